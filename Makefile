@@ -1,0 +1,40 @@
+# `make demo` builds the example report; `make test` runs the whole test suite.
+# Both create the virtual environment (.venv) and install what they need on first use.
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint check html bench clean
+
+demo: $(STAMP)
+	$(VENV)/bin/reportbuilder build .
+
+html: $(STAMP)
+	$(VENV)/bin/reportbuilder build . --format html
+
+check: $(STAMP)
+	$(VENV)/bin/reportbuilder check .
+
+test: $(STAMP)
+	bash scripts/system-deps.sh --test
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+bench: $(STAMP)
+	$(PY) bench/bench.py
+
+$(STAMP): pyproject.toml
+	bash scripts/system-deps.sh
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) out build dist src/*.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+from reportbuilder.cli import main
+
+main()

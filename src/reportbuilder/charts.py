@@ -1,0 +1,450 @@
+"""Hand-made, deterministic SVG charts (horizontal bars, one stacked bar, donut) for reports.
+
+This module owns chart geometry and markup only: it never formats a number for display
+(callers pass each value's text) and returns inline `<svg>` strings meant for an HTML
+`<figure>`. The viewBox is `style.width` user units wide with `width="100%"` and no fixed
+height, so the chart scales to its container with its aspect ratio kept; font sizes assume
+one user unit is about one millimetre, i.e. a 160 mm text column at the default width.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+__all__ = ["Bar", "ChartStyle", "bar_chart", "donut_chart", "stacked_bar"]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One category: its label, its value and the value already formatted for display."""
+
+    label: str
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """Colours, font and layout width shared by all charts of a report."""
+
+    palette: tuple[str, ...] = ("#0b3c5d", "#1d7fb8", "#f2a541", "#5e8c61", "#b8336a", "#7a7a7a")
+    font_family: str = "Inter"
+    text_color: str = "#1f2933"
+    muted_color: str = "#5f6b7a"
+    width: float = 160.0
+
+
+# Sizes in user units (≈ mm): 3.0 ≈ 8.5 pt, 2.8 ≈ 8 pt.
+_FONT = 3.0
+_LINE = 3.9
+_CHAR_WIDTH = 0.55
+# Inter's cap height is ~0.73 em: this offset puts a line's capitals on a centre line without
+# `dominant-baseline`, which WeasyPrint only approximates.
+_CENTER_SHIFT = 0.36
+_SEPARATOR = 0.5
+_ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+# Only ASCII whitespace separates words: a no-break space (as in "89 %") must hold.
+_SPACES = re.compile(r"[ \t\n\r]+")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    description: str,
+    style: ChartStyle = ChartStyle(),
+    max_value: float | None = None,
+    id_prefix: str | None = None,
+) -> str:
+    """Horizontal bars in one colour: label on the left, value text after the bar."""
+    _check(bars, "bar_chart")
+    largest = max(bar.value for bar in bars)
+    if max_value is None:
+        scale = largest or 1.0
+    else:
+        if not math.isfinite(max_value) or max_value <= 0:
+            raise ValueError(f"bar_chart: max_value must be a positive number, got {max_value!r}")
+        if largest > max_value:
+            raise ValueError(f"bar_chart: a value ({largest!r}) exceeds max_value ({max_value!r})")
+        scale = max_value
+    width = style.width
+    bar_height, gap, top = 5.0, 2.8, 1.0
+
+    label_width = min(max(_text_width(bar.label) for bar in bars), width * 0.38)
+    label_lines = [_wrap(bar.label, label_width) for bar in bars]
+    axis_x = max(_text_width(line) for lines in label_lines for line in lines) + 2.5
+    value_width = max(_text_width(bar.text, bold=True) for bar in bars) + 2.0
+    plot_width = width - axis_x - value_width
+
+    body: list[str] = []
+    y = top
+    for bar, lines in zip(bars, label_lines, strict=True):
+        row = max(bar_height, len(lines) * _LINE)
+        mid = y + row / 2
+        first = mid - (len(lines) - 1) * _LINE / 2 + _CENTER_SHIFT * _FONT
+        for i, line in enumerate(lines):
+            body.append(_text(line, axis_x - 2.5, first + i * _LINE, anchor="end"))
+        length = bar.value / scale * plot_width
+        if length > 0:
+            body.append(
+                f'<rect x="{_n(axis_x)}" y="{_n(mid - bar_height / 2)}" width="{_n(length)}"'
+                f' height="{_n(bar_height)}" fill="{_attr(style.palette[0])}"/>'
+            )
+        body.append(_text(bar.text, axis_x + length + 1.5, mid + _CENTER_SHIFT * _FONT, weight=600))
+        y += row + gap
+    height = y - gap + top
+    # Drawn last so it sits on top of the bars' left edges, as a crisp zero line.
+    body.append(
+        f'<line x1="{_n(axis_x)}" y1="0" x2="{_n(axis_x)}" y2="{_n(height)}"'
+        f' stroke="{_mix(style.muted_color, 0.4)}" stroke-width="0.3"/>'
+    )
+    prefix = id_prefix or _default_prefix("bar", bars, title, description, style, max_value)
+    return _svg("bar", prefix, title, description, style, height, body)
+
+
+def stacked_bar(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    description: str,
+    style: ChartStyle = ChartStyle(),
+    id_prefix: str | None = None,
+) -> str:
+    """One full-width bar split into segments in palette order, legend below."""
+    _check(bars, "stacked_bar")
+    colors = _colors(bars, style, "stacked_bar")
+    total = _total(bars, "stacked_bar")
+    width = style.width
+    bar_height = 9.0
+
+    body: list[str] = []
+    separators: list[float] = []
+    x = 0.0
+    for bar, color in zip(bars, colors, strict=True):
+        if bar.value == 0:
+            continue
+        segment = bar.value / total * width
+        body.append(
+            f'<rect x="{_n(x)}" y="0" width="{_n(segment)}" height="{_n(bar_height)}"'
+            f' fill="{_attr(color)}"/>'
+        )
+        if _text_width(bar.text, bold=True) + 3.0 <= segment:
+            body.append(
+                _text(
+                    bar.text,
+                    x + segment / 2,
+                    bar_height / 2 + _CENTER_SHIFT * _FONT,
+                    anchor="middle",
+                    weight=600,
+                    fill=_ink_on(color, style.text_color),
+                )
+            )
+        if x > 0:
+            separators.append(x)
+        x += segment
+    body.extend(
+        f'<line x1="{_n(sx)}" y1="0" x2="{_n(sx)}" y2="{_n(bar_height)}"'
+        f' stroke="#ffffff" stroke-width="{_n(_SEPARATOR)}"/>'
+        for sx in separators
+    )
+
+    # Legend: swatch, label and value flow left to right and wrap onto new rows.
+    row_y = bar_height + 4.5
+    x = 0.0
+    for bar, color in zip(bars, colors, strict=True):
+        item = 4.5 + _text_width(bar.label) + _text_width(" " + bar.text, bold=True)
+        if x > 0 and x + item > width:
+            x, row_y = 0.0, row_y + 5.5
+        body.append(_swatch(x, row_y, color))
+        body.append(_legend_text(bar, x + 4.5, row_y + _CENTER_SHIFT * _FONT))
+        x += item + 5.0
+    height = row_y + 2.5
+    prefix = id_prefix or _default_prefix("stacked", bars, title, description, style, None)
+    return _svg("stacked", prefix, title, description, style, height, body)
+
+
+def donut_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    description: str,
+    style: ChartStyle = ChartStyle(),
+    center_text: str | None = None,
+    id_prefix: str | None = None,
+) -> str:
+    """A donut from 12 o'clock clockwise with a legend on its right; `center_text` goes in the hole.
+
+    `center_text` is shown as given (e.g. the first share's `text`, or a total the caller
+    formatted); zero-value categories get no slice but keep their legend row.
+    """
+    _check(bars, "donut_chart")
+    colors = _colors(bars, style, "donut_chart")
+    total = _total(bars, "donut_chart")
+    width = style.width
+    outer, inner, pad = 17.0, 10.5, 0.5
+    cx = cy = outer + pad
+
+    body: list[str] = []
+    shown = [(bar, color) for bar, color in zip(bars, colors, strict=True) if bar.value > 0]
+    start = 0.0
+    for bar, color in shown:
+        sweep = bar.value / total * 2 * math.pi
+        path = (
+            _ring(cx, cy, outer, inner)
+            if len(shown) == 1
+            else _sector(cx, cy, outer, inner, start, start + sweep)
+        )
+        body.append(
+            f'<path d="{path}" fill="{_attr(color)}" stroke="#ffffff"'
+            f' stroke-width="{_n(_SEPARATOR)}" stroke-linejoin="round"/>'
+        )
+        start += sweep
+    if center_text:
+        # Shrink a long centre text (say, a total with its unit) to fit the hole, not below 8 pt.
+        fit = (2 * inner - 3.0) / _text_width(center_text, bold=True) * _FONT
+        big = min(5.0, max(fit, 2.8))
+        body.append(
+            _text(
+                center_text,
+                cx,
+                cy + _CENTER_SHIFT * big,
+                anchor="middle",
+                weight=600,
+                size=big,
+            )
+        )
+
+    # Legend: labels wrap in their column, values right-aligned in a column of their own.
+    legend_x = 2 * cx + 7.0
+    value_width = max(_text_width(bar.text, bold=True) for bar in bars)
+    label_room = width - legend_x - 4.5 - 3.5 - value_width
+    label_width = min(max(_text_width(bar.label) for bar in bars), label_room)
+    rows = [_wrap(bar.label, label_width) for bar in bars]
+    value_x = legend_x + 4.5 + label_width + 3.5 + value_width
+    row_gap = 2.6
+    legend_height = sum(len(lines) * _LINE for lines in rows) + row_gap * (len(rows) - 1)
+    y = max(cy - legend_height / 2, pad)
+    for bar, color, lines in zip(bars, colors, rows, strict=True):
+        baseline = y + _LINE / 2 + _CENTER_SHIFT * _FONT
+        body.append(_swatch(legend_x, y + _LINE / 2, color))
+        for i, line in enumerate(lines):
+            body.append(_text(line, legend_x + 4.5, baseline + i * _LINE))
+        body.append(_text(bar.text, value_x, baseline, anchor="end", weight=600))
+        y += len(lines) * _LINE + row_gap
+    height = max(2 * cy, y - row_gap + pad)
+    prefix = id_prefix or _default_prefix("donut", bars, title, description, style, center_text)
+    return _svg("donut", prefix, title, description, style, height, body)
+
+
+def _check(bars: Sequence[Bar], chart: str) -> None:
+    if not bars:
+        raise ValueError(f"{chart}: needs at least one Bar, got none")
+    for bar in bars:
+        if not math.isfinite(bar.value) or bar.value < 0:
+            raise ValueError(
+                f"{chart}: values must be finite and non-negative, got {bar.value!r}"
+                f" for {bar.label!r}"
+            )
+
+
+def _total(bars: Sequence[Bar], chart: str) -> float:
+    total = math.fsum(bar.value for bar in bars)
+    if total <= 0:
+        raise ValueError(f"{chart}: values add up to 0, there is no whole to split")
+    return total
+
+
+def _colors(bars: Sequence[Bar], style: ChartStyle, chart: str) -> list[str]:
+    # Cycling the palette would give two categories of a whole the same colour.
+    if len(bars) > len(style.palette):
+        raise ValueError(
+            f"{chart}: {len(bars)} categories but only {len(style.palette)} palette colours;"
+            " group the smallest ones or extend the palette"
+        )
+    return list(style.palette[: len(bars)])
+
+
+def _svg(
+    kind: str,
+    prefix: str,
+    title: str,
+    description: str,
+    style: ChartStyle,
+    height: float,
+    body: list[str],
+) -> str:
+    if not _ID_PATTERN.fullmatch(prefix):
+        raise ValueError(
+            f"id_prefix must be a letter then letters, digits, -, _ or ., got {prefix!r}"
+        )
+    title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}"'
+        f' viewBox="0 0 {_n(style.width)} {_n(height)}" width="100%"'
+        f' role="img" aria-labelledby="{title_id} {desc_id}">'
+    )
+    group = (
+        f'<g font-family="{_attr(style.font_family)}" font-size="{_n(_FONT)}"'
+        f' fill="{_attr(style.text_color)}">'
+    )
+    return "\n".join(
+        [
+            head,
+            f'<title id="{title_id}">{_esc(title)}</title>',
+            f'<desc id="{desc_id}">{_esc(description)}</desc>',
+            group,
+            *body,
+            "</g>",
+            "</svg>",
+        ]
+    )
+
+
+def _default_prefix(
+    kind: str,
+    bars: Sequence[Bar],
+    title: str,
+    description: str,
+    style: ChartStyle,
+    extra: object,
+) -> str:
+    data = repr(
+        (kind, title, description, [(b.label, b.value, b.text) for b in bars], style, extra)
+    )
+    return "chart-" + hashlib.sha1(data.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
+
+
+def _text(
+    content: str,
+    x: float,
+    y: float,
+    *,
+    anchor: str = "start",
+    weight: int = 400,
+    size: float | None = None,
+    fill: str | None = None,
+) -> str:
+    attrs = f'x="{_n(x)}" y="{_n(y)}"'
+    if anchor != "start":
+        attrs += f' text-anchor="{anchor}"'
+    if weight != 400:
+        attrs += f' font-weight="{weight}"'
+    if size is not None:
+        attrs += f' font-size="{_n(size)}"'
+    if fill is not None:
+        attrs += f' fill="{_attr(fill)}"'
+    return f"<text {attrs}>{_esc(content)}</text>"
+
+
+def _legend_text(bar: Bar, x: float, y: float) -> str:
+    return (
+        f'<text x="{_n(x)}" y="{_n(y)}">{_esc(_one_line(bar.label))}'
+        f' <tspan font-weight="600">{_esc(bar.text)}</tspan></text>'
+    )
+
+
+def _swatch(x: float, mid: float, color: str) -> str:
+    side = 3.0
+    return (
+        f'<rect x="{_n(x)}" y="{_n(mid - side / 2)}" width="{_n(side)}" height="{_n(side)}"'
+        f' fill="{_attr(color)}"/>'
+    )
+
+
+def _sector(cx: float, cy: float, outer: float, inner: float, start: float, end: float) -> str:
+    """Annular sector between angles (radians, clockwise from 12 o'clock)."""
+    # Two half arcs per edge: a near-full slice would otherwise have its endpoints round to
+    # the same point, and an arc between identical points is not drawn at all.
+    mid = (start + end) / 2
+    o1, o2, o3 = (_polar(cx, cy, outer, a) for a in (start, mid, end))
+    i3, i2, i1 = (_polar(cx, cy, inner, a) for a in (end, mid, start))
+    ro, ri = f"{_n(outer)} {_n(outer)}", f"{_n(inner)} {_n(inner)}"
+    return f"M{o1}A{ro} 0 0 1 {o2}A{ro} 0 0 1 {o3}L{i3}A{ri} 0 0 0 {i2}A{ri} 0 0 0 {i1}Z"
+
+
+def _ring(cx: float, cy: float, outer: float, inner: float) -> str:
+    """A full ring: an arc cannot join a point to itself, so each circle is two half arcs."""
+    top_o, bottom_o = f"{_n(cx)} {_n(cy - outer)}", f"{_n(cx)} {_n(cy + outer)}"
+    top_i, bottom_i = f"{_n(cx)} {_n(cy - inner)}", f"{_n(cx)} {_n(cy + inner)}"
+    ro, ri = f"{_n(outer)} {_n(outer)}", f"{_n(inner)} {_n(inner)}"
+    # The hole runs counter-clockwise so it stays empty under either fill rule.
+    return (
+        f"M{top_o}A{ro} 0 1 1 {bottom_o}A{ro} 0 1 1 {top_o}Z"
+        f"M{top_i}A{ri} 0 1 0 {bottom_i}A{ri} 0 1 0 {top_i}Z"
+    )
+
+
+def _polar(cx: float, cy: float, radius: float, angle: float) -> str:
+    return f"{_n(cx + radius * math.sin(angle))} {_n(cy - radius * math.cos(angle))}"
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    """Greedy word wrap on estimated widths; a word longer than `width` keeps its own line."""
+    lines: list[str] = []
+    for word in _SPACES.split(text.strip(" \t\n\r")):
+        if lines and _text_width(lines[-1] + " " + word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _text_width(text: str, *, bold: bool = False) -> float:
+    """Estimated width at the chart font size: characters × size × 0.55."""
+    return len(text) * _FONT * _CHAR_WIDTH * (1.05 if bold else 1.0)
+
+
+def _ink_on(background: str, dark: str) -> str:
+    """White or the dark text colour, whichever contrasts more with `background` (WCAG)."""
+    bg = _luminance(background)
+    on_white = (1.0 + 0.05) / (bg + 0.05)
+    on_dark = (max(bg, _luminance(dark)) + 0.05) / (min(bg, _luminance(dark)) + 0.05)
+    return "#ffffff" if on_white >= on_dark else dark
+
+
+def _luminance(color: str) -> float:
+    """WCAG relative luminance."""
+    channels = (c / 255 for c in _rgb(color))
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    hex_digits = color.removeprefix("#")
+    if len(hex_digits) == 3:
+        hex_digits = "".join(c * 2 for c in hex_digits)
+    if not color.startswith("#") or not re.fullmatch(r"[0-9a-fA-F]{6}", hex_digits):
+        raise ValueError(f"colour must be #rgb or #rrggbb, got {color!r}")
+    r, g, b = (int(hex_digits[i : i + 2], 16) for i in (0, 2, 4))
+    return r, g, b
+
+
+def _mix(color: str, amount: float) -> str:
+    """`color` with only `amount` of it kept over white, as an opaque hex colour."""
+    r, g, b = _rgb(color)
+    return "#" + "".join(f"{round(255 - (255 - c) * amount):02x}" for c in (r, g, b))
+
+
+def _n(value: float) -> str:
+    """A coordinate with at most two decimals and no trailing zeros, so output is byte-stable."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _esc(value: str) -> str:
+    """XML-escaped text, minus characters XML 1.0 cannot hold at all."""
+    return escape(_NOT_XML.sub("", value), quote=True)
+
+
+def _attr(value: str) -> str:
+    return _esc(value)
+
+
+def _one_line(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,157 @@
+"""The `reportbuilder` command: thin wrappers that call the library and report its results."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ReportError
+
+PROJECT = click.argument(
+    "project", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+
+
+def _emit_json(document: dict) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _fail_json(error: ReportError) -> None:
+    _emit_json(
+        {
+            "ok": False,
+            "problems": [
+                {"path": p.path, "line": p.line, "message": p.message} for p in error.problems
+            ],
+        }
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportbuilder")
+def main() -> None:
+    """Build branded, print-ready PDF reports from Markdown, data and contacts."""
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of report.yml's output.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html"]),
+    default="pdf",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--lang", default=None, help="Override report.yml's language (fr, en, es …).")
+@click.option(
+    "--print",
+    "print_mode",
+    is_flag=True,
+    help="Print shop version: bleed, crop marks, left/right pages.",
+)
+@click.option(
+    "--pdf-variant", default=None, help="A WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1."
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    default=None,
+    help="Treat rendering warnings (missing image, bad CSS) as errors.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+def build(
+    project: Path,
+    output: Path | None,
+    fmt: str,
+    lang: str | None,
+    print_mode: bool,
+    pdf_variant: str | None,
+    strict: bool | None,
+    as_json: bool,
+) -> None:
+    """Build the report in PROJECT (default: the current folder).
+
+    \b
+    Examples:
+      reportbuilder build
+      reportbuilder build my-report -o report.pdf
+      reportbuilder build --format html --json
+    """
+    from .builder import build as run_build
+
+    try:
+        result = run_build(
+            project, output=output, fmt=fmt, lang=lang, pdf_variant=pdf_variant,
+            print_mode=print_mode, strict=strict,
+        )  # fmt: skip
+    except ReportError as error:
+        if as_json:
+            _fail_json(error)
+        raise
+    if as_json:
+        _emit_json(result.as_json())
+        return
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for out in result.outputs:
+        pages = f", {out.pages} pages" if out.pages is not None else ""
+        click.echo(
+            f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {result.seconds:.1f} s"
+        )
+
+
+@main.command()
+@PROJECT
+@click.option("--lang", default=None, help="Check with this language instead of report.yml's.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+def check(project: Path, lang: str | None, as_json: bool) -> None:
+    """Validate PROJECT (config, content, data, contacts) without writing anything."""
+    from .builder import check as run_check
+
+    try:
+        result = run_check(project, lang=lang)
+    except ReportError as error:
+        if as_json:
+            _fail_json(error)
+        raise
+    if as_json:
+        _emit_json(result.as_json())
+    else:
+        click.echo(f"{project}: no problems found")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of the new project.",
+)
+def init(directory: Path, lang: str) -> None:
+    """Create a small working report project in DIRECTORY."""
+    from .scaffold import create_project
+
+    try:
+        files = create_project(directory, lang)
+    except ReportError:
+        raise
+    click.echo(
+        f"created {len(files)} files in {directory}; now run: reportbuilder build {directory}"
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

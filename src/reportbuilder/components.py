@@ -1,0 +1,226 @@
+"""Helpers that content and templates call to place data-driven pieces: key-figure boxes,
+tables, SVG charts and contact blocks.
+
+Inside Markdown a helper returns a placeholder token; the real HTML is swapped in after the
+Markdown has been converted and sanitised, so trusted markup never meets the sanitiser and
+author-written HTML never skips it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from . import charts
+from .formatting import Formatter
+from .markup import NUM_CLASS
+
+
+def _label(item: Any) -> str:
+    return str(getattr(item, "label", None) or getattr(item, "key", "") or "")
+
+
+class Components:
+    """The helpers for one build: they format with the report's language and brand."""
+
+    def __init__(
+        self,
+        formatter: Formatter,
+        labels: Mapping[str, str],
+        contacts: Mapping[str, Any],
+        chart_style: charts.ChartStyle,
+    ) -> None:
+        self.fmt = formatter
+        self.labels = labels
+        self.contacts = contacts
+        self.chart_style = chart_style
+        self._nonce = secrets.token_hex(6)
+        self._parts: list[str] = []
+        self._charts = 0
+
+    # -- placeholders -------------------------------------------------------------------
+    def _place(self, html: str) -> Markup:
+        self._parts.append(html)
+        return Markup(f"RBPART{self._nonce}N{len(self._parts) - 1}X")
+
+    def substitute(self, html: str) -> str:
+        """Swap the placeholders in a chapter's sanitised HTML for the helpers' markup."""
+        token = rf"RBPART{self._nonce}N(\d+)X"
+        html = re.sub(rf"<p>\s*{token}\s*</p>", lambda m: self._parts[int(m[1])], html)
+        return re.sub(token, lambda m: self._parts[int(m[1])], html)
+
+    def helpers(self) -> dict[str, Any]:
+        return {
+            "keyfigures": lambda *items, **kw: self._place(self.keyfigures(*items, **kw)),
+            "keyfigure": lambda item, **kw: self._place(self.keyfigures(item, **kw)),
+            "chart": lambda data, **kw: self._place(self.chart(data, **kw)),
+            "table": lambda data, **kw: self._place(self.table(data, **kw)),
+            "contact": lambda ref, **kw: self._place(self.contact(ref, **kw)),
+        }
+
+    # -- the pieces -----------------------------------------------------------------------
+    def figure_text(self, item: Any) -> tuple[str, str]:
+        """(big number, caption) for a key figure or a breakdown category."""
+        if hasattr(item, "percent") and hasattr(item, "count"):  # a category
+            return self.fmt.percent(item.percent), _label(item)
+        value = getattr(item, "value", item)
+        unit = getattr(item, "unit", None)
+        big = self.fmt.number(value)
+        label = _label(item)
+        if unit == "%":
+            big = self.fmt.percent(value)
+        elif unit:
+            label = f"{unit} {label}".strip() if label else unit
+        of = getattr(item, "of", None)
+        if of is not None and unit != "%":
+            label = f"{label} ({self.labels['of_total']} {self.fmt.number(of)})"
+        return big, label
+
+    def keyfigures(self, *items: Any, title: str | None = None, note: str | None = None) -> str:
+        boxes = []
+        for item in items:
+            big, caption = self.figure_text(item)
+            boxes.append(
+                f'<div class="keyfigure"><span class="kf-value">{escape(big)}</span>'
+                f'<span class="kf-label">{escape(caption)}</span></div>'
+            )
+        heading = f'<p class="kf-title">{escape(title)}</p>' if title else ""
+        foot = f'<p class="kf-note">{escape(note)}</p>' if note else ""
+        return (
+            f'<div class="keyfigures kf-{len(boxes)}">{heading}<div class="kf-row">'
+            f"{''.join(boxes)}</div>{foot}</div>"
+        )
+
+    def _bars(self, data: Any) -> list[charts.Bar]:
+        items = list(data)
+        if not items:
+            raise ValueError("nothing to chart: the breakdown has no categories")
+        return [charts.Bar(_label(c), float(c.percent), self.fmt.percent(c.percent)) for c in items]
+
+    def chart(
+        self,
+        data: Any,
+        kind: str = "bar",
+        title: str | None = None,
+        description: str | None = None,
+        source: str | None = None,
+    ) -> str:
+        makers = {
+            "bar": charts.bar_chart,
+            "stacked": charts.stacked_bar,
+            "donut": charts.donut_chart,
+        }
+        if kind not in makers:
+            raise ValueError(f"chart kind '{kind}' is not one of {', '.join(makers)}")
+        bars = self._bars(data)
+        caption = title or _label(data)
+        self._charts += 1
+        desc = description or "; ".join(f"{b.label}: {b.text}" for b in bars)
+        extra = {"center_text": bars[0].text} if kind == "donut" else {}
+        svg = makers[kind](
+            bars, title=caption, description=desc, style=self.chart_style,
+            id_prefix=f"chart{self._charts}", **extra,
+        )  # fmt: skip
+        source = source or getattr(data, "source", None)
+        return (
+            f'<figure class="figure chart chart-{kind}">'
+            f'<figcaption><span class="{NUM_CLASS}" data-kind="figure"></span>{escape(caption)}'
+            f"</figcaption>{svg}{self._source(source)}</figure>"
+        )
+
+    def table(
+        self, data: Any, caption: str | None = None, source: str | None = None, total: bool = True
+    ) -> str:
+        caption = caption or _label(data)
+        cap = (
+            f'<caption><span class="{NUM_CLASS}" data-kind="table"></span>'
+            f"{escape(caption)}</caption>"
+            if caption
+            else ""
+        )
+        if hasattr(data, "columns") and hasattr(data, "rows"):
+            head = "".join(f"<th>{escape(c)}</th>" for c in data.columns)
+            body = "".join(
+                "<tr>" + "".join(self._cell(row.get(c)) for c in data.columns) + "</tr>"
+                for row in data.rows
+            )
+            foot = ""
+        else:
+            items = list(data)
+            unit = getattr(data, "unit", None) or ""
+            head = (
+                f"<th>{escape(getattr(data, 'label', '') or '')}</th>"
+                f"<th class='num'>{escape(unit or self.labels['count'])}</th><th class='num'>%</th>"
+            )
+            body = "".join(
+                f"<tr><td>{escape(_label(c))}</td>{self._cell(c.count)}"
+                f"<td class='num'>{escape(self.fmt.percent(c.percent))}</td></tr>"
+                for c in items
+            )
+            foot = ""
+            if total:
+                count = sum(c.count for c in items if c.count is not None)
+                pct = sum(c.percent for c in items if c.percent is not None)
+                foot = (
+                    f"<tfoot><tr><td>{escape(self.labels['total'])}</td>{self._cell(count)}"
+                    f"<td class='num'>{escape(self.fmt.percent(round(pct, 1)))}</td></tr></tfoot>"
+                )
+        source = source or getattr(data, "source", None)
+        return (
+            f'<div class="table-wrap"><table class="data">{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody>{foot}</table>{self._source(source)}</div>"
+        )
+
+    def _source(self, source: str | None) -> str:
+        if not source:
+            return ""
+        return (
+            f'<p class="source">{escape(self.labels["source"])}{self._colon()}{escape(source)}</p>'
+        )
+
+    def _colon(self) -> str:
+        return "\u00a0: " if self.fmt.lang.startswith("fr") else ": "
+
+    def _cell(self, value: Any) -> str:
+        if isinstance(value, bool) or value is None:
+            return f"<td>{escape('' if value is None else str(value))}</td>"
+        if isinstance(value, int | float):
+            return f"<td class='num'>{escape(self.fmt.number(value))}</td>"
+        return f"<td>{escape(str(value))}</td>"
+
+    def contact(self, ref: Any, heading: bool = False) -> str:
+        contact = self.contacts.get(ref) if isinstance(ref, str) else ref
+        if contact is None:
+            known = ", ".join(sorted(self.contacts)) or "none in contacts.yml"
+            raise LookupError(f"no contact with id '{ref}' (known: {known})")
+        return contact_html(contact, self.labels, self._colon())
+
+
+def contact_html(contact: Any, labels: Mapping[str, str], colon: str) -> str:
+    """A contact block as an `<address>`-like card; shared by content and the theme."""
+    lines: list[str] = []
+
+    def add(cls: str, value: str | None, prefix: str = "", href: str | None = None) -> None:
+        if not value:
+            return
+        text = escape(value)
+        if href:
+            text = Markup(f'<a href="{escape(href)}">{text}</a>')
+        pre = f'<span class="c-key">{escape(prefix)}{colon}</span>' if prefix else ""
+        lines.append(f'<p class="{cls}">{pre}{text}</p>')
+
+    add("c-name", getattr(contact, "name", None))
+    add("c-role", getattr(contact, "role", None))
+    add("c-org", getattr(contact, "organisation", None))
+    add("c-office", getattr(contact, "office", None))
+    add("c-address", getattr(contact, "address", None))
+    phone = getattr(contact, "phone", None)
+    add("c-phone", phone, labels["phone"])
+    email = getattr(contact, "email", None)
+    add("c-email", email, labels["email"], f"mailto:{email}" if email else None)
+    add("c-url", getattr(contact, "url", None), "", getattr(contact, "url", None))
+    return f'<div class="contact-card">{"".join(lines)}</div>'

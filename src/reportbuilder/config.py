@@ -1,0 +1,136 @@
+"""`report.yml`: the report's metadata and settings, validated strictly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import Problem, ReportError
+from .formatting import is_known_locale
+from .schema import problems_from
+from .textio import read_text
+from .yamlio import load_yaml
+
+CONFIG_FILE = "report.yml"
+
+# WeasyPrint 70's variants, listed here so that `check` does not have to import WeasyPrint.
+PDF_VARIANTS = (
+    "pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b",
+    "pdf/a-3u", "pdf/a-4b", "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2",
+    "debug",
+)  # fmt: skip
+PAGE_SIZES = ("A4", "A5", "A3", "B5", "letter", "legal")
+
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+
+
+def _colour(value: str) -> str:
+    if not _HEX.match(value):
+        raise ValueError("a colour is written as #rgb or #rrggbb")
+    return value.lower()
+
+
+Colour = Annotated[str, AfterValidator(_colour)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Organisation(_Strict):
+    name: str
+    logo: str | None = None
+    url: str | None = None
+    address: str | None = None
+
+
+class Fonts(_Strict):
+    heading: str | None = None
+    body: str | None = None
+
+
+class Brand(_Strict):
+    primary: Colour = "#0b3c5d"
+    secondary: Colour = "#1d7fb8"
+    accent: Colour = "#f2a541"
+    text: Colour = "#1f2933"
+    palette: list[Colour] = Field(default_factory=list)
+    fonts: Fonts = Fonts()
+
+    def chart_palette(self) -> tuple[str, ...]:
+        return tuple(self.palette) or (
+            self.primary,
+            self.secondary,
+            self.accent,
+            "#5e8c61",
+            "#9aa5b1",
+        )
+
+
+class ReportConfig(_Strict):
+    """Everything `report.yml` may say. Unknown keys are errors."""
+
+    title: str
+    lang: str
+    subtitle: str | None = None
+    date: dt.date | None = None
+    authors: list[str] = Field(default_factory=list)
+    organisation: Organisation | None = None
+    subject: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+    theme: str = "base"
+    brand: Brand = Brand()
+    page_size: Literal["A4", "A5", "A3", "B5", "letter", "legal"] = "A4"
+    pdf_variant: str | None = None
+    output: str | None = None
+    chapters: list[str] | None = None
+    contact: str | None = None
+    toc: bool = True
+    toc_depth: Literal[1, 2, 3] = 2
+    strict: bool = False
+
+    @field_validator("lang")
+    @classmethod
+    def _lang(cls, value: str) -> str:
+        if not is_known_locale(value):
+            raise ValueError("not a language code Babel knows (try fr, en or es)")
+        return value
+
+    @field_validator("pdf_variant")
+    @classmethod
+    def _variant(cls, value: str | None) -> str | None:
+        if value is not None and value not in PDF_VARIANTS:
+            raise ValueError(f"unknown PDF variant; choose one of {', '.join(PDF_VARIANTS)}")
+        return value
+
+    @field_validator("output")
+    @classmethod
+    def _output(cls, value: str | None) -> str | None:
+        if value is not None and (Path(value).is_absolute() or ".." in Path(value).parts):
+            raise ValueError("the output path must stay inside the project")
+        return value
+
+
+def load_config(root: Path, overrides: dict[str, Any] | None = None) -> ReportConfig:
+    """Read and validate `report.yml`; `overrides` (from the command line) win over the file."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise ReportError(
+            Problem(
+                CONFIG_FILE,
+                None,
+                f"no {CONFIG_FILE} in {root} (is this a report project? try 'reportbuilder init')",
+            )
+        )
+    doc = load_yaml(read_text(path, CONFIG_FILE), CONFIG_FILE)
+    if not isinstance(doc.value, dict):
+        raise ReportError(Problem(CONFIG_FILE, 1, "expected a mapping of keys (title: …, lang: …)"))
+    values = {**doc.value, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    try:
+        return ReportConfig.model_validate(values)
+    except ValidationError as error:
+        raise ReportError(problems_from(error, ReportConfig, CONFIG_FILE, doc.line)) from None

@@ -1,0 +1,82 @@
+"""`contacts.yml`: the people and offices a reader can contact, each with an id."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from .errors import Problem, ReportError
+from .schema import problems_from
+from .textio import read_text
+from .yamlio import load_yaml
+
+CONTACTS_FILE = "contacts.yml"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,}$")
+
+
+class Contact(BaseModel):
+    """One contact block."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    id: str
+    name: str | None = None
+    role: str | None = None
+    organisation: str | None = None
+    office: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    url: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value):
+            raise ValueError("not an email address")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is not None and not _PHONE.match(value):
+            raise ValueError("not a phone number (digits, spaces, + - . ( ) only)")
+        return value
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    contacts: list[Contact]
+
+
+def load_contacts(root: Path) -> tuple[dict[str, Contact], list[Problem]]:
+    """Contacts by id; a missing file means no contacts."""
+    path = root / CONTACTS_FILE
+    if not path.exists():
+        return {}, []
+    try:
+        doc = load_yaml(read_text(path, CONTACTS_FILE), CONTACTS_FILE)
+    except ReportError as error:
+        return {}, error.problems
+    value, line_of = doc.value, doc.line
+    if isinstance(value, list):  # a bare list is accepted too
+
+        def line_of(loc):  # type: ignore[no-redef]
+            return doc.line(list(loc)[1:])
+
+        value = {"contacts": value}
+    try:
+        parsed = _File.model_validate(value)
+    except ValidationError as error:
+        return {}, problems_from(error, _File, CONTACTS_FILE, line_of)
+    contacts: dict[str, Contact] = {}
+    problems = []
+    for index, contact in enumerate(parsed.contacts):
+        if contact.id in contacts:
+            line = line_of(["contacts", index, "id"])
+            problems.append(Problem(CONTACTS_FILE, line, f"duplicate contact id '{contact.id}'"))
+        contacts[contact.id] = contact
+    return contacts, problems

@@ -1,0 +1,117 @@
+"""The chapters: `content/*.md`, each with optional YAML front matter."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, ReportError
+from .textio import read_text
+from .yamlio import load_yaml
+
+CONTENT_DIR = "content"
+FRONT_MATTER_KEYS = ("title", "class", "toc", "id")
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One Markdown file: template source (front matter blanked so lines stay true) and meta."""
+
+    rel: str
+    source: str
+    slug: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def css_class(self) -> str:
+        return str(self.meta.get("class", ""))
+
+    @property
+    def in_toc(self) -> bool:
+        return bool(self.meta.get("toc", True))
+
+
+def slugify(text: str) -> str:
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return _SLUG.sub("-", ascii_text).strip("-") or "section"
+
+
+def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[Problem]]:
+    """Front matter as a dict, and the body with the front matter replaced by blank lines."""
+    if not text.startswith("---"):
+        return {}, text, []
+    first_line_end = text.find("\n")
+    if first_line_end < 0 or text[:first_line_end].strip() != "---":
+        return {}, text, []
+    closing = _FENCE.search(text, first_line_end + 1)
+    if closing is None:
+        return {}, text, [Problem(rel, 1, "front matter opened with '---' is never closed")]
+    yaml_text = text[first_line_end + 1 : closing.start()]
+    end = text.find("\n", closing.end())
+    end = len(text) if end < 0 else end
+    blank = "\n" * text[:end].count("\n")
+    body = blank + text[end:]
+    try:
+        doc = load_yaml("\n" + yaml_text, rel)  # leading newline keeps YAML line numbers true
+    except ReportError as error:
+        return {}, body, error.problems
+    meta = doc.value if doc.value is not None else {}
+    if not isinstance(meta, dict):
+        return {}, body, [Problem(rel, 2, "front matter must be a mapping (title: …)")]
+    problems = []
+    for key in meta:
+        if key not in FRONT_MATTER_KEYS:
+            hint = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)
+            tip = (
+                f" (did you mean '{hint[0]}'?)"
+                if hint
+                else f"; known keys: {', '.join(FRONT_MATTER_KEYS)}"
+            )
+            problems.append(Problem(rel, doc.line([key]), f"unknown front matter key '{key}'{tip}"))
+    return meta, body, problems
+
+
+def load_chapters(root: Path, order: list[str] | None) -> tuple[list[Chapter], list[Problem]]:
+    """Chapters in `order` (names inside content/) or in file-name order."""
+    folder = root / CONTENT_DIR
+    problems: list[Problem] = []
+    if order is None:
+        files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        if not files:
+            problems.append(
+                Problem(
+                    f"{CONTENT_DIR}/", None, "no chapters: add Markdown files (*.md) to content/"
+                )
+            )
+    else:
+        files = []
+        for name in order:
+            path = folder / name
+            if not path.is_file() or path.resolve().parent != folder.resolve():
+                problems.append(Problem("report.yml", None, f"chapters: no file content/{name}"))
+            else:
+                files.append(path)
+    chapters: list[Chapter] = []
+    seen: set[str] = set()
+    for path in files:
+        rel = f"{CONTENT_DIR}/{path.name}"
+        try:
+            text = read_text(path, rel)
+        except ReportError as error:
+            problems.extend(error.problems)
+            continue
+        meta, body, found = split_front_matter(text, rel)
+        problems.extend(found)
+        slug = str(meta.get("id") or slugify(re.sub(r"^\d+[-_ ]*", "", path.stem)))
+        while slug in seen:
+            slug += "-2"
+        seen.add(slug)
+        chapters.append(Chapter(rel=rel, source=body, slug=slug, meta=meta))
+    return chapters, problems

@@ -1,0 +1,200 @@
+"""Render a `Project` to one HTML document (a pure function of the project: a string out).
+
+Chapters go through the content sandbox, then Markdown and the sanitiser; the theme's
+templates lay out cover, contents, chapters and the contact page around them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown.extensions.toc import slugify_unicode
+from markupsafe import Markup
+
+from . import charts
+from .components import Components, contact_html
+from .errors import Problem, ReportError
+from .formatting import Formatter
+from .i18n import labels_for
+from .markup import NUM_CLASS, make_markdown, to_html
+from .project import Project
+from .templating import content_environment, render_content, theme_environment, wrap
+
+_NUM = re.compile(rf'<span class="{NUM_CLASS}" data-kind="(figure|table)"></span>')
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RenderedChapter:
+    slug: str
+    title: str
+    html: Markup
+    css_class: str
+    headings: list[Heading]
+    in_toc: bool
+
+
+def css_string(value: Any) -> Markup:
+    """A value as a CSS string literal, safe inside a `<style>` element."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return Markup('"' + text.replace("<", "\\3c ").replace(">", "\\3e ") + '"')
+
+
+def build_date(config_date: dt.date | None) -> dt.date | None:
+    """The date printed on the cover: report.yml's, else SOURCE_DATE_EPOCH's, else none."""
+    if config_date:
+        return config_date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else None
+
+
+def _headings(tokens: list[dict[str, Any]]) -> list[Heading]:
+    out: list[Heading] = []
+    for token in tokens:
+        out.append(Heading(token["level"], token["id"], token["name"]))
+        out.extend(_headings(token.get("children", [])))
+    return out
+
+
+def render_chapters(
+    project: Project, components: Components, fmt: Formatter
+) -> list[RenderedChapter]:
+    config = project.config
+    env = content_environment({"number": fmt.number, "percent": fmt.percent, "date": fmt.date})
+    scope = {
+        "data": wrap("data", project.data),
+        "contacts": {k: v for k, v in project.contacts.items()},
+        "report": wrap("report", json.loads(config.model_dump_json())),
+        **components.helpers(),
+    }
+    problems: list[Problem] = []
+    rendered: list[RenderedChapter] = []
+    for chapter in project.chapters:
+        text, found = render_content(env, chapter.source, chapter.rel, scope)
+        problems.extend(found)
+        if text is None:
+            continue
+
+        def slug(value: str, separator: str, prefix: str = chapter.slug) -> str:
+            return f"{prefix}--{slugify_unicode(value, separator)}"
+
+        md = make_markdown(config.lang, slug)
+        html = components.substitute(to_html(text, md))
+        headings = _headings(md.toc_tokens)  # type: ignore[attr-defined]
+        title = chapter.meta.get("title") or next((h.text for h in headings if h.level == 1), "")
+        rendered.append(
+            RenderedChapter(
+                slug=chapter.slug,
+                title=str(title),
+                html=Markup(html),
+                css_class=chapter.css_class,
+                headings=headings,
+                in_toc=chapter.in_toc,
+            )
+        )
+    if problems:
+        raise ReportError(problems)
+    return rendered
+
+
+def number_captions(html: str, labels: dict[str, str]) -> str:
+    """Number figures and tables in document order: `Figure 1`, `Tableau 2` …"""
+    counts = {"figure": 0, "table": 0}
+
+    def replace(match: re.Match[str]) -> str:
+        kind = match[1]
+        counts[kind] += 1
+        return (
+            f'<span class="{NUM_CLASS}" data-kind="{kind}">'
+            f"{labels[kind]}\u00a0{counts[kind]}.</span> "
+        )
+
+    return _NUM.sub(replace, html)
+
+
+def render_html(project: Project, *, print_mode: bool = False) -> str:
+    """The whole report as one HTML string, ready for WeasyPrint (base URL: the project root)."""
+    config = project.config
+    fmt = Formatter(config.lang)
+    labels = labels_for(config.lang)
+    style = charts.ChartStyle(
+        palette=config.brand.chart_palette(),
+        font_family=config.brand.fonts.heading or "Inter",
+        text_color=config.brand.text,
+    )
+    components = Components(fmt, labels, project.contacts, style)
+    chapters = render_chapters(project, components, fmt)
+    env = theme_environment(project.theme_dir, project.root)
+    env.filters.update(
+        {"number": fmt.number, "percent": fmt.percent, "date": fmt.date, "css_string": css_string}
+    )
+    date = build_date(config.date)
+    contact = project.contacts.get(config.contact) if config.contact else None
+    colon = "\u00a0: " if config.lang.startswith("fr") else ": "
+    context = {
+        "report": config,
+        "labels": labels,
+        "chapters": chapters,
+        "toc": [
+            (chapter, [h for h in chapter.headings if 1 < h.level <= config.toc_depth])
+            for chapter in chapters
+            if chapter.in_toc
+        ],
+        "date_text": fmt.date(date) if date else "",
+        "created": date.isoformat() if date and os.environ.get("SOURCE_DATE_EPOCH") else None,
+        "stylesheets": _stylesheets(project),
+        "logo": (project.root / config.organisation.logo).as_uri()
+        if config.organisation and config.organisation.logo
+        else None,
+        "contact": Markup(contact_html(contact, labels, colon)) if contact else None,
+        "print_mode": print_mode,
+    }
+    try:
+        html = env.get_template("report.html").render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        raise ReportError(
+            Problem(
+                _template_rel(error.filename, project),
+                error.lineno,
+                error.message or "syntax error",
+            )
+        ) from None
+    except jinja2.UndefinedError as error:
+        raise ReportError(Problem("templates", None, f"theme template: {error.message}")) from None
+    except jinja2.TemplateNotFound as error:
+        raise ReportError(Problem("templates", None, f"template not found: {error.name}")) from None
+    return number_captions(html, labels)
+
+
+def _template_rel(filename: str | None, project: Project) -> str:
+    if not filename:
+        return "templates"
+    path = Path(filename)
+    return (
+        path.relative_to(project.root).as_posix()
+        if path.is_relative_to(project.root)
+        else path.name
+    )
+
+
+def _stylesheets(project: Project) -> list[str]:
+    """Theme CSS files, each replaced by a project file of the same name, then the project's own."""
+    theme_css = sorted((project.theme_dir / "styles").glob("*.css"))
+    project_dir = project.root / "styles"
+    own = sorted(project_dir.glob("*.css")) if project_dir.is_dir() else []
+    own_names = {p.name for p in own}
+    files = [p for p in theme_css if p.name not in own_names] + own
+    return [p.resolve().as_uri() for p in files]

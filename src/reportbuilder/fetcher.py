@@ -1,0 +1,61 @@
+"""The only way WeasyPrint may read a resource: files inside the project or the theme,
+small `data:` URLs, and nothing from the network.
+
+WeasyPrint's own fetcher reads any local file and any URL; every image, stylesheet, font
+and attachment request goes through `fetch`, so this is where access is decided.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+MAX_FILE_BYTES = 50_000_000
+MAX_DATA_URL_CHARS = 2_000_000
+
+
+class Refused(ValueError):
+    """A resource this build may not read; WeasyPrint logs it and goes on without it."""
+
+
+class PolicyFetcher(URLFetcher):
+    """Reads `file:` URLs under `roots` only, `data:` URLs up to a size, and nothing else."""
+
+    def __init__(self, roots: list[Path], display_root: Path) -> None:
+        super().__init__(timeout=10, allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.roots = [root.resolve() for root in roots]
+        self.display_root = display_root.resolve()
+        self.refused: list[str] = []
+
+    def _shown(self, path: Path) -> str:
+        return (
+            path.relative_to(self.display_root).as_posix()
+            if path.is_relative_to(self.display_root)
+            else str(path)
+        )
+
+    def _refuse(self, message: str) -> Refused:
+        self.refused.append(message)
+        return Refused(message)
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            if len(url) > MAX_DATA_URL_CHARS:
+                raise self._refuse(f"data: URL larger than {MAX_DATA_URL_CHARS} characters refused")
+            return super().fetch(url, headers)
+        if scheme != "file":
+            shown = url if len(url) < 120 else url[:117] + "..."
+            raise self._refuse(f"network access is off: refused {shown}")
+        path = Path(url2pathname(unquote(urlsplit(url).path)))
+        real = path.resolve()
+        if not any(real.is_relative_to(root) for root in self.roots):
+            raise self._refuse(f"refused {path}: outside the project")
+        if not real.is_file():
+            raise self._refuse(f"missing or not a regular file: {self._shown(real)}")
+        if real.stat().st_size > MAX_FILE_BYTES:
+            raise self._refuse(f"file too large: {self._shown(real)}")
+        return super().fetch(real.as_uri(), headers)

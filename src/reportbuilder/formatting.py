@@ -1,0 +1,82 @@
+"""Locale-aware formatting of numbers, percents and dates (Babel/CLDR), in one place.
+
+Templates and content call these through the `number`, `percent` and `date` filters;
+nothing else in the package formats a figure for display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+NBSP = "\u00a0"
+
+
+def parse_locale(lang: str) -> Locale:
+    """The Babel locale for a report language code such as `fr`, `es` or `en-GB`."""
+    return Locale.parse(lang.replace("-", "_"))
+
+
+def is_known_locale(lang: str) -> bool:
+    try:
+        parse_locale(lang)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+def _decimals_of(value: float | int | Decimal) -> int:
+    """How many decimals a value needs to show what was written (at most 2)."""
+    if isinstance(value, int):
+        return 0
+    exponent = Decimal(str(value)).normalize().as_tuple().exponent
+    return min(max(-exponent, 0), 2) if isinstance(exponent, int) else 0
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats figures for one report language."""
+
+    lang: str
+
+    @property
+    def locale(self) -> Locale:
+        return parse_locale(self.lang)
+
+    def number(
+        self, value: float | int, decimals: int | None = None, unit: str | None = None
+    ) -> str:
+        """`1234567` → `1 234 567` (fr), `1,234,567` (en); `unit` is joined by a no-break space."""
+        value = _check_number(value)
+        places = _decimals_of(value) if decimals is None else decimals
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        text = format_decimal(value, format=pattern, locale=self.locale, decimal_quantization=True)
+        return f"{text}{NBSP}{unit}" if unit else text
+
+    def percent(self, value: float | int, decimals: int | None = None) -> str:
+        """A share given in 0–100: `89` → `89 %` (no-break space) in French, `89%` in English."""
+        value = _check_number(value)
+        places = _decimals_of(value) if decimals is None else decimals
+        pattern = self.locale.percent_formats[None].pattern
+        if places:
+            pattern = pattern.replace("#,##0", "#,##0." + "0" * places, 1)
+        return format_percent(
+            Decimal(str(value)) / 100, format=pattern, locale=self.locale, decimal_quantization=True
+        )
+
+    def date(self, value: dt.date | str, style: str = "long") -> str:
+        """`2026-11-28` → `28 novembre 2026` (fr, long); `style` is a CLDR style or pattern."""
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        return format_date(value, format=style, locale=self.locale)
+
+
+def _check_number(value: object) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+    return value  # type: ignore[return-value]

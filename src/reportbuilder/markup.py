@@ -1,0 +1,255 @@
+"""Markdown → safe HTML: Python-Markdown with our extensions, then an allow-list sanitiser.
+
+Footnotes become WeasyPrint page-foot footnotes, lone images become numbered figures,
+`Table: caption` paragraphs become table captions, and French spacing is fixed.
+Everything the author wrote goes through nh3, so no `<link>`, `<style>`, `<base>`,
+`<script>`, attachment or foreign URL scheme survives into the document.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.treeprocessors import Treeprocessor
+
+NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
+    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "td": {"align", "colspan", "rowspan"},
+    "span": {"data-kind"},
+    "ol": {"start"},
+}
+_SCHEMES = {"http", "https", "mailto"}
+
+_FRENCH_QUOTES = {
+    "left-double-quote": "«\u202f",
+    "right-double-quote": "\u202f»",
+    "left-single-quote": "‘",
+    "right-single-quote": "’",
+}
+_SPANISH_QUOTES = {"left-double-quote": "«", "right-double-quote": "»"}
+
+
+def sanitize(html: str) -> str:
+    """Keep only the tags, attributes and URL schemes a report needs."""
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+        clean_content_tags={"script", "style"},
+    )
+
+
+def _text_of(element: ET.Element) -> str:
+    return "".join(element.itertext()).strip()
+
+
+def _num_span(kind: str) -> ET.Element:
+    span = ET.Element("span", {"class": NUM_CLASS, "data-kind": kind})
+    return span
+
+
+class _ReportTree(Treeprocessor):
+    """Runs after Python-Markdown's own tree processors (footnotes, toc, attr_list)."""
+
+    def __init__(self, md: markdown.Markdown, lang: str) -> None:
+        super().__init__(md)
+        self.lang = lang
+
+    def run(self, root: ET.Element) -> None:
+        self._inline_footnotes(root)
+        self._figures(root)
+        self._table_captions(root)
+        if self.lang.startswith("fr"):
+            _french_spacing(root)
+
+    def _inline_footnotes(self, root: ET.Element) -> None:
+        holder = next((d for d in root.iter("div") if d.get("class") == "footnote"), None)
+        if holder is None:
+            return
+        notes = {li.get("id"): li for li in holder.iter("li")}
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                link = child.find("a") if child.tag == "sup" else None
+                if link is None or "footnote-ref" not in (link.get("class") or ""):
+                    continue
+                note = notes.get((link.get("href") or "").lstrip("#"))
+                span = ET.Element("span", {"class": "footnote"})
+                span.tail = child.tail
+                if note is not None:
+                    _fill_inline(span, note)
+                parent.remove(child)
+                parent.insert(index, span)
+        for parent in root.iter():
+            if holder in list(parent):
+                parent.remove(holder)
+                break
+        if holder in list(root):
+            root.remove(holder)
+
+    def _figures(self, root: ET.Element) -> None:
+        for parent in root.iter():
+            for index, p in enumerate(list(parent)):
+                if p.tag != "p" or len(p) != 1 or p[0].tag != "img":
+                    continue
+                if (p.text or "").strip() or (p[0].tail or "").strip():
+                    continue
+                img = p[0]
+                img.tail = None
+                figure = ET.Element("figure", {"class": "figure"})
+                for key in ("id",):
+                    if p.get(key):
+                        figure.set(key, p.get(key) or "")
+                caption_text = img.get("title") or img.get("alt") or ""
+                if caption_text:
+                    caption = ET.SubElement(figure, "figcaption")
+                    caption.append(_num_span("figure"))
+                    caption[-1].tail = caption_text
+                figure.append(img)
+                figure.tail = p.tail
+                parent.remove(p)
+                parent.insert(index, figure)
+
+    def _table_captions(self, root: ET.Element) -> None:
+        for parent in root.iter():
+            children = list(parent)
+            for index, table in enumerate(children):
+                if table.tag != "table":
+                    continue
+                neighbour = children[index + 1] if index + 1 < len(children) else None
+                if neighbour is None or neighbour.tag != "p":
+                    continue
+                text = neighbour.text or ""
+                match = re.match(r"^\s*(?:Table)?:\s+", text)
+                if not match:
+                    continue
+                caption = ET.Element("caption")
+                caption.append(_num_span("table"))
+                caption[-1].tail = text[match.end() :]
+                for inline in list(neighbour):
+                    caption.append(inline)
+                table.insert(0, caption)
+                parent.remove(neighbour)
+
+
+def _fill_inline(target: ET.Element, note: ET.Element) -> None:
+    """Copy a footnote list item's content as inline content (paragraphs joined by spaces)."""
+    pieces: list[ET.Element | str] = []
+    for block in note:
+        if block.tag == "p":
+            if pieces:
+                pieces.append(" ")
+            if block.text:
+                pieces.append(block.text)
+            for inline in block:
+                if inline.tag == "a" and "footnote-backref" in (inline.get("class") or ""):
+                    if inline.tail and inline.tail.strip():
+                        pieces.append(inline.tail)
+                    continue
+                pieces.append(inline)
+    for piece in pieces:
+        if isinstance(piece, str):
+            if len(target):
+                target[-1].tail = (target[-1].tail or "") + piece
+            else:
+                target.text = (target.text or "") + piece
+        else:
+            target.append(piece)
+    # The footnotes extension puts a no-break space before the back-link we dropped.
+    if len(target):
+        target[-1].tail = _strip_end(target[-1].tail)
+    else:
+        target.text = _strip_end(target.text)
+
+
+def _strip_end(text: str | None) -> str | None:
+    if text is None:
+        return None
+    while True:
+        trimmed = text.rstrip().removesuffix(NBSP_PLACEHOLDER)
+        if trimmed == text:
+            return text
+        text = trimmed
+
+
+_FR_BEFORE = re.compile(r"[ \u00a0]([;!?])")
+_FR_COLON = re.compile(r" :(?=\s|$)")
+_FR_OPEN = re.compile(r"« ")
+_FR_CLOSE = re.compile(r" »")
+
+
+def _french(text: str) -> str:
+    text = _FR_BEFORE.sub("\u202f\\1", text)
+    text = _FR_COLON.sub("\u00a0:", text)
+    text = _FR_OPEN.sub("«\u202f", text)
+    return _FR_CLOSE.sub("\u202f»", text)
+
+
+def _french_spacing(root: ET.Element) -> None:
+    """Typed spaces before ; : ! ? » and after « become no-break spaces (French rules)."""
+    for element in root.iter():
+        if element.tag in ("code", "pre"):
+            continue
+        if element.text:
+            element.text = _french(element.text)
+        if element.tail:
+            element.tail = _french(element.tail)
+
+
+class ReportExtension(Extension):
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_ReportTree(md, self.lang), "reportbuilder", 1)
+
+
+def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Markdown:
+    """A Markdown converter for one chapter (its heading ids come from `slugify`)."""
+    base = lang.split("-")[0].lower()
+    substitutions = _FRENCH_QUOTES if base == "fr" else _SPANISH_QUOTES if base == "es" else {}
+    return markdown.Markdown(
+        extensions=[
+            "tables",
+            "footnotes",
+            "attr_list",
+            "def_list",
+            "admonition",
+            "sane_lists",
+            "smarty",
+            "toc",
+            ReportExtension(lang),
+        ],
+        extension_configs={
+            "toc": {"slugify": slugify, "toc_depth": "1-3"},
+            "smarty": {"substitutions": substitutions},
+            "footnotes": {"BACKLINK_TEXT": ""},
+        },
+        output_format="html",
+    )
+
+
+def to_html(text: str, md: markdown.Markdown) -> str:
+    """Markdown text → sanitised HTML fragment."""
+    md.reset()
+    return sanitize(md.convert(text))

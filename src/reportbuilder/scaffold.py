@@ -1,0 +1,134 @@
+"""`reportbuilder init`: a small project that builds as it is, in French, English or Spanish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import Problem, ReportError
+
+_TEXT = {
+    "en": {
+        "title": "Household survey 2026",
+        "subtitle": "First results",
+        "org": "Your organisation",
+        "chapter": "introduction",
+        "heading": "Introduction",
+        "body": (
+            "This survey reached {{ data.survey.households.value | number }} households. "
+            "Most of them ({{ data.survey.tenure.owners.percent | percent }}) own their home."
+        ),
+        "households": "households surveyed",
+        "tenure": "Housing tenure",
+        "owners": "Owners",
+        "renters": "Renters",
+        "other": "Other",
+        "chart": "Households by housing tenure",
+        "name": "Alex Example",
+        "office": "Research office",
+    },
+    "fr": {
+        "title": "Enquête auprès des ménages 2026",
+        "subtitle": "Premiers résultats",
+        "org": "Votre organisation",
+        "chapter": "introduction",
+        "heading": "Introduction",
+        "body": (
+            "L’enquête a touché {{ data.survey.households.value | number }} ménages. "
+            "La plupart ({{ data.survey.tenure.owners.percent | percent }}) sont propriétaires "
+            "de leur logement."
+        ),
+        "households": "ménages interrogés",
+        "tenure": "Statut d’occupation du logement",
+        "owners": "Propriétaires",
+        "renters": "Locataires",
+        "other": "Autre",
+        "chart": "Ménages selon le statut d’occupation",
+        "name": "Camille Exemple",
+        "office": "Service des études",
+    },
+    "es": {
+        "title": "Encuesta de hogares 2026",
+        "subtitle": "Primeros resultados",
+        "org": "Su organización",
+        "chapter": "introduccion",
+        "heading": "Introducción",
+        "body": (
+            "La encuesta llegó a {{ data.survey.households.value | number }} hogares. "
+            "La mayoría ({{ data.survey.tenure.owners.percent | percent }}) son propietarios "
+            "de su vivienda."
+        ),
+        "households": "hogares encuestados",
+        "tenure": "Régimen de tenencia de la vivienda",
+        "owners": "Propietarios",
+        "renters": "Inquilinos",
+        "other": "Otro",
+        "chart": "Hogares según el régimen de tenencia",
+        "name": "Andrea Ejemplo",
+        "office": "Oficina de estudios",
+    },
+}
+
+
+def project_files(lang: str) -> dict[str, str]:
+    """The files of a new project, by relative path."""
+    t = _TEXT[lang]
+    return {
+        "report.yml": (
+            f"title: {t['title']}\n"
+            f"subtitle: {t['subtitle']}\n"
+            f"lang: {lang}\n"
+            "date: 2026-01-15\n"
+            "organisation:\n"
+            f"  name: {t['org']}\n"
+            "brand:\n"
+            '  primary: "#0b3c5d"\n'
+            '  accent: "#f2a541"\n'
+            "contact: office\n"
+        ),
+        f"content/01-{t['chapter']}.md": (
+            f"# {t['heading']}\n\n{t['body']}\n\n"
+            "{{ keyfigures(data.survey.households, data.survey.tenure.owners) }}\n\n"
+            "{{ table(data.survey.tenure) }}\n\n"
+            f'{{{{ chart(data.survey.tenure, kind="bar", title="{t["chart"]}") }}}}\n'
+        ),
+        "data/survey.yml": (
+            "households:\n"
+            "  value: 1200\n"
+            f"  label: {t['households']}\n"
+            "tenure:\n"
+            f"  label: {t['tenure']}\n"
+            "  base: households\n"
+            "  categories:\n"
+            f"    owners: {{label: {t['owners']}, percent: 58}}\n"
+            f"    renters: {{label: {t['renters']}, percent: 37}}\n"
+            f"    other: {{label: {t['other']}, percent: 5}}\n"
+        ),
+        "contacts.yml": (
+            "contacts:\n"
+            "  - id: office\n"
+            f"    name: {t['name']}\n"
+            f"    organisation: {t['org']}\n"
+            f"    office: {t['office']}\n"
+            '    phone: "+1 555 0100"\n'
+            "    email: research@example.org\n"
+        ),
+        ".gitignore": "/out/\n",
+    }
+
+
+def create_project(directory: Path, lang: str) -> list[Path]:
+    """Write a new project into `directory`, which must be empty or absent."""
+    if lang not in _TEXT:
+        raise ReportError(Problem(str(directory), None, f"no starter text for language '{lang}'"))
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise ReportError(
+            Problem(str(directory), None, "exists and is not empty; choose a new folder")
+        )
+    written = []
+    for rel, text in project_files(lang).items():
+        path = directory / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    (directory / "assets").mkdir(exist_ok=True)
+    return written

@@ -1,0 +1,101 @@
+"""Reading the project's text files: size cap, UTF-8 (BOM stripped), LF line ends, no control
+characters. Every refusal names the file, and the line and column where the format has one."""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+from .errors import Problem, ReportError
+
+BOM = b"\xef\xbb\xbf"
+# C0 controls except tab (09) and newline (0A); CR (0D) is gone after normalising; DEL too.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+# One problem per line is enough to find a pattern; more would bury the first ones.
+MAX_PROBLEMS = 20
+
+
+def read_text(path: Path, rel: str, *, max_bytes: int = 2_000_000) -> str:
+    """The text of `path` (a regular file, at most `max_bytes`), decoded and normalised.
+
+    `rel` is the project-relative name used in problems. Raises `ReportError` with every
+    problem found in the file.
+    """
+    data = _read_bytes(path, rel, max_bytes)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Windows "Unicode" text: every character would be an error, so say it once.
+        raise ReportError(Problem(rel, 1, "the file is saved as UTF-16; save it as UTF-8"))
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    # Safe on bytes: 0x0D never occurs inside a multi-byte UTF-8 sequence.
+    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    problems = _decode_problems(data, rel)
+    text = data.decode("utf-8", errors="replace")
+    problems += control_problems(text, rel, MAX_PROBLEMS - len(problems))
+    if problems:
+        raise ReportError(problems)
+    return text
+
+
+def _read_bytes(path: Path, rel: str, max_bytes: int) -> bytes:
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ReportError(Problem(rel, None, "not a regular file"))
+        if info.st_size > max_bytes:
+            raise ReportError(_too_large(rel, info.st_size, max_bytes))
+        with path.open("rb") as handle:
+            # Read one byte more than allowed: the file may have grown since stat().
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise ReportError(Problem(rel, None, f"cannot read the file: {error.strerror}")) from None
+    if len(data) > max_bytes:
+        raise ReportError(_too_large(rel, max(len(data), info.st_size), max_bytes))
+    return data
+
+
+def _too_large(rel: str, size: int, limit: int) -> Problem:
+    return Problem(rel, None, f"file is too large ({size} bytes, limit {limit})")
+
+
+def _decode_problems(data: bytes, rel: str) -> list[Problem]:
+    """One problem per line holding bytes that are not UTF-8 (at the first such byte)."""
+    problems: list[Problem] = []
+    start = 0
+    while len(problems) < MAX_PROBLEMS:
+        try:
+            data[start:].decode("utf-8")
+            break
+        except UnicodeDecodeError as error:
+            offset = start + error.start
+        line = data.count(b"\n", 0, offset) + 1
+        line_start = data.rfind(b"\n", 0, offset) + 1
+        column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+        problems.append(
+            Problem(rel, line, f"not valid UTF-8 at column {column} (save the file as UTF-8)")
+        )
+        start = data.find(b"\n", offset) + 1  # go on with the next line
+        if start == 0:
+            break
+    return problems
+
+
+def control_problems(text: str, rel: str, limit: int = MAX_PROBLEMS) -> list[Problem]:
+    """Problems for control characters in `text` (LF line ends), one per line, at most `limit`."""
+    problems: list[Problem] = []
+    line, counted, pos = 1, 0, 0
+    while len(problems) < limit:
+        match = _CONTROL.search(text, pos)
+        if match is None:
+            break
+        offset = match.start()
+        line += text.count("\n", counted, offset)
+        counted = offset
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        code = f"U+{ord(match.group()):04X}"
+        problems.append(Problem(rel, line, f"control character {code} at column {column}"))
+        pos = text.find("\n", offset) + 1  # one problem per line
+        if pos == 0:
+            break
+    return problems

@@ -1,0 +1,244 @@
+"""Safe YAML with line numbers: we compose nodes with PyYAML's safe loader and build the values
+ourselves, so that duplicate keys, alias bombs and unsafe tags become located problems."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem, Problems, ReportError
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path_ = tuple[str | int, ...]
+
+_TAG = "tag:yaml.org,2002:"
+_MAP, _SEQ, _MERGE = _TAG + "map", _TAG + "seq", _TAG + "merge"
+_NUMBER_TAGS = {_TAG + "int", _TAG + "float"}
+_SCALAR_TAGS = {_TAG + t for t in ("null", "bool", "int", "float", "str", "timestamp", "binary")}
+# Deeper than any real report file; keeps our recursion far from Python's limit.
+MAX_DEPTH = 100
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """A loaded document: its value, and the 1-based line of every key path in it."""
+
+    value: Any
+    lines: dict[Path_, int]
+    # The source text of every number, by key path: `89.0` says one decimal where 89.0 cannot.
+    number_texts: dict[Path_, str] = field(default_factory=dict)
+
+    def line(self, path: Sequence[str | int]) -> int | None:
+        """The line of `path`, or of its longest known prefix."""
+        parts = tuple(path)
+        for end in range(len(parts), -1, -1):
+            found = self.lines.get(parts[:end])
+            if found is None:
+                # Callers such as pydantic give keys as text where YAML read `2023:` as a number.
+                found = self._lines_by_text.get(tuple(str(p) for p in parts[:end]))
+            if found is not None:
+                return found
+        return None
+
+    @cached_property
+    def _lines_by_text(self) -> dict[tuple[str, ...], int]:
+        return {tuple(str(p) for p in key): line for key, line in self.lines.items()}
+
+
+class _TooManyNodes(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def load_yaml(text: str, rel: str, *, max_nodes: int = 100_000) -> YamlDoc:
+    """Parse one YAML document; raise `ReportError` with every problem found.
+
+    Aliases count as full copies towards `max_nodes`; an empty document gives `None`.
+    """
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        raise ReportError(_syntax_problem(error, rel)) from None
+    except yaml.reader.ReaderError as error:
+        # libyaml gives a byte offset and a code point; the pure-Python reader a str index and
+        # the character itself.
+        char = error.character
+        if isinstance(char, int):
+            line = text.encode("utf-8", "replace").count(b"\n", 0, error.position) + 1
+        else:
+            line, char = text.count("\n", 0, error.position) + 1, ord(char)
+        raise ReportError(Problem(rel, line, f"character U+{char:04X} is not allowed")) from None
+    except yaml.YAMLError as error:
+        raise ReportError(Problem(rel, None, f"cannot read YAML: {error}")) from None
+    except RecursionError:
+        raise ReportError(Problem(rel, None, "nested too deeply")) from None
+    if root is None:
+        return YamlDoc(None, {})
+    builder = _Builder(rel, max_nodes)
+    builder.lines[()] = root.start_mark.line + 1
+    try:
+        value = builder.build(root, (), 0)
+    except _TooManyNodes as error:
+        builder.problems.add(
+            rel,
+            error.line,
+            f"too many nodes/aliases (more than {max_nodes}; possible YAML bomb)",
+        )
+    builder.problems.raise_if_any()
+    return YamlDoc(value, builder.lines, builder.number_texts)
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, rel: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else None
+    message = error.problem or error.context or "invalid YAML"
+    if error.problem and error.context:
+        where = error.context_mark
+        on = f" on line {where.line + 1}" if where is not None and where.line + 1 != line else ""
+        message = f"{error.problem} ({error.context}{on})"
+    return Problem(rel, line, message)
+
+
+def tag_name(tag: str) -> str:
+    """`tag:yaml.org,2002:python/name` → `!!python/name`, as the user wrote it."""
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+def _line(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+class _Builder:
+    """Walks composed nodes into plain Python values, recording lines and problems."""
+
+    def __init__(self, rel: str, max_nodes: int) -> None:
+        self.rel = rel
+        self.max_nodes = max_nodes
+        self.count = 0
+        self.lines: dict[Path_, int] = {}
+        self.number_texts: dict[Path_, str] = {}
+        self.problems = Problems()
+        self.constructor = SafeConstructor()
+        self.open_nodes: set[int] = set()  # collections being built: a loop is a recursive alias
+
+    def problem(self, node: Node, message: str) -> None:
+        self.problems.add(self.rel, _line(node), message)
+
+    def build(self, node: Node, path: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > self.max_nodes:
+            raise _TooManyNodes(_line(node))
+        if isinstance(node, ScalarNode):
+            value = self.scalar(node)
+            if node.tag in _NUMBER_TAGS:
+                self.number_texts[path] = node.value
+            return value
+        if depth >= MAX_DEPTH:
+            self.problem(node, f"nested more than {MAX_DEPTH} levels deep")
+            return None
+        if id(node) in self.open_nodes:
+            self.problem(node, "an alias refers to a collection that contains it")
+            return None
+        self.open_nodes.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self.mapping(node, path, depth)
+            return self.sequence(node, path, depth)
+        finally:
+            self.open_nodes.discard(id(node))
+
+    def scalar(self, node: ScalarNode) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            self.problem(node, f"unsupported tag '{tag_name(node.tag)}'")
+            return None
+        construct = self.constructor.yaml_constructors[node.tag]
+        try:
+            return construct(self.constructor, node)
+        except (ValueError, OverflowError, yaml.YAMLError) as error:
+            reason = str(getattr(error, "problem", None) or error)
+            if "digits" in reason:
+                reason = "the number has too many digits"
+            self.problem(node, f"cannot read the value '{node.value[:40]}': {reason}")
+            return None
+
+    def sequence(self, node: SequenceNode, path: Path_, depth: int) -> list[Any] | None:
+        if node.tag != _SEQ:
+            self.problem(node, f"unsupported tag '{tag_name(node.tag)}'")
+            return None
+        items = []
+        for index, item in enumerate(node.value):
+            self.lines[(*path, index)] = _line(item)
+            items.append(self.build(item, (*path, index), depth + 1))
+        return items
+
+    def mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[Any, Any] | None:
+        if node.tag != _MAP:
+            self.problem(node, f"unsupported tag '{tag_name(node.tag)}'")
+            return None
+        result: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        merges: list[Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merges.append(value_node)
+                continue
+            key, ok = self.key(key_node)
+            if not ok:
+                continue
+            line = _line(key_node)
+            if key in first_line:
+                self.problems.add(
+                    self.rel, line, f"duplicate key '{key}' (first at line {first_line[key]})"
+                )
+                continue
+            first_line[key] = line
+            self.lines[(*path, key)] = line
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        for merge in merges:
+            self.merge(merge, result, path, depth)
+        return result
+
+    def key(self, node: Node) -> tuple[Any, bool]:
+        if not isinstance(node, ScalarNode):
+            self.problem(node, "a key must be a single value, not a list or mapping")
+            return None, False
+        self.count += 1
+        if self.count > self.max_nodes:
+            raise _TooManyNodes(_line(node))
+        return self.scalar(node), True
+
+    def merge(self, node: Node, into: dict[Any, Any], path: Path_, depth: int) -> None:
+        """`<<: *base` (or a list of them): keys written in the mapping itself win."""
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                self.problem(source, "'<<' (merge) takes a mapping or a list of mappings")
+                continue
+            # Build into a side table so that lines of overridden keys do not leak into ours.
+            outer_lines, outer_numbers = self.lines, self.number_texts
+            self.lines, self.number_texts = {}, {}
+            try:
+                merged = self.build(source, path, depth + 1)
+            finally:
+                inner_lines, inner_numbers = self.lines, self.number_texts
+                self.lines, self.number_texts = outer_lines, outer_numbers
+            added = set()
+            for key, value in (merged or {}).items():
+                if key not in into:
+                    into[key] = value
+                    added.add(key)
+            depth_of_key = len(path)
+            for table, inner in ((self.lines, inner_lines), (self.number_texts, inner_numbers)):
+                for sub, item in inner.items():
+                    if len(sub) > depth_of_key and sub[depth_of_key] in added:
+                        table[sub] = item

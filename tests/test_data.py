@@ -1,0 +1,539 @@
+"""load_data: data files by stem, the statistics model, and its consistency checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from reportbuilder.data import Breakdown, Category, Figure, Table, load_data
+
+CHILE = """\
+victims:
+  value: 99
+  label: {fr: victimes identifiées et interrogées, en: victims identified and interviewed}
+female: {value: 99, of: victims, label: {fr: femmes et filles, en: women and girls}}
+months: {value: 5, unit: {fr: mois, en: months}}
+regions: {value: 5, of: 12, label: {fr: régions en plus de la métropolitaine, en: regions}}
+age:
+  label: {fr: Âge des victimes, en: Age of victims}
+  base: victims
+  categories:
+    adults: {label: {fr: Adultes, en: Adults}, percent: 89}
+    minors: {label: {fr: Mineures, en: Minors}, percent: 11}
+route:
+  label: {fr: Lieu de la traite, en: Where the trafficking happened}
+  base: victims
+  source: OIM Santiago
+  categories:
+    cross_border: {label: {fr: Avec passage d’une frontière, en: Crossed a border}, percent: 77}
+    internal: {label: {fr: À l’intérieur du Chili, en: Inside the country}, percent: 23}
+"""
+
+
+def load(root: Path, files: dict[str, str | bytes], lang: str = "en") -> tuple[dict, list[str]]:
+    folder = root / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    namespaces, problems = load_data(root, lang)
+    return namespaces, [str(p) for p in problems]
+
+
+def problems(root: Path, text: str, name: str = "study.yml") -> list[str]:
+    return load(root, {name: text})[1]
+
+
+def breakdown(base: Any, categories: str) -> str:
+    return f"victims: {{value: 99}}\nage:\n  base: {base}\n  categories:\n{categories}"
+
+
+# --- the happy path ----------------------------------------------------------------------
+
+
+def test_chile_study(tmp_path: Path) -> None:
+    namespaces, found = load(tmp_path, {"study.yml": CHILE}, lang="fr")
+    assert found == []
+    study = namespaces["study"]
+    assert study["victims"] == Figure(
+        value=99, label="victimes identifiées et interrogées", key="victims"
+    )
+    assert study["female"].of == 99 and study["female"].percent_of == 100
+    assert study["months"].unit == "mois"
+    assert study["regions"].percent_of == pytest.approx(41.667, abs=1e-3)
+    age = study["age"]
+    assert isinstance(age, Breakdown)
+    assert (age.key, age.label, age.base) == ("age", "Âge des victimes", 99)
+    assert age.adults == Category("adults", "Adultes", 88, 89, 0.89, decimals=0)
+    assert age["minors"].count == 11 and age[1] is age.minors
+    assert [c.key for c in age] == ["adults", "minors"] and len(age) == 2
+    assert (age.total_count, age.total_percent) == (99, 100)
+    assert study["route"].cross_border.share == 0.77
+    assert study["route"].source == "OIM Santiago"
+
+
+def test_labels_follow_the_language(tmp_path: Path) -> None:
+    english = load(tmp_path, {"study.yml": CHILE}, lang="en-GB")[0]["study"]
+    assert english["age"].label == "Age of victims"
+    assert english["regions"].label == "regions"
+    spanish = load(tmp_path, {"study.yml": CHILE}, lang="es")[0]["study"]
+    assert spanish["age"].label == "Âge des victimes"  # first given
+
+
+def test_templates_read_the_model_in_the_sandbox(tmp_path: Path) -> None:
+    namespaces, _ = load(tmp_path, {"study.yml": CHILE})
+    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
+    template = env.from_string(
+        "{{ data.study.age.adults.percent }} {{ data.study.age['minors'].count }} "
+        "{% for c in data.study.route %}{{ c.key }}={{ c.percent }} {% endfor %}"
+        "{{ data.study.victims.value }}"
+    )
+    assert template.render(data=namespaces) == "89 11 cross_border=77 internal=23 99"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ data.study.age.adultz }}").render(data=namespaces)
+    assert "adults" in dir(namespaces["study"]["age"])
+
+
+def test_counts_derive_percents(tmp_path: Path) -> None:
+    text = breakdown("victims", "    adults: {count: 88}\n    minors: {count: 11}\n")
+    namespaces, found = load(tmp_path, {"study.yml": text})
+    assert found == []
+    adults = namespaces["study"]["age"].adults
+    assert adults.count == 88 and adults.percent == pytest.approx(88 / 99 * 100)
+    assert adults.decimals is None
+
+
+def test_no_base_leaves_unknowns_empty(tmp_path: Path) -> None:
+    text = "age:\n  categories:\n    a: {count: 3}\n    b: {percent: 40}\n"
+    namespaces, found = load(tmp_path, {"study.yml": text})
+    assert found == []
+    age = namespaces["study"]["age"]
+    assert (age.a.percent, age.a.share, age.b.count) == (None, None, None)
+    assert age.total_count is None
+
+
+def test_plain_data_passes_through(tmp_path: Path) -> None:
+    text = (
+        "title: Chile\nwhen: 2024-03-01\nregions: [Santiago, {name: Arica, value: x, code: 15}]\n"
+    )
+    namespaces, found = load(tmp_path, {"misc.yaml": text})
+    assert found == []
+    assert namespaces["misc"] == {
+        "title": "Chile",
+        "when": dt.date(2024, 3, 1),
+        "regions": ["Santiago", {"name": "Arica", "value": "x", "code": 15}],
+    }
+
+
+def test_figures_nested_in_lists(tmp_path: Path) -> None:
+    namespaces, found = load(tmp_path, {"k.yml": "boxes:\n  - {value: 3, label: x}\n"})
+    assert found == [] and namespaces["k"]["boxes"][0] == Figure(3, "x")
+
+
+def test_missing_data_folder(tmp_path: Path) -> None:
+    assert load_data(tmp_path, "fr") == ({}, [])
+
+
+def test_other_files_are_ignored(tmp_path: Path) -> None:
+    namespaces, found = load(
+        tmp_path, {"README.md": "x", ".study.yml.swp": "\x00", "a.yml": "b: 1"}
+    )
+    assert (namespaces, found) == ({"a": {"b": 1}}, [])
+
+
+def test_same_stem_twice(tmp_path: Path) -> None:
+    namespaces, found = load(tmp_path, {"study.json": '{"a": 1}', "study.yml": "a: 2\n"})
+    assert found == [
+        "data/study.yml: two data files are named 'study' (data/study.json); rename one"
+    ]
+    assert namespaces == {"study": {"a": 1}}
+
+
+def test_problems_of_every_file_are_collected(tmp_path: Path) -> None:
+    files = {"a.yml": "x: 1\nx: 2\n", "b.yml": "ok: true\n", "c.yml": b"caf\xe9: 1\n"}
+    namespaces, found = load(tmp_path, files)
+    assert found == [
+        "data/a.yml:2: duplicate key 'x' (first at line 1)",
+        "data/c.yml:1: not valid UTF-8 at column 4 (save the file as UTF-8)",
+    ]
+    assert namespaces == {"b": {"ok": True}}
+
+
+def test_cross_file_reference(tmp_path: Path) -> None:
+    files = {
+        "study.yml": "victims: {value: 99}\n",
+        "age.yml": "split:\n  base: study.victims\n  categories:\n    a: {percent: 89}\n"
+        "    b: {percent: 11}\n",
+    }
+    namespaces, found = load(tmp_path, files)
+    assert found == [] and namespaces["age"]["split"].base == 99
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def test_json_statistics_get_lines(tmp_path: Path) -> None:
+    data = {
+        "victims": {"value": 99},
+        "age": {"base": "victims", "categories": {"a": {"percent": 50}, "b": {"percent": 20}}},
+    }
+    text = json.dumps(data, indent=2)
+    assert problems(tmp_path, text, "study.json") == [
+        "data/study.json:9: breakdown 'age', category 'a': 50 % cannot come from a whole count "
+        "out of 99 (closest: 49 gives 49.5 %, 50 gives 50.5 %)",
+    ]
+
+
+def test_json_decimals_come_from_the_text(tmp_path: Path) -> None:
+    text = (
+        '{"v": {"value": 99}, "age": {"base": "v", '
+        '"categories": {"a": {"percent": 89.0}, "b": {"percent": 11.0}}}}'
+    )
+    assert problems(tmp_path, text, "s.json") == [
+        "data/s.json:1: breakdown 'age', category 'a': 89 % cannot come from a whole count out "
+        "of 99 (closest: 88 gives 88.89 %, 89 gives 89.90 %)",
+        "data/s.json:1: breakdown 'age', category 'b': 11 % cannot come from a whole count out "
+        "of 99 (closest: 10 gives 10.10 %, 11 gives 11.11 %)",
+    ]
+
+
+def test_json_nan_and_infinity(tmp_path: Path) -> None:
+    text = '{\n  "a": 1,\n  "b": NaN,\n  "c": "NaN in a string",\n  "d": -Infinity\n}'
+    assert problems(tmp_path, text, "s.json") == [
+        "data/s.json:3: 'NaN' is not a number (write a number or null)",
+        "data/s.json:5: '-Infinity' is not a number (write a number or null)",
+    ]
+
+
+def test_json_duplicate_keys(tmp_path: Path) -> None:
+    text = '{\n  "a": 1,\n  "b": {"x": 1,\n        "x": 2}\n}'
+    assert problems(tmp_path, text, "s.json") == [
+        "data/s.json:4: duplicate key 'x' (first at line 3)"
+    ]
+
+
+def test_json_syntax_error(tmp_path: Path) -> None:
+    assert problems(tmp_path, '{\n  "a": 1\n  "b": 2\n}', "s.json") == [
+        "data/s.json:3: Expecting ',' delimiter (column 3)"
+    ]
+
+
+def test_json_huge_number(tmp_path: Path) -> None:
+    assert problems(tmp_path, '{\n"a":\n' + "1" * 5000 + "}", "s.json") == [
+        "data/s.json:3: the number has too many digits"
+    ]
+
+
+def test_json_deep_nesting(tmp_path: Path) -> None:
+    assert problems(tmp_path / "a", "[" * 100_000 + "]" * 100_000, "a.json") == [
+        "data/a.json: nested too deeply"
+    ]
+    assert problems(tmp_path / "b", "[" * 150 + "]" * 150, "b.json") == [
+        "data/b.json: nested more than 100 levels deep"
+    ]
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def test_csv_with_commas(tmp_path: Path) -> None:
+    text = "\ufeffregion,victims,share,code\r\nSantiago,40,40.4,01\r\nArica,3,,15\r\n\r\n"
+    namespaces, found = load(tmp_path, {"regions.csv": text})
+    assert found == []
+    table = namespaces["regions"]
+    assert isinstance(table, Table)
+    assert table.columns == ["region", "victims", "share", "code"]
+    assert list(table) == [
+        {"region": "Santiago", "victims": 40, "share": 40.4, "code": "01"},
+        {"region": "Arica", "victims": 3, "share": "", "code": 15},
+    ]
+    assert len(table) == 2 and table[1]["region"] == "Arica"
+
+
+def test_csv_with_semicolons_and_decimal_commas(tmp_path: Path) -> None:
+    text = 'région;part;note\n"Santiago; RM";12,5;"a, b"\nArica;1.5;1e3\n'
+    namespaces, found = load(tmp_path, {"r.csv": text})
+    assert found == []
+    assert namespaces["r"].rows == [
+        {"région": "Santiago; RM", "part": 12.5, "note": "a, b"},
+        {"région": "Arica", "part": 1.5, "note": 1000.0},
+    ]
+
+
+def test_csv_decimal_comma_only_with_semicolons(tmp_path: Path) -> None:
+    namespaces, _ = load(tmp_path, {"r.csv": 'a,b\n"12,5",x\n'})
+    assert namespaces["r"].rows == [{"a": "12,5", "b": "x"}]
+
+
+def test_csv_ragged_rows_name_their_line(tmp_path: Path) -> None:
+    text = 'a,b\n1,2\n"multi\nline",3\n4\n5,6,7\n'
+    namespaces, found = load(tmp_path, {"r.csv": text})
+    assert found == [
+        "data/r.csv:5: row has 1 fields, the header has 2",
+        "data/r.csv:6: row has 3 fields, the header has 2",
+    ]
+    assert len(namespaces["r"]) == 2
+
+
+def test_csv_header_problems(tmp_path: Path) -> None:
+    assert problems(tmp_path, "a,,b,a\n1,2,3,4\n", "r.csv") == [
+        "data/r.csv:1: column 2 has no name in the header row",
+        "data/r.csv:1: column 'a' appears twice in the header row",
+    ]
+
+
+def test_csv_empty(tmp_path: Path) -> None:
+    assert problems(tmp_path, "\n\n", "r.csv") == [
+        "data/r.csv:1: empty CSV file: the first row must name the columns"
+    ]
+
+
+def test_csv_bad_quoting(tmp_path: Path) -> None:
+    (problem,) = problems(tmp_path, 'a,b\n1,"2"x\n', "r.csv")
+    assert problem.startswith("data/r.csv:2: cannot read CSV: ")
+
+
+# --- key figures -------------------------------------------------------------------------
+
+
+def test_figure_unknown_key(tmp_path: Path) -> None:
+    assert problems(tmp_path, "victims:\n  value: 99\n  lable: x\n  colour: red\n") == [
+        "data/study.yml:3: key figure 'victims': unknown key 'lable' (did you mean 'label'?)",
+        "data/study.yml:4: key figure 'victims': unknown key 'colour'; known keys: value, "
+        "label, unit, of, source, note",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("~", "'value' has no value"),
+        ("'99'", "'value' must be a number (got '99')"),
+        ("yes", "'value' must be a number, not yes/no (got true)"),
+        ("-3", "'value' must not be negative (got -3)"),
+        (".nan", "'value' must be a finite number (got nan)"),
+        ("[1]", "'value' must be a number (got a list)"),
+    ],
+)
+def test_figure_bad_value(tmp_path: Path, value: str, message: str) -> None:
+    assert problems(tmp_path, f"victims:\n  value: {value}\n  label: x\n") == [
+        f"data/study.yml:2: key figure 'victims': {message}"
+    ]
+
+
+def test_figure_bad_of(tmp_path: Path) -> None:
+    text = "victims: {value: 99}\nfemale: {value: 99, of: victim}\nzero: {value: 1, of: 0}\n"
+    assert problems(tmp_path, text) == [
+        "data/study.yml:2: key figure 'female': 'of' refers to 'victim', which is not a key "
+        "figure (did you mean 'victims'?)",
+        "data/study.yml:3: key figure 'zero': 'of' must be more than 0",
+    ]
+
+
+def test_figure_bad_label(tmp_path: Path) -> None:
+    assert problems(tmp_path, "v:\n  value: 1\n  label: [a]\n") == [
+        "data/study.yml:3: key figure 'v': 'label' must be text or one text per language "
+        "(got a list)"
+    ]
+
+
+# --- breakdowns --------------------------------------------------------------------------
+
+
+def test_percents_must_add_up(tmp_path: Path) -> None:
+    text = breakdown("victims", "    adults: {percent: 59}\n    minors: {percent: 11}\n")
+    assert problems(tmp_path, text) == [
+        "data/study.yml:2: breakdown 'age': percents add up to 70, not 100"
+    ]
+
+
+def test_percent_sum_tolerance_follows_precision(tmp_path: Path) -> None:
+    three = "    a: {percent: 33.3}\n    b: {percent: 33.3}\n    c: {percent: 33.%s}\n"
+    assert problems(tmp_path, "age:\n  categories:\n" + three % "3") == []
+    assert problems(tmp_path, "age:\n  categories:\n" + three % "1") == [
+        "data/study.yml:1: breakdown 'age': percents add up to 99.7, not 100"
+    ]
+    whole = (
+        "age:\n  categories:\n    a: {percent: 33}\n    b: {percent: 33}\n    c: {percent: 33}\n"
+    )
+    assert problems(tmp_path, whole) == []  # 99, within 3 × 0.5
+
+
+def test_counts_must_add_up_to_the_base(tmp_path: Path) -> None:
+    text = breakdown("victims", "    adults: {count: 80}\n    minors: {count: 10}\n")
+    assert problems(tmp_path, text) == [
+        "data/study.yml:2: breakdown 'age': counts add up to 90, not the base 99"
+    ]
+
+
+def test_count_and_percent_must_agree(tmp_path: Path) -> None:
+    good = breakdown(
+        "victims", "    adults: {count: 88, percent: 89}\n    minors: {count: 11, percent: 11}\n"
+    )
+    assert problems(tmp_path, good) == []
+    bad = breakdown(
+        "99", "    adults: {count: 95, percent: 89}\n    minors: {count: 4, percent: 11}\n"
+    )
+    assert problems(tmp_path, bad) == [
+        "data/study.yml:5: breakdown 'age', category 'adults': count 95 is 96.0 % of the base "
+        "99, not 89 %",
+        "data/study.yml:6: breakdown 'age', category 'minors': count 4 is 4.0 % of the base "
+        "99, not 11 %",
+    ]
+
+
+def test_percent_must_be_reachable_from_the_base(tmp_path: Path) -> None:
+    text = breakdown("victims", "    a: {percent: 50}\n    b:\n      percent: 50\n")
+    assert problems(tmp_path, text) == [
+        "data/study.yml:5: breakdown 'age', category 'a': 50 % cannot come from a whole count "
+        "out of 99 (closest: 49 gives 49.5 %, 50 gives 50.5 %)",
+        "data/study.yml:7: breakdown 'age', category 'b': 50 % cannot come from a whole count "
+        "out of 99 (closest: 49 gives 49.5 %, 50 gives 50.5 %)",
+    ]
+
+
+def test_written_decimals_count(tmp_path: Path) -> None:
+    # 89.0 claims a precision that no count out of 99 gives (88.9 or 89.9).
+    text = breakdown("victims", "    a: {percent: 89.0}\n    b: {percent: 11}\n")
+    assert problems(tmp_path, text) == [
+        "data/study.yml:5: breakdown 'age', category 'a': 89 % cannot come from a whole count "
+        "out of 99 (closest: 88 gives 88.89 %, 89 gives 89.90 %)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("category", "message"),
+    [
+        ("{count: -1}", "'count' must not be negative (got -1)"),
+        ("{count: ~}", "'count' has no value"),
+        ("{count: 12.5}", "'count' must be a whole number (got 12.5)"),
+        ("{percent: '89 %'}", "'percent' must be a number (got '89 %')"),
+        ("{percent: no}", "'percent' must be a number, not yes/no (got false)"),
+        ("{percent: 120}", "'percent' must be at most 100 (got 120)"),
+        ("{count: 120}", "count 120 is more than the base 99"),
+        ("{}", "give 'count' or 'percent' (or both)"),
+        ("{percnt: 3}", "unknown key 'percnt' (did you mean 'percent'?)"),
+        ("89", "must be a mapping with 'count' and/or 'percent'"),
+    ],
+)
+def test_bad_category(tmp_path: Path, category: str, message: str) -> None:
+    text = breakdown("victims", f"    adults: {category}\n    minors: {{percent: 11}}\n")
+    found = problems(tmp_path, text)
+    assert found[0] == f"data/study.yml:5: breakdown 'age', category 'adults': {message}"
+    assert not any("add up" in p for p in found)  # no noise from sums of broken categories
+
+
+def test_bad_base(tmp_path: Path) -> None:
+    ok = "    a: {percent: 100}\n"
+    assert problems(tmp_path, breakdown("victim", ok)) == [
+        "data/study.yml:3: breakdown 'age': 'base' refers to 'victim', which is not a key "
+        "figure (did you mean 'victims'?)"
+    ]
+    assert problems(tmp_path, breakdown("-5", ok)) == [
+        "data/study.yml:3: breakdown 'age': 'base' must not be negative (got -5)"
+    ]
+    assert problems(tmp_path, breakdown("0", ok)) == [
+        "data/study.yml:3: breakdown 'age': 'base' must be more than 0"
+    ]
+    assert problems(tmp_path, breakdown("9.5", ok)) == [
+        "data/study.yml:3: breakdown 'age': 'base' must be a whole number (got 9.5)"
+    ]
+
+
+def test_base_referring_to_a_broken_figure_is_reported_once(tmp_path: Path) -> None:
+    text = "victims: {value: -1}\nage:\n  base: victims\n  categories:\n    a: {percent: 100}\n"
+    assert problems(tmp_path, text) == [
+        "data/study.yml:1: key figure 'victims': 'value' must not be negative (got -1)"
+    ]
+
+
+def test_breakdown_shape_problems(tmp_path: Path) -> None:
+    text = "age:\n  bsae: 3\n  categories: [a, b]\n"
+    assert problems(tmp_path, text) == [
+        "data/study.yml:2: breakdown 'age': unknown key 'bsae' (did you mean 'base'?)",
+        "data/study.yml:3: breakdown 'age': 'categories' must be a mapping of categories "
+        "(adults: …)",
+    ]
+
+
+def test_misspelt_categories_do_not_pass_silently(tmp_path: Path) -> None:
+    text = "victims: {value: 99}\nage:\n  base: victims\n  categoris:\n    a: {percent: 100}\n"
+    assert problems(tmp_path, text) == [
+        "data/study.yml:4: breakdown 'age': unknown key 'categoris' (did you mean 'categories'?)",
+        "data/study.yml:2: breakdown 'age': 'categories' is missing",
+    ]
+
+
+def test_quoted_number_as_base(tmp_path: Path) -> None:
+    assert problems(tmp_path, breakdown("'99'", "    a: {percent: 100}\n")) == [
+        "data/study.yml:3: breakdown 'age': 'base' must be a number, without quotes (got '99')"
+    ]
+
+
+def test_reserved_and_yes_no_category_keys(tmp_path: Path) -> None:
+    text = "age:\n  categories:\n    label: {percent: 50}\n    yes: {percent: 50}\n"
+    assert problems(tmp_path, text) == [
+        "data/study.yml:3: breakdown 'age': category key 'label' is reserved (a breakdown "
+        "attribute)",
+        "data/study.yml:4: breakdown 'age': category 'true' was read as yes/no; quote it",
+    ]
+
+
+def test_nested_breakdown_is_named_by_its_path(tmp_path: Path) -> None:
+    text = "by_region:\n  north:\n    categories:\n      a: {percent: 10}\n"
+    assert problems(tmp_path, text) == [
+        "data/study.yml:2: breakdown 'by_region.north': percents add up to 10, not 100"
+    ]
+
+
+# --- properties --------------------------------------------------------------------------
+
+
+def _load_text(text: str) -> list[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        return load(Path(folder), {"study.yml": text})[1]
+
+
+@st.composite
+def partitions(draw: st.DrawFn) -> tuple[int, list[int]]:
+    base = draw(st.integers(1, 5000))
+    cuts = sorted(draw(st.lists(st.integers(0, base), min_size=0, max_size=6)))
+    bounds = [0, *cuts, base]
+    return base, [b - a for a, b in itertools.pairwise(bounds)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(partitions(), st.sampled_from(["percent", "count", "both"]))
+def test_breakdowns_from_whole_counts_pass(parts: tuple[int, list[int]], given_as: str) -> None:
+    base, counts = parts
+    lines = []
+    for index, count in enumerate(counts):
+        percent = round(count / base * 100, 1)
+        fields = {"percent": f"percent: {percent}", "count": f"count: {count}"}
+        shown = ", ".join(fields.values()) if given_as == "both" else fields[given_as]
+        lines.append(f"    c{index}: {{{shown}}}\n")
+    assert _load_text(breakdown(base, "".join(lines))) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 400), st.integers(0, 1000), st.integers(0, 1))
+def test_unreachable_percents_are_always_reported(base: int, tenths: int, decimals: int) -> None:
+    percent = tenths / 10 if decimals else tenths // 10
+    half = 0.5 * 10.0**-decimals
+    assume(all(abs(k / base * 100 - percent) > half + 1e-9 for k in range(base + 1)))
+    text = f"    a: {{percent: {percent}}}\n"
+    found = _load_text(breakdown(base, text))
+    assert any("cannot come from a whole count" in p for p in found), found

@@ -1,0 +1,209 @@
+"""load_yaml: safe values, a line for every key path, located problems instead of tracebacks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reportbuilder import yamlio
+from reportbuilder.errors import ReportError
+from reportbuilder.yamlio import MAX_DEPTH, YamlDoc, load_yaml
+
+
+@pytest.fixture(params=["libyaml", "python"])
+def either_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run a test with libyaml's parser (when built) and with the pure-Python one."""
+    if request.param == "libyaml" and not yaml.__with_libyaml__:
+        pytest.skip("PyYAML built without libyaml")
+    loader = yaml.CSafeLoader if request.param == "libyaml" else yaml.SafeLoader
+    monkeypatch.setattr(yamlio, "_Loader", loader)
+
+
+def problems_of(text: str, rel: str = "data/study.yml", **kwargs: int) -> list[str]:
+    with pytest.raises(ReportError) as caught:
+        load_yaml(text, rel, **kwargs)
+    return [str(p) for p in caught.value.problems]
+
+
+STUDY = """\
+# The study
+victims: {value: 99, label: {fr: victimes, en: victims}}
+age:
+  base: victims
+  categories:
+    adults: {percent: 89}
+    minors:
+      percent: 11
+regions:
+  - metropolitan
+  - {name: Tarapacá, since: 2019-05-01}
+"""
+
+
+def test_values_and_lines(either_loader: None) -> None:
+    doc = load_yaml(STUDY, "data/study.yml")
+    assert doc.value["age"]["categories"]["minors"] == {"percent": 11}
+    assert doc.value["regions"][1] == {"name": "Tarapacá", "since": dt.date(2019, 5, 1)}
+    assert doc.lines[()] == 2
+    assert doc.lines[("victims",)] == 2
+    assert doc.lines[("age", "categories", "minors")] == 7
+    assert doc.lines[("age", "categories", "minors", "percent")] == 8
+    assert doc.lines[("regions", 0)] == 10
+    assert doc.lines[("regions", 1, "since")] == 11
+
+
+def test_line_uses_the_longest_known_prefix() -> None:
+    doc = load_yaml(STUDY, "data/study.yml")
+    assert doc.line(["age", "categories", "minors", "percent"]) == 8
+    assert doc.line(["age", "categories", "minors", "nope", 3]) == 7
+    assert doc.line(["nope"]) == 2  # the document itself
+    assert doc.line([]) == 2
+
+
+def test_line_accepts_keys_as_text() -> None:
+    doc = load_yaml("years:\n  2023:\n    - x\n", "f.yml")
+    assert doc.value == {"years": {2023: ["x"]}}
+    assert doc.line(["years", "2023", 0]) == 3
+
+
+def test_number_texts_keep_the_written_precision() -> None:
+    doc = load_yaml("a: 89\nb: 89.0\nc: [1_000.50]\nd: '12'\n", "f.yml")
+    assert doc.value == {"a": 89, "b": 89.0, "c": [1000.5], "d": "12"}
+    assert doc.number_texts == {("a",): "89", ("b",): "89.0", ("c", 0): "1_000.50"}
+
+
+def test_empty_document_is_none() -> None:
+    assert load_yaml("", "f.yml") == YamlDoc(None, {})
+    assert load_yaml("# only a comment\n", "f.yml").value is None
+
+
+def test_yaml_11_values_are_what_pyyaml_says() -> None:
+    # Documented surprise: schemas, not this loader, catch the Norway problem.
+    assert load_yaml("country: NO\nzip: 012\n", "f.yml").value == {"country": False, "zip": 10}
+
+
+def test_duplicate_keys_name_both_lines() -> None:
+    text = "title: A\nlang: fr\ntitle: B\nsub:\n  x: 1\n  x: 2\n"
+    assert problems_of(text) == [
+        "data/study.yml:3: duplicate key 'title' (first at line 1)",
+        "data/study.yml:6: duplicate key 'x' (first at line 5)",
+    ]
+
+
+def test_python_tags_are_refused() -> None:
+    text = (
+        "a: !!python/object/apply:os.system [echo hi]\n"
+        "b: !!python/name:os.system\n"
+        "c: !custom 3\n"
+        "d: !!set {x, y}\n"
+    )
+    assert problems_of(text) == [
+        "data/study.yml:1: unsupported tag '!!python/object/apply:os.system'",
+        "data/study.yml:2: unsupported tag '!!python/name:os.system'",
+        "data/study.yml:3: unsupported tag '!custom'",
+        "data/study.yml:4: unsupported tag '!!set'",
+    ]
+
+
+def test_billion_laughs_is_stopped() -> None:
+    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for i in range(1, 9):
+        prev, name = chr(96 + i), chr(97 + i)
+        text += f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]\n"
+    assert problems_of(text) == [
+        "data/study.yml:1: too many nodes/aliases (more than 100000; possible YAML bomb)"
+    ]
+
+
+def test_aliases_count_as_copies() -> None:
+    text = "base: &b [1, 2, 3]\nx: *b\ny: *b\n"
+    assert load_yaml(text, "f.yml", max_nodes=20).value["y"] == [1, 2, 3]
+    assert problems_of(text, max_nodes=12) == [
+        "data/study.yml:1: too many nodes/aliases (more than 12; possible YAML bomb)"
+    ]
+
+
+def test_recursive_alias() -> None:
+    assert problems_of("a: &a [1, *a]\n") == [
+        "data/study.yml:1: an alias refers to a collection that contains it"
+    ]
+
+
+def test_merge_keys_are_supported_and_explicit_keys_win() -> None:
+    text = "base: &b\n  unit: '%'\n  source: OIM\nage:\n  <<: *b\n  source: survey\n"
+    doc = load_yaml(text, "f.yml")
+    assert doc.value["age"] == {"unit": "%", "source": "survey"}
+    assert doc.line(["age", "source"]) == 6
+    assert doc.line(["age", "unit"]) == 2  # where the merged key was written
+
+
+def test_merge_of_a_list_first_wins() -> None:
+    text = "a: &a {x: 1}\nb: &b {x: 2, y: 2}\nc: {<<: [*a, *b]}\n"
+    assert load_yaml(text, "f.yml").value["c"] == {"x": 1, "y": 2}
+
+
+def test_merge_of_a_scalar_is_a_problem() -> None:
+    assert problems_of("a: &a 3\nb:\n  <<: *a\n") == [
+        "data/study.yml:1: '<<' (merge) takes a mapping or a list of mappings"
+    ]
+
+
+def test_syntax_errors_give_the_line(either_loader: None) -> None:
+    (problem,) = problems_of("title: A\nlist: [1, 2\nnext: 3\n")
+    assert problem.startswith("data/study.yml:3: ")
+    (problem,) = problems_of("a: b: c\n")
+    assert problem.startswith("data/study.yml:1: mapping values are not allowed")
+
+
+def test_undefined_alias(either_loader: None) -> None:
+    (problem,) = problems_of("a: 1\nb: *nope\n")
+    assert problem.startswith("data/study.yml:2: found undefined alias")
+
+
+def test_two_documents_are_refused(either_loader: None) -> None:
+    (problem,) = problems_of("a: 1\n---\nb: 2\n")
+    assert problem.startswith("data/study.yml:2: but found another document")
+
+
+def test_bad_values_are_problems() -> None:
+    text = "d: 2023-02-30\nn: " + "9" * 5000 + "\nk:\n  ? [a, b]\n  : 1\n"
+    assert problems_of(text) == [
+        "data/study.yml:1: cannot read the value '2023-02-30': day is out of range for month",
+        f"data/study.yml:2: cannot read the value '{'9' * 40}': the number has too many digits",
+        "data/study.yml:4: a key must be a single value, not a list or mapping",
+    ]
+
+
+def test_deep_nesting(either_loader: None) -> None:
+    assert problems_of("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)) == [
+        f"data/study.yml:1: nested more than {MAX_DEPTH} levels deep"
+    ]
+    (problem,) = problems_of("[" * 20_000 + "]" * 20_000)
+    assert problem.startswith("data/study.yml")
+
+
+def test_characters_yaml_refuses(either_loader: None) -> None:
+    assert problems_of("a: é\nb: \ufffe\n") == ["data/study.yml:2: character U+FFFE is not allowed"]
+
+
+_KEYS = st.text("abcdefghij_", min_size=1, max_size=6)
+_LEAF = st.integers(-1000, 1000) | st.text("xyz é", max_size=5).map(lambda s: f"'{s}'")
+
+
+@given(st.dictionaries(_KEYS, st.dictionaries(_KEYS, _LEAF, max_size=4), max_size=5))
+def test_every_key_gets_its_line(tree: dict[str, dict[str, str]]) -> None:
+    lines, expected = [], {}
+    for key, children in tree.items():
+        lines.append(f"{key}:")
+        expected[(key,)] = len(lines)
+        for child, leaf in children.items():
+            lines.append(f"  {child}: {leaf}")
+            expected[(key, child)] = len(lines)
+    doc = load_yaml("\n".join(lines) + "\n", "f.yml")
+    for path, line in expected.items():
+        assert doc.line(path) == line
+        assert doc.line([*path, "deeper", 0]) == line
