@@ -158,7 +158,11 @@ def load_data(root: Path, lang: str) -> tuple[dict[str, Any], list[Problem]]:
     namespaces: dict[str, Any] = {}
     sources: dict[str, _Source] = {}
     owner: dict[str, str] = {}
-    for path in sorted(folder.iterdir()):
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as error:
+        return {}, [Problem(f"{DATA_DIR}/", None, f"cannot list the folder: {error.strerror}")]
+    for path in entries:
         suffix = path.suffix.lower()
         # Hidden files, editor backups and Office lock files (`~$x.csv`) are not data.
         if suffix not in SUFFIXES or path.name.startswith((".", "~$")) or path.name.endswith("~"):
@@ -427,6 +431,8 @@ class _Model:
         self.lang = lang
         self.problems: list[Problem] = []
         self.figures: dict[tuple[str, ...], Any] = {}
+        self.stem = ""  # the file being built, set by `build`
+        self.source = _Source("", None, lambda path: None, {})
         for stem, source in sources.items():
             self._index(stem, source.value, ())
 

@@ -31,11 +31,14 @@ def is_known_locale(lang: str) -> bool:
 
 
 def _decimals_of(value: float | int | Decimal) -> int:
-    """How many decimals a value needs to show what was written (at most 2)."""
+    """Decimals that show a value as written (`12.5` → 1); a computed value gets one."""
     if isinstance(value, int):
         return 0
     exponent = Decimal(str(value)).normalize().as_tuple().exponent
-    return min(max(-exponent, 0), 2) if isinstance(exponent, int) else 0
+    if not isinstance(exponent, int):
+        return 0
+    places = max(-exponent, 0)
+    return places if places <= 2 else 1
 
 
 @dataclass(frozen=True)
