@@ -53,12 +53,10 @@ def css_string(value: Any) -> Markup:
     return Markup('"' + text.replace("<", "\\3c ").replace(">", "\\3e ") + '"')
 
 
-def build_date(config_date: dt.date | None) -> dt.date | None:
-    """The date printed on the cover: report.yml's, else SOURCE_DATE_EPOCH's, else none."""
-    if config_date:
-        return config_date
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else None
+def source_date() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH as a UTC time, for reproducible builds (None when unset or invalid)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
 
 
 def _headings(tokens: list[dict[str, Any]]) -> list[Heading]:
@@ -141,7 +139,8 @@ def render_html(project: Project, *, print_mode: bool = False) -> str:
     env.filters.update(
         {"number": fmt.number, "percent": fmt.percent, "date": fmt.date, "css_string": css_string}
     )
-    date = build_date(config.date)
+    stamp = source_date()
+    date = config.date or (stamp.date() if stamp else None)
     contact = project.contacts.get(config.contact) if config.contact else None
     colon = "\u00a0: " if config.lang.startswith("fr") else ": "
     context = {
@@ -154,7 +153,7 @@ def render_html(project: Project, *, print_mode: bool = False) -> str:
             if chapter.in_toc
         ],
         "date_text": fmt.date(date) if date else "",
-        "created": date.isoformat() if date and os.environ.get("SOURCE_DATE_EPOCH") else None,
+        "created": stamp.strftime("%Y-%m-%dT%H:%M:%SZ") if stamp else None,
         "stylesheets": _stylesheets(project),
         "logo": (project.root / config.organisation.logo).as_uri()
         if config.organisation and config.organisation.logo
