@@ -41,6 +41,8 @@ class Components:
         self._nonce = secrets.token_hex(6)
         self._parts: list[str] = []
         self._charts = 0
+        self.chapter = ""  # the chapter being rendered, to say where a bad reference is
+        self.refs: dict[str, str] = {}  # target id → first chapter that refers to it
 
     # -- placeholders -------------------------------------------------------------------
     def _place(self, html: str) -> Markup:
@@ -60,6 +62,7 @@ class Components:
             "chart": lambda data, **kw: self._place(self.chart(data, **kw)),
             "table": lambda data, **kw: self._place(self.table(data, **kw)),
             "contact": lambda ref, **kw: self._place(self.contact(ref, **kw)),
+            "ref": lambda target: self._place(self.ref(target)),
         }
 
     # -- the pieces -----------------------------------------------------------------------
@@ -108,6 +111,7 @@ class Components:
         title: str | None = None,
         description: str | None = None,
         source: str | None = None,
+        id: str | None = None,
     ) -> str:
         makers = {
             "bar": charts.bar_chart,
@@ -127,17 +131,23 @@ class Components:
         )  # fmt: skip
         source = source or getattr(data, "source", None)
         return (
-            f'<figure class="figure chart chart-{kind}">'
-            f'<figcaption><span class="{NUM_CLASS}" data-kind="figure"></span>{escape(caption)}'
+            f'<figure class="figure chart chart-{kind}"{_id_attr(id)}>'
+            f'<figcaption><span class="{NUM_CLASS}" data-kind="figure"{_data_id(id)}></span>'
+            f"{escape(caption)}"
             f"</figcaption>{svg}{self._source(source)}</figure>"
         )
 
     def table(
-        self, data: Any, caption: str | None = None, source: str | None = None, total: bool = True
+        self,
+        data: Any,
+        caption: str | None = None,
+        source: str | None = None,
+        total: bool = True,
+        id: str | None = None,
     ) -> str:
         caption = caption or _label(data)
         cap = (
-            f'<caption><span class="{NUM_CLASS}" data-kind="table"></span>'
+            f'<caption><span class="{NUM_CLASS}" data-kind="table"{_data_id(id)}></span>'
             f"{escape(caption)}</caption>"
             if caption
             else ""
@@ -171,9 +181,15 @@ class Components:
                 )
         source = source or getattr(data, "source", None)
         return (
-            f'<div class="table-wrap"><table class="data">{cap}<thead><tr>{head}</tr></thead>'
+            f'<div class="table-wrap"><table class="data"{_id_attr(id)}>{cap}'
+            f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody>{foot}</table>{self._source(source)}</div>"
         )
+
+    def ref(self, target: str) -> str:
+        """A cross-reference: "figure 2" here, the page added by the theme's CSS."""
+        self.refs.setdefault(target, self.chapter)
+        return f'<a class="xref" href="#{escape(target)}"></a>'
 
     def _source(self, source: str | None) -> str:
         if not source:
@@ -198,6 +214,14 @@ class Components:
             known = ", ".join(sorted(self.contacts)) or "none in contacts.yml"
             raise LookupError(f"no contact with id '{ref}' (known: {known})")
         return contact_html(contact, self.labels, self._colon())
+
+
+def _id_attr(value: str | None) -> str:
+    return f' id="{escape(value)}"' if value else ""
+
+
+def _data_id(value: str | None) -> str:
+    return f' data-id="{escape(value)}"' if value else ""
 
 
 def contact_html(contact: Any, labels: Mapping[str, str], colon: str) -> str:

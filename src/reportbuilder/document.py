@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,16 +17,14 @@ import jinja2
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup
 
-from . import charts
+from . import charts, references
 from .components import Components, contact_html
 from .errors import Problem, ReportError
 from .formatting import Formatter
 from .i18n import labels_for
-from .markup import NUM_CLASS, make_markdown, to_html
+from .markup import make_markdown, to_html
 from .project import Project
 from .templating import content_environment, render_content, theme_environment, wrap
-
-_NUM = re.compile(rf'<span class="{NUM_CLASS}" data-kind="(figure|table)"></span>')
 
 
 @dataclass(frozen=True)
@@ -81,6 +78,7 @@ def render_chapters(
     problems: list[Problem] = []
     rendered: list[RenderedChapter] = []
     for chapter in project.chapters:
+        components.chapter = chapter.rel
         text, found = render_content(env, chapter.source, chapter.rel, scope)
         problems.extend(found)
         if text is None:
@@ -106,21 +104,6 @@ def render_chapters(
     if problems:
         raise ReportError(problems)
     return rendered
-
-
-def number_captions(html: str, labels: dict[str, str]) -> str:
-    """Number figures and tables in document order: `Figure 1`, `Tableau 2` …"""
-    counts = {"figure": 0, "table": 0}
-
-    def replace(match: re.Match[str]) -> str:
-        kind = match[1]
-        counts[kind] += 1
-        return (
-            f'<span class="{NUM_CLASS}" data-kind="{kind}">'
-            f"{labels[kind]}\u00a0{counts[kind]}.</span> "
-        )
-
-    return _NUM.sub(replace, html)
 
 
 def render_html(project: Project, *, print_mode: bool = False) -> str:
@@ -175,7 +158,19 @@ def render_html(project: Project, *, print_mode: bool = False) -> str:
         raise ReportError(Problem("templates", None, f"theme template: {error.message}")) from None
     except jinja2.TemplateNotFound as error:
         raise ReportError(Problem("templates", None, f"template not found: {error.name}")) from None
-    return number_captions(html, labels)
+    html, targets = references.number(html, labels)
+    html, unknown = references.link(html, targets, labels)
+    if unknown:
+        known = ", ".join(sorted(targets)) or "none: give a chart, table or image an id"
+        raise ReportError(
+            Problem(
+                components.refs.get(u, "content"),
+                None,
+                f"ref('{u}'): no figure or table has this id (known: {known})",
+            )
+            for u in dict.fromkeys(unknown)
+        )
+    return html
 
 
 def _template_rel(filename: str | None, project: Project) -> str:

@@ -32,7 +32,7 @@ _ATTRIBUTES = {
     "img": {"src", "alt", "width", "height"},
     "th": {"align", "colspan", "rowspan", "scope"},
     "td": {"align", "colspan", "rowspan"},
-    "span": {"data-kind"},
+    "span": {"data-kind", "data-id"},
     "ol": {"start"},
 }
 _SCHEMES = {"http", "https", "mailto"}
@@ -63,8 +63,11 @@ def _text_of(element: ET.Element) -> str:
     return "".join(element.itertext()).strip()
 
 
-def _num_span(kind: str) -> ET.Element:
+def _num_span(kind: str, target: str | None = None) -> ET.Element:
+    """The placeholder a figure or table number goes in; `target` is the id refs point at."""
     span = ET.Element("span", {"class": NUM_CLASS, "data-kind": kind})
+    if target:
+        span.set("data-id", target)
     return span
 
 
@@ -116,13 +119,13 @@ class _ReportTree(Treeprocessor):
                 img = p[0]
                 img.tail = None
                 figure = ET.Element("figure", {"class": "figure"})
-                for key in ("id",):
-                    if p.get(key):
-                        figure.set(key, p.get(key) or "")
+                target = img.attrib.pop("id", None) or p.get("id")
+                if target:
+                    figure.set("id", target)
                 caption_text = img.get("title") or img.get("alt") or ""
                 if caption_text:
                     caption = ET.SubElement(figure, "figcaption")
-                    caption.append(_num_span("figure"))
+                    caption.append(_num_span("figure", target))
                     caption[-1].tail = caption_text
                 figure.append(img)
                 figure.tail = p.tail
@@ -143,7 +146,10 @@ class _ReportTree(Treeprocessor):
                 if not match:
                     continue
                 caption = ET.Element("caption")
-                caption.append(_num_span("table"))
+                target = neighbour.get("id")
+                if target:
+                    table.set("id", target)
+                caption.append(_num_span("table", target))
                 caption[-1].tail = text[match.end() :]
                 for inline in list(neighbour):
                     caption.append(inline)

@@ -10,7 +10,7 @@ from .config import CONFIG_FILE, ReportConfig, load_config
 from .contacts import Contact, load_contacts
 from .content import Chapter, load_chapters
 from .data import load_data
-from .errors import Problems
+from .errors import Problems, ReportError
 from .templating import theme_path
 
 
@@ -35,17 +35,27 @@ class Project:
 def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project:
     """Read report.yml, content, data and contacts; raise one error listing every problem."""
     root = root.resolve()
-    config = load_config(root, overrides)
+    if not (root / CONFIG_FILE).is_file():
+        load_config(root, overrides)  # raises the "not a report project" error
     problems = Problems()
-    theme_dir = theme_path(config.theme, root)
-    if theme_dir is None:
-        problems.add(CONFIG_FILE, None, f"theme '{config.theme}' not found (built-in: base)")
-    chapters, found = load_chapters(root, config.chapters)
+    try:
+        config: ReportConfig | None = load_config(root, overrides)
+    except ReportError as error:
+        # Keep going: a typo in report.yml should not hide the problems in content and data.
+        problems.extend(error.problems)
+        config = None
+    chapters, found = load_chapters(root, config.chapters if config else None)
     problems.extend(found)
-    data, found = load_data(root, config.lang)
+    data, found = load_data(root, config.lang if config else "en")
     problems.extend(found)
     contacts, found = load_contacts(root)
     problems.extend(found)
+    if config is None:
+        problems.raise_if_any()
+    assert config is not None
+    theme_dir = theme_path(config.theme, root)
+    if theme_dir is None:
+        problems.add(CONFIG_FILE, None, f"theme '{config.theme}' not found (built-in: base)")
     if config.contact and contacts and config.contact not in contacts:
         known = ", ".join(sorted(contacts))
         problems.add(

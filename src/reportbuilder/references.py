@@ -1,0 +1,55 @@
+"""Figure and table numbers, and cross-references to them ("see figure 2, page 7").
+
+Numbers are given once the whole document is assembled, in reading order, so figures from
+Markdown images and from chart helpers share one sequence. A reference is an empty link to
+the figure's id (`[](#fig-age)` or `{{ ref("fig-age") }}`); its text becomes "figure 2" and
+the theme's CSS adds the page with `target-counter()`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from .markup import NUM_CLASS
+
+_NUM = re.compile(rf'<span class="{NUM_CLASS}"([^>]*)></span>')
+_KIND = re.compile(r'data-kind="(figure|table)"')
+_ID = re.compile(r'data-id="([^"]*)"')
+_REF = re.compile(r'<a (?:class="xref" )?href="#([^"]+)"></a>')
+
+
+def number(html: str, labels: Mapping[str, str]) -> tuple[str, dict[str, tuple[str, int]]]:
+    """Fill the number placeholders; return the HTML and each id's (kind, number)."""
+    counts = {"figure": 0, "table": 0}
+    targets: dict[str, tuple[str, int]] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        kind_match, id_match = _KIND.search(match[1]), _ID.search(match[1])
+        if kind_match is None:
+            return match[0]
+        kind, target = kind_match[1], id_match[1] if id_match else None
+        counts[kind] += 1
+        if target:
+            targets[target] = (kind, counts[kind])
+        text = f"{labels[kind]}\u00a0{counts[kind]}."
+        return f'<span class="{NUM_CLASS}" data-kind="{kind}">{text}</span> '
+
+    return _NUM.sub(replace, html), targets
+
+
+def link(
+    html: str, targets: Mapping[str, tuple[str, int]], labels: Mapping[str, str]
+) -> tuple[str, list[str]]:
+    """Give each empty link to a numbered figure or table its text; return the unknown ids."""
+    unknown: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        target = match[1]
+        if target not in targets:
+            unknown.append(target)
+            return match[0]
+        kind, n = targets[target]
+        return f'<a class="xref" href="#{target}">{labels[kind].lower()}\u00a0{n}</a>'
+
+    return _REF.sub(replace, html), unknown
