@@ -15,7 +15,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from reportbuilder.data import Breakdown, Category, Figure, Table, load_data
+from reportbuilder.data import (
+    RESERVED_CATEGORY_KEYS,
+    Breakdown,
+    Category,
+    Figure,
+    Table,
+    load_data,
+)
 
 CHILE = """\
 victims:
@@ -77,12 +84,18 @@ def test_chile_study(tmp_path: Path) -> None:
     age = study["age"]
     assert isinstance(age, Breakdown)
     assert (age.key, age.label, age.base) == ("age", "Âge des victimes", 99)
-    assert age.adults == Category("adults", "Adultes", 88, 89, 0.89, decimals=0)
+    assert age.adults == Category("adults", "Adultes", 88, 89, 0.89, decimals=0, base=99)
     assert age["minors"].count == 11 and age[1] is age.minors
     assert [c.key for c in age] == ["adults", "minors"] and len(age) == 2
     assert (age.total_count, age.total_percent) == (99, 100)
     assert study["route"].cross_border.share == 0.77
     assert study["route"].source == "OIM Santiago"
+    # Derived values: the complements, and the extremes of a breakdown.
+    assert (age.adults.rest_percent, age.adults.rest_count) == (11, 11)
+    assert (age.minors.rest_percent, age.minors.rest_count) == (89, 88)
+    assert age.largest is age.adults and age.smallest is age.minors
+    assert study["regions"].rest == 7 and study["female"].rest == 0
+    assert study["victims"].rest is None
 
 
 def test_labels_follow_the_language(tmp_path: Path) -> None:
@@ -102,6 +115,12 @@ def test_templates_read_the_model_in_the_sandbox(tmp_path: Path) -> None:
         "{{ data.study.victims.value }}"
     )
     assert template.render(data=namespaces) == "89 11 cross_border=77 internal=23 99"
+    derived = env.from_string(
+        "{{ data.study.age.adults.rest_percent }} {{ data.study.age.minors.rest_count }} "
+        "{{ data.study.route.largest.key }} {{ data.study.route.smallest.label }} "
+        "{{ data.study.regions.rest }}"
+    )
+    assert derived.render(data=namespaces) == "11 88 cross_border Inside the country 7"
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ data.study.age.adultz }}").render(data=namespaces)
     assert "adults" in dir(namespaces["study"]["age"])
@@ -123,6 +142,37 @@ def test_no_base_leaves_unknowns_empty(tmp_path: Path) -> None:
     age = namespaces["study"]["age"]
     assert (age.a.percent, age.a.share, age.b.count) == (None, None, None)
     assert age.total_count is None
+    assert (age.a.rest_percent, age.a.rest_count, age.b.rest_percent, age.b.rest_count) == (
+        None, None, 60, None,
+    )  # fmt: skip
+    assert (age.largest, age.smallest) == (None, None)  # neither compared by percent nor count
+
+
+def test_rest_percent_keeps_the_written_decimals(tmp_path: Path) -> None:
+    text = "s:\n  categories:\n    a: {percent: 33.3}\n    b: {percent: 66.7}\n"
+    namespaces, found = load(tmp_path, {"study.yml": text})
+    assert found == []
+    assert namespaces["study"]["s"].a.rest_percent == 66.7  # not 66.7000000001
+    assert namespaces["study"]["s"].b.rest_percent == 33.3
+
+
+def test_rest_of_derived_percent_and_count(tmp_path: Path) -> None:
+    text = breakdown("victims", "    adults: {count: 88}\n    minors: {count: 11}\n")
+    age = load(tmp_path, {"study.yml": text})[0]["study"]["age"]
+    assert age.minors.rest_percent == pytest.approx(88 / 99 * 100)
+    assert (age.adults.rest_count, age.minors.rest_count) == (11, 88)
+
+
+def test_largest_and_smallest(tmp_path: Path) -> None:
+    counts = "s:\n  categories:\n    a: {count: 3}\n    b: {count: 7}\n    c: {count: 1}\n"
+    ties = "t:\n  categories:\n    a: {percent: 40}\n    b: {percent: 20}\n" + (
+        "    c: {percent: 40}\n    d: {percent: 0}\n    e: {percent: 0}\n"
+    )
+    namespaces, found = load(tmp_path, {"study.yml": counts + ties})
+    assert found == []
+    s, t = namespaces["study"]["s"], namespaces["study"]["t"]
+    assert (s.largest.key, s.smallest.key) == ("b", "c")  # by count: no base, no percents
+    assert (t.largest.key, t.smallest.key) == ("a", "d")  # ties: the first
 
 
 def test_plain_data_passes_through(tmp_path: Path) -> None:
@@ -261,6 +311,7 @@ def test_csv_with_commas(tmp_path: Path) -> None:
         {"region": "Arica", "victims": 3, "share": "", "code": 15},
     ]
     assert len(table) == 2 and table[1]["region"] == "Arica"
+    assert table.types == {"region": "text", "victims": "int", "share": "number", "code": "text"}
 
 
 def test_csv_with_semicolons_and_decimal_commas(tmp_path: Path) -> None:
@@ -271,6 +322,115 @@ def test_csv_with_semicolons_and_decimal_commas(tmp_path: Path) -> None:
         {"région": "Santiago; RM", "part": 12.5, "note": "a, b"},
         {"région": "Arica", "part": 1.5, "note": 1000.0},
     ]
+
+
+def test_csv_declared_types(tmp_path: Path) -> None:
+    text = (
+        "region,victims [int],share [percent],year [text],rate [number], day [ Date ] ,n\n"
+        "Santiago,40,40.4,2024,1.5,2024-03-01,1\n"
+        "Arica,-3,11 %,01,2,2024-02-29,2.5\n"
+        "Tarapacá,,,,,,\n"
+    )
+    namespaces, found = load(tmp_path, {"regions.csv": text})
+    assert found == []
+    table = namespaces["regions"]
+    assert table.columns == ["region", "victims", "share", "year", "rate", "day", "n"]
+    assert table.types == {
+        "region": "text",
+        "victims": "int",
+        "share": "percent",
+        "year": "text",
+        "rate": "number",
+        "day": "date",
+        "n": "number",
+    }
+    assert table.rows == [
+        {
+            "region": "Santiago", "victims": 40, "share": 40.4, "year": "2024", "rate": 1.5,
+            "day": dt.date(2024, 3, 1), "n": 1,
+        },
+        {
+            "region": "Arica", "victims": -3, "share": 11.0, "year": "01", "rate": 2.0,
+            "day": dt.date(2024, 2, 29), "n": 2.5,
+        },
+        {
+            "region": "Tarapacá", "victims": None, "share": None, "year": None, "rate": None,
+            "day": None, "n": "",
+        },
+    ]  # fmt: skip
+    assert isinstance(table[1]["rate"], float) and isinstance(table[0]["victims"], int)
+
+
+def test_csv_declared_types_with_semicolons(tmp_path: Path) -> None:
+    text = "région;part [percent];taux [number];n [int]\nRM;12,5 %;1,25;3\nArica;87,5%;1.5;4\n"
+    namespaces, found = load(tmp_path, {"r.csv": text})
+    assert found == []
+    assert namespaces["r"].rows == [
+        {"région": "RM", "part": 12.5, "taux": 1.25, "n": 3},
+        {"région": "Arica", "part": 87.5, "taux": 1.5, "n": 4},
+    ]
+
+
+def test_csv_cells_not_of_their_declared_type(tmp_path: Path) -> None:
+    text = (
+        "region,victims [int],share [percent],rate [number],day [date]\n"
+        "Santiago,abc,40.4,1.5,2024-03-01\n"
+        "Arica,12.0,140,x,01/03/2024\n"
+        'Iquique,1 234,-1,"12,5",2024-02-30\n'
+        "Calama,7,ten %,1e999,20240301\n"
+    )
+    namespaces, found = load(tmp_path, {"regions.csv": text})
+    assert found == [
+        "data/regions.csv:2: column 'victims' expects a whole number, got 'abc'",
+        "data/regions.csv:3: column 'victims' expects a whole number, got '12.0'",
+        "data/regions.csv:3: column 'share' expects a percent from 0 to 100, got '140'",
+        "data/regions.csv:3: column 'rate' expects a number, got 'x'",
+        "data/regions.csv:3: column 'day' expects a date as YYYY-MM-DD, got '01/03/2024'",
+        "data/regions.csv:4: column 'victims' expects a whole number, got '1 234'",
+        "data/regions.csv:4: column 'share' expects a percent from 0 to 100, got '-1'",
+        "data/regions.csv:4: column 'rate' expects a number, got '12,5' (a decimal comma needs "
+        "';' between the columns)",
+        "data/regions.csv:4: column 'day' expects a date as YYYY-MM-DD, got '2024-02-30'",
+        "data/regions.csv:5: column 'share' expects a percent from 0 to 100, got 'ten %'",
+        "data/regions.csv:5: column 'rate' expects a number, got '1e999'",
+        "data/regions.csv:5: column 'day' expects a date as YYYY-MM-DD, got '20240301'",
+    ]
+    table = namespaces["regions"]  # kept, with None where a cell was wrong
+    assert len(table) == 4 and table[0]["victims"] is None and table[0]["share"] == 40.4
+
+
+def test_csv_unknown_type(tmp_path: Path) -> None:
+    text = "a [integer],b [percnt],c [USD],d [],e\n1,2,3,4,5\n"
+    namespaces, found = load(tmp_path, {"r.csv": text})
+    known = "known types: text, int, number, percent, date"
+    assert found == [
+        f"data/r.csv:1: column 'a' has an unknown type 'integer' (did you mean 'int'? {known})",
+        f"data/r.csv:1: column 'b' has an unknown type 'percnt' (did you mean 'percent'? {known})",
+        f"data/r.csv:1: column 'c' has an unknown type 'USD' ({known})",
+        f"data/r.csv:1: column 'd' has an unknown type '' ({known})",
+    ]
+    table = namespaces["r"]  # read as if undeclared
+    assert table.columns == ["a", "b", "c", "d", "e"]
+    assert table.rows == [{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}]
+    assert set(table.types.values()) == {"int"}
+
+
+def test_csv_brackets_in_a_column_name(tmp_path: Path) -> None:
+    text = "amount [USD] [number],[int],x [int],x\n1,2,3,4\n"
+    namespaces, found = load(tmp_path, {"r.csv": text})
+    assert found == [
+        "data/r.csv:1: column 2 has no name in the header row",
+        "data/r.csv:1: column 'x' appears twice in the header row",
+    ]
+    assert namespaces["r"].columns == ["amount [USD]", "", "x", "x"]
+    assert namespaces["r"].types["amount [USD]"] == "number"
+
+
+def test_table_guesses_types_when_not_given() -> None:
+    rows = [{"a": 1, "b": 1, "c": "x", "d": ""}, {"a": 2, "b": 2.5, "c": 3, "d": " "}]
+    table = Table("t", ["a", "b", "c", "d"], rows, {"c": "percent"})
+    assert table.types == {"a": "int", "b": "number", "c": "percent", "d": "text"}
+    assert Table("t", ["a"], []).types == {"a": "text"}
 
 
 def test_csv_decimal_comma_only_with_semicolons(tmp_path: Path) -> None:
@@ -484,12 +644,25 @@ def test_quoted_number_as_base(tmp_path: Path) -> None:
 
 
 def test_reserved_and_yes_no_category_keys(tmp_path: Path) -> None:
-    text = "age:\n  categories:\n    label: {percent: 50}\n    yes: {percent: 50}\n"
+    text = (
+        "age:\n  categories:\n    label: {percent: 50}\n    yes: {percent: 50}\n"
+        "    largest: {percent: 30}\n    smallest: {percent: 20}\n"
+    )
     assert problems(tmp_path, text) == [
         "data/study.yml:3: breakdown 'age': category key 'label' is reserved (a breakdown "
         "attribute)",
         "data/study.yml:4: breakdown 'age': category 'true' was read as yes/no; quote it",
+        "data/study.yml:5: breakdown 'age': category key 'largest' is reserved (a breakdown "
+        "attribute)",
+        "data/study.yml:6: breakdown 'age': category key 'smallest' is reserved (a breakdown "
+        "attribute)",
     ]
+
+
+def test_every_breakdown_attribute_is_reserved() -> None:
+    public = {name for name in dir(Breakdown) if not name.startswith("_")}
+    fields = set(Breakdown.__dataclass_fields__)
+    assert public | fields <= set(RESERVED_CATEGORY_KEYS)
 
 
 def test_nested_breakdown_is_named_by_its_path(tmp_path: Path) -> None:

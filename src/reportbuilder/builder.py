@@ -9,6 +9,7 @@ from typing import Any
 
 from .document import render_html
 from .errors import Problem, ReportError
+from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from .output import write_atomic
 from .project import Project, load_project
 
@@ -55,6 +56,8 @@ def build(
     pdf_variant: str | None = None,
     print_mode: bool = False,
     strict: bool | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB,
 ) -> BuildResult:
     """Build the report; the previous output is replaced only if everything succeeded."""
     started = time.perf_counter()
@@ -66,14 +69,17 @@ def build(
         data = html.encode("utf-8")
         pages = None
     else:
-        from .pdf import render_pdf
+        from .pdf import RenderOptions, render_pdf
 
-        rendered = render_pdf(
-            html,
+        options = RenderOptions(
             base_dir=project.root,
-            roots=[project.root, project.theme_dir],
+            roots=(project.root, project.theme_dir),
             pdf_variant=project.config.pdf_variant,
+            network_hosts=tuple(project.config.network.allow),
+            timeout=timeout,
+            max_memory_mb=max_memory_mb,
         )
+        rendered = render_pdf(html, options)
         data, pages = rendered.data, rendered.pages
         result.warnings = rendered.warnings
         if (project.config.strict if strict is None else strict) and rendered.warnings:

@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .errors import ReportError
+from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 
 PROJECT = click.argument(
     "project", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
@@ -69,6 +70,20 @@ def main() -> None:
     default=None,
     help="Treat rendering warnings (missing image, bad CSS) as errors.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds the layout may take before the build fails.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=256),
+    default=DEFAULT_MAX_MEMORY_MB,
+    show_default=True,
+    help="Memory (MiB) the layout may use before the build fails.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
 def build(
     project: Path,
@@ -78,6 +93,8 @@ def build(
     print_mode: bool,
     pdf_variant: str | None,
     strict: bool | None,
+    timeout: float,
+    max_memory: int,
     as_json: bool,
 ) -> None:
     """Build the report in PROJECT (default: the current folder).
@@ -93,7 +110,7 @@ def build(
     try:
         result = run_build(
             project, output=output, fmt=fmt, lang=lang, pdf_variant=pdf_variant,
-            print_mode=print_mode, strict=strict,
+            print_mode=print_mode, strict=strict, timeout=timeout, max_memory_mb=max_memory,
         )  # fmt: skip
     except ReportError as error:
         if as_json:

@@ -48,6 +48,12 @@ class Organisation(_Strict):
     address: str | None = None
 
 
+class Network(_Strict):
+    """Hosts images and stylesheets may come from; empty means no network at all."""
+
+    allow: list[str] = Field(default_factory=list)
+
+
 class Fonts(_Strict):
     heading: str | None = None
     body: str | None = None
@@ -92,6 +98,7 @@ class ReportConfig(_Strict):
     toc: bool = True
     toc_depth: Literal[1, 2, 3] = 2
     strict: bool = False
+    network: Network = Network()
 
     @field_validator("lang")
     @classmethod

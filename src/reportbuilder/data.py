@@ -1,16 +1,47 @@
 """The project's data files (`data/*.yml|*.yaml|*.json|*.csv`, one namespace per file stem) and
 the statistics model found in them: key figures, breakdowns and their categories, with the
-consistency checks that keep the numbers of a report honest."""
+consistency checks that keep the numbers of a report honest.
+
+Derived values, so that authors never compute a number by hand:
+
+- `Figure.percent_of` (value as a percent of `of`) and `Figure.rest` (`of` − value);
+- `Category.count` / `Category.percent` derived from each other when the base is known;
+  `Category.rest_percent` (100 − percent) and `Category.rest_count` (base − count), the
+  complement of the category; `Breakdown.total_count`, `total_percent`, `largest`, `smallest`.
+
+CSV files become a `Table`. A header cell may declare its column's type in brackets:
+`region,victims [int],share [percent],year [text],rate [number],day [date]`. The column is
+named without the bracket part (`victims`); only the last bracket is the type, so
+`amount [USD] [number]` is the column `amount [USD]`. Types:
+
+- `text`: the cell as written;
+- `int`: a whole number (`-3`, `40`; no thousands separators, no `12.0`);
+- `number`: a float (`12.5`, `1e3`; `12,5` too when the file is separated by `;`);
+- `percent`: a number from 0 to 100 (a float), a trailing `%` accepted (`40.4 %`);
+- `date`: an ISO date `YYYY-MM-DD`, read as `datetime.date`.
+
+An empty (or blank) cell in a typed column is None, whatever the type: missing values are
+allowed, and the table shows them as empty cells. A cell that does not read as its type is a
+problem naming the line, e.g. `column 'victims' expects a whole number, got 'abc'` (every cell
+is checked); the row is kept with None in that cell. An unknown type is a problem too, and the
+column is then read as if undeclared. Undeclared columns are guessed cell by cell, as before:
+whole numbers become int, other numbers float (`12,5` with `;`), everything else stays text
+(codes with leading zeros such as `01` included), an empty cell stays `""`.
+
+`Table.types` gives every column's type: the declared one, or for an undeclared column a guess
+from its non-empty cells: `int` if all are int, `number` if all are numbers, else `text`.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
 import io
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -30,7 +61,11 @@ CATEGORY_KEYS = ("label", "count", "percent", "note")
 # Category keys that `breakdown.<key>` could not reach, because an attribute has that name.
 RESERVED_CATEGORY_KEYS = (
     "label", "base", "unit", "source", "note", "categories", "key", "total_count", "total_percent",
+    "largest", "smallest",
 )  # fmt: skip
+# Types a CSV header may declare (`victims [int]`); numeric ones are right-aligned in tables.
+CSV_TYPES = ("text", "int", "number", "percent", "date")
+NUMERIC_TYPES = ("int", "number", "percent")
 _EPSILON = 1e-9  # float noise in sums and ratios, far below any written precision
 
 Number = int | float
@@ -54,10 +89,16 @@ class Figure:
     percent_of: float | None = None
     key: str = ""
 
+    @property
+    def rest(self) -> Number | None:
+        """The complement: `of` − `value` (e.g. victims not interviewed), None without `of`."""
+        return None if self.of is None else self.of - self.value
+
 
 @dataclass(frozen=True)
 class Category:
-    """One part of a breakdown. `decimals`: how the percent was written (None when derived)."""
+    """One part of a breakdown. `decimals`: how the percent was written (None when derived);
+    `base`: the breakdown's base, when known."""
 
     key: str
     label: str | None
@@ -66,6 +107,25 @@ class Category:
     share: float | None
     note: str | None = None
     decimals: int | None = None
+    base: Number | None = None
+
+    @property
+    def rest_percent(self) -> Number | None:
+        """The complement: 100 − percent (`11` for adults at 89 %), None if percent is unknown.
+
+        Rounded to the decimals the percent was written with, so `100 − 33.3` is `66.7`.
+        """
+        if self.percent is None:
+            return None
+        rest = 100 - self.percent
+        return rest if self.decimals is None else round(rest, self.decimals)
+
+    @property
+    def rest_count(self) -> Number | None:
+        """The complement: base − count (those not in this category), None when unknown."""
+        if self.base is None or self.count is None:
+            return None
+        return self.base - self.count
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,14 +172,53 @@ class Breakdown:
         percents = [c.percent for c in self.categories.values()]
         return None if None in percents else sum(percents)  # type: ignore[arg-type]
 
+    @property
+    def largest(self) -> Category | None:
+        """The category with the highest percent (or count); the first one on a tie.
+
+        Compared by percent when every category has one, else by count when every category
+        has one; None when neither is known for all (a breakdown without a base mixing both).
+        """
+        return self._extreme(max)
+
+    @property
+    def smallest(self) -> Category | None:
+        """The category with the lowest percent (or count); the first one on a tie."""
+        return self._extreme(min)
+
+    def _extreme(self, pick: Callable[..., Category]) -> Category | None:
+        items = list(self.categories.values())
+        if not items:
+            return None
+        if all(c.percent is not None for c in items):
+            return pick(items, key=lambda c: c.percent)
+        if all(c.count is not None for c in items):
+            return pick(items, key=lambda c: c.count)
+        return None
+
 
 class Table:
-    """A CSV file: `columns`, and `rows` as dicts by column name; iterable over rows."""
+    """A CSV file: `columns`, and `rows` as dicts by column name; iterable over rows.
 
-    def __init__(self, name: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    `types` maps every column to its type: declared (`text`, `int`, `number`, `percent`,
+    `date`) or guessed from the cells (`int`, `number`, `text`); see the module docstring.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        columns: list[str],
+        rows: list[dict[str, Any]],
+        types: dict[str, str] | None = None,
+    ) -> None:
         self.name = name
         self.columns = columns
         self.rows = rows
+        given = types or {}
+        self.types: dict[str, str] = {
+            column: given.get(column) or _guess_type(row.get(column) for row in rows)
+            for column in columns
+        }
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)
@@ -285,6 +384,20 @@ _FLOAT = re.compile(r"[+-]?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _COMMA_FLOAT = re.compile(r"[+-]?(?:0|[1-9]\d*),\d+")
 
 
+_TYPED_HEADER = re.compile(r"(.*?)\s*\[([^\[\]]*)\]\s*")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EXPECTS = {
+    "int": "a whole number",
+    "number": "a number",
+    "percent": "a percent from 0 to 100",
+    "date": "a date as YYYY-MM-DD",
+}
+
+
+class _BadCell(Exception):
+    """A cell that does not read as its column's declared type."""
+
+
 def _load_csv(text: str, rel: str, stem: str) -> tuple[Table | None, list[Problem]]:
     """A CSV with a header row; `,` or `;` (French spreadsheets: then `12,5` is a number)."""
     first = next((line for line in text.split("\n") if line.strip()), None)
@@ -292,9 +405,11 @@ def _load_csv(text: str, rel: str, stem: str) -> tuple[Table | None, list[Proble
         return None, [Problem(rel, 1, "empty CSV file: the first row must name the columns")]
     unquoted = re.sub(r'"[^"]*"', "", first)
     delimiter = max((",", ";", "\t"), key=unquoted.count)  # ties go to the first: ','
+    comma = delimiter == ";"
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     problems: list[Problem] = []
     header: list[str] | None = None
+    declared: dict[str, str] = {}
     rows: list[dict[str, Any]] = []
     while True:
         line = reader.line_num + 1
@@ -305,34 +420,64 @@ def _load_csv(text: str, rel: str, stem: str) -> tuple[Table | None, list[Proble
         except csv.Error as error:
             problems.append(Problem(rel, reader.line_num, f"cannot read CSV: {error}"))
             break
-        if not any(field.strip() for field in row):
+        if not any(cell.strip() for cell in row):
             continue
         if header is None:
-            header = [name.strip() for name in row]
-            problems += _header_problems(header, rel, line)
+            header, declared, found = _read_header(row)
+            problems += [Problem(rel, line, message) for message in found]
             continue
         if len(row) != len(header):
             problems.append(
                 Problem(rel, line, f"row has {len(row)} fields, the header has {len(header)}")
             )
             continue
-        comma = delimiter == ";"
-        rows.append({name: _cell(field, comma) for name, field in zip(header, row, strict=True)})
+        values: dict[str, Any] = {}
+        for name, cell in zip(header, row, strict=True):
+            kind = declared.get(name)
+            if kind is None:
+                values[name] = _cell(cell, comma)
+                continue
+            try:
+                values[name] = _typed_cell(cell, kind, comma)
+            except _BadCell as error:
+                values[name] = None
+                problems.append(Problem(rel, line, f"column '{name}' {error}"))
+        rows.append(values)
     if header is None:
         return None, problems
-    return Table(stem, header, rows), problems
+    return Table(stem, header, rows, declared), problems
 
 
-def _header_problems(header: list[str], rel: str, line: int) -> list[Problem]:
-    problems = []
+def _read_header(row: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
+    """Column names without their `[type]`, the declared types by name, and problems."""
+    names: list[str] = []
+    declared: dict[str, str] = {}
+    problems: list[str] = []
     seen: set[str] = set()
-    for index, name in enumerate(header, start=1):
+    for index, cell in enumerate(row, start=1):
+        name, written = cell.strip(), None
+        match = _TYPED_HEADER.fullmatch(name)
+        if match:
+            name, written = match[1].strip(), match[2].strip()
+        names.append(name)
         if not name:
-            problems.append(Problem(rel, line, f"column {index} has no name in the header row"))
+            problems.append(f"column {index} has no name in the header row")
         elif name in seen:
-            problems.append(Problem(rel, line, f"column '{name}' appears twice in the header row"))
+            problems.append(f"column '{name}' appears twice in the header row")
         seen.add(name)
-    return problems
+        if written is None or not name:
+            continue
+        kind = written.lower()  # `[Int]` is `[int]`
+        if kind in CSV_TYPES:
+            declared[name] = kind
+            continue
+        close = difflib.get_close_matches(kind, CSV_TYPES, n=1, cutoff=0.5)
+        tip = f"did you mean '{close[0]}'? " if close else ""
+        problems.append(
+            f"column '{name}' has an unknown type '{written}' "
+            f"({tip}known types: {', '.join(CSV_TYPES)})"
+        )
+    return names, declared, problems
 
 
 def _cell(field: str, decimal_comma: bool) -> Any:
@@ -350,6 +495,57 @@ def _cell(field: str, decimal_comma: bool) -> Any:
     except ValueError:  # more digits than Python converts
         return field
     return number if math.isfinite(number) else field
+
+
+def _typed_cell(field: str, kind: str, decimal_comma: bool) -> Any:
+    """The cell read as `kind`; None when blank. Raises `_BadCell` with the message's end."""
+    text = field.strip()
+    if not text:
+        return None
+    if kind == "text":
+        return field
+    bad = _BadCell(f"expects {_EXPECTS[kind]}, got '{text}'")
+    if kind == "int":
+        if not _INT.fullmatch(text):
+            raise bad
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python converts
+            raise bad from None
+    if kind == "date":
+        try:
+            if _ISO_DATE.fullmatch(text):
+                return dt.date.fromisoformat(text)
+        except ValueError:  # 2024-02-30
+            pass
+        raise bad
+    if kind == "percent" and text.endswith("%"):
+        text = text[:-1].rstrip()
+    if _FLOAT.fullmatch(text):
+        number = float(text)
+    elif _COMMA_FLOAT.fullmatch(text):
+        if not decimal_comma:
+            raise _BadCell(f"{bad} (a decimal comma needs ';' between the columns)")
+        number = float(text.replace(",", "."))
+    else:
+        raise bad
+    if not math.isfinite(number) or (kind == "percent" and not 0 <= number <= 100):
+        raise bad
+    return number
+
+
+def _guess_type(values: Iterable[Any]) -> str:
+    """`int`, `number` or `text`, from a column's non-empty cells (none: `text`)."""
+    kinds = set()
+    for value in values:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "text"
+        kinds.add(type(value))
+    if not kinds:
+        return "text"
+    return "int" if kinds == {int} else "number"
 
 
 # --- Statistics --------------------------------------------------------------------------
@@ -676,7 +872,9 @@ class _Model:
         elif base and percent is None and count is not None:
             percent = count / base * 100
         share = None if percent is None else percent / 100
-        category = Category(key, label, count, percent, share, note=note, decimals=decimals)
+        category = Category(
+            key, label, count, percent, share, note=note, decimals=decimals, base=base
+        )
         return category, ok
 
     def _consistent(

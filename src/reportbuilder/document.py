@@ -22,6 +22,7 @@ from .components import Components, contact_html
 from .errors import Problem, ReportError
 from .formatting import Formatter
 from .i18n import labels_for
+from .limits import MAX_DEPTH, nesting_depth
 from .markup import make_markdown, to_html
 from .project import Project
 from .templating import content_environment, render_content, theme_environment, wrap
@@ -88,7 +89,18 @@ def render_chapters(
             return f"{prefix}--{slugify_unicode(value, separator)}"
 
         md = make_markdown(config.lang, slug)
-        html = components.substitute(to_html(text, md))
+        html = to_html(text, md)
+        depth = nesting_depth(html)
+        if depth > MAX_DEPTH:
+            problems.append(
+                Problem(
+                    chapter.rel,
+                    None,
+                    f"nesting {depth} levels deep (lists, quotes …); the limit is {MAX_DEPTH}",
+                )
+            )
+            continue
+        html = components.substitute(html)
         headings = _headings(md.toc_tokens)  # type: ignore[attr-defined]
         title = chapter.meta.get("title") or next((h.text for h in headings if h.level == 1), "")
         rendered.append(

@@ -7,6 +7,9 @@ and attachment request goes through `fetch`, so this is where access is decided.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -15,6 +18,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 MAX_FILE_BYTES = 50_000_000
 MAX_DATA_URL_CHARS = 2_000_000
+MAX_REMOTE_BYTES = 20_000_000
 
 
 class Refused(ValueError):
@@ -22,11 +26,15 @@ class Refused(ValueError):
 
 
 class PolicyFetcher(URLFetcher):
-    """Reads `file:` URLs under `roots` only, `data:` URLs up to a size, and nothing else."""
+    """Reads `file:` URLs under `roots`, `data:` URLs up to a size, and http(s) only from
+    allow-listed hosts with public addresses; refuses everything else."""
 
-    def __init__(self, roots: list[Path], display_root: Path) -> None:
-        super().__init__(timeout=10, allowed_protocols={"file", "data"}, allow_redirects=False)
+    def __init__(
+        self, roots: list[Path], display_root: Path, network_hosts: Sequence[str] = ()
+    ) -> None:
+        super().__init__(timeout=10, allow_redirects=False)
         self.roots = [root.resolve() for root in roots]
+        self.hosts = {host.lower().rstrip(".") for host in network_hosts}
         self.display_root = display_root.resolve()
         self.refused: list[str] = []
 
@@ -47,6 +55,8 @@ class PolicyFetcher(URLFetcher):
             if len(url) > MAX_DATA_URL_CHARS:
                 raise self._refuse(f"data: URL larger than {MAX_DATA_URL_CHARS} characters refused")
             return super().fetch(url, headers)
+        if scheme in ("http", "https") and self.hosts:
+            return self._fetch_remote(url, headers)
         if scheme != "file":
             shown = url if len(url) < 120 else url[:117] + "..."
             raise self._refuse(f"network access is off: refused {shown}")
@@ -59,3 +69,26 @@ class PolicyFetcher(URLFetcher):
         if real.stat().st_size > MAX_FILE_BYTES:
             raise self._refuse(f"file too large: {self._shown(real)}")
         return super().fetch(real.as_uri(), headers)
+
+    def _fetch_remote(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
+        """http(s) to an allow-listed host with a public address only; no redirects, capped."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+        if host not in self.hosts:
+            raise self._refuse(f"host not in network.allow: refused {url[:120]}")
+        try:
+            infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+        except OSError as error:
+            raise self._refuse(f"cannot resolve {host}: {error}") from None
+        for info in infos:
+            address = ipaddress.ip_address(info[4][0])
+            if not address.is_global:
+                raise self._refuse(
+                    f"refused {host}: it resolves to a non-public address ({address})"
+                )
+        response = super().fetch(url, headers)
+        body = response.read(MAX_REMOTE_BYTES + 1)
+        response.close()
+        if len(body) > MAX_REMOTE_BYTES:
+            raise self._refuse(f"{url[:120]}: larger than {MAX_REMOTE_BYTES} bytes")
+        return URLFetcherResponse(response.url, body, response.headers, response.status)

@@ -1,12 +1,22 @@
-"""HTML → PDF with WeasyPrint: restricted fetcher, captured log, tagged output, metadata."""
+"""HTML → PDF with WeasyPrint, in a child process bounded in time and memory.
+
+The child lays out the document with the policy fetcher, captures WeasyPrint's log, caps
+image sizes, and checks the finished PDF for active content before handing back its bytes.
+A layout that runs away is killed; nothing is written by this module.
+"""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import resource
+import warnings
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .errors import Problem, ReportError
+from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_IMAGE_PIXELS
 
 
 @dataclass
@@ -14,6 +24,16 @@ class PdfResult:
     data: bytes
     pages: int
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    base_dir: Path
+    roots: tuple[Path, ...]
+    pdf_variant: str | None = None
+    network_hosts: tuple[str, ...] = ()
+    timeout: float = DEFAULT_TIMEOUT
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
 
 
 class _Collector(logging.Handler):
@@ -29,43 +49,99 @@ class _Collector(logging.Handler):
             self.messages.append(message)
 
 
-def render_pdf(
-    html: str, *, base_dir: Path, roots: list[Path], pdf_variant: str | None = None
-) -> PdfResult:
-    """Lay out and write the PDF in memory. Raises ReportError if WeasyPrint fails."""
+def _fail(message: str) -> ReportError:
+    return ReportError(Problem("render", None, message))
+
+
+def render_in_process(html: str, options: RenderOptions) -> PdfResult:
+    """Lay out and write the PDF in this process (no time or memory bound)."""
     import weasyprint
+    from PIL import Image
     from weasyprint.text.fonts import FontConfiguration
 
     from .fetcher import PolicyFetcher
+    from .pdfcheck import active_content
 
-    fetcher = PolicyFetcher(roots, display_root=base_dir)
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    warnings.simplefilter("error", Image.DecompressionBombWarning)
+    fetcher = PolicyFetcher(list(options.roots), options.base_dir, options.network_hosts)
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     previous_propagate = logger.propagate
-    logger.propagate = False  # our collector reports them; don't let them hit stderr raw
+    logger.propagate = False  # reported through our warnings, not printed raw
     try:
         fonts = FontConfiguration()
         document = weasyprint.HTML(
-            string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
+            string=html, base_url=options.base_dir.as_uri() + "/", url_fetcher=fetcher
         ).render(font_config=fonts, pdf_tags=True)
-        data = document.write_pdf(pdf_variant=pdf_variant, pdf_tags=True)
+        data = document.write_pdf(pdf_variant=options.pdf_variant, pdf_tags=True) or b""
     except weasyprint.urls.FatalURLFetchingError as error:
-        raise ReportError(Problem("render", None, f"resource refused: {error}")) from None
+        raise _fail(f"resource refused: {error}") from None
     except RecursionError:
-        raise ReportError(
-            Problem("render", None, "the document is nested too deeply to lay out")
-        ) from None
+        raise _fail("the document is nested too deeply to lay out") from None
     except MemoryError:
-        raise ReportError(
-            Problem("render", None, "out of memory while laying out the document")
-        ) from None
+        raise _fail("out of memory while laying out the document") from None
     except Exception as error:  # WeasyPrint raises assorted errors on odd CSS
-        raise ReportError(
-            Problem("render", None, f"rendering failed: {type(error).__name__}: {error}")
-        ) from None
+        raise _fail(f"rendering failed: {type(error).__name__}: {error}") from None
     finally:
         logger.removeHandler(collector)
         logger.propagate = previous_propagate
-    warnings = list(dict.fromkeys(fetcher.refused + collector.messages))
-    return PdfResult(data=data or b"", pages=len(document.pages), warnings=warnings)
+    active = active_content(data)
+    if active:
+        raise _fail("the PDF would carry active content: " + "; ".join(active))
+    found = list(dict.fromkeys(fetcher.refused + collector.messages))
+    return PdfResult(data=data, pages=len(document.pages), warnings=found)
+
+
+def _child(conn: Connection, html: str, options: RenderOptions) -> None:
+    limit = options.max_memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        conn.send(("ok", render_in_process(html, options)))
+    except ReportError as error:
+        conn.send(("error", error.problems))
+    except MemoryError:
+        conn.send(
+            (
+                "error",
+                [Problem("render", None, f"out of memory (limit {options.max_memory_mb} MiB)")],
+            )
+        )
+    except BaseException as error:  # the parent must hear of every failure
+        conn.send(
+            (
+                "error",
+                [Problem("render", None, f"rendering failed: {type(error).__name__}: {error}")],
+            )
+        )
+    finally:
+        conn.close()
+
+
+def render_pdf(html: str, options: RenderOptions, *, isolate: bool = True) -> PdfResult:
+    """Render in a child process killed after `options.timeout` seconds. Raises ReportError."""
+    if not isolate:
+        return render_in_process(html, options)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(sender, html, options), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(options.timeout):
+            raise _fail(f"rendering timed out after {options.timeout:g} s (see --timeout)")
+        status, payload = receiver.recv()
+    except EOFError:
+        process.join(5)
+        raise _fail(
+            f"the render process died (exit code {process.exitcode}); out of memory?"
+        ) from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+    if status == "error":
+        raise ReportError(payload)
+    return payload

@@ -96,12 +96,25 @@ def _line_in(error: BaseException, rel: str) -> int | None:
     return frames[-1].lineno if frames else getattr(error, "lineno", None)
 
 
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that will not follow a symlink out of its folder."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        folder = Path(self.searchpath[0]).resolve()
+        if not Path(filename).resolve().is_relative_to(folder):
+            raise jinja2.TemplateNotFound(f"{template} (a link out of {folder.name}/ is refused)")
+        return source, filename, uptodate
+
+
 def theme_environment(theme_dir: Path, project_dir: Path) -> jinja2.Environment:
     """Project `templates/` shadow the theme's; `base:name.html` always means the theme's."""
-    theme_loader = jinja2.FileSystemLoader(theme_dir / "templates")
+    theme_loader = _ContainedLoader(theme_dir / "templates")
     loaders: list[jinja2.BaseLoader] = []
     if (project_dir / "templates").is_dir():
-        loaders.append(jinja2.FileSystemLoader(project_dir / "templates"))
+        loaders.append(_ContainedLoader(project_dir / "templates"))
     loaders += [theme_loader, jinja2.PrefixLoader({"base": theme_loader}, delimiter=":")]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
