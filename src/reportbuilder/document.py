@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from .errors import Problem, ReportError
 from .formatting import Formatter
 from .i18n import labels_for
 from .limits import MAX_DEPTH, nesting_depth
-from .markup import make_markdown, to_html
+from .markup import make_markdown, to_html, typeset
 from .project import Project
 from .templating import content_environment, render_content, theme_environment, wrap
 
@@ -57,11 +58,13 @@ def source_date() -> dt.datetime | None:
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
 
 
-def _headings(tokens: list[dict[str, Any]]) -> list[Heading]:
+def _headings(tokens: list[dict[str, Any]], lang: str) -> list[Heading]:
     out: list[Heading] = []
     for token in tokens:
-        out.append(Heading(token["level"], token["id"], token["name"]))
-        out.extend(_headings(token.get("children", [])))
+        # Markdown gives the name with entities (`&amp;`); the theme escapes it again.
+        text = typeset(unescape(token["name"]), lang)
+        out.append(Heading(token["level"], token["id"], text))
+        out.extend(_headings(token.get("children", []), lang))
     return out
 
 
@@ -101,7 +104,7 @@ def render_chapters(
             )
             continue
         html = components.substitute(html)
-        headings = _headings(md.toc_tokens)  # type: ignore[attr-defined]
+        headings = _headings(md.toc_tokens, config.lang)  # type: ignore[attr-defined]
         title = chapter.meta.get("title") or next((h.text for h in headings if h.level == 1), "")
         rendered.append(
             RenderedChapter(

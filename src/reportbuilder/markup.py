@@ -210,6 +210,11 @@ def _french(text: str) -> str:
     return _FR_CLOSE.sub("\u202f»", text)
 
 
+def typeset(text: str, lang: str) -> str:
+    """Plain text (a heading in the contents, say) with the language's spacing rules."""
+    return _french(text) if lang.startswith("fr") else text
+
+
 def _french_spacing(root: ET.Element) -> None:
     """Typed spaces before ; : ! ? » and after « become no-break spaces (French rules)."""
     for element in root.iter():

@@ -1,0 +1,279 @@
+"""The `reportbuilder` command through click's CliRunner (and a real process where stdout
+purity or exit codes are the point): build, check, init, --json, --version."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from conftest import ExampleBuild, page_texts
+
+from reportbuilder import __version__
+from reportbuilder.cli import main
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+
+def read_pdf(path: Path) -> tuple[pypdf.PdfReader, list[str]]:
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return reader, page_texts(reader)
+
+
+# --- build ------------------------------------------------------------------------------------
+
+
+def test_build_json_is_one_document(example_build: ExampleBuild) -> None:
+    doc = json.loads(example_build.stdout)  # the whole of stdout, nothing before or after
+    assert doc["ok"] is True
+    assert doc["problems"] == []
+    assert doc["warnings"] == []
+    assert Path(doc["project"]) == example_build.project
+    assert isinstance(doc["seconds"], int | float) and doc["seconds"] > 0
+    [out] = doc["outputs"]
+    assert out["format"] == "pdf"
+    assert Path(example_build.project, out["path"]) == example_build.pdf
+    assert out["bytes"] == len(example_build.data) == example_build.pdf.stat().st_size
+    assert out["pages"] == len(example_build.reader.pages)
+
+
+def test_build_human_output_option_o_and_reproducible(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    """Plain `build` reports what it wrote; `-o` writes elsewhere; with SOURCE_DATE_EPOCH two
+    builds are byte-identical and carry that date."""
+    runner = CliRunner(env={"SOURCE_DATE_EPOCH": "1767225600"})  # 2026-01-01T00:00:00Z
+    first = runner.invoke(main, ["build", str(mini_project)], catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    default = mini_project / "out" / "mini.pdf"  # report.yml: output: out/mini.pdf
+    assert first.stdout.startswith(f"wrote {default} (")
+    assert first.stderr == ""
+    reader, texts = read_pdf(default)
+    assert first.stdout.count(f"{len(reader.pages)} pages") == 1
+    assert reader.metadata["/Title"] == "Water Access Survey"
+    assert str(reader.metadata["/CreationDate"]).startswith("D:20260101")
+
+    other = tmp_path / "elsewhere" / "copy.pdf"
+    second = runner.invoke(
+        main, ["build", str(mini_project), "-o", str(other)], catch_exceptions=False
+    )
+    assert second.exit_code == 0, second.output
+    assert str(other) in second.stdout
+    assert other.read_bytes() == default.read_bytes()
+    assert sorted(p.name for p in default.parent.iterdir()) == ["mini.pdf"]
+
+
+def test_mini_pdf_content(mini_project: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["build", str(mini_project), "--json"], catch_exceptions=False)
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    reader, texts = read_pdf(Path(mini_project, doc["outputs"][0]["path"]))
+    text = "\n".join(texts)
+    assert texts[1].lstrip().startswith("Contents")
+    for expected in (
+        "1,250 households",  # English thousands separator
+        "40% of households",  # English percent, no space
+        "6\u00a0weeks",  # number(unit=…) joins with a no-break space
+        "Table\u00a01. Water points counted by the survey teams",
+        "Table\u00a02. Main source of drinking water",
+        "Figure\u00a01. Hand pump at a village well",
+        "Figure\u00a02. Households by main water source",
+        "Households were drawn at random",  # the footnote
+        "desk@example.org",
+    ):
+        assert expected in text, expected
+    assert texts[-1].lstrip().startswith("To obtain a copy of the report")
+    assert f"Page {len(texts)} of {len(texts)}" in texts[-1]
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_build_html_format(mini_project: Path, runner: CliRunner) -> None:
+    result = runner.invoke(
+        main, ["build", str(mini_project), "--format", "html", "--json"], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    [out] = json.loads(result.stdout)["outputs"]
+    assert out["format"] == "html"
+    assert out["pages"] is None
+    path = Path(mini_project, out["path"])
+    assert path == mini_project / "out" / "mini.html"
+    html = path.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="en">' in html
+    assert out["bytes"] == len(html.encode("utf-8"))
+    assert not (mini_project / "out" / "mini.pdf").exists()
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+def test_check_json_writes_nothing(mini_project: Path, runner: CliRunner) -> None:
+    before = sorted(p.relative_to(mini_project) for p in mini_project.rglob("*"))
+    result = runner.invoke(main, ["check", str(mini_project), "--json"], catch_exceptions=False)
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is True
+    assert doc["outputs"] == []
+    assert doc["warnings"] == []
+    assert doc["problems"] == []
+    assert sorted(p.relative_to(mini_project) for p in mini_project.rglob("*")) == before
+
+
+def test_check_plain(mini_project: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", str(mini_project)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "no problems found" in result.stdout
+
+
+def break_mini(project: Path) -> None:
+    path = project / "data" / "survey.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("count: 450", "count: 45"), encoding="utf-8")
+    chapter = project / "content" / "01-overview.md"
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8") + "\n{{ data.survey.housholds.value }}\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_json_failure_is_one_document(mini_project: Path, runner: CliRunner, command: str) -> None:
+    break_mini(mini_project)
+    result = runner.invoke(main, [command, str(mini_project), "--json"])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is False
+    assert doc["problems"]
+    for problem in doc["problems"]:
+        assert set(problem) >= {"path", "line", "message"}
+    [problem] = [p for p in doc["problems"] if p["path"] == "data/survey.yml"]
+    assert isinstance(problem["line"], int) and "source" in problem["message"]
+    assert not (mini_project / "out").exists()
+
+
+def test_json_failure_stdout_is_pure_json_in_a_process(mini_project: Path) -> None:
+    break_mini(mini_project)
+    done = subprocess.run(
+        [sys.executable, "-m", "reportbuilder", "build", str(mini_project), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    doc = json.loads(done.stdout)
+    assert doc["ok"] is False and doc["problems"]
+    assert "data/survey.yml:" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# --- init -------------------------------------------------------------------------------------
+
+# What Babel/CLDR gives for the scaffold's figures (1200 households, 58 % owners), and the
+# theme's words: contents heading and the "Page X of Y" footer.
+LANGUAGES = {
+    "fr": {
+        "thousands": f"1{NNBSP}200",
+        "percent": f"58{NBSP}%",
+        "contents": "Sommaire",
+        "page": "Page {i} sur {n}",
+        "contact": "Pour obtenir une copie du rapport",
+        "date": "15 janvier 2026",
+    },
+    "en": {
+        "thousands": "1,200",
+        "percent": "58%",
+        "contents": "Contents",
+        "page": "Page {i} of {n}",
+        "contact": "To obtain a copy of the report",
+        "date": "January 15, 2026",
+    },
+    "es": {
+        # Babel 2.x groups four-digit numbers in Spanish too ("1.200").
+        "thousands": "1.200",
+        "percent": f"58{NBSP}%",
+        "contents": "Índice",
+        "page": "Página {i} de {n}",
+        "contact": "Para obtener una copia del informe",
+        "date": "15 de enero de 2026",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_init_then_build(tmp_path: Path, runner: CliRunner, lang: str) -> None:
+    expected = LANGUAGES[lang]
+    project = tmp_path / f"proj-{lang}"
+    made = runner.invoke(main, ["init", str(project), "--lang", lang], catch_exceptions=False)
+    assert made.exit_code == 0, made.output
+    assert f"reportbuilder build {project}" in made.stdout
+    assert (project / "report.yml").is_file()
+    built = runner.invoke(main, ["build", str(project), "--json"], catch_exceptions=False)
+    assert built.exit_code == 0, built.output
+    doc = json.loads(built.stdout)
+    assert doc["warnings"] == []
+    reader, texts = read_pdf(Path(project, doc["outputs"][0]["path"]))
+    n = len(texts)
+    assert n == doc["outputs"][0]["pages"] >= 4
+    text = "\n".join(texts)
+    assert expected["date"] in texts[0]
+    assert texts[1].lstrip().startswith(expected["contents"])
+    assert expected["thousands"] in text
+    assert f"({expected['percent']})" in text  # the sentence: "… (58 %) …"
+    for other in LANGUAGES.values():
+        if other["percent"] != expected["percent"]:
+            assert f"({other['percent']})" not in text
+    for i in range(3, n + 1):
+        assert expected["page"].format(i=i, n=n) in texts[i - 1]
+    assert texts[-1].lstrip().startswith(expected["contact"])
+    assert reader.trailer["/Root"]["/Lang"] == lang
+
+
+def test_init_into_empty_existing_folder(tmp_path: Path, runner: CliRunner) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    result = runner.invoke(main, ["init", str(folder)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert (folder / "report.yml").is_file()
+    check = runner.invoke(main, ["check", str(folder)], catch_exceptions=False)
+    assert check.exit_code == 0, check.output
+
+
+def test_init_into_non_empty_folder_is_exit_1(tmp_path: Path) -> None:
+    folder = tmp_path / "busy"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "reportbuilder", "init", str(folder), "--lang", "fr"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert str(folder) in done.stderr and "not empty" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+# --- misc -------------------------------------------------------------------------------------
+
+
+def test_version_in_a_process() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "reportbuilder", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"reportbuilder, version {__version__}"
