@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import ExampleBuild, page_texts
+from conftest import ExampleBuild, copy_fixture, page_texts
 
 from reportbuilder import __version__
 from reportbuilder.cli import main
@@ -46,38 +46,49 @@ def test_build_json_is_one_document(example_build: ExampleBuild) -> None:
     assert out["pages"] == len(example_build.reader.pages)
 
 
-def test_build_human_output_option_o_and_reproducible(
-    mini_project: Path, tmp_path: Path
+EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01T00:00:00Z
+
+
+@pytest.fixture(scope="module")
+def mini_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path]:
+    """Plain `reportbuilder build <copy of mini>` with SOURCE_DATE_EPOCH set, run once."""
+    project = copy_fixture("mini", tmp_path_factory.mktemp("mini-build") / "mini")
+    result = CliRunner(env=EPOCH).invoke(main, ["build", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    return project, result.stdout, project / "out" / "mini.pdf"  # report.yml's output
+
+
+def test_build_reports_what_it_wrote(mini_build: tuple[Path, str, Path]) -> None:
+    _, stdout, pdf = mini_build
+    reader, _ = read_pdf(pdf)
+    assert stdout.startswith(f"wrote {pdf} (")
+    assert f", {len(reader.pages)} pages) in " in stdout
+    assert len(stdout.strip().splitlines()) == 1
+    assert sorted(p.name for p in pdf.parent.iterdir()) == ["mini.pdf"]  # no temp files left
+
+
+def test_output_option_and_reproducible_build(
+    mini_build: tuple[Path, str, Path], tmp_path: Path
 ) -> None:
-    """Plain `build` reports what it wrote; `-o` writes elsewhere; with SOURCE_DATE_EPOCH two
-    builds are byte-identical and carry that date."""
-    runner = CliRunner(env={"SOURCE_DATE_EPOCH": "1767225600"})  # 2026-01-01T00:00:00Z
-    first = runner.invoke(main, ["build", str(mini_project)], catch_exceptions=False)
-    assert first.exit_code == 0, first.output
-    default = mini_project / "out" / "mini.pdf"  # report.yml: output: out/mini.pdf
-    assert first.stdout.startswith(f"wrote {default} (")
-    assert first.stderr == ""
-    reader, texts = read_pdf(default)
-    assert first.stdout.count(f"{len(reader.pages)} pages") == 1
-    assert reader.metadata["/Title"] == "Water Access Survey"
+    """`-o` writes elsewhere; with SOURCE_DATE_EPOCH the same input gives the same bytes."""
+    project, _, pdf = mini_build
+    other = tmp_path / "elsewhere" / "copy.pdf"
+    result = CliRunner(env=EPOCH).invoke(
+        main, ["build", str(project), "-o", str(other)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert f"wrote {other} (" in result.stdout
+    assert other.read_bytes() == pdf.read_bytes()
+    reader, _ = read_pdf(other)
     assert str(reader.metadata["/CreationDate"]).startswith("D:20260101")
 
-    other = tmp_path / "elsewhere" / "copy.pdf"
-    second = runner.invoke(
-        main, ["build", str(mini_project), "-o", str(other)], catch_exceptions=False
-    )
-    assert second.exit_code == 0, second.output
-    assert str(other) in second.stdout
-    assert other.read_bytes() == default.read_bytes()
-    assert sorted(p.name for p in default.parent.iterdir()) == ["mini.pdf"]
 
-
-def test_mini_pdf_content(mini_project: Path, runner: CliRunner) -> None:
-    result = runner.invoke(main, ["build", str(mini_project), "--json"], catch_exceptions=False)
-    assert result.exit_code == 0
-    doc = json.loads(result.stdout)
-    reader, texts = read_pdf(Path(mini_project, doc["outputs"][0]["path"]))
+def test_mini_pdf_content(mini_build: tuple[Path, str, Path]) -> None:
+    reader, texts = read_pdf(mini_build[2])
     text = "\n".join(texts)
+    assert reader.metadata["/Title"] == "Water Access Survey"
+    assert reader.metadata["/Author"] == "Field Research Unit"
     assert texts[1].lstrip().startswith("Contents")
     for expected in (
         "1,250 households",  # English thousands separator
