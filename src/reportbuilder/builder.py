@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from .document import render_html
 from .errors import Problem, ReportError
 from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from .output import write_atomic
+from .pdf import Renderer, RenderOptions
 from .project import Project, load_project
 
 
@@ -61,29 +63,30 @@ def build(
 ) -> BuildResult:
     """Build the report; the previous output is replaced only if everything succeeded."""
     started = time.perf_counter()
-    project = load_project(project_dir, _overrides(lang, pdf_variant))
-    target = _target(project, output, fmt)
-    html = render_html(project, print_mode=print_mode)
-    result = BuildResult(project=str(project.root))
-    if fmt == "html":
-        data = html.encode("utf-8")
-        pages = None
-    else:
-        from .pdf import RenderOptions, render_pdf
-
-        options = RenderOptions(
-            base_dir=project.root,
-            roots=(project.root, project.theme_dir),
-            pdf_variant=project.config.pdf_variant,
-            network_hosts=tuple(project.config.network.allow),
-            timeout=timeout,
-            max_memory_mb=max_memory_mb,
-        )
-        rendered = render_pdf(html, options)
-        data, pages = rendered.data, rendered.pages
-        result.warnings = rendered.warnings
-        if (project.config.strict if strict is None else strict) and rendered.warnings:
-            raise ReportError([Problem("render", None, w) for w in rendered.warnings])
+    with contextlib.ExitStack() as stack:
+        # Started first, so that WeasyPrint's import overlaps loading and the HTML stage.
+        renderer = stack.enter_context(Renderer(max_memory_mb)) if fmt == "pdf" else None
+        project = load_project(project_dir, _overrides(lang, pdf_variant))
+        target = _target(project, output, fmt)
+        html = render_html(project, print_mode=print_mode)
+        result = BuildResult(project=str(project.root))
+        pages: int | None = None
+        if renderer is None:
+            data = html.encode("utf-8")
+        else:
+            options = RenderOptions(
+                base_dir=project.root,
+                roots=(project.root, project.theme_dir),
+                pdf_variant=project.config.pdf_variant,
+                network_hosts=tuple(project.config.network.allow),
+                timeout=timeout,
+                max_memory_mb=max_memory_mb,
+            )
+            rendered = renderer.render(html, options)
+            data, pages = rendered.data, rendered.pages
+            result.warnings = rendered.warnings
+            if (project.config.strict if strict is None else strict) and rendered.warnings:
+                raise ReportError([Problem("render", None, w) for w in rendered.warnings])
     write_atomic(target, data)
     result.outputs.append(Output(str(target), fmt, len(data), pages))
     result.seconds = round(time.perf_counter() - started, 3)

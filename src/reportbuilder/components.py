@@ -8,6 +8,7 @@ author-written HTML never skips it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from . import charts
+from .data import NUMERIC_TYPES
 from .formatting import Formatter
 from .markup import NUM_CLASS
 
@@ -153,9 +155,17 @@ class Components:
             else ""
         )
         if hasattr(data, "columns") and hasattr(data, "rows"):
-            head = "".join(f"<th>{escape(c)}</th>" for c in data.columns)
+            types = getattr(data, "types", None) or {}
+            head = "".join(
+                f"<th class='num'>{escape(c)}</th>"
+                if types.get(c) in NUMERIC_TYPES
+                else f"<th>{escape(c)}</th>"
+                for c in data.columns
+            )
             body = "".join(
-                "<tr>" + "".join(self._cell(row.get(c)) for c in data.columns) + "</tr>"
+                "<tr>"
+                + "".join(self._cell(row.get(c), types.get(c)) for c in data.columns)
+                + "</tr>"
                 for row in data.rows
             )
             foot = ""
@@ -201,11 +211,15 @@ class Components:
     def _colon(self) -> str:
         return "\u00a0: " if self.fmt.lang.startswith("fr") else ": "
 
-    def _cell(self, value: Any) -> str:
-        if isinstance(value, bool) or value is None:
+    def _cell(self, value: Any, kind: str | None = None) -> str:
+        """A table cell; `kind` is the CSV column's type (`Table.types`), if any."""
+        if isinstance(value, bool) or value is None or kind == "text":
             return f"<td>{escape('' if value is None else str(value))}</td>"
         if isinstance(value, int | float):
-            return f"<td class='num'>{escape(self.fmt.number(value))}</td>"
+            text = self.fmt.percent(value) if kind == "percent" else self.fmt.number(value)
+            return f"<td class='num'>{escape(text)}</td>"
+        if isinstance(value, dt.date):
+            return f"<td>{escape(self.fmt.date(value, 'medium'))}</td>"
         return f"<td>{escape(str(value))}</td>"
 
     def contact(self, ref: Any, heading: bool = False) -> str:

@@ -94,54 +94,76 @@ def render_in_process(html: str, options: RenderOptions) -> PdfResult:
     return PdfResult(data=data, pages=len(document.pages), warnings=found)
 
 
-def _child(conn: Connection, html: str, options: RenderOptions) -> None:
-    limit = options.max_memory_mb * 1024 * 1024
+def _serve(conn: Connection, max_memory_mb: int) -> None:
+    """The render process: import WeasyPrint at once, then render the one job it is sent."""
+    limit = max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
+        import weasyprint  # noqa: F401 - imported now, while the parent prepares the HTML
+
+        html, options = conn.recv()
         conn.send(("ok", render_in_process(html, options)))
+    except EOFError:
+        pass  # the parent gave up (bad input found, Ctrl-C): nothing to render
     except ReportError as error:
         conn.send(("error", error.problems))
     except MemoryError:
-        conn.send(
-            (
-                "error",
-                [Problem("render", None, f"out of memory (limit {options.max_memory_mb} MiB)")],
-            )
-        )
+        message = f"out of memory (limit {max_memory_mb} MiB; see --max-memory)"
+        conn.send(("error", [Problem("render", None, message)]))
     except BaseException as error:  # the parent must hear of every failure
-        conn.send(
-            (
-                "error",
-                [Problem("render", None, f"rendering failed: {type(error).__name__}: {error}")],
-            )
-        )
+        message = f"rendering failed: {type(error).__name__}: {error}"
+        conn.send(("error", [Problem("render", None, message)]))
     finally:
         conn.close()
 
 
+class Renderer:
+    """A render process, started early so WeasyPrint's import overlaps the HTML stage.
+
+    Use as a context manager: the process is killed on exit, whatever happened.
+    """
+
+    def __init__(self, max_memory_mb: int = DEFAULT_MAX_MEMORY_MB) -> None:
+        context = multiprocessing.get_context("fork")
+        self._conn, child_conn = context.Pipe(duplex=True)
+        self._process = context.Process(
+            target=_serve, args=(child_conn, max_memory_mb), daemon=True
+        )
+        self._process.start()
+        child_conn.close()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._conn.close()
+
+    def render(self, html: str, options: RenderOptions) -> PdfResult:
+        """Lay out `html`; killed after `options.timeout` seconds. Raises ReportError."""
+        try:
+            self._conn.send((html, options))
+            if not self._conn.poll(options.timeout):
+                raise _fail(f"rendering timed out after {options.timeout:g} s (see --timeout)")
+            status, payload = self._conn.recv()
+        except (EOFError, BrokenPipeError):
+            self._process.join(5)
+            code = self._process.exitcode
+            raise _fail(f"the render process died (exit code {code}); out of memory?") from None
+        finally:
+            self.close()
+        if status == "error":
+            raise ReportError(payload)
+        return payload
+
+
 def render_pdf(html: str, options: RenderOptions, *, isolate: bool = True) -> PdfResult:
-    """Render in a child process killed after `options.timeout` seconds. Raises ReportError."""
+    """Render in a bounded child process (or in this one with `isolate=False`)."""
     if not isolate:
         return render_in_process(html, options)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, html, options), daemon=True)
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(options.timeout):
-            raise _fail(f"rendering timed out after {options.timeout:g} s (see --timeout)")
-        status, payload = receiver.recv()
-    except EOFError:
-        process.join(5)
-        raise _fail(
-            f"the render process died (exit code {process.exitcode}); out of memory?"
-        ) from None
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
-        receiver.close()
-    if status == "error":
-        raise ReportError(payload)
-    return payload
+    return Renderer(options.max_memory_mb).render(html, options)

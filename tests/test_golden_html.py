@@ -1,0 +1,68 @@
+"""Golden test: the HTML that `reportbuilder build tests/fixtures/mini --format html` hands to
+WeasyPrint, compared with tests/golden/mini.html.
+
+Machine-specific parts are replaced before comparing: the project folder (a copy in tmp_path)
+becomes `{PROJECT}` and the package's theme folder becomes `{THEME}`, both as file: URIs and as
+plain paths.
+
+When a change to the theme, the Markdown pipeline or the fixture is intended, regenerate the
+golden file and review the diff:
+
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden_html.py
+    git diff tests/golden/
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportbuilder.cli import main
+from reportbuilder.templating import THEMES_DIR
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "mini.html"
+
+
+def normalise(html: str, project: Path) -> str:
+    theme = (THEMES_DIR / "base").resolve()
+    for folder, placeholder in ((project.resolve(), "{PROJECT}"), (theme, "{THEME}")):
+        html = html.replace(folder.as_uri(), placeholder).replace(str(folder), placeholder)
+    return html
+
+
+def test_mini_html_matches_golden(
+    mini_project: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # it would add dcterms dates
+    result = runner.invoke(
+        main, ["build", str(mini_project), "--format", "html"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    html = normalise((mini_project / "out" / "mini.html").read_text(encoding="utf-8"), mini_project)
+    assert "file://" not in html.replace("file://{", ""), "an absolute URI was not normalised"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(html, encoding="utf-8")
+    expected = GOLDEN.read_text(encoding="utf-8")
+    if html != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                html.splitlines(keepends=True),
+                "tests/golden/mini.html",
+                "built",
+            )
+        )
+        pytest.fail(f"HTML differs from the golden file (UPDATE_GOLDEN=1 to accept):\n{diff}")
+
+
+def test_golden_file_is_machine_independent() -> None:
+    golden = GOLDEN.read_text(encoding="utf-8")
+    assert "{PROJECT}/assets/logo.svg" in golden
+    assert "{THEME}/styles/10-report.css" in golden
+    assert "/tmp/" not in golden and str(Path.home()) not in golden
+    assert str(THEMES_DIR) not in golden
