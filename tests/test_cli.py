@@ -13,8 +13,8 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import ExampleBuild, copy_fixture, page_texts
 
+from conftest import ExampleBuild, copy_fixture, page_texts
 from reportbuilder import __version__
 from reportbuilder.cli import main
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import ExampleBuild
 
+from conftest import ExampleBuild
 from reportbuilder.cli import main
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import SUBSET_PREFIX, ExampleBuild, pdf_fonts
 
 NBSP = "\u00a0"

@@ -54,9 +54,7 @@ def test_number(fmt: Formatter, value: int, expected: str) -> None:
         (EN, 0.1 + 0.2, None, "0.3"),
     ],
 )
-def test_number_decimals(
-    fmt: Formatter, value: float, decimals: int | None, expected: str
-) -> None:
+def test_number_decimals(fmt: Formatter, value: float, decimals: int | None, expected: str) -> None:
     assert fmt.number(value, decimals=decimals) == expected
 
 

@@ -127,7 +127,7 @@ def test_sanitiser_removes_dangerous_elements(raw: str) -> None:
     ],
 )
 def test_sanitiser_drops_foreign_link_schemes(href: str) -> None:
-    html = html_of(f"[click]({href}) and <a href=\"{href}\">raw</a>\n")
+    html = html_of(f'[click]({href}) and <a href="{href}">raw</a>\n')
     assert "href" not in html, html
     assert ">click</a>" in html and ">raw</a>" in html
 
@@ -150,7 +150,7 @@ def test_sanitiser_strips_attachment_links() -> None:
 def test_relative_file_links_are_removed() -> None:
     """README: links other than http, https, mailto and in-document anchors are removed —
     a relative `notes.pdf` would become a file: link to the author's disk in the PDF."""
-    html = html_of("[the notes](notes.pdf) and <a href=\"../secret.xlsx\">this</a>\n")
+    html = html_of('[the notes](notes.pdf) and <a href="../secret.xlsx">this</a>\n')
     assert "href" not in html, html
     assert ">the notes</a>" in html and ">this</a>" in html
 

@@ -87,7 +87,13 @@ def build(
             result.warnings = rendered.warnings
             if (project.config.strict if strict is None else strict) and rendered.warnings:
                 raise ReportError([Problem("render", None, w) for w in rendered.warnings])
-    write_atomic(target, data)
+    try:
+        write_atomic(target, data)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ReportError(
+            Problem(str(target), None, f"cannot write the output: {reason}")
+        ) from None
     result.outputs.append(Output(str(target), fmt, len(data), pages))
     result.seconds = round(time.perf_counter() - started, 3)
     return result

@@ -9,12 +9,20 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .config import PDF_VARIANTS
 from .errors import ReportError
+from .formatting import is_known_locale
 from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 
 PROJECT = click.argument(
     "project", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
 )
+
+
+def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not is_known_locale(value):
+        raise click.BadParameter(f"'{value}' is not a language code Babel knows (try fr, en or es)")
+    return value
 
 
 def _emit_json(document: dict) -> None:
@@ -54,7 +62,12 @@ def main() -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option("--lang", default=None, help="Override report.yml's language (fr, en, es …).")
+@click.option(
+    "--lang",
+    default=None,
+    callback=_check_lang,
+    help="Override report.yml's language (fr, en, es …).",
+)
 @click.option(
     "--print",
     "print_mode",
@@ -62,7 +75,10 @@ def main() -> None:
     help="Print shop version: bleed, crop marks, left/right pages.",
 )
 @click.option(
-    "--pdf-variant", default=None, help="A WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1."
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    default=None,
+    help="A WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1.",
 )
 @click.option(
     "--strict",
@@ -130,7 +146,12 @@ def build(
 
 @main.command()
 @PROJECT
-@click.option("--lang", default=None, help="Check with this language instead of report.yml's.")
+@click.option(
+    "--lang",
+    default=None,
+    callback=_check_lang,
+    help="Check with this language instead of report.yml's.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
 def check(project: Path, lang: str | None, as_json: bool) -> None:
     """Validate PROJECT (config, content, data, contacts) without writing anything."""
