@@ -288,3 +288,49 @@ def test_version_in_a_process() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"reportbuilder, version {__version__}"
+
+
+def test_relative_link_in_markdown_is_dropped_not_fatal(
+    mini_project: Path, runner: CliRunner
+) -> None:
+    """README: links other than http, https, mailto and in-document anchors are removed. A
+    relative link (`notes.pdf`) must not reach the PDF as a file: URI — nor fail the build."""
+    chapter = mini_project / "content" / "01-overview.md"
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8") + "\nSee [the field notes](notes.pdf).\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["build", str(mini_project), "--json"])
+    assert result.exit_code == 0, result.output
+    reader, texts = read_pdf(Path(mini_project, json.loads(result.stdout)["outputs"][0]["path"]))
+    assert "See the field notes." in "\n".join(texts)
+    uris = [
+        str(annot.get_object()["/A"].get("/URI"))
+        for page in reader.pages
+        for annot in page.get("/Annots") or []
+        if "/A" in annot.get_object()
+    ]
+    assert not [u for u in uris if u.startswith("file:")], uris
+
+
+def test_warnings_in_json_and_strict_turns_them_into_errors(
+    mini_project: Path, runner: CliRunner
+) -> None:
+    chapter = mini_project / "content" / "01-overview.md"
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8") + "\n![Missing map](assets/missing.png)\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["build", str(mini_project), "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is True
+    assert any("assets/missing.png" in w for w in doc["warnings"]), doc["warnings"]
+    pdf = Path(mini_project, doc["outputs"][0]["path"])
+    previous = pdf.read_bytes()
+
+    strict = runner.invoke(main, ["build", str(mini_project), "--strict"])
+    assert strict.exit_code == 1
+    assert "assets/missing.png" in strict.stderr
+    assert "Traceback" not in strict.stderr
+    assert pdf.read_bytes() == previous  # a failed build leaves the previous PDF alone

@@ -16,12 +16,13 @@ NBSP = "\u00a0"
 NNBSP = "\u202f"
 
 
-def chapter_titles(project: Path) -> list[str]:
-    """Titles the contents should list: front matter `title:` or the first `# Heading`,
-    in file-name order (or report.yml's `chapters:`), chapters with `toc: false` left out."""
+def chapters(project: Path) -> list[tuple[str, str]]:
+    """(title in the contents, first `# Heading`) of each chapter the contents should list:
+    front matter `title:` overrides the heading there; file-name order (or report.yml's
+    `chapters:`); chapters with `toc: false` left out."""
     config = yaml.safe_load((project / "report.yml").read_text(encoding="utf-8"))
     names = config.get("chapters") or sorted(p.name for p in (project / "content").glob("*.md"))
-    titles = []
+    found = []
     for name in names:
         text = (project / "content" / name).read_text(encoding="utf-8")
         meta: dict = {}
@@ -32,8 +33,13 @@ def chapter_titles(project: Path) -> list[str]:
         if meta.get("toc") is False:
             continue
         heading = re.search(r"^# (.+?)\s*$", text, re.MULTILINE)
-        titles.append(str(meta.get("title") or (heading[1] if heading else "")))
-    return titles
+        assert heading, f"content/{name} has no '# Heading'"
+        found.append((str(meta.get("title") or heading[1]), heading[1]))
+    return found
+
+
+def chapter_titles(project: Path) -> list[str]:
+    return [title for title, _ in chapters(project)]
 
 
 def contents_page(build: ExampleBuild) -> tuple[int, str]:
@@ -74,7 +80,7 @@ def test_cover_contents_body_and_contact_pages(example_build: ExampleBuild) -> N
     assert "28 novembre 2026" in cover  # report.yml's date, in French
     toc_index, _ = contents_page(example_build)
     assert toc_index == 2
-    assert texts[2].lstrip().startswith(chapter_titles(example_build.project)[0])
+    assert texts[2].lstrip().startswith(chapters(example_build.project)[0][1])
     assert "Pour obtenir une copie" in texts[-1]
 
 
@@ -100,9 +106,9 @@ def test_toc_page_number_of_principaux_resultats_is_real(example_build: ExampleB
 
 def test_every_toc_page_number_is_where_the_chapter_starts(example_build: ExampleBuild) -> None:
     _, toc = contents_page(example_build)
-    for title in chapter_titles(example_build.project):
+    for title, heading in chapters(example_build.project):
         page = toc_number(toc, title)
-        assert example_build.texts[page - 1].lstrip().startswith(title), (title, page)
+        assert example_build.texts[page - 1].lstrip().startswith(heading), (title, page)
 
 
 def test_all_fonts_embedded_and_subset(example_build: ExampleBuild) -> None:

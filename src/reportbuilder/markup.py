@@ -56,7 +56,18 @@ def sanitize(html: str) -> str:
         link_rel=None,
         strip_comments=True,
         clean_content_tags={"script", "style"},
+        attribute_filter=_keep_attribute,
     )
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Links lead to the web, to mail or inside the document: a relative file link would
+    become a `file:` link in the PDF, pointing at the reader's own disk."""
+    if tag == "a" and attribute == "href":
+        scheme = value.split(":", 1)[0].lower() if ":" in value else ""
+        if not (value.startswith("#") or scheme in _SCHEMES):
+            return None
+    return value
 
 
 def _text_of(element: ET.Element) -> str:
@@ -218,11 +229,9 @@ def typeset(text: str, lang: str) -> str:
 def _french_spacing(root: ET.Element) -> None:
     """Typed spaces before ; : ! ? » and after « become no-break spaces (French rules)."""
     for element in root.iter():
-        if element.tag in ("code", "pre"):
-            continue
-        if element.text:
+        if element.text and element.tag not in ("code", "pre"):
             element.text = _french(element.text)
-        if element.tail:
+        if element.tail:  # the text after a code span is prose again
             element.tail = _french(element.tail)
 
 

@@ -90,7 +90,9 @@ def render_in_process(html: str, options: RenderOptions) -> PdfResult:
     active = active_content(data)
     if active:
         raise _fail("the PDF would carry active content: " + "; ".join(active))
-    found = list(dict.fromkeys(fetcher.refused + collector.messages))
+    # WeasyPrint logs each refusal again ("Failed to load image at …: <our message>").
+    echoed = [m for m in collector.messages if not any(r in m for r in fetcher.refused)]
+    found = list(dict.fromkeys(fetcher.refused + echoed))
     return PdfResult(data=data, pages=len(document.pages), warnings=found)
 
 
