@@ -14,6 +14,7 @@ from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from .output import write_atomic
 from .pdf import Renderer, RenderOptions
 from .project import Project, load_project
+from .sources import resource_locations
 
 
 @dataclass
@@ -81,6 +82,7 @@ def build(
                 network_hosts=tuple(project.config.network.allow),
                 timeout=timeout,
                 max_memory_mb=max_memory_mb,
+                locations=resource_locations(project),
             )
             rendered = renderer.render(html, options)
             data, pages = rendered.data, rendered.pages

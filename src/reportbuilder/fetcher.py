@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -30,13 +30,20 @@ class PolicyFetcher(URLFetcher):
     allow-listed hosts with public addresses; refuses everything else."""
 
     def __init__(
-        self, roots: list[Path], display_root: Path, network_hosts: Sequence[str] = ()
+        self,
+        roots: list[Path],
+        display_root: Path,
+        network_hosts: Sequence[str] = (),
+        locations: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(timeout=10, allow_redirects=False)
         self.roots = [root.resolve() for root in roots]
         self.hosts = {host.lower().rstrip(".") for host in network_hosts}
         self.display_root = display_root.resolve()
-        self.refused: list[str] = []
+        self.refused: list[str] = []  # what to tell the user, located where we can
+        self.reasons: list[str] = []  # the bare messages, as WeasyPrint will echo them
+        self.locations = locations or {}  # absolute URL → "content/x.md:12" that asked for it
+        self._url = ""
 
     def _shown(self, path: Path) -> str:
         return (
@@ -46,10 +53,13 @@ class PolicyFetcher(URLFetcher):
         )
 
     def _refuse(self, message: str) -> Refused:
-        self.refused.append(message)
+        where = self.locations.get(self._url)
+        self.refused.append(f"{where}: {message}" if where else message)
+        self.reasons.append(message)
         return Refused(message)
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        self._url = url
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             if len(url) > MAX_DATA_URL_CHARS:

@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import resource
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -34,6 +35,7 @@ class RenderOptions:
     network_hosts: tuple[str, ...] = ()
     timeout: float = DEFAULT_TIMEOUT
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
+    locations: Mapping[str, str] = field(default_factory=dict)
 
 
 class _Collector(logging.Handler):
@@ -64,7 +66,9 @@ def render_in_process(html: str, options: RenderOptions) -> PdfResult:
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
-    fetcher = PolicyFetcher(list(options.roots), options.base_dir, options.network_hosts)
+    fetcher = PolicyFetcher(
+        list(options.roots), options.base_dir, options.network_hosts, options.locations
+    )
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
@@ -91,7 +95,7 @@ def render_in_process(html: str, options: RenderOptions) -> PdfResult:
     if active:
         raise _fail("the PDF would carry active content: " + "; ".join(active))
     # WeasyPrint logs each refusal again ("Failed to load image at …: <our message>").
-    echoed = [m for m in collector.messages if not any(r in m for r in fetcher.refused)]
+    echoed = [m for m in collector.messages if not any(r in m for r in fetcher.reasons)]
     found = list(dict.fromkeys(fetcher.refused + echoed))
     return PdfResult(data=data, pages=len(document.pages), warnings=found)
 
