@@ -1,0 +1,45 @@
+"""The README is what users read: every command and option must be there, and the two
+commands it opens with must be the ones the Makefile and CI run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+
+from reportbuilder.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_command_has_help_and_is_in_the_readme(name: str) -> None:
+    command = main.commands[name]
+    assert command.help and len(command.help.strip()) > 20
+    assert f"reportbuilder {name}" in README
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        (name, opt)
+        for name, command in sorted(main.commands.items())
+        for param in command.params
+        if isinstance(param, click.Option)
+        for opt in param.opts
+        if opt.startswith("--")
+    ],
+)
+def test_every_long_option_is_in_the_readme(command: str, option: str) -> None:
+    assert option in README, f"reportbuilder {command} {option} is not documented"
+
+
+def test_readme_opens_with_the_demo_and_test_commands() -> None:
+    first_lines = README.splitlines()[:8]
+    assert any(line.startswith("make demo") for line in first_lines)
+    assert any(line.startswith("make test") for line in first_lines)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\ndemo:" in makefile and "\ntest:" in makefile
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
