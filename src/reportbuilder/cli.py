@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -29,15 +31,18 @@ def _emit_json(document: dict) -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
-def _fail_json(error: ReportError) -> None:
-    _emit_json(
-        {
-            "ok": False,
-            "problems": [
+@contextlib.contextmanager
+def _problems_as_json(as_json: bool) -> Iterator[None]:
+    """With --json, a failure is also one JSON document on stdout (ok: false, problems)."""
+    try:
+        yield
+    except ReportError as error:
+        if as_json:
+            problems = [
                 {"path": p.path, "line": p.line, "message": p.message} for p in error.problems
-            ],
-        }
-    )
+            ]
+            _emit_json({"ok": False, "problems": problems})
+        raise
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -123,15 +128,11 @@ def build(
     """
     from .builder import build as run_build
 
-    try:
+    with _problems_as_json(as_json):
         result = run_build(
             project, output=output, fmt=fmt, lang=lang, pdf_variant=pdf_variant,
             print_mode=print_mode, strict=strict, timeout=timeout, max_memory_mb=max_memory,
         )  # fmt: skip
-    except ReportError as error:
-        if as_json:
-            _fail_json(error)
-        raise
     if as_json:
         _emit_json(result.as_json())
         return
@@ -157,12 +158,8 @@ def check(project: Path, lang: str | None, as_json: bool) -> None:
     """Validate PROJECT (config, content, data, contacts) without writing anything."""
     from .builder import check as run_check
 
-    try:
+    with _problems_as_json(as_json):
         result = run_check(project, lang=lang)
-    except ReportError as error:
-        if as_json:
-            _fail_json(error)
-        raise
     if as_json:
         _emit_json(result.as_json())
     else:
@@ -182,10 +179,7 @@ def init(directory: Path, lang: str) -> None:
     """Create a small working report project in DIRECTORY."""
     from .scaffold import create_project
 
-    try:
-        files = create_project(directory, lang)
-    except ReportError:
-        raise
+    files = create_project(directory, lang)
     click.echo(
         f"created {len(files)} files in {directory}; now run: reportbuilder build {directory}"
     )
