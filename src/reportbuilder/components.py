@@ -86,9 +86,12 @@ class Components:
         return big, label
 
     def keyfigures(self, *items: Any, title: str | None = None, note: str | None = None) -> str:
+        """Boxes for key figures or categories; `(item, "caption")` replaces an item's label."""
         boxes = []
-        for item in items:
+        for entry in items:
+            item, own = entry if isinstance(entry, tuple) and len(entry) == 2 else (entry, None)
             big, caption = self.figure_text(item)
+            caption = own if own is not None else caption
             boxes.append(
                 f'<div class="keyfigure"><span class="kf-value">{escape(big)}</span>'
                 f'<span class="kf-label">{escape(caption)}</span></div>'
