@@ -26,7 +26,13 @@ from .i18n import labels_for
 from .limits import MAX_DEPTH, nesting_depth
 from .markup import make_markdown, to_html, typeset
 from .project import Project
-from .templating import content_environment, render_content, theme_environment, wrap
+from .templating import (
+    LinkOutside,
+    content_environment,
+    render_content,
+    theme_environment,
+    wrap,
+)
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,17 @@ def render_chapters(
             return f"{prefix}--{slugify_unicode(value, separator)}"
 
         md = make_markdown(config.lang, slug)
-        html = to_html(text, md)
+        try:
+            html = to_html(text, md)
+        except RecursionError:
+            problems.append(
+                Problem(
+                    chapter.rel,
+                    None,
+                    f"nesting too deep (lists, quotes …); the limit is {MAX_DEPTH} levels",
+                )
+            )
+            continue
         depth = nesting_depth(html)
         if depth > MAX_DEPTH:
             problems.append(
@@ -173,6 +189,8 @@ def render_html(project: Project, *, print_mode: bool = False) -> str:
         raise ReportError(Problem("templates", None, f"theme template: {error.message}")) from None
     except jinja2.TemplateNotFound as error:
         raise ReportError(Problem("templates", None, f"template not found: {error.name}")) from None
+    except LinkOutside as error:
+        raise ReportError(Problem("templates", None, str(error))) from None
     html, targets = references.number(html, labels)
     html, unknown = references.link(html, targets, labels)
     if unknown:

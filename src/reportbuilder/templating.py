@@ -56,13 +56,40 @@ class ContentUndefined(jinja2.StrictUndefined):
         return super()._undefined_message
 
 
+MAX_CHAPTER_CHARS = 2_000_000  # a chapter's text after its template ran
+_MAX_REPEAT = 100_000  # the longest string or list `*` may build in content
+
+
+class ContentSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with `*` and `**` kept from building huge values."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                repeats = isinstance(seq, str | list | tuple) and isinstance(times, int)
+                if repeats and len(seq) * times > _MAX_REPEAT:
+                    raise jinja2.exceptions.SecurityError("that repetition would be too long")
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
+            raise jinja2.exceptions.SecurityError("exponent too large")
+        return super().call_binop(context, operator, left, right)
+
+
 def content_environment(filters: Mapping[str, Callable[..., Any]]) -> jinja2.Environment:
-    """The sandbox Markdown is rendered in: no loader, no globals but what we put in scope."""
-    env = ImmutableSandboxedEnvironment(
+    """The sandbox Markdown is rendered in: no loader, no globals but what we put in scope.
+
+    Jinja comments are `{## … ##}`, so that Markdown's `{#id}` attribute lists stay text.
+    """
+    env = ContentSandbox(
         undefined=ContentUndefined,
         autoescape=True,
         loader=jinja2.DictLoader({}),
         keep_trailing_newline=True,
+        comment_start_string="{##",
+        comment_end_string="##}",
     )
     env.globals.clear()
     env.filters.update(filters)
@@ -77,7 +104,7 @@ def render_content(
         template = env.template_class.from_code(
             env, env.compile(source, name=rel, filename=rel), env.make_globals(None), None
         )
-        return template.render(**scope), []
+        text = template.render(**scope)
     except jinja2.TemplateSyntaxError as error:
         return None, [Problem(rel, error.lineno, f"template syntax: {error.message}")]
     except jinja2.TemplateNotFound as error:
@@ -89,6 +116,13 @@ def render_content(
         return None, [Problem(rel, _line_in(error, rel), f"not allowed in content: {error}")]
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
         return None, [Problem(rel, _line_in(error, rel), f"{type(error).__name__}: {error}")]
+    except (MemoryError, RecursionError) as error:
+        message = "out of memory" if isinstance(error, MemoryError) else "recursion too deep"
+        return None, [Problem(rel, _line_in(error, rel), f"{message} while filling in the data")]
+    if len(text) > MAX_CHAPTER_CHARS:
+        message = f"the chapter grows to {len(text)} characters (limit {MAX_CHAPTER_CHARS})"
+        return None, [Problem(rel, None, message)]
+    return text, []
 
 
 def _line_in(error: BaseException, rel: str) -> int | None:
@@ -96,25 +130,36 @@ def _line_in(error: BaseException, rel: str) -> int | None:
     return frames[-1].lineno if frames else getattr(error, "lineno", None)
 
 
+class LinkOutside(jinja2.TemplateError):
+    """A template file that is a symlink leading out of its project or theme."""
+
+
 class _ContainedLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that will not follow a symlink out of its folder."""
+    """A FileSystemLoader whose files must really lie inside `boundary` (symlinks resolved).
+
+    A refusal is an error, not "not found": falling back to the theme's file would hide it.
+    """
+
+    def __init__(self, folder: Path, boundary: Path) -> None:
+        super().__init__(folder)
+        self.boundary = boundary.resolve()
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
-        folder = Path(self.searchpath[0]).resolve()
-        if not Path(filename).resolve().is_relative_to(folder):
-            raise jinja2.TemplateNotFound(f"{template} (a link out of {folder.name}/ is refused)")
+        if not Path(filename).resolve().is_relative_to(self.boundary):
+            raise LinkOutside(f"templates/{template} is a link out of the project; refused")
         return source, filename, uptodate
 
 
 def theme_environment(theme_dir: Path, project_dir: Path) -> jinja2.Environment:
     """Project `templates/` shadow the theme's; `base:name.html` always means the theme's."""
-    theme_loader = _ContainedLoader(theme_dir / "templates")
+    inside = theme_dir.resolve().is_relative_to(project_dir.resolve())
+    theme_loader = _ContainedLoader(theme_dir / "templates", project_dir if inside else theme_dir)
     loaders: list[jinja2.BaseLoader] = []
     if (project_dir / "templates").is_dir():
-        loaders.append(_ContainedLoader(project_dir / "templates"))
+        loaders.append(_ContainedLoader(project_dir / "templates", project_dir))
     loaders += [theme_loader, jinja2.PrefixLoader({"base": theme_loader}, delimiter=":")]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),

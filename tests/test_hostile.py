@@ -1,0 +1,572 @@
+"""The hostile-input corpus (tests/hostile/cases.yml) run through the real CLI.
+
+Every case is a small overlay on tests/hostile/base/, built with
+`python -m reportbuilder build PROJECT -o OUT --timeout 20 [--strict]` in a subprocess, with a
+previous good PDF already at OUT. Beside each project sits an `outside/` folder of canary files
+that all carry a random token, and a loopback HTTP server counts every request. For every case:
+
+- no traceback on stderr, and the exit code the case documents (0 neutralised, 1 refused);
+- the run ends within its time limit;
+- the canary token is nowhere: not in the raw PDF bytes, not in its decompressed streams
+  (`qpdf --qdf --object-streams=disable`), not in the text pypdf extracts, not on stdout/stderr;
+- no embedded files or attachment annotations, no JavaScript or launch actions, and every link
+  is http, https or mailto;
+- the test server saw no request for the case;
+- on failure the previous PDF is byte-identical; never a `*.tmp` left in the output folder;
+  on success the new PDF passes `qpdf --check`.
+
+All cases run once per session, two at a time, in one fixture; each test then asserts on the
+stored result of its case.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import io
+import os
+import secrets
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pypdf
+import pytest
+import yaml
+
+from reportbuilder.templating import THEMES_DIR
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "hostile"
+BASE = CORPUS / "base"
+CASES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "cases.yml").read_text("utf-8"))
+TIMEOUT = 20  # the --timeout every case runs with unless its args say otherwise
+SLACK = 5  # seconds a run may take beyond its render timeout
+WORKERS = 2
+ALLOWED_URI_SCHEMES = {"http", "https", "mailto"}
+# One random token per session; only the files outside the projects (and the server) carry it.
+TOKEN = "RBCANARY" + secrets.token_hex(12)
+
+
+# --- The loopback server ---------------------------------------------------------------------
+
+
+def _png(width: int, height: int) -> bytes:
+    """A 1-bit greyscale PNG of width × height, all black: a few KB for hundreds of megapixels.
+
+    Written with zlib row by row: Pillow would hold the whole image in memory (400 MB for
+    20000 × 20000) just to write a file of some tens of kilobytes.
+    """
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    row = bytes(1 + (width + 7) // 8)  # filter byte 0, then the packed pixels
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+class HitCounter(ThreadingHTTPServer):
+    """Answers every GET with something renderable and remembers every request path."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.paths: list[str] = []
+        self.lock = threading.Lock()
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def record(self, path: str) -> None:
+        with self.lock:
+            self.paths.append(path)
+
+    def hits(self, prefix: str = "/") -> list[str]:
+        with self.lock:
+            return [p for p in self.paths if p.startswith(prefix)]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: HitCounter
+
+    def _answer(self) -> None:
+        self.server.record(self.path)
+        if self.path.endswith(".css"):
+            body, kind = f'body::after {{ content: "{TOKEN}"; }}'.encode(), "text/css"
+        elif self.path.endswith(".svg"):
+            body, kind = _canary_svg().encode(), "image/svg+xml"
+        else:
+            body, kind = _png(8, 8), "image/png"
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_GET = do_HEAD = do_POST = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+
+@pytest.fixture(scope="session")
+def http_server() -> Iterator[HitCounter]:
+    server = HitCounter()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+# --- Canaries outside the project -------------------------------------------------------------
+
+
+def _canary_svg() -> str:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="40">'
+        f'<text x="0" y="20" font-size="12">{TOKEN}</text></svg>'
+    )
+
+
+def make_outside(outside: Path) -> None:
+    """Files outside the project, each of which would show TOKEN if it reached the PDF."""
+    cover = f'<section class="cover"><h1>{TOKEN}</h1></section>\n'
+    files = {
+        "canary.txt": f"{TOKEN}\n",
+        "canary.css": f'body::before {{ content: "{TOKEN}"; }}\n',
+        "canary.svg": _canary_svg(),
+        "canary.md": f"# {TOKEN}\n\n{TOKEN}\n",
+        "canary.yml": f"secret:\n  value: 1\n  label: {TOKEN}\n",
+        "contacts.yml": f"contacts:\n  - id: desk\n    name: {TOKEN}\n",
+        "report.yml": f"title: {TOKEN}\nlang: en\n",
+        "cover.html": cover,
+        "templates/cover.html": cover,
+        "assets/pump.svg": _canary_svg(),
+        "styles/x.css": f'body::before {{ content: "{TOKEN}"; }}\n',
+        "content/01-x.md": f"# {TOKEN}\n\n{TOKEN}\n",
+    }
+    for rel, text in files.items():
+        path = outside / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    # A complete theme (the built-in one) whose cover prints the token.
+    shutil.copytree(THEMES_DIR / "base" / "templates", outside / "theme" / "templates")
+    (outside / "theme" / "templates" / "cover.html").write_text(cover, "utf-8")
+
+
+# --- Building a case --------------------------------------------------------------------------
+
+
+def _nested_list(depth: int) -> str:
+    return "# Case\n\n" + "\n".join("    " * level + "- item" for level in range(depth)) + "\n"
+
+
+def _csv_rows(rows: int) -> str:
+    lines = ["region,count,note"]
+    lines += [f"Region {i},{i},row number {i} of the table" for i in range(rows)]
+    return "\n".join(lines) + "\n"
+
+
+def materialise(spec: str | dict[str, Any], subst: Callable[[str], str]) -> bytes:
+    """The bytes of one overlay file (see the key list at the top of cases.yml)."""
+    if isinstance(spec, str):
+        return subst(spec).encode("utf-8")
+    kind = spec.get("generate")
+    if kind == "png":
+        return _png(spec["width"], spec["height"])
+    if kind == "nested_list":
+        return _nested_list(spec["depth"]).encode("utf-8")
+    if kind == "csv_rows":
+        return _csv_rows(spec["rows"]).encode("utf-8")
+    if kind is not None:
+        raise ValueError(f"unknown generator {kind!r}")
+    encoding = spec.get("encoding", "utf-8")
+    if "repeat" in spec:
+        text = spec.get("prefix", "") + spec["repeat"] * spec["times"] + spec.get("suffix", "")
+        return subst(text).encode(encoding)
+    return subst(spec["text"]).encode(encoding)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+def lay_out(case: dict[str, Any], project: Path, subst: Callable[[str], str]) -> None:
+    """Apply the case's files, appends and symlinks to the copy of the base project."""
+    for rel, spec in (case.get("files") or {}).items():
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove(path)
+        path.write_bytes(materialise(spec, subst))
+    for rel, text in (case.get("append") or {}).items():
+        with (project / rel).open("a", encoding="utf-8") as handle:
+            handle.write(subst(text))
+    for rel, target in (case.get("links") or {}).items():
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove(path)
+        path.symlink_to(subst(target))
+
+
+def time_limit(case: dict[str, Any]) -> float:
+    args = [str(a) for a in case.get("args") or []]
+    timeout = float(args[args.index("--timeout") + 1]) if "--timeout" in args else TIMEOUT
+    return float(case.get("seconds", timeout + SLACK))
+
+
+def command(case: dict[str, Any], project: Path, out: Path) -> list[str]:
+    cmd = [sys.executable, "-m", "reportbuilder", "build", str(project), "-o", str(out)]
+    cmd += ["--timeout", str(TIMEOUT)]
+    if case.get("strict"):
+        cmd.append("--strict")
+    # Later options win in Click, so a case's own --timeout replaces the default.
+    return cmd + [str(a) for a in case.get("args") or []]
+
+
+# --- Running and inspecting -------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    case: dict[str, Any]
+    returncode: int | None = None
+    stdout: str = ""
+    stderr: str = ""
+    seconds: float = 0.0
+    killed: bool = False
+    previous: bytes = b""
+    output: bytes | None = None
+    leftovers: list[str] = field(default_factory=list)
+    qdf: bytes = b""
+    qdf_status: int | None = None
+    check_status: int | None = None
+    check_output: str = ""
+    text: str = ""
+    attachments: list[str] = field(default_factory=list)
+    annotations: list[str] = field(default_factory=list)
+    uris: list[str] = field(default_factory=list)
+    pdf_error: str = ""
+    hits: list[str] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)  # paths the case says must stay absent
+    error: str = ""  # the harness itself failed
+
+
+def child_env(pycache: Path) -> dict[str, str]:
+    """The environment of the CLI runs: compiled modules cached in a session folder (about
+    0.2 s saved per run), never beside the sources."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(pycache)}
+
+
+def run_subprocess(
+    cmd: list[str], cwd: Path, limit: float, env: dict[str, str]
+) -> tuple[int | None, str, str, bool]:
+    """Run in its own process group, killed (with its render child) if it outlives `limit`."""
+    with subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=True,
+    ) as proc:  # fmt: skip
+        try:
+            out, err = proc.communicate(timeout=limit)
+            killed = False
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            killed = True
+    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), killed
+
+
+_INSPECTED: dict[str, dict[str, Any]] = {}  # by SHA-256: most failed cases leave the same PDF
+_INSPECTED_LOCK = threading.Lock()
+_FINDINGS = ("qdf", "qdf_status", "check_status", "check_output", "text", "attachments")
+_FINDINGS += ("annotations", "uris", "pdf_error")
+
+
+def inspect_pdf(run: Run, pdf: Path, scratch: Path) -> None:
+    """Decompress with qpdf, check it, and read text, attachments and links with pypdf."""
+    digest = hashlib.sha256(run.output or b"").hexdigest()
+    with _INSPECTED_LOCK:
+        known = _INSPECTED.get(digest)
+    if known is not None:
+        for name, value in known.items():
+            setattr(run, name, copy.deepcopy(value))
+        return
+    _inspect(run, pdf, scratch)
+    with _INSPECTED_LOCK:
+        _INSPECTED[digest] = {name: copy.deepcopy(getattr(run, name)) for name in _FINDINGS}
+
+
+def _inspect(run: Run, pdf: Path, scratch: Path) -> None:
+    qdf = scratch / "decompressed.pdf"
+    done = subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", str(pdf), str(qdf)],
+        capture_output=True,
+        timeout=60,
+    )
+    run.qdf_status = done.returncode
+    run.qdf = qdf.read_bytes() if qdf.exists() else b""
+    check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, timeout=60)
+    run.check_status = check.returncode
+    run.check_output = (check.stdout + check.stderr).decode("utf-8", "replace")[-2000:]
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(run.output or b""))
+        run.text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        run.attachments = list(reader.attachments)
+        for page in reader.pages:
+            for ref in page.get("/Annots") or []:
+                annot = ref.get_object()
+                run.annotations.append(str(annot.get("/Subtype")))
+                action = annot.get("/A")
+                if action is not None and "/URI" in action.get_object():
+                    run.uris.append(str(action.get_object()["/URI"]))
+    except Exception as error:  # recorded and asserted on, so a broken PDF fails the case
+        run.pdf_error = f"{type(error).__name__}: {error}"
+
+
+def run_case(
+    case: dict[str, Any], root: Path, server: HitCounter, previous: bytes, env: dict[str, str]
+) -> Run:
+    run = Run(case=case, previous=previous)
+    try:
+        case_dir = root / case["id"]
+        project, outside, out_dir = case_dir / "project", case_dir / "outside", case_dir / "out"
+        shutil.copytree(BASE, project)
+        make_outside(outside)
+        out_dir.mkdir()
+        out = out_dir / "report.pdf"
+        out.write_bytes(previous)
+        http = f"http://127.0.0.1:{server.port}/{case['id']}"
+        values = {
+            "@OUTURL@": outside.as_uri(),
+            "@OUT@": str(outside),
+            "@HTTP@": http,
+            "@PORT@": str(server.port),
+            "@CASE@": case["id"],
+        }
+
+        def subst(text: str) -> str:
+            for key, value in values.items():
+                text = text.replace(key, value)
+            return text
+
+        lay_out(case, project, subst)
+        limit = time_limit(case)
+        started = time.monotonic()
+        run.returncode, run.stdout, run.stderr, run.killed = run_subprocess(
+            command(case, project, out), case_dir, limit + 30, env
+        )
+        run.seconds = time.monotonic() - started
+        run.hits = server.hits(f"/{case['id']}/")
+        run.leftovers = sorted(p.name for p in out_dir.iterdir() if p.name.endswith(".tmp"))
+        run.present = [p for p in map(subst, case.get("absent") or []) if os.path.lexists(p)]
+        if out.exists():
+            run.output = out.read_bytes()
+            inspect_pdf(run, out, case_dir)
+    except Exception as error:
+        run.error = f"{type(error).__name__}: {error}"
+    return run
+
+
+@pytest.fixture(scope="session")
+def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return child_env(tmp_path_factory.mktemp("pycache"))
+
+
+@pytest.fixture(scope="session")
+def previous_pdf(tmp_path_factory: pytest.TempPathFactory, cli_env: dict[str, str]) -> bytes:
+    """The base project's PDF (built with --strict, so the base is clean), marked so that any
+    rewrite of the output, even with identical content, is seen. Also fills the bytecode cache
+    before the cases run."""
+    root = tmp_path_factory.mktemp("hostile-base")
+    project = root / "project"
+    shutil.copytree(BASE, project)
+    out = root / "base.pdf"
+    cmd = [sys.executable, "-m", "reportbuilder", "build", str(project), "-o", str(out)]
+    done = subprocess.run(
+        [*cmd, "--strict"], capture_output=True, text=True, timeout=120, env=cli_env
+    )
+    assert done.returncode == 0, done.stderr
+    return out.read_bytes() + b"\n% previous good build, kept by failed builds\n"
+
+
+@pytest.fixture(scope="session")
+def hostile_runs(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    http_server: HitCounter,
+    previous_pdf: bytes,
+    cli_env: dict[str, str],
+) -> dict[str, Run]:
+    """Run every selected case, at most two at a time; results by case id."""
+    selected = {
+        item.callspec.params["case"]["id"]
+        for item in request.session.items
+        if Path(item.path) == Path(__file__)
+        and getattr(item, "callspec", None) is not None
+        and "case" in item.callspec.params
+    } or {case["id"] for case in CASES}
+    root = tmp_path_factory.mktemp("hostile")
+    todo = [case for case in CASES if case["id"] in selected]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        runs = list(pool.map(lambda c: run_case(c, root, http_server, previous_pdf, cli_env), todo))
+    return {run.case["id"]: run for run in runs}
+
+
+# --- The checks -------------------------------------------------------------------------------
+
+
+def _leaks(run: Run) -> list[str]:
+    """Where the canary token shows up (it must not, anywhere)."""
+    token = TOKEN.encode()
+    forms = {
+        "raw": token,
+        "utf-16": TOKEN.encode("utf-16-be"),
+        "hex": token.hex().encode(),
+        "hex utf-16": TOKEN.encode("utf-16-be").hex().encode(),
+    }
+    found = []
+    for where, data in (("PDF bytes", run.output or b""), ("decompressed PDF", run.qdf)):
+        lowered = data.lower()
+        found += [f"{where} ({name})" for name, form in forms.items() if form.lower() in lowered]
+    if TOKEN in run.text:
+        found.append("extracted text")
+    if TOKEN in run.stdout or TOKEN in run.stderr:
+        found.append("console output")
+    return found
+
+
+def problems_of(run: Run) -> list[str]:
+    case = run.case
+    expected = case["exit"]
+    problems: list[str] = []
+    if run.error:
+        return [f"harness error: {run.error}"]
+    if "Traceback" in run.stderr or "Traceback" in run.stdout:
+        problems.append("a traceback was printed")
+    if run.killed:
+        problems.append(f"still running after {time_limit(case) + 30:.0f} s; killed")
+    if run.returncode != expected:
+        problems.append(f"exit code {run.returncode}, expected {expected}")
+    if run.seconds > time_limit(case):
+        problems.append(f"took {run.seconds:.1f} s, limit {time_limit(case):.0f} s")
+    leaks = _leaks(run)
+    if leaks:
+        problems.append("canary content found in: " + ", ".join(leaks))
+    if run.hits:
+        problems.append(f"the test server was hit: {run.hits}")
+    if run.present:
+        problems.append(f"created, so something ran: {run.present}")
+    if run.leftovers:
+        problems.append(f"temporary files left in the output folder: {run.leftovers}")
+    if run.output is None:
+        problems.append("the output file is gone")
+    if run.pdf_error:
+        problems.append(f"pypdf cannot read the output: {run.pdf_error}")
+    if run.attachments:
+        problems.append(f"embedded files: {run.attachments}")
+    if "/FileAttachment" in run.annotations:
+        problems.append("a FileAttachment annotation")
+    for marker in (b"/EmbeddedFiles", b"/FileAttachment", b"/JavaScript", b"/Launch"):
+        if marker in run.qdf:
+            problems.append(f"{marker.decode()} in the decompressed PDF")
+    bad_uris = [u for u in run.uris if urlsplit(u).scheme.lower() not in ALLOWED_URI_SCHEMES]
+    if bad_uris:
+        problems.append(f"links with other schemes: {bad_uris}")
+    if run.returncode != 0 and run.output != run.previous:
+        problems.append("the build failed but the previous PDF was changed")
+    if run.returncode == 0:
+        if run.output == run.previous:
+            problems.append("the build succeeded but did not write a new PDF")
+        if run.check_status != 0:
+            problems.append(f"qpdf --check: exit {run.check_status}: {run.check_output}")
+        missing = [t for t in case.get("text") or [] if t not in run.text]
+        if missing:
+            problems.append(f"text missing from the PDF: {missing}")
+    elif run.qdf_status not in (0, 3):
+        problems.append(f"qpdf could not decompress the output (exit {run.qdf_status})")
+    lowered = run.stderr.lower()
+    missing = [s for s in case.get("stderr") or [] if s.lower() not in lowered]
+    if missing:
+        problems.append(f"stderr lacks {missing}")
+    return problems
+
+
+def _case_id(case: dict[str, Any]) -> str:
+    return f"{case['id']}-exit{case['exit']}"
+
+
+def test_corpus_is_large_and_well_formed() -> None:
+    ids = [case["id"] for case in CASES]
+    assert len(ids) >= 40
+    assert len(set(ids)) == len(ids), "duplicate case ids"
+    known = {"id", "why", "exit", "strict", "args", "files", "append", "links", "stderr"}
+    known |= {"text", "absent", "seconds"}
+    for case in CASES:
+        assert case["exit"] in (0, 1), case["id"]
+        assert case.get("why"), f"{case['id']}: say why the exit code is right"
+        assert set(case) <= known, f"{case['id']}: unknown keys {set(case) - known}"
+
+
+def test_generated_bombs_are_small_files_of_many_pixels(tmp_path: Path) -> None:
+    from PIL import Image
+
+    path = tmp_path / "bomb.png"
+    path.write_bytes(_png(20000, 20000))
+    assert path.stat().st_size < 200_000
+    limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None  # only the header is read
+    try:
+        with Image.open(path) as image:
+            assert image.size == (20000, 20000)
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_hostile_case(case: dict[str, Any], hostile_runs: dict[str, Run]) -> None:
+    run = hostile_runs[case["id"]]
+    problems = problems_of(run)
+    assert not problems, (
+        f"{case['id']}: {case['why']}\n  - "
+        + "\n  - ".join(problems)
+        + f"\nexit {run.returncode} in {run.seconds:.1f} s\nstderr:\n{run.stderr[-3000:]}"
+    )
+
+
+@pytest.mark.slow
+def test_no_request_ever_reached_the_server(
+    hostile_runs: dict[str, Run], http_server: HitCounter
+) -> None:
+    assert hostile_runs
+    assert http_server.hits() == []
