@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import re
 import resource
 import warnings
 from collections.abc import Mapping
@@ -41,12 +42,33 @@ class RenderOptions:
 class _Collector(logging.Handler):
     """Keeps WeasyPrint's warnings and errors (missing image, ignored CSS …) for the user."""
 
-    def __init__(self) -> None:
+    def __init__(self, locations: Mapping[str, str], base_url: str) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.locations = locations
+        self.base_url = base_url
+
+    def _image_failure(self, record: logging.LogRecord) -> str | None:
+        """WeasyPrint's "Failed to load image" hides the reason in the exception's cause."""
+        if not (isinstance(record.msg, str) and record.msg.startswith("Failed to load image")):
+            return None
+        if not (isinstance(record.args, tuple) and len(record.args) == 2):
+            return None
+        url, error = record.args
+        cause = getattr(error, "__cause__", None) or getattr(error, "__context__", None)
+        reason = str(error) or (str(cause) if cause else "") or type(error).__name__
+        size = re.search(r"\((\d+) pixels\)", reason)
+        if size and "decompression bomb" in reason:
+            megapixels = int(size[1]) / 1e6
+            limit = MAX_IMAGE_PIXELS / 1e6
+            reason = f"too large ({megapixels:.0f} megapixels; the limit is {limit:.0f})"
+        shown = str(url).removeprefix(self.base_url)
+        where = self.locations.get(str(url))
+        message = f"image {shown} not used: {reason}"
+        return f"{where}: {message}" if where else message
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage().splitlines()[0]
+        message = self._image_failure(record) or record.getMessage().splitlines()[0]
         if message not in self.messages:
             self.messages.append(message)
 
@@ -69,16 +91,17 @@ def render_in_process(html: str, options: RenderOptions) -> PdfResult:
     fetcher = PolicyFetcher(
         list(options.roots), options.base_dir, options.network_hosts, options.locations
     )
-    collector = _Collector()
+    base_url = options.base_dir.as_uri() + "/"
+    collector = _Collector(options.locations, base_url)
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     previous_propagate = logger.propagate
     logger.propagate = False  # reported through our warnings, not printed raw
     try:
         fonts = FontConfiguration()
-        document = weasyprint.HTML(
-            string=html, base_url=options.base_dir.as_uri() + "/", url_fetcher=fetcher
-        ).render(font_config=fonts, pdf_tags=True)
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=fonts, pdf_tags=True
+        )
         data = document.write_pdf(pdf_variant=options.pdf_variant, pdf_tags=True) or b""
     except weasyprint.urls.FatalURLFetchingError as error:
         raise _fail(f"resource refused: {error}") from None
