@@ -7,6 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pypdf
 import pytest
 import yaml
 
@@ -210,3 +211,46 @@ def test_email_is_a_mailto_link(example_build: ExampleBuild) -> None:
     ]
     assert "mailto:iomsantiago@iom.int" in uris
     assert not [u for u in uris if u and str(u).startswith("file:")], uris
+
+
+def _structure(node: object, found: list[tuple[str, str | None]]) -> None:
+    node = node.get_object()  # type: ignore[attr-defined]
+    if not isinstance(node, pypdf.generic.DictionaryObject):
+        return
+    if "/S" in node:
+        alt = node.get("/Alt")
+        found.append((str(node["/S"]), str(alt) if alt is not None else None))
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids]:
+        if kid is not None and not isinstance(kid, int | pypdf.generic.NumberObject):
+            _structure(kid, found)
+
+
+def test_charts_are_vector_figures_with_alt_text(example_build: ExampleBuild) -> None:
+    """Charts are drawn as vectors (form XObjects, no raster image) and the tagged PDF holds a
+    Figure for each, whose alt text gives every category and its value."""
+    for page in example_build.reader.pages:
+        resources = page["/Resources"]
+        for xobject in (resources.get("/XObject") or {}).values():
+            assert xobject.get_object()["/Subtype"] != "/Image"
+    found: list[tuple[str, str | None]] = []
+    _structure(example_build.reader.trailer["/Root"]["/StructTreeRoot"], found)
+    alts = [alt for kind, alt in found if kind == "/Figure" and alt]
+    assert f"Adultes: 89{NBSP}%; Mineures: 11{NBSP}%" in alts
+    assert any(f"Avec passage d’une frontière: 77{NBSP}%" in alt for alt in alts)
+    # The chart's own labels are text a reader can select and search (pypdf does not read
+    # text inside form XObjects; poppler does).
+    page = next(i for i, t in enumerate(example_build.texts, 1) if f"Figure{NBSP}2." in t)
+    poppler = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), str(example_build.pdf), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "Avec passage d’une frontière" in poppler
+    assert "Victimes selon le lieu de la traite" in poppler
+
+
+def test_cross_references_print_number_and_page(example_build: ExampleBuild) -> None:
+    page = next(i for i, t in enumerate(example_build.texts, 1) if f"Figure{NBSP}1." in t)
+    text = re.sub(r"[ \n]+", " ", example_build.texts[page - 1])
+    assert f"tableau{NBSP}1, page{NBSP}{page}" in text
+    assert f"figure{NBSP}1, page{NBSP}{page}" in text
