@@ -108,7 +108,9 @@ def render_in_process(html: str, options: RenderOptions) -> PdfResult:
     except RecursionError:
         raise _fail("the document is nested too deeply to lay out") from None
     except MemoryError:
-        raise _fail("out of memory while laying out the document") from None
+        raise _fail("out of memory while laying out the document (see --max-memory)") from None
+    except SystemError:  # what a C library reports when an allocation fails under the cap
+        raise _fail("the layout failed, most likely out of memory (see --max-memory)") from None
     except Exception as error:  # WeasyPrint raises assorted errors on odd CSS
         raise _fail(f"rendering failed: {type(error).__name__}: {error}") from None
     finally:
