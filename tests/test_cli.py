@@ -208,8 +208,8 @@ LANGUAGES = {
         "date": "January 15, 2026",
     },
     "es": {
-        # Babel 2.x groups four-digit numbers in Spanish too ("1.200").
-        "thousands": "1.200",
+        # CLDR's minimumGroupingDigits for Spanish: no separator in a four-digit number.
+        "thousands": "1200",
         "percent": f"58{NBSP}%",
         "contents": "Índice",
         "page": "Página {i} de {n}",

@@ -28,7 +28,9 @@ FR, EN, ES = Formatter("fr"), Formatter("en"), Formatter("es")
         (EN, 1234567, "1,234,567"),
         (ES, 99, "99"),
         (ES, 1234567, "1.234.567"),
-        (ES, 1200, "1.200"),  # Babel groups four digits in Spanish as well
+        (ES, 1200, "1200"),  # minimumGroupingDigits 2: Babel ignores it, we do not
+        (ES, 12000, "12.000"),
+        (ES, -1234, "-1234"),
         (FR, -1234, f"-1{NNBSP}234"),
         (EN, -1234, "-1,234"),
     ],
@@ -47,7 +49,8 @@ def test_number(fmt: Formatter, value: int, expected: str) -> None:
         (FR, 5.0, None, "5"),  # a whole float shows no decimals
         (FR, 1234.5, 2, f"1{NNBSP}234,50"),
         (EN, 1234.5, 2, "1,234.50"),
-        (ES, 1234.5, 2, "1.234,50"),
+        (ES, 1234.5, 2, "1234,50"),
+        (ES, 12345.5, 2, "12.345,50"),
         (FR, 2, 2, "2,00"),
         (EN, 1234567.891, 1, "1,234,567.9"),
         (FR, 3.14159, None, "3,1"),  # more than two decimals: a computed value, shown with one

@@ -15,6 +15,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 NBSP = "\u00a0"
+# Languages whose CLDR data set minimumGroupingDigits to 2 (no separator in 4-digit numbers).
+_MIN_GROUPING_TWO = frozenset({"es", "pl", "bg"})
 
 
 def parse_locale(lang: str) -> Locale:
@@ -57,9 +59,15 @@ class Formatter:
         """`1234567` → `1 234 567` (fr), `1,234,567` (en); `unit` is joined by a no-break space."""
         value = _check_number(value)
         places = _decimals_of(value) if decimals is None else decimals
-        pattern = "#,##0" + ("." + "0" * places if places else "")
+        grouping = "#,##0" if self._groups(value) else "0"
+        pattern = grouping + ("." + "0" * places if places else "")
         text = format_decimal(value, format=pattern, locale=self.locale, decimal_quantization=True)
         return f"{text}{NBSP}{unit}" if unit else text
+
+    def _groups(self, value: float | int) -> bool:
+        """CLDR's minimumGroupingDigits, which Babel ignores: Spanish writes 1200 but 12 000."""
+        two = self.locale.language in _MIN_GROUPING_TWO or str(self.locale) == "pt_PT"
+        return not two or abs(value) >= 10_000
 
     def percent(self, value: float | int, decimals: int | None = None) -> str:
         """A share given in 0–100: `89` → `89 %` (no-break space) in French, `89%` in English."""
