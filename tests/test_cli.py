@@ -258,7 +258,7 @@ def test_init_into_empty_existing_folder(tmp_path: Path, runner: CliRunner) -> N
     assert check.exit_code == 0, check.output
 
 
-def test_init_into_non_empty_folder_is_exit_1(tmp_path: Path) -> None:
+def test_init_into_non_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
     folder = tmp_path / "busy"
     folder.mkdir()
     (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
@@ -268,8 +268,8 @@ def test_init_into_non_empty_folder_is_exit_1(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert done.returncode == 1
-    assert str(folder) in done.stderr and "not empty" in done.stderr
+    assert done.returncode == 2  # the DIR argument is wrong: usage
+    assert "DIR" in done.stderr and "not empty" in done.stderr
     assert "Traceback" not in done.stderr
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine\n"

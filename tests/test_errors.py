@@ -221,8 +221,17 @@ def test_invalid_contact_is_not_reported_as_missing(
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
-def test_missing_project_is_exit_1_naming_report_yml(tmp_path: Path, runner: CliRunner) -> None:
+def test_missing_project_folder_is_a_usage_error(tmp_path: Path, runner: CliRunner) -> None:
     result = runner.invoke(main, ["build", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_folder_without_report_yml_is_exit_1_naming_report_yml(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    result = runner.invoke(main, ["build", str(tmp_path)])
     assert result.exit_code == 1
     assert "report.yml" in result.stderr
     assert "Traceback" not in result.stderr

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
+from .config import SOURCE_PLACES
 from .document import render_html
 from .errors import Problem, ReportError
-from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
+from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, TimeLimitExceeded, time_limit
 from .output import write_atomic
 from .pdf import Renderer, RenderOptions
 from .project import Project, load_project
 from .sources import resource_locations
+
+_LOCATED = re.compile(r"^([^\s:]+):(\d+): (.*)$")
 
 
 @dataclass
@@ -27,7 +33,7 @@ class Output:
 
 @dataclass
 class BuildResult:
-    """What a build made, for people (`summary`) and for CI (`as_json`)."""
+    """What a build made (or a check found), for people and for CI (`as_json`)."""
 
     project: str
     outputs: list[Output] = field(default_factory=list)
@@ -42,12 +48,58 @@ def _overrides(lang: str | None, pdf_variant: str | None) -> dict[str, Any]:
     return {"lang": lang, "pdf_variant": pdf_variant}
 
 
-def check(project_dir: Path, *, lang: str | None = None) -> BuildResult:
+def _prepare(
+    project_dir: Path, overrides: dict[str, Any], timeout: float, print_mode: bool = False
+) -> tuple[Project, str]:
+    """Load, validate and render the HTML, within `timeout` seconds."""
+    try:
+        with time_limit(timeout):
+            project = load_project(project_dir, overrides)
+            return project, render_html(project, print_mode=print_mode)
+    except TimeLimitExceeded:
+        message = f"filling in the chapters took longer than {timeout:g} s (see --timeout)"
+        raise ReportError(Problem("content", None, message)) from None
+
+
+def _as_problems(warnings: list[str]) -> list[Problem]:
+    """Warnings as problems, keeping the `path:line:` they start with where they have one."""
+    problems = []
+    for warning in warnings:
+        located = _LOCATED.match(warning)
+        if located:
+            problems.append(Problem(located[1], int(located[2]), located[3]))
+        else:
+            problems.append(Problem("render", None, warning))
+    return problems
+
+
+def _missing_files(project: Project) -> list[str]:
+    """Images and stylesheets the project refers to that are not in it (for `check`)."""
+    missing = []
+    for url, where in resource_locations(project).items():
+        if not url.startswith("file:"):
+            continue
+        path = Path(url2pathname(urlsplit(url).path))
+        if path.is_relative_to(project.root) and not path.is_file():
+            missing.append(f"{where}: missing file {path.relative_to(project.root).as_posix()}")
+    return missing
+
+
+def check(
+    project_dir: Path,
+    *,
+    lang: str | None = None,
+    strict: bool | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> BuildResult:
     """Load and validate everything and render the HTML in memory; write nothing."""
     started = time.perf_counter()
-    project = load_project(project_dir, _overrides(lang, None))
-    render_html(project)
-    return BuildResult(project=str(project.root), seconds=round(time.perf_counter() - started, 3))
+    project, _ = _prepare(project_dir, _overrides(lang, None), timeout)
+    result = BuildResult(project=str(project.root), warnings=_missing_files(project))
+    if (project.config.strict if strict is None else strict) and result.warnings:
+        raise ReportError(_as_problems(result.warnings))
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
 
 
 def build(
@@ -67,9 +119,10 @@ def build(
     with contextlib.ExitStack() as stack:
         # Started first, so that WeasyPrint's import overlaps loading and the HTML stage.
         renderer = stack.enter_context(Renderer(max_memory_mb)) if fmt == "pdf" else None
-        project = load_project(project_dir, _overrides(lang, pdf_variant))
+        project, html = _prepare(
+            project_dir, _overrides(lang, pdf_variant), timeout, print_mode=print_mode
+        )
         target = _target(project, output, fmt)
-        html = render_html(project, print_mode=print_mode)
         result = BuildResult(project=str(project.root))
         pages: int | None = None
         if renderer is None:
@@ -88,7 +141,7 @@ def build(
             data, pages = rendered.data, rendered.pages
             result.warnings = rendered.warnings
             if (project.config.strict if strict is None else strict) and rendered.warnings:
-                raise ReportError([Problem("render", None, w) for w in rendered.warnings])
+                raise ReportError(_as_problems(rendered.warnings))
     try:
         write_atomic(target, data)
     except OSError as error:
@@ -102,7 +155,15 @@ def build(
 
 
 def _target(project: Project, output: Path | None, fmt: str) -> Path:
-    if output is not None:
-        return output.resolve()
-    path = project.root / project.output_name
-    return path.with_suffix(".html") if fmt == "html" else path
+    if output is None:
+        path = project.root / project.output_name
+        path = path.with_suffix(".html") if fmt == "html" else path
+    else:
+        path = output.resolve()
+    inside = path.is_relative_to(project.root)
+    if inside and path.relative_to(project.root).parts[0] in SOURCE_PLACES:
+        shown = path.relative_to(project.root).as_posix()
+        raise ReportError(
+            Problem(shown, None, "the output would overwrite a source of the project")
+        )
+    return path

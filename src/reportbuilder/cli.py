@@ -17,7 +17,10 @@ from .formatting import is_known_locale
 from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 
 PROJECT = click.argument(
-    "project", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+    "project",
+    required=False,
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 
 
@@ -153,17 +156,35 @@ def build(
     callback=_check_lang,
     help="Check with this language instead of report.yml's.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    default=None,
+    help="Treat warnings (a missing image or stylesheet) as errors.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds the check may take before it fails.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
-def check(project: Path, lang: str | None, as_json: bool) -> None:
+def check(
+    project: Path, lang: str | None, strict: bool | None, timeout: float, as_json: bool
+) -> None:
     """Validate PROJECT (config, content, data, contacts) without writing anything."""
     from .builder import check as run_check
 
     with _problems_as_json(as_json):
-        result = run_check(project, lang=lang)
+        result = run_check(project, lang=lang, strict=strict, timeout=timeout)
     if as_json:
         _emit_json(result.as_json())
-    else:
-        click.echo(f"{project}: no problems found")
+        return
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    found = f" ({len(result.warnings)} warnings)" if result.warnings else ""
+    click.echo(f"{project}: no problems found{found}")
 
 
 @main.command()
@@ -179,6 +200,8 @@ def init(directory: Path, lang: str) -> None:
     """Create a small working report project in DIRECTORY."""
     from .scaffold import create_project
 
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise click.BadParameter("exists and is not empty; choose a new folder", param_hint="DIR")
     files = create_project(directory, lang)
     click.echo(
         f"created {len(files)} files in {directory}; now run: reportbuilder build {directory}"

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from .errors import Problem, ReportError
 from .formatting import is_known_locale
-from .schema import problems_from
+from .schema import LineOf, problems_from
 from .textio import read_text
 from .yamlio import load_yaml
 
@@ -21,9 +21,9 @@ CONFIG_FILE = "report.yml"
 PDF_VARIANTS = (
     "pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b",
     "pdf/a-3u", "pdf/a-4b", "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2",
-    "debug",
 )  # fmt: skip
-PAGE_SIZES = ("A4", "A5", "A3", "B5", "letter", "legal")
+# Where the sources live: an output path must never land on one of them.
+SOURCE_PLACES = ("report.yml", "contacts.yml", "content", "data", "assets", "templates", "styles")
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
@@ -37,6 +37,15 @@ def _colour(value: str) -> str:
 Colour = Annotated[str, AfterValidator(_colour)]
 
 
+def _web_address(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError("write a web address in full, starting with https://")
+    return value
+
+
+WebAddress = Annotated[str, AfterValidator(_web_address)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -44,7 +53,7 @@ class _Strict(BaseModel):
 class Organisation(_Strict):
     name: str
     logo: str | None = None
-    url: str | None = None
+    url: WebAddress | None = None
     address: str | None = None
 
 
@@ -88,7 +97,7 @@ class ReportConfig(_Strict):
     organisation: Organisation | None = None
     subject: str | None = None
     keywords: list[str] = Field(default_factory=list)
-    theme: str = "base"
+    theme: str = Field("base", pattern=r"^[A-Za-z0-9_-]+$")
     brand: Brand = Brand()
     page_size: Literal["A4", "A5", "A3", "B5", "letter", "legal"] = "A4"
     pdf_variant: str | None = None
@@ -105,7 +114,7 @@ class ReportConfig(_Strict):
     def _lang(cls, value: str) -> str:
         if not is_known_locale(value):
             raise ValueError("not a language code Babel knows (try fr, en or es)")
-        return value
+        return value.replace("_", "-")  # one spelling everywhere: BCP 47, as in <html lang>
 
     @field_validator("pdf_variant")
     @classmethod
@@ -117,13 +126,23 @@ class ReportConfig(_Strict):
     @field_validator("output")
     @classmethod
     def _output(cls, value: str | None) -> str | None:
-        if value is not None and (Path(value).is_absolute() or ".." in Path(value).parts):
+        if value is None:
+            return None
+        path = Path(value)
+        if path.is_absolute() or ".." in path.parts:
             raise ValueError("the output path must stay inside the project")
+        if path.suffix.lower() not in (".pdf", ".html"):
+            raise ValueError("the output file name must end in .pdf or .html")
+        if path.parts[0] in SOURCE_PLACES:
+            raise ValueError(f"the output would overwrite the project's own {path.parts[0]}")
         return value
 
 
-def load_config(root: Path, overrides: dict[str, Any] | None = None) -> ReportConfig:
-    """Read and validate `report.yml`; `overrides` (from the command line) win over the file."""
+def load_config(root: Path, overrides: dict[str, Any] | None = None) -> tuple[ReportConfig, LineOf]:
+    """Read and validate `report.yml`; `overrides` (from the command line) win over the file.
+
+    Returns the settings and a function giving the line of a key, for later problems.
+    """
     path = root / CONFIG_FILE
     if not path.is_file():
         raise ReportError(
@@ -138,6 +157,6 @@ def load_config(root: Path, overrides: dict[str, Any] | None = None) -> ReportCo
         raise ReportError(Problem(CONFIG_FILE, 1, "expected a mapping of keys (title: …, lang: …)"))
     values = {**doc.value, **{k: v for k, v in (overrides or {}).items() if v is not None}}
     try:
-        return ReportConfig.model_validate(values)
+        return ReportConfig.model_validate(values), doc.line
     except ValidationError as error:
         raise ReportError(problems_from(error, ReportConfig, CONFIG_FILE, doc.line)) from None

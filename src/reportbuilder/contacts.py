@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from .config import WebAddress
 from .errors import Problem, ReportError
 from .schema import problems_from
 from .textio import read_text
@@ -30,7 +31,7 @@ class Contact(BaseModel):
     address: str | None = None
     phone: str | None = None
     email: str | None = None
-    url: str | None = None
+    url: WebAddress | None = None
 
     @field_validator("email")
     @classmethod

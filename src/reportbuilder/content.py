@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,20 @@ from .textio import read_text
 from .yamlio import load_yaml
 
 CONTENT_DIR = "content"
-FRONT_MATTER_KEYS = ("title", "class", "toc", "id")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_FRONT_MATTER_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "title": (lambda v: isinstance(v, str) and bool(v.strip()), "a line of text"),
+    "class": (
+        lambda v: isinstance(v, str) and all(_NAME.match(c) for c in v.split()),
+        "CSS class names (letters, digits, - and _)",
+    ),
+    "toc": (lambda v: isinstance(v, bool), "true or false"),
+    "id": (
+        lambda v: isinstance(v, str) and bool(_NAME.match(v)),
+        "a name of letters, digits, - and _",
+    ),
+}
+FRONT_MATTER_KEYS = tuple(_FRONT_MATTER_CHECKS)
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -75,6 +89,9 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[P
                 else f"; known keys: {', '.join(FRONT_MATTER_KEYS)}"
             )
             problems.append(Problem(rel, doc.line([key]), f"unknown front matter key '{key}'{tip}"))
+        elif not _FRONT_MATTER_CHECKS[key][0](meta[key]):
+            message = f"front matter '{key}': {_FRONT_MATTER_CHECKS[key][1]} (got {meta[key]!r})"
+            problems.append(Problem(rel, doc.line([key]), message))
     return meta, body, problems
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -28,11 +30,14 @@ from .markup import make_markdown, to_html, typeset
 from .project import Project
 from .templating import (
     LinkOutside,
+    Namespace,
     content_environment,
     render_content,
     theme_environment,
     wrap,
 )
+
+PAGE_HEIGHTS_MM = {"A4": 297, "A5": 210, "A3": 420, "B5": 250, "letter": 279.4, "legal": 355.6}
 
 
 @dataclass(frozen=True)
@@ -74,15 +79,50 @@ def _headings(tokens: list[dict[str, Any]], lang: str) -> list[Heading]:
     return out
 
 
+def report_scope(project: Project) -> Namespace:
+    """report.yml as plain data for templates; `date` falls back to SOURCE_DATE_EPOCH's."""
+    values = json.loads(project.config.model_dump_json())
+    stamp = source_date()
+    if values.get("date") is None and stamp is not None:
+        values["date"] = stamp.date().isoformat()
+    return wrap("report", values)
+
+
+def _finalize(fmt: Formatter) -> Callable[[Any], Any]:
+    """What `{{ … }}` prints: numbers in the report's language; never an object's insides."""
+
+    def finalize(value: Any) -> Any:
+        if isinstance(value, str | Markup):
+            return value
+        if value is None:
+            raise TypeError("nothing to print here: the value is empty")
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int | float):
+            return fmt.number(value)
+        kind = type(value).__name__
+        hint = {
+            "Figure": "a key figure: print '.value | number'",
+            "Category": "a category: print '.percent | percent' or '.count | number'",
+            "Breakdown": "a breakdown: use table(…) or chart(…), or one of its categories",
+            "Table": "a table: use table(…)",
+        }.get(kind, f"a {kind}, not text")
+        raise TypeError(f"cannot print this value directly; it is {hint}")
+
+    return finalize
+
+
 def render_chapters(
     project: Project, components: Components, fmt: Formatter
 ) -> list[RenderedChapter]:
     config = project.config
-    env = content_environment({"number": fmt.number, "percent": fmt.percent, "date": fmt.date})
+    env = content_environment(
+        {"number": fmt.number, "percent": fmt.percent, "date": fmt.date}, _finalize(fmt)
+    )
     scope = {
         "data": wrap("data", project.data),
-        "contacts": {k: v for k, v in project.contacts.items()},
-        "report": wrap("report", json.loads(config.model_dump_json())),
+        "contacts": wrap("contacts", {k: c.model_dump() for k, c in project.contacts.items()}),
+        "report": report_scope(project),
         **components.helpers(),
     }
     problems: list[Problem] = []
@@ -122,6 +162,12 @@ def render_chapters(
         html = components.substitute(html)
         headings = _headings(md.toc_tokens, config.lang)  # type: ignore[attr-defined]
         title = chapter.meta.get("title") or next((h.text for h in headings if h.level == 1), "")
+        if not title:
+            message = (
+                "the chapter has no title: start it with '# Title' or set title: in front matter"
+            )
+            problems.append(Problem(chapter.rel, 1, message))
+            continue
         rendered.append(
             RenderedChapter(
                 slug=chapter.slug,
@@ -155,10 +201,12 @@ def render_html(project: Project, *, print_mode: bool = False) -> str:
     )
     stamp = source_date()
     date = config.date or (stamp.date() if stamp else None)
+    theme_css, project_css = _stylesheets(project)
     contact = project.contacts.get(config.contact) if config.contact else None
     colon = "\u00a0: " if config.lang.startswith("fr") else ": "
     context = {
-        "report": config,
+        "report": report_scope(project),
+        "page_height": PAGE_HEIGHTS_MM[config.page_size],
         "labels": labels,
         "chapters": chapters,
         "toc": [
@@ -168,7 +216,8 @@ def render_html(project: Project, *, print_mode: bool = False) -> str:
         ],
         "date_text": fmt.date(date) if date else "",
         "created": stamp.strftime("%Y-%m-%dT%H:%M:%SZ") if stamp else None,
-        "stylesheets": _stylesheets(project),
+        "theme_stylesheets": theme_css,
+        "project_stylesheets": project_css,
         "logo": (project.root / config.organisation.logo).as_uri()
         if config.organisation and config.organisation.logo
         else None,
@@ -191,6 +240,12 @@ def render_html(project: Project, *, print_mode: bool = False) -> str:
         raise ReportError(Problem("templates", None, f"template not found: {error.name}")) from None
     except LinkOutside as error:
         raise ReportError(Problem("templates", None, str(error))) from None
+    except jinja2.TemplateError as error:  # the sandbox refused something
+        raise ReportError(Problem("templates", None, f"theme template: {error}")) from None
+    except Exception as error:  # a project template may fail in any way; say where
+        where = _template_frame(error, project)
+        message = f"theme template: {type(error).__name__}: {error}"
+        raise ReportError(Problem(where[0], where[1], message)) from None
     html, targets = references.number(html, labels)
     html, unknown = references.link(html, targets, labels)
     if unknown:
@@ -206,6 +261,14 @@ def render_html(project: Project, *, print_mode: bool = False) -> str:
     return html
 
 
+def _template_frame(error: BaseException, project: Project) -> tuple[str, int | None]:
+    """The innermost template file and line in a traceback."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(".html"):
+            return _template_rel(frame.filename, project), frame.lineno
+    return "templates", None
+
+
 def _template_rel(filename: str | None, project: Project) -> str:
     if not filename:
         return "templates"
@@ -217,11 +280,17 @@ def _template_rel(filename: str | None, project: Project) -> str:
     )
 
 
-def _stylesheets(project: Project) -> list[str]:
-    """Theme CSS files, each replaced by a project file of the same name, then the project's own."""
+def _stylesheets(project: Project) -> tuple[list[str], list[str]]:
+    """(theme CSS, project CSS) as URLs; a project file named like a theme file replaces it.
+
+    The brand's colours and page words come between the two, so a project's own CSS can
+    override them and the theme's defaults cannot.
+    """
     theme_css = sorted((project.theme_dir / "styles").glob("*.css"))
     project_dir = project.root / "styles"
-    own = sorted(project_dir.glob("*.css")) if project_dir.is_dir() else []
+    own = (
+        sorted(p for p in project_dir.glob("*.css") if p.is_file()) if project_dir.is_dir() else []
+    )
     own_names = {p.name for p in own}
-    files = [p for p in theme_css if p.name not in own_names] + own
-    return [p.resolve().as_uri() for p in files]
+    theme = [p.resolve().as_uri() for p in theme_css if p.name not in own_names]
+    return theme, [p.absolute().as_uri() for p in own]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
 from html.parser import HTMLParser
 
 MAX_DEPTH = 60  # WeasyPrint 70 overflows Python's stack near 138 nested blocks
@@ -37,3 +41,27 @@ def nesting_depth(html: str) -> int:
     parser.feed(html)
     parser.close()
     return parser.deepest
+
+
+class TimeLimitExceeded(Exception):
+    """Raised inside the work that overran a `time_limit`."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt pure-Python work (templates, Markdown) after `seconds`; a no-op outside the
+    main thread, where signals cannot be used."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeLimitExceeded
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

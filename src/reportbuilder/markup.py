@@ -90,11 +90,19 @@ class _ReportTree(Treeprocessor):
         self.lang = lang
 
     def run(self, root: ET.Element) -> None:
+        self._cross_references(root)
         self._inline_footnotes(root)
         self._figures(root)
         self._table_captions(root)
         if self.lang.startswith("fr"):
             _french_spacing(root)
+
+    def _cross_references(self, root: ET.Element) -> None:
+        """An empty link to an anchor, `[](#fig-age)`, is a cross-reference to fill in."""
+        for link in root.iter("a"):
+            empty = not (link.text or "").strip() and len(link) == 0
+            if empty and (link.get("href") or "").startswith("#"):
+                link.set("class", "xref")
 
     def _inline_footnotes(self, root: ET.Element) -> None:
         holder = next((d for d in root.iter("div") if d.get("class") == "footnote"), None)

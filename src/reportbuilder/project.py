@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import CONFIG_FILE, ReportConfig, load_config
 from .contacts import Contact, load_contacts
-from .content import Chapter, load_chapters
+from .content import Chapter, load_chapters, slugify
 from .data import load_data
 from .errors import Problems, ReportError
-from .templating import theme_path
+
+THEMES_DIR = Path(__file__).parent / "themes"
 
 
 @dataclass(frozen=True)
@@ -27,20 +29,35 @@ class Project:
 
     @property
     def output_name(self) -> str:
-        from .content import slugify
-
         return self.config.output or f"out/{slugify(self.config.title)[:60]}.pdf"
+
+
+def theme_path(name: str, project_dir: Path) -> Path | None:
+    """The folder of theme `name` (a plain name): built-in, or a folder inside the project."""
+    builtin = THEMES_DIR / name
+    if builtin.is_dir():
+        return builtin
+    local = (project_dir / name).resolve()
+    if local.is_dir() and local.is_relative_to(project_dir.resolve()):
+        return local
+    return None
+
+
+def _close(name: str, known: list[str]) -> str:
+    hint = difflib.get_close_matches(name, known, n=1)
+    return f"did you mean '{hint[0]}'?" if hint else f"known: {', '.join(known) or 'none'}"
 
 
 def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project:
     """Read report.yml, content, data and contacts; raise one error listing every problem."""
     root = root.resolve()
-    if not (root / CONFIG_FILE).is_file():
-        load_config(root, overrides)  # raises the "not a report project" error
     problems = Problems()
     try:
-        config: ReportConfig | None = load_config(root, overrides)
+        config: ReportConfig | None
+        config, line = load_config(root, overrides)
     except ReportError as error:
+        if not (root / CONFIG_FILE).is_file():
+            raise  # not a report project at all: nothing else is worth reading
         # Keep going: a typo in report.yml should not hide the problems in content and data.
         problems.extend(error.problems)
         config = None
@@ -55,26 +72,28 @@ def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project
     assert config is not None
     theme_dir = theme_path(config.theme, root)
     if theme_dir is None:
-        problems.add(CONFIG_FILE, None, f"theme '{config.theme}' not found (built-in: base)")
-    if contact_problems:
-        pass  # contacts.yml is wrong already; checking the reference would blame report.yml too
-    elif config.contact and contacts and config.contact not in contacts:
-        known = ", ".join(sorted(contacts))
+        builtin = sorted(p.name for p in THEMES_DIR.iterdir() if p.is_dir())
         problems.add(
             CONFIG_FILE,
-            None,
-            f"contact: no contact '{config.contact}' in contacts.yml (known: {known})",
+            line(["theme"]),
+            f"theme '{config.theme}' not found ({_close(config.theme, builtin)})",
         )
-    elif config.contact and not contacts:
+    # When contacts.yml is wrong already, checking the reference would blame report.yml too.
+    if config.contact and not contact_problems and config.contact not in contacts:
+        where = (
+            "contacts.yml has no contacts"
+            if not contacts
+            else _close(config.contact, sorted(contacts))
+        )
         problems.add(
-            CONFIG_FILE, None, f"contact: '{config.contact}' given but contacts.yml has no contacts"
+            CONFIG_FILE, line(["contact"]), f"contact: no contact '{config.contact}' ({where})"
         )
     if config.organisation and config.organisation.logo:
         logo = (root / config.organisation.logo).resolve()
         if not logo.is_file() or not logo.is_relative_to(root):
             problems.add(
                 CONFIG_FILE,
-                None,
+                line(["organisation", "logo"]),
                 f"organisation.logo: no file {config.organisation.logo} in the project",
             )
     problems.raise_if_any()

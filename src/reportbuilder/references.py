@@ -16,7 +16,9 @@ from .markup import NUM_CLASS
 _NUM = re.compile(rf'<span class="{NUM_CLASS}"([^>]*)></span>')
 _KIND = re.compile(r'data-kind="(figure|table)"')
 _ID = re.compile(r'data-id="([^"]*)"')
-_REF = re.compile(r'<a (?:class="xref" )?href="#([^"]+)"></a>')
+_REF = re.compile(r"<a ([^>]*)></a>")
+_XREF = re.compile(r'\bclass="xref"')
+_HREF = re.compile(r'\bhref="#([^"]+)"')
 
 
 def number(html: str, labels: Mapping[str, str]) -> tuple[str, dict[str, tuple[str, int]]]:
@@ -45,7 +47,10 @@ def link(
     unknown: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
-        target = match[1]
+        href = _HREF.search(match[1])
+        if not _XREF.search(match[1]) or href is None:
+            return match[0]
+        target = href[1]
         if target not in targets:
             unknown.append(target)
             return match[0]

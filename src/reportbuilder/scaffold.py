@@ -124,11 +124,19 @@ def create_project(directory: Path, lang: str) -> list[Path]:
         raise ReportError(
             Problem(str(directory), None, "exists and is not empty; choose a new folder")
         )
-    written = []
-    for rel, text in project_files(lang).items():
-        path = directory / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    (directory / "assets").mkdir(exist_ok=True)
+    written: list[Path] = []
+    try:
+        for rel, text in project_files(lang).items():
+            path = directory / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        (directory / "assets").mkdir(exist_ok=True)
+    except OSError as error:
+        for path in written:  # no half-made project left behind
+            path.unlink(missing_ok=True)
+        reason = error.strerror or str(error)
+        raise ReportError(
+            Problem(str(directory), None, f"cannot create the project: {reason}")
+        ) from None
     return written

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from .errors import ReportError
 from .project import Project
+from .textio import read_text
 
 _MARKDOWN = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 _HTML = re.compile(r"""\b(?:src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
@@ -32,7 +34,10 @@ def resource_locations(project: Project) -> dict[str, str]:
     styles = project.root / "styles"
     for css in sorted(styles.glob("*.css")) if styles.is_dir() else []:
         rel = f"styles/{css.name}"
-        text = css.read_text(encoding="utf-8", errors="replace")
+        try:
+            text = read_text(css, rel)  # capped, UTF-8, and never through a link out
+        except ReportError:
+            continue  # WeasyPrint's fetcher refuses or reports the same file
         found.update(_scan(text, rel, css.resolve().as_uri(), [_CSS]))
     if project.config.organisation and project.config.organisation.logo:
         found.setdefault(urljoin(base, project.config.organisation.logo), "report.yml")

@@ -10,12 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import Problem
-
-THEMES_DIR = Path(__file__).parent / "themes"
 
 
 class Namespace(dict):
@@ -56,6 +54,7 @@ class ContentUndefined(jinja2.StrictUndefined):
         return super()._undefined_message
 
 
+_PLAIN = (str, bytes, int, float, dict, list, tuple)
 MAX_CHAPTER_CHARS = 2_000_000  # a chapter's text after its template ran
 _MAX_REPEAT = 100_000  # the longest string or list `*` may build in content
 
@@ -64,6 +63,13 @@ class ContentSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, with `*` and `**` kept from building huge values."""
 
     intercepted_binops = frozenset(["*", "**"])
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Data only: methods are reachable on plain values (`"x".upper()`, `d.items()`),
+        never on objects, so no library method (pydantic's `parse_file` …) is in reach."""
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        return not callable(value) or isinstance(obj, _PLAIN)
 
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
@@ -78,7 +84,9 @@ class ContentSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def content_environment(filters: Mapping[str, Callable[..., Any]]) -> jinja2.Environment:
+def content_environment(
+    filters: Mapping[str, Callable[..., Any]], finalize: Callable[[Any], Any] | None = None
+) -> jinja2.Environment:
     """The sandbox Markdown is rendered in: no loader, no globals but what we put in scope.
 
     Jinja comments are `{## … ##}`, so that Markdown's `{#id}` attribute lists stay text.
@@ -90,6 +98,7 @@ def content_environment(filters: Mapping[str, Callable[..., Any]]) -> jinja2.Env
         keep_trailing_newline=True,
         comment_start_string="{##",
         comment_end_string="##}",
+        finalize=finalize,
     )
     env.globals.clear()
     env.filters.update(filters)
@@ -161,7 +170,8 @@ def theme_environment(theme_dir: Path, project_dir: Path) -> jinja2.Environment:
     if (project_dir / "templates").is_dir():
         loaders.append(_ContainedLoader(project_dir / "templates", project_dir))
     loaders += [theme_loader, jinja2.PrefixLoader({"base": theme_loader}, delimiter=":")]
-    env = jinja2.Environment(
+    # Sandboxed too: a project's templates/ come from the same folder as its content.
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -170,14 +180,3 @@ def theme_environment(theme_dir: Path, project_dir: Path) -> jinja2.Environment:
     )
     env.globals["Markup"] = Markup
     return env
-
-
-def theme_path(name: str, project_dir: Path) -> Path | None:
-    """The folder of theme `name`: built-in, or a folder inside the project."""
-    builtin = THEMES_DIR / name
-    if builtin.is_dir():
-        return builtin
-    local = (project_dir / name).resolve()
-    if local.is_dir() and local.is_relative_to(project_dir.resolve()):
-        return local
-    return None
