@@ -20,17 +20,20 @@ test: $(STAMP)
 	bash scripts/system-deps.sh --test
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(PY) bench/bench.py
 
 $(STAMP): pyproject.toml
 	bash scripts/system-deps.sh
+	@python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "reportbuilder needs Python 3.11 or newer (python3 is " + sys.version.split()[0] + ")")'
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'

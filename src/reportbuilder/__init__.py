@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
 
 from .errors import Problem, ReportError
@@ -9,7 +11,7 @@ from .errors import Problem, ReportError
 __all__ = ["Problem", "ReportError", "__version__", "build", "check", "load_project", "render_html"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:  # lazy, so that `--help` does not import WeasyPrint
     if name in ("build", "check"):
         from . import builder as module
 

@@ -1,3 +1,6 @@
+"""`python -m reportbuilder`: the same as the `reportbuilder` command."""
+
 from reportbuilder.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -206,7 +205,3 @@ def init(directory: Path, lang: str) -> None:
     click.echo(
         f"created {len(files)} files in {directory}; now run: reportbuilder build {directory}"
     )
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -62,12 +63,13 @@ def load_contacts(root: Path) -> tuple[dict[str, Contact], list[Problem]]:
         doc = load_yaml(read_text(path, CONTACTS_FILE), CONTACTS_FILE)
     except ReportError as error:
         return {}, error.problems
-    value, line_of = doc.value, doc.line
-    if isinstance(value, list):  # a bare list is accepted too
+    value = doc.value
+    bare = isinstance(value, list)  # a bare list is accepted too: lines lack "contacts"
 
-        def line_of(loc):  # type: ignore[no-redef]
-            return doc.line(list(loc)[1:])
+    def line_of(loc: Sequence[str | int]) -> int | None:
+        return doc.line(list(loc)[1:] if bare else loc)
 
+    if bare:
         value = {"contacts": value}
     try:
         parsed = _File.model_validate(value)

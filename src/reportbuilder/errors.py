@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import IO, Any
 
 import click
 
@@ -37,7 +38,7 @@ class ReportError(click.ClickException):
     def format_message(self) -> str:
         return self.message
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         # One line per problem, no "Error:" prefix on each: grep-able `path:line: message`.
         click.echo(self.message, err=True, file=file)
         n = len(self.problems)

@@ -26,14 +26,15 @@ def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             continue
-        field = current.model_fields.get(part) if isinstance(current, type) else None
+        fields = getattr(current, "model_fields", None)
+        field = fields.get(part) if isinstance(fields, dict) else None
         if field is None:
             return []
         annotation = field.annotation
         current = _model_in(annotation)
         if current is None:
             return []
-    return list(current.model_fields) if isinstance(current, type) else []
+    return list(getattr(current, "model_fields", {}))
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -153,6 +153,7 @@ class _Builder:
         try:
             if isinstance(node, MappingNode):
                 return self.mapping(node, path, depth)
+            assert isinstance(node, SequenceNode)
             return self.sequence(node, path, depth)
         finally:
             self.open_nodes.discard(id(node))
@@ -238,7 +239,10 @@ class _Builder:
                     into[key] = value
                     added.add(key)
             depth_of_key = len(path)
-            for table, inner in ((self.lines, inner_lines), (self.number_texts, inner_numbers)):
+            for table, inner in (
+                (cast(dict[Path_, Any], self.lines), cast(dict[Path_, Any], inner_lines)),
+                (cast(dict[Path_, Any], self.number_texts), cast(dict[Path_, Any], inner_numbers)),
+            ):
                 for sub, item in inner.items():
                     if len(sub) > depth_of_key and sub[depth_of_key] in added:
                         table[sub] = item
