@@ -15,6 +15,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from reportbuilder.charts import ChartStyle
+from reportbuilder.components import Components
 from reportbuilder.data import (
     RESERVED_CATEGORY_KEYS,
     Breakdown,
@@ -23,6 +25,8 @@ from reportbuilder.data import (
     Table,
     load_data,
 )
+from reportbuilder.formatting import Formatter
+from reportbuilder.i18n import labels_for
 
 CHILE = """\
 victims:
@@ -135,17 +139,70 @@ def test_counts_derive_percents(tmp_path: Path) -> None:
     assert adults.decimals is None
 
 
-def test_no_base_leaves_unknowns_empty(tmp_path: Path) -> None:
-    text = "age:\n  categories:\n    a: {count: 3}\n    b: {percent: 40}\n"
+def test_no_base_with_percents_only_leaves_counts_empty(tmp_path: Path) -> None:
+    text = "age:\n  categories:\n    a: {percent: 60}\n    b: {percent: 40}\n"
     namespaces, found = load(tmp_path, {"study.yml": text})
     assert found == []
     age = namespaces["study"]["age"]
-    assert (age.a.percent, age.a.share, age.b.count) == (None, None, None)
-    assert age.total_count is None
-    assert (age.a.rest_percent, age.a.rest_count, age.b.rest_percent, age.b.rest_count) == (
-        None, None, 60, None,
-    )  # fmt: skip
-    assert (age.largest, age.smallest) == (None, None)  # neither compared by percent nor count
+    assert (age.base, age.a.count, age.b.count, age.total_count) == (None, None, None, None)
+    assert (age.a.share, age.total_percent) == (0.6, 100)
+    assert (age.a.rest_percent, age.a.rest_count) == (40, None)
+    assert (age.largest.key, age.smallest.key) == ("a", "b")
+
+
+def test_no_base_with_counts_takes_their_sum(tmp_path: Path) -> None:
+    text = "tenure:\n  categories:\n    owners: {count: 3}\n    tenants: {count: 7}\n"
+    namespaces, found = load(tmp_path, {"study.yml": text})
+    assert found == []
+    tenure = namespaces["study"]["tenure"]
+    assert tenure.base == 10
+    assert tenure.owners == Category("owners", None, 3, 30, 0.3, base=10)
+    assert (tenure.tenants.percent, tenure.tenants.rest_count) == (70, 3)
+    assert (tenure.total_count, tenure.total_percent) == (10, 100)
+
+
+def test_no_base_with_counts_renders(tmp_path: Path) -> None:
+    # Without a base these failed with "TypeError: expected a number, got NoneType".
+    text = "tenure:\n  categories:\n    owners: {count: 1}\n    tenants: {count: 3}\n"
+    tenure = load(tmp_path, {"study.yml": text})[0]["study"]["tenure"]
+    parts = Components(Formatter("en"), labels_for("en"), {}, ChartStyle())
+    assert Formatter("en").percent(tenure.owners.percent) == "25%"
+    assert "<td class='num'>75%</td>" in parts.table(tenure)
+    assert ">25%</span>" in parts.keyfigures(tenure.owners)
+
+
+def test_no_base_with_counts_and_percents_checks_them(tmp_path: Path) -> None:
+    good = "t:\n  categories:\n    a: {count: 3, percent: 30}\n    b: {count: 7, percent: 70}\n"
+    namespaces, found = load(tmp_path / "good", {"study.yml": good})
+    assert found == [] and namespaces["study"]["t"].base == 10
+    bad = "t:\n  categories:\n    a: {count: 3, percent: 30}\n    b: {count: 7, percent: 60}\n"
+    assert problems(tmp_path / "bad", bad) == [
+        "data/study.yml:4: breakdown 't', category 'b': count 7 is 70.0 % of the base 10, not 60 %"
+    ]
+
+
+def test_no_base_with_percents_only_somewhere(tmp_path: Path) -> None:
+    text = "tenure:\n  categories:\n    owners: {count: 3}\n    tenants: {percent: 40}\n"
+    namespaces, found = load(tmp_path / "a", {"study.yml": text})
+    assert found == [
+        "data/study.yml:1: breakdown 'tenure': give 'base' (a number or a key figure) when "
+        "categories have percents only"
+    ]
+    assert namespaces["study"]["tenure"].base is None
+    both = "tenure:\n  categories:\n    owners: {count: 3, percent: 30}\n" + (
+        "    tenants: {percent: 70}\n"
+    )
+    assert problems(tmp_path / "b", both) == [
+        "data/study.yml:1: breakdown 'tenure': give 'base' (a number or a key figure) when "
+        "categories have percents only"
+    ]
+
+
+def test_no_base_with_counts_adding_up_to_zero(tmp_path: Path) -> None:
+    text = "t:\n  categories:\n    a: {count: 0}\n    b: {count: 0}\n"
+    assert problems(tmp_path, text) == [
+        "data/study.yml:1: breakdown 't': counts add up to 0, so no percent can come from them"
+    ]
 
 
 def test_rest_percent_keeps_the_written_decimals(tmp_path: Path) -> None:
@@ -171,7 +228,7 @@ def test_largest_and_smallest(tmp_path: Path) -> None:
     namespaces, found = load(tmp_path, {"study.yml": counts + ties})
     assert found == []
     s, t = namespaces["study"]["s"], namespaces["study"]["t"]
-    assert (s.largest.key, s.smallest.key) == ("b", "c")  # by count: no base, no percents
+    assert (s.largest.key, s.smallest.key) == ("b", "c")  # percents from the counts' sum
     assert (t.largest.key, t.smallest.key) == ("a", "d")  # ties: the first
 
 
@@ -520,6 +577,53 @@ def test_percents_must_add_up(tmp_path: Path) -> None:
     ]
 
 
+def test_percents_no_whole_counts_give_together(tmp_path: Path) -> None:
+    # 89 % of 99 is only 88, 10 % only 10: 98, not 99 (yet 89 + 10 is within 2 × 0.5 of 100).
+    short = breakdown("victims", "    adults: {percent: 89}\n    minors: {percent: 10}\n")
+    assert problems(tmp_path / "a", short) == [
+        "data/study.yml:2: breakdown 'age': no whole counts out of 99 give these percents "
+        "(they allow 98 at most)"
+    ]
+    # 90 % is only 89, 11 % only 11: 100.
+    over = breakdown("victims", "    adults: {percent: 90}\n    minors: {percent: 11}\n")
+    assert problems(tmp_path / "b", over) == [
+        "data/study.yml:2: breakdown 'age': no whole counts out of 99 give these percents "
+        "(they allow 100 at least)"
+    ]
+    # A count allows itself only: 1 + 87 (88 %) + 10 (10 %) = 98.
+    mixed = breakdown("99", "    a: {count: 1}\n    b: {percent: 88}\n    c: {percent: 10}\n")
+    assert problems(tmp_path / "c", mixed) == [
+        "data/study.yml:2: breakdown 'age': no whole counts out of 99 give these percents "
+        "(they allow 98 at most)"
+    ]
+    # 33.3 % of 1000 is 333 only, 66.6 % is 666 only: 999 (yet 99.9 is within 2 × 0.05).
+    decimals = breakdown("1000", "    a: {percent: 33.3}\n    b: {percent: 66.6}\n")
+    assert problems(tmp_path / "d", decimals) == [
+        "data/study.yml:2: breakdown 'age': no whole counts out of 1000 give these percents "
+        "(they allow 999 at most)"
+    ]
+    fine = breakdown("victims", "    adults: {percent: 89}\n    minors: {percent: 11}\n")
+    assert problems(tmp_path / "e", fine) == []
+
+
+def test_percents_off_are_reported_once(tmp_path: Path) -> None:
+    # Beyond the tolerance, only the sum is reported (the exact check would say it again).
+    text = breakdown("victims", "    adults: {percent: 89}\n    minors: {percent: 13}\n")
+    assert problems(tmp_path, text) == [
+        "data/study.yml:2: breakdown 'age': percents add up to 102, not 100"
+    ]
+
+
+def test_no_joint_check_after_a_category_problem(tmp_path: Path) -> None:
+    text = breakdown(
+        "victims",
+        "    adults: {percent: 89}\n    minors: {percent: 10}\n    other: {count: -1}\n",
+    )
+    assert problems(tmp_path, text) == [
+        "data/study.yml:7: breakdown 'age', category 'other': 'count' must not be negative (got -1)"
+    ]
+
+
 def test_percent_sum_tolerance_follows_precision(tmp_path: Path) -> None:
     three = "    a: {percent: 33.3}\n    b: {percent: 33.3}\n    c: {percent: 33.%s}\n"
     assert problems(tmp_path, "age:\n  categories:\n" + three % "3") == []
@@ -593,7 +697,8 @@ def test_bad_category(tmp_path: Path, category: str, message: str) -> None:
     text = breakdown("victims", f"    adults: {category}\n    minors: {{percent: 11}}\n")
     found = problems(tmp_path, text)
     assert found[0] == f"data/study.yml:5: breakdown 'age', category 'adults': {message}"
-    assert not any("add up" in p for p in found)  # no noise from sums of broken categories
+    # No noise from sums of broken categories.
+    assert not any("add up" in p or "no whole counts" in p for p in found)
 
 
 def test_bad_base(tmp_path: Path) -> None:
@@ -617,6 +722,18 @@ def test_base_referring_to_a_broken_figure_is_reported_once(tmp_path: Path) -> N
     text = "victims: {value: -1}\nage:\n  base: victims\n  categories:\n    a: {percent: 100}\n"
     assert problems(tmp_path, text) == [
         "data/study.yml:1: key figure 'victims': 'value' must not be negative (got -1)"
+    ]
+
+
+def test_huge_numbers_do_not_overflow(tmp_path: Path) -> None:
+    # 1.7e308 × 89 is infinite in floats: percents of such a base are taken as 0.89 × 1.7e308.
+    huge = "age:\n  base: 1.7e+308\n  categories:\n    a: {percent: 89}\n    b: {percent: 11}\n"
+    namespaces, found = load(tmp_path / "a", {"study.yml": huge})
+    assert found == [] and namespaces["study"]["age"].a.count == round(0.89 * 1.7e308)
+    counts = "t:\n  categories:\n    a: {count: 1.0e+308}\n    b: {count: 1.0e+308}\n"
+    assert problems(tmp_path / "b", counts) == [
+        "data/study.yml:1: breakdown 't': counts add up to too large a number, so no percent "
+        "can come from them"
     ]
 
 
@@ -681,24 +798,73 @@ def _load_text(text: str) -> list[str]:
 
 
 @st.composite
-def partitions(draw: st.DrawFn) -> tuple[int, list[int]]:
-    base = draw(st.integers(1, 5000))
+def partitions(draw: st.DrawFn, max_base: int = 5000) -> tuple[int, list[int]]:
+    base = draw(st.integers(1, max_base))
     cuts = sorted(draw(st.lists(st.integers(0, base), min_size=0, max_size=6)))
     bounds = [0, *cuts, base]
     return base, [b - a for a, b in itertools.pairwise(bounds)]
 
 
-@settings(max_examples=60, deadline=None)
-@given(partitions(), st.sampled_from(["percent", "count", "both"]))
-def test_breakdowns_from_whole_counts_pass(parts: tuple[int, list[int]], given_as: str) -> None:
+def _written(percent: float, decimals: int) -> str:
+    return f"{percent:.{decimals}f}"
+
+
+@settings(max_examples=100, deadline=None)
+@given(partitions(), st.integers(0, 2), st.data())
+def test_breakdowns_from_whole_counts_pass(
+    parts: tuple[int, list[int]], decimals: int, data: st.DataObject
+) -> None:
+    """Percents rounded from real whole counts pass every check, the exact joint one included;
+    so do counts without a base (it is then their sum)."""
     base, counts = parts
+    kinds = data.draw(
+        st.lists(
+            st.sampled_from(["percent", "count", "both"]),
+            min_size=len(counts),
+            max_size=len(counts),
+        )
+    )
+    with_base = "percent" in kinds or data.draw(st.booleans())
     lines = []
-    for index, count in enumerate(counts):
-        percent = round(count / base * 100, 1)
-        fields = {"percent": f"percent: {percent}", "count": f"count: {count}"}
-        shown = ", ".join(fields.values()) if given_as == "both" else fields[given_as]
+    for index, (count, kind) in enumerate(zip(counts, kinds, strict=True)):
+        fields = {
+            "percent": f"percent: {_written(count / base * 100, decimals)}",
+            "count": f"count: {count}",
+        }
+        shown = ", ".join(fields.values()) if kind == "both" else fields[kind]
         lines.append(f"    c{index}: {{{shown}}}\n")
-    assert _load_text(breakdown(base, "".join(lines))) == []
+    if with_base:
+        text = breakdown(base, "".join(lines))
+    else:
+        text = "age:\n  categories:\n" + "".join(lines)
+    with tempfile.TemporaryDirectory() as folder:
+        namespaces, found = load(Path(folder), {"study.yml": text})
+    assert found == []
+    assert namespaces["study"]["age"].base == base
+
+
+@settings(max_examples=150, deadline=None)
+@given(partitions(max_base=300), st.integers(0, 2), st.data())
+def test_percents_are_reported_exactly_when_no_whole_counts_give_them(
+    parts: tuple[int, list[int]], decimals: int, data: st.DataObject
+) -> None:
+    """Percents of nearly real counts (each nudged by up to one): the breakdown is reported,
+    once, exactly when no whole counts (found by brute force) give them and add up to the base."""
+    base, counts = parts
+    nudged = [min(base, max(0, c + data.draw(st.integers(-1, 1)))) for c in counts]
+    percents = [_written(k / base * 100, decimals) for k in nudged]
+    half = 0.5 * 10.0**-decimals + 1e-9
+    sums = {0}
+    for p in percents:
+        options = [k for k in range(base + 1) if abs(k / base * 100 - float(p)) <= half]
+        sums = {total + k for total in sums for k in options if total + k <= base}
+    lines = "".join(f"    c{i}: {{percent: {p}}}\n" for i, p in enumerate(percents))
+    found = _load_text(breakdown(base, lines))
+    if base in sums:
+        assert found == []
+    else:
+        assert len(found) == 1, found
+        assert "percents add up to" in found[0] or "no whole counts out of" in found[0]
 
 
 @settings(max_examples=60, deadline=None)

@@ -5,6 +5,8 @@ consistency checks that keep the numbers of a report honest.
 Derived values, so that authors never compute a number by hand:
 
 - `Figure.percent_of` (value as a percent of `of`) and `Figure.rest` (`of` − value);
+- `Breakdown.base`, when not given, is the sum of the counts if every category gives one (a
+  breakdown without a base may also give percents only, but not mix the two);
 - `Category.count` / `Category.percent` derived from each other when the base is known;
   `Category.rest_percent` (100 − percent) and `Category.rest_count` (base − count), the
   complement of the category; `Breakdown.total_count`, `total_percent`, `largest`, `smallest`.
@@ -42,12 +44,13 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ReportError
+from .schema import LineOf, dotted
 from .textio import read_text
 from .yamlio import MAX_DEPTH, YamlDoc, load_yaml
 
@@ -70,7 +73,6 @@ _EPSILON = 1e-9  # float noise in sums and ratios, far below any written precisi
 
 Number = int | float
 Key = str | int
-LineOf = Callable[[Sequence[Key]], int | None]
 
 
 # --- The model ---------------------------------------------------------------------------
@@ -177,7 +179,8 @@ class Breakdown:
         """The category with the highest percent (or count); the first one on a tie.
 
         Compared by percent when every category has one, else by count when every category
-        has one; None when neither is known for all (a breakdown without a base mixing both).
+        has one; None when neither is known for all (a breakdown mixing both without a base,
+        which is a problem reported when loading).
         """
         return self._extreme(max)
 
@@ -570,15 +573,10 @@ def _kind(value: Any) -> str | None:
     return None
 
 
-def _dotted(path: Sequence[Key]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def _fmt(number: float) -> str:
     """A number for a message: `70`, `99.9`, never `70.00000000001`."""
+    if not math.isfinite(number):
+        return str(number)
     rounded = round(number, 6)
     return str(int(rounded)) if rounded == int(rounded) else repr(rounded)
 
@@ -667,7 +665,7 @@ class _Model:
         self.problems.append(Problem(self.source.rel, self.source.line(path), message))
 
     def _name(self, path: Sequence[Key]) -> str:
-        return _dotted(path) or self.stem
+        return dotted(path) or self.stem
 
     # -- values --
 
@@ -810,6 +808,7 @@ class _Model:
             return mapping
         categories: dict[str, Category] = {}
         stated: dict[str, tuple[Number | None, Number | None]] = {}
+        places: dict[str, tuple[Key, ...]] = {}
         complete = True
         for raw_key, raw_category in raw.items():
             category, ok = self._category(raw_key, raw_category, (*at, raw_key), what, base)
@@ -822,9 +821,49 @@ class _Model:
                 continue
             categories[category.key] = category
             stated[category.key] = (raw_category.get("count"), raw_category.get("percent"))
+            places[category.key] = (*at, raw_key)
+        if "base" not in mapping:
+            base, base_ok = self._base_from_counts(raw, categories, places, complete, path, what)
         if complete and base_ok:
             self._check_sums(categories, stated, base, path, what)
         return Breakdown(key=_key_of(path), base=base, categories=categories, **texts)
+
+    def _base_from_counts(
+        self,
+        raw: dict[Any, Any],
+        categories: dict[str, Category],
+        places: dict[str, tuple[Key, ...]],
+        complete: bool,
+        path: tuple[Key, ...],
+        what: str,
+    ) -> tuple[Number | None, bool]:
+        """Without a `base`: the sum of the counts when every category gives one (its categories
+        then get their percents, checked against a written one); None with percents only.
+
+        Categories are updated in place. Returns (base, known) like `_reference`.
+        """
+        shapes = [set(c) & {"count", "percent"} for c in raw.values() if isinstance(c, dict)]
+        if {"percent"} in shapes and any("count" in shape for shape in shapes):
+            self._add(
+                path,
+                f"{what}: give 'base' (a number or a key figure) when categories have "
+                "percents only",
+            )
+            return None, False
+        counts = [c.count for c in categories.values()]
+        if not complete or not counts or None in counts:
+            return None, True  # percents only (or a broken category, reported already)
+        base = sum(counts)  # type: ignore[arg-type]
+        if base == 0 or not math.isfinite(base):
+            total = "0" if base == 0 else "too large a number"
+            self._add(path, f"{what}: counts add up to {total}, so no percent can come from them")
+            return None, False
+        known = True
+        for key, category in categories.items():
+            where = f"{what}, category '{key}'"
+            categories[key], ok = self._with_base(category, base, places[key], where, True)
+            known = known and ok
+        return base, known
 
     def _category(
         self, raw_key: Any, raw: Any, at: tuple[Key, ...], what: str, base: Number | None
@@ -865,17 +904,25 @@ class _Model:
             ok = ok and percent is not None
         if percent is not None:
             decimals = _decimals(percent, self.source.number_texts.get((*at, "percent")))
-        if ok and base is not None:
-            ok = self._consistent(count, percent, decimals, base, at, where)
-        if base is not None and count is None and percent is not None:
-            count = round(base * percent / 100)
-        elif base and percent is None and count is not None:
+        share = None if percent is None else percent / 100
+        category = Category(key, label, count, percent, share, note=note, decimals=decimals)
+        if base is None:
+            return category, ok
+        return self._with_base(category, base, at, where, ok)
+
+    def _with_base(
+        self, category: Category, base: Number, at: tuple[Key, ...], where: str, ok: bool
+    ) -> tuple[Category, bool]:
+        """The category with the base known: checked (if `ok` so far), the unknown derived."""
+        count, percent = category.count, category.percent
+        if ok:
+            ok = self._consistent(count, percent, category.decimals, base, at, where)
+        if count is None and percent is not None:
+            count = round(percent / 100 * base)  # not base * percent: 1e308 × 89 overflows
+        elif percent is None and count is not None:
             percent = count / base * 100
         share = None if percent is None else percent / 100
-        category = Category(
-            key, label, count, percent, share, note=note, decimals=decimals, base=base
-        )
-        return category, ok
+        return replace(category, count=count, percent=percent, share=share, base=base), ok
 
     def _consistent(
         self,
@@ -894,9 +941,8 @@ class _Model:
             return False
         if percent is None or decimals is None:
             return True
-        half = 0.5 * 10.0**-decimals + _EPSILON
-        if not any(abs(k / base * 100 - percent) <= half for k in _near(percent, base)):
-            low = math.floor(percent * base / 100)
+        if _counts_giving(percent, decimals, base) is None:
+            low = math.floor(percent / 100 * base)
             closest = [k for k in (low, low + 1) if 0 <= k <= base]
             options = ", ".join(f"{k} gives {k / base * 100:.{decimals + 1}f} %" for k in closest)
             self._add(
@@ -905,6 +951,7 @@ class _Model:
                 f"{_fmt(base)} (closest: {options})",
             )
             return False
+        half = 0.5 * 10.0**-decimals + _EPSILON
         if count is not None and abs(count / base * 100 - percent) > half:
             self._add(
                 (*at, "percent"),
@@ -942,12 +989,54 @@ class _Model:
         total = sum(percents)  # type: ignore[arg-type]
         if abs(total - 100) > tolerance + _EPSILON:
             self._add(path, f"{what}: percents add up to {_fmt(round(total, 2))}, not 100")
+            return  # the exact check below would only say it again
+        if base is None or None not in counts:
+            return  # with every count given, their sum has said it all
+        # Exact: the whole counts each category allows must be able to add up to the base.
+        low = high = 0
+        for key, category in categories.items():
+            count, _ = stated[key]
+            if count is not None:  # a given count allows itself only
+                allowed: tuple[int, int] | None = (int(count), int(count))
+            elif category.percent is not None and category.decimals is not None:
+                allowed = _counts_giving(category.percent, category.decimals, base)
+            else:
+                allowed = None
+            if allowed is None:
+                return  # cannot happen after the category's own checks
+            low, high = low + allowed[0], high + allowed[1]
+        if high < base:
+            side = f"{high} at most"
+        elif low > base:
+            side = f"{low} at least"
+        else:
+            return
+        self._add(
+            path,
+            f"{what}: no whole counts out of {_fmt(base)} give these percents (they allow {side})",
+        )
 
 
-def _near(percent: Number, base: Number) -> range:
-    """Whole counts whose share of `base` can round to `percent`."""
-    centre = percent * base / 100
-    return range(max(0, math.floor(centre) - 1), min(int(base), math.ceil(centre) + 1) + 1)
+def _counts_giving(percent: Number, decimals: int, base: Number) -> tuple[int, int] | None:
+    """The least and the greatest whole count k in 0..base whose share of `base` is `percent`
+    as written with `decimals` (|100·k/base − percent| ≤ half a unit of the last decimal);
+    None if there is none. Every count in between gives it too (the share grows with k)."""
+    half = 0.5 * 10.0**-decimals + _EPSILON
+
+    def first(wanted: Callable[[int], bool]) -> int:
+        """The least k in 0..base+1 for which `wanted` holds (it holds from some k on)."""
+        low, high = 0, int(base) + 1
+        while low < high:  # by halves: a base beyond 2**53 leaves floats too coarse to step
+            middle = (low + high) // 2
+            if wanted(middle):
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    least = first(lambda k: k / base * 100 - percent >= -half)
+    greatest = first(lambda k: k / base * 100 - percent > half) - 1
+    return (least, greatest) if least <= min(greatest, int(base)) else None
 
 
 def _key_of(path: Sequence[Key]) -> str:

@@ -92,8 +92,8 @@ def _finalize(fmt: Formatter) -> Callable[[Any], Any]:
     """What `{{ … }}` prints: numbers in the report's language; never an object's insides."""
 
     def finalize(value: Any) -> Any:
-        if isinstance(value, str | Markup):
-            return value
+        if isinstance(value, str | Markup | jinja2.Undefined):
+            return value  # an undefined name raises its own, better, error when printed
         if value is None:
             raise TypeError("nothing to print here: the value is empty")
         if isinstance(value, bool):
@@ -160,7 +160,7 @@ def render_chapters(
             )
             continue
         html = components.substitute(html)
-        headings = _headings(md.toc_tokens, config.lang)  # type: ignore[attr-defined]
+        headings = _headings(md.toc_tokens, config.lang)
         title = chapter.meta.get("title") or next((h.text for h in headings if h.level == 1), "")
         if not title:
             message = (

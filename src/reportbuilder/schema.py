@@ -13,7 +13,7 @@ from .errors import Problem
 LineOf = Callable[[Sequence[str | int]], int | None]
 
 
-def _dotted(loc: Sequence[str | int]) -> str:
+def dotted(loc: Sequence[str | int]) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -57,7 +57,7 @@ def problems_from(
         # pydantic adds the union member's type name to loc; keep only real keys.
         loc = [p for p in loc if not (isinstance(p, str) and p[:1].isupper())]
         line = line_of(loc)
-        key = _dotted(loc) or "(top level)"
+        key = dotted(loc) or "(top level)"
         if err["type"] == "extra_forbidden":
             known = _fields_at(model, loc[:-1])
             hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
