@@ -113,12 +113,20 @@ def build(
     strict: bool | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB,
+    renderer: Renderer | None = None,
 ) -> BuildResult:
-    """Build the report; the previous output is replaced only if everything succeeded."""
+    """Build the report; the previous output is replaced only if everything succeeded.
+
+    `renderer` is a render process the caller started early (see `Renderer`); by default
+    the build starts its own.
+    """
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         # Started first, so that WeasyPrint's import overlaps loading and the HTML stage.
-        renderer = stack.enter_context(Renderer(max_memory_mb)) if fmt == "pdf" else None
+        if fmt == "pdf" and renderer is None:
+            renderer = Renderer(max_memory_mb)
+        if renderer is not None:
+            stack.enter_context(renderer)
         project, html = _prepare(
             project_dir, _overrides(lang, pdf_variant), timeout, print_mode=print_mode
         )

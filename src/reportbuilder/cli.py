@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import PDF_VARIANTS
 from .errors import ReportError
 from .formatting import is_known_locale
 from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
+from .options import PDF_VARIANTS
 
 PROJECT = click.argument(
     "project",
@@ -128,12 +128,18 @@ def build(
       reportbuilder build my-report -o report.pdf
       reportbuilder build --format html --json
     """
-    from .builder import build as run_build
+    from .pdf import Renderer  # standard library only: cheap
 
-    with _problems_as_json(as_json):
+    # The render process starts before the rest of the package is imported, so that
+    # WeasyPrint's own import (half a second) runs beside ours and the HTML stage.
+    renderer = Renderer(max_memory) if fmt == "pdf" else None
+    with _problems_as_json(as_json), renderer or contextlib.nullcontext():
+        from .builder import build as run_build
+
         result = run_build(
             project, output=output, fmt=fmt, lang=lang, pdf_variant=pdf_variant,
             print_mode=print_mode, strict=strict, timeout=timeout, max_memory_mb=max_memory,
+            renderer=renderer,
         )  # fmt: skip
     if as_json:
         _emit_json(result.as_json())

@@ -11,17 +11,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from .errors import Problem, ReportError
 from .formatting import is_known_locale
+from .options import PDF_VARIANTS
 from .schema import LineOf, problems_from
 from .textio import read_text
 from .yamlio import load_yaml
 
 CONFIG_FILE = "report.yml"
 
-# WeasyPrint 70's variants, listed here so that `check` does not have to import WeasyPrint.
-PDF_VARIANTS = (
-    "pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b",
-    "pdf/a-3u", "pdf/a-4b", "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2",
-)  # fmt: skip
 # Where the sources live: an output path must never land on one of them.
 SOURCE_PLACES = ("report.yml", "contacts.yml", "content", "data", "assets", "templates", "styles")
 
