@@ -7,14 +7,16 @@ and attachment request goes through `fetch`, so this is where access is decided.
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import socket
+import ssl
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import HTTP_HEADERS, URLFetcher, URLFetcherResponse
 
 MAX_FILE_BYTES = 50_000_000
 MAX_DATA_URL_CHARS = 2_000_000
@@ -81,24 +83,63 @@ class PolicyFetcher(URLFetcher):
         return super().fetch(real.as_uri(), headers)
 
     def _fetch_remote(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
-        """http(s) to an allow-listed host with a public address only; no redirects, capped."""
+        """http(s) to an allow-listed host with a public address only; no redirects, no
+        proxy, capped. The connection goes to the address that was checked, so a second DNS
+        answer (rebinding) cannot send it elsewhere."""
         parts = urlsplit(url)
         host = (parts.hostname or "").lower().rstrip(".")
         if host not in self.hosts:
             raise self._refuse(f"host not in network.allow: refused {url[:120]}")
+        secure = parts.scheme.lower() == "https"
+        port = parts.port or (443 if secure else 80)
         try:
-            infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+            infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
         except OSError as error:
             raise self._refuse(f"cannot resolve {host}: {error}") from None
-        for info in infos:
-            address = ipaddress.ip_address(info[4][0])
-            if not address.is_global:
+        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+        for address in addresses:
+            if not self.public(address):
                 raise self._refuse(
                     f"refused {host}: it resolves to a non-public address ({address})"
                 )
-        response = super().fetch(url, headers)
-        body = response.read(MAX_REMOTE_BYTES + 1)
-        response.close()
+        connection = _pinned_connection(host, str(addresses[0]), port, secure, self._timeout)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        try:
+            connection.request(
+                "GET", target, headers={**HTTP_HEADERS, **(headers or {}), "Host": parts.netloc}
+            )
+            response = connection.getresponse()
+            body = response.read(MAX_REMOTE_BYTES + 1)
+        except (OSError, http.client.HTTPException) as error:
+            raise self._refuse(f"{url[:120]}: {error}") from None
+        finally:
+            connection.close()
+        if response.status != 200:
+            raise self._refuse(f"{url[:120]}: the server answered {response.status}")
         if len(body) > MAX_REMOTE_BYTES:
             raise self._refuse(f"{url[:120]}: larger than {MAX_REMOTE_BYTES} bytes")
-        return URLFetcherResponse(response.url, body, response.headers, response.status)
+        return URLFetcherResponse(url, body, dict(response.getheaders()), response.status)
+
+    @staticmethod
+    def public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        """Whether an address is on the public internet (not loopback, private, link-local)."""
+        return address.is_global
+
+
+def _pinned_connection(
+    host: str, address: str, port: int, secure: bool, timeout: float
+) -> http.client.HTTPConnection:
+    """An HTTP(S) connection to `address` that still speaks to `host` (Host header, TLS name)."""
+    if not secure:
+        plain = http.client.HTTPConnection(address, port, timeout=timeout)
+        return plain
+    context = ssl.create_default_context()
+
+    class Pinned(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            raw = socket.create_connection((address, port), timeout=timeout)
+            self.sock = context.wrap_socket(raw, server_hostname=host)
+
+    return Pinned(host, port, timeout=timeout, context=context)
