@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from . import charts
 from .data import NUMERIC_TYPES
 from .formatting import Formatter
+from .i18n import colon
 from .markup import NUM_CLASS
 
 
@@ -213,7 +214,7 @@ class Components:
         )
 
     def _colon(self) -> str:
-        return "\u00a0: " if self.fmt.lang.startswith("fr") else ": "
+        return colon(self.fmt.lang)
 
     def _cell(self, value: Any, kind: str | None = None) -> str:
         """A table cell; `kind` is the CSV column's type (`Table.types`), if any."""

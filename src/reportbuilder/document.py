@@ -24,7 +24,7 @@ from . import charts, references
 from .components import Components, contact_html
 from .errors import Problem, ReportError
 from .formatting import Formatter
-from .i18n import labels_for
+from .i18n import colon, labels_for
 from .limits import MAX_DEPTH, nesting_depth
 from .markup import make_markdown, to_html, typeset
 from .project import Project
@@ -116,9 +116,7 @@ def render_chapters(
     project: Project, components: Components, fmt: Formatter
 ) -> list[RenderedChapter]:
     config = project.config
-    env = content_environment(
-        {"number": fmt.number, "percent": fmt.percent, "date": fmt.date}, _finalize(fmt)
-    )
+    env = content_environment(fmt.filters(), _finalize(fmt))
     scope = {
         "data": wrap("data", project.data),
         "contacts": wrap("contacts", {k: c.model_dump() for k, c in project.contacts.items()}),
@@ -140,24 +138,12 @@ def render_chapters(
         md = make_markdown(config.lang, slug)
         try:
             html = to_html(text, md)
-        except RecursionError:
-            problems.append(
-                Problem(
-                    chapter.rel,
-                    None,
-                    f"nesting too deep (lists, quotes …); the limit is {MAX_DEPTH} levels",
-                )
-            )
-            continue
-        depth = nesting_depth(html)
+            depth = nesting_depth(html)
+        except RecursionError:  # Python-Markdown itself gives up first on some inputs
+            html, depth = "", MAX_DEPTH + 1
         if depth > MAX_DEPTH:
-            problems.append(
-                Problem(
-                    chapter.rel,
-                    None,
-                    f"nesting {depth} levels deep (lists, quotes …); the limit is {MAX_DEPTH}",
-                )
-            )
+            message = f"nesting too deep (lists, quotes …); the limit is {MAX_DEPTH} levels"
+            problems.append(Problem(chapter.rel, None, message))
             continue
         html = components.substitute(html)
         headings = _headings(md.toc_tokens, config.lang)
@@ -196,16 +182,13 @@ def render_html(project: Project, *, print_mode: bool = False) -> str:
     components = Components(fmt, labels, project.contacts, style)
     chapters = render_chapters(project, components, fmt)
     env = theme_environment(project.theme_dir, project.root)
-    env.filters.update(
-        {"number": fmt.number, "percent": fmt.percent, "date": fmt.date, "css_string": css_string}
-    )
+    env.filters.update({**fmt.filters(), "css_string": css_string})
     stamp = source_date()
-    date = config.date or (stamp.date() if stamp else None)
+    report = report_scope(project)
     theme_css, project_css = _stylesheets(project)
     contact = project.contacts.get(config.contact) if config.contact else None
-    colon = "\u00a0: " if config.lang.startswith("fr") else ": "
     context = {
-        "report": report_scope(project),
+        "report": report,
         "page_height": PAGE_HEIGHTS_MM[config.page_size],
         "labels": labels,
         "chapters": chapters,
@@ -214,14 +197,14 @@ def render_html(project: Project, *, print_mode: bool = False) -> str:
             for chapter in chapters
             if chapter.in_toc
         ],
-        "date_text": fmt.date(date) if date else "",
+        "date_text": fmt.date(report["date"]) if report["date"] else "",
         "created": stamp.strftime("%Y-%m-%dT%H:%M:%SZ") if stamp else None,
         "theme_stylesheets": theme_css,
         "project_stylesheets": project_css,
         "logo": (project.root / config.organisation.logo).as_uri()
         if config.organisation and config.organisation.logo
         else None,
-        "contact": Markup(contact_html(contact, labels, colon)) if contact else None,
+        "contact": Markup(contact_html(contact, labels, colon(config.lang))) if contact else None,
         "print_mode": print_mode,
     }
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -68,6 +69,10 @@ class Formatter:
         """CLDR's minimumGroupingDigits, which Babel ignores: Spanish writes 1200 but 12 000."""
         two = self.locale.language in _MIN_GROUPING_TWO or str(self.locale) == "pt_PT"
         return not two or abs(value) >= 10_000
+
+    def filters(self) -> dict[str, Any]:
+        """The Jinja filters content and templates format with."""
+        return {"number": self.number, "percent": self.percent, "date": self.date}
 
     def percent(self, value: float | int, decimals: int | None = None) -> str:
         """A share given in 0–100: `89` → `89 %` (no-break space) in French, `89%` in English."""

@@ -54,6 +54,11 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def colon(lang: str) -> str:
+    """What goes between a label and its value: French puts a no-break space before ':'."""
+    return "\u00a0: " if lang.startswith("fr") else ": "
+
+
 def labels_for(lang: str) -> dict[str, str]:
     """The labels for `lang` (`fr-CA` uses `fr`); English for a language we have no words for."""
     return LABELS.get(lang.split("-")[0].split("_")[0].lower(), LABELS["en"])
