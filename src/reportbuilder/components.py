@@ -227,7 +227,7 @@ class Components:
             return f"<td>{escape(self.fmt.date(value, 'medium'))}</td>"
         return f"<td>{escape(str(value))}</td>"
 
-    def contact(self, ref: Any, heading: bool = False) -> str:
+    def contact(self, ref: Any) -> str:
         contact = self.contacts.get(ref) if isinstance(ref, str) else ref
         if contact is None:
             known = ", ".join(sorted(self.contacts)) or "none in contacts.yml"

@@ -133,8 +133,7 @@ def _pinned_connection(
 ) -> http.client.HTTPConnection:
     """An HTTP(S) connection to `address` that still speaks to `host` (Host header, TLS name)."""
     if not secure:
-        plain = http.client.HTTPConnection(address, port, timeout=timeout)
-        return plain
+        return http.client.HTTPConnection(address, port, timeout=timeout)
     context = ssl.create_default_context()
 
     class Pinned(http.client.HTTPSConnection):
