@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ReportError
+from .schema import LineOf
 from .textio import read_text
 from .yamlio import load_yaml
 
@@ -95,8 +96,11 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[P
     return meta, body, problems
 
 
-def load_chapters(root: Path, order: list[str] | None) -> tuple[list[Chapter], list[Problem]]:
-    """Chapters in `order` (names inside content/) or in file-name order."""
+def load_chapters(
+    root: Path, order: list[str] | None, line_of: LineOf | None = None
+) -> tuple[list[Chapter], list[Problem]]:
+    """Chapters in `order` (names inside content/) or in file-name order; `line_of` places
+    a problem with an entry of report.yml's `chapters:` list."""
     folder = root / CONTENT_DIR
     problems: list[Problem] = []
     if order is None:
@@ -109,10 +113,16 @@ def load_chapters(root: Path, order: list[str] | None) -> tuple[list[Chapter], l
             )
     else:
         files = []
-        for name in order:
+        for index, name in enumerate(order):
             path = folder / name
             if not path.is_file() or path.resolve().parent != folder.resolve():
-                problems.append(Problem("report.yml", None, f"chapters: no file content/{name}"))
+                line = line_of(["chapters", index]) if line_of else None
+                known = [p.name for p in sorted(folder.glob("*.md"))] if folder.is_dir() else []
+                hint = difflib.get_close_matches(name, known, n=1)
+                tip = f" (did you mean '{hint[0]}'?)" if hint else ""
+                problems.append(
+                    Problem("report.yml", line, f"chapters: no file content/{name}{tip}")
+                )
             else:
                 files.append(path)
     chapters: list[Chapter] = []

@@ -61,7 +61,9 @@ def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project
         # Keep going: a typo in report.yml should not hide the problems in content and data.
         problems.extend(error.problems)
         config = None
-    chapters, found = load_chapters(root, config.chapters if config else None)
+    chapters, found = load_chapters(
+        root, config.chapters if config else None, line if config else None
+    )
     problems.extend(found)
     data, found = load_data(root, config.lang if config else "en")
     problems.extend(found)
