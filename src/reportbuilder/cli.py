@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -14,6 +15,8 @@ from .errors import ReportError
 from .formatting import is_known_locale
 from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from .options import PDF_VARIANTS
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 PROJECT = click.argument(
     "project",
@@ -27,6 +30,29 @@ def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is not None and not is_known_locale(value):
         raise click.BadParameter(f"'{value}' is not a language code Babel knows (try fr, en or es)")
     return value
+
+
+def _lang_option(help: str) -> Callable[[F], F]:
+    return click.option("--lang", default=None, callback=_check_lang, help=help)
+
+
+def _strict_option(help: str) -> Callable[[F], F]:
+    return click.option("--strict", is_flag=True, default=None, help=help)
+
+
+def _timeout_option(help: str) -> Callable[[F], F]:
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=1),
+        default=DEFAULT_TIMEOUT,
+        show_default=True,
+        help=help,
+    )
+
+
+JSON_OPTION = click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON summary on stdout."
+)
 
 
 def _emit_json(document: dict) -> None:
@@ -69,12 +95,7 @@ def main() -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--lang",
-    default=None,
-    callback=_check_lang,
-    help="Override report.yml's language (fr, en, es …).",
-)
+@_lang_option("Override report.yml's language (fr, en, es …).")
 @click.option(
     "--print",
     "print_mode",
@@ -87,19 +108,8 @@ def main() -> None:
     default=None,
     help="A WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1.",
 )
-@click.option(
-    "--strict",
-    is_flag=True,
-    default=None,
-    help="Treat rendering warnings (missing image, bad CSS) as errors.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds the layout may take before the build fails.",
-)
+@_strict_option("Treat rendering warnings (missing image, bad CSS) as errors.")
+@_timeout_option("Seconds the layout may take before the build fails.")
 @click.option(
     "--max-memory",
     type=click.IntRange(min=256),
@@ -107,7 +117,7 @@ def main() -> None:
     show_default=True,
     help="Memory (MiB) the layout may use before the build fails.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+@JSON_OPTION
 def build(
     project: Path,
     output: Path | None,
@@ -155,26 +165,10 @@ def build(
 
 @main.command()
 @PROJECT
-@click.option(
-    "--lang",
-    default=None,
-    callback=_check_lang,
-    help="Check with this language instead of report.yml's.",
-)
-@click.option(
-    "--strict",
-    is_flag=True,
-    default=None,
-    help="Treat warnings (a missing image or stylesheet) as errors.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds the check may take before it fails.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+@_lang_option("Check with this language instead of report.yml's.")
+@_strict_option("Treat warnings (a missing image or stylesheet) as errors.")
+@_timeout_option("Seconds the check may take before it fails.")
+@JSON_OPTION
 def check(
     project: Path, lang: str | None, strict: bool | None, timeout: float, as_json: bool
 ) -> None:
