@@ -73,6 +73,12 @@ def _as_problems(warnings: list[str]) -> list[Problem]:
     return problems
 
 
+def _fail_if_strict(project: Project, strict: bool | None, warnings: list[str]) -> None:
+    """`--strict` (or report.yml's `strict: true`) turns warnings into problems."""
+    if (project.config.strict if strict is None else strict) and warnings:
+        raise ReportError(_as_problems(warnings))
+
+
 def _missing_files(project: Project) -> list[str]:
     """Images and stylesheets the project refers to that are not in it (for `check`)."""
     missing = []
@@ -96,8 +102,7 @@ def check(
     started = time.perf_counter()
     project, _ = _prepare(project_dir, _overrides(lang, None), timeout)
     result = BuildResult(project=str(project.root), warnings=_missing_files(project))
-    if (project.config.strict if strict is None else strict) and result.warnings:
-        raise ReportError(_as_problems(result.warnings))
+    _fail_if_strict(project, strict, result.warnings)
     result.seconds = round(time.perf_counter() - started, 3)
     return result
 
@@ -148,8 +153,7 @@ def build(
             rendered = renderer.render(html, options)
             data, pages = rendered.data, rendered.pages
             result.warnings = rendered.warnings
-            if (project.config.strict if strict is None else strict) and rendered.warnings:
-                raise ReportError(_as_problems(rendered.warnings))
+            _fail_if_strict(project, strict, rendered.warnings)
     try:
         write_atomic(target, data)
     except OSError as error:
