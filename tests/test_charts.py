@@ -17,7 +17,7 @@ import weasyprint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportbuilder.charts import Bar, ChartStyle, bar_chart, donut_chart, stacked_bar
+from reportbuilder.compose.charts import Bar, ChartStyle, bar_chart, donut_chart, stacked_bar
 
 SVG = "{http://www.w3.org/2000/svg}"
 NBSP = "\u00a0"
@@ -47,7 +47,7 @@ def test_same_input_gives_identical_output(chart) -> None:
 
 def test_output_does_not_depend_on_the_interpreter_run() -> None:
     code = (
-        "from reportbuilder.charts import Bar, donut_chart;"
+        "from reportbuilder.compose.charts import Bar, donut_chart;"
         "print(donut_chart([Bar('a', 1/3, 'x'), Bar('b', 2/3, 'y')], title='t', description='d'))"
     )
     src = Path(__file__).resolve().parents[1] / "src"

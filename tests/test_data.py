@@ -15,9 +15,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from reportbuilder.charts import ChartStyle
-from reportbuilder.components import Components
-from reportbuilder.data import (
+from reportbuilder.compose.charts import ChartStyle
+from reportbuilder.compose.formatting import Formatter
+from reportbuilder.compose.helpers import Components
+from reportbuilder.language import labels_for
+from reportbuilder.project.data import (
     RESERVED_CATEGORY_KEYS,
     Breakdown,
     Category,
@@ -25,8 +27,6 @@ from reportbuilder.data import (
     Table,
     load_data,
 )
-from reportbuilder.formatting import Formatter
-from reportbuilder.i18n import labels_for
 
 CHILE = """\
 victims:

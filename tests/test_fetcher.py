@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from weasyprint.urls import URLFetcher
 
-from reportbuilder.fetcher import PolicyFetcher
+from reportbuilder.render.fetcher import PolicyFetcher
 
 
 class _Server:

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportbuilder.formatting import Formatter, is_known_locale
+from reportbuilder.compose.formatting import Formatter
+from reportbuilder.language import is_known_locale
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from reportbuilder.markup import NUM_CLASS, make_markdown, sanitize, to_html
+from reportbuilder.compose.markup import NUM_CLASS, make_markdown, sanitize, to_html
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"

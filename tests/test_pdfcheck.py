@@ -11,7 +11,7 @@ import pydyf
 import pytest
 import weasyprint
 
-from reportbuilder.pdfcheck import active_content
+from reportbuilder.render.pdfcheck import active_content
 
 PIXEL = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDw"

@@ -27,11 +27,11 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from markdown.extensions.toc import slugify_unicode
 
+from reportbuilder.compose.markup import make_markdown, to_html
 from reportbuilder.errors import ReportError
-from reportbuilder.fetcher import PolicyFetcher
 from reportbuilder.limits import nesting_depth
-from reportbuilder.markup import make_markdown, to_html
-from reportbuilder.textio import read_text
+from reportbuilder.project.textio import read_text
+from reportbuilder.render.fetcher import PolicyFetcher
 
 FUZZ = settings(max_examples=400, deadline=None)
 PATHS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

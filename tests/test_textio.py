@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reportbuilder.errors import ReportError
-from reportbuilder.textio import read_text
+from reportbuilder.project.textio import read_text
 
 
 def problems_of(path: Path, rel: str = "content/a.md", **kwargs: int) -> list[str]:

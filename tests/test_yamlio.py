@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportbuilder import yamlio
 from reportbuilder.errors import ReportError
-from reportbuilder.yamlio import MAX_DEPTH, YamlDoc, load_yaml
+from reportbuilder.project import yamlio
+from reportbuilder.project.yamlio import MAX_DEPTH, YamlDoc, load_yaml
 
 
 @pytest.fixture(params=["libyaml", "python"])

@@ -6,7 +6,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-from .errors import Problem, ReportError
+from reportbuilder.errors import Problem, ReportError
 
 __all__ = ["Problem", "ReportError", "__version__", "build", "check", "load_project", "render_html"]
 
@@ -17,11 +17,11 @@ def __getattr__(name: str) -> Any:  # lazy, so that `--help` does not import Wea
 
         return getattr(module, name)
     if name == "load_project":
-        from .project import load_project
+        from reportbuilder.project.load import load_project
 
         return load_project
     if name == "render_html":
-        from .document import render_html
+        from reportbuilder.compose.html import render_html
 
         return render_html
     raise AttributeError(name)

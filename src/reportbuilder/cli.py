@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
-from .errors import ReportError
-from .formatting import is_known_locale
-from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
-from .options import PDF_VARIANTS
+from reportbuilder import __version__
+from reportbuilder.errors import ReportError
+from reportbuilder.language import is_known_locale
+from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
+from reportbuilder.variants import PDF_VARIANTS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -138,13 +138,13 @@ def build(
       reportbuilder build my-report -o report.pdf
       reportbuilder build --format html --json
     """
-    from .pdf import Renderer  # standard library only: cheap
+    from reportbuilder.render.renderer import Renderer  # standard library only: cheap
 
     # The render process starts before the rest of the package is imported, so that
     # WeasyPrint's own import (half a second) runs beside ours and the HTML stage.
     renderer = Renderer(max_memory) if fmt == "pdf" else None
     with _problems_as_json(as_json), renderer or contextlib.nullcontext():
-        from .builder import build as run_build
+        from reportbuilder.pipeline import build as run_build
 
         result = run_build(
             project, output=output, fmt=fmt, lang=lang, pdf_variant=pdf_variant,
@@ -173,7 +173,7 @@ def check(
     project: Path, lang: str | None, strict: bool | None, timeout: float, as_json: bool
 ) -> None:
     """Validate PROJECT (config, content, data, contacts) without writing anything."""
-    from .builder import check as run_check
+    from reportbuilder.pipeline import check as run_check
 
     with _problems_as_json(as_json):
         result = run_check(project, lang=lang, strict=strict, timeout=timeout)
@@ -197,7 +197,7 @@ def check(
 )
 def init(directory: Path, lang: str) -> None:
     """Create a small working report project in DIRECTORY."""
-    from .scaffold import create_project
+    from reportbuilder.scaffold import create_project
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise click.BadParameter("exists and is not empty; choose a new folder", param_hint="DIR")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import Problem, ReportError
+from reportbuilder.errors import Problem, ReportError
 
 _TEXT = {
     "en": {

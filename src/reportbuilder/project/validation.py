@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem
+from reportbuilder.errors import Problem
 
 LineOf = Callable[[Sequence[str | int]], int | None]
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .errors import Problem, ReportError
-from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_IMAGE_PIXELS
+from reportbuilder.errors import Problem, ReportError
+from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_IMAGE_PIXELS
 
 
 @dataclass
@@ -83,8 +83,8 @@ def render_in_process(html: str, options: RenderOptions) -> PdfResult:
     from PIL import Image
     from weasyprint.text.fonts import FontConfiguration
 
-    from .fetcher import PolicyFetcher
-    from .pdfcheck import active_content
+    from reportbuilder.render.fetcher import PolicyFetcher
+    from reportbuilder.render.pdfcheck import active_content
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -11,26 +11,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
+
+from reportbuilder.language import parse_locale
 
 NBSP = "\u00a0"
 # Languages whose CLDR data set minimumGroupingDigits to 2 (no separator in 4-digit numbers).
 _MIN_GROUPING_TWO = frozenset({"es", "pl", "bg"})
-
-
-def parse_locale(lang: str) -> Locale:
-    """The Babel locale for a report language code such as `fr`, `es` or `en-GB`."""
-    return Locale.parse(lang.replace("-", "_"))
-
-
-def is_known_locale(lang: str) -> bool:
-    try:
-        parse_locale(lang)
-    except (ValueError, UnknownLocaleError):
-        return False
-    return True
 
 
 def _decimals_of(value: float | int | Decimal) -> int:

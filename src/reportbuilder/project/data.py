@@ -49,10 +49,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, ReportError
-from .schema import LineOf, dotted
-from .textio import read_text
-from .yamlio import MAX_DEPTH, YamlDoc, load_yaml
+from reportbuilder.errors import Problem, ReportError
+from reportbuilder.language import pick_text
+from reportbuilder.project.textio import read_text
+from reportbuilder.project.validation import LineOf, dotted
+from reportbuilder.project.yamlio import MAX_DEPTH, YamlDoc, load_yaml
 
 DATA_DIR = "data"
 SUFFIXES = (".yml", ".yaml", ".json", ".csv")
@@ -703,7 +704,7 @@ class _Model:
         if isinstance(value, dict):
             if not value:
                 return None
-            chosen = _pick_language(value, self.lang)
+            chosen = pick_text(value, self.lang)
             if isinstance(chosen, str):
                 return chosen
             if _is_number(chosen):
@@ -1041,16 +1042,3 @@ def _counts_giving(percent: Number, decimals: int, base: Number) -> tuple[int, i
 
 def _key_of(path: Sequence[Key]) -> str:
     return str(path[-1]) if path and isinstance(path[-1], str) else ""
-
-
-def _pick_language(texts: dict[Any, Any], lang: str) -> Any:
-    """The text for `lang`, else for its base language (`en` for `en-GB`), else the first."""
-    by_code = {str(code).lower().replace("_", "-"): text for code, text in texts.items()}
-    wanted = lang.lower().replace("_", "-")
-    for code in (wanted, wanted.split("-")[0]):
-        if code in by_code:
-            return by_code[code]
-    for code, text in by_code.items():
-        if code.split("-")[0] == wanted.split("-")[0]:
-            return text
-    return next(iter(texts.values()))

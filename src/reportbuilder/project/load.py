@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import CONFIG_FILE, ReportConfig, load_config
-from .contacts import Contact, load_contacts
-from .content import Chapter, load_chapters, slugify
-from .data import load_data
-from .errors import Problems, ReportError
+from reportbuilder.errors import Problems, ReportError
+from reportbuilder.project.chapters import Chapter, load_chapters, slugify
+from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
+from reportbuilder.project.contacts import Contact, load_contacts
+from reportbuilder.project.data import load_data
 
-THEMES_DIR = Path(__file__).parent / "themes"
+THEMES_DIR = Path(__file__).resolve().parents[1] / "themes"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from markdown.extensions import Extension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 from markdown.treeprocessors import Treeprocessor
 
+from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
+
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
 
 _TAGS = {
@@ -36,14 +38,6 @@ _ATTRIBUTES = {
     "ol": {"start"},
 }
 _SCHEMES = {"http", "https", "mailto"}
-
-_FRENCH_QUOTES = {
-    "left-double-quote": "«\u202f",
-    "right-double-quote": "\u202f»",
-    "left-single-quote": "‘",
-    "right-single-quote": "’",
-}
-_SPANISH_QUOTES = {"left-double-quote": "«", "right-double-quote": "»"}
 
 
 def sanitize(html: str) -> str:
@@ -94,8 +88,8 @@ class _ReportTree(Treeprocessor):
         self._inline_footnotes(root)
         self._figures(root)
         self._table_captions(root)
-        if self.lang.startswith("fr"):
-            _french_spacing(root)
+        if has_spacing_rules(self.lang):
+            _language_spacing(root, self.lang)
 
     def _cross_references(self, root: ET.Element) -> None:
         """An empty link to an anchor, `[](#fig-age)`, is a cross-reference to fill in."""
@@ -216,31 +210,13 @@ def _strip_end(text: str | None) -> str | None:
         text = trimmed
 
 
-_FR_BEFORE = re.compile(r"[ \u00a0]([;!?])")
-_FR_COLON = re.compile(r" :(?=\s|$)")
-_FR_OPEN = re.compile(r"« ")
-_FR_CLOSE = re.compile(r" »")
-
-
-def _french(text: str) -> str:
-    text = _FR_BEFORE.sub("\u202f\\1", text)
-    text = _FR_COLON.sub("\u00a0:", text)
-    text = _FR_OPEN.sub("«\u202f", text)
-    return _FR_CLOSE.sub("\u202f»", text)
-
-
-def typeset(text: str, lang: str) -> str:
-    """Plain text (a heading in the contents, say) with the language's spacing rules."""
-    return _french(text) if lang.startswith("fr") else text
-
-
-def _french_spacing(root: ET.Element) -> None:
-    """Typed spaces before ; : ! ? » and after « become no-break spaces (French rules)."""
+def _language_spacing(root: ET.Element, lang: str) -> None:
+    """The language's spacing rules (`language.typeset`) on all text but code."""
     for element in root.iter():
         if element.text and element.tag not in ("code", "pre"):
-            element.text = _french(element.text)
+            element.text = typeset(element.text, lang)
         if element.tail:  # the text after a code span is prose again
-            element.tail = _french(element.tail)
+            element.tail = typeset(element.tail, lang)
 
 
 class ReportExtension(Extension):
@@ -254,8 +230,7 @@ class ReportExtension(Extension):
 
 def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Markdown:
     """A Markdown converter for one chapter (its heading ids come from `slugify`)."""
-    base = lang.split("-")[0].lower()
-    substitutions = _FRENCH_QUOTES if base == "fr" else _SPANISH_QUOTES if base == "es" else {}
+    substitutions = quote_substitutions(lang)
     return markdown.Markdown(
         extensions=[
             "tables",

@@ -20,15 +20,11 @@ import jinja2
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup
 
-from . import charts, references
-from .components import Components, contact_html
-from .errors import Problem, ReportError
-from .formatting import Formatter
-from .i18n import colon, labels_for
-from .limits import MAX_DEPTH, nesting_depth
-from .markup import make_markdown, to_html, typeset
-from .project import Project
-from .templating import (
+from reportbuilder.compose import charts, references
+from reportbuilder.compose.formatting import Formatter
+from reportbuilder.compose.helpers import Components, contact_html
+from reportbuilder.compose.markup import make_markdown, to_html
+from reportbuilder.compose.templating import (
     LinkOutside,
     Namespace,
     content_environment,
@@ -36,6 +32,10 @@ from .templating import (
     theme_environment,
     wrap,
 )
+from reportbuilder.errors import Problem, ReportError
+from reportbuilder.language import colon, labels_for, typeset
+from reportbuilder.limits import MAX_DEPTH, nesting_depth
+from reportbuilder.project.load import Project
 
 PAGE_HEIGHTS_MM = {"A4": 297, "A5": 210, "A3": 420, "B5": 250, "letter": 279.4, "legal": 355.6}
 

@@ -13,7 +13,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup
 
-from .errors import Problem
+from reportbuilder.errors import Problem
 
 
 class Namespace(dict):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from .markup import NUM_CLASS
+from reportbuilder.compose.markup import NUM_CLASS
 
 _NUM = re.compile(rf'<span class="{NUM_CLASS}"([^>]*)></span>')
 _KIND = re.compile(r'data-kind="(figure|table)"')

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from .config import WebAddress
-from .errors import Problem, ReportError
-from .schema import problems_from
-from .textio import read_text
-from .yamlio import load_yaml
+from reportbuilder.errors import Problem, ReportError
+from reportbuilder.project.config import WebAddress
+from reportbuilder.project.textio import read_text
+from reportbuilder.project.validation import problems_from
+from reportbuilder.project.yamlio import load_yaml
 
 CONTACTS_FILE = "contacts.yml"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from .errors import ReportError
-from .project import Project
-from .textio import read_text
+from reportbuilder.errors import ReportError
+from reportbuilder.project.load import Project
+from reportbuilder.project.textio import read_text
 
 _MARKDOWN = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 _HTML = re.compile(r"""\b(?:src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)

@@ -7,7 +7,7 @@ import re
 import stat
 from pathlib import Path
 
-from .errors import Problem, ReportError
+from reportbuilder.errors import Problem, ReportError
 
 BOM = b"\xef\xbb\xbf"
 # C0 controls except tab (09) and newline (0A); CR (0D) is gone after normalising; DEL too.

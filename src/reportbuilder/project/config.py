@@ -9,12 +9,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import Problem, ReportError
-from .formatting import is_known_locale
-from .options import PDF_VARIANTS
-from .schema import LineOf, problems_from
-from .textio import read_text
-from .yamlio import load_yaml
+from reportbuilder.errors import Problem, ReportError
+from reportbuilder.language import is_known_locale
+from reportbuilder.project.textio import read_text
+from reportbuilder.project.validation import LineOf, problems_from
+from reportbuilder.project.yamlio import load_yaml
+from reportbuilder.variants import PDF_VARIANTS
 
 CONFIG_FILE = "report.yml"
 

@@ -11,14 +11,19 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from .config import SOURCE_PLACES
-from .document import render_html
-from .errors import Problem, ReportError
-from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, TimeLimitExceeded, time_limit
-from .output import write_atomic
-from .pdf import Renderer, RenderOptions
-from .project import Project, load_project
-from .sources import resource_locations
+from reportbuilder.compose.html import render_html
+from reportbuilder.deliver.files import write_atomic
+from reportbuilder.errors import Problem, ReportError
+from reportbuilder.limits import (
+    DEFAULT_MAX_MEMORY_MB,
+    DEFAULT_TIMEOUT,
+    TimeLimitExceeded,
+    time_limit,
+)
+from reportbuilder.project.config import SOURCE_PLACES
+from reportbuilder.project.load import Project, load_project
+from reportbuilder.project.resources import resource_locations
+from reportbuilder.render.renderer import Renderer, RenderOptions
 
 _LOCATED = re.compile(r"^([^\s:]+):(\d+): (.*)$")
 

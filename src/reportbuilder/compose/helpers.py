@@ -17,11 +17,11 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from . import charts
-from .data import NUMERIC_TYPES
-from .formatting import Formatter
-from .i18n import colon
-from .markup import NUM_CLASS
+from reportbuilder.compose import charts
+from reportbuilder.compose.formatting import Formatter
+from reportbuilder.compose.markup import NUM_CLASS
+from reportbuilder.language import colon
+from reportbuilder.project.data import NUMERIC_TYPES
 
 
 def _label(item: Any) -> str:

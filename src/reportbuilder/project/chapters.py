@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, ReportError
-from .schema import LineOf
-from .textio import read_text
-from .yamlio import load_yaml
+from reportbuilder.errors import Problem, ReportError
+from reportbuilder.project.textio import read_text
+from reportbuilder.project.validation import LineOf
+from reportbuilder.project.yamlio import load_yaml
 
 CONTENT_DIR = "content"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")

@@ -12,7 +12,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem, Problems, ReportError
+from reportbuilder.errors import Problem, Problems, ReportError
 
 try:
     from yaml import CSafeLoader as _Loader
