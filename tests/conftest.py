@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -31,6 +32,9 @@ SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Our own bugs raise with their traceback in tests (and in the CLI runs they start),
+    # instead of the one-line "internal error" users get.
+    os.environ["REPORTBUILDER_DEBUG"] = "1"
     config.addinivalue_line(
         "markers",
         "slow: a slow end-to-end test (runs in the default `make test` run; deselect by hand "

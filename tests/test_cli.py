@@ -36,7 +36,6 @@ def test_build_json_is_one_document(example_build: ExampleBuild) -> None:
     doc = json.loads(example_build.stdout)  # the whole of stdout, nothing before or after
     assert doc["ok"] is True
     assert doc["problems"] == []
-    assert doc["warnings"] == []
     assert Path(doc["project"]) == example_build.project
     assert isinstance(doc["seconds"], int | float) and doc["seconds"] > 0
     [out] = doc["outputs"]
@@ -134,7 +133,6 @@ def test_check_json_writes_nothing(mini_project: Path, runner: CliRunner) -> Non
     doc = json.loads(result.stdout)
     assert doc["ok"] is True
     assert doc["outputs"] == []
-    assert doc["warnings"] == []
     assert doc["problems"] == []
     assert sorted(p.relative_to(mini_project) for p in mini_project.rglob("*")) == before
 
@@ -165,9 +163,11 @@ def test_json_failure_is_one_document(mini_project: Path, runner: CliRunner, com
     assert doc["ok"] is False
     assert doc["problems"]
     for problem in doc["problems"]:
-        assert set(problem) >= {"path", "line", "message"}
+        assert set(problem) >= {"severity", "stage", "path", "line", "message", "hint"}
+        assert problem["severity"] == "error"
     [problem] = [p for p in doc["problems"] if p["path"] == "data/survey.yml"]
     assert isinstance(problem["line"], int) and "source" in problem["message"]
+    assert problem["stage"] == "project"
     assert not (mini_project / "out").exists()
 
 
@@ -230,7 +230,6 @@ def test_init_then_build(tmp_path: Path, runner: CliRunner, lang: str) -> None:
     built = runner.invoke(main, ["build", str(project), "--json"], catch_exceptions=False)
     assert built.exit_code == 0, built.output
     doc = json.loads(built.stdout)
-    assert doc["warnings"] == []
     reader, texts = read_pdf(Path(project, doc["outputs"][0]["path"]))
     n = len(texts)
     assert n == doc["outputs"][0]["pages"] >= 4
@@ -325,7 +324,9 @@ def test_warnings_in_json_and_strict_turns_them_into_errors(
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["ok"] is True
-    assert any("assets/missing.png" in w for w in doc["warnings"]), doc["warnings"]
+    [warning] = [p for p in doc["problems"] if "assets/missing.png" in p["message"]]
+    assert warning["severity"] == "warning" and warning["stage"] == "render"
+    assert warning["path"] == "content/01-overview.md" and isinstance(warning["line"], int)
     pdf = Path(mini_project, doc["outputs"][0]["path"])
     previous = pdf.read_bytes()
 
@@ -334,3 +335,37 @@ def test_warnings_in_json_and_strict_turns_them_into_errors(
     assert "assets/missing.png" in strict.stderr
     assert "Traceback" not in strict.stderr
     assert pdf.read_bytes() == previous  # a failed build leaves the previous PDF alone
+
+
+def test_our_own_bug_is_one_line_asking_for_a_report(
+    mini_project: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reportbuilder.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("pdf/a-4b")
+
+    monkeypatch.setattr(reportbuilder.pipeline, "check", broken)
+    monkeypatch.delenv("REPORTBUILDER_DEBUG")
+    result = runner.invoke(main, ["check", str(mini_project)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "internal error: KeyError: 'pdf/a-4b'"
+    assert "bug in reportbuilder" in result.stderr and "Traceback" not in result.stderr
+    monkeypatch.setenv("REPORTBUILDER_DEBUG", "1")  # tests see our bugs as tracebacks
+    with pytest.raises(KeyError):
+        runner.invoke(main, ["check", str(mini_project)], catch_exceptions=False)
+
+
+def test_every_pdf_variant_is_accepted_and_a_bad_one_is_a_usage_error(
+    mini_project: Path, runner: CliRunner
+) -> None:
+    from reportbuilder.variants import PDF_VARIANTS
+
+    bad = runner.invoke(main, ["build", str(mini_project), "--pdf-variant", "pdf/a-4b"])
+    assert bad.exit_code == 2 and "pdf/a-4b" in bad.stderr
+    out = mini_project / "out" / "x4.pdf"
+    done = runner.invoke(
+        main, ["build", str(mini_project), "--pdf-variant", "pdf/x-4", "-o", str(out)]
+    )
+    assert done.exit_code == 0, done.output
+    assert "pdf/x-4" in PDF_VARIANTS and out.read_bytes().startswith(b"%PDF-")

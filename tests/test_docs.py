@@ -43,3 +43,20 @@ def test_readme_opens_with_the_demo_and_test_commands() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "\ndemo:" in makefile and "\ntest:" in makefile
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_python_example_in_the_readme_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conftest import copy_fixture
+
+    section = README.split("## Use from Python", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    copy_fixture("mini", tmp_path / "my-report")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    for lang in ("fr", "en", "es"):
+        assert (tmp_path / "out" / f"report-{lang}.pdf").read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "out" / "report-en.pdf").stat().st_size > 10_000
+    assert capsys.readouterr().out.startswith("5 []")

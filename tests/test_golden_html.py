@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportbuilder.cli import main
-from reportbuilder.project.load import THEMES_DIR
+from reportbuilder.project.theme import THEMES_DIR
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "mini.html"
 

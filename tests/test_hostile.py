@@ -47,7 +47,7 @@ import pypdf
 import pytest
 import yaml
 
-from reportbuilder.project.load import THEMES_DIR
+from reportbuilder.project.theme import THEMES_DIR
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "hostile"

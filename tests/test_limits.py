@@ -76,7 +76,9 @@ def test_timeout_ends_the_render_and_leaves_nothing_behind(mini_project: Path) -
     _, stderr = process.communicate(timeout=60)
     elapsed = time.monotonic() - started
     assert process.returncode == 1, stderr
-    assert stderr.strip().splitlines() == ["render: rendering timed out after 3 s (see --timeout)"]
+    assert stderr.strip().splitlines() == [
+        "render: the layout took longer than the time limit of 3 s (see --timeout)"
+    ]
     assert "Traceback" not in stderr
     assert elapsed < 3 + 6, elapsed
     assert out.read_bytes() == previous

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, Literal, TypeVar
 
 import click
 
 from reportbuilder import __version__
-from reportbuilder.errors import ReportError
+from reportbuilder.errors import Problem, ReportError
 from reportbuilder.language import is_known_locale
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from reportbuilder.variants import PDF_VARIANTS
@@ -54,26 +55,71 @@ JSON_OPTION = click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON summary on stdout."
 )
 
+# The command-line flag that changes each library setting a problem may name.
+_FLAGS = {"timeout": "--timeout", "max_memory_mb": "--max-memory", "strict": "--strict"}
 
-def _emit_json(document: dict) -> None:
+
+def _emit_json(document: dict[str, Any]) -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
+def _line(problem: Problem) -> str:
+    flag = _FLAGS.get(problem.setting or "")
+    return f"{problem} (see {flag})" if flag else str(problem)
+
+
+class _Failed(click.ClickException):
+    """Problems already shown, in lines or as JSON: exit 1."""
+
+    exit_code = 1
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        pass
+
+
 @contextlib.contextmanager
-def _problems_as_json(as_json: bool) -> Iterator[None]:
-    """With --json, a failure is also one JSON document on stdout (ok: false, problems)."""
+def _reporting(as_json: bool) -> Iterator[None]:
+    """A `ReportError` becomes one line per problem on stderr (and with --json, one JSON
+    document on stdout: ok false, problems) and exit code 1."""
     try:
         yield
     except ReportError as error:
         if as_json:
-            problems = [
-                {"path": p.path, "line": p.line, "message": p.message} for p in error.problems
-            ]
-            _emit_json({"ok": False, "problems": problems})
-        raise
+            _emit_json({"ok": False, "problems": [p.as_json() for p in error.problems]})
+        for problem in error.problems:
+            click.echo(_line(problem), err=True)
+        if len(error.problems) > 1:
+            click.echo(f"{len(error.problems)} problems found.", err=True)
+        raise _Failed("") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _warn(problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        click.echo(f"warning: {_line(problem)}", err=True)
+
+
+class _Main(click.Group):
+    """Our own bugs end as one line asking for a report, not as a traceback; set
+    REPORTBUILDER_DEBUG=1 (the tests do) to let them through."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            if os.environ.get("REPORTBUILDER_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
+            click.echo(
+                "This is a bug in reportbuilder, not in your project. Please report it with "
+                "the command you ran; REPORTBUILDER_DEBUG=1 shows the details.",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportbuilder")
 def main() -> None:
     """Build branded, print-ready PDF reports from Markdown, data and contacts."""
@@ -109,7 +155,7 @@ def main() -> None:
     help="A WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1.",
 )
 @_strict_option("Treat rendering warnings (missing image, bad CSS) as errors.")
-@_timeout_option("Seconds the layout may take before the build fails.")
+@_timeout_option("Seconds the whole build may take before it fails.")
 @click.option(
     "--max-memory",
     type=click.IntRange(min=256),
@@ -121,7 +167,7 @@ def main() -> None:
 def build(
     project: Path,
     output: Path | None,
-    fmt: str,
+    fmt: Literal["pdf", "html"],
     lang: str | None,
     print_mode: bool,
     pdf_variant: str | None,
@@ -138,24 +184,28 @@ def build(
       reportbuilder build my-report -o report.pdf
       reportbuilder build --format html --json
     """
-    from reportbuilder.render.renderer import Renderer  # standard library only: cheap
+    from reportbuilder.render.renderer import PdfRenderer  # standard library only: cheap
 
     # The render process starts before the rest of the package is imported, so that
     # WeasyPrint's own import (half a second) runs beside ours and the HTML stage.
-    renderer = Renderer(max_memory) if fmt == "pdf" else None
-    with _problems_as_json(as_json), renderer or contextlib.nullcontext():
+    renderer = PdfRenderer(max_memory) if fmt == "pdf" else None
+    with _reporting(as_json), renderer or contextlib.nullcontext():
+        from reportbuilder.edition import Edition
+        from reportbuilder.limits import Limits
         from reportbuilder.pipeline import build as run_build
 
-        result = run_build(
-            project, output=output, fmt=fmt, lang=lang, pdf_variant=pdf_variant,
-            print_mode=print_mode, strict=strict, timeout=timeout, max_memory_mb=max_memory,
-            renderer=renderer,
-        )  # fmt: skip
+        edition = Edition(
+            lang=lang,
+            pdf_variant=pdf_variant,
+            print_mode=print_mode,
+            strict=strict,
+            limits=Limits(timeout=timeout, max_memory_mb=max_memory),
+        )
+        result = run_build(project, edition, output=output, format=fmt, renderer=renderer)
     if as_json:
         _emit_json(result.as_json())
         return
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    _warn(result.warnings)
     for out in result.outputs:
         pages = f", {out.pages} pages" if out.pages is not None else ""
         click.echo(
@@ -173,15 +223,17 @@ def check(
     project: Path, lang: str | None, strict: bool | None, timeout: float, as_json: bool
 ) -> None:
     """Validate PROJECT (config, content, data, contacts) without writing anything."""
-    from reportbuilder.pipeline import check as run_check
+    with _reporting(as_json):
+        from reportbuilder.edition import Edition
+        from reportbuilder.limits import Limits
+        from reportbuilder.pipeline import check as run_check
 
-    with _problems_as_json(as_json):
-        result = run_check(project, lang=lang, strict=strict, timeout=timeout)
+        edition = Edition(lang=lang, strict=strict, limits=Limits(timeout=timeout))
+        result = run_check(project, edition)
     if as_json:
         _emit_json(result.as_json())
         return
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    _warn(result.warnings)
     found = f" ({len(result.warnings)} warnings)" if result.warnings else ""
     click.echo(f"{project}: no problems found{found}")
 

@@ -1,35 +1,102 @@
-"""The error tree: a fixable problem is a `Problem`; a failed stage raises `ReportError`."""
+"""The problem model: every fixable thing wrong is a `Problem`; a failed stage raises a
+`ReportError` (one subclass per stage) that carries all the problems it found.
+
+A `Problem` says how bad it is (`severity`), which stage found it (`stage`), where
+(`path`, `line`), what is wrong (`message`) and, where one helps, what to do (`hint`).
+Warnings are Problems too: the same shape reaches the terminal, `--json` and Python callers.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import IO, Any
+from dataclasses import KW_ONLY, asdict, dataclass, replace
+from enum import StrEnum
+from typing import IO, Any, NamedTuple
 
 import click
 
+__all__ = [
+    "ComposeError",
+    "Location",
+    "OutputError",
+    "Problem",
+    "Problems",
+    "ProjectError",
+    "RenderError",
+    "ReportError",
+    "Severity",
+    "Stage",
+    "error_for",
+]
 
-@dataclass(frozen=True, order=True)
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Stage(StrEnum):
+    """The pipeline stage that found a problem, in the order data flows through them."""
+
+    PROJECT = "project"  # report.yml, content files, data, contacts: reading and validating
+    COMPOSE = "compose"  # filling in the chapters, Markdown, templates: the HTML
+    RENDER = "render"  # layout and PDF, in the render process
+    OUTPUT = "output"  # writing the result
+
+
+@dataclass(frozen=True)
 class Problem:
-    """One thing wrong in the input, located as precisely as we can."""
+    """One thing wrong, located as precisely as we can.
 
-    path: str
+    `path` is relative to the project (`content/02-results.md`), or None when the problem
+    belongs to no file (a layout that ran out of time). `setting` names the limit or option
+    that governs the problem (`timeout`, `max_memory_mb` …), so a front end can say which of
+    its own flags changes it.
+    """
+
+    path: str | None
     line: int | None
     message: str
+    _: KW_ONLY
+    stage: Stage
+    severity: Severity = Severity.ERROR
+    hint: str | None = None
+    setting: str | None = None
+
+    @property
+    def where(self) -> str:
+        place = self.path or self.stage.value
+        return f"{place}:{self.line}" if self.line else place
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.where}: {self.message}{hint}"
+
+    def as_error(self) -> Problem:
+        return replace(self, severity=Severity.ERROR)
+
+    def as_json(self) -> dict[str, Any]:
+        values = asdict(self)
+        values["stage"] = self.stage.value
+        values["severity"] = self.severity.value
+        return values
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.path or "", self.line or 0, self.message)
 
 
 class ReportError(click.ClickException):
-    """A problem with the user's project or its rendering: exit code 1, no traceback."""
+    """The project or its rendering is wrong: exit code 1, one line per problem, no traceback.
+
+    Raised by a stage with every problem it found; `problems` is never empty.
+    """
 
     exit_code = 1
+    stage = Stage.PROJECT
 
     def __init__(self, problems: Iterable[Problem] | Problem | str) -> None:
         if isinstance(problems, str):
-            problems = [Problem("reportbuilder", None, problems)]
+            problems = [Problem(None, None, problems, stage=self.stage)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
@@ -46,14 +113,49 @@ class ReportError(click.ClickException):
             click.echo(f"{n} problems found.", err=True, file=file)
 
 
-class Problems:
-    """Collects problems across a stage so the user sees them all at once."""
+class ProjectError(ReportError):
+    """report.yml, a chapter, a data file or contacts.yml is wrong."""
 
-    def __init__(self) -> None:
+
+class ComposeError(ReportError):
+    """Filling in the chapters or the theme's templates failed."""
+
+    stage = Stage.COMPOSE
+
+
+class RenderError(ReportError):
+    """Layout or PDF writing failed, ran out of time or memory, or was refused."""
+
+    stage = Stage.RENDER
+
+
+class OutputError(ReportError):
+    """The result could not be written."""
+
+    stage = Stage.OUTPUT
+
+
+def error_for(stage: Stage) -> type[ReportError]:
+    """The exception a stage raises."""
+    return {
+        Stage.PROJECT: ProjectError,
+        Stage.COMPOSE: ComposeError,
+        Stage.RENDER: RenderError,
+        Stage.OUTPUT: OutputError,
+    }[stage]
+
+
+class Problems:
+    """Collects the problems of one stage so that the user sees them all at once."""
+
+    def __init__(self, stage: Stage) -> None:
+        self.stage = stage
         self.items: list[Problem] = []
 
-    def add(self, path: str, line: int | None, message: str) -> None:
-        self.items.append(Problem(path, line, message))
+    def add(
+        self, path: str | None, line: int | None, message: str, hint: str | None = None
+    ) -> None:
+        self.items.append(Problem(path, line, message, stage=self.stage, hint=hint))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.items.extend(problems)
@@ -61,6 +163,19 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.items)
 
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise ReportError(self.items)
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity is Severity.ERROR]
+
+    def raise_if_any(self, error: type[ReportError] = ProjectError) -> None:
+        if self.errors():
+            raise error(self.items)
+
+
+class Location(NamedTuple):
+    """Where in the project something is written: `content/02-results.md`, line 12."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path

@@ -1,17 +1,103 @@
-"""Bounds on what a document may ask of the layout engine."""
+"""Bounds on what a build may take: time (a `Deadline`), memory, image size, nesting depth.
+
+A `Deadline` works in any thread: our stages check it between steps, `enforce()` interrupts
+pure-Python work (a chapter's template, Markdown) that overruns it, and the render process
+is killed when the layout does.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import signal
+import ctypes
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 MAX_DEPTH = 60  # WeasyPrint 70 overflows Python's stack near 138 nested blocks
-DEFAULT_TIMEOUT = 300.0  # seconds for one render
+DEFAULT_TIMEOUT = 300.0  # seconds for one build
 DEFAULT_MAX_MEMORY_MB = 3072  # address space of the render process
 MAX_IMAGE_PIXELS = 40_000_000  # Pillow's own default only warns up to 179 MP
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one edition may use: seconds for the whole build, MiB for the layout."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
+
+    def __post_init__(self) -> None:
+        if not self.timeout > 0:
+            raise ValueError(f"timeout must be positive, got {self.timeout!r}")
+        if self.max_memory_mb < 64:
+            raise ValueError(f"max_memory_mb must be at least 64, got {self.max_memory_mb!r}")
+
+
+class TimeLimitExceeded(Exception):
+    """Raised inside the work that overran its deadline."""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A point in (monotonic) time by which a build must be done."""
+
+    seconds: float
+    at: float = field(default=0.0)
+
+    def __post_init__(self) -> None:
+        if not self.at:
+            object.__setattr__(self, "at", time.monotonic() + self.seconds)
+
+    def remaining(self) -> float:
+        return max(self.at - time.monotonic(), 0.0)
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self.at
+
+    def check(self) -> None:
+        """Raise `TimeLimitExceeded` if the deadline has passed (a cooperative check)."""
+        if self.expired():
+            raise TimeLimitExceeded
+
+    @contextlib.contextmanager
+    def enforce(self) -> Iterator[None]:
+        """Interrupt the work in this block, in this thread, when the deadline passes.
+
+        Works in any thread (unlike SIGALRM): a timer raises `TimeLimitExceeded` in the
+        working thread at its next Python instruction. Code running in C (a regular
+        expression, the sanitiser) is interrupted when it returns to Python.
+        """
+        self.check()
+        target = threading.get_ident()
+        lock = threading.Lock()
+        state = {"active": True, "fired": False}
+
+        def expire() -> None:
+            with lock:
+                if state["active"]:
+                    state["fired"] = True
+                    _raise_in(target, TimeLimitExceeded)
+
+        timer = threading.Timer(self.remaining(), expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            with lock:
+                state["active"] = False
+                if state["fired"]:
+                    _raise_in(target, None)  # an exception still pending must not escape
+            timer.cancel()
+
+
+def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None
+    )
+
 
 _VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -41,27 +127,3 @@ def nesting_depth(html: str) -> int:
     parser.feed(html)
     parser.close()
     return parser.deepest
-
-
-class TimeLimitExceeded(Exception):
-    """Raised inside the work that overran a `time_limit`."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt pure-Python work (templates, Markdown) after `seconds`; a no-op outside the
-    main thread, where signals cannot be used."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise TimeLimitExceeded
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

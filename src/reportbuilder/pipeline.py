@@ -1,186 +1,178 @@
-"""The two library entry points: `build` (render and write) and `check` (validate only)."""
+"""`build` and `check`: short compositions of the public stages.
+
+    load_project(path) -> Project -> render_html(project, edition) -> Html
+        -> PdfRenderer.render(html) -> Pdf -> write_atomic(path, pdf)
+
+Each raises a `ReportError` subclass listing every problem of its stage; warnings travel in
+the result as `Problem`s. The command line only turns options into an `Edition` and the
+result into lines and exit codes.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import re
+import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from reportbuilder.compose.html import render_html
+from reportbuilder.compose.html import Html, render_html
 from reportbuilder.deliver.files import write_atomic
-from reportbuilder.errors import Problem, ReportError
-from reportbuilder.limits import (
-    DEFAULT_MAX_MEMORY_MB,
-    DEFAULT_TIMEOUT,
-    TimeLimitExceeded,
-    time_limit,
-)
+from reportbuilder.edition import Edition, source_date
+from reportbuilder.errors import OutputError, Problem, ReportError, Severity, Stage, error_for
+from reportbuilder.limits import Deadline
 from reportbuilder.project.config import SOURCE_PLACES
 from reportbuilder.project.load import Project, load_project
-from reportbuilder.project.resources import resource_locations
-from reportbuilder.render.renderer import Renderer, RenderOptions
+from reportbuilder.render.renderer import PdfRenderer
 
-_LOCATED = re.compile(r"^([^\s:]+):(\d+): (.*)$")
+ProjectLike = str | os.PathLike[str] | Project
 
 
-@dataclass
+@dataclass(frozen=True)
 class Output:
+    """One file a build wrote."""
+
     path: str
     format: str
     bytes: int
     pages: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class BuildResult:
-    """What a build made (or a check found), for people and for CI (`as_json`)."""
+    """What a build made (or a check found): outputs, and the warnings met on the way."""
 
     project: str
-    outputs: list[Output] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    outputs: tuple[Output, ...] = ()
+    problems: tuple[Problem, ...] = ()
     seconds: float = 0.0
 
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
     def as_json(self) -> dict[str, Any]:
-        return {"ok": True, **asdict(self), "problems": []}
+        return {
+            "ok": True,
+            "project": self.project,
+            "outputs": [vars(out) for out in self.outputs],
+            "problems": [p.as_json() for p in self.problems],
+            "seconds": self.seconds,
+        }
 
 
-def _overrides(lang: str | None, pdf_variant: str | None) -> dict[str, Any]:
-    return {"lang": lang, "pdf_variant": pdf_variant}
+@dataclass
+class _Clock:
+    started: float = field(default_factory=time.perf_counter)
+
+    def seconds(self) -> float:
+        return round(time.perf_counter() - self.started, 3)
 
 
-def _prepare(
-    project_dir: Path, overrides: dict[str, Any], timeout: float, print_mode: bool = False
-) -> tuple[Project, str]:
-    """Load, validate and render the HTML, within `timeout` seconds."""
-    try:
-        with time_limit(timeout):
-            project = load_project(project_dir, overrides)
-            return project, render_html(project, print_mode=print_mode)
-    except TimeLimitExceeded:
-        message = f"filling in the chapters took longer than {timeout:g} s (see --timeout)"
-        raise ReportError(Problem("content", None, message)) from None
+def _project(project: ProjectLike) -> Project:
+    return project if isinstance(project, Project) else load_project(project)
 
 
-def _as_problems(warnings: list[str]) -> list[Problem]:
-    """Warnings as problems, keeping the `path:line:` they start with where they have one."""
-    problems = []
-    for warning in warnings:
-        located = _LOCATED.match(warning)
-        if located:
-            problems.append(Problem(located[1], int(located[2]), located[3]))
-        else:
-            problems.append(Problem("render", None, warning))
-    return problems
+def _fail_if_strict(html: Html, warnings: list[Problem]) -> None:
+    """`strict` (the edition's, else report.yml's) turns warnings into errors."""
+    if html.config.strict and warnings:
+        raise error_for(warnings[0].stage)([p.as_error() for p in warnings])
 
 
-def _fail_if_strict(project: Project, strict: bool | None, warnings: list[str]) -> None:
-    """`--strict` (or report.yml's `strict: true`) turns warnings into problems."""
-    if (project.config.strict if strict is None else strict) and warnings:
-        raise ReportError(_as_problems(warnings))
-
-
-def _missing_files(project: Project) -> list[str]:
-    """Images and stylesheets the project refers to that are not in it (for `check`)."""
+def missing_files(project: Project) -> list[Problem]:
+    """Images and stylesheets the project refers to that are not in it, as warnings."""
     missing = []
-    for url, where in resource_locations(project).items():
+    for url, where in project.resources.items():
         if not url.startswith("file:"):
             continue
         path = Path(url2pathname(urlsplit(url).path))
-        if path.is_relative_to(project.root) and not path.is_file():
-            missing.append(f"{where}: missing file {path.relative_to(project.root).as_posix()}")
+        if project.files.in_project(path) and not path.is_file():
+            message = f"missing file {project.files.shown(path)}"
+            missing.append(
+                Problem(
+                    where.path,
+                    where.line,
+                    message,
+                    stage=Stage.PROJECT,
+                    severity=Severity.WARNING,
+                )
+            )
     return missing
 
 
-def check(
-    project_dir: Path,
-    *,
-    lang: str | None = None,
-    strict: bool | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> BuildResult:
-    """Load and validate everything and render the HTML in memory; write nothing."""
-    started = time.perf_counter()
-    project, _ = _prepare(project_dir, _overrides(lang, None), timeout)
-    result = BuildResult(project=str(project.root), warnings=_missing_files(project))
-    _fail_if_strict(project, strict, result.warnings)
-    result.seconds = round(time.perf_counter() - started, 3)
-    return result
+def check(project: ProjectLike, edition: Edition | None = None) -> BuildResult:
+    """Load and validate everything and compose the HTML in memory; write nothing.
+
+    Raises a `ReportError` subclass listing every problem; warnings are in the result.
+    """
+    clock = _Clock()
+    edition = edition or Edition()
+    deadline = Deadline(edition.limits.timeout)
+    loaded = _project(project)
+    html = render_html(loaded, edition, deadline=deadline)
+    warnings = missing_files(loaded)
+    _fail_if_strict(html, warnings)
+    return BuildResult(str(loaded.root), problems=tuple(warnings), seconds=clock.seconds())
 
 
 def build(
-    project_dir: Path,
+    project: ProjectLike,
+    edition: Edition | None = None,
     *,
-    output: Path | None = None,
-    fmt: str = "pdf",
-    lang: str | None = None,
-    pdf_variant: str | None = None,
-    print_mode: bool = False,
-    strict: bool | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB,
-    renderer: Renderer | None = None,
+    output: str | os.PathLike[str] | None = None,
+    format: Literal["pdf", "html"] = "pdf",
+    renderer: PdfRenderer | None = None,
 ) -> BuildResult:
-    """Build the report; the previous output is replaced only if everything succeeded.
+    """Build one edition of the project and write it; the previous output is replaced only
+    if everything succeeded.
 
-    `renderer` is a render process the caller started early (see `Renderer`); by default
-    the build starts its own.
+    `output` defaults to report.yml's `output`. `renderer` is a warm `PdfRenderer` to reuse
+    (many editions, many builds); without one the build starts and ends its own.
+    `SOURCE_DATE_EPOCH`, when set, dates the PDF, so the same input gives the same bytes.
     """
-    started = time.perf_counter()
+    clock = _Clock()
+    edition = edition or Edition()
+    if edition.created is None:
+        edition = replace(edition, created=source_date())
+    deadline = Deadline(edition.limits.timeout)
     with contextlib.ExitStack() as stack:
-        # Started first, so that WeasyPrint's import overlaps loading and the HTML stage.
-        if fmt == "pdf" and renderer is None:
-            renderer = Renderer(max_memory_mb)
-        if renderer is not None:
-            stack.enter_context(renderer)
-        project, html = _prepare(
-            project_dir, _overrides(lang, pdf_variant), timeout, print_mode=print_mode
-        )
-        target = _target(project, output, fmt)
-        result = BuildResult(project=str(project.root))
-        pages: int | None = None
-        if renderer is None:
-            data = html.encode("utf-8")
+        if format == "pdf" and renderer is None:
+            # Started first, so that WeasyPrint's import overlaps loading and composing.
+            renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
+        loaded = _project(project)
+        html = render_html(loaded, edition, deadline=deadline)
+        target = output_path(loaded, html, output, format)
+        if format == "html":
+            data, pages, warnings = html.text.encode("utf-8"), None, []
         else:
-            options = RenderOptions(
-                base_dir=project.root,
-                roots=(project.root, project.theme_dir),
-                pdf_variant=project.config.pdf_variant,
-                network_hosts=tuple(project.config.network.allow),
-                timeout=timeout,
-                max_memory_mb=max_memory_mb,
-                locations=resource_locations(project),
-            )
-            rendered = renderer.render(html, options)
-            data, pages = rendered.data, rendered.pages
-            result.warnings = rendered.warnings
-            _fail_if_strict(project, strict, rendered.warnings)
-    try:
-        write_atomic(target, data)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ReportError(
-            Problem(str(target), None, f"cannot write the output: {reason}")
-        ) from None
-    result.outputs.append(Output(str(target), fmt, len(data), pages))
-    result.seconds = round(time.perf_counter() - started, 3)
-    return result
+            assert renderer is not None
+            pdf = renderer.render(html, edition.limits, deadline=deadline)
+            data, pages, warnings = pdf.data, pdf.pages, list(pdf.problems)
+            _fail_if_strict(html, warnings)
+    write_atomic(target, data)
+    out = Output(str(target), format, len(data), pages)
+    return BuildResult(str(loaded.root), (out,), tuple(warnings), clock.seconds())
 
 
-def _target(project: Project, output: Path | None, fmt: str) -> Path:
+def output_path(
+    project: Project, html: Html, output: str | os.PathLike[str] | None, format: str
+) -> Path:
+    """Where the build writes: `output`, else report.yml's; never onto a project source."""
     if output is None:
-        path = project.root / project.output_name
-        path = path.with_suffix(".html") if fmt == "html" else path
+        configured = html.config.output or project.output_name
+        path = project.root / configured
+        path = path.with_suffix(".html") if format == "html" else path
     else:
-        path = output.resolve()
+        path = Path(output).resolve()
     inside = path.is_relative_to(project.root)
     if inside and path.relative_to(project.root).parts[0] in SOURCE_PLACES:
         shown = path.relative_to(project.root).as_posix()
-        raise ReportError(
-            Problem(shown, None, "the output would overwrite a source of the project")
-        )
+        message = "the output would overwrite a source of the project"
+        raise OutputError(Problem(shown, None, message, stage=Stage.OUTPUT))
     return path
+
+
+__all__ = ["BuildResult", "Output", "ReportError", "build", "check", "missing_files"]

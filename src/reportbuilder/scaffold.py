@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportbuilder.errors import Problem, ReportError
+from reportbuilder.errors import OutputError, Problem, Stage
 
 _TEXT = {
     "en": {
@@ -119,10 +119,19 @@ def project_files(lang: str) -> dict[str, str]:
 def create_project(directory: Path, lang: str) -> list[Path]:
     """Write a new project into `directory`, which must be empty or absent."""
     if lang not in _TEXT:
-        raise ReportError(Problem(str(directory), None, f"no starter text for language '{lang}'"))
+        raise OutputError(
+            Problem(
+                str(directory), None, f"no starter text for language '{lang}'", stage=Stage.OUTPUT
+            )
+        )
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise ReportError(
-            Problem(str(directory), None, "exists and is not empty; choose a new folder")
+        raise OutputError(
+            Problem(
+                str(directory),
+                None,
+                "exists and is not empty; choose a new folder",
+                stage=Stage.OUTPUT,
+            )
         )
     written: list[Path] = []
     try:
@@ -136,7 +145,9 @@ def create_project(directory: Path, lang: str) -> list[Path]:
         for path in written:  # no half-made project left behind
             path.unlink(missing_ok=True)
         reason = error.strerror or str(error)
-        raise ReportError(
-            Problem(str(directory), None, f"cannot create the project: {reason}")
+        raise OutputError(
+            Problem(
+                str(directory), None, f"cannot create the project: {reason}", stage=Stage.OUTPUT
+            )
         ) from None
     return written

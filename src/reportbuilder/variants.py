@@ -1,10 +1,21 @@
-"""Values shared by `report.yml` and the command line, kept free of heavy imports so that the
-command starts fast."""
+"""Choices that `report.yml`, the command line and the library share, kept free of heavy
+imports so that the command starts fast.
+
+`PDF_VARIANTS` must equal WeasyPrint's own list (`weasyprint.pdf.VARIANTS`, less its internal
+`debug`): a test compares the two, so a WeasyPrint upgrade that adds or drops one fails CI
+instead of reaching a user as a `KeyError`.
+"""
 
 from __future__ import annotations
 
-# WeasyPrint 70's PDF variants, listed here so that neither `check` nor `--help` imports it.
 PDF_VARIANTS = (
     "pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b",
-    "pdf/a-3u", "pdf/a-4b", "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2",
+    "pdf/a-3u", "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a",
+    "pdf/x-3", "pdf/x-4", "pdf/x-5g",
 )  # fmt: skip
+
+# Page sizes a report may have, with their heights in millimetres (the cover is sized from it).
+PAGE_HEIGHTS_MM: dict[str, float] = {
+    "A4": 297, "A5": 210, "A3": 420, "B5": 250, "letter": 279.4, "legal": 355.6,
+}  # fmt: skip
+PAGE_SIZES = tuple(PAGE_HEIGHTS_MM)

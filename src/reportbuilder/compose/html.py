@@ -1,19 +1,18 @@
-"""Render a `Project` to one HTML document (a pure function of the project: a string out).
+"""`render_html`: one edition of a `Project` as one HTML document, ready for the renderer.
 
 Chapters go through the content sandbox, then Markdown and the sanitiser; the theme's
-templates lay out cover, contents, chapters and the contact page around them.
+templates lay out cover, contents, chapters and the contact page around them. Pure: what it
+needs was read by `load_project`; it reads no file and no environment variable.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import json
-import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import unescape
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -25,19 +24,47 @@ from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Components, contact_html
 from reportbuilder.compose.markup import make_markdown, to_html
 from reportbuilder.compose.templating import (
-    LinkOutside,
     Namespace,
     content_environment,
     render_content,
     theme_environment,
     wrap,
 )
-from reportbuilder.errors import Problem, ReportError
+from reportbuilder.edition import Edition
+from reportbuilder.errors import ComposeError, Location, Problem, Stage
 from reportbuilder.language import colon, labels_for, typeset
-from reportbuilder.limits import MAX_DEPTH, nesting_depth
+from reportbuilder.limits import MAX_DEPTH, Deadline, TimeLimitExceeded, nesting_depth
+from reportbuilder.project.config import ReportConfig, for_edition
 from reportbuilder.project.load import Project
+from reportbuilder.variants import PAGE_HEIGHTS_MM
 
-PAGE_HEIGHTS_MM = {"A4": 297, "A5": 210, "A3": 420, "B5": 250, "letter": 279.4, "legal": 355.6}
+
+@dataclass(frozen=True)
+class Html:
+    """One edition as HTML, and what the renderer needs to lay it out: the contract between
+    composing and rendering.
+
+    `base_url` is the project folder's URL (relative URLs resolve against it); `roots` are
+    the folders the renderer may read; `resources` locate URLs in the project's files.
+    """
+
+    text: str
+    config: ReportConfig
+    base_url: str
+    roots: tuple[str, ...]
+    network_hosts: tuple[str, ...]
+    resources: Mapping[str, Location]
+
+    @property
+    def lang(self) -> str:
+        return self.config.lang
+
+    @property
+    def pdf_variant(self) -> str | None:
+        return self.config.pdf_variant
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -63,12 +90,6 @@ def css_string(value: Any) -> Markup:
     return Markup('"' + text.replace("<", "\\3c ").replace(">", "\\3e ") + '"')
 
 
-def source_date() -> dt.datetime | None:
-    """SOURCE_DATE_EPOCH as a UTC time, for reproducible builds (None when unset or invalid)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
-
-
 def _headings(tokens: list[dict[str, Any]], lang: str) -> list[Heading]:
     out: list[Heading] = []
     for token in tokens:
@@ -79,12 +100,11 @@ def _headings(tokens: list[dict[str, Any]], lang: str) -> list[Heading]:
     return out
 
 
-def report_scope(project: Project) -> Namespace:
-    """report.yml as plain data for templates; `date` falls back to SOURCE_DATE_EPOCH's."""
-    values = json.loads(project.config.model_dump_json())
-    stamp = source_date()
-    if values.get("date") is None and stamp is not None:
-        values["date"] = stamp.date().isoformat()
+def report_scope(config: ReportConfig, edition: Edition) -> Namespace:
+    """report.yml as plain data for templates; `date` falls back to the edition's time."""
+    values = json.loads(config.model_dump_json())
+    if values.get("date") is None and edition.created is not None:
+        values["date"] = edition.created.date().isoformat()
     return wrap("report", values)
 
 
@@ -113,21 +133,24 @@ def _finalize(fmt: Formatter) -> Callable[[Any], Any]:
 
 
 def render_chapters(
-    project: Project, components: Components, fmt: Formatter
+    project: Project,
+    config: ReportConfig,
+    scope: Mapping[str, Any],
+    components: Components,
+    fmt: Formatter,
+    deadline: Deadline | None = None,
 ) -> list[RenderedChapter]:
-    config = project.config
     env = content_environment(fmt.filters(), _finalize(fmt))
-    scope = {
-        "data": wrap("data", project.data),
-        "contacts": wrap("contacts", {k: c.model_dump() for k, c in project.contacts.items()}),
-        "report": report_scope(project),
-        **components.helpers(),
-    }
     problems: list[Problem] = []
     rendered: list[RenderedChapter] = []
     for chapter in project.chapters:
         components.chapter = chapter.rel
-        text, found = render_content(env, chapter.source, chapter.rel, scope)
+        try:
+            if deadline is not None:
+                deadline.check()
+            text, found = render_content(env, chapter.source, chapter.rel, scope)
+        except TimeLimitExceeded as error:
+            raise ComposeError(_too_slow(chapter.rel, error, deadline)) from None
         problems.extend(found)
         if text is None:
             continue
@@ -141,9 +164,11 @@ def render_chapters(
             depth = nesting_depth(html)
         except RecursionError:  # Python-Markdown itself gives up first on some inputs
             html, depth = "", MAX_DEPTH + 1
+        except TimeLimitExceeded as error:
+            raise ComposeError(_too_slow(chapter.rel, error, deadline)) from None
         if depth > MAX_DEPTH:
             message = f"nesting too deep (lists, quotes …); the limit is {MAX_DEPTH} levels"
-            problems.append(Problem(chapter.rel, None, message))
+            problems.append(Problem(chapter.rel, None, message, stage=Stage.COMPOSE))
             continue
         html = components.substitute(html)
         headings = _headings(md.toc_tokens, config.lang)
@@ -152,7 +177,7 @@ def render_chapters(
             message = (
                 "the chapter has no title: start it with '# Title' or set title: in front matter"
             )
-            problems.append(Problem(chapter.rel, 1, message))
+            problems.append(Problem(chapter.rel, 1, message, stage=Stage.COMPOSE))
             continue
         rendered.append(
             RenderedChapter(
@@ -165,13 +190,40 @@ def render_chapters(
             )
         )
     if problems:
-        raise ReportError(problems)
+        raise ComposeError(problems)
     return rendered
 
 
-def render_html(project: Project, *, print_mode: bool = False) -> str:
-    """The whole report as one HTML string, ready for WeasyPrint (base URL: the project root)."""
-    config = project.config
+def _too_slow(rel: str | None, error: BaseException, deadline: Deadline | None) -> Problem:
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == rel]
+    seconds = f" of {deadline.seconds:g} s" if deadline else ""
+    return Problem(
+        rel,
+        frames[-1].lineno if frames else None,
+        f"stopped: the build took longer than its time limit{seconds}",
+        stage=Stage.COMPOSE,
+        setting="timeout",
+    )
+
+
+def render_html(
+    project: Project, edition: Edition | None = None, *, deadline: Deadline | None = None
+) -> Html:
+    """The edition as one HTML document; raises `ComposeError` listing every problem.
+
+    With a `deadline`, work still running when it passes is stopped, in any thread.
+    """
+    edition = edition or Edition()
+    guard = deadline.enforce() if deadline is not None else contextlib.nullcontext()
+    try:
+        with guard:
+            return _render(project, edition, deadline)
+    except TimeLimitExceeded as error:
+        raise ComposeError(_too_slow(None, error, deadline)) from None
+
+
+def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Html:
+    config = for_edition(project.config, edition)
     fmt = Formatter(config.lang)
     labels = labels_for(config.lang)
     style = charts.ChartStyle(
@@ -180,15 +232,24 @@ def render_html(project: Project, *, print_mode: bool = False) -> str:
         text_color=config.brand.text,
     )
     components = Components(fmt, labels, project.contacts, style)
-    chapters = render_chapters(project, components, fmt)
-    env = theme_environment(project.theme_dir, project.root)
+    report = report_scope(config, edition)
+    recipient = wrap("recipient", dict(edition.personalisation or {}))
+    scope = {
+        "data": wrap("data", dict(project.data)),
+        "contacts": wrap("contacts", {k: c.model_dump() for k, c in project.contacts.items()}),
+        "report": report,
+        "recipient": recipient,
+        **components.helpers(),
+    }
+    chapters = render_chapters(project, config, scope, components, fmt, deadline)
+    env = theme_environment(project.theme.templates, project.templates)
     env.filters.update({**fmt.filters(), "css_string": css_string})
-    stamp = source_date()
-    report = report_scope(project)
     theme_css, project_css = _stylesheets(project)
     contact = project.contacts.get(config.contact) if config.contact else None
+    created = edition.created
     context = {
         "report": report,
+        "recipient": recipient,
         "page_height": PAGE_HEIGHTS_MM[config.page_size],
         "labels": labels,
         "chapters": chapters,
@@ -198,69 +259,70 @@ def render_html(project: Project, *, print_mode: bool = False) -> str:
             if chapter.in_toc
         ],
         "date_text": fmt.date(report["date"]) if report["date"] else "",
-        "created": stamp.strftime("%Y-%m-%dT%H:%M:%SZ") if stamp else None,
+        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else None,
         "theme_stylesheets": theme_css,
         "project_stylesheets": project_css,
         "logo": (project.root / config.organisation.logo).as_uri()
         if config.organisation and config.organisation.logo
         else None,
         "contact": Markup(contact_html(contact, labels, colon(config.lang))) if contact else None,
-        "print_mode": print_mode,
+        "print_mode": edition.print_mode,
     }
-    try:
-        html = env.get_template("report.html").render(**context)
-    except jinja2.TemplateSyntaxError as error:
-        raise ReportError(
-            Problem(
-                _template_rel(error.filename, project),
-                error.lineno,
-                error.message or "syntax error",
-            )
-        ) from None
-    except jinja2.UndefinedError as error:
-        raise ReportError(Problem("templates", None, f"theme template: {error.message}")) from None
-    except jinja2.TemplateNotFound as error:
-        raise ReportError(Problem("templates", None, f"template not found: {error.name}")) from None
-    except LinkOutside as error:
-        raise ReportError(Problem("templates", None, str(error))) from None
-    except jinja2.TemplateError as error:  # the sandbox refused something
-        raise ReportError(Problem("templates", None, f"theme template: {error}")) from None
-    except Exception as error:  # a project template may fail in any way; say where
-        where = _template_frame(error, project)
-        message = f"theme template: {type(error).__name__}: {error}"
-        raise ReportError(Problem(where[0], where[1], message)) from None
+    html = _fill_theme(env, context)
     html, targets = references.number(html, labels)
     html, unknown = references.link(html, targets, labels)
     if unknown:
         known = ", ".join(sorted(targets)) or "none: give a chart, table or image an id"
-        raise ReportError(
+        raise ComposeError(
             Problem(
-                components.refs.get(u, "content"),
+                components.refs.get(u) or None,
                 None,
                 f"ref('{u}'): no figure or table has this id (known: {known})",
+                stage=Stage.COMPOSE,
             )
             for u in dict.fromkeys(unknown)
         )
-    return html
+    return Html(
+        text=html,
+        config=config,
+        base_url=project.root.as_uri() + "/",
+        roots=tuple(str(root) for root in project.files.roots),
+        network_hosts=tuple(config.network.allow),
+        resources=project.resources,
+    )
 
 
-def _template_frame(error: BaseException, project: Project) -> tuple[str, int | None]:
+def _fill_theme(env: jinja2.Environment, context: Mapping[str, Any]) -> str:
+    """The theme's `report.html` filled in; a failure names the template file and line."""
+
+    def problem(message: str, where: tuple[str | None, int | None] = (None, None)) -> Problem:
+        return Problem(where[0], where[1], message, stage=Stage.COMPOSE)
+
+    try:
+        return env.get_template("report.html").render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        where = (error.filename or error.name, error.lineno)
+        raise ComposeError(problem(error.message or "syntax error", where)) from None
+    except jinja2.UndefinedError as error:
+        message = f"theme template: {error.message}"
+        raise ComposeError(problem(message, _template_frame(error))) from None
+    except jinja2.TemplateNotFound as error:
+        raise ComposeError(problem(f"template not found: {error.name}")) from None
+    except jinja2.TemplateError as error:  # the sandbox refused something
+        message = f"theme template: {error}"
+        raise ComposeError(problem(message, _template_frame(error))) from None
+    except (TypeError, ValueError, LookupError, AttributeError, ArithmeticError) as error:
+        # A project template (or a filter it called) failed on its values: say where.
+        message = f"theme template: {type(error).__name__}: {error}"
+        raise ComposeError(problem(message, _template_frame(error))) from None
+
+
+def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
     """The innermost template file and line in a traceback."""
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         if frame.filename.endswith(".html"):
-            return _template_rel(frame.filename, project), frame.lineno
+            return frame.filename, frame.lineno
     return "templates", None
-
-
-def _template_rel(filename: str | None, project: Project) -> str:
-    if not filename:
-        return "templates"
-    path = Path(filename)
-    return (
-        path.relative_to(project.root).as_posix()
-        if path.is_relative_to(project.root)
-        else path.name
-    )
 
 
 def _stylesheets(project: Project) -> tuple[list[str], list[str]]:
@@ -269,11 +331,6 @@ def _stylesheets(project: Project) -> tuple[list[str], list[str]]:
     The brand's colours and page words come between the two, so a project's own CSS can
     override them and the theme's defaults cannot.
     """
-    theme_css = sorted((project.theme_dir / "styles").glob("*.css"))
-    project_dir = project.root / "styles"
-    own = (
-        sorted(p for p in project_dir.glob("*.css") if p.is_file()) if project_dir.is_dir() else []
-    )
-    own_names = {p.name for p in own}
-    theme = [p.resolve().as_uri() for p in theme_css if p.name not in own_names]
-    return theme, [p.absolute().as_uri() for p in own]
+    own_names = {p.name for p in project.stylesheets}
+    theme = [p.resolve().as_uri() for p in project.theme.stylesheets if p.name not in own_names]
+    return theme, [p.absolute().as_uri() for p in project.stylesheets]

@@ -6,14 +6,14 @@ from __future__ import annotations
 import difflib
 import traceback
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup
 
-from reportbuilder.errors import Problem
+from reportbuilder.errors import Problem, Stage
+from reportbuilder.project.theme import TemplateFile
 
 
 class Namespace(dict):
@@ -115,22 +115,50 @@ def render_content(
         )
         text = template.render(**scope)
     except jinja2.TemplateSyntaxError as error:
-        return None, [Problem(rel, error.lineno, f"template syntax: {error.message}")]
+        return None, [
+            Problem(rel, error.lineno, f"template syntax: {error.message}", stage=Stage.COMPOSE)
+        ]
     except jinja2.TemplateNotFound as error:
         line = _line_in(error, rel)
-        return None, [Problem(rel, line, f"content cannot include other files ('{error.name}')")]
+        return None, [
+            Problem(
+                rel,
+                line,
+                f"content cannot include other files ('{error.name}')",
+                stage=Stage.COMPOSE,
+            )
+        ]
     except jinja2.UndefinedError as error:
-        return None, [Problem(rel, _line_in(error, rel), error.message or "undefined value")]
+        return None, [
+            Problem(
+                rel, _line_in(error, rel), error.message or "undefined value", stage=Stage.COMPOSE
+            )
+        ]
     except jinja2.exceptions.SecurityError as error:
-        return None, [Problem(rel, _line_in(error, rel), f"not allowed in content: {error}")]
+        return None, [
+            Problem(
+                rel, _line_in(error, rel), f"not allowed in content: {error}", stage=Stage.COMPOSE
+            )
+        ]
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
-        return None, [Problem(rel, _line_in(error, rel), f"{type(error).__name__}: {error}")]
+        return None, [
+            Problem(
+                rel, _line_in(error, rel), f"{type(error).__name__}: {error}", stage=Stage.COMPOSE
+            )
+        ]
     except (MemoryError, RecursionError) as error:
         message = "out of memory" if isinstance(error, MemoryError) else "recursion too deep"
-        return None, [Problem(rel, _line_in(error, rel), f"{message} while filling in the data")]
+        return None, [
+            Problem(
+                rel,
+                _line_in(error, rel),
+                f"{message} while filling in the data",
+                stage=Stage.COMPOSE,
+            )
+        ]
     if len(text) > MAX_CHAPTER_CHARS:
         message = f"the chapter grows to {len(text)} characters (limit {MAX_CHAPTER_CHARS})"
-        return None, [Problem(rel, None, message)]
+        return None, [Problem(rel, None, message, stage=Stage.COMPOSE)]
     return text, []
 
 
@@ -139,37 +167,34 @@ def _line_in(error: BaseException, rel: str) -> int | None:
     return frames[-1].lineno if frames else getattr(error, "lineno", None)
 
 
-class LinkOutside(jinja2.TemplateError):
-    """A template file that is a symlink leading out of its project or theme."""
+class _MemoryLoader(jinja2.BaseLoader):
+    """Templates read when the project was loaded, reported under their project path."""
 
-
-class _ContainedLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader whose files must really lie inside `boundary` (symlinks resolved).
-
-    A refusal is an error, not "not found": falling back to the theme's file would hide it.
-    """
-
-    def __init__(self, folder: Path, boundary: Path) -> None:
-        super().__init__(folder)
-        self.boundary = boundary.resolve()
+    def __init__(self, templates: Mapping[str, TemplateFile]) -> None:
+        self.templates = templates
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        if not Path(filename).resolve().is_relative_to(self.boundary):
-            raise LinkOutside(f"templates/{template} is a link out of the project; refused")
-        return source, filename, uptodate
+        found = self.templates.get(template)
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        return found.source, found.shown, lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.templates)
 
 
-def theme_environment(theme_dir: Path, project_dir: Path) -> jinja2.Environment:
-    """Project `templates/` shadow the theme's; `base:name.html` always means the theme's."""
-    inside = theme_dir.resolve().is_relative_to(project_dir.resolve())
-    theme_loader = _ContainedLoader(theme_dir / "templates", project_dir if inside else theme_dir)
-    loaders: list[jinja2.BaseLoader] = []
-    if (project_dir / "templates").is_dir():
-        loaders.append(_ContainedLoader(project_dir / "templates", project_dir))
-    loaders += [theme_loader, jinja2.PrefixLoader({"base": theme_loader}, delimiter=":")]
+def theme_environment(
+    theme: Mapping[str, TemplateFile], own: Mapping[str, TemplateFile]
+) -> jinja2.Environment:
+    """Project templates (`own`) shadow the theme's; `base:name.html` always means the theme's."""
+    theme_loader = _MemoryLoader(theme)
+    loaders: list[jinja2.BaseLoader] = [
+        _MemoryLoader(own),
+        theme_loader,
+        jinja2.PrefixLoader({"base": theme_loader}, delimiter=":"),
+    ]
     # Sandboxed too: a project's templates/ come from the same folder as its content.
     env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),

@@ -1,4 +1,7 @@
-"""Writing outputs atomically: a temporary file beside the target, fsync, then rename."""
+"""Writing outputs atomically: a temporary file beside the target, fsync, then rename.
+
+A failed write leaves the previous file as it was and no temporary file behind.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,14 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Protocol
+
+from reportbuilder.errors import OutputError, Problem, Stage
+
+
+class HasData(Protocol):
+    @property
+    def data(self) -> bytes: ...
 
 
 def _mode_for(path: Path) -> int:
@@ -18,8 +29,23 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step; on any failure the old file is untouched."""
+def write_atomic(path: str | os.PathLike[str], content: bytes | HasData) -> Path:
+    """Replace `path` with `content` (bytes, or a `Pdf`) in one step; raises `OutputError`.
+
+    On any failure the old file is untouched and no temporary file is left.
+    """
+    target = Path(path)
+    data = content if isinstance(content, bytes) else content.data
+    try:
+        _write(target, data)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        message = f"cannot write the output: {reason}"
+        raise OutputError(Problem(str(target), None, message, stage=Stage.OUTPUT)) from None
+    return target
+
+
+def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -6,11 +6,10 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from reportbuilder.errors import Problem, ReportError
-from reportbuilder.project.textio import read_text
+from reportbuilder.errors import Problem, ReportError, Stage
+from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import LineOf
 from reportbuilder.project.yamlio import load_yaml
 
@@ -67,7 +66,15 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[P
         return {}, text, []
     closing = _FENCE.search(text, first_line_end + 1)
     if closing is None:
-        return {}, text, [Problem(rel, 1, "front matter opened with '---' is never closed")]
+        return (
+            {},
+            text,
+            [
+                Problem(
+                    rel, 1, "front matter opened with '---' is never closed", stage=Stage.PROJECT
+                )
+            ],
+        )
     yaml_text = text[first_line_end + 1 : closing.start()]
     end = text.find("\n", closing.end())
     end = len(text) if end < 0 else end
@@ -79,7 +86,11 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[P
         return {}, body, error.problems
     meta = doc.value if doc.value is not None else {}
     if not isinstance(meta, dict):
-        return {}, body, [Problem(rel, 2, "front matter must be a mapping (title: …)")]
+        return (
+            {},
+            body,
+            [Problem(rel, 2, "front matter must be a mapping (title: …)", stage=Stage.PROJECT)],
+        )
     problems = []
     for key in meta:
         if key not in FRONT_MATTER_KEYS:
@@ -89,26 +100,36 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[P
                 if hint
                 else f"; known keys: {', '.join(FRONT_MATTER_KEYS)}"
             )
-            problems.append(Problem(rel, doc.line([key]), f"unknown front matter key '{key}'{tip}"))
+            problems.append(
+                Problem(
+                    rel,
+                    doc.line([key]),
+                    f"unknown front matter key '{key}'{tip}",
+                    stage=Stage.PROJECT,
+                )
+            )
         elif not _FRONT_MATTER_CHECKS[key][0](meta[key]):
             message = f"front matter '{key}': {_FRONT_MATTER_CHECKS[key][1]} (got {meta[key]!r})"
-            problems.append(Problem(rel, doc.line([key]), message))
+            problems.append(Problem(rel, doc.line([key]), message, stage=Stage.PROJECT))
     return meta, body, problems
 
 
 def load_chapters(
-    root: Path, order: list[str] | None, line_of: LineOf | None = None
+    policy: FilePolicy, order: list[str] | None, line_of: LineOf | None = None
 ) -> tuple[list[Chapter], list[Problem]]:
     """Chapters in `order` (names inside content/) or in file-name order; `line_of` places
     a problem with an entry of report.yml's `chapters:` list."""
-    folder = root / CONTENT_DIR
+    folder = policy.root / CONTENT_DIR
     problems: list[Problem] = []
     if order is None:
         files = sorted(folder.glob("*.md")) if folder.is_dir() else []
         if not files:
             problems.append(
                 Problem(
-                    f"{CONTENT_DIR}/", None, "no chapters: add Markdown files (*.md) to content/"
+                    f"{CONTENT_DIR}/",
+                    None,
+                    "no chapters: add Markdown files (*.md) to content/",
+                    stage=Stage.PROJECT,
                 )
             )
     else:
@@ -121,7 +142,12 @@ def load_chapters(
                 hint = difflib.get_close_matches(name, known, n=1)
                 tip = f" (did you mean '{hint[0]}'?)" if hint else ""
                 problems.append(
-                    Problem("report.yml", line, f"chapters: no file content/{name}{tip}")
+                    Problem(
+                        "report.yml",
+                        line,
+                        f"chapters: no file content/{name}{tip}",
+                        stage=Stage.PROJECT,
+                    )
                 )
             else:
                 files.append(path)
@@ -130,7 +156,7 @@ def load_chapters(
     for path in files:
         rel = f"{CONTENT_DIR}/{path.name}"
         try:
-            text = read_text(path, rel)
+            text = policy.read_project_text(rel)
         except ReportError as error:
             problems.extend(error.problems)
             continue

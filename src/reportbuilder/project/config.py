@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from reportbuilder.errors import Problem, ReportError
+from reportbuilder.edition import Edition
+from reportbuilder.errors import Problem, ProjectError, Stage
 from reportbuilder.language import is_known_locale
-from reportbuilder.project.textio import read_text
+from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import LineOf, problems_from
 from reportbuilder.project.yamlio import load_yaml
-from reportbuilder.variants import PDF_VARIANTS
+from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
 
 CONFIG_FILE = "report.yml"
 
@@ -95,7 +96,7 @@ class ReportConfig(_Strict):
     keywords: list[str] = Field(default_factory=list)
     theme: str = Field("base", pattern=r"^[A-Za-z0-9_-]+$")
     brand: Brand = Brand()
-    page_size: Literal["A4", "A5", "A3", "B5", "letter", "legal"] = "A4"
+    page_size: str = "A4"
     pdf_variant: str | None = None
     output: str | None = None
     chapters: list[str] | None = None
@@ -111,6 +112,13 @@ class ReportConfig(_Strict):
         if not is_known_locale(value):
             raise ValueError("not a language code Babel knows (try fr, en or es)")
         return value.replace("_", "-")  # one spelling everywhere: BCP 47, as in <html lang>
+
+    @field_validator("page_size")
+    @classmethod
+    def _page_size(cls, value: str) -> str:
+        if value not in PAGE_SIZES:
+            raise ValueError(f"not a page size we know; choose one of {', '.join(PAGE_SIZES)}")
+        return value
 
     @field_validator("pdf_variant")
     @classmethod
@@ -134,25 +142,25 @@ class ReportConfig(_Strict):
         return value
 
 
-def load_config(root: Path, overrides: dict[str, Any] | None = None) -> tuple[ReportConfig, LineOf]:
-    """Read and validate `report.yml`; `overrides` (from the command line) win over the file.
+def load_config(root: Path, files: FilePolicy) -> tuple[ReportConfig, LineOf]:
+    """Read and validate `report.yml`.
 
     Returns the settings and a function giving the line of a key, for later problems.
     """
-    path = root / CONFIG_FILE
-    if not path.is_file():
-        raise ReportError(
-            Problem(
-                CONFIG_FILE,
-                None,
-                f"no {CONFIG_FILE} in {root} (is this a report project? try 'reportbuilder init')",
-            )
-        )
-    doc = load_yaml(read_text(path, CONFIG_FILE), CONFIG_FILE)
+    doc = load_yaml(files.read_project_text(CONFIG_FILE), CONFIG_FILE)
     if not isinstance(doc.value, dict):
-        raise ReportError(Problem(CONFIG_FILE, 1, "expected a mapping of keys (title: …, lang: …)"))
-    values = {**doc.value, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+        message = "expected a mapping of keys (title: …, lang: …)"
+        raise ProjectError(Problem(CONFIG_FILE, 1, message, stage=Stage.PROJECT))
     try:
-        return ReportConfig.model_validate(values), doc.line
+        return ReportConfig.model_validate(doc.value), doc.line
     except ValidationError as error:
-        raise ReportError(problems_from(error, ReportConfig, CONFIG_FILE, doc.line)) from None
+        raise ProjectError(problems_from(error, ReportConfig, CONFIG_FILE, doc.line)) from None
+
+
+def for_edition(config: ReportConfig, edition: Edition) -> ReportConfig:
+    """report.yml's settings with the edition's in their place."""
+    values = config.model_dump()
+    values.update(edition.settings())
+    if edition.brand:
+        values["brand"] = {**values["brand"], **edition.brand}
+    return ReportConfig.model_validate(values)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from reportbuilder.errors import Problem, ReportError
+from reportbuilder.errors import Problem, ReportError, Stage
 from reportbuilder.project.config import WebAddress
-from reportbuilder.project.textio import read_text
+from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import problems_from
 from reportbuilder.project.yamlio import load_yaml
 
@@ -54,13 +53,13 @@ class _File(BaseModel):
     contacts: list[Contact]
 
 
-def load_contacts(root: Path) -> tuple[dict[str, Contact], list[Problem]]:
+def load_contacts(files: FilePolicy) -> tuple[dict[str, Contact], list[Problem]]:
     """Contacts by id; a missing file means no contacts."""
-    path = root / CONTACTS_FILE
+    path = files.root / CONTACTS_FILE
     if not path.exists():
         return {}, []
     try:
-        doc = load_yaml(read_text(path, CONTACTS_FILE), CONTACTS_FILE)
+        doc = load_yaml(files.read_project_text(CONTACTS_FILE), CONTACTS_FILE)
     except ReportError as error:
         return {}, error.problems
     value = doc.value
@@ -80,6 +79,10 @@ def load_contacts(root: Path) -> tuple[dict[str, Contact], list[Problem]]:
     for index, contact in enumerate(parsed.contacts):
         if contact.id in contacts:
             line = line_of(["contacts", index, "id"])
-            problems.append(Problem(CONTACTS_FILE, line, f"duplicate contact id '{contact.id}'"))
+            problems.append(
+                Problem(
+                    CONTACTS_FILE, line, f"duplicate contact id '{contact.id}'", stage=Stage.PROJECT
+                )
+            )
         contacts[contact.id] = contact
     return contacts, problems

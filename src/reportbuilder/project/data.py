@@ -49,7 +49,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from reportbuilder.errors import Problem, ReportError
+from reportbuilder.errors import Problem, ReportError, Stage
 from reportbuilder.language import pick_text
 from reportbuilder.project.textio import read_text
 from reportbuilder.project.validation import LineOf, dotted
@@ -74,6 +74,10 @@ _EPSILON = 1e-9  # float noise in sums and ratios, far below any written precisi
 
 Number = int | float
 Key = str | int
+
+
+def _problem(path: str, line: int | None, message: str) -> Problem:
+    return Problem(path, line, message, stage=Stage.PROJECT)
 
 
 # --- The model ---------------------------------------------------------------------------
@@ -264,7 +268,7 @@ def load_data(root: Path, lang: str) -> tuple[dict[str, Any], list[Problem]]:
     try:
         entries = sorted(folder.iterdir())
     except OSError as error:
-        return {}, [Problem(f"{DATA_DIR}/", None, f"cannot list the folder: {error.strerror}")]
+        return {}, [_problem(f"{DATA_DIR}/", None, f"cannot list the folder: {error.strerror}")]
     for path in entries:
         suffix = path.suffix.lower()
         # Hidden files, editor backups and Office lock files (`~$x.csv`) are not data.
@@ -274,7 +278,9 @@ def load_data(root: Path, lang: str) -> tuple[dict[str, Any], list[Problem]]:
         stem = path.stem
         if stem in owner:
             problems.append(
-                Problem(rel, None, f"two data files are named '{stem}' ({owner[stem]}); rename one")
+                _problem(
+                    rel, None, f"two data files are named '{stem}' ({owner[stem]}); rename one"
+                )
             )
             continue
         owner[stem] = rel
@@ -327,19 +333,19 @@ def _load_json(text: str, rel: str) -> _Source:
         value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
     except json.JSONDecodeError as error:
         raise ReportError(
-            Problem(rel, error.lineno, f"{error.msg} (column {error.colno})")
+            _problem(rel, error.lineno, f"{error.msg} (column {error.colno})")
         ) from None
     except _BadConstant:
         raise ReportError(_constant_problems(text, rel)) from None
     except RecursionError:
-        raise ReportError(Problem(rel, None, "nested too deeply")) from None
+        raise ReportError(_problem(rel, None, "nested too deeply")) from None
     except ValueError:  # an integer beyond Python's 4300-digit conversion limit
         match = re.search(r"\d{4000,}", text)
         line = text.count("\n", 0, match.start()) + 1 if match else None
-        raise ReportError(Problem(rel, line, "the number has too many digits")) from None
+        raise ReportError(_problem(rel, line, "the number has too many digits")) from None
     deep = _depth_beyond(value, MAX_DEPTH)
     if deep:
-        raise ReportError(Problem(rel, None, f"nested more than {MAX_DEPTH} levels deep"))
+        raise ReportError(_problem(rel, None, f"nested more than {MAX_DEPTH} levels deep"))
     # JSON without NaN is YAML too: read it again only to learn the line of every key.
     try:
         doc: YamlDoc | None = load_yaml(text, rel)
@@ -348,10 +354,10 @@ def _load_json(text: str, rel: str) -> _Source:
         found = [p for p in error.problems if p.message.startswith("duplicate key")]
         if duplicates:
             raise ReportError(
-                found or [Problem(rel, None, f"duplicate key '{key}'") for key in duplicates]
+                found or [_problem(rel, None, f"duplicate key '{key}'") for key in duplicates]
             ) from None
     if duplicates:  # YAML and JSON disagree about the text: still refuse it
-        raise ReportError([Problem(rel, None, f"duplicate key '{key}'") for key in duplicates])
+        raise ReportError([_problem(rel, None, f"duplicate key '{key}'") for key in duplicates])
     if doc is None:
         return _Source(rel, value, lambda path: None, {})
     return _Source(rel, value, doc.line, doc.number_texts)
@@ -363,9 +369,9 @@ def _constant_problems(text: str, rel: str) -> list[Problem]:
         if match.group(1):
             line = text.count("\n", 0, match.start()) + 1
             problems.append(
-                Problem(rel, line, f"'{match.group(1)}' is not a number (write a number or null)")
+                _problem(rel, line, f"'{match.group(1)}' is not a number (write a number or null)")
             )
-    return problems or [Problem(rel, None, "NaN or Infinity is not a number")]
+    return problems or [_problem(rel, None, "NaN or Infinity is not a number")]
 
 
 def _depth_beyond(value: Any, limit: int) -> bool:
@@ -406,7 +412,7 @@ def _load_csv(text: str, rel: str, stem: str) -> tuple[Table | None, list[Proble
     """A CSV with a header row; `,` or `;` (French spreadsheets: then `12,5` is a number)."""
     first = next((line for line in text.split("\n") if line.strip()), None)
     if first is None:
-        return None, [Problem(rel, 1, "empty CSV file: the first row must name the columns")]
+        return None, [_problem(rel, 1, "empty CSV file: the first row must name the columns")]
     unquoted = re.sub(r'"[^"]*"', "", first)
     delimiter = max((",", ";", "\t"), key=unquoted.count)  # ties go to the first: ','
     comma = delimiter == ";"
@@ -422,17 +428,17 @@ def _load_csv(text: str, rel: str, stem: str) -> tuple[Table | None, list[Proble
         except StopIteration:
             break
         except csv.Error as error:
-            problems.append(Problem(rel, reader.line_num, f"cannot read CSV: {error}"))
+            problems.append(_problem(rel, reader.line_num, f"cannot read CSV: {error}"))
             break
         if not any(cell.strip() for cell in row):
             continue
         if header is None:
             header, declared, found = _read_header(row)
-            problems += [Problem(rel, line, message) for message in found]
+            problems += [_problem(rel, line, message) for message in found]
             continue
         if len(row) != len(header):
             problems.append(
-                Problem(rel, line, f"row has {len(row)} fields, the header has {len(header)}")
+                _problem(rel, line, f"row has {len(row)} fields, the header has {len(header)}")
             )
             continue
         values: dict[str, Any] = {}
@@ -445,7 +451,7 @@ def _load_csv(text: str, rel: str, stem: str) -> tuple[Table | None, list[Proble
                 values[name] = _typed_cell(cell, kind, comma)
             except _BadCell as error:
                 values[name] = None
-                problems.append(Problem(rel, line, f"column '{name}' {error}"))
+                problems.append(_problem(rel, line, f"column '{name}' {error}"))
         rows.append(values)
     if header is None:
         return None, problems
@@ -663,7 +669,7 @@ class _Model:
         return value
 
     def _add(self, path: Sequence[Key], message: str) -> None:
-        self.problems.append(Problem(self.source.rel, self.source.line(path), message))
+        self.problems.append(_problem(self.source.rel, self.source.line(path), message))
 
     def _name(self, path: Sequence[Key]) -> str:
         return dotted(path) or self.stem

@@ -1,103 +1,129 @@
-"""Loading a report project folder into one validated, read-only `Project`."""
+"""`load_project`: a report folder read and validated into one frozen, language-neutral
+`Project`. Every problem in every file is collected and raised together."""
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportbuilder.errors import Problems, ReportError
+from reportbuilder.errors import Location, Problem, Problems, ProjectError, Stage
 from reportbuilder.project.chapters import Chapter, load_chapters, slugify
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
 from reportbuilder.project.contacts import Contact, load_contacts
 from reportbuilder.project.data import load_data
-
-THEMES_DIR = Path(__file__).resolve().parents[1] / "themes"
+from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.resources import resource_locations
+from reportbuilder.project.theme import (
+    TemplateFile,
+    Theme,
+    find_theme,
+    load_theme,
+    read_templates,
+    stylesheets,
+    theme_hint,
+)
 
 
 @dataclass(frozen=True)
 class Project:
-    """Everything a build needs, read and checked; nothing here touches the output."""
+    """Everything a build needs, read and checked once; every edition is made from it.
+
+    `templates` and `stylesheets` are the project's own (shadowing the theme's);
+    `resources` says where each image or stylesheet URL is written, for located warnings.
+    """
 
     root: Path
     config: ReportConfig
-    theme_dir: Path
-    chapters: list[Chapter]
-    data: dict[str, Any] = field(default_factory=dict)
-    contacts: dict[str, Contact] = field(default_factory=dict)
+    files: FilePolicy
+    theme: Theme
+    chapters: tuple[Chapter, ...]
+    data: Mapping[str, Any]
+    contacts: Mapping[str, Contact]
+    templates: Mapping[str, TemplateFile]
+    stylesheets: tuple[Path, ...]
+    resources: Mapping[str, Location]
+
+    @property
+    def theme_dir(self) -> Path:
+        return self.theme.folder
 
     @property
     def output_name(self) -> str:
+        """report.yml's `output`, or `out/<title>.pdf`."""
         return self.config.output or f"out/{slugify(self.config.title)[:60]}.pdf"
 
 
-def theme_path(name: str, project_dir: Path) -> Path | None:
-    """The folder of theme `name` (a plain name): built-in, or a folder inside the project."""
-    builtin = THEMES_DIR / name
-    if builtin.is_dir():
-        return builtin
-    local = (project_dir / name).resolve()
-    if local.is_dir() and local.is_relative_to(project_dir.resolve()):
-        return local
-    return None
-
-
-def _close(name: str, known: list[str]) -> str:
-    hint = difflib.get_close_matches(name, known, n=1)
-    return f"did you mean '{hint[0]}'?" if hint else f"known: {', '.join(known) or 'none'}"
-
-
-def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project:
-    """Read report.yml, content, data and contacts; raise one error listing every problem."""
-    root = root.resolve()
-    problems = Problems()
+def load_project(path: str | os.PathLike[str]) -> Project:
+    """Read report.yml, content, data, contacts and the theme; raise one `ProjectError`
+    listing every problem found."""
+    root = Path(path).resolve()
+    problems = Problems(Stage.PROJECT)
+    if not (root / CONFIG_FILE).is_file():
+        message = f"no {CONFIG_FILE} in {root} (is this a report project? try 'reportbuilder init')"
+        raise ProjectError(Problem(CONFIG_FILE, None, message, stage=Stage.PROJECT))
+    files = FilePolicy(root)
+    config: ReportConfig | None
     try:
-        config: ReportConfig | None
-        config, line = load_config(root, overrides)
-    except ReportError as error:
-        if not (root / CONFIG_FILE).is_file():
-            raise  # not a report project at all: nothing else is worth reading
+        config, line = load_config(root, files)
+    except ProjectError as error:
         # Keep going: a typo in report.yml should not hide the problems in content and data.
         problems.extend(error.problems)
-        config = None
-    chapters, found = load_chapters(
-        root, config.chapters if config else None, line if config else None
-    )
+        config, line = None, None
+    chapters, found = load_chapters(files, config.chapters if config else None, line)
     problems.extend(found)
     data, found = load_data(root, config.lang if config else "en")
     problems.extend(found)
-    contacts, contact_problems = load_contacts(root)
+    contacts, contact_problems = load_contacts(files)
     problems.extend(contact_problems)
-    if config is None:
-        problems.raise_if_any()
-    assert config is not None
-    theme_dir = theme_path(config.theme, root)
+    if config is None or line is None:
+        raise ProjectError(problems.items)
+    theme_dir = find_theme(config.theme, root)
     if theme_dir is None:
-        builtin = sorted(p.name for p in THEMES_DIR.iterdir() if p.is_dir())
-        problems.add(
-            CONFIG_FILE,
-            line(["theme"]),
-            f"theme '{config.theme}' not found ({_close(config.theme, builtin)})",
-        )
+        message = f"theme '{config.theme}' not found ({theme_hint(config.theme)})"
+        problems.add(CONFIG_FILE, line(["theme"]), message)
+        raise ProjectError(problems.items)
+    files = FilePolicy(root, theme_dir)
+    theme, found = load_theme(config.theme, theme_dir, files)
+    problems.extend(found)
+    templates, found = read_templates(root / "templates", files, "templates/")
+    problems.extend(found)
     # When contacts.yml is wrong already, checking the reference would blame report.yml too.
     if config.contact and not contact_problems and config.contact not in contacts:
+        hint = difflib.get_close_matches(config.contact, sorted(contacts), n=1)
         where = (
             "contacts.yml has no contacts"
             if not contacts
-            else _close(config.contact, sorted(contacts))
+            else f"did you mean '{hint[0]}'?"
+            if hint
+            else f"known: {', '.join(sorted(contacts))}"
         )
         problems.add(
             CONFIG_FILE, line(["contact"]), f"contact: no contact '{config.contact}' ({where})"
         )
     if config.organisation and config.organisation.logo:
-        logo = (root / config.organisation.logo).resolve()
-        if not logo.is_file() or not logo.is_relative_to(root):
+        logo = root / config.organisation.logo
+        if not logo.is_file() or not files.in_project(logo):
             problems.add(
                 CONFIG_FILE,
                 line(["organisation", "logo"]),
                 f"organisation.logo: no file {config.organisation.logo} in the project",
             )
     problems.raise_if_any()
-    assert theme_dir is not None
-    return Project(root, config, theme_dir, chapters, data, contacts)
+    own_styles = stylesheets(root / "styles")
+    resources = resource_locations(root, config, chapters, own_styles, files)
+    return Project(
+        root=root,
+        config=config,
+        files=files,
+        theme=theme,
+        chapters=tuple(chapters),
+        data=data,
+        contacts=contacts,
+        templates=templates,
+        stylesheets=own_styles,
+        resources=resources,
+    )

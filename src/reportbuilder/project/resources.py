@@ -4,41 +4,49 @@ reported as `content/x.md:12: …` rather than as a bare URL."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from pathlib import Path
 from urllib.parse import urljoin
 
-from reportbuilder.errors import ReportError
-from reportbuilder.project.load import Project
-from reportbuilder.project.textio import read_text
+from reportbuilder.errors import Location, ProjectError
+from reportbuilder.project.chapters import Chapter
+from reportbuilder.project.config import ReportConfig
+from reportbuilder.project.files import FilePolicy
 
 _MARKDOWN = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 _HTML = re.compile(r"""\b(?:src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _CSS = re.compile(r"""url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)""", re.IGNORECASE)
 
 
-def _scan(text: str, rel: str, base: str, patterns: list[re.Pattern[str]]) -> dict[str, str]:
-    found: dict[str, str] = {}
+def _scan(text: str, rel: str, base: str, patterns: list[re.Pattern[str]]) -> dict[str, Location]:
+    found: dict[str, Location] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         for pattern in patterns:
             for match in pattern.finditer(line):
                 written = next(group for group in match.groups() if group)
-                found.setdefault(urljoin(base, written.strip()), f"{rel}:{number}")
+                found.setdefault(urljoin(base, written.strip()), Location(rel, number))
     return found
 
 
-def resource_locations(project: Project) -> dict[str, str]:
-    """Absolute URL → `path:line` of the first place the project refers to it."""
-    base = project.root.as_uri() + "/"
-    found: dict[str, str] = {}
-    for chapter in project.chapters:
+def resource_locations(
+    root: Path,
+    config: ReportConfig,
+    chapters: Iterable[Chapter],
+    styles: Iterable[Path],
+    files: FilePolicy,
+) -> dict[str, Location]:
+    """Absolute URL → where the project first refers to it."""
+    base = root.as_uri() + "/"
+    found: dict[str, Location] = {}
+    for chapter in chapters:
         found.update(_scan(chapter.source, chapter.rel, base, [_MARKDOWN, _HTML]))
-    styles = project.root / "styles"
-    for css in sorted(styles.glob("*.css")) if styles.is_dir() else []:
+    for css in styles:
         rel = f"styles/{css.name}"
         try:
-            text = read_text(css, rel)  # capped, UTF-8, and never through a link out
-        except ReportError:
+            text = files.read_project_text(rel)  # capped, UTF-8, and never through a link out
+        except ProjectError:
             continue  # WeasyPrint's fetcher refuses or reports the same file
         found.update(_scan(text, rel, css.resolve().as_uri(), [_CSS]))
-    if project.config.organisation and project.config.organisation.logo:
-        found.setdefault(urljoin(base, project.config.organisation.logo), "report.yml")
+    if config.organisation and config.organisation.logo:
+        found.setdefault(urljoin(base, config.organisation.logo), Location("report.yml"))
     return {url: where for url, where in found.items() if not url.startswith("data:")}

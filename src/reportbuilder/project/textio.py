@@ -7,7 +7,7 @@ import re
 import stat
 from pathlib import Path
 
-from reportbuilder.errors import Problem, ReportError
+from reportbuilder.errors import Problem, ProjectError, Stage
 
 BOM = b"\xef\xbb\xbf"
 # C0 controls except tab (09) and newline (0A); CR (0D) is gone after normalising; DEL too.
@@ -25,7 +25,9 @@ def read_text(path: Path, rel: str, *, max_bytes: int = 2_000_000) -> str:
     data = _read_bytes(path, rel, max_bytes)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Windows "Unicode" text: every character would be an error, so say it once.
-        raise ReportError(Problem(rel, 1, "the file is saved as UTF-16; save it as UTF-8"))
+        raise ProjectError(
+            Problem(rel, 1, "the file is saved as UTF-16; save it as UTF-8", stage=Stage.PROJECT)
+        )
     if data.startswith(BOM):
         data = data[len(BOM) :]
     # Safe on bytes: 0x0D never occurs inside a multi-byte UTF-8 sequence.
@@ -34,7 +36,7 @@ def read_text(path: Path, rel: str, *, max_bytes: int = 2_000_000) -> str:
     text = data.decode("utf-8", errors="replace")
     problems += control_problems(text, rel, MAX_PROBLEMS - len(problems))
     if problems:
-        raise ReportError(problems)
+        raise ProjectError(problems)
     return text
 
 
@@ -50,25 +52,33 @@ def _read_bytes(path: Path, rel: str, max_bytes: int) -> bytes:
     root = _project_root(path, rel)
     # A symlink may not lead a project file out of the project (to ~/.ssh, /etc …).
     if root is not None and not path.resolve().is_relative_to(root.resolve()):
-        raise ReportError(Problem(rel, None, "is a link to a file outside the project; refused"))
+        raise ProjectError(
+            Problem(
+                rel, None, "is a link to a file outside the project; refused", stage=Stage.PROJECT
+            )
+        )
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise ReportError(Problem(rel, None, "not a regular file"))
+            raise ProjectError(Problem(rel, None, "not a regular file", stage=Stage.PROJECT))
         if info.st_size > max_bytes:
-            raise ReportError(_too_large(rel, info.st_size, max_bytes))
+            raise ProjectError(_too_large(rel, info.st_size, max_bytes))
         with path.open("rb") as handle:
             # Read one byte more than allowed: the file may have grown since stat().
             data = handle.read(max_bytes + 1)
     except OSError as error:
-        raise ReportError(Problem(rel, None, f"cannot read the file: {error.strerror}")) from None
+        raise ProjectError(
+            Problem(rel, None, f"cannot read the file: {error.strerror}", stage=Stage.PROJECT)
+        ) from None
     if len(data) > max_bytes:
-        raise ReportError(_too_large(rel, max(len(data), info.st_size), max_bytes))
+        raise ProjectError(_too_large(rel, max(len(data), info.st_size), max_bytes))
     return data
 
 
 def _too_large(rel: str, size: int, limit: int) -> Problem:
-    return Problem(rel, None, f"file is too large ({size} bytes, limit {limit})")
+    return Problem(
+        rel, None, f"file is too large ({size} bytes, limit {limit})", stage=Stage.PROJECT
+    )
 
 
 def _decode_problems(data: bytes, rel: str) -> list[Problem]:
@@ -85,7 +95,12 @@ def _decode_problems(data: bytes, rel: str) -> list[Problem]:
         line_start = data.rfind(b"\n", 0, offset) + 1
         column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
         problems.append(
-            Problem(rel, line, f"not valid UTF-8 at column {column} (save the file as UTF-8)")
+            Problem(
+                rel,
+                line,
+                f"not valid UTF-8 at column {column} (save the file as UTF-8)",
+                stage=Stage.PROJECT,
+            )
         )
         start = data.find(b"\n", offset) + 1  # go on with the next line
         if start == 0:
@@ -106,7 +121,9 @@ def control_problems(text: str, rel: str, limit: int = MAX_PROBLEMS) -> list[Pro
         counted = offset
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         code = f"U+{ord(match.group()):04X}"
-        problems.append(Problem(rel, line, f"control character {code} at column {column}"))
+        problems.append(
+            Problem(rel, line, f"control character {code} at column {column}", stage=Stage.PROJECT)
+        )
         pos = text.find("\n", offset) + 1  # one problem per line
         if pos == 0:
             break

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from reportbuilder.errors import Problem
+from reportbuilder.errors import Problem, Stage
 
 LineOf = Callable[[Sequence[str | int]], int | None]
 
@@ -63,11 +63,17 @@ def problems_from(
             hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
             allowed = f"; known keys: {', '.join(sorted(known))}" if known and not hint else ""
-            problems.append(Problem(rel, line, f"unknown key '{key}'{suggestion}{allowed}"))
+            problems.append(
+                Problem(rel, line, f"unknown key '{key}'{suggestion}{allowed}", stage=Stage.PROJECT)
+            )
         elif err["type"] == "missing":
-            problems.append(Problem(rel, line, f"missing required key '{key}'"))
+            problems.append(
+                Problem(rel, line, f"missing required key '{key}'", stage=Stage.PROJECT)
+            )
         else:
             value = err.get("input")
             shown = f" (got {value!r})" if isinstance(value, str | int | float | bool) else ""
-            problems.append(Problem(rel, line, f"'{key}': {err['msg']}{shown}"))
+            problems.append(
+                Problem(rel, line, f"'{key}': {err['msg']}{shown}", stage=Stage.PROJECT)
+            )
     return problems

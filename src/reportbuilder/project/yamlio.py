@@ -12,7 +12,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from reportbuilder.errors import Problem, Problems, ReportError
+from reportbuilder.errors import Problem, Problems, ProjectError, Stage
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -68,7 +68,7 @@ def load_yaml(text: str, rel: str, *, max_nodes: int = 100_000) -> YamlDoc:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        raise ReportError(_syntax_problem(error, rel)) from None
+        raise ProjectError(_syntax_problem(error, rel)) from None
     except yaml.reader.ReaderError as error:
         # libyaml gives a byte offset and a code point; the pure-Python reader a str index and
         # the character itself.
@@ -77,11 +77,15 @@ def load_yaml(text: str, rel: str, *, max_nodes: int = 100_000) -> YamlDoc:
             line = text.encode("utf-8", "replace").count(b"\n", 0, error.position) + 1
         else:
             line, char = text.count("\n", 0, error.position) + 1, ord(char)
-        raise ReportError(Problem(rel, line, f"character U+{char:04X} is not allowed")) from None
+        raise ProjectError(
+            Problem(rel, line, f"character U+{char:04X} is not allowed", stage=Stage.PROJECT)
+        ) from None
     except yaml.YAMLError as error:
-        raise ReportError(Problem(rel, None, f"cannot read YAML: {error}")) from None
+        raise ProjectError(
+            Problem(rel, None, f"cannot read YAML: {error}", stage=Stage.PROJECT)
+        ) from None
     except RecursionError:
-        raise ReportError(Problem(rel, None, "nested too deeply")) from None
+        raise ProjectError(Problem(rel, None, "nested too deeply", stage=Stage.PROJECT)) from None
     if root is None:
         return YamlDoc(None, {})
     builder = _Builder(rel, max_nodes)
@@ -106,7 +110,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, rel: str) -> Problem:
         where = error.context_mark
         on = f" on line {where.line + 1}" if where is not None and where.line + 1 != line else ""
         message = f"{error.problem} ({error.context}{on})"
-    return Problem(rel, line, message)
+    return Problem(rel, line, message, stage=Stage.PROJECT)
 
 
 def tag_name(tag: str) -> str:
@@ -127,7 +131,7 @@ class _Builder:
         self.count = 0
         self.lines: dict[Path_, int] = {}
         self.number_texts: dict[Path_, str] = {}
-        self.problems = Problems()
+        self.problems = Problems(Stage.PROJECT)
         self.constructor = SafeConstructor()
         self.open_nodes: set[int] = set()  # collections being built: a loop is a recursive alias
 

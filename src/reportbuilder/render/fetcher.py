@@ -18,6 +18,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import HTTP_HEADERS, URLFetcher, URLFetcherResponse
 
+from reportbuilder.errors import Location, Problem, Severity, Stage
+
 MAX_FILE_BYTES = 50_000_000
 MAX_DATA_URL_CHARS = 2_000_000
 MAX_REMOTE_BYTES = 20_000_000
@@ -36,15 +38,15 @@ class PolicyFetcher(URLFetcher):
         roots: list[Path],
         display_root: Path,
         network_hosts: Sequence[str] = (),
-        locations: Mapping[str, str] | None = None,
+        locations: Mapping[str, Location] | None = None,
     ) -> None:
         super().__init__(timeout=10, allow_redirects=False)
         self.roots = [root.resolve() for root in roots]
         self.hosts = {host.lower().rstrip(".") for host in network_hosts}
         self.display_root = display_root.resolve()
-        self.refused: list[str] = []  # what to tell the user, located where we can
+        self.refused: list[Problem] = []  # what to tell the user, located where we can
         self.reasons: list[str] = []  # the bare messages, as WeasyPrint will echo them
-        self.locations = locations or {}  # absolute URL → "content/x.md:12" that asked for it
+        self.locations = locations or {}  # absolute URL → where the project asked for it
         self._url = ""
 
     def _shown(self, path: Path) -> str:
@@ -55,8 +57,16 @@ class PolicyFetcher(URLFetcher):
         )
 
     def _refuse(self, message: str) -> Refused:
-        where = self.locations.get(self._url)
-        self.refused.append(f"{where}: {message}" if where else message)
+        where = self.locations.get(self._url) or Location("")
+        self.refused.append(
+            Problem(
+                where.path or None,
+                where.line,
+                message,
+                stage=Stage.RENDER,
+                severity=Severity.WARNING,
+            )
+        )
         self.reasons.append(message)
         return Refused(message)
 

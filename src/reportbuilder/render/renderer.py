@@ -1,8 +1,10 @@
-"""HTML → PDF with WeasyPrint, in a child process bounded in time and memory.
+"""`PdfRenderer`: a long-lived child process that turns HTML into PDF with WeasyPrint, one job
+after another, each bounded in time and memory.
 
-The child lays out the document with the policy fetcher, captures WeasyPrint's log, caps
-image sizes, and checks the finished PDF for active content before handing back its bytes.
-A layout that runs away is killed; nothing is written by this module.
+The child lays out the document with the policy fetcher, captures WeasyPrint's log as located
+warnings, caps image sizes, and checks the finished PDF for active content before handing back
+its bytes. A layout that overruns its time is killed and the next job gets a fresh process.
+Nothing is written by this module. Importing it does not import WeasyPrint.
 """
 
 from __future__ import annotations
@@ -11,44 +13,69 @@ import logging
 import multiprocessing
 import re
 import resource
+import traceback
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from reportbuilder.errors import Problem, ReportError
-from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_IMAGE_PIXELS
+from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage
+from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
 
-@dataclass
-class PdfResult:
-    data: bytes
-    pages: int
-    warnings: list[str] = field(default_factory=list)
+    from reportbuilder.compose.html import Html
 
 
 @dataclass(frozen=True)
-class RenderOptions:
-    base_dir: Path
-    roots: tuple[Path, ...]
+class Pdf:
+    """A rendered PDF: its bytes, its page count, and the warnings met on the way."""
+
+    data: bytes
+    pages: int
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What the child process needs to lay out one document (picklable, no project)."""
+
+    text: str
+    base_url: str
+    roots: tuple[str, ...]
     pdf_variant: str | None = None
     network_hosts: tuple[str, ...] = ()
-    timeout: float = DEFAULT_TIMEOUT
-    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
-    locations: Mapping[str, str] = field(default_factory=dict)
+    resources: Mapping[str, Location] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, html: Html) -> RenderJob:
+        return cls(
+            text=html.text,
+            base_url=html.base_url,
+            roots=html.roots,
+            pdf_variant=html.pdf_variant,
+            network_hosts=html.network_hosts,
+            resources=dict(html.resources),
+        )
+
+
+def _problem(message: str, **extra: Any) -> Problem:
+    return Problem(None, None, message, stage=Stage.RENDER, **extra)
 
 
 class _Collector(logging.Handler):
     """Keeps WeasyPrint's warnings and errors (missing image, ignored CSS …) for the user."""
 
-    def __init__(self, locations: Mapping[str, str], base_url: str) -> None:
+    def __init__(self, locations: Mapping[str, Location], base_url: str) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.problems: list[Problem] = []
         self.locations = locations
         self.base_url = base_url
 
-    def _image_failure(self, record: logging.LogRecord) -> str | None:
+    def _image_failure(self, record: logging.LogRecord) -> Problem | None:
         """WeasyPrint's "Failed to load image" hides the reason in the exception's cause."""
         if not (isinstance(record.msg, str) and record.msg.startswith("Failed to load image")):
             return None
@@ -63,21 +90,28 @@ class _Collector(logging.Handler):
             limit = MAX_IMAGE_PIXELS / 1e6
             reason = f"too large ({megapixels:.0f} megapixels; the limit is {limit:.0f})"
         shown = str(url).removeprefix(self.base_url)
-        where = self.locations.get(str(url))
-        message = f"image {shown} not used: {reason}"
-        return f"{where}: {message}" if where else message
+        where = self.locations.get(str(url)) or Location("")
+        return Problem(
+            where.path or None,
+            where.line,
+            f"image {shown} not used: {reason}",
+            stage=Stage.RENDER,
+            severity=Severity.WARNING,
+        )
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = self._image_failure(record) or record.getMessage().splitlines()[0]
-        if message not in self.messages:
-            self.messages.append(message)
+        problem = self._image_failure(record) or _problem(
+            record.getMessage().splitlines()[0], severity=Severity.WARNING
+        )
+        if problem not in self.problems:
+            self.problems.append(problem)
 
 
-def _fail(message: str) -> ReportError:
-    return ReportError(Problem("render", None, message))
+class _Unhealthy(Exception):
+    """The process may be in a bad state after this failure: start a fresh one."""
 
 
-def render_in_process(html: str, options: RenderOptions) -> PdfResult:
+def render_in_process(job: RenderJob) -> Pdf:
     """Lay out and write the PDF in this process (no time or memory bound)."""
     import weasyprint
     from PIL import Image
@@ -88,113 +122,173 @@ def render_in_process(html: str, options: RenderOptions) -> PdfResult:
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
+    base_dir = Path(job.roots[0])
     fetcher = PolicyFetcher(
-        list(options.roots), options.base_dir, options.network_hosts, options.locations
+        [Path(r) for r in job.roots], base_dir, job.network_hosts, job.resources
     )
-    base_url = options.base_dir.as_uri() + "/"
-    collector = _Collector(options.locations, base_url)
+    collector = _Collector(job.resources, job.base_url)
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     previous_propagate = logger.propagate
     logger.propagate = False  # reported through our warnings, not printed raw
     try:
         fonts = FontConfiguration()
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            font_config=fonts, pdf_tags=True
-        )
-        data = document.write_pdf(pdf_variant=options.pdf_variant, pdf_tags=True) or b""
+        document = weasyprint.HTML(
+            string=job.text, base_url=job.base_url, url_fetcher=fetcher
+        ).render(font_config=fonts, pdf_tags=True)
+        data = document.write_pdf(pdf_variant=job.pdf_variant, pdf_tags=True) or b""
     except weasyprint.urls.FatalURLFetchingError as error:
-        raise _fail(f"resource refused: {error}") from None
+        raise RenderError(_problem(f"resource refused: {error}")) from None
     except RecursionError:
-        raise _fail("the document is nested too deeply to lay out") from None
+        raise RenderError(_problem("the document is nested too deeply to lay out")) from None
     except MemoryError:
-        raise _fail("out of memory while laying out the document (see --max-memory)") from None
+        message = "out of memory while laying out the document"
+        raise _Unhealthy(_problem(message, setting="max_memory_mb")) from None
     except SystemError:  # what a C library reports when an allocation fails under the cap
-        raise _fail("the layout failed, most likely out of memory (see --max-memory)") from None
-    except Exception as error:  # WeasyPrint raises assorted errors on odd CSS
-        raise _fail(f"rendering failed: {type(error).__name__}: {error}") from None
+        message = "the layout failed, most likely out of memory"
+        raise _Unhealthy(_problem(message, setting="max_memory_mb")) from None
+    except Exception as error:
+        if _raised_by_us(error):
+            raise  # a bug of ours, not a problem of the document
+        # WeasyPrint and its libraries raise assorted errors on odd CSS and fonts.
+        message = f"the layout engine failed on this document: {type(error).__name__}: {error}"
+        raise RenderError(_problem(message)) from None
     finally:
         logger.removeHandler(collector)
         logger.propagate = previous_propagate
     active = active_content(data)
     if active:
-        raise _fail("the PDF would carry active content: " + "; ".join(active))
+        raise RenderError(_problem("the PDF would carry active content: " + "; ".join(active)))
     # WeasyPrint logs each refusal again ("Failed to load image at …: <our message>").
-    echoed = [m for m in collector.messages if not any(r in m for r in fetcher.reasons)]
-    found = list(dict.fromkeys(fetcher.refused + echoed))
-    return PdfResult(data=data, pages=len(document.pages), warnings=found)
+    echoed = [p for p in collector.problems if not any(r in p.message for r in fetcher.reasons)]
+    found = tuple(dict.fromkeys([*fetcher.refused, *echoed]))
+    return Pdf(data=data, pages=len(document.pages), problems=found)
+
+
+def _raised_by_us(error: BaseException) -> bool:
+    """Whether the innermost frame of `error`'s traceback is reportbuilder's own code."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and "/reportbuilder/" in frames[-1].filename.replace("\\", "/")
 
 
 def _serve(conn: Connection, max_memory_mb: int) -> None:
-    """The render process: import WeasyPrint at once, then render the one job it is sent."""
+    """The render process: import WeasyPrint at once, then render jobs until told to stop."""
     limit = max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         import weasyprint  # noqa: F401 - imported now, while the parent prepares the HTML
 
-        html, options = conn.recv()
-        conn.send(("ok", render_in_process(html, options)))
+        while True:
+            job = conn.recv()
+            try:
+                conn.send(("ok", render_in_process(job)))
+            except RenderError as error:
+                conn.send(("error", error.problems))
+            except _Unhealthy as error:
+                conn.send(("fatal", list(error.args)))
+                return
+            except MemoryError:
+                message = f"out of memory (limit {max_memory_mb} MiB)"
+                conn.send(("fatal", [_problem(message, setting="max_memory_mb")]))
+                return
     except EOFError:
-        pass  # the parent gave up (bad input found, Ctrl-C): nothing to render
-    except ReportError as error:
-        conn.send(("error", error.problems))
-    except MemoryError:
-        message = f"out of memory (limit {max_memory_mb} MiB; see --max-memory)"
-        conn.send(("error", [Problem("render", None, message)]))
-    except BaseException as error:  # the parent must hear of every failure
-        message = f"rendering failed: {type(error).__name__}: {error}"
-        conn.send(("error", [Problem("render", None, message)]))
+        pass  # the parent closed the pipe: no more jobs
+    except BaseException:  # a bug: the parent must hear of it, with the traceback
+        conn.send(("bug", traceback.format_exc()))
     finally:
         conn.close()
 
 
-class Renderer:
-    """A render process, started early so WeasyPrint's import overlaps the HTML stage.
+class PdfRenderer:
+    """A warm render process that lays out many documents in a row.
 
-    Use as a context manager: the process is killed on exit, whatever happened.
+    Use as a context manager; the process is ended on exit, whatever happened. It is started
+    at once, so that WeasyPrint's import overlaps the caller's own work. A job that runs out
+    of time or memory ends the process; the next job starts a fresh one. A job that asks for
+    a different memory limit also gets a fresh process (the limit is set when it starts).
     """
 
     def __init__(self, max_memory_mb: int = DEFAULT_MAX_MEMORY_MB) -> None:
-        context = multiprocessing.get_context("fork")
-        self._conn, child_conn = context.Pipe(duplex=True)
-        self._process = context.Process(
-            target=_serve, args=(child_conn, max_memory_mb), daemon=True
-        )
-        self._process.start()
-        child_conn.close()
+        self._context = multiprocessing.get_context("fork")
+        self._memory_mb = max_memory_mb
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+        self.jobs = 0  # documents rendered by this renderer, for callers and tests
+        self._start()
 
-    def __enter__(self) -> Renderer:
+    @property
+    def pid(self) -> int | None:
+        """The render process's id, None when none runs."""
+        return self._process.pid if self._process is not None else None
+
+    def _start(self) -> None:
+        parent_conn, child_conn = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_serve, args=(child_conn, self._memory_mb), daemon=True
+        )
+        process.start()
+        child_conn.close()
+        self._process, self._conn = process, parent_conn
+
+    def __enter__(self) -> PdfRenderer:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._conn.close()
+        """End the render process (a new job would start another)."""
+        process, conn = self._process, self._conn
+        self._process = self._conn = None
+        if conn is not None:
+            conn.close()  # a waiting child sees EOF and exits
+        if process is not None:
+            process.join(2)
+            if process.is_alive():
+                process.kill()
+                process.join()
 
-    def render(self, html: str, options: RenderOptions) -> PdfResult:
-        """Lay out `html`; killed after `options.timeout` seconds. Raises ReportError."""
-        try:
-            self._conn.send((html, options))
-            if not self._conn.poll(options.timeout):
-                raise _fail(f"rendering timed out after {options.timeout:g} s (see --timeout)")
-            status, payload = self._conn.recv()
-        except (EOFError, BrokenPipeError):
-            self._process.join(5)
-            code = self._process.exitcode
-            raise _fail(f"the render process died (exit code {code}); out of memory?") from None
-        finally:
+    def render(
+        self,
+        html: Html | RenderJob,
+        limits: Limits | None = None,
+        *,
+        deadline: Deadline | None = None,
+    ) -> Pdf:
+        """Lay out one document within `limits`; raises `RenderError`.
+
+        `deadline`, when given, replaces `limits.timeout`: the time left of a whole build.
+        """
+        job = html if isinstance(html, RenderJob) else RenderJob.of(html)
+        limits = limits or Limits()
+        deadline = deadline or Deadline(limits.timeout)
+        memory = limits.max_memory_mb
+        if memory != self._memory_mb:
             self.close()
+            self._memory_mb = memory
+        if self._process is None:
+            self._start()
+        assert self._conn is not None and self._process is not None
+        try:
+            self._conn.send(job)
+            if not self._conn.poll(deadline.remaining()):
+                self.close()
+                message = f"the layout took longer than the time limit of {deadline.seconds:g} s"
+                raise RenderError(_problem(message, setting="timeout"))
+            status, payload = self._conn.recv()
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            process = self._process
+            process.join(5)
+            code = process.exitcode
+            self.close()
+            message = f"the render process died (exit code {code}), most likely out of memory"
+            raise RenderError(_problem(message, setting="max_memory_mb")) from None
+        self.jobs += 1
+        if status == "ok":
+            return payload
         if status == "error":
-            raise ReportError(payload)
-        return payload
-
-
-def render_pdf(html: str, options: RenderOptions, *, isolate: bool = True) -> PdfResult:
-    """Render in a bounded child process (or in this one with `isolate=False`)."""
-    if not isolate:
-        return render_in_process(html, options)
-    return Renderer(options.max_memory_mb).render(html, options)
+            raise RenderError(payload)
+        self.close()
+        if status == "fatal":
+            raise RenderError(payload)
+        raise RuntimeError(f"the render process failed:\n{payload}")

@@ -1,0 +1,93 @@
+"""`Edition`: one output of a project – its language, page size, print mode, PDF variant,
+brand colours, strictness, limits and, for a mail merge, whom it is personalised for.
+
+A project is loaded once and language-neutral; each edition is a small frozen value, so one
+project gives French and English PDFs, an A5 version and a copy per requester without being
+read again. Settings left as None keep what `report.yml` says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportbuilder.language import is_known_locale, normalize
+from reportbuilder.limits import Limits
+from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
+
+BRAND_COLOURS = ("primary", "secondary", "accent", "text")
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What to make of a project. Invalid values raise `ValueError` when it is created.
+
+    - `lang`: a language code (`fr`, `en-GB`); None: report.yml's `lang`.
+    - `page_size`, `pdf_variant`: None keeps report.yml's.
+    - `print_mode`: the print shop's version (bleed, crop marks, left/right pages).
+    - `brand`: colours that replace report.yml's (`{"primary": "#8a1538"}`).
+    - `strict`: warnings fail the build; None keeps report.yml's `strict`.
+    - `limits`: time and memory for the whole build of this edition.
+    - `personalisation`: text values for one requester (`name`, `organisation` …), shown to
+      content and templates as `recipient`; None for an impersonal edition.
+    - `created`: the time written into the PDF's metadata; None writes none (reproducible).
+    """
+
+    lang: str | None = None
+    page_size: str | None = None
+    pdf_variant: str | None = None
+    print_mode: bool = False
+    brand: Mapping[str, str] = field(default_factory=dict)
+    strict: bool | None = None
+    limits: Limits = field(default_factory=Limits)
+    personalisation: Mapping[str, str] | None = None
+    created: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.lang is not None:
+            if not is_known_locale(self.lang):
+                raise ValueError(f"lang: '{self.lang}' is not a language code Babel knows")
+            object.__setattr__(self, "lang", normalize(self.lang))
+        if self.page_size is not None and self.page_size not in PAGE_SIZES:
+            raise ValueError(f"page_size: '{self.page_size}' is not one of {', '.join(PAGE_SIZES)}")
+        if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
+            known = ", ".join(PDF_VARIANTS)
+            raise ValueError(f"pdf_variant: '{self.pdf_variant}' is not one of {known}")
+        for name, colour in self.brand.items():
+            if name not in BRAND_COLOURS:
+                raise ValueError(
+                    f"brand: unknown colour {name!r}; known: {', '.join(BRAND_COLOURS)}"
+                )
+            if not isinstance(colour, str) or not _HEX.match(colour):
+                raise ValueError(f"brand.{name}: a colour is written as #rgb or #rrggbb")
+        object.__setattr__(self, "brand", dict(self.brand))
+        if self.personalisation is not None:
+            values = dict(self.personalisation)
+            for key, value in values.items():
+                if not isinstance(key, str) or not isinstance(value, str):
+                    raise ValueError("personalisation: keys and values must be text")
+            object.__setattr__(self, "personalisation", values)
+
+    def settings(self) -> dict[str, Any]:
+        """The report.yml settings this edition replaces (for `ReportConfig.for_edition`)."""
+        values: dict[str, Any] = {}
+        if self.lang is not None:
+            values["lang"] = self.lang
+        if self.page_size is not None:
+            values["page_size"] = self.page_size
+        if self.pdf_variant is not None:
+            values["pdf_variant"] = self.pdf_variant
+        if self.strict is not None:
+            values["strict"] = self.strict
+        return values
+
+
+def source_date() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH as a UTC time, for reproducible builds (None when unset or invalid)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
