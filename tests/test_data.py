@@ -26,6 +26,7 @@ from reportbuilder.project.data import (
     Figure,
     Table,
     load_data,
+    localize,
 )
 
 CHILE = """\
@@ -60,8 +61,8 @@ def load(root: Path, files: dict[str, str | bytes], lang: str = "en") -> tuple[d
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-    namespaces, problems = load_data(root, lang)
-    return namespaces, [str(p) for p in problems]
+    namespaces, problems = load_data(root)
+    return localize(namespaces, lang), [str(p) for p in problems]
 
 
 def problems(root: Path, text: str, name: str = "study.yml") -> list[str]:
@@ -251,7 +252,7 @@ def test_figures_nested_in_lists(tmp_path: Path) -> None:
 
 
 def test_missing_data_folder(tmp_path: Path) -> None:
-    assert load_data(tmp_path, "fr") == ({}, [])
+    assert load_data(tmp_path) == ({}, [])
 
 
 def test_other_files_are_ignored(tmp_path: Path) -> None:

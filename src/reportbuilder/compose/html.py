@@ -35,6 +35,7 @@ from reportbuilder.compose.templating import (
 from reportbuilder.errors import Problem, ReportError
 from reportbuilder.language import colon, labels_for, typeset
 from reportbuilder.limits import MAX_DEPTH, nesting_depth
+from reportbuilder.project.data import localize
 from reportbuilder.project.load import Project
 
 PAGE_HEIGHTS_MM = {"A4": 297, "A5": 210, "A3": 420, "B5": 250, "letter": 279.4, "legal": 355.6}
@@ -118,7 +119,7 @@ def render_chapters(
     config = project.config
     env = content_environment(fmt.filters(), _finalize(fmt))
     scope = {
-        "data": wrap("data", project.data),
+        "data": wrap("data", localize(project.data, config.lang)),
         "contacts": wrap("contacts", {k: c.model_dump() for k, c in project.contacts.items()}),
         "report": report_scope(project),
         **components.helpers(),

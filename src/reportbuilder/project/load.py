@@ -65,7 +65,7 @@ def load_project(root: Path, overrides: dict[str, Any] | None = None) -> Project
         root, config.chapters if config else None, line if config else None
     )
     problems.extend(found)
-    data, found = load_data(root, config.lang if config else "en")
+    data, found = load_data(root)
     problems.extend(found)
     contacts, contact_problems = load_contacts(root)
     problems.extend(contact_problems)
