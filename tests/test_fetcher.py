@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from weasyprint.urls import URLFetcher
 
+from reportbuilder.project.files import FilePolicy
 from reportbuilder.render.fetcher import PolicyFetcher
 
 
@@ -69,7 +70,7 @@ def rebinding_dns(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _fetcher(tmp_path: Path, hosts: list[str]) -> PolicyFetcher:
-    return PolicyFetcher([tmp_path], tmp_path, hosts)
+    return PolicyFetcher(FilePolicy(tmp_path), hosts)
 
 
 def test_the_checked_address_is_the_one_connected_to(

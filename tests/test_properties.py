@@ -3,9 +3,10 @@
 - Markdown → HTML → sanitiser (`markup.make_markdown` + `markup.to_html`): whatever the text,
   it never raises, and what comes out has no active or fetching element, no event handler,
   no style, no attachment, and no URL with a scheme other than http, https or mailto;
-- the path checks: `textio.read_text` refuses a file reached through a symlink that leads out
-  of its project, and `fetcher.PolicyFetcher.fetch` never hands back a byte from outside its
-  roots, nor makes a request to a loopback server, whatever the URL looks like.
+- the file policy: `FilePolicy.read_project_text` refuses a file reached through a symlink
+  that leads out of its project, and `PolicyFetcher.fetch` (which asks the same policy) never
+  hands back a byte from outside, nor makes a request to a loopback server, whatever the URL
+  looks like.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from markdown.extensions.toc import slugify_unicode
 from reportbuilder.compose.markup import make_markdown, to_html
 from reportbuilder.errors import ReportError
 from reportbuilder.limits import nesting_depth
-from reportbuilder.project.textio import read_text
+from reportbuilder.project.files import FilePolicy
 from reportbuilder.render.fetcher import PolicyFetcher
 
 FUZZ = settings(max_examples=400, deadline=None)
@@ -293,17 +294,19 @@ def _make_escape(base: Path, spec: dict[str, Any]) -> tuple[Path, str]:
 
 @PATHS
 @given(spec=escapes())
-def test_textio_refuses_symlinks_out_of_the_project(sandbox: Path, spec: dict[str, Any]) -> None:
+def test_file_policy_refuses_symlinks_out_of_the_project(
+    sandbox: Path, spec: dict[str, Any]
+) -> None:
     project, rel = _make_escape(sandbox, spec)
     with pytest.raises(ReportError) as caught:
-        read_text(project / rel, rel)
+        FilePolicy(project).read_project_text(rel)
     assert "outside the project" in str(caught.value)
     assert TEXTIO_CANARY.strip() not in str(caught.value)
 
 
 @PATHS
 @given(parts=st.lists(st.sampled_from(NAMES), max_size=3), name=st.sampled_from(FILES))
-def test_textio_follows_symlinks_that_stay_inside(
+def test_file_policy_follows_symlinks_that_stay_inside(
     sandbox: Path, parts: list[str], name: str
 ) -> None:
     project = sandbox / f"p{next(_counter)}"
@@ -314,7 +317,7 @@ def test_textio_follows_symlinks_that_stay_inside(
     link.parent.mkdir(parents=True, exist_ok=True)
     link.symlink_to(os.path.relpath(real, link.parent))
     rel = "/".join([*parts, name])
-    assert read_text(project / rel, rel) == "inside\n"
+    assert FilePolicy(project).read_project_text(rel) == "inside\n"
 
 
 # --- PolicyFetcher: no byte from outside the roots, no request to loopback ----------------------
@@ -440,7 +443,7 @@ def _fetch_body(fetcher: PolicyFetcher, url: str) -> bytes | None:
 @given(data=st.data())
 def test_fetcher_never_returns_bytes_from_outside(layout: Path, data: st.DataObject) -> None:
     url = data.draw(file_urls(layout), label="url")
-    fetcher = PolicyFetcher(roots=[layout], display_root=layout)
+    fetcher = PolicyFetcher(FilePolicy(layout))
     body = _fetch_body(fetcher, url)
     event("read" if body is not None else "refused")
     assert body is None or body in INSIDE.values(), (url, body[:40])
@@ -450,13 +453,13 @@ def test_fetcher_never_returns_bytes_from_outside(layout: Path, data: st.DataObj
     "rel", ["assets/link.txt", "assets/rel-link.txt", "linkdir/secret.txt", "assets/zero"]
 )
 def test_fetcher_refuses_links_out(layout: Path, rel: str) -> None:
-    fetcher = PolicyFetcher(roots=[layout], display_root=layout)
+    fetcher = PolicyFetcher(FilePolicy(layout))
     with pytest.raises(Exception, match="outside the project"):
         fetcher.fetch((layout / rel).as_uri())
 
 
 def test_fetcher_reads_inside_files(layout: Path) -> None:
-    fetcher = PolicyFetcher(roots=[layout], display_root=layout)
+    fetcher = PolicyFetcher(FilePolicy(layout))
     for rel, content in INSIDE.items():
         assert _fetch_body(fetcher, (layout / rel).as_uri()) == content
 
@@ -473,7 +476,7 @@ def test_fetcher_never_requests_loopback(
 ) -> None:
     port = loopback.server_address[1]
     allowed = [host.strip("[]").rstrip(".").lower()] if allow else []
-    fetcher = PolicyFetcher(roots=[layout], display_root=layout, network_hosts=allowed)
+    fetcher = PolicyFetcher(FilePolicy(layout), network_hosts=allowed)
     url = f"{scheme}://{host}:{port}{path}"
     before = len(loopback.hits)
     assume(urlsplit(url).hostname is not None)

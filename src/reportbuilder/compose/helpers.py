@@ -12,7 +12,7 @@ import base64
 import datetime as dt
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -21,11 +21,55 @@ from reportbuilder.compose import charts
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.markup import NUM_CLASS
 from reportbuilder.language import colon
-from reportbuilder.project.data import NUMERIC_TYPES
+from reportbuilder.project.data import (
+    NUMERIC_TYPES,
+    Breakdown,
+    Category,
+    Figure,
+    Localized,
+    Table,
+)
+
+Number = int | float
+Text = str | Localized
 
 
-def _label(item: Any) -> str:
-    return str(getattr(item, "label", None) or getattr(item, "key", "") or "")
+def _what(value: object) -> str:
+    """What a helper was given, for an error message: `a key figure`, `a list`, …"""
+    kinds: list[tuple[type | tuple[type, ...], str]] = [
+        (Figure, "a key figure"),
+        (Category, "a category"),
+        (Breakdown, "a breakdown"),
+        (Table, "a CSV table"),
+        (bool, "yes/no"),
+        ((int, float), "a number"),
+        (str, "text"),
+        (dict, "plain data (a mapping, not a key figure or a breakdown)"),
+        ((list, tuple), "a list"),
+        (type(None), "nothing (an empty value)"),
+    ]
+    for kind, name in kinds:
+        if isinstance(value, kind):
+            return name
+    return f"a {type(value).__name__}"
+
+
+def _categories(data: object, helper: str, takes: str) -> list[Category]:
+    """The categories of a breakdown, or a list of categories as given; else a TypeError."""
+    if isinstance(data, Breakdown):
+        return list(data)
+    if not isinstance(data, list | tuple):
+        raise TypeError(f"{helper}() takes {takes}, got {_what(data)}")
+    for item in data:
+        if not isinstance(item, Category):
+            raise TypeError(f"{helper}() takes a list of categories, got {_what(item)} in it")
+    return list(data)
+
+
+def _percent(category: Category) -> Number:
+    if category.percent is None:  # only in a breakdown the loader reported
+        raise ValueError(f"category '{category.key}' has no percent (give the breakdown a base)")
+    return category.percent
 
 
 class Components:
@@ -70,19 +114,23 @@ class Components:
         }
 
     # -- the pieces -----------------------------------------------------------------------
-    def figure_text(self, item: Any) -> tuple[str, str]:
-        """(big number, caption) for a key figure or a breakdown category."""
-        if hasattr(item, "percent") and hasattr(item, "count"):  # a category
-            return self.fmt.percent(item.percent), _label(item)
-        value = getattr(item, "value", item)
-        unit = getattr(item, "unit", None)
+    def figure_text(self, item: Figure | Category | Number) -> tuple[str, str]:
+        """(big number, caption) for a key figure, a breakdown category or a plain number."""
+        if isinstance(item, Category):
+            return self.fmt.percent(_percent(item)), self._label(item)
+        if isinstance(item, Figure):
+            value, unit, of, label = item.value, self._text(item.unit), item.of, self._label(item)
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            value, unit, of, label = item, "", None, ""
+        else:
+            raise TypeError(
+                f"keyfigure() takes a key figure, a category or a number, got {_what(item)}"
+            )
         big = self.fmt.number(value)
-        label = _label(item)
         if unit == "%":
             big = self.fmt.percent(value)
         elif unit:
             label = f"{unit} {label}".strip() if label else unit
-        of = getattr(item, "of", None)
         if of is not None and unit != "%":
             label = f"{label} ({self.labels['of_total']} {self.fmt.number(of)})"
         return big, label
@@ -105,15 +153,17 @@ class Components:
             f"{''.join(boxes)}</div>{foot}</div>"
         )
 
-    def _bars(self, data: Any) -> list[charts.Bar]:
-        items = list(data)
+    def _bars(self, items: list[Category]) -> list[charts.Bar]:
         if not items:
             raise ValueError("nothing to chart: the breakdown has no categories")
-        return [charts.Bar(_label(c), float(c.percent), self.fmt.percent(c.percent)) for c in items]
+        return [
+            charts.Bar(self._label(c), float(_percent(c)), self.fmt.percent(_percent(c)))
+            for c in items
+        ]
 
     def chart(
         self,
-        data: Any,
+        data: Breakdown | Sequence[Category],
         kind: str = "bar",
         title: str | None = None,
         description: str | None = None,
@@ -127,8 +177,9 @@ class Components:
         }
         if kind not in makers:
             raise ValueError(f"chart kind '{kind}' is not one of {', '.join(makers)}")
-        bars = self._bars(data)
-        caption = title or _label(data)
+        bars = self._bars(_categories(data, "chart", "a breakdown or a list of its categories"))
+        breakdown = data if isinstance(data, Breakdown) else None
+        caption = title or self._label(breakdown)
         self._charts += 1
         desc = description or "; ".join(f"{b.label}: {b.text}" for b in bars)
         extra = {"center_text": bars[0].text} if kind == "donut" else {}
@@ -136,7 +187,7 @@ class Components:
             bars, title=caption, description=desc, style=self.chart_style,
             id_prefix=f"chart{self._charts}", **extra,
         )  # fmt: skip
-        source = source or getattr(data, "source", None)
+        source = source or self._text(None if breakdown is None else breakdown.source)
         return (
             f'<figure class="figure chart chart-{kind}"{_id_attr(id)}>'
             f'<figcaption><span class="{NUM_CLASS}" data-kind="figure"{_data_id(id)}></span>'
@@ -146,60 +197,84 @@ class Components:
 
     def table(
         self,
-        data: Any,
+        data: Breakdown | Table | Sequence[Category],
         caption: str | None = None,
         source: str | None = None,
         total: bool = True,
         id: str | None = None,
     ) -> str:
-        caption = caption or _label(data)
+        if isinstance(data, Table):
+            head, body, foot = self._csv_table(data)
+            breakdown = None
+        else:
+            items = _categories(data, "table", "a breakdown or a CSV table")
+            breakdown = data if isinstance(data, Breakdown) else None
+            head, body, foot = self._breakdown_table(items, breakdown, total)
+        caption = caption or self._label(breakdown)
         cap = (
             f'<caption><span class="{NUM_CLASS}" data-kind="table"{_data_id(id)}></span>'
             f"{escape(caption)}</caption>"
             if caption
             else ""
         )
-        if hasattr(data, "columns") and hasattr(data, "rows"):
-            types = getattr(data, "types", None) or {}
-            head = "".join(
-                f"<th class='num'>{escape(c)}</th>"
-                if types.get(c) in NUMERIC_TYPES
-                else f"<th>{escape(c)}</th>"
-                for c in data.columns
-            )
-            body = "".join(
-                "<tr>"
-                + "".join(self._cell(row.get(c), types.get(c)) for c in data.columns)
-                + "</tr>"
-                for row in data.rows
-            )
-            foot = ""
-        else:
-            items = list(data)
-            unit = getattr(data, "unit", None) or ""
-            head = (
-                f"<th>{escape(getattr(data, 'label', '') or '')}</th>"
-                f"<th class='num'>{escape(unit or self.labels['count'])}</th><th class='num'>%</th>"
-            )
-            body = "".join(
-                f"<tr><td>{escape(_label(c))}</td>{self._cell(c.count)}"
-                f"<td class='num'>{escape(self.fmt.percent(c.percent))}</td></tr>"
-                for c in items
-            )
-            foot = ""
-            if total:
-                count = sum(c.count for c in items if c.count is not None)
-                pct = sum(c.percent for c in items if c.percent is not None)
-                foot = (
-                    f"<tfoot><tr><td>{escape(self.labels['total'])}</td>{self._cell(count)}"
-                    f"<td class='num'>{escape(self.fmt.percent(round(pct, 1)))}</td></tr></tfoot>"
-                )
-        source = source or getattr(data, "source", None)
+        source = source or self._text(None if breakdown is None else breakdown.source)
         return (
             f'<div class="table-wrap"><table class="data"{_id_attr(id)}>{cap}'
             f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody>{foot}</table>{self._source(source)}</div>"
         )
+
+    def _csv_table(self, data: Table) -> tuple[str, str, str]:
+        """(header cells, body rows, footer) of a CSV table; numeric columns right-aligned."""
+        types = data.types
+        head = "".join(
+            f"<th class='num'>{escape(c)}</th>"
+            if types.get(c) in NUMERIC_TYPES
+            else f"<th>{escape(c)}</th>"
+            for c in data.columns
+        )
+        body = "".join(
+            "<tr>" + "".join(self._cell(row.get(c), types.get(c)) for c in data.columns) + "</tr>"
+            for row in data.rows
+        )
+        return head, body, ""
+
+    def _breakdown_table(
+        self, items: list[Category], breakdown: Breakdown | None, total: bool
+    ) -> tuple[str, str, str]:
+        """(header cells, body rows, footer) of categories: label, count, percent; a total."""
+        label = self._text(None if breakdown is None else breakdown.label)
+        unit = self._text(None if breakdown is None else breakdown.unit)
+        head = (
+            f"<th>{escape(label)}</th>"
+            f"<th class='num'>{escape(unit or self.labels['count'])}</th><th class='num'>%</th>"
+        )
+        body = "".join(
+            f"<tr><td>{escape(self._label(c))}</td>{self._cell(c.count)}"
+            f"<td class='num'>{escape(self.fmt.percent(_percent(c)))}</td></tr>"
+            for c in items
+        )
+        if not total:
+            return head, body, ""
+        count = sum(c.count for c in items if c.count is not None)
+        pct = sum(c.percent for c in items if c.percent is not None)
+        foot = (
+            f"<tfoot><tr><td>{escape(self.labels['total'])}</td>{self._cell(count)}"
+            f"<td class='num'>{escape(self.fmt.percent(round(pct, 1)))}</td></tr></tfoot>"
+        )
+        return head, body, foot
+
+    def _text(self, text: Text | None) -> str:
+        """A model's text; one given per language is picked here when `localize` has not."""
+        if isinstance(text, Localized):
+            return text.pick(self.fmt.lang)
+        return text or ""
+
+    def _label(self, item: Figure | Category | Breakdown | None) -> str:
+        """The item's label, else its key ("" for nothing)."""
+        if item is None:
+            return ""
+        return self._text(item.label) or item.key
 
     def ref(self, target: str) -> str:
         """A cross-reference: "figure 2" here, the page added by the theme's CSS."""

@@ -35,6 +35,8 @@ from reportbuilder.errors import ComposeError, Location, Problem, Stage
 from reportbuilder.language import colon, labels_for, typeset
 from reportbuilder.limits import MAX_DEPTH, Deadline, TimeLimitExceeded, nesting_depth
 from reportbuilder.project.config import ReportConfig, for_edition
+from reportbuilder.project.data import localize
+from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
 from reportbuilder.variants import PAGE_HEIGHTS_MM
 
@@ -44,14 +46,14 @@ class Html:
     """One edition as HTML, and what the renderer needs to lay it out: the contract between
     composing and rendering.
 
-    `base_url` is the project folder's URL (relative URLs resolve against it); `roots` are
-    the folders the renderer may read; `resources` locate URLs in the project's files.
+    `base_url` is the project folder's URL (relative URLs resolve against it); `files` says
+    which folders the renderer may read; `resources` locate URLs in the project's files.
     """
 
     text: str
     config: ReportConfig
     base_url: str
-    roots: tuple[str, ...]
+    files: FilePolicy
     network_hosts: tuple[str, ...]
     resources: Mapping[str, Location]
 
@@ -235,7 +237,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
     report = report_scope(config, edition)
     recipient = wrap("recipient", dict(edition.personalisation or {}))
     scope = {
-        "data": wrap("data", dict(project.data)),
+        "data": wrap("data", localize(project.data, config.lang)),
         "contacts": wrap("contacts", {k: c.model_dump() for k, c in project.contacts.items()}),
         "report": report,
         "recipient": recipient,
@@ -286,7 +288,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         text=html,
         config=config,
         base_url=project.root.as_uri() + "/",
-        roots=tuple(str(root) for root in project.files.roots),
+        files=project.files,
         network_hosts=tuple(config.network.allow),
         resources=project.resources,
     )

@@ -75,7 +75,7 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         config, line = None, None
     chapters, found = load_chapters(files, config.chapters if config else None, line)
     problems.extend(found)
-    data, found = load_data(root, config.lang if config else "en")
+    data, found = load_data(files)
     problems.extend(found)
     contacts, contact_problems = load_contacts(files)
     problems.extend(contact_problems)

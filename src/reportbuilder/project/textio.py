@@ -20,7 +20,7 @@ def read_text(path: Path, rel: str, *, max_bytes: int = 2_000_000) -> str:
     """The text of `path` (a regular file, at most `max_bytes`), decoded and normalised.
 
     `rel` is the project-relative name used in problems. Raises `ReportError` with every
-    problem found in the file.
+    problem found in the file. Whether the file may be read at all is `FilePolicy`'s call.
     """
     data = _read_bytes(path, rel, max_bytes)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -40,23 +40,7 @@ def read_text(path: Path, rel: str, *, max_bytes: int = 2_000_000) -> str:
     return text
 
 
-def _project_root(path: Path, rel: str) -> Path | None:
-    """The folder `rel` is relative to, when `path` ends with `rel`."""
-    depth = len(Path(rel).parts)
-    if depth == 0 or Path(*path.parts[-depth:]) != Path(rel):
-        return None
-    return path.parents[depth - 1]
-
-
 def _read_bytes(path: Path, rel: str, max_bytes: int) -> bytes:
-    root = _project_root(path, rel)
-    # A symlink may not lead a project file out of the project (to ~/.ssh, /etc …).
-    if root is not None and not path.resolve().is_relative_to(root.resolve()):
-        raise ProjectError(
-            Problem(
-                rel, None, "is a link to a file outside the project; refused", stage=Stage.PROJECT
-            )
-        )
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):

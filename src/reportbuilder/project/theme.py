@@ -45,7 +45,7 @@ def find_theme(name: str, project_dir: Path) -> Path | None:
     if builtin.is_dir():
         return builtin
     local = (project_dir / name).resolve()
-    if local.is_dir() and local.is_relative_to(project_dir.resolve()):
+    if local.is_dir() and FilePolicy(project_dir).in_project(local):
         return local
     return None
 

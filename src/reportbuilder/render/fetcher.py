@@ -19,6 +19,7 @@ from urllib.request import url2pathname
 from weasyprint.urls import HTTP_HEADERS, URLFetcher, URLFetcherResponse
 
 from reportbuilder.errors import Location, Problem, Severity, Stage
+from reportbuilder.project.files import FilePolicy
 
 MAX_FILE_BYTES = 50_000_000
 MAX_DATA_URL_CHARS = 2_000_000
@@ -35,26 +36,17 @@ class PolicyFetcher(URLFetcher):
 
     def __init__(
         self,
-        roots: list[Path],
-        display_root: Path,
+        files: FilePolicy,
         network_hosts: Sequence[str] = (),
         locations: Mapping[str, Location] | None = None,
     ) -> None:
         super().__init__(timeout=10, allow_redirects=False)
-        self.roots = [root.resolve() for root in roots]
+        self.files = files
         self.hosts = {host.lower().rstrip(".") for host in network_hosts}
-        self.display_root = display_root.resolve()
         self.refused: list[Problem] = []  # what to tell the user, located where we can
         self.reasons: list[str] = []  # the bare messages, as WeasyPrint will echo them
         self.locations = locations or {}  # absolute URL → where the project asked for it
         self._url = ""
-
-    def _shown(self, path: Path) -> str:
-        return (
-            path.relative_to(self.display_root).as_posix()
-            if path.is_relative_to(self.display_root)
-            else str(path)
-        )
 
     def _refuse(self, message: str) -> Refused:
         where = self.locations.get(self._url) or Location("")
@@ -84,12 +76,12 @@ class PolicyFetcher(URLFetcher):
             raise self._refuse(f"network access is off: refused {shown}")
         path = Path(url2pathname(unquote(urlsplit(url).path)))
         real = path.resolve()
-        if not any(real.is_relative_to(root) for root in self.roots):
+        if not self.files.readable(real):
             raise self._refuse(f"refused {path}: outside the project")
         if not real.is_file():
-            raise self._refuse(f"missing or not a regular file: {self._shown(real)}")
+            raise self._refuse(f"missing or not a regular file: {self.files.shown(real)}")
         if real.stat().st_size > MAX_FILE_BYTES:
-            raise self._refuse(f"file too large: {self._shown(real)}")
+            raise self._refuse(f"file too large: {self.files.shown(real)}")
         return super().fetch(real.as_uri(), headers)
 
     def _fetch_remote(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:

@@ -18,11 +18,11 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
+from reportbuilder.project.files import FilePolicy
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -45,7 +45,7 @@ class RenderJob:
 
     text: str
     base_url: str
-    roots: tuple[str, ...]
+    files: FilePolicy
     pdf_variant: str | None = None
     network_hosts: tuple[str, ...] = ()
     resources: Mapping[str, Location] = field(default_factory=dict)
@@ -55,7 +55,7 @@ class RenderJob:
         return cls(
             text=html.text,
             base_url=html.base_url,
-            roots=html.roots,
+            files=html.files,
             pdf_variant=html.pdf_variant,
             network_hosts=html.network_hosts,
             resources=dict(html.resources),
@@ -122,10 +122,7 @@ def render_in_process(job: RenderJob) -> Pdf:
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
-    base_dir = Path(job.roots[0])
-    fetcher = PolicyFetcher(
-        [Path(r) for r in job.roots], base_dir, job.network_hosts, job.resources
-    )
+    fetcher = PolicyFetcher(job.files, job.network_hosts, job.resources)
     collector = _Collector(job.resources, job.base_url)
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)

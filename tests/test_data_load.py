@@ -1,4 +1,5 @@
-"""load_data: data files by stem, the statistics model, and its consistency checks."""
+"""data.load: data files by stem built into the model and checked, every problem at its file
+and line (`data/x.yml:LINE: …`); one language-neutral load localized per edition."""
 
 from __future__ import annotations
 
@@ -20,12 +21,12 @@ from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Components
 from reportbuilder.language import labels_for
 from reportbuilder.project.data import (
-    RESERVED_CATEGORY_KEYS,
     Breakdown,
     Category,
     Figure,
-    Table,
+    Localized,
     load_data,
+    localize,
 )
 
 CHILE = """\
@@ -60,8 +61,8 @@ def load(root: Path, files: dict[str, str | bytes], lang: str = "en") -> tuple[d
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-    namespaces, problems = load_data(root, lang)
-    return namespaces, [str(p) for p in problems]
+    namespaces, problems = load_data(root)
+    return localize(namespaces, lang), [str(p) for p in problems]
 
 
 def problems(root: Path, text: str, name: str = "study.yml") -> list[str]:
@@ -108,6 +109,29 @@ def test_labels_follow_the_language(tmp_path: Path) -> None:
     assert english["regions"].label == "regions"
     spanish = load(tmp_path, {"study.yml": CHILE}, lang="es")[0]["study"]
     assert spanish["age"].label == "Âge des victimes"  # first given
+
+
+def test_one_load_serves_every_language(tmp_path: Path) -> None:
+    text = "age:\n  categories:\n    adults:\n      label: {fr: Adultes, en: Adults}\n" + (
+        "      percent: 100\n"
+    )
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "study.yml").write_text(text, encoding="utf-8")
+    namespaces, found = load_data(tmp_path)
+    assert found == []
+    neutral = namespaces["study"]["age"].adults.label
+    assert neutral == Localized.of({"fr": "Adultes", "en": "Adults"})
+    assert localize(namespaces, "fr")["study"]["age"].adults.label == "Adultes"
+    assert localize(namespaces, "en")["study"]["age"].adults.label == "Adults"
+    assert localize(namespaces, "en-GB")["study"]["age"].adults.label == "Adults"
+    assert namespaces["study"]["age"].adults.label is neutral  # localize copies, never changes
+
+
+def test_texts_are_checked_in_every_language(tmp_path: Path) -> None:
+    text = "v:\n  value: 1\n  label: {fr: un, en: [one]}\n  unit: {fr: 1, en: 2}\n  note: {}\n"
+    namespaces, found = load(tmp_path, {"study.yml": text}, lang="fr")
+    assert found == ["data/study.yml:3: key figure 'v': 'label' must be text in every language"]
+    assert namespaces["study"]["v"] == Figure(1, unit="1", key="v")
 
 
 def test_templates_read_the_model_in_the_sandbox(tmp_path: Path) -> None:
@@ -251,7 +275,7 @@ def test_figures_nested_in_lists(tmp_path: Path) -> None:
 
 
 def test_missing_data_folder(tmp_path: Path) -> None:
-    assert load_data(tmp_path, "fr") == ({}, [])
+    assert load_data(tmp_path) == ({}, [])
 
 
 def test_other_files_are_ignored(tmp_path: Path) -> None:
@@ -317,210 +341,7 @@ def test_json_decimals_come_from_the_text(tmp_path: Path) -> None:
     ]
 
 
-def test_json_nan_and_infinity(tmp_path: Path) -> None:
-    text = '{\n  "a": 1,\n  "b": NaN,\n  "c": "NaN in a string",\n  "d": -Infinity\n}'
-    assert problems(tmp_path, text, "s.json") == [
-        "data/s.json:3: 'NaN' is not a number (write a number or null)",
-        "data/s.json:5: '-Infinity' is not a number (write a number or null)",
-    ]
-
-
-def test_json_duplicate_keys(tmp_path: Path) -> None:
-    text = '{\n  "a": 1,\n  "b": {"x": 1,\n        "x": 2}\n}'
-    assert problems(tmp_path, text, "s.json") == [
-        "data/s.json:4: duplicate key 'x' (first at line 3)"
-    ]
-
-
-def test_json_syntax_error(tmp_path: Path) -> None:
-    assert problems(tmp_path, '{\n  "a": 1\n  "b": 2\n}', "s.json") == [
-        "data/s.json:3: Expecting ',' delimiter (column 3)"
-    ]
-
-
-def test_json_huge_number(tmp_path: Path) -> None:
-    assert problems(tmp_path, '{\n"a":\n' + "1" * 5000 + "}", "s.json") == [
-        "data/s.json:3: the number has too many digits"
-    ]
-
-
-def test_json_deep_nesting(tmp_path: Path) -> None:
-    assert problems(tmp_path / "a", "[" * 100_000 + "]" * 100_000, "a.json") == [
-        "data/a.json: nested too deeply"
-    ]
-    assert problems(tmp_path / "b", "[" * 150 + "]" * 150, "b.json") == [
-        "data/b.json: nested more than 100 levels deep"
-    ]
-
-
 # --- CSV ---------------------------------------------------------------------------------
-
-
-def test_csv_with_commas(tmp_path: Path) -> None:
-    text = "\ufeffregion,victims,share,code\r\nSantiago,40,40.4,01\r\nArica,3,,15\r\n\r\n"
-    namespaces, found = load(tmp_path, {"regions.csv": text})
-    assert found == []
-    table = namespaces["regions"]
-    assert isinstance(table, Table)
-    assert table.columns == ["region", "victims", "share", "code"]
-    assert list(table) == [
-        {"region": "Santiago", "victims": 40, "share": 40.4, "code": "01"},
-        {"region": "Arica", "victims": 3, "share": "", "code": 15},
-    ]
-    assert len(table) == 2 and table[1]["region"] == "Arica"
-    assert table.types == {"region": "text", "victims": "int", "share": "number", "code": "text"}
-
-
-def test_csv_with_semicolons_and_decimal_commas(tmp_path: Path) -> None:
-    text = 'région;part;note\n"Santiago; RM";12,5;"a, b"\nArica;1.5;1e3\n'
-    namespaces, found = load(tmp_path, {"r.csv": text})
-    assert found == []
-    assert namespaces["r"].rows == [
-        {"région": "Santiago; RM", "part": 12.5, "note": "a, b"},
-        {"région": "Arica", "part": 1.5, "note": 1000.0},
-    ]
-
-
-def test_csv_declared_types(tmp_path: Path) -> None:
-    text = (
-        "region,victims [int],share [percent],year [text],rate [number], day [ Date ] ,n\n"
-        "Santiago,40,40.4,2024,1.5,2024-03-01,1\n"
-        "Arica,-3,11 %,01,2,2024-02-29,2.5\n"
-        "Tarapacá,,,,,,\n"
-    )
-    namespaces, found = load(tmp_path, {"regions.csv": text})
-    assert found == []
-    table = namespaces["regions"]
-    assert table.columns == ["region", "victims", "share", "year", "rate", "day", "n"]
-    assert table.types == {
-        "region": "text",
-        "victims": "int",
-        "share": "percent",
-        "year": "text",
-        "rate": "number",
-        "day": "date",
-        "n": "number",
-    }
-    assert table.rows == [
-        {
-            "region": "Santiago", "victims": 40, "share": 40.4, "year": "2024", "rate": 1.5,
-            "day": dt.date(2024, 3, 1), "n": 1,
-        },
-        {
-            "region": "Arica", "victims": -3, "share": 11.0, "year": "01", "rate": 2.0,
-            "day": dt.date(2024, 2, 29), "n": 2.5,
-        },
-        {
-            "region": "Tarapacá", "victims": None, "share": None, "year": None, "rate": None,
-            "day": None, "n": "",
-        },
-    ]  # fmt: skip
-    assert isinstance(table[1]["rate"], float) and isinstance(table[0]["victims"], int)
-
-
-def test_csv_declared_types_with_semicolons(tmp_path: Path) -> None:
-    text = "région;part [percent];taux [number];n [int]\nRM;12,5 %;1,25;3\nArica;87,5%;1.5;4\n"
-    namespaces, found = load(tmp_path, {"r.csv": text})
-    assert found == []
-    assert namespaces["r"].rows == [
-        {"région": "RM", "part": 12.5, "taux": 1.25, "n": 3},
-        {"région": "Arica", "part": 87.5, "taux": 1.5, "n": 4},
-    ]
-
-
-def test_csv_cells_not_of_their_declared_type(tmp_path: Path) -> None:
-    text = (
-        "region,victims [int],share [percent],rate [number],day [date]\n"
-        "Santiago,abc,40.4,1.5,2024-03-01\n"
-        "Arica,12.0,140,x,01/03/2024\n"
-        'Iquique,1 234,-1,"12,5",2024-02-30\n'
-        "Calama,7,ten %,1e999,20240301\n"
-    )
-    namespaces, found = load(tmp_path, {"regions.csv": text})
-    assert found == [
-        "data/regions.csv:2: column 'victims' expects a whole number, got 'abc'",
-        "data/regions.csv:3: column 'victims' expects a whole number, got '12.0'",
-        "data/regions.csv:3: column 'share' expects a percent from 0 to 100, got '140'",
-        "data/regions.csv:3: column 'rate' expects a number, got 'x'",
-        "data/regions.csv:3: column 'day' expects a date as YYYY-MM-DD, got '01/03/2024'",
-        "data/regions.csv:4: column 'victims' expects a whole number, got '1 234'",
-        "data/regions.csv:4: column 'share' expects a percent from 0 to 100, got '-1'",
-        "data/regions.csv:4: column 'rate' expects a number, got '12,5' (a decimal comma needs "
-        "';' between the columns)",
-        "data/regions.csv:4: column 'day' expects a date as YYYY-MM-DD, got '2024-02-30'",
-        "data/regions.csv:5: column 'share' expects a percent from 0 to 100, got 'ten %'",
-        "data/regions.csv:5: column 'rate' expects a number, got '1e999'",
-        "data/regions.csv:5: column 'day' expects a date as YYYY-MM-DD, got '20240301'",
-    ]
-    table = namespaces["regions"]  # kept, with None where a cell was wrong
-    assert len(table) == 4 and table[0]["victims"] is None and table[0]["share"] == 40.4
-
-
-def test_csv_unknown_type(tmp_path: Path) -> None:
-    text = "a [integer],b [percnt],c [USD],d [],e\n1,2,3,4,5\n"
-    namespaces, found = load(tmp_path, {"r.csv": text})
-    known = "known types: text, int, number, percent, date"
-    assert found == [
-        f"data/r.csv:1: column 'a' has an unknown type 'integer' (did you mean 'int'? {known})",
-        f"data/r.csv:1: column 'b' has an unknown type 'percnt' (did you mean 'percent'? {known})",
-        f"data/r.csv:1: column 'c' has an unknown type 'USD' ({known})",
-        f"data/r.csv:1: column 'd' has an unknown type '' ({known})",
-    ]
-    table = namespaces["r"]  # read as if undeclared
-    assert table.columns == ["a", "b", "c", "d", "e"]
-    assert table.rows == [{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}]
-    assert set(table.types.values()) == {"int"}
-
-
-def test_csv_brackets_in_a_column_name(tmp_path: Path) -> None:
-    text = "amount [USD] [number],[int],x [int],x\n1,2,3,4\n"
-    namespaces, found = load(tmp_path, {"r.csv": text})
-    assert found == [
-        "data/r.csv:1: column 2 has no name in the header row",
-        "data/r.csv:1: column 'x' appears twice in the header row",
-    ]
-    assert namespaces["r"].columns == ["amount [USD]", "", "x", "x"]
-    assert namespaces["r"].types["amount [USD]"] == "number"
-
-
-def test_table_guesses_types_when_not_given() -> None:
-    rows = [{"a": 1, "b": 1, "c": "x", "d": ""}, {"a": 2, "b": 2.5, "c": 3, "d": " "}]
-    table = Table("t", ["a", "b", "c", "d"], rows, {"c": "percent"})
-    assert table.types == {"a": "int", "b": "number", "c": "percent", "d": "text"}
-    assert Table("t", ["a"], []).types == {"a": "text"}
-
-
-def test_csv_decimal_comma_only_with_semicolons(tmp_path: Path) -> None:
-    namespaces, _ = load(tmp_path, {"r.csv": 'a,b\n"12,5",x\n'})
-    assert namespaces["r"].rows == [{"a": "12,5", "b": "x"}]
-
-
-def test_csv_ragged_rows_name_their_line(tmp_path: Path) -> None:
-    text = 'a,b\n1,2\n"multi\nline",3\n4\n5,6,7\n'
-    namespaces, found = load(tmp_path, {"r.csv": text})
-    assert found == [
-        "data/r.csv:5: row has 1 fields, the header has 2",
-        "data/r.csv:6: row has 3 fields, the header has 2",
-    ]
-    assert len(namespaces["r"]) == 2
-
-
-def test_csv_header_problems(tmp_path: Path) -> None:
-    assert problems(tmp_path, "a,,b,a\n1,2,3,4\n", "r.csv") == [
-        "data/r.csv:1: column 2 has no name in the header row",
-        "data/r.csv:1: column 'a' appears twice in the header row",
-    ]
-
-
-def test_csv_empty(tmp_path: Path) -> None:
-    assert problems(tmp_path, "\n\n", "r.csv") == [
-        "data/r.csv:1: empty CSV file: the first row must name the columns"
-    ]
-
-
-def test_csv_bad_quoting(tmp_path: Path) -> None:
-    (problem,) = problems(tmp_path, 'a,b\n1,"2"x\n', "r.csv")
-    assert problem.startswith("data/r.csv:2: cannot read CSV: ")
 
 
 # --- key figures -------------------------------------------------------------------------
@@ -774,12 +595,6 @@ def test_reserved_and_yes_no_category_keys(tmp_path: Path) -> None:
         "data/study.yml:6: breakdown 'age': category key 'smallest' is reserved (a breakdown "
         "attribute)",
     ]
-
-
-def test_every_breakdown_attribute_is_reserved() -> None:
-    public = {name for name in dir(Breakdown) if not name.startswith("_")}
-    fields = set(Breakdown.__dataclass_fields__)
-    assert public | fields <= set(RESERVED_CATEGORY_KEYS)
 
 
 def test_nested_breakdown_is_named_by_its_path(tmp_path: Path) -> None:

@@ -1,0 +1,264 @@
+"""The statistics model: `Figure`, `Category`, `Breakdown`, `Table`, and `Localized` texts.
+
+The model is language-neutral: a text given per language stays a `Localized` until `localize`
+resolves a whole set of namespaces for one edition's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from reportbuilder.language import pick_text
+
+Number = int | float
+
+# Types a CSV header may declare (`victims [int]`); numeric ones are right-aligned in tables.
+CSV_TYPES = ("text", "int", "number", "percent", "date")
+NUMERIC_TYPES = ("int", "number", "percent")
+# Category keys that `breakdown.<key>` could not reach, because an attribute has that name.
+RESERVED_CATEGORY_KEYS = (
+    "label", "base", "unit", "source", "note", "categories", "key", "total_count", "total_percent",
+    "largest", "smallest",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Localized:
+    """One text per language (`{fr: Adultes, en: Adults}`), in the order written.
+
+    Frozen and hashable; `texts` is the mapping by language code, `pick` the text for an
+    edition's language (its base language, else the first given; see `pick_text`).
+    """
+
+    pairs: tuple[tuple[str, str], ...]
+
+    def __post_init__(self) -> None:
+        if not self.pairs:
+            raise ValueError("a Localized text needs at least one language")
+
+    @classmethod
+    def of(cls, texts: Mapping[str, str]) -> Localized:
+        return cls(tuple(texts.items()))
+
+    @property
+    def texts(self) -> dict[str, str]:
+        return dict(self.pairs)
+
+    def pick(self, lang: str) -> str:
+        return pick_text(self.texts, lang)
+
+
+Text = str | Localized
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A key figure: `value` (of `of`, as `percent_of` percent when `of` is given)."""
+
+    value: Number
+    label: Text | None = None
+    unit: Text | None = None
+    of: Number | None = None
+    source: Text | None = None
+    note: Text | None = None
+    percent_of: float | None = None
+    key: str = ""
+
+    @property
+    def rest(self) -> Number | None:
+        """The complement: `of` − `value` (e.g. victims not interviewed), None without `of`."""
+        return None if self.of is None else self.of - self.value
+
+
+@dataclass(frozen=True)
+class Category:
+    """One part of a breakdown. `decimals`: how the percent was written (None when derived);
+    `base`: the breakdown's base, when known."""
+
+    key: str
+    label: Text | None
+    count: Number | None
+    percent: Number | None
+    share: float | None
+    note: Text | None = None
+    decimals: int | None = None
+    base: Number | None = None
+
+    @property
+    def rest_percent(self) -> Number | None:
+        """The complement: 100 − percent (`11` for adults at 89 %), None if percent is unknown.
+
+        Rounded to the decimals the percent was written with, so `100 − 33.3` is `66.7`.
+        """
+        if self.percent is None:
+            return None
+        rest = 100 - self.percent
+        return rest if self.decimals is None else round(rest, self.decimals)
+
+    @property
+    def rest_count(self) -> Number | None:
+        """The complement: base − count (those not in this category), None when unknown."""
+        if self.base is None or self.count is None:
+            return None
+        return self.base - self.count
+
+
+@dataclass(frozen=True, eq=False)
+class Breakdown:
+    """A population split into categories; `breakdown.adults` and `breakdown['adults']` work."""
+
+    key: str
+    label: Text | None
+    base: Number | None
+    unit: Text | None
+    source: Text | None
+    note: Text | None
+    categories: dict[str, Category]
+
+    def __getattr__(self, name: str) -> Category:
+        # Only called when normal lookup fails; `categories` may be unset during copy/unpickle.
+        categories = self.__dict__.get("categories") or {}
+        if not name.startswith("_") and name in categories:
+            return categories[name]
+        raise AttributeError(name)
+
+    def __getitem__(self, key: str | int) -> Category:
+        if isinstance(key, int):
+            return list(self.categories.values())[key]
+        return self.categories[key]
+
+    def __iter__(self) -> Iterator[Category]:
+        return iter(self.categories.values())
+
+    def __len__(self) -> int:
+        return len(self.categories)
+
+    def __dir__(self) -> list[str]:
+        # Lets "did you mean" hints in templates suggest category names.
+        return sorted({*super().__dir__(), *self.categories})
+
+    @property
+    def total_count(self) -> Number | None:
+        counts = [c.count for c in self.categories.values()]
+        return None if None in counts else sum(counts)  # type: ignore[arg-type]
+
+    @property
+    def total_percent(self) -> Number | None:
+        percents = [c.percent for c in self.categories.values()]
+        return None if None in percents else sum(percents)  # type: ignore[arg-type]
+
+    @property
+    def largest(self) -> Category | None:
+        """The category with the highest percent (or count); the first one on a tie.
+
+        Compared by percent when every category has one, else by count when every category
+        has one; None when neither is known for all (a breakdown mixing both without a base,
+        which is a problem reported when loading).
+        """
+        return self._extreme(max)
+
+    @property
+    def smallest(self) -> Category | None:
+        """The category with the lowest percent (or count); the first one on a tie."""
+        return self._extreme(min)
+
+    def _extreme(self, pick: Callable[..., Category]) -> Category | None:
+        items = list(self.categories.values())
+        if not items:
+            return None
+        if all(c.percent is not None for c in items):
+            return pick(items, key=lambda c: c.percent)
+        if all(c.count is not None for c in items):
+            return pick(items, key=lambda c: c.count)
+        return None
+
+
+class Table:
+    """A CSV file: `columns`, and `rows` as dicts by column name; iterable over rows.
+
+    `types` maps every column to its type: declared (`text`, `int`, `number`, `percent`,
+    `date`) or guessed from the cells (`int`, `number`, `text`); see `guess_type`.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        columns: list[str],
+        rows: list[dict[str, Any]],
+        types: dict[str, str] | None = None,
+    ) -> None:
+        self.name = name
+        self.columns = columns
+        self.rows = rows
+        given = types or {}
+        self.types: dict[str, str] = {
+            column: given.get(column) or guess_type(row.get(column) for row in rows)
+            for column in columns
+        }
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        return self.rows[index]
+
+    def __repr__(self) -> str:
+        return f"Table({self.name!r}, {len(self.columns)} columns, {len(self.rows)} rows)"
+
+
+def guess_type(values: Iterable[Any]) -> str:
+    """`int` if every non-empty cell is int, `number` if all are numbers, else (or with no
+    non-empty cell) `text`."""
+    kinds = set()
+    for value in values:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "text"
+        kinds.add(type(value))
+    if not kinds:
+        return "text"
+    return "int" if kinds == {int} else "number"
+
+
+# --- One edition's language --------------------------------------------------------------
+
+
+def localize(namespaces: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """A copy of `namespaces` with every `Localized` text picked for `lang`.
+
+    Figures, breakdowns and categories are copied with `dataclasses.replace` (only when one
+    of their texts is per language); plain dicts and lists are walked; tables and every other
+    value are shared, since nothing in them is per language.
+    """
+    return {key: _localized(value, lang) for key, value in namespaces.items()}
+
+
+def _localized(value: Any, lang: str) -> Any:
+    if isinstance(value, Localized):
+        return value.pick(lang)
+    if isinstance(value, Breakdown):
+        categories = {key: _texts_picked(c, lang) for key, c in value.categories.items()}
+        return _texts_picked(replace(value, categories=categories), lang)
+    if isinstance(value, Figure | Category):
+        return _texts_picked(value, lang)
+    if isinstance(value, dict):
+        return {key: _localized(child, lang) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_localized(child, lang) for child in value]
+    return value
+
+
+def _texts_picked(item: Any, lang: str) -> Any:
+    """The dataclass `item` with its `Localized` fields picked for `lang` (itself if none)."""
+    changes = {
+        field.name: text.pick(lang)
+        for field in fields(item)
+        if isinstance(text := getattr(item, field.name), Localized)
+    }
+    return replace(item, **changes) if changes else item

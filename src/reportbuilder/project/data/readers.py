@@ -1,0 +1,352 @@
+"""Reading data files into values: YAML and JSON into plain values with the line of every key,
+CSV into a `Table` with typed cells. No statistics here.
+
+A CSV file has a header row and is separated by `,`, `;` or tabs (whichever the header uses
+most). A header cell may declare its column's type in brackets:
+`region,victims [int],share [percent],year [text],rate [number],day [date]`. The column is
+named without the bracket part (`victims`); only the last bracket is the type, so
+`amount [USD] [number]` is the column `amount [USD]`. Types:
+
+- `text`: the cell as written;
+- `int`: a whole number (`-3`, `40`; no thousands separators, no `12.0`);
+- `number`: a float (`12.5`, `1e3`; `12,5` too when the file is separated by `;`);
+- `percent`: a number from 0 to 100 (a float), a trailing `%` accepted (`40.4 %`);
+- `date`: an ISO date `YYYY-MM-DD`, read as `datetime.date`.
+
+An empty (or blank) cell in a typed column is None, whatever the type: missing values are
+allowed, and the table shows them as empty cells. A cell that does not read as its type is a
+problem naming the line, e.g. `column 'victims' expects a whole number, got 'abc'` (every cell
+is checked); the row is kept with None in that cell. An unknown type is a problem too, and the
+column is then read as if undeclared. Undeclared columns are guessed cell by cell: whole
+numbers become int, other numbers float (`12,5` with `;`), everything else stays text (codes
+with leading zeros such as `01` included), an empty cell stays `""`.
+
+`Table.types` gives every column's type: the declared one, or for an undeclared column a guess
+from its non-empty cells: `int` if all are int, `number` if all are numbers, else `text`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from reportbuilder.errors import Problem, ReportError
+from reportbuilder.project.data._problem import problem
+from reportbuilder.project.data.model import CSV_TYPES, Number, Table
+from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.validation import LineOf
+from reportbuilder.project.yamlio import MAX_DEPTH, YamlDoc, load_yaml
+
+SUFFIXES = (".yml", ".yaml", ".json", ".csv")
+CSV_MAX_BYTES = 20_000_000  # exported spreadsheets run larger than hand-written files
+
+Key = str | int
+
+
+@dataclass(frozen=True)
+class Source:
+    """A YAML or JSON file read: its value, the line of every key path, and the text every
+    number was written with (`89.0` says one decimal where the float 89.0 cannot)."""
+
+    rel: str
+    value: Any
+    line: LineOf
+    number_texts: Mapping[tuple[Key, ...], str]
+
+
+def read_file(files: FilePolicy, rel: str) -> tuple[Source | Table | None, list[Problem]]:
+    """The project file `rel`, by its suffix: a `Source`, or for a CSV a `Table` named by the
+    file's stem; None with the problems when it cannot be read (or the policy refuses it)."""
+    path = Path(rel)
+    try:
+        if path.suffix.lower() == ".csv":
+            text = files.read_project_text(rel, max_bytes=CSV_MAX_BYTES)
+            return read_csv(text, rel, path.stem)
+        text = files.read_project_text(rel)
+        if path.suffix.lower() == ".json":
+            return read_json(text, rel), []
+        return read_yaml(text, rel), []
+    except ReportError as error:
+        return None, error.problems
+
+
+# --- YAML and JSON -----------------------------------------------------------------------
+
+
+def read_yaml(text: str, rel: str) -> Source:
+    """YAML, as `load_yaml` reads it (an empty file is an empty mapping); raises ReportError."""
+    doc = load_yaml(text, rel)
+    value = {} if doc.value is None else doc.value
+    return Source(rel, value, doc.line, doc.number_texts)
+
+
+class _BadConstant(Exception):
+    pass
+
+
+def read_json(text: str, rel: str) -> Source:
+    """JSON, strictly: no NaN/Infinity, no duplicate keys; lines come from reading it as YAML.
+
+    Raises ReportError with every problem found.
+    """
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                duplicates.append(key)
+            result[key] = value
+        return result
+
+    def constant(name: str) -> Any:
+        raise _BadConstant(name)
+
+    try:
+        value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except json.JSONDecodeError as error:
+        message = f"{error.msg} (column {error.colno})"
+        raise ReportError(problem(rel, error.lineno, message)) from None
+    except _BadConstant:
+        raise ReportError(_constant_problems(text, rel)) from None
+    except RecursionError:
+        raise ReportError(problem(rel, None, "nested too deeply")) from None
+    except ValueError:  # an integer beyond Python's 4300-digit conversion limit
+        match = re.search(r"\d{4000,}", text)
+        line = text.count("\n", 0, match.start()) + 1 if match else None
+        raise ReportError(problem(rel, line, "the number has too many digits")) from None
+    if _depth_beyond(value, MAX_DEPTH):
+        raise ReportError(problem(rel, None, f"nested more than {MAX_DEPTH} levels deep"))
+    # JSON without NaN is YAML too: read it again only to learn the line of every key.
+    try:
+        doc: YamlDoc | None = load_yaml(text, rel)
+    except ReportError as error:
+        doc = None
+        found = [p for p in error.problems if p.message.startswith("duplicate key")]
+        if duplicates:
+            raise ReportError(
+                found or [problem(rel, None, f"duplicate key '{key}'") for key in duplicates]
+            ) from None
+    if duplicates:  # YAML and JSON disagree about the text: still refuse it
+        raise ReportError([problem(rel, None, f"duplicate key '{key}'") for key in duplicates])
+    if doc is None:
+        return Source(rel, value, lambda path: None, {})
+    return Source(rel, value, doc.line, doc.number_texts)
+
+
+def _constant_problems(text: str, rel: str) -> list[Problem]:
+    problems = []
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', text):
+        if match.group(1):
+            line = text.count("\n", 0, match.start()) + 1
+            problems.append(
+                problem(rel, line, f"'{match.group(1)}' is not a number (write a number or null)")
+            )
+    return problems or [problem(rel, None, "NaN or Infinity is not a number")]
+
+
+def _depth_beyond(value: Any, limit: int) -> bool:
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return False
+
+
+# --- How a number was written --------------------------------------------------------------
+
+_INT = re.compile(r"[+-]?(?:0|[1-9]\d*)")
+_FLOAT = re.compile(r"[+-]?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_COMMA_FLOAT = re.compile(r"[+-]?(?:0|[1-9]\d*),\d+")
+
+
+def is_number_text(text: str) -> bool:
+    """Whether `text` is written as a number (`99`, `12.5`, `1e3`), e.g. a quoted one."""
+    return _FLOAT.fullmatch(text.strip()) is not None
+
+
+def decimals_written(value: Number, text: str | None) -> int:
+    """Decimals a number was written with: from its source text when known (`89.0` → 1)."""
+    if isinstance(value, int) and text is None:
+        return 0
+    for candidate in (text.replace("_", "") if text else None, repr(value)):
+        if candidate is None:
+            continue
+        try:
+            exponent = Decimal(candidate).as_tuple().exponent
+        except InvalidOperation:
+            continue
+        if isinstance(exponent, int):
+            return max(-exponent, 0)
+    return 0
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+_TYPED_HEADER = re.compile(r"(.*?)\s*\[([^\[\]]*)\]\s*")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EXPECTS = {
+    "int": "a whole number",
+    "number": "a number",
+    "percent": "a percent from 0 to 100",
+    "date": "a date as YYYY-MM-DD",
+}
+
+
+class _BadCell(ValueError):
+    """A cell that does not read as its column's declared type."""
+
+
+def read_csv(text: str, rel: str, name: str) -> tuple[Table | None, list[Problem]]:
+    """A CSV with a header row; `,` or `;` (French spreadsheets: then `12,5` is a number).
+
+    The table (None without a header row) and every problem, each at its line.
+    """
+    first = next((line for line in text.split("\n") if line.strip()), None)
+    if first is None:
+        return None, [problem(rel, 1, "empty CSV file: the first row must name the columns")]
+    unquoted = re.sub(r'"[^"]*"', "", first)
+    delimiter = max((",", ";", "\t"), key=unquoted.count)  # ties go to the first: ','
+    comma = delimiter == ";"
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    problems: list[Problem] = []
+    header: list[str] | None = None
+    declared: dict[str, str] = {}
+    rows: list[dict[str, Any]] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(problem(rel, reader.line_num, f"cannot read CSV: {error}"))
+            break
+        if not any(cell.strip() for cell in row):
+            continue
+        if header is None:
+            header, declared, found = read_header(row)
+            problems += [problem(rel, line, message) for message in found]
+            continue
+        if len(row) != len(header):
+            problems.append(
+                problem(rel, line, f"row has {len(row)} fields, the header has {len(header)}")
+            )
+            continue
+        values: dict[str, Any] = {}
+        for column, cell in zip(header, row, strict=True):
+            kind = declared.get(column)
+            if kind is None:
+                values[column] = read_cell(cell, comma)
+                continue
+            try:
+                values[column] = read_typed_cell(cell, kind, comma)
+            except _BadCell as error:
+                values[column] = None
+                problems.append(problem(rel, line, f"column '{column}' {error}"))
+        rows.append(values)
+    if header is None:
+        return None, problems
+    return Table(name, header, rows, declared), problems
+
+
+def read_header(row: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
+    """Column names without their `[type]`, the declared types by name, and problems."""
+    names: list[str] = []
+    declared: dict[str, str] = {}
+    problems: list[str] = []
+    seen: set[str] = set()
+    for index, cell in enumerate(row, start=1):
+        name, written = cell.strip(), None
+        match = _TYPED_HEADER.fullmatch(name)
+        if match:
+            name, written = match[1].strip(), match[2].strip()
+        names.append(name)
+        if not name:
+            problems.append(f"column {index} has no name in the header row")
+        elif name in seen:
+            problems.append(f"column '{name}' appears twice in the header row")
+        seen.add(name)
+        if written is None or not name:
+            continue
+        kind = written.lower()  # `[Int]` is `[int]`
+        if kind in CSV_TYPES:
+            declared[name] = kind
+            continue
+        close = difflib.get_close_matches(kind, CSV_TYPES, n=1, cutoff=0.5)
+        tip = f"did you mean '{close[0]}'? " if close else ""
+        problems.append(
+            f"column '{name}' has an unknown type '{written}' "
+            f"({tip}known types: {', '.join(CSV_TYPES)})"
+        )
+    return names, declared, problems
+
+
+def read_cell(field: str, decimal_comma: bool) -> Any:
+    """Numbers become int/float; codes with leading zeros, and everything else, stay text."""
+    text = field.strip()
+    try:
+        if _INT.fullmatch(text):
+            return int(text)
+        if _FLOAT.fullmatch(text):
+            number = float(text)
+        elif decimal_comma and _COMMA_FLOAT.fullmatch(text):
+            number = float(text.replace(",", "."))
+        else:
+            return field
+    except ValueError:  # more digits than Python converts
+        return field
+    return number if math.isfinite(number) else field
+
+
+def read_typed_cell(field: str, kind: str, decimal_comma: bool) -> Any:
+    """The cell read as `kind`; None when blank. Raises `ValueError` (a `_BadCell`) whose
+    message ends the problem: `expects a whole number, got 'abc'`."""
+    text = field.strip()
+    if not text:
+        return None
+    if kind == "text":
+        return field
+    bad = _BadCell(f"expects {_EXPECTS[kind]}, got '{text}'")
+    if kind == "int":
+        if not _INT.fullmatch(text):
+            raise bad
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python converts
+            raise bad from None
+    if kind == "date":
+        try:
+            if _ISO_DATE.fullmatch(text):
+                return dt.date.fromisoformat(text)
+        except ValueError:  # 2024-02-30
+            pass
+        raise bad
+    if kind == "percent" and text.endswith("%"):
+        text = text[:-1].rstrip()
+    if _FLOAT.fullmatch(text):
+        number = float(text)
+    elif _COMMA_FLOAT.fullmatch(text):
+        if not decimal_comma:
+            raise _BadCell(f"{bad} (a decimal comma needs ';' between the columns)")
+        number = float(text.replace(",", "."))
+    else:
+        raise bad
+    if not math.isfinite(number) or (kind == "percent" and not 0 <= number <= 100):
+        raise bad
+    return number

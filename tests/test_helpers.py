@@ -1,0 +1,81 @@
+"""compose.helpers: key-figure boxes, tables and charts take the model's types, and say so
+when given something they cannot show."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from reportbuilder.compose.charts import ChartStyle
+from reportbuilder.compose.formatting import Formatter
+from reportbuilder.compose.helpers import Components
+from reportbuilder.language import labels_for
+from reportbuilder.project.data import Breakdown, Category, Figure, Localized, Table
+
+ADULTS = Category("adults", "Adults", 88, 89, 0.89, decimals=0, base=99)
+MINORS = Category("minors", "Minors", 11, 11, 0.11, decimals=0, base=99)
+AGE = Breakdown("age", "Age", 99, None, "IOM", None, {"adults": ADULTS, "minors": MINORS})
+VICTIMS = Figure(99, "victims", of=120, key="victims")
+REGIONS = Table("regions", ["region", "n"], [{"region": "North", "n": 3}])
+
+
+@pytest.fixture
+def parts() -> Components:
+    return Components(Formatter("en"), labels_for("en"), {}, ChartStyle())
+
+
+def test_keyfigures_take_figures_categories_and_numbers(parts: Components) -> None:
+    assert parts.figure_text(VICTIMS) == ("99", "victims (of 120)")
+    assert parts.figure_text(ADULTS) == ("89%", "Adults")
+    assert parts.figure_text(1234) == ("1,234", "")
+    assert parts.figure_text(Figure(40, unit="%")) == ("40%", "")
+    html = parts.keyfigures(VICTIMS, (ADULTS, "grown-ups"))
+    assert ">grown-ups</span>" in html and "kf-2" in html
+
+
+def test_tables_take_breakdowns_csv_tables_and_lists_of_categories(parts: Components) -> None:
+    html = parts.table(AGE)
+    assert "<caption>" in html and "Age</caption>" in html and "IOM" in html
+    assert "<td class='num'>89%</td>" in html and "<tfoot>" in html
+    assert "<td>North</td><td class='num'>3</td>" in parts.table(REGIONS)
+    listed = parts.table([MINORS], total=False)
+    assert "Minors" in listed and "Adults" not in listed and "<tfoot>" not in listed
+
+
+def test_charts_take_breakdowns_and_lists_of_categories(parts: Components) -> None:
+    assert "Age</figcaption>" in parts.chart(AGE)
+    assert 'alt="Adults: 89%"' in parts.chart([ADULTS], title="t")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda p: p.table(VICTIMS), "table() takes a breakdown or a CSV table, got a key figure"),
+        (lambda p: p.table({"a": 1}), "table() takes a breakdown or a CSV table, got plain data"),
+        (lambda p: p.table(ADULTS), "table() takes a breakdown or a CSV table, got a category"),
+        (
+            lambda p: p.chart(REGIONS),
+            "chart() takes a breakdown or a list of its categories, got a CSV table",
+        ),
+        (lambda p: p.chart([ADULTS, 3]), "chart() takes a list of categories, got a number"),
+        (
+            lambda p: p.keyfigures(AGE),
+            "keyfigure() takes a key figure, a category or a number, got a breakdown",
+        ),
+        (lambda p: p.keyfigures("12"), "got text"),
+        (lambda p: p.keyfigures(True), "got yes/no"),
+        (lambda p: p.keyfigures(None), "got nothing"),
+    ],
+)
+def test_helpers_say_what_they_cannot_show(parts: Components, call: object, message: str) -> None:
+    with pytest.raises(TypeError, match=re.escape(message)):
+        call(parts)  # type: ignore[operator]
+
+
+def test_helpers_pick_texts_not_yet_localized() -> None:
+    # `localize` normally resolves them first; a helper given the model directly still works.
+    label = Localized.of({"fr": "Âge", "en": "Age"})
+    age = Breakdown("age", label, 99, None, None, None, {"adults": ADULTS})
+    french = Components(Formatter("fr"), labels_for("fr"), {}, ChartStyle())
+    assert "Âge</caption>" in french.table(age)
