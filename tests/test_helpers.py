@@ -4,12 +4,14 @@ when given something they cannot show."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from reportbuilder import ComposeError, load_project, render_html
 from reportbuilder.compose.charts import ChartStyle
 from reportbuilder.compose.formatting import Formatter
-from reportbuilder.compose.helpers import Components
+from reportbuilder.compose.helpers import Helpers
 from reportbuilder.language import labels_for
 from reportbuilder.project.data import Breakdown, Category, Figure, Localized, Table
 
@@ -21,11 +23,11 @@ REGIONS = Table("regions", ["region", "n"], [{"region": "North", "n": 3}])
 
 
 @pytest.fixture
-def parts() -> Components:
-    return Components(Formatter("en"), labels_for("en"), {}, ChartStyle())
+def parts() -> Helpers:
+    return Helpers(Formatter("en"), labels_for("en"), {}, ChartStyle())
 
 
-def test_keyfigures_take_figures_categories_and_numbers(parts: Components) -> None:
+def test_keyfigures_take_figures_categories_and_numbers(parts: Helpers) -> None:
     assert parts.figure_text(VICTIMS) == ("99", "victims (of 120)")
     assert parts.figure_text(ADULTS) == ("89%", "Adults")
     assert parts.figure_text(1234) == ("1,234", "")
@@ -34,7 +36,7 @@ def test_keyfigures_take_figures_categories_and_numbers(parts: Components) -> No
     assert ">grown-ups</span>" in html and "kf-2" in html
 
 
-def test_tables_take_breakdowns_csv_tables_and_lists_of_categories(parts: Components) -> None:
+def test_tables_take_breakdowns_csv_tables_and_lists_of_categories(parts: Helpers) -> None:
     html = parts.table(AGE)
     assert "<caption>" in html and "Age</caption>" in html and "IOM" in html
     assert "<td class='num'>89%</td>" in html and "<tfoot>" in html
@@ -43,7 +45,7 @@ def test_tables_take_breakdowns_csv_tables_and_lists_of_categories(parts: Compon
     assert "Minors" in listed and "Adults" not in listed and "<tfoot>" not in listed
 
 
-def test_charts_take_breakdowns_and_lists_of_categories(parts: Components) -> None:
+def test_charts_take_breakdowns_and_lists_of_categories(parts: Helpers) -> None:
     assert "Age</figcaption>" in parts.chart(AGE)
     assert 'alt="Adults: 89%"' in parts.chart([ADULTS], title="t")
 
@@ -68,7 +70,7 @@ def test_charts_take_breakdowns_and_lists_of_categories(parts: Components) -> No
         (lambda p: p.keyfigures(None), "got nothing"),
     ],
 )
-def test_helpers_say_what_they_cannot_show(parts: Components, call: object, message: str) -> None:
+def test_helpers_say_what_they_cannot_show(parts: Helpers, call: object, message: str) -> None:
     with pytest.raises(TypeError, match=re.escape(message)):
         call(parts)  # type: ignore[operator]
 
@@ -77,5 +79,30 @@ def test_helpers_pick_texts_not_yet_localized() -> None:
     # `localize` normally resolves them first; a helper given the model directly still works.
     label = Localized.of({"fr": "Âge", "en": "Age"})
     age = Breakdown("age", label, 99, None, None, None, {"adults": ADULTS})
-    french = Components(Formatter("fr"), labels_for("fr"), {}, ChartStyle())
+    french = Helpers(Formatter("fr"), labels_for("fr"), {}, ChartStyle())
     assert "Âge</caption>" in french.table(age)
+
+
+def test_contact_cards_come_from_contacts_yml_by_id_or_entry(mini_project: Path) -> None:
+    (mini_project / "content" / "03-contact.md").write_text(
+        "# Contact\n\nBy id:\n\n{{ contact('desk') }}\n\nBy entry:\n\n"
+        "{{ contact(contacts.desk) }}\n",
+        encoding="utf-8",
+    )
+    html = render_html(load_project(mini_project)).text
+    chapter = html.split('id="contact"', 1)[-1]
+    cards = re.findall(r'<div class="contact-card">(.*?)</div>', chapter, re.S)
+    assert len(cards) >= 2
+    assert all("Sam Fixture" in card and "mailto:desk@example.org" in card for card in cards)
+
+
+@pytest.mark.parametrize("written", ["contact({'name': 'Eve'})", "contact(3)", "contact('nobody')"])
+def test_contact_refuses_what_is_not_a_contact(mini_project: Path, written: str) -> None:
+    (mini_project / "content" / "03-contact.md").write_text(
+        "# Contact\n\n{{ " + written + " }}\n", encoding="utf-8"
+    )
+    with pytest.raises(ComposeError) as raised:
+        render_html(load_project(mini_project))
+    [problem] = raised.value.problems
+    assert (problem.path, problem.line) == ("content/03-contact.md", 3)
+    assert "contact" in problem.message

@@ -21,6 +21,7 @@ from reportbuilder.compose import charts
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.markup import NUM_CLASS
 from reportbuilder.language import colon
+from reportbuilder.project.contacts import Contact
 from reportbuilder.project.data import (
     NUMERIC_TYPES,
     Breakdown,
@@ -72,14 +73,14 @@ def _percent(category: Category) -> Number:
     return category.percent
 
 
-class Components:
+class Helpers:
     """The helpers for one build: they format with the report's language and brand."""
 
     def __init__(
         self,
         formatter: Formatter,
         labels: Mapping[str, str],
-        contacts: Mapping[str, Any],
+        contacts: Mapping[str, Contact],
         chart_style: charts.ChartStyle,
     ) -> None:
         self.fmt = formatter
@@ -103,7 +104,8 @@ class Components:
         html = re.sub(rf"<p>\s*{token}\s*</p>", lambda m: self._parts[int(m[1])], html)
         return re.sub(token, lambda m: self._parts[int(m[1])], html)
 
-    def helpers(self) -> dict[str, Any]:
+    def scope(self) -> dict[str, Any]:
+        """The helper functions as content sees them (each returns a placeholder)."""
         return {
             "keyfigures": lambda *items, **kw: self._place(self.keyfigures(*items, **kw)),
             "keyfigure": lambda item, **kw: self._place(self.keyfigures(item, **kw)),
@@ -303,7 +305,16 @@ class Components:
         return f"<td>{escape(str(value))}</td>"
 
     def contact(self, ref: Any) -> str:
-        contact = self.contacts.get(ref) if isinstance(ref, str) else ref
+        """A contact card for an id (`contact("desk")`) or a contact (`contact(contacts.desk)`).
+
+        Either way the card comes from contacts.yml's validated entry, never from a mapping
+        written in the content.
+        """
+        if isinstance(ref, Mapping) and isinstance(ref.get("id"), str):
+            ref = ref["id"]  # `contacts.desk` in content is that entry's data
+        if not isinstance(ref, str):
+            raise TypeError(f"contact() takes a contact's id or contacts.<id>, got {ref!r}")
+        contact = self.contacts.get(ref)
         if contact is None:
             known = ", ".join(sorted(self.contacts)) or "none in contacts.yml"
             raise LookupError(f"no contact with id '{ref}' (known: {known})")
@@ -325,7 +336,7 @@ def _data_id(value: str | None) -> str:
     return f' data-id="{escape(value)}"' if value else ""
 
 
-def contact_html(contact: Any, labels: Mapping[str, str], colon: str) -> str:
+def contact_html(contact: Contact, labels: Mapping[str, str], colon: str) -> str:
     """A contact block as an `<address>`-like card; shared by content and the theme."""
     lines: list[str] = []
 
@@ -338,14 +349,13 @@ def contact_html(contact: Any, labels: Mapping[str, str], colon: str) -> str:
         pre = f'<span class="c-key">{escape(prefix)}{colon}</span>' if prefix else ""
         lines.append(f'<p class="{cls}">{pre}{text}</p>')
 
-    add("c-name", getattr(contact, "name", None))
-    add("c-role", getattr(contact, "role", None))
-    add("c-org", getattr(contact, "organisation", None))
-    add("c-office", getattr(contact, "office", None))
-    add("c-address", getattr(contact, "address", None))
-    phone = getattr(contact, "phone", None)
-    add("c-phone", phone, labels["phone"])
-    email = getattr(contact, "email", None)
+    add("c-name", contact.name)
+    add("c-role", contact.role)
+    add("c-org", contact.organisation)
+    add("c-office", contact.office)
+    add("c-address", contact.address)
+    add("c-phone", contact.phone, labels["phone"])
+    email = contact.email
     add("c-email", email, labels["email"], f"mailto:{email}" if email else None)
-    add("c-url", getattr(contact, "url", None), "", getattr(contact, "url", None))
+    add("c-url", contact.url, "", contact.url)
     return f'<div class="contact-card">{"".join(lines)}</div>'

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from reportbuilder.compose import charts, references
 from reportbuilder.compose.formatting import Formatter
-from reportbuilder.compose.helpers import Components, contact_html
+from reportbuilder.compose.helpers import Helpers, contact_html
 from reportbuilder.compose.markup import make_markdown, to_html
 from reportbuilder.compose.templating import (
     Namespace,
@@ -138,7 +138,7 @@ def render_chapters(
     project: Project,
     config: ReportConfig,
     scope: Mapping[str, Any],
-    components: Components,
+    helpers: Helpers,
     fmt: Formatter,
     deadline: Deadline | None = None,
 ) -> list[RenderedChapter]:
@@ -146,7 +146,7 @@ def render_chapters(
     problems: list[Problem] = []
     rendered: list[RenderedChapter] = []
     for chapter in project.chapters:
-        components.chapter = chapter.rel
+        helpers.chapter = chapter.rel
         try:
             if deadline is not None:
                 deadline.check()
@@ -172,7 +172,7 @@ def render_chapters(
             message = f"nesting too deep (lists, quotes …); the limit is {MAX_DEPTH} levels"
             problems.append(Problem(chapter.rel, None, message, stage=Stage.COMPOSE))
             continue
-        html = components.substitute(html)
+        html = helpers.substitute(html)
         headings = _headings(md.toc_tokens, config.lang)
         title = chapter.meta.get("title") or next((h.text for h in headings if h.level == 1), "")
         if not title:
@@ -233,7 +233,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         font_family=config.brand.fonts.heading or "Inter",
         text_color=config.brand.text,
     )
-    components = Components(fmt, labels, project.contacts, style)
+    helpers = Helpers(fmt, labels, project.contacts, style)
     report = report_scope(config, edition)
     recipient = wrap("recipient", dict(edition.personalisation or {}))
     scope = {
@@ -241,9 +241,9 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         "contacts": wrap("contacts", {k: c.model_dump() for k, c in project.contacts.items()}),
         "report": report,
         "recipient": recipient,
-        **components.helpers(),
+        **helpers.scope(),
     }
-    chapters = render_chapters(project, config, scope, components, fmt, deadline)
+    chapters = render_chapters(project, config, scope, helpers, fmt, deadline)
     env = theme_environment(project.theme.templates, project.templates)
     env.filters.update({**fmt.filters(), "css_string": css_string})
     theme_css, project_css = _stylesheets(project)
@@ -277,7 +277,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         known = ", ".join(sorted(targets)) or "none: give a chart, table or image an id"
         raise ComposeError(
             Problem(
-                components.refs.get(u) or None,
+                helpers.refs.get(u) or None,
                 None,
                 f"ref('{u}'): no figure or table has this id (known: {known})",
                 stage=Stage.COMPOSE,
