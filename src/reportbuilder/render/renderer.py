@@ -9,10 +9,12 @@ Nothing is written by this module. Importing it does not import WeasyPrint.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import re
 import resource
+import threading
 import traceback
 import warnings
 from collections.abc import Mapping
@@ -188,10 +190,11 @@ def _serve(conn: Connection, max_memory_mb: int) -> None:
                 message = f"out of memory (limit {max_memory_mb} MiB)"
                 conn.send(("fatal", [_problem(message, setting="max_memory_mb")]))
                 return
-    except EOFError:
-        pass  # the parent closed the pipe: no more jobs
+    except (EOFError, KeyboardInterrupt):
+        pass  # the parent closed the pipe, or the user pressed Ctrl-C: no more jobs
     except BaseException:  # a bug: the parent must hear of it, with the traceback
-        conn.send(("bug", traceback.format_exc()))
+        with contextlib.suppress(OSError):
+            conn.send(("bug", traceback.format_exc()))
     finally:
         conn.close()
 
@@ -203,6 +206,8 @@ class PdfRenderer:
     at once, so that WeasyPrint's import overlaps the caller's own work. A job that runs out
     of time or memory ends the process; the next job starts a fresh one. A job that asks for
     a different memory limit also gets a fresh process (the limit is set when it starts).
+    Jobs from several threads are taken one at a time; for parallel layout, use one renderer
+    per worker.
     """
 
     def __init__(self, max_memory_mb: int = DEFAULT_MAX_MEMORY_MB) -> None:
@@ -211,6 +216,7 @@ class PdfRenderer:
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
         self.jobs = 0  # documents rendered by this renderer, for callers and tests
+        self._lock = threading.Lock()
         self._start()
 
     @property
@@ -230,16 +236,23 @@ class PdfRenderer:
     def __enter__(self) -> PdfRenderer:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        # Leaving on an error (Ctrl-C, a failed stage) may find the process mid-layout.
+        self._stop(kill=exc_type is not None)
 
     def close(self) -> None:
         """End the render process (a new job would start another)."""
+        self._stop(kill=False)
+
+    def _stop(self, *, kill: bool) -> None:
+        """End the process: an idle one reads EOF and exits; a busy one is killed."""
         process, conn = self._process, self._conn
         self._process = self._conn = None
         if conn is not None:
-            conn.close()  # a waiting child sees EOF and exits
+            conn.close()
         if process is not None:
+            if kill:
+                process.kill()
             process.join(2)
             if process.is_alive():
                 process.kill()
@@ -259,7 +272,10 @@ class PdfRenderer:
         job = html if isinstance(html, RenderJob) else RenderJob.of(html)
         limits = limits or Limits()
         deadline = deadline or Deadline(limits.timeout)
-        memory = limits.max_memory_mb
+        with self._lock:
+            return self._render(job, limits.max_memory_mb, deadline)
+
+    def _render(self, job: RenderJob, memory: int, deadline: Deadline) -> Pdf:
         if memory != self._memory_mb:
             self.close()
             self._memory_mb = memory
@@ -269,7 +285,7 @@ class PdfRenderer:
         try:
             self._conn.send(job)
             if not self._conn.poll(deadline.remaining()):
-                self.close()
+                self._stop(kill=True)
                 message = f"the layout took longer than the time limit of {deadline.seconds:g} s"
                 raise RenderError(_problem(message, setting="timeout"))
             status, payload = self._conn.recv()
@@ -277,7 +293,7 @@ class PdfRenderer:
             process = self._process
             process.join(5)
             code = process.exitcode
-            self.close()
+            self._stop(kill=True)
             message = f"the render process died (exit code {code}), most likely out of memory"
             raise RenderError(_problem(message, setting="max_memory_mb")) from None
         self.jobs += 1
@@ -285,7 +301,7 @@ class PdfRenderer:
             return payload
         if status == "error":
             raise RenderError(payload)
-        self.close()
+        self._stop(kill=True)  # it said it is in a bad state
         if status == "fatal":
             raise RenderError(payload)
         raise RuntimeError(f"the render process failed:\n{payload}")
