@@ -14,7 +14,7 @@ import click
 from reportbuilder import __version__
 from reportbuilder.errors import Problem, ReportError
 from reportbuilder.language import is_known_locale
-from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
+from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT
 from reportbuilder.variants import PDF_VARIANTS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,7 +44,7 @@ def _strict_option(help: str) -> Callable[[F], F]:
 def _timeout_option(help: str) -> Callable[[F], F]:
     return click.option(
         "--timeout",
-        type=click.FloatRange(min=1),
+        type=click.FloatRange(min=1, max=MAX_TIMEOUT),
         default=DEFAULT_TIMEOUT,
         show_default=True,
         help=help,

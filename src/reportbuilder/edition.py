@@ -49,6 +49,15 @@ class Edition:
     created: dt.datetime | None = None
 
     def __post_init__(self) -> None:
+        _expect("lang", self.lang, str, optional=True)
+        _expect("page_size", self.page_size, str, optional=True)
+        _expect("pdf_variant", self.pdf_variant, str, optional=True)
+        _expect("print_mode", self.print_mode, bool)
+        _expect("brand", self.brand, Mapping)
+        _expect("strict", self.strict, bool, optional=True)
+        _expect("limits", self.limits, Limits)
+        _expect("personalisation", self.personalisation, Mapping, optional=True)
+        _expect("created", self.created, dt.datetime, optional=True)
         if self.lang is not None:
             if not is_known_locale(self.lang):
                 raise ValueError(f"lang: '{self.lang}' is not a language code Babel knows")
@@ -85,6 +94,14 @@ class Edition:
         if self.strict is not None:
             values["strict"] = self.strict
         return values
+
+
+def _expect(name: str, value: object, kind: type, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, kind):
+        wanted = kind.__name__ + (" or None" if optional else "")
+        raise TypeError(f"Edition.{name} must be a {wanted}, got {value!r}")
 
 
 def source_date() -> dt.datetime | None:

@@ -112,7 +112,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 def labels_for(lang: str) -> dict[str, str]:
     """The labels for `lang` (`fr-CA` uses `fr`); English for a language we have no words for."""
-    return LABELS.get(base_language(lang), LABELS["en"])
+    return dict(LABELS.get(base_language(lang), LABELS["en"]))  # a copy: callers may not edit
 
 
 # --- Typography --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 
 MAX_DEPTH = 60  # WeasyPrint 70 overflows Python's stack near 138 nested blocks
 DEFAULT_TIMEOUT = 300.0  # seconds for one build
+MAX_TIMEOUT = 86_400.0  # a day: more is a mistake (and overflows the platform's timers)
 DEFAULT_MAX_MEMORY_MB = 3072  # address space of the render process
 MAX_IMAGE_PIXELS = 40_000_000  # Pillow's own default only warns up to 179 MP
 
@@ -29,14 +30,24 @@ class Limits:
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
 
     def __post_init__(self) -> None:
-        if not self.timeout > 0:
-            raise ValueError(f"timeout must be positive, got {self.timeout!r}")
-        if self.max_memory_mb < 64:
-            raise ValueError(f"max_memory_mb must be at least 64, got {self.max_memory_mb!r}")
+        timeout, memory = self.timeout, self.max_memory_mb
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise TypeError(f"timeout must be a number of seconds, got {timeout!r}")
+        if not 0 < timeout <= MAX_TIMEOUT:
+            raise ValueError(f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} s")
+        if isinstance(memory, bool) or not isinstance(memory, int):
+            raise TypeError(f"max_memory_mb must be a whole number, got {memory!r}")
+        if memory < 64:
+            raise ValueError(f"max_memory_mb must be at least 64, got {memory}")
 
 
-class TimeLimitExceeded(Exception):
-    """Raised inside the work that overran its deadline."""
+class TimeLimitExceeded(BaseException):
+    """Raised inside the work that overran its deadline.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` on the way (Jinja's
+    constant folding has one) can swallow it. `line` is where in a chapter it stopped."""
+
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,9 @@ class Deadline:
                 if state["fired"]:
                     _raise_in(target, None)  # an exception still pending must not escape
             timer.cancel()
+        # The work ended normally; if the deadline passed meanwhile, it must not count as done
+        # (a C call can hold the interruption back until after the block).
+        self.check()
 
 
 def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:

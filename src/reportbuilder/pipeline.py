@@ -82,25 +82,32 @@ def _fail_if_strict(html: Html, warnings: list[Problem]) -> None:
         raise error_for(warnings[0].stage)([p.as_error() for p in warnings])
 
 
-def missing_files(project: Project) -> list[Problem]:
-    """Images and stylesheets the project refers to that are not in it, as warnings."""
-    missing = []
+def resource_problems(project: Project) -> list[Problem]:
+    """What the renderer would refuse or miss among the images and stylesheets the project
+    refers to, as warnings: so that `check --strict` fails where `build --strict` would."""
+    found = []
+    allowed = {host.lower().rstrip(".") for host in project.config.network.allow}
     for url, where in project.resources.items():
-        if not url.startswith("file:"):
-            continue
-        path = Path(url2pathname(urlsplit(url).path))
-        if project.files.in_project(path) and not path.is_file():
-            message = f"missing file {project.files.shown(path)}"
-            missing.append(
-                Problem(
-                    where.path,
-                    where.line,
-                    message,
-                    stage=Stage.PROJECT,
-                    severity=Severity.WARNING,
-                )
-            )
-    return missing
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "file":
+            path = Path(url2pathname(parts.path))
+            if not project.files.readable(path):
+                message = f"refused {path}: outside the project"
+            elif not path.is_file():
+                message = f"missing file {project.files.shown(path)}"
+            else:
+                continue
+        elif scheme in ("http", "https"):
+            if (parts.hostname or "").lower().rstrip(".") in allowed:
+                continue
+            message = f"network access is off: refused {url[:120]}"
+        else:
+            message = f"refused {url[:120]}: not a file of the project"
+        found.append(
+            Problem(where.path, where.line, message, stage=Stage.PROJECT, severity=Severity.WARNING)
+        )
+    return found
 
 
 def check(project: ProjectLike, edition: Edition | None = None) -> BuildResult:
@@ -113,7 +120,7 @@ def check(project: ProjectLike, edition: Edition | None = None) -> BuildResult:
     deadline = Deadline(edition.limits.timeout)
     loaded = _project(project)
     html = render_html(loaded, edition, deadline=deadline)
-    warnings = missing_files(loaded)
+    warnings = resource_problems(loaded)
     _fail_if_strict(html, warnings)
     return BuildResult(str(loaded.root), problems=tuple(warnings), seconds=clock.seconds())
 
@@ -133,6 +140,8 @@ def build(
     (many editions, many builds); without one the build starts and ends its own.
     `SOURCE_DATE_EPOCH`, when set, dates the PDF, so the same input gives the same bytes.
     """
+    if format not in ("pdf", "html"):
+        raise ValueError(f"format must be 'pdf' or 'html', got {format!r}")
     clock = _Clock()
     edition = edition or Edition()
     if edition.created is None:
@@ -160,11 +169,15 @@ def build(
 def output_path(
     project: Project, html: Html, output: str | os.PathLike[str] | None, format: str
 ) -> Path:
-    """Where the build writes: `output`, else report.yml's; never onto a project source."""
+    """Where the build writes: `output`, else report.yml's (which must stay inside the
+    project, links resolved); never onto a source of the project."""
     if output is None:
         configured = html.config.output or project.output_name
-        path = project.root / configured
-        path = path.with_suffix(".html") if format == "html" else path
+        written = Path(configured).with_suffix(".html") if format == "html" else Path(configured)
+        path = (project.root / written).resolve()
+        if not path.is_relative_to(project.root):
+            message = f"the output {written.as_posix()} leads out of the project (a link?)"
+            raise OutputError(Problem("report.yml", None, message, stage=Stage.OUTPUT))
     else:
         path = Path(output).resolve()
     inside = path.is_relative_to(project.root)
@@ -175,4 +188,4 @@ def output_path(
     return path
 
 
-__all__ = ["BuildResult", "Output", "ReportError", "build", "check", "missing_files"]
+__all__ = ["BuildResult", "Output", "ReportError", "build", "check", "resource_problems"]

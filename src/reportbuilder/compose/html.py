@@ -22,7 +22,7 @@ from markupsafe import Markup
 from reportbuilder.compose import charts, references
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers, contact_html
-from reportbuilder.compose.markup import make_markdown, to_html
+from reportbuilder.compose.markup import make_markdown, markdown_literal, to_html
 from reportbuilder.compose.templating import (
     Namespace,
     content_environment,
@@ -196,13 +196,12 @@ def render_chapters(
     return rendered
 
 
-def _too_slow(rel: str | None, error: BaseException, deadline: Deadline | None) -> Problem:
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == rel]
+def _too_slow(rel: str | None, error: TimeLimitExceeded, deadline: Deadline | None) -> Problem:
     seconds = f" of {deadline.seconds:g} s" if deadline else ""
     return Problem(
         rel,
-        frames[-1].lineno if frames else None,
-        f"stopped: the build took longer than its time limit{seconds}",
+        error.line if rel else None,
+        f"stopped: the build took longer than the time limit{seconds}",
         stage=Stage.COMPOSE,
         setting="timeout",
     )
@@ -215,6 +214,8 @@ def render_html(
 
     With a `deadline`, work still running when it passes is stopped, in any thread.
     """
+    if not isinstance(project, Project):
+        raise TypeError(f"render_html takes a Project (from load_project), got {project!r}")
     edition = edition or Edition()
     guard = deadline.enforce() if deadline is not None else contextlib.nullcontext()
     try:
@@ -240,7 +241,8 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         "data": wrap("data", localize(project.data, config.lang)),
         "contacts": wrap("contacts", {k: c.model_dump() for k, c in project.contacts.items()}),
         "report": report,
-        "recipient": recipient,
+        # A requester's name is text, never Markdown: "# x" or "[link](…)" must print as typed.
+        "recipient": wrap("recipient", {k: markdown_literal(v) for k, v in recipient.items()}),
         **helpers.scope(),
     }
     chapters = render_chapters(project, config, scope, helpers, fmt, deadline)
@@ -270,15 +272,14 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         "contact": Markup(contact_html(contact, labels, colon(config.lang))) if contact else None,
         "print_mode": edition.print_mode,
     }
-    html = _fill_theme(env, context)
+    html = _fill_theme(env, context, project)
     html, targets = references.number(html, labels)
     html, unknown = references.link(html, targets, labels)
     if unknown:
         known = ", ".join(sorted(targets)) or "none: give a chart, table or image an id"
         raise ComposeError(
             Problem(
-                helpers.refs.get(u) or None,
-                None,
+                *_reference_location(project, u, helpers.refs.get(u)),
                 f"ref('{u}'): no figure or table has this id (known: {known})",
                 stage=Stage.COMPOSE,
             )
@@ -294,35 +295,56 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
     )
 
 
-def _fill_theme(env: jinja2.Environment, context: Mapping[str, Any]) -> str:
-    """The theme's `report.html` filled in; a failure names the template file and line."""
+def _reference_location(
+    project: Project, target: str, rel: str | None
+) -> tuple[str | None, int | None]:
+    """The chapter and line that refer to `target` (`ref('x')` or `[](#x)`), first found."""
+    written = (f"'{target}'", f'"{target}"', f"#{target})")
+    for chapter in project.chapters:
+        if rel is not None and chapter.rel != rel:
+            continue
+        for number, line in enumerate(chapter.source.splitlines(), start=1):
+            if any(form in line for form in written):
+                return chapter.rel, number
+    return rel, None
 
-    def problem(message: str, where: tuple[str | None, int | None] = (None, None)) -> Problem:
-        return Problem(where[0], where[1], message, stage=Stage.COMPOSE)
+
+def _fill_theme(env: jinja2.Environment, context: Mapping[str, Any], project: Project) -> str:
+    """The theme's `report.html` filled in; a failure names the template file and line."""
+    names = {f.shown for f in (*project.theme.templates.values(), *project.templates.values())}
+
+    def problem(message: str, error: BaseException | None = None) -> ComposeError:
+        where = _template_frame(error, names) if error is not None else (None, None)
+        return ComposeError(Problem(where[0], where[1], message, stage=Stage.COMPOSE))
 
     try:
         return env.get_template("report.html").render(**context)
     except jinja2.TemplateSyntaxError as error:
-        where = (error.filename or error.name, error.lineno)
-        raise ComposeError(problem(error.message or "syntax error", where)) from None
+        where = Problem(
+            error.filename or error.name,
+            error.lineno,
+            error.message or "syntax error",
+            stage=Stage.COMPOSE,
+        )
+        raise ComposeError(where) from None
     except jinja2.UndefinedError as error:
-        message = f"theme template: {error.message}"
-        raise ComposeError(problem(message, _template_frame(error))) from None
+        raise problem(f"theme template: {error.message}", error) from None
     except jinja2.TemplateNotFound as error:
-        raise ComposeError(problem(f"template not found: {error.name}")) from None
+        raise problem(f"template not found: {error.name}") from None
     except jinja2.TemplateError as error:  # the sandbox refused something
-        message = f"theme template: {error}"
-        raise ComposeError(problem(message, _template_frame(error))) from None
+        raise problem(f"theme template: not allowed: {error}", error) from None
     except (TypeError, ValueError, LookupError, AttributeError, ArithmeticError) as error:
         # A project template (or a filter it called) failed on its values: say where.
-        message = f"theme template: {type(error).__name__}: {error}"
-        raise ComposeError(problem(message, _template_frame(error))) from None
+        raise problem(f"theme template: {type(error).__name__}: {error}", error) from None
+    except (RecursionError, MemoryError) as error:
+        kind = "recursion too deep" if isinstance(error, RecursionError) else "out of memory"
+        raise problem(f"theme template: {kind}", error) from None
 
 
-def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
-    """The innermost template file and line in a traceback."""
+def _template_frame(error: BaseException, names: set[str]) -> tuple[str | None, int | None]:
+    """The innermost template file (one of `names`) and line in a traceback."""
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith(".html"):
+        if frame.filename in names:
             return frame.filename, frame.lineno
     return "templates", None
 

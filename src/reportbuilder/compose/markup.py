@@ -40,6 +40,14 @@ _ATTRIBUTES = {
 _SCHEMES = {"http", "https", "mailto"}
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")  # `<`, `>` and `&` are HTML-escaped
+
+
+def markdown_literal(text: str) -> str:
+    """`text` as Markdown that prints exactly that text on one line (specials escaped)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
 def sanitize(html: str) -> str:
     """Keep only the tags, attributes and URL schemes a report needs."""
     return nh3.clean(

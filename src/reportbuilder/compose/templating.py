@@ -4,15 +4,17 @@ theme's) and the content's (sandboxed, data only, every undefined name an error)
 from __future__ import annotations
 
 import difflib
+import re
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from reportbuilder.errors import Problem, Stage
+from reportbuilder.limits import TimeLimitExceeded
 from reportbuilder.project.theme import TemplateFile
 
 
@@ -44,6 +46,8 @@ class ContentUndefined(jinja2.StrictUndefined):
         if isinstance(owner, Namespace) and isinstance(name, str):
             hint = difflib.get_close_matches(name, list(owner), n=1)
             tip = f" (did you mean '{owner.path}.{hint[0]}'?)" if hint else ""
+            if owner.path == "recipient" and not owner:
+                tip = " (this edition is not personalised: put it inside {% if recipient %})"
             known = "" if hint or not owner else f"; it has: {', '.join(sorted(owner)[:12])}"
             return f"'{owner.path}.{name}' is undefined{tip}{known}"
         if owner is not jinja2.utils.missing and isinstance(name, str):
@@ -56,20 +60,43 @@ class ContentUndefined(jinja2.StrictUndefined):
 
 _PLAIN = (str, bytes, int, float, dict, list, tuple)
 MAX_CHAPTER_CHARS = 2_000_000  # a chapter's text after its template ran
-_MAX_REPEAT = 100_000  # the longest string or list `*` may build in content
+_MAX_REPEAT = 100_000  # the longest string or list a template may build in one step
+_WIDE_FORMAT = re.compile(r"\d{6,}")  # a field width or precision of a million or more
 
 
-class ContentSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with `*` and `**` kept from building huge values."""
+def _refuse(message: str) -> jinja2.exceptions.SecurityError:
+    return jinja2.exceptions.SecurityError(message)
 
-    intercepted_binops = frozenset(["*", "**"])
 
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        """Data only: methods are reachable on plain values (`"x".upper()`, `d.items()`),
-        never on objects, so no library method (pydantic's `parse_file` …) is in reach."""
-        if not super().is_safe_attribute(obj, attr, value):
-            return False
-        return not callable(value) or isinstance(obj, _PLAIN)
+def _check_arguments(args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+    """Widths and counts (`center(10**9)`, `indent(…)`) may not build huge strings."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_REPEAT:
+            raise _refuse(f"the argument {value} is too large (the limit is {_MAX_REPEAT})")
+        if isinstance(value, str) and "{" in value and _WIDE_FORMAT.search(value):
+            raise _refuse("that format would build a string too long")
+
+
+def _check_string_call(method: str, text: str, args: Sequence[Any]) -> None:
+    """`replace`, `join` and `format` on strings, sized before they run."""
+    if method in ("format", "format_map") and _WIDE_FORMAT.search(text):
+        raise _refuse("that format would build a string too long")
+    if method == "replace" and len(args) >= 2 and isinstance(args[0], str) and args[0]:
+        grows = text.count(args[0]) * max(len(str(args[1])) - len(args[0]), 0)
+        if len(text) + grows > MAX_CHAPTER_CHARS:
+            raise _refuse("that replacement would build a string too long")
+    if method == "join" and args:
+        items = list(args[0]) if isinstance(args[0], list | tuple) else []
+        if len(text) * len(items) + sum(len(str(i)) for i in items) > MAX_CHAPTER_CHARS:
+            raise _refuse("that join would build a string too long")
+
+
+class GuardedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, kept from building huge values (`*`, `**`, `%`, widths,
+    `replace`, `join`), with names of our data mappings found before dict methods
+    (`recipient.values` is the recipient's `values`, not `dict.values`)."""
+
+    intercepted_binops = frozenset(["*", "**", "%"])
 
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
@@ -78,10 +105,78 @@ class ContentSandbox(ImmutableSandboxedEnvironment):
             for seq, times in ((left, right), (right, left)):
                 repeats = isinstance(seq, str | list | tuple) and isinstance(times, int)
                 if repeats and len(seq) * times > _MAX_REPEAT:
-                    raise jinja2.exceptions.SecurityError("that repetition would be too long")
+                    raise _refuse("that repetition would be too long")
         if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
-            raise jinja2.exceptions.SecurityError("exponent too large")
+            raise _refuse("exponent too large")
+        if operator == "%" and isinstance(left, str):
+            raise _refuse("'%' formatting of text is not available; use the number filter")
         return super().call_binop(context, operator, left, right)
+
+    def call(
+        __self,
+        __context: jinja2.runtime.Context,
+        __obj: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        method = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
+        owner = getattr(method, "__self__", None)
+        if isinstance(owner, _PLAIN):  # a method of a plain value, not one of our helpers
+            name = getattr(method, "__name__", "")
+            if name not in ("format", "format_map"):  # their arguments are values, not sizes
+                _check_arguments(args, kwargs)
+            if isinstance(owner, str):
+                _check_string_call(name, owner, args)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Namespace) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+def _guard_filters(env: jinja2.Environment) -> None:
+    """Filters that take a width or count (`center`, `indent`, `wordwrap`, `truncate`, `format`,
+    `batch`, `slice`, `join`, `replace`) check it first."""
+    for name in ("center", "indent", "wordwrap", "truncate", "format", "batch", "slice"):
+        env.filters[name] = _guarded_filter(env.filters[name])
+    original_replace, original_join = env.filters["replace"], env.filters["join"]
+
+    def replace(context: Any, value: Any, old: str, new: str, count: int | None = None) -> Any:
+        _check_string_call("replace", str(value), (old, new))
+        return original_replace(context, value, old, new, count)
+
+    def join(context: Any, value: Any, d: str = "", attribute: Any = None) -> Any:
+        items = list(value)
+        _check_string_call("join", str(d), (items,))
+        return original_join(context, items, d, attribute)
+
+    env.filters["replace"] = jinja2.pass_eval_context(replace)
+    env.filters["join"] = jinja2.pass_eval_context(join)
+
+
+def _guarded_filter(original: Callable[..., Any]) -> Callable[..., Any]:
+    passes = getattr(original, "jinja_pass_arg", None)
+    skip = 2 if passes is not None else 1  # the context (if any) and the value itself
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _check_arguments(args[skip:], kwargs)
+        return original(*args, **kwargs)
+
+    if passes is not None:
+        guarded.jinja_pass_arg = passes  # type: ignore[attr-defined]
+    return guarded
+
+
+class ContentSandbox(GuardedSandbox):
+    """The chapters' sandbox: data only."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Data only: methods are reachable on plain values (`"x".upper()`, `d.items()`),
+        never on objects, so no library method (pydantic's `parse_file` …) is in reach."""
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        return not callable(value) or isinstance(obj, _PLAIN)
 
 
 def content_environment(
@@ -101,6 +196,7 @@ def content_environment(
         finalize=finalize,
     )
     env.globals.clear()
+    _guard_filters(env)
     env.filters.update(filters)
     return env
 
@@ -114,6 +210,12 @@ def render_content(
             env, env.compile(source, name=rel, filename=rel), env.make_globals(None), None
         )
         text = template.render(**scope)
+    except TimeLimitExceeded as error:
+        # Jinja rewrites tracebacks only for Exceptions: find the template line ourselves.
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == rel]
+        if frames and frames[-1].lineno:
+            error.line = template.get_corresponding_lineno(frames[-1].lineno)
+        raise
     except jinja2.TemplateSyntaxError as error:
         return None, [
             Problem(rel, error.lineno, f"template syntax: {error.message}", stage=Stage.COMPOSE)
@@ -195,13 +297,15 @@ def theme_environment(
         theme_loader,
         jinja2.PrefixLoader({"base": theme_loader}, delimiter=":"),
     ]
-    # Sandboxed too: a project's templates/ come from the same folder as its content.
-    env = SandboxedEnvironment(
+    # Sandboxed like content (a project's templates/ come from the same folder), and
+    # immutable: a template cannot change the theme's words or data for later builds.
+    env = ContentSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=ContentUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    _guard_filters(env)
     env.globals["Markup"] = Markup
     return env

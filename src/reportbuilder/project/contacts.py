@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from reportbuilder.errors import Problem, ReportError, Stage
 from reportbuilder.project.config import WebAddress
@@ -46,6 +46,15 @@ class Contact(BaseModel):
         if value is not None and not _PHONE.match(value):
             raise ValueError("not a phone number (digits, spaces, + - . ( ) only)")
         return value
+
+    @model_validator(mode="after")
+    def _usable(self) -> Contact:
+        # A card with nobody on it, or no way to reach them, would print an empty block.
+        if not (self.name or self.organisation or self.office):
+            raise ValueError("a contact needs a name, an organisation or an office")
+        if not (self.phone or self.email or self.url or self.address):
+            raise ValueError("a contact needs a way to reach it: phone, email, url or address")
+        return self
 
 
 class _File(BaseModel):

@@ -8,6 +8,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from reportbuilder.errors import Location, Problem, Problems, ProjectError, Stage
@@ -121,9 +122,10 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         files=files,
         theme=theme,
         chapters=tuple(chapters),
-        data=data,
-        contacts=contacts,
-        templates=templates,
+        # Read-only views: one project serves many editions, threads and jobs.
+        data=MappingProxyType(data),
+        contacts=MappingProxyType(contacts),
+        templates=MappingProxyType(templates),
         stylesheets=own_styles,
-        resources=resources,
+        resources=MappingProxyType(resources),
     )

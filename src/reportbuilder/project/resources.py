@@ -14,7 +14,8 @@ from reportbuilder.project.config import ReportConfig
 from reportbuilder.project.files import FilePolicy
 
 _MARKDOWN = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
-_HTML = re.compile(r"""\b(?:src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+# Only `src`: an `href` in a chapter is a hyperlink (the sanitiser keeps no <link>), never read.
+_HTML = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _CSS = re.compile(r"""url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)""", re.IGNORECASE)
 
 
@@ -42,6 +43,7 @@ def resource_locations(
         found.update(_scan(chapter.source, chapter.rel, base, [_MARKDOWN, _HTML]))
     for css in styles:
         rel = f"styles/{css.name}"
+        found.setdefault(css.absolute().as_uri(), Location(rel))  # the stylesheet itself
         try:
             text = files.read_project_text(rel)  # capped, UTF-8, and never through a link out
         except ProjectError:

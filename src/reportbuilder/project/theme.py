@@ -8,6 +8,7 @@ compose stage reads no file; stylesheets are listed here and read by the rendere
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,18 +68,37 @@ def read_templates(
     problems: list[Problem] = []
     if not folder.is_dir():
         return found, problems
-    paths = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    if not files.readable(folder):  # refused before walking whatever it leads to
+        shown = shown_as.rstrip("/") or folder.name
+        message = "is a link out of the project; refused"
+        return found, [Problem(shown, None, message, stage=Stage.PROJECT)]
+    paths = _files_under(folder, MAX_TEMPLATES + 1)
     for path in paths[:MAX_TEMPLATES]:
         name = path.relative_to(folder).as_posix()
         shown = f"{shown_as}{name}"
         try:
             found[name] = TemplateFile(files.read_theme_text(path, shown), shown)
         except ProjectError as error:
-            problems.extend(error.problems)
+            problems.append(error.problems[0])  # one line per file is enough to find it
     if len(paths) > MAX_TEMPLATES:
         message = f"more than {MAX_TEMPLATES} files; the rest are not read"
         problems.append(Problem(shown_as, None, message, stage=Stage.PROJECT))
     return found, problems
+
+
+def _files_under(folder: Path, limit: int) -> list[Path]:
+    """Up to `limit` regular files under `folder`, by name, hidden ones left out; links to
+    folders are not followed (a template folder is small)."""
+    found: list[Path] = []
+    for current, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            path = Path(current) / name
+            if not name.startswith(".") and path.is_file():
+                found.append(path)
+                if len(found) >= limit:
+                    return found
+    return found
 
 
 def stylesheets(folder: Path) -> tuple[Path, ...]:

@@ -73,7 +73,6 @@ def problems_from(
         else:
             value = err.get("input")
             shown = f" (got {value!r})" if isinstance(value, str | int | float | bool) else ""
-            problems.append(
-                Problem(rel, line, f"'{key}': {err['msg']}{shown}", stage=Stage.PROJECT)
-            )
+            reason = str(err["msg"]).removeprefix("Value error, ")  # pydantic's, not ours
+            problems.append(Problem(rel, line, f"'{key}': {reason}{shown}", stage=Stage.PROJECT))
     return problems

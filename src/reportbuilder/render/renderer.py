@@ -217,6 +217,7 @@ class PdfRenderer:
         self._conn: Connection | None = None
         self.jobs = 0  # documents rendered by this renderer, for callers and tests
         self._lock = threading.Lock()
+        self._closed = False
         self._start()
 
     @property
@@ -238,10 +239,12 @@ class PdfRenderer:
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         # Leaving on an error (Ctrl-C, a failed stage) may find the process mid-layout.
+        self._closed = True
         self._stop(kill=exc_type is not None)
 
     def close(self) -> None:
-        """End the render process (a new job would start another)."""
+        """End the render process; the renderer takes no more jobs."""
+        self._closed = True
         self._stop(kill=False)
 
     def _stop(self, *, kill: bool) -> None:
@@ -269,6 +272,8 @@ class PdfRenderer:
 
         `deadline`, when given, replaces `limits.timeout`: the time left of a whole build.
         """
+        if self._closed:
+            raise RuntimeError("this PdfRenderer is closed; make a new one")
         job = html if isinstance(html, RenderJob) else RenderJob.of(html)
         limits = limits or Limits()
         deadline = deadline or Deadline(limits.timeout)

@@ -1,0 +1,234 @@
+"""Edge cases found by trying the public API as a new user and as an attacker: each one once
+printed something wrong, lost something, leaked between builds or wrote where it should not."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportbuilder import (
+    ComposeError,
+    Edition,
+    Limits,
+    OutputError,
+    PdfRenderer,
+    ProjectError,
+    build,
+    check,
+    load_project,
+    render_html,
+)
+from reportbuilder.cli import main
+
+
+def _chapter(project: Path, text: str, name: str = "03-extra.md") -> Path:
+    path = project / "content" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_template_cannot_change_the_theme_words_of_later_builds(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    (mini_project / "templates").mkdir()
+    (mini_project / "templates" / "cover.html").write_text(
+        '{% include "base:cover.html" %}{{ labels.update({"contents": "PWNED"}) }}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ComposeError) as raised:
+        render_html(load_project(mini_project))
+    assert raised.value.problems[0].path == "templates/cover.html"
+    innocent = tmp_path / "innocent"
+    innocent.mkdir()
+    for part in ("report.yml", "content", "data", "contacts.yml", "assets"):
+        source = mini_project / part
+        target = innocent / part
+        if source.is_dir():
+            target.mkdir()
+            for child in source.iterdir():
+                (target / child.name).write_bytes(child.read_bytes())
+        else:
+            target.write_bytes(source.read_bytes())
+    html = render_html(load_project(innocent)).text
+    assert "PWNED" not in html and ">Contents<" in html
+
+
+def test_a_deadline_is_not_swallowed_by_constant_folding(mini_project: Path) -> None:
+    # Jinja folds constant expressions inside `except Exception`: the interruption must pass.
+    _chapter(mini_project, "# Slow\n\n{{ (7 ** 100) ** 90 > 1 }}\n" + "{{ 9 ** 99 }}\n" * 3000)
+    started = time.monotonic()
+    with pytest.raises(ComposeError) as raised:
+        check(mini_project, Edition(limits=Limits(timeout=0.3)))
+    assert time.monotonic() - started < 5
+    assert raised.value.problems[0].setting == "timeout"
+
+
+@pytest.mark.parametrize("value", ["inf", "1e12", "0"])
+def test_an_impossible_timeout_is_a_usage_error(
+    mini_project: Path, runner: CliRunner, value: str
+) -> None:
+    result = runner.invoke(main, ["check", str(mini_project), "--timeout", value])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    with pytest.raises((ValueError, TypeError)):
+        Limits(timeout=float(value))
+
+
+def test_recursion_in_a_project_template_is_located(mini_project: Path) -> None:
+    (mini_project / "templates").mkdir()
+    (mini_project / "templates" / "cover.html").write_text(
+        "<p>\n{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}\n</p>\n", encoding="utf-8"
+    )
+    with pytest.raises(ComposeError) as raised:
+        render_html(load_project(mini_project))
+    [problem] = raised.value.problems
+    assert problem.path == "templates/cover.html" and "recursion" in problem.message
+
+
+def test_an_error_in_an_included_template_names_that_file(mini_project: Path) -> None:
+    parts = mini_project / "templates" / "parts"
+    parts.mkdir(parents=True)
+    (mini_project / "templates" / "cover.html").write_text(
+        '<div>\n{% include "parts/x.htm" %}\n</div>\n', encoding="utf-8"
+    )
+    (parts / "x.htm").write_text("<p>\n\n{{ 1 / 0 }}\n</p>\n", encoding="utf-8")
+    with pytest.raises(ComposeError) as raised:
+        render_html(load_project(mini_project))
+    [problem] = raised.value.problems
+    assert (problem.path, problem.line) == ("templates/parts/x.htm", 3)
+
+
+@pytest.mark.parametrize(
+    ("entry", "wanted"),
+    [("  - id: desk\n", "a name"), ("  - id: desk\n    name: Sam\n", "a way to reach")],
+)
+def test_a_contact_card_with_nothing_on_it_is_refused(
+    mini_project: Path, entry: str, wanted: str
+) -> None:
+    (mini_project / "contacts.yml").write_text("contacts:\n" + entry, encoding="utf-8")
+    with pytest.raises(ProjectError) as raised:
+        load_project(mini_project)
+    [problem] = raised.value.problems
+    assert (problem.path, problem.line) == ("contacts.yml", 2)
+    assert wanted in problem.message and "Value error" not in problem.message
+
+
+def test_personalisation_is_printed_as_typed_never_as_markdown(mini_project: Path) -> None:
+    _chapter(mini_project, "# For you\n\nPrepared for {{ recipient.name }}.\n")
+    name = "Bob\n\n# Injected\n\n[verify](https://phish.example/x) **bold** <b>x</b>"
+    html = render_html(load_project(mini_project), Edition(personalisation={"name": name})).text
+    assert html.count("phish.example") == 1 and 'href="https://phish' not in html
+    typed = "Bob # Injected [verify](https://phish.example/x) **bold** &lt;b&gt;x&lt;/b&gt;"
+    assert f"<p>Prepared for {typed}.</p>" in html
+
+
+def test_report_yml_output_through_a_link_out_is_refused(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "mini.pdf").write_text("precious", encoding="utf-8")
+    (mini_project / "out").symlink_to(victim)
+    with pytest.raises(OutputError) as raised:
+        build(mini_project)
+    assert "leads out of the project" in raised.value.problems[0].message
+    assert (victim / "mini.pdf").read_text(encoding="utf-8") == "precious"
+    (mini_project / "out").unlink()
+    (mini_project / "out").symlink_to(mini_project / "content")
+    with pytest.raises(OutputError):
+        build(mini_project, format="html")
+    assert not (mini_project / "content" / "mini.html").exists()
+
+
+def test_a_templates_link_to_a_big_tree_is_refused_without_walking_it(mini_project: Path) -> None:
+    (mini_project / "templates").symlink_to("/usr")
+    started = time.monotonic()
+    with pytest.raises(ProjectError) as raised:
+        load_project(mini_project)
+    assert time.monotonic() - started < 5
+    [problem] = raised.value.problems
+    assert problem.path == "templates" and "link out of the project" in problem.message
+
+
+def test_check_strict_fails_where_build_strict_would(mini_project: Path) -> None:
+    _chapter(
+        mini_project,
+        "# Images\n\n![a](../../etc/x.png)\n\n![b](https://example.org/b.png)\n\n"
+        '<img src="/etc/passwd" alt="c">\n\n[a link is fine](https://example.org)\n',
+    )
+    result = check(mini_project)
+    found = sorted((p.line, p.message) for p in result.warnings)
+    assert [line for line, _ in found] == [3, 5, 7]
+    assert found[0][1].startswith("refused ") and found[0][1].endswith("outside the project")
+    assert found[1][1] == "network access is off: refused https://example.org/b.png"
+    assert found[2][1] == "refused /etc/passwd: outside the project"
+    assert all(p.path == "content/03-extra.md" for p in result.warnings)
+    with pytest.raises(ProjectError):
+        check(mini_project, Edition(strict=True))
+
+
+def test_a_dangling_reference_is_located(mini_project: Path) -> None:
+    _chapter(mini_project, "# Refs\n\nSome text.\n\nSee {{ ref('nope') }}.\n")
+    with pytest.raises(ComposeError) as raised:
+        render_html(load_project(mini_project))
+    [problem] = raised.value.problems
+    assert (problem.path, problem.line) == ("content/03-extra.md", 5)
+
+
+def test_wrong_argument_types_are_clear() -> None:
+    with pytest.raises(TypeError, match=r"Edition\.print_mode must be a bool"):
+        Edition(print_mode="no")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"Edition\.limits must be a Limits"):
+        Edition(limits={"timeout": 3})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"Edition\.lang"):
+        Edition(lang=123)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="timeout must be a number"):
+        Limits(timeout="5")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="render_html takes a Project"):
+        render_html("some/folder")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="format"):
+        build("some/folder", format="docx")  # type: ignore[arg-type]
+
+
+def test_a_project_is_read_only(mini_project: Path) -> None:
+    project = load_project(mini_project)
+    with pytest.raises(TypeError):
+        project.data["survey"] = 1  # type: ignore[index]
+
+
+def test_a_closed_renderer_takes_no_more_jobs(mini_project: Path) -> None:
+    html = render_html(load_project(mini_project))
+    with PdfRenderer() as renderer:
+        assert renderer.render(html).pages >= 4
+    with pytest.raises(RuntimeError, match="closed"):
+        renderer.render(html)
+
+
+def test_one_renderer_shared_by_threads_gives_each_its_own_pdf(mini_project: Path) -> None:
+    import io
+
+    import pypdf
+
+    _chapter(mini_project, "# For you\n\nPrepared for {{ recipient.name }}.\n")
+    project = load_project(mini_project)
+    names = ["Alice", "Bob", "Carol", "Dave"]
+    got: dict[str, str] = {}
+    with PdfRenderer() as renderer:
+
+        def job(name: str) -> None:
+            pdf = renderer.render(render_html(project, Edition(personalisation={"name": name})))
+            reader = pypdf.PdfReader(io.BytesIO(pdf.data))
+            text = " ".join(page.extract_text() or "" for page in reader.pages)
+            got[name] = ",".join(n for n in names if f"Prepared for {n}" in text)
+
+        threads = [threading.Thread(target=job, args=(n,)) for n in names]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    assert got == {n: n for n in names}
+    assert os.getpid()  # the renderer ended with its block (see test_api for the process count)
