@@ -1,5 +1,6 @@
 """Shared fixtures: copies of the example project and of the mini fixture project in tmp_path,
-the example report built once per session, and helpers that read PDFs back with pypdf.
+the example report built once per session, helpers that read PDFs back with pypdf, and a
+loopback HTTP server that counts what reaches it.
 
 pypdf (not poppler's pdftotext) is used to read text back because it keeps U+00A0 and U+202F,
 so French typography (`89\u00a0%`, `victimes\u202f?`) can be asserted exactly.
@@ -12,10 +13,12 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pypdf
 import pytest
@@ -148,3 +151,104 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> ExampleBuild:
     data = pdf.read_bytes()
     reader = pypdf.PdfReader(io.BytesIO(data))
     return ExampleBuild(project, pdf, data, reader, page_texts(reader), doc, result.stdout)
+
+
+# --- A loopback HTTP server that counts what reaches it ----------------------------------------
+
+
+class Hit(NamedTuple):
+    """One request the server saw."""
+
+    method: str
+    path: str
+    host: str  # the Host header, as the client sent it
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the server answers; by default a small SVG that WeasyPrint can draw."""
+
+    body: bytes = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    content_type: str = "image/svg+xml"
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class LoopbackServer(ThreadingHTTPServer):
+    """An HTTP server on a loopback address, in a thread of the test process: it answers every
+    GET, HEAD and POST with `answer(path)` and records each request as a `Hit`."""
+
+    daemon_threads = True
+
+    def __init__(self, address: str, port: int, answer: Callable[[str], Reply]) -> None:
+        super().__init__((address, port), _LoopbackHandler)
+        self.answer = answer
+        self._hits: list[Hit] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    def record(self, hit: Hit) -> None:
+        with self._lock:
+            self._hits.append(hit)
+
+    def hits(self, prefix: str = "/") -> list[Hit]:
+        """The requests so far whose path starts with `prefix`."""
+        with self._lock:
+            return [hit for hit in self._hits if hit.path.startswith(prefix)]
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self.shutdown()
+            self._thread.join(5)
+        self.server_close()
+
+
+class _LoopbackHandler(BaseHTTPRequestHandler):
+    server: LoopbackServer
+
+    def _answer(self) -> None:
+        self.server.record(Hit(self.command, self.path, self.headers.get("Host", "")))
+        reply = self.server.answer(self.path)
+        self.send_response(reply.status)
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+    do_GET = do_HEAD = do_POST = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # a request is a hit to assert on, not a line on stderr
+
+
+ServeHttp = Callable[..., LoopbackServer]
+
+
+@pytest.fixture(scope="session")
+def serve_http() -> Iterator[ServeHttp]:
+    """Start a `LoopbackServer`: `serve_http(address="127.0.0.1", port=0, answer=None)`, where
+    `answer` is a `Reply` (default: `Reply()`) or a function of the request path giving one.
+    A server lives until the session ends, or until the test closes it."""
+    started: list[LoopbackServer] = []
+
+    def start(
+        address: str = "127.0.0.1",
+        port: int = 0,
+        answer: Reply | Callable[[str], Reply] | None = None,
+    ) -> LoopbackServer:
+        reply = answer or Reply()
+        server = LoopbackServer(address, port, reply if callable(reply) else lambda _: reply)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.close()

@@ -5,49 +5,26 @@ redirects are not followed, and loopback stays refused unless a test says otherw
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from weasyprint.urls import URLFetcher
 
+from conftest import LoopbackServer, Reply, ServeHttp
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.render.fetcher import PolicyFetcher
 
 
-class _Server:
-    def __init__(self, address: str, status: int = 200, location: str = "", port: int = 0) -> None:
-        self.hits: list[str] = []  # the Host header of each request
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.hits.append(self.headers.get("Host", ""))
-                self.send_response(status)
-                if location:
-                    self.send_header("Location", location)
-                self.send_header("Content-Type", "image/svg+xml")
-                self.end_headers()
-                self.wfile.write(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer((address, port), Handler)
-        self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def hosts(server: LoopbackServer) -> list[str]:
+    """The Host header of each request the server saw."""
+    return [hit.host for hit in server.hits()]
 
 
 @pytest.fixture
-def servers() -> Iterator[tuple[_Server, _Server]]:
-    first = _Server("127.0.0.1")
-    second = _Server("127.0.0.2", port=first.port)
+def servers(serve_http: ServeHttp) -> Iterator[tuple[LoopbackServer, LoopbackServer]]:
+    first = serve_http("127.0.0.1")
+    second = serve_http("127.0.0.2", port=first.port)
     yield first, second
     first.close()
     second.close()
@@ -75,7 +52,7 @@ def _fetcher(tmp_path: Path, hosts: list[str]) -> PolicyFetcher:
 
 def test_the_checked_address_is_the_one_connected_to(
     tmp_path: Path,
-    servers: tuple[_Server, _Server],
+    servers: tuple[LoopbackServer, LoopbackServer],
     rebinding_dns: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -84,34 +61,38 @@ def test_the_checked_address_is_the_one_connected_to(
     fetcher = _fetcher(tmp_path, ["rebind.test"])
     response = fetcher.fetch(f"http://rebind.test:{first.port}/chart.svg")
     assert response.read().startswith(b"<svg")
-    assert first.hits == [f"rebind.test:{first.port}"]
-    assert second.hits == []
+    assert hosts(first) == [f"rebind.test:{first.port}"]
+    assert hosts(second) == []
     assert rebinding_dns == ["127.0.0.1"]  # resolved once, never again
 
 
 def test_loopback_is_refused_even_when_allow_listed(
-    tmp_path: Path, servers: tuple[_Server, _Server]
+    tmp_path: Path, servers: tuple[LoopbackServer, LoopbackServer]
 ) -> None:
     first, _ = servers
     fetcher = _fetcher(tmp_path, ["127.0.0.1", "localhost"])
     for url in (f"http://127.0.0.1:{first.port}/x.svg", f"http://localhost:{first.port}/x.svg"):
         with pytest.raises(ValueError, match="non-public address"):
             fetcher.fetch(url)
-    assert first.hits == []
+    assert first.hits() == []
 
 
 def test_redirects_are_not_followed(
-    tmp_path: Path, rebinding_dns: list[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    rebinding_dns: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    serve_http: ServeHttp,
 ) -> None:
-    target = _Server("127.0.0.2")
-    redirecting = _Server("127.0.0.1", status=302, location=f"http://127.0.0.2:{target.port}/x")
+    target = serve_http("127.0.0.2")
+    location = {"Location": f"http://127.0.0.2:{target.port}/x"}
+    redirecting = serve_http("127.0.0.1", answer=Reply(status=302, headers=location))
     try:
         monkeypatch.setattr(PolicyFetcher, "public", staticmethod(lambda address: True))
         fetcher = _fetcher(tmp_path, ["rebind.test"])
         with pytest.raises(ValueError, match="answered 302"):
             fetcher.fetch(f"http://rebind.test:{redirecting.port}/x")
-        assert len(redirecting.hits) == 1
-        assert target.hits == []
+        assert len(redirecting.hits()) == 1
+        assert target.hits() == []
     finally:
         redirecting.close()
         target.close()

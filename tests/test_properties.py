@@ -15,10 +15,8 @@ import html
 import itertools
 import os
 import re
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -28,6 +26,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from markdown.extensions.toc import slugify_unicode
 
+from conftest import LoopbackServer, Reply, ServeHttp
 from reportbuilder.compose.markup import make_markdown, to_html
 from reportbuilder.errors import ReportError
 from reportbuilder.limits import nesting_depth
@@ -323,36 +322,11 @@ def test_file_policy_follows_symlinks_that_stay_inside(
 # --- PolicyFetcher: no byte from outside the roots, no request to loopback ----------------------
 
 
-class _Counter(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.hits: list[str] = []
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Counter
-
-    def do_GET(self) -> None:
-        self.server.hits.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Length", "6")
-        self.end_headers()
-        self.wfile.write(b"SECRET")
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
-def loopback() -> Iterator[_Counter]:
-    server = _Counter()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def loopback(serve_http: ServeHttp) -> Iterator[LoopbackServer]:
+    server = serve_http(answer=Reply(body=b"SECRET", content_type="text/plain"))
     yield server
-    server.shutdown()
-    server.server_close()
+    server.close()
 
 
 INSIDE = {"assets/ok.txt": b"INSIDE-1\n", "assets/sub/deep.txt": b"INSIDE-2\n"}
@@ -472,13 +446,13 @@ def test_fetcher_reads_inside_files(layout: Path) -> None:
     allow=st.booleans(),
 )
 def test_fetcher_never_requests_loopback(
-    layout: Path, loopback: _Counter, host: str, scheme: str, path: str, allow: bool
+    layout: Path, loopback: LoopbackServer, host: str, scheme: str, path: str, allow: bool
 ) -> None:
     port = loopback.server_address[1]
     allowed = [host.strip("[]").rstrip(".").lower()] if allow else []
     fetcher = PolicyFetcher(FilePolicy(layout), network_hosts=allowed)
     url = f"{scheme}://{host}:{port}{path}"
-    before = len(loopback.hits)
+    before = len(loopback.hits())
     assume(urlsplit(url).hostname is not None)
     assert _fetch_body(fetcher, url) is None, url
-    assert len(loopback.hits) == before, (url, loopback.hits[before:])
+    assert len(loopback.hits()) == before, (url, loopback.hits()[before:])
