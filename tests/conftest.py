@@ -185,7 +185,7 @@ class LoopbackServer(ThreadingHTTPServer):
         self.answer = answer
         self._hits: list[Hit] = []
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
     @property

@@ -143,6 +143,13 @@ def test_check_plain(mini_project: Path, runner: CliRunner) -> None:
     assert "no problems found" in result.stdout
 
 
+def test_check_on_the_example_reports_no_problem(example_project: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", str(example_project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "no problems found" in result.stdout
+    assert not (example_project / "out").exists()
+
+
 def break_mini(project: Path) -> None:
     path = project / "data" / "survey.yml"
     text = path.read_text(encoding="utf-8")
