@@ -13,12 +13,14 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import pypdf
 import pytest
@@ -40,9 +42,91 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["REPORTBUILDER_DEBUG"] = "1"
     config.addinivalue_line(
         "markers",
-        "slow: a slow end-to-end test (runs in the default `make test` run; deselect by hand "
-        "with -m 'not slow' while iterating)",
+        "slow: takes many seconds: an end-to-end run, a large fuzzer (runs in `make test`; "
+        "`make test-fast` leaves it out)",
     )
+    config.addinivalue_line(
+        "markers",
+        "pdf: renders a PDF, starts the render process or runs a subprocess (runs in "
+        "`make test`; `make test-fast` leaves it out)",
+    )
+    _watch_heavy_work()
+
+
+# --- The fast subset: a test that renders or starts a process must say so ---------------------
+
+# A test carrying one of these marks is left out of `make test-fast`.
+HEAVY_MARKS = ("pdf", "slow")
+
+
+class _Heavy:
+    """What the running test did that `make test-fast` must not wait for."""
+
+    watching = False  # the running test carries none of HEAVY_MARKS
+    seen: ClassVar[list[str]] = []
+
+
+def _note(what: str) -> None:
+    if _Heavy.watching and what not in _Heavy.seen:
+        _Heavy.seen.append(what)
+
+
+def _watch_heavy_work() -> None:
+    """Note the ways a test can render or start a process: a subprocess, the render process,
+    WeasyPrint in this process (wrapped once it is imported, see `pytest_runtest_protocol`)."""
+    from reportbuilder.render.renderer import PdfRenderer
+
+    popen = subprocess.Popen.__init__
+    start = PdfRenderer._start
+
+    def noted_popen(self: subprocess.Popen[Any], args: Any, *more: Any, **named: Any) -> None:
+        _note("runs a subprocess")
+        popen(self, args, *more, **named)
+
+    def noted_start(self: PdfRenderer) -> None:
+        _note("starts the render process")
+        start(self)
+
+    subprocess.Popen.__init__ = noted_popen  # type: ignore[method-assign]
+    PdfRenderer._start = noted_start  # type: ignore[method-assign]
+
+
+def _watch_weasyprint() -> None:
+    weasyprint = sys.modules.get("weasyprint")
+    if weasyprint is None or getattr(weasyprint.HTML.render, "noted", False):
+        return
+    render = weasyprint.HTML.render
+
+    def noted_render(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _note("renders with WeasyPrint")
+        return render(self, *args, **kwargs)
+
+    noted_render.noted = True  # type: ignore[attr-defined]
+    weasyprint.HTML.render = noted_render
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    _watch_weasyprint()
+    _Heavy.watching = not any(item.get_closest_marker(mark) for mark in HEAVY_MARKS)
+    _Heavy.seen = []
+    try:
+        return (yield)
+    finally:
+        _Heavy.watching = False
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    result = yield
+    if _Heavy.seen:
+        pytest.fail(
+            f"this test {' and '.join(_Heavy.seen)} (here or in a fixture) but is not marked: "
+            "add @pytest.mark.pdf (or `pytestmark = pytest.mark.pdf`), so that "
+            "`make test-fast` leaves it out",
+            pytrace=False,
+        )
+    return result
 
 
 def copy_example(dest: Path) -> Path:

@@ -167,6 +167,7 @@ def assert_problems(stderr: str, patterns: list[str]) -> None:
         assert re.match(r"^(\S+?(:\d+)?: \S|\d+ problems found\.$)", line), line
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("case", CASES)
 def test_broken_project_fails_and_writes_nothing(
     example_project: Path, runner: CliRunner, case: str
@@ -182,6 +183,7 @@ def test_broken_project_fails_and_writes_nothing(
     assert not output.parent.exists() or not any(output.parent.iterdir())
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("case", CASES)
 def test_broken_project_keeps_the_previous_pdf(
     example_project: Path, example_build: ExampleBuild, case: str
@@ -234,6 +236,7 @@ def test_missing_project_folder_is_a_usage_error(tmp_path: Path, runner: CliRunn
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.pdf
 def test_folder_without_report_yml_is_exit_1_naming_report_yml(
     tmp_path: Path, runner: CliRunner
 ) -> None:
@@ -243,6 +246,7 @@ def test_folder_without_report_yml_is_exit_1_naming_report_yml(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.pdf
 def test_unwritable_output_is_exit_1_without_traceback(mini_project: Path) -> None:
     """`-o` under a path whose parent is a regular file cannot be written: a problem, not a
     crash (the PDF was rendered; writing it failed)."""
@@ -279,6 +283,7 @@ def test_wrong_usage_is_exit_2(tmp_path: Path, runner: CliRunner, args: list[str
     assert result.stdout == ""
 
 
+@pytest.mark.pdf
 def test_wrong_usage_is_exit_2_across_the_process_boundary(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "reportbuilder", "build", "--no-such-option"],
@@ -356,6 +361,7 @@ def _previous_pdf(out: Path) -> bytes:
     return out.read_bytes()
 
 
+@pytest.mark.pdf
 def test_timeout_ends_the_render_and_leaves_nothing_behind(mini_project: Path) -> None:
     out = mini_project / "out" / "report.pdf"
     previous = _previous_pdf(out)
@@ -374,6 +380,7 @@ def test_timeout_ends_the_render_and_leaves_nothing_behind(mini_project: Path) -
     assert _processes_with(token) == []
 
 
+@pytest.mark.pdf
 def test_ctrl_c_stops_the_build_cleanly(mini_project: Path) -> None:
     out = mini_project / "out" / "report.pdf"
     previous = _previous_pdf(out)

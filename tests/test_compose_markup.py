@@ -230,6 +230,7 @@ def test_heading_ids_come_from_the_slugify_function() -> None:
     assert [t["id"] for t in md.toc_tokens] == ["ch--main-findings"]  # type: ignore[attr-defined]
 
 
+# 400 examples each: about forty seconds in all, so `make test-fast` leaves them out (slow).
 FUZZ = settings(max_examples=400, deadline=None)
 
 # --- Properties: whatever the text, the output is sanitised (Hypothesis) ---------------------
@@ -399,6 +400,7 @@ def _slug(value: str, separator: str) -> str:
     return "c--" + slugify_unicode(value, separator)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "fr", "es"])
 @FUZZ
 @given(text=hostile_documents)
@@ -408,6 +410,7 @@ def test_markdown_output_is_sanitised(lang: str, text: str) -> None:
     nesting_depth(output)  # the depth check that follows must not raise either
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=st.text(max_size=300))
 def test_arbitrary_text_never_raises(text: str) -> None:
@@ -415,6 +418,7 @@ def test_arbitrary_text_never_raises(text: str) -> None:
     assert unsafe_parts(output) == [], output
 
 
+@pytest.mark.slow
 @FUZZ
 @given(fragment=html_fragments(), before=SAFE_TEXT, after=SAFE_TEXT)
 def test_raw_html_fragment_is_sanitised(fragment: str, before: str, after: str) -> None:
