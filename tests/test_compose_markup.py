@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from markdown.extensions.toc import slugify_unicode
 
 from reportbuilder.compose.markup import NUM_CLASS, make_markdown, sanitize, to_html
-from reportbuilder.limits import nesting_depth
+from reportbuilder.limits import Deadline, nesting_depth
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -56,6 +56,40 @@ def test_footnote_list_and_backlinks_are_gone() -> None:
     assert '<span class="footnote">Second.</span>' in html
     for leftover in ("<sup", 'class="footnote"><hr', "<ol", "footnote-backref", "fnref", "↩"):
         assert leftover not in html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a note that refers to itself
+            "Text[^1].\n\n[^1]: See [^1] again.\n",
+            '<p>Text<span class="footnote">See again.</span>.</p>',
+        ),
+        (
+            "Text[^1].\n\n[^1]: See *this[^1]* again.\n",
+            '<p>Text<span class="footnote">See <em>this</em> again.</span>.</p>',
+        ),
+        (  # two notes that refer to each other
+            "Text[^1] and[^2].\n\n[^1]: See [^2] again.\n[^2]: And [^1] again.\n",
+            '<p>Text<span class="footnote">See again.</span>'
+            ' and<span class="footnote">And again.</span>.</p>',
+        ),
+    ],
+)
+def test_a_note_that_refers_to_a_note_is_filled_in_once(text: str, expected: str) -> None:
+    # Filling in the notes once followed such a reference for ever, the document and the
+    # memory it takes growing without end; the deadline stops it if it comes back.
+    with Deadline(10).enforce():
+        html = html_of(text)
+    assert " ".join(html.split()) == expected  # the reference left out, its spaces with it
+
+
+def test_a_note_used_twice_is_filled_in_at_both_places() -> None:
+    html = html_of("A[^n] and B[^n].\n\n[^n]: The *same* note.\n")
+    assert html == (
+        '<p>A<span class="footnote">The <em>same</em> note.</span> and'
+        ' B<span class="footnote">The <em>same</em> note.</span>.</p>'
+    )
 
 
 def test_footnote_with_two_paragraphs_is_joined_inline() -> None:
