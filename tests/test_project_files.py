@@ -1,4 +1,6 @@
-"""project.files: the file policy, which decides what a build may read (links resolved)."""
+"""project.files: the file policy, which decides what a build may read. A path is judged by
+where it really is, symbolic links resolved: the project folder for content, data, contacts
+and report.yml; the project and its theme for templates, stylesheets and the renderer."""
 
 from __future__ import annotations
 
@@ -11,10 +13,133 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportbuilder.errors import ReportError
+from reportbuilder.errors import ProjectError, ReportError, Stage
 from reportbuilder.project.files import FilePolicy
 
 PATHS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SECRET = "SECRET-OUTSIDE"
+
+
+class Tree:
+    """tmp_path/project (with links in and out), tmp_path/theme, tmp_path/outside."""
+
+    def __init__(self, base: Path) -> None:
+        self.project, self.theme, self.outside = base / "project", base / "theme", base / "outside"
+        self.evil = base / "project-evil"  # a sibling whose name starts with the project's
+        for folder in (self.project / "content", self.theme / "templates", self.outside):
+            folder.mkdir(parents=True)
+        self.evil.mkdir()
+        (self.project / "content" / "a.md").write_text("# A\n", encoding="utf-8")
+        (self.theme / "templates" / "cover.html").write_text("<h1>cover</h1>\n", "utf-8")
+        (self.outside / "secret.md").write_text(SECRET + "\n", encoding="utf-8")
+        (self.evil / "x.md").write_text(SECRET + "\n", encoding="utf-8")
+        content = self.project / "content"
+        (content / "link-in.md").symlink_to("a.md")
+        (content / "link-out.md").symlink_to(self.outside / "secret.md")
+        (content / "dotdot.md").symlink_to("../../outside/secret.md")
+        (self.project / "linked-dir").symlink_to(self.outside)
+        (self.project / "cover.html").symlink_to(self.theme / "templates" / "cover.html")
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Tree:
+    return Tree(tmp_path)
+
+
+def test_the_roots_are_real_folders(tree: Tree, tmp_path: Path) -> None:
+    (tmp_path / "alias").symlink_to(tree.project)
+    policy = FilePolicy(tmp_path / "alias", tree.theme)
+    assert policy.root == tree.project.resolve()
+    assert policy.roots == (tree.project.resolve(), tree.theme.resolve())
+    assert FilePolicy(tree.project).roots == (tree.project.resolve(),)
+
+
+def test_in_project_judges_where_a_path_really_is(tree: Tree) -> None:
+    policy = FilePolicy(tree.project, tree.theme)
+    inside = ["content/a.md", "content/link-in.md", "content", ".", "content/missing.md"]
+    for rel in inside:
+        assert policy.in_project(tree.project / rel), rel
+    outside = [
+        tree.project / "content" / "link-out.md",
+        tree.project / "content" / "dotdot.md",
+        tree.project / "linked-dir" / "secret.md",
+        tree.project / ".." / "outside" / "secret.md",
+        tree.project / "cover.html",  # a link into the theme: readable, not the project's
+        tree.theme / "templates" / "cover.html",
+        tree.evil / "x.md",
+        Path("/etc/passwd"),
+    ]
+    for path in outside:
+        assert not policy.in_project(path), path
+
+
+def test_readable_adds_the_theme_and_nothing_else(tree: Tree) -> None:
+    with_theme = FilePolicy(tree.project, tree.theme)
+    without = FilePolicy(tree.project)
+    theme_file = tree.theme / "templates" / "cover.html"
+    for path in (tree.project / "content" / "a.md", tree.project / "content" / "link-in.md"):
+        assert with_theme.readable(path) and without.readable(path)
+    for path in (theme_file, tree.project / "cover.html"):
+        assert with_theme.readable(path) and not without.readable(path)
+    for path in (
+        tree.project / "content" / "link-out.md",
+        tree.project / "linked-dir" / "secret.md",
+        tree.evil / "x.md",
+        tree.theme / ".." / "outside" / "secret.md",
+    ):
+        assert not with_theme.readable(path), path
+
+
+def test_shown_is_the_path_the_user_knows(tree: Tree) -> None:
+    policy = FilePolicy(tree.project, tree.theme)
+    assert policy.shown(tree.project / "content" / "a.md") == "content/a.md"
+    assert policy.shown(Path("content/a.md")) == "content/a.md"  # relative to the project
+    assert policy.shown(tree.project) == "."
+    theme_file = tree.theme / "templates" / "cover.html"
+    assert policy.shown(theme_file) == str(theme_file)  # outside the project: as given
+    assert policy.shown(Path("../outside/secret.md")) == "../outside/secret.md"
+
+
+def test_read_project_text(tree: Tree) -> None:
+    policy = FilePolicy(tree.project)
+    assert policy.read_project_text("content/a.md") == "# A\n"
+    assert policy.read_project_text("content/link-in.md") == "# A\n"
+
+
+@pytest.mark.parametrize(
+    "rel",
+    ["content/link-out.md", "content/dotdot.md", "linked-dir/secret.md", "../outside/secret.md"],
+)
+def test_read_project_text_refuses_a_file_outside_with_a_located_problem(
+    tree: Tree, rel: str
+) -> None:
+    with pytest.raises(ProjectError) as raised:
+        FilePolicy(tree.project, tree.theme).read_project_text(rel)
+    [problem] = raised.value.problems
+    assert (problem.path, problem.line, problem.stage) == (rel, None, Stage.PROJECT)
+    assert str(problem) == f"{rel}: is a link to a file outside the project; refused"
+    assert SECRET not in str(raised.value)
+
+
+def test_read_project_text_reads_within_a_size(tree: Tree) -> None:
+    with pytest.raises(
+        ProjectError, match=r"content/a\.md: file is too large \(4 bytes, limit 2\)"
+    ):
+        FilePolicy(tree.project).read_project_text("content/a.md", max_bytes=2)
+
+
+def test_read_theme_text_reads_the_project_and_the_theme_only(tree: Tree) -> None:
+    policy = FilePolicy(tree.project, tree.theme)
+    cover = tree.theme / "templates" / "cover.html"
+    assert policy.read_theme_text(cover, "cover.html") == "<h1>cover</h1>\n"
+    assert policy.read_theme_text(tree.project / "cover.html", "cover.html") == "<h1>cover</h1>\n"
+    with pytest.raises(ProjectError) as raised:
+        policy.read_theme_text(tree.project / "linked-dir" / "secret.md", "templates/x.html")
+    assert [str(p) for p in raised.value.problems] == [
+        "templates/x.html: is a link out of the project; refused"
+    ]
+    with pytest.raises(ProjectError, match="link out of the project"):
+        FilePolicy(tree.project).read_theme_text(cover, "cover.html")  # no theme: no reading
 
 
 # --- Properties: a link out of the project is refused, however it is made (Hypothesis) --------
