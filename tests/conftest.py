@@ -210,6 +210,26 @@ def pdf_fonts(reader: pypdf.PdfReader) -> list[dict[str, Any]]:
     return list(found.values())
 
 
+# --- Processes ---------------------------------------------------------------------------------
+
+
+def live_children() -> set[int]:
+    """The live (not zombie) child processes of this test process, from /proc."""
+    me = os.getpid()
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        state, parent = stat.rsplit(")", 1)[1].split()[:2]
+        if int(parent) == me and state != "Z":
+            found.add(int(entry.name))
+    return found
+
+
 # --- The example report, built once per session -------------------------------------------------
 
 
