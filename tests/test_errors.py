@@ -162,6 +162,29 @@ def test_problems_collect_and_fail_once() -> None:
     assert all(p.stage is Stage.PROJECT for p in raised.value.problems)
 
 
+def test_problems_of_any_stage_fail_with_that_stages_error() -> None:
+    problems = Problems(Stage.COMPOSE)
+    problems.add("content/a.md", 3, "undefined name")
+    with pytest.raises(ComposeError) as raised:
+        problems.raise_if_any()
+    assert [p.stage for p in raised.value.problems] == [Stage.COMPOSE]
+
+
+def test_warnings_alone_do_not_fail_but_travel_with_the_errors() -> None:
+    problems = Problems(Stage.RENDER)
+    warning = Problem(None, None, "image not used", stage=Stage.RENDER, severity=Severity.WARNING)
+    problems.extend([warning])
+    assert problems and problems.errors() == []
+    problems.raise_if_any()  # only a warning: no error
+    problems.add(None, None, "the layout engine failed")
+    assert [p.message for p in problems.errors()] == ["the layout engine failed"]
+    with pytest.raises(RenderError) as raised:
+        problems.raise_if_any()
+    assert raised.value.problems[0] is warning  # the warning is listed too
+    with pytest.raises(OutputError):
+        problems.raise_if_any(OutputError)  # an explicit error class still wins
+
+
 def test_location_reads_like_a_problem() -> None:
     assert str(Location("content/02-results.md", 12)) == "content/02-results.md:12"
     assert str(Location("report.yml")) == "report.yml"
