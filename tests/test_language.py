@@ -98,6 +98,12 @@ def test_labels_for_a_language_without_words_are_english() -> None:
     assert labels_for("en-GB") == LABELS["en"]
 
 
+def test_labels_for_gives_a_copy_the_caller_cannot_spoil() -> None:
+    labels = labels_for("fr")
+    labels["contents"] = "changed"
+    assert labels_for("fr")["contents"] == "Sommaire"
+
+
 def test_french_words_carry_their_own_spacing() -> None:
     assert LABELS["fr"]["contact_lead"] == f"Veuillez contacter{NBSP}:"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_fixture
 from reportbuilder.compose.html import render_html
 from reportbuilder.errors import ProjectError, Stage
 from reportbuilder.project.files import FilePolicy
@@ -171,6 +172,19 @@ def test_a_project_stylesheet_shadows_the_themes_of_the_same_name(mini_project: 
     assert own in html
     assert (BASE / "styles" / "10-report.css").as_uri() not in html
     assert (BASE / "styles" / "00-fonts.css").as_uri() in html
+
+
+def test_a_project_template_cannot_change_the_words_of_other_builds(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    other = load_project(copy_fixture("mini", tmp_path / "other"))
+    write(
+        mini_project / "templates" / "cover.html",
+        '{{ labels.update({"contents": "HIJACKED"}) or "" }}<p>cover</p>',
+    )
+    assert "HIJACKED" in render_html(load_project(mini_project)).text  # its own build only
+    html = render_html(other).text
+    assert "HIJACKED" not in html and "Contents" in html
 
 
 def test_a_template_that_links_out_is_refused_at_load_with_its_path(
