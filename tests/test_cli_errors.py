@@ -314,6 +314,17 @@ def test_bad_option_value_is_usage_error_naming_the_option(
     assert not (mini_project / "out").exists()
 
 
+@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("value", ["inf", "nan", "0.5"])
+def test_a_timeout_that_is_no_number_of_seconds_is_a_usage_error(
+    mini_project: Path, runner: CliRunner, command: str, value: str
+) -> None:
+    result = runner.invoke(main, [command, str(mini_project), "--timeout", value])
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert "--timeout" in result.stderr and "Traceback" not in result.stderr
+    assert not (mini_project / "out").exists()
+
+
 # --- Time limits and Ctrl-C, through the real command in a subprocess ----------------------------
 
 

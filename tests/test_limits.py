@@ -42,9 +42,13 @@ def test_limits_defaults() -> None:
     assert Limits(timeout=0.5, max_memory_mb=64) == Limits(0.5, 64)  # the smallest allowed
 
 
-@pytest.mark.parametrize("timeout", [0, -1, -0.001, math.nan])
-def test_limits_refuse_a_timeout_that_is_not_positive(timeout: float) -> None:
-    with pytest.raises(ValueError, match="timeout must be positive"):
+@pytest.mark.parametrize("timeout", [0, -1, -0.001, math.nan, math.inf])
+def test_limits_refuse_a_timeout_that_is_no_number_of_seconds(timeout: float) -> None:
+    # An infinite one used to pass: the deadline's timer thread then died with an
+    # OverflowError, and the render process's poll() raised one.
+    with pytest.raises(
+        ValueError, match=f"timeout must be a positive number of seconds, got {timeout}"
+    ):
         Limits(timeout=timeout)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -29,8 +30,9 @@ class Limits:
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
 
     def __post_init__(self) -> None:
-        if not self.timeout > 0:
-            raise ValueError(f"timeout must be positive, got {self.timeout!r}")
+        if not 0 < self.timeout < math.inf:
+            message = f"timeout must be a positive number of seconds, got {self.timeout!r}"
+            raise ValueError(message)
         if self.max_memory_mb < 64:
             raise ValueError(f"max_memory_mb must be at least 64, got {self.max_memory_mb!r}")
 
