@@ -90,6 +90,20 @@ def test_readable_adds_the_theme_and_nothing_else(tree: Tree) -> None:
         assert not with_theme.readable(path), path
 
 
+def test_a_relative_path_is_taken_from_the_project_not_the_working_folder(
+    tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = FilePolicy(tree.project, tree.theme)
+    monkeypatch.chdir(tmp_path)  # where "content/a.md" does not exist
+    assert policy.in_project(Path("content/a.md")) and policy.readable(Path("content/a.md"))
+    assert not policy.in_project(Path("content/link-out.md"))
+    monkeypatch.chdir(tree.outside)
+    (tree.outside / "content").mkdir()
+    (tree.outside / "content" / "a.md").write_text(SECRET, encoding="utf-8")
+    assert policy.in_project(Path("content/a.md"))  # the project's, not the working folder's
+    assert policy.shown(Path("content/a.md")) == "content/a.md"
+
+
 def test_shown_is_the_path_the_user_knows(tree: Tree) -> None:
     policy = FilePolicy(tree.project, tree.theme)
     assert policy.shown(tree.project / "content" / "a.md") == "content/a.md"
