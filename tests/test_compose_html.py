@@ -106,6 +106,24 @@ def test_numbers_print_in_the_editions_language(mini_project: Path) -> None:
     assert "<p>1\u202f250\u202f625</p>" in render_html(project, Edition(lang="fr")).text
 
 
+def test_a_number_written_in_the_template_prints_in_the_editions_language(
+    mini_project: Path,
+) -> None:
+    # Jinja folds constants at compile time, escaping them to text before finalize sees them.
+    chapter(mini_project, "03-n.md", "# N\n\n{{ 1234567.5 }} {{ 1000 * 2 }} {{ 3 > 2 }}\n")
+    project = load_project(mini_project)
+    assert "<p>1,234,567.5 2,000 True</p>" in render_html(project).text
+    french = render_html(project, Edition(lang="fr")).text
+    assert "<p>1\u202f234\u202f567,5 2\u202f000 True</p>" in french
+
+
+def test_nothing_written_in_the_template_is_a_problem_too(mini_project: Path) -> None:
+    chapter(mini_project, "03-n.md", "# N\n\n{{ None }}\n")
+    assert problems_of(mini_project) == [
+        "content/03-n.md:3: TypeError: nothing to print here: the value is empty"
+    ]
+
+
 def test_nesting_too_deep_is_a_problem(mini_project: Path) -> None:
     chapter(mini_project, "03-deep.md", "# Deep\n\n" + "> " * (MAX_DEPTH + 5) + "down here\n")
     assert problems_of(mini_project) == [
