@@ -381,9 +381,14 @@ def test_timeout_ends_the_render_and_leaves_nothing_behind(mini_project: Path) -
     _, stderr = process.communicate(timeout=60)
     elapsed = time.monotonic() - started
     assert process.returncode == 1, stderr
-    assert stderr.strip().splitlines() == [
-        "render: the layout took longer than the time limit of 3 s (see --timeout)"
-    ]
+    # One deadline covers the whole build: on a loaded machine even filling in the long
+    # chapter may pass it, which is reported at the chapter; otherwise the layout is killed.
+    [line] = stderr.strip().splitlines()
+    assert line in (
+        "render: the layout took longer than the time limit of 3 s (see --timeout)",
+        "content/09-long.md: stopped: the build took longer than its time limit of 3 s"
+        " (see --timeout)",
+    ), line
     assert "Traceback" not in stderr
     assert elapsed < 3 + 6, elapsed
     assert out.read_bytes() == previous
