@@ -1,11 +1,12 @@
-# `make demo` builds the example report; `make test` runs the whole test suite.
-# Both create the virtual environment (.venv) and install what they need on first use.
+# `make demo` builds the example report; `make test` runs the whole test suite; `make test-fast`
+# runs the tests that render no PDF and start no process (the edit loop).
+# Each creates the virtual environment (.venv) and installs what it needs on first use.
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint check html bench clean
+.PHONY: demo test test-fast lint check html bench clean
 
 demo: $(STAMP)
 	$(VENV)/bin/reportbuilder build .
@@ -22,6 +23,9 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not pdf and not slow"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

@@ -1,5 +1,6 @@
 """Shared fixtures: copies of the example project and of the mini fixture project in tmp_path,
-the example report built once per session, and helpers that read PDFs back with pypdf.
+the example report built once per session, helpers that read PDFs back with pypdf, and a
+loopback HTTP server that counts what reaches it.
 
 pypdf (not poppler's pdftotext) is used to read text back because it keeps U+00A0 and U+202F,
 so French typography (`89\u00a0%`, `victimes\u202f?`) can be asserted exactly.
@@ -12,10 +13,14 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 import pypdf
 import pytest
@@ -37,9 +42,91 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["REPORTBUILDER_DEBUG"] = "1"
     config.addinivalue_line(
         "markers",
-        "slow: a slow end-to-end test (runs in the default `make test` run; deselect by hand "
-        "with -m 'not slow' while iterating)",
+        "slow: takes many seconds: an end-to-end run, a large fuzzer (runs in `make test`; "
+        "`make test-fast` leaves it out)",
     )
+    config.addinivalue_line(
+        "markers",
+        "pdf: renders a PDF, starts the render process or runs a subprocess (runs in "
+        "`make test`; `make test-fast` leaves it out)",
+    )
+    _watch_heavy_work()
+
+
+# --- The fast subset: a test that renders or starts a process must say so ---------------------
+
+# A test carrying one of these marks is left out of `make test-fast`.
+HEAVY_MARKS = ("pdf", "slow")
+
+
+class _Heavy:
+    """What the running test did that `make test-fast` must not wait for."""
+
+    watching = False  # the running test carries none of HEAVY_MARKS
+    seen: ClassVar[list[str]] = []
+
+
+def _note(what: str) -> None:
+    if _Heavy.watching and what not in _Heavy.seen:
+        _Heavy.seen.append(what)
+
+
+def _watch_heavy_work() -> None:
+    """Note the ways a test can render or start a process: a subprocess, the render process,
+    WeasyPrint in this process (wrapped once it is imported, see `pytest_runtest_protocol`)."""
+    from reportbuilder.render.renderer import PdfRenderer
+
+    popen = subprocess.Popen.__init__
+    start = PdfRenderer._start
+
+    def noted_popen(self: subprocess.Popen[Any], args: Any, *more: Any, **named: Any) -> None:
+        _note("runs a subprocess")
+        popen(self, args, *more, **named)
+
+    def noted_start(self: PdfRenderer) -> None:
+        _note("starts the render process")
+        start(self)
+
+    subprocess.Popen.__init__ = noted_popen  # type: ignore[method-assign]
+    PdfRenderer._start = noted_start  # type: ignore[method-assign]
+
+
+def _watch_weasyprint() -> None:
+    weasyprint = sys.modules.get("weasyprint")
+    if weasyprint is None or getattr(weasyprint.HTML.render, "noted", False):
+        return
+    render = weasyprint.HTML.render
+
+    def noted_render(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _note("renders with WeasyPrint")
+        return render(self, *args, **kwargs)
+
+    noted_render.noted = True  # type: ignore[attr-defined]
+    weasyprint.HTML.render = noted_render
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    _watch_weasyprint()
+    _Heavy.watching = not any(item.get_closest_marker(mark) for mark in HEAVY_MARKS)
+    _Heavy.seen = []
+    try:
+        return (yield)
+    finally:
+        _Heavy.watching = False
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    result = yield
+    if _Heavy.seen:
+        pytest.fail(
+            f"this test {' and '.join(_Heavy.seen)} (here or in a fixture) but is not marked: "
+            "add @pytest.mark.pdf (or `pytestmark = pytest.mark.pdf`), so that "
+            "`make test-fast` leaves it out",
+            pytrace=False,
+        )
+    return result
 
 
 def copy_example(dest: Path) -> Path:
@@ -123,6 +210,26 @@ def pdf_fonts(reader: pypdf.PdfReader) -> list[dict[str, Any]]:
     return list(found.values())
 
 
+# --- Processes ---------------------------------------------------------------------------------
+
+
+def live_children() -> set[int]:
+    """The live (not zombie) child processes of this test process, from /proc."""
+    me = os.getpid()
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        state, parent = stat.rsplit(")", 1)[1].split()[:2]
+        if int(parent) == me and state != "Z":
+            found.add(int(entry.name))
+    return found
+
+
 # --- The example report, built once per session -------------------------------------------------
 
 
@@ -148,3 +255,104 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> ExampleBuild:
     data = pdf.read_bytes()
     reader = pypdf.PdfReader(io.BytesIO(data))
     return ExampleBuild(project, pdf, data, reader, page_texts(reader), doc, result.stdout)
+
+
+# --- A loopback HTTP server that counts what reaches it ----------------------------------------
+
+
+class Hit(NamedTuple):
+    """One request the server saw."""
+
+    method: str
+    path: str
+    host: str  # the Host header, as the client sent it
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the server answers; by default a small SVG that WeasyPrint can draw."""
+
+    body: bytes = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    content_type: str = "image/svg+xml"
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class LoopbackServer(ThreadingHTTPServer):
+    """An HTTP server on a loopback address, in a thread of the test process: it answers every
+    GET, HEAD and POST with `answer(path)` and records each request as a `Hit`."""
+
+    daemon_threads = True
+
+    def __init__(self, address: str, port: int, answer: Callable[[str], Reply]) -> None:
+        super().__init__((address, port), _LoopbackHandler)
+        self.answer = answer
+        self._hits: list[Hit] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    def record(self, hit: Hit) -> None:
+        with self._lock:
+            self._hits.append(hit)
+
+    def hits(self, prefix: str = "/") -> list[Hit]:
+        """The requests so far whose path starts with `prefix`."""
+        with self._lock:
+            return [hit for hit in self._hits if hit.path.startswith(prefix)]
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self.shutdown()
+            self._thread.join(5)
+        self.server_close()
+
+
+class _LoopbackHandler(BaseHTTPRequestHandler):
+    server: LoopbackServer
+
+    def _answer(self) -> None:
+        self.server.record(Hit(self.command, self.path, self.headers.get("Host", "")))
+        reply = self.server.answer(self.path)
+        self.send_response(reply.status)
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+    do_GET = do_HEAD = do_POST = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # a request is a hit to assert on, not a line on stderr
+
+
+ServeHttp = Callable[..., LoopbackServer]
+
+
+@pytest.fixture(scope="session")
+def serve_http() -> Iterator[ServeHttp]:
+    """Start a `LoopbackServer`: `serve_http(address="127.0.0.1", port=0, answer=None)`, where
+    `answer` is a `Reply` (default: `Reply()`) or a function of the request path giving one.
+    A server lives until the session ends, or until the test closes it."""
+    started: list[LoopbackServer] = []
+
+    def start(
+        address: str = "127.0.0.1",
+        port: int = 0,
+        answer: Reply | Callable[[str], Reply] | None = None,
+    ) -> LoopbackServer:
+        reply = answer or Reply()
+        server = LoopbackServer(address, port, reply if callable(reply) else lambda _: reply)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.close()

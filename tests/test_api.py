@@ -61,6 +61,7 @@ def test_every_public_name_is_importable() -> None:
         assert getattr(reportbuilder, name) is not None, name
 
 
+@pytest.mark.pdf
 def test_one_load_many_editions_through_one_render_process(
     mini_project: Path, tmp_path: Path
 ) -> None:
@@ -102,6 +103,7 @@ def test_one_load_many_editions_through_one_render_process(
     assert pypdf.PdfReader(io.BytesIO(pdfs[0].data)).pdf_header.startswith("%PDF-")
 
 
+@pytest.mark.pdf
 def test_build_accepts_a_string_and_returns_a_typed_result(mini_project: Path) -> None:
     result = build(str(mini_project), output=str(mini_project / "out" / "x.pdf"))
     assert isinstance(result, BuildResult)
@@ -138,6 +140,7 @@ def test_undefined_name_is_a_compose_problem(mini_project: Path) -> None:
     assert (problem.stage, problem.path, problem.line) == (Stage.COMPOSE, "content/03-bad.md", 3)
 
 
+@pytest.mark.pdf
 def test_warnings_are_problems_and_strict_editions_fail(mini_project: Path) -> None:
     chapter = mini_project / "content" / "01-overview.md"
     chapter.write_text(

@@ -32,6 +32,7 @@ def read_pdf(path: Path) -> tuple[pypdf.PdfReader, list[str]]:
 # --- build ------------------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_build_json_is_one_document(example_build: ExampleBuild) -> None:
     doc = json.loads(example_build.stdout)  # the whole of stdout, nothing before or after
     assert doc["ok"] is True
@@ -58,6 +59,7 @@ def mini_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Pat
     return project, result.stdout, project / "out" / "mini.pdf"  # report.yml's output
 
 
+@pytest.mark.pdf
 def test_build_reports_what_it_wrote(mini_build: tuple[Path, str, Path]) -> None:
     _, stdout, pdf = mini_build
     reader, _ = read_pdf(pdf)
@@ -67,6 +69,7 @@ def test_build_reports_what_it_wrote(mini_build: tuple[Path, str, Path]) -> None
     assert sorted(p.name for p in pdf.parent.iterdir()) == ["mini.pdf"]  # no temp files left
 
 
+@pytest.mark.pdf
 def test_output_option_and_reproducible_build(
     mini_build: tuple[Path, str, Path], tmp_path: Path
 ) -> None:
@@ -83,6 +86,7 @@ def test_output_option_and_reproducible_build(
     assert str(reader.metadata["/CreationDate"]).startswith("D:20260101")
 
 
+@pytest.mark.pdf
 def test_mini_pdf_content(mini_build: tuple[Path, str, Path]) -> None:
     reader, texts = read_pdf(mini_build[2])
     text = "\n".join(texts)
@@ -143,6 +147,13 @@ def test_check_plain(mini_project: Path, runner: CliRunner) -> None:
     assert "no problems found" in result.stdout
 
 
+def test_check_on_the_example_reports_no_problem(example_project: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", str(example_project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "no problems found" in result.stdout
+    assert not (example_project / "out").exists()
+
+
 def break_mini(project: Path) -> None:
     path = project / "data" / "survey.yml"
     text = path.read_text(encoding="utf-8")
@@ -154,7 +165,7 @@ def break_mini(project: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("command", [pytest.param("build", marks=pytest.mark.pdf), "check"])
 def test_json_failure_is_one_document(mini_project: Path, runner: CliRunner, command: str) -> None:
     break_mini(mini_project)
     result = runner.invoke(main, [command, str(mini_project), "--json"])
@@ -171,6 +182,7 @@ def test_json_failure_is_one_document(mini_project: Path, runner: CliRunner, com
     assert not (mini_project / "out").exists()
 
 
+@pytest.mark.pdf
 def test_json_failure_stdout_is_pure_json_in_a_process(mini_project: Path) -> None:
     break_mini(mini_project)
     done = subprocess.run(
@@ -219,6 +231,7 @@ LANGUAGES = {
 }
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_init_then_build(tmp_path: Path, runner: CliRunner, lang: str) -> None:
     expected = LANGUAGES[lang]
@@ -257,6 +270,7 @@ def test_init_into_empty_existing_folder(tmp_path: Path, runner: CliRunner) -> N
     assert check.exit_code == 0, check.output
 
 
+@pytest.mark.pdf
 def test_init_into_non_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
     folder = tmp_path / "busy"
     folder.mkdir()
@@ -277,6 +291,7 @@ def test_init_into_non_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
 # --- misc -------------------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_version_in_a_process() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "reportbuilder", "--version"],
@@ -289,6 +304,7 @@ def test_version_in_a_process() -> None:
     assert done.stdout.strip() == f"reportbuilder, version {__version__}"
 
 
+@pytest.mark.pdf
 def test_relative_link_in_markdown_is_dropped_not_fatal(
     mini_project: Path, runner: CliRunner
 ) -> None:
@@ -312,6 +328,7 @@ def test_relative_link_in_markdown_is_dropped_not_fatal(
     assert not [u for u in uris if u.startswith("file:")], uris
 
 
+@pytest.mark.pdf
 def test_warnings_in_json_and_strict_turns_them_into_errors(
     mini_project: Path, runner: CliRunner
 ) -> None:
@@ -356,6 +373,7 @@ def test_our_own_bug_is_one_line_asking_for_a_report(
         runner.invoke(main, ["check", str(mini_project)], catch_exceptions=False)
 
 
+@pytest.mark.pdf
 def test_every_pdf_variant_is_accepted_and_a_bad_one_is_a_usage_error(
     mini_project: Path, runner: CliRunner
 ) -> None:

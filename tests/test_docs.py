@@ -1,5 +1,6 @@
 """The README is what users read: every command and option must be there, and the two
-commands it opens with must be the ones the Makefile and CI run."""
+commands it opens with must be the ones the Makefile and CI run. tests/README.md says where a
+module's tests are: that must stay true."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from reportbuilder.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+PACKAGE = ROOT / "src" / "reportbuilder"
 
 
 @pytest.mark.parametrize("name", sorted(main.commands))
@@ -43,6 +45,19 @@ def test_readme_opens_with_the_demo_and_test_commands() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "\ndemo:" in makefile and "\ntest:" in makefile
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_module_has_its_test_module() -> None:
+    """tests/README.md: `x.py` → `test_x.py`; `package/x.py` → `test_package_x.py`."""
+    missing = []
+    for module in sorted(PACKAGE.rglob("*.py")):
+        if module.name.startswith("_"):  # __init__, __main__, private helpers
+            continue
+        rel = module.relative_to(PACKAGE)
+        name = "_".join([*rel.parent.parts[-1:], rel.stem])
+        if not (ROOT / "tests" / f"test_{name}.py").is_file():
+            missing.append(f"{rel} → tests/test_{name}.py")
+    assert missing == []
 
 
 @pytest.mark.slow

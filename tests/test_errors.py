@@ -1,303 +1,191 @@
-"""Broken projects: exit code 1, one `path:line: message` per problem, no traceback, nothing
-written — and a previous good PDF at the output path left byte-identical. Wrong usage: exit 2.
-
-Each case breaks a fresh copy of the example project; the line a message must name is found
-in the broken file itself, so the tests follow the example's text if it changes.
-"""
+"""errors: the one problem shape (`Problem`), the error each stage raises, and `Problems`,
+which collects a stage's problems so that they fail once."""
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-from collections.abc import Callable
-from pathlib import Path
+import io
+import json
 
+import click
 import pytest
-import yaml
-from click.testing import CliRunner
 
-from conftest import ExampleBuild
-from reportbuilder.cli import main
-
-
-def line_of(path: Path, pattern: str) -> int:
-    """1-based number of the only line of `path` matching the regex `pattern`."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    found = [n for n, line in enumerate(lines, start=1) if re.search(pattern, line)]
-    assert len(found) == 1, f"{pattern!r} matches lines {found} of {path}"
-    return found[0]
-
-
-def replace_once(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+from reportbuilder.errors import (
+    ComposeError,
+    Location,
+    OutputError,
+    Problem,
+    Problems,
+    ProjectError,
+    RenderError,
+    ReportError,
+    Severity,
+    Stage,
+    error_for,
+)
 
 
-def insert_line(path: Path, after: int, line: str) -> int:
-    """Insert `line` after line `after`; return its 1-based number."""
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines.insert(after, line + "\n")
-    path.write_text("".join(lines), encoding="utf-8")
-    return after + 1
-
-
-def append_line(path: Path, line: str) -> int:
-    """Append a blank line and `line` to a text file; return the 1-based number of `line`."""
-    text = path.read_text(encoding="utf-8")
-    if not text.endswith("\n"):
-        text += "\n"
-    text += "\n" + line + "\n"
-    path.write_text(text, encoding="utf-8")
-    return text.count("\n")
-
-
-def first_chapter(project: Path) -> Path:
-    return sorted((project / "content").glob("*.md"))[0]
-
-
-# --- The broken projects: each function breaks `project` and returns regexes the error output
-# --- (stderr) must match, in order of appearance not required.
-
-Breaker = Callable[[Path], list[str]]
-
-
-def typo_key(project: Path) -> list[str]:
-    config = project / "report.yml"
-    line = line_of(config, r"^subtitle:")
-    replace_once(config, "\nsubtitle:", "\nsubtitel:")
-    return [rf"^report\.yml:{line}: .*unknown key 'subtitel' \(did you mean 'subtitle'\?\)"]
-
-
-def undefined_name(project: Path) -> list[str]:
-    chapter = first_chapter(project)
-    line = append_line(chapter, "Adultes : {{ data.study.agee.adults.percent }}.")
-    rel = f"content/{chapter.name}"
-    return [
-        rf"^{re.escape(rel)}:{line}: 'data\.study\.agee' is undefined"
-        r" \(did you mean 'data\.study\.age'\?\)"
-    ]
-
-
-def breakdown_sum(project: Path) -> list[str]:
-    data = project / "data" / "study.yml"
-    replace_once(data, "percent: 89", "percent: 59")
-    lines = {line_of(data, r"^age:"), line_of(data, r"percent: 59")}
-    where = "|".join(str(n) for n in sorted(lines))
-    return [rf"^data/study\.yml:({where}): .*'age'.*\b100\b"]
-
-
-def broken_yaml_config(project: Path) -> list[str]:
-    line = insert_line(project / "report.yml", 1, "broken: [1, 2")
-    return [rf"^report\.yml:({line}|{line + 1}): .*(line {line}|\])"]
-
-
-def broken_yaml_data(project: Path) -> list[str]:
-    line = insert_line(project / "data" / "study.yml", 1, "broken: [1, 2")
-    return [rf"^data/study\.yml:({line}|{line + 1}): .*(line {line}|\])"]
-
-
-def undefined_in_two_chapters(project: Path) -> list[str]:
-    chapters = sorted((project / "content").glob("*.md"))
-    first, last = chapters[0], chapters[-1]
-    a = append_line(first, "{{ data.study.victimz.value }}")
-    b = append_line(last, "{{ data.study.route.abroad.percent }}")
-    return [
-        rf"^content/{re.escape(first.name)}:{a}: 'data\.study\.victimz' is undefined",
-        rf"^content/{re.escape(last.name)}:{b}: .*'abroad'",
-        r"^2 problems found\.$",
-    ]
-
-
-def data_contacts_and_front_matter(project: Path) -> list[str]:
-    expected = breakdown_sum(project)
-    contacts = project / "contacts.yml"
-    email = line_of(contacts, r"email:")
-    replace_once(contacts, "iomsantiago@iom.int", "iomsantiago-at-iom.int")
-    chapter = first_chapter(project)
-    text = chapter.read_text(encoding="utf-8")
-    if text.startswith("---\n"):
-        chapter.write_text("---\ntitel: Résumé\n" + text[4:], encoding="utf-8")
-    else:
-        chapter.write_text("---\ntitel: Résumé\n---\n" + text, encoding="utf-8")
-    return [
-        *expected,
-        rf"^contacts\.yml:{email}: .*email",
-        rf"^content/{re.escape(chapter.name)}:2: unknown front matter key 'titel'"
-        r" \(did you mean 'title'\?\)",
-        r"^[3-9] problems found\.$",
-    ]
-
-
-def config_typo_and_data(project: Path) -> list[str]:
-    """A typo in report.yml must not hide the problems in the data (collect, then fail)."""
-    return [*typo_key(project), *breakdown_sum(project), r"^2 problems found\.$"]
-
-
-CASES: dict[str, Breaker] = {
-    "typo-key": typo_key,
-    "undefined-name": undefined_name,
-    "breakdown-sum": breakdown_sum,
-    "broken-yaml-config": broken_yaml_config,
-    "broken-yaml-data": broken_yaml_data,
-    "undefined-in-two-chapters": undefined_in_two_chapters,
-    "data-contacts-front-matter": data_contacts_and_front_matter,
-    "config-typo-and-data": config_typo_and_data,
-}
-
-
-def output_of(project: Path) -> Path:
-    config = yaml.safe_load((project / "report.yml").read_text(encoding="utf-8"))
-    return project / config["output"]
-
-
-def assert_problems(stderr: str, patterns: list[str]) -> None:
-    for pattern in patterns:
-        assert re.search(pattern, stderr, re.MULTILINE), f"{pattern!r} not in:\n{stderr}"
-    assert "Traceback" not in stderr
-    # One line per problem: every line is `path[:line]: message` or the closing count.
-    for line in stderr.splitlines():
-        assert re.match(r"^(\S+?(:\d+)?: \S|\d+ problems found\.$)", line), line
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_broken_project_fails_and_writes_nothing(
-    example_project: Path, runner: CliRunner, case: str
-) -> None:
-    output = output_of(example_project)
-    patterns = CASES[case](example_project)
-    result = runner.invoke(main, ["build", str(example_project)])
-    assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
-    assert isinstance(result.exception, SystemExit)
-    assert result.stdout == ""
-    assert_problems(result.stderr, patterns)
-    assert not output.exists()
-    assert not output.parent.exists() or not any(output.parent.iterdir())
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_broken_project_keeps_the_previous_pdf(
-    example_project: Path, example_build: ExampleBuild, case: str
-) -> None:
-    """Process boundary: exit 1, the problems on stderr, no traceback, old PDF untouched."""
-    output = output_of(example_project)
-    output.parent.mkdir(parents=True)
-    output.write_bytes(example_build.data)  # the previous good build of this very project
-    patterns = CASES[case](example_project)
-    done = subprocess.run(
-        [sys.executable, "-m", "reportbuilder", "build", str(example_project)],
-        capture_output=True,
-        text=True,
-        check=False,
+def located() -> Problem:
+    return Problem(
+        "content/02-results.md",
+        12,
+        "'data.study.agee' is undefined",
+        stage=Stage.COMPOSE,
+        hint="did you mean 'data.study.age'?",
     )
-    assert done.returncode == 1, done.stderr
-    assert done.stdout == ""
-    assert_problems(done.stderr, patterns)
-    assert output.read_bytes() == example_build.data
-    assert sorted(p.name for p in output.parent.iterdir()) == [output.name]  # no temp files
 
 
-def test_check_reports_the_same_problem(example_project: Path, runner: CliRunner) -> None:
-    patterns = typo_key(example_project)
-    result = runner.invoke(main, ["check", str(example_project)])
-    assert result.exit_code == 1
-    assert_problems(result.stderr, patterns)
-    assert not (example_project / "out").exists()
-
-
-def test_invalid_contact_is_not_reported_as_missing(
-    example_project: Path, runner: CliRunner
-) -> None:
-    """A contact with a bad email is one problem, at its line; report.yml's `contact:` must
-    not be blamed as well with the untrue 'contacts.yml has no contacts'."""
-    contacts = example_project / "contacts.yml"
-    line = line_of(contacts, r"email:")
-    replace_once(contacts, "iomsantiago@iom.int", "iomsantiago-at-iom.int")
-    result = runner.invoke(main, ["check", str(example_project)])
-    assert result.exit_code == 1
-    assert_problems(result.stderr, [rf"^contacts\.yml:{line}: .*email"])
-    assert "has no contacts" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-
-
-def test_missing_project_folder_is_a_usage_error(tmp_path: Path, runner: CliRunner) -> None:
-    result = runner.invoke(main, ["build", str(tmp_path / "nowhere")])
-    assert result.exit_code == 2
-    assert "does not exist" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_folder_without_report_yml_is_exit_1_naming_report_yml(
-    tmp_path: Path, runner: CliRunner
-) -> None:
-    result = runner.invoke(main, ["build", str(tmp_path)])
-    assert result.exit_code == 1
-    assert "report.yml" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_unwritable_output_is_exit_1_without_traceback(mini_project: Path) -> None:
-    """`-o` under a path whose parent is a regular file cannot be written: a problem, not a
-    crash (the PDF was rendered; writing it failed)."""
-    blocker = mini_project / "report.yml"
-    target = blocker / "report.pdf"  # "report.yml/report.pdf": its parent is a file
-    done = subprocess.run(
-        [sys.executable, "-m", "reportbuilder", "build", str(mini_project), "-o", str(target)],
-        capture_output=True,
-        text=True,
-        check=False,
+def test_a_problem_reads_path_line_message_hint() -> None:
+    problem = located()
+    assert problem.where == "content/02-results.md:12"
+    assert str(problem) == (
+        "content/02-results.md:12: 'data.study.agee' is undefined (did you mean 'data.study.age'?)"
     )
-    assert "Traceback" not in done.stderr, done.stderr
-    assert done.returncode == 1, done.stderr
-    assert "report.pdf" in done.stderr
-    assert blocker.is_file()
+    assert problem.severity is Severity.ERROR  # unless it says otherwise
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("path", "line", "where"),
     [
-        ["build", "--no-such-option"],
-        ["check", "--no-such-option"],
-        ["build", "--format", "docx"],
-        ["init"],
-        ["init", "x", "--lang", "de"],
-        ["no-such-command"],
+        ("report.yml", None, "report.yml"),
+        (None, None, "render"),  # no file: the stage stands in for it
+        (None, 7, "render:7"),
+        ("report.yml", 0, "report.yml"),  # line 0 is no line
     ],
-    ids=["build-option", "check-option", "bad-format", "init-no-dir", "init-lang", "command"],
 )
-def test_wrong_usage_is_exit_2(tmp_path: Path, runner: CliRunner, args: list[str]) -> None:
-    result = runner.invoke(main, args)
-    assert result.exit_code == 2, result.output
-    assert "Usage:" in result.stderr
-    assert result.stdout == ""
+def test_where_without_a_line_or_a_file(path: str | None, line: int | None, where: str) -> None:
+    problem = Problem(path, line, "the layout took too long", stage=Stage.RENDER)
+    assert problem.where == where
+    assert str(problem) == f"{where}: the layout took too long"
 
 
-def test_wrong_usage_is_exit_2_across_the_process_boundary(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "reportbuilder", "build", "--no-such-option"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
+def test_as_json_is_plain_values_that_json_can_write() -> None:
+    problem = Problem(
+        None, None, "too slow", stage=Stage.RENDER, severity=Severity.WARNING, setting="timeout"
     )
-    assert done.returncode == 2
-    assert "No such option" in done.stderr
-    assert "Traceback" not in done.stderr
-    assert done.stdout == ""
+    doc = problem.as_json()
+    assert doc == {
+        "path": None,
+        "line": None,
+        "message": "too slow",
+        "stage": "render",
+        "severity": "warning",
+        "hint": None,
+        "setting": "timeout",
+    }
+    assert json.loads(json.dumps(doc)) == doc
+    assert type(doc["stage"]) is str and type(doc["severity"]) is str
+
+
+def test_as_error_changes_the_severity_only() -> None:
+    warning = Problem(
+        "content/a.md", 3, "missing image", stage=Stage.RENDER, severity=Severity.WARNING
+    )
+    error = warning.as_error()
+    assert error.severity is Severity.ERROR
+    assert (error.path, error.line, error.message, error.stage) == (
+        "content/a.md",
+        3,
+        "missing image",
+        Stage.RENDER,
+    )
+    assert warning.severity is Severity.WARNING  # frozen: a new problem, the old one kept
+
+
+def test_problems_sort_by_file_line_and_message() -> None:
+    found = [
+        Problem("report.yml", 4, "b", stage=Stage.PROJECT),
+        Problem(None, None, "a", stage=Stage.RENDER),
+        Problem("content/x.md", 10, "z", stage=Stage.COMPOSE),
+        Problem("content/x.md", 2, "y", stage=Stage.COMPOSE),
+    ]
+    ordered = sorted(found, key=Problem.sort_key)
+    assert [p.where for p in ordered] == [
+        "render",
+        "content/x.md:2",
+        "content/x.md:10",
+        "report.yml:4",
+    ]
 
 
 @pytest.mark.parametrize(
-    ("option", "value"),
-    [("--lang", "xx"), ("--pdf-variant", "pdf/z-9")],
+    ("stage", "error"),
+    [
+        (Stage.PROJECT, ProjectError),
+        (Stage.COMPOSE, ComposeError),
+        (Stage.RENDER, RenderError),
+        (Stage.OUTPUT, OutputError),
+    ],
 )
-def test_bad_option_value_is_usage_error_naming_the_option(
-    mini_project: Path, runner: CliRunner, option: str, value: str
-) -> None:
-    """A bad value given on the command line is wrong usage (exit 2) and must be blamed on the
-    option, not on a line of report.yml that does not hold it."""
-    result = runner.invoke(main, ["build", str(mini_project), option, value])
-    assert result.exit_code == 2, result.stderr
-    assert option in result.stderr
-    assert "report.yml:" not in result.stderr
-    assert not (mini_project / "out").exists()
+def test_each_stage_raises_its_own_error(stage: Stage, error: type[ReportError]) -> None:
+    assert error_for(stage) is error
+    assert error.stage is stage
+    raised = error("something broke")  # a bare message becomes a problem of that stage
+    assert [(p.stage, p.path, p.line, p.message) for p in raised.problems] == [
+        (stage, None, None, "something broke")
+    ]
+
+
+def test_every_error_is_a_click_exception_with_exit_code_1() -> None:
+    for stage in Stage:
+        error = error_for(stage)(located())
+        assert isinstance(error, ReportError) and isinstance(error, click.ClickException)
+        assert error.exit_code == 1
+
+
+def test_a_report_error_shows_one_line_per_problem_and_counts_them() -> None:
+    first = located()
+    second = Problem("data/study.yml", 4, "percents add up to 90, not 100", stage=Stage.PROJECT)
+    error = ProjectError([first, second])
+    assert error.problems == [first, second]
+    assert error.format_message() == f"{first}\n{second}"
+    shown = io.StringIO()
+    error.show(shown)
+    assert shown.getvalue().splitlines() == [str(first), str(second), "2 problems found."]
+    one = io.StringIO()
+    ProjectError(first).show(one)
+    assert one.getvalue() == f"{first}\n"  # no "Error:" prefix, no count for one problem
+
+
+def test_problems_collect_and_fail_once() -> None:
+    problems = Problems(Stage.PROJECT)
+    assert not problems
+    problems.raise_if_any()  # nothing found: nothing raised
+    problems.add("report.yml", 3, "unknown key 'subtitel'", hint="did you mean 'subtitle'?")
+    problems.add("data/study.yml", None, "not valid UTF-8")
+    assert problems
+    with pytest.raises(ProjectError) as raised:
+        problems.raise_if_any()
+    assert [str(p) for p in raised.value.problems] == [
+        "report.yml:3: unknown key 'subtitel' (did you mean 'subtitle'?)",
+        "data/study.yml: not valid UTF-8",
+    ]
+    assert all(p.stage is Stage.PROJECT for p in raised.value.problems)
+
+
+def test_problems_of_any_stage_fail_with_that_stages_error() -> None:
+    problems = Problems(Stage.COMPOSE)
+    problems.add("content/a.md", 3, "undefined name")
+    with pytest.raises(ComposeError) as raised:
+        problems.raise_if_any()
+    assert [p.stage for p in raised.value.problems] == [Stage.COMPOSE]
+
+
+def test_warnings_alone_do_not_fail_but_travel_with_the_errors() -> None:
+    problems = Problems(Stage.RENDER)
+    warning = Problem(None, None, "image not used", stage=Stage.RENDER, severity=Severity.WARNING)
+    problems.extend([warning])
+    assert problems and problems.errors() == []
+    problems.raise_if_any()  # only a warning: no error
+    problems.add(None, None, "the layout engine failed")
+    assert [p.message for p in problems.errors()] == ["the layout engine failed"]
+    with pytest.raises(RenderError) as raised:
+        problems.raise_if_any()
+    assert raised.value.problems[0] is warning  # the warning is listed too
+    with pytest.raises(OutputError):
+        problems.raise_if_any(OutputError)  # an explicit error class still wins
+
+
+def test_location_reads_like_a_problem() -> None:
+    assert str(Location("content/02-results.md", 12)) == "content/02-results.md:12"
+    assert str(Location("report.yml")) == "report.yml"
+    assert Location("report.yml") == ("report.yml", None)

@@ -13,6 +13,8 @@ import yaml
 
 from conftest import SUBSET_PREFIX, ExampleBuild, pdf_fonts
 
+pytestmark = pytest.mark.pdf
+
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 

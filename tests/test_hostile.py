@@ -35,10 +35,9 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,6 +46,7 @@ import pypdf
 import pytest
 import yaml
 
+from conftest import LoopbackServer, Reply, ServeHttp
 from reportbuilder.project.theme import THEMES_DIR
 
 HERE = Path(__file__).resolve().parent
@@ -84,64 +84,18 @@ def _png(width: int, height: int) -> bytes:
     )
 
 
-class HitCounter(ThreadingHTTPServer):
-    """Answers every GET with something renderable and remembers every request path."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.paths: list[str] = []
-        self.lock = threading.Lock()
-
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
-
-    def record(self, path: str) -> None:
-        with self.lock:
-            self.paths.append(path)
-
-    def hits(self, prefix: str = "/") -> list[str]:
-        with self.lock:
-            return [p for p in self.paths if p.startswith(prefix)]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: HitCounter
-
-    def _answer(self) -> None:
-        self.server.record(self.path)
-        if self.path.endswith(".css"):
-            body, kind = f'body::after {{ content: "{TOKEN}"; }}'.encode(), "text/css"
-        elif self.path.endswith(".svg"):
-            body, kind = _canary_svg().encode(), "image/svg+xml"
-        else:
-            body, kind = _png(8, 8), "image/png"
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    do_GET = do_HEAD = do_POST = _answer
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        pass
+def _canary_reply(path: str) -> Reply:
+    """Something renderable that carries the token, so a request that got through shows."""
+    if path.endswith(".css"):
+        return Reply(f'body::after {{ content: "{TOKEN}"; }}'.encode(), "text/css")
+    if path.endswith(".svg"):
+        return Reply(_canary_svg().encode(), "image/svg+xml")
+    return Reply(_png(8, 8), "image/png")
 
 
 @pytest.fixture(scope="session")
-def http_server() -> Iterator[HitCounter]:
-    server = HitCounter()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+def http_server(serve_http: ServeHttp) -> LoopbackServer:
+    return serve_http(answer=_canary_reply)
 
 
 # --- Canaries outside the project -------------------------------------------------------------
@@ -354,7 +308,7 @@ def _inspect(run: Run, pdf: Path, scratch: Path) -> None:
 
 
 def run_case(
-    case: dict[str, Any], root: Path, server: HitCounter, previous: bytes, env: dict[str, str]
+    case: dict[str, Any], root: Path, server: LoopbackServer, previous: bytes, env: dict[str, str]
 ) -> Run:
     run = Run(case=case, previous=previous)
     try:
@@ -386,7 +340,7 @@ def run_case(
             command(case, project, out), case_dir, limit + 30, env
         )
         run.seconds = time.monotonic() - started
-        run.hits = server.hits(f"/{case['id']}/")
+        run.hits = [hit.path for hit in server.hits(f"/{case['id']}/")]
         run.leftovers = sorted(p.name for p in out_dir.iterdir() if p.name.endswith(".tmp"))
         run.present = [p for p in map(subst, case.get("absent") or []) if os.path.lexists(p)]
         if out.exists():
@@ -423,7 +377,7 @@ def previous_pdf(tmp_path_factory: pytest.TempPathFactory, cli_env: dict[str, st
 def hostile_runs(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
-    http_server: HitCounter,
+    http_server: LoopbackServer,
     previous_pdf: bytes,
     cli_env: dict[str, str],
 ) -> dict[str, Run]:
@@ -566,7 +520,7 @@ def test_hostile_case(case: dict[str, Any], hostile_runs: dict[str, Run]) -> Non
 
 @pytest.mark.slow
 def test_no_request_ever_reached_the_server(
-    hostile_runs: dict[str, Run], http_server: HitCounter
+    hostile_runs: dict[str, Run], http_server: LoopbackServer
 ) -> None:
     assert hostile_runs
     assert http_server.hits() == []

@@ -6,10 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdf
+import pytest
 from click.testing import CliRunner
 
 from conftest import page_texts
 from reportbuilder.cli import main
+
+pytestmark = pytest.mark.pdf
 
 MM = 72 / 25.4
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -41,12 +42,20 @@ def _strict_option(help: str) -> Callable[[F], F]:
     return click.option("--strict", is_flag=True, default=None, help=help)
 
 
+def _check_timeout(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    # FloatRange lets nan (no comparison holds) and inf through.
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
 def _timeout_option(help: str) -> Callable[[F], F]:
     return click.option(
         "--timeout",
         type=click.FloatRange(min=1, max=MAX_TIMEOUT),
         default=DEFAULT_TIMEOUT,
         show_default=True,
+        callback=_check_timeout,
         help=help,
     )
 

@@ -166,9 +166,11 @@ class Problems:
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.severity is Severity.ERROR]
 
-    def raise_if_any(self, error: type[ReportError] = ProjectError) -> None:
+    def raise_if_any(self, error: type[ReportError] | None = None) -> None:
+        """Raise the stage's error (or `error`) listing every problem, warnings included, if
+        any of them is an error."""
         if self.errors():
-            raise error(self.items)
+            raise (error or error_for(self.stage))(self.items)
 
 
 class Location(NamedTuple):

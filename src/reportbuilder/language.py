@@ -111,8 +111,11 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def labels_for(lang: str) -> dict[str, str]:
-    """The labels for `lang` (`fr-CA` uses `fr`); English for a language we have no words for."""
-    return dict(LABELS.get(base_language(lang), LABELS["en"]))  # a copy: callers may not edit
+    """The labels for `lang` (`fr-CA` uses `fr`); English for a language we have no words for.
+
+    A copy: the theme's templates get it, and what they do to it stays in their own build.
+    """
+    return dict(LABELS.get(base_language(lang), LABELS["en"]))
 
 
 # --- Typography --------------------------------------------------------------------------

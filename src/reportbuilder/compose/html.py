@@ -110,10 +110,13 @@ def report_scope(config: ReportConfig, edition: Edition) -> Namespace:
     return wrap("report", values)
 
 
-def _finalize(fmt: Formatter) -> Callable[[Any], Any]:
+def _finalize(fmt: Formatter) -> Callable[..., Any]:
     """What `{{ … }}` prints: numbers in the report's language; never an object's insides."""
 
-    def finalize(value: Any) -> Any:
+    # Taking the evaluation context keeps Jinja from folding constants at compile time, where
+    # `{{ 1000 * 2 }}` is escaped to the text "2000" before it reaches us.
+    @jinja2.pass_eval_context
+    def finalize(eval_ctx: jinja2.nodes.EvalContext, value: Any) -> Any:
         if isinstance(value, str | Markup | jinja2.Undefined):
             return value  # an undefined name raises its own, better, error when printed
         if value is None:

@@ -8,6 +8,7 @@ Everything the author wrote goes through nh3, so no `<link>`, `<style>`, `<base>
 
 from __future__ import annotations
 
+import copy
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -111,18 +112,27 @@ class _ReportTree(Treeprocessor):
         if holder is None:
             return
         notes = {li.get("id"): li for li in holder.iter("li")}
-        for parent in root.iter():
-            for index, child in enumerate(list(parent)):
-                link = child.find("a") if child.tag == "sup" else None
-                if link is None or "footnote-ref" not in (link.get("class") or ""):
-                    continue
-                note = notes.get((link.get("href") or "").lstrip("#"))
-                span = ET.Element("span", {"class": "footnote"})
-                span.tail = child.tail
-                if note is not None:
-                    _fill_inline(span, note)
-                parent.remove(child)
-                parent.insert(index, span)
+        in_notes = {id(element) for element in holder.iter()}
+        # All found before any is filled in: a note may refer to a note (itself, even), and
+        # walking into the notes as they are filled in would follow such a reference forever.
+        references = [
+            (parent, child)
+            for parent in root.iter()
+            if id(parent) not in in_notes
+            for child in parent
+            if _footnote_link(child) is not None
+        ]
+        for parent, child in references:
+            link = _footnote_link(child)
+            assert link is not None
+            note = notes.get((link.get("href") or "").lstrip("#"))
+            span = ET.Element("span", {"class": "footnote"})
+            span.tail = child.tail
+            if note is not None:
+                _fill_inline(span, note)
+            index = list(parent).index(child)
+            parent.remove(child)
+            parent.insert(index, span)
         for parent in root.iter():
             if holder in list(parent):
                 parent.remove(holder)
@@ -178,8 +188,37 @@ class _ReportTree(Treeprocessor):
                 parent.remove(neighbour)
 
 
+def _footnote_link(element: ET.Element) -> ET.Element | None:
+    """The link of a footnote reference (`<sup><a class="footnote-ref">`), else None."""
+    link = element.find("a") if element.tag == "sup" else None
+    return link if link is not None and "footnote-ref" in (link.get("class") or "") else None
+
+
+def _without_references(element: ET.Element) -> ET.Element:
+    """`element` with the footnote references inside it removed (their tail text kept)."""
+    for parent in list(element.iter()):
+        for child in list(parent):
+            if _footnote_link(child) is not None:
+                _remove_keeping_tail(parent, child)
+    return element
+
+
+def _remove_keeping_tail(parent: ET.Element, child: ET.Element) -> None:
+    tail = child.tail or ""
+    index = list(parent).index(child)
+    if index:
+        parent[index - 1].tail = (parent[index - 1].tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(child)
+
+
 def _fill_inline(target: ET.Element, note: ET.Element) -> None:
-    """Copy a footnote list item's content as inline content (paragraphs joined by spaces)."""
+    """Copy a footnote list item's content as inline content (paragraphs joined by spaces).
+
+    A copy, so that a note referred to twice is filled in twice; a footnote reference in the
+    note itself (a note within a note) is left out.
+    """
     pieces: list[ET.Element | str] = []
     for block in note:
         if block.tag == "p":
@@ -188,11 +227,12 @@ def _fill_inline(target: ET.Element, note: ET.Element) -> None:
             if block.text:
                 pieces.append(block.text)
             for inline in block:
-                if inline.tag == "a" and "footnote-backref" in (inline.get("class") or ""):
-                    if inline.tail and inline.tail.strip():
+                backref = inline.tag == "a" and "footnote-backref" in (inline.get("class") or "")
+                if backref or _footnote_link(inline) is not None:
+                    if inline.tail and (inline.tail.strip() or not backref):
                         pieces.append(inline.tail)
                     continue
-                pieces.append(inline)
+                pieces.append(_without_references(copy.deepcopy(inline)))
     for piece in pieces:
         if isinstance(piece, str):
             if len(target):

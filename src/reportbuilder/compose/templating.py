@@ -51,6 +51,8 @@ class ContentUndefined(jinja2.StrictUndefined):
             known = "" if hint or not owner else f"; it has: {', '.join(sorted(owner)[:12])}"
             return f"'{owner.path}.{name}' is undefined{tip}{known}"
         if owner is not jinja2.utils.missing and isinstance(name, str):
+            if hasattr(owner, name):  # there, but not for templates (a method that changes it)
+                return f"'{name}' of a {type(owner).__name__} is not available in templates"
             choices = [n for n in dir(owner) if not n.startswith("_")]
             hint = difflib.get_close_matches(name, choices, n=1)
             tip = f" (did you mean '{hint[0]}'?)" if hint else ""

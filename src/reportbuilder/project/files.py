@@ -32,18 +32,23 @@ class FilePolicy:
         """Folders the renderer may read from."""
         return (self.root,) if self.theme is None else (self.root, self.theme)
 
+    def real(self, path: Path) -> Path:
+        """Where `path` really is: links resolved, a relative path taken from the project
+        folder (never from the working folder)."""
+        return (self.root / path).resolve()
+
     def in_project(self, path: Path) -> bool:
         """Whether `path`, links resolved, lies inside the project folder."""
-        return path.resolve().is_relative_to(self.root)
+        return self.real(path).is_relative_to(self.root)
 
     def readable(self, path: Path) -> bool:
         """Whether the renderer or a template may read `path` (project or theme)."""
-        real = path.resolve()
+        real = self.real(path)
         return any(real.is_relative_to(root) for root in self.roots)
 
     def shown(self, path: Path) -> str:
         """`path` as the user knows it: relative to the project when inside it."""
-        real = path.resolve() if path.is_absolute() else (self.root / path).resolve()
+        real = self.real(path)
         return (
             real.relative_to(self.root).as_posix() if real.is_relative_to(self.root) else str(path)
         )

@@ -17,6 +17,8 @@ from click.testing import CliRunner
 from conftest import page_texts
 from reportbuilder.cli import main
 
+pytestmark = pytest.mark.pdf
+
 STUDY = """\
 victims: {value: 99}
 age:

@@ -1,4 +1,4 @@
-"""reportbuilder.formatting.Formatter: numbers, percents, units and dates per language
+"""compose.formatting.Formatter: numbers, percents, units and dates per language
 (Babel/CLDR), asserted character by character (U+00A0 no-break space, U+202F narrow one)."""
 
 from __future__ import annotations

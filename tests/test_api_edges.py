@@ -126,6 +126,7 @@ def test_personalisation_is_printed_as_typed_never_as_markdown(mini_project: Pat
     assert f"<p>Prepared for {typed}.</p>" in html
 
 
+@pytest.mark.pdf
 def test_report_yml_output_through_a_link_out_is_refused(
     mini_project: Path, tmp_path: Path
 ) -> None:
@@ -200,6 +201,7 @@ def test_a_project_is_read_only(mini_project: Path) -> None:
         project.data["survey"] = 1  # type: ignore[index]
 
 
+@pytest.mark.pdf
 def test_a_closed_renderer_takes_no_more_jobs(mini_project: Path) -> None:
     html = render_html(load_project(mini_project))
     with PdfRenderer() as renderer:
@@ -208,6 +210,7 @@ def test_a_closed_renderer_takes_no_more_jobs(mini_project: Path) -> None:
         renderer.render(html)
 
 
+@pytest.mark.pdf
 def test_one_renderer_shared_by_threads_gives_each_its_own_pdf(mini_project: Path) -> None:
     import io
 

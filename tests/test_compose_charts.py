@@ -45,6 +45,7 @@ def test_same_input_gives_identical_output(chart) -> None:
     assert first == second
 
 
+@pytest.mark.pdf
 def test_output_does_not_depend_on_the_interpreter_run() -> None:
     code = (
         "from reportbuilder.compose.charts import Bar, donut_chart;"
@@ -214,6 +215,7 @@ def test_any_labels_and_values_give_well_formed_svg(bars, chart) -> None:
     parse(svg)
 
 
+@pytest.mark.pdf
 def test_charts_render_as_vector_text_in_weasyprint(caplog) -> None:
     figures = "".join(
         f"<figure>{svg}</figure>"

@@ -45,6 +45,7 @@ def link(uri: pydyf.String | bytes) -> pydyf.Dictionary:
     return pydyf.Dictionary({"Type": "/Annot", "Subtype": "/Link", "A": action})
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_a_link_to_a_page_about_javascript_is_no_javascript(variant: str | None) -> None:
     url = "https://developer.mozilla.org/es/docs/Web/JavaScript"
@@ -63,12 +64,14 @@ PLACES = {
 }
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("place", PLACES)
 @pytest.mark.parametrize("name", ["/AA", "/JS", "/Launch", "/EmbeddedFiles"])
 def test_action_names_in_the_text_are_no_actions(place: str, name: str) -> None:
     assert active_content(render(PLACES[place].format(name))) == []
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_parentheses_and_names_in_titles_and_alt_text(variant: str | None) -> None:
     body = (
@@ -80,6 +83,7 @@ def test_parentheses_and_names_in_titles_and_alt_text(variant: str | None) -> No
     assert active_content(data) == []
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_an_attachment_link_element_is_found(tmp_path: Path, variant: str | None) -> None:
     attached = tmp_path / "x.txt"
@@ -88,6 +92,7 @@ def test_an_attachment_link_element_is_found(tmp_path: Path, variant: str | None
     assert "the PDF has an embedded file" in active_content(data)
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_an_attachment_anchor_is_found(tmp_path: Path, variant: str | None) -> None:
     attached = tmp_path / "x.txt"
@@ -108,11 +113,13 @@ def test_an_attachment_anchor_is_found(tmp_path: Path, variant: str | None) -> N
         ("JavaScript:alert('(a) \\ ü')", "javascript"),
     ],
 )
+@pytest.mark.pdf
 def test_links_to_other_schemes_are_found(href: str, scheme: str, variant: str | None) -> None:
     data = render(f'<p><a href="{href}">enlace</a></p>', variant=variant)
     assert [p for p in active_content(data) if p.startswith(f"the PDF links to a '{scheme}:'")]
 
 
+@pytest.mark.pdf
 def test_web_and_mail_links_pass() -> None:
     body = (
         '<p><a href="https://example.org/a(b)c?q=ü#JS">a</a> <a href="http://example.org/">b</a>'

@@ -1,0 +1,413 @@
+"""The command's failures. Broken projects: exit code 1, one `path:line: message` per problem,
+no traceback, nothing written — and a previous good PDF at the output path left
+byte-identical. Wrong usage: exit 2. A runaway layout or Ctrl-C: exit 1 and a clear message,
+no process left behind, the previous PDF untouched.
+
+Each case breaks a fresh copy of the example project; the line a message must name is found
+in the broken file itself, so the tests follow the example's text if it changes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from conftest import ExampleBuild
+from reportbuilder.cli import main
+
+
+def line_of(path: Path, pattern: str) -> int:
+    """1-based number of the only line of `path` matching the regex `pattern`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = [n for n, line in enumerate(lines, start=1) if re.search(pattern, line)]
+    assert len(found) == 1, f"{pattern!r} matches lines {found} of {path}"
+    return found[0]
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def insert_line(path: Path, after: int, line: str) -> int:
+    """Insert `line` after line `after`; return its 1-based number."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(after, line + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return after + 1
+
+
+def append_line(path: Path, line: str) -> int:
+    """Append a blank line and `line` to a text file; return the 1-based number of `line`."""
+    text = path.read_text(encoding="utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    text += "\n" + line + "\n"
+    path.write_text(text, encoding="utf-8")
+    return text.count("\n")
+
+
+def first_chapter(project: Path) -> Path:
+    return sorted((project / "content").glob("*.md"))[0]
+
+
+# --- The broken projects: each function breaks `project` and returns regexes the error output
+# --- (stderr) must match, in order of appearance not required.
+
+Breaker = Callable[[Path], list[str]]
+
+
+def typo_key(project: Path) -> list[str]:
+    config = project / "report.yml"
+    line = line_of(config, r"^subtitle:")
+    replace_once(config, "\nsubtitle:", "\nsubtitel:")
+    return [rf"^report\.yml:{line}: .*unknown key 'subtitel' \(did you mean 'subtitle'\?\)"]
+
+
+def undefined_name(project: Path) -> list[str]:
+    chapter = first_chapter(project)
+    line = append_line(chapter, "Adultes : {{ data.study.agee.adults.percent }}.")
+    rel = f"content/{chapter.name}"
+    return [
+        rf"^{re.escape(rel)}:{line}: 'data\.study\.agee' is undefined"
+        r" \(did you mean 'data\.study\.age'\?\)"
+    ]
+
+
+def breakdown_sum(project: Path) -> list[str]:
+    data = project / "data" / "study.yml"
+    replace_once(data, "percent: 89", "percent: 59")
+    lines = {line_of(data, r"^age:"), line_of(data, r"percent: 59")}
+    where = "|".join(str(n) for n in sorted(lines))
+    return [rf"^data/study\.yml:({where}): .*'age'.*\b100\b"]
+
+
+def broken_yaml_config(project: Path) -> list[str]:
+    line = insert_line(project / "report.yml", 1, "broken: [1, 2")
+    return [rf"^report\.yml:({line}|{line + 1}): .*(line {line}|\])"]
+
+
+def broken_yaml_data(project: Path) -> list[str]:
+    line = insert_line(project / "data" / "study.yml", 1, "broken: [1, 2")
+    return [rf"^data/study\.yml:({line}|{line + 1}): .*(line {line}|\])"]
+
+
+def undefined_in_two_chapters(project: Path) -> list[str]:
+    chapters = sorted((project / "content").glob("*.md"))
+    first, last = chapters[0], chapters[-1]
+    a = append_line(first, "{{ data.study.victimz.value }}")
+    b = append_line(last, "{{ data.study.route.abroad.percent }}")
+    return [
+        rf"^content/{re.escape(first.name)}:{a}: 'data\.study\.victimz' is undefined",
+        rf"^content/{re.escape(last.name)}:{b}: .*'abroad'",
+        r"^2 problems found\.$",
+    ]
+
+
+def data_contacts_and_front_matter(project: Path) -> list[str]:
+    expected = breakdown_sum(project)
+    contacts = project / "contacts.yml"
+    email = line_of(contacts, r"email:")
+    replace_once(contacts, "iomsantiago@iom.int", "iomsantiago-at-iom.int")
+    chapter = first_chapter(project)
+    text = chapter.read_text(encoding="utf-8")
+    if text.startswith("---\n"):
+        chapter.write_text("---\ntitel: Résumé\n" + text[4:], encoding="utf-8")
+    else:
+        chapter.write_text("---\ntitel: Résumé\n---\n" + text, encoding="utf-8")
+    return [
+        *expected,
+        rf"^contacts\.yml:{email}: .*email",
+        rf"^content/{re.escape(chapter.name)}:2: unknown front matter key 'titel'"
+        r" \(did you mean 'title'\?\)",
+        r"^[3-9] problems found\.$",
+    ]
+
+
+def config_typo_and_data(project: Path) -> list[str]:
+    """A typo in report.yml must not hide the problems in the data (collect, then fail)."""
+    return [*typo_key(project), *breakdown_sum(project), r"^2 problems found\.$"]
+
+
+CASES: dict[str, Breaker] = {
+    "typo-key": typo_key,
+    "undefined-name": undefined_name,
+    "breakdown-sum": breakdown_sum,
+    "broken-yaml-config": broken_yaml_config,
+    "broken-yaml-data": broken_yaml_data,
+    "undefined-in-two-chapters": undefined_in_two_chapters,
+    "data-contacts-front-matter": data_contacts_and_front_matter,
+    "config-typo-and-data": config_typo_and_data,
+}
+
+
+def output_of(project: Path) -> Path:
+    config = yaml.safe_load((project / "report.yml").read_text(encoding="utf-8"))
+    return project / config["output"]
+
+
+def assert_problems(stderr: str, patterns: list[str]) -> None:
+    for pattern in patterns:
+        assert re.search(pattern, stderr, re.MULTILINE), f"{pattern!r} not in:\n{stderr}"
+    assert "Traceback" not in stderr
+    # One line per problem: every line is `path[:line]: message` or the closing count.
+    for line in stderr.splitlines():
+        assert re.match(r"^(\S+?(:\d+)?: \S|\d+ problems found\.$)", line), line
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("case", CASES)
+def test_broken_project_fails_and_writes_nothing(
+    example_project: Path, runner: CliRunner, case: str
+) -> None:
+    output = output_of(example_project)
+    patterns = CASES[case](example_project)
+    result = runner.invoke(main, ["build", str(example_project)])
+    assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
+    assert isinstance(result.exception, SystemExit)
+    assert result.stdout == ""
+    assert_problems(result.stderr, patterns)
+    assert not output.exists()
+    assert not output.parent.exists() or not any(output.parent.iterdir())
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("case", CASES)
+def test_broken_project_keeps_the_previous_pdf(
+    example_project: Path, example_build: ExampleBuild, case: str
+) -> None:
+    """Process boundary: exit 1, the problems on stderr, no traceback, old PDF untouched."""
+    output = output_of(example_project)
+    output.parent.mkdir(parents=True)
+    output.write_bytes(example_build.data)  # the previous good build of this very project
+    patterns = CASES[case](example_project)
+    done = subprocess.run(
+        [sys.executable, "-m", "reportbuilder", "build", str(example_project)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == ""
+    assert_problems(done.stderr, patterns)
+    assert output.read_bytes() == example_build.data
+    assert sorted(p.name for p in output.parent.iterdir()) == [output.name]  # no temp files
+
+
+def test_check_reports_the_same_problem(example_project: Path, runner: CliRunner) -> None:
+    patterns = typo_key(example_project)
+    result = runner.invoke(main, ["check", str(example_project)])
+    assert result.exit_code == 1
+    assert_problems(result.stderr, patterns)
+    assert not (example_project / "out").exists()
+
+
+def test_invalid_contact_is_not_reported_as_missing(
+    example_project: Path, runner: CliRunner
+) -> None:
+    """A contact with a bad email is one problem, at its line; report.yml's `contact:` must
+    not be blamed as well with the untrue 'contacts.yml has no contacts'."""
+    contacts = example_project / "contacts.yml"
+    line = line_of(contacts, r"email:")
+    replace_once(contacts, "iomsantiago@iom.int", "iomsantiago-at-iom.int")
+    result = runner.invoke(main, ["check", str(example_project)])
+    assert result.exit_code == 1
+    assert_problems(result.stderr, [rf"^contacts\.yml:{line}: .*email"])
+    assert "has no contacts" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_missing_project_folder_is_a_usage_error(tmp_path: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["build", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.pdf
+def test_folder_without_report_yml_is_exit_1_naming_report_yml(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    result = runner.invoke(main, ["build", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "report.yml" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.pdf
+def test_unwritable_output_is_exit_1_without_traceback(mini_project: Path) -> None:
+    """`-o` under a path whose parent is a regular file cannot be written: a problem, not a
+    crash (the PDF was rendered; writing it failed)."""
+    blocker = mini_project / "report.yml"
+    target = blocker / "report.pdf"  # "report.yml/report.pdf": its parent is a file
+    done = subprocess.run(
+        [sys.executable, "-m", "reportbuilder", "build", str(mini_project), "-o", str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1, done.stderr
+    assert "report.pdf" in done.stderr
+    assert blocker.is_file()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--no-such-option"],
+        ["check", "--no-such-option"],
+        ["build", "--format", "docx"],
+        ["init"],
+        ["init", "x", "--lang", "de"],
+        ["no-such-command"],
+    ],
+    ids=["build-option", "check-option", "bad-format", "init-no-dir", "init-lang", "command"],
+)
+def test_wrong_usage_is_exit_2(tmp_path: Path, runner: CliRunner, args: list[str]) -> None:
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "Usage:" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.pdf
+def test_wrong_usage_is_exit_2_across_the_process_boundary(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "reportbuilder", "build", "--no-such-option"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert "No such option" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--lang", "xx"), ("--pdf-variant", "pdf/z-9")],
+)
+def test_bad_option_value_is_usage_error_naming_the_option(
+    mini_project: Path, runner: CliRunner, option: str, value: str
+) -> None:
+    """A bad value given on the command line is wrong usage (exit 2) and must be blamed on the
+    option, not on a line of report.yml that does not hold it."""
+    result = runner.invoke(main, ["build", str(mini_project), option, value])
+    assert result.exit_code == 2, result.stderr
+    assert option in result.stderr
+    assert "report.yml:" not in result.stderr
+    assert not (mini_project / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("value", ["inf", "nan", "0.5"])
+def test_a_timeout_that_is_no_number_of_seconds_is_a_usage_error(
+    mini_project: Path, runner: CliRunner, command: str, value: str
+) -> None:
+    result = runner.invoke(main, [command, str(mini_project), "--timeout", value])
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert "--timeout" in result.stderr and "Traceback" not in result.stderr
+    assert not (mini_project / "out").exists()
+
+
+# --- Time limits and Ctrl-C, through the real command in a subprocess ----------------------------
+
+
+def _slow_project(project: Path) -> Path:
+    """The mini fixture plus one chapter that takes WeasyPrint half a minute to lay out."""
+    (project / "content" / "09-long.md").write_text(
+        "# Long\n\n" + "word " * 300_000 + "\n", encoding="utf-8"
+    )
+    return project
+
+
+def _processes_with(token: str) -> list[int]:
+    """Processes still running whose environment carries `token` (ours and their children)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if token.encode() in environ:
+            found.append(int(entry.name))
+    return found
+
+
+def _run_build(project: Path, out: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    token = f"RB_TEST_{uuid.uuid4().hex}"
+    env = {**os.environ, token: "1"}
+    command = [sys.executable, "-m", "reportbuilder", "build", str(project), "-o", str(out)]
+    process = subprocess.Popen(
+        [*command, *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a shell job would be
+    )
+    return process, token
+
+
+def _previous_pdf(out: Path) -> bytes:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(b"%PDF-1.7 previous good output\n")
+    return out.read_bytes()
+
+
+@pytest.mark.pdf
+def test_timeout_ends_the_render_and_leaves_nothing_behind(mini_project: Path) -> None:
+    out = mini_project / "out" / "report.pdf"
+    previous = _previous_pdf(out)
+    started = time.monotonic()
+    process, token = _run_build(_slow_project(mini_project), out, "--timeout", "3")
+    _, stderr = process.communicate(timeout=60)
+    elapsed = time.monotonic() - started
+    assert process.returncode == 1, stderr
+    # One deadline covers the whole build: on a loaded machine even filling in the long
+    # chapter may pass it, which is reported at the chapter; otherwise the layout is killed.
+    [line] = stderr.strip().splitlines()
+    assert line in (
+        "render: the layout took longer than the time limit of 3 s (see --timeout)",
+        "content/09-long.md: stopped: the build took longer than its time limit of 3 s"
+        " (see --timeout)",
+    ), line
+    assert "Traceback" not in stderr
+    assert elapsed < 3 + 6, elapsed
+    assert out.read_bytes() == previous
+    assert [p.name for p in out.parent.iterdir()] == ["report.pdf"]
+    assert _processes_with(token) == []
+
+
+@pytest.mark.pdf
+def test_ctrl_c_stops_the_build_cleanly(mini_project: Path) -> None:
+    out = mini_project / "out" / "report.pdf"
+    previous = _previous_pdf(out)
+    process, token = _run_build(_slow_project(mini_project), out)
+    time.sleep(2.5)  # well into the layout
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal sends the whole job on Ctrl-C
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode != 0
+    assert "Traceback" not in stderr
+    assert "Aborted" in stderr
+    assert out.read_bytes() == previous
+    assert [p.name for p in out.parent.iterdir()] == ["report.pdf"]
+    time.sleep(0.2)
+    assert _processes_with(token) == []

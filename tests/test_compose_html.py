@@ -1,0 +1,161 @@
+"""compose.html: `render_html`, one edition of a loaded project as one HTML document. Pure:
+it reads no file and no environment variable; every problem of the chapters is collected
+into one ComposeError, at its chapter and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reportbuilder.compose.html import Html, css_string, render_html
+from reportbuilder.edition import Edition
+from reportbuilder.errors import ComposeError, Stage
+from reportbuilder.limits import MAX_DEPTH
+from reportbuilder.project.load import load_project
+
+
+def chapter(project: Path, name: str, text: str) -> None:
+    (project / "content" / name).write_text(text, encoding="utf-8")
+
+
+def problems_of(project: Path, edition: Edition | None = None) -> list[str]:
+    with pytest.raises(ComposeError) as raised:
+        render_html(load_project(project), edition)
+    assert all(p.stage is Stage.COMPOSE for p in raised.value.problems)
+    return [str(p) for p in raised.value.problems]
+
+
+def test_the_html_and_what_the_renderer_needs(mini_project: Path) -> None:
+    project = load_project(mini_project)
+    html = render_html(project, Edition(lang="fr", pdf_variant="pdf/ua-1"))
+    assert isinstance(html, Html) and str(html) == html.text
+    assert html.text.startswith("<!DOCTYPE html>") and '<html lang="fr">' in html.text
+    assert (html.lang, html.pdf_variant) == ("fr", "pdf/ua-1")
+    assert html.base_url == project.root.as_uri() + "/"
+    assert html.files is project.files and html.network_hosts == ()
+    assert html.resources == project.resources
+    assert html.config.title == project.config.title and project.config.lang == "en"
+
+
+def test_render_html_reads_no_file_and_no_environment(
+    mini_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    project = load_project(mini_project)
+    before = render_html(project).text
+    shutil.rmtree(mini_project)  # everything it needs was read when the project was loaded
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert render_html(project).text == before
+
+
+def test_the_editions_time_dates_the_document(mini_project: Path) -> None:
+    created = dt.datetime(2026, 1, 1, 9, 30, tzinfo=dt.UTC)
+    project = load_project(mini_project)
+    html = render_html(project, Edition(created=created)).text
+    assert '<meta name="dcterms.created" content="2026-01-01T09:30:00Z">' in html
+    assert "March 1, 2026" in html  # report.yml's own date wins on the cover
+    config = mini_project / "report.yml"
+    config.write_text(config.read_text("utf-8").replace("date: 2026-03-01\n", ""), "utf-8")
+    undated = load_project(mini_project)
+    assert "January 1, 2026" in render_html(undated, Edition(created=created)).text
+    assert "dcterms.created" not in render_html(undated).text
+
+
+def test_print_mode_and_personalisation(mini_project: Path) -> None:
+    chapter(
+        mini_project,
+        "03-copy.md",
+        "# Copy\n\n{% if recipient %}For {{ recipient.name }}.{% endif %}\n",
+    )
+    project = load_project(mini_project)
+    screen = render_html(project).text
+    printed = render_html(project, Edition(print_mode=True, personalisation={"name": "Ana"})).text
+    assert '<body class="screen">' in screen and "For Ana." not in screen
+    assert '<body class="print">' in printed and "<p>For Ana.</p>" in printed
+
+
+def test_css_string() -> None:
+    assert css_string("Page") == '"Page"'
+    assert css_string('a "quoted" \\ title\nnext') == '"a \\"quoted\\" \\\\ title next"'
+    assert css_string("</style><script>") == '"\\3c /style\\3e \\3c script\\3e "'
+
+
+def test_problems_of_every_chapter_at_once(mini_project: Path) -> None:
+    chapter(mini_project, "03-a.md", "# A\n\n{{ data.survey.housholds.value }}\n")
+    chapter(mini_project, "04-b.md", "No heading here.\n")
+    chapter(mini_project, "05-c.md", "# C\n\n{{ data.survey.source }}\n")
+    chapter(mini_project, "06-d.md", "# D\n\n{{ none_such | default(None) }}\n")
+    assert problems_of(mini_project) == [
+        "content/03-a.md:3: 'data.survey.housholds' is undefined"
+        " (did you mean 'data.survey.households'?)",
+        "content/04-b.md:1: the chapter has no title: start it with '# Title' or set title:"
+        " in front matter",
+        "content/05-c.md:3: TypeError: cannot print this value directly; it is a breakdown:"
+        " use table(…) or chart(…), or one of its categories",
+        "content/06-d.md:3: TypeError: nothing to print here: the value is empty",
+    ]
+
+
+def test_numbers_print_in_the_editions_language(mini_project: Path) -> None:
+    chapter(mini_project, "03-n.md", "# N\n\n{{ data.survey.households.value * 1000.5 }}\n")
+    project = load_project(mini_project)
+    assert "<p>1,250,625</p>" in render_html(project).text
+    assert "<p>1\u202f250\u202f625</p>" in render_html(project, Edition(lang="fr")).text
+
+
+def test_a_number_written_in_the_template_prints_in_the_editions_language(
+    mini_project: Path,
+) -> None:
+    # Jinja folds constants at compile time, escaping them to text before finalize sees them.
+    chapter(mini_project, "03-n.md", "# N\n\n{{ 1234567.5 }} {{ 1000 * 2 }} {{ 3 > 2 }}\n")
+    project = load_project(mini_project)
+    assert "<p>1,234,567.5 2,000 True</p>" in render_html(project).text
+    french = render_html(project, Edition(lang="fr")).text
+    assert "<p>1\u202f234\u202f567,5 2\u202f000 True</p>" in french
+
+
+def test_nothing_written_in_the_template_is_a_problem_too(mini_project: Path) -> None:
+    chapter(mini_project, "03-n.md", "# N\n\n{{ None }}\n")
+    assert problems_of(mini_project) == [
+        "content/03-n.md:3: TypeError: nothing to print here: the value is empty"
+    ]
+
+
+def test_nesting_too_deep_is_a_problem(mini_project: Path) -> None:
+    chapter(mini_project, "03-deep.md", "# Deep\n\n" + "> " * (MAX_DEPTH + 5) + "down here\n")
+    assert problems_of(mini_project) == [
+        f"content/03-deep.md: nesting too deep (lists, quotes …); the limit is {MAX_DEPTH} levels"
+    ]
+
+
+def test_a_reference_to_no_figure_is_a_problem_of_its_chapter(mini_project: Path) -> None:
+    chapter(mini_project, "03-ref.md", '# Ref\n\nSee {{ ref("fig-nope") }}.\n')
+    [problem] = problems_of(mini_project)
+    assert problem.startswith(
+        "content/03-ref.md:3: ref('fig-nope'): no figure or table has this id"
+    )
+
+
+def test_a_reference_fills_in_kind_and_number(mini_project: Path) -> None:
+    chapter(
+        mini_project,
+        "03-ref.md",
+        '# Ref\n\n![A pump](assets/pump.svg){#fig-pump2}\n\nSee {{ ref("fig-pump2") }}.\n',
+    )
+    html = render_html(load_project(mini_project)).text
+    assert (
+        '<a class="xref" href="#fig-pump2">figure\u00a03</a>' in html
+    )  # after the overview's image and the findings' chart
+
+
+def test_a_broken_project_template_is_named_at_its_line(mini_project: Path) -> None:
+    (mini_project / "templates").mkdir()
+    (mini_project / "templates" / "cover.html").write_text(
+        "<section>\n{{ report.titel }}\n</section>\n", encoding="utf-8"
+    )
+    [problem] = problems_of(mini_project)
+    assert problem.startswith("templates/cover.html:2: theme template: ")
+    assert "titel" in problem

@@ -1,0 +1,163 @@
+"""compose.templating: the content sandbox (data only, every undefined name an error, named
+with its full path) and the theme's environment (project templates shadow the theme's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+import pytest
+
+from reportbuilder.compose.templating import (
+    MAX_CHAPTER_CHARS,
+    Namespace,
+    content_environment,
+    render_content,
+    theme_environment,
+    wrap,
+)
+from reportbuilder.errors import Stage
+from reportbuilder.project.theme import TemplateFile
+
+REL = "content/01-a.md"
+DATA = wrap("data", {"study": {"age": {"adults": 89}, "victims": 99}, "years": [{"n": 1}]})
+
+
+def render(source: str, **scope: Any) -> tuple[str | None, list[str]]:
+    env = content_environment({"double": lambda value: value * 2})
+    text, problems = render_content(env, source, REL, {"data": DATA, **scope})
+    assert all(p.stage is Stage.COMPOSE and p.path == REL for p in problems)
+    return text, [str(p) for p in problems]
+
+
+def test_wrap_names_every_mapping_by_its_path() -> None:
+    assert isinstance(DATA, Namespace) and DATA.path == "data"
+    assert DATA["study"].path == "data.study"
+    assert DATA["study"]["age"].path == "data.study.age"
+    assert DATA["years"][0].path == "data.years[0]"
+    assert wrap("x", DATA) is DATA and wrap("x", 5) == 5
+
+
+def test_content_reads_data_and_filters() -> None:
+    text, problems = render("{{ data.study.victims | double }} {{ data.study.age.adults }}\n")
+    assert (text, problems) == ("198 89\n", [])
+
+
+def test_an_undefined_name_says_its_path_and_a_close_key() -> None:
+    assert render("# T\n\n{{ data.study.agee.adults }}\n") == (
+        None,
+        ["content/01-a.md:3: 'data.study.agee' is undefined (did you mean 'data.study.age'?)"],
+    )
+    assert render("{{ data.study.zzz }}") == (
+        None,
+        ["content/01-a.md:1: 'data.study.zzz' is undefined; it has: age, victims"],
+    )
+    assert render("{{ nothing }}") == (None, ["content/01-a.md:1: 'nothing' is undefined"])
+
+
+def test_a_missing_attribute_of_a_value_is_named() -> None:
+    _, problems = render('{{ "text".uper() }}')
+    assert problems == ["content/01-a.md:1: str has no 'uper' (did you mean 'upper'?)"]
+
+
+def test_methods_of_plain_values_work_but_not_of_other_objects() -> None:
+    assert render('{{ "abc".upper() }} {{ data.study.keys() | list | length }}') == ("ABC 2", [])
+
+    class Model:
+        def parse_file(self) -> str:
+            return "read a file"
+
+    _, problems = render("{{ model.parse_file() }}", model=Model())
+    assert len(problems) == 1 and problems[0].startswith(
+        "content/01-a.md:1: not allowed in content"
+    )
+
+
+def test_the_sandbox_is_immutable_and_has_no_globals() -> None:
+    _, problems = render("{{ data.study.update({'victims': 1}) }}")
+    assert problems[0].startswith("content/01-a.md:1: not allowed in content")
+    _, problems = render("{{ range(3) | list }}")
+    assert problems == ["content/01-a.md:1: 'range' is undefined"]
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{ 'x' * 200000 }}", "not allowed in content: that repetition would be too long"),
+        ("{{ [0] * 200000 }}", "not allowed in content: that repetition would be too long"),
+        ("{{ 10 ** 1000 }}", "not allowed in content: exponent too large"),
+    ],
+)
+def test_huge_values_are_refused(source: str, message: str) -> None:
+    assert render(source) == (None, [f"content/01-a.md:1: {message}"])
+
+
+def test_a_chapter_may_not_grow_too_large() -> None:
+    text, _ = render("{% for i in n %}{{ 'y' * 90000 }}{% endfor %}", n=list(range(20)))
+    assert text is not None and len(text) == 1_800_000
+    _, problems = render("{% for i in n %}{{ 'y' * 90000 }}{% endfor %}", n=list(range(30)))
+    assert problems == [
+        f"content/01-a.md: the chapter grows to 2700000 characters (limit {MAX_CHAPTER_CHARS})"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("line\n{% if %}", "content/01-a.md:2: template syntax: Expected an expression"),
+        ("\n\n{% include 'secret.md' %}", "content/01-a.md:3: content cannot include other files"),
+        ("{{ data.study.victims / 0 }}", "content/01-a.md:1: ZeroDivisionError: division by zero"),
+        ("{{ data.years[5] }}", "content/01-a.md:1: "),
+    ],
+)
+def test_failures_are_problems_at_their_line(source: str, message: str) -> None:
+    text, problems = render(source)
+    assert text is None and len(problems) == 1
+    assert problems[0].startswith(message), problems[0]
+
+
+def test_comments_are_double_hashes_so_attribute_lists_stay_text() -> None:
+    assert render("# Title {#intro}\n{## a comment ##}text\n") == ("# Title {#intro}\ntext\n", [])
+
+
+# --- The theme's environment ------------------------------------------------------------------
+
+
+def files(**templates: str) -> dict[str, TemplateFile]:
+    return {
+        f"{name}.html": TemplateFile(text, f"theme/{name}.html") for name, text in templates.items()
+    }
+
+
+def test_own_templates_shadow_the_themes_and_base_reaches_the_themes() -> None:
+    theme = files(cover="THEME COVER", report="{% include 'cover.html' %}|{% include 'toc.html' %}")
+    theme["toc.html"] = TemplateFile("THEME TOC", "toc.html")
+    own = {
+        "cover.html": TemplateFile("OWN[{% include 'base:cover.html' %}]", "templates/cover.html")
+    }
+    env = theme_environment(theme, own)
+    assert env.get_template("report.html").render() == "OWN[THEME COVER]|THEME TOC"
+    assert env.get_template("base:cover.html").render() == "THEME COVER"
+
+
+def test_a_template_that_is_nowhere() -> None:
+    env = theme_environment(files(report="x"), {})
+    with pytest.raises(jinja2.TemplateNotFound):
+        env.get_template("nowhere.html")
+    with pytest.raises(jinja2.TemplateNotFound):
+        env.get_template("base:nowhere.html")
+
+
+def test_problems_in_a_template_name_its_file() -> None:
+    env = theme_environment(files(report="line\n{{ broken("), {})
+    with pytest.raises(jinja2.TemplateSyntaxError) as raised:
+        env.get_template("report.html")
+    assert (raised.value.filename, raised.value.lineno) == ("theme/report.html", 2)
+
+
+def test_the_theme_is_sandboxed_and_escapes() -> None:
+    env = theme_environment(files(report="{{ text }}|{{ ''.__class__ }}"), {})
+    with pytest.raises(jinja2.exceptions.SecurityError):
+        env.get_template("report.html").render(text="<b>")
+    env = theme_environment(files(report="{{ text }}"), {})
+    assert env.get_template("report.html").render(text="<b>") == "&lt;b&gt;"

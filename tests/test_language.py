@@ -1,0 +1,166 @@
+"""language: language codes, the theme's words, and typography (quotes, French spacing, the
+colon), asserted character by character (U+00A0 no-break space, U+202F narrow one)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportbuilder.language import (
+    LABELS,
+    base_language,
+    colon,
+    has_spacing_rules,
+    is_known_locale,
+    labels_for,
+    normalize,
+    parse_locale,
+    pick_text,
+    quote_substitutions,
+    typeset,
+)
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+
+# --- Language codes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["fr", "en", "es", "en-GB", "en_GB", "fr-CA", "pt-BR"])
+def test_known_codes(code: str) -> None:
+    assert is_known_locale(code)
+    assert str(parse_locale(code)) == code.replace("-", "_")
+
+
+@pytest.mark.parametrize("code", ["xx", "xx-nope", "", "english", "fr--CA", "../fr"])
+def test_unknown_codes(code: str) -> None:
+    assert not is_known_locale(code)
+
+
+def test_one_spelling_and_the_base_language() -> None:
+    assert normalize("en_GB") == "en-GB" and normalize("fr") == "fr"
+    assert base_language("fr-CA") == "fr"
+    assert base_language("EN_gb") == "en"
+
+
+# --- pick_text --------------------------------------------------------------------------------
+
+TEXTS = {"fr": "Adultes", "en": "Adults", "en-GB": "Grown-ups", "es": "Adultos"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Adultes"),
+        ("en-GB", "Grown-ups"),  # the exact code first
+        ("en_GB", "Grown-ups"),  # in either spelling
+        ("en", "Adults"),
+        ("en-US", "Adults"),  # else its base language
+        ("fr-CA", "Adultes"),
+        ("de", "Adultes"),  # else the first text given
+    ],
+)
+def test_pick_text(lang: str, text: str) -> None:
+    assert pick_text(TEXTS, lang) == text
+
+
+def test_pick_text_falls_back_to_a_regional_text_of_the_same_language() -> None:
+    assert pick_text({"es": "Adultos", "en-GB": "Grown-ups"}, "en") == "Grown-ups"
+    assert pick_text({"es": "Adultos", "en-GB": "Grown-ups"}, "en-US") == "Grown-ups"
+
+
+def test_pick_text_reads_the_codes_of_a_file_in_any_case() -> None:
+    assert pick_text({"FR": "Adultes", "en_gb": "Grown-ups"}, "en-GB") == "Grown-ups"
+    assert pick_text({"FR": "Adultes", "en_gb": "Grown-ups"}, "fr") == "Adultes"
+
+
+# --- The theme's words ------------------------------------------------------------------------
+
+
+def test_every_language_has_every_word() -> None:
+    english = set(LABELS["en"])
+    for lang, words in LABELS.items():
+        assert set(words) == english, lang
+        assert all(text.strip() for text in words.values()), lang
+
+
+@pytest.mark.parametrize(
+    ("lang", "contents", "page_of"),
+    [("fr", "Sommaire", "sur"), ("fr-CA", "Sommaire", "sur"), ("es", "Índice", "de")],
+)
+def test_labels_for_a_language_and_its_regions(lang: str, contents: str, page_of: str) -> None:
+    labels = labels_for(lang)
+    assert (labels["contents"], labels["page_of"]) == (contents, page_of)
+
+
+def test_labels_for_a_language_without_words_are_english() -> None:
+    assert labels_for("de") == LABELS["en"]
+    assert labels_for("en-GB") == LABELS["en"]
+
+
+def test_labels_for_gives_a_copy_the_caller_cannot_spoil() -> None:
+    labels = labels_for("fr")
+    labels["contents"] = "changed"
+    assert labels_for("fr")["contents"] == "Sommaire"
+
+
+def test_french_words_carry_their_own_spacing() -> None:
+    assert LABELS["fr"]["contact_lead"] == f"Veuillez contacter{NBSP}:"
+
+
+# --- Typography -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "separator"), [("fr", f"{NBSP}: "), ("fr-CA", f"{NBSP}: "), ("en", ": "), ("es", ": ")]
+)
+def test_colon(lang: str, separator: str) -> None:
+    assert colon(lang) == separator
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Combien ?", f"Combien{NNBSP}?"),
+        ("Attention !", f"Attention{NNBSP}!"),
+        ("a ; b", f"a{NNBSP}; b"),
+        (f"Déjà{NBSP}?", f"Déjà{NNBSP}?"),  # a no-break space already there becomes narrow
+        ("Note : ceci", f"Note{NBSP}: ceci"),
+        ("Note :", f"Note{NBSP}:"),
+        ("« Bonjour »", f"«{NNBSP}Bonjour{NNBSP}»"),
+        ("Combien?", "Combien?"),  # no space written: none added
+        ("12:30 et http://x", "12:30 et http://x"),  # a colon inside a word is left alone
+        ("a :b", "a :b"),  # only a colon followed by a space or the end
+    ],
+)
+def test_typeset_french(text: str, expected: str) -> None:
+    assert typeset(text, "fr") == expected
+    assert typeset(text, "fr-CA") == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "en-GB", "de"])
+def test_typeset_changes_nothing_in_other_languages(lang: str) -> None:
+    text = "How many ? Note : « this » ; and !"
+    assert typeset(text, lang) == text
+    assert not has_spacing_rules(lang)
+
+
+def test_only_french_has_spacing_rules() -> None:
+    assert has_spacing_rules("fr") and has_spacing_rules("fr-BE")
+
+
+def test_quote_substitutions() -> None:
+    assert quote_substitutions("fr") == {
+        "left-double-quote": f"«{NNBSP}",
+        "right-double-quote": f"{NNBSP}»",
+        "left-single-quote": "‘",
+        "right-single-quote": "’",
+    }
+    assert quote_substitutions("es-MX") == {
+        "left-double-quote": "«",
+        "right-double-quote": "»",
+    }
+    assert quote_substitutions("en") == {}  # Python-Markdown's own curly quotes
+    substitutions = quote_substitutions("fr")
+    substitutions.clear()
+    assert quote_substitutions("fr")  # a copy each time

@@ -1,0 +1,132 @@
+"""pipeline: `check` and `build` as compositions of the stages, where the output goes
+(`output_path`), and the warnings for images a build would miss or refuse
+(`resource_problems`). PDF builds are tested in
+test_api.py and test_cli.py; these use the HTML format, which starts no render process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reportbuilder.compose.html import render_html
+from reportbuilder.edition import Edition
+from reportbuilder.errors import OutputError, Problem, ProjectError, Severity, Stage
+from reportbuilder.pipeline import (
+    BuildResult,
+    Output,
+    build,
+    check,
+    output_path,
+    resource_problems,
+)
+from reportbuilder.project.load import load_project
+
+
+def add_image(project: Path, src: str) -> None:
+    chapter = project / "content" / "01-overview.md"
+    chapter.write_text(chapter.read_text("utf-8") + f"\n![An image]({src})\n", encoding="utf-8")
+
+
+def files_in(project: Path) -> list[str]:
+    return sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
+
+
+def test_check_writes_nothing_and_returns_the_warnings(mini_project: Path) -> None:
+    add_image(mini_project, "assets/gone.png")
+    before = files_in(mini_project)
+    result = check(mini_project)
+    assert files_in(mini_project) == before
+    assert result.outputs == () and result.project == str(mini_project.resolve())
+    [warning] = result.warnings
+    assert str(warning) == "content/01-overview.md:22: missing file assets/gone.png"
+    assert (warning.stage, warning.severity) == (Stage.PROJECT, Severity.WARNING)
+
+
+def test_a_strict_check_fails_with_the_warnings_as_errors(mini_project: Path) -> None:
+    add_image(mini_project, "assets/gone.png")
+    with pytest.raises(ProjectError) as raised:
+        check(mini_project, Edition(strict=True))
+    [problem] = raised.value.problems
+    assert problem.severity is Severity.ERROR and "assets/gone.png" in problem.message
+
+
+def test_check_warns_of_what_a_build_would_miss_or_refuse(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    add_image(mini_project, "data:image/png;base64,AAAA")
+    assert resource_problems(load_project(mini_project)) == []
+    add_image(mini_project, "https://example.org/remote.png")
+    add_image(mini_project, (tmp_path / "outside.png").as_uri())
+    add_image(mini_project, "assets/sub/../gone.svg")
+    messages = sorted(p.message for p in resource_problems(load_project(mini_project)))
+    assert messages == sorted(
+        [
+            "network access is off: refused https://example.org/remote.png",
+            f"refused {tmp_path / 'outside.png'}: outside the project",
+            "missing file assets/gone.svg",
+        ]
+    )
+
+
+def test_build_html_writes_report_ymls_output_with_its_suffix(
+    mini_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    result = build(mini_project, format="html")
+    target = mini_project / "out" / "mini.html"
+    html = target.read_text("utf-8")
+    assert result.outputs == (Output(str(target), "html", len(html.encode("utf-8")), None),)
+    assert '<meta name="dcterms.created" content="2026-01-01T00:00:00Z">' in html
+    assert not (mini_project / "out" / "mini.pdf").exists()
+
+
+def test_build_takes_a_loaded_project_and_an_output(mini_project: Path, tmp_path: Path) -> None:
+    project = load_project(mini_project)
+    result = build(project, Edition(lang="fr"), output=tmp_path / "fr.html", format="html")
+    assert result.outputs[0].path == str(tmp_path / "fr.html")
+    assert '<html lang="fr">' in (tmp_path / "fr.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "rel", ["report.yml", "content/01-overview.md", "data/x.html", "assets/out.pdf", "styles/a"]
+)
+def test_an_output_never_lands_on_a_source(mini_project: Path, rel: str) -> None:
+    project = load_project(mini_project)
+    with pytest.raises(OutputError) as raised:
+        output_path(project, render_html(project), mini_project / rel, "pdf")
+    assert [str(p) for p in raised.value.problems] == [
+        f"{rel}: the output would overwrite a source of the project"
+    ]
+    with pytest.raises(OutputError):
+        build(project, output=mini_project / rel, format="html")
+    assert (mini_project / "report.yml").read_text("utf-8").startswith("# A small")
+
+
+def test_an_output_elsewhere_or_in_another_project_folder_is_fine(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    project = load_project(mini_project)
+    html = render_html(project)
+    assert output_path(project, html, tmp_path / "x.pdf", "pdf") == tmp_path / "x.pdf"
+    inside = mini_project / "exports" / "x.pdf"
+    assert output_path(project, html, inside, "pdf") == inside
+    assert output_path(project, html, None, "html") == mini_project / "out" / "mini.html"
+
+
+def test_build_result_as_json() -> None:
+    warning = Problem(
+        "content/a.md", 3, "missing file x.png", stage=Stage.PROJECT, severity=Severity.WARNING
+    )
+    error = Problem(None, None, "an error kept as a record", stage=Stage.RENDER)
+    result = BuildResult("/p", (Output("/p/out/r.pdf", "pdf", 10, 2),), (warning, error), 1.5)
+    assert result.warnings == [warning]
+    doc = json.loads(json.dumps(result.as_json()))
+    assert doc == {
+        "ok": True,
+        "project": "/p",
+        "outputs": [{"path": "/p/out/r.pdf", "format": "pdf", "bytes": 10, "pages": 2}],
+        "problems": [warning.as_json(), error.as_json()],
+        "seconds": 1.5,
+    }

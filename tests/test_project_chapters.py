@@ -1,0 +1,151 @@
+"""project.chapters: `content/*.md` in order, each with optional front matter; every problem
+at its file and line, and the body's lines kept where they were written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportbuilder.errors import Problem, Stage
+from reportbuilder.project.chapters import load_chapters, slugify, split_front_matter
+from reportbuilder.project.files import FilePolicy
+
+
+def write(root: Path, files: dict[str, str]) -> FilePolicy:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return FilePolicy(root)
+
+
+def shown(problems: list[Problem]) -> list[str]:
+    assert all(p.stage is Stage.PROJECT for p in problems)
+    return [str(p) for p in problems]
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Résumé exécutif", "resume-executif"),
+        ("  Key figures: 2026!  ", "key-figures-2026"),
+        ("Ñandú & Co", "nandu-co"),
+        ("日本語", "section"),  # nothing left in ASCII
+        ("", "section"),
+    ],
+)
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+# --- Front matter -----------------------------------------------------------------------------
+
+
+def test_no_front_matter() -> None:
+    assert split_front_matter("# Title\n\nText\n", "content/a.md") == ({}, "# Title\n\nText\n", [])
+    assert split_front_matter("---\n", "content/a.md")[0] == {}
+    assert split_front_matter("----\n# x\n", "content/a.md") == ({}, "----\n# x\n", [])
+
+
+def test_front_matter_is_read_and_blanked_so_lines_stay_true() -> None:
+    text = "---\ntitle: Résumé\nclass: summary wide\ntoc: false\nid: summary\n---\n# Résumé\n"
+    meta, body, problems = split_front_matter(text, "content/a.md")
+    assert meta == {"title": "Résumé", "class": "summary wide", "toc": False, "id": "summary"}
+    assert problems == []
+    assert body == "\n" * 6 + "# Résumé\n"  # the heading stays on line 7
+    assert body.splitlines()[6] == "# Résumé"
+
+
+def test_front_matter_never_closed() -> None:
+    text = "---\ntitle: x\n# Heading\n"
+    meta, body, problems = split_front_matter(text, "content/a.md")
+    assert (meta, body) == ({}, text)
+    assert shown(problems) == ["content/a.md:1: front matter opened with '---' is never closed"]
+
+
+def test_front_matter_problems_name_their_lines() -> None:
+    text = "---\ntitel: Résumé\ntoc: sometimes\nid: 'two words'\nclass: 'ok -bad'\nfoo: 1\n---\n"
+    meta, _, problems = split_front_matter(text, "content/a.md")
+    assert shown(problems) == [
+        "content/a.md:2: unknown front matter key 'titel' (did you mean 'title'?)",
+        "content/a.md:3: front matter 'toc': true or false (got 'sometimes')",
+        "content/a.md:4: front matter 'id': a name of letters, digits, - and _ (got 'two words')",
+        "content/a.md:5: front matter 'class': CSS class names (letters, digits, - and _)"
+        " (got 'ok -bad')",
+        "content/a.md:6: unknown front matter key 'foo'; known keys: title, class, toc, id",
+    ]
+    assert meta["toc"] == "sometimes"
+
+
+def test_front_matter_that_is_no_mapping_or_bad_yaml() -> None:
+    _, body, problems = split_front_matter("---\n- a\n- b\n---\n# T\n", "content/a.md")
+    assert shown(problems) == ["content/a.md:2: front matter must be a mapping (title: …)"]
+    assert body == "\n\n\n\n# T\n"
+    _, _, problems = split_front_matter("---\ntitle: [unclosed\n---\n# T\n", "content/a.md")
+    [problem] = problems
+    assert problem.path == "content/a.md" and problem.line in (2, 3)
+
+
+def test_empty_front_matter() -> None:
+    assert split_front_matter("---\n---\n# T\n", "content/a.md") == ({}, "\n\n# T\n", [])
+
+
+# --- Loading the chapters ---------------------------------------------------------------------
+
+
+def test_chapters_in_file_name_order_with_slugs(tmp_path: Path) -> None:
+    policy = write(
+        tmp_path,
+        {
+            "content/02-results.md": "# Results\n",
+            "content/01-résumé.md": "---\ntoc: false\n---\n# Résumé\n",
+            "content/10_annex.md": "---\nid: extra\n---\n# Annex\n",
+            "content/notes.txt": "not a chapter",
+        },
+    )
+    chapters, problems = load_chapters(policy, None)
+    assert problems == []
+    assert [(c.rel, c.slug) for c in chapters] == [
+        ("content/01-résumé.md", "resume"),
+        ("content/02-results.md", "results"),
+        ("content/10_annex.md", "extra"),
+    ]
+    assert [c.in_toc for c in chapters] == [False, True, True]
+
+
+def test_the_same_slug_twice_is_made_unique(tmp_path: Path) -> None:
+    policy = write(tmp_path, {"content/01-intro.md": "# A\n", "content/02-intro.md": "# B\n"})
+    chapters, _ = load_chapters(policy, None)
+    assert [c.slug for c in chapters] == ["intro", "intro-2"]
+
+
+def test_chapters_in_report_yml_order_and_missing_ones(tmp_path: Path) -> None:
+    policy = write(
+        tmp_path, {"content/alpha.md": "# A\n", "content/beta.md": "# B\n", "x.md": "# X\n"}
+    )
+    lines = {("chapters", 0): 5, ("chapters", 1): 6, ("chapters", 2): 7, ("chapters", 3): 8}
+    chapters, problems = load_chapters(
+        policy, ["beta.md", "alpha.md", "alpah.md", "../x.md"], lambda loc: lines.get(tuple(loc))
+    )
+    assert [c.rel for c in chapters] == ["content/beta.md", "content/alpha.md"]
+    assert shown(problems) == [
+        "report.yml:7: chapters: no file content/alpah.md (did you mean 'alpha.md'?)",
+        "report.yml:8: chapters: no file content/../x.md",  # outside content/, even if it exists
+    ]
+
+
+def test_no_chapters(tmp_path: Path) -> None:
+    assert shown(load_chapters(FilePolicy(tmp_path), None)[1]) == [
+        "content/: no chapters: add Markdown files (*.md) to content/"
+    ]
+
+
+def test_a_chapter_that_links_out_is_refused_and_the_others_kept(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    policy = write(project, {"content/01-a.md": "# A\n"})
+    (tmp_path / "secret.md").write_text("SECRET\n", encoding="utf-8")
+    (project / "content" / "02-b.md").symlink_to(tmp_path / "secret.md")
+    chapters, problems = load_chapters(policy, None)
+    assert [c.rel for c in chapters] == ["content/01-a.md"]
+    assert shown(problems) == ["content/02-b.md: is a link to a file outside the project; refused"]

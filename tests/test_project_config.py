@@ -1,0 +1,163 @@
+"""project.config: report.yml validated strictly, every problem at its key's line; and
+`for_edition`, report.yml's settings with an edition's in their place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from reportbuilder.edition import Edition
+from reportbuilder.errors import ProjectError, Stage
+from reportbuilder.project.config import Brand, ReportConfig, for_edition, load_config
+from reportbuilder.project.files import FilePolicy
+
+MINIMAL = "title: Water survey\nlang: en\n"
+
+
+def load(tmp_path: Path, text: str) -> ReportConfig:
+    (tmp_path / "report.yml").write_text(text, encoding="utf-8")
+    config, _ = load_config(tmp_path, FilePolicy(tmp_path))
+    return config
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ProjectError) as raised:
+        load(tmp_path, text)
+    assert all(p.stage is Stage.PROJECT for p in raised.value.problems)
+    return [str(p) for p in raised.value.problems]
+
+
+def test_the_smallest_report_yml_and_its_defaults(tmp_path: Path) -> None:
+    config = load(tmp_path, MINIMAL)
+    assert (config.title, config.lang, config.theme, config.page_size) == (
+        "Water survey",
+        "en",
+        "base",
+        "A4",
+    )
+    assert config.toc and config.toc_depth == 2 and not config.strict
+    assert config.network.allow == [] and config.output is None and config.chapters is None
+
+
+def test_values_are_normalised(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        "title: '  Water survey  '\nlang: en_GB\ndate: 2026-03-01\n"
+        "brand:\n  primary: '#ABCDEF'\n  palette: ['#FFF', '#000000']\n",
+    )
+    assert config.title == "Water survey"
+    assert config.lang == "en-GB"
+    assert config.date == dt.date(2026, 3, 1)
+    assert config.brand.primary == "#abcdef"
+    assert config.brand.chart_palette() == ("#fff", "#000000")
+
+
+def test_the_chart_palette_defaults_to_the_brand() -> None:
+    brand = Brand(primary="#111111", secondary="#222222", accent="#333333")
+    assert brand.chart_palette()[:3] == ("#111111", "#222222", "#333333")
+
+
+def test_a_line_for_every_key(tmp_path: Path) -> None:
+    (tmp_path / "report.yml").write_text(
+        MINIMAL + "organisation:\n  name: Trust\n  logo: x.svg\n", encoding="utf-8"
+    )
+    _, line = load_config(tmp_path, FilePolicy(tmp_path))
+    assert line(["lang"]) == 2
+    assert line(["organisation", "logo"]) == 5
+
+
+def test_every_problem_names_its_line(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        "title: Water survey\n"
+        "lang: xx-nope\n"
+        "subtitel: First results\n"
+        "page_size: A7\n"
+        "brand:\n"
+        "  primary: blue\n"
+        "toc_depth: 5\n",
+    )
+    assert sorted(found) == [
+        "report.yml:2: 'lang': not a language code Babel knows (try fr, en or es) (got 'xx-nope')",
+        "report.yml:3: unknown key 'subtitel' (did you mean 'subtitle'?)",
+        "report.yml:4: 'page_size': not a page size we know; choose one of A4, A5,"
+        " A3, B5, letter, legal (got 'A7')",
+        "report.yml:6: 'brand.primary': a colour is written as #rgb or #rrggbb (got 'blue')",
+        "report.yml:7: 'toc_depth': Input should be 1, 2 or 3 (got 5)",
+    ]
+
+
+def test_missing_keys_and_a_document_that_is_no_mapping(tmp_path: Path) -> None:
+    assert problems(tmp_path, "subtitle: x\n") == [
+        "report.yml:1: missing required key 'title'",
+        "report.yml:1: missing required key 'lang'",
+    ]
+    assert problems(tmp_path, "- title\n- lang\n") == [
+        "report.yml:1: expected a mapping of keys (title: …, lang: …)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("/tmp/report.pdf", "the output path must stay inside the project"),
+        ("out/../../report.pdf", "the output path must stay inside the project"),
+        ("out/report.docx", "the output file name must end in .pdf or .html"),
+        ("content/report.pdf", "the output would overwrite the project's own content"),
+        ("report.yml/x.pdf", "the output would overwrite the project's own report.yml"),
+    ],
+)
+def test_the_output_stays_inside_and_off_the_sources(
+    tmp_path: Path, output: str, message: str
+) -> None:
+    [problem] = problems(tmp_path, MINIMAL + f"output: {output}\n")
+    assert problem.startswith("report.yml:3: 'output': " + message), problem
+
+
+def test_accepted_outputs(tmp_path: Path) -> None:
+    assert load(tmp_path, MINIMAL + "output: out/Report.PDF\n").output == "out/Report.PDF"
+    assert load(tmp_path, MINIMAL + "output: report.html\n").output == "report.html"
+
+
+def test_a_theme_is_a_plain_name(tmp_path: Path) -> None:
+    [problem] = problems(tmp_path, MINIMAL + "theme: ../elsewhere\n")
+    assert problem.startswith("report.yml:3: 'theme': String should match pattern")
+
+
+def test_for_edition_puts_the_editions_settings_in_place(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        "title: Water survey\nlang: fr\nbrand:\n  primary: '#0b3c5d'\n  accent: '#f2a541'\n",
+    )
+    edition = Edition(
+        lang="en-GB",
+        page_size="A5",
+        pdf_variant="pdf/ua-1",
+        strict=True,
+        brand={"primary": "#8A1538"},
+    )
+    changed = for_edition(config, edition)
+    assert (changed.lang, changed.page_size, changed.pdf_variant, changed.strict) == (
+        "en-GB",
+        "A5",
+        "pdf/ua-1",
+        True,
+    )
+    assert changed.brand.primary == "#8a1538"  # validated as report.yml's own colours are
+    assert changed.brand.accent == "#f2a541"  # the colours not given are kept
+    assert changed.title == "Water survey"
+    # The project's own settings are untouched, for the next edition.
+    assert (config.lang, config.page_size, config.pdf_variant, config.strict) == (
+        "fr",
+        "A4",
+        None,
+        False,
+    )
+    assert config.brand.primary == "#0b3c5d"
+
+
+def test_for_an_empty_edition_is_the_same_config(tmp_path: Path) -> None:
+    config = load(tmp_path, MINIMAL)
+    assert for_edition(config, Edition()) == config

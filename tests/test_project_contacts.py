@@ -1,0 +1,94 @@
+"""project.contacts: contacts.yml, the people and offices a reader can contact, by id; every
+problem at its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportbuilder.errors import Stage
+from reportbuilder.project.contacts import Contact, load_contacts
+from reportbuilder.project.files import FilePolicy
+
+DESK = """\
+contacts:
+  - id: desk
+    name: Sam Fixture
+    phone: "+1 (555) 0199"
+    email: desk@example.org
+    url: https://example.org/desk
+  - id: press
+    office: Press office
+    address: 1 Example Street
+"""
+
+
+def load(root: Path, text: str | None) -> tuple[dict[str, Contact], list[str]]:
+    if text is not None:
+        (root / "contacts.yml").write_text(text, encoding="utf-8")
+    contacts, problems = load_contacts(FilePolicy(root))
+    assert all(p.stage is Stage.PROJECT for p in problems)
+    return contacts, [str(p) for p in problems]
+
+
+def test_contacts_by_id(tmp_path: Path) -> None:
+    contacts, problems = load(tmp_path, DESK)
+    assert problems == []
+    assert list(contacts) == ["desk", "press"]
+    assert contacts["desk"].name == "Sam Fixture" and contacts["desk"].phone == "+1 (555) 0199"
+    assert contacts["press"].office == "Press office" and contacts["press"].email is None
+
+
+def test_no_file_means_no_contacts(tmp_path: Path) -> None:
+    assert load(tmp_path, None) == ({}, [])
+
+
+def test_a_bare_list_is_accepted_and_its_lines_are_right(tmp_path: Path) -> None:
+    contacts, _ = load(tmp_path, "- id: desk\n  name: Sam\n  phone: 555 0199\n")
+    assert list(contacts) == ["desk"]
+    _, problems = load(tmp_path, "- id: desk\n  name: Sam\n  email: sam-at-example.org\n")
+    assert problems == [
+        "contacts.yml:3: 'contacts[0].email': not an email address (got 'sam-at-example.org')"
+    ]
+
+
+def test_every_problem_at_its_line(tmp_path: Path) -> None:
+    _, problems = load(
+        tmp_path,
+        "contacts:\n"
+        "  - id: desk\n"
+        "    name: Sam\n"
+        "    phone: call me\n"
+        "    url: example.org\n"
+        "  - name: No id\n"
+        "    emial: x@example.org\n",
+    )
+    assert sorted(problems) == [
+        "contacts.yml:4: 'contacts[0].phone': not a phone number (digits, spaces,"
+        " + - . ( ) only) (got 'call me')",
+        "contacts.yml:5: 'contacts[0].url': write a web address in full, starting"
+        " with https:// (got 'example.org')",
+        "contacts.yml:6: missing required key 'contacts[1].id'",
+        "contacts.yml:7: unknown key 'contacts[1].emial' (did you mean 'email'?)",
+    ]
+
+
+def test_a_duplicate_id_is_named_at_its_second_line(tmp_path: Path) -> None:
+    contacts, problems = load(
+        tmp_path,
+        "contacts:\n  - id: desk\n    name: A\n    email: a@example.org\n"
+        "  - id: desk\n    name: B\n    email: b@example.org\n",
+    )
+    assert problems == ["contacts.yml:5: duplicate contact id 'desk'"]
+    assert contacts["desk"].name == "B"
+
+
+def test_a_file_that_is_not_yaml_or_links_out(tmp_path: Path) -> None:
+    _, problems = load(tmp_path, "contacts: [unclosed\n")
+    assert len(problems) == 1 and problems[0].startswith("contacts.yml:")
+    (tmp_path / "contacts.yml").unlink()
+    (tmp_path.parent / "elsewhere.yml").write_text(DESK, encoding="utf-8")
+    (tmp_path / "contacts.yml").symlink_to(tmp_path.parent / "elsewhere.yml")
+    assert load(tmp_path, None) == (
+        {},
+        ["contacts.yml: is a link to a file outside the project; refused"],
+    )
