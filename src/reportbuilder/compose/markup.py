@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import unescape
 from html.parser import HTMLParser
 
@@ -197,7 +197,7 @@ class _ReportTree(Treeprocessor):
                 span = ET.Element("span", {"class": "footnote"})
                 span.tail = child.tail
                 if note is not None:
-                    _fill_inline(span, note)
+                    _fill_inline(span, note, self.md.htmlStash.rawHtmlBlocks)
                 parent.remove(child)
                 parent.insert(index, span)
         for parent in root.iter():
@@ -269,11 +269,33 @@ class _ReportTree(Treeprocessor):
 _CAPTION_ID = re.compile(r"\s*\{:?\s*#(?P<id>[\w:.-]+)\s*\}\s*$")
 
 
-def _fill_inline(target: ET.Element, note: ET.Element) -> None:
-    """Copy a footnote list item's content as inline content (paragraphs joined by spaces)."""
+_STASHED = re.compile("^\x02wzxhzdk:(\\d+)\x03$")
+
+
+def _fill_inline(target: ET.Element, note: ET.Element, stash: Sequence[object]) -> None:
+    """Copy a footnote list item's content as inline content: a footnote is set in a line at
+    the foot of the page, so paragraphs are joined by spaces and a list, a quotation or a code
+    block keeps its text (list items numbered or dashed)."""
     pieces: list[ET.Element | str] = []
     for block in note:
-        if block.tag == "p":
+        stashed = _STASHED.match(block.text or "") if block.tag == "p" and not len(block) else None
+        if stashed and int(stashed[1]) < len(stash):  # a code block Markdown set aside
+            code = ET.Element("code")
+            code.text = " ".join(
+                unescape(re.sub(r"<[^>]+>", "", str(stash[int(stashed[1])]))).split()
+            )
+            pieces.extend([" ", code])
+        elif block.tag == "pre":
+            code = ET.Element("code")
+            code.text = " ".join("".join(block.itertext()).split())
+            pieces.extend([" ", code])
+        elif block.tag in ("ul", "ol"):
+            for number, item in enumerate(block, start=int(block.get("start") or 1)):
+                mark = f"{number}." if block.tag == "ol" else "–"
+                pieces.append(f" {mark} " + " ".join("".join(item.itertext()).split()))
+        elif block.tag != "p" and block.tag != "hr":  # a quotation, a table: its text
+            pieces.append(" " + " ".join("".join(block.itertext()).split()))
+        elif block.tag == "p":
             if pieces:
                 pieces.append(" ")
             if block.text:
@@ -326,6 +348,7 @@ _ESCAPED_CHAR = re.compile(_STX + r"((?:\d|&#\d+;)+)" + _ETX)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|&#0*(?:[0-8]|1[1-24-9]|2\d|3[01]|127);")
 _STYLE = re.compile(r"""(<[a-zA-Z][^>]*?)\sstyle=(["'])([^"'>]*)\2""")
 _TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify)\s*$", re.I)
+_NUL = re.compile(r"&#0+;|&#x0+;", re.I)
 _CHECKBOX = re.compile(r'<input type="checkbox" disabled( checked)?/?>')
 
 
@@ -350,6 +373,7 @@ class _CleanOutput(Postprocessor):
             return escape(chr(int(digits))) if digits.isdigit() and int(digits) < 0x110000 else ""
 
         text = _ESCAPED_CHAR.sub(escaped, text)
+        text = _NUL.sub("\ufffd", text)  # as CommonMark says for `&#0;`
         text = _CONTROL.sub("", text)
         text = _STYLE.sub(_align_from_style, text)
         return _CHECKBOX.sub(
