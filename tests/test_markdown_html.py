@@ -4,12 +4,17 @@ from front matter or an HTML `<h1>` (issue 9)."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
+import pypdf
 import pytest
+from click.testing import CliRunner
 
+from conftest import page_texts
 from reportbuilder import Edition, ReportError, check, load_project, render_html
+from reportbuilder.cli import main
 from reportbuilder.errors import Severity
 from test_markdown_code import chapter_html, project_with
 
@@ -159,3 +164,20 @@ def test_html_h1_counts_as_a_title(tmp_path: Path) -> None:
     html = render_html(load_project(project)).text
     assert '<h1 align="center">Project <em>Name</em></h1>' in html
     assert "Project Name" in html.split('<section class="chapter')[0]  # in the contents
+
+
+@pytest.mark.slow
+def test_front_matter_title_is_the_running_header(tmp_path: Path) -> None:
+    project = project_with(
+        tmp_path,
+        **{
+            "01-first": "# First\n\nText.\n",
+            "02-second": "---\ntitle: Second part\n---\nNo heading here.\n",
+        },
+    )
+    result = CliRunner().invoke(main, ["build", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(io.BytesIO((project / "out" / "mini.pdf").read_bytes()))
+    page = next(t for t in page_texts(reader) if "No heading here." in t)
+    assert page.startswith("Second part\n")  # the visible title
+    assert "Water Access Survey Second part" in page  # the running header, not "First"
