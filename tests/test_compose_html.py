@@ -135,7 +135,7 @@ def test_a_reference_to_no_figure_is_a_problem_of_its_chapter(mini_project: Path
     chapter(mini_project, "03-ref.md", '# Ref\n\nSee {{ ref("fig-nope") }}.\n')
     [problem] = problems_of(mini_project)
     assert problem.startswith(
-        "content/03-ref.md:3: ref('fig-nope'): no figure or table has this id"
+        "content/03-ref.md:3: ref('fig-nope'): no figure, table or heading has this id"
     )
 
 

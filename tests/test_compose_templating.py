@@ -23,6 +23,10 @@ REL = "content/01-a.md"
 DATA = wrap("data", {"study": {"age": {"adults": 89}, "victims": 99}, "years": [{"n": 1}]})
 
 
+# What an undefined bare name adds: it may be text the author meant literally.
+RAW = "; to write {{, {% or {## as text, put it in `code` or between {% raw %} and {% endraw %}"
+
+
 def render(source: str, **scope: Any) -> tuple[str | None, list[str]]:
     env = content_environment({"double": lambda value: value * 2})
     text, problems = render_content(env, source, REL, {"data": DATA, **scope})
@@ -52,7 +56,7 @@ def test_an_undefined_name_says_its_path_and_a_close_key() -> None:
         None,
         ["content/01-a.md:1: 'data.study.zzz' is undefined; it has: age, victims"],
     )
-    assert render("{{ nothing }}") == (None, ["content/01-a.md:1: 'nothing' is undefined"])
+    assert render("{{ nothing }}") == (None, [f"content/01-a.md:1: 'nothing' is undefined{RAW}"])
 
 
 def test_a_missing_attribute_of_a_value_is_named() -> None:
@@ -77,7 +81,7 @@ def test_the_sandbox_is_immutable_and_has_no_globals() -> None:
     _, problems = render("{{ data.study.update({'victims': 1}) }}")
     assert problems[0].startswith("content/01-a.md:1: not allowed in content")
     _, problems = render("{{ range(3) | list }}")
-    assert problems == ["content/01-a.md:1: 'range' is undefined"]
+    assert problems == [f"content/01-a.md:1: 'range' is undefined{RAW}"]
 
 
 @pytest.mark.parametrize(

@@ -120,7 +120,7 @@ def check(project: ProjectLike, edition: Edition | None = None) -> BuildResult:
     deadline = Deadline(edition.limits.timeout)
     loaded = _project(project)
     html = render_html(loaded, edition, deadline=deadline)
-    warnings = resource_problems(loaded)
+    warnings = [*html.problems, *resource_problems(loaded)]
     _fail_if_strict(html, warnings)
     return BuildResult(str(loaded.root), problems=tuple(warnings), seconds=clock.seconds())
 
@@ -154,12 +154,15 @@ def build(
         loaded = _project(project)
         html = render_html(loaded, edition, deadline=deadline)
         target = output_path(loaded, html, output, format)
+        warnings = list(html.problems)
         if format == "html":
-            data, pages, warnings = html.text.encode("utf-8"), None, []
+            data, pages = html.text.encode("utf-8"), None
+            _fail_if_strict(html, warnings)
         else:
             assert renderer is not None
             pdf = renderer.render(html, edition.limits, deadline=deadline)
-            data, pages, warnings = pdf.data, pdf.pages, list(pdf.problems)
+            data, pages = pdf.data, pdf.pages
+            warnings.extend(pdf.problems)
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages)

@@ -92,6 +92,8 @@ class Helpers:
         self._charts = 0
         self.chapter = ""  # the chapter being rendered, to say where a bad reference is
         self.refs: dict[str, str] = {}  # target id → first chapter that refers to it
+        # target id → (chapter, line) of the first cross-reference to it, once links are resolved
+        self.xrefs: dict[str, tuple[str, int | None]] = {}
 
     # -- placeholders -------------------------------------------------------------------
     def _place(self, html: str) -> Markup:

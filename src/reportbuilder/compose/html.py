@@ -8,7 +8,9 @@ needs was read by `load_project`; it reads no file and no environment variable.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
+import re
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,21 +19,22 @@ from typing import Any
 
 import jinja2
 from markdown.extensions.toc import slugify_unicode
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from reportbuilder.compose import charts, references
+from reportbuilder.compose import anchors, charts, references
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers, contact_html
-from reportbuilder.compose.markup import make_markdown, markdown_literal, to_html
+from reportbuilder.compose.markup import convert, make_markdown, markdown_literal
 from reportbuilder.compose.templating import (
     Namespace,
     content_environment,
+    protect_code,
     render_content,
     theme_environment,
     wrap,
 )
 from reportbuilder.edition import Edition
-from reportbuilder.errors import ComposeError, Location, Problem, Stage
+from reportbuilder.errors import ComposeError, Location, Problem, Severity, Stage
 from reportbuilder.language import colon, labels_for, typeset
 from reportbuilder.limits import MAX_DEPTH, Deadline, TimeLimitExceeded, nesting_depth
 from reportbuilder.project.config import ReportConfig, for_edition
@@ -47,7 +50,8 @@ class Html:
     composing and rendering.
 
     `base_url` is the project folder's URL (relative URLs resolve against it); `files` says
-    which folders the renderer may read; `resources` locate URLs in the project's files.
+    which folders the renderer may read; `resources` locate URLs in the project's files;
+    `problems` are the warnings composing met (HTML the sanitiser removed, dangling links).
     """
 
     text: str
@@ -56,6 +60,7 @@ class Html:
     files: FilePolicy
     network_hosts: tuple[str, ...]
     resources: Mapping[str, Location]
+    problems: tuple[Problem, ...] = ()  # warnings met while composing
 
     @property
     def lang(self) -> str:
@@ -137,6 +142,28 @@ def _finalize(fmt: Formatter) -> Callable[..., Any]:
     return finalize
 
 
+def _warning(rel: str, line: int | None, message: str) -> Problem:
+    return Problem(rel, line, message, stage=Stage.COMPOSE, severity=Severity.WARNING)
+
+
+_HTML_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _source_line(source: str, needle: str, seen: dict[str, int]) -> int | None:
+    """The line of the next occurrence of `needle` (case-insensitive) in a chapter's text."""
+    count = seen.get(needle, 0)
+    seen[needle] = count + 1
+    start = 0
+    lowered, wanted = source.lower(), needle.lower()
+    for _ in range(count + 1):
+        found = lowered.find(wanted, start)
+        if found < 0:
+            return None if start == 0 else source.count("\n", 0, start - 1) + 1
+        start = found + 1
+    return source.count("\n", 0, start - 1) + 1
+
+
 def render_chapters(
     project: Project,
     config: ReportConfig,
@@ -144,16 +171,23 @@ def render_chapters(
     helpers: Helpers,
     fmt: Formatter,
     deadline: Deadline | None = None,
-) -> list[RenderedChapter]:
+) -> tuple[list[RenderedChapter], list[Problem]]:
+    """The chapters as HTML, and the warnings met on the way; raises `ComposeError`."""
     env = content_environment(fmt.filters(), _finalize(fmt))
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     rendered: list[RenderedChapter] = []
+    parts: list[anchors.Part] = []
     for chapter in project.chapters:
         helpers.chapter = chapter.rel
+        source, unclosed = protect_code(chapter.source)
+        for line in unclosed:
+            message = "this code fence is never closed, so what follows is not read as code"
+            warnings.append(_warning(chapter.rel, line, message))
         try:
             if deadline is not None:
                 deadline.check()
-            text, found = render_content(env, chapter.source, chapter.rel, scope)
+            text, found = render_content(env, source, chapter.rel, scope)
         except TimeLimitExceeded as error:
             raise ComposeError(_too_slow(chapter.rel, error, deadline)) from None
         problems.extend(found)
@@ -164,8 +198,9 @@ def render_chapters(
             return f"{prefix}--{slugify_unicode(value, separator)}"
 
         md = make_markdown(config.lang, slug)
+        removed: list[tuple[str, str]] = []
         try:
-            html = to_html(text, md)
+            html, removed = convert(text, md)
             depth = nesting_depth(html)
         except RecursionError:  # Python-Markdown itself gives up first on some inputs
             html, depth = "", MAX_DEPTH + 1
@@ -175,19 +210,33 @@ def render_chapters(
             message = f"nesting too deep (lists, quotes …); the limit is {MAX_DEPTH} levels"
             problems.append(Problem(chapter.rel, None, message, stage=Stage.COMPOSE))
             continue
+        seen: dict[str, int] = {}
+        for message, needle in removed:
+            at = _source_line(chapter.source, needle, seen)
+            warnings.append(_warning(chapter.rel, at, message))
         html = helpers.substitute(html)
         headings = _headings(md.toc_tokens, config.lang)
-        title = chapter.meta.get("title") or next((h.text for h in headings if h.level == 1), "")
+        heading = next((h.text for h in headings if h.level == 1), "")
+        if not heading and (raw := _HTML_H1.search(html)):
+            heading = typeset(unescape(_TAG.sub("", raw[1])).strip(), config.lang)
+        meta_title = str(chapter.meta.get("title") or "")
+        if not heading and meta_title:
+            # The front matter's title is the chapter's visible title and running header.
+            target = slug(meta_title, "-")
+            html = f'<h1 id="{escape(target)}">{escape(meta_title)}</h1>\n{html}'
+            headings.insert(0, Heading(1, target, meta_title))
+        title = meta_title or heading
         if not title:
             message = (
                 "the chapter has no title: start it with '# Title' or set title: in front matter"
             )
             problems.append(Problem(chapter.rel, 1, message, stage=Stage.COMPOSE))
             continue
+        parts.append(anchors.Part(chapter.slug, chapter.rel, chapter.source, html))
         rendered.append(
             RenderedChapter(
                 slug=chapter.slug,
-                title=str(title),
+                title=title,
                 html=Markup(html),
                 css_class=chapter.css_class,
                 headings=headings,
@@ -196,7 +245,12 @@ def render_chapters(
         )
     if problems:
         raise ComposeError(problems)
-    return rendered
+    linked, dangling, helpers.xrefs = anchors.resolve(parts)
+    rendered = [
+        dataclasses.replace(chapter, html=Markup(html))
+        for chapter, html in zip(rendered, linked, strict=True)
+    ]
+    return rendered, warnings + dangling
 
 
 def _too_slow(rel: str | None, error: TimeLimitExceeded, deadline: Deadline | None) -> Problem:
@@ -248,7 +302,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         "recipient": wrap("recipient", {k: markdown_literal(v) for k, v in recipient.items()}),
         **helpers.scope(),
     }
-    chapters = render_chapters(project, config, scope, helpers, fmt, deadline)
+    chapters, warnings = render_chapters(project, config, scope, helpers, fmt, deadline)
     env = theme_environment(project.theme.templates, project.templates)
     env.filters.update({**fmt.filters(), "css_string": css_string})
     theme_css, project_css = _stylesheets(project)
@@ -277,17 +331,19 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
     }
     html = _fill_theme(env, context, project)
     html, targets = references.number(html, labels)
-    html, unknown = references.link(html, targets, labels)
+    headings = {c.slug: c.title for c in chapters}
+    headings.update({h.id: h.text for c in chapters for h in c.headings})
+    html, unknown = references.link(html, targets, labels, headings)
     if unknown:
         known = ", ".join(sorted(targets)) or "none: give a chart, table or image an id"
-        raise ComposeError(
-            Problem(
-                *_reference_location(project, u, helpers.refs.get(u)),
-                f"ref('{u}'): no figure or table has this id (known: {known})",
-                stage=Stage.COMPOSE,
-            )
-            for u in dict.fromkeys(unknown)
-        )
+
+        def unknown_ref(target: str) -> Problem:
+            found = helpers.xrefs.get(target)
+            path, line = found or _reference_location(project, target, helpers.refs.get(target))
+            message = f"ref('{target}'): no figure, table or heading has this id"
+            return Problem(path or None, line, f"{message} (known: {known})", stage=Stage.COMPOSE)
+
+        raise ComposeError(unknown_ref(u) for u in dict.fromkeys(unknown))
     return Html(
         text=html,
         config=config,
@@ -295,6 +351,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         files=project.files,
         network_hosts=tuple(config.network.allow),
         resources=project.resources,
+        problems=tuple(warnings),
     )
 
 

@@ -11,34 +11,51 @@ from __future__ import annotations
 import copy
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from html import unescape
+from html.parser import HTMLParser
 
 import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
+from markupsafe import escape
 
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
 
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
 
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
-    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp",
+    "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
 }  # fmt: skip
+_ALIGNED = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "th", "td", "caption", "figure")
 _ATTRIBUTES = {
     "*": {"class", "id", "title", "lang"},
-    "a": {"href"},
+    "a": {"href", "name"},
     "img": {"src", "alt", "width", "height"},
-    "th": {"align", "colspan", "rowspan", "scope"},
-    "td": {"align", "colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
     "span": {"data-kind", "data-id"},
-    "ol": {"start"},
+    "ol": {"start", "type", "reversed"},
+    "li": {"value"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "time": {"datetime"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+    **{tag: {"align"} for tag in _ALIGNED},
 }
+_ATTRIBUTES["th"] |= {"align"}
+_ATTRIBUTES["td"] |= {"align"}
+_CONTENT_DROPPED = {"script", "style"}
 _SCHEMES = {"http", "https", "mailto"}
+_URL_ATTRIBUTES = {("a", "href"), ("img", "src"), ("q", "cite"), ("blockquote", "cite")}
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")  # `<`, `>` and `&` are HTML-escaped
@@ -58,19 +75,87 @@ def sanitize(html: str) -> str:
         url_schemes=_SCHEMES,
         link_rel=None,
         strip_comments=True,
-        clean_content_tags={"script", "style"},
+        clean_content_tags=_CONTENT_DROPPED,
         attribute_filter=_keep_attribute,
+        set_tag_attribute_values={"details": {"open": ""}},  # print shows what it holds
     )
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Links lead to the web, to mail or inside the document: a relative file link would
     become a `file:` link in the PDF, pointing at the reader's own disk."""
-    if tag == "a" and attribute == "href":
-        scheme = value.split(":", 1)[0].lower() if ":" in value else ""
-        if not (value.startswith("#") or scheme in _SCHEMES):
-            return None
+    if tag == "a" and attribute == "href" and not _link_allowed(value):
+        return None
     return value
+
+
+def _scheme(url: str) -> str:
+    head = url.strip().split(":", 1)
+    return head[0].lower() if len(head) == 2 and "/" not in head[0] else ""
+
+
+def _link_allowed(href: str) -> bool:
+    return href.startswith("#") or _scheme(href) in _SCHEMES
+
+
+class _Removals(HTMLParser):
+    """What `sanitize` is about to drop from an HTML fragment, in the words a writer uses."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []  # (message, what to look for in the source)
+        self.skipping: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.skipping:
+            return
+        if tag not in _TAGS:
+            if tag in _CONTENT_DROPPED:
+                self.skipping = tag
+                self.found.append((f"removed <{tag}> element and its content", f"<{tag}"))
+            else:
+                self.found.append((f"removed <{tag}> element (its text is kept)", f"<{tag}"))
+            return
+        allowed = _ATTRIBUTES["*"] | _ATTRIBUTES.get(tag, set())
+        for name, value in attrs:
+            value = value or ""
+            if name == "style":
+                styles = ", ".join(_style_names(value)) or "''"
+                message = f"removed style {styles} from <{tag}> (only text-align is kept)"
+                self.found.append((message, "style="))
+            elif name not in allowed:
+                self.found.append((f"removed {name} attribute from <{tag}>", f"{name}="))
+            elif (tag, name) in _URL_ATTRIBUTES and not _url_kept(tag, value):
+                shown = value if len(value) <= 60 else value[:57] + "..."
+                why = (
+                    "links lead to http, https, mailto or an #anchor in the report"
+                    if tag == "a"
+                    else "only files of the project and http(s) addresses are read"
+                )
+                self.found.append((f"removed {name}='{shown}' from <{tag}> ({why})", value[:40]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping == tag:
+            self.skipping = None
+
+
+def _style_names(style: str) -> list[str]:
+    return [part.split(":", 1)[0].strip().lower() for part in style.split(";") if ":" in part]
+
+
+def _url_kept(tag: str, url: str) -> bool:
+    if tag == "a":
+        return _link_allowed(url)
+    scheme = _scheme(url)
+    return scheme in _SCHEMES or scheme == ""
+
+
+def removals(html: str) -> list[tuple[str, str]]:
+    """(message, text to find it by in the source) for each thing `sanitize` drops."""
+    parser = _Removals()
+    parser.feed(html)
+    parser.close()
+    return parser.found
 
 
 def _text_of(element: ET.Element) -> str:
@@ -129,7 +214,7 @@ class _ReportTree(Treeprocessor):
             span = ET.Element("span", {"class": "footnote"})
             span.tail = child.tail
             if note is not None:
-                _fill_inline(span, note)
+                _fill_inline(span, note, self.md.htmlStash.rawHtmlBlocks)
             index = list(parent).index(child)
             parent.remove(child)
             parent.insert(index, span)
@@ -178,6 +263,17 @@ class _ReportTree(Treeprocessor):
                     continue
                 caption = ET.Element("caption")
                 target = neighbour.get("id")
+                # `Table: Caption {#tab-x}`: attr_list reads attributes on a line of their own
+                # only, so the id written at the end of the caption line is taken here.
+                last = neighbour[-1] if len(neighbour) else None
+                tail = (last.tail if last is not None else text) or ""
+                id_match = _CAPTION_ID.search(tail)
+                if id_match:
+                    target = id_match["id"]
+                    if last is not None:
+                        last.tail = tail[: id_match.start()]
+                    else:
+                        text = tail[: id_match.start()]
                 if target:
                     table.set("id", target)
                 caption.append(_num_span("table", target))
@@ -186,6 +282,12 @@ class _ReportTree(Treeprocessor):
                     caption.append(inline)
                 table.insert(0, caption)
                 parent.remove(neighbour)
+
+
+_CAPTION_ID = re.compile(r"\s*\{:?\s*#(?P<id>[\w:.-]+)\s*\}\s*$")
+
+
+_STASHED = re.compile("^\x02wzxhzdk:(\\d+)\x03$")
 
 
 def _footnote_link(element: ET.Element) -> ET.Element | None:
@@ -213,15 +315,34 @@ def _remove_keeping_tail(parent: ET.Element, child: ET.Element) -> None:
     parent.remove(child)
 
 
-def _fill_inline(target: ET.Element, note: ET.Element) -> None:
-    """Copy a footnote list item's content as inline content (paragraphs joined by spaces).
+def _fill_inline(target: ET.Element, note: ET.Element, stash: Sequence[object]) -> None:
+    """Copy a footnote list item's content as inline content: a footnote is set in a line at
+    the foot of the page, so paragraphs are joined by spaces and a list, a quotation or a code
+    block keeps its text (list items numbered or dashed).
 
     A copy, so that a note referred to twice is filled in twice; a footnote reference in the
     note itself (a note within a note) is left out.
     """
     pieces: list[ET.Element | str] = []
     for block in note:
-        if block.tag == "p":
+        stashed = _STASHED.match(block.text or "") if block.tag == "p" and not len(block) else None
+        if stashed and int(stashed[1]) < len(stash):  # a code block Markdown set aside
+            code = ET.Element("code")
+            code.text = " ".join(
+                unescape(re.sub(r"<[^>]+>", "", str(stash[int(stashed[1])]))).split()
+            )
+            pieces.extend([" ", code])
+        elif block.tag == "pre":
+            code = ET.Element("code")
+            code.text = " ".join("".join(block.itertext()).split())
+            pieces.extend([" ", code])
+        elif block.tag in ("ul", "ol"):
+            for number, item in enumerate(block, start=int(block.get("start") or 1)):
+                mark = f"{number}." if block.tag == "ol" else "–"
+                pieces.append(f" {mark} " + " ".join("".join(item.itertext()).split()))
+        elif block.tag != "p" and block.tag != "hr":  # a quotation, a table: its text
+            pieces.append(" " + " ".join("".join(block.itertext()).split()))
+        elif block.tag == "p":
             if pieces:
                 pieces.append(" ")
             if block.text:
@@ -267,6 +388,50 @@ def _language_spacing(root: ET.Element, lang: str) -> None:
             element.tail = typeset(element.tail, lang)
 
 
+# Python-Markdown marks stashed text and escaped characters with STX/ETX (U+0002/U+0003);
+# some paths (an escaped character in an autolink) let them through, raw or as `&#2;`.
+_STX = r"(?:\x02|&#0*2;|&#x0*2;)"
+_ETX = r"(?:\x03|&#0*3;|&#x0*3;)"
+_ESCAPED_CHAR = re.compile(_STX + r"((?:\d|&#\d+;)+)" + _ETX)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|&#0*(?:[0-8]|1[1-24-9]|2\d|3[01]|127);")
+_STYLE = re.compile(r"""(<[a-zA-Z][^>]*?)\sstyle=(["'])([^"'>]*)\2""")
+_TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify)\s*$", re.I)
+_NUL = re.compile(r"&#0+;|&#x0+;", re.I)
+_CHECKBOX = re.compile(r'<input type="checkbox" disabled( checked)?/?>')
+
+
+def _align_from_style(match: re.Match[str]) -> str:
+    """`style="text-align: right"` → `align="right"`: the one style property authors need,
+    kept as an attribute the theme styles, so no style attribute ever reaches the page."""
+    parts = [part for part in match[3].split(";") if part.strip()]
+    aligns = [found[1].lower() for part in parts if (found := _TEXT_ALIGN.match(part))]
+    if not aligns:
+        return match[0]
+    rest = "; ".join(part.strip() for part in parts if not _TEXT_ALIGN.match(part))
+    return f'{match[1]} align="{aligns[-1]}"' + (f' style="{rest}"' if rest else "")
+
+
+class _CleanOutput(Postprocessor):
+    """Placeholders and control characters out; task-list boxes as spans the theme draws;
+    `text-align` styles as `align`."""
+
+    def run(self, text: str) -> str:
+        def escaped(match: re.Match[str]) -> str:
+            digits = unescape(match[1])
+            return escape(chr(int(digits))) if digits.isdigit() and int(digits) < 0x110000 else ""
+
+        text = _ESCAPED_CHAR.sub(escaped, text)
+        text = _NUL.sub("\ufffd", text)  # as CommonMark says for `&#0;`
+        text = _CONTROL.sub("", text)
+        text = _STYLE.sub(_align_from_style, text)
+        return _CHECKBOX.sub(
+            lambda m: (
+                '<span class="task-box done"></span>' if m[1] else '<span class="task-box"></span>'
+            ),
+            text,
+        )
+
+
 class ReportExtension(Extension):
     def __init__(self, lang: str) -> None:
         super().__init__()
@@ -274,6 +439,7 @@ class ReportExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_ReportTree(md, self.lang), "reportbuilder", 1)
+        md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
 
 
 def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Markdown:
@@ -289,10 +455,25 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
             "sane_lists",
             "smarty",
             "toc",
+            "abbr",
+            "pymdownx.superfences",
+            "pymdownx.highlight",
+            "pymdownx.tilde",
+            "pymdownx.tasklist",
             ReportExtension(lang),
         ],
         extension_configs={
             "toc": {"slugify": slugify, "toc_depth": "1-3"},
+            # `align=` rather than a style attribute: the theme styles it, the sanitiser keeps it
+            "tables": {"use_align_attribute": True},
+            # Classes, not inline colours: the theme's code.css prints them in black and white.
+            "pymdownx.highlight": {
+                "use_pygments": True,
+                "css_class": "highlight",
+                "guess_lang": False,
+                "pygments_lang_class": True,
+            },
+            "pymdownx.tilde": {"subscript": False},  # "~5 %" stays text
             "smarty": {"substitutions": substitutions},
             "footnotes": {"BACKLINK_TEXT": ""},
         },
@@ -300,7 +481,13 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
     )
 
 
+def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]]]:
+    """Markdown text → sanitised HTML fragment, and what the sanitiser removed (`removals`)."""
+    md.reset()
+    html = md.convert(text)
+    return sanitize(html), removals(html)
+
+
 def to_html(text: str, md: markdown.Markdown) -> str:
     """Markdown text → sanitised HTML fragment."""
-    md.reset()
-    return sanitize(md.convert(text))
+    return convert(text, md)[0]

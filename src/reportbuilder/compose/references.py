@@ -3,13 +3,16 @@
 Numbers are given once the whole document is assembled, in reading order, so figures from
 Markdown images and from chart helpers share one sequence. A reference is an empty link to
 the figure's id (`[](#fig-age)` or `{{ ref("fig-age") }}`); its text becomes "figure 2" and
-the theme's CSS adds the page with `target-counter()`.
+the theme's CSS adds the page with `target-counter()`. An empty link to a heading prints the
+heading's text and page the same way.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+
+from markupsafe import escape
 
 from reportbuilder.compose.markup import NUM_CLASS
 
@@ -41,9 +44,14 @@ def number(html: str, labels: Mapping[str, str]) -> tuple[str, dict[str, tuple[s
 
 
 def link(
-    html: str, targets: Mapping[str, tuple[str, int]], labels: Mapping[str, str]
+    html: str,
+    targets: Mapping[str, tuple[str, int]],
+    labels: Mapping[str, str],
+    headings: Mapping[str, str] | None = None,
 ) -> tuple[str, list[str]]:
-    """Give each empty link to a numbered figure or table its text; return the unknown ids."""
+    """Give each empty link to a numbered figure or table, or to a heading (`headings`: id →
+    its text), its text; return the unknown ids."""
+    headings = headings or {}
     unknown: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
@@ -51,6 +59,8 @@ def link(
         if not _XREF.search(match[1]) or href is None:
             return match[0]
         target = href[1]
+        if target not in targets and target in headings:
+            return f'<a class="xref" href="#{target}">{escape(headings[target])}</a>'
         if target not in targets:
             unknown.append(target)
             return match[0]

@@ -60,6 +60,9 @@ class ContentUndefined(jinja2.StrictUndefined):
         return super()._undefined_message
 
 
+LITERAL_HINT = (
+    "to write {{, {% or {## as text, put it in `code` or between {% raw %} and {% endraw %}"
+)
 _PLAIN = (str, bytes, int, float, dict, list, tuple)
 MAX_CHAPTER_CHARS = 2_000_000  # a chapter's text after its template ran
 _MAX_REPEAT = 100_000  # the longest string or list a template may build in one step
@@ -219,9 +222,8 @@ def render_content(
             error.line = template.get_corresponding_lineno(frames[-1].lineno)
         raise
     except jinja2.TemplateSyntaxError as error:
-        return None, [
-            Problem(rel, error.lineno, f"template syntax: {error.message}", stage=Stage.COMPOSE)
-        ]
+        message = f"template syntax: {error.message}; {LITERAL_HINT}"
+        return None, [Problem(rel, error.lineno, message, stage=Stage.COMPOSE)]
     except jinja2.TemplateNotFound as error:
         line = _line_in(error, rel)
         return None, [
@@ -233,11 +235,10 @@ def render_content(
             )
         ]
     except jinja2.UndefinedError as error:
-        return None, [
-            Problem(
-                rel, _line_in(error, rel), error.message or "undefined value", stage=Stage.COMPOSE
-            )
-        ]
+        message = error.message or "undefined value"
+        if re.fullmatch(r"'\w+' is undefined", message):  # perhaps `{{ … }}` meant as text
+            message = f"{message}; {LITERAL_HINT}"
+        return None, [Problem(rel, _line_in(error, rel), message, stage=Stage.COMPOSE)]
     except jinja2.exceptions.SecurityError as error:
         return None, [
             Problem(
@@ -311,3 +312,108 @@ def theme_environment(
     _guard_filters(env)
     env.globals["Markup"] = Markup
     return env
+
+
+# --- Code stays code ----------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
+_PROSE_TOKENS = re.compile(
+    r"(?P<raw>\{%-?\s*raw\s*-?%\})"
+    r"|(?P<endraw>\{%-?\s*endraw\s*-?%\})"
+    r"|(?<![\\`])(?P<ticks>`+)(?!`)(?P<code>(?:(?!\n[ \t]*\n).)+?)(?<!`)(?P=ticks)(?!`)",
+    re.DOTALL,
+)
+_TEMPLATE_START = re.compile(r"\{(?=[{%#])")
+
+
+def _literal(code: str) -> str:
+    """Code whose `{{`, `{%` and `{##` print as typed: each such brace becomes `{{ "{" }}`."""
+    return _TEMPLATE_START.sub('{{ "{" }}', code)
+
+
+def _code_blocks(lines: list[str]) -> tuple[list[tuple[int, int]], list[int]]:
+    """(first, last) line indexes of each closed fenced or indented code block, and the
+    indexes of fences that are never closed."""
+    blocks: list[tuple[int, int]] = []
+    unclosed: list[int] = []
+    index = 0
+    last_text = ""  # the last non-blank line before a blank one
+    previous_blank = True
+    while index < len(lines):
+        line = lines[index]
+        opening = _FENCE.match(line)
+        if opening and not (opening["fence"][0] == "`" and "`" in opening["info"]):
+            fence = opening["fence"]
+            closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+            end = next((j for j in range(index + 1, len(lines)) if closing.match(lines[j])), None)
+            if end is None:
+                unclosed.append(index)
+            else:
+                blocks.append((index, end))
+                index, previous_blank, last_text = end + 1, False, lines[end]
+                continue
+        elif (
+            previous_blank
+            and _INDENTED.match(line)
+            and line.strip()
+            and not (last_text[:1].isspace() or _LIST_ITEM.match(last_text))
+        ):
+            end = index
+            for j in range(index + 1, len(lines)):
+                if _INDENTED.match(lines[j]) or not lines[j].strip():
+                    end = j if lines[j].strip() else end
+                else:
+                    break
+            blocks.append((index, end))
+            index, previous_blank, last_text = end + 1, False, lines[end]
+            continue
+        blank = not line.strip()
+        if not blank:
+            last_text = line
+        previous_blank = blank
+        index += 1
+    return blocks, unclosed
+
+
+def protect_code(source: str) -> tuple[str, list[int]]:
+    """The chapter's text with code spans and code blocks made literal for the sandbox, and
+    the lines (1-based) of code fences that are never closed.
+
+    Line numbers stay true: nothing is added but `{{ "{" }}` in place of a brace. Regions
+    the author already put between `{% raw %}` and `{% endraw %}` are left as they are.
+    """
+    lines = source.splitlines(keepends=True)
+    blocks, unclosed = _code_blocks(lines)
+    out: list[str] = []
+    in_raw = False
+    start = 0
+
+    def prose(text: str) -> str:
+        nonlocal in_raw
+        if "`" not in text and "raw" not in text:
+            return text  # no code span, no raw block: the common case, and a fast one
+        pieces: list[str] = []
+        position = 0
+        for match in _PROSE_TOKENS.finditer(text):
+            if in_raw:
+                if match["endraw"]:
+                    in_raw = False
+                continue
+            if match["raw"]:
+                in_raw = True
+            elif match["code"] is not None:
+                pieces.append(text[position : match.start("code")])
+                pieces.append(_literal(match["code"]))
+                position = match.end("code")
+        pieces.append(text[position:])
+        return "".join(pieces)
+
+    for first, last in blocks:
+        out.append(prose("".join(lines[start:first])))
+        block = "".join(lines[first : last + 1])
+        out.append(block if in_raw else _literal(block))
+        start = last + 1
+    out.append(prose("".join(lines[start:])))
+    return "".join(out), [i + 1 for i in unclosed]

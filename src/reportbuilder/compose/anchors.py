@@ -1,0 +1,94 @@
+"""Links inside the report: an author's `#slug` finds its heading whatever prefix the builder
+gave it, and a link to an id that exists nowhere is reported at its line.
+
+Heading ids are `chapter--slug` so that two chapters may both have an "Options" heading. An
+author writes `[the options](#options)`: that means the heading in the same chapter first,
+then the first chapter that has one, then any element with that very id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from reportbuilder.errors import Problem, Severity, Stage
+
+_IDS = re.compile(r"<[a-z][a-z0-9]*\s(?:[^>]*?\s)?(?:id|name)=\"([^\"]+)\"")
+_LINK = re.compile(r"<a\s([^>]*?)\bhref=\"#([^\"]*)\"([^>]*)>")
+_XREF = re.compile(r'\bclass="xref"')
+
+
+@dataclass(frozen=True)
+class Part:
+    """One chapter's HTML, where it came from and the prefix of its heading ids."""
+
+    slug: str
+    rel: str
+    source: str
+    html: str
+
+
+def ids_in(html: str) -> set[str]:
+    return set(_IDS.findall(html))
+
+
+def resolve(
+    parts: Sequence[Part], known: Iterable[str] = ()
+) -> tuple[list[str], list[Problem], dict[str, tuple[str, int | None]]]:
+    """Each part's HTML with its `#` links pointed at real ids; warnings for dangling links;
+    where each cross-reference (`[](#id)`) is written, for the error if it finds no target."""
+    own = [ids_in(part.html) | {part.slug} for part in parts]
+    everywhere = set(known).union(*own)
+    problems: list[Problem] = []
+    xrefs: dict[str, tuple[str, int | None]] = {}
+    out: list[str] = []
+    for index, part in enumerate(parts):
+        seen: dict[str, int] = {}
+
+        def target_of(target: str, index: int = index, part: Part = part) -> str | None:
+            if target in own[index]:
+                return target
+            if f"{part.slug}--{target}" in own[index]:
+                return f"{part.slug}--{target}"
+            if target in everywhere:
+                return target
+            for other, ids in zip(parts, own, strict=True):
+                if f"{other.slug}--{target}" in ids:
+                    return f"{other.slug}--{target}"
+            return None
+
+        def link(match: re.Match[str], part: Part = part, seen: dict[str, int] = seen) -> str:
+            target = match[2]
+            found = target_of(target)
+            line = line_of(part.source, target, seen)
+            if _XREF.search(match[1] + match[3]):
+                xrefs.setdefault(found or target, (part.rel, line))
+            elif found is None:
+                problems.append(
+                    Problem(
+                        part.rel,
+                        line,
+                        f"link to '#{target}': no heading or element has this id",
+                        stage=Stage.COMPOSE,
+                        severity=Severity.WARNING,
+                    )
+                )
+            if found is None or found == target:
+                return match[0]
+            return f'<a {match[1]}href="#{found}"{match[3]}>'
+
+        out.append(_LINK.sub(link, part.html))
+    return out, problems, xrefs
+
+
+def line_of(source: str, target: str, seen: dict[str, int]) -> int | None:
+    """The line of the next link to `#target` (or `ref("target")`) in the chapter's text."""
+    pattern = re.compile(rf"#{re.escape(target)}\b|ref\(\s*[\"']{re.escape(target)}[\"']")
+    matches = list(pattern.finditer(source))
+    count = seen.get(target, 0)
+    seen[target] = count + 1
+    if not matches:
+        return None
+    match = matches[min(count, len(matches) - 1)]
+    return source.count("\n", 0, match.start()) + 1
