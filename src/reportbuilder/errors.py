@@ -16,6 +16,7 @@ from typing import IO, Any, NamedTuple
 import click
 
 __all__ = [
+    "CallError",
     "ComposeError",
     "Location",
     "OutputError",
@@ -169,6 +170,11 @@ class Problems:
     def raise_if_any(self, error: type[ReportError] = ProjectError) -> None:
         if self.errors():
             raise error(self.items)
+
+
+class CallError(ValueError):
+    """A helper or filter called wrongly from content (`table(x, decimls=1)`, `chart(kind=
+    'pie')`): its message is written for the author and is shown as it is, at the line."""
 
 
 class Location(NamedTuple):

@@ -40,6 +40,7 @@ from reportbuilder.project.data.rules import (
     Part,
     base_of_counts,
     base_problem,
+    apportion,
     breakdown_problem,
     category_finding,
     is_number,
@@ -54,7 +55,10 @@ from reportbuilder.project.validation import dotted
 
 DATA_DIR = "data"
 FIGURE_KEYS = ("value", "label", "unit", "of", "source", "note")
-BREAKDOWN_KEYS = ("label", "base", "unit", "source", "note", "categories")
+BREAKDOWN_KEYS = (
+    "label", "base", "unit", "source", "note", "categories", "rounded", "multiple", "decimals",
+)  # fmt: skip
+MAX_DECIMALS = 6
 CATEGORY_KEYS = ("label", "count", "percent", "note")
 TEXT_KEYS = ("label", "unit", "source", "note")
 
@@ -331,12 +335,50 @@ class _Builder:
             places[category.key] = (*at, raw_key)
         if "base" not in mapping:
             base, base_ok = self._base_from_counts(raw, categories, places, complete, path, what)
+        rounded = self._flag(mapping, "rounded", path, what)
+        multiple = self._flag(mapping, "multiple", path, what)
+        decimals = self._decimals(mapping, path, what)
         if complete and base_ok:
             parts = [Part(stated[k], c.percent, c.decimals) for k, c in categories.items()]
-            message = breakdown_problem(parts, base)
+            message = breakdown_problem(parts, base, rounded, multiple)
             if message:
                 self._add(path, f"{what}: {message}")
-        return Breakdown(key=_key_of(path), base=base, categories=categories, **texts)
+            elif base is not None and not multiple:
+                self._apportion(categories, parts, base)
+        return Breakdown(
+            key=_key_of(path), base=base, categories=categories, rounded=rounded,
+            multiple=multiple, decimals=decimals, **texts,
+        )  # fmt: skip
+
+    def _apportion(self, categories: dict[str, Category], parts: list[Part], base: Number) -> None:
+        """Counts derived from percents, made to add up to the base (largest remainder), so
+        that a table's total is its base; categories are updated in place."""
+        counts = apportion(parts, base)
+        if counts is None:
+            return  # only when a rule above has failed, and said so
+        for (key, category), part, count in zip(categories.items(), parts, counts, strict=True):
+            if part.count is None:
+                categories[key] = replace(category, count=count)
+
+    def _flag(self, mapping: dict[str, Any], key: str, path: tuple[Key, ...], what: str) -> bool:
+        value = mapping.get(key, False)
+        if isinstance(value, bool):
+            return value
+        self._add((*path, key), f"{what}: '{key}' must be true or false (got {shown(value)})")
+        return False
+
+    def _decimals(self, mapping: dict[str, Any], path: tuple[Key, ...], what: str) -> int | None:
+        value = mapping.get("decimals")
+        if value is None or (
+            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DECIMALS
+        ):
+            return value
+        self._add(
+            (*path, "decimals"),
+            f"{what}: 'decimals' must be a whole number from 0 to {MAX_DECIMALS} "
+            f"(got {shown(value)})",
+        )
+        return None
 
     def _base_from_counts(
         self,
