@@ -172,7 +172,7 @@ class Problems:
             raise error(self.items)
 
 
-class CallError(ValueError):
+class CallError(TypeError, ValueError, LookupError):
     """A helper or filter called wrongly from content (`table(x, decimls=1)`, `chart(kind=
     'pie')`): its message is written for the author and is shown as it is, at the line."""
 

@@ -15,6 +15,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from reportbuilder.errors import CallError
 from reportbuilder.language import parse_locale
 
 NBSP = "\u00a0"
@@ -60,8 +61,15 @@ class Formatter:
         return not two or abs(value) >= 10_000
 
     def filters(self) -> dict[str, Any]:
-        """The Jinja filters content and templates format with."""
-        return {"number": self.number, "percent": self.percent, "date": self.date}
+        """The Jinja filters content and templates format with; their arguments are checked
+        so that a misspelt one gets "did you mean" (never Python's own message)."""
+        from reportbuilder.compose.helpers import checked  # helpers import this module
+
+        return {
+            "number": checked("number", self.number, self.number),
+            "percent": checked("percent", self.percent, self.percent),
+            "date": checked("date", self.date, self.date),
+        }
 
     def percent(self, value: float | int, decimals: int | None = None) -> str:
         """A share given in 0–100: `89` → `89 %` (no-break space) in French, `89%` in English."""
@@ -83,5 +91,5 @@ class Formatter:
 
 def _check_number(value: object) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+        raise CallError(f"expected a number, got {type(value).__name__} {value!r}")
     return value  # type: ignore[return-value]

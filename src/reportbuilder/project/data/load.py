@@ -38,9 +38,9 @@ from reportbuilder.project.data.readers import (
 )
 from reportbuilder.project.data.rules import (
     Part,
+    apportion,
     base_of_counts,
     base_problem,
-    apportion,
     breakdown_problem,
     category_finding,
     is_number,

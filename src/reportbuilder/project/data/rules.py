@@ -344,13 +344,11 @@ def apportion(parts: Sequence[Part], base: Number) -> list[int] | None:
             break
         step = 1 if need > 0 else -1
 
-        def room(i: int) -> int:
-            return ranges[i][1] - counts[i] if step > 0 else counts[i] - ranges[i][0]
-
         # Largest remainder gains first, smallest loses first; sorting keeps ties in order.
         order = sorted(free, key=lambda i: quotas[i] - counts[i], reverse=step > 0)
         for i in order:
-            amount = min(room(i), abs(need), 1 if not bulk else abs(need))
+            room = ranges[i][1] - counts[i] if step > 0 else counts[i] - ranges[i][0]
+            amount = min(room, abs(need), 1 if not bulk else abs(need))
             counts[i] += step * amount
             need -= step * amount
             if not need:
