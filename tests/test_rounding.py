@@ -3,6 +3,7 @@ with `rounded` and `multiple`, and the tables and notes as a reader sees them in
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pypdf
@@ -33,8 +34,7 @@ def test_apportion_adds_up_to_the_base() -> None:
 
 def test_sum_rules_with_flags() -> None:
     assert breakdown_problem([p(41), p(22), p(14), p(12), p(12)], 48372) == (
-        "percents add up to 101, not 100; if they are rounded, add 'rounded: true' to the "
-        "breakdown"
+        "percents add up to 101, not 100; if they are rounded, add 'rounded: true' to the breakdown"
     )
     assert breakdown_problem([p(41), p(22), p(14), p(12), p(12)], 48372, rounded=True) is None
     assert breakdown_problem([p(41), p(22), p(14), p(12), p(13)], 48372, rounded=True) == (
@@ -54,12 +54,12 @@ def rounded_percents(draw: st.DrawFn) -> tuple[int, int, list[float]]:
     if draw(st.booleans()):
         cuts = sorted(draw(st.lists(st.integers(0, base), min_size=size - 1, max_size=size - 1)))
         bounds = [0, *cuts, base]
-        percents = [round((b - a) / base * 100, decimals) for a, b in zip(bounds, bounds[1:])]
+        percents = [round((b - a) / base * 100, decimals) for a, b in itertools.pairwise(bounds)]
     else:
         total = 100 * unit + draw(st.integers(-1, 1))
         cuts = sorted(draw(st.lists(st.integers(0, total), min_size=size - 1, max_size=size - 1)))
         bounds = [0, *cuts, total]
-        percents = [(b - a) / unit for a, b in zip(bounds, bounds[1:])]
+        percents = [(b - a) / unit for a, b in itertools.pairwise(bounds)]
     return base, decimals, percents
 
 
