@@ -49,7 +49,7 @@ class Formatter:
     ) -> str:
         """`1234567` → `1 234 567` (fr), `1,234,567` (en); `unit` is joined by a no-break space."""
         value = _check_number(value)
-        places = _decimals_of(value) if decimals is None else decimals
+        places = _written_decimals(value) if decimals is None else decimals
         grouping = "#,##0" if self._groups(value) else "0"
         pattern = grouping + ("." + "0" * places if places else "")
         text = format_decimal(value, format=pattern, locale=self.locale, decimal_quantization=True)
@@ -74,7 +74,7 @@ class Formatter:
     def percent(self, value: float | int, decimals: int | None = None) -> str:
         """A share given in 0–100: `89` → `89 %` (no-break space) in French, `89%` in English."""
         value = _check_number(value)
-        places = _decimals_of(value) if decimals is None else decimals
+        places = _written_decimals(value) if decimals is None else decimals
         pattern = self.locale.percent_formats[None].pattern
         if places:
             pattern = pattern.replace("#,##0", "#,##0." + "0" * places, 1)
@@ -87,6 +87,12 @@ class Formatter:
         if isinstance(value, str):
             value = dt.date.fromisoformat(value)
         return format_date(value, format=style, locale=self.locale)
+
+
+def _written_decimals(value: float | int | Decimal) -> int:
+    """A CSV number's own decimals (`501,00` → 2), else what `_decimals_of` says."""
+    written = getattr(value, "decimals", None)
+    return written if isinstance(written, int) else _decimals_of(value)
 
 
 def _check_number(value: object) -> float | int:

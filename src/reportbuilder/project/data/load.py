@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from reportbuilder.project.data.model import (
 )
 from reportbuilder.project.data.readers import (
     SUFFIXES,
+    CsvSettings,
     Key,
     Source,
     decimals_written,
@@ -54,6 +55,7 @@ from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import dotted
 
 DATA_DIR = "data"
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 FIGURE_KEYS = ("value", "label", "unit", "of", "source", "note")
 BREAKDOWN_KEYS = (
     "label", "base", "unit", "source", "note", "categories", "rounded", "multiple", "decimals",
@@ -63,13 +65,19 @@ CATEGORY_KEYS = ("label", "count", "percent", "note")
 TEXT_KEYS = ("label", "unit", "source", "note")
 
 
-def load_data(root: Path | FilePolicy) -> tuple[dict[str, Any], list[Problem]]:
+def load_data(
+    root: Path | FilePolicy, settings: Mapping[str, CsvSettings] | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
     """Every data file by stem, statistics turned into `Figure`/`Breakdown`, CSV into `Table`.
 
     Never raises for user errors: returns all problems found. A file that cannot be read is
     left out of the namespaces; a file with inconsistent figures is kept (with what is known).
     Files are read through the project's `FilePolicy` (a bare folder gets one of its own).
+    `settings`: how CSV files are written, by file name (report.yml `data:`); a name that is
+    no CSV in data/ is a problem. Spreadsheets (`.xlsx`, `.ods`, `.xls`) are not read: each is
+    a problem saying to save it as CSV, never silently left out.
     """
+    settings = dict(settings or {})
     files = root if isinstance(root, FilePolicy) else FilePolicy(root)
     folder = files.root / DATA_DIR
     if not folder.is_dir():
@@ -82,7 +90,20 @@ def load_data(root: Path | FilePolicy) -> tuple[dict[str, Any], list[Problem]]:
         entries = sorted(folder.iterdir())
     except OSError as error:
         return {}, [problem(f"{DATA_DIR}/", None, f"cannot list the folder: {error.strerror}")]
+    names = {path.name for path in entries}
+    for name in settings:
+        if name not in names or not name.lower().endswith(".csv"):
+            problems.append(
+                problem("report.yml", None, f"data: '{name}' is not a CSV file in {DATA_DIR}/")
+            )
     for path in entries:
+        if path.suffix.lower() in SPREADSHEETS and not path.name.startswith((".", "~$")):
+            message = (
+                f"spreadsheets are not read yet: save '{path.name}' as .csv "
+                f"(File > Save as > CSV) to use it as data.{path.stem}"
+            )
+            problems.append(problem(f"{DATA_DIR}/{path.name}", None, message))
+            continue
         # Hidden files, editor backups and Office lock files (`~$x.csv`) are not data.
         if (
             path.suffix.lower() not in SUFFIXES
@@ -97,7 +118,7 @@ def load_data(root: Path | FilePolicy) -> tuple[dict[str, Any], list[Problem]]:
             problems.append(problem(rel, None, message))
             continue
         owner[stem] = rel
-        read, found = read_file(files, rel)
+        read, found = read_file(files, rel, settings.get(path.name))
         problems += found
         if isinstance(read, Table):
             namespaces[stem] = read

@@ -14,6 +14,23 @@ from reportbuilder.language import pick_text
 
 Number = int | float
 
+
+class WrittenNumber(float):
+    """A number read from a CSV cell that remembers the decimals it was written with, so that
+    `388,10` prints `388,10` (fr) or `388.10` (en), not `388.1`. Arithmetic gives plain floats."""
+
+    __slots__ = ("decimals",)
+    decimals: int
+
+    def __new__(cls, value: float, decimals: int) -> WrittenNumber:
+        number = super().__new__(cls, value)
+        number.decimals = decimals
+        return number
+
+    def __reduce__(self) -> tuple[type[WrittenNumber], tuple[float, int]]:
+        return (WrittenNumber, (float(self), self.decimals))
+
+
 # Types a CSV header may declare (`victims [int]`); numeric ones are right-aligned in tables.
 CSV_TYPES = ("text", "int", "number", "percent", "date")
 NUMERIC_TYPES = ("int", "number", "percent")
