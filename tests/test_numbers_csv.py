@@ -105,7 +105,10 @@ def test_unknown_data_setting_is_located(tmp_path: Path) -> None:
     assert "report.yml: data: 'other.csv' is not a CSV file in data/" in output
 
 
-def test_spreadsheet_is_a_located_error(tmp_path: Path) -> None:
+def test_unread_workbooks_are_located_errors(tmp_path: Path) -> None:
     code, output = build(tmp_path, "en", "not really a workbook", name="budget.xlsx")
     assert code == 1
-    assert "data/budget.xlsx: spreadsheets are not read yet: save 'budget.xlsx' as .csv" in output
+    assert "data/budget.xlsx: cannot be read as an Excel workbook; save it again" in output
+    code, output = build(tmp_path / "ods", "en", "x", name="budget.ods")
+    assert code == 1
+    assert "data/budget.ods: .ods workbooks are not read: save 'budget.ods' as .xlsx or" in output

@@ -51,11 +51,12 @@ from reportbuilder.project.data.rules import (
     value_problem,
     whole_problem,
 )
+from reportbuilder.project.data.spreadsheets import read_xlsx
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import dotted
 
 DATA_DIR = "data"
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
+SPREADSHEETS = (".xlsm", ".xls", ".ods")  # .xlsx is read (see `spreadsheets`)
 FIGURE_KEYS = ("value", "label", "unit", "of", "source", "note")
 BREAKDOWN_KEYS = (
     "label", "base", "unit", "source", "note", "categories", "rounded", "multiple", "decimals",
@@ -99,14 +100,14 @@ def load_data(
     for path in entries:
         if path.suffix.lower() in SPREADSHEETS and not path.name.startswith((".", "~$")):
             message = (
-                f"spreadsheets are not read yet: save '{path.name}' as .csv "
-                f"(File > Save as > CSV) to use it as data.{path.stem}"
+                f"{path.suffix} workbooks are not read: save '{path.name}' as .xlsx or .csv "
+                f"to use it as data.{path.stem}"
             )
             problems.append(problem(f"{DATA_DIR}/{path.name}", None, message))
             continue
         # Hidden files, editor backups and Office lock files (`~$x.csv`) are not data.
         if (
-            path.suffix.lower() not in SUFFIXES
+            path.suffix.lower() not in (*SUFFIXES, ".xlsx")
             or path.name.startswith((".", "~$"))
             or path.name.endswith("~")
         ):
@@ -118,9 +119,12 @@ def load_data(
             problems.append(problem(rel, None, message))
             continue
         owner[stem] = rel
-        read, found = read_file(files, rel, settings.get(path.name))
+        if path.suffix.lower() == ".xlsx":
+            read, found = read_xlsx(files, rel, stem)
+        else:
+            read, found = read_file(files, rel, settings.get(path.name))
         problems += found
-        if isinstance(read, Table):
+        if isinstance(read, Table) or (isinstance(read, dict) and read):
             namespaces[stem] = read
         elif read is not None:
             sources[stem] = read
