@@ -93,9 +93,9 @@ def test_problems_of_every_chapter_at_once(mini_project: Path) -> None:
         " (did you mean 'data.survey.households'?)",
         "content/04-b.md:1: the chapter has no title: start it with '# Title' or set title:"
         " in front matter",
-        "content/05-c.md:3: TypeError: cannot print this value directly; it is a breakdown:"
-        " use table(…) or chart(…), or one of its categories",
-        "content/06-d.md:3: TypeError: nothing to print here: the value is empty",
+        "content/05-c.md:3: wrong kind of value: cannot print this value directly; it is a"
+        " breakdown: use table(…) or chart(…), or one of its categories",
+        "content/06-d.md:3: wrong kind of value: nothing to print here: the value is empty",
     ]
 
 
@@ -120,7 +120,7 @@ def test_a_number_written_in_the_template_prints_in_the_editions_language(
 def test_nothing_written_in_the_template_is_a_problem_too(mini_project: Path) -> None:
     chapter(mini_project, "03-n.md", "# N\n\n{{ None }}\n")
     assert problems_of(mini_project) == [
-        "content/03-n.md:3: TypeError: nothing to print here: the value is empty"
+        "content/03-n.md:3: wrong kind of value: nothing to print here: the value is empty"
     ]
 
 

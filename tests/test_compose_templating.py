@@ -110,7 +110,7 @@ def test_a_chapter_may_not_grow_too_large() -> None:
     [
         ("line\n{% if %}", "content/01-a.md:2: template syntax: Expected an expression"),
         ("\n\n{% include 'secret.md' %}", "content/01-a.md:3: content cannot include other files"),
-        ("{{ data.study.victims / 0 }}", "content/01-a.md:1: ZeroDivisionError: division by zero"),
+        ("{{ data.study.victims / 0 }}", "content/01-a.md:1: division by zero"),
         ("{{ data.years[5] }}", "content/01-a.md:1: "),
     ],
 )

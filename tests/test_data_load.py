@@ -69,8 +69,9 @@ def problems(root: Path, text: str, name: str = "study.yml") -> list[str]:
     return load(root, {name: text})[1]
 
 
-def breakdown(base: Any, categories: str) -> str:
-    return f"victims: {{value: 99}}\nage:\n  base: {base}\n  categories:\n{categories}"
+def breakdown(base: Any, categories: str, rounded: bool = False) -> str:
+    flag = "  rounded: true\n" if rounded else ""
+    return f"victims: {{value: 99}}\nage:\n  base: {base}\n{flag}  categories:\n{categories}"
 
 
 # --- the happy path ----------------------------------------------------------------------
@@ -400,13 +401,13 @@ def test_percents_must_add_up(tmp_path: Path) -> None:
 
 def test_percents_no_whole_counts_give_together(tmp_path: Path) -> None:
     # 89 % of 99 is only 88, 10 % only 10: 98, not 99 (yet 89 + 10 is within 2 × 0.5 of 100).
-    short = breakdown("victims", "    adults: {percent: 89}\n    minors: {percent: 10}\n")
+    short = breakdown("victims", "    adults: {percent: 89}\n    minors: {percent: 10}\n", True)
     assert problems(tmp_path / "a", short) == [
         "data/study.yml:2: breakdown 'age': no whole counts out of 99 give these percents "
         "(they allow 98 at most)"
     ]
     # 90 % is only 89, 11 % only 11: 100.
-    over = breakdown("victims", "    adults: {percent: 90}\n    minors: {percent: 11}\n")
+    over = breakdown("victims", "    adults: {percent: 90}\n    minors: {percent: 11}\n", True)
     assert problems(tmp_path / "b", over) == [
         "data/study.yml:2: breakdown 'age': no whole counts out of 99 give these percents "
         "(they allow 100 at least)"
@@ -418,7 +419,7 @@ def test_percents_no_whole_counts_give_together(tmp_path: Path) -> None:
         "(they allow 98 at most)"
     ]
     # 33.3 % of 1000 is 333 only, 66.6 % is 666 only: 999 (yet 99.9 is within 2 × 0.05).
-    decimals = breakdown("1000", "    a: {percent: 33.3}\n    b: {percent: 66.6}\n")
+    decimals = breakdown("1000", "    a: {percent: 33.3}\n    b: {percent: 66.6}\n", True)
     assert problems(tmp_path / "d", decimals) == [
         "data/study.yml:2: breakdown 'age': no whole counts out of 1000 give these percents "
         "(they allow 999 at most)"
@@ -446,15 +447,22 @@ def test_no_joint_check_after_a_category_problem(tmp_path: Path) -> None:
 
 
 def test_percent_sum_tolerance_follows_precision(tmp_path: Path) -> None:
+    # Issue 8: given percents add up to exactly 100, or to within one unit of their last
+    # decimal with `rounded: true` (99.9 or 100.1 here; 99 or 101 for whole percents).
     three = "    a: {percent: 33.3}\n    b: {percent: 33.3}\n    c: {percent: 33.%s}\n"
-    assert problems(tmp_path, "age:\n  categories:\n" + three % "3") == []
-    assert problems(tmp_path, "age:\n  categories:\n" + three % "1") == [
-        "data/study.yml:1: breakdown 'age': percents add up to 99.7, not 100"
+    rounded = "age:\n  rounded: true\n  categories:\n"
+    assert problems(tmp_path, "age:\n  categories:\n" + three % "4") == []
+    assert problems(tmp_path, "age:\n  categories:\n" + three % "3") == [
+        "data/study.yml:1: breakdown 'age': percents add up to 99.9, not 100; if they are "
+        "rounded, add 'rounded: true' to the breakdown"
     ]
-    whole = (
-        "age:\n  categories:\n    a: {percent: 33}\n    b: {percent: 33}\n    c: {percent: 33}\n"
-    )
-    assert problems(tmp_path, whole) == []  # 99, within 3 × 0.5
+    assert problems(tmp_path, rounded + three % "3") == []
+    assert problems(tmp_path, rounded + three % "1") == [
+        "data/study.yml:1: breakdown 'age': percents add up to 99.7, not 100 (rounded percents "
+        "may miss 100 by 0.1 at most)"
+    ]
+    whole = "    a: {percent: 33}\n    b: {percent: 33}\n    c: {percent: 33}\n"
+    assert problems(tmp_path, rounded + whole) == []  # 99
 
 
 def test_counts_must_add_up_to_the_base(tmp_path: Path) -> None:
@@ -550,7 +558,8 @@ def test_huge_numbers_do_not_overflow(tmp_path: Path) -> None:
     # 1.7e308 × 89 is infinite in floats: percents of such a base are taken as 0.89 × 1.7e308.
     huge = "age:\n  base: 1.7e+308\n  categories:\n    a: {percent: 89}\n    b: {percent: 11}\n"
     namespaces, found = load(tmp_path / "a", {"study.yml": huge})
-    assert found == [] and namespaces["study"]["age"].a.count == round(0.89 * 1.7e308)
+    age = namespaces["study"]["age"]
+    assert found == [] and age.a.count + age.b.count == int(1.7e308)  # apportioned exactly
     counts = "t:\n  categories:\n    a: {count: 1.0e+308}\n    b: {count: 1.0e+308}\n"
     assert problems(tmp_path / "b", counts) == [
         "data/study.yml:1: breakdown 't': counts add up to too large a number, so no percent "
@@ -648,10 +657,14 @@ def test_breakdowns_from_whole_counts_pass(
         }
         shown = ", ".join(fields.values()) if kind == "both" else fields[kind]
         lines.append(f"    c{index}: {{{shown}}}\n")
+    if kinds.count("percent") == len(kinds):
+        # Percents only, each rounded on its own: `rounded: true` allows one unit off 100.
+        written = sum(float(_written(c / base * 100, decimals)) for c in counts)
+        assume(abs(written - 100) <= 10.0**-decimals + 1e-9)
     if with_base:
-        text = breakdown(base, "".join(lines))
+        text = breakdown(base, "".join(lines), rounded=True)
     else:
-        text = "age:\n  categories:\n" + "".join(lines)
+        text = "age:\n  rounded: true\n  categories:\n" + "".join(lines)
     with tempfile.TemporaryDirectory() as folder:
         namespaces, found = load(Path(folder), {"study.yml": text})
     assert found == []
@@ -674,8 +687,9 @@ def test_percents_are_reported_exactly_when_no_whole_counts_give_them(
         options = [k for k in range(base + 1) if abs(k / base * 100 - float(p)) <= half]
         sums = {total + k for total in sums for k in options if total + k <= base}
     lines = "".join(f"    c{i}: {{percent: {p}}}\n" for i, p in enumerate(percents))
-    found = _load_text(breakdown(base, lines))
-    if base in sums:
+    found = _load_text(breakdown(base, lines, rounded=True))
+    within = abs(sum(float(p) for p in percents) - 100) <= 10.0**-decimals + 1e-9
+    if base in sums and within:
         assert found == []
     else:
         assert len(found) == 1, found

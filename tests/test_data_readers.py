@@ -95,12 +95,12 @@ def test_csv_with_commas(tmp_path: Path) -> None:
 
 
 def test_csv_with_semicolons_and_decimal_commas(tmp_path: Path) -> None:
-    text = 'région;part;note\n"Santiago; RM";12,5;"a, b"\nArica;1.5;1e3\n'
+    text = 'région;part;note\n"Santiago; RM";12,5;"a, b"\nArica;1,5;1000\n'
     table, found = read(tmp_path, "r.csv", text)
     assert found == []
     assert table.rows == [
         {"région": "Santiago; RM", "part": 12.5, "note": "a, b"},
-        {"région": "Arica", "part": 1.5, "note": 1000.0},
+        {"région": "Arica", "part": 1.5, "note": 1000},
     ]
 
 
@@ -142,12 +142,19 @@ def test_csv_declared_types(tmp_path: Path) -> None:
 
 
 def test_csv_declared_types_with_semicolons(tmp_path: Path) -> None:
-    text = "région;part [percent];taux [number];n [int]\nRM;12,5 %;1,25;3\nArica;87,5%;1.5;4\n"
+    text = "région;part [percent];taux [number];n [int]\nRM;12,5 %;1,25;3\nArica;87,5%;1,5;4\n"
     table, found = read(tmp_path, "r.csv", text)
     assert found == []
     assert table.rows == [
         {"région": "RM", "part": 12.5, "taux": 1.25, "n": 3},
         {"région": "Arica", "part": 87.5, "taux": 1.5, "n": 4},
+    ]
+    # Issue 8: one file, one decimal mark; `1.5` beside `1,25` is not decided silently.
+    mixed = text.replace("87,5%;1,5", "87,5%;1.5")
+    assert problems(tmp_path / "m", mixed, "r.csv") == [
+        "data/r.csv:3: numbers are written with both decimal marks: '1,25' (line 2) and "
+        "'1.5' (line 3); declare the file's decimal mark in report.yml "
+        "(data: {r.csv: {decimal: ','}}) or correct the cells"
     ]
 
 
@@ -156,7 +163,7 @@ def test_csv_cells_not_of_their_declared_type(tmp_path: Path) -> None:
         "region,victims [int],share [percent],rate [number],day [date]\n"
         "Santiago,abc,40.4,1.5,2024-03-01\n"
         "Arica,12.0,140,x,01/03/2024\n"
-        'Iquique,1 234,-1,"12,5",2024-02-30\n'
+        'Iquique,1 234,-1,"12,5x",2024-02-30\n'
         "Calama,7,ten %,1e999,20240301\n"
     )
     table, found = read(tmp_path, "regions.csv", text)
@@ -166,10 +173,8 @@ def test_csv_cells_not_of_their_declared_type(tmp_path: Path) -> None:
         "data/regions.csv:3: column 'share' expects a percent from 0 to 100, got '140'",
         "data/regions.csv:3: column 'rate' expects a number, got 'x'",
         "data/regions.csv:3: column 'day' expects a date as YYYY-MM-DD, got '01/03/2024'",
-        "data/regions.csv:4: column 'victims' expects a whole number, got '1 234'",
         "data/regions.csv:4: column 'share' expects a percent from 0 to 100, got '-1'",
-        "data/regions.csv:4: column 'rate' expects a number, got '12,5' (a decimal comma needs "
-        "';' between the columns)",
+        "data/regions.csv:4: column 'rate' expects a number, got '12,5x'",
         "data/regions.csv:4: column 'day' expects a date as YYYY-MM-DD, got '2024-02-30'",
         "data/regions.csv:5: column 'share' expects a percent from 0 to 100, got 'ten %'",
         "data/regions.csv:5: column 'rate' expects a number, got '1e999'",
@@ -206,9 +211,10 @@ def test_csv_brackets_in_a_column_name(tmp_path: Path) -> None:
     assert table.types["amount [USD]"] == "number"
 
 
-def test_csv_decimal_comma_only_with_semicolons(tmp_path: Path) -> None:
+def test_csv_decimal_comma_in_quotes(tmp_path: Path) -> None:
+    # Issue 8: the numbers, not the delimiter, say which decimal mark a file uses.
     table, _ = read(tmp_path, "r.csv", 'a,b\n"12,5",x\n')
-    assert table.rows == [{"a": "12,5", "b": "x"}]
+    assert table.rows == [{"a": 12.5, "b": "x"}]
 
 
 def test_csv_ragged_rows_name_their_line(tmp_path: Path) -> None:
@@ -264,7 +270,7 @@ def test_cells_declared() -> None:
     assert read_typed_cell(" x ", "text", False) == " x "
     with pytest.raises(ValueError, match=r"expects a whole number, got '1\.0'"):
         read_typed_cell("1.0", "int", False)
-    with pytest.raises(ValueError, match="a decimal comma needs ';'"):
+    with pytest.raises(ValueError, match=r"\(the file writes decimals with '\.'\)"):
         read_typed_cell("12,5", "number", False)
 
 

@@ -223,14 +223,20 @@ def test_counts_sum_problem() -> None:
 
 def test_percents_sum_problem() -> None:
     assert percents_sum_problem([p(59), p(11)]) == "percents add up to 70, not 100"
-    assert percents_sum_problem([p(33.3, 1)] * 3) is None  # 99.9, within 3 × 0.05
-    assert percents_sum_problem([p(33.3, 1), p(33.3, 1), p(33.1, 1)]) == (
-        "percents add up to 99.7, not 100"
+    # Without `rounded`, exactly 100 (issue 8): a sum within rounding suggests the flag.
+    assert percents_sum_problem([p(33.3, 1)] * 3) == (
+        "percents add up to 99.9, not 100; if they are rounded, add 'rounded: true' to the "
+        "breakdown"
     )
-    assert percents_sum_problem([p(33)] * 3) is None  # 99, within 3 × 0.5
-    # Exactly at the tolerance passes; beyond it fails.
-    assert percents_sum_problem([p(50), p(49)]) is None
-    assert percents_sum_problem([p(50), p(48)]) == "percents add up to 98, not 100"
+    assert percents_sum_problem([p(33.3, 1)] * 3, rounded=True) is None
+    assert percents_sum_problem([p(33.3, 1), p(33.3, 1), p(33.1, 1)], rounded=True) == (
+        "percents add up to 99.7, not 100 (rounded percents may miss 100 by 0.1 at most)"
+    )
+    assert percents_sum_problem([p(33)] * 3, rounded=True) is None  # 99
+    assert percents_sum_problem([p(50), p(48)], rounded=True) == (
+        "percents add up to 98, not 100 (rounded percents may miss 100 by 1 at most)"
+    )
+    assert percents_sum_problem([p(50), p(48)], multiple=True) is None
     # Derived percents are exact: no tolerance.
     assert percents_sum_problem([Part(1, 100 / 3)] * 3) is None
     assert percents_sum_problem([Part(6, 60.0), Part(4, 39.9)]) == (
@@ -283,7 +289,7 @@ def test_breakdown_problem_reports_the_first_rule_that_fails() -> None:
     )
     # Beyond the tolerance, only the sum is reported (the exact check would say it again).
     assert breakdown_problem([p(89), p(13)], 99) == "percents add up to 102, not 100"
-    assert breakdown_problem([p(89), p(10)], 99) == (
+    assert breakdown_problem([p(89), p(10)], 99, rounded=True) == (
         "no whole counts out of 99 give these percents (they allow 98 at most)"
     )
     # With every count given, their sum has said it all.

@@ -16,6 +16,7 @@ from typing import IO, Any, NamedTuple
 import click
 
 __all__ = [
+    "CallError",
     "ComposeError",
     "Location",
     "OutputError",
@@ -171,6 +172,11 @@ class Problems:
         any of them is an error."""
         if self.errors():
             raise (error or error_for(self.stage))(self.items)
+
+
+class CallError(TypeError, ValueError, LookupError):
+    """A helper or filter called wrongly from content (`table(x, decimls=1)`, `chart(kind=
+    'pie')`): its message is written for the author and is shown as it is, at the line."""
 
 
 class Location(NamedTuple):

@@ -74,6 +74,10 @@ LABELS: dict[str, dict[str, str]] = {
         "of_total": "of",
         "count": "Number",
         "total": "Total",
+        "note": "Note",
+        "notes": "Notes",
+        "note_rounded": "Percentages are rounded and may not add up to 100.",
+        "note_multiple": "Several answers were possible: percentages may add up to more than 100.",
     },
     "fr": {
         "contents": "Sommaire",
@@ -90,6 +94,11 @@ LABELS: dict[str, dict[str, str]] = {
         "of_total": "sur",
         "count": "Nombre",
         "total": "Total",
+        "note": "Note",
+        "notes": "Notes",
+        "note_rounded": "Les pourcentages étant arrondis, leur somme peut différer de 100.",
+        "note_multiple": "Plusieurs réponses étaient possibles\u00a0: la somme des pourcentages "
+        "peut dépasser 100.",
     },
     "es": {
         "contents": "Índice",
@@ -106,6 +115,11 @@ LABELS: dict[str, dict[str, str]] = {
         "of_total": "de",
         "count": "Número",
         "total": "Total",
+        "note": "Nota",
+        "notes": "Notas",
+        "note_rounded": "Los porcentajes están redondeados y pueden no sumar 100.",
+        "note_multiple": "Se podían dar varias respuestas: los porcentajes pueden sumar "
+        "más de 100.",
     },
 }
 

@@ -15,6 +15,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from reportbuilder.errors import CallError
 from reportbuilder.language import parse_locale
 
 NBSP = "\u00a0"
@@ -48,7 +49,7 @@ class Formatter:
     ) -> str:
         """`1234567` → `1 234 567` (fr), `1,234,567` (en); `unit` is joined by a no-break space."""
         value = _check_number(value)
-        places = _decimals_of(value) if decimals is None else decimals
+        places = _written_decimals(value) if decimals is None else decimals
         grouping = "#,##0" if self._groups(value) else "0"
         pattern = grouping + ("." + "0" * places if places else "")
         text = format_decimal(value, format=pattern, locale=self.locale, decimal_quantization=True)
@@ -60,13 +61,20 @@ class Formatter:
         return not two or abs(value) >= 10_000
 
     def filters(self) -> dict[str, Any]:
-        """The Jinja filters content and templates format with."""
-        return {"number": self.number, "percent": self.percent, "date": self.date}
+        """The Jinja filters content and templates format with; their arguments are checked
+        so that a misspelt one gets "did you mean" (never Python's own message)."""
+        from reportbuilder.compose.helpers import checked  # helpers import this module
+
+        return {
+            "number": checked("number", self.number, self.number),
+            "percent": checked("percent", self.percent, self.percent),
+            "date": checked("date", self.date, self.date),
+        }
 
     def percent(self, value: float | int, decimals: int | None = None) -> str:
         """A share given in 0–100: `89` → `89 %` (no-break space) in French, `89%` in English."""
         value = _check_number(value)
-        places = _decimals_of(value) if decimals is None else decimals
+        places = _written_decimals(value) if decimals is None else decimals
         pattern = self.locale.percent_formats[None].pattern
         if places:
             pattern = pattern.replace("#,##0", "#,##0." + "0" * places, 1)
@@ -81,7 +89,13 @@ class Formatter:
         return format_date(value, format=style, locale=self.locale)
 
 
+def _written_decimals(value: float | int | Decimal) -> int:
+    """A CSV number's own decimals (`501,00` → 2), else what `_decimals_of` says."""
+    written = getattr(value, "decimals", None)
+    return written if isinstance(written, int) else _decimals_of(value)
+
+
 def _check_number(value: object) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+        raise CallError(f"expected a number, got {type(value).__name__} {value!r}")
     return value  # type: ignore[return-value]

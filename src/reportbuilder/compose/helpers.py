@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import difflib
+import inspect
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -20,6 +22,7 @@ from markupsafe import Markup, escape
 from reportbuilder.compose import charts
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.markup import NUM_CLASS
+from reportbuilder.errors import CallError
 from reportbuilder.language import colon
 from reportbuilder.project.contacts import Contact
 from reportbuilder.project.data import (
@@ -60,16 +63,16 @@ def _categories(data: object, helper: str, takes: str) -> list[Category]:
     if isinstance(data, Breakdown):
         return list(data)
     if not isinstance(data, list | tuple):
-        raise TypeError(f"{helper}() takes {takes}, got {_what(data)}")
+        raise CallError(f"{helper}() takes {takes}, got {_what(data)}")
     for item in data:
         if not isinstance(item, Category):
-            raise TypeError(f"{helper}() takes a list of categories, got {_what(item)} in it")
+            raise CallError(f"{helper}() takes a list of categories, got {_what(item)} in it")
     return list(data)
 
 
 def _percent(category: Category) -> Number:
     if category.percent is None:  # only in a breakdown the loader reported
-        raise ValueError(f"category '{category.key}' has no percent (give the breakdown a base)")
+        raise CallError(f"category '{category.key}' has no percent (give the breakdown a base)")
     return category.percent
 
 
@@ -107,61 +110,148 @@ class Helpers:
         return re.sub(token, lambda m: self._parts[int(m[1])], html)
 
     def scope(self) -> dict[str, Any]:
-        """The helper functions as content sees them (each returns a placeholder)."""
+        """The helper functions as content sees them (each returns a placeholder); their
+        arguments are checked, so a misspelt one gets "did you mean", never a Python error."""
         return {
-            "keyfigures": lambda *items, **kw: self._place(self.keyfigures(*items, **kw)),
-            "keyfigure": lambda item, **kw: self._place(self.keyfigures(item, **kw)),
-            "chart": lambda data, **kw: self._place(self.chart(data, **kw)),
-            "table": lambda data, **kw: self._place(self.table(data, **kw)),
-            "contact": lambda ref, **kw: self._place(self.contact(ref, **kw)),
-            "ref": lambda target: self._place(self.ref(target)),
+            "keyfigures": checked(
+                "keyfigures",
+                self.keyfigures,
+                lambda *items, **kw: self._place(self.keyfigures(*items, **kw)),
+            ),
+            "keyfigure": checked(
+                "keyfigure",
+                self.keyfigure,
+                lambda item, **kw: self._place(self.keyfigures(item, **kw)),
+            ),
+            "chart": checked(
+                "chart", self.chart, lambda data, **kw: self._place(self.chart(data, **kw))
+            ),
+            "table": checked(
+                "table", self.table, lambda data, **kw: self._place(self.table(data, **kw))
+            ),
+            "contact": checked(
+                "contact", self.contact, lambda ref, **kw: self._place(self.contact(ref, **kw))
+            ),
+            "ref": checked("ref", self.ref, lambda target: self._place(self.ref(target))),
         }
 
+    def keyfigure(
+        self,
+        item: Any,
+        title: str | None = None,
+        note: str | None = None,
+        decimals: int | None = None,
+    ) -> str:
+        """One key-figure box (its signature is what `keyfigure(…)` accepts)."""
+        return self.keyfigures(item, title=title, note=note, decimals=decimals)
+
     # -- the pieces -----------------------------------------------------------------------
-    def figure_text(self, item: Figure | Category | Number) -> tuple[str, str]:
+    def figure_text(
+        self, item: Figure | Category | Number, decimals: int | None = None
+    ) -> tuple[str, str]:
         """(big number, caption) for a key figure, a breakdown category or a plain number."""
         if isinstance(item, Category):
-            return self.fmt.percent(_percent(item)), self._label(item)
+            return self._percent_text(item, None, decimals), self._label(item)
         if isinstance(item, Figure):
             value, unit, of, label = item.value, self._text(item.unit), item.of, self._label(item)
         elif isinstance(item, int | float) and not isinstance(item, bool):
             value, unit, of, label = item, "", None, ""
         else:
-            raise TypeError(
+            raise CallError(
                 f"keyfigure() takes a key figure, a category or a number, got {_what(item)}"
             )
-        big = self.fmt.number(value)
+        big = self.fmt.number(value, decimals)
         if unit == "%":
-            big = self.fmt.percent(value)
+            big = self.fmt.percent(value, decimals)
         elif unit:
             label = f"{unit} {label}".strip() if label else unit
         if of is not None and unit != "%":
             label = f"{label} ({self.labels['of_total']} {self.fmt.number(of)})"
         return big, label
 
-    def keyfigures(self, *items: Any, title: str | None = None, note: str | None = None) -> str:
-        """Boxes for key figures or categories; `(item, "caption")` replaces an item's label."""
+    def _percent_text(
+        self, category: Category, breakdown: Breakdown | None, decimals: int | None
+    ) -> str:
+        """A category's percent: with the call's decimals, else the breakdown's, else as
+        written (`89.0` keeps its decimal), else as `Formatter.percent` shows a derived one."""
+        for places in (decimals, None if breakdown is None else breakdown.decimals):
+            if places is not None:
+                return self.fmt.percent(_percent(category), places)
+        return self.fmt.percent(_percent(category), category.decimals)
+
+    def keyfigures(
+        self,
+        *items: Any,
+        title: str | None = None,
+        note: str | None = None,
+        decimals: int | None = None,
+    ) -> str:
+        """Boxes for key figures or categories; `(item, "caption")` replaces an item's label.
+
+        The items' notes and sources are printed under the row (numbered when several)."""
+        _check_decimals("keyfigures", decimals)
         boxes = []
+        notes: list[str] = []
+        sources: list[str] = []
         for entry in items:
             item, own = entry if isinstance(entry, tuple) and len(entry) == 2 else (entry, None)
-            big, caption = self.figure_text(item)
+            big, caption = self.figure_text(item, decimals)
             caption = own if own is not None else caption
             boxes.append(
                 f'<div class="keyfigure"><span class="kf-value">{escape(big)}</span>'
                 f'<span class="kf-label">{escape(caption)}</span></div>'
             )
+            if isinstance(item, Figure | Category) and (text := self._text(item.note)):
+                notes.append(text if len(items) == 1 else f"{caption}{self._colon()}{text}")
+            if isinstance(item, Figure) and (text := self._text(item.source)):
+                sources.append(text)
         heading = f'<p class="kf-title">{escape(title)}</p>' if title else ""
         foot = f'<p class="kf-note">{escape(note)}</p>' if note else ""
+        foot += self._notes(notes)
+        if sources:
+            foot += self._source("; ".join(dict.fromkeys(sources)))
         return (
             f'<div class="keyfigures kf-{len(boxes)}">{heading}<div class="kf-row">'
             f"{''.join(boxes)}</div>{foot}</div>"
         )
 
-    def _bars(self, items: list[Category]) -> list[charts.Bar]:
+    def _notes(self, notes: list[str]) -> str:
+        """Notes under a box row, table or chart: one as `Note: …`, several numbered."""
+        if not notes:
+            return ""
+        if len(notes) == 1:
+            label = escape(self.labels["note"])
+            return f'<p class="note">{label}{self._colon()}{escape(notes[0])}</p>'
+        items = "".join(f"<li>{escape(text)}</li>" for text in notes)
+        label = escape(self.labels["notes"])
+        return (
+            f'<div class="notes"><p class="note">{label}{self._colon()}</p><ol>{items}</ol></div>'
+        )
+
+    def _breakdown_notes(self, items: list[Category], breakdown: Breakdown | None) -> list[str]:
+        """The breakdown's note, its categories' notes (after their label), and the standard
+        note of a rounded or several-answers breakdown."""
+        notes = []
+        if breakdown is not None and (text := self._text(breakdown.note)):
+            notes.append(text)
+        for category in items:
+            if text := self._text(category.note):
+                notes.append(f"{self._label(category)}{self._colon()}{text}")
+        if breakdown is not None and breakdown.multiple:
+            notes.append(self.labels["note_multiple"])
+        elif breakdown is not None and breakdown.rounded:
+            notes.append(self.labels["note_rounded"])
+        return notes
+
+    def _bars(
+        self, items: list[Category], breakdown: Breakdown | None, decimals: int | None
+    ) -> list[charts.Bar]:
         if not items:
-            raise ValueError("nothing to chart: the breakdown has no categories")
+            raise CallError("nothing to chart: the breakdown has no categories")
         return [
-            charts.Bar(self._label(c), float(_percent(c)), self.fmt.percent(_percent(c)))
+            charts.Bar(
+                self._label(c), float(_percent(c)), self._percent_text(c, breakdown, decimals)
+            )
             for c in items
         ]
 
@@ -173,6 +263,7 @@ class Helpers:
         description: str | None = None,
         source: str | None = None,
         id: str | None = None,
+        decimals: int | None = None,
     ) -> str:
         makers = {
             "bar": charts.bar_chart,
@@ -180,9 +271,13 @@ class Helpers:
             "donut": charts.donut_chart,
         }
         if kind not in makers:
-            raise ValueError(f"chart kind '{kind}' is not one of {', '.join(makers)}")
-        bars = self._bars(_categories(data, "chart", "a breakdown or a list of its categories"))
+            close = _SYNONYMS.get(kind.lower()) if isinstance(kind, str) else None
+            tip = f" (did you mean '{close}'?)" if close else _did_you_mean(str(kind), makers)
+            raise CallError(f"chart kind '{kind}' is not one of {', '.join(makers)}{tip}")
+        _check_decimals("chart", decimals)
+        items = _categories(data, "chart", "a breakdown or a list of its categories")
         breakdown = data if isinstance(data, Breakdown) else None
+        bars = self._bars(items, breakdown, decimals)
         caption = title or self._label(breakdown)
         self._charts += 1
         desc = description or "; ".join(f"{b.label}: {b.text}" for b in bars)
@@ -192,11 +287,12 @@ class Helpers:
             id_prefix=f"chart{self._charts}", **extra,
         )  # fmt: skip
         source = source or self._text(None if breakdown is None else breakdown.source)
+        notes = self._notes(self._breakdown_notes(items, breakdown))
         return (
             f'<figure class="figure chart chart-{kind}"{_id_attr(id)}>'
             f'<figcaption><span class="{NUM_CLASS}" data-kind="figure"{_data_id(id)}></span>'
             f"{escape(caption)}"
-            f"</figcaption>{_svg_image(svg, desc)}{self._source(source)}</figure>"
+            f"</figcaption>{_svg_image(svg, desc)}{notes}{self._source(source)}</figure>"
         )
 
     def table(
@@ -206,14 +302,18 @@ class Helpers:
         source: str | None = None,
         total: bool = True,
         id: str | None = None,
+        decimals: int | None = None,
     ) -> str:
+        _check_decimals("table", decimals)
+        notes: list[str] = []
         if isinstance(data, Table):
-            head, body, foot = self._csv_table(data)
+            head, body, foot = self._csv_table(data, decimals)
             breakdown = None
         else:
             items = _categories(data, "table", "a breakdown or a CSV table")
             breakdown = data if isinstance(data, Breakdown) else None
-            head, body, foot = self._breakdown_table(items, breakdown, total)
+            head, body, foot = self._breakdown_table(items, breakdown, total, decimals)
+            notes = self._breakdown_notes(items, breakdown)
         caption = caption or self._label(breakdown)
         cap = (
             f'<caption><span class="{NUM_CLASS}" data-kind="table"{_data_id(id)}></span>'
@@ -225,10 +325,10 @@ class Helpers:
         return (
             f'<div class="table-wrap"><table class="data"{_id_attr(id)}>{cap}'
             f"<thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody>{foot}</table>{self._source(source)}</div>"
+            f"<tbody>{body}</tbody>{foot}</table>{self._notes(notes)}{self._source(source)}</div>"
         )
 
-    def _csv_table(self, data: Table) -> tuple[str, str, str]:
+    def _csv_table(self, data: Table, decimals: int | None = None) -> tuple[str, str, str]:
         """(header cells, body rows, footer) of a CSV table; numeric columns right-aligned."""
         types = data.types
         head = "".join(
@@ -238,15 +338,24 @@ class Helpers:
             for c in data.columns
         )
         body = "".join(
-            "<tr>" + "".join(self._cell(row.get(c), types.get(c)) for c in data.columns) + "</tr>"
+            "<tr>"
+            + "".join(self._cell(row.get(c), types.get(c), decimals) for c in data.columns)
+            + "</tr>"
             for row in data.rows
         )
         return head, body, ""
 
     def _breakdown_table(
-        self, items: list[Category], breakdown: Breakdown | None, total: bool
+        self,
+        items: list[Category],
+        breakdown: Breakdown | None,
+        total: bool,
+        decimals: int | None = None,
     ) -> tuple[str, str, str]:
-        """(header cells, body rows, footer) of categories: label, count, percent; a total."""
+        """(header cells, body rows, footer) of categories: label, count, percent; a total.
+
+        A breakdown with a base totals to its base and 100 % (its counts add up to it, see
+        `rules.apportion`); with several answers possible there is no total row."""
         label = self._text(None if breakdown is None else breakdown.label)
         unit = self._text(None if breakdown is None else breakdown.unit)
         head = (
@@ -255,16 +364,19 @@ class Helpers:
         )
         body = "".join(
             f"<tr><td>{escape(self._label(c))}</td>{self._cell(c.count)}"
-            f"<td class='num'>{escape(self.fmt.percent(_percent(c)))}</td></tr>"
+            f"<td class='num'>{escape(self._percent_text(c, breakdown, decimals))}</td></tr>"
             for c in items
         )
-        if not total:
+        if not total or (breakdown is not None and breakdown.multiple):
             return head, body, ""
         count = sum(c.count for c in items if c.count is not None)
         pct = sum(c.percent for c in items if c.percent is not None)
+        if breakdown is not None and breakdown.base is not None and len(items) == len(breakdown):
+            count, pct = breakdown.base, 100
+        places = decimals if decimals is not None else None
         foot = (
             f"<tfoot><tr><td>{escape(self.labels['total'])}</td>{self._cell(count)}"
-            f"<td class='num'>{escape(self.fmt.percent(round(pct, 1)))}</td></tr></tfoot>"
+            f"<td class='num'>{escape(self.fmt.percent(round(pct, 1), places))}</td></tr></tfoot>"
         )
         return head, body, foot
 
@@ -295,12 +407,18 @@ class Helpers:
     def _colon(self) -> str:
         return colon(self.fmt.lang)
 
-    def _cell(self, value: Any, kind: str | None = None) -> str:
-        """A table cell; `kind` is the CSV column's type (`Table.types`), if any."""
+    def _cell(self, value: Any, kind: str | None = None, decimals: int | None = None) -> str:
+        """A table cell; `kind` is the CSV column's type (`Table.types`), if any; `decimals`
+        applies to numbers that are not whole."""
         if isinstance(value, bool) or value is None or kind == "text":
             return f"<td>{escape('' if value is None else str(value))}</td>"
         if isinstance(value, int | float):
-            text = self.fmt.percent(value) if kind == "percent" else self.fmt.number(value)
+            places = None if isinstance(value, int) else decimals
+            text = (
+                self.fmt.percent(value, places)
+                if kind == "percent"
+                else self.fmt.number(value, places)
+            )
             return f"<td class='num'>{escape(text)}</td>"
         if isinstance(value, dt.date):
             return f"<td>{escape(self.fmt.date(value, 'medium'))}</td>"
@@ -315,12 +433,66 @@ class Helpers:
         if isinstance(ref, Mapping) and isinstance(ref.get("id"), str):
             ref = ref["id"]  # `contacts.desk` in content is that entry's data
         if not isinstance(ref, str):
-            raise TypeError(f"contact() takes a contact's id or contacts.<id>, got {ref!r}")
+            raise CallError(f"contact() takes a contact's id or contacts.<id>, got {ref!r}")
         contact = self.contacts.get(ref)
         if contact is None:
             known = ", ".join(sorted(self.contacts)) or "none in contacts.yml"
-            raise LookupError(f"no contact with id '{ref}' (known: {known})")
+            raise CallError(f"no contact with id '{ref}' (known: {known})")
         return contact_html(contact, self.labels, self._colon())
+
+
+def _did_you_mean(given: str, valid: Sequence[str] | Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(given, list(valid), n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# Words authors reach for that name one of ours.
+_SYNONYMS = {"pie": "donut", "doughnut": "donut", "column": "bar", "bars": "bar"}
+
+
+def _check_decimals(helper: str, decimals: object) -> None:
+    if decimals is None:
+        return
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
+        raise CallError(
+            f"{helper}(): decimals must be a whole number from 0 to 6, got {decimals!r}"
+        )
+
+
+def checked(
+    name: str, signature_of: Callable[..., Any], call: Callable[..., Any]
+) -> Callable[..., Any]:
+    """`call`, once its arguments fit `signature_of`'s; else a `CallError` listing the
+    arguments it takes, with "did you mean" for a misspelt one."""
+    signature = inspect.signature(signature_of)
+    names = [
+        p.name
+        for p in signature.parameters.values()
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        for key in kwargs:
+            if key not in names:
+                raise CallError(
+                    f"{name}() has no argument '{key}'{_did_you_mean(key, names)}; "
+                    f"it takes: {', '.join(names)}"
+                )
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError:
+            required = [
+                p.name
+                for p in signature.parameters.values()
+                if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD
+            ]
+            raise CallError(
+                f"{name}() was given {len(args)} value(s) without a name; it takes: "
+                f"{', '.join(names)}" + (f" ({', '.join(required)} required)" if required else "")
+            ) from None
+        return call(*args, **kwargs)
+
+    return guarded
 
 
 def _svg_image(svg: str, alt: str) -> str:

@@ -13,7 +13,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from reportbuilder.errors import Problem, Stage
+from reportbuilder.errors import CallError, Problem, Stage
 from reportbuilder.limits import TimeLimitExceeded
 from reportbuilder.project.theme import TemplateFile
 
@@ -246,11 +246,7 @@ def render_content(
             )
         ]
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
-        return None, [
-            Problem(
-                rel, _line_in(error, rel), f"{type(error).__name__}: {error}", stage=Stage.COMPOSE
-            )
-        ]
+        return None, [Problem(rel, _line_in(error, rel), _plain(error), stage=Stage.COMPOSE)]
     except (MemoryError, RecursionError) as error:
         message = "out of memory" if isinstance(error, MemoryError) else "recursion too deep"
         return None, [
@@ -265,6 +261,26 @@ def render_content(
         message = f"the chapter grows to {len(text)} characters (limit {MAX_CHAPTER_CHARS})"
         return None, [Problem(rel, None, message, stage=Stage.COMPOSE)]
     return text, []
+
+
+_KINDS = {
+    ZeroDivisionError: "division by zero",
+    ArithmeticError: "cannot compute this",
+    TypeError: "wrong kind of value",
+    LookupError: "not found",
+    AttributeError: "no such attribute",
+    ValueError: "wrong value",
+}
+
+
+def _plain(error: Exception) -> str:
+    """An error's message for an author: a `CallError` as written, others after a word on
+    their kind instead of Python's class name (`TypeError`)."""
+    if isinstance(error, CallError):
+        return str(error)
+    kind = next(word for cls, word in _KINDS.items() if isinstance(error, cls))
+    text = str(error).strip("'\"") if isinstance(error, KeyError) else str(error)
+    return f"{kind}: {text}" if text and text != kind else kind
 
 
 def _line_in(error: BaseException, rel: str) -> int | None:

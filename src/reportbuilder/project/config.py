@@ -47,6 +47,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class DataFile(_Strict):
+    """How a CSV in data/ is written, where the file alone cannot say (`decimal: ","`)."""
+
+    decimal: Literal[",", "."] | None = None
+    delimiter: Literal[",", ";", "\t", "|"] | None = None
+
+
 class Organisation(_Strict):
     name: str
     logo: str | None = None
@@ -105,6 +112,7 @@ class ReportConfig(_Strict):
     toc_depth: Literal[1, 2, 3] = 2
     strict: bool = False
     network: Network = Network()
+    data: dict[str, DataFile] = Field(default_factory=dict)
 
     @field_validator("lang")
     @classmethod

@@ -16,6 +16,7 @@ from reportbuilder.project.chapters import Chapter, load_chapters, slugify
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
 from reportbuilder.project.contacts import Contact, load_contacts
 from reportbuilder.project.data import load_data
+from reportbuilder.project.data.readers import CsvSettings
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.resources import resource_locations
 from reportbuilder.project.theme import (
@@ -76,7 +77,11 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         config, line = None, None
     chapters, found = load_chapters(files, config.chapters if config else None, line)
     problems.extend(found)
-    data, found = load_data(files)
+    settings = {
+        name: CsvSettings(decimal=given.decimal, delimiter=given.delimiter)
+        for name, given in (config.data if config else {}).items()
+    }
+    data, found = load_data(files, settings)
     problems.extend(found)
     contacts, contact_problems = load_contacts(files)
     problems.extend(contact_problems)

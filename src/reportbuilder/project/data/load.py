@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from reportbuilder.project.data.model import (
 )
 from reportbuilder.project.data.readers import (
     SUFFIXES,
+    CsvSettings,
     Key,
     Source,
     decimals_written,
@@ -38,6 +39,7 @@ from reportbuilder.project.data.readers import (
 )
 from reportbuilder.project.data.rules import (
     Part,
+    apportion,
     base_of_counts,
     base_problem,
     breakdown_problem,
@@ -49,23 +51,34 @@ from reportbuilder.project.data.rules import (
     value_problem,
     whole_problem,
 )
+from reportbuilder.project.data.spreadsheets import read_xlsx
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import dotted
 
 DATA_DIR = "data"
+SPREADSHEETS = (".xlsm", ".xls", ".ods")  # .xlsx is read (see `spreadsheets`)
 FIGURE_KEYS = ("value", "label", "unit", "of", "source", "note")
-BREAKDOWN_KEYS = ("label", "base", "unit", "source", "note", "categories")
+BREAKDOWN_KEYS = (
+    "label", "base", "unit", "source", "note", "categories", "rounded", "multiple", "decimals",
+)  # fmt: skip
+MAX_DECIMALS = 6
 CATEGORY_KEYS = ("label", "count", "percent", "note")
 TEXT_KEYS = ("label", "unit", "source", "note")
 
 
-def load_data(root: Path | FilePolicy) -> tuple[dict[str, Any], list[Problem]]:
+def load_data(
+    root: Path | FilePolicy, settings: Mapping[str, CsvSettings] | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
     """Every data file by stem, statistics turned into `Figure`/`Breakdown`, CSV into `Table`.
 
     Never raises for user errors: returns all problems found. A file that cannot be read is
     left out of the namespaces; a file with inconsistent figures is kept (with what is known).
     Files are read through the project's `FilePolicy` (a bare folder gets one of its own).
+    `settings`: how CSV files are written, by file name (report.yml `data:`); a name that is
+    no CSV in data/ is a problem. Spreadsheets (`.xlsx`, `.ods`, `.xls`) are not read: each is
+    a problem saying to save it as CSV, never silently left out.
     """
+    settings = dict(settings or {})
     files = root if isinstance(root, FilePolicy) else FilePolicy(root)
     folder = files.root / DATA_DIR
     if not folder.is_dir():
@@ -78,10 +91,23 @@ def load_data(root: Path | FilePolicy) -> tuple[dict[str, Any], list[Problem]]:
         entries = sorted(folder.iterdir())
     except OSError as error:
         return {}, [problem(f"{DATA_DIR}/", None, f"cannot list the folder: {error.strerror}")]
+    names = {path.name for path in entries}
+    for name in settings:
+        if name not in names or not name.lower().endswith(".csv"):
+            problems.append(
+                problem("report.yml", None, f"data: '{name}' is not a CSV file in {DATA_DIR}/")
+            )
     for path in entries:
+        if path.suffix.lower() in SPREADSHEETS and not path.name.startswith((".", "~$")):
+            message = (
+                f"{path.suffix} workbooks are not read: save '{path.name}' as .xlsx or .csv "
+                f"to use it as data.{path.stem}"
+            )
+            problems.append(problem(f"{DATA_DIR}/{path.name}", None, message))
+            continue
         # Hidden files, editor backups and Office lock files (`~$x.csv`) are not data.
         if (
-            path.suffix.lower() not in SUFFIXES
+            path.suffix.lower() not in (*SUFFIXES, ".xlsx")
             or path.name.startswith((".", "~$"))
             or path.name.endswith("~")
         ):
@@ -93,9 +119,12 @@ def load_data(root: Path | FilePolicy) -> tuple[dict[str, Any], list[Problem]]:
             problems.append(problem(rel, None, message))
             continue
         owner[stem] = rel
-        read, found = read_file(files, rel)
+        if path.suffix.lower() == ".xlsx":
+            read, found = read_xlsx(files, rel, stem)
+        else:
+            read, found = read_file(files, rel, settings.get(path.name))
         problems += found
-        if isinstance(read, Table):
+        if isinstance(read, Table) or (isinstance(read, dict) and read):
             namespaces[stem] = read
         elif read is not None:
             sources[stem] = read
@@ -331,12 +360,50 @@ class _Builder:
             places[category.key] = (*at, raw_key)
         if "base" not in mapping:
             base, base_ok = self._base_from_counts(raw, categories, places, complete, path, what)
+        rounded = self._flag(mapping, "rounded", path, what)
+        multiple = self._flag(mapping, "multiple", path, what)
+        decimals = self._decimals(mapping, path, what)
         if complete and base_ok:
             parts = [Part(stated[k], c.percent, c.decimals) for k, c in categories.items()]
-            message = breakdown_problem(parts, base)
+            message = breakdown_problem(parts, base, rounded, multiple)
             if message:
                 self._add(path, f"{what}: {message}")
-        return Breakdown(key=_key_of(path), base=base, categories=categories, **texts)
+            elif base is not None and not multiple:
+                self._apportion(categories, parts, base)
+        return Breakdown(
+            key=_key_of(path), base=base, categories=categories, rounded=rounded,
+            multiple=multiple, decimals=decimals, **texts,
+        )  # fmt: skip
+
+    def _apportion(self, categories: dict[str, Category], parts: list[Part], base: Number) -> None:
+        """Counts derived from percents, made to add up to the base (largest remainder), so
+        that a table's total is its base; categories are updated in place."""
+        counts = apportion(parts, base)
+        if counts is None:
+            return  # only when a rule above has failed, and said so
+        for (key, category), part, count in zip(categories.items(), parts, counts, strict=True):
+            if part.count is None:
+                categories[key] = replace(category, count=count)
+
+    def _flag(self, mapping: dict[str, Any], key: str, path: tuple[Key, ...], what: str) -> bool:
+        value = mapping.get(key, False)
+        if isinstance(value, bool):
+            return value
+        self._add((*path, key), f"{what}: '{key}' must be true or false (got {shown(value)})")
+        return False
+
+    def _decimals(self, mapping: dict[str, Any], path: tuple[Key, ...], what: str) -> int | None:
+        value = mapping.get("decimals")
+        if value is None or (
+            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DECIMALS
+        ):
+            return value
+        self._add(
+            (*path, "decimals"),
+            f"{what}: 'decimals' must be a whole number from 0 to {MAX_DECIMALS} "
+            f"(got {shown(value)})",
+        )
+        return None
 
     def _base_from_counts(
         self,

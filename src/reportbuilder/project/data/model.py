@@ -14,13 +14,30 @@ from reportbuilder.language import pick_text
 
 Number = int | float
 
+
+class WrittenNumber(float):
+    """A number read from a CSV cell that remembers the decimals it was written with, so that
+    `388,10` prints `388,10` (fr) or `388.10` (en), not `388.1`. Arithmetic gives plain floats."""
+
+    __slots__ = ("decimals",)
+    decimals: int
+
+    def __new__(cls, value: float, decimals: int) -> WrittenNumber:
+        number = super().__new__(cls, value)
+        number.decimals = decimals
+        return number
+
+    def __reduce__(self) -> tuple[type[WrittenNumber], tuple[float, int]]:
+        return (WrittenNumber, (float(self), self.decimals))
+
+
 # Types a CSV header may declare (`victims [int]`); numeric ones are right-aligned in tables.
 CSV_TYPES = ("text", "int", "number", "percent", "date")
 NUMERIC_TYPES = ("int", "number", "percent")
 # Category keys that `breakdown.<key>` could not reach, because an attribute has that name.
 RESERVED_CATEGORY_KEYS = (
     "label", "base", "unit", "source", "note", "categories", "key", "total_count", "total_percent",
-    "largest", "smallest",
+    "largest", "smallest", "rounded", "multiple", "decimals",
 )  # fmt: skip
 
 
@@ -107,7 +124,12 @@ class Category:
 
 @dataclass(frozen=True, eq=False)
 class Breakdown:
-    """A population split into categories; `breakdown.adults` and `breakdown['adults']` work."""
+    """A population split into categories; `breakdown.adults` and `breakdown['adults']` work.
+
+    `rounded`: the percents are rounded and may miss 100 by one unit of their last decimal;
+    `multiple`: several answers were possible, so nothing adds up; `decimals`: how many
+    decimals its percents are printed with (None: as written, or one when derived).
+    """
 
     key: str
     label: Text | None
@@ -116,6 +138,9 @@ class Breakdown:
     source: Text | None
     note: Text | None
     categories: dict[str, Category]
+    rounded: bool = False
+    multiple: bool = False
+    decimals: int | None = None
 
     def __getattr__(self, name: str) -> Category:
         # Only called when normal lookup fails; `categories` may be unset during copy/unpickle.

@@ -42,7 +42,7 @@ from typing import Any
 
 from reportbuilder.errors import Problem, ReportError
 from reportbuilder.project.data._problem import problem
-from reportbuilder.project.data.model import CSV_TYPES, Number, Table
+from reportbuilder.project.data.model import CSV_TYPES, Number, Table, WrittenNumber
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import LineOf
 from reportbuilder.project.yamlio import MAX_DEPTH, YamlDoc, load_yaml
@@ -64,14 +64,16 @@ class Source:
     number_texts: Mapping[tuple[Key, ...], str]
 
 
-def read_file(files: FilePolicy, rel: str) -> tuple[Source | Table | None, list[Problem]]:
+def read_file(
+    files: FilePolicy, rel: str, settings: CsvSettings | None = None
+) -> tuple[Source | Table | None, list[Problem]]:
     """The project file `rel`, by its suffix: a `Source`, or for a CSV a `Table` named by the
     file's stem; None with the problems when it cannot be read (or the policy refuses it)."""
     path = Path(rel)
     try:
         if path.suffix.lower() == ".csv":
             text = files.read_project_text(rel, max_bytes=CSV_MAX_BYTES)
-            return read_csv(text, rel, path.stem)
+            return read_csv(text, rel, path.stem, settings)
         text = files.read_project_text(rel)
         if path.suffix.lower() == ".json":
             return read_json(text, rel), []
@@ -212,22 +214,86 @@ class _BadCell(ValueError):
     """A cell that does not read as its column's declared type."""
 
 
-def read_csv(text: str, rel: str, name: str) -> tuple[Table | None, list[Problem]]:
-    """A CSV with a header row; `,` or `;` (French spreadsheets: then `12,5` is a number).
+DECIMAL_MARKS = (",", ".")
+_SPACES = " \u00a0\u202f"  # thousands grouped by spaces, no-break ones included
+_DIGITS = re.compile(r"\d+")
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:([.,' \u00a0\u202f])\d{3})(?:\1\d{3})*")
 
-    The table (None without a header row) and every problem, each at its line.
+
+def read_number(text: str, decimal: str) -> Number | None:
+    """`text` read as a number whose decimal mark is `decimal` (`,` or `.`), thousands grouped
+    by the other mark or a space; None when it is not one. A float keeps its written decimals
+    (`388,10` → `WrittenNumber(388.1, 2)`); `01` (a code) and `1.5e3` are not read here."""
+    body = text.strip()
+    sign = ""
+    if body[:1] in "+-":
+        sign, body = body[:1], body[1:].lstrip()
+    whole, mark, fraction = body.partition(decimal)
+    if mark and not _DIGITS.fullmatch(fraction):
+        return None
+    if _DIGITS.fullmatch(whole):
+        if len(whole) > 1 and whole[0] == "0":
+            return None
+    else:
+        grouped = _GROUPED.fullmatch(whole)
+        if not grouped or grouped[1] not in (_SPACES + "'" + ("." if decimal == "," else ",")):
+            return None
+        whole = re.sub(r"\D", "", whole)
+    try:
+        if not mark:
+            return int(sign + whole)
+        number = float(f"{sign}{whole}.{fraction}")
+    except ValueError:  # more digits than Python converts
+        return None
+    return WrittenNumber(number, len(fraction)) if math.isfinite(number) else None
+
+
+def decimal_readings(text: str) -> dict[str, Number]:
+    """Every reading of `text` as a number, by decimal mark (`1.322` → {",": 1322, ".":
+    1.322}); one reading alone says which mark the file uses."""
+    readings = {}
+    for decimal in DECIMAL_MARKS:
+        number = read_number(text, decimal)
+        if number is not None:
+            readings[decimal] = number
+    return readings
+
+
+def _ambiguous(readings: Mapping[str, Number]) -> bool:
+    values = list(readings.values())
+    return len(values) == 2 and (values[0] != values[1] or type(values[0]) is not type(values[1]))
+
+
+@dataclass(frozen=True)
+class CsvSettings:
+    """How a CSV file is written, when the file alone cannot say (report.yml `data:`)."""
+
+    decimal: str | None = None  # "," or "."
+    delimiter: str | None = None
+
+
+def read_csv(
+    text: str, rel: str, name: str, settings: CsvSettings | None = None
+) -> tuple[Table | None, list[Problem]]:
+    """A CSV with a header row, separated by `,`, `;` or tabs.
+
+    The decimal mark is the declared one (`settings`), else the one the file's numbers show
+    (`12,5` or `1.234.567` show `,`; `12.5` or `0.125` show `.`); a cell that reads as two
+    different numbers (`1.322`, `1,322`) with nothing to decide is a problem naming both
+    readings and how to declare it. The table (None without a header row) and every problem,
+    each at its line.
     """
+    settings = settings or CsvSettings()
     first = next((line for line in text.split("\n") if line.strip()), None)
     if first is None:
         return None, [problem(rel, 1, "empty CSV file: the first row must name the columns")]
     unquoted = re.sub(r'"[^"]*"', "", first)
-    delimiter = max((",", ";", "\t"), key=unquoted.count)  # ties go to the first: ','
-    comma = delimiter == ";"
+    delimiter = settings.delimiter or max((",", ";", "\t"), key=unquoted.count)  # ties: ','
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     problems: list[Problem] = []
     header: list[str] | None = None
     declared: dict[str, str] = {}
-    rows: list[dict[str, Any]] = []
+    raw: list[tuple[int, list[str]]] = []
     while True:
         line = reader.line_num + 1
         try:
@@ -248,21 +314,79 @@ def read_csv(text: str, rel: str, name: str) -> tuple[Table | None, list[Problem
                 problem(rel, line, f"row has {len(row)} fields, the header has {len(header)}")
             )
             continue
+        raw.append((line, row))
+    if header is None:
+        return None, problems
+    decimal, mixed = _decimal_of(raw, header, declared, rel, settings)
+    problems += mixed
+    rows: list[dict[str, Any]] = []
+    unsure: dict[str, list[tuple[int, str, dict[str, Number]]]] = {}
+    for line, row in raw:
         values: dict[str, Any] = {}
         for column, cell in zip(header, row, strict=True):
             kind = declared.get(column)
+            readings = decimal_readings(cell) if decimal is None and kind != "date" else {}
+            if _ambiguous(readings) and kind in (None, "number", "percent"):
+                unsure.setdefault(column, []).append((line, cell.strip(), readings))
+                values[column] = None
+                continue
             if kind is None:
-                values[column] = read_cell(cell, comma)
+                values[column] = read_cell(cell, decimal)
                 continue
             try:
-                values[column] = read_typed_cell(cell, kind, comma)
+                values[column] = read_typed_cell(cell, kind, decimal)
             except _BadCell as error:
                 values[column] = None
                 problems.append(problem(rel, line, f"column '{column}' {error}"))
         rows.append(values)
-    if header is None:
-        return None, problems
+    for column, cells in unsure.items():
+        line, cell, readings = cells[0]
+        more = f" (and {len(cells) - 1} more cells like it)" if len(cells) > 1 else ""
+        problems.append(problem(rel, line, _ambiguity_message(rel, column, cell, readings) + more))
     return Table(name, header, rows, declared), problems
+
+
+def _ambiguity_message(rel: str, column: str, cell: str, readings: Mapping[str, Number]) -> str:
+    comma, dot = readings[","], readings["."]
+    mark = "." if "." in cell else ","
+    as_grouping, as_decimal = (comma, dot) if mark == "." else (dot, comma)
+    grouped = "," if mark == "." else "."
+    return (
+        f"column '{column}': '{cell}' could be {as_grouping!r} ('{mark}' grouping thousands) or "
+        f"{float(as_decimal)!r} ('{mark}' as the decimal mark), and no other number in the file "
+        f"says which; declare whole numbers in the header ('{column} [int]') or the file's "
+        f"decimal mark in report.yml (data: {{{Path(rel).name}: {{decimal: "
+        f"'{grouped if mark == '.' else '.'}'}}}})"
+    )
+
+
+def _decimal_of(
+    raw: list[tuple[int, list[str]]],
+    header: list[str],
+    declared: Mapping[str, str],
+    rel: str,
+    settings: CsvSettings,
+) -> tuple[str | None, list[Problem]]:
+    """The file's decimal mark: declared, else the only one its numbers show, else None."""
+    if settings.decimal:
+        return settings.decimal, []
+    seen: dict[str, tuple[int, str]] = {}
+    for line, row in raw:
+        for column, cell in zip(header, row, strict=True):
+            if declared.get(column) in ("text", "date"):
+                continue
+            readings = decimal_readings(cell)
+            if len(readings) == 1:
+                seen.setdefault(next(iter(readings)), (line, cell.strip()))
+    if len(seen) == 2:
+        (line_a, cell_a), (line_b, cell_b) = seen[","], seen["."]
+        message = (
+            f"numbers are written with both decimal marks: '{cell_a}' (line {line_a}) and "
+            f"'{cell_b}' (line {line_b}); declare the file's decimal mark in report.yml "
+            f"(data: {{{Path(rel).name}: {{decimal: ','}}}}) or correct the cells"
+        )
+        return None, [problem(rel, max(line_a, line_b), message)]
+    return (next(iter(seen)) if seen else None), []
 
 
 def read_header(row: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
@@ -297,24 +421,33 @@ def read_header(row: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
     return names, declared, problems
 
 
-def read_cell(field: str, decimal_comma: bool) -> Any:
-    """Numbers become int/float; codes with leading zeros, and everything else, stay text."""
+def _mark(decimal: str | bool | None) -> str | None:
+    """The decimal mark; True/False (a decimal comma or not) as earlier callers passed it."""
+    if isinstance(decimal, bool):
+        return "," if decimal else "."
+    return decimal
+
+
+def read_cell(field: str, decimal: str | bool | None) -> Any:
+    """Numbers become int/float (written decimals kept); codes with leading zeros, and
+    everything else, stay text. `decimal`: the file's mark, or None when unknown (a cell
+    then reads only if both marks agree, which the caller has checked)."""
     text = field.strip()
-    try:
-        if _INT.fullmatch(text):
-            return int(text)
-        if _FLOAT.fullmatch(text):
-            number = float(text)
-        elif decimal_comma and _COMMA_FLOAT.fullmatch(text):
-            number = float(text.replace(",", "."))
-        else:
+    mark = _mark(decimal)
+    if mark != "," and _FLOAT.fullmatch(text) and not _INT.fullmatch(text) and "e" in text.lower():
+        try:
+            exponent = float(text)
+        except ValueError:
             return field
-    except ValueError:  # more digits than Python converts
-        return field
-    return number if math.isfinite(number) else field
+        return exponent if math.isfinite(exponent) else field
+    for candidate in (mark,) if mark else DECIMAL_MARKS:
+        number = read_number(text, candidate)
+        if number is not None:
+            return number
+    return field
 
 
-def read_typed_cell(field: str, kind: str, decimal_comma: bool) -> Any:
+def read_typed_cell(field: str, kind: str, decimal: str | bool | None) -> Any:
     """The cell read as `kind`; None when blank. Raises `ValueError` (a `_BadCell`) whose
     message ends the problem: `expects a whole number, got 'abc'`."""
     text = field.strip()
@@ -323,13 +456,14 @@ def read_typed_cell(field: str, kind: str, decimal_comma: bool) -> Any:
     if kind == "text":
         return field
     bad = _BadCell(f"expects {_EXPECTS[kind]}, got '{text}'")
+    mark = _mark(decimal)
     if kind == "int":
-        if not _INT.fullmatch(text):
+        # `1.322` is 1322 unless the file writes decimals with '.'.
+        marks = (mark,) if mark else DECIMAL_MARKS
+        wholes = [n for m in marks if isinstance(n := read_number(text, m), int)]
+        if not wholes:
             raise bad
-        try:
-            return int(text)
-        except ValueError:  # more digits than Python converts
-            raise bad from None
+        return wholes[0]
     if kind == "date":
         try:
             if _ISO_DATE.fullmatch(text):
@@ -339,14 +473,11 @@ def read_typed_cell(field: str, kind: str, decimal_comma: bool) -> Any:
         raise bad
     if kind == "percent" and text.endswith("%"):
         text = text[:-1].rstrip()
-    if _FLOAT.fullmatch(text):
-        number = float(text)
-    elif _COMMA_FLOAT.fullmatch(text):
-        if not decimal_comma:
-            raise _BadCell(f"{bad} (a decimal comma needs ';' between the columns)")
-        number = float(text.replace(",", "."))
-    else:
+    number = read_cell(text, mark)
+    if isinstance(number, str):
+        if mark == "." and read_number(text, ",") is not None:
+            raise _BadCell(f"{bad} (the file writes decimals with '.')")
         raise bad
     if not math.isfinite(number) or (kind == "percent" and not 0 <= number <= 100):
         raise bad
-    return number
+    return number if isinstance(number, float) else float(number)

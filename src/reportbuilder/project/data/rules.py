@@ -218,17 +218,40 @@ def counts_sum_problem(counts: Sequence[Number | None], base: Number | None) -> 
     return None
 
 
-def percents_sum_problem(parts: Sequence[Part]) -> str | None:
-    """The percents add up to 100, each written one off by up to half a unit of its last
-    decimal (derived ones are exact). Nothing to say while a percent is unknown."""
+def rounding_tolerance(parts: Sequence[Part]) -> float:
+    """How far rounded percents may add up from 100: one unit of the coarsest written decimal
+    (99 or 101 for whole percents, 99.9 or 100.1 with one decimal); 0 when all are derived."""
+    written = [p.decimals for p in parts if p.decimals is not None]
+    return 10.0 ** -min(written) if written else 0.0
+
+
+def percents_sum_problem(
+    parts: Sequence[Part], rounded: bool = False, multiple: bool = False
+) -> str | None:
+    """The percents add up to exactly 100; with `rounded`, to within `rounding_tolerance`;
+    with `multiple` (several answers possible) to anything. Nothing to say while a percent is
+    unknown."""
     percents = [part.percent for part in parts]
-    if None in percents:
+    if multiple or None in percents:
         return None
-    tolerance = sum(0.5 * 10.0**-p.decimals for p in parts if p.decimals is not None)
+    tolerance = rounding_tolerance(parts)
     total = sum(percents)  # type: ignore[arg-type]
-    if abs(total - 100) <= tolerance + EPSILON:
+    off = abs(total - 100)
+    if off <= EPSILON or (rounded and off <= tolerance + EPSILON):
         return None
-    return f"percents add up to {number_text(round(total, 2))}, not 100"
+    if any(p.decimals is None for p in parts):
+        # Beside percents derived from counts, a written one is rounded whatever the flag
+        # says: each may be off by half a unit (the joint check then decides exactly).
+        mixed = sum(0.5 * 10.0**-p.decimals for p in parts if p.decimals is not None)
+        if off <= mixed + EPSILON:
+            return None
+        return f"percents add up to {number_text(round(total, 2))}, not 100"
+    said = f"percents add up to {number_text(round(total, 6))}, not 100"
+    if rounded:
+        return f"{said} (rounded percents may miss 100 by {number_text(tolerance)} at most)"
+    if off <= tolerance + EPSILON:
+        return f"{said}; if they are rounded, add 'rounded: true' to the breakdown"
+    return said
 
 
 def joint_problem(parts: Sequence[Part], base: Number) -> str | None:
@@ -257,16 +280,77 @@ def joint_problem(parts: Sequence[Part], base: Number) -> str | None:
     return f"no whole counts out of {number_text(base)} give these percents (they allow {side})"
 
 
-def breakdown_problem(parts: Sequence[Part], base: Number | None) -> str | None:
+def breakdown_problem(
+    parts: Sequence[Part], base: Number | None, rounded: bool = False, multiple: bool = False
+) -> str | None:
     """The first of the sum rules that fails, each later one being implied by an earlier
-    failure: counts vs the base, percents vs 100, then the exact joint check."""
+    failure: counts vs the base, percents vs 100, then the exact joint check.
+
+    `multiple` (several answers possible): only that no count exceeds the base (the category
+    rules say it) — the counts and percents need not add up.
+    """
+    if multiple:
+        return None
     counts = [part.count for part in parts]
     problem = counts_sum_problem(counts, base)
     if problem:
         return problem  # percents derived from these counts cannot add up either
-    problem = percents_sum_problem(parts)
+    problem = percents_sum_problem(parts, rounded)
     if problem:
         return problem  # the exact check would only say it again
     if base is None or None not in counts:
         return None  # with every count given, their sum has said it all
     return joint_problem(parts, base)
+
+
+def apportion(parts: Sequence[Part], base: Number) -> list[int] | None:
+    """Whole counts, one per part, that add up to `base` exactly: a written count is kept, the
+    others come from their percents by largest remainder, each kept among the counts that
+    give its percent as written (`counts_giving`). None when no such counts exist (the
+    breakdown's rules then say why) or a part has neither count nor written percent.
+
+    41/22/14/12/11 % of 48 372 give 19 832 + 10 642 + 6 772 + 5 805 + 5 321 = 48 372, where
+    rounding each count on its own gives 48 373.
+    """
+    _require_base(base)
+    total = int(base)
+    ranges: list[tuple[int, int]] = []
+    for part in parts:
+        if part.count is not None:
+            ranges.append((int(part.count), int(part.count)))
+        elif part.percent is not None and part.decimals is not None:
+            allowed = counts_giving(part.percent, part.decimals, base)
+            if allowed is None:
+                return None
+            ranges.append(allowed)
+        else:
+            return None
+    if sum(low for low, _ in ranges) > total or sum(high for _, high in ranges) < total:
+        return None
+    free = [i for i, part in enumerate(parts) if part.count is None]
+    rest = total - sum(int(parts[i].count or 0) for i in range(len(parts)) if i not in free)
+    written = sum(float(parts[i].percent or 0) for i in free)
+    # Quotas scaled so that they add up to what the free parts share (rounded percents may
+    # add up to 101): Hamilton's method on them, then kept within each part's range.
+    quotas = {i: float(parts[i].percent or 0) / written * rest if written else 0.0 for i in free}
+    counts = [low for low, _ in ranges]
+    for i in free:
+        low, high = ranges[i]
+        counts[i] = min(max(math.floor(quotas[i]), low), high)
+    need = rest - sum(counts[i] for i in free)
+    # One each by remainder first (Hamilton); what is still missing, where there is room.
+    for bulk in (False, True):
+        if not need:
+            break
+        step = 1 if need > 0 else -1
+
+        # Largest remainder gains first, smallest loses first; sorting keeps ties in order.
+        order = sorted(free, key=lambda i: quotas[i] - counts[i], reverse=step > 0)
+        for i in order:
+            room = ranges[i][1] - counts[i] if step > 0 else counts[i] - ranges[i][0]
+            amount = min(room, abs(need), 1 if not bulk else abs(need))
+            counts[i] += step * amount
+            need -= step * amount
+            if not need:
+                break
+    return counts

@@ -1,0 +1,83 @@
+"""Excel workbooks in data/ (issue 8): one sheet is a table like a CSV, several are tables by
+sheet name; numbers, a date, a percent cell and shown decimals print right in fr and en; an
+error cell is named by sheet and cell. Built through the CLI and read with pypdf."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from conftest import page_texts
+from reportbuilder.cli import main
+from reportbuilder.project.data import load_data
+
+pytestmark = pytest.mark.pdf  # built through the CLI and read back from the PDF
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+
+def workbook(path: Path, error: bool = False, sheets: int = 1) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sites"
+    sheet.append(["site", "migrants", "share", "since", "cost"])
+    sheet.append(["Tapachula", 1322, 0.125, dt.datetime(2026, 3, 31), 388.1])
+    sheet.append(["Tijuana", 845, 0.5, dt.datetime(2025, 1, 2), "#DIV/0!" if error else 501])
+    for row in (2, 3):
+        sheet[f"C{row}"].number_format = "0.0%"
+        sheet[f"E{row}"].number_format = "0.00"
+    for extra in range(1, sheets):
+        more = book.create_sheet(f"More{extra}")
+        more.append(["a", "b"])
+        more.append(["x", 7])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+
+
+def build(root: Path, lang: str, content: str, **options: bool | int) -> tuple[int, str]:
+    (root / "content").mkdir(parents=True)
+    (root / "report.yml").write_text(f"title: Book\nlang: {lang}\n", encoding="utf-8")
+    (root / "content" / "01.md").write_text(content, encoding="utf-8")
+    workbook(root / "data" / "budget.xlsx", **options)  # type: ignore[arg-type]
+    result = CliRunner().invoke(main, ["build", str(root)], catch_exceptions=False)
+    if result.exit_code != 0:
+        return result.exit_code, result.output
+    pdf = next((root / "out").glob("*.pdf"))
+    return 0, "\n".join(page_texts(pypdf.PdfReader(pdf)))
+
+
+@pytest.mark.parametrize(
+    ("lang", "rows"),
+    [
+        ("en", ["Tapachula 1,322 12.5% Mar 31, 2026 388.10",
+                "Tijuana 845 50.0% Jan 2, 2025 501.00"]),
+        ("fr", [f"Tapachula 1{NNBSP}322 12,5{NBSP}% 31 mars 2026 388,10",
+                f"Tijuana 845 50,0{NBSP}% 2 janv. 2025 501,00"]),
+    ],
+)  # fmt: skip
+def test_one_sheet_is_a_table(tmp_path: Path, lang: str, rows: list[str]) -> None:
+    code, text = build(tmp_path, lang, "# Book\n\n{{ table(data.budget) }}\n")
+    assert code == 0, text
+    for row in rows:
+        assert row in text
+
+
+def test_several_sheets_are_tables_by_name(tmp_path: Path) -> None:
+    workbook(tmp_path / "data" / "budget.xlsx", sheets=2)
+    namespaces, found = load_data(tmp_path)
+    assert found == []
+    assert set(namespaces["budget"]) == {"Sites", "More1"}
+    assert namespaces["budget"]["More1"].rows == [{"a": "x", "b": 7}]
+    assert namespaces["budget"]["Sites"].types["share"] == "percent"
+
+
+def test_error_cell_names_sheet_and_cell(tmp_path: Path) -> None:
+    code, output = build(tmp_path, "en", "# Book\n\n{{ table(data.budget) }}\n", error=True)
+    assert code == 1
+    assert "data/budget.xlsx:Sites!E3: the cell shows the error #DIV/0!" in output
