@@ -115,8 +115,9 @@ def test_close_leaves_no_process(tmp_path: Path) -> None:
     assert renderer.pid is None
     assert live_children() == before
     renderer.close()  # twice is harmless
-    renderer.render(job(tmp_path, "<p>b</p>"))  # a job after close starts another process
-    assert renderer.pid is not None and renderer.jobs == 2
-    with renderer:
-        pass  # the context ends it too
-    assert live_children() == before
+    with pytest.raises(RuntimeError, match="closed"):  # no process nothing would end
+        renderer.render(job(tmp_path, "<p>b</p>"))
+    assert renderer.pid is None and renderer.jobs == 1
+    with PdfRenderer() as other:
+        other.render(job(tmp_path, "<p>c</p>"))
+    assert live_children() == before  # the context ends it too

@@ -282,7 +282,7 @@ class PdfRenderer:
 
     def _render(self, job: RenderJob, memory: int, deadline: Deadline) -> Pdf:
         if memory != self._memory_mb:
-            self.close()
+            self._stop(kill=False)  # the limit is set when a process starts
             self._memory_mb = memory
         if self._process is None:
             self._start()
