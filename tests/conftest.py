@@ -356,3 +356,12 @@ def serve_http() -> Iterator[ServeHttp]:
     yield start
     for server in started:
         server.close()
+
+
+def built_text(root: Path) -> tuple[int, str]:
+    """`reportbuilder build ROOT`: (0, the PDF's text) or (exit code, what it printed)."""
+    result = CliRunner().invoke(main, ["build", str(root)], catch_exceptions=False)
+    if result.exit_code != 0:
+        return result.exit_code, result.output
+    pdf = next((root / "out").glob("*.pdf"))
+    return 0, "\n".join(page_texts(pypdf.PdfReader(pdf)))

@@ -4,7 +4,6 @@ merge, editions and watch will call them, and `build`/`check` as their compositi
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ import pypdf
 import pytest
 
 import reportbuilder
+from conftest import live_children
 from reportbuilder import (
     BuildResult,
     ComposeError,
@@ -32,23 +32,6 @@ from reportbuilder import (
     render_html,
     write_atomic,
 )
-
-
-def _children() -> list[int]:
-    """Live child processes of this test process."""
-    me = os.getpid()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == me and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
 
 
 def _text(data: bytes) -> str:
@@ -76,7 +59,7 @@ def test_one_load_many_editions_through_one_render_process(
     editions = [Edition(lang="fr"), Edition(lang="en")] + [
         Edition(personalisation={"name": name, "organisation": org}) for name, org in people
     ]
-    before = set(_children())
+    before = live_children()
     with PdfRenderer() as renderer:
         pid = renderer.pid
         pdfs = []
@@ -85,10 +68,10 @@ def test_one_load_many_editions_through_one_render_process(
             pdfs.append(pdf)
             write_atomic(tmp_path / f"edition-{index}.pdf", pdf)
             assert renderer.pid == pid  # the same warm process every time
-            assert len(set(_children()) - before) == 1
+            assert len(live_children() - before) == 1
         assert renderer.jobs == len(editions)
     time.sleep(0.1)
-    assert set(_children()) - before == set()  # ended with the context
+    assert live_children() - before == set()  # ended with the context
 
     french, english, *personal = [_text(pdf.data) for pdf in pdfs]
     assert "Sommaire" in french and "Contents" not in french

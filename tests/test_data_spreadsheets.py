@@ -8,12 +8,9 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
-import pypdf
 import pytest
-from click.testing import CliRunner
 
-from conftest import page_texts
-from reportbuilder.cli import main
+from conftest import built_text
 from reportbuilder.project.data import load_data
 
 pytestmark = pytest.mark.pdf  # built through the CLI and read back from the PDF
@@ -45,11 +42,7 @@ def build(root: Path, lang: str, content: str, **options: bool | int) -> tuple[i
     (root / "report.yml").write_text(f"title: Book\nlang: {lang}\n", encoding="utf-8")
     (root / "content" / "01.md").write_text(content, encoding="utf-8")
     workbook(root / "data" / "budget.xlsx", **options)  # type: ignore[arg-type]
-    result = CliRunner().invoke(main, ["build", str(root)], catch_exceptions=False)
-    if result.exit_code != 0:
-        return result.exit_code, result.output
-    pdf = next((root / "out").glob("*.pdf"))
-    return 0, "\n".join(page_texts(pypdf.PdfReader(pdf)))
+    return built_text(root)
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pypdf
 import pytest
-from click.testing import CliRunner
 
-from conftest import page_texts
-from reportbuilder.cli import main
+from conftest import built_text
 
 pytestmark = pytest.mark.pdf  # built through the CLI and read back from the PDF
 
@@ -50,11 +47,7 @@ def build(root: Path, lang: str, study: str = STUDY) -> tuple[int, str]:
     (root / "report.yml").write_text(f"title: Notes\nlang: {lang}\n", encoding="utf-8")
     (root / "content" / "01.md").write_text(CONTENT, encoding="utf-8")
     (root / "data" / "s.yml").write_text(study, encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", str(root)], catch_exceptions=False)
-    if result.exit_code != 0:
-        return result.exit_code, result.output
-    pdf = next((root / "out").glob("*.pdf"))
-    return 0, "\n".join(page_texts(pypdf.PdfReader(pdf)))
+    return built_text(root)
 
 
 @pytest.mark.parametrize(

@@ -6,14 +6,11 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-import pypdf
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import page_texts
-from reportbuilder.cli import main
+from conftest import built_text
 from reportbuilder.project.data.rules import Part, apportion, breakdown_problem, joint_problem
 
 pytestmark = pytest.mark.pdf  # built through the CLI and read back from the PDF
@@ -133,11 +130,7 @@ def build(root: Path, lang: str, study: str, content: str = CONTENT) -> tuple[in
     (root / "report.yml").write_text(f"title: Rounding\nlang: {lang}\n", encoding="utf-8")
     (root / "content" / "01.md").write_text(content, encoding="utf-8")
     (root / "data" / "s.yml").write_text(study, encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", str(root)], catch_exceptions=False)
-    if result.exit_code != 0:
-        return result.exit_code, result.output
-    pdf = next((root / "out").glob("*.pdf"))
-    return 0, "\n".join(page_texts(pypdf.PdfReader(pdf)))
+    return built_text(root)
 
 
 @pytest.mark.parametrize(
