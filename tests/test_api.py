@@ -188,6 +188,7 @@ def test_deadline_from_a_worker_thread(mini_project: Path) -> None:
     assert "time limit of 2 s" in problem.message and problem.setting == "timeout"
 
 
+@pytest.mark.pdf  # imports WeasyPrint
 def test_the_pdf_variants_are_weasyprints() -> None:
     from weasyprint.pdf import VARIANTS
 
