@@ -237,29 +237,24 @@ class PdfRenderer:
     def __enter__(self) -> PdfRenderer:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
-        # Leaving on an error (Ctrl-C, a failed stage) may find the process mid-layout.
-        self._closed = True
-        self._stop(kill=exc_type is not None)
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """End the render process; the renderer takes no more jobs."""
         self._closed = True
-        self._stop(kill=False)
+        self._stop()
 
-    def _stop(self, *, kill: bool) -> None:
-        """End the process: an idle one reads EOF and exits; a busy one is killed."""
+    def _stop(self) -> None:
+        """End the process at once: it holds nothing to save (it writes no file), and letting
+        it finalise WeasyPrint's modules would cost a second or two on every build."""
         process, conn = self._process, self._conn
         self._process = self._conn = None
         if conn is not None:
             conn.close()
         if process is not None:
-            if kill:
-                process.kill()
-            process.join(2)
-            if process.is_alive():
-                process.kill()
-                process.join()
+            process.kill()
+            process.join()
 
     def render(
         self,
@@ -282,7 +277,7 @@ class PdfRenderer:
 
     def _render(self, job: RenderJob, memory: int, deadline: Deadline) -> Pdf:
         if memory != self._memory_mb:
-            self._stop(kill=False)  # the limit is set when a process starts
+            self._stop()  # the limit is set when a process starts
             self._memory_mb = memory
         if self._process is None:
             self._start()
@@ -290,7 +285,7 @@ class PdfRenderer:
         try:
             self._conn.send(job)
             if not self._conn.poll(deadline.remaining()):
-                self._stop(kill=True)
+                self._stop()
                 message = f"the layout took longer than the time limit of {deadline.seconds:g} s"
                 raise RenderError(_problem(message, setting="timeout"))
             status, payload = self._conn.recv()
@@ -298,7 +293,7 @@ class PdfRenderer:
             process = self._process
             process.join(5)
             code = process.exitcode
-            self._stop(kill=True)
+            self._stop()
             message = f"the render process died (exit code {code}), most likely out of memory"
             raise RenderError(_problem(message, setting="max_memory_mb")) from None
         self.jobs += 1
@@ -306,7 +301,7 @@ class PdfRenderer:
             return payload
         if status == "error":
             raise RenderError(payload)
-        self._stop(kill=True)  # it said it is in a bad state
+        self._stop()  # it said it is in a bad state
         if status == "fatal":
             raise RenderError(payload)
         raise RuntimeError(f"the render process failed:\n{payload}")
