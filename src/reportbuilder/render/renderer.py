@@ -14,6 +14,8 @@ import logging
 import multiprocessing
 import re
 import resource
+import shutil
+import tempfile
 import threading
 import traceback
 import warnings
@@ -170,8 +172,13 @@ def _raised_by_us(error: BaseException) -> bool:
     return bool(frames) and "/reportbuilder/" in frames[-1].filename.replace("\\", "/")
 
 
-def _serve(conn: Connection, max_memory_mb: int) -> None:
-    """The render process: import WeasyPrint at once, then render jobs until told to stop."""
+def _serve(conn: Connection, max_memory_mb: int, scratch: str) -> None:
+    """The render process: import WeasyPrint at once, then render jobs until told to stop.
+
+    Its temporary files (WeasyPrint's copies of fonts) go in `scratch`, a folder the parent
+    removes when it ends the process: a killed process cannot clean up after itself.
+    """
+    tempfile.tempdir = scratch
     limit = max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
@@ -214,6 +221,7 @@ class PdfRenderer:
         self._context = multiprocessing.get_context("fork")
         self._memory_mb = max_memory_mb
         self._process: BaseProcess | None = None
+        self._scratch: str | None = None
         self._conn: Connection | None = None
         self.jobs = 0  # documents rendered by this renderer, for callers and tests
         self._lock = threading.Lock()
@@ -227,8 +235,9 @@ class PdfRenderer:
 
     def _start(self) -> None:
         parent_conn, child_conn = self._context.Pipe(duplex=True)
+        self._scratch = tempfile.mkdtemp(prefix="reportbuilder-render-")
         process = self._context.Process(
-            target=_serve, args=(child_conn, self._memory_mb), daemon=True
+            target=_serve, args=(child_conn, self._memory_mb, self._scratch), daemon=True
         )
         process.start()
         child_conn.close()
@@ -255,6 +264,9 @@ class PdfRenderer:
         if process is not None:
             process.kill()
             process.join()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     def render(
         self,
