@@ -163,6 +163,12 @@ def main() -> None:
     default=None,
     help="A WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1.",
 )
+@click.option(
+    "--compare",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="After building, show what changed from this earlier PDF (read before the build).",
+)
 @_strict_option("Treat rendering warnings (missing image, bad CSS) as errors.")
 @_timeout_option("Seconds the whole build may take before it fails.")
 @click.option(
@@ -180,6 +186,7 @@ def build(
     lang: str | None,
     print_mode: bool,
     pdf_variant: str | None,
+    compare: Path | None,
     strict: bool | None,
     timeout: float,
     max_memory: int,
@@ -192,8 +199,14 @@ def build(
       reportbuilder build
       reportbuilder build my-report -o report.pdf
       reportbuilder build --format html --json
+      reportbuilder build --compare out/report.pdf
     """
     from reportbuilder.render.renderer import PdfRenderer  # standard library only: cheap
+
+    if compare is not None and fmt != "pdf":
+        raise click.BadParameter("compares PDFs only; drop --format html", param_hint="--compare")
+    # Read now: the build may replace that very file.
+    earlier = _read_earlier(compare) if compare is not None else None
 
     # The render process starts before the rest of the package is imported, so that
     # WeasyPrint's own import (half a second) runs beside ours and the HTML stage.
@@ -211,8 +224,12 @@ def build(
             limits=Limits(timeout=timeout, max_memory_mb=max_memory),
         )
         result = run_build(project, edition, output=output, format=fmt, renderer=renderer)
+    comparison = _compare_with(earlier, Path(result.outputs[0].path)) if earlier else None
     if as_json:
-        _emit_json(result.as_json())
+        document = result.as_json()
+        if comparison is not None:
+            document["comparison"] = comparison.as_json()
+        _emit_json(document)
         return
     _warn(result.warnings)
     for out in result.outputs:
@@ -220,6 +237,27 @@ def build(
         click.echo(
             f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {result.seconds:.1f} s"
         )
+    if comparison is not None:
+        from reportbuilder.review.pdfdiff import printable
+
+        click.echo(f"compared with {compare}:")
+        for line in comparison.report():
+            click.echo(f"  {printable(line)}")
+
+
+def _read_earlier(path: Path) -> Any:
+    from reportbuilder.review.pdfdiff import UnreadablePdf, printable, read_document
+
+    try:
+        return read_document(path)
+    except UnreadablePdf as error:
+        raise _Unusable(printable(str(error))) from None
+
+
+def _compare_with(earlier: Any, built: Path) -> Any:
+    from reportbuilder.review.pdfdiff import compare
+
+    return compare(earlier, built)
 
 
 @main.command()
@@ -266,3 +304,45 @@ def init(directory: Path, lang: str) -> None:
     click.echo(
         f"created {len(files)} files in {directory}; now run: reportbuilder build {directory}"
     )
+
+
+class _Unusable(click.ClickException):
+    """An input that cannot be used at all (not a PDF): exit 2, as wrong usage."""
+
+    exit_code = 2
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--visual",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write side-by-side PNGs of the changed pages (page-NNN.png) into this folder.",
+)
+@JSON_OPTION
+@click.pass_context
+def diff(ctx: click.Context, old: Path, new: Path, visual: Path | None, as_json: bool) -> None:
+    """Show what changed from OLD to NEW (two PDFs): exit 0 when equal, 1 when different."""
+    from reportbuilder.review.pdfdiff import UnreadablePdf, compare, printable
+
+    try:
+        result = compare(old, new)
+    except UnreadablePdf as error:
+        raise _Unusable(printable(str(error))) from None
+    pictures: list[Path] = []
+    if visual is not None:
+        from reportbuilder.review.visual import write_pictures
+
+        with _reporting(as_json):
+            pictures = write_pictures(old, new, result.changed_pages(), visual)
+    if as_json:
+        _emit_json({**result.as_json(), "pictures": [str(p) for p in pictures]})
+    else:
+        for line in result.report():
+            click.echo(printable(line))
+        for picture in pictures:
+            click.echo(f"wrote {picture}")
+    if not result.equal:
+        ctx.exit(1)

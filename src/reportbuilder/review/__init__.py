@@ -1,0 +1,1 @@
+"""Reviewing built reports: what changed between two PDFs."""

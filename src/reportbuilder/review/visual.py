@@ -1,0 +1,141 @@
+"""Side-by-side pictures of the pages that changed, differences outlined in red.
+
+Only the changed pages are rasterised (with PDFium), each pair once; the differences are
+found with Pillow on a coarse grid, so an outline surrounds a changed word or bar rather
+than every anti-aliased pixel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reportbuilder.deliver.files import write_atomic
+
+DPI = 70
+_PICTURE = re.compile(r"page-\d{3,}\.png")
+_CELL = 8  # pixels: the grid differences are gathered on
+_GAP = 24
+_RED = (220, 30, 30)
+
+
+def write_pictures(
+    old_pdf: Path, new_pdf: Path, pairs: Sequence[tuple[int, int]], folder: Path
+) -> list[Path]:
+    """One PNG per pair (old page, new page; 1-based) in `folder`, named after the new
+    page: `page-005.png`. Returns the files written."""
+    import pypdfium2
+
+    folder.mkdir(parents=True, exist_ok=True)
+    # Pictures of an earlier comparison would pass for changes of this one.
+    for stale in folder.glob("page-*.png"):
+        if _PICTURE.fullmatch(stale.name) and stale.is_file() and not stale.is_symlink():
+            stale.unlink()
+    old_doc, new_doc = pypdfium2.PdfDocument(old_pdf), pypdfium2.PdfDocument(new_pdf)
+    written = []
+    try:
+        for old_page, new_page in pairs:
+            old_image = _render(old_doc, old_page)
+            new_image = _render(new_doc, new_page)
+            picture = _side_by_side(old_image, new_image, old_page, new_page)
+            path = folder / f"page-{new_page:03d}.png"
+            write_atomic(path, _png(picture))
+            written.append(path)
+    finally:
+        old_doc.close()
+        new_doc.close()
+    return written
+
+
+def _render(document: Any, page_number: int) -> Any:
+    from PIL import Image
+
+    if not 1 <= page_number <= len(document):
+        return Image.new("RGB", (1, 1), "white")
+    page = document[page_number - 1]
+    try:
+        return page.render(scale=DPI / 72).to_pil().convert("RGB")
+    finally:
+        page.close()
+
+
+def _side_by_side(old: Any, new: Any, old_page: int, new_page: int) -> Any:
+    from PIL import Image, ImageChops, ImageDraw
+
+    width, height = max(old.width, new.width), max(old.height, new.height)
+    old_full = Image.new("RGB", (width, height), "white")
+    old_full.paste(old, (0, 0))
+    new_full = Image.new("RGB", (width, height), "white")
+    new_full.paste(new, (0, 0))
+    boxes = _changed_cells(ImageChops.difference(old_full, new_full))
+    label = 16
+    sheet = Image.new("RGB", (2 * width + _GAP, height + label), (235, 235, 235))
+    sheet.paste(old_full, (0, label))
+    sheet.paste(new_full, (width + _GAP, label))
+    draw = ImageDraw.Draw(sheet)
+    draw.text((4, 2), f"old: page {old_page}", fill=(0, 0, 0))
+    draw.text((width + _GAP + 4, 2), f"new: page {new_page}", fill=(0, 0, 0))
+    for left, top, right, bottom in boxes:
+        for offset in (0, width + _GAP):
+            draw.rectangle(
+                (left + offset - 2, top + label - 2, right + offset + 2, bottom + label + 2),
+                outline=_RED,
+                width=2,
+            )
+    return sheet
+
+
+def _changed_cells(difference: Any) -> list[tuple[int, int, int, int]]:
+    """Boxes around the changed regions: changed grid cells, merged row by row."""
+    from PIL import Image
+
+    grey = difference.convert("L").point(lambda value: 255 if value > 40 else 0)
+    columns = (grey.width + _CELL - 1) // _CELL
+    rows = (grey.height + _CELL - 1) // _CELL
+    # Any changed pixel marks its cell: the box filter averages it into a non-zero value.
+    padded = grey.crop((0, 0, columns * _CELL, rows * _CELL))
+    small = padded.resize((columns, rows), Image.Resampling.BOX)
+    marked = small.load()
+    boxes: list[tuple[int, int, int, int]] = []
+    for row in range(rows):
+        column = 0
+        while column < columns:
+            if marked[column, row]:
+                start = column
+                while column < columns and marked[column, row]:
+                    column += 1
+                box = (start * _CELL, row * _CELL, column * _CELL, (row + 1) * _CELL)
+                boxes = _merge(boxes, box)
+            column += 1
+    return boxes
+
+
+def _merge(
+    boxes: list[tuple[int, int, int, int]], box: tuple[int, int, int, int]
+) -> list[tuple[int, int, int, int]]:
+    """Add a box, joining it with any box it touches (so a changed line is one outline)."""
+    left, top, right, bottom = box
+    kept = []
+    for other in boxes:
+        if (
+            other[0] <= right + _CELL
+            and left <= other[2] + _CELL
+            and other[1] <= bottom
+            and (top <= other[3])
+        ):
+            left, top = min(left, other[0]), min(top, other[1])
+            right, bottom = max(right, other[2]), max(bottom, other[3])
+        else:
+            kept.append(other)
+    kept.append((left, top, right, bottom))
+    return kept
+
+
+def _png(image: Any) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

@@ -1,0 +1,247 @@
+"""`reportbuilder diff` and `review.pdfdiff.compare`: real PDFs of the mini fixture, built
+with one change each, compared with the first build."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_fixture
+from reportbuilder import Edition, PdfRenderer, load_project, render_html, write_atomic
+from reportbuilder.review.pdfdiff import UnreadablePdf, compare, printable
+
+pytestmark = pytest.mark.pdf
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _numbers(root: Path) -> None:
+    _replace(root / "data" / "survey.yml", "count: 500}", "count: 510}")
+    _replace(root / "data" / "survey.yml", "count: 450}", "count: 440}")
+
+
+def _paragraph(root: Path) -> None:
+    _replace(
+        root / "content" / "02-findings.md",
+        "## Who to ask",
+        "A reviewer added this sentence about seasonal wells.\n\n## Who to ask",
+    )
+
+
+def _colour(root: Path) -> None:
+    _replace(root / "report.yml", 'primary: "#1b4d3e"', 'primary: "#7a1f1f"')
+
+
+def _title(root: Path) -> None:
+    _replace(root / "report.yml", "title: Water Access Survey", "title: Water Access Study")
+
+
+def _move(root: Path) -> None:
+    sentence = "Households were drawn at random from the district registers."
+    _replace(root / "content" / "01-overview.md", "[^method]", "")
+    _replace(root / "content" / "01-overview.md", f": {sentence}", "")
+    _replace(root / "content" / "02-findings.md", "## Who to ask", f"{sentence}\n\n## Who to ask")
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "numbers": _numbers,
+    "paragraph": _paragraph,
+    "colour": _colour,
+    "title": _title,
+    "move": _move,
+}
+
+
+@dataclass(frozen=True)
+class Builds:
+    base: Path
+    again: Path
+    changed: dict[str, Path]
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    """The mini fixture built as is (twice) and once with each change, through one
+    renderer."""
+    root = tmp_path_factory.mktemp("diff")
+    paths: dict[str, Path] = {}
+    with PdfRenderer() as renderer:
+        for name in ["base", "again", *CHANGES]:
+            project_dir = copy_fixture("mini", root / name)
+            if name in CHANGES:
+                CHANGES[name](project_dir)
+            html = render_html(load_project(project_dir), Edition())
+            paths[name] = write_atomic(root / f"{name}.pdf", renderer.render(html))
+    return Builds(paths["base"], paths["again"], {k: paths[k] for k in CHANGES})
+
+
+def test_two_builds_of_the_same_project_are_equal(builds: Builds) -> None:
+    result = compare(builds.base, builds.again)
+    assert result.equal, list(result.report())
+    assert list(result.report()) == [f"no difference ({len(result.new.pages)} pages)"]
+    assert result.changed_pages() == []
+
+
+def test_a_changed_figure_is_named_with_its_page(builds: Builds) -> None:
+    result = compare(builds.base, builds.changed["numbers"])
+    assert not result.equal
+    changes = {(n.old, n.new) for n in result.numbers}
+    assert ("500", "510") in changes and ("450", "440") in changes
+    assert ("40 %", "40.8 %") in changes or ("40%", "40.8%") in changes, changes
+    assert not result.hunks, "only numbers changed, no text"
+    lines = list(result.report())
+    page = next(n.new_page for n in result.numbers if n.old == "500")
+    assert any(line.startswith(f"page {page}: 500 → 510") for line in lines), lines
+
+
+def test_an_added_paragraph_is_added_text_on_its_page_only(builds: Builds) -> None:
+    result = compare(builds.base, builds.changed["paragraph"])
+    assert [h.added for h in result.hunks] == [
+        "A reviewer added this sentence about seasonal wells."
+    ]
+    assert result.hunks[0].removed == ""
+    page = result.hunks[0].new_page
+    assert "seasonal wells" in " ".join(result.new.pages[page - 1])
+    assert [new for _, new in result.changed_pages()] == [page]
+    assert not result.numbers and not result.drawings
+
+
+def test_a_colour_change_is_a_drawing_change_on_every_page_it_touches(builds: Builds) -> None:
+    result = compare(builds.base, builds.changed["colour"])
+    assert not result.hunks and not result.numbers
+    assert result.drawings, "the brand colour is drawn on pages, with the same text"
+    assert {old for old, new in result.drawings} == {new for old, new in result.drawings}
+    assert any("drawing changed (same text)" in line for line in result.report())
+
+
+def test_metadata_and_outline_changes(builds: Builds) -> None:
+    result = compare(builds.base, builds.changed["title"])
+    assert ("/Title", "Water Access Survey", "Water Access Study") in result.metadata
+    assert [x[1] for x in result.outline_removed] == ["Water Access Survey"]
+    assert [x[1] for x in result.outline_added] == ["Water Access Study"]
+    report = list(result.report())
+    assert "metadata Title: 'Water Access Survey' → 'Water Access Study'" in report
+
+
+def test_a_moved_sentence_is_a_move_not_two_changes(builds: Builds) -> None:
+    result = compare(builds.base, builds.changed["move"])
+    moved = [m.text for m in result.moves]
+    assert "Households were drawn at random from the district registers." in moved, list(
+        result.report()
+    )
+
+
+def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reportbuilder", "diff", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "REPORTBUILDER_DEBUG": ""},
+        timeout=120,
+    )
+
+
+def test_cli_exit_codes_and_report(builds: Builds, tmp_path: Path) -> None:
+    same = _cli(builds.base, builds.again)
+    assert (same.returncode, same.stderr) == (0, "")
+    assert same.stdout.startswith("no difference")
+
+    changed = _cli(builds.base, builds.changed["numbers"])
+    assert changed.returncode == 1, changed.stderr
+    assert "500 → 510" in changed.stdout
+
+    not_pdf = tmp_path / "notes.pdf"
+    not_pdf.write_text("not a PDF at all", encoding="utf-8")
+    broken = _cli(builds.base, not_pdf)
+    assert broken.returncode == 2
+    assert "notes.pdf: not a readable PDF" in broken.stderr
+    assert "Traceback" not in broken.stderr
+
+    missing = _cli(builds.base, tmp_path / "absent.pdf")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_cli_json(builds: Builds) -> None:
+    done = _cli(builds.base, builds.changed["paragraph"], "--json")
+    assert done.returncode == 1
+    document = json.loads(done.stdout)
+    assert document["equal"] is False
+    assert document["text"][0]["added"].startswith("A reviewer added")
+    assert document["changed_pages"] == [document["text"][0]["new_page"]]
+    equal = json.loads(_cli(builds.base, builds.again, "--json").stdout)
+    assert equal["equal"] is True and equal["changed_pages"] == []
+
+
+def test_cli_visual_writes_a_picture_per_changed_page_only(builds: Builds, tmp_path: Path) -> None:
+    from PIL import Image
+
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    (folder / "page-099.png").write_bytes(b"from an earlier comparison")
+    (folder / "mine.txt").write_text("kept", encoding="utf-8")
+    done = _cli(builds.base, builds.changed["paragraph"], "--visual", folder)
+    assert done.returncode == 1, done.stderr
+    page = compare(builds.base, builds.changed["paragraph"]).hunks[0].new_page
+    assert sorted(p.name for p in folder.iterdir()) == ["mine.txt", f"page-{page:03d}.png"]
+    with Image.open(folder / f"page-{page:03d}.png") as picture:
+        assert picture.format == "PNG"
+        # Both pages side by side, and red outlines where they differ.
+        assert picture.width > 1.9 * picture.height * 210 / 297
+        colours = picture.convert("RGB").getcolors(maxcolors=1 << 20) or []
+        assert any(rgb == (220, 30, 30) for _, rgb in colours)
+
+    shutil.rmtree(folder)
+    equal = _cli(builds.base, builds.again, "--visual", folder)
+    assert equal.returncode == 0 and list(folder.iterdir()) == []
+
+
+def test_unreadable_files_raise_unreadable_pdf(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(UnreadablePdf, match=r"empty\.pdf: not a readable PDF"):
+        compare(empty, empty)
+
+
+def test_printable_escapes_control_characters() -> None:
+    assert printable("a\x1b]0;title\x07b\nc") == "a\\x1b]0;title\\x07b\\nc"
+    assert printable("89\u00a0%") == "89\u00a0%"
+
+
+def test_build_compare_reads_the_earlier_pdf_before_replacing_it(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "reportbuilder", "build", str(mini_project), *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    first = run()
+    assert first.returncode == 0, first.stderr
+    output = mini_project / "out" / "mini.pdf"
+    _numbers(mini_project)
+    second = run("--compare", str(output))
+    assert second.returncode == 0, second.stderr
+    assert f"compared with {output}:" in second.stdout
+    assert "500 → 510" in second.stdout
+
+    again = run("--compare", str(output), "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["comparison"]["equal"] is True
+
+    html = run("--compare", str(output), "--format", "html")
+    assert html.returncode == 2 and "compares PDFs only" in html.stderr
