@@ -21,7 +21,7 @@ import jinja2
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
-from reportbuilder.compose import anchors, charts, references
+from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers, contact_html
 from reportbuilder.compose.markup import convert, make_markdown, markdown_literal
@@ -34,13 +34,14 @@ from reportbuilder.compose.templating import (
     wrap,
 )
 from reportbuilder.edition import Edition
-from reportbuilder.errors import ComposeError, Location, Problem, Severity, Stage
+from reportbuilder.errors import ComposeError, Location, Problem, ReportError, Severity, Stage
 from reportbuilder.language import colon, labels_for, typeset
 from reportbuilder.limits import MAX_DEPTH, Deadline, TimeLimitExceeded, nesting_depth
-from reportbuilder.project.config import ReportConfig, for_edition
+from reportbuilder.project.config import CONFIG_FILE, ReportConfig, for_edition
 from reportbuilder.project.data import localize
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
+from reportbuilder.project.textio import read_text
 from reportbuilder.variants import PAGE_HEIGHTS_MM
 
 
@@ -250,7 +251,21 @@ def render_chapters(
         dataclasses.replace(chapter, html=Markup(html))
         for chapter, html in zip(rendered, linked, strict=True)
     ]
-    return rendered, warnings + dangling
+    linted = lint.chapter_problems(
+        [dataclasses.replace(part, html=html) for part, html in zip(parts, linked, strict=True)],
+        alt_required=(config.pdf_variant or "").startswith("pdf/ua"),
+    )
+    if errors := [p for p in linted if p.severity is Severity.ERROR]:
+        raise ComposeError(errors)
+    return rendered, warnings + dangling + linted
+
+
+def _config_text(project: Project) -> str:
+    """report.yml's text, to locate a setting (it was read and checked at load)."""
+    try:
+        return read_text(project.root / CONFIG_FILE, CONFIG_FILE)
+    except ReportError:
+        return ""
 
 
 def _too_slow(rel: str | None, error: TimeLimitExceeded, deadline: Deadline | None) -> Problem:
@@ -303,6 +318,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         **helpers.scope(),
     }
     chapters, warnings = render_chapters(project, config, scope, helpers, fmt, deadline)
+    warnings += lint.brand_problems(config.brand.model_dump(), _config_text(project))
     env = theme_environment(project.theme.templates, project.templates)
     env.filters.update({**fmt.filters(), "css_string": css_string})
     theme_css, project_css = _stylesheets(project)

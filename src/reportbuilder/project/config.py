@@ -74,7 +74,7 @@ class Fonts(_Strict):
 
 class Brand(_Strict):
     primary: Colour = "#0b3c5d"
-    secondary: Colour = "#1d7fb8"
+    secondary: Colour = "#1c70a8"
     accent: Colour = "#f2a541"
     text: Colour = "#1f2933"
     palette: list[Colour] = Field(default_factory=list)
