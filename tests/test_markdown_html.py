@@ -51,7 +51,8 @@ Hidden text.
 
 <a name="old-anchor"></a><span id="new-anchor">here</span>
 
-<table><colgroup><col span="2"></colgroup><tr><th>h</th></tr><tr><td style="text-align: right">r</td></tr></table>
+<table><colgroup><col span="2"></colgroup><tr><th>h</th></tr>
+<tr><td style="text-align: right">r</td></tr></table>
 
 <p align="center">Centred</p>
 """
