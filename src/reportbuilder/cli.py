@@ -294,13 +294,27 @@ def check(
     show_default=True,
     help="Language of the new project.",
 )
-def init(directory: Path, lang: str) -> None:
+@click.option(
+    "--ci",
+    "ci",
+    multiple=True,
+    type=click.Choice(["github", "gitlab", "pre-commit"]),
+    help="Also write a CI workflow (or pre-commit hook); on an existing project, only that.",
+)
+def init(directory: Path, lang: str, ci: tuple[str, ...]) -> None:
     """Create a small working report project in DIRECTORY."""
-    from reportbuilder.scaffold import create_project
+    from reportbuilder.scaffold import create_project, write_ci
 
+    existing = directory.is_dir() and any(directory.iterdir())
+    if existing and ci and (directory / "report.yml").is_file():
+        with _reporting(False):
+            files = write_ci(directory, list(ci))
+        click.echo(f"added {', '.join(str(f) for f in files)}")
+        return
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise click.BadParameter("exists and is not empty; choose a new folder", param_hint="DIR")
-    files = create_project(directory, lang)
+    with _reporting(False):
+        files = create_project(directory, lang) + write_ci(directory, list(ci))
     click.echo(
         f"created {len(files)} files in {directory}; now run: reportbuilder build {directory}"
     )

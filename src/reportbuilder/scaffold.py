@@ -151,3 +151,46 @@ def create_project(directory: Path, lang: str) -> list[Path]:
             )
         ) from None
     return written
+
+
+# `init --ci KIND`: the file each kind writes, and where.
+CI_FILES = {
+    "github": ("github.yml", ".github/workflows/report.yml"),
+    "gitlab": ("gitlab.yml", ".gitlab-ci.yml"),
+    "pre-commit": ("pre-commit-config.yml", ".pre-commit-config.yaml"),
+}
+
+
+def ci_text(kind: str) -> str:
+    """The CI file of `kind` (github, gitlab, pre-commit), as shipped in the package."""
+    from importlib.resources import files
+
+    name, _ = CI_FILES[kind]
+    return files("reportbuilder.ci").joinpath(name).read_text(encoding="utf-8")
+
+
+def write_ci(directory: Path, kinds: list[str]) -> list[Path]:
+    """Add CI files to the project in `directory`; an existing file is never replaced."""
+    targets = [(directory / CI_FILES[kind][1], kind) for kind in dict.fromkeys(kinds)]
+    taken = [path for path, _ in targets if path.exists() or path.is_symlink()]
+    if taken:
+        problems = [
+            Problem(str(path), None, "exists already; not replaced", stage=Stage.OUTPUT)
+            for path in taken
+        ]
+        raise OutputError(problems)
+    written: list[Path] = []
+    for path, kind in targets:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8") as file:
+                file.write(ci_text(kind))
+        except OSError as error:
+            for done in written:
+                done.unlink(missing_ok=True)
+            reason = error.strerror or str(error)
+            raise OutputError(
+                Problem(str(path), None, f"cannot write: {reason}", stage=Stage.OUTPUT)
+            ) from None
+        written.append(path)
+    return written

@@ -1,0 +1,1 @@
+"""Continuous-integration files `reportbuilder init --ci` writes."""
