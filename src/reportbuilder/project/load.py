@@ -11,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from reportbuilder.errors import Location, Problem, Problems, ProjectError, Stage
+from reportbuilder.errors import Location, Problem, Problems, ProjectError, Severity, Stage
 from reportbuilder.project.chapters import Chapter, load_chapters, slugify
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
 from reportbuilder.project.contacts import Contact, load_contacts
@@ -48,6 +48,7 @@ class Project:
     templates: Mapping[str, TemplateFile]
     stylesheets: tuple[Path, ...]
     resources: Mapping[str, Location]
+    warnings: tuple[Problem, ...] = ()  # met while reading (a chapter left out of `chapters:`)
 
     @property
     def theme_dir(self) -> Path:
@@ -133,4 +134,5 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         templates=MappingProxyType(templates),
         stylesheets=own_styles,
         resources=MappingProxyType(resources),
+        warnings=tuple(p for p in problems.items if p.severity is Severity.WARNING),
     )
