@@ -18,6 +18,7 @@ from reportbuilder.project.contacts import Contact, load_contacts
 from reportbuilder.project.data import load_data
 from reportbuilder.project.data.readers import CsvSettings
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.fonts import font_problems
 from reportbuilder.project.resources import resource_locations
 from reportbuilder.project.theme import (
     TemplateFile,
@@ -119,8 +120,17 @@ def load_project(path: str | os.PathLike[str]) -> Project:
                 line(["organisation", "logo"]),
                 f"organisation.logo: no file {config.organisation.logo} in the project",
             )
-    problems.raise_if_any()
     own_styles = stylesheets(root / "styles")
+    fonts = config.brand.fonts
+    problems.extend(
+        font_problems(
+            {"heading": fonts.heading, "body": fonts.body},
+            (*theme.stylesheets, *own_styles),
+            files,
+            line,
+        )
+    )
+    problems.raise_if_any()
     resources = resource_locations(root, config, chapters, own_styles, files)
     return Project(
         root=root,
