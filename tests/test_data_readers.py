@@ -172,7 +172,9 @@ def test_csv_cells_not_of_their_declared_type(tmp_path: Path) -> None:
         "data/regions.csv:3: column 'victims' expects a whole number, got '12.0'",
         "data/regions.csv:3: column 'share' expects a percent from 0 to 100, got '140'",
         "data/regions.csv:3: column 'rate' expects a number, got 'x'",
-        "data/regions.csv:3: column 'day' expects a date as YYYY-MM-DD, got '01/03/2024'",
+        "data/regions.csv:3: column 'day' expects a date as YYYY-MM-DD, got '01/03/2024', which "
+        "could be 2024-03-01 (day first) or 2024-01-03 (month first); declare the column's form "
+        "in the header, e.g. [date:%d/%m/%Y] or [date:%m/%d/%Y]",
         "data/regions.csv:4: column 'share' expects a percent from 0 to 100, got '-1'",
         "data/regions.csv:4: column 'rate' expects a number, got '12,5x'",
         "data/regions.csv:4: column 'day' expects a date as YYYY-MM-DD, got '2024-02-30'",

@@ -17,6 +17,7 @@ from babel.numbers import format_decimal, format_percent
 
 from reportbuilder.errors import CallError
 from reportbuilder.language import parse_locale
+from reportbuilder.project.dates import iso_hint, read_date
 
 NBSP = "\u00a0"
 # Languages whose CLDR data set minimumGroupingDigits to 2 (no separator in 4-digit numbers).
@@ -85,7 +86,10 @@ class Formatter:
     def date(self, value: dt.date | str, style: str = "long") -> str:
         """`2026-11-28` → `28 novembre 2026` (fr, long); `style` is a CLDR style or pattern."""
         if isinstance(value, str):
-            value = dt.date.fromisoformat(value)
+            day = read_date(value, None)
+            if day is None:
+                raise CallError(f"date: {iso_hint(value)}")
+            value = day
         return format_date(value, format=style, locale=self.locale)
 
 

@@ -14,6 +14,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reportbuilder.errors import Problem, Problems, ProjectError, Stage
+from reportbuilder.project.dates import looks_like_a_date
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -40,6 +41,8 @@ class YamlDoc:
     lines: dict[Path_, int]
     # The source text of every number, by key path: `89.0` says one decimal where 89.0 cannot.
     number_texts: dict[Path_, str] = field(default_factory=dict)
+    # Unquoted `31/03/2026`-like values, by key path: YAML reads them as text, not dates.
+    date_texts: dict[Path_, str] = field(default_factory=dict)
 
     def line(self, path: Sequence[str | int]) -> int | None:
         """The line of `path`, or of its longest known prefix."""
@@ -102,7 +105,7 @@ def load_yaml(text: str, rel: str, *, max_nodes: int = 100_000) -> YamlDoc:
             f"too many nodes/aliases (more than {max_nodes}; possible YAML bomb)",
         )
     builder.problems.raise_if_any()
-    return YamlDoc(value, builder.lines, builder.number_texts)
+    return YamlDoc(value, builder.lines, builder.number_texts, builder.date_texts)
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, rel: str, text: str) -> Problem:
@@ -186,6 +189,7 @@ class _Builder:
         self.count = 0
         self.lines: dict[Path_, int] = {}
         self.number_texts: dict[Path_, str] = {}
+        self.date_texts: dict[Path_, str] = {}
         self.problems = Problems(Stage.PROJECT)
         self.constructor = SafeConstructor()
         self.open_nodes: set[int] = set()  # collections being built: a loop is a recursive alias
@@ -201,6 +205,8 @@ class _Builder:
             value = self.scalar(node)
             if node.tag in _NUMBER_TAGS:
                 self.number_texts[path] = node.value
+            elif not node.style and looks_like_a_date(node.value):  # plain: None or ""
+                self.date_texts[path] = node.value
             return value
         if depth >= MAX_DEPTH:
             self.problem(node, f"nested more than {MAX_DEPTH} levels deep")

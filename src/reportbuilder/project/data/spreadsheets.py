@@ -19,6 +19,7 @@ from typing import Any
 from reportbuilder.errors import Problem
 from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import NUMERIC_TYPES, Table, WrittenNumber
+from reportbuilder.project.dates import column_problem, read_date
 from reportbuilder.project.files import FilePolicy
 
 XLSX_MAX_BYTES = 20_000_000
@@ -57,7 +58,7 @@ def read_xlsx(files: FilePolicy, rel: str, name: str) -> tuple[Any, list[Problem
 
 
 def _sheet_table(sheet: Any, rel: str, name: str, problems: list[Problem]) -> Table | None:
-    from reportbuilder.project.data.readers import read_header
+    from reportbuilder.project.data.readers import base_types, read_header
 
     def at(cell: Any) -> str:
         return f"{rel}:{sheet.title}!{cell.coordinate}"
@@ -75,7 +76,8 @@ def _sheet_table(sheet: Any, rel: str, name: str, problems: list[Problem]) -> Ta
     texts = ["" if c.value is None else str(c.value) for c in head]
     columns, declared, found = read_header(texts)
     problems += [problem(f"{rel}:{sheet.title}!{head[0].row}", None, m) for m in found]
-    types: dict[str, str] = dict(declared)
+    types: dict[str, str] = base_types(declared)
+    texts_by_column: dict[str, list[tuple[Any, str]]] = {}
     table_rows: list[dict[str, Any]] = []
     for row in rows[1:]:
         values: dict[str, Any] = {}
@@ -90,7 +92,19 @@ def _sheet_table(sheet: Any, rel: str, name: str, problems: list[Problem]) -> Ta
             elif kind in ("percent", "date") and column not in declared:
                 types[column] = kind
             want = declared.get(column)
-            if want == "int" and value is not None and not isinstance(value, int):
+            if isinstance(value, str) and column not in declared:
+                texts_by_column.setdefault(column, []).append((cell, value))
+            if want and want.startswith("date") and isinstance(value, str):
+                form = want.partition(":")[2] or None
+                day = read_date(value, form)
+                if day is None:
+                    expected = f"a date written {form}" if form else "a date as YYYY-MM-DD"
+                    problems.append(
+                        problem(at(cell), None, f"column '{column}' expects {expected}, got "
+                                f"'{value}'")
+                    )  # fmt: skip
+                value = day
+            elif want == "int" and value is not None and not isinstance(value, int):
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
                 else:
@@ -108,6 +122,10 @@ def _sheet_table(sheet: Any, rel: str, name: str, problems: list[Problem]) -> Ta
         for column in columns[len(values) :]:
             values[column] = None
         table_rows.append(values)
+    for column, cells in texts_by_column.items():
+        message = column_problem(column, [text for _, text in cells])
+        if message and len(cells) == sum(v[column] is not None for v in table_rows):
+            problems.append(problem(at(cells[0][0]), None, message))
     return Table(name if sheet.parent.worksheets[0] is sheet else sheet.title, columns,
                  table_rows, types)  # fmt: skip
 
