@@ -152,7 +152,7 @@ def test_csv_declared_types_with_semicolons(tmp_path: Path) -> None:
     # Issue 8: one file, one decimal mark; `1.5` beside `1,25` is not decided silently.
     mixed = text.replace("87,5%;1,5", "87,5%;1.5")
     assert problems(tmp_path / "m", mixed, "r.csv") == [
-        "data/r.csv:3: numbers are written with both decimal marks: '1,25' (line 2) and "
+        "data/r.csv:3: numbers are written with both decimal marks: '12,5 %' (line 2) and "
         "'1.5' (line 3); declare the file's decimal mark in report.yml "
         "(data: {r.csv: {decimal: ','}}) or correct the cells"
     ]

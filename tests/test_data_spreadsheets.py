@@ -5,6 +5,7 @@ error cell is named by sheet and cell. Built through the CLI and read with pypdf
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -74,3 +75,51 @@ def test_error_cell_names_sheet_and_cell(tmp_path: Path) -> None:
     code, output = build(tmp_path, "en", "# Book\n\n{{ table(data.budget) }}\n", error=True)
     assert code == 1
     assert "data/budget.xlsx:Sites!E3: the cell shows the error #DIV/0!" in output
+
+
+def formula_book(path: Path, cached: str | None) -> None:
+    """A workbook whose `total` column is a formula; with `cached`, the value Excel would have
+    saved beside it, written into the sheet's XML (openpyxl itself never calculates)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Budget"
+    sheet.append(["item", "price", "qty", "total"])
+    sheet.append(["pens", 2.5, 21, "=B2*C2"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    if cached is None:
+        return
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    assert "<f>B2*C2</f><v />" in sheet_xml
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.replace(
+        "<f>B2*C2</f><v />", f"<f>B2*C2</f><v>{cached}</v>"
+    ).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize(("lang", "row"), [("en", "pens 2.5 21 52.5"), ("fr", "pens 2,5 21 52,5")])
+def test_a_formulas_saved_value_is_printed(tmp_path: Path, lang: str, row: str) -> None:
+    (tmp_path / "content").mkdir(parents=True)
+    (tmp_path / "report.yml").write_text(f"title: Book\nlang: {lang}\n", encoding="utf-8")
+    (tmp_path / "content" / "01.md").write_text(
+        "# Book\n\n{{ table(data.budget) }}\n\nTotal: {{ data.budget.rows[0].total | number }}\n",
+        encoding="utf-8",
+    )
+    formula_book(tmp_path / "data" / "budget.xlsx", cached="52.5")
+    code, text = built_text(tmp_path)
+    assert code == 0, text
+    assert row in text and f"Total: {row.split()[-1]}" in text
+    assert "B2*C2" not in text
+
+
+def test_a_formula_without_saved_value_is_located(tmp_path: Path) -> None:
+    formula_book(tmp_path / "data" / "budget.xlsx", cached=None)
+    _, problems = load_data(tmp_path)
+    assert [str(p) for p in problems] == [
+        "data/budget.xlsx:Budget!D2: the formula =B2*C2 has no saved value (the file was never "
+        "opened and saved in Excel or LibreOffice); open it there and save it again"
+    ]

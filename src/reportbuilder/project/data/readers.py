@@ -21,7 +21,8 @@ problem naming the line, e.g. `column 'victims' expects a whole number, got 'abc
 is checked); the row is kept with None in that cell. An unknown type is a problem too, and the
 column is then read as if undeclared. Undeclared columns are guessed cell by cell: whole
 numbers become int, other numbers float (`12,5` with `;`), everything else stays text (codes
-with leading zeros such as `01` included), an empty cell stays `""`.
+with leading zeros such as `01` included), an empty cell stays `""`; a column whose every cell
+is a percent from 0 to 100 written with `%` (`12,5 %`) is a `percent` column.
 
 `Table.types` gives every column's type: the declared one, or for an undeclared column a guess
 from its non-empty cells: `int` if all are int, `number` if all are numbers, else `text`.
@@ -328,6 +329,7 @@ def read_csv(
         raw.append((line, row))
     if header is None:
         return None, problems
+    declared = {**_percent_columns(raw, header, declared), **declared}
     decimal, mixed = _decimal_of(raw, header, declared, rel, settings)
     problems += mixed
     rows: list[dict[str, Any]] = []
@@ -356,6 +358,26 @@ def read_csv(
         more = f" (and {len(cells) - 1} more cells like it)" if len(cells) > 1 else ""
         problems.append(problem(rel, line, _ambiguity_message(rel, column, cell, readings) + more))
     return Table(name, header, rows, base_types(declared)), problems
+
+
+def _percent_columns(
+    raw: list[tuple[int, list[str]]], header: list[str], declared: Mapping[str, str]
+) -> dict[str, str]:
+    """Undeclared columns whose every cell is a percent (`12,5 %`, `40%`, 0 to 100): typed
+    `percent`, as a spreadsheet's percent cells are, rather than left as text."""
+    found = {}
+    for index, column in enumerate(header):
+        cells = [row[index].strip() for _, row in raw if row[index].strip()]
+        if column in declared or not cells:
+            continue
+        if all(cell.endswith("%") and _a_percent(cell[:-1].rstrip()) for cell in cells):
+            found[column] = "percent"
+    return found
+
+
+def _a_percent(text: str) -> bool:
+    readings = decimal_readings(text).values()
+    return bool(readings) and all(0 <= number <= 100 for number in readings)
 
 
 def _is_date(kind: str | None) -> bool:
@@ -412,7 +434,7 @@ def _decimal_of(
         for column, cell in zip(header, row, strict=True):
             if (declared.get(column) or "").partition(":")[0] in ("text", "date"):
                 continue
-            readings = decimal_readings(cell)
+            readings = decimal_readings(cell.strip().removesuffix("%"))  # `12.5%` shows '.'
             if len(readings) == 1:
                 seen.setdefault(next(iter(readings)), (line, cell.strip()))
     if len(seen) == 2:
