@@ -289,6 +289,10 @@ def _unknown_name(message: str, filters: Mapping[str, Any], tests: Mapping[str, 
     return f"no {kind} named '{name}'; known {kind}s: {shown}"
 
 
+# Python's own words for a call that does not fit, as a built-in filter (`first`) raises them.
+_PYTHON_CALL = re.compile(
+    r"(?:[\w.<>]+\.)?(\w+)\(\) (?:got an unexpected keyword argument '(\w+)'|takes .* but .* given)"
+)
 _KINDS = {
     ZeroDivisionError: "division by zero",
     ArithmeticError: "cannot compute this",
@@ -304,6 +308,12 @@ def _plain(error: Exception) -> str:
     their kind instead of Python's class name (`TypeError`)."""
     if isinstance(error, CallError):
         return str(error)
+    said = _PYTHON_CALL.fullmatch(str(error))
+    if isinstance(error, TypeError) and said:
+        name = re.sub(r"^(?:sync_)?do_", "", said[1])  # Jinja's filters: `sync_do_first`
+        if said[2]:
+            return f"{name}() has no argument '{said[2]}'"
+        return f"{name}() was given more values than it takes"
     kind = next(word for cls, word in _KINDS.items() if isinstance(error, cls))
     text = str(error).strip("'\"") if isinstance(error, KeyError) else str(error)
     return f"{kind}: {text}" if text and text != kind else kind
