@@ -5,6 +5,7 @@ error cell is named by sheet and cell. Built through the CLI and read with pypdf
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -92,10 +93,12 @@ def formula_book(path: Path, cached: str | None) -> None:
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
-    assert "<f>B2*C2</f><v />" in sheet_xml
-    parts["xl/worksheets/sheet1.xml"] = sheet_xml.replace(
-        "<f>B2*C2</f><v />", f"<f>B2*C2</f><v>{cached}</v>"
-    ).encode()
+    # An empty value, however the XML writer spells it: `<v />`, `<v/>` or `<v></v>`.
+    sheet_xml, replaced = re.subn(
+        r"<f>B2\*C2</f><v\s*(?:/>|></v>)", f"<f>B2*C2</f><v>{cached}</v>", sheet_xml
+    )
+    assert replaced == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
@@ -123,3 +126,23 @@ def test_a_formula_without_saved_value_is_located(tmp_path: Path) -> None:
         "data/budget.xlsx:Budget!D2: the formula =B2*C2 has no saved value (the file was never "
         "opened and saved in Excel or LibreOffice); open it there and save it again"
     ]
+
+
+def test_dates_typed_as_text_in_a_workbook(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Visits"
+    sheet.append(["site", "visited", "since [date:%d/%m/%Y]"])
+    sheet.append(["Arica", "03/04/2021", "24/08/2020"])
+    sheet.append(["Iquique", "24/08/2020", "2020-08-24"])
+    (tmp_path / "data").mkdir()
+    book.save(tmp_path / "data" / "visits.xlsx")
+    namespaces, problems = load_data(tmp_path)
+    assert [str(p) for p in problems] == [
+        "data/visits.xlsx:Visits!C3: column 'since' expects a date written %d/%m/%Y, got "
+        "'2020-08-24'",
+        "data/visits.xlsx:Visits!B3: column 'visited' holds dates not written YYYY-MM-DD: "
+        "'24/08/2020' is 2020-08-24 read day first; declare it: 'visited [date:%d/%m/%Y]', or "
+        "'visited [text]' to keep them as written",
+    ]
+    assert namespaces["visits"][0]["since"] == dt.date(2020, 8, 24)

@@ -56,15 +56,17 @@ def test_declared_forms() -> None:
 def test_an_undeclared_column_of_dates() -> None:
     # One cell that only reads day first settles the column.
     assert column_problem("since", ["03/04/2021", "24/08/2020"]) == (
+        1,
         "column 'since' holds dates not written YYYY-MM-DD: '24/08/2020' is 2020-08-24 read "
         "day first; declare it: 'since [date:%d/%m/%Y]', or 'since [text]' to keep them as "
-        "written"
+        "written",
     )
     assert column_problem("since", ["03/04/2021", ""]) == (
+        0,
         "column 'since' holds dates not written YYYY-MM-DD: '03/04/2021' could be 2021-04-03 "
         "(day first) or 2021-03-04 (month first); declare which: 'since [date:%d/%m/%Y]' (day "
         "first) or 'since [date:%m/%d/%Y]' (month first), or 'since [text]' to keep them as "
-        "written"
+        "written",
     )
     assert column_problem("code", ["03/04/2021", "A-12"]) is None
 
@@ -116,7 +118,7 @@ def test_month_first_column(tmp_path: Path) -> None:
     [
         (
             "site,since\nArica,03/04/2021\nIquique,24/08/2020\n",
-            "data/sites.csv:2: column 'since' holds dates not written YYYY-MM-DD: '24/08/2020' is "
+            "data/sites.csv:3: column 'since' holds dates not written YYYY-MM-DD: '24/08/2020' is "
             "2020-08-24 read day first; declare it: 'since [date:%d/%m/%Y]', or 'since [text]' to "
             "keep them as written",
         ),

@@ -102,19 +102,21 @@ def read_date(text: str, form: str | None) -> dt.date | None:
         return None
 
 
-def column_problem(column: str, cells: list[str]) -> str | None:
-    """For an undeclared column whose every cell is a slashed date: the problem, naming the
+def column_problem(column: str, cells: list[str]) -> tuple[int, str] | None:
+    """For an undeclared column whose every cell is a slashed date: the index of the cell to
+    show (the one that settles the form, else one two forms read) and the problem, naming its
     readings and how to declare the column; None for any other column."""
-    written = [cell.strip() for cell in cells if cell.strip()]
-    if not written or not all(looks_like_a_date(cell) for cell in written):
+    written = [(index, cell.strip()) for index, cell in enumerate(cells) if cell.strip()]
+    if not written or not all(looks_like_a_date(cell) for _, cell in written):
         return None
-    sep = _SLASHED.fullmatch(written[0])[2]  # type: ignore[index]
+    sep = _SLASHED.fullmatch(written[0][1])[2]  # type: ignore[index]
     # The forms that read every cell: one cell such as 24/08/2020 can settle the column.
-    forms = set.intersection(*(set(slashed_readings(cell)) for cell in written))
+    forms = set.intersection(*(set(slashed_readings(cell)) for _, cell in written))
     day_first, month_first = DAY_FIRST.replace("/", sep), MONTH_FIRST.replace("/", sep)
-    # Show the cell that settles the form, or else one that two forms read.
     count = 1 if len(forms) == 1 else 2
-    sample = next((c for c in written if len(slashed_readings(c)) == count), written[0])
+    index, sample = next(
+        ((i, c) for i, c in written if len(slashed_readings(c)) == count), written[0]
+    )
     if forms == {day_first}:
         how = f"declare it: '{column} [date:{day_first}]'"
     elif forms == {month_first}:
@@ -126,7 +128,7 @@ def column_problem(column: str, cells: list[str]) -> str | None:
             f"declare which: '{column} [date:{day_first}]' (day first) or "
             f"'{column} [date:{month_first}]' (month first)"
         )
-    return (
+    return index, (
         f"column '{column}' holds dates not written {ISO_FORM}: {readings_said(sample)}; "
         f"{how}, or '{column} [text]' to keep them as written"
     )

@@ -399,9 +399,9 @@ def _undeclared_dates(
         if column in declared:
             continue
         cells = [(line, row[index]) for line, row in raw if row[index].strip()]
-        message = column_problem(column, [cell for _, cell in cells])
-        if message:
-            problems.append(problem(rel, cells[0][0], message))
+        found = column_problem(column, [cell for _, cell in cells])
+        if found:
+            problems.append(problem(rel, cells[found[0]][0], found[1]))
     return problems
 
 

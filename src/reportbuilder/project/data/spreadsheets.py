@@ -167,9 +167,9 @@ def _sheet_table(
             values[column] = None
         table_rows.append(values)
     for column, cells in texts_by_column.items():
-        message = column_problem(column, [text for _, text in cells])
-        if message and len(cells) == sum(v[column] is not None for v in table_rows):
-            problems.append(problem(at(cells[0][0]), None, message))
+        dated = column_problem(column, [text for _, text in cells])
+        if dated and len(cells) == sum(v[column] is not None for v in table_rows):
+            problems.append(problem(at(cells[dated[0]][0]), None, dated[1]))
     return Table(name if sheet.parent.worksheets[0] is sheet else sheet.title, columns,
                  table_rows, types)  # fmt: skip
 
