@@ -152,6 +152,9 @@ def test_check_on_the_example_reports_no_problem(example_project: Path, runner: 
     assert result.exit_code == 0, result.output
     assert "no problems found" in result.stdout
     assert not (example_project / "out").exists()
+    # Silent: not a warning either (a chapter left out, a resource missing …).
+    result = runner.invoke(main, ["check", str(example_project), "--strict", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["problems"] == []
 
 
 def break_mini(project: Path) -> None:

@@ -165,3 +165,26 @@ def test_the_theme_is_sandboxed_and_escapes() -> None:
         env.get_template("report.html").render(text="<b>")
     env = theme_environment(files(report="{{ text }}"), {})
     assert env.get_template("report.html").render(text="<b>") == "&lt;b&gt;"
+
+
+def test_a_misspelt_filter_or_helper_gets_did_you_mean() -> None:
+    def chart() -> str:
+        return ""
+
+    assert render("x\n{{ 5 | doubel }}") == (
+        None,
+        ["content/01-a.md:2: no filter named 'doubel' (did you mean 'double'?)"],
+    )
+    # Jinja looks a filter inside a branch up only when the branch runs.
+    assert render("{% if true %}{{ 5 | doubel }}{% endif %}") == (
+        None,
+        ["content/01-a.md:1: no filter named 'doubel' (did you mean 'double'?)"],
+    )
+    assert render("{{ 5 is od }}") == (
+        None,
+        ["content/01-a.md:1: no test named 'od' (did you mean 'odd'?)"],
+    )
+    assert render("\n{{ chrt(data.study) }}", chart=chart) == (
+        None,
+        ["content/01-a.md:2: 'chrt' is undefined (did you mean 'chart'?)"],
+    )

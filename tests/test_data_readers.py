@@ -152,7 +152,7 @@ def test_csv_declared_types_with_semicolons(tmp_path: Path) -> None:
     # Issue 8: one file, one decimal mark; `1.5` beside `1,25` is not decided silently.
     mixed = text.replace("87,5%;1,5", "87,5%;1.5")
     assert problems(tmp_path / "m", mixed, "r.csv") == [
-        "data/r.csv:3: numbers are written with both decimal marks: '1,25' (line 2) and "
+        "data/r.csv:3: numbers are written with both decimal marks: '12,5 %' (line 2) and "
         "'1.5' (line 3); declare the file's decimal mark in report.yml "
         "(data: {r.csv: {decimal: ','}}) or correct the cells"
     ]
@@ -172,7 +172,9 @@ def test_csv_cells_not_of_their_declared_type(tmp_path: Path) -> None:
         "data/regions.csv:3: column 'victims' expects a whole number, got '12.0'",
         "data/regions.csv:3: column 'share' expects a percent from 0 to 100, got '140'",
         "data/regions.csv:3: column 'rate' expects a number, got 'x'",
-        "data/regions.csv:3: column 'day' expects a date as YYYY-MM-DD, got '01/03/2024'",
+        "data/regions.csv:3: column 'day' expects a date as YYYY-MM-DD, got '01/03/2024', which "
+        "could be 2024-03-01 (day first) or 2024-01-03 (month first); declare the column's form "
+        "in the header, e.g. [date:%d/%m/%Y] or [date:%m/%d/%Y]",
         "data/regions.csv:4: column 'share' expects a percent from 0 to 100, got '-1'",
         "data/regions.csv:4: column 'rate' expects a number, got '12,5x'",
         "data/regions.csv:4: column 'day' expects a date as YYYY-MM-DD, got '2024-02-30'",

@@ -5,6 +5,8 @@ error cell is named by sheet and cell. Built through the CLI and read with pypdf
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -74,3 +76,73 @@ def test_error_cell_names_sheet_and_cell(tmp_path: Path) -> None:
     code, output = build(tmp_path, "en", "# Book\n\n{{ table(data.budget) }}\n", error=True)
     assert code == 1
     assert "data/budget.xlsx:Sites!E3: the cell shows the error #DIV/0!" in output
+
+
+def formula_book(path: Path, cached: str | None) -> None:
+    """A workbook whose `total` column is a formula; with `cached`, the value Excel would have
+    saved beside it, written into the sheet's XML (openpyxl itself never calculates)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Budget"
+    sheet.append(["item", "price", "qty", "total"])
+    sheet.append(["pens", 2.5, 21, "=B2*C2"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    if cached is None:
+        return
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    # An empty value, however the XML writer spells it: `<v />`, `<v/>` or `<v></v>`.
+    sheet_xml, replaced = re.subn(
+        r"<f>B2\*C2</f><v\s*(?:/>|></v>)", f"<f>B2*C2</f><v>{cached}</v>", sheet_xml
+    )
+    assert replaced == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize(("lang", "row"), [("en", "pens 2.5 21 52.5"), ("fr", "pens 2,5 21 52,5")])
+def test_a_formulas_saved_value_is_printed(tmp_path: Path, lang: str, row: str) -> None:
+    (tmp_path / "content").mkdir(parents=True)
+    (tmp_path / "report.yml").write_text(f"title: Book\nlang: {lang}\n", encoding="utf-8")
+    (tmp_path / "content" / "01.md").write_text(
+        "# Book\n\n{{ table(data.budget) }}\n\nTotal: {{ data.budget.rows[0].total | number }}\n",
+        encoding="utf-8",
+    )
+    formula_book(tmp_path / "data" / "budget.xlsx", cached="52.5")
+    code, text = built_text(tmp_path)
+    assert code == 0, text
+    assert row in text and f"Total: {row.split()[-1]}" in text
+    assert "B2*C2" not in text
+
+
+def test_a_formula_without_saved_value_is_located(tmp_path: Path) -> None:
+    formula_book(tmp_path / "data" / "budget.xlsx", cached=None)
+    _, problems = load_data(tmp_path)
+    assert [str(p) for p in problems] == [
+        "data/budget.xlsx:Budget!D2: the formula =B2*C2 has no saved value (the file was never "
+        "opened and saved in Excel or LibreOffice); open it there and save it again"
+    ]
+
+
+def test_dates_typed_as_text_in_a_workbook(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Visits"
+    sheet.append(["site", "visited", "since [date:%d/%m/%Y]"])
+    sheet.append(["Arica", "03/04/2021", "24/08/2020"])
+    sheet.append(["Iquique", "24/08/2020", "2020-08-24"])
+    (tmp_path / "data").mkdir()
+    book.save(tmp_path / "data" / "visits.xlsx")
+    namespaces, problems = load_data(tmp_path)
+    assert [str(p) for p in problems] == [
+        "data/visits.xlsx:Visits!C3: column 'since' expects a date written %d/%m/%Y, got "
+        "'2020-08-24'",
+        "data/visits.xlsx:Visits!B3: column 'visited' holds dates not written YYYY-MM-DD: "
+        "'24/08/2020' is 2020-08-24 read day first; declare it: 'visited [date:%d/%m/%Y]', or "
+        "'visited [text]' to keep them as written",
+    ]
+    assert namespaces["visits"][0]["since"] == dt.date(2020, 8, 24)

@@ -26,6 +26,7 @@ import copy
 import hashlib
 import io
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -427,6 +428,9 @@ def problems_of(run: Run) -> list[str]:
         return [f"harness error: {run.error}"]
     if "Traceback" in run.stderr or "Traceback" in run.stdout:
         problems.append("a traceback was printed")
+    python = re.search(r"TypeError|ValueError|KeyError|unexpected keyword", run.stderr)
+    if python:
+        problems.append(f"a message speaks Python ({python[0]})")
     if run.killed:
         problems.append(f"still running after {time_limit(case) + 30:.0f} s; killed")
     if run.returncode != expected:

@@ -10,7 +10,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from conftest import page_texts
+from conftest import built_text, page_texts
 from reportbuilder.cli import main
 from reportbuilder.project.data.model import WrittenNumber
 from reportbuilder.project.data.readers import decimal_readings, read_csv, read_number
@@ -114,3 +114,57 @@ def test_unread_workbooks_are_located_errors(tmp_path: Path) -> None:
     code, output = build(tmp_path / "ods", "en", "x", name="budget.ods")
     assert code == 1
     assert "data/budget.ods: .ods workbooks are not read: save 'budget.ods' as .xlsx or" in output
+
+
+# As LibreOffice Calc exports a sheet in a German locale: BOM, CRLF, quoted text, ';',
+# grouped thousands, decimal commas, percents with '%', day-first dates.
+LIBREOFFICE_DE = (
+    '\ufeff"Ort";"Anzahl";"Anteil";"Datum [date:%d.%m.%Y]";"Betrag"\r\n'
+    '"Tapachula";1.322;12,5%;24.08.2020;1.234,50\r\n'
+    '"Tijuana";845;50,0%;03.04.2021;501,00\r\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "rows", "sentence"),
+    [
+        (
+            "de",
+            ["Tapachula 1.322 12,5 % 24.08.2020 1.234,50", "Tijuana 845 50,0 % 03.04.2021 501,00"],
+            "12,5 % von 1.322",
+        ),
+        (
+            "en",
+            ["Tapachula 1,322 12.5% Aug 24, 2020 1,234.50", "Tijuana 845 50.0% Apr 3, 2021 501.00"],
+            "12.5% von 1,322",
+        ),
+    ],
+)
+def test_a_libreoffice_german_export(
+    tmp_path: Path, lang: str, rows: list[str], sentence: str
+) -> None:
+    (tmp_path / "content").mkdir(parents=True)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "report.yml").write_text(f"title: Orte\nlang: {lang}\n", encoding="utf-8")
+    (tmp_path / "content" / "01.md").write_text(
+        "# Orte\n\n{{ table(data.orte) }}\n\n"
+        "{{ data.orte.rows[0].Anteil | percent }} von {{ data.orte.rows[0].Anzahl | number }}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "data" / "orte.csv").write_bytes(LIBREOFFICE_DE.encode("utf-8"))
+    code, text = built_text(tmp_path)
+    assert code == 0, text
+    flat = text.replace(NBSP, " ").replace(NNBSP, " ")
+    for row in rows:
+        assert row in flat
+    assert sentence in flat
+
+
+def test_percent_cells_type_their_column_and_show_the_decimal_mark() -> None:
+    text = 'site,people,share\nA,"1,322",12.5%\nB,845,7 %\n'
+    table, found = read_csv(text, "data/us.csv", "us")
+    assert found == [] and table is not None
+    assert table.types["share"] == "percent" and table[0]["share"] == 12.5
+    assert table[0]["people"] == 1322  # 12.5% says the file writes decimals with '.'
+    table, _ = read_csv("site,growth\nA,150%\nB,12%\n", "data/g.csv", "g")
+    assert table is not None and table.types["growth"] == "text"  # not a share of 0–100

@@ -149,3 +149,34 @@ def test_a_chapter_that_links_out_is_refused_and_the_others_kept(tmp_path: Path)
     chapters, problems = load_chapters(policy, None)
     assert [c.rel for c in chapters] == ["content/01-a.md"]
     assert shown(problems) == ["content/02-b.md: is a link to a file outside the project; refused"]
+
+
+def test_a_file_chapters_leaves_out_is_a_warning(tmp_path: Path) -> None:
+    files = write(tmp_path, {"content/01-a.md": "# A\n", "content/02-b.md": "# B\n"})
+    chapters, problems = load_chapters(files, ["01-a.md"])
+    assert [c.rel for c in chapters] == ["content/01-a.md"]
+    assert [(str(p), p.severity.value) for p in problems] == [
+        (
+            "content/02-b.md: not listed in chapters: in report.yml, so it is not in the report",
+            "warning",
+        )
+    ]
+    assert load_chapters(files, None)[1] == []  # without `chapters:` every file is read
+
+
+def test_left_out_chapter_through_check(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from conftest import copy_fixture
+    from reportbuilder.cli import main
+
+    root = copy_fixture("mini", tmp_path / "p")
+    with (root / "report.yml").open("a", encoding="utf-8") as out:
+        out.write("chapters: [01-overview.md]\n")
+    result = CliRunner().invoke(main, ["check", str(root)], catch_exceptions=False)
+    line = (
+        "content/02-findings.md: not listed in chapters: in report.yml, so it is not in the report"
+    )
+    assert result.exit_code == 0 and f"warning: {line}" in result.output
+    result = CliRunner().invoke(main, ["check", str(root), "--strict"], catch_exceptions=False)
+    assert result.exit_code == 1 and result.output.strip() == line

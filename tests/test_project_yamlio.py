@@ -156,7 +156,7 @@ def test_syntax_errors_give_the_line(either_loader: None) -> None:
     (problem,) = problems_of("title: A\nlist: [1, 2\nnext: 3\n")
     assert problem.startswith("data/study.yml:3: ")
     (problem,) = problems_of("a: b: c\n")
-    assert problem.startswith("data/study.yml:1: mapping values are not allowed")
+    assert problem.startswith("data/study.yml:1: the value of 'a' contains ': '")
 
 
 def test_undefined_alias(either_loader: None) -> None:
@@ -207,3 +207,53 @@ def test_every_key_gets_its_line(tree: dict[str, dict[str, str]]) -> None:
     for path, line in expected.items():
         assert doc.line(path) == line
         assert doc.line([*path, "deeper", 0]) == line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "title: x\nbrand:\n  primary: '#fff'\n secondary: '#000'\n",
+            "report.yml:4: this line's indentation does not match the lines above: keys of one "
+            "mapping start in the same column (indent with spaces), and a quoted value ends at "
+            "its quote",
+        ),
+        (
+            "title: x\nbrand:\n\tprimary: '#fff'\n",
+            "report.yml:3: a tab character: YAML indents with spaces only; replace the tab with "
+            "spaces",
+        ),
+        (
+            "title: x\nsubtitle: Results: what we found\n",
+            "report.yml:2: the value of 'subtitle' contains ': ', which YAML reads as a new key; "
+            'put the value in quotes (subtitle: "…: …")',
+        ),
+        (
+            "title: x\nlang: en\n  subtitle: y\n",
+            "report.yml:3: this line is indented more than the key above it, or a value "
+            "contains ': '; keys of one mapping start in the same column, and a value with ': ' "
+            "is quoted",
+        ),
+        (
+            "title: 'x\nlang: fr\n",
+            "report.yml:1: a quote opened on line 1 is never closed",
+        ),
+        (
+            "chapters:\n  - a.md\n  b.md\n",
+            "report.yml:3: a line inside a mapping has no 'key: value' (a missing ':' after a "
+            "key, or a list item without '- ')",
+        ),
+        (
+            "title: x\nbrand:\n  primary: #0b3c5d\n",
+            "report.yml:3: 'primary' is empty: '#0b3c5d' is read as a comment, because '#' "
+            'starts one in YAML; put the value in quotes (primary: "#0b3c5d")',
+        ),
+    ],
+    ids=["indentation", "tab", "colon-in-value", "indented-key", "open-quote", "no-colon", "hash"],
+)
+def test_parser_errors_in_plain_words(either_loader: None, text: str, expected: str) -> None:
+    assert problems_of(text, "report.yml") == [expected]
+
+
+def test_a_real_comment_after_an_empty_value_is_fine() -> None:
+    assert load_yaml("a:  # none yet\nb: '#0b3c5d'\n", "f.yml").value == {"a": None, "b": "#0b3c5d"}

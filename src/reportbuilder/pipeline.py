@@ -120,7 +120,7 @@ def check(project: ProjectLike, edition: Edition | None = None) -> BuildResult:
     deadline = Deadline(edition.limits.timeout)
     loaded = _project(project)
     html = render_html(loaded, edition, deadline=deadline)
-    warnings = [*html.problems, *resource_problems(loaded)]
+    warnings = [*loaded.warnings, *html.problems, *resource_problems(loaded)]
     _fail_if_strict(html, warnings)
     return BuildResult(str(loaded.root), problems=tuple(warnings), seconds=clock.seconds())
 
@@ -154,7 +154,7 @@ def build(
         loaded = _project(project)
         html = render_html(loaded, edition, deadline=deadline)
         target = output_path(loaded, html, output, format)
-        warnings = list(html.problems)
+        warnings = [*loaded.warnings, *html.problems]
         if format == "html":
             data, pages = html.text.encode("utf-8"), None
             _fail_if_strict(html, warnings)

@@ -7,6 +7,7 @@ nothing else in the package formats a figure for display.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,8 @@ from babel.numbers import format_decimal, format_percent
 
 from reportbuilder.errors import CallError
 from reportbuilder.language import parse_locale
+from reportbuilder.project.data.model import Breakdown, Category, Figure, Table
+from reportbuilder.project.dates import iso_hint, read_date
 
 NBSP = "\u00a0"
 # Languages whose CLDR data set minimumGroupingDigits to 2 (no separator in 4-digit numbers).
@@ -48,8 +51,8 @@ class Formatter:
         self, value: float | int, decimals: int | None = None, unit: str | None = None
     ) -> str:
         """`1234567` → `1 234 567` (fr), `1,234,567` (en); `unit` is joined by a no-break space."""
-        value = _check_number(value)
-        places = _written_decimals(value) if decimals is None else decimals
+        value = _check_number(value, "number")
+        places = _written_decimals(value) if decimals is None else _check_places("number", decimals)
         grouping = "#,##0" if self._groups(value) else "0"
         pattern = grouping + ("." + "0" * places if places else "")
         text = format_decimal(value, format=pattern, locale=self.locale, decimal_quantization=True)
@@ -73,8 +76,10 @@ class Formatter:
 
     def percent(self, value: float | int, decimals: int | None = None) -> str:
         """A share given in 0–100: `89` → `89 %` (no-break space) in French, `89%` in English."""
-        value = _check_number(value)
-        places = _written_decimals(value) if decimals is None else decimals
+        value = _check_number(value, "percent")
+        places = (
+            _written_decimals(value) if decimals is None else _check_places("percent", decimals)
+        )
         pattern = self.locale.percent_formats[None].pattern
         if places:
             pattern = pattern.replace("#,##0", "#,##0." + "0" * places, 1)
@@ -85,7 +90,12 @@ class Formatter:
     def date(self, value: dt.date | str, style: str = "long") -> str:
         """`2026-11-28` → `28 novembre 2026` (fr, long); `style` is a CLDR style or pattern."""
         if isinstance(value, str):
-            value = dt.date.fromisoformat(value)
+            day = read_date(value, None)
+            if day is None:
+                raise CallError(f"date: {iso_hint(value)}")
+            value = day
+        if not isinstance(value, dt.date):
+            raise CallError(f"date: expected a date, got {_described(value)}")
         return format_date(value, format=style, locale=self.locale)
 
 
@@ -95,7 +105,38 @@ def _written_decimals(value: float | int | Decimal) -> int:
     return written if isinstance(written, int) else _decimals_of(value)
 
 
-def _check_number(value: object) -> float | int:
+def _check_number(value: object, name: str = "number") -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise CallError(f"expected a number, got {type(value).__name__} {value!r}")
+        raise CallError(f"{name}: expected a number, got {_described(value)}")
     return value  # type: ignore[return-value]
+
+
+def _check_places(name: str, decimals: object) -> int:
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
+        raise CallError(f"{name}(): decimals must be a whole number from 0 to 6, got {decimals!r}")
+    return decimals
+
+
+def _described(value: object) -> str:
+    """A value as an author knows it: `a key figure (use its .value)`, `the text 'a'`."""
+    if isinstance(value, Figure):
+        return "a key figure (use its value: ….value)"
+    if isinstance(value, Category):
+        return "a category (use its count or percent: ….count, ….percent)"
+    if isinstance(value, Breakdown):
+        return "a whole breakdown (pick a category and its count or percent)"
+    if isinstance(value, Table):
+        return 'a whole table (pick a cell: ….rows[0]["column"])'
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (yes/no)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, Mapping):
+        return "a group of values (pick one by its key)"
+    if isinstance(value, list | tuple):
+        return "a list (pick one element, e.g. [0])"
+    return f"a {type(value).__name__}"

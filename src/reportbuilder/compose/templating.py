@@ -222,7 +222,9 @@ def render_content(
             error.line = template.get_corresponding_lineno(frames[-1].lineno)
         raise
     except jinja2.TemplateSyntaxError as error:
-        message = f"template syntax: {error.message}; {LITERAL_HINT}"
+        message = _unknown_name(error.message or "", env.filters, env.tests)
+        if message is None:
+            message = f"template syntax: {error.message}; {LITERAL_HINT}"
         return None, [Problem(rel, error.lineno, message, stage=Stage.COMPOSE)]
     except jinja2.TemplateNotFound as error:
         line = _line_in(error, rel)
@@ -236,8 +238,10 @@ def render_content(
         ]
     except jinja2.UndefinedError as error:
         message = error.message or "undefined value"
-        if re.fullmatch(r"'\w+' is undefined", message):  # perhaps `{{ … }}` meant as text
-            message = f"{message}; {LITERAL_HINT}"
+        bare = re.fullmatch(r"'(\w+)' is undefined", message)
+        if bare:  # a misspelt helper (`chrt`), or perhaps `{{ … }}` meant as text
+            close = difflib.get_close_matches(bare[1], [k for k in scope if k != "recipient"], n=1)
+            message += f" (did you mean '{close[0]}'?)" if close else f"; {LITERAL_HINT}"
         return None, [Problem(rel, _line_in(error, rel), message, stage=Stage.COMPOSE)]
     except jinja2.exceptions.SecurityError as error:
         return None, [
@@ -245,6 +249,10 @@ def render_content(
                 rel, _line_in(error, rel), f"not allowed in content: {error}", stage=Stage.COMPOSE
             )
         ]
+    except jinja2.TemplateRuntimeError as error:
+        # A filter or test that Jinja looks up only when its branch runs (`{% if %}…`).
+        message = _unknown_name(str(error), env.filters, env.tests) or f"template error: {error}"
+        return None, [Problem(rel, _line_in(error, rel), message, stage=Stage.COMPOSE)]
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
         return None, [Problem(rel, _line_in(error, rel), _plain(error), stage=Stage.COMPOSE)]
     except (MemoryError, RecursionError) as error:
@@ -263,6 +271,28 @@ def render_content(
     return text, []
 
 
+_NO_SUCH = re.compile(r"No (filter|test) named '([^']*)'")
+
+
+def _unknown_name(message: str, filters: Mapping[str, Any], tests: Mapping[str, Any]) -> str | None:
+    """Jinja's `No filter named 'percnet'.` in an author's words, with "did you mean", or
+    None when the message is about something else."""
+    found = _NO_SUCH.search(message)
+    if found is None:
+        return None
+    kind, name = found[1], found[2]
+    known = sorted(filters if kind == "filter" else tests)
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f"no {kind} named '{name}' (did you mean '{close[0]}'?)"
+    shown = ", ".join(known) if len(known) <= 12 else ", ".join(known[:12]) + ", …"
+    return f"no {kind} named '{name}'; known {kind}s: {shown}"
+
+
+# Python's own words for a call that does not fit, as a built-in filter (`first`) raises them.
+_PYTHON_CALL = re.compile(
+    r"(?:[\w.<>]+\.)?(\w+)\(\) (?:got an unexpected keyword argument '(\w+)'|takes .* but .* given)"
+)
 _KINDS = {
     ZeroDivisionError: "division by zero",
     ArithmeticError: "cannot compute this",
@@ -278,6 +308,12 @@ def _plain(error: Exception) -> str:
     their kind instead of Python's class name (`TypeError`)."""
     if isinstance(error, CallError):
         return str(error)
+    said = _PYTHON_CALL.fullmatch(str(error))
+    if isinstance(error, TypeError) and said:
+        name = re.sub(r"^(?:sync_)?do_", "", said[1])  # Jinja's filters: `sync_do_first`
+        if said[2]:
+            return f"{name}() has no argument '{said[2]}'"
+        return f"{name}() was given more values than it takes"
     kind = next(word for cls, word in _KINDS.items() if isinstance(error, cls))
     text = str(error).strip("'\"") if isinstance(error, KeyError) else str(error)
     return f"{kind}: {text}" if text and text != kind else kind

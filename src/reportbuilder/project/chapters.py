@@ -6,9 +6,10 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from reportbuilder.errors import Problem, ReportError, Stage
+from reportbuilder.errors import Problem, ReportError, Severity, Stage
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import LineOf
 from reportbuilder.project.yamlio import load_yaml
@@ -151,6 +152,7 @@ def load_chapters(
                 )
             else:
                 files.append(path)
+        problems += _left_out(folder, order)
     chapters: list[Chapter] = []
     seen: set[str] = set()
     for path in files:
@@ -168,3 +170,22 @@ def load_chapters(
         seen.add(slug)
         chapters.append(Chapter(rel=rel, source=body, slug=slug, meta=meta))
     return chapters, problems
+
+
+def _left_out(folder: Path, order: list[str]) -> list[Problem]:
+    """A warning for each `content/*.md` that `chapters:` does not list: a chapter written and
+    then forgotten must not vanish from the report without a word."""
+    if not folder.is_dir():
+        return []
+    listed = set(order)
+    return [
+        Problem(
+            f"{CONTENT_DIR}/{path.name}",
+            None,
+            "not listed in chapters: in report.yml, so it is not in the report",
+            stage=Stage.PROJECT,
+            severity=Severity.WARNING,
+        )
+        for path in sorted(folder.glob("*.md"))
+        if path.name not in listed and not path.name.startswith(".")
+    ]

@@ -11,13 +11,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from reportbuilder.errors import Location, Problem, Problems, ProjectError, Stage
+from reportbuilder.errors import Location, Problem, Problems, ProjectError, Severity, Stage
 from reportbuilder.project.chapters import Chapter, load_chapters, slugify
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
 from reportbuilder.project.contacts import Contact, load_contacts
 from reportbuilder.project.data import load_data
 from reportbuilder.project.data.readers import CsvSettings
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.fonts import font_problems
 from reportbuilder.project.resources import resource_locations
 from reportbuilder.project.theme import (
     TemplateFile,
@@ -48,6 +49,7 @@ class Project:
     templates: Mapping[str, TemplateFile]
     stylesheets: tuple[Path, ...]
     resources: Mapping[str, Location]
+    warnings: tuple[Problem, ...] = ()  # met while reading (a chapter left out of `chapters:`)
 
     @property
     def theme_dir(self) -> Path:
@@ -118,8 +120,17 @@ def load_project(path: str | os.PathLike[str]) -> Project:
                 line(["organisation", "logo"]),
                 f"organisation.logo: no file {config.organisation.logo} in the project",
             )
-    problems.raise_if_any()
     own_styles = stylesheets(root / "styles")
+    fonts = config.brand.fonts
+    problems.extend(
+        font_problems(
+            {"heading": fonts.heading, "body": fonts.body},
+            (*theme.stylesheets, *own_styles),
+            files,
+            line,
+        )
+    )
+    problems.raise_if_any()
     resources = resource_locations(root, config, chapters, own_styles, files)
     return Project(
         root=root,
@@ -133,4 +144,5 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         templates=MappingProxyType(templates),
         stylesheets=own_styles,
         resources=MappingProxyType(resources),
+        warnings=tuple(p for p in problems.items if p.severity is Severity.WARNING),
     )

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from reportbuilder.errors import Problem, Stage
+from reportbuilder.project.dates import iso_hint
 
 LineOf = Callable[[Sequence[str | int]], int | None]
 
@@ -70,6 +71,9 @@ def problems_from(
             problems.append(
                 Problem(rel, line, f"missing required key '{key}'", stage=Stage.PROJECT)
             )
+        elif err["type"].startswith("date") and isinstance(err.get("input"), str):
+            message = f"'{key}': {iso_hint(str(err['input']))}"
+            problems.append(Problem(rel, line, message, stage=Stage.PROJECT))
         else:
             value = err.get("input")
             shown = f" (got {value!r})" if isinstance(value, str | int | float | bool) else ""

@@ -3,6 +3,7 @@ ourselves, so that duplicate keys, alias bombs and unsafe tags become located pr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,6 +14,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reportbuilder.errors import Problem, Problems, ProjectError, Stage
+from reportbuilder.project.dates import looks_like_a_date
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -25,6 +27,8 @@ _TAG = "tag:yaml.org,2002:"
 _MAP, _SEQ, _MERGE = _TAG + "map", _TAG + "seq", _TAG + "merge"
 _NUMBER_TAGS = {_TAG + "int", _TAG + "float"}
 _SCALAR_TAGS = {_TAG + t for t in ("null", "bool", "int", "float", "str", "timestamp", "binary")}
+# `key: #0b3c5d`: a comment where a value was meant (a real comment has a space after '#').
+_COMMENT_VALUE = re.compile(r"\s*:\s+(#[^\s#].*)$")
 # Deeper than any real report file; keeps our recursion far from Python's limit.
 MAX_DEPTH = 100
 
@@ -37,6 +41,8 @@ class YamlDoc:
     lines: dict[Path_, int]
     # The source text of every number, by key path: `89.0` says one decimal where 89.0 cannot.
     number_texts: dict[Path_, str] = field(default_factory=dict)
+    # Unquoted `31/03/2026`-like values, by key path: YAML reads them as text, not dates.
+    date_texts: dict[Path_, str] = field(default_factory=dict)
 
     def line(self, path: Sequence[str | int]) -> int | None:
         """The line of `path`, or of its longest known prefix."""
@@ -68,7 +74,7 @@ def load_yaml(text: str, rel: str, *, max_nodes: int = 100_000) -> YamlDoc:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        raise ProjectError(_syntax_problem(error, rel)) from None
+        raise ProjectError(_syntax_problem(error, rel, text)) from None
     except yaml.reader.ReaderError as error:
         # libyaml gives a byte offset and a code point; the pure-Python reader a str index and
         # the character itself.
@@ -88,7 +94,7 @@ def load_yaml(text: str, rel: str, *, max_nodes: int = 100_000) -> YamlDoc:
         raise ProjectError(Problem(rel, None, "nested too deeply", stage=Stage.PROJECT)) from None
     if root is None:
         return YamlDoc(None, {})
-    builder = _Builder(rel, max_nodes)
+    builder = _Builder(rel, max_nodes, text)
     builder.lines[()] = root.start_mark.line + 1
     try:
         value = builder.build(root, (), 0)
@@ -99,10 +105,10 @@ def load_yaml(text: str, rel: str, *, max_nodes: int = 100_000) -> YamlDoc:
             f"too many nodes/aliases (more than {max_nodes}; possible YAML bomb)",
         )
     builder.problems.raise_if_any()
-    return YamlDoc(value, builder.lines, builder.number_texts)
+    return YamlDoc(value, builder.lines, builder.number_texts, builder.date_texts)
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError, rel: str) -> Problem:
+def _syntax_problem(error: yaml.MarkedYAMLError, rel: str, text: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark is not None else None
     message = error.problem or error.context or "invalid YAML"
@@ -110,7 +116,58 @@ def _syntax_problem(error: yaml.MarkedYAMLError, rel: str) -> Problem:
         where = error.context_mark
         on = f" on line {where.line + 1}" if where is not None and where.line + 1 != line else ""
         message = f"{error.problem} ({error.context}{on})"
+    source_line = text.split("\n")[mark.line] if mark is not None else ""
+    column = mark.column if mark is not None else 0
+    plain = _in_plain_words(error, source_line, column)
+    if plain:
+        message = plain
+        opened = error.context_mark
+        if opened is not None and ("no 'key: value'" in message or "quote opened" in message):
+            line = opened.line + 1  # where the unfinished key or quote starts
     return Problem(rel, line, message, stage=Stage.PROJECT)
+
+
+_VALUE_WITH_COLON = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"][^:#]*:\s+[^'\"\s].*?:(?:\s|$)")
+
+
+def _in_plain_words(error: yaml.MarkedYAMLError, source_line: str, column: int) -> str | None:
+    """The usual cause of a parser error, said the way an author would fix it; None when we
+    do not recognise it (the parser's own words are kept)."""
+    problem = error.problem or ""
+    context = error.context or ""
+    char = source_line[column : column + 1]
+    if "cannot start any token" in problem:
+        if char == "\t" or "\t" in source_line[: column + 1]:
+            return "a tab character: YAML indents with spaces only; replace the tab with spaces"
+        return f"a value cannot start with '{char}'; put the value in quotes (\"{char}…\")"
+    if "mapping values are not allowed" in problem:
+        if _VALUE_WITH_COLON.match(source_line):
+            key = source_line.split(":", 1)[0].strip()
+            return (
+                f"the value of '{key}' contains ': ', which YAML reads as a new key; put the "
+                f'value in quotes ({key}: "…: …")'
+            )
+        return (
+            "this line is indented more than the key above it, or a value contains ': '; "
+            "keys of one mapping start in the same column, and a value with ': ' is quoted"
+        )
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        return (
+            "this line's indentation does not match the lines above: keys of one mapping start "
+            "in the same column (indent with spaces), and a quoted value ends at its quote"
+        )
+    if "could not find expected ':'" in problem:
+        return (
+            "a line inside a mapping has no 'key: value' (a missing ':' after a key, or a list "
+            "item without '- ')"
+        )
+    if "end of stream" in problem and "quoted scalar" in context:
+        opened = error.context_mark.line + 1 if error.context_mark is not None else None
+        return f"a quote opened on line {opened} is never closed"
+    if "did not find expected" in problem and "flow" in context:
+        opened = error.context_mark.line + 1 if error.context_mark is not None else None
+        return f"a '[' or '{{' opened on line {opened} is not closed where expected"
+    return None
 
 
 def tag_name(tag: str) -> str:
@@ -125,12 +182,14 @@ def _line(node: Node) -> int:
 class _Builder:
     """Walks composed nodes into plain Python values, recording lines and problems."""
 
-    def __init__(self, rel: str, max_nodes: int) -> None:
+    def __init__(self, rel: str, max_nodes: int, text: str = "") -> None:
         self.rel = rel
+        self.text_lines = text.split("\n")
         self.max_nodes = max_nodes
         self.count = 0
         self.lines: dict[Path_, int] = {}
         self.number_texts: dict[Path_, str] = {}
+        self.date_texts: dict[Path_, str] = {}
         self.problems = Problems(Stage.PROJECT)
         self.constructor = SafeConstructor()
         self.open_nodes: set[int] = set()  # collections being built: a loop is a recursive alias
@@ -146,6 +205,8 @@ class _Builder:
             value = self.scalar(node)
             if node.tag in _NUMBER_TAGS:
                 self.number_texts[path] = node.value
+            elif not node.style and looks_like_a_date(node.value):  # plain: None or ""
+                self.date_texts[path] = node.value
             return value
         if depth >= MAX_DEPTH:
             self.problem(node, f"nested more than {MAX_DEPTH} levels deep")
@@ -209,9 +270,29 @@ class _Builder:
             first_line[key] = line
             self.lines[(*path, key)] = line
             result[key] = self.build(value_node, (*path, key), depth + 1)
+            if result[key] is None:
+                self.comment_as_value(key_node, value_node, key)
         for merge in merges:
             self.merge(merge, result, path, depth)
         return result
+
+    def comment_as_value(self, key_node: Node, value_node: Node, key: Any) -> None:
+        """`primary: #0b3c5d` reads as an empty value and a comment: say so, since an empty
+        value then fails far from its cause (or passes silently)."""
+        if not isinstance(value_node, ScalarNode) or value_node.value or value_node.style:
+            return
+        mark = key_node.end_mark
+        if mark.line >= len(self.text_lines):
+            return
+        found = _COMMENT_VALUE.match(self.text_lines[mark.line][mark.column :])
+        if found:
+            written = found[1].strip()
+            self.problems.add(
+                self.rel,
+                mark.line + 1,
+                f"'{key}' is empty: '{written}' is read as a comment, because '#' starts one in "
+                f'YAML; put the value in quotes ({key}: "{written}")',
+            )
 
     def key(self, node: Node) -> tuple[Any, bool]:
         if not isinstance(node, ScalarNode):

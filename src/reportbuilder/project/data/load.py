@@ -52,6 +52,7 @@ from reportbuilder.project.data.rules import (
     whole_problem,
 )
 from reportbuilder.project.data.spreadsheets import read_xlsx
+from reportbuilder.project.dates import iso_hint
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import dotted
 
@@ -202,6 +203,8 @@ class _Builder:
             return {key: self._walk(child, (*path, key)) for key, child in value.items()}
         if isinstance(value, list):
             return [self._walk(child, (*path, index)) for index, child in enumerate(value)]
+        if isinstance(value, str) and path in self.source.date_texts:
+            self._add(path, f"{self._name(path)}: {iso_hint(value)} (or quote it to keep text)")
         return value
 
     def _add(self, path: Sequence[Key], message: str) -> None:

@@ -11,7 +11,9 @@ named without the bracket part (`victims`); only the last bracket is the type, s
 - `int`: a whole number (`-3`, `40`; no thousands separators, no `12.0`);
 - `number`: a float (`12.5`, `1e3`; `12,5` too when the file is separated by `;`);
 - `percent`: a number from 0 to 100 (a float), a trailing `%` accepted (`40.4 %`);
-- `date`: an ISO date `YYYY-MM-DD`, read as `datetime.date`.
+- `date`: an ISO date `YYYY-MM-DD`, read as `datetime.date`; `date:%d/%m/%Y` (any strptime
+  form of a day) reads the column in that form instead. An undeclared column of
+  `24/08/2020`-like cells is a problem naming their readings (see `project.dates`).
 
 An empty (or blank) cell in a typed column is None, whatever the type: missing values are
 allowed, and the table shows them as empty cells. A cell that does not read as its type is a
@@ -19,7 +21,8 @@ problem naming the line, e.g. `column 'victims' expects a whole number, got 'abc
 is checked); the row is kept with None in that cell. An unknown type is a problem too, and the
 column is then read as if undeclared. Undeclared columns are guessed cell by cell: whole
 numbers become int, other numbers float (`12,5` with `;`), everything else stays text (codes
-with leading zeros such as `01` included), an empty cell stays `""`.
+with leading zeros such as `01` included), an empty cell stays `""`; a column whose every cell
+is a percent from 0 to 100 written with `%` (`12,5 %`) is a `percent` column.
 
 `Table.types` gives every column's type: the declared one, or for an undeclared column a guess
 from its non-empty cells: `int` if all are int, `number` if all are numbers, else `text`.
@@ -35,7 +38,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -43,6 +46,15 @@ from typing import Any
 from reportbuilder.errors import Problem, ReportError
 from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import CSV_TYPES, Number, Table, WrittenNumber
+from reportbuilder.project.dates import (
+    DAY_FIRST,
+    MONTH_FIRST,
+    check_date_format,
+    column_problem,
+    looks_like_a_date,
+    read_date,
+    reading_words,
+)
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import LineOf
 from reportbuilder.project.yamlio import MAX_DEPTH, YamlDoc, load_yaml
@@ -62,6 +74,7 @@ class Source:
     value: Any
     line: LineOf
     number_texts: Mapping[tuple[Key, ...], str]
+    date_texts: Mapping[tuple[Key, ...], str] = field(default_factory=dict)
 
 
 def read_file(
@@ -89,7 +102,7 @@ def read_yaml(text: str, rel: str) -> Source:
     """YAML, as `load_yaml` reads it (an empty file is an empty mapping); raises ReportError."""
     doc = load_yaml(text, rel)
     value = {} if doc.value is None else doc.value
-    return Source(rel, value, doc.line, doc.number_texts)
+    return Source(rel, value, doc.line, doc.number_texts, doc.date_texts)
 
 
 class _BadConstant(Exception):
@@ -143,7 +156,7 @@ def read_json(text: str, rel: str) -> Source:
         raise ReportError([problem(rel, None, f"duplicate key '{key}'") for key in duplicates])
     if doc is None:
         return Source(rel, value, lambda path: None, {})
-    return Source(rel, value, doc.line, doc.number_texts)
+    return Source(rel, value, doc.line, doc.number_texts, doc.date_texts)
 
 
 def _constant_problems(text: str, rel: str) -> list[Problem]:
@@ -201,7 +214,6 @@ def decimals_written(value: Number, text: str | None) -> int:
 # --- CSV ---------------------------------------------------------------------------------
 
 _TYPED_HEADER = re.compile(r"(.*?)\s*\[([^\[\]]*)\]\s*")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXPECTS = {
     "int": "a whole number",
     "number": "a number",
@@ -317,6 +329,7 @@ def read_csv(
         raw.append((line, row))
     if header is None:
         return None, problems
+    declared = {**_percent_columns(raw, header, declared), **declared}
     decimal, mixed = _decimal_of(raw, header, declared, rel, settings)
     problems += mixed
     rows: list[dict[str, Any]] = []
@@ -325,7 +338,7 @@ def read_csv(
         values: dict[str, Any] = {}
         for column, cell in zip(header, row, strict=True):
             kind = declared.get(column)
-            readings = decimal_readings(cell) if decimal is None and kind != "date" else {}
+            readings = decimal_readings(cell) if decimal is None and not _is_date(kind) else {}
             if _ambiguous(readings) and kind in (None, "number", "percent"):
                 unsure.setdefault(column, []).append((line, cell.strip(), readings))
                 values[column] = None
@@ -339,11 +352,57 @@ def read_csv(
                 values[column] = None
                 problems.append(problem(rel, line, f"column '{column}' {error}"))
         rows.append(values)
+    problems += _undeclared_dates(raw, header, declared, rel)
     for column, cells in unsure.items():
         line, cell, readings = cells[0]
         more = f" (and {len(cells) - 1} more cells like it)" if len(cells) > 1 else ""
         problems.append(problem(rel, line, _ambiguity_message(rel, column, cell, readings) + more))
-    return Table(name, header, rows, declared), problems
+    return Table(name, header, rows, base_types(declared)), problems
+
+
+def _percent_columns(
+    raw: list[tuple[int, list[str]]], header: list[str], declared: Mapping[str, str]
+) -> dict[str, str]:
+    """Undeclared columns whose every cell is a percent (`12,5 %`, `40%`, 0 to 100): typed
+    `percent`, as a spreadsheet's percent cells are, rather than left as text."""
+    found = {}
+    for index, column in enumerate(header):
+        cells = [row[index].strip() for _, row in raw if row[index].strip()]
+        if column in declared or not cells:
+            continue
+        if all(cell.endswith("%") and _a_percent(cell[:-1].rstrip()) for cell in cells):
+            found[column] = "percent"
+    return found
+
+
+def _a_percent(text: str) -> bool:
+    readings = decimal_readings(text).values()
+    return bool(readings) and all(0 <= number <= 100 for number in readings)
+
+
+def _is_date(kind: str | None) -> bool:
+    return kind is not None and kind.partition(":")[0] == "date"
+
+
+def base_types(declared: Mapping[str, str]) -> dict[str, str]:
+    """Declared types without their form: `date:%d/%m/%Y` is a `date` column."""
+    return {column: kind.partition(":")[0] for column, kind in declared.items()}
+
+
+def _undeclared_dates(
+    raw: list[tuple[int, list[str]]], header: list[str], declared: Mapping[str, str], rel: str
+) -> list[Problem]:
+    """A column of `24/08/2020`-like cells that declares nothing: refused, naming its
+    readings, rather than kept as text that sorts and prints wrong."""
+    problems = []
+    for index, column in enumerate(header):
+        if column in declared:
+            continue
+        cells = [(line, row[index]) for line, row in raw if row[index].strip()]
+        found = column_problem(column, [cell for _, cell in cells])
+        if found:
+            problems.append(problem(rel, cells[found[0]][0], found[1]))
+    return problems
 
 
 def _ambiguity_message(rel: str, column: str, cell: str, readings: Mapping[str, Number]) -> str:
@@ -373,9 +432,9 @@ def _decimal_of(
     seen: dict[str, tuple[int, str]] = {}
     for line, row in raw:
         for column, cell in zip(header, row, strict=True):
-            if declared.get(column) in ("text", "date"):
+            if (declared.get(column) or "").partition(":")[0] in ("text", "date"):
                 continue
-            readings = decimal_readings(cell)
+            readings = decimal_readings(cell.strip().removesuffix("%"))  # `12.5%` shows '.'
             if len(readings) == 1:
                 seen.setdefault(next(iter(readings)), (line, cell.strip()))
     if len(seen) == 2:
@@ -408,8 +467,17 @@ def read_header(row: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
         seen.add(name)
         if written is None or not name:
             continue
-        kind = written.lower()  # `[Int]` is `[int]`
-        if kind in CSV_TYPES:
+        kind, colon, form = written.partition(":")
+        kind = kind.strip().lower()  # `[Int]` is `[int]`; a date's form keeps its case
+        if kind == "date" and colon:
+            why = check_date_format(form.strip())
+            if why:
+                problems.append(f"column '{name}': the date form {why}")
+                declared[name] = "text"  # reported once, not again as undeclared dates
+            else:
+                declared[name] = f"date:{form.strip()}"
+            continue
+        if kind in CSV_TYPES and not colon:
             declared[name] = kind
             continue
         close = difflib.get_close_matches(kind, CSV_TYPES, n=1, cutoff=0.5)
@@ -455,6 +523,8 @@ def read_typed_cell(field: str, kind: str, decimal: str | bool | None) -> Any:
         return None
     if kind == "text":
         return field
+    if _is_date(kind):
+        return _date_cell(text, kind.partition(":")[2] or None)
     bad = _BadCell(f"expects {_EXPECTS[kind]}, got '{text}'")
     mark = _mark(decimal)
     if kind == "int":
@@ -464,13 +534,6 @@ def read_typed_cell(field: str, kind: str, decimal: str | bool | None) -> Any:
         if not wholes:
             raise bad
         return wholes[0]
-    if kind == "date":
-        try:
-            if _ISO_DATE.fullmatch(text):
-                return dt.date.fromisoformat(text)
-        except ValueError:  # 2024-02-30
-            pass
-        raise bad
     if kind == "percent" and text.endswith("%"):
         text = text[:-1].rstrip()
     number = read_cell(text, mark)
@@ -481,3 +544,19 @@ def read_typed_cell(field: str, kind: str, decimal: str | bool | None) -> Any:
     if not math.isfinite(number) or (kind == "percent" and not 0 <= number <= 100):
         raise bad
     return number if isinstance(number, float) else float(number)
+
+
+def _date_cell(text: str, form: str | None) -> dt.date:
+    """A date cell: ISO, or in the column's declared form; else `_BadCell` naming the form
+    expected (and, for `24/08/2020` in an ISO column, its readings and how to declare)."""
+    day = read_date(text, form)
+    if day is not None:
+        return day
+    if form is not None:
+        raise _BadCell(f"expects a date written {form}, got '{text}'")
+    if looks_like_a_date(text):
+        raise _BadCell(
+            f"expects a date as YYYY-MM-DD, got '{text}', which {reading_words(text)}; declare "
+            f"the column's form in the header, e.g. [date:{DAY_FIRST}] or [date:{MONTH_FIRST}]"
+        )
+    raise _BadCell(f"expects {_EXPECTS['date']}, got '{text}'")

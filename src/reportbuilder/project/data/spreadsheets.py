@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from pathlib import Path
 from typing import Any
 
 from reportbuilder.errors import Problem
 from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import NUMERIC_TYPES, Table, WrittenNumber
+from reportbuilder.project.dates import column_problem, read_date
 from reportbuilder.project.files import FilePolicy
 
 XLSX_MAX_BYTES = 20_000_000
@@ -44,8 +46,9 @@ def read_xlsx(files: FilePolicy, rel: str, name: str) -> tuple[Any, list[Problem
         return None, [problem(rel, None, message)]
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
+    formulas = _unsaved_formulas(path, book)
     for sheet in book.worksheets:
-        table = _sheet_table(sheet, rel, name, problems)
+        table = _sheet_table(sheet, rel, name, problems, formulas.get(sheet.title, {}))
         if table is not None:
             tables[sheet.title] = table
     if not tables:
@@ -56,13 +59,48 @@ def read_xlsx(files: FilePolicy, rel: str, name: str) -> tuple[Any, list[Problem
     return tables, problems
 
 
-def _sheet_table(sheet: Any, rel: str, name: str, problems: list[Problem]) -> Table | None:
-    from reportbuilder.project.data.readers import read_header
+def _unsaved_formulas(path: Path, book: Any) -> dict[str, dict[str, str]]:
+    """Formulas whose value the file does not hold, by sheet and cell: a workbook written by
+    a program that does not calculate (openpyxl, many exporters) and never saved by Excel or
+    LibreOffice. Read only when a sheet has a formula at all."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+            if not any(b"<f" in archive.read(n) for n in sheets):
+                return {}
+        formulas_book = openpyxl.load_workbook(path, read_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    try:
+        for sheet in formulas_book.worksheets:
+            saved = book[sheet.title]
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if getattr(cell, "data_type", None) != "f":
+                        continue
+                    if saved[cell.coordinate].value is None:
+                        found.setdefault(sheet.title, {})[cell.coordinate] = str(cell.value)
+    finally:
+        formulas_book.close()
+    return found
+
+
+def _sheet_table(
+    sheet: Any, rel: str, name: str, problems: list[Problem], formulas: dict[str, str]
+) -> Table | None:
+    from reportbuilder.project.data.readers import base_types, read_header
 
     def at(cell: Any) -> str:
         return f"{rel}:{sheet.title}!{cell.coordinate}"
 
-    rows = [row for row in sheet.iter_rows() if any(c.value is not None for c in row)]
+    rows = [
+        row
+        for row in sheet.iter_rows()
+        if any(c.value is not None or c.coordinate in formulas for c in row)
+    ]
     if not rows:
         return None
     head = rows[0]
@@ -74,14 +112,22 @@ def _sheet_table(sheet: Any, rel: str, name: str, problems: list[Problem]) -> Ta
             problems.append(problem(where, None, "merged cells in the header row; unmerge them"))
     texts = ["" if c.value is None else str(c.value) for c in head]
     columns, declared, found = read_header(texts)
-    problems += [problem(f"{rel}:{sheet.title}!{head[0].row}", None, m) for m in found]
-    types: dict[str, str] = dict(declared)
+    header_row = f"{rel}:{sheet.title}!{head[0].coordinate}:{head[-1].coordinate}"
+    problems += [problem(header_row, None, m) for m in found]
+    types: dict[str, str] = base_types(declared)
+    texts_by_column: dict[str, list[tuple[Any, str]]] = {}
     table_rows: list[dict[str, Any]] = []
     for row in rows[1:]:
         values: dict[str, Any] = {}
         for column, cell in zip(columns, row[: len(columns)], strict=False):
             value, kind = _cell_value(cell)
-            if kind == "error":
+            if cell.coordinate in formulas:
+                problems.append(
+                    problem(at(cell), None, f"the formula {formulas[cell.coordinate]} has no "
+                            "saved value (the file was never opened and saved in Excel or "
+                            "LibreOffice); open it there and save it again")
+                )  # fmt: skip
+            elif kind == "error":
                 problems.append(
                     problem(at(cell), None, f"the cell shows the error {value}; fix the "
                             "formula or leave the cell empty")
@@ -90,7 +136,19 @@ def _sheet_table(sheet: Any, rel: str, name: str, problems: list[Problem]) -> Ta
             elif kind in ("percent", "date") and column not in declared:
                 types[column] = kind
             want = declared.get(column)
-            if want == "int" and value is not None and not isinstance(value, int):
+            if isinstance(value, str) and column not in declared:
+                texts_by_column.setdefault(column, []).append((cell, value))
+            if want and want.startswith("date") and isinstance(value, str):
+                form = want.partition(":")[2] or None
+                day = read_date(value, form)
+                if day is None:
+                    expected = f"a date written {form}" if form else "a date as YYYY-MM-DD"
+                    problems.append(
+                        problem(at(cell), None, f"column '{column}' expects {expected}, got "
+                                f"'{value}'")
+                    )  # fmt: skip
+                value = day
+            elif want == "int" and value is not None and not isinstance(value, int):
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
                 else:
@@ -108,6 +166,10 @@ def _sheet_table(sheet: Any, rel: str, name: str, problems: list[Problem]) -> Ta
         for column in columns[len(values) :]:
             values[column] = None
         table_rows.append(values)
+    for column, cells in texts_by_column.items():
+        dated = column_problem(column, [text for _, text in cells])
+        if dated and len(cells) == sum(v[column] is not None for v in table_rows):
+            problems.append(problem(at(cells[dated[0]][0]), None, dated[1]))
     return Table(name if sheet.parent.worksheets[0] is sheet else sheet.title, columns,
                  table_rows, types)  # fmt: skip
 

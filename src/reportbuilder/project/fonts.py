@@ -1,0 +1,137 @@
+"""Font families a report may name in `brand.fonts`: the ones the theme's and the project's
+stylesheets declare with `@font-face`, the system's (fontconfig) and CSS's generic families.
+
+A family nobody provides would not fail the layout: WeasyPrint silently falls back to another
+font, so a misspelt or missing font is caught here, at its line in report.yml.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import difflib
+import functools
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from reportbuilder.errors import Problem, ProjectError, Stage
+from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.validation import LineOf
+
+MAX_LISTED = 30  # families named in a message; a desktop has hundreds
+GENERIC = ("serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui")
+_FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
+_FAMILY = re.compile(r"font-family\s*:\s*(?:\"([^\"]+)\"|'([^']+)'|([^;}]+))", re.IGNORECASE)
+
+
+def declared_families(css: str) -> set[str]:
+    """The families a stylesheet's `@font-face` rules declare."""
+    found = set()
+    for block in _FONT_FACE.findall(css):
+        for match in _FAMILY.finditer(block):
+            name = next(group for group in match.groups() if group is not None).strip()
+            if name:
+                found.add(name)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def system_families() -> frozenset[str]:
+    """Families fontconfig knows (what `fc-list : family` prints), asked in-process through
+    the library WeasyPrint's Pango uses anyway; empty when it cannot be loaded."""
+    try:
+        return frozenset(_fontconfig_families())
+    except (OSError, AttributeError, ValueError):
+        return frozenset()
+
+
+class _FontSet(ctypes.Structure):
+    _fields_ = [
+        ("nfont", ctypes.c_int),
+        ("sfont", ctypes.c_int),
+        ("fonts", ctypes.POINTER(ctypes.c_void_p)),
+    ]
+
+
+def _fontconfig_families() -> set[str]:
+    lib = ctypes.CDLL(ctypes.util.find_library("fontconfig") or "libfontconfig.so.1")
+    lib.FcPatternCreate.restype = ctypes.c_void_p
+    lib.FcObjectSetBuild.restype = ctypes.c_void_p
+    lib.FcFontList.restype = ctypes.POINTER(_FontSet)
+    lib.FcFontList.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    lib.FcPatternGetString.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.POINTER(ctypes.c_char_p),
+    ]
+    lib.FcPatternDestroy.argtypes = [ctypes.c_void_p]
+    lib.FcObjectSetDestroy.argtypes = [ctypes.c_void_p]
+    lib.FcFontSetDestroy.argtypes = [ctypes.POINTER(_FontSet)]
+    pattern = lib.FcPatternCreate()
+    objects = lib.FcObjectSetBuild(ctypes.c_char_p(b"family"), ctypes.c_void_p(None))
+    fonts = lib.FcFontList(None, pattern, objects)
+    found: set[str] = set()
+    try:
+        if fonts:
+            for index in range(fonts.contents.nfont):
+                which = 0
+                text = ctypes.c_char_p()
+                while (
+                    lib.FcPatternGetString(
+                        fonts.contents.fonts[index], b"family", which, ctypes.byref(text)
+                    )
+                    == 0
+                ):
+                    if text.value:
+                        found.add(text.value.decode("utf-8", "replace"))
+                    which += 1
+    finally:
+        if fonts:
+            lib.FcFontSetDestroy(fonts)
+        lib.FcObjectSetDestroy(objects)
+        lib.FcPatternDestroy(pattern)
+    return found
+
+
+def available_families(stylesheets: Iterable[Path], files: FilePolicy) -> dict[str, str]:
+    """Every family the report can use, by its lower-case name (CSS compares them so)."""
+    names: set[str] = set(GENERIC) | system_families()
+    for path in stylesheets:
+        try:
+            css = files.read_theme_text(path, files.shown(path))
+        except ProjectError:
+            continue  # a stylesheet that cannot be read is reported where it is rendered
+        names |= declared_families(css)
+    return {name.lower(): name for name in sorted(names)}
+
+
+def font_problems(
+    wanted: dict[str, str | None],
+    stylesheets: Iterable[Path],
+    files: FilePolicy,
+    line_of: LineOf,
+) -> list[Problem]:
+    """A problem for each `brand.fonts` family (by role: heading, body) nobody provides, at
+    its line in report.yml, listing the families there are."""
+    asked = {role: name for role, name in wanted.items() if name}
+    if not asked:
+        return []
+    known = available_families(stylesheets, files)
+    problems = []
+    for role, name in asked.items():
+        if name.strip().strip("\"'").lower() in known:
+            continue
+        close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.6)
+        tip = f"did you mean '{known[close[0]]}'? " if close else ""
+        real = sorted((n for n in known.values() if n not in GENERIC), key=str.lower)
+        choices = ", ".join(real[:MAX_LISTED]) + (", …" if len(real) > MAX_LISTED else "")
+        line = line_of(["brand", "fonts", role])
+        message = (
+            f"brand.fonts.{role}: no font family '{name}' in the theme, the project's styles/ "
+            f"or this system ({tip}available: {choices}); add an @font-face rule for it to a "
+            "stylesheet in styles/"
+        )
+        problems.append(Problem("report.yml", line, message, stage=Stage.PROJECT))
+    return problems

@@ -1,0 +1,79 @@
+"""project.fonts: a `brand.fonts` family nobody provides is an error at its line in report.yml,
+listing the families the theme, the project's styles/ and the system provide."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import copy_fixture
+from reportbuilder.cli import main
+from reportbuilder.project import fonts
+from reportbuilder.project.fonts import declared_families, system_families
+
+
+def test_font_face_rules_declare_families() -> None:
+    css = """
+    @font-face { font-family: "Brand Sans"; src: url(a.otf); }
+    @FONT-FACE{font-family:Plain;src:url(b.otf)}
+    @font-face { src: url(c.otf); font-family: 'Quoted One' }
+    body { font-family: "Not Declared"; }
+    """
+    assert declared_families(css) == {"Brand Sans", "Plain", "Quoted One"}
+
+
+def project_with_fonts(tmp_path: Path, fonts_line: str) -> Path:
+    root = copy_fixture("mini", tmp_path / "p")
+    text = (root / "report.yml").read_text(encoding="utf-8")
+    text = text.replace('  accent: "#d98c1f"\n', f'  accent: "#d98c1f"\n  fonts: {fonts_line}\n')
+    (root / "report.yml").write_text(text, encoding="utf-8")
+    return root
+
+
+def line_of(root: Path, needle: str) -> int:
+    lines = (root / "report.yml").read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if needle in line)
+
+
+def test_unknown_family_is_an_error_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fonts, "system_families", lambda: frozenset({"DejaVu Sans"}))
+    root = project_with_fonts(tmp_path, "{heading: Arial, body: Noto Sreif}")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    line = line_of(root, "fonts:")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        f"report.yml:{line}: brand.fonts.heading: no font family 'Arial' in the theme, the "
+        "project's styles/ or this system (available: DejaVu Sans, Inter, Noto Serif); add an "
+        "@font-face rule for it to a stylesheet in styles/",
+        f"report.yml:{line}: brand.fonts.body: no font family 'Noto Sreif' in the theme, the "
+        "project's styles/ or this system (did you mean 'Noto Serif'? available: DejaVu Sans, "
+        "Inter, Noto Serif); add an @font-face rule for it to a stylesheet in styles/",
+    ]
+
+
+def test_theme_project_system_and_generic_families_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fonts, "system_families", lambda: frozenset({"DejaVu Serif"}))
+    root = project_with_fonts(tmp_path, "{heading: Arial, body: dejavu serif}")
+    (root / "styles").mkdir()
+    (root / "styles" / "brand.css").write_text(
+        '@font-face { font-family: "Arial"; src: local("DejaVu Sans"); }\n', encoding="utf-8"
+    )
+    assert CliRunner().invoke(main, ["check", str(root)]).exit_code == 0
+    root = project_with_fonts(tmp_path / "again", "{heading: inter, body: serif}")
+    assert CliRunner().invoke(main, ["check", str(root)]).exit_code == 0
+
+
+@pytest.mark.pdf  # runs fc-list
+def test_system_families_are_fontconfigs() -> None:
+    listed = subprocess.run(
+        ["fc-list", ":", "family"], capture_output=True, text=True, check=True
+    ).stdout
+    expected = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    assert system_families() == frozenset(expected - {""})
