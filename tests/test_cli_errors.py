@@ -384,13 +384,14 @@ def test_timeout_ends_the_render_and_leaves_nothing_behind(mini_project: Path) -
     # One deadline covers the whole build: on a loaded machine even filling in the long
     # chapter may pass it, which is reported at the chapter; otherwise the layout is killed.
     [line] = stderr.strip().splitlines()
-    assert line in (
-        "render: the layout took longer than the time limit of 3 s (see --timeout)",
-        "content/09-long.md: stopped: the build took longer than its time limit of 3 s"
-        " (see --timeout)",
+    assert re.fullmatch(
+        r"render: the layout took longer than the time limit of 3 s \(see --timeout\)"
+        r"|content/09-long\.md(:\d+)?: stopped: the build took longer than the time limit"
+        r" of 3 s \(see --timeout\)",
+        line,
     ), line
     assert "Traceback" not in stderr
-    assert elapsed < 3 + 6, elapsed
+    assert elapsed < 3 + 12, elapsed  # generous: the machine may be loaded
     assert out.read_bytes() == previous
     assert [p.name for p in out.parent.iterdir()] == ["report.pdf"]
     assert _processes_with(token) == []
