@@ -164,6 +164,11 @@ def main() -> None:
     help="A WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1.",
 )
 @click.option(
+    "--embed-sources",
+    is_flag=True,
+    help="Attach the data files and a build manifest (PDF/A-3; pdf/a-3b unless given).",
+)
+@click.option(
     "--compare",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
@@ -186,6 +191,7 @@ def build(
     lang: str | None,
     print_mode: bool,
     pdf_variant: str | None,
+    embed_sources: bool,
     compare: Path | None,
     strict: bool | None,
     timeout: float,
@@ -203,6 +209,10 @@ def build(
     """
     from reportbuilder.render.renderer import PdfRenderer  # standard library only: cheap
 
+    if embed_sources and (fmt != "pdf" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
+        raise click.BadParameter(
+            "attaches sources to a PDF/A-3 only (pdf/a-3b, pdf/a-3u)", param_hint="--embed-sources"
+        )
     if compare is not None and fmt != "pdf":
         raise click.BadParameter("compares PDFs only; drop --format html", param_hint="--compare")
     # Read now: the build may replace that very file.
@@ -222,6 +232,7 @@ def build(
             print_mode=print_mode,
             strict=strict,
             limits=Limits(timeout=timeout, max_memory_mb=max_memory),
+            embed_sources=embed_sources,
         )
         result = run_build(project, edition, output=output, format=fmt, renderer=renderer)
     comparison = _compare_with(earlier, Path(result.outputs[0].path)) if earlier else None
@@ -359,4 +370,61 @@ def diff(ctx: click.Context, old: Path, new: Path, visual: Path | None, as_json:
         for picture in pictures:
             click.echo(f"wrote {picture}")
     if not result.equal:
+        ctx.exit(1)
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Check the manifest's file hashes against this project folder.",
+)
+@JSON_OPTION
+@click.pass_context
+def provenance(ctx: click.Context, pdf: Path, project: Path | None, as_json: bool) -> None:
+    """List the sources attached to PDF (build --embed-sources) and verify them: exit 0 when
+    the manifest holds (and matches PROJECT's files), 1 otherwise."""
+    from reportbuilder.review.pdfdiff import printable
+    from reportbuilder.review.provenance import read, verify
+
+    try:
+        found = read(pdf)
+    except Exception as error:  # pypdf raises assorted errors on files that are not PDFs
+        if os.environ.get("REPORTBUILDER_DEBUG") and "pypdf" not in type(error).__module__:
+            raise
+        raise _Unusable(printable(f"{pdf}: not a readable PDF ({error})")) from None
+    if project is not None:
+        verify(found, project)
+    if as_json:
+        _emit_json(found.as_json())
+    else:
+        for item in found.attached:
+            click.echo(
+                printable(
+                    f"{item.name}  ({item.relationship}, {len(item.data)} bytes, "
+                    f"sha256 {item.sha256[:16]}…)"
+                )
+            )
+        manifest = found.manifest
+        if manifest is None:
+            click.echo("no build manifest: not built with --embed-sources", err=True)
+        else:
+            tool, engine = manifest.get("tool", {}), manifest.get("engine", {})
+            click.echo(
+                printable(
+                    f"built by reportbuilder {tool.get('version')} with WeasyPrint "
+                    f"{engine.get('weasyprint')} on {manifest.get('built') or '(no date set)'}; "
+                    f"{len(manifest.get('inputs', []))} source files recorded"
+                )
+            )
+        for name in found.tampered():
+            click.echo(printable(f"{name}: attached data differ from the manifest's hash"))
+        for check in found.checks:
+            if check.state != "same":
+                click.echo(printable(f"{check.path}: {check.state} since the build"))
+        if project is not None and found.verified:
+            click.echo(f"{project}: every source file is the one the PDF was built from")
+    if not found.verified:
         ctx.exit(1)

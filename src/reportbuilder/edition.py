@@ -20,6 +20,7 @@ from reportbuilder.limits import Limits
 from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
 
 BRAND_COLOURS = ("primary", "secondary", "accent", "text")
+EMBEDDING_VARIANT = "pdf/a-3b"  # the archival variant that allows attached files
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
@@ -36,6 +37,8 @@ class Edition:
     - `personalisation`: text values for one requester (`name`, `organisation` …), shown to
       content and templates as `recipient`; None for an impersonal edition.
     - `created`: the time written into the PDF's metadata; None writes none (reproducible).
+    - `embed_sources`: attach the data files and a build manifest (PDF/A-3 associated
+      files); the PDF variant must be a PDF/A-3 one, and is pdf/a-3b when not given.
     """
 
     lang: str | None = None
@@ -47,6 +50,7 @@ class Edition:
     limits: Limits = field(default_factory=Limits)
     personalisation: Mapping[str, str] | None = None
     created: dt.datetime | None = None
+    embed_sources: bool = False
 
     def __post_init__(self) -> None:
         _expect("lang", self.lang, str, optional=True)
@@ -58,6 +62,7 @@ class Edition:
         _expect("limits", self.limits, Limits)
         _expect("personalisation", self.personalisation, Mapping, optional=True)
         _expect("created", self.created, dt.datetime, optional=True)
+        _expect("embed_sources", self.embed_sources, bool)
         if self.lang is not None:
             if not is_known_locale(self.lang):
                 raise ValueError(f"lang: '{self.lang}' is not a language code Babel knows")
@@ -67,6 +72,14 @@ class Edition:
         if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
             known = ", ".join(PDF_VARIANTS)
             raise ValueError(f"pdf_variant: '{self.pdf_variant}' is not one of {known}")
+        if self.embed_sources:
+            if self.pdf_variant is None:
+                object.__setattr__(self, "pdf_variant", EMBEDDING_VARIANT)
+            elif not self.pdf_variant.startswith("pdf/a-3"):
+                raise ValueError(
+                    f"embed_sources needs a PDF/A-3 variant (pdf/a-3b, pdf/a-3u), "
+                    f"not {self.pdf_variant}: only PDF/A-3 allows attached sources"
+                )
         for name, colour in self.brand.items():
             if name not in BRAND_COLOURS:
                 raise ValueError(

@@ -22,11 +22,19 @@ from urllib.request import url2pathname
 from reportbuilder.compose.html import Html, render_html
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
-from reportbuilder.errors import OutputError, Problem, ReportError, Severity, Stage, error_for
+from reportbuilder.errors import (
+    OutputError,
+    Problem,
+    RenderError,
+    ReportError,
+    Severity,
+    Stage,
+    error_for,
+)
 from reportbuilder.limits import Deadline
 from reportbuilder.project.config import SOURCE_PLACES
 from reportbuilder.project.load import Project, load_project
-from reportbuilder.render.renderer import PdfRenderer
+from reportbuilder.render.renderer import Embedded, PdfRenderer, RenderJob
 
 ProjectLike = str | os.PathLike[str] | Project
 
@@ -160,13 +168,51 @@ def build(
             _fail_if_strict(html, warnings)
         else:
             assert renderer is not None
-            pdf = renderer.render(html, edition.limits, deadline=deadline)
+            job = RenderJob.of(html, _sources(loaded, html, edition))
+            pdf = renderer.render(job, edition.limits, deadline=deadline)
+            if job.attachments:
+                _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
             warnings.extend(pdf.problems)
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages)
     return BuildResult(str(loaded.root), (out,), tuple(warnings), clock.seconds())
+
+
+def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, ...]:
+    """The files `embed_sources` attaches (none otherwise)."""
+    if not edition.embed_sources:
+        return ()
+    from reportbuilder.review.provenance import embedded_sources
+
+    settings = {
+        "lang": html.config.lang,
+        "page_size": html.config.page_size,
+        "pdf_variant": html.config.pdf_variant,
+        "print_mode": edition.print_mode,
+        "personalised": edition.personalisation is not None,
+    }
+    return tuple(
+        Embedded(name, data, relationship, description, date)
+        for name, data, relationship, description, date in embedded_sources(
+            project.root, settings, edition.created
+        )
+    )
+
+
+def _only_our_attachments(data: bytes, ours: tuple[Embedded, ...]) -> None:
+    """With sources embedded, the render process lets embedded files through: make sure the
+    PDF carries exactly ours (a project template could ask WeasyPrint for more)."""
+    import io
+
+    import pypdf
+
+    found = sorted(item.name for item in pypdf.PdfReader(io.BytesIO(data)).attachment_list)
+    if found != sorted(item.name for item in ours):
+        extra = ", ".join(sorted(set(found) - {item.name for item in ours})) or "none"
+        message = f"the PDF would carry attached files the build did not add ({extra})"
+        raise RenderError(Problem(None, None, message, stage=Stage.RENDER))
 
 
 def output_path(

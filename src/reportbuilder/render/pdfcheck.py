@@ -154,8 +154,13 @@ def _scan(part: bytes) -> tuple[list[str], list[bytes]]:
     return [_text(uri) for uri in uris], _NAMES.findall(part)
 
 
-def active_content(data: bytes) -> list[str]:
-    """What in this PDF could act or leak when opened; empty when it is inert."""
+# What embedding the sources (`--embed-sources`, PDF/A-3) writes, and only then allowed.
+EMBEDDING = frozenset({b"/EmbeddedFiles", b"/EmbeddedFile"})
+
+
+def active_content(data: bytes, *, allow: frozenset[bytes] = frozenset()) -> list[str]:
+    """What in this PDF could act or leak when opened; empty when it is inert. `allow`
+    names what the caller put there itself (`EMBEDDING` for its own attached sources)."""
     found: list[str] = []
     try:
         parts = _parts(data)
@@ -170,6 +175,8 @@ def active_content(data: bytes) -> list[str]:
                 if what not in found:
                     found.append(what)
         for name in names:
+            if name in allow:
+                continue
             what = f"the PDF has {_ACTIVE[name]}"
             if what not in found:
                 found.append(what)

@@ -10,6 +10,8 @@ Nothing is written by this module. Importing it does not import WeasyPrint.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import io
 import logging
 import multiprocessing
 import re
@@ -44,6 +46,17 @@ class Pdf:
 
 
 @dataclass(frozen=True)
+class Embedded:
+    """A file the builder itself attaches to the PDF (the sources, with PDF/A-3)."""
+
+    name: str
+    data: bytes
+    relationship: str  # /AFRelationship: Source, Data, Supplement …
+    description: str
+    date: dt.datetime
+
+
+@dataclass(frozen=True)
 class RenderJob:
     """What the child process needs to lay out one document (picklable, no project)."""
 
@@ -53,9 +66,10 @@ class RenderJob:
     pdf_variant: str | None = None
     network_hosts: tuple[str, ...] = ()
     resources: Mapping[str, Location] = field(default_factory=dict)
+    attachments: tuple[Embedded, ...] = ()
 
     @classmethod
-    def of(cls, html: Html) -> RenderJob:
+    def of(cls, html: Html, attachments: tuple[Embedded, ...] = ()) -> RenderJob:
         return cls(
             text=html.text,
             base_url=html.base_url,
@@ -63,6 +77,7 @@ class RenderJob:
             pdf_variant=html.pdf_variant,
             network_hosts=html.network_hosts,
             resources=dict(html.resources),
+            attachments=attachments,
         )
 
 
@@ -122,7 +137,7 @@ def render_in_process(job: RenderJob) -> Pdf:
     from weasyprint.text.fonts import FontConfiguration
 
     from reportbuilder.render.fetcher import PolicyFetcher
-    from reportbuilder.render.pdfcheck import active_content
+    from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -137,7 +152,23 @@ def render_in_process(job: RenderJob) -> Pdf:
         document = weasyprint.HTML(
             string=job.text, base_url=job.base_url, url_fetcher=fetcher
         ).render(font_config=fonts, pdf_tags=True)
-        data = document.write_pdf(pdf_variant=job.pdf_variant, pdf_tags=True) or b""
+        attachments = [
+            weasyprint.Attachment(
+                file_obj=io.BytesIO(item.data),
+                name=item.name,
+                description=item.description,
+                relationship=item.relationship,
+                created=item.date,
+                modified=item.date,
+            )
+            for item in job.attachments
+        ]
+        data = (
+            document.write_pdf(
+                pdf_variant=job.pdf_variant, pdf_tags=True, attachments=attachments or None
+            )
+            or b""
+        )
     except weasyprint.urls.FatalURLFetchingError as error:
         raise RenderError(_problem(f"resource refused: {error}")) from None
     except RecursionError:
@@ -157,7 +188,8 @@ def render_in_process(job: RenderJob) -> Pdf:
     finally:
         logger.removeHandler(collector)
         logger.propagate = previous_propagate
-    active = active_content(data)
+    allowed = EMBEDDING if job.attachments else frozenset()
+    active = active_content(data, allow=allowed)
     if active:
         raise RenderError(_problem("the PDF would carry active content: " + "; ".join(active)))
     # WeasyPrint logs each refusal again ("Failed to load image at …: <our message>").
