@@ -67,6 +67,12 @@ class Network(_Strict):
     allow: list[str] = Field(default_factory=list)
 
 
+class Lint(_Strict):
+    """The publication lint's settings: the smallest text size the rendered PDF may hold."""
+
+    min_text_pt: float = Field(default=7.0, gt=0, le=72)
+
+
 class Fonts(_Strict):
     heading: str | None = None
     body: str | None = None
@@ -112,6 +118,7 @@ class ReportConfig(_Strict):
     toc_depth: Literal[1, 2, 3] = 2
     strict: bool = False
     network: Network = Network()
+    lint: Lint = Lint()
     data: dict[str, DataFile] = Field(default_factory=dict)
 
     @field_validator("lang")
