@@ -343,7 +343,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         if config.organisation and config.organisation.logo
         else None,
         "contact": Markup(contact_html(contact, labels, colon(config.lang))) if contact else None,
-        "print_mode": edition.print_mode,
+        "print_mode": edition.print_mode or config.print,
     }
     html = _fill_theme(env, context, project)
     html, targets = references.number(html, labels)
