@@ -35,7 +35,7 @@ from reportbuilder.compose.templating import (
 )
 from reportbuilder.edition import Edition
 from reportbuilder.errors import ComposeError, Location, Problem, ReportError, Severity, Stage
-from reportbuilder.language import colon, labels_for, typeset
+from reportbuilder.language import colon, typeset
 from reportbuilder.limits import MAX_DEPTH, Deadline, TimeLimitExceeded, nesting_depth
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, for_edition
 from reportbuilder.project.data import localize
@@ -300,7 +300,11 @@ def render_html(
 def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Html:
     config = for_edition(project.config, edition)
     fmt = Formatter(config.lang)
-    labels = labels_for(config.lang)
+    words = project.strings.labels(config.lang)
+    if words is None:
+        message = project.strings.missing_message(config.lang)
+        raise ComposeError(Problem(CONFIG_FILE, None, message, stage=Stage.COMPOSE))
+    labels = words
     style = charts.ChartStyle(
         palette=config.brand.chart_palette(),
         font_family=config.brand.fonts.heading or "Inter",

@@ -21,6 +21,7 @@ from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.fonts import font_problems
 from reportbuilder.project.overrides import Key
 from reportbuilder.project.resources import resource_locations
+from reportbuilder.project.strings import Strings, load_strings
 from reportbuilder.project.theme import (
     TemplateFile,
     Theme,
@@ -44,6 +45,7 @@ class Project:
     config: ReportConfig
     files: FilePolicy
     theme: Theme
+    strings: Strings
     chapters: tuple[Chapter, ...]
     data: Mapping[str, Any]
     contacts: Mapping[str, Contact]
@@ -108,6 +110,10 @@ def load_project(
     files = FilePolicy(root, theme_dir)
     theme, found = load_theme(config.theme, theme_dir, files)
     problems.extend(found)
+    strings, found = load_strings(theme_dir, root, files)
+    problems.extend(found)
+    if strings.labels(config.lang) is None:
+        problems.add(CONFIG_FILE, line(["lang"]), strings.missing_message(config.lang))
     templates, found = read_templates(root / "templates", files, "templates/")
     problems.extend(found)
     # When contacts.yml is wrong already, checking the reference would blame report.yml too.
@@ -148,6 +154,7 @@ def load_project(
         config=config,
         files=files,
         theme=theme,
+        strings=strings,
         chapters=tuple(chapters),
         # Read-only views: one project serves many editions, threads and jobs.
         data=MappingProxyType(data),
