@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import os
@@ -32,6 +33,20 @@ def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is not None and not is_known_locale(value):
         raise click.BadParameter(f"'{value}' is not a language code Babel knows (try fr, en or es)")
     return value
+
+
+def _check_langs(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    codes = tuple(dict.fromkeys(code.strip() for code in value.split(",") if code.strip()))
+    if not codes:
+        raise click.BadParameter("give a language code (fr), several (fr,en) or all")
+    for code in codes:
+        if code != "all":
+            _check_lang(ctx, param, code)
+    return codes
 
 
 def _lang_option(help: str) -> Callable[[F], F]:
@@ -169,7 +184,14 @@ def main() -> None:
     show_default=True,
     help="Output format.",
 )
-@_lang_option("Override report.yml's language (fr, en, es …).")
+@click.option(
+    "--lang",
+    "langs",
+    default=None,
+    callback=_check_langs,
+    metavar="CODE[,CODE…]|all",
+    help="Build in these languages (fr,en,es) or in all of report.yml's (lang and languages:).",
+)
 @click.option(
     "--print",
     "print_mode",
@@ -222,7 +244,7 @@ def build(
     project: Path,
     output: Path | None,
     fmt: Literal["pdf", "html"],
-    lang: str | None,
+    langs: tuple[str, ...] | None,
     print_mode: bool,
     pdf_variant: str | None,
     embed_sources: bool,
@@ -253,11 +275,12 @@ def build(
     if compare is not None and fmt != "pdf":
         raise click.BadParameter("compares PDFs only; drop --format html", param_hint="--compare")
     names = [name.strip() for given in variants for name in given.split(",") if name.strip()]
-    several = len(names) > 1 or "all" in names
+    several = len(names) > 1 or "all" in names or len(langs or ()) > 1 or "all" in (langs or ())
     if several and (output is not None or compare is not None):
         option = "-o" if output is not None else "--compare"
         raise click.BadParameter(
-            "takes one variant; each variant writes its own output", param_hint=option
+            "takes one edition; with several variants or languages each writes its own output",
+            param_hint=option,
         )
     # Read now: the build may replace that very file.
     earlier = _read_earlier(compare) if compare is not None else None
@@ -272,37 +295,47 @@ def build(
         from reportbuilder.project.load import load_project
 
         edition = Edition(
-            lang=lang,
             pdf_variant=pdf_variant,
             print_mode=print_mode,
             strict=strict,
             limits=Limits(timeout=timeout, max_memory_mb=max_memory),
             embed_sources=embed_sources,
         )
+        needs_base = not names or "all" in names or "all" in (langs or ())
+        base = load_project(project, assignments=assignments) if needs_base else None
         if "all" in names:
-            every = load_project(project, assignments=assignments).config.variants
-            if not every:
+            assert base is not None
+            if not base.config.variants:
                 raise click.BadParameter("report.yml has no variants:", param_hint="--variant")
-            names = list(every)
-        chosen: list[str | None] = [*names] or [None]
-        results = [
-            run_build(
-                load_project(project, variant=name, assignments=assignments),
-                edition,
-                output=output,
-                format=fmt,
-                renderer=renderer,
+            names = list(base.config.variants)
+        codes: list[str | None] = list(langs or [None])
+        if "all" in codes:
+            assert base is not None
+            codes = [base.config.lang, *base.config.languages]
+        variant_names: list[str | None] = [*names] or [None]
+        chosen = [(name, code) for name in variant_names for code in codes]
+        results = []
+        for name, code in chosen:
+            loaded = base if name is None and base is not None else None
+            if loaded is None:
+                loaded = load_project(project, variant=name, assignments=assignments)
+            results.append(
+                run_build(
+                    loaded,
+                    dataclasses.replace(edition, lang=code),
+                    output=output,
+                    format=fmt,
+                    renderer=renderer,
+                )
             )
-            for name in chosen
-        ]
         result = results[0] if len(results) == 1 else _together(results)
     comparison = _compare_with(earlier, Path(result.outputs[0].path)) if earlier else None
     if as_json:
         document = result.as_json()
         if len(results) > 1:
             document["builds"] = [
-                {"variant": name, **each.as_json()}
-                for name, each in zip(chosen, results, strict=True)
+                {"variant": name, "lang": code, **each.as_json()}
+                for (name, code), each in zip(chosen, results, strict=True)
             ]
         if comparison is not None:
             document["comparison"] = comparison.as_json()
@@ -507,3 +540,46 @@ def provenance(ctx: click.Context, pdf: Path, project: Path | None, as_json: boo
             click.echo(f"{project}: every source file is the one the PDF was built from")
     if not found.verified:
         ctx.exit(1)
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "--mark",
+    "marks",
+    multiple=True,
+    metavar="FILE",
+    help="Record that this translation (content/01-x.en.md) is up to date with its source.",
+)
+@JSON_OPTION
+def translations(project: Path, marks: tuple[str, ...], as_json: bool) -> None:
+    """Show each chapter's translations (current, stale, unmarked, missing) for the languages
+    of report.yml's `languages:`; --mark records a translation as made from its source as it
+    is now, so that `check` notices when the source changes."""
+    with _reporting(as_json):
+        from reportbuilder.project.load import load_project
+        from reportbuilder.project.translations import mark, statuses
+
+        loaded = load_project(project)
+        marked = {file: mark(loaded, file) for file in marks}
+        if marked:
+            loaded = load_project(project)
+        found = statuses(loaded)
+    if as_json:
+        _emit_json(
+            {
+                "ok": True,
+                "marked": marked,
+                "translations": [
+                    {"chapter": s.chapter, "lang": s.lang, "state": s.state.value, "file": s.file}
+                    for s in found
+                ],
+            }
+        )
+        return
+    for file in marked:
+        click.echo(f"marked {file} as up to date with its source")
+    if not found:
+        click.echo(f"{project}: report.yml lists no other languages (languages:)")
+    for status in found:
+        click.echo(f"{status.lang:6} {status.state.value:9} {status.file}")

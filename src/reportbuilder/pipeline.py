@@ -37,9 +37,11 @@ from reportbuilder.errors import (
     error_for,
 )
 from reportbuilder.limits import Deadline
+from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import SOURCE_PLACES
 from reportbuilder.project.fonts import named_families
 from reportbuilder.project.load import Project, load_project
+from reportbuilder.project.translations import translation_problems
 from reportbuilder.render.renderer import MISSING_GLYPH, Embedded, PdfRenderer, RenderJob
 from reportbuilder.review.pdflint import LintRules, lint_pdf
 
@@ -135,7 +137,13 @@ def check(project: ProjectLike, edition: Edition | None = None) -> BuildResult:
     deadline = Deadline(edition.limits.timeout)
     loaded = _project(project)
     html = render_html(loaded, edition, deadline=deadline)
-    warnings = [*loaded.warnings, *html.problems, *resource_problems(loaded)]
+    languages = dict.fromkeys([*loaded.config.languages, html.config.lang])
+    warnings = [
+        *loaded.warnings,
+        *html.problems,
+        *resource_problems(loaded),
+        *translation_problems(loaded, languages),
+    ]
     _fail_if_strict(html, warnings)
     return BuildResult(str(loaded.root), problems=tuple(warnings), seconds=clock.seconds())
 
@@ -169,7 +177,11 @@ def build(
         loaded = _project(project)
         html = render_html(loaded, edition, deadline=deadline)
         target = output_path(loaded, html, output, format)
-        warnings = [*loaded.warnings, *html.problems]
+        warnings = [
+            *loaded.warnings,
+            *html.problems,
+            *translation_problems(loaded, [html.config.lang]),
+        ]
         if format == "html":
             data, pages = html.text.encode("utf-8"), None
             _fail_if_strict(html, warnings)
@@ -181,7 +193,7 @@ def build(
             if job.attachments:
                 _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
-            warnings.extend(_located(pdf.problems, loaded))
+            warnings.extend(_located(pdf.problems, loaded.chapters_in(html.config.lang)))
             warnings.extend(lint_pdf(pdf.data, lint_rules(loaded, html)))
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
@@ -189,13 +201,13 @@ def build(
     return BuildResult(str(loaded.root), (out,), tuple(warnings), clock.seconds())
 
 
-def _located(problems: Iterable[Problem], project: Project) -> list[Problem]:
+def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[Problem]:
     """Render problems about a character placed at the first chapter line holding it."""
     placed = []
     for problem in problems:
         found = re.match(re.escape(MISSING_GLYPH) + r" '(.)'", problem.message)
         if problem.path is None and found:
-            for chapter in project.chapters:
+            for chapter in chapters:
                 before, hit, _ = chapter.source.partition(found[1])
                 if hit:
                     line = before.count("\n") + 1
@@ -214,7 +226,7 @@ def lint_rules(project: Project, html: Html) -> LintRules:
     return LintRules(
         min_text_pt=html.config.lint.min_text_pt,
         families=families | {name for name in (brand.heading, brand.body) if name},
-        chapters=tuple((chapter.slug, chapter.rel) for chapter in project.chapters),
+        chapters=tuple((c.slug, c.rel) for c in project.chapters_in(html.config.lang)),
     )
 
 

@@ -179,7 +179,7 @@ def render_chapters(
     warnings: list[Problem] = []
     rendered: list[RenderedChapter] = []
     parts: list[anchors.Part] = []
-    for chapter in project.chapters:
+    for chapter in project.chapters_in(config.lang):
         helpers.chapter = chapter.rel
         source, unclosed = protect_code(chapter.source)
         for line in unclosed:
@@ -380,7 +380,10 @@ def _reference_location(
 ) -> tuple[str | None, int | None]:
     """The chapter and line that refer to `target` (`ref('x')` or `[](#x)`), first found."""
     written = (f"'{target}'", f'"{target}"', f"#{target})")
-    for chapter in project.chapters:
+    for chapter in (
+        *project.chapters,
+        *(t for c in project.chapters for t in c.translations.values()),
+    ):
         if rel is not None and chapter.rel != rel:
             continue
         for number, line in enumerate(chapter.source.splitlines(), start=1):

@@ -21,7 +21,8 @@ from pydantic import (
 
 from reportbuilder.edition import Edition
 from reportbuilder.errors import Problem, ProjectError, Stage
-from reportbuilder.language import is_known_locale
+from reportbuilder.language import is_known_locale, normalize
+from reportbuilder.project.chapters import slugify
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.overrides import Key, flatten, merged
 from reportbuilder.project.validation import LineOf, problems_from
@@ -134,9 +135,8 @@ class ReportConfig(_Strict):
     network: Network = Network()
     lint: Lint = Lint()
     print: bool = False
-    variants: dict[
-        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")], dict[str, Any]
-    ] = Field(default_factory=dict)
+    variants: dict[VariantName, dict[str, Any]] = Field(default_factory=dict)
+    languages: dict[str, dict[str, Any]] = Field(default_factory=dict)
     data: dict[str, DataFile] = Field(default_factory=dict)
 
     @field_validator("lang")
@@ -145,6 +145,24 @@ class ReportConfig(_Strict):
         if not is_known_locale(value):
             raise ValueError("not a language code Babel knows (try fr, en or es)")
         return value.replace("_", "-")  # one spelling everywhere: BCP 47, as in <html lang>
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        for code in value:
+            if not is_known_locale(code):
+                raise ValueError(f"'{code}' is not a language code Babel knows (try en or es)")
+        return {code.replace("_", "-"): layer for code, layer in value.items()}
+
+    def language_layer(self, lang: str) -> dict[str, Any] | None:
+        """`languages:`'s settings for `lang` (or its base language), None if it has none."""
+        wanted = lang.replace("_", "-").lower()
+        by_code = {code.lower(): layer for code, layer in self.languages.items()}
+        return by_code.get(wanted, by_code.get(wanted.split("-")[0]))
+
+    def is_source_language(self, lang: str) -> bool:
+        """Whether an edition in `lang` is in the language the chapters are written in."""
+        return lang.replace("_", "-").lower().split("-")[0] == self.lang.lower().split("-")[0]
 
     @field_validator("page_size")
     @classmethod
@@ -206,6 +224,15 @@ def load_config(
                 )
                 for p in problems_from(error, ReportConfig, CONFIG_FILE, doc.line)
             )
+    for code, layer in config.languages.items():
+        try:
+            ReportConfig.model_validate(merged(doc.value, flatten({**layer, "lang": code})))
+        except ValidationError as error:
+            line = doc.line(["languages", code])
+            problems.extend(
+                replace(p, line=line, message=f"languages {code}: {p.message}")
+                for p in problems_from(error, ReportConfig, CONFIG_FILE, doc.line)
+            )
     if variant is not None and variant not in config.variants:
         known = ", ".join(sorted(config.variants)) or "report.yml has no variants:"
         message = f"no variant '{variant}' (known: {known})"
@@ -231,8 +258,17 @@ def load_config(
 
 
 def for_edition(config: ReportConfig, edition: Edition) -> ReportConfig:
-    """report.yml's settings with the edition's in their place."""
+    """report.yml's settings with the edition's in their place: its language's `languages:`
+    settings first (title, output …), then the edition's own."""
     values = config.model_dump()
+    lang = edition.lang
+    if lang is not None and not config.is_source_language(lang):
+        layer = config.language_layer(lang) or {}
+        values = merged(values, flatten(layer))
+        if "output" not in layer:
+            # Each language gets its own file: never the source language's.
+            base = PurePosixPath(config.output or f"out/{slugify(config.title)[:60]}.pdf")
+            values["output"] = str(base.with_stem(f"{base.stem}-{normalize(lang)}"))
     values.update(edition.settings())
     if edition.brand:
         values["brand"] = {**values["brand"], **edition.brand}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -59,11 +59,35 @@ class Project:
     def theme_dir(self) -> Path:
         return self.theme.folder
 
+    def chapters_in(self, lang: str) -> tuple[Chapter, ...]:
+        """The chapters as an edition in `lang` prints them: each one's translation where
+        there is one (its front matter over the source's, title excepted), else the source."""
+        if self.config.is_source_language(lang):
+            return self.chapters
+        chosen = []
+        for chapter in self.chapters:
+            translation = chapter.translated(lang)
+            if translation is None:
+                chosen.append(chapter)
+            else:
+                kept = {k: v for k, v in chapter.meta.items() if k not in TRANSLATED_KEYS}
+                chosen.append(replace(translation, meta={**kept, **translation.meta}))
+        return tuple(chosen)
+
+    def untranslated(self, lang: str) -> list[Chapter]:
+        """The chapters with no translation into `lang` (none for the source language)."""
+        if self.config.is_source_language(lang):
+            return []
+        return [chapter for chapter in self.chapters if chapter.translated(lang) is None]
+
     @property
     def output_name(self) -> str:
         """report.yml's `output`, or `out/<title>.pdf` (`out/<title>-<variant>.pdf`)."""
         suffix = f"-{self.variant}" if self.variant else ""
         return self.config.output or f"out/{slugify(self.config.title)[:60]}{suffix}.pdf"
+
+
+TRANSLATED_KEYS = ("title", "translated_from")  # front matter a translation does not inherit
 
 
 def load_project(
