@@ -24,6 +24,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
 
 from reportbuilder.compose import data_images, inline_svg
+from reportbuilder.compose.commonmark_rules import CommonMarkRules
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
 
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
@@ -450,6 +451,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|&#0*(?:[0-8]|1[1-24-9]|
 _STYLE = re.compile(r"""(<[a-zA-Z][^>]*?)\sstyle=(["'])([^"'>]*)\2""")
 _TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify)\s*$", re.I)
 _NUL = re.compile(r"&#0+;|&#x0+;", re.I)
+_NOT_A_REFERENCE = re.compile(r"&(#\d{8,};|#x[0-9a-f]{7,};)", re.I)  # CommonMark: kept as text
 _CHECKBOX = re.compile(r'<input type="checkbox" disabled( checked)?/?>')
 
 
@@ -475,6 +477,7 @@ class _CleanOutput(Postprocessor):
 
         text = _ESCAPED_CHAR.sub(escaped, text)
         text = _NUL.sub("\ufffd", text)  # as CommonMark says for `&#0;`
+        text = _NOT_A_REFERENCE.sub(r"&amp;\1", text)
         text = _CONTROL.sub("", text)
         text = _STYLE.sub(_align_from_style, text)
         return _CHECKBOX.sub(
@@ -515,6 +518,7 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
             "pymdownx.highlight",
             "pymdownx.tilde",
             "pymdownx.tasklist",
+            CommonMarkRules(),  # after sane_lists
             ReportExtension(lang),
         ],
         extension_configs={
