@@ -19,10 +19,10 @@ from urllib.request import url2pathname
 from weasyprint.urls import HTTP_HEADERS, URLFetcher, URLFetcherResponse
 
 from reportbuilder.errors import Location, Problem, Severity, Stage
+from reportbuilder.limits import MAX_DATA_URL_CHARS
 from reportbuilder.project.files import FilePolicy
 
 MAX_FILE_BYTES = 50_000_000
-MAX_DATA_URL_CHARS = 2_000_000
 MAX_REMOTE_BYTES = 20_000_000
 
 
