@@ -7,6 +7,8 @@ import dataclasses
 import json
 import math
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal, TypeVar
@@ -162,10 +164,20 @@ class _Main(click.Group):
             ctx.exit(1)
 
 
+def _stop(number: int, frame: object) -> None:
+    """SIGTERM or SIGHUP: unwind like Ctrl-C, so that the render process is ended and
+    temporary files are removed on the way out; exit 128 + the signal's number."""
+    click.echo(f"stopped by {signal.Signals(number).name}", err=True)
+    raise SystemExit(128 + number)
+
+
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportbuilder")
 def main() -> None:
     """Build branded, print-ready PDF reports from Markdown, data and contacts."""
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, _stop)
 
 
 @main.command()

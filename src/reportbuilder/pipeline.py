@@ -39,6 +39,7 @@ from reportbuilder.errors import (
 from reportbuilder.limits import Deadline
 from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import SOURCE_PLACES
+from reportbuilder.project.files import UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import named_families
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.project.translations import translation_problems
@@ -109,9 +110,12 @@ def resource_problems(project: Project) -> list[Problem]:
         scheme = parts.scheme.lower()
         if scheme == "file":
             path = Path(url2pathname(parts.path))
-            if not project.files.readable(path):
+            refusal = project.files.refusal(path)
+            if refusal is not None:
+                message = f"refused {project.files.shown(path)}: it {refusal}"
+            elif not project.files.readable(path):
                 message = f"refused {path}: outside the project"
-            elif not path.is_file():
+            elif not is_file(path):
                 message = f"missing file {project.files.shown(path)}"
             else:
                 continue
@@ -275,22 +279,47 @@ def output_path(
     project: Project, html: Html, output: str | os.PathLike[str] | None, format: str
 ) -> Path:
     """Where the build writes: `output`, else report.yml's (which must stay inside the
-    project, links resolved); never onto a source of the project."""
+    project, links resolved). Never a link, and never onto or under a source of the project
+    or its theme (folders and files resolved through every link)."""
     if output is None:
         configured = html.config.output or project.output_name
         written = Path(configured).with_suffix(".html") if format == "html" else Path(configured)
-        path = (project.root / written).resolve()
-        if not path.is_relative_to(project.root):
-            message = f"the output {written.as_posix()} leads out of the project (a link?)"
-            raise OutputError(Problem("report.yml", None, message, stage=Stage.OUTPUT))
+        given, where, shown = project.root / written, "report.yml", written.as_posix()
     else:
-        path = Path(output).resolve()
-    inside = path.is_relative_to(project.root)
-    if inside and path.relative_to(project.root).parts[0] in SOURCE_PLACES:
-        shown = path.relative_to(project.root).as_posix()
-        message = "the output would overwrite a source of the project"
-        raise OutputError(Problem(shown, None, message, stage=Stage.OUTPUT))
+        given = Path(os.path.abspath(output)) if "\0" not in str(output) else Path(output)
+        where, shown = None, str(output)
+
+    def refuse(message: str) -> OutputError:
+        return OutputError(Problem(where or shown, None, message, stage=Stage.OUTPUT))
+
+    try:
+        path = resolved(given)
+    except UnusablePath as error:
+        raise refuse(f"the output {shown!r} {error.reason}" if where else error.reason) from None
+    if os.path.islink(given):
+        target = os.readlink(given)
+        raise refuse(f"the output {shown} is a link (to {target}); write to a plain file name")
+    if where and not path.is_relative_to(project.root):
+        raise refuse(f"the output {shown} leads out of the project (a link?)")
+    for source in _sources_of(project):
+        if path == source or path.is_relative_to(source):
+            inside = path.is_relative_to(project.root)
+            named = path.relative_to(project.root).as_posix() if inside else str(path)
+            message = "the output would overwrite a source of the project"
+            raise OutputError(Problem(named, None, message, stage=Stage.OUTPUT))
     return path
+
+
+def _sources_of(project: Project) -> list[Path]:
+    """The folders and files a build reads, each resolved through its links."""
+    found = [project.root / place for place in SOURCE_PLACES]
+    found += [project.theme.folder, *project.stylesheets, *project.theme.stylesheets]
+    found += [project.root / chapter.rel for chapter in project.chapters]
+    real = []
+    for path in found:
+        with contextlib.suppress(UnusablePath):
+            real.append(resolved(path))
+    return real
 
 
 __all__ = ["BuildResult", "Output", "ReportError", "build", "check", "resource_problems"]

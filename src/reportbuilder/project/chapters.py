@@ -13,7 +13,7 @@ from typing import Any
 
 from reportbuilder.errors import Problem, ReportError, Severity, Stage
 from reportbuilder.language import is_known_locale
-from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.validation import LineOf
 from reportbuilder.project.yamlio import load_yaml
 
@@ -172,7 +172,7 @@ def load_chapters(
         files = []
         for index, name in enumerate(order):
             path = folder / name
-            if not path.is_file() or path.resolve().parent != folder.resolve():
+            if not is_file(path) or policy.real(path).parent != policy.real(folder):
                 line = line_of(["chapters", index]) if line_of else None
                 known = [p.name for p in sorted(folder.glob("*.md"))] if folder.is_dir() else []
                 hint = difflib.get_close_matches(name, known, n=1)
