@@ -34,9 +34,29 @@ def _colour(value: str) -> str:
 Colour = Annotated[str, AfterValidator(_colour)]
 
 
+# Controls, and the bidi overrides and isolates that make an address read as another one.
+_UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _web_address(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value):
+    from urllib.parse import urlsplit
+
+    if not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
         raise ValueError("write a web address in full, starting with https://")
+    found = _UNSAFE_IN_URL.search(value)
+    if found:
+        what = "a space" if found.group() == " " else f"U+{ord(found.group()):04X}"
+        raise ValueError(f"a web address cannot contain {what}")
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ValueError("not a web address (check the host and port)") from None
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("a web address cannot carry a user name or password (user@host)")
+    if not re.fullmatch(r"[\w.-]+|[0-9a-f:.]*:[0-9a-f:.]*", host) or host.startswith((".", "-")):
+        raise ValueError(f"'{host}' is not a host name")
     return value
 
 
