@@ -34,7 +34,7 @@ from reportbuilder.errors import (
 from reportbuilder.limits import Deadline
 from reportbuilder.project.config import SOURCE_PLACES
 from reportbuilder.project.load import Project, load_project
-from reportbuilder.render.renderer import Embedded, PdfRenderer, RenderJob
+from reportbuilder.render.renderer import Embedded, Pdf, PdfRenderer, RenderJob
 
 ProjectLike = str | os.PathLike[str] | Project
 
@@ -47,6 +47,10 @@ class Output:
     format: str
     bytes: int
     pages: int | None = None
+    images: str | None = None  # how images were lightened to fit max_size, if they were
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if k != "images" or v is not None}
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ class BuildResult:
         return {
             "ok": True,
             "project": self.project,
-            "outputs": [vars(out) for out in self.outputs],
+            "outputs": [out.as_json() for out in self.outputs],
             "problems": [p.as_json() for p in self.problems],
             "seconds": self.seconds,
         }
@@ -155,6 +159,7 @@ def build(
     if edition.created is None:
         edition = replace(edition, created=source_date())
     deadline = Deadline(edition.limits.timeout)
+    lightened: str | None = None
     with contextlib.ExitStack() as stack:
         if format == "pdf" and renderer is None:
             # Started first, so that WeasyPrint's import overlaps loading and composing.
@@ -170,14 +175,38 @@ def build(
             assert renderer is not None
             job = RenderJob.of(html, _sources(loaded, html, edition))
             pdf = renderer.render(job, edition.limits, deadline=deadline)
+            budget = html.config.max_size
+            if budget is not None and len(pdf.data) > budget:
+                pdf, lightened = _lighten(
+                    renderer, job, pdf, budget, edition, deadline, loaded.root
+                )
             if job.attachments:
                 _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
             warnings.extend(pdf.problems)
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
-    out = Output(str(target), format, len(data), pages)
+    out = Output(str(target), format, len(data), pages, lightened)
     return BuildResult(str(loaded.root), (out,), tuple(warnings), clock.seconds())
+
+
+def _lighten(
+    renderer: PdfRenderer,
+    job: RenderJob,
+    pdf: Pdf,
+    budget: int,
+    edition: Edition,
+    deadline: Deadline,
+    root: Path,
+) -> tuple[Pdf, str]:
+    """`pdf` was over `max_size`: lay it out again with lighter images until it fits.
+    Returns the PDF and how its images were lightened."""
+    from reportbuilder.render.budget import format_size, render_within
+
+    fitted, used = render_within(
+        renderer, job, budget, edition.limits, deadline=deadline, root=root, first=pdf
+    )
+    return fitted, f"{used}, {format_size(len(pdf.data))} → {format_size(len(fitted.data))}"
 
 
 def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, ...]:

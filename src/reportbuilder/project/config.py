@@ -7,7 +7,16 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from reportbuilder.edition import Edition
 from reportbuilder.errors import Problem, ProjectError, Stage
@@ -110,6 +119,79 @@ class Brand(_Strict):
         )
 
 
+def parse_size(value: str | int) -> int:
+    """`8MB`, `150KB`, `1.5 MB`, `2MiB` or a number of bytes → bytes (KB = 1000, KiB = 1024)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number, unit = float(value), "B"
+    else:
+        found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]i?B|B)?\s*", str(value), re.IGNORECASE)
+        if not found:
+            raise ValueError("write a size as 8MB, 150KB or 2MiB")
+        number, unit = float(found[1]), (found[2] or "B").upper()
+    factor = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9}.get(unit) or {
+        "KIB": 2**10,
+        "MIB": 2**20,
+        "GIB": 2**30,
+    }[unit]
+    size = int(number * factor)
+    if size < 1024:
+        raise ValueError("a size budget under 1 KB cannot hold a PDF")
+    return size
+
+
+Size = Annotated[int, BeforeValidator(parse_size)]
+
+
+def _mailbox(value: str) -> str:
+    from reportbuilder.addresses import check_address
+    from reportbuilder.errors import DeliveryError
+
+    try:
+        check_address(value, "address")
+    except DeliveryError as error:
+        raise ValueError(error.problems[0].message) from None
+    return value
+
+
+Mailbox = Annotated[str, AfterValidator(_mailbox)]
+
+
+class SmtpConfig(_Strict):
+    """Where `mail` sends; the password is never written here (environment or a file)."""
+
+    host: str
+    port: int | None = Field(None, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    user: str | None = None
+    password_file: str | None = None
+    ca_file: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, values: object) -> object:
+        if isinstance(values, dict) and "password" in values:
+            raise ValueError(
+                "a password is never written in report.yml: set REPORTBUILDER_SMTP_PASSWORD, "
+                "or password_file (a file only you can read)"
+            )
+        return values
+
+
+class MailConfig(_Strict):
+    """How `mail` writes its message: sender, subject, the summary's two lines, SMTP."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True
+    )
+
+    sender: Mailbox | None = Field(None, alias="from")
+    reply_to: Mailbox | None = None
+    subject: str | None = None
+    summary: str | None = None  # content template over data: the message's two lines
+    vcard: bool = False  # attach the contact's vCard
+    smtp: SmtpConfig | None = None
+
+
 class ReportConfig(_Strict):
     """Everything `report.yml` may say. Unknown keys are errors."""
 
@@ -133,6 +215,8 @@ class ReportConfig(_Strict):
     strict: bool = False
     network: Network = Network()
     data: dict[str, DataFile] = Field(default_factory=dict)
+    mail: MailConfig = Field(default_factory=lambda: MailConfig.model_validate({}))
+    max_size: Size | None = None  # bytes the PDF may weigh (written 8MB, 150KB)
 
     @field_validator("lang")
     @classmethod
