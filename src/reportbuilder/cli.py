@@ -96,12 +96,36 @@ def _timeout_option(help: str) -> Callable[[F], F]:
     )
 
 
+def _check_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    if value is None:
+        return None
+    from reportbuilder.project.config import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+MAX_SIZE_OPTION = click.option(
+    "--max-size",
+    default=None,
+    callback=_check_size,
+    metavar="SIZE",
+    help="Largest PDF allowed (8MB, 150KB): images are lightened to fit, else it fails.",
+)
+
 JSON_OPTION = click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON summary on stdout."
 )
 
 # The command-line flag that changes each library setting a problem may name.
-_FLAGS = {"timeout": "--timeout", "max_memory_mb": "--max-memory", "strict": "--strict"}
+_FLAGS = {
+    "timeout": "--timeout",
+    "max_memory_mb": "--max-memory",
+    "strict": "--strict",
+    "max_size": "--max-size",
+}
 
 
 def _emit_json(document: dict[str, Any]) -> None:
@@ -251,6 +275,7 @@ def main() -> None:
     show_default=True,
     help="Memory (MiB) the layout may use before the build fails.",
 )
+@MAX_SIZE_OPTION
 @JSON_OPTION
 def build(
     project: Path,
@@ -266,6 +291,7 @@ def build(
     strict: bool | None,
     timeout: float,
     max_memory: int,
+    max_size: int | None,
     as_json: bool,
 ) -> None:
     """Build the report in PROJECT (default: the current folder).
@@ -312,6 +338,7 @@ def build(
             strict=strict,
             limits=Limits(timeout=timeout, max_memory_mb=max_memory),
             embed_sources=embed_sources,
+            max_size=max_size,
         )
         needs_base = not names or "all" in names or "all" in (langs or ())
         base = load_project(project, assignments=assignments) if needs_base else None
@@ -360,6 +387,8 @@ def build(
             click.echo(
                 f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {each.seconds:.1f} s"
             )
+            if out.images:
+                click.echo(f"  images lightened to fit --max-size: {out.images}")
     if comparison is not None:
         from reportbuilder.review.pdfdiff import printable
 

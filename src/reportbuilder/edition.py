@@ -40,6 +40,8 @@ class Edition:
     - `created`: the time written into the PDF's metadata; None writes none (reproducible).
     - `embed_sources`: attach the data files and a build manifest (PDF/A-3 associated
       files); the PDF variant must be a PDF/A-3 one, and is pdf/a-3b when not given.
+    - `max_size`: bytes the PDF may weigh (its images are lightened in steps to fit); None
+      keeps report.yml's `max_size`.
     """
 
     lang: str | None = None
@@ -52,6 +54,7 @@ class Edition:
     personalisation: Mapping[str, str] | None = None
     created: dt.datetime | None = None
     embed_sources: bool = False
+    max_size: int | None = None
 
     def __post_init__(self) -> None:
         _expect("lang", self.lang, str, optional=True)
@@ -64,6 +67,9 @@ class Edition:
         _expect("personalisation", self.personalisation, Mapping, optional=True)
         _expect("created", self.created, dt.datetime, optional=True)
         _expect("embed_sources", self.embed_sources, bool)
+        _expect("max_size", self.max_size, int, optional=True)
+        if self.max_size is not None and (isinstance(self.max_size, bool) or self.max_size < 1024):
+            raise ValueError(f"max_size: {self.max_size} bytes cannot hold a PDF (1024 at least)")
         if self.lang is not None:
             if not is_known_locale(self.lang):
                 raise ValueError(f"lang: '{self.lang}' is not a language code Babel knows")
@@ -107,6 +113,8 @@ class Edition:
             values["pdf_variant"] = self.pdf_variant
         if self.strict is not None:
             values["strict"] = self.strict
+        if self.max_size is not None:
+            values["max_size"] = self.max_size
         return values
 
 

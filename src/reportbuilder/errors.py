@@ -19,6 +19,7 @@ import click
 __all__ = [
     "CallError",
     "ComposeError",
+    "DeliveryError",
     "Location",
     "OutputError",
     "Problem",
@@ -64,6 +65,7 @@ class Stage(StrEnum):
     COMPOSE = "compose"  # filling in the chapters, Markdown, templates: the HTML
     RENDER = "render"  # layout and PDF, in the render process
     OUTPUT = "output"  # writing the result
+    DELIVER = "deliver"  # composing and sending mail: headers, addresses, SMTP
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,12 @@ class OutputError(ReportError):
     stage = Stage.OUTPUT
 
 
+class DeliveryError(ReportError):
+    """A message could not be composed (a bad address or header) or was not delivered."""
+
+    stage = Stage.DELIVER
+
+
 def error_for(stage: Stage) -> type[ReportError]:
     """The exception a stage raises."""
     return {
@@ -165,6 +173,7 @@ def error_for(stage: Stage) -> type[ReportError]:
         Stage.COMPOSE: ComposeError,
         Stage.RENDER: RenderError,
         Stage.OUTPUT: OutputError,
+        Stage.DELIVER: DeliveryError,
     }[stage]
 
 

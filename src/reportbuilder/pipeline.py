@@ -43,7 +43,7 @@ from reportbuilder.project.files import UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import named_families
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.project.translations import translation_problems
-from reportbuilder.render.renderer import MISSING_GLYPH, Embedded, PdfRenderer, RenderJob
+from reportbuilder.render.renderer import MISSING_GLYPH, Embedded, Pdf, PdfRenderer, RenderJob
 from reportbuilder.review.pdflint import LintRules, lint_pdf
 
 ProjectLike = str | os.PathLike[str] | Project
@@ -57,6 +57,10 @@ class Output:
     format: str
     bytes: int
     pages: int | None = None
+    images: str | None = None  # how images were lightened to fit max_size, if they were
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if k != "images" or v is not None}
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ class BuildResult:
         return {
             "ok": True,
             "project": self.project,
-            "outputs": [vars(out) for out in self.outputs],
+            "outputs": [out.as_json() for out in self.outputs],
             "problems": [p.as_json() for p in self.problems],
             "seconds": self.seconds,
         }
@@ -174,6 +178,7 @@ def build(
     if edition.created is None:
         edition = replace(edition, created=source_date())
     deadline = Deadline(edition.limits.timeout)
+    lightened: str | None = None
     with contextlib.ExitStack() as stack:
         if format == "pdf" and renderer is None:
             # Started first, so that WeasyPrint's import overlaps loading and composing.
@@ -194,6 +199,11 @@ def build(
             job = RenderJob.of(html, _sources(loaded, html, edition))
             _import_in_background("pypdfium2")  # for the lint, while the child lays out
             pdf = renderer.render(job, edition.limits, deadline=deadline)
+            budget = html.config.max_size
+            if budget is not None and len(pdf.data) > budget:
+                pdf, lightened = _lighten(
+                    renderer, job, pdf, budget, edition, deadline, loaded.root
+                )
             if job.attachments:
                 _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
@@ -201,7 +211,7 @@ def build(
             warnings.extend(lint_pdf(pdf.data, lint_rules(loaded, html)))
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
-    out = Output(str(target), format, len(data), pages)
+    out = Output(str(target), format, len(data), pages, lightened)
     return BuildResult(str(loaded.root), (out,), tuple(warnings), clock.seconds())
 
 
@@ -238,6 +248,25 @@ def _import_in_background(module: str) -> None:
     """Start importing a module the parent needs after the render, while it only waits."""
     if module not in sys.modules:
         threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()
+
+
+def _lighten(
+    renderer: PdfRenderer,
+    job: RenderJob,
+    pdf: Pdf,
+    budget: int,
+    edition: Edition,
+    deadline: Deadline,
+    root: Path,
+) -> tuple[Pdf, str]:
+    """`pdf` was over `max_size`: lay it out again with lighter images until it fits.
+    Returns the PDF and how its images were lightened."""
+    from reportbuilder.render.budget import format_size, render_within
+
+    fitted, used = render_within(
+        renderer, job, budget, edition.limits, deadline=deadline, root=root, first=pdf
+    )
+    return fitted, f"{used}, {format_size(len(pdf.data))} → {format_size(len(fitted.data))}"
 
 
 def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, ...]:

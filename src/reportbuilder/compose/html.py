@@ -346,7 +346,9 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         "logo": (project.root / config.organisation.logo).as_uri()
         if config.organisation and config.organisation.logo
         else None,
-        "contact": Markup(contact_html(contact, labels, colon(config.lang))) if contact else None,
+        "contact": Markup(contact_html(contact, labels, colon(config.lang), config.lang))
+        if contact
+        else None,
         "print_mode": edition.print_mode or config.print,
     }
     html = _fill_theme(env, context, project)

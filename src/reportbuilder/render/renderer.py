@@ -61,6 +61,31 @@ class Embedded:
 
 
 @dataclass(frozen=True)
+class ImageOptions:
+    """How WeasyPrint re-encodes images, to make a PDF lighter: at most `dpi` pixels per
+    inch as laid out, JPEGs at `jpeg_quality` (1–95), PNGs and JPEGs optimised."""
+
+    dpi: int | None = None
+    jpeg_quality: int | None = None
+    optimize_images: bool = False
+
+    def weasyprint(self) -> dict[str, Any]:
+        return {
+            "dpi": self.dpi,
+            "jpeg_quality": self.jpeg_quality,
+            "optimize_images": self.optimize_images,
+        }
+
+    def __str__(self) -> str:
+        parts = [
+            f"{self.dpi} dpi" if self.dpi else "",
+            f"JPEG quality {self.jpeg_quality}" if self.jpeg_quality else "",
+            "optimised" if self.optimize_images else "",
+        ]
+        return ", ".join(p for p in parts if p) or "images as they are"
+
+
+@dataclass(frozen=True)
 class RenderJob:
     """What the child process needs to lay out one document (picklable, no project)."""
 
@@ -71,6 +96,7 @@ class RenderJob:
     network_hosts: tuple[str, ...] = ()
     resources: Mapping[str, Location] = field(default_factory=dict)
     attachments: tuple[Embedded, ...] = ()
+    images: ImageOptions = field(default_factory=ImageOptions)
 
     @classmethod
     def of(cls, html: Html, attachments: tuple[Embedded, ...] = ()) -> RenderJob:
@@ -175,11 +201,12 @@ def render_in_process(job: RenderJob) -> Pdf:
     logger.addHandler(collector)
     previous_propagate = logger.propagate
     logger.propagate = False  # reported through our warnings, not printed raw
+    images = job.images.weasyprint()
     try:
         fonts = FontConfiguration()
         document = weasyprint.HTML(
             string=job.text, base_url=job.base_url, url_fetcher=fetcher
-        ).render(font_config=fonts, pdf_tags=True)
+        ).render(font_config=fonts, pdf_tags=True, **images)
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
@@ -193,7 +220,10 @@ def render_in_process(job: RenderJob) -> Pdf:
         ]
         data = (
             document.write_pdf(
-                pdf_variant=job.pdf_variant, pdf_tags=True, attachments=attachments or None
+                pdf_variant=job.pdf_variant,
+                pdf_tags=True,
+                attachments=attachments or None,
+                **images,
             )
             or b""
         )
