@@ -62,6 +62,8 @@ class Html:
     network_hosts: tuple[str, ...]
     resources: Mapping[str, Location]
     problems: tuple[Problem, ...] = ()  # warnings met while composing
+    # chapter section id → (chapter path, its source): to say where laid-out content is from
+    sources: Mapping[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
 
     @property
     def lang(self) -> str:
@@ -368,6 +370,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         network_hosts=tuple(config.network.allow),
         resources=project.resources,
         problems=tuple(warnings),
+        sources={c.slug: (c.rel, c.source) for c in project.chapters},
     )
 
 

@@ -94,6 +94,7 @@ class ReportConfig(_Strict):
     """Everything `report.yml` may say. Unknown keys are errors."""
 
     title: str
+    short_title: str | None = None  # the running header's words when the title is long
     lang: str
     subtitle: str | None = None
     date: dt.date | None = None

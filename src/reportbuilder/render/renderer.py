@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.render.overflow import fit_wide_tables, overflow_problems
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -43,6 +44,8 @@ class Pdf:
     data: bytes
     pages: int
     problems: tuple[Problem, ...] = ()
+    layout_passes: int = 1  # more when wide tables were fitted or turned landscape
+    check_seconds: float = 0.0  # what looking for content past the page edges cost
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class RenderJob:
     network_hosts: tuple[str, ...] = ()
     resources: Mapping[str, Location] = field(default_factory=dict)
     attachments: tuple[Embedded, ...] = ()
+    sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, html: Html, attachments: tuple[Embedded, ...] = ()) -> RenderJob:
@@ -78,6 +82,7 @@ class RenderJob:
             network_hosts=html.network_hosts,
             resources=dict(html.resources),
             attachments=attachments,
+            sources=dict(html.sources),
         )
 
 
@@ -149,9 +154,13 @@ def render_in_process(job: RenderJob) -> Pdf:
     logger.propagate = False  # reported through our warnings, not printed raw
     try:
         fonts = FontConfiguration()
-        document = weasyprint.HTML(
-            string=job.text, base_url=job.base_url, url_fetcher=fetcher
-        ).render(font_config=fonts, pdf_tags=True)
+
+        def lay_out(text: str) -> Any:
+            return weasyprint.HTML(string=text, base_url=job.base_url, url_fetcher=fetcher).render(
+                font_config=fonts, pdf_tags=True
+            )
+
+        document, overflows, passes, check_seconds = fit_wide_tables(job.text, lay_out)
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
@@ -195,7 +204,14 @@ def render_in_process(job: RenderJob) -> Pdf:
     # WeasyPrint logs each refusal again ("Failed to load image at …: <our message>").
     echoed = [p for p in collector.problems if not any(r in p.message for r in fetcher.reasons)]
     found = tuple(dict.fromkeys([*fetcher.refused, *echoed]))
-    return Pdf(data=data, pages=len(document.pages), problems=found)
+    found += tuple(overflow_problems(overflows, job.sources))
+    return Pdf(
+        data=data,
+        pages=len(document.pages),
+        problems=found,
+        layout_passes=passes,
+        check_seconds=round(check_seconds, 3),
+    )
 
 
 def _raised_by_us(error: BaseException) -> bool:
