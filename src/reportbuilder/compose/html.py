@@ -42,7 +42,7 @@ from reportbuilder.project.data import localize
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
 from reportbuilder.project.textio import read_text
-from reportbuilder.variants import PAGE_HEIGHTS_MM
+from reportbuilder.variants import PAGE_HEIGHTS_MM, text_width_mm
 
 
 @dataclass(frozen=True)
@@ -307,6 +307,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         palette=config.brand.chart_palette(),
         font_family=config.brand.fonts.heading or "Inter",
         text_color=config.brand.text,
+        width=text_width_mm(config.page_size),
     )
     helpers = Helpers(fmt, labels, project.contacts, style)
     report = report_scope(config, edition)
