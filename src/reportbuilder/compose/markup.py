@@ -271,7 +271,9 @@ class _ReportTree(Treeprocessor):
                 tail = (last.tail if last is not None else text) or ""
                 id_match = _CAPTION_ID.search(tail)
                 if id_match:
-                    target = id_match["id"]
+                    target = id_match["id"] or target
+                    if ".landscape" in id_match["classes"].split():
+                        table.set("class", "rb-landscape")  # a turned page of its own
                     if last is not None:
                         last.tail = tail[: id_match.start()]
                     else:
@@ -361,7 +363,9 @@ def _url_pieces(text: str) -> list[str | ET.Element]:
     return [lead, *pieces]
 
 
-_CAPTION_ID = re.compile(r"\s*\{:?\s*#(?P<id>[\w:.-]+)\s*\}\s*$")
+_CAPTION_ID = re.compile(
+    r"\s*\{:?\s*(?=[#.])(?:#(?P<id>[\w:.-]+))?\s*(?P<classes>(?:\.[\w-]+\s*)*)\}\s*$"
+)
 
 
 _STASHED = re.compile("^\x02wzxhzdk:(\\d+)\x03$")

@@ -52,6 +52,9 @@ class DataFile(_Strict):
 
     decimal: Literal[",", "."] | None = None
     delimiter: Literal[",", ";", "\t", "|"] | None = None
+    # A table's column headings: `{country: Country}` or one per language
+    # (`{country: {en: Country, fr: Pays}}`); a column not named keeps its name in the file.
+    labels: dict[str, str | dict[str, str]] = Field(default_factory=dict)
 
 
 class Organisation(_Strict):

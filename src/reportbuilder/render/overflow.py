@@ -183,9 +183,10 @@ LANDSCAPE = "rb-landscape"  # on a page of its own, turned
 
 def fit_wide_tables(
     text: str, lay_out: Callable[[str], Any]
-) -> tuple[Any, list[Overflow], int, float]:
+) -> tuple[Any, str, list[Overflow], int, float]:
     """Lay out `text`; tables past the text block are set smaller, then on a landscape page,
-    each step a new layout. Returns (document, what still overflows, layouts, check seconds).
+    each step a new layout. Returns (document, its HTML, what still overflows, layouts,
+    seconds spent looking for overflows).
     """
     document = lay_out(text)
     started = time.perf_counter()
@@ -203,7 +204,7 @@ def fit_wide_tables(
         started = time.perf_counter()
         overflows = find_overflows(document.pages)
         seconds += time.perf_counter() - started
-    return document, overflows, passes, seconds
+    return document, with_table_classes(text, steps), overflows, passes, seconds
 
 
 def _table_count(document: Any) -> int:

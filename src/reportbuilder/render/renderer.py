@@ -19,6 +19,7 @@ import resource
 import shutil
 import tempfile
 import threading
+import time
 import traceback
 import warnings
 from collections.abc import Mapping
@@ -27,9 +28,11 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage
+from reportbuilder.language import labels_for
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 from reportbuilder.project.files import FilePolicy
-from reportbuilder.render.overflow import fit_wide_tables, overflow_problems
+from reportbuilder.render.overflow import find_overflows, fit_wide_tables, overflow_problems
+from reportbuilder.render.tables import continued_tables, page_rows
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -71,6 +74,7 @@ class RenderJob:
     resources: Mapping[str, Location] = field(default_factory=dict)
     attachments: tuple[Embedded, ...] = ()
     sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    continued: str = "(continued)"  # after the caption of a table's later pages
 
     @classmethod
     def of(cls, html: Html, attachments: tuple[Embedded, ...] = ()) -> RenderJob:
@@ -83,6 +87,7 @@ class RenderJob:
             resources=dict(html.resources),
             attachments=attachments,
             sources=dict(html.sources),
+            continued=labels_for(html.lang)["continued"],
         )
 
 
@@ -160,7 +165,14 @@ def render_in_process(job: RenderJob) -> Pdf:
                 font_config=fonts, pdf_tags=True
             )
 
-        document, overflows, passes, check_seconds = fit_wide_tables(job.text, lay_out)
+        document, text, overflows, passes, check_seconds = fit_wide_tables(job.text, lay_out)
+        split = page_rows(document.pages)
+        if split:  # each page's part of a long table gets its caption, "(continued)"
+            document = lay_out(continued_tables(text, split, job.continued))
+            passes += 1
+            started = time.perf_counter()
+            overflows = find_overflows(document.pages)
+            check_seconds += time.perf_counter() - started
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
