@@ -216,9 +216,8 @@ def main() -> None:
     "--format",
     "fmt",
     type=click.Choice(["pdf", "html"]),
-    default="pdf",
-    show_default=True,
-    help="Output format.",
+    default=None,
+    help="Output format (default: the output's extension, else pdf).",
 )
 @click.option(
     "--lang",
@@ -280,7 +279,7 @@ def main() -> None:
 def build(
     project: Path,
     output: Path | None,
-    fmt: Literal["pdf", "html"],
+    fmt: Literal["pdf", "html"] | None,
     langs: tuple[str, ...] | None,
     print_mode: bool,
     pdf_variant: str | None,
@@ -306,11 +305,12 @@ def build(
     """
     from reportbuilder.render.renderer import PdfRenderer  # standard library only: cheap
 
-    if embed_sources and (fmt != "pdf" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
+    fmt = _format_of(output, fmt)
+    if embed_sources and (fmt == "html" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
         raise click.BadParameter(
             "attaches sources to a PDF/A-3 only (pdf/a-3b, pdf/a-3u)", param_hint="--embed-sources"
         )
-    if compare is not None and fmt != "pdf":
+    if compare is not None and fmt == "html":
         raise click.BadParameter("compares PDFs only; drop --format html", param_hint="--compare")
     names = [name.strip() for given in variants for name in given.split(",") if name.strip()]
     several = len(names) > 1 or "all" in names or len(langs or ()) > 1 or "all" in (langs or ())
@@ -325,7 +325,7 @@ def build(
 
     # The render process starts before the rest of the package is imported, so that
     # WeasyPrint's own import (half a second) runs beside ours and the HTML stage.
-    renderer = PdfRenderer(max_memory) if fmt == "pdf" else None
+    renderer = PdfRenderer(max_memory) if fmt != "html" else None
     with _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits
@@ -407,6 +407,27 @@ def _together(results: list[Any]) -> Any:
         tuple(problem for result in results for problem in result.problems),
         round(sum(result.seconds for result in results), 3),
     )
+
+
+_EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+def _format_of(output: Path | None, fmt: str | None) -> Literal["pdf", "html"] | None:
+    """The format `-o`'s extension says, unless --format says it; None: report.yml's output
+    decides. An extension we do not write, or one that contradicts --format, is refused."""
+    if output is None:
+        return fmt  # type: ignore[return-value]
+    suffix = output.suffix.lower()
+    said = _EXTENSIONS.get(suffix)
+    if said is None and suffix:
+        raise click.BadParameter(
+            f"writes .pdf or .html, not {suffix}", param_hint="'-o' / '--output'"
+        )
+    if fmt is not None and said is not None and fmt != said:
+        raise click.BadParameter(
+            f"--format {fmt} contradicts the output's extension {suffix}", param_hint="--format"
+        )
+    return fmt or said or "pdf"  # type: ignore[return-value]
 
 
 def _read_earlier(path: Path) -> Any:

@@ -161,17 +161,18 @@ def build(
     edition: Edition | None = None,
     *,
     output: str | os.PathLike[str] | None = None,
-    format: Literal["pdf", "html"] = "pdf",
+    format: Literal["pdf", "html"] | None = None,
     renderer: PdfRenderer | None = None,
 ) -> BuildResult:
     """Build one edition of the project and write it; the previous output is replaced only
     if everything succeeded.
 
-    `output` defaults to report.yml's `output`. `renderer` is a warm `PdfRenderer` to reuse
+    `output` defaults to report.yml's `output`. `format` defaults to what the output's
+    extension says (`.html` → html), else pdf. `renderer` is a warm `PdfRenderer` to reuse
     (many editions, many builds); without one the build starts and ends its own.
     `SOURCE_DATE_EPOCH`, when set, dates the PDF, so the same input gives the same bytes.
     """
-    if format not in ("pdf", "html"):
+    if format not in ("pdf", "html", None):
         raise ValueError(f"format must be 'pdf' or 'html', got {format!r}")
     clock = _Clock()
     edition = edition or Edition()
@@ -180,11 +181,12 @@ def build(
     deadline = Deadline(edition.limits.timeout)
     lightened: str | None = None
     with contextlib.ExitStack() as stack:
-        if format == "pdf" and renderer is None:
+        if format != "html" and renderer is None and output_format(output) != "html":
             # Started first, so that WeasyPrint's import overlaps loading and composing.
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         loaded = _project(project)
         html = render_html(loaded, edition, deadline=deadline)
+        format = format or output_format(output or html.config.output) or "pdf"
         target = output_path(loaded, html, output, format)
         warnings = [
             *loaded.warnings,
@@ -192,10 +194,14 @@ def build(
             *translation_problems(loaded, [html.config.lang]),
         ]
         if format == "html":
-            data, pages = html.text.encode("utf-8"), None
+            from reportbuilder.deliver.preview import self_contained
+
+            data = self_contained(html.text, html.base_url, html.files).encode("utf-8")
+            pages = None
             _fail_if_strict(html, warnings)
         else:
-            assert renderer is not None
+            if renderer is None:
+                renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
             job = RenderJob.of(html, _sources(loaded, html, edition))
             _import_in_background("pypdfium2")  # for the lint, while the child lays out
             pdf = renderer.render(job, edition.limits, deadline=deadline)
@@ -304,6 +310,12 @@ def _only_our_attachments(data: bytes, ours: tuple[Embedded, ...]) -> None:
         raise RenderError(Problem(None, None, message, stage=Stage.RENDER))
 
 
+def output_format(output: str | os.PathLike[str] | None) -> Literal["pdf", "html"] | None:
+    """What an output's extension says it is: "html" for .html/.htm, "pdf" for .pdf."""
+    suffix = Path(output).suffix.lower() if output else ""
+    return "html" if suffix in (".html", ".htm") else "pdf" if suffix == ".pdf" else None
+
+
 def output_path(
     project: Project, html: Html, output: str | os.PathLike[str] | None, format: str
 ) -> Path:
@@ -312,7 +324,7 @@ def output_path(
     or its theme (folders and files resolved through every link)."""
     if output is None:
         configured = html.config.output or project.output_name
-        written = Path(configured).with_suffix(".html") if format == "html" else Path(configured)
+        written = Path(configured).with_suffix(f".{format}")
         given, where, shown = project.root / written, "report.yml", written.as_posix()
     else:
         given = Path(os.path.abspath(output)) if "\0" not in str(output) else Path(output)

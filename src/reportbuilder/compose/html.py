@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import unescape
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
@@ -42,7 +43,7 @@ from reportbuilder.project.data import localize
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
 from reportbuilder.project.textio import read_text
-from reportbuilder.variants import PAGE_HEIGHTS_MM
+from reportbuilder.variants import PAGE_HEIGHTS_MM, text_width_mm
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ class Html:
     network_hosts: tuple[str, ...]
     resources: Mapping[str, Location]
     problems: tuple[Problem, ...] = ()  # warnings met while composing
+    # chapter section id → (chapter path, its source): to say where laid-out content is from
+    sources: Mapping[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    labels: Mapping[str, str] = dataclasses.field(default_factory=dict)  # the theme's words
 
     @property
     def lang(self) -> str:
@@ -309,6 +313,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         palette=config.brand.chart_palette(),
         font_family=config.brand.fonts.heading or "Inter",
         text_color=config.brand.text,
+        width=text_width_mm(config.page_size),
     )
     helpers = Helpers(fmt, labels, project.contacts, style)
     report = report_scope(config, edition)
@@ -374,6 +379,8 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         network_hosts=tuple(config.network.allow),
         resources=project.resources,
         problems=tuple(warnings),
+        sources={c.slug: (c.rel, c.source) for c in project.chapters_in(config.lang)},
+        labels=MappingProxyType(dict(labels)),
     )
 
 

@@ -86,6 +86,9 @@ class DataFile(_Strict):
 
     decimal: Literal[",", "."] | None = None
     delimiter: Literal[",", ";", "\t", "|"] | None = None
+    # A table's column headings: `{country: Country}` or one per language
+    # (`{country: {en: Country, fr: Pays}}`); a column not named keeps its name in the file.
+    labels: dict[str, str | dict[str, str]] = Field(default_factory=dict)
 
 
 class Organisation(_Strict):
@@ -210,6 +213,7 @@ class ReportConfig(_Strict):
     """Everything `report.yml` may say. Unknown keys are errors."""
 
     title: str
+    short_title: str | None = None  # the running header's words when the title is long
     lang: str
     subtitle: str | None = None
     date: dt.date | None = None

@@ -24,6 +24,7 @@ from reportbuilder.project.chapters import Chapter, load_chapters, slugify
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
 from reportbuilder.project.contacts import Contact, load_contacts
 from reportbuilder.project.data import load_data
+from reportbuilder.project.data.model import Localized
 from reportbuilder.project.data.readers import CsvSettings
 from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import font_problems
@@ -133,7 +134,14 @@ def load_project(
     chapters, found = load_chapters(files, config.chapters if config else None, line)
     problems.extend(found)
     settings = {
-        name: CsvSettings(decimal=given.decimal, delimiter=given.delimiter)
+        name: CsvSettings(
+            decimal=given.decimal,
+            delimiter=given.delimiter,
+            labels={
+                column: text if isinstance(text, str) else Localized.of(text)
+                for column, text in given.labels.items()
+            },
+        )
         for name, given in (config.data if config else {}).items()
     }
     data, found = load_data(files, settings)
