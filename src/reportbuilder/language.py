@@ -78,6 +78,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "Notes",
         "note_rounded": "Percentages are rounded and may not add up to 100.",
         "note_multiple": "Several answers were possible: percentages may add up to more than 100.",
+        "prepared_for": "Copy prepared for",
+        "reference": "reference",
     },
     "fr": {
         "contents": "Sommaire",
@@ -99,6 +101,8 @@ LABELS: dict[str, dict[str, str]] = {
         "note_rounded": "Les pourcentages étant arrondis, leur somme peut différer de 100.",
         "note_multiple": "Plusieurs réponses étaient possibles\u00a0: la somme des pourcentages "
         "peut dépasser 100.",
+        "prepared_for": "Exemplaire préparé pour",
+        "reference": "référence",
     },
     "es": {
         "contents": "Índice",
@@ -120,6 +124,8 @@ LABELS: dict[str, dict[str, str]] = {
         "note_rounded": "Los porcentajes están redondeados y pueden no sumar 100.",
         "note_multiple": "Se podían dar varias respuestas: los porcentajes pueden sumar "
         "más de 100.",
+        "prepared_for": "Ejemplar preparado para",
+        "reference": "referencia",
     },
 }
 
