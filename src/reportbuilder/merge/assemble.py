@@ -7,8 +7,9 @@ keeps pointing at it; only what the page draws (its content stream and the fonts
 it uses) comes from the row's cover. That is exact when the two covers carry the same marked
 content, tag for tag and in the same order, since the structure tree refers to a page's
 content by those marked-content ids: `swap_cover` checks it, with the covers' links, and
-gives None when they differ (a name long enough to need a second line), for the caller to
-build that row in full.
+gives None when they differ (a name long enough to need a second line). The caller then
+builds that row in full and keeps the result as the body for covers tagged like it
+(`signature`), so a few whole layouts serve every length of line.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import io
 from typing import Any
 
 MarkedContent = list[tuple[str, int | None]]
+Signature = tuple[Any, ...]
 
 
 def marked_content(page: Any) -> MarkedContent:
@@ -46,6 +48,20 @@ def _links(page: Any) -> list[tuple[tuple[float, ...], str]]:
     return found
 
 
+def _page_signature(page: Any) -> Signature:
+    return (tuple(marked_content(page)), tuple(_links(page)), tuple(page.mediabox))
+
+
+def signature(data: bytes, pages: int | None = None) -> Signature:
+    """How the first `pages` pages (all when None) of a PDF are tagged and linked: two
+    documents with the same signature can swap those pages."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        count = len(pdf.pages) if pages is None else min(pages, len(pdf.pages))
+        return tuple(_page_signature(page) for page in pdf.pages[:count])
+
+
 def swap_cover(body: bytes, cover: bytes) -> bytes | None:
     """`body` with its first pages drawn as `cover`'s pages, or None when the covers are not
     tagged alike (or `cover` is not shorter than `body`)."""
@@ -57,9 +73,7 @@ def swap_cover(body: bytes, cover: bytes) -> bytes | None:
             return None
         pairs = list(zip(whole.pages[:count], own.pages, strict=True))
         for kept, drawn in pairs:
-            if marked_content(kept) != marked_content(drawn) or _links(kept) != _links(drawn):
-                return None
-            if kept.mediabox != drawn.mediabox:
+            if _page_signature(kept) != _page_signature(drawn):
                 return None
         for kept, drawn in pairs:
             kept.obj.Contents = whole.copy_foreign(drawn.obj.Contents)

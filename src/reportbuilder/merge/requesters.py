@@ -165,10 +165,8 @@ def _requester(
         text = unicodedata.normalize("NFC", cell).strip()
         if _LINE_BREAK.search(text):
             bad(f"{column}: a line break inside the cell")
-            continue
-        if len(text) > MAX_FIELD:
+        elif len(text) > MAX_FIELD:
             bad(f"{column}: {len(text)} characters; at most {MAX_FIELD}")
-            continue
         values[column] = text
     name = values.get("name", "")
     if not name:

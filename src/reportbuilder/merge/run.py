@@ -38,7 +38,7 @@ from reportbuilder.compose.html import Html, render_html
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import Problem, ReportError, Severity, Stage, error_for
-from reportbuilder.merge.assemble import swap_cover
+from reportbuilder.merge.assemble import Signature, signature, swap_cover
 from reportbuilder.merge.journal import Entry, Journal, journal_name
 from reportbuilder.merge.naming import ALL, DEFAULT_TEMPLATE, Shard, check_template, file_names
 from reportbuilder.merge.requesters import Requester, Requesters, read_requesters
@@ -228,6 +228,10 @@ class _Plan:
 
     lang: str
     body: bytes | None = None  # None: every row is built in full
+    cover_pages: int = 1
+    # Bodies by how their cover pages are tagged: a cover whose line wraps once more needs
+    # a body whose cover did too (the first row that needs one is built in full, and kept).
+    bodies: dict[Signature, bytes] = field(default_factory=dict)
     covers: dict[tuple[str, ...], tuple[Html, dict[str, str]] | None] = field(default_factory=dict)
 
 
@@ -364,7 +368,14 @@ class _Work:
         if html.config.strict and warnings:
             raise error_for(warnings[0].stage)([p.as_error() for p in warnings])
         self._warn(warnings)
-        plan.body = pdf.data
+        try:
+            cover = self._cover(plan, values)
+            with self._renderer() as renderer:
+                own = renderer.render(cover, self.edition.limits)
+        except ReportError:
+            return plan
+        plan.body, plan.cover_pages = pdf.data, own.pages
+        plan.bodies[signature(pdf.data, own.pages)] = pdf.data
         return plan
 
     def _cover(self, plan: _Plan, values: Mapping[str, str]) -> Html:
@@ -471,19 +482,21 @@ class _Work:
             cover = self._cover(plan, values)
             with self._renderer() as renderer:
                 pdf = renderer.render(cover, self.edition.limits)
-            assembled = swap_cover(plan.body, pdf.data)
+            with self._lock:
+                body = plan.bodies.get(signature(pdf.data))
+            assembled = swap_cover(body, pdf.data) if body is not None else None
             if assembled is not None:
                 return assembled, "assembled"
-            self._note(
-                f"row {row.line}: built in full: its cover is not laid out like the others "
-                "(a value long enough to take another line)"
-            )
         html = render_html(self.project, self._edition(values, plan.lang))
         with self._renderer() as renderer:
             pdf = renderer.render(html, self.edition.limits)
         self._warn([*html.problems, *pdf.problems])
         if html.config.strict and pdf.problems:
             raise error_for(pdf.problems[0].stage)([p.as_error() for p in pdf.problems])
+        if plan.body is not None:
+            # Its cover is tagged unlike the bodies' so far: this copy is the body for its kind.
+            with self._lock:
+                plan.bodies.setdefault(signature(pdf.data, plan.cover_pages), pdf.data)
         return pdf.data, "full"
 
 

@@ -1,0 +1,117 @@
+"""A personalised copy assembled from the body laid out once equals a full build for its row:
+page count, the text of every page, link destinations, outline and tag structure."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+
+from reportbuilder import Edition, PdfRenderer, load_project, render_html
+from reportbuilder.merge.assemble import swap_cover
+
+pytestmark = pytest.mark.pdf
+
+ANA = {"name": "Ana Pérez", "organisation": "Fundación Sol", "date": "1 décembre 2026"}
+ZOE = {
+    "name": "Zoë Łukasiewicz-Ñúñez",
+    "organisation": "Ministère",
+    "date": "8 décembre 2026",
+    "reference": "Q-77",
+}
+
+
+def links(reader: pypdf.PdfReader) -> list[tuple[int, Any, Any, str | None]]:
+    """Every link: its page, rectangle, destination page (or URI)."""
+    named = {
+        name: reader.get_destination_page_number(d) for name, d in reader.named_destinations.items()
+    }
+    found = []
+    for number, page in enumerate(reader.pages):
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
+            rect = [round(float(v), 1) for v in annot["/Rect"]]
+            dest = annot.get("/Dest")
+            action = annot.get("/A")
+            uri = str(action.get("/URI")) if action is not None else None
+            found.append((number, rect, named.get(str(dest)) if dest is not None else None, uri))
+    return found
+
+
+def outline(reader: pypdf.PdfReader, items: Any = None) -> list[Any]:
+    out: list[Any] = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            out.append(outline(reader, item))
+        else:
+            out.append((item.title, reader.get_destination_page_number(item)))
+    return out
+
+
+def tags(reader: pypdf.PdfReader) -> list[Any]:
+    """The structure tree walked in order: type, page, marked-content ids, alt text."""
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+
+    def walk(node: Any, page: int | None) -> list[Any]:
+        node = node.get_object()
+        if isinstance(node, int):
+            return [("mcid", page, node)]
+        if isinstance(node, list):
+            return [x for child in node for x in walk(child, page)]
+        if not isinstance(node, dict):
+            return []
+        if "/Pg" in node:
+            page = pages.get(node.raw_get("/Pg").idnum)
+        if node.get("/Type") == "/MCR":
+            return [("mcid", page, int(node["/MCID"]))]
+        here = [(str(node.get("/S")), page, str(node.get("/Alt", "")))] if "/S" in node else []
+        kids = node.get("/K")
+        return here + (walk(kids, page) if kids is not None else [])
+
+    return walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
+
+
+def reader(data: bytes) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(data))
+
+
+def test_assembled_copy_equals_a_full_build(example_project: Path) -> None:
+    project = load_project(example_project)
+    with PdfRenderer() as renderer:
+        body = renderer.render(render_html(project, Edition(personalisation=ANA)))
+        full = renderer.render(render_html(project, Edition(personalisation=ZOE)))
+        cover = renderer.render(render_html(project, Edition(personalisation=ZOE), part="cover"))
+    assert cover.pages == 1
+    assembled = swap_cover(body.data, cover.data)
+    assert assembled is not None
+    mine, theirs = reader(assembled), reader(full.data)
+    assert len(mine.pages) == len(theirs.pages) == full.pages
+    assert [p.extract_text() for p in mine.pages] == [p.extract_text() for p in theirs.pages]
+    assert (
+        "Exemplaire préparé pour Zoë Łukasiewicz-Ñúñez, Ministère, 8 décembre 2026, référence Q-77"
+        in (mine.pages[0].extract_text())
+    )
+    assert "Ana" not in mine.pages[0].extract_text()
+    found = links(mine)
+    assert found == links(theirs) and len([f for f in found if f[2] is not None]) > 10
+    assert outline(mine) == outline(theirs) and outline(mine)
+    structure = tags(mine)
+    assert structure == tags(theirs) and len(structure) > 100
+    assert mine.metadata == theirs.metadata
+    assert mine.trailer["/Root"]["/Lang"] == theirs.trailer["/Root"]["/Lang"]
+
+
+def test_a_cover_tagged_otherwise_is_not_swapped(example_project: Path) -> None:
+    """A name that needs a second line gives the cover more marked content: no swap."""
+    project = load_project(example_project)
+    long = {**ZOE, "organisation": "Organisation " * 12}
+    with PdfRenderer() as renderer:
+        body = renderer.render(render_html(project, Edition(personalisation=ANA)))
+        cover = renderer.render(render_html(project, Edition(personalisation=long), part="cover"))
+    assert swap_cover(body.data, cover.data) is None
+    assert swap_cover(cover.data, cover.data) is None  # nothing left of a body
