@@ -11,8 +11,13 @@ result into lines and exit codes.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
+import re
+import sys
+import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -33,8 +38,10 @@ from reportbuilder.errors import (
 )
 from reportbuilder.limits import Deadline
 from reportbuilder.project.config import SOURCE_PLACES
+from reportbuilder.project.fonts import named_families
 from reportbuilder.project.load import Project, load_project
-from reportbuilder.render.renderer import Embedded, PdfRenderer, RenderJob
+from reportbuilder.render.renderer import MISSING_GLYPH, Embedded, PdfRenderer, RenderJob
+from reportbuilder.review.pdflint import LintRules, lint_pdf
 
 ProjectLike = str | os.PathLike[str] | Project
 
@@ -169,15 +176,52 @@ def build(
         else:
             assert renderer is not None
             job = RenderJob.of(html, _sources(loaded, html, edition))
+            _import_in_background("pypdfium2")  # for the lint, while the child lays out
             pdf = renderer.render(job, edition.limits, deadline=deadline)
             if job.attachments:
                 _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
-            warnings.extend(pdf.problems)
+            warnings.extend(_located(pdf.problems, loaded))
+            warnings.extend(lint_pdf(pdf.data, lint_rules(loaded, html)))
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages)
     return BuildResult(str(loaded.root), (out,), tuple(warnings), clock.seconds())
+
+
+def _located(problems: Iterable[Problem], project: Project) -> list[Problem]:
+    """Render problems about a character placed at the first chapter line holding it."""
+    placed = []
+    for problem in problems:
+        found = re.match(re.escape(MISSING_GLYPH) + r" '(.)'", problem.message)
+        if problem.path is None and found:
+            for chapter in project.chapters:
+                before, hit, _ = chapter.source.partition(found[1])
+                if hit:
+                    line = before.count("\n") + 1
+                    problem = replace(problem, path=chapter.rel, line=line)
+                    break
+        placed.append(problem)
+    return placed
+
+
+def lint_rules(project: Project, html: Html) -> LintRules:
+    """What the rendered lint checks this edition's PDF against."""
+    own = {path.name for path in project.stylesheets}
+    styles = [p for p in project.theme.stylesheets if p.name not in own]
+    families = named_families([*styles, *project.stylesheets], project.files)
+    brand = html.config.brand.fonts
+    return LintRules(
+        min_text_pt=html.config.lint.min_text_pt,
+        families=families | {name for name in (brand.heading, brand.body) if name},
+        chapters=tuple((chapter.slug, chapter.rel) for chapter in project.chapters),
+    )
+
+
+def _import_in_background(module: str) -> None:
+    """Start importing a module the parent needs after the render, while it only waits."""
+    if module not in sys.modules:
+        threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()
 
 
 def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, ...]:

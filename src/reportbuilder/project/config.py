@@ -67,6 +67,12 @@ class Network(_Strict):
     allow: list[str] = Field(default_factory=list)
 
 
+class Lint(_Strict):
+    """The publication lint's settings: the smallest text size the rendered PDF may hold."""
+
+    min_text_pt: float = Field(default=7.0, gt=0, le=72)
+
+
 class Fonts(_Strict):
     heading: str | None = None
     body: str | None = None
@@ -113,6 +119,7 @@ class ReportConfig(_Strict):
     recipient_footer: bool = False  # a merge's "copy prepared for" line in every footer too
     strict: bool = False
     network: Network = Network()
+    lint: Lint = Lint()
     data: dict[str, DataFile] = Field(default_factory=dict)
 
     @field_validator("lang")

@@ -85,6 +85,9 @@ def _problem(message: str, **extra: Any) -> Problem:
     return Problem(None, None, message, stage=Stage.RENDER, **extra)
 
 
+MISSING_GLYPH = "no font of the report or the system has the character"
+
+
 class _Collector(logging.Handler):
     """Keeps WeasyPrint's warnings and errors (missing image, ignored CSS …) for the user."""
 
@@ -118,9 +121,28 @@ class _Collector(logging.Handler):
             severity=Severity.WARNING,
         )
 
+    @staticmethod
+    def _missing_glyph(record: logging.LogRecord) -> Problem | None:
+        """WeasyPrint's ".notdef glyph rendered …" said in the reader's words."""
+        if not (isinstance(record.msg, str) and record.msg.startswith(".notdef glyph")):
+            return None
+        if not (isinstance(record.args, tuple) and len(record.args) == 2):
+            return None
+        character, codepoint = record.args
+        return Problem(
+            None,
+            None,
+            f"{MISSING_GLYPH} {character!r} (U+{codepoint:04X}): it prints as an empty box",
+            stage=Stage.RENDER,
+            severity=Severity.WARNING,
+            hint="use a font that has it, in styles/, or another character",
+        )
+
     def emit(self, record: logging.LogRecord) -> None:
-        problem = self._image_failure(record) or _problem(
-            record.getMessage().splitlines()[0], severity=Severity.WARNING
+        problem = (
+            self._image_failure(record)
+            or self._missing_glyph(record)
+            or _problem(record.getMessage().splitlines()[0], severity=Severity.WARNING)
         )
         if problem not in self.problems:
             self.problems.append(problem)
@@ -136,9 +158,11 @@ def render_in_process(job: RenderJob) -> Pdf:
     from PIL import Image
     from weasyprint.text.fonts import FontConfiguration
 
+    from reportbuilder.render import tagging
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
+    tagging.install()
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
     fetcher = PolicyFetcher(job.files, job.network_hosts, job.resources)
