@@ -43,7 +43,7 @@ from reportbuilder.merge.journal import Entry, Journal, journal_name
 from reportbuilder.merge.naming import ALL, DEFAULT_TEMPLATE, Shard, check_template, file_names
 from reportbuilder.merge.requesters import Requester, Requesters, read_requesters
 from reportbuilder.project.load import Project, load_project
-from reportbuilder.render.renderer import PdfRenderer
+from reportbuilder.render.renderer import PdfRenderer, RenderJob
 
 # A requester's values in the order templates see them; extra columns follow.
 KEYS = ("name", "email", "organisation", "lang", "reference", "date")
@@ -364,14 +364,18 @@ class _Work:
                 pdf = renderer.render(html, self.edition.limits)
         except ReportError:
             return plan
+        from reportbuilder.pipeline import lint_rules
+        from reportbuilder.review.pdflint import lint_pdf
+
         warnings = [*self.project.warnings, *html.problems, *pdf.problems]
+        warnings += lint_pdf(pdf.data, lint_rules(self.project, html))
         if html.config.strict and warnings:
             raise error_for(warnings[0].stage)([p.as_error() for p in warnings])
         self._warn(warnings)
         try:
             cover = self._cover(plan, values)
             with self._renderer() as renderer:
-                own = renderer.render(cover, self.edition.limits)
+                own = renderer.render(_warm(cover), self.edition.limits)
         except ReportError:
             return plan
         plan.body, plan.cover_pages = pdf.data, own.pages
@@ -481,7 +485,7 @@ class _Work:
         if plan.body is not None:
             cover = self._cover(plan, values)
             with self._renderer() as renderer:
-                pdf = renderer.render(cover, self.edition.limits)
+                pdf = renderer.render(_warm(cover), self.edition.limits)
             with self._lock:
                 body = plan.bodies.get(signature(pdf.data))
             assembled = swap_cover(body, pdf.data) if body is not None else None
@@ -498,6 +502,11 @@ class _Work:
             with self._lock:
                 plan.bodies.setdefault(signature(pdf.data, plan.cover_pages), pdf.data)
         return pdf.data, "full"
+
+
+def _warm(html: Html) -> RenderJob:
+    """A cover's render job, reusing the theme's parsed stylesheets and fonts."""
+    return dataclasses.replace(RenderJob.of(html), warm=True)
 
 
 def _placeholders(keys: Sequence[str], variant: str) -> dict[str, str]:

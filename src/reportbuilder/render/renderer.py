@@ -67,6 +67,7 @@ class RenderJob:
     network_hosts: tuple[str, ...] = ()
     resources: Mapping[str, Location] = field(default_factory=dict)
     attachments: tuple[Embedded, ...] = ()
+    warm: bool = False  # reuse parsed stylesheets and fonts of earlier jobs (render.warm)
 
     @classmethod
     def of(cls, html: Html, attachments: tuple[Embedded, ...] = ()) -> RenderJob:
@@ -158,7 +159,7 @@ def render_in_process(job: RenderJob) -> Pdf:
     from PIL import Image
     from weasyprint.text.fonts import FontConfiguration
 
-    from reportbuilder.render import tagging
+    from reportbuilder.render import tagging, warm
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
@@ -172,10 +173,11 @@ def render_in_process(job: RenderJob) -> Pdf:
     previous_propagate = logger.propagate
     logger.propagate = False  # reported through our warnings, not printed raw
     try:
-        fonts = FontConfiguration()
-        document = weasyprint.HTML(
-            string=job.text, base_url=job.base_url, url_fetcher=fetcher
-        ).render(font_config=fonts, pdf_tags=True)
+        fonts = warm.font_config() if job.warm else FontConfiguration()
+        with warm.stylesheets() if job.warm else contextlib.nullcontext():
+            document = weasyprint.HTML(
+                string=job.text, base_url=job.base_url, url_fetcher=fetcher
+            ).render(font_config=fonts, pdf_tags=True)
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
