@@ -12,12 +12,9 @@ from typing import Any
 
 import pypdf
 import pytest
-from click.testing import CliRunner
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from conftest import ExampleBuild
-from reportbuilder.cli import main
-from test_markdown_code import project_with
 
 pytestmark = pytest.mark.pdf
 
@@ -165,21 +162,3 @@ def test_header_cells_have_a_scope(example_build: ExampleBuild) -> None:
     headers = [e for e, _ in _tree(example_build.reader) if e["/S"] == "/TH"]
     assert headers
     assert {str(e["/A"]["/Scope"]) for e in headers} == {"/Column"}
-
-
-def test_passages_in_another_language_carry_it(tmp_path: Path) -> None:
-    text = (
-        '# Words\n\nPlain text.\n\n<p lang="de">Ein deutscher Satz.</p>\n\n'
-        'And <span lang="fr">une phrase</span> inline.\n\n'
-        "<table><thead><tr><th>Region</th><th>Cases</th></tr></thead>"
-        "<tbody><tr><th>North</th><td>4</td></tr></tbody></table>\n"
-    )
-    project = project_with(tmp_path, **{"01-a": text})
-    pdf = tmp_path / "out.pdf"
-    result = CliRunner().invoke(main, ["build", str(project), "-o", str(pdf)])
-    assert result.exit_code == 0, result.output
-    tree = _tree(pypdf.PdfReader(pdf))
-    langs = {(str(e["/S"]), str(e["/Lang"])) for e, _ in tree if "/Lang" in e}
-    assert langs == {("/P", "de"), ("/Span", "fr")}
-    scopes = [str(e["/A"]["/Scope"]) for e, _ in tree if e["/S"] == "/TH"]
-    assert scopes == ["/Column", "/Column", "/Row"]

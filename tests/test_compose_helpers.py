@@ -12,8 +12,8 @@ from reportbuilder import ComposeError, load_project, render_html
 from reportbuilder.compose.charts import ChartStyle
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers
-from reportbuilder.language import labels_for
 from reportbuilder.project.data import Breakdown, Category, Figure, Localized, Table
+from reportbuilder.project.strings import builtin_labels
 
 ADULTS = Category("adults", "Adults", 88, 89, 0.89, decimals=0, base=99)
 MINORS = Category("minors", "Minors", 11, 11, 0.11, decimals=0, base=99)
@@ -24,7 +24,7 @@ REGIONS = Table("regions", ["region", "n"], [{"region": "North", "n": 3}])
 
 @pytest.fixture
 def parts() -> Helpers:
-    return Helpers(Formatter("en"), labels_for("en"), {}, ChartStyle())
+    return Helpers(Formatter("en"), builtin_labels("en"), {}, ChartStyle())
 
 
 def test_keyfigures_take_figures_categories_and_numbers(parts: Helpers) -> None:
@@ -79,7 +79,7 @@ def test_helpers_pick_texts_not_yet_localized() -> None:
     # `localize` normally resolves them first; a helper given the model directly still works.
     label = Localized.of({"fr": "Âge", "en": "Age"})
     age = Breakdown("age", label, 99, None, None, None, {"adults": ADULTS})
-    french = Helpers(Formatter("fr"), labels_for("fr"), {}, ChartStyle())
+    french = Helpers(Formatter("fr"), builtin_labels("fr"), {}, ChartStyle())
     assert "Âge</caption>" in french.table(age)
 
 

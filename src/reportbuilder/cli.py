@@ -49,6 +49,25 @@ def _check_timeout(ctx: click.Context, param: click.Parameter, value: float) -> 
     return value
 
 
+def _check_assignments(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[tuple[str, ...], Any], ...]:
+    from reportbuilder.project.config import ReportConfig
+    from reportbuilder.project.overrides import parse_assignment, unknown_key
+
+    parsed = []
+    for text in values:
+        try:
+            path, value = parse_assignment(text)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+        wrong = unknown_key(path, ReportConfig)
+        if wrong:
+            raise click.BadParameter(wrong)
+        parsed.append((path, value))
+    return tuple(parsed)
+
+
 def _timeout_option(help: str) -> Callable[[F], F]:
     return click.option(
         "--timeout",
@@ -174,6 +193,21 @@ def main() -> None:
     default=None,
     help="After building, show what changed from this earlier PDF (read before the build).",
 )
+@click.option(
+    "--variant",
+    "variants",
+    multiple=True,
+    metavar="NAME",
+    help="Build report.yml's variant NAME (repeat, or a,b; 'all': every variant).",
+)
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=_check_assignments,
+    help="Override one report.yml setting, e.g. page_size=A5 or brand.primary=#8a1538.",
+)
 @_strict_option("Treat rendering warnings (missing image, bad CSS) as errors.")
 @_timeout_option("Seconds the whole build may take before it fails.")
 @click.option(
@@ -193,6 +227,8 @@ def build(
     pdf_variant: str | None,
     embed_sources: bool,
     compare: Path | None,
+    variants: tuple[str, ...],
+    assignments: tuple[tuple[tuple[str, ...], Any], ...],
     strict: bool | None,
     timeout: float,
     max_memory: int,
@@ -206,6 +242,7 @@ def build(
       reportbuilder build my-report -o report.pdf
       reportbuilder build --format html --json
       reportbuilder build --compare out/report.pdf
+      reportbuilder build --variant a5 --set brand.primary=#8a1538
     """
     from reportbuilder.render.renderer import PdfRenderer  # standard library only: cheap
 
@@ -215,6 +252,13 @@ def build(
         )
     if compare is not None and fmt != "pdf":
         raise click.BadParameter("compares PDFs only; drop --format html", param_hint="--compare")
+    names = [name.strip() for given in variants for name in given.split(",") if name.strip()]
+    several = len(names) > 1 or "all" in names
+    if several and (output is not None or compare is not None):
+        option = "-o" if output is not None else "--compare"
+        raise click.BadParameter(
+            "takes one variant; each variant writes its own output", param_hint=option
+        )
     # Read now: the build may replace that very file.
     earlier = _read_earlier(compare) if compare is not None else None
 
@@ -225,6 +269,7 @@ def build(
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits
         from reportbuilder.pipeline import build as run_build
+        from reportbuilder.project.load import load_project
 
         edition = Edition(
             lang=lang,
@@ -234,26 +279,60 @@ def build(
             limits=Limits(timeout=timeout, max_memory_mb=max_memory),
             embed_sources=embed_sources,
         )
-        result = run_build(project, edition, output=output, format=fmt, renderer=renderer)
+        if "all" in names:
+            every = load_project(project, assignments=assignments).config.variants
+            if not every:
+                raise click.BadParameter("report.yml has no variants:", param_hint="--variant")
+            names = list(every)
+        chosen: list[str | None] = [*names] or [None]
+        results = [
+            run_build(
+                load_project(project, variant=name, assignments=assignments),
+                edition,
+                output=output,
+                format=fmt,
+                renderer=renderer,
+            )
+            for name in chosen
+        ]
+        result = results[0] if len(results) == 1 else _together(results)
     comparison = _compare_with(earlier, Path(result.outputs[0].path)) if earlier else None
     if as_json:
         document = result.as_json()
+        if len(results) > 1:
+            document["builds"] = [
+                {"variant": name, **each.as_json()}
+                for name, each in zip(chosen, results, strict=True)
+            ]
         if comparison is not None:
             document["comparison"] = comparison.as_json()
         _emit_json(document)
         return
-    _warn(result.warnings)
-    for out in result.outputs:
-        pages = f", {out.pages} pages" if out.pages is not None else ""
-        click.echo(
-            f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {result.seconds:.1f} s"
-        )
+    for each in results:
+        _warn(each.warnings)
+        for out in each.outputs:
+            pages = f", {out.pages} pages" if out.pages is not None else ""
+            click.echo(
+                f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {each.seconds:.1f} s"
+            )
     if comparison is not None:
         from reportbuilder.review.pdfdiff import printable
 
         click.echo(f"compared with {compare}:")
         for line in comparison.report():
             click.echo(f"  {printable(line)}")
+
+
+def _together(results: list[Any]) -> Any:
+    """Several variants' builds as one result: every output and problem, in order."""
+    from reportbuilder.pipeline import BuildResult
+
+    return BuildResult(
+        results[0].project,
+        tuple(out for result in results for out in result.outputs),
+        tuple(problem for result in results for problem in result.problems),
+        round(sum(result.seconds for result in results), 3),
+    )
 
 
 def _read_earlier(path: Path) -> Any:

@@ -234,7 +234,7 @@ def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, 
         "lang": html.config.lang,
         "page_size": html.config.page_size,
         "pdf_variant": html.config.pdf_variant,
-        "print_mode": edition.print_mode,
+        "print_mode": edition.print_mode or html.config.print,
         "personalised": edition.personalisation is not None,
     }
     return tuple(

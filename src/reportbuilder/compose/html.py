@@ -35,7 +35,7 @@ from reportbuilder.compose.templating import (
 )
 from reportbuilder.edition import Edition
 from reportbuilder.errors import ComposeError, Location, Problem, ReportError, Severity, Stage
-from reportbuilder.language import colon, labels_for, typeset
+from reportbuilder.language import colon, typeset
 from reportbuilder.limits import MAX_DEPTH, Deadline, TimeLimitExceeded, nesting_depth
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, for_edition
 from reportbuilder.project.data import localize
@@ -309,7 +309,11 @@ def render_html(
 def _render(project: Project, edition: Edition, deadline: Deadline | None, part: Part) -> Html:
     config = for_edition(project.config, edition)
     fmt = Formatter(config.lang)
-    labels = labels_for(config.lang)
+    words = project.strings.labels(config.lang)
+    if words is None:
+        message = project.strings.missing_message(config.lang)
+        raise ComposeError(Problem(CONFIG_FILE, None, message, stage=Stage.COMPOSE))
+    labels = words
     style = charts.ChartStyle(
         palette=config.brand.chart_palette(),
         font_family=config.brand.fonts.heading or "Inter",
@@ -352,7 +356,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         if config.organisation and config.organisation.logo
         else None,
         "contact": Markup(contact_html(contact, labels, colon(config.lang))) if contact else None,
-        "print_mode": edition.print_mode,
+        "print_mode": edition.print_mode or config.print,
         "part": part,
     }
     html = _fill_theme(env, context, project)

@@ -156,17 +156,19 @@ def merge(
     wrong = check_template(options.name_template, columns)
     if wrong is not None:
         raise ValueError(wrong)
+    default_lang = edition.lang or loaded.config.lang
+    good, wordless = _with_words(loaded, read, default_lang)
     stem = Path(loaded.config.output or loaded.output_name).stem
     names = dict(
         zip(
-            (row.line for row in read.rows),
-            file_names([_name_values(r) for r in read.rows], options.name_template, stem),
+            (row.line for row in good),
+            file_names([_name_values(r) for r in good], options.name_template, stem),
             strict=True,
         )
     )
-    mine = [row for row in read.rows if options.shard.takes(row.index)]
-    problems = [p for p in read.problems if _in_shard(p, read, options.shard)]
-    default_lang = edition.lang or loaded.config.lang
+    mine = [row for row in good if options.shard.takes(row.index)]
+    found = [*read.problems, *wordless]
+    problems = [p for p in found if _in_shard(p, read, options.shard)]
     today = (edition.created.date() if edition.created else None) or dt.date.today()
     shard = str(options.shard) if options.shard != ALL else None
     journal = Journal(options.output_dir / journal_name(shard))
@@ -193,6 +195,25 @@ def merge(
         seconds=round(time.perf_counter() - started, 3),
         journal=str(journal.path),
     )
+
+
+def _with_words(
+    project: Project, read: Requesters, default: str
+) -> tuple[list[Requester], list[Problem]]:
+    """The rows whose language the report has words for, and a problem for each other."""
+    good, problems = [], []
+    known = ", ".join(project.strings.languages())
+    for row in read.rows:
+        lang = row.lang or default
+        if project.strings.labels(lang) is not None:
+            good.append(row)
+            continue
+        message = (
+            f"unknown language '{lang}': the report has words for {known} "
+            f"(a locale/{lang}.po in the project adds a language)"
+        )
+        problems.append(Problem(read.path, row.line, message, stage=Stage.PROJECT))
+    return good, problems
 
 
 def _name_values(row: Requester) -> dict[str, str]:

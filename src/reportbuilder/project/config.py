@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from reportbuilder.edition import Edition
 from reportbuilder.errors import Problem, ProjectError, Stage
 from reportbuilder.language import is_known_locale
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.overrides import Key, flatten, merged
 from reportbuilder.project.validation import LineOf, problems_from
 from reportbuilder.project.yamlio import load_yaml
 from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
@@ -65,6 +76,9 @@ class Network(_Strict):
     """Hosts images and stylesheets may come from; empty means no network at all."""
 
     allow: list[str] = Field(default_factory=list)
+
+
+VariantName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class Lint(_Strict):
@@ -120,6 +134,10 @@ class ReportConfig(_Strict):
     strict: bool = False
     network: Network = Network()
     lint: Lint = Lint()
+    print: bool = False
+    variants: dict[
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")], dict[str, Any]
+    ] = Field(default_factory=dict)
     data: dict[str, DataFile] = Field(default_factory=dict)
 
     @field_validator("lang")
@@ -158,19 +176,59 @@ class ReportConfig(_Strict):
         return value
 
 
-def load_config(root: Path, files: FilePolicy) -> tuple[ReportConfig, LineOf]:
-    """Read and validate `report.yml`.
+def load_config(
+    root: Path,
+    files: FilePolicy,
+    variant: str | None = None,
+    settings: Sequence[tuple[Key, Any]] = (),
+) -> tuple[ReportConfig, LineOf]:
+    """Read and validate `report.yml`, every variant it names, then the chosen `variant` and
+    `settings` (`--set`) laid over it.
 
-    Returns the settings and a function giving the line of a key, for later problems.
+    Returns the settings and a function giving the line of a key, for later problems. A
+    problem of a variant is at its line in report.yml; one of an assignment at `--set`.
     """
     doc = load_yaml(files.read_project_text(CONFIG_FILE), CONFIG_FILE)
     if not isinstance(doc.value, dict):
         message = "expected a mapping of keys (title: …, lang: …)"
         raise ProjectError(Problem(CONFIG_FILE, 1, message, stage=Stage.PROJECT))
     try:
-        return ReportConfig.model_validate(doc.value), doc.line
+        config = ReportConfig.model_validate(doc.value)
     except ValidationError as error:
         raise ProjectError(problems_from(error, ReportConfig, CONFIG_FILE, doc.line)) from None
+    problems: list[Problem] = []
+    for name, spec in config.variants.items():
+        try:
+            ReportConfig.model_validate(merged(doc.value, flatten(spec)))
+        except ValidationError as error:
+            problems.extend(
+                replace(
+                    p, line=doc.line(["variants", name]), message=f"variant {name}: {p.message}"
+                )
+                for p in problems_from(error, ReportConfig, CONFIG_FILE, doc.line)
+            )
+    if variant is not None and variant not in config.variants:
+        known = ", ".join(sorted(config.variants)) or "report.yml has no variants:"
+        message = f"no variant '{variant}' (known: {known})"
+        problems.append(Problem(CONFIG_FILE, doc.line(["variants"]), message, stage=Stage.PROJECT))
+    if problems:
+        raise ProjectError(problems)
+    layers = [flatten(config.variants[variant])] if variant is not None else []
+    if variant is not None and "output" not in config.variants[variant] and config.output:
+        # Each variant gets its own file unless it names one: never the base report's.
+        base = PurePosixPath(config.output)
+        layers[0].append((("output",), str(base.with_stem(f"{base.stem}-{variant}"))))
+    if settings:
+        chosen = merged(doc.value, *layers)
+        try:
+            ReportConfig.model_validate(merged(chosen, settings))
+        except ValidationError as error:
+            found = problems_from(error, ReportConfig, "--set", lambda loc: None)
+            raise ProjectError(found) from None
+        layers.append(list(settings))
+    if layers:
+        config = ReportConfig.model_validate(merged(doc.value, *layers))
+    return config, doc.line
 
 
 def for_edition(config: ReportConfig, edition: Edition) -> ReportConfig:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -19,7 +19,9 @@ from reportbuilder.project.data import load_data
 from reportbuilder.project.data.readers import CsvSettings
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.fonts import font_problems
+from reportbuilder.project.overrides import Key
 from reportbuilder.project.resources import resource_locations
+from reportbuilder.project.strings import Strings, load_strings
 from reportbuilder.project.theme import (
     TemplateFile,
     Theme,
@@ -43,6 +45,7 @@ class Project:
     config: ReportConfig
     files: FilePolicy
     theme: Theme
+    strings: Strings
     chapters: tuple[Chapter, ...]
     data: Mapping[str, Any]
     contacts: Mapping[str, Contact]
@@ -50,6 +53,7 @@ class Project:
     stylesheets: tuple[Path, ...]
     resources: Mapping[str, Location]
     warnings: tuple[Problem, ...] = ()  # met while reading (a chapter left out of `chapters:`)
+    variant: str | None = None  # the report.yml variant laid over it, if any
 
     @property
     def theme_dir(self) -> Path:
@@ -57,13 +61,22 @@ class Project:
 
     @property
     def output_name(self) -> str:
-        """report.yml's `output`, or `out/<title>.pdf`."""
-        return self.config.output or f"out/{slugify(self.config.title)[:60]}.pdf"
+        """report.yml's `output`, or `out/<title>.pdf` (`out/<title>-<variant>.pdf`)."""
+        suffix = f"-{self.variant}" if self.variant else ""
+        return self.config.output or f"out/{slugify(self.config.title)[:60]}{suffix}.pdf"
 
 
-def load_project(path: str | os.PathLike[str]) -> Project:
+def load_project(
+    path: str | os.PathLike[str],
+    *,
+    variant: str | None = None,
+    assignments: Sequence[tuple[Key, Any]] = (),
+) -> Project:
     """Read report.yml, content, data, contacts and the theme; raise one `ProjectError`
-    listing every problem found."""
+    listing every problem found.
+
+    `variant` names one of report.yml's `variants:` and `assignments` are `--set` ones
+    (`parse_assignment`), laid over report.yml in that order."""
     root = Path(path).resolve()
     problems = Problems(Stage.PROJECT)
     if not (root / CONFIG_FILE).is_file():
@@ -72,7 +85,7 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     files = FilePolicy(root)
     config: ReportConfig | None
     try:
-        config, line = load_config(root, files)
+        config, line = load_config(root, files, variant, assignments)
     except ProjectError as error:
         # Keep going: a typo in report.yml should not hide the problems in content and data.
         problems.extend(error.problems)
@@ -97,6 +110,10 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     files = FilePolicy(root, theme_dir)
     theme, found = load_theme(config.theme, theme_dir, files)
     problems.extend(found)
+    strings, found = load_strings(theme_dir, root, files)
+    problems.extend(found)
+    if strings.labels(config.lang) is None:
+        problems.add(CONFIG_FILE, line(["lang"]), strings.missing_message(config.lang))
     templates, found = read_templates(root / "templates", files, "templates/")
     problems.extend(found)
     # When contacts.yml is wrong already, checking the reference would blame report.yml too.
@@ -137,6 +154,7 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         config=config,
         files=files,
         theme=theme,
+        strings=strings,
         chapters=tuple(chapters),
         # Read-only views: one project serves many editions, threads and jobs.
         data=MappingProxyType(data),
@@ -145,4 +163,5 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         stylesheets=own_styles,
         resources=MappingProxyType(resources),
         warnings=tuple(p for p in problems.items if p.severity is Severity.WARNING),
+        variant=variant,
     )

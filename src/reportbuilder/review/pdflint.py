@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from reportbuilder.errors import Problem, Severity, Stage
 
@@ -42,9 +43,19 @@ class LintRules:
     chapters: tuple[tuple[str, str], ...] = ()
 
 
+class _Run(NamedTuple):
+    """One text object: its handle, size in pt, font handle, and the matrix of the forms it
+    is drawn in (to place it on the page)."""
+
+    handle: object
+    size: float
+    font: object
+    outer: _Matrix
+
+
 @dataclass
 class _Page:
-    small: list[tuple[float, str]] = field(default_factory=list)  # size, text
+    small: list[tuple[tuple[float, float, float], float, str]] = field(default_factory=list)
     fonts: dict[str, list[str]] = field(default_factory=dict)  # base font name -> texts
 
 
@@ -109,8 +120,8 @@ class _Reader:
         self.raw.FPDFPageObj_GetMatrix(handle, m)
         return (m.a, m.b, m.c, m.d, m.e, m.f)
 
-    def text_runs(self, page: object) -> Iterator[tuple[object, float, object]]:
-        """Each text object of a page, forms included: (object, size in pt, font)."""
+    def text_runs(self, page: object) -> Iterator[_Run]:
+        """Each text object of a page, forms included, with its size in pt and position."""
         raw = self.raw
         handle = page.raw  # type: ignore[attr-defined]
 
@@ -119,9 +130,7 @@ class _Reader:
 
         yield from self._walk(on_page, raw.FPDFPage_CountObjects(handle), _IDENTITY)
 
-    def _walk(
-        self, get: Callable[[int], object], count: int, outer: _Matrix
-    ) -> Iterator[tuple[object, float, object]]:
+    def _walk(self, get: Callable[[int], object], count: int, outer: _Matrix) -> Iterator[_Run]:
         raw = self.raw
         for k in range(count):
             handle = get(k)
@@ -130,7 +139,7 @@ class _Reader:
                 a, b, c, d, _, _ = _times(self.matrix(handle), outer)
                 raw.FPDFTextObj_GetFontSize(handle, self._size)
                 size = self._size.value * math.sqrt(abs(a * d - b * c))
-                yield handle, size, raw.FPDFTextObj_GetFont(handle)
+                yield _Run(handle, size, raw.FPDFTextObj_GetFont(handle), outer)
             elif kind == raw.FPDF_PAGEOBJ_FORM:
                 inner = _times(self.matrix(handle), outer)
 
@@ -138,6 +147,19 @@ class _Reader:
                     return raw.FPDFFormObj_GetObject(form, j)
 
                 yield from self._walk(in_form, raw.FPDFFormObj_CountObjects(handle), inner)
+
+    def box(self, run: _Run) -> tuple[float, float, float]:
+        """Where a text object lies on the page: left, right, bottom."""
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        self.raw.FPDFPageObj_GetBounds(run.handle, left, bottom, right, top)
+        a, b, c, d, e, f = run.outer
+        xs = [
+            a * x + c * y + e for x in (left.value, right.value) for y in (bottom.value, top.value)
+        ]
+        ys = [
+            b * x + d * y + f for x in (left.value, right.value) for y in (bottom.value, top.value)
+        ]
+        return min(xs), max(xs), min(ys)
 
     def text(self, textpage: object, handle: object) -> str:
         raw = self.raw
@@ -183,6 +205,24 @@ def _quote(texts: Iterable[str]) -> str:
     return joined if len(joined) <= _SHOWN else joined[: _SHOWN - 1] + "…"
 
 
+def _words(runs: Sequence[tuple[tuple[float, float, float], float, str]]) -> list[str]:
+    """Text objects joined back into words: chart labels come one glyph per object, and a
+    gap of a space's width parts words; a new line or a wider gap parts labels."""
+    words: list[str] = []
+    previous: tuple[float, float, float] | None = None
+    for (left, right, bottom), size, text in runs:
+        gap = left - previous[1] if previous is not None else math.inf
+        same_line = previous is not None and abs(bottom - previous[2]) < size / 2
+        if same_line and words and -size / 10 <= gap < size / 6:
+            words[-1] += text
+        elif same_line and words and 0 <= gap < size:
+            words[-1] += " " + text
+        else:
+            words.append(text)
+        previous = (left, right, bottom)
+    return words
+
+
 def lint_pdf(data: bytes, rules: LintRules) -> list[Problem]:
     """The rendered rules' warnings for one PDF."""
     reader = _Reader(data)
@@ -202,8 +242,9 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
         page = _Page()
         pdf_page = reader.document[index]
         textpage = None
-        for handle, size, font in reader.text_runs(pdf_page):
-            name, embedded = reader.font(font)
+        for run in reader.text_runs(pdf_page):
+            handle, size = run.handle, run.size
+            name, embedded = reader.font(run.font)
             if not embedded:
                 unembedded.setdefault(name, index)
             small = size < limit
@@ -215,7 +256,7 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
                 textpage = textpage or pdf_page.get_textpage()
                 text = reader.text(textpage, handle)
                 if small:
-                    page.small.append((size, text))
+                    page.small.append((reader.box(run), run.size, text))
                 if foreign:
                     page.fonts.setdefault(_family_of(name), []).append(text)
         broken[index] = reader.broken_links(pdf_page)
@@ -249,11 +290,11 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
 
     for index, page in enumerate(pages):
         if page.small:
-            smallest = min(size for size, _ in page.small)
+            smallest = min(size for _, size, _ in page.small)
             warn(
                 index,
                 f"text set in {smallest:.1f} pt, below the {rules.min_text_pt:g} pt minimum "
-                f"({_quote(text for _, text in page.small)})",
+                f"({_quote(_words(page.small))})",
                 "lint.min_text_pt in report.yml sets the minimum",
             )
         for family, texts in page.fonts.items():
