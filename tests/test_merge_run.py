@@ -133,7 +133,7 @@ def test_dry_run_checks_and_writes_nothing(
     mini_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     people = tmp_path / "requesters.csv"
-    people.write_text(THREE + "Nobody,,,,,\n", encoding="utf-8")
+    people.write_text(THREE + "Nobody,,,,,\nHans,hans@example.de,,de,,\n", encoding="utf-8")
     out = tmp_path / "copies"
     result = runner.invoke(
         main, ["merge", str(mini_project), str(people), "-o", str(out), "--dry-run"]
@@ -141,6 +141,9 @@ def test_dry_run_checks_and_writes_nothing(
     assert result.exit_code == 1
     assert f"row 3: would make {out / 'mini-Mary-Smith.pdf'} for Mary Smith" in result.stdout
     assert f"{people}:5: missing email" in result.stderr
+    assert f"{people}:6: unknown language 'de': the report has words for en, es, fr" in (
+        result.stderr
+    )
     assert not out.exists()
 
 
