@@ -78,6 +78,35 @@ def tags(reader: pypdf.PdfReader) -> list[Any]:
     return walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
 
 
+def tagged_lines(data: bytes) -> list[tuple[str | None, str]]:
+    """The first page's text runs, each with the marked content it is drawn in: the
+    structure element type (through the page's ParentTree) or the tag (`/Artifact`)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+        elements = dict(zip(nums[::2], nums[1::2], strict=True))[int(page.StructParents)]
+        kinds = {n: (str(e.S), str(e.P.S)) for n, e in enumerate(elements)}
+    stack: list[str] = []
+    found: list[tuple[str | None, str]] = []
+
+    def before(op: bytes, args: Any, cm: Any, tm: Any) -> None:
+        if op in (b"BDC", b"BMC"):
+            props = args[1] if op == b"BDC" else None
+            mcid = props.get("/MCID") if hasattr(props, "get") else None
+            stack.append("/".join(kinds[int(mcid)]) if mcid is not None else str(args[0]))
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(chunk: str, *_: Any) -> None:
+        if chunk.strip():
+            found.append((stack[-1] if stack else None, chunk))
+
+    reader(data).pages[0].extract_text(visitor_operand_before=before, visitor_text=text)
+    return found
+
+
 def reader(data: bytes) -> pypdf.PdfReader:
     return pypdf.PdfReader(io.BytesIO(data))
 
@@ -108,6 +137,11 @@ def test_assembled_copy_equals_a_full_build(example_project: Path) -> None:
     assert outline(mine) == outline(theirs) and outline(mine)
     structure = tags(mine)
     assert structure == tags(theirs) and len(structure) > 100
+    line = (
+        "Exemplaire préparé pour Zoë Łukasiewicz-Ñúñez, Ministère, 8 décembre 2026, référence Q-77"
+    )
+    # Real tagged text, a paragraph's span in the structure tree, not an artifact.
+    assert (("/Span//P", line)) in tagged_lines(assembled)
     assert mine.metadata == theirs.metadata
     assert mine.trailer["/Root"]["/Lang"] == theirs.trailer["/Root"]["/Lang"]
 

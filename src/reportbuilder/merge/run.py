@@ -302,12 +302,17 @@ class _Work:
                 self._renderers.put(stack.enter_context(PdfRenderer(memory)))
             langs = list(dict.fromkeys(lang for _, lang in todo))
             firsts = {lang: next(r for r, lg in todo if lg == lang) for lang in langs}
-            with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+            pool = concurrent.futures.ThreadPoolExecutor(jobs)
+            try:
                 made = pool.map(lambda lg: self._plan(lg, firsts[lg]), langs)
                 plans = dict(zip(langs, made, strict=True))
                 futures = [pool.submit(self._row, row, plans[lang]) for row, lang in todo]
                 for future in concurrent.futures.as_completed(futures):
                     future.result()
+            finally:
+                # On Ctrl-C or a bug, rows not started are dropped; the rows being made finish
+                # and are journaled, so a re-run goes on from there.
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def _kept(self, row: Requester, lang: str) -> RowResult | None:
         """The row as an earlier run left it, when that is all it needs."""
