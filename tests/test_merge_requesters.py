@@ -110,3 +110,9 @@ def test_xlsx_rows_at_their_row_numbers(tmp_path: Path) -> None:
     ]
     assert [p.line for p in read.problems] == [4]
     assert str(read.problems[0]).startswith("people.xlsx:4: invalid email 'bad@'")
+
+
+def test_identical_rows_are_distinct_in_the_journal(tmp_path: Path) -> None:
+    path = write(tmp_path, "name,email\nAna,ana@example.org\nAna,ana@example.org\n")
+    first, second = read_requesters(path).rows
+    assert first.key != second.key and second.key.startswith(first.key)

@@ -16,7 +16,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportbuilder.errors import Problem, ProjectError, Stage
@@ -46,6 +46,7 @@ class Requester:
     email: str
     organisation: str = ""
     index: int = 0  # its position among the file's rows, good and bad (shards split by it)
+    occurrence: int = 0  # 1 for the second row with exactly these values, and so on
     lang: str | None = None
     reference: str = ""
     date: str = ""
@@ -57,7 +58,8 @@ class Requester:
         row inserted above it does not make it a new row."""
         values = [self.name, self.email, self.organisation, self.lang or "", self.reference]
         values += [self.date, *(f"{k}={v}" for k, v in sorted(self.extra.items()))]
-        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
+        digest = hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
+        return f"{digest}-{self.occurrence}" if self.occurrence else digest
 
     def values(self) -> dict[str, str]:
         """Every column's text, by column name (what a file-name template may use)."""
@@ -105,6 +107,7 @@ def read_requesters(path: Path, shown: str | None = None) -> Requesters:
     problems: list[Problem] = []
     count = 0
     positions: dict[int, int] = {}
+    seen: dict[str, int] = {}  # identical rows are distinct requests, journaled apart
     for line, cells in body:
         if not any(cell.strip() for cell in cells):
             continue
@@ -115,7 +118,9 @@ def read_requesters(path: Path, shown: str | None = None) -> Requesters:
         row, found = _requester(rel, line, count - 1, columns, cells)
         problems.extend(found)
         if row is not None:
-            rows.append(row)
+            twin = seen.get(row.key, 0)
+            seen[row.key] = twin + 1
+            rows.append(replace(row, occurrence=twin) if twin else row)
     if count == 0:
         raise ProjectError(_problem(rel, header_line, "no requester rows under the header"))
     return Requesters(rel, tuple(rows), tuple(problems), count, positions)
