@@ -471,6 +471,161 @@ def check(
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="[PROJECT] REQUESTERS")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the PDFs and the journal (default: merge/ beside report.yml's output).",
+)
+@click.option(
+    "--names",
+    default="{stem}-{name}",
+    show_default=True,
+    help="File-name template: {column} fields of the requesters file, {stem}, {line}.",
+)
+@click.option("--dry-run", is_flag=True, help="Check every row and say what would be made.")
+@click.option("--shard", default=None, help="Take part I of N of the rows: I/N, or auto[/N].")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="Render processes working side by side.",
+)
+@click.option(
+    "--full", is_flag=True, help="Build every copy in full instead of laying the body out once."
+)
+@_timeout_option("Seconds each layout may take before its row fails.")
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=256),
+    default=DEFAULT_MAX_MEMORY_MB,
+    show_default=True,
+    help="Memory (MiB) each layout may use before its row fails.",
+)
+@JSON_OPTION
+def merge(
+    paths: tuple[str, ...],
+    output_dir: Path | None,
+    names: str,
+    dry_run: bool,
+    shard: str | None,
+    jobs: int,
+    full: bool,
+    timeout: float,
+    max_memory: int,
+    as_json: bool,
+) -> None:
+    """One personalised PDF per row of REQUESTERS (.csv or .xlsx) for the report in PROJECT.
+
+    \b
+    Columns: name, email (required); organisation, lang, reference, date; others for
+    templates (recipient.<column>). Bad rows are reported at their line; the others are made,
+    then the command exits 1. A journal in the output folder lets a re-run resume.
+    \b
+    Examples:
+      reportbuilder merge requesters.csv -o out/copies
+      reportbuilder merge my-report people.xlsx --jobs 2 --shard 1/4
+      reportbuilder merge requesters.csv --dry-run
+    """
+    project, requesters = _merge_paths(paths)
+    from reportbuilder.merge.naming import ALL, parse_shard
+
+    try:
+        part = parse_shard(shard) if shard is not None else ALL
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--shard") from None
+    with _reporting(as_json):
+        from reportbuilder.edition import Edition
+        from reportbuilder.limits import Limits
+        from reportbuilder.merge.run import MergeOptions
+        from reportbuilder.merge.run import merge as run_merge
+        from reportbuilder.project.load import load_project
+
+        loaded = load_project(project)
+        folder = output_dir or _merge_folder(loaded)
+        options = MergeOptions(folder, names, part, jobs, dry_run, layout_once=not full)
+        edition = Edition(limits=Limits(timeout=timeout, max_memory_mb=max_memory))
+        progress = None if as_json or not _interactive() else _progress_line()
+        try:
+            result = run_merge(loaded, requesters, options, edition, progress=progress)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--names") from None
+        finally:
+            if progress is not None:
+                click.echo("", err=True)
+    if as_json:
+        _emit_json(result.as_json())
+    else:
+        _merge_report(result, folder, dry_run)
+    if not result.ok:
+        raise _Failed("")
+
+
+def _merge_paths(paths: tuple[str, ...]) -> tuple[Path, Path]:
+    if len(paths) > 2:
+        raise click.UsageError("give at most two paths: [PROJECT] REQUESTERS")
+    project = Path(paths[0]) if len(paths) == 2 else Path(".")
+    requesters = Path(paths[-1])
+    if not project.is_dir():
+        raise click.BadParameter(f"'{project}' is not a folder", param_hint="PROJECT")
+    if not requesters.is_file():
+        raise click.BadParameter(f"'{requesters}' is not a file", param_hint="REQUESTERS")
+    return project, requesters
+
+
+def _merge_folder(project: Any) -> Path:
+    """merge/ beside report.yml's output (out/merge for out/report.pdf)."""
+    output = Path(project.config.output or project.output_name)
+    return project.root / output.parent / "merge"
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _progress_line() -> Callable[[int, int], None]:
+    import time
+
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        spent = time.monotonic() - started
+        rate = done / spent if spent > 0 else 0.0
+        left = (total - done) / rate if rate > 0 else 0.0
+        text = f"\r{done}/{total} rows, {rate:.1f} rows/s, {left:.0f} s left "
+        click.echo(text, err=True, nl=False)
+
+    return show
+
+
+def _merge_report(result: Any, folder: Path, dry_run: bool) -> None:
+    for row in result.rows:
+        if dry_run:
+            state = "already sent" if row.sent else "would make"
+            who = f"{row.name} <{row.email}>"
+            click.echo(f"row {row.line}: {state} {folder / row.file} for {who} ({row.lang})")
+    _warn(p for p in result.problems if p.severity.value == "warning")
+    for problem in result.problems:
+        if problem.severity.value == "error":
+            click.echo(_line(problem), err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    counts: dict[str, int] = {}
+    for row in result.rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    failed = sum(1 for p in result.problems if p.severity.value == "error")
+    done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no rows"
+    verb = "would make" if dry_run else "merged"
+    shard = f" (shard {result.shard})" if result.shard != "1/1" else ""
+    click.echo(f"{verb}{shard}: {done}; {failed} problems; in {result.seconds:.1f} s → {folder}")
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--lang",

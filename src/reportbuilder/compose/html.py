@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import unescape
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from markdown.extensions.toc import slugify_unicode
@@ -44,6 +44,8 @@ from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
 from reportbuilder.project.textio import read_text
 from reportbuilder.variants import PAGE_HEIGHTS_MM, text_width_mm
+
+Part = Literal["all", "cover", "body"]
 
 
 @dataclass(frozen=True)
@@ -284,24 +286,31 @@ def _too_slow(rel: str | None, error: TimeLimitExceeded, deadline: Deadline | No
 
 
 def render_html(
-    project: Project, edition: Edition | None = None, *, deadline: Deadline | None = None
+    project: Project,
+    edition: Edition | None = None,
+    *,
+    deadline: Deadline | None = None,
+    part: Part = "all",
 ) -> Html:
     """The edition as one HTML document; raises `ComposeError` listing every problem.
 
-    With a `deadline`, work still running when it passes is stopped, in any thread.
+    With a `deadline`, work still running when it passes is stopped, in any thread. `part`
+    leaves out the body ("cover") or the cover ("body"): a merge lays them out apart.
     """
+    if part not in ("all", "cover", "body"):
+        raise ValueError(f"part must be 'all', 'cover' or 'body', got {part!r}")
     if not isinstance(project, Project):
         raise TypeError(f"render_html takes a Project (from load_project), got {project!r}")
     edition = edition or Edition()
     guard = deadline.enforce() if deadline is not None else contextlib.nullcontext()
     try:
         with guard:
-            return _render(project, edition, deadline)
+            return _render(project, edition, deadline, part)
     except TimeLimitExceeded as error:
         raise ComposeError(_too_slow(None, error, deadline)) from None
 
 
-def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Html:
+def _render(project: Project, edition: Edition, deadline: Deadline | None, part: Part) -> Html:
     config = for_edition(project.config, edition)
     fmt = Formatter(config.lang)
     words = project.strings.labels(config.lang)
@@ -355,6 +364,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         if contact
         else None,
         "print_mode": edition.print_mode or config.print,
+        "part": part,
     }
     html = _fill_theme(env, context, project)
     html, targets = references.number(html, labels)

@@ -230,6 +230,7 @@ class ReportConfig(_Strict):
     contact: str | None = None
     toc: bool = True
     toc_depth: Literal[1, 2, 3] = 2
+    recipient_footer: bool = False  # a merge's "copy prepared for" line in every footer too
     strict: bool = False
     network: Network = Network()
     lint: Lint = Lint()

@@ -65,8 +65,8 @@ def _read(path: Path, shown: str, files: FilePolicy, project: bool) -> dict[str,
     try:
         catalog = read_po(io.BytesIO(text.encode("utf-8")), abort_invalid=True)
     except (PoFileError, ValueError, UnicodeError) as error:
-        message = f"not a gettext catalog Babel can read: {error}"
-        raise ProjectError(Problem(shown, None, message, stage=Stage.PROJECT)) from None
+        refusal = f"not a gettext catalog Babel can read: {error}"
+        raise ProjectError(Problem(shown, None, refusal, stage=Stage.PROJECT)) from None
     words: dict[str, str] = {}
     for entry in catalog:
         if not entry.id or not isinstance(entry.string, str):

@@ -104,6 +104,7 @@ class RenderJob:
     images: ImageOptions = field(default_factory=ImageOptions)
     sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     continued: str = "(continued)"  # after the caption of a table's later pages
+    warm: bool = False  # reuse parsed stylesheets and fonts of earlier jobs (render.warm)
 
     @classmethod
     def of(cls, html: Html, attachments: tuple[Embedded, ...] = ()) -> RenderJob:
@@ -197,7 +198,7 @@ def render_in_process(job: RenderJob) -> Pdf:
     from PIL import Image
     from weasyprint.text.fonts import FontConfiguration
 
-    from reportbuilder.render import tagging
+    from reportbuilder.render import tagging, warm
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
@@ -212,12 +213,13 @@ def render_in_process(job: RenderJob) -> Pdf:
     logger.propagate = False  # reported through our warnings, not printed raw
     images = job.images.weasyprint()
     try:
-        fonts = FontConfiguration()
+        fonts = warm.font_config() if job.warm else FontConfiguration()
 
         def lay_out(text: str) -> Any:
-            return weasyprint.HTML(string=text, base_url=job.base_url, url_fetcher=fetcher).render(
-                font_config=fonts, pdf_tags=True, **images
-            )
+            with warm.stylesheets() if job.warm else contextlib.nullcontext():
+                return weasyprint.HTML(
+                    string=text, base_url=job.base_url, url_fetcher=fetcher
+                ).render(font_config=fonts, pdf_tags=True, **images)
 
         document, text, overflows, passes, check_seconds = fit_wide_tables(job.text, lay_out)
         split = page_rows(document.pages)
