@@ -248,7 +248,7 @@ def render_chapters(
         raise ComposeError(problems)
     linked, dangling, helpers.xrefs = anchors.resolve(parts)
     rendered = [
-        dataclasses.replace(chapter, html=Markup(html))
+        dataclasses.replace(chapter, html=Markup(html), headings=_renamed(chapter, html))
         for chapter, html in zip(rendered, linked, strict=True)
     ]
     linted = lint.chapter_problems(
@@ -258,6 +258,17 @@ def render_chapters(
     if errors := [p for p in linted if p.severity is Severity.ERROR]:
         raise ComposeError(errors)
     return rendered, warnings + dangling + linted
+
+
+def _renamed(chapter: RenderedChapter, html: str) -> list[Heading]:
+    """The chapter's headings with the ids `anchors.resolve` made unique (`chapter--id`)."""
+    ids = anchors.ids_in(html)
+    return [
+        dataclasses.replace(h, id=f"{chapter.slug}--{h.id}")
+        if h.id not in ids and f"{chapter.slug}--{h.id}" in ids
+        else h
+        for h in chapter.headings
+    ]
 
 
 def _config_text(project: Project) -> str:
