@@ -310,3 +310,12 @@ def test_footnote_with_a_space_before_a_line_break_is_laid_out(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     text = " ".join(page_texts(pypdf.PdfReader(tmp_path / "r.pdf")))
     assert "deprecated. However, it may be the only option." in " ".join(text.split())
+
+
+def test_a_removed_link_is_located_at_its_own_line_not_inside_a_longer_url(
+    tmp_path: Path,
+) -> None:
+    source = "# T\n\n[part]: index.md#part\n\nSee [the index](index.md).\n\nAnd [part] too.\n"
+    result = check(project_with(tmp_path, **{"01": source}))
+    lines = {w.message.split("'")[1]: w.line for w in result.warnings}
+    assert lines == {"index.md#part": 3, "index.md": 5}
