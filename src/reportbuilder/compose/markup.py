@@ -542,6 +542,8 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
                 "guess_lang": False,
                 "pygments_lang_class": True,
             },
+            # Any info string opens a fence, as in CommonMark (MyST's "```{note} Title" too)
+            "pymdownx.superfences": {"relaxed_headers": True},
             "pymdownx.tilde": {"subscript": False},  # "~5 %" stays text
             "smarty": {"substitutions": substitutions},
             "footnotes": {"BACKLINK_TEXT": ""},
