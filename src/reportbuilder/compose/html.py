@@ -158,17 +158,21 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def _source_line(source: str, needle: str, seen: dict[str, int]) -> int | None:
-    """The line of the next occurrence of `needle` (case-insensitive) in a chapter's text."""
+    """The line of the next occurrence of `needle` (case-insensitive) in a chapter's text.
+
+    An occurrence that goes on as a longer URL (`index.md` in `index.md#part`) is another
+    thing, unless there is nothing else to find."""
     count = seen.get(needle, 0)
     seen[needle] = count + 1
-    start = 0
-    lowered, wanted = source.lower(), needle.lower()
-    for _ in range(count + 1):
-        found = lowered.find(wanted, start)
-        if found < 0:
-            return None if start == 0 else source.count("\n", 0, start - 1) + 1
-        start = found + 1
-    return source.count("\n", 0, start - 1) + 1
+    pattern = re.escape(needle.lower())
+    found = [m.start() for m in re.finditer(pattern + _NOT_LONGER, source.lower())]
+    found = found or [m.start() for m in re.finditer(pattern, source.lower())]
+    if not found:
+        return None
+    return source.count("\n", 0, found[min(count, len(found) - 1)]) + 1
+
+
+_NOT_LONGER = r"(?![\w#/?=&%.~+-])"
 
 
 def render_chapters(
@@ -254,7 +258,7 @@ def render_chapters(
         raise ComposeError(problems)
     linked, dangling, helpers.xrefs = anchors.resolve(parts)
     rendered = [
-        dataclasses.replace(chapter, html=Markup(html))
+        dataclasses.replace(chapter, html=Markup(html), headings=_renamed(chapter, html))
         for chapter, html in zip(rendered, linked, strict=True)
     ]
     linted = lint.chapter_problems(
@@ -264,6 +268,17 @@ def render_chapters(
     if errors := [p for p in linted if p.severity is Severity.ERROR]:
         raise ComposeError(errors)
     return rendered, warnings + dangling + linted
+
+
+def _renamed(chapter: RenderedChapter, html: str) -> list[Heading]:
+    """The chapter's headings with the ids `anchors.resolve` made unique (`chapter--id`)."""
+    ids = anchors.ids_in(html)
+    return [
+        dataclasses.replace(h, id=f"{chapter.slug}--{h.id}")
+        if h.id not in ids and f"{chapter.slug}--{h.id}" in ids
+        else h
+        for h in chapter.headings
+    ]
 
 
 def _config_text(project: Project) -> str:
