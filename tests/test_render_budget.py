@@ -4,6 +4,7 @@ budget fails naming the heaviest images, where they are written and their weight
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -94,5 +95,5 @@ def test_sizes_are_read_and_written_in_decimal_units() -> None:
         parse_size("100B")  # no PDF fits
     assert STEPS[0].dpi is None and all(
         a.dpi is not None and b.dpi is not None and a.dpi > b.dpi
-        for a, b in zip(STEPS[1:], STEPS[2:], strict=False)
+        for a, b in itertools.pairwise(STEPS[1:])
     )

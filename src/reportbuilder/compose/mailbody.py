@@ -188,7 +188,8 @@ def render_mail_body(
     env.filters.update(fmt.filters())
     text = _fill(env, "mail.txt", context)
     html = _fill(env, "mail.html", context)
-    subject = " ".join((config.mail.subject or config.title).split())
+    # A title may be folded over lines in report.yml; mail.subject was checked to be one line.
+    subject = config.mail.subject or " ".join(config.title.split())
     return MailBody(subject=subject, text=text.strip() + "\n", html=html)
 
 
