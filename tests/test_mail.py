@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -233,3 +234,30 @@ def test_plain_smtp_to_another_host_is_refused(project: Path, given_pdf: Path) -
 def test_both_eml_and_smtp_is_a_usage_error(project: Path) -> None:
     result = run(str(project), "--to", "a@example.org", "--eml", "x.eml", "--smtp", "localhost")
     assert result.exit_code == 2 and "not both" in result.stderr
+
+
+def test_json_the_vcard_and_a_given_pdf_over_the_budget(
+    project: Path, given_pdf: Path, tmp_path: Path
+) -> None:
+    config = project / "report.yml"
+    config.write_text(config.read_text() + "mail:\n  vcard: true\n", encoding="utf-8")
+    eml = tmp_path / "m.eml"
+    args = [str(project), "--to", "a@example.org", "--eml", str(eml), "--pdf", str(given_pdf)]
+    result = run(*args, "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (
+        summary["ok"] and summary["eml"] == str(eml) and summary["recipients"] == ["a@example.org"]
+    )
+    assert summary["pdf_bytes"] == given_pdf.stat().st_size
+    assert summary["message_bytes"] == eml.stat().st_size
+    pdf, card = list(parse(eml.read_bytes()).iter_attachments())
+    assert pdf.get_content() == given_pdf.read_bytes()
+    assert card.get_content_type() == "text/vcard" and card.get_filename() == "desk.vcf"
+    assert "FN:Sam Fixture" in card.get_content()
+    eml.unlink()
+    result = run(*args, "--max-size", "2KB")
+    assert result.exit_code == 1 and not eml.exists()
+    assert (
+        result.stderr.startswith(f"{given_pdf}: weighs ") and "over max_size 2 KB" in result.stderr
+    )
