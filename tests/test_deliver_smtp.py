@@ -171,3 +171,16 @@ def test_a_server_that_is_not_there_is_a_temporary_failure(tmp_path: Path) -> No
     server.close()
     (result,) = send([message()], settings(server, retries=1), environ={}, sleep=lambda _: None)
     assert not result.ok and result.attempts == 2 and "cannot connect" in result.answer
+
+
+def test_a_recipient_refused_while_another_gets_it_is_reported(server: SmtpServer) -> None:
+    server.handler.rcpt_answers["gone@example.org"] = "550 5.1.1 unknown user"
+    both = compose_message(
+        sender="desk@example.org",
+        to=["ana@example.org", "gone@example.org"],
+        subject="Rapport",
+        text="Bonjour\n",
+    )
+    (result,) = send([both], settings(server), environ={})
+    assert result.ok and result.refused == ("gone@example.org: 550 5.1.1 unknown user",)
+    assert [r.recipients for r in server.received] == [["ana@example.org"]]

@@ -223,6 +223,22 @@ def test_a_450_is_retried_and_a_550_is_reported(
     assert len(server.received) == 1
 
 
+def test_a_refused_recipient_fails_the_command_and_names_who_got_it(
+    project: Path, given_pdf: Path, server: SmtpServer
+) -> None:
+    server.handler.rcpt_answers["gone@example.org"] = "550 5.1.1 unknown user"
+    result = run(str(project), "--to", "ana@example.org", "--to", "gone@example.org",
+                 "--smtp", server.address, "--pdf", str(given_pdf))  # fmt: skip
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert (
+        lines[0]
+        == f"smtp: {server.address} refused a recipient: gone@example.org: 550 5.1.1 unknown user"
+    )
+    assert lines[1].startswith("smtp: sent to ana@example.org only (<")
+    assert len(server.received) == 1
+
+
 def test_plain_smtp_to_another_host_is_refused(project: Path, given_pdf: Path) -> None:
     config = project / "report.yml"
     config.write_text(config.read_text() + "mail:\n  smtp:\n    host: smtp.example.org\n"

@@ -283,5 +283,15 @@ def mail(
         raise DeliveryError(
             _problem("smtp", f"{where} did not take the message: {code}{delivery.answer}")
         )
+    if delivery.refused:
+        # Sent to the others: say who did not get it, and that the rest did.
+        got = [r for r in recipients if not any(x.startswith(f"{r}: ") for x in delivery.refused)]
+        raise DeliveryError(
+            [
+                _problem("smtp", f"{where} refused a recipient: {refused}")
+                for refused in delivery.refused
+            ]
+            + [_problem("smtp", f"sent to {', '.join(got)} only ({ident})")]
+        )
     seconds = round(time.perf_counter() - started, 3)
     return MailResult(**common, smtp=where, delivery=delivery, seconds=seconds)

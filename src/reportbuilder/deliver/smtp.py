@@ -192,7 +192,8 @@ class Delivery:
     code: int | None = None
     answer: str = ""
     attempts: int = 1
-    refused: tuple[str, ...] = field(default=())  # recipients refused while others got it
+    # Recipients refused while others got the message: `ana@example.org: 550 no such user`.
+    refused: tuple[str, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
@@ -312,7 +313,7 @@ class _Connection:
         except (TimeoutError, smtplib.SMTPServerDisconnected, ConnectionError) as error:
             self.drop()
             raise _Temporary(None, f"connection lost: {error}") from None
-        return tuple(sorted(refused))
+        return tuple(f"{rcpt}: {code} {_text(answer)}" for rcpt, (code, answer) in refused.items())
 
     def _reset(self, client: smtplib.SMTP) -> None:
         try:
