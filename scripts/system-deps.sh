@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(poppler-utils qpdf)
+  packages+=(poppler-utils qpdf zbar-tools)  # zbar-tools: zbarimg reads the QR codes back
 fi
 if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
   packages+=(python3-venv)
