@@ -383,7 +383,7 @@ def mail(
     with _reporting(as_json):
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits
-        from reportbuilder.mail import mail as run_mail
+        from reportbuilder.mailing import mail as run_mail
 
         edition = Edition(lang=lang, limits=Limits(timeout=timeout), max_size=max_size)
         result = run_mail(project, edition, to=list(to), eml=eml, smtp=smtp, pdf=pdf)

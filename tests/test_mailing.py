@@ -277,3 +277,17 @@ def test_json_the_vcard_and_a_given_pdf_over_the_budget(
     assert (
         result.stderr.startswith(f"{given_pdf}: weighs ") and "over max_size 2 KB" in result.stderr
     )
+
+
+def test_the_library_call_and_its_errors(project: Path, given_pdf: Path, tmp_path: Path) -> None:
+    import reportbuilder
+
+    eml = tmp_path / "lib.eml"
+    result = reportbuilder.mail(project, to=["ana@example.org"], eml=eml, pdf=given_pdf)
+    assert isinstance(result, reportbuilder.MailResult) and result.eml == str(eml)
+    assert parse(eml.read_bytes())["Message-ID"] == result.message_id
+    with pytest.raises(reportbuilder.DeliveryError) as raised:
+        reportbuilder.mail(project, to=["x@", "y\n"], eml=eml, pdf=given_pdf)
+    assert [p.path for p in raised.value.problems] == ["--to", "--to"]
+    with pytest.raises(reportbuilder.DeliveryError, match="nowhere to send"):
+        reportbuilder.mail(project, to=["ana@example.org"], pdf=given_pdf)
