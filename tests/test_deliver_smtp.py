@@ -5,6 +5,7 @@ owner-only file, 4xx retried, 5xx reported for its message only."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,7 +100,10 @@ def test_the_password_file_must_be_readable_by_its_owner_only(tmp_path: Path) ->
     path = tmp_path / "password"
     path.write_text("s3cret\nignored\n")
     path.chmod(0o644)
-    with pytest.raises(DeliveryError, match=r"read by others \(mode 644\)"):
+    with pytest.raises(DeliveryError, match=r"others can read or change .* \(mode 644\)"):
+        read_password_file(path)
+    path.chmod(0o620)
+    with pytest.raises(DeliveryError, match=r"\(mode 620\)"):
         read_password_file(path)
     path.chmod(0o600)
     assert read_password_file(path) == "s3cret"
@@ -110,6 +114,10 @@ def test_the_password_file_must_be_readable_by_its_owner_only(tmp_path: Path) ->
     link.symlink_to(path)
     with pytest.raises(DeliveryError, match="cannot read"):
         read_password_file(link)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo, 0o600)
+    with pytest.raises(DeliveryError, match="not a regular file"):
+        read_password_file(fifo)  # and does not wait for a writer
 
 
 def test_plain_smtp_is_refused_to_a_host_that_is_not_this_machine() -> None:

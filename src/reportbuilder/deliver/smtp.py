@@ -157,7 +157,9 @@ def read_password_file(path: Path) -> str:
     """The first line of `path`, if the file belongs to this user and no one else may read or
     write it (mode 0600 or 0400)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # No link followed, and a FIFO does not block: only a regular file is read.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
     except OSError as error:
         raise DeliveryError(
             _problem(f"cannot read the password file: {error.strerror}", str(path))
@@ -171,7 +173,7 @@ def read_password_file(path: Path) -> str:
         if info.st_mode & 0o077:
             raise DeliveryError(
                 _problem(
-                    f"the password file can be read by others (mode {info.st_mode & 0o777:o})",
+                    f"others can read or change the password file (mode {info.st_mode & 0o777:o})",
                     str(path),
                     hint=f"chmod 600 {path}",
                 )
