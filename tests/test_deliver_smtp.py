@@ -177,8 +177,28 @@ def test_a_refused_recipient_is_reported_and_retries_end(server: SmtpServer) -> 
 def test_a_server_that_is_not_there_is_a_temporary_failure(tmp_path: Path) -> None:
     server = SmtpServer(tmp_path)
     server.close()
-    (result,) = send([message()], settings(server, retries=1), environ={}, sleep=lambda _: None)
-    assert not result.ok and result.attempts == 2 and "cannot connect" in result.answer
+    pauses: list[float] = []
+    first, second = send(
+        [message(), message("bo@example.org")],
+        settings(server, retries=1),
+        environ={},
+        sleep=pauses.append,
+    )
+    assert not first.ok and first.attempts == 2 and "cannot connect" in first.answer
+    # The next message does not wait out retries of its own: it is not tried.
+    assert not second.ok and second.answer.startswith("not tried: cannot connect")
+    assert pauses == [0.01]
+
+
+def test_a_tls_failure_is_not_retried_for_every_message(tmp_path: Path) -> None:
+    server = SmtpServer(tmp_path, tls=True)
+    try:
+        results = send([message(), message("bo@example.org")], settings(server), environ={})
+        assert [r.ok for r in results] == [False, False]
+        assert "TLS failed" in results[0].answer
+        assert results[1].answer.startswith("not tried: TLS failed")
+    finally:
+        server.close()
 
 
 def test_a_recipient_refused_while_another_gets_it_is_reported(server: SmtpServer) -> None:

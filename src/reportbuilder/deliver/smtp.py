@@ -226,6 +226,9 @@ class _Connection:
         self.settings = settings
         self.credentials = settings.login(environ)  # before any connection: fail early
         self.client: smtplib.SMTP | None = None
+        # Why no session can be had (TLS refused, login refused, server unreachable after
+        # every retry): the messages after that are not tried, each fails with this reason.
+        self.broken: str | None = None
 
     def _context(self) -> ssl.SSLContext:
         cafile = str(self.settings.ca_file) if self.settings.ca_file else None
@@ -236,6 +239,15 @@ class _Connection:
     def open(self) -> smtplib.SMTP:
         if self.client is not None:
             return self.client
+        if self.broken is not None:
+            raise _Permanent(None, f"not tried: {self.broken}")
+        try:
+            return self._open()
+        except _Permanent as error:
+            self.broken = error.answer  # no later message could get through either
+            raise
+
+    def _open(self) -> smtplib.SMTP:
         s = self.settings
         try:
             if s.security == "tls":
@@ -345,7 +357,10 @@ def send(
     """Send each message (made by `compose_message`); one `Delivery` per message, in order.
 
     A message's failure does not stop the others: a 5xx answer fails it at once, a 4xx answer
-    or a dropped connection is retried `settings.retries` times with growing pauses. Bcc is
+    or a dropped connection is retried `settings.retries` times with growing pauses. When no
+    session can be had at all (TLS or login refused, the server unreachable after every
+    retry), the messages after it are not tried: each fails at once with that reason
+    (`attempts` 1, answer `not tried: …`), rather than waiting out its own retries. Bcc is
     sent to but never transmitted. `on_delivery` hears of each result as soon as it is known
     (a merge journals it). Raises `DeliveryError` only for settings that cannot work at all
     (a user without a readable password).
@@ -385,6 +400,8 @@ def _deliver(
         except _Temporary as error:
             if attempt > settings.retries:
                 answer = f"{error.answer} (still failing after {attempt} attempts)"
+                if connection.client is None:  # the server could not be reached at all
+                    connection.broken = answer
                 return Delivery(ident, tuple(recipients), "failed", error.code, answer, attempt)
             if error.code is None:
                 connection.drop()
