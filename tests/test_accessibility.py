@@ -156,3 +156,9 @@ def test_running_headers_and_page_numbers_are_out_of_the_reading(
         skipped = [(t, y) for mcid, t, y in objects if (index, mcid) not in reachable]
         assert all(y < 0.1 or y > 0.9 for _, y in skipped), skipped
         assert sum((index, mcid) in reachable for mcid, _, _ in objects) >= 3
+
+
+def test_header_cells_have_a_scope(example_build: ExampleBuild) -> None:
+    headers = [e for e, _ in _tree(example_build.reader) if e["/S"] == "/TH"]
+    assert headers
+    assert {str(e["/A"]["/Scope"]) for e in headers} == {"/Column"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from reportbuilder.compose.markup import NUM_CLASS
 from reportbuilder.compose.references import link, number
-from reportbuilder.language import labels_for
+from reportbuilder.project.strings import builtin_labels
 
-EN = labels_for("en")
-FR = labels_for("fr")
+EN = builtin_labels("en")
+FR = builtin_labels("fr")
 NBSP = "\u00a0"
 
 

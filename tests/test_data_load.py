@@ -19,7 +19,6 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from reportbuilder.compose.charts import ChartStyle
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers
-from reportbuilder.language import labels_for
 from reportbuilder.project.data import (
     Breakdown,
     Category,
@@ -28,6 +27,7 @@ from reportbuilder.project.data import (
     load_data,
     localize,
 )
+from reportbuilder.project.strings import builtin_labels
 
 CHILE = """\
 victims:
@@ -190,7 +190,7 @@ def test_no_base_with_counts_renders(tmp_path: Path) -> None:
     # Without a base these failed with "TypeError: expected a number, got NoneType".
     text = "tenure:\n  categories:\n    owners: {count: 1}\n    tenants: {count: 3}\n"
     tenure = load(tmp_path, {"study.yml": text})[0]["study"]["tenure"]
-    parts = Helpers(Formatter("en"), labels_for("en"), {}, ChartStyle())
+    parts = Helpers(Formatter("en"), builtin_labels("en"), {}, ChartStyle())
     assert Formatter("en").percent(tenure.owners.percent) == "25%"
     assert "<td class='num'>75%</td>" in parts.table(tenure)
     assert ">25%</span>" in parts.keyfigures(tenure.owners)

@@ -22,9 +22,14 @@ NNBSP = "\u202f"
 def chapters(project: Path) -> list[tuple[str, str]]:
     """(title in the contents, first `# Heading`) of each chapter the contents should list:
     front matter `title:` overrides the heading there; file-name order (or report.yml's
-    `chapters:`); chapters with `toc: false` left out."""
+    `chapters:`); chapters with `toc: false` left out; translations (`01-x.en.md`) are other
+    editions' chapters."""
     config = yaml.safe_load((project / "report.yml").read_text(encoding="utf-8"))
-    names = config.get("chapters") or sorted(p.name for p in (project / "content").glob("*.md"))
+    names = config.get("chapters") or sorted(
+        p.name
+        for p in (project / "content").glob("*.md")
+        if not re.search(r"\.[a-z]{2}\.md$", p.name)
+    )
     found = []
     for name in names:
         text = (project / "content" / name).read_text(encoding="utf-8")

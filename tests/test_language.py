@@ -1,4 +1,4 @@
-"""language: language codes, the theme's words, and typography (quotes, French spacing, the
+"""language: language codes and typography (quotes, French spacing, the
 colon), asserted character by character (U+00A0 no-break space, U+202F narrow one)."""
 
 from __future__ import annotations
@@ -6,12 +6,10 @@ from __future__ import annotations
 import pytest
 
 from reportbuilder.language import (
-    LABELS,
     base_language,
     colon,
     has_spacing_rules,
     is_known_locale,
-    labels_for,
     normalize,
     parse_locale,
     pick_text,
@@ -72,40 +70,6 @@ def test_pick_text_falls_back_to_a_regional_text_of_the_same_language() -> None:
 def test_pick_text_reads_the_codes_of_a_file_in_any_case() -> None:
     assert pick_text({"FR": "Adultes", "en_gb": "Grown-ups"}, "en-GB") == "Grown-ups"
     assert pick_text({"FR": "Adultes", "en_gb": "Grown-ups"}, "fr") == "Adultes"
-
-
-# --- The theme's words ------------------------------------------------------------------------
-
-
-def test_every_language_has_every_word() -> None:
-    english = set(LABELS["en"])
-    for lang, words in LABELS.items():
-        assert set(words) == english, lang
-        assert all(text.strip() for text in words.values()), lang
-
-
-@pytest.mark.parametrize(
-    ("lang", "contents", "page_of"),
-    [("fr", "Sommaire", "sur"), ("fr-CA", "Sommaire", "sur"), ("es", "Índice", "de")],
-)
-def test_labels_for_a_language_and_its_regions(lang: str, contents: str, page_of: str) -> None:
-    labels = labels_for(lang)
-    assert (labels["contents"], labels["page_of"]) == (contents, page_of)
-
-
-def test_labels_for_a_language_without_words_are_english() -> None:
-    assert labels_for("de") == LABELS["en"]
-    assert labels_for("en-GB") == LABELS["en"]
-
-
-def test_labels_for_gives_a_copy_the_caller_cannot_spoil() -> None:
-    labels = labels_for("fr")
-    labels["contents"] = "changed"
-    assert labels_for("fr")["contents"] == "Sommaire"
-
-
-def test_french_words_carry_their_own_spacing() -> None:
-    assert LABELS["fr"]["contact_lead"] == f"Veuillez contacter{NBSP}:"
 
 
 # --- Typography -------------------------------------------------------------------------------

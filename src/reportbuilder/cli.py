@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal, TypeVar
@@ -34,6 +37,20 @@ def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -
     return value
 
 
+def _check_langs(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    codes = tuple(dict.fromkeys(code.strip() for code in value.split(",") if code.strip()))
+    if not codes:
+        raise click.BadParameter("give a language code (fr), several (fr,en) or all")
+    for code in codes:
+        if code != "all":
+            _check_lang(ctx, param, code)
+    return codes
+
+
 def _lang_option(help: str) -> Callable[[F], F]:
     return click.option("--lang", default=None, callback=_check_lang, help=help)
 
@@ -47,6 +64,25 @@ def _check_timeout(ctx: click.Context, param: click.Parameter, value: float) -> 
     if not math.isfinite(value):
         raise click.BadParameter(f"{value} is not a number of seconds")
     return value
+
+
+def _check_assignments(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[tuple[str, ...], Any], ...]:
+    from reportbuilder.project.config import ReportConfig
+    from reportbuilder.project.overrides import parse_assignment, unknown_key
+
+    parsed = []
+    for text in values:
+        try:
+            path, value = parse_assignment(text)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+        wrong = unknown_key(path, ReportConfig)
+        if wrong:
+            raise click.BadParameter(wrong)
+        parsed.append((path, value))
+    return tuple(parsed)
 
 
 def _timeout_option(help: str) -> Callable[[F], F]:
@@ -152,10 +188,20 @@ class _Main(click.Group):
             ctx.exit(1)
 
 
+def _stop(number: int, frame: object) -> None:
+    """SIGTERM or SIGHUP: unwind like Ctrl-C, so that the render process is ended and
+    temporary files are removed on the way out; exit 128 + the signal's number."""
+    click.echo(f"stopped by {signal.Signals(number).name}", err=True)
+    raise SystemExit(128 + number)
+
+
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportbuilder")
 def main() -> None:
     """Build branded, print-ready PDF reports from Markdown, data and contacts."""
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, _stop)
 
 
 @main.command()
@@ -170,11 +216,17 @@ def main() -> None:
     "--format",
     "fmt",
     type=click.Choice(["pdf", "html"]),
-    default="pdf",
-    show_default=True,
-    help="Output format.",
+    default=None,
+    help="Output format (default: the output's extension, else pdf).",
 )
-@_lang_option("Override report.yml's language (fr, en, es …).")
+@click.option(
+    "--lang",
+    "langs",
+    default=None,
+    callback=_check_langs,
+    metavar="CODE[,CODE…]|all",
+    help="Build in these languages (fr,en,es) or in all of report.yml's (lang and languages:).",
+)
 @click.option(
     "--print",
     "print_mode",
@@ -198,6 +250,21 @@ def main() -> None:
     default=None,
     help="After building, show what changed from this earlier PDF (read before the build).",
 )
+@click.option(
+    "--variant",
+    "variants",
+    multiple=True,
+    metavar="NAME",
+    help="Build report.yml's variant NAME (repeat, or a,b; 'all': every variant).",
+)
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=_check_assignments,
+    help="Override one report.yml setting, e.g. page_size=A5 or brand.primary=#8a1538.",
+)
 @_strict_option("Treat rendering warnings (missing image, bad CSS) as errors.")
 @_timeout_option("Seconds the whole build may take before it fails.")
 @click.option(
@@ -212,12 +279,14 @@ def main() -> None:
 def build(
     project: Path,
     output: Path | None,
-    fmt: Literal["pdf", "html"],
-    lang: str | None,
+    fmt: Literal["pdf", "html"] | None,
+    langs: tuple[str, ...] | None,
     print_mode: bool,
     pdf_variant: str | None,
     embed_sources: bool,
     compare: Path | None,
+    variants: tuple[str, ...],
+    assignments: tuple[tuple[tuple[str, ...], Any], ...],
     strict: bool | None,
     timeout: float,
     max_memory: int,
@@ -232,28 +301,38 @@ def build(
       reportbuilder build my-report -o report.pdf
       reportbuilder build --format html --json
       reportbuilder build --compare out/report.pdf
+      reportbuilder build --variant a5 --set brand.primary=#8a1538
     """
     from reportbuilder.render.renderer import PdfRenderer  # standard library only: cheap
 
-    if embed_sources and (fmt != "pdf" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
+    fmt = _format_of(output, fmt)
+    if embed_sources and (fmt == "html" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
         raise click.BadParameter(
             "attaches sources to a PDF/A-3 only (pdf/a-3b, pdf/a-3u)", param_hint="--embed-sources"
         )
-    if compare is not None and fmt != "pdf":
+    if compare is not None and fmt == "html":
         raise click.BadParameter("compares PDFs only; drop --format html", param_hint="--compare")
+    names = [name.strip() for given in variants for name in given.split(",") if name.strip()]
+    several = len(names) > 1 or "all" in names or len(langs or ()) > 1 or "all" in (langs or ())
+    if several and (output is not None or compare is not None):
+        option = "-o" if output is not None else "--compare"
+        raise click.BadParameter(
+            "takes one edition; with several variants or languages each writes its own output",
+            param_hint=option,
+        )
     # Read now: the build may replace that very file.
     earlier = _read_earlier(compare) if compare is not None else None
 
     # The render process starts before the rest of the package is imported, so that
     # WeasyPrint's own import (half a second) runs beside ours and the HTML stage.
-    renderer = PdfRenderer(max_memory) if fmt == "pdf" else None
+    renderer = PdfRenderer(max_memory) if fmt != "html" else None
     with _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits
         from reportbuilder.pipeline import build as run_build
+        from reportbuilder.project.load import load_project
 
         edition = Edition(
-            lang=lang,
             pdf_variant=pdf_variant,
             print_mode=print_mode,
             strict=strict,
@@ -261,28 +340,94 @@ def build(
             embed_sources=embed_sources,
             max_size=max_size,
         )
-        result = run_build(project, edition, output=output, format=fmt, renderer=renderer)
+        needs_base = not names or "all" in names or "all" in (langs or ())
+        base = load_project(project, assignments=assignments) if needs_base else None
+        if "all" in names:
+            assert base is not None
+            if not base.config.variants:
+                raise click.BadParameter("report.yml has no variants:", param_hint="--variant")
+            names = list(base.config.variants)
+        codes: list[str | None] = list(langs or [None])
+        if "all" in codes:
+            assert base is not None
+            codes = [base.config.lang, *base.config.languages]
+        variant_names: list[str | None] = [*names] or [None]
+        chosen = [(name, code) for name in variant_names for code in codes]
+        results = []
+        for name, code in chosen:
+            loaded = base if name is None and base is not None else None
+            if loaded is None:
+                loaded = load_project(project, variant=name, assignments=assignments)
+            results.append(
+                run_build(
+                    loaded,
+                    dataclasses.replace(edition, lang=code),
+                    output=output,
+                    format=fmt,
+                    renderer=renderer,
+                )
+            )
+        result = results[0] if len(results) == 1 else _together(results)
     comparison = _compare_with(earlier, Path(result.outputs[0].path)) if earlier else None
     if as_json:
         document = result.as_json()
+        if len(results) > 1:
+            document["builds"] = [
+                {"variant": name, "lang": code, **each.as_json()}
+                for (name, code), each in zip(chosen, results, strict=True)
+            ]
         if comparison is not None:
             document["comparison"] = comparison.as_json()
         _emit_json(document)
         return
-    _warn(result.warnings)
-    for out in result.outputs:
-        pages = f", {out.pages} pages" if out.pages is not None else ""
-        click.echo(
-            f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {result.seconds:.1f} s"
-        )
-        if out.images:
-            click.echo(f"  images lightened to fit --max-size: {out.images}")
+    for each in results:
+        _warn(each.warnings)
+        for out in each.outputs:
+            pages = f", {out.pages} pages" if out.pages is not None else ""
+            click.echo(
+                f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {each.seconds:.1f} s"
+            )
+            if out.images:
+                click.echo(f"  images lightened to fit --max-size: {out.images}")
     if comparison is not None:
         from reportbuilder.review.pdfdiff import printable
 
         click.echo(f"compared with {compare}:")
         for line in comparison.report():
             click.echo(f"  {printable(line)}")
+
+
+def _together(results: list[Any]) -> Any:
+    """Several variants' builds as one result: every output and problem, in order."""
+    from reportbuilder.pipeline import BuildResult
+
+    return BuildResult(
+        results[0].project,
+        tuple(out for result in results for out in result.outputs),
+        tuple(problem for result in results for problem in result.problems),
+        round(sum(result.seconds for result in results), 3),
+    )
+
+
+_EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+def _format_of(output: Path | None, fmt: str | None) -> Literal["pdf", "html"] | None:
+    """The format `-o`'s extension says, unless --format says it; None: report.yml's output
+    decides. An extension we do not write, or one that contradicts --format, is refused."""
+    if output is None:
+        return fmt  # type: ignore[return-value]
+    suffix = output.suffix.lower()
+    said = _EXTENSIONS.get(suffix)
+    if said is None and suffix:
+        raise click.BadParameter(
+            f"writes .pdf or .html, not {suffix}", param_hint="'-o' / '--output'"
+        )
+    if fmt is not None and said is not None and fmt != said:
+        raise click.BadParameter(
+            f"--format {fmt} contradicts the output's extension {suffix}", param_hint="--format"
+        )
+    return fmt or said or "pdf"  # type: ignore[return-value]
 
 
 def _read_earlier(path: Path) -> Any:
@@ -398,6 +543,161 @@ def mail(
         f"{where}: {result.message_id} to {', '.join(result.recipients)} "
         f"({result.message_bytes / 1024:.0f} KiB, with {Path(result.pdf or '').name})"
     )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="[PROJECT] REQUESTERS")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the PDFs and the journal (default: merge/ beside report.yml's output).",
+)
+@click.option(
+    "--names",
+    default="{stem}-{name}",
+    show_default=True,
+    help="File-name template: {column} fields of the requesters file, {stem}, {line}.",
+)
+@click.option("--dry-run", is_flag=True, help="Check every row and say what would be made.")
+@click.option("--shard", default=None, help="Take part I of N of the rows: I/N, or auto[/N].")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="Render processes working side by side.",
+)
+@click.option(
+    "--full", is_flag=True, help="Build every copy in full instead of laying the body out once."
+)
+@_timeout_option("Seconds each layout may take before its row fails.")
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=256),
+    default=DEFAULT_MAX_MEMORY_MB,
+    show_default=True,
+    help="Memory (MiB) each layout may use before its row fails.",
+)
+@JSON_OPTION
+def merge(
+    paths: tuple[str, ...],
+    output_dir: Path | None,
+    names: str,
+    dry_run: bool,
+    shard: str | None,
+    jobs: int,
+    full: bool,
+    timeout: float,
+    max_memory: int,
+    as_json: bool,
+) -> None:
+    """One personalised PDF per row of REQUESTERS (.csv or .xlsx) for the report in PROJECT.
+
+    \b
+    Columns: name, email (required); organisation, lang, reference, date; others for
+    templates (recipient.<column>). Bad rows are reported at their line; the others are made,
+    then the command exits 1. A journal in the output folder lets a re-run resume.
+    \b
+    Examples:
+      reportbuilder merge requesters.csv -o out/copies
+      reportbuilder merge my-report people.xlsx --jobs 2 --shard 1/4
+      reportbuilder merge requesters.csv --dry-run
+    """
+    project, requesters = _merge_paths(paths)
+    from reportbuilder.merge.naming import ALL, parse_shard
+
+    try:
+        part = parse_shard(shard) if shard is not None else ALL
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--shard") from None
+    with _reporting(as_json):
+        from reportbuilder.edition import Edition
+        from reportbuilder.limits import Limits
+        from reportbuilder.merge.run import MergeOptions
+        from reportbuilder.merge.run import merge as run_merge
+        from reportbuilder.project.load import load_project
+
+        loaded = load_project(project)
+        folder = output_dir or _merge_folder(loaded)
+        options = MergeOptions(folder, names, part, jobs, dry_run, layout_once=not full)
+        edition = Edition(limits=Limits(timeout=timeout, max_memory_mb=max_memory))
+        progress = None if as_json or not _interactive() else _progress_line()
+        try:
+            result = run_merge(loaded, requesters, options, edition, progress=progress)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--names") from None
+        finally:
+            if progress is not None:
+                click.echo("", err=True)
+    if as_json:
+        _emit_json(result.as_json())
+    else:
+        _merge_report(result, folder, dry_run)
+    if not result.ok:
+        raise _Failed("")
+
+
+def _merge_paths(paths: tuple[str, ...]) -> tuple[Path, Path]:
+    if len(paths) > 2:
+        raise click.UsageError("give at most two paths: [PROJECT] REQUESTERS")
+    project = Path(paths[0]) if len(paths) == 2 else Path(".")
+    requesters = Path(paths[-1])
+    if not project.is_dir():
+        raise click.BadParameter(f"'{project}' is not a folder", param_hint="PROJECT")
+    if not requesters.is_file():
+        raise click.BadParameter(f"'{requesters}' is not a file", param_hint="REQUESTERS")
+    return project, requesters
+
+
+def _merge_folder(project: Any) -> Path:
+    """merge/ beside report.yml's output (out/merge for out/report.pdf)."""
+    output = Path(project.config.output or project.output_name)
+    return project.root / output.parent / "merge"
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _progress_line() -> Callable[[int, int], None]:
+    import time
+
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        spent = time.monotonic() - started
+        rate = done / spent if spent > 0 else 0.0
+        left = (total - done) / rate if rate > 0 else 0.0
+        text = f"\r{done}/{total} rows, {rate:.1f} rows/s, {left:.0f} s left "
+        click.echo(text, err=True, nl=False)
+
+    return show
+
+
+def _merge_report(result: Any, folder: Path, dry_run: bool) -> None:
+    for row in result.rows:
+        if dry_run:
+            state = "already sent" if row.sent else "would make"
+            who = f"{row.name} <{row.email}>"
+            click.echo(f"row {row.line}: {state} {folder / row.file} for {who} ({row.lang})")
+    _warn(p for p in result.problems if p.severity.value == "warning")
+    for problem in result.problems:
+        if problem.severity.value == "error":
+            click.echo(_line(problem), err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    counts: dict[str, int] = {}
+    for row in result.rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    failed = sum(1 for p in result.problems if p.severity.value == "error")
+    done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no rows"
+    verb = "would make" if dry_run else "merged"
+    shard = f" (shard {result.shard})" if result.shard != "1/1" else ""
+    click.echo(f"{verb}{shard}: {done}; {failed} problems; in {result.seconds:.1f} s → {folder}")
 
 
 @main.command()
@@ -532,3 +832,46 @@ def provenance(ctx: click.Context, pdf: Path, project: Path | None, as_json: boo
             click.echo(f"{project}: every source file is the one the PDF was built from")
     if not found.verified:
         ctx.exit(1)
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "--mark",
+    "marks",
+    multiple=True,
+    metavar="FILE",
+    help="Record that this translation (content/01-x.en.md) is up to date with its source.",
+)
+@JSON_OPTION
+def translations(project: Path, marks: tuple[str, ...], as_json: bool) -> None:
+    """Show each chapter's translations (current, stale, unmarked, missing) for the languages
+    of report.yml's `languages:`; --mark records a translation as made from its source as it
+    is now, so that `check` notices when the source changes."""
+    with _reporting(as_json):
+        from reportbuilder.project.load import load_project
+        from reportbuilder.project.translations import mark, statuses
+
+        loaded = load_project(project)
+        marked = {file: mark(loaded, file) for file in marks}
+        if marked:
+            loaded = load_project(project)
+        found = statuses(loaded)
+    if as_json:
+        _emit_json(
+            {
+                "ok": True,
+                "marked": marked,
+                "translations": [
+                    {"chapter": s.chapter, "lang": s.lang, "state": s.state.value, "file": s.file}
+                    for s in found
+                ],
+            }
+        )
+        return
+    for file in marked:
+        click.echo(f"marked {file} as up to date with its source")
+    if not found:
+        click.echo(f"{project}: report.yml lists no other languages (languages:)")
+    for status in found:
+        click.echo(f"{status.lang:6} {status.state.value:9} {status.file}")

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportbuilder.errors import Problem, ProjectError, Stage, printable
 from reportbuilder.language import is_known_locale, normalize
 from reportbuilder.limits import Limits
 from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
@@ -125,7 +126,22 @@ def _expect(name: str, value: object, kind: type, optional: bool = False) -> Non
         raise TypeError(f"Edition.{name} must be a {wanted}, got {value!r}")
 
 
+MAX_EPOCH = 253_402_300_799  # 9999-12-31 23:59:59 UTC, the last second a PDF date can hold
+
+
 def source_date() -> dt.datetime | None:
-    """SOURCE_DATE_EPOCH as a UTC time, for reproducible builds (None when unset or invalid)."""
+    """SOURCE_DATE_EPOCH as a UTC time, for reproducible builds (None when unset or empty).
+
+    Raises `ProjectError` when it is set to anything but ASCII digits up to `MAX_EPOCH`:
+    a reproducible build that silently is not would be worse."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
+    if not epoch:
+        return None
+    if not (epoch.isascii() and epoch.isdigit()) or int(epoch) > MAX_EPOCH:
+        shown = printable(epoch[:40]) + ("…" if len(epoch) > 40 else "")
+        message = (
+            f"the environment variable is {shown!r}; it must be the seconds since 1970-01-01 "
+            f"UTC, in ASCII digits, at most {MAX_EPOCH} (the year 9999)"
+        )
+        raise ProjectError(Problem("SOURCE_DATE_EPOCH", None, message, stage=Stage.PROJECT))
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC)

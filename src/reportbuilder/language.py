@@ -1,13 +1,11 @@
-"""Everything that depends on the report's language, in one place: language codes, the theme's
-own words, and typographic rules (quotes, French spacing, the colon).
+"""Everything that depends on the report's language, in one place: language codes and
+typographic rules (quotes, French spacing, the colon).
 
 Numbers, percents and dates are formatted by `compose.formatting` (Babel/CLDR) from the codes
 parsed here; data files may give a text per language, picked by `pick_text`.
 
-The theme's words are used by `themes/base/templates/`: the running footer ("Page 3 of 8":
-`page`, `page_of`) and the cross-reference page (`page_word`) in `brand.html`, which sets them
-into the CSS of `styles/10-report.css`; `contents` in `toc.html`; the contact page's heading
-and lead in `closing.html`; the rest in tables, figures and contact cards (`compose.helpers`).
+The theme's words ("Contents", "Page 3 of 8" …) are gettext catalogs in the theme's
+`locale/` folder, read by `project.strings`.
 """
 
 from __future__ import annotations
@@ -23,6 +21,14 @@ from babel import Locale, UnknownLocaleError
 def parse_locale(lang: str) -> Locale:
     """The Babel locale for a report language code such as `fr`, `es` or `en-GB`."""
     return Locale.parse(lang.replace("-", "_"))
+
+
+def language_name(lang: str) -> str:
+    """`English`, `Spanish`, `French (Canada)`: a language's name in English, for messages."""
+    try:
+        return str(parse_locale(lang).english_name or lang)
+    except (ValueError, UnknownLocaleError):
+        return lang
 
 
 def is_known_locale(lang: str) -> bool:
@@ -54,85 +60,6 @@ def pick_text(texts: Mapping[str, str], lang: str) -> str:
         if code.split("-")[0] == wanted.split("-")[0]:
             return text
     return next(iter(texts.values()))
-
-
-# --- The theme's words -------------------------------------------------------------------
-
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "contents": "Contents",
-        "page": "Page",
-        "page_of": "of",
-        "page_word": "page",
-        "figure": "Figure",
-        "table": "Table",
-        "source": "Source",
-        "contact_heading": "To obtain a copy of the report or for more information",
-        "contact_lead": "Please contact:",
-        "phone": "Tel.",
-        "email": "Email",
-        "qr_code": "QR code: the contact card of {name}",
-        "of_total": "of",
-        "count": "Number",
-        "total": "Total",
-        "note": "Note",
-        "notes": "Notes",
-        "note_rounded": "Percentages are rounded and may not add up to 100.",
-        "note_multiple": "Several answers were possible: percentages may add up to more than 100.",
-    },
-    "fr": {
-        "contents": "Sommaire",
-        "page": "Page",
-        "page_of": "sur",
-        "page_word": "page",
-        "figure": "Figure",
-        "table": "Tableau",
-        "source": "Source",
-        "contact_heading": "Pour obtenir une copie du rapport ou plus d’informations",
-        "contact_lead": "Veuillez contacter\u00a0:",
-        "phone": "Tél.",
-        "email": "Courriel",
-        "qr_code": "Code QR : la fiche de contact de {name}",
-        "of_total": "sur",
-        "count": "Nombre",
-        "total": "Total",
-        "note": "Note",
-        "notes": "Notes",
-        "note_rounded": "Les pourcentages étant arrondis, leur somme peut différer de 100.",
-        "note_multiple": "Plusieurs réponses étaient possibles\u00a0: la somme des pourcentages "
-        "peut dépasser 100.",
-    },
-    "es": {
-        "contents": "Índice",
-        "page": "Página",
-        "page_of": "de",
-        "page_word": "página",
-        "figure": "Figura",
-        "table": "Cuadro",
-        "source": "Fuente",
-        "contact_heading": "Para obtener una copia del informe o más información",
-        "contact_lead": "Póngase en contacto con:",
-        "phone": "Tel.",
-        "email": "Correo electrónico",
-        "qr_code": "Código QR: la tarjeta de contacto de {name}",
-        "of_total": "de",
-        "count": "Número",
-        "total": "Total",
-        "note": "Nota",
-        "notes": "Notas",
-        "note_rounded": "Los porcentajes están redondeados y pueden no sumar 100.",
-        "note_multiple": "Se podían dar varias respuestas: los porcentajes pueden sumar "
-        "más de 100.",
-    },
-}
-
-
-def labels_for(lang: str) -> dict[str, str]:
-    """The labels for `lang` (`fr-CA` uses `fr`); English for a language we have no words for.
-
-    A copy: the theme's templates get it, and what they do to it stays in their own build.
-    """
-    return dict(LABELS.get(base_language(lang), LABELS["en"]))
 
 
 # --- Typography --------------------------------------------------------------------------

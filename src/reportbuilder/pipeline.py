@@ -11,8 +11,13 @@ result into lines and exit codes.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
+import re
+import sys
+import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -32,9 +37,14 @@ from reportbuilder.errors import (
     error_for,
 )
 from reportbuilder.limits import Deadline
+from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import SOURCE_PLACES
+from reportbuilder.project.files import UnusablePath, is_file, resolved
+from reportbuilder.project.fonts import named_families
 from reportbuilder.project.load import Project, load_project
-from reportbuilder.render.renderer import Embedded, Pdf, PdfRenderer, RenderJob
+from reportbuilder.project.translations import translation_problems
+from reportbuilder.render.renderer import MISSING_GLYPH, Embedded, Pdf, PdfRenderer, RenderJob
+from reportbuilder.review.pdflint import LintRules, lint_pdf
 
 ProjectLike = str | os.PathLike[str] | Project
 
@@ -104,9 +114,12 @@ def resource_problems(project: Project) -> list[Problem]:
         scheme = parts.scheme.lower()
         if scheme == "file":
             path = Path(url2pathname(parts.path))
-            if not project.files.readable(path):
+            refusal = project.files.refusal(path)
+            if refusal is not None:
+                message = f"refused {project.files.shown(path)}: it {refusal}"
+            elif not project.files.readable(path):
                 message = f"refused {path}: outside the project"
-            elif not path.is_file():
+            elif not is_file(path):
                 message = f"missing file {project.files.shown(path)}"
             else:
                 continue
@@ -132,7 +145,13 @@ def check(project: ProjectLike, edition: Edition | None = None) -> BuildResult:
     deadline = Deadline(edition.limits.timeout)
     loaded = _project(project)
     html = render_html(loaded, edition, deadline=deadline)
-    warnings = [*loaded.warnings, *html.problems, *resource_problems(loaded)]
+    languages = dict.fromkeys([*loaded.config.languages, html.config.lang])
+    warnings = [
+        *loaded.warnings,
+        *html.problems,
+        *resource_problems(loaded),
+        *translation_problems(loaded, languages),
+    ]
     _fail_if_strict(html, warnings)
     return BuildResult(str(loaded.root), problems=tuple(warnings), seconds=clock.seconds())
 
@@ -142,17 +161,18 @@ def build(
     edition: Edition | None = None,
     *,
     output: str | os.PathLike[str] | None = None,
-    format: Literal["pdf", "html"] = "pdf",
+    format: Literal["pdf", "html"] | None = None,
     renderer: PdfRenderer | None = None,
 ) -> BuildResult:
     """Build one edition of the project and write it; the previous output is replaced only
     if everything succeeded.
 
-    `output` defaults to report.yml's `output`. `renderer` is a warm `PdfRenderer` to reuse
+    `output` defaults to report.yml's `output`. `format` defaults to what the output's
+    extension says (`.html` → html), else pdf. `renderer` is a warm `PdfRenderer` to reuse
     (many editions, many builds); without one the build starts and ends its own.
     `SOURCE_DATE_EPOCH`, when set, dates the PDF, so the same input gives the same bytes.
     """
-    if format not in ("pdf", "html"):
+    if format not in ("pdf", "html", None):
         raise ValueError(f"format must be 'pdf' or 'html', got {format!r}")
     clock = _Clock()
     edition = edition or Edition()
@@ -161,19 +181,29 @@ def build(
     deadline = Deadline(edition.limits.timeout)
     lightened: str | None = None
     with contextlib.ExitStack() as stack:
-        if format == "pdf" and renderer is None:
+        if format != "html" and renderer is None and output_format(output) != "html":
             # Started first, so that WeasyPrint's import overlaps loading and composing.
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         loaded = _project(project)
         html = render_html(loaded, edition, deadline=deadline)
+        format = format or output_format(output or html.config.output) or "pdf"
         target = output_path(loaded, html, output, format)
-        warnings = [*loaded.warnings, *html.problems]
+        warnings = [
+            *loaded.warnings,
+            *html.problems,
+            *translation_problems(loaded, [html.config.lang]),
+        ]
         if format == "html":
-            data, pages = html.text.encode("utf-8"), None
+            from reportbuilder.deliver.preview import self_contained
+
+            data = self_contained(html.text, html.base_url, html.files).encode("utf-8")
+            pages = None
             _fail_if_strict(html, warnings)
         else:
-            assert renderer is not None
+            if renderer is None:
+                renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
             job = RenderJob.of(html, _sources(loaded, html, edition))
+            _import_in_background("pypdfium2")  # for the lint, while the child lays out
             pdf = renderer.render(job, edition.limits, deadline=deadline)
             budget = html.config.max_size
             if budget is not None and len(pdf.data) > budget:
@@ -183,11 +213,47 @@ def build(
             if job.attachments:
                 _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
-            warnings.extend(pdf.problems)
+            warnings.extend(_located(pdf.problems, loaded.chapters_in(html.config.lang)))
+            warnings.extend(lint_pdf(pdf.data, lint_rules(loaded, html)))
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages, lightened)
     return BuildResult(str(loaded.root), (out,), tuple(warnings), clock.seconds())
+
+
+def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[Problem]:
+    """Render problems about a character placed at the first chapter line holding it."""
+    placed = []
+    for problem in problems:
+        found = re.match(re.escape(MISSING_GLYPH) + r" '(.)'", problem.message)
+        if problem.path is None and found:
+            for chapter in chapters:
+                before, hit, _ = chapter.source.partition(found[1])
+                if hit:
+                    line = before.count("\n") + 1
+                    problem = replace(problem, path=chapter.rel, line=line)
+                    break
+        placed.append(problem)
+    return placed
+
+
+def lint_rules(project: Project, html: Html) -> LintRules:
+    """What the rendered lint checks this edition's PDF against."""
+    own = {path.name for path in project.stylesheets}
+    styles = [p for p in project.theme.stylesheets if p.name not in own]
+    families = named_families([*styles, *project.stylesheets], project.files)
+    brand = html.config.brand.fonts
+    return LintRules(
+        min_text_pt=html.config.lint.min_text_pt,
+        families=families | {name for name in (brand.heading, brand.body) if name},
+        chapters=tuple((c.slug, c.rel) for c in project.chapters_in(html.config.lang)),
+    )
+
+
+def _import_in_background(module: str) -> None:
+    """Start importing a module the parent needs after the render, while it only waits."""
+    if module not in sys.modules:
+        threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()
 
 
 def _lighten(
@@ -219,7 +285,7 @@ def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, 
         "lang": html.config.lang,
         "page_size": html.config.page_size,
         "pdf_variant": html.config.pdf_variant,
-        "print_mode": edition.print_mode,
+        "print_mode": edition.print_mode or html.config.print,
         "personalised": edition.personalisation is not None,
     }
     return tuple(
@@ -244,26 +310,57 @@ def _only_our_attachments(data: bytes, ours: tuple[Embedded, ...]) -> None:
         raise RenderError(Problem(None, None, message, stage=Stage.RENDER))
 
 
+def output_format(output: str | os.PathLike[str] | None) -> Literal["pdf", "html"] | None:
+    """What an output's extension says it is: "html" for .html/.htm, "pdf" for .pdf."""
+    suffix = Path(output).suffix.lower() if output else ""
+    return "html" if suffix in (".html", ".htm") else "pdf" if suffix == ".pdf" else None
+
+
 def output_path(
     project: Project, html: Html, output: str | os.PathLike[str] | None, format: str
 ) -> Path:
     """Where the build writes: `output`, else report.yml's (which must stay inside the
-    project, links resolved); never onto a source of the project."""
+    project, links resolved). Never a link, and never onto or under a source of the project
+    or its theme (folders and files resolved through every link)."""
     if output is None:
         configured = html.config.output or project.output_name
-        written = Path(configured).with_suffix(".html") if format == "html" else Path(configured)
-        path = (project.root / written).resolve()
-        if not path.is_relative_to(project.root):
-            message = f"the output {written.as_posix()} leads out of the project (a link?)"
-            raise OutputError(Problem("report.yml", None, message, stage=Stage.OUTPUT))
+        written = Path(configured).with_suffix(f".{format}")
+        given, where, shown = project.root / written, "report.yml", written.as_posix()
     else:
-        path = Path(output).resolve()
-    inside = path.is_relative_to(project.root)
-    if inside and path.relative_to(project.root).parts[0] in SOURCE_PLACES:
-        shown = path.relative_to(project.root).as_posix()
-        message = "the output would overwrite a source of the project"
-        raise OutputError(Problem(shown, None, message, stage=Stage.OUTPUT))
+        given = Path(os.path.abspath(output)) if "\0" not in str(output) else Path(output)
+        where, shown = None, str(output)
+
+    def refuse(message: str) -> OutputError:
+        return OutputError(Problem(where or shown, None, message, stage=Stage.OUTPUT))
+
+    try:
+        path = resolved(given)
+    except UnusablePath as error:
+        raise refuse(f"the output {shown!r} {error.reason}" if where else error.reason) from None
+    if os.path.islink(given):
+        target = os.readlink(given)
+        raise refuse(f"the output {shown} is a link (to {target}); write to a plain file name")
+    if where and not path.is_relative_to(project.root):
+        raise refuse(f"the output {shown} leads out of the project (a link?)")
+    for source in _sources_of(project):
+        if path == source or path.is_relative_to(source):
+            inside = path.is_relative_to(project.root)
+            named = path.relative_to(project.root).as_posix() if inside else str(path)
+            message = "the output would overwrite a source of the project"
+            raise OutputError(Problem(named, None, message, stage=Stage.OUTPUT))
     return path
+
+
+def _sources_of(project: Project) -> list[Path]:
+    """The folders and files a build reads, each resolved through its links."""
+    found = [project.root / place for place in SOURCE_PLACES]
+    found += [project.theme.folder, *project.stylesheets, *project.theme.stylesheets]
+    found += [project.root / chapter.rel for chapter in project.chapters]
+    real = []
+    for path in found:
+        with contextlib.suppress(UnusablePath):
+            real.append(resolved(path))
+    return real
 
 
 __all__ = ["BuildResult", "Output", "ReportError", "build", "check", "resource_problems"]

@@ -15,7 +15,8 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import unescape
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Literal
 
 import jinja2
 from markdown.extensions.toc import slugify_unicode
@@ -35,14 +36,16 @@ from reportbuilder.compose.templating import (
 )
 from reportbuilder.edition import Edition
 from reportbuilder.errors import ComposeError, Location, Problem, ReportError, Severity, Stage
-from reportbuilder.language import colon, labels_for, typeset
+from reportbuilder.language import colon, typeset
 from reportbuilder.limits import MAX_DEPTH, Deadline, TimeLimitExceeded, nesting_depth
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, for_edition
 from reportbuilder.project.data import localize
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
 from reportbuilder.project.textio import read_text
-from reportbuilder.variants import PAGE_HEIGHTS_MM
+from reportbuilder.variants import PAGE_HEIGHTS_MM, text_width_mm
+
+Part = Literal["all", "cover", "body"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,9 @@ class Html:
     network_hosts: tuple[str, ...]
     resources: Mapping[str, Location]
     problems: tuple[Problem, ...] = ()  # warnings met while composing
+    # chapter section id → (chapter path, its source): to say where laid-out content is from
+    sources: Mapping[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    labels: Mapping[str, str] = dataclasses.field(default_factory=dict)  # the theme's words
 
     @property
     def lang(self) -> str:
@@ -179,7 +185,7 @@ def render_chapters(
     warnings: list[Problem] = []
     rendered: list[RenderedChapter] = []
     parts: list[anchors.Part] = []
-    for chapter in project.chapters:
+    for chapter in project.chapters_in(config.lang):
         helpers.chapter = chapter.rel
         source, unclosed = protect_code(chapter.source)
         for line in unclosed:
@@ -280,31 +286,43 @@ def _too_slow(rel: str | None, error: TimeLimitExceeded, deadline: Deadline | No
 
 
 def render_html(
-    project: Project, edition: Edition | None = None, *, deadline: Deadline | None = None
+    project: Project,
+    edition: Edition | None = None,
+    *,
+    deadline: Deadline | None = None,
+    part: Part = "all",
 ) -> Html:
     """The edition as one HTML document; raises `ComposeError` listing every problem.
 
-    With a `deadline`, work still running when it passes is stopped, in any thread.
+    With a `deadline`, work still running when it passes is stopped, in any thread. `part`
+    leaves out the body ("cover") or the cover ("body"): a merge lays them out apart.
     """
+    if part not in ("all", "cover", "body"):
+        raise ValueError(f"part must be 'all', 'cover' or 'body', got {part!r}")
     if not isinstance(project, Project):
         raise TypeError(f"render_html takes a Project (from load_project), got {project!r}")
     edition = edition or Edition()
     guard = deadline.enforce() if deadline is not None else contextlib.nullcontext()
     try:
         with guard:
-            return _render(project, edition, deadline)
+            return _render(project, edition, deadline, part)
     except TimeLimitExceeded as error:
         raise ComposeError(_too_slow(None, error, deadline)) from None
 
 
-def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Html:
+def _render(project: Project, edition: Edition, deadline: Deadline | None, part: Part) -> Html:
     config = for_edition(project.config, edition)
     fmt = Formatter(config.lang)
-    labels = labels_for(config.lang)
+    words = project.strings.labels(config.lang)
+    if words is None:
+        message = project.strings.missing_message(config.lang)
+        raise ComposeError(Problem(CONFIG_FILE, None, message, stage=Stage.COMPOSE))
+    labels = words
     style = charts.ChartStyle(
         palette=config.brand.chart_palette(),
         font_family=config.brand.fonts.heading or "Inter",
         text_color=config.brand.text,
+        width=text_width_mm(config.page_size),
     )
     helpers = Helpers(fmt, labels, project.contacts, style)
     report = report_scope(config, edition)
@@ -345,7 +363,8 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         "contact": Markup(contact_html(contact, labels, colon(config.lang), config.lang))
         if contact
         else None,
-        "print_mode": edition.print_mode,
+        "print_mode": edition.print_mode or config.print,
+        "part": part,
     }
     html = _fill_theme(env, context, project)
     html, targets = references.number(html, labels)
@@ -370,6 +389,8 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         network_hosts=tuple(config.network.allow),
         resources=project.resources,
         problems=tuple(warnings),
+        sources={c.slug: (c.rel, c.source) for c in project.chapters_in(config.lang)},
+        labels=MappingProxyType(dict(labels)),
     )
 
 
@@ -378,7 +399,10 @@ def _reference_location(
 ) -> tuple[str | None, int | None]:
     """The chapter and line that refer to `target` (`ref('x')` or `[](#x)`), first found."""
     written = (f"'{target}'", f'"{target}"', f"#{target})")
-    for chapter in project.chapters:
+    for chapter in (
+        *project.chapters,
+        *(t for c in project.chapters for t in c.translations.values()),
+    ):
         if rel is not None and chapter.rel != rel:
             continue
         for number, line in enumerate(chapter.source.splitlines(), start=1):

@@ -23,7 +23,7 @@ from reportbuilder.compose.html import _finalize, report_scope
 from reportbuilder.compose.templating import content_environment, render_content, wrap
 from reportbuilder.edition import Edition
 from reportbuilder.errors import ComposeError, Problem, Stage
-from reportbuilder.language import base_language, labels_for
+from reportbuilder.language import base_language
 from reportbuilder.project.config import for_edition
 from reportbuilder.project.data.model import Figure, localize
 from reportbuilder.project.load import Project
@@ -135,7 +135,7 @@ def render_mail_body(
     lang = config.lang
     fmt = Formatter(lang)
     words = dict(MAIL_WORDS.get(base_language(lang), MAIL_WORDS["en"]))
-    labels = labels_for(lang)
+    labels = project.strings.labels(lang) or dict(project.strings.english)
     style = charts.ChartStyle(
         palette=config.brand.chart_palette(), font_family="Inter", text_color=config.brand.text
     )

@@ -23,6 +23,8 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
 
+from reportbuilder.compose import data_images, inline_svg
+from reportbuilder.compose.commonmark_rules import CommonMarkRules
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
 
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
@@ -32,7 +34,7 @@ _TAGS = {
     "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
     "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp",
     "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
+    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
 }  # fmt: skip
 _ALIGNED = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "th", "td", "caption", "figure")
 _ATTRIBUTES = {
@@ -53,6 +55,8 @@ _ATTRIBUTES = {
 }
 _ATTRIBUTES["th"] |= {"align"}
 _ATTRIBUTES["td"] |= {"align"}
+_TAGS |= inline_svg.TAGS  # a drawing inline in the text: a safe subset of SVG
+_ATTRIBUTES.update(inline_svg.ATTRIBUTES)
 _CONTENT_DROPPED = {"script", "style"}
 _SCHEMES = {"http", "https", "mailto"}
 _URL_ATTRIBUTES = {("a", "href"), ("img", "src"), ("q", "cite"), ("blockquote", "cite")}
@@ -68,23 +72,30 @@ def markdown_literal(text: str) -> str:
 
 def sanitize(html: str) -> str:
     """Keep only the tags, attributes and URL schemes a report needs."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
-        url_schemes=_SCHEMES,
+        url_schemes=_SCHEMES | {"data"},  # data: only for images that pass `data_images`
         link_rel=None,
         strip_comments=True,
         clean_content_tags=_CONTENT_DROPPED,
         attribute_filter=_keep_attribute,
         set_tag_attribute_values={"details": {"open": ""}},  # print shows what it holds
     )
+    if "<title" in cleaned:
+        cleaned = inline_svg.without_html_titles(cleaned)
+    return inline_svg.style_as_attributes(cleaned) if " style=" in cleaned else cleaned
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Links lead to the web, to mail or inside the document: a relative file link would
     become a `file:` link in the PDF, pointing at the reader's own disk."""
     if tag == "a" and attribute == "href" and not _link_allowed(value):
+        return None
+    if (tag, attribute) in _URL_ATTRIBUTES and data_images.is_data_url(value):
+        return value if tag == "img" and not data_images.refused(value) else None
+    if tag in inline_svg.TAGS and inline_svg.refused_value(tag, attribute, value):
         return None
     return value
 
@@ -105,11 +116,22 @@ class _Removals(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[str, str]] = []  # (message, what to look for in the source)
         self.skipping: str | None = None
+        self.in_svg = 0  # how many <svg> elements the parser is inside
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skipping:
             return
+        svg = inline_svg.svg_tag(tag)
+        if svg is not None:
+            self._svg_element(svg, attrs)
+            return
         if tag not in _TAGS:
+            if self.in_svg:
+                self.skipping = tag
+                self.found.append(
+                    (f"removed <{tag}> and its content from an SVG drawing", f"<{tag}")
+                )
+                return
             if tag in _CONTENT_DROPPED:
                 self.skipping = tag
                 self.found.append((f"removed <{tag}> element and its content", f"<{tag}"))
@@ -125,6 +147,9 @@ class _Removals(HTMLParser):
                 self.found.append((message, "style="))
             elif name not in allowed:
                 self.found.append((f"removed {name} attribute from <{tag}>", f"{name}="))
+            elif (tag, name) == ("img", "src") and data_images.is_data_url(value):
+                if why := data_images.refused(value):
+                    self.found.append((f"removed data: image ({why})", value[-32:]))
             elif (tag, name) in _URL_ATTRIBUTES and not _url_kept(tag, value):
                 shown = value if len(value) <= 60 else value[:57] + "..."
                 why = (
@@ -134,9 +159,38 @@ class _Removals(HTMLParser):
                 )
                 self.found.append((f"removed {name}='{shown}' from <{tag}> ({why})", value[:40]))
 
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if inline_svg.svg_tag(tag) is not None and not self.skipping:
+            self.handle_endtag(tag)  # <svg/> and <path/> open nothing
+        elif self.skipping == tag:
+            self.skipping = None
+
     def handle_endtag(self, tag: str) -> None:
         if self.skipping == tag:
             self.skipping = None
+        elif tag == "svg" and self.in_svg and not self.skipping:
+            self.in_svg -= 1
+
+    def _svg_element(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "svg":
+            self.in_svg += 1
+        elif not self.in_svg:
+            if tag == "title":
+                self.found.append(("removed <title> element (its text is kept)", "<title"))
+            else:
+                self.skipping = tag.lower()
+                message = f"removed <{tag}> and its content (an SVG element outside <svg>)"
+                self.found.append((message, f"<{tag}"))
+            return
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("xmlns"):
+                continue  # namespace declarations: the HTML parser sets the namespaces itself
+            if name not in _ATTRIBUTES["*"] and not inline_svg.allowed_attribute(tag, name):
+                self.found.append((f"removed {name} attribute from <{tag}>", f"{name}="))
+            elif why := inline_svg.refused_value(tag, name, value):
+                self.found.append((f"removed {name} from <{tag}> ({why})", value[:40]))
 
 
 def _style_names(style: str) -> list[str]:
@@ -182,6 +236,8 @@ class _ReportTree(Treeprocessor):
         self._inline_footnotes(root)
         self._figures(root)
         self._table_captions(root)
+        _lead_ins(root)
+        _url_breaks(root)
         if has_spacing_rules(self.lang):
             _language_spacing(root, self.lang)
 
@@ -269,7 +325,9 @@ class _ReportTree(Treeprocessor):
                 tail = (last.tail if last is not None else text) or ""
                 id_match = _CAPTION_ID.search(tail)
                 if id_match:
-                    target = id_match["id"]
+                    target = id_match["id"] or target
+                    if ".landscape" in id_match["classes"].split():
+                        table.set("class", "rb-landscape")  # a turned page of its own
                     if last is not None:
                         last.tail = tail[: id_match.start()]
                     else:
@@ -284,7 +342,84 @@ class _ReportTree(Treeprocessor):
                 parent.remove(neighbour)
 
 
-_CAPTION_ID = re.compile(r"\s*\{:?\s*#(?P<id>[\w:.-]+)\s*\}\s*$")
+_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]']")
+_NO_URL_BREAKS = {"a", "code", "pre", "kbd", "samp"}
+
+
+def _lead_ins(root: ET.Element) -> None:
+    """A paragraph ending with a colon introduces what follows: it must not end a page."""
+    for parent in root.iter():
+        children = list(parent)
+        for p in children[:-1]:  # only a paragraph with something after it leads in
+            if p.tag == "p" and "".join(p.itertext()).rstrip().endswith(":"):
+                p.set("class", " ".join(filter(None, [p.get("class"), "lead-in"])))
+
+
+def _break_at_slashes(element: ET.Element, text: str) -> None:
+    """`text` into `element`, with a break opportunity (`<wbr>`) after each `/` but the
+    scheme's: a URL breaks between its parts, never with a hyphen."""
+    head, *rest = re.split(r"(?<=[^/:]/)(?=[^/])", text)
+    element.text = (element.text or "") + head
+    for part in rest:
+        wbr = ET.SubElement(element, "wbr")
+        wbr.tail = part
+
+
+def _url_breaks(root: ET.Element) -> None:
+    """URLs in running text go in `<span class="url">` with break opportunities at their
+    slashes; a link whose text is a URL gets the same break opportunities."""
+    for link in root.iter("a"):
+        if len(link) == 0 and link.text and _URL.fullmatch(link.text.strip()):
+            text, link.text = link.text, None
+            _break_at_slashes(link, text)
+    _urls_in(root)
+
+
+def _urls_in(element: ET.Element) -> None:
+    if element.tag in _NO_URL_BREAKS:
+        return
+    for child in list(element):
+        _urls_in(child)
+    if element.text and _URL.search(element.text):
+        pieces = _url_pieces(element.text)
+        element.text = pieces[0] if isinstance(pieces[0], str) else ""
+        for index, span in enumerate(p for p in pieces if not isinstance(p, str)):
+            element.insert(index, span)
+    for child in list(element):
+        if child.tail and _URL.search(child.tail):
+            pieces = _url_pieces(child.tail)
+            child.tail = pieces[0] if isinstance(pieces[0], str) else ""
+            at = list(element).index(child) + 1
+            for offset, span in enumerate(p for p in pieces if not isinstance(p, str)):
+                element.insert(at + offset, span)
+
+
+def _url_pieces(text: str) -> list[str | ET.Element]:
+    """Text as [leading text, span, span …], each span a URL with the text after it as tail."""
+    pieces: list[str | ET.Element] = []
+    last = 0
+    lead = ""
+    for match in _URL.finditer(text):
+        if not pieces:
+            lead = text[last : match.start()]
+        else:
+            span_before = pieces[-1]
+            assert isinstance(span_before, ET.Element)
+            span_before.tail = text[last : match.start()]
+        span = ET.Element("span", {"class": "url"})
+        _break_at_slashes(span, match[0])
+        pieces.append(span)
+        last = match.end()
+    if pieces:
+        final = pieces[-1]
+        assert isinstance(final, ET.Element)
+        final.tail = text[last:]
+    return [lead, *pieces]
+
+
+_CAPTION_ID = re.compile(
+    r"\s*\{:?\s*(?=[#.])(?:#(?P<id>[\w:.-]+))?\s*(?P<classes>(?:\.[\w-]+\s*)*)\}\s*$"
+)
 
 
 _STASHED = re.compile("^\x02wzxhzdk:(\\d+)\x03$")
@@ -397,6 +532,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|&#0*(?:[0-8]|1[1-24-9]|
 _STYLE = re.compile(r"""(<[a-zA-Z][^>]*?)\sstyle=(["'])([^"'>]*)\2""")
 _TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify)\s*$", re.I)
 _NUL = re.compile(r"&#0+;|&#x0+;", re.I)
+_NOT_A_REFERENCE = re.compile(r"&(#\d{8,};|#x[0-9a-f]{7,};)", re.I)  # CommonMark: kept as text
 _CHECKBOX = re.compile(r'<input type="checkbox" disabled( checked)?/?>')
 
 
@@ -422,6 +558,7 @@ class _CleanOutput(Postprocessor):
 
         text = _ESCAPED_CHAR.sub(escaped, text)
         text = _NUL.sub("\ufffd", text)  # as CommonMark says for `&#0;`
+        text = _NOT_A_REFERENCE.sub(r"&amp;\1", text)
         text = _CONTROL.sub("", text)
         text = _STYLE.sub(_align_from_style, text)
         return _CHECKBOX.sub(
@@ -438,6 +575,8 @@ class ReportExtension(Extension):
         self.lang = lang
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # A drawing on lines of its own is one HTML block, blank lines and all, not paragraphs.
+        md.block_level_elements.append("svg")
         md.treeprocessors.register(_ReportTree(md, self.lang), "reportbuilder", 1)
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
 
@@ -460,6 +599,7 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
             "pymdownx.highlight",
             "pymdownx.tilde",
             "pymdownx.tasklist",
+            CommonMarkRules(),  # after sane_lists
             ReportExtension(lang),
         ],
         extension_configs={

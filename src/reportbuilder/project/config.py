@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -13,6 +15,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -20,8 +23,10 @@ from pydantic import (
 
 from reportbuilder.edition import Edition
 from reportbuilder.errors import Problem, ProjectError, Stage
-from reportbuilder.language import is_known_locale
+from reportbuilder.language import is_known_locale, normalize
+from reportbuilder.project.chapters import slugify
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.overrides import Key, flatten, merged
 from reportbuilder.project.validation import LineOf, problems_from
 from reportbuilder.project.yamlio import load_yaml
 from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
@@ -81,6 +86,9 @@ class DataFile(_Strict):
 
     decimal: Literal[",", "."] | None = None
     delimiter: Literal[",", ";", "\t", "|"] | None = None
+    # A table's column headings: `{country: Country}` or one per language
+    # (`{country: {en: Country, fr: Pays}}`); a column not named keeps its name in the file.
+    labels: dict[str, str | dict[str, str]] = Field(default_factory=dict)
 
 
 class Organisation(_Strict):
@@ -94,6 +102,15 @@ class Network(_Strict):
     """Hosts images and stylesheets may come from; empty means no network at all."""
 
     allow: list[str] = Field(default_factory=list)
+
+
+VariantName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class Lint(_Strict):
+    """The publication lint's settings: the smallest text size the rendered PDF may hold."""
+
+    min_text_pt: float = Field(default=7.0, gt=0, le=72)
 
 
 class Fonts(_Strict):
@@ -209,6 +226,7 @@ class ReportConfig(_Strict):
     """Everything `report.yml` may say. Unknown keys are errors."""
 
     title: str
+    short_title: str | None = None  # the running header's words when the title is long
     lang: str
     subtitle: str | None = None
     date: dt.date | None = None
@@ -225,8 +243,13 @@ class ReportConfig(_Strict):
     contact: str | None = None
     toc: bool = True
     toc_depth: Literal[1, 2, 3] = 2
+    recipient_footer: bool = False  # a merge's "copy prepared for" line in every footer too
     strict: bool = False
     network: Network = Network()
+    lint: Lint = Lint()
+    print: bool = False
+    variants: dict[VariantName, dict[str, Any]] = Field(default_factory=dict)
+    languages: dict[str, dict[str, Any]] = Field(default_factory=dict)
     data: dict[str, DataFile] = Field(default_factory=dict)
     mail: MailConfig = Field(default_factory=lambda: MailConfig.model_validate({}))
     max_size: Size | None = None  # bytes the PDF may weigh (written 8MB, 150KB)
@@ -237,6 +260,24 @@ class ReportConfig(_Strict):
         if not is_known_locale(value):
             raise ValueError("not a language code Babel knows (try fr, en or es)")
         return value.replace("_", "-")  # one spelling everywhere: BCP 47, as in <html lang>
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        for code in value:
+            if not is_known_locale(code):
+                raise ValueError(f"'{code}' is not a language code Babel knows (try en or es)")
+        return {code.replace("_", "-"): layer for code, layer in value.items()}
+
+    def language_layer(self, lang: str) -> dict[str, Any] | None:
+        """`languages:`'s settings for `lang` (or its base language), None if it has none."""
+        wanted = lang.replace("_", "-").lower()
+        by_code = {code.lower(): layer for code, layer in self.languages.items()}
+        return by_code.get(wanted, by_code.get(wanted.split("-")[0]))
+
+    def is_source_language(self, lang: str) -> bool:
+        """Whether an edition in `lang` is in the language the chapters are written in."""
+        return lang.replace("_", "-").lower().split("-")[0] == self.lang.lower().split("-")[0]
 
     @field_validator("page_size")
     @classmethod
@@ -267,24 +308,82 @@ class ReportConfig(_Strict):
         return value
 
 
-def load_config(root: Path, files: FilePolicy) -> tuple[ReportConfig, LineOf]:
-    """Read and validate `report.yml`.
+def load_config(
+    root: Path,
+    files: FilePolicy,
+    variant: str | None = None,
+    settings: Sequence[tuple[Key, Any]] = (),
+) -> tuple[ReportConfig, LineOf]:
+    """Read and validate `report.yml`, every variant it names, then the chosen `variant` and
+    `settings` (`--set`) laid over it.
 
-    Returns the settings and a function giving the line of a key, for later problems.
+    Returns the settings and a function giving the line of a key, for later problems. A
+    problem of a variant is at its line in report.yml; one of an assignment at `--set`.
     """
     doc = load_yaml(files.read_project_text(CONFIG_FILE), CONFIG_FILE)
     if not isinstance(doc.value, dict):
         message = "expected a mapping of keys (title: …, lang: …)"
         raise ProjectError(Problem(CONFIG_FILE, 1, message, stage=Stage.PROJECT))
     try:
-        return ReportConfig.model_validate(doc.value), doc.line
+        config = ReportConfig.model_validate(doc.value)
     except ValidationError as error:
         raise ProjectError(problems_from(error, ReportConfig, CONFIG_FILE, doc.line)) from None
+    problems: list[Problem] = []
+    for name, spec in config.variants.items():
+        try:
+            ReportConfig.model_validate(merged(doc.value, flatten(spec)))
+        except ValidationError as error:
+            problems.extend(
+                replace(
+                    p, line=doc.line(["variants", name]), message=f"variant {name}: {p.message}"
+                )
+                for p in problems_from(error, ReportConfig, CONFIG_FILE, doc.line)
+            )
+    for code, layer in config.languages.items():
+        try:
+            ReportConfig.model_validate(merged(doc.value, flatten({**layer, "lang": code})))
+        except ValidationError as error:
+            line = doc.line(["languages", code])
+            problems.extend(
+                replace(p, line=line, message=f"languages {code}: {p.message}")
+                for p in problems_from(error, ReportConfig, CONFIG_FILE, doc.line)
+            )
+    if variant is not None and variant not in config.variants:
+        known = ", ".join(sorted(config.variants)) or "report.yml has no variants:"
+        message = f"no variant '{variant}' (known: {known})"
+        problems.append(Problem(CONFIG_FILE, doc.line(["variants"]), message, stage=Stage.PROJECT))
+    if problems:
+        raise ProjectError(problems)
+    layers = [flatten(config.variants[variant])] if variant is not None else []
+    if variant is not None and "output" not in config.variants[variant] and config.output:
+        # Each variant gets its own file unless it names one: never the base report's.
+        base = PurePosixPath(config.output)
+        layers[0].append((("output",), str(base.with_stem(f"{base.stem}-{variant}"))))
+    if settings:
+        chosen = merged(doc.value, *layers)
+        try:
+            ReportConfig.model_validate(merged(chosen, settings))
+        except ValidationError as error:
+            found = problems_from(error, ReportConfig, "--set", lambda loc: None)
+            raise ProjectError(found) from None
+        layers.append(list(settings))
+    if layers:
+        config = ReportConfig.model_validate(merged(doc.value, *layers))
+    return config, doc.line
 
 
 def for_edition(config: ReportConfig, edition: Edition) -> ReportConfig:
-    """report.yml's settings with the edition's in their place."""
+    """report.yml's settings with the edition's in their place: its language's `languages:`
+    settings first (title, output …), then the edition's own."""
     values = config.model_dump()
+    lang = edition.lang
+    if lang is not None and not config.is_source_language(lang):
+        layer = config.language_layer(lang) or {}
+        values = merged(values, flatten(layer))
+        if "output" not in layer:
+            # Each language gets its own file: never the source language's.
+            base = PurePosixPath(config.output or f"out/{slugify(config.title)[:60]}.pdf")
+            values["output"] = str(base.with_stem(f"{base.stem}-{normalize(lang)}"))
     values.update(edition.settings())
     if edition.brand:
         values["brand"] = {**values["brand"], **edition.brand}

@@ -22,6 +22,7 @@ from reportbuilder.project.validation import LineOf
 MAX_LISTED = 30  # families named in a message; a desktop has hundreds
 GENERIC = ("serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui")
 _FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
+_FAMILY_LIST = re.compile(r"(?:font-family|--font[\w-]*)\s*:\s*([^;}]+)", re.IGNORECASE)
 _FAMILY = re.compile(r"font-family\s*:\s*(?:\"([^\"]+)\"|'([^']+)'|([^;}]+))", re.IGNORECASE)
 
 
@@ -93,6 +94,23 @@ def _fontconfig_families() -> set[str]:
         lib.FcObjectSetDestroy(objects)
         lib.FcPatternDestroy(pattern)
     return found
+
+
+def named_families(stylesheets: Iterable[Path], files: FilePolicy) -> frozenset[str]:
+    """Every family the stylesheets name: in `font-family` lists and `@font-face` rules. A
+    font in the PDF outside them is one the layout engine fell back to."""
+    names: set[str] = set()
+    for path in stylesheets:
+        try:
+            css = files.read_theme_text(path, files.shown(path))
+        except ProjectError:
+            continue
+        for listed in _FAMILY_LIST.findall(css):
+            for name in listed.split(","):
+                name = name.strip().strip("\"'").strip()
+                if name and not name.startswith("var(") and name.lower() not in GENERIC:
+                    names.add(name)
+    return frozenset(names)
 
 
 def available_families(stylesheets: Iterable[Path], files: FilePolicy) -> dict[str, str]:

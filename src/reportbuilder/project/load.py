@@ -5,21 +5,32 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from reportbuilder.errors import Location, Problem, Problems, ProjectError, Severity, Stage
+from reportbuilder.errors import (
+    Location,
+    Problem,
+    Problems,
+    ProjectError,
+    Severity,
+    Stage,
+    printable,
+)
 from reportbuilder.project.chapters import Chapter, load_chapters, slugify
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
 from reportbuilder.project.contacts import Contact, load_contacts
 from reportbuilder.project.data import load_data
+from reportbuilder.project.data.model import Localized
 from reportbuilder.project.data.readers import CsvSettings
-from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import font_problems
+from reportbuilder.project.overrides import Key
 from reportbuilder.project.resources import resource_locations
+from reportbuilder.project.strings import Strings, load_strings
 from reportbuilder.project.theme import (
     TemplateFile,
     Theme,
@@ -43,6 +54,7 @@ class Project:
     config: ReportConfig
     files: FilePolicy
     theme: Theme
+    strings: Strings
     chapters: tuple[Chapter, ...]
     data: Mapping[str, Any]
     contacts: Mapping[str, Contact]
@@ -50,21 +62,63 @@ class Project:
     stylesheets: tuple[Path, ...]
     resources: Mapping[str, Location]
     warnings: tuple[Problem, ...] = ()  # met while reading (a chapter left out of `chapters:`)
+    variant: str | None = None  # the report.yml variant laid over it, if any
 
     @property
     def theme_dir(self) -> Path:
         return self.theme.folder
 
+    def chapters_in(self, lang: str) -> tuple[Chapter, ...]:
+        """The chapters as an edition in `lang` prints them: each one's translation where
+        there is one (its front matter over the source's, title excepted), else the source."""
+        if self.config.is_source_language(lang):
+            return self.chapters
+        chosen = []
+        for chapter in self.chapters:
+            translation = chapter.translated(lang)
+            if translation is None:
+                chosen.append(chapter)
+            else:
+                kept = {k: v for k, v in chapter.meta.items() if k not in TRANSLATED_KEYS}
+                chosen.append(replace(translation, meta={**kept, **translation.meta}))
+        return tuple(chosen)
+
+    def untranslated(self, lang: str) -> list[Chapter]:
+        """The chapters with no translation into `lang` (none for the source language)."""
+        if self.config.is_source_language(lang):
+            return []
+        return [chapter for chapter in self.chapters if chapter.translated(lang) is None]
+
     @property
     def output_name(self) -> str:
-        """report.yml's `output`, or `out/<title>.pdf`."""
-        return self.config.output or f"out/{slugify(self.config.title)[:60]}.pdf"
+        """report.yml's `output`, or `out/<title>.pdf` (`out/<title>-<variant>.pdf`)."""
+        suffix = f"-{self.variant}" if self.variant else ""
+        return self.config.output or f"out/{slugify(self.config.title)[:60]}{suffix}.pdf"
 
 
-def load_project(path: str | os.PathLike[str]) -> Project:
+TRANSLATED_KEYS = ("title", "translated_from")  # front matter a translation does not inherit
+
+
+def load_project(
+    path: str | os.PathLike[str],
+    *,
+    variant: str | None = None,
+    assignments: Sequence[tuple[Key, Any]] = (),
+) -> Project:
     """Read report.yml, content, data, contacts and the theme; raise one `ProjectError`
-    listing every problem found."""
-    root = Path(path).resolve()
+    listing every problem found.
+
+    `variant` names one of report.yml's `variants:` and `assignments` are `--set` ones
+    (`parse_assignment`), laid over report.yml in that order."""
+    try:
+        root = resolved(Path(path))
+        str(root).encode("utf-8")
+    except (UnusablePath, UnicodeEncodeError) as error:
+        # A name that is not UTF-8 cannot be a file: URL the renderer finds again: refuse it
+        # rather than drop every image as "outside the project".
+        reason = error.reason if isinstance(error, UnusablePath) else "is not valid UTF-8"
+        message = f"the project folder {printable(os.fsdecode(path))!r} {reason}; rename it"
+        raise ProjectError(Problem(None, None, message, stage=Stage.PROJECT)) from None
     problems = Problems(Stage.PROJECT)
     if not (root / CONFIG_FILE).is_file():
         message = f"no {CONFIG_FILE} in {root} (is this a report project? try 'reportbuilder init')"
@@ -72,7 +126,7 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     files = FilePolicy(root)
     config: ReportConfig | None
     try:
-        config, line = load_config(root, files)
+        config, line = load_config(root, files, variant, assignments)
     except ProjectError as error:
         # Keep going: a typo in report.yml should not hide the problems in content and data.
         problems.extend(error.problems)
@@ -80,7 +134,14 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     chapters, found = load_chapters(files, config.chapters if config else None, line)
     problems.extend(found)
     settings = {
-        name: CsvSettings(decimal=given.decimal, delimiter=given.delimiter)
+        name: CsvSettings(
+            decimal=given.decimal,
+            delimiter=given.delimiter,
+            labels={
+                column: text if isinstance(text, str) else Localized.of(text)
+                for column, text in given.labels.items()
+            },
+        )
         for name, given in (config.data if config else {}).items()
     }
     data, found = load_data(files, settings)
@@ -97,6 +158,10 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     files = FilePolicy(root, theme_dir)
     theme, found = load_theme(config.theme, theme_dir, files)
     problems.extend(found)
+    strings, found = load_strings(theme_dir, root, files)
+    problems.extend(found)
+    if strings.labels(config.lang) is None:
+        problems.add(CONFIG_FILE, line(["lang"]), strings.missing_message(config.lang))
     templates, found = read_templates(root / "templates", files, "templates/")
     problems.extend(found)
     # When contacts.yml is wrong already, checking the reference would blame report.yml too.
@@ -114,7 +179,7 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         )
     if config.organisation and config.organisation.logo:
         logo = root / config.organisation.logo
-        if not logo.is_file() or not files.in_project(logo):
+        if not is_file(logo) or not files.in_project(logo):
             problems.add(
                 CONFIG_FILE,
                 line(["organisation", "logo"]),
@@ -137,6 +202,7 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         config=config,
         files=files,
         theme=theme,
+        strings=strings,
         chapters=tuple(chapters),
         # Read-only views: one project serves many editions, threads and jobs.
         data=MappingProxyType(data),
@@ -145,4 +211,5 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         stylesheets=own_styles,
         resources=MappingProxyType(resources),
         warnings=tuple(p for p in problems.items if p.severity is Severity.WARNING),
+        variant=variant,
     )

@@ -38,6 +38,11 @@ def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
     return list(getattr(current, "model_fields", {}))
 
 
+def known_keys(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """The keys a settings model accepts at `loc` (`()`: the top level)."""
+    return _fields_at(model, loc)
+
+
 def _model_in(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation

@@ -10,15 +10,20 @@ Nothing is written by this module. Importing it does not import WeasyPrint.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import io
 import logging
 import multiprocessing
+import os
 import re
 import resource
 import shutil
+import signal
+import sys
 import tempfile
 import threading
+import time
 import traceback
 import warnings
 from collections.abc import Mapping
@@ -29,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.render.overflow import find_overflows, fit_wide_tables, overflow_problems
+from reportbuilder.render.tables import continued_tables, page_rows
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -43,6 +50,8 @@ class Pdf:
     data: bytes
     pages: int
     problems: tuple[Problem, ...] = ()
+    layout_passes: int = 1  # more when wide tables were fitted or turned landscape
+    check_seconds: float = 0.0  # what looking for content past the page edges cost
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,9 @@ class RenderJob:
     resources: Mapping[str, Location] = field(default_factory=dict)
     attachments: tuple[Embedded, ...] = ()
     images: ImageOptions = field(default_factory=ImageOptions)
+    sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    continued: str = "(continued)"  # after the caption of a table's later pages
+    warm: bool = False  # reuse parsed stylesheets and fonts of earlier jobs (render.warm)
 
     @classmethod
     def of(cls, html: Html, attachments: tuple[Embedded, ...] = ()) -> RenderJob:
@@ -104,11 +116,16 @@ class RenderJob:
             network_hosts=html.network_hosts,
             resources=dict(html.resources),
             attachments=attachments,
+            sources=dict(html.sources),
+            continued=html.labels.get("continued", "(continued)"),
         )
 
 
 def _problem(message: str, **extra: Any) -> Problem:
     return Problem(None, None, message, stage=Stage.RENDER, **extra)
+
+
+MISSING_GLYPH = "no font of the report or the system has the character"
 
 
 class _Collector(logging.Handler):
@@ -144,9 +161,28 @@ class _Collector(logging.Handler):
             severity=Severity.WARNING,
         )
 
+    @staticmethod
+    def _missing_glyph(record: logging.LogRecord) -> Problem | None:
+        """WeasyPrint's ".notdef glyph rendered …" said in the reader's words."""
+        if not (isinstance(record.msg, str) and record.msg.startswith(".notdef glyph")):
+            return None
+        if not (isinstance(record.args, tuple) and len(record.args) == 2):
+            return None
+        character, codepoint = record.args
+        return Problem(
+            None,
+            None,
+            f"{MISSING_GLYPH} {character!r} (U+{codepoint:04X}): it prints as an empty box",
+            stage=Stage.RENDER,
+            severity=Severity.WARNING,
+            hint="use a font that has it, in styles/, or another character",
+        )
+
     def emit(self, record: logging.LogRecord) -> None:
-        problem = self._image_failure(record) or _problem(
-            record.getMessage().splitlines()[0], severity=Severity.WARNING
+        problem = (
+            self._image_failure(record)
+            or self._missing_glyph(record)
+            or _problem(record.getMessage().splitlines()[0], severity=Severity.WARNING)
         )
         if problem not in self.problems:
             self.problems.append(problem)
@@ -162,9 +198,11 @@ def render_in_process(job: RenderJob) -> Pdf:
     from PIL import Image
     from weasyprint.text.fonts import FontConfiguration
 
+    from reportbuilder.render import tagging, warm
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
+    tagging.install()
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
     fetcher = PolicyFetcher(job.files, job.network_hosts, job.resources)
@@ -175,10 +213,22 @@ def render_in_process(job: RenderJob) -> Pdf:
     logger.propagate = False  # reported through our warnings, not printed raw
     images = job.images.weasyprint()
     try:
-        fonts = FontConfiguration()
-        document = weasyprint.HTML(
-            string=job.text, base_url=job.base_url, url_fetcher=fetcher
-        ).render(font_config=fonts, pdf_tags=True, **images)
+        fonts = warm.font_config() if job.warm else FontConfiguration()
+
+        def lay_out(text: str) -> Any:
+            with warm.stylesheets() if job.warm else contextlib.nullcontext():
+                return weasyprint.HTML(
+                    string=text, base_url=job.base_url, url_fetcher=fetcher
+                ).render(font_config=fonts, pdf_tags=True, **images)
+
+        document, text, overflows, passes, check_seconds = fit_wide_tables(job.text, lay_out)
+        split = page_rows(document.pages)
+        if split:  # each page's part of a long table gets its caption, "(continued)"
+            document = lay_out(continued_tables(text, split, job.continued))
+            passes += 1
+            started = time.perf_counter()
+            overflows = find_overflows(document.pages)
+            check_seconds += time.perf_counter() - started
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
@@ -225,7 +275,14 @@ def render_in_process(job: RenderJob) -> Pdf:
     # WeasyPrint logs each refusal again ("Failed to load image at …: <our message>").
     echoed = [p for p in collector.problems if not any(r in p.message for r in fetcher.reasons)]
     found = tuple(dict.fromkeys([*fetcher.refused, *echoed]))
-    return Pdf(data=data, pages=len(document.pages), problems=found)
+    found += tuple(overflow_problems(overflows, job.sources))
+    return Pdf(
+        data=data,
+        pages=len(document.pages),
+        problems=found,
+        layout_passes=passes,
+        check_seconds=round(check_seconds, 3),
+    )
 
 
 def _raised_by_us(error: BaseException) -> bool:
@@ -234,12 +291,57 @@ def _raised_by_us(error: BaseException) -> bool:
     return bool(frames) and "/reportbuilder/" in frames[-1].filename.replace("\\", "/")
 
 
-def _serve(conn: Connection, max_memory_mb: int, scratch: str) -> None:
+def _end(scratch: str) -> None:
+    """Remove the scratch folder and leave at once (no finalisers: they may hang)."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    os._exit(1)
+
+
+def _die_with_parent(scratch: str, watched: int, parent: int, deathsig: bool) -> None:
+    """End this process, scratch folder removed, when the parent ends in any way.
+
+    SIGTERM and SIGHUP end it cleanly; on Linux the kernel sends SIGTERM when the parent
+    dies, even by SIGKILL (`PR_SET_PDEATHSIG`, only asked for when the parent started us from
+    its main thread: the signal follows the thread); and a thread waits on `watched`, a pipe
+    whose only writer is the parent, which reads end-of-file once the parent is gone.
+    """
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda *_: _end(scratch))
+    if deathsig and sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the request took effect
+        _end(scratch)
+
+    def watch() -> None:
+        with contextlib.suppress(OSError):
+            while os.read(watched, 1):
+                pass
+        _end(scratch)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _serve(
+    conn: Connection,
+    max_memory_mb: int,
+    scratch: str,
+    lifeline: tuple[int, int, int, bool] = (-1, -1, -1, False),
+) -> None:
     """The render process: import WeasyPrint at once, then render jobs until told to stop.
 
-    Its temporary files (WeasyPrint's copies of fonts) go in `scratch`, a folder the parent
-    removes when it ends the process: a killed process cannot clean up after itself.
+    Its temporary files (WeasyPrint's copies of fonts, any library's temporary files: TMPDIR
+    points there too) go in `scratch`, a folder the parent removes when it ends the process;
+    when the parent ends without doing so, this process removes it as it ends (see
+    `_die_with_parent`). `lifeline` is the watched pipe's two ends, the parent's id and
+    whether to ask for a signal on its death.
     """
+    watched, writer, parent, deathsig = lifeline
+    if writer >= 0:
+        os.close(writer)  # our copy of the parent's end: the parent alone must hold it
+        _die_with_parent(scratch, watched, parent, deathsig)
+    os.environ["TMPDIR"] = scratch
     tempfile.tempdir = scratch
     limit = max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -285,6 +387,7 @@ class PdfRenderer:
         self._process: BaseProcess | None = None
         self._scratch: str | None = None
         self._conn: Connection | None = None
+        self._lifeline: int | None = None  # our end of the pipe the process watches
         self.jobs = 0  # documents rendered by this renderer, for callers and tests
         self._lock = threading.Lock()
         self._closed = False
@@ -298,12 +401,21 @@ class PdfRenderer:
     def _start(self) -> None:
         parent_conn, child_conn = self._context.Pipe(duplex=True)
         self._scratch = tempfile.mkdtemp(prefix="reportbuilder-render-")
+        watched, writer = os.pipe()
+        main = threading.current_thread() is threading.main_thread()
+        lifeline = (watched, writer, os.getpid(), main)
         process = self._context.Process(
-            target=_serve, args=(child_conn, self._memory_mb, self._scratch), daemon=True
+            target=_serve, args=(child_conn, self._memory_mb, self._scratch, lifeline), daemon=True
         )
-        process.start()
-        child_conn.close()
-        self._process, self._conn = process, parent_conn
+        try:
+            process.start()
+        except BaseException:
+            os.close(writer)
+            raise
+        finally:
+            os.close(watched)
+            child_conn.close()
+        self._process, self._conn, self._lifeline = process, parent_conn, writer
 
     def __enter__(self) -> PdfRenderer:
         return self
@@ -319,10 +431,12 @@ class PdfRenderer:
     def _stop(self) -> None:
         """End the process at once: it holds nothing to save (it writes no file), and letting
         it finalise WeasyPrint's modules would cost a second or two on every build."""
-        process, conn = self._process, self._conn
-        self._process = self._conn = None
+        process, conn, lifeline = self._process, self._conn, self._lifeline
+        self._process = self._conn = self._lifeline = None
         if conn is not None:
             conn.close()
+        if lifeline is not None:
+            os.close(lifeline)
         if process is not None:
             process.kill()
             process.join()

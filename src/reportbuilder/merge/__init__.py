@@ -1,0 +1,1 @@
+"""Mail merge: one personalised PDF per requester, the body laid out once."""

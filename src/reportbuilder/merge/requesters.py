@@ -1,0 +1,288 @@
+"""The requesters of a mail merge: a CSV or XLSX file read into checked `Requester` rows.
+
+Columns `name` and `email` are required; `organisation`, `lang`, `reference` and `date` are
+optional; any other column is kept for templates (`recipient.<column>`). Every bad row is a
+`Problem` at its line (`requesters.csv:7: …`) and is left out; the good rows are still
+returned, so a merge produces them and then exits 1. Problems of the whole file (no `email`
+column, an unreadable workbook) leave no row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from reportbuilder.errors import Problem, ProjectError, Stage
+from reportbuilder.language import is_known_locale, normalize
+from reportbuilder.project.textio import read_text
+
+REQUIRED = ("name", "email")
+OPTIONAL = ("organisation", "lang", "reference", "date")
+MAX_ROWS = 100_000
+MAX_FIELD = 300  # characters in one cell: a name, an organisation, a reference
+MAX_BYTES = 50_000_000
+_COLUMN = re.compile(r"^[a-z][a-z0-9_]*$")
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
+
+
+@dataclass(frozen=True)
+class Requester:
+    """One checked row: who asked for a copy, and in which language.
+
+    `line` is the row's line in the file (its row number in a workbook); `lang` is None when
+    the row leaves it to report.yml; `date` is ISO (`2026-12-07`) or empty; `extra` holds the
+    file's other columns.
+    """
+
+    line: int
+    name: str
+    email: str
+    organisation: str = ""
+    index: int = 0  # its position among the file's rows, good and bad (shards split by it)
+    occurrence: int = 0  # 1 for the second row with exactly these values, and so on
+    lang: str | None = None
+    reference: str = ""
+    date: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """A stable identity for the journal: the row's values, not its position, so that a
+        row inserted above it does not make it a new row."""
+        values = [self.name, self.email, self.organisation, self.lang or "", self.reference]
+        values += [self.date, *(f"{k}={v}" for k, v in sorted(self.extra.items()))]
+        digest = hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
+        return f"{digest}-{self.occurrence}" if self.occurrence else digest
+
+    def values(self) -> dict[str, str]:
+        """Every column's text, by column name (what a file-name template may use)."""
+        found = {
+            "name": self.name,
+            "email": self.email,
+            "organisation": self.organisation,
+            "lang": self.lang or "",
+            "reference": self.reference,
+            "date": self.date,
+        }
+        return {**self.extra, **found}
+
+
+@dataclass(frozen=True)
+class Requesters:
+    """What a requesters file gave: its good rows, and a problem for each bad one."""
+
+    path: str
+    rows: tuple[Requester, ...]
+    problems: tuple[Problem, ...]
+    lines: int  # data rows read, good and bad
+    positions: Mapping[int, int] = field(default_factory=dict)  # line → position of a row
+
+
+def _problem(rel: str, line: int | None, message: str) -> Problem:
+    return Problem(rel, line, message, stage=Stage.PROJECT)
+
+
+def read_requesters(path: Path, shown: str | None = None) -> Requesters:
+    """Read and check a `.csv` or `.xlsx` requesters file; raises `ProjectError` when the
+    file as a whole cannot be used (no row would be right)."""
+    rel = shown or str(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        table = _csv_rows(path, rel)
+    elif suffix == ".xlsx":
+        table = _xlsx_rows(path, rel)
+    else:
+        message = "a requesters file is a .csv or .xlsx file (save it as one of these)"
+        raise ProjectError(_problem(rel, None, message))
+    header_line, header, body = table
+    columns = _columns(header, rel, header_line)
+    rows: list[Requester] = []
+    problems: list[Problem] = []
+    count = 0
+    positions: dict[int, int] = {}
+    seen: dict[str, int] = {}  # identical rows are distinct requests, journaled apart
+    for line, cells in body:
+        if not any(cell.strip() for cell in cells):
+            continue
+        positions[line] = count
+        count += 1
+        if count > MAX_ROWS:
+            raise ProjectError(_problem(rel, line, f"more than {MAX_ROWS} rows; split the file"))
+        row, found = _requester(rel, line, count - 1, columns, cells)
+        problems.extend(found)
+        if row is not None:
+            twin = seen.get(row.key, 0)
+            seen[row.key] = twin + 1
+            rows.append(replace(row, occurrence=twin) if twin else row)
+    if count == 0:
+        raise ProjectError(_problem(rel, header_line, "no requester rows under the header"))
+    return Requesters(rel, tuple(rows), tuple(problems), count, positions)
+
+
+def _columns(header: Sequence[str], rel: str, line: int) -> list[str]:
+    names = [unicodedata.normalize("NFC", cell).strip().lower() for cell in header]
+    problems = []
+    seen: set[str] = set()
+    for name in names:
+        if name and name in seen:
+            problems.append(_problem(rel, line, f"the column '{name}' appears twice"))
+        seen.add(name)
+        if name and not _COLUMN.match(name):
+            problems.append(
+                _problem(
+                    rel,
+                    line,
+                    f"the column name '{name[:40]}' must be lower-case letters, digits and _ "
+                    "(templates use it as recipient.<column>)",
+                )
+            )
+    for name in REQUIRED:
+        if name not in seen:
+            found = ", ".join(n for n in names if n) or "none"
+            message = f"no '{name}' column (columns found: {found})"
+            problems.append(_problem(rel, line, message))
+    if problems:
+        raise ProjectError(problems)
+    return names
+
+
+def _requester(
+    rel: str, line: int, index: int, columns: Sequence[str], cells: Sequence[str]
+) -> tuple[Requester | None, list[Problem]]:
+    problems: list[Problem] = []
+
+    def bad(message: str) -> None:
+        problems.append(_problem(rel, line, message))
+
+    if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
+        bad(f"{len(cells)} cells, but the header names {len(columns)} columns")
+    values: dict[str, str] = {}
+    for column, cell in zip(columns, cells, strict=False):
+        if not column:
+            continue
+        text = unicodedata.normalize("NFC", cell).strip()
+        if _LINE_BREAK.search(text):
+            bad(f"{column}: a line break inside the cell")
+        elif len(text) > MAX_FIELD:
+            bad(f"{column}: {len(text)} characters; at most {MAX_FIELD}")
+        values[column] = text
+    name = values.get("name", "")
+    if not name:
+        bad("missing name")
+    email = _email(values.get("email", ""), bad)
+    lang = values.get("lang", "") or None
+    if lang is not None:
+        if is_known_locale(lang):
+            lang = normalize(lang)
+        else:
+            bad(f"unknown language '{lang}' (a language code such as fr, en or es)")
+    date = values.get("date", "")
+    if date:
+        try:
+            date = dt.date.fromisoformat(date).isoformat()
+        except ValueError:
+            bad(f"date '{date}' is not a date written YYYY-MM-DD")
+    if problems:
+        return None, problems
+    extra = {k: v for k, v in values.items() if k not in REQUIRED + OPTIONAL}
+    requester = Requester(
+        line=line,
+        index=index,
+        name=name,
+        email=email,
+        organisation=values.get("organisation", ""),
+        lang=lang,
+        reference=values.get("reference", ""),
+        date=date,
+        extra=extra,
+    )
+    return requester, []
+
+
+def _email(text: str, bad: Callable[[str], None]) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    if not text:
+        bad("missing email")
+        return ""
+    try:
+        found = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as error:
+        bad(f"invalid email '{text}': {error}")
+        return ""
+    return str(found.normalized)
+
+
+def _csv_rows(path: Path, rel: str) -> tuple[int, list[str], Iterator[tuple[int, list[str]]]]:
+    text = read_text(path, rel, max_bytes=MAX_BYTES)
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ProjectError(_problem(rel, 1, "the file is empty")) from None
+    except csv.Error as error:
+        raise ProjectError(_problem(rel, 1, f"not readable as CSV: {error}")) from None
+    return 1, header, _csv_body(reader, rel)
+
+
+def _csv_body(reader: Iterable[list[str]], rel: str) -> Iterator[tuple[int, list[str]]]:
+    assert hasattr(reader, "line_num")
+    previous = reader.line_num
+    iterator = iter(reader)
+    while True:
+        try:
+            cells = next(iterator)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ProjectError(
+                _problem(rel, reader.line_num, f"not readable as CSV: {error}")
+            ) from None
+        yield previous + 1, cells  # the line the row starts on (a quoted cell may span lines)
+        previous = reader.line_num
+
+
+def _xlsx_rows(path: Path, rel: str) -> tuple[int, list[str], Iterator[tuple[int, list[str]]]]:
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ProjectError(_problem(rel, None, f"larger than {MAX_BYTES // 1_000_000} MB"))
+        book = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        message = "cannot be read as an Excel workbook; save it again as .xlsx, or as .csv"
+        raise ProjectError(_problem(rel, None, message)) from None
+    rows = [
+        (number, [_cell_text(v) for v in values])
+        for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+    ]
+    book.close()
+    rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+    if not rows:
+        raise ProjectError(_problem(rel, None, "the first sheet is empty"))
+    (header_line, header), body = rows[0], rows[1:]
+    return header_line, header, iter(body)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,553 @@
+"""`merge`: one personalised PDF per requester, the body laid out once per language.
+
+    read_requesters -> names -> shard -> journal -> per language:
+        body = one whole copy, laid out once         (PdfRenderer)
+        per row: its cover laid out alone, swapped into the body (assemble.swap_cover)
+        -> write_atomic -> deliver (optional) -> journal
+
+The cover's HTML is composed once per language and shape of row (which values are empty),
+with placeholder values that are then replaced by each row's, escaped: composing the whole
+report again for every row would cost more than laying out its cover. Both shortcuts are
+checked, not assumed: the body must compose to the same HTML whoever it is for (a chapter
+or a footer that names the requester makes every page personal), and the placeholders must
+come out of the templates unchanged. When either does not hold, or a row's cover is not
+tagged like the body's, the rows are built in full, one whole layout each, and the result
+says so.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+
+from reportbuilder.compose.formatting import Formatter
+from reportbuilder.compose.html import Html, render_html
+from reportbuilder.deliver.files import write_atomic
+from reportbuilder.edition import Edition, source_date
+from reportbuilder.errors import Problem, ReportError, Severity, Stage, error_for
+from reportbuilder.merge.assemble import Signature, signature, swap_cover
+from reportbuilder.merge.journal import Entry, Journal, journal_name
+from reportbuilder.merge.naming import ALL, DEFAULT_TEMPLATE, Shard, check_template, file_names
+from reportbuilder.merge.requesters import Requester, Requesters, read_requesters
+from reportbuilder.project.load import Project, load_project
+from reportbuilder.render.renderer import PdfRenderer, RenderJob
+
+# A requester's values in the order templates see them; extra columns follow.
+KEYS = ("name", "email", "organisation", "lang", "reference", "date")
+
+Deliver = Callable[[Requester, Path, bytes], str]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class MergeOptions:
+    """How to run a merge. `deliver`, when given, sends one row's PDF and returns the
+    answer to journal (raising `ReportError` when the row could not be sent)."""
+
+    output_dir: Path
+    name_template: str = DEFAULT_TEMPLATE
+    shard: Shard = ALL
+    jobs: int = 1
+    dry_run: bool = False
+    layout_once: bool = True
+    deliver: Deliver | None = None
+    delivery: str = ""  # how rows are delivered, for the journal and messages ("smtp", "eml")
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What became of one requester."""
+
+    line: int
+    name: str
+    email: str
+    lang: str
+    file: str
+    status: str  # "made", "kept" (done by an earlier run), "planned" (dry run), "failed"
+    method: str = ""  # "assembled" or "full"
+    sha256: str = ""
+    bytes: int = 0
+    sent: bool = False
+    answer: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """A merge's outcome: each row of this shard, and every problem (bad rows are errors)."""
+
+    project: str
+    requesters: str
+    shard: str
+    rows: tuple[RowResult, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()  # how the copies were made, where it was not the fast way
+    seconds: float = 0.0
+    journal: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity is Severity.ERROR for p in self.problems)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "project": self.project,
+            "requesters": self.requesters,
+            "shard": self.shard,
+            "journal": self.journal,
+            "rows": [row.as_json() for row in self.rows],
+            "problems": [p.as_json() for p in self.problems],
+            "notes": list(self.notes),
+            "seconds": self.seconds,
+        }
+
+
+def personalisation(row: Requester, lang: str, today: dt.date) -> dict[str, str]:
+    """What templates see as `recipient` for a row: its values, the date written out in the
+    row's language (the day of the merge when the row gives none)."""
+    values = row.values()
+    day = dt.date.fromisoformat(row.date) if row.date else today
+    values["date"] = Formatter(lang).date(day)
+    values["lang"] = lang
+    ordered = {key: values[key] for key in KEYS}
+    ordered.update({k: v for k, v in values.items() if k not in ordered})
+    return ordered
+
+
+def merge(
+    project: str | os.PathLike[str] | Project,
+    requesters: str | os.PathLike[str],
+    options: MergeOptions,
+    edition: Edition | None = None,
+    *,
+    progress: Progress | None = None,
+) -> MergeResult:
+    """Make (and deliver) one personalised PDF per requester of this shard.
+
+    Raises `ReportError` when nothing can be made (the project or the requesters file as a
+    whole is wrong); a bad row is an error in the result, and the other rows are made.
+    """
+    started = time.perf_counter()
+    edition = edition or Edition()
+    if edition.created is None:
+        edition = dataclasses.replace(edition, created=source_date())
+    if options.jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    loaded = project if isinstance(project, Project) else load_project(project)
+    path = Path(requesters)
+    read = read_requesters(path, str(requesters))
+    columns = sorted({k for row in read.rows for k in row.values()} | set(KEYS))
+    wrong = check_template(options.name_template, columns)
+    if wrong is not None:
+        raise ValueError(wrong)
+    default_lang = edition.lang or loaded.config.lang
+    good, wordless = _with_words(loaded, read, default_lang)
+    stem = Path(loaded.config.output or loaded.output_name).stem
+    names = dict(
+        zip(
+            (row.line for row in good),
+            file_names([_name_values(r) for r in good], options.name_template, stem),
+            strict=True,
+        )
+    )
+    mine = [row for row in good if options.shard.takes(row.index)]
+    found = [*read.problems, *wordless]
+    problems = [p for p in found if _in_shard(p, read, options.shard)]
+    today = (edition.created.date() if edition.created else None) or dt.date.today()
+    shard = str(options.shard) if options.shard != ALL else None
+    journal = Journal(options.output_dir / journal_name(shard))
+    base: dict[str, Any] = {
+        "project": str(loaded.root),
+        "requesters": str(requesters),
+        "shard": str(options.shard),
+    }
+    if options.dry_run:
+        rows = tuple(
+            _planned(row, names[row.line], row.lang or default_lang, journal) for row in mine
+        )
+        seconds = round(time.perf_counter() - started, 3)
+        return MergeResult(**base, rows=rows, problems=tuple(problems), seconds=seconds)
+    work = _Work(loaded, edition, options, journal, names, today, progress, len(mine), read.path)
+    work.run(mine, default_lang)
+    rows = tuple(sorted(work.results, key=lambda r: r.line))
+    problems.extend(work.problems)
+    return MergeResult(
+        **base,
+        rows=rows,
+        problems=tuple(sorted(problems, key=lambda p: p.line or 0)),
+        notes=tuple(dict.fromkeys(work.notes)),
+        seconds=round(time.perf_counter() - started, 3),
+        journal=str(journal.path),
+    )
+
+
+def _with_words(
+    project: Project, read: Requesters, default: str
+) -> tuple[list[Requester], list[Problem]]:
+    """The rows whose language the report has words for, and a problem for each other."""
+    good, problems = [], []
+    known = ", ".join(project.strings.languages())
+    for row in read.rows:
+        lang = row.lang or default
+        if project.strings.labels(lang) is not None:
+            good.append(row)
+            continue
+        message = (
+            f"unknown language '{lang}': the report has words for {known} "
+            f"(a locale/{lang}.po in the project adds a language)"
+        )
+        problems.append(Problem(read.path, row.line, message, stage=Stage.PROJECT))
+    return good, problems
+
+
+def _name_values(row: Requester) -> dict[str, str]:
+    return {**row.values(), "line": str(row.line)}
+
+
+def _in_shard(problem: Problem, read: Requesters, shard: Shard) -> bool:
+    position = read.positions.get(problem.line or 0)
+    return position is None or shard.takes(position)
+
+
+def _planned(row: Requester, name: str, lang: str, journal: Journal) -> RowResult:
+    done = journal.get(row.key)
+    return RowResult(
+        row.line,
+        row.name,
+        row.email,
+        lang,
+        name,
+        "kept" if done and done.sent else "planned",
+        sent=bool(done and done.sent),
+    )
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class _Plan:
+    """What one language's rows share: the body laid out once, and the cover's HTML per
+    shape of row (None where each row's cover is composed in full)."""
+
+    lang: str
+    body: bytes | None = None  # None: every row is built in full
+    cover_pages: int = 1
+    # Bodies by how their cover pages are tagged: a cover whose line wraps once more needs
+    # a body whose cover did too (the first row that needs one is built in full, and kept).
+    bodies: dict[Signature, bytes] = field(default_factory=dict)
+    covers: dict[tuple[str, ...], tuple[Html, dict[str, str]] | None] = field(default_factory=dict)
+
+
+class _Work:
+    """One merge's rows, spread over `jobs` warm render processes."""
+
+    def __init__(
+        self,
+        project: Project,
+        edition: Edition,
+        options: MergeOptions,
+        journal: Journal,
+        names: Mapping[int, str],
+        today: dt.date,
+        progress: Progress | None,
+        total: int,
+        rel: str,
+    ) -> None:
+        self.rel = rel
+        self.project, self.edition, self.options = project, edition, options
+        self.journal, self.names, self.today = journal, names, today
+        self.progress, self.total, self.done = progress, total, 0
+        self.results: list[RowResult] = []
+        self.problems: list[Problem] = []
+        self.notes: list[str] = []
+        self.warnings_seen: set[Problem] = set()
+        self._lock = threading.Lock()
+        self._renderers: queue.Queue[PdfRenderer] = queue.Queue()
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def run(self, rows: Sequence[Requester], default_lang: str) -> None:
+        todo: list[tuple[Requester, str]] = []
+        for row in rows:
+            lang = row.lang or default_lang
+            kept = self._kept(row, lang)
+            if kept is None:
+                todo.append((row, lang))
+            else:
+                self._finish(kept)
+        if not todo:
+            return
+        jobs = min(self.options.jobs, len(todo))
+        memory = self.edition.limits.max_memory_mb
+        with contextlib.ExitStack() as stack:
+            for _ in range(jobs):
+                self._renderers.put(stack.enter_context(PdfRenderer(memory)))
+            langs = list(dict.fromkeys(lang for _, lang in todo))
+            firsts = {lang: next(r for r, lg in todo if lg == lang) for lang in langs}
+            pool = concurrent.futures.ThreadPoolExecutor(jobs)
+            try:
+                made = pool.map(lambda lg: self._plan(lg, firsts[lg]), langs)
+                plans = dict(zip(langs, made, strict=True))
+                futures = [pool.submit(self._row, row, plans[lang]) for row, lang in todo]
+                for future in concurrent.futures.as_completed(futures):
+                    future.result()
+            finally:
+                # On Ctrl-C or a bug, rows not started are dropped; the rows being made finish
+                # and are journaled, so a re-run goes on from there.
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _kept(self, row: Requester, lang: str) -> RowResult | None:
+        """The row as an earlier run left it, when that is all it needs."""
+        entry = self.journal.get(row.key)
+        target = self.options.output_dir / self.names[row.line]
+        if entry is None or entry.file != target.name:
+            return None
+        if self.options.deliver is not None and not entry.sent:
+            return None  # made, not sent: send it (the file is checked there)
+        try:
+            if not entry.sent and _sha256(target.read_bytes()) != entry.sha256:
+                return None
+        except OSError:
+            if not entry.sent:
+                return None
+        return RowResult(
+            row.line,
+            row.name,
+            row.email,
+            lang,
+            target.name,
+            "kept",
+            entry.method,
+            entry.sha256,
+            sent=entry.sent,
+            answer=entry.answer,
+        )
+
+    @contextlib.contextmanager
+    def _renderer(self) -> Iterator[PdfRenderer]:
+        renderer = self._renderers.get()
+        try:
+            yield renderer
+        finally:
+            self._renderers.put(renderer)
+
+    def _edition(self, values: Mapping[str, str], lang: str) -> Edition:
+        return dataclasses.replace(self.edition, lang=lang, personalisation=dict(values))
+
+    def _warn(self, found: Sequence[Problem]) -> None:
+        with self._lock:
+            for problem in found:
+                if problem not in self.warnings_seen:
+                    self.warnings_seen.add(problem)
+                    self.problems.append(problem)
+
+    def _note(self, text: str) -> None:
+        with self._lock:
+            self.notes.append(text)
+
+    # -- one language: the body, once ------------------------------------------------------
+
+    def _plan(self, lang: str, first: Requester) -> _Plan:
+        plan = _Plan(lang)
+        if not self.options.layout_once:
+            self._note(f"{lang}: every copy built in full (layout once is off)")
+            return plan
+        keys = list(personalisation(first, lang, self.today))
+        one, two = _placeholders(keys, "A"), _placeholders(keys, "B")
+        try:
+            body_one = render_html(self.project, self._edition(one, lang), part="body")
+            body_two = render_html(self.project, self._edition(two, lang), part="body")
+        except ReportError:
+            return plan  # each row then meets the problem in its own build, at its line
+        if body_one.text != body_two.text:
+            self._note(
+                f"{lang}: every copy built in full: the pages after the cover name the "
+                "requester (in a chapter or in the footers), so none can be laid out once"
+            )
+            return plan
+        values = personalisation(first, lang, self.today)
+        try:
+            html = render_html(self.project, self._edition(values, lang))
+            with self._renderer() as renderer:
+                pdf = renderer.render(html, self.edition.limits)
+        except ReportError:
+            return plan
+        from reportbuilder.pipeline import lint_rules
+        from reportbuilder.review.pdflint import lint_pdf
+
+        warnings = [*self.project.warnings, *html.problems, *pdf.problems]
+        warnings += lint_pdf(pdf.data, lint_rules(self.project, html))
+        if html.config.strict and warnings:
+            raise error_for(warnings[0].stage)([p.as_error() for p in warnings])
+        self._warn(warnings)
+        try:
+            cover = self._cover(plan, values)
+            with self._renderer() as renderer:
+                own = renderer.render(_warm(cover), self.edition.limits)
+        except ReportError:
+            return plan
+        plan.body, plan.cover_pages = pdf.data, own.pages
+        plan.bodies[signature(pdf.data, own.pages)] = pdf.data
+        return plan
+
+    def _cover(self, plan: _Plan, values: Mapping[str, str]) -> Html:
+        """The row's cover HTML: the shape's placeholders replaced, or composed in full."""
+        shape = tuple(k for k, v in values.items() if v)
+        with self._lock:
+            known = shape in plan.covers
+            found = plan.covers.get(shape)
+        if not known:
+            found = self._cover_template(plan.lang, list(values), shape)
+            with self._lock:
+                plan.covers[shape] = found
+        if found is None:
+            edition = self._edition(values, plan.lang)
+            return render_html(self.project, edition, part="cover")
+        html, tokens = found
+        text = html.text
+        for key, token in tokens.items():
+            text = text.replace(token, str(escape(values[key])))
+        return dataclasses.replace(html, text=text)
+
+    def _cover_template(
+        self, lang: str, keys: list[str], shape: tuple[str, ...]
+    ) -> tuple[Html, dict[str, str]] | None:
+        one = {k: v if k in shape else "" for k, v in _placeholders(keys, "A").items()}
+        two = {k: v if k in shape else "" for k, v in _placeholders(keys, "B").items()}
+        try:
+            html_one = render_html(self.project, self._edition(one, lang), part="cover")
+            html_two = render_html(self.project, self._edition(two, lang), part="cover")
+        except ReportError:
+            return None
+        text = html_one.text
+        for key in shape:
+            text = text.replace(one[key], two[key])
+        if text != html_two.text:
+            self._note(
+                f"{lang}: each cover composed in full: a template changes the requester's "
+                "values before printing them"
+            )
+            return None
+        return html_one, {k: one[k] for k in shape}
+
+    # -- one row ---------------------------------------------------------------------------
+
+    def _row(self, row: Requester, plan: _Plan) -> None:
+        try:
+            result = self._make(row, plan)
+        except ReportError as error:
+            located = [_at_row(p, row, self.rel) for p in error.problems]
+            with self._lock:
+                self.problems.extend(located)
+            result = RowResult(
+                row.line, row.name, row.email, plan.lang, self.names[row.line], "failed"
+            )
+        self._finish(result)
+
+    def _finish(self, result: RowResult) -> None:
+        with self._lock:
+            self.results.append(result)
+            self.done += 1
+            done = self.done
+        if self.progress is not None:
+            self.progress(done, self.total)
+
+    def _make(self, row: Requester, plan: _Plan) -> RowResult:
+        target = self.options.output_dir / self.names[row.line]
+        entry = self.journal.get(row.key)
+        data: bytes | None = None
+        method = ""
+        if entry is not None and entry.file == target.name:
+            with contextlib.suppress(OSError):
+                existing = target.read_bytes()
+                if _sha256(existing) == entry.sha256:
+                    data, method = existing, entry.method  # made before; only to send
+        if data is None:
+            data, method = self._layout(row, plan)
+            write_atomic(target, data)
+            entry = self.journal.record(
+                Entry(row.key, row.line, row.email, target.name, _sha256(data), method=method)
+            )
+        assert entry is not None
+        if self.options.deliver is not None and not entry.sent:
+            answer = self.options.deliver(row, target, data)
+            entry = self.journal.record(
+                dataclasses.replace(entry, sent=True, answer=answer, at="", line=row.line)
+            )
+        return RowResult(
+            row.line,
+            row.name,
+            row.email,
+            plan.lang,
+            target.name,
+            "made",
+            method,
+            entry.sha256,
+            len(data),
+            sent=entry.sent,
+            answer=entry.answer,
+        )
+
+    def _layout(self, row: Requester, plan: _Plan) -> tuple[bytes, str]:
+        values = personalisation(row, plan.lang, self.today)
+        if plan.body is not None:
+            cover = self._cover(plan, values)
+            with self._renderer() as renderer:
+                pdf = renderer.render(_warm(cover), self.edition.limits)
+            with self._lock:
+                body = plan.bodies.get(signature(pdf.data))
+            assembled = swap_cover(body, pdf.data) if body is not None else None
+            if assembled is not None:
+                return assembled, "assembled"
+        html = render_html(self.project, self._edition(values, plan.lang))
+        with self._renderer() as renderer:
+            pdf = renderer.render(html, self.edition.limits)
+        self._warn([*html.problems, *pdf.problems])
+        if html.config.strict and pdf.problems:
+            raise error_for(pdf.problems[0].stage)([p.as_error() for p in pdf.problems])
+        if plan.body is not None:
+            # Its cover is tagged unlike the bodies' so far: this copy is the body for its kind.
+            with self._lock:
+                plan.bodies.setdefault(signature(pdf.data, plan.cover_pages), pdf.data)
+        return pdf.data, "full"
+
+
+def _warm(html: Html) -> RenderJob:
+    """A cover's render job, reusing the theme's parsed stylesheets and fonts."""
+    return dataclasses.replace(RenderJob.of(html), warm=True)
+
+
+def _placeholders(keys: Sequence[str], variant: str) -> dict[str, str]:
+    """Stand-ins for a row's values: letters and digits only, so that escaping leaves them
+    as they are, and unlike anything a template writes."""
+    return {key: f"QZX{variant}{number:04d}XZQ" for number, key in enumerate(keys)}
+
+
+def _at_row(problem: Problem, row: Requester, rel: str) -> Problem:
+    """A row's render or output problem, located at the row (its own place in the message)."""
+    if problem.stage in (Stage.RENDER, Stage.OUTPUT):
+        where = f" ({problem.path})" if problem.path else ""
+        message = problem.message + where
+        return dataclasses.replace(problem, path=rel, line=row.line, message=message)
+    return problem
+
+
+__all__ = ["MergeOptions", "MergeResult", "RowResult", "merge", "personalisation"]

@@ -1,0 +1,313 @@
+"""Publication lint on the rendered PDF: what only the laid-out pages show.
+
+Rules, each a warning located at the chapter the page belongs to and the page number
+(errors under `--strict`): text set below the minimum size (charts scaled down, footnote
+calls in small text); text set in a font the stylesheets do not name (a fallback the layout
+engine picked for characters the brand's fonts lack, such as DejaVu); a font not embedded;
+a link or contents entry that leads to no page.
+
+Read with pdfium's page objects (one call per text run, not per character), so that a
+100-page report costs a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from reportbuilder.errors import Problem, Severity, Stage
+
+DEFAULT_MIN_TEXT_PT = 7.0
+_TOLERANCE_PT = 0.05  # sizes come back as floats: 7 pt reads as 6.9998
+_SHOWN = 40  # characters of offending text quoted in a message
+
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class LintRules:
+    """What the rendered lint checks against.
+
+    `families` are the font families the stylesheets name (CSS `font-family` lists and
+    `@font-face` rules); `chapters` are the chapters' anchor ids and files, in order, so a
+    page is located at the chapter it belongs to.
+    """
+
+    min_text_pt: float = DEFAULT_MIN_TEXT_PT
+    families: frozenset[str] = frozenset()
+    chapters: tuple[tuple[str, str], ...] = ()
+
+
+class _Run(NamedTuple):
+    """One text object: its handle, size in pt, font handle, and the matrix of the forms it
+    is drawn in (to place it on the page)."""
+
+    handle: object
+    size: float
+    font: object
+    outer: _Matrix
+
+
+@dataclass
+class _Page:
+    small: list[tuple[tuple[float, float, float], float, str]] = field(default_factory=list)
+    fonts: dict[str, list[str]] = field(default_factory=dict)  # base font name -> texts
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _family_of(base_font: str) -> str:
+    """`ABCDEF+Inter-Semi-Bold` → `Inter-Semi-Bold`: the subset tag says nothing."""
+    return re.sub(r"^[A-Z]{6}\+", "", base_font)
+
+
+def is_named(base_font: str, families: Iterable[str]) -> bool:
+    """Whether a PDF font (PostScript name, style suffixed) is one of the CSS families."""
+    font = _normal(_family_of(base_font))
+    return any(font.startswith(_normal(family)) for family in families if _normal(family))
+
+
+def _times(first: _Matrix, then: _Matrix) -> _Matrix:
+    a, b, c, d, e, f = first
+    aa, bb, cc, dd, ee, ff = then
+    return (
+        a * aa + b * cc,
+        a * bb + b * dd,
+        c * aa + d * cc,
+        c * bb + d * dd,
+        e * aa + f * cc + ee,
+        e * bb + f * dd + ff,
+    )
+
+
+class _Reader:
+    """Walks one document's page objects through pdfium's C interface."""
+
+    def __init__(self, data: bytes) -> None:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+
+        self.raw = raw
+        self.document = pdfium.PdfDocument(data)
+        self._matrix = raw.FS_MATRIX()
+        self._size = ctypes.c_float()
+        self._fonts: dict[int | None, tuple[str, bool]] = {}
+
+    def close(self) -> None:
+        self.document.close()
+
+    def __len__(self) -> int:
+        return len(self.document)
+
+    def font(self, handle: object) -> tuple[str, bool]:
+        key = ctypes.cast(handle, ctypes.c_void_p).value  # type: ignore[arg-type]
+        if key not in self._fonts:
+            buffer = ctypes.create_string_buffer(256)
+            self.raw.FPDFFont_GetBaseFontName(handle, buffer, 256)
+            name = buffer.value.decode("latin-1")
+            self._fonts[key] = (name, bool(self.raw.FPDFFont_GetIsEmbedded(handle)))
+        return self._fonts[key]
+
+    def matrix(self, handle: object) -> _Matrix:
+        m = self._matrix
+        self.raw.FPDFPageObj_GetMatrix(handle, m)
+        return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+    def text_runs(self, page: object) -> Iterator[_Run]:
+        """Each text object of a page, forms included, with its size in pt and position."""
+        raw = self.raw
+        handle = page.raw  # type: ignore[attr-defined]
+
+        def on_page(k: int) -> object:
+            return raw.FPDFPage_GetObject(handle, k)
+
+        yield from self._walk(on_page, raw.FPDFPage_CountObjects(handle), _IDENTITY)
+
+    def _walk(self, get: Callable[[int], object], count: int, outer: _Matrix) -> Iterator[_Run]:
+        raw = self.raw
+        for k in range(count):
+            handle = get(k)
+            kind = raw.FPDFPageObj_GetType(handle)
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                a, b, c, d, _, _ = _times(self.matrix(handle), outer)
+                raw.FPDFTextObj_GetFontSize(handle, self._size)
+                size = self._size.value * math.sqrt(abs(a * d - b * c))
+                yield _Run(handle, size, raw.FPDFTextObj_GetFont(handle), outer)
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
+                inner = _times(self.matrix(handle), outer)
+
+                def in_form(j: int, form: object = handle) -> object:
+                    return raw.FPDFFormObj_GetObject(form, j)
+
+                yield from self._walk(in_form, raw.FPDFFormObj_CountObjects(handle), inner)
+
+    def box(self, run: _Run) -> tuple[float, float, float]:
+        """Where a text object lies on the page: left, right, bottom."""
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        self.raw.FPDFPageObj_GetBounds(run.handle, left, bottom, right, top)
+        a, b, c, d, e, f = run.outer
+        xs = [
+            a * x + c * y + e for x in (left.value, right.value) for y in (bottom.value, top.value)
+        ]
+        ys = [
+            b * x + d * y + f for x in (left.value, right.value) for y in (bottom.value, top.value)
+        ]
+        return min(xs), max(xs), min(ys)
+
+    def text(self, textpage: object, handle: object) -> str:
+        raw = self.raw
+        length = raw.FPDFTextObj_GetText(handle, textpage.raw, None, 0)  # type: ignore[attr-defined]
+        buffer = (ctypes.c_ushort * max(length, 1))()
+        raw.FPDFTextObj_GetText(handle, textpage.raw, buffer, length)  # type: ignore[attr-defined]
+        return bytes(buffer).decode("utf-16-le", "replace").rstrip("\0").strip()
+
+    def chapter_pages(self, anchors: Sequence[str]) -> dict[str, int]:
+        """The 0-based page each named destination (a chapter's id) leads to."""
+        raw = self.raw
+        found = {}
+        for anchor in anchors:
+            dest = raw.FPDF_GetNamedDestByName(self.document.raw, anchor.encode("utf-8"))
+            if dest:
+                index = raw.FPDFDest_GetDestPageIndex(self.document.raw, dest)
+                if index >= 0:
+                    found[anchor] = index
+        return found
+
+    def broken_links(self, page: object) -> int:
+        """Links of a page that lead to no page and to no address."""
+        raw = self.raw
+        position = ctypes.c_int(0)
+        link = raw.FPDF_LINK()
+        broken = 0
+        while raw.FPDFLink_Enumerate(
+            page.raw,  # type: ignore[attr-defined]
+            ctypes.byref(position),
+            ctypes.byref(link),
+        ):
+            dest = raw.FPDFLink_GetDest(self.document.raw, link)
+            if dest:
+                if raw.FPDFDest_GetDestPageIndex(self.document.raw, dest) < 0:
+                    broken += 1
+            elif not raw.FPDFLink_GetAction(link):
+                broken += 1
+        return broken
+
+
+def _quote(texts: Iterable[str]) -> str:
+    joined = " / ".join(dict.fromkeys(t for t in texts if t))
+    return joined if len(joined) <= _SHOWN else joined[: _SHOWN - 1] + "…"
+
+
+def _words(runs: Sequence[tuple[tuple[float, float, float], float, str]]) -> list[str]:
+    """Text objects joined back into words: chart labels come one glyph per object, and a
+    gap of a space's width parts words; a new line or a wider gap parts labels."""
+    words: list[str] = []
+    previous: tuple[float, float, float] | None = None
+    for (left, right, bottom), size, text in runs:
+        gap = left - previous[1] if previous is not None else math.inf
+        same_line = previous is not None and abs(bottom - previous[2]) < size / 2
+        if same_line and words and -size / 10 <= gap < size / 6:
+            words[-1] += text
+        elif same_line and words and 0 <= gap < size:
+            words[-1] += " " + text
+        else:
+            words.append(text)
+        previous = (left, right, bottom)
+    return words
+
+
+def lint_pdf(data: bytes, rules: LintRules) -> list[Problem]:
+    """The rendered rules' warnings for one PDF."""
+    reader = _Reader(data)
+    try:
+        return _lint(reader, rules)
+    finally:
+        reader.close()
+
+
+def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
+    pages: list[_Page] = []
+    unembedded: dict[str, int] = {}
+    limit = rules.min_text_pt - _TOLERANCE_PT
+    broken: dict[int, int] = {}
+    foreign_fonts: dict[str, bool] = {}
+    for index in range(len(reader)):
+        page = _Page()
+        pdf_page = reader.document[index]
+        textpage = None
+        for run in reader.text_runs(pdf_page):
+            handle, size = run.handle, run.size
+            name, embedded = reader.font(run.font)
+            if not embedded:
+                unembedded.setdefault(name, index)
+            small = size < limit
+            foreign = foreign_fonts.get(name)
+            if foreign is None:
+                foreign = bool(rules.families) and not is_named(name, rules.families)
+                foreign_fonts[name] = foreign
+            if small or foreign:
+                textpage = textpage or pdf_page.get_textpage()
+                text = reader.text(textpage, handle)
+                if small:
+                    page.small.append((reader.box(run), run.size, text))
+                if foreign:
+                    page.fonts.setdefault(_family_of(name), []).append(text)
+        broken[index] = reader.broken_links(pdf_page)
+        if textpage is not None:
+            textpage.close()
+        pdf_page.close()
+        pages.append(page)
+    starts = reader.chapter_pages([anchor for anchor, _ in rules.chapters])
+    located = sorted((starts[anchor], rel) for anchor, rel in rules.chapters if anchor in starts)
+
+    def where(index: int) -> str | None:
+        found = None
+        for start, rel in located:
+            if start <= index:
+                found = rel
+        return found
+
+    problems = []
+
+    def warn(index: int, message: str, hint: str | None = None) -> None:
+        problems.append(
+            Problem(
+                where(index),
+                None,
+                f"page {index + 1}: {message}",
+                stage=Stage.RENDER,
+                severity=Severity.WARNING,
+                hint=hint,
+            )
+        )
+
+    for index, page in enumerate(pages):
+        if page.small:
+            smallest = min(size for _, size, _ in page.small)
+            warn(
+                index,
+                f"text set in {smallest:.1f} pt, below the {rules.min_text_pt:g} pt minimum "
+                f"({_quote(_words(page.small))})",
+                "lint.min_text_pt in report.yml sets the minimum",
+            )
+        for family, texts in page.fonts.items():
+            warn(
+                index,
+                f"text set in {family}, a font the stylesheets do not name: a fallback for "
+                f"characters the brand's fonts lack ({_quote(texts)})",
+            )
+        if broken[index]:
+            warn(index, f"{broken[index]} link(s) lead to no page")
+    for name, index in unembedded.items():
+        warn(index, f"the font {name} is not embedded in the PDF")
+    return problems
+
+
+__all__ = ["DEFAULT_MIN_TEXT_PT", "LintRules", "is_named", "lint_pdf"]

@@ -1,0 +1,118 @@
+"""Reading requesters files: good rows kept, every bad row located at its line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from reportbuilder.errors import ProjectError
+from reportbuilder.merge.requesters import read_requesters
+
+
+def write(tmp_path: Path, text: str, name: str = "requesters.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_good_rows_read_with_optional_and_other_columns(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "Name,Email,organisation,lang,reference,date,Office\n"
+        "Ana Pérez,Ana@Example.org,Fundación Sol,es,R-1,2026-12-01,Lima\n"
+        "Mary Smith,mary@example.com,,,,,\n",
+    )
+    read = read_requesters(path, "requesters.csv")
+    assert read.problems == ()
+    ana, mary = read.rows
+    assert (ana.name, ana.email, ana.organisation, ana.lang) == (
+        "Ana Pérez",
+        "Ana@example.org",
+        "Fundación Sol",
+        "es",
+    )
+    assert (ana.reference, ana.date, dict(ana.extra)) == ("R-1", "2026-12-01", {"office": "Lima"})
+    assert (mary.lang, mary.organisation, mary.line, mary.index) == (None, "", 3, 1)
+    assert ana.key != mary.key
+
+
+def test_bad_rows_are_located_and_good_rows_kept(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "name;email;lang;date\n"
+        "Good One;one@example.org;fr;\n"
+        "Bad Mail;not-an-email;fr;\n"
+        '"Two\nLines";two@example.org;en;\n'
+        ";noname@example.org;en;\n"
+        "Unknown;u@example.org;xx;\n"
+        "\n"
+        "Wrong Date;d@example.org;en;31/12/2026\n"
+        "Good Two;two@example.org;es;2026-01-05\n",
+    )
+    read = read_requesters(path, "requesters.csv")
+    assert [r.name for r in read.rows] == ["Good One", "Good Two"]
+    shown = [str(p) for p in read.problems]
+    assert shown == [
+        "requesters.csv:3: invalid email 'not-an-email': An email address must have an @-sign.",
+        "requesters.csv:4: name: a line break inside the cell",
+        "requesters.csv:6: missing name",
+        "requesters.csv:7: unknown language 'xx' (a language code such as fr, en or es)",
+        "requesters.csv:9: date '31/12/2026' is not a date written YYYY-MM-DD",
+    ]
+    assert read.rows[1].line == 10  # the blank line counts as a line, not as a row
+    assert read.lines == 7
+
+
+def test_a_file_without_an_email_column_makes_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path, "name,mail\nAna,ana@example.org\n")
+    with pytest.raises(ProjectError) as caught:
+        read_requesters(path, "requesters.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        "requesters.csv:1: no 'email' column (columns found: name, mail)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name,email,name\n", "the column 'name' appears twice"),
+        ("name,email,Home Town\na,a@example.org,x\n", "the column name 'home town' must be"),
+        ("name,email\n", "no requester rows under the header"),
+    ],
+)
+def test_header_problems(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ProjectError) as caught:
+        read_requesters(write(tmp_path, text), "r.csv")
+    assert message in str(caught.value.problems[0])
+
+
+def test_other_formats_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match=r"\.csv or \.xlsx"):
+        read_requesters(write(tmp_path, "x", "people.ods"))
+
+
+def test_xlsx_rows_at_their_row_numbers(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([])
+    sheet.append(["name", "email", "reference", "date"])
+    sheet.append(["Ana", "ana@example.org", 1234, dt.datetime(2026, 12, 1)])
+    sheet.append(["Bad", "bad@", None, None])
+    path = tmp_path / "people.xlsx"
+    book.save(path)
+    read = read_requesters(path, "people.xlsx")
+    assert [(r.name, r.reference, r.date, r.line) for r in read.rows] == [
+        ("Ana", "1234", "2026-12-01", 3)
+    ]
+    assert [p.line for p in read.problems] == [4]
+    assert str(read.problems[0]).startswith("people.xlsx:4: invalid email 'bad@'")
+
+
+def test_identical_rows_are_distinct_in_the_journal(tmp_path: Path) -> None:
+    path = write(tmp_path, "name,email\nAna,ana@example.org\nAna,ana@example.org\n")
+    first, second = read_requesters(path).rows
+    assert first.key != second.key and second.key.startswith(first.key)

@@ -1,0 +1,183 @@
+"""`reportbuilder merge` end to end: personalised PDFs read back, bad rows, shards, resuming."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from conftest import page_texts
+from reportbuilder.cli import main
+
+pytestmark = pytest.mark.pdf
+
+THREE = (
+    "name,email,organisation,lang,reference,date\n"
+    "Jeanne Dupont,jeanne@example.fr,Mairie de Lyon,fr,R-1,2026-12-01\n"
+    "Mary Smith,mary@example.com,,en,,2026-12-02\n"
+    "Ana Pérez,ana@example.org,Fundación Sol,es,R-3,2026-12-03\n"
+)
+
+
+def merge(runner: CliRunner, *args: str) -> tuple[int, dict[str, Any], str]:
+    result = runner.invoke(main, ["merge", *args, "--json"], catch_exceptions=False)
+    return result.exit_code, json.loads(result.stdout), result.stderr
+
+
+def texts(path: Path) -> list[str]:
+    return page_texts(pypdf.PdfReader(path))
+
+
+def test_three_requesters_in_three_languages(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    people = tmp_path / "requesters.csv"
+    people.write_text(THREE, encoding="utf-8")
+    out = tmp_path / "copies"
+    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out), "--jobs", "2")
+    assert code == 0, result["problems"]
+    rows = {row["name"]: row for row in result["rows"]}
+    assert {r["status"] for r in rows.values()} == {"made"}
+    assert {r["method"] for r in rows.values()} == {"assembled"}
+    expected = {
+        "Jeanne Dupont": (
+            "Exemplaire préparé pour Jeanne Dupont, Mairie de Lyon, 1 décembre 2026, référence R-1",
+            "Sommaire",
+        ),
+        "Mary Smith": ("Copy prepared for Mary Smith, December 2, 2026", "Contents"),
+        "Ana Pérez": (
+            "Ejemplar preparado para Ana Pérez, Fundación Sol, "
+            "3 de diciembre de 2026, referencia R-3",
+            "Índice",
+        ),
+    }
+    for name, (line, heading) in expected.items():
+        pages = texts(out / rows[name]["file"])
+        whole = " ".join(" ".join(p.split()) for p in pages)
+        assert line in whole
+        assert heading in whole
+        for other in expected.keys() - {name}:
+            assert other not in whole
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["merge-journal.jsonl", *(r["file"] for r in rows.values())]
+    )
+    assert rows["Mary Smith"]["file"] == "mini-Mary-Smith.pdf"
+    journal = [json.loads(line) for line in (out / "merge-journal.jsonl").read_text().splitlines()]
+    assert sorted(j["line"] for j in journal) == [2, 3, 4]
+    assert all(len(j["sha256"]) == 64 and j["sent"] is False for j in journal)
+
+
+def test_a_bad_row_is_named_and_the_good_rows_are_written(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    people = tmp_path / "requesters.csv"
+    people.write_text(
+        "name,email\nGood One,one@example.org\nBad Mail,bad@@example\nGood Two,two@example.org\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "copies"
+    result = runner.invoke(main, ["merge", str(mini_project), str(people), "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"{people}:3: invalid email 'bad@@example'" in result.stderr
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["mini-Good-One.pdf", "mini-Good-Two.pdf"]
+    assert "merged: 2 made; 1 problems" in result.stdout
+
+
+def test_shards_together_make_every_row_once(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    people = tmp_path / "requesters.csv"
+    rows = [f"Person {n},p{n}@example.org" for n in range(1, 8)]
+    people.write_text("name,email\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "copies"
+    made: list[str] = []
+    for index in (1, 2, 3):
+        code, result, _ = merge(
+            runner, str(mini_project), str(people), "-o", str(out), "--shard", f"{index}/3"
+        )
+        assert code == 0 and result["shard"] == f"{index}/3"
+        made += [row["file"] for row in result["rows"]]
+    assert sorted(made) == sorted(f"mini-Person-{n}.pdf" for n in range(1, 8))
+    assert sorted(p.name for p in out.glob("*.pdf")) == sorted(made)
+    assert sorted(p.name for p in out.glob("merge-journal-*")) == [
+        "merge-journal-1of3.jsonl",
+        "merge-journal-2of3.jsonl",
+        "merge-journal-3of3.jsonl",
+    ]
+
+
+def test_a_rerun_makes_only_what_is_missing(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    people = tmp_path / "requesters.csv"
+    people.write_text(THREE, encoding="utf-8")
+    out = tmp_path / "copies"
+    code, _, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    assert code == 0
+    (out / "mini-Mary-Smith.pdf").unlink()
+    kept = (out / "mini-Ana-Pérez.pdf").stat().st_mtime_ns
+    code, again, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    assert code == 0
+    status = {row["name"]: row["status"] for row in again["rows"]}
+    assert status == {"Jeanne Dupont": "kept", "Mary Smith": "made", "Ana Pérez": "kept"}
+    assert (out / "mini-Ana-Pérez.pdf").stat().st_mtime_ns == kept
+    assert (out / "mini-Mary-Smith.pdf").is_file()
+
+
+def test_dry_run_checks_and_writes_nothing(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    people = tmp_path / "requesters.csv"
+    people.write_text(THREE + "Nobody,,,,,\nHans,hans@example.de,,de,,\n", encoding="utf-8")
+    out = tmp_path / "copies"
+    result = runner.invoke(
+        main, ["merge", str(mini_project), str(people), "-o", str(out), "--dry-run"]
+    )
+    assert result.exit_code == 1
+    assert f"row 3: would make {out / 'mini-Mary-Smith.pdf'} for Mary Smith" in result.stdout
+    assert f"{people}:5: missing email" in result.stderr
+    assert f"{people}:6: unknown language 'de': the report has words for en, es, fr" in (
+        result.stderr
+    )
+    assert not out.exists()
+
+
+def test_a_footer_naming_the_requester_builds_each_copy_in_full(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    config = mini_project / "report.yml"
+    config.write_text(config.read_text() + "recipient_footer: true\n", encoding="utf-8")
+    people = tmp_path / "requesters.csv"
+    people.write_text("name,email\nMary Smith,mary@example.com\n", encoding="utf-8")
+    out = tmp_path / "copies"
+    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    assert code == 0
+    assert result["rows"][0]["method"] == "full"
+    assert any("every copy built in full" in note for note in result["notes"])
+    pages = texts(out / "mini-Mary-Smith.pdf")
+    assert all("Copy prepared for Mary Smith" in page for page in pages[2:])
+
+
+def test_a_long_line_gets_its_own_body_once(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    people = tmp_path / "requesters.csv"
+    long = "Organisation " * 12
+    people.write_text(
+        "name,email,organisation\n"
+        "Mary Smith,mary@example.com,\n"
+        f"Long One,one@example.org,{long}\n"
+        f"Long Two,two@example.org,{long}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "copies"
+    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    assert code == 0
+    methods = [row["method"] for row in result["rows"]]
+    assert methods == ["assembled", "full", "assembled"]
+    assert "Long Two" in " ".join(texts(out / "mini-Long-Two.pdf")[0].split())
