@@ -85,3 +85,12 @@ def test_a_project_template_replaces_the_themes(mini_project: Path) -> None:
     made = body(mini_project)
     assert made.text == "Hi there & co — Water Access Survey (81\u00a0KB)\n"  # not escaped
     assert "<p>Hello,</p>" in made.html  # the theme's HTML stays
+
+
+def test_each_language_edition_has_its_own_title_and_figures(example_project: Path) -> None:
+    made = body(example_project, "es")
+    assert made.subject == "La trata de personas en Chile"
+    lines = made.text.splitlines()
+    assert lines[0] == "Buenos días:"
+    assert lines[2].startswith("Le enviamos adjunto el informe «La trata de personas en Chile»")
+    assert lines[5].startswith("99 víctimas identificadas y entrevistadas · 5 meses")
