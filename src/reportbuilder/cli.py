@@ -471,6 +471,81 @@ def check(
 
 
 @main.command()
+@PROJECT
+@click.option(
+    "--to",
+    "to",
+    multiple=True,
+    required=True,
+    metavar="ADDR",
+    help="A recipient, as ana@example.org or 'Ana Pérez <ana@example.org>' (repeat for more).",
+)
+@click.option(
+    "--eml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the message to this .eml file instead of sending it.",
+)
+@click.option(
+    "--smtp",
+    metavar="HOST[:PORT]",
+    default=None,
+    help="Send through this server (STARTTLS; port 465: TLS). Default: report.yml's mail.smtp.",
+)
+@click.option(
+    "--pdf",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Attach this PDF instead of building the report.",
+)
+@_lang_option("Build and write the message in this language instead of report.yml's.")
+@MAX_SIZE_OPTION
+@_timeout_option("Seconds the build may take before it fails.")
+@JSON_OPTION
+def mail(
+    project: Path,
+    to: tuple[str, ...],
+    eml: Path | None,
+    smtp: str | None,
+    pdf: Path | None,
+    lang: str | None,
+    max_size: int | None,
+    timeout: float,
+    as_json: bool,
+) -> None:
+    """Build the report in PROJECT and send it by email, or write the message as .eml.
+
+    The SMTP password is read from REPORTBUILDER_SMTP_PASSWORD or from report.yml's
+    mail.smtp.password_file (a file only you can read); never from the command line.
+
+    \b
+    Examples:
+      reportbuilder mail --to ana@example.org --eml out/rapport.eml
+      reportbuilder mail --to ana@example.org --smtp smtp.example.org:587
+    """
+    if eml is not None and smtp is not None:
+        raise click.UsageError("give --eml or --smtp, not both")
+    with _reporting(as_json):
+        from reportbuilder.edition import Edition
+        from reportbuilder.limits import Limits
+        from reportbuilder.mailing import mail as run_mail
+
+        edition = Edition(lang=lang, limits=Limits(timeout=timeout), max_size=max_size)
+        result = run_mail(project, edition, to=list(to), eml=eml, smtp=smtp, pdf=pdf)
+    if as_json:
+        _emit_json(result.as_json())
+        return
+    _warn(p for p in result.problems if p.severity == "warning")
+    if result.images:
+        click.echo(f"images lightened to fit --max-size: {result.images}")
+    where = f"wrote {result.eml}" if result.eml else f"sent through {result.smtp}"
+    click.echo(
+        f"{where}: {result.message_id} to {', '.join(result.recipients)} "
+        f"({result.message_bytes / 1024:.0f} KiB, with {Path(result.pdf or '').name})"
+    )
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="[PROJECT] REQUESTERS")
 @click.option(
     "-o",
