@@ -7,6 +7,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -265,6 +266,11 @@ def main() -> None:
     callback=_check_assignments,
     help="Override one report.yml setting, e.g. page_size=A5 or brand.primary=#8a1538.",
 )
+@click.option(
+    "--explain-templates",
+    is_flag=True,
+    help="Also say which file each template and stylesheet came from (project or theme).",
+)
 @_strict_option("Treat rendering warnings (missing image, bad CSS) as errors.")
 @_timeout_option("Seconds the whole build may take before it fails.")
 @click.option(
@@ -287,6 +293,7 @@ def build(
     compare: Path | None,
     variants: tuple[str, ...],
     assignments: tuple[tuple[tuple[str, ...], Any], ...],
+    explain_templates: bool,
     strict: bool | None,
     timeout: float,
     max_memory: int,
@@ -368,6 +375,7 @@ def build(
                 )
             )
         result = results[0] if len(results) == 1 else _together(results)
+        explained = _origins(base or load_project(project)) if explain_templates else []
     comparison = _compare_with(earlier, Path(result.outputs[0].path)) if earlier else None
     if as_json:
         document = result.as_json()
@@ -378,6 +386,8 @@ def build(
             ]
         if comparison is not None:
             document["comparison"] = comparison.as_json()
+        if explain_templates:
+            document["templates"] = [vars(origin) for origin in explained]
         _emit_json(document)
         return
     for each in results:
@@ -389,12 +399,22 @@ def build(
             )
             if out.images:
                 click.echo(f"  images lightened to fit --max-size: {out.images}")
+    if explained:
+        click.echo("templates and stylesheets:")
+        for origin in explained:
+            click.echo(f"  {origin.kind:10} {origin.name:24} ← {origin.path}")
     if comparison is not None:
         from reportbuilder.review.pdfdiff import printable
 
         click.echo(f"compared with {compare}:")
         for line in comparison.report():
             click.echo(f"  {printable(line)}")
+
+
+def _origins(project: Any) -> list[Any]:
+    from reportbuilder.project.theme import origins
+
+    return origins(project.theme, project.templates, project.stylesheets, project.files)
 
 
 def _together(results: list[Any]) -> Any:
@@ -800,3 +820,97 @@ def translations(project: Path, marks: tuple[str, ...], as_json: bool) -> None:
         click.echo(f"{project}: report.yml lists no other languages (languages:)")
     for status in found:
         click.echo(f"{status.lang:6} {status.state.value:9} {status.file}")
+
+
+@main.group()
+def themes() -> None:
+    """The themes a report can use: the built-in ones and a project's own (theme.yml)."""
+
+
+@themes.command("list")
+@click.option(
+    "--project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Also list the theme this project uses, if it is a folder of its own.",
+)
+@JSON_OPTION
+def themes_list(project: Path | None, as_json: bool) -> None:
+    """List the built-in themes (and PROJECT's own theme) with their parent and description."""
+    with _reporting(as_json):
+        from reportbuilder.project.theme import THEMES_DIR, builtin_themes, read_manifest
+
+        found = []
+        for name in builtin_themes():
+            manifest, _ = read_manifest(THEMES_DIR / name, None)
+            found.append({"name": name, "builtin": True, **manifest.model_dump()})
+        if project is not None:
+            from reportbuilder.project.load import load_project
+
+            loaded = load_project(project)
+            layer = loaded.theme.chain[0]
+            if not layer.builtin:
+                found.append({"name": layer.name, "builtin": False, **layer.manifest.model_dump()})
+    if as_json:
+        _emit_json({"ok": True, "themes": found})
+        return
+    for item in found:
+        parent = f" (over {item['parent']})" if item["parent"] else ""
+        where = "built-in" if item["builtin"] else "project"
+        click.echo(f"{item['name']:12} {where}{parent}: {item['description']}")
+
+
+@themes.command("show")
+@click.argument("name")
+@click.option(
+    "--project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The project whose theme folders and overrides to look at.",
+)
+@JSON_OPTION
+def themes_show(name: str, project: Path, as_json: bool) -> None:
+    """Show theme NAME: its parent chain, files (and which theme each comes from), the
+    languages it has words for and the brand settings its stylesheets use."""
+    with _reporting(as_json):
+        from reportbuilder.errors import Problem, ProjectError, Stage
+        from reportbuilder.project.files import FilePolicy
+        from reportbuilder.project.strings import load_strings
+        from reportbuilder.project.theme import load_theme, origins, theme_chain, themes_root
+
+        root = project.resolve()
+        chain, problems = theme_chain(name, root)
+        if problems or not chain:
+            raise ProjectError(problems or [Problem(None, None, name, stage=Stage.PROJECT)])
+        files = FilePolicy(root, themes_root(chain))
+        theme, problems = load_theme(name, chain[0].folder, files, chain)
+        strings, more = load_strings(theme.folders, root, files)
+        if problems or more:
+            raise ProjectError([*problems, *more])
+        brand = sorted(
+            {
+                found
+                for path in theme.stylesheets
+                for found in re.findall(r"var\((--[\w-]+)", path.read_text(encoding="utf-8"))
+            }
+        )
+        shown = {
+            "name": name,
+            "chain": [layer.name for layer in chain],
+            "description": chain[0].manifest.description,
+            "page_sizes": chain[0].manifest.page_sizes or "any",
+            "files": [vars(origin) for origin in origins(theme, {}, (), files)],
+            "languages": strings.languages(),
+            "brand": brand,
+        }
+    if as_json:
+        _emit_json({"ok": True, **shown})
+        return
+    click.echo(f"{name}: {shown['description']}")
+    click.echo(f"  chain: {' → '.join(shown['chain'])}")
+    click.echo(f"  page sizes: {shown['page_sizes']}")
+    click.echo(f"  words in: {', '.join(shown['languages'])}")
+    click.echo(f"  brand settings used: {', '.join(shown['brand'])}")
+    for origin in shown["files"]:
+        click.echo(f"  {origin['kind']:10} {origin['name']:24} ← {origin['path']}")

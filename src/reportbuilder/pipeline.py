@@ -354,7 +354,7 @@ def output_path(
 def _sources_of(project: Project) -> list[Path]:
     """The folders and files a build reads, each resolved through its links."""
     found = [project.root / place for place in SOURCE_PLACES]
-    found += [project.theme.folder, *project.stylesheets, *project.theme.stylesheets]
+    found += [*project.theme.folders, *project.stylesheets, *project.theme.stylesheets]
     found += [project.root / chapter.rel for chapter in project.chapters]
     real = []
     for path in found:
