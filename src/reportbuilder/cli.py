@@ -914,3 +914,81 @@ def themes_show(name: str, project: Path, as_json: bool) -> None:
     click.echo(f"  brand settings used: {', '.join(shown['brand'])}")
     for origin in shown["files"]:
         click.echo(f"  {origin['kind']:10} {origin['name']:24} ← {origin['path']}")
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of report.yml's output.",
+)
+@_lang_option("Build in this language instead of report.yml's.")
+@click.option(
+    "--serve", is_flag=True, help="Serve a preview page on 127.0.0.1 that reloads itself."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The preview's port with --serve (0: any free port, printed).",
+)
+@_timeout_option("Seconds each build may take before it fails.")
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=256),
+    default=DEFAULT_MAX_MEMORY_MB,
+    show_default=True,
+    help="Memory (MiB) the layout may use before the build fails.",
+)
+def watch(
+    project: Path,
+    output: Path | None,
+    lang: str | None,
+    serve: bool,
+    port: int,
+    timeout: float,
+    max_memory: int,
+) -> None:
+    """Build PROJECT, then build it again whenever content, data, contacts, templates, styles,
+    assets or report.yml change. A broken edit prints its problems and keeps the last good
+    PDF. Ctrl-C stops."""
+    from reportbuilder.edition import Edition
+    from reportbuilder.limits import Limits
+    from reportbuilder.watching import Status
+    from reportbuilder.watching import serve as start_server
+    from reportbuilder.watching import watch as run_watch
+
+    status = Status()
+    if serve:
+        try:
+            server = start_server(status, port)
+        except OSError as error:
+            raise click.BadParameter(f"cannot serve on port {port}: {error.strerror}") from None
+        click.echo(f"preview at http://127.0.0.1:{server.server_address[1]}/", err=True)
+
+    def report(result: Any, problems: list[Problem]) -> None:
+        if result is None:
+            for problem in problems:
+                click.echo(_line(problem), err=True)
+            click.echo("the build failed; the last good PDF is kept", err=True)
+            return
+        _warn(problems)
+        for out in result.outputs:
+            click.echo(f"wrote {out.path} ({out.bytes / 1024:.0f} KiB) in {result.seconds:.1f} s")
+
+    click.echo(f"watching {project} (Ctrl-C to stop)", err=True)
+    edition = Edition(lang=lang, limits=Limits(timeout=timeout, max_memory_mb=max_memory))
+    try:
+        run_watch(
+            project,
+            edition,
+            output=output,
+            report=report,
+            status=status,
+            max_memory_mb=max_memory,
+        )
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
