@@ -267,6 +267,12 @@ def main() -> None:
     help="Override one report.yml setting, e.g. page_size=A5 or brand.primary=#8a1538.",
 )
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Editions built at once (several languages or variants); default: one per core.",
+)
+@click.option(
     "--explain-templates",
     is_flag=True,
     help="Also say which file each template and stylesheet came from (project or theme).",
@@ -293,6 +299,7 @@ def build(
     compare: Path | None,
     variants: tuple[str, ...],
     assignments: tuple[tuple[tuple[str, ...], Any], ...],
+    jobs: int | None,
     explain_templates: bool,
     strict: bool | None,
     timeout: float,
@@ -336,7 +343,7 @@ def build(
     with _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits
-        from reportbuilder.pipeline import build as run_build
+        from reportbuilder.pipeline import build_editions
         from reportbuilder.project.load import load_project
 
         edition = Edition(
@@ -360,20 +367,16 @@ def build(
             codes = [base.config.lang, *base.config.languages]
         variant_names: list[str | None] = [*names] or [None]
         chosen = [(name, code) for name in variant_names for code in codes]
-        results = []
-        for name, code in chosen:
-            loaded = base if name is None and base is not None else None
-            if loaded is None:
-                loaded = load_project(project, variant=name, assignments=assignments)
-            results.append(
-                run_build(
-                    loaded,
-                    dataclasses.replace(edition, lang=code),
-                    output=output,
-                    format=fmt,
-                    renderer=renderer,
-                )
-            )
+        results = build_editions(
+            project,
+            [(name, dataclasses.replace(edition, lang=code)) for name, code in chosen],
+            known={None: base} if base is not None else None,
+            assignments=assignments,
+            output=output,
+            format=fmt,
+            renderer=renderer,
+            jobs=jobs or os.cpu_count() or 1,
+        )
         result = results[0] if len(results) == 1 else _together(results)
         explained = _origins(base or load_project(project)) if explain_templates else []
     comparison = _compare_with(earlier, Path(result.outputs[0].path)) if earlier else None

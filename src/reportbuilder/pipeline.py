@@ -17,7 +17,8 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -363,4 +364,77 @@ def _sources_of(project: Project) -> list[Path]:
     return real
 
 
-__all__ = ["BuildResult", "Output", "ReportError", "build", "check", "resource_problems"]
+def build_editions(
+    project: str | os.PathLike[str],
+    editions: Sequence[tuple[str | None, Edition]],
+    *,
+    known: Mapping[str | None, Project] | None = None,
+    assignments: Sequence[tuple[tuple[str, ...], Any]] = (),
+    output: str | os.PathLike[str] | None = None,
+    format: Literal["pdf", "html"] | None = None,
+    renderer: PdfRenderer | None = None,
+    jobs: int = 1,
+) -> list[BuildResult]:
+    """Build several editions of one project – (report.yml variant or None, `Edition`) pairs –
+    on up to `jobs` warm render processes at once; results in the order given.
+
+    Every edition is built even when one fails; then the first failure (in the order given)
+    is raised. `renderer`, when given, serves as the first worker's; `known` holds projects
+    already loaded (by variant) with the same `assignments`.
+    """
+    loaded: dict[str | None, Project] = dict(known or {})
+    lock = threading.Lock()
+
+    def project_for(variant: str | None) -> Project:
+        with lock:
+            if variant not in loaded:
+                loaded[variant] = load_project(project, variant=variant, assignments=assignments)
+            return loaded[variant]
+
+    spare = [renderer] if renderer is not None else []
+    local = threading.local()
+    started: list[PdfRenderer] = []
+
+    def one(item: tuple[str | None, Edition]) -> BuildResult | ReportError:
+        variant, edition = item
+        if format != "html" and getattr(local, "renderer", None) is None:
+            with lock:
+                local.renderer = spare.pop() if spare else None
+                if local.renderer is None:
+                    local.renderer = PdfRenderer(edition.limits.max_memory_mb)
+                    started.append(local.renderer)
+        try:
+            return build(
+                project_for(variant),
+                edition,
+                output=output,
+                format=format,
+                renderer=getattr(local, "renderer", None),
+            )
+        except ReportError as error:
+            return error
+
+    try:
+        if jobs <= 1 or len(editions) <= 1:
+            outcomes = [one(item) for item in editions]
+        else:
+            with ThreadPoolExecutor(max_workers=min(jobs, len(editions))) as pool:
+                outcomes = list(pool.map(one, editions))
+    finally:
+        for worker in started:
+            worker.close()
+    for outcome in outcomes:
+        if isinstance(outcome, ReportError):
+            raise outcome
+    return [outcome for outcome in outcomes if isinstance(outcome, BuildResult)]
+
+
+__all__ = [
+    "BuildResult",
+    "Output",
+    "ReportError",
+    "build",
+    "build_editions",
+    "check",
+    "resource_problems",
+]
