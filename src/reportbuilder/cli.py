@@ -267,6 +267,11 @@ def main() -> None:
     help="Override one report.yml setting, e.g. page_size=A5 or brand.primary=#8a1538.",
 )
 @click.option(
+    "--force",
+    is_flag=True,
+    help="Build even if nothing changed since the last build (the cache is refreshed).",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
@@ -299,6 +304,7 @@ def build(
     compare: Path | None,
     variants: tuple[str, ...],
     assignments: tuple[tuple[tuple[str, ...], Any], ...],
+    force: bool,
     jobs: int | None,
     explain_templates: bool,
     strict: bool | None,
@@ -341,6 +347,7 @@ def build(
     # WeasyPrint's own import (half a second) runs beside ours and the HTML stage.
     renderer = PdfRenderer(max_memory) if fmt != "html" else None
     with _reporting(as_json), renderer or contextlib.nullcontext():
+        from reportbuilder.cache import Cache
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits
         from reportbuilder.pipeline import build_editions
@@ -376,6 +383,7 @@ def build(
             format=fmt,
             renderer=renderer,
             jobs=jobs or os.cpu_count() or 1,
+            cache=Cache(project, read=not force),
         )
         result = results[0] if len(results) == 1 else _together(results)
         explained = _origins(base or load_project(project)) if explain_templates else []
@@ -397,6 +405,12 @@ def build(
         _warn(each.warnings)
         for out in each.outputs:
             pages = f", {out.pages} pages" if out.pages is not None else ""
+            if out.cached == "up to date":
+                click.echo(f"{out.path} is up to date (nothing changed since it was built)")
+                continue
+            if out.cached:
+                click.echo(f"restored {out.path} from the cache ({out.bytes / 1024:.0f} KiB)")
+                continue
             click.echo(
                 f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {each.seconds:.1f} s"
             )
@@ -995,3 +1009,18 @@ def watch(
         )
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+
+
+@main.group()
+def cache() -> None:
+    """The cache of built outputs (PROJECT/.reportbuilder/cache)."""
+
+
+@cache.command("clear")
+@PROJECT
+def cache_clear(project: Path) -> None:
+    """Remove every cached output of PROJECT; the next build lays everything out again."""
+    from reportbuilder.cache import Cache
+
+    removed = Cache(project).clear()
+    click.echo(f"removed {removed // 2} cached output(s) of {project}")
