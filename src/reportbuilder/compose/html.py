@@ -352,7 +352,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
     }
     chapters, warnings = render_chapters(project, config, scope, helpers, fmt, deadline)
     warnings += lint.brand_problems(config.brand.model_dump(), _config_text(project))
-    env = theme_environment(project.theme.templates, project.templates)
+    env = theme_environment(project.theme.templates, project.templates, project.theme.by_theme)
     env.filters.update({**fmt.filters(), "css_string": css_string})
     theme_css, project_css = _stylesheets(project)
     contact = project.contacts.get(config.contact) if config.contact else None

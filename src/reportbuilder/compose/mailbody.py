@@ -191,7 +191,7 @@ def render_mail_body(
         "pages": pages,
         "size": values["size"],
     }
-    env = theme_environment(project.theme.templates, project.templates)
+    env = theme_environment(project.theme.templates, project.templates, project.theme.by_theme)
     env.autoescape = lambda template: not (template or "").endswith(".txt")
     env.filters.update(fmt.filters())
     text = _fill(env, "mail.txt", context)

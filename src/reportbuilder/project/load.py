@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 from collections.abc import Mapping, Sequence
@@ -34,11 +35,11 @@ from reportbuilder.project.strings import Strings, load_strings
 from reportbuilder.project.theme import (
     TemplateFile,
     Theme,
-    find_theme,
     load_theme,
     read_templates,
     stylesheets,
-    theme_hint,
+    theme_chain,
+    themes_root,
 )
 
 
@@ -150,15 +151,17 @@ def load_project(
     problems.extend(contact_problems)
     if config is None or line is None:
         raise ProjectError(problems.items)
-    theme_dir = find_theme(config.theme, root)
-    if theme_dir is None:
-        message = f"theme '{config.theme}' not found ({theme_hint(config.theme)})"
-        problems.add(CONFIG_FILE, line(["theme"]), message)
+    chain, found = theme_chain(config.theme, root)
+    for problem in found:  # a theme that cannot be found is report.yml's `theme:` line
+        if problem.path is None:
+            problem = dataclasses.replace(problem, path=CONFIG_FILE, line=line(["theme"]))
+        problems.extend([problem])
+    if not chain or found:
         raise ProjectError(problems.items)
-    files = FilePolicy(root, theme_dir)
-    theme, found = load_theme(config.theme, theme_dir, files)
+    files = FilePolicy(root, themes_root(chain))
+    theme, found = load_theme(config.theme, chain[0].folder, files, chain)
     problems.extend(found)
-    strings, found = load_strings(theme_dir, root, files)
+    strings, found = load_strings(theme.folders, root, files)
     problems.extend(found)
     if strings.labels(config.lang) is None:
         problems.add(CONFIG_FILE, line(["lang"]), strings.missing_message(config.lang))
