@@ -4,6 +4,7 @@ printed something wrong, lost something, leaked between builds or wrote where it
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -124,7 +125,9 @@ def test_personalisation_is_printed_as_typed_never_as_markdown(mini_project: Pat
     # Once in the chapter, once in the cover's "copy prepared for" line; a link in neither.
     assert html.count("phish.example") == 2 and 'href="https://phish' not in html
     typed = "Bob # Injected [verify](https://phish.example/x) **bold** &lt;b&gt;x&lt;/b&gt;"
-    assert f"<p>Prepared for {typed}.</p>" in html
+    # A URL written as text may break at its slashes (<span class="url">, <wbr>): no link.
+    visible = re.sub(r"<wbr>|</?span[^>]*>", "", html)
+    assert f"<p>Prepared for {typed}.</p>" in visible
 
 
 @pytest.mark.pdf
