@@ -82,6 +82,7 @@ class Brand(_Strict):
     text: Colour = "#1f2933"
     palette: list[Colour] = Field(default_factory=list)
     fonts: Fonts = Fonts()
+    logo_on_pages: bool = False  # the organisation's logo in the footer of every page
 
     def chart_palette(self) -> tuple[str, ...]:
         return tuple(self.palette) or (
