@@ -4,6 +4,7 @@ a landscape page for a table asked to be turned, and the executive summary's pan
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -84,3 +85,22 @@ def test_a_table_asked_to_be_landscape_gets_a_turned_page(mini_project: Path) ->
     page = reader.pages[turned]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (842, 595)
     assert f"Page {turned + 1} of {len(reader.pages)}" in texts[turned]
+
+
+def test_lists_of_figures_and_tables_give_each_caption_and_its_page(mini_project: Path) -> None:
+    config = mini_project / "report.yml"
+    config.write_text(config.read_text() + "list_of_figures: true\nlist_of_tables: true\n")
+    texts = [text.replace("\u00a0", " ") for text in page_texts(build(mini_project))]
+    (lists,) = [i for i, text in enumerate(texts) if "List of figures" in text]
+    assert "List of tables" in texts[lists]
+    for caption in (
+        "Figure 1. Hand pump at a village well",
+        "Figure 2. Households by main water source",
+        "Table 1. Water points counted by the survey teams",
+        "Table 2. Main source of drinking water",
+    ):
+        number, _, words = caption.partition(". ")
+        (page,) = [i + 1 for i, text in enumerate(texts) if i != lists and caption in text]
+        entry = re.search(rf"{re.escape(number)}\.\s+{re.escape(words)}[ .]*(\d+)", texts[lists])
+        assert entry, (caption, texts)
+        assert int(entry[1]) == page, (caption, texts)

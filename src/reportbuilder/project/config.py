@@ -115,6 +115,8 @@ class ReportConfig(_Strict):
     contact: str | None = None
     toc: bool = True
     toc_depth: Literal[1, 2, 3] = 2
+    list_of_figures: bool = False  # after the contents: every figure's caption and page
+    list_of_tables: bool = False
     strict: bool = False
     network: Network = Network()
     data: dict[str, DataFile] = Field(default_factory=dict)
