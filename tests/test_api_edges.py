@@ -4,7 +4,6 @@ printed something wrong, lost something, leaked between builds or wrote where it
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from pathlib import Path
@@ -122,12 +121,11 @@ def test_personalisation_is_printed_as_typed_never_as_markdown(mini_project: Pat
     _chapter(mini_project, "# For you\n\nPrepared for {{ recipient.name }}.\n")
     name = "Bob\n\n# Injected\n\n[verify](https://phish.example/x) **bold** <b>x</b>"
     html = render_html(load_project(mini_project), Edition(personalisation={"name": name})).text
-    # Once in the chapter, once in the cover's "copy prepared for" line; a link in neither.
     assert html.count("phish.example") == 2 and 'href="https://phish' not in html
-    typed = "Bob # Injected [verify](https://phish.example/x) **bold** &lt;b&gt;x&lt;/b&gt;"
-    # A URL written as text may break at its slashes (<span class="url">, <wbr>): no link.
-    visible = re.sub(r"<wbr>|</?span[^>]*>", "", html)
-    assert f"<p>Prepared for {typed}.</p>" in visible
+    # The address stays text (no link), with break opportunities at its slashes.
+    url = '<span class="url">https://phish.example/<wbr>x</span>'
+    typed = f"Bob # Injected [verify]({url}) **bold** &lt;b&gt;x&lt;/b&gt;"
+    assert f"<p>Prepared for {typed}.</p>" in html
 
 
 @pytest.mark.pdf
