@@ -104,3 +104,32 @@ def test_lists_of_figures_and_tables_give_each_caption_and_its_page(mini_project
         entry = re.search(rf"{re.escape(number)}\.\s+{re.escape(words)}[ .]*(\d+)", texts[lists])
         assert entry, (caption, texts)
         assert int(entry[1]) == page, (caption, texts)
+
+
+def test_images_take_a_size_and_a_place(mini_project: Path) -> None:
+    import weasyprint
+
+    from reportbuilder import load_project, render_html
+
+    chapter = mini_project / "content" / "01-overview.md"
+    chapter.write_text(
+        chapter.read_text().replace(
+            "![Hand pump at a village well](assets/pump.svg)",
+            "![Hand pump at a village well](assets/pump.svg){.half .right}\n\n"
+            "Inline ![a second pump](assets/pump.svg){.third} in a line of text.",
+        )
+    )
+    html = render_html(load_project(mini_project))
+    document = weasyprint.HTML(string=html.text, base_url=html.base_url).render()
+    boxes = [
+        box
+        for page in document.pages
+        for box in page._page_box.descendants()
+        if box.element_tag in ("img", "figure") and box.element is not None
+    ]
+    text_width = 168 * 96 / 25.4  # A4's text block, in CSS px
+    figure = next(b for b in boxes if "right" in (b.element.get("class") or ""))
+    assert figure.style["float"] == "right"
+    assert abs(figure.border_width() - 0.48 * text_width) < 2
+    third = next(b for b in boxes if b.element.get("alt") == "a second pump")
+    assert abs(third.border_width() - 0.33 * text_width) < 2
