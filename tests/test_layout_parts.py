@@ -133,3 +133,18 @@ def test_images_take_a_size_and_a_place(mini_project: Path) -> None:
     assert abs(figure.border_width() - 0.48 * text_width) < 2
     third = next(b for b in boxes if b.element.get("alt") == "a second pump")
     assert abs(third.border_width() - 0.33 * text_width) < 2
+
+
+def test_annexes_are_lettered_with_their_contents_entries(mini_project: Path) -> None:
+    content = mini_project / "content"
+    (content / "03-questionnaire.md").write_text("---\nannex: true\n---\n# Questionnaire\n\nQ.\n")
+    (content / "04-frame.md").write_text("---\nannex: true\n---\n# Sampling frame\n\nF.\n")
+    texts = [text.replace("\u00a0", " ") for text in page_texts(build(mini_project))]
+    (contents,) = [i for i, text in enumerate(texts) if text.startswith("Contents")]
+    for letter, title in (("A", "Questionnaire"), ("B", "Sampling frame")):
+        (page,) = [
+            i + 1 for i, text in enumerate(texts) if f"ANNEX {letter}\n{title}" in text
+        ]  # set in capitals
+        entry = re.search(rf"Annex {letter}\. {title}[ .]*(\d+)", texts[contents])
+        assert entry and int(entry[1]) == page, texts[contents]
+    assert "Annex" not in texts[contents].split("Annex A")[0]  # the chapters are not lettered

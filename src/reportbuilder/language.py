@@ -79,6 +79,7 @@ LABELS: dict[str, dict[str, str]] = {
         "note_rounded": "Percentages are rounded and may not add up to 100.",
         "note_multiple": "Several answers were possible: percentages may add up to more than 100.",
         "continued": "(continued)",
+        "annex": "Annex",
         "list_of_figures": "List of figures",
         "list_of_tables": "List of tables",
     },
@@ -103,6 +104,7 @@ LABELS: dict[str, dict[str, str]] = {
         "note_multiple": "Plusieurs réponses étaient possibles\u00a0: la somme des pourcentages "
         "peut dépasser 100.",
         "continued": "(suite)",
+        "annex": "Annexe",
         "list_of_figures": "Liste des figures",
         "list_of_tables": "Liste des tableaux",
     },
@@ -127,6 +129,7 @@ LABELS: dict[str, dict[str, str]] = {
         "note_multiple": "Se podían dar varias respuestas: los porcentajes pueden sumar "
         "más de 100.",
         "continued": "(continuación)",
+        "annex": "Anexo",
         "list_of_figures": "Índice de figuras",
         "list_of_tables": "Índice de cuadros",
     },

@@ -92,6 +92,7 @@ class RenderedChapter:
     css_class: str
     headings: list[Heading]
     in_toc: bool
+    annex: str = ""  # the annex letter (A, B, …); "" for a chapter
 
 
 def css_string(value: Any) -> Markup:
@@ -244,6 +245,7 @@ def render_chapters(
                 css_class=chapter.css_class,
                 headings=headings,
                 in_toc=chapter.in_toc,
+                annex=_annex_letter(sum(1 for r in rendered if r.annex)) if chapter.annex else "",
             )
         )
     if problems:
@@ -260,6 +262,16 @@ def render_chapters(
     if errors := [p for p in linted if p.severity is Severity.ERROR]:
         raise ComposeError(errors)
     return rendered, warnings + dangling + linted
+
+
+def _annex_letter(index: int) -> str:
+    """A, B, … Z, then AA, AB, …: the letter of the annex after `index` others."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _config_text(project: Project) -> str:
