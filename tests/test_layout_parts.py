@@ -148,3 +148,16 @@ def test_annexes_are_lettered_with_their_contents_entries(mini_project: Path) ->
         entry = re.search(rf"Annex {letter}\. {title}[ .]*(\d+)", texts[contents])
         assert entry and int(entry[1]) == page, texts[contents]
     assert "Annex" not in texts[contents].split("Annex A")[0]  # the chapters are not lettered
+
+
+def test_chapters_can_be_numbered_in_their_titles_and_the_contents(mini_project: Path) -> None:
+    config = mini_project / "report.yml"
+    config.write_text(config.read_text() + "number_chapters: true\n")
+    (mini_project / "content" / "03-q.md").write_text("---\nannex: true\n---\n# Questionnaire\n")
+    texts = [text.replace("\u00a0", " ") for text in page_texts(build(mini_project))]
+    contents = texts[1]
+    assert re.search(r"1\. Overview[ .]+3", contents)
+    assert re.search(r"2\. Main findings[ .]+4", contents)
+    assert re.search(r"Annex A\. Questionnaire[ .]+5", contents)  # an annex keeps its letter
+    assert texts[2].startswith("1. Overview")
+    assert texts[3].startswith("2. Findings in detail")
