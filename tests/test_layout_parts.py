@@ -161,3 +161,21 @@ def test_chapters_can_be_numbered_in_their_titles_and_the_contents(mini_project:
     assert re.search(r"Annex A\. Questionnaire[ .]+5", contents)  # an annex keeps its letter
     assert texts[2].startswith("1. Overview")
     assert texts[3].startswith("2. Findings in detail")
+
+
+def test_a_citation_and_its_reference_entry_are_printed(mini_project: Path) -> None:
+    (mini_project / "references.json").write_text(
+        '[{"id": "rojas2025", "type": "report", "title": "Water points in rural districts",'
+        ' "author": [{"family": "Rojas", "given": "Ana"}], "issued": {"date-parts": [[2025]]},'
+        ' "publisher": "Example Water Trust"}]'
+    )
+    config = mini_project / "report.yml"
+    config.write_text(config.read_text() + "bibliography: references.json\n")
+    chapter = mini_project / "content" / "01-overview.md"
+    chapter.write_text(chapter.read_text() + "\nAs counted before [@rojas2025].\n")
+    texts = page_texts(build(mini_project))
+    assert any("As counted before (Rojas, 2025)." in text for text in texts)
+    (page,) = [
+        i for i, text in enumerate(texts) if "Rojas, A. (2025) Water points in rural" in text
+    ]
+    assert re.search(rf"References[ .]+{page + 1}", texts[1])  # in the contents, with its page

@@ -22,6 +22,7 @@ from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
 from reportbuilder.compose import anchors, charts, lint, references
+from reportbuilder.compose.citations import CITATION, Citations, keys_of
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers, contact_html
 from reportbuilder.compose.markup import convert, make_markdown, markdown_literal
@@ -175,6 +176,7 @@ def render_chapters(
     helpers: Helpers,
     fmt: Formatter,
     deadline: Deadline | None = None,
+    citations: Citations | None = None,
 ) -> tuple[list[RenderedChapter], list[Problem]]:
     """The chapters as HTML, and the warnings met on the way; raises `ComposeError`."""
     env = content_environment(fmt.filters(), _finalize(fmt))
@@ -197,6 +199,8 @@ def render_chapters(
         problems.extend(found)
         if text is None:
             continue
+        if citations is not None:
+            text = _cite(text, chapter.rel, chapter.source, citations, helpers, problems)
 
         def slug(value: str, separator: str, prefix: str = chapter.slug) -> str:
             return f"{prefix}--{slugify_unicode(value, separator)}"
@@ -262,6 +266,32 @@ def render_chapters(
     if errors := [p for p in linted if p.severity is Severity.ERROR]:
         raise ComposeError(errors)
     return rendered, warnings + dangling + linted
+
+
+def _cite(
+    text: str,
+    rel: str,
+    source: str,
+    citations: Citations,
+    helpers: Helpers,
+    problems: list[Problem],
+) -> str:
+    """`[@key]` citations replaced by their text; an unknown key is a problem at its line."""
+
+    def replace(match: re.Match[str]) -> str:
+        keys = keys_of(match)
+        cited = citations.cite(keys)
+        if cited is None:
+            missing = ", ".join(keys)
+            why = "not in the bibliography"
+            line = _source_line(source, match[0], {})
+            problems.append(
+                Problem(rel, line, f"citation [@{missing}]: {why}", stage=Stage.COMPOSE)
+            )
+            return match[0]
+        return str(helpers._place(cited))
+
+    return CITATION.sub(replace, text)
 
 
 def _annex_letter(index: int) -> str:
@@ -332,7 +362,8 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         "recipient": wrap("recipient", {k: markdown_literal(v) for k, v in recipient.items()}),
         **helpers.scope(),
     }
-    chapters, warnings = render_chapters(project, config, scope, helpers, fmt, deadline)
+    citations = Citations(project.references, config.lang) if config.bibliography else None
+    chapters, warnings = render_chapters(project, config, scope, helpers, fmt, deadline, citations)
     warnings += lint.brand_problems(config.brand.model_dump(), _config_text(project))
     env = theme_environment(project.theme.templates, project.templates)
     env.filters.update({**fmt.filters(), "css_string": css_string})
@@ -359,6 +390,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         else None,
         "contact": Markup(contact_html(contact, labels, colon(config.lang))) if contact else None,
         "print_mode": edition.print_mode,
+        "references": citations.entries() if citations is not None else [],
     }
     html = _fill_theme(env, context, project)
     html, targets = references.number(html, labels)

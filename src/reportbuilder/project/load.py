@@ -11,7 +11,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from reportbuilder.errors import Location, Problem, Problems, ProjectError, Severity, Stage
+from reportbuilder.errors import (
+    Location,
+    Problem,
+    Problems,
+    ProjectError,
+    ReportError,
+    Severity,
+    Stage,
+)
 from reportbuilder.project.chapters import Chapter, load_chapters, slugify
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
 from reportbuilder.project.contacts import Contact, load_contacts
@@ -51,6 +59,7 @@ class Project:
     stylesheets: tuple[Path, ...]
     resources: Mapping[str, Location]
     warnings: tuple[Problem, ...] = ()  # met while reading (a chapter left out of `chapters:`)
+    references: tuple[dict[str, Any], ...] = ()  # report.yml `bibliography:`, CSL-JSON items
 
     @property
     def theme_dir(self) -> Path:
@@ -138,6 +147,11 @@ def load_project(path: str | os.PathLike[str]) -> Project:
             line,
         )
     )
+    references: list[dict[str, Any]] = []
+    if config.bibliography:
+        references, found_message = _references(files, config.bibliography)
+        if found_message:
+            problems.add(CONFIG_FILE, line(["bibliography"]), found_message)
     problems.raise_if_any()
     resources = resource_locations(root, config, chapters, own_styles, files)
     return Project(
@@ -153,4 +167,22 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         stylesheets=own_styles,
         resources=MappingProxyType(resources),
         warnings=tuple(p for p in problems.items if p.severity is Severity.WARNING),
+        references=tuple(references),
     )
+
+
+def _references(files: FilePolicy, rel: str) -> tuple[list[dict[str, Any]], str | None]:
+    """The CSL-JSON items of `bibliography:`, or a message saying what is wrong with it."""
+    import json
+
+    try:
+        items = json.loads(files.read_project_text(rel))
+    except ReportError as error:
+        return [], f"bibliography: {error.problems[0].message}"
+    except ValueError as error:
+        return [], f"bibliography: {rel} is not JSON ({error})"
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("id"), str) for item in items
+    ):
+        return [], f"bibliography: {rel} must be a CSL-JSON list of items, each with an id"
+    return items, None
