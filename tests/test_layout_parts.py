@@ -104,3 +104,78 @@ def test_lists_of_figures_and_tables_give_each_caption_and_its_page(mini_project
         entry = re.search(rf"{re.escape(number)}\.\s+{re.escape(words)}[ .]*(\d+)", texts[lists])
         assert entry, (caption, texts)
         assert int(entry[1]) == page, (caption, texts)
+
+
+def test_images_take_a_size_and_a_place(mini_project: Path) -> None:
+    import weasyprint
+
+    from reportbuilder import load_project, render_html
+
+    chapter = mini_project / "content" / "01-overview.md"
+    chapter.write_text(
+        chapter.read_text().replace(
+            "![Hand pump at a village well](assets/pump.svg)",
+            "![Hand pump at a village well](assets/pump.svg){.half .right}\n\n"
+            "Inline ![a second pump](assets/pump.svg){.third} in a line of text.",
+        )
+    )
+    html = render_html(load_project(mini_project))
+    document = weasyprint.HTML(string=html.text, base_url=html.base_url).render()
+    boxes = [
+        box
+        for page in document.pages
+        for box in page._page_box.descendants()
+        if box.element_tag in ("img", "figure") and box.element is not None
+    ]
+    text_width = 168 * 96 / 25.4  # A4's text block, in CSS px
+    figure = next(b for b in boxes if "right" in (b.element.get("class") or ""))
+    assert figure.style["float"] == "right"
+    assert abs(figure.border_width() - 0.48 * text_width) < 2
+    third = next(b for b in boxes if b.element.get("alt") == "a second pump")
+    assert abs(third.border_width() - 0.33 * text_width) < 2
+
+
+def test_annexes_are_lettered_with_their_contents_entries(mini_project: Path) -> None:
+    content = mini_project / "content"
+    (content / "03-questionnaire.md").write_text("---\nannex: true\n---\n# Questionnaire\n\nQ.\n")
+    (content / "04-frame.md").write_text("---\nannex: true\n---\n# Sampling frame\n\nF.\n")
+    texts = [text.replace("\u00a0", " ") for text in page_texts(build(mini_project))]
+    (contents,) = [i for i, text in enumerate(texts) if text.startswith("Contents")]
+    for letter, title in (("A", "Questionnaire"), ("B", "Sampling frame")):
+        (page,) = [
+            i + 1 for i, text in enumerate(texts) if f"ANNEX {letter}\n{title}" in text
+        ]  # set in capitals
+        entry = re.search(rf"Annex {letter}\. {title}[ .]*(\d+)", texts[contents])
+        assert entry and int(entry[1]) == page, texts[contents]
+    assert "Annex" not in texts[contents].split("Annex A")[0]  # the chapters are not lettered
+
+
+def test_chapters_can_be_numbered_in_their_titles_and_the_contents(mini_project: Path) -> None:
+    config = mini_project / "report.yml"
+    config.write_text(config.read_text() + "number_chapters: true\n")
+    (mini_project / "content" / "03-q.md").write_text("---\nannex: true\n---\n# Questionnaire\n")
+    texts = [text.replace("\u00a0", " ") for text in page_texts(build(mini_project))]
+    contents = texts[1]
+    assert re.search(r"1\. Overview[ .]+3", contents)
+    assert re.search(r"2\. Main findings[ .]+4", contents)
+    assert re.search(r"Annex A\. Questionnaire[ .]+5", contents)  # an annex keeps its letter
+    assert texts[2].startswith("1. Overview")
+    assert texts[3].startswith("2. Findings in detail")
+
+
+def test_a_citation_and_its_reference_entry_are_printed(mini_project: Path) -> None:
+    (mini_project / "references.json").write_text(
+        '[{"id": "rojas2025", "type": "report", "title": "Water points in rural districts",'
+        ' "author": [{"family": "Rojas", "given": "Ana"}], "issued": {"date-parts": [[2025]]},'
+        ' "publisher": "Example Water Trust"}]'
+    )
+    config = mini_project / "report.yml"
+    config.write_text(config.read_text() + "bibliography: references.json\n")
+    chapter = mini_project / "content" / "01-overview.md"
+    chapter.write_text(chapter.read_text() + "\nAs counted before [@rojas2025].\n")
+    texts = page_texts(build(mini_project))
+    assert any("As counted before (Rojas, 2025)." in text for text in texts)
+    (page,) = [
+        i for i, text in enumerate(texts) if "Rojas, A. (2025) Water points in rural" in text
+    ]
+    assert re.search(rf"References[ .]+{page + 1}", texts[1])  # in the contents, with its page

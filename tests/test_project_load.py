@@ -75,7 +75,9 @@ def test_every_problem_of_every_file_at_once(mini_project: Path) -> None:
         "data/survey.yml",
         "contacts.yml",
     ]
-    assert found[0].startswith("report.yml:20: unknown key 'colour'; known keys: authors, brand")
+    assert found[0].startswith(
+        "report.yml:20: unknown key 'colour'; known keys: authors, bibliography, brand"
+    )
 
 
 def test_a_contact_that_is_not_in_contacts_yml(mini_project: Path) -> None:

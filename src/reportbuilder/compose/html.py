@@ -23,6 +23,7 @@ from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
 from reportbuilder.compose import anchors, charts, lint, references
+from reportbuilder.compose.citations import CITATION, Citations, keys_of
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers, contact_html
 from reportbuilder.compose.markup import convert, make_markdown, markdown_literal
@@ -96,6 +97,7 @@ class RenderedChapter:
     css_class: str
     headings: list[Heading]
     in_toc: bool
+    annex: str = ""  # the annex letter (A, B, …); "" for a chapter
 
 
 def css_string(value: Any) -> Markup:
@@ -182,6 +184,7 @@ def render_chapters(
     helpers: Helpers,
     fmt: Formatter,
     deadline: Deadline | None = None,
+    citations: Citations | None = None,
 ) -> tuple[list[RenderedChapter], list[Problem]]:
     """The chapters as HTML, and the warnings met on the way; raises `ComposeError`."""
     env = content_environment(fmt.filters(), _finalize(fmt))
@@ -204,6 +207,8 @@ def render_chapters(
         problems.extend(found)
         if text is None:
             continue
+        if citations is not None:
+            text = _cite(text, chapter.rel, chapter.source, citations, helpers, problems)
 
         def slug(value: str, separator: str, prefix: str = chapter.slug) -> str:
             return f"{prefix}--{slugify_unicode(value, separator)}"
@@ -252,6 +257,7 @@ def render_chapters(
                 css_class=chapter.css_class,
                 headings=headings,
                 in_toc=chapter.in_toc,
+                annex=_annex_letter(sum(1 for r in rendered if r.annex)) if chapter.annex else "",
             )
         )
     if problems:
@@ -279,6 +285,42 @@ def _renamed(chapter: RenderedChapter, html: str) -> list[Heading]:
         else h
         for h in chapter.headings
     ]
+
+
+def _cite(
+    text: str,
+    rel: str,
+    source: str,
+    citations: Citations,
+    helpers: Helpers,
+    problems: list[Problem],
+) -> str:
+    """`[@key]` citations replaced by their text; an unknown key is a problem at its line."""
+
+    def replace(match: re.Match[str]) -> str:
+        keys = keys_of(match)
+        cited = citations.cite(keys)
+        if cited is None:
+            missing = ", ".join(keys)
+            why = "not in the bibliography"
+            line = _source_line(source, match[0], {})
+            problems.append(
+                Problem(rel, line, f"citation [@{missing}]: {why}", stage=Stage.COMPOSE)
+            )
+            return match[0]
+        return str(helpers._place(cited))
+
+    return CITATION.sub(replace, text)
+
+
+def _annex_letter(index: int) -> str:
+    """A, B, … Z, then AA, AB, …: the letter of the annex after `index` others."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _config_text(project: Project) -> str:
@@ -350,7 +392,8 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         "recipient": wrap("recipient", {k: markdown_literal(v) for k, v in recipient.items()}),
         **helpers.scope(),
     }
-    chapters, warnings = render_chapters(project, config, scope, helpers, fmt, deadline)
+    citations = Citations(project.references, config.lang) if config.bibliography else None
+    chapters, warnings = render_chapters(project, config, scope, helpers, fmt, deadline, citations)
     warnings += lint.brand_problems(config.brand.model_dump(), _config_text(project))
     env = theme_environment(project.theme.templates, project.templates, project.theme.by_theme)
     env.filters.update({**fmt.filters(), "css_string": css_string})
@@ -380,6 +423,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         else None,
         "print_mode": edition.print_mode or config.print,
         "part": part,
+        "references": citations.entries() if citations is not None else [],
     }
     html = _fill_theme(env, context, project)
     html, targets = references.number(html, labels)

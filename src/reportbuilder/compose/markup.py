@@ -290,7 +290,9 @@ class _ReportTree(Treeprocessor):
                     continue
                 img = p[0]
                 img.tail = None
-                figure = ET.Element("figure", {"class": "figure"})
+                # `{.left}` / `{.right}` on the image float its whole figure beside the text.
+                placed = [c for c in (img.get("class") or "").split() if c in _PLACEMENTS]
+                figure = ET.Element("figure", {"class": " ".join(["figure", *placed])})
                 target = img.attrib.pop("id", None) or p.get("id")
                 if target:
                     figure.set("id", target)
@@ -342,6 +344,7 @@ class _ReportTree(Treeprocessor):
                 parent.remove(neighbour)
 
 
+_PLACEMENTS = ("left", "right")  # image classes that place the figure (sizes stay on the img)
 _URL = re.compile(r"https?://[^\s<>\"\x00-\x1f]+[^\s<>\".,;:!?)\]'\x00-\x1f]")
 # Python-Markdown holds a backslash-escaped character as \x02<its code>\x03 until its last
 # tree processor turns it back into the character: done here first in text holding a URL.

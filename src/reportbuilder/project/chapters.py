@@ -26,6 +26,7 @@ _FRONT_MATTER_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
         "CSS class names (letters, digits, - and _)",
     ),
     "toc": (lambda v: isinstance(v, bool), "true or false"),
+    "annex": (lambda v: isinstance(v, bool), "true or false"),
     "id": (
         lambda v: isinstance(v, str) and bool(_NAME.match(v)),
         "a name of letters, digits, - and _",
@@ -70,6 +71,11 @@ class Chapter:
     @property
     def css_class(self) -> str:
         return str(self.meta.get("class", ""))
+
+    @property
+    def annex(self) -> bool:
+        """An annex: lettered A, B, … after the chapters (`annex: true` in front matter)."""
+        return bool(self.meta.get("annex", False))
 
     @property
     def in_toc(self) -> bool:

@@ -245,6 +245,8 @@ class ReportConfig(_Strict):
     toc: bool = True
     toc_depth: Literal[1, 2, 3] = 2
     recipient_footer: bool = False  # a merge's "copy prepared for" line in every footer too
+    bibliography: str | None = None  # a CSL-JSON file of references, cited as [@key]
+    number_chapters: bool = False  # "1.", "2." … before chapter titles, in the contents too
     list_of_figures: bool = False  # after the contents: every figure's caption and page
     list_of_tables: bool = False
     strict: bool = False

@@ -17,6 +17,7 @@ from reportbuilder.errors import (
     Problem,
     Problems,
     ProjectError,
+    ReportError,
     Severity,
     Stage,
     printable,
@@ -64,6 +65,7 @@ class Project:
     resources: Mapping[str, Location]
     warnings: tuple[Problem, ...] = ()  # met while reading (a chapter left out of `chapters:`)
     variant: str | None = None  # the report.yml variant laid over it, if any
+    references: tuple[dict[str, Any], ...] = ()  # report.yml `bibliography:`, CSL-JSON items
 
     @property
     def theme_dir(self) -> Path:
@@ -198,6 +200,11 @@ def load_project(
             line,
         )
     )
+    references: list[dict[str, Any]] = []
+    if config.bibliography:
+        references, found_message = _references(files, config.bibliography)
+        if found_message:
+            problems.add(CONFIG_FILE, line(["bibliography"]), found_message)
     problems.raise_if_any()
     resources = resource_locations(root, config, chapters, own_styles, files)
     return Project(
@@ -215,4 +222,22 @@ def load_project(
         resources=MappingProxyType(resources),
         warnings=tuple(p for p in problems.items if p.severity is Severity.WARNING),
         variant=variant,
+        references=tuple(references),
     )
+
+
+def _references(files: FilePolicy, rel: str) -> tuple[list[dict[str, Any]], str | None]:
+    """The CSL-JSON items of `bibliography:`, or a message saying what is wrong with it."""
+    import json
+
+    try:
+        items = json.loads(files.read_project_text(rel))
+    except ReportError as error:
+        return [], f"bibliography: {error.problems[0].message}"
+    except ValueError as error:
+        return [], f"bibliography: {rel} is not JSON ({error})"
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("id"), str) for item in items
+    ):
+        return [], f"bibliography: {rel} must be a CSL-JSON list of items, each with an id"
+    return items, None
