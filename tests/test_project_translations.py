@@ -149,6 +149,7 @@ def test_the_example_in_three_languages_with_one_command(tmp_path: Path) -> None
             assert words in text, (lang, words)
     english = "\n".join(p.extract_text() for p in pypdf.PdfReader(editions["en"]).pages)
     assert "Human trafficking in Chile" in english and "Résumé" not in english
+    assert "IOM Office in Chile" in english and "Bureau de l’OIM" not in english  # contacts.yml
 
 
 @pytest.mark.pdf

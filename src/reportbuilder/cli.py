@@ -345,7 +345,9 @@ def build(
 
     # The render process starts before the rest of the package is imported, so that
     # WeasyPrint's own import (half a second) runs beside ours and the HTML stage.
-    renderer = PdfRenderer(max_memory) if fmt != "html" else None
+    # With the cache on, a single build starts it only once the cache has no answer (an
+    # unchanged project then costs no render process at all).
+    renderer = PdfRenderer(max_memory) if fmt != "html" and (force or several) else None
     with _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.cache import Cache
         from reportbuilder.edition import Edition

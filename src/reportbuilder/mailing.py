@@ -28,6 +28,7 @@ from reportbuilder.deliver.smtp import Delivery, SmtpSettings, send
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import DeliveryError, OutputError, Problem, Stage
 from reportbuilder.project.config import SOURCE_PLACES, ReportConfig, for_edition
+from reportbuilder.project.contacts import text
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.render.renderer import PdfRenderer
 
@@ -121,7 +122,12 @@ def _sender(config: ReportConfig, project: Project) -> tuple[str, str | None]:
     contact = project.contacts.get(config.contact) if config.contact else None
     contact_box = None
     if contact is not None and contact.email:
-        name = (contact.name or contact.organisation or contact.office or "").replace('"', "'")
+        shown = (
+            contact.name
+            or text(contact.organisation, config.lang)
+            or text(contact.office, config.lang)
+        )
+        name = (shown or "").replace('"', "'")
         contact_box = f'"{name}" <{contact.email}>' if name else contact.email
     sender = config.mail.sender or contact_box
     if sender is None:
@@ -160,7 +166,9 @@ def compose_report_message(
     if config.mail.vcard and contact is not None:
         from reportbuilder.compose.vcard import vcard
 
-        attachments.append(Attachment(f"{contact.id}.vcf", vcard(contact).encode(), "text/vcard"))
+        attachments.append(
+            Attachment(f"{contact.id}.vcf", vcard(contact, config.lang).encode(), "text/vcard")
+        )
     return compose_message(
         sender=sender,
         to=to,

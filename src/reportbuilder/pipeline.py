@@ -21,12 +21,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from reportbuilder.cache import Cache, Entry, sha256
-from reportbuilder.compose.html import Html, render_html
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import (
@@ -47,6 +46,9 @@ from reportbuilder.project.load import Project, load_project
 from reportbuilder.project.translations import translation_problems
 from reportbuilder.render.renderer import MISSING_GLYPH, Embedded, Pdf, PdfRenderer, RenderJob
 from reportbuilder.review.pdflint import LintRules, lint_pdf
+
+if TYPE_CHECKING:
+    from reportbuilder.compose.html import Html
 
 ProjectLike = str | os.PathLike[str] | Project
 
@@ -103,6 +105,13 @@ def _project(project: ProjectLike) -> Project:
     return project if isinstance(project, Project) else load_project(project)
 
 
+def _compose(project: Project, edition: Edition, deadline: Deadline) -> Html:
+    # Imported here: Markdown, Pygments, Babel … are not needed when the cache answers.
+    from reportbuilder.compose.html import render_html
+
+    return render_html(project, edition, deadline=deadline)
+
+
 def _fail_if_strict(html: Html, warnings: list[Problem]) -> None:
     """`strict` (the edition's, else report.yml's) turns warnings into errors."""
     if html.config.strict and warnings:
@@ -149,7 +158,7 @@ def check(project: ProjectLike, edition: Edition | None = None) -> BuildResult:
     edition = edition or Edition()
     deadline = Deadline(edition.limits.timeout)
     loaded = _project(project)
-    html = render_html(loaded, edition, deadline=deadline)
+    html = _compose(loaded, edition, deadline)
     languages = dict.fromkeys([*loaded.config.languages, html.config.lang])
     warnings = [
         *loaded.warnings,
@@ -208,7 +217,7 @@ def build(
             # Started first, so that WeasyPrint's import overlaps loading and composing.
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         loaded = _project(project)
-        html = render_html(loaded, edition, deadline=deadline)
+        html = _compose(loaded, edition, deadline)
         format = format or output_format(output or html.config.output) or "pdf"
         target = output_path(loaded, html, output, format)
         warnings = [

@@ -552,7 +552,7 @@ def contact_html(
     asked (`qr`, else the contact's own `qr`), a QR code of its vCard."""
     from reportbuilder.compose.formatting import format_phone
     from reportbuilder.compose.vcard import qr_image
-    from reportbuilder.project.contacts import phone_uri
+    from reportbuilder.project.contacts import phone_uri, text
 
     lines: list[str] = []
 
@@ -566,10 +566,10 @@ def contact_html(
         lines.append(f'<p class="{cls}">{pre}{text}</p>')
 
     add("c-name", contact.name)
-    add("c-role", contact.role)
-    add("c-org", contact.organisation)
-    add("c-office", contact.office)
-    add("c-address", contact.address)
+    add("c-role", text(contact.role, lang))
+    add("c-org", text(contact.organisation, lang))
+    add("c-office", text(contact.office, lang))
+    add("c-address", text(contact.address, lang))
     if contact.phone:
         shown = format_phone(contact.phone, lang, contact.country).replace(" ", "\u00a0")
         add("c-phone", shown, labels["phone"], phone_uri(contact.phone, contact.country))
@@ -577,6 +577,7 @@ def contact_html(
     add("c-email", email, labels["email"], f"mailto:{email}" if email else None)
     add("c-url", contact.url, "", contact.url)
     if contact.qr if qr is None else qr:
-        name = contact.name or contact.office or contact.organisation or contact.id
-        lines.append(qr_image(contact, labels["qr_code"].format(name=name)))
+        office, organisation = text(contact.office, lang), text(contact.organisation, lang)
+        name = contact.name or office or organisation or contact.id
+        lines.append(qr_image(contact, labels["qr_code"].format(name=name), lang))
     return f'<div class="contact-card">{"".join(lines)}</div>'

@@ -147,15 +147,16 @@ def render_mail_body(
     links: list[dict[str, str | None]] = []  # the signature's lines, with a link where one fits
     if contact is not None:
         from reportbuilder.project.contacts import phone_uri
+        from reportbuilder.project.contacts import text as in_lang
 
         phone = contact.phone
         links = [
             {"text": text, "href": href}
             for text, href in (
                 (contact.name, None),
-                (contact.role, None),
-                (contact.organisation, None),
-                (contact.office, None),
+                (in_lang(contact.role, lang), None),
+                (in_lang(contact.organisation, lang), None),
+                (in_lang(contact.office, lang), None),
                 (
                     format_phone(phone, lang, contact.country) if phone else None,
                     phone_uri(phone, contact.country) if phone else None,

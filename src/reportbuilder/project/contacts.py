@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from reportbuilder.errors import Problem, ReportError, Stage
+from reportbuilder.language import is_known_locale, pick_text
 from reportbuilder.project.config import WebAddress
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import problems_from
@@ -31,6 +32,13 @@ if TYPE_CHECKING:
     from phonenumbers import PhoneNumber
 
 CONTACTS_FILE = "contacts.yml"
+Text = str | dict[str, str]  # a text, or one per language
+
+
+def text(value: Text | None, lang: str = "en") -> str | None:
+    """A contact's text for `lang`: itself, or the one given for the language (see
+    `language.pick_text`)."""
+    return pick_text(value, lang) if isinstance(value, dict) else value
 
 
 def parse_phone(value: str, country: str | None = None) -> PhoneNumber:
@@ -82,15 +90,29 @@ class Contact(BaseModel):
 
     id: str
     name: str | None = None
-    role: str | None = None
-    organisation: str | None = None
-    office: str | None = None
-    address: str | None = None
+    # A text per language where editions differ (`office: {fr: Bureau de Santiago, en: …}`).
+    role: Text | None = None
+    organisation: Text | None = None
+    office: Text | None = None
+    address: Text | None = None
     country: str | None = None  # ISO 3166 code (CL): where a number without +code is dialled
     phone: str | None = None
     email: str | None = None
     url: WebAddress | None = None
     qr: bool = False  # the card carries a QR code of the contact's vCard
+
+    @field_validator("role", "organisation", "office", "address")
+    @classmethod
+    def _texts(cls, value: Text | None) -> Text | None:
+        if isinstance(value, dict):
+            if not value:
+                raise ValueError("give the text, or one text per language ({fr: …, en: …})")
+            for code, text in value.items():
+                if not is_known_locale(str(code)):
+                    raise ValueError(f"'{code}' is not a language code Babel knows (fr, en, es)")
+                if not isinstance(text, str) or not text.strip():
+                    raise ValueError(f"the {code} text is empty")
+        return value
 
     @field_validator("country")
     @classmethod

@@ -239,9 +239,11 @@ def percents_sum_problem(
     off = abs(total - 100)
     if off <= EPSILON or (rounded and off <= tolerance + EPSILON):
         return None
-    if any(p.decimals is None for p in parts):
-        # Beside percents derived from counts, a written one is rounded whatever the flag
-        # says: each may be off by half a unit (the joint check then decides exactly).
+    if any(p.decimals is None or p.count is not None for p in parts):
+        # Beside counts (derived percents, or counts written with their percents), a written
+        # percent is rounded whatever the flag says: each may be off by half a unit, and
+        # seven categories rounded on their own can miss 100 by 2 (the counts against the
+        # base and the joint check then decide exactly).
         mixed = sum(0.5 * 10.0**-p.decimals for p in parts if p.decimals is not None)
         if off <= mixed + EPSILON:
             return None
