@@ -15,7 +15,7 @@ from typing import IO, Any, Literal, TypeVar
 import click
 
 from reportbuilder import __version__
-from reportbuilder.errors import Problem, ReportError
+from reportbuilder.errors import Problem, ReportError, Stage
 from reportbuilder.language import is_known_locale
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT
 from reportbuilder.variants import PDF_VARIANTS
@@ -62,6 +62,16 @@ def _timeout_option(help: str) -> Callable[[F], F]:
     )
 
 
+def _max_memory_option(help: str) -> Callable[[F], F]:
+    return click.option(
+        "--max-memory",
+        type=click.IntRange(min=256),
+        default=DEFAULT_MAX_MEMORY_MB,
+        show_default=True,
+        help=help,
+    )
+
+
 JSON_OPTION = click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON summary on stdout."
 )
@@ -94,6 +104,15 @@ def _reporting(as_json: bool) -> Iterator[None]:
     document on stdout: ok false, problems) and exit code 1."""
     try:
         yield
+    except MemoryError:
+        # Only the HTML stage can get here (the render process reports its own): a value
+        # built by a template or read from data took more than --max-memory.
+        message = "over the memory limit while preparing the document"
+        problem = Problem(None, None, message, stage=Stage.COMPOSE, setting="max_memory_mb")
+        if as_json:
+            _emit_json({"ok": False, "problems": [problem.as_json()]})
+        click.echo(_line(problem), err=True)
+        raise _Failed("") from None
     except ReportError as error:
         if as_json:
             _emit_json({"ok": False, "problems": [p.as_json() for p in error.problems]})
@@ -188,13 +207,7 @@ def main() -> None:
 )
 @_strict_option("Treat rendering warnings (missing image, bad CSS) as errors.")
 @_timeout_option("Seconds the whole build may take before it fails.")
-@click.option(
-    "--max-memory",
-    type=click.IntRange(min=256),
-    default=DEFAULT_MAX_MEMORY_MB,
-    show_default=True,
-    help="Memory (MiB) the layout may use before the build fails.",
-)
+@_max_memory_option("Memory (MiB) the layout, and filling in the chapters, may each use.")
 @JSON_OPTION
 def build(
     project: Path,
@@ -235,7 +248,9 @@ def build(
     renderer = PdfRenderer(max_memory) if fmt == "pdf" else None
     with _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.edition import Edition
-        from reportbuilder.limits import Limits
+        from reportbuilder.limits import Limits, cap_memory
+
+        cap_memory(max_memory)  # the render process, forked already, sets its own
         from reportbuilder.pipeline import build as run_build
 
         edition = Edition(
@@ -288,14 +303,22 @@ def _compare_with(earlier: Any, built: Path) -> Any:
 @_lang_option("Check with this language instead of report.yml's.")
 @_strict_option("Treat warnings (a missing image or stylesheet) as errors.")
 @_timeout_option("Seconds the check may take before it fails.")
+@_max_memory_option("Memory (MiB) filling in the chapters may use before the check fails.")
 @JSON_OPTION
 def check(
-    project: Path, lang: str | None, strict: bool | None, timeout: float, as_json: bool
+    project: Path,
+    lang: str | None,
+    strict: bool | None,
+    timeout: float,
+    max_memory: int,
+    as_json: bool,
 ) -> None:
     """Validate PROJECT (config, content, data, contacts) without writing anything."""
     with _reporting(as_json):
         from reportbuilder.edition import Edition
-        from reportbuilder.limits import Limits
+        from reportbuilder.limits import Limits, cap_memory
+
+        cap_memory(max_memory)
         from reportbuilder.pipeline import check as run_check
 
         edition = Edition(lang=lang, strict=strict, limits=Limits(timeout=timeout))

@@ -207,10 +207,14 @@ class _ReportTree(Treeprocessor):
             for child in parent
             if _footnote_link(child) is not None
         ]
+        sizes = {key: sum(len(t) for t in note.itertext()) for key, note in notes.items()}
+        copied = sum(sizes.get(_footnote_target(child), 0) for _, child in references)
+        if copied > MAX_FOOTNOTE_CHARS:
+            raise FootnotesTooLarge(copied)
         for parent, child in references:
             link = _footnote_link(child)
             assert link is not None
-            note = notes.get((link.get("href") or "").lstrip("#"))
+            note = notes.get(_footnote_target(child))
             span = ET.Element("span", {"class": "footnote"})
             span.tail = child.tail
             if note is not None:
@@ -288,6 +292,11 @@ _CAPTION_ID = re.compile(r"\s*\{:?\s*#(?P<id>[\w:.-]+)\s*\}\s*$")
 
 
 _STASHED = re.compile("^\x02wzxhzdk:(\\d+)\x03$")
+
+
+def _footnote_target(element: ET.Element) -> str:
+    link = _footnote_link(element)
+    return "" if link is None else (link.get("href") or "").lstrip("#")
 
 
 def _footnote_link(element: ET.Element) -> ET.Element | None:
@@ -394,7 +403,7 @@ _STX = r"(?:\x02|&#0*2;|&#x0*2;)"
 _ETX = r"(?:\x03|&#0*3;|&#x0*3;)"
 _ESCAPED_CHAR = re.compile(_STX + r"((?:\d|&#\d+;)+)" + _ETX)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|&#0*(?:[0-8]|1[1-24-9]|2\d|3[01]|127);")
-_STYLE = re.compile(r"""(<[a-zA-Z][^>]*?)\sstyle=(["'])([^"'>]*)\2""")
+_STYLE = re.compile(r"""(<[a-zA-Z][^<>]*?)\sstyle=(["'])([^"'<>]*)\2""")  # linear
 _TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify)\s*$", re.I)
 _NUL = re.compile(r"&#0+;|&#x0+;", re.I)
 _CHECKBOX = re.compile(r'<input type="checkbox" disabled( checked)?/?>')
@@ -479,6 +488,18 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
         },
         output_format="html",
     )
+
+
+MAX_FOOTNOTE_CHARS = 1_000_000  # text of the notes a chapter's references copy in, together
+
+
+class FootnotesTooLarge(Exception):
+    """Each footnote reference gets its own copy of the note (it is printed at the foot of
+    the reference's page): many references to a long note would build a huge document."""
+
+    def __init__(self, chars: int) -> None:
+        super().__init__(chars)
+        self.chars = chars
 
 
 def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]]]:

@@ -34,7 +34,17 @@ def _colour(value: str) -> str:
 Colour = Annotated[str, AfterValidator(_colour)]
 
 
+# Bidirectional controls (U+202A–U+202E, U+2066–U+2069) and other invisible formatting
+# characters: `https://bank.example.org` shown, somewhere else linked.
+_DECEPTIVE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x1f\x7f]")
+
+
 def _web_address(value: str) -> str:
+    if _DECEPTIVE.search(value):
+        raise ValueError(
+            "a web address may not hold invisible or text-direction characters "
+            "(they can show one address and link to another)"
+        )
     if not re.match(r"^https?://[^\s/]+", value):
         raise ValueError("write a web address in full, starting with https://")
     return value

@@ -15,6 +15,7 @@ from reportbuilder.project.yamlio import load_yaml
 
 CONTACTS_FILE = "contacts.yml"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_NOT_IN_ADDRESS = re.compile('[?&#%,;:<>"\\\\\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,}$")
 
 
@@ -38,6 +39,9 @@ class Contact(BaseModel):
     def _email(cls, value: str | None) -> str | None:
         if value is not None and not _EMAIL.match(value):
             raise ValueError("not an email address")
+        if value is not None and _NOT_IN_ADDRESS.search(value):
+            # The mailto: link is ours: `?cc=…&bcc=…` would add recipients to it.
+            raise ValueError("an email address only, without ?parameters or other recipients")
         return value
 
     @field_validator("phone")

@@ -213,7 +213,8 @@ def decimals_written(value: Number, text: str | None) -> int:
 
 # --- CSV ---------------------------------------------------------------------------------
 
-_TYPED_HEADER = re.compile(r"(.*?)\s*\[([^\[\]]*)\]\s*")
+# Greedy, then back to the last `[`: linear (a lazy `(.*?)\s*` was quadratic on spaces).
+_TYPED_HEADER = re.compile(r"(.*)\[([^\[\]]*)\]\s*")
 _EXPECTS = {
     "int": "a whole number",
     "number": "a number",
