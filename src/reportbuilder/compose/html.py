@@ -29,7 +29,7 @@ from reportbuilder.compose.markup import (
     FootnotesTooLarge,
     convert,
     make_markdown,
-    markdown_literal,
+    plain_text,
 )
 from reportbuilder.compose.templating import (
     MAX_DOCUMENT_CHARS,
@@ -141,8 +141,12 @@ def _finalize(fmt: Formatter) -> Callable[..., Any]:
     # `{{ 1000 * 2 }}` is escaped to the text "2000" before it reaches us.
     @jinja2.pass_eval_context
     def finalize(eval_ctx: jinja2.nodes.EvalContext, value: Any) -> Any:
-        if isinstance(value, str | Markup | jinja2.Undefined):
+        if isinstance(value, Markup | jinja2.Undefined):
             return value  # an undefined name raises its own, better, error when printed
+        if isinstance(value, str):
+            # Data text is plain text: a label written `![x](y)` prints as typed instead of
+            # becoming an image; `**` stays stars; a line break is a space.
+            return plain_text(value)
         if value is None:
             raise TypeError("nothing to print here: the value is empty")
         if isinstance(value, bool):
@@ -341,7 +345,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None) -> Ht
         "contacts": wrap("contacts", {k: c.model_dump() for k, c in project.contacts.items()}),
         "report": report,
         # A requester's name is text, never Markdown: "# x" or "[link](…)" must print as typed.
-        "recipient": wrap("recipient", {k: markdown_literal(v) for k, v in recipient.items()}),
+        "recipient": recipient,  # printed as plain text, as every value (see `_finalize`)
         **helpers.scope(),
     }
     chapters, warnings = render_chapters(project, config, scope, helpers, fmt, deadline)

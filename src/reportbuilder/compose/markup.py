@@ -66,6 +66,16 @@ def markdown_literal(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
+_LINE_BREAK = re.compile(r"[ \t]*[\r\n][ \t\r\n]*")
+
+
+def plain_text(text: str) -> str:
+    """A printed value as Markdown that shows exactly that text: specials escaped, line
+    breaks as spaces (a blank line or an indent would start a new block); other spacing, no-
+    break spaces included, kept as written."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _LINE_BREAK.sub(" ", text))
+
+
 def sanitize(html: str) -> str:
     """Keep only the tags, attributes and URL schemes a report needs."""
     return nh3.clean(

@@ -419,8 +419,9 @@ _TEMPLATE_START = re.compile(r"\{(?=[{%#])")
 
 
 def _literal(code: str) -> str:
-    """Code whose `{{`, `{%` and `{##` print as typed: each such brace becomes `{{ "{" }}`."""
-    return _TEMPLATE_START.sub('{{ "{" }}', code)
+    """Code whose `{{`, `{%` and `{##` print as typed: each such brace becomes `{{ "{"|safe }}`
+    (marked safe: printed values are otherwise escaped for Markdown, which code does not undo)."""
+    return _TEMPLATE_START.sub('{{ "{"|safe }}', code)
 
 
 def _code_blocks(lines: list[str]) -> tuple[list[tuple[int, int]], list[int]]:
@@ -471,7 +472,7 @@ def protect_code(source: str) -> tuple[str, list[int]]:
     """The chapter's text with code spans and code blocks made literal for the sandbox, and
     the lines (1-based) of code fences that are never closed.
 
-    Line numbers stay true: nothing is added but `{{ "{" }}` in place of a brace. Regions
+    Line numbers stay true: nothing is added but `{{ "{"|safe }}` in place of a brace. Regions
     the author already put between `{% raw %}` and `{% endraw %}` are left as they are.
     """
     lines = source.splitlines(keepends=True)
