@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -47,7 +49,30 @@ def _web_address(value: str) -> str:
         )
     if not re.match(r"^https?://[^\s/]+", value):
         raise ValueError("write a web address in full, starting with https://")
+    mixed = _mixed_scripts(urlsplit(value).hostname or "")
+    if mixed:
+        raise ValueError(
+            f"the host name mixes {' and '.join(mixed)} letters in one part: "
+            "a look-alike of another address"
+        )
     return value
+
+
+def _mixed_scripts(host: str) -> list[str]:
+    """The scripts of the first part of `host` that mixes letters of several (`аpple.com`
+    with a Cyrillic а), punycode (`xn--`) decoded first; [] when none does."""
+    for label in host.split("."):
+        if label.startswith("xn--"):
+            try:
+                label = label.encode("ascii").decode("idna")
+            except UnicodeError:
+                return ["undecodable"]
+        scripts = {
+            unicodedata.name(char, "UNKNOWN").split()[0] for char in label if char.isalpha()
+        }
+        if len(scripts) > 1:
+            return sorted(script.lower().capitalize() for script in scripts)
+    return []
 
 
 WebAddress = Annotated[str, AfterValidator(_web_address)]
