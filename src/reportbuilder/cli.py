@@ -249,8 +249,6 @@ def build(
     with _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits, cap_memory
-
-        cap_memory(max_memory)  # the render process, forked already, sets its own
         from reportbuilder.pipeline import build as run_build
 
         edition = Edition(
@@ -261,7 +259,8 @@ def build(
             limits=Limits(timeout=timeout, max_memory_mb=max_memory),
             embed_sources=embed_sources,
         )
-        result = run_build(project, edition, output=output, format=fmt, renderer=renderer)
+        with cap_memory(max_memory):  # the render process, forked already, sets its own
+            result = run_build(project, edition, output=output, format=fmt, renderer=renderer)
     comparison = _compare_with(earlier, Path(result.outputs[0].path)) if earlier else None
     if as_json:
         document = result.as_json()
@@ -317,12 +316,11 @@ def check(
     with _reporting(as_json):
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits, cap_memory
-
-        cap_memory(max_memory)
         from reportbuilder.pipeline import check as run_check
 
         edition = Edition(lang=lang, strict=strict, limits=Limits(timeout=timeout))
-        result = run_check(project, edition)
+        with cap_memory(max_memory):
+            result = run_check(project, edition)
     if as_json:
         _emit_json(result.as_json())
         return

@@ -43,10 +43,12 @@ class Limits:
             raise ValueError(f"max_memory_mb must be at least 64, got {memory}")
 
 
-def cap_memory(max_memory_mb: int) -> None:
-    """Let this process map at most `max_memory_mb` MiB more than it does now (its address
-    space, RLIMIT_AS soft limit), so that the HTML stage (templates, Markdown, data) fails
-    with a MemoryError, reported at the chapter, instead of exhausting the machine.
+@contextlib.contextmanager
+def cap_memory(max_memory_mb: int) -> Iterator[None]:
+    """Within the block, let this process map at most `max_memory_mb` MiB more than it does
+    now (its address space, RLIMIT_AS soft limit), so that the HTML stage (templates,
+    Markdown, data) fails with a MemoryError instead of exhausting the machine. The previous
+    limit is back after the block (the command may run inside a longer-lived process).
 
     What is mapped already (the interpreter, the libraries) is not counted against the limit:
     it is the same for every project. The hard limit is left alone, so that a render process
@@ -54,14 +56,24 @@ def cap_memory(max_memory_mb: int) -> None:
     try:
         with open("/proc/self/statm", encoding="ascii") as handle:
             mapped = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     except (OSError, ValueError):
+        yield
         return
     limit = mapped + max_memory_mb * 1024 * 1024
-    with contextlib.suppress(OSError, ValueError):
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY:
+        limit = min(limit, soft)
+    try:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 class TimeLimitExceeded(BaseException):

@@ -67,9 +67,7 @@ def _mixed_scripts(host: str) -> list[str]:
                 label = label.encode("ascii").decode("idna")
             except UnicodeError:
                 return ["undecodable"]
-        scripts = {
-            unicodedata.name(char, "UNKNOWN").split()[0] for char in label if char.isalpha()
-        }
+        scripts = {unicodedata.name(char, "UNKNOWN").split()[0] for char in label if char.isalpha()}
         if len(scripts) > 1:
             return sorted(script.lower().capitalize() for script in scripts)
     return []
