@@ -16,6 +16,7 @@ import click
 
 from reportbuilder import __version__
 from reportbuilder.errors import Problem, ReportError, Stage
+from reportbuilder.errors import printable as _safe
 from reportbuilder.language import is_known_locale
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT
 from reportbuilder.variants import PDF_VARIANTS
@@ -272,7 +273,7 @@ def build(
     for out in result.outputs:
         pages = f", {out.pages} pages" if out.pages is not None else ""
         click.echo(
-            f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {result.seconds:.1f} s"
+            _safe(f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {result.seconds:.1f} s")
         )
     if comparison is not None:
         from reportbuilder.review.pdfdiff import printable
@@ -326,7 +327,7 @@ def check(
         return
     _warn(result.warnings)
     found = f" ({len(result.warnings)} warnings)" if result.warnings else ""
-    click.echo(f"{project}: no problems found{found}")
+    click.echo(_safe(f"{project}: no problems found{found}"))
 
 
 @main.command()
