@@ -5,6 +5,7 @@ into one ComposeError, at its chapter and line."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -79,8 +80,30 @@ def test_print_mode_and_personalisation(mini_project: Path) -> None:
 
 def test_css_string() -> None:
     assert css_string("Page") == '"Page"'
-    assert css_string('a "quoted" \\ title\nnext') == '"a \\"quoted\\" \\\\ title next"'
+    assert css_string('a "quoted" \\ title\nnext') == '"a \\22 quoted\\22  \\5c  title next"'
     assert css_string("</style><script>") == '"\\3c /style\\3e \\3c script\\3e "'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'A\r} body { background: red } x{content:"y',  # CR ended the string before
+        "A\x0c} body { background: red }",  # and so did form feed
+        "A\n} body { background: red }",
+        "A\\",  # a trailing backslash would escape the closing quote
+        "A' } body { background: red }",
+        "A\u2028} body { background: red }",
+    ],
+)
+def test_css_string_keeps_user_text_inside_the_string(text: str) -> None:
+    """Whatever the text, the literal is one CSS string token: tinycss2 reads it back as one
+    string holding the text (line breaks as spaces), nothing after it."""
+    import tinycss2
+
+    literal = str(css_string(text))
+    tokens = [t for t in tinycss2.parse_component_value_list(literal) if t.type != "whitespace"]
+    assert [t.type for t in tokens] == ["string"], literal
+    assert tokens[0].value == re.sub("[\r\n\x0c\u2028]", " ", text)
 
 
 def test_problems_of_every_chapter_at_once(mini_project: Path) -> None:

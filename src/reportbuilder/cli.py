@@ -17,7 +17,8 @@ from typing import IO, Any, Literal, TypeVar
 import click
 
 from reportbuilder import __version__
-from reportbuilder.errors import Problem, ReportError
+from reportbuilder.errors import Problem, ReportError, Stage
+from reportbuilder.errors import printable as _safe
 from reportbuilder.language import is_known_locale
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT
 from reportbuilder.variants import PDF_VARIANTS
@@ -116,6 +117,17 @@ MAX_SIZE_OPTION = click.option(
     help="Largest PDF allowed (8MB, 150KB): images are lightened to fit, else it fails.",
 )
 
+
+def _max_memory_option(help: str) -> Callable[[F], F]:
+    return click.option(
+        "--max-memory",
+        type=click.IntRange(min=256),
+        default=DEFAULT_MAX_MEMORY_MB,
+        show_default=True,
+        help=help,
+    )
+
+
 JSON_OPTION = click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON summary on stdout."
 )
@@ -153,6 +165,15 @@ def _reporting(as_json: bool) -> Iterator[None]:
     document on stdout: ok false, problems) and exit code 1."""
     try:
         yield
+    except MemoryError:
+        # Only the HTML stage can get here (the render process reports its own): a value
+        # built by a template or read from data took more than --max-memory.
+        message = "over the memory limit while preparing the document"
+        problem = Problem(None, None, message, stage=Stage.COMPOSE, setting="max_memory_mb")
+        if as_json:
+            _emit_json({"ok": False, "problems": [problem.as_json()]})
+        click.echo(_line(problem), err=True)
+        raise _Failed("") from None
     except ReportError as error:
         if as_json:
             _emit_json({"ok": False, "problems": [p.as_json() for p in error.problems]})
@@ -284,13 +305,7 @@ def main() -> None:
 )
 @_strict_option("Treat rendering warnings (missing image, bad CSS) as errors.")
 @_timeout_option("Seconds the whole build may take before it fails.")
-@click.option(
-    "--max-memory",
-    type=click.IntRange(min=256),
-    default=DEFAULT_MAX_MEMORY_MB,
-    show_default=True,
-    help="Memory (MiB) the layout may use before the build fails.",
-)
+@_max_memory_option("Memory (MiB) the layout, and filling in the chapters, may each use.")
 @MAX_SIZE_OPTION
 @JSON_OPTION
 def build(
@@ -351,7 +366,7 @@ def build(
     with _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.cache import Cache
         from reportbuilder.edition import Edition
-        from reportbuilder.limits import Limits
+        from reportbuilder.limits import Limits, cap_memory
         from reportbuilder.pipeline import build_editions
         from reportbuilder.project.load import load_project
 
@@ -376,17 +391,18 @@ def build(
             codes = [base.config.lang, *base.config.languages]
         variant_names: list[str | None] = [*names] or [None]
         chosen = [(name, code) for name in variant_names for code in codes]
-        results = build_editions(
-            project,
-            [(name, dataclasses.replace(edition, lang=code)) for name, code in chosen],
-            known={None: base} if base is not None else None,
-            assignments=assignments,
-            output=output,
-            format=fmt,
-            renderer=renderer,
-            jobs=jobs or os.cpu_count() or 1,
-            cache=Cache(project, read=not force),
-        )
+        with cap_memory(max_memory):  # each render process sets its own
+            results = build_editions(
+                project,
+                [(name, dataclasses.replace(edition, lang=code)) for name, code in chosen],
+                known={None: base} if base is not None else None,
+                assignments=assignments,
+                output=output,
+                format=fmt,
+                renderer=renderer,
+                jobs=jobs or os.cpu_count() or 1,
+                cache=Cache(project, read=not force),
+            )
         result = results[0] if len(results) == 1 else _together(results)
         explained = _origins(base or load_project(project)) if explain_templates else []
     comparison = _compare_with(earlier, Path(result.outputs[0].path)) if earlier else None
@@ -422,6 +438,12 @@ def build(
         click.echo("templates and stylesheets:")
         for origin in explained:
             click.echo(f"  {origin.kind:10} {origin.name:24} ← {origin.path}")
+    _warn(result.warnings)
+    for out in result.outputs:
+        pages = f", {out.pages} pages" if out.pages is not None else ""
+        click.echo(
+            _safe(f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {result.seconds:.1f} s")
+        )
     if comparison is not None:
         from reportbuilder.review.pdfdiff import printable
 
@@ -489,24 +511,31 @@ def _compare_with(earlier: Any, built: Path) -> Any:
 @_lang_option("Check with this language instead of report.yml's.")
 @_strict_option("Treat warnings (a missing image or stylesheet) as errors.")
 @_timeout_option("Seconds the check may take before it fails.")
+@_max_memory_option("Memory (MiB) filling in the chapters may use before the check fails.")
 @JSON_OPTION
 def check(
-    project: Path, lang: str | None, strict: bool | None, timeout: float, as_json: bool
+    project: Path,
+    lang: str | None,
+    strict: bool | None,
+    timeout: float,
+    max_memory: int,
+    as_json: bool,
 ) -> None:
     """Validate PROJECT (config, content, data, contacts) without writing anything."""
     with _reporting(as_json):
         from reportbuilder.edition import Edition
-        from reportbuilder.limits import Limits
+        from reportbuilder.limits import Limits, cap_memory
         from reportbuilder.pipeline import check as run_check
 
         edition = Edition(lang=lang, strict=strict, limits=Limits(timeout=timeout))
-        result = run_check(project, edition)
+        with cap_memory(max_memory):
+            result = run_check(project, edition)
     if as_json:
         _emit_json(result.as_json())
         return
     _warn(result.warnings)
     found = f" ({len(result.warnings)} warnings)" if result.warnings else ""
-    click.echo(f"{project}: no problems found{found}")
+    click.echo(_safe(f"{project}: no problems found{found}"))
 
 
 @main.command()

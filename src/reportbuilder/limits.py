@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
+import resource
 import threading
 import time
 from collections.abc import Iterator
@@ -40,6 +42,39 @@ class Limits:
             raise TypeError(f"max_memory_mb must be a whole number, got {memory!r}")
         if memory < 64:
             raise ValueError(f"max_memory_mb must be at least 64, got {memory}")
+
+
+@contextlib.contextmanager
+def cap_memory(max_memory_mb: int) -> Iterator[None]:
+    """Within the block, let this process map at most `max_memory_mb` MiB more than it does
+    now (its address space, RLIMIT_AS soft limit), so that the HTML stage (templates,
+    Markdown, data) fails with a MemoryError instead of exhausting the machine. The previous
+    limit is back after the block (the command may run inside a longer-lived process).
+
+    What is mapped already (the interpreter, the libraries) is not counted against the limit:
+    it is the same for every project. The hard limit is left alone, so that a render process
+    started later sets its own. Does nothing where the platform has no such limit."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            mapped = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (OSError, ValueError):
+        yield
+        return
+    limit = mapped + max_memory_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY:
+        limit = min(limit, soft)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 class TimeLimitExceeded(BaseException):

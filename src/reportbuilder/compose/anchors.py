@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from reportbuilder.errors import Problem, Severity, Stage
 
-_IDS = re.compile(r"<[a-z][a-z0-9]*\s(?:[^>]*?\s)?(?:id|name)=\"([^\"]+)\"")
+_IDS = re.compile(r"<[a-z][a-z0-9]*\s(?:[^<>]*?\s)?(?:id|name)=\"([^\"<>]+)\"")  # linear
 _LINK = re.compile(r"<a\s([^>]*?)\bhref=\"#([^\"]*)\"([^>]*)>")
 _XREF = re.compile(r'\bclass="xref"')
 

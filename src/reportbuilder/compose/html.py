@@ -26,11 +26,19 @@ from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.citations import CITATION, Citations, keys_of
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers, contact_html
-from reportbuilder.compose.markup import convert, make_markdown, markdown_literal
+from reportbuilder.compose.markup import (
+    MAX_FOOTNOTE_CHARS,
+    FootnotesTooLarge,
+    convert,
+    make_markdown,
+    plain_text,
+)
 from reportbuilder.compose.templating import (
+    MAX_DOCUMENT_CHARS,
     Namespace,
     content_environment,
     protect_code,
+    render_capped,
     render_content,
     theme_environment,
     wrap,
@@ -100,10 +108,20 @@ class RenderedChapter:
     annex: str = ""  # the annex letter (A, B, …); "" for a chapter
 
 
+# Characters written as CSS hex escapes inside a string: every one that can end the string
+# or the rule (quotes, backslash, CR, LF, FF), leave the <style> element (<, >, &), and every
+# other control or invisible formatting character.
+_CSS_ESCAPED = re.compile(
+    "[\"'\\\\<>&\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+
+
 def css_string(value: Any) -> Markup:
-    """A value as a CSS string literal, safe inside a `<style>` element."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return Markup('"' + text.replace("<", "\\3c ").replace(">", "\\3e ") + '"')
+    """A value as a CSS string literal, safe inside a `<style>` element: the one way user text
+    enters CSS. Line breaks and other controls become spaces (a running header is one line);
+    quotes, backslash, `<`, `>`, `&` and invisible characters become hex escapes (`\\22 `)."""
+    text = re.sub("[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", str(value))
+    return Markup('"' + _CSS_ESCAPED.sub(lambda m: f"\\{ord(m.group()):x} ", text) + '"')
 
 
 def _headings(tokens: list[dict[str, Any]], lang: str) -> list[Heading]:
@@ -131,8 +149,12 @@ def _finalize(fmt: Formatter) -> Callable[..., Any]:
     # `{{ 1000 * 2 }}` is escaped to the text "2000" before it reaches us.
     @jinja2.pass_eval_context
     def finalize(eval_ctx: jinja2.nodes.EvalContext, value: Any) -> Any:
-        if isinstance(value, str | Markup | jinja2.Undefined):
+        if isinstance(value, Markup | jinja2.Undefined):
             return value  # an undefined name raises its own, better, error when printed
+        if isinstance(value, str):
+            # Data text is plain text: a label written `![x](y)` prints as typed instead of
+            # becoming an image; `**` stays stars; a line break is a space.
+            return plain_text(value)
         if value is None:
             raise TypeError("nothing to print here: the value is empty")
         if isinstance(value, bool):
@@ -155,7 +177,9 @@ def _warning(rel: str, line: int | None, message: str) -> Problem:
     return Problem(rel, line, message, stage=Stage.COMPOSE, severity=Severity.WARNING)
 
 
-_HTML_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.DOTALL)
+# Each try stops at the next `<` (in the tag) or `<h1` (in the title): linear, where
+# `[^>]*>(.*?)</h1>` ran to the end of the chapter from every unclosed `<h1>`.
+_HTML_H1 = re.compile(r"<h1\b[^<>]*>((?:(?!<h1\b).)*?)</h1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -220,6 +244,13 @@ def render_chapters(
             depth = nesting_depth(html)
         except RecursionError:  # Python-Markdown itself gives up first on some inputs
             html, depth = "", MAX_DEPTH + 1
+        except FootnotesTooLarge as error:
+            message = (
+                f"the footnote references copy {error.chars} characters of notes into the "
+                f"text (limit {MAX_FOOTNOTE_CHARS}): shorten the notes or refer to them less"
+            )
+            problems.append(Problem(chapter.rel, None, message, stage=Stage.COMPOSE))
+            continue
         except TimeLimitExceeded as error:
             raise ComposeError(_too_slow(chapter.rel, error, deadline)) from None
         if depth > MAX_DEPTH:
@@ -389,7 +420,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         "contacts": wrap("contacts", {k: c.model_dump() for k, c in project.contacts.items()}),
         "report": report,
         # A requester's name is text, never Markdown: "# x" or "[link](…)" must print as typed.
-        "recipient": wrap("recipient", {k: markdown_literal(v) for k, v in recipient.items()}),
+        "recipient": recipient,  # printed as plain text, as every value (see `_finalize`)
         **helpers.scope(),
     }
     citations = Citations(project.references, config.lang) if config.bibliography else None
@@ -486,7 +517,7 @@ def _fill_theme(env: jinja2.Environment, context: Mapping[str, Any], project: Pr
         return ComposeError(Problem(where[0], where[1], message, stage=Stage.COMPOSE))
 
     try:
-        return env.get_template("report.html").render(**context)
+        return render_capped(env.get_template("report.html"), context, MAX_DOCUMENT_CHARS)
     except jinja2.TemplateSyntaxError as error:
         where = Problem(
             error.filename or error.name,

@@ -70,6 +70,16 @@ def markdown_literal(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
+_LINE_BREAK = re.compile(r"[ \t]*[\r\n][ \t\r\n]*")
+
+
+def plain_text(text: str) -> str:
+    """A printed value as Markdown that shows exactly that text: specials escaped, line
+    breaks as spaces (a blank line or an indent would start a new block); other spacing, no-
+    break spaces included, kept as written."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _LINE_BREAK.sub(" ", text))
+
+
 def sanitize(html: str) -> str:
     """Keep only the tags, attributes and URL schemes a report needs."""
     cleaned = nh3.clean(
@@ -263,10 +273,14 @@ class _ReportTree(Treeprocessor):
             for child in parent
             if _footnote_link(child) is not None
         ]
+        sizes = {key: sum(len(t) for t in note.itertext()) for key, note in notes.items()}
+        copied = sum(sizes.get(_footnote_target(child), 0) for _, child in references)
+        if copied > MAX_FOOTNOTE_CHARS:
+            raise FootnotesTooLarge(copied)
         for parent, child in references:
             link = _footnote_link(child)
             assert link is not None
-            note = notes.get((link.get("href") or "").lstrip("#"))
+            note = notes.get(_footnote_target(child))
             span = ET.Element("span", {"class": "footnote"})
             span.tail = child.tail
             if note is not None:
@@ -432,6 +446,11 @@ _CAPTION_ID = re.compile(
 _STASHED = re.compile("^\x02wzxhzdk:(\\d+)\x03$")
 
 
+def _footnote_target(element: ET.Element) -> str:
+    link = _footnote_link(element)
+    return "" if link is None else (link.get("href") or "").lstrip("#")
+
+
 def _footnote_link(element: ET.Element) -> ET.Element | None:
     """The link of a footnote reference (`<sup><a class="footnote-ref">`), else None."""
     link = element.find("a") if element.tag == "sup" else None
@@ -546,7 +565,7 @@ _STX = r"(?:\x02|&#0*2;|&#x0*2;)"
 _ETX = r"(?:\x03|&#0*3;|&#x0*3;)"
 _ESCAPED_CHAR = re.compile(_STX + r"((?:\d|&#\d+;)+)" + _ETX)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|&#0*(?:[0-8]|1[1-24-9]|2\d|3[01]|127);")
-_STYLE = re.compile(r"""(<[a-zA-Z][^>]*?)\sstyle=(["'])([^"'>]*)\2""")
+_STYLE = re.compile(r"""(<[a-zA-Z][^<>]*?)\sstyle=(["'])([^"'<>]*)\2""")  # linear
 _TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify)\s*$", re.I)
 _NUL = re.compile(r"&#0+;|&#x0+;", re.I)
 _NOT_A_REFERENCE = re.compile(r"&(#\d{8,};|#x[0-9a-f]{7,};)", re.I)  # CommonMark: kept as text
@@ -638,6 +657,18 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
         },
         output_format="html",
     )
+
+
+MAX_FOOTNOTE_CHARS = 1_000_000  # text of the notes a chapter's references copy in, together
+
+
+class FootnotesTooLarge(Exception):
+    """Each footnote reference gets its own copy of the note (it is printed at the foot of
+    the reference's page): many references to a long note would build a huge document."""
+
+    def __init__(self, chars: int) -> None:
+        super().__init__(chars)
+        self.chars = chars
 
 
 def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]]]:

@@ -65,8 +65,10 @@ LITERAL_HINT = (
 )
 _PLAIN = (str, bytes, int, float, dict, list, tuple)
 MAX_CHAPTER_CHARS = 2_000_000  # a chapter's text after its template ran
+MAX_DOCUMENT_CHARS = 50_000_000  # the whole HTML document, theme templates filled in
 _MAX_REPEAT = 100_000  # the longest string or list a template may build in one step
 _WIDE_FORMAT = re.compile(r"\d{6,}")  # a field width or precision of a million or more
+_NESTED_FIELD = re.compile(r"\{[^{}]*\{")  # a format field whose spec holds another field
 
 
 def _refuse(message: str) -> jinja2.exceptions.SecurityError:
@@ -83,9 +85,15 @@ def _check_arguments(args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
 
 
 def _check_string_call(method: str, text: str, args: Sequence[Any]) -> None:
-    """`replace`, `join` and `format` on strings, sized before they run."""
+    """`replace`, `join`, `format` and `expandtabs` on strings, sized before they run."""
     if method in ("format", "format_map") and _WIDE_FORMAT.search(text):
         raise _refuse("that format would build a string too long")
+    if method in ("format", "format_map") and _NESTED_FIELD.search(text):
+        # `"{:>{}}".format(x, 10**9)`: a width given as an argument is a size, check it.
+        _check_arguments(args, {})
+    expands = method == "expandtabs" and args and isinstance(args[0], int)
+    if expands and len(text) + text.count("\t") * args[0] > MAX_CHAPTER_CHARS:
+        raise _refuse("that expansion would build a string too long")
     if method == "replace" and len(args) >= 2 and isinstance(args[0], str) and args[0]:
         grows = text.count(args[0]) * max(len(str(args[1])) - len(args[0]), 0)
         if len(text) + grows > MAX_CHAPTER_CHARS:
@@ -145,6 +153,15 @@ def _guard_filters(env: jinja2.Environment) -> None:
     `batch`, `slice`, `join`, `replace`) check it first."""
     for name in ("center", "indent", "wordwrap", "truncate", "format", "batch", "slice"):
         env.filters[name] = _guarded_filter(env.filters[name])
+    guarded_format = env.filters["format"]
+
+    def format(value: Any, *args: Any, **kwargs: Any) -> Any:
+        # `"%1500000000s"|format(x)`: the width is in the format string, the filter's value.
+        if isinstance(value, str) and _WIDE_FORMAT.search(value):
+            raise _refuse("that format would build a string too long")
+        return guarded_format(value, *args, **kwargs)
+
+    env.filters["format"] = format
     original_replace, original_join = env.filters["replace"], env.filters["join"]
 
     def replace(context: Any, value: Any, old: str, new: str, count: int | None = None) -> Any:
@@ -206,6 +223,24 @@ def content_environment(
     return env
 
 
+class OutputTooLarge(jinja2.exceptions.SecurityError):
+    """A template's output went over its size limit while it was being written."""
+
+
+def render_capped(template: jinja2.Template, scope: Mapping[str, Any], limit: int) -> str:
+    """`template.render(**scope)`, stopped as soon as the output passes `limit` characters:
+    loops printing a large value (`{% for %}{% for %}{{ s }}`) stop at the limit instead of
+    building gigabytes first."""
+    parts: list[str] = []
+    size = 0
+    for part in template.generate(**scope):
+        size += len(part)
+        if size > limit:
+            raise OutputTooLarge(f"the output grows past {limit} characters (the limit)")
+        parts.append(part)
+    return "".join(parts)
+
+
 def render_content(
     env: jinja2.Environment, source: str, rel: str, scope: Mapping[str, Any]
 ) -> tuple[str | None, list[Problem]]:
@@ -214,7 +249,7 @@ def render_content(
         template = env.template_class.from_code(
             env, env.compile(source, name=rel, filename=rel), env.make_globals(None), None
         )
-        text = template.render(**scope)
+        text = render_capped(template, scope, MAX_CHAPTER_CHARS)
     except TimeLimitExceeded as error:
         # Jinja rewrites tracebacks only for Exceptions: find the template line ourselves.
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == rel]
@@ -243,6 +278,9 @@ def render_content(
             close = difflib.get_close_matches(bare[1], [k for k in scope if k != "recipient"], n=1)
             message += f" (did you mean '{close[0]}'?)" if close else f"; {LITERAL_HINT}"
         return None, [Problem(rel, _line_in(error, rel), message, stage=Stage.COMPOSE)]
+    except OutputTooLarge:
+        message = f"the chapter grows past {MAX_CHAPTER_CHARS} characters (the limit)"
+        return None, [Problem(rel, None, message, stage=Stage.COMPOSE)]
     except jinja2.exceptions.SecurityError as error:
         return None, [
             Problem(
@@ -387,8 +425,9 @@ _TEMPLATE_START = re.compile(r"\{(?=[{%#])")
 
 
 def _literal(code: str) -> str:
-    """Code whose `{{`, `{%` and `{##` print as typed: each such brace becomes `{{ "{" }}`."""
-    return _TEMPLATE_START.sub('{{ "{" }}', code)
+    """Code whose `{{`, `{%` and `{##` print as typed: each such brace becomes `{{ "{"|safe }}`
+    (marked safe: printed values are otherwise escaped for Markdown, which code does not undo)."""
+    return _TEMPLATE_START.sub('{{ "{"|safe }}', code)
 
 
 def _code_blocks(lines: list[str]) -> tuple[list[tuple[int, int]], list[int]]:
@@ -456,7 +495,7 @@ def protect_code(source: str) -> tuple[str, list[int]]:
     """The chapter's text with code spans and code blocks made literal for the sandbox, and
     the lines (1-based) of code fences that are never closed.
 
-    Line numbers stay true: nothing is added but `{{ "{" }}` in place of a brace. Regions
+    Line numbers stay true: nothing is added but `{{ "{"|safe }}` in place of a brace. Regions
     the author already put between `{% raw %}` and `{% endraw %}` are left as they are.
     """
     lines = source.splitlines(keepends=True)

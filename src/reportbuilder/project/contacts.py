@@ -9,6 +9,7 @@ numbers are formatted for display when an edition is composed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from phonenumbers import PhoneNumber
 
 CONTACTS_FILE = "contacts.yml"
+# Not in an address: the mailto: link is ours, so `?cc=…&bcc=…` may not add recipients to it;
+# nor invisible or text-direction characters.
+_NOT_IN_ADDRESS = re.compile('[?&#%,;:<>"\\\\\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
 Text = str | dict[str, str]  # a text, or one per language
 
 
@@ -133,6 +137,8 @@ class Contact(BaseModel):
 
         if value is None:
             return None
+        if _NOT_IN_ADDRESS.search(value):
+            raise ValueError("an email address only, without ?parameters or other recipients")
         try:
             validate_email(value, check_deliverability=False, allow_smtputf8=False)
         except EmailNotValidError as error:

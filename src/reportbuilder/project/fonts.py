@@ -21,7 +21,7 @@ from reportbuilder.project.validation import LineOf
 
 MAX_LISTED = 30  # families named in a message; a desktop has hundreds
 GENERIC = ("serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui")
-_FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
+_FONT_FACE = re.compile(r"@font-face\s*\{([^{}]*)\}", re.IGNORECASE)  # linear: stops at `{`
 _FAMILY_LIST = re.compile(r"(?:font-family|--font[\w-]*)\s*:\s*([^;}]+)", re.IGNORECASE)
 _FAMILY = re.compile(r"font-family\s*:\s*(?:\"([^\"]+)\"|'([^']+)'|([^;}]+))", re.IGNORECASE)
 

@@ -9,6 +9,7 @@ file and line; the rules themselves live in `rules`.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import math
 from collections.abc import Mapping, Sequence
@@ -63,6 +64,8 @@ BREAKDOWN_KEYS = (
     "label", "base", "unit", "source", "note", "categories", "rounded", "multiple", "decimals",
 )  # fmt: skip
 MAX_DECIMALS = 6
+MAX_DATA_FILES = 200  # files in data/
+MAX_DATA_BYTES = 100_000_000  # of all data files together (one CSV may have 20 MB)
 CATEGORY_KEYS = ("label", "count", "percent", "note")
 TEXT_KEYS = ("label", "unit", "source", "note")
 
@@ -98,6 +101,19 @@ def load_data(
             problems.append(
                 problem("report.yml", None, f"data: '{name}' is not a CSV file in {DATA_DIR}/")
             )
+    total = 0
+    count = 0
+    for path in entries:
+        if path.suffix.lower() in (*SUFFIXES, ".xlsx") and not path.name.startswith("."):
+            count += 1
+            with contextlib.suppress(OSError, ValueError):
+                total += path.stat().st_size
+    if count > MAX_DATA_FILES or total > MAX_DATA_BYTES:
+        message = (
+            f"{count} data files of {total} bytes together; the limits are {MAX_DATA_FILES} "
+            f"files and {MAX_DATA_BYTES} bytes"
+        )
+        return {}, [*problems, problem(f"{DATA_DIR}/", None, message)]
     for path in entries:
         if path.suffix.lower() in SPREADSHEETS and not path.name.startswith((".", "~$")):
             message = (

@@ -61,6 +61,7 @@ from reportbuilder.project.yamlio import MAX_DEPTH, YamlDoc, load_yaml
 
 SUFFIXES = (".yml", ".yaml", ".json", ".csv")
 CSV_MAX_BYTES = 20_000_000  # exported spreadsheets run larger than hand-written files
+CSV_MAX_CELLS = 2_000_000  # of one table: 20 MB of empty cells would take a gigabyte
 
 Key = str | int
 
@@ -213,7 +214,8 @@ def decimals_written(value: Number, text: str | None) -> int:
 
 # --- CSV ---------------------------------------------------------------------------------
 
-_TYPED_HEADER = re.compile(r"(.*?)\s*\[([^\[\]]*)\]\s*")
+# Greedy, then back to the last `[`: linear (a lazy `(.*?)\s*` was quadratic on spaces).
+_TYPED_HEADER = re.compile(r"(.*)\[([^\[\]]*)\]\s*")
 _EXPECTS = {
     "int": "a whole number",
     "number": "a number",
@@ -327,6 +329,9 @@ def read_csv(
                 problem(rel, line, f"row has {len(row)} fields, the header has {len(header)}")
             )
             continue
+        if (len(raw) + 1) * len(header) > CSV_MAX_CELLS:
+            message = f"more than {CSV_MAX_CELLS} cells (rows × columns); split the table"
+            return None, [*problems, problem(rel, line, message)]
         raw.append((line, row))
     if header is None:
         return None, problems

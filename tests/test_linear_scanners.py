@@ -1,0 +1,89 @@
+"""Every regular expression applied to user text runs in linear time (issue 15).
+
+Each scanner gets 2 MB of the input that made it (or a pattern like it) quadratic: 160 000 ×
+`![` made the image-path scanner take 20 s, beyond any --timeout. The bound is generous for a
+loaded machine (5 s for 2 MB; these take milliseconds), and a scale check tells linear from
+quadratic whatever the machine's speed: doubling the input may not much more than double the
+time: four times the input may take at most eight times as long (a quadratic scanner takes
+sixteen).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reportbuilder.compose import anchors, html, markup, templating
+from reportbuilder.project import fonts, resources
+from reportbuilder.project.data import readers
+
+SIZE = 2_000_000
+
+
+def _finditer(pattern: re.Pattern[str]) -> Callable[[str], object]:
+    return lambda text: sum(1 for _ in pattern.finditer(text))
+
+
+SCANNERS: dict[str, tuple[Callable[[str], object], str]] = {
+    "image paths in Markdown": (_finditer(resources._MARKDOWN), "!["),
+    "image paths in Markdown, alt text": (_finditer(resources._MARKDOWN), "![a"),
+    "src in raw HTML": (_finditer(resources._HTML), "src "),
+    "url() in CSS": (_finditer(resources._CSS), "url("),
+    "@font-face blocks": (_finditer(fonts._FONT_FACE), "@font-face{"),
+    "font-family": (_finditer(fonts._FAMILY), "font-family:"),
+    "a chapter's <h1>": (html._HTML_H1.search, "<h1>"),
+    "a chapter's <h1>, unclosed tag": (html._HTML_H1.search, "<h1"),
+    "code spans": (_finditer(templating._PROSE_TOKENS), "`a "),
+    "style attributes": (_finditer(markup._STYLE), "<a "),
+    "ids and names": (_finditer(anchors._IDS), "<a x "),
+    "typed CSV headers": (readers._TYPED_HEADER.fullmatch, " "),
+    "typed CSV headers, brackets": (readers._TYPED_HEADER.fullmatch, "[ "),
+    "grouped numbers": (readers._GROUPED.fullmatch, "1,"),
+    "control characters": (_finditer(re.compile("[\x00-\x08\x0b-\x1f\x7f]")), "a"),
+}
+
+
+def _seconds(scan: Callable[[str], object], text: str) -> float:
+    started = time.perf_counter()
+    scan(text)
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize("name", list(SCANNERS))
+def test_each_scanner_is_linear_on_2_mb_of_adversarial_input(name: str) -> None:
+    scan, unit = SCANNERS[name]
+    text = unit * (SIZE // len(unit))
+    quarter = text[: len(text) // 4]
+    full_time = min(_seconds(scan, text) for _ in range(2))
+    quarter_time = min(_seconds(scan, quarter) for _ in range(3))
+    assert full_time < 5, f"{name}: {full_time:.2f} s for 2 MB"
+    # Linear: ×4, quadratic: ×16. Below a quarter second the clock (caches, a loaded
+    # machine) says too little to compare – and a quadratic scan of 2 MB takes minutes.
+    assert full_time < 0.25 or full_time < 8 * quarter_time, (name, quarter_time, full_time)
+
+
+@pytest.mark.pdf
+def test_the_image_scanner_stays_within_the_timeout_through_the_cli(
+    mini_project: Path, runner: object
+) -> None:
+    """The reported case: 160 000 × `![` inside a `{## ##}` comment took 20 s with
+    `--timeout 2` and passed."""
+    import subprocess
+    import sys
+
+    (mini_project / "content" / "03-many.md").write_text(
+        "# Many\n\n{## " + "![" * 160_000 + " ##}\n", "utf-8"
+    )
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "reportbuilder", "check", str(mini_project), "--timeout", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert time.monotonic() - started < 2 + 5, done.stderr
+    assert done.returncode == 0, done.stderr
