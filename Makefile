@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test test-fast lint check html bench clean
 
 demo: $(STAMP)
-	$(VENV)/bin/reportbuilder build .
+	$(VENV)/bin/reportbuilder build . --lang all
 
 html: $(STAMP)
 	$(VENV)/bin/reportbuilder build . --format html

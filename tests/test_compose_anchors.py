@@ -11,7 +11,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from reportbuilder import ComposeError, Edition, ReportError, check
+from reportbuilder import ComposeError, Edition, ReportError, check, load_project, render_html
 from reportbuilder.cli import main
 from test_markdown_code import chapter_html, project_with
 
@@ -71,6 +71,7 @@ def test_dangling_link_is_a_located_warning_and_strict_error(tmp_path: Path) -> 
     with pytest.raises(ReportError) as caught:
         check(project, Edition(strict=True))
     assert "content/01-t.md:5: link to '#nowhere'" in str(caught.value)
+    assert "<a>nowhere</a>" in render_html(load_project(project)).text  # no href to repeat it
 
 
 def test_empty_link_to_nothing_is_a_located_error(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reportbuilder import ComposeError, load_project, render_html
+from reportbuilder import ComposeError, Edition, load_project, render_html
 from reportbuilder.compose.charts import ChartStyle
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers
@@ -94,6 +94,47 @@ def test_contact_cards_come_from_contacts_yml_by_id_or_entry(mini_project: Path)
     cards = re.findall(r'<div class="contact-card">(.*?)</div>', chapter, re.S)
     assert len(cards) >= 2
     assert all("Sam Fixture" in card and "mailto:desk@example.org" in card for card in cards)
+
+
+SANTIAGO = (
+    "contacts:\n"
+    "  - id: desk\n"
+    "    name: Gabriela Rodriguez\n"
+    '    phone: "+56-2-2746713"\n'
+    "    email: iomsantiago@iom.int\n"
+    "  - id: mobile\n"
+    "    name: Mobile desk\n"
+    "    country: CL\n"
+    '    phone: "9 6123 4567"\n'
+    "    qr: true\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "seed", "mobile"),
+    [
+        ("fr", "+56\u00a02\u00a02746\u00a0713", "+56\u00a09\u00a06123\u00a04567"),
+        ("es-CL", "+56\u00a02\u00a02746\u00a0713", "9\u00a06123\u00a04567"),
+    ],
+)
+def test_cards_link_phones_and_emails_and_show_numbers_as_chile_writes_them(
+    mini_project: Path, lang: str, seed: str, mobile: str
+) -> None:
+    (mini_project / "contacts.yml").write_text(SANTIAGO, encoding="utf-8")
+    (mini_project / "content" / "03-contact.md").write_text(
+        "# Contact\n\n{{ contact('desk') }}\n\n{{ contact('mobile') }}\n\n"
+        "{{ contact('desk', qr=true) }}\n",
+        encoding="utf-8",
+    )
+    html = render_html(load_project(mini_project), Edition(lang=lang)).text
+    chapter = html.split('id="contact"', 1)[-1]
+    desk, mobile_card, desk_qr = re.findall(r'<div class="contact-card">(.*?)</div>', chapter)[:3]
+    assert f'<a href="tel:+5622746713">{seed}</a>' in desk
+    assert '<a href="mailto:iomsantiago@iom.int">iomsantiago@iom.int</a>' in desk
+    assert f'<a href="tel:+56961234567">{mobile}</a>' in mobile_card
+    assert 'class="c-qr"' not in desk  # a QR code only when asked
+    assert 'class="c-qr"' in mobile_card and 'class="c-qr"' in desk_qr
+    assert 'alt="' in desk_qr and "Gabriela Rodriguez" in desk_qr.split('alt="')[1]
 
 
 @pytest.mark.parametrize("written", ["contact({'name': 'Eve'})", "contact(3)", "contact('nobody')"])

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from reportbuilder.edition import BRAND_COLOURS, Edition, source_date
+from reportbuilder.errors import ProjectError
 from reportbuilder.limits import Limits
 from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
 
@@ -110,8 +111,24 @@ def test_source_date(monkeypatch: pytest.MonkeyPatch) -> None:
     assert source_date() == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", " 0 ")
     assert source_date() == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    for bad in ("", "yesterday", "-5", "1.5"):
-        monkeypatch.setenv("SOURCE_DATE_EPOCH", bad)
-        assert source_date() is None, bad
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    assert source_date() is None
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")
+    assert source_date() == dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert source_date() is None
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["yesterday", "-5", "1.5", "\u00b2", "99999999999999999999", "253402300800", "1\x1b[2J"],
+)
+def test_source_date_refuses_what_is_no_date(monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
+    """A set but unusable value is a located problem (it used to be ignored, or to end in a
+    traceback: a superscript digit, an overflow, the year 10000)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", bad)
+    with pytest.raises(ProjectError) as caught:
+        source_date()
+    [problem] = caught.value.problems
+    assert str(problem).startswith("SOURCE_DATE_EPOCH: the environment variable is ")
+    assert "\x1b" not in str(problem) and "\n" not in str(problem)

@@ -11,6 +11,7 @@ import pytest
 
 from reportbuilder.errors import (
     ComposeError,
+    DeliveryError,
     Location,
     OutputError,
     Problem,
@@ -114,6 +115,7 @@ def test_problems_sort_by_file_line_and_message() -> None:
         (Stage.COMPOSE, ComposeError),
         (Stage.RENDER, RenderError),
         (Stage.OUTPUT, OutputError),
+        (Stage.DELIVER, DeliveryError),
     ],
 )
 def test_each_stage_raises_its_own_error(stage: Stage, error: type[ReportError]) -> None:

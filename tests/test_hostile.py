@@ -13,7 +13,9 @@ that all carry a random token, and a loopback HTTP server counts every request. 
   is http, https or mailto;
 - the test server saw no request for the case;
 - on failure the previous PDF is byte-identical; never a `*.tmp` left in the output folder;
-  on success the new PDF passes `qpdf --check`.
+  on success the new PDF passes `qpdf --check`;
+- no raw control character on stdout or stderr (a name or value quoted into a message is
+  escaped: `\\x1b`, `\\n`), and where the case says how many lines stderr has, that many.
 
 All cases run once per session, two at a time, in one fixture; each test then asserts on the
 stored result of its case.
@@ -190,6 +192,11 @@ def lay_out(case: dict[str, Any], project: Path, subst: Callable[[str], str]) ->
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove(path)
         path.symlink_to(subst(target))
+    for rel, target in (case.get("hardlinks") or {}).items():
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove(path)
+        path.hardlink_to(subst(target))
 
 
 def time_limit(case: dict[str, Any]) -> float:
@@ -337,8 +344,9 @@ def run_case(
         lay_out(case, project, subst)
         limit = time_limit(case)
         started = time.monotonic()
+        case_env = {**env, **{k: subst(str(v)) for k, v in (case.get("env") or {}).items()}}
         run.returncode, run.stdout, run.stderr, run.killed = run_subprocess(
-            command(case, project, out), case_dir, limit + 30, env
+            command(case, project, out), case_dir, limit + 30, case_env
         )
         run.seconds = time.monotonic() - started
         run.hits = [hit.path for hit in server.hits(f"/{case['id']}/")]
@@ -420,6 +428,9 @@ def _leaks(run: Run) -> list[str]:
     return found
 
 
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def problems_of(run: Run) -> list[str]:
     case = run.case
     expected = case["exit"]
@@ -472,6 +483,12 @@ def problems_of(run: Run) -> list[str]:
             problems.append(f"text missing from the PDF: {missing}")
     elif run.qdf_status not in (0, 3):
         problems.append(f"qpdf could not decompress the output (exit {run.qdf_status})")
+    raw = sorted({hex(ord(c)) for c in run.stdout + run.stderr if _RAW_CONTROL.match(c)})
+    if raw:
+        problems.append(f"raw control characters on the terminal: {raw}")
+    if "lines" in case and len(run.stderr.splitlines()) != case["lines"]:
+        count = len(run.stderr.splitlines())
+        problems.append(f"stderr has {count} lines, expected {case['lines']}")
     lowered = run.stderr.lower()
     missing = [s for s in case.get("stderr") or [] if s.lower() not in lowered]
     if missing:
@@ -488,7 +505,7 @@ def test_corpus_is_large_and_well_formed() -> None:
     assert len(ids) >= 40
     assert len(set(ids)) == len(ids), "duplicate case ids"
     known = {"id", "why", "exit", "strict", "args", "files", "append", "links", "stderr"}
-    known |= {"text", "absent", "seconds"}
+    known |= {"text", "absent", "seconds", "env", "hardlinks", "lines"}
     for case in CASES:
         assert case["exit"] in (0, 1), case["id"]
         assert case.get("why"), f"{case['id']}: say why the exit code is right"

@@ -124,6 +124,31 @@ def test_indented_continuation_in_a_list_is_not_code() -> None:
     assert protected == "- item\n\n    {{ data.x }}\n"
 
 
+LIST_CODE = """# T
+
+- An item with a code block:
+
+        {{ x }} and {% set y = 1 %}
+
+    A paragraph of the item: {{ data.survey.households.value }}.
+
+    1. Nested, with code:
+
+            ${{ secrets.TOKEN }}
+
+Back at the margin: {{ data.survey.households.value }}.
+"""
+
+
+def test_indented_code_in_list_items_prints_literally(tmp_path: Path) -> None:
+    html = chapter_html(project_with(tmp_path, **{"01": LIST_CODE}))
+    codes = [visible(code) for code in re.findall(r"<pre.*?</pre>", html, re.DOTALL)]
+    assert codes == ["{{ x }} and {% set y = 1 %}\n", "${{ secrets.TOKEN }}\n"]
+    text = visible(html)
+    assert "A paragraph of the item: 1,250." in text
+    assert "Back at the margin: 1,250." in text
+
+
 def test_stray_braces_in_prose_are_a_located_error_naming_raw(tmp_path: Path) -> None:
     source = "# T\n\nText.\n\nThe {{ is not closed here.\n"
     with pytest.raises(ComposeError) as caught:

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from conftest import page_texts
 from reportbuilder.cli import main
+from test_compose_anchors import _destinations
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -27,6 +28,7 @@ class Built:
     layout: str
     outline: list[str]
     stderr: str
+    links: list[tuple[int, str, int]]  # (page of the link, destination, page it lands on)
 
 
 pytestmark = pytest.mark.pdf  # the corpus is built once, through the CLI, into a PDF
@@ -52,6 +54,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Built:
         layout,
         outline,
         pdf.stderr,
+        _destinations(reader),
     )
 
 
@@ -75,7 +78,14 @@ def test_hash_lines_in_code_are_not_headings(corpus: Built) -> None:
     assert "extensions: [tables]" in corpus.text
     heads = re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", corpus.html)
     assert all("---" not in h and "extensions" not in h for h in heads)
-    chapters = ["CommonMark examples", "Postprocessors", "Footnotes", "Tables"]
+    chapters = [
+        "CommonMark examples",
+        "Postprocessors",
+        "Footnotes",
+        "Tables",
+        "Writing Extensions for Python-Markdown",
+        "Sane Lists",
+    ]
     assert [t for t in corpus.outline if t in chapters] == chapters
     assert all(t in ("Markdown by others", "Contents", *chapters) for t in corpus.outline)
 
@@ -111,3 +121,39 @@ def test_footnote_with_blocks_keeps_them(corpus: Built) -> None:
 def test_relative_file_links_are_reported_at_their_lines(corpus: Built) -> None:
     assert "content/04-tables.md:31: removed href='./attr_list.md' from <a>" in corpus.stderr
     assert "content/04-tables.md:36: removed href='index.md' from <a>" in corpus.stderr
+
+
+def test_author_heading_links_land_on_their_headings(corpus: Built) -> None:
+    """docs/extensions/api.md links its sections by their attr_list ids (`{: #preprocessors }`);
+    `#postprocessors` is the title of another chapter here."""
+    landing = {name: target for _, name, target in corpus.links}
+    headings = {
+        "preprocessors": "Preprocessors munge the source text",
+        "blockprocessors": "A block processor parses blocks of text",
+        "treeprocessors": "Tree processors manipulate the tree",
+        "inlineprocessors": "Inline processors, previously called inline patterns",
+        "postprocessors": "Postprocessors inherit from",
+    }
+    for name, text in headings.items():
+        page = next(i for i, p in enumerate(corpus.pages) if text in " ".join(p.split()))
+        assert landing.get(name) == page, (name, landing)
+    assert '<h3 id="preprocessors">Preprocessors</h3>' in corpus.html
+    assert '<h2 id="stages">Phases of processing</h2>' in corpus.html  # attr_list anchors kept
+
+
+def test_dangling_link_is_a_located_warning(corpus: Built) -> None:
+    assert (
+        "content/05-extension-api.md:43: link to '#extendmarkdown': no heading or element has "
+        "this id" in corpus.stderr
+    )
+    assert "No anchor" not in corpus.stderr  # said once, with its line, not again by the renderer
+
+
+def test_list_numbering_details_and_admonitions_survive(corpus: Built) -> None:
+    assert '<ol start="4">\n<li>Apples</li>' in corpus.html
+    assert re.search(r"4\.\s+Apples", corpus.layout)
+    assert '<details open="">\n<summary>Click to expand</summary>' in corpus.html
+    assert "Click to expand" in corpus.text and "*foo*" in corpus.text
+    assert "content/06-sane-lists.md:83: removed markdown attribute from <details>" in corpus.stderr
+    assert '<p class="admonition-title">Note</p>' in corpus.html
+    assert "This extension is in maintenance mode." in " ".join(corpus.text.split())

@@ -182,3 +182,117 @@ def test_front_matter_title_is_the_running_header(tmp_path: Path) -> None:
     page = next(t for t in page_texts(reader) if "No heading here." in t)
     assert page.startswith("Second part\n")  # the visible title
     assert "Water Access Survey Second part" in page  # the running header, not "First"
+
+
+SVG = """# Drawing
+
+Result: <svg width="120" height="40" viewBox="0 0 120 40"><rect x="1" y="1" width="60" height="30" fill="#ccc" stroke="black"/><text x="4" y="20" font-size="9">Inline drawing</text></svg> and after.
+
+<svg width="220" height="100" viewBox="0 0 220 100" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">
+  <title>Pump diagram</title>
+  <defs>
+    <circle id="dot" r="5" fill="black"/>
+  </defs>
+
+  <path d="M0 60 L50 90 L100 60 Z" style="fill: none; stroke: black; stroke-width: 2"/>
+  <polygon points="120,10 150,40 120,40" fill="gray"/>
+  <use xlink:href="#dot" x="180" y="75"/>
+  <text x="110" y="95" font-size="12">Block <tspan font-weight="bold">label</tspan></text>
+</svg>
+
+<svg width="50" height="50" onload="alert(1)"><script>alert(2)</script><foreignObject><p>foreign</p></foreignObject><image href="file:///etc/passwd"/><use href="other.svg#a"/><rect width="9" height="9" fill="url(file:///etc/x#a)" style="fill: url(#ok); stroke: url('http://example.org/x#b')"/></svg>
+"""  # noqa: E501
+
+
+def test_inline_svg_keeps_its_drawing_in_the_html(tmp_path: Path) -> None:
+    html = chapter_html(project_with(tmp_path, **{"01": SVG}))
+    assert 'Result: <svg width="120" height="40" viewBox="0 0 120 40"><rect ' in html
+    assert "<title>Pump diagram</title>" in html and '<circle id="dot"' in html
+    assert '<path d="M0 60 L50 90 L100 60 Z" fill="none" stroke="black" stroke-width="2">' in html
+    assert 'xlink:href="#dot"' in html and '<tspan font-weight="bold">label</tspan>' in html
+    for gone in ("onload", "<script", "alert", "foreign", "<image", "passwd", "other.svg", "url("):
+        assert gone not in html, gone
+
+
+def test_what_svg_loses_is_a_located_warning(tmp_path: Path) -> None:
+    result = check(project_with(tmp_path, **{"01": SVG}))
+    found = {(w.line, w.message) for w in result.warnings if w.path == "content/01.md"}
+    assert found == {
+        (17, "removed onload attribute from <svg>"),
+        (17, "removed <script> and its content from an SVG drawing"),
+        (17, "removed <foreignobject> and its content from an SVG drawing"),
+        (17, "removed <image> and its content from an SVG drawing"),
+        (17, "removed href from <use> (an SVG reference must be #an-id in the same document)"),
+        (
+            17,
+            "removed fill from <rect> (url() in an SVG drawing must be url(#an-id) in the "
+            "same document)",
+        ),
+        (
+            17,
+            "removed style from <rect> (url() in an SVG drawing must be url(#an-id) in the "
+            "same document)",
+        ),
+    }
+
+
+def test_svg_elements_outside_a_drawing_are_reported(tmp_path: Path) -> None:
+    source = "# T\n\nA <title>lost title</title> and <text>lost text</text>.\n"
+    result = check(project_with(tmp_path, **{"01": source}))
+    assert [(w.line, w.message) for w in result.warnings] == [
+        (3, "removed <title> element (its text is kept)"),
+        (3, "removed <text> and its content (an SVG element outside <svg>)"),
+    ]
+    html = chapter_html(project_with(tmp_path / "again", **{"01": source}))
+    assert "A lost title and ." in html and "<title" not in html
+
+
+@pytest.mark.pdf
+def test_inline_svg_is_drawn_in_the_pdf(tmp_path: Path) -> None:
+    project = project_with(tmp_path, **{"01": SVG})
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(io.BytesIO((tmp_path / "r.pdf").read_bytes()))
+    texts = page_texts(reader)
+    page = next(i for i, text in enumerate(texts) if "Drawing" in text and "after" in text)
+    assert "Inline drawing" in texts[page] and "Block" in texts[page] and "label" in texts[page]
+    content = reader.pages[page].get_contents()
+    assert content is not None
+    ops = content.get_data().decode("latin-1").split()
+    # the rectangle, the triangle path, the polygon and the <use>d circle are vector paths
+    assert ops.count("re") >= 1 and ops.count("h") >= 2 and ops.count("c") >= 4
+    assert "foreign" not in texts[page]
+
+
+def _image(size: tuple[int, int], colour: str, kind: str = "PNG") -> str:
+    import base64
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, kind)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.mark.pdf
+def test_data_images_are_kept_or_reported_never_dropped_silently(tmp_path: Path) -> None:
+    good = _image((30, 20), "red")
+    jpeg_named_png = _image((5, 5), "blue", "JPEG")
+    source = (
+        "# Pictures\n\n"
+        f"![A red swatch](data:image/png;base64,{good})\n\n"
+        f"Inline <img src='data:image/png;base64,{jpeg_named_png}' alt='broken'> here.\n\n"
+        "And <img src=\"data:text/html,<b>x</b>\" alt='html'>.\n"
+    )
+    project = project_with(tmp_path, **{"01": source})
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "data: image" in line]
+    assert warnings == [
+        "warning: content/01.md:5: removed data: image (declared PNG but the data is a JPEG)",
+        "warning: content/01.md:7: removed data: image (text/html is not an image type "
+        "(PNG, JPEG, GIF, WebP or SVG))",
+    ], result.stderr
+    reader = pypdf.PdfReader(io.BytesIO((tmp_path / "r.pdf").read_bytes()))
+    page = next(p for p in reader.pages if "A red swatch" in (p.extract_text() or ""))
+    assert [image.image.size for image in page.images if image.image] == [(30, 20)]

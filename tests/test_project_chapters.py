@@ -73,7 +73,8 @@ def test_front_matter_problems_name_their_lines() -> None:
         "content/a.md:4: front matter 'id': a name of letters, digits, - and _ (got 'two words')",
         "content/a.md:5: front matter 'class': CSS class names (letters, digits, - and _)"
         " (got 'ok -bad')",
-        "content/a.md:6: unknown front matter key 'foo'; known keys: title, class, toc, id",
+        "content/a.md:6: unknown front matter key 'foo'; known keys: title, class, toc, id, "
+        "translated_from",
     ]
     assert meta["toc"] == "sometimes"
 

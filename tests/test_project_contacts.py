@@ -13,7 +13,7 @@ DESK = """\
 contacts:
   - id: desk
     name: Sam Fixture
-    phone: "+1 (555) 0199"
+    phone: "+1 (202) 555-0199"
     email: desk@example.org
     url: https://example.org/desk
   - id: press
@@ -34,7 +34,7 @@ def test_contacts_by_id(tmp_path: Path) -> None:
     contacts, problems = load(tmp_path, DESK)
     assert problems == []
     assert list(contacts) == ["desk", "press"]
-    assert contacts["desk"].name == "Sam Fixture" and contacts["desk"].phone == "+1 (555) 0199"
+    assert contacts["desk"].name == "Sam Fixture" and contacts["desk"].phone == "+1 (202) 555-0199"
     assert contacts["press"].office == "Press office" and contacts["press"].email is None
 
 
@@ -43,11 +43,12 @@ def test_no_file_means_no_contacts(tmp_path: Path) -> None:
 
 
 def test_a_bare_list_is_accepted_and_its_lines_are_right(tmp_path: Path) -> None:
-    contacts, _ = load(tmp_path, "- id: desk\n  name: Sam\n  phone: 555 0199\n")
+    contacts, _ = load(tmp_path, "- id: desk\n  name: Sam\n  phone: +1 202 555 0199\n")
     assert list(contacts) == ["desk"]
     _, problems = load(tmp_path, "- id: desk\n  name: Sam\n  email: sam-at-example.org\n")
     assert problems == [
-        "contacts.yml:3: 'contacts[0].email': not an email address (got 'sam-at-example.org')"
+        "contacts.yml:3: 'contacts[0].email': not an email address: An email address must have"
+        " an @-sign. (got 'sam-at-example.org')"
     ]
 
 
@@ -63,8 +64,8 @@ def test_every_problem_at_its_line(tmp_path: Path) -> None:
         "    emial: x@example.org\n",
     )
     assert sorted(problems) == [
-        "contacts.yml:4: 'contacts[0].phone': not a phone number (digits, spaces,"
-        " + - . ( ) only) (got 'call me')",
+        "contacts.yml:4: 'contacts[0].phone': not a phone number: letters are not allowed"
+        " (write +56 2 2274 6713) (got 'call me')",
         "contacts.yml:5: 'contacts[0].url': write a web address in full, starting"
         " with https:// (got 'example.org')",
         "contacts.yml:6: missing required key 'contacts[1].id'",
@@ -92,3 +93,77 @@ def test_a_file_that_is_not_yaml_or_links_out(tmp_path: Path) -> None:
         {},
         ["contacts.yml: is a link to a file outside the project; refused"],
     )
+
+
+def test_the_seed_number_is_accepted_and_checked_phones_name_their_fault(tmp_path: Path) -> None:
+    contacts, problems = load(
+        tmp_path,
+        "contacts:\n"
+        "  - id: santiago\n"
+        "    name: Gabriela Rodriguez\n"
+        '    phone: "+56-2-2746713"\n'
+        "  - id: local\n"
+        "    name: No country code\n"
+        '    phone: "2 2274 6713"\n'
+        "  - id: chile\n"
+        "    name: With a country\n"
+        "    country: cl\n"
+        '    phone: "2 2274 6713"\n'
+        "  - id: long\n"
+        "    name: Too long\n"
+        '    phone: "+56 2 2274 6713 1234 5678"\n'
+        "  - id: nowhere\n"
+        "    name: No such country\n"
+        '    phone: "+999 1234 5678"\n'
+        "  - id: where\n"
+        "    name: Bad country\n"
+        "    country: XX\n"
+        "    email: a@example.org\n",
+    )
+    assert problems == [
+        "contacts.yml:7: 'contacts[1].phone': write the number with its country code"
+        " (+56 2 2274 6713), or give the contact a country (country: CL) (got '2 2274 6713')",
+        "contacts.yml:14: 'contacts[3].phone': too many digits for a number of +56"
+        " (got '+56 2 2274 6713 1234 5678')",
+        "contacts.yml:17: 'contacts[4].phone': +999 does not start with a country calling code"
+        " (got '+999 1234 5678')",
+        "contacts.yml:20: 'contacts[5].country': not a two-letter country code phonenumbers"
+        " knows (CL, FR, US …) (got 'XX')",
+    ]
+    contacts, problems = load(
+        tmp_path,
+        "- id: santiago\n  name: G\n  phone: '+56-2-2746713'\n"
+        "- id: chile\n  name: C\n  country: cl\n  phone: 2 2274 6713\n",
+    )
+    assert problems == []
+    assert contacts["santiago"].phone == "+56-2-2746713"  # kept as written, digit for digit
+    assert contacts["chile"].country == "CL"
+
+
+def test_emails_and_web_addresses_are_checked_at_their_lines(tmp_path: Path) -> None:
+    _, problems = load(
+        tmp_path,
+        "contacts:\n"
+        "  - id: a\n"
+        "    name: A\n"
+        "    email: ana@example\n"
+        "    url: https://exa mple.org\n"
+        "  - id: b\n"
+        "    name: B\n"
+        "    email: ana..b@example.org\n"
+        '    url: "https://example.org/\u202eevil"\n'
+        "  - id: c\n"
+        "    name: C\n"
+        "    url: https://user:pw@example.org/\n",
+    )
+    assert [p.split(": ", 2)[0] for p in problems] == [
+        "contacts.yml:4",
+        "contacts.yml:5",
+        "contacts.yml:8",
+        "contacts.yml:9",
+        "contacts.yml:12",
+    ]
+    assert "not an email address" in problems[0] and "not an email address" in problems[2]
+    assert "cannot contain a space" in problems[1]
+    assert "cannot contain U+202E" in problems[3]
+    assert "user name or password" in problems[4]

@@ -138,7 +138,7 @@ def test_set_overrides_one_setting(project: Path, tmp_path: Path) -> None:
         (["--set", "nothing"], 2, "expected KEY=VALUE"),
         (["--set", "brand.primary=red"], 1, "--set: 'brand.primary': a colour is written as"),
         (["--set", "toc_depth=5"], 1, "--set: 'toc_depth'"),
-        (["--variant", "a5,red", "-o", "x.pdf"], 2, "takes one variant"),
+        (["--variant", "a5,red", "-o", "x.pdf"], 2, "takes one edition"),
     ],
 )
 def test_wrong_settings_are_refused(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal, TypeVar
@@ -32,6 +35,20 @@ def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is not None and not is_known_locale(value):
         raise click.BadParameter(f"'{value}' is not a language code Babel knows (try fr, en or es)")
     return value
+
+
+def _check_langs(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    codes = tuple(dict.fromkeys(code.strip() for code in value.split(",") if code.strip()))
+    if not codes:
+        raise click.BadParameter("give a language code (fr), several (fr,en) or all")
+    for code in codes:
+        if code != "all":
+            _check_lang(ctx, param, code)
+    return codes
 
 
 def _lang_option(help: str) -> Callable[[F], F]:
@@ -79,12 +96,36 @@ def _timeout_option(help: str) -> Callable[[F], F]:
     )
 
 
+def _check_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    if value is None:
+        return None
+    from reportbuilder.project.config import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+MAX_SIZE_OPTION = click.option(
+    "--max-size",
+    default=None,
+    callback=_check_size,
+    metavar="SIZE",
+    help="Largest PDF allowed (8MB, 150KB): images are lightened to fit, else it fails.",
+)
+
 JSON_OPTION = click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON summary on stdout."
 )
 
 # The command-line flag that changes each library setting a problem may name.
-_FLAGS = {"timeout": "--timeout", "max_memory_mb": "--max-memory", "strict": "--strict"}
+_FLAGS = {
+    "timeout": "--timeout",
+    "max_memory_mb": "--max-memory",
+    "strict": "--strict",
+    "max_size": "--max-size",
+}
 
 
 def _emit_json(document: dict[str, Any]) -> None:
@@ -147,10 +188,20 @@ class _Main(click.Group):
             ctx.exit(1)
 
 
+def _stop(number: int, frame: object) -> None:
+    """SIGTERM or SIGHUP: unwind like Ctrl-C, so that the render process is ended and
+    temporary files are removed on the way out; exit 128 + the signal's number."""
+    click.echo(f"stopped by {signal.Signals(number).name}", err=True)
+    raise SystemExit(128 + number)
+
+
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportbuilder")
 def main() -> None:
     """Build branded, print-ready PDF reports from Markdown, data and contacts."""
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, _stop)
 
 
 @main.command()
@@ -169,7 +220,14 @@ def main() -> None:
     show_default=True,
     help="Output format.",
 )
-@_lang_option("Override report.yml's language (fr, en, es …).")
+@click.option(
+    "--lang",
+    "langs",
+    default=None,
+    callback=_check_langs,
+    metavar="CODE[,CODE…]|all",
+    help="Build in these languages (fr,en,es) or in all of report.yml's (lang and languages:).",
+)
 @click.option(
     "--print",
     "print_mode",
@@ -217,12 +275,13 @@ def main() -> None:
     show_default=True,
     help="Memory (MiB) the layout may use before the build fails.",
 )
+@MAX_SIZE_OPTION
 @JSON_OPTION
 def build(
     project: Path,
     output: Path | None,
     fmt: Literal["pdf", "html"],
-    lang: str | None,
+    langs: tuple[str, ...] | None,
     print_mode: bool,
     pdf_variant: str | None,
     embed_sources: bool,
@@ -232,6 +291,7 @@ def build(
     strict: bool | None,
     timeout: float,
     max_memory: int,
+    max_size: int | None,
     as_json: bool,
 ) -> None:
     """Build the report in PROJECT (default: the current folder).
@@ -253,11 +313,12 @@ def build(
     if compare is not None and fmt != "pdf":
         raise click.BadParameter("compares PDFs only; drop --format html", param_hint="--compare")
     names = [name.strip() for given in variants for name in given.split(",") if name.strip()]
-    several = len(names) > 1 or "all" in names
+    several = len(names) > 1 or "all" in names or len(langs or ()) > 1 or "all" in (langs or ())
     if several and (output is not None or compare is not None):
         option = "-o" if output is not None else "--compare"
         raise click.BadParameter(
-            "takes one variant; each variant writes its own output", param_hint=option
+            "takes one edition; with several variants or languages each writes its own output",
+            param_hint=option,
         )
     # Read now: the build may replace that very file.
     earlier = _read_earlier(compare) if compare is not None else None
@@ -272,37 +333,48 @@ def build(
         from reportbuilder.project.load import load_project
 
         edition = Edition(
-            lang=lang,
             pdf_variant=pdf_variant,
             print_mode=print_mode,
             strict=strict,
             limits=Limits(timeout=timeout, max_memory_mb=max_memory),
             embed_sources=embed_sources,
+            max_size=max_size,
         )
+        needs_base = not names or "all" in names or "all" in (langs or ())
+        base = load_project(project, assignments=assignments) if needs_base else None
         if "all" in names:
-            every = load_project(project, assignments=assignments).config.variants
-            if not every:
+            assert base is not None
+            if not base.config.variants:
                 raise click.BadParameter("report.yml has no variants:", param_hint="--variant")
-            names = list(every)
-        chosen: list[str | None] = [*names] or [None]
-        results = [
-            run_build(
-                load_project(project, variant=name, assignments=assignments),
-                edition,
-                output=output,
-                format=fmt,
-                renderer=renderer,
+            names = list(base.config.variants)
+        codes: list[str | None] = list(langs or [None])
+        if "all" in codes:
+            assert base is not None
+            codes = [base.config.lang, *base.config.languages]
+        variant_names: list[str | None] = [*names] or [None]
+        chosen = [(name, code) for name in variant_names for code in codes]
+        results = []
+        for name, code in chosen:
+            loaded = base if name is None and base is not None else None
+            if loaded is None:
+                loaded = load_project(project, variant=name, assignments=assignments)
+            results.append(
+                run_build(
+                    loaded,
+                    dataclasses.replace(edition, lang=code),
+                    output=output,
+                    format=fmt,
+                    renderer=renderer,
+                )
             )
-            for name in chosen
-        ]
         result = results[0] if len(results) == 1 else _together(results)
     comparison = _compare_with(earlier, Path(result.outputs[0].path)) if earlier else None
     if as_json:
         document = result.as_json()
         if len(results) > 1:
             document["builds"] = [
-                {"variant": name, **each.as_json()}
-                for name, each in zip(chosen, results, strict=True)
+                {"variant": name, "lang": code, **each.as_json()}
+                for (name, code), each in zip(chosen, results, strict=True)
             ]
         if comparison is not None:
             document["comparison"] = comparison.as_json()
@@ -315,6 +387,8 @@ def build(
             click.echo(
                 f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {each.seconds:.1f} s"
             )
+            if out.images:
+                click.echo(f"  images lightened to fit --max-size: {out.images}")
     if comparison is not None:
         from reportbuilder.review.pdfdiff import printable
 
@@ -662,3 +736,46 @@ def provenance(ctx: click.Context, pdf: Path, project: Path | None, as_json: boo
             click.echo(f"{project}: every source file is the one the PDF was built from")
     if not found.verified:
         ctx.exit(1)
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "--mark",
+    "marks",
+    multiple=True,
+    metavar="FILE",
+    help="Record that this translation (content/01-x.en.md) is up to date with its source.",
+)
+@JSON_OPTION
+def translations(project: Path, marks: tuple[str, ...], as_json: bool) -> None:
+    """Show each chapter's translations (current, stale, unmarked, missing) for the languages
+    of report.yml's `languages:`; --mark records a translation as made from its source as it
+    is now, so that `check` notices when the source changes."""
+    with _reporting(as_json):
+        from reportbuilder.project.load import load_project
+        from reportbuilder.project.translations import mark, statuses
+
+        loaded = load_project(project)
+        marked = {file: mark(loaded, file) for file in marks}
+        if marked:
+            loaded = load_project(project)
+        found = statuses(loaded)
+    if as_json:
+        _emit_json(
+            {
+                "ok": True,
+                "marked": marked,
+                "translations": [
+                    {"chapter": s.chapter, "lang": s.lang, "state": s.state.value, "file": s.file}
+                    for s in found
+                ],
+            }
+        )
+        return
+    for file in marked:
+        click.echo(f"marked {file} as up to date with its source")
+    if not found:
+        click.echo(f"{project}: report.yml lists no other languages (languages:)")
+    for status in found:
+        click.echo(f"{status.lang:6} {status.state.value:9} {status.file}")

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportbuilder.errors import Problem, ProjectError, Stage, printable
 from reportbuilder.language import is_known_locale, normalize
 from reportbuilder.limits import Limits
 from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
@@ -39,6 +40,8 @@ class Edition:
     - `created`: the time written into the PDF's metadata; None writes none (reproducible).
     - `embed_sources`: attach the data files and a build manifest (PDF/A-3 associated
       files); the PDF variant must be a PDF/A-3 one, and is pdf/a-3b when not given.
+    - `max_size`: bytes the PDF may weigh (its images are lightened in steps to fit); None
+      keeps report.yml's `max_size`.
     """
 
     lang: str | None = None
@@ -51,6 +54,7 @@ class Edition:
     personalisation: Mapping[str, str] | None = None
     created: dt.datetime | None = None
     embed_sources: bool = False
+    max_size: int | None = None
 
     def __post_init__(self) -> None:
         _expect("lang", self.lang, str, optional=True)
@@ -63,6 +67,9 @@ class Edition:
         _expect("personalisation", self.personalisation, Mapping, optional=True)
         _expect("created", self.created, dt.datetime, optional=True)
         _expect("embed_sources", self.embed_sources, bool)
+        _expect("max_size", self.max_size, int, optional=True)
+        if self.max_size is not None and (isinstance(self.max_size, bool) or self.max_size < 1024):
+            raise ValueError(f"max_size: {self.max_size} bytes cannot hold a PDF (1024 at least)")
         if self.lang is not None:
             if not is_known_locale(self.lang):
                 raise ValueError(f"lang: '{self.lang}' is not a language code Babel knows")
@@ -106,6 +113,8 @@ class Edition:
             values["pdf_variant"] = self.pdf_variant
         if self.strict is not None:
             values["strict"] = self.strict
+        if self.max_size is not None:
+            values["max_size"] = self.max_size
         return values
 
 
@@ -117,7 +126,22 @@ def _expect(name: str, value: object, kind: type, optional: bool = False) -> Non
         raise TypeError(f"Edition.{name} must be a {wanted}, got {value!r}")
 
 
+MAX_EPOCH = 253_402_300_799  # 9999-12-31 23:59:59 UTC, the last second a PDF date can hold
+
+
 def source_date() -> dt.datetime | None:
-    """SOURCE_DATE_EPOCH as a UTC time, for reproducible builds (None when unset or invalid)."""
+    """SOURCE_DATE_EPOCH as a UTC time, for reproducible builds (None when unset or empty).
+
+    Raises `ProjectError` when it is set to anything but ASCII digits up to `MAX_EPOCH`:
+    a reproducible build that silently is not would be worse."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
+    if not epoch:
+        return None
+    if not (epoch.isascii() and epoch.isdigit()) or int(epoch) > MAX_EPOCH:
+        shown = printable(epoch[:40]) + ("…" if len(epoch) > 40 else "")
+        message = (
+            f"the environment variable is {shown!r}; it must be the seconds since 1970-01-01 "
+            f"UTC, in ASCII digits, at most {MAX_EPOCH} (the year 9999)"
+        )
+        raise ProjectError(Problem("SOURCE_DATE_EPOCH", None, message, stage=Stage.PROJECT))
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC)

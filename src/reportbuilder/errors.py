@@ -8,6 +8,7 @@ Warnings are Problems too: the same shape reaches the terminal, `--json` and Pyt
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, asdict, dataclass, replace
 from enum import StrEnum
@@ -18,6 +19,7 @@ import click
 __all__ = [
     "CallError",
     "ComposeError",
+    "DeliveryError",
     "Location",
     "OutputError",
     "Problem",
@@ -28,7 +30,27 @@ __all__ = [
     "Severity",
     "Stage",
     "error_for",
+    "printable",
 ]
+
+# C0 and C1 controls, DEL, the Unicode line and paragraph separators and the bidirectional
+# controls: none may reach a terminal raw from a path, id or value quoted into a message.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters shown as escapes (`\\x1b`, `\\n`, `\\x00`, `\\u202e`), so
+    that what a project writes cannot drive the terminal and one problem stays on one line."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}.get(char)
+    if named:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class Severity(StrEnum):
@@ -43,6 +65,7 @@ class Stage(StrEnum):
     COMPOSE = "compose"  # filling in the chapters, Markdown, templates: the HTML
     RENDER = "render"  # layout and PDF, in the render process
     OUTPUT = "output"  # writing the result
+    DELIVER = "deliver"  # composing and sending mail: headers, addresses, SMTP
 
 
 @dataclass(frozen=True)
@@ -70,8 +93,9 @@ class Problem:
         return f"{place}:{self.line}" if self.line else place
 
     def __str__(self) -> str:
+        """`path:line: message (hint)` on one line, control characters escaped."""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.where}: {self.message}{hint}"
+        return printable(f"{self.where}: {self.message}{hint}")
 
     def as_error(self) -> Problem:
         return replace(self, severity=Severity.ERROR)
@@ -136,6 +160,12 @@ class OutputError(ReportError):
     stage = Stage.OUTPUT
 
 
+class DeliveryError(ReportError):
+    """A message could not be composed (a bad address or header) or was not delivered."""
+
+    stage = Stage.DELIVER
+
+
 def error_for(stage: Stage) -> type[ReportError]:
     """The exception a stage raises."""
     return {
@@ -143,6 +173,7 @@ def error_for(stage: Stage) -> type[ReportError]:
         Stage.COMPOSE: ComposeError,
         Stage.RENDER: RenderError,
         Stage.OUTPUT: OutputError,
+        Stage.DELIVER: DeliveryError,
     }[stage]
 
 

@@ -23,6 +23,14 @@ def parse_locale(lang: str) -> Locale:
     return Locale.parse(lang.replace("-", "_"))
 
 
+def language_name(lang: str) -> str:
+    """`English`, `Spanish`, `French (Canada)`: a language's name in English, for messages."""
+    try:
+        return str(parse_locale(lang).english_name or lang)
+    except (ValueError, UnknownLocaleError):
+        return lang
+
+
 def is_known_locale(lang: str) -> bool:
     try:
         parse_locale(lang)

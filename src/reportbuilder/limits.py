@@ -20,6 +20,7 @@ DEFAULT_TIMEOUT = 300.0  # seconds for one build
 MAX_TIMEOUT = 86_400.0  # a day: more is a mistake (and overflows the platform's timers)
 DEFAULT_MAX_MEMORY_MB = 3072  # address space of the render process
 MAX_IMAGE_PIXELS = 40_000_000  # Pillow's own default only warns up to 179 MP
+MAX_DATA_URL_CHARS = 2_000_000  # a `data:` URL (an image written into the text)
 
 
 @dataclass(frozen=True)

@@ -37,10 +37,13 @@ from reportbuilder.errors import (
     error_for,
 )
 from reportbuilder.limits import Deadline
+from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import SOURCE_PLACES
+from reportbuilder.project.files import UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import named_families
 from reportbuilder.project.load import Project, load_project
-from reportbuilder.render.renderer import MISSING_GLYPH, Embedded, PdfRenderer, RenderJob
+from reportbuilder.project.translations import translation_problems
+from reportbuilder.render.renderer import MISSING_GLYPH, Embedded, Pdf, PdfRenderer, RenderJob
 from reportbuilder.review.pdflint import LintRules, lint_pdf
 
 ProjectLike = str | os.PathLike[str] | Project
@@ -54,6 +57,10 @@ class Output:
     format: str
     bytes: int
     pages: int | None = None
+    images: str | None = None  # how images were lightened to fit max_size, if they were
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if k != "images" or v is not None}
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ class BuildResult:
         return {
             "ok": True,
             "project": self.project,
-            "outputs": [vars(out) for out in self.outputs],
+            "outputs": [out.as_json() for out in self.outputs],
             "problems": [p.as_json() for p in self.problems],
             "seconds": self.seconds,
         }
@@ -107,9 +114,12 @@ def resource_problems(project: Project) -> list[Problem]:
         scheme = parts.scheme.lower()
         if scheme == "file":
             path = Path(url2pathname(parts.path))
-            if not project.files.readable(path):
+            refusal = project.files.refusal(path)
+            if refusal is not None:
+                message = f"refused {project.files.shown(path)}: it {refusal}"
+            elif not project.files.readable(path):
                 message = f"refused {path}: outside the project"
-            elif not path.is_file():
+            elif not is_file(path):
                 message = f"missing file {project.files.shown(path)}"
             else:
                 continue
@@ -135,7 +145,13 @@ def check(project: ProjectLike, edition: Edition | None = None) -> BuildResult:
     deadline = Deadline(edition.limits.timeout)
     loaded = _project(project)
     html = render_html(loaded, edition, deadline=deadline)
-    warnings = [*loaded.warnings, *html.problems, *resource_problems(loaded)]
+    languages = dict.fromkeys([*loaded.config.languages, html.config.lang])
+    warnings = [
+        *loaded.warnings,
+        *html.problems,
+        *resource_problems(loaded),
+        *translation_problems(loaded, languages),
+    ]
     _fail_if_strict(html, warnings)
     return BuildResult(str(loaded.root), problems=tuple(warnings), seconds=clock.seconds())
 
@@ -162,6 +178,7 @@ def build(
     if edition.created is None:
         edition = replace(edition, created=source_date())
     deadline = Deadline(edition.limits.timeout)
+    lightened: str | None = None
     with contextlib.ExitStack() as stack:
         if format == "pdf" and renderer is None:
             # Started first, so that WeasyPrint's import overlaps loading and composing.
@@ -169,7 +186,11 @@ def build(
         loaded = _project(project)
         html = render_html(loaded, edition, deadline=deadline)
         target = output_path(loaded, html, output, format)
-        warnings = [*loaded.warnings, *html.problems]
+        warnings = [
+            *loaded.warnings,
+            *html.problems,
+            *translation_problems(loaded, [html.config.lang]),
+        ]
         if format == "html":
             data, pages = html.text.encode("utf-8"), None
             _fail_if_strict(html, warnings)
@@ -178,24 +199,29 @@ def build(
             job = RenderJob.of(html, _sources(loaded, html, edition))
             _import_in_background("pypdfium2")  # for the lint, while the child lays out
             pdf = renderer.render(job, edition.limits, deadline=deadline)
+            budget = html.config.max_size
+            if budget is not None and len(pdf.data) > budget:
+                pdf, lightened = _lighten(
+                    renderer, job, pdf, budget, edition, deadline, loaded.root
+                )
             if job.attachments:
                 _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
-            warnings.extend(_located(pdf.problems, loaded))
+            warnings.extend(_located(pdf.problems, loaded.chapters_in(html.config.lang)))
             warnings.extend(lint_pdf(pdf.data, lint_rules(loaded, html)))
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
-    out = Output(str(target), format, len(data), pages)
+    out = Output(str(target), format, len(data), pages, lightened)
     return BuildResult(str(loaded.root), (out,), tuple(warnings), clock.seconds())
 
 
-def _located(problems: Iterable[Problem], project: Project) -> list[Problem]:
+def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[Problem]:
     """Render problems about a character placed at the first chapter line holding it."""
     placed = []
     for problem in problems:
         found = re.match(re.escape(MISSING_GLYPH) + r" '(.)'", problem.message)
         if problem.path is None and found:
-            for chapter in project.chapters:
+            for chapter in chapters:
                 before, hit, _ = chapter.source.partition(found[1])
                 if hit:
                     line = before.count("\n") + 1
@@ -214,7 +240,7 @@ def lint_rules(project: Project, html: Html) -> LintRules:
     return LintRules(
         min_text_pt=html.config.lint.min_text_pt,
         families=families | {name for name in (brand.heading, brand.body) if name},
-        chapters=tuple((chapter.slug, chapter.rel) for chapter in project.chapters),
+        chapters=tuple((c.slug, c.rel) for c in project.chapters_in(html.config.lang)),
     )
 
 
@@ -222,6 +248,25 @@ def _import_in_background(module: str) -> None:
     """Start importing a module the parent needs after the render, while it only waits."""
     if module not in sys.modules:
         threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()
+
+
+def _lighten(
+    renderer: PdfRenderer,
+    job: RenderJob,
+    pdf: Pdf,
+    budget: int,
+    edition: Edition,
+    deadline: Deadline,
+    root: Path,
+) -> tuple[Pdf, str]:
+    """`pdf` was over `max_size`: lay it out again with lighter images until it fits.
+    Returns the PDF and how its images were lightened."""
+    from reportbuilder.render.budget import format_size, render_within
+
+    fitted, used = render_within(
+        renderer, job, budget, edition.limits, deadline=deadline, root=root, first=pdf
+    )
+    return fitted, f"{used}, {format_size(len(pdf.data))} → {format_size(len(fitted.data))}"
 
 
 def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, ...]:
@@ -263,22 +308,47 @@ def output_path(
     project: Project, html: Html, output: str | os.PathLike[str] | None, format: str
 ) -> Path:
     """Where the build writes: `output`, else report.yml's (which must stay inside the
-    project, links resolved); never onto a source of the project."""
+    project, links resolved). Never a link, and never onto or under a source of the project
+    or its theme (folders and files resolved through every link)."""
     if output is None:
         configured = html.config.output or project.output_name
         written = Path(configured).with_suffix(".html") if format == "html" else Path(configured)
-        path = (project.root / written).resolve()
-        if not path.is_relative_to(project.root):
-            message = f"the output {written.as_posix()} leads out of the project (a link?)"
-            raise OutputError(Problem("report.yml", None, message, stage=Stage.OUTPUT))
+        given, where, shown = project.root / written, "report.yml", written.as_posix()
     else:
-        path = Path(output).resolve()
-    inside = path.is_relative_to(project.root)
-    if inside and path.relative_to(project.root).parts[0] in SOURCE_PLACES:
-        shown = path.relative_to(project.root).as_posix()
-        message = "the output would overwrite a source of the project"
-        raise OutputError(Problem(shown, None, message, stage=Stage.OUTPUT))
+        given = Path(os.path.abspath(output)) if "\0" not in str(output) else Path(output)
+        where, shown = None, str(output)
+
+    def refuse(message: str) -> OutputError:
+        return OutputError(Problem(where or shown, None, message, stage=Stage.OUTPUT))
+
+    try:
+        path = resolved(given)
+    except UnusablePath as error:
+        raise refuse(f"the output {shown!r} {error.reason}" if where else error.reason) from None
+    if os.path.islink(given):
+        target = os.readlink(given)
+        raise refuse(f"the output {shown} is a link (to {target}); write to a plain file name")
+    if where and not path.is_relative_to(project.root):
+        raise refuse(f"the output {shown} leads out of the project (a link?)")
+    for source in _sources_of(project):
+        if path == source or path.is_relative_to(source):
+            inside = path.is_relative_to(project.root)
+            named = path.relative_to(project.root).as_posix() if inside else str(path)
+            message = "the output would overwrite a source of the project"
+            raise OutputError(Problem(named, None, message, stage=Stage.OUTPUT))
     return path
+
+
+def _sources_of(project: Project) -> list[Path]:
+    """The folders and files a build reads, each resolved through its links."""
+    found = [project.root / place for place in SOURCE_PLACES]
+    found += [project.theme.folder, *project.stylesheets, *project.theme.stylesheets]
+    found += [project.root / chapter.rel for chapter in project.chapters]
+    real = []
+    for path in found:
+        with contextlib.suppress(UnusablePath):
+            real.append(resolved(path))
+    return real
 
 
 __all__ = ["BuildResult", "Output", "ReportError", "build", "check", "resource_problems"]

@@ -109,7 +109,7 @@ def project_files(lang: str) -> dict[str, str]:
             f"    name: {t['name']}\n"
             f"    organisation: {t['org']}\n"
             f"    office: {t['office']}\n"
-            '    phone: "+1 555 0100"\n'
+            '    phone: "+1 202 555 0100"\n'
             "    email: research@example.org\n"
         ),
         ".gitignore": "/out/\n",

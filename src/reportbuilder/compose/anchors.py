@@ -74,6 +74,9 @@ def resolve(
                         severity=Severity.WARNING,
                     )
                 )
+            if found is None and not _XREF.search(match[1] + match[3]):
+                # reported above, with its line; the renderer would only repeat it, without
+                return f"<a {match[1]}{match[3]}>".replace("<a >", "<a>")
             if found is None or found == target:
                 return match[0]
             return f'<a {match[1]}href="#{found}"{match[3]}>'

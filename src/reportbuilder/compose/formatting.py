@@ -1,4 +1,5 @@
-"""Locale-aware formatting of numbers, percents and dates (Babel/CLDR), in one place.
+"""Locale-aware formatting of numbers, percents, dates (Babel/CLDR) and phone numbers
+(phonenumbers), in one place.
 
 Templates and content call these through the `number`, `percent` and `date` filters;
 nothing else in the package formats a figure for display.
@@ -97,6 +98,32 @@ class Formatter:
         if not isinstance(value, dt.date):
             raise CallError(f"date: expected a date, got {_described(value)}")
         return format_date(value, format=style, locale=self.locale)
+
+
+def format_phone(number: str, lang: str, country: str | None = None) -> str:
+    """A phone number as its country writes it: `+56 2 2274 6713`; the national form
+    (`(2) 2274 6713`) when the edition's locale is of the number's country (`es-CL`).
+
+    A number the current plan does not list keeps its digits, grouped as its country
+    groups them (`+56 2 2746 713`). `number` must have passed contacts.yml's check.
+    """
+    import phonenumbers
+
+    from reportbuilder.project.contacts import parse_phone
+
+    parsed = parse_phone(number, country)
+    region = phonenumbers.region_code_for_number(parsed)
+    if phonenumbers.is_valid_number(parsed):
+        national = parse_locale(lang).territory == region
+        style = phonenumbers.PhoneNumberFormat
+        return phonenumbers.format_number(
+            parsed, style.NATIONAL if national else style.INTERNATIONAL
+        )
+    typing = phonenumbers.AsYouTypeFormatter(region or "ZZ")
+    text = ""
+    for digit in phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164):
+        text = typing.input_digit(digit)
+    return text
 
 
 def _written_decimals(value: float | int | Decimal) -> int:

@@ -424,12 +424,15 @@ class Helpers:
             return f"<td>{escape(self.fmt.date(value, 'medium'))}</td>"
         return f"<td>{escape(str(value))}</td>"
 
-    def contact(self, ref: Any) -> str:
+    def contact(self, ref: Any, qr: bool | None = None) -> str:
         """A contact card for an id (`contact("desk")`) or a contact (`contact(contacts.desk)`).
 
         Either way the card comes from contacts.yml's validated entry, never from a mapping
-        written in the content.
+        written in the content. `qr=True` adds a QR code of the contact's vCard (the
+        contact's own `qr` setting otherwise).
         """
+        if qr is not None and not isinstance(qr, bool):
+            raise CallError(f"contact(qr=…) takes true or false, got {qr!r}")
         if isinstance(ref, Mapping) and isinstance(ref.get("id"), str):
             ref = ref["id"]  # `contacts.desk` in content is that entry's data
         if not isinstance(ref, str):
@@ -438,7 +441,7 @@ class Helpers:
         if contact is None:
             known = ", ".join(sorted(self.contacts)) or "none in contacts.yml"
             raise CallError(f"no contact with id '{ref}' (known: {known})")
-        return contact_html(contact, self.labels, self._colon())
+        return contact_html(contact, self.labels, self._colon(), self.fmt.lang, qr=qr)
 
 
 def _did_you_mean(given: str, valid: Sequence[str] | Mapping[str, Any]) -> str:
@@ -510,8 +513,21 @@ def _data_id(value: str | None) -> str:
     return f' data-id="{escape(value)}"' if value else ""
 
 
-def contact_html(contact: Contact, labels: Mapping[str, str], colon: str) -> str:
-    """A contact block as an `<address>`-like card; shared by content and the theme."""
+def contact_html(
+    contact: Contact,
+    labels: Mapping[str, str],
+    colon: str,
+    lang: str = "en",
+    *,
+    qr: bool | None = None,
+) -> str:
+    """A contact block as an `<address>`-like card, shared by content and the theme: the
+    phone formatted for `lang` with a `tel:` link, the email with a `mailto:` link and, when
+    asked (`qr`, else the contact's own `qr`), a QR code of its vCard."""
+    from reportbuilder.compose.formatting import format_phone
+    from reportbuilder.compose.vcard import qr_image
+    from reportbuilder.project.contacts import phone_uri
+
     lines: list[str] = []
 
     def add(cls: str, value: str | None, prefix: str = "", href: str | None = None) -> None:
@@ -528,8 +544,13 @@ def contact_html(contact: Contact, labels: Mapping[str, str], colon: str) -> str
     add("c-org", contact.organisation)
     add("c-office", contact.office)
     add("c-address", contact.address)
-    add("c-phone", contact.phone, labels["phone"])
+    if contact.phone:
+        shown = format_phone(contact.phone, lang, contact.country).replace(" ", "\u00a0")
+        add("c-phone", shown, labels["phone"], phone_uri(contact.phone, contact.country))
     email = contact.email
     add("c-email", email, labels["email"], f"mailto:{email}" if email else None)
     add("c-url", contact.url, "", contact.url)
+    if contact.qr if qr is None else qr:
+        name = contact.name or contact.office or contact.organisation or contact.id
+        lines.append(qr_image(contact, labels["qr_code"].format(name=name)))
     return f'<div class="contact-card">{"".join(lines)}</div>'

@@ -181,7 +181,7 @@ def render_chapters(
     warnings: list[Problem] = []
     rendered: list[RenderedChapter] = []
     parts: list[anchors.Part] = []
-    for chapter in project.chapters:
+    for chapter in project.chapters_in(config.lang):
         helpers.chapter = chapter.rel
         source, unclosed = protect_code(chapter.source)
         for line in unclosed:
@@ -355,7 +355,9 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         "logo": (project.root / config.organisation.logo).as_uri()
         if config.organisation and config.organisation.logo
         else None,
-        "contact": Markup(contact_html(contact, labels, colon(config.lang))) if contact else None,
+        "contact": Markup(contact_html(contact, labels, colon(config.lang), config.lang))
+        if contact
+        else None,
         "print_mode": edition.print_mode or config.print,
         "part": part,
     }
@@ -390,7 +392,10 @@ def _reference_location(
 ) -> tuple[str | None, int | None]:
     """The chapter and line that refer to `target` (`ref('x')` or `[](#x)`), first found."""
     written = (f"'{target}'", f'"{target}"', f"#{target})")
-    for chapter in project.chapters:
+    for chapter in (
+        *project.chapters,
+        *(t for c in project.chapters for t in c.translations.values()),
+    ):
         if rel is not None and chapter.rel != rel:
             continue
         for number, line in enumerate(chapter.source.splitlines(), start=1):

@@ -23,6 +23,8 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
 
+from reportbuilder.compose import data_images, inline_svg
+from reportbuilder.compose.commonmark_rules import CommonMarkRules
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
 
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
@@ -53,6 +55,8 @@ _ATTRIBUTES = {
 }
 _ATTRIBUTES["th"] |= {"align"}
 _ATTRIBUTES["td"] |= {"align"}
+_TAGS |= inline_svg.TAGS  # a drawing inline in the text: a safe subset of SVG
+_ATTRIBUTES.update(inline_svg.ATTRIBUTES)
 _CONTENT_DROPPED = {"script", "style"}
 _SCHEMES = {"http", "https", "mailto"}
 _URL_ATTRIBUTES = {("a", "href"), ("img", "src"), ("q", "cite"), ("blockquote", "cite")}
@@ -68,23 +72,30 @@ def markdown_literal(text: str) -> str:
 
 def sanitize(html: str) -> str:
     """Keep only the tags, attributes and URL schemes a report needs."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
-        url_schemes=_SCHEMES,
+        url_schemes=_SCHEMES | {"data"},  # data: only for images that pass `data_images`
         link_rel=None,
         strip_comments=True,
         clean_content_tags=_CONTENT_DROPPED,
         attribute_filter=_keep_attribute,
         set_tag_attribute_values={"details": {"open": ""}},  # print shows what it holds
     )
+    if "<title" in cleaned:
+        cleaned = inline_svg.without_html_titles(cleaned)
+    return inline_svg.style_as_attributes(cleaned) if " style=" in cleaned else cleaned
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Links lead to the web, to mail or inside the document: a relative file link would
     become a `file:` link in the PDF, pointing at the reader's own disk."""
     if tag == "a" and attribute == "href" and not _link_allowed(value):
+        return None
+    if (tag, attribute) in _URL_ATTRIBUTES and data_images.is_data_url(value):
+        return value if tag == "img" and not data_images.refused(value) else None
+    if tag in inline_svg.TAGS and inline_svg.refused_value(tag, attribute, value):
         return None
     return value
 
@@ -105,11 +116,22 @@ class _Removals(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[str, str]] = []  # (message, what to look for in the source)
         self.skipping: str | None = None
+        self.in_svg = 0  # how many <svg> elements the parser is inside
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skipping:
             return
+        svg = inline_svg.svg_tag(tag)
+        if svg is not None:
+            self._svg_element(svg, attrs)
+            return
         if tag not in _TAGS:
+            if self.in_svg:
+                self.skipping = tag
+                self.found.append(
+                    (f"removed <{tag}> and its content from an SVG drawing", f"<{tag}")
+                )
+                return
             if tag in _CONTENT_DROPPED:
                 self.skipping = tag
                 self.found.append((f"removed <{tag}> element and its content", f"<{tag}"))
@@ -125,6 +147,9 @@ class _Removals(HTMLParser):
                 self.found.append((message, "style="))
             elif name not in allowed:
                 self.found.append((f"removed {name} attribute from <{tag}>", f"{name}="))
+            elif (tag, name) == ("img", "src") and data_images.is_data_url(value):
+                if why := data_images.refused(value):
+                    self.found.append((f"removed data: image ({why})", value[-32:]))
             elif (tag, name) in _URL_ATTRIBUTES and not _url_kept(tag, value):
                 shown = value if len(value) <= 60 else value[:57] + "..."
                 why = (
@@ -134,9 +159,38 @@ class _Removals(HTMLParser):
                 )
                 self.found.append((f"removed {name}='{shown}' from <{tag}> ({why})", value[:40]))
 
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if inline_svg.svg_tag(tag) is not None and not self.skipping:
+            self.handle_endtag(tag)  # <svg/> and <path/> open nothing
+        elif self.skipping == tag:
+            self.skipping = None
+
     def handle_endtag(self, tag: str) -> None:
         if self.skipping == tag:
             self.skipping = None
+        elif tag == "svg" and self.in_svg and not self.skipping:
+            self.in_svg -= 1
+
+    def _svg_element(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "svg":
+            self.in_svg += 1
+        elif not self.in_svg:
+            if tag == "title":
+                self.found.append(("removed <title> element (its text is kept)", "<title"))
+            else:
+                self.skipping = tag.lower()
+                message = f"removed <{tag}> and its content (an SVG element outside <svg>)"
+                self.found.append((message, f"<{tag}"))
+            return
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("xmlns"):
+                continue  # namespace declarations: the HTML parser sets the namespaces itself
+            if name not in _ATTRIBUTES["*"] and not inline_svg.allowed_attribute(tag, name):
+                self.found.append((f"removed {name} attribute from <{tag}>", f"{name}="))
+            elif why := inline_svg.refused_value(tag, name, value):
+                self.found.append((f"removed {name} from <{tag}> ({why})", value[:40]))
 
 
 def _style_names(style: str) -> list[str]:
@@ -397,6 +451,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|&#0*(?:[0-8]|1[1-24-9]|
 _STYLE = re.compile(r"""(<[a-zA-Z][^>]*?)\sstyle=(["'])([^"'>]*)\2""")
 _TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify)\s*$", re.I)
 _NUL = re.compile(r"&#0+;|&#x0+;", re.I)
+_NOT_A_REFERENCE = re.compile(r"&(#\d{8,};|#x[0-9a-f]{7,};)", re.I)  # CommonMark: kept as text
 _CHECKBOX = re.compile(r'<input type="checkbox" disabled( checked)?/?>')
 
 
@@ -422,6 +477,7 @@ class _CleanOutput(Postprocessor):
 
         text = _ESCAPED_CHAR.sub(escaped, text)
         text = _NUL.sub("\ufffd", text)  # as CommonMark says for `&#0;`
+        text = _NOT_A_REFERENCE.sub(r"&amp;\1", text)
         text = _CONTROL.sub("", text)
         text = _STYLE.sub(_align_from_style, text)
         return _CHECKBOX.sub(
@@ -438,6 +494,8 @@ class ReportExtension(Extension):
         self.lang = lang
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # A drawing on lines of its own is one HTML block, blank lines and all, not paragraphs.
+        md.block_level_elements.append("svg")
         md.treeprocessors.register(_ReportTree(md, self.lang), "reportbuilder", 1)
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
 
@@ -460,6 +518,7 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
             "pymdownx.highlight",
             "pymdownx.tilde",
             "pymdownx.tasklist",
+            CommonMarkRules(),  # after sane_lists
             ReportExtension(lang),
         ],
         extension_configs={

@@ -369,7 +369,6 @@ def theme_environment(
 # --- Code stays code ----------------------------------------------------------------------------
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_INDENTED = re.compile(r"^(?: {4}|\t)")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
 _PROSE_TOKENS = re.compile(
     r"(?P<raw>\{%-?\s*raw\s*-?%\})"
@@ -393,8 +392,13 @@ def _code_blocks(lines: list[str]) -> tuple[list[tuple[int, int]], list[int]]:
     index = 0
     last_text = ""  # the last non-blank line before a blank one
     previous_blank = True
+    list_indent: int | None = None  # the indent of the list item the text is in, if any
     while index < len(lines):
         line = lines[index]
+        if line.strip() and _LIST_ITEM.match(line):
+            list_indent = _indent(line)
+        elif line.strip() and previous_blank and not line[:1].isspace():
+            list_indent = None  # a paragraph at the margin after a blank line ends the list
         opening = _FENCE.match(line)
         if opening and not (opening["fence"][0] == "`" and "`" in opening["info"]):
             fence = opening["fence"]
@@ -408,13 +412,13 @@ def _code_blocks(lines: list[str]) -> tuple[list[tuple[int, int]], list[int]]:
                 continue
         elif (
             previous_blank
-            and _INDENTED.match(line)
             and line.strip()
-            and not (last_text[:1].isspace() or _LIST_ITEM.match(last_text))
+            and _indent(line) >= (code_indent := _code_indent(list_indent))
+            and (list_indent is not None or not last_text[:1].isspace())
         ):
             end = index
             for j in range(index + 1, len(lines)):
-                if _INDENTED.match(lines[j]) or not lines[j].strip():
+                if _indent(lines[j]) >= code_indent or not lines[j].strip():
                     end = j if lines[j].strip() else end
                 else:
                     break
@@ -427,6 +431,18 @@ def _code_blocks(lines: list[str]) -> tuple[list[tuple[int, int]], list[int]]:
         previous_blank = blank
         index += 1
     return blocks, unclosed
+
+
+def _indent(line: str) -> int:
+    """The columns of white space a line starts with (a tab to the next multiple of 4)."""
+    prefix = line[: len(line) - len(line.lstrip(" \t"))]
+    return len(prefix.expandtabs(4))
+
+
+def _code_indent(list_indent: int | None) -> int:
+    """How far a line must be indented to be code: 4 columns, or inside a list item (as
+    Python-Markdown reads it) 8 columns past the item's own nesting level."""
+    return 4 if list_indent is None else list_indent // 4 * 4 + 8
 
 
 def protect_code(source: str) -> tuple[str, list[int]]:

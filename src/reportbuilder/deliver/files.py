@@ -13,6 +13,8 @@ from typing import Protocol
 
 from reportbuilder.errors import OutputError, Problem, Stage
 
+MAX_NAME_BYTES = 255  # of one file name, on Linux, macOS and Windows file systems
+
 
 class HasData(Protocol):
     @property
@@ -45,9 +47,16 @@ def write_atomic(path: str | os.PathLike[str], content: bytes | HasData) -> Path
     return target
 
 
+def temporary_prefix(name: str) -> str:
+    """`.NAME.` for the temporary file beside NAME, NAME cut so that the temporary name stays
+    within the 255 bytes a file name may have (mkstemp adds 8 characters, we add `.tmp`)."""
+    kept = os.fsencode(name)[: MAX_NAME_BYTES - 2 - 8 - len(".tmp") - 16]
+    return "." + kept.decode("utf-8", "ignore") + "."  # a character cut in two is dropped
+
+
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temporary_prefix(path.name), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import glob
+import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reportbuilder.errors import Problem, ReportError, Severity, Stage
-from reportbuilder.project.files import FilePolicy
+from reportbuilder.language import is_known_locale
+from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.validation import LineOf
 from reportbuilder.project.yamlio import load_yaml
 
@@ -27,10 +30,16 @@ _FRONT_MATTER_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
         lambda v: isinstance(v, str) and bool(_NAME.match(v)),
         "a name of letters, digits, - and _",
     ),
+    "translated_from": (
+        lambda v: isinstance(v, str) and bool(re.fullmatch(r"[0-9a-f]{12,64}", v)),
+        "the source's fingerprint that 'reportbuilder translations --mark' writes",
+    ),
 }
 FRONT_MATTER_KEYS = tuple(_FRONT_MATTER_CHECKS)
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _SLUG = re.compile(r"[^a-z0-9]+")
+# `01-summary.en.md` is the English translation of `01-summary.md`.
+_TRANSLATION = re.compile(r"^(?P<stem>.+)\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)$")
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,22 @@ class Chapter:
     source: str
     slug: str
     meta: dict[str, Any] = field(default_factory=dict)
+    lang: str | None = None  # a translation's language; None: report.yml's `lang`
+    translations: Mapping[str, Chapter] = field(default_factory=dict)  # by language code
+
+    def translated(self, lang: str) -> Chapter | None:
+        """This chapter's translation into `lang` (or its base language), if there is one."""
+        wanted = lang.replace("_", "-").lower()
+        return self.translations.get(wanted) or self.translations.get(wanted.split("-")[0])
+
+    def translation_file(self, lang: str) -> str:
+        """Where this chapter's translation into `lang` is written: content/01-x.en.md."""
+        path = PurePosixPath(self.rel)
+        return str(path.with_name(f"{path.stem}.{lang.replace('_', '-').lower()}.md"))
+
+    def fingerprint(self) -> str:
+        """What a translation records of the source it was made from (`translated_from`)."""
+        return hashlib.sha256(self.source.encode("utf-8")).hexdigest()[:16]
 
     @property
     def css_class(self) -> str:
@@ -49,6 +74,15 @@ class Chapter:
     @property
     def in_toc(self) -> bool:
         return bool(self.meta.get("toc", True))
+
+
+def translation_of(name: str) -> tuple[str, str] | None:
+    """(`01-summary`, `en`) for `01-summary.en.md`; None for a chapter in the report's own
+    language."""
+    found = _TRANSLATION.match(Path(name).stem)
+    if found is None or not is_known_locale(found["lang"]):
+        return None
+    return found["stem"], found["lang"].replace("_", "-").lower()
 
 
 def slugify(text: str) -> str:
@@ -123,7 +157,8 @@ def load_chapters(
     folder = policy.root / CONTENT_DIR
     problems: list[Problem] = []
     if order is None:
-        files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        found_files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        files = [p for p in found_files if translation_of(p.name) is None]
         if not files:
             problems.append(
                 Problem(
@@ -137,7 +172,7 @@ def load_chapters(
         files = []
         for index, name in enumerate(order):
             path = folder / name
-            if not path.is_file() or path.resolve().parent != folder.resolve():
+            if not is_file(path) or policy.real(path).parent != policy.real(folder):
                 line = line_of(["chapters", index]) if line_of else None
                 known = [p.name for p in sorted(folder.glob("*.md"))] if folder.is_dir() else []
                 hint = difflib.get_close_matches(name, known, n=1)
@@ -168,8 +203,54 @@ def load_chapters(
         while slug in seen:
             slug += "-2"
         seen.add(slug)
-        chapters.append(Chapter(rel=rel, source=body, slug=slug, meta=meta))
+        translations, found = _translations(policy, folder, path, slug)
+        problems.extend(found)
+        chapters.append(Chapter(rel, body, slug, meta, translations=translations))
+    problems += _orphans(folder, {path.stem for path in files})
     return chapters, problems
+
+
+def _translations(
+    policy: FilePolicy, folder: Path, source: Path, slug: str
+) -> tuple[dict[str, Chapter], list[Problem]]:
+    """The translations of one chapter file, by language code."""
+    found: dict[str, Chapter] = {}
+    problems: list[Problem] = []
+    for path in sorted(folder.glob(f"{glob.escape(source.stem)}.*.md")):
+        named = translation_of(path.name)
+        if named is None or named[0] != source.stem:
+            continue
+        rel = f"{CONTENT_DIR}/{path.name}"
+        try:
+            text = policy.read_project_text(rel)
+        except ReportError as error:
+            problems.extend(error.problems)
+            continue
+        meta, body, meta_problems = split_front_matter(text, rel)
+        problems.extend(meta_problems)
+        found[named[1]] = Chapter(rel, body, slug, meta, lang=named[1])
+    return found, problems
+
+
+def _orphans(folder: Path, stems: set[str]) -> list[Problem]:
+    """A warning for a translation whose chapter is not in the report."""
+    if not folder.is_dir():
+        return []
+    problems = []
+    for path in sorted(folder.glob("*.*.md")):
+        named = translation_of(path.name)
+        if named is not None and named[0] not in stems:
+            message = f"a translation of content/{named[0]}.md, which is not in the report"
+            problems.append(
+                Problem(
+                    f"{CONTENT_DIR}/{path.name}",
+                    None,
+                    message,
+                    stage=Stage.PROJECT,
+                    severity=Severity.WARNING,
+                )
+            )
+    return problems
 
 
 def _left_out(folder: Path, order: list[str]) -> list[Problem]:
@@ -187,5 +268,7 @@ def _left_out(folder: Path, order: list[str]) -> list[Problem]:
             severity=Severity.WARNING,
         )
         for path in sorted(folder.glob("*.md"))
-        if path.name not in listed and not path.name.startswith(".")
+        if path.name not in listed
+        and not path.name.startswith(".")
+        and translation_of(path.name) is None
     ]

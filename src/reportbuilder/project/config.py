@@ -12,16 +12,19 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from reportbuilder.edition import Edition
 from reportbuilder.errors import Problem, ProjectError, Stage
-from reportbuilder.language import is_known_locale
+from reportbuilder.language import is_known_locale, normalize
+from reportbuilder.project.chapters import slugify
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.overrides import Key, flatten, merged
 from reportbuilder.project.validation import LineOf, problems_from
@@ -45,9 +48,29 @@ def _colour(value: str) -> str:
 Colour = Annotated[str, AfterValidator(_colour)]
 
 
+# Controls, and the bidi overrides and isolates that make an address read as another one.
+_UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _web_address(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value):
+    from urllib.parse import urlsplit
+
+    if not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
         raise ValueError("write a web address in full, starting with https://")
+    found = _UNSAFE_IN_URL.search(value)
+    if found:
+        what = "a space" if found.group() == " " else f"U+{ord(found.group()):04X}"
+        raise ValueError(f"a web address cannot contain {what}")
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ValueError("not a web address (check the host and port)") from None
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("a web address cannot carry a user name or password (user@host)")
+    if not re.fullmatch(r"[\w.-]+|[0-9a-f:.]*:[0-9a-f:.]*", host) or host.startswith((".", "-")):
+        raise ValueError(f"'{host}' is not a host name")
     return value
 
 
@@ -110,6 +133,79 @@ class Brand(_Strict):
         )
 
 
+def parse_size(value: str | int) -> int:
+    """`8MB`, `150KB`, `1.5 MB`, `2MiB` or a number of bytes → bytes (KB = 1000, KiB = 1024)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number, unit = float(value), "B"
+    else:
+        found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]i?B|B)?\s*", str(value), re.IGNORECASE)
+        if not found:
+            raise ValueError("write a size as 8MB, 150KB or 2MiB")
+        number, unit = float(found[1]), (found[2] or "B").upper()
+    factor = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9}.get(unit) or {
+        "KIB": 2**10,
+        "MIB": 2**20,
+        "GIB": 2**30,
+    }[unit]
+    size = int(number * factor)
+    if size < 1024:
+        raise ValueError("a size budget under 1 KB cannot hold a PDF")
+    return size
+
+
+Size = Annotated[int, BeforeValidator(parse_size)]
+
+
+def _mailbox(value: str) -> str:
+    from reportbuilder.addresses import check_address
+    from reportbuilder.errors import DeliveryError
+
+    try:
+        check_address(value, "address")
+    except DeliveryError as error:
+        raise ValueError(error.problems[0].message) from None
+    return value
+
+
+Mailbox = Annotated[str, AfterValidator(_mailbox)]
+
+
+class SmtpConfig(_Strict):
+    """Where `mail` sends; the password is never written here (environment or a file)."""
+
+    host: str
+    port: int | None = Field(None, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    user: str | None = None
+    password_file: str | None = None
+    ca_file: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, values: object) -> object:
+        if isinstance(values, dict) and "password" in values:
+            raise ValueError(
+                "a password is never written in report.yml: set REPORTBUILDER_SMTP_PASSWORD, "
+                "or password_file (a file only you can read)"
+            )
+        return values
+
+
+class MailConfig(_Strict):
+    """How `mail` writes its message: sender, subject, the summary's two lines, SMTP."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True
+    )
+
+    sender: Mailbox | None = Field(None, alias="from")
+    reply_to: Mailbox | None = None
+    subject: str | None = None
+    summary: str | None = None  # content template over data: the message's two lines
+    vcard: bool = False  # attach the contact's vCard
+    smtp: SmtpConfig | None = None
+
+
 class ReportConfig(_Strict):
     """Everything `report.yml` may say. Unknown keys are errors."""
 
@@ -135,10 +231,11 @@ class ReportConfig(_Strict):
     network: Network = Network()
     lint: Lint = Lint()
     print: bool = False
-    variants: dict[
-        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")], dict[str, Any]
-    ] = Field(default_factory=dict)
+    variants: dict[VariantName, dict[str, Any]] = Field(default_factory=dict)
+    languages: dict[str, dict[str, Any]] = Field(default_factory=dict)
     data: dict[str, DataFile] = Field(default_factory=dict)
+    mail: MailConfig = Field(default_factory=lambda: MailConfig.model_validate({}))
+    max_size: Size | None = None  # bytes the PDF may weigh (written 8MB, 150KB)
 
     @field_validator("lang")
     @classmethod
@@ -146,6 +243,24 @@ class ReportConfig(_Strict):
         if not is_known_locale(value):
             raise ValueError("not a language code Babel knows (try fr, en or es)")
         return value.replace("_", "-")  # one spelling everywhere: BCP 47, as in <html lang>
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        for code in value:
+            if not is_known_locale(code):
+                raise ValueError(f"'{code}' is not a language code Babel knows (try en or es)")
+        return {code.replace("_", "-"): layer for code, layer in value.items()}
+
+    def language_layer(self, lang: str) -> dict[str, Any] | None:
+        """`languages:`'s settings for `lang` (or its base language), None if it has none."""
+        wanted = lang.replace("_", "-").lower()
+        by_code = {code.lower(): layer for code, layer in self.languages.items()}
+        return by_code.get(wanted, by_code.get(wanted.split("-")[0]))
+
+    def is_source_language(self, lang: str) -> bool:
+        """Whether an edition in `lang` is in the language the chapters are written in."""
+        return lang.replace("_", "-").lower().split("-")[0] == self.lang.lower().split("-")[0]
 
     @field_validator("page_size")
     @classmethod
@@ -207,6 +322,15 @@ def load_config(
                 )
                 for p in problems_from(error, ReportConfig, CONFIG_FILE, doc.line)
             )
+    for code, layer in config.languages.items():
+        try:
+            ReportConfig.model_validate(merged(doc.value, flatten({**layer, "lang": code})))
+        except ValidationError as error:
+            line = doc.line(["languages", code])
+            problems.extend(
+                replace(p, line=line, message=f"languages {code}: {p.message}")
+                for p in problems_from(error, ReportConfig, CONFIG_FILE, doc.line)
+            )
     if variant is not None and variant not in config.variants:
         known = ", ".join(sorted(config.variants)) or "report.yml has no variants:"
         message = f"no variant '{variant}' (known: {known})"
@@ -232,8 +356,17 @@ def load_config(
 
 
 def for_edition(config: ReportConfig, edition: Edition) -> ReportConfig:
-    """report.yml's settings with the edition's in their place."""
+    """report.yml's settings with the edition's in their place: its language's `languages:`
+    settings first (title, output …), then the edition's own."""
     values = config.model_dump()
+    lang = edition.lang
+    if lang is not None and not config.is_source_language(lang):
+        layer = config.language_layer(lang) or {}
+        values = merged(values, flatten(layer))
+        if "output" not in layer:
+            # Each language gets its own file: never the source language's.
+            base = PurePosixPath(config.output or f"out/{slugify(config.title)[:60]}.pdf")
+            values["output"] = str(base.with_stem(f"{base.stem}-{normalize(lang)}"))
     values.update(edition.settings())
     if edition.brand:
         values["brand"] = {**values["brand"], **edition.brand}

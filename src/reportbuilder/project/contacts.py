@@ -1,11 +1,25 @@
-"""`contacts.yml`: the people and offices a reader can contact, each with an id."""
+"""`contacts.yml`: the people and offices a reader can contact, each with an id.
+
+Every field is checked where it is read, and each problem is reported at its line: a phone
+number must parse for its country (phonenumbers; `+56 2 2274 6713`, or a national number with
+the contact's `country`), an email address must be one (email-validator, syntax only, no DNS
+look-up), a web address must be http(s) with a host. The contact stays language-neutral:
+numbers are formatted for display when an edition is composed.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from reportbuilder.errors import Problem, ReportError, Stage
 from reportbuilder.project.config import WebAddress
@@ -13,9 +27,52 @@ from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import problems_from
 from reportbuilder.project.yamlio import load_yaml
 
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
+
 CONTACTS_FILE = "contacts.yml"
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,}$")
+
+
+def parse_phone(value: str, country: str | None = None) -> PhoneNumber:
+    """The `phonenumbers.PhoneNumber` for `value`, or `ValueError` saying what is wrong.
+
+    A number the country's current plan does not list (an old Santiago number, `+56 2
+    2746713`) is accepted as long as its country is known and it is not too long: it is kept
+    digit for digit.
+    """
+    import phonenumbers
+    from phonenumbers import ValidationResult as Result
+
+    if any(ch.isalpha() for ch in value.replace("ext", "").replace("x", "")):
+        raise ValueError("not a phone number: letters are not allowed (write +56 2 2274 6713)")
+    try:
+        number = phonenumbers.parse(value, country)
+    except phonenumbers.NumberParseException as error:
+        if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
+            if value.lstrip().startswith(("+", "00")):
+                digits = "".join(ch for ch in value if ch.isdigit())[:3]
+                raise ValueError(f"+{digits} does not start with a country calling code") from None
+            raise ValueError(
+                "write the number with its country code (+56 2 2274 6713), or give the "
+                "contact a country (country: CL)"
+            ) from None
+        raise ValueError(f"not a phone number: {error._msg}") from None
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == Result.INVALID_COUNTRY_CODE:
+        raise ValueError(f"+{number.country_code} is not a country calling code")
+    if reason == Result.TOO_LONG:
+        raise ValueError(f"too many digits for a number of +{number.country_code}")
+    if len(str(number.national_number)) < 4:
+        raise ValueError("too few digits for a phone number")
+    return number
+
+
+def phone_uri(value: str, country: str | None = None) -> str:
+    """`tel:+56222746713`: the number in E.164, for a link a phone can dial (RFC 3966)."""
+    import phonenumbers
+
+    number = parse_phone(value, country)
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class Contact(BaseModel):
@@ -29,22 +86,42 @@ class Contact(BaseModel):
     organisation: str | None = None
     office: str | None = None
     address: str | None = None
+    country: str | None = None  # ISO 3166 code (CL): where a number without +code is dialled
     phone: str | None = None
     email: str | None = None
     url: WebAddress | None = None
+    qr: bool = False  # the card carries a QR code of the contact's vCard
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        import phonenumbers
+
+        if value is None:
+            return None
+        code = value.upper()
+        if code not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError("not a two-letter country code phonenumbers knows (CL, FR, US …)")
+        return code
 
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
-        if value is not None and not _EMAIL.match(value):
-            raise ValueError("not an email address")
+        from email_validator import EmailNotValidError, validate_email
+
+        if value is None:
+            return None
+        try:
+            validate_email(value, check_deliverability=False, allow_smtputf8=False)
+        except EmailNotValidError as error:
+            raise ValueError(f"not an email address: {error}") from None
         return value
 
     @field_validator("phone")
     @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        if value is not None and not _PHONE.match(value):
-            raise ValueError("not a phone number (digits, spaces, + - . ( ) only)")
+    def _phone(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            parse_phone(value, info.data.get("country"))
         return value
 
     @model_validator(mode="after")

@@ -3,11 +3,16 @@
 Content, data, contacts and report.yml are read from the project folder; templates and
 stylesheets from the project and from its theme's folder; the renderer (images, fonts,
 stylesheets) from the same two. A path is judged by where it really is – symbolic links
-resolved – so a link from inside to `~/.ssh` is refused. Nothing else decides this.
+resolved – so a link from inside to `~/.ssh` is refused. A file with other hard links is
+refused too (one of them may be outside the project, and nothing tells which), and so is a
+path that cannot be resolved at all (a link loop, an over-long name, a NUL). Nothing else
+decides this.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,15 +39,40 @@ class FilePolicy:
 
     def real(self, path: Path) -> Path:
         """Where `path` really is: links resolved, a relative path taken from the project
-        folder (never from the working folder)."""
-        return (self.root / path).resolve()
+        folder (never from the working folder). A path that cannot be resolved (see
+        `refusal`) comes back as written, made absolute."""
+        try:
+            return resolved(self.root / path)
+        except UnusablePath:
+            return Path(os.path.abspath(self.root / path))
+
+    def refusal(self, path: Path) -> str | None:
+        """Why `path` may not be read even if it seems to lie in the project, or None: it
+        cannot be resolved, or it is a file with other hard links."""
+        try:
+            real = resolved(self.root / path)
+        except UnusablePath as error:
+            return error.reason
+        if real.is_relative_to(self.root):
+            try:
+                info = real.stat()
+            except (OSError, ValueError):
+                return None  # missing: the caller says so
+            if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+                return (
+                    f"has {info.st_nlink - 1} other hard link(s), which may lie outside the "
+                    "project; refused (copy the file instead)"
+                )
+        return None
 
     def in_project(self, path: Path) -> bool:
-        """Whether `path`, links resolved, lies inside the project folder."""
-        return self.real(path).is_relative_to(self.root)
+        """Whether `path`, links resolved, lies inside the project folder (and may be read)."""
+        return self.refusal(path) is None and self.real(path).is_relative_to(self.root)
 
     def readable(self, path: Path) -> bool:
         """Whether the renderer or a template may read `path` (project or theme)."""
+        if self.refusal(path) is not None:
+            return False
         real = self.real(path)
         return any(real.is_relative_to(root) for root in self.roots)
 
@@ -57,13 +87,50 @@ class FilePolicy:
         """The text of the project file `rel` (a refusal if it really lies outside)."""
         path = self.root / rel
         if not self.in_project(path):
-            message = "is a link to a file outside the project; refused"
+            message = self.refusal(path) or "is a link to a file outside the project; refused"
             raise ProjectError(Problem(rel, None, message, stage=Stage.PROJECT))
         return read_text(path, rel, max_bytes=max_bytes)
 
-    def read_theme_text(self, path: Path, shown: str) -> str:
+    def read_theme_text(self, path: Path, shown: str, *, max_bytes: int = 2_000_000) -> str:
         """The text of a template or stylesheet, from the project or the theme."""
         if not self.readable(path):
-            message = "is a link out of the project; refused"
+            message = self.refusal(path) or "is a link out of the project; refused"
             raise ProjectError(Problem(shown, None, message, stage=Stage.PROJECT))
-        return read_text(path, shown)
+        return read_text(path, shown, max_bytes=max_bytes)
+
+
+class UnusablePath(ValueError):
+    """A path that cannot be resolved: a link loop, an over-long name, a NUL character."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def resolved(path: Path) -> Path:
+    """`path.resolve()`, raising `UnusablePath` (with a reason for the user) instead of the
+    assorted errors a hostile name gives (RuntimeError, OSError, ValueError)."""
+    try:
+        return path.resolve()
+    except RuntimeError:
+        raise UnusablePath("is a symbolic link loop; refused") from None
+    except ValueError:
+        raise UnusablePath("contains a NUL character; refused") from None
+    except OSError as error:
+        raise UnusablePath(f"cannot be used: {(error.strerror or str(error)).lower()}") from None
+
+
+def is_file(path: Path) -> bool:
+    """`path.is_file()`, False (not an error) for a name that is too long or holds a NUL."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    """`path.is_dir()`, False (not an error) for a name that is too long or holds a NUL."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False

@@ -6,18 +6,26 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from reportbuilder.errors import Location, Problem, Problems, ProjectError, Severity, Stage
+from reportbuilder.errors import (
+    Location,
+    Problem,
+    Problems,
+    ProjectError,
+    Severity,
+    Stage,
+    printable,
+)
 from reportbuilder.project.chapters import Chapter, load_chapters, slugify
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
 from reportbuilder.project.contacts import Contact, load_contacts
 from reportbuilder.project.data import load_data
 from reportbuilder.project.data.readers import CsvSettings
-from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import font_problems
 from reportbuilder.project.overrides import Key
 from reportbuilder.project.resources import resource_locations
@@ -59,11 +67,35 @@ class Project:
     def theme_dir(self) -> Path:
         return self.theme.folder
 
+    def chapters_in(self, lang: str) -> tuple[Chapter, ...]:
+        """The chapters as an edition in `lang` prints them: each one's translation where
+        there is one (its front matter over the source's, title excepted), else the source."""
+        if self.config.is_source_language(lang):
+            return self.chapters
+        chosen = []
+        for chapter in self.chapters:
+            translation = chapter.translated(lang)
+            if translation is None:
+                chosen.append(chapter)
+            else:
+                kept = {k: v for k, v in chapter.meta.items() if k not in TRANSLATED_KEYS}
+                chosen.append(replace(translation, meta={**kept, **translation.meta}))
+        return tuple(chosen)
+
+    def untranslated(self, lang: str) -> list[Chapter]:
+        """The chapters with no translation into `lang` (none for the source language)."""
+        if self.config.is_source_language(lang):
+            return []
+        return [chapter for chapter in self.chapters if chapter.translated(lang) is None]
+
     @property
     def output_name(self) -> str:
         """report.yml's `output`, or `out/<title>.pdf` (`out/<title>-<variant>.pdf`)."""
         suffix = f"-{self.variant}" if self.variant else ""
         return self.config.output or f"out/{slugify(self.config.title)[:60]}{suffix}.pdf"
+
+
+TRANSLATED_KEYS = ("title", "translated_from")  # front matter a translation does not inherit
 
 
 def load_project(
@@ -77,7 +109,15 @@ def load_project(
 
     `variant` names one of report.yml's `variants:` and `assignments` are `--set` ones
     (`parse_assignment`), laid over report.yml in that order."""
-    root = Path(path).resolve()
+    try:
+        root = resolved(Path(path))
+        str(root).encode("utf-8")
+    except (UnusablePath, UnicodeEncodeError) as error:
+        # A name that is not UTF-8 cannot be a file: URL the renderer finds again: refuse it
+        # rather than drop every image as "outside the project".
+        reason = error.reason if isinstance(error, UnusablePath) else "is not valid UTF-8"
+        message = f"the project folder {printable(os.fsdecode(path))!r} {reason}; rename it"
+        raise ProjectError(Problem(None, None, message, stage=Stage.PROJECT)) from None
     problems = Problems(Stage.PROJECT)
     if not (root / CONFIG_FILE).is_file():
         message = f"no {CONFIG_FILE} in {root} (is this a report project? try 'reportbuilder init')"
@@ -131,7 +171,7 @@ def load_project(
         )
     if config.organisation and config.organisation.logo:
         logo = root / config.organisation.logo
-        if not logo.is_file() or not files.in_project(logo):
+        if not is_file(logo) or not files.in_project(logo):
             problems.add(
                 CONFIG_FILE,
                 line(["organisation", "logo"]),

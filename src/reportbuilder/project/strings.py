@@ -68,14 +68,14 @@ def _read(path: Path, shown: str, files: FilePolicy, project: bool) -> dict[str,
         refusal = f"not a gettext catalog Babel can read: {error}"
         raise ProjectError(Problem(shown, None, refusal, stage=Stage.PROJECT)) from None
     words: dict[str, str] = {}
-    for message in catalog:
-        if not message.id or not isinstance(message.string, str):
+    for entry in catalog:
+        if not entry.id or not isinstance(entry.string, str):
             continue  # the header, or a plural form (the theme has none)
-        key = message.context or str(message.id)
-        if message.string and not message.fuzzy:
-            words[key] = message.string
+        key = entry.context or str(entry.id)
+        if entry.string and not entry.fuzzy:
+            words[key] = entry.string
         elif project is False and shown.endswith(TEMPLATE):
-            words[key] = str(message.id)
+            words[key] = str(entry.id)
     return words
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportbuilder.errors import Problem, ProjectError, Stage
-from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.files import FilePolicy, UnusablePath, is_dir, is_file, resolved
 
 THEMES_DIR = Path(__file__).resolve().parents[1] / "themes"
 MAX_TEMPLATES = 200  # files in one templates/ folder
@@ -45,8 +45,11 @@ def find_theme(name: str, project_dir: Path) -> Path | None:
     builtin = THEMES_DIR / name
     if builtin.is_dir():
         return builtin
-    local = (project_dir / name).resolve()
-    if local.is_dir() and FilePolicy(project_dir).in_project(local):
+    try:
+        local = resolved(project_dir / name)
+    except UnusablePath:
+        return None
+    if is_dir(local) and FilePolicy(project_dir).in_project(local):
         return local
     return None
 
@@ -102,10 +105,11 @@ def _files_under(folder: Path, limit: int) -> list[Path]:
 
 
 def stylesheets(folder: Path) -> tuple[Path, ...]:
-    """The `*.css` files of a styles folder, in name order."""
-    if not folder.is_dir():
+    """The `*.css` files of a styles folder, in name order; links too, even broken ones or
+    loops, so that the renderer reports them instead of their being left out silently."""
+    if not is_dir(folder):
         return ()
-    return tuple(sorted(p for p in folder.glob("*.css") if p.is_file()))
+    return tuple(sorted(p for p in folder.glob("*.css") if is_file(p) or p.is_symlink()))
 
 
 def load_theme(name: str, folder: Path, files: FilePolicy) -> tuple[Theme, list[Problem]]:

@@ -19,10 +19,10 @@ from urllib.request import url2pathname
 from weasyprint.urls import HTTP_HEADERS, URLFetcher, URLFetcherResponse
 
 from reportbuilder.errors import Location, Problem, Severity, Stage
-from reportbuilder.project.files import FilePolicy
+from reportbuilder.limits import MAX_DATA_URL_CHARS
+from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
 
 MAX_FILE_BYTES = 50_000_000
-MAX_DATA_URL_CHARS = 2_000_000
 MAX_REMOTE_BYTES = 20_000_000
 
 
@@ -75,10 +75,16 @@ class PolicyFetcher(URLFetcher):
             shown = url if len(url) < 120 else url[:117] + "..."
             raise self._refuse(f"network access is off: refused {shown}")
         path = Path(url2pathname(unquote(urlsplit(url).path)))
-        real = path.resolve()
+        try:
+            real = resolved(path)
+        except UnusablePath as error:
+            raise self._refuse(f"refused {self.files.shown(path)}: it {error.reason}") from None
+        refusal = self.files.refusal(real)
+        if refusal is not None:
+            raise self._refuse(f"refused {self.files.shown(real)}: it {refusal}")
         if not self.files.readable(real):
             raise self._refuse(f"refused {path}: outside the project")
-        if not real.is_file():
+        if not is_file(real):
             raise self._refuse(f"missing or not a regular file: {self.files.shown(real)}")
         if real.stat().st_size > MAX_FILE_BYTES:
             raise self._refuse(f"file too large: {self.files.shown(real)}")

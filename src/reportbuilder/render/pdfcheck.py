@@ -1,5 +1,5 @@
 """After rendering: prove the PDF carries nothing active — no embedded files, JavaScript,
-launch or form actions, and no links with schemes other than http, https and mailto.
+launch or form actions, and no links with schemes other than http, https, mailto and tel.
 
 The check reads the PDF's own bytes: the objects written in the clear, and the compressed
 object streams where WeasyPrint puts most dictionaries. (A full parse with pypdf costs close
@@ -21,7 +21,7 @@ import re
 import zlib
 from urllib.parse import urlsplit
 
-ALLOWED_SCHEMES = {"http", "https", "mailto"}
+ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}  # tel: a contact card's phone (RFC 3966)
 _ACTIVE = {
     b"/EmbeddedFiles": "embedded files",
     b"/EmbeddedFile": "an embedded file",

@@ -10,13 +10,17 @@ Nothing is written by this module. Importing it does not import WeasyPrint.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import io
 import logging
 import multiprocessing
+import os
 import re
 import resource
 import shutil
+import signal
+import sys
 import tempfile
 import threading
 import traceback
@@ -57,6 +61,31 @@ class Embedded:
 
 
 @dataclass(frozen=True)
+class ImageOptions:
+    """How WeasyPrint re-encodes images, to make a PDF lighter: at most `dpi` pixels per
+    inch as laid out, JPEGs at `jpeg_quality` (1–95), PNGs and JPEGs optimised."""
+
+    dpi: int | None = None
+    jpeg_quality: int | None = None
+    optimize_images: bool = False
+
+    def weasyprint(self) -> dict[str, Any]:
+        return {
+            "dpi": self.dpi,
+            "jpeg_quality": self.jpeg_quality,
+            "optimize_images": self.optimize_images,
+        }
+
+    def __str__(self) -> str:
+        parts = [
+            f"{self.dpi} dpi" if self.dpi else "",
+            f"JPEG quality {self.jpeg_quality}" if self.jpeg_quality else "",
+            "optimised" if self.optimize_images else "",
+        ]
+        return ", ".join(p for p in parts if p) or "images as they are"
+
+
+@dataclass(frozen=True)
 class RenderJob:
     """What the child process needs to lay out one document (picklable, no project)."""
 
@@ -67,6 +96,7 @@ class RenderJob:
     network_hosts: tuple[str, ...] = ()
     resources: Mapping[str, Location] = field(default_factory=dict)
     attachments: tuple[Embedded, ...] = ()
+    images: ImageOptions = field(default_factory=ImageOptions)
     warm: bool = False  # reuse parsed stylesheets and fonts of earlier jobs (render.warm)
 
     @classmethod
@@ -172,12 +202,13 @@ def render_in_process(job: RenderJob) -> Pdf:
     logger.addHandler(collector)
     previous_propagate = logger.propagate
     logger.propagate = False  # reported through our warnings, not printed raw
+    images = job.images.weasyprint()
     try:
         fonts = warm.font_config() if job.warm else FontConfiguration()
         with warm.stylesheets() if job.warm else contextlib.nullcontext():
             document = weasyprint.HTML(
                 string=job.text, base_url=job.base_url, url_fetcher=fetcher
-            ).render(font_config=fonts, pdf_tags=True)
+            ).render(font_config=fonts, pdf_tags=True, **images)
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
@@ -191,7 +222,10 @@ def render_in_process(job: RenderJob) -> Pdf:
         ]
         data = (
             document.write_pdf(
-                pdf_variant=job.pdf_variant, pdf_tags=True, attachments=attachments or None
+                pdf_variant=job.pdf_variant,
+                pdf_tags=True,
+                attachments=attachments or None,
+                **images,
             )
             or b""
         )
@@ -230,12 +264,57 @@ def _raised_by_us(error: BaseException) -> bool:
     return bool(frames) and "/reportbuilder/" in frames[-1].filename.replace("\\", "/")
 
 
-def _serve(conn: Connection, max_memory_mb: int, scratch: str) -> None:
+def _end(scratch: str) -> None:
+    """Remove the scratch folder and leave at once (no finalisers: they may hang)."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    os._exit(1)
+
+
+def _die_with_parent(scratch: str, watched: int, parent: int, deathsig: bool) -> None:
+    """End this process, scratch folder removed, when the parent ends in any way.
+
+    SIGTERM and SIGHUP end it cleanly; on Linux the kernel sends SIGTERM when the parent
+    dies, even by SIGKILL (`PR_SET_PDEATHSIG`, only asked for when the parent started us from
+    its main thread: the signal follows the thread); and a thread waits on `watched`, a pipe
+    whose only writer is the parent, which reads end-of-file once the parent is gone.
+    """
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda *_: _end(scratch))
+    if deathsig and sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the request took effect
+        _end(scratch)
+
+    def watch() -> None:
+        with contextlib.suppress(OSError):
+            while os.read(watched, 1):
+                pass
+        _end(scratch)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _serve(
+    conn: Connection,
+    max_memory_mb: int,
+    scratch: str,
+    lifeline: tuple[int, int, int, bool] = (-1, -1, -1, False),
+) -> None:
     """The render process: import WeasyPrint at once, then render jobs until told to stop.
 
-    Its temporary files (WeasyPrint's copies of fonts) go in `scratch`, a folder the parent
-    removes when it ends the process: a killed process cannot clean up after itself.
+    Its temporary files (WeasyPrint's copies of fonts, any library's temporary files: TMPDIR
+    points there too) go in `scratch`, a folder the parent removes when it ends the process;
+    when the parent ends without doing so, this process removes it as it ends (see
+    `_die_with_parent`). `lifeline` is the watched pipe's two ends, the parent's id and
+    whether to ask for a signal on its death.
     """
+    watched, writer, parent, deathsig = lifeline
+    if writer >= 0:
+        os.close(writer)  # our copy of the parent's end: the parent alone must hold it
+        _die_with_parent(scratch, watched, parent, deathsig)
+    os.environ["TMPDIR"] = scratch
     tempfile.tempdir = scratch
     limit = max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -281,6 +360,7 @@ class PdfRenderer:
         self._process: BaseProcess | None = None
         self._scratch: str | None = None
         self._conn: Connection | None = None
+        self._lifeline: int | None = None  # our end of the pipe the process watches
         self.jobs = 0  # documents rendered by this renderer, for callers and tests
         self._lock = threading.Lock()
         self._closed = False
@@ -294,12 +374,21 @@ class PdfRenderer:
     def _start(self) -> None:
         parent_conn, child_conn = self._context.Pipe(duplex=True)
         self._scratch = tempfile.mkdtemp(prefix="reportbuilder-render-")
+        watched, writer = os.pipe()
+        main = threading.current_thread() is threading.main_thread()
+        lifeline = (watched, writer, os.getpid(), main)
         process = self._context.Process(
-            target=_serve, args=(child_conn, self._memory_mb, self._scratch), daemon=True
+            target=_serve, args=(child_conn, self._memory_mb, self._scratch, lifeline), daemon=True
         )
-        process.start()
-        child_conn.close()
-        self._process, self._conn = process, parent_conn
+        try:
+            process.start()
+        except BaseException:
+            os.close(writer)
+            raise
+        finally:
+            os.close(watched)
+            child_conn.close()
+        self._process, self._conn, self._lifeline = process, parent_conn, writer
 
     def __enter__(self) -> PdfRenderer:
         return self
@@ -315,10 +404,12 @@ class PdfRenderer:
     def _stop(self) -> None:
         """End the process at once: it holds nothing to save (it writes no file), and letting
         it finalise WeasyPrint's modules would cost a second or two on every build."""
-        process, conn = self._process, self._conn
-        self._process = self._conn = None
+        process, conn, lifeline = self._process, self._conn, self._lifeline
+        self._process = self._conn = self._lifeline = None
         if conn is not None:
             conn.close()
+        if lifeline is not None:
+            os.close(lifeline)
         if process is not None:
             process.kill()
             process.join()

@@ -1,0 +1,83 @@
+"""Where Python-Markdown reads Markdown otherwise than CommonMark (and GitHub) and authors
+expect the CommonMark reading, the CommonMark rule — each one small and local:
+
+- any ASCII punctuation can be escaped with a backslash (`\\$`, `\\<`, `\\&` …);
+- a backslash at the end of a line is a hard line break;
+- ATX headings: up to three spaces before `#`, seven `#` are not a heading, and a closing
+  run of `#` needs a space before it (`# C#` is "C#"); a heading without a space after `#`
+  (`#Title`) stays a heading, as Python-Markdown always read it, so no report changes shape;
+- ordered lists: `1)` as well as `1.`, and at most nine digits;
+- thematic breaks: any spaces between the three `-`, `*` or `_`.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import xml.etree.ElementTree as ET
+
+import markdown
+from markdown.blockprocessors import HashHeaderProcessor, HRProcessor
+from markdown.extensions import Extension
+from markdown.extensions.sane_lists import SaneOListProcessor
+from markdown.inlinepatterns import InlineProcessor
+
+
+class _HashHeader(HashHeaderProcessor):
+    RE = re.compile(r"(?:^|\n)[ ]{0,3}(?P<level>#{1,6})(?!#)(?P<header>[^\n]*)(?:\n|$)")
+
+    def test(self, parent: ET.Element | None, block: str) -> bool:
+        return "#" in block and bool(self.RE.search(block))
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:
+        block = blocks.pop(0)
+        m = self.RE.search(block)
+        assert m is not None  # `test` found it
+        if before := block[: m.start()]:
+            self.parser.parseBlocks(parent, [before])
+        heading = ET.SubElement(parent, f"h{len(m['level'])}")
+        heading.text = _without_closing_run(m["header"])
+        if after := block[m.end() :]:
+            if self.parser.state.isstate("looselist"):
+                after = self.looseDetab(after)
+            blocks.insert(0, after)
+
+
+def _without_closing_run(text: str) -> str:
+    """A heading's text without its closing `#` run, which needs white space before it
+    (`# C#` is "C#"; `# foo \\#` keeps its escaped `#`)."""
+    text = text.strip(" \t")
+    body = text.rstrip("#")
+    if body != text and (not body or body[-1] in " \t"):
+        return body.strip(" \t")
+    return text
+
+
+class _ThematicBreak(HRProcessor):
+    RE = r"^[ ]{0,3}(?:(?:-[ \t]*+){3,}|(?:_[ \t]*+){3,}|(?:\*[ \t]*+){3,})$"
+    SEARCH_RE = re.compile(RE, re.MULTILINE)
+
+
+class _OrderedList(SaneOListProcessor):
+    def __init__(self, parser: markdown.blockparser.BlockParser) -> None:
+        super().__init__(parser)
+        most, tab = self.tab_length - 1, self.tab_length
+        self.RE = re.compile(rf"^[ ]{{0,{most}}}\d{{1,9}}[.)][ ]+(.*)")
+        self.CHILD_RE = re.compile(rf"^[ ]{{0,{most}}}((\d{{1,9}}[.)]))[ ]+(.*)")
+        self.INDENT_RE = re.compile(rf"^[ ]{{{tab},{tab * 2 - 1}}}((\d{{1,9}}[.)])|[*+-])[ ]+.*")
+
+
+class _BackslashBreak(InlineProcessor):
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:
+        return ET.Element("br"), m.start(0), m.end(0)
+
+
+class CommonMarkRules(Extension):
+    """Register after `sane_lists`, whose ordered-list processor it replaces."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.ESCAPED_CHARS[:] = sorted(set(md.ESCAPED_CHARS) | set(string.punctuation))
+        md.inlinePatterns.register(_BackslashBreak(r"\\\n", md), "backslash-break", 185)
+        md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
+        md.parser.blockprocessors.register(_ThematicBreak(md.parser), "hr", 50)
+        md.parser.blockprocessors.register(_OrderedList(md.parser), "olist", 40)

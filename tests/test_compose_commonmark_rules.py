@@ -1,0 +1,58 @@
+"""The CommonMark readings `compose/commonmark_rules.py` gives Python-Markdown (each checked
+against what the CommonMark spec's examples expect) and the leniency it keeps."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from reportbuilder.compose.markup import make_markdown, to_html
+
+
+def html(text: str) -> str:
+    return to_html(text, make_markdown("en", lambda value, separator: f"c--{value}"))
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # escapes: any ASCII punctuation (spec example 12, 14)
+        ("\\$ \\% \\& \\/ \\: \\; \\= \\? \\@ \\^ \\~", "<p>$ % &amp; / : ; = ? @ ^ ~</p>"),
+        ("\\<br/> not a tag", "<p>&lt;br/&gt; not a tag</p>"),
+        # a backslash at the end of a line is a hard break (example 633)
+        ("foo\\\nbar", "<p>foo<br>\nbar</p>"),
+        # ATX headings (examples 62–76)
+        ("####### foo", "<p>####### foo</p>"),
+        ("   # foo", '<h1 id="c--foo">foo</h1>'),
+        ("## foo ##\n  ###   bar    ###", '<h2 id="c--foo">foo</h2>\n<h3 id="c--bar">bar</h3>'),
+        ("# C#", '<h1 id="c--C#">C#</h1>'),
+        ("### foo \\###", '<h3 id="c--foo ###">foo ###</h3>'),
+        ("#Title", '<h1 id="c--Title">Title</h1>'),  # kept as Python-Markdown read it
+        # ordered lists: `)` and at most nine digits (examples 266, 268, 304)
+        ("1) one\n2) two", "<ol>\n<li>one</li>\n<li>two</li>\n</ol>"),
+        ("1234567890. not ok", "<p>1234567890. not ok</p>"),
+        # thematic breaks with any spaces (example 53)
+        ("-     -      -      -", "<hr>"),
+        # a numeric reference out of Unicode's range is text (example 28)
+        ("&#87654321;", "<p>&amp;#87654321;</p>"),
+    ],
+)
+def test_commonmark_reading(source: str, expected: str) -> None:
+    assert html(source) == expected
+
+
+def test_code_and_escapes_still_print_as_typed() -> None:
+    assert html("`\\$ \\#`") == "<p><code>\\$ \\#</code></p>"
+    code = html("```\n# not a heading\n1) not a list\n```")
+    assert "<code># not a heading\n1) not a list\n</code>" in code and "<h1" not in code
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["# " + " " * 20_000 + "x", "# " + " #" * 20_000 + " x", "-" + " " * 20_000 + "x"],
+)
+def test_long_lines_are_read_in_linear_time(source: str) -> None:
+    started = time.monotonic()
+    html(source)
+    assert time.monotonic() - started < 2.0

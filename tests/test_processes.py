@@ -1,0 +1,200 @@
+"""Everything ends with the command (issue 15): whatever stops a build – success, a located
+error, `--timeout`, SIGTERM, SIGHUP, SIGINT, even SIGKILL of the command itself – no process
+of the build stays alive and nothing is left in TMPDIR or beside the output.
+
+Each test runs the real command in a subprocess, in its own process group, with TMPDIR set to
+an empty folder of its own and a token in the environment: a process still carrying the
+token afterwards is one the build left behind (the render process inherits the environment).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from reportbuilder.deliver.files import write_atomic
+
+pytestmark = pytest.mark.pdf
+
+LONG_CHAPTER = "# Long\n\n" + "word " * 300_000 + "\n"  # half a minute of layout
+
+
+def _processes_with(token: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if token.encode() in environ:
+            found.append(int(entry.name))
+    return found
+
+
+@dataclass
+class Build:
+    process: subprocess.Popen[str]
+    token: str
+    tmpdir: Path
+    out: Path
+
+    def left_behind(self, wait: float = 5.0) -> list[int]:
+        """Processes of the build still alive after up to `wait` seconds."""
+        end = time.monotonic() + wait
+        while (alive := _processes_with(self.token)) and time.monotonic() < end:
+            time.sleep(0.1)
+        for pid in alive:  # never leave them to the rest of the session
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        return alive
+
+    def temporary_files(self) -> list[str]:
+        here = [str(p.relative_to(self.tmpdir)) for p in self.tmpdir.rglob("*")]
+        return here + [p.name for p in self.out.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def _start(project: Path, tmp_path: Path, *extra: str) -> Build:
+    token = f"RB_TEST_{uuid.uuid4().hex}"
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    out = tmp_path / "out" / "report.pdf"
+    out.parent.mkdir()
+    env = {**os.environ, token: "1", "TMPDIR": str(tmpdir)}
+    command = [sys.executable, "-m", "reportbuilder", "build", str(project), "-o", str(out)]
+    process = subprocess.Popen(
+        [*command, *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    return Build(process, token, tmpdir, out)
+
+
+def _slow(project: Path) -> Path:
+    (project / "content" / "09-long.md").write_text(LONG_CHAPTER, "utf-8")
+    return project
+
+
+def _wait_for_render(build: Build) -> None:
+    """Until the render process has started work (WeasyPrint's font copies appear)."""
+    end = time.monotonic() + 30
+    while time.monotonic() < end:
+        if (
+            any(build.tmpdir.glob("reportbuilder-render-*/*"))
+            and len(_processes_with(build.token)) >= 2
+        ):
+            time.sleep(1.0)  # well into the layout
+            return
+        time.sleep(0.1)
+    pytest.fail("the render never started")
+
+
+def test_the_example_leaves_tmpdir_empty(example_project: Path, tmp_path: Path) -> None:
+    """WeasyPrint copies fonts into `weasyprint-XXXXXXXX/` (2.8 MiB a build) and never removes
+    them; they go into the render process's own folder, removed with it."""
+    build = _start(example_project, tmp_path)
+    _, stderr = build.process.communicate(timeout=180)
+    assert build.process.returncode == 0, stderr
+    assert build.out.read_bytes().startswith(b"%PDF")
+    assert build.temporary_files() == []
+    assert build.left_behind() == []
+
+
+def test_a_failed_build_leaves_tmpdir_empty(mini_project: Path, tmp_path: Path) -> None:
+    (mini_project / "content" / "03-bad.md").write_text("# Bad\n\n{{ nope }}\n", "utf-8")
+    build = _start(mini_project, tmp_path)
+    _, stderr = build.process.communicate(timeout=120)
+    assert build.process.returncode == 1, stderr
+    assert "content/03-bad.md:3:" in stderr
+    assert build.temporary_files() == []
+    assert build.left_behind() == []
+
+
+def test_a_timed_out_build_leaves_tmpdir_empty(mini_project: Path, tmp_path: Path) -> None:
+    build = _start(_slow(mini_project), tmp_path, "--timeout", "3")
+    _, stderr = build.process.communicate(timeout=60)
+    assert build.process.returncode == 1, stderr
+    assert "time limit of 3 s" in stderr
+    assert build.temporary_files() == []
+    assert build.left_behind() == []
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_to_the_command_ends_the_render_and_cleans_up(
+    mini_project: Path, tmp_path: Path, name: str
+) -> None:
+    """Sent to the command alone (not its group, as `kill PID` or a CI runner does): before,
+    the render process went on for minutes, re-parented to PID 1."""
+    number = signal.Signals[name]
+    build = _start(_slow(mini_project), tmp_path)
+    _wait_for_render(build)
+    os.kill(build.process.pid, number)
+    _, stderr = build.process.communicate(timeout=30)
+    assert build.process.returncode != 0
+    assert "Traceback" not in stderr
+    if number != signal.SIGINT:
+        assert build.process.returncode == 128 + number
+        assert stderr.strip() == f"stopped by {name}"
+    assert build.left_behind() == []
+    assert build.temporary_files() == []
+    assert not build.out.exists()
+
+
+def test_the_render_process_dies_with_a_killed_command(mini_project: Path, tmp_path: Path) -> None:
+    """SIGKILL gives the command no chance to clean up: the render process notices (the kernel
+    signals it, and its pipe from the parent closes) and removes its folder itself."""
+    build = _start(_slow(mini_project), tmp_path)
+    _wait_for_render(build)
+    os.kill(build.process.pid, signal.SIGKILL)
+    build.process.communicate(timeout=30)
+    assert build.left_behind(wait=10) == []
+    assert build.temporary_files() == []
+
+
+def test_a_signal_during_the_write_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while the output is being written (it left `.NAME.pdf.XXXX.tmp` before): the
+    command's handler raises, the atomic write removes its temporary file, the old file stays."""
+    from reportbuilder import cli
+
+    out = tmp_path / "report.pdf"
+    out.write_bytes(b"previous")
+    previous = signal.signal(signal.SIGTERM, cli._stop)
+    real_fsync = os.fsync
+
+    def fsync_then_signal(fd: int) -> None:
+        real_fsync(fd)
+        signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(os, "fsync", fsync_then_signal)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            write_atomic(out, b"%PDF new")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert out.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_copies(tmp_path: Path) -> Iterator[None]:
+    """Keep the session's own TMPDIR out of it: these tests look at their own folder."""
+    yield
+    shutil.rmtree(tmp_path / "tmpdir", ignore_errors=True)

@@ -1,0 +1,99 @@
+"""render.budget: `--max-size` (and report.yml's `max_size`) on a report with two large
+noisy photos: the PDF is laid out again with lighter images until it fits; an impossible
+budget fails naming the heaviest images, where they are written and their weight."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from reportbuilder.cli import main
+from reportbuilder.project.config import parse_size
+from reportbuilder.render.budget import STEPS, format_size, heaviest_images
+
+pytestmark = pytest.mark.pdf
+
+
+def add_photos(project: Path) -> None:
+    """Two 2000×1300 photos of colour noise (JPEG, about 2.4 MB each) in a chapter."""
+    for number in (1, 2):
+        channels = [Image.effect_noise((2000, 1300), sigma) for sigma in (50, 70, 60 + number)]
+        Image.merge("RGB", channels).save(project / "assets" / f"photo-{number}.jpg", quality=92)
+    (project / "content" / "03-photos.md").write_text(
+        "# Photos\n\n![First photo](assets/photo-1.jpg)\n\n![Second photo](assets/photo-2.jpg)\n",
+        encoding="utf-8",
+    )
+
+
+def build(project: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["build", str(project), *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_max_size_150kb_fits_two_large_photos(mini_project: Path) -> None:
+    add_photos(mini_project)
+    code, out, err = build(mini_project, "--max-size", "150KB", "--json")
+    assert code == 0, err
+    (output,) = json.loads(out)["outputs"]
+    pdf = Path(output["path"])
+    assert output["bytes"] == pdf.stat().st_size <= 150_000
+    assert "dpi" in output["images"]  # how the images were lightened
+    reader = pypdf.PdfReader(pdf)
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert "Photos" in text  # the chapter is still there, with both photos
+    weights = heaviest_images(pdf.read_bytes())
+    assert len(weights) == 2 and all(item.width < 2000 for item in weights)
+
+
+def test_an_impossible_budget_names_the_heaviest_images(mini_project: Path) -> None:
+    code, out, _ = build(mini_project, "--json")  # without the photos: fonts and text
+    assert code == 0
+    bare = json.loads(out)["outputs"][0]["bytes"]
+    add_photos(mini_project)
+    target = mini_project / "out" / "mini.pdf"
+    before = target.read_bytes()
+    code, _, err = build(mini_project, "--max-size", str(bare + 2000))
+    assert code == 1
+    lines = err.splitlines()
+    assert "over the budget of" in lines[0] and "images take" in lines[0]
+    named = sorted(line.split(" in the PDF")[0].rsplit(": ", 1)[0] for line in lines[1:3])
+    assert named == [
+        "content/03-photos.md:3: heavy image assets/photo-1.jpg",
+        "content/03-photos.md:5: heavy image assets/photo-2.jpg",
+    ]
+    assert "Traceback" not in err
+    assert target.read_bytes() == before  # the last good PDF is kept
+
+
+def test_report_yml_max_size_is_used_and_checked(mini_project: Path) -> None:
+    add_photos(mini_project)
+    config = mini_project / "report.yml"
+    config.write_text(config.read_text() + "max_size: 200KB\n", encoding="utf-8")
+    code, out, err = build(mini_project, "--json")
+    assert code == 0, err
+    assert json.loads(out)["outputs"][0]["bytes"] <= 200_000
+    config.write_text(config.read_text().replace("200KB", "lots"), encoding="utf-8")
+    code, _, err = build(mini_project)
+    assert code == 1 and err.startswith("report.yml:20: 'max_size': write a size as 8MB")
+
+
+def test_sizes_are_read_and_written_in_decimal_units() -> None:
+    assert parse_size("8MB") == 8_000_000
+    assert parse_size("150KB") == parse_size("150 kb") == 150_000
+    assert parse_size("2MiB") == 2 * 1024 * 1024
+    assert parse_size("1.5MB") == 1_500_000
+    assert format_size(145_047) == "145 KB" and format_size(4_900_000) == "4.9 MB"
+    with pytest.raises(ValueError):
+        parse_size("12 parsecs")
+    with pytest.raises(ValueError):
+        parse_size("100B")  # no PDF fits
+    assert STEPS[0].dpi is None and all(
+        a.dpi is not None and b.dpi is not None and a.dpi > b.dpi
+        for a, b in itertools.pairwise(STEPS[1:])
+    )
