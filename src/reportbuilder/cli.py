@@ -464,6 +464,19 @@ def check(
     show_default=True,
     help="File-name template: {column} fields of the requesters file, {stem}, {line}.",
 )
+@click.option(
+    "--eml-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write each row's message, its PDF attached, as an .eml file here.",
+)
+@click.option(
+    "--smtp",
+    "smtp_address",
+    metavar="HOST[:PORT]",
+    default=None,
+    help="Also send each row's message by SMTP (report.yml's mail.smtp: security, user).",
+)
 @click.option("--dry-run", is_flag=True, help="Check every row and say what would be made.")
 @click.option("--shard", default=None, help="Take part I of N of the rows: I/N, or auto[/N].")
 @click.option(
@@ -489,6 +502,8 @@ def merge(
     paths: tuple[str, ...],
     output_dir: Path | None,
     names: str,
+    eml_dir: Path | None,
+    smtp_address: str | None,
     dry_run: bool,
     shard: str | None,
     jobs: int,
@@ -525,7 +540,10 @@ def merge(
 
         loaded = load_project(project)
         folder = output_dir or _merge_folder(loaded)
-        options = MergeOptions(folder, names, part, jobs, dry_run, layout_once=not full)
+        outbox = _outbox(loaded, eml_dir, smtp_address)
+        options = MergeOptions(
+            folder, names, part, jobs, dry_run, layout_once=not full, outbox=outbox
+        )
         edition = Edition(limits=Limits(timeout=timeout, max_memory_mb=max_memory))
         progress = None if as_json or not _interactive() else _progress_line()
         try:
@@ -541,6 +559,20 @@ def merge(
         _merge_report(result, folder, dry_run)
     if not result.ok:
         raise _Failed("")
+
+
+def _outbox(project: Any, eml_dir: Path | None, smtp_address: str | None) -> Any:
+    from reportbuilder.errors import DeliveryError
+    from reportbuilder.merge.delivery import Outbox, smtp_settings
+
+    if eml_dir is not None and smtp_address is not None:
+        raise click.UsageError("give --eml-dir or --smtp, not both")
+    if smtp_address is None:
+        return Outbox(eml_dir=eml_dir) if eml_dir is not None else None
+    try:
+        return Outbox(smtp=smtp_settings(project, smtp_address))
+    except DeliveryError as error:
+        raise click.BadParameter(error.problems[0].message, param_hint="--smtp") from None
 
 
 def _merge_paths(paths: tuple[str, ...]) -> tuple[Path, Path]:
@@ -588,6 +620,7 @@ def _merge_report(result: Any, folder: Path, dry_run: bool) -> None:
             state = "already sent" if row.sent else "would make"
             who = f"{row.name} <{row.email}>"
             click.echo(f"row {row.line}: {state} {folder / row.file} for {who} ({row.lang})")
+
     _warn(p for p in result.problems if p.severity.value == "warning")
     for problem in result.problems:
         if problem.severity.value == "error":
@@ -599,6 +632,9 @@ def _merge_report(result: Any, folder: Path, dry_run: bool) -> None:
         counts[row.status] = counts.get(row.status, 0) + 1
     failed = sum(1 for p in result.problems if p.severity.value == "error")
     done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no rows"
+    sent = sum(1 for row in result.rows if row.sent)
+    if sent:
+        done += f", {sent} sent (journal: {result.journal or 'none'})"
     verb = "would make" if dry_run else "merged"
     shard = f" (shard {result.shard})" if result.shard != "1/1" else ""
     click.echo(f"{verb}{shard}: {done}; {failed} problems; in {result.seconds:.1f} s → {folder}")

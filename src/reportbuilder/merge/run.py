@@ -39,6 +39,7 @@ from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import Problem, ReportError, Severity, Stage, error_for
 from reportbuilder.merge.assemble import Signature, signature, swap_cover
+from reportbuilder.merge.delivery import Outbox, Outcome, Parcel, deliver, senders
 from reportbuilder.merge.journal import Entry, Journal, journal_name
 from reportbuilder.merge.naming import ALL, DEFAULT_TEMPLATE, Shard, check_template, file_names
 from reportbuilder.merge.requesters import Requester, Requesters, read_requesters
@@ -48,14 +49,13 @@ from reportbuilder.render.renderer import PdfRenderer, RenderJob
 # A requester's values in the order templates see them; extra columns follow.
 KEYS = ("name", "email", "organisation", "lang", "reference", "date")
 
-Deliver = Callable[[Requester, Path, bytes], str]
 Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
 class MergeOptions:
-    """How to run a merge. `deliver`, when given, sends one row's PDF and returns the
-    answer to journal (raising `ReportError` when the row could not be sent)."""
+    """How to run a merge. `outbox`, when given, delivers each copy once it is made (an
+    `.eml` file per row, or SMTP), and the journal keeps what was sent."""
 
     output_dir: Path
     name_template: str = DEFAULT_TEMPLATE
@@ -63,8 +63,7 @@ class MergeOptions:
     jobs: int = 1
     dry_run: bool = False
     layout_once: bool = True
-    deliver: Deliver | None = None
-    delivery: str = ""  # how rows are delivered, for the journal and messages ("smtp", "eml")
+    outbox: Outbox | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,7 @@ class RowResult:
     method: str = ""  # "assembled" or "full"
     sha256: str = ""
     bytes: int = 0
+    pages: int = 0
     sent: bool = False
     answer: str | None = None
 
@@ -177,6 +177,8 @@ def merge(
         "requesters": str(requesters),
         "shard": str(options.shard),
     }
+    if options.outbox is not None:
+        senders(loaded)  # no sender, no message: said before any layout
     if options.dry_run:
         rows = tuple(
             _planned(row, names[row.line], row.lang or default_lang, journal) for row in mine
@@ -185,6 +187,8 @@ def merge(
         return MergeResult(**base, rows=rows, problems=tuple(problems), seconds=seconds)
     work = _Work(loaded, edition, options, journal, names, today, progress, len(mine), read.path)
     work.run(mine, default_lang)
+    if options.outbox is not None:
+        work.deliver(options.outbox)
     rows = tuple(sorted(work.results, key=lambda r: r.line))
     problems.extend(work.problems)
     return MergeResult(
@@ -227,14 +231,9 @@ def _in_shard(problem: Problem, read: Requesters, shard: Shard) -> bool:
 
 def _planned(row: Requester, name: str, lang: str, journal: Journal) -> RowResult:
     done = journal.get(row.key)
+    sent = bool(done and done.sent and done.file == name)
     return RowResult(
-        row.line,
-        row.name,
-        row.email,
-        lang,
-        name,
-        "kept" if done and done.sent else "planned",
-        sent=bool(done and done.sent),
+        row.line, row.name, row.email, lang, name, "kept" if sent else "planned", sent=sent
     )
 
 
@@ -250,6 +249,7 @@ class _Plan:
     lang: str
     body: bytes | None = None  # None: every row is built in full
     cover_pages: int = 1
+    pages: int = 0  # of the body, hence of every assembled copy
     # Bodies by how their cover pages are tagged: a cover whose line wraps once more needs
     # a body whose cover did too (the first row that needs one is built in full, and kept).
     bodies: dict[Signature, bytes] = field(default_factory=dict)
@@ -275,6 +275,8 @@ class _Work:
         self.project, self.edition, self.options = project, edition, options
         self.journal, self.names, self.today = journal, names, today
         self.progress, self.total, self.done = progress, total, 0
+        self.rows: dict[int, Requester] = {}
+        self.keys: dict[int, str] = {}
         self.results: list[RowResult] = []
         self.problems: list[Problem] = []
         self.notes: list[str] = []
@@ -285,6 +287,8 @@ class _Work:
     # -- the run ---------------------------------------------------------------------------
 
     def run(self, rows: Sequence[Requester], default_lang: str) -> None:
+        self.rows = {row.line: row for row in rows}
+        self.keys = {row.line: row.key for row in rows}
         todo: list[tuple[Requester, str]] = []
         for row in rows:
             lang = row.lang or default_lang
@@ -320,13 +324,11 @@ class _Work:
         target = self.options.output_dir / self.names[row.line]
         if entry is None or entry.file != target.name:
             return None
-        if self.options.deliver is not None and not entry.sent:
-            return None  # made, not sent: send it (the file is checked there)
-        try:
-            if not entry.sent and _sha256(target.read_bytes()) != entry.sha256:
-                return None
-        except OSError:
-            if not entry.sent:
+        if not entry.sent:
+            try:
+                if _sha256(target.read_bytes()) != entry.sha256:
+                    return None
+            except OSError:
                 return None
         return RowResult(
             row.line,
@@ -337,6 +339,8 @@ class _Work:
             "kept",
             entry.method,
             entry.sha256,
+            target.stat().st_size if target.is_file() else 0,
+            entry.pages,
             sent=entry.sent,
             answer=entry.answer,
         )
@@ -404,7 +408,7 @@ class _Work:
                 own = renderer.render(_warm(cover), self.edition.limits)
         except ReportError:
             return plan
-        plan.body, plan.cover_pages = pdf.data, own.pages
+        plan.body, plan.cover_pages, plan.pages = pdf.data, own.pages, pdf.pages
         plan.bodies[signature(pdf.data, own.pages)] = pdf.data
         return plan
 
@@ -472,26 +476,10 @@ class _Work:
 
     def _make(self, row: Requester, plan: _Plan) -> RowResult:
         target = self.options.output_dir / self.names[row.line]
-        entry = self.journal.get(row.key)
-        data: bytes | None = None
-        method = ""
-        if entry is not None and entry.file == target.name:
-            with contextlib.suppress(OSError):
-                existing = target.read_bytes()
-                if _sha256(existing) == entry.sha256:
-                    data, method = existing, entry.method  # made before; only to send
-        if data is None:
-            data, method = self._layout(row, plan)
-            write_atomic(target, data)
-            entry = self.journal.record(
-                Entry(row.key, row.line, row.email, target.name, _sha256(data), method=method)
-            )
-        assert entry is not None
-        if self.options.deliver is not None and not entry.sent:
-            answer = self.options.deliver(row, target, data)
-            entry = self.journal.record(
-                dataclasses.replace(entry, sent=True, answer=answer, at="", line=row.line)
-            )
+        data, method, pages = self._layout(row, plan)
+        write_atomic(target, data)
+        entry = Entry(row.key, row.line, row.email, target.name, _sha256(data), method=method)
+        entry = self.journal.record(dataclasses.replace(entry, pages=pages))
         return RowResult(
             row.line,
             row.name,
@@ -502,11 +490,53 @@ class _Work:
             method,
             entry.sha256,
             len(data),
-            sent=entry.sent,
-            answer=entry.answer,
+            pages,
         )
 
-    def _layout(self, row: Requester, plan: _Plan) -> tuple[bytes, str]:
+    # -- delivery: after the copies, in file order, over one connection -------------------
+
+    def deliver(self, outbox: Outbox) -> None:
+        parcels = []
+        for index, result in sorted(enumerate(self.results), key=lambda item: item[1].line):
+            entry = self.journal.get(self.keys[result.line])
+            if result.status not in ("made", "kept") or entry is None or entry.sent:
+                continue
+            path = self.options.output_dir / entry.file
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            pages = entry.pages or _page_count(data)
+            row = self.rows[result.line]
+            parcels.append((index, Parcel(row, result.lang, path, data, pages, entry.sha256)))
+        at = {id(parcel): index for index, parcel in parcels}
+
+        def outcome(done: Outcome) -> None:
+            parcel = done.parcel
+            entry = self.journal.get(parcel.row.key)
+            assert entry is not None
+            recorded = dataclasses.replace(entry, sent=done.sent, answer=done.answer, at="")
+            self.journal.record(recorded)
+            index = at[id(parcel)]
+            self.results[index] = dataclasses.replace(
+                self.results[index], sent=done.sent, answer=done.answer
+            )
+            if not done.sent:
+                self.problems.append(
+                    Problem(self.rel, parcel.row.line, done.answer, stage=Stage.DELIVER)
+                )
+
+        def problem(parcel: Parcel, found: Sequence[Problem]) -> None:
+            for item in found:
+                where = f" ({item.path})" if item.path else ""
+                message = f"not sent: {item.message}{where}"
+                self.problems.append(
+                    Problem(self.rel, parcel.row.line, message, stage=Stage.DELIVER)
+                )
+
+        deliver(self.project, self.edition, outbox, [p for _, p in parcels], outcome, problem)
+
+    def _layout(self, row: Requester, plan: _Plan) -> tuple[bytes, str, int]:
         values = personalisation(row, plan.lang, self.today)
         if plan.body is not None:
             cover = self._cover(plan, values)
@@ -516,7 +546,7 @@ class _Work:
                 body = plan.bodies.get(signature(pdf.data))
             assembled = swap_cover(body, pdf.data) if body is not None else None
             if assembled is not None:
-                return assembled, "assembled"
+                return assembled, "assembled", plan.pages
         html = render_html(self.project, self._edition(values, plan.lang))
         with self._renderer() as renderer:
             pdf = renderer.render(html, self.edition.limits)
@@ -527,12 +557,21 @@ class _Work:
             # Its cover is tagged unlike the bodies' so far: this copy is the body for its kind.
             with self._lock:
                 plan.bodies.setdefault(signature(pdf.data, plan.cover_pages), pdf.data)
-        return pdf.data, "full"
+        return pdf.data, "full", pdf.pages
 
 
 def _warm(html: Html) -> RenderJob:
     """A cover's render job, reusing the theme's parsed stylesheets and fonts."""
     return dataclasses.replace(RenderJob.of(html), warm=True)
+
+
+def _page_count(data: bytes) -> int:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 def _placeholders(keys: Sequence[str], variant: str) -> dict[str, str]:
