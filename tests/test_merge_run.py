@@ -181,3 +181,31 @@ def test_a_long_line_gets_its_own_body_once(
     methods = [row["method"] for row in result["rows"]]
     assert methods == ["assembled", "full", "assembled"]
     assert "Long Two" in " ".join(texts(out / "mini-Long-Two.pdf")[0].split())
+
+
+def test_shard_auto_from_a_kubernetes_indexed_job(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    people = tmp_path / "requesters.csv"
+    people.write_text(THREE, encoding="utf-8")
+    result = runner.invoke(
+        main,
+        [
+            "merge",
+            str(mini_project),
+            str(people),
+            "--dry-run",
+            "--shard",
+            "auto/2",
+            "--eml-dir",
+            str(tmp_path / "eml"),
+        ],
+        env={"JOB_COMPLETION_INDEX": "1"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "row 3: would make" in result.stdout and "Mary Smith" in result.stdout
+    assert result.stdout.rstrip().splitlines()[0].endswith("(en), and write its .eml")
+    assert "Jeanne" not in result.stdout and "Ana" not in result.stdout
+    assert "would make (shard 2/2): 1 planned" in result.stdout
+    missing = runner.invoke(main, ["merge", str(mini_project), str(people), "--shard", "auto"])
+    assert missing.exit_code == 2 and "found no shard index" in missing.output

@@ -556,7 +556,7 @@ def merge(
     if as_json:
         _emit_json(result.as_json())
     else:
-        _merge_report(result, folder, dry_run)
+        _merge_report(result, folder, dry_run, outbox)
     if not result.ok:
         raise _Failed("")
 
@@ -614,12 +614,16 @@ def _progress_line() -> Callable[[int, int], None]:
     return show
 
 
-def _merge_report(result: Any, folder: Path, dry_run: bool) -> None:
+def _merge_report(result: Any, folder: Path, dry_run: bool, outbox: Any) -> None:
     for row in result.rows:
         if dry_run:
             state = "already sent" if row.sent else "would make"
+            then = ""
+            if outbox is not None and not row.sent:
+                then = ", and write its .eml" if outbox.kind == "eml" else ", and send it"
             who = f"{row.name} <{row.email}>"
-            click.echo(f"row {row.line}: {state} {folder / row.file} for {who} ({row.lang})")
+            where = folder / row.file
+            click.echo(f"row {row.line}: {state} {where} for {who} ({row.lang}){then}")
 
     _warn(p for p in result.problems if p.severity.value == "warning")
     for problem in result.problems:
