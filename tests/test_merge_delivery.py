@@ -103,16 +103,35 @@ def test_smtp_each_row_exactly_once_across_a_dropped_connection_and_a_rerun(
     assert journal[-1]["answer"].startswith("250")
 
 
-def test_a_550_fails_its_row_only(mini_project: Path, tmp_path: Path, server: SmtpServer) -> None:
+def test_a_450_is_retried_and_a_550_fails_its_row_only(
+    mini_project: Path, tmp_path: Path, server: SmtpServer
+) -> None:
     rows = people(tmp_path, PEOPLE.split("Ana")[0])
-    server.answers = ["250 OK", "550 5.1.1 mailbox unavailable"]
+    server.answers = ["450 4.2.0 busy", "250 OK", "550 5.1.1 mailbox unavailable"]
     settings = SmtpSettings.parse(server.address, retries=1, backoff=0.01, timeout=10)
     result = merge(mini_project, rows, MergeOptions(tmp_path / "c", outbox=Outbox(smtp=settings)))
     assert [r.sent for r in result.rows] == [True, False]
+    assert result.rows[0].answer == "250 accepted (after 2 attempts)"
     (problem,) = result.problems
     assert (problem.path, problem.line) == (str(rows), 3)
     assert "550" in problem.message and "mailbox unavailable" in problem.message
     assert len(server.received) == 1
+
+
+def test_rate_paces_the_messages(mini_project: Path, tmp_path: Path, server: SmtpServer) -> None:
+    import time
+
+    rows = people(tmp_path, PEOPLE.split("Ana")[0])
+    settings = SmtpSettings.parse(server.address, retries=0, timeout=10)
+    outbox = Outbox(smtp=settings, per_minute=60)  # one a second
+    merge(mini_project, rows, MergeOptions(tmp_path / "c", dry_run=False))  # the copies first
+    started = time.monotonic()
+    result = merge(mini_project, rows, MergeOptions(tmp_path / "c", outbox=outbox))
+    assert result.ok and [r.status for r in result.rows] == ["kept", "kept"]
+    assert time.monotonic() - started >= 1.0
+    assert len(server.received) == 2
+    bad = CliRunner().invoke(main, ["merge", str(mini_project), str(rows), "--rate", "fast"])
+    assert bad.exit_code == 2 and "N/min" in bad.output
 
 
 def server_drops_after(server: SmtpServer, count: int) -> dict[str, Any]:

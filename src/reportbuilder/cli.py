@@ -477,6 +477,12 @@ def check(
     default=None,
     help="Also send each row's message by SMTP (report.yml's mail.smtp: security, user).",
 )
+@click.option(
+    "--rate",
+    metavar="N/min",
+    default=None,
+    help="Send at most N messages a minute (N/min, N/h or N/s).",
+)
 @click.option("--dry-run", is_flag=True, help="Check every row and say what would be made.")
 @click.option("--shard", default=None, help="Take part I of N of the rows: I/N, or auto[/N].")
 @click.option(
@@ -504,6 +510,7 @@ def merge(
     names: str,
     eml_dir: Path | None,
     smtp_address: str | None,
+    rate: str | None,
     dry_run: bool,
     shard: str | None,
     jobs: int,
@@ -540,7 +547,7 @@ def merge(
 
         loaded = load_project(project)
         folder = output_dir or _merge_folder(loaded)
-        outbox = _outbox(loaded, eml_dir, smtp_address)
+        outbox = _outbox(loaded, eml_dir, smtp_address, _per_minute(rate))
         options = MergeOptions(
             folder, names, part, jobs, dry_run, layout_once=not full, outbox=outbox
         )
@@ -561,16 +568,36 @@ def merge(
         raise _Failed("")
 
 
-def _outbox(project: Any, eml_dir: Path | None, smtp_address: str | None) -> Any:
+def _per_minute(rate: str | None) -> float | None:
+    if rate is None:
+        return None
+    count, _, unit = rate.strip().partition("/")
+    scale = {"s": 60.0, "sec": 60.0, "min": 1.0, "m": 1.0, "h": 1 / 60, "hour": 1 / 60}
+    try:
+        value = float(count) * scale[unit.strip().lower() or "min"]
+    except (ValueError, KeyError):
+        value = 0.0
+    if not (value > 0 and math.isfinite(value)):
+        raise click.BadParameter(
+            f"'{rate}' is not a rate; write N/min, N/h or N/s", param_hint="--rate"
+        )
+    return value
+
+
+def _outbox(
+    project: Any, eml_dir: Path | None, smtp_address: str | None, per_minute: float | None
+) -> Any:
     from reportbuilder.errors import DeliveryError
     from reportbuilder.merge.delivery import Outbox, smtp_settings
 
     if eml_dir is not None and smtp_address is not None:
         raise click.UsageError("give --eml-dir or --smtp, not both")
+    if per_minute is not None and smtp_address is None:
+        raise click.UsageError("--rate paces sending: it goes with --smtp")
     if smtp_address is None:
         return Outbox(eml_dir=eml_dir) if eml_dir is not None else None
     try:
-        return Outbox(smtp=smtp_settings(project, smtp_address))
+        return Outbox(smtp=smtp_settings(project, smtp_address), per_minute=per_minute)
     except DeliveryError as error:
         raise click.BadParameter(error.problems[0].message, param_hint="--smtp") from None
 

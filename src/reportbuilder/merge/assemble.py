@@ -83,7 +83,5 @@ def swap_cover(body: bytes, cover: bytes) -> bytes | None:
         out = io.BytesIO()
         # Streams are written as they are (WeasyPrint compressed them): decoding and
         # compressing them again would double the cost of the save.
-        whole.save(
-            out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none
-        )
+        whole.save(out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
         return out.getvalue()

@@ -5,14 +5,15 @@ and `mail.html` in the row's language, greeting the requester by name) with the 
 attached. Its Message-ID is made from the row and the PDF's hash, so a message sent again
 after a crash between the server's answer and the journal is recognisable as the same one.
 Sending is sequential over one SMTP connection (`deliver.smtp.send`: temporary failures
-retried with backoff, permanent ones reported for their row), and each answer is journaled as
-soon as it is known.
+retried with backoff, permanent ones reported for their row, `per_minute` keeping a pace), and
+each answer is journaled as soon as it is known.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -35,10 +36,13 @@ class Outbox:
 
     eml_dir: Path | None = None
     smtp: SmtpSettings | None = None
+    per_minute: float | None = None  # at most this many messages a minute (SMTP)
 
     def __post_init__(self) -> None:
         if (self.eml_dir is None) == (self.smtp is None):
             raise ValueError("an Outbox writes .eml files or sends by SMTP: give one of them")
+        if self.per_minute is not None and not self.per_minute > 0:
+            raise ValueError("the rate must be more than 0 messages a minute")
 
     @property
     def kind(self) -> str:
@@ -139,6 +143,7 @@ def deliver(
     on_problem: Callable[[Parcel, Sequence[Problem]], None],
     *,
     when: dt.datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Write or send every parcel, in order, reporting each outcome as soon as it is known."""
     moment = when or dt.datetime.now(dt.UTC)
@@ -174,7 +179,12 @@ def deliver(
             on_outcome(Outcome(parcel, False, answer))
 
     def stream() -> Iterator[EmailMessage]:
-        for _, message in messages:
+        started = time.monotonic()
+        gap = 60.0 / outbox.per_minute if outbox.per_minute else 0.0
+        for number, (_, message) in enumerate(messages):
+            wait = started + number * gap - time.monotonic()
+            if wait > 0:
+                sleep(wait)
             yield message
 
     if messages:
