@@ -117,15 +117,18 @@ def test_a_rerun_makes_only_what_is_missing(
     people = tmp_path / "requesters.csv"
     people.write_text(THREE, encoding="utf-8")
     out = tmp_path / "copies"
-    code, _, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    code, first, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
     assert code == 0
+    files = {row["name"]: row["file"] for row in first["rows"]}
+    # Each language's copies are named after its edition's output (mini-es for Spanish).
+    assert files["Ana Pérez"] == "mini-es-Ana-Pérez.pdf"
     (out / "mini-Mary-Smith.pdf").unlink()
-    kept = (out / "mini-Ana-Pérez.pdf").stat().st_mtime_ns
+    kept = (out / files["Ana Pérez"]).stat().st_mtime_ns
     code, again, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
     assert code == 0
     status = {row["name"]: row["status"] for row in again["rows"]}
     assert status == {"Jeanne Dupont": "kept", "Mary Smith": "made", "Ana Pérez": "kept"}
-    assert (out / "mini-Ana-Pérez.pdf").stat().st_mtime_ns == kept
+    assert (out / files["Ana Pérez"]).stat().st_mtime_ns == kept
     assert (out / "mini-Mary-Smith.pdf").is_file()
 
 

@@ -159,10 +159,12 @@ def merge(
     default_lang = edition.lang or loaded.config.lang
     good, wordless = _with_words(loaded, read, default_lang)
     stem = Path(loaded.config.output or loaded.output_name).stem
+    stems = {lang: _stem(loaded, lang) for lang in {r.lang or default_lang for r in good}}
+    values = [{**_name_values(r), "stem": stems[r.lang or default_lang]} for r in good]
     names = dict(
         zip(
             (row.line for row in good),
-            file_names([_name_values(r) for r in good], options.name_template, stem),
+            file_names(values, options.name_template, stem),
             strict=True,
         )
     )
@@ -218,6 +220,14 @@ def _with_words(
         )
         problems.append(Problem(read.path, row.line, message, stage=Stage.PROJECT))
     return good, problems
+
+
+def _stem(project: Project, lang: str) -> str:
+    """The output name of the language's edition, without .pdf (`{stem}` in file names)."""
+    from reportbuilder.project.config import for_edition
+
+    config = for_edition(project.config, Edition(lang=lang))
+    return Path(config.output or project.output_name).stem
 
 
 def _name_values(row: Requester) -> dict[str, str]:
