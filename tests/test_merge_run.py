@@ -212,3 +212,42 @@ def test_shard_auto_from_a_kubernetes_indexed_job(
     assert "would make (shard 2/2): 1 planned" in result.stdout
     missing = runner.invoke(main, ["merge", str(mini_project), str(people), "--shard", "auto"])
     assert missing.exit_code == 2 and "found no shard index" in missing.output
+
+
+def test_a_name_no_font_can_print_is_a_warning_at_its_row(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    people = tmp_path / "requesters.csv"
+    people.write_text(
+        "name,email\nMary Smith,mary@example.com\nScribe \U00013000,scribe@example.org\n",
+        encoding="utf-8",
+    )
+    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(tmp_path / "c"))
+    assert code == 0
+    assert [row["method"] for row in result["rows"]] == ["assembled", "assembled"]
+    (warning,) = [p for p in result["problems"] if p["line"] == 3]
+    assert warning["path"] == str(people) and warning["severity"] == "warning"
+    assert "U+13000" in warning["message"] and "empty box" in warning["message"]
+
+
+def test_a_chapter_that_shows_a_part_for_some_requesters_builds_in_full(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    chapter = mini_project / "content" / "01-overview.md"
+    chapter.write_text(
+        chapter.read_text()
+        + "\n{% if recipient.organisation %}A note for partner organisations.{% endif %}\n",
+        encoding="utf-8",
+    )
+    people = tmp_path / "requesters.csv"
+    people.write_text(
+        "name,email,organisation\nMary Smith,mary@example.com,\nTom Brown,tom@example.com,Acme\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "c"
+    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    assert code == 0
+    assert [row["method"] for row in result["rows"]] == ["full", "full"]
+    assert any("pages after the cover depend on the requester" in n for n in result["notes"])
+    mary, tom = (" ".join(texts(out / row["file"])) for row in result["rows"])
+    assert "partner organisations" not in mary and "partner organisations" in tom

@@ -373,6 +373,15 @@ class _Work:
                     self.warnings_seen.add(problem)
                     self.problems.append(problem)
 
+    def _row_warnings(self, row: Requester, found: Sequence[Problem]) -> None:
+        """What laying out a row's own cover met (a character of the name no font has),
+        located at the row; errors with `strict`."""
+        located = [dataclasses.replace(p, path=self.rel, line=row.line) for p in found]
+        strict = self.edition.strict
+        if located and (self.project.config.strict if strict is None else strict):
+            raise error_for(Stage.RENDER)([p.as_error() for p in located])
+        self._warn(located)
+
     def _note(self, text: str) -> None:
         with self._lock:
             self.notes.append(text)
@@ -385,7 +394,9 @@ class _Work:
             self._note(f"{lang}: every copy built in full (layout once is off)")
             return plan
         keys = list(personalisation(first, lang, self.today))
-        one, two = _placeholders(keys, "A"), _placeholders(keys, "B")
+        # Every value printed (placeholders) against none given: a body that prints a value,
+        # or shows a part only when one is given, differs between the two.
+        one, two = _placeholders(keys, "A"), dict.fromkeys(keys, "")
         try:
             body_one = render_html(self.project, self._edition(one, lang), part="body")
             body_two = render_html(self.project, self._edition(two, lang), part="body")
@@ -393,17 +404,15 @@ class _Work:
             return plan  # each row then meets the problem in its own build, at its line
         if body_one.text != body_two.text:
             self._note(
-                f"{lang}: every copy built in full: the pages after the cover name the "
-                "requester (in a chapter or in the footers), so none can be laid out once"
+                f"{lang}: every copy built in full: the pages after the cover depend on the "
+                "requester (a chapter or the footers use recipient), so none is laid out once"
             )
             return plan
         values = personalisation(first, lang, self.today)
-        try:
-            html = render_html(self.project, self._edition(values, lang))
-            with self._renderer() as renderer:
-                pdf = renderer.render(html, self.edition.limits)
-        except ReportError:
-            return plan
+        # A project that cannot be built fails the merge once, not once a row.
+        html = render_html(self.project, self._edition(values, lang))
+        with self._renderer() as renderer:
+            pdf = renderer.render(html, self.edition.limits)
         from reportbuilder.pipeline import lint_rules
         from reportbuilder.review.pdflint import lint_pdf
 
@@ -556,6 +565,7 @@ class _Work:
                 body = plan.bodies.get(signature(pdf.data))
             assembled = swap_cover(body, pdf.data) if body is not None else None
             if assembled is not None:
+                self._row_warnings(row, pdf.problems)
                 return assembled, "assembled", plan.pages
         html = render_html(self.project, self._edition(values, plan.lang))
         with self._renderer() as renderer:
@@ -593,7 +603,7 @@ def _placeholders(keys: Sequence[str], variant: str) -> dict[str, str]:
 def _at_row(problem: Problem, row: Requester, rel: str) -> Problem:
     """A row's render or output problem, located at the row (its own place in the message)."""
     if problem.stage in (Stage.RENDER, Stage.OUTPUT):
-        where = f" ({problem.path})" if problem.path else ""
+        where = f" ({problem.path})" if problem.path and problem.path != rel else ""
         message = problem.message + where
         return dataclasses.replace(problem, path=rel, line=row.line, message=message)
     return problem
