@@ -98,9 +98,16 @@ def test_smtp_each_row_exactly_once_across_a_dropped_connection_and_a_rerun(
     assert sorted(received) == sorted(line.split(",")[1] for line in PEOPLE.splitlines()[1:])
     third = merge(mini_project, rows, options)
     assert third.ok and len(server.received) == 5  # nothing sent twice
+    # A copy deleted, and the names changed: made again, still never sent again.
+    (out / third.rows[0].file).unlink()
+    renamed = MergeOptions(out, name_template="{reference}", outbox=Outbox(smtp=settings))
+    fourth = merge(mini_project, rows, renamed)
+    assert fourth.ok and len(server.received) == 5
+    assert [r.status for r in fourth.rows] == ["made"] + ["kept"] * 4
+    assert fourth.rows[0].file == "R-1.pdf" and fourth.rows[0].sent
     journal = [json.loads(x) for x in (out / "merge-journal.jsonl").read_text().splitlines()]
-    assert all(j["sent"] for j in journal[-3:])
-    assert journal[-1]["answer"].startswith("250")
+    assert all(j["sent"] for j in journal[-4:])
+    assert journal[-1]["answer"].startswith("250") and journal[-1]["file"] == "R-1.pdf"
 
 
 def test_a_450_is_retried_and_a_550_fails_its_row_only(

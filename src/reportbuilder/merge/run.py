@@ -241,7 +241,8 @@ def _in_shard(problem: Problem, read: Requesters, shard: Shard) -> bool:
 
 def _planned(row: Requester, name: str, lang: str, journal: Journal) -> RowResult:
     done = journal.get(row.key)
-    sent = bool(done and done.sent and done.file == name)
+    sent = bool(done and done.sent)
+    name = done.file if done and done.sent else name
     return RowResult(
         row.line, row.name, row.email, lang, name, "kept" if sent else "planned", sent=sent
     )
@@ -331,10 +332,16 @@ class _Work:
     def _kept(self, row: Requester, lang: str) -> RowResult | None:
         """The row as an earlier run left it, when that is all it needs."""
         entry = self.journal.get(row.key)
-        target = self.options.output_dir / self.names[row.line]
-        if entry is None or entry.file != target.name:
+        if entry is None:
             return None
-        if not entry.sent:
+        if entry.sent:  # sent is final, whatever the file is called now
+            target = self.options.output_dir / entry.file
+            if not target.is_file():
+                return None  # made again (still journaled as sent: never sent again)
+        else:
+            target = self.options.output_dir / self.names[row.line]
+            if entry.file != target.name:
+                return None
             try:
                 if _sha256(target.read_bytes()) != entry.sha256:
                     return None
@@ -498,6 +505,9 @@ class _Work:
         data, method, pages = self._layout(row, plan)
         write_atomic(target, data)
         entry = Entry(row.key, row.line, row.email, target.name, _sha256(data), method=method)
+        earlier = self.journal.get(row.key)
+        if earlier is not None and earlier.sent:  # a copy made again is not a new message
+            entry = dataclasses.replace(entry, sent=True, answer=earlier.answer)
         entry = self.journal.record(dataclasses.replace(entry, pages=pages))
         return RowResult(
             row.line,
@@ -510,6 +520,8 @@ class _Work:
             entry.sha256,
             len(data),
             pages,
+            sent=entry.sent,
+            answer=entry.answer,
         )
 
     # -- delivery: after the copies, in file order, over one connection -------------------
