@@ -251,3 +251,15 @@ def test_a_chapter_that_shows_a_part_for_some_requesters_builds_in_full(
     assert any("pages after the cover depend on the requester" in n for n in result["notes"])
     mary, tom = (" ".join(texts(out / row["file"])) for row in result["rows"])
     assert "partner organisations" not in mary and "partner organisations" in tom
+
+
+@pytest.mark.parametrize("folder", ["content", "data/copies", "."])
+def test_copies_never_go_among_the_sources(
+    mini_project: Path, tmp_path: Path, runner: CliRunner, folder: str
+) -> None:
+    people = tmp_path / "requesters.csv"
+    people.write_text(THREE, encoding="utf-8")
+    target = mini_project / folder
+    result = runner.invoke(main, ["merge", str(mini_project), str(people), "-o", str(target)])
+    assert result.exit_code == 1 and "choose a" in result.stderr
+    assert not list(mini_project.rglob("*.pdf")) and not list(mini_project.rglob("*.jsonl"))

@@ -150,6 +150,7 @@ def merge(
     if options.jobs < 1:
         raise ValueError("jobs must be at least 1")
     loaded = project if isinstance(project, Project) else load_project(project)
+    _outside_sources(loaded, options.output_dir)
     path = Path(requesters)
     read = read_requesters(path, str(requesters))
     columns = sorted({k for row in read.rows for k in row.values()} | set(KEYS))
@@ -201,6 +202,22 @@ def merge(
         seconds=round(time.perf_counter() - started, 3),
         journal=str(journal.path),
     )
+
+
+def _outside_sources(project: Project, folder: Path) -> None:
+    """The copies never go among the project's sources (content/, data/ …)."""
+    from reportbuilder.errors import OutputError
+    from reportbuilder.project.config import SOURCE_PLACES
+
+    where = folder.resolve()
+    if where.is_relative_to(project.root) and where != project.root:
+        inside = where.relative_to(project.root)
+        if inside.parts[0] in SOURCE_PLACES:
+            message = "the copies would go among the project's sources; choose another folder"
+            raise OutputError(Problem(inside.as_posix(), None, message, stage=Stage.OUTPUT))
+    elif where == project.root:
+        message = "the copies would go into the project folder itself; choose a subfolder"
+        raise OutputError(Problem(str(folder), None, message, stage=Stage.OUTPUT))
 
 
 def _with_words(
