@@ -330,7 +330,10 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         "recipient": wrap("recipient", {k: markdown_literal(v) for k, v in recipient.items()}),
         **helpers.scope(),
     }
-    chapters, warnings = render_chapters(project, config, scope, helpers, fmt, deadline)
+    chapters: list[RenderedChapter] = []
+    warnings: list[Problem] = []
+    if part != "cover":  # the cover alone prints no chapter: none is composed
+        chapters, warnings = render_chapters(project, config, scope, helpers, fmt, deadline)
     warnings += lint.brand_problems(config.brand.model_dump(), _config_text(project))
     env = theme_environment(project.theme.templates, project.templates)
     env.filters.update({**fmt.filters(), "css_string": css_string})

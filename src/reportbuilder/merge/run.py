@@ -329,6 +329,10 @@ class _Work:
             return
         jobs = min(self.options.jobs, len(todo))
         memory = self.edition.limits.max_memory_mb
+        if jobs > 1:
+            # Imported once here, the render processes fork with it instead of each
+            # importing it again (half a second of CPU a process).
+            import weasyprint  # noqa: F401
         with contextlib.ExitStack() as stack:
             for _ in range(jobs):
                 self._renderers.put(stack.enter_context(PdfRenderer(memory)))
