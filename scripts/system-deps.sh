@@ -6,7 +6,8 @@ set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(poppler-utils qpdf)
+  # chromium: the HTML preview opened in a browser; zbar-tools: zbarimg reads QR codes back
+  packages+=(poppler-utils qpdf chromium zbar-tools)
 fi
 if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
   packages+=(python3-venv)

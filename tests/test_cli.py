@@ -127,6 +127,15 @@ def test_build_html_format(mini_project: Path, runner: CliRunner) -> None:
     assert not (mini_project / "out" / "mini.pdf").exists()
 
 
+def test_the_output_extension_sets_the_format(mini_project: Path, runner: CliRunner) -> None:
+    target = mini_project / "out" / "preview.html"
+    result = runner.invoke(main, ["build", str(mini_project), "-o", str(target), "--json"])
+    assert result.exit_code == 0, result.output
+    [out] = json.loads(result.stdout)["outputs"]
+    assert out["format"] == "html"
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
 # --- check ------------------------------------------------------------------------------------
 
 

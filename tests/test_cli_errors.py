@@ -270,15 +270,29 @@ def test_unwritable_output_is_exit_1_without_traceback(mini_project: Path) -> No
         ["build", "--no-such-option"],
         ["check", "--no-such-option"],
         ["build", "--format", "docx"],
+        ["build", "-o", "x.docx"],
+        ["build", "-o", "x.pdf", "--format", "html"],
+        ["build", "-o", "x.html", "--format", "pdf"],
         ["init"],
         ["init", "x", "--lang", "de"],
         ["no-such-command"],
     ],
-    ids=["build-option", "check-option", "bad-format", "init-no-dir", "init-lang", "command"],
+    ids=[
+        "build-option",
+        "check-option",
+        "bad-format",
+        "unknown-extension",
+        "pdf-named-html",
+        "html-named-pdf",
+        "init-no-dir",
+        "init-lang",
+        "command",
+    ],
 )
 def test_wrong_usage_is_exit_2(tmp_path: Path, runner: CliRunner, args: list[str]) -> None:
     result = runner.invoke(main, args)
     assert result.exit_code == 2, result.output
+    assert not (Path.cwd() / "x.docx").exists()
     assert "Usage:" in result.stderr
     assert result.stdout == ""
 

@@ -137,3 +137,19 @@ def test_heading_links_land_on_their_pages_in_the_pdf(tmp_path: Path) -> None:
     # the cross-reference prints the heading's title and its page
     here = page_of("See the options")
     assert f"and Options, page\xa0{here + 1}." in texts[here]
+
+
+def test_an_id_two_chapters_give_is_made_unique_and_links_stay_in_their_chapter(
+    tmp_path: Path,
+) -> None:
+    first = "# One\n\n## Prefix {: #lang_prefix }\n\nSee [it](#lang_prefix).\n"
+    second = "# Two\n\n## Prefix again {: #lang_prefix }\n\nSee [it](#lang_prefix).\n"
+    project = project_with(tmp_path, **{"01-one": first, "02-two": second})
+    html = render_html(load_project(project)).text
+    assert html.count('id="lang_prefix"') == 1 and html.count('id="two--lang_prefix"') == 1
+    body = html.split('<section class="chapter', 1)[1]
+    assert '<a href="#lang_prefix">it</a>' in body.split("Prefix again")[0]
+    assert '<a href="#two--lang_prefix">it</a>' in body.split("Prefix again")[1]
+    toc = html.split('<section class="chapter', 1)[0]
+    assert '<a href="#two--lang_prefix">Prefix again</a>' in toc
+    assert check(project).warnings == []

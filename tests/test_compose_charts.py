@@ -86,8 +86,10 @@ def test_text_is_escaped_and_svg_parses(chart) -> None:
 def test_svg_is_labelled_by_its_title_and_desc(chart) -> None:
     root = parse(chart(AGE, title="Victimes selon l’âge", description="89 % sont adultes."))
     assert root.get("role") == "img"
-    assert root.get("width") == "100%"
+    # As many millimetres as user units: the text keeps its size in points on any page.
+    assert root.get("width") == "160mm"
     assert re.fullmatch(r"0 0 160 [0-9.]+", root.get("viewBox"))
+    assert root.get("height") == root.get("viewBox").split()[3] + "mm"
     title_id, desc_id = root.get("aria-labelledby").split()
     title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
     assert (title.get("id"), title.text) == (title_id, "Victimes selon l’âge")

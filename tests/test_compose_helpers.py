@@ -147,3 +147,30 @@ def test_contact_refuses_what_is_not_a_contact(mini_project: Path, written: str)
     [problem] = raised.value.problems
     assert (problem.path, problem.line) == ("content/03-contact.md", 3)
     assert "contact" in problem.message
+
+
+def test_csv_tables_take_labels_per_language_and_a_total_row() -> None:
+    table = Table(
+        "monthly",
+        ["country", "jan", "share"],
+        [
+            {"country": "Peru", "jan": 1200, "share": 0.5},
+            {"country": "Chile", "jan": 34, "share": 0.5},
+        ],
+        {"share": "percent"},
+        {"country": Localized.of({"en": "Country", "fr": "Pays"}), "jan": "January"},
+    )
+    fr = Helpers(Formatter("fr"), builtin_labels("fr"), {}, ChartStyle())
+    html = fr.table(table, total=True)
+    assert "<th>Pays</th><th class='num'>January</th><th class='num'>share</th>" in html
+    # The numbers add up; a percent does not.
+    assert "<tfoot><tr><td>Total</td><td class='num'>1\u202f234</td><td></td></tr></tfoot>" in html
+    assert "<tfoot>" not in fr.table(table)  # a CSV table has a total row only when asked
+
+
+def test_long_tables_run_on_and_landscape_is_asked_for(parts: Helpers) -> None:
+    rows = [{"n": i} for i in range(16)]
+    assert 'class="table-wrap table-long"' in parts.table(Table("t", ["n"], rows))
+    assert 'class="table-wrap"' in parts.table(Table("t", ["n"], rows[:15]))
+    turned = parts.table(REGIONS, landscape=True)
+    assert 'class="table-wrap rb-landscape"><table class="data rb-landscape"' in turned

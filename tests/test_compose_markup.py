@@ -479,3 +479,18 @@ def test_the_oracle_sees_what_it_should() -> None:
     found = unsafe_parts(raw)
     for expected in ("<script", "<base", "<link", "javascript:", "file:", "event handler"):
         assert any(expected in item for item in found), (expected, found)
+
+
+def test_landscape_on_a_table_caption_asks_for_a_turned_page() -> None:
+    md = make_markdown("en", lambda value, separator: value)
+    text = "| a | b |\n|---|---|\n| 1 | 2 |\n\nTable: Wide {#tab-w .landscape}\n"
+    html = to_html(text, md)
+    assert '<table class="rb-landscape" id="tab-w">' in html
+    assert ".landscape" not in html
+
+
+def test_urls_in_text_break_at_slashes_and_lead_ins_keep_with_next() -> None:
+    md = make_markdown("en", lambda value, separator: value)
+    html = to_html("See https://example.org/a/b-c.csv now.\n\nPlease contact:\n\nCard", md)
+    assert '<span class="url">https://example.org/<wbr>a/<wbr>b-c.csv</span> now.' in html
+    assert '<p class="lead-in">Please contact:</p>' in html

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from reportbuilder.cli import main
 from reportbuilder.compose.vcard import qr_image, qr_svg, vcard
 from reportbuilder.project.contacts import Contact
 
@@ -42,3 +51,30 @@ def test_the_qr_code_is_an_svg_image_with_its_alt_text() -> None:
     image = qr_image(SANTIAGO, "QR code: the contact card of <Gabriela>")
     assert image.startswith('<img class="c-qr" src="data:image/svg+xml;base64,')
     assert 'alt="QR code: the contact card of &lt;Gabriela&gt;"' in image
+
+
+@pytest.mark.pdf
+def test_the_qr_code_on_the_built_card_scans_back_to_the_vcard(
+    example_project: Path, tmp_path: Path
+) -> None:
+    contacts = example_project / "contacts.yml"
+    contacts.write_text(contacts.read_text(encoding="utf-8") + "    qr: true\n", encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    result = CliRunner().invoke(main, ["build", str(example_project), "-o", str(pdf)])
+    assert result.exit_code == 0, result.output
+    pages = len(pypdf.PdfReader(pdf).pages)  # the contact page closes the report
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "200", "-f", str(pages), "-l", str(pages), str(pdf),
+         str(tmp_path / "page")],
+        check=True,
+    )  # fmt: skip
+    (picture,) = tmp_path.glob("page*.png")
+    assert shutil.which("zbarimg"), "zbarimg is missing: run scripts/system-deps.sh --test"
+    read = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(picture)], capture_output=True, text=True, check=True
+    )
+    scanned = read.stdout.strip().replace("\r\n", "\n").splitlines()
+    assert scanned[:4] == ["BEGIN:VCARD", "VERSION:3.0", "N:;Gabriela Rodriguez;;;",
+                           "FN:Gabriela Rodriguez"]  # fmt: skip
+    assert "TEL;TYPE=WORK,VOICE:+5622746713" in scanned
+    assert "EMAIL;TYPE=INTERNET:iomsantiago@iom.int" in scanned

@@ -328,3 +328,19 @@ def test_decimals_written(value: float, text: str | None, decimals: int) -> None
 def test_number_texts() -> None:
     assert all(is_number_text(t) for t in ("99", " 12.5 ", "1e3", "-3", ".5"))
     assert not any(is_number_text(t) for t in ("89 %", "abc", "", "12,5", "victims"))
+
+
+def test_report_yml_labels_name_a_csv_table_s_columns() -> None:
+    from reportbuilder.project.data.model import Localized
+    from reportbuilder.project.data.readers import CsvSettings, read_csv
+
+    labels = {"country": Localized.of({"en": "Country", "fr": "Pays"}), "nov": "November"}
+    table, problems = read_csv(
+        "country,jan\nPeru,3\n", "data/m.csv", "m", CsvSettings(labels=labels)
+    )
+    assert table is not None
+    assert table.labels == {"country": labels["country"]}
+    assert [str(p) for p in problems] == [
+        "data/m.csv:1: report.yml gives a label to column 'nov', which the file does not have"
+        " (its columns: country, jan)"
+    ]

@@ -78,6 +78,7 @@ def test_the_message_id_is_deterministic_and_names_the_senders_domain() -> None:
     assert message_id("iom.int", "a", "b") == message_id("iom.int", "a", "b")
     assert message_id("iom.int", "a", "b") != message_id("iom.int", "ab")
     assert message_id("exämple.org", "x").endswith("@xn--exmple-cua.org>")
+    assert message_bytes(compose()) == message_bytes(compose())  # boundaries too
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ owner-only file, 4xx retried, 5xx reported for its message only."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,7 +100,10 @@ def test_the_password_file_must_be_readable_by_its_owner_only(tmp_path: Path) ->
     path = tmp_path / "password"
     path.write_text("s3cret\nignored\n")
     path.chmod(0o644)
-    with pytest.raises(DeliveryError, match=r"read by others \(mode 644\)"):
+    with pytest.raises(DeliveryError, match=r"others can read or change .* \(mode 644\)"):
+        read_password_file(path)
+    path.chmod(0o620)
+    with pytest.raises(DeliveryError, match=r"\(mode 620\)"):
         read_password_file(path)
     path.chmod(0o600)
     assert read_password_file(path) == "s3cret"
@@ -110,6 +114,10 @@ def test_the_password_file_must_be_readable_by_its_owner_only(tmp_path: Path) ->
     link.symlink_to(path)
     with pytest.raises(DeliveryError, match="cannot read"):
         read_password_file(link)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo, 0o600)
+    with pytest.raises(DeliveryError, match="not a regular file"):
+        read_password_file(fifo)  # and does not wait for a writer
 
 
 def test_plain_smtp_is_refused_to_a_host_that_is_not_this_machine() -> None:
@@ -169,5 +177,38 @@ def test_a_refused_recipient_is_reported_and_retries_end(server: SmtpServer) -> 
 def test_a_server_that_is_not_there_is_a_temporary_failure(tmp_path: Path) -> None:
     server = SmtpServer(tmp_path)
     server.close()
-    (result,) = send([message()], settings(server, retries=1), environ={}, sleep=lambda _: None)
-    assert not result.ok and result.attempts == 2 and "cannot connect" in result.answer
+    pauses: list[float] = []
+    first, second = send(
+        [message(), message("bo@example.org")],
+        settings(server, retries=1),
+        environ={},
+        sleep=pauses.append,
+    )
+    assert not first.ok and first.attempts == 2 and "cannot connect" in first.answer
+    # The next message does not wait out retries of its own: it is not tried.
+    assert not second.ok and second.answer.startswith("not tried: cannot connect")
+    assert pauses == [0.01]
+
+
+def test_a_tls_failure_is_not_retried_for_every_message(tmp_path: Path) -> None:
+    server = SmtpServer(tmp_path, tls=True)
+    try:
+        results = send([message(), message("bo@example.org")], settings(server), environ={})
+        assert [r.ok for r in results] == [False, False]
+        assert "TLS failed" in results[0].answer
+        assert results[1].answer.startswith("not tried: TLS failed")
+    finally:
+        server.close()
+
+
+def test_a_recipient_refused_while_another_gets_it_is_reported(server: SmtpServer) -> None:
+    server.handler.rcpt_answers["gone@example.org"] = "550 5.1.1 unknown user"
+    both = compose_message(
+        sender="desk@example.org",
+        to=["ana@example.org", "gone@example.org"],
+        subject="Rapport",
+        text="Bonjour\n",
+    )
+    (result,) = send([both], settings(server), environ={})
+    assert result.ok and result.refused == ("gone@example.org: 550 5.1.1 unknown user",)
+    assert [r.recipients for r in server.received] == [["ana@example.org"]]

@@ -8,10 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pypdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
 import pytest
 import yaml
 
-from conftest import SUBSET_PREFIX, ExampleBuild, pdf_fonts
+from conftest import REPO, SUBSET_PREFIX, ExampleBuild, pdf_fonts
 
 pytestmark = pytest.mark.pdf
 
@@ -262,3 +264,28 @@ def test_cross_references_print_number_and_page(example_build: ExampleBuild) -> 
     text = re.sub(r"[ \n]+", " ", example_build.texts[page - 1])
     assert f"tableau{NBSP}1, page{NBSP}{page}" in text
     assert f"figure{NBSP}1, page{NBSP}{page}" in text
+
+
+def _size_pt(pdf: Path, page: int, needle: str) -> float:
+    """The size (pt) the first character of `needle` is set in on `page` (0-based)."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        textpage = document[page].get_textpage()
+        index = textpage.get_text_range().find(needle)
+        assert index >= 0, needle
+        # WeasyPrint draws in CSS pixels under a 0.75 scale: pdfium's size is in pixels.
+        return round(raw.FPDFText_GetFontSize(textpage.raw, index) * 0.75, 1)
+    finally:
+        document.close()
+
+
+def test_the_house_layer_at_the_repository_root_is_in_effect(example_build: ExampleBuild) -> None:
+    """templates/ and styles/ at the root are the organisation's layer over the theme."""
+    assert (REPO / "templates" / "closing.html").is_file()
+    assert (REPO / "styles" / "house.css").is_file()
+    last = len(example_build.texts) - 1
+    assert "Les opinions exprimées dans ce rapport" in example_build.texts[last]
+    # styles/house.css: the note in 7.5 pt, the summary's first paragraph as an 11 pt lead.
+    assert _size_pt(example_build.pdf, last, "Les opinions") == 7.5
+    assert _size_pt(example_build.pdf, 2, "Pendant") == 11.0
+    assert _size_pt(example_build.pdf, 2, "Les victimes rencontrées") == 9.5

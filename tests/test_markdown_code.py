@@ -216,3 +216,12 @@ def test_code_in_the_pdf(tmp_path: Path) -> None:
     assert "not a heading" not in [line.strip() for line in text.splitlines()][:3]
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert "# not a heading" not in outline
+
+
+def test_any_info_string_opens_a_fence(tmp_path: Path) -> None:
+    # Click's docs (MyST): "```{versionadded} 2.0" is a fence in CommonMark, and the fence
+    # after it must not swallow the prose that follows
+    source = "# T\n\n```{versionadded} 2.0\n```\n\nProse after.\n\n```{eval-rst}\n.. note::\n```\n"
+    html = chapter_html(project_with(tmp_path, **{"01": source}))
+    assert "<p>Prose after.</p>" in html and "```" not in visible(html)
+    assert re.search(r"<code>\.\. note::\n</code>", html)

@@ -296,3 +296,26 @@ def test_data_images_are_kept_or_reported_never_dropped_silently(tmp_path: Path)
     reader = pypdf.PdfReader(io.BytesIO((tmp_path / "r.pdf").read_bytes()))
     page = next(p for p in reader.pages if "A red swatch" in (p.extract_text() or ""))
     assert [image.image.size for image in page.images if image.image] == [(30, 20)]
+
+
+@pytest.mark.pdf
+def test_footnote_with_a_space_before_a_line_break_is_laid_out(tmp_path: Path) -> None:
+    # Python-Markdown's docs/sanitization.md: WeasyPrint 70 failed on the whole document
+    source = (
+        "# T\n\nUse bleach[^1].\n\n[^1]: The project has been [deprecated](https://x.example/698)."
+        " \nHowever, it may be the only option.\n"
+    )
+    project = project_with(tmp_path, **{"01": source})
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(page_texts(pypdf.PdfReader(tmp_path / "r.pdf")))
+    assert "deprecated. However, it may be the only option." in " ".join(text.split())
+
+
+def test_a_removed_link_is_located_at_its_own_line_not_inside_a_longer_url(
+    tmp_path: Path,
+) -> None:
+    source = "# T\n\n[part]: index.md#part\n\nSee [the index](index.md).\n\nAnd [part] too.\n"
+    result = check(project_with(tmp_path, **{"01": source}))
+    lines = {w.message.split("'")[1]: w.line for w in result.warnings}
+    assert lines == {"index.md#part": 3, "index.md": 5}

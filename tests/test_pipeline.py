@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_fixture
 from reportbuilder.compose.html import render_html
 from reportbuilder.edition import Edition
-from reportbuilder.errors import OutputError, Problem, ProjectError, Severity, Stage
+from reportbuilder.errors import OutputError, Problem, ProjectError, ReportError, Severity, Stage
 from reportbuilder.pipeline import (
     BuildResult,
     Output,
     build,
+    build_editions,
     check,
     output_path,
     resource_problems,
@@ -130,3 +132,29 @@ def test_build_result_as_json() -> None:
         "problems": [warning.as_json(), error.as_json()],
         "seconds": 1.5,
     }
+
+
+@pytest.mark.pdf
+@pytest.mark.slow
+def test_editions_built_two_at_a_time_equal_those_built_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    project = copy_fixture("mini", tmp_path / "mini")
+    (project / "content" / "01-overview.fr.md").write_text("# Aperçu\n\nEn bref.\n", "utf-8")
+    editions = [(None, Edition(lang=lang)) for lang in ("en", "fr", "es")]
+    one = [Path(r.outputs[0].path).read_bytes() for r in build_editions(project, editions)]
+    two = build_editions(project, editions, jobs=2)
+    assert [Path(r.outputs[0].path).name for r in two] == ["mini.pdf", "mini-fr.pdf", "mini-es.pdf"]
+    assert [Path(r.outputs[0].path).read_bytes() for r in two] == one
+
+
+@pytest.mark.pdf
+def test_one_failing_edition_does_not_stop_the_others(tmp_path: Path) -> None:
+    project = copy_fixture("mini", tmp_path / "mini")
+    (project / "content" / "02-findings.fr.md").write_text("# Résultats\n\n{{ nope }}\n", "utf-8")
+    editions = [(None, Edition(lang=lang)) for lang in ("fr", "en")]
+    with pytest.raises(ReportError) as caught:
+        build_editions(project, editions, jobs=2)
+    assert caught.value.problems[0].path == "content/02-findings.fr.md"
+    assert (project / "out" / "mini.pdf").is_file()  # the English edition was still made

@@ -208,3 +208,55 @@ def test_a_template_may_link_inside_the_project(mini_project: Path) -> None:
     (mini_project / "templates").mkdir()
     (mini_project / "templates" / "cover.html").symlink_to("../shared/cover.html")
     assert "SHARED COVER" in render_html(load_project(mini_project)).text
+
+
+# --- Manifests, parents, the built-in themes ---------------------------------------------
+
+
+def test_a_house_theme_over_base_overrides_one_template_and_one_colour(mini_project: Path) -> None:
+    write(mini_project / "house" / "theme.yml", "name: house\nparent: base\n")
+    write(
+        mini_project / "house" / "templates" / "cover.html",
+        '<section class="cover"><p class="house-cover">HOUSE {{ report.title }}</p></section>',
+    )
+    write(mini_project / "house" / "styles" / "40-house.css", ":root { --primary: #8a1538; }\n")
+    set_theme(mini_project, "house")
+    project = load_project(mini_project)
+    assert [layer.name for layer in project.theme.chain] == ["house", "base"]
+    html = render_html(project).text
+    assert "HOUSE Water Access Survey" in html  # the house's cover
+    assert 'class="toc"' in html  # the rest from base
+    sheets = [path.name for path in project.theme.stylesheets]
+    assert sheets == ["00-fonts.css", "10-report.css", "20-code.css", "40-house.css"]
+    assert project.strings.labels("en") is not None  # base's words
+
+
+def test_a_missing_parent_and_a_loop_are_problems(mini_project: Path) -> None:
+    write(mini_project / "house" / "theme.yml", "parent: nowhere\n")
+    set_theme(mini_project, "house")
+    with pytest.raises(ProjectError, match="theme house's parent 'nowhere' not found"):
+        load_project(mini_project)
+    write(mini_project / "house" / "theme.yml", "parent: other\n")
+    write(mini_project / "other" / "theme.yml", "parent: house\n")
+    with pytest.raises(ProjectError, match="themes' parents loop: house → other → house"):
+        load_project(mini_project)
+
+
+def test_a_wrong_manifest_key_is_located(mini_project: Path) -> None:
+    write(mini_project / "house" / "theme.yml", "name: house\nparnet: base\n")
+    set_theme(mini_project, "house")
+    with pytest.raises(ProjectError) as caught:
+        load_project(mini_project)
+    assert any(
+        p.path == "house/theme.yml" and p.line == 2 and "did you mean 'parent'" in p.message
+        for p in caught.value.problems
+    )
+
+
+def test_the_brief_is_a_second_built_in_theme_over_base() -> None:
+    from reportbuilder.project.theme import builtin_themes, theme_chain
+
+    assert {"base", "brief"} <= set(builtin_themes())
+    chain, problems = theme_chain("brief", BASE)
+    assert not problems
+    assert [layer.name for layer in chain] == ["brief", "base"]

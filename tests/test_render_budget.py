@@ -97,3 +97,23 @@ def test_sizes_are_read_and_written_in_decimal_units() -> None:
         a.dpi is not None and b.dpi is not None and a.dpi > b.dpi
         for a, b in itertools.pairwise(STEPS[1:])
     )
+
+
+def test_mail_max_size_sends_the_lightened_pdf(mini_project: Path, tmp_path: Path) -> None:
+    import email
+    import email.policy
+
+    add_photos(mini_project)
+    eml = tmp_path / "m.eml"
+    result = CliRunner().invoke(
+        main,
+        ["mail", str(mini_project), "--to", "a@example.org", "--eml", str(eml),
+         "--max-size", "150KB"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "images lightened to fit --max-size" in result.stdout
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    (attached,) = list(message.iter_attachments())  # type: ignore[attr-defined]
+    data = attached.get_content()
+    assert len(data) <= 150_000 and data == (mini_project / "out" / "mini.pdf").read_bytes()

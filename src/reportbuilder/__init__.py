@@ -8,7 +8,9 @@ The stages, usable one by one::
         pdf = renderer.render(html)
     write_atomic("out/report-en.pdf", pdf)
 
-or all at once: `build("my-report", Edition(lang="en"))`; `check(...)` validates only.
+or all at once: `build("my-report", Edition(lang="en"))`; `check(...)` validates only;
+`mail("my-report", to=["ana@example.org"], eml="out/report.eml")` builds and sends (or writes)
+it as an email.
 Problems raise a `ReportError` subclass whose `problems` list every `Problem` found.
 """
 
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportbuilder.errors import (
     ComposeError,
+    DeliveryError,
     Location,
     OutputError,
     Problem,
@@ -35,6 +38,7 @@ if TYPE_CHECKING:  # explicit for type checkers; imported on first use at run ti
     from reportbuilder.deliver.files import write_atomic
     from reportbuilder.edition import Edition
     from reportbuilder.limits import Deadline, Limits
+    from reportbuilder.mailing import MailResult, mail
     from reportbuilder.pipeline import BuildResult, Output, build, check
     from reportbuilder.project.load import Project, load_project
     from reportbuilder.render.renderer import Pdf, PdfRenderer
@@ -47,6 +51,8 @@ _LAZY = {
     "Edition": "reportbuilder.edition",
     "Deadline": "reportbuilder.limits",
     "Limits": "reportbuilder.limits",
+    "MailResult": "reportbuilder.mailing",
+    "mail": "reportbuilder.mailing",
     "BuildResult": "reportbuilder.pipeline",
     "Output": "reportbuilder.pipeline",
     "build": "reportbuilder.pipeline",
@@ -61,10 +67,12 @@ __all__ = [
     "BuildResult",
     "ComposeError",
     "Deadline",
+    "DeliveryError",
     "Edition",
     "Html",
     "Limits",
     "Location",
+    "MailResult",
     "Output",
     "OutputError",
     "Pdf",
@@ -80,6 +88,7 @@ __all__ = [
     "build",
     "check",
     "load_project",
+    "mail",
     "render_html",
     "write_atomic",
 ]

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -216,9 +217,8 @@ def main() -> None:
     "--format",
     "fmt",
     type=click.Choice(["pdf", "html"]),
-    default="pdf",
-    show_default=True,
-    help="Output format.",
+    default=None,
+    help="Output format (default: the output's extension, else pdf).",
 )
 @click.option(
     "--lang",
@@ -266,6 +266,22 @@ def main() -> None:
     callback=_check_assignments,
     help="Override one report.yml setting, e.g. page_size=A5 or brand.primary=#8a1538.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build even if nothing changed since the last build (the cache is refreshed).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Editions built at once (several languages or variants); default: one per core.",
+)
+@click.option(
+    "--explain-templates",
+    is_flag=True,
+    help="Also say which file each template and stylesheet came from (project or theme).",
+)
 @_strict_option("Treat rendering warnings (missing image, bad CSS) as errors.")
 @_timeout_option("Seconds the whole build may take before it fails.")
 @click.option(
@@ -280,7 +296,7 @@ def main() -> None:
 def build(
     project: Path,
     output: Path | None,
-    fmt: Literal["pdf", "html"],
+    fmt: Literal["pdf", "html"] | None,
     langs: tuple[str, ...] | None,
     print_mode: bool,
     pdf_variant: str | None,
@@ -288,6 +304,9 @@ def build(
     compare: Path | None,
     variants: tuple[str, ...],
     assignments: tuple[tuple[tuple[str, ...], Any], ...],
+    force: bool,
+    jobs: int | None,
+    explain_templates: bool,
     strict: bool | None,
     timeout: float,
     max_memory: int,
@@ -306,11 +325,12 @@ def build(
     """
     from reportbuilder.render.renderer import PdfRenderer  # standard library only: cheap
 
-    if embed_sources and (fmt != "pdf" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
+    fmt = _format_of(output, fmt)
+    if embed_sources and (fmt == "html" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
         raise click.BadParameter(
             "attaches sources to a PDF/A-3 only (pdf/a-3b, pdf/a-3u)", param_hint="--embed-sources"
         )
-    if compare is not None and fmt != "pdf":
+    if compare is not None and fmt == "html":
         raise click.BadParameter("compares PDFs only; drop --format html", param_hint="--compare")
     names = [name.strip() for given in variants for name in given.split(",") if name.strip()]
     several = len(names) > 1 or "all" in names or len(langs or ()) > 1 or "all" in (langs or ())
@@ -325,11 +345,12 @@ def build(
 
     # The render process starts before the rest of the package is imported, so that
     # WeasyPrint's own import (half a second) runs beside ours and the HTML stage.
-    renderer = PdfRenderer(max_memory) if fmt == "pdf" else None
+    renderer = PdfRenderer(max_memory) if fmt != "html" else None
     with _reporting(as_json), renderer or contextlib.nullcontext():
+        from reportbuilder.cache import Cache
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits
-        from reportbuilder.pipeline import build as run_build
+        from reportbuilder.pipeline import build_editions
         from reportbuilder.project.load import load_project
 
         edition = Edition(
@@ -353,21 +374,19 @@ def build(
             codes = [base.config.lang, *base.config.languages]
         variant_names: list[str | None] = [*names] or [None]
         chosen = [(name, code) for name in variant_names for code in codes]
-        results = []
-        for name, code in chosen:
-            loaded = base if name is None and base is not None else None
-            if loaded is None:
-                loaded = load_project(project, variant=name, assignments=assignments)
-            results.append(
-                run_build(
-                    loaded,
-                    dataclasses.replace(edition, lang=code),
-                    output=output,
-                    format=fmt,
-                    renderer=renderer,
-                )
-            )
+        results = build_editions(
+            project,
+            [(name, dataclasses.replace(edition, lang=code)) for name, code in chosen],
+            known={None: base} if base is not None else None,
+            assignments=assignments,
+            output=output,
+            format=fmt,
+            renderer=renderer,
+            jobs=jobs or os.cpu_count() or 1,
+            cache=Cache(project, read=not force),
+        )
         result = results[0] if len(results) == 1 else _together(results)
+        explained = _origins(base or load_project(project)) if explain_templates else []
     comparison = _compare_with(earlier, Path(result.outputs[0].path)) if earlier else None
     if as_json:
         document = result.as_json()
@@ -378,23 +397,41 @@ def build(
             ]
         if comparison is not None:
             document["comparison"] = comparison.as_json()
+        if explain_templates:
+            document["templates"] = [vars(origin) for origin in explained]
         _emit_json(document)
         return
     for each in results:
         _warn(each.warnings)
         for out in each.outputs:
             pages = f", {out.pages} pages" if out.pages is not None else ""
+            if out.cached == "up to date":
+                click.echo(f"{out.path} is up to date (nothing changed since it was built)")
+                continue
+            if out.cached:
+                click.echo(f"restored {out.path} from the cache ({out.bytes / 1024:.0f} KiB)")
+                continue
             click.echo(
                 f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {each.seconds:.1f} s"
             )
             if out.images:
                 click.echo(f"  images lightened to fit --max-size: {out.images}")
+    if explained:
+        click.echo("templates and stylesheets:")
+        for origin in explained:
+            click.echo(f"  {origin.kind:10} {origin.name:24} ← {origin.path}")
     if comparison is not None:
         from reportbuilder.review.pdfdiff import printable
 
         click.echo(f"compared with {compare}:")
         for line in comparison.report():
             click.echo(f"  {printable(line)}")
+
+
+def _origins(project: Any) -> list[Any]:
+    from reportbuilder.project.theme import origins
+
+    return origins(project.theme, project.templates, project.stylesheets, project.files)
 
 
 def _together(results: list[Any]) -> Any:
@@ -407,6 +444,27 @@ def _together(results: list[Any]) -> Any:
         tuple(problem for result in results for problem in result.problems),
         round(sum(result.seconds for result in results), 3),
     )
+
+
+_EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+def _format_of(output: Path | None, fmt: str | None) -> Literal["pdf", "html"] | None:
+    """The format `-o`'s extension says, unless --format says it; None: report.yml's output
+    decides. An extension we do not write, or one that contradicts --format, is refused."""
+    if output is None:
+        return fmt  # type: ignore[return-value]
+    suffix = output.suffix.lower()
+    said = _EXTENSIONS.get(suffix)
+    if said is None and suffix:
+        raise click.BadParameter(
+            f"writes .pdf or .html, not {suffix}", param_hint="'-o' / '--output'"
+        )
+    if fmt is not None and said is not None and fmt != said:
+        raise click.BadParameter(
+            f"--format {fmt} contradicts the output's extension {suffix}", param_hint="--format"
+        )
+    return fmt or said or "pdf"  # type: ignore[return-value]
 
 
 def _read_earlier(path: Path) -> Any:
@@ -447,6 +505,81 @@ def check(
     _warn(result.warnings)
     found = f" ({len(result.warnings)} warnings)" if result.warnings else ""
     click.echo(f"{project}: no problems found{found}")
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "--to",
+    "to",
+    multiple=True,
+    required=True,
+    metavar="ADDR",
+    help="A recipient, as ana@example.org or 'Ana Pérez <ana@example.org>' (repeat for more).",
+)
+@click.option(
+    "--eml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the message to this .eml file instead of sending it.",
+)
+@click.option(
+    "--smtp",
+    metavar="HOST[:PORT]",
+    default=None,
+    help="Send through this server (STARTTLS; port 465: TLS). Default: report.yml's mail.smtp.",
+)
+@click.option(
+    "--pdf",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Attach this PDF instead of building the report.",
+)
+@_lang_option("Build and write the message in this language instead of report.yml's.")
+@MAX_SIZE_OPTION
+@_timeout_option("Seconds the build may take before it fails.")
+@JSON_OPTION
+def mail(
+    project: Path,
+    to: tuple[str, ...],
+    eml: Path | None,
+    smtp: str | None,
+    pdf: Path | None,
+    lang: str | None,
+    max_size: int | None,
+    timeout: float,
+    as_json: bool,
+) -> None:
+    """Build the report in PROJECT and send it by email, or write the message as .eml.
+
+    The SMTP password is read from REPORTBUILDER_SMTP_PASSWORD or from report.yml's
+    mail.smtp.password_file (a file only you can read); never from the command line.
+
+    \b
+    Examples:
+      reportbuilder mail --to ana@example.org --eml out/rapport.eml
+      reportbuilder mail --to ana@example.org --smtp smtp.example.org:587
+    """
+    if eml is not None and smtp is not None:
+        raise click.UsageError("give --eml or --smtp, not both")
+    with _reporting(as_json):
+        from reportbuilder.edition import Edition
+        from reportbuilder.limits import Limits
+        from reportbuilder.mailing import mail as run_mail
+
+        edition = Edition(lang=lang, limits=Limits(timeout=timeout), max_size=max_size)
+        result = run_mail(project, edition, to=list(to), eml=eml, smtp=smtp, pdf=pdf)
+    if as_json:
+        _emit_json(result.as_json())
+        return
+    _warn(p for p in result.problems if p.severity == "warning")
+    if result.images:
+        click.echo(f"images lightened to fit --max-size: {result.images}")
+    where = f"wrote {result.eml}" if result.eml else f"sent through {result.smtp}"
+    click.echo(
+        f"{where}: {result.message_id} to {', '.join(result.recipients)} "
+        f"({result.message_bytes / 1024:.0f} KiB, with {Path(result.pdf or '').name})"
+    )
 
 
 @main.command()
@@ -846,3 +979,190 @@ def translations(project: Path, marks: tuple[str, ...], as_json: bool) -> None:
         click.echo(f"{project}: report.yml lists no other languages (languages:)")
     for status in found:
         click.echo(f"{status.lang:6} {status.state.value:9} {status.file}")
+
+
+@main.group()
+def themes() -> None:
+    """The themes a report can use: the built-in ones and a project's own (theme.yml)."""
+
+
+@themes.command("list")
+@click.option(
+    "--project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Also list the theme this project uses, if it is a folder of its own.",
+)
+@JSON_OPTION
+def themes_list(project: Path | None, as_json: bool) -> None:
+    """List the built-in themes (and PROJECT's own theme) with their parent and description."""
+    with _reporting(as_json):
+        from reportbuilder.project.theme import THEMES_DIR, builtin_themes, read_manifest
+
+        found = []
+        for name in builtin_themes():
+            manifest, _ = read_manifest(THEMES_DIR / name, None)
+            found.append({"name": name, "builtin": True, **manifest.model_dump()})
+        if project is not None:
+            from reportbuilder.project.load import load_project
+
+            loaded = load_project(project)
+            layer = loaded.theme.chain[0]
+            if not layer.builtin:
+                found.append({"name": layer.name, "builtin": False, **layer.manifest.model_dump()})
+    if as_json:
+        _emit_json({"ok": True, "themes": found})
+        return
+    for item in found:
+        parent = f" (over {item['parent']})" if item["parent"] else ""
+        where = "built-in" if item["builtin"] else "project"
+        click.echo(f"{item['name']:12} {where}{parent}: {item['description']}")
+
+
+@themes.command("show")
+@click.argument("name")
+@click.option(
+    "--project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The project whose theme folders and overrides to look at.",
+)
+@JSON_OPTION
+def themes_show(name: str, project: Path, as_json: bool) -> None:
+    """Show theme NAME: its parent chain, files (and which theme each comes from), the
+    languages it has words for and the brand settings its stylesheets use."""
+    with _reporting(as_json):
+        from reportbuilder.errors import Problem, ProjectError, Stage
+        from reportbuilder.project.files import FilePolicy
+        from reportbuilder.project.strings import load_strings
+        from reportbuilder.project.theme import load_theme, origins, theme_chain, themes_root
+
+        root = project.resolve()
+        chain, problems = theme_chain(name, root)
+        if problems or not chain:
+            raise ProjectError(problems or [Problem(None, None, name, stage=Stage.PROJECT)])
+        files = FilePolicy(root, themes_root(chain))
+        theme, problems = load_theme(name, chain[0].folder, files, chain)
+        strings, more = load_strings(theme.folders, root, files)
+        if problems or more:
+            raise ProjectError([*problems, *more])
+        brand = sorted(
+            {
+                found
+                for path in theme.stylesheets
+                for found in re.findall(r"var\((--[\w-]+)", path.read_text(encoding="utf-8"))
+            }
+        )
+        shown = {
+            "name": name,
+            "chain": [layer.name for layer in chain],
+            "description": chain[0].manifest.description,
+            "page_sizes": chain[0].manifest.page_sizes or "any",
+            "files": [vars(origin) for origin in origins(theme, {}, (), files)],
+            "languages": strings.languages(),
+            "brand": brand,
+        }
+    if as_json:
+        _emit_json({"ok": True, **shown})
+        return
+    click.echo(f"{name}: {shown['description']}")
+    click.echo(f"  chain: {' → '.join(shown['chain'])}")
+    click.echo(f"  page sizes: {shown['page_sizes']}")
+    click.echo(f"  words in: {', '.join(shown['languages'])}")
+    click.echo(f"  brand settings used: {', '.join(shown['brand'])}")
+    for origin in shown["files"]:
+        click.echo(f"  {origin['kind']:10} {origin['name']:24} ← {origin['path']}")
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of report.yml's output.",
+)
+@_lang_option("Build in this language instead of report.yml's.")
+@click.option(
+    "--serve", is_flag=True, help="Serve a preview page on 127.0.0.1 that reloads itself."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The preview's port with --serve (0: any free port, printed).",
+)
+@_timeout_option("Seconds each build may take before it fails.")
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=256),
+    default=DEFAULT_MAX_MEMORY_MB,
+    show_default=True,
+    help="Memory (MiB) the layout may use before the build fails.",
+)
+def watch(
+    project: Path,
+    output: Path | None,
+    lang: str | None,
+    serve: bool,
+    port: int,
+    timeout: float,
+    max_memory: int,
+) -> None:
+    """Build PROJECT, then build it again whenever content, data, contacts, templates, styles,
+    assets or report.yml change. A broken edit prints its problems and keeps the last good
+    PDF. Ctrl-C stops."""
+    from reportbuilder.edition import Edition
+    from reportbuilder.limits import Limits
+    from reportbuilder.watching import Status
+    from reportbuilder.watching import serve as start_server
+    from reportbuilder.watching import watch as run_watch
+
+    status = Status()
+    if serve:
+        try:
+            server = start_server(status, port)
+        except OSError as error:
+            raise click.BadParameter(f"cannot serve on port {port}: {error.strerror}") from None
+        click.echo(f"preview at http://127.0.0.1:{server.server_address[1]}/", err=True)
+
+    def report(result: Any, problems: list[Problem]) -> None:
+        if result is None:
+            for problem in problems:
+                click.echo(_line(problem), err=True)
+            click.echo("the build failed; the last good PDF is kept", err=True)
+            return
+        _warn(problems)
+        for out in result.outputs:
+            click.echo(f"wrote {out.path} ({out.bytes / 1024:.0f} KiB) in {result.seconds:.1f} s")
+
+    click.echo(f"watching {project} (Ctrl-C to stop)", err=True)
+    edition = Edition(lang=lang, limits=Limits(timeout=timeout, max_memory_mb=max_memory))
+    try:
+        run_watch(
+            project,
+            edition,
+            output=output,
+            report=report,
+            status=status,
+            max_memory_mb=max_memory,
+        )
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+@main.group()
+def cache() -> None:
+    """The cache of built outputs (PROJECT/.reportbuilder/cache)."""
+
+
+@cache.command("clear")
+@PROJECT
+def cache_clear(project: Path) -> None:
+    """Remove every cached output of PROJECT; the next build lays everything out again."""
+    from reportbuilder.cache import Cache
+
+    removed = Cache(project).clear()
+    click.echo(f"removed {removed // 2} cached output(s) of {project}")

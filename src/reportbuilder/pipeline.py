@@ -17,13 +17,15 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from reportbuilder.cache import Cache, Entry, sha256
 from reportbuilder.compose.html import Html, render_html
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
@@ -58,9 +60,12 @@ class Output:
     bytes: int
     pages: int | None = None
     images: str | None = None  # how images were lightened to fit max_size, if they were
+    cached: str | None = None  # "up to date" or "restored": taken from the cache, not built
 
     def as_json(self) -> dict[str, Any]:
-        return {k: v for k, v in vars(self).items() if k != "images" or v is not None}
+        return {
+            k: v for k, v in vars(self).items() if k not in ("images", "cached") or v is not None
+        }
 
 
 @dataclass(frozen=True)
@@ -161,30 +166,50 @@ def build(
     edition: Edition | None = None,
     *,
     output: str | os.PathLike[str] | None = None,
-    format: Literal["pdf", "html"] = "pdf",
+    format: Literal["pdf", "html"] | None = None,
     renderer: PdfRenderer | None = None,
+    cache: Cache | None = None,
 ) -> BuildResult:
     """Build one edition of the project and write it; the previous output is replaced only
     if everything succeeded.
 
-    `output` defaults to report.yml's `output`. `renderer` is a warm `PdfRenderer` to reuse
+    With a `cache`, an output whose inputs have not changed is taken from it (and written
+    only if the file on disk differs), with the warnings its build met; see `cache`.
+
+    `output` defaults to report.yml's `output`. `format` defaults to what the output's
+    extension says (`.html` → html), else pdf. `renderer` is a warm `PdfRenderer` to reuse
     (many editions, many builds); without one the build starts and ends its own.
     `SOURCE_DATE_EPOCH`, when set, dates the PDF, so the same input gives the same bytes.
     """
-    if format not in ("pdf", "html"):
+    if format not in ("pdf", "html", None):
         raise ValueError(f"format must be 'pdf' or 'html', got {format!r}")
     clock = _Clock()
     edition = edition or Edition()
+    key = None
+    if cache is not None:
+        project = _project(project)
+        if not project.config.network.allow:  # what the network serves is not in the key
+            key = cache.key(
+                config=project.config.model_dump_json(),
+                edition=edition,
+                theme_folders=project.theme.folders,
+                output=os.fspath(output) if output is not None else None,
+                format=format,
+            )
+            hit = _from_cache(cache, key, str(project.root), clock)
+            if hit is not None:
+                return hit
     if edition.created is None:
         edition = replace(edition, created=source_date())
     deadline = Deadline(edition.limits.timeout)
     lightened: str | None = None
     with contextlib.ExitStack() as stack:
-        if format == "pdf" and renderer is None:
+        if format != "html" and renderer is None and output_format(output) != "html":
             # Started first, so that WeasyPrint's import overlaps loading and composing.
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         loaded = _project(project)
         html = render_html(loaded, edition, deadline=deadline)
+        format = format or output_format(output or html.config.output) or "pdf"
         target = output_path(loaded, html, output, format)
         warnings = [
             *loaded.warnings,
@@ -192,10 +217,14 @@ def build(
             *translation_problems(loaded, [html.config.lang]),
         ]
         if format == "html":
-            data, pages = html.text.encode("utf-8"), None
+            from reportbuilder.deliver.preview import self_contained
+
+            data = self_contained(html.text, html.base_url, html.files).encode("utf-8")
+            pages = None
             _fail_if_strict(html, warnings)
         else:
-            assert renderer is not None
+            if renderer is None:
+                renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
             job = RenderJob.of(html, _sources(loaded, html, edition))
             _import_in_background("pypdfium2")  # for the lint, while the child lays out
             pdf = renderer.render(job, edition.limits, deadline=deadline)
@@ -212,7 +241,41 @@ def build(
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages, lightened)
+    if cache is not None and key is not None:
+        entry = Entry(str(target), format, sha256(data), pages, [p.as_json() for p in warnings])
+        cache.put(key, entry, data)
     return BuildResult(str(loaded.root), (out,), tuple(warnings), clock.seconds())
+
+
+def _from_cache(cache: Cache, key: str, root: str, clock: _Clock) -> BuildResult | None:
+    """The cached build for `key`, its output written again if the file differs; None on a
+    miss."""
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    entry, data = hit
+    target = Path(entry.target)
+    try:
+        same = target.is_file() and sha256(target.read_bytes()) == entry.sha256
+    except OSError:
+        same = False
+    if not same:
+        write_atomic(target, data)
+    problems = tuple(
+        Problem(
+            p["path"],
+            p["line"],
+            p["message"],
+            stage=Stage(p["stage"]),
+            severity=Severity(p["severity"]),
+            hint=p.get("hint"),
+            setting=p.get("setting"),
+        )
+        for p in entry.problems
+    )
+    state = "up to date" if same else "restored"
+    out = Output(str(target), entry.format, len(data), entry.pages, cached=state)
+    return BuildResult(root, (out,), problems, clock.seconds())
 
 
 def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[Problem]:
@@ -304,6 +367,12 @@ def _only_our_attachments(data: bytes, ours: tuple[Embedded, ...]) -> None:
         raise RenderError(Problem(None, None, message, stage=Stage.RENDER))
 
 
+def output_format(output: str | os.PathLike[str] | None) -> Literal["pdf", "html"] | None:
+    """What an output's extension says it is: "html" for .html/.htm, "pdf" for .pdf."""
+    suffix = Path(output).suffix.lower() if output else ""
+    return "html" if suffix in (".html", ".htm") else "pdf" if suffix == ".pdf" else None
+
+
 def output_path(
     project: Project, html: Html, output: str | os.PathLike[str] | None, format: str
 ) -> Path:
@@ -312,7 +381,7 @@ def output_path(
     or its theme (folders and files resolved through every link)."""
     if output is None:
         configured = html.config.output or project.output_name
-        written = Path(configured).with_suffix(".html") if format == "html" else Path(configured)
+        written = Path(configured).with_suffix(f".{format}")
         given, where, shown = project.root / written, "report.yml", written.as_posix()
     else:
         given = Path(os.path.abspath(output)) if "\0" not in str(output) else Path(output)
@@ -342,7 +411,7 @@ def output_path(
 def _sources_of(project: Project) -> list[Path]:
     """The folders and files a build reads, each resolved through its links."""
     found = [project.root / place for place in SOURCE_PLACES]
-    found += [project.theme.folder, *project.stylesheets, *project.theme.stylesheets]
+    found += [*project.theme.folders, *project.stylesheets, *project.theme.stylesheets]
     found += [project.root / chapter.rel for chapter in project.chapters]
     real = []
     for path in found:
@@ -351,4 +420,79 @@ def _sources_of(project: Project) -> list[Path]:
     return real
 
 
-__all__ = ["BuildResult", "Output", "ReportError", "build", "check", "resource_problems"]
+def build_editions(
+    project: str | os.PathLike[str],
+    editions: Sequence[tuple[str | None, Edition]],
+    *,
+    known: Mapping[str | None, Project] | None = None,
+    assignments: Sequence[tuple[tuple[str, ...], Any]] = (),
+    output: str | os.PathLike[str] | None = None,
+    format: Literal["pdf", "html"] | None = None,
+    renderer: PdfRenderer | None = None,
+    jobs: int = 1,
+    cache: Cache | None = None,
+) -> list[BuildResult]:
+    """Build several editions of one project – (report.yml variant or None, `Edition`) pairs –
+    on up to `jobs` warm render processes at once; results in the order given.
+
+    Every edition is built even when one fails; then the first failure (in the order given)
+    is raised. `renderer`, when given, serves as the first worker's; `known` holds projects
+    already loaded (by variant) with the same `assignments`.
+    """
+    loaded: dict[str | None, Project] = dict(known or {})
+    lock = threading.Lock()
+
+    def project_for(variant: str | None) -> Project:
+        with lock:
+            if variant not in loaded:
+                loaded[variant] = load_project(project, variant=variant, assignments=assignments)
+            return loaded[variant]
+
+    spare = [renderer] if renderer is not None else []
+    local = threading.local()
+    started: list[PdfRenderer] = []
+
+    def one(item: tuple[str | None, Edition]) -> BuildResult | ReportError:
+        variant, edition = item
+        if format != "html" and getattr(local, "renderer", None) is None:
+            with lock:
+                local.renderer = spare.pop() if spare else None
+                if local.renderer is None:
+                    local.renderer = PdfRenderer(edition.limits.max_memory_mb)
+                    started.append(local.renderer)
+        try:
+            return build(
+                project_for(variant),
+                edition,
+                output=output,
+                format=format,
+                renderer=getattr(local, "renderer", None),
+                cache=cache,
+            )
+        except ReportError as error:
+            return error
+
+    try:
+        if jobs <= 1 or len(editions) <= 1:
+            outcomes = [one(item) for item in editions]
+        else:
+            with ThreadPoolExecutor(max_workers=min(jobs, len(editions))) as pool:
+                outcomes = list(pool.map(one, editions))
+    finally:
+        for worker in started:
+            worker.close()
+    for outcome in outcomes:
+        if isinstance(outcome, ReportError):
+            raise outcome
+    return [outcome for outcome in outcomes if isinstance(outcome, BuildResult)]
+
+
+__all__ = [
+    "BuildResult",
+    "Output",
+    "ReportError",
+    "build",
+    "build_editions",
+    "check",
+    "resource_problems",
+]

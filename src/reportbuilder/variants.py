@@ -19,3 +19,14 @@ PAGE_HEIGHTS_MM: dict[str, float] = {
     "A4": 297, "A5": 210, "A3": 420, "B5": 250, "letter": 279.4, "legal": 355.6,
 }  # fmt: skip
 PAGE_SIZES = tuple(PAGE_HEIGHTS_MM)
+# Their widths, and the width of the theme's text block (the base theme's side margins are
+# 22 mm and 20 mm): charts are drawn at that width, so their text keeps its size in points.
+PAGE_WIDTHS_MM: dict[str, float] = {
+    "A4": 210, "A5": 148, "A3": 297, "B5": 176, "letter": 215.9, "legal": 215.9,
+}  # fmt: skip
+SIDE_MARGINS_MM = 42.0
+
+
+def text_width_mm(page_size: str) -> float:
+    """The width of the base theme's text block on a page of this size, in millimetres."""
+    return PAGE_WIDTHS_MM[page_size] - SIDE_MARGINS_MM

@@ -9,7 +9,7 @@ then the first chapter that has one, then any element with that very id.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from reportbuilder.errors import Problem, Severity, Stage
@@ -38,6 +38,7 @@ def resolve(
 ) -> tuple[list[str], list[Problem], dict[str, tuple[str, int | None]]]:
     """Each part's HTML with its `#` links pointed at real ids; warnings for dangling links;
     where each cross-reference (`[](#id)`) is written, for the error if it finds no target."""
+    parts = _unique_ids(parts)
     own = [ids_in(part.html) | {part.slug} for part in parts]
     everywhere = set(known).union(*own)
     problems: list[Problem] = []
@@ -83,6 +84,29 @@ def resolve(
 
         out.append(_LINK.sub(link, part.html))
     return out, problems, xrefs
+
+
+def _unique_ids(parts: Sequence[Part]) -> list[Part]:
+    """The parts with each id an author gave (`{: #usage }`, `<p id>`) that an earlier chapter
+    already uses renamed `chapter--id`, as headings are: one document holds every chapter,
+    and its links must have one target. Links in that chapter still find it (own first)."""
+    taken: set[str] = set()
+    out: list[Part] = []
+    for part in parts:
+        ids = set(_ID_ATTRIBUTE.findall(part.html))
+        html = part.html
+        if clashes := (ids & taken) - {part.slug}:
+            html = _ID_ATTRIBUTE.sub(_renaming(part.slug, clashes), html)
+        taken |= ids
+        out.append(Part(part.slug, part.rel, part.source, html))
+    return out
+
+
+_ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
+
+
+def _renaming(prefix: str, clashes: set[str]) -> Callable[[re.Match[str]], str]:
+    return lambda m: f' id="{prefix}--{m[1]}"' if m[1] in clashes else m[0]
 
 
 def line_of(source: str, target: str, seen: dict[str, int]) -> int | None:

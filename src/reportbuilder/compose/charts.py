@@ -2,9 +2,10 @@
 
 This module owns chart geometry and markup only: it never formats a number for display
 (callers pass each value's text) and returns inline `<svg>` strings meant for an HTML
-`<figure>`. The viewBox is `style.width` user units wide with `width="100%"` and no fixed
-height, so the chart scales to its container with its aspect ratio kept; font sizes assume
-one user unit is about one millimetre, i.e. a 160 mm text column at the default width.
+`<figure>`. The viewBox is `style.width` user units wide and the SVG as many millimetres, so
+one user unit is one millimetre and the text keeps its size in points (3 units ≈ 8.5 pt)
+whatever the page: the caller draws the chart at the width of its text column, and CSS only
+ever shrinks it (`max-width`) when the column is narrower still.
 """
 
 from __future__ import annotations
@@ -286,7 +287,8 @@ def _svg(
     title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}"'
-        f' viewBox="0 0 {_n(style.width)} {_n(height)}" width="100%"'
+        f' viewBox="0 0 {_n(style.width)} {_n(height)}"'
+        f' width="{_n(style.width)}mm" height="{_n(height)}mm"'
         f' role="img" aria-labelledby="{title_id} {desc_id}">'
     )
     group = (

@@ -300,19 +300,24 @@ class Helpers:
         data: Breakdown | Table | Sequence[Category],
         caption: str | None = None,
         source: str | None = None,
-        total: bool = True,
+        total: bool | None = None,
         id: str | None = None,
         decimals: int | None = None,
+        landscape: bool = False,
     ) -> str:
+        """A table of a breakdown (with a total row unless `total=False`) or of a CSV file
+        (with a total row of its number columns when `total=True`); `landscape` puts it on a
+        turned page of its own."""
         _check_decimals("table", decimals)
         notes: list[str] = []
         if isinstance(data, Table):
-            head, body, foot = self._csv_table(data, decimals)
-            breakdown = None
+            head, body, foot = self._csv_table(data, decimals, total=bool(total))
+            breakdown, rows = None, len(data.rows)
         else:
             items = _categories(data, "table", "a breakdown or a CSV table")
+            rows = len(items)
             breakdown = data if isinstance(data, Breakdown) else None
-            head, body, foot = self._breakdown_table(items, breakdown, total, decimals)
+            head, body, foot = self._breakdown_table(items, breakdown, total is not False, decimals)
             notes = self._breakdown_notes(items, breakdown)
         caption = caption or self._label(breakdown)
         cap = (
@@ -322,19 +327,25 @@ class Helpers:
             else ""
         )
         source = source or self._text(None if breakdown is None else breakdown.source)
+        # A short table is kept whole on one page; a long one runs on, row by row.
+        wrap = "table-wrap" + (" table-long" if rows > 15 else "")
+        turned = " rb-landscape" if landscape else ""
         return (
-            f'<div class="table-wrap"><table class="data"{_id_attr(id)}>{cap}'
+            f'<div class="{wrap}{turned}"><table class="data{turned}"{_id_attr(id)}>{cap}'
             f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody>{foot}</table>{self._notes(notes)}{self._source(source)}</div>"
         )
 
-    def _csv_table(self, data: Table, decimals: int | None = None) -> tuple[str, str, str]:
-        """(header cells, body rows, footer) of a CSV table; numeric columns right-aligned."""
+    def _csv_table(
+        self, data: Table, decimals: int | None = None, *, total: bool = False
+    ) -> tuple[str, str, str]:
+        """(header cells, body rows, footer) of a CSV table; numeric columns right-aligned,
+        headed by report.yml's labels where it gives them; `total`: a row of column sums."""
         types = data.types
         head = "".join(
-            f"<th class='num'>{escape(c)}</th>"
+            f"<th class='num'>{escape(self._text(data.labels.get(c)) or c)}</th>"
             if types.get(c) in NUMERIC_TYPES
-            else f"<th>{escape(c)}</th>"
+            else f"<th>{escape(self._text(data.labels.get(c)) or c)}</th>"
             for c in data.columns
         )
         body = "".join(
@@ -343,7 +354,19 @@ class Helpers:
             + "</tr>"
             for row in data.rows
         )
-        return head, body, ""
+        if not total:
+            return head, body, ""
+        cells = []
+        for index, column in enumerate(data.columns):
+            values = [row.get(column) for row in data.rows]
+            numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+            if types.get(column) in ("int", "number") and numbers:
+                cells.append(self._cell(sum(numbers), types.get(column), decimals))
+            elif index == 0:
+                cells.append(f"<td>{escape(self.labels['total'])}</td>")
+            else:
+                cells.append("<td></td>")  # a percent or a text does not add up
+        return head, body, f"<tfoot><tr>{''.join(cells)}</tr></tfoot>"
 
     def _breakdown_table(
         self,

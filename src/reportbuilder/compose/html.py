@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import unescape
+from types import MappingProxyType
 from typing import Any, Literal
 
 import jinja2
@@ -42,7 +43,7 @@ from reportbuilder.project.data import localize
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
 from reportbuilder.project.textio import read_text
-from reportbuilder.variants import PAGE_HEIGHTS_MM
+from reportbuilder.variants import PAGE_HEIGHTS_MM, text_width_mm
 
 Part = Literal["all", "cover", "body"]
 
@@ -64,6 +65,9 @@ class Html:
     network_hosts: tuple[str, ...]
     resources: Mapping[str, Location]
     problems: tuple[Problem, ...] = ()  # warnings met while composing
+    # chapter section id → (chapter path, its source): to say where laid-out content is from
+    sources: Mapping[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    labels: Mapping[str, str] = dataclasses.field(default_factory=dict)  # the theme's words
 
     @property
     def lang(self) -> str:
@@ -154,17 +158,21 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def _source_line(source: str, needle: str, seen: dict[str, int]) -> int | None:
-    """The line of the next occurrence of `needle` (case-insensitive) in a chapter's text."""
+    """The line of the next occurrence of `needle` (case-insensitive) in a chapter's text.
+
+    An occurrence that goes on as a longer URL (`index.md` in `index.md#part`) is another
+    thing, unless there is nothing else to find."""
     count = seen.get(needle, 0)
     seen[needle] = count + 1
-    start = 0
-    lowered, wanted = source.lower(), needle.lower()
-    for _ in range(count + 1):
-        found = lowered.find(wanted, start)
-        if found < 0:
-            return None if start == 0 else source.count("\n", 0, start - 1) + 1
-        start = found + 1
-    return source.count("\n", 0, start - 1) + 1
+    pattern = re.escape(needle.lower())
+    found = [m.start() for m in re.finditer(pattern + _NOT_LONGER, source.lower())]
+    found = found or [m.start() for m in re.finditer(pattern, source.lower())]
+    if not found:
+        return None
+    return source.count("\n", 0, found[min(count, len(found) - 1)]) + 1
+
+
+_NOT_LONGER = r"(?![\w#/?=&%.~+-])"
 
 
 def render_chapters(
@@ -250,7 +258,7 @@ def render_chapters(
         raise ComposeError(problems)
     linked, dangling, helpers.xrefs = anchors.resolve(parts)
     rendered = [
-        dataclasses.replace(chapter, html=Markup(html))
+        dataclasses.replace(chapter, html=Markup(html), headings=_renamed(chapter, html))
         for chapter, html in zip(rendered, linked, strict=True)
     ]
     linted = lint.chapter_problems(
@@ -260,6 +268,17 @@ def render_chapters(
     if errors := [p for p in linted if p.severity is Severity.ERROR]:
         raise ComposeError(errors)
     return rendered, warnings + dangling + linted
+
+
+def _renamed(chapter: RenderedChapter, html: str) -> list[Heading]:
+    """The chapter's headings with the ids `anchors.resolve` made unique (`chapter--id`)."""
+    ids = anchors.ids_in(html)
+    return [
+        dataclasses.replace(h, id=f"{chapter.slug}--{h.id}")
+        if h.id not in ids and f"{chapter.slug}--{h.id}" in ids
+        else h
+        for h in chapter.headings
+    ]
 
 
 def _config_text(project: Project) -> str:
@@ -318,6 +337,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         palette=config.brand.chart_palette(),
         font_family=config.brand.fonts.heading or "Inter",
         text_color=config.brand.text,
+        width=text_width_mm(config.page_size),
     )
     helpers = Helpers(fmt, labels, project.contacts, style)
     report = report_scope(config, edition)
@@ -335,7 +355,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
     if part != "cover":  # the cover alone prints no chapter: none is composed
         chapters, warnings = render_chapters(project, config, scope, helpers, fmt, deadline)
     warnings += lint.brand_problems(config.brand.model_dump(), _config_text(project))
-    env = theme_environment(project.theme.templates, project.templates)
+    env = theme_environment(project.theme.templates, project.templates, project.theme.by_theme)
     env.filters.update({**fmt.filters(), "css_string": css_string})
     theme_css, project_css = _stylesheets(project)
     contact = project.contacts.get(config.contact) if config.contact else None
@@ -387,6 +407,8 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         network_hosts=tuple(config.network.allow),
         resources=project.resources,
         problems=tuple(warnings),
+        sources={c.slug: (c.rel, c.source) for c in project.chapters_in(config.lang)},
+        labels=MappingProxyType(dict(labels)),
     )
 
 

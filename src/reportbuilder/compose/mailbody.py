@@ -144,23 +144,30 @@ def render_mail_body(
     report = report_scope(config, edition)
     summary = _summary(config, fmt, helpers, data, report)
     contact = project.contacts.get(config.contact) if config.contact else None
-    signature = []
+    links: list[dict[str, str | None]] = []  # the signature's lines, with a link where one fits
     if contact is not None:
-        signature = [
-            value
-            for value in (
-                contact.name,
-                contact.role,
-                contact.organisation,
-                contact.office,
-                format_phone(contact.phone, lang, contact.country) if contact.phone else None,
-                contact.email,
-                contact.url,
+        from reportbuilder.project.contacts import phone_uri
+
+        phone = contact.phone
+        links = [
+            {"text": text, "href": href}
+            for text, href in (
+                (contact.name, None),
+                (contact.role, None),
+                (contact.organisation, None),
+                (contact.office, None),
+                (
+                    format_phone(phone, lang, contact.country) if phone else None,
+                    phone_uri(phone, contact.country) if phone else None,
+                ),
+                (contact.email, f"mailto:{contact.email}"),
+                (contact.url, contact.url),
             )
-            if value
+            if text
         ]
     elif config.organisation is not None:
-        signature = [config.organisation.name]
+        links = [{"text": config.organisation.name, "href": config.organisation.url}]
+    signature = [str(line["text"]) for line in links]
     name = (recipient or {}).get("name")
     values = {
         "title": config.title,
@@ -179,16 +186,18 @@ def render_mail_body(
         "summary": summary,
         "closing": words["closing"],
         "signature": signature,
+        "signature_links": links,
         "contact": contact.model_dump() if contact else None,
         "pages": pages,
         "size": values["size"],
     }
-    env = theme_environment(project.theme.templates, project.templates)
+    env = theme_environment(project.theme.templates, project.templates, project.theme.by_theme)
     env.autoescape = lambda template: not (template or "").endswith(".txt")
     env.filters.update(fmt.filters())
     text = _fill(env, "mail.txt", context)
     html = _fill(env, "mail.html", context)
-    subject = " ".join((config.mail.subject or config.title).split())
+    # A title may be folded over lines in report.yml; mail.subject was checked to be one line.
+    subject = config.mail.subject or " ".join(config.title.split())
     return MailBody(subject=subject, text=text.strip() + "\n", html=html)
 
 

@@ -343,14 +343,21 @@ class _MemoryLoader(jinja2.BaseLoader):
 
 
 def theme_environment(
-    theme: Mapping[str, TemplateFile], own: Mapping[str, TemplateFile]
+    theme: Mapping[str, TemplateFile],
+    own: Mapping[str, TemplateFile],
+    by_theme: Mapping[str, Mapping[str, TemplateFile]] | None = None,
 ) -> jinja2.Environment:
-    """Project templates (`own`) shadow the theme's; `base:name.html` always means the theme's."""
+    """Project templates (`own`) shadow the theme's. `name:file.html` is theme `name`'s file as
+    that theme sees it (its own, else its parents'): `base:report.html` is the built-in
+    theme's when `base` is in the chain; without `by_theme`, `base:` means the theme's."""
     theme_loader = _MemoryLoader(theme)
+    prefixes: dict[str, jinja2.BaseLoader] = {"base": theme_loader}
+    for name, templates in (by_theme or {}).items():
+        prefixes[name] = _MemoryLoader(templates)
     loaders: list[jinja2.BaseLoader] = [
         _MemoryLoader(own),
         theme_loader,
-        jinja2.PrefixLoader({"base": theme_loader}, delimiter=":"),
+        jinja2.PrefixLoader(prefixes, delimiter=":"),
     ]
     # Sandboxed like content (a project's templates/ come from the same folder), and
     # immutable: a template cannot change the theme's words or data for later builds.

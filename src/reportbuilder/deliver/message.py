@@ -147,6 +147,11 @@ def compose_message(
             subtype=subtype or "octet-stream",
             filename=safe_filename(item.filename),
         )
+    # Boundaries from the Message-ID, not at random: the same message gives the same bytes.
+    seed = hashlib.sha256(str(message["Message-ID"]).encode()).hexdigest()[:24]
+    for index, part in enumerate(message.walk()):
+        if part.is_multipart():
+            part.set_boundary(f"=_rb{seed}_{index}")
     return message
 
 

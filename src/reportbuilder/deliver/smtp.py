@@ -157,7 +157,9 @@ def read_password_file(path: Path) -> str:
     """The first line of `path`, if the file belongs to this user and no one else may read or
     write it (mode 0600 or 0400)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # No link followed, and a FIFO does not block: only a regular file is read.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
     except OSError as error:
         raise DeliveryError(
             _problem(f"cannot read the password file: {error.strerror}", str(path))
@@ -171,7 +173,7 @@ def read_password_file(path: Path) -> str:
         if info.st_mode & 0o077:
             raise DeliveryError(
                 _problem(
-                    f"the password file can be read by others (mode {info.st_mode & 0o777:o})",
+                    f"others can read or change the password file (mode {info.st_mode & 0o777:o})",
                     str(path),
                     hint=f"chmod 600 {path}",
                 )
@@ -192,7 +194,8 @@ class Delivery:
     code: int | None = None
     answer: str = ""
     attempts: int = 1
-    refused: tuple[str, ...] = field(default=())  # recipients refused while others got it
+    # Recipients refused while others got the message: `ana@example.org: 550 no such user`.
+    refused: tuple[str, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
@@ -223,6 +226,9 @@ class _Connection:
         self.settings = settings
         self.credentials = settings.login(environ)  # before any connection: fail early
         self.client: smtplib.SMTP | None = None
+        # Why no session can be had (TLS refused, login refused, server unreachable after
+        # every retry): the messages after that are not tried, each fails with this reason.
+        self.broken: str | None = None
 
     def _context(self) -> ssl.SSLContext:
         cafile = str(self.settings.ca_file) if self.settings.ca_file else None
@@ -233,6 +239,15 @@ class _Connection:
     def open(self) -> smtplib.SMTP:
         if self.client is not None:
             return self.client
+        if self.broken is not None:
+            raise _Permanent(None, f"not tried: {self.broken}")
+        try:
+            return self._open()
+        except _Permanent as error:
+            self.broken = error.answer  # no later message could get through either
+            raise
+
+    def _open(self) -> smtplib.SMTP:
         s = self.settings
         try:
             if s.security == "tls":
@@ -312,7 +327,7 @@ class _Connection:
         except (TimeoutError, smtplib.SMTPServerDisconnected, ConnectionError) as error:
             self.drop()
             raise _Temporary(None, f"connection lost: {error}") from None
-        return tuple(sorted(refused))
+        return tuple(f"{rcpt}: {code} {_text(answer)}" for rcpt, (code, answer) in refused.items())
 
     def _reset(self, client: smtplib.SMTP) -> None:
         try:
@@ -342,7 +357,10 @@ def send(
     """Send each message (made by `compose_message`); one `Delivery` per message, in order.
 
     A message's failure does not stop the others: a 5xx answer fails it at once, a 4xx answer
-    or a dropped connection is retried `settings.retries` times with growing pauses. Bcc is
+    or a dropped connection is retried `settings.retries` times with growing pauses. When no
+    session can be had at all (TLS or login refused, the server unreachable after every
+    retry), the messages after it are not tried: each fails at once with that reason
+    (`attempts` 1, answer `not tried: …`), rather than waiting out its own retries. Bcc is
     sent to but never transmitted. `on_delivery` hears of each result as soon as it is known
     (a merge journals it). Raises `DeliveryError` only for settings that cannot work at all
     (a user without a readable password).
@@ -382,6 +400,8 @@ def _deliver(
         except _Temporary as error:
             if attempt > settings.retries:
                 answer = f"{error.answer} (still failing after {attempt} attempts)"
+                if connection.client is None:  # the server could not be reached at all
+                    connection.broken = answer
                 return Delivery(ident, tuple(recipients), "failed", error.code, answer, attempt)
             if error.code is None:
                 connection.drop()

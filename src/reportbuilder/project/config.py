@@ -86,6 +86,9 @@ class DataFile(_Strict):
 
     decimal: Literal[",", "."] | None = None
     delimiter: Literal[",", ";", "\t", "|"] | None = None
+    # A table's column headings: `{country: Country}` or one per language
+    # (`{country: {en: Country, fr: Pays}}`); a column not named keeps its name in the file.
+    labels: dict[str, str | dict[str, str]] = Field(default_factory=dict)
 
 
 class Organisation(_Strict):
@@ -170,6 +173,19 @@ def _mailbox(value: str) -> str:
 Mailbox = Annotated[str, AfterValidator(_mailbox)]
 
 
+def _header_text(value: str) -> str:
+    from reportbuilder.addresses import check_header_text
+    from reportbuilder.errors import DeliveryError
+
+    try:
+        return check_header_text(value, "header")
+    except DeliveryError as error:
+        raise ValueError(error.problems[0].message) from None
+
+
+HeaderText = Annotated[str, AfterValidator(_header_text)]
+
+
 class SmtpConfig(_Strict):
     """Where `mail` sends; the password is never written here (environment or a file)."""
 
@@ -200,7 +216,7 @@ class MailConfig(_Strict):
 
     sender: Mailbox | None = Field(None, alias="from")
     reply_to: Mailbox | None = None
-    subject: str | None = None
+    subject: HeaderText | None = None
     summary: str | None = None  # content template over data: the message's two lines
     vcard: bool = False  # attach the contact's vCard
     smtp: SmtpConfig | None = None
@@ -210,6 +226,7 @@ class ReportConfig(_Strict):
     """Everything `report.yml` may say. Unknown keys are errors."""
 
     title: str
+    short_title: str | None = None  # the running header's words when the title is long
     lang: str
     subtitle: str | None = None
     date: dt.date | None = None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 from collections.abc import Mapping, Sequence
@@ -24,6 +25,7 @@ from reportbuilder.project.chapters import Chapter, load_chapters, slugify
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
 from reportbuilder.project.contacts import Contact, load_contacts
 from reportbuilder.project.data import load_data
+from reportbuilder.project.data.model import Localized
 from reportbuilder.project.data.readers import CsvSettings
 from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import font_problems
@@ -33,11 +35,11 @@ from reportbuilder.project.strings import Strings, load_strings
 from reportbuilder.project.theme import (
     TemplateFile,
     Theme,
-    find_theme,
     load_theme,
     read_templates,
     stylesheets,
-    theme_hint,
+    theme_chain,
+    themes_root,
 )
 
 
@@ -133,7 +135,14 @@ def load_project(
     chapters, found = load_chapters(files, config.chapters if config else None, line)
     problems.extend(found)
     settings = {
-        name: CsvSettings(decimal=given.decimal, delimiter=given.delimiter)
+        name: CsvSettings(
+            decimal=given.decimal,
+            delimiter=given.delimiter,
+            labels={
+                column: text if isinstance(text, str) else Localized.of(text)
+                for column, text in given.labels.items()
+            },
+        )
         for name, given in (config.data if config else {}).items()
     }
     data, found = load_data(files, settings)
@@ -142,15 +151,17 @@ def load_project(
     problems.extend(contact_problems)
     if config is None or line is None:
         raise ProjectError(problems.items)
-    theme_dir = find_theme(config.theme, root)
-    if theme_dir is None:
-        message = f"theme '{config.theme}' not found ({theme_hint(config.theme)})"
-        problems.add(CONFIG_FILE, line(["theme"]), message)
+    chain, found = theme_chain(config.theme, root)
+    for problem in found:  # a theme that cannot be found is report.yml's `theme:` line
+        if problem.path is None:
+            problem = dataclasses.replace(problem, path=CONFIG_FILE, line=line(["theme"]))
+        problems.extend([problem])
+    if not chain or found:
         raise ProjectError(problems.items)
-    files = FilePolicy(root, theme_dir)
-    theme, found = load_theme(config.theme, theme_dir, files)
+    files = FilePolicy(root, themes_root(chain))
+    theme, found = load_theme(config.theme, chain[0].folder, files, chain)
     problems.extend(found)
-    strings, found = load_strings(theme_dir, root, files)
+    strings, found = load_strings(theme.folders, root, files)
     problems.extend(found)
     if strings.labels(config.lang) is None:
         problems.add(CONFIG_FILE, line(["lang"]), strings.missing_message(config.lang))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -24,6 +24,7 @@ from reportbuilder.project.files import FilePolicy
 
 LOCALE_DIR = "locale"
 TEMPLATE = "theme.pot"
+BUILTIN_LOCALE = Path(__file__).resolve().parents[1] / "themes" / "base" / LOCALE_DIR
 MAX_CATALOGS = 100
 
 
@@ -61,7 +62,12 @@ def _read(path: Path, shown: str, files: FilePolicy, project: bool) -> dict[str,
     """One catalog's translated words by key; a file that cannot be parsed is a problem."""
     from babel.messages.pofile import PoFileError, read_po
 
-    text = files.read_project_text(shown) if project else files.read_theme_text(path, shown)
+    if project:
+        text = files.read_project_text(shown)
+    elif path.is_relative_to(BUILTIN_LOCALE.parent.parent):  # the package's own catalogs
+        text = path.read_text(encoding="utf-8")
+    else:
+        text = files.read_theme_text(path, shown)
     try:
         catalog = read_po(io.BytesIO(text.encode("utf-8")), abort_invalid=True)
     except (PoFileError, ValueError, UnicodeError) as error:
@@ -85,20 +91,28 @@ def _catalog_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.po") if p.is_file())[:MAX_CATALOGS]
 
 
-def load_strings(theme_dir: Path, root: Path, files: FilePolicy) -> tuple[Strings, list[Problem]]:
-    """The theme's catalogs and the project's `locale/*.po` over them."""
+def load_strings(
+    theme_folders: Sequence[Path] | Path, root: Path, files: FilePolicy
+) -> tuple[Strings, list[Problem]]:
+    """The themes' catalogs (a chain's, the root-most first) and the project's `locale/*.po`
+    over them."""
+    folders = [theme_folders] if isinstance(theme_folders, Path) else list(theme_folders)
+    if not any((folder / LOCALE_DIR / TEMPLATE).is_file() for folder in folders):
+        # A theme that brings no words of its own speaks the built-in theme's.
+        folders.insert(0, BUILTIN_LOCALE.parent)
     problems: list[Problem] = []
     english: dict[str, str] = {}
-    template = theme_dir / LOCALE_DIR / TEMPLATE
-    if template.is_file():
-        try:
-            english = _read(template, files.shown(template), files, project=False)
-        except ProjectError as error:
-            problems.extend(error.problems)
+    for folder in folders:
+        template = folder / LOCALE_DIR / TEMPLATE
+        if template.is_file():
+            try:
+                english.update(_read(template, files.shown(template), files, project=False))
+            except ProjectError as error:
+                problems.extend(error.problems)
     catalogs: dict[str, dict[str, str]] = {}
     places: dict[str, str] = {}
     sources: Iterable[tuple[Path, bool]] = [
-        *((p, False) for p in _catalog_files(theme_dir / LOCALE_DIR)),
+        *((p, False) for folder in folders for p in _catalog_files(folder / LOCALE_DIR)),
         *((p, True) for p in _catalog_files(root / LOCALE_DIR)),
     ]
     for path, own in sources:

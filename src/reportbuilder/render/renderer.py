@@ -23,6 +23,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 import traceback
 import warnings
 from collections.abc import Mapping
@@ -33,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.render.overflow import find_overflows, fit_wide_tables, overflow_problems
+from reportbuilder.render.tables import continued_tables, page_rows
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -47,6 +50,8 @@ class Pdf:
     data: bytes
     pages: int
     problems: tuple[Problem, ...] = ()
+    layout_passes: int = 1  # more when wide tables were fitted or turned landscape
+    check_seconds: float = 0.0  # what looking for content past the page edges cost
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,8 @@ class RenderJob:
     resources: Mapping[str, Location] = field(default_factory=dict)
     attachments: tuple[Embedded, ...] = ()
     images: ImageOptions = field(default_factory=ImageOptions)
+    sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    continued: str = "(continued)"  # after the caption of a table's later pages
     warm: bool = False  # reuse parsed stylesheets and fonts of earlier jobs (render.warm)
 
     @classmethod
@@ -109,6 +116,8 @@ class RenderJob:
             network_hosts=html.network_hosts,
             resources=dict(html.resources),
             attachments=attachments,
+            sources=dict(html.sources),
+            continued=html.labels.get("continued", "(continued)"),
         )
 
 
@@ -205,10 +214,21 @@ def render_in_process(job: RenderJob) -> Pdf:
     images = job.images.weasyprint()
     try:
         fonts = warm.font_config() if job.warm else FontConfiguration()
-        with warm.stylesheets() if job.warm else contextlib.nullcontext():
-            document = weasyprint.HTML(
-                string=job.text, base_url=job.base_url, url_fetcher=fetcher
-            ).render(font_config=fonts, pdf_tags=True, **images)
+
+        def lay_out(text: str) -> Any:
+            with warm.stylesheets() if job.warm else contextlib.nullcontext():
+                return weasyprint.HTML(
+                    string=text, base_url=job.base_url, url_fetcher=fetcher
+                ).render(font_config=fonts, pdf_tags=True, **images)
+
+        document, text, overflows, passes, check_seconds = fit_wide_tables(job.text, lay_out)
+        split = page_rows(document.pages)
+        if split:  # each page's part of a long table gets its caption, "(continued)"
+            document = lay_out(continued_tables(text, split, job.continued))
+            passes += 1
+            started = time.perf_counter()
+            overflows = find_overflows(document.pages)
+            check_seconds += time.perf_counter() - started
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
@@ -255,7 +275,14 @@ def render_in_process(job: RenderJob) -> Pdf:
     # WeasyPrint logs each refusal again ("Failed to load image at …: <our message>").
     echoed = [p for p in collector.problems if not any(r in p.message for r in fetcher.reasons)]
     found = tuple(dict.fromkeys([*fetcher.refused, *echoed]))
-    return Pdf(data=data, pages=len(document.pages), problems=found)
+    found += tuple(overflow_problems(overflows, job.sources))
+    return Pdf(
+        data=data,
+        pages=len(document.pages),
+        problems=found,
+        layout_passes=passes,
+        check_seconds=round(check_seconds, 3),
+    )
 
 
 def _raised_by_us(error: BaseException) -> bool:

@@ -213,10 +213,12 @@ class Table:
         columns: list[str],
         rows: list[dict[str, Any]],
         types: dict[str, str] | None = None,
+        labels: Mapping[str, Text] | None = None,
     ) -> None:
         self.name = name
         self.columns = columns
         self.rows = rows
+        self.labels: dict[str, Text] = dict(labels or {})  # column headings, from report.yml
         given = types or {}
         self.types: dict[str, str] = {
             column: given.get(column) or guess_type(row.get(column) for row in rows)

@@ -45,7 +45,7 @@ from typing import Any
 
 from reportbuilder.errors import Problem, ReportError
 from reportbuilder.project.data._problem import problem
-from reportbuilder.project.data.model import CSV_TYPES, Number, Table, WrittenNumber
+from reportbuilder.project.data.model import CSV_TYPES, Localized, Number, Table, WrittenNumber
 from reportbuilder.project.dates import (
     DAY_FIRST,
     MONTH_FIRST,
@@ -282,6 +282,7 @@ class CsvSettings:
 
     decimal: str | None = None  # "," or "."
     delimiter: str | None = None
+    labels: Mapping[str, str | Localized] = field(default_factory=dict)  # column headings
 
 
 def read_csv(
@@ -357,7 +358,13 @@ def read_csv(
         line, cell, readings = cells[0]
         more = f" (and {len(cells) - 1} more cells like it)" if len(cells) > 1 else ""
         problems.append(problem(rel, line, _ambiguity_message(rel, column, cell, readings) + more))
-    return Table(name, header, rows, base_types(declared)), problems
+    for column in settings.labels:
+        if column not in header:
+            known = ", ".join(header)
+            message = f"report.yml gives a label to column '{column}', which the file does not have"
+            problems.append(problem(rel, 1, f"{message} (its columns: {known})"))
+    labels = {c: text for c, text in settings.labels.items() if c in header}
+    return Table(name, header, rows, base_types(declared), labels), problems
 
 
 def _percent_columns(

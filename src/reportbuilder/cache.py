@@ -1,0 +1,194 @@
+"""A content-addressed cache of built outputs: the same inputs give back the same bytes without
+composing or laying anything out.
+
+The key hashes everything a build depends on: every file of the project (but its `out/`,
+hidden files and the cache itself), the theme's files, report.yml's settings as loaded (a
+variant and `--set` included), the edition, the output's path and format, `SOURCE_DATE_EPOCH`,
+and the versions of reportbuilder, WeasyPrint and Python. A change to any of them is a new
+key, so a stale output is never returned. Entries live in the project's
+`.reportbuilder/cache/`, the least recently used removed past a size cap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import stat
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from reportbuilder.deliver.files import write_atomic
+
+CACHE_DIR = Path(".reportbuilder") / "cache"
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+SKIPPED_DIRS = frozenset({"out", "__pycache__", "node_modules"})
+LARGE_FILE = 64 * 1024 * 1024  # hashed by size and time, not read
+
+
+def versions() -> dict[str, str]:
+    """What produced a cached output, beyond its inputs."""
+    found = {"python": sys.version.split()[0]}
+    for name in ("reportbuilder", "weasyprint", "pydyf", "tinycss2", "markdown", "jinja2"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "?"
+    return found
+
+
+def _files(folder: Path) -> list[Path]:
+    """Every regular file under `folder` a build may read, in a stable order."""
+    found = []
+    for current, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+        for name in sorted(names):
+            if not name.startswith("."):
+                found.append(Path(current) / name)
+    return found
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One cached output: where it was written, its bytes' hash and the build's report."""
+
+    target: str
+    format: str
+    sha256: str
+    pages: int | None
+    problems: list[dict[str, Any]]
+
+
+class Cache:
+    """The cache of one project folder."""
+
+    def __init__(self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, read: bool = True):
+        """`read=False` (`build --force`): build anyway, and store the result."""
+        self.root = root.resolve()
+        self.folder = self.root / CACHE_DIR
+        self.max_bytes = max_bytes
+        self.read = read
+
+    def key(
+        self,
+        *,
+        config: str,
+        edition: Any,
+        theme_folders: tuple[Path, ...],
+        output: str | None,
+        format: str | None,
+    ) -> str:
+        """The hash of everything the build of one output depends on."""
+        digest = hashlib.sha256()
+
+        def add(label: str, value: str | bytes) -> None:
+            data = value.encode("utf-8") if isinstance(value, str) else value
+            digest.update(f"{label}:{len(data)}:".encode())
+            digest.update(data)
+
+        add("versions", json.dumps(versions(), sort_keys=True))
+        add("config", config)
+        add("edition", repr(_settings(edition)))
+        add("output", f"{output}|{format}|{os.environ.get('SOURCE_DATE_EPOCH', '')}")
+        skipped = {os.path.abspath(self.root / output)} if output else set()
+        for base in (self.root, *theme_folders):
+            for path in _files(base):
+                if os.path.abspath(path) not in skipped:
+                    add(f"file {path.relative_to(base)}", _content(path))
+        return digest.hexdigest()
+
+    def get(self, key: str) -> tuple[Entry, bytes] | None:
+        if not self.read:
+            return None
+        meta, data = self.folder / f"{key}.json", self.folder / f"{key}.bin"
+        try:
+            entry = Entry(**json.loads(meta.read_text(encoding="utf-8")))
+            content = data.read_bytes()
+        except (OSError, ValueError, TypeError):
+            return None
+        if hashlib.sha256(content).hexdigest() != entry.sha256:
+            return None  # a damaged entry is a miss, never an output
+        os.utime(meta)  # most recently used
+        return entry, content
+
+    def put(self, key: str, entry: Entry, data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.folder / f"{key}.bin", data)
+        write_atomic(
+            self.folder / f"{key}.json", json.dumps(dataclasses.asdict(entry)).encode("utf-8")
+        )
+        self._trim()
+
+    def clear(self) -> int:
+        """Remove every entry; returns how many files were removed."""
+        removed = 0
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if path.suffix in (".bin", ".json"):
+                    path.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+    def _trim(self) -> None:
+        """Remove the least recently used entries until the cache is within its cap."""
+        metas = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        sizes = {p: p.stat().st_size + _size(p.with_suffix(".bin")) for p in metas}
+        total = sum(sizes.values())
+        for meta in metas:
+            if total <= self.max_bytes:
+                break
+            total -= sizes[meta]
+            meta.unlink(missing_ok=True)
+            meta.with_suffix(".bin").unlink(missing_ok=True)
+
+
+def _content(path: Path) -> bytes:
+    """What stands for a file in the key: its bytes; for a link, where it points (a build
+    refuses links out of the project anyway); for a large file, its size and time; for
+    anything else (a FIFO, a device), its kind: never read, so never waited on."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return b"unreadable"
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            return b"link " + os.fsencode(os.readlink(path))
+        except OSError:
+            return b"link"
+    if not stat.S_ISREG(info.st_mode):
+        return f"special {stat.S_IFMT(info.st_mode)}".encode()
+    if info.st_size > LARGE_FILE:
+        return f"large {info.st_size} {info.st_mtime_ns}".encode()
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return b"unreadable"
+    return digest.digest()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _settings(edition: Any) -> dict[str, Any]:
+    """The edition's settings that shape the output (its time and memory limits do not)."""
+    values = {f.name: getattr(edition, f.name) for f in dataclasses.fields(edition)}
+    values.pop("limits", None)
+    return values
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+__all__ = ["CACHE_DIR", "Cache", "Entry", "sha256", "versions"]

@@ -1,0 +1,243 @@
+"""`watch`: build a project, then build it again whenever one of its sources changes, on one
+warm render process; optionally serve a preview page on 127.0.0.1 that reloads itself when a
+build finishes and shows the problems of a build that failed.
+
+A broken edit prints its problems and leaves the last good PDF in place (the build writes
+atomically); Ctrl-C (or SIGTERM) ends the watch, the render process with it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from reportbuilder.edition import Edition
+from reportbuilder.errors import Problem, ReportError
+
+DEBOUNCE_MS = 300  # changes closer together than this make one rebuild
+IGNORED_PARTS = ("out", ".git", "__pycache__", ".venv", "node_modules")
+
+
+@dataclass
+class Status:
+    """What the preview page shows: the last build's outcome; `build` counts finished builds."""
+
+    title: str = ""
+    build: int = 0
+    ok: bool = False
+    problems: list[str] = field(default_factory=list)
+    pdf: Path | None = None
+    page_loads: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def as_json(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "title": self.title,
+                "build": self.build,
+                "ok": self.ok,
+                "problems": list(self.problems),
+                "page_loads": self.page_loads,
+            }
+
+
+def is_source(path: str, root: Path, output: Path | None) -> bool:
+    """Whether a changed file is one a build reads: not the output, not `out/`, not a hidden
+    file or a tool's folder, not an editor's temporary file."""
+    changed = Path(path)
+    if output is not None and changed == output:
+        return False
+    try:
+        parts = changed.relative_to(root).parts
+    except ValueError:
+        return True  # a theme folder outside the project
+    if not parts or any(p in IGNORED_PARTS or p.startswith(".") for p in parts):
+        return False
+    name = parts[-1]
+    return not (name.endswith(("~", ".swp", ".tmp")) or name.startswith("#"))
+
+
+def watch(
+    project: Path,
+    edition: Edition,
+    *,
+    output: Path | None = None,
+    report: Callable[[Any, list[Problem]], None],
+    status: Status | None = None,
+    stop: threading.Event | None = None,
+    max_memory_mb: int | None = None,
+) -> None:
+    """Build `project`, then rebuild on every change until `stop` is set (or Ctrl-C).
+
+    `report(result, problems)` is called after each build: the `BuildResult` (None when the
+    build failed) and the problems met (warnings, or the errors that stopped it).
+    """
+    import watchfiles
+
+    from reportbuilder.pipeline import build
+    from reportbuilder.project.load import load_project
+    from reportbuilder.project.theme import find_theme
+    from reportbuilder.render.renderer import PdfRenderer
+
+    root = project.resolve()
+    status = status or Status()
+    target = output.resolve() if output is not None else None
+    renderer_args = () if max_memory_mb is None else (max_memory_mb,)
+    with PdfRenderer(*renderer_args) as renderer:
+
+        def once() -> None:
+            result, problems = None, []
+            try:
+                loaded = load_project(root)
+                result = build(loaded, edition, output=output, renderer=renderer)
+                problems = list(result.problems)
+            except ReportError as error:
+                problems = list(error.problems)
+                loaded = None
+            with status.lock:
+                status.build += 1
+                status.ok = result is not None
+                status.problems = [str(p) for p in problems]
+                if loaded is not None:
+                    status.title = loaded.config.title
+                if result is not None:
+                    status.pdf = Path(result.outputs[0].path)
+            report(result, problems)
+
+        folders = [root]
+        try:
+            config_theme = load_project(root).config.theme
+            theme = find_theme(config_theme, root)
+            if theme is not None and not theme.is_relative_to(root):
+                folders.append(theme)  # a built-in theme being edited in a checkout
+        except ReportError:
+            pass
+
+        def wanted(change: Any, path: str) -> bool:
+            return is_source(path, root, target or status.pdf)
+
+        # Watching starts before the first build, so that an edit made while it runs is seen.
+        ended = stop or threading.Event()
+        changes: queue.Queue[object] = queue.Queue()
+
+        def observe() -> None:
+            for found in watchfiles.watch(
+                *folders, watch_filter=wanted, debounce=DEBOUNCE_MS, stop_event=ended
+            ):
+                changes.put(found)
+            changes.put(None)
+
+        observer = threading.Thread(target=observe, daemon=True)
+        observer.start()
+        try:
+            once()
+            while not ended.is_set():
+                try:
+                    found = changes.get(timeout=0.5)
+                except queue.Empty:
+                    continue
+                if found is None:
+                    break
+                while not changes.empty():  # several batches queued during a build: one more
+                    if changes.get_nowait() is None:
+                        ended.set()
+                once()
+        finally:
+            ended.set()
+            observer.join(timeout=5)
+
+
+# --- The preview page ---------------------------------------------------------------------
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+  body {{ margin: 0; font: 14px system-ui, sans-serif; display: flex; flex-direction: column;
+         height: 100vh; }}
+  header {{ padding: 8px 14px; background: #0b3c5d; color: #fff; display: flex; gap: 14px; }}
+  header b {{ flex: 1; }}
+  #problems {{ margin: 0; padding: 8px 14px 8px 32px; background: #fdecea; color: #611a15;
+              font-family: ui-monospace, monospace; }}
+  #problems:empty {{ display: none; }}
+  iframe {{ flex: 1; border: 0; width: 100%; }}
+</style>
+</head>
+<body data-build="{build}">
+<header><b id="title">{title}</b><span id="state">{state}</span></header>
+<ul id="problems">{problems}</ul>
+<iframe src="/report.pdf?build={build}" title="{title}"></iframe>
+<script>
+  const shown = {build};
+  async function poll() {{
+    try {{
+      const status = await (await fetch("/status", {{cache: "no-store"}})).json();
+      if (status.build !== shown) {{ location.reload(); return; }}
+    }} catch (error) {{}}
+    setTimeout(poll, 700);
+  }}
+  setTimeout(poll, 700);
+</script>
+</body>
+</html>
+"""
+
+
+def page(status: Status) -> str:
+    """The preview page for the current status."""
+    state = status.as_json()
+    items = "".join(f"<li>{html.escape(p)}</li>" for p in state["problems"])
+    label = "built" if state["ok"] else "build failed: the last good PDF is shown"
+    return _PAGE.format(
+        title=html.escape(state["title"] or "reportbuilder"),
+        build=int(state["build"]),
+        state=html.escape(f"build {state['build']}: {label}"),
+        problems=items,
+    )
+
+
+def serve(status: Status, port: int) -> ThreadingHTTPServer:
+    """Serve the preview on 127.0.0.1:`port` (0: any free port) in a background thread: `/`
+    the page, `/status` its state as JSON, `/report.pdf` the last good PDF. Nothing else."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0]
+            if path == "/":
+                with status.lock:
+                    status.page_loads += 1
+                self._send(200, "text/html; charset=utf-8", page(status).encode("utf-8"))
+            elif path == "/status":
+                self._send(200, "application/json", json.dumps(status.as_json()).encode("utf-8"))
+            elif path == "/report.pdf" and status.pdf is not None and status.pdf.is_file():
+                self._send(200, "application/pdf", status.pdf.read_bytes())
+            else:
+                self._send(404, "text/plain; charset=utf-8", b"not found")
+
+        def _send(self, code: int, kind: str, body: bytes) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # the terminal shows builds, not requests
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+__all__ = ["Status", "is_source", "page", "serve", "watch"]

@@ -1,0 +1,96 @@
+"""deliver/preview.py: the HTML preview carries its stylesheets, fonts and images, so it
+opens anywhere; `output: x.html` writes one; a browser loads every image and font of it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportbuilder.cli import main
+from reportbuilder.deliver.preview import self_contained
+from reportbuilder.project.files import FilePolicy
+
+
+def test_images_stylesheets_and_fonts_are_inlined(tmp_path: Path) -> None:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "s.css").write_text("p { background: url(../assets/a.svg); }")
+    css = (tmp_path / "styles" / "s.css").as_uri()
+    text = (
+        f'<link rel="stylesheet" href="{css}"><img src="assets/a.svg" alt="">'
+        '<img src="https://example.org/x.png" alt=""><img src="../outside.png" alt="">'
+    )
+    out = self_contained(text, tmp_path.as_uri() + "/", FilePolicy(tmp_path))
+    assert "<link" not in out
+    assert 'url("data:image/svg+xml;base64,' in out
+    assert '<img src="data:image/svg+xml;base64,' in out
+    # Not ours to fetch, or not the project's: left as written.
+    assert '<img src="https://example.org/x.png"' in out
+    assert '<img src="../outside.png"' in out
+
+
+def html_build(project: Path, *args: str) -> Path:
+    config = project / "report.yml"
+    config.write_text(config.read_text().replace("output: out/mini.pdf", "output: out/web.html"))
+    result = CliRunner().invoke(main, ["build", str(project), *args])
+    assert result.exit_code == 0, result.output
+    return project / "out" / "web.html"
+
+
+@pytest.mark.pdf
+def test_output_html_in_report_yml_writes_html(mini_project: Path) -> None:
+    written = html_build(mini_project)
+    text = written.read_text()
+    assert text.startswith("<!DOCTYPE html>")
+    assert not re.search(r'src="(?!data:)', text)  # every image travels with the file
+    assert 'href="file:' not in text
+
+
+_PROBE = """<script>
+window.addEventListener("load", async () => {
+  await document.fonts.ready;
+  const broken = [...document.images].filter(i => !(i.complete && i.naturalWidth > 0));
+  const failed = [...document.fonts].filter(f => f.status === "error");
+  document.title = JSON.stringify({
+    images: document.images.length,
+    broken: broken.map(i => i.getAttribute("alt")),
+    fonts: [...document.fonts].filter(f => f.status === "loaded").length,
+    failed: failed.map(f => f.family),
+  });
+});
+</script></body>"""
+
+
+@pytest.mark.pdf
+def test_a_browser_loads_every_image_and_font_of_the_preview(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert browser, "chromium is missing: scripts/system-deps.sh --test installs it"
+    written = html_build(mini_project)
+    # Opened from elsewhere: nothing may depend on the project folder.
+    probe = tmp_path / "elsewhere" / "web.html"
+    probe.parent.mkdir()
+    probe.write_text(written.read_text().replace("</body>", _PROBE))
+    shutil.rmtree(mini_project)
+    dom = subprocess.run(
+        [
+            browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000",
+            "--dump-dom", probe.as_uri(),
+        ],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    found = re.search(r"<title>(\{.*?\})</title>", dom)
+    assert found, dom[:500]
+    seen = json.loads(found[1].replace("&quot;", '"'))
+    assert seen["images"] >= 3  # the logo, the photo, the chart
+    assert seen["broken"] == []
+    assert seen["failed"] == []
+    assert seen["fonts"] >= 2  # Inter and Noto Serif, as in the PDF

@@ -1,0 +1,94 @@
+"""render/overflow.py: content past the text block found in the laid-out pages, located in
+its chapter; wide tables fitted, then turned landscape, before anything is reported."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from conftest import copy_fixture
+from reportbuilder.cli import main
+from reportbuilder.render.overflow import Overflow, locate, overflow_problems, with_table_classes
+
+SOURCE = "# Title\n\nSome text.\n\n## Part two\n\nA table follows.\n\n<div>Far too wide</div>\n"
+
+
+def overflow(**kw: object) -> Overflow:
+    values: dict[str, object] = {
+        "page": 4,
+        "side": "right",
+        "excess_mm": 12.5,
+        "what": "box",
+        "section": "ch",
+        "heading": "Part two",
+        "needles": ("Far too wide",),
+    }
+    values.update(kw)
+    return Overflow(**values)  # type: ignore[arg-type]
+
+
+def test_locate_finds_the_text_after_its_heading() -> None:
+    assert locate(overflow(), {"ch": ("content/01.md", SOURCE)}) == ("content/01.md", 9)
+
+
+def test_locate_falls_back_to_the_heading() -> None:
+    where = locate(overflow(needles=("not in the source",)), {"ch": ("content/01.md", SOURCE)})
+    assert where == ("content/01.md", 5)
+
+
+def test_locate_outside_a_chapter_has_no_place() -> None:
+    assert locate(overflow(section=None), {"ch": ("content/01.md", SOURCE)}) == (None, None)
+
+
+def test_problem_names_page_size_and_fix() -> None:
+    (problem,) = overflow_problems([overflow(what="table")], {"ch": ("content/01.md", SOURCE)})
+    assert str(problem).startswith("content/01.md:9: a table runs 12.5 mm past the right edge")
+    assert "on page 4" in problem.message
+    assert problem.severity == "warning"
+    assert "{.landscape}" in (problem.hint or "")
+
+
+def test_table_classes_are_added_in_document_order() -> None:
+    text = '<table><tr></tr></table><div class="table-wrap"><table class="data" id="t">x</table>'
+    out = with_table_classes(text, {1: "rb-fit"})
+    assert out == (
+        '<table><tr></tr></table><div class="table-wrap rb-fit">'
+        '<table class="data rb-fit" id="t">x</table>'
+    )
+    assert with_table_classes("<table>", {0: "a b"}) == '<table class="a b">'
+
+
+def too_wide(tmp_path: Path) -> tuple[Path, int]:
+    project = copy_fixture("mini", tmp_path / "mini")
+    (project / "styles").mkdir()
+    (project / "styles" / "wide.css").write_text(".too-wide { width: 300mm; }\n")
+    chapter = project / "content" / "02-findings.md"
+    text = chapter.read_text()
+    chapter.write_text(text + '\n<div class="too-wide">This box is far too wide</div>\n')
+    line = len(text.splitlines()) + 2
+    return project, line
+
+
+@pytest.mark.pdf
+def test_a_box_wider_than_the_page_is_reported_with_line_and_page(tmp_path: Path) -> None:
+    project, line = too_wide(tmp_path)
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    pages = pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages
+    page = next(n for n, p in enumerate(pages, 1) if "This box is far too wide" in p.extract_text())
+    warnings = [x for x in result.stderr.splitlines() if "past the right edge" in x]
+    assert warnings == [
+        f"warning: content/02-findings.md:{line}: a box runs 132 mm past the right edge of the"
+        f" text block on page {page}, so part of it is cut off or in the margin (check the width"
+        " set in the project's CSS)"
+    ]
+
+    strict = CliRunner().invoke(main, ["build", str(project), "-o", str(out), "--strict"])
+    assert strict.exit_code == 1
+    assert f"content/02-findings.md:{line}: a box runs" in strict.output
+    assert "Traceback" not in strict.output
