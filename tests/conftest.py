@@ -365,3 +365,23 @@ def built_text(root: Path) -> tuple[int, str]:
         return result.exit_code, result.output
     pdf = next((root / "out").glob("*.pdf"))
     return 0, "\n".join(page_texts(pypdf.PdfReader(pdf)))
+
+
+def add_catalog(project: Path, lang: str) -> Path:
+    """A `locale/<lang>.po` for `project` giving every theme word (in English): a language the
+    theme has no words for builds once the project brings its own."""
+    from babel.messages.pofile import read_po, write_po
+
+    from reportbuilder.project.theme import THEMES_DIR
+
+    with (THEMES_DIR / "base" / "locale" / "theme.pot").open("rb") as template:
+        catalog = read_po(template)
+    for message in catalog:
+        if message.id:
+            message.string = message.id
+    catalog.locale = lang  # type: ignore[assignment]
+    path = project / "locale" / f"{lang}.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as file:
+        write_po(file, catalog)
+    return path

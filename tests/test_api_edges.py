@@ -121,9 +121,10 @@ def test_personalisation_is_printed_as_typed_never_as_markdown(mini_project: Pat
     _chapter(mini_project, "# For you\n\nPrepared for {{ recipient.name }}.\n")
     name = "Bob\n\n# Injected\n\n[verify](https://phish.example/x) **bold** <b>x</b>"
     html = render_html(load_project(mini_project), Edition(personalisation={"name": name})).text
-    # Once in the chapter, once in the cover's "copy prepared for" line; a link in neither.
     assert html.count("phish.example") == 2 and 'href="https://phish' not in html
-    typed = "Bob # Injected [verify](https://phish.example/x) **bold** &lt;b&gt;x&lt;/b&gt;"
+    # The address stays text (no link), with break opportunities at its slashes.
+    url = '<span class="url">https://phish.example/<wbr>x</span>'
+    typed = f"Bob # Injected [verify]({url}) **bold** &lt;b&gt;x&lt;/b&gt;"
     assert f"<p>Prepared for {typed}.</p>" in html
 
 

@@ -59,8 +59,15 @@ def append_line(path: Path, line: str) -> int:
     return text.count("\n")
 
 
+def source_chapters(project: Path) -> list[Path]:
+    """The chapters in report.yml's language (not their translations, `01-x.en.md`)."""
+    return sorted(
+        p for p in (project / "content").glob("*.md") if not re.search(r"\.[a-z]{2}\.md$", p.name)
+    )
+
+
 def first_chapter(project: Path) -> Path:
-    return sorted((project / "content").glob("*.md"))[0]
+    return source_chapters(project)[0]
 
 
 # --- The broken projects: each function breaks `project` and returns regexes the error output
@@ -105,7 +112,7 @@ def broken_yaml_data(project: Path) -> list[str]:
 
 
 def undefined_in_two_chapters(project: Path) -> list[str]:
-    chapters = sorted((project / "content").glob("*.md"))
+    chapters = source_chapters(project)
     first, last = chapters[0], chapters[-1]
     a = append_line(first, "{{ data.study.victimz.value }}")
     b = append_line(last, "{{ data.study.route.abroad.percent }}")

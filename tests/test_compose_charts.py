@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import os
 import re
 import subprocess
@@ -17,7 +18,14 @@ import weasyprint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportbuilder.compose.charts import Bar, ChartStyle, bar_chart, donut_chart, stacked_bar
+from reportbuilder.compose.charts import (
+    Bar,
+    ChartStyle,
+    bar_chart,
+    contrast,
+    donut_chart,
+    stacked_bar,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 NBSP = "\u00a0"
@@ -265,3 +273,41 @@ def test_a_near_full_donut_slice_is_still_drawn() -> None:
     outer_ends = re.findall(r"A[\d.]+ [\d.]+ 0 0 1 ([\d.]+ [\d.]+)", big)
     # An arc between identical points is not drawn: the big slice must not collapse to one.
     assert len(set(outer_ends)) == 2
+
+
+def test_donut_centre_says_which_category_its_value_is() -> None:
+    root = parse(
+        donut_chart(
+            ROUTE, title="t", description="d", center_text=ROUTE[0].text,
+            center_label="Avec passage d’une frontière",
+        )
+    )  # fmt: skip
+    words = texts(root)
+    assert ROUTE[0].text in words
+    centre = [t for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "middle"]
+    assert " ".join(t.text for t in centre[1:]) == "Avec passage d’une frontière"
+    assert all(float(t.get("font-size")) >= 2.5 for t in centre)  # 7 pt and more
+
+
+def test_a_tiny_slice_is_drawn_wide_enough_with_its_value_on_a_leader() -> None:
+    bars = [Bar("big", 99.7, "99.7%"), Bar("tiny", 0.3, "0.3%")]
+    root = parse(donut_chart(bars, title="t", description="d"))
+    tiny = list(root.iter(f"{SVG}path"))[1].get("d")
+    start, end = (
+        re.findall(r"^M([\d.]+) ([\d.]+)", tiny)[0],
+        re.findall(r"A[\d.]+ [\d.]+ 0 0 1 ([\d.]+) ([\d.]+)", tiny)[-1],
+    )
+    chord = math.dist(map(float, start), map(float, end))
+    assert chord >= 2 * 20 * math.sin(math.radians(3) / 2) - 0.05  # 3° of the ring at least
+    assert len(list(root.iter(f"{SVG}polyline"))) == 1
+    assert texts(root).count("0.3%") == 2  # on the leader and in the legend
+
+
+@pytest.mark.parametrize(
+    "color", ["#1d7fb8", "#2a7ab0", "#5e8c61", "#7a7a7a", "#f2a541", "#0b3c5d"]
+)
+def test_every_segment_label_meets_wcag_aa(color: str) -> None:
+    style = ChartStyle(palette=(color, "#ffffff"))
+    root = parse(stacked_bar(ROUTE, title="t", description="d", style=style))
+    (label,) = [t for t in root.iter(f"{SVG}text") if t.get("fill") and t.text == ROUTE[0].text]
+    assert contrast(label.get("fill"), color) >= 4.5

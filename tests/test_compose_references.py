@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from reportbuilder.compose.markup import NUM_CLASS
-from reportbuilder.compose.references import link, number
+from reportbuilder.compose.references import link, lists, number
 from reportbuilder.project.strings import builtin_labels
 
 EN = builtin_labels("en")
@@ -34,11 +34,11 @@ def test_figures_and_tables_are_numbered_apart_in_reading_order() -> None:
         "fig-route": ("figure", 3),
     }
     assert filled == (
-        f'<span class="{NUM_CLASS}" data-kind="figure">Figure{NBSP}1.</span> '
-        f'<span class="{NUM_CLASS}" data-kind="table">Table{NBSP}1.</span> '
-        f'<span class="{NUM_CLASS}" data-kind="figure">Figure{NBSP}2.</span> '
-        f'<span class="{NUM_CLASS}" data-kind="table">Table{NBSP}2.</span> '
-        f'<span class="{NUM_CLASS}" data-kind="figure">Figure{NBSP}3.</span> '
+        f'<span class="{NUM_CLASS}" data-kind="figure" id="rb-figure-1">Figure{NBSP}1.</span> '
+        f'<span class="{NUM_CLASS}" data-kind="table" id="rb-table-1">Table{NBSP}1.</span> '
+        f'<span class="{NUM_CLASS}" data-kind="figure" id="rb-figure-2">Figure{NBSP}2.</span> '
+        f'<span class="{NUM_CLASS}" data-kind="table" id="rb-table-2">Table{NBSP}2.</span> '
+        f'<span class="{NUM_CLASS}" data-kind="figure" id="rb-figure-3">Figure{NBSP}3.</span> '
     )
 
 
@@ -76,3 +76,20 @@ def test_only_empty_xref_links_are_filled() -> None:
         '<a class="xref" href="https://example.org"></a>'
     )
     assert link(html, {"fig-age": ("figure", 1)}, EN) == (html, [])
+
+
+def test_lists_of_figures_and_tables_link_each_caption() -> None:
+    html = (
+        f"<figure><figcaption>{placeholder('figure')}Map of <em>the</em> regions</figcaption>"
+        f"</figure><table><caption>{placeholder('table')}Counts</caption></table>"
+    )
+    filled, _ = number(html, EN)
+    made = lists(filled, EN, ("figure", "table"))
+    assert '<h2 class="toc-title">List of figures</h2>' in made
+    assert (
+        f'<li><a href="#rb-figure-1"><span class="lists-num">Figure{NBSP}1.</span> '
+        "Map of the regions</a></li>"
+    ) in made
+    assert f'<a href="#rb-table-1"><span class="lists-num">Table{NBSP}1.</span> Counts</a>' in made
+    assert "Liste des tableaux" in lists(number(html, FR)[0], FR, ("table",))
+    assert "List of tables" not in lists(filled, EN, ("figure",))

@@ -58,15 +58,22 @@ def test_dash_o_into_the_theme_folder_is_refused(mini_project: Path, runner: Cli
 def test_dash_o_through_a_linked_folder_onto_a_source_is_refused(
     mini_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
-    """`-o elsewhere/x.md` where elsewhere is a link to content/: resolved before the check."""
-    (tmp_path / "elsewhere").symlink_to(mini_project / "content")
-    chapter = mini_project / "content" / "01-overview.md"
-    before = chapter.read_bytes()
-    out = tmp_path / "elsewhere" / "01-overview.md"
+    """`-o elsewhere/cover.html` where elsewhere is a link to templates/: resolved before the
+    check. (An `.md` output is refused sooner, as a usage error: not a format we write.)"""
+    template = mini_project / "templates" / "cover.html"
+    template.parent.mkdir(exist_ok=True)
+    template.write_text('<section class="cover">{{ report.title }}</section>', "utf-8")
+    (tmp_path / "elsewhere").symlink_to(mini_project / "templates")
+    before = template.read_bytes()
+    out = tmp_path / "elsewhere" / "cover.html"
     result = runner.invoke(main, ["build", str(mini_project), "--format", "html", "-o", out])
     assert result.exit_code == 1, result.output
-    assert "content/01-overview.md: the output would overwrite a source" in result.stderr
-    assert chapter.read_bytes() == before
+    assert "templates/cover.html: the output would overwrite a source" in result.stderr
+    assert template.read_bytes() == before
+    result = runner.invoke(
+        main, ["build", str(mini_project), "-o", tmp_path / "elsewhere" / "x.md"]
+    )
+    assert result.exit_code == 2 and "writes .pdf or .html, not .md" in result.output
 
 
 def test_dash_o_that_is_a_link_is_refused(

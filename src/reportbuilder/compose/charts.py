@@ -177,25 +177,35 @@ def donut_chart(
     description: str,
     style: ChartStyle = ChartStyle(),
     center_text: str | None = None,
+    center_label: str | None = None,
     id_prefix: str | None = None,
 ) -> str:
-    """A donut from 12 o'clock clockwise with a legend on its right; `center_text` goes in the hole.
+    """A donut from 12 o'clock clockwise with a legend on its right; `center_text` goes in the
+    hole, with `center_label` under it saying what it is (the category, or "Total").
 
     `center_text` is shown as given (e.g. the first share's `text`, or a total the caller
-    formatted); zero-value categories get no slice but keep their legend row.
+    formatted); zero-value categories get no slice but keep their legend row. A slice too thin
+    to see is drawn at `_MIN_SWEEP` (taken from the largest) with its value on a leader line.
     """
     _check(bars, "donut_chart")
     colors = _colors(bars, style, "donut_chart")
     total = _total(bars, "donut_chart")
     width = style.width
-    outer, inner, pad = 17.0, 10.5, 0.5
-    cx = cy = outer + pad
+    outer, inner, pad = 20.0, 13.0, 0.5
+    shown = [(bar, color) for bar, color in zip(bars, colors, strict=True) if bar.value > 0]
+    sweeps = _sweeps([bar.value / total * 2 * math.pi for bar, _ in shown])
+    tiny = [s < _TINY for s in sweeps]
+    # Room for the leader labels of thin slices: they sit around 12 o'clock.
+    top = 7.0 if any(tiny) else pad
+    side = 13.0 if any(tiny) else pad
+    cx, cy = outer + side, outer + top
 
     body: list[str] = []
-    shown = [(bar, color) for bar, color in zip(bars, colors, strict=True) if bar.value > 0]
     start = 0.0
-    for bar, color in shown:
-        sweep = bar.value / total * 2 * math.pi
+    leaders: list[str] = []
+    for (bar, color), sweep, thin in zip(shown, sweeps, tiny, strict=True):
+        if thin:
+            leaders.extend(_leader(cx, cy, outer, start + sweep / 2, bar.text))
         path = (
             _ring(cx, cy, outer, inner)
             if len(shown) == 1
@@ -206,20 +216,24 @@ def donut_chart(
             f' stroke-width="{_n(_SEPARATOR)}" stroke-linejoin="round"/>'
         )
         start += sweep
+    body.extend(leaders)
     if center_text:
         # Shrink a long centre text (say, a total with its unit) to fit the hole, not below 8 pt.
         fit = (2 * inner - 3.0) / _text_width(center_text, bold=True) * _FONT
         big = min(5.0, max(fit, 2.8))
-        body.append(
-            _text(
-                center_text,
-                cx,
-                cy + _CENTER_SHIFT * big,
-                anchor="middle",
-                weight=600,
-                size=big,
-            )
+        # The label under it, in lines that fit the hole (at most two), at 7 pt or more.
+        label_lines = (
+            _wrap(center_label, (2 * inner - 5.0) * _FONT / _SMALL) if center_label else []
         )
+        label_lines = label_lines[:2]
+        if len(_wrap(center_label or "", (2 * inner - 5.0) * _FONT / _SMALL)) > 2:
+            label_lines[-1] = label_lines[-1] + "…"
+        lines_height = len(label_lines) * _SMALL * 1.2
+        value_y = cy + _CENTER_SHIFT * big - lines_height / 2
+        body.append(_text(center_text, cx, value_y, anchor="middle", weight=600, size=big))
+        for i, line in enumerate(label_lines):
+            y = value_y + big * 0.35 + (i + 1) * _SMALL * 1.2
+            body.append(_text(line, cx, y, anchor="middle", size=_SMALL, fill=style.muted_color))
 
     # Legend: labels wrap in their column, values right-aligned in a column of their own.
     legend_x = 2 * cx + 7.0
@@ -238,9 +252,45 @@ def donut_chart(
             body.append(_text(line, legend_x + 4.5, baseline + i * _LINE))
         body.append(_text(bar.text, value_x, baseline, anchor="end", weight=600))
         y += len(lines) * _LINE + row_gap
-    height = max(2 * cy, y - row_gap + pad)
+    height = max(cy + outer + pad, y - row_gap + pad)
     prefix = id_prefix or _default_prefix("donut", bars, title, description, style, center_text)
     return _svg("donut", prefix, title, description, style, height, body)
+
+
+_MIN_SWEEP = math.radians(3)  # the thinnest slice drawn: 0.3 % would be a hairline
+_TINY = math.radians(8)  # a slice this thin has no room for its value: a leader line has it
+_SMALL = 2.5  # ≈ 7 pt: the smallest text a chart sets
+
+
+def _sweeps(raw: list[float]) -> list[float]:
+    """Slice angles with every slice at least `_MIN_SWEEP`, the difference taken from the
+    largest; the whole still makes one turn."""
+    if len(raw) < 2:
+        return raw
+    sweeps = [max(s, _MIN_SWEEP) for s in raw]
+    largest = max(range(len(raw)), key=raw.__getitem__)
+    sweeps[largest] -= sum(sweeps) - sum(raw)
+    return sweeps
+
+
+def _leader(cx: float, cy: float, outer: float, angle: float, text: str) -> list[str]:
+    """A thin slice's value outside the ring, on a short line from the slice."""
+    x0, y0 = cx + outer * math.sin(angle), cy - outer * math.cos(angle)
+    x1, y1 = cx + (outer + 3.5) * math.sin(angle), cy - (outer + 3.5) * math.cos(angle)
+    right = math.sin(angle) >= 0
+    x2 = x1 + (2.0 if right else -2.0)
+    return [
+        f'<polyline points="{_n(x0)},{_n(y0)} {_n(x1)},{_n(y1)} {_n(x2)},{_n(y1)}" fill="none"'
+        f' stroke="#5f6b7a" stroke-width="0.3"/>',
+        _text(
+            text,
+            x2 + (0.8 if right else -0.8),
+            y1 + _CENTER_SHIFT * _SMALL,
+            anchor="start" if right else "end",
+            weight=600,
+            size=_SMALL,
+        ),
+    ]
 
 
 def _check(bars: Sequence[Bar], chart: str) -> None:
@@ -402,12 +452,19 @@ def _text_width(text: str, *, bold: bool = False) -> float:
     return len(text) * _FONT * _CHAR_WIDTH * (1.05 if bold else 1.0)
 
 
+def contrast(one: str, other: str) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+    a, b = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
 def _ink_on(background: str, dark: str) -> str:
-    """White or the dark text colour, whichever contrasts more with `background` (WCAG)."""
-    bg = _luminance(background)
-    on_white = (1.0 + 0.05) / (bg + 0.05)
-    on_dark = (max(bg, _luminance(dark)) + 0.05) / (min(bg, _luminance(dark)) + 0.05)
-    return "#ffffff" if on_white >= on_dark else dark
+    """Text for `background`: the dark text colour or white, whichever contrasts more, as
+    long as it reaches WCAG AA for small text (4.5:1); else black, which always does when
+    white does not."""
+    on_white, on_dark = contrast("#ffffff", background), contrast(dark, background)
+    best, ratio = (dark, on_dark) if on_dark > on_white else ("#ffffff", on_white)
+    return best if ratio >= 4.5 else "#000000"
 
 
 def _luminance(color: str) -> float:

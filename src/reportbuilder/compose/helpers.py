@@ -281,7 +281,10 @@ class Helpers:
         caption = title or self._label(breakdown)
         self._charts += 1
         desc = description or "; ".join(f"{b.label}: {b.text}" for b in bars)
-        extra = {"center_text": bars[0].text} if kind == "donut" else {}
+        # The donut's centre: the first category's share, and which category it is.
+        extra = (
+            {"center_text": bars[0].text, "center_label": bars[0].label} if kind == "donut" else {}
+        )
         svg = makers[kind](
             bars, title=caption, description=desc, style=self.chart_style,
             id_prefix=f"chart{self._charts}", **extra,

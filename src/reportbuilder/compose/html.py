@@ -386,6 +386,13 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
     }
     html = _fill_theme(env, context, project)
     html, targets = references.number(html, labels)
+    kinds = tuple(
+        kind
+        for kind, wanted in (("figure", config.list_of_figures), ("table", config.list_of_tables))
+        if wanted
+    )
+    if kinds:
+        html = html.replace(references.LISTS_PLACE, references.lists(html, labels, kinds), 1)
     headings = {c.slug: c.title for c in chapters}
     headings.update({h.id: h.text for c in chapters for h in c.headings})
     html, unknown = references.link(html, targets, labels, headings)

@@ -342,7 +342,10 @@ class _ReportTree(Treeprocessor):
                 parent.remove(neighbour)
 
 
-_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]']")
+_URL = re.compile(r"https?://[^\s<>\"\x00-\x1f]+[^\s<>\".,;:!?)\]'\x00-\x1f]")
+# Python-Markdown holds a backslash-escaped character as \x02<its code>\x03 until its last
+# tree processor turns it back into the character: done here first in text holding a URL.
+_ESCAPED = re.compile("\x02(\\d+)\x03")
 _NO_URL_BREAKS = {"a", "code", "pre", "kbd", "samp"}
 
 
@@ -380,13 +383,13 @@ def _urls_in(element: ET.Element) -> None:
         return
     for child in list(element):
         _urls_in(child)
-    if element.text and _URL.search(element.text):
+    if element.text and _URL.search(_ESCAPED.sub("_", element.text)):
         pieces = _url_pieces(element.text)
         element.text = pieces[0] if isinstance(pieces[0], str) else ""
         for index, span in enumerate(p for p in pieces if not isinstance(p, str)):
             element.insert(index, span)
     for child in list(element):
-        if child.tail and _URL.search(child.tail):
+        if child.tail and _URL.search(_ESCAPED.sub("_", child.tail)):
             pieces = _url_pieces(child.tail)
             child.tail = pieces[0] if isinstance(pieces[0], str) else ""
             at = list(element).index(child) + 1
@@ -396,6 +399,7 @@ def _urls_in(element: ET.Element) -> None:
 
 def _url_pieces(text: str) -> list[str | ET.Element]:
     """Text as [leading text, span, span …], each span a URL with the text after it as tail."""
+    text = _ESCAPED.sub(lambda m: chr(int(m[1])) if 0 < int(m[1]) < 0x110000 else m[0], text)
     pieces: list[str | ET.Element] = []
     last = 0
     lead = ""

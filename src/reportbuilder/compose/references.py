@@ -38,7 +38,8 @@ def number(html: str, labels: Mapping[str, str]) -> tuple[str, dict[str, tuple[s
         if target:
             targets[target] = (kind, counts[kind])
         text = f"{labels[kind]}\u00a0{counts[kind]}."
-        return f'<span class="{NUM_CLASS}" data-kind="{kind}">{text}</span> '
+        anchor = f"rb-{kind}-{counts[kind]}"  # where the lists of figures and tables point
+        return f'<span class="{NUM_CLASS}" data-kind="{kind}" id="{anchor}">{text}</span> '
 
     return _NUM.sub(replace, html), targets
 
@@ -68,3 +69,34 @@ def link(
         return f'<a class="xref" href="#{target}">{labels[kind].lower()}\u00a0{n}</a>'
 
     return _REF.sub(replace, html), unknown
+
+
+_CAPTIONED = re.compile(
+    rf'<span class="{NUM_CLASS}" data-kind="(figure|table)" id="(rb-(?:figure|table)-\d+)">'
+    r"([^<]*)</span>(.*?)</(?:figcaption|caption)>",
+    re.DOTALL,
+)
+_TAGS = re.compile(r"<[^>]+>")
+LISTS_PLACE = "<!--rb-lists-->"  # where the theme's report.html puts the lists
+
+
+def lists(html: str, labels: Mapping[str, str], kinds: tuple[str, ...]) -> str:
+    """The list of figures and/or of tables (`kinds`): each caption with its number, linked
+    to it; the theme's CSS adds the page (`target-counter`)."""
+    entries: dict[str, list[str]] = {kind: [] for kind in kinds}
+    for kind, anchor, number_text, caption in _CAPTIONED.findall(html):
+        if kind in entries:
+            text = " ".join(_TAGS.sub("", caption).split())
+            entries[kind].append(
+                f'<li><a href="#{anchor}"><span class="lists-num">{number_text}</span> '
+                f"{text}</a></li>"
+            )
+    parts = []
+    for kind in kinds:
+        if entries[kind]:
+            title = escape(labels[f"list_of_{kind}s"])
+            parts.append(
+                f'<nav class="lists lists-{kind}s" aria-label="{title}">'
+                f'<h2 class="toc-title">{title}</h2><ol>{"".join(entries[kind])}</ol></nav>'
+            )
+    return "".join(parts)

@@ -125,6 +125,7 @@ class Brand(_Strict):
     text: Colour = "#1f2933"
     palette: list[Colour] = Field(default_factory=list)
     fonts: Fonts = Fonts()
+    logo_on_pages: bool = False  # the organisation's logo in the footer of every page
 
     def chart_palette(self) -> tuple[str, ...]:
         return tuple(self.palette) or (
@@ -244,6 +245,8 @@ class ReportConfig(_Strict):
     toc: bool = True
     toc_depth: Literal[1, 2, 3] = 2
     recipient_footer: bool = False  # a merge's "copy prepared for" line in every footer too
+    list_of_figures: bool = False  # after the contents: every figure's caption and page
+    list_of_tables: bool = False
     strict: bool = False
     network: Network = Network()
     lint: Lint = Lint()
