@@ -117,15 +117,18 @@ def test_a_rerun_makes_only_what_is_missing(
     people = tmp_path / "requesters.csv"
     people.write_text(THREE, encoding="utf-8")
     out = tmp_path / "copies"
-    code, _, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    code, first, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
     assert code == 0
+    files = {row["name"]: row["file"] for row in first["rows"]}
+    # Each language's copies are named after its edition's output (mini-es for Spanish).
+    assert files["Ana Pérez"] == "mini-es-Ana-Pérez.pdf"
     (out / "mini-Mary-Smith.pdf").unlink()
-    kept = (out / "mini-Ana-Pérez.pdf").stat().st_mtime_ns
+    kept = (out / files["Ana Pérez"]).stat().st_mtime_ns
     code, again, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
     assert code == 0
     status = {row["name"]: row["status"] for row in again["rows"]}
     assert status == {"Jeanne Dupont": "kept", "Mary Smith": "made", "Ana Pérez": "kept"}
-    assert (out / "mini-Ana-Pérez.pdf").stat().st_mtime_ns == kept
+    assert (out / files["Ana Pérez"]).stat().st_mtime_ns == kept
     assert (out / "mini-Mary-Smith.pdf").is_file()
 
 
@@ -181,3 +184,82 @@ def test_a_long_line_gets_its_own_body_once(
     methods = [row["method"] for row in result["rows"]]
     assert methods == ["assembled", "full", "assembled"]
     assert "Long Two" in " ".join(texts(out / "mini-Long-Two.pdf")[0].split())
+
+
+def test_shard_auto_from_a_kubernetes_indexed_job(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    people = tmp_path / "requesters.csv"
+    people.write_text(THREE, encoding="utf-8")
+    result = runner.invoke(
+        main,
+        [
+            "merge",
+            str(mini_project),
+            str(people),
+            "--dry-run",
+            "--shard",
+            "auto/2",
+            "--eml-dir",
+            str(tmp_path / "eml"),
+        ],
+        env={"JOB_COMPLETION_INDEX": "1"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "row 3: would make" in result.stdout and "Mary Smith" in result.stdout
+    assert result.stdout.rstrip().splitlines()[0].endswith("(en), and write its .eml")
+    assert "Jeanne" not in result.stdout and "Ana" not in result.stdout
+    assert "would make (shard 2/2): 1 planned" in result.stdout
+    missing = runner.invoke(main, ["merge", str(mini_project), str(people), "--shard", "auto"])
+    assert missing.exit_code == 2 and "found no shard index" in missing.output
+
+
+def test_a_name_no_font_can_print_is_a_warning_at_its_row(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    people = tmp_path / "requesters.csv"
+    people.write_text(
+        "name,email\nMary Smith,mary@example.com\nScribe \U00013000,scribe@example.org\n",
+        encoding="utf-8",
+    )
+    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(tmp_path / "c"))
+    assert code == 0
+    assert [row["method"] for row in result["rows"]] == ["assembled", "assembled"]
+    (warning,) = [p for p in result["problems"] if p["line"] == 3]
+    assert warning["path"] == str(people) and warning["severity"] == "warning"
+    assert "U+13000" in warning["message"] and "empty box" in warning["message"]
+
+
+def test_a_chapter_that_shows_a_part_for_some_requesters_builds_in_full(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    chapter = mini_project / "content" / "01-overview.md"
+    chapter.write_text(
+        chapter.read_text()
+        + "\n{% if recipient.organisation %}A note for partner organisations.{% endif %}\n",
+        encoding="utf-8",
+    )
+    people = tmp_path / "requesters.csv"
+    people.write_text(
+        "name,email,organisation\nMary Smith,mary@example.com,\nTom Brown,tom@example.com,Acme\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "c"
+    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    assert code == 0
+    assert [row["method"] for row in result["rows"]] == ["full", "full"]
+    assert any("pages after the cover depend on the requester" in n for n in result["notes"])
+    mary, tom = (" ".join(texts(out / row["file"])) for row in result["rows"])
+    assert "partner organisations" not in mary and "partner organisations" in tom
+
+
+@pytest.mark.parametrize("folder", ["content", "data/copies", "."])
+def test_copies_never_go_among_the_sources(
+    mini_project: Path, tmp_path: Path, runner: CliRunner, folder: str
+) -> None:
+    people = tmp_path / "requesters.csv"
+    people.write_text(THREE, encoding="utf-8")
+    target = mini_project / folder
+    result = runner.invoke(main, ["merge", str(mini_project), str(people), "-o", str(target)])
+    assert result.exit_code == 1 and "choose a" in result.stderr
+    assert not list(mini_project.rglob("*.pdf")) and not list(mini_project.rglob("*.jsonl"))

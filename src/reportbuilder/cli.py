@@ -628,6 +628,25 @@ def mail(
     show_default=True,
     help="File-name template: {column} fields of the requesters file, {stem}, {line}.",
 )
+@click.option(
+    "--eml-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write each row's message, its PDF attached, as an .eml file here.",
+)
+@click.option(
+    "--smtp",
+    "smtp_address",
+    metavar="HOST[:PORT]",
+    default=None,
+    help="Also send each row's message by SMTP (report.yml's mail.smtp: security, user).",
+)
+@click.option(
+    "--rate",
+    metavar="N/min",
+    default=None,
+    help="Send at most N messages a minute (N/min, N/h or N/s).",
+)
 @click.option("--dry-run", is_flag=True, help="Check every row and say what would be made.")
 @click.option("--shard", default=None, help="Take part I of N of the rows: I/N, or auto[/N].")
 @click.option(
@@ -653,6 +672,9 @@ def merge(
     paths: tuple[str, ...],
     output_dir: Path | None,
     names: str,
+    eml_dir: Path | None,
+    smtp_address: str | None,
+    rate: str | None,
     dry_run: bool,
     shard: str | None,
     jobs: int,
@@ -689,7 +711,10 @@ def merge(
 
         loaded = load_project(project)
         folder = output_dir or _merge_folder(loaded)
-        options = MergeOptions(folder, names, part, jobs, dry_run, layout_once=not full)
+        outbox = _outbox(loaded, eml_dir, smtp_address, _per_minute(rate))
+        options = MergeOptions(
+            folder, names, part, jobs, dry_run, layout_once=not full, outbox=outbox
+        )
         edition = Edition(limits=Limits(timeout=timeout, max_memory_mb=max_memory))
         progress = None if as_json or not _interactive() else _progress_line()
         try:
@@ -702,9 +727,43 @@ def merge(
     if as_json:
         _emit_json(result.as_json())
     else:
-        _merge_report(result, folder, dry_run)
+        _merge_report(result, folder, dry_run, outbox)
     if not result.ok:
         raise _Failed("")
+
+
+def _per_minute(rate: str | None) -> float | None:
+    if rate is None:
+        return None
+    count, _, unit = rate.strip().partition("/")
+    scale = {"s": 60.0, "sec": 60.0, "min": 1.0, "m": 1.0, "h": 1 / 60, "hour": 1 / 60}
+    try:
+        value = float(count) * scale[unit.strip().lower() or "min"]
+    except (ValueError, KeyError):
+        value = 0.0
+    if not (value > 0 and math.isfinite(value)):
+        raise click.BadParameter(
+            f"'{rate}' is not a rate; write N/min, N/h or N/s", param_hint="--rate"
+        )
+    return value
+
+
+def _outbox(
+    project: Any, eml_dir: Path | None, smtp_address: str | None, per_minute: float | None
+) -> Any:
+    from reportbuilder.errors import DeliveryError
+    from reportbuilder.merge.delivery import Outbox, smtp_settings
+
+    if eml_dir is not None and smtp_address is not None:
+        raise click.UsageError("give --eml-dir or --smtp, not both")
+    if per_minute is not None and smtp_address is None:
+        raise click.UsageError("--rate paces sending: it goes with --smtp")
+    if smtp_address is None:
+        return Outbox(eml_dir=eml_dir) if eml_dir is not None else None
+    try:
+        return Outbox(smtp=smtp_settings(project, smtp_address), per_minute=per_minute)
+    except DeliveryError as error:
+        raise click.BadParameter(error.problems[0].message, param_hint="--smtp") from None
 
 
 def _merge_paths(paths: tuple[str, ...]) -> tuple[Path, Path]:
@@ -746,12 +805,17 @@ def _progress_line() -> Callable[[int, int], None]:
     return show
 
 
-def _merge_report(result: Any, folder: Path, dry_run: bool) -> None:
+def _merge_report(result: Any, folder: Path, dry_run: bool, outbox: Any) -> None:
     for row in result.rows:
         if dry_run:
             state = "already sent" if row.sent else "would make"
+            then = ""
+            if outbox is not None and not row.sent:
+                then = ", and write its .eml" if outbox.kind == "eml" else ", and send it"
             who = f"{row.name} <{row.email}>"
-            click.echo(f"row {row.line}: {state} {folder / row.file} for {who} ({row.lang})")
+            where = folder / row.file
+            click.echo(f"row {row.line}: {state} {where} for {who} ({row.lang}){then}")
+
     _warn(p for p in result.problems if p.severity.value == "warning")
     for problem in result.problems:
         if problem.severity.value == "error":
@@ -763,6 +827,9 @@ def _merge_report(result: Any, folder: Path, dry_run: bool) -> None:
         counts[row.status] = counts.get(row.status, 0) + 1
     failed = sum(1 for p in result.problems if p.severity.value == "error")
     done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no rows"
+    sent = sum(1 for row in result.rows if row.sent)
+    if sent:
+        done += f", {sent} sent (journal: {result.journal or 'none'})"
     verb = "would make" if dry_run else "merged"
     shard = f" (shard {result.shard})" if result.shard != "1/1" else ""
     click.echo(f"{verb}{shard}: {done}; {failed} problems; in {result.seconds:.1f} s → {folder}")

@@ -424,7 +424,12 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         **helpers.scope(),
     }
     citations = Citations(project.references, config.lang) if config.bibliography else None
-    chapters, warnings = render_chapters(project, config, scope, helpers, fmt, deadline, citations)
+    chapters: list[RenderedChapter] = []
+    warnings: list[Problem] = []
+    if part != "cover":  # the cover alone prints no chapter: none is composed
+        chapters, warnings = render_chapters(
+            project, config, scope, helpers, fmt, deadline, citations
+        )
     warnings += lint.brand_problems(config.brand.model_dump(), _config_text(project))
     env = theme_environment(project.theme.templates, project.templates, project.theme.by_theme)
     env.filters.update({**fmt.filters(), "css_string": css_string})

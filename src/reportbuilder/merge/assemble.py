@@ -81,5 +81,7 @@ def swap_cover(body: bytes, cover: bytes) -> bytes | None:
             if "/Group" in drawn.obj:
                 kept.obj.Group = whole.copy_foreign(drawn.obj.Group)
         out = io.BytesIO()
-        whole.save(out, deterministic_id=True)
+        # Streams are written as they are (WeasyPrint compressed them): decoding and
+        # compressing them again would double the cost of the save.
+        whole.save(out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
         return out.getvalue()

@@ -34,6 +34,7 @@ class Entry:
     sent: bool = False
     answer: str | None = None  # the SMTP server's last answer, or where the .eml went
     method: str = ""  # "assembled" (body laid out once) or "full" (a whole build)
+    pages: int = 0
     at: str = ""
 
     def as_json(self) -> dict[str, Any]:

@@ -55,11 +55,12 @@ def safe_name(text: str, limit: int = MAX_NAME_BYTES) -> str:
 def file_names(
     rows: Sequence[Mapping[str, str]], template: str, stem: str, suffix: str = ".pdf"
 ) -> list[str]:
-    """One safe, unique file name per row (each row's values by column, with its `line`)."""
+    """One safe, unique file name per row (each row's values by column, with its `line`, and
+    its `stem` when it has its own: the output name of the row's language)."""
     names: list[str] = []
     taken: set[str] = set()
     for row in rows:
-        values = {**row, "stem": stem}
+        values = {**row, "stem": row.get("stem") or stem}
 
         def fill(match: re.Match[str], values: Mapping[str, str] = values) -> str:
             return values.get(match[1], "")

@@ -39,6 +39,7 @@ from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import Problem, ReportError, Severity, Stage, error_for
 from reportbuilder.merge.assemble import Signature, signature, swap_cover
+from reportbuilder.merge.delivery import Outbox, Outcome, Parcel, deliver, senders
 from reportbuilder.merge.journal import Entry, Journal, journal_name
 from reportbuilder.merge.naming import ALL, DEFAULT_TEMPLATE, Shard, check_template, file_names
 from reportbuilder.merge.requesters import Requester, Requesters, read_requesters
@@ -48,14 +49,13 @@ from reportbuilder.render.renderer import PdfRenderer, RenderJob
 # A requester's values in the order templates see them; extra columns follow.
 KEYS = ("name", "email", "organisation", "lang", "reference", "date")
 
-Deliver = Callable[[Requester, Path, bytes], str]
 Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
 class MergeOptions:
-    """How to run a merge. `deliver`, when given, sends one row's PDF and returns the
-    answer to journal (raising `ReportError` when the row could not be sent)."""
+    """How to run a merge. `outbox`, when given, delivers each copy once it is made (an
+    `.eml` file per row, or SMTP), and the journal keeps what was sent."""
 
     output_dir: Path
     name_template: str = DEFAULT_TEMPLATE
@@ -63,8 +63,7 @@ class MergeOptions:
     jobs: int = 1
     dry_run: bool = False
     layout_once: bool = True
-    deliver: Deliver | None = None
-    delivery: str = ""  # how rows are delivered, for the journal and messages ("smtp", "eml")
+    outbox: Outbox | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,7 @@ class RowResult:
     method: str = ""  # "assembled" or "full"
     sha256: str = ""
     bytes: int = 0
+    pages: int = 0
     sent: bool = False
     answer: str | None = None
 
@@ -150,6 +150,7 @@ def merge(
     if options.jobs < 1:
         raise ValueError("jobs must be at least 1")
     loaded = project if isinstance(project, Project) else load_project(project)
+    _outside_sources(loaded, options.output_dir)
     path = Path(requesters)
     read = read_requesters(path, str(requesters))
     columns = sorted({k for row in read.rows for k in row.values()} | set(KEYS))
@@ -159,10 +160,12 @@ def merge(
     default_lang = edition.lang or loaded.config.lang
     good, wordless = _with_words(loaded, read, default_lang)
     stem = Path(loaded.config.output or loaded.output_name).stem
+    stems = {lang: _stem(loaded, lang) for lang in {r.lang or default_lang for r in good}}
+    values = [{**_name_values(r), "stem": stems[r.lang or default_lang]} for r in good]
     names = dict(
         zip(
             (row.line for row in good),
-            file_names([_name_values(r) for r in good], options.name_template, stem),
+            file_names(values, options.name_template, stem),
             strict=True,
         )
     )
@@ -177,6 +180,8 @@ def merge(
         "requesters": str(requesters),
         "shard": str(options.shard),
     }
+    if options.outbox is not None:
+        senders(loaded)  # no sender, no message: said before any layout
     if options.dry_run:
         rows = tuple(
             _planned(row, names[row.line], row.lang or default_lang, journal) for row in mine
@@ -185,6 +190,8 @@ def merge(
         return MergeResult(**base, rows=rows, problems=tuple(problems), seconds=seconds)
     work = _Work(loaded, edition, options, journal, names, today, progress, len(mine), read.path)
     work.run(mine, default_lang)
+    if options.outbox is not None:
+        work.deliver(options.outbox)
     rows = tuple(sorted(work.results, key=lambda r: r.line))
     problems.extend(work.problems)
     return MergeResult(
@@ -195,6 +202,22 @@ def merge(
         seconds=round(time.perf_counter() - started, 3),
         journal=str(journal.path),
     )
+
+
+def _outside_sources(project: Project, folder: Path) -> None:
+    """The copies never go among the project's sources (content/, data/ …)."""
+    from reportbuilder.errors import OutputError
+    from reportbuilder.project.config import SOURCE_PLACES
+
+    where = folder.resolve()
+    if where.is_relative_to(project.root) and where != project.root:
+        inside = where.relative_to(project.root)
+        if inside.parts[0] in SOURCE_PLACES:
+            message = "the copies would go among the project's sources; choose another folder"
+            raise OutputError(Problem(inside.as_posix(), None, message, stage=Stage.OUTPUT))
+    elif where == project.root:
+        message = "the copies would go into the project folder itself; choose a subfolder"
+        raise OutputError(Problem(str(folder), None, message, stage=Stage.OUTPUT))
 
 
 def _with_words(
@@ -216,6 +239,14 @@ def _with_words(
     return good, problems
 
 
+def _stem(project: Project, lang: str) -> str:
+    """The output name of the language's edition, without .pdf (`{stem}` in file names)."""
+    from reportbuilder.project.config import for_edition
+
+    config = for_edition(project.config, Edition(lang=lang))
+    return Path(config.output or project.output_name).stem
+
+
 def _name_values(row: Requester) -> dict[str, str]:
     return {**row.values(), "line": str(row.line)}
 
@@ -227,14 +258,10 @@ def _in_shard(problem: Problem, read: Requesters, shard: Shard) -> bool:
 
 def _planned(row: Requester, name: str, lang: str, journal: Journal) -> RowResult:
     done = journal.get(row.key)
+    sent = bool(done and done.sent)
+    name = done.file if done and done.sent else name
     return RowResult(
-        row.line,
-        row.name,
-        row.email,
-        lang,
-        name,
-        "kept" if done and done.sent else "planned",
-        sent=bool(done and done.sent),
+        row.line, row.name, row.email, lang, name, "kept" if sent else "planned", sent=sent
     )
 
 
@@ -250,6 +277,7 @@ class _Plan:
     lang: str
     body: bytes | None = None  # None: every row is built in full
     cover_pages: int = 1
+    pages: int = 0  # of the body, hence of every assembled copy
     # Bodies by how their cover pages are tagged: a cover whose line wraps once more needs
     # a body whose cover did too (the first row that needs one is built in full, and kept).
     bodies: dict[Signature, bytes] = field(default_factory=dict)
@@ -275,6 +303,8 @@ class _Work:
         self.project, self.edition, self.options = project, edition, options
         self.journal, self.names, self.today = journal, names, today
         self.progress, self.total, self.done = progress, total, 0
+        self.rows: dict[int, Requester] = {}
+        self.keys: dict[int, str] = {}
         self.results: list[RowResult] = []
         self.problems: list[Problem] = []
         self.notes: list[str] = []
@@ -285,6 +315,8 @@ class _Work:
     # -- the run ---------------------------------------------------------------------------
 
     def run(self, rows: Sequence[Requester], default_lang: str) -> None:
+        self.rows = {row.line: row for row in rows}
+        self.keys = {row.line: row.key for row in rows}
         todo: list[tuple[Requester, str]] = []
         for row in rows:
             lang = row.lang or default_lang
@@ -297,6 +329,10 @@ class _Work:
             return
         jobs = min(self.options.jobs, len(todo))
         memory = self.edition.limits.max_memory_mb
+        if jobs > 1:
+            # Imported once here, the render processes fork with it instead of each
+            # importing it again (half a second of CPU a process).
+            import weasyprint  # noqa: F401
         with contextlib.ExitStack() as stack:
             for _ in range(jobs):
                 self._renderers.put(stack.enter_context(PdfRenderer(memory)))
@@ -317,16 +353,20 @@ class _Work:
     def _kept(self, row: Requester, lang: str) -> RowResult | None:
         """The row as an earlier run left it, when that is all it needs."""
         entry = self.journal.get(row.key)
-        target = self.options.output_dir / self.names[row.line]
-        if entry is None or entry.file != target.name:
+        if entry is None:
             return None
-        if self.options.deliver is not None and not entry.sent:
-            return None  # made, not sent: send it (the file is checked there)
-        try:
-            if not entry.sent and _sha256(target.read_bytes()) != entry.sha256:
+        if entry.sent:  # sent is final, whatever the file is called now
+            target = self.options.output_dir / entry.file
+            if not target.is_file():
+                return None  # made again (still journaled as sent: never sent again)
+        else:
+            target = self.options.output_dir / self.names[row.line]
+            if entry.file != target.name:
                 return None
-        except OSError:
-            if not entry.sent:
+            try:
+                if _sha256(target.read_bytes()) != entry.sha256:
+                    return None
+            except OSError:
                 return None
         return RowResult(
             row.line,
@@ -337,6 +377,8 @@ class _Work:
             "kept",
             entry.method,
             entry.sha256,
+            target.stat().st_size if target.is_file() else 0,
+            entry.pages,
             sent=entry.sent,
             answer=entry.answer,
         )
@@ -359,6 +401,15 @@ class _Work:
                     self.warnings_seen.add(problem)
                     self.problems.append(problem)
 
+    def _row_warnings(self, row: Requester, found: Sequence[Problem]) -> None:
+        """What laying out a row's own cover met (a character of the name no font has),
+        located at the row; errors with `strict`."""
+        located = [dataclasses.replace(p, path=self.rel, line=row.line) for p in found]
+        strict = self.edition.strict
+        if located and (self.project.config.strict if strict is None else strict):
+            raise error_for(Stage.RENDER)([p.as_error() for p in located])
+        self._warn(located)
+
     def _note(self, text: str) -> None:
         with self._lock:
             self.notes.append(text)
@@ -371,7 +422,9 @@ class _Work:
             self._note(f"{lang}: every copy built in full (layout once is off)")
             return plan
         keys = list(personalisation(first, lang, self.today))
-        one, two = _placeholders(keys, "A"), _placeholders(keys, "B")
+        # Every value printed (placeholders) against none given: a body that prints a value,
+        # or shows a part only when one is given, differs between the two.
+        one, two = _placeholders(keys, "A"), dict.fromkeys(keys, "")
         try:
             body_one = render_html(self.project, self._edition(one, lang), part="body")
             body_two = render_html(self.project, self._edition(two, lang), part="body")
@@ -379,17 +432,15 @@ class _Work:
             return plan  # each row then meets the problem in its own build, at its line
         if body_one.text != body_two.text:
             self._note(
-                f"{lang}: every copy built in full: the pages after the cover name the "
-                "requester (in a chapter or in the footers), so none can be laid out once"
+                f"{lang}: every copy built in full: the pages after the cover depend on the "
+                "requester (a chapter or the footers use recipient), so none is laid out once"
             )
             return plan
         values = personalisation(first, lang, self.today)
-        try:
-            html = render_html(self.project, self._edition(values, lang))
-            with self._renderer() as renderer:
-                pdf = renderer.render(html, self.edition.limits)
-        except ReportError:
-            return plan
+        # A project that cannot be built fails the merge once, not once a row.
+        html = render_html(self.project, self._edition(values, lang))
+        with self._renderer() as renderer:
+            pdf = renderer.render(html, self.edition.limits)
         from reportbuilder.pipeline import lint_rules
         from reportbuilder.review.pdflint import lint_pdf
 
@@ -404,7 +455,7 @@ class _Work:
                 own = renderer.render(_warm(cover), self.edition.limits)
         except ReportError:
             return plan
-        plan.body, plan.cover_pages = pdf.data, own.pages
+        plan.body, plan.cover_pages, plan.pages = pdf.data, own.pages, pdf.pages
         plan.bodies[signature(pdf.data, own.pages)] = pdf.data
         return plan
 
@@ -472,26 +523,13 @@ class _Work:
 
     def _make(self, row: Requester, plan: _Plan) -> RowResult:
         target = self.options.output_dir / self.names[row.line]
-        entry = self.journal.get(row.key)
-        data: bytes | None = None
-        method = ""
-        if entry is not None and entry.file == target.name:
-            with contextlib.suppress(OSError):
-                existing = target.read_bytes()
-                if _sha256(existing) == entry.sha256:
-                    data, method = existing, entry.method  # made before; only to send
-        if data is None:
-            data, method = self._layout(row, plan)
-            write_atomic(target, data)
-            entry = self.journal.record(
-                Entry(row.key, row.line, row.email, target.name, _sha256(data), method=method)
-            )
-        assert entry is not None
-        if self.options.deliver is not None and not entry.sent:
-            answer = self.options.deliver(row, target, data)
-            entry = self.journal.record(
-                dataclasses.replace(entry, sent=True, answer=answer, at="", line=row.line)
-            )
+        data, method, pages = self._layout(row, plan)
+        write_atomic(target, data)
+        entry = Entry(row.key, row.line, row.email, target.name, _sha256(data), method=method)
+        earlier = self.journal.get(row.key)
+        if earlier is not None and earlier.sent:  # a copy made again is not a new message
+            entry = dataclasses.replace(entry, sent=True, answer=earlier.answer)
+        entry = self.journal.record(dataclasses.replace(entry, pages=pages))
         return RowResult(
             row.line,
             row.name,
@@ -502,11 +540,55 @@ class _Work:
             method,
             entry.sha256,
             len(data),
+            pages,
             sent=entry.sent,
             answer=entry.answer,
         )
 
-    def _layout(self, row: Requester, plan: _Plan) -> tuple[bytes, str]:
+    # -- delivery: after the copies, in file order, over one connection -------------------
+
+    def deliver(self, outbox: Outbox) -> None:
+        parcels = []
+        for index, result in sorted(enumerate(self.results), key=lambda item: item[1].line):
+            entry = self.journal.get(self.keys[result.line])
+            if result.status not in ("made", "kept") or entry is None or entry.sent:
+                continue
+            path = self.options.output_dir / entry.file
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            pages = entry.pages or _page_count(data)
+            row = self.rows[result.line]
+            parcels.append((index, Parcel(row, result.lang, path, data, pages, entry.sha256)))
+        at = {id(parcel): index for index, parcel in parcels}
+
+        def outcome(done: Outcome) -> None:
+            parcel = done.parcel
+            entry = self.journal.get(parcel.row.key)
+            assert entry is not None
+            recorded = dataclasses.replace(entry, sent=done.sent, answer=done.answer, at="")
+            self.journal.record(recorded)
+            index = at[id(parcel)]
+            self.results[index] = dataclasses.replace(
+                self.results[index], sent=done.sent, answer=done.answer
+            )
+            if not done.sent:
+                self.problems.append(
+                    Problem(self.rel, parcel.row.line, done.answer, stage=Stage.DELIVER)
+                )
+
+        def problem(parcel: Parcel, found: Sequence[Problem]) -> None:
+            for item in found:
+                where = f" ({item.path})" if item.path else ""
+                message = f"not sent: {item.message}{where}"
+                self.problems.append(
+                    Problem(self.rel, parcel.row.line, message, stage=Stage.DELIVER)
+                )
+
+        deliver(self.project, self.edition, outbox, [p for _, p in parcels], outcome, problem)
+
+    def _layout(self, row: Requester, plan: _Plan) -> tuple[bytes, str, int]:
         values = personalisation(row, plan.lang, self.today)
         if plan.body is not None:
             cover = self._cover(plan, values)
@@ -516,7 +598,8 @@ class _Work:
                 body = plan.bodies.get(signature(pdf.data))
             assembled = swap_cover(body, pdf.data) if body is not None else None
             if assembled is not None:
-                return assembled, "assembled"
+                self._row_warnings(row, pdf.problems)
+                return assembled, "assembled", plan.pages
         html = render_html(self.project, self._edition(values, plan.lang))
         with self._renderer() as renderer:
             pdf = renderer.render(html, self.edition.limits)
@@ -527,12 +610,21 @@ class _Work:
             # Its cover is tagged unlike the bodies' so far: this copy is the body for its kind.
             with self._lock:
                 plan.bodies.setdefault(signature(pdf.data, plan.cover_pages), pdf.data)
-        return pdf.data, "full"
+        return pdf.data, "full", pdf.pages
 
 
 def _warm(html: Html) -> RenderJob:
     """A cover's render job, reusing the theme's parsed stylesheets and fonts."""
     return dataclasses.replace(RenderJob.of(html), warm=True)
+
+
+def _page_count(data: bytes) -> int:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 def _placeholders(keys: Sequence[str], variant: str) -> dict[str, str]:
@@ -544,7 +636,7 @@ def _placeholders(keys: Sequence[str], variant: str) -> dict[str, str]:
 def _at_row(problem: Problem, row: Requester, rel: str) -> Problem:
     """A row's render or output problem, located at the row (its own place in the message)."""
     if problem.stage in (Stage.RENDER, Stage.OUTPUT):
-        where = f" ({problem.path})" if problem.path else ""
+        where = f" ({problem.path})" if problem.path and problem.path != rel else ""
         message = problem.message + where
         return dataclasses.replace(problem, path=rel, line=row.line, message=message)
     return problem
