@@ -4,6 +4,7 @@ printed something wrong, lost something, leaked between builds or wrote where it
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -125,7 +126,8 @@ def test_personalisation_is_printed_as_typed_never_as_markdown(mini_project: Pat
     # The address stays text (no link), with break opportunities at its slashes.
     url = '<span class="url">https://phish.example/<wbr>x</span>'
     typed = f"Bob # Injected [verify]({url}) **bold** &lt;b&gt;x&lt;/b&gt;"
-    assert f"<p>Prepared for {typed}.</p>" in html
+    # Its line breaks are spaces (a name is one line of text), as a browser shows them.
+    assert f"<p>Prepared for {typed}.</p>" in re.sub(r" +", " ", html)
 
 
 @pytest.mark.pdf

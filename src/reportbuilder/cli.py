@@ -424,26 +424,24 @@ def build(
         for out in each.outputs:
             pages = f", {out.pages} pages" if out.pages is not None else ""
             if out.cached == "up to date":
-                click.echo(f"{out.path} is up to date (nothing changed since it was built)")
+                click.echo(_safe(f"{out.path} is up to date (nothing changed since it was built)"))
                 continue
             if out.cached:
-                click.echo(f"restored {out.path} from the cache ({out.bytes / 1024:.0f} KiB)")
+                click.echo(
+                    _safe(f"restored {out.path} from the cache ({out.bytes / 1024:.0f} KiB)")
+                )
                 continue
             click.echo(
-                f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {each.seconds:.1f} s"
+                _safe(
+                    f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {each.seconds:.1f} s"
+                )
             )
             if out.images:
                 click.echo(f"  images lightened to fit --max-size: {out.images}")
     if explained:
         click.echo("templates and stylesheets:")
         for origin in explained:
-            click.echo(f"  {origin.kind:10} {origin.name:24} ← {origin.path}")
-    _warn(result.warnings)
-    for out in result.outputs:
-        pages = f", {out.pages} pages" if out.pages is not None else ""
-        click.echo(
-            _safe(f"wrote {out.path} ({out.bytes / 1024:.0f} KiB{pages}) in {result.seconds:.1f} s")
-        )
+            click.echo(_safe(f"  {origin.kind:10} {origin.name:24} ← {origin.path}"))
     if comparison is not None:
         from reportbuilder.review.pdfdiff import printable
 
@@ -1103,7 +1101,7 @@ def themes_show(name: str, project: Path, as_json: bool) -> None:
     click.echo(f"  words in: {', '.join(shown['languages'])}")
     click.echo(f"  brand settings used: {', '.join(shown['brand'])}")
     for origin in shown["files"]:
-        click.echo(f"  {origin['kind']:10} {origin['name']:24} ← {origin['path']}")
+        click.echo(_safe(f"  {origin['kind']:10} {origin['name']:24} ← {origin['path']}"))
 
 
 @main.command()
@@ -1167,7 +1165,9 @@ def watch(
             return
         _warn(problems)
         for out in result.outputs:
-            click.echo(f"wrote {out.path} ({out.bytes / 1024:.0f} KiB) in {result.seconds:.1f} s")
+            click.echo(
+                _safe(f"wrote {out.path} ({out.bytes / 1024:.0f} KiB) in {result.seconds:.1f} s")
+            )
 
     click.echo(f"watching {project} (Ctrl-C to stop)", err=True)
     edition = Edition(lang=lang, limits=Limits(timeout=timeout, max_memory_mb=max_memory))
