@@ -153,3 +153,16 @@ def test_an_id_two_chapters_give_is_made_unique_and_links_stay_in_their_chapter(
     toc = html.split('<section class="chapter', 1)[0]
     assert '<a href="#two--lang_prefix">Prefix again</a>' in toc
     assert check(project).warnings == []
+
+
+def test_a_table_id_two_chapters_give_is_each_chapters_own(tmp_path: Path) -> None:
+    """A chapter copied with its `table(..., id=…)` and `ref(…)`: each reference finds the
+    table of its own chapter, numbered, instead of an error about an unknown id."""
+    chapter = (
+        "# {}\n\nSee {{{{ ref('tab-a') }}}}.\n\n{{{{ table(data.survey.source, id='tab-a') }}}}\n"
+    )
+    project = project_with(tmp_path, **{"01-a": chapter.format("A"), "02-b": chapter.format("B")})
+    html = render_html(load_project(project)).text
+    first, second = html.split('<section class="chapter " id="b">')
+    assert ">table 1<" in first.replace("\u00a0", " ") and 'href="#tab-a"' in first
+    assert ">table 2<" in second.replace("\u00a0", " ") and 'href="#b--tab-a"' in second

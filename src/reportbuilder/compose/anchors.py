@@ -97,16 +97,22 @@ def _unique_ids(parts: Sequence[Part]) -> list[Part]:
         html = part.html
         if clashes := (ids & taken) - {part.slug}:
             html = _ID_ATTRIBUTE.sub(_renaming(part.slug, clashes), html)
+            # A figure's or table's number placeholder names its element's id: rename it too,
+            # or `ref()` would find the renamed element but no number for it.
+            html = _DATA_ID.sub(_renaming(part.slug, clashes, "data-id"), html)
         taken |= ids
         out.append(Part(part.slug, part.rel, part.source, html))
     return out
 
 
 _ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
+_DATA_ID = re.compile(r'\sdata-id="([^"]+)"')
 
 
-def _renaming(prefix: str, clashes: set[str]) -> Callable[[re.Match[str]], str]:
-    return lambda m: f' id="{prefix}--{m[1]}"' if m[1] in clashes else m[0]
+def _renaming(
+    prefix: str, clashes: set[str], attribute: str = "id"
+) -> Callable[[re.Match[str]], str]:
+    return lambda m: f' {attribute}="{prefix}--{m[1]}"' if m[1] in clashes else m[0]
 
 
 def line_of(source: str, target: str, seen: dict[str, int]) -> int | None:
