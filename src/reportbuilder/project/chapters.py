@@ -198,13 +198,10 @@ def load_chapters(
     seen: set[str] = set()
     for path in files:
         rel = f"{CONTENT_DIR}/{path.name}"
-        try:
-            text = policy.read_project_text(rel)
-        except ReportError as error:
-            problems.extend(error.problems)
+        read = _read(policy, rel, problems)
+        if read is None:
             continue
-        meta, body, found = split_front_matter(text, rel)
-        problems.extend(found)
+        meta, body = read
         slug = str(meta.get("id") or slugify(re.sub(r"^\d+[-_ ]*", "", path.stem)))
         while slug in seen:
             slug += "-2"
@@ -227,15 +224,24 @@ def _translations(
         if named is None or named[0] != source.stem:
             continue
         rel = f"{CONTENT_DIR}/{path.name}"
-        try:
-            text = policy.read_project_text(rel)
-        except ReportError as error:
-            problems.extend(error.problems)
-            continue
-        meta, body, meta_problems = split_front_matter(text, rel)
-        problems.extend(meta_problems)
-        found[named[1]] = Chapter(rel, body, slug, meta, lang=named[1])
+        read = _read(policy, rel, problems)
+        if read is not None:
+            found[named[1]] = Chapter(rel, read[1], slug, read[0], lang=named[1])
     return found, problems
+
+
+def _read(
+    policy: FilePolicy, rel: str, problems: list[Problem]
+) -> tuple[dict[str, Any], str] | None:
+    """A chapter file's front matter and body; None (its problems added) if it cannot be read."""
+    try:
+        text = policy.read_project_text(rel)
+    except ReportError as error:
+        problems.extend(error.problems)
+        return None
+    meta, body, found = split_front_matter(text, rel)
+    problems.extend(found)
+    return meta, body
 
 
 def _orphans(folder: Path, stems: set[str]) -> list[Problem]:
