@@ -76,6 +76,23 @@ def _percent(category: Category) -> Number:
     return category.percent
 
 
+KEYFIGURE_MIN_MM = 36.0  # the narrowest a key-figure box may be
+KEYFIGURE_GAP_MM = 3.0  # the room between two boxes (the theme's `.kf-row` gap)
+KEYFIGURE_MAX_COLUMNS = 4
+
+
+def keyfigure_columns(count: int, width_mm: float) -> int:
+    """How many key-figure boxes a row holds in a text block `width_mm` wide: as many as
+    fit at 36 mm (2 to 4), then the rows evened out (5 on A4 as 3 + 2, not 4 + 1). Every box
+    of every row has the same width, so the last row's boxes never grow."""
+    fit = int((width_mm + KEYFIGURE_GAP_MM) // (KEYFIGURE_MIN_MM + KEYFIGURE_GAP_MM))
+    widest = max(1, min(KEYFIGURE_MAX_COLUMNS, fit))
+    if count <= 1:
+        return 1
+    rows = -(-count // widest)
+    return -(-count // rows)
+
+
 class Helpers:
     """The helpers for one build: they format with the report's language and brand."""
 
@@ -210,8 +227,10 @@ class Helpers:
         foot += self._notes(notes)
         if sources:
             foot += self._source("; ".join(dict.fromkeys(sources)))
+        columns = keyfigure_columns(len(boxes), self.chart_style.width)
         return (
-            f'<div class="keyfigures kf-{len(boxes)}">{heading}<div class="kf-row">'
+            f'<div class="keyfigures kf-{len(boxes)} kf-cols-{columns}">{heading}'
+            '<div class="kf-row">'
             f"{''.join(boxes)}</div>{foot}</div>"
         )
 
