@@ -565,10 +565,13 @@ def contact_html(
     lang: str = "en",
     *,
     qr: bool | None = None,
+    imprint: str | None = None,
 ) -> str:
     """A contact block as an `<address>`-like card, shared by content and the theme: the
     phone formatted for `lang` with a `tel:` link, the email with a `mailto:` link and, when
-    asked (`qr`, else the contact's own `qr`), a QR code of its vCard."""
+    asked (`qr`, else the contact's own `qr`), a QR code of its vCard. `imprint` is the
+    organisation the page already names (the closing page's imprint): the card leaves out an
+    organisation of that name."""
     from reportbuilder.compose.formatting import format_phone
     from reportbuilder.compose.vcard import qr_image
     from reportbuilder.project.contacts import phone_uri, text
@@ -586,7 +589,10 @@ def contact_html(
 
     add("c-name", contact.name)
     add("c-role", text(contact.role, lang))
-    add("c-org", text(contact.organisation, lang))
+    organisation = text(contact.organisation, lang)
+    if organisation and imprint and " ".join(organisation.split()) == " ".join(imprint.split()):
+        organisation = None
+    add("c-org", organisation)
     add("c-office", text(contact.office, lang))
     add("c-address", text(contact.address, lang))
     if contact.phone:
