@@ -202,9 +202,9 @@ def load_project(
     )
     references: list[dict[str, Any]] = []
     if config.bibliography:
-        references, found_message = _references(files, config.bibliography)
-        if found_message:
-            problems.add(CONFIG_FILE, line(["bibliography"]), found_message)
+        references, bad = _references(files, config.bibliography, chapters)
+        for bib_path, at, message in bad:
+            problems.add(bib_path or CONFIG_FILE, at or line(["bibliography"]), message)
     problems.raise_if_any()
     resources = resource_locations(root, config, chapters, own_styles, files)
     return Project(
@@ -226,18 +226,33 @@ def load_project(
     )
 
 
-def _references(files: FilePolicy, rel: str) -> tuple[list[dict[str, Any]], str | None]:
-    """The CSL-JSON items of `bibliography:`, or a message saying what is wrong with it."""
+def _references(
+    files: FilePolicy, rel: str, chapters: Sequence[Chapter]
+) -> tuple[list[dict[str, Any]], list[tuple[str | None, int | None, str]]]:
+    """The CSL-JSON items of `bibliography:` (a CSL-JSON or a BibTeX file), or what is wrong
+    with it as (path, line, message); path None is report.yml's `bibliography:` line."""
     import json
 
+    from reportbuilder.project.bibtex import cited_keys, read_bibtex
+
+    bibtex = rel.lower().endswith(".bib")
     try:
-        items = json.loads(files.read_project_text(rel))
+        # A reference manager's export runs to megabytes; only the cited entries are parsed.
+        text = files.read_project_text(rel, max_bytes=20_000_000 if bibtex else 2_000_000)
     except ReportError as error:
-        return [], f"bibliography: {error.problems[0].message}"
+        return [], [(None, None, f"bibliography: {error.problems[0].message}")]
+    if bibtex:
+        sources = [c.source for c in chapters]
+        sources += [t.source for c in chapters for t in c.translations.values()]
+        items, found = read_bibtex(text, cited_keys(sources))
+        return items, [(rel, line, message) for line, message in found]
+    try:
+        items = json.loads(text)
     except ValueError as error:
-        return [], f"bibliography: {rel} is not JSON ({error})"
+        return [], [(None, None, f"bibliography: {rel} is not JSON ({error})")]
     if not isinstance(items, list) or not all(
         isinstance(item, dict) and isinstance(item.get("id"), str) for item in items
     ):
-        return [], f"bibliography: {rel} must be a CSL-JSON list of items, each with an id"
-    return items, None
+        message = f"bibliography: {rel} must be a CSL-JSON list of items, each with an id"
+        return [], [(None, None, message)]
+    return items, []
