@@ -30,6 +30,7 @@ from reportbuilder.project.data.model import Localized
 from reportbuilder.project.data.readers import CsvSettings
 from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import font_problems
+from reportbuilder.project.images import side_by_side_sizes
 from reportbuilder.project.overrides import Key
 from reportbuilder.project.resources import resource_locations
 from reportbuilder.project.strings import Strings, load_strings
@@ -66,6 +67,8 @@ class Project:
     warnings: tuple[Problem, ...] = ()  # met while reading (a chapter left out of `chapters:`)
     variant: str | None = None  # the report.yml variant laid over it, if any
     references: tuple[dict[str, Any], ...] = ()  # report.yml `bibliography:`, CSL-JSON items
+    # (width, height) of the images chapters set side by side, by path as written
+    image_sizes: Mapping[str, tuple[float, float]] = dataclasses.field(default_factory=dict)
 
     @property
     def theme_dir(self) -> Path:
@@ -223,6 +226,7 @@ def load_project(
         warnings=tuple(p for p in problems.items if p.severity is Severity.WARNING),
         variant=variant,
         references=tuple(references),
+        image_sizes=MappingProxyType(side_by_side_sizes(chapters, files)),
     )
 
 
