@@ -391,24 +391,27 @@ def _figure(img: ET.Element, paragraph_id: str | None) -> ET.Element:
 
 def _rows_of_figures(parent: ET.Element) -> None:
     """Two or more side-by-side figures in a row go in one `<div class="figure-row">`."""
+    runs: list[list[ET.Element]] = []
     run: list[ET.Element] = []
-    for child in [*list(parent), None]:
-        if child is not None and child.tag == "figure" and _side_by_side(child):
-            if not run or not (run[-1].tail or "").strip():
-                run.append(child)
-                continue
-        if len(run) > 1:
-            index = list(parent).index(run[0])
-            row = ET.Element("div", {"class": ROW_CLASS})
-            row.tail = run[-1].tail
-            for figure in run:
-                parent.remove(figure)
-                figure.tail = None
-                row.append(figure)
-            parent.insert(index, row)
-        run = (
-            [child] if child is not None and child.tag == "figure" and _side_by_side(child) else []
-        )
+    for child in parent:
+        joins = not run or not (run[-1].tail or "").strip()  # nothing written between them
+        if child.tag == "figure" and _side_by_side(child) and joins:
+            run.append(child)
+            continue
+        runs.append(run)
+        run = [child] if child.tag == "figure" and _side_by_side(child) else []
+    runs.append(run)
+    for figures in runs:
+        if len(figures) < 2:
+            continue
+        index = list(parent).index(figures[0])
+        row = ET.Element("div", {"class": ROW_CLASS})
+        row.tail = figures[-1].tail
+        for figure in figures:
+            parent.remove(figure)
+            figure.tail = None
+            row.append(figure)
+        parent.insert(index, row)
 
 
 _URL = re.compile(r"https?://[^\s<>\"\x00-\x1f]+[^\s<>\".,;:!?)\]'\x00-\x1f]")

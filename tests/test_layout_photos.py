@@ -1,0 +1,135 @@
+"""Photos placed as publications place them, built and read back: side-by-side images in one
+row of equal heights, a full-page photo on a page of its own, a cover photo. Each photo is a
+plain colour, found again in the page pictures (pdftoppm) by its colour."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from PIL import Image, ImageChops
+
+from conftest import page_texts
+from reportbuilder.cli import main
+from reportbuilder.compose.figure_rows import STACKED_HEIGHT_MM
+
+pytestmark = pytest.mark.pdf
+
+RED, GREEN, BLUE, YELLOW = (200, 30, 30), (30, 160, 40), (40, 40, 200), (230, 200, 20)
+DPI = 50
+
+
+def _photos(project: Path) -> None:
+    Image.new("RGB", (1600, 1200), RED).save(project / "assets" / "red.jpg", quality=95)
+    Image.new("RGB", (800, 1200), GREEN).save(project / "assets" / "green.png")
+    Image.new("RGB", (1200, 1800), BLUE).save(project / "assets" / "blue.jpg", quality=95)
+
+
+def _build(project: Path, *options: str) -> tuple[Path, list[str]]:
+    out = project / "out" / "photos.pdf"
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(out), *options])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    reader = pypdf.PdfReader(io.BytesIO(out.read_bytes()))
+    return out, [text.replace("\u00a0", " ") for text in page_texts(reader)]
+
+
+def _boxes(pdf: Path, colour: tuple[int, int, int]) -> dict[int, tuple[int, int, int, int]]:
+    """Page number (1-based) → the box, in pixels at DPI, where `colour` is painted."""
+    prefix = pdf.with_name(pdf.stem + "-page")
+    subprocess.run(["pdftoppm", "-png", "-r", str(DPI), str(pdf), str(prefix)], check=True)
+    found = {}
+    for png in sorted(pdf.parent.glob(prefix.name + "-*.png")):
+        with Image.open(png) as image:
+            rgb = image.convert("RGB")
+        red, green, blue = ImageChops.difference(rgb, Image.new("RGB", rgb.size, colour)).split()
+        farthest = ImageChops.lighter(ImageChops.lighter(red, green), blue)  # in any channel
+        box = farthest.point(lambda value: 255 if value < 24 else 0).getbbox()
+        if box:
+            found[int(png.stem.rsplit("-", 1)[1])] = box
+    return found
+
+
+def _mm(pixels: float) -> float:
+    return pixels * 25.4 / DPI
+
+
+ROW = """
+Two photos of the same site, before and after the works:
+
+![Before the works: the old pump, a caption long enough for 2 lines](assets/red.jpg){.side-by-side}
+![After the works](assets/green.png){.side-by-side}
+
+See [](#fig-tower).
+
+![The new water tower, seen from the road](assets/blue.jpg){.full-page #fig-tower}
+
+Text after the full-page photo.
+"""
+
+
+@pytest.mark.parametrize("size", ["A4", "A5"])
+def test_side_by_side_photos_share_a_row_and_a_height(mini_project: Path, size: str) -> None:
+    _photos(mini_project)
+    chapter = mini_project / "content" / "02-findings.md"
+    chapter.write_text(chapter.read_text() + ROW)
+    pdf, texts = _build(mini_project, "--set", f"page_size={size}")
+    red, green = _boxes(pdf, RED), _boxes(pdf, GREEN)
+    assert list(red) == list(green)  # on one page
+    (page,) = red
+    r, g = red[page], green[page]
+    assert abs(r[1] - g[1]) <= 1 and abs(r[3] - g[3]) <= 1  # same top, same bottom: one height
+    assert g[0] > r[2]  # the green one right of the red one
+    gap = _mm(g[0] - r[2])
+    assert 3 < gap < 7
+    text_width = {"A4": 168, "A5": 106}[size]
+    assert abs(_mm(g[2] - r[0]) - text_width) < 3  # the row fills the text block
+    # Each keeps its caption and its number, in reading order after the chapter's own figures.
+    words = " ".join(texts[page - 1].split())
+    assert re.search(r"Figure 3\. Before the works", words)
+    assert re.search(r"Figure 4\. After the works", words)
+
+
+@pytest.mark.parametrize(("size", "in_a_row"), [("A4", True), ("A5", False)])
+def test_a_row_too_low_for_the_page_is_stacked(
+    mini_project: Path, size: str, in_a_row: bool
+) -> None:
+    _photos(mini_project)
+    Image.new("RGB", (1600, 1200), YELLOW).save(mini_project / "assets" / "yellow.png")
+    chapter = mini_project / "content" / "02-findings.md"
+    chapter.write_text(
+        chapter.read_text()
+        + "\n![Red](assets/red.jpg){.side-by-side}\n![Blue](assets/blue.jpg){.side-by-side}\n"
+        "![Yellow](assets/yellow.png){.side-by-side}\n"
+    )
+    pdf, _ = _build(mini_project, "--set", f"page_size={size}")
+    boxes = [next(iter(_boxes(pdf, colour).items())) for colour in (RED, BLUE, YELLOW)]
+    tops = {box[1] for _, box in boxes}
+    lefts = {box[0] for _, box in boxes}
+    if in_a_row:  # A4: one row, 47 mm high
+        assert len({page for page, _ in boxes}) == 1 and max(tops) - min(tops) <= 1
+        assert len(lefts) == 3
+    else:  # A5: the row would be 28 mm high; one under the other instead, all of one height
+        assert len({(page, box[1]) for page, box in boxes}) == 3
+        assert all(abs(_mm(box[3] - box[1]) - STACKED_HEIGHT_MM) < 2 for _, box in boxes)
+
+
+def test_a_full_page_photo_has_a_page_of_its_own(mini_project: Path) -> None:
+    _photos(mini_project)
+    chapter = mini_project / "content" / "02-findings.md"
+    chapter.write_text(chapter.read_text() + ROW)
+    pdf, texts = _build(mini_project)
+    blue = _boxes(pdf, BLUE)
+    (page,) = blue
+    _, top, _, bottom = blue[page]
+    # As large as the text block allows (A4: 251 mm high less the caption; the photo is 2:3).
+    assert _mm(bottom - top) > 215
+    assert texts[page - 1].count("Figure 5. The new water tower") == 1
+    assert "Text after the full-page photo." in texts[page]  # what follows: the next page
+    assert "Two photos of the same site" in texts[page - 2]  # no blank page before it
+    assert "see figure 5, page" in " ".join(texts[page - 2].split()).lower()
