@@ -458,6 +458,9 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         "logo": (project.root / config.organisation.logo).as_uri()
         if config.organisation and config.organisation.logo
         else None,
+        "cover_image": (project.root / config.cover_image.file).as_uri()
+        if config.cover_image
+        else None,
         "contact": Markup(contact_html(contact, labels, colon(config.lang), config.lang))
         if contact
         else None,

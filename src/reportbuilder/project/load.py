@@ -25,6 +25,7 @@ from reportbuilder.errors import (
 from reportbuilder.project.chapters import Chapter, load_chapters, slugify
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
 from reportbuilder.project.contacts import Contact, load_contacts
+from reportbuilder.project.cover import cover_problem
 from reportbuilder.project.data import load_data
 from reportbuilder.project.data.model import Localized
 from reportbuilder.project.data.readers import CsvSettings
@@ -193,6 +194,10 @@ def load_project(
                 line(["organisation", "logo"]),
                 f"organisation.logo: no file {config.organisation.logo} in the project",
             )
+    if config.cover_image:
+        wrong = cover_problem(files, config.cover_image)
+        if wrong:
+            problems.add(CONFIG_FILE, line(["cover_image", "file"]), wrong)
     own_styles = stylesheets(root / "styles")
     fonts = config.brand.fonts
     problems.extend(
