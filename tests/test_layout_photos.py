@@ -133,3 +133,93 @@ def test_a_full_page_photo_has_a_page_of_its_own(mini_project: Path) -> None:
     assert "Text after the full-page photo." in texts[page]  # what follows: the next page
     assert "Two photos of the same site" in texts[page - 2]  # no blank page before it
     assert "see figure 5, page" in " ".join(texts[page - 2].split()).lower()
+
+
+COVER = """cover_image:
+  file: {file}
+  alt: Houses on a hillside under a clear sky
+  credit: "Photo: Field Research Unit"
+"""
+
+
+def _cover(project: Path, file: str = "assets/cover.jpg", placement: str = "") -> None:
+    config = project / "report.yml"
+    extra = f"  placement: {placement}\n" if placement else ""
+    config.write_text(config.read_text() + COVER.format(file=file) + extra)
+
+
+def _structure(node: object) -> list[tuple[str, str]]:
+    """(role, alt text) of every element of the tag tree, in reading order."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, pypdf.generic.ArrayObject):
+        return [found for child in node for found in _structure(child)]
+    if not isinstance(node, pypdf.generic.DictionaryObject) or "/S" not in node:
+        return []
+    here = [(str(node["/S"]), str(node.get("/Alt", "")))]
+    return here + (_structure(node["/K"]) if "/K" in node else [])
+
+
+@pytest.mark.parametrize(("size", "placement"), [("A4", ""), ("A5", ""), ("A4", "full")])
+def test_a_cover_photo_under_a_legible_title(mini_project: Path, size: str, placement: str) -> None:
+    Image.new("RGB", (2400, 1600), BLUE).save(mini_project / "assets" / "cover.jpg")
+    _cover(mini_project, placement=placement)
+    pdf, texts = _build(mini_project, "--set", f"page_size={size}")
+    cover = " ".join(texts[0].split())
+    assert "Water Access Survey" in cover and "Photo: Field Research Unit" in cover
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True)
+    pages = [line.split()[0] for line in listed.stdout.splitlines()[2:] if "2400" in line]
+    assert pages == ["1"]  # the photo, on the cover
+    (box,) = _boxes(pdf, BLUE).values()
+    height_mm = {"A4": 297, "A5": 210}[size]
+    left, top, right, bottom = box
+    assert left == 0 and top == 0 and abs(_mm(right) - {"A4": 210, "A5": 148}[size]) < 2
+    if placement == "full":  # the whole page, the title on the band's panel the photo tints
+        first = sorted(pdf.parent.glob("photos-page-*.png"))[0]
+        with Image.open(first) as image:
+            near_the_foot = image.convert("RGB").getpixel((5, image.height - 5))
+        assert isinstance(near_the_foot, tuple)
+        primary = (27, 77, 62)  # the mini fixture's brand colour, #1b4d3e
+        assert near_the_foot != primary and near_the_foot[2] > primary[2] + 5
+    else:  # the top, down to the title's band
+        assert 0.2 * height_mm < _mm(bottom) < 0.45 * height_mm
+    reader = pypdf.PdfReader(io.BytesIO(pdf.read_bytes()))
+    tags = _structure(reader.root_object["/StructTreeRoot"].get_object()["/K"])
+    assert ("/Figure", "Houses on a hillside under a clear sky") in tags
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        ("assets/none.jpg", "cover_image.file: no file assets/none.jpg in the project"),
+        ("../outside.jpg", "cover_image.file: write a path inside the project"),
+        ("/etc/passwd.jpg", "cover_image.file: write a path inside the project"),
+        ("https://example.org/x.jpg", "cover_image.file: write a path inside the project"),
+        ("assets/link.jpg", "cover_image.file: no file assets/link.jpg in the project"),
+        ("assets/notes.jpg", "cover_image.file: assets/notes.jpg is not an image"),
+        ("assets/huge.png", "cover_image.file: assets/huge.png is 9000×6000 pixels"),
+        ("assets/logo.svg", "cover_image.file: 'assets/logo.svg' is not a JPEG, PNG or WebP"),
+    ],
+)
+def test_a_cover_photo_that_cannot_be_used_is_refused(
+    mini_project: Path, tmp_path: Path, file: str, message: str
+) -> None:
+    outside = tmp_path / "outside.jpg"
+    Image.new("RGB", (40, 30), RED).save(outside)
+    (mini_project / "assets" / "link.jpg").symlink_to(outside)
+    (mini_project / "assets" / "notes.jpg").write_text("not a photo")
+    Image.new("1", (9000, 6000)).save(mini_project / "assets" / "huge.png")  # 54 megapixels
+    _cover(mini_project, file)
+    result = CliRunner().invoke(main, ["check", str(mini_project)])
+    assert result.exit_code == 1
+    line = (mini_project / "report.yml").read_text().splitlines().index(f"  file: {file}") + 1
+    assert f"report.yml:{line}: {message}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_cover_photo_needs_its_alt_text(mini_project: Path) -> None:
+    Image.new("RGB", (40, 30), BLUE).save(mini_project / "assets" / "cover.jpg")
+    config = mini_project / "report.yml"
+    config.write_text(config.read_text() + "cover_image:\n  file: assets/cover.jpg\n")
+    result = CliRunner().invoke(main, ["check", str(mini_project)])
+    assert result.exit_code == 1
+    assert "missing required key 'cover_image.alt'" in result.output
