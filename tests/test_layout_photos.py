@@ -216,6 +216,19 @@ def test_a_cover_photo_that_cannot_be_used_is_refused(
     assert "Traceback" not in result.output
 
 
+def test_a_language_s_cover_photo_is_checked_too(mini_project: Path) -> None:
+    Image.new("RGB", (40, 30), BLUE).save(mini_project / "assets" / "cover.jpg")
+    _cover(mini_project)
+    config = mini_project / "report.yml"
+    config.write_text(
+        config.read_text() + "languages:\n  es:\n    cover_image: {file: assets/es.jpg}\n"
+    )
+    result = CliRunner().invoke(main, ["check", str(mini_project)])
+    assert result.exit_code == 1
+    line = config.read_text().splitlines().index("    cover_image: {file: assets/es.jpg}") + 1
+    assert f"report.yml:{line}: cover_image.file: no file assets/es.jpg" in result.output
+
+
 def test_a_cover_photo_needs_its_alt_text(mini_project: Path) -> None:
     Image.new("RGB", (40, 30), BLUE).save(mini_project / "assets" / "cover.jpg")
     config = mini_project / "report.yml"

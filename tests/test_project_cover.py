@@ -6,13 +6,12 @@ from pathlib import Path
 
 from PIL import Image
 
-from reportbuilder.project.config import CoverImage
 from reportbuilder.project.cover import cover_problem
 from reportbuilder.project.files import FilePolicy
 
 
 def _problem(root: Path, file: str) -> str | None:
-    return cover_problem(FilePolicy(root), CoverImage(file=file, alt="A photo"))
+    return cover_problem(FilePolicy(root), file)
 
 
 def test_a_photo_in_the_project_is_accepted(tmp_path: Path) -> None:

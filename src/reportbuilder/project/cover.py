@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from reportbuilder.project.config import CoverImage
 from reportbuilder.project.files import FilePolicy, is_file
 
 SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -13,9 +12,9 @@ MAX_BYTES = 25_000_000
 MAX_PIXELS = 50_000_000  # a 300 dpi A3 page with bleed needs 18 million
 
 
-def cover_problem(files: FilePolicy, cover: CoverImage) -> str | None:
-    """What is wrong with the cover photo, or None."""
-    written = cover.file
+def cover_problem(files: FilePolicy, written: str) -> str | None:
+    """What is wrong with the cover photo written `written` (report.yml's `cover_image.file`),
+    or None."""
     path = PurePosixPath(written)
     if ":" in written or path.is_absolute() or ".." in path.parts or "\\" in written:
         return (

@@ -194,10 +194,10 @@ def load_project(
                 line(["organisation", "logo"]),
                 f"organisation.logo: no file {config.organisation.logo} in the project",
             )
-    if config.cover_image:
-        wrong = cover_problem(files, config.cover_image)
+    for key, file in _cover_files(config):
+        wrong = cover_problem(files, file)
         if wrong:
-            problems.add(CONFIG_FILE, line(["cover_image", "file"]), wrong)
+            problems.add(CONFIG_FILE, line(key), wrong)
     own_styles = stylesheets(root / "styles")
     fonts = config.brand.fonts
     problems.extend(
@@ -233,6 +233,21 @@ def load_project(
         references=tuple(references),
         image_sizes=MappingProxyType(side_by_side_sizes(chapters, files)),
     )
+
+
+def _cover_files(config: ReportConfig) -> list[tuple[list[str | int], str]]:
+    """Every cover photo report.yml names, with its key: the report's, and any a language or
+    a variant puts in its place."""
+    found: list[tuple[list[str | int], str]] = []
+    if config.cover_image:
+        found.append((["cover_image", "file"], config.cover_image.file))
+    layers = [("languages", code, layer) for code, layer in config.languages.items()]
+    layers += [("variants", name, layer) for name, layer in config.variants.items()]
+    for kind, name, layer in layers:
+        cover = layer.get("cover_image")
+        if isinstance(cover, dict) and isinstance(cover.get("file"), str):
+            found.append(([kind, name, "cover_image", "file"], cover["file"]))
+    return found
 
 
 def _references(
