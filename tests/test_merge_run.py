@@ -274,9 +274,7 @@ def test_a_row_in_a_language_without_translations_is_warned_of(
     people = tmp_path / "requesters.csv"
     people.write_text(THREE, encoding="utf-8")
     translated = mini_project / "content" / "01-overview.es.md"
-    translated.write_text(
-        (mini_project / "content" / "01-overview.md").read_text("utf-8"), "utf-8"
-    )
+    translated.write_text((mini_project / "content" / "01-overview.md").read_text("utf-8"), "utf-8")
     out = tmp_path / "copies"
     result = runner.invoke(
         main, ["merge", str(mini_project), str(people), "-o", str(out), "--eml-dir", str(out)]
