@@ -76,6 +76,47 @@ def _percent(category: Category) -> Number:
     return category.percent
 
 
+KEYFIGURE_MIN_MM = 36.0  # the narrowest a key-figure box may be
+KEYFIGURE_GAP_MM = 3.0  # the room between two boxes (the theme's `.kf-row` gap)
+KEYFIGURE_MAX_COLUMNS = 4
+
+
+def keyfigure_columns(count: int, width_mm: float) -> int:
+    """How many key-figure boxes a row holds in a text block `width_mm` wide: as many as
+    fit at 36 mm (2 to 4), then the rows evened out (5 on A4 as 3 + 2, not 4 + 1). Every box
+    of every row has the same width, so the last row's boxes never grow."""
+    fit = int((width_mm + KEYFIGURE_GAP_MM) // (KEYFIGURE_MIN_MM + KEYFIGURE_GAP_MM))
+    widest = max(1, min(KEYFIGURE_MAX_COLUMNS, fit))
+    if count <= 1:
+        return 1
+    rows = -(-count // widest)
+    return -(-count // rows)
+
+
+# The value's type sizes (pt) from the theme's 24 down: `kf-smaller-N` picks the N-th.
+KEYFIGURE_SIZES_PT = (24.0, 20.0, 17.0, 14.0)
+KEYFIGURE_PADDING_MM = 8.0  # a box's left and right padding together
+_PT_PER_MM = 72 / 25.4
+
+
+def _value_ems(text: str) -> float:
+    """The width of a key figure's value in em of Inter Bold, a little generously."""
+    narrow = sum(1 for c in text if c in ",.'\u00a0\u202f ")
+    wide = sum(1 for c in text if c in "%MW")
+    return 0.64 * (len(text) - narrow - wide) + 0.32 * narrow + 0.9 * wide
+
+
+def keyfigure_smaller(values: Sequence[str], columns: int, width_mm: float) -> int:
+    """How many steps of `KEYFIGURE_SIZES_PT` the values of a row must go down so that
+    the longest fits its box (0: the theme's size); the smallest size at most."""
+    box = (width_mm - KEYFIGURE_GAP_MM * (columns - 1)) / columns - KEYFIGURE_PADDING_MM
+    ems = max((_value_ems(v) for v in values), default=0.0)
+    for step, size in enumerate(KEYFIGURE_SIZES_PT):
+        if ems * size <= box * _PT_PER_MM:
+            return step
+    return len(KEYFIGURE_SIZES_PT) - 1
+
+
 class Helpers:
     """The helpers for one build: they format with the report's language and brand."""
 
@@ -191,12 +232,14 @@ class Helpers:
         The items' notes and sources are printed under the row (numbered when several)."""
         _check_decimals("keyfigures", decimals)
         boxes = []
+        values: list[str] = []
         notes: list[str] = []
         sources: list[str] = []
         for entry in items:
             item, own = entry if isinstance(entry, tuple) and len(entry) == 2 else (entry, None)
             big, caption = self.figure_text(item, decimals)
             caption = own if own is not None else caption
+            values.append(big)
             boxes.append(
                 f'<div class="keyfigure"><span class="kf-value">{escape(big)}</span>'
                 f'<span class="kf-label">{escape(caption)}</span></div>'
@@ -210,8 +253,12 @@ class Helpers:
         foot += self._notes(notes)
         if sources:
             foot += self._source("; ".join(dict.fromkeys(sources)))
+        columns = keyfigure_columns(len(boxes), self.chart_style.width)
+        smaller = keyfigure_smaller(values, columns, self.chart_style.width)
+        fit = f" kf-smaller-{smaller}" if smaller else ""
         return (
-            f'<div class="keyfigures kf-{len(boxes)}">{heading}<div class="kf-row">'
+            f'<div class="keyfigures kf-{len(boxes)} kf-cols-{columns}{fit}">{heading}'
+            '<div class="kf-row">'
             f"{''.join(boxes)}</div>{foot}</div>"
         )
 
@@ -546,10 +593,13 @@ def contact_html(
     lang: str = "en",
     *,
     qr: bool | None = None,
+    imprint: str | None = None,
 ) -> str:
     """A contact block as an `<address>`-like card, shared by content and the theme: the
     phone formatted for `lang` with a `tel:` link, the email with a `mailto:` link and, when
-    asked (`qr`, else the contact's own `qr`), a QR code of its vCard."""
+    asked (`qr`, else the contact's own `qr`), a QR code of its vCard. `imprint` is the
+    organisation the page already names (the closing page's imprint): the card leaves out an
+    organisation of that name."""
     from reportbuilder.compose.formatting import format_phone
     from reportbuilder.compose.vcard import qr_image
     from reportbuilder.project.contacts import phone_uri, text
@@ -567,7 +617,10 @@ def contact_html(
 
     add("c-name", contact.name)
     add("c-role", text(contact.role, lang))
-    add("c-org", text(contact.organisation, lang))
+    organisation = text(contact.organisation, lang)
+    if organisation and imprint and " ".join(organisation.split()) == " ".join(imprint.split()):
+        organisation = None
+    add("c-org", organisation)
     add("c-office", text(contact.office, lang))
     add("c-address", text(contact.address, lang))
     if contact.phone:

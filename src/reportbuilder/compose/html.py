@@ -461,7 +461,16 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         "cover_image": (project.root / config.cover_image.file).as_uri()
         if config.cover_image
         else None,
-        "contact": Markup(contact_html(contact, labels, colon(config.lang), config.lang))
+        # The closing page's imprint names the organisation: the card does not repeat it.
+        "contact": Markup(
+            contact_html(
+                contact,
+                labels,
+                colon(config.lang),
+                config.lang,
+                imprint=config.organisation.name if config.organisation else None,
+            )
+        )
         if contact
         else None,
         "print_mode": edition.print_mode or config.print,

@@ -34,8 +34,9 @@ from typing import TYPE_CHECKING, Any
 from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.render.code_lines import mark_code_lines
 from reportbuilder.render.overflow import find_overflows, fit_wide_tables, overflow_problems
-from reportbuilder.render.tables import continued_tables, page_rows
+from reportbuilder.render.tables import broken_tables, continued_tables
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -125,6 +126,7 @@ def _problem(message: str, **extra: Any) -> Problem:
     return Problem(None, None, message, stage=Stage.RENDER, **extra)
 
 
+MAX_TABLE_PASSES = 2  # layouts spent on cutting long tables into captioned parts
 MISSING_GLYPH = "no font of the report or the system has the character"
 
 
@@ -221,10 +223,21 @@ def render_in_process(job: RenderJob) -> Pdf:
                     string=text, base_url=job.base_url, url_fetcher=fetcher
                 ).render(font_config=fonts, pdf_tags=True, **images)
 
-        document, text, overflows, passes, check_seconds = fit_wide_tables(job.text, lay_out)
-        split = page_rows(document.pages)
-        if split:  # each page's part of a long table gets its caption, "(continued)"
-            document = lay_out(continued_tables(text, split, job.continued))
+        # Code is set one source line a box, so that a wrapped line can show it wraps.
+        text = mark_code_lines(job.text)
+        document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out)
+        # A long table's later pages get its caption and "(continued)": one more layout, and
+        # another only when a first part no longer fits its page (it should not: its column
+        # widths are kept).
+        for _ in range(MAX_TABLE_PASSES):
+            broken = broken_tables(document.pages)
+            if not broken:
+                break
+            cut = continued_tables(text, broken, job.continued)
+            if cut == text:
+                break  # none of them a plain table this module can cut
+            text = cut
+            document = lay_out(text)
             passes += 1
             started = time.perf_counter()
             overflows = find_overflows(document.pages)
@@ -338,6 +351,11 @@ def _serve(
     whether to ask for a signal on its death.
     """
     watched, writer, parent, deathsig = lifeline
+    for fd in _inherited_ends(conn.fileno(), watched):
+        # Another renderer's ends, copied by the fork: holding them would keep that renderer's
+        # pipe open after the parent dies, and its process alive.
+        with contextlib.suppress(OSError):
+            os.close(fd)
     if writer >= 0:
         os.close(writer)  # our copy of the parent's end: the parent alone must hold it
         _die_with_parent(scratch, watched, parent, deathsig)
@@ -368,6 +386,16 @@ def _serve(
             conn.send(("bug", traceback.format_exc()))
     finally:
         conn.close()
+
+
+# The parent's ends of every live renderer's pipes. A render process forked later closes its
+# copies at once: only the parent may hold them, or a SIGKILLed parent leaves processes behind.
+_PARENT_ENDS: set[int] = set()
+_PARENT_ENDS_LOCK = threading.Lock()
+
+
+def _inherited_ends(*own: int) -> list[int]:
+    return sorted(_PARENT_ENDS.difference(own))
 
 
 class PdfRenderer:
@@ -407,14 +435,16 @@ class PdfRenderer:
         process = self._context.Process(
             target=_serve, args=(child_conn, self._memory_mb, self._scratch, lifeline), daemon=True
         )
-        try:
-            process.start()
-        except BaseException:
-            os.close(writer)
-            raise
-        finally:
-            os.close(watched)
-            child_conn.close()
+        with _PARENT_ENDS_LOCK:  # no fork while another renderer's ends change
+            try:
+                process.start()
+            except BaseException:
+                os.close(writer)
+                raise
+            finally:
+                os.close(watched)
+                child_conn.close()
+            _PARENT_ENDS.update((writer, parent_conn.fileno()))
         self._process, self._conn, self._lifeline = process, parent_conn, writer
 
     def __enter__(self) -> PdfRenderer:
@@ -433,10 +463,13 @@ class PdfRenderer:
         it finalise WeasyPrint's modules would cost a second or two on every build."""
         process, conn, lifeline = self._process, self._conn, self._lifeline
         self._process = self._conn = self._lifeline = None
-        if conn is not None:
-            conn.close()
-        if lifeline is not None:
-            os.close(lifeline)
+        with _PARENT_ENDS_LOCK:
+            if conn is not None:
+                _PARENT_ENDS.discard(conn.fileno())
+                conn.close()
+            if lifeline is not None:
+                _PARENT_ENDS.discard(lifeline)
+                os.close(lifeline)
         if process is not None:
             process.kill()
             process.join()
