@@ -657,6 +657,13 @@ def mail(
 @click.option(
     "--full", is_flag=True, help="Build every copy in full instead of laying the body out once."
 )
+@click.option(
+    "--print",
+    "print_mode",
+    is_flag=True,
+    help="Print shop version of each copy: bleed, crop marks, left/right pages.",
+)
+@MAX_SIZE_OPTION
 @_timeout_option("Seconds each layout may take before its row fails.")
 @click.option(
     "--max-memory",
@@ -677,6 +684,8 @@ def merge(
     shard: str | None,
     jobs: int,
     full: bool,
+    print_mode: bool,
+    max_size: int | None,
     timeout: float,
     max_memory: int,
     as_json: bool,
@@ -713,7 +722,11 @@ def merge(
         options = MergeOptions(
             folder, names, part, jobs, dry_run, layout_once=not full, outbox=outbox
         )
-        edition = Edition(limits=Limits(timeout=timeout, max_memory_mb=max_memory))
+        edition = Edition(
+            limits=Limits(timeout=timeout, max_memory_mb=max_memory),
+            max_size=max_size,
+            print_mode=print_mode,
+        )
         progress = None if as_json or not _interactive() else _progress_line()
         try:
             result = run_merge(loaded, requesters, options, edition, progress=progress)

@@ -37,14 +37,14 @@ from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.html import Html, render_html
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
-from reportbuilder.errors import Problem, ReportError, Severity, Stage, error_for
+from reportbuilder.errors import Problem, RenderError, ReportError, Severity, Stage, error_for
 from reportbuilder.merge.assemble import Signature, signature, swap_cover
 from reportbuilder.merge.delivery import Outbox, Outcome, Parcel, deliver, senders
 from reportbuilder.merge.journal import Entry, Journal, journal_name
 from reportbuilder.merge.naming import ALL, DEFAULT_TEMPLATE, Shard, check_template, file_names
 from reportbuilder.merge.requesters import Requester, Requesters, read_requesters
 from reportbuilder.project.load import Project, load_project
-from reportbuilder.render.renderer import PdfRenderer, RenderJob
+from reportbuilder.render.renderer import ImageOptions, Pdf, PdfRenderer, RenderJob
 
 # A requester's values in the order templates see them; extra columns follow.
 KEYS = ("name", "email", "organisation", "lang", "reference", "date")
@@ -282,6 +282,11 @@ class _Plan:
     # a body whose cover did too (the first row that needs one is built in full, and kept).
     bodies: dict[Signature, bytes] = field(default_factory=dict)
     covers: dict[tuple[str, ...], tuple[Html, dict[str, str]] | None] = field(default_factory=dict)
+    # max_size: the bytes a copy may weigh, and how the body's images were lightened to fit
+    # (the covers are laid out the same way).
+    budget: int | None = None
+    images: ImageOptions = field(default_factory=ImageOptions)
+    unfit: list[Problem] = field(default_factory=list)  # even the lightest body is over it
 
 
 class _Work:
@@ -439,8 +444,17 @@ class _Work:
         values = personalisation(first, lang, self.today)
         # A project that cannot be built fails the merge once, not once a row.
         html = render_html(self.project, self._edition(values, lang))
+        plan.budget = html.config.max_size
         with self._renderer() as renderer:
             pdf = renderer.render(html, self.edition.limits)
+            if plan.budget is not None and len(pdf.data) > plan.budget:
+                # The body is lightened once, for every copy of this language; when even its
+                # lightest images do not fit, each row is built, and fails, on its own.
+                try:
+                    pdf, plan.images = self._within(renderer, RenderJob.of(html), plan, pdf)
+                except RenderError as error:
+                    plan.unfit = list(error.problems)  # each row fails, naming the images
+                    return plan
         from reportbuilder.pipeline import lint_rules
         from reportbuilder.review.pdflint import lint_pdf
 
@@ -452,12 +466,28 @@ class _Work:
         try:
             cover = self._cover(plan, values)
             with self._renderer() as renderer:
-                own = renderer.render(_warm(cover), self.edition.limits)
+                own = renderer.render(_warm(cover, plan.images), self.edition.limits)
         except ReportError:
             return plan
         plan.body, plan.cover_pages, plan.pages = pdf.data, own.pages, pdf.pages
         plan.bodies[signature(pdf.data, own.pages)] = pdf.data
         return plan
+
+    def _within(
+        self, renderer: PdfRenderer, job: RenderJob, plan: _Plan, first: Pdf
+    ) -> tuple[Pdf, ImageOptions]:
+        """`first` laid out again with lighter images until it fits the budget (as `build`
+        does); raises `RenderError` naming the heaviest images when it never does."""
+        from reportbuilder.render.budget import format_size, render_within
+
+        assert plan.budget is not None
+        pdf, used = render_within(
+            renderer, job, plan.budget, self.edition.limits, root=self.project.root, first=first
+        )
+        self._note(
+            f"{plan.lang}: images lightened to fit max_size {format_size(plan.budget)}: {used}"
+        )
+        return pdf, used
 
     def _cover(self, plan: _Plan, values: Mapping[str, str]) -> Html:
         """The row's cover HTML: the shape's placeholders replaced, or composed in full."""
@@ -590,19 +620,27 @@ class _Work:
 
     def _layout(self, row: Requester, plan: _Plan) -> tuple[bytes, str, int]:
         values = personalisation(row, plan.lang, self.today)
+        if plan.unfit:
+            raise RenderError(plan.unfit)
         if plan.body is not None:
             cover = self._cover(plan, values)
             with self._renderer() as renderer:
-                pdf = renderer.render(_warm(cover), self.edition.limits)
+                pdf = renderer.render(_warm(cover, plan.images), self.edition.limits)
             with self._lock:
                 body = plan.bodies.get(signature(pdf.data))
             assembled = swap_cover(body, pdf.data) if body is not None else None
-            if assembled is not None:
+            fits = assembled is not None and (plan.budget is None or len(assembled) <= plan.budget)
+            if assembled is not None and fits:
                 self._row_warnings(row, pdf.problems)
                 return assembled, "assembled", plan.pages
+            # Over the budget by its own cover: built in full, lightened on its own.
         html = render_html(self.project, self._edition(values, plan.lang))
         with self._renderer() as renderer:
             pdf = renderer.render(html, self.edition.limits)
+            budget = html.config.max_size
+            if budget is not None and len(pdf.data) > budget:
+                own = dataclasses.replace(plan, budget=budget)
+                pdf, _ = self._within(renderer, RenderJob.of(html), own, pdf)
         self._warn([*html.problems, *pdf.problems])
         if html.config.strict and pdf.problems:
             raise error_for(pdf.problems[0].stage)([p.as_error() for p in pdf.problems])
@@ -613,9 +651,10 @@ class _Work:
         return pdf.data, "full", pdf.pages
 
 
-def _warm(html: Html) -> RenderJob:
-    """A cover's render job, reusing the theme's parsed stylesheets and fonts."""
-    return dataclasses.replace(RenderJob.of(html), warm=True)
+def _warm(html: Html, images: ImageOptions | None = None) -> RenderJob:
+    """A cover's render job, reusing the theme's parsed stylesheets and fonts, its images
+    lightened as the body's were."""
+    return dataclasses.replace(RenderJob.of(html), warm=True, images=images or ImageOptions())
 
 
 def _page_count(data: bytes) -> int:
