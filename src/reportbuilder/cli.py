@@ -646,6 +646,11 @@ def mail(
     help="Send at most N messages a minute (N/min, N/h or N/s).",
 )
 @click.option("--dry-run", is_flag=True, help="Check every row and say what would be made.")
+@click.option(
+    "--resend-in-doubt",
+    is_flag=True,
+    help="Send again the rows a crash left in doubt (check the server for them first).",
+)
 @click.option("--shard", default=None, help="Take part I of N of the rows: I/N, or auto[/N].")
 @click.option(
     "--jobs",
@@ -681,6 +686,7 @@ def merge(
     smtp_address: str | None,
     rate: str | None,
     dry_run: bool,
+    resend_in_doubt: bool,
     shard: str | None,
     jobs: int,
     full: bool,
@@ -720,7 +726,14 @@ def merge(
         folder = output_dir or _merge_folder(loaded)
         outbox = _outbox(loaded, eml_dir, smtp_address, _per_minute(rate))
         options = MergeOptions(
-            folder, names, part, jobs, dry_run, layout_once=not full, outbox=outbox
+            folder,
+            names,
+            part,
+            jobs,
+            dry_run,
+            layout_once=not full,
+            outbox=outbox,
+            resend_in_doubt=resend_in_doubt,
         )
         edition = Edition(
             limits=Limits(timeout=timeout, max_memory_mb=max_memory),

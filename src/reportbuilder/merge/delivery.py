@@ -142,10 +142,13 @@ def deliver(
     on_outcome: Callable[[Outcome], None],
     on_problem: Callable[[Parcel, Sequence[Problem]], None],
     *,
+    on_sending: Callable[[Parcel, str], None] | None = None,
     when: dt.datetime | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
-    """Write or send every parcel, in order, reporting each outcome as soon as it is known."""
+    """Write or send every parcel, in order, reporting each outcome as soon as it is known;
+    `on_sending(parcel, message_id)` hears of each message about to be handed to the SMTP
+    server, before it is (a merge journals it durably there)."""
     moment = when or dt.datetime.now(dt.UTC)
     messages: list[tuple[Parcel, EmailMessage]] = []
     for parcel in parcels:
@@ -189,7 +192,14 @@ def deliver(
 
     if messages:
         try:
-            send(stream(), outbox.smtp, on_delivery=heard)
+            sending = None
+            if on_sending is not None:
+                hook = on_sending
+
+                def sending(ident: str) -> None:
+                    hook(by_id[ident], ident)
+
+            send(stream(), outbox.smtp, on_delivery=heard, before_data=sending)
         except DeliveryError as error:  # settings that cannot work at all (no password)
             for parcel, message in messages:
                 if str(message["Message-ID"]) in by_id:

@@ -64,6 +64,9 @@ class MergeOptions:
     dry_run: bool = False
     layout_once: bool = True
     outbox: Outbox | None = None
+    # Send again the rows an earlier run left in doubt (handed to the server, no answer
+    # journaled): only when the user has checked that the server does not have them.
+    resend_in_doubt: bool = False
 
 
 @dataclass(frozen=True)
@@ -260,8 +263,16 @@ def _planned(row: Requester, name: str, lang: str, journal: Journal) -> RowResul
     done = journal.get(row.key)
     sent = bool(done and done.sent)
     name = done.file if done and done.sent else name
+    answer = "in doubt" if done and done.in_doubt else None
     return RowResult(
-        row.line, row.name, row.email, lang, name, "kept" if sent else "planned", sent=sent
+        row.line,
+        row.name,
+        row.email,
+        lang,
+        name,
+        "kept" if sent else "planned",
+        sent=sent,
+        answer=answer,
     )
 
 
@@ -559,6 +570,10 @@ class _Work:
         earlier = self.journal.get(row.key)
         if earlier is not None and earlier.sent:  # a copy made again is not a new message
             entry = dataclasses.replace(entry, sent=True, answer=earlier.answer)
+        elif earlier is not None and earlier.in_doubt:  # nor is one that may have gone out
+            entry = dataclasses.replace(
+                entry, sending=True, message_id=earlier.message_id, answer=earlier.answer
+            )
         entry = self.journal.record(dataclasses.replace(entry, pages=pages))
         return RowResult(
             row.line,
@@ -583,6 +598,12 @@ class _Work:
             entry = self.journal.get(self.keys[result.line])
             if result.status not in ("made", "kept") or entry is None or entry.sent:
                 continue
+            if entry.in_doubt and not self.options.resend_in_doubt:
+                self.problems.append(
+                    Problem(self.rel, result.line, _in_doubt(entry), stage=Stage.DELIVER)
+                )
+                self.results[index] = dataclasses.replace(result, answer="in doubt")
+                continue
             path = self.options.output_dir / entry.file
             try:
                 data = path.read_bytes()
@@ -597,7 +618,10 @@ class _Work:
             parcel = done.parcel
             entry = self.journal.get(parcel.row.key)
             assert entry is not None
-            recorded = dataclasses.replace(entry, sent=done.sent, answer=done.answer, at="")
+            # The server's answer: the row is no longer being sent, whatever it said.
+            recorded = dataclasses.replace(
+                entry, sent=done.sent, sending=False, answer=done.answer, at=""
+            )
             self.journal.record(recorded)
             index = at[id(parcel)]
             self.results[index] = dataclasses.replace(
@@ -616,7 +640,23 @@ class _Work:
                     Problem(self.rel, parcel.row.line, message, stage=Stage.DELIVER)
                 )
 
-        deliver(self.project, self.edition, outbox, [p for _, p in parcels], outcome, problem)
+        def sending(parcel: Parcel, ident: str) -> None:
+            # Durable before the server has the message: a crash from here to the answer
+            # leaves the row in doubt, and a re-run does not send it again.
+            entry = self.journal.get(parcel.row.key)
+            assert entry is not None
+            marked = dataclasses.replace(entry, sending=True, message_id=ident, at="")
+            self.journal.record(marked)
+
+        deliver(
+            self.project,
+            self.edition,
+            outbox,
+            [p for _, p in parcels],
+            outcome,
+            problem,
+            on_sending=sending,
+        )
 
     def _layout(self, row: Requester, plan: _Plan) -> tuple[bytes, str, int]:
         values = personalisation(row, plan.lang, self.today)
@@ -649,6 +689,15 @@ class _Work:
             with self._lock:
                 plan.bodies.setdefault(signature(pdf.data, plan.cover_pages), pdf.data)
         return pdf.data, "full", pdf.pages
+
+
+def _in_doubt(entry: Entry) -> str:
+    ident = entry.message_id or "(unknown)"
+    return (
+        f"in doubt: sent? check the server for Message-ID {ident}: the merge stopped after "
+        "handing it to the server and before journaling the answer; not sent again unless "
+        "--resend-in-doubt"
+    )
 
 
 def _warm(html: Html, images: ImageOptions | None = None) -> RenderJob:
