@@ -565,6 +565,11 @@ def check(
     help="Attach this PDF instead of building the report.",
 )
 @_lang_option("Build and write the message in this language instead of report.yml's.")
+@click.option(
+    "--attach-vcard",
+    is_flag=True,
+    help="Also attach the report's contact as a vCard (as report.yml's mail.vcard: true).",
+)
 @MAX_SIZE_OPTION
 @_timeout_option("Seconds the build may take before it fails.")
 @JSON_OPTION
@@ -575,6 +580,7 @@ def mail(
     smtp: str | None,
     pdf: Path | None,
     lang: str | None,
+    attach_vcard: bool,
     max_size: int | None,
     timeout: float,
     as_json: bool,
@@ -597,7 +603,12 @@ def mail(
         from reportbuilder.mailing import mail as run_mail
 
         edition = Edition(lang=lang, limits=Limits(timeout=timeout), max_size=max_size)
-        result = run_mail(project, edition, to=list(to), eml=eml, smtp=smtp, pdf=pdf)
+        target: Any = project
+        if attach_vcard:
+            from reportbuilder.project.load import load_project
+
+            target = load_project(project, assignments=[(("mail", "vcard"), True)])
+        result = run_mail(target, edition, to=list(to), eml=eml, smtp=smtp, pdf=pdf)
     if as_json:
         _emit_json(result.as_json())
         return
@@ -1034,6 +1045,48 @@ def translations(project: Path, marks: tuple[str, ...], as_json: bool) -> None:
         click.echo(f"{project}: report.yml lists no other languages (languages:)")
     for status in found:
         click.echo(f"{status.lang:6} {status.state.value:9} {status.file}")
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "--vcard",
+    "vcard_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write one vCard file (<id>.vcf) per contact in this folder.",
+)
+@_lang_option("Texts given per language in this one (default: report.yml's lang).")
+@JSON_OPTION
+def contacts(project: Path, vcard_dir: Path | None, lang: str | None, as_json: bool) -> None:
+    """Check contacts.yml and list its contacts; --vcard writes each as a vCard file.
+
+    Every problem is one line at contacts.yml:LINE (exit 1, nothing written).
+
+    \b
+    Examples:
+      reportbuilder contacts
+      reportbuilder contacts my-report --vcard out/vcards --lang es
+    """
+    with _reporting(as_json):
+        from reportbuilder.deliver.vcards import contacts as run
+
+        result = run(project, lang=lang, vcard_dir=vcard_dir)
+    if as_json:
+        _emit_json(result.as_json())
+        return
+    for contact in result.contacts:
+        head = " — ".join(
+            str(contact[k]) for k in ("name", "role", "organisation", "office") if contact[k]
+        )
+        click.echo(_safe(f"{contact['id']}: {head}"))
+        for key in ("phone", "email", "url", "address"):
+            if contact[key]:
+                click.echo(_safe(f"  {key}: {contact[key]}"))
+    for path in result.written:
+        click.echo(_safe(f"wrote {path}"))
+    count = len(result.contacts)
+    click.echo(f"contacts.yml: {count} contact{'s' if count != 1 else ''}, no problems")
 
 
 @main.group()
