@@ -2,8 +2,9 @@
 
 Each message is the report's (subject, plain-text and HTML bodies from the theme's `mail.txt`
 and `mail.html` in the row's language, greeting the requester by name) with the row's own PDF
-attached. Its Message-ID is made from the row and the PDF's hash, so a message sent again
-after a crash between the server's answer and the journal is recognisable as the same one.
+attached. Its Message-ID is made from the row and the PDF's hash: a row a crash left in
+doubt (handed to the server, no answer journaled) is reported with it, so that the server can
+be searched for it, and a message sent again on `--resend-in-doubt` is the same one.
 Sending is sequential over one SMTP connection (`deliver.smtp.send`: temporary failures
 retried with backoff, permanent ones reported for their row, `per_minute` keeping a pace), and
 each answer is journaled as soon as it is known.

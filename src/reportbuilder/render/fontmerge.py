@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import threading
 import zlib
 from collections import OrderedDict
@@ -37,6 +38,7 @@ __all__ = ["merge_fonts", "merge_fonts_in"]
 _TAG = re.compile(r"^/?[A-Z]{6}\+(.+)$")
 _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
 _WIDTH_TOLERANCE = 0.01
+_OFFSET_FORMATS = {1: "B", 2: "H", 4: "I"}  # struct formats of a CFF INDEX's offsets
 
 
 @dataclass(frozen=True)
@@ -356,10 +358,13 @@ def _cff_index(raw: bytes, at: int) -> list[bytes]:
         return []
     size = raw[at + 2]
     start = at + 3
-    offsets = [
-        int.from_bytes(raw[start + i * size : start + (i + 1) * size], "big")
-        for i in range(count + 1)
-    ]
+    if size in _OFFSET_FORMATS:
+        offsets = list(struct.unpack_from(f">{count + 1}{_OFFSET_FORMATS[size]}", raw, start))
+    else:
+        offsets = [
+            int.from_bytes(raw[start + i * size : start + (i + 1) * size], "big")
+            for i in range(count + 1)
+        ]
     base = start + (count + 1) * size - 1
     return [raw[base + offsets[i] : base + offsets[i + 1]] for i in range(count)]
 
@@ -539,12 +544,16 @@ def _merged(pdf: Any, cluster: list[_Member]) -> Any | None:
 
     cid = pikepdf.Dictionary({k: v for k, v in old_cid.items()})
     cid.BaseFont = name
-    cid.W = _width_array(widths)
+    # The largest subset's widths and map, when they already say it all (a cover's text is
+    # mostly the body's), are kept as they are: making them again costs more than the rest.
+    cid.W = old_cid.W if widths == base.widths and "/W" in old_cid else _width_array(widths)
     cid.FontDescriptor = pdf.make_indirect(descriptor)
 
     first.BaseFont = name
     first.DescendantFonts = pikepdf.Array([pdf.make_indirect(cid)])
-    if text:
+    if text == base.text and "/ToUnicode" in base.font:
+        first.ToUnicode = base.font.ToUnicode
+    elif text:
         first.ToUnicode = _flate(pdf, _cmap(text))
     return first
 
