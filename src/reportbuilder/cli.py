@@ -845,7 +845,9 @@ def _merge_report(result: Any, folder: Path, dry_run: bool, outbox: Any) -> None
         if dry_run:
             state = "already sent" if row.sent else "would make"
             then = ""
-            if outbox is not None and not row.sent:
+            if row.answer == "in doubt":  # handed to the server by a run that stopped
+                then = ", in doubt: not sent again unless --resend-in-doubt"
+            elif outbox is not None and not row.sent:
                 then = ", and write its .eml" if outbox.kind == "eml" else ", and send it"
             who = f"{row.name} <{row.email}>"
             where = folder / row.file
