@@ -422,7 +422,7 @@ def build(
     for each in results:
         _warn(each.warnings)
         for out in each.outputs:
-            pages = f", {out.pages} pages" if out.pages is not None else ""
+            pages = f", {_count(out.pages, 'page')}" if out.pages is not None else ""
             if out.cached == "up to date":
                 click.echo(_safe(f"{out.path} is up to date (nothing changed since it was built)"))
                 continue
@@ -532,7 +532,7 @@ def check(
         _emit_json(result.as_json())
         return
     _warn(result.warnings)
-    found = f" ({len(result.warnings)} warnings)" if result.warnings else ""
+    found = f" ({_count(len(result.warnings), 'warning')})" if result.warnings else ""
     click.echo(_safe(f"{project}: no problems found{found}"))
 
 
@@ -827,10 +827,17 @@ def _merge_report(result: Any, folder: Path, dry_run: bool, outbox: Any) -> None
     done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no rows"
     sent = sum(1 for row in result.rows if row.sent)
     if sent:
-        done += f", {sent} sent (journal: {result.journal or 'none'})"
+        how = "written as .eml" if outbox is not None and outbox.kind == "eml" else "sent"
+        done += f", {sent} {how} (journal: {result.journal or 'none'})"
     verb = "would make" if dry_run else "merged"
     shard = f" (shard {result.shard})" if result.shard != "1/1" else ""
-    click.echo(f"{verb}{shard}: {done}; {failed} problems; in {result.seconds:.1f} s → {folder}")
+    problems = _count(failed, "problem")
+    click.echo(f"{verb}{shard}: {done}; {problems}; in {result.seconds:.1f} s → {folder}")
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 problem`, `2 problems`: English nouns that take an s."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 @main.command()

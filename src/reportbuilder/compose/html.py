@@ -24,10 +24,12 @@ from markupsafe import Markup, escape
 
 from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.citations import CITATION, Citations, keys_of
+from reportbuilder.compose.figure_rows import size_rows
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers, contact_html
 from reportbuilder.compose.markup import (
     MAX_FOOTNOTE_CHARS,
+    ROW_CLASS,
     FootnotesTooLarge,
     convert,
     make_markdown,
@@ -262,6 +264,8 @@ def render_chapters(
             at = _source_line(chapter.source, needle, seen)
             warnings.append(_warning(chapter.rel, at, message))
         html = helpers.substitute(html)
+        if ROW_CLASS in html:
+            html = size_rows(html, project.image_sizes, text_width_mm(config.page_size))
         headings = _headings(md.toc_tokens, config.lang)
         heading = next((h.text for h in headings if h.level == 1), "")
         if not heading and (raw := _HTML_H1.search(html)):
@@ -453,6 +457,9 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         "project_stylesheets": project_css,
         "logo": (project.root / config.organisation.logo).as_uri()
         if config.organisation and config.organisation.logo
+        else None,
+        "cover_image": (project.root / config.cover_image.file).as_uri()
+        if config.cover_image
         else None,
         # The closing page's imprint names the organisation: the card does not repeat it.
         "contact": Markup(

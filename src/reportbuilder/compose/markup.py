@@ -296,29 +296,20 @@ class _ReportTree(Treeprocessor):
             root.remove(holder)
 
     def _figures(self, root: ET.Element) -> None:
-        for parent in root.iter():
-            for index, p in enumerate(list(parent)):
-                if p.tag != "p" or len(p) != 1 or p[0].tag != "img":
+        for parent in list(root.iter()):
+            for p in list(parent):
+                images = _lone_images(p)
+                if not images:
                     continue
-                if (p.text or "").strip() or (p[0].tail or "").strip():
-                    continue
-                img = p[0]
-                img.tail = None
-                # `{.left}` / `{.right}` on the image float its whole figure beside the text.
-                placed = [c for c in (img.get("class") or "").split() if c in _PLACEMENTS]
-                figure = ET.Element("figure", {"class": " ".join(["figure", *placed])})
-                target = img.attrib.pop("id", None) or p.get("id")
-                if target:
-                    figure.set("id", target)
-                caption_text = img.get("title") or img.get("alt") or ""
-                if caption_text:
-                    caption = ET.SubElement(figure, "figcaption")
-                    caption.append(_num_span("figure", target))
-                    caption[-1].tail = caption_text
-                figure.append(img)
-                figure.tail = p.tail
+                index = list(parent).index(p)
+                figures = [
+                    _figure(img, p.get("id") if len(images) == 1 else None) for img in images
+                ]
+                figures[-1].tail = p.tail
                 parent.remove(p)
-                parent.insert(index, figure)
+                for offset, figure in enumerate(figures):
+                    parent.insert(index + offset, figure)
+            _rows_of_figures(parent)
 
     def _table_captions(self, root: ET.Element) -> None:
         for parent in root.iter():
@@ -358,7 +349,71 @@ class _ReportTree(Treeprocessor):
                 parent.remove(neighbour)
 
 
-_PLACEMENTS = ("left", "right")  # image classes that place the figure (sizes stay on the img)
+# Image classes that place the figure (sizes stay on the img): beside the text, on a page of
+# its own, in a row with the images next to it.
+_PLACEMENTS = ("left", "right", "full-page", "side-by-side")
+ROW_CLASS = "figure-row"  # consecutive side-by-side figures; compose/figure_rows.py sizes them
+
+
+def _lone_images(p: ET.Element) -> list[ET.Element]:
+    """The images of a paragraph that holds images only: one, or several written
+    `{.side-by-side}` (one line each, or on one line); [] for any other paragraph."""
+    if p.tag != "p" or len(p) == 0 or (p.text or "").strip():
+        return []
+    if any(child.tag != "img" or (child.tail or "").strip() for child in p):
+        return []
+    images = list(p)
+    if len(images) > 1 and not all(_side_by_side(img) for img in images):
+        return []
+    return images
+
+
+def _side_by_side(element: ET.Element) -> bool:
+    return "side-by-side" in (element.get("class") or "").split()
+
+
+def _figure(img: ET.Element, paragraph_id: str | None) -> ET.Element:
+    """A numbered figure of `img`, captioned by its title or alt text."""
+    img.tail = None
+    placed = [c for c in (img.get("class") or "").split() if c in _PLACEMENTS]
+    figure = ET.Element("figure", {"class": " ".join(["figure", *placed])})
+    target = img.attrib.pop("id", None) or paragraph_id
+    if target:
+        figure.set("id", target)
+    caption_text = img.get("title") or img.get("alt") or ""
+    if caption_text:
+        caption = ET.SubElement(figure, "figcaption")
+        caption.append(_num_span("figure", target))
+        caption[-1].tail = caption_text
+    figure.append(img)
+    return figure
+
+
+def _rows_of_figures(parent: ET.Element) -> None:
+    """Two or more side-by-side figures in a row go in one `<div class="figure-row">`."""
+    runs: list[list[ET.Element]] = []
+    run: list[ET.Element] = []
+    for child in parent:
+        joins = not run or not (run[-1].tail or "").strip()  # nothing written between them
+        if child.tag == "figure" and _side_by_side(child) and joins:
+            run.append(child)
+            continue
+        runs.append(run)
+        run = [child] if child.tag == "figure" and _side_by_side(child) else []
+    runs.append(run)
+    for figures in runs:
+        if len(figures) < 2:
+            continue
+        index = list(parent).index(figures[0])
+        row = ET.Element("div", {"class": ROW_CLASS})
+        row.tail = figures[-1].tail
+        for figure in figures:
+            parent.remove(figure)
+            figure.tail = None
+            row.append(figure)
+        parent.insert(index, row)
+
+
 _URL = re.compile(r"https?://[^\s<>\"\x00-\x1f]+[^\s<>\".,;:!?)\]'\x00-\x1f]")
 # Python-Markdown holds a backslash-escaped character as \x02<its code>\x03 until its last
 # tree processor turns it back into the character: done here first in text holding a URL.

@@ -38,6 +38,7 @@ from reportbuilder.compose.html import Html, render_html
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import Problem, ReportError, Severity, Stage, error_for
+from reportbuilder.language import language_name
 from reportbuilder.merge.assemble import Signature, signature, swap_cover
 from reportbuilder.merge.delivery import Outbox, Outcome, Parcel, deliver, senders
 from reportbuilder.merge.journal import Entry, Journal, journal_name
@@ -226,10 +227,14 @@ def _with_words(
     """The rows whose language the report has words for, and a problem for each other."""
     good, problems = [], []
     known = ", ".join(project.strings.languages())
+    warned: set[str] = set()
     for row in read.rows:
         lang = row.lang or default
         if project.strings.labels(lang) is not None:
             good.append(row)
+            if lang not in warned:
+                warned.add(lang)
+                problems.extend(_untranslated(project, lang, read.path, row.line))
             continue
         message = (
             f"unknown language '{lang}': the report has words for {known} "
@@ -237,6 +242,20 @@ def _with_words(
         )
         problems.append(Problem(read.path, row.line, message, stage=Stage.PROJECT))
     return good, problems
+
+
+def _untranslated(project: Project, lang: str, path: str, line: int) -> list[Problem]:
+    """A warning, at the first row in `lang`, when its copies print chapters in another
+    language (as `build --lang` warns): the theme's words would be in one, text in another."""
+    from reportbuilder.project.translations import State, statuses
+
+    missing = [s.file for s in statuses(project, [lang]) if s.state is State.MISSING]
+    if not missing:
+        return []
+    name, source = language_name(lang), language_name(project.config.lang)
+    listed = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")
+    message = f"no {name} translation ({listed}): {name} copies print it in {source}"
+    return [Problem(path, line, message, stage=Stage.PROJECT, severity=Severity.WARNING)]
 
 
 def _stem(project: Project, lang: str) -> str:

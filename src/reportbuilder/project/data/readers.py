@@ -285,6 +285,9 @@ class CsvSettings:
     decimal: str | None = None  # "," or "."
     delimiter: str | None = None
     labels: Mapping[str, str | Localized] = field(default_factory=dict)  # column headings
+    # Where each label is written, (file, line), for a label of a column the file lacks;
+    # a column not here is report.yml's.
+    label_places: Mapping[str, tuple[str, int | None]] = field(default_factory=dict)
 
 
 def read_csv(
@@ -366,8 +369,15 @@ def read_csv(
     for column in settings.labels:
         if column not in header:
             known = ", ".join(header)
-            message = f"report.yml gives a label to column '{column}', which the file does not have"
-            problems.append(problem(rel, 1, f"{message} (its columns: {known})"))
+            place = settings.label_places.get(column)
+            if place is None:
+                message = (
+                    f"report.yml gives a label to column '{column}', which the file does not have"
+                )
+                problems.append(problem(rel, 1, f"{message} (its columns: {known})"))
+            else:
+                message = f"a label for column '{column}', which {rel} does not have"
+                problems.append(problem(place[0], place[1], f"{message} (its columns: {known})"))
     labels = {c: text for c, text in settings.labels.items() if c in header}
     return Table(name, header, rows, base_types(declared), labels), problems
 
