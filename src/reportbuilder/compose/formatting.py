@@ -58,7 +58,7 @@ class Formatter:
         return parse_locale(self.lang)
 
     def number(
-        self, value: float | int, decimals: int | None = None, unit: str | None = None
+        self, value: float | int | Decimal, decimals: int | None = None, unit: str | None = None
     ) -> str:
         """`1234567` → `1 234 567` (fr), `1,234,567` (en); `unit` is joined by a no-break space."""
         value = _check_number(value, "number")
@@ -73,7 +73,7 @@ class Formatter:
     def _groups(self, value: float | int | Decimal) -> bool:
         """CLDR's minimumGroupingDigits, which Babel ignores: Spanish writes 1200 but 12 000."""
         two = self.locale.language in _MIN_GROUPING_TWO or str(self.locale) == "pt_PT"
-        return not two or abs(value) >= 10_000
+        return not two or abs(float(value)) >= 10_000
 
     def filters(self) -> dict[str, Any]:
         """The Jinja filters content and templates format with; their arguments are checked
@@ -86,7 +86,7 @@ class Formatter:
             "date": checked("date", self.date, self.date),
         }
 
-    def percent(self, value: float | int, decimals: int | None = None) -> str:
+    def percent(self, value: float | int | Decimal, decimals: int | None = None) -> str:
         """A share given in 0–100: `89` → `89 %` (no-break space) in French, `89%` in English."""
         value = _check_number(value, "percent")
         places = written_decimals(value) if decimals is None else _check_places("percent", decimals)
@@ -158,10 +158,10 @@ def written_decimals(value: float | int | Decimal) -> int:
     return written if isinstance(written, int) else _decimals_of(value)
 
 
-def _check_number(value: object, name: str = "number") -> float | int:
+def _check_number(value: object, name: str = "number") -> float | int | Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise CallError(f"{name}: expected a number, got {_described(value)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _check_places(name: str, decimals: object) -> int:
