@@ -102,8 +102,26 @@ def read_file(
 def read_yaml(text: str, rel: str) -> Source:
     """YAML, as `load_yaml` reads it (an empty file is an empty mapping); raises ReportError."""
     doc = load_yaml(text, rel)
-    value = {} if doc.value is None else doc.value
+    value = {} if doc.value is None else _as_written(doc.value, doc.number_texts)
     return Source(rel, value, doc.line, doc.number_texts, doc.date_texts)
+
+
+def _as_written(value: Any, texts: Mapping[tuple[Key, ...], str]) -> Any:
+    """`value` with every decimal number written with a point replaced by a `WrittenNumber`
+    that keeps its written decimals (`1234.50` prints `1,234.50`, as docs/data.md promises)."""
+    for path, text in texts.items():
+        if "." not in text or "e" in text.lower() or not path:
+            continue
+        parent = value
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            number = parent[path[-1]]
+        except (KeyError, IndexError, TypeError):
+            continue  # a key merged away or overridden
+        if isinstance(number, float) and math.isfinite(number):
+            parent[path[-1]] = WrittenNumber(number, decimals_written(number, text))
+    return value
 
 
 class _BadConstant(Exception):
@@ -157,7 +175,8 @@ def read_json(text: str, rel: str) -> Source:
         raise ReportError([problem(rel, None, f"duplicate key '{key}'") for key in duplicates])
     if doc is None:
         return Source(rel, value, lambda path: None, {})
-    return Source(rel, value, doc.line, doc.number_texts, doc.date_texts)
+    return Source(rel, _as_written(value, doc.number_texts), doc.line, doc.number_texts,
+                  doc.date_texts)  # fmt: skip
 
 
 def _constant_problems(text: str, rel: str) -> list[Problem]:
