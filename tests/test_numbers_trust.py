@@ -209,3 +209,106 @@ def test_negatives_print_with_a_true_minus(tmp_path: Path) -> None:
     assert code == 0, output
     assert f"C {MINUS}349.25" in text and f"C is {MINUS}349.25." in text
     assert not re.search(r"-349", text)
+
+
+# --- 3. YAML numbers are read as written ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("010", "data/s.yml:1: key figure 'a': 'value' must be a number: '010' has a leading zero"),
+        ("1:30", "data/s.yml:1: key figure 'a': 'value' must be a number: '1:30' is a time"),
+        ("0x1F", "data/s.yml:1: key figure 'a': 'value' must be a number: '0x1F' is a hexadecimal"),
+        ("1_000", "data/s.yml:1: key figure 'a': 'value' must be a number: '1_000' groups digits"),
+    ],
+)
+def test_yaml_11_numbers_are_refused_with_how_to_write_them(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    files = {"s.yml": f"a: {{value: {value}, label: x}}\n"}
+    code, output, _ = build(tmp_path, "{{ keyfigure(data.s.a) }}", files)
+    assert code == 1
+    assert message in output
+
+
+def test_yaml_decimals_and_words_print_as_written(tmp_path: Path) -> None:
+    files = {"s.yml": "a: {value: 1234.50, label: Spent}\ncountry: NO\nanswer: yes\n"}
+    content = "{{ keyfigure(data.s.a) }}\n\nCode {{ data.s.country }}, {{ data.s.answer }}."
+    code, output, text = build(tmp_path, content, files)
+    assert code == 0, output
+    assert "1,234.50" in text  # docs/data.md: "388.10 → 388.10"
+    assert "Code NO, yes." in text  # YAML 1.1 made these False and True (the Norway problem)
+
+
+# --- 5. A stray cell in a number column is located, never a silent text column ----------
+
+EURO = (
+    "name;small;minus;neg;zip\n"
+    "a;1,5;\u22125,5;-1234,5;01234\n"
+    "b;2,25;\u22120,5;-3,0;12345\n"
+    "c;999,9;3,0;(12,5);08001\n"
+)
+
+
+def test_a_stray_cell_in_a_number_column_is_located(tmp_path: Path) -> None:
+    code, output, _ = build(tmp_path, "{{ table(data.e) }}", {"e.csv": EURO})
+    assert code == 1
+    assert (
+        "data/e.csv:4: column 'neg': '(12,5)' is not a number like the others; write -12,5, "
+        "leave the cell empty, or declare the column as text ('neg [text]')"
+    ) in output
+
+
+def test_numbers_print_alike_in_a_table_and_in_text(tmp_path: Path) -> None:
+    files = {"e.csv": EURO.replace("(12,5)", "-12,5")}
+    content = "{{ table(data.e) }}\n\n{% for r in data.e %}[{{ r.neg }} {{ r.minus }}] {% endfor %}"
+    code, output, text = build(tmp_path, content, files)
+    assert code == 0, output
+    # A true minus read as one (−5,5), codes with leading zeros kept as text, one grouping.
+    assert f"a 1.5 {MINUS}5.5 {MINUS}1,234.5 01234" in text
+    assert f"c 999.9 3.0 {MINUS}12.5 08001" in text
+    assert f"[{MINUS}1,234.5 {MINUS}5.5] [{MINUS}3.0 {MINUS}0.5] [{MINUS}12.5 3.0]" in text
+
+
+def test_a_mostly_text_column_keeps_its_numbers_as_written(tmp_path: Path) -> None:
+    files = {"n.csv": "k;note\na;see below\nb;3,0\nc;n/a\n"}
+    code, output, text = build(tmp_path, "{{ table(data.n) }} {{ data.n[1].note }}", files)
+    assert code == 0, output
+    assert "b 3,0" in text and "3,0" in text.split("b 3,0", 1)[1]
+
+
+# --- 7. ISO dates, percents ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "day"), [("en", "Mar 1, 2026"), ("fr", "1 mars 2026")])
+def test_an_iso_date_column_prints_as_a_date(tmp_path: Path, lang: str, day: str) -> None:
+    files = {"d.csv": "what,day\nopened,2026-03-01\nclosed,2026-04-15\n"}
+    code, output, text = build(tmp_path, "{{ table(data.d) }}", files, lang)
+    assert code == 0, output
+    assert f"opened {day}" in text
+
+
+def test_a_percent_column_of_fractions_is_refused(tmp_path: Path) -> None:
+    files = {"p.csv": "k,share [percent]\na,0.125\nb,0.5\n"}
+    code, output, _ = build(tmp_path, "{{ table(data.p) }}", files)
+    assert code == 1
+    assert (
+        "data/p.csv:2: column 'share': every percent is from 0 to 1 ('0.125' is read as" in output
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "shown"),
+    [
+        ("0.125 | percent", "0.125%"),  # a percent from 0 to 100: never cut to 0.1%
+        ("(0.125 * 100) | percent", "12.5%"),
+        ("12.5 | percent(0)", "13%"),  # half away from zero, as a reader rounds
+        ("0.5 | number(0)", "1"),
+        ("2.675 | number(2)", "2.68"),
+    ],
+)
+def test_percent_and_number_rounding(tmp_path: Path, call: str, shown: str) -> None:
+    code, output, text = build(tmp_path, f"Shown: {{{{ {call} }}}}.", {})
+    assert code == 0, output
+    assert f"Shown: {shown}." in text
