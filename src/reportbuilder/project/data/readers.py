@@ -462,7 +462,7 @@ def _mixed_columns(
         if not numbers or not others:
             continue
         codes = any(_CODE.fullmatch(text.strip()) for _, text, _ in others)
-        if len(numbers) >= len(others) and not codes:
+        if len(numbers) > len(others) and not codes:
             for line, text, _ in others:
                 problems.append(problem(rel, line, _odd_cell_message(column, text.strip())))
             continue
