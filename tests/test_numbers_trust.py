@@ -312,3 +312,15 @@ def test_percent_and_number_rounding(tmp_path: Path, call: str, shown: str) -> N
     code, output, text = build(tmp_path, f"Shown: {{{{ {call} }}}}.", {})
     assert code == 0, output
     assert f"Shown: {shown}." in text
+
+
+def test_a_stray_text_cell_in_a_workbook_number_column_is_located(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Main"
+    for row in (["k", "n"], ["a", 1234.5], ["b", 3], ["c", "(12,5)"]):
+        sheet.append(row)
+    files = {"fmt.xlsx": saved(book, tmp_path)}
+    code, output, _ = build(tmp_path / "p", "{{ table(data.fmt) }}", files)
+    assert code == 1
+    assert "data/fmt.xlsx:Main!B4: column 'n': '(12,5)' is not a number like the others" in output

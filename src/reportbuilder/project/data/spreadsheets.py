@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,7 @@ def _sheet_table(
     texts_by_column: dict[str, list[tuple[Any, str]]] = {}
     table_rows: list[dict[str, Any]] = []
     format_texts: set[str] = set()
+    undeclared: dict[str, list[tuple[dict[str, Any], Any]]] = {}
     for row in rows[1:]:
         values: dict[str, Any] = {}
         for column, cell in zip(columns, row[: len(columns)], strict=False):
@@ -215,6 +217,8 @@ def _sheet_table(
                 )
                 value = None
             values[column] = value
+            if column not in declared:
+                undeclared.setdefault(column, []).append((values, cell))
         for column in columns[len(values) :]:
             values[column] = None
         table_rows.append(values)
@@ -222,7 +226,37 @@ def _sheet_table(
         dated = column_problem(column, [text for _, text in cells])
         if dated and len(cells) == sum(v[column] is not None for v in table_rows):
             problems.append(problem(at(cells[dated[0]][0]), None, dated[1]))
+    for column, placed in undeclared.items():
+        problems += _mixed_column(column, placed, at)
     return Table(name, columns, table_rows, types)
+
+
+def _mixed_column(
+    column: str, placed: list[tuple[dict[str, Any], Any]], at: Callable[[Any], str]
+) -> list[Problem]:
+    """As in a CSV (`readers._mixed_columns`): a column of numbers with a few text cells gets
+    a problem at each of those cells; a mostly-text column holds every cell as text, a number
+    as its format shows it (`3.0`), never a column silently half numbers, half text."""
+    numbers = [(v, c) for v, c in placed if _numeric(v[column])]
+    others = [(v, c) for v, c in placed if isinstance(v[column], str) and v[column].strip()]
+    if not numbers or not others:
+        return []
+    if len(numbers) > len(others):
+        return [
+            problem(at(cell), None, f"column '{column}': '{values[column]}' is not a number like "
+                    f"the others; write a number, leave the cell empty, or declare the column "
+                    f"as text ('{column} [text]')")
+            for values, cell in others
+        ]  # fmt: skip
+    for values, _ in numbers:
+        number = values[column]
+        places = getattr(number, "decimals", None)
+        values[column] = f"{number:.{places}f}" if places is not None else str(number)
+    return []
+
+
+def _numeric(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _warn_hidden(
