@@ -30,6 +30,7 @@ __all__ = [
     "Severity",
     "Stage",
     "error_for",
+    "in_reading_order",
     "printable",
 ]
 
@@ -175,6 +176,16 @@ def error_for(stage: Stage) -> type[ReportError]:
         Stage.OUTPUT: OutputError,
         Stage.DELIVER: DeliveryError,
     }[stage]
+
+
+def in_reading_order(problems: Iterable[Problem]) -> list[Problem]:
+    """`problems` file by file (files in the order they first come up), each file's by line:
+    the order a writer fixes them in. A file's problems without a line come first."""
+    listed = list(problems)
+    rank: dict[str | None, int] = {}
+    for problem in listed:
+        rank.setdefault(problem.path, len(rank))
+    return sorted(listed, key=lambda p: (rank[p.path], p.line or 0))
 
 
 class Problems:

@@ -42,6 +42,7 @@ from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import SOURCE_PLACES
 from reportbuilder.project.files import UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import named_families
+from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.project.translations import translation_problems
 from reportbuilder.render.renderer import MISSING_GLYPH, Embedded, Pdf, PdfRenderer, RenderJob
@@ -135,6 +136,9 @@ def resource_problems(project: Project) -> list[Problem]:
                 message = f"refused {path}: outside the project"
             elif not is_file(path):
                 message = f"missing file {project.files.shown(path)}"
+            elif path.suffix.lower() in RASTER_SUFFIXES and (reason := image_problem(path)):
+                # the renderer's own words when it fails on the file (`image_files`)
+                message = f"image {project.files.shown(path)} not used: {reason}"
             else:
                 continue
         elif scheme in ("http", "https"):
@@ -309,10 +313,12 @@ def lint_rules(project: Project, html: Html) -> LintRules:
     styles = [p for p in project.theme.stylesheets if p.name not in own]
     families = named_families([*styles, *project.stylesheets], project.files)
     brand = html.config.brand.fonts
+    chapters = project.chapters_in(html.config.lang)
     return LintRules(
         min_text_pt=html.config.lint.min_text_pt,
         families=families | {name for name in (brand.heading, brand.body) if name},
-        chapters=tuple((c.slug, c.rel) for c in project.chapters_in(html.config.lang)),
+        chapters=tuple((c.slug, c.rel) for c in chapters),
+        sources={c.rel: c.source for c in chapters},
     )
 
 

@@ -29,11 +29,15 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.image_files import image_problem, without_reprs
 from reportbuilder.render.code_lines import mark_code_lines
 from reportbuilder.render.overflow import find_overflows, fit_wide_tables, overflow_problems
 from reportbuilder.render.tables import broken_tables, continued_tables
@@ -130,6 +134,14 @@ MAX_TABLE_PASSES = 2  # layouts spent on cutting long tables into captioned part
 MISSING_GLYPH = "no font of the report or the system has the character"
 
 
+def _file_image_problem(url: str) -> str | None:
+    """`check`'s words for an image file the renderer failed on (`image_files`)."""
+    if not url.startswith("file:"):
+        return None
+    path = Path(url2pathname(urlsplit(url).path))
+    return image_problem(path) if path.is_file() else None
+
+
 class _Collector(logging.Handler):
     """Keeps WeasyPrint's warnings and errors (missing image, ignored CSS …) for the user."""
 
@@ -153,6 +165,7 @@ class _Collector(logging.Handler):
             megapixels = int(size[1]) / 1e6
             limit = MAX_IMAGE_PIXELS / 1e6
             reason = f"too large ({megapixels:.0f} megapixels; the limit is {limit:.0f})"
+        reason = _file_image_problem(str(url)) or without_reprs(reason)
         shown = str(url).removeprefix(self.base_url)
         where = self.locations.get(str(url)) or Location("")
         return Problem(
