@@ -45,7 +45,14 @@ from reportbuilder.project.fonts import named_families
 from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.project.translations import translation_problems
-from reportbuilder.render.renderer import MISSING_GLYPH, Embedded, Pdf, PdfRenderer, RenderJob
+from reportbuilder.render.renderer import (
+    FONT_FACE,
+    MISSING_GLYPH,
+    Embedded,
+    Pdf,
+    PdfRenderer,
+    RenderJob,
+)
 from reportbuilder.review.pdflint import LintRules, lint_pdf
 
 if TYPE_CHECKING:
@@ -249,7 +256,8 @@ def build(
             if job.attachments:
                 _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
-            warnings.extend(_located(pdf.problems, loaded.chapters_in(html.config.lang)))
+            located = _located(pdf.problems, loaded.chapters_in(html.config.lang))
+            warnings.extend(_located_font_faces(located, loaded))
             warnings.extend(lint_pdf(pdf.data, lint_rules(loaded, html)))
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
@@ -302,6 +310,32 @@ def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[P
                 if hit:
                     line = before.count("\n") + 1
                     problem = replace(problem, path=chapter.rel, line=line)
+                    break
+        placed.append(problem)
+    return placed
+
+
+def _located_font_faces(problems: Iterable[Problem], project: Project) -> list[Problem]:
+    """A font-face the renderer could not load, placed at the project stylesheet's line
+    that names its family in an `@font-face` rule."""
+    placed = []
+    for problem in problems:
+        found = re.match(re.escape(FONT_FACE) + r" '(.+?)' cannot", problem.message)
+        if problem.path is None and found:
+            family = re.compile(
+                r"font-family\s*:\s*[\"']?" + re.escape(found[1]) + r"[\"']?\s*[;}]"
+            )
+            for path in project.stylesheets:
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    continue
+                for rule in re.finditer(r"@font-face\s*\{[^}]*\}", text):
+                    if family.search(rule[0]):
+                        line = text.count("\n", 0, rule.start()) + 1
+                        problem = replace(problem, path=project.files.shown(path), line=line)
+                        break
+                if problem.path is not None:
                     break
         placed.append(problem)
     return placed

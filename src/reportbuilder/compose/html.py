@@ -565,7 +565,11 @@ def _fill_theme(env: jinja2.Environment, context: Mapping[str, Any], project: Pr
     except jinja2.UndefinedError as error:
         raise problem(f"theme template: {error.message}", error) from None
     except jinja2.TemplateNotFound as error:
-        raise problem(f"template not found: {error.name}") from None
+        message = (
+            f"template not found: {error.name} (a template includes only the theme's "
+            "templates and those in templates/, by name)"
+        )
+        raise problem(message, error) from None
     except jinja2.TemplateError as error:  # the sandbox refused something
         raise problem(f"theme template: not allowed: {error}", error) from None
     except (TypeError, ValueError, LookupError, AttributeError, ArithmeticError) as error:

@@ -132,21 +132,26 @@ def _problem(message: str, **extra: Any) -> Problem:
 
 MAX_TABLE_PASSES = 2  # layouts spent on cutting long tables into captioned parts
 MISSING_GLYPH = "no font of the report or the system has the character"
+FONT_FACE = "the @font-face"
 
 
-def _file_image_problem(url: str) -> str | None:
-    """`check`'s words for an image file the renderer failed on (`image_files`)."""
+def _file_image_problem(url: str, files: FilePolicy) -> str | None:
+    """`check`'s words for an image file of the project the renderer failed on
+    (`image_files`); None for a file it may not read (the fetcher said why)."""
     if not url.startswith("file:"):
         return None
     path = Path(url2pathname(urlsplit(url).path))
-    return image_problem(path) if path.is_file() else None
+    if not files.in_project(path) or not path.is_file():
+        return None
+    return image_problem(path)
 
 
 class _Collector(logging.Handler):
     """Keeps WeasyPrint's warnings and errors (missing image, ignored CSS …) for the user."""
 
-    def __init__(self, locations: Mapping[str, Location], base_url: str) -> None:
+    def __init__(self, locations: Mapping[str, Location], base_url: str, files: FilePolicy) -> None:
         super().__init__(logging.WARNING)
+        self.files = files
         self.problems: list[Problem] = []
         self.locations = locations
         self.base_url = base_url
@@ -165,7 +170,7 @@ class _Collector(logging.Handler):
             megapixels = int(size[1]) / 1e6
             limit = MAX_IMAGE_PIXELS / 1e6
             reason = f"too large ({megapixels:.0f} megapixels; the limit is {limit:.0f})"
-        reason = _file_image_problem(str(url)) or without_reprs(reason)
+        reason = _file_image_problem(str(url), self.files) or without_reprs(reason)
         shown = str(url).removeprefix(self.base_url)
         where = self.locations.get(str(url)) or Location("")
         return Problem(
@@ -193,9 +198,24 @@ class _Collector(logging.Handler):
             hint="use a font that has it, in styles/, or another character",
         )
 
+    @staticmethod
+    def _font_face(record: logging.LogRecord) -> Problem | None:
+        """WeasyPrint's "Font-face 'X' cannot be loaded": the build locates it (`FONT_FACE`)."""
+        if record.msg != "Font-face %r cannot be loaded" or not isinstance(record.args, tuple):
+            return None
+        return Problem(
+            None,
+            None,
+            f"{FONT_FACE} '{record.args[0]}' cannot be loaded: its file is missing, refused or "
+            "not a font, so the text is set in another font",
+            stage=Stage.RENDER,
+            severity=Severity.WARNING,
+        )
+
     def emit(self, record: logging.LogRecord) -> None:
         problem = (
             self._image_failure(record)
+            or self._font_face(record)
             or self._missing_glyph(record)
             or _problem(record.getMessage().splitlines()[0], severity=Severity.WARNING)
         )
@@ -221,7 +241,7 @@ def render_in_process(job: RenderJob) -> Pdf:
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
     fetcher = PolicyFetcher(job.files, job.network_hosts, job.resources)
-    collector = _Collector(job.resources, job.base_url)
+    collector = _Collector(job.resources, job.base_url, job.files)
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     previous_propagate = logger.propagate
