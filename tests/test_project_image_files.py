@@ -13,8 +13,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 from reportbuilder.cli import main
+from reportbuilder.errors import Problem, Stage, without_reprs
 from reportbuilder.limits import MAX_IMAGE_PIXELS
-from reportbuilder.project.image_files import image_problem, what_bytes, without_reprs
+from reportbuilder.project.image_files import image_problem, what_bytes
 from test_markdown_code import project_with
 
 GIF_JUNK = b"GIF89a\x01\x00garbage that is no image at all"
@@ -67,6 +68,11 @@ def test_bytes_and_reprs() -> None:
     assert without_reprs("cannot identify image file <_io.BytesIO object at 0x7f5534185a80>") == (
         "cannot identify image file the data"
     )
+    # Any problem, whoever words it: no Python object name reaches a reader.
+    problem = Problem(
+        "a.png", 1, "failed on <PIL.Image.Image object at 0xDEAD01>", stage=Stage.RENDER
+    )
+    assert str(problem) == "a.png:1: failed on the data"
 
 
 CHAPTER = "# Pictures\n\nText.\n\n![A big one](assets/big.png)\n\n![A fake](assets/fake.png)\n"

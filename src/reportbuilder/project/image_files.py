@@ -11,6 +11,7 @@ import re
 import warnings
 from pathlib import Path
 
+from reportbuilder.errors import without_reprs
 from reportbuilder.limits import MAX_IMAGE_PIXELS
 
 # The first bytes of formats people mistake for images, or images under another name.
@@ -29,7 +30,6 @@ _SIGNATURES = (
 _EXTENSIONS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
 # The files `check` judges: the raster images a chapter, the cover or the logo may name.
 RASTER_SUFFIXES = frozenset({*_EXTENSIONS, ".bmp", ".tif", ".tiff"})
-_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>")  # `<_io.BytesIO object at 0x…>`
 
 
 def what_bytes(head: bytes) -> str:
@@ -81,9 +81,4 @@ def _too_large(pixels: int | None) -> str:
     return f"too large ({pixels / 1e6:.0f} megapixels; the limit is {limit:.0f})"
 
 
-def without_reprs(text: str) -> str:
-    """A library's message without the Python object names it quotes (`<_io.BytesIO …>`)."""
-    return _REPR.sub("the data", text)
-
-
-__all__ = ["RASTER_SUFFIXES", "image_problem", "what_bytes", "without_reprs"]
+__all__ = ["RASTER_SUFFIXES", "image_problem", "what_bytes"]

@@ -34,10 +34,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage
+from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage, without_reprs
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 from reportbuilder.project.files import FilePolicy
-from reportbuilder.project.image_files import image_problem, without_reprs
+from reportbuilder.project.image_files import image_problem
 from reportbuilder.render.code_lines import mark_code_lines
 from reportbuilder.render.overflow import find_overflows, fit_wide_tables, overflow_problems
 from reportbuilder.render.tables import broken_tables, continued_tables
