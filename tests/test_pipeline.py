@@ -183,3 +183,25 @@ def test_a_font_face_that_cannot_be_loaded_is_named_at_its_stylesheet_line(
         "missing, refused or not a font, so the text is set in another font"
     ) in result.stderr.splitlines()
     assert "render: Font-face" not in result.stderr
+
+
+@pytest.mark.pdf
+def test_a_css_warning_is_named_at_its_stylesheet_and_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reportbuilder.cli import main
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    (project / "styles").mkdir(exist_ok=True)
+    (project / "styles" / "x.css").write_text(
+        'h2 { color: black; }\n\np { colr: black; }\n@import url("late.css");\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "styles/x.css" in line]
+    assert warnings == [
+        "warning: styles/x.css:3: Ignored `colr: black`, unknown property",
+        "warning: styles/x.css:4: @import rule ' url(\"late.css\")' not at the beginning of the "
+        "the whole rule was ignored",
+    ]
+    assert "render:" not in result.stderr

@@ -146,6 +146,21 @@ def _file_image_problem(url: str, files: FilePolicy) -> str | None:
     return image_problem(path)
 
 
+_CSS_PLACE = re.compile(r"\s*\bat (\d+):(\d+)\b")  # "… at 4:1" in WeasyPrint's CSS warnings
+
+
+def _stylesheet_being_read() -> str | None:
+    """The URL of the stylesheet WeasyPrint is reading, from its `preprocess_stylesheet`
+    frame on the stack (None elsewhere, or if WeasyPrint renames it)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "preprocess_stylesheet":
+            url = frame.f_locals.get("base_url")
+            return url if isinstance(url, str) else None
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
 class _Collector(logging.Handler):
     """Keeps WeasyPrint's warnings and errors (missing image, ignored CSS …) for the user."""
 
@@ -212,11 +227,27 @@ class _Collector(logging.Handler):
             severity=Severity.WARNING,
         )
 
+    def _stylesheet_message(self, record: logging.LogRecord) -> Problem | None:
+        """A CSS warning ("Ignored `colr: red` at 3:5, unknown property.") at the stylesheet
+        and line it is about: WeasyPrint gives the line but not the file, which is the
+        `base_url` of the `preprocess_stylesheet` call the warning comes from."""
+        message = record.getMessage().splitlines()[0]
+        place = _CSS_PLACE.search(message)
+        url = _stylesheet_being_read() if place else None
+        where = self.locations.get(url) if url else None
+        if place is None or where is None or not where.path:
+            return None
+        said = (message[: place.start()] + message[place.end() :]).rstrip(" .,")
+        return Problem(
+            where.path, int(place[1]), said, stage=Stage.RENDER, severity=Severity.WARNING
+        )
+
     def emit(self, record: logging.LogRecord) -> None:
         problem = (
             self._image_failure(record)
             or self._font_face(record)
             or self._missing_glyph(record)
+            or self._stylesheet_message(record)
             or _problem(record.getMessage().splitlines()[0], severity=Severity.WARNING)
         )
         if problem not in self.problems:
