@@ -17,7 +17,7 @@ from typing import IO, Any, Literal, TypeVar
 import click
 
 from reportbuilder import __version__
-from reportbuilder.errors import Problem, ReportError, Stage
+from reportbuilder.errors import Problem, ReportError, Stage, in_reading_order
 from reportbuilder.errors import printable as _safe
 from reportbuilder.language import is_known_locale
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT
@@ -175,9 +175,10 @@ def _reporting(as_json: bool) -> Iterator[None]:
         click.echo(_line(problem), err=True)
         raise _Failed("") from None
     except ReportError as error:
+        problems = in_reading_order(error.problems)
         if as_json:
-            _emit_json({"ok": False, "problems": [p.as_json() for p in error.problems]})
-        for problem in error.problems:
+            _emit_json({"ok": False, "problems": [p.as_json() for p in problems]})
+        for problem in problems:
             click.echo(_line(problem), err=True)
         if len(error.problems) > 1:
             click.echo(f"{len(error.problems)} problems found.", err=True)
@@ -185,7 +186,7 @@ def _reporting(as_json: bool) -> Iterator[None]:
 
 
 def _warn(problems: Iterable[Problem]) -> None:
-    for problem in problems:
+    for problem in in_reading_order(problems):
         click.echo(f"warning: {_line(problem)}", err=True)
 
 
