@@ -198,7 +198,7 @@ def render_in_process(job: RenderJob) -> Pdf:
     from PIL import Image
     from weasyprint.text.fonts import FontConfiguration
 
-    from reportbuilder.render import leaders, tagging, warm
+    from reportbuilder.render import contents, leaders, tagging, warm
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
@@ -225,11 +225,22 @@ def render_in_process(job: RenderJob) -> Pdf:
         document, text, overflows, passes, check_seconds = fit_wide_tables(job.text, lay_out)
         split = page_rows(document.pages)
         if split:  # each page's part of a long table gets its caption, "(continued)"
-            document = lay_out(continued_tables(text, split, job.continued))
+            text = continued_tables(text, split, job.continued)
+            document = lay_out(text)
             passes += 1
             started = time.perf_counter()
             overflows = find_overflows(document.pages)
             check_seconds += time.perf_counter() - started
+        stub = contents.stub_fraction(document.pages)
+        tight = contents.tightened(text) if stub is not None and stub <= contents.STUB else None
+        if tight is not None:  # a few lines of contents alone on a page: set it tighter
+            candidate = lay_out(tight)
+            passes += 1
+            if len(candidate.pages) < len(document.pages):
+                document = candidate
+                started = time.perf_counter()
+                overflows = find_overflows(document.pages)
+                check_seconds += time.perf_counter() - started
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
