@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from reportbuilder import progress
 from reportbuilder.cache import Cache, Entry, sha256
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
@@ -216,6 +217,7 @@ def build(
         if format != "html" and renderer is None and output_format(output) != "html":
             # Started first, so that WeasyPrint's import overlaps loading and composing.
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
+        progress.show("composing the HTML", now=True)
         loaded = _project(project)
         html = _compose(loaded, edition, deadline)
         format = format or output_format(output or html.config.output) or "pdf"
@@ -246,6 +248,7 @@ def build(
                 _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
             warnings.extend(_located(pdf.problems, loaded.chapters_in(html.config.lang)))
+            progress.show("checking the PDF", now=True)
             warnings.extend(lint_pdf(pdf.data, lint_rules(loaded, html)))
             _fail_if_strict(html, warnings)
     write_atomic(target, data)

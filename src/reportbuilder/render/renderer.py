@@ -198,6 +198,7 @@ def render_in_process(job: RenderJob) -> Pdf:
     from PIL import Image
     from weasyprint.text.fonts import FontConfiguration
 
+    from reportbuilder import progress
     from reportbuilder.render import contents, leaders, tagging, warm
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
@@ -217,7 +218,8 @@ def render_in_process(job: RenderJob) -> Pdf:
         fonts = warm.font_config() if job.warm else FontConfiguration()
 
         def lay_out(text: str) -> Any:
-            with warm.stylesheets() if job.warm else contextlib.nullcontext():
+            sheets = warm.stylesheets() if job.warm else contextlib.nullcontext()
+            with sheets, progress.engine_pages():
                 return weasyprint.HTML(
                     string=text, base_url=job.base_url, url_fetcher=fetcher
                 ).render(font_config=fonts, pdf_tags=True, **images)
@@ -252,15 +254,14 @@ def render_in_process(job: RenderJob) -> Pdf:
             )
             for item in job.attachments
         ]
-        data = (
-            document.write_pdf(
+        with progress.engine_pages():
+            written = document.write_pdf(
                 pdf_variant=job.pdf_variant,
                 pdf_tags=True,
                 attachments=attachments or None,
                 **images,
             )
-            or b""
-        )
+        data = written or b""
     except weasyprint.urls.FatalURLFetchingError as error:
         raise RenderError(_problem(f"resource refused: {error}")) from None
     except RecursionError:
