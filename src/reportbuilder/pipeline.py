@@ -46,10 +46,10 @@ from reportbuilder.project.fonts import named_families
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.project.translations import translation_problems
 from reportbuilder.render.renderer import MISSING_GLYPH, Embedded, Pdf, PdfRenderer, RenderJob
-from reportbuilder.review.pdflint import LintRules, lint_pdf
 
 if TYPE_CHECKING:
     from reportbuilder.compose.html import Html
+    from reportbuilder.review.pdflint import LintRules
 
 ProjectLike = str | os.PathLike[str] | Project
 
@@ -249,7 +249,7 @@ def build(
             data, pages = pdf.data, pdf.pages
             warnings.extend(_located(pdf.problems, loaded.chapters_in(html.config.lang)))
             progress.show("checking the PDF", now=True)
-            warnings.extend(lint_pdf(pdf.data, lint_rules(loaded, html)))
+            warnings.extend(_lint(pdf.data, lint_rules(loaded, html)))
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages, lightened)
@@ -306,8 +306,17 @@ def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[P
     return placed
 
 
+def _lint(data: bytes, rules: LintRules) -> list[Problem]:
+    # Imported here: `check` and the HTML format never lint a PDF (pdfium's bindings).
+    from reportbuilder.review.pdflint import lint_pdf
+
+    return list(lint_pdf(data, rules))
+
+
 def lint_rules(project: Project, html: Html) -> LintRules:
     """What the rendered lint checks this edition's PDF against."""
+    from reportbuilder.review.pdflint import LintRules
+
     own = {path.name for path in project.stylesheets}
     styles = [p for p in project.theme.stylesheets if p.name not in own]
     families = named_families([*styles, *project.stylesheets], project.files)
