@@ -16,7 +16,7 @@ from typing import IO, Any, Literal, TypeVar
 
 import click
 
-from reportbuilder import __version__
+from reportbuilder import __version__, progress
 from reportbuilder.errors import Problem, ReportError, Stage, in_reading_order
 from reportbuilder.errors import printable as _safe
 from reportbuilder.language import is_known_locale
@@ -363,8 +363,9 @@ def build(
     # WeasyPrint's own import (half a second) runs beside ours and the HTML stage.
     # With the cache on, a single build starts it only once the cache has no answer (an
     # unchanged project then costs no render process at all).
+    progress.start(progress.wanted(as_json))  # before the render process, which inherits it
     renderer = PdfRenderer(max_memory) if fmt != "html" and (force or several) else None
-    with _reporting(as_json), renderer or contextlib.nullcontext():
+    with progress.erased(), _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.cache import Cache
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits, cap_memory
