@@ -367,6 +367,7 @@ def lint_rules(project: Project, html: Html) -> LintRules:
     chapters = project.chapters_in(html.config.lang)
     return LintRules(
         min_text_pt=html.config.lint.min_text_pt,
+        min_image_dpi=html.config.lint.min_image_dpi,
         families=families | {name for name in (brand.heading, brand.body) if name},
         chapters=tuple((c.slug, c.rel) for c in chapters),
         sources={c.rel: c.source for c in chapters},
