@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from reportbuilder import progress
 from reportbuilder.cache import Cache, Entry, sha256
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
@@ -53,10 +54,10 @@ from reportbuilder.render.renderer import (
     PdfRenderer,
     RenderJob,
 )
-from reportbuilder.review.pdflint import LintRules, lint_pdf
 
 if TYPE_CHECKING:
     from reportbuilder.compose.html import Html
+    from reportbuilder.review.pdflint import LintRules
 
 ProjectLike = str | os.PathLike[str] | Project
 
@@ -227,6 +228,7 @@ def build(
         if format != "html" and renderer is None and output_format(output) != "html":
             # Started first, so that WeasyPrint's import overlaps loading and composing.
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
+        progress.show("composing the HTML", now=True)
         loaded = _project(project)
         html = _compose(loaded, edition, deadline)
         format = format or output_format(output or html.config.output) or "pdf"
@@ -258,7 +260,8 @@ def build(
             data, pages = pdf.data, pdf.pages
             located = _located(pdf.problems, loaded.chapters_in(html.config.lang))
             warnings.extend(_located_font_faces(located, loaded))
-            warnings.extend(lint_pdf(pdf.data, lint_rules(loaded, html)))
+            progress.show("checking the PDF", now=True)
+            warnings.extend(_lint(pdf.data, lint_rules(loaded, html)))
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages, lightened)
@@ -341,8 +344,17 @@ def _located_font_faces(problems: Iterable[Problem], project: Project) -> list[P
     return placed
 
 
+def _lint(data: bytes, rules: LintRules) -> list[Problem]:
+    # Imported here: `check` and the HTML format never lint a PDF (pdfium's bindings).
+    from reportbuilder.review.pdflint import lint_pdf
+
+    return list(lint_pdf(data, rules))
+
+
 def lint_rules(project: Project, html: Html) -> LintRules:
     """What the rendered lint checks this edition's PDF against."""
+    from reportbuilder.review.pdflint import LintRules
+
     own = {path.name for path in project.stylesheets}
     styles = [p for p in project.theme.stylesheets if p.name not in own]
     families = named_families([*styles, *project.stylesheets], project.files)

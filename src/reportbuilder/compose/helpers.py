@@ -9,18 +9,20 @@ author-written HTML never skips it.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import difflib
 import inspect
 import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from reportbuilder.compose import charts
-from reportbuilder.compose.formatting import Formatter
+from reportbuilder.compose.formatting import Formatter, written_decimals
 from reportbuilder.compose.markup import NUM_CLASS
 from reportbuilder.errors import CallError
 from reportbuilder.language import colon
@@ -33,6 +35,9 @@ from reportbuilder.project.data import (
     Localized,
     Table,
 )
+
+if TYPE_CHECKING:
+    from reportbuilder.cache import ChartCache
 
 Number = int | float
 Text = str | Localized
@@ -126,11 +131,13 @@ class Helpers:
         labels: Mapping[str, str],
         contacts: Mapping[str, Contact],
         chart_style: charts.ChartStyle,
+        chart_cache: ChartCache | None = None,
     ) -> None:
         self.fmt = formatter
         self.labels = labels
         self.contacts = contacts
         self.chart_style = chart_style
+        self.chart_cache = chart_cache
         self._nonce = secrets.token_hex(6)
         self._parts: list[str] = []
         self._charts = 0
@@ -332,10 +339,27 @@ class Helpers:
         extra = (
             {"center_text": bars[0].text, "center_label": bars[0].label} if kind == "donut" else {}
         )
-        svg = makers[kind](
-            bars, title=caption, description=desc, style=self.chart_style,
-            id_prefix=f"chart{self._charts}", **extra,
-        )  # fmt: skip
+
+        def draw() -> str:
+            return makers[kind](
+                bars, title=caption, description=desc, style=self.chart_style,
+                id_prefix=f"chart{self._charts}", **extra,
+            )  # fmt: skip
+
+        if self.chart_cache is None:
+            svg = draw()
+        else:
+            recipe = {
+                "kind": kind,
+                "bars": [dataclasses.astuple(bar) for bar in bars],
+                "title": caption,
+                "description": desc,
+                "style": dataclasses.asdict(self.chart_style),
+                "id": f"chart{self._charts}",
+                "extra": extra,
+                "lang": self.fmt.lang,
+            }
+            svg = self.chart_cache.chart(recipe, draw)
         source = source or self._text(None if breakdown is None else breakdown.source)
         notes = self._notes(self._breakdown_notes(items, breakdown))
         return (
@@ -350,18 +374,18 @@ class Helpers:
         data: Breakdown | Table | Sequence[Category],
         caption: str | None = None,
         source: str | None = None,
-        total: bool | None = None,
+        total: bool | Sequence[str] | None = None,
         id: str | None = None,
         decimals: int | None = None,
         landscape: bool = False,
     ) -> str:
         """A table of a breakdown (with a total row unless `total=False`) or of a CSV file
-        (with a total row of its number columns when `total=True`); `landscape` puts it on a
-        turned page of its own."""
+        (with a total row of its number columns when `total=True`, or of the columns named,
+        `total=["amount"]`); `landscape` puts it on a turned page of its own."""
         _check_decimals("table", decimals)
         notes: list[str] = []
         if isinstance(data, Table):
-            head, body, foot = self._csv_table(data, decimals, total=bool(total))
+            head, body, foot = self._csv_table(data, decimals, total=_totalled(data, total))
             breakdown, rows = None, len(data.rows)
         else:
             items = _categories(data, "table", "a breakdown or a CSV table")
@@ -387,10 +411,11 @@ class Helpers:
         )
 
     def _csv_table(
-        self, data: Table, decimals: int | None = None, *, total: bool = False
+        self, data: Table, decimals: int | None = None, *, total: Sequence[str] = ()
     ) -> tuple[str, str, str]:
         """(header cells, body rows, footer) of a CSV table; numeric columns right-aligned,
-        headed by report.yml's labels where it gives them; `total`: a row of column sums."""
+        headed by report.yml's labels where it gives them; `total`: the columns summed in a
+        total row (exactly, see `exact_total`)."""
         types = data.types
         head = "".join(
             f"<th class='num'>{escape(self._text(data.labels.get(c)) or c)}</th>"
@@ -410,8 +435,15 @@ class Helpers:
         for index, column in enumerate(data.columns):
             values = [row.get(column) for row in data.rows]
             numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-            if types.get(column) in ("int", "number") and numbers:
-                cells.append(self._cell(sum(numbers), types.get(column), decimals))
+            if column in total and numbers:
+                sum_, places = exact_total(numbers)
+                places = places if decimals is None or places == 0 else decimals
+                text = (
+                    self.fmt.percent(sum_, places)
+                    if types.get(column) == "percent"
+                    else self.fmt.number(sum_, places)
+                )
+                cells.append(f"<td class='num'>{escape(text)}</td>")
             elif index == 0:
                 cells.append(f"<td>{escape(self.labels['total'])}</td>")
             else:
@@ -515,6 +547,42 @@ class Helpers:
             known = ", ".join(sorted(self.contacts)) or "none in contacts.yml"
             raise CallError(f"no contact with id '{ref}' (known: {known})")
         return contact_html(contact, self.labels, self._colon(), self.fmt.lang, qr=qr)
+
+
+def exact_total(numbers: Sequence[Number]) -> tuple[Decimal, int]:
+    """The sum of `numbers` in exact decimal arithmetic, from each number as written
+    (`1299.75 + 699.90 + -349.25 + 100.41` is 1750.81, not the binary 1750.8100000000002),
+    and the decimals to print it with: the most any of its cells shows (`0.10 + 0.20` is
+    `0.30`), as a spreadsheet's SUM shows its column's format."""
+    total = sum((Decimal(repr(n)) if isinstance(n, float) else Decimal(n) for n in numbers),
+                Decimal(0))  # fmt: skip
+    return total, max((written_decimals(n) for n in numbers), default=0)
+
+
+def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
+    """The columns a CSV table's total row sums: none (`total` unset or False), every whole
+    or decimal number column (`True`; a percent or a text column does not add up), or the
+    columns named (`["amount"]`: a column of means or rates is then left alone)."""
+    if total is None or total is False:
+        return []
+    if total is True:
+        return [c for c in data.columns if data.types.get(c) in ("int", "number")]
+    if isinstance(total, str) or not isinstance(total, Sequence):
+        raise CallError(
+            f"table(): total takes true, false or a list of column names, got {total!r}"
+        )
+    for column in total:
+        if column not in data.columns:
+            raise CallError(
+                f"table(): total names the column '{column}', which {data.name} does not "
+                f"have{_did_you_mean(str(column), data.columns)}; its columns: "
+                + ", ".join(data.columns)
+            )
+        if data.types.get(column) not in NUMERIC_TYPES:
+            raise CallError(
+                f"table(): total names the column '{column}', which holds text, not numbers"
+            )
+    return list(total)
 
 
 def _did_you_mean(given: str, valid: Sequence[str] | Mapping[str, Any]) -> str:

@@ -22,6 +22,7 @@ import jinja2
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
+from reportbuilder.cache import ChartCache
 from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.citations import CITATION, Citations, keys_of
 from reportbuilder.compose.figure_rows import size_rows
@@ -431,7 +432,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         text_color=config.brand.text,
         width=text_width_mm(config.page_size),
     )
-    helpers = Helpers(fmt, labels, project.contacts, style)
+    helpers = Helpers(fmt, labels, project.contacts, style, ChartCache(project.root))
     report = report_scope(config, edition)
     recipient = wrap("recipient", dict(edition.personalisation or {}))
     scope = {

@@ -264,11 +264,13 @@ def render_in_process(job: RenderJob) -> Pdf:
     from PIL import Image
     from weasyprint.text.fonts import FontConfiguration
 
-    from reportbuilder.render import tagging, warm
+    from reportbuilder import progress
+    from reportbuilder.render import contents, leaders, tagging, warm
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
     tagging.install()
+    leaders.install()
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
     fetcher = PolicyFetcher(job.files, job.network_hosts, job.resources)
@@ -282,7 +284,8 @@ def render_in_process(job: RenderJob) -> Pdf:
         fonts = warm.font_config() if job.warm else FontConfiguration()
 
         def lay_out(text: str) -> Any:
-            with warm.stylesheets() if job.warm else contextlib.nullcontext():
+            sheets = warm.stylesheets() if job.warm else contextlib.nullcontext()
+            with sheets, progress.engine_pages():
                 return weasyprint.HTML(
                     string=text, base_url=job.base_url, url_fetcher=fetcher
                 ).render(font_config=fonts, pdf_tags=True, **images)
@@ -306,6 +309,16 @@ def render_in_process(job: RenderJob) -> Pdf:
             started = time.perf_counter()
             overflows = find_overflows(document.pages)
             check_seconds += time.perf_counter() - started
+        stub = contents.stub_fraction(document.pages)
+        tight = contents.tightened(text) if stub is not None and stub <= contents.STUB else None
+        if tight is not None:  # a few lines of contents alone on a page: set it tighter
+            candidate = lay_out(tight)
+            passes += 1
+            if len(candidate.pages) < len(document.pages):
+                document = candidate
+                started = time.perf_counter()
+                overflows = find_overflows(document.pages)
+                check_seconds += time.perf_counter() - started
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
@@ -317,15 +330,14 @@ def render_in_process(job: RenderJob) -> Pdf:
             )
             for item in job.attachments
         ]
-        data = (
-            document.write_pdf(
+        with progress.engine_pages():
+            written = document.write_pdf(
                 pdf_variant=job.pdf_variant,
                 pdf_tags=True,
                 attachments=attachments or None,
                 **images,
             )
-            or b""
-        )
+        data = written or b""
     except weasyprint.urls.FatalURLFetchingError as error:
         raise RenderError(_problem(f"resource refused: {error}")) from None
     except RecursionError:

@@ -57,6 +57,7 @@ from reportbuilder.project.data.spreadsheets import read_xlsx
 from reportbuilder.project.dates import iso_hint
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import dotted
+from reportbuilder.project.yamlio import number_hint
 
 DATA_DIR = "data"
 SPREADSHEETS = (".xlsm", ".xls", ".ods")  # .xlsx is read (see `spreadsheets`)
@@ -306,6 +307,9 @@ class _Builder:
         Returns (number, known): `known` is False after a problem or an unusable target.
         """
         value = mapping[key]
+        if isinstance(value, str) and number_hint(value):
+            self._add((*path, key), f"{what}: '{key}' {value_problem(value)}")
+            return None, False
         if isinstance(value, str) and is_number_text(value):
             self._add(
                 (*path, key), f"{what}: '{key}' must be a number, without quotes (got '{value}')"
