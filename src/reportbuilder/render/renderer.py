@@ -36,7 +36,7 @@ from urllib.request import url2pathname
 
 from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage, without_reprs
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
-from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.image_files import image_problem
 from reportbuilder.render.code_lines import mark_code_lines
 from reportbuilder.render.overflow import find_overflows, fit_wide_tables, overflow_problems
@@ -141,9 +141,11 @@ def _file_image_problem(url: str, files: FilePolicy) -> str | None:
     if not url.startswith("file:"):
         return None
     path = Path(url2pathname(urlsplit(url).path))
-    if not files.in_project(path) or not path.is_file():
+    try:
+        usable = files.in_project(path) and is_file(path)
+    except (OSError, ValueError):  # a name too long, a NUL: the fetcher said why
         return None
-    return image_problem(path)
+    return image_problem(path) if usable else None
 
 
 _CSS_PLACE = re.compile(r"\s*\bat (\d+):(\d+)\b")  # "… at 4:1" in WeasyPrint's CSS warnings
