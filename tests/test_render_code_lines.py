@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from reportbuilder.render.code_lines import LINE, mark_code_lines
+from reportbuilder.render.code_lines import LINE, RUN, mark_code_lines, shortest_wrap
 
 PYGMENTS = (
     '<div class="highlight"><pre><span></span><code><span class="k">def</span> f():\n'
@@ -19,14 +19,15 @@ def _text(html: str) -> str:
 
 
 def test_one_box_a_source_line_and_the_text_unchanged() -> None:
-    out = mark_code_lines(PYGMENTS)
+    out = mark_code_lines(PYGMENTS, shortest=-1)  # every line may wrap
     lines = re.findall(rf'<span class="{LINE}">(.*?)</span>(?=<span class="{LINE}">|</pre>)', out)
     assert [_text(line) for line in lines] == ["def f():", "    return 1", "", "# end"]
+    assert RUN not in out
     assert _text(out) == _text(PYGMENTS).rstrip("\n").replace("\n", "")
 
 
 def test_an_element_across_lines_is_closed_and_opened_again_without_its_id() -> None:
-    out = mark_code_lines('<pre><b id="x" class="y">a\nb</b>\nc &lt;d&gt;</pre>')
+    out = mark_code_lines('<pre><b id="x" class="y">a\nb</b>\nc &lt;d&gt;</pre>', shortest=0)
     assert out == (
         f'<pre><span class="{LINE}"><b id="x" class="y">a</b></span>'
         f'<span class="{LINE}"><b class="y">b</b></span>'
@@ -37,3 +38,17 @@ def test_an_element_across_lines_is_closed_and_opened_again_without_its_id() -> 
 def test_text_outside_code_blocks_is_left_alone() -> None:
     html = "<p>a\nb <code>x\ny</code></p>"
     assert mark_code_lines(html) == html
+
+
+def test_lines_too_short_to_wrap_stay_together_in_one_box_a_run() -> None:
+    long = "x = compute(" + "argument, " * 5 + ")"
+    html = f"<pre><code>a\n\n{long}\n\nb\n</code></pre>"
+    out = mark_code_lines(html, shortest=35)
+    assert out == (
+        f'<pre><span class="{RUN}"><code>a</code>\n<code></code>\n</span>'
+        f'<span class="{LINE}"><code>{long}</code></span>'
+        f'<span class="{RUN}"><code></code>\n<code>b</code></span></pre>'
+    )
+    # The page decides what may wrap: 60 % of a line of the text block.
+    assert shortest_wrap("<style>@page { size: A5; }</style>") == 35
+    assert shortest_wrap("<style>@page { size: A4; }</style>") == 58

@@ -3,9 +3,16 @@ line wraps onto (`↳` in the margin of each continuation, drawn, not text).
 
 WeasyPrint wraps a long line of a `<pre>` at the text block (`white-space: pre-wrap`) and
 says nothing of it: a reader cannot tell a wrapped line from two lines. With each source line
-in its own block (`<span class="rb-line">`), the theme gives it a hanging indent and a
-background that draws the mark on every line but the first; the text of the code is
-untouched, so copying it or reading it back gives every character in order.
+that may wrap in its own block (`<span class="rb-line">`), the theme gives it a hanging indent
+and a background that draws the mark on every line but the first; the text of the code is
+untouched, so copying it or reading it back gives every character in order. A block a line
+costs layout time (about 5 ms each), so the lines too short to wrap on the page stay together
+in one block a run (`<span class="rb-lines">`).
+
+Painting a background costs time and bytes (WeasyPrint draws it anew for every box: 3 000
+lines of code took 2.6 times as long and 27 times the bytes), and a line that does not wrap
+shows none of it: after the layout, `unmark_unwrapped` takes the background off every source
+line that holds a single line box, before the PDF is drawn.
 
 Pygments and Markdown close their spans at each line end; author HTML may not, so the inline
 elements open at a line end are closed and opened again on the next line (without their id).
@@ -14,8 +21,18 @@ elements open at a line end are closed and opened again on the next line (withou
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from html import unescape
+from typing import Any
 
-LINE = "rb-line"
+from reportbuilder.variants import PAGE_WIDTHS_MM, text_width_mm
+
+LINE = "rb-line"  # a source line that may wrap: its own box, marked where it wraps
+RUN = "rb-lines"  # a run of shorter lines: one box, as before
+SHORTEST_WRAP = 35  # characters: 60 % of what a line holds on A5, the narrowest page
+CODE_ADVANCE_PT = 0.602 * 7.8  # DejaVu Sans Mono's advance at the theme's 7.8 pt
+CODE_PADDING_MM = 7.0  # pre's left and right padding
+_PAGE_SIZE = re.compile(r"@page\s*\{\s*size:\s*([\w]+)")
 _PRE = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre>)", re.DOTALL | re.IGNORECASE)
 _TOKEN = re.compile(r"<[^>]*>|[^<]+")
 _NAME = re.compile(r"</?\s*([a-zA-Z][\w:-]*)")
@@ -23,21 +40,60 @@ _ID = re.compile(r"""\s(?:id|name)=("[^"]*"|'[^']*'|[^\s>]+)""")
 _VOID = frozenset({"br", "img", "wbr", "input", "hr"})
 
 
-def mark_code_lines(html: str) -> str:
-    """`html` with the text of every `<pre>` set one source line a `span.rb-line`."""
-    return _PRE.sub(lambda m: m[1] + _lines(m[2]) + m[3], html)
+def mark_code_lines(html: str, shortest: int = SHORTEST_WRAP) -> str:
+    """`html` with each source line of a `<pre>` longer than `shortest` characters set as a
+    `span.rb-line`, and the runs of shorter lines between them as a `span.rb-lines`."""
+    return _PRE.sub(lambda m: m[1] + _lines(m[2], shortest) + m[3], html)
 
 
-def _lines(inner: str) -> str:
+def shortest_wrap(html: str) -> int:
+    """The length of code line that may wrap in this document: 60 % of what a line of the
+    page's text block holds (a code block in a list, a quotation or a box is narrower)."""
+    size = _PAGE_SIZE.search(html)
+    if size is None or size[1] not in PAGE_WIDTHS_MM:
+        return SHORTEST_WRAP
+    room_pt = (text_width_mm(size[1]) - CODE_PADDING_MM) * 72 / 25.4
+    return max(SHORTEST_WRAP, int(0.6 * room_pt / CODE_ADVANCE_PT))
+
+
+def _lines(inner: str, shortest: int) -> str:
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            # A newline ending a block starts no line: a run ending on an empty line needs two.
+            tail = "\n" if _visible(run[-1]) == "" else ""
+            out.append(f'<span class="{RUN}">' + "\n".join(run) + tail + "</span>")
+            run.clear()
+
+    for line in _source_lines(inner):
+        if len(_visible(line).expandtabs(4)) > shortest:
+            flush()
+            out.append(f'<span class="{LINE}">{line}</span>')
+        else:
+            run.append(line)
+    flush()
+    return "".join(out)
+
+
+def _visible(line: str) -> str:
+    return unescape(re.sub(r"<[^>]*>", "", line))
+
+
+def _source_lines(inner: str) -> list[str]:
+    """The HTML of each source line, the inline elements open at its end closed, and opened
+    again (without their id) at the start of the next."""
     tokens = _TOKEN.findall(inner)
     _drop_edge_newlines(tokens)
     opened: list[tuple[str, str]] = []  # (name, start tag) of the inline elements still open
-    out = [f'<span class="{LINE}">']
+    lines: list[str] = []
+    current: list[str] = []
     for token in tokens:
         if token.startswith("<"):
             name = _NAME.match(token)
             if name is None or token.startswith("<!") or token.startswith("<?"):
-                out.append(token)
+                current.append(token)
                 continue
             tag = name[1].lower()
             if token.startswith("</"):
@@ -47,16 +103,16 @@ def _lines(inner: str) -> str:
                         break
             elif tag not in _VOID and not token.endswith("/>"):
                 opened.append((tag, _ID.sub("", token)))
-            out.append(token)
+            current.append(token)
             continue
         pieces = token.split("\n")
-        out.append(pieces[0])
+        current.append(pieces[0])
         for piece in pieces[1:]:
-            closing = "".join(f"</{tag}>" for tag, _ in reversed(opened))
-            reopening = "".join(start for _, start in opened)
-            out.append(f'{closing}</span><span class="{LINE}">{reopening}{piece}')
-    out.append("</span>")
-    return "".join(out)
+            current.append("".join(f"</{tag}>" for tag, _ in reversed(opened)))
+            lines.append("".join(current))
+            current = ["".join(start for _, start in opened), piece]
+    lines.append("".join(current))
+    return lines
 
 
 def _drop_edge_newlines(tokens: list[str]) -> None:
@@ -71,3 +127,32 @@ def _drop_edge_newlines(tokens: list[str]) -> None:
         if token.endswith("\n"):
             tokens[at] = token[:-1]
         break
+
+
+def unmark_unwrapped(pages: Sequence[Any]) -> int:
+    """Take the (mark) background off each laid-out source line of one line box; returns how
+    many lines keep it."""
+    from weasyprint.formatting_structure import boxes
+
+    kept = 0
+    for page in pages:
+        stack = list(page._page_box.children)
+        while stack:
+            box = stack.pop()
+            if not isinstance(box, boxes.ParentBox):
+                continue
+            element = box.element
+            if (
+                isinstance(box, boxes.BlockBox)
+                and element is not None
+                and box.element_tag == "span"
+                and LINE in (element.get("class") or "").split()
+            ):
+                lines = sum(1 for child in box.children if isinstance(child, boxes.LineBox))
+                if lines < 2:
+                    box.background = None
+                else:
+                    kept += 1
+                continue  # nothing inside a code line is another code line
+            stack.extend(box.children)
+    return kept
