@@ -45,9 +45,9 @@ def test_lines_too_short_to_wrap_stay_together_in_one_box_a_run() -> None:
     html = f"<pre><code>a\n\n{long}\n\nb\n</code></pre>"
     out = mark_code_lines(html, shortest=35)
     assert out == (
-        f'<pre><span class="{RUN}"><code>a</code>\n<code></code>\n</span>'
+        f'<pre><span class="{RUN}"><code>a\n\n</code></span>'
         f'<span class="{LINE}"><code>{long}</code></span>'
-        f'<span class="{RUN}"><code></code>\n<code>b</code></span></pre>'
+        f'<span class="{RUN}"><code>\nb</code></span></pre>'
     )
     # The page decides what may wrap: 60 % of a line of the text block.
     assert shortest_wrap("<style>@page { size: A5; }</style>") == 35

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import unescape
 from typing import Any
 
@@ -56,21 +57,29 @@ def shortest_wrap(html: str) -> int:
     return max(SHORTEST_WRAP, int(0.6 * room_pt / CODE_ADVANCE_PT))
 
 
+@dataclass(frozen=True)
+class _Line:
+    html: str  # as written, its elements possibly opened on an earlier line or closed later
+    opening: str  # the start tags of the elements open where it starts (ids left out)
+    closing: str  # the end tags of the elements still open where it ends
+
+
 def _lines(inner: str, shortest: int) -> str:
     out: list[str] = []
-    run: list[str] = []
+    run: list[_Line] = []
 
     def flush() -> None:
         if run:
             # A newline ending a block starts no line: a run ending on an empty line needs two.
-            tail = "\n" if _visible(run[-1]) == "" else ""
-            out.append(f'<span class="{RUN}">' + "\n".join(run) + tail + "</span>")
+            tail = "\n" if _visible(run[-1].html) == "" else ""
+            text = "\n".join(line.html for line in run)
+            out.append(f'<span class="{RUN}">{run[0].opening}{text}{tail}{run[-1].closing}</span>')
             run.clear()
 
     for line in _source_lines(inner):
-        if len(_visible(line).expandtabs(4)) > shortest:
+        if len(_visible(line.html).expandtabs(4)) > shortest:
             flush()
-            out.append(f'<span class="{LINE}">{line}</span>')
+            out.append(f'<span class="{LINE}">{line.opening}{line.html}{line.closing}</span>')
         else:
             run.append(line)
     flush()
@@ -81,14 +90,19 @@ def _visible(line: str) -> str:
     return unescape(re.sub(r"<[^>]*>", "", line))
 
 
-def _source_lines(inner: str) -> list[str]:
-    """The HTML of each source line, the inline elements open at its end closed, and opened
-    again (without their id) at the start of the next."""
+def _source_lines(inner: str) -> list[_Line]:
+    """Each source line's HTML, with the inline elements open at its start and at its end."""
     tokens = _TOKEN.findall(inner)
     _drop_edge_newlines(tokens)
     opened: list[tuple[str, str]] = []  # (name, start tag) of the inline elements still open
-    lines: list[str] = []
+    lines: list[_Line] = []
     current: list[str] = []
+    opening = ""
+
+    def end_line() -> None:
+        closing = "".join(f"</{tag}>" for tag, _ in reversed(opened))
+        lines.append(_Line("".join(current), opening, closing))
+
     for token in tokens:
         if token.startswith("<"):
             name = _NAME.match(token)
@@ -108,10 +122,10 @@ def _source_lines(inner: str) -> list[str]:
         pieces = token.split("\n")
         current.append(pieces[0])
         for piece in pieces[1:]:
-            current.append("".join(f"</{tag}>" for tag, _ in reversed(opened)))
-            lines.append("".join(current))
-            current = ["".join(start for _, start in opened), piece]
-    lines.append("".join(current))
+            end_line()
+            current = [piece]
+            opening = "".join(start for _, start in opened)
+    end_line()
     return lines
 
 
