@@ -38,7 +38,7 @@ from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.image_files import image_problem
-from reportbuilder.render.code_lines import mark_code_lines
+from reportbuilder.render.code_lines import mark_code_lines, shortest_wrap, unmark_unwrapped
 from reportbuilder.render.overflow import find_overflows, fit_wide_tables, overflow_problems
 from reportbuilder.render.tables import broken_tables, continued_tables
 
@@ -293,7 +293,7 @@ def render_in_process(job: RenderJob) -> Pdf:
                 ).render(font_config=fonts, pdf_tags=True, **images)
 
         # Code is set one source line a box, so that a wrapped line can show it wraps.
-        text = mark_code_lines(job.text)
+        text = mark_code_lines(job.text, shortest_wrap(job.text))
         document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out)
         # A long table's later pages get its caption and "(continued)": one more layout, and
         # another only when a first part no longer fits its page (it should not: its column
@@ -321,6 +321,7 @@ def render_in_process(job: RenderJob) -> Pdf:
                 started = time.perf_counter()
                 overflows = find_overflows(document.pages)
                 check_seconds += time.perf_counter() - started
+        unmark_unwrapped(document.pages)  # a continuation mark only where a line wraps
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
