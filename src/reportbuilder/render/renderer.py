@@ -52,6 +52,10 @@ class Pdf:
     problems: tuple[Problem, ...] = ()
     layout_passes: int = 1  # more when wide tables were fitted or turned landscape
     check_seconds: float = 0.0  # what looking for content past the page edges cost
+    # With `RenderJob.page_map`: anchor → 0-based page index, and the bookmarks (see
+    # `render.foreign.page_map`), for assembling parts laid out apart.
+    anchors: Mapping[str, int] = field(default_factory=dict)
+    bookmarks: tuple[tuple[Any, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,10 @@ class RenderJob:
     sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     continued: str = "(continued)"  # after the caption of a table's later pages
     warm: bool = False  # reuse parsed stylesheets and fonts of earlier jobs (render.warm)
+    # A part of a report laid out on its own: anchors of the other parts (name → page
+    # number), and whether to hand back the part's anchors and bookmarks.
+    foreign_pages: Mapping[str, int] = field(default_factory=dict)
+    page_map: bool = False
 
     @classmethod
     def of(cls, html: Html, attachments: tuple[Embedded, ...] = ()) -> RenderJob:
@@ -198,7 +206,7 @@ def render_in_process(job: RenderJob) -> Pdf:
     from PIL import Image
     from weasyprint.text.fonts import FontConfiguration
 
-    from reportbuilder.render import tagging, warm
+    from reportbuilder.render import foreign, tagging, warm
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
@@ -212,8 +220,12 @@ def render_in_process(job: RenderJob) -> Pdf:
     previous_propagate = logger.propagate
     logger.propagate = False  # reported through our warnings, not printed raw
     images = job.images.weasyprint()
+    outside = contextlib.ExitStack()
     try:
         fonts = warm.font_config() if job.warm else FontConfiguration()
+
+        # Until the PDF is written: write_pdf resolves the links.
+        outside.enter_context(foreign.foreign_anchors(job.foreign_pages))
 
         def lay_out(text: str) -> Any:
             with warm.stylesheets() if job.warm else contextlib.nullcontext():
@@ -249,6 +261,7 @@ def render_in_process(job: RenderJob) -> Pdf:
             )
             or b""
         )
+        anchors, bookmarks = foreign.page_map(document) if job.page_map else ({}, ())
     except weasyprint.urls.FatalURLFetchingError as error:
         raise RenderError(_problem(f"resource refused: {error}")) from None
     except RecursionError:
@@ -266,6 +279,7 @@ def render_in_process(job: RenderJob) -> Pdf:
         message = f"the layout engine failed on this document: {type(error).__name__}: {error}"
         raise RenderError(_problem(message)) from None
     finally:
+        outside.close()
         logger.removeHandler(collector)
         logger.propagate = previous_propagate
     allowed = EMBEDDING if job.attachments else frozenset()
@@ -282,6 +296,8 @@ def render_in_process(job: RenderJob) -> Pdf:
         problems=found,
         layout_passes=passes,
         check_seconds=round(check_seconds, 3),
+        anchors=anchors,
+        bookmarks=bookmarks,
     )
 
 
