@@ -67,9 +67,10 @@ class Output:
     # and why whole.
     layout: str | None = None
     layout_reason: str | None = None
+    parts: dict[str, int] | None = None  # with "parts": how many laid out, how many reused
 
     def as_json(self) -> dict[str, Any]:
-        optional = ("images", "cached", "layout", "layout_reason")
+        optional = ("images", "cached", "layout", "layout_reason", "parts")
         return {k: v for k, v in vars(self).items() if k not in optional or v is not None}
 
 
@@ -218,7 +219,7 @@ def build(
         edition = replace(edition, created=source_date())
     deadline = Deadline(edition.limits.timeout)
     lightened: str | None = None
-    layout: tuple[str, str | None] | None = None
+    layout: dict[str, Any] | None = None
     with contextlib.ExitStack() as stack:
         if format != "html" and renderer is None and output_format(output) != "html":
             # Started first, so that WeasyPrint's import overlaps loading and composing.
@@ -263,7 +264,7 @@ def build(
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages, lightened)
     if layout is not None:
-        out = replace(out, layout=layout[0], layout_reason=layout[1])
+        out = replace(out, **layout)
     if cache is not None and key is not None:
         entry = Entry(str(target), format, sha256(data), pages, [p.as_json() for p in warnings])
         cache.put(key, entry, data)
@@ -302,14 +303,15 @@ def _by_parts(
     cache: Cache | None,
     jobs: int,
     target: Path,
-) -> tuple[Pdf | None, tuple[str, str | None]]:
-    """The PDF laid out chapter by chapter and assembled, or None and why not."""
+) -> tuple[Pdf | None, dict[str, Any]]:
+    """The PDF laid out chapter by chapter and assembled, or None; and how it was made (the
+    `Output` fields `layout`, `layout_reason`, `parts`)."""
     from reportbuilder.render import parts
     from reportbuilder.render.incremental import files_digest, lay_out
 
     reason = _whole_because(html, edition, job)
     if reason is not None:
-        return None, ("whole", reason)
+        return None, {"layout": "whole", "layout_reason": reason}
     own = {p.name for p in project.stylesheets}
     theme = [p for p in project.theme.stylesheets if p.name not in own]
     split = parts.split(
@@ -318,7 +320,7 @@ def _by_parts(
         [p.read_text("utf-8", "replace") for p in project.stylesheets],
     )
     if isinstance(split, str):
-        return None, ("whole", split)
+        return None, {"layout": "whole", "layout_reason": split}
     read = [
         *_walk(project.theme.folders),
         *_walk([project.root / "styles", project.root / "assets"]),
@@ -326,9 +328,7 @@ def _by_parts(
     for url in project.resources:
         if url.startswith("file:"):
             read.append(Path(url2pathname(urlsplit(url).path)))
-    plan = sha256(
-        "\0".join((str(project.root), html.lang, str(project.variant), str(target))).encode()
-    )
+    plan = sha256("\0".join((str(project.root), html.lang, str(project.variant))).encode())
     renderers = [renderer]
     for _ in range(max(0, min(jobs, len(split.parts)) - 1)):
         renderers.append(stack.enter_context(PdfRenderer(edition.limits.max_memory_mb)))
@@ -342,9 +342,10 @@ def _by_parts(
         digest=files_digest(p for p in read if is_file(p)),
         plan_key=f"plan-{plan}",
     )
+    done = {"laid_out": outcome.laid_out, "reused": outcome.reused, "rounds": outcome.rounds}
     if outcome.pdf is None:
-        return None, ("whole", outcome.reason)
-    return outcome.pdf, ("parts", None)
+        return None, {"layout": "whole", "layout_reason": outcome.reason, "parts": done}
+    return outcome.pdf, {"layout": "parts", "parts": done}
 
 
 def _walk(folders: Iterable[Path]) -> list[Path]:

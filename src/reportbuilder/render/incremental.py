@@ -149,7 +149,8 @@ def lay_out(
             keys, todo = [], []
             for index, place in enumerate(places):
                 text = partition.document(split, index, place)
-                key = _key(text, base, digest)
+                # The other parts' page numbers are not in the text: they are in the key.
+                key = _key(text + repr(place.foreign), base, digest)
                 keys.append(key)
                 if key in made:
                     continue
