@@ -198,3 +198,39 @@ def _no_stray_copies(tmp_path: Path) -> Iterator[None]:
     """Keep the session's own TMPDIR out of it: these tests look at their own folder."""
     yield
     shutil.rmtree(tmp_path / "tmpdir", ignore_errors=True)
+
+
+WORKER_RENDERERS = """
+import sys, threading, time
+from concurrent.futures import ThreadPoolExecutor
+from reportbuilder.render.renderer import PdfRenderer
+
+with ThreadPoolExecutor(2) as pool:  # as `--jobs 2` starts them: from worker threads
+    renderers = list(pool.map(lambda _: PdfRenderer(), range(3)))
+print(" ".join(str(r.pid) for r in renderers), flush=True)
+time.sleep(120)
+"""
+
+
+def test_renderers_started_from_worker_threads_die_with_a_killed_parent(tmp_path: Path) -> None:
+    """No PR_SET_PDEATHSIG for them (it follows the thread), so each relies on its pipe: a
+    renderer forked later must not hold an earlier one's end, or that one outlives a SIGKILL."""
+    token = f"RB_TEST_{uuid.uuid4().hex}"
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    env = {**os.environ, token: "1", "TMPDIR": str(tmpdir)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", WORKER_RENDERERS],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    pids = [int(pid) for pid in process.stdout.readline().split()]
+    assert len(pids) == 3
+    build = Build(process, token, tmpdir, tmp_path / "unused.pdf")
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert build.left_behind(wait=15) == []
+    assert list(tmpdir.iterdir()) == []

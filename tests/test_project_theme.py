@@ -4,6 +4,7 @@ stylesheets shadowing the theme's (`base:name.html` still reaching the theme's).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,27 @@ def test_a_local_theme_that_is_a_link_out_is_not_found(tmp_path: Path) -> None:
     project.mkdir()
     (project / "house").symlink_to(elsewhere)
     assert find_theme("house", project) is None
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda project: (project / "house").symlink_to(project / "house"), "symbolic link loop"),
+        (lambda project: (project / "house").symlink_to(project.parent), "link out of the project"),
+        (lambda project: (project / "house").write_text("x"), "is a file, not a theme folder"),
+    ],
+    ids=["loop", "link-out", "file"],
+)
+def test_a_theme_that_is_not_a_folder_says_why(
+    mini_project: Path, make: Callable[[Path], object], reason: str
+) -> None:
+    make(mini_project)
+    set_theme(mini_project, "house")
+    with pytest.raises(ProjectError) as raised:
+        load_project(mini_project)
+    [problem] = raised.value.problems
+    assert str(problem).startswith("report.yml:20: theme 'house' not found (the project's 'house' ")
+    assert reason in str(problem)
 
 
 def test_theme_hint() -> None:

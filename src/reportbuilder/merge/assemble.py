@@ -9,13 +9,16 @@ content, tag for tag and in the same order, since the structure tree refers to a
 content by those marked-content ids: `swap_cover` checks it, with the covers' links, and
 gives None when they differ (a name long enough to need a second line). The caller then
 builds that row in full and keeps the result as the body for covers tagged like it
-(`signature`), so a few whole layouts serve every length of line.
+(`signature`), so a few whole layouts serve every length of line. The fonts of the two
+renders are then merged (`render.fontmerge`), so that a copy weighs what a full build does.
 """
 
 from __future__ import annotations
 
 import io
 from typing import Any
+
+from reportbuilder.render.fontmerge import merge_fonts_in
 
 MarkedContent = list[tuple[str, int | None]]
 Signature = tuple[Any, ...]
@@ -80,6 +83,8 @@ def swap_cover(body: bytes, cover: bytes) -> bytes | None:
             kept.obj.Resources = whole.copy_foreign(drawn.obj.Resources)
             if "/Group" in drawn.obj:
                 kept.obj.Group = whole.copy_foreign(drawn.obj.Group)
+        # The cover's fonts are subsets of the body's fonts: one program per font, not two.
+        merge_fonts_in(whole)
         out = io.BytesIO()
         # Streams are written as they are (WeasyPrint compressed them): decoding and
         # compressing them again would double the cost of the save.

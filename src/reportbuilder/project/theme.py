@@ -96,6 +96,21 @@ def find_theme(name: str, project_dir: Path) -> Path | None:
     return None
 
 
+def why_missing(name: str, project_dir: Path) -> str:
+    """Why theme `name` was not found, for the user: a link that loops or leads out of the
+    project, a file where a folder is expected, or the names that exist."""
+    local = project_dir / name
+    try:
+        target = resolved(local)
+    except UnusablePath as error:
+        return f"the project's '{name}' {error.reason}"
+    if local.is_symlink() and not FilePolicy(project_dir).in_project(target):
+        return f"the project's '{name}' is a link out of the project; refused"
+    if is_file(target):
+        return f"the project's '{name}' is a file, not a theme folder"
+    return theme_hint(name)
+
+
 def theme_hint(name: str) -> str:
     known = builtin_themes()
     hint = difflib.get_close_matches(name, known, n=1)
@@ -199,7 +214,7 @@ def theme_chain(name: str, project_dir: Path) -> tuple[list[Layer], list[Problem
         if folder is None:
             asked = chain[-1].name if chain else None
             where = f"{asked}'s parent " if asked else ""
-            message = f"theme {where}'{current}' not found ({theme_hint(current)})"
+            message = f"theme {where}'{current}' not found ({why_missing(current, project_dir)})"
             problems.append(
                 Problem(MANIFEST if asked else None, None, message, stage=Stage.PROJECT)
             )

@@ -354,6 +354,11 @@ def _serve(
     whether to ask for a signal on its death.
     """
     watched, writer, parent, deathsig = lifeline
+    for fd in _inherited_ends(conn.fileno(), watched):
+        # Another renderer's ends, copied by the fork: holding them would keep that renderer's
+        # pipe open after the parent dies, and its process alive.
+        with contextlib.suppress(OSError):
+            os.close(fd)
     if writer >= 0:
         os.close(writer)  # our copy of the parent's end: the parent alone must hold it
         _die_with_parent(scratch, watched, parent, deathsig)
@@ -384,6 +389,16 @@ def _serve(
             conn.send(("bug", traceback.format_exc()))
     finally:
         conn.close()
+
+
+# The parent's ends of every live renderer's pipes. A render process forked later closes its
+# copies at once: only the parent may hold them, or a SIGKILLed parent leaves processes behind.
+_PARENT_ENDS: set[int] = set()
+_PARENT_ENDS_LOCK = threading.Lock()
+
+
+def _inherited_ends(*own: int) -> list[int]:
+    return sorted(_PARENT_ENDS.difference(own))
 
 
 class PdfRenderer:
@@ -423,14 +438,16 @@ class PdfRenderer:
         process = self._context.Process(
             target=_serve, args=(child_conn, self._memory_mb, self._scratch, lifeline), daemon=True
         )
-        try:
-            process.start()
-        except BaseException:
-            os.close(writer)
-            raise
-        finally:
-            os.close(watched)
-            child_conn.close()
+        with _PARENT_ENDS_LOCK:  # no fork while another renderer's ends change
+            try:
+                process.start()
+            except BaseException:
+                os.close(writer)
+                raise
+            finally:
+                os.close(watched)
+                child_conn.close()
+            _PARENT_ENDS.update((writer, parent_conn.fileno()))
         self._process, self._conn, self._lifeline = process, parent_conn, writer
 
     def __enter__(self) -> PdfRenderer:
@@ -449,10 +466,13 @@ class PdfRenderer:
         it finalise WeasyPrint's modules would cost a second or two on every build."""
         process, conn, lifeline = self._process, self._conn, self._lifeline
         self._process = self._conn = self._lifeline = None
-        if conn is not None:
-            conn.close()
-        if lifeline is not None:
-            os.close(lifeline)
+        with _PARENT_ENDS_LOCK:
+            if conn is not None:
+                _PARENT_ENDS.discard(conn.fileno())
+                conn.close()
+            if lifeline is not None:
+                _PARENT_ENDS.discard(lifeline)
+                os.close(lifeline)
         if process is not None:
             process.kill()
             process.join()

@@ -1,0 +1,690 @@
+"""One font program per font in a PDF assembled from several: merge the subsets.
+
+A PDF put together from pages of several renders (a personalised cover swapped into a body
+laid out once, chapters laid out apart) carries one subset of each font per render, each
+with the same name: a copy weighs up to twice what a single render would. WeasyPrint embeds
+every font as a Type0 font over one CIDFont whose glyph ids are the original font's
+(HarfBuzz subsets with *retain gids*, `CIDToGIDMap /Identity`): two subsets of one font
+draw a glyph id the same way, so one program holding the union of their glyphs, one
+widths array (`/W`) and one ToUnicode CMap can replace them all without changing a pixel
+or a character of text.
+
+Two fonts are merged only when they are provably the same program: the same name after the
+`XXXXXX+` subset tag, the same `head` (units per em, creation and modification dates,
+revision) and naming records, the same glyph names where both have them, and — for every
+glyph both subsets draw — the same outline, advance, width and text; at least one drawn
+glyph must be shared. Anything else (another encoding than Identity-H, a bare CFF, a font
+that fontTools cannot read, a conflict) is left as it is: merging only ever saves bytes,
+it never loses a glyph. The merged program gets a fresh subset tag derived from its bytes.
+
+    merge_fonts(pdf_bytes) -> pdf_bytes      (or merge_fonts_in(pikepdf.Pdf) -> count)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["merge_fonts", "merge_fonts_in"]
+
+_TAG = re.compile(r"^/?[A-Z]{6}\+(.+)$")
+_HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
+_WIDTH_TOLERANCE = 0.01
+
+
+@dataclass(frozen=True)
+class _Program:
+    """An embedded font program as read (kept between calls: a body's fonts come back with
+    every copy assembled from it)."""
+
+    kind: str  # "ttf" (FontFile2, glyf) or "otf" (FontFile3 /OpenType, CFF)
+    data: bytes
+    ttfont: Any
+    glyphs: dict[int, bytes]  # glyph id -> outline bytes, for the glyphs it draws
+    order: list[str]
+    identity: tuple[Any, ...]
+
+
+@dataclass
+class _Member:
+    """One Type0 font of the PDF: its program and what the document draws with it."""
+
+    font: Any  # the pikepdf Type0 dictionary (indirect)
+    name: str  # the base name, without the subset tag
+    program: _Program
+    widths: dict[int, float]
+    text: dict[int, str]
+    used: set[int] = field(default_factory=set)
+
+    @property
+    def kind(self) -> str:
+        return self.program.kind
+
+    @property
+    def glyphs(self) -> dict[int, bytes]:
+        return self.program.glyphs
+
+
+_CACHE_SIZE = 48
+_programs: OrderedDict[tuple[str, bytes], _Program | None] = OrderedDict()
+# Fonts read by several threads at once (a merge's rows) would race in fontTools' lazy
+# tables: one merge at a time.
+_lock = threading.Lock()
+
+
+def merge_fonts(data: bytes) -> bytes:
+    """`data` (a PDF) with every font that several subsets embed merged into one; `data`
+    itself when there is nothing to merge."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if not merge_fonts_in(pdf):
+            return data
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        return out.getvalue()
+
+
+def merge_fonts_in(pdf: Any) -> int:
+    """Merge the subsets of each font of a pikepdf `Pdf` in place; how many font
+    dictionaries were folded into another."""
+    with _lock:
+        return _merge_fonts_in(pdf)
+
+
+def _merge_fonts_in(pdf: Any) -> int:
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for font in _fonts(pdf):
+        key = _candidate(font)
+        if key is not None:
+            groups.setdefault(key, []).append(font)
+    replaced: dict[tuple[int, int], Any] = {}
+    for fonts in groups.values():
+        if len(fonts) < 2:
+            continue
+        members = [m for m in (_read(font) for font in fonts) if m is not None]
+        for cluster in _clusters(members):
+            if len(cluster) < 2:
+                continue
+            merged = _merged(pdf, cluster)
+            if merged is None:
+                continue
+            for member in cluster[1:]:
+                replaced[member.font.objgen] = merged
+    if replaced:
+        _repoint(pdf, replaced)
+    return len(replaced)
+
+
+# -- finding the fonts ------------------------------------------------------------------------
+
+
+def _resources(pdf: Any) -> Iterator[Any]:
+    """Every resource dictionary a page, a form, a pattern, an annotation's appearance or a
+    Type3 font draws with (each once)."""
+    import pikepdf
+
+    seen: set[tuple[int, int]] = set()
+    stack: list[Any] = []
+    for page in pdf.pages:
+        stack.append(page.obj)
+        for annot in page.obj.get("/Annots", []):
+            appearance = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
+            if isinstance(appearance, pikepdf.Dictionary):
+                for state in appearance.values():
+                    if isinstance(state, pikepdf.Stream):
+                        stack.append(state)
+                    elif isinstance(state, pikepdf.Dictionary):
+                        stack.extend(s for s in state.values() if isinstance(s, pikepdf.Stream))
+    form = pdf.Root.get("/AcroForm")
+    if isinstance(form, pikepdf.Dictionary) and isinstance(form.get("/DR"), pikepdf.Dictionary):
+        yield form.DR
+    while stack:
+        holder = stack.pop()
+        if holder.is_indirect:
+            if holder.objgen in seen:
+                continue
+            seen.add(holder.objgen)
+        resources = holder.get("/Resources")
+        if not isinstance(resources, pikepdf.Dictionary):
+            continue
+        yield resources
+        for kind in ("/XObject", "/Pattern", "/Font"):
+            entries = resources.get(kind)
+            if not isinstance(entries, pikepdf.Dictionary):
+                continue
+            for item in entries.values():
+                if isinstance(item, pikepdf.Dictionary | pikepdf.Stream) and "/Resources" in item:
+                    stack.append(item)
+
+
+def _fonts(pdf: Any) -> list[Any]:
+    """The indirect font dictionaries the document draws with, in order of first use."""
+    import pikepdf
+
+    found: dict[tuple[int, int], Any] = {}
+    for resources in _resources(pdf):
+        fonts = resources.get("/Font")
+        if isinstance(fonts, pikepdf.Dictionary):
+            for font in fonts.values():
+                if isinstance(font, pikepdf.Dictionary) and font.is_indirect:
+                    found.setdefault(font.objgen, font)
+    return list(found.values())
+
+
+def _candidate(font: Any) -> tuple[str, str] | None:
+    """(base name, kind) of a Type0 font this module knows how to merge, else None."""
+    import pikepdf
+
+    if font.get("/Subtype") != "/Type0" or font.get("/Encoding") != "/Identity-H":
+        return None
+    match = _TAG.match(str(font.get("/BaseFont", "")))
+    descendants = font.get("/DescendantFonts")
+    if match is None or not isinstance(descendants, pikepdf.Array) or len(descendants) != 1:
+        return None
+    cid = descendants[0]
+    descriptor = cid.get("/FontDescriptor")
+    if not isinstance(descriptor, pikepdf.Dictionary):
+        return None
+    if cid.get("/Subtype") == "/CIDFontType2" and "/FontFile2" in descriptor:
+        if cid.get("/CIDToGIDMap", pikepdf.Name.Identity) != "/Identity":
+            return None
+        return match[1], "ttf"
+    program = descriptor.get("/FontFile3")
+    if (
+        cid.get("/Subtype") == "/CIDFontType0"
+        and isinstance(program, pikepdf.Stream)
+        and program.stream_dict.get("/Subtype") == "/OpenType"
+    ):
+        return match[1], "otf"
+    return None
+
+
+# -- reading one subset -----------------------------------------------------------------------
+
+
+def _read(font: Any) -> _Member | None:
+    """What a candidate font's subset holds, or None when any part of it cannot be read."""
+    key = _candidate(font)
+    assert key is not None
+    name, kind = key
+    cid = font.DescendantFonts[0]
+    stream = cid.FontDescriptor["/FontFile2" if kind == "ttf" else "/FontFile3"]
+    try:
+        program = _program(kind, stream)
+        widths = _widths(cid.get("/W"))
+        text = _to_unicode(font.get("/ToUnicode"))
+    except Exception:  # a font or map this module cannot read is left as it is
+        return None
+    if program is None or widths is None or text is None or "/DW" in cid:
+        return None
+    member = _Member(font, name, program, widths, text)
+    member.used = set(widths) | set(text) | set(program.glyphs)
+    if max(member.used, default=0) >= len(program.order):
+        return None
+    return member
+
+
+def _program(kind: str, stream: Any) -> _Program | None:
+    """The font program of a FontFile stream, read once (then from the cache)."""
+    from fontTools.ttLib import TTFont
+
+    key = (kind, hashlib.sha256(stream.read_raw_bytes()).digest())
+    if key in _programs:
+        _programs.move_to_end(key)
+        return _programs[key]
+    found: _Program | None = None
+    try:
+        data = stream.read_bytes()
+        ttfont = TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+        glyphs = _cff_glyphs(ttfont) if kind == "otf" else _glyf_glyphs(ttfont)
+        if glyphs is not None:
+            order = ttfont.getGlyphOrder()
+            found = _Program(kind, data, ttfont, glyphs, order, _identity(kind, ttfont))
+    except Exception:  # not a font fontTools can read: left as it is
+        found = None
+    _programs[key] = found
+    while len(_programs) > _CACHE_SIZE:
+        _programs.popitem(last=False)
+    return found
+
+
+def _widths(array: Any) -> dict[int, float] | None:
+    """A CIDFont's /W array as {cid: width}: `c [w1 w2 …]` and `c_first c_last w`."""
+    import pikepdf
+
+    if array is None:
+        return {}
+    items = list(array)
+    widths: dict[int, float] = {}
+    index = 0
+    while index < len(items):
+        first = int(items[index])
+        following = items[index + 1] if index + 1 < len(items) else None
+        if isinstance(following, pikepdf.Array):
+            for offset, value in enumerate(following):
+                widths[first + offset] = float(value)
+            index += 2
+        elif following is not None and index + 2 < len(items):
+            for cid in range(first, int(following) + 1):
+                widths[cid] = float(items[index + 2])
+            index += 3
+        else:
+            return None
+    return widths
+
+
+def _utf16(hexa: bytes) -> str:
+    return bytes.fromhex(hexa.decode("ascii")).decode("utf-16-be")
+
+
+def _to_unicode(stream: Any) -> dict[int, str] | None:
+    """A ToUnicode CMap with two-byte codes as {code: text} (bfchar and bfrange)."""
+    if stream is None:
+        return {}
+    data = stream.read_bytes()
+    found: dict[int, str] = {}
+    for block in re.finditer(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        codes = _HEX.findall(block[1])
+        if len(codes) % 2:
+            return None
+        for code, text in zip(codes[::2], codes[1::2], strict=True):
+            if len(code) != 4:
+                return None
+            found[int(code, 16)] = _utf16(text)
+    for block in re.finditer(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for line in re.finditer(rb"<(\w+)>\s*<(\w+)>\s*(<\w*>|\[[^\]]*\])", block[1]):
+            low, high = int(line[1], 16), int(line[2], 16)
+            if len(line[1]) != 4 or high < low:
+                return None
+            target = line[3]
+            if target.startswith(b"["):
+                for offset, text in enumerate(_HEX.findall(target)):
+                    found[low + offset] = _utf16(text)
+            else:
+                start = _utf16(target[1:-1])
+                for offset in range(high - low + 1):
+                    found[low + offset] = start[:-1] + chr(ord(start[-1]) + offset)
+    return found
+
+
+def _cff_glyphs(ttfont: Any) -> dict[int, bytes] | None:
+    """The CFF charstrings of the glyphs a subset draws (not a bare `endchar`), read from
+    the CharStrings INDEX directly: making a charstring object for each of a few thousand
+    glyph ids, most of them empty, would cost more than the rest of the merge."""
+    cff = ttfont["CFF "].cff
+    top = cff.topDictIndex[0]
+    if hasattr(top, "ROS") or len(cff.GlobalSubrs) or hasattr(top.Private, "Subrs"):
+        return None  # CID-keyed or subroutinised: its charstrings are not self-contained
+    codes = _cff_index(bytes(ttfont.reader["CFF "]), int(top.rawDict["CharStrings"]))
+    if len(codes) != len(ttfont.getGlyphOrder()):
+        return None
+    return {gid: code for gid, code in enumerate(codes) if not _empty_charstring(code)}
+
+
+def _cff_index(raw: bytes, at: int) -> list[bytes]:
+    """The items of the CFF INDEX structure at offset `at`."""
+    count = int.from_bytes(raw[at : at + 2], "big")
+    if count == 0:
+        return []
+    size = raw[at + 2]
+    start = at + 3
+    offsets = [
+        int.from_bytes(raw[start + i * size : start + (i + 1) * size], "big")
+        for i in range(count + 1)
+    ]
+    base = start + (count + 1) * size - 1
+    return [raw[base + offsets[i] : base + offsets[i + 1]] for i in range(count)]
+
+
+def _empty_charstring(code: bytes) -> bool:
+    """Whether a Type 2 charstring draws nothing: numbers (a width) then `endchar`."""
+    if not code.endswith(b"\x0e") or len(code) > 12:
+        return False
+    at = 0
+    while at < len(code) - 1:
+        byte = code[at]
+        if 32 <= byte <= 246:
+            at += 1
+        elif 247 <= byte <= 254:
+            at += 2
+        elif byte == 28:
+            at += 3
+        elif byte == 255:
+            at += 5
+        else:
+            return False  # an operator before endchar
+    return at == len(code) - 1
+
+
+def _glyf_glyphs(ttfont: Any) -> dict[int, bytes]:
+    """The `glyf` outlines (raw bytes) of the glyphs a subset draws."""
+    glyf = ttfont["glyf"]
+    order = ttfont.getGlyphOrder()
+    found = {}
+    for gid, name in enumerate(order):
+        glyph = glyf.glyphs.get(name)
+        data = getattr(glyph, "data", None)
+        if data is None and glyph is not None:
+            data = glyph.compile(glyf)
+        if data:
+            found[gid] = bytes(data)
+    return found
+
+
+# -- deciding what is the same font -----------------------------------------------------------
+
+
+def _identity(kind: str, ttfont: Any) -> tuple[Any, ...]:
+    """What every subset of one font program keeps unchanged."""
+    head = ttfont["head"]
+    names = ttfont["name"] if "name" in ttfont else None  # noqa: SIM401 (not a dict)
+    records: tuple[Any, ...] = ()
+    if names is not None:
+        records = tuple(
+            sorted(
+                (r.nameID, r.platformID, r.platEncID, r.langID, r.toUnicode())
+                for r in names.names
+                if r.nameID in (1, 2, 3, 4, 5, 6)
+            )
+        )
+    private: tuple[Any, ...] = ()
+    if kind == "otf":
+        top = ttfont["CFF "].cff.topDictIndex[0]
+        private = tuple(sorted((k, repr(v)) for k, v in top.Private.rawDict.items()))
+        private += (repr(getattr(top, "FontMatrix", None)),)
+    extra = tuple(_table_bytes(ttfont, tag) for tag in ("fpgm", "prep", "cvt ") if tag in ttfont)
+    return (
+        head.unitsPerEm,
+        head.created,
+        head.modified,
+        head.fontRevision,
+        head.macStyle,
+        ttfont["OS/2"].usWeightClass if "OS/2" in ttfont else None,
+        records,
+        private,
+        extra,
+    )
+
+
+def _table_bytes(ttfont: Any, tag: str) -> bytes:
+    return bytes(ttfont.reader[tag]) if ttfont.reader is not None else b""
+
+
+def _agree(one: _Member, two: _Member) -> bool:
+    """Whether two subsets come from the same font program and draw alike."""
+    if one.program.identity != two.program.identity:
+        return False
+    order_one, order_two = one.program.order, two.program.order
+    shared = one.used & two.used
+    drawn = set(one.glyphs) & set(two.glyphs)
+    if not drawn:
+        return False  # nothing to compare an outline with: not proven the same
+    metrics_one = one.program.ttfont["hmtx"].metrics
+    metrics_two = two.program.ttfont["hmtx"].metrics
+    for gid in shared:
+        # A subset may leave a glyph unnamed (fontTools then makes up `glyph00081`): the
+        # names both give must agree.
+        names = {order_one[gid], order_two[gid]}
+        if len(names - {f"glyph{gid:05d}"}) > 1 or one.glyphs.get(gid) != two.glyphs.get(gid):
+            return False
+        if metrics_one.get(order_one[gid]) != metrics_two.get(order_two[gid]):
+            return False
+        both = gid in one.widths and gid in two.widths
+        if both and abs(one.widths[gid] - two.widths[gid]) > _WIDTH_TOLERANCE:
+            return False
+        if gid in one.text and gid in two.text and one.text[gid] != two.text[gid]:
+            return False
+    return True
+
+
+def _safely_agree(one: _Member, two: _Member) -> bool:
+    try:
+        return _agree(one, two)
+    except Exception:  # a table fontTools cannot read: not proven the same
+        return False
+
+
+def _clusters(members: list[_Member]) -> list[list[_Member]]:
+    """Members grouped so that every two in a group agree."""
+    clusters: list[list[_Member]] = []
+    for member in members:
+        for cluster in clusters:
+            if all(_safely_agree(member, other) for other in cluster):
+                cluster.append(member)
+                break
+        else:
+            clusters.append([member])
+    return clusters
+
+
+# -- writing the merged font ------------------------------------------------------------------
+
+
+def _merged(pdf: Any, cluster: list[_Member]) -> Any | None:
+    """Make the first member of `cluster` the merged font (its object is kept, so every
+    reference to it stays right); None when the program cannot be written."""
+    import pikepdf
+
+    base = max(cluster, key=lambda m: (len(m.program.order), len(m.used)))
+    old_cid = base.font.DescendantFonts[0]
+    old_descriptor = old_cid.FontDescriptor
+    file_key = "/FontFile2" if base.kind == "ttf" else "/FontFile3"
+    if all(member.used <= base.used for member in cluster):
+        # The largest subset draws every glyph the others do (a cover's glyphs are the
+        # body's): its program serves them all as it is.
+        program, stream = base.program.data, old_descriptor[file_key]
+    else:
+        try:
+            program = _union_program(base, cluster)
+        except Exception:  # fontTools could not write it: leave the fonts as they are
+            return None
+        stream = _flate(pdf, program)
+        if base.kind == "ttf":
+            stream.Length1 = len(program)
+        else:
+            stream.Subtype = pikepdf.Name.OpenType
+    widths: dict[int, float] = {}
+    text: dict[int, str] = {}
+    for member in cluster:
+        widths.update(member.widths)
+        text.update(member.text)
+    tag = _tag(cluster[0].name, program)
+    name = pikepdf.Name(f"/{tag}+{cluster[0].name}")
+
+    first = cluster[0].font
+
+    descriptor = pikepdf.Dictionary({k: v for k, v in old_descriptor.items() if k != "/CIDSet"})
+    descriptor.FontName = name
+    descriptor[file_key] = stream
+    boxes = [[float(v) for v in m.font.DescendantFonts[0].FontDescriptor.FontBBox] for m in cluster]
+    descriptor.FontBBox = pikepdf.Array(
+        [
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        ]
+    )
+    if any("/CIDSet" in m.font.DescendantFonts[0].FontDescriptor for m in cluster):
+        descriptor.CIDSet = _flate(pdf, _cid_set(widths))
+
+    cid = pikepdf.Dictionary({k: v for k, v in old_cid.items()})
+    cid.BaseFont = name
+    cid.W = _width_array(widths)
+    cid.FontDescriptor = pdf.make_indirect(descriptor)
+
+    first.BaseFont = name
+    first.DescendantFonts = pikepdf.Array([pdf.make_indirect(cid)])
+    if text:
+        first.ToUnicode = _flate(pdf, _cmap(text))
+    return first
+
+
+def _flate(pdf: Any, data: bytes) -> Any:
+    """A new indirect stream holding `data`, compressed."""
+    import pikepdf
+
+    stream = pikepdf.Stream(pdf, b"")
+    stream.write(zlib.compress(data, 6), filter=pikepdf.Name.FlateDecode)
+    return pdf.make_indirect(stream)
+
+
+def _union_program(base: _Member, cluster: list[_Member]) -> bytes:
+    """The base subset's program with every glyph another subset draws and it does not."""
+    from fontTools.misc.psCharStrings import T2CharString
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    # TrueType's maxp limits (points, contours) must cover the glyphs added: recomputed.
+    # A CFF's bounding box is the PDF's FontBBox's business, and recomputing it would draw
+    # every glyph.
+    recompute = base.kind == "ttf"
+    font = TTFont(io.BytesIO(base.program.data), recalcBBoxes=recompute, recalcTimestamp=False)
+    order = font.getGlyphOrder()
+    hmtx = font["hmtx"].metrics
+    have = set(base.used)
+    if base.kind == "otf":
+        cff = font["CFF "].cff
+        top = cff.topDictIndex[0]
+        strings = top.CharStrings
+    for member in cluster:
+        if member is base:
+            continue
+        source = member.program.ttfont
+        member_order = member.program.order
+        member_hmtx = source["hmtx"].metrics
+        for gid in sorted(member.used - have):
+            name = order[gid]
+            if base.kind == "otf":
+                code = member.glyphs.get(gid)
+                if code is None:  # drawn empty, used for its width (a space)
+                    code = _cff_index(
+                        bytes(source.reader["CFF "]),
+                        int(source["CFF "].cff.topDictIndex[0].rawDict["CharStrings"]),
+                    )[gid]
+                strings[name] = T2CharString(
+                    bytecode=code, private=top.Private, globalSubrs=cff.GlobalSubrs
+                )
+            else:
+                # The outline's bytes, whose components are glyph ids (the same in every
+                # subset), not names (which differ).
+                font["glyf"].glyphs[name] = Glyph(member.glyphs.get(gid, b""))
+            if member_order[gid] in member_hmtx:
+                hmtx[name] = member_hmtx[member_order[gid]]
+            have.add(gid)
+    _merge_cmaps(font, cluster, base)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _merge_cmaps(font: Any, cluster: list[_Member], base: _Member) -> None:
+    """The characters the other subsets map, added to the program's own cmap."""
+    tables = {(t.platformID, t.platEncID): t for t in font["cmap"].tables}
+    for member in cluster:
+        if member is base or "cmap" not in member.program.ttfont:
+            continue
+        for table in member.program.ttfont["cmap"].tables:
+            mine = tables.get((table.platformID, table.platEncID))
+            if mine is None or not hasattr(mine, "cmap"):
+                continue
+            # By glyph id: the other subset may name a glyph otherwise.
+            theirs = {name: gid for gid, name in enumerate(member.program.order)}
+            order = font.getGlyphOrder()
+            for code, name in table.cmap.items():
+                gid = theirs.get(name)
+                if gid is not None and gid < len(order):
+                    mine.cmap.setdefault(code, order[gid])
+
+
+def _tag(name: str, program: bytes) -> str:
+    """A subset tag (six capitals) made from the merged program: the same union gives the
+    same tag, another union another one."""
+    digest = hashlib.sha256(name.encode() + b"\0" + program).digest()
+    return "".join(chr(65 + byte % 26) for byte in digest[:6])
+
+
+def _width_array(widths: dict[int, float]) -> Any:
+    import pikepdf
+
+    array: list[Any] = []
+    run: list[Any] = []
+    previous = None
+    for cid in sorted(widths):
+        if previous is None or cid != previous + 1:
+            run = []
+            array.extend([cid, run])
+        value = widths[cid]
+        run.append(int(value) if value == int(value) else round(value, 4))
+        previous = cid
+    return pikepdf.Array([pikepdf.Array(x) if isinstance(x, list) else x for x in array])
+
+
+def _cmap(text: dict[int, str]) -> bytes:
+    """A ToUnicode CMap (bfchar, in blocks of 100) for two-byte codes."""
+    lines = [
+        b"/CIDInit /ProcSet findresource begin",
+        b"12 dict begin",
+        b"begincmap",
+        b"/CIDSystemInfo",
+        b"<< /Registry (Adobe)",
+        b"/Ordering (UCS)",
+        b"/Supplement 0",
+        b">> def",
+        b"/CMapName /Adobe-Identity-UCS def",
+        b"/CMapType 2 def",
+        b"1 begincodespacerange",
+        b"<0000> <ffff>",
+        b"endcodespacerange",
+    ]
+    items = sorted(text.items())
+    for start in range(0, len(items), 100):
+        batch = items[start : start + 100]
+        lines.append(f"{len(batch)} beginbfchar".encode())
+        for code, chars in batch:
+            lines.append(f"<{code:04x}> <{chars.encode('utf-16-be').hex()}>".encode())
+        lines.append(b"endbfchar")
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return b"\n".join(lines)
+
+
+def _cid_set(widths: dict[int, float]) -> bytes:
+    """A CIDSet: one bit per CID the font draws (PDF/A-1 wants it)."""
+    size = (max(widths, default=0) + 8) // 8
+    bits = bytearray(size)
+    for cid in widths:
+        bits[cid // 8] |= 0x80 >> (cid % 8)
+    return bytes(bits)
+
+
+# -- pointing every use at the merged font ----------------------------------------------------
+
+
+def _repoint(pdf: Any, replaced: dict[tuple[int, int], Any]) -> None:
+    """Every font resource (and ExtGState /Font) naming a folded font now names the
+    merged one; the folded fonts, no longer referenced, are not written."""
+    import pikepdf
+
+    for resources in _resources(pdf):
+        fonts = resources.get("/Font")
+        if isinstance(fonts, pikepdf.Dictionary):
+            for key in list(fonts.keys()):
+                font = fonts[key]
+                if font.is_indirect and font.objgen in replaced:
+                    fonts[key] = replaced[font.objgen]
+        states = resources.get("/ExtGState")
+        if isinstance(states, pikepdf.Dictionary):
+            for state in states.values():
+                entry = state.get("/Font") if isinstance(state, pikepdf.Dictionary) else None
+                if isinstance(entry, pikepdf.Array) and len(entry) == 2:
+                    font = entry[0]
+                    if font.is_indirect and font.objgen in replaced:
+                        state.Font = pikepdf.Array([replaced[font.objgen], entry[1]])
