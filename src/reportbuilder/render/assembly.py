@@ -6,7 +6,8 @@ once per document is made again over all pages: the named destinations internal 
 to, the outline (from every part's bookmarks, nested as WeasyPrint nests them), and one
 structure tree (each part's elements under one Document element, the parent tree numbered
 page by page, then annotation by annotation, as WeasyPrint numbers it). Table header ids,
-made from object numbers, are prefixed with the part's number so they stay unique.
+made from object numbers, are prefixed with the part's number so they stay unique. The
+parts' subsets of one font are merged into one program (`render.fontmerge`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def assemble(parts: Sequence[LaidOut]) -> bytes:
     """The parts as one PDF."""
     import pikepdf
 
+    from reportbuilder.render.fontmerge import merge_fonts_in
+
     sources = [pikepdf.open(io.BytesIO(part.data)) for part in parts]
     try:
         out = sources[0]
@@ -46,9 +49,16 @@ def assemble(parts: Sequence[LaidOut]) -> bytes:
         _structure(out, sources, counts)
         _destinations(out, sources, counts)
         _outline(out, parts, counts)
+        merge_fonts_in(out)  # one program per font, not one per part
         buffer = io.BytesIO()
         # Streams as WeasyPrint compressed them: decoding and compressing again doubles the cost.
-        out.save(buffer, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        # Object streams for all: the other parts' objects come in as plain objects.
+        out.save(
+            buffer,
+            deterministic_id=True,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
         return buffer.getvalue()
     finally:
         for source in sources:
