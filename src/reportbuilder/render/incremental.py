@@ -143,6 +143,26 @@ def lay_out(
         return key, PartPdf(pdf.data, pdf.pages, pdf.anchors, pdf.bookmarks, pdf.problems)
 
     with ThreadPoolExecutor(max_workers=max(1, len(renderers))) as pool:
+        if not guess:
+            # No page map yet (a first build): lay the parts out once without writing PDFs
+            # to learn their page counts and anchors (page counts do not depend on the
+            # numbers printed), then once more with the numbers they give.
+            places = partition.places(split, pages, anchors)
+            probes = [
+                replace(
+                    base,
+                    text=partition.document(split, index, place),
+                    foreign_pages=dict(place.foreign),
+                    layout_only=True,
+                )
+                for index, place in enumerate(places)
+            ]
+            order = sorted(range(len(probes)), key=lambda i: -len(probes[i].text))
+            probed = dict(
+                zip(order, pool.map(render, [("", probes[i]) for i in order]), strict=True)
+            )
+            pages = [probed[i][1].pages for i in range(len(probes))]
+            anchors = [dict(probed[i][1].anchors) for i in range(len(probes))]
         for round_number in range(1, MAX_ROUNDS + 1):
             rounds = round_number
             places = partition.places(split, pages, anchors)

@@ -113,6 +113,7 @@ class RenderJob:
     # number), and whether to hand back the part's anchors and bookmarks.
     foreign_pages: Mapping[str, int] = field(default_factory=dict)
     page_map: bool = False
+    layout_only: bool = False  # only the page count and page map: no PDF is written
 
     @classmethod
     def of(cls, html: Html, attachments: tuple[Embedded, ...] = ()) -> RenderJob:
@@ -241,6 +242,9 @@ def render_in_process(job: RenderJob) -> Pdf:
             started = time.perf_counter()
             overflows = find_overflows(document.pages)
             check_seconds += time.perf_counter() - started
+        if job.layout_only:  # a page count and anchors are asked for, no PDF
+            anchors, bookmarks = foreign.page_map(document)
+            return Pdf(b"", len(document.pages), (), passes, 0.0, anchors, bookmarks)
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
