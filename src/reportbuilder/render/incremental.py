@@ -85,10 +85,11 @@ class Outcome:
 
 
 def files_digest(paths: Iterable[Path]) -> str:
-    """The hash of the files the renderer reads (theme, styles, images), in a stable order."""
+    """The hash of the tools' versions and of the files the renderer reads (theme, styles,
+    images), in a stable order."""
     from reportbuilder.cache import _content
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
     for path in sorted(set(paths)):
         digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
         digest.update(_content(path))
@@ -96,9 +97,10 @@ def files_digest(paths: Iterable[Path]) -> str:
 
 
 def _key(text: str, job: RenderJob, digest: str) -> str:
+    """`digest` covers the tools' versions and the files the renderer reads."""
     digest_of = hashlib.sha256()
     settings = (job.pdf_variant, job.network_hosts, repr(job.images), job.continued)
-    for value in (json.dumps(versions(), sort_keys=True), repr(settings), digest, text):
+    for value in (repr(settings), digest, text):
         data = value.encode("utf-8", "surrogateescape")
         digest_of.update(f"{len(data)}:".encode() + data)
     return "part-" + digest_of.hexdigest()
