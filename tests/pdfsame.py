@@ -88,6 +88,20 @@ def parent_tree_ok(pdf: Any) -> bool:
     return following is None or int(following) == max(tree) + 1
 
 
+def header_ids_ok(pdf: Any) -> bool:
+    """Table header ids are unique, and every cell's /Headers names one of them."""
+    ids: list[str] = []
+    headers: set[str] = set()
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem":
+            if "/ID" in obj:
+                ids.append(str(obj.ID))
+            attributes = obj.get("/A")
+            if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
+                headers.update(str(h) for h in attributes.Headers)
+    return len(ids) == len(set(ids)) and headers <= set(ids) and bool(ids)
+
+
 def summary(path: Path) -> dict[str, Any]:
     with pikepdf.open(path) as pdf:
         info = {k: str(v) for k, v in pdf.docinfo.items()}
@@ -100,4 +114,5 @@ def summary(path: Path) -> dict[str, Any]:
             "lang": str(pdf.Root.get("/Lang")),
             "structure": structure(pdf),
             "parent_tree_ok": parent_tree_ok(pdf),
+            "header_ids_ok": header_ids_ok(pdf),
         }

@@ -28,8 +28,9 @@ class LaidOut:
     tables: bool  # whether it has table headers whose ids need a prefix
 
 
-def assemble(parts: Sequence[LaidOut]) -> bytes:
-    """The parts as one PDF."""
+def assemble(parts: Sequence[LaidOut], prefix: str = "p") -> bytes:
+    """The parts as one PDF. `prefix` starts the table header ids of parts after the first
+    (parts assembled from parts take another one, so ids stay unique)."""
     import pikepdf
 
     from reportbuilder.render.fontmerge import merge_fonts_in
@@ -39,7 +40,7 @@ def assemble(parts: Sequence[LaidOut]) -> bytes:
         out = sources[0]
         for number, (source, part) in enumerate(zip(sources, parts, strict=True)):
             if part.tables and number:
-                _prefix_header_ids(source, f"p{number}-")
+                _prefix_header_ids(source, f"{prefix}{number}-")
         counts = [len(source.pages) for source in sources]
         with warnings.catch_warnings():
             # The named destinations are made again below (`_destinations`).

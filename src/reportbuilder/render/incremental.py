@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import queue
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -198,15 +199,68 @@ def lay_out(
         else:
             return Outcome(None, "the page numbers did not settle", laid_out, reused, MAX_ROUNDS)
     _keep_plan(cache, plan_key, split, results)
-    data = assemble(
-        [
-            LaidOut(r.data, r.bookmarks, "<th" in part.body)
-            for r, part in zip(results, split.parts, strict=True)
-        ]
+    laid = [
+        LaidOut(r.data, r.bookmarks, "<th" in part.body)
+        for r, part in zip(results, split.parts, strict=True)
+    ]
+    data = _assemble_in_blocks(laid, keys, [r.pages for r in results], cache)
+    problems = tuple(
+        dict.fromkeys(
+            _on_page(p, place.start)
+            for r, place in zip(results, places, strict=True)
+            for p in r.problems
+        )
     )
-    problems = tuple(dict.fromkeys(p for r in results for p in r.problems))
     pdf = Pdf(data=data, pages=sum(pages), problems=problems)
     return Outcome(pdf, None, laid_out, reused, rounds)
+
+
+BLOCK = 8  # parts assembled (and their fonts merged) together, then kept in the cache
+
+
+def _assemble_in_blocks(
+    laid: list[LaidOut], keys: list[str], pages: list[int], cache: Cache | None
+) -> bytes:
+    """The parts assembled in blocks of `BLOCK`, each block kept in the cache under its
+    parts' keys, then the blocks assembled: after an edit, one block's fonts are merged
+    again, and the blocks' merged fonts, instead of every part's."""
+    if len(laid) <= BLOCK:
+        return assemble(laid)
+    blocks = []
+    for first in range(0, len(laid), BLOCK):
+        chunk = laid[first : first + BLOCK]
+        key = "block-" + hashlib.sha256("".join(keys[first : first + BLOCK]).encode()).hexdigest()
+        marks: list[tuple[Any, ...]] = []
+        offset = 0
+        for part, count in zip(chunk, pages[first : first + BLOCK], strict=True):
+            marks += [(*b[:2], b[2] + offset, *b[3:]) for b in part.bookmarks]
+            offset += count
+        tables = any(part.tables for part in chunk)
+        stored = cache.get_blob(key) if cache is not None else None
+        if stored is not None:
+            data = stored[1]
+        else:
+            data = assemble(chunk)
+            if cache is not None:
+                cache.put_blob(key, {}, data)
+        blocks.append(LaidOut(data, tuple(marks), tables))
+    return assemble(blocks, prefix="b")
+
+
+_ON_PAGE = re.compile(r" on page (\d+),")
+
+
+def _on_page(problem: Problem, start: int) -> Problem:
+    """A part's warning that names one of its pages (an overflow: "on page 2,") names the
+    page of the whole report."""
+    found = _ON_PAGE.search(problem.message)
+    if found is None or start == 1:
+        return problem
+    page = int(found[1]) + start - 1
+    message = (
+        problem.message[: found.start()] + f" on page {page}," + problem.message[found.end() :]
+    )
+    return replace(problem, message=message)
 
 
 def _previous_plan(
