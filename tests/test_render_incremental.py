@@ -62,7 +62,9 @@ def _both(project: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("REPORTBUILDER_PARTS", "1")
     parts = project / "out" / "parts.pdf"
-    result = build(project, Edition(), output=parts, renderer=renderer, cache=Cache(project))
+    result = build(
+        project, Edition(), output=parts, renderer=renderer, cache=Cache(project), jobs=2
+    )
     monkeypatch.delenv("REPORTBUILDER_PARTS")
     whole = project / "out" / "whole.pdf"
     reference = build(project, Edition(), output=whole, renderer=renderer)

@@ -247,7 +247,7 @@ def build(
             by_parts = None
             if parts_wanted():
                 by_parts, layout = _by_parts(
-                    loaded, html, edition, job, renderer, stack, deadline, cache, jobs, target
+                    loaded, html, edition, job, renderer, stack, deadline, cache, jobs
                 )
             pdf = by_parts or renderer.render(job, edition.limits, deadline=deadline)
             budget = html.config.max_size
@@ -302,7 +302,6 @@ def _by_parts(
     deadline: Deadline,
     cache: Cache | None,
     jobs: int,
-    target: Path,
 ) -> tuple[Pdf | None, dict[str, Any]]:
     """The PDF laid out chapter by chapter and assembled, or None; and how it was made (the
     `Output` fields `layout`, `layout_reason`, `parts`)."""
@@ -329,13 +328,12 @@ def _by_parts(
         if url.startswith("file:"):
             read.append(Path(url2pathname(urlsplit(url).path)))
     plan = sha256("\0".join((str(project.root), html.lang, str(project.variant))).encode())
-    renderers = [renderer]
-    for _ in range(max(0, min(jobs, len(split.parts)) - 1)):
-        renderers.append(stack.enter_context(PdfRenderer(edition.limits.max_memory_mb)))
     outcome = lay_out(
         split,
         replace(job, warm=True),
-        renderers,
+        renderer,
+        lambda: stack.enter_context(PdfRenderer(edition.limits.max_memory_mb)),
+        jobs,
         edition.limits,
         deadline,
         cache=cache,

@@ -17,7 +17,7 @@ import hashlib
 import json
 import queue
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -110,7 +110,9 @@ def _key(text: str, job: RenderJob, digest: str) -> str:
 def lay_out(
     split: partition.Split,
     base: RenderJob,
-    renderers: Sequence[PdfRenderer],
+    renderer: PdfRenderer,
+    more: Callable[[], PdfRenderer],
+    jobs: int,
     limits: Limits,
     deadline: Deadline,
     *,
@@ -118,7 +120,8 @@ def lay_out(
     digest: str,
     plan_key: str | None,
 ) -> Outcome:
-    """Lay out `split`'s parts on `renderers` (one thread each) and assemble them.
+    """Lay out `split`'s parts on `renderer` and, when more than one part is to be laid
+    out, up to `jobs` - 1 more from `more` (started only then), and assemble them.
 
     `base` holds what every part's job shares; `plan_key` names the page map kept in the
     cache for the next build of this edition. Raises `RenderError` as a whole render would.
@@ -133,8 +136,15 @@ def lay_out(
     made: dict[str, PartPdf] = {}
     laid_out = reused = 0
     free: queue.Queue[PdfRenderer] = queue.Queue()
-    for renderer in renderers:
-        free.put(renderer)
+    free.put(renderer)
+    started = 1
+
+    def workers(wanted: int) -> None:
+        """Start render processes until `wanted` (at most `jobs`) are running."""
+        nonlocal started
+        while started < min(wanted, jobs):
+            free.put(more())
+            started += 1
 
     def render(item: tuple[str, RenderJob]) -> tuple[str, PartPdf]:
         key, job = item
@@ -145,7 +155,7 @@ def lay_out(
             free.put(renderer)
         return key, PartPdf(pdf.data, pdf.pages, pdf.anchors, pdf.bookmarks, pdf.problems)
 
-    with ThreadPoolExecutor(max_workers=max(1, len(renderers))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         if not guess:
             # No page map yet (a first build): lay the parts out once without writing PDFs
             # to learn their page counts and anchors (page counts do not depend on the
@@ -161,6 +171,7 @@ def lay_out(
                 for index, place in enumerate(places)
             ]
             order = sorted(range(len(probes)), key=lambda i: -len(probes[i].text))
+            workers(len(probes))
             probed = dict(
                 zip(order, pool.map(render, [("", probes[i]) for i in order]), strict=True)
             )
@@ -186,6 +197,7 @@ def lay_out(
                 todo.append((key, job))
             # The longest parts first, so that two workers end together.
             todo.sort(key=lambda item: -len(item[1].text))
+            workers(len(todo))
             for key, fresh in pool.map(render, todo):
                 made[key] = fresh
                 laid_out += 1
