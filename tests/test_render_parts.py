@@ -70,3 +70,12 @@ def test_what_cannot_be_laid_out_apart_is_refused() -> None:
     assert "place" in str(split(report(), project=[parity]))
     # the theme's own print rules apply in print mode only, which is laid out whole
     assert isinstance(split(report(), theme=[".print .chapter { break-before: right; }"]), Split)
+
+
+def test_the_total_is_written_into_styles_only() -> None:
+    head = HEAD.replace("<style>", "<title>counter(pages)</title><style>")
+    found = split(report(head=head))
+    assert isinstance(found, Split)
+    text = document(found, 1, Place(3, 7, 0, 0, ()))
+    assert "<title>counter(pages)</title>" in text and "' / ' \"7\"" in text
+    assert "</head>" in str(split(report(head=HEAD.replace("</head>", ""))))

@@ -92,6 +92,8 @@ def split(text: str, theme: Sequence[str] = (), project: Sequence[str] = ()) -> 
     if body_tag is None or end is None:
         return "the document has no plain <body> (a template of the project?)"
     head, body = text[: body_tag.end()], text[body_tag.end() : end.start()]
+    if not re.search(r"</head>", head, re.IGNORECASE):
+        return "the document has no </head> to add a part's page numbers to"
     pieces = body.split(MARKER)
     if len(pieces) < 3:
         return "the theme's report.html does not mark its chapters (a template of the project?)"
@@ -141,7 +143,8 @@ def document(split: Split, index: int, place: Place) -> str:
     if split.numbered_chapters:
         rules.append(f"body {{ counter-reset: chapter {place.chapters}; }}")
     style = "<style>\n" + "\n".join(rules) + "\n</style>\n"
-    head = split.head.replace("counter(pages)", f'"{place.total}"')
+    # Within the head's style elements only: the title or a meta text may say anything.
+    head = _STYLE.sub(lambda m: m[0].replace("counter(pages)", f'"{place.total}"'), split.head)
     head = re.sub(r"</head>", lambda _: style + "</head>", head, count=1, flags=re.IGNORECASE)
     return head + split.parts[index].body + "</body>\n</html>\n"
 
