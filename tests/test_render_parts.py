@@ -68,6 +68,9 @@ def test_what_cannot_be_laid_out_apart_is_refused() -> None:
     assert "two parts" in str(split(twice))
     parity = ".chapter { break-before: right }"
     assert "place" in str(split(report(), project=[parity]))
+    late = A.replace('<h1 id="a-t">A</h1>', '<p>text first</p><h1 id="a-t">A</h1>')
+    assert "title" in str(split(report(FRONT + late + B + CLOSING)))
+    assert "running" in str(split(report(), project=["h2 { string-set: x content() }"]))
     # the theme's own print rules apply in print mode only, which is laid out whole
     assert isinstance(split(report(), theme=[".print .chapter { break-before: right; }"]), Split)
 

@@ -39,6 +39,10 @@ _PAGE_PLACE = re.compile(r"@page[^{]*:(?:first|left|right|blank|recto|verso|nth)
 _PARITY = re.compile(r"break-(?:before|after)\s*:\s*(?:right|left|recto|verso)", re.IGNORECASE)
 
 
+# Content that, before a chapter's <h1>, could fill its first page before the title.
+_BEFORE_TITLE = re.compile(r"<(?:p|table|img|svg|figure|pre|ul|ol|blockquote|h[2-6])\b", re.I)
+
+
 @dataclass(frozen=True)
 class Part:
     """One part of the report: its body HTML and what it gives and takes from the others."""
@@ -109,8 +113,13 @@ def split(text: str, theme: Sequence[str] = (), project: Sequence[str] = ()) -> 
         return "a stylesheet styles pages by their place in the document (first, left, right)"
     if any(_PAGE_PLACE.search(sheet) for sheet in theme):
         return "the theme styles pages by their place in the document (first, left, right)"
+    if any("string-set" in sheet for sheet in project):
+        return "a project stylesheet sets running strings the parts cannot carry over"
     parts = [_part("front", pieces[0])]
     for piece in pieces[1:-1]:
+        if _BEFORE_TITLE.search(piece.split("<h1", 1)[0]):
+            # Its first page would show the running header the previous chapter left.
+            return "a chapter does not start with its title"
         found = _ID.search(piece)
         parts.append(_part((found[1] or found[2]) if found else f"part-{len(parts)}", piece))
     if pieces[-1].strip():
