@@ -31,9 +31,9 @@ FR, EN, ES = Formatter("fr"), Formatter("en"), Formatter("es")
         (ES, 1234567, "1.234.567"),
         (ES, 1200, "1200"),  # minimumGroupingDigits 2: Babel ignores it, we do not
         (ES, 12000, "12.000"),
-        (ES, -1234, "-1234"),
-        (FR, -1234, f"-1{NNBSP}234"),
-        (EN, -1234, "-1,234"),
+        (ES, -1234, "\u22121234"),
+        (FR, -1234, f"\u22121{NNBSP}234"),
+        (EN, -1234, "\u22121,234"),
     ],
 )
 def test_number(fmt: Formatter, value: int, expected: str) -> None:

@@ -361,7 +361,23 @@ def test_figure_unknown_key(tmp_path: Path) -> None:
     [
         ("~", "'value' has no value"),
         ("'99'", "'value' must be a number (got '99')"),
-        ("yes", "'value' must be a number, not yes/no (got true)"),
+        ("true", "'value' must be a number, not yes/no (got true)"),
+        ("yes", "'value' must be a number (got 'yes')"),
+        (
+            "010",
+            "'value' must be a number: '010' has a leading zero (YAML 1.1 reads 010 as "
+            'octal 8); write the number without it (10), or quote it ("010") if it is a code',
+        ),
+        (
+            "1:30",
+            "'value' must be a number: '1:30' is a time or a ratio, not a number (YAML "
+            "1.1 reads 1:30 as 90); write the number itself (90 minutes: 90), or quote the text",
+        ),
+        (
+            "0x1F",
+            "'value' must be a number: '0x1F' is a hexadecimal, octal or binary number; "
+            "write it in decimal (0x1F: 31)",
+        ),
         ("-3", "'value' must not be negative (got -3)"),
         (".nan", "'value' must be a finite number (got nan)"),
         ("[1]", "'value' must be a number (got a list)"),
@@ -514,7 +530,7 @@ def test_written_decimals_count(tmp_path: Path) -> None:
         ("{count: ~}", "'count' has no value"),
         ("{count: 12.5}", "'count' must be a whole number (got 12.5)"),
         ("{percent: '89 %'}", "'percent' must be a number (got '89 %')"),
-        ("{percent: no}", "'percent' must be a number, not yes/no (got false)"),
+        ("{percent: false}", "'percent' must be a number, not yes/no (got false)"),
         ("{percent: 120}", "'percent' must be at most 100 (got 120)"),
         ("{count: 120}", "count 120 is more than the base 99"),
         ("{}", "give 'count' or 'percent' (or both)"),
@@ -592,7 +608,7 @@ def test_quoted_number_as_base(tmp_path: Path) -> None:
 
 def test_reserved_and_yes_no_category_keys(tmp_path: Path) -> None:
     text = (
-        "age:\n  categories:\n    label: {percent: 50}\n    yes: {percent: 50}\n"
+        "age:\n  categories:\n    label: {percent: 50}\n    true: {percent: 50}\n"
         "    largest: {percent: 30}\n    smallest: {percent: 20}\n"
     )
     assert problems(tmp_path, text) == [

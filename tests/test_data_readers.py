@@ -88,7 +88,7 @@ def test_csv_with_commas(tmp_path: Path) -> None:
     assert table.columns == ["region", "victims", "share", "code"]
     assert list(table) == [
         {"region": "Santiago", "victims": 40, "share": 40.4, "code": "01"},
-        {"region": "Arica", "victims": 3, "share": "", "code": 15},
+        {"region": "Arica", "victims": 3, "share": "", "code": "15"},  # codes, as written
     ]
     assert len(table) == 2 and table[1]["region"] == "Arica"
     assert table.types == {"region": "text", "victims": "int", "share": "number", "code": "text"}
@@ -100,7 +100,7 @@ def test_csv_with_semicolons_and_decimal_commas(tmp_path: Path) -> None:
     assert found == []
     assert table.rows == [
         {"région": "Santiago; RM", "part": 12.5, "note": "a, b"},
-        {"région": "Arica", "part": 1.5, "note": 1000},
+        {"région": "Arica", "part": 1.5, "note": "1000"},  # a text column keeps it as written
     ]
 
 

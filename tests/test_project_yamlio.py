@@ -71,9 +71,9 @@ def test_line_accepts_keys_as_text() -> None:
 
 
 def test_number_texts_keep_the_written_precision() -> None:
-    doc = load_yaml("a: 89\nb: 89.0\nc: [1_000.50]\nd: '12'\n", "f.yml")
+    doc = load_yaml("a: 89\nb: 89.0\nc: [1000.50]\nd: '12'\n", "f.yml")
     assert doc.value == {"a": 89, "b": 89.0, "c": [1000.5], "d": "12"}
-    assert doc.number_texts == {("a",): "89", ("b",): "89.0", ("c", 0): "1_000.50"}
+    assert doc.number_texts == {("a",): "89", ("b",): "89.0", ("c", 0): "1000.50"}
 
 
 def test_empty_document_is_none() -> None:
@@ -81,9 +81,19 @@ def test_empty_document_is_none() -> None:
     assert load_yaml("# only a comment\n", "f.yml").value is None
 
 
-def test_yaml_11_values_are_what_pyyaml_says() -> None:
-    # Documented surprise: schemas, not this loader, catch the Norway problem.
-    assert load_yaml("country: NO\nzip: 012\n", "f.yml").value == {"country": False, "zip": 10}
+def test_plain_values_are_read_by_yaml_12_core_not_yaml_11() -> None:
+    # YAML 1.1 (PyYAML's default) read these as False, 10 (octal), 90, 31, 1000 and True:
+    # numbers and words silently changed. YAML 1.2's core schema keeps them as written.
+    text = "country: NO\nzip: 012\ntime: 1:30\nhex: 0x1F\ngrouped: 1_000\nswitch: on\n"
+    assert load_yaml(text, "f.yml").value == {
+        "country": "NO", "zip": "012", "time": "1:30", "hex": "0x1F", "grouped": "1_000",
+        "switch": "on",
+    }  # fmt: skip
+    text = "a: true\nb: False\nc: 10\nd: -2.50\ne: 1e3\nf: 2026-03-31\ng: ~\nh: .5\n"
+    assert load_yaml(text, "f.yml").value == {
+        "a": True, "b": False, "c": 10, "d": -2.5, "e": 1000.0, "f": dt.date(2026, 3, 31),
+        "g": None, "h": 0.5,
+    }  # fmt: skip
 
 
 def test_duplicate_keys_name_both_lines() -> None:
@@ -257,3 +267,41 @@ def test_parser_errors_in_plain_words(either_loader: None, text: str, expected: 
 
 def test_a_real_comment_after_an_empty_value_is_fine() -> None:
     assert load_yaml("a:  # none yet\nb: '#0b3c5d'\n", "f.yml").value == {"a": None, "b": "#0b3c5d"}
+
+
+@pytest.mark.usefixtures("either_loader")
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "title: x\nes: {title: Informe, subtitle: Tabaco, peso corporal y vacunación}\n",
+            "report.yml:2: 'subtitle': a comma ends a value inside { }, so what follows it "
+            'reads as another key; put the value in quotes (subtitle: "Tabaco, peso corporal y '
+            'vacunación")',
+        ),
+        (
+            "a: {value: 12,5, label: x}\n",
+            "report.yml:1: 'value': a comma ends a value inside { }, so what follows it reads "
+            'as another key; put the value in quotes (value: "12,5")',
+        ),
+        (
+            "a: {k: one, two, three}\n",
+            "report.yml:1: 'k': a comma ends a value inside { }, so what follows it reads as "
+            'another key; put the value in quotes (k: "one, two, three")',
+        ),
+    ],
+)
+def test_a_value_cut_at_a_comma_in_braces_says_to_quote_it(text: str, problem: str) -> None:
+    assert problems_of(text, "report.yml") == [problem]
+
+
+@pytest.mark.usefixtures("either_loader")
+def test_commas_that_are_meant_are_read_as_written() -> None:
+    text = 'a: {value: "12,5", label: x}\nb: {x, y}\nc: {k: v, w: z}\nd: [1, 2]\ne: Tabaco, peso\n'
+    assert load_yaml(text, "report.yml").value == {
+        "a": {"value": "12,5", "label": "x"},
+        "b": {"x": None, "y": None},
+        "c": {"k": "v", "w": "z"},
+        "d": [1, 2],
+        "e": "Tabaco, peso",
+    }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from babel import Locale
@@ -23,19 +23,28 @@ from reportbuilder.project.data.model import Breakdown, Category, Figure, Table
 from reportbuilder.project.dates import iso_hint, read_date
 
 NBSP = "\u00a0"
+MINUS = "\u2212"
 # Languages whose CLDR data set minimumGroupingDigits to 2 (no separator in 4-digit numbers).
 _MIN_GROUPING_TWO = frozenset({"es", "pl", "bg"})
 
 
 def _decimals_of(value: float | int | Decimal) -> int:
-    """Decimals that show a value as written (`12.5` → 1); a computed value gets one."""
+    """Decimals that show a value as written, up to two (three below 1: `12.5` → 1, `0.125`
+    → 3); a computed value with more (`26.5314…`) gets one, or below 1 its first significant
+    digit (`0.01234` → 0.01), so that a small figure never prints as 0.0."""
     if isinstance(value, int):
         return 0
-    exponent = Decimal(str(value)).normalize().as_tuple().exponent
+    exact = Decimal(repr(value)) if isinstance(value, float) else value
+    exponent = exact.normalize().as_tuple().exponent
     if not isinstance(exponent, int):
         return 0
     places = max(-exponent, 0)
-    return places if places <= 2 else 1
+    small = bool(exact) and abs(exact) < 1
+    if places <= (3 if small else 2):
+        return places
+    if small:
+        return min(max(-exact.adjusted(), 1), 6)
+    return 1
 
 
 @dataclass(frozen=True)
@@ -49,20 +58,22 @@ class Formatter:
         return parse_locale(self.lang)
 
     def number(
-        self, value: float | int, decimals: int | None = None, unit: str | None = None
+        self, value: float | int | Decimal, decimals: int | None = None, unit: str | None = None
     ) -> str:
         """`1234567` → `1 234 567` (fr), `1,234,567` (en); `unit` is joined by a no-break space."""
         value = _check_number(value, "number")
-        places = _written_decimals(value) if decimals is None else _check_places("number", decimals)
-        grouping = "#,##0" if self._groups(value) else "0"
+        places = written_decimals(value) if decimals is None else _check_places("number", decimals)
+        exact = rounded(value, places)
+        grouping = "#,##0" if self._groups(exact) else "0"
         pattern = grouping + ("." + "0" * places if places else "")
-        text = format_decimal(value, format=pattern, locale=self.locale, decimal_quantization=True)
+        text = format_decimal(exact, format=pattern, locale=self.locale, decimal_quantization=True)
+        text = with_minus(text)
         return f"{text}{NBSP}{unit}" if unit else text
 
-    def _groups(self, value: float | int) -> bool:
+    def _groups(self, value: float | int | Decimal) -> bool:
         """CLDR's minimumGroupingDigits, which Babel ignores: Spanish writes 1200 but 12 000."""
         two = self.locale.language in _MIN_GROUPING_TWO or str(self.locale) == "pt_PT"
-        return not two or abs(value) >= 10_000
+        return not two or abs(float(value)) >= 10_000
 
     def filters(self) -> dict[str, Any]:
         """The Jinja filters content and templates format with; their arguments are checked
@@ -75,17 +86,16 @@ class Formatter:
             "date": checked("date", self.date, self.date),
         }
 
-    def percent(self, value: float | int, decimals: int | None = None) -> str:
+    def percent(self, value: float | int | Decimal, decimals: int | None = None) -> str:
         """A share given in 0–100: `89` → `89 %` (no-break space) in French, `89%` in English."""
         value = _check_number(value, "percent")
-        places = (
-            _written_decimals(value) if decimals is None else _check_places("percent", decimals)
-        )
+        places = written_decimals(value) if decimals is None else _check_places("percent", decimals)
         pattern = self.locale.percent_formats[None].pattern
         if places:
             pattern = pattern.replace("#,##0", "#,##0." + "0" * places, 1)
-        return format_percent(
-            Decimal(str(value)) / 100, format=pattern, locale=self.locale, decimal_quantization=True
+        exact = rounded(value, places) / 100
+        return with_minus(
+            format_percent(exact, format=pattern, locale=self.locale, decimal_quantization=True)
         )
 
     def date(self, value: dt.date | str, style: str = "long") -> str:
@@ -126,16 +136,32 @@ def format_phone(number: str, lang: str, country: str | None = None) -> str:
     return text
 
 
-def _written_decimals(value: float | int | Decimal) -> int:
+def rounded(value: float | int | Decimal, places: int) -> Decimal:
+    """`value` at `places` decimals, half away from zero as Excel and a reader round (Babel
+    alone rounds half to even: 12.5 would print 12), from the number as written (`repr`),
+    so that 2.675 is 2.68, not the binary 2.67499…."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        exact = Decimal(value)
+    return exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+def with_minus(text: str) -> str:
+    """A printed negative with the true minus sign (U+2212): CLDR gives most languages the
+    ASCII hyphen, which print typography (en, fr, es alike) does not use for numbers."""
+    return text.replace("-", MINUS, 1) if text.lstrip().startswith("-") else text
+
+
+def written_decimals(value: float | int | Decimal) -> int:
     """A CSV number's own decimals (`501,00` → 2), else what `_decimals_of` says."""
     written = getattr(value, "decimals", None)
     return written if isinstance(written, int) else _decimals_of(value)
 
 
-def _check_number(value: object, name: str = "number") -> float | int:
+def _check_number(value: object, name: str = "number") -> float | int | Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise CallError(f"{name}: expected a number, got {_described(value)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _check_places(name: str, decimals: object) -> int:

@@ -9,18 +9,20 @@ author-written HTML never skips it.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import difflib
 import inspect
 import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from reportbuilder.compose import charts
-from reportbuilder.compose.formatting import Formatter
+from reportbuilder.compose.formatting import Formatter, written_decimals
 from reportbuilder.compose.markup import NUM_CLASS
 from reportbuilder.errors import CallError
 from reportbuilder.language import colon
@@ -33,6 +35,9 @@ from reportbuilder.project.data import (
     Localized,
     Table,
 )
+
+if TYPE_CHECKING:
+    from reportbuilder.cache import ChartCache
 
 Number = int | float
 Text = str | Localized
@@ -76,6 +81,47 @@ def _percent(category: Category) -> Number:
     return category.percent
 
 
+KEYFIGURE_MIN_MM = 36.0  # the narrowest a key-figure box may be
+KEYFIGURE_GAP_MM = 3.0  # the room between two boxes (the theme's `.kf-row` gap)
+KEYFIGURE_MAX_COLUMNS = 4
+
+
+def keyfigure_columns(count: int, width_mm: float) -> int:
+    """How many key-figure boxes a row holds in a text block `width_mm` wide: as many as
+    fit at 36 mm (2 to 4), then the rows evened out (5 on A4 as 3 + 2, not 4 + 1). Every box
+    of every row has the same width, so the last row's boxes never grow."""
+    fit = int((width_mm + KEYFIGURE_GAP_MM) // (KEYFIGURE_MIN_MM + KEYFIGURE_GAP_MM))
+    widest = max(1, min(KEYFIGURE_MAX_COLUMNS, fit))
+    if count <= 1:
+        return 1
+    rows = -(-count // widest)
+    return -(-count // rows)
+
+
+# The value's type sizes (pt) from the theme's 24 down: `kf-smaller-N` picks the N-th.
+KEYFIGURE_SIZES_PT = (24.0, 20.0, 17.0, 14.0)
+KEYFIGURE_PADDING_MM = 8.0  # a box's left and right padding together
+_PT_PER_MM = 72 / 25.4
+
+
+def _value_ems(text: str) -> float:
+    """The width of a key figure's value in em of Inter Bold, a little generously."""
+    narrow = sum(1 for c in text if c in ",.'\u00a0\u202f ")
+    wide = sum(1 for c in text if c in "%MW")
+    return 0.64 * (len(text) - narrow - wide) + 0.32 * narrow + 0.9 * wide
+
+
+def keyfigure_smaller(values: Sequence[str], columns: int, width_mm: float) -> int:
+    """How many steps of `KEYFIGURE_SIZES_PT` the values of a row must go down so that
+    the longest fits its box (0: the theme's size); the smallest size at most."""
+    box = (width_mm - KEYFIGURE_GAP_MM * (columns - 1)) / columns - KEYFIGURE_PADDING_MM
+    ems = max((_value_ems(v) for v in values), default=0.0)
+    for step, size in enumerate(KEYFIGURE_SIZES_PT):
+        if ems * size <= box * _PT_PER_MM:
+            return step
+    return len(KEYFIGURE_SIZES_PT) - 1
+
+
 class Helpers:
     """The helpers for one build: they format with the report's language and brand."""
 
@@ -85,11 +131,13 @@ class Helpers:
         labels: Mapping[str, str],
         contacts: Mapping[str, Contact],
         chart_style: charts.ChartStyle,
+        chart_cache: ChartCache | None = None,
     ) -> None:
         self.fmt = formatter
         self.labels = labels
         self.contacts = contacts
         self.chart_style = chart_style
+        self.chart_cache = chart_cache
         self._nonce = secrets.token_hex(6)
         self._parts: list[str] = []
         self._charts = 0
@@ -191,12 +239,14 @@ class Helpers:
         The items' notes and sources are printed under the row (numbered when several)."""
         _check_decimals("keyfigures", decimals)
         boxes = []
+        values: list[str] = []
         notes: list[str] = []
         sources: list[str] = []
         for entry in items:
             item, own = entry if isinstance(entry, tuple) and len(entry) == 2 else (entry, None)
             big, caption = self.figure_text(item, decimals)
             caption = own if own is not None else caption
+            values.append(big)
             boxes.append(
                 f'<div class="keyfigure"><span class="kf-value">{escape(big)}</span>'
                 f'<span class="kf-label">{escape(caption)}</span></div>'
@@ -210,8 +260,12 @@ class Helpers:
         foot += self._notes(notes)
         if sources:
             foot += self._source("; ".join(dict.fromkeys(sources)))
+        columns = keyfigure_columns(len(boxes), self.chart_style.width)
+        smaller = keyfigure_smaller(values, columns, self.chart_style.width)
+        fit = f" kf-smaller-{smaller}" if smaller else ""
         return (
-            f'<div class="keyfigures kf-{len(boxes)}">{heading}<div class="kf-row">'
+            f'<div class="keyfigures kf-{len(boxes)} kf-cols-{columns}{fit}">{heading}'
+            '<div class="kf-row">'
             f"{''.join(boxes)}</div>{foot}</div>"
         )
 
@@ -285,10 +339,27 @@ class Helpers:
         extra = (
             {"center_text": bars[0].text, "center_label": bars[0].label} if kind == "donut" else {}
         )
-        svg = makers[kind](
-            bars, title=caption, description=desc, style=self.chart_style,
-            id_prefix=f"chart{self._charts}", **extra,
-        )  # fmt: skip
+
+        def draw() -> str:
+            return makers[kind](
+                bars, title=caption, description=desc, style=self.chart_style,
+                id_prefix=f"chart{self._charts}", **extra,
+            )  # fmt: skip
+
+        if self.chart_cache is None:
+            svg = draw()
+        else:
+            recipe = {
+                "kind": kind,
+                "bars": [dataclasses.astuple(bar) for bar in bars],
+                "title": caption,
+                "description": desc,
+                "style": dataclasses.asdict(self.chart_style),
+                "id": f"chart{self._charts}",
+                "extra": extra,
+                "lang": self.fmt.lang,
+            }
+            svg = self.chart_cache.chart(recipe, draw)
         source = source or self._text(None if breakdown is None else breakdown.source)
         notes = self._notes(self._breakdown_notes(items, breakdown))
         return (
@@ -303,18 +374,18 @@ class Helpers:
         data: Breakdown | Table | Sequence[Category],
         caption: str | None = None,
         source: str | None = None,
-        total: bool | None = None,
+        total: bool | Sequence[str] | None = None,
         id: str | None = None,
         decimals: int | None = None,
         landscape: bool = False,
     ) -> str:
         """A table of a breakdown (with a total row unless `total=False`) or of a CSV file
-        (with a total row of its number columns when `total=True`); `landscape` puts it on a
-        turned page of its own."""
+        (with a total row of its number columns when `total=True`, or of the columns named,
+        `total=["amount"]`); `landscape` puts it on a turned page of its own."""
         _check_decimals("table", decimals)
         notes: list[str] = []
         if isinstance(data, Table):
-            head, body, foot = self._csv_table(data, decimals, total=bool(total))
+            head, body, foot = self._csv_table(data, decimals, total=_totalled(data, total))
             breakdown, rows = None, len(data.rows)
         else:
             items = _categories(data, "table", "a breakdown or a CSV table")
@@ -340,10 +411,11 @@ class Helpers:
         )
 
     def _csv_table(
-        self, data: Table, decimals: int | None = None, *, total: bool = False
+        self, data: Table, decimals: int | None = None, *, total: Sequence[str] = ()
     ) -> tuple[str, str, str]:
         """(header cells, body rows, footer) of a CSV table; numeric columns right-aligned,
-        headed by report.yml's labels where it gives them; `total`: a row of column sums."""
+        headed by report.yml's labels where it gives them; `total`: the columns summed in a
+        total row (exactly, see `exact_total`)."""
         types = data.types
         head = "".join(
             f"<th class='num'>{escape(self._text(data.labels.get(c)) or c)}</th>"
@@ -363,8 +435,15 @@ class Helpers:
         for index, column in enumerate(data.columns):
             values = [row.get(column) for row in data.rows]
             numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-            if types.get(column) in ("int", "number") and numbers:
-                cells.append(self._cell(sum(numbers), types.get(column), decimals))
+            if column in total and numbers:
+                sum_, places = exact_total(numbers)
+                places = places if decimals is None or places == 0 else decimals
+                text = (
+                    self.fmt.percent(sum_, places)
+                    if types.get(column) == "percent"
+                    else self.fmt.number(sum_, places)
+                )
+                cells.append(f"<td class='num'>{escape(text)}</td>")
             elif index == 0:
                 cells.append(f"<td>{escape(self.labels['total'])}</td>")
             else:
@@ -470,6 +549,42 @@ class Helpers:
         return contact_html(contact, self.labels, self._colon(), self.fmt.lang, qr=qr)
 
 
+def exact_total(numbers: Sequence[Number]) -> tuple[Decimal, int]:
+    """The sum of `numbers` in exact decimal arithmetic, from each number as written
+    (`1299.75 + 699.90 + -349.25 + 100.41` is 1750.81, not the binary 1750.8100000000002),
+    and the decimals to print it with: the most any of its cells shows (`0.10 + 0.20` is
+    `0.30`), as a spreadsheet's SUM shows its column's format."""
+    total = sum((Decimal(repr(n)) if isinstance(n, float) else Decimal(n) for n in numbers),
+                Decimal(0))  # fmt: skip
+    return total, max((written_decimals(n) for n in numbers), default=0)
+
+
+def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
+    """The columns a CSV table's total row sums: none (`total` unset or False), every whole
+    or decimal number column (`True`; a percent or a text column does not add up), or the
+    columns named (`["amount"]`: a column of means or rates is then left alone)."""
+    if total is None or total is False:
+        return []
+    if total is True:
+        return [c for c in data.columns if data.types.get(c) in ("int", "number")]
+    if isinstance(total, str) or not isinstance(total, Sequence):
+        raise CallError(
+            f"table(): total takes true, false or a list of column names, got {total!r}"
+        )
+    for column in total:
+        if column not in data.columns:
+            raise CallError(
+                f"table(): total names the column '{column}', which {data.name} does not "
+                f"have{_did_you_mean(str(column), data.columns)}; its columns: "
+                + ", ".join(data.columns)
+            )
+        if data.types.get(column) not in NUMERIC_TYPES:
+            raise CallError(
+                f"table(): total names the column '{column}', which holds text, not numbers"
+            )
+    return list(total)
+
+
 def _did_you_mean(given: str, valid: Sequence[str] | Mapping[str, Any]) -> str:
     close = difflib.get_close_matches(given, list(valid), n=1, cutoff=0.5)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -546,10 +661,13 @@ def contact_html(
     lang: str = "en",
     *,
     qr: bool | None = None,
+    imprint: str | None = None,
 ) -> str:
     """A contact block as an `<address>`-like card, shared by content and the theme: the
     phone formatted for `lang` with a `tel:` link, the email with a `mailto:` link and, when
-    asked (`qr`, else the contact's own `qr`), a QR code of its vCard."""
+    asked (`qr`, else the contact's own `qr`), a QR code of its vCard. `imprint` is the
+    organisation the page already names (the closing page's imprint): the card leaves out an
+    organisation of that name."""
     from reportbuilder.compose.formatting import format_phone
     from reportbuilder.compose.vcard import qr_image
     from reportbuilder.project.contacts import phone_uri, text
@@ -567,7 +685,10 @@ def contact_html(
 
     add("c-name", contact.name)
     add("c-role", text(contact.role, lang))
-    add("c-org", text(contact.organisation, lang))
+    organisation = text(contact.organisation, lang)
+    if organisation and imprint and " ".join(organisation.split()) == " ".join(imprint.split()):
+        organisation = None
+    add("c-org", organisation)
     add("c-office", text(contact.office, lang))
     add("c-address", text(contact.address, lang))
     if contact.phone:

@@ -14,11 +14,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from html import unescape
 from html.parser import HTMLParser
+from typing import Any
 
 import markdown
 import nh3
+from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.extensions.tables import TableProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
@@ -237,12 +240,14 @@ def _num_span(kind: str, target: str | None = None) -> ET.Element:
 class _ReportTree(Treeprocessor):
     """Runs after Python-Markdown's own tree processors (footnotes, toc, attr_list)."""
 
-    def __init__(self, md: markdown.Markdown, lang: str) -> None:
+    def __init__(self, md: markdown.Markdown, lang: str, losses: Losses) -> None:
         super().__init__(md)
         self.lang = lang
+        self.losses = losses
 
     def run(self, root: ET.Element) -> None:
         self._cross_references(root)
+        self._undefined_footnotes(root)
         self._inline_footnotes(root)
         self._figures(root)
         self._table_captions(root)
@@ -257,6 +262,20 @@ class _ReportTree(Treeprocessor):
             empty = not (link.text or "").strip() and len(link) == 0
             if empty and (link.get("href") or "").startswith("#"):
                 link.set("class", "xref")
+
+    def _undefined_footnotes(self, root: ET.Element) -> None:
+        """`[^nope]` with no `[^nope]: …` note stays text: said, not printed unnoticed."""
+        for element in root.iter():
+            texts = [element.tail or ""]
+            if element.tag not in ("code", "pre"):
+                texts.append(element.text or "")
+            for text in texts:
+                for match in _FOOTNOTE_MARK.finditer(text):
+                    message = (
+                        f"footnote {match[0]} has no note (write '{match[0]}: the note' on a "
+                        "line of its own): it prints as written"
+                    )
+                    self.losses.append((message, match[0]))
 
     def _inline_footnotes(self, root: ET.Element) -> None:
         holder = next((d for d in root.iter("div") if d.get("class") == "footnote"), None)
@@ -273,6 +292,15 @@ class _ReportTree(Treeprocessor):
             for child in parent
             if _footnote_link(child) is not None
         ]
+        referred = {_footnote_target(child) for _, child in references}
+        for key in notes:
+            if key is not None and key not in referred:
+                label = key.split(":", 1)[-1]
+                message = (
+                    f"footnote [^{label}] is never referred to, so it is not printed: "
+                    f"refer to it with [^{label}] in the text, or delete it"
+                )
+                self.losses.append((message, f"[^{label}]:"))
         sizes = {key: sum(len(t) for t in note.itertext()) for key, note in notes.items()}
         copied = sum(sizes.get(_footnote_target(child), 0) for _, child in references)
         if copied > MAX_FOOTNOTE_CHARS:
@@ -296,29 +324,20 @@ class _ReportTree(Treeprocessor):
             root.remove(holder)
 
     def _figures(self, root: ET.Element) -> None:
-        for parent in root.iter():
-            for index, p in enumerate(list(parent)):
-                if p.tag != "p" or len(p) != 1 or p[0].tag != "img":
+        for parent in list(root.iter()):
+            for p in list(parent):
+                images = _lone_images(p)
+                if not images:
                     continue
-                if (p.text or "").strip() or (p[0].tail or "").strip():
-                    continue
-                img = p[0]
-                img.tail = None
-                # `{.left}` / `{.right}` on the image float its whole figure beside the text.
-                placed = [c for c in (img.get("class") or "").split() if c in _PLACEMENTS]
-                figure = ET.Element("figure", {"class": " ".join(["figure", *placed])})
-                target = img.attrib.pop("id", None) or p.get("id")
-                if target:
-                    figure.set("id", target)
-                caption_text = img.get("title") or img.get("alt") or ""
-                if caption_text:
-                    caption = ET.SubElement(figure, "figcaption")
-                    caption.append(_num_span("figure", target))
-                    caption[-1].tail = caption_text
-                figure.append(img)
-                figure.tail = p.tail
+                index = list(parent).index(p)
+                figures = [
+                    _figure(img, p.get("id") if len(images) == 1 else None) for img in images
+                ]
+                figures[-1].tail = p.tail
                 parent.remove(p)
-                parent.insert(index, figure)
+                for offset, figure in enumerate(figures):
+                    parent.insert(index + offset, figure)
+            _rows_of_figures(parent)
 
     def _table_captions(self, root: ET.Element) -> None:
         for parent in root.iter():
@@ -358,7 +377,71 @@ class _ReportTree(Treeprocessor):
                 parent.remove(neighbour)
 
 
-_PLACEMENTS = ("left", "right")  # image classes that place the figure (sizes stay on the img)
+# Image classes that place the figure (sizes stay on the img): beside the text, on a page of
+# its own, in a row with the images next to it.
+_PLACEMENTS = ("left", "right", "full-page", "side-by-side")
+ROW_CLASS = "figure-row"  # consecutive side-by-side figures; compose/figure_rows.py sizes them
+
+
+def _lone_images(p: ET.Element) -> list[ET.Element]:
+    """The images of a paragraph that holds images only: one, or several written
+    `{.side-by-side}` (one line each, or on one line); [] for any other paragraph."""
+    if p.tag != "p" or len(p) == 0 or (p.text or "").strip():
+        return []
+    if any(child.tag != "img" or (child.tail or "").strip() for child in p):
+        return []
+    images = list(p)
+    if len(images) > 1 and not all(_side_by_side(img) for img in images):
+        return []
+    return images
+
+
+def _side_by_side(element: ET.Element) -> bool:
+    return "side-by-side" in (element.get("class") or "").split()
+
+
+def _figure(img: ET.Element, paragraph_id: str | None) -> ET.Element:
+    """A numbered figure of `img`, captioned by its title or alt text."""
+    img.tail = None
+    placed = [c for c in (img.get("class") or "").split() if c in _PLACEMENTS]
+    figure = ET.Element("figure", {"class": " ".join(["figure", *placed])})
+    target = img.attrib.pop("id", None) or paragraph_id
+    if target:
+        figure.set("id", target)
+    caption_text = img.get("title") or img.get("alt") or ""
+    if caption_text:
+        caption = ET.SubElement(figure, "figcaption")
+        caption.append(_num_span("figure", target))
+        caption[-1].tail = caption_text
+    figure.append(img)
+    return figure
+
+
+def _rows_of_figures(parent: ET.Element) -> None:
+    """Two or more side-by-side figures in a row go in one `<div class="figure-row">`."""
+    runs: list[list[ET.Element]] = []
+    run: list[ET.Element] = []
+    for child in parent:
+        joins = not run or not (run[-1].tail or "").strip()  # nothing written between them
+        if child.tag == "figure" and _side_by_side(child) and joins:
+            run.append(child)
+            continue
+        runs.append(run)
+        run = [child] if child.tag == "figure" and _side_by_side(child) else []
+    runs.append(run)
+    for figures in runs:
+        if len(figures) < 2:
+            continue
+        index = list(parent).index(figures[0])
+        row = ET.Element("div", {"class": ROW_CLASS})
+        row.tail = figures[-1].tail
+        for figure in figures:
+            parent.remove(figure)
+            figure.tail = None
+            row.append(figure)
+        parent.insert(index, row)
+
+
 _URL = re.compile(r"https?://[^\s<>\"\x00-\x1f]+[^\s<>\".,;:!?)\]'\x00-\x1f]")
 # Python-Markdown holds a backslash-escaped character as \x02<its code>\x03 until its last
 # tree processor turns it back into the character: done here first in text holding a URL.
@@ -605,15 +688,60 @@ class _CleanOutput(Postprocessor):
         )
 
 
+class _ReportTable(TableProcessor):
+    """Python-Markdown's pipe tables, with two GFM rules it lacks: `\\|` is a `|` in a cell
+    (also in a code span), and a row's cells beyond the header's are reported, not dropped
+    unnoticed (GFM drops them too)."""
+
+    def __init__(self, parser: BlockParser, config: dict[str, Any], losses: Losses) -> None:
+        super().__init__(parser, config)
+        self.losses = losses
+
+    def _build_row(self, row: str, parent: ET.Element, align: Sequence[str | None]) -> None:
+        tr = ET.SubElement(parent, "tr")
+        tag = "th" if parent.tag == "thead" else "td"
+        cells = self._split_row(row)
+        extra = [cell.strip() for cell in cells[len(align) :]]
+        if any(extra):
+            shown = " | ".join(extra)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            message = (
+                f"table row has {len(cells)} cells but the header has {len(align)}: "
+                f"'{shown}' is not printed (add a column to the header, or write | in a "
+                "cell as \\|)"
+            )
+            self.losses.append((message, row.strip()[:60]))
+        for index, alignment in enumerate(align):
+            cell = ET.SubElement(tr, tag)
+            text = cells[index].strip(" ") if index < len(cells) else ""
+            cell.text = _ESCAPED_PIPE.sub(r"\1|", text)
+            if alignment:
+                cell.set("align", alignment)
+
+
+# `\|` not preceded by an escaped backslash (`\\|` is a backslash, then a cell's end).
+_ESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\\\|")
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
+Losses = list[tuple[str, str]]  # (message, text to find it by in the source)
+
+
 class ReportExtension(Extension):
     def __init__(self, lang: str) -> None:
         super().__init__()
         self.lang = lang
+        self.losses: Losses = []  # what Markdown would drop or print unnoticed, this document
+
+    def reset(self) -> None:
+        self.losses.clear()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.registerExtension(self)  # `md.reset()` calls `reset`
         # A drawing on lines of its own is one HTML block, blank lines and all, not paragraphs.
         md.block_level_elements.append("svg")
-        md.treeprocessors.register(_ReportTree(md, self.lang), "reportbuilder", 1)
+        md.parser.blockprocessors.register(
+            _ReportTable(md.parser, {"use_align_attribute": True}, self.losses), "table", 75
+        )
+        md.treeprocessors.register(_ReportTree(md, self.lang, self.losses), "reportbuilder", 1)
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
 
 
@@ -672,10 +800,18 @@ class FootnotesTooLarge(Exception):
 
 
 def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]]]:
-    """Markdown text → sanitised HTML fragment, and what the sanitiser removed (`removals`)."""
+    """Markdown text → sanitised HTML fragment, and what was lost on the way: what the
+    sanitiser removed (`removals`) and what Markdown drops or prints as written (table cells
+    beyond the header's, unused notes, `[^x]` without a note)."""
     md.reset()
     html = md.convert(text)
-    return sanitize(html), removals(html)
+    losses = [
+        loss
+        for extension in md.registeredExtensions
+        if isinstance(extension, ReportExtension)
+        for loss in extension.losses
+    ]
+    return sanitize(html), removals(html) + losses
 
 
 def to_html(text: str, md: markdown.Markdown) -> str:

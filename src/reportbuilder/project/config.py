@@ -126,6 +126,17 @@ class Organisation(_Strict):
     address: str | None = None
 
 
+class CoverImage(_Strict):
+    """A photo on the cover: `file` in the project, its `alt` text (read out by screen
+    readers), an optional `credit` printed on it, and where it goes (`top`: the top part of
+    the page above the title's colour band; `full`: the whole page, the title on a panel)."""
+
+    file: str
+    alt: Annotated[str, StringConstraints(min_length=1)]
+    credit: str | None = None
+    placement: Literal["top", "full"] = "top"
+
+
 class Network(_Strict):
     """Hosts images and stylesheets may come from; empty means no network at all."""
 
@@ -258,6 +269,7 @@ class ReportConfig(_Strict):
     short_title: str | None = None  # the running header's words when the title is long
     lang: str
     subtitle: str | None = None
+    cover_image: CoverImage | None = None
     date: dt.date | None = None
     authors: list[str] = Field(default_factory=list)
     organisation: Organisation | None = None

@@ -25,11 +25,13 @@ from reportbuilder.errors import (
 from reportbuilder.project.chapters import Chapter, load_chapters, slugify
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
 from reportbuilder.project.contacts import Contact, load_contacts
+from reportbuilder.project.cover import cover_problem
 from reportbuilder.project.data import load_data
 from reportbuilder.project.data.model import Localized
 from reportbuilder.project.data.readers import CsvSettings
 from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import font_problems
+from reportbuilder.project.images import side_by_side_sizes
 from reportbuilder.project.overrides import Key
 from reportbuilder.project.resources import resource_locations
 from reportbuilder.project.strings import Strings, load_strings
@@ -66,6 +68,8 @@ class Project:
     warnings: tuple[Problem, ...] = ()  # met while reading (a chapter left out of `chapters:`)
     variant: str | None = None  # the report.yml variant laid over it, if any
     references: tuple[dict[str, Any], ...] = ()  # report.yml `bibliography:`, CSL-JSON items
+    # (width, height) of the images chapters set side by side, by path as written
+    image_sizes: Mapping[str, tuple[float, float]] = dataclasses.field(default_factory=dict)
 
     @property
     def theme_dir(self) -> Path:
@@ -190,6 +194,10 @@ def load_project(
                 line(["organisation", "logo"]),
                 f"organisation.logo: no file {config.organisation.logo} in the project",
             )
+    for key, file in _cover_files(config):
+        wrong = cover_problem(files, file)
+        if wrong:
+            problems.add(CONFIG_FILE, line(key), wrong)
     own_styles = stylesheets(root / "styles")
     fonts = config.brand.fonts
     problems.extend(
@@ -202,9 +210,9 @@ def load_project(
     )
     references: list[dict[str, Any]] = []
     if config.bibliography:
-        references, found_message = _references(files, config.bibliography)
-        if found_message:
-            problems.add(CONFIG_FILE, line(["bibliography"]), found_message)
+        references, bad = _references(files, config.bibliography, chapters)
+        for bib_path, at, message in bad:
+            problems.add(bib_path or CONFIG_FILE, at or line(["bibliography"]), message)
     problems.raise_if_any()
     resources = resource_locations(root, config, chapters, own_styles, files)
     return Project(
@@ -223,21 +231,52 @@ def load_project(
         warnings=tuple(p for p in problems.items if p.severity is Severity.WARNING),
         variant=variant,
         references=tuple(references),
+        image_sizes=MappingProxyType(side_by_side_sizes(chapters, files)),
     )
 
 
-def _references(files: FilePolicy, rel: str) -> tuple[list[dict[str, Any]], str | None]:
-    """The CSL-JSON items of `bibliography:`, or a message saying what is wrong with it."""
+def _cover_files(config: ReportConfig) -> list[tuple[list[str | int], str]]:
+    """Every cover photo report.yml names, with its key: the report's, and any a language or
+    a variant puts in its place."""
+    found: list[tuple[list[str | int], str]] = []
+    if config.cover_image:
+        found.append((["cover_image", "file"], config.cover_image.file))
+    layers = [("languages", code, layer) for code, layer in config.languages.items()]
+    layers += [("variants", name, layer) for name, layer in config.variants.items()]
+    for kind, name, layer in layers:
+        cover = layer.get("cover_image")
+        if isinstance(cover, dict) and isinstance(cover.get("file"), str):
+            found.append(([kind, name, "cover_image", "file"], cover["file"]))
+    return found
+
+
+def _references(
+    files: FilePolicy, rel: str, chapters: Sequence[Chapter]
+) -> tuple[list[dict[str, Any]], list[tuple[str | None, int | None, str]]]:
+    """The CSL-JSON items of `bibliography:` (a CSL-JSON or a BibTeX file), or what is wrong
+    with it as (path, line, message); path None is report.yml's `bibliography:` line."""
     import json
 
+    from reportbuilder.project.bibtex import cited_keys, read_bibtex
+
+    bibtex = rel.lower().endswith(".bib")
     try:
-        items = json.loads(files.read_project_text(rel))
+        # A reference manager's export runs to megabytes; only the cited entries are parsed.
+        text = files.read_project_text(rel, max_bytes=20_000_000 if bibtex else 2_000_000)
     except ReportError as error:
-        return [], f"bibliography: {error.problems[0].message}"
+        return [], [(None, None, f"bibliography: {error.problems[0].message}")]
+    if bibtex:
+        sources = [c.source for c in chapters]
+        sources += [t.source for c in chapters for t in c.translations.values()]
+        items, found = read_bibtex(text, cited_keys(sources))
+        return items, [(rel, line, message) for line, message in found]
+    try:
+        items = json.loads(text)
     except ValueError as error:
-        return [], f"bibliography: {rel} is not JSON ({error})"
+        return [], [(None, None, f"bibliography: {rel} is not JSON ({error})")]
     if not isinstance(items, list) or not all(
         isinstance(item, dict) and isinstance(item.get("id"), str) for item in items
     ):
-        return [], f"bibliography: {rel} must be a CSL-JSON list of items, each with an id"
-    return items, None
+        message = f"bibliography: {rel} must be a CSL-JSON list of items, each with an id"
+        return [], [(None, None, message)]
+    return items, []

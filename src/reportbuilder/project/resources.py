@@ -53,4 +53,6 @@ def resource_locations(
         found.update(_scan(text, rel, css.resolve().as_uri(), [_CSS]))
     if config.organisation and config.organisation.logo:
         found.setdefault(urljoin(base, config.organisation.logo), Location("report.yml"))
+    if config.cover_image:
+        found.setdefault(urljoin(base, config.cover_image.file), Location("report.yml"))
     return {url: where for url, where in found.items() if not url.startswith("data:")}

@@ -16,17 +16,75 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from reportbuilder.errors import Problem, Problems, ProjectError, Stage
 from reportbuilder.project.dates import looks_like_a_date
 
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # PyYAML built without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
 Path_ = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
 _MAP, _SEQ, _MERGE = _TAG + "map", _TAG + "seq", _TAG + "merge"
 _NUMBER_TAGS = {_TAG + "int", _TAG + "float"}
 _SCALAR_TAGS = {_TAG + t for t in ("null", "bool", "int", "float", "str", "timestamp", "binary")}
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _Loader(_SafeLoader):
+    """PyYAML's safe loader reading plain values by YAML 1.2's core schema, not YAML 1.1's:
+    `010` is not octal 8, `1:30` not 90, `0x1F` not 31, `1_000` not 1000, and `no`, `on`,
+    `y` are not booleans (the Norway problem: a country code `NO` stays `NO`). Those are
+    text here, and a field that needs a number says how to write one (see `number_hint`).
+    ISO dates (`2026-03-31`) are still read as dates; `<<` still merges."""
+
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012
+
+
+def _resolve(tag: str, pattern: str, first: str) -> None:
+    _Loader.add_implicit_resolver(_TAG + tag, re.compile(pattern, re.X), list(first))
+
+
+_resolve("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
+_resolve("int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789")
+_resolve(
+    "float",
+    r"""^(?:[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
+    "-+0123456789.",
+)
+_Loader.add_implicit_resolver(
+    _TAG + "null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_resolve(
+    "timestamp",
+    r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+    |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
+    (?:[Tt]|[\ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+    (?:[\ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
+    "0123456789",
+)
+_resolve("merge", r"^(?:<<)$", "<")
+
+# Plain values YAML 1.1 read as numbers and YAML 1.2 (so we) as text, with how to write them.
+_YAML11_NUMBERS = (
+    (re.compile(r"[-+]?0[0-9]+(?:\.[0-9]*)?"), "has a leading zero (YAML 1.1 reads 010 as "
+     "octal 8); write the number without it (10), or quote it (\"010\") if it is a code"),
+    (re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"), "is a time or a ratio, "
+     "not a number (YAML 1.1 reads 1:30 as 90); write the number itself (90 minutes: 90), or "
+     "quote the text"),
+    (re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+"), "is a hexadecimal, octal or binary number; "
+     "write it in decimal (0x1F: 31)"),
+    (re.compile(r"[-+]?[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?"), "groups digits with '_'; write "
+     "the number without it (1_000: 1000)"),
+)  # fmt: skip
+
+
+def number_hint(text: str) -> str | None:
+    """Why `text`, which YAML 1.1 would have read as a number, is not one here; else None."""
+    for pattern, hint in _YAML11_NUMBERS:
+        if pattern.fullmatch(text.strip()):
+            return hint
+    return None
+
+
 # `key: #0b3c5d`: a comment where a value was meant (a real comment has a space after '#').
 _COMMENT_VALUE = re.compile(r"\s*:\s+(#[^\s#].*)$")
 # Deeper than any real report file; keeps our recursion far from Python's limit.
@@ -175,6 +233,16 @@ def tag_name(tag: str) -> str:
     return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
 
+def _empty(node: Node) -> bool:
+    """A value not written at all (`{a, b}`), not `a: ""` nor `a: ~`."""
+    return (
+        isinstance(node, ScalarNode)
+        and not node.style
+        and node.value == ""
+        and node.start_mark.index == node.end_mark.index
+    )
+
+
 def _line(node: Node) -> int:
     return node.start_mark.line + 1
 
@@ -184,6 +252,7 @@ class _Builder:
 
     def __init__(self, rel: str, max_nodes: int, text: str = "") -> None:
         self.rel = rel
+        self.text = text
         self.text_lines = text.split("\n")
         self.max_nodes = max_nodes
         self.count = 0
@@ -254,7 +323,10 @@ class _Builder:
         result: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
         merges: list[Node] = []
+        split = self.comma_splits(node) if node.flow_style else set()
         for key_node, value_node in node.value:
+            if id(key_node) in split:
+                continue  # the rest of a value cut at a comma, reported as such
             if key_node.tag == _MERGE:
                 merges.append(value_node)
                 continue
@@ -275,6 +347,36 @@ class _Builder:
         for merge in merges:
             self.merge(merge, result, path, depth)
         return result
+
+    def comma_splits(self, node: MappingNode) -> set[int]:
+        """`{title: X, subtitle: Tabaco, peso corporal}`: inside `{ }` a comma ends a value,
+        so `peso corporal` reads as a key without a value. Each such run is one problem that
+        says to quote the value; returns the ids of the key nodes it explains."""
+        split: set[int] = set()
+        runs: list[tuple[Any, int, int, int]] = []  # key, its value's start and end, line
+        last: tuple[Any, int, int, int] | None = None  # the entry before, a plain value
+        for key_node, value_node in node.value:
+            bare_key = isinstance(key_node, ScalarNode) and not key_node.style  # '' from libyaml
+            if last is not None and bare_key and _empty(value_node):
+                if runs and runs[-1][:2] == last[:2]:
+                    runs.pop()
+                last = (last[0], last[1], key_node.end_mark.index, last[3])
+                runs.append(last)
+                split.add(id(key_node))
+                continue
+            plain = isinstance(value_node, ScalarNode) and not value_node.style
+            last = None
+            if bare_key and plain and value_node.value:
+                last = (key_node.value, value_node.start_mark.index, -1, _line(key_node))
+        for key, begin, end, line in runs:
+            written = self.text[begin:end]
+            self.problems.add(
+                self.rel,
+                line,
+                f"'{key}': a comma ends a value inside {{ }}, so what follows it reads as "
+                f'another key; put the value in quotes ({key}: "{written}")',
+            )
+        return split
 
     def comment_as_value(self, key_node: Node, value_node: Node, key: Any) -> None:
         """`primary: #0b3c5d` reads as an empty value and a comment: say so, since an empty

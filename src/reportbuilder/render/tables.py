@@ -1,35 +1,58 @@
-"""Tables that run over several pages, cut where the layout broke them, so that each page's
-part repeats the caption with "(continued)" above the repeated header.
+"""Tables that run over several pages, cut where the layout broke them, so that every later
+page repeats the caption with "(continued)" above the repeated header.
 
 WeasyPrint repeats a table's header on every page but not its caption. After a first layout
-`page_rows` says which body rows of each table landed on which page; `continued_tables`
-rewrites the HTML so that every page's part is a table of its own: the same header, the
-caption followed by the language's "(continued)", and a page break before it. A continued
-part holds one row less than the layout put on its page, the room its caption takes.
+`broken_tables` says, for each table the layout broke, how many body rows its first page
+holds and how wide its columns are. `continued_tables` then rewrites the HTML: the first
+part keeps the caption and the rows of the first page; the second part, on a new page,
+carries the caption and "(continued)" as the first row of its header. WeasyPrint repeats
+that header on every page the second part runs onto, so each page of the table says
+"(continued)" however many times it breaks, whatever the height of its rows.
+
+Both parts take the column widths of the first layout (`table-layout: fixed`): the first part
+lays out exactly as before, and the columns do not jump from one page to the next. A total
+row (`<tfoot>`) becomes the last row of the second part: WeasyPrint would repeat a footer at
+the foot of every page.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from reportbuilder.render.overflow import table_positions
 
-CONTINUED = "rb-continued"
+CONTINUED = "rb-continued"  # the class of a table's second part
+SPLIT = "rb-split"  # the class of both parts: their column widths are fixed
+MIN_ROWS = 3  # the fewest rows the second part starts with, when the first keeps as many
 _ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL)
 _CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL)
-_THEAD = re.compile(r"<thead\b.*?</thead>", re.DOTALL)
-_TFOOT = re.compile(r"<tfoot\b.*?</tfoot>", re.DOTALL)
+_THEAD = re.compile(r"<thead\b[^>]*>(.*?)</thead>", re.DOTALL)
+_TFOOT = re.compile(r"<tfoot\b[^>]*>(.*?)</tfoot>", re.DOTALL)
 _TBODY = re.compile(r"<tbody\b[^>]*>(.*?)</tbody>", re.DOTALL)
 _ATTRIBUTE_ID = re.compile(r'\s(?:id|data-id)="[^"]*"')
+_CLASS = re.compile(r'\bclass="([^"]*)"')
+_LABEL = re.compile(r'\s*<span class="rb-cont">.*?</span>', re.DOTALL)
 
 
-def page_rows(pages: Sequence[Any]) -> dict[int, list[int]]:
-    """For each table (by document order) that spans pages: how many body rows each page has."""
+@dataclass(frozen=True)
+class Broken:
+    """A table the layout broke over pages."""
+
+    first: int  # body rows on its first page
+    rows: int  # body rows in all
+    widths: tuple[float, ...]  # its columns' widths on its first page
+
+
+def broken_tables(pages: Sequence[Any]) -> dict[int, Broken]:
+    """The tables (by document order) whose body rows the layout put on several pages,
+    second parts (already continued) left out."""
     from weasyprint.formatting_structure import boxes
 
     counts: dict[int, dict[int, int]] = {}
+    widths: dict[int, tuple[float, ...]] = {}
     tables: dict[int, int] = {}
     for number, page in enumerate(pages):
         stack = list(page._page_box.children)
@@ -38,95 +61,96 @@ def page_rows(pages: Sequence[Any]) -> dict[int, list[int]]:
             if box.element_tag == "html" and not tables and box.element is not None:
                 tables = {id(t): i for i, t in enumerate(box.element.iter("table"))}
             if isinstance(box, boxes.TableBox) and id(box.element) in tables:
+                if CONTINUED in (box.element.get("class") or "").split():
+                    continue
+                index = tables[id(box.element)]
                 rows = sum(
                     len(group.children)
                     for group in box.children
                     if isinstance(group, boxes.TableRowGroupBox) and group.element_tag == "tbody"
                 )
-                per_page = counts.setdefault(tables[id(box.element)], {})
+                per_page = counts.setdefault(index, {})
                 per_page[number] = per_page.get(number, 0) + rows
+                if rows and index not in widths:
+                    widths[index] = tuple(box.column_widths)
                 continue
             if isinstance(box, boxes.ParentBox):
                 stack.extend(box.children)
-    return {
-        table: [per_page[n] for n in sorted(per_page) if per_page[n]]
-        for table, per_page in counts.items()
-        if len([n for n in per_page if per_page[n]]) > 1
-    }
+    found = {}
+    for table, per_page in counts.items():
+        laid = [per_page[n] for n in sorted(per_page) if per_page[n]]
+        if len(laid) > 1:
+            found[table] = Broken(first=laid[0], rows=sum(laid), widths=widths[table])
+    return found
 
 
-def _chunks(rows: int, per_page: list[int]) -> list[int]:
-    """Row counts of the parts: the first as laid out, the others one row less (the caption
-    takes its room), and as many more parts as the rows left need."""
-    sizes = [per_page[0]]
-    left = rows - per_page[0]
-    capacities = [max(1, n - 1) for n in per_page[1:]] or [max(1, per_page[0])]
-    index = 0
-    while left > 0:
-        size = min(left, capacities[min(index, len(capacities) - 1)])
-        sizes.append(size)
-        left -= size
-        index += 1
-    return sizes
+def _with_class(start: str, extra: str) -> str:
+    """A start tag with classes added."""
+    found = _CLASS.search(start)
+    if found is None:
+        return start[:-1] + f' class="{extra}">'
+    return start[: found.start(1)] + f"{extra} {found[1]}" + start[found.end(1) :]
 
 
-def _split(table: str, per_page: list[int], label: str) -> str:
-    """One table's HTML as its parts (unchanged when it is not a plain captioned table)."""
+def _split(table: str, broken: Broken, label: str) -> str:
+    """One table's HTML as its two parts (unchanged when it is not a plain table)."""
     if table.count("<table") != 1:
         return table  # a table in a table: left to WeasyPrint
     body = _TBODY.search(table)
-    if body is None:
+    if body is None or len(_TBODY.findall(table)) != 1:
         return table
     rows = _ROW.findall(body[1])
-    if len(rows) < 2 or sum(per_page) != len(rows):
-        return table
+    if len(rows) != broken.rows or not 0 < broken.first < len(rows):
+        return table  # not the table the layout saw
+    # A row or two alone on the last page: rows of the first page go with them.
+    first = min(broken.first, max(MIN_ROWS, len(rows) - MIN_ROWS))
     head = _THEAD.search(table)
     foot = _TFOOT.search(table)
     caption = _CAPTION.search(table)
     start = table[: table.index(">") + 1]
-    start_continued = _ATTRIBUTE_ID.sub("", start)
-    if 'class="' in start_continued:
-        start_continued = start_continued.replace('class="', f'class="{CONTINUED} ', 1)
-    else:
-        start_continued = start_continued[:-1] + f' class="{CONTINUED}">'
-    caption_continued = ""
-    if caption is not None:
-        inner = _ATTRIBUTE_ID.sub("", caption[1])
-        caption_continued = f'<caption>{inner} <span class="rb-cont">{label}</span></caption>'
-    else:
-        caption_continued = f'<caption><span class="rb-cont">{label}</span></caption>'
-    parts = []
-    at = 0
-    sizes = _chunks(len(rows), per_page)
-    for index, size in enumerate(sizes):
-        chunk = "".join(rows[at : at + size])
-        at += size
-        last = index == len(sizes) - 1
-        tail = (foot[0] if foot else "") if last else ""
-        if index == 0:
-            opening = start + (caption[0] if caption else "")
-        else:
-            opening = start_continued + caption_continued
-        parts.append(f"{opening}{head[0] if head else ''}<tbody>{chunk}</tbody>{tail}</table>")
-    return "".join(parts)
+    columns = ""
+    if "<col" not in table and broken.widths:
+        # As shares of the table's width: the parts fill the same width, column for column.
+        whole = sum(broken.widths) or 1.0
+        columns = "".join(f'<col style="width: {100 * w / whole:.4f}%">' for w in broken.widths)
+        columns = f"<colgroup>{columns}</colgroup>"
+        start = _with_class(start, SPLIT)
+    later = _with_class(_ATTRIBUTE_ID.sub("", start), CONTINUED)
+    words = _LABEL.sub("", _ATTRIBUTE_ID.sub("", caption[1])) + " " if caption else ""
+    span = max(1, len(broken.widths))
+    title = (
+        f'<tr class="rb-cont-row"><th colspan="{span}">'
+        f'{words}<span class="rb-cont">{label}</span></th></tr>'
+    )
+    head_rows = head[1] if head else ""
+    total = f'<tbody class="rb-total">{foot[1]}</tbody>' if foot else ""
+    opening = (
+        f"{start}{caption[0] if caption else ''}{columns}{head[0] if head else ''}"
+        f"<tbody>{''.join(rows[:first])}</tbody></table>"
+    )
+    continued = (
+        f"{later}{columns}<thead>{title}{head_rows}</thead>"
+        f"<tbody>{''.join(rows[first:])}</tbody>{total}</table>"
+    )
+    return opening + continued
 
 
-def continued_tables(text: str, split: Mapping[int, list[int]], label: str) -> str:
-    """`text` with each table of `split` (index → rows per page) cut into its page parts."""
-    if not split:
+def continued_tables(text: str, broken: Mapping[int, Broken], label: str) -> str:
+    """`text` with each table of `broken` (by index) cut into its two parts."""
+    if not broken:
         return text
     positions = table_positions(text)
     out: list[str] = []
     last = 0
     for index, start in enumerate(positions):
-        if index not in split or start < last:
+        if index not in broken or start < last:
             continue
         end = text.find("</table>", start)
         if end < 0:
             break
         end += len("</table>")
         out.append(text[last:start])
-        out.append(_split(text[start:end], split[index], label))
+        out.append(_split(text[start:end], broken[index], label))
         last = end
     out.append(text[last:])
     return "".join(out)

@@ -52,10 +52,12 @@ from reportbuilder.project.data.rules import (
     value_problem,
     whole_problem,
 )
+from reportbuilder.project.data.sidecar import described, is_sidecar, merged, orphan, read_sidecar
 from reportbuilder.project.data.spreadsheets import read_xlsx
 from reportbuilder.project.dates import iso_hint
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import dotted
+from reportbuilder.project.yamlio import number_hint
 
 DATA_DIR = "data"
 SPREADSHEETS = (".xlsm", ".xls", ".ods")  # .xlsx is read (see `spreadsheets`)
@@ -101,6 +103,17 @@ def load_data(
             problems.append(
                 problem("report.yml", None, f"data: '{name}' is not a CSV file in {DATA_DIR}/")
             )
+    own: dict[str, CsvSettings] = {}  # data/NAME.csv.yml: what NAME.csv says of itself
+    for path in entries:
+        if is_sidecar(path.name) and not path.name.startswith("."):
+            rel = f"{DATA_DIR}/{path.name}"
+            if described(path.name) not in names:
+                problems.append(orphan(rel))
+                continue
+            read_own, found = read_sidecar(files, rel)
+            problems += found
+            if read_own is not None:
+                own[described(path.name)] = read_own
     total = 0
     count = 0
     for path in entries:
@@ -127,6 +140,7 @@ def load_data(
             path.suffix.lower() not in (*SUFFIXES, ".xlsx")
             or path.name.startswith((".", "~$"))
             or path.name.endswith("~")
+            or is_sidecar(path.name)
         ):
             continue
         rel = f"{DATA_DIR}/{path.name}"
@@ -139,7 +153,7 @@ def load_data(
         if path.suffix.lower() == ".xlsx":
             read, found = read_xlsx(files, rel, stem)
         else:
-            read, found = read_file(files, rel, settings.get(path.name))
+            read, found = read_file(files, rel, merged(own.get(path.name), settings.get(path.name)))
         problems += found
         if isinstance(read, Table) or (isinstance(read, dict) and read):
             namespaces[stem] = read
@@ -293,6 +307,9 @@ class _Builder:
         Returns (number, known): `known` is False after a problem or an unusable target.
         """
         value = mapping[key]
+        if isinstance(value, str) and number_hint(value):
+            self._add((*path, key), f"{what}: '{key}' {value_problem(value)}")
+            return None, False
         if isinstance(value, str) and is_number_text(value):
             self._add(
                 (*path, key), f"{what}: '{key}' must be a number, without quotes (got '{value}')"

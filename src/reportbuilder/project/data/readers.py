@@ -102,8 +102,26 @@ def read_file(
 def read_yaml(text: str, rel: str) -> Source:
     """YAML, as `load_yaml` reads it (an empty file is an empty mapping); raises ReportError."""
     doc = load_yaml(text, rel)
-    value = {} if doc.value is None else doc.value
+    value = {} if doc.value is None else _as_written(doc.value, doc.number_texts)
     return Source(rel, value, doc.line, doc.number_texts, doc.date_texts)
+
+
+def _as_written(value: Any, texts: Mapping[tuple[Key, ...], str]) -> Any:
+    """`value` with every decimal number written with a point replaced by a `WrittenNumber`
+    that keeps its written decimals (`1234.50` prints `1,234.50`, as docs/data.md promises)."""
+    for path, text in texts.items():
+        if "." not in text or "e" in text.lower() or not path:
+            continue
+        parent = value
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            number = parent[path[-1]]
+        except (KeyError, IndexError, TypeError):
+            continue  # a key merged away or overridden
+        if isinstance(number, float) and math.isfinite(number):
+            parent[path[-1]] = WrittenNumber(number, decimals_written(number, text))
+    return value
 
 
 class _BadConstant(Exception):
@@ -157,7 +175,8 @@ def read_json(text: str, rel: str) -> Source:
         raise ReportError([problem(rel, None, f"duplicate key '{key}'") for key in duplicates])
     if doc is None:
         return Source(rel, value, lambda path: None, {})
-    return Source(rel, value, doc.line, doc.number_texts, doc.date_texts)
+    return Source(rel, _as_written(value, doc.number_texts), doc.line, doc.number_texts,
+                  doc.date_texts)  # fmt: skip
 
 
 def _constant_problems(text: str, rel: str) -> list[Problem]:
@@ -240,8 +259,8 @@ def read_number(text: str, decimal: str) -> Number | None:
     (`388,10` → `WrittenNumber(388.1, 2)`); `01` (a code) and `1.5e3` are not read here."""
     body = text.strip()
     sign = ""
-    if body[:1] in "+-":
-        sign, body = body[:1], body[1:].lstrip()
+    if body[:1] in "+-\u2212":  # a true minus (−5,5), as typeset documents write it
+        sign, body = body[:1].replace("\u2212", "-"), body[1:].lstrip()
     whole, mark, fraction = body.partition(decimal)
     if mark and not _DIGITS.fullmatch(fraction):
         return None
@@ -285,6 +304,9 @@ class CsvSettings:
     decimal: str | None = None  # "," or "."
     delimiter: str | None = None
     labels: Mapping[str, str | Localized] = field(default_factory=dict)  # column headings
+    # Where each label is written, (file, line), for a label of a column the file lacks;
+    # a column not here is report.yml's.
+    label_places: Mapping[str, tuple[str, int | None]] = field(default_factory=dict)
 
 
 def read_csv(
@@ -335,7 +357,11 @@ def read_csv(
         raw.append((line, row))
     if header is None:
         return None, problems
-    declared = {**_percent_columns(raw, header, declared), **declared}
+    declared = {
+        **_percent_columns(raw, header, declared),
+        **_iso_date_columns(raw, header, declared),
+        **declared,
+    }
     decimal, mixed = _decimal_of(raw, header, declared, rel, settings)
     problems += mixed
     rows: list[dict[str, Any]] = []
@@ -359,6 +385,8 @@ def read_csv(
                 problems.append(problem(rel, line, f"column '{column}' {error}"))
         rows.append(values)
     problems += _undeclared_dates(raw, header, declared, rel)
+    problems += _mixed_columns(raw, header, declared, rows, rel)
+    problems += _fraction_percents(raw, header, declared, rows, rel)
     for column, cells in unsure.items():
         line, cell, readings = cells[0]
         more = f" (and {len(cells) - 1} more cells like it)" if len(cells) > 1 else ""
@@ -366,8 +394,15 @@ def read_csv(
     for column in settings.labels:
         if column not in header:
             known = ", ".join(header)
-            message = f"report.yml gives a label to column '{column}', which the file does not have"
-            problems.append(problem(rel, 1, f"{message} (its columns: {known})"))
+            place = settings.label_places.get(column)
+            if place is None:
+                message = (
+                    f"report.yml gives a label to column '{column}', which the file does not have"
+                )
+                problems.append(problem(rel, 1, f"{message} (its columns: {known})"))
+            else:
+                message = f"a label for column '{column}', which {rel} does not have"
+                problems.append(problem(place[0], place[1], f"{message} (its columns: {known})"))
     labels = {c: text for c, text in settings.labels.items() if c in header}
     return Table(name, header, rows, base_types(declared), labels), problems
 
@@ -385,6 +420,100 @@ def _percent_columns(
         if all(cell.endswith("%") and _a_percent(cell[:-1].rstrip()) for cell in cells):
             found[column] = "percent"
     return found
+
+
+def _iso_date_columns(
+    raw: list[tuple[int, list[str]]], header: list[str], declared: Mapping[str, str]
+) -> dict[str, str]:
+    """Undeclared columns whose every cell is an ISO date (`2026-03-01`): typed `date`, so
+    that they print as dates in the edition's language, as a workbook's date cells do."""
+    found = {}
+    for index, column in enumerate(header):
+        cells = [row[index] for _, row in raw if row[index].strip()]
+        if column in declared or not cells:
+            continue
+        if all(read_date(cell, None) is not None for cell in cells):
+            found[column] = "date"
+    return found
+
+
+_CODE = re.compile(r"[+-]?0\d+")  # `01`, `0042`: a code, and the column one of codes
+
+
+def _mixed_columns(
+    raw: list[tuple[int, list[str]]],
+    header: list[str],
+    declared: Mapping[str, str],
+    rows: list[dict[str, Any]],
+    rel: str,
+) -> list[Problem]:
+    """Undeclared columns holding numbers and text. Mostly numbers: each other cell is a
+    located problem (`(12,5)`, `n/a`), never a column silently turned to text. Mostly text,
+    or codes with leading zeros (`01`): a text column, every cell kept as written (`3,0`,
+    not `3.0`), so a table and `{{ row.x }}` print the same."""
+    problems = []
+    for index, column in enumerate(header):
+        if column in declared:
+            continue
+        cells = [(line, row[index], values) for (line, row), values in zip(raw, rows, strict=True)
+                 if row[index].strip()]  # fmt: skip
+        numbers = [c for c in cells if isinstance(c[2][column], int | float)]
+        others = [c for c in cells if isinstance(c[2][column], str)]  # None: reported already
+        if not numbers or not others:
+            continue
+        codes = any(_CODE.fullmatch(text.strip()) for _, text, _ in others)
+        if len(numbers) > len(others) and not codes:
+            for line, text, _ in others:
+                problems.append(problem(rel, line, _odd_cell_message(column, text.strip())))
+            continue
+        for _, text, values in numbers:
+            values[column] = text
+    return problems
+
+
+def _odd_cell_message(column: str, text: str) -> str:
+    accounting = re.fullmatch(r"\(\s*([\d.,\s]+?)\s*\)", text)
+    fix = f"write -{accounting[1]}" if accounting else "write a number"
+    return (
+        f"column '{column}': '{text}' is not a number like the others; {fix}, leave the cell "
+        f"empty, or declare the column as text ('{column} [text]')"
+    )
+
+
+def _fraction_percents(
+    raw: list[tuple[int, list[str]]],
+    header: list[str],
+    declared: Mapping[str, str],
+    rows: list[dict[str, Any]],
+    rel: str,
+) -> list[Problem]:
+    """A `[percent]` column written as fractions (`0.125` for 12.5 %): percents run from 0 to
+    100, so every cell between 0 and 1 without a `%` is more likely a fraction; refused rather
+    than printed a hundred times too small. `0,5 %` (with its sign) says it is a percent."""
+    problems = []
+    for index, column in enumerate(header):
+        if declared.get(column) != "percent":
+            continue
+        cells = [
+            (line, row[index].strip(), values[column])
+            for (line, row), values in zip(raw, rows, strict=True)
+            if row[index].strip()
+        ]
+        numbers = [n for _, _, n in cells if isinstance(n, int | float)]
+        if (
+            numbers
+            and not any(text.endswith("%") for _, text, _ in cells)
+            and all(0 <= n <= 1 for n in numbers)
+            and any(0 < n < 1 for n in numbers)
+        ):
+            line, text, _ = next(c for c in cells if isinstance(c[2], float) and 0 < c[2] < 1)
+            problems.append(
+                problem(rel, line, f"column '{column}': every percent is from 0 to 1 ('{text}' "
+                        "is read as {text} %); if these are fractions (0.125 for 12.5 %), "
+                        "multiply them by 100, and if they are small percents write them with "
+                        "their sign (0.5 %)".replace("{text}", text))
+            )  # fmt: skip
+    return problems
 
 
 def _a_percent(text: str) -> bool:

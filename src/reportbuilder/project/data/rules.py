@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from reportbuilder.project.data.model import Number
+from reportbuilder.project.yamlio import number_hint
 
 EPSILON = 1e-9  # float noise in sums and ratios, far below any written precision
 
@@ -77,6 +78,8 @@ def value_problem(value: object) -> str | None:
         return "has no value"
     if isinstance(value, bool):
         return f"must be a number, not yes/no (got {shown(value)})"
+    if isinstance(value, str) and number_hint(value):
+        return f"must be a number: '{value.strip()}' {number_hint(value)}"
     if not isinstance(value, int | float):
         return f"must be a number (got {shown(value)})"
     if not math.isfinite(value):

@@ -12,20 +12,21 @@ columns (with `[type]` declarations as in a CSV). Problems are located by sheet 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zipfile
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from reportbuilder.errors import Problem
+from reportbuilder.errors import Problem, Severity, Stage
 from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import NUMERIC_TYPES, Table, WrittenNumber
+from reportbuilder.project.data.xlsx_formats import Shown, Unsupported, shown
 from reportbuilder.project.dates import column_problem, read_date
 from reportbuilder.project.files import FilePolicy
 
 XLSX_MAX_BYTES = 20_000_000
 ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!")
-_DECIMALS = re.compile(r"0\.(0+)")
 
 
 def read_xlsx(files: FilePolicy, rel: str, name: str) -> tuple[Any, list[Problem]]:
@@ -47,16 +48,51 @@ def read_xlsx(files: FilePolicy, rel: str, name: str) -> tuple[Any, list[Problem
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
     formulas = _unsaved_formulas(path, book)
+    # A hidden sheet is left out like a hidden row: the author hid it from readers.
+    shown = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
     for sheet in book.worksheets:
-        table = _sheet_table(sheet, rel, name, problems, formulas.get(sheet.title, {}))
+        if sheet.sheet_state != "visible" and sheet.max_row and any(sheet.iter_rows()):
+            problems.append(warning(f"{rel}:{sheet.title}", "hidden sheet left out"))
+    for sheet in shown:
+        single = sheet is shown[0] and len(shown) == 1
+        table = _sheet_table(
+            sheet, rel, name if single else sheet.title, problems, formulas.get(sheet.title, {})
+        )
         if table is not None:
             tables[sheet.title] = table
     if not tables:
-        problems.append(problem(rel, None, "has no sheet with a header row and data"))
+        problems.append(problem(rel, None, "has no visible sheet with a header row and data"))
         return None, problems
-    if len(book.worksheets) == 1:
+    if len(shown) == 1:
         return next(iter(tables.values())), problems
     return tables, problems
+
+
+def warning(where: str, message: str) -> Problem:
+    """A warning at a sheet, cell or range: content left out on purpose, said aloud."""
+    return Problem(where, None, message, stage=Stage.PROJECT, severity=Severity.WARNING)
+
+
+def hidden_parts(sheet: Any) -> tuple[set[int], set[int]]:
+    """The hidden rows and columns (1-based numbers) of `sheet`: hidden by hand, folded in an
+    outline, or filtered out by an autofilter (Excel saves those as hidden rows too)."""
+    rows = {number for number, dim in sheet.row_dimensions.items() if dim.hidden}
+    columns: set[int] = set()
+    for dim in sheet.column_dimensions.values():
+        if dim.hidden and dim.min is not None:
+            columns.update(range(dim.min, (dim.max or dim.min) + 1))
+    return rows, columns
+
+
+def _spans(numbers: list[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive numbers: [2, 3, 4, 9] → [(2, 4), (9, 9)]."""
+    spans: list[tuple[int, int]] = []
+    for number in sorted(numbers):
+        if spans and number == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], number)
+        else:
+            spans.append((number, number))
+    return spans
 
 
 def _unsaved_formulas(path: Path, book: Any) -> dict[str, dict[str, str]]:
@@ -96,20 +132,24 @@ def _sheet_table(
     def at(cell: Any) -> str:
         return f"{rel}:{sheet.title}!{cell.coordinate}"
 
-    rows = [
+    hidden_rows, hidden_columns = hidden_parts(sheet)
+    every = [
         row
         for row in sheet.iter_rows()
         if any(c.value is not None or c.coordinate in formulas for c in row)
     ]
-    if not rows:
+    _warn_hidden(sheet, rel, every, hidden_rows, hidden_columns, problems)
+    rows = [
+        tuple(c for c in row if c.column not in hidden_columns)
+        for row in every
+        if row[0].row not in hidden_rows
+    ]
+    if not rows or not rows[0]:
         return None
     head = rows[0]
     while head and head[-1].value is None:
         head = head[:-1]
-    for merged in sheet.merged_cells.ranges:
-        if merged.min_row == head[0].row:
-            where = f"{rel}:{sheet.title}!{merged.coord}"
-            problems.append(problem(where, None, "merged cells in the header row; unmerge them"))
+    merged_values = _merged_values(sheet, rel, head[0].row, problems)
     texts = ["" if c.value is None else str(c.value) for c in head]
     columns, declared, found = read_header(texts)
     header_row = f"{rel}:{sheet.title}!{head[0].coordinate}:{head[-1].coordinate}"
@@ -117,10 +157,24 @@ def _sheet_table(
     types: dict[str, str] = base_types(declared)
     texts_by_column: dict[str, list[tuple[Any, str]]] = {}
     table_rows: list[dict[str, Any]] = []
+    format_texts: set[str] = set()
+    undeclared: dict[str, list[tuple[dict[str, Any], Any]]] = {}
     for row in rows[1:]:
         values: dict[str, Any] = {}
         for column, cell in zip(columns, row[: len(columns)], strict=False):
-            value, kind = _cell_value(cell)
+            value, kind, note = _cell_value(merged_values.get(cell.coordinate, cell))
+            if note and note.startswith("format:"):
+                problems.append(problem(at(cell), None, note.removeprefix("format:")))
+                value = None
+            elif note and note.startswith("text:"):
+                shown_text = note.removeprefix("text:")
+                if column not in format_texts:
+                    format_texts.add(column)
+                    problems.append(
+                        warning(at(cell), f"the number format shows the text '{shown_text}' "
+                                "next to the number; it is not printed: name it in the "
+                                f"column's header (e.g. '{column} ({shown_text})')")
+                    )  # fmt: skip
             if cell.coordinate in formulas:
                 problems.append(
                     problem(at(cell), None, f"the formula {formulas[cell.coordinate]} has no "
@@ -163,6 +217,8 @@ def _sheet_table(
                 )
                 value = None
             values[column] = value
+            if column not in declared:
+                undeclared.setdefault(column, []).append((values, cell))
         for column in columns[len(values) :]:
             values[column] = None
         table_rows.append(values)
@@ -170,30 +226,135 @@ def _sheet_table(
         dated = column_problem(column, [text for _, text in cells])
         if dated and len(cells) == sum(v[column] is not None for v in table_rows):
             problems.append(problem(at(cells[dated[0]][0]), None, dated[1]))
-    return Table(name if sheet.parent.worksheets[0] is sheet else sheet.title, columns,
-                 table_rows, types)  # fmt: skip
+    for column, placed in undeclared.items():
+        problems += _mixed_column(column, placed, at)
+    return Table(name, columns, table_rows, types)
 
 
-def _cell_value(cell: Any) -> tuple[Any, str | None]:
-    """(value, kind): a percent-formatted number as 0–100, a date, an error's text, or the
-    value with its shown decimals kept."""
+def _mixed_column(
+    column: str, placed: list[tuple[dict[str, Any], Any]], at: Callable[[Any], str]
+) -> list[Problem]:
+    """As in a CSV (`readers._mixed_columns`): a column of numbers with a few text cells gets
+    a problem at each of those cells; a mostly-text column holds every cell as text, a number
+    as its format shows it (`3.0`), never a column silently half numbers, half text."""
+    numbers = [(v, c) for v, c in placed if _numeric(v[column])]
+    others = [(v, c) for v, c in placed if isinstance(v[column], str) and v[column].strip()]
+    if not numbers or not others:
+        return []
+    if len(numbers) > len(others):
+        return [
+            problem(at(cell), None, f"column '{column}': '{values[column]}' is not a number like "
+                    f"the others; write a number, leave the cell empty, or declare the column "
+                    f"as text ('{column} [text]')")
+            for values, cell in others
+        ]  # fmt: skip
+    for values, _ in numbers:
+        number = values[column]
+        places = getattr(number, "decimals", None)
+        values[column] = f"{number:.{places}f}" if places is not None else str(number)
+    return []
+
+
+def _numeric(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _warn_hidden(
+    sheet: Any,
+    rel: str,
+    rows: list[Any],
+    hidden_rows: set[int],
+    hidden_columns: set[int],
+    problems: list[Problem],
+) -> None:
+    """A located warning for every run of hidden rows and hidden column that holds content:
+    left out of the table, as the author hid them from readers (never printed)."""
+    from openpyxl.utils import get_column_letter
+
+    used_rows = [row[0].row for row in rows if row[0].row in hidden_rows]
+    for first, last in _spans(used_rows):
+        span = f"{first}" if first == last else f"{first}:{last}"
+        what = "hidden row" if first == last else f"{last - first + 1} hidden rows"
+        problems.append(warning(f"{rel}:{sheet.title}!{span}", f"{what} left out"))
+    used_columns = {c.column for row in rows for c in row if c.value is not None}
+    for column in sorted(hidden_columns & used_columns):
+        letter = get_column_letter(column)
+        problems.append(warning(f"{rel}:{sheet.title}!{letter}", "hidden column left out"))
+
+
+def _merged_values(
+    sheet: Any, rel: str, header_row: int, problems: list[Problem]
+) -> dict[str, Any]:
+    """Cells covered by a merge below the header, mapped to the merge's first cell.
+
+    A merge down one column (`Andalucía` over two rows) means the value holds for each row:
+    it is repeated, with a warning. A merge across columns has no meaning in a data row:
+    a located error asks to unmerge it."""
+    covered: dict[str, Any] = {}
+    for merged in sheet.merged_cells.ranges:
+        if merged.max_row < header_row or merged.min_row == header_row:
+            continue  # above the table, or the header's own (reported already)
+        where = f"{rel}:{sheet.title}!{merged.coord}"
+        if merged.min_col != merged.max_col:
+            problems.append(problem(where, None, "merged cells across columns in a data row; "
+                                    "unmerge them and fill each cell"))  # fmt: skip
+            continue
+        first = sheet.cell(merged.min_row, merged.min_col)
+        for row in range(merged.min_row + 1, merged.max_row + 1):
+            covered[sheet.cell(row, merged.min_col).coordinate] = first
+        shown = "" if first.value is None else f" '{first.value}'"
+        problems.append(
+            warning(where, f"merged cells: the value{shown} is repeated in each of its rows")
+        )
+    return covered
+
+
+def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
+    """(value, kind, note): a percent-formatted number as 0–100, a date, an error's text, or
+    the number with the decimals its format shows. `note`: `format:<problem>` for a format
+    the report cannot show, `text:<words>` for literal text the format shows."""
     value = cell.value
     if cell.data_type == "e" or (isinstance(value, str) and value.strip() in ERRORS):
-        return str(value).strip(), "error"
+        return str(value).strip(), "error", None
     if isinstance(value, dt.datetime):
-        return (value.date(), "date") if value.time() == dt.time() else (value, None)
+        return (value.date(), "date", None) if value.time() == dt.time() else (value, None, None)
     if isinstance(value, dt.date):
-        return value, "date"
+        return value, "date", None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return value, None
-    shown = str(cell.number_format or "General")
-    match = _DECIMALS.search(shown)
-    places = len(match[1]) if match else None
-    if "%" in shown:
+        return value, None, None
+    try:
+        seen = shown(str(cell.number_format or "General"), value)
+    except Unsupported as why:
+        return (
+            value,
+            None,
+            (
+                f"format:the number format '{cell.number_format}' uses {why}, which the report "
+                "cannot show as Excel does; give the cell a plain number format (0, 0.00, "
+                "#,##0.00, 0.0%) or type the value as text"
+            ),
+        )
+    note = f"text:{seen.text}" if seen.text else None
+    if seen.percent:
         percent = round(value * 100, 10)
+        places = _places(percent, seen)
         if places is not None:
-            return WrittenNumber(percent, places), "percent"
-        return (int(percent) if percent.is_integer() else percent), "percent"
+            return WrittenNumber(percent, places), "percent", note
+        return (int(percent) if percent.is_integer() else percent), "percent", note
+    places = _places(value, seen)
     if places is not None:
-        return WrittenNumber(float(value), places), None
-    return value, None
+        return WrittenNumber(float(value), places), None, note
+    return value, None, note
+
+
+def _places(value: float, seen: Shown) -> int | None:
+    """Decimals Excel shows for `value`: the format's, trimmed to the fixed ones where the
+    format has `#` decimals (`0.0#` shows 1.5 as 1.5, 1.25 as 1.25, 1.256 as 1.26)."""
+    if seen.decimals is None:
+        return None
+    if seen.fixed == seen.decimals:
+        return seen.decimals
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-seen.decimals), ROUND_HALF_UP)
+    exponent = rounded.normalize().as_tuple().exponent
+    used = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return max(seen.fixed, used)

@@ -1,0 +1,85 @@
+"""A CSV file's own description: `data/NAME.csv.yml` beside `data/NAME.csv`, with the keys
+report.yml's `data: {NAME.csv: …}` takes (`labels`, `decimal`, `delimiter`).
+
+The data file then travels with its column headings. Both may be given; report.yml, the
+project's word, wins: its decimal mark and delimiter when it sets them, and per column its
+label — replacing the sidecar's, except that two per-language labels are merged, language by
+language, report.yml's first.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from reportbuilder.errors import Problem, ReportError
+from reportbuilder.project.data._problem import problem
+from reportbuilder.project.data.model import Localized
+from reportbuilder.project.data.readers import CsvSettings
+from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.validation import problems_from
+from reportbuilder.project.yamlio import load_yaml
+
+SIDECAR_SUFFIXES = (".csv.yml", ".csv.yaml")
+
+
+def is_sidecar(name: str) -> bool:
+    return name.lower().endswith(SIDECAR_SUFFIXES)
+
+
+def described(name: str) -> str:
+    """The CSV file a sidecar describes: `monthly.csv.yml` → `monthly.csv`."""
+    return name[: name.lower().rindex(".csv") + 4]
+
+
+def read_sidecar(files: FilePolicy, rel: str) -> tuple[CsvSettings | None, list[Problem]]:
+    """The settings a sidecar gives, with the line of each label; None and problems when it
+    cannot be read or is not valid."""
+    from reportbuilder.project.config import DataFile
+
+    try:
+        doc = load_yaml(files.read_project_text(rel), rel)
+    except ReportError as error:
+        return None, error.problems
+    if doc.value is None:
+        return CsvSettings(), []
+    try:
+        given = DataFile.model_validate(doc.value)
+    except ValidationError as error:
+        return None, problems_from(error, DataFile, rel, doc.line)
+    return CsvSettings(
+        decimal=given.decimal,
+        delimiter=given.delimiter,
+        labels={c: t if isinstance(t, str) else Localized.of(t) for c, t in given.labels.items()},
+        label_places={column: (rel, doc.line(["labels", column])) for column in given.labels},
+    ), []
+
+
+def merged(own: CsvSettings | None, project: CsvSettings | None) -> CsvSettings | None:
+    """The sidecar's settings (`own`) with report.yml's (`project`) over them."""
+    if own is None or project is None:
+        return project or own
+    labels = dict(own.labels)
+    places = dict(own.label_places)
+    for column, text in project.labels.items():
+        mine = labels.get(column)
+        if isinstance(text, Localized) and isinstance(mine, Localized):
+            text = Localized.of(
+                {**text.texts, **{k: v for k, v in mine.pairs if k not in text.texts}}
+            )
+        labels[column] = text
+        places.pop(column, None)  # report.yml's now: its own wording if the column is missing
+    return CsvSettings(
+        decimal=project.decimal or own.decimal,
+        delimiter=project.delimiter or own.delimiter,
+        labels=labels,
+        label_places=places,
+    )
+
+
+def orphan(rel: str) -> Problem:
+    """The problem of a sidecar with no CSV file beside it."""
+    name = rel.rsplit("/", 1)[-1]
+    return problem(rel, None, f"describes '{described(name)}', which is not in data/")
+
+
+__all__ = ["described", "is_sidecar", "merged", "orphan", "read_sidecar"]

@@ -1,0 +1,326 @@
+"""Numbers you can trust, again (issue 8, reopened by a new-user trial): nothing the author hid
+in a workbook is printed, totals are exact and shown like their cells, YAML numbers are read
+as written, Excel formats are shown as Excel shows them, a stray cell in a number column is
+located, merged data cells are repeated with a warning, and negatives get a true minus.
+
+Every case is built through the CLI and the figure read back from the PDF with pypdf.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from conftest import page_texts
+from reportbuilder.cli import main
+
+pytestmark = pytest.mark.pdf  # built through the CLI and read back from the PDF
+
+MINUS = "\u2212"
+
+
+def build(root: Path, content: str, files: dict[str, str | bytes], lang: str = "en") -> tuple[
+    int, str, str
+]:  # fmt: skip
+    """Build a project of `content` and data `files`: (exit code, output, the PDF's text)."""
+    (root / "content").mkdir(parents=True, exist_ok=True)
+    (root / "data").mkdir(exist_ok=True)
+    (root / "report.yml").write_text(f"title: Numbers\nlang: {lang}\n", encoding="utf-8")
+    (root / "content" / "01.md").write_text(f"# Figures\n\n{content}\n", encoding="utf-8")
+    for name, body in files.items():
+        path = root / "data" / name
+        if isinstance(body, bytes):
+            path.write_bytes(body)
+        else:
+            path.write_text(body, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(root)], catch_exceptions=False)
+    if result.exit_code != 0:
+        return result.exit_code, result.output, ""
+    pdf = next((root / "out").glob("*.pdf"))
+    return 0, result.output, "\n".join(page_texts(pypdf.PdfReader(pdf)))
+
+
+def saved(book: openpyxl.Workbook, tmp_path: Path) -> bytes:
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    return path.read_bytes()
+
+
+# --- 1. What the author hid in a workbook is never printed ------------------------------
+
+
+def hidden_book(tmp_path: Path) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Main"
+    sheet.append(["region", "amount", "note"])
+    sheet.append(["North", 10, "SECRET1"])
+    sheet.append(["hiddenrow", 99, "SECRET3"])
+    sheet.append(["South", 20, "SECRET2"])
+    sheet.column_dimensions["C"].hidden = True
+    sheet.row_dimensions[3].hidden = True
+    secret = book.create_sheet("Workings")
+    secret.append(["x", "y"])
+    secret.append(["SECRET4", 1])
+    secret.sheet_state = "hidden"
+    return saved(book, tmp_path)
+
+
+def test_hidden_rows_columns_and_sheets_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    files = {"fmt.xlsx": hidden_book(tmp_path)}
+    code, output, text = build(tmp_path / "p", "{{ table(data.fmt, total=True) }}", files)
+    assert code == 0, output
+    assert "SECRET" not in text and "hiddenrow" not in text
+    assert "North 10" in text and "South 20" in text
+    assert "Total 30" in text  # the hidden row's 99 is not added either
+    assert "data/fmt.xlsx:Main!C: hidden column left out" in output
+    assert "data/fmt.xlsx:Main!3: hidden row left out" in output
+    assert "data/fmt.xlsx:Workings: hidden sheet left out" in output
+
+
+def test_rows_filtered_out_by_an_autofilter_are_left_out(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Main"
+    for row in (["region", "amount"], ["North", 1], ["Filtered", 2], ["Out", 3], ["South", 4]):
+        sheet.append(row)
+    sheet.auto_filter.ref = "A1:B5"
+    for number in (3, 4):  # Excel saves the rows a filter hides as hidden rows
+        sheet.row_dimensions[number].hidden = True
+    files = {"fmt.xlsx": saved(book, tmp_path)}
+    code, output, text = build(tmp_path / "p", "{{ table(data.fmt) }}", files)
+    assert code == 0, output
+    assert "Filtered" not in text and "Out" not in text.split("Figures", 1)[1]
+    assert "data/fmt.xlsx:Main!3:4: 2 hidden rows left out" in output
+
+
+# --- 6. Merged cells in data rows -------------------------------------------------------
+
+
+def test_a_merged_cell_down_rows_is_repeated_with_a_warning(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Main"
+    for row in (["Region", "City", "n"], ["Andalucía", "Sevilla", 1], [None, "Málaga", 2]):
+        sheet.append(row)
+    sheet.merge_cells("A2:A3")
+    files = {"fmt.xlsx": saved(book, tmp_path)}
+    code, output, text = build(tmp_path / "p", "{{ table(data.fmt) }}", files)
+    assert code == 0, output
+    assert "Andalucía Sevilla 1" in text and "Andalucía Málaga 2" in text
+    assert "data/fmt.xlsx:Main!A2:A3: merged cells: the value 'Andalucía' is repeated" in output
+
+
+def test_a_merged_cell_across_columns_is_refused(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Main"
+    for row in (["Region", "City", "n"], ["Andalucía", "Sevilla", 1], ["Total", None, 2]):
+        sheet.append(row)
+    sheet.merge_cells("A3:B3")
+    files = {"fmt.xlsx": saved(book, tmp_path)}
+    code, output, _ = build(tmp_path / "p", "{{ table(data.fmt) }}", files)
+    assert code == 1
+    assert "data/fmt.xlsx:Main!A3:B3: merged cells across columns in a data row" in output
+
+
+# --- 4. Excel number formats are shown as Excel shows them ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ["a 13 1,235 49% 12.5% 1,234.6 3", "b 3 −1,235 50% 0.1% 0.0 1"]),
+        ("fr", ["a 13 1\u202f235 49\u00a0% 12,5\u00a0% 1\u202f234,6 3",
+                "b 3 −1\u202f235 50\u00a0% 0,1\u00a0% 0,0 1"]),
+    ],
+)  # fmt: skip
+def test_number_formats_print_as_excel_shows_them(
+    tmp_path: Path, lang: str, expected: list[str]
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Main"
+    sheet.append(["k", "whole", "grouped", "share", "fine", "one", "kg"])
+    sheet.append(["a", 12.6, 1234.56, 0.4937, 0.125, 1234.55, 3])
+    sheet.append(["b", 2.5, -1234.5, 0.495, 0.00125, 0.04, 1])
+    formats = ("0", "#,##0", "0%", "0.0%", "#,##0.0", '0 "kg"')
+    for row in (2, 3):
+        for column, number_format in zip("BCDEFG", formats, strict=True):
+            sheet[f"{column}{row}"].number_format = number_format
+    files = {"fmt.xlsx": saved(book, tmp_path)}
+    code, output, text = build(tmp_path / "p", "{{ table(data.fmt) }}", files, lang)
+    assert code == 0, output
+    for row in expected:  # 2.5 → 3 and 1234.55 → 1,234.6: half away from zero, as Excel
+        assert row in text
+    assert "data/fmt.xlsx:Main!G2: the number format shows the text 'kg'" in output
+
+
+def test_an_unsupported_number_format_is_refused_at_its_cell(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Main"
+    sheet.append(["k", "v"])
+    sheet.append(["a", 12345.678])
+    sheet["B2"].number_format = "0.00E+00"
+    files = {"fmt.xlsx": saved(book, tmp_path)}
+    code, output, _ = build(tmp_path / "p", "{{ table(data.fmt) }}", files)
+    assert code == 1
+    assert "data/fmt.xlsx:Main!B2: the number format '0.00E+00' uses scientific notation" in output
+
+
+# --- 2. Totals are exact and shown like their cells -------------------------------------
+
+T1 = "item,amount\nA,1299.75\nB,699.90\nC,-349.25\nD,100.41\n"
+
+
+@pytest.mark.parametrize(
+    ("csv", "call", "total"),
+    [
+        (T1, "total=True", "Total 1,750.81"),
+        ("item,amount\nA,0.10\nB,0.20\n", "total=True", "Total 0.30"),
+        ("item,amount\nA,1234.50\nB,16281.5\n", "total=True", "Total 17,516.00"),
+        ("item,n,mean\nA,3,20.5\nB,4,30.25\n", 'total=["n"]', "Total 7\n"),
+        ("item,n,mean\nA,3,20.5\nB,4,30.25\n", "total=True", "Total 7 50.75"),
+    ],
+)
+def test_totals_are_exact_with_the_cells_decimals(
+    tmp_path: Path, csv: str, call: str, total: str
+) -> None:
+    code, output, text = build(tmp_path, f"{{{{ table(data.t1, {call}) }}}}", {"t1.csv": csv})
+    assert code == 0, output
+    assert total in text + "\n"
+
+
+def test_a_total_naming_an_unknown_column_says_which_exist(tmp_path: Path) -> None:
+    code, output, _ = build(tmp_path, '{{ table(data.t1, total=["amont"]) }}', {"t1.csv": T1})
+    assert code == 1
+    assert "total names the column 'amont'" in output and "did you mean 'amount'" in output
+
+
+def test_negatives_print_with_a_true_minus(tmp_path: Path) -> None:
+    code, output, text = build(tmp_path, "{{ table(data.t1) }} C is {{ data.t1[2].amount }}.",
+                               {"t1.csv": T1})  # fmt: skip
+    assert code == 0, output
+    assert f"C {MINUS}349.25" in text and f"C is {MINUS}349.25." in text
+    assert not re.search(r"-349", text)
+
+
+# --- 3. YAML numbers are read as written ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("010", "data/s.yml:1: key figure 'a': 'value' must be a number: '010' has a leading zero"),
+        ("1:30", "data/s.yml:1: key figure 'a': 'value' must be a number: '1:30' is a time"),
+        ("0x1F", "data/s.yml:1: key figure 'a': 'value' must be a number: '0x1F' is a hexadecimal"),
+        ("1_000", "data/s.yml:1: key figure 'a': 'value' must be a number: '1_000' groups digits"),
+    ],
+)
+def test_yaml_11_numbers_are_refused_with_how_to_write_them(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    files = {"s.yml": f"a: {{value: {value}, label: x}}\n"}
+    code, output, _ = build(tmp_path, "{{ keyfigure(data.s.a) }}", files)
+    assert code == 1
+    assert message in output
+
+
+def test_yaml_decimals_and_words_print_as_written(tmp_path: Path) -> None:
+    files = {"s.yml": "a: {value: 1234.50, label: Spent}\ncountry: NO\nanswer: yes\n"}
+    content = "{{ keyfigure(data.s.a) }}\n\nCode {{ data.s.country }}, {{ data.s.answer }}."
+    code, output, text = build(tmp_path, content, files)
+    assert code == 0, output
+    assert "1,234.50" in text  # docs/data.md: "388.10 → 388.10"
+    assert "Code NO, yes." in text  # YAML 1.1 made these False and True (the Norway problem)
+
+
+# --- 5. A stray cell in a number column is located, never a silent text column ----------
+
+EURO = (
+    "name;small;minus;neg;zip\n"
+    "a;1,5;\u22125,5;-1234,5;01234\n"
+    "b;2,25;\u22120,5;-3,0;12345\n"
+    "c;999,9;3,0;(12,5);08001\n"
+)
+
+
+def test_a_stray_cell_in_a_number_column_is_located(tmp_path: Path) -> None:
+    code, output, _ = build(tmp_path, "{{ table(data.e) }}", {"e.csv": EURO})
+    assert code == 1
+    assert (
+        "data/e.csv:4: column 'neg': '(12,5)' is not a number like the others; write -12,5, "
+        "leave the cell empty, or declare the column as text ('neg [text]')"
+    ) in output
+
+
+def test_numbers_print_alike_in_a_table_and_in_text(tmp_path: Path) -> None:
+    files = {"e.csv": EURO.replace("(12,5)", "-12,5")}
+    content = "{{ table(data.e) }}\n\n{% for r in data.e %}[{{ r.neg }} {{ r.minus }}] {% endfor %}"
+    code, output, text = build(tmp_path, content, files)
+    assert code == 0, output
+    # A true minus read as one (−5,5), codes with leading zeros kept as text, one grouping.
+    assert f"a 1.5 {MINUS}5.5 {MINUS}1,234.5 01234" in text
+    assert f"c 999.9 3.0 {MINUS}12.5 08001" in text
+    assert f"[{MINUS}1,234.5 {MINUS}5.5] [{MINUS}3.0 {MINUS}0.5] [{MINUS}12.5 3.0]" in text
+
+
+def test_a_mostly_text_column_keeps_its_numbers_as_written(tmp_path: Path) -> None:
+    files = {"n.csv": "k;note\na;see below\nb;3,0\nc;n/a\n"}
+    code, output, text = build(tmp_path, "{{ table(data.n) }} {{ data.n[1].note }}", files)
+    assert code == 0, output
+    assert "b 3,0" in text and "3,0" in text.split("b 3,0", 1)[1]
+
+
+# --- 7. ISO dates, percents ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "day"), [("en", "Mar 1, 2026"), ("fr", "1 mars 2026")])
+def test_an_iso_date_column_prints_as_a_date(tmp_path: Path, lang: str, day: str) -> None:
+    files = {"d.csv": "what,day\nopened,2026-03-01\nclosed,2026-04-15\n"}
+    code, output, text = build(tmp_path, "{{ table(data.d) }}", files, lang)
+    assert code == 0, output
+    assert f"opened {day}" in text
+
+
+def test_a_percent_column_of_fractions_is_refused(tmp_path: Path) -> None:
+    files = {"p.csv": "k,share [percent]\na,0.125\nb,0.5\n"}
+    code, output, _ = build(tmp_path, "{{ table(data.p) }}", files)
+    assert code == 1
+    assert (
+        "data/p.csv:2: column 'share': every percent is from 0 to 1 ('0.125' is read as" in output
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "shown"),
+    [
+        ("0.125 | percent", "0.125%"),  # a percent from 0 to 100: never cut to 0.1%
+        ("(0.125 * 100) | percent", "12.5%"),
+        ("12.5 | percent(0)", "13%"),  # half away from zero, as a reader rounds
+        ("0.5 | number(0)", "1"),
+        ("2.675 | number(2)", "2.68"),
+    ],
+)
+def test_percent_and_number_rounding(tmp_path: Path, call: str, shown: str) -> None:
+    code, output, text = build(tmp_path, f"Shown: {{{{ {call} }}}}.", {})
+    assert code == 0, output
+    assert f"Shown: {shown}." in text
+
+
+def test_a_stray_text_cell_in_a_workbook_number_column_is_located(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Main"
+    for row in (["k", "n"], ["a", 1234.5], ["b", 3], ["c", "(12,5)"]):
+        sheet.append(row)
+    files = {"fmt.xlsx": saved(book, tmp_path)}
+    code, output, _ = build(tmp_path / "p", "{{ table(data.fmt) }}", files)
+    assert code == 1
+    assert "data/fmt.xlsx:Main!B4: column 'n': '(12,5)' is not a number like the others" in output
