@@ -6,12 +6,16 @@ a full build (`--force`), a rebuild with nothing changed (the cache), a rebuild 
 sentence changed in a middle chapter, `check`; then, once, a cold `--help` and the example's
 three languages with `--jobs 1` and `--jobs 2`. Ratios are against the full build of the same
 size. Compare with `bench/bench.py` (the full build against bare WeasyPrint).
+`--parts` measures chapter-by-chapter layout (REPORTBUILDER_PARTS=1) instead: first build on
+`--jobs 1` and `--jobs 2`, a one-sentence edit, and the size of the assembled PDF, each
+against today's whole build run in turn with it.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,9 +31,11 @@ BIN = Path(sys.executable).parent
 RB = str(BIN / "reportbuilder")
 
 
-def wall(cmd: list[str], cwd: Path) -> float:
+def wall(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    result = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    result = subprocess.run(
+        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{result.stderr.decode()}")
@@ -49,11 +55,66 @@ def edit_middle(project: Path, count: list[int]) -> None:
         file.write(f"\nUne phrase modifiée ({count[0]}).\n")
 
 
+def parts(runs: int, sizes: list[int]) -> None:
+    """Chapter-by-chapter layout against today's whole build, pair by pair (A B A B …): the
+    first build on --jobs 1 and --jobs 2 (no cache), a one-sentence edit in a middle chapter
+    (--jobs 2, parts from the cache), and the assembled PDF's size."""
+    print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
+    heads = ("size", "pages", "whole s", "first j1", "×", "first j2", "×", "j2/j1", "edit", "×")
+    print(" ".join(f"{h:>9}" for h in heads) + "      size ×")
+    on = {**os.environ, "REPORTBUILDER_PARTS": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    off = {k: v for k, v in on.items() if k != "REPORTBUILDER_PARTS"}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for repeat in sizes:
+            project = make_project(tmp, repeat)
+            whole_pdf, parts_pdf = tmp / f"w{repeat}.pdf", tmp / f"p{repeat}.pdf"
+            whole = [RB, "build", str(project), "-o", str(whole_pdf), "--force", "--jobs", "1"]
+            cache = project / ".reportbuilder"
+
+            def first(
+                jobs: int, p: Path = project, c: Path = cache, out: Path = parts_pdf
+            ) -> float:
+                shutil.rmtree(c, ignore_errors=True)
+                cmd = [RB, "build", str(p), "-o", str(out), "--jobs", str(jobs)]
+                return wall(cmd, tmp, on)
+
+            wall(whole, tmp, off)  # warm the file cache and the chart fonts
+            rows: list[tuple[float, float, float, float]] = []
+            edits = [0]
+            for _ in range(runs):
+                full = wall(whole, tmp, off)
+                one, two = first(1), first(2)
+                edit_middle(project, edits)
+                cmd = [RB, "build", str(project), "-o", str(parts_pdf), "--jobs", "2"]
+                rows.append((full, one, two, wall(cmd, tmp, on)))
+            wall(whole, tmp, off)  # the same text as the last parts build, for the size
+            full, one, two, edited = (statistics.median(r[i] for r in rows) for i in range(4))
+            from pypdf import PdfReader
+
+            pages = len(PdfReader(parts_pdf).pages)
+            size = parts_pdf.stat().st_size / whole_pdf.stat().st_size
+            ratios = [statistics.median(r[i] / r[0] for r in rows) for i in (1, 2, 3)]
+            j2j1 = statistics.median(r[2] / r[1] for r in rows)
+            cells = (repeat, pages, full, one, ratios[0], two, ratios[1], j2j1, edited, ratios[2])
+            line = " ".join(f"{c:>9.2f}" if isinstance(c, float) else f"{c:>9}" for c in cells)
+            print(f"{line} {size:>9.2f}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="1,5,13", help="chapter repetitions, comma-separated")
+    parser.add_argument(
+        "--parts",
+        action="store_true",
+        help="only chapter-by-chapter layout (REPORTBUILDER_PARTS=1) against whole builds",
+    )
     args = parser.parse_args()
+    if args.parts:
+        parts(args.runs, [int(s) for s in args.sizes.split(",")])
+        return
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
     heads = ("size", "pages", "full s", "no-change", "×", "one edit", "×", "check s")
     print(" ".join(f"{h:>9}" for h in heads))

@@ -131,6 +131,30 @@ class Cache:
         )
         self._trim()
 
+    def get_blob(self, key: str) -> tuple[dict[str, Any], bytes] | None:
+        """A piece of a build stored under `key` (a part's PDF and its page map), or None."""
+        if not self.read:
+            return None
+        meta, data = self.folder / f"{key}.json", self.folder / f"{key}.bin"
+        try:
+            found = json.loads(meta.read_text(encoding="utf-8"))
+            content = data.read_bytes()
+        except (OSError, ValueError):
+            return None
+        if not isinstance(found, dict) or hashlib.sha256(content).hexdigest() != found.get(
+            "sha256"
+        ):
+            return None
+        os.utime(meta)
+        return found, content
+
+    def put_blob(self, key: str, meta: dict[str, Any], data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.folder / f"{key}.bin", data)
+        found = {**meta, "sha256": hashlib.sha256(data).hexdigest()}
+        write_atomic(self.folder / f"{key}.json", json.dumps(found).encode("utf-8"))
+        self._trim()
+
     def clear(self) -> int:
         """Remove every entry; returns how many files were removed."""
         removed = 0

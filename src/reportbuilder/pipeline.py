@@ -72,11 +72,15 @@ class Output:
     pages: int | None = None
     images: str | None = None  # how images were lightened to fit max_size, if they were
     cached: str | None = None  # "up to date" or "restored": taken from the cache, not built
+    # With REPORTBUILDER_PARTS=1: "parts" (chapters laid out apart and assembled) or "whole",
+    # and why whole.
+    layout: str | None = None
+    layout_reason: str | None = None
+    parts: dict[str, int] | None = None  # with "parts": how many laid out, how many reused
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            k: v for k, v in vars(self).items() if k not in ("images", "cached") or v is not None
-        }
+        optional = ("images", "cached", "layout", "layout_reason", "parts")
+        return {k: v for k, v in vars(self).items() if k not in optional or v is not None}
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,7 @@ def build(
     format: Literal["pdf", "html"] | None = None,
     renderer: PdfRenderer | None = None,
     cache: Cache | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
     """Build one edition of the project and write it; the previous output is replaced only
     if everything succeeded.
@@ -205,6 +210,8 @@ def build(
     extension says (`.html` → html), else pdf. `renderer` is a warm `PdfRenderer` to reuse
     (many editions, many builds); without one the build starts and ends its own.
     `SOURCE_DATE_EPOCH`, when set, dates the PDF, so the same input gives the same bytes.
+    With `REPORTBUILDER_PARTS=1` (experimental), a PDF is laid out chapter by chapter on up to
+    `jobs` render processes, unchanged chapters taken from the cache (see `render.incremental`).
     """
     if format not in ("pdf", "html", None):
         raise ValueError(f"format must be 'pdf' or 'html', got {format!r}")
@@ -228,6 +235,7 @@ def build(
         edition = replace(edition, created=source_date())
     deadline = Deadline(edition.limits.timeout)
     lightened: str | None = None
+    layout: dict[str, Any] | None = None
     with contextlib.ExitStack() as stack:
         if format != "html" and renderer is None and output_format(output) != "html":
             # Started first, so that WeasyPrint's import overlaps loading and composing.
@@ -254,7 +262,12 @@ def build(
                 renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
             job = RenderJob.of(html, _sources(loaded, html, edition))
             _import_in_background("pypdfium2")  # for the lint, while the child lays out
-            pdf = renderer.render(job, edition.limits, deadline=deadline)
+            by_parts = None
+            if parts_wanted():
+                by_parts, layout = _by_parts(
+                    loaded, html, edition, job, renderer, stack, deadline, cache, jobs
+                )
+            pdf = by_parts or renderer.render(job, edition.limits, deadline=deadline)
             budget = html.config.max_size
             if budget is not None and len(pdf.data) > budget:
                 pdf, lightened = _lighten(
@@ -270,10 +283,93 @@ def build(
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages, lightened)
+    if layout is not None:
+        out = replace(out, **layout)
     if cache is not None and key is not None:
         entry = Entry(str(target), format, sha256(data), pages, [p.as_json() for p in warnings])
         cache.put(key, entry, data)
     return BuildResult(str(loaded.root), (out,), tuple(warnings), clock.seconds())
+
+
+PARTS_SWITCH = "REPORTBUILDER_PARTS"
+
+
+def parts_wanted() -> bool:
+    """Whether chapter-by-chapter layout is switched on (experimental, off by default)."""
+    return os.environ.get(PARTS_SWITCH, "") == "1"
+
+
+def _whole_because(html: Html, edition: Edition, job: RenderJob) -> str | None:
+    """Why this edition cannot be laid out by parts, whatever its document holds."""
+    if html.pdf_variant:
+        return f"pdf_variant {html.pdf_variant}: its structure tree is not assembled from parts"
+    if edition.print_mode or html.config.print:
+        return "print layout: blank pages and left/right pages are decided over the whole"
+    if job.attachments:
+        return "embedded sources are attached to the whole document"
+    if html.config.max_size is not None:
+        return "max_size: images are lightened over the whole document"
+    return None
+
+
+def _by_parts(
+    project: Project,
+    html: Html,
+    edition: Edition,
+    job: RenderJob,
+    renderer: PdfRenderer,
+    stack: contextlib.ExitStack,
+    deadline: Deadline,
+    cache: Cache | None,
+    jobs: int,
+) -> tuple[Pdf | None, dict[str, Any]]:
+    """The PDF laid out chapter by chapter and assembled, or None; and how it was made (the
+    `Output` fields `layout`, `layout_reason`, `parts`)."""
+    from reportbuilder.render import parts
+    from reportbuilder.render.incremental import files_digest, lay_out
+
+    reason = _whole_because(html, edition, job)
+    if reason is not None:
+        return None, {"layout": "whole", "layout_reason": reason}
+    own = {p.name for p in project.stylesheets}
+    theme = [p for p in project.theme.stylesheets if p.name not in own]
+    split = parts.split(
+        html.text,
+        [p.read_text("utf-8", "replace") for p in theme],
+        [p.read_text("utf-8", "replace") for p in project.stylesheets],
+    )
+    if isinstance(split, str):
+        return None, {"layout": "whole", "layout_reason": split}
+    read = [
+        *_walk(project.theme.folders),
+        *_walk([project.root / "styles", project.root / "assets"]),
+    ]
+    for url in project.resources:
+        if url.startswith("file:"):
+            read.append(Path(url2pathname(urlsplit(url).path)))
+    plan = sha256("\0".join((str(project.root), html.lang, str(project.variant))).encode())
+    outcome = lay_out(
+        split,
+        replace(job, warm=True),
+        renderer,
+        lambda: stack.enter_context(PdfRenderer(edition.limits.max_memory_mb)),
+        jobs,
+        edition.limits,
+        deadline,
+        cache=cache,
+        digest=files_digest(p for p in read if is_file(p)),
+        plan_key=f"plan-{plan}",
+    )
+    done = {"laid_out": outcome.laid_out, "reused": outcome.reused, "rounds": outcome.rounds}
+    if outcome.pdf is None:
+        return None, {"layout": "whole", "layout_reason": outcome.reason, "parts": done}
+    return outcome.pdf, {"layout": "parts", "parts": done}
+
+
+def _walk(folders: Iterable[Path]) -> list[Path]:
+    from reportbuilder.cache import _files
+
+    return [path for folder in folders if folder.is_dir() for path in _files(folder)]
 
 
 def _from_cache(cache: Cache, key: str, root: str, clock: _Clock) -> BuildResult | None:
@@ -535,6 +631,7 @@ def build_editions(
                 format=format,
                 renderer=getattr(local, "renderer", None),
                 cache=cache,
+                jobs=jobs if len(editions) == 1 else 1,
             )
         except ReportError as error:
             return error

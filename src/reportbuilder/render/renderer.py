@@ -57,6 +57,10 @@ class Pdf:
     problems: tuple[Problem, ...] = ()
     layout_passes: int = 1  # more when wide tables were fitted or turned landscape
     check_seconds: float = 0.0  # what looking for content past the page edges cost
+    # With `RenderJob.page_map`: anchor → 0-based page index, and the bookmarks (see
+    # `render.foreign.page_map`), for assembling parts laid out apart.
+    anchors: Mapping[str, int] = field(default_factory=dict)
+    bookmarks: tuple[tuple[Any, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,11 @@ class RenderJob:
     sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     continued: str = "(continued)"  # after the caption of a table's later pages
     warm: bool = False  # reuse parsed stylesheets and fonts of earlier jobs (render.warm)
+    # A part of a report laid out on its own: anchors of the other parts (name → page
+    # number), and whether to hand back the part's anchors and bookmarks.
+    foreign_pages: Mapping[str, int] = field(default_factory=dict)
+    page_map: bool = False
+    layout_only: bool = False  # only the page count and page map: no PDF is written
 
     @classmethod
     def of(cls, html: Html, attachments: tuple[Embedded, ...] = ()) -> RenderJob:
@@ -267,7 +276,7 @@ def render_in_process(job: RenderJob) -> Pdf:
     from weasyprint.text.fonts import FontConfiguration
 
     from reportbuilder import progress
-    from reportbuilder.render import contents, leaders, tagging, warm
+    from reportbuilder.render import contents, foreign, leaders, tagging, warm
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
@@ -282,8 +291,12 @@ def render_in_process(job: RenderJob) -> Pdf:
     previous_propagate = logger.propagate
     logger.propagate = False  # reported through our warnings, not printed raw
     images = job.images.weasyprint()
+    outside = contextlib.ExitStack()
     try:
         fonts = warm.font_config() if job.warm else FontConfiguration()
+
+        # Until the PDF is written: write_pdf resolves the links.
+        outside.enter_context(foreign.foreign_anchors(job.foreign_pages))
 
         def lay_out(text: str) -> Any:
             sheets = warm.stylesheets() if job.warm else contextlib.nullcontext()
@@ -321,6 +334,9 @@ def render_in_process(job: RenderJob) -> Pdf:
                 started = time.perf_counter()
                 overflows = find_overflows(document.pages)
                 check_seconds += time.perf_counter() - started
+        if job.layout_only:  # a page count and anchors are asked for, no PDF
+            anchors, bookmarks = foreign.page_map(document)
+            return Pdf(b"", len(document.pages), (), passes, 0.0, anchors, bookmarks)
         unmark_unwrapped(document.pages)  # a continuation mark only where a line wraps
         attachments = [
             weasyprint.Attachment(
@@ -341,6 +357,7 @@ def render_in_process(job: RenderJob) -> Pdf:
                 **images,
             )
         data = written or b""
+        anchors, bookmarks = foreign.page_map(document) if job.page_map else ({}, ())
     except weasyprint.urls.FatalURLFetchingError as error:
         raise RenderError(_problem(f"resource refused: {error}")) from None
     except RecursionError:
@@ -358,6 +375,7 @@ def render_in_process(job: RenderJob) -> Pdf:
         message = f"the layout engine failed on this document: {type(error).__name__}: {error}"
         raise RenderError(_problem(message)) from None
     finally:
+        outside.close()
         logger.removeHandler(collector)
         logger.propagate = previous_propagate
     allowed = EMBEDDING if job.attachments else frozenset()
@@ -374,6 +392,8 @@ def render_in_process(job: RenderJob) -> Pdf:
         problems=found,
         layout_passes=passes,
         check_seconds=round(check_seconds, 3),
+        anchors=anchors,
+        bookmarks=bookmarks,
     )
 
 

@@ -1,0 +1,302 @@
+"""Laying out a report part by part (`render.parts`), in parallel and from the cache, and
+assembling one PDF equal to the whole document's.
+
+Each part is laid out with the values the whole document gives it (first page, page total,
+other parts' page numbers, footnote and chapter numbers: a `parts.Place`). Those come from
+the page counts and anchors of all parts, which are known only once the parts are laid out:
+the build starts from the last build's page map (or one page a part), lays out the parts
+whose document is not in the cache, and repeats with the page map it found until every part
+was laid out with the values it finally has. A part's cached PDF is keyed by its exact HTML
+(which holds those values), the files the renderer reads and the tools' versions, so it is
+never stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import queue
+import re
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from reportbuilder.cache import Cache, versions
+from reportbuilder.errors import Problem, Severity, Stage
+from reportbuilder.limits import Deadline, Limits
+from reportbuilder.render import parts as partition
+from reportbuilder.render.assembly import LaidOut, assemble
+from reportbuilder.render.renderer import Pdf, PdfRenderer, RenderJob
+
+MAX_ROUNDS = 4  # page numbers settle in two rounds; more means they swing: lay out whole
+
+
+@dataclass(frozen=True)
+class PartPdf:
+    """One part laid out: its PDF, pages, anchors (0-based page index) and bookmarks."""
+
+    data: bytes
+    pages: int
+    anchors: Mapping[str, int]
+    bookmarks: tuple[tuple[Any, ...], ...]
+    problems: tuple[Problem, ...]
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "pages": self.pages,
+            "anchors": dict(self.anchors),
+            "bookmarks": [list(b) for b in self.bookmarks],
+            "problems": [p.as_json() for p in self.problems],
+        }
+
+    @classmethod
+    def of(cls, meta: Mapping[str, Any], data: bytes) -> PartPdf:
+        return cls(
+            data=data,
+            pages=int(meta["pages"]),
+            anchors={str(k): int(v) for k, v in meta["anchors"].items()},
+            bookmarks=tuple(tuple(b) for b in meta["bookmarks"]),
+            problems=tuple(_problem(p) for p in meta["problems"]),
+        )
+
+
+def _problem(found: Mapping[str, Any]) -> Problem:
+    return Problem(
+        found["path"],
+        found["line"],
+        found["message"],
+        stage=Stage(found["stage"]),
+        severity=Severity(found["severity"]),
+        hint=found.get("hint"),
+        setting=found.get("setting"),
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The assembled PDF, or why the report must be laid out whole; and what was done."""
+
+    pdf: Pdf | None
+    reason: str | None = None
+    laid_out: int = 0  # parts laid out by this build
+    reused: int = 0  # parts taken from the cache
+    rounds: int = 0
+
+
+def files_digest(paths: Iterable[Path]) -> str:
+    """The hash of the tools' versions and of the files the renderer reads (theme, styles,
+    images), in a stable order."""
+    from reportbuilder.cache import _content
+
+    digest = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
+    for path in sorted(set(paths)):
+        digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(_content(path))
+    return digest.hexdigest()
+
+
+def _key(text: str, job: RenderJob, digest: str) -> str:
+    """`digest` covers the tools' versions and the files the renderer reads."""
+    digest_of = hashlib.sha256()
+    settings = (job.pdf_variant, job.network_hosts, repr(job.images), job.continued)
+    for value in (repr(settings), digest, text):
+        data = value.encode("utf-8", "surrogateescape")
+        digest_of.update(f"{len(data)}:".encode() + data)
+    return "part-" + digest_of.hexdigest()
+
+
+def lay_out(
+    split: partition.Split,
+    base: RenderJob,
+    renderer: PdfRenderer,
+    more: Callable[[], PdfRenderer],
+    jobs: int,
+    limits: Limits,
+    deadline: Deadline,
+    *,
+    cache: Cache | None,
+    digest: str,
+    plan_key: str | None,
+) -> Outcome:
+    """Lay out `split`'s parts on `renderer` and, when more than one part is to be laid
+    out, up to `jobs` - 1 more from `more` (started only then), and assemble them.
+
+    `base` holds what every part's job shares; `plan_key` names the page map kept in the
+    cache for the next build of this edition. Raises `RenderError` as a whole render would.
+    """
+    guess = _previous_plan(cache, plan_key)
+    pages, anchors = [], []
+    for part in split.parts:
+        # A part changed since is guessed as long as it was: most edits keep the page count.
+        count, found = guess.get(part.name, (1, {}))
+        pages.append(count)
+        anchors.append(found)
+    made: dict[str, PartPdf] = {}
+    laid_out = reused = 0
+    free: queue.Queue[PdfRenderer] = queue.Queue()
+    free.put(renderer)
+    started = 1
+
+    def workers(wanted: int) -> None:
+        """Start render processes until `wanted` (at most `jobs`) are running."""
+        nonlocal started
+        while started < min(wanted, jobs):
+            free.put(more())
+            started += 1
+
+    def render(item: tuple[str, RenderJob]) -> tuple[str, PartPdf]:
+        key, job = item
+        renderer = free.get()
+        try:
+            pdf = renderer.render(job, limits, deadline=deadline)
+        finally:
+            free.put(renderer)
+        return key, PartPdf(pdf.data, pdf.pages, pdf.anchors, pdf.bookmarks, pdf.problems)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        if not guess:
+            # No page map yet (a first build): lay the parts out once without writing PDFs
+            # to learn their page counts and anchors (page counts do not depend on the
+            # numbers printed), then once more with the numbers they give.
+            places = partition.places(split, pages, anchors)
+            probes = [
+                replace(
+                    base,
+                    text=partition.document(split, index, place),
+                    foreign_pages=dict(place.foreign),
+                    layout_only=True,
+                )
+                for index, place in enumerate(places)
+            ]
+            order = sorted(range(len(probes)), key=lambda i: -len(probes[i].text))
+            workers(len(probes))
+            probed = dict(
+                zip(order, pool.map(render, [("", probes[i]) for i in order]), strict=True)
+            )
+            pages = [probed[i][1].pages for i in range(len(probes))]
+            anchors = [dict(probed[i][1].anchors) for i in range(len(probes))]
+        for round_number in range(1, MAX_ROUNDS + 1):
+            rounds = round_number
+            places = partition.places(split, pages, anchors)
+            keys, todo = [], []
+            for index, place in enumerate(places):
+                text = partition.document(split, index, place)
+                # The other parts' page numbers are not in the text: they are in the key.
+                key = _key(text + repr(place.foreign), base, digest)
+                keys.append(key)
+                if key in made:
+                    continue
+                stored = cache.get_blob(key) if cache is not None else None
+                if stored is not None:
+                    made[key] = PartPdf.of(*stored)
+                    reused += 1
+                    continue
+                job = replace(base, text=text, foreign_pages=dict(place.foreign), page_map=True)
+                todo.append((key, job))
+            # The longest parts first, so that two workers end together.
+            todo.sort(key=lambda item: -len(item[1].text))
+            workers(len(todo))
+            for key, fresh in pool.map(render, todo):
+                made[key] = fresh
+                laid_out += 1
+                if cache is not None:
+                    cache.put_blob(key, fresh.meta(), fresh.data)
+            results = [made[key] for key in keys]
+            pages = [r.pages for r in results]
+            anchors = [dict(r.anchors) for r in results]
+            if partition.places(split, pages, anchors) == places:
+                break
+        else:
+            return Outcome(None, "the page numbers did not settle", laid_out, reused, MAX_ROUNDS)
+    _keep_plan(cache, plan_key, split, results)
+    laid = [
+        LaidOut(r.data, r.bookmarks, "<th" in part.body)
+        for r, part in zip(results, split.parts, strict=True)
+    ]
+    data = _assemble_in_blocks(laid, keys, [r.pages for r in results], cache)
+    problems = tuple(
+        dict.fromkeys(
+            _on_page(p, place.start)
+            for r, place in zip(results, places, strict=True)
+            for p in r.problems
+        )
+    )
+    pdf = Pdf(data=data, pages=sum(pages), problems=problems)
+    return Outcome(pdf, None, laid_out, reused, rounds)
+
+
+BLOCK = 8  # parts assembled (and their fonts merged) together, then kept in the cache
+
+
+def _assemble_in_blocks(
+    laid: list[LaidOut], keys: list[str], pages: list[int], cache: Cache | None
+) -> bytes:
+    """The parts assembled in blocks of `BLOCK`, each block kept in the cache under its
+    parts' keys, then the blocks assembled: after an edit, one block's fonts are merged
+    again, and the blocks' merged fonts, instead of every part's."""
+    if len(laid) <= BLOCK:
+        return assemble(laid)
+    blocks = []
+    for first in range(0, len(laid), BLOCK):
+        chunk = laid[first : first + BLOCK]
+        key = "block-" + hashlib.sha256("".join(keys[first : first + BLOCK]).encode()).hexdigest()
+        marks: list[tuple[Any, ...]] = []
+        offset = 0
+        for part, count in zip(chunk, pages[first : first + BLOCK], strict=True):
+            marks += [(*b[:2], b[2] + offset, *b[3:]) for b in part.bookmarks]
+            offset += count
+        tables = any(part.tables for part in chunk)
+        stored = cache.get_blob(key) if cache is not None else None
+        if stored is not None:
+            data = stored[1]
+        else:
+            data = assemble(chunk)
+            if cache is not None:
+                cache.put_blob(key, {}, data)
+        blocks.append(LaidOut(data, tuple(marks), tables))
+    return assemble(blocks, prefix="b")
+
+
+_ON_PAGE = re.compile(r" on page (\d+),")
+
+
+def _on_page(problem: Problem, start: int) -> Problem:
+    """A part's warning that names one of its pages (an overflow: "on page 2,") names the
+    page of the whole report."""
+    found = _ON_PAGE.search(problem.message)
+    if found is None or start == 1:
+        return problem
+    page = int(found[1]) + start - 1
+    message = (
+        problem.message[: found.start()] + f" on page {page}," + problem.message[found.end() :]
+    )
+    return replace(problem, message=message)
+
+
+def _previous_plan(
+    cache: Cache | None, plan_key: str | None
+) -> dict[str, tuple[int, dict[str, int]]]:
+    """The last build's page count and anchors of each part, by the part's name."""
+    if cache is None or plan_key is None:
+        return {}
+    found = cache.get_blob(plan_key)
+    if found is None:
+        return {}
+    try:
+        plan = json.loads(found[1])
+        return {k: (int(v[0]), {str(a): int(p) for a, p in v[1].items()}) for k, v in plan.items()}
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return {}
+
+
+def _keep_plan(
+    cache: Cache | None, plan_key: str | None, split: partition.Split, results: list[PartPdf]
+) -> None:
+    if cache is None or plan_key is None:
+        return
+    plan = {
+        part.name: [r.pages, dict(r.anchors)] for part, r in zip(split.parts, results, strict=True)
+    }
+    cache.put_blob(plan_key, {}, json.dumps(plan).encode("utf-8"))

@@ -1,0 +1,180 @@
+"""Splitting a composed report into parts that can be laid out one by one: the front matter
+(cover, contents, lists), each chapter, and the closing pages (references, contact).
+
+Chapters start on a new page, so a part lays out the same alone as in the whole document
+once it knows what the whole would have given it: its first page number, the report's page
+total ("page X of Y"), the page numbers of the anchors of other parts it refers to (contents,
+cross-references), and the footnote and chapter numbers it continues. `document` writes a
+part as a complete HTML document with those values; the render process resolves the other
+parts' anchors (`render.foreign`). `split` refuses, with the reason, a document whose parts
+cannot be laid out apart exactly (then the report is laid out whole).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import unescape
+
+MARKER = "<!--rb-part-->"  # written by the theme's report.html before each chapter and closing
+
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_END = re.compile(r"</body>\s*</html>\s*$", re.IGNORECASE)
+_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_HREF = re.compile(r"""\shref\s*=\s*(?:"#([^"]*)"|'#([^']*)')""", re.IGNORECASE)
+_CLASS = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.IGNORECASE | re.DOTALL)
+# What the theme's brand.html writes to number chapters, and nothing else may count.
+_CHAPTER_COUNTER = (
+    "body { counter-reset: chapter; }",
+    ".chapter:not(.annex) { counter-increment: chapter; }",
+)
+_COUNTERS = re.compile(
+    r"counter-(?:reset|increment|set)|counter\(pages\)|target-text|target-counters"
+)
+# Page selectors that the first page of each part would match, or that depend on a page's
+# parity or place in the whole document.
+_PAGE_PLACE = re.compile(r"@page[^{]*:(?:first|left|right|blank|recto|verso|nth)", re.IGNORECASE)
+_PARITY = re.compile(r"break-(?:before|after)\s*:\s*(?:right|left|recto|verso)", re.IGNORECASE)
+
+
+# Content that, before a chapter's <h1>, could fill its first page before the title.
+_BEFORE_TITLE = re.compile(r"<(?:p|table|img|svg|figure|pre|ul|ol|blockquote|h[2-6])\b", re.I)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the report: its body HTML and what it gives and takes from the others."""
+
+    name: str  # "front", the chapter section's id, or "closing"
+    body: str
+    ids: frozenset[str]  # anchors it defines
+    refs: frozenset[str]  # anchors it links to (`href="#…"`)
+    footnotes: int  # footnotes it numbers
+    chapters: int  # numbered chapters it counts (`.chapter:not(.annex)`)
+
+
+@dataclass(frozen=True)
+class Split:
+    """A report cut into parts; `head` is the document up to and with its `<body>` tag."""
+
+    head: str
+    parts: tuple[Part, ...]
+    numbered_chapters: bool  # brand.html numbers chapters with a CSS counter
+
+    def foreign(self, index: int) -> frozenset[str]:
+        """The anchors part `index` refers to that other parts define."""
+        part = self.parts[index]
+        return frozenset(part.refs - part.ids)
+
+
+def _tokens(body: str) -> list[list[str]]:
+    return [(a or b).split() for a, b in _CLASS.findall(body)]
+
+
+def _part(name: str, body: str) -> Part:
+    ids = frozenset(unescape(a or b) for a, b in _ID.findall(body))
+    refs = frozenset(unescape(a or b) for a, b in _HREF.findall(body))
+    classes = _tokens(body)
+    return Part(
+        name=name,
+        body=body,
+        ids=ids,
+        refs=refs,
+        footnotes=sum("footnote" in c for c in classes),
+        chapters=sum("chapter" in c and "annex" not in c for c in classes),
+    )
+
+
+def split(text: str, theme: Sequence[str] = (), project: Sequence[str] = ()) -> Split | str:
+    """The report's parts, or why it must be laid out whole. `theme` and `project` are the
+    texts of the linked stylesheets. (The theme places chapters on right-hand pages only in
+    print mode, which the caller lays out whole.)"""
+    body_tag = _BODY.search(text)
+    end = _END.search(text)
+    if body_tag is None or end is None:
+        return "the document has no plain <body> (a template of the project?)"
+    head, body = text[: body_tag.end()], text[body_tag.end() : end.start()]
+    if not re.search(r"</head>", head, re.IGNORECASE):
+        return "the document has no </head> to add a part's page numbers to"
+    pieces = body.split(MARKER)
+    if len(pieces) < 3:
+        return "the theme's report.html does not mark its chapters (a template of the project?)"
+    styles = "\n".join(_STYLE.findall(head))
+    numbered = all(rule in styles for rule in _CHAPTER_COUNTER)
+    own = styles
+    for rule in _CHAPTER_COUNTER if numbered else ():
+        own = own.replace(rule, "")
+    own = own.replace("counter(pages)", "")  # the total is written into the part's head
+    if any(_COUNTERS.search(sheet) for sheet in (own, *theme, *project)):
+        return "a stylesheet uses CSS counters or targets the parts cannot carry over"
+    if any(_PARITY.search(sheet) or _PAGE_PLACE.search(sheet) for sheet in (own, *project)):
+        return "a stylesheet styles pages by their place in the document (first, left, right)"
+    if any(_PAGE_PLACE.search(sheet) for sheet in theme):
+        return "the theme styles pages by their place in the document (first, left, right)"
+    if any("string-set" in sheet for sheet in project):
+        return "a project stylesheet sets running strings the parts cannot carry over"
+    parts = [_part("front", pieces[0])]
+    for piece in pieces[1:-1]:
+        if _BEFORE_TITLE.search(piece.split("<h1", 1)[0]):
+            # Its first page would show the running header the previous chapter left.
+            return "a chapter does not start with its title"
+        found = _ID.search(piece)
+        parts.append(_part((found[1] or found[2]) if found else f"part-{len(parts)}", piece))
+    if pieces[-1].strip():
+        parts.append(_part("closing", pieces[-1]))
+    seen: set[str] = set()
+    for part in parts:
+        if seen & part.ids:
+            return f"an anchor is defined in two parts ({sorted(seen & part.ids)[0]})"
+        seen |= part.ids
+    return Split(head, tuple(parts), numbered)
+
+
+@dataclass(frozen=True)
+class Place:
+    """What the whole document gives one part: the values it is laid out with."""
+
+    start: int  # the number of its first page
+    total: int  # the report's page count
+    footnotes: int  # footnotes numbered before it
+    chapters: int  # numbered chapters before it
+    foreign: tuple[tuple[str, int], ...]  # other parts' anchors it refers to → page number
+
+
+def document(split: Split, index: int, place: Place) -> str:
+    """Part `index` as a complete HTML document, laid out as it would be in the whole."""
+    rules = [
+        f"@page :first {{ counter-reset: page {place.start}; }}",
+        f"html {{ counter-reset: footnote {place.footnotes}; }}",
+    ]
+    if split.numbered_chapters:
+        rules.append(f"body {{ counter-reset: chapter {place.chapters}; }}")
+    style = "<style>\n" + "\n".join(rules) + "\n</style>\n"
+    # Within the head's style elements only: the title or a meta text may say anything.
+    head = _STYLE.sub(lambda m: m[0].replace("counter(pages)", f'"{place.total}"'), split.head)
+    head = re.sub(r"</head>", lambda _: style + "</head>", head, count=1, flags=re.IGNORECASE)
+    return head + split.parts[index].body + "</body>\n</html>\n"
+
+
+def places(split: Split, pages: Sequence[int], anchors: Sequence[Mapping[str, int]]) -> list[Place]:
+    """Each part's values from the page counts of all parts and their anchors (0-based
+    page index within the part)."""
+    starts, at = [], 1
+    for count in pages:
+        starts.append(at)
+        at += count
+    total = at - 1
+    where: dict[str, int] = {}
+    for start, found in zip(starts, anchors, strict=True):
+        for name, index in found.items():
+            where.setdefault(name, start + index)
+    result = []
+    footnotes = chapters = 0
+    for index, part in enumerate(split.parts):
+        foreign = tuple(sorted((n, where[n]) for n in split.foreign(index) if n in where))
+        result.append(Place(starts[index], total, footnotes, chapters, foreign))
+        footnotes += part.footnotes
+        chapters += part.chapters
+    return result

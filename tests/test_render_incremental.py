@@ -1,0 +1,150 @@
+"""Chapter-by-chapter layout (REPORTBUILDER_PARTS=1): the assembled PDF equals a whole build —
+pages, text of every page ("page X of Y", contents numbers), links and where they lead,
+outline, metadata, structure tree — after no change, a sentence edit, an edit that adds a
+page, a heading added; only what changed is laid out again; the cache is never stale; and
+what cannot be laid out by parts is laid out whole, saying why."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pdfsame import summary
+from reportbuilder.cache import Cache
+from reportbuilder.edition import Edition
+from reportbuilder.pipeline import Output, build
+from reportbuilder.render import incremental
+from reportbuilder.render.renderer import PdfRenderer
+
+pytestmark = [pytest.mark.pdf, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+EPOCH = "1700000000"
+
+
+def _example(tmp_path: Path) -> Path:
+    """The example report (4 chapters: footnotes, a table, a chart) with a reference and a
+    link from the last chapter to figures and a chapter before it."""
+    project = tmp_path / "report"
+    project.mkdir()
+    for name in ("content", "data", "assets", "styles", "templates"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, project / name)
+    for name in ("report.yml", "contacts.yml"):
+        shutil.copy(ROOT / name, project / name)
+    for translated in (project / "content").glob("*.*.md"):
+        translated.unlink()
+    _append(
+        project / "content" / "04-conclusions.md",
+        '\n\nComme le montre {{ ref("fig-age") }}, voir aussi [la méthode](#methode).[^x]\n\n'
+        "[^x]: Une note de la conclusion.\n\n" + "Identifiant : " + "X7" * 120 + "\n",
+        # A line too long for the text block: a warning naming its page of the whole report.
+    )
+    return project
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as file:
+        file.write(text)
+
+
+@pytest.fixture
+def renderer():
+    with PdfRenderer() as shared:
+        yield shared
+
+
+def _both(project: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch) -> Output:
+    """Build by parts (with the project's cache), then whole; assert they are the same."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("REPORTBUILDER_PARTS", "1")
+    parts = project / "out" / "parts.pdf"
+    result = build(
+        project, Edition(), output=parts, renderer=renderer, cache=Cache(project), jobs=2
+    )
+    monkeypatch.delenv("REPORTBUILDER_PARTS")
+    whole = project / "out" / "whole.pdf"
+    reference = build(project, Edition(), output=whole, renderer=renderer)
+    if not result.outputs[0].cached:  # the same warnings, naming the same pages
+        assert result.problems == reference.problems
+    (out,) = result.outputs
+    assert out.layout == "parts" or out.cached, out.layout_reason
+    expected, found = summary(whole), summary(parts)
+    assert found["parent_tree_ok"]
+    for key in expected:
+        assert found[key] == expected[key], key
+    return out
+
+
+def test_parts_equal_a_whole_build_through_edits(
+    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _example(tmp_path)
+    # Parts assembled two by two, then the blocks (as a long report is, eight by eight).
+    monkeypatch.setattr(incremental, "BLOCK", 2)
+    first = _both(project, renderer, monkeypatch)
+    assert first.parts is not None and first.parts["reused"] == 0
+    count = first.parts["laid_out"]
+    assert count >= 6  # front, 4 chapters, closing (and more rounds on a first build)
+
+    # Nothing changed: the output is up to date.
+    same = _both(project, renderer, monkeypatch)
+    assert same.cached == "up to date"
+    # Built again (another output, so not up to date): every part comes from the cache.
+    monkeypatch.setenv("REPORTBUILDER_PARTS", "1")
+    output = project / "out" / "again.pdf"
+    again = build(project, Edition(), output=output, renderer=renderer, cache=Cache(project))
+    assert again.outputs[0].parts == {"laid_out": 0, "reused": 6, "rounds": 1}
+    # Assembled from cached parts, the same bytes as from fresh ones (SOURCE_DATE_EPOCH).
+    assert output.read_bytes() == (project / "out" / "parts.pdf").read_bytes()
+
+    # A sentence changed in a middle chapter: only that chapter is laid out again.
+    chapter = project / "content" / "02-methode.md"
+    _append(chapter, "\n\nUne phrase ajoutée au milieu du rapport.\n")
+    edited = _both(project, renderer, monkeypatch)
+    assert edited.parts is not None and edited.parts["laid_out"] == 1
+
+    # An edit that adds pages: later parts are renumbered ("page X of Y", contents).
+    before = edited.pages or 0
+    _append(chapter, "\n\n" + "\n\n".join(["Un long paragraphe. " * 60] * 6) + "\n")
+    longer = _both(project, renderer, monkeypatch)
+    assert (longer.pages or 0) > before
+
+    # A heading added: the contents change.
+    _append(project / "content" / "03-resultats.md", "\n\n## Une section nouvelle\n\nTexte.\n")
+    _both(project, renderer, monkeypatch)
+
+
+def test_theme_css_and_data_changes_are_never_stale(
+    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _example(tmp_path)
+    _both(project, renderer, monkeypatch)
+    # A data value used in one chapter (the study's length in months, in the summary).
+    data = project / "data" / "study.yml"
+    text = data.read_text(encoding="utf-8")
+    changed = re.sub(r"(months:\n  value: )(\d+)", lambda m: f"{m[1]}{int(m[2]) + 1}", text)
+    assert changed != text
+    data.write_text(changed, encoding="utf-8")
+    after_data = _both(project, renderer, monkeypatch)
+    assert after_data.parts is not None and 0 < after_data.parts["laid_out"] < 6
+    # The project's CSS (read by the renderer, not part of the HTML): every part again.
+    styles = project / "styles"
+    styles.mkdir(exist_ok=True)
+    _append(styles / "zz-test.css", "\nh1 { letter-spacing: 0.5pt; }\n")
+    after_css = _both(project, renderer, monkeypatch)
+    assert after_css.parts is not None and after_css.parts["reused"] == 0
+
+
+def test_print_layout_and_variants_are_laid_out_whole(
+    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _example(tmp_path)
+    monkeypatch.setenv("REPORTBUILDER_PARTS", "1")
+    result = build(project, Edition(print_mode=True), output=project / "p.pdf", renderer=renderer)
+    (out,) = result.outputs
+    assert out.layout == "whole" and "print" in (out.layout_reason or "")
+    assert out.as_json()["layout"] == "whole"

@@ -1,0 +1,84 @@
+"""render/parts.py: a composed report cut at the theme's markers into front matter, chapters
+and closing pages; each part written as a whole HTML document with the values the whole
+report gives it; what cannot be laid out apart refused with a reason."""
+
+from __future__ import annotations
+
+from reportbuilder.render.parts import MARKER, Place, Split, document, places, split
+
+HEAD = (
+    "<!DOCTYPE html><html lang='fr'><head><style>\n"
+    "@page body { @bottom-right { content: counter(page) ' / ' counter(pages); } }\n"
+    "body { counter-reset: chapter; }\n"
+    ".chapter:not(.annex) { counter-increment: chapter; }\n"
+    '</style></head><body class="screen">'
+)
+FRONT = '<section class="cover"><h1>T</h1></section><nav class="toc"><a href="#b">B</a></nav>'
+A = (
+    f'{MARKER}<section class="chapter" id="a"><h1 id="a-t">A</h1>'
+    '<p>x<span class="footnote">n</span> <a href="#b-t">b</a></p></section>'
+)
+B = f'{MARKER}<section class="chapter annex" id="b"><h1 id="b-t">B</h1></section>'
+CLOSING = f'{MARKER}<section class="closing"><h2>Contact</h2></section>'
+
+
+def report(body: str = FRONT + A + B + CLOSING, head: str = HEAD) -> str:
+    return head + body + "</body>\n</html>\n"
+
+
+def test_parts_and_what_they_give_and_take() -> None:
+    found = split(report())
+    assert isinstance(found, Split)
+    assert [p.name for p in found.parts] == ["front", "a", "b", "closing"]
+    _, a, b, closing = found.parts
+    assert found.foreign(0) == {"b"} and found.foreign(1) == {"b-t"}
+    assert (a.footnotes, a.chapters, b.chapters) == (1, 1, 0)  # an annex is not numbered
+    assert found.numbered_chapters and closing.ids == frozenset()
+
+
+def test_places_follow_page_counts_and_anchors() -> None:
+    found = split(report())
+    assert isinstance(found, Split)
+    result = places(found, [2, 3, 1, 1], [{}, {"a": 0, "a-t": 0}, {"b": 0, "b-t": 0}, {}])
+    assert [p.start for p in result] == [1, 3, 6, 7]
+    assert {p.total for p in result} == {7}
+    assert result[0].foreign == (("b", 6),) and result[1].foreign == (("b-t", 6),)
+    assert (result[2].footnotes, result[2].chapters) == (1, 1)
+
+
+def test_a_part_document_carries_its_numbers() -> None:
+    found = split(report())
+    assert isinstance(found, Split)
+    text = document(found, 2, Place(6, 7, 1, 1, ()))
+    assert "@page :first { counter-reset: page 6; }" in text
+    assert "html { counter-reset: footnote 1; }" in text
+    assert "body { counter-reset: chapter 1; }" in text
+    assert "counter(pages)" not in text and "' / ' \"7\"" in text
+    assert 'id="b"' in text and 'id="a"' not in text and "cover" not in text
+
+
+def test_what_cannot_be_laid_out_apart_is_refused() -> None:
+    assert "mark" in str(split(report(FRONT + "<section class='chapter'></section>")))
+    counters = HEAD.replace("</style>", "h2 { counter-increment: section; }</style>")
+    assert "counters" in str(split(report(head=counters)))
+    assert "counters" in str(split(report(), theme=["a::after { content: counter(pages) }"]))
+    first = "@page :first { margin: 0 }"
+    assert "first" in str(split(report(), project=[first]))
+    twice = report(FRONT + A + A.replace("a-t", "x") + CLOSING)
+    assert "two parts" in str(split(twice))
+    parity = ".chapter { break-before: right }"
+    assert "place" in str(split(report(), project=[parity]))
+    late = A.replace('<h1 id="a-t">A</h1>', '<p>text first</p><h1 id="a-t">A</h1>')
+    assert "title" in str(split(report(FRONT + late + B + CLOSING)))
+    assert "running" in str(split(report(), project=["h2 { string-set: x content() }"]))
+    # the theme's own print rules apply in print mode only, which is laid out whole
+    assert isinstance(split(report(), theme=[".print .chapter { break-before: right; }"]), Split)
+
+
+def test_the_total_is_written_into_styles_only() -> None:
+    head = HEAD.replace("<style>", "<title>counter(pages)</title><style>")
+    found = split(report(head=head))
+    assert isinstance(found, Split)
+    text = document(found, 1, Place(3, 7, 0, 0, ()))
+    assert "<title>counter(pages)</title>" in text and "' / ' \"7\"" in text
+    assert "</head>" in str(split(report(head=HEAD.replace("</head>", ""))))
