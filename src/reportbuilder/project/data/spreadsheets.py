@@ -84,7 +84,7 @@ def hidden_parts(sheet: Any) -> tuple[set[int], set[int]]:
     return rows, columns
 
 
-def _spans(numbers: list[int]) -> list[tuple[int, int]]:
+def spans(numbers: list[int]) -> list[tuple[int, int]]:
     """Runs of consecutive numbers: [2, 3, 4, 9] → [(2, 4), (9, 9)]."""
     spans: list[tuple[int, int]] = []
     for number in sorted(numbers):
@@ -272,7 +272,7 @@ def _warn_hidden(
     from openpyxl.utils import get_column_letter
 
     used_rows = [row[0].row for row in rows if row[0].row in hidden_rows]
-    for first, last in _spans(used_rows):
+    for first, last in spans(used_rows):
         span = f"{first}" if first == last else f"{first}:{last}"
         what = "hidden row" if first == last else f"{last - first + 1} hidden rows"
         problems.append(warning(f"{rel}:{sheet.title}!{span}", f"{what} left out"))
