@@ -1,11 +1,22 @@
-"""Benchmark: `reportbuilder build` against bare WeasyPrint on the same HTML.
+"""Benchmark: `reportbuilder build` against bare WeasyPrint on the same HTML, and peers.
 
-Run by hand (`make bench`, or `.venv/bin/python bench/bench.py [--runs N] [--sizes 1,5]`).
-For each size, a copy of the example project with its (French) chapters repeated N times is
-composed once to the very HTML the renderer lays out; then, in alternation, `reportbuilder
-build --force` (whole pipeline, one process, the cache bypassed) and the bare `weasyprint`
-command (same HTML, same base URL, same tagging) are timed. Printed: medians
-of wall time and peak memory, and the ratios run by run (reportbuilder / bare WeasyPrint).
+Run by hand (`make bench`, or `.venv/bin/python bench/bench.py [--runs N] [--sizes 2,20,100]
+[--peers]`). Sizes are pages, about: 2 is the example's first chapter alone; more is the
+example with its (French) chapters repeated to reach the size (400 takes minutes a run).
+For each size the project is composed once to the very HTML the renderer lays out; then, in
+alternation, `reportbuilder build --force` (whole pipeline, the cache bypassed) and the bare
+`weasyprint` command (same HTML, same base URL, same tagging) are timed. Printed: medians of
+wall time, CPU time (user + system of the process and the children it waited for: steadier
+than wall time on a busy machine) and peak memory (the largest single process), and the
+ratios run by run (reportbuilder / bare WeasyPrint).
+
+Bare WeasyPrint draws the contents' dot leaders one text box a dot, where reportbuilder draws
+runs of dots (`render/leaders.py`): with a long contents the build can beat the bare engine.
+
+`--peers` times, where installed, md2pdf and `pandoc --pdf-engine=weasyprint` on the same
+chapters as one Markdown file (Jinja expressions left out: the peers do not template), and
+headless Chromium (`--print-to-pdf`) on the same HTML as bare WeasyPrint; ratios against
+bare WeasyPrint. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -19,14 +30,22 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-def timed(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one process; an exit code not in `ok` stops."""
+class Run(NamedTuple):
+    wall: float  # seconds
+    peak: float  # MiB, the largest single process
+    cpu: float  # seconds, user + system, children waited for included
+
+
+def measured(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
+    """Wall and CPU seconds and peak RSS of one process; an exit code not in `ok` stops."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -35,7 +54,13 @@ def timed(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float,
         raise SystemExit(
             f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode() if proc.stderr else ''}"
         )
-    return wall, usage.ru_maxrss / 1024
+    return Run(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+
+
+def timed(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one process; an exit code not in `ok` stops."""
+    run = measured(cmd, cwd, ok)
+    return run.wall, run.peak
 
 
 def make_project(tmp: Path, repeat: int) -> Path:
@@ -59,6 +84,22 @@ def make_project(tmp: Path, repeat: int) -> Path:
     return project
 
 
+def project_of_pages(tmp: Path, pages: int) -> Path:
+    """A copy of the example of about `pages` pages (the example is about 8 with 4 chapters:
+    cover, contents, 6 of chapters; each copy of the chapters adds about 5.6)."""
+    if pages <= 4:
+        project = make_project(tmp, 1)
+        project = project.rename(project.with_name(f"p{pages}"))
+        for chapter in (project / "content").glob("*.md"):
+            if not chapter.name.startswith("01-"):
+                chapter.unlink()
+        with (project / "report.yml").open("a", encoding="utf-8") as file:
+            file.write("toc: false\n")
+        return project
+    project = make_project(tmp, max(1, round((pages - 2) / 5.6)))
+    return project.rename(project.with_name(f"p{pages}"))
+
+
 def write_render_html(project: Path, html: Path) -> None:
     """The HTML the render process is given (not `--format html`, which inlines assets)."""
     from reportbuilder import Edition, load_project, render_html
@@ -66,38 +107,104 @@ def write_render_html(project: Path, html: Path) -> None:
     html.write_text(render_html(load_project(project), Edition()).text, encoding="utf-8")
 
 
+def plain_markdown(project: Path, out: Path) -> Path:
+    """The chapters as one Markdown file without their Jinja (front matter, `{{ }}`, `{% %}`
+    left out): what a peer that does not template can be given."""
+    parts = []
+    for chapter in sorted((project / "content").glob("*.md")):
+        if re.search(r"\.[a-z]{2}\.md$", chapter.name):
+            continue
+        text = re.sub(r"\A---\n.*?\n---\n", "", chapter.read_text(encoding="utf-8"), flags=re.S)
+        text = re.sub(r"\{%.*?%\}|\{#.*?#\}", "", text, flags=re.S)
+        parts.append(re.sub(r"\{\{.*?\}\}", "…", text, flags=re.S))
+    out.write_text("\n\n".join(parts), encoding="utf-8")
+    return out
+
+
+def peers(markdown: Path, html: Path, tmp: Path) -> dict[str, list[str]]:
+    """The peers' commands that can run here (installed), by name."""
+    found: dict[str, list[str]] = {}
+    md2pdf = shutil.which("md2pdf") or (str(BIN / "md2pdf") if (BIN / "md2pdf").exists() else None)
+    if md2pdf:
+        found["md2pdf"] = [md2pdf, "-i", str(markdown), "-o", str(tmp / "md2pdf.pdf")]
+    if shutil.which("pandoc"):
+        found["pandoc→weasyprint"] = [
+            "pandoc",
+            str(markdown),
+            "--pdf-engine=weasyprint",
+            "-o",
+            str(tmp / "pandoc.pdf"),
+        ]
+    chromium = next(
+        (c for c in ("chromium", "chromium-browser", "google-chrome") if shutil.which(c)), None
+    )
+    if chromium:
+        found["chromium"] = [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={tmp / 'chromium.pdf'}",
+            html.as_uri(),
+        ]
+    return found
+
+
+def median(values: Iterable[float]) -> float:
+    return statistics.median(values)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--sizes", default="1,5", help="chapter repetitions, comma-separated")
+    parser.add_argument("--sizes", default="2,20,100", help="pages, about; comma-separated")
+    parser.add_argument("--peers", action="store_true", help="md2pdf, pandoc, Chromium too")
     args = parser.parse_args()
     rb, wp = str(BIN / "reportbuilder"), str(BIN / "weasyprint")
-    heads = ("size", "pages", "rb s", "wp s", "time ×", "rb MiB", "wp MiB", "mem ×", "size ×")
-    print(" ".join(f"{h:>7}" for h in heads))
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start")
+    heads = ("size", "pages", "rb s", "wp s", "time ×", "cpu ×", "rb MiB", "wp MiB", "mem ×")
+    print(" ".join(f"{h:>7}" for h in (*heads, "size ×")))
+    peer_rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for repeat in (int(s) for s in args.sizes.split(",")):
-            project = make_project(tmp, repeat)
+        for size in (int(s) for s in args.sizes.split(",")):
+            project = project_of_pages(tmp, size)
             html, rb_pdf, wp_pdf = tmp / "r.html", tmp / "rb.pdf", tmp / "wp.pdf"
             write_render_html(project, html)
             rb_cmd = [rb, "build", str(project), "--force", "-o", str(rb_pdf)]
             wp_cmd = [wp, "--pdf-tags", "-u", f"{project.as_uri()}/", str(html), str(wp_pdf)]
-            timed(rb_cmd, tmp), timed(wp_cmd, tmp)  # warm the file cache
-            rows = []
-            for _ in range(args.runs):
-                rows.append((timed(rb_cmd, tmp), timed(wp_cmd, tmp)))
+            measured(rb_cmd, tmp), measured(wp_cmd, tmp)  # warm the file cache
+            rows = [(measured(rb_cmd, tmp), measured(wp_cmd, tmp)) for _ in range(args.runs)]
             from pypdf import PdfReader
 
             pages = len(PdfReader(rb_pdf).pages)
-            rb_t = statistics.median(r[0][0] for r in rows)
-            wp_t = statistics.median(r[1][0] for r in rows)
-            ratio_t = statistics.median(r[0][0] / r[1][0] for r in rows)
-            rb_m = statistics.median(r[0][1] for r in rows)
-            wp_m = statistics.median(r[1][1] for r in rows)
-            ratio_m = statistics.median(r[0][1] / r[1][1] for r in rows)
-            ratio_s = rb_pdf.stat().st_size / wp_pdf.stat().st_size
-            cells = (repeat, pages, rb_t, wp_t, ratio_t, rb_m, wp_m, ratio_m, ratio_s)
+            cells = (
+                size,
+                pages,
+                median(r.wall for r, _ in rows),
+                median(w.wall for _, w in rows),
+                median(r.wall / w.wall for r, w in rows),
+                median(r.cpu / w.cpu for r, w in rows),
+                median(r.peak for r, _ in rows),
+                median(w.peak for _, w in rows),
+                median(r.peak / w.peak for r, w in rows),
+                rb_pdf.stat().st_size / wp_pdf.stat().st_size,
+            )
             print(" ".join(f"{c:>7.2f}" if isinstance(c, float) else f"{c:>7}" for c in cells))
+            if args.peers:
+                markdown = plain_markdown(project, tmp / "r.md")
+                for name, cmd in peers(markdown, html, tmp).items():
+                    pairs = [(measured(cmd, tmp), measured(wp_cmd, tmp)) for _ in range(args.runs)]
+                    peer_rows.append(
+                        f"{name:>18} {size:>5} {median(p.wall for p, _ in pairs):>7.2f} "
+                        f"{median(p.wall / w.wall for p, w in pairs):>7.2f} "
+                        f"{median(p.peak for p, _ in pairs):>7.0f}"
+                    )
+    if peer_rows:
+        print(f"\n{'peer':>18} {'size':>5} {'wall s':>7} {'× wp':>7} {'MiB':>7}")
+        print("\n".join(peer_rows))
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

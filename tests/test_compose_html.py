@@ -182,3 +182,17 @@ def test_a_broken_project_template_is_named_at_its_line(mini_project: Path) -> N
     [problem] = problems_of(mini_project)
     assert problem.startswith("templates/cover.html:2: theme template: ")
     assert "titel" in problem
+
+
+def test_an_include_of_a_file_outside_the_templates_is_named_at_its_line(
+    mini_project: Path,
+) -> None:
+    (mini_project / "templates").mkdir()
+    (mini_project / "templates" / "closing.html").write_text(
+        '<section>\n<p>Thanks</p>\n{% include "/etc/passwd" %}\n</section>\n', encoding="utf-8"
+    )
+    [problem] = problems_of(mini_project)
+    assert problem == (
+        "templates/closing.html:3: template not found: /etc/passwd (a template includes only "
+        "the theme's templates and those in templates/, by name)"
+    )

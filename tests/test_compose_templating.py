@@ -188,3 +188,27 @@ def test_a_misspelt_filter_or_helper_gets_did_you_mean() -> None:
         None,
         ["content/01-a.md:2: 'chrt' is undefined (did you mean 'chart'?)"],
     )
+
+
+def test_every_failing_value_of_a_chapter_is_reported_not_only_the_first() -> None:
+    source = (
+        "# T\n\nA {{ data.__class__ }} b.\n\nC {{ nope }} d.\n\n{{ data.study.victims }}\n\n"
+        "E {{ data.study.victims / 0 }}\n"
+    )
+    text, problems = render(source)
+    assert text is None
+    assert [p.split(": ", 1)[0] for p in problems] == [
+        "content/01-a.md:3",
+        "content/01-a.md:5",
+        "content/01-a.md:9",
+    ]
+    assert "__class__" in problems[0] and "'nope' is undefined" in problems[1]
+    assert problems[2].endswith("division by zero")
+
+
+def test_after_a_failing_statement_only_the_first_is_reported() -> None:
+    # Leaving out a `{% … %}` line would change what follows: no guess at later problems.
+    text, problems = render("{% for i in data.study.victims %}{{ i }}{% endfor %}\n{{ nope }}\n")
+    assert text is None and len(problems) == 1 and problems[0].startswith("content/01-a.md:1:")
+    text, problems = render("{{ nope }}\n{% if data.nothing.deeper %}x{% endif %}\n{{ nah }}\n")
+    assert [p.split(": ", 1)[0] for p in problems] == ["content/01-a.md:1", "content/01-a.md:2"]

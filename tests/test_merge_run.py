@@ -85,7 +85,7 @@ def test_a_bad_row_is_named_and_the_good_rows_are_written(
     assert f"{people}:3: invalid email 'bad@@example'" in result.stderr
     assert "Traceback" not in result.output
     assert sorted(p.name for p in out.glob("*.pdf")) == ["mini-Good-One.pdf", "mini-Good-Two.pdf"]
-    assert "merged: 2 made; 1 problems" in result.stdout
+    assert "merged: 2 made; 1 problem" in result.stdout
 
 
 def test_shards_together_make_every_row_once(
@@ -263,3 +263,32 @@ def test_copies_never_go_among_the_sources(
     result = runner.invoke(main, ["merge", str(mini_project), str(people), "-o", str(target)])
     assert result.exit_code == 1 and "choose a" in result.stderr
     assert not list(mini_project.rglob("*.pdf")) and not list(mini_project.rglob("*.jsonl"))
+
+
+def test_a_row_in_a_language_without_translations_is_warned_of(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    """As `build --lang fr` warns: a French copy of an English report prints the theme's words
+    in French and the chapters in English; the merge says so once per language, at its first
+    row, and `.eml` copies are counted as written, not sent."""
+    people = tmp_path / "requesters.csv"
+    people.write_text(THREE, encoding="utf-8")
+    translated = mini_project / "content" / "01-overview.es.md"
+    translated.write_text((mini_project / "content" / "01-overview.md").read_text("utf-8"), "utf-8")
+    out = tmp_path / "copies"
+    result = runner.invoke(
+        main, ["merge", str(mini_project), str(people), "-o", str(out), "--eml-dir", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    french = (
+        f"warning: {people}:2: no French translation (content/01-overview.fr.md, "
+        "content/02-findings.fr.md): French copies print it in English"
+    )
+    spanish = (
+        f"warning: {people}:4: no Spanish translation (content/02-findings.es.md): "
+        "Spanish copies print it in English"
+    )
+    assert french in result.stderr and spanish in result.stderr
+    assert "English translation" not in result.stderr
+    assert "3 made, 3 written as .eml" in result.stdout
+    assert "; 0 problems;" in result.stdout

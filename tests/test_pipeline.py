@@ -158,3 +158,50 @@ def test_one_failing_edition_does_not_stop_the_others(tmp_path: Path) -> None:
         build_editions(project, editions, jobs=2)
     assert caught.value.problems[0].path == "content/02-findings.fr.md"
     assert (project / "out" / "mini.pdf").is_file()  # the English edition was still made
+
+
+@pytest.mark.pdf
+def test_a_font_face_that_cannot_be_loaded_is_named_at_its_stylesheet_line(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from reportbuilder.cli import main
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    (project / "styles").mkdir(exist_ok=True)
+    (project / "styles" / "fonts.css").write_text(
+        'p { color: black; }\n\n@font-face {\n  font-family: "Brand Serif";\n'
+        '  src: url(brand.woff2);\n}\nbody { font-family: "Brand Serif", serif; }\n',
+        encoding="utf-8",
+    )
+    (project / "styles" / "brand.woff2").write_bytes(b"not a font at all")
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: styles/fonts.css:3: the @font-face 'Brand Serif' cannot be loaded: its file is "
+        "missing, refused or not a font, so the text is set in another font"
+    ) in result.stderr.splitlines()
+    assert "render: Font-face" not in result.stderr
+
+
+@pytest.mark.pdf
+def test_a_css_warning_is_named_at_its_stylesheet_and_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reportbuilder.cli import main
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    (project / "styles").mkdir(exist_ok=True)
+    (project / "styles" / "x.css").write_text(
+        'h2 { color: black; }\n\np { colr: black; }\n@import url("late.css");\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "styles/x.css" in line]
+    assert warnings == [
+        "warning: styles/x.css:3: Ignored `colr: black`, unknown property",
+        "warning: styles/x.css:4: @import rule ' url(\"late.css\")' not at the beginning of the "
+        "the whole rule was ignored",
+    ]
+    assert "render:" not in result.stderr

@@ -42,4 +42,8 @@ def test_print_version_has_bleed_trim_and_right_hand_chapters(
         if text.lstrip().startswith(("Overview", "Findings"))
     ]
     assert starts and all(number % 2 == 1 for number in starts), starts
+    # The contents too: the back of the cover is left blank, as in a printed book.
+    contents = [i for i, text in enumerate(texts, start=1) if text.lstrip().startswith("Contents")]
+    assert contents == [3], contents
+    assert texts[1].strip() == ""
     assert len(shop.pages) >= len(plain.pages)

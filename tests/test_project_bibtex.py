@@ -82,6 +82,15 @@ def test_input_is_never_read(tmp_path: Path) -> None:
     assert items[0]["title"].startswith("Before")
 
 
+def test_deep_braces_and_commands_are_problems_not_crashes() -> None:
+    text = "@book{deep, title = {" + "{" * 5000 + "x" + "}" * 5000 + "}, year = 2020}\n"
+    text += "@book{cmds, title = {" + "\\textbf{" * 45 + "x" + "}" * 45 + "}, year = 2020}\n"
+    text += "@book{fine, title = {" + "{" * 40 + "x" + "}" * 40 + "}, year = 2020}\n"
+    items, problems = read_bibtex(text, {"deep", "cmds", "fine"})
+    assert problems == [(1, "entry 'deep' nests braces 5001 deep (at most 50)")]
+    assert sorted(item["title"] for item in items) == ["x", "x"]
+
+
 def test_a_five_megabyte_library_costs_the_cited_entries() -> None:
     entry = (
         "@book{{key{0},\n  title = {{Title {0}}},\n  author = {{Doe, Jane}},\n  year = 2001\n}}\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reportbuilder.errors import Stage
 from reportbuilder.project.contacts import Contact, load_contacts
 from reportbuilder.project.files import FilePolicy
@@ -198,3 +200,62 @@ def test_a_text_per_language_needs_known_codes_and_words(tmp_path: Path) -> None
     messages = [f"{p.line}: {p.message}" for p in problems]
     assert any("'xx' is not a language code" in m for m in messages), messages
     assert any("the fr text is empty" in m for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "what"),
+    [
+        ("name", '"Evil\\u001b[31mRed"', "a control character (U+001B)"),
+        ("name", '"Bell\\u0007"', "a control character (U+0007)"),
+        ("name", '"C1 \\u0085 next line"', "a control character (U+0085)"),
+        ("name", '"Two\\nlines"', "a line break (U+000A)"),
+        ("organisation", '"E\\u202eF"', "a bidirectional control (U+202E)"),
+        ("organisation", '{en: "A\\u2067B", fr: Bureau}', "a bidirectional control (U+2067)"),
+        ("role", '"zero\\u200bwidth"', "an invisible character (U+200B)"),
+        ("office", '"word\\u2060joiner"', "an invisible character (U+2060)"),
+        ("id", '"desk\\ufeff"', "an invisible character (U+FEFF)"),
+        ("phone", '"+1 202 555 0199\\u202c"', "a bidirectional control (U+202C)"),
+        ("email", '"a\\u0000@example.org"', "a control character (U+0000)"),
+    ],
+)
+def test_control_bidi_and_invisible_characters_are_refused_at_their_line(
+    tmp_path: Path, field: str, written: str, what: str
+) -> None:
+    lines = {"id": "desk", "name": "Sam", "email": "sam@example.org", field: written}
+    text = "contacts:\n" + "".join(
+        f"  {'- ' if n == 0 else '  '}{key}: {value}\n"
+        for n, (key, value) in enumerate(lines.items())
+    )
+    line = 2 + list(lines).index(field)
+    _, problems = load(tmp_path, text)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"contacts.yml:{line}: 'contacts[0].{field}': contains {what}")
+
+
+def test_an_address_may_have_lines_but_no_controls(tmp_path: Path) -> None:
+    text = "contacts:\n  - id: desk\n    name: Sam\n    address: |\n      1 Main St\n      Town\n"
+    contacts, problems = load(tmp_path, text)
+    assert problems == [] and contacts["desk"].address == "1 Main St\nTown"
+    _, problems = load(tmp_path, text[: text.index("address")] + 'address: "1 Main St\\nT\\e[2J"\n')
+    assert problems == [
+        "contacts.yml:4: 'contacts[0].address': contains a control character (U+001B): it "
+        "would print or send as something else; remove it (got '1 Main St\\nT\\x1b[2J')"
+    ]
+
+
+def test_a_duplicate_id_is_reported_with_every_other_problem(tmp_path: Path) -> None:
+    _, problems = load(
+        tmp_path,
+        "contacts:\n"
+        "  - id: desk\n    name: A\n    email: a@example.org\n"
+        '  - id: desk\n    name: "B\\u202e"\n    email: b@example.org\n'
+        "  - id: other\n    name: C\n    email: not-an-address\n",
+    )
+    assert [p.split(": ", 1)[0] for p in problems] == [
+        "contacts.yml:5",
+        "contacts.yml:6",
+        "contacts.yml:10",
+    ]
+    assert problems[0] == "contacts.yml:5: duplicate contact id 'desk'"
+    assert "bidirectional control (U+202E)" in problems[1]
+    assert "not an email address" in problems[2]

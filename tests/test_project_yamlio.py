@@ -267,3 +267,41 @@ def test_parser_errors_in_plain_words(either_loader: None, text: str, expected: 
 
 def test_a_real_comment_after_an_empty_value_is_fine() -> None:
     assert load_yaml("a:  # none yet\nb: '#0b3c5d'\n", "f.yml").value == {"a": None, "b": "#0b3c5d"}
+
+
+@pytest.mark.usefixtures("either_loader")
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "title: x\nes: {title: Informe, subtitle: Tabaco, peso corporal y vacunación}\n",
+            "report.yml:2: 'subtitle': a comma ends a value inside { }, so what follows it "
+            'reads as another key; put the value in quotes (subtitle: "Tabaco, peso corporal y '
+            'vacunación")',
+        ),
+        (
+            "a: {value: 12,5, label: x}\n",
+            "report.yml:1: 'value': a comma ends a value inside { }, so what follows it reads "
+            'as another key; put the value in quotes (value: "12,5")',
+        ),
+        (
+            "a: {k: one, two, three}\n",
+            "report.yml:1: 'k': a comma ends a value inside { }, so what follows it reads as "
+            'another key; put the value in quotes (k: "one, two, three")',
+        ),
+    ],
+)
+def test_a_value_cut_at_a_comma_in_braces_says_to_quote_it(text: str, problem: str) -> None:
+    assert problems_of(text, "report.yml") == [problem]
+
+
+@pytest.mark.usefixtures("either_loader")
+def test_commas_that_are_meant_are_read_as_written() -> None:
+    text = 'a: {value: "12,5", label: x}\nb: {x, y}\nc: {k: v, w: z}\nd: [1, 2]\ne: Tabaco, peso\n'
+    assert load_yaml(text, "report.yml").value == {
+        "a": {"value": "12,5", "label": "x"},
+        "b": {"x": None, "y": None},
+        "c": {"k": "v", "w": "z"},
+        "d": [1, 2],
+        "e": "Tabaco, peso",
+    }

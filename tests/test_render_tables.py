@@ -39,7 +39,7 @@ def test_a_split_table_repeats_caption_and_header_with_continued() -> None:
     assert second.endswith(
         '<tbody class="rb-total"><tr><td>Total</td><td>45</td></tr></tbody></table>'
     )
-    colgroup = '<colgroup><col style="width: 120.00px"><col style="width: 40.50px"></colgroup>'
+    colgroup = '<colgroup><col style="width: 74.7664%"><col style="width: 25.2336%"></colgroup>'
     assert colgroup in first and colgroup in second
     assert "".join(re.findall(r"r\d", out)) == "".join(f"r{i}" for i in range(10))
 
@@ -67,3 +67,11 @@ def test_continued_is_translated() -> None:
         "(suite)",
         "(continuación)",
     ]
+
+
+def test_the_second_part_starts_with_three_rows_when_the_first_can_spare_them() -> None:
+    out = continued_tables(TABLE, {0: Broken(first=9, rows=10, widths=(1.0, 1.0))}, "(c)")
+    first, second = re.findall(r"<table\b.*?</table>", out, re.DOTALL)
+    assert first.count("<tr><td>r") == 7 and second.count("<tr><td>r") == 3
+    out = continued_tables(TABLE, {0: Broken(first=2, rows=10, widths=(1.0, 1.0))}, "(c)")
+    assert re.findall(r"<table\b.*?</table>", out, re.DOTALL)[0].count("<tr><td>r") == 2

@@ -245,3 +245,28 @@ def test_build_compare_reads_the_earlier_pdf_before_replacing_it(
 
     html = run("--compare", str(output), "--format", "html")
     assert html.returncode == 2 and "compares PDFs only" in html.stderr
+
+
+def test_adjacent_cells_are_two_numbers_and_grouping_spaces_hold_one(tmp_path: Path) -> None:
+    """ "812 170" in two table cells is 812 and 170; "1 322" with a no-break grouping space
+    (as French prints it) is one number: a change to one is named alone."""
+    texts = {
+        "old": "| Region | Cases | Assisted |\n|---|---:|---:|\n| North | 812 | 170 |\n\n"
+        "In all, 1\u202f322 people.\n",
+        "new": "| Region | Cases | Assisted |\n|---|---:|---:|\n| North | 812 | 171 |\n\n"
+        "In all, 1\u202f323 people.\n",
+    }
+    pdfs = {}
+    with PdfRenderer() as renderer:
+        for name, text in texts.items():
+            project_dir = copy_fixture("mini", tmp_path / name)
+            chapter = project_dir / "content" / "02-findings.md"
+            chapter.write_text(chapter.read_text("utf-8") + "\n" + text, "utf-8")
+            html = render_html(load_project(project_dir), Edition())
+            pdfs[name] = write_atomic(tmp_path / f"{name}.pdf", renderer.render(html))
+    result = compare(pdfs["old"], pdfs["new"])
+    assert {(n.old, n.new) for n in result.numbers} == {
+        ("170", "171"),
+        ("1\u202f322", "1\u202f323"),
+    }
+    assert not result.hunks

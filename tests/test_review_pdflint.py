@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pypdf
 import pytest
 from click.testing import CliRunner
 
@@ -65,7 +66,7 @@ def test_the_minimum_is_a_setting(tmp_path: Path) -> None:
 
 def test_a_fallback_font_is_reported_with_the_characters_it_set(tmp_path: Path) -> None:
     # U+2603 is in neither Inter nor Noto Serif; fontconfig finds it in DejaVu Sans.
-    project = project_with(tmp_path, **{"01-a": "# Weather\n\nSnow \u2603 today.\n"})
+    project = project_with(tmp_path, **{"01-a": "# Weather\n\nSome text.\n\nSnow \u2603 today.\n"})
     code, doc = _build(project)
     assert code == 0
     found = [m for m in _messages(doc) if "fallback" in m]
@@ -73,6 +74,33 @@ def test_a_fallback_font_is_reported_with_the_characters_it_set(tmp_path: Path) 
     assert found[0].startswith("content/01-a.md: page ")
     assert "a font the stylesheets do not name" in found[0]
     assert "\u2603" in found[0]
+    problems = doc["problems"]
+    assert isinstance(problems, list)
+    assert [p["line"] for p in problems if "fallback" in p["message"]] == [5]  # where it is
+
+
+def test_the_theme_has_its_own_bullets_and_common_symbols(tmp_path: Path) -> None:
+    """A new project with a three-level list and the symbols reports use passes --strict:
+    Noto Serif lacks ≥ ≤ − → ≈ ≠ and the ◦ ▪ bullets; Inter, the theme's, sets them."""
+    project = tmp_path / "new"
+    assert CliRunner().invoke(main, ["init", str(project), "--lang", "en"]).exit_code == 0
+    chapter = project / "content" / "01-introduction.md"
+    symbols = "Age ≥ 65, ≤ 3, ± 2, 3 × 4, −5, → next, 20 €, ≈ 4, ≠ 5, 30 °C, 2 ‰, ½."
+    with chapter.open("a", encoding="utf-8") as text:
+        text.write(f"\n- one\n    - two\n        - three\n\n{symbols}\n")
+    out = tmp_path / "r.pdf"
+    code, doc = _build(project, "--strict", "-o", str(out))
+    assert code == 0, doc
+    assert doc["problems"] == []
+    reader = pypdf.PdfReader(out)
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    assert symbols in text and "◦" in text and "▪" in text  # the bullets are drawn as text
+    fonts = {
+        str(font["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts and all(name.startswith(("Inter", "Noto-Serif")) for name in fonts), fonts
 
 
 def test_a_font_the_project_names_is_not_a_fallback(tmp_path: Path) -> None:

@@ -37,6 +37,12 @@ def test_a_new_project_loads_and_composes(
     assert words in html
 
 
+def test_git_ignores_the_outputs_and_the_build_cache(tmp_path: Path) -> None:
+    create_project(tmp_path / "new", "en")
+    ignored = (tmp_path / "new" / ".gitignore").read_text(encoding="utf-8").split()
+    assert ignored == ["/out/", "/.reportbuilder/"]
+
+
 def test_every_language_has_the_same_files() -> None:
     assert {len(project_files(lang)) for lang in ("en", "fr", "es")} == {5}
 

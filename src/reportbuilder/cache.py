@@ -7,6 +7,11 @@ variant and `--set` included), the edition, the output's path and format, `SOURC
 and the versions of reportbuilder, WeasyPrint and Python. A change to any of them is a new
 key, so a stale output is never returned. Entries live in the project's
 `.reportbuilder/cache/`, the least recently used removed past a size cap.
+
+Charts are cached apart (`ChartCache`, in `charts/` there): a drawn chart's SVG keyed by
+what it is drawn from (its kind, categories, values and their text, title, description,
+colours, font, width, language) and the drawing code itself, so that a build after an edit
+elsewhere takes every chart unchanged from there instead of drawing it again.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -26,6 +32,8 @@ from reportbuilder.deliver.files import write_atomic
 
 CACHE_DIR = Path(".reportbuilder") / "cache"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+CHARTS_DIR = "charts"
+MAX_CHARTS = 4096  # files kept in charts/ (a few KiB each), the least recently used go first
 SKIPPED_DIRS = frozenset({"out", "__pycache__", "node_modules"})
 LARGE_FILE = 64 * 1024 * 1024  # hashed by size and time, not read
 
@@ -126,11 +134,13 @@ class Cache:
     def clear(self) -> int:
         """Remove every entry; returns how many files were removed."""
         removed = 0
-        if self.folder.is_dir():
-            for path in self.folder.iterdir():
-                if path.suffix in (".bin", ".json"):
-                    path.unlink(missing_ok=True)
-                    removed += 1
+        charts = self.folder / CHARTS_DIR
+        for folder, suffixes in ((self.folder, (".bin", ".json")), (charts, (".svg",))):
+            if folder.is_dir():
+                for path in folder.iterdir():
+                    if path.suffix in suffixes:
+                        path.unlink(missing_ok=True)
+                        removed += 1
         return removed
 
     def _trim(self) -> None:
@@ -144,6 +154,60 @@ class Cache:
             total -= sizes[meta]
             meta.unlink(missing_ok=True)
             meta.with_suffix(".bin").unlink(missing_ok=True)
+
+
+class ChartCache:
+    """Drawn charts of one project, by what they are drawn from; a folder that cannot be
+    read or written only means drawing again."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root.resolve() / CACHE_DIR / CHARTS_DIR
+        self.drawn = 0  # charts drawn (not found) by this cache, for tests
+
+    def chart(self, recipe: Mapping[str, Any], draw: Callable[[], str]) -> str:
+        """The SVG `draw()` gives for `recipe` (everything it depends on), from the cache
+        when it was drawn before."""
+        text = json.dumps(
+            {"recipe": recipe, "code": _chart_code()}, sort_keys=True, ensure_ascii=False
+        )
+        path = self.folder / f"{sha256(text.encode('utf-8'))}.svg"
+        try:
+            svg = path.read_text(encoding="utf-8")
+            os.utime(path)  # recently used
+            return svg
+        except (OSError, UnicodeDecodeError):
+            pass
+        svg = draw()
+        self.drawn += 1
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, svg.encode("utf-8"))
+            self._trim()
+        except OSError:
+            pass
+        return svg
+
+    def _trim(self) -> None:
+        files = list(self.folder.glob("*.svg"))
+        if len(files) <= MAX_CHARTS:
+            return
+        files.sort(key=lambda p: p.stat().st_mtime)
+        for path in files[: len(files) - MAX_CHARTS]:
+            path.unlink(missing_ok=True)
+
+
+_CODE: list[str] = []
+
+
+def _chart_code() -> str:
+    """The hash of the drawing module's source and our version: new code, new charts."""
+    if not _CODE:
+        from reportbuilder import __version__
+        from reportbuilder.compose import charts
+
+        source = Path(charts.__file__).read_bytes() if charts.__file__ else b""
+        _CODE.append(sha256(source + __version__.encode("utf-8")))
+    return _CODE[0]
 
 
 def _content(path: Path) -> bytes:
@@ -191,4 +255,4 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-__all__ = ["CACHE_DIR", "Cache", "Entry", "sha256", "versions"]
+__all__ = ["CACHE_DIR", "Cache", "ChartCache", "Entry", "sha256", "versions"]

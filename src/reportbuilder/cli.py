@@ -16,8 +16,8 @@ from typing import IO, Any, Literal, TypeVar
 
 import click
 
-from reportbuilder import __version__
-from reportbuilder.errors import Problem, ReportError, Stage
+from reportbuilder import __version__, progress
+from reportbuilder.errors import Problem, ReportError, Stage, in_reading_order
 from reportbuilder.errors import printable as _safe
 from reportbuilder.language import is_known_locale
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT
@@ -175,9 +175,10 @@ def _reporting(as_json: bool) -> Iterator[None]:
         click.echo(_line(problem), err=True)
         raise _Failed("") from None
     except ReportError as error:
+        problems = in_reading_order(error.problems)
         if as_json:
-            _emit_json({"ok": False, "problems": [p.as_json() for p in error.problems]})
-        for problem in error.problems:
+            _emit_json({"ok": False, "problems": [p.as_json() for p in problems]})
+        for problem in problems:
             click.echo(_line(problem), err=True)
         if len(error.problems) > 1:
             click.echo(f"{len(error.problems)} problems found.", err=True)
@@ -185,7 +186,7 @@ def _reporting(as_json: bool) -> Iterator[None]:
 
 
 def _warn(problems: Iterable[Problem]) -> None:
-    for problem in problems:
+    for problem in in_reading_order(problems):
         click.echo(f"warning: {_line(problem)}", err=True)
 
 
@@ -362,8 +363,9 @@ def build(
     # WeasyPrint's own import (half a second) runs beside ours and the HTML stage.
     # With the cache on, a single build starts it only once the cache has no answer (an
     # unchanged project then costs no render process at all).
+    progress.start(progress.wanted(as_json))  # before the render process, which inherits it
     renderer = PdfRenderer(max_memory) if fmt != "html" and (force or several) else None
-    with _reporting(as_json), renderer or contextlib.nullcontext():
+    with progress.erased(), _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.cache import Cache
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits, cap_memory
@@ -422,7 +424,7 @@ def build(
     for each in results:
         _warn(each.warnings)
         for out in each.outputs:
-            pages = f", {out.pages} pages" if out.pages is not None else ""
+            pages = f", {_count(out.pages, 'page')}" if out.pages is not None else ""
             if out.cached == "up to date":
                 click.echo(_safe(f"{out.path} is up to date (nothing changed since it was built)"))
                 continue
@@ -532,7 +534,7 @@ def check(
         _emit_json(result.as_json())
         return
     _warn(result.warnings)
-    found = f" ({len(result.warnings)} warnings)" if result.warnings else ""
+    found = f" ({_count(len(result.warnings), 'warning')})" if result.warnings else ""
     click.echo(_safe(f"{project}: no problems found{found}"))
 
 
@@ -565,6 +567,11 @@ def check(
     help="Attach this PDF instead of building the report.",
 )
 @_lang_option("Build and write the message in this language instead of report.yml's.")
+@click.option(
+    "--attach-vcard",
+    is_flag=True,
+    help="Also attach the report's contact as a vCard (as report.yml's mail.vcard: true).",
+)
 @MAX_SIZE_OPTION
 @_timeout_option("Seconds the build may take before it fails.")
 @JSON_OPTION
@@ -575,6 +582,7 @@ def mail(
     smtp: str | None,
     pdf: Path | None,
     lang: str | None,
+    attach_vcard: bool,
     max_size: int | None,
     timeout: float,
     as_json: bool,
@@ -597,7 +605,12 @@ def mail(
         from reportbuilder.mailing import mail as run_mail
 
         edition = Edition(lang=lang, limits=Limits(timeout=timeout), max_size=max_size)
-        result = run_mail(project, edition, to=list(to), eml=eml, smtp=smtp, pdf=pdf)
+        target: Any = project
+        if attach_vcard:
+            from reportbuilder.project.load import load_project
+
+            target = load_project(project, assignments=[(("mail", "vcard"), True)])
+        result = run_mail(target, edition, to=list(to), eml=eml, smtp=smtp, pdf=pdf)
     if as_json:
         _emit_json(result.as_json())
         return
@@ -646,6 +659,11 @@ def mail(
     help="Send at most N messages a minute (N/min, N/h or N/s).",
 )
 @click.option("--dry-run", is_flag=True, help="Check every row and say what would be made.")
+@click.option(
+    "--resend-in-doubt",
+    is_flag=True,
+    help="Send again the rows a crash left in doubt (check the server for them first).",
+)
 @click.option("--shard", default=None, help="Take part I of N of the rows: I/N, or auto[/N].")
 @click.option(
     "--jobs",
@@ -657,6 +675,13 @@ def mail(
 @click.option(
     "--full", is_flag=True, help="Build every copy in full instead of laying the body out once."
 )
+@click.option(
+    "--print",
+    "print_mode",
+    is_flag=True,
+    help="Print shop version of each copy: bleed, crop marks, left/right pages.",
+)
+@MAX_SIZE_OPTION
 @_timeout_option("Seconds each layout may take before its row fails.")
 @click.option(
     "--max-memory",
@@ -674,9 +699,12 @@ def merge(
     smtp_address: str | None,
     rate: str | None,
     dry_run: bool,
+    resend_in_doubt: bool,
     shard: str | None,
     jobs: int,
     full: bool,
+    print_mode: bool,
+    max_size: int | None,
     timeout: float,
     max_memory: int,
     as_json: bool,
@@ -711,9 +739,20 @@ def merge(
         folder = output_dir or _merge_folder(loaded)
         outbox = _outbox(loaded, eml_dir, smtp_address, _per_minute(rate))
         options = MergeOptions(
-            folder, names, part, jobs, dry_run, layout_once=not full, outbox=outbox
+            folder,
+            names,
+            part,
+            jobs,
+            dry_run,
+            layout_once=not full,
+            outbox=outbox,
+            resend_in_doubt=resend_in_doubt,
         )
-        edition = Edition(limits=Limits(timeout=timeout, max_memory_mb=max_memory))
+        edition = Edition(
+            limits=Limits(timeout=timeout, max_memory_mb=max_memory),
+            max_size=max_size,
+            print_mode=print_mode,
+        )
         progress = None if as_json or not _interactive() else _progress_line()
         try:
             result = run_merge(loaded, requesters, options, edition, progress=progress)
@@ -808,7 +847,9 @@ def _merge_report(result: Any, folder: Path, dry_run: bool, outbox: Any) -> None
         if dry_run:
             state = "already sent" if row.sent else "would make"
             then = ""
-            if outbox is not None and not row.sent:
+            if row.answer == "in doubt":  # handed to the server by a run that stopped
+                then = ", in doubt: not sent again unless --resend-in-doubt"
+            elif outbox is not None and not row.sent:
                 then = ", and write its .eml" if outbox.kind == "eml" else ", and send it"
             who = f"{row.name} <{row.email}>"
             where = folder / row.file
@@ -827,10 +868,17 @@ def _merge_report(result: Any, folder: Path, dry_run: bool, outbox: Any) -> None
     done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no rows"
     sent = sum(1 for row in result.rows if row.sent)
     if sent:
-        done += f", {sent} sent (journal: {result.journal or 'none'})"
+        how = "written as .eml" if outbox is not None and outbox.kind == "eml" else "sent"
+        done += f", {sent} {how} (journal: {result.journal or 'none'})"
     verb = "would make" if dry_run else "merged"
     shard = f" (shard {result.shard})" if result.shard != "1/1" else ""
-    click.echo(f"{verb}{shard}: {done}; {failed} problems; in {result.seconds:.1f} s → {folder}")
+    problems = _count(failed, "problem")
+    click.echo(f"{verb}{shard}: {done}; {problems}; in {result.seconds:.1f} s → {folder}")
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 problem`, `2 problems`: English nouns that take an s."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 @main.command()
@@ -1008,6 +1056,48 @@ def translations(project: Path, marks: tuple[str, ...], as_json: bool) -> None:
         click.echo(f"{project}: report.yml lists no other languages (languages:)")
     for status in found:
         click.echo(f"{status.lang:6} {status.state.value:9} {status.file}")
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "--vcard",
+    "vcard_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write one vCard file (<id>.vcf) per contact in this folder.",
+)
+@_lang_option("Texts given per language in this one (default: report.yml's lang).")
+@JSON_OPTION
+def contacts(project: Path, vcard_dir: Path | None, lang: str | None, as_json: bool) -> None:
+    """Check contacts.yml and list its contacts; --vcard writes each as a vCard file.
+
+    Every problem is one line at contacts.yml:LINE (exit 1, nothing written).
+
+    \b
+    Examples:
+      reportbuilder contacts
+      reportbuilder contacts my-report --vcard out/vcards --lang es
+    """
+    with _reporting(as_json):
+        from reportbuilder.deliver.vcards import contacts as run
+
+        result = run(project, lang=lang, vcard_dir=vcard_dir)
+    if as_json:
+        _emit_json(result.as_json())
+        return
+    for contact in result.contacts:
+        head = " — ".join(
+            str(contact[k]) for k in ("name", "role", "organisation", "office") if contact[k]
+        )
+        click.echo(_safe(f"{contact['id']}: {head}"))
+        for key in ("phone", "email", "url", "address"):
+            if contact[key]:
+                click.echo(_safe(f"  {key}: {contact[key]}"))
+    for path in result.written:
+        click.echo(_safe(f"wrote {path}"))
+    count = len(result.contacts)
+    click.echo(f"contacts.yml: {count} contact{'s' if count != 1 else ''}, no problems")
 
 
 @main.group()

@@ -30,12 +30,23 @@ __all__ = [
     "Severity",
     "Stage",
     "error_for",
+    "in_reading_order",
     "printable",
+    "without_reprs",
 ]
 
 # C0 and C1 controls, DEL, the Unicode line and paragraph separators and the bidirectional
 # controls: none may reach a terminal raw from a path, id or value quoted into a message.
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>")
+
+
+def without_reprs(text: str) -> str:
+    """`text` with the Python object names a library quotes (`<_io.BytesIO object at 0x…>`)
+    said as "the data"."""
+    return _REPR.sub("the data", text)
 
 
 def printable(text: str) -> str:
@@ -86,6 +97,12 @@ class Problem:
     severity: Severity = Severity.ERROR
     hint: str | None = None
     setting: str | None = None
+
+    def __post_init__(self) -> None:
+        # A library's message quoted into ours may name a Python object; a reader learns
+        # nothing from `<_io.BytesIO object at 0x7f55…>`.
+        if " object at 0x" in self.message:
+            object.__setattr__(self, "message", without_reprs(self.message))
 
     @property
     def where(self) -> str:
@@ -175,6 +192,16 @@ def error_for(stage: Stage) -> type[ReportError]:
         Stage.OUTPUT: OutputError,
         Stage.DELIVER: DeliveryError,
     }[stage]
+
+
+def in_reading_order(problems: Iterable[Problem]) -> list[Problem]:
+    """`problems` file by file (files in the order they first come up), each file's by line:
+    the order a writer fixes them in. A file's problems without a line come first."""
+    listed = list(problems)
+    rank: dict[str | None, int] = {}
+    for problem in listed:
+        rank.setdefault(problem.path, len(rank))
+    return sorted(listed, key=lambda p: (rank[p.path], p.line or 0))
 
 
 class Problems:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from reportbuilder import progress
 from reportbuilder.cache import Cache, Entry, sha256
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
@@ -42,13 +43,21 @@ from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import SOURCE_PLACES
 from reportbuilder.project.files import UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import named_families
+from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.project.translations import translation_problems
-from reportbuilder.render.renderer import MISSING_GLYPH, Embedded, Pdf, PdfRenderer, RenderJob
-from reportbuilder.review.pdflint import LintRules, lint_pdf
+from reportbuilder.render.renderer import (
+    FONT_FACE,
+    MISSING_GLYPH,
+    Embedded,
+    Pdf,
+    PdfRenderer,
+    RenderJob,
+)
 
 if TYPE_CHECKING:
     from reportbuilder.compose.html import Html
+    from reportbuilder.review.pdflint import LintRules
 
 ProjectLike = str | os.PathLike[str] | Project
 
@@ -135,6 +144,9 @@ def resource_problems(project: Project) -> list[Problem]:
                 message = f"refused {path}: outside the project"
             elif not is_file(path):
                 message = f"missing file {project.files.shown(path)}"
+            elif path.suffix.lower() in RASTER_SUFFIXES and (reason := image_problem(path)):
+                # the renderer's own words when it fails on the file (`image_files`)
+                message = f"image {project.files.shown(path)} not used: {reason}"
             else:
                 continue
         elif scheme in ("http", "https"):
@@ -216,6 +228,7 @@ def build(
         if format != "html" and renderer is None and output_format(output) != "html":
             # Started first, so that WeasyPrint's import overlaps loading and composing.
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
+        progress.show("composing the HTML", now=True)
         loaded = _project(project)
         html = _compose(loaded, edition, deadline)
         format = format or output_format(output or html.config.output) or "pdf"
@@ -245,8 +258,10 @@ def build(
             if job.attachments:
                 _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
-            warnings.extend(_located(pdf.problems, loaded.chapters_in(html.config.lang)))
-            warnings.extend(lint_pdf(pdf.data, lint_rules(loaded, html)))
+            located = _located(pdf.problems, loaded.chapters_in(html.config.lang))
+            warnings.extend(_located_font_faces(located, loaded))
+            progress.show("checking the PDF", now=True)
+            warnings.extend(_lint(pdf.data, lint_rules(loaded, html)))
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages, lightened)
@@ -303,16 +318,53 @@ def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[P
     return placed
 
 
+def _located_font_faces(problems: Iterable[Problem], project: Project) -> list[Problem]:
+    """A font-face the renderer could not load, placed at the project stylesheet's line
+    that names its family in an `@font-face` rule."""
+    placed = []
+    for problem in problems:
+        found = re.match(re.escape(FONT_FACE) + r" '(.+?)' cannot", problem.message)
+        if problem.path is None and found:
+            family = re.compile(
+                r"font-family\s*:\s*[\"']?" + re.escape(found[1]) + r"[\"']?\s*[;}]"
+            )
+            for path in project.stylesheets:
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    continue
+                for rule in re.finditer(r"@font-face\s*\{[^}]*\}", text):
+                    if family.search(rule[0]):
+                        line = text.count("\n", 0, rule.start()) + 1
+                        problem = replace(problem, path=project.files.shown(path), line=line)
+                        break
+                if problem.path is not None:
+                    break
+        placed.append(problem)
+    return placed
+
+
+def _lint(data: bytes, rules: LintRules) -> list[Problem]:
+    # Imported here: `check` and the HTML format never lint a PDF (pdfium's bindings).
+    from reportbuilder.review.pdflint import lint_pdf
+
+    return list(lint_pdf(data, rules))
+
+
 def lint_rules(project: Project, html: Html) -> LintRules:
     """What the rendered lint checks this edition's PDF against."""
+    from reportbuilder.review.pdflint import LintRules
+
     own = {path.name for path in project.stylesheets}
     styles = [p for p in project.theme.stylesheets if p.name not in own]
     families = named_families([*styles, *project.stylesheets], project.files)
     brand = html.config.brand.fonts
+    chapters = project.chapters_in(html.config.lang)
     return LintRules(
         min_text_pt=html.config.lint.min_text_pt,
         families=families | {name for name in (brand.heading, brand.body) if name},
-        chapters=tuple((c.slug, c.rel) for c in project.chapters_in(html.config.lang)),
+        chapters=tuple((c.slug, c.rel) for c in chapters),
+        sources={c.rel: c.source for c in chapters},
     )
 
 

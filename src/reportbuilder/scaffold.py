@@ -112,7 +112,8 @@ def project_files(lang: str) -> dict[str, str]:
             '    phone: "+1 202 555 0100"\n'
             "    email: research@example.org\n"
         ),
-        ".gitignore": "/out/\n",
+        # the outputs, and the build cache (`.reportbuilder/cache/`, megabytes after a few builds)
+        ".gitignore": "/out/\n/.reportbuilder/\n",
     }
 
 

@@ -9,6 +9,7 @@ author-written HTML never skips it.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import difflib
 import inspect
@@ -16,7 +17,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
@@ -34,6 +35,9 @@ from reportbuilder.project.data import (
     Localized,
     Table,
 )
+
+if TYPE_CHECKING:
+    from reportbuilder.cache import ChartCache
 
 Number = int | float
 Text = str | Localized
@@ -127,11 +131,13 @@ class Helpers:
         labels: Mapping[str, str],
         contacts: Mapping[str, Contact],
         chart_style: charts.ChartStyle,
+        chart_cache: ChartCache | None = None,
     ) -> None:
         self.fmt = formatter
         self.labels = labels
         self.contacts = contacts
         self.chart_style = chart_style
+        self.chart_cache = chart_cache
         self._nonce = secrets.token_hex(6)
         self._parts: list[str] = []
         self._charts = 0
@@ -333,10 +339,27 @@ class Helpers:
         extra = (
             {"center_text": bars[0].text, "center_label": bars[0].label} if kind == "donut" else {}
         )
-        svg = makers[kind](
-            bars, title=caption, description=desc, style=self.chart_style,
-            id_prefix=f"chart{self._charts}", **extra,
-        )  # fmt: skip
+
+        def draw() -> str:
+            return makers[kind](
+                bars, title=caption, description=desc, style=self.chart_style,
+                id_prefix=f"chart{self._charts}", **extra,
+            )  # fmt: skip
+
+        if self.chart_cache is None:
+            svg = draw()
+        else:
+            recipe = {
+                "kind": kind,
+                "bars": [dataclasses.astuple(bar) for bar in bars],
+                "title": caption,
+                "description": desc,
+                "style": dataclasses.asdict(self.chart_style),
+                "id": f"chart{self._charts}",
+                "extra": extra,
+                "lang": self.fmt.lang,
+            }
+            svg = self.chart_cache.chart(recipe, draw)
         source = source or self._text(None if breakdown is None else breakdown.source)
         notes = self._notes(self._breakdown_notes(items, breakdown))
         return (

@@ -22,6 +22,7 @@ import jinja2
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
+from reportbuilder.cache import ChartCache
 from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.citations import CITATION, Citations, keys_of
 from reportbuilder.compose.figure_rows import size_rows
@@ -185,19 +186,34 @@ _HTML_H1 = re.compile(r"<h1\b[^<>]*>((?:(?!<h1\b).)*?)</h1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def _source_line(source: str, needle: str, seen: dict[str, int]) -> int | None:
-    """The line of the next occurrence of `needle` (case-insensitive) in a chapter's text.
+class _SourceLines:
+    """Lines of a chapter's text for what was found in its HTML, taken in document order.
 
-    An occurrence that goes on as a longer URL (`index.md` in `index.md#part`) is another
-    thing, unless there is nothing else to find."""
-    count = seen.get(needle, 0)
-    seen[needle] = count + 1
-    pattern = re.escape(needle.lower())
-    found = [m.start() for m in re.finditer(pattern + _NOT_LONGER, source.lower())]
-    found = found or [m.start() for m in re.finditer(pattern, source.lower())]
-    if not found:
-        return None
-    return source.count("\n", 0, found[min(count, len(found) - 1)]) + 1
+    Each thing is looked for (case-insensitive) from the line of the previous one on, and an
+    occurrence found once is not found again: `file:///etc/passwd` in a link on line 18 is
+    not the same text in a drawing on line 11 reported just before. What has moved in the
+    HTML (a reference link's definition, a footnote) is found before that line as well."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source.lower()
+        self.cursor = 0  # where the line of the last thing found starts
+        self.used: set[int] = set()
+
+    def line(self, needle: str) -> int | None:
+        """The line of the next occurrence of `needle`; an occurrence that goes on as a longer
+        URL (`index.md` in `index.md#part`) is another thing, unless there is nothing else."""
+        pattern = re.escape(needle.lower())
+        found = [m.start() for m in re.finditer(pattern + _NOT_LONGER, self.source)]
+        found = found or [m.start() for m in re.finditer(pattern, self.source)]
+        if not found:
+            return None
+        free = [at for at in found if at not in self.used]
+        after = [at for at in free if at >= self.cursor]
+        before = [at for at in free if at < self.cursor]
+        at = after[0] if after else before[-1] if before else found[-1]
+        self.used.add(at)
+        self.cursor = self.source.rfind("\n", 0, at) + 1
+        return self.source.count("\n", 0, at) + 1
 
 
 _NOT_LONGER = r"(?![\w#/?=&%.~+-])"
@@ -259,10 +275,9 @@ def render_chapters(
             message = f"nesting too deep (lists, quotes …); the limit is {MAX_DEPTH} levels"
             problems.append(Problem(chapter.rel, None, message, stage=Stage.COMPOSE))
             continue
-        seen: dict[str, int] = {}
+        lines = _SourceLines(chapter.source)
         for message, needle in removed:
-            at = _source_line(chapter.source, needle, seen)
-            warnings.append(_warning(chapter.rel, at, message))
+            warnings.append(_warning(chapter.rel, lines.line(needle), message))
         html = helpers.substitute(html)
         if ROW_CLASS in html:
             html = size_rows(html, project.image_sizes, text_width_mm(config.page_size))
@@ -331,6 +346,7 @@ def _cite(
     problems: list[Problem],
 ) -> str:
     """`[@key]` citations replaced by their text; an unknown key is a problem at its line."""
+    lines = _SourceLines(source)
 
     def replace(match: re.Match[str]) -> str:
         keys = keys_of(match)
@@ -338,7 +354,7 @@ def _cite(
         if cited is None:
             missing = ", ".join(keys)
             why = "not in the bibliography"
-            line = _source_line(source, match[0], {})
+            line = lines.line(match[0])
             problems.append(
                 Problem(rel, line, f"citation [@{missing}]: {why}", stage=Stage.COMPOSE)
             )
@@ -416,7 +432,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         text_color=config.brand.text,
         width=text_width_mm(config.page_size),
     )
-    helpers = Helpers(fmt, labels, project.contacts, style)
+    helpers = Helpers(fmt, labels, project.contacts, style, ChartCache(project.root))
     report = report_scope(config, edition)
     recipient = wrap("recipient", dict(edition.personalisation or {}))
     scope = {
@@ -550,7 +566,11 @@ def _fill_theme(env: jinja2.Environment, context: Mapping[str, Any], project: Pr
     except jinja2.UndefinedError as error:
         raise problem(f"theme template: {error.message}", error) from None
     except jinja2.TemplateNotFound as error:
-        raise problem(f"template not found: {error.name}") from None
+        message = (
+            f"template not found: {error.name} (a template includes only the theme's "
+            "templates and those in templates/, by name)"
+        )
+        raise problem(message, error) from None
     except jinja2.TemplateError as error:  # the sandbox refused something
         raise problem(f"theme template: not allowed: {error}", error) from None
     except (TypeError, ValueError, LookupError, AttributeError, ArithmeticError) as error:

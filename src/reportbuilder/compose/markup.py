@@ -14,11 +14,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from html import unescape
 from html.parser import HTMLParser
+from typing import Any
 
 import markdown
 import nh3
+from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.extensions.tables import TableProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
@@ -237,12 +240,14 @@ def _num_span(kind: str, target: str | None = None) -> ET.Element:
 class _ReportTree(Treeprocessor):
     """Runs after Python-Markdown's own tree processors (footnotes, toc, attr_list)."""
 
-    def __init__(self, md: markdown.Markdown, lang: str) -> None:
+    def __init__(self, md: markdown.Markdown, lang: str, losses: Losses) -> None:
         super().__init__(md)
         self.lang = lang
+        self.losses = losses
 
     def run(self, root: ET.Element) -> None:
         self._cross_references(root)
+        self._undefined_footnotes(root)
         self._inline_footnotes(root)
         self._figures(root)
         self._table_captions(root)
@@ -257,6 +262,20 @@ class _ReportTree(Treeprocessor):
             empty = not (link.text or "").strip() and len(link) == 0
             if empty and (link.get("href") or "").startswith("#"):
                 link.set("class", "xref")
+
+    def _undefined_footnotes(self, root: ET.Element) -> None:
+        """`[^nope]` with no `[^nope]: …` note stays text: said, not printed unnoticed."""
+        for element in root.iter():
+            texts = [element.tail or ""]
+            if element.tag not in ("code", "pre"):
+                texts.append(element.text or "")
+            for text in texts:
+                for match in _FOOTNOTE_MARK.finditer(text):
+                    message = (
+                        f"footnote {match[0]} has no note (write '{match[0]}: the note' on a "
+                        "line of its own): it prints as written"
+                    )
+                    self.losses.append((message, match[0]))
 
     def _inline_footnotes(self, root: ET.Element) -> None:
         holder = next((d for d in root.iter("div") if d.get("class") == "footnote"), None)
@@ -273,6 +292,15 @@ class _ReportTree(Treeprocessor):
             for child in parent
             if _footnote_link(child) is not None
         ]
+        referred = {_footnote_target(child) for _, child in references}
+        for key in notes:
+            if key is not None and key not in referred:
+                label = key.split(":", 1)[-1]
+                message = (
+                    f"footnote [^{label}] is never referred to, so it is not printed: "
+                    f"refer to it with [^{label}] in the text, or delete it"
+                )
+                self.losses.append((message, f"[^{label}]:"))
         sizes = {key: sum(len(t) for t in note.itertext()) for key, note in notes.items()}
         copied = sum(sizes.get(_footnote_target(child), 0) for _, child in references)
         if copied > MAX_FOOTNOTE_CHARS:
@@ -660,15 +688,60 @@ class _CleanOutput(Postprocessor):
         )
 
 
+class _ReportTable(TableProcessor):
+    """Python-Markdown's pipe tables, with two GFM rules it lacks: `\\|` is a `|` in a cell
+    (also in a code span), and a row's cells beyond the header's are reported, not dropped
+    unnoticed (GFM drops them too)."""
+
+    def __init__(self, parser: BlockParser, config: dict[str, Any], losses: Losses) -> None:
+        super().__init__(parser, config)
+        self.losses = losses
+
+    def _build_row(self, row: str, parent: ET.Element, align: Sequence[str | None]) -> None:
+        tr = ET.SubElement(parent, "tr")
+        tag = "th" if parent.tag == "thead" else "td"
+        cells = self._split_row(row)
+        extra = [cell.strip() for cell in cells[len(align) :]]
+        if any(extra):
+            shown = " | ".join(extra)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            message = (
+                f"table row has {len(cells)} cells but the header has {len(align)}: "
+                f"'{shown}' is not printed (add a column to the header, or write | in a "
+                "cell as \\|)"
+            )
+            self.losses.append((message, row.strip()[:60]))
+        for index, alignment in enumerate(align):
+            cell = ET.SubElement(tr, tag)
+            text = cells[index].strip(" ") if index < len(cells) else ""
+            cell.text = _ESCAPED_PIPE.sub(r"\1|", text)
+            if alignment:
+                cell.set("align", alignment)
+
+
+# `\|` not preceded by an escaped backslash (`\\|` is a backslash, then a cell's end).
+_ESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\\\|")
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
+Losses = list[tuple[str, str]]  # (message, text to find it by in the source)
+
+
 class ReportExtension(Extension):
     def __init__(self, lang: str) -> None:
         super().__init__()
         self.lang = lang
+        self.losses: Losses = []  # what Markdown would drop or print unnoticed, this document
+
+    def reset(self) -> None:
+        self.losses.clear()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.registerExtension(self)  # `md.reset()` calls `reset`
         # A drawing on lines of its own is one HTML block, blank lines and all, not paragraphs.
         md.block_level_elements.append("svg")
-        md.treeprocessors.register(_ReportTree(md, self.lang), "reportbuilder", 1)
+        md.parser.blockprocessors.register(
+            _ReportTable(md.parser, {"use_align_attribute": True}, self.losses), "table", 75
+        )
+        md.treeprocessors.register(_ReportTree(md, self.lang, self.losses), "reportbuilder", 1)
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
 
 
@@ -727,10 +800,18 @@ class FootnotesTooLarge(Exception):
 
 
 def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]]]:
-    """Markdown text → sanitised HTML fragment, and what the sanitiser removed (`removals`)."""
+    """Markdown text → sanitised HTML fragment, and what was lost on the way: what the
+    sanitiser removed (`removals`) and what Markdown drops or prints as written (table cells
+    beyond the header's, unused notes, `[^x]` without a note)."""
     md.reset()
     html = md.convert(text)
-    return sanitize(html), removals(html)
+    losses = [
+        loss
+        for extension in md.registeredExtensions
+        if isinstance(extension, ReportExtension)
+        for loss in extension.losses
+    ]
+    return sanitize(html), removals(html) + losses
 
 
 def to_html(text: str, md: markdown.Markdown) -> str:

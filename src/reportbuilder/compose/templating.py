@@ -244,7 +244,45 @@ def render_capped(template: jinja2.Template, scope: Mapping[str, Any], limit: in
 def render_content(
     env: jinja2.Environment, source: str, rel: str, scope: Mapping[str, Any]
 ) -> tuple[str | None, list[Problem]]:
-    """Render one chapter's template text; any failure is a problem at its line."""
+    """Render one chapter's template text; any failure is a problem at its line.
+
+    Jinja stops at the first failure. When it is in a `{{ … }}` on a line without `{% … %}`,
+    the chapter is rendered again without that line (a value has no effect on the rest), so
+    that every such failure is reported, not only the first."""
+    text, problems, resumable = _render_once(env, source, rel, scope)
+    found = list(problems)
+    lines = source.split("\n")
+    while resumable and len(found) < MAX_REPORTED:
+        line = found[-1].line
+        if line is None or not 0 < line <= len(lines) or not _only_values(lines[line - 1]):
+            break
+        lines[line - 1] = ""
+        text, problems, resumable = _render_once(env, "\n".join(lines), rel, scope)
+        if not resumable or any(p.line == line for p in problems):
+            break  # what follows may be a consequence of the line left out: not reported
+        found.extend(problems)
+    return (None, found) if found else (text, [])
+
+
+MAX_REPORTED = 20  # template failures reported per chapter
+
+
+def _only_values(line: str) -> bool:
+    """A line whose template code is `{{ … }}` only (no statement, no comment)."""
+    return "{{" in line and "{%" not in line and "{#" not in line
+
+
+def _render_once(
+    env: jinja2.Environment, source: str, rel: str, scope: Mapping[str, Any]
+) -> tuple[str | None, list[Problem], bool]:
+    """`render_content` for one pass: the text, or the problem Jinja stopped at and whether
+    it is a value's failure that leaving out its line gets past."""
+
+    def stop(
+        line: int | None, message: str, resumable: bool = False
+    ) -> tuple[None, list[Problem], bool]:
+        return None, [Problem(rel, line, message, stage=Stage.COMPOSE)], resumable
+
     try:
         template = env.template_class.from_code(
             env, env.compile(source, name=rel, filename=rel), env.make_globals(None), None
@@ -260,53 +298,33 @@ def render_content(
         message = _unknown_name(error.message or "", env.filters, env.tests)
         if message is None:
             message = f"template syntax: {error.message}; {LITERAL_HINT}"
-        return None, [Problem(rel, error.lineno, message, stage=Stage.COMPOSE)]
+        return stop(error.lineno, message)
     except jinja2.TemplateNotFound as error:
-        line = _line_in(error, rel)
-        return None, [
-            Problem(
-                rel,
-                line,
-                f"content cannot include other files ('{error.name}')",
-                stage=Stage.COMPOSE,
-            )
-        ]
+        return stop(_line_in(error, rel), f"content cannot include other files ('{error.name}')")
     except jinja2.UndefinedError as error:
         message = error.message or "undefined value"
         bare = re.fullmatch(r"'(\w+)' is undefined", message)
         if bare:  # a misspelt helper (`chrt`), or perhaps `{{ … }}` meant as text
             close = difflib.get_close_matches(bare[1], [k for k in scope if k != "recipient"], n=1)
             message += f" (did you mean '{close[0]}'?)" if close else f"; {LITERAL_HINT}"
-        return None, [Problem(rel, _line_in(error, rel), message, stage=Stage.COMPOSE)]
+        return stop(_line_in(error, rel), message, resumable=True)
     except OutputTooLarge:
-        message = f"the chapter grows past {MAX_CHAPTER_CHARS} characters (the limit)"
-        return None, [Problem(rel, None, message, stage=Stage.COMPOSE)]
+        return stop(None, f"the chapter grows past {MAX_CHAPTER_CHARS} characters (the limit)")
     except jinja2.exceptions.SecurityError as error:
-        return None, [
-            Problem(
-                rel, _line_in(error, rel), f"not allowed in content: {error}", stage=Stage.COMPOSE
-            )
-        ]
+        return stop(_line_in(error, rel), f"not allowed in content: {error}", resumable=True)
     except jinja2.TemplateRuntimeError as error:
         # A filter or test that Jinja looks up only when its branch runs (`{% if %}…`).
         message = _unknown_name(str(error), env.filters, env.tests) or f"template error: {error}"
-        return None, [Problem(rel, _line_in(error, rel), message, stage=Stage.COMPOSE)]
+        return stop(_line_in(error, rel), message, resumable=True)
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
-        return None, [Problem(rel, _line_in(error, rel), _plain(error), stage=Stage.COMPOSE)]
+        return stop(_line_in(error, rel), _plain(error), resumable=True)
     except (MemoryError, RecursionError) as error:
         message = "out of memory" if isinstance(error, MemoryError) else "recursion too deep"
-        return None, [
-            Problem(
-                rel,
-                _line_in(error, rel),
-                f"{message} while filling in the data",
-                stage=Stage.COMPOSE,
-            )
-        ]
+        return stop(_line_in(error, rel), f"{message} while filling in the data")
     if len(text) > MAX_CHAPTER_CHARS:
         message = f"the chapter grows to {len(text)} characters (limit {MAX_CHAPTER_CHARS})"
-        return None, [Problem(rel, None, message, stage=Stage.COMPOSE)]
-    return text, []
+        return stop(None, message)
+    return text, [], False
 
 
 _NO_SUCH = re.compile(r"No (filter|test) named '([^']*)'")

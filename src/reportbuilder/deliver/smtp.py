@@ -352,6 +352,7 @@ def send(
     *,
     environ: Mapping[str, str] | None = None,
     on_delivery: Callable[[Delivery], None] | None = None,
+    before_data: Callable[[str], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Delivery]:
     """Send each message (made by `compose_message`); one `Delivery` per message, in order.
@@ -362,14 +363,16 @@ def send(
     retry), the messages after it are not tried: each fails at once with that reason
     (`attempts` 1, answer `not tried: …`), rather than waiting out its own retries. Bcc is
     sent to but never transmitted. `on_delivery` hears of each result as soon as it is known
-    (a merge journals it). Raises `DeliveryError` only for settings that cannot work at all
-    (a user without a readable password).
+    (a merge journals it). `before_data(message_id)` is called before a message is first
+    handed to the server (a merge journals, durably, that it is being sent: a crash before
+    the answer then leaves it in doubt, never sent twice). Raises `DeliveryError` only for
+    settings that cannot work at all (a user without a readable password).
     """
     connection = _Connection(settings, environ)
     results: list[Delivery] = []
     try:
         for message in messages:
-            result = _deliver(connection, message, settings, sleep)
+            result = _deliver(connection, message, settings, sleep, before_data)
             results.append(result)
             if on_delivery is not None:
                 on_delivery(result)
@@ -383,6 +386,7 @@ def _deliver(
     message: EmailMessage,
     settings: SmtpSettings,
     sleep: Callable[[float], None],
+    before_data: Callable[[str], None] | None = None,
 ) -> Delivery:
     sender, recipients = _envelope(message)
     ident = str(message["Message-ID"] or "")
@@ -390,6 +394,8 @@ def _deliver(
         message = copy.deepcopy(message)
         del message["Bcc"]
     data = message_bytes(message)
+    if before_data is not None:
+        before_data(ident)
     attempt = 0
     while True:
         attempt += 1

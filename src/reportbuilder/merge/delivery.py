@@ -2,8 +2,9 @@
 
 Each message is the report's (subject, plain-text and HTML bodies from the theme's `mail.txt`
 and `mail.html` in the row's language, greeting the requester by name) with the row's own PDF
-attached. Its Message-ID is made from the row and the PDF's hash, so a message sent again
-after a crash between the server's answer and the journal is recognisable as the same one.
+attached. Its Message-ID is made from the row and the PDF's hash: a row a crash left in
+doubt (handed to the server, no answer journaled) is reported with it, so that the server can
+be searched for it, and a message sent again on `--resend-in-doubt` is the same one.
 Sending is sequential over one SMTP connection (`deliver.smtp.send`: temporary failures
 retried with backoff, permanent ones reported for their row, `per_minute` keeping a pace), and
 each answer is journaled as soon as it is known.
@@ -142,10 +143,13 @@ def deliver(
     on_outcome: Callable[[Outcome], None],
     on_problem: Callable[[Parcel, Sequence[Problem]], None],
     *,
+    on_sending: Callable[[Parcel, str], None] | None = None,
     when: dt.datetime | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
-    """Write or send every parcel, in order, reporting each outcome as soon as it is known."""
+    """Write or send every parcel, in order, reporting each outcome as soon as it is known;
+    `on_sending(parcel, message_id)` hears of each message about to be handed to the SMTP
+    server, before it is (a merge journals it durably there)."""
     moment = when or dt.datetime.now(dt.UTC)
     messages: list[tuple[Parcel, EmailMessage]] = []
     for parcel in parcels:
@@ -189,7 +193,14 @@ def deliver(
 
     if messages:
         try:
-            send(stream(), outbox.smtp, on_delivery=heard)
+            sending = None
+            if on_sending is not None:
+                hook = on_sending
+
+                def sending(ident: str) -> None:
+                    hook(by_id[ident], ident)
+
+            send(stream(), outbox.smtp, on_delivery=heard, before_data=sending)
         except DeliveryError as error:  # settings that cannot work at all (no password)
             for parcel, message in messages:
                 if str(message["Message-ID"]) in by_id:

@@ -5,8 +5,9 @@ appended with a single write and flushed to disk before the merge goes on, so th
 stopped at any point (a crash, Ctrl-C, a killed job) leaves every finished row recorded and
 nothing half-written that counts: a torn last line is ignored when the journal is read. The
 latest line of a row wins. A re-run reads it and skips what is done; a row recorded as sent is
-never sent again. Each shard keeps its own journal, so shards sharing a folder never write the
-same file.
+never sent again, nor is one recorded as being sent with no answer after it (in doubt: the
+server may have it), unless the user says so. Each shard keeps its own journal, so shards
+sharing a folder never write the same file.
 """
 
 from __future__ import annotations
@@ -36,6 +37,14 @@ class Entry:
     method: str = ""  # "assembled" (body laid out once) or "full" (a whole build)
     pages: int = 0
     at: str = ""
+    # Journaled, durably, before the message is handed to the server; cleared by its answer.
+    # A row left `sending` by a crash is in doubt: it may have been delivered.
+    sending: bool = False
+    message_id: str = ""
+
+    @property
+    def in_doubt(self) -> bool:
+        return self.sending and not self.sent
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

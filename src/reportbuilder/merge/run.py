@@ -37,14 +37,15 @@ from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.html import Html, render_html
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
-from reportbuilder.errors import Problem, ReportError, Severity, Stage, error_for
+from reportbuilder.errors import Problem, RenderError, ReportError, Severity, Stage, error_for
+from reportbuilder.language import language_name
 from reportbuilder.merge.assemble import Signature, signature, swap_cover
 from reportbuilder.merge.delivery import Outbox, Outcome, Parcel, deliver, senders
 from reportbuilder.merge.journal import Entry, Journal, journal_name
 from reportbuilder.merge.naming import ALL, DEFAULT_TEMPLATE, Shard, check_template, file_names
 from reportbuilder.merge.requesters import Requester, Requesters, read_requesters
 from reportbuilder.project.load import Project, load_project
-from reportbuilder.render.renderer import PdfRenderer, RenderJob
+from reportbuilder.render.renderer import ImageOptions, Pdf, PdfRenderer, RenderJob
 
 # A requester's values in the order templates see them; extra columns follow.
 KEYS = ("name", "email", "organisation", "lang", "reference", "date")
@@ -64,6 +65,9 @@ class MergeOptions:
     dry_run: bool = False
     layout_once: bool = True
     outbox: Outbox | None = None
+    # Send again the rows an earlier run left in doubt (handed to the server, no answer
+    # journaled): only when the user has checked that the server does not have them.
+    resend_in_doubt: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,10 +230,14 @@ def _with_words(
     """The rows whose language the report has words for, and a problem for each other."""
     good, problems = [], []
     known = ", ".join(project.strings.languages())
+    warned: set[str] = set()
     for row in read.rows:
         lang = row.lang or default
         if project.strings.labels(lang) is not None:
             good.append(row)
+            if lang not in warned:
+                warned.add(lang)
+                problems.extend(_untranslated(project, lang, read.path, row.line))
             continue
         message = (
             f"unknown language '{lang}': the report has words for {known} "
@@ -237,6 +245,20 @@ def _with_words(
         )
         problems.append(Problem(read.path, row.line, message, stage=Stage.PROJECT))
     return good, problems
+
+
+def _untranslated(project: Project, lang: str, path: str, line: int) -> list[Problem]:
+    """A warning, at the first row in `lang`, when its copies print chapters in another
+    language (as `build --lang` warns): the theme's words would be in one, text in another."""
+    from reportbuilder.project.translations import State, statuses
+
+    missing = [s.file for s in statuses(project, [lang]) if s.state is State.MISSING]
+    if not missing:
+        return []
+    name, source = language_name(lang), language_name(project.config.lang)
+    listed = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")
+    message = f"no {name} translation ({listed}): {name} copies print it in {source}"
+    return [Problem(path, line, message, stage=Stage.PROJECT, severity=Severity.WARNING)]
 
 
 def _stem(project: Project, lang: str) -> str:
@@ -260,8 +282,16 @@ def _planned(row: Requester, name: str, lang: str, journal: Journal) -> RowResul
     done = journal.get(row.key)
     sent = bool(done and done.sent)
     name = done.file if done and done.sent else name
+    answer = "in doubt" if done and done.in_doubt else None
     return RowResult(
-        row.line, row.name, row.email, lang, name, "kept" if sent else "planned", sent=sent
+        row.line,
+        row.name,
+        row.email,
+        lang,
+        name,
+        "kept" if sent else "planned",
+        sent=sent,
+        answer=answer,
     )
 
 
@@ -282,6 +312,11 @@ class _Plan:
     # a body whose cover did too (the first row that needs one is built in full, and kept).
     bodies: dict[Signature, bytes] = field(default_factory=dict)
     covers: dict[tuple[str, ...], tuple[Html, dict[str, str]] | None] = field(default_factory=dict)
+    # max_size: the bytes a copy may weigh, and how the body's images were lightened to fit
+    # (the covers are laid out the same way).
+    budget: int | None = None
+    images: ImageOptions = field(default_factory=ImageOptions)
+    unfit: list[Problem] = field(default_factory=list)  # even the lightest body is over it
 
 
 class _Work:
@@ -439,8 +474,17 @@ class _Work:
         values = personalisation(first, lang, self.today)
         # A project that cannot be built fails the merge once, not once a row.
         html = render_html(self.project, self._edition(values, lang))
+        plan.budget = html.config.max_size
         with self._renderer() as renderer:
             pdf = renderer.render(html, self.edition.limits)
+            if plan.budget is not None and len(pdf.data) > plan.budget:
+                # The body is lightened once, for every copy of this language; when even its
+                # lightest images do not fit, each row is built, and fails, on its own.
+                try:
+                    pdf, plan.images = self._within(renderer, RenderJob.of(html), plan, pdf)
+                except RenderError as error:
+                    plan.unfit = list(error.problems)  # each row fails, naming the images
+                    return plan
         from reportbuilder.pipeline import lint_rules
         from reportbuilder.review.pdflint import lint_pdf
 
@@ -452,12 +496,28 @@ class _Work:
         try:
             cover = self._cover(plan, values)
             with self._renderer() as renderer:
-                own = renderer.render(_warm(cover), self.edition.limits)
+                own = renderer.render(_warm(cover, plan.images), self.edition.limits)
         except ReportError:
             return plan
         plan.body, plan.cover_pages, plan.pages = pdf.data, own.pages, pdf.pages
         plan.bodies[signature(pdf.data, own.pages)] = pdf.data
         return plan
+
+    def _within(
+        self, renderer: PdfRenderer, job: RenderJob, plan: _Plan, first: Pdf
+    ) -> tuple[Pdf, ImageOptions]:
+        """`first` laid out again with lighter images until it fits the budget (as `build`
+        does); raises `RenderError` naming the heaviest images when it never does."""
+        from reportbuilder.render.budget import format_size, render_within
+
+        assert plan.budget is not None
+        pdf, used = render_within(
+            renderer, job, plan.budget, self.edition.limits, root=self.project.root, first=first
+        )
+        self._note(
+            f"{plan.lang}: images lightened to fit max_size {format_size(plan.budget)}: {used}"
+        )
+        return pdf, used
 
     def _cover(self, plan: _Plan, values: Mapping[str, str]) -> Html:
         """The row's cover HTML: the shape's placeholders replaced, or composed in full."""
@@ -529,6 +589,10 @@ class _Work:
         earlier = self.journal.get(row.key)
         if earlier is not None and earlier.sent:  # a copy made again is not a new message
             entry = dataclasses.replace(entry, sent=True, answer=earlier.answer)
+        elif earlier is not None and earlier.in_doubt:  # nor is one that may have gone out
+            entry = dataclasses.replace(
+                entry, sending=True, message_id=earlier.message_id, answer=earlier.answer
+            )
         entry = self.journal.record(dataclasses.replace(entry, pages=pages))
         return RowResult(
             row.line,
@@ -553,6 +617,12 @@ class _Work:
             entry = self.journal.get(self.keys[result.line])
             if result.status not in ("made", "kept") or entry is None or entry.sent:
                 continue
+            if entry.in_doubt and not self.options.resend_in_doubt:
+                self.problems.append(
+                    Problem(self.rel, result.line, _in_doubt(entry), stage=Stage.DELIVER)
+                )
+                self.results[index] = dataclasses.replace(result, answer="in doubt")
+                continue
             path = self.options.output_dir / entry.file
             try:
                 data = path.read_bytes()
@@ -567,7 +637,10 @@ class _Work:
             parcel = done.parcel
             entry = self.journal.get(parcel.row.key)
             assert entry is not None
-            recorded = dataclasses.replace(entry, sent=done.sent, answer=done.answer, at="")
+            # The server's answer: the row is no longer being sent, whatever it said.
+            recorded = dataclasses.replace(
+                entry, sent=done.sent, sending=False, answer=done.answer, at=""
+            )
             self.journal.record(recorded)
             index = at[id(parcel)]
             self.results[index] = dataclasses.replace(
@@ -586,23 +659,47 @@ class _Work:
                     Problem(self.rel, parcel.row.line, message, stage=Stage.DELIVER)
                 )
 
-        deliver(self.project, self.edition, outbox, [p for _, p in parcels], outcome, problem)
+        def sending(parcel: Parcel, ident: str) -> None:
+            # Durable before the server has the message: a crash from here to the answer
+            # leaves the row in doubt, and a re-run does not send it again.
+            entry = self.journal.get(parcel.row.key)
+            assert entry is not None
+            marked = dataclasses.replace(entry, sending=True, message_id=ident, at="")
+            self.journal.record(marked)
+
+        deliver(
+            self.project,
+            self.edition,
+            outbox,
+            [p for _, p in parcels],
+            outcome,
+            problem,
+            on_sending=sending,
+        )
 
     def _layout(self, row: Requester, plan: _Plan) -> tuple[bytes, str, int]:
         values = personalisation(row, plan.lang, self.today)
+        if plan.unfit:
+            raise RenderError(plan.unfit)
         if plan.body is not None:
             cover = self._cover(plan, values)
             with self._renderer() as renderer:
-                pdf = renderer.render(_warm(cover), self.edition.limits)
+                pdf = renderer.render(_warm(cover, plan.images), self.edition.limits)
             with self._lock:
                 body = plan.bodies.get(signature(pdf.data))
             assembled = swap_cover(body, pdf.data) if body is not None else None
-            if assembled is not None:
+            fits = assembled is not None and (plan.budget is None or len(assembled) <= plan.budget)
+            if assembled is not None and fits:
                 self._row_warnings(row, pdf.problems)
                 return assembled, "assembled", plan.pages
+            # Over the budget by its own cover: built in full, lightened on its own.
         html = render_html(self.project, self._edition(values, plan.lang))
         with self._renderer() as renderer:
             pdf = renderer.render(html, self.edition.limits)
+            budget = html.config.max_size
+            if budget is not None and len(pdf.data) > budget:
+                own = dataclasses.replace(plan, budget=budget)
+                pdf, _ = self._within(renderer, RenderJob.of(html), own, pdf)
         self._warn([*html.problems, *pdf.problems])
         if html.config.strict and pdf.problems:
             raise error_for(pdf.problems[0].stage)([p.as_error() for p in pdf.problems])
@@ -613,9 +710,19 @@ class _Work:
         return pdf.data, "full", pdf.pages
 
 
-def _warm(html: Html) -> RenderJob:
-    """A cover's render job, reusing the theme's parsed stylesheets and fonts."""
-    return dataclasses.replace(RenderJob.of(html), warm=True)
+def _in_doubt(entry: Entry) -> str:
+    ident = entry.message_id or "(unknown)"
+    return (
+        f"in doubt: sent? check the server for Message-ID {ident}: the merge stopped after "
+        "handing it to the server and before journaling the answer; not sent again unless "
+        "--resend-in-doubt"
+    )
+
+
+def _warm(html: Html, images: ImageOptions | None = None) -> RenderJob:
+    """A cover's render job, reusing the theme's parsed stylesheets and fonts, its images
+    lightened as the body's were."""
+    return dataclasses.replace(RenderJob.of(html), warm=True, images=images or ImageOptions())
 
 
 def _page_count(data: bytes) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 # `@type{key,` or `@type(key,` at the start of a line: where a block starts.
 _BLOCK = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
 _KEPT_BLOCKS = {"string", "preamble"}  # macros the cited entries may use
+MAX_BRACE_DEPTH = 50  # LaTeX is turned into text recursively: a hostile file nests thousands
 
 _TYPES = {
     "article": "article-journal",
@@ -103,7 +104,16 @@ def read_bibtex(text: str, cited: set[str]) -> tuple[list[dict[str, Any]], list[
             message = f"{what} is not valid BibTeX (check its braces, quotes and commas)"
             problems.append((line, message))
     for entry in library.entries:
-        items.append(_csl(entry, strings))
+        line = _line_in_file(entry.start_line or 0, lines)
+        depth = max((_depth(str(f.value)) for f in entry.fields), default=0)
+        if depth > MAX_BRACE_DEPTH:
+            message = f"entry '{entry.key}' nests braces {depth} deep (at most {MAX_BRACE_DEPTH})"
+            problems.append((line, message))
+            continue
+        try:
+            items.append(_csl(entry, strings))
+        except RecursionError:  # LaTeX commands nested deeper than the reader goes
+            problems.append((line, f"entry '{entry.key}' nests LaTeX commands too deep to read"))
     return items, problems
 
 
@@ -126,6 +136,18 @@ def _only_cited(text: str, cited: set[str]) -> tuple[str, list[tuple[int, int]]]
             kept.append(block)
             at += block.count("\n")
     return "".join(kept), lines
+
+
+def _depth(value: str) -> int:
+    """How deep braces nest in `value`."""
+    depth = deepest = 0
+    for char in value:
+        if char == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "}":
+            depth -= 1
+    return deepest
 
 
 def _line_in_file(line: int, lines: list[tuple[int, int]]) -> int:

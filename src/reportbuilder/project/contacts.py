@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import (
     BaseModel,
@@ -26,7 +26,7 @@ from reportbuilder.errors import Problem, ReportError, Stage
 from reportbuilder.language import is_known_locale, pick_text
 from reportbuilder.project.config import WebAddress
 from reportbuilder.project.files import FilePolicy
-from reportbuilder.project.validation import problems_from
+from reportbuilder.project.validation import LineOf, problems_from
 from reportbuilder.project.yamlio import load_yaml
 
 if TYPE_CHECKING:
@@ -36,6 +36,13 @@ CONTACTS_FILE = "contacts.yml"
 # Not in an address: the mailto: link is ours, so `?cc=…&bcc=…` may not add recipients to it;
 # nor invisible or text-direction characters.
 _NOT_IN_ADDRESS = re.compile('[?&#%,;:<>"\\\\\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
+# Not in any text of a card: C0/C1 controls (a terminal escape, a header line break in `mail`),
+# the bidi overrides and isolates that make "E\u202eF" print as another name, and invisible
+# characters. A newline is allowed in an address only (one line of the postal address each).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+)
+_MULTILINE = {"address"}
 Text = str | dict[str, str]  # a text, or one per language
 
 
@@ -105,6 +112,19 @@ class Contact(BaseModel):
     url: WebAddress | None = None
     qr: bool = False  # the card carries a QR code of the contact's vCard
 
+    # Every text; `url` has its own check (config.WebAddress) that refuses these characters.
+    @field_validator(
+        "id", "name", "role", "organisation", "office", "address", "country", "phone", "email",
+        mode="before",
+    )  # fmt: skip
+    @classmethod
+    def _printable(cls, value: object, info: ValidationInfo) -> object:
+        texts = value.values() if isinstance(value, dict) else [value]
+        for text in texts:
+            if isinstance(text, str):
+                _refuse_unprintable(text, multiline=info.field_name in _MULTILINE)
+        return value
+
     @field_validator("role", "organisation", "office", "address")
     @classmethod
     def _texts(cls, value: Text | None) -> Text | None:
@@ -162,6 +182,29 @@ class Contact(BaseModel):
         return self
 
 
+def _refuse_unprintable(text: str, *, multiline: bool) -> None:
+    """`ValueError` naming the first control, bidi or invisible character in `text`."""
+    text = text.strip()  # as the model keeps it: a YAML block's last newline is no problem
+    found = _UNPRINTABLE.search(text) or (None if multiline else re.search("[\n\t]", text))
+    if found:
+        _unprintable(found.group())
+
+
+def _unprintable(char: str) -> NoReturn:
+    what = (
+        "a bidirectional control"
+        if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069" or char == "\u061c"
+        else "an invisible character"
+        if char >= "\u200b"
+        else "a line break"
+        if char in "\n\r"
+        else "a control character"
+    )
+    raise ValueError(
+        f"contains {what} (U+{ord(char):04X}): it would print or send as something else; remove it"
+    )
+
+
 class _File(BaseModel):
     model_config = ConfigDict(extra="forbid")
     contacts: list[Contact]
@@ -184,19 +227,30 @@ def load_contacts(files: FilePolicy) -> tuple[dict[str, Contact], list[Problem]]
 
     if bare:
         value = {"contacts": value}
+    problems = _duplicate_ids(value, line_of)  # reported with every other problem
     try:
         parsed = _File.model_validate(value)
     except ValidationError as error:
-        return {}, problems_from(error, _File, CONTACTS_FILE, line_of)
-    contacts: dict[str, Contact] = {}
-    problems = []
-    for index, contact in enumerate(parsed.contacts):
-        if contact.id in contacts:
-            line = line_of(["contacts", index, "id"])
-            problems.append(
-                Problem(
-                    CONTACTS_FILE, line, f"duplicate contact id '{contact.id}'", stage=Stage.PROJECT
-                )
-            )
-        contacts[contact.id] = contact
+        found = problems_from(error, _File, CONTACTS_FILE, line_of)
+        return {}, sorted(problems + found, key=lambda p: p.line or 0)
+    contacts = {contact.id: contact for contact in parsed.contacts}
     return contacts, problems
+
+
+def _duplicate_ids(value: Any, line_of: LineOf) -> list[Problem]:
+    """A problem at each `id` that an earlier contact already has."""
+    entries = value.get("contacts") if isinstance(value, dict) else None
+    if not isinstance(entries, list):
+        return []
+    seen: set[str] = set()
+    problems = []
+    for index, entry in enumerate(entries):
+        ident = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(ident, str):
+            continue
+        if ident.strip() in seen:
+            line = line_of(["contacts", index, "id"])
+            message = f"duplicate contact id '{ident.strip()}'"
+            problems.append(Problem(CONTACTS_FILE, line, message, stage=Stage.PROJECT))
+        seen.add(ident.strip())
+    return problems

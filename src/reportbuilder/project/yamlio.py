@@ -233,6 +233,16 @@ def tag_name(tag: str) -> str:
     return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
 
+def _empty(node: Node) -> bool:
+    """A value not written at all (`{a, b}`), not `a: ""` nor `a: ~`."""
+    return (
+        isinstance(node, ScalarNode)
+        and not node.style
+        and node.value == ""
+        and node.start_mark.index == node.end_mark.index
+    )
+
+
 def _line(node: Node) -> int:
     return node.start_mark.line + 1
 
@@ -242,6 +252,7 @@ class _Builder:
 
     def __init__(self, rel: str, max_nodes: int, text: str = "") -> None:
         self.rel = rel
+        self.text = text
         self.text_lines = text.split("\n")
         self.max_nodes = max_nodes
         self.count = 0
@@ -312,7 +323,10 @@ class _Builder:
         result: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
         merges: list[Node] = []
+        split = self.comma_splits(node) if node.flow_style else set()
         for key_node, value_node in node.value:
+            if id(key_node) in split:
+                continue  # the rest of a value cut at a comma, reported as such
             if key_node.tag == _MERGE:
                 merges.append(value_node)
                 continue
@@ -333,6 +347,36 @@ class _Builder:
         for merge in merges:
             self.merge(merge, result, path, depth)
         return result
+
+    def comma_splits(self, node: MappingNode) -> set[int]:
+        """`{title: X, subtitle: Tabaco, peso corporal}`: inside `{ }` a comma ends a value,
+        so `peso corporal` reads as a key without a value. Each such run is one problem that
+        says to quote the value; returns the ids of the key nodes it explains."""
+        split: set[int] = set()
+        runs: list[tuple[Any, int, int, int]] = []  # key, its value's start and end, line
+        last: tuple[Any, int, int, int] | None = None  # the entry before, a plain value
+        for key_node, value_node in node.value:
+            bare_key = isinstance(key_node, ScalarNode) and not key_node.style  # '' from libyaml
+            if last is not None and bare_key and _empty(value_node):
+                if runs and runs[-1][:2] == last[:2]:
+                    runs.pop()
+                last = (last[0], last[1], key_node.end_mark.index, last[3])
+                runs.append(last)
+                split.add(id(key_node))
+                continue
+            plain = isinstance(value_node, ScalarNode) and not value_node.style
+            last = None
+            if bare_key and plain and value_node.value:
+                last = (key_node.value, value_node.start_mark.index, -1, _line(key_node))
+        for key, begin, end, line in runs:
+            written = self.text[begin:end]
+            self.problems.add(
+                self.rel,
+                line,
+                f"'{key}': a comma ends a value inside {{ }}, so what follows it reads as "
+                f'another key; put the value in quotes ({key}: "{written}")',
+            )
+        return split
 
     def comment_as_value(self, key_node: Node, value_node: Node, key: Any) -> None:
         """`primary: #0b3c5d` reads as an empty value and a comment: say so, since an empty

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import threading
 import zlib
 from collections import OrderedDict
@@ -37,6 +38,7 @@ __all__ = ["merge_fonts", "merge_fonts_in"]
 _TAG = re.compile(r"^/?[A-Z]{6}\+(.+)$")
 _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
 _WIDTH_TOLERANCE = 0.01
+_OFFSET_FORMATS = {1: "B", 2: "H", 4: "I"}  # struct formats of a CFF INDEX's offsets
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class _Member:
 
 _CACHE_SIZE = 48
 _programs: OrderedDict[tuple[str, bytes], _Program | None] = OrderedDict()
+_maps: OrderedDict[tuple[str, bytes], Any] = OrderedDict()  # widths and ToUnicode maps
 # Fonts read by several threads at once (a merge's rows) would race in fontTools' lazy
 # tables: one merge at a time.
 _lock = threading.Lock()
@@ -100,8 +103,9 @@ def merge_fonts_in(pdf: Any) -> int:
 
 
 def _merge_fonts_in(pdf: Any) -> int:
+    resources = list(_resources(pdf))
     groups: dict[tuple[str, str], list[Any]] = {}
-    for font in _fonts(pdf):
+    for font in _fonts(resources):
         key = _candidate(font)
         if key is not None:
             groups.setdefault(key, []).append(font)
@@ -119,7 +123,7 @@ def _merge_fonts_in(pdf: Any) -> int:
             for member in cluster[1:]:
                 replaced[member.font.objgen] = merged
     if replaced:
-        _repoint(pdf, replaced)
+        _repoint(resources, replaced)
     return len(replaced)
 
 
@@ -165,12 +169,12 @@ def _resources(pdf: Any) -> Iterator[Any]:
                     stack.append(item)
 
 
-def _fonts(pdf: Any) -> list[Any]:
-    """The indirect font dictionaries the document draws with, in order of first use."""
+def _fonts(dictionaries: list[Any]) -> list[Any]:
+    """The indirect font dictionaries the resource dictionaries name, in order."""
     import pikepdf
 
     found: dict[tuple[int, int], Any] = {}
-    for resources in _resources(pdf):
+    for resources in dictionaries:
         fonts = resources.get("/Font")
         if isinstance(fonts, pikepdf.Dictionary):
             for font in fonts.values():
@@ -219,8 +223,8 @@ def _read(font: Any) -> _Member | None:
     stream = cid.FontDescriptor["/FontFile2" if kind == "ttf" else "/FontFile3"]
     try:
         program = _program(kind, stream)
-        widths = _widths(cid.get("/W"))
-        text = _to_unicode(font.get("/ToUnicode"))
+        widths = _cached(_maps, ("W", cid.get("/W")), _widths)
+        text = _cached(_maps, ("ToUnicode", font.get("/ToUnicode")), _to_unicode)
     except Exception:  # a font or map this module cannot read is left as it is
         return None
     if program is None or widths is None or text is None or "/DW" in cid:
@@ -230,6 +234,24 @@ def _read(font: Any) -> _Member | None:
     if max(member.used, default=0) >= len(program.order):
         return None
     return member
+
+
+def _cached(cache: OrderedDict[Any, Any], key: tuple[str, Any], read: Any) -> Any:
+    """`read(key[1])`, kept by the PDF object's bytes: a body's widths and maps come back
+    with every copy assembled from it."""
+    import pikepdf
+
+    value = key[1]
+    if value is None:
+        return read(None)
+    raw = value.read_raw_bytes() if isinstance(value, pikepdf.Stream) else value.unparse()
+    digest = (key[0], hashlib.sha256(raw).digest())
+    if digest not in cache:
+        cache[digest] = read(value)
+        while len(cache) > 4 * _CACHE_SIZE:
+            cache.popitem(last=False)
+    cache.move_to_end(digest)
+    return cache[digest]
 
 
 def _program(kind: str, stream: Any) -> _Program | None:
@@ -336,10 +358,13 @@ def _cff_index(raw: bytes, at: int) -> list[bytes]:
         return []
     size = raw[at + 2]
     start = at + 3
-    offsets = [
-        int.from_bytes(raw[start + i * size : start + (i + 1) * size], "big")
-        for i in range(count + 1)
-    ]
+    if size in _OFFSET_FORMATS:
+        offsets = list(struct.unpack_from(f">{count + 1}{_OFFSET_FORMATS[size]}", raw, start))
+    else:
+        offsets = [
+            int.from_bytes(raw[start + i * size : start + (i + 1) * size], "big")
+            for i in range(count + 1)
+        ]
     base = start + (count + 1) * size - 1
     return [raw[base + offsets[i] : base + offsets[i + 1]] for i in range(count)]
 
@@ -483,7 +508,8 @@ def _merged(pdf: Any, cluster: list[_Member]) -> Any | None:
         program, stream = base.program.data, old_descriptor[file_key]
     else:
         try:
-            program = _union_program(base, cluster)
+            quick = _cff_union(base, cluster) if base.kind == "otf" else None
+            program = quick or _union_program(base, cluster)
         except Exception:  # fontTools could not write it: leave the fonts as they are
             return None
         stream = _flate(pdf, program)
@@ -518,12 +544,16 @@ def _merged(pdf: Any, cluster: list[_Member]) -> Any | None:
 
     cid = pikepdf.Dictionary({k: v for k, v in old_cid.items()})
     cid.BaseFont = name
-    cid.W = _width_array(widths)
+    # The largest subset's widths and map, when they already say it all (a cover's text is
+    # mostly the body's), are kept as they are: making them again costs more than the rest.
+    cid.W = old_cid.W if widths == base.widths and "/W" in old_cid else _width_array(widths)
     cid.FontDescriptor = pdf.make_indirect(descriptor)
 
     first.BaseFont = name
     first.DescendantFonts = pikepdf.Array([pdf.make_indirect(cid)])
-    if text:
+    if text == base.text and "/ToUnicode" in base.font:
+        first.ToUnicode = base.font.ToUnicode
+    elif text:
         first.ToUnicode = _flate(pdf, _cmap(text))
     return first
 
@@ -584,6 +614,149 @@ def _union_program(base: _Member, cluster: list[_Member]) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def _cff_union(base: _Member, cluster: list[_Member]) -> bytes | None:
+    """The union program of CFF subsets written byte for byte: the base's CharStrings INDEX
+    with the other subsets' charstrings put in, the Top DICT offsets that follow it moved,
+    the `hmtx` entries copied, every other table as it is. Writing the font again with
+    fontTools costs about ten times more, for every copy of a merge. None when the font is
+    not laid out so (an offset not written on five bytes, short horizontal metrics); the
+    caller then uses fontTools."""
+    from fontTools.ttLib.sfnt import SFNTReader, SFNTWriter
+
+    reader = SFNTReader(io.BytesIO(base.program.data))
+    raw = bytes(reader["CFF "])
+    top_at = _cff_index_end(raw, raw[2])  # after the header and the Name INDEX
+    tops = _cff_index(raw, top_at)
+    if len(tops) != 1:
+        return None
+    operands = _top_dict_offsets(tops[0])
+    if operands is None or 17 not in operands:
+        return None
+    start = operands[17][0][1]
+    end = _cff_index_end(raw, start)
+    codes = _cff_index(raw, start)
+    hmtx = bytearray(reader["hmtx"])
+    metrics = _long_metrics(reader)
+    have = set(base.used)
+    for member in cluster:
+        if member is base:
+            continue
+        theirs = SFNTReader(io.BytesIO(member.program.data))
+        their_codes = _cff_index(bytes(theirs["CFF "]), _charstrings_at(theirs))
+        their_hmtx, their_metrics = bytes(theirs["hmtx"]), _long_metrics(theirs)
+        for gid in sorted(member.used - have):
+            if gid >= metrics or gid >= their_metrics or gid >= len(codes):
+                return None
+            codes[gid] = their_codes[gid]
+            hmtx[4 * gid : 4 * gid + 4] = their_hmtx[4 * gid : 4 * gid + 4]
+            have.add(gid)
+    index = _cff_index_bytes(codes)
+    shift = len(index) - (end - start)
+    top = bytearray(tops[0])
+    for values in operands.values():
+        for at, value in values:
+            if value <= start:
+                continue  # before the charstrings (or a predefined charset): unmoved
+            if top[at] != 29:
+                return None  # not a five-byte integer: cannot be moved in place
+            top[at + 1 : at + 5] = (value + shift).to_bytes(4, "big", signed=True)
+    if len(top) != len(tops[0]):
+        return None
+    top_index = _cff_index_bytes([bytes(top)])
+    if len(top_index) != _cff_index_end(raw, top_at) - top_at:
+        return None
+    cff = raw[:top_at] + top_index + raw[top_at + len(top_index) : start] + index + raw[end:]
+    out = io.BytesIO()
+    writer = SFNTWriter(out, len(reader.tables), sfntVersion=reader.sfntVersion)
+    for tag in reader.tables:
+        writer[tag] = cff if tag == "CFF " else bytes(hmtx) if tag == "hmtx" else reader[tag]
+    writer.close()
+    return out.getvalue()
+
+
+def _charstrings_at(reader: Any) -> int:
+    raw = bytes(reader["CFF "])
+    top_at = _cff_index_end(raw, raw[2])
+    operands = _top_dict_offsets(_cff_index(raw, top_at)[0])
+    assert operands is not None
+    return operands[17][0][1]
+
+
+def _long_metrics(reader: Any) -> int:
+    """How many glyphs have a full (advance, side bearing) entry in `hmtx`."""
+    hhea = bytes(reader["hhea"])
+    return int.from_bytes(hhea[34:36], "big")
+
+
+def _cff_index_end(raw: bytes, at: int) -> int:
+    """Where the CFF INDEX at `at` ends."""
+    count = int.from_bytes(raw[at : at + 2], "big")
+    if count == 0:
+        return at + 2
+    size = raw[at + 2]
+    start = at + 3
+    last = int.from_bytes(raw[start + count * size : start + (count + 1) * size], "big")
+    return start + (count + 1) * size - 1 + last
+
+
+def _cff_index_bytes(items: list[bytes]) -> bytes:
+    """A CFF INDEX holding `items`, its offsets on as few bytes as they need."""
+    if not items:
+        return b"\0\0"
+    total = sum(len(item) for item in items) + 1
+    size = 1 if total < 1 << 8 else 2 if total < 1 << 16 else 3 if total < 1 << 24 else 4
+    offsets = [1]
+    for item in items:
+        offsets.append(offsets[-1] + len(item))
+    head = len(items).to_bytes(2, "big") + bytes([size])
+    return head + b"".join(o.to_bytes(size, "big") for o in offsets) + b"".join(items)
+
+
+def _top_dict_offsets(data: bytes) -> dict[int, list[tuple[int, int]]] | None:
+    """The offsets a CFF Top DICT gives (charset 15, Encoding 16, CharStrings 17, Private
+    18: its second operand), each as (where its operand starts, value); None for a DICT
+    this reader does not follow."""
+    found: dict[int, list[tuple[int, int]]] = {}
+    operands: list[tuple[int, int]] = []
+    at = 0
+    while at < len(data):
+        byte = data[at]
+        if byte == 29:
+            operands.append((at, int.from_bytes(data[at + 1 : at + 5], "big", signed=True)))
+            at += 5
+        elif byte == 28:
+            operands.append((at, int.from_bytes(data[at + 1 : at + 3], "big", signed=True)))
+            at += 3
+        elif 32 <= byte <= 246:
+            operands.append((at, byte - 139))
+            at += 1
+        elif 247 <= byte <= 250:
+            operands.append((at, (byte - 247) * 256 + data[at + 1] + 108))
+            at += 2
+        elif 251 <= byte <= 254:
+            operands.append((at, -(byte - 251) * 256 - data[at + 1] - 108))
+            at += 2
+        elif byte == 30:  # a real number: nibbles up to an 0xf
+            at += 1
+            while at < len(data) and (data[at] & 0x0F) != 0x0F and (data[at] >> 4) != 0x0F:
+                at += 1
+            operands.append((at, 0))
+            at += 1
+        elif byte == 12:
+            if at + 1 >= len(data):
+                return None
+            operands = []
+            at += 2
+        elif byte <= 21:
+            if byte in (15, 16, 17, 18):  # Private's offset is its last operand
+                found[byte] = operands[-1:]
+            operands = []
+            at += 1
+        else:
+            return None
+    return found
 
 
 def _merge_cmaps(font: Any, cluster: list[_Member], base: _Member) -> None:
@@ -668,12 +841,12 @@ def _cid_set(widths: dict[int, float]) -> bytes:
 # -- pointing every use at the merged font ----------------------------------------------------
 
 
-def _repoint(pdf: Any, replaced: dict[tuple[int, int], Any]) -> None:
+def _repoint(dictionaries: list[Any], replaced: dict[tuple[int, int], Any]) -> None:
     """Every font resource (and ExtGState /Font) naming a folded font now names the
     merged one; the folded fonts, no longer referenced, are not written."""
     import pikepdf
 
-    for resources in _resources(pdf):
+    for resources in dictionaries:
         fonts = resources.get("/Font")
         if isinstance(fonts, pikepdf.Dictionary):
             for key in list(fonts.keys()):

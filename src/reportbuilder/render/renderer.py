@@ -29,11 +29,15 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
-from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage
+from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage, without_reprs
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.image_files import image_problem
 from reportbuilder.render.code_lines import mark_code_lines
 from reportbuilder.render.overflow import find_overflows, fit_wide_tables, overflow_problems
 from reportbuilder.render.tables import broken_tables, continued_tables
@@ -128,13 +132,41 @@ def _problem(message: str, **extra: Any) -> Problem:
 
 MAX_TABLE_PASSES = 2  # layouts spent on cutting long tables into captioned parts
 MISSING_GLYPH = "no font of the report or the system has the character"
+FONT_FACE = "the @font-face"
+
+
+def _file_image_problem(url: str, files: FilePolicy) -> str | None:
+    """`check`'s words for an image file of the project the renderer failed on
+    (`image_files`); None for a file it may not read (the fetcher said why)."""
+    if not url.startswith("file:"):
+        return None
+    path = Path(url2pathname(urlsplit(url).path))
+    if not files.in_project(path) or not path.is_file():
+        return None
+    return image_problem(path)
+
+
+_CSS_PLACE = re.compile(r"\s*\bat (\d+):(\d+)\b")  # "… at 4:1" in WeasyPrint's CSS warnings
+
+
+def _stylesheet_being_read() -> str | None:
+    """The URL of the stylesheet WeasyPrint is reading, from its `preprocess_stylesheet`
+    frame on the stack (None elsewhere, or if WeasyPrint renames it)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "preprocess_stylesheet":
+            url = frame.f_locals.get("base_url")
+            return url if isinstance(url, str) else None
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
 
 
 class _Collector(logging.Handler):
     """Keeps WeasyPrint's warnings and errors (missing image, ignored CSS …) for the user."""
 
-    def __init__(self, locations: Mapping[str, Location], base_url: str) -> None:
+    def __init__(self, locations: Mapping[str, Location], base_url: str, files: FilePolicy) -> None:
         super().__init__(logging.WARNING)
+        self.files = files
         self.problems: list[Problem] = []
         self.locations = locations
         self.base_url = base_url
@@ -153,6 +185,7 @@ class _Collector(logging.Handler):
             megapixels = int(size[1]) / 1e6
             limit = MAX_IMAGE_PIXELS / 1e6
             reason = f"too large ({megapixels:.0f} megapixels; the limit is {limit:.0f})"
+        reason = _file_image_problem(str(url), self.files) or without_reprs(reason)
         shown = str(url).removeprefix(self.base_url)
         where = self.locations.get(str(url)) or Location("")
         return Problem(
@@ -180,10 +213,41 @@ class _Collector(logging.Handler):
             hint="use a font that has it, in styles/, or another character",
         )
 
+    @staticmethod
+    def _font_face(record: logging.LogRecord) -> Problem | None:
+        """WeasyPrint's "Font-face 'X' cannot be loaded": the build locates it (`FONT_FACE`)."""
+        if record.msg != "Font-face %r cannot be loaded" or not isinstance(record.args, tuple):
+            return None
+        return Problem(
+            None,
+            None,
+            f"{FONT_FACE} '{record.args[0]}' cannot be loaded: its file is missing, refused or "
+            "not a font, so the text is set in another font",
+            stage=Stage.RENDER,
+            severity=Severity.WARNING,
+        )
+
+    def _stylesheet_message(self, record: logging.LogRecord) -> Problem | None:
+        """A CSS warning ("Ignored `colr: red` at 3:5, unknown property.") at the stylesheet
+        and line it is about: WeasyPrint gives the line but not the file, which is the
+        `base_url` of the `preprocess_stylesheet` call the warning comes from."""
+        message = record.getMessage().splitlines()[0]
+        place = _CSS_PLACE.search(message)
+        url = _stylesheet_being_read() if place else None
+        where = self.locations.get(url) if url else None
+        if place is None or where is None or not where.path:
+            return None
+        said = (message[: place.start()] + message[place.end() :]).rstrip(" .,")
+        return Problem(
+            where.path, int(place[1]), said, stage=Stage.RENDER, severity=Severity.WARNING
+        )
+
     def emit(self, record: logging.LogRecord) -> None:
         problem = (
             self._image_failure(record)
+            or self._font_face(record)
             or self._missing_glyph(record)
+            or self._stylesheet_message(record)
             or _problem(record.getMessage().splitlines()[0], severity=Severity.WARNING)
         )
         if problem not in self.problems:
@@ -200,15 +264,17 @@ def render_in_process(job: RenderJob) -> Pdf:
     from PIL import Image
     from weasyprint.text.fonts import FontConfiguration
 
-    from reportbuilder.render import tagging, warm
+    from reportbuilder import progress
+    from reportbuilder.render import contents, leaders, tagging, warm
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
     tagging.install()
+    leaders.install()
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
     fetcher = PolicyFetcher(job.files, job.network_hosts, job.resources)
-    collector = _Collector(job.resources, job.base_url)
+    collector = _Collector(job.resources, job.base_url, job.files)
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     previous_propagate = logger.propagate
@@ -218,7 +284,8 @@ def render_in_process(job: RenderJob) -> Pdf:
         fonts = warm.font_config() if job.warm else FontConfiguration()
 
         def lay_out(text: str) -> Any:
-            with warm.stylesheets() if job.warm else contextlib.nullcontext():
+            sheets = warm.stylesheets() if job.warm else contextlib.nullcontext()
+            with sheets, progress.engine_pages():
                 return weasyprint.HTML(
                     string=text, base_url=job.base_url, url_fetcher=fetcher
                 ).render(font_config=fonts, pdf_tags=True, **images)
@@ -242,6 +309,16 @@ def render_in_process(job: RenderJob) -> Pdf:
             started = time.perf_counter()
             overflows = find_overflows(document.pages)
             check_seconds += time.perf_counter() - started
+        stub = contents.stub_fraction(document.pages)
+        tight = contents.tightened(text) if stub is not None and stub <= contents.STUB else None
+        if tight is not None:  # a few lines of contents alone on a page: set it tighter
+            candidate = lay_out(tight)
+            passes += 1
+            if len(candidate.pages) < len(document.pages):
+                document = candidate
+                started = time.perf_counter()
+                overflows = find_overflows(document.pages)
+                check_seconds += time.perf_counter() - started
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
@@ -253,15 +330,14 @@ def render_in_process(job: RenderJob) -> Pdf:
             )
             for item in job.attachments
         ]
-        data = (
-            document.write_pdf(
+        with progress.engine_pages():
+            written = document.write_pdf(
                 pdf_variant=job.pdf_variant,
                 pdf_tags=True,
                 attachments=attachments or None,
                 **images,
             )
-            or b""
-        )
+        data = written or b""
     except weasyprint.urls.FatalURLFetchingError as error:
         raise RenderError(_problem(f"resource refused: {error}")) from None
     except RecursionError:

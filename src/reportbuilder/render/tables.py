@@ -26,6 +26,7 @@ from reportbuilder.render.overflow import table_positions
 
 CONTINUED = "rb-continued"  # the class of a table's second part
 SPLIT = "rb-split"  # the class of both parts: their column widths are fixed
+MIN_ROWS = 3  # the fewest rows the second part starts with, when the first keeps as many
 _ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL)
 _CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL)
 _THEAD = re.compile(r"<thead\b[^>]*>(.*?)</thead>", re.DOTALL)
@@ -42,7 +43,7 @@ class Broken:
 
     first: int  # body rows on its first page
     rows: int  # body rows in all
-    widths: tuple[float, ...]  # its columns' widths on its first page, in CSS px
+    widths: tuple[float, ...]  # its columns' widths on its first page
 
 
 def broken_tables(pages: Sequence[Any]) -> dict[int, Broken]:
@@ -101,13 +102,17 @@ def _split(table: str, broken: Broken, label: str) -> str:
     rows = _ROW.findall(body[1])
     if len(rows) != broken.rows or not 0 < broken.first < len(rows):
         return table  # not the table the layout saw
+    # A row or two alone on the last page: rows of the first page go with them.
+    first = min(broken.first, max(MIN_ROWS, len(rows) - MIN_ROWS))
     head = _THEAD.search(table)
     foot = _TFOOT.search(table)
     caption = _CAPTION.search(table)
     start = table[: table.index(">") + 1]
     columns = ""
     if "<col" not in table and broken.widths:
-        columns = "".join(f'<col style="width: {w:.2f}px">' for w in broken.widths)
+        # As shares of the table's width: the parts fill the same width, column for column.
+        whole = sum(broken.widths) or 1.0
+        columns = "".join(f'<col style="width: {100 * w / whole:.4f}%">' for w in broken.widths)
         columns = f"<colgroup>{columns}</colgroup>"
         start = _with_class(start, SPLIT)
     later = _with_class(_ATTRIBUTE_ID.sub("", start), CONTINUED)
@@ -119,15 +124,15 @@ def _split(table: str, broken: Broken, label: str) -> str:
     )
     head_rows = head[1] if head else ""
     total = f'<tbody class="rb-total">{foot[1]}</tbody>' if foot else ""
-    first = (
+    opening = (
         f"{start}{caption[0] if caption else ''}{columns}{head[0] if head else ''}"
-        f"<tbody>{''.join(rows[: broken.first])}</tbody></table>"
+        f"<tbody>{''.join(rows[:first])}</tbody></table>"
     )
-    second = (
+    continued = (
         f"{later}{columns}<thead>{title}{head_rows}</thead>"
-        f"<tbody>{''.join(rows[broken.first :])}</tbody>{total}</table>"
+        f"<tbody>{''.join(rows[first:])}</tbody>{total}</table>"
     )
-    return first + second
+    return opening + continued
 
 
 def continued_tables(text: str, broken: Mapping[int, Broken], label: str) -> str:

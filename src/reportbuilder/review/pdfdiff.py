@@ -27,11 +27,13 @@ from typing import Any
 
 # Dates change with every build unless SOURCE_DATE_EPOCH is set; they are not content.
 _IGNORED_METADATA = {"/CreationDate", "/ModDate"}
-# A number as a report prints it: 1 234 567 / 1,234.5 / 1.234,5 / 89 % / -3.
-_SPACES = "\u00a0\u202f\u2009 "
+# A number as a report prints it: 1 234 567 / 1,234.5 / 1.234,5 / 89 % / -3. Its grouping
+# spaces are the no-break ones a formatter sets (Babel's fr: U+202F); a plain space parts two
+# numbers, as between two table cells ("812 170" is 812 and 170).
+_SPACES = "\u00a0\u202f\u2009"
 _NUMBER_PATTERN = (
-    rf"[-−+]?\d{{1,3}}(?:[{_SPACES},.]\d{{3}})+(?:[.,]\d+)?(?:[{_SPACES}]?%)?"
-    rf"|[-−+]?\d+(?:[.,]\d+)?(?:[{_SPACES}]?%)?"
+    rf"[-−+]?\d{{1,3}}(?:[{_SPACES},.]\d{{3}})+(?:[.,]\d+)?(?:[{_SPACES} ]?%)?"
+    rf"|[-−+]?\d+(?:[.,]\d+)?(?:[{_SPACES} ]?%)?"
 )
 _NUMBER = re.compile(_NUMBER_PATTERN)
 # A number (with its grouping spaces and percent sign) or any other run of non-space.
@@ -39,6 +41,8 @@ _TOKEN = re.compile(
     rf"(?<![^\s(\[«“‘\"'])(?:{_NUMBER_PATTERN})(?=[\s,.;:!?)\]»”’\"']|$)"
     r"|[(\[«“‘\"']|\S+?(?=[,.;:!?)\]»”’\"']*(?:\s|$))[,.;:!?)\]»”’\"']*"
 )
+# Runs of white space a line is split at: every kind but the no-break grouping spaces.
+_BLANKS = re.compile(rf"[^\S{_SPACES}]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # What a content stream says, without the strings it shows: glyph codes change when the
 # font subset changes, and the text itself is compared word by word.
@@ -274,7 +278,9 @@ def _page_lines(page: Any) -> tuple[str, ...]:
     finally:
         textpage.close()
         page.close()
-    lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n"))
+    lines = (
+        " ".join(_BLANKS.split(line.strip())) for line in text.replace("\r\n", "\n").split("\n")
+    )
     return tuple(line for line in lines if line)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -35,12 +35,14 @@ class LintRules:
 
     `families` are the font families the stylesheets name (CSS `font-family` lists and
     `@font-face` rules); `chapters` are the chapters' anchor ids and files, in order, so a
-    page is located at the chapter it belongs to.
+    page is located at the chapter it belongs to; `sources` are the chapters' texts by file,
+    so that text set in a fallback font is located at the line that holds it.
     """
 
     min_text_pt: float = DEFAULT_MIN_TEXT_PT
     families: frozenset[str] = frozenset()
     chapters: tuple[tuple[str, str], ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 class _Run(NamedTuple):
@@ -276,11 +278,12 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
 
     problems = []
 
-    def warn(index: int, message: str, hint: str | None = None) -> None:
+    def warn(index: int, message: str, hint: str | None = None, texts: Sequence[str] = ()) -> None:
+        rel = where(index)
         problems.append(
             Problem(
-                where(index),
-                None,
+                rel,
+                _line_of(rules.sources.get(rel or "", ""), texts),
                 f"page {index + 1}: {message}",
                 stage=Stage.RENDER,
                 severity=Severity.WARNING,
@@ -302,12 +305,27 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
                 index,
                 f"text set in {family}, a font the stylesheets do not name: a fallback for "
                 f"characters the brand's fonts lack ({_quote(texts)})",
+                texts=texts,
             )
         if broken[index]:
             warn(index, f"{broken[index]} link(s) lead to no page")
     for name, index in unembedded.items():
         warn(index, f"the font {name} is not embedded in the PDF")
     return problems
+
+
+def _line_of(source: str, texts: Sequence[str]) -> int | None:
+    """The first line of `source` holding one of `texts` (or, failing that, one of their
+    characters): where the author wrote what the PDF shows."""
+    if not source:
+        return None
+    candidates = [text.strip() for text in texts if text.strip()]
+    candidates += [char for text in candidates for char in text if not char.isspace()]
+    for needle in candidates:
+        at = source.find(needle)
+        if at >= 0:
+            return source.count("\n", 0, at) + 1
+    return None
 
 
 __all__ = ["DEFAULT_MIN_TEXT_PT", "LintRules", "is_named", "lint_pdf"]

@@ -1,0 +1,156 @@
+"""Nothing an author writes in Markdown disappears unnoticed: table cells beyond the header's,
+a note never referred to and a `[^ref]` without a note are located warnings; `\\|` in a table
+cell is a `|`, also in a code span (GFM); the sanitiser's warnings are at their own line and
+every problem is listed in file and line order (the new-user trial, items 5, 11 and 15)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from conftest import page_texts
+from reportbuilder import Edition, ReportError, check
+from reportbuilder.cli import main
+from reportbuilder.errors import Severity
+from test_markdown_code import chapter_html, project_with
+
+LOST = """\
+# Results
+
+| A | B |
+|---|---|
+| 1 | 2 | 3 EXTRA |
+| 4 | 5 |
+
+A sentence with a note[^used] and a reference to nothing[^nope].
+
+[^used]: The note that is printed.
+
+[^unused]: A note nobody refers to.
+"""
+
+
+def _warnings(project: Path) -> list[tuple[str | None, int | None, str]]:
+    return [(w.path, w.line, w.message) for w in check(project).warnings]
+
+
+def test_what_markdown_drops_is_a_located_warning(tmp_path: Path) -> None:
+    found = _warnings(project_with(tmp_path, **{"01": LOST}))
+    assert found == [
+        (
+            "content/01.md",
+            5,
+            "table row has 3 cells but the header has 2: '3 EXTRA' is not printed (add a "
+            "column to the header, or write | in a cell as \\|)",
+        ),
+        (
+            "content/01.md",
+            8,
+            "footnote [^nope] has no note (write '[^nope]: the note' on a line of its own): "
+            "it prints as written",
+        ),
+        (
+            "content/01.md",
+            12,
+            "footnote [^unused] is never referred to, so it is not printed: refer to it with "
+            "[^unused] in the text, or delete it",
+        ),
+    ]
+
+
+def test_a_strict_check_refuses_what_markdown_drops(tmp_path: Path) -> None:
+    with pytest.raises(ReportError) as caught:
+        check(project_with(tmp_path, **{"01": LOST}), Edition(strict=True))
+    assert all(p.severity is Severity.ERROR for p in caught.value.problems)
+    assert [p.line for p in caught.value.problems] == [5, 8, 12]
+
+
+def test_what_is_kept_raises_no_warning(tmp_path: Path) -> None:
+    source = (
+        "# T\n\n| A | B |\n|---|---|\n| 1 | 2 |\n| 3 |\n| 4 | 5 |  \n\n"
+        "Noted[^a], again[^a]. Code `[^x]` and\n\n    [^y] in a block\n\n[^a]: The note.\n"
+    )
+    assert _warnings(project_with(tmp_path, **{"01": source})) == []
+
+
+def test_an_escaped_pipe_in_a_table_cell_is_a_pipe_also_in_code(tmp_path: Path) -> None:
+    source = "# T\n\n| Expr | Means |\n|---|---|\n| `x \\| y` | x or y |\n| a \\| b | \\\\ |\n"
+    html = chapter_html(project_with(tmp_path, **{"01": source}))
+    assert "<td><code>x | y</code></td>" in html
+    assert "<td>a | b</td>" in html
+    assert "<td>\\</td>" in html
+
+
+@pytest.mark.pdf
+def test_the_pdf_shows_the_pipe_and_the_cli_names_the_lost_cells(tmp_path: Path) -> None:
+    source = "# T\n\n| Expr | Means |\n|---|---|\n| `x \\| y` | either |\n| 1 | 2 | lost |\n"
+    project = project_with(tmp_path, **{"01": source})
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 0, result.output
+    assert "warning: content/01.md:6: table row has 3 cells but the header has 2: 'lost'" in (
+        result.stderr
+    )
+    text = " ".join(page_texts(pypdf.PdfReader(tmp_path / "r.pdf")))
+    assert "x | y" in text and "x \\| y" not in text and "lost" not in text
+
+
+SANITISED = """\
+# T
+
+Intro.
+
+<p style="color:red">x</p>
+
+Para.
+
+More.
+
+<svg viewBox="0 0 10 10"><image href="file:///etc/passwd" width="10" height="10"/></svg>
+
+Text.
+
+<a href="javascript:alert(1)" onclick="x">j</a>
+
+More text.
+
+[file link](file:///etc/passwd)
+"""
+
+
+def test_each_removal_is_at_its_own_line_not_an_earlier_one_with_the_same_url(
+    tmp_path: Path,
+) -> None:
+    found = _warnings(project_with(tmp_path, **{"01": SANITISED}))
+    lines = [(line, message.split(" (")[0]) for _, line, message in found]
+    assert lines == [
+        (5, "removed style color from <p>"),
+        (11, "removed <image> and its content from an SVG drawing"),
+        (15, "removed href='javascript:alert(1)' from <a>"),
+        (15, "removed onclick attribute from <a>"),
+        (19, "removed href='file:///etc/passwd' from <a>"),
+    ]
+
+
+def test_the_cli_lists_warnings_file_by_file_in_line_order(tmp_path: Path) -> None:
+    # The unused note (line 3) is found after the table (line 7) while composing.
+    first = "# One\n\n[^late]: never used\n\n| A |\n|---|\n| 1 | 2 |\n"
+    project = project_with(tmp_path, **{"01-one": first, "02-two": SANITISED})
+    result = CliRunner().invoke(main, ["check", str(project)])
+    assert result.exit_code == 0, result.output
+    located = [
+        line.removeprefix("warning: ").split(": ")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("warning: ")
+    ]
+    assert located == [
+        "content/01-one.md:3",
+        "content/01-one.md:7",
+        "content/02-two.md:5",
+        "content/02-two.md:11",
+        "content/02-two.md:15",
+        "content/02-two.md:15",
+        "content/02-two.md:19",
+    ]

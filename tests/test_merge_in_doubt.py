@@ -1,0 +1,116 @@
+"""No message sent twice, even when the merge is killed between the SMTP server taking a
+message and the journal recording its answer: the row is *in doubt*, reported with its
+Message-ID, and sent again only on `--resend-in-doubt`."""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from reportbuilder.cli import main
+from smtp_server import SmtpServer
+
+pytestmark = pytest.mark.pdf
+
+PEOPLE = (
+    "name,email\n"
+    "Jeanne Dupont,jeanne@example.fr\n"
+    "Mary Smith,mary@example.com\n"
+    "Tom Brown,tom@example.com\n"
+)
+
+
+def kill_after_first_accepted(server: SmtpServer) -> dict[str, Any]:
+    """The server takes the first message, then SIGKILLs the merge (`state["pid"]`) before
+    answering it: the message is delivered, the merge never hears so."""
+    state: dict[str, Any] = {"pid": None, "killed": False}
+    handler = server.handler
+    original = handler.handle_DATA
+
+    async def handle_data(smtp: Any, session: Any, envelope: Any) -> str:
+        answer = await original(smtp, session, envelope)
+        if state["pid"] is not None and not state["killed"]:
+            state["killed"] = True
+            os.kill(state["pid"], signal.SIGKILL)
+        return answer
+
+    handler.handle_DATA = handle_data  # type: ignore[method-assign]
+    return state
+
+
+def counts(server: SmtpServer) -> collections.Counter[str]:
+    return collections.Counter(m.message["To"].addresses[0].addr_spec for m in server.received)
+
+
+def journal(out: Path) -> list[dict[str, Any]]:
+    lines = (out / "merge-journal.jsonl").read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def test_a_merge_killed_after_the_server_took_a_message_never_sends_it_twice(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    server = SmtpServer(tmp_path)
+    try:
+        rows = tmp_path / "requesters.csv"
+        rows.write_text(PEOPLE, encoding="utf-8")
+        out = tmp_path / "copies"
+        args = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+        state = kill_after_first_accepted(server)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reportbuilder", *args, "--json"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        state["pid"] = process.pid
+        _, err = process.communicate(timeout=900)
+        assert process.returncode == -signal.SIGKILL, err.decode()
+        assert counts(server) == {"jeanne@example.fr": 1}
+        (taken,) = server.received
+        ident = str(taken.message["Message-ID"])
+        last = {entry["line"]: entry for entry in journal(out)}
+        assert last[2]["sending"] is True and last[2]["sent"] is False
+        assert last[2]["message_id"] == ident  # journaled, durably, before the server had it
+
+        dry = CliRunner().invoke(main, [*args, "--dry-run"], catch_exceptions=False)
+        assert dry.exit_code == 0
+        (doubt,) = [line for line in dry.stdout.splitlines() if "in doubt" in line]
+        assert doubt.startswith("row 2: would make") and "--resend-in-doubt" in doubt
+
+        # Resumed: the row in doubt is reported with its Message-ID, not sent; the others are.
+        for _ in range(2):
+            result = CliRunner().invoke(main, [*args, "--json"], catch_exceptions=False)
+            assert result.exit_code == 1
+            summary = json.loads(result.stdout)
+            (problem,) = [p for p in summary["problems"] if p["severity"] == "error"]
+            assert problem["line"] == 2
+            assert problem["message"].startswith(
+                f"in doubt: sent? check the server for Message-ID {ident}"
+            )
+            assert [r["sent"] for r in summary["rows"]] == [False, True, True]
+            assert counts(server) == {
+                "jeanne@example.fr": 1,
+                "mary@example.com": 1,
+                "tom@example.com": 1,
+            }
+
+        # Only when the user says so is it sent again (here: a second copy, as asked).
+        result = CliRunner().invoke(
+            main, [*args, "--resend-in-doubt", "--json"], catch_exceptions=False
+        )
+        assert result.exit_code == 0, result.output
+        assert counts(server)["jeanne@example.fr"] == 2
+        assert str(server.received[-1].message["Message-ID"]) == ident  # the same message
+        result = CliRunner().invoke(main, [*args, "--json"], catch_exceptions=False)
+        assert result.exit_code == 0 and len(server.received) == 4
+    finally:
+        server.close()

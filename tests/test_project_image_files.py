@@ -1,0 +1,125 @@
+"""project.image_files: one answer, in a writer's words, to "can the renderer use this image
+file?" — so that `check` finds every image `build` drops, and no message quotes a Python
+object (`<_io.BytesIO object at 0x…>`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from reportbuilder.cli import main
+from reportbuilder.errors import Problem, Stage, without_reprs
+from reportbuilder.limits import MAX_IMAGE_PIXELS
+from reportbuilder.project.image_files import image_problem, what_bytes
+from test_markdown_code import project_with
+
+GIF_JUNK = b"GIF89a\x01\x00garbage that is no image at all"
+
+
+def _png(path: Path, size: tuple[int, int]) -> Path:
+    Image.new("1", size).save(path)  # one bit a pixel: a big image in a small file
+    return path
+
+
+def test_a_good_image_has_no_problem(tmp_path: Path) -> None:
+    assert image_problem(_png(tmp_path / "ok.png", (40, 30))) is None
+    Image.new("RGB", (4, 4)).save(tmp_path / "real.gif")
+    Image.new("RGB", (4, 4)).save(tmp_path / "named.png", "GIF")  # Pillow reads it all the same
+    assert image_problem(tmp_path / "real.gif") is None
+    assert image_problem(tmp_path / "named.png") is None
+
+
+def test_what_the_renderer_would_drop_is_said_plainly(tmp_path: Path) -> None:
+    big = _png(tmp_path / "big.png", (8000, 6000))
+    assert MAX_IMAGE_PIXELS < 8000 * 6000
+    assert image_problem(big) == "too large (48 megapixels; the limit is 40)"
+    (tmp_path / "fake.png").write_bytes(GIF_JUNK)
+    assert image_problem(tmp_path / "fake.png") == (
+        "not a PNG image Pillow can read (its bytes are a GIF image)"
+    )
+    (tmp_path / "page.jpg").write_text("<!DOCTYPE html><html></html>")
+    assert image_problem(tmp_path / "page.jpg") == (
+        "not a JPEG image Pillow can read (its bytes are an HTML page)"
+    )
+    (tmp_path / "empty.png").write_bytes(b"")
+    assert image_problem(tmp_path / "empty.png") == (
+        "not a PNG image Pillow can read (its bytes are empty)"
+    )
+    data = (tmp_path / "ok.png").write_bytes(b"") or _png(tmp_path / "ok.png", (50, 50))
+    (tmp_path / "cut.png").write_bytes(data.read_bytes()[:60])
+    problem = image_problem(tmp_path / "cut.png")
+    assert problem is not None and problem.startswith("a broken PNG file (")
+
+
+def test_svg_is_left_to_the_renderer(tmp_path: Path) -> None:
+    (tmp_path / "x.svg").write_text("not svg")
+    assert image_problem(tmp_path / "x.svg") is None
+
+
+def test_bytes_and_reprs() -> None:
+    assert what_bytes(b"%PDF-1.7") == "a PDF document"
+    assert what_bytes(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "a WebP image"
+    assert what_bytes(b"\x00\x01") == "unknown data"
+    assert without_reprs("cannot identify image file <_io.BytesIO object at 0x7f5534185a80>") == (
+        "cannot identify image file the data"
+    )
+    # Any problem, whoever words it: no Python object name reaches a reader.
+    problem = Problem(
+        "a.png", 1, "failed on <PIL.Image.Image object at 0xDEAD01>", stage=Stage.RENDER
+    )
+    assert str(problem) == "a.png:1: failed on the data"
+
+
+CHAPTER = "# Pictures\n\nText.\n\n![A big one](assets/big.png)\n\n![A fake](assets/fake.png)\n"
+
+
+def _project(tmp_path: Path) -> Path:
+    project = project_with(tmp_path, **{"01": CHAPTER})
+    _png(project / "assets" / "big.png", (8000, 6000))
+    (project / "assets" / "fake.png").write_bytes(GIF_JUNK)
+    return project
+
+
+EXPECTED = [
+    "warning: content/01.md:5: image assets/big.png not used: too large (48 megapixels; the "
+    "limit is 40)",
+    "warning: content/01.md:7: image assets/fake.png not used: not a PNG image Pillow can read "
+    "(its bytes are a GIF image)",
+]
+
+
+def test_check_finds_the_images_build_drops(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(_project(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if "image" in line] == EXPECTED
+    strict = CliRunner().invoke(main, ["check", "--strict", str(_project(tmp_path / "again"))])
+    assert strict.exit_code == 1 and "content/01.md:7: image assets/fake.png" in strict.stderr
+
+
+@pytest.mark.pdf
+def test_build_says_the_same_as_check_and_no_python_repr(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if "image" in line] == EXPECTED
+    assert not re.search(r"object at 0x", result.stderr)
+    reader = pypdf.PdfReader(tmp_path / "r.pdf")
+    page = next(p for p in reader.pages if "Pictures" in (p.extract_text() or ""))
+    assert list(page.images) == []  # neither was placed
+
+
+@pytest.mark.pdf
+def test_a_file_outside_the_project_is_not_read_to_describe_it(tmp_path: Path) -> None:
+    (tmp_path / "secret.png").write_bytes(b"%PDF-1.7 a document the project may not read")
+    project = project_with(tmp_path / "p", **{"01": "# T\n\n![x](../../secret.png)\n"})
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 0, result.output
+    assert "content/01.md:3: refused" in result.stderr and "outside the project" in result.stderr
+    assert "its bytes" not in result.stderr and "PDF" not in result.stderr
+    check = CliRunner().invoke(main, ["check", str(project)])
+    assert "outside the project" in check.stderr and "its bytes" not in check.stderr
