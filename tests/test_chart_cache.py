@@ -32,7 +32,8 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def _svgs(project: Path, edition: Edition | None = None) -> list[str]:
     """The charts' SVG text in the report's HTML, in order."""
-    html = render_html(load_project(project), edition or Edition()).text
+    cache = ChartCache(project)
+    html = render_html(load_project(project), edition or Edition(), chart_cache=cache).text
     found = re.findall(r'class="chart-img" src="data:image/svg\+xml;base64,([^"]+)"', html)
     return [base64.b64decode(data).decode("utf-8") for data in found]
 
@@ -128,3 +129,10 @@ def test_clearing_the_cache_removes_the_charts(example_project: Path) -> None:
     assert len(list(folder.glob("*.svg"))) == 2
     assert Cache(example_project).clear() == 2
     assert list(folder.glob("*.svg")) == []
+
+
+def test_without_a_chart_cache_nothing_is_written(example_project: Path, drawn: list[str]) -> None:
+    """`check` and library calls compose with no cache: the project folder is left as it was."""
+    html = render_html(load_project(example_project), Edition()).text
+    assert "chart-img" in html and sorted(drawn) == ["bar_chart", "donut_chart"]
+    assert not (example_project / CACHE_DIR).exists()

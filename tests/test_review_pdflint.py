@@ -169,3 +169,29 @@ def test_a_character_no_font_has_is_located_at_its_line(tmp_path: Path) -> None:
     [found] = [p for p in doc["problems"] if "U+10000" in p["message"]]  # type: ignore[attr-defined]
     assert (found["path"], found["line"]) == ("content/01-a.md", 5)
     assert "prints as an empty box" in found["message"]
+
+
+def test_an_image_printed_below_the_minimum_resolution_is_reported(tmp_path: Path) -> None:
+    """An 8×8-pixel picture stretched over half the text block blurs: warned at its chapter
+    and page, with the pixels it would need; a picture with pixels enough is not."""
+    from PIL import Image
+
+    chapters = {
+        "01-a": TEXT,
+        "02-b": "# Pictures\n\n![A tiny mark](assets/tiny.png){.half}\n\n"
+        "![A sharp photo](assets/sharp.png){.half}\n",
+    }
+    project = project_with(tmp_path, **chapters)
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(project / "assets" / "tiny.png")
+    Image.new("RGB", (1200, 800), (30, 30, 200)).save(project / "assets" / "sharp.png")
+    code, doc = _build(project)
+    assert code == 0
+    found = [m for m in _messages(doc) if "blurred" in m]
+    assert len(found) == 1, found
+    assert found[0].startswith("content/02-b.md: page ")
+    assert "an image of 8×8 pixels printed " in found[0] and " dpi) will look blurred" in found[0]
+
+    with (project / "report.yml").open("a") as config:
+        config.write("lint:\n  min_image_dpi: 0\n")
+    code, doc = _build(project)
+    assert code == 0 and not [m for m in _messages(doc) if "blurred" in m]

@@ -114,11 +114,15 @@ def _project(project: ProjectLike) -> Project:
     return project if isinstance(project, Project) else load_project(project)
 
 
-def _compose(project: Project, edition: Edition, deadline: Deadline) -> Html:
+def _compose(
+    project: Project, edition: Edition, deadline: Deadline, *, keep_charts: bool = False
+) -> Html:
     # Imported here: Markdown, Pygments, Babel … are not needed when the cache answers.
+    from reportbuilder.cache import ChartCache
     from reportbuilder.compose.html import render_html
 
-    return render_html(project, edition, deadline=deadline)
+    charts = ChartCache(project.root) if keep_charts else None
+    return render_html(project, edition, deadline=deadline, chart_cache=charts)
 
 
 def _fail_if_strict(html: Html, warnings: list[Problem]) -> None:
@@ -230,7 +234,8 @@ def build(
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         progress.show("composing the HTML", now=True)
         loaded = _project(project)
-        html = _compose(loaded, edition, deadline)
+        # Drawn charts are kept for the next build only when the build uses the cache.
+        html = _compose(loaded, edition, deadline, keep_charts=cache is not None)
         format = format or output_format(output or html.config.output) or "pdf"
         target = output_path(loaded, html, output, format)
         warnings = [
@@ -362,6 +367,7 @@ def lint_rules(project: Project, html: Html) -> LintRules:
     chapters = project.chapters_in(html.config.lang)
     return LintRules(
         min_text_pt=html.config.lint.min_text_pt,
+        min_image_dpi=html.config.lint.min_image_dpi,
         families=families | {name for name in (brand.heading, brand.body) if name},
         chapters=tuple((c.slug, c.rel) for c in chapters),
         sources={c.rel: c.source for c in chapters},

@@ -399,11 +399,14 @@ def render_html(
     *,
     deadline: Deadline | None = None,
     part: Part = "all",
+    chart_cache: ChartCache | None = None,
 ) -> Html:
     """The edition as one HTML document; raises `ComposeError` listing every problem.
 
     With a `deadline`, work still running when it passes is stopped, in any thread. `part`
     leaves out the body ("cover") or the cover ("body"): a merge lays them out apart.
+    `chart_cache` keeps drawn charts for the next build (in the project's cache folder); without
+    it nothing is written.
     """
     if part not in ("all", "cover", "body"):
         raise ValueError(f"part must be 'all', 'cover' or 'body', got {part!r}")
@@ -413,12 +416,18 @@ def render_html(
     guard = deadline.enforce() if deadline is not None else contextlib.nullcontext()
     try:
         with guard:
-            return _render(project, edition, deadline, part)
+            return _render(project, edition, deadline, part, chart_cache)
     except TimeLimitExceeded as error:
         raise ComposeError(_too_slow(None, error, deadline)) from None
 
 
-def _render(project: Project, edition: Edition, deadline: Deadline | None, part: Part) -> Html:
+def _render(
+    project: Project,
+    edition: Edition,
+    deadline: Deadline | None,
+    part: Part,
+    chart_cache: ChartCache | None,
+) -> Html:
     config = for_edition(project.config, edition)
     fmt = Formatter(config.lang)
     words = project.strings.labels(config.lang)
@@ -432,7 +441,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         text_color=config.brand.text,
         width=text_width_mm(config.page_size),
     )
-    helpers = Helpers(fmt, labels, project.contacts, style, ChartCache(project.root))
+    helpers = Helpers(fmt, labels, project.contacts, style, chart_cache)
     report = report_scope(config, edition)
     recipient = wrap("recipient", dict(edition.personalisation or {}))
     scope = {

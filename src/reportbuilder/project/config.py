@@ -147,9 +147,11 @@ VariantName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class Lint(_Strict):
-    """The publication lint's settings: the smallest text size the rendered PDF may hold."""
+    """The publication lint's settings: the smallest text size the rendered PDF may hold,
+    and the lowest resolution an image may be printed at."""
 
     min_text_pt: float = Field(default=7.0, gt=0, le=72)
+    min_image_dpi: float = Field(default=96.0, ge=0, le=1200)
 
 
 class Fonts(_Strict):

@@ -4,7 +4,8 @@ Rules, each a warning located at the chapter the page belongs to and the page nu
 (errors under `--strict`): text set below the minimum size (charts scaled down, footnote
 calls in small text); text set in a font the stylesheets do not name (a fallback the layout
 engine picked for characters the brand's fonts lack, such as DejaVu); a font not embedded;
-a link or contents entry that leads to no page.
+a link or contents entry that leads to no page; an image printed below the minimum resolution
+(a small picture stretched over a page blurs).
 
 Read with pdfium's page objects (one call per text run, not per character), so that a
 100-page report costs a fraction of a second.
@@ -22,7 +23,10 @@ from typing import NamedTuple
 from reportbuilder.errors import Problem, Severity, Stage
 
 DEFAULT_MIN_TEXT_PT = 7.0
+DEFAULT_MIN_IMAGE_DPI = 96.0  # below a screen's resolution, a photo blurs even on screen
 _TOLERANCE_PT = 0.05  # sizes come back as floats: 7 pt reads as 6.9998
+_PT_PER_MM = 72 / 25.4
+_MIN_DRAWN_PT = 10 * _PT_PER_MM  # smaller than 1 cm: an icon or a rule, not a picture
 _SHOWN = 40  # characters of offending text quoted in a message
 
 _Matrix = tuple[float, float, float, float, float, float]
@@ -40,6 +44,7 @@ class LintRules:
     """
 
     min_text_pt: float = DEFAULT_MIN_TEXT_PT
+    min_image_dpi: float = DEFAULT_MIN_IMAGE_DPI
     families: frozenset[str] = frozenset()
     chapters: tuple[tuple[str, str], ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict)
@@ -59,6 +64,7 @@ class _Run(NamedTuple):
 class _Page:
     small: list[tuple[tuple[float, float, float], float, str]] = field(default_factory=list)
     fonts: dict[str, list[str]] = field(default_factory=dict)  # base font name -> texts
+    blurred: list[tuple[int, int, float, float]] = field(default_factory=list)
 
 
 def _normal(name: str) -> str:
@@ -101,6 +107,7 @@ class _Reader:
         self._matrix = raw.FS_MATRIX()
         self._size = ctypes.c_float()
         self._fonts: dict[int | None, tuple[str, bool]] = {}
+        self.images: list[tuple[int, int, float, float]] = []  # of the page walked last
 
     def close(self) -> None:
         self.document.close()
@@ -126,6 +133,7 @@ class _Reader:
         """Each text object of a page, forms included, with its size in pt and position."""
         raw = self.raw
         handle = page.raw  # type: ignore[attr-defined]
+        self.images = []
 
         def on_page(k: int) -> object:
             return raw.FPDFPage_GetObject(handle, k)
@@ -142,6 +150,8 @@ class _Reader:
                 raw.FPDFTextObj_GetFontSize(handle, self._size)
                 size = self._size.value * math.sqrt(abs(a * d - b * c))
                 yield _Run(handle, size, raw.FPDFTextObj_GetFont(handle), outer)
+            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+                self.images.append(self._image(handle, outer))
             elif kind == raw.FPDF_PAGEOBJ_FORM:
                 inner = _times(self.matrix(handle), outer)
 
@@ -149,6 +159,13 @@ class _Reader:
                     return raw.FPDFFormObj_GetObject(form, j)
 
                 yield from self._walk(in_form, raw.FPDFFormObj_CountObjects(handle), inner)
+
+    def _image(self, handle: object, outer: _Matrix) -> tuple[int, int, float, float]:
+        """An image object's size in pixels and as drawn on the page, in points."""
+        width, height = ctypes.c_uint(), ctypes.c_uint()
+        self.raw.FPDFImageObj_GetImagePixelSize(handle, width, height)
+        a, b, c, d, _, _ = _times(self.matrix(handle), outer)  # the unit square, drawn
+        return width.value, height.value, math.hypot(a, b), math.hypot(c, d)
 
     def box(self, run: _Run) -> tuple[float, float, float]:
         """Where a text object lies on the page: left, right, bottom."""
@@ -261,6 +278,11 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
                     page.small.append((reader.box(run), run.size, text))
                 if foreign:
                     page.fonts.setdefault(_family_of(name), []).append(text)
+        page.blurred = [
+            (w, h, dx, dy)
+            for w, h, dx, dy in reader.images
+            if min(dx, dy) > _MIN_DRAWN_PT and min(w / dx, h / dy) * 72 < rules.min_image_dpi
+        ]
         broken[index] = reader.broken_links(pdf_page)
         if textpage is not None:
             textpage.close()
@@ -306,6 +328,16 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
                 f"text set in {family}, a font the stylesheets do not name: a fallback for "
                 f"characters the brand's fonts lack ({_quote(texts)})",
                 texts=texts,
+            )
+        for w, h, dx, dy in page.blurred:
+            dpi = min(w / dx, h / dy) * 72
+            needed = math.ceil(dx / 72 * rules.min_image_dpi)
+            warn(
+                index,
+                f"an image of {w}×{h} pixels printed {dx / _PT_PER_MM:.0f} × "
+                f"{dy / _PT_PER_MM:.0f} mm ({dpi:.0f} dpi) will look blurred: give one at least "
+                f"{needed} pixels wide, or print it smaller",
+                "lint.min_image_dpi in report.yml sets the minimum",
             )
         if broken[index]:
             warn(index, f"{broken[index]} link(s) lead to no page")
