@@ -7,6 +7,11 @@ with one sheet is one table, named by the file's stem like a CSV (`data.budget`)
 each sheet is a table under it (`data.budget.Income`). The first non-empty row names the
 columns (with `[type]` declarations as in a CSV). Problems are located by sheet and cell:
 `data/budget.xlsx:Sheet1!C7: the cell shows the error #DIV/0!`.
+
+What the author hid is never printed: hidden rows (an autofilter's and an outline's too),
+hidden columns and hidden sheets are left out with a warning at each, and only visible sheets
+count. A number is shown as its format shows it (see `xlsx_formats`). A cell merged down one
+column repeats its value in each row (warned); merged across columns in a data row, an error.
 """
 
 from __future__ import annotations
