@@ -154,3 +154,24 @@ def test_the_cli_lists_warnings_file_by_file_in_line_order(tmp_path: Path) -> No
         "content/02-two.md:15",
         "content/02-two.md:19",
     ]
+
+
+def test_a_note_defined_twice_and_a_link_to_no_definition_are_located(tmp_path: Path) -> None:
+    source = (
+        "# T\n\nA claim[^a].\n\n[^a]: The first source.\n\n[^a]: The second source.\n\n"
+        "See [the docs][nope] and [the site][ok].\n\n[ok]: https://example.org\n"
+    )
+    found = _warnings(project_with(tmp_path, **{"01": source}))
+    assert found == [
+        (
+            "content/01.md",
+            5,
+            "footnote [^a] is defined twice: the first note is not printed; give each note its "
+            "own label",
+        ),
+        (
+            "content/01.md",
+            9,
+            "link [the docs][nope]: no '[nope]: address' line defines it, so it prints as written",
+        ),
+    ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from reportbuilder.render.code_lines import LINE, LONG, mark_code_lines
+from reportbuilder.render.code_lines import LINE, LONG, RUN, mark_code_lines, shortest_wrap
 
 PYGMENTS = (
     '<div class="highlight"><pre><span></span><code><span class="k">def</span> f():\n'
@@ -19,15 +19,16 @@ def _text(html: str) -> str:
 
 
 def test_one_box_a_source_line_and_the_text_unchanged() -> None:
-    out = mark_code_lines(PYGMENTS)
+    out = mark_code_lines(PYGMENTS, shortest=-1)  # every line may wrap
     start = rf'<span class="{LINE}"[^>]*>'
     lines = re.findall(rf"{start}(.*?)</span>(?={start}|</pre>)", out)
     assert [_text(line) for line in lines] == ["def f():", "    return 1", "", "# end"]
+    assert RUN not in out
     assert _text(out) == _text(PYGMENTS).rstrip("\n").replace("\n", "")
 
 
 def test_an_element_across_lines_is_closed_and_opened_again_without_its_id() -> None:
-    out = mark_code_lines('<pre><b id="x" class="y">a\nb</b>\nc &lt;d&gt;</pre>')
+    out = mark_code_lines('<pre><b id="x" class="y">a\nb</b>\nc &lt;d&gt;</pre>', shortest=0)
     assert out == (
         f'<pre><span class="{LINE}"><b id="x" class="y">a</b></span>'
         f'<span class="{LINE}"><b class="y">b</b></span>'
@@ -40,8 +41,22 @@ def test_text_outside_code_blocks_is_left_alone() -> None:
     assert mark_code_lines(html) == html
 
 
+def test_lines_too_short_to_wrap_stay_together_in_one_box_a_run() -> None:
+    long = "x = compute(" + "argument, " * 5 + ")"
+    html = f"<pre><code>a\n\n{long}\n\nb\n</code></pre>"
+    out = mark_code_lines(html, shortest=35)
+    assert out == (
+        f'<pre><span class="{RUN}"><code>a\n\n</code></span>'
+        f'<span class="{LINE}"><code>{long}</code></span>'
+        f'<span class="{RUN}"><code>\nb</code></span></pre>'
+    )
+    # The page decides what may wrap: 60 % of a line of the text block.
+    assert shortest_wrap("<style>@page { size: A5; }</style>") == 35
+    assert shortest_wrap("<style>@page { size: A4; }</style>") == 58
+
+
 def test_an_indented_line_hangs_past_its_indentation() -> None:
-    out = mark_code_lines("<pre>a\n    b\n\tc\n    \n</pre>")
+    out = mark_code_lines("<pre>a\n    b\n\tc\n    \n</pre>", shortest=-1)
     hang = 'style="padding-left: calc({n}ch + 1.4em); text-indent: calc(-{n}ch - 1.4em)"'
     assert f'<span class="{LINE}" {hang.format(n=4)}>    b</span>' in out
     assert f'<span class="{LINE}" {hang.format(n=4)}>\tc</span>' in out  # a tab is 4 columns
@@ -50,9 +65,9 @@ def test_an_indented_line_hangs_past_its_indentation() -> None:
 
 def test_only_a_long_run_without_a_space_may_break_inside() -> None:
     url = "https://example.org/" + "a" * 40
-    out = mark_code_lines(f'<pre>x = "{url}" + short_name</pre>')
+    out = mark_code_lines(f'<pre>x = "{url}" + short_name</pre>', shortest=10)
     assert f'<span class="{LONG}">"{url}"</span>' in out
-    assert f'class="{LINE}">' in out and "short_name" in out.split(LONG)[-1]
-    spread = "".join(f"<i>{c}</i>" for c in "abcdefghij" * 5)  # 50 letters, one a token
-    assert f'<span class="{LINE} {LONG}">' in mark_code_lines(f"<pre>{spread}</pre>")
+    assert out.startswith(f'<pre><span class="{LINE}">x = ')  # the run is marked, not the line
+    spread = "".join(f"<i>{c}</i>" for c in "abcdefghij" * 5)  # 50 letters, each a token
+    assert f'<span class="{LINE} {LONG}">' in mark_code_lines(f"<pre>{spread}</pre>", shortest=10)
     assert _text(mark_code_lines(f'<pre>x = "{url}"</pre>')) == f'x = "{url}"'

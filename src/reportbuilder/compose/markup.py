@@ -20,7 +20,7 @@ import markdown
 import nh3
 from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
-from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.tables import TableProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -274,6 +274,13 @@ class _ReportTree(Treeprocessor):
                     message = (
                         f"footnote {match[0]} has no note (write '{match[0]}: the note' on a "
                         "line of its own): it prints as written"
+                    )
+                    self.losses.append((message, match[0]))
+                for match in _REFERENCE_LINK.finditer(text):
+                    label = match[2] or match[1]
+                    message = (
+                        f"link {match[0]}: no '[{label}]: address' line defines it, so it "
+                        "prints as written"
                     )
                     self.losses.append((message, match[0]))
 
@@ -722,10 +729,14 @@ class _ReportTable(TableProcessor):
 # `\|` not preceded by an escaped backslash (`\\|` is a backslash, then a cell's end).
 _ESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\\\|")
 _FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
+# `[text][label]` left as text: Python-Markdown found no `[label]: …` definition.
+_REFERENCE_LINK = re.compile(r"\[([^\[\]\n]+)\]\[([^\[\]\n]*)\]")
 Losses = list[tuple[str, str]]  # (message, text to find it by in the source)
 
 
 class ReportExtension(Extension):
+    """Our tree processors and tables, and the record of what Markdown would lose."""
+
     def __init__(self, lang: str) -> None:
         super().__init__()
         self.lang = lang
@@ -734,8 +745,30 @@ class ReportExtension(Extension):
     def reset(self) -> None:
         self.losses.clear()
 
+    def _watch_footnote_definitions(self, md: markdown.Markdown) -> None:
+        """A second `[^a]: …` replaces the first in Python-Markdown: say that one is lost."""
+        footnotes = next(
+            (e for e in md.registeredExtensions if isinstance(e, FootnoteExtension)), None
+        )
+        if footnotes is None:
+            return
+        store = footnotes.setFootnote
+        losses = self.losses
+
+        def set_footnote(label: str, text: str) -> None:
+            if label in footnotes.footnotes:
+                message = (
+                    f"footnote [^{label}] is defined twice: the first note is not printed; "
+                    "give each note its own label"
+                )
+                losses.append((message, f"[^{label}]:"))
+            store(label, text)
+
+        footnotes.setFootnote = set_footnote
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.registerExtension(self)  # `md.reset()` calls `reset`
+        self._watch_footnote_definitions(md)
         # A drawing on lines of its own is one HTML block, blank lines and all, not paragraphs.
         md.block_level_elements.append("svg")
         md.parser.blockprocessors.register(

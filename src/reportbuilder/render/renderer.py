@@ -36,9 +36,9 @@ from urllib.request import url2pathname
 
 from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage, without_reprs
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
-from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.image_files import image_problem
-from reportbuilder.render.code_lines import mark_code_lines
+from reportbuilder.render.code_lines import mark_code_lines, shortest_wrap, unmark_unwrapped
 from reportbuilder.render.overflow import find_overflows, fit_wide_tables, overflow_problems
 from reportbuilder.render.tables import broken_tables, continued_tables
 
@@ -141,9 +141,11 @@ def _file_image_problem(url: str, files: FilePolicy) -> str | None:
     if not url.startswith("file:"):
         return None
     path = Path(url2pathname(urlsplit(url).path))
-    if not files.in_project(path) or not path.is_file():
+    try:
+        usable = files.in_project(path) and is_file(path)
+    except (OSError, ValueError):  # a name too long, a NUL: the fetcher said why
         return None
-    return image_problem(path)
+    return image_problem(path) if usable else None
 
 
 _CSS_PLACE = re.compile(r"\s*\bat (\d+):(\d+)\b")  # "… at 4:1" in WeasyPrint's CSS warnings
@@ -291,7 +293,7 @@ def render_in_process(job: RenderJob) -> Pdf:
                 ).render(font_config=fonts, pdf_tags=True, **images)
 
         # Code is set one source line a box, so that a wrapped line can show it wraps.
-        text = mark_code_lines(job.text)
+        text = mark_code_lines(job.text, shortest_wrap(job.text))
         document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out)
         # A long table's later pages get its caption and "(continued)": one more layout, and
         # another only when a first part no longer fits its page (it should not: its column
@@ -319,6 +321,7 @@ def render_in_process(job: RenderJob) -> Pdf:
                 started = time.perf_counter()
                 overflows = find_overflows(document.pages)
                 check_seconds += time.perf_counter() - started
+        unmark_unwrapped(document.pages)  # a continuation mark only where a line wraps
         attachments = [
             weasyprint.Attachment(
                 file_obj=io.BytesIO(item.data),
