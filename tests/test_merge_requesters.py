@@ -116,3 +116,31 @@ def test_identical_rows_are_distinct_in_the_journal(tmp_path: Path) -> None:
     path = write(tmp_path, "name,email\nAna,ana@example.org\nAna,ana@example.org\n")
     first, second = read_requesters(path).rows
     assert first.key != second.key and second.key.startswith(first.key)
+
+
+def test_hidden_rows_and_columns_of_a_requester_workbook_are_refused(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "List"
+    sheet.append(["name", "email", "note"])
+    sheet.append(["Ana", "ana@example.org", "x"])
+    sheet.append(["Filtered", "out@example.org", "y"])  # an autofilter hid this row
+    sheet.append(["Ben", "ben@example.org", "z"])
+    sheet.row_dimensions[3].hidden = True
+    sheet.column_dimensions["C"].hidden = True
+    path = tmp_path / "requesters.xlsx"
+    book.save(path)
+    with pytest.raises(ProjectError) as caught:
+        read_requesters(path, "requesters.xlsx")
+    messages = [str(p) for p in caught.value.problems]
+    assert messages == [
+        "requesters.xlsx:List!3: hidden rows; a requester list is read whole: unhide them, or "
+        "delete the rows of people who should not get the report",
+        "requesters.xlsx:List!C: hidden columns; unhide or delete them",
+    ]
+    sheet.row_dimensions[3].hidden = False
+    sheet.column_dimensions["C"].hidden = False
+    book.save(path)
+    assert len(read_requesters(path, "requesters.xlsx").rows) == 3

@@ -324,3 +324,22 @@ def test_a_stray_text_cell_in_a_workbook_number_column_is_located(tmp_path: Path
     code, output, _ = build(tmp_path / "p", "{{ table(data.fmt) }}", files)
     assert code == 1
     assert "data/fmt.xlsx:Main!B4: column 'n': '(12,5)' is not a number like the others" in output
+
+
+def test_json_decimals_print_as_written(tmp_path: Path) -> None:
+    files = {"s.json": '{"a": {"value": 1234.50, "label": "Spent"}}'}
+    code, output, text = build(tmp_path, "Spent {{ data.s.a.value | number }}.", files)
+    assert code == 0, output
+    assert "Spent 1,234.50." in text
+
+
+def test_a_breakdown_total_shows_its_cells_decimals(tmp_path: Path) -> None:
+    files = {
+        "s.yml": "thirds:\n  label: Thirds\n  base: 3000\n  categories:\n"
+        "    a: {label: A, percent: 33.3}\n    b: {label: B, percent: 33.3}\n"
+        "    c: {label: C, percent: 33.4}\n"
+    }
+    code, output, text = build(tmp_path, "{{ table(data.s.thirds) }}", files)
+    assert code == 0, output
+    assert "A 999 33.3%" in text
+    assert "Total 3,000 100.0%" in text  # as many decimals as its cells, not "100%"

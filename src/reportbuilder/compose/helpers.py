@@ -478,12 +478,28 @@ class Helpers:
         pct = sum(c.percent for c in items if c.percent is not None)
         if breakdown is not None and breakdown.base is not None and len(items) == len(breakdown):
             count, pct = breakdown.base, 100
-        places = decimals if decimals is not None else None
+        # The total shows as many decimals as its cells do (33.3 + 33.3 + 33.4 is 100.0 %).
+        places = max((self._percent_places(c, breakdown, decimals) for c in items), default=0)
         foot = (
             f"<tfoot><tr><td>{escape(self.labels['total'])}</td>{self._cell(count)}"
-            f"<td class='num'>{escape(self.fmt.percent(round(pct, 1), places))}</td></tr></tfoot>"
+            f"<td class='num'>{escape(self.fmt.percent(round(pct, places), places))}</td>"
+            "</tr></tfoot>"
         )
         return head, body, foot
+
+    @staticmethod
+    def _percent_places(
+        category: Category, breakdown: Breakdown | None, decimals: int | None
+    ) -> int:
+        """The decimals `_percent_text` shows `category`'s percent with."""
+        for places in (decimals, None if breakdown is None else breakdown.decimals):
+            if places is not None:
+                return places
+        if category.percent is None:
+            return 0
+        return (
+            written_decimals(_percent(category)) if category.decimals is None else category.decimals
+        )
 
     def _text(self, text: Text | None) -> str:
         """A model's text; one given per language is picked here when `localize` has not."""

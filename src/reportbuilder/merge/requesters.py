@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from reportbuilder.errors import Problem, ProjectError, Stage
 from reportbuilder.language import is_known_locale, normalize
@@ -264,9 +265,14 @@ def _xlsx_rows(path: Path, rel: str) -> tuple[int, list[str], Iterator[tuple[int
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         message = "cannot be read as an Excel workbook; save it again as .xlsx, or as .csv"
         raise ProjectError(_problem(rel, None, message)) from None
+    sheet = book.worksheets[0]
+    hidden = _hidden_problems(path, rel, sheet)
+    if hidden:
+        book.close()
+        raise ProjectError(hidden)
     rows = [
         (number, [_cell_text(v) for v in values])
-        for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
     ]
     book.close()
     rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
@@ -274,6 +280,53 @@ def _xlsx_rows(path: Path, rel: str) -> tuple[int, list[str], Iterator[tuple[int
         raise ProjectError(_problem(rel, None, "the first sheet is empty"))
     (header_line, header), body = rows[0], rows[1:]
     return header_line, header, iter(body)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _hidden_problems(path: Path, rel: str, sheet: Any) -> list[Problem]:
+    """Hidden rows (by hand, outline or autofilter), hidden columns, or a hidden first sheet
+    of a requester list: refused, each at its place. A data table leaves hidden parts out
+    with a warning; a list that reports are made and sent from must not depend on what a
+    filter happened to show, so the author unhides or deletes them."""
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    from reportbuilder.project.data.spreadsheets import spans
+
+    where = f"{rel}:{sheet.title}"
+    if sheet.sheet_state != "visible":
+        return [_problem(where, None, "the first sheet is hidden; a requester list must be "
+                         "its first sheet, shown")]  # fmt: skip
+    rows: list[int] = []
+    columns: list[tuple[int, int]] = []
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(sheet._worksheet_path) as xml:
+            for _, element in iterparse(xml, events=("end",)):
+                if element.tag == f"{_MAIN}row":
+                    if element.get("hidden") in ("1", "true") and any(
+                        (c.findtext(f"{_MAIN}v") or c.findtext(f".//{_MAIN}t") or "").strip()
+                        for c in element
+                    ):
+                        rows.append(int(element.get("r", "0")))
+                    element.clear()
+                elif element.tag == f"{_MAIN}col" and element.get("hidden") in ("1", "true"):
+                    columns.append((int(element.get("min", "0")), int(element.get("max", "0"))))
+    except (AttributeError, KeyError, OSError, SyntaxError, ValueError):
+        return []  # read below as before; openpyxl has read the sheet already
+    from openpyxl.utils import get_column_letter
+
+    fix = ("a requester list is read whole: unhide them, or delete the rows of people who "
+           "should not get the report")  # fmt: skip
+    found = [
+        _problem(f"{where}!{a}" if a == b else f"{where}!{a}:{b}", None, f"hidden rows; {fix}")
+        for a, b in spans(rows)
+    ]
+    for first, last in columns:
+        span = get_column_letter(first) + ("" if first == last else f":{get_column_letter(last)}")
+        found.append(_problem(f"{where}!{span}", None, "hidden columns; unhide or delete them"))
+    return found
 
 
 def _cell_text(value: object) -> str:

@@ -22,7 +22,10 @@ is checked); the row is kept with None in that cell. An unknown type is a proble
 column is then read as if undeclared. Undeclared columns are guessed cell by cell: whole
 numbers become int, other numbers float (`12,5` with `;`), everything else stays text (codes
 with leading zeros such as `01` included), an empty cell stays `""`; a column whose every cell
-is a percent from 0 to 100 written with `%` (`12,5 %`) is a `percent` column.
+is a percent from 0 to 100 written with `%` (`12,5 %`) is a `percent` column, and one whose
+every cell is an ISO date a `date` column. A column of numbers with a few other cells is a
+problem at each of those (never silently text); a mostly-text column, or one of codes with
+leading zeros, keeps every cell as written. A true minus (`−5,5`) reads as a minus.
 
 `Table.types` gives every column's type: the declared one, or for an undeclared column a guess
 from its non-empty cells: `int` if all are int, `number` if all are numbers, else `text`.

@@ -7,6 +7,11 @@ with one sheet is one table, named by the file's stem like a CSV (`data.budget`)
 each sheet is a table under it (`data.budget.Income`). The first non-empty row names the
 columns (with `[type]` declarations as in a CSV). Problems are located by sheet and cell:
 `data/budget.xlsx:Sheet1!C7: the cell shows the error #DIV/0!`.
+
+What the author hid is never printed: hidden rows (an autofilter's and an outline's too),
+hidden columns and hidden sheets are left out with a warning at each, and only visible sheets
+count. A number is shown as its format shows it (see `xlsx_formats`). A cell merged down one
+column repeats its value in each row (warned); merged across columns in a data row, an error.
 """
 
 from __future__ import annotations
@@ -84,7 +89,7 @@ def hidden_parts(sheet: Any) -> tuple[set[int], set[int]]:
     return rows, columns
 
 
-def _spans(numbers: list[int]) -> list[tuple[int, int]]:
+def spans(numbers: list[int]) -> list[tuple[int, int]]:
     """Runs of consecutive numbers: [2, 3, 4, 9] → [(2, 4), (9, 9)]."""
     spans: list[tuple[int, int]] = []
     for number in sorted(numbers):
@@ -272,7 +277,7 @@ def _warn_hidden(
     from openpyxl.utils import get_column_letter
 
     used_rows = [row[0].row for row in rows if row[0].row in hidden_rows]
-    for first, last in _spans(used_rows):
+    for first, last in spans(used_rows):
         span = f"{first}" if first == last else f"{first}:{last}"
         what = "hidden row" if first == last else f"{last - first + 1} hidden rows"
         problems.append(warning(f"{rel}:{sheet.title}!{span}", f"{what} left out"))

@@ -86,6 +86,8 @@ def shown(number_format: str, value: float) -> Shown:
     if re.search(r"[yYmMdDhHsS@]", core):
         raise Unsupported("a date, time or text part")
     digits = re.search(r"[0#?][0#?,]*(?:\.[0#?]*)?|\.[0#?]+", core)
+    if digits is None and value == 0:
+        return Shown(0, 0, False, "")  # zero shown as a dash (accounting): we print 0
     if digits is None:
         raise Unsupported("no digits (the number is not shown)")
     placeholder = digits[0]
