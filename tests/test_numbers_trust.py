@@ -343,3 +343,19 @@ def test_a_breakdown_total_shows_its_cells_decimals(tmp_path: Path) -> None:
     assert code == 0, output
     assert "A 999 33.3%" in text
     assert "Total 3,000 100.0%" in text  # as many decimals as its cells, not "100%"
+
+
+def test_general_cells_print_every_decimal_excel_shows(tmp_path: Path) -> None:
+    """A cell left in Excel's General format shows the number as stored (up to ten digits):
+    3.14159 is printed 3.14159, not the one decimal a computed value would get."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Main"
+    sheet.append(["k", "v"])
+    for key, value in (("pi", 3.14159), ("share", 0.12345), ("big", 1234.5678), ("whole", 2.0)):
+        sheet.append([key, value])
+    files = {"gen.xlsx": saved(book, tmp_path)}
+    code, output, text = build(tmp_path / "p", "{{ table(data.gen) }}", files)
+    assert code == 0, output
+    for row in ("pi 3.14159", "share 0.12345", "big 1,234.5678", "whole 2"):
+        assert row in text, text

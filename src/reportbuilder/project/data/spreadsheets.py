@@ -347,9 +347,26 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
             return WrittenNumber(percent, places), "percent", note
         return (int(percent) if percent.is_integer() else percent), "percent", note
     places = _places(value, seen)
+    if places is None and isinstance(value, float):
+        places = _general_places(value) or None
     if places is not None:
         return WrittenNumber(float(value), places), None, note
     return value, None, note
+
+
+GENERAL_DIGITS = 10  # significant digits Excel's General format shows in a default column
+
+
+def _general_places(value: float) -> int:
+    """Decimals Excel's `General` format shows for `value`: the number as stored, up to ten
+    significant digits (3.14159 is 3.14159, not the 3.1 a computed value would get)."""
+    exact = Decimal(repr(value))
+    if not exact or not exact.is_finite():
+        return 0
+    step = Decimal(1).scaleb(exact.adjusted() - GENERAL_DIGITS + 1)
+    shown = exact.quantize(step, ROUND_HALF_UP).normalize()
+    exponent = shown.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _places(value: float, seen: Shown) -> int | None:
