@@ -17,8 +17,10 @@ that all carry a random token, and a loopback HTTP server counts every request. 
 - no raw control character on stdout or stderr (a name or value quoted into a message is
   escaped: `\\x1b`, `\\n`), and where the case says how many lines stderr has, that many.
 
-All cases run once per session, two at a time, in one fixture; each test then asserts on the
-stored result of its case.
+The cases run in groups of GROUP_SIZE (consecutive in cases.yml): the first test of a group runs
+all of its selected cases, two at a time (one at a time under pytest-xdist, whose workers already
+fill the cores), and each test then asserts on the stored result of its case. Each group is an
+`xdist_group`, so `make test` spreads the groups over its workers and a group runs on one.
 """
 
 from __future__ import annotations
@@ -58,7 +60,9 @@ BASE = CORPUS / "base"
 CASES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "cases.yml").read_text("utf-8"))
 TIMEOUT = 20  # the --timeout every case runs with unless its args say otherwise
 SLACK = 5  # seconds a run may take beyond its render timeout
-WORKERS = 2
+# Builds at once in this process: two, or one per xdist worker (they share the cores).
+WORKERS = 1 if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1 else 2
+GROUP_SIZE = 12  # cases per xdist group: small enough to balance the workers
 ALLOWED_URI_SCHEMES = {"http", "https", "mailto"}
 # One random token per session; only the files outside the projects (and the server) carry it.
 TOKEN = "RBCANARY" + secrets.token_hex(12)
@@ -382,6 +386,38 @@ def previous_pdf(tmp_path_factory: pytest.TempPathFactory, cli_env: dict[str, st
     return out.read_bytes() + b"\n% previous good build, kept by failed builds\n"
 
 
+def _group(case: dict[str, Any]) -> str:
+    return f"hostile-{CASES.index(case) // GROUP_SIZE}"
+
+
+@dataclass
+class HostileRuns:
+    """The runs of this process, by case id, made a group at a time when a test first needs one."""
+
+    selected: set[str]
+    root: Path
+    server: LoopbackServer
+    previous: bytes
+    env: dict[str, str]
+    runs: dict[str, Run] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def of(self, case: dict[str, Any]) -> Run:
+        """The run of `case`, running its whole group first if it has not run here."""
+        with self.lock:
+            if case["id"] not in self.runs:
+                group = _group(case)
+                todo = [c for c in CASES if _group(c) == group and c["id"] in self.selected]
+                todo = [c for c in todo if c["id"] not in self.runs] or [case]
+                with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+                    done = pool.map(
+                        lambda c: run_case(c, self.root, self.server, self.previous, self.env),
+                        todo,
+                    )
+                    self.runs.update((run.case["id"], run) for run in done)
+            return self.runs[case["id"]]
+
+
 @pytest.fixture(scope="session")
 def hostile_runs(
     request: pytest.FixtureRequest,
@@ -389,8 +425,8 @@ def hostile_runs(
     http_server: LoopbackServer,
     previous_pdf: bytes,
     cli_env: dict[str, str],
-) -> dict[str, Run]:
-    """Run every selected case, at most two at a time; results by case id."""
+) -> HostileRuns:
+    """Runs the selected cases a group at a time, as the tests ask for them."""
     selected = {
         item.callspec.params["case"]["id"]
         for item in request.session.items
@@ -399,10 +435,7 @@ def hostile_runs(
         and "case" in item.callspec.params
     } or {case["id"] for case in CASES}
     root = tmp_path_factory.mktemp("hostile")
-    todo = [case for case in CASES if case["id"] in selected]
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        runs = list(pool.map(lambda c: run_case(c, root, http_server, previous_pdf, cli_env), todo))
-    return {run.case["id"]: run for run in runs}
+    return HostileRuns(selected, root, http_server, previous_pdf, cli_env)
 
 
 # --- The checks -------------------------------------------------------------------------------
@@ -528,20 +561,29 @@ def test_generated_bombs_are_small_files_of_many_pixels(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_hostile_case(case: dict[str, Any], hostile_runs: dict[str, Run]) -> None:
-    run = hostile_runs[case["id"]]
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.xdist_group(_group(c)), id=_case_id(c)) for c in CASES],
+)
+def test_hostile_case(
+    case: dict[str, Any], hostile_runs: HostileRuns, http_server: LoopbackServer
+) -> None:
+    run = hostile_runs.of(case)
     problems = problems_of(run)
     assert not problems, (
         f"{case['id']}: {case['why']}\n  - "
         + "\n  - ".join(problems)
         + f"\nexit {run.returncode} in {run.seconds:.1f} s\nstderr:\n{run.stderr[-3000:]}"
     )
+    # Not only this case's own path: no case run so far in this process reached the server.
+    assert http_server.hits() == []
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group(_group(CASES[-1]))  # after the last group, in the same process
 def test_no_request_ever_reached_the_server(
-    hostile_runs: dict[str, Run], http_server: LoopbackServer
+    hostile_runs: HostileRuns, http_server: LoopbackServer
 ) -> None:
-    assert hostile_runs
+    hostile_runs.of(CASES[-1])
+    assert hostile_runs.runs
     assert http_server.hits() == []
