@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadgroup
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not pdf and not slow"

@@ -53,6 +53,25 @@ def pytest_configure(config: pytest.Config) -> None:
     _watch_heavy_work()
 
 
+# The longest work of `make test`, started first (see below): a wheel built and installed, the
+# hostile corpus (its cases run in groups, see test_hostile.py).
+LONGEST_FIRST = ("test_wheel.py", "test_hostile.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest tests first, then the other `slow` ones, then the rest, each in their order:
+    under pytest-xdist the long work starts at once, and the many short tests fill the workers
+    at the end, instead of one worker finishing a long test while the other waits."""
+
+    def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("slow") is None:
+            return len(LONGEST_FIRST) + 1
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
 # --- The fast subset: a test that renders or starts a process must say so ---------------------
 
 # A test carrying one of these marks is left out of `make test-fast`.
@@ -228,6 +247,15 @@ def live_children() -> set[int]:
         if int(parent) == me and state != "Z":
             found.add(int(entry.name))
     return found
+
+
+# --- A chapter slow to lay out ----------------------------------------------------------------
+
+# A chapter that WeasyPrint takes a minute or more to lay out (hundreds of pages) but that costs
+# almost nothing to compose: one code block, whose text Markdown leaves alone. (A paragraph of
+# 300 000 words cost ~3 s to compose as well, so on a loaded machine a time limit meant for the
+# layout was hit while filling in the chapters.)
+SLOW_LAYOUT_CHAPTER = "# Long\n\n```\n" + "word word word word word word word\n" * 20_000 + "```\n"
 
 
 # --- The example report, built once per session -------------------------------------------------

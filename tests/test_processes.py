@@ -23,11 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SLOW_LAYOUT_CHAPTER
 from reportbuilder.deliver.files import write_atomic
 
 pytestmark = pytest.mark.pdf
-
-LONG_CHAPTER = "# Long\n\n" + "word " * 300_000 + "\n"  # half a minute of layout
 
 
 def _processes_with(token: str) -> list[int]:
@@ -86,7 +85,7 @@ def _start(project: Path, tmp_path: Path, *extra: str) -> Build:
 
 
 def _slow(project: Path) -> Path:
-    (project / "content" / "09-long.md").write_text(LONG_CHAPTER, "utf-8")
+    (project / "content" / "09-long.md").write_text(SLOW_LAYOUT_CHAPTER, "utf-8")
     return project
 
 
