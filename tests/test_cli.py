@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ExampleBuild, copy_fixture, page_texts
-from reportbuilder import __version__
+from reportbuilder import __version__, cli
 from reportbuilder.cli import main
 
 NBSP = "\u00a0"
@@ -399,3 +399,18 @@ def test_every_pdf_variant_is_accepted_and_a_bad_one_is_a_usage_error(
     )
     assert done.exit_code == 0, done.output
     assert "pdf/x-4" in PDF_VARIANTS and out.read_bytes().startswith(b"%PDF-")
+
+
+def test_an_in_process_call_gives_back_the_callers_signal_handlers(tmp_path: Path) -> None:
+    """The command turns SIGTERM and SIGHUP into a clean exit while it runs; called from
+    another program (or a test run), it leaves that program's own handlers behind it."""
+    import signal
+
+    mine = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        result = CliRunner().invoke(main, ["check", str(tmp_path / "nowhere")])
+        assert result.exit_code != 0
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+        assert signal.getsignal(signal.SIGHUP) is not cli._stop
+    finally:
+        signal.signal(signal.SIGTERM, mine)

@@ -223,8 +223,15 @@ def _stop(number: int, frame: object) -> None:
 def main() -> None:
     """Build branded, print-ready PDF reports from Markdown, data and contacts."""
     if threading.current_thread() is threading.main_thread():
-        for number in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(number, _stop)
+        previous = {
+            number: signal.signal(number, _stop) for number in (signal.SIGTERM, signal.SIGHUP)
+        }
+
+        def restore() -> None:  # called in-process (tests, scripts), the caller's own again
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+        click.get_current_context().call_on_close(restore)
 
 
 @main.command()
