@@ -1,5 +1,6 @@
-"""Charts cached by what they are drawn from (`cache.ChartCache`): a rebuild after a prose
-edit draws no chart again; a change to the data, the brand's colours, the language or the
+"""Charts cached by what they are drawn from (`cache.ChartCache`, which `build` gives the HTML
+stage; `check` and `render_html` alone write nothing): a rebuild after a prose edit draws no
+chart again; a change to the data, the brand's colours, the language or the
 drawing code draws it again (never a stale chart); `cache clear` removes them."""
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def _svgs(project: Path, edition: Edition | None = None) -> list[str]:
     """The charts' SVG text in the report's HTML, in order."""
-    html = render_html(load_project(project), edition or Edition()).text
+    cache = ChartCache(project)
+    html = render_html(load_project(project), edition or Edition(), chart_cache=cache).text
     found = re.findall(r'class="chart-img" src="data:image/svg\+xml;base64,([^"]+)"', html)
     return [base64.b64decode(data).decode("utf-8") for data in found]
 
@@ -128,3 +130,10 @@ def test_clearing_the_cache_removes_the_charts(example_project: Path) -> None:
     assert len(list(folder.glob("*.svg"))) == 2
     assert Cache(example_project).clear() == 2
     assert list(folder.glob("*.svg")) == []
+
+
+def test_without_a_chart_cache_nothing_is_written(example_project: Path, drawn: list[str]) -> None:
+    render_html(load_project(example_project), Edition())
+    render_html(load_project(example_project), Edition())
+    assert len(drawn) == 4
+    assert not (example_project / ".reportbuilder").exists()

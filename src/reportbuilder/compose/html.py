@@ -16,13 +16,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import unescape
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
-from reportbuilder.cache import ChartCache
 from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.citations import CITATION, Citations, keys_of
 from reportbuilder.compose.formatting import Formatter
@@ -54,6 +53,9 @@ from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
 from reportbuilder.project.textio import read_text
 from reportbuilder.variants import PAGE_HEIGHTS_MM, text_width_mm
+
+if TYPE_CHECKING:
+    from reportbuilder.cache import ChartCache
 
 Part = Literal["all", "cover", "body"]
 
@@ -380,11 +382,14 @@ def render_html(
     *,
     deadline: Deadline | None = None,
     part: Part = "all",
+    chart_cache: ChartCache | None = None,
 ) -> Html:
     """The edition as one HTML document; raises `ComposeError` listing every problem.
 
     With a `deadline`, work still running when it passes is stopped, in any thread. `part`
     leaves out the body ("cover") or the cover ("body"): a merge lays them out apart.
+    `chart_cache`: where drawn charts are kept and found again (`build` passes the project's
+    cache; nothing is written without one).
     """
     if part not in ("all", "cover", "body"):
         raise ValueError(f"part must be 'all', 'cover' or 'body', got {part!r}")
@@ -394,12 +399,18 @@ def render_html(
     guard = deadline.enforce() if deadline is not None else contextlib.nullcontext()
     try:
         with guard:
-            return _render(project, edition, deadline, part)
+            return _render(project, edition, deadline, part, chart_cache)
     except TimeLimitExceeded as error:
         raise ComposeError(_too_slow(None, error, deadline)) from None
 
 
-def _render(project: Project, edition: Edition, deadline: Deadline | None, part: Part) -> Html:
+def _render(
+    project: Project,
+    edition: Edition,
+    deadline: Deadline | None,
+    part: Part,
+    chart_cache: ChartCache | None = None,
+) -> Html:
     config = for_edition(project.config, edition)
     fmt = Formatter(config.lang)
     words = project.strings.labels(config.lang)
@@ -413,7 +424,7 @@ def _render(project: Project, edition: Edition, deadline: Deadline | None, part:
         text_color=config.brand.text,
         width=text_width_mm(config.page_size),
     )
-    helpers = Helpers(fmt, labels, project.contacts, style, ChartCache(project.root))
+    helpers = Helpers(fmt, labels, project.contacts, style, chart_cache)
     report = report_scope(config, edition)
     recipient = wrap("recipient", dict(edition.personalisation or {}))
     scope = {
