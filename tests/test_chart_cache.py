@@ -137,3 +137,21 @@ def test_without_a_chart_cache_nothing_is_written(example_project: Path, drawn: 
     render_html(load_project(example_project), Edition())
     assert len(drawn) == 4
     assert not (example_project / ".reportbuilder").exists()
+
+
+@pytest.mark.pdf
+def test_build_keeps_the_charts_and_a_rebuild_after_a_prose_edit_takes_them(
+    example_project: Path, drawn: list[str]
+) -> None:
+    from click.testing import CliRunner
+
+    from reportbuilder.cli import main
+
+    build = ["build", str(example_project), "-o", str(example_project / "r.pdf")]
+    assert CliRunner().invoke(main, build).exit_code == 0
+    assert sorted(drawn) == ["bar_chart", "donut_chart"]
+    drawn.clear()
+    _edit(example_project / "content" / "02-methode.md", "première exploration", "exploration")
+    result = CliRunner().invoke(main, build)
+    assert result.exit_code == 0, result.output
+    assert "up to date" not in result.output and drawn == []
