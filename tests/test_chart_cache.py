@@ -1,5 +1,6 @@
-"""Charts cached by what they are drawn from (`cache.ChartCache`): a rebuild after a prose
-edit draws no chart again; a change to the data, the brand's colours, the language or the
+"""Charts cached by what they are drawn from (`cache.ChartCache`, which `build` gives the HTML
+stage; `check` and `render_html` alone write nothing): a rebuild after a prose edit draws no
+chart again; a change to the data, the brand's colours, the language or the
 drawing code draws it again (never a stale chart); `cache clear` removes them."""
 
 from __future__ import annotations
@@ -132,7 +133,25 @@ def test_clearing_the_cache_removes_the_charts(example_project: Path) -> None:
 
 
 def test_without_a_chart_cache_nothing_is_written(example_project: Path, drawn: list[str]) -> None:
-    """`check` and library calls compose with no cache: the project folder is left as it was."""
-    html = render_html(load_project(example_project), Edition()).text
-    assert "chart-img" in html and sorted(drawn) == ["bar_chart", "donut_chart"]
-    assert not (example_project / CACHE_DIR).exists()
+    render_html(load_project(example_project), Edition())
+    render_html(load_project(example_project), Edition())
+    assert len(drawn) == 4
+    assert not (example_project / ".reportbuilder").exists()
+
+
+@pytest.mark.pdf
+def test_build_keeps_the_charts_and_a_rebuild_after_a_prose_edit_takes_them(
+    example_project: Path, drawn: list[str]
+) -> None:
+    from click.testing import CliRunner
+
+    from reportbuilder.cli import main
+
+    build = ["build", str(example_project), "-o", str(example_project / "r.pdf")]
+    assert CliRunner().invoke(main, build).exit_code == 0
+    assert sorted(drawn) == ["bar_chart", "donut_chart"]
+    drawn.clear()
+    _edit(example_project / "content" / "02-methode.md", "première exploration", "exploration")
+    result = CliRunner().invoke(main, build)
+    assert result.exit_code == 0, result.output
+    assert "up to date" not in result.output and drawn == []

@@ -119,14 +119,15 @@ def _project(project: ProjectLike) -> Project:
 
 
 def _compose(
-    project: Project, edition: Edition, deadline: Deadline, *, keep_charts: bool = False
+    project: Project, edition: Edition, deadline: Deadline, *, charts: bool = False
 ) -> Html:
+    """The HTML; with `charts`, drawn charts kept in and taken from the project's cache."""
     # Imported here: Markdown, Pygments, Babel … are not needed when the cache answers.
     from reportbuilder.cache import ChartCache
     from reportbuilder.compose.html import render_html
 
-    charts = ChartCache(project.root) if keep_charts else None
-    return render_html(project, edition, deadline=deadline, chart_cache=charts)
+    kept = ChartCache(project.root) if charts else None
+    return render_html(project, edition, deadline=deadline, chart_cache=kept)
 
 
 def _fail_if_strict(html: Html, warnings: list[Problem]) -> None:
@@ -242,8 +243,7 @@ def build(
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         progress.show("composing the HTML", now=True)
         loaded = _project(project)
-        # Drawn charts are kept for the next build only when the build uses the cache.
-        html = _compose(loaded, edition, deadline, keep_charts=cache is not None)
+        html = _compose(loaded, edition, deadline, charts=cache is not None)
         format = format or output_format(output or html.config.output) or "pdf"
         target = output_path(loaded, html, output, format)
         warnings = [

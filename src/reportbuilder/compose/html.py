@@ -16,13 +16,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import unescape
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
-from reportbuilder.cache import ChartCache
 from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.citations import CITATION, Citations, keys_of
 from reportbuilder.compose.figure_rows import size_rows
@@ -56,6 +55,9 @@ from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
 from reportbuilder.project.textio import read_text
 from reportbuilder.variants import PAGE_HEIGHTS_MM, text_width_mm
+
+if TYPE_CHECKING:
+    from reportbuilder.cache import ChartCache
 
 Part = Literal["all", "cover", "body"]
 
@@ -405,8 +407,8 @@ def render_html(
 
     With a `deadline`, work still running when it passes is stopped, in any thread. `part`
     leaves out the body ("cover") or the cover ("body"): a merge lays them out apart.
-    `chart_cache` keeps drawn charts for the next build (in the project's cache folder); without
-    it nothing is written.
+    `chart_cache`: where drawn charts are kept and found again (`build` passes the project's
+    cache; nothing is written without one).
     """
     if part not in ("all", "cover", "body"):
         raise ValueError(f"part must be 'all', 'cover' or 'body', got {part!r}")
@@ -426,7 +428,7 @@ def _render(
     edition: Edition,
     deadline: Deadline | None,
     part: Part,
-    chart_cache: ChartCache | None,
+    chart_cache: ChartCache | None = None,
 ) -> Html:
     config = for_edition(project.config, edition)
     fmt = Formatter(config.lang)

@@ -6,7 +6,7 @@ drawing time each copy builds its own Pango layout again, so the dots of a 180-e
 cost more than the rest of the contents together. The copies sit side by side, one dot's
 width apart, so the same glyphs at the same places are one text box holding the dots joined:
 after the stock function has placed them, runs of them are merged into one box each, starting
-where the run's first dot started. The page looks the same; `tests/test_contents_page.py`
+where the run's first dot started. The page looks the same; `tests/test_render_leaders.py`
 compares the rendered contents with and without this and times both.
 
 The inline layout calls the function by its module-level name in `weasyprint.layout.inline`;

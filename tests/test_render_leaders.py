@@ -1,7 +1,6 @@
-"""The contents page. Its dot leaders drawn as runs of dots (`render/leaders.py`): the same
-page for less work. Every number in it is the page its heading is on, read back from a real
-build with pdftotext and the links' destinations. A contents that would leave a line or two
-on a page of their own is set tighter (`render/contents.py`)."""
+"""The contents' dot leaders drawn as runs of dots (`render/leaders.py`): the same page for
+less work. Every number in the contents is the page its heading is on, read back from a real
+build with pdftotext and the links' destinations."""
 
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ from PIL import Image, ImageChops
 from conftest import copy_example
 from reportbuilder import Edition, load_project, render_html
 from reportbuilder.cli import main
-from reportbuilder.render import contents, leaders
+from reportbuilder.render import leaders
 
 pytestmark = pytest.mark.pdf
 
@@ -211,59 +210,3 @@ def test_every_contents_number_is_the_page_of_its_heading(
             checked += 1
         assert max(right_edges) - min(right_edges) < 0.5, right_edges
     assert checked > 60
-
-
-@pytest.fixture(scope="module")
-def spilling_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """32 contents entries: one line more than the contents page holds."""
-    project = _repeat_chapters(copy_example(tmp_path_factory.mktemp("spill") / "ex"), 2)
-    shutil.copy(project / "content" / "02-methode.md", project / "content" / "02-methode-x.md")
-    return project
-
-
-def _contents_page_numbers(pdf: Path) -> list[int]:
-    return [i + 1 for i in _contents_pages(pdf.read_bytes())]
-
-
-def test_a_contents_one_line_too_long_is_set_tighter_to_fit_its_page(
-    spilling_project: Path, tmp_path: Path
-) -> None:
-    import weasyprint
-
-    text = render_html(load_project(spilling_project), Edition()).text
-    stock = weasyprint.HTML(string=text, base_url=f"{spilling_project.as_uri()}/").render()
-    stub = contents.stub_fraction(stock.pages)
-    assert stub is not None and stub < 0.1, "the example no longer spills: change the test"
-
-    out = tmp_path / "r.pdf"
-    result = CliRunner().invoke(main, ["build", str(spilling_project), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    assert _contents_page_numbers(out) == [2]
-    texts = [page.extract_text() or "" for page in pypdf.PdfReader(out).pages]
-    assert len(texts) == len(stock.pages) - 1
-    assert "Résumé" in texts[2]  # the first chapter
-    toc_lines = [line for line in texts[1].splitlines() if re.search(r"\.{5,}\s*\d+$", line)]
-    assert len(toc_lines) == text.count('<li class="toc-')
-
-    # --print: the first chapter on the right-hand page after the contents, no blank verso.
-    printed = tmp_path / "p.pdf"
-    result = CliRunner().invoke(
-        main, ["build", str(spilling_project), "--print", "-o", str(printed)]
-    )
-    assert result.exit_code == 0, result.output
-    assert _contents_page_numbers(printed) == [2]
-    page_three = pypdf.PdfReader(printed).pages[2].extract_text() or ""
-    assert "Résumé" in page_three
-
-
-def test_a_contents_that_fills_its_pages_keeps_its_spacing(
-    contents_html: str, long_project: Path
-) -> None:
-    """84 entries: the last contents page is half full, not a stub; nothing is changed."""
-    import weasyprint
-
-    assert contents.tightened(contents_html) is not None
-    base = f"{long_project.as_uri()}/"
-    document = weasyprint.HTML(string=contents_html, base_url=base).render()
-    stub = contents.stub_fraction(document.pages)
-    assert stub is not None and stub > contents.STUB
