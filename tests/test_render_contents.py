@@ -53,15 +53,16 @@ def test_a_contents_one_line_too_long_is_set_tighter_to_fit_its_page(
     toc_lines = [line for line in texts[1].splitlines() if re.search(r"\.{5,}\s*\d+$", line)]
     assert len(toc_lines) == text.count('<li class="toc-')
 
-    # --print: the first chapter on the right-hand page after the contents, no blank verso.
+    # --print: the contents on the right-hand page after the cover's blank back, on one
+    # page, so the first chapter opens on the next right-hand page (5).
     printed = tmp_path / "p.pdf"
     result = CliRunner().invoke(
         main, ["build", str(spilling_project), "--print", "-o", str(printed)]
     )
     assert result.exit_code == 0, result.output
-    assert _contents_page_numbers(printed) == [2]
-    page_three = pypdf.PdfReader(printed).pages[2].extract_text() or ""
-    assert "Résumé" in page_three
+    assert _contents_page_numbers(printed) == [3]
+    page_five = pypdf.PdfReader(printed).pages[4].extract_text() or ""
+    assert "Résumé" in page_five
 
 
 def test_a_contents_that_fills_its_pages_keeps_its_spacing(

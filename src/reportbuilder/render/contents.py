@@ -36,6 +36,11 @@ def stub_fraction(pages: Sequence[Any]) -> float | None:
     return max(used, 0.0) / height if height else None
 
 
+def pages_of(pages: Sequence[Any]) -> int:
+    """How many pages hold part of the contents."""
+    return sum(1 for page in pages if _contents_box(page._page_box) is not None)
+
+
 def _contents_box(root: Any) -> Any:
     """The contents' box (`<nav class="toc">`) on a page, if the page has part of it."""
     stack = [root]

@@ -329,7 +329,8 @@ def render_in_process(job: RenderJob) -> Pdf:
         if tight is not None:  # a few lines of contents alone on a page: set it tighter
             candidate = lay_out(tight)
             passes += 1
-            if len(candidate.pages) < len(document.pages):
+            # Fewer contents pages (in print the page count may stay: a blank verso goes).
+            if contents.pages_of(candidate.pages) < contents.pages_of(document.pages):
                 document = candidate
                 started = time.perf_counter()
                 overflows = find_overflows(document.pages)
