@@ -665,8 +665,13 @@ def test_a_warm_run_past_its_limit_is_killed_with_its_render_process(
     (project / "content" / "09-long.md").write_text(SLOW_LAYOUT_CHAPTER, "utf-8")
     token = f"RB_TEST_{secrets.token_hex(8)}"
     args = ["build", str(project), "-o", str(tmp_path / "x.pdf"), "--timeout", "600"]
+    # SIGKILL to the whole group leaves the render process no chance to remove its scratch
+    # folder: it is made here, not in the machine's /tmp.
+    scratch = tmp_path / "tmpdir"
+    scratch.mkdir()
+    env = {**cli_env, token: "1", "TMPDIR": str(scratch)}
     started = time.monotonic()
-    returncode, _, stderr, killed = warm_cli.run(args, tmp_path, {**cli_env, token: "1"}, 4)
+    returncode, _, stderr, killed = warm_cli.run(args, tmp_path, env, 4)
     assert killed and returncode == -signal.SIGKILL, stderr
     assert time.monotonic() - started < 4 + 10
     assert _processes_with(token) == []  # the render process went with it

@@ -34,6 +34,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -105,6 +106,7 @@ def _serve_one(conn: socket.socket, listener: socket.socket) -> None:
             os.chdir(request["cwd"])
             os.environ.clear()
             os.environ.update(request["env"])
+            tempfile.tempdir = None  # read TMPDIR again, as a fresh interpreter would
             sys.argv = [PROG_NAME, *request["args"]]
             code = _run_command(request["args"])
         except BaseException:
