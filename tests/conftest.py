@@ -185,6 +185,43 @@ def runner() -> CliRunner:
 # --- Reading PDFs back ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Word:
+    """A word as `pdftotext -bbox-layout` places it: its page (1-based) and box in points."""
+
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+_BBOX_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
+_BBOX_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
+
+
+def read_words(pdf: Path) -> tuple[list[tuple[float, float]], list[Word]]:
+    """Every page's size and every word's position in a PDF (poppler's `pdftotext`)."""
+    from html import unescape
+
+    xml = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages: list[tuple[float, float]] = []
+    words: list[Word] = []
+    for chunk in xml.split("<page ")[1:]:
+        size = _BBOX_PAGE.match("<page " + chunk)
+        assert size
+        pages.append((float(size[1]), float(size[2])))
+        for m in _BBOX_WORD.finditer(chunk):
+            coords = (float(m[1]), float(m[2]), float(m[3]), float(m[4]))
+            words.append(Word(len(pages), *coords, unescape(m[5])))
+    return pages, words
+
+
 def page_texts(reader: pypdf.PdfReader) -> list[str]:
     return [page.extract_text() or "" for page in reader.pages]
 

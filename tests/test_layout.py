@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Word, read_words
 from reportbuilder.cli import main
 from reportbuilder.compose.formatting import Formatter
 
@@ -29,16 +27,6 @@ TOLERANCE_PT = 1.0
 # pdftotext's word box is the font's ascent + descent: 1.21 em for Inter, more for Noto Serif.
 # 7 pt of Inter is 8.47 pt high; 6.9 pt would be 8.35.
 MIN_WORD_HEIGHT_PT = 8.4
-
-
-@dataclass(frozen=True)
-class Word:
-    page: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
 
 
 @dataclass(frozen=True)
@@ -54,29 +42,6 @@ class Built:
 
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
-
-
-_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
-_WORD = re.compile(
-    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
-)
-
-
-def read_words(pdf: Path) -> tuple[list[tuple[float, float]], list[Word]]:
-    xml = subprocess.run(
-        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages: list[tuple[float, float]] = []
-    words: list[Word] = []
-    for chunk in xml.split("<page ")[1:]:
-        size = _PAGE.match("<page " + chunk)
-        assert size
-        pages.append((float(size[1]), float(size[2])))
-        for m in _WORD.finditer(chunk):
-            text = m[5].replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-            coords = (float(m[1]), float(m[2]), float(m[3]), float(m[4]))
-            words.append(Word(len(pages), *coords, text))
-    return pages, words
 
 
 @pytest.fixture(scope="module", params=["A4", "A5", "letter"])

@@ -5,17 +5,15 @@ wraps with every character kept."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
-from html import unescape
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Word, read_words
 from reportbuilder.cli import main
 
 pytestmark = [pytest.mark.pdf, pytest.mark.slow]
@@ -35,7 +33,7 @@ MARK = (0x8A, 0x94, 0xA0)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, float | str]]]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Word]]:
     root = tmp_path_factory.mktemp("code")
     project = root / "code"
     shutil.copytree(FIXTURES / "mini", project)
@@ -48,17 +46,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str
     out = root / "code.pdf"
     result = CliRunner().invoke(main, ["build", str(project), "-o", str(out), "--strict"])
     assert result.exit_code == 0, result.output
-    xml = subprocess.run(
-        ["pdftotext", "-bbox-layout", str(out), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    words = [
-        {"page": page, "x0": float(x0), "y0": float(y0), "y1": float(y1), "text": unescape(text)}
-        for page, chunk in enumerate(xml.split("<page ")[1:], start=1)
-        for x0, y0, y1, text in re.findall(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
-            chunk,
-        )
-    ]
+    _, words = read_words(out)
     return out, words
 
 
@@ -68,46 +56,46 @@ def _is_mark(pixel: tuple[int, int, int]) -> bool:
     return near and pixel[2] - pixel[0] >= 12
 
 
-def _code_lines(words: list[dict[str, float | str]]) -> list[list[dict[str, float | str]]]:
+def _code_lines(words: list[Word]) -> list[list[Word]]:
     """The printed lines of the code block, top to bottom, each a list of its words."""
-    start = next(w for w in words if w["text"] == "import")
-    page = [w for w in words if w["page"] == start["page"] and w["y0"] >= start["y0"] - 1]
-    rows: dict[float, list[dict[str, float | str]]] = {}
+    start = next(w for w in words if w.text == "import")
+    page = [w for w in words if w.page == start.page and w.y0 >= start.y0 - 1]
+    rows: dict[float, list[Word]] = {}
     for word in page:
-        rows.setdefault(round(float(word["y0"]), 0), []).append(word)
-    lines = [sorted(rows[y], key=lambda w: float(w["x0"])) for y in sorted(rows)]
-    end = next(i for i, line in enumerate(lines) if line[0]["text"] == "return")
+        rows.setdefault(round(word.y0), []).append(word)
+    lines = [sorted(rows[y], key=lambda w: w.x0) for y in sorted(rows)]
+    end = next(i for i, line in enumerate(lines) if line[0].text == "return")
     return lines[: end + 1]
 
 
-def test_every_character_is_kept_in_order(built: tuple[Path, list]) -> None:
+def test_every_character_is_kept_in_order(built: tuple[Path, list[Word]]) -> None:
     _, words = built
-    printed = "".join(str(w["text"]) for line in _code_lines(words) for w in line)
+    printed = "".join(str(w.text) for line in _code_lines(words) for w in line)
     assert printed == "".join("".join(SOURCE).split())
 
 
-def test_lines_break_at_spaces_and_words_that_fit_are_whole(built: tuple[Path, list]) -> None:
+def test_lines_break_at_spaces_and_words_that_fit_are_whole(built: tuple[Path, list[Word]]) -> None:
     _, words = built
     tokens = {t for line in SOURCE for t in line.split()}
     lines = _code_lines(words)
     assert len(lines) > len(SOURCE), "the long lines wrap on A5"
     for line in lines:
         for word in line:
-            text = str(word["text"])
+            text = str(word.text)
             # Only a long run without a space may break inside.
             whole = text in tokens or any(text in t for t in tokens if len(t) >= 30)
             assert whole, f"{text!r} is a piece of a word"
 
 
 def test_continuations_hang_under_their_line_and_only_they_are_marked(
-    built: tuple[Path, list],
+    built: tuple[Path, list[Word]],
 ) -> None:
     out, words = built
     lines = _code_lines(words)
-    left = float(lines[0][0]["x0"])  # "import", at the block's text edge
-    indent = float(next(line for line in lines if line[0]["text"] == "writer = "[:6])[0]["x0"])
+    left = lines[0][0].x0  # "import", at the block's text edge
+    indent = next(line for line in lines if line[0].text == "writer")[0].x0
     assert indent - left > 10, "an indented source line keeps its indentation"
-    page = int(lines[0][0]["page"])
+    page = lines[0][0].page
     subprocess.run(
         ["pdftoppm", "-png", "-r", str(DPI), "-f", str(page), "-l", str(page), str(out), str(out)],
         check=True,
@@ -116,7 +104,7 @@ def test_continuations_hang_under_their_line_and_only_they_are_marked(
     scale = DPI / 72
     firsts = {line.split()[0] for line in SOURCE}
     for line in lines:
-        x0, y0, y1 = float(line[0]["x0"]), float(line[0]["y0"]), float(line[0]["y1"])
+        x0, y0, y1 = line[0].x0, line[0].y0, line[0].y1
         gutter = image.crop(
             (int((left - 2) * scale), int(y0 * scale), int((left + 9) * scale), int(y1 * scale))
         )
@@ -129,7 +117,7 @@ def test_continuations_hang_under_their_line_and_only_they_are_marked(
             )
             >= 4
         )
-        starts_a_source_line = str(line[0]["text"]) in firsts and x0 <= indent + 1
+        starts_a_source_line = str(line[0].text) in firsts and x0 <= indent + 1
         if starts_a_source_line:
             assert not marked, f"a source line is marked: {line[0]['text']!r}"
         else:

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Word, read_words
 from reportbuilder.cli import main
 
 pytestmark = [pytest.mark.pdf, pytest.mark.slow]
@@ -92,16 +92,6 @@ def _project(root: Path, size: str) -> Path:
 
 
 @dataclass(frozen=True)
-class Word:
-    page: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-
-@dataclass(frozen=True)
 class Built:
     size: str
     pdf: Path
@@ -144,29 +134,6 @@ class Built:
             return image.convert("RGB")
 
 
-_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
-_WORD = re.compile(
-    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
-)
-
-
-def _read(pdf: Path) -> tuple[list[tuple[float, float]], list[Word]]:
-    xml = subprocess.run(
-        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages: list[tuple[float, float]] = []
-    words: list[Word] = []
-    for chunk in xml.split("<page ")[1:]:
-        size = _PAGE.match("<page " + chunk)
-        assert size
-        pages.append((float(size[1]), float(size[2])))
-        for m in _WORD.finditer(chunk):
-            text = m[5].replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-            text = text.replace("&apos;", "'").replace("&quot;", '"')
-            words.append(Word(len(pages), float(m[1]), float(m[2]), float(m[3]), float(m[4]), text))
-    return pages, words
-
-
 @pytest.fixture(scope="module", params=["A5", "A4", "letter"])
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
     size = request.param
@@ -176,7 +143,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     result = CliRunner().invoke(main, ["build", str(project), "-o", str(pdf)])
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr, result.stderr
-    pages, words = _read(pdf)
+    pages, words = read_words(pdf)
     return Built(size, pdf, pages, words)
 
 
