@@ -139,9 +139,9 @@ def _fail_if_strict(html: Html, warnings: list[Problem]) -> None:
 def resource_problems(project: Project) -> list[Problem]:
     """What the renderer would refuse or miss among the images and stylesheets the project
     refers to, as warnings: so that `check --strict` fails where `build --strict` would."""
-    found = []
+    found: list[Problem] = []
     allowed = {host.lower().rstrip(".") for host in project.config.network.allow}
-    for url, where in project.resources.items():
+    for url, places in project.resources.items():
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme == "file":
@@ -164,8 +164,9 @@ def resource_problems(project: Project) -> list[Problem]:
             message = f"network access is off: refused {url[:120]}"
         else:
             message = f"refused {url[:120]}: not a file of the project"
-        found.append(
+        found.extend(
             Problem(where.path, where.line, message, stage=Stage.PROJECT, severity=Severity.WARNING)
+            for where in places
         )
     return found
 
@@ -254,7 +255,11 @@ def build(
         if format == "html":
             from reportbuilder.deliver.preview import self_contained
 
-            data = self_contained(html.text, html.base_url, html.files).encode("utf-8")
+            text, refused = self_contained(
+                html.text, html.base_url, html.files, html.network_hosts, html.resources
+            )
+            data = text.encode("utf-8")
+            warnings.extend(refused)
             pages = None
             _fail_if_strict(html, warnings)
         else:

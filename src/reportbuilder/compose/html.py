@@ -46,13 +46,14 @@ from reportbuilder.compose.templating import (
     wrap,
 )
 from reportbuilder.edition import Edition
-from reportbuilder.errors import ComposeError, Location, Problem, ReportError, Severity, Stage
+from reportbuilder.errors import ComposeError, Problem, ReportError, Severity, Stage
 from reportbuilder.language import colon, typeset
 from reportbuilder.limits import MAX_DEPTH, Deadline, TimeLimitExceeded, nesting_depth
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, for_edition
 from reportbuilder.project.data import localize
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
+from reportbuilder.project.resources import Places
 from reportbuilder.project.textio import read_text
 from reportbuilder.variants import PAGE_HEIGHTS_MM, text_width_mm
 
@@ -77,7 +78,7 @@ class Html:
     base_url: str
     files: FilePolicy
     network_hosts: tuple[str, ...]
-    resources: Mapping[str, Location]
+    resources: Mapping[str, Places]
     problems: tuple[Problem, ...] = ()  # warnings met while composing
     # chapter section id → (chapter path, its source): to say where laid-out content is from
     sources: Mapping[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
