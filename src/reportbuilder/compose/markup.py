@@ -26,7 +26,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
 
-from reportbuilder.compose import data_images, inline_svg
+from reportbuilder.compose import data_images, inline_svg, not_tags
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
 
@@ -837,7 +837,7 @@ def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]
     sanitiser removed (`removals`) and what Markdown drops or prints as written (table cells
     beyond the header's, unused notes, `[^x]` without a note)."""
     md.reset()
-    html = md.convert(text)
+    html, _ = not_tags.as_text(md.convert(text))
     losses = [
         loss
         for extension in md.registeredExtensions
