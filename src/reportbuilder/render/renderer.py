@@ -276,7 +276,7 @@ def render_in_process(job: RenderJob) -> Pdf:
     from weasyprint.text.fonts import FontConfiguration
 
     from reportbuilder import progress
-    from reportbuilder.render import contents, foreign, leaders, tagging, warm
+    from reportbuilder.render import contents, foreign, landscape, leaders, tagging, warm
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
@@ -324,6 +324,18 @@ def render_in_process(job: RenderJob) -> Pdf:
             started = time.perf_counter()
             overflows = find_overflows(document.pages)
             check_seconds += time.perf_counter() - started
+        # A table turned landscape starts a page: the whole paragraphs after it that fit the
+        # room it leaves on the page before go there, with a reference where it stood.
+        room = landscape.rooms(document.pages)
+        if room:
+            moved = landscape.moved_tables(text, room)
+            if moved != text:
+                text = moved
+                document = lay_out(text)
+                passes += 1
+                started = time.perf_counter()
+                overflows = find_overflows(document.pages)
+                check_seconds += time.perf_counter() - started
         stub = contents.stub_fraction(document.pages)
         tight = contents.tightened(text) if stub is not None and stub <= contents.STUB else None
         if tight is not None:  # a few lines of contents alone on a page: set it tighter
