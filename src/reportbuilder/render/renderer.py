@@ -276,7 +276,15 @@ def render_in_process(job: RenderJob) -> Pdf:
     from weasyprint.text.fonts import FontConfiguration
 
     from reportbuilder import progress
-    from reportbuilder.render import contents, foreign, landscape, leaders, tagging, warm
+    from reportbuilder.render import (
+        contents,
+        foreign,
+        inline_images,
+        landscape,
+        leaders,
+        tagging,
+        warm,
+    )
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
@@ -308,6 +316,16 @@ def render_in_process(job: RenderJob) -> Pdf:
         # Code is set one source line a box, so that a wrapped line can show it wraps.
         text = mark_code_lines(job.text, shortest_wrap(job.text))
         document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out)
+        # An image in a sentence too wide to share its line: on a line of its own, so the
+        # words before it are not stretched across the line.
+        wide = inline_images.wide_inline_images(document.pages)
+        if wide:
+            text = inline_images.with_own_line(text, wide)
+            document = lay_out(text)
+            passes += 1
+            started = time.perf_counter()
+            overflows = find_overflows(document.pages)
+            check_seconds += time.perf_counter() - started
         # A long table's later pages get its caption and "(continued)": one more layout, and
         # another only when a first part no longer fits its page (it should not: its column
         # widths are kept).
