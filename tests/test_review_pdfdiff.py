@@ -270,3 +270,92 @@ def test_adjacent_cells_are_two_numbers_and_grouping_spaces_hold_one(tmp_path: P
         ("1\u202f322", "1\u202f323"),
     }
     assert not result.hunks
+
+
+def _long_report(root: Path) -> Path:
+    """The mini fixture with a long chapter: some twelve A4 pages of text and a table."""
+    project_dir = copy_fixture("mini", root)
+    chapter = project_dir / "content" / "02-findings.md"
+    text = (
+        "queues at the wells, the price of a jerrycan, the distance walked each morning, "
+        "the repairs the committees made with their own tools and savings, the rain that "
+        "came late, the pumps that failed and the long walk back before the heat of noon"
+    )
+    words = text.split()
+    # Each paragraph its own words (a rotation), as in a real report: no line repeats.
+    paragraphs = "\n\n".join(
+        f"In week {n} the survey teams saw {' '.join(words[n % 40 :] + words[: n % 40])}; "
+        f"then {' '.join(words[(3 * n) % 40 :][:20])}."
+        for n in range(1, 61)
+    )
+    chapter.write_text(chapter.read_text("utf-8") + "\n\n## Field notes\n\n" + paragraphs, "utf-8")
+    return project_dir
+
+
+def test_a_page_format_change_is_one_line_not_every_moved_footer(tmp_path: Path) -> None:
+    """A4 against letter and A5 builds of the same text: the report says the same text was
+    laid out on other pages, in a few lines, with no footer, contents leader or word listed;
+    a real edit on top of the format change is still named alone."""
+    project_dir = _long_report(tmp_path / "long")
+    pdfs: dict[str, Path] = {}
+    with PdfRenderer() as renderer:
+        for size in ("A4", "letter", "A5"):
+            text = (project_dir / "report.yml").read_text("utf-8")
+            (project_dir / "report.yml").write_text(f"{text}\npage_size: {size}\n", "utf-8")
+            html = render_html(load_project(project_dir), Edition())
+            pdfs[size] = write_atomic(tmp_path / f"{size}.pdf", renderer.render(html))
+            (project_dir / "report.yml").write_text(text, "utf-8")
+        _replace(
+            project_dir / "content" / "02-findings.md",
+            "In week 40 the survey teams saw",
+            "In week 40 the teams saw",
+        )
+        text = (project_dir / "report.yml").read_text("utf-8")
+        (project_dir / "report.yml").write_text(f"{text}\npage_size: A5\n", "utf-8")
+        html = render_html(load_project(project_dir), Edition())
+        pdfs["edited"] = write_atomic(tmp_path / "edited.pdf", renderer.render(html))
+
+    letter = compare(pdfs["A4"], pdfs["letter"])
+    report = list(letter.report())
+    assert letter.text_equal and not letter.equal, report
+    assert report[0] == "page size: 210 × 297 mm → 216 × 279 mm", report
+    assert report[1].startswith("the same text laid out on "), report
+    assert len(report) <= 4, report  # size, layout, and perhaps contents pages
+    assert not any("Page " in line and " of " in line for line in report), report
+
+    a5 = compare(pdfs["A4"], pdfs["A5"])
+    report = list(a5.report())
+    old_count, new_count = len(a5.old.pages), len(a5.new.pages)
+    assert new_count > old_count + 4, (old_count, new_count)
+    assert report[:2] == [
+        "page size: 210 × 297 mm → 148 × 210 mm",
+        f"the same text laid out on {old_count} → {new_count} pages",
+    ], report
+    assert a5.contents and report[2].startswith(f"contents: {len(a5.contents)} entries"), report
+    assert len(report) == 3, report
+    assert a5.changed_pages() == []
+
+    edited = compare(pdfs["A4"], pdfs["edited"])
+    assert not edited.text_equal
+    assert [(h.removed, h.added) for h in edited.hunks] == [("survey", "")], list(edited.report())
+    assert not edited.numbers and not edited.moves
+
+
+def test_the_same_text_broken_into_other_lines_is_not_no_difference(tmp_path: Path) -> None:
+    """A narrower text block (a margin, a font size) moves every line break but no word:
+    the pages are named as laid out anew, never reported equal."""
+    project_dir = _long_report(tmp_path / "long")
+    styles = project_dir / "styles"
+    pdfs = {}
+    with PdfRenderer() as renderer:
+        for name in ("wide", "narrow"):
+            if name == "narrow":
+                styles.mkdir(exist_ok=True)
+                narrow = "p { margin-right: 12mm !important; }\n"
+                (styles / "narrow.css").write_text(narrow, "utf-8")
+            html = render_html(load_project(project_dir), Edition())
+            pdfs[name] = write_atomic(tmp_path / f"{name}.pdf", renderer.render(html))
+    result = compare(pdfs["wide"], pdfs["narrow"])
+    assert result.text_equal and not result.equal
+    assert result.relaid, list(result.report())
+    assert any(line.startswith("the same text laid out") for line in result.report())

@@ -280,7 +280,15 @@ def render_in_process(job: RenderJob) -> Pdf:
     from weasyprint.text.fonts import FontConfiguration
 
     from reportbuilder import progress
-    from reportbuilder.render import contents, foreign, leaders, tagging, warm
+    from reportbuilder.render import (
+        contents,
+        foreign,
+        inline_images,
+        landscape,
+        leaders,
+        tagging,
+        warm,
+    )
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
@@ -312,6 +320,16 @@ def render_in_process(job: RenderJob) -> Pdf:
         # Code is set one source line a box, so that a wrapped line can show it wraps.
         text = mark_code_lines(job.text, shortest_wrap(job.text))
         document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out)
+        # An image in a sentence too wide to share its line: on a line of its own, so the
+        # words before it are not stretched across the line.
+        wide = inline_images.wide_inline_images(document.pages)
+        if wide:
+            text = inline_images.with_own_line(text, wide)
+            document = lay_out(text)
+            passes += 1
+            started = time.perf_counter()
+            overflows = find_overflows(document.pages)
+            check_seconds += time.perf_counter() - started
         # A long table's later pages get its caption and "(continued)": one more layout, and
         # another only when a first part no longer fits its page (it should not: its column
         # widths are kept).
@@ -328,6 +346,18 @@ def render_in_process(job: RenderJob) -> Pdf:
             started = time.perf_counter()
             overflows = find_overflows(document.pages)
             check_seconds += time.perf_counter() - started
+        # A table turned landscape starts a page: the whole paragraphs after it that fit the
+        # room it leaves on the page before go there, with a reference where it stood.
+        room = landscape.rooms(document.pages)
+        if room:
+            moved = landscape.moved_tables(text, room)
+            if moved != text:
+                text = moved
+                document = lay_out(text)
+                passes += 1
+                started = time.perf_counter()
+                overflows = find_overflows(document.pages)
+                check_seconds += time.perf_counter() - started
         stub = contents.stub_fraction(document.pages)
         tight = contents.tightened(text) if stub is not None and stub <= contents.STUB else None
         if tight is not None:  # a few lines of contents alone on a page: set it tighter
