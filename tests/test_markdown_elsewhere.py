@@ -36,6 +36,34 @@ Zero:
 
 0. zero
 """,
+    "02-nesting": """# Nesting
+
+1. First
+   - Alpha bullet
+     - Gamma deeper
+       1. Delta deepest
+   - Beta bullet
+
+   Paragraph in item one.
+
+       indented_code_in_item
+
+2. Second
+3) Third with paren
+
+> - Quoted list
+>   1. Inner sub-list
+
+- Fenced
+  ```
+  fenced_code
+  ```
+- After fence
+
+1. Item
+
+  Outdented paragraph.
+""",
 }
 
 
@@ -80,3 +108,34 @@ def test_ordered_lists_keep_their_start_number(built: Built) -> None:
         "Zero:",
         "0. zero",
     ]
+
+
+def x_of(built: Built, text: str) -> float:
+    """Where the one word `text` starts on its line."""
+    found = [w for w in built.words if w.text == text]
+    assert len(found) == 1, (text, found)
+    return found[0].x0
+
+
+def test_two_and_three_space_indents_nest(built: Built) -> None:
+    """CommonMark's content column (2 under "- ", 3 under "1. ") nests as 4 spaces do (#1):
+    sub-lists, a paragraph and code stay in their item, the numbering goes on."""
+    assert lines_of(built, "First", "Third")[0] == "1. First"
+    assert "Second" in lines_of(built, "Second", "Second")[0]
+    assert lines_of(built, "Second", "Third") == ["2. Second", "3. Third with paren"]
+    first = x_of(built, "First")
+    assert x_of(built, "Alpha") > first + 5  # a sub-list, not text of item 1
+    assert x_of(built, "Gamma") > x_of(built, "Alpha") + 5
+    assert x_of(built, "Delta") > x_of(built, "Gamma") + 5
+    assert abs(x_of(built, "Beta") - x_of(built, "Alpha")) < 1  # back one level
+    assert abs(x_of(built, "Paragraph") - first) < 1  # in the item, not after the list
+    assert x_of(built, "indented_code_in_item") > first  # code in the item
+    assert x_of(built, "Inner") > x_of(built, "Quoted") + 5  # nested inside the quote
+    assert abs(x_of(built, "After") - x_of(built, "Fenced")) < 1  # an item, not text
+    assert x_of(built, "fenced_code") > x_of(built, "Fenced") - 1
+
+
+def test_a_line_left_out_of_its_item_is_said(built: Built) -> None:
+    """Indented, but less than the item's text: not in the item (CommonMark), and said."""
+    assert "less than the text of the list item above (3)" in built.stderr
+    assert x_of(built, "Outdented") < x_of(built, "Item")

@@ -28,6 +28,7 @@ from markupsafe import escape
 
 from reportbuilder.compose import data_images, inline_svg
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
+from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
 
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
@@ -803,6 +804,7 @@ class ReportExtension(Extension):
 def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Markdown:
     """A Markdown converter for one chapter (its heading ids come from `slugify`)."""
     substitutions = quote_substitutions(lang)
+    report = ReportExtension(lang)
     return markdown.Markdown(
         extensions=[
             "tables",
@@ -819,7 +821,8 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
             "pymdownx.tilde",
             "pymdownx.tasklist",
             CommonMarkRules(),  # after sane_lists
-            ReportExtension(lang),
+            report,
+            CommonMarkLists(report.losses),
         ],
         extension_configs={
             "toc": {"slugify": slugify, "toc_depth": "1-3"},
