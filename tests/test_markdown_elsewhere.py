@@ -64,6 +64,15 @@ Zero:
 
   Outdented paragraph.
 """,
+    "03-raw": """# Raw
+
+Kept <textarea>cols</textarea> text.
+
+<style
+type="text/css">
+
+Swallowed paragraph.
+""",
 }
 
 
@@ -139,3 +148,11 @@ def test_a_line_left_out_of_its_item_is_said(built: Built) -> None:
     """Indented, but less than the item's text: not in the item (CommonMark), and said."""
     assert "less than the text of the list item above (3)" in built.stderr
     assert x_of(built, "Outdented") < x_of(built, "Item")
+
+
+def test_raw_html_that_swallows_the_rest_is_said_at_its_line(built: Built) -> None:
+    """An unclosed `<style` takes in the rest of the chapter, as in a browser (#14): the
+    warning names the line; a closed element is only the usual note."""
+    assert "content/03-raw.md:5: <style> is never closed (no </style>)" in built.stderr
+    assert "content/03-raw.md:3: removed <textarea> element (its text is kept)" in built.stderr
+    assert "Kept cols text." in built.text

@@ -153,10 +153,18 @@ class _Removals(HTMLParser):
         self.found: list[tuple[str, str]] = []  # (message, what to look for in the source)
         self.skipping: str | None = None
         self.in_svg = 0  # how many <svg> elements the parser is inside
+        self.unclosed: list[tuple[str, int]] = []  # swallowing elements open: (tag, its entry)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skipping:
             return
+        if tag in _SWALLOWS and not self.in_svg:
+            self.unclosed.append((tag, len(self.found)))
+            self._element(tag, attrs)
+            return
+        self._element(tag, attrs)
+
+    def _element(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         svg = inline_svg.svg_tag(tag)
         if svg is not None:
             self._svg_element(svg, attrs)
@@ -203,6 +211,10 @@ class _Removals(HTMLParser):
             self.skipping = None
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _SWALLOWS:
+            opened = [i for i, (name, _) in enumerate(self.unclosed) if name == tag]
+            if opened:
+                del self.unclosed[opened[-1]]
         if self.skipping == tag:
             self.skipping = None
         elif tag == "svg" and self.in_svg and not self.skipping:
@@ -245,7 +257,24 @@ def removals(html: str) -> list[tuple[str, str]]:
     parser = _Removals()
     parser.feed(html)
     parser.close()
+    for tag, entry in parser.unclosed[:1]:  # the first swallows the rest, later ones too
+        what = (
+            "it and everything after it in the chapter are left out"
+            if tag in _CONTENT_DROPPED
+            else "everything after it in the chapter prints as raw text (Markdown and HTML unread)"
+        )
+        message = f"<{tag}> is never closed (no </{tag}>): {what}; close it, or write \\<{tag}"
+        if entry < len(parser.found):
+            parser.found[entry] = (message, parser.found[entry][1])
+        else:
+            parser.found.append((message, f"<{tag}"))
     return parser.found
+
+
+# An HTML parser reads these elements' content as text up to their end tag: left open, one
+# takes in the rest of the chapter (CommonMark and browsers read it so too).
+_SWALLOWS = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
+_SWALLOWS |= {"plaintext"}  # has no end tag at all: always the rest of the chapter
 
 
 def _text_of(element: ET.Element) -> str:
