@@ -152,8 +152,11 @@ def _sheet_table(
     if not rows or not rows[0]:
         return None
     head = rows[0]
-    while head and head[-1].value is None:
+    while head and _blank(head[-1].value):
         head = head[:-1]
+    if not head:
+        return None
+    problems += _headless_values(sheet, rel, rows, head, formulas)
     merged_values = _merged_values(sheet, rel, head[0].row, problems)
     texts = ["" if c.value is None else str(c.value) for c in head]
     columns, declared, found = read_header(texts)
@@ -234,6 +237,56 @@ def _sheet_table(
     for column, placed in undeclared.items():
         problems += _mixed_column(column, placed, at)
     return Table(name, columns, table_rows, types)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _headless_values(
+    sheet: Any, rel: str, rows: list[Any], head: tuple[Any, ...], formulas: dict[str, str]
+) -> list[Problem]:
+    """Values right of the header's last named cell, which no column would hold: refused as
+    a CSV refuses them, never dropped. When the header row has a single cell and the table
+    below is wider, that row is a title above the table (an office's usual layout): one
+    problem at the header row's first empty cell says so."""
+    from openpyxl.utils import get_column_letter
+
+    last = head[-1].column
+    first_values: dict[int, Any] = {}
+    for row in rows[1:]:
+        for cell in row:
+            beyond = cell.column > last and cell.column not in first_values
+            if beyond and (not _blank(cell.value) or cell.coordinate in formulas):
+                first_values[cell.column] = cell
+    if not first_values:
+        return []
+    header_row = head[0].row
+    named = [c for c in head if not _blank(c.value)]
+    if len(named) == 1:
+        column = last + 1
+        letter = get_column_letter(column)
+        value = first_values[min(first_values)]
+        title = str(named[0].value).strip()
+        message = (
+            f"column {column} has no name in the header row, yet the rows below hold values "
+            f"in it (first at {value.coordinate}): is row {header_row} ('{_short(title)}') a "
+            "title above the table? The first non-empty row must name the columns: delete the "
+            "title rows above the table's header (and put a second table on a sheet of its own)"
+        )
+        return [problem(f"{rel}:{sheet.title}!{letter}{header_row}", None, message)]
+    return [
+        problem(
+            f"{rel}:{sheet.title}!{cell.coordinate}", None,
+            f"a value in a column with no header ({get_column_letter(column)}{header_row} is "
+            "empty); name the column in the header row, or delete the value",
+        )
+        for column, cell in sorted(first_values.items())
+    ]  # fmt: skip
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _mixed_column(
