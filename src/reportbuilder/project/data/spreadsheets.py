@@ -27,6 +27,7 @@ from reportbuilder.errors import Problem, Severity, Stage
 from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import NUMERIC_TYPES, Table, WrittenNumber
 from reportbuilder.project.data.xlsx_formats import Shown, Unsupported, shown
+from reportbuilder.project.data.zipcheck import archive_problem
 from reportbuilder.project.dates import column_problem, read_date
 from reportbuilder.project.files import FilePolicy
 
@@ -45,6 +46,9 @@ def read_xlsx(files: FilePolicy, rel: str, name: str) -> tuple[Any, list[Problem
         return None, [problem(rel, None, "is a link to a file outside the project; refused")]
     if path.stat().st_size > XLSX_MAX_BYTES:
         return None, [problem(rel, None, f"is larger than {XLSX_MAX_BYTES // 1_000_000} MB")]
+    bomb = archive_problem(path)
+    if bomb:
+        return None, [problem(rel, None, bomb)]
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
