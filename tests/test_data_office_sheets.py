@@ -72,3 +72,12 @@ def test_a_value_right_of_the_header_is_refused_at_its_cell(tmp_path: Path) -> N
     code, output = check(root)
     assert code == 1 and "Main!D2" in output
 
+
+def test_a_table_of_undefined_data_names_it_and_the_data_there_is(tmp_path: Path) -> None:
+    root = project(tmp_path, "Text.\n\n{{ table(data.zb) }}\n\n{{ cycler.__init__ }}")
+    sheet_file(root / "data" / "budget.xlsx", [["a", "b"], ["x", 1]])
+    code, output = built_text(root)
+    assert code == 1, output
+    assert "content/01.md:5: 'data.zb' is undefined; it has: budget" in output
+    assert "content/01.md:7: not allowed in content: 'cycler' is undefined" in output
+    assert "ContentUndefined" not in output

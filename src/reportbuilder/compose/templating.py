@@ -43,6 +43,8 @@ class ContentUndefined(jinja2.StrictUndefined):
     @property
     def _undefined_message(self) -> str:
         owner, name = self._undefined_obj, self._undefined_name
+        if isinstance(owner, jinja2.Undefined):  # `cycler.__init__`: what is undefined first
+            return str(owner._undefined_message)
         if isinstance(owner, Namespace) and isinstance(name, str):
             hint = difflib.get_close_matches(name, list(owner), n=1)
             tip = f" (did you mean '{owner.path}.{hint[0]}'?)" if hint else ""
@@ -132,6 +134,9 @@ class GuardedSandbox(ImmutableSandboxedEnvironment):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, jinja2.Undefined):  # `table(data.zb)`: say what is undefined
+                value._fail_with_undefined_error()
         method = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
         owner = getattr(method, "__self__", None)
         if isinstance(owner, _PLAIN):  # a method of a plain value, not one of our helpers
