@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from reportbuilder.compose import charts
 from reportbuilder.compose.formatting import Formatter, written_decimals
 from reportbuilder.compose.markup import NUM_CLASS
+from reportbuilder.compose.templating import template_line
 from reportbuilder.errors import CallError
 from reportbuilder.language import colon
 from reportbuilder.project.contacts import Contact
@@ -35,6 +36,7 @@ from reportbuilder.project.data import (
     Localized,
     Table,
 )
+from reportbuilder.project.data.total_rows import own_total
 
 if TYPE_CHECKING:
     from reportbuilder.cache import ChartCache
@@ -145,6 +147,7 @@ class Helpers:
         self.refs: dict[str, str] = {}  # target id → first chapter that refers to it
         # target id → (chapter, line) of the first cross-reference to it, once links are resolved
         self.xrefs: dict[str, tuple[str, int | None]] = {}
+        self.warnings: list[tuple[str, int | None, str]] = []  # (chapter, line, message)
 
     # -- placeholders -------------------------------------------------------------------
     def _place(self, html: str) -> Markup:
@@ -431,6 +434,8 @@ class Helpers:
         )
         if not total:
             return head, body, ""
+        if own_total(data.rows, data.columns):
+            return head, *self._own_total(data, decimals, total)
         cells = []
         for index, column in enumerate(data.columns):
             values = [row.get(column) for row in data.rows]
@@ -449,6 +454,66 @@ class Helpers:
             else:
                 cells.append("<td></td>")  # a percent or a text does not add up
         return head, body, f"<tfoot><tr>{''.join(cells)}</tr></tfoot>"
+
+    def _own_total(
+        self, data: Table, decimals: int | None, total: Sequence[str]
+    ) -> tuple[str, str]:
+        """(body rows, footer) of a table whose last row is its own total (`Total`, `Summe` …):
+        that row is the total row, not summed again; a total that is not the sum of the rows
+        above it is printed as given, with a warning."""
+        types = data.types
+        rows, theirs = data.rows[:-1], data.rows[-1]
+        body = "".join(
+            "<tr>"
+            + "".join(self._cell(row.get(c), types.get(c), decimals) for c in data.columns)
+            + "</tr>"
+            for row in rows
+        )
+        foot = "".join(self._cell(theirs.get(c), types.get(c), decimals) for c in data.columns)
+        for column in total:
+            given = theirs.get(column)
+            numbers = [
+                v for v in (row.get(column) for row in rows)
+                if isinstance(v, int | float) and not isinstance(v, bool)
+            ]  # fmt: skip
+            if not isinstance(given, int | float) or isinstance(given, bool) or not numbers:
+                continue
+            sum_, _ = exact_total(numbers)
+            if sum_ != Decimal(repr(given) if isinstance(given, float) else given):
+                first = theirs.get(data.columns[0])
+                self.warn(
+                    f"table(): the last row of {data.name} is its own total row ('{first}'), "
+                    f"printed as the total: its '{column}' is {self.fmt.number(given)}, but the "
+                    f"rows above add up to {self.fmt.number(sum_)}; check the data"
+                )
+        return body, f"<tfoot><tr>{foot}</tr></tfoot>"
+
+    @property
+    def checked_sum(self) -> Callable[..., Any]:
+        """Jinja's `sum` filter, with a warning when the rows summed end with the table's own
+        total row (`data.t.rows | sum(attribute="people")` would count every row twice)."""
+        import jinja2
+        from jinja2.filters import sync_do_sum
+
+        @jinja2.pass_environment
+        def sum_(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+            if isinstance(iterable, list | tuple) and iterable and isinstance(iterable[-1], dict):
+                columns = list(iterable[-1])
+                if own_total(list(iterable), columns):
+                    self.warn(
+                        f"sum: the last row summed is a total row ('{iterable[-1][columns[0]]}'), "
+                        "so the sum counts every row twice; sum the rows without it "
+                        "(rows[:-1]) or use table(…, total=True)"
+                    )
+            return sync_do_sum(environment, iterable, attribute, start)
+
+        return sum_
+
+    def warn(self, message: str) -> None:
+        """A warning at the content line being rendered (a helper's call), said once."""
+        found = (self.chapter, template_line(self.chapter), message)
+        if found not in self.warnings:
+            self.warnings.append(found)
 
     def _breakdown_table(
         self,

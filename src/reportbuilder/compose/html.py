@@ -231,7 +231,7 @@ def render_chapters(
     citations: Citations | None = None,
 ) -> tuple[list[RenderedChapter], list[Problem]]:
     """The chapters as HTML, and the warnings met on the way; raises `ComposeError`."""
-    env = content_environment(fmt.filters(), _finalize(fmt))
+    env = content_environment({**fmt.filters(), "sum": helpers.checked_sum}, _finalize(fmt))
     problems: list[Problem] = []
     warnings: list[Problem] = []
     rendered: list[RenderedChapter] = []
@@ -249,6 +249,8 @@ def render_chapters(
         except TimeLimitExceeded as error:
             raise ComposeError(_too_slow(chapter.rel, error, deadline)) from None
         problems.extend(found)
+        warnings += [_warning(rel, line, message) for rel, line, message in helpers.warnings]
+        helpers.warnings.clear()
         if text is None:
             continue
         if citations is not None:

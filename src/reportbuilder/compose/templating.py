@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -60,6 +61,19 @@ class ContentUndefined(jinja2.StrictUndefined):
             tip = f" (did you mean '{hint[0]}'?)" if hint else ""
             return f"{type(owner).__name__} has no '{name}'{tip}"
         return super()._undefined_message
+
+
+def template_line(rel: str) -> int | None:
+    """The line of the chapter `rel` whose template code is running now (a helper called from
+    it asks), or None when no template of that name is on the stack."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == rel:
+            template = frame.f_globals.get("__jinja_template__")
+            if template is not None:
+                return int(template.get_corresponding_lineno(frame.f_lineno))
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
 
 
 LITERAL_HINT = (
