@@ -81,3 +81,37 @@ def test_a_table_of_undefined_data_names_it_and_the_data_there_is(tmp_path: Path
     assert "content/01.md:5: 'data.zb' is undefined; it has: budget" in output
     assert "content/01.md:7: not allowed in content: 'cycler' is undefined" in output
     assert "ContentUndefined" not in output
+
+
+ACCOUNTING = '_-* #,##0.00 "€"_-;-* #,##0.00 "€"_-;_-* "-"?? "€"_-;_-@_-'
+
+
+def test_formats_print_as_excel_shows_them(tmp_path: Path) -> None:
+    """Trial 2 #4: `00000` kept its zero and lost its grouping, `hh:mm` gained seconds, an
+    accounting zero printed 0 where Excel shows a dash."""
+    import datetime as dt
+
+    root = project(tmp_path, "{{ table(data.fmt) }}")
+    rows: list[list[object]] = [
+        ["region", "postcode", "time", "when", "amount (€)", "hours"],
+        ["North", 8001, dt.time(13, 30), dt.datetime(2026, 3, 1, 9, 15), -50.5, 1.0],
+        ["South", 1000, dt.time(0, 5), dt.datetime(2026, 12, 31, 23, 59), 0, 0.25],
+    ]
+    formats = {}
+    for row in (2, 3):
+        formats |= {f"B{row}": "00000", f"C{row}": "hh:mm", f"D{row}": "yyyy-mm-dd hh:mm",
+                    f"E{row}": ACCOUNTING, f"F{row}": "h:mm AM/PM"}  # fmt: skip
+    sheet_file(root / "data" / "fmt.xlsx", rows, formats)
+    code, text = built_text(root)
+    assert code == 0, text
+    assert "08001 13:30 2026-03-01 09:15 −50.50 12:00 AM" in text
+    assert "South 01000 00:05 2026-12-31 23:59 - 6:00 AM" in text
+    assert "8,001" not in text and "13:30:00" not in text
+
+
+def test_leading_zeros_with_decimals_are_refused_at_the_cell(tmp_path: Path) -> None:
+    root = project(tmp_path, "{{ table(data.fmt) }}")
+    sheet_file(root / "data" / "fmt.xlsx", [["code", "n"], ["a", 12.5]], {"B2": "0000.00"})
+    code, output = built_text(root)
+    assert code == 1
+    assert "data/fmt.xlsx:Main!B2: the number format '0000.00' uses leading zeros" in output

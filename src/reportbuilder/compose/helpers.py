@@ -36,6 +36,7 @@ from reportbuilder.project.data import (
     Localized,
     Table,
 )
+from reportbuilder.project.data.model import DashZero
 from reportbuilder.project.data.total_rows import own_total
 
 if TYPE_CHECKING:
@@ -598,6 +599,8 @@ class Helpers:
         applies to numbers that are not whole."""
         if isinstance(value, bool) or value is None or kind == "text":
             return f"<td>{escape('' if value is None else str(value))}</td>"
+        if isinstance(value, DashZero):  # a zero its sheet's format shows as a dash
+            return "<td class='num'>-</td>"
         if isinstance(value, int | float):
             places = None if isinstance(value, int) else decimals
             text = (

@@ -25,7 +25,7 @@ from typing import Any
 
 from reportbuilder.errors import Problem, Severity, Stage
 from reportbuilder.project.data._problem import problem
-from reportbuilder.project.data.model import NUMERIC_TYPES, Table, WrittenNumber
+from reportbuilder.project.data.model import NUMERIC_TYPES, DashZero, Table, WrittenNumber
 from reportbuilder.project.data.xlsx_formats import Shown, Unsupported, shown
 from reportbuilder.project.data.zipcheck import archive_problem
 from reportbuilder.project.dates import column_problem, read_date
@@ -379,7 +379,16 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
     if cell.data_type == "e" or (isinstance(value, str) and value.strip() in ERRORS):
         return str(value).strip(), "error", None
     if isinstance(value, dt.datetime):
-        return (value.date(), "date", None) if value.time() == dt.time() else (value, None, None)
+        form = str(cell.number_format or "").lower()
+        clock = "h" in form or "s" in form  # `m` alone may be a month
+        day = "y" in form or "d" in form or not clock
+        if day and value.time() == dt.time():  # a date (openpyxl writes one with h:mm:ss)
+            return value.date(), "date", None
+        if not day:  # a time of day, which Excel stores on 1900-01-01
+            return _clock_text(value.time(), form), None, None
+        return _clock_text(value, form), None, None
+    if isinstance(value, dt.time | dt.timedelta):
+        return _clock_text(value, str(cell.number_format or "")), None, None
     if isinstance(value, dt.date):
         return value, "date", None
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -397,6 +406,11 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
             ),
         )
     note = f"text:{seen.text}" if seen.text else None
+    if seen.dash:
+        return DashZero(), None, note
+    if seen.padded and float(value).is_integer():  # a code (postcode 08001): text, as shown
+        number = int(value)
+        return ("-" if number < 0 else "") + f"{abs(number):0{seen.padded}d}", None, note
     if seen.percent:
         percent = round(value * 100, 10)
         places = _places(percent, seen)
@@ -409,6 +423,26 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
     if places is not None:
         return WrittenNumber(float(value), places), None, note
     return value, None, note
+
+
+def _clock_text(value: dt.datetime | dt.time | dt.timedelta, number_format: str) -> str:
+    """A time of day, a date and time, or a duration as the format shows it: hours and
+    minutes, seconds only when the format has them (`hh:mm` shows 13:30, not 13:30:00); a
+    date and time with the date as ISO (`2026-03-01 09:15`); a duration in hours (`[h]:mm`
+    shows 26:30)."""
+    seconds = "s" in number_format.lower() or not number_format.strip()
+    if isinstance(value, dt.timedelta):
+        total = int(value.total_seconds())
+        sign, total = ("-" if total < 0 else ""), abs(total)
+        hours, rest = divmod(total, 3600)
+        text = f"{sign}{hours}:{rest // 60:02d}"
+        return f"{text}:{rest % 60:02d}" if seconds else text
+    clock = value.time() if isinstance(value, dt.datetime) else value
+    text = clock.strftime("%H:%M:%S" if seconds else "%H:%M")
+    if "am/pm" in number_format.lower():  # `h:mm AM/PM` shows 1:30 PM
+        twelve = clock.strftime("%I:%M:%S" if seconds else "%I:%M").removeprefix("0")
+        text = f"{twelve} {'AM' if clock.hour < 12 else 'PM'}"
+    return f"{value.date().isoformat()} {text}" if isinstance(value, dt.datetime) else text
 
 
 GENERAL_DIGITS = 10  # significant digits Excel's General format shows in a default column
