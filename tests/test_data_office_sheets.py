@@ -115,3 +115,25 @@ def test_leading_zeros_with_decimals_are_refused_at_the_cell(tmp_path: Path) -> 
     code, output = built_text(root)
     assert code == 1
     assert "data/fmt.xlsx:Main!B2: the number format '0000.00' uses leading zeros" in output
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("en", ["third 0.333333333", "long 1,234.56789", "big 123,456,789,012,345",
+             "tiny 0.000000123457", "wide 12,345,678,901"]),
+     ("fr", ["third 0,333333333", "long 1\u202f234,56789", "tiny 0,000000123457"])],
+)  # fmt: skip
+def test_general_numbers_show_the_digits_excel_shows(
+    tmp_path: Path, lang: str, shown: list[str]
+) -> None:
+    """Trial 2 #22: General shows at most 11 characters (1/3 is 0.333333333); where Excel
+    writes E notation the report keeps positional digits (docs/data.md)."""
+    root = project(tmp_path, "{{ table(data.gen) }}", lang=lang)
+    sheet_file(root / "data" / "gen.xlsx", [
+        ["label", "value"], ["third", 1 / 3], ["long", 1234.56789012], ["big", 123456789012345],
+        ["tiny", 1.23456789e-7], ["wide", 12345678901.25],
+    ])  # fmt: skip
+    code, text = built_text(root)
+    assert code == 0, text
+    for row in shown:
+        assert row in text

@@ -419,7 +419,8 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
         return (int(percent) if percent.is_integer() else percent), "percent", note
     places = _places(value, seen)
     if places is None and isinstance(value, float):
-        places = _general_places(value) or None
+        general = _general_places(value)
+        places = general if general or not value.is_integer() else None
     if places is not None:
         return WrittenNumber(float(value), places), None, note
     return value, None, note
@@ -445,16 +446,29 @@ def _clock_text(value: dt.datetime | dt.time | dt.timedelta, number_format: str)
     return f"{value.date().isoformat()} {text}" if isinstance(value, dt.datetime) else text
 
 
-GENERAL_DIGITS = 10  # significant digits Excel's General format shows in a default column
+GENERAL_WIDTH = 11  # characters Excel's General format fills in a default column
+GENERAL_TINY = 1e-5  # below this Excel's General switches to E notation (1.2345E-05)
+GENERAL_TINY_DIGITS = 6  # significant digits of that notation (1.23457E-07)
 
 
 def _general_places(value: float) -> int:
-    """Decimals Excel's `General` format shows for `value`: the number as stored, up to ten
-    significant digits (3.14159 is 3.14159, not the 3.1 a computed value would get)."""
+    """Decimals Excel's `General` format shows for `value`: as many as fit in 11 characters
+    with the sign, the integer digits and the point (1/3 is 0.333333333, 1234.56789012 is
+    1234.56789), trailing zeros dropped. Where Excel writes E notation the report keeps
+    positional digits a reader knows, with as many significant digits as Excel shows:
+    123456789012345 in full (1.23457E+14 in Excel), 0.000000123456789 as 0.000000123457
+    (1.23457E-07); see docs/data.md."""
     exact = Decimal(repr(value))
     if not exact or not exact.is_finite():
         return 0
-    step = Decimal(1).scaleb(exact.adjusted() - GENERAL_DIGITS + 1)
+    if abs(value) < GENERAL_TINY:
+        step = Decimal(1).scaleb(exact.adjusted() - GENERAL_TINY_DIGITS + 1)
+    else:
+        whole = len(str(int(abs(exact)))) + (1 if value < 0 else 0)
+        room = GENERAL_WIDTH - whole - 1  # the point takes one character
+        if room <= 0:
+            return 0
+        step = Decimal(1).scaleb(-room)
     shown = exact.quantize(step, ROUND_HALF_UP).normalize()
     exponent = shown.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
