@@ -137,3 +137,25 @@ def test_general_numbers_show_the_digits_excel_shows(
     assert code == 0, text
     for row in shown:
         assert row in text
+
+
+def test_a_windows_excel_csvs_empty_trailing_columns_are_left_out_with_a_note(
+    tmp_path: Path,
+) -> None:
+    """Trial 2 #23: `name,notes,amount,,` on every row was refused as nameless columns."""
+    root = project(tmp_path, "{{ table(data.bom) }}")
+    (root / "data" / "bom.csv").write_bytes(
+        b"\xef\xbb\xbfname,notes,amount,,\r\nBolts,M6,12.50,,\r\nNuts,,3.25,,\r\n"
+    )
+    result = CliRunner().invoke(main, ["build", str(root)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (
+        "data/bom.csv:1: 2 empty columns at the end of every row (no name, no value) left out"
+        in result.output
+    )
+    code, text = built_text(root)
+    assert "Bolts M6 12.50" in text and "Nuts 3.25" in text
+    # A value in such a column is no empty column: still refused, at the header.
+    (root / "data" / "bom.csv").write_text("name,amount,,\nBolts,1,,x\n", encoding="utf-8")
+    code, output = built_text(root)
+    assert code == 1 and "data/bom.csv:1: column 4 has no name in the header row" in output
