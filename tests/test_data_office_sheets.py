@@ -159,3 +159,30 @@ def test_a_windows_excel_csvs_empty_trailing_columns_are_left_out_with_a_note(
     (root / "data" / "bom.csv").write_text("name,amount,,\nBolts,1,,x\n", encoding="utf-8")
     code, output = built_text(root)
     assert code == 1 and "data/bom.csv:1: column 4 has no name in the header row" in output
+
+
+def test_a_table_too_wide_for_a_landscape_page_is_refused_at_its_line(tmp_path: Path) -> None:
+    """Trial 2 #6: a 40-column sheet lost columns 26-40 off the page with a warning that had
+    no line. Now refused at the call, by check too; `columns=` chooses the columns."""
+    root = project(tmp_path, "Text.\n\n{{ table(data.wide) }}")
+    header = [f"col{n}" for n in range(1, 41)]
+    sheet_file(root / "data" / "wide.xlsx", [header, *[[r * 100 + n + 0.25 for n in range(1, 41)]
+                                                        for r in range(3)]])  # fmt: skip
+    for run in (check, built_text):
+        code, output = run(root)
+        assert code == 1, output
+        assert (
+            "content/01.md:5: table(): wide has 40 columns, too many to fit even a landscape"
+            in (output)
+        )
+        assert 'columns=["col1", "col2", "col3", …]' in output
+    content = root / "content" / "01.md"
+    content.write_text(
+        "# Book\n\n{{ table(data.wide, columns=['col1', 'col40', 'col26']) }}\n", encoding="utf-8"
+    )
+    code, text = built_text(root)
+    assert code == 0, text
+    assert "col1 col40 col26" in text and "201.25 240.25 226.25" in text
+    content.write_text("# Book\n\n{{ table(data.wide, columns=['col41']) }}\n", encoding="utf-8")
+    code, output = built_text(root)
+    assert code == 1 and "columns names 'col41', which wide does not have" in output

@@ -446,6 +446,7 @@ def _render(
         width=text_width_mm(config.page_size),
     )
     helpers = Helpers(fmt, labels, project.contacts, style, chart_cache)
+    helpers.page_size = config.page_size
     report = report_scope(config, edition)
     recipient = wrap("recipient", dict(edition.personalisation or {}))
     scope = {
