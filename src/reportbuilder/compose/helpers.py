@@ -507,6 +507,8 @@ class Helpers:
 
         @jinja2.pass_environment
         def sum_(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+            if isinstance(iterable, Table):  # `data.t | sum(attribute="people")`
+                iterable = iterable.rows
             if isinstance(iterable, list | tuple) and iterable and isinstance(iterable[-1], dict):
                 columns = list(iterable[-1])
                 if own_total(list(iterable), columns):
