@@ -232,7 +232,7 @@ def render_chapters(
     citations: Citations | None = None,
 ) -> tuple[list[RenderedChapter], list[Problem]]:
     """The chapters as HTML, and the warnings met on the way; raises `ComposeError`."""
-    env = content_environment(fmt.filters(), _finalize(fmt))
+    env = content_environment({**fmt.filters(), "sum": helpers.checked_sum}, _finalize(fmt))
     problems: list[Problem] = []
     warnings: list[Problem] = []
     rendered: list[RenderedChapter] = []
@@ -250,6 +250,8 @@ def render_chapters(
         except TimeLimitExceeded as error:
             raise ComposeError(_too_slow(chapter.rel, error, deadline)) from None
         problems.extend(found)
+        warnings += [_warning(rel, line, message) for rel, line, message in helpers.warnings]
+        helpers.warnings.clear()
         if text is None:
             continue
         if citations is not None:
@@ -445,6 +447,7 @@ def _render(
         width=text_width_mm(config.page_size),
     )
     helpers = Helpers(fmt, labels, project.contacts, style, chart_cache)
+    helpers.page_size = config.page_size
     report = report_scope(config, edition)
     recipient = wrap("recipient", dict(edition.personalisation or {}))
     scope = {

@@ -258,9 +258,14 @@ def _xlsx_rows(path: Path, rel: str) -> tuple[int, list[str], Iterator[tuple[int
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from reportbuilder.project.data.zipcheck import archive_problem
+
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ProjectError(_problem(rel, None, f"larger than {MAX_BYTES // 1_000_000} MB"))
+        bomb = archive_problem(path)
+        if bomb:
+            raise ProjectError(_problem(rel, None, bomb))
         book = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         message = "cannot be read as an Excel workbook; save it again as .xlsx, or as .csv"
