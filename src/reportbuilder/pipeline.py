@@ -32,6 +32,7 @@ from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import (
     OutputError,
     Problem,
+    ProjectError,
     RenderError,
     ReportError,
     Severity,
@@ -43,7 +44,7 @@ from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import SOURCE_PLACES
 from reportbuilder.project.files import UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import named_families
-from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem
+from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem, svg_problem
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.project.translations import translation_problems
 from reportbuilder.render.renderer import (
@@ -170,6 +171,27 @@ def resource_problems(project: Project) -> list[Problem]:
     return found
 
 
+def drawing_problems(project: Project) -> list[Problem]:
+    """The SVG images the project refers to that must not reach the renderer (a `<use>` bomb
+    holds the layout for the whole --timeout, naming no file): errors at the line that names
+    the image, the same in `check` and `build`."""
+    found = []
+    for url, where in project.resources.items():
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or not parts.path.lower().endswith(".svg"):
+            continue
+        path = Path(url2pathname(parts.path))
+        try:
+            usable = project.files.refusal(path) is None and project.files.readable(path)
+            usable = usable and is_file(path)
+        except (OSError, ValueError):  # the resource check says why
+            continue
+        if usable and (reason := svg_problem(path)):
+            message = f"{project.files.shown(path)}: {reason}"
+            found.append(Problem(where.path, where.line, message, stage=Stage.PROJECT))
+    return found
+
+
 def check(project: ProjectLike, edition: Edition | None = None) -> BuildResult:
     """Load and validate everything and compose the HTML in memory; write nothing.
 
@@ -179,6 +201,8 @@ def check(project: ProjectLike, edition: Edition | None = None) -> BuildResult:
     edition = edition or Edition()
     deadline = Deadline(edition.limits.timeout)
     loaded = _project(project)
+    if drawings := drawing_problems(loaded):
+        raise ProjectError(drawings)
     html = _compose(loaded, edition, deadline)
     languages = dict.fromkeys([*loaded.config.languages, html.config.lang])
     warnings = [
@@ -243,6 +267,8 @@ def build(
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         progress.show("composing the HTML", now=True)
         loaded = _project(project)
+        if drawings := drawing_problems(loaded):
+            raise ProjectError(drawings)
         html = _compose(loaded, edition, deadline, charts=cache is not None)
         format = format or output_format(output or html.config.output) or "pdf"
         target = output_path(loaded, html, output, format)
@@ -658,5 +684,6 @@ __all__ = [
     "build",
     "build_editions",
     "check",
+    "drawing_problems",
     "resource_problems",
 ]
