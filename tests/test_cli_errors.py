@@ -416,6 +416,30 @@ def test_timeout_ends_the_render_and_leaves_nothing_behind(mini_project: Path) -
 
 
 @pytest.mark.pdf
+@pytest.mark.slow
+def test_timeout_counts_reading_a_huge_data_file(mini_project: Path) -> None:
+    """The limit is for the whole command: a 300 000-row CSV in a table took 63 s under
+    --timeout 40 (its reading was not counted, nor stopped)."""
+    rows = "".join(f"{n},R{n % 7},{(n * 7919) % 100_000}\n" for n in range(300_000))
+    (mini_project / "data" / "big.csv").write_text(f"id,region,value\n{rows}", encoding="utf-8")
+    chapter = next((mini_project / "content").iterdir())
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{ table(data.big) }}\n")
+    out = mini_project / "out" / "report.pdf"
+    previous = _previous_pdf(out)
+    started = time.monotonic()
+    process, token = _run_build(mini_project, out, "--timeout", "3", "--json")
+    stdout, stderr = process.communicate(timeout=120)
+    elapsed = time.monotonic() - started
+    assert process.returncode == 1, stderr
+    [problem] = json.loads(stdout)["problems"]
+    assert problem["setting"] == "timeout" and "time limit of 3 s" in problem["message"]
+    assert "Traceback" not in stderr
+    assert elapsed < 3 + 15, elapsed  # generous: the machine may be loaded
+    assert out.read_bytes() == previous
+    assert _processes_with(token) == []
+
+
+@pytest.mark.pdf
 def test_ctrl_c_stops_the_build_cleanly(mini_project: Path) -> None:
     out = mini_project / "out" / "report.pdf"
     previous = _previous_pdf(out)

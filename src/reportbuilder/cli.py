@@ -425,8 +425,8 @@ def build(
     with progress.erased(), _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.cache import Cache
         from reportbuilder.edition import Edition
-        from reportbuilder.limits import Limits, cap_memory
-        from reportbuilder.pipeline import build_editions
+        from reportbuilder.limits import Deadline, Limits, cap_memory
+        from reportbuilder.pipeline import build_editions, load_within
         from reportbuilder.project.load import load_project
 
         edition = Edition(
@@ -437,8 +437,10 @@ def build(
             embed_sources=embed_sources,
             max_size=max_size,
         )
+        # --timeout is for the whole command: reading a huge data file counts too.
+        deadline = Deadline(timeout)
         needs_base = not names or "all" in names or "all" in (langs or ())
-        base = load_project(project, assignments=assignments) if needs_base else None
+        base = load_within(deadline, project, assignments=assignments) if needs_base else None
         if "all" in names:
             assert base is not None
             if not base.config.variants:
@@ -461,6 +463,7 @@ def build(
                 renderer=renderer,
                 jobs=jobs or os.cpu_count() or 1,
                 cache=Cache(project, read=not force),
+                deadline=deadline,
             )
         result = results[0] if len(results) == 1 else _together(results)
         explained = _origins(base or load_project(project)) if explain_templates else []
