@@ -229,6 +229,12 @@ def check(
     if drawings := drawing_problems(loaded):
         raise ProjectError(drawings)
     html = _compose(loaded, edition, deadline)
+    if loaded.config.mail.summary:
+        from reportbuilder.compose.mailbody import summary_problems
+
+        # `mail` and `merge` fill it in; check finds what they would fail on
+        if wrong := summary_problems(loaded, edition):
+            raise error_for(wrong[0].stage)(wrong)
     languages = dict.fromkeys([*loaded.config.languages, html.config.lang])
     warnings = [
         *loaded.warnings,
