@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from reportbuilder import progress
-from reportbuilder.cache import Cache, Entry, sha256
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import (
@@ -47,17 +46,13 @@ from reportbuilder.project.fonts import named_families
 from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem, svg_problem
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.project.translations import translation_problems
-from reportbuilder.render.renderer import (
-    FONT_FACE,
-    MISSING_GLYPH,
-    Embedded,
-    Pdf,
-    PdfRenderer,
-    RenderJob,
-)
 
+# The cache and the render process's side are imported where a build needs them, not here:
+# `check` imports this module and needs neither (multiprocessing, importlib.metadata …).
 if TYPE_CHECKING:
+    from reportbuilder.cache import Cache
     from reportbuilder.compose.html import Html
+    from reportbuilder.render.renderer import Embedded, Pdf, PdfRenderer, RenderJob
     from reportbuilder.review.pdflint import LintRules
 
 ProjectLike = str | os.PathLike[str] | Project
@@ -274,6 +269,9 @@ def build(
     With `REPORTBUILDER_PARTS=1` (experimental), a PDF is laid out chapter by chapter on up to
     `jobs` render processes, unchanged chapters taken from the cache (see `render.incremental`).
     """
+    from reportbuilder.cache import Entry, sha256
+    from reportbuilder.render.renderer import PdfRenderer, RenderJob
+
     if format not in ("pdf", "html", None):
         raise ValueError(f"format must be 'pdf' or 'html', got {format!r}")
     clock = _Clock()
@@ -391,8 +389,10 @@ def _by_parts(
 ) -> tuple[Pdf | None, dict[str, Any]]:
     """The PDF laid out chapter by chapter and assembled, or None; and how it was made (the
     `Output` fields `layout`, `layout_reason`, `parts`)."""
+    from reportbuilder.cache import sha256
     from reportbuilder.render import parts
     from reportbuilder.render.incremental import files_digest, lay_out
+    from reportbuilder.render.renderer import PdfRenderer
 
     reason = _whole_because(html, edition, job)
     if reason is not None:
@@ -441,6 +441,8 @@ def _walk(folders: Iterable[Path]) -> list[Path]:
 def _from_cache(cache: Cache, key: str, root: str, clock: _Clock) -> BuildResult | None:
     """The cached build for `key`, its output written again if the file differs; None on a
     miss."""
+    from reportbuilder.cache import sha256
+
     hit = cache.get(key)
     if hit is None:
         return None
@@ -471,6 +473,8 @@ def _from_cache(cache: Cache, key: str, root: str, clock: _Clock) -> BuildResult
 
 def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[Problem]:
     """Render problems about a character placed at the first chapter line holding it."""
+    from reportbuilder.render.renderer import MISSING_GLYPH
+
     placed = []
     for problem in problems:
         found = re.match(re.escape(MISSING_GLYPH) + r" '(.)'", problem.message)
@@ -488,6 +492,8 @@ def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[P
 def _located_font_faces(problems: Iterable[Problem], project: Project) -> list[Problem]:
     """A font-face the renderer could not load, placed at the project stylesheet's line
     that names its family in an `@font-face` rule."""
+    from reportbuilder.render.renderer import FONT_FACE
+
     placed = []
     for problem in problems:
         found = re.match(re.escape(FONT_FACE) + r" '(.+?)' cannot", problem.message)
@@ -565,6 +571,7 @@ def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, 
     """The files `embed_sources` attaches (none otherwise)."""
     if not edition.embed_sources:
         return ()
+    from reportbuilder.render.renderer import Embedded
     from reportbuilder.review.provenance import embedded_sources
 
     settings = {
@@ -672,6 +679,8 @@ def build_editions(
     is raised. `renderer`, when given, serves as the first worker's; `known` holds projects
     already loaded (by variant) with the same `assignments`.
     """
+    from reportbuilder.render.renderer import PdfRenderer
+
     loaded: dict[str | None, Project] = dict(known or {})
     lock = threading.Lock()
 

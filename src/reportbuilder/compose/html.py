@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
+import markdown
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
@@ -237,8 +238,18 @@ def render_chapters(
     warnings: list[Problem] = []
     rendered: list[RenderedChapter] = []
     parts: list[anchors.Part] = []
+    # One converter for all the chapters (`convert` resets it before each), or two: one
+    # without `~~strikethrough~~` for texts without a `~`. Building one costs more than
+    # converting a short chapter. Heading ids take the chapter's prefix.
+    prefix = [""]
+
+    def slug(value: str, separator: str) -> str:
+        return f"{prefix[0]}--{slugify_unicode(value, separator)}"
+
+    converters: dict[bool, markdown.Markdown] = {}
     for chapter in project.chapters_in(config.lang):
         helpers.chapter = chapter.rel
+        prefix[0] = chapter.slug
         source, unclosed = protect_code(chapter.source)
         for line in unclosed:
             message = "this code fence is never closed, so what follows is not read as code"
@@ -257,10 +268,10 @@ def render_chapters(
         if citations is not None:
             text = _cite(text, chapter.rel, chapter.source, citations, helpers, problems)
 
-        def slug(value: str, separator: str, prefix: str = chapter.slug) -> str:
-            return f"{prefix}--{slugify_unicode(value, separator)}"
-
-        md = make_markdown(config.lang, slug)
+        tilde = "~" in text
+        if tilde not in converters:
+            converters[tilde] = make_markdown(config.lang, slug, tilde=tilde)
+        md = converters[tilde]
         removed: list[tuple[str, str]] = []
         try:
             html, removed = convert(text, md)
