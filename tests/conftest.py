@@ -71,6 +71,44 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)
+    for item in items:
+        group = _shared_build_group(item)
+        if group is not None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+# Session fixtures that build a PDF: their tests run on one xdist worker, which builds it once.
+SHARED_SESSION_BUILDS = ("example_build",)
+
+
+def _shared_build_group(item: pytest.Item) -> str | None:
+    """The xdist group of a test that reads a build shared with other tests: a session fixture
+    of SHARED_SESSION_BUILDS, or a module-scoped fixture of its own module (one group per
+    parameter of such a fixture, so that A4 and A5 may go to two workers).
+
+    Under `--dist loadgroup` the tests of a module otherwise spread over the workers, and each
+    worker builds the module's fixture again: the same PDF laid out twice.
+    """
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    names = info.names_closure
+    shared = [name for name in SHARED_SESSION_BUILDS if name in names]
+    if shared:
+        return shared[0]
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    module = item.nodeid.split("::")[0]
+    own = [
+        name
+        for name in names
+        if (defs := info.name2fixturedefs.get(name))
+        and defs[-1].scope == "module"
+        and defs[-1].baseid == module
+    ]
+    if not own:
+        return None
+    values = [f"{name}={params[name]}" for name in sorted(own) if name in params]
+    return f"{item.path.name}[{','.join(values)}]"
 
 
 # --- The fast subset: a test that renders or starts a process must say so ---------------------
