@@ -351,6 +351,31 @@ def warm_cli(
         yield cli
 
 
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run_cli(warm_cli: WarmCli, cli_env: dict[str, str]) -> RunCli:
+    """`run_cli(args, cwd=None, env=None, timeout=300)`: `python -m reportbuilder ARGS` as a
+    process forked from the warm command, as `subprocess.run(..., capture_output=True,
+    text=True)` answers; `env` is added to the test's environment. Fails the test if the run
+    outlives `timeout` (it is then killed with its process group)."""
+
+    def run(
+        args: list[str | Path],
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 300,
+    ) -> subprocess.CompletedProcess[str]:
+        command = [str(arg) for arg in args]
+        folder = cwd or Path.cwd()
+        code, out, err, killed = warm_cli.run(command, folder, {**cli_env, **(env or {})}, timeout)
+        assert not killed, f"{command}: still running after {timeout} s; killed\n{err}"
+        return subprocess.CompletedProcess(command, code if code is not None else -1, out, err)
+
+    return run
+
+
 # --- A chapter slow to lay out ----------------------------------------------------------------
 
 # A chapter that WeasyPrint takes a minute or more to lay out (hundreds of pages) but that costs
