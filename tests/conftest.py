@@ -59,6 +59,8 @@ def pytest_configure(config: pytest.Config) -> None:
 LONGEST_FIRST = ("test_wheel.py", "test_hostile.py")
 
 
+# Before pytest-xdist reads the xdist_group marks (it adds their group to the test ids then).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The longest tests first, then the other `slow` ones, then the rest, each in their order:
     under pytest-xdist the long work starts at once, and the many short tests fill the workers
