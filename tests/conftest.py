@@ -62,21 +62,24 @@ LONGEST_FIRST = ("test_wheel.py", "test_hostile.py")
 # Before pytest-xdist reads the xdist_group marks (it adds their group to the test ids then).
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The longest tests first, then the other `slow` ones, then the rest, each in their order:
-    under pytest-xdist the long work starts at once, and the many short tests fill the workers
-    at the end, instead of one worker finishing a long test while the other waits."""
-
-    def rank(item: pytest.Item) -> int:
-        if item.get_closest_marker("slow") is None:
-            return len(LONGEST_FIRST) + 1
-        name = item.path.name
-        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
-
-    items.sort(key=rank)
+    """The longest tests first, then the other `slow` ones, then those reading a shared build
+    (a group run on one worker), then the rest, each in their order: under pytest-xdist the
+    long work starts at once, and the many short tests fill the workers at the end, instead of
+    one worker finishing a long test or group while the other waits."""
+    shared: set[str] = set()
     for item in items:
         group = _shared_build_group(item)
         if group is not None and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(group))
+            shared.add(item.nodeid)
+
+    def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("slow") is None:
+            return len(LONGEST_FIRST) + (1 if item.nodeid in shared else 2)
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
 
 
 # Session fixtures that build a PDF: their tests run on one xdist worker, which builds it once.
