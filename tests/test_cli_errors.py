@@ -26,6 +26,7 @@ from click.testing import CliRunner
 
 from conftest import SLOW_LAYOUT_CHAPTER, ExampleBuild
 from reportbuilder.cli import main
+from warm_cli import WarmCli
 
 
 def line_of(path: Path, pattern: str) -> int:
@@ -194,22 +195,23 @@ def test_broken_project_fails_and_writes_nothing(
 @pytest.mark.pdf
 @pytest.mark.parametrize("case", CASES)
 def test_broken_project_keeps_the_previous_pdf(
-    example_project: Path, example_build: ExampleBuild, case: str
+    example_project: Path,
+    example_build: ExampleBuild,
+    case: str,
+    warm_cli: WarmCli,
+    cli_env: dict[str, str],
 ) -> None:
-    """Process boundary: exit 1, the problems on stderr, no traceback, old PDF untouched."""
+    """Process boundary: exit 1, the problems on stderr, no traceback, old PDF untouched.
+    The process is forked from the warm command (a cold start is tested below)."""
     output = output_of(example_project)
     output.parent.mkdir(parents=True)
     output.write_bytes(example_build.data)  # the previous good build of this very project
     patterns = CASES[case](example_project)
-    done = subprocess.run(
-        [sys.executable, "-m", "reportbuilder", "build", str(example_project)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 1, done.stderr
-    assert done.stdout == ""
-    assert_problems(done.stderr, patterns)
+    args = ["build", str(example_project)]
+    code, stdout, stderr, killed = warm_cli.run(args, example_project.parent, cli_env, 120)
+    assert code == 1 and not killed, stderr
+    assert stdout == ""
+    assert_problems(stderr, patterns)
     assert output.read_bytes() == example_build.data
     assert sorted(p.name for p in output.parent.iterdir()) == [output.name]  # no temp files
 
