@@ -87,7 +87,13 @@ def swap_cover(body: bytes, cover: bytes, *, checked: bool = False) -> bytes | N
         # The cover's fonts are subsets of the body's fonts: one program per font, not two.
         merge_fonts_in(whole)
         out = io.BytesIO()
-        # Streams are written as they are (WeasyPrint compressed them): decoding and
-        # compressing them again would double the cost of the save.
-        whole.save(out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        # The body's streams are written as they are (WeasyPrint compressed them): decoding
+        # and compressing them again would double the cost of the save. A cover laid out
+        # uncompressed has what the copy keeps of it compressed here, once.
+        whole.save(
+            out,
+            deterministic_id=True,
+            compress_streams=True,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        )
         return out.getvalue()
