@@ -5,6 +5,11 @@
         per row: its cover laid out alone, swapped into the body (assemble.swap_cover)
         -> write_atomic -> deliver (optional) -> journal
 
+Both cores work from the start: the render processes import WeasyPrint while this one
+composes; the body goes to the first free worker and the covers to the others at once, so
+they are laid out while the body is; a row whose cover is ready before the body waits
+(parked) and is assembled by the body's task once the body is laid out and linted.
+
 The cover's HTML is composed once per language and shape of row (which values are empty),
 with placeholder values that are then replaced by each row's, escaped: composing the whole
 report again for every row would cost more than laying out its cover. Both shortcuts are
@@ -313,6 +318,8 @@ class _Plan:
     # Covers are laid out while the body is: the rows whose cover is ready before the body
     # wait here (`ready` False), and the body's task assembles them.
     ready: bool = False
+    fast: bool = False  # the body is the same for every row: copies are assembled
+    checked: threading.Event = field(default_factory=threading.Event)  # `fast` is known
     parked: list[tuple[Requester, _Cover | None]] = field(default_factory=list)
     # Bodies by how their cover pages are tagged: a cover whose line wraps once more needs
     # a body whose cover did too (the first row that needs one is built in full, and kept).
@@ -391,11 +398,12 @@ class _Work:
             try:
                 # Each body is laid out first; the covers follow on the other workers at
                 # once, and each row is assembled as soon as its cover and body are ready.
-                plans, futures = {}, []
-                for lang in langs:
-                    plans[lang] = plan = self._plan(lang, firsts[lang])
-                    if plan.html is not None:
-                        futures.append(pool.submit(self._lay_body, plan, plan.html))
+                futures: list[concurrent.futures.Future[None]] = []
+
+                def start(plan: _Plan, html: Html) -> None:
+                    futures.append(pool.submit(self._lay_body, plan, html))
+
+                plans = {lang: self._plan(lang, firsts[lang], start) for lang in langs}
                 futures += [pool.submit(self._row, row, plans[lang]) for row, lang in todo]
                 for future in concurrent.futures.as_completed(futures):
                     future.result()
@@ -470,32 +478,48 @@ class _Work:
 
     # -- one language: the body, once ------------------------------------------------------
 
-    def _plan(self, lang: str, first: Requester) -> _Plan:
-        """The language's shared work, composed here: the body is laid out by `_lay_body`."""
+    def _plan(self, lang: str, first: Requester, start: Callable[[_Plan, Html], object]) -> _Plan:
+        """The language's shared work: its whole document for the first row is composed and
+        handed to `start` (which lays it out as the body, `_lay_body`), then checked."""
         plan = _Plan(lang)
         if not self.options.layout_once:
             self._note(f"{lang}: every copy built in full (layout once is off)")
             return plan
-        keys = list(personalisation(first, lang, self.today))
-        # Every value printed (placeholders) against none given: a body that prints a value,
-        # or shows a part only when one is given, differs between the two.
-        one, two = _placeholders(keys, "A"), dict.fromkeys(keys, "")
+        values = personalisation(first, lang, self.today)
+        failed: ReportError | None = None
         try:
-            body_one = render_html(self.project, self._edition(one, lang), part="body")
-            body_two = render_html(self.project, self._edition(two, lang), part="body")
+            html = render_html(self.project, self._edition(values, lang))
+        except ReportError as error:
+            failed = error
+        else:
+            plan.html, plan.budget = html, html.config.max_size
+            start(plan, html)  # laid out while the rest is checked
+        try:
+            plan.fast = self._same_body(lang, list(values))
         except ReportError:
-            return plan  # each row then meets the problem in its own build, at its line
+            plan.html = None  # each row then meets the problem in its own build, at its line
+        finally:
+            plan.checked.set()
+        if failed is not None and plan.fast:
+            raise failed  # a project that cannot be built fails the merge once, not once a row
+        if not plan.fast:
+            plan.html = None
+        return plan
+
+    def _same_body(self, lang: str, keys: list[str]) -> bool:
+        """Whether the pages after the cover are the same whoever the copy is for: composed
+        with every value printed (placeholders) and with none given, as a body that prints
+        a value, or shows a part only when one is given, differs between the two."""
+        one, two = _placeholders(keys, "A"), dict.fromkeys(keys, "")
+        body_one = render_html(self.project, self._edition(one, lang), part="body")
+        body_two = render_html(self.project, self._edition(two, lang), part="body")
         if body_one.text != body_two.text:
             self._note(
                 f"{lang}: every copy built in full: the pages after the cover depend on the "
                 "requester (a chapter or the footers use recipient), so none is laid out once"
             )
-            return plan
-        values = personalisation(first, lang, self.today)
-        # A project that cannot be built fails the merge once, not once a row.
-        plan.html = render_html(self.project, self._edition(values, lang))
-        plan.budget = plan.html.config.max_size
-        return plan
+            return False
+        return True
 
     def _lay_body(self, plan: _Plan, html: Html) -> None:
         """Lay the body out (lightened to the budget), lint it, then assemble the rows whose
@@ -504,6 +528,9 @@ class _Work:
         pdf: Pdf | None
         with self._renderer() as renderer:
             pdf = renderer.render(html, self.edition.limits)
+            plan.checked.wait()
+            if not plan.fast:  # every copy is built in full: this layout is not used
+                return
             if plan.budget is not None and len(pdf.data) > plan.budget:
                 # The body is lightened once, for every copy of this language; when even its
                 # lightest images do not fit, each row fails on its own, naming the images.
