@@ -158,6 +158,24 @@ def merge(
         edition = dataclasses.replace(edition, created=source_date())
     if options.jobs < 1:
         raise ValueError("jobs must be at least 1")
+    with contextlib.ExitStack() as stack:
+        renderers: list[PdfRenderer] = []
+        if not options.dry_run:
+            # Started before anything is read: each process imports WeasyPrint meanwhile.
+            memory = edition.limits.max_memory_mb
+            renderers = [stack.enter_context(PdfRenderer(memory)) for _ in range(options.jobs)]
+        return _merge(project, requesters, options, edition, progress, started, renderers)
+
+
+def _merge(
+    project: str | os.PathLike[str] | Project,
+    requesters: str | os.PathLike[str],
+    options: MergeOptions,
+    edition: Edition,
+    progress: Progress | None,
+    started: float,
+    renderers: list[PdfRenderer],
+) -> MergeResult:
     loaded = project if isinstance(project, Project) else load_project(project)
     _outside_sources(loaded, options.output_dir)
     path = Path(requesters)
@@ -198,7 +216,7 @@ def merge(
         seconds = round(time.perf_counter() - started, 3)
         return MergeResult(**base, rows=rows, problems=tuple(problems), seconds=seconds)
     work = _Work(loaded, edition, options, journal, names, today, progress, len(mine), read.path)
-    work.run(mine, default_lang)
+    work.run(mine, default_lang, renderers)
     if options.outbox is not None:
         work.deliver(options.outbox)
     rows = tuple(sorted(work.results, key=lambda r: r.line))
@@ -372,7 +390,11 @@ class _Work:
 
     # -- the run ---------------------------------------------------------------------------
 
-    def run(self, rows: Sequence[Requester], default_lang: str) -> None:
+    def run(
+        self, rows: Sequence[Requester], default_lang: str, renderers: Sequence[PdfRenderer]
+    ) -> None:
+        """Make the rows not made by an earlier run, on `renderers` (started by the caller,
+        ended by it)."""
         self.rows = {row.line: row for row in rows}
         self.keys = {row.line: row.key for row in rows}
         todo: list[tuple[Requester, str]] = []
@@ -383,34 +405,40 @@ class _Work:
                 todo.append((row, lang))
             else:
                 self._finish(kept)
-        if not todo:
-            return
-        jobs = min(self.options.jobs, len(todo))
-        memory = self.edition.limits.max_memory_mb
-        with contextlib.ExitStack() as stack:
-            # Started first: each process imports WeasyPrint while this one composes the
-            # HTML (importing it here before they fork would keep both cores waiting).
-            for _ in range(jobs):
-                self._renderers.put(stack.enter_context(PdfRenderer(memory)))
-            langs = list(dict.fromkeys(lang for _, lang in todo))
-            firsts = {lang: next(r for r, lg in todo if lg == lang) for lang in langs}
-            pool = concurrent.futures.ThreadPoolExecutor(jobs)
-            try:
-                # Each body is laid out first; the covers follow on the other workers at
-                # once, and each row is assembled as soon as its cover and body are ready.
-                futures: list[concurrent.futures.Future[None]] = []
+        try:
+            if todo:
+                self._make_all(todo, renderers)
+        finally:
+            for renderer in renderers:  # not needed for the delivery
+                renderer.close()
 
-                def start(plan: _Plan, html: Html) -> None:
-                    futures.append(pool.submit(self._lay_body, plan, html))
+    def _make_all(
+        self, todo: Sequence[tuple[Requester, str]], renderers: Sequence[PdfRenderer]
+    ) -> None:
+        jobs = min(len(renderers), len(todo))
+        for renderer in renderers[jobs:]:
+            renderer.close()  # fewer rows than workers
+        for renderer in renderers[:jobs]:
+            self._renderers.put(renderer)
+        langs = list(dict.fromkeys(lang for _, lang in todo))
+        firsts = {lang: next(r for r, lg in todo if lg == lang) for lang in langs}
+        pool = concurrent.futures.ThreadPoolExecutor(jobs)
+        try:
+            # Each body is laid out first; the covers follow on the other workers at
+            # once, and each row is assembled as soon as its cover and body are ready.
+            futures: list[concurrent.futures.Future[None]] = []
 
-                plans = {lang: self._plan(lang, firsts[lang], start) for lang in langs}
-                futures += [pool.submit(self._row, row, plans[lang]) for row, lang in todo]
-                for future in concurrent.futures.as_completed(futures):
-                    future.result()
-            finally:
-                # On Ctrl-C or a bug, rows not started are dropped; the rows being made finish
-                # and are journaled, so a re-run goes on from there.
-                pool.shutdown(wait=True, cancel_futures=True)
+            def start(plan: _Plan, html: Html) -> None:
+                futures.append(pool.submit(self._lay_body, plan, html))
+
+            plans = {lang: self._plan(lang, firsts[lang], start) for lang in langs}
+            futures += [pool.submit(self._row, row, plans[lang]) for row, lang in todo]
+            for future in concurrent.futures.as_completed(futures):
+                future.result()
+        finally:
+            # On Ctrl-C or a bug, rows not started are dropped; the rows being made finish
+            # and are journaled, so a re-run goes on from there.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _kept(self, row: Requester, lang: str) -> RowResult | None:
         """The row as an earlier run left it, when that is all it needs."""
