@@ -120,6 +120,9 @@ class RenderJob:
     foreign_pages: Mapping[str, int] = field(default_factory=dict)
     page_map: bool = False
     layout_only: bool = False  # only the page count and page map: no PDF is written
+    # Streams written as they are: for a PDF whose pages are copied into another one that
+    # compresses them once (a merge's covers: their font subsets are merged away anyway).
+    uncompressed: bool = False
 
     @classmethod
     def of(cls, html: Html, attachments: tuple[Embedded, ...] = ()) -> RenderJob:
@@ -389,6 +392,7 @@ def render_in_process(job: RenderJob) -> Pdf:
                 pdf_variant=job.pdf_variant,
                 pdf_tags=True,
                 attachments=attachments or None,
+                uncompressed_pdf=job.uncompressed,
                 **images,
             )
         data = written or b""
