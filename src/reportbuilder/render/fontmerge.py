@@ -37,7 +37,9 @@ __all__ = ["merge_fonts", "merge_fonts_in"]
 
 _TAG = re.compile(r"^/?[A-Z]{6}\+(.+)$")
 _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
-_WIDTH_TOLERANCE = 0.01
+# WeasyPrint writes a glyph's width (1/1000 em) rounded from the first size the document sets
+# it at: two subsets of one font may say 388 and 389 for one glyph. A unit is 0.01 pt at 10 pt.
+_WIDTH_TOLERANCE = 1.0
 _OFFSET_FORMATS = {1: "B", 2: "H", 4: "I"}  # struct formats of a CFF INDEX's offsets
 
 
@@ -443,22 +445,26 @@ def _table_bytes(ttfont: Any, tag: str) -> bytes:
     return bytes(ttfont.reader[tag]) if ttfont.reader is not None else b""
 
 
+def _shares_outlines(one: _Member, two: _Member) -> bool:
+    """Whether two subsets draw a glyph in common (an outline to compare)."""
+    return not one.glyphs.keys().isdisjoint(two.glyphs.keys())
+
+
 def _agree(one: _Member, two: _Member) -> bool:
-    """Whether two subsets come from the same font program and draw alike."""
+    """Whether two subsets come from the same font program and draw alike: the same
+    identity, no glyph both use set otherwise (see `_shares_outlines` for the proof that
+    they are one font)."""
     if one.program.identity != two.program.identity:
         return False
     order_one, order_two = one.program.order, two.program.order
     shared = one.used & two.used
-    drawn = set(one.glyphs) & set(two.glyphs)
-    if not drawn:
-        return False  # nothing to compare an outline with: not proven the same
     metrics_one = one.program.ttfont["hmtx"].metrics
     metrics_two = two.program.ttfont["hmtx"].metrics
     for gid in shared:
         # A subset may leave a glyph unnamed (fontTools then makes up `glyph00081`): the
         # names both give must agree.
         names = {order_one[gid], order_two[gid]}
-        if len(names - {f"glyph{gid:05d}"}) > 1 or one.glyphs.get(gid) != two.glyphs.get(gid):
+        if len(names - {f"glyph{gid:05d}"}) > 1 or not _same_outline(one, two, gid):
             return False
         if metrics_one.get(order_one[gid]) != metrics_two.get(order_two[gid]):
             return False
@@ -470,6 +476,53 @@ def _agree(one: _Member, two: _Member) -> bool:
     return True
 
 
+# Composite glyph flags that say how the record is written, not what it draws.
+_ENCODING_FLAGS = 0x0001 | 0x0008 | 0x0020 | 0x0040 | 0x0080 | 0x0100
+
+
+def _same_outline(one: _Member, two: _Member, gid: int) -> bool:
+    """Whether two subsets draw glyph `gid` alike. A TrueType glyph written again by
+    fontTools (a subset already merged, see `_union_program`) is encoded otherwise than
+    HarfBuzz wrote it (flags repeated, padding): compared as points and components."""
+    first, second = one.glyphs.get(gid), two.glyphs.get(gid)
+    if first == second:
+        return True
+    if first is None or second is None or one.kind != "ttf":
+        return False
+    return _glyf_shape(one, first) == _glyf_shape(two, second)
+
+
+def _glyf_shape(member: _Member, data: bytes) -> tuple[Any, ...]:
+    """What a `glyf` record draws: contours' points and on-curve flags, or components (glyph,
+    offset or anchors, transform, meaning flags), and instructions."""
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    glyph = Glyph(data)
+    glyph.expand(member.program.ttfont["glyf"])
+    program = glyph.program.getBytecode() if hasattr(glyph, "program") else b""
+    if glyph.isComposite():
+        parts = tuple(
+            (
+                c.glyphName,
+                getattr(c, "x", None),
+                getattr(c, "y", None),
+                getattr(c, "firstPt", None),
+                getattr(c, "secondPt", None),
+                repr(getattr(c, "transform", None)),
+                c.flags & ~_ENCODING_FLAGS,
+            )
+            for c in glyph.components
+        )
+        return ("composite", parts, program)
+    return (
+        "simple",
+        tuple(glyph.endPtsOfContours),
+        tuple(glyph.coordinates),
+        tuple(f & 1 for f in glyph.flags),
+        program,
+    )
+
+
 def _safely_agree(one: _Member, two: _Member) -> bool:
     try:
         return _agree(one, two)
@@ -478,11 +531,16 @@ def _safely_agree(one: _Member, two: _Member) -> bool:
 
 
 def _clusters(members: list[_Member]) -> list[list[_Member]]:
-    """Members grouped so that every two in a group agree."""
+    """Members grouped so that every two in a group agree and each draws a glyph outline
+    that another of its group draws the same (proof of one font program). The subsets that
+    draw the most come first: a small one (a closing page's few glyphs) may share outlines
+    with one part and not with another, and joins the group through the large ones."""
     clusters: list[list[_Member]] = []
-    for member in members:
+    for member in sorted(members, key=lambda m: -len(m.glyphs)):
         for cluster in clusters:
-            if all(_safely_agree(member, other) for other in cluster):
+            if any(_shares_outlines(member, other) for other in cluster) and all(
+                _safely_agree(member, other) for other in cluster
+            ):
                 cluster.append(member)
                 break
         else:
@@ -519,9 +577,11 @@ def _merged(pdf: Any, cluster: list[_Member]) -> Any | None:
             stream.Subtype = pikepdf.Name.OpenType
     widths: dict[int, float] = {}
     text: dict[int, str] = {}
-    for member in cluster:
-        widths.update(member.widths)
-        text.update(member.text)
+    for member in (base, *cluster):  # the base's widths where they differ (`_WIDTH_TOLERANCE`)
+        for gid, width in member.widths.items():
+            widths.setdefault(gid, width)
+        for gid, char in member.text.items():
+            text.setdefault(gid, char)
     tag = _tag(cluster[0].name, program)
     name = pikepdf.Name(f"/{tag}+{cluster[0].name}")
 
