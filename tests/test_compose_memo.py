@@ -7,12 +7,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from reportbuilder.compose.html import render_html
 from reportbuilder.compose.memo import FIXED, memo_for
 from reportbuilder.edition import Edition
 from reportbuilder.project.load import load_project
 
 EDITION = Edition(created=datetime(2024, 1, 1, tzinfo=UTC))
+
+
+@pytest.fixture(autouse=True)
+def _user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's key for signing memo files, in a folder of this test's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
 
 
 def _compose(root: Path, memo: bool) -> tuple[str, int, int]:
@@ -46,3 +54,26 @@ def test_content_cannot_forge_a_placeholder_through_the_memo(example_project: Pa
     for _ in range(2):
         text, _, _ = _compose(example_project, memo=True)
         assert f"Texte {FIXED}N0X fin." in text
+
+
+def test_a_memo_file_not_signed_with_the_users_key_is_not_used(
+    example_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project may come with a cache folder from anyone: its compiled code would run and
+    its HTML be printed unsanitised."""
+    fresh, _, _ = _compose(example_project, memo=True)
+    kept = memo_for(example_project)
+    assert kept is not None
+    files = sorted(kept.folder.iterdir())
+    assert files
+    for path in files:  # what another user (another key) would have written
+        data = path.read_bytes()
+        forged = data[32:].replace(b"<p>", b"<p>FORGED ") if path.suffix == ".json" else b""
+        path.write_bytes(data[:32] + (forged if forged != data[32:] else data[32:] + b"\0"))
+    text, hits, misses = _compose(example_project, memo=True)
+    assert text == fresh and "FORGED" not in text
+    assert hits == 0 and misses == len(files)
+    # Another user's key: none of this user's files is used either.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    text, hits, _ = _compose(example_project, memo=True)
+    assert text == fresh and hits == 0

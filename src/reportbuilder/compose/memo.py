@@ -6,14 +6,21 @@ prefix, the versions of Python, Jinja, Markdown, pymdown-extensions and Pygments
 source of the composing code itself — so a hit is exactly what doing the work again would
 give. Template *rendering* is never kept: it reads the data, the helpers' state and the
 scope. A folder that cannot be read or written only means doing the work again.
+
+The folder lives in the project, which may come from anyone, and what it holds is run
+(compiled code) or printed unsanitised (HTML): each file is signed with a key kept in the
+user's cache folder (`secret`), and a file whose signature does not match is not used.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import marshal
+import os
 import re
+import secrets
 import sys
 from collections.abc import Callable
 from importlib import metadata
@@ -31,8 +38,9 @@ Converted = tuple[str, list[tuple[str, str]], list[dict[str, Any]]]  # html, rem
 class ComposeMemo:
     """The kept results of one project, in `folder`."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, secret: bytes) -> None:
         self.folder = folder
+        self._secret = secret
         self.hits = 0
         self.misses = 0
         self._written = False
@@ -45,7 +53,7 @@ class ComposeMemo:
         compiles)."""
         path = self._path("code", ".pyc", name, names, source)
         try:
-            code = marshal.loads(path.read_bytes())
+            code = marshal.loads(self._read(path))
             if isinstance(code, CodeType):
                 self.hits += 1
                 return code
@@ -86,7 +94,7 @@ class ComposeMemo:
 
         path = self._path("markdown", ".json", lang, slug, to_fixed(text))
         try:
-            found = json.loads(path.read_bytes())
+            found = json.loads(self._read(path))
             html, removed, toc = found["html"], found["removed"], found["toc"]
             self.hits += 1
             pairs = [(from_fixed(str(a)), from_fixed(str(b))) for a, b in removed]
@@ -113,10 +121,18 @@ class ComposeMemo:
             digest.update(f"{len(data)}:".encode() + data)
         return self.folder / (digest.hexdigest() + suffix)
 
+    def _read(self, path: Path) -> bytes:
+        """A file's data, if its signature is ours; raises ValueError otherwise."""
+        signed = path.read_bytes()
+        mac, data = signed[:_MAC], signed[_MAC:]
+        if not hmac.compare_digest(mac, hmac.digest(self._secret, data, "sha256")):
+            raise ValueError("not signed with this user's key")
+        return data
+
     def _put(self, path: Path, data: bytes) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, data)
+            write_atomic(path, hmac.digest(self._secret, data, "sha256") + data)
             if not self._written:  # once a build: the folder is listed to trim it
                 self._written = True
                 self._trim()
@@ -167,11 +183,46 @@ def _code_key() -> str:
     return _KEY[0]
 
 
-def memo_for(root: Path) -> ComposeMemo:
-    """The memo of the project at `root` (inside its cache folder)."""
+def memo_for(root: Path) -> ComposeMemo | None:
+    """The memo of the project at `root` (inside its cache folder); None without a key."""
     from reportbuilder.cache import CACHE_DIR, MEMO_DIR
 
-    return ComposeMemo(root.resolve() / CACHE_DIR / MEMO_DIR)
+    key = secret()
+    return ComposeMemo(root.resolve() / CACHE_DIR / MEMO_DIR, key) if key else None
+
+
+_MAC = 32  # bytes of an HMAC-SHA256
+KEY_FILE = "memo.key"
+
+
+def secret() -> bytes | None:
+    """This user's key for signing memo files (made on first use, readable by the user
+    only), in `$XDG_CACHE_HOME/reportbuilder` or `~/.cache/reportbuilder`; None when it can
+    be neither read nor made (then nothing is kept)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "reportbuilder" / KEY_FILE
+    try:
+        key = path.read_bytes()
+        if len(key) >= _MAC:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = secrets.token_bytes(_MAC)
+        # Made exclusively: two builds at once agree on the first key written.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(fresh)
+        return fresh
+    except FileExistsError:
+        try:
+            key = path.read_bytes()
+            return key if len(key) >= _MAC else None
+        except OSError:
+            return None
+    except OSError:
+        return None
 
 
 __all__ = ["ComposeMemo", "memo_for"]
