@@ -34,6 +34,7 @@ CACHE_DIR = Path(".reportbuilder") / "cache"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 CHARTS_DIR = "charts"
 MEMO_DIR = "compose"  # compiled chapter templates and converted Markdown (`compose.memo`)
+FONTS_DIR = "fonts"  # font programs read when parts are assembled (`render.fontmerge`)
 MAX_CHARTS = 4096  # files kept in charts/ (a few KiB each), the least recently used go first
 SKIPPED_DIRS = frozenset({"out", "__pycache__", "node_modules"})
 LARGE_FILE = 64 * 1024 * 1024  # hashed by size and time, not read
@@ -164,6 +165,7 @@ class Cache:
             (self.folder, (".bin", ".json")),
             (charts, (".svg",)),
             (memo, (".pyc", ".json")),
+            (self.folder / FONTS_DIR, (".font",)),
         ):
             if folder.is_dir():
                 for path in folder.iterdir():

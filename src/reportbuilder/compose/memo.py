@@ -8,19 +8,15 @@ give. Template *rendering* is never kept: it reads the data, the helpers' state 
 scope. A folder that cannot be read or written only means doing the work again.
 
 The folder lives in the project, which may come from anyone, and what it holds is run
-(compiled code) or printed unsanitised (HTML): each file is signed with a key kept in the
-user's cache folder (`secret`), and a file whose signature does not match is not used.
+(compiled code) or printed unsanitised (HTML): it is a `signed.SignedFolder`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import marshal
-import os
 import re
-import secrets
 import sys
 from collections.abc import Callable
 from importlib import metadata
@@ -28,7 +24,7 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from reportbuilder.deliver.files import write_atomic
+from reportbuilder.signed import SignedFolder, signed_folder
 
 MAX_FILES = 4096  # files kept (a few KiB each); the least recently used go first
 
@@ -38,12 +34,11 @@ Converted = tuple[str, list[tuple[str, str]], list[dict[str, Any]]]  # html, rem
 class ComposeMemo:
     """The kept results of one project, in `folder`."""
 
-    def __init__(self, folder: Path, secret: bytes) -> None:
-        self.folder = folder
-        self._secret = secret
+    def __init__(self, store: SignedFolder) -> None:
+        self.store = store
+        self.folder = store.folder
         self.hits = 0
         self.misses = 0
-        self._written = False
 
     def code(
         self, source: str, name: str, names: str, compile_: Callable[[], CodeType]
@@ -52,16 +47,17 @@ class ComposeMemo:
         `names` stands for the environment's filters and tests (Jinja checks them when it
         compiles)."""
         path = self._path("code", ".pyc", name, names, source)
+        found = self.store.get(path)
         try:
-            code = marshal.loads(self._read(path))
-            if isinstance(code, CodeType):
-                self.hits += 1
-                return code
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
+            code = marshal.loads(found) if found is not None else None
+        except (ValueError, EOFError, TypeError):
+            code = None
+        if isinstance(code, CodeType):
+            self.hits += 1
+            return code
         code = compile_()
         self.misses += 1
-        self._put(path, marshal.dumps(code))
+        self.store.put(path, marshal.dumps(code))
         return code
 
     def markdown(
@@ -94,12 +90,12 @@ class ComposeMemo:
 
         path = self._path("markdown", ".json", lang, slug, to_fixed(text))
         try:
-            found = json.loads(self._read(path))
+            found = json.loads(self.store.get(path) or b"")
             html, removed, toc = found["html"], found["removed"], found["toc"]
             self.hits += 1
             pairs = [(from_fixed(str(a)), from_fixed(str(b))) for a, b in removed]
             return from_fixed(str(html)), pairs, _strings(toc, from_fixed)
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             pass
         html, removed, toc = convert()
         self.misses += 1
@@ -110,42 +106,16 @@ class ComposeMemo:
         }
         data = json.dumps(kept, ensure_ascii=False)
         if nonce.lower() not in data.lower():  # only placeholders as they were copied
-            self._put(path, data.encode("utf-8"))
+            self.store.put(path, data.encode("utf-8"))
         return html, removed, toc
 
-    def _path(self, kind: str, suffix: str, *values: str) -> Path:
+    def _path(self, kind: str, suffix: str, *values: str) -> str:
         digest = hashlib.sha256(_code_key().encode())
         digest.update(kind.encode())
         for value in values:
             data = value.encode("utf-8", "surrogateescape")
             digest.update(f"{len(data)}:".encode() + data)
-        return self.folder / (digest.hexdigest() + suffix)
-
-    def _read(self, path: Path) -> bytes:
-        """A file's data, if its signature is ours; raises ValueError otherwise."""
-        signed = path.read_bytes()
-        mac, data = signed[:_MAC], signed[_MAC:]
-        if not hmac.compare_digest(mac, hmac.digest(self._secret, data, "sha256")):
-            raise ValueError("not signed with this user's key")
-        return data
-
-    def _put(self, path: Path, data: bytes) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, hmac.digest(self._secret, data, "sha256") + data)
-            if not self._written:  # once a build: the folder is listed to trim it
-                self._written = True
-                self._trim()
-        except OSError:
-            pass
-
-    def _trim(self) -> None:
-        files = list(self.folder.iterdir())
-        if len(files) <= MAX_FILES:
-            return
-        files.sort(key=lambda p: p.stat().st_mtime)
-        for path in files[: len(files) - MAX_FILES]:
-            path.unlink(missing_ok=True)
+        return digest.hexdigest() + suffix
 
 
 FIXED = "RBPART" + "0" * 12  # the nonce as it is in the key (`secrets.token_hex(6)`: 12)
@@ -187,42 +157,8 @@ def memo_for(root: Path) -> ComposeMemo | None:
     """The memo of the project at `root` (inside its cache folder); None without a key."""
     from reportbuilder.cache import CACHE_DIR, MEMO_DIR
 
-    key = secret()
-    return ComposeMemo(root.resolve() / CACHE_DIR / MEMO_DIR, key) if key else None
-
-
-_MAC = 32  # bytes of an HMAC-SHA256
-KEY_FILE = "memo.key"
-
-
-def secret() -> bytes | None:
-    """This user's key for signing memo files (made on first use, readable by the user
-    only), in `$XDG_CACHE_HOME/reportbuilder` or `~/.cache/reportbuilder`; None when it can
-    be neither read nor made (then nothing is kept)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "reportbuilder" / KEY_FILE
-    try:
-        key = path.read_bytes()
-        if len(key) >= _MAC:
-            return key
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fresh = secrets.token_bytes(_MAC)
-        # Made exclusively: two builds at once agree on the first key written.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(fresh)
-        return fresh
-    except FileExistsError:
-        try:
-            key = path.read_bytes()
-            return key if len(key) >= _MAC else None
-        except OSError:
-            return None
-    except OSError:
-        return None
+    store = signed_folder(root.resolve() / CACHE_DIR / MEMO_DIR, MAX_FILES)
+    return ComposeMemo(store) if store is not None else None
 
 
 __all__ = ["ComposeMemo", "memo_for"]

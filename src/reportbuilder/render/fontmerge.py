@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import marshal
 import re
 import struct
 import threading
@@ -31,7 +32,10 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reportbuilder.signed import SignedFolder
 
 __all__ = ["merge_fonts", "merge_fonts_in"]
 
@@ -46,14 +50,37 @@ _OFFSET_FORMATS = {1: "B", 2: "H", 4: "I"}  # struct formats of a CFF INDEX's of
 @dataclass(frozen=True)
 class _Program:
     """An embedded font program as read (kept between calls: a body's fonts come back with
-    every copy assembled from it)."""
+    every copy assembled from it; and, with a `SignedFolder`, between builds)."""
 
     kind: str  # "ttf" (FontFile2, glyf) or "otf" (FontFile3 /OpenType, CFF)
     data: bytes
-    ttfont: Any
     glyphs: dict[int, bytes]  # glyph id -> outline bytes, for the glyphs it draws
     order: list[str]
     identity: tuple[Any, ...]
+    metrics: dict[str, tuple[int, int]]  # hmtx: glyph name -> (advance, left side bearing)
+    read: list[Any] = field(default_factory=list, compare=False)  # the TTFont, once read
+
+    @property
+    def ttfont(self) -> Any:
+        """The program as fontTools reads it (read when first asked for)."""
+        if not self.read:
+            self.read.append(_ttfont(self.data))
+        return self.read[0]
+
+    def kept(self) -> bytes:
+        """What `SignedFolder` keeps of it (signed: `marshal` is for trusted data only)."""
+        return marshal.dumps((self.glyphs, self.order, self.identity, self.metrics))
+
+    @classmethod
+    def of(cls, kind: str, data: bytes, kept: bytes) -> _Program:
+        glyphs, order, identity, metrics = marshal.loads(kept)
+        return cls(kind, data, glyphs, order, identity, metrics)
+
+
+def _ttfont(data: bytes) -> Any:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
 
 
 @dataclass
@@ -82,6 +109,7 @@ _maps: OrderedDict[tuple[str, bytes], Any] = OrderedDict()  # widths and ToUnico
 # Fonts read by several threads at once (a merge's rows) would race in fontTools' lazy
 # tables: one merge at a time.
 _lock = threading.Lock()
+_kept: SignedFolder | None = None  # where programs read are kept, during a merge
 
 
 def merge_fonts(data: bytes) -> bytes:
@@ -97,11 +125,17 @@ def merge_fonts(data: bytes) -> bytes:
         return out.getvalue()
 
 
-def merge_fonts_in(pdf: Any) -> int:
+def merge_fonts_in(pdf: Any, kept: SignedFolder | None = None) -> int:
     """Merge the subsets of each font of a pikepdf `Pdf` in place; how many font
-    dictionaries were folded into another."""
+    dictionaries were folded into another. `kept`: where programs read are kept for later
+    builds (an edited report's unchanged parts bring the same programs back)."""
+    global _kept
     with _lock:
-        return _merge_fonts_in(pdf)
+        _kept = kept
+        try:
+            return _merge_fonts_in(pdf)
+        finally:
+            _kept = None
 
 
 def _merge_fonts_in(pdf: Any) -> int:
@@ -257,21 +291,31 @@ def _cached(cache: OrderedDict[Any, Any], key: tuple[str, Any], read: Any) -> An
 
 
 def _program(kind: str, stream: Any) -> _Program | None:
-    """The font program of a FontFile stream, read once (then from the cache)."""
-    from fontTools.ttLib import TTFont
-
+    """The font program of a FontFile stream, read once (then from the caches)."""
     key = (kind, hashlib.sha256(stream.read_raw_bytes()).digest())
     if key in _programs:
         _programs.move_to_end(key)
         return _programs[key]
     found: _Program | None = None
+    name = f"{kind}-{key[1].hex()}.font"
     try:
         data = stream.read_bytes()
-        ttfont = TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
-        glyphs = _cff_glyphs(ttfont) if kind == "otf" else _glyf_glyphs(ttfont)
-        if glyphs is not None:
-            order = ttfont.getGlyphOrder()
-            found = _Program(kind, data, ttfont, glyphs, order, _identity(kind, ttfont))
+        kept = _kept.get(name) if _kept is not None else None
+        if kept is not None:
+            try:
+                found = _Program.of(kind, data, kept)
+            except (ValueError, EOFError, TypeError):
+                found = None
+        if found is None:
+            ttfont = _ttfont(data)
+            glyphs = _cff_glyphs(ttfont) if kind == "otf" else _glyf_glyphs(ttfont)
+            if glyphs is not None:
+                order = ttfont.getGlyphOrder()
+                metrics = {n: (int(a), int(b)) for n, (a, b) in ttfont["hmtx"].metrics.items()}
+                identity = _identity(kind, ttfont)
+                found = _Program(kind, data, glyphs, order, identity, metrics, [ttfont])
+                if _kept is not None:
+                    _kept.put(name, found.kept())
     except Exception:  # not a font fontTools can read: left as it is
         found = None
     _programs[key] = found
@@ -458,8 +502,8 @@ def _agree(one: _Member, two: _Member) -> bool:
         return False
     order_one, order_two = one.program.order, two.program.order
     shared = one.used & two.used
-    metrics_one = one.program.ttfont["hmtx"].metrics
-    metrics_two = two.program.ttfont["hmtx"].metrics
+    metrics_one = one.program.metrics
+    metrics_two = two.program.metrics
     for gid in shared:
         # A subset may leave a glyph unnamed (fontTools then makes up `glyph00081`): the
         # names both give must agree.
