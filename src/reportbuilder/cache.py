@@ -164,7 +164,7 @@ class Cache:
         for folder, suffixes in (
             (self.folder, (".bin", ".json")),
             (charts, (".svg",)),
-            (memo, (".pyc", ".json")),
+            (memo, (".pyc", ".json", ".jbc")),
             (self.folder / FONTS_DIR, (".font",)),
         ):
             if folder.is_dir():

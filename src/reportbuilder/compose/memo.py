@@ -24,6 +24,9 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
+import jinja2
+import jinja2.bccache
+
 from reportbuilder.signed import SignedFolder, signed_folder
 
 MAX_FILES = 4096  # files kept (a few KiB each); the least recently used go first
@@ -109,6 +112,12 @@ class ComposeMemo:
             self.store.put(path, data.encode("utf-8"))
         return html, removed, toc
 
+    def templates(self, env: jinja2.Environment) -> jinja2.BytecodeCache:
+        """A bytecode cache for `env`'s templates (the theme's and the project's), in the
+        same signed folder; keyed by the template's name, Jinja's check of its source, the
+        environment's filters and tests, and our composing code (its options are there)."""
+        return _Bytecode(self.store, json.dumps([sorted(env.filters), sorted(env.tests)]))
+
     def _path(self, kind: str, suffix: str, *values: str) -> str:
         digest = hashlib.sha256(_code_key().encode())
         digest.update(kind.encode())
@@ -116,6 +125,26 @@ class ComposeMemo:
             data = value.encode("utf-8", "surrogateescape")
             digest.update(f"{len(data)}:".encode() + data)
         return digest.hexdigest() + suffix
+
+
+class _Bytecode(jinja2.BytecodeCache):
+    """Jinja's bytecode cache over a `SignedFolder` (Jinja checks the source's checksum)."""
+
+    def __init__(self, store: SignedFolder, names: str) -> None:
+        self.store = store
+        self.names = names
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        digest = hashlib.sha256(f"{_code_key()}\0{self.names}\0{name}\0{filename}".encode())
+        return digest.hexdigest()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.get(bucket.key + ".jbc")
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store.put(bucket.key + ".jbc", bucket.bytecode_to_string())
 
 
 FIXED = "RBPART" + "0" * 12  # the nonce as it is in the key (`secrets.token_hex(6)`: 12)
