@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import marshal
 import re
 import struct
@@ -610,7 +611,7 @@ def _merged(pdf: Any, cluster: list[_Member]) -> Any | None:
         program, stream = base.program.data, old_descriptor[file_key]
     else:
         try:
-            quick = _cff_union(base, cluster) if base.kind == "otf" else None
+            quick = (_cff_union if base.kind == "otf" else _glyf_union)(base, cluster)
             program = quick or _union_program(base, cluster)
         except Exception:  # fontTools could not write it: leave the fonts as they are
             return None
@@ -778,6 +779,87 @@ def _cff_union(base: _Member, cluster: list[_Member]) -> bytes | None:
         writer[tag] = cff if tag == "CFF " else bytes(hmtx) if tag == "hmtx" else reader[tag]
     writer.close()
     return out.getvalue()
+
+
+def _glyf_union(base: _Member, cluster: list[_Member]) -> bytes | None:
+    """The union program of TrueType subsets written byte for byte, as `_cff_union` does
+    for CFF: the base's `glyf` with the other subsets' glyph records put in (composite
+    glyphs name their components by glyph id, the same in every subset), `loca` made again,
+    the `hmtx` entries copied, `maxp` limits and the `head` bounding box the largest of the
+    subsets', every other table as it is. None when the font is not laid out so."""
+    from fontTools.ttLib.sfnt import SFNTReader, SFNTWriter
+
+    reader = SFNTReader(io.BytesIO(base.program.data))
+    if any(tag not in reader for tag in ("glyf", "loca", "head", "hmtx", "maxp", "hhea")):
+        return None
+    if any(tag in reader for tag in ("hdmx", "LTSH", "VDMX", "gvar")):
+        return None  # per-glyph tables that would also need the glyphs added
+    glyphs = _glyf_records(reader)
+    head, maxp = bytearray(reader["head"]), bytearray(reader["maxp"])
+    if glyphs is None or len(maxp) < 32 or len(head) < 54:
+        return None
+    hmtx, metrics = bytearray(reader["hmtx"]), _long_metrics(reader)
+    have = set(base.used)
+    box = list(struct.unpack(">4h", head[36:44]))
+    for member in cluster:
+        if member is base:
+            continue
+        theirs = SFNTReader(io.BytesIO(member.program.data))
+        if "maxp" not in theirs or "hmtx" not in theirs or "head" not in theirs:
+            return None
+        their_hmtx, their_metrics = bytes(theirs["hmtx"]), _long_metrics(theirs)
+        for gid in sorted(member.used - have):
+            if gid >= metrics or gid >= their_metrics or gid >= len(glyphs):
+                return None
+            glyphs[gid] = member.glyphs.get(gid, b"")
+            hmtx[4 * gid : 4 * gid + 4] = their_hmtx[4 * gid : 4 * gid + 4]
+            have.add(gid)
+        their_maxp = bytes(theirs["maxp"])
+        if len(their_maxp) < 32:
+            return None
+        for at in range(6, 32, 2):  # maxPoints … maxComponentDepth
+            value = max(int.from_bytes(maxp[at : at + 2]), int.from_bytes(their_maxp[at : at + 2]))
+            maxp[at : at + 2] = value.to_bytes(2, "big")
+        theirs_box = struct.unpack(">4h", bytes(theirs["head"])[36:44])
+        low = [min(box[0], theirs_box[0]), min(box[1], theirs_box[1])]
+        box = [*low, max(box[2], theirs_box[2]), max(box[3], theirs_box[3])]
+    glyf = bytearray()
+    offsets = []
+    for record in glyphs:
+        offsets.append(len(glyf))
+        glyf += record + b"\0" * (-len(record) % 4)  # 4-byte aligned, as fontTools writes
+    offsets.append(len(glyf))
+    short = offsets[-1] < 0x20000
+    loca = (
+        struct.pack(f">{len(offsets)}H", *(o // 2 for o in offsets))
+        if short
+        else (struct.pack(f">{len(offsets)}I", *offsets))
+    )
+    head[36:44] = struct.pack(">4h", *box)
+    head[50:52] = (0 if short else 1).to_bytes(2, "big")  # indexToLocFormat
+    out = io.BytesIO()
+    writer = SFNTWriter(out, len(reader.tables), sfntVersion=reader.sfntVersion)
+    made = {"glyf": bytes(glyf), "loca": loca, "hmtx": bytes(hmtx), "maxp": bytes(maxp)}
+    for tag in reader.tables:
+        writer[tag] = bytes(head) if tag == "head" else made.get(tag, reader[tag])
+    writer.close()
+    return out.getvalue()
+
+
+def _glyf_records(reader: Any) -> list[bytes] | None:
+    """The `glyf` records of each glyph id, by `loca`."""
+    loca, glyf = bytes(reader["loca"]), bytes(reader["glyf"])
+    long = int.from_bytes(bytes(reader["head"])[50:52], "big") == 1
+    count = int.from_bytes(bytes(reader["maxp"])[4:6], "big")
+    size = 4 if long else 2
+    if len(loca) < (count + 1) * size:
+        return None
+    offsets = struct.unpack(f">{count + 1}{'I' if long else 'H'}", loca[: (count + 1) * size])
+    if not long:
+        offsets = tuple(2 * o for o in offsets)
+    if any(b < a for a, b in itertools.pairwise(offsets)) or offsets[-1] > len(glyf):
+        return None
+    return [glyf[offsets[i] : offsets[i + 1]] for i in range(count)]
 
 
 def _charstrings_at(reader: Any) -> int:
