@@ -137,13 +137,16 @@ def load_within(deadline: Deadline, project: str | os.PathLike[str], **options: 
 def _compose(
     project: Project, edition: Edition, deadline: Deadline, *, charts: bool = False
 ) -> Html:
-    """The HTML; with `charts`, drawn charts kept in and taken from the project's cache."""
+    """The HTML; with `charts`, drawn charts, compiled chapter templates and converted
+    Markdown kept in and taken from the project's cache."""
     # Imported here: Markdown, Pygments, Babel … are not needed when the cache answers.
     from reportbuilder.cache import ChartCache
     from reportbuilder.compose.html import render_html
+    from reportbuilder.compose.memo import memo_for
 
     kept = ChartCache(project.root) if charts else None
-    return render_html(project, edition, deadline=deadline, chart_cache=kept)
+    memo = memo_for(project.root) if charts else None
+    return render_html(project, edition, deadline=deadline, chart_cache=kept, memo=memo)
 
 
 def _fail_if_strict(html: Html, warnings: list[Problem]) -> None:
