@@ -194,8 +194,8 @@ def drawing_problems(project: Project) -> list[Problem]:
     """The SVG images the project refers to that must not reach the renderer (a `<use>` bomb
     holds the layout for the whole --timeout, naming no file): errors at the line that names
     the image, the same in `check` and `build`."""
-    found = []
-    for url, where in project.resources.items():
+    found: list[Problem] = []
+    for url, places in project.resources.items():
         parts = urlsplit(url)
         if parts.scheme.lower() != "file" or not parts.path.lower().endswith(".svg"):
             continue
@@ -207,7 +207,9 @@ def drawing_problems(project: Project) -> list[Problem]:
             continue
         if usable and (reason := svg_problem(path)):
             message = f"{project.files.shown(path)}: {reason}"
-            found.append(Problem(where.path, where.line, message, stage=Stage.PROJECT))
+            found.extend(
+                Problem(where.path, where.line, message, stage=Stage.PROJECT) for where in places
+            )
     return found
 
 
