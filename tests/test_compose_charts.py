@@ -345,3 +345,19 @@ def test_the_longest_bars_value_is_inside_the_chart(bars: list[Bar], tmp_path: P
     value = max(words, key=lambda w: w.x1)
     assert value.text in bars[0].text.replace("\u00a0", " ").replace("\u202f", " ").split()
     assert value.x1 <= right + 0.5, (value, right)
+
+
+def test_a_chart_with_right_to_left_labels_is_warned_at_its_line(tmp_path: Path) -> None:
+    """The second trial's item 15: an Arabic label was drawn reversed and unjoined, silently."""
+    from conftest import copy_fixture
+    from reportbuilder import check
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    survey = project / "data" / "survey.yml"
+    survey.write_text(
+        survey.read_text("utf-8").replace("label: Well,", 'label: "بئر",'), encoding="utf-8"
+    )
+    warnings = [(w.path, w.line, w.message) for w in check(project).warnings]
+    [(path, line, message)] = [w for w in warnings if "right-to-left" in w[2]]
+    assert (path, line) == ("content/02-findings.md", 15)
+    assert "بئر" in message and "table()" in message
