@@ -39,7 +39,7 @@ LIBRARY = r"""% exported by a reference manager
 
 
 def test_entries_are_read_with_accents_macros_and_months() -> None:
-    items, problems = read_bibtex(LIBRARY, {"rojas2025", "lopez2019"})
+    items, problems, _ = read_bibtex(LIBRARY, {"rojas2025", "lopez2019"})
     assert problems == []
     by_id = {item["id"].lower(): item for item in items}
     rojas = by_id["rojas2025"]
@@ -56,9 +56,31 @@ def test_entries_are_read_with_accents_macros_and_months() -> None:
     assert (lopez["title"], lopez["issue"], lopez["page"]) == ("Deep nested braces", "3", "10–20")
 
 
+def test_latex_logos_print_and_unknown_commands_print_as_written_with_a_warning() -> None:
+    """The second trial's item 16: `{\\LaTeX}` vanished from a title without a word."""
+    text = (
+        '@article{dna,\n  author = {M{\\"u}ller, Jan},\n'
+        "  title = {On the {DNA} of {\\LaTeX} \\& \\emph{emphasis} -- a \\mbox{study}},\n"
+        "  journal = {\\TeX{} and \\foo{Bar} Review},\n  year = 2020,\n}\n"
+    )
+    items, problems, warnings = read_bibtex(text, {"dna"})
+    assert problems == []
+    [item] = items
+    assert item["title"] == "On the DNA of LaTeX & emphasis – a study"
+    assert item["container-title"] == "TeX and \\foo Bar Review"
+    assert item["author"] == [{"family": "Müller", "given": "Jan"}]
+    assert warnings == [
+        (
+            1,
+            "entry 'dna': LaTeX command \\foo is not known, so it is printed as written "
+            "(write the text it stands for)",
+        )
+    ]
+
+
 def test_a_malformed_entry_is_a_problem_at_its_line() -> None:
     text = LIBRARY + "@book{broken,\n  title = {never closed,\n  year = 2020\n"
-    items, problems = read_bibtex(text, {"rojas2025", "broken"})
+    items, problems, _ = read_bibtex(text, {"rojas2025", "broken"})
     assert [item["id"] for item in items] == ["Rojas2025"]
     line = text.splitlines().index("@book{broken,") + 1
     assert problems == [
@@ -68,7 +90,7 @@ def test_a_malformed_entry_is_a_problem_at_its_line() -> None:
 
 def test_a_key_written_twice_is_a_problem() -> None:
     text = LIBRARY + "\n@book{lopez2019, title = {Again}, year = 2020}\n"
-    _, problems = read_bibtex(text, {"lopez2019"})
+    _, problems, _ = read_bibtex(text, {"lopez2019"})
     assert problems == [(len(text.splitlines()), "entry 'lopez2019' is written twice; keep one")]
 
 
@@ -76,7 +98,7 @@ def test_input_is_never_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET")
     text = rf"@misc{{x, title = {{Before \input{{{secret}}} after \include{{{secret}}}}}}}"
-    items, problems = read_bibtex(text, {"x"})
+    items, problems, _ = read_bibtex(text, {"x"})
     assert problems == []
     assert "SECRET" not in repr(items)
     assert items[0]["title"].startswith("Before")
@@ -86,7 +108,7 @@ def test_deep_braces_and_commands_are_problems_not_crashes() -> None:
     text = "@book{deep, title = {" + "{" * 5000 + "x" + "}" * 5000 + "}, year = 2020}\n"
     text += "@book{cmds, title = {" + "\\textbf{" * 45 + "x" + "}" * 45 + "}, year = 2020}\n"
     text += "@book{fine, title = {" + "{" * 40 + "x" + "}" * 40 + "}, year = 2020}\n"
-    items, problems = read_bibtex(text, {"deep", "cmds", "fine"})
+    items, problems, _ = read_bibtex(text, {"deep", "cmds", "fine"})
     assert problems == [(1, "entry 'deep' nests braces 5001 deep (at most 50)")]
     assert sorted(item["title"] for item in items) == ["x", "x"]
 
@@ -98,7 +120,7 @@ def test_a_five_megabyte_library_costs_the_cited_entries() -> None:
     text = "".join(entry.format(n) for n in range(65_000))
     assert len(text) > 5_000_000
     started = time.monotonic()
-    items, problems = read_bibtex(text, {"key7", "key64999"})
+    items, problems, _ = read_bibtex(text, {"key7", "key64999"})
     assert time.monotonic() - started < 15  # generous: a loaded machine; about 1 s idle
     assert problems == []
     assert sorted(item["title"] for item in items) == ["Title 64999", "Title 7"]
@@ -153,3 +175,31 @@ def test_an_unknown_key_and_a_broken_entry_are_located(mini_project: Path) -> No
     line = chapter.read_text().splitlines().index("As counted before [@nobody2020].") + 1
     assert f"content/01-overview.md:{line}: " in result.output
     assert "nobody2020" in result.output
+
+
+def test_a_key_written_without_brackets_is_warned_at_its_line(mini_project: Path) -> None:
+    """The second trial's item 16: "@rojas2025" (pandoc's author-in-text form) printed as
+    written without a word; an e-mail address or a handle that is no key stays quiet."""
+    from reportbuilder import check
+
+    _bibtex_project(
+        mini_project, "[@rojas2025]. As @rojas2025 said; write to desk@rojas2025.org or @someone"
+    )
+    chapter = mini_project / "content" / "02-findings.md"
+    chapter.write_text(chapter.read_text() + "\nOnly in this form: @lopez2019.\n")
+    first = mini_project / "content" / "01-overview.md"
+    line = next(n for n, text in enumerate(first.read_text().splitlines(), 1) if "said" in text)
+    found = [(w.path, w.line, w.message) for w in check(mini_project).warnings]
+    last = len(chapter.read_text().splitlines())
+    assert found == [
+        (
+            "content/01-overview.md",
+            line,
+            "@rojas2025 prints as written: a citation is written in brackets, [@rojas2025]",
+        ),
+        (
+            "content/02-findings.md",
+            last,
+            "@lopez2019 prints as written: a citation is written in brackets, [@lopez2019]",
+        ),
+    ]

@@ -16,6 +16,9 @@ from markupsafe import Markup, escape
 
 # `[@rojas2025]`, `[@a; @b]`: keys of letters, digits and : . - _
 CITATION = re.compile(r"\[(@[\w:.-]+(?:\s*;\s*@[\w:.-]+)*)\]")
+# `@key` outside brackets (pandoc's author-in-text form), not an e-mail address or a handle
+# inside a word: warned when the key is in the bibliography (it prints as written).
+NARRATIVE = re.compile(r"(?<![\w@\[/.-])@([\w:.-]*\w)")
 STYLE = "harvard-cite-them-right"  # the style citeproc-py ships
 
 

@@ -24,7 +24,7 @@ from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
 from reportbuilder.compose import anchors, charts, lint, references
-from reportbuilder.compose.citations import CITATION, Citations, keys_of
+from reportbuilder.compose.citations import CITATION, NARRATIVE, Citations, keys_of
 from reportbuilder.compose.figure_rows import size_rows
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers, contact_html
@@ -271,6 +271,8 @@ def render_chapters(
             continue
         if citations is not None:
             text = _cite(text, chapter.rel, chapter.source, citations, helpers, problems)
+            warnings += [_warning(rel, line, message) for rel, line, message in helpers.warnings]
+            helpers.warnings.clear()
 
         def converted(text: str = text) -> Converted:
             tilde = "~" in text
@@ -391,7 +393,14 @@ def _cite(
             return match[0]
         return str(helpers._place(cited))
 
-    return CITATION.sub(replace, text)
+    cited = CITATION.sub(replace, text)
+    for match in NARRATIVE.finditer(cited):
+        if match[1].lower() in citations.known:
+            message = (
+                f"@{match[1]} prints as written: a citation is written in brackets, [@{match[1]}]"
+            )
+            helpers.warnings.append((rel, lines.line(match[0]), message))
+    return cited
 
 
 def _annex_letter(index: int) -> str:

@@ -11,6 +11,7 @@ that does not parse is a problem at its line.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -66,15 +67,19 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 
 
 def cited_keys(texts: Iterable[str]) -> set[str]:
-    """Every `[@key]` key written in `texts` (the chapters' sources), lower-cased."""
-    from reportbuilder.compose.citations import CITATION, keys_of
+    """Every `[@key]` key written in `texts` (the chapters' sources), lower-cased, and every
+    bare `@key`, so that one written without brackets is known and can be warned."""
+    from reportbuilder.compose.citations import CITATION, NARRATIVE, keys_of
 
-    return {key.lower() for text in texts for m in CITATION.finditer(text) for key in keys_of(m)}
+    keys = {key.lower() for text in texts for m in CITATION.finditer(text) for key in keys_of(m)}
+    return keys | {m[1].lower() for text in texts for m in NARRATIVE.finditer(text)}
 
 
-def read_bibtex(text: str, cited: set[str]) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
-    """The cited entries of a BibTeX file as CSL-JSON items, and its problems as
-    (line, message)."""
+def read_bibtex(
+    text: str, cited: set[str]
+) -> tuple[list[dict[str, Any]], list[tuple[int, str]], list[tuple[int, str]]]:
+    """The cited entries of a BibTeX file as CSL-JSON items, its problems and its warnings
+    as (line, message)."""
     import bibtexparser
     from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
@@ -92,6 +97,7 @@ def read_bibtex(text: str, cited: set[str]) -> tuple[list[dict[str, Any]], list[
         strings[string.key.lower()] = _value(str(string.value), strings)
     items: list[dict[str, Any]] = []
     problems: list[tuple[int, str]] = []
+    warnings: list[tuple[int, str]] = []
     for block in library.failed_blocks:
         line = _line_in_file(block.start_line or 0, lines)
         key = _BLOCK.match(block.raw or "")
@@ -110,11 +116,19 @@ def read_bibtex(text: str, cited: set[str]) -> tuple[list[dict[str, Any]], list[
             message = f"entry '{entry.key}' nests braces {depth} deep (at most {MAX_BRACE_DEPTH})"
             problems.append((line, message))
             continue
+        _UNKNOWN.clear()
         try:
             items.append(_csl(entry, strings))
         except RecursionError:  # LaTeX commands nested deeper than the reader goes
             problems.append((line, f"entry '{entry.key}' nests LaTeX commands too deep to read"))
-    return items, problems
+        if _UNKNOWN:
+            commands = ", ".join(f"\\{name}" for name in dict.fromkeys(_UNKNOWN))
+            message = (
+                f"entry '{entry.key}': LaTeX command {commands} is not known, so it is printed "
+                "as written (write the text it stands for)"
+            )
+            warnings.append((line, message))
+    return items, problems, warnings
 
 
 def _only_cited(text: str, cited: set[str]) -> tuple[str, list[tuple[int, int]]]:
@@ -157,11 +171,48 @@ def _line_in_file(line: int, lines: list[tuple[int, int]]) -> int:
 
 
 def _text(value: Any) -> str:
-    """A BibTeX value's LaTeX as plain text: accents composed, braces and commands dropped."""
-    from pylatexenc.latex2text import LatexNodes2Text
-
-    text = LatexNodes2Text(math_mode="verbatim").latex_to_text(str(value))
+    """A BibTeX value's LaTeX as plain text: accents composed, braces dropped, commands as
+    the text they stand for; a command pylatexenc does not know is printed as written and
+    noted in `_UNKNOWN` (it used to vanish: `{\\LaTeX}` printed nothing)."""
+    text = _converter().latex_to_text(str(value))
     return " ".join(text.split())
+
+
+_UNKNOWN: list[str] = []  # the unknown commands met in the entry being read
+# Commands that only choose a typeface or keep a word together: their text, nothing else.
+_TYPE_ONLY = {
+    "em", "it", "bf", "sc", "sl", "rm", "tt", "sf", "normalfont", "upshape", "itshape",
+    "bfseries", "mdseries", "scshape", "slshape", "rmfamily", "sffamily", "ttfamily", "relax",
+    "protect", "mbox", "hbox", "texttt", "textup", "textnormal", "textsf", "textmd",
+    "NoCaseChange", "path", "doi",
+}  # fmt: skip
+
+
+@functools.cache
+def _converter() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    # pylatexenc passes itself to a parameter named `l2tobj`, and only to one of that name.
+    def arguments(node: Any, l2tobj: Any) -> str:
+        found = getattr(node.nodeargd, "argnlist", None) or []
+        return "".join(l2tobj.nodelist_to_text([arg]) for arg in found if arg is not None)
+
+    def as_written(node: Any, l2tobj: Any) -> str:
+        _UNKNOWN.append(node.macroname)
+        return f"\\{node.macroname} {arguments(node, l2tobj)}"
+
+    logos = [("LaTeX", "LaTeX"), ("LaTeXe", "LaTeX2e"), ("TeX", "TeX"), ("BibTeX", "BibTeX")]
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "reportbuilder",
+        prepend=True,
+        macros=[
+            *(MacroTextSpec(name, simplify_repl=text) for name, text in logos),
+            *(MacroTextSpec(name, simplify_repl=arguments) for name in _TYPE_ONLY),
+        ],
+    )
+    context.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=as_written))
+    return LatexNodes2Text(math_mode="verbatim", latex_context=context)
 
 
 def _value(raw: str, strings: dict[str, str]) -> str:

@@ -209,9 +209,15 @@ def load_project(
     )
     references: list[dict[str, Any]] = []
     if config.bibliography:
-        references, bad = _references(files, config.bibliography, chapters)
+        references, bad, warned = _references(files, config.bibliography, chapters)
         for bib_path, at, message in bad:
             problems.add(bib_path or CONFIG_FILE, at or line(["bibliography"]), message)
+        problems.extend(
+            Problem(
+                config.bibliography, at, message, stage=Stage.PROJECT, severity=Severity.WARNING
+            )
+            for at, message in warned
+        )
     problems.raise_if_any()
     resources = resource_locations(root, config, chapters, own_styles, files)
     return Project(
@@ -251,9 +257,10 @@ def _cover_files(config: ReportConfig) -> list[tuple[list[str | int], str]]:
 
 def _references(
     files: FilePolicy, rel: str, chapters: Sequence[Chapter]
-) -> tuple[list[dict[str, Any]], list[tuple[str | None, int | None, str]]]:
-    """The CSL-JSON items of `bibliography:` (a CSL-JSON or a BibTeX file), or what is wrong
-    with it as (path, line, message); path None is report.yml's `bibliography:` line."""
+) -> tuple[list[dict[str, Any]], list[tuple[str | None, int | None, str]], list[tuple[int, str]]]:
+    """The CSL-JSON items of `bibliography:` (a CSL-JSON or a BibTeX file), what is wrong
+    with it as (path, line, message) (path None is report.yml's `bibliography:` line), and
+    the BibTeX file's warnings as (line, message)."""
     import json
 
     from reportbuilder.project.bibtex import cited_keys, read_bibtex
@@ -263,19 +270,19 @@ def _references(
         # A reference manager's export runs to megabytes; only the cited entries are parsed.
         text = files.read_project_text(rel, max_bytes=20_000_000 if bibtex else 2_000_000)
     except ReportError as error:
-        return [], [(None, None, f"bibliography: {error.problems[0].message}")]
+        return [], [(None, None, f"bibliography: {error.problems[0].message}")], []
     if bibtex:
         sources = [c.source for c in chapters]
         sources += [t.source for c in chapters for t in c.translations.values()]
-        items, found = read_bibtex(text, cited_keys(sources))
-        return items, [(rel, line, message) for line, message in found]
+        items, found, warned = read_bibtex(text, cited_keys(sources))
+        return items, [(rel, line, message) for line, message in found], warned
     try:
         items = json.loads(text)
     except ValueError as error:
-        return [], [(None, None, f"bibliography: {rel} is not JSON ({error})")]
+        return [], [(None, None, f"bibliography: {rel} is not JSON ({error})")], []
     if not isinstance(items, list) or not all(
         isinstance(item, dict) and isinstance(item.get("id"), str) for item in items
     ):
         message = f"bibliography: {rel} must be a CSL-JSON list of items, each with an id"
-        return [], [(None, None, message)]
-    return items, []
+        return [], [(None, None, message)], []
+    return items, [], []
