@@ -45,6 +45,8 @@ def test_text_below_the_minimum_size_is_located_at_its_chapter_and_page(tmp_path
     assert len(found) == 1
     assert found[0].startswith("content/02-b.md: page ")
     assert "text set in 5.0 pt, below the 7 pt minimum (Tiny words.)" in found[0]
+    [small] = [p for p in doc["problems"] if "below" in p["message"]]  # type: ignore[attr-defined]
+    assert small["line"] == 3  # where "Tiny words." is written
 
     strict = tmp_path / "strict.pdf"
     code, doc = _build(project, "--strict", "-o", str(strict))

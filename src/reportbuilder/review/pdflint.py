@@ -300,12 +300,18 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
 
     problems = []
 
-    def warn(index: int, message: str, hint: str | None = None, texts: Sequence[str] = ()) -> None:
+    def warn(
+        index: int,
+        message: str,
+        hint: str | None = None,
+        texts: Sequence[str] = (),
+        by_character: bool = True,
+    ) -> None:
         rel = where(index)
         problems.append(
             Problem(
                 rel,
-                _line_of(rules.sources.get(rel or "", ""), texts),
+                _line_of(rules.sources.get(rel or "", ""), texts, by_character),
                 f"page {index + 1}: {message}",
                 stage=Stage.RENDER,
                 severity=Severity.WARNING,
@@ -321,6 +327,9 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
                 f"text set in {smallest:.1f} pt, below the {rules.min_text_pt:g} pt minimum "
                 f"({_quote(_words(page.small))})",
                 "lint.min_text_pt in report.yml sets the minimum",
+                # Words long enough to be found where they are written; one letter is not.
+                texts=[w for w in _words(page.small) if len(w) >= 4],
+                by_character=False,
             )
         for family, texts in page.fonts.items():
             warn(
@@ -346,13 +355,14 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
     return problems
 
 
-def _line_of(source: str, texts: Sequence[str]) -> int | None:
-    """The first line of `source` holding one of `texts` (or, failing that, one of their
-    characters): where the author wrote what the PDF shows."""
+def _line_of(source: str, texts: Sequence[str], by_character: bool = True) -> int | None:
+    """The first line of `source` holding one of `texts` (or, failing that and when
+    `by_character`, one of their characters): where the author wrote what the PDF shows."""
     if not source:
         return None
     candidates = [text.strip() for text in texts if text.strip()]
-    candidates += [char for text in candidates for char in text if not char.isspace()]
+    if by_character:
+        candidates += [char for text in candidates for char in text if not char.isspace()]
     for needle in candidates:
         at = source.find(needle)
         if at >= 0:
