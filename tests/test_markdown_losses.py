@@ -207,3 +207,21 @@ def test_angle_bracket_text_that_is_no_html_element_is_printed(tmp_path: Path) -
         assert written in text
     assert "removed <iframe> element" in result.stderr
     assert "your-name" not in result.stderr and "Servicio" not in result.stderr
+
+
+def test_an_inline_svg_use_bomb_is_left_out_at_its_line(tmp_path: Path) -> None:
+    """A few hundred bytes of inline SVG whose nested <use> copies ask for 10^8 shapes held
+    the layout until the time limit (the second trial's item 33, inline)."""
+    groups = "".join(
+        f'<g id="g{i}">' + f'<use href="#g{i - 1}"/>' * 10 + "</g>" for i in range(1, 9)
+    )
+    bomb = f'<svg viewBox="0 0 9 9"><defs><rect id="g0" width="1" height="1"/>{groups}</defs>'
+    bomb += '<use href="#g8"/></svg>'
+    fine = '<svg viewBox="0 0 9 9"><rect id="r" width="1" height="1"/><use href="#r" x="3"/></svg>'
+    text = f"# Drawings\n\nA drawing:\n\n{fine}\n\nAnother:\n\n{bomb}\n\nThe end.\n"
+    project = project_with(tmp_path, **{"01": text})
+    found = [w for w in _warnings(project) if "inline <svg>" in w[2]]
+    assert len(found) == 1
+    path, _, message = found[0]
+    assert path == "content/01.md" and "more than 200,000 shapes" in message
+    assert "<use" in chapter_html(project) and "g8" not in chapter_html(project)

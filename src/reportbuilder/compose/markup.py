@@ -904,7 +904,39 @@ def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]
         if isinstance(extension, ReportExtension)
         for loss in extension.losses
     ]
-    return sanitize(html), removals(html) + losses
+    clean = sanitize(html)
+    if "<use" in clean:
+        clean, bombs = _without_svg_bombs(clean)
+        losses += bombs
+    return clean, removals(html) + losses
+
+
+_INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL | re.IGNORECASE)
+_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)\w+;")
+
+
+def _without_svg_bombs(html: str) -> tuple[str, list[tuple[str, str]]]:
+    """Inline drawings whose `<use>` copies multiply past what a layout can draw (a few
+    hundred bytes can ask for a billion shapes) are left out, each said at its line."""
+    from reportbuilder.project.image_files import drawing_problem
+
+    found: list[tuple[str, str]] = []
+
+    def one(match: re.Match[str]) -> str:
+        fragment = match[0]
+        if "<use" not in fragment:
+            return fragment
+        xml = _ENTITY.sub(" ", fragment.replace("xlink:href=", "href="))
+        try:
+            problem = drawing_problem(ET.fromstring(xml))
+        except ET.ParseError:
+            problem = "an inline SVG drawing with <use> copies that cannot be counted"
+        if problem is None:
+            return fragment
+        found.append((f"inline <svg> left out: {problem}", "<svg"))
+        return ""
+
+    return _INLINE_SVG.sub(one, html), found
 
 
 def to_html(text: str, md: markdown.Markdown) -> str:

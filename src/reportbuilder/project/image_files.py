@@ -87,6 +87,12 @@ def svg_problem(path: Path) -> str | None:
         root = ElementTree.parse(path).getroot()
     except (ElementTree.ParseError, OSError):
         return None  # the renderer leaves it out with its own warning, as before
+    return drawing_problem(root)
+
+
+def drawing_problem(root: ElementTree.Element) -> str | None:
+    """Why a parsed SVG drawing must not be laid out (a file's or one inline in a chapter):
+    more shapes than `MAX_SVG_ELEMENTS` once every `<use>` is expanded, or a `<use>` loop."""
     try:
         drawn = svg_elements(root, MAX_SVG_ELEMENTS)
     except _UseLoop as loop:
