@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
+import markdown
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
@@ -46,13 +47,14 @@ from reportbuilder.compose.templating import (
     wrap,
 )
 from reportbuilder.edition import Edition
-from reportbuilder.errors import ComposeError, Location, Problem, ReportError, Severity, Stage
+from reportbuilder.errors import ComposeError, Problem, ReportError, Severity, Stage
 from reportbuilder.language import colon, typeset
 from reportbuilder.limits import MAX_DEPTH, Deadline, TimeLimitExceeded, nesting_depth
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, for_edition
 from reportbuilder.project.data import localize
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
+from reportbuilder.project.resources import Places
 from reportbuilder.project.textio import read_text
 from reportbuilder.variants import PAGE_HEIGHTS_MM, text_width_mm
 
@@ -78,7 +80,7 @@ class Html:
     base_url: str
     files: FilePolicy
     network_hosts: tuple[str, ...]
-    resources: Mapping[str, Location]
+    resources: Mapping[str, Places]
     problems: tuple[Problem, ...] = ()  # warnings met while composing
     # chapter section id → (chapter path, its source): to say where laid-out content is from
     sources: Mapping[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
@@ -234,13 +236,23 @@ def render_chapters(
 ) -> tuple[list[RenderedChapter], list[Problem]]:
     """The chapters as HTML, and the warnings met on the way; raises `ComposeError`.
     `memo` keeps compiled templates and converted Markdown between builds."""
-    env = content_environment(fmt.filters(), _finalize(fmt))
+    env = content_environment({**fmt.filters(), "sum": helpers.checked_sum}, _finalize(fmt))
     problems: list[Problem] = []
     warnings: list[Problem] = []
     rendered: list[RenderedChapter] = []
     parts: list[anchors.Part] = []
+    # One converter for all the chapters (`convert` resets it before each), or two: one
+    # without `~~strikethrough~~` for texts without a `~`. Building one costs more than
+    # converting a short chapter. Heading ids take the chapter's prefix.
+    prefix = [""]
+
+    def slug(value: str, separator: str) -> str:
+        return f"{prefix[0]}--{slugify_unicode(value, separator)}"
+
+    converters: dict[bool, markdown.Markdown] = {}
     for chapter in project.chapters_in(config.lang):
         helpers.chapter = chapter.rel
+        prefix[0] = chapter.slug
         source, unclosed = protect_code(chapter.source)
         for line in unclosed:
             message = "this code fence is never closed, so what follows is not read as code"
@@ -253,16 +265,18 @@ def render_chapters(
         except TimeLimitExceeded as error:
             raise ComposeError(_too_slow(chapter.rel, error, deadline)) from None
         problems.extend(found)
+        warnings += [_warning(rel, line, message) for rel, line, message in helpers.warnings]
+        helpers.warnings.clear()
         if text is None:
             continue
         if citations is not None:
             text = _cite(text, chapter.rel, chapter.source, citations, helpers, problems)
 
-        def slug(value: str, separator: str, prefix: str = chapter.slug) -> str:
-            return f"{prefix}--{slugify_unicode(value, separator)}"
-
-        def converted(text: str = text, slug: Callable[[str, str], str] = slug) -> Converted:
-            md = make_markdown(config.lang, slug)
+        def converted(text: str = text) -> Converted:
+            tilde = "~" in text
+            if tilde not in converters:
+                converters[tilde] = make_markdown(config.lang, slug, tilde=tilde)
+            md = converters[tilde]
             html, removed = convert(text, md)
             return html, removed, md.toc_tokens
 
@@ -461,6 +475,7 @@ def _render(
         width=text_width_mm(config.page_size),
     )
     helpers = Helpers(fmt, labels, project.contacts, style, chart_cache)
+    helpers.page_size = config.page_size
     report = report_scope(config, edition)
     recipient = wrap("recipient", dict(edition.personalisation or {}))
     scope = {

@@ -175,9 +175,12 @@ def _code_key() -> str:
                 digest.update(f"{name}={metadata.version(name)};".encode())
             except metadata.PackageNotFoundError:
                 digest.update(f"{name}=?;".encode())
-        folder = Path(__file__).parent
-        for path in sorted(folder.glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        # The whole package, not only compose/: typography (language.py) and the limits the
+        # conversion obeys live elsewhere, and a stale conversion would be silent.
+        package = Path(__file__).parents[1]
+        for path in sorted(package.rglob("*.py")):
+            rel = path.relative_to(package).as_posix()
+            digest.update(rel.encode() + b"\0" + path.read_bytes())
         _KEY.append(digest.hexdigest())
     return _KEY[0]
 

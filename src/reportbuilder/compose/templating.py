@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from types import CodeType
@@ -48,6 +49,8 @@ class ContentUndefined(jinja2.StrictUndefined):
     @property
     def _undefined_message(self) -> str:
         owner, name = self._undefined_obj, self._undefined_name
+        if isinstance(owner, jinja2.Undefined):  # `cycler.__init__`: what is undefined first
+            return str(owner._undefined_message)
         if isinstance(owner, Namespace) and isinstance(name, str):
             hint = difflib.get_close_matches(name, list(owner), n=1)
             tip = f" (did you mean '{owner.path}.{hint[0]}'?)" if hint else ""
@@ -63,6 +66,19 @@ class ContentUndefined(jinja2.StrictUndefined):
             tip = f" (did you mean '{hint[0]}'?)" if hint else ""
             return f"{type(owner).__name__} has no '{name}'{tip}"
         return super()._undefined_message
+
+
+def template_line(rel: str) -> int | None:
+    """The line of the chapter `rel` whose template code is running now (a helper called from
+    it asks), or None when no template of that name is on the stack."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == rel:
+            template = frame.f_globals.get("__jinja_template__")
+            if template is not None:
+                return int(template.get_corresponding_lineno(frame.f_lineno))
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
 
 
 LITERAL_HINT = (
@@ -137,6 +153,9 @@ class GuardedSandbox(ImmutableSandboxedEnvironment):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, jinja2.Undefined):  # `table(data.zb)`: say what is undefined
+                value._fail_with_undefined_error()
         method = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
         owner = getattr(method, "__self__", None)
         if isinstance(owner, _PLAIN):  # a method of a plain value, not one of our helpers
