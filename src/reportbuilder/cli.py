@@ -95,6 +95,21 @@ def _check_assignments(
     return tuple(parsed)
 
 
+def _check_recipients(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Each `--to` one mailbox, as `mail` will write it: a wrong one is wrong usage (exit 2)."""
+    from reportbuilder.addresses import check_address
+    from reportbuilder.errors import DeliveryError
+
+    for value in values:
+        try:
+            check_address(value, "--to")
+        except DeliveryError as error:
+            raise click.BadParameter(_safe(error.problems[0].message)) from None
+    return values
+
+
 def _timeout_option(help: str) -> Callable[[F], F]:
     return click.option(
         "--timeout",
@@ -206,11 +221,39 @@ def _reporting(as_json: bool) -> Iterator[None]:
         problems = in_reading_order(error.problems)
         if as_json:
             _emit_json({"ok": False, "problems": [p.as_json() for p in problems]})
+        option = _only_option(problems)
+        if option is not None:
+            # A wrong value of a command-line option (`--set page_size=A6`, `--to x`) is
+            # wrong usage, exit 2, as click says of one it can check itself.
+            usage = click.BadParameter(
+                "; ".join(_safe(p.message) for p in problems), param_hint=f"'{option}'"
+            )
+            usage.json_shown = as_json  # type: ignore[attr-defined]
+            raise usage from None
         for problem in problems:
             click.echo(_line(problem), err=True)
         if len(error.problems) > 1:
             click.echo(f"{len(error.problems)} problems found.", err=True)
         raise _Failed("") from None
+
+
+def _only_option(problems: Iterable[Problem]) -> str | None:
+    """The option every problem is about (`--set`, `--to`), if they all name the same one."""
+    paths = {p.path for p in problems}
+    if len(paths) == 1:
+        path = next(iter(paths))
+        if path is not None and path.startswith("--") and " " not in path:
+            return path
+    return None
+
+
+def _usage_json(error: click.ClickException) -> None:
+    """A usage error as the one JSON document `--json` promises on stdout."""
+    if getattr(error, "json_shown", False):
+        return
+    problem = Problem(None, None, error.format_message(), stage=Stage.PROJECT)
+    document = {"ok": False, "usage": True, "problems": [problem.as_json()]}
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def _warn(problems: Iterable[Problem]) -> None:
@@ -223,9 +266,16 @@ class _Main(click.Group):
     REPORTBUILDER_DEBUG=1 (the tests do) to let them through."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # `--json` promises one JSON document on stdout, a usage error included (a CI step
+        # parses it): the words given to the command, before click parses them.
+        as_json = "--json" in [*getattr(ctx, "_protected_args", ()), *ctx.args]
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except click.ClickException as error:
+            if as_json and error.exit_code == 2:
+                _usage_json(error)
+            raise
+        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as error:
             if os.environ.get("REPORTBUILDER_DEBUG"):
@@ -404,8 +454,8 @@ def build(
     with progress.erased(), _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.cache import Cache
         from reportbuilder.edition import Edition
-        from reportbuilder.limits import Limits, cap_memory
-        from reportbuilder.pipeline import build_editions
+        from reportbuilder.limits import Deadline, Limits, cap_memory
+        from reportbuilder.pipeline import build_editions, load_within
         from reportbuilder.project.load import load_project
 
         edition = Edition(
@@ -416,8 +466,10 @@ def build(
             embed_sources=embed_sources,
             max_size=max_size,
         )
+        # --timeout is for the whole command: reading a huge data file counts too.
+        deadline = Deadline(timeout)
         needs_base = not names or "all" in names or "all" in (langs or ())
-        base = load_project(project, assignments=assignments) if needs_base else None
+        base = load_within(deadline, project, assignments=assignments) if needs_base else None
         if "all" in names:
             assert base is not None
             if not base.config.variants:
@@ -440,6 +492,7 @@ def build(
                 renderer=renderer,
                 jobs=jobs or os.cpu_count() or 1,
                 cache=Cache(project, read=not force),
+                deadline=deadline,
             )
         result = results[0] if len(results) == 1 else _together(results)
         explained = _origins(base or load_project(project)) if explain_templates else []
@@ -582,6 +635,7 @@ def check(
     multiple=True,
     required=True,
     metavar="ADDR",
+    callback=_check_recipients,
     help="A recipient, as ana@example.org or 'Ana Pérez <ana@example.org>' (repeat for more).",
 )
 @click.option(
@@ -952,6 +1006,14 @@ def init(directory: Path, lang: str, ci: tuple[str, ...]) -> None:
     )
 
 
+def _quiet_pypdf() -> None:
+    """pypdf logs what it repairs ("invalid pdf header", "EOF marker not found") on stderr;
+    a file it cannot read is one clean error of ours, a repaired one no concern of the reader."""
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+
+
 class _Unusable(click.ClickException):
     """An input that cannot be used at all (not a PDF): exit 2, as wrong usage."""
 
@@ -973,6 +1035,7 @@ def diff(ctx: click.Context, old: Path, new: Path, visual: Path | None, as_json:
     """Show what changed from OLD to NEW (two PDFs): exit 0 when equal, 1 when different."""
     from reportbuilder.review.pdfdiff import UnreadablePdf, compare, printable
 
+    _quiet_pypdf()
     try:
         result = compare(old, new)
     except UnreadablePdf as error:
@@ -1010,6 +1073,7 @@ def provenance(ctx: click.Context, pdf: Path, project: Path | None, as_json: boo
     from reportbuilder.review.pdfdiff import printable
     from reportbuilder.review.provenance import read, verify
 
+    _quiet_pypdf()
     try:
         found = read(pdf)
     except Exception as error:  # pypdf raises assorted errors on files that are not PDFs
