@@ -192,8 +192,8 @@ def _imported_frozen(*modules: str) -> Iterator[None]:
     try:
         for name in modules:
             importlib.import_module(name)
-    finally:
         gc.freeze()
+    finally:
         if enabled:
             gc.enable()
     try:
