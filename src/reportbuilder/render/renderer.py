@@ -276,12 +276,13 @@ def render_in_process(job: RenderJob) -> Pdf:
     from weasyprint.text.fonts import FontConfiguration
 
     from reportbuilder import progress
-    from reportbuilder.render import contents, foreign, leaders, tagging, warm
+    from reportbuilder.render import contents, foreign, leaders, svgtext, tagging, warm
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
     tagging.install()
     leaders.install()
+    svgtext.install()
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
     fetcher = PolicyFetcher(job.files, job.network_hosts, job.resources)
@@ -350,6 +351,8 @@ def render_in_process(job: RenderJob) -> Pdf:
             )
             for item in job.attachments
         ]
+        # SVG images are drawn now: their text without a font in the body's (`svgtext`)
+        svgtext.set_family(svgtext.body_family(document))
         with progress.engine_pages():
             written = document.write_pdf(
                 pdf_variant=job.pdf_variant,
