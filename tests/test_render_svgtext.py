@@ -48,6 +48,7 @@ def test_svg_text_without_a_font_is_set_in_the_body_font(tmp_path: Path) -> None
 def test_a_character_the_fonts_lack_still_falls_back_and_is_reported(tmp_path: Path) -> None:
     result, fonts, _ = _build(tmp_path, "Tap \u2603")  # a snowman: DejaVu has it, ours do not
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert [name for name in fonts if "DejaVu" in name], fonts  # the snowman only
     [warning] = [
         line
         for line in result.stderr.splitlines()  # type: ignore[attr-defined]
