@@ -227,3 +227,18 @@ def test_nothing_of_one_chapter_leaks_into_the_next(mini_project: Path) -> None:
         "content/02-beta.md:3: footnote [^x] has no note (write '[^x]: the note' on a line of "
         "its own): it prints as written",
     ]
+
+
+def test_every_missing_include_is_reported_not_only_the_first(mini_project: Path) -> None:
+    (mini_project / "templates").mkdir()
+    (mini_project / "templates" / "closing.html").write_text(
+        "<section>\n<p>Thanks</p>\n"
+        '{% include "../../outside/a.html" %}\n{% include "nope.html" %}\n'
+        '{% include "gone.html" ignore missing %}\n</section>\n',
+        encoding="utf-8",
+    )
+    rule = "(a template includes only the theme's templates and those in templates/, by name)"
+    assert problems_of(mini_project) == [
+        f"templates/closing.html:3: template not found: ../../outside/a.html {rule}",
+        f"templates/closing.html:4: template not found: nope.html {rule}",
+    ]

@@ -181,3 +181,21 @@ def test_left_out_chapter_through_check(tmp_path: Path) -> None:
     assert result.exit_code == 0 and f"warning: {line}" in result.output
     result = CliRunner().invoke(main, ["check", str(root), "--strict"], catch_exceptions=False)
     assert result.exit_code == 1 and result.output.strip() == line
+
+
+def test_a_chapter_outside_the_project_is_said_to_be_outside(tmp_path: Path) -> None:
+    """`chapters: [.., ../../outside/secret.md]` said "no file" of a file that exists."""
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.md").write_text("# Secret\n")
+    policy = write(tmp_path / "p", {"content/alpha.md": "# A\n"})
+    (tmp_path / "p" / "content" / "link.md").symlink_to(tmp_path / "outside" / "secret.md")
+    names = ["alpha.md", "../../outside/secret.md", "../../outside/none.md", "link.md"]
+    lines = {("chapters", i): 5 + i for i in range(len(names))}
+    chapters, problems = load_chapters(policy, names, lambda loc: lines.get(tuple(loc)))
+    assert [c.rel for c in chapters] == ["content/alpha.md"]
+    outside = "is outside the project; a chapter is a Markdown file in content/"
+    assert shown(problems) == [
+        f"report.yml:6: chapters: ../../outside/secret.md {outside}",
+        f"report.yml:7: chapters: ../../outside/none.md {outside}",  # the same: nothing probed
+        f"report.yml:8: chapters: link.md {outside}",
+    ]

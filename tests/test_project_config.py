@@ -123,7 +123,12 @@ def test_accepted_outputs(tmp_path: Path) -> None:
 
 def test_a_theme_is_a_plain_name(tmp_path: Path) -> None:
     [problem] = problems(tmp_path, MINIMAL + "theme: ../elsewhere\n")
-    assert problem.startswith("report.yml:3: 'theme': String should match pattern")
+    # said in words, not as a regular expression (trial2 #35)
+    assert problem.startswith(
+        "report.yml:3: 'theme': a theme is named, not given as a path: letters, digits, - and "
+        "_ only (a built-in theme such as base, or a folder of the project's themes/)"
+    ), problem
+    assert "pattern" not in problem
 
 
 def test_for_edition_puts_the_editions_settings_in_place(tmp_path: Path) -> None:

@@ -117,3 +117,22 @@ def test_own_templates_and_stylesheets_are_loaded(mini_project: Path) -> None:
     project = load_project(mini_project)
     assert project.templates["cover.html"].shown == "templates/cover.html"
     assert project.stylesheets == (mini_project / "styles" / "brand.css",)
+
+
+def test_a_wrong_theme_does_not_hide_the_chapters_problems(mini_project: Path) -> None:
+    """One run, every problem: `theme: ../outside/theme` hid a missing chapter (trial2 #35)."""
+    config = mini_project / "report.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "theme: ../outside/theme\nchapters: [01-overview.md, 02-findings.md, 99-nope.md]\n",
+        encoding="utf-8",
+    )
+    lines = config.read_text(encoding="utf-8").splitlines()
+    theme_line = lines.index("theme: ../outside/theme") + 1
+    with pytest.raises(ProjectError) as raised:
+        load_project(mini_project)
+    assert [(p.path, p.line, p.message.split(":")[0]) for p in raised.value.problems] == [
+        ("report.yml", theme_line, "'theme'"),
+        ("report.yml", theme_line + 1, "chapters"),
+    ]
+    assert "99-nope.md" in raised.value.problems[1].message

@@ -358,3 +358,38 @@ def test_the_same_text_broken_into_other_lines_is_not_no_difference(tmp_path: Pa
     assert result.text_equal and not result.equal
     assert result.relaid, list(result.report())
     assert any(line.startswith("the same text laid out") for line in result.report())
+
+
+def test_a_recoloured_photo_is_an_image_change_not_a_drawing(
+    tmp_path: Path, diff_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    """trial2 #39: a photo recoloured from red to green was "drawing changed" and `images`
+    did not exist; a CI rule keyed on image changes missed it."""
+    from PIL import Image
+
+    built = {}
+    with PdfRenderer() as renderer:
+        for name, colour in (("red", (200, 30, 30)), ("green", (30, 160, 60))):
+            project_dir = copy_fixture("mini", tmp_path / name)
+            Image.new("RGB", (600, 300), colour).save(project_dir / "assets" / "photo.png")
+            _replace(
+                project_dir / "content" / "02-findings.md",
+                "## Who to ask",
+                "![A block of colour](assets/photo.png)\n\n## Who to ask",
+            )
+            html = render_html(load_project(project_dir), Edition())
+            built[name] = write_atomic(tmp_path / f"{name}.pdf", renderer.render(html))
+    result = compare(built["red"], built["green"])
+    assert not result.hunks and not result.numbers and not result.drawings
+    [(old_page, new_page)] = result.images
+    assert old_page == new_page and result.changed_pages() == [(old_page, new_page)]
+    assert list(result.report()) == [
+        f"page {new_page}: image changed (same text)",
+        f"changed pages (new): {new_page}",
+    ]
+    done = diff_cli(built["red"], built["green"], "--json")
+    assert done.returncode == 1, done.stderr
+    document = json.loads(done.stdout)
+    assert document["images"] == [{"old_page": old_page, "new_page": new_page}]
+    assert document["drawings"] == [] and document["changed_pages"] == [new_page]
+    assert compare(built["red"], built["red"]).equal

@@ -35,10 +35,15 @@ def test_themes_show_gives_the_chain_files_words_and_brand() -> None:
     assert "--primary" in shown["brand"]
 
 
-def test_an_unknown_theme_is_an_error() -> None:
+def test_an_unknown_theme_is_a_usage_error() -> None:
+    """A wrong NAME on the command line: exit 2, not a "project:" problem (trial2 #35)."""
     result = CliRunner().invoke(main, ["themes", "show", "breif"])
-    assert result.exit_code == 1
-    assert "did you mean 'brief'?" in result.output
+    assert result.exit_code == 2
+    assert "Error: Invalid value for 'NAME': theme 'breif' not found" in result.stderr
+    assert "did you mean 'brief'?" in result.stderr and "project:" not in result.stderr
+    as_json = CliRunner().invoke(main, ["themes", "show", "breif", "--json"])
+    assert as_json.exit_code == 2
+    assert "did you mean 'brief'?" in json.loads(as_json.stdout)["problems"][0]["message"]
 
 
 @pytest.mark.pdf

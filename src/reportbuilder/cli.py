@@ -1259,7 +1259,11 @@ def themes_show(name: str, project: Path, as_json: bool) -> None:
 
         root = project.resolve()
         chain, problems = theme_chain(name, root)
-        if problems or not chain:
+        if not chain or (problems and all(p.path is None for p in problems)):
+            # No such theme: a wrong NAME on the command line, not a project's problem.
+            words = "; ".join(p.message for p in problems) or f"no theme '{name}'"
+            raise click.BadParameter(_safe(words), param_hint="'NAME'")
+        if problems:
             raise ProjectError(problems or [Problem(None, None, name, stage=Stage.PROJECT)])
         files = FilePolicy(root, themes_root(chain))
         theme, problems = load_theme(name, chain[0].folder, files, chain)

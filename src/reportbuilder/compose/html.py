@@ -12,7 +12,7 @@ import dataclasses
 import json
 import re
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html import unescape
 from types import MappingProxyType
@@ -56,6 +56,7 @@ from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
 from reportbuilder.project.resources import Places
 from reportbuilder.project.textio import read_text
+from reportbuilder.project.theme import TemplateFile
 from reportbuilder.variants import PAGE_HEIGHTS_MM, text_width_mm
 
 if TYPE_CHECKING:
@@ -624,6 +625,10 @@ def _fill_theme(env: jinja2.Environment, context: Mapping[str, Any], project: Pr
             f"template not found: {error.name} (a template includes only the theme's "
             "templates and those in templates/, by name)"
         )
+        # Every include of a missing template, not only the first the rendering met.
+        others = _missing_includes(env, project.templates.values())
+        if len(others) > 1:
+            raise ComposeError(others) from None
         raise problem(message, error) from None
     except jinja2.TemplateError as error:  # the sandbox refused something
         raise problem(f"theme template: not allowed: {error}", error) from None
@@ -633,6 +638,34 @@ def _fill_theme(env: jinja2.Environment, context: Mapping[str, Any], project: Pr
     except (RecursionError, MemoryError) as error:
         kind = "recursion too deep" if isinstance(error, RecursionError) else "out of memory"
         raise problem(f"theme template: {kind}", error) from None
+
+
+def _missing_includes(env: jinja2.Environment, templates: Iterable[TemplateFile]) -> list[Problem]:
+    """Each `{% include %}`, `{% import %}` or `{% extends %}` of the project's templates that
+    names, in plain words, a template `env` does not have: at its file and line."""
+    found = []
+    for template in templates:
+        try:
+            tree = env.parse(template.source)
+        except jinja2.TemplateSyntaxError:
+            continue  # reported when it is rendered
+        kinds = (jinja2.nodes.Include, jinja2.nodes.Import, jinja2.nodes.FromImport)
+        for node in tree.find_all((*kinds, jinja2.nodes.Extends)):
+            target = getattr(node, "template", None)
+            name = target.value if isinstance(target, jinja2.nodes.Const) else None
+            if not isinstance(name, str) or getattr(node, "ignore_missing", False):
+                continue
+            try:
+                env.get_template(name)
+            except jinja2.TemplateNotFound:
+                message = (
+                    f"template not found: {name} (a template includes only the theme's "
+                    "templates and those in templates/, by name)"
+                )
+                found.append(Problem(template.shown, node.lineno, message, stage=Stage.COMPOSE))
+            except jinja2.TemplateError:
+                continue
+    return found
 
 
 def _template_frame(error: BaseException, names: set[str]) -> tuple[str | None, int | None]:

@@ -178,8 +178,15 @@ def load_chapters(
         files = []
         for index, name in enumerate(order):
             path = folder / name
-            if not is_file(path) or policy.real(path).parent != policy.real(folder):
-                line = line_of(["chapters", index]) if line_of else None
+            line = line_of(["chapters", index]) if line_of else None
+            if _outside(policy, path):
+                # Said from the path alone: whether such a file exists is not ours to tell.
+                message = (
+                    f"chapters: {name} is outside the project; a chapter is a Markdown file "
+                    "in content/"
+                )
+                problems.append(Problem("report.yml", line, message, stage=Stage.PROJECT))
+            elif not is_file(path) or policy.real(path).parent != policy.real(folder):
                 known = [p.name for p in sorted(folder.glob("*.md"))] if folder.is_dir() else []
                 hint = difflib.get_close_matches(name, known, n=1)
                 tip = f" (did you mean '{hint[0]}'?)" if hint else ""
@@ -284,3 +291,11 @@ def _left_out(folder: Path, order: list[str]) -> list[Problem]:
         and not path.name.startswith(".")
         and translation_of(path.name) is None
     ]
+
+
+def _outside(policy: FilePolicy, path: Path) -> bool:
+    """Whether `path`, links resolved, leads out of the project folder."""
+    try:
+        return not policy.real(path).is_relative_to(policy.real(policy.root))
+    except (OSError, ValueError, RuntimeError):  # unresolvable: "no file" says enough
+        return False

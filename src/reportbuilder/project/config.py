@@ -277,7 +277,7 @@ class ReportConfig(_Strict):
     organisation: Organisation | None = None
     subject: str | None = None
     keywords: list[str] = Field(default_factory=list)
-    theme: str = Field("base", pattern=r"^[A-Za-z0-9_-]+$")
+    theme: str = "base"
     brand: Brand = Brand()
     page_size: str = "A4"
     pdf_variant: str | None = None
@@ -300,6 +300,16 @@ class ReportConfig(_Strict):
     data: dict[str, DataFile] = Field(default_factory=dict)
     mail: MailConfig = Field(default_factory=lambda: MailConfig.model_validate({}))
     max_size: Size | None = None  # bytes the PDF may weigh (written 8MB, 150KB)
+
+    @field_validator("theme")
+    @classmethod
+    def _theme(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", value):
+            raise ValueError(
+                "a theme is named, not given as a path: letters, digits, - and _ only "
+                "(a built-in theme such as base, or a folder of the project's themes/)"
+            )
+        return value
 
     @field_validator("lang")
     @classmethod

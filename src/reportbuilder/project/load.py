@@ -43,6 +43,8 @@ from reportbuilder.project.theme import (
     theme_chain,
     themes_root,
 )
+from reportbuilder.project.validation import LineOf
+from reportbuilder.project.yamlio import load_yaml
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,19 @@ class Project:
 TRANSLATED_KEYS = ("title", "translated_from")  # front matter a translation does not inherit
 
 
+def _written_chapters(files: FilePolicy) -> tuple[list[str] | None, LineOf | None]:
+    """report.yml's `chapters:` list as written, when the rest of report.yml is wrong: so
+    that a wrong `theme:` does not hide a missing chapter (one run, every problem)."""
+    try:
+        doc = load_yaml(files.read_project_text(CONFIG_FILE), CONFIG_FILE)
+    except ReportError:
+        return None, None
+    order = doc.value.get("chapters") if isinstance(doc.value, dict) else None
+    if isinstance(order, list) and order and all(isinstance(name, str) for name in order):
+        return order, doc.line
+    return None, None
+
+
 def load_project(
     path: str | os.PathLike[str],
     *,
@@ -137,7 +152,8 @@ def load_project(
         # Keep going: a typo in report.yml should not hide the problems in content and data.
         problems.extend(error.problems)
         config, line = None, None
-    chapters, found = load_chapters(files, config.chapters if config else None, line)
+    order, placed = (config.chapters, line) if config else _written_chapters(files)
+    chapters, found = load_chapters(files, order, placed)
     problems.extend(found)
     settings = {
         name: CsvSettings(

@@ -289,6 +289,7 @@ def render_in_process(job: RenderJob) -> Pdf:
         inline_images,
         landscape,
         leaders,
+        svgtext,
         tagging,
         warm,
     )
@@ -297,6 +298,7 @@ def render_in_process(job: RenderJob) -> Pdf:
 
     tagging.install()
     leaders.install()
+    svgtext.install()
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
     fetcher = PolicyFetcher(job.files, job.network_hosts, job.resources)
@@ -387,6 +389,8 @@ def render_in_process(job: RenderJob) -> Pdf:
             )
             for item in job.attachments
         ]
+        # SVG images are drawn now: their text without a font in the body's (`svgtext`)
+        svgtext.set_family(svgtext.body_family(document))
         with progress.engine_pages():
             written = document.write_pdf(
                 pdf_variant=job.pdf_variant,

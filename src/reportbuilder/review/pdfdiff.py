@@ -119,7 +119,7 @@ class Move:
 class Document:
     path: Path
     pages: tuple[tuple[str, ...], ...]  # the lines of each page, running header/footer apart
-    drawings: tuple[str, ...]  # a hash of what each page draws
+    drawings: tuple[str, ...]  # a hash of what each page draws, its images aside
     metadata: dict[str, str]
     fonts: frozenset[str]
     outline: tuple[tuple[int, str, int], ...]  # level, title, page
@@ -130,6 +130,7 @@ class Document:
     # How many of each page's last words are the text of its drawings (charts): PDFium reads
     # them after the page's text, so where a page ends decides where they stand.
     figures: tuple[int, ...] = ()
+    images: tuple[str, ...] = ()  # a hash of the raster images each page shows
 
     def contents(self) -> list[tuple[str, str, int]]:
         """The contents entries (a line with dot leaders): title, page label, page."""
@@ -160,6 +161,7 @@ class Comparison:
     furniture_added: list[str] = field(default_factory=list)
     contents: list[tuple[str, str, str]] = field(default_factory=list)  # title, old, new page
     relaid: list[int] = field(default_factory=list)  # new pages with the same text laid anew
+    images: list[tuple[int, int]] = field(default_factory=list)  # a photo changed, same text
 
     @property
     def text_equal(self) -> bool:
@@ -184,6 +186,7 @@ class Comparison:
             or self.numbers
             or self.moves
             or self.drawings
+            or self.images
         )
 
     def changed_pages(self) -> list[tuple[int, int]]:
@@ -193,7 +196,7 @@ class Comparison:
             pairs.setdefault(number.new_page, number.old_page)
         for hunk in self.hunks:
             pairs.setdefault(hunk.new_page, hunk.old_page)
-        for old_page, new_page in self.drawings:
+        for old_page, new_page in [*self.drawings, *self.images]:
             pairs.setdefault(new_page, old_page)
         for move in self.moves:
             pairs.setdefault(move.new_page, move.old_page)
@@ -232,6 +235,7 @@ class Comparison:
                 {"text": m.text, "old_page": m.old_page, "new_page": m.new_page} for m in self.moves
             ],
             "drawings": [{"old_page": o, "new_page": n} for o, n in self.drawings],
+            "images": [{"old_page": o, "new_page": n} for o, n in self.images],
             "changed_pages": [n for _, n in self.changed_pages()],
         }
 
@@ -267,6 +271,8 @@ class Comparison:
             yield f"moved from page {move.old_page} to page {move.new_page}: {move.text}"
         for old_page, new_page in self.drawings:
             yield f"{_pages(old_page, new_page)}: drawing changed (same text)"
+        for old_page, new_page in self.images:
+            yield f"{_pages(old_page, new_page)}: image changed (same text)"
         if self.relaid and not self.reflowed:
             pages = ", ".join(map(str, self.relaid))
             yield f"the same text laid out anew (other line or page breaks) on page(s) {pages}"
@@ -313,6 +319,8 @@ def read_document(path: Path) -> Document:
             raise UnreadablePdf(path, "it is encrypted")
         memo: dict[int, bytes] = {}
         drawings = tuple(_page_drawing(page, memo) for page in reader.pages)
+        seen: dict[int, bytes] = {}
+        images = tuple(_page_images(page, seen) for page in reader.pages)
         metadata = {
             str(k): str(v) for k, v in (reader.metadata or {}).items() if k not in _IGNORED_METADATA
         }
@@ -330,7 +338,9 @@ def read_document(path: Path) -> Document:
         raise
     except (OSError, ValueError, KeyError, pypdf.errors.PyPdfError, pypdfium2.PdfiumError) as error:
         raise UnreadablePdf(path, str(error) or type(error).__name__) from None
-    return Document(path, pages, drawings, metadata, fonts, outline, furniture, sizes, figures)
+    return Document(
+        path, pages, drawings, metadata, fonts, outline, furniture, sizes, figures, images
+    )
 
 
 def _read(path: Path) -> bytes:
@@ -527,19 +537,43 @@ def _drawing_hash(contents: Any, resources: Any, memo: dict[int, bytes]) -> byte
     else:
         data = b""
     data = _STRINGS.sub(b"()", data)
-    digest.update(hashlib.sha256(data).digest())
     used = {b"/" + name for name in _NAME.findall(data)}
     resources = resources.get_object() if resources is not None else None
+    # WeasyPrint names an image after its pixels: the name is the image, compared apart
+    # (`_page_images`), so it is left out here (as `/Image`) like the pixels are.
+    images = _image_names(resources, used)
+    if images:
+        data = _NAME.sub(lambda m: b"/Image" if b"/" + m[1] in images else m[0], data)
+    digest.update(hashlib.sha256(data).digest())
     if isinstance(resources, g.DictionaryObject):
         for kind in _RESOURCE_KINDS:
             entries = resources.get(kind)
             entries = entries.get_object() if entries is not None else None
             if not isinstance(entries, g.DictionaryObject):
                 continue
-            for name in sorted(k for k in entries if k.encode() in used):
+            for name in sorted(k for k in entries if k.encode() in used - images):
                 digest.update(f"{kind}{name}".encode())
                 digest.update(_resource_hash(entries[name], memo))
     return digest.digest()
+
+
+def _image_names(resources: Any, used: set[bytes]) -> set[bytes]:
+    """The names, among `used`, of the image XObjects in `resources`."""
+    import pypdf.generic as g
+
+    if not isinstance(resources, g.DictionaryObject):
+        return set()
+    entries = resources.get("/XObject")
+    entries = entries.get_object() if entries is not None else None
+    if not isinstance(entries, g.DictionaryObject):
+        return set()
+    found = set()
+    for name in entries:
+        if name.encode() in used:
+            obj = entries[name].get_object()
+            if isinstance(obj, g.StreamObject) and obj.get("/Subtype") == "/Image":
+                found.add(name.encode())
+    return found
 
 
 def _resource_hash(value: Any, memo: dict[int, bytes]) -> bytes:
@@ -551,7 +585,10 @@ def _resource_hash(value: Any, memo: dict[int, bytes]) -> bytes:
     if key is not None:
         memo[key] = b"(cycle)"
     obj = value.get_object()
-    if isinstance(obj, g.DictionaryObject) and obj.get("/Type") == "/Font":
+    if isinstance(obj, g.StreamObject) and obj.get("/Subtype") == "/Image":
+        # A photo is compared apart (`_page_images`): a changed one is an image change.
+        result = hashlib.sha256(b"/Image").digest()
+    elif isinstance(obj, g.DictionaryObject) and obj.get("/Type") == "/Font":
         # A font is its name: its program holds the subset, which follows the text.
         name = re.sub(r"^/[A-Z]{6}\+", "/", str(obj.get("/BaseFont", "")))
         result = hashlib.sha256(name.encode()).digest()
@@ -564,6 +601,65 @@ def _resource_hash(value: Any, memo: dict[int, bytes]) -> bytes:
     if key is not None:
         memo[key] = result
     return result
+
+
+def _page_images(page: Any, seen: dict[int, bytes]) -> str:
+    """A hash of the raster images (image XObjects) the page draws, in any form or pattern
+    its content names, each by its pixels and size; `seen` keeps each shared image's hash.
+    WeasyPrint gives every page the same resources: only those the content names count."""
+    import pypdf.generic as g
+
+    found: list[bytes] = []
+    visited: set[int] = set()
+    stack: list[Any] = list(_used(page.get("/Contents"), page.get("/Resources")))
+    while stack:
+        value = stack.pop()
+        if isinstance(value, g.IndirectObject):
+            if value.idnum in visited:
+                continue
+            visited.add(value.idnum)
+            if value.idnum in seen:
+                found.append(seen[value.idnum])
+                continue
+            obj = value.get_object()
+            if isinstance(obj, g.StreamObject) and obj.get("/Subtype") == "/Image":
+                digest = hashlib.sha256(obj.get_data())
+                digest.update(f"{obj.get('/Width')}x{obj.get('/Height')}".encode())
+                seen[value.idnum] = digest.digest()
+                found.append(seen[value.idnum])
+                continue
+            value = obj
+        if isinstance(value, g.StreamObject) and (
+            value.get("/Subtype") == "/Form" or value.get("/PatternType") == 1
+        ):  # a form or a tiling pattern (a CSS background image): what its content names
+            stack.extend(_used(value, value.get("/Resources")))
+        elif isinstance(value, g.DictionaryObject) and value.get("/Type") != "/Font":
+            stack.extend(v for k, v in value.items() if k not in ("/Parent", "/Resources"))
+        elif isinstance(value, g.ArrayObject):
+            stack.extend(value)
+    return hashlib.sha256(b"".join(sorted(found))).hexdigest()
+
+
+def _used(contents: Any, resources: Any) -> Iterator[Any]:
+    """The resources (XObjects, patterns, shadings …) that `contents` names."""
+    import pypdf.generic as g
+
+    streams = contents.get_object() if contents is not None else None
+    if isinstance(streams, g.ArrayObject):
+        data = b"\n".join(s.get_object().get_data() for s in streams)
+    elif isinstance(streams, g.StreamObject):
+        data = streams.get_data()
+    else:
+        return
+    used = {b"/" + name for name in _NAME.findall(_STRINGS.sub(b"()", data))}
+    resources = resources.get_object() if resources is not None else None
+    if not isinstance(resources, g.DictionaryObject):
+        return
+    for kind in ("/XObject", "/Pattern", "/Shading"):
+        entries = resources.get(kind)
+        entries = entries.get_object() if entries is not None else None
+        if isinstance(entries, g.DictionaryObject):
+            yield from (entries.raw_get(k) for k in entries if k.encode() in used)
 
 
 def _hash_value(value: Any, digest: Any, memo: dict[int, bytes]) -> None:
@@ -774,6 +870,9 @@ def _compare_text(result: Comparison) -> None:
             continue
         if result.old.drawings[old_page - 1] != result.new.drawings[new_page - 1]:
             result.drawings.append((old_page, new_page))
+        old_images, new_images = result.old.images, result.new.images
+        if old_images and new_images and old_images[old_page - 1] != new_images[new_page - 1]:
+            result.images.append((old_page, new_page))
 
 
 def _compare_words(
