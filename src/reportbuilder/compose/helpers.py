@@ -157,6 +157,11 @@ class Helpers:
         self._parts.append(html)
         return Markup(f"RBPART{self._nonce}N{len(self._parts) - 1}X")
 
+    @property
+    def placeholders(self) -> tuple[str, int]:
+        """This build's placeholder nonce, and how many placeholders were made so far."""
+        return self._nonce, len(self._parts)
+
     def substitute(self, html: str) -> str:
         """Swap the placeholders in a chapter's sanitised HTML for the helpers' markup."""
         token = rf"RBPART{self._nonce}N(\d+)X"

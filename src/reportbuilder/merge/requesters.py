@@ -22,6 +22,7 @@ from typing import Any
 
 from reportbuilder.errors import Problem, ProjectError, Stage
 from reportbuilder.language import is_known_locale, normalize
+from reportbuilder.project.contacts import refuse_unprintable
 from reportbuilder.project.textio import read_text
 
 REQUIRED = ("name", "email")
@@ -173,6 +174,13 @@ def _requester(
             bad(f"{column}: a line break inside the cell")
         elif len(text) > MAX_FIELD:
             bad(f"{column}: {len(text)} characters; at most {MAX_FIELD}")
+        else:
+            # The check contacts.yml has: a bidi override in an organisation reversed the
+            # rest of the cover line, date included; a control could drive a terminal.
+            try:
+                refuse_unprintable(text, multiline=False)
+            except ValueError as error:
+                bad(f"{column}: {error}")
         values[column] = text
     name = values.get("name", "")
     if not name:
