@@ -208,3 +208,13 @@ def test_a_sidecar_says_where_the_workbooks_table_is(tmp_path: Path) -> None:
     sidecar.write_text("range: Other!A3:C7\n", encoding="utf-8")
     code, output = built_text(root)
     assert code == 1 and "data/fmt.xlsx.yml: range: names the sheet 'Other'" in output
+
+
+def test_filters_and_rows_name_what_is_undefined(tmp_path: Path) -> None:
+    root = project(tmp_path, "{{ data.zb | number }}\n\n{{ data.t.rows[0].zz | number }}")
+    (root / "data" / "t.csv").write_text("a,b\nx,1\n", encoding="utf-8")
+    code, output = check(root)
+    assert code == 1, output
+    assert "content/01.md:3: 'data.zb' is undefined; it has: t" in output
+    assert "content/01.md:5: this row or mapping has no 'zz'; it has: a, b" in output
+    assert "ContentUndefined" not in output and "dict" not in output
