@@ -186,3 +186,35 @@ def test_a_table_too_wide_for_a_landscape_page_is_refused_at_its_line(tmp_path: 
     content.write_text("# Book\n\n{{ table(data.wide, columns=['col41']) }}\n", encoding="utf-8")
     code, output = built_text(root)
     assert code == 1 and "columns names 'col41', which wide does not have" in output
+
+
+def test_a_sidecar_says_where_the_workbooks_table_is(tmp_path: Path) -> None:
+    """`data/fmt.xlsx.yml`: `header_row: 3` reads the titled sheet from its header; a
+    `range:` picks one of two tables on a sheet."""
+    root = project(tmp_path, "{{ table(data.fmt, total=True) }}")
+    two_tables = [*TITLED, [], ["Table 2: staff"], ["office", "staff"], ["Santiago", 7]]
+    sheet_file(root / "data" / "fmt.xlsx", two_tables)
+    sidecar = root / "data" / "fmt.xlsx.yml"
+    code, output = built_text(root)
+    assert code == 1 and "('header_row: 3' if row 3 names the columns" in output
+    sidecar.write_text("range: Main!A3:C7\n", encoding="utf-8")
+    code, text = built_text(root)
+    assert code == 0, text
+    assert "region people share" in text and "North 120 0.48" in text
+    assert "Total 200" in text and "Santiago" not in text and "Regional" not in text
+    sidecar.write_text("header_row: 3\n", encoding="utf-8")
+    code, output = built_text(root)  # the second table is read as rows: its header is refused
+    assert code == 1 and "column 'people': 'staff' is not a number like the others" in output
+    sidecar.write_text("range: Other!A3:C7\n", encoding="utf-8")
+    code, output = built_text(root)
+    assert code == 1 and "data/fmt.xlsx.yml: range: names the sheet 'Other'" in output
+
+
+def test_filters_and_rows_name_what_is_undefined(tmp_path: Path) -> None:
+    root = project(tmp_path, "{{ data.zb | number }}\n\n{{ data.t.rows[0].zz | number }}")
+    (root / "data" / "t.csv").write_text("a,b\nx,1\n", encoding="utf-8")
+    code, output = check(root)
+    assert code == 1, output
+    assert "content/01.md:3: 'data.zb' is undefined; it has: t" in output
+    assert "content/01.md:5: this row or mapping has no 'zz'; it has: a, b" in output
+    assert "ContentUndefined" not in output and "dict" not in output

@@ -786,6 +786,11 @@ def checked(
     ]
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
+        import jinja2
+
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, jinja2.Undefined):  # `data.zb | number`: say what is undefined
+                value._fail_with_undefined_error()
         for key in kwargs:
             if key not in names:
                 raise CallError(

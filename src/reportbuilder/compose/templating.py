@@ -59,6 +59,12 @@ class ContentUndefined(jinja2.StrictUndefined):
                 tip = " (this edition is not personalised: put it inside {% if recipient %})"
             known = "" if hint or not owner else f"; it has: {', '.join(sorted(owner)[:12])}"
             return f"'{owner.path}.{name}' is undefined{tip}{known}"
+        if isinstance(owner, dict) and isinstance(name, str):  # a table's row, plain data
+            keys = [str(key) for key in owner]
+            hint = difflib.get_close_matches(name, keys, n=1)
+            tip = f" (did you mean '{hint[0]}'?)" if hint else ""
+            known = ", ".join(keys[:12]) or "nothing"
+            return f"this row or mapping has no '{name}'{tip}; it has: {known}"
         if owner is not jinja2.utils.missing and isinstance(name, str):
             if hasattr(owner, name):  # there, but not for templates (a method that changes it)
                 return f"'{name}' of a {type(owner).__name__} is not available in templates"

@@ -119,6 +119,20 @@ class DataFile(_Strict):
     labels: dict[str, str | dict[str, str]] = Field(default_factory=dict)
 
 
+class WorkbookFile(_Strict):
+    """Where a workbook's table is (`data/NAME.xlsx.yml`), when it does not start at the
+    sheet's first row: `header_row: 3` (rows above it are a title, left out), or a `range`
+    of cells (`A3:C9`, `Main!A3:C9`) holding the header and the rows."""
+
+    header_row: Annotated[int, Field(ge=1, le=1_048_576)] | None = None
+    range: (
+        Annotated[
+            str, StringConstraints(pattern=r"^(?:[^!]+!)?[A-Za-z]{1,3}[0-9]+:[A-Za-z]{1,3}[0-9]+$")
+        ]
+        | None
+    ) = None
+
+
 class Organisation(_Strict):
     name: str
     logo: str | None = None

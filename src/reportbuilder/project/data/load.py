@@ -52,8 +52,15 @@ from reportbuilder.project.data.rules import (
     value_problem,
     whole_problem,
 )
-from reportbuilder.project.data.sidecar import described, is_sidecar, merged, orphan, read_sidecar
-from reportbuilder.project.data.spreadsheets import read_xlsx
+from reportbuilder.project.data.sidecar import (
+    described,
+    is_sidecar,
+    merged,
+    orphan,
+    read_sidecar,
+    read_workbook_sidecar,
+)
+from reportbuilder.project.data.spreadsheets import Layout, read_xlsx
 from reportbuilder.project.dates import iso_hint
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import dotted
@@ -104,11 +111,18 @@ def load_data(
                 problem("report.yml", None, f"data: '{name}' is not a CSV file in {DATA_DIR}/")
             )
     own: dict[str, CsvSettings] = {}  # data/NAME.csv.yml: what NAME.csv says of itself
+    layouts: dict[str, Layout] = {}  # data/NAME.xlsx.yml: where NAME.xlsx's table is
     for path in entries:
         if is_sidecar(path.name) and not path.name.startswith("."):
             rel = f"{DATA_DIR}/{path.name}"
             if described(path.name) not in names:
                 problems.append(orphan(rel))
+                continue
+            if path.name.lower().endswith((".xlsx.yml", ".xlsx.yaml")):
+                read_layout, found = read_workbook_sidecar(files, rel)
+                problems += found
+                if read_layout is not None:
+                    layouts[described(path.name)] = read_layout
                 continue
             read_own, found = read_sidecar(files, rel)
             problems += found
@@ -151,7 +165,7 @@ def load_data(
             continue
         owner[stem] = rel
         if path.suffix.lower() == ".xlsx":
-            read, found = read_xlsx(files, rel, stem)
+            read, found = read_xlsx(files, rel, stem, layouts.get(path.name))
         else:
             read, found = read_file(files, rel, merged(own.get(path.name), settings.get(path.name)))
         problems += found

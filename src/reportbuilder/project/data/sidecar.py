@@ -15,11 +15,12 @@ from reportbuilder.errors import Problem, ReportError
 from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import Localized
 from reportbuilder.project.data.readers import CsvSettings
+from reportbuilder.project.data.spreadsheets import Layout
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import problems_from
 from reportbuilder.project.yamlio import load_yaml
 
-SIDECAR_SUFFIXES = (".csv.yml", ".csv.yaml")
+SIDECAR_SUFFIXES = (".csv.yml", ".csv.yaml", ".xlsx.yml", ".xlsx.yaml")
 
 
 def is_sidecar(name: str) -> bool:
@@ -27,8 +28,8 @@ def is_sidecar(name: str) -> bool:
 
 
 def described(name: str) -> str:
-    """The CSV file a sidecar describes: `monthly.csv.yml` → `monthly.csv`."""
-    return name[: name.lower().rindex(".csv") + 4]
+    """The data file a sidecar describes: `monthly.csv.yml` → `monthly.csv`."""
+    return name[: name.rindex(".")]
 
 
 def read_sidecar(files: FilePolicy, rel: str) -> tuple[CsvSettings | None, list[Problem]]:
@@ -52,6 +53,25 @@ def read_sidecar(files: FilePolicy, rel: str) -> tuple[CsvSettings | None, list[
         labels={c: t if isinstance(t, str) else Localized.of(t) for c, t in given.labels.items()},
         label_places={column: (rel, doc.line(["labels", column])) for column in given.labels},
     ), []
+
+
+def read_workbook_sidecar(files: FilePolicy, rel: str) -> tuple[Layout | None, list[Problem]]:
+    """Where a workbook's table is (`data/NAME.xlsx.yml`: `header_row`, `range`)."""
+    from reportbuilder.project.config import WorkbookFile
+
+    try:
+        doc = load_yaml(files.read_project_text(rel), rel)
+    except ReportError as error:
+        return None, error.problems
+    if doc.value is None:
+        return Layout(), []
+    try:
+        given = WorkbookFile.model_validate(doc.value)
+    except ValidationError as error:
+        return None, problems_from(error, WorkbookFile, rel, doc.line)
+    if given.header_row is not None and given.range is not None:
+        return None, [problem(rel, doc.line(["range"]), "give header_row or range, not both")]
+    return Layout(given.header_row, given.range), []
 
 
 def merged(own: CsvSettings | None, project: CsvSettings | None) -> CsvSettings | None:
@@ -82,4 +102,4 @@ def orphan(rel: str) -> Problem:
     return problem(rel, None, f"describes '{described(name)}', which is not in data/")
 
 
-__all__ = ["described", "is_sidecar", "merged", "orphan", "read_sidecar"]
+__all__ = ["described", "is_sidecar", "merged", "orphan", "read_sidecar", "read_workbook_sidecar"]

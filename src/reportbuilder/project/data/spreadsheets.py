@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,20 @@ XLSX_MAX_BYTES = 20_000_000
 ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!")
 
 
-def read_xlsx(files: FilePolicy, rel: str, name: str) -> tuple[Any, list[Problem]]:
+@dataclass(frozen=True)
+class Layout:
+    """Where a workbook's table is (`data/NAME.xlsx.yml`): from `header_row` on, or in the
+    `range` of cells (`A3:C9`, or `Main!A3:C9` for one sheet); the whole sheet by default."""
+
+    header_row: int | None = None
+    range: str | None = None
+
+
+def read_xlsx(
+    files: FilePolicy, rel: str, name: str, layout: Layout | None = None
+) -> tuple[Any, list[Problem]]:
     """The workbook `rel`: a `Table` (one sheet) or a dict of them by sheet name, or None;
-    and every problem, each at its sheet and cell."""
+    and every problem, each at its sheet and cell. `layout` says where the table is."""
     import openpyxl  # only projects with workbooks pay for the import
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -62,11 +74,17 @@ def read_xlsx(files: FilePolicy, rel: str, name: str) -> tuple[Any, list[Problem
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible" and sheet.max_row and any(sheet.iter_rows()):
             problems.append(warning(f"{rel}:{sheet.title}", "hidden sheet left out"))
+    bounds, wrong = _bounds(layout, rel, [sheet.title for sheet in shown])
+    if wrong:
+        return None, [*problems, wrong]
     for sheet in shown:
         single = sheet is shown[0] and len(shown) == 1
+        if sheet.title not in bounds:
+            continue  # the range names another sheet
         table = _sheet_table(
-            sheet, rel, name if single else sheet.title, problems, formulas.get(sheet.title, {})
-        )
+            sheet, rel, name if single else sheet.title, problems, formulas.get(sheet.title, {}),
+            bounds[sheet.title],
+        )  # fmt: skip
         if table is not None:
             tables[sheet.title] = table
     if not tables:
@@ -75,6 +93,32 @@ def read_xlsx(files: FilePolicy, rel: str, name: str) -> tuple[Any, list[Problem
     if len(shown) == 1:
         return next(iter(tables.values())), problems
     return tables, problems
+
+
+Bounds = tuple[int, int, int, int]  # first row, last row, first column, last column (1-based)
+EVERYWHERE: Bounds = (1, 1_048_576, 1, 16_384)
+
+
+def _bounds(
+    layout: Layout | None, rel: str, sheets: list[str]
+) -> tuple[dict[str, Bounds], Problem | None]:
+    """The cells each sheet's table is read from, by sheet name; or the problem with a
+    `range` naming a sheet the workbook does not show."""
+    from openpyxl.utils.cell import range_boundaries
+
+    if layout is None or (layout.header_row is None and layout.range is None):
+        return dict.fromkeys(sheets, EVERYWHERE), None
+    if layout.header_row is not None:
+        return dict.fromkeys(sheets, (layout.header_row, *EVERYWHERE[1:])), None
+    sheet, _, cells = str(layout.range).rpartition("!")
+    first_column, first_row, last_column, last_row = range_boundaries(cells.upper())
+    bounds: Bounds = (first_row or 1, last_row or EVERYWHERE[1], first_column or 1,
+                      last_column or EVERYWHERE[3])  # fmt: skip
+    if sheet and sheet not in sheets:
+        sidecar = f"{rel}.yml"
+        return {}, problem(sidecar, None, f"range: names the sheet '{sheet}', which {rel} does "
+                           f"not show (its sheets: {', '.join(sheets)})")  # fmt: skip
+    return {s: bounds for s in sheets if not sheet or s == sheet}, None
 
 
 def warning(where: str, message: str) -> Problem:
@@ -134,7 +178,12 @@ def _unsaved_formulas(path: Path, book: Any) -> dict[str, dict[str, str]]:
 
 
 def _sheet_table(
-    sheet: Any, rel: str, name: str, problems: list[Problem], formulas: dict[str, str]
+    sheet: Any,
+    rel: str,
+    name: str,
+    problems: list[Problem],
+    formulas: dict[str, str],
+    bounds: Bounds = EVERYWHERE,
 ) -> Table | None:
     from reportbuilder.project.data.readers import base_types, read_header
 
@@ -142,9 +191,15 @@ def _sheet_table(
         return f"{rel}:{sheet.title}!{cell.coordinate}"
 
     hidden_rows, hidden_columns = hidden_parts(sheet)
+    first_row, last_row, first_column, last_column = bounds
     every = [
         row
-        for row in sheet.iter_rows()
+        for row in sheet.iter_rows(
+            min_row=first_row,
+            max_row=min(last_row, max(sheet.max_row, first_row)),
+            min_col=first_column,
+            max_col=min(last_column, max(sheet.max_column, first_column)),
+        )
         if any(c.value is not None or c.coordinate in formulas for c in row)
     ]
     _warn_hidden(sheet, rel, every, hidden_rows, hidden_columns, problems)
@@ -276,7 +331,9 @@ def _headless_values(
             f"column {column} has no name in the header row, yet the rows below hold values "
             f"in it (first at {value.coordinate}): is row {header_row} ('{_short(title)}') a "
             "title above the table? The first non-empty row must name the columns: delete the "
-            "title rows above the table's header (and put a second table on a sheet of its own)"
+            "title rows above the table's header (and put a second table on a sheet of its "
+            f"own), or say where the table starts in {rel}.yml ('header_row: {value.row}' if "
+            f"row {value.row} names the columns, or a 'range: A{value.row}:…' of its cells)"
         )
         return [problem(f"{rel}:{sheet.title}!{letter}{header_row}", None, message)]
     return [
