@@ -4,17 +4,15 @@ with one change each, compared with the first build."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_fixture
+from conftest import RunCli, copy_fixture
 from reportbuilder import Edition, PdfRenderer, load_project, render_html, write_atomic
 from reportbuilder.review.pdfdiff import UnreadablePdf, compare, printable
 
@@ -143,55 +141,61 @@ def test_a_moved_sentence_is_a_move_not_two_changes(builds: Builds) -> None:
     )
 
 
-def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reportbuilder", "diff", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "REPORTBUILDER_DEBUG": ""},
-        timeout=120,
-    )
+@pytest.fixture
+def diff_cli(run_cli: RunCli) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`reportbuilder diff ARGS` in a process (forked from the warm command)."""
+
+    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return run_cli(["diff", *args], env={"REPORTBUILDER_DEBUG": ""}, timeout=120)
+
+    return run
 
 
-def test_cli_exit_codes_and_report(builds: Builds, tmp_path: Path) -> None:
-    same = _cli(builds.base, builds.again)
+def test_cli_exit_codes_and_report(
+    builds: Builds, tmp_path: Path, diff_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    same = diff_cli(builds.base, builds.again)
     assert (same.returncode, same.stderr) == (0, "")
     assert same.stdout.startswith("no difference")
 
-    changed = _cli(builds.base, builds.changed["numbers"])
+    changed = diff_cli(builds.base, builds.changed["numbers"])
     assert changed.returncode == 1, changed.stderr
     assert "500 → 510" in changed.stdout
 
     not_pdf = tmp_path / "notes.pdf"
     not_pdf.write_text("not a PDF at all", encoding="utf-8")
-    broken = _cli(builds.base, not_pdf)
+    broken = diff_cli(builds.base, not_pdf)
     assert broken.returncode == 2
     assert "notes.pdf: not a readable PDF" in broken.stderr
     assert "Traceback" not in broken.stderr
 
-    missing = _cli(builds.base, tmp_path / "absent.pdf")
+    missing = diff_cli(builds.base, tmp_path / "absent.pdf")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
 
-def test_cli_json(builds: Builds) -> None:
-    done = _cli(builds.base, builds.changed["paragraph"], "--json")
+def test_cli_json(
+    builds: Builds, diff_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    done = diff_cli(builds.base, builds.changed["paragraph"], "--json")
     assert done.returncode == 1
     document = json.loads(done.stdout)
     assert document["equal"] is False
     assert document["text"][0]["added"].startswith("A reviewer added")
     assert document["changed_pages"] == [document["text"][0]["new_page"]]
-    equal = json.loads(_cli(builds.base, builds.again, "--json").stdout)
+    equal = json.loads(diff_cli(builds.base, builds.again, "--json").stdout)
     assert equal["equal"] is True and equal["changed_pages"] == []
 
 
-def test_cli_visual_writes_a_picture_per_changed_page_only(builds: Builds, tmp_path: Path) -> None:
+def test_cli_visual_writes_a_picture_per_changed_page_only(
+    builds: Builds, tmp_path: Path, diff_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
     from PIL import Image
 
     folder = tmp_path / "pictures"
     folder.mkdir()
     (folder / "page-099.png").write_bytes(b"from an earlier comparison")
     (folder / "mine.txt").write_text("kept", encoding="utf-8")
-    done = _cli(builds.base, builds.changed["paragraph"], "--visual", folder)
+    done = diff_cli(builds.base, builds.changed["paragraph"], "--visual", folder)
     assert done.returncode == 1, done.stderr
     page = compare(builds.base, builds.changed["paragraph"]).hunks[0].new_page
     assert sorted(p.name for p in folder.iterdir()) == ["mine.txt", f"page-{page:03d}.png"]
@@ -203,7 +207,7 @@ def test_cli_visual_writes_a_picture_per_changed_page_only(builds: Builds, tmp_p
         assert any(rgb == (220, 30, 30) for _, rgb in colours)
 
     shutil.rmtree(folder)
-    equal = _cli(builds.base, builds.again, "--visual", folder)
+    equal = diff_cli(builds.base, builds.again, "--visual", folder)
     assert equal.returncode == 0 and list(folder.iterdir()) == []
 
 
@@ -220,15 +224,10 @@ def test_printable_escapes_control_characters() -> None:
 
 
 def test_build_compare_reads_the_earlier_pdf_before_replacing_it(
-    mini_project: Path, tmp_path: Path
+    mini_project: Path, tmp_path: Path, run_cli: RunCli
 ) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "reportbuilder", "build", str(mini_project), *args],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return run_cli(["build", mini_project, *args])
 
     first = run()
     assert first.returncode == 0, first.stderr

@@ -33,6 +33,8 @@ from reportbuilder.deliver.files import write_atomic
 CACHE_DIR = Path(".reportbuilder") / "cache"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 CHARTS_DIR = "charts"
+MEMO_DIR = "compose"  # compiled chapter templates and converted Markdown (`compose.memo`)
+FONTS_DIR = "fonts"  # font programs read when parts are assembled (`render.fontmerge`)
 MAX_CHARTS = 4096  # files kept in charts/ (a few KiB each), the least recently used go first
 SKIPPED_DIRS = frozenset({"out", "__pycache__", "node_modules"})
 LARGE_FILE = 64 * 1024 * 1024  # hashed by size and time, not read
@@ -158,8 +160,13 @@ class Cache:
     def clear(self) -> int:
         """Remove every entry; returns how many files were removed."""
         removed = 0
-        charts = self.folder / CHARTS_DIR
-        for folder, suffixes in ((self.folder, (".bin", ".json")), (charts, (".svg",))):
+        charts, memo = self.folder / CHARTS_DIR, self.folder / MEMO_DIR
+        for folder, suffixes in (
+            (self.folder, (".bin", ".json")),
+            (charts, (".svg",)),
+            (memo, (".pyc", ".json", ".jbc")),
+            (self.folder / FONTS_DIR, (".font",)),
+        ):
             if folder.is_dir():
                 for path in folder.iterdir():
                     if path.suffix in suffixes:

@@ -26,8 +26,9 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
 
-from reportbuilder.compose import data_images, inline_svg
+from reportbuilder.compose import data_images, inline_svg, not_tags
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
+from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
 
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
@@ -98,7 +99,29 @@ def sanitize(html: str) -> str:
     )
     if "<title" in cleaned:
         cleaned = inline_svg.without_html_titles(cleaned)
-    return inline_svg.style_as_attributes(cleaned) if " style=" in cleaned else cleaned
+    if " style=" in cleaned:
+        cleaned = inline_svg.style_as_attributes(cleaned)
+    return _list_numbers(cleaned)
+
+
+# nh3 writes attributes as `name="value"`: `start` and `value` hold what the author wrote.
+_NUMBERED = re.compile(r'<(ol|li)\b([^<>]*?)\s(start|value)="\s*([+-]?\d{1,9})\s*"([^<>]*)>')
+
+
+def _list_numbers(html: str) -> str:
+    """`<ol start="4">` and `<li value="9">` as the `list-item` counter they set: WeasyPrint
+    70 ignores both attributes and would number every list from 1 ("steps 4–7" print 1–4).
+    Added after the sanitiser, which keeps no style: this one is ours, from a number."""
+
+    def counted(match: re.Match[str]) -> str:
+        tag, before, name, number, after = match.groups()
+        if " style=" in before + after or " reversed" in before + after:
+            return match[0]  # counting down is not a counter-reset: left as WeasyPrint sets it
+        counter = "counter-reset" if name == "start" else "counter-set"
+        style = f"{counter}: list-item {int(number) - 1}"
+        return f'<{tag}{before} {name}="{int(number)}"{after} style="{style}">'
+
+    return _NUMBERED.sub(counted, html) if "<ol" in html else html
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -130,10 +153,18 @@ class _Removals(HTMLParser):
         self.found: list[tuple[str, str]] = []  # (message, what to look for in the source)
         self.skipping: str | None = None
         self.in_svg = 0  # how many <svg> elements the parser is inside
+        self.unclosed: list[tuple[str, int]] = []  # swallowing elements open: (tag, its entry)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skipping:
             return
+        if tag in _SWALLOWS and not self.in_svg:
+            self.unclosed.append((tag, len(self.found)))
+            self._element(tag, attrs)
+            return
+        self._element(tag, attrs)
+
+    def _element(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         svg = inline_svg.svg_tag(tag)
         if svg is not None:
             self._svg_element(svg, attrs)
@@ -180,6 +211,10 @@ class _Removals(HTMLParser):
             self.skipping = None
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _SWALLOWS:
+            opened = [i for i, (name, _) in enumerate(self.unclosed) if name == tag]
+            if opened:
+                del self.unclosed[opened[-1]]
         if self.skipping == tag:
             self.skipping = None
         elif tag == "svg" and self.in_svg and not self.skipping:
@@ -222,7 +257,24 @@ def removals(html: str) -> list[tuple[str, str]]:
     parser = _Removals()
     parser.feed(html)
     parser.close()
+    for tag, entry in parser.unclosed[:1]:  # the first swallows the rest, later ones too
+        what = (
+            "it and everything after it in the chapter are left out"
+            if tag in _CONTENT_DROPPED
+            else "everything after it in the chapter prints as raw text (Markdown and HTML unread)"
+        )
+        message = f"<{tag}> is never closed (no </{tag}>): {what}; close it, or write \\<{tag}"
+        if entry < len(parser.found):
+            parser.found[entry] = (message, parser.found[entry][1])
+        else:
+            parser.found.append((message, f"<{tag}"))
     return parser.found
+
+
+# An HTML parser reads these elements' content as text up to their end tag: left open, one
+# takes in the rest of the chapter (CommonMark and browsers read it so too).
+_SWALLOWS = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
+_SWALLOWS |= {"plaintext"}  # has no end tag at all: always the rest of the chapter
 
 
 def _text_of(element: ET.Element) -> str:
@@ -778,9 +830,16 @@ class ReportExtension(Extension):
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
 
 
-def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Markdown:
-    """A Markdown converter for one chapter (its heading ids come from `slugify`)."""
+def make_markdown(
+    lang: str, slugify: Callable[[str, str], str], *, tilde: bool = True
+) -> markdown.Markdown:
+    """A Markdown converter for chapters (their heading ids come from `slugify`).
+
+    `tilde=False` leaves out `~~strikethrough~~` (pymdownx.tilde), for a text without any
+    `~`, where it changes nothing: its patterns take longer to compile than a short report
+    takes to convert."""
     substitutions = quote_substitutions(lang)
+    report = ReportExtension(lang)
     return markdown.Markdown(
         extensions=[
             "tables",
@@ -794,10 +853,11 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
             "abbr",
             "pymdownx.superfences",
             "pymdownx.highlight",
-            "pymdownx.tilde",
+            *(["pymdownx.tilde"] if tilde else []),
             "pymdownx.tasklist",
             CommonMarkRules(),  # after sane_lists
-            ReportExtension(lang),
+            report,
+            CommonMarkLists(report.losses),
         ],
         extension_configs={
             "toc": {"slugify": slugify, "toc_depth": "1-3"},
@@ -812,7 +872,7 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
             },
             # Any info string opens a fence, as in CommonMark (MyST's "```{note} Title" too)
             "pymdownx.superfences": {"relaxed_headers": True},
-            "pymdownx.tilde": {"subscript": False},  # "~5 %" stays text
+            **({"pymdownx.tilde": {"subscript": False}} if tilde else {}),  # "~5 %" stays text
             "smarty": {"substitutions": substitutions},
             "footnotes": {"BACKLINK_TEXT": ""},
         },
@@ -837,7 +897,7 @@ def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]
     sanitiser removed (`removals`) and what Markdown drops or prints as written (table cells
     beyond the header's, unused notes, `[^x]` without a note)."""
     md.reset()
-    html = md.convert(text)
+    html, _ = not_tags.as_text(md.convert(text))
     losses = [
         loss
         for extension in md.registeredExtensions
