@@ -230,13 +230,18 @@ class ChartCache:
 _CODE: list[str] = []
 
 
+_METRICS = "chart_metrics.json"  # the font widths the charts leave room by
+
+
 def _chart_code() -> str:
-    """The hash of the drawing module's source and our version: new code, new charts."""
+    """The hash of the drawing module's source, its font widths and our version: new code,
+    new charts."""
     if not _CODE:
         from reportbuilder import __version__
         from reportbuilder.compose import charts
 
-        source = Path(charts.__file__).read_bytes() if charts.__file__ else b""
+        folder = Path(charts.__file__).parent
+        source = b"".join((folder / name).read_bytes() for name in ("charts.py", _METRICS))
         _CODE.append(sha256(source + __version__.encode("utf-8")))
     return _CODE[0]
 

@@ -3,6 +3,7 @@ theme's) and the content's (sandboxed, data only, every undefined name an error)
 
 from __future__ import annotations
 
+import decimal
 import difflib
 import json
 import re
@@ -411,6 +412,8 @@ def _plain(error: Exception) -> str:
             return f"{name}() has no argument '{said[2]}'"
         return f"{name}() was given more values than it takes"
     kind = next(word for cls, word in _KINDS.items() if isinstance(error, cls))
+    if isinstance(error, decimal.DecimalException):  # its text is a list of Python classes
+        return f"{kind}: a number too large or too precise to print"
     text = str(error).strip("'\"") if isinstance(error, KeyError) else str(error)
     return f"{kind}: {text}" if text and text != kind else kind
 
