@@ -287,7 +287,11 @@ def _long_report(root: Path) -> Path:
         f"then {' '.join(words[(3 * n) % 40 :][:20])}."
         for n in range(1, 61)
     )
-    chapter.write_text(chapter.read_text("utf-8") + "\n\n## Field notes\n\n" + paragraphs, "utf-8")
+    # A table early and a cross-reference to it at the end: "Table 3, page 4".
+    table = "| Week | Wells |\n|---|---:|\n| 1 | 12 |\n\nTable: Wells seen {#tab-weeks}\n\n"
+    reference = "\n\nThe wells are counted in [](#tab-weeks).\n"
+    text = chapter.read_text("utf-8") + "\n\n## Field notes\n\n" + table + paragraphs + reference
+    chapter.write_text(text, "utf-8")
     return project_dir
 
 
@@ -330,8 +334,12 @@ def test_a_page_format_change_is_one_line_not_every_moved_footer(tmp_path: Path)
         "page size: 210 × 297 mm → 148 × 210 mm",
         f"the same text laid out on {old_count} → {new_count} pages",
     ], report
-    assert a5.contents and report[2].startswith(f"contents: {len(a5.contents)} entries"), report
-    assert len(report) == 3, report
+    # The cross-reference's page and the contents' pages follow the layout: one line each.
+    assert [len(a5.page_references)] == [1] and report[2].startswith(
+        "page references: 1 lead to other pages (page "
+    ), report
+    assert a5.contents and report[3].startswith(f"contents: {len(a5.contents)} entries"), report
+    assert len(report) == 4, report
     assert a5.changed_pages() == []
 
     edited = compare(pdfs["A4"], pdfs["edited"])

@@ -197,3 +197,31 @@ def test_an_image_printed_below_the_minimum_resolution_is_reported(tmp_path: Pat
         config.write("lint:\n  min_image_dpi: 0\n")
     code, doc = _build(project)
     assert code == 0 and not [m for m in _messages(doc) if "blurred" in m]
+
+
+def test_characters_the_fonts_lack_outside_a_chapter_are_located(tmp_path: Path) -> None:
+    """A chart label from a data file with a character no font has, and a chapter title
+    whose symbol a fallback font sets on the contents page: each warning names the file and
+    line that hold the character (they said `render:` before), and `--strict` fails with
+    nothing written."""
+    chapter = '# Done \u2611\n\nText.\n\n{{ chart(data.tally.kinds, kind="bar", title="Kinds") }}\n'
+    project = project_with(tmp_path, **{"01-a": chapter})
+    (project / "data").mkdir(exist_ok=True)
+    (project / "data" / "tally.yml").write_text(
+        "kinds:\n  label: Kinds\n  categories:\n"
+        "    first: {label: First, percent: 60}\n"
+        "    second: {label: 'Linear B \U00010000', percent: 40}\n",
+        "utf-8",
+    )
+    code, doc = _build(project)
+    assert code == 0, doc
+    problems = doc["problems"]
+    assert isinstance(problems, list)
+    [missing] = [p for p in problems if "U+10000" in p["message"]]
+    assert (missing["path"], missing["line"]) == ("data/tally.yml", 5), missing
+    fallbacks = [p for p in problems if "do not name" in p["message"]]
+    assert fallbacks and all(p["path"] == "content/01-a.md" for p in fallbacks), fallbacks
+    assert all(p["line"] == 1 for p in fallbacks if "\u2611" in p["message"]), fallbacks
+    out = tmp_path / "strict.pdf"
+    code, doc = _build(project, "--strict", "-o", str(out))
+    assert code == 1 and not out.exists()

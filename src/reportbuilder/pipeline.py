@@ -17,7 +17,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -345,10 +345,12 @@ def build(
             if job.attachments:
                 _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
-            located = _located(pdf.problems, loaded.chapters_in(html.config.lang))
+            chapters = loaded.chapters_in(html.config.lang)
+            located = _located(pdf.problems, chapters, loaded)
             warnings.extend(_located_font_faces(located, loaded))
             progress.show("checking the PDF", now=True)
-            warnings.extend(_lint(pdf.data, lint_rules(loaded, html)))
+            linted = _lint(pdf.data, lint_rules(loaded, html))
+            warnings.extend(_located(linted, chapters, loaded))
             _fail_if_strict(html, warnings)
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages, lightened)
@@ -476,22 +478,53 @@ def _from_cache(cache: Cache, key: str, root: str, clock: _Clock) -> BuildResult
     return BuildResult(root, (out,), problems, clock.seconds())
 
 
-def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[Problem]:
-    """Render problems about a character placed at the first chapter line holding it."""
+# Where else a printed character may be written: the report's settings, data and contacts.
+_TEXT_SOURCES = ("report.yml", "contacts.yml", "data/**/*")
+_TEXT_SUFFIXES = {".yml", ".yaml", ".csv", ".tsv", ".json", ".txt", ".md", ".bib"}
+
+
+def _located(
+    problems: Iterable[Problem], chapters: Iterable[Chapter], project: Project
+) -> list[Problem]:
+    """Problems about a character (no font has it; a fallback font set it) placed at the
+    first line that holds it: in a chapter, else in report.yml, contacts.yml or a data file
+    (a chart's label, a title, a contact's name)."""
     from reportbuilder.render.renderer import MISSING_GLYPH
 
+    # The character a problem names, or the first of those it quotes ("… a fallback for
+    # characters the brand's fonts lack (☐ / ☑)").
+    glyph_problems = (
+        re.compile(re.escape(MISSING_GLYPH) + r" '(.)'"),
+        re.compile(r"a font the stylesheets do not name: .*\((.)"),
+    )
+    chapters = tuple(chapters)
+    others: list[tuple[str, str]] | None = None  # read once, when first needed
     placed = []
     for problem in problems:
-        found = re.match(re.escape(MISSING_GLYPH) + r" '(.)'", problem.message)
+        found = next(filter(None, (p.search(problem.message) for p in glyph_problems)), None)
         if problem.path is None and found:
-            for chapter in chapters:
-                before, hit, _ = chapter.source.partition(found[1])
+            if others is None:
+                others = list(_other_sources(project))
+            sources = [(c.rel, c.source) for c in chapters] + others
+            for rel, source in sources:
+                before, hit, _ = source.partition(found[1])
                 if hit:
-                    line = before.count("\n") + 1
-                    problem = replace(problem, path=chapter.rel, line=line)
+                    problem = replace(problem, path=rel, line=before.count("\n") + 1)
                     break
         placed.append(problem)
     return placed
+
+
+def _other_sources(project: Project) -> Iterator[tuple[str, str]]:
+    """(shown path, text) of report.yml, contacts.yml and the data files."""
+    for pattern in _TEXT_SOURCES:
+        for path in sorted(project.root.glob(pattern)):
+            if path.suffix.lower() not in _TEXT_SUFFIXES or not path.is_file():
+                continue
+            try:
+                yield project.files.shown(path), path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError, ValueError):
+                continue
 
 
 def _located_font_faces(problems: Iterable[Problem], project: Project) -> list[Problem]:

@@ -162,6 +162,9 @@ class Comparison:
     contents: list[tuple[str, str, str]] = field(default_factory=list)  # title, old, new page
     relaid: list[int] = field(default_factory=list)  # new pages with the same text laid anew
     images: list[tuple[int, int]] = field(default_factory=list)  # a photo changed, same text
+    # Numbers after "page" in the text (a cross-reference's page: "Table 1, page 7"): they
+    # follow the layout, as the contents' page numbers do.
+    page_references: list[NumberChange] = field(default_factory=list)
 
     @property
     def text_equal(self) -> bool:
@@ -177,6 +180,7 @@ class Comparison:
             or self.furniture_added
             or self.contents
             or self.relaid
+            or self.page_references
             or self.metadata
             or self.fonts_added
             or self.fonts_removed
@@ -221,6 +225,7 @@ class Comparison:
             "page_size": {"old": self.sizes[0], "new": self.sizes[1]} if self.sizes else None,
             "text_equal": self.text_equal,
             "relaid_pages": self.relaid,
+            "page_references": [n.as_json() for n in self.page_references],
             "running": {"removed": self.furniture_removed, "added": self.furniture_added},
             "contents": [{"title": t, "old_page": o, "new_page": n} for t, o, n in self.contents],
             "metadata": [{"key": k, "old": o, "new": n} for k, o, n in self.metadata],
@@ -280,6 +285,14 @@ class Comparison:
             yield f"running header/footer removed: {text}"
         for text in self.furniture_added:
             yield f"running header/footer added: {text}"
+        if self.page_references:
+            shown = ", ".join(
+                f"page {n.old} → {n.new}" for n in self.page_references[:_SHOWN_ENTRIES]
+            )
+            more = len(self.page_references) - _SHOWN_ENTRIES
+            rest = f", and {more} more" if more > 0 else ""
+            count = len(self.page_references)
+            yield f"page references: {count} lead to other pages ({shown}{rest})"
         if self.contents:
             shown = ", ".join(f"{t} {o} → {n}" for t, o, n in self.contents[:_SHOWN_ENTRIES])
             more = len(self.contents) - _SHOWN_ENTRIES
@@ -503,7 +516,11 @@ def _lines(text: str) -> tuple[str, ...]:
     lines = (
         " ".join(_BLANKS.split(line.strip())) for line in text.replace("\r\n", "\n").split("\n")
     )
-    return tuple(line for line in lines if line)
+    # A no-break space a justified line stretched comes back with spaces around it.
+    return tuple(_STRETCHED.sub(r"\1", line) for line in lines if line)
+
+
+_STRETCHED = re.compile(rf" *([{_SPACES}]) *")
 
 
 def _masked(text: str) -> str:
@@ -897,12 +914,12 @@ def _compare_words(
         before = _join(new_words[max(0, j1 - _CONTEXT) : j1])
         after = _join(new_words[j2 : j2 + _CONTEXT])
         if _all_numbers(removed, added):
+            reference = j1 > 0 and _is_page_word(new_words[j1 - 1].text) and len(added) == 1
             for old, new in zip(removed, added, strict=True):
                 if old.text != new.text:
                     context = f"{before} {new.text} {after}".strip()
-                    result.numbers.append(
-                        NumberChange(old.page, new.page, old.text, new.text, context)
-                    )
+                    change = NumberChange(old.page, new.page, old.text, new.text, context)
+                    (result.page_references if reference else result.numbers).append(change)
             continue
         changes.append(_Change(removed, added, old_page, new_page, before, after))
 
@@ -967,7 +984,17 @@ def _find(words: list[Word], run: list[Word]) -> int | None:
 
 
 def _key(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    # A no-break space may come back as a plain one where the line was stretched.
+    return unicodedata.normalize("NFC", re.sub(f"[{_SPACES}]", " ", text))
+
+
+# The word a cross-reference puts before a page number, in the theme's languages and some
+# others ("page 7", "p. 7", "página 7", "Seite 7").
+_PAGE_WORDS = {"page", "pages", "p.", "pp.", "página", "pág.", "pagina", "seite", "s.", "pag."}
+
+
+def _is_page_word(text: str) -> bool:
+    return text.lower().rstrip(",:") in _PAGE_WORDS
 
 
 def _page_at(words: list[Word], index: int) -> int:
