@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from html.entities import html5 as html5_entities
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
@@ -403,16 +404,26 @@ def _from_cache(cache: Cache, key: str, root: str, clock: _Clock) -> BuildResult
     return BuildResult(root, (out,), problems, clock.seconds())
 
 
+def _written(character: str) -> re.Pattern[str]:
+    """The ways a chapter can write `character`: itself, `&#3243;`, `&#xCAB;`, `&name;`."""
+    code = ord(character)
+    names = [name for name, value in html5_entities.items() if value == character]
+    ways = [re.escape(character), f"&#0*{code};", f"(?i:&#x0*{code:x};)"]
+    ways += [re.escape(f"&{name}") for name in names if name.endswith(";")]
+    return re.compile("|".join(ways))
+
+
 def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[Problem]:
-    """Render problems about a character placed at the first chapter line holding it."""
+    """Render problems about a character placed at the first chapter line holding it (as
+    itself or as an HTML character reference)."""
     placed = []
     for problem in problems:
         found = re.match(re.escape(MISSING_GLYPH) + r" '(.)'", problem.message)
         if problem.path is None and found:
+            written = _written(found[1])
             for chapter in chapters:
-                before, hit, _ = chapter.source.partition(found[1])
-                if hit:
-                    line = before.count("\n") + 1
+                if hit := written.search(chapter.source):
+                    line = chapter.source.count("\n", 0, hit.start()) + 1
                     problem = replace(problem, path=chapter.rel, line=line)
                     break
         placed.append(problem)

@@ -21,6 +21,29 @@ _HTML = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _CSS = re.compile(r"""url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)""", re.IGNORECASE)
 
 
+# Reference-style images, `![alt][label]`, `![label][]` and `![label]`, take their address
+# from a `[label]: address` line; only the labels images use are read (a link is never fetched).
+_IMAGE_REFERENCE = re.compile(r"!\[([^\[\]]*)\](?:\[([^\[\]]*)\]|(?!\())")
+_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]+)\]:[ \t]*<?([^\s>]+)")
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _reference_images(text: str, rel: str, base: str) -> dict[str, Location]:
+    """The addresses reference-style images take, at their `[label]: address` line."""
+    if "![" not in text:
+        return {}
+    labels = {_label(m[2] or m[1]) for m in _IMAGE_REFERENCE.finditer(text)}
+    found: dict[str, Location] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        definition = _DEFINITION.match(line)
+        if definition and _label(definition[1]) in labels:
+            found.setdefault(urljoin(base, definition[2]), Location(rel, number))
+    return found
+
+
 def _scan(text: str, rel: str, base: str, patterns: list[re.Pattern[str]]) -> dict[str, Location]:
     found: dict[str, Location] = {}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -43,6 +66,8 @@ def resource_locations(
     found: dict[str, Location] = {}
     for chapter in chapters:
         found.update(_scan(chapter.source, chapter.rel, base, [_MARKDOWN, _HTML]))
+        for url, where in _reference_images(chapter.source, chapter.rel, base).items():
+            found.setdefault(url, where)
     for css in styles:
         rel = f"styles/{css.name}"
         found.setdefault(css.absolute().as_uri(), Location(rel))  # the stylesheet itself
