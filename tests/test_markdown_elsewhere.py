@@ -83,6 +83,10 @@ Kannada &#xcab; letter.
 [pypi-link]: https://pypi.org/project/markdown-it-py
 [logo]: https://example.org/logo.png
 """,
+    "05-escapes": """# Escapes
+
+Written \\&ouml; and \\&amp;copy; but &ouml; here.
+""",
 }
 
 
@@ -179,3 +183,8 @@ def test_render_warnings_for_reference_images_and_glyphs_have_a_line(built: Buil
     glyph = "content/04-readme.md:5: no font of the report or the system has the character"
     assert glyph in built.stderr
     assert "warning: render:" not in built.stderr  # every render warning has its place
+
+
+def test_an_escaped_ampersand_starts_no_entity(built: Built) -> None:
+    """CommonMark example 14: `\\&ouml;` prints "&ouml;" (#16)."""
+    assert lines_of(built, "Written", "here") == ["Written &ouml; and &amp;copy; but ö here."]
