@@ -22,6 +22,11 @@ def run(text: str) -> tuple[str, list[tuple[str, str]]]:
         "```\n- a\n  - b\n   1. c\n```",  # a fence's lines are code
         "* * *\n- - -",  # thematic breaks, not items
         "> quote\n> more",
+        # a paragraph's next lines stay as written (CommonMark spec examples 57, 94, 300, 320)
+        "- foo\n***\n- bar",
+        "- Foo\n---",
+        "- Bar\n  ---\n  baz",
+        "* a\n  > b\n  >\n* c",
     ],
 )
 def test_what_python_markdown_reads_as_commonmark_is_unchanged(text: str) -> None:

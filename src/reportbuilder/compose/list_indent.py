@@ -28,7 +28,6 @@ Notes = list[tuple[str, str]]  # (message, text to find its line by)
 _MARKER = re.compile(r"(?:[*+-]|\d{1,9}[.)])(?= |$)")
 _THEMATIC = re.compile(r"(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})$")
 _FENCE_OPEN = re.compile(r"(`{3,})(?!.*`)|(~{3,})")
-_INTERRUPTS = re.compile(r"`{3}|~{3}|>|#{1,6}(?: |$)")  # blocks that end a paragraph
 _QUOTE = re.compile(r" {0,3}> ?")
 _LEVEL = 4  # Python-Markdown's spaces a nesting level
 _MAX_QUOTES = 32  # quotes inside quotes handled; deeper ones are left as written
@@ -84,15 +83,11 @@ def normalise(lines: list[str], notes: Notes, depth: int = 0) -> list[str]:
         i = _indent(line)
         text = line[i:]
         marker = None if _THEMATIC.match(text) else _MARKER.match(text)
-        lazy = (
-            bool(items)
-            and not blank_before
-            and marker is None
-            and i < items[-1].content
-            and not _INTERRUPTS.match(text)
-        )
-        if lazy:
-            out.append(_at(line, i, items[-1].level, 0))
+        if items and not blank_before and marker is None and not _FENCE_OPEN.match(text):
+            # The next line of the item's paragraph (or a lazy one): Python-Markdown keeps it
+            # with the item as written, and reads a `> quote` or `***` there as CommonMark does.
+            out.append(line)
+            blank_before = False
             continue
         inner = items[-1].content if items else 0
         while items and i < items[-1].content:
