@@ -13,10 +13,13 @@ ratios run by run (reportbuilder / bare WeasyPrint).
 Bare WeasyPrint draws the contents' dot leaders one text box a dot, where reportbuilder draws
 runs of dots (`render/leaders.py`): with a long contents the build can beat the bare engine.
 
-`--peers` times, where installed, md2pdf and `pandoc --pdf-engine=weasyprint` on the same
-chapters as one Markdown file (Jinja expressions left out: the peers do not template), and
+`--peers` times md2pdf and `pandoc --pdf-engine=weasyprint` on the same chapters as one
+Markdown file (Jinja expressions left out: the peers do not template), and, where installed,
 headless Chromium (`--print-to-pdf`) on the same HTML as bare WeasyPrint; ratios against
-bare WeasyPrint. See bench/README.md.
+bare WeasyPrint. md2pdf and pandoc come from PyPI (`md2pdf[cli]`, `pypandoc_binary`, which
+ships a pandoc binary) into a virtual environment of their own, `bench/.peers/` (made on the
+first `--peers` run, then reused; git-ignored); pandoc runs with that environment's
+`weasyprint` first on PATH. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+PEERS = Path(__file__).resolve().parent / ".peers"
+PEER_PACKAGES = ("md2pdf[cli]", "pypandoc_binary")
 
 
 class Run(NamedTuple):
@@ -44,10 +49,14 @@ class Run(NamedTuple):
     cpu: float  # seconds, user + system, children waited for included
 
 
-def measured(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
+def measured(
+    cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None
+) -> Run:
     """Wall and CPU seconds and peak RSS of one process; an exit code not in `ok` stops."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in ok:
@@ -121,33 +130,57 @@ def plain_markdown(project: Path, out: Path) -> Path:
     return out
 
 
-def peers(markdown: Path, html: Path, tmp: Path) -> dict[str, list[str]]:
-    """The peers' commands that can run here (installed), by name."""
-    found: dict[str, list[str]] = {}
-    md2pdf = shutil.which("md2pdf") or (str(BIN / "md2pdf") if (BIN / "md2pdf").exists() else None)
-    if md2pdf:
-        found["md2pdf"] = [md2pdf, "-i", str(markdown), "-o", str(tmp / "md2pdf.pdf")]
-    if shutil.which("pandoc"):
-        found["pandoc→weasyprint"] = [
-            "pandoc",
-            str(markdown),
-            "--pdf-engine=weasyprint",
-            "-o",
-            str(tmp / "pandoc.pdf"),
-        ]
+def peers_bin() -> Path:
+    """The `bin/` of bench/.peers, a virtual environment with md2pdf and pandoc (from PyPI),
+    made on first use; a failed install is tried again next time."""
+    stamp = PEERS / ".installed"
+    if not stamp.exists():
+        print(f"installing {', '.join(PEER_PACKAGES)} into {PEERS} (once)", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS)], check=True)
+        pip = [str(PEERS / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        subprocess.run([*pip, *PEER_PACKAGES], check=True)
+        stamp.touch()
+    return PEERS / "bin"
+
+
+def peers(markdown: Path, html: Path, tmp: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """The peers' commands, by name, with the environment each runs in."""
+    here = dict(os.environ)
+    peer_bin = peers_bin()
+    # pandoc calls `weasyprint` by name: the peers' own, not ours, comes first.
+    path = {**here, "PATH": f"{peer_bin}{os.pathsep}{here.get('PATH', '')}"}
+    pandoc = subprocess.run(
+        [str(peer_bin / "python"), "-c", "import pypandoc; print(pypandoc.get_pandoc_path())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    found = {
+        "md2pdf": (
+            [str(peer_bin / "md2pdf"), "-i", str(markdown), "-o", str(tmp / "md2pdf.pdf")],
+            here,
+        ),
+        "pandoc→weasyprint": (
+            [pandoc, str(markdown), "--pdf-engine=weasyprint", "-o", str(tmp / "pandoc.pdf")],
+            path,
+        ),
+    }
     chromium = next(
         (c for c in ("chromium", "chromium-browser", "google-chrome") if shutil.which(c)), None
     )
     if chromium:
-        found["chromium"] = [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={tmp / 'chromium.pdf'}",
-            html.as_uri(),
-        ]
+        found["chromium"] = (
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={tmp / 'chromium.pdf'}",
+                html.as_uri(),
+            ],
+            here,
+        )
     return found
 
 
@@ -159,7 +192,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="2,20,100", help="pages, about; comma-separated")
-    parser.add_argument("--peers", action="store_true", help="md2pdf, pandoc, Chromium too")
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="md2pdf, pandoc (installed into bench/.peers on first use), Chromium too",
+    )
     args = parser.parse_args()
     rb, wp = str(BIN / "reportbuilder"), str(BIN / "weasyprint")
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start")
@@ -194,15 +231,21 @@ def main() -> None:
             print(" ".join(f"{c:>7.2f}" if isinstance(c, float) else f"{c:>7}" for c in cells))
             if args.peers:
                 markdown = plain_markdown(project, tmp / "r.md")
-                for name, cmd in peers(markdown, html, tmp).items():
-                    pairs = [(measured(cmd, tmp), measured(wp_cmd, tmp)) for _ in range(args.runs)]
+                for name, (cmd, env) in peers(markdown, html, tmp).items():
+                    measured(cmd, tmp, env=env)  # warm the file cache
+                    pairs = [
+                        (measured(cmd, tmp, env=env), measured(wp_cmd, tmp))
+                        for _ in range(args.runs)
+                    ]
                     peer_rows.append(
                         f"{name:>18} {size:>5} {median(p.wall for p, _ in pairs):>7.2f} "
                         f"{median(p.wall / w.wall for p, w in pairs):>7.2f} "
+                        f"{median(p.cpu / w.cpu for p, w in pairs):>7.2f} "
                         f"{median(p.peak for p, _ in pairs):>7.0f}"
                     )
     if peer_rows:
-        print(f"\n{'peer':>18} {'size':>5} {'wall s':>7} {'× wp':>7} {'MiB':>7}")
+        heads = f"{'wall s':>7} {'× wp':>7} {'cpu ×':>7} {'MiB':>7}"
+        print(f"\n{'peer':>18} {'size':>5} {heads}")
         print("\n".join(peer_rows))
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 

@@ -4,8 +4,14 @@ Run by hand: `.venv/bin/python bench/speed.py [--runs 3] [--sizes 1,5,13]`. For 
 example's French chapters repeated N times: about 8, 30 and 100 pages) it prints medians of:
 a full build (`--force`), a rebuild with nothing changed (the cache), a rebuild after one
 sentence changed in a middle chapter, `check`; then, once, a cold `--help` and the example's
-three languages with `--jobs 1` and `--jobs 2`. Ratios are against the full build of the same
-size. Compare with `bench/bench.py` (the full build against bare WeasyPrint).
+three languages with `--jobs 1` and `--jobs 2`. The three builds are timed in turn, run after
+run (full, no change, edit, full, …), and the ratios taken run by run against the full build
+of the same run, in wall time and in CPU time (the process and its render process): a
+machine whose load changes during the run moves both sides alike. (Timed in a row instead,
+all full builds first, an edit once looked 1.2–1.3× a full build when it costs the same.)
+Python writes its bytecode as usual here, even if PYTHONDONTWRITEBYTECODE is set, as an
+installed package has it: compiling our modules on every run would add a quarter second.
+Compare with `bench/bench.py` (the full build against bare WeasyPrint).
 `--parts` measures chapter-by-chapter layout (REPORTBUILDER_PARTS=1) instead: first build on
 `--jobs 1` and `--jobs 2`, a one-sentence edit, and the size of the assembled PDF, each
 against today's whole build run in turn with it.
@@ -25,21 +31,28 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import ROOT, make_project
+from bench import ROOT, Run, make_project, measured
 
 BIN = Path(sys.executable).parent
 RB = str(BIN / "reportbuilder")
+# As an installed package: bytecode written once and read after (see the docstring).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def wall(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
     result = subprocess.run(
-        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or ENV
     )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{result.stderr.decode()}")
     return seconds
+
+
+def run(cmd: list[str], cwd: Path) -> Run:
+    """Wall and CPU time (children included) of one command, with bytecode as installed."""
+    return measured(cmd, cwd, env=ENV)
 
 
 def median(runs: int, once: Callable[[], float]) -> float:
@@ -116,7 +129,7 @@ def main() -> None:
         parts(args.runs, [int(s) for s in args.sizes.split(",")])
         return
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
-    heads = ("size", "pages", "full s", "no-change", "×", "one edit", "×", "check s")
+    heads = ("size", "pages", "full s", "no-change", "×", "one edit", "×", "cpu ×", "check s")
     print(" ".join(f"{h:>9}" for h in heads))
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -124,16 +137,14 @@ def main() -> None:
             project = make_project(tmp, repeat)
             pdf = tmp / f"r{repeat}.pdf"
             build = [RB, "build", str(project), "-o", str(pdf)]
-            wall([*build, "--force"], tmp)  # warm the file cache and the chart fonts
-            full = median(args.runs, lambda b=build: wall([*b, "--force"], tmp))
-            unchanged = median(args.runs, lambda b=build: wall(b, tmp))
+            run([*build, "--force"], tmp)  # warm the file cache and the chart fonts
             edits = [0]
-
-            def one_edit(b: list[str] = build, p: Path = project, n: list[int] = edits) -> float:
-                edit_middle(p, n)
-                return wall(b, tmp)
-
-            edited = median(args.runs, one_edit)
+            rows: list[tuple[Run, Run, Run]] = []
+            for _ in range(args.runs):  # in turn, so that a change of load moves all three
+                full = run([*build, "--force"], tmp)
+                unchanged = run(build, tmp)
+                edit_middle(project, edits)
+                rows.append((full, unchanged, run(build, tmp)))
             checked = median(args.runs, lambda p=project: wall([RB, "check", str(p)], tmp))
             from pypdf import PdfReader
 
@@ -141,11 +152,12 @@ def main() -> None:
             cells = (
                 repeat,
                 pages,
-                full,
-                unchanged,
-                unchanged / full,
-                edited,
-                edited / full,
+                statistics.median(f.wall for f, _, _ in rows),
+                statistics.median(u.wall for _, u, _ in rows),
+                statistics.median(u.wall / f.wall for f, u, _ in rows),
+                statistics.median(e.wall for _, _, e in rows),
+                statistics.median(e.wall / f.wall for f, _, e in rows),
+                statistics.median(e.cpu / f.cpu for f, _, e in rows),
                 checked,
             )
             print(" ".join(f"{c:>9.2f}" if isinstance(c, float) else f"{c:>9}" for c in cells))

@@ -27,6 +27,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportbuilder.cli import main
+from warm_cli import WarmCli
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -58,18 +59,61 @@ def pytest_configure(config: pytest.Config) -> None:
 LONGEST_FIRST = ("test_wheel.py", "test_hostile.py")
 
 
+# Before pytest-xdist reads the xdist_group marks (it adds their group to the test ids then).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The longest tests first, then the other `slow` ones, then the rest, each in their order:
-    under pytest-xdist the long work starts at once, and the many short tests fill the workers
-    at the end, instead of one worker finishing a long test while the other waits."""
+    """The longest tests first, then the other `slow` ones, then those reading a shared build
+    (a group run on one worker), then the rest, each in their order: under pytest-xdist the
+    long work starts at once, and the many short tests fill the workers at the end, instead of
+    one worker finishing a long test or group while the other waits."""
+    shared: set[str] = set()
+    for item in items:
+        group = _shared_build_group(item)
+        if group is not None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
+            shared.add(item.nodeid)
 
     def rank(item: pytest.Item) -> int:
         if item.get_closest_marker("slow") is None:
-            return len(LONGEST_FIRST) + 1
+            return len(LONGEST_FIRST) + (1 if item.nodeid in shared else 2)
         name = item.path.name
         return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)
+
+
+# Session fixtures that build a PDF: their tests run on one xdist worker, which builds it once.
+SHARED_SESSION_BUILDS = ("example_build",)
+
+
+def _shared_build_group(item: pytest.Item) -> str | None:
+    """The xdist group of a test that reads a build shared with other tests: a session fixture
+    of SHARED_SESSION_BUILDS, or a module-scoped fixture of its own module (one group per
+    parameter of such a fixture, so that A4 and A5 may go to two workers).
+
+    Under `--dist loadgroup` the tests of a module otherwise spread over the workers, and each
+    worker builds the module's fixture again: the same PDF laid out twice.
+    """
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    names = info.names_closure
+    shared = [name for name in SHARED_SESSION_BUILDS if name in names]
+    if shared:
+        return shared[0]
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    module = item.nodeid.split("::")[0]
+    own = [
+        name
+        for name in names
+        if (defs := info.name2fixturedefs.get(name))
+        and defs[-1].scope == "module"
+        and defs[-1].baseid == module
+    ]
+    if not own:
+        return None
+    values = [f"{name}={params[name]}" for name in sorted(own) if name in params]
+    return f"{item.path.name}[{','.join(values)}]"
 
 
 # --- The fast subset: a test that renders or starts a process must say so ---------------------
@@ -284,6 +328,57 @@ def live_children() -> set[int]:
         if int(parent) == me and state != "Z":
             found.add(int(entry.name))
     return found
+
+
+# --- The command, warm ---------------------------------------------------------------------------
+
+
+def child_env(pycache: Path) -> dict[str, str]:
+    """The environment of the CLI runs: compiled modules cached in a session folder (about
+    0.2 s saved per run), never beside the sources."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(pycache)}
+
+
+@pytest.fixture(scope="session")
+def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return child_env(tmp_path_factory.mktemp("pycache"))
+
+
+@pytest.fixture(scope="session")
+def warm_cli(
+    tmp_path_factory: pytest.TempPathFactory, cli_env: dict[str, str]
+) -> Iterator[WarmCli]:
+    """`python -m reportbuilder`, imported once, forking a process per run (see warm_cli.py):
+    a run costs its work, not ~1.2 s of imports on top. For tests about what a process does
+    (exit codes, output, files) but not about starting one; one server per xdist worker."""
+    with WarmCli(tmp_path_factory.mktemp("warm"), cli_env) as cli:
+        yield cli
+
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run_cli(warm_cli: WarmCli, cli_env: dict[str, str]) -> RunCli:
+    """`run_cli(args, cwd=None, env=None, timeout=300)`: `python -m reportbuilder ARGS` as a
+    process forked from the warm command, as `subprocess.run(..., capture_output=True,
+    text=True)` answers; `env` is added to the test's environment. Fails the test if the run
+    outlives `timeout` (it is then killed with its process group)."""
+
+    def run(
+        args: list[str | Path],
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 300,
+    ) -> subprocess.CompletedProcess[str]:
+        command = [str(arg) for arg in args]
+        folder = cwd or Path.cwd()
+        code, out, err, killed = warm_cli.run(command, folder, {**cli_env, **(env or {})}, timeout)
+        assert not killed, f"{command}: still running after {timeout} s; killed\n{err}"
+        return subprocess.CompletedProcess(command, code if code is not None else -1, out, err)
+
+    return run
 
 
 # --- A chapter slow to lay out ----------------------------------------------------------------

@@ -9,6 +9,7 @@ in the broken file itself, so the tests follow the example's text if it changes.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -25,6 +26,7 @@ from click.testing import CliRunner
 
 from conftest import SLOW_LAYOUT_CHAPTER, ExampleBuild
 from reportbuilder.cli import main
+from warm_cli import WarmCli
 
 
 def line_of(path: Path, pattern: str) -> int:
@@ -193,22 +195,23 @@ def test_broken_project_fails_and_writes_nothing(
 @pytest.mark.pdf
 @pytest.mark.parametrize("case", CASES)
 def test_broken_project_keeps_the_previous_pdf(
-    example_project: Path, example_build: ExampleBuild, case: str
+    example_project: Path,
+    example_build: ExampleBuild,
+    case: str,
+    warm_cli: WarmCli,
+    cli_env: dict[str, str],
 ) -> None:
-    """Process boundary: exit 1, the problems on stderr, no traceback, old PDF untouched."""
+    """Process boundary: exit 1, the problems on stderr, no traceback, old PDF untouched.
+    The process is forked from the warm command (a cold start is tested below)."""
     output = output_of(example_project)
     output.parent.mkdir(parents=True)
     output.write_bytes(example_build.data)  # the previous good build of this very project
     patterns = CASES[case](example_project)
-    done = subprocess.run(
-        [sys.executable, "-m", "reportbuilder", "build", str(example_project)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 1, done.stderr
-    assert done.stdout == ""
-    assert_problems(done.stderr, patterns)
+    args = ["build", str(example_project)]
+    code, stdout, stderr, killed = warm_cli.run(args, example_project.parent, cli_env, 120)
+    assert code == 1 and not killed, stderr
+    assert stdout == ""
+    assert_problems(stderr, patterns)
     assert output.read_bytes() == example_build.data
     assert sorted(p.name for p in output.parent.iterdir()) == [output.name]  # no temp files
 
@@ -415,6 +418,30 @@ def test_timeout_ends_the_render_and_leaves_nothing_behind(mini_project: Path) -
 
 
 @pytest.mark.pdf
+@pytest.mark.slow
+def test_timeout_counts_reading_a_huge_data_file(mini_project: Path) -> None:
+    """The limit is for the whole command: a 300 000-row CSV in a table took 63 s under
+    --timeout 40 (its reading was not counted, nor stopped)."""
+    rows = "".join(f"{n},R{n % 7},{(n * 7919) % 100_000}\n" for n in range(300_000))
+    (mini_project / "data" / "big.csv").write_text(f"id,region,value\n{rows}", encoding="utf-8")
+    chapter = next((mini_project / "content").iterdir())
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{ table(data.big) }}\n")
+    out = mini_project / "out" / "report.pdf"
+    previous = _previous_pdf(out)
+    started = time.monotonic()
+    process, token = _run_build(mini_project, out, "--timeout", "3", "--json")
+    stdout, stderr = process.communicate(timeout=120)
+    elapsed = time.monotonic() - started
+    assert process.returncode == 1, stderr
+    [problem] = json.loads(stdout)["problems"]
+    assert problem["setting"] == "timeout" and "time limit of 3 s" in problem["message"]
+    assert "Traceback" not in stderr
+    assert elapsed < 3 + 15, elapsed  # generous: the machine may be loaded
+    assert out.read_bytes() == previous
+    assert _processes_with(token) == []
+
+
+@pytest.mark.pdf
 def test_ctrl_c_stops_the_build_cleanly(mini_project: Path) -> None:
     out = mini_project / "out" / "report.pdf"
     previous = _previous_pdf(out)
@@ -429,3 +456,55 @@ def test_ctrl_c_stops_the_build_cleanly(mini_project: Path) -> None:
     assert [p.name for p in out.parent.iterdir()] == ["report.pdf"]
     time.sleep(0.2)
     assert _processes_with(token) == []
+
+
+@pytest.mark.pdf  # build starts the render process before it reads the project
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "{p}", "--set", "brand.primary=notacolour"],
+        ["build", "{p}", "--set", "page_size=A6"],
+        ["mail", "{p}", "--to", "not an email", "--eml", "{p}/x.eml"],
+        ["mail", "{p}", "--to", "ana@example.org", "--to", "a@b@c", "--eml", "{p}/x.eml"],
+    ],
+    ids=["colour", "page-size", "to", "second-to"],
+)
+def test_a_wrong_option_value_is_usage_and_json_still_answers(
+    mini_project: Path, runner: CliRunner, args: list[str]
+) -> None:
+    args = [a.replace("{p}", str(mini_project)) for a in args]
+    plain = runner.invoke(main, args)
+    assert plain.exit_code == 2, plain.output
+    assert "Usage:" in plain.stderr and "Invalid value for '--" in plain.stderr
+    assert plain.stdout == "" and "Traceback" not in plain.stderr
+    as_json = runner.invoke(main, [*args, "--json"])
+    assert as_json.exit_code == 2, as_json.output
+    document = json.loads(as_json.stdout)
+    assert document["ok"] is False
+    problem = document["problems"][0]
+    assert problem["path"] in ("--set", "--to") or "Invalid value for '--" in problem["message"]
+    assert not (mini_project / "x.eml").exists() and not (mini_project / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "{t}/nonexistent", "--json"],
+        ["provenance", "{t}/note.txt", "--json"],
+        ["diff", "{t}/note.txt", "{t}/note.txt", "--json"],
+        ["build", "--no-such-option", "--json"],
+    ],
+    ids=["no-project", "provenance", "diff", "option"],
+)
+def test_every_usage_error_prints_one_json_object_with_json(
+    tmp_path: Path, runner: CliRunner, args: list[str]
+) -> None:
+    (tmp_path / "note.txt").write_text("vm\n")  # what `provenance /etc/hostname` read
+    result = runner.invoke(main, [a.replace("{t}", str(tmp_path)) for a in args])
+    assert result.exit_code == 2, result.output
+    document = json.loads(result.stdout)
+    assert document["ok"] is False and len(document["problems"]) == 1
+    assert document["problems"][0]["message"]
+    # one clean error on stderr: no pypdf log lines ("invalid pdf header", "EOF marker")
+    assert "pdf header" not in result.stderr and "EOF marker" not in result.stderr
+    assert "Traceback" not in result.stderr

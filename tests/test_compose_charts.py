@@ -35,6 +35,7 @@ ROUTE = [
     Bar("Traite interne", 23, f"23{NBSP}%"),
 ]
 CHARTS = [bar_chart, stacked_bar, donut_chart]
+FONTS = Path(__file__).resolve().parents[1] / "src" / "reportbuilder" / "themes" / "base" / "fonts"
 
 
 def parse(svg: str) -> ET.Element:
@@ -311,3 +312,52 @@ def test_every_segment_label_meets_wcag_aa(color: str) -> None:
     root = parse(stacked_bar(ROUTE, title="t", description="d", style=style))
     (label,) = [t for t in root.iter(f"{SVG}text") if t.get("fill") and t.text == ROUTE[0].text]
     assert contrast(label.get("fill"), color) >= 4.5
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize(
+    "bars",
+    [
+        [Bar("Owners", 58, "58%"), Bar("Renters", 37, "37%")],
+        [Bar("Wide", 100, "100.0%"), Bar("Other", 5, "5.0%")],
+        [Bar("Année", 4000, "4\u202f000\u00a0€"), Bar("Mois", 10, "10\u00a0€")],
+        [Bar("Max", 99, "WWM%"), Bar("Min", 1, "1%")],
+    ],
+)
+def test_the_longest_bars_value_is_inside_the_chart(bars: list[Bar], tmp_path: Path) -> None:
+    """The second trial's item 19: "58%" at the end of the longest bar lost half its "%" at
+    the chart's edge (widths were estimated as 0.55 em a character; "%" is 0.86 em)."""
+    from conftest import read_words
+
+    svg = bar_chart(bars, title="t", description="d", max_value=bars[0].value)
+    html = (
+        "<!doctype html><style>@page { size: A4; margin: 0 }"
+        f"@font-face {{ font-family: Inter; src: url({FONTS.as_uri()}/Inter-Bold.otf);"
+        " font-weight: bold }"
+        f"@font-face {{ font-family: Inter; src: url({FONTS.as_uri()}/Inter-Regular.otf) }}"
+        "body { margin: 0 } figure { margin: 0; width: 160mm }</style>"
+        f"<figure>{svg}</figure>"
+    )
+    out = tmp_path / "c.pdf"
+    weasyprint.HTML(string=html).write_pdf(out)
+    _, words = read_words(out)
+    right = 160 / 25.4 * 72
+    value = max(words, key=lambda w: w.x1)
+    assert value.text in bars[0].text.replace("\u00a0", " ").replace("\u202f", " ").split()
+    assert value.x1 <= right + 0.5, (value, right)
+
+
+def test_a_chart_with_right_to_left_labels_is_warned_at_its_line(tmp_path: Path) -> None:
+    """The second trial's item 15: an Arabic label was drawn reversed and unjoined, silently."""
+    from conftest import copy_fixture
+    from reportbuilder import check
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    survey = project / "data" / "survey.yml"
+    survey.write_text(
+        survey.read_text("utf-8").replace("label: Well,", 'label: "بئر",'), encoding="utf-8"
+    )
+    warnings = [(w.path, w.line, w.message) for w in check(project).warnings]
+    [(path, line, message)] = [w for w in warnings if "right-to-left" in w[2]]
+    assert (path, line) == ("content/02-findings.md", 15)
+    assert "بئر" in message and "table()" in message

@@ -54,7 +54,12 @@ def test_number(fmt: Formatter, value: int, expected: str) -> None:
         (ES, 12345.5, 2, "12.345,50"),
         (FR, 2, 2, "2,00"),
         (EN, 1234567.891, 1, "1,234,567.9"),
-        (FR, 3.14159, None, "3,1"),  # more than two decimals: a computed value, shown with one
+        (FR, 3.14159, None, "3,1"),  # more than three decimals: a computed value, shown with one
+        # Written in a template (a float): as written, up to three decimals (second trial, 11).
+        (EN, 2.675, None, "2.675"),
+        (EN, 1234567.891, None, "1,234,567.891"),
+        (FR, 1234567.891, None, f"1{NNBSP}234{NNBSP}567,891"),
+        (EN, 97 / 7, None, "13.9"),
         (EN, 0.1 + 0.2, None, "0.3"),
     ],
 )

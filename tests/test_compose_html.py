@@ -196,3 +196,34 @@ def test_an_include_of_a_file_outside_the_templates_is_named_at_its_line(
         "templates/closing.html:3: template not found: /etc/passwd (a template includes only "
         "the theme's templates and those in templates/, by name)"
     )
+
+
+def test_nothing_of_one_chapter_leaks_into_the_next(mini_project: Path) -> None:
+    """The chapters share one Markdown converter, reset before each: notes, abbreviations,
+    heading ids and the warnings are each chapter's own."""
+    for old in (mini_project / "content").glob("*.md"):
+        old.unlink()
+    chapter(
+        mini_project,
+        "01-alpha.md",
+        "# Alpha\n\nUses HTML.[^n]\n\n[^n]: Note of alpha.\n[^n]: Again.\n\n"
+        "*[HTML]: Hyper Text Markup Language\n",
+    )
+    chapter(
+        mini_project,
+        "02-beta.md",
+        "# Beta\n\nHTML again.[^n] And [^x].\n\n[^n]: Beta.\n\n## Alpha\n",
+    )
+    html = render_html(load_project(mini_project))
+    alpha, beta = re.findall(r'<section class="chapter[^>]*>(.*?)</section>', html.text, re.S)
+    assert '<abbr title="Hyper Text Markup Language">HTML</abbr>' in alpha
+    assert '<span class="footnote">Again.</span>' in alpha and "Beta." not in alpha
+    assert "<abbr" not in beta and "HTML again." in beta
+    assert '<span class="footnote">Beta.</span>' in beta and "Note of alpha" not in beta
+    assert 'id="alpha--alpha"' in alpha and 'id="beta--alpha"' in beta
+    assert [str(p) for p in html.problems] == [
+        "content/01-alpha.md:5: footnote [^n] is defined twice: the first note is not printed; "
+        "give each note its own label",
+        "content/02-beta.md:3: footnote [^x] has no note (write '[^x]: the note' on a line of "
+        "its own): it prints as written",
+    ]

@@ -94,3 +94,33 @@ def test_each_language_edition_has_its_own_title_and_figures(example_project: Pa
     assert lines[0] == "Buenos días:"
     assert lines[2].startswith("Le enviamos adjunto el informe «La trata de personas en Chile»")
     assert lines[5].startswith("99 víctimas identificadas y entrevistadas · 5 meses")
+
+
+@pytest.mark.parametrize(
+    ("summary", "line", "message"),
+    [
+        ("'{{ data.nope }}'", 0, "mail.summary: 'data.nope' is undefined"),
+        ("|\n    Fine.\n    {{ data.survey.nope.value }}", 2, "mail.summary: 'data.survey.nope'"),
+        ("|\n    {{ ''.__class__.__mro__ }}", 1, "mail.summary: "),
+    ],
+    ids=["inline", "block", "sandbox"],
+)
+def test_check_finds_a_wrong_summary_at_its_report_yml_line(
+    mini_project: Path, summary: str, line: int, message: str
+) -> None:
+    """`check` said "no problems found" and `mail` then failed with no line (trial2 #28)."""
+    from click.testing import CliRunner
+
+    from reportbuilder.cli import main
+
+    config = mini_project / "report.yml"
+    text = config.read_text() + f"mail:\n  summary: {summary}\n"
+    config.write_text(text)
+    key = text.splitlines().index(f"  summary: {summary.splitlines()[0]}") + 1
+    result = CliRunner().invoke(main, ["check", str(mini_project)])
+    assert result.exit_code == 1, result.output
+    [shown] = result.stderr.splitlines()
+    assert shown.startswith(f"report.yml:{key + line}: {message}"), shown
+    with pytest.raises(ComposeError) as raised:
+        body(mini_project)  # what `mail` and `merge` say: the same line
+    assert str(raised.value.problems[0]) == shown

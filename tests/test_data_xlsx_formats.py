@@ -24,9 +24,17 @@ from reportbuilder.project.data.xlsx_formats import Shown, Unsupported, section_
         ("#,##0.00 [$€-40C]", 3, Shown(2, 2, False, "€")),
         ("$#,##0.00_);($#,##0.00)", -3, Shown(2, 2, False, "$")),
         ("[Red]#,##0;(#,##0.0)", -3, Shown(1, 1, False, "")),  # the negatives' own section
-        ("#,##0.00;-#,##0.00;\\-", 0, Shown(0, 0, False, "")),  # zero as a dash: printed 0
+        ("#,##0.00;-#,##0.00;\\-", 0, Shown(0, 0, False, "", dash=True)),  # zero as a dash
         ('_-* #,##0.00_-;-* #,##0.00_-;_-* "-"??_-;_-@_-', -2.5, Shown(2, 2, False, "")),
-        ('_-* #,##0.00_-;-* #,##0.00_-;_-* "-"??_-;_-@_-', 0, Shown(0, 0, False, "")),
+        ('_-* #,##0.00_-;-* #,##0.00_-;_-* "-"??_-;_-@_-', 0, Shown(0, 0, False, "", dash=True)),
+        (
+            '_-* #,##0.00 "€"_-;-* #,##0.00 "€"_-;_-* "-"?? "€"_-;_-@_-',
+            0,
+            Shown(0, 0, False, "€", dash=True),
+        ),
+        ("00000", 8001, Shown(0, 0, False, "", padded=5)),  # a postcode: 08001
+        ("000", 5, Shown(0, 0, False, "", padded=3)),
+        ("0", 8001, Shown(0, 0, False, "")),
     ],
 )
 def test_what_a_format_shows(number_format: str, value: float, expected: Shown) -> None:
@@ -37,6 +45,8 @@ def test_what_a_format_shows(number_format: str, value: float, expected: Shown) 
     ("number_format", "why"),
     [
         ("0.00E+00", "scientific"),
+        ("00000.00", "leading zeros"),
+        ("#,#00000", "leading zeros"),
         ("# ?/?", "fraction"),
         ("#,##0,", "scaling"),
         ("[>100]0;0.0", "condition"),

@@ -4,6 +4,7 @@ opens anywhere; `output: x.html` writes one; a browser loads every image and fon
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from reportbuilder.cli import main
 from reportbuilder.deliver.preview import self_contained
@@ -27,13 +29,17 @@ def test_images_stylesheets_and_fonts_are_inlined(tmp_path: Path) -> None:
         f'<link rel="stylesheet" href="{css}"><img src="assets/a.svg" alt="">'
         '<img src="https://example.org/x.png" alt=""><img src="../outside.png" alt="">'
     )
-    out = self_contained(text, tmp_path.as_uri() + "/", FilePolicy(tmp_path))
+    out, refused = self_contained(text, tmp_path.as_uri() + "/", FilePolicy(tmp_path))
     assert "<link" not in out
     assert 'url("data:image/svg+xml;base64,' in out
     assert '<img src="data:image/svg+xml;base64,' in out
-    # Not ours to fetch, or not the project's: left as written.
-    assert '<img src="https://example.org/x.png"' in out
-    assert '<img src="../outside.png"' in out
+    # What the PDF build may not read travels neither: no address left for a browser to follow.
+    assert "example.org" not in out and "outside.png" not in out
+    assert out.count('alt=""') == 3
+    assert [p.message for p in refused] == [
+        "network access is off: refused https://example.org/x.png",
+        f"refused {tmp_path.parent / 'outside.png'}: outside the project",
+    ]
 
 
 def html_build(project: Path, *args: str) -> Path:
@@ -94,3 +100,35 @@ def test_a_browser_loads_every_image_and_font_of_the_preview(
     assert seen["broken"] == []
     assert seen["failed"] == []
     assert seen["fonts"] >= 2  # Inter and Noto Serif, as in the PDF
+
+
+@pytest.mark.pdf
+def test_the_html_preview_refuses_what_the_pdf_refuses_at_the_same_lines(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    Image.new("RGB", (400, 300), "navy").save(outside / "out.png")
+    (mini_project / "assets" / "inlink.png").symlink_to(outside / "out.png")
+    chapter = next((mini_project / "content").glob("*.md"))
+    lines = chapter.read_text().count("\n") + 1
+    relative = os.path.relpath(outside / "out.png", mini_project)
+    chapter.write_text(
+        chapter.read_text()
+        + f"\n![a]({relative})\n\n![b]({outside / 'out.png'})\n\n![c](assets/inlink.png)\n\n"
+        f'<img src="{relative}" alt="d">\n'
+    )
+    target = tmp_path / "web.html"
+    result = CliRunner().invoke(main, ["build", str(mini_project), "-o", str(target), "--json"])
+    assert result.exit_code == 0, result.output
+    text = target.read_text()
+    assert "out.png" not in text and "inlink.png" not in text and str(tmp_path) not in text
+    for alt in "abcd":
+        assert f'alt="{alt}"' in text
+    where = {
+        (w["path"], w["line"])
+        for w in json.loads(result.stdout)["problems"]
+        if "outside the project" in w["message"] or "link" in w["message"]
+    }
+    rel = chapter.relative_to(mini_project).as_posix()
+    assert where == {(rel, lines + 1), (rel, lines + 3), (rel, lines + 5), (rel, lines + 7)}

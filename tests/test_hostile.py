@@ -43,7 +43,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,13 +251,6 @@ class Run:
     error: str = ""  # the harness itself failed
 
 
-def child_env(pycache: Path) -> dict[str, str]:
-    """The environment of the CLI runs: compiled modules cached in a session folder (about
-    0.2 s saved per run), never beside the sources."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return {**env, "PYTHONPYCACHEPREFIX": str(pycache)}
-
-
 Runner = Callable[[list[str], Path, dict[str, str], float], tuple[int | None, str, str, bool]]
 
 
@@ -377,21 +370,6 @@ def run_case(
     except Exception as error:
         run.error = f"{type(error).__name__}: {error}"
     return run
-
-
-@pytest.fixture(scope="session")
-def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    return child_env(tmp_path_factory.mktemp("pycache"))
-
-
-@pytest.fixture(scope="session")
-def warm_cli(
-    tmp_path_factory: pytest.TempPathFactory, cli_env: dict[str, str]
-) -> Iterator[WarmCli]:
-    """The command, imported once, forking a process per case (see warm_cli.py): a case
-    costs its build, not ~1.2 s of imports on top."""
-    with WarmCli(tmp_path_factory.mktemp("warm"), cli_env) as cli:
-        yield cli
 
 
 @pytest.fixture(scope="session")

@@ -162,10 +162,10 @@ def given_pdf(project: Path) -> Path:
 @pytest.mark.parametrize(
     ("to", "expected"),
     [
-        ("ana@example.org\r\nBcc: victim@example.org", "--to: contains a control character"),
-        ("ana@example.org\nX-Evil: 1", "--to: contains a control character"),
-        ("not-an-address", "--to: 'not-an-address' is not a valid email address"),
-        ("ana@example.org, bo@example.org", "--to: 'ana@example.org, bo@example.org' is not one"),
+        ("ana@example.org\r\nBcc: victim@example.org", "'--to': contains a control character"),
+        ("ana@example.org\nX-Evil: 1", "'--to': contains a control character"),
+        ("not-an-address", "'--to': 'not-an-address' is not a valid email address"),
+        ("ana@example.org, bo@example.org", "'--to': 'ana@example.org, bo@example.org' is not"),
     ],
 )
 def test_header_injection_and_invalid_addresses_are_refused(
@@ -173,8 +173,8 @@ def test_header_injection_and_invalid_addresses_are_refused(
 ) -> None:
     eml = project / "out" / "m.eml"
     result = run(str(project), "--to", to, "--eml", str(eml), "--pdf", str(given_pdf))
-    assert result.exit_code == 1
-    assert result.stderr.startswith(expected), result.stderr
+    assert result.exit_code == 2  # a wrong option value: usage, as click says of its own
+    assert f"Error: Invalid value for {expected}" in result.stderr, result.stderr
     assert "Traceback" not in result.output and not eml.exists()
 
 

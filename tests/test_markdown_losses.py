@@ -175,3 +175,35 @@ def test_a_note_defined_twice_and_a_link_to_no_definition_are_located(tmp_path: 
             "link [the docs][nope]: no '[nope]: address' line defines it, so it prints as written",
         ),
     ]
+
+
+NOT_TAGS = """\
+# Forms
+
+Replace <your-name> with your name and send it to <Servicio Jurídico>.
+
+The server answers on <localhost:5001/foo>, the host is <foo.bar.baz>, and <m:abc> stays.
+
+A real element the report may not hold, <iframe src="x"></iframe>, is said to be removed.
+"""
+
+
+@pytest.mark.pdf
+def test_angle_bracket_text_that_is_no_html_element_is_printed(tmp_path: Path) -> None:
+    """The second trial's item 17: "<your-name>" vanished, with a warning that said its
+    text was kept."""
+    project = project_with(tmp_path, **{"01": NOT_TAGS})
+    out = tmp_path / "r.pdf"
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(" ".join(page_texts(pypdf.PdfReader(out))).split())
+    for written in (
+        "<your-name>",
+        "<Servicio Jurídico>",
+        "<localhost:5001/foo>",
+        "<foo.bar.baz>",
+        "<m:abc>",
+    ):
+        assert written in text
+    assert "removed <iframe> element" in result.stderr
+    assert "your-name" not in result.stderr and "Servicio" not in result.stderr

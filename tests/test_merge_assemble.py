@@ -116,11 +116,12 @@ def test_assembled_copy_equals_a_full_build(example_project: Path) -> None:
     with PdfRenderer() as renderer:
         body = renderer.render(render_html(project, Edition(personalisation=ANA)))
         full = renderer.render(render_html(project, Edition(personalisation=ZOE)))
-        # As a merge lays covers out: warm, the theme's stylesheets parsed by an earlier job.
+        # As a merge lays covers out: warm, the theme's stylesheets parsed by an earlier job,
+        # and uncompressed (the copy compresses what it keeps of the cover).
         first = render_html(project, Edition(personalisation=ANA), part="cover")
-        renderer.render(replace(RenderJob.of(first), warm=True))
+        renderer.render(replace(RenderJob.of(first), warm=True, uncompressed=True))
         own = render_html(project, Edition(personalisation=ZOE), part="cover")
-        cover = renderer.render(replace(RenderJob.of(own), warm=True))
+        cover = renderer.render(replace(RenderJob.of(own), warm=True, uncompressed=True))
     assert cover.pages == 1
     assembled = swap_cover(body.data, cover.data)
     assert assembled is not None
@@ -144,6 +145,23 @@ def test_assembled_copy_equals_a_full_build(example_project: Path) -> None:
     assert (("/Span//P", line)) in tagged_lines(assembled)
     assert mine.metadata == theirs.metadata
     assert mine.trailer["/Root"]["/Lang"] == theirs.trailer["/Root"]["/Lang"]
+    # Every stream of the copy is compressed, and it weighs what a full build does.
+    assert unfiltered_streams(assembled) == []
+    assert len(assembled) < 1.1 * len(full.data)
+
+
+def unfiltered_streams(data: bytes) -> list[tuple[str, int]]:
+    """The streams of a PDF written without a filter (uncompressed), over 200 bytes."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return [
+            (str(obj.get("/Type", obj.get("/Subtype", ""))), len(obj.read_raw_bytes()))
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Stream)
+            and "/Filter" not in obj
+            and len(obj.read_raw_bytes()) > 200
+        ]
 
 
 def test_a_cover_tagged_otherwise_is_not_swapped(example_project: Path) -> None:

@@ -144,3 +144,46 @@ def test_hidden_rows_and_columns_of_a_requester_workbook_are_refused(tmp_path: P
     sheet.column_dimensions["C"].hidden = False
     book.save(path)
     assert len(read_requesters(path, "requesters.xlsx").rows) == 3
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [
+        ("Org\u202eX", "a bidirectional control (U+202E)"),
+        ("Org\u2067X", "a bidirectional control (U+2067)"),
+        ("Org\u200bX", "an invisible character (U+200B)"),
+        ("Org\x9b31mX", "a control character (U+009B)"),
+        ("Org\tX", "a control character (U+0009)"),
+    ],
+)
+def test_control_and_bidi_characters_in_a_cell_refuse_the_row(
+    tmp_path: Path, cell: str, code: str
+) -> None:
+    path = write(
+        tmp_path,
+        f'name,email,organisation\nAna,ana@example.org,Sol\nBob,bob@example.org,"{cell}"\n',
+    )
+    read = read_requesters(path, "req.csv")
+    assert [r.name for r in read.rows] == ["Ana"]
+    assert [str(p) for p in read.problems] == [
+        f"req.csv:3: organisation: contains {code}: it would print or send as something "
+        "else; remove it"
+    ]
+
+
+def test_control_characters_in_a_workbook_row_refuse_it(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["name", "email", "reference"])
+    sheet.append(["Ana", "ana@example.org", "R-1"])
+    sheet.append(["Bob\u202e", "bob@example.org", "R-2"])
+    path = tmp_path / "req.xlsx"
+    book.save(path)
+    read = read_requesters(path, "req.xlsx")
+    assert [r.name for r in read.rows] == ["Ana"]
+    assert [str(p) for p in read.problems] == [
+        "req.xlsx:3: name: contains a bidirectional control (U+202E): it would print or send "
+        "as something else; remove it"
+    ]

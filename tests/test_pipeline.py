@@ -6,9 +6,11 @@ test_api.py and test_cli.py; these use the HTML format, which starts no render p
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import copy_fixture
 from reportbuilder.compose.html import render_html
@@ -205,3 +207,45 @@ def test_a_css_warning_is_named_at_its_stylesheet_and_line(tmp_path: Path) -> No
         "the whole rule was ignored",
     ]
     assert "render:" not in result.stderr
+
+
+def _asks_twice(project: Path, outside: Path) -> tuple[str, list[tuple[str, int]]]:
+    """The same outside file asked for by two spellings in a stylesheet and in a chapter."""
+    Image.new("RGB", (40, 30), "red").save(outside / "out.png")
+    (outside / "evil.css").write_text("p { color: red; }", encoding="utf-8")
+    rel = os.path.relpath(outside, project / "styles")
+    (project / "styles").mkdir(exist_ok=True)
+    (project / "styles" / "x.css").write_text(
+        f'@import url("{(outside / "evil.css").as_uri()}");\n@import url("{rel}/evil.css");\n'
+        f'h1 {{ background-image: url("{(outside / "out.png").as_uri()}"); }}\n'
+        f'h2 {{ background-image: url("{rel}/out.png"); }}\n',
+        encoding="utf-8",
+    )
+    chapter = project / "content" / "01-overview.md"
+    start = chapter.read_text("utf-8").count("\n") + 2
+    from_root = os.path.relpath(outside / "out.png", project)
+    chapter.write_text(
+        chapter.read_text("utf-8")
+        + f'\n![a]({from_root})\n\nText.\n\n<img src="{from_root}" alt="b">\n',
+        encoding="utf-8",
+    )
+    where = [("styles/x.css", n) for n in (1, 2, 3, 4)]
+    where += [("content/01-overview.md", start), ("content/01-overview.md", start + 4)]
+    return "outside the project", where
+
+
+def test_check_names_every_line_that_asks_for_a_refused_file(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    said, where = _asks_twice(mini_project, tmp_path)
+    found = resource_problems(load_project(mini_project))
+    assert sorted((p.path, p.line) for p in found if said in p.message) == sorted(where)
+
+
+@pytest.mark.pdf
+def test_build_names_every_line_that_asks_for_a_refused_file(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    said, where = _asks_twice(mini_project, tmp_path)
+    result = build(mini_project, output=tmp_path / "r.pdf")
+    assert sorted((p.path, p.line) for p in result.warnings if said in p.message) == sorted(where)

@@ -131,7 +131,12 @@ def test_read_project_text_refuses_a_file_outside_with_a_located_problem(
         FilePolicy(tree.project, tree.theme).read_project_text(rel)
     [problem] = raised.value.problems
     assert (problem.path, problem.line, problem.stage) == (rel, None, Stage.PROJECT)
-    assert str(problem) == f"{rel}: is a link to a file outside the project; refused"
+    said = (
+        "lies outside the project; refused (copy the file into the project)"
+        if rel.startswith("../")
+        else "is a link to a file outside the project; refused"
+    )
+    assert str(problem) == f"{rel}: {said}"
     assert SECRET not in str(raised.value)
 
 

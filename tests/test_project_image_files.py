@@ -56,9 +56,71 @@ def test_what_the_renderer_would_drop_is_said_plainly(tmp_path: Path) -> None:
     assert problem is not None and problem.startswith("a broken PNG file (")
 
 
-def test_svg_is_left_to_the_renderer(tmp_path: Path) -> None:
+def test_svg_is_left_to_the_renderer_unless_it_is_a_use_bomb(tmp_path: Path) -> None:
     (tmp_path / "x.svg").write_text("not svg")
     assert image_problem(tmp_path / "x.svg") is None
+    (tmp_path / "ok.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><defs><rect id="r" width="1" height="1"/>'
+        "</defs>" + '<use href="#r"/>' * 2000 + "</svg>"
+    )
+    assert image_problem(tmp_path / "ok.svg") is None
+    (tmp_path / "loop.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><g><use href="#a"/></g></g></svg>'
+    )
+    assert image_problem(tmp_path / "loop.svg") == (
+        'its <use href="#a"> draws itself (a loop); remove it'
+    )
+    assert image_problem(_use_bomb(tmp_path / "bomb.svg", levels=9)) == BOMB
+
+
+def test_a_long_chain_of_use_is_counted_without_recursion(tmp_path: Path) -> None:
+    links = "".join(f'<g id="g{i}"><use href="#g{i - 1}"/></g>' for i in range(1, 5000))
+    (tmp_path / "chain.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg">'
+        f'<defs><g id="g0"/>{links}</defs><use href="#g4999"/></svg>'
+    )
+    assert image_problem(tmp_path / "chain.svg") is None  # 5000 levels, 10 000 shapes
+    (tmp_path / "drawn.svg").write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg"><g id="g0"/>{links}</svg>'
+    )
+    assert image_problem(tmp_path / "drawn.svg") == BOMB  # each group drawn: 5000²
+
+
+BOMB = (
+    "an SVG drawing of more than 200,000 shapes once its <use> copies are counted (it would "
+    "hold the layout for minutes); simplify it or use a PNG"
+)
+
+
+def _use_bomb(path: Path, levels: int) -> Path:
+    """The trial's 2 KB drawing of 10**levels rectangles: each group uses the last ten times."""
+    parts = [
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="400" height="400"><defs><g id="g0"><rect width="1" height="1"/></g>'
+    ]
+    for i in range(1, levels + 1):
+        uses = "".join(f'<use xlink:href="#g{i - 1}" x="{j}"/>' for j in range(10))
+        parts.append(f'<g id="g{i}">{uses}</g>')
+    parts.append(f'</defs><use xlink:href="#g{levels}"/></svg>')
+    path.write_text("".join(parts))
+    return path
+
+
+@pytest.mark.pdf
+def test_check_and_build_refuse_a_use_bomb_at_its_line_quickly(tmp_path: Path) -> None:
+    import time
+
+    chapter = "# Drawings\n\nText.\n\n![A use bomb](assets/bomb.svg)\n"
+    project = project_with(tmp_path, **{"01": chapter})
+    _use_bomb(project / "assets" / "bomb.svg", levels=9)
+    expected = f"content/01.md:5: assets/bomb.svg: {BOMB}"
+    for command in (["check"], ["build", "-o", str(tmp_path / "r.pdf"), "--timeout", "60"]):
+        started = time.monotonic()
+        result = CliRunner().invoke(main, [*command, str(project)])
+        assert result.exit_code == 1, result.output
+        assert result.stderr.splitlines() == [expected]
+        assert time.monotonic() - started < 30  # the layout was never started
+    assert not (tmp_path / "r.pdf").exists()
 
 
 def test_bytes_and_reprs() -> None:

@@ -42,8 +42,8 @@ def test_the_mini_project(mini_project: Path) -> None:
     assert project.files.roots == (project.root, (THEMES_DIR / "base").resolve())
     assert project.templates == {} and project.stylesheets == ()
     assert project.output_name == "out/mini.pdf"  # report.yml's output
-    assert project.resources[(mini_project / "assets" / "pump.svg").as_uri()] == Location(
-        "content/01-overview.md", 9
+    assert project.resources[(mini_project / "assets" / "pump.svg").as_uri()] == (
+        Location("content/01-overview.md", 9),
     )
     with pytest.raises(dataclasses.FrozenInstanceError):
         project.root = Path("/")  # type: ignore[misc]

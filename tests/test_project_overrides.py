@@ -136,8 +136,10 @@ def test_set_overrides_one_setting(project: Path, tmp_path: Path) -> None:
     [
         (["--set", "page_sise=letter"], 2, "no setting 'page_sise' (did you mean 'page_size'?)"),
         (["--set", "nothing"], 2, "expected KEY=VALUE"),
-        (["--set", "brand.primary=red"], 1, "--set: 'brand.primary': a colour is written as"),
-        (["--set", "toc_depth=5"], 1, "--set: 'toc_depth'"),
+        # A value the setting cannot take is as wrong a usage as a key that does not exist.
+        (["--set", "brand.primary=red"], 2, "'--set': 'brand.primary': a colour is written as"),
+        (["--set", "toc_depth=5"], 2, "Invalid value for '--set': 'toc_depth'"),
+        (["--set", "page_size=A6"], 2, "Invalid value for '--set': 'page_size'"),
         (["--variant", "a5,red", "-o", "x.pdf"], 2, "takes one edition"),
     ],
 )
@@ -148,4 +150,5 @@ def test_wrong_settings_are_refused(
     assert result.exit_code == code, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+    assert code == 1 or "Usage:" in result.stderr
     assert not (project / "out").exists()

@@ -14,7 +14,7 @@ from reportbuilder.project.resources import resource_locations
 
 def locations(
     root: Path, chapters: list[Chapter], css: dict[str, str], logo: str | None = None
-) -> dict[str, Location]:
+) -> dict[str, tuple[Location, ...]]:
     styles = []
     for name, text in css.items():
         path = root / "styles" / name
@@ -37,9 +37,10 @@ def test_images_and_links_in_chapters(tmp_path: Path) -> None:
     )
     base = tmp_path.as_uri()
     assert locations(tmp_path, [chapter], {}) == {
-        f"{base}/assets/pump.svg": Location("content/01-a.md", 3),  # the first place it is used
-        f"{base}/assets/map.png": Location("content/01-a.md", 5),
-        "https://example.org/x.png": Location("content/01-a.md", 6),
+        # every place it is used, in order: each is told when the file is refused
+        f"{base}/assets/pump.svg": (Location("content/01-a.md", 3), Location("content/01-a.md", 6)),
+        f"{base}/assets/map.png": (Location("content/01-a.md", 5),),
+        "https://example.org/x.png": (Location("content/01-a.md", 6),),
     }
 
 
@@ -50,15 +51,15 @@ def test_stylesheet_urls_resolve_from_the_stylesheet(tmp_path: Path) -> None:
         {"site.css": "body {\n  background: url('../assets/bg.png');\n}\n@import \"extra.css\";\n"},
     )
     assert found == {
-        (tmp_path / "styles" / "site.css").as_uri(): Location("styles/site.css"),  # itself
-        (tmp_path / "assets" / "bg.png").as_uri(): Location("styles/site.css", 2),
-        (tmp_path / "styles" / "extra.css").as_uri(): Location("styles/site.css", 4),
+        (tmp_path / "styles" / "site.css").as_uri(): (Location("styles/site.css"),),  # itself
+        (tmp_path / "assets" / "bg.png").as_uri(): (Location("styles/site.css", 2),),
+        (tmp_path / "styles" / "extra.css").as_uri(): (Location("styles/site.css", 4),),
     }
 
 
 def test_the_logo_is_placed_in_report_yml(tmp_path: Path) -> None:
     found = locations(tmp_path, [], {}, logo="assets/logo.svg")
-    assert found == {f"{tmp_path.as_uri()}/assets/logo.svg": Location("report.yml")}
+    assert found == {f"{tmp_path.as_uri()}/assets/logo.svg": (Location("report.yml"),)}
 
 
 def test_a_stylesheet_that_cannot_be_read_is_skipped(tmp_path: Path) -> None:
@@ -73,4 +74,4 @@ def test_a_stylesheet_that_cannot_be_read_is_skipped(tmp_path: Path) -> None:
         project, config, [], [project / "styles" / "link.css"], FilePolicy(project)
     )
     # Only the stylesheet itself, so that its refusal is reported under its name.
-    assert found == {(project / "styles" / "link.css").as_uri(): Location("styles/link.css")}
+    assert found == {(project / "styles" / "link.css").as_uri(): (Location("styles/link.css"),)}

@@ -4,6 +4,8 @@ budget fails naming the heaviest images, where they are written and their weight
 
 from __future__ import annotations
 
+import functools
+import io
 import itertools
 import json
 from pathlib import Path
@@ -20,11 +22,19 @@ from reportbuilder.render.budget import STEPS, format_size, heaviest_images
 pytestmark = pytest.mark.pdf
 
 
+@functools.cache
+def _photo(number: int) -> bytes:
+    """A 2000×1300 photo of colour noise (JPEG, about 2.4 MB), made once per process."""
+    channels = [Image.effect_noise((2000, 1300), sigma) for sigma in (50, 70, 60 + number)]
+    data = io.BytesIO()
+    Image.merge("RGB", channels).save(data, format="JPEG", quality=92)
+    return data.getvalue()
+
+
 def add_photos(project: Path) -> None:
     """Two 2000×1300 photos of colour noise (JPEG, about 2.4 MB each) in a chapter."""
     for number in (1, 2):
-        channels = [Image.effect_noise((2000, 1300), sigma) for sigma in (50, 70, 60 + number)]
-        Image.merge("RGB", channels).save(project / "assets" / f"photo-{number}.jpg", quality=92)
+        (project / "assets" / f"photo-{number}.jpg").write_bytes(_photo(number))
     (project / "content" / "03-photos.md").write_text(
         "# Photos\n\n![First photo](assets/photo-1.jpg)\n\n![Second photo](assets/photo-2.jpg)\n",
         encoding="utf-8",

@@ -128,6 +128,27 @@ def test_a_joined_pdf_keeps_one_program_per_font(tmp_path: Path) -> None:
         assert (count, largest) == (0, 0)
 
 
+def test_subsets_merged_in_blocks_merge_again_into_one(tmp_path: Path) -> None:
+    """A long report is assembled in blocks, then the blocks: a subset fontTools wrote again
+    (composite glyphs such as "é" encoded otherwise) still merges with HarfBuzz's, and a
+    small part drawing few glyphs joins through the parts it shares outlines with."""
+    third, small = "Troisième chapitre : éléphant, ça va, 42", "ï"
+    parts = [render(FIRST), render(SECOND), render(third), render(small)]
+    blocks = [merge_fonts(join(*parts[:2])), merge_fonts(join(*parts[2:]))]
+    joined = tmp_path / "joined.pdf"
+    joined.write_bytes(join(*parts))
+    merged = tmp_path / "merged.pdf"
+    merged.write_bytes(merge_fonts(join(*blocks)))
+
+    assert set(collections.Counter(fonts(joined)).values()) == {4}
+    after = collections.Counter(fonts(merged))
+    assert after.keys() == collections.Counter(fonts(joined)).keys()
+    assert set(after.values()) == {1}
+    assert pdftotext(merged) == pdftotext(joined)
+    pages, count, largest = pixels_apart(joined, merged, tmp_path / "px", 100)
+    assert pages == 4 and (count, largest) == (0, 0)
+
+
 def test_the_merged_subset_has_a_fresh_tag_and_the_same_input_the_same_bytes() -> None:
     joined = join(render(FIRST), render(SECOND))
     one, two = merge_fonts(joined), merge_fonts(joined)

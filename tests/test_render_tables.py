@@ -5,8 +5,14 @@ widths of the first layout."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from pathlib import Path
 
+import pytest
+
+from conftest import copy_fixture, read_words
+from reportbuilder import Edition, PdfRenderer, load_project, render_html, write_atomic
 from reportbuilder.project.strings import builtin_labels
 from reportbuilder.render.tables import CONTINUED, SPLIT, Broken, continued_tables
 
@@ -75,3 +81,37 @@ def test_the_second_part_starts_with_three_rows_when_the_first_can_spare_them() 
     assert first.count("<tr><td>r") == 7 and second.count("<tr><td>r") == 3
     out = continued_tables(TABLE, {0: Broken(first=2, rows=10, widths=(1.0, 1.0))}, "(c)")
     assert re.findall(r"<table\b.*?</table>", out, re.DOTALL)[0].count("<tr><td>r") == 2
+
+
+@pytest.mark.pdf
+def test_the_first_page_of_a_split_table_with_a_total_is_as_full_as_the_next(
+    tmp_path: Path,
+) -> None:
+    """The first layout keeps room for the total row at the foot of every page; the first
+    part drops the total, so the rows of the next page that fit that room stay on the first
+    page: the room below its last row is no larger than on a full continued page."""
+    project_dir = copy_fixture("mini", tmp_path / "p")
+    rows = [f"District {i},{100 + i},{i % 7 + 1}" for i in range(1, 81)]
+    csv = "district,households,wells\n" + "\n".join(rows) + "\n"
+    (project_dir / "data" / "districts.csv").write_text(csv, "utf-8")
+    chapter = "# Districts\n\nEvery district.\n\n{{ table(data.districts, total=True) }}\n"
+    (project_dir / "content" / "03-districts.md").write_text(chapter, "utf-8")
+    with PdfRenderer() as renderer:
+        html = render_html(load_project(project_dir), Edition())
+        pdf = write_atomic(tmp_path / "t.pdf", renderer.render(html))
+    pages, words = read_words(pdf)
+    lowest: dict[int, float] = {}  # page -> bottom of its last "District" row's words
+    for word, after in itertools.pairwise(words):
+        if word.text == "District" and after.text.isdigit():
+            lowest[word.page] = max(lowest.get(word.page, 0.0), word.y1)
+    table_pages = sorted(lowest)
+    assert len(table_pages) >= 3, table_pages
+    first, full = table_pages[0], table_pages[1:-1]  # the last page holds the rest only
+    height = pages[first - 1][1]
+    room = {page: height - lowest[page] for page in table_pages}
+    assert room[first] <= max(room[page] for page in full) + 2.0, room
+    # Every row printed once, the total once, at the end.
+    text = " ".join(w.text for w in words)
+    assert [int(n) for n in re.findall(r"District (\d+)\b", text)] == list(range(1, 81))
+    table = text[text.index("District 1 ") :]
+    assert table.count("Total") == 1 and table.index("Total") > table.index("District 80")

@@ -4,17 +4,15 @@ with one change each, compared with the first build."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_fixture
+from conftest import RunCli, copy_fixture
 from reportbuilder import Edition, PdfRenderer, load_project, render_html, write_atomic
 from reportbuilder.review.pdfdiff import UnreadablePdf, compare, printable
 
@@ -143,55 +141,61 @@ def test_a_moved_sentence_is_a_move_not_two_changes(builds: Builds) -> None:
     )
 
 
-def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reportbuilder", "diff", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "REPORTBUILDER_DEBUG": ""},
-        timeout=120,
-    )
+@pytest.fixture
+def diff_cli(run_cli: RunCli) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`reportbuilder diff ARGS` in a process (forked from the warm command)."""
+
+    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return run_cli(["diff", *args], env={"REPORTBUILDER_DEBUG": ""}, timeout=120)
+
+    return run
 
 
-def test_cli_exit_codes_and_report(builds: Builds, tmp_path: Path) -> None:
-    same = _cli(builds.base, builds.again)
+def test_cli_exit_codes_and_report(
+    builds: Builds, tmp_path: Path, diff_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    same = diff_cli(builds.base, builds.again)
     assert (same.returncode, same.stderr) == (0, "")
     assert same.stdout.startswith("no difference")
 
-    changed = _cli(builds.base, builds.changed["numbers"])
+    changed = diff_cli(builds.base, builds.changed["numbers"])
     assert changed.returncode == 1, changed.stderr
     assert "500 → 510" in changed.stdout
 
     not_pdf = tmp_path / "notes.pdf"
     not_pdf.write_text("not a PDF at all", encoding="utf-8")
-    broken = _cli(builds.base, not_pdf)
+    broken = diff_cli(builds.base, not_pdf)
     assert broken.returncode == 2
     assert "notes.pdf: not a readable PDF" in broken.stderr
     assert "Traceback" not in broken.stderr
 
-    missing = _cli(builds.base, tmp_path / "absent.pdf")
+    missing = diff_cli(builds.base, tmp_path / "absent.pdf")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
 
-def test_cli_json(builds: Builds) -> None:
-    done = _cli(builds.base, builds.changed["paragraph"], "--json")
+def test_cli_json(
+    builds: Builds, diff_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    done = diff_cli(builds.base, builds.changed["paragraph"], "--json")
     assert done.returncode == 1
     document = json.loads(done.stdout)
     assert document["equal"] is False
     assert document["text"][0]["added"].startswith("A reviewer added")
     assert document["changed_pages"] == [document["text"][0]["new_page"]]
-    equal = json.loads(_cli(builds.base, builds.again, "--json").stdout)
+    equal = json.loads(diff_cli(builds.base, builds.again, "--json").stdout)
     assert equal["equal"] is True and equal["changed_pages"] == []
 
 
-def test_cli_visual_writes_a_picture_per_changed_page_only(builds: Builds, tmp_path: Path) -> None:
+def test_cli_visual_writes_a_picture_per_changed_page_only(
+    builds: Builds, tmp_path: Path, diff_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
     from PIL import Image
 
     folder = tmp_path / "pictures"
     folder.mkdir()
     (folder / "page-099.png").write_bytes(b"from an earlier comparison")
     (folder / "mine.txt").write_text("kept", encoding="utf-8")
-    done = _cli(builds.base, builds.changed["paragraph"], "--visual", folder)
+    done = diff_cli(builds.base, builds.changed["paragraph"], "--visual", folder)
     assert done.returncode == 1, done.stderr
     page = compare(builds.base, builds.changed["paragraph"]).hunks[0].new_page
     assert sorted(p.name for p in folder.iterdir()) == ["mine.txt", f"page-{page:03d}.png"]
@@ -203,7 +207,7 @@ def test_cli_visual_writes_a_picture_per_changed_page_only(builds: Builds, tmp_p
         assert any(rgb == (220, 30, 30) for _, rgb in colours)
 
     shutil.rmtree(folder)
-    equal = _cli(builds.base, builds.again, "--visual", folder)
+    equal = diff_cli(builds.base, builds.again, "--visual", folder)
     assert equal.returncode == 0 and list(folder.iterdir()) == []
 
 
@@ -220,15 +224,10 @@ def test_printable_escapes_control_characters() -> None:
 
 
 def test_build_compare_reads_the_earlier_pdf_before_replacing_it(
-    mini_project: Path, tmp_path: Path
+    mini_project: Path, tmp_path: Path, run_cli: RunCli
 ) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "reportbuilder", "build", str(mini_project), *args],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return run_cli(["build", mini_project, *args])
 
     first = run()
     assert first.returncode == 0, first.stderr
@@ -270,3 +269,92 @@ def test_adjacent_cells_are_two_numbers_and_grouping_spaces_hold_one(tmp_path: P
         ("1\u202f322", "1\u202f323"),
     }
     assert not result.hunks
+
+
+def _long_report(root: Path) -> Path:
+    """The mini fixture with a long chapter: some twelve A4 pages of text and a table."""
+    project_dir = copy_fixture("mini", root)
+    chapter = project_dir / "content" / "02-findings.md"
+    text = (
+        "queues at the wells, the price of a jerrycan, the distance walked each morning, "
+        "the repairs the committees made with their own tools and savings, the rain that "
+        "came late, the pumps that failed and the long walk back before the heat of noon"
+    )
+    words = text.split()
+    # Each paragraph its own words (a rotation), as in a real report: no line repeats.
+    paragraphs = "\n\n".join(
+        f"In week {n} the survey teams saw {' '.join(words[n % 40 :] + words[: n % 40])}; "
+        f"then {' '.join(words[(3 * n) % 40 :][:20])}."
+        for n in range(1, 61)
+    )
+    chapter.write_text(chapter.read_text("utf-8") + "\n\n## Field notes\n\n" + paragraphs, "utf-8")
+    return project_dir
+
+
+def test_a_page_format_change_is_one_line_not_every_moved_footer(tmp_path: Path) -> None:
+    """A4 against letter and A5 builds of the same text: the report says the same text was
+    laid out on other pages, in a few lines, with no footer, contents leader or word listed;
+    a real edit on top of the format change is still named alone."""
+    project_dir = _long_report(tmp_path / "long")
+    pdfs: dict[str, Path] = {}
+    with PdfRenderer() as renderer:
+        for size in ("A4", "letter", "A5"):
+            text = (project_dir / "report.yml").read_text("utf-8")
+            (project_dir / "report.yml").write_text(f"{text}\npage_size: {size}\n", "utf-8")
+            html = render_html(load_project(project_dir), Edition())
+            pdfs[size] = write_atomic(tmp_path / f"{size}.pdf", renderer.render(html))
+            (project_dir / "report.yml").write_text(text, "utf-8")
+        _replace(
+            project_dir / "content" / "02-findings.md",
+            "In week 40 the survey teams saw",
+            "In week 40 the teams saw",
+        )
+        text = (project_dir / "report.yml").read_text("utf-8")
+        (project_dir / "report.yml").write_text(f"{text}\npage_size: A5\n", "utf-8")
+        html = render_html(load_project(project_dir), Edition())
+        pdfs["edited"] = write_atomic(tmp_path / "edited.pdf", renderer.render(html))
+
+    letter = compare(pdfs["A4"], pdfs["letter"])
+    report = list(letter.report())
+    assert letter.text_equal and not letter.equal, report
+    assert report[0] == "page size: 210 × 297 mm → 216 × 279 mm", report
+    assert report[1].startswith("the same text laid out on "), report
+    assert len(report) <= 4, report  # size, layout, and perhaps contents pages
+    assert not any("Page " in line and " of " in line for line in report), report
+
+    a5 = compare(pdfs["A4"], pdfs["A5"])
+    report = list(a5.report())
+    old_count, new_count = len(a5.old.pages), len(a5.new.pages)
+    assert new_count > old_count + 4, (old_count, new_count)
+    assert report[:2] == [
+        "page size: 210 × 297 mm → 148 × 210 mm",
+        f"the same text laid out on {old_count} → {new_count} pages",
+    ], report
+    assert a5.contents and report[2].startswith(f"contents: {len(a5.contents)} entries"), report
+    assert len(report) == 3, report
+    assert a5.changed_pages() == []
+
+    edited = compare(pdfs["A4"], pdfs["edited"])
+    assert not edited.text_equal
+    assert [(h.removed, h.added) for h in edited.hunks] == [("survey", "")], list(edited.report())
+    assert not edited.numbers and not edited.moves
+
+
+def test_the_same_text_broken_into_other_lines_is_not_no_difference(tmp_path: Path) -> None:
+    """A narrower text block (a margin, a font size) moves every line break but no word:
+    the pages are named as laid out anew, never reported equal."""
+    project_dir = _long_report(tmp_path / "long")
+    styles = project_dir / "styles"
+    pdfs = {}
+    with PdfRenderer() as renderer:
+        for name in ("wide", "narrow"):
+            if name == "narrow":
+                styles.mkdir(exist_ok=True)
+                narrow = "p { margin-right: 12mm !important; }\n"
+                (styles / "narrow.css").write_text(narrow, "utf-8")
+            html = render_html(load_project(project_dir), Edition())
+            pdfs[name] = write_atomic(tmp_path / f"{name}.pdf", renderer.render(html))
+    result = compare(pdfs["wide"], pdfs["narrow"])
+    assert result.text_equal and not result.equal
+    assert result.relaid, list(result.report())
+    assert any(line.startswith("the same text laid out") for line in result.report())

@@ -4,14 +4,14 @@ PDF/A-3 associated files, reproducible, listed and verified against a project fo
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
 import pytest
 
+from conftest import RunCli
 from reportbuilder import Edition
 from reportbuilder.review.provenance import MANIFEST
 
@@ -20,20 +20,26 @@ pytestmark = pytest.mark.pdf
 EPOCH = "1700000000"
 
 
-def _run(*args: str | Path, epoch: str | None = EPOCH) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "REPORTBUILDER_DEBUG": ""}
-    if epoch:
-        env["SOURCE_DATE_EPOCH"] = epoch
-    return subprocess.run(
-        [sys.executable, "-m", "reportbuilder", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def test_sources_are_attached_reproducibly_and_verified(mini_project: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def _run(run_cli: RunCli) -> Run:
+    """`reportbuilder ARGS` in a process (forked from the warm command), with
+    SOURCE_DATE_EPOCH set to `epoch` (none if None)."""
+
+    def run(*args: str | Path, epoch: str | None = EPOCH) -> subprocess.CompletedProcess[str]:
+        env = {"REPORTBUILDER_DEBUG": ""}
+        if epoch:
+            env["SOURCE_DATE_EPOCH"] = epoch
+        return run_cli(list(args), env=env)
+
+    return run
+
+
+def test_sources_are_attached_reproducibly_and_verified(
+    mini_project: Path, tmp_path: Path, _run: Run
+) -> None:
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
     for out in (first, second):
         done = _run("build", mini_project, "-o", out, "--embed-sources")
@@ -76,7 +82,9 @@ def test_sources_are_attached_reproducibly_and_verified(mini_project: Path, tmp_
     assert {"path": "data/survey.yml", "state": "changed"} in document["checks"]
 
 
-def test_a_pdf_without_sources_is_not_verified(mini_project: Path, tmp_path: Path) -> None:
+def test_a_pdf_without_sources_is_not_verified(
+    mini_project: Path, tmp_path: Path, _run: Run
+) -> None:
     out = tmp_path / "plain.pdf"
     assert _run("build", mini_project, "-o", out).returncode == 0
     assert not list(pypdf.PdfReader(out).attachment_list)
@@ -85,7 +93,7 @@ def test_a_pdf_without_sources_is_not_verified(mini_project: Path, tmp_path: Pat
     assert "no build manifest" in listed.stderr
 
 
-def test_embedding_needs_a_pdf_a_3_variant(mini_project: Path, tmp_path: Path) -> None:
+def test_embedding_needs_a_pdf_a_3_variant(mini_project: Path, tmp_path: Path, _run: Run) -> None:
     done = _run("build", mini_project, "--embed-sources", "--pdf-variant", "pdf/ua-1")
     assert done.returncode == 2
     assert "PDF/A-3" in done.stderr and "Traceback" not in done.stderr
@@ -95,7 +103,7 @@ def test_embedding_needs_a_pdf_a_3_variant(mini_project: Path, tmp_path: Path) -
 
 
 def test_a_template_cannot_slip_in_an_attachment_beside_the_sources(
-    mini_project: Path, tmp_path: Path
+    mini_project: Path, tmp_path: Path, _run: Run
 ) -> None:
     theme = Path(__file__).resolve().parent.parent / "src/reportbuilder/themes/base/templates"
     page = (theme / "report.html").read_text(encoding="utf-8")
@@ -111,7 +119,7 @@ def test_a_template_cannot_slip_in_an_attachment_beside_the_sources(
     assert not out.exists()
 
 
-def test_provenance_of_a_file_that_is_not_a_pdf(tmp_path: Path) -> None:
+def test_provenance_of_a_file_that_is_not_a_pdf(tmp_path: Path, _run: Run) -> None:
     bad = tmp_path / "x.pdf"
     bad.write_text("hello", encoding="utf-8")
     done = _run("provenance", bad)

@@ -201,3 +201,53 @@ def test_the_preview_loads_in_chromium_and_reloads_itself(
     finally:
         os.killpg(browser.pid, signal.SIGKILL)
         browser.wait()
+
+
+def _raw_get(port: int, host: str | None, path: str = "/") -> tuple[int, bytes]:
+    """A GET sent byte for byte (urllib would write its own Host header)."""
+    import socket
+
+    lines = [f"GET {path} HTTP/1.1", *([f"Host: {host}"] if host is not None else [])]
+    request = "\r\n".join([*lines, "Connection: close", "", ""]).encode("latin-1")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_the_preview_server_answers_only_its_own_local_host_names(tmp_path: Path) -> None:
+    from reportbuilder.watching import serve
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.7 draft")
+    server = serve(Status(title="Draft", build=1, ok=True, pdf=pdf), 0)
+    try:
+        port = server.server_address[1]
+        for good in (
+            f"127.0.0.1:{port}",
+            f"localhost:{port}",
+            f"[::1]:{port}",
+            f"LOCALHOST:{port}",
+        ):
+            code, body = _raw_get(port, good, "/report.pdf")
+            assert (code, body) == (200, b"%PDF-1.7 draft"), good
+        for bad in (
+            f"evil.example.com:{port}",
+            "evil.example.com",
+            "127.0.0.1",
+            f"127.0.0.1:{port + 1}",
+            f"localhost.evil.example:{port}",
+            f"127.0.0.1:{port}@evil.example",
+            "",
+            None,
+        ):
+            for path in ("/", "/status", "/report.pdf"):
+                code, body = _raw_get(port, bad, path)
+                assert code == 421, (bad, path)
+                assert b"draft" not in body.lower() and b"Draft" not in body
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -33,6 +33,8 @@ from reportbuilder.deliver.files import write_atomic
 CACHE_DIR = Path(".reportbuilder") / "cache"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 CHARTS_DIR = "charts"
+MEMO_DIR = "compose"  # compiled chapter templates and converted Markdown (`compose.memo`)
+FONTS_DIR = "fonts"  # font programs read when parts are assembled (`render.fontmerge`)
 MAX_CHARTS = 4096  # files kept in charts/ (a few KiB each), the least recently used go first
 SKIPPED_DIRS = frozenset({"out", "__pycache__", "node_modules"})
 LARGE_FILE = 64 * 1024 * 1024  # hashed by size and time, not read
@@ -158,8 +160,13 @@ class Cache:
     def clear(self) -> int:
         """Remove every entry; returns how many files were removed."""
         removed = 0
-        charts = self.folder / CHARTS_DIR
-        for folder, suffixes in ((self.folder, (".bin", ".json")), (charts, (".svg",))):
+        charts, memo = self.folder / CHARTS_DIR, self.folder / MEMO_DIR
+        for folder, suffixes in (
+            (self.folder, (".bin", ".json")),
+            (charts, (".svg",)),
+            (memo, (".pyc", ".json", ".jbc")),
+            (self.folder / FONTS_DIR, (".font",)),
+        ):
             if folder.is_dir():
                 for path in folder.iterdir():
                     if path.suffix in suffixes:
@@ -223,13 +230,18 @@ class ChartCache:
 _CODE: list[str] = []
 
 
+_METRICS = "chart_metrics.json"  # the font widths the charts leave room by
+
+
 def _chart_code() -> str:
-    """The hash of the drawing module's source and our version: new code, new charts."""
+    """The hash of the drawing module's source, its font widths and our version: new code,
+    new charts."""
     if not _CODE:
         from reportbuilder import __version__
         from reportbuilder.compose import charts
 
-        source = Path(charts.__file__).read_bytes() if charts.__file__ else b""
+        folder = Path(charts.__file__).parent
+        source = b"".join((folder / name).read_bytes() for name in ("charts.py", _METRICS))
         _CODE.append(sha256(source + __version__.encode("utf-8")))
     return _CODE[0]
 

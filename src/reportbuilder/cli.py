@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
+import importlib
 import json
 import math
 import os
@@ -24,6 +26,12 @@ from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_TIM
 from reportbuilder.variants import PDF_VARIANTS
 
 F = TypeVar("F", bound=Callable[..., Any])
+COMPOSE = "reportbuilder.compose.html"  # the HTML stage: Jinja2, Markdown, Babel …
+
+# Pydantic looks for plugins on its first validation by reading the entry points of every
+# installed distribution (a tenth of the time `check` takes, more in a large environment);
+# the command uses none. Set before pydantic is imported; a value set by the user stays.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 PROJECT = click.argument(
     "project",
@@ -85,6 +93,21 @@ def _check_assignments(
             raise click.BadParameter(wrong)
         parsed.append((path, value))
     return tuple(parsed)
+
+
+def _check_recipients(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Each `--to` one mailbox, as `mail` will write it: a wrong one is wrong usage (exit 2)."""
+    from reportbuilder.addresses import check_address
+    from reportbuilder.errors import DeliveryError
+
+    for value in values:
+        try:
+            check_address(value, "--to")
+        except DeliveryError as error:
+            raise click.BadParameter(_safe(error.problems[0].message)) from None
+    return values
 
 
 def _timeout_option(help: str) -> Callable[[F], F]:
@@ -160,6 +183,26 @@ class _Failed(click.ClickException):
 
 
 @contextlib.contextmanager
+def _imported_frozen(*modules: str) -> Iterator[None]:
+    """Import `modules` with the cycle collector off, then freeze what is tracked, for the
+    block: a short command otherwise spends a tenth of its time walking the same module
+    objects in collection after collection. Unfrozen after, for a long-lived caller."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for name in modules:
+            importlib.import_module(name)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextlib.contextmanager
 def _reporting(as_json: bool) -> Iterator[None]:
     """A `ReportError` becomes one line per problem on stderr (and with --json, one JSON
     document on stdout: ok false, problems) and exit code 1."""
@@ -178,11 +221,39 @@ def _reporting(as_json: bool) -> Iterator[None]:
         problems = in_reading_order(error.problems)
         if as_json:
             _emit_json({"ok": False, "problems": [p.as_json() for p in problems]})
+        option = _only_option(problems)
+        if option is not None:
+            # A wrong value of a command-line option (`--set page_size=A6`, `--to x`) is
+            # wrong usage, exit 2, as click says of one it can check itself.
+            usage = click.BadParameter(
+                "; ".join(_safe(p.message) for p in problems), param_hint=f"'{option}'"
+            )
+            usage.json_shown = as_json  # type: ignore[attr-defined]
+            raise usage from None
         for problem in problems:
             click.echo(_line(problem), err=True)
         if len(error.problems) > 1:
             click.echo(f"{len(error.problems)} problems found.", err=True)
         raise _Failed("") from None
+
+
+def _only_option(problems: Iterable[Problem]) -> str | None:
+    """The option every problem is about (`--set`, `--to`), if they all name the same one."""
+    paths = {p.path for p in problems}
+    if len(paths) == 1:
+        path = next(iter(paths))
+        if path is not None and path.startswith("--") and " " not in path:
+            return path
+    return None
+
+
+def _usage_json(error: click.ClickException) -> None:
+    """A usage error as the one JSON document `--json` promises on stdout."""
+    if getattr(error, "json_shown", False):
+        return
+    problem = Problem(None, None, error.format_message(), stage=Stage.PROJECT)
+    document = {"ok": False, "usage": True, "problems": [problem.as_json()]}
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def _warn(problems: Iterable[Problem]) -> None:
@@ -195,9 +266,16 @@ class _Main(click.Group):
     REPORTBUILDER_DEBUG=1 (the tests do) to let them through."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # `--json` promises one JSON document on stdout, a usage error included (a CI step
+        # parses it): the words given to the command, before click parses them.
+        as_json = "--json" in [*getattr(ctx, "_protected_args", ()), *ctx.args]
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except click.ClickException as error:
+            if as_json and error.exit_code == 2:
+                _usage_json(error)
+            raise
+        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as error:
             if os.environ.get("REPORTBUILDER_DEBUG"):
@@ -367,16 +445,17 @@ def build(
     earlier = _read_earlier(compare) if compare is not None else None
 
     # The render process starts before the rest of the package is imported, so that
-    # WeasyPrint's own import (half a second) runs beside ours and the HTML stage.
-    # With the cache on, a single build starts it only once the cache has no answer (an
-    # unchanged project then costs no render process at all).
+    # WeasyPrint's own import (half a second) runs beside ours, loading the project, the
+    # cache's look-up and the HTML stage: with the cache on too, so that a build after an
+    # edit costs no more than `--force`. When the cache answers, the process is ended
+    # unused: a fork and a kill, about a hundredth of a second.
     progress.start(progress.wanted(as_json))  # before the render process, which inherits it
-    renderer = PdfRenderer(max_memory) if fmt != "html" and (force or several) else None
+    renderer = PdfRenderer(max_memory) if fmt != "html" else None
     with progress.erased(), _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.cache import Cache
         from reportbuilder.edition import Edition
-        from reportbuilder.limits import Limits, cap_memory
-        from reportbuilder.pipeline import build_editions
+        from reportbuilder.limits import Deadline, Limits, cap_memory
+        from reportbuilder.pipeline import build_editions, load_within
         from reportbuilder.project.load import load_project
 
         edition = Edition(
@@ -387,8 +466,10 @@ def build(
             embed_sources=embed_sources,
             max_size=max_size,
         )
+        # --timeout is for the whole command: reading a huge data file counts too.
+        deadline = Deadline(timeout)
         needs_base = not names or "all" in names or "all" in (langs or ())
-        base = load_project(project, assignments=assignments) if needs_base else None
+        base = load_within(deadline, project, assignments=assignments) if needs_base else None
         if "all" in names:
             assert base is not None
             if not base.config.variants:
@@ -411,6 +492,7 @@ def build(
                 renderer=renderer,
                 jobs=jobs or os.cpu_count() or 1,
                 cache=Cache(project, read=not force),
+                deadline=deadline,
             )
         result = results[0] if len(results) == 1 else _together(results)
         explained = _origins(base or load_project(project)) if explain_templates else []
@@ -529,7 +611,7 @@ def check(
     as_json: bool,
 ) -> None:
     """Validate PROJECT (config, content, data, contacts) without writing anything."""
-    with _reporting(as_json):
+    with _reporting(as_json), _imported_frozen("reportbuilder.pipeline", COMPOSE):
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits, cap_memory
         from reportbuilder.pipeline import check as run_check
@@ -553,6 +635,7 @@ def check(
     multiple=True,
     required=True,
     metavar="ADDR",
+    callback=_check_recipients,
     help="A recipient, as ana@example.org or 'Ana Pérez <ana@example.org>' (repeat for more).",
 )
 @click.option(
@@ -923,6 +1006,14 @@ def init(directory: Path, lang: str, ci: tuple[str, ...]) -> None:
     )
 
 
+def _quiet_pypdf() -> None:
+    """pypdf logs what it repairs ("invalid pdf header", "EOF marker not found") on stderr;
+    a file it cannot read is one clean error of ours, a repaired one no concern of the reader."""
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+
+
 class _Unusable(click.ClickException):
     """An input that cannot be used at all (not a PDF): exit 2, as wrong usage."""
 
@@ -944,6 +1035,7 @@ def diff(ctx: click.Context, old: Path, new: Path, visual: Path | None, as_json:
     """Show what changed from OLD to NEW (two PDFs): exit 0 when equal, 1 when different."""
     from reportbuilder.review.pdfdiff import UnreadablePdf, compare, printable
 
+    _quiet_pypdf()
     try:
         result = compare(old, new)
     except UnreadablePdf as error:
@@ -981,6 +1073,7 @@ def provenance(ctx: click.Context, pdf: Path, project: Path | None, as_json: boo
     from reportbuilder.review.pdfdiff import printable
     from reportbuilder.review.provenance import read, verify
 
+    _quiet_pypdf()
     try:
         found = read(pdf)
     except Exception as error:  # pypdf raises assorted errors on files that are not PDFs

@@ -40,7 +40,9 @@ __all__ = [
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>")
+_REPR = re.compile(
+    r"<[\w.]+ object at 0x[0-9a-fA-F]+>|\[?<class '[\w.]+'>(?:, <class '[\w.]+'>)*\]?"
+)
 
 
 def without_reprs(text: str) -> str:

@@ -22,6 +22,11 @@ DEFAULT_TIMEOUT = 300.0  # seconds for one build
 MAX_TIMEOUT = 86_400.0  # a day: more is a mistake (and overflows the platform's timers)
 DEFAULT_MAX_MEMORY_MB = 3072  # address space of the render process
 MAX_IMAGE_PIXELS = 40_000_000  # Pillow's own default only warns up to 179 MP
+# Shapes one SVG image may draw, each `<use>` counted as the copy it draws: a 2 KB file of
+# nested `<use>` draws 10⁹ rectangles and holds the layout for the whole --timeout; a chart
+# from Excel or Inkscape draws a few thousand.
+MAX_SVG_ELEMENTS = 200_000
+MAX_SVG_BYTES = 20_000_000
 MAX_DATA_URL_CHARS = 2_000_000  # a `data:` URL (an image written into the text)
 
 

@@ -27,37 +27,33 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from reportbuilder import progress
-from reportbuilder.cache import Cache, Entry, sha256
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import (
     OutputError,
     Problem,
+    ProjectError,
     RenderError,
     ReportError,
     Severity,
     Stage,
     error_for,
 )
-from reportbuilder.limits import Deadline
+from reportbuilder.limits import Deadline, TimeLimitExceeded
 from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import SOURCE_PLACES
 from reportbuilder.project.files import UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import named_families
-from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem
+from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem, svg_problem
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.project.translations import translation_problems
-from reportbuilder.render.renderer import (
-    FONT_FACE,
-    MISSING_GLYPH,
-    Embedded,
-    Pdf,
-    PdfRenderer,
-    RenderJob,
-)
 
+# The cache and the render process's side are imported where a build needs them, not here:
+# `check` imports this module and needs neither (multiprocessing, importlib.metadata …).
 if TYPE_CHECKING:
+    from reportbuilder.cache import Cache
     from reportbuilder.compose.html import Html
+    from reportbuilder.render.renderer import Embedded, Pdf, PdfRenderer, RenderJob
     from reportbuilder.review.pdflint import LintRules
 
 ProjectLike = str | os.PathLike[str] | Project
@@ -115,20 +111,43 @@ class _Clock:
         return round(time.perf_counter() - self.started, 3)
 
 
-def _project(project: ProjectLike) -> Project:
-    return project if isinstance(project, Project) else load_project(project)
+def _project(project: ProjectLike, deadline: Deadline | None = None) -> Project:
+    if isinstance(project, Project):
+        return project
+    if deadline is None:
+        return load_project(project)
+    return load_within(deadline, project)
+
+
+def load_within(deadline: Deadline, project: str | os.PathLike[str], **options: Any) -> Project:
+    """`load_project` stopped when `deadline` passes: reading a 200 000-row data file takes
+    long on a loaded machine, and the time limit is for the whole build, reading included."""
+    try:
+        with deadline.enforce():
+            return load_project(project, **options)
+    except TimeLimitExceeded:
+        message = (
+            "stopped while reading the project's files (its data): the build took longer "
+            f"than the time limit of {deadline.seconds:g} s"
+        )
+        raise ProjectError(
+            Problem(None, None, message, stage=Stage.PROJECT, setting="timeout")
+        ) from None
 
 
 def _compose(
     project: Project, edition: Edition, deadline: Deadline, *, charts: bool = False
 ) -> Html:
-    """The HTML; with `charts`, drawn charts kept in and taken from the project's cache."""
+    """The HTML; with `charts`, drawn charts, compiled chapter templates and converted
+    Markdown kept in and taken from the project's cache."""
     # Imported here: Markdown, Pygments, Babel … are not needed when the cache answers.
     from reportbuilder.cache import ChartCache
     from reportbuilder.compose.html import render_html
+    from reportbuilder.compose.memo import memo_for
 
     kept = ChartCache(project.root) if charts else None
-    return render_html(project, edition, deadline=deadline, chart_cache=kept)
+    memo = memo_for(project.root) if charts else None
+    return render_html(project, edition, deadline=deadline, chart_cache=kept, memo=memo)
 
 
 def _fail_if_strict(html: Html, warnings: list[Problem]) -> None:
@@ -140,9 +159,9 @@ def _fail_if_strict(html: Html, warnings: list[Problem]) -> None:
 def resource_problems(project: Project) -> list[Problem]:
     """What the renderer would refuse or miss among the images and stylesheets the project
     refers to, as warnings: so that `check --strict` fails where `build --strict` would."""
-    found = []
+    found: list[Problem] = []
     allowed = {host.lower().rstrip(".") for host in project.config.network.allow}
-    for url, where in project.resources.items():
+    for url, places in project.resources.items():
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme == "file":
@@ -165,22 +184,59 @@ def resource_problems(project: Project) -> list[Problem]:
             message = f"network access is off: refused {url[:120]}"
         else:
             message = f"refused {url[:120]}: not a file of the project"
-        found.append(
+        found.extend(
             Problem(where.path, where.line, message, stage=Stage.PROJECT, severity=Severity.WARNING)
+            for where in places
         )
     return found
 
 
-def check(project: ProjectLike, edition: Edition | None = None) -> BuildResult:
+def drawing_problems(project: Project) -> list[Problem]:
+    """The SVG images the project refers to that must not reach the renderer (a `<use>` bomb
+    holds the layout for the whole --timeout, naming no file): errors at the line that names
+    the image, the same in `check` and `build`."""
+    found: list[Problem] = []
+    for url, places in project.resources.items():
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or not parts.path.lower().endswith(".svg"):
+            continue
+        path = Path(url2pathname(parts.path))
+        try:
+            usable = project.files.refusal(path) is None and project.files.readable(path)
+            usable = usable and is_file(path)
+        except (OSError, ValueError):  # the resource check says why
+            continue
+        if usable and (reason := svg_problem(path)):
+            message = f"{project.files.shown(path)}: {reason}"
+            found.extend(
+                Problem(where.path, where.line, message, stage=Stage.PROJECT) for where in places
+            )
+    return found
+
+
+def check(
+    project: ProjectLike, edition: Edition | None = None, *, deadline: Deadline | None = None
+) -> BuildResult:
     """Load and validate everything and compose the HTML in memory; write nothing.
+
+    `deadline` (default: the edition's timeout from now) may have started earlier, with
+    the command that loaded the project.
 
     Raises a `ReportError` subclass listing every problem; warnings are in the result.
     """
     clock = _Clock()
     edition = edition or Edition()
-    deadline = Deadline(edition.limits.timeout)
-    loaded = _project(project)
+    deadline = deadline or Deadline(edition.limits.timeout)
+    loaded = _project(project, deadline)
+    if drawings := drawing_problems(loaded):
+        raise ProjectError(drawings)
     html = _compose(loaded, edition, deadline)
+    if loaded.config.mail.summary:
+        from reportbuilder.compose.mailbody import summary_problems
+
+        # `mail` and `merge` fill it in; check finds what they would fail on
+        if wrong := summary_problems(loaded, edition):
+            raise error_for(wrong[0].stage)(wrong)
     languages = dict.fromkeys([*loaded.config.languages, html.config.lang])
     warnings = [
         *loaded.warnings,
@@ -201,9 +257,13 @@ def build(
     renderer: PdfRenderer | None = None,
     cache: Cache | None = None,
     jobs: int = 1,
+    deadline: Deadline | None = None,
 ) -> BuildResult:
     """Build one edition of the project and write it; the previous output is replaced only
     if everything succeeded.
+
+    `deadline` (default: the edition's timeout from now) may have started earlier, with
+    the command that loaded the project: the limit is for the whole command.
 
     With a `cache`, an output whose inputs have not changed is taken from it (and written
     only if the file on disk differs), with the warnings its build met; see `cache`.
@@ -215,13 +275,17 @@ def build(
     With `REPORTBUILDER_PARTS=1` (experimental), a PDF is laid out chapter by chapter on up to
     `jobs` render processes, unchanged chapters taken from the cache (see `render.incremental`).
     """
+    from reportbuilder.cache import Entry, sha256
+    from reportbuilder.render.renderer import PdfRenderer, RenderJob
+
     if format not in ("pdf", "html", None):
         raise ValueError(f"format must be 'pdf' or 'html', got {format!r}")
     clock = _Clock()
     edition = edition or Edition()
     key = None
+    deadline = deadline or Deadline(edition.limits.timeout)
     if cache is not None:
-        project = _project(project)
+        project = _project(project, deadline)
         if not project.config.network.allow:  # what the network serves is not in the key
             key = cache.key(
                 config=project.config.model_dump_json(),
@@ -235,7 +299,6 @@ def build(
                 return hit
     if edition.created is None:
         edition = replace(edition, created=source_date())
-    deadline = Deadline(edition.limits.timeout)
     lightened: str | None = None
     layout: dict[str, Any] | None = None
     with contextlib.ExitStack() as stack:
@@ -243,7 +306,9 @@ def build(
             # Started first, so that WeasyPrint's import overlaps loading and composing.
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         progress.show("composing the HTML", now=True)
-        loaded = _project(project)
+        loaded = _project(project, deadline)
+        if drawings := drawing_problems(loaded):
+            raise ProjectError(drawings)
         html = _compose(loaded, edition, deadline, charts=cache is not None)
         format = format or output_format(output or html.config.output) or "pdf"
         target = output_path(loaded, html, output, format)
@@ -255,7 +320,11 @@ def build(
         if format == "html":
             from reportbuilder.deliver.preview import self_contained
 
-            data = self_contained(html.text, html.base_url, html.files).encode("utf-8")
+            text, refused = self_contained(
+                html.text, html.base_url, html.files, html.network_hosts, html.resources
+            )
+            data = text.encode("utf-8")
+            warnings.extend(refused)
             pages = None
             _fail_if_strict(html, warnings)
         else:
@@ -326,8 +395,10 @@ def _by_parts(
 ) -> tuple[Pdf | None, dict[str, Any]]:
     """The PDF laid out chapter by chapter and assembled, or None; and how it was made (the
     `Output` fields `layout`, `layout_reason`, `parts`)."""
+    from reportbuilder.cache import sha256
     from reportbuilder.render import parts
     from reportbuilder.render.incremental import files_digest, lay_out
+    from reportbuilder.render.renderer import PdfRenderer
 
     reason = _whole_because(html, edition, job)
     if reason is not None:
@@ -376,6 +447,8 @@ def _walk(folders: Iterable[Path]) -> list[Path]:
 def _from_cache(cache: Cache, key: str, root: str, clock: _Clock) -> BuildResult | None:
     """The cached build for `key`, its output written again if the file differs; None on a
     miss."""
+    from reportbuilder.cache import sha256
+
     hit = cache.get(key)
     if hit is None:
         return None
@@ -416,6 +489,8 @@ def _written(character: str) -> re.Pattern[str]:
 def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[Problem]:
     """Render problems about a character placed at the first chapter line holding it (as
     itself or as an HTML character reference)."""
+    from reportbuilder.render.renderer import MISSING_GLYPH
+
     placed = []
     for problem in problems:
         found = re.match(re.escape(MISSING_GLYPH) + r" '(.)'", problem.message)
@@ -433,6 +508,8 @@ def _located(problems: Iterable[Problem], chapters: Iterable[Chapter]) -> list[P
 def _located_font_faces(problems: Iterable[Problem], project: Project) -> list[Problem]:
     """A font-face the renderer could not load, placed at the project stylesheet's line
     that names its family in an `@font-face` rule."""
+    from reportbuilder.render.renderer import FONT_FACE
+
     placed = []
     for problem in problems:
         found = re.match(re.escape(FONT_FACE) + r" '(.+?)' cannot", problem.message)
@@ -510,6 +587,7 @@ def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, 
     """The files `embed_sources` attaches (none otherwise)."""
     if not edition.embed_sources:
         return ()
+    from reportbuilder.render.renderer import Embedded
     from reportbuilder.review.provenance import embedded_sources
 
     settings = {
@@ -605,21 +683,29 @@ def build_editions(
     renderer: PdfRenderer | None = None,
     jobs: int = 1,
     cache: Cache | None = None,
+    deadline: Deadline | None = None,
 ) -> list[BuildResult]:
     """Build several editions of one project – (report.yml variant or None, `Edition`) pairs –
     on up to `jobs` warm render processes at once; results in the order given.
+
+    Each edition has its timeout, reading the project included; `deadline`, the command's
+    own (started before it read the project), is the single edition's when there is one.
 
     Every edition is built even when one fails; then the first failure (in the order given)
     is raised. `renderer`, when given, serves as the first worker's; `known` holds projects
     already loaded (by variant) with the same `assignments`.
     """
+    from reportbuilder.render.renderer import PdfRenderer
+
     loaded: dict[str | None, Project] = dict(known or {})
     lock = threading.Lock()
 
-    def project_for(variant: str | None) -> Project:
+    def project_for(variant: str | None, within: Deadline) -> Project:
         with lock:
             if variant not in loaded:
-                loaded[variant] = load_project(project, variant=variant, assignments=assignments)
+                loaded[variant] = load_within(
+                    within, project, variant=variant, assignments=assignments
+                )
             return loaded[variant]
 
     spare = [renderer] if renderer is not None else []
@@ -634,10 +720,13 @@ def build_editions(
                 if local.renderer is None:
                     local.renderer = PdfRenderer(edition.limits.max_memory_mb)
                     started.append(local.renderer)
+        mine = deadline if deadline is not None and len(editions) == 1 else None
+        mine = mine or Deadline(edition.limits.timeout)
         try:
             return build(
-                project_for(variant),
+                project_for(variant, mine),
                 edition,
+                deadline=mine,
                 output=output,
                 format=format,
                 renderer=getattr(local, "renderer", None),
@@ -669,5 +758,6 @@ __all__ = [
     "build",
     "build_editions",
     "check",
+    "drawing_problems",
     "resource_problems",
 ]

@@ -205,6 +205,18 @@ def page(status: Status) -> str:
     )
 
 
+_LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def is_local_host(host: str | None, port: int) -> bool:
+    """Whether a request's `Host` header names this machine's preview server: 127.0.0.1,
+    localhost or [::1] with its port (the port may be left out only when it is 80)."""
+    if not host:
+        return False
+    host = host.strip().lower()
+    return any(host in (f"{name}:{port}", name if port == 80 else "") for name in _LOCAL_NAMES)
+
+
 def serve(status: Status, port: int) -> ThreadingHTTPServer:
     """Serve the preview on 127.0.0.1:`port` (0: any free port) in a background thread: `/`
     the page, `/status` its state as JSON, `/report.pdf` the last good PDF. Nothing else."""
@@ -212,7 +224,11 @@ def serve(status: Status, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
-            if path == "/":
+            if not is_local_host(self.headers.get("Host"), own_port):
+                # DNS rebinding: a page of evil.example resolving to 127.0.0.1 would read
+                # the unpublished draft from the writer's browser; its Host names it.
+                self._send(421, "text/plain; charset=utf-8", b"not a local address")
+            elif path == "/":
                 with status.lock:
                     status.page_loads += 1
                 self._send(200, "text/html; charset=utf-8", page(status).encode("utf-8"))
@@ -235,9 +251,10 @@ def serve(status: Status, port: int) -> ThreadingHTTPServer:
             pass  # the terminal shows builds, not requests
 
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    own_port = int(server.server_address[1])
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
-__all__ = ["Status", "is_source", "page", "serve", "watch"]
+__all__ = ["Status", "is_local_host", "is_source", "page", "serve", "watch"]

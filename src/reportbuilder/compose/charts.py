@@ -10,12 +10,16 @@ ever shrinks it (`max-width`) when the column is narrower still.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from importlib import resources
 
 __all__ = ["Bar", "ChartStyle", "bar_chart", "donut_chart", "stacked_bar"]
 
@@ -43,7 +47,6 @@ class ChartStyle:
 # Sizes in user units (≈ mm): 3.0 ≈ 8.5 pt, 2.8 ≈ 8 pt.
 _FONT = 3.0
 _LINE = 3.9
-_CHAR_WIDTH = 0.55
 # Inter's cap height is ~0.73 em: this offset puts a line's capitals on a centre line without
 # `dominant-baseline`, which WeasyPrint only approximates.
 _CENTER_SHIFT = 0.36
@@ -448,8 +451,29 @@ def _wrap(text: str, width: float) -> list[str]:
 
 
 def _text_width(text: str, *, bold: bool = False) -> float:
-    """Estimated width at the chart font size: characters × size × 0.55."""
-    return len(text) * _FONT * _CHAR_WIDTH * (1.05 if bold else 1.0)
+    """Width at the chart font size, from the theme font's advance widths
+    (`chart_metrics.json`); a character it does not list counts as a wide one."""
+    table = _metrics()["bold" if bold else "regular"]
+    ems = sum(table.get(c) or _unlisted(c) for c in text)
+    return ems * _FONT * _MARGIN
+
+
+_MARGIN = 1.04  # kerning and the fallback fonts of other brands: rather room than a clipped %
+
+
+@functools.cache
+def _metrics() -> dict[str, dict[str, float]]:
+    data = (
+        resources.files("reportbuilder.compose").joinpath("chart_metrics.json").read_text("utf-8")
+    )
+    table: dict[str, dict[str, float]] = json.loads(data)
+    return table
+
+
+def _unlisted(character: str) -> float:
+    if unicodedata.combining(character):
+        return 0.0
+    return 1.0 if unicodedata.east_asian_width(character) in "WF" else 0.7
 
 
 def contrast(one: str, other: str) -> float:

@@ -28,10 +28,10 @@ MINUS = "\u2212"
 _MIN_GROUPING_TWO = frozenset({"es", "pl", "bg"})
 
 
-def _decimals_of(value: float | int | Decimal) -> int:
-    """Decimals that show a value as written, up to two (three below 1: `12.5` → 1, `0.125`
-    → 3); a computed value with more (`26.5314…`) gets one, or below 1 its first significant
-    digit (`0.01234` → 0.01), so that a small figure never prints as 0.0."""
+def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
+    """Decimals that show a value as written, up to `most` (three below 1: `12.5` → 1,
+    `0.125` → 3); a computed value with more (`26.5314…`) gets one, or below 1 its first
+    significant digit (`0.01234` → 0.01), so that a small figure never prints as 0.0."""
     if isinstance(value, int):
         return 0
     exact = Decimal(repr(value)) if isinstance(value, float) else value
@@ -40,7 +40,7 @@ def _decimals_of(value: float | int | Decimal) -> int:
         return 0
     places = max(-exponent, 0)
     small = bool(exact) and abs(exact) < 1
-    if places <= (3 if small else 2):
+    if places <= (max(most, 3) if small else most):
         return places
     if small:
         return min(max(-exact.adjusted(), 1), 6)
@@ -62,7 +62,12 @@ class Formatter:
     ) -> str:
         """`1234567` → `1 234 567` (fr), `1,234,567` (en); `unit` is joined by a no-break space."""
         value = _check_number(value, "number")
-        places = written_decimals(value) if decimals is None else _check_places("number", decimals)
+        # A number written in a template is a float: `{{ 2.675 | number }}` prints as written.
+        places = (
+            written_decimals(value, most=3)
+            if decimals is None
+            else _check_places("number", decimals)
+        )
         exact = rounded(value, places)
         grouping = "#,##0" if self._groups(exact) else "0"
         pattern = grouping + ("." + "0" * places if places else "")
@@ -152,10 +157,10 @@ def with_minus(text: str) -> str:
     return text.replace("-", MINUS, 1) if text.lstrip().startswith("-") else text
 
 
-def written_decimals(value: float | int | Decimal) -> int:
+def written_decimals(value: float | int | Decimal, most: int = 2) -> int:
     """A CSV number's own decimals (`501,00` → 2), else what `_decimals_of` says."""
     written = getattr(value, "decimals", None)
-    return written if isinstance(written, int) else _decimals_of(value)
+    return written if isinstance(written, int) else _decimals_of(value, most)
 
 
 def _check_number(value: object, name: str = "number") -> float | int | Decimal:

@@ -15,6 +15,7 @@ import difflib
 import inspect
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from markupsafe import Markup, escape
 from reportbuilder.compose import charts
 from reportbuilder.compose.formatting import Formatter, written_decimals
 from reportbuilder.compose.markup import NUM_CLASS
+from reportbuilder.compose.templating import template_line
 from reportbuilder.errors import CallError
 from reportbuilder.language import colon
 from reportbuilder.project.contacts import Contact
@@ -35,6 +37,9 @@ from reportbuilder.project.data import (
     Localized,
     Table,
 )
+from reportbuilder.project.data.model import DashZero
+from reportbuilder.project.data.total_rows import own_total
+from reportbuilder.variants import PAGE_HEIGHTS_MM, SIDE_MARGINS_MM
 
 if TYPE_CHECKING:
     from reportbuilder.cache import ChartCache
@@ -145,11 +150,18 @@ class Helpers:
         self.refs: dict[str, str] = {}  # target id → first chapter that refers to it
         # target id → (chapter, line) of the first cross-reference to it, once links are resolved
         self.xrefs: dict[str, tuple[str, int | None]] = {}
+        self.warnings: list[tuple[str, int | None, str]] = []  # (chapter, line, message)
+        self.page_size = "A4"  # report.yml's, for the widest table a page can hold
 
     # -- placeholders -------------------------------------------------------------------
     def _place(self, html: str) -> Markup:
         self._parts.append(html)
         return Markup(f"RBPART{self._nonce}N{len(self._parts) - 1}X")
+
+    @property
+    def placeholders(self) -> tuple[str, int]:
+        """This build's placeholder nonce, and how many placeholders were made so far."""
+        return self._nonce, len(self._parts)
 
     def substitute(self, html: str) -> str:
         """Swap the placeholders in a chapter's sanitised HTML for the helpers' markup."""
@@ -333,6 +345,13 @@ class Helpers:
         breakdown = data if isinstance(data, Breakdown) else None
         bars = self._bars(items, breakdown, decimals)
         caption = title or self._label(breakdown)
+        if rtl := sorted({bar.label for bar in bars if _right_to_left(bar.label)}):
+            # WeasyPrint sets SVG text glyph by glyph, left to right, without shaping.
+            self.warn(
+                f"chart labels in a right-to-left script ({', '.join(rtl)}) print with their "
+                "letters in reverse order and unjoined: give the chart labels in a "
+                "left-to-right script, or show these figures in a table()"
+            )
         self._charts += 1
         desc = description or "; ".join(f"{b.label}: {b.text}" for b in bars)
         # The donut's centre: the first category's share, and which category it is.
@@ -378,13 +397,20 @@ class Helpers:
         id: str | None = None,
         decimals: int | None = None,
         landscape: bool = False,
+        columns: Sequence[str] | None = None,
     ) -> str:
         """A table of a breakdown (with a total row unless `total=False`) or of a CSV file
         (with a total row of its number columns when `total=True`, or of the columns named,
-        `total=["amount"]`); `landscape` puts it on a turned page of its own."""
+        `total=["amount"]`); `landscape` puts it on a turned page of its own; `columns`
+        chooses a CSV table's columns, in that order."""
         _check_decimals("table", decimals)
         notes: list[str] = []
+        if columns is not None:
+            if not isinstance(data, Table):
+                raise CallError("table(): columns= chooses the columns of a CSV table")
+            data = chosen_columns(data, columns)
         if isinstance(data, Table):
+            self._check_width(data, decimals)
             head, body, foot = self._csv_table(data, decimals, total=_totalled(data, total))
             breakdown, rows = None, len(data.rows)
         else:
@@ -431,6 +457,8 @@ class Helpers:
         )
         if not total:
             return head, body, ""
+        if own_total(data.rows, data.columns):
+            return head, *self._own_total(data, decimals, total)
         cells = []
         for index, column in enumerate(data.columns):
             values = [row.get(column) for row in data.rows]
@@ -449,6 +477,98 @@ class Helpers:
             else:
                 cells.append("<td></td>")  # a percent or a text does not add up
         return head, body, f"<tfoot><tr>{''.join(cells)}</tr></tfoot>"
+
+    def _own_total(
+        self, data: Table, decimals: int | None, total: Sequence[str]
+    ) -> tuple[str, str]:
+        """(body rows, footer) of a table whose last row is its own total (`Total`, `Summe` …):
+        that row is the total row, not summed again; a total that is not the sum of the rows
+        above it is printed as given, with a warning."""
+        types = data.types
+        rows, theirs = data.rows[:-1], data.rows[-1]
+        body = "".join(
+            "<tr>"
+            + "".join(self._cell(row.get(c), types.get(c), decimals) for c in data.columns)
+            + "</tr>"
+            for row in rows
+        )
+        foot = "".join(self._cell(theirs.get(c), types.get(c), decimals) for c in data.columns)
+        for column in total:
+            given = theirs.get(column)
+            numbers = [
+                v for v in (row.get(column) for row in rows)
+                if isinstance(v, int | float) and not isinstance(v, bool)
+            ]  # fmt: skip
+            if not isinstance(given, int | float) or isinstance(given, bool) or not numbers:
+                continue
+            sum_, _ = exact_total(numbers)
+            if sum_ != Decimal(repr(given) if isinstance(given, float) else given):
+                first = theirs.get(data.columns[0])
+                self.warn(
+                    f"table(): the last row of {data.name} is its own total row ('{first}'), "
+                    f"printed as the total: its '{column}' is {self.fmt.number(given)}, but the "
+                    f"rows above add up to {self.fmt.number(sum_)}; check the data"
+                )
+        return body, f"<tfoot><tr>{foot}</tr></tfoot>"
+
+    @property
+    def checked_sum(self) -> Callable[..., Any]:
+        """Jinja's `sum` filter, with a warning when the rows summed end with the table's own
+        total row (`data.t.rows | sum(attribute="people")` would count every row twice)."""
+        import jinja2
+        from jinja2.filters import sync_do_sum
+
+        @jinja2.pass_environment
+        def sum_(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+            if isinstance(iterable, Table):  # `data.t | sum(attribute="people")`
+                iterable = iterable.rows
+            if isinstance(iterable, list | tuple) and iterable and isinstance(iterable[-1], dict):
+                columns = list(iterable[-1])
+                if own_total(list(iterable), columns):
+                    self.warn(
+                        f"sum: the last row summed is a total row ('{iterable[-1][columns[0]]}'), "
+                        "so the sum counts every row twice; sum the rows without it "
+                        "(rows[:-1]) or use table(…, total=True)"
+                    )
+            return sync_do_sum(environment, iterable, attribute, start)
+
+        return sum_
+
+    def _check_width(self, data: Table, decimals: int | None) -> None:
+        """Refuse a table that cannot fit even a landscape page at the smallest type the
+        theme sets (`rb-fit`): its columns past the edge would be cut off the PDF. The width
+        is an estimate from below (each column as narrow as its longest word or number), so
+        a table refused here is too wide for sure; a narrower one is measured in the
+        layout."""
+        needed = estimated_width_mm(
+            [self._text(data.labels.get(c)) or c for c in data.columns],
+            [[self._shown(row.get(c), data.types.get(c), decimals) for c in data.columns]
+             for row in data.rows[:WIDTH_SAMPLE_ROWS]],
+        )  # fmt: skip
+        turned = PAGE_HEIGHTS_MM.get(self.page_size, 297) - SIDE_MARGINS_MM
+        if needed > turned:
+            shown = ", ".join(f'"{c}"' for c in data.columns[:3])
+            raise CallError(
+                f"table(): {data.name} has {len(data.columns)} columns, too many to fit even "
+                f"a landscape page ({needed:.0f} mm at the smallest type; the page has "
+                f"{turned:.0f} mm), so columns would be cut off: choose the columns with "
+                f"columns=[{shown}, …], or split it into two tables"
+            )
+
+    def _shown(self, value: Any, kind: str | None, decimals: int | None) -> str:
+        """A cell's text as `_cell` prints it (for the width estimate)."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            places = None if isinstance(value, int) else decimals
+            if kind == "percent":
+                return self.fmt.percent(value, places)
+            return self.fmt.number(value, places)
+        return "" if value is None else str(value)
+
+    def warn(self, message: str) -> None:
+        """A warning at the content line being rendered (a helper's call), said once."""
+        found = (self.chapter, template_line(self.chapter), message)
+        if found not in self.warnings:
+            self.warnings.append(found)
 
     def _breakdown_table(
         self,
@@ -533,6 +653,8 @@ class Helpers:
         applies to numbers that are not whole."""
         if isinstance(value, bool) or value is None or kind == "text":
             return f"<td>{escape('' if value is None else str(value))}</td>"
+        if isinstance(value, DashZero):  # a zero its sheet's format shows as a dash
+            return "<td class='num'>-</td>"
         if isinstance(value, int | float):
             places = None if isinstance(value, int) else decimals
             text = (
@@ -563,6 +685,38 @@ class Helpers:
             known = ", ".join(sorted(self.contacts)) or "none in contacts.yml"
             raise CallError(f"no contact with id '{ref}' (known: {known})")
         return contact_html(contact, self.labels, self._colon(), self.fmt.lang, qr=qr)
+
+
+WIDTH_SAMPLE_ROWS = 200  # rows measured for the width estimate (the widest is usually there)
+MM_PER_CHARACTER = 1.2  # a character at the theme's smallest table type (7 pt), from below
+CELL_PADDING_MM = 2.4  # `rb-fit` cells: 1.2 mm either side
+
+
+def estimated_width_mm(header: Sequence[str], rows: Sequence[Sequence[str]]) -> float:
+    """The least width a table can take: each column as wide as its longest word (a heading
+    or a text wraps between words) or number (never wrapped), at the smallest type."""
+    widest = [max((len(w) for w in h.split()), default=1) for h in header]
+    for row in rows:
+        for index, text in enumerate(row):
+            longest = max((len(w) for w in text.split()), default=0)
+            widest[index] = max(widest[index], longest)
+    return sum(n * MM_PER_CHARACTER + CELL_PADDING_MM for n in widest)
+
+
+def chosen_columns(data: Table, columns: Sequence[str]) -> Table:
+    """`data` with only `columns`, in that order (`table(…, columns=[…])`)."""
+    if isinstance(columns, str) or not isinstance(columns, Sequence) or not columns:
+        raise CallError(f"table(): columns takes a list of column names, got {columns!r}")
+    for column in columns:
+        if column not in data.columns:
+            raise CallError(
+                f"table(): columns names '{column}', which {data.name} does not have"
+                f"{_did_you_mean(str(column), data.columns)}; its columns: "
+                + ", ".join(data.columns)
+            )
+    rows = [{c: row.get(c) for c in columns} for row in data.rows]
+    types = {c: data.types[c] for c in columns}
+    return Table(data.name, list(columns), rows, types, data.labels)
 
 
 def exact_total(numbers: Sequence[Number]) -> tuple[Decimal, int]:
@@ -660,6 +814,11 @@ def _svg_image(svg: str, alt: str) -> str:
     which inline SVG does not; the chart's text stays vector text."""
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return f'<img class="chart-img" src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}">'
+
+
+def _right_to_left(text: str) -> bool:
+    """Whether `text` holds letters of a right-to-left script (Arabic, Hebrew, Syriac …)."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
 def _id_attr(value: str | None) -> str:

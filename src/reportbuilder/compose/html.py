@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
+import markdown
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
@@ -46,18 +47,20 @@ from reportbuilder.compose.templating import (
     wrap,
 )
 from reportbuilder.edition import Edition
-from reportbuilder.errors import ComposeError, Location, Problem, ReportError, Severity, Stage
+from reportbuilder.errors import ComposeError, Problem, ReportError, Severity, Stage
 from reportbuilder.language import colon, typeset
 from reportbuilder.limits import MAX_DEPTH, Deadline, TimeLimitExceeded, nesting_depth
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, for_edition
 from reportbuilder.project.data import localize
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
+from reportbuilder.project.resources import Places
 from reportbuilder.project.textio import read_text
 from reportbuilder.variants import PAGE_HEIGHTS_MM, text_width_mm
 
 if TYPE_CHECKING:
     from reportbuilder.cache import ChartCache
+    from reportbuilder.compose.memo import ComposeMemo, Converted
 
 Part = Literal["all", "cover", "body"]
 
@@ -77,7 +80,7 @@ class Html:
     base_url: str
     files: FilePolicy
     network_hosts: tuple[str, ...]
-    resources: Mapping[str, Location]
+    resources: Mapping[str, Places]
     problems: tuple[Problem, ...] = ()  # warnings met while composing
     # chapter section id → (chapter path, its source): to say where laid-out content is from
     sources: Mapping[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
@@ -229,15 +232,27 @@ def render_chapters(
     fmt: Formatter,
     deadline: Deadline | None = None,
     citations: Citations | None = None,
+    memo: ComposeMemo | None = None,
 ) -> tuple[list[RenderedChapter], list[Problem]]:
-    """The chapters as HTML, and the warnings met on the way; raises `ComposeError`."""
-    env = content_environment(fmt.filters(), _finalize(fmt))
+    """The chapters as HTML, and the warnings met on the way; raises `ComposeError`.
+    `memo` keeps compiled templates and converted Markdown between builds."""
+    env = content_environment({**fmt.filters(), "sum": helpers.checked_sum}, _finalize(fmt))
     problems: list[Problem] = []
     warnings: list[Problem] = []
     rendered: list[RenderedChapter] = []
     parts: list[anchors.Part] = []
+    # One converter for all the chapters (`convert` resets it before each), or two: one
+    # without `~~strikethrough~~` for texts without a `~`. Building one costs more than
+    # converting a short chapter. Heading ids take the chapter's prefix.
+    prefix = [""]
+
+    def slug(value: str, separator: str) -> str:
+        return f"{prefix[0]}--{slugify_unicode(value, separator)}"
+
+    converters: dict[bool, markdown.Markdown] = {}
     for chapter in project.chapters_in(config.lang):
         helpers.chapter = chapter.rel
+        prefix[0] = chapter.slug
         source, unclosed = protect_code(chapter.source)
         for line in unclosed:
             message = "this code fence is never closed, so what follows is not read as code"
@@ -245,22 +260,35 @@ def render_chapters(
         try:
             if deadline is not None:
                 deadline.check()
-            text, found = render_content(env, source, chapter.rel, scope)
+            made_before = helpers.placeholders
+            text, found = render_content(env, source, chapter.rel, scope, memo)
         except TimeLimitExceeded as error:
             raise ComposeError(_too_slow(chapter.rel, error, deadline)) from None
         problems.extend(found)
+        warnings += [_warning(rel, line, message) for rel, line, message in helpers.warnings]
+        helpers.warnings.clear()
         if text is None:
             continue
         if citations is not None:
             text = _cite(text, chapter.rel, chapter.source, citations, helpers, problems)
 
-        def slug(value: str, separator: str, prefix: str = chapter.slug) -> str:
-            return f"{prefix}--{slugify_unicode(value, separator)}"
-
-        md = make_markdown(config.lang, slug)
-        removed: list[tuple[str, str]] = []
-        try:
+        def converted(text: str = text) -> Converted:
+            tilde = "~" in text
+            if tilde not in converters:
+                converters[tilde] = make_markdown(config.lang, slug, tilde=tilde)
+            md = converters[tilde]
             html, removed = convert(text, md)
+            return html, removed, md.toc_tokens
+
+        removed: list[tuple[str, str]] = []
+        toc: list[dict[str, Any]] = []
+        try:
+            if memo is None:
+                html, removed, toc = converted()
+            else:
+                html, removed, toc = memo.markdown(
+                    text, config.lang, chapter.slug, made_before, converted
+                )
             depth = nesting_depth(html)
         except RecursionError:  # Python-Markdown itself gives up first on some inputs
             html, depth = "", MAX_DEPTH + 1
@@ -283,7 +311,7 @@ def render_chapters(
         html = helpers.substitute(html)
         if ROW_CLASS in html:
             html = size_rows(html, project.image_sizes, text_width_mm(config.page_size))
-        headings = _headings(md.toc_tokens, config.lang)
+        headings = _headings(toc, config.lang)
         heading = next((h.text for h in headings if h.level == 1), "")
         if not heading and (raw := _HTML_H1.search(html)):
             heading = typeset(unescape(_TAG.sub("", raw[1])).strip(), config.lang)
@@ -402,13 +430,15 @@ def render_html(
     deadline: Deadline | None = None,
     part: Part = "all",
     chart_cache: ChartCache | None = None,
+    memo: ComposeMemo | None = None,
 ) -> Html:
     """The edition as one HTML document; raises `ComposeError` listing every problem.
 
     With a `deadline`, work still running when it passes is stopped, in any thread. `part`
     leaves out the body ("cover") or the cover ("body"): a merge lays them out apart.
     `chart_cache`: where drawn charts are kept and found again (`build` passes the project's
-    cache; nothing is written without one).
+    cache; nothing is written without one). `memo`: where compiled chapter templates and
+    converted Markdown are kept and found again (`compose.memo`).
     """
     if part not in ("all", "cover", "body"):
         raise ValueError(f"part must be 'all', 'cover' or 'body', got {part!r}")
@@ -418,7 +448,7 @@ def render_html(
     guard = deadline.enforce() if deadline is not None else contextlib.nullcontext()
     try:
         with guard:
-            return _render(project, edition, deadline, part, chart_cache)
+            return _render(project, edition, deadline, part, chart_cache, memo)
     except TimeLimitExceeded as error:
         raise ComposeError(_too_slow(None, error, deadline)) from None
 
@@ -429,6 +459,7 @@ def _render(
     deadline: Deadline | None,
     part: Part,
     chart_cache: ChartCache | None = None,
+    memo: ComposeMemo | None = None,
 ) -> Html:
     config = for_edition(project.config, edition)
     fmt = Formatter(config.lang)
@@ -444,6 +475,7 @@ def _render(
         width=text_width_mm(config.page_size),
     )
     helpers = Helpers(fmt, labels, project.contacts, style, chart_cache)
+    helpers.page_size = config.page_size
     report = report_scope(config, edition)
     recipient = wrap("recipient", dict(edition.personalisation or {}))
     scope = {
@@ -459,11 +491,13 @@ def _render(
     warnings: list[Problem] = []
     if part != "cover":  # the cover alone prints no chapter: none is composed
         chapters, warnings = render_chapters(
-            project, config, scope, helpers, fmt, deadline, citations
+            project, config, scope, helpers, fmt, deadline, citations, memo
         )
     warnings += lint.brand_problems(config.brand.model_dump(), _config_text(project))
     env = theme_environment(project.theme.templates, project.templates, project.theme.by_theme)
     env.filters.update({**fmt.filters(), "css_string": css_string})
+    if memo is not None:
+        env.bytecode_cache = memo.templates(env)
     theme_css, project_css = _stylesheets(project)
     contact = project.contacts.get(config.contact) if config.contact else None
     created = edition.created

@@ -22,13 +22,13 @@ from reportbuilder.compose.helpers import Helpers
 from reportbuilder.compose.html import _finalize, report_scope
 from reportbuilder.compose.templating import content_environment, render_content, wrap
 from reportbuilder.edition import Edition
-from reportbuilder.errors import ComposeError, Problem, Stage
+from reportbuilder.errors import ComposeError, Problem, ReportError, Stage
 from reportbuilder.language import base_language
 from reportbuilder.project.config import for_edition
 from reportbuilder.project.data.model import Figure, localize
 from reportbuilder.project.load import Project
 
-__all__ = ["MAIL_WORDS", "MailBody", "render_mail_body"]
+__all__ = ["MAIL_WORDS", "MailBody", "render_mail_body", "summary_problems"]
 
 # What the built-in message says, per language; `{title}` etc. are filled in.
 MAIL_WORDS: dict[str, dict[str, str]] = {
@@ -89,12 +89,41 @@ def _key_figures(helpers: Helpers, data: Mapping[str, Any], count: int = 3) -> l
     return found
 
 
+def _summary_line(project: Project, line: int | None) -> int | None:
+    """The line of report.yml that `line` of the `mail.summary` template is on."""
+    from reportbuilder.project.config import CONFIG_FILE
+    from reportbuilder.project.textio import read_text
+    from reportbuilder.project.yamlio import load_yaml
+
+    try:
+        text = read_text(project.root / CONFIG_FILE, CONFIG_FILE)
+        key = load_yaml(text, CONFIG_FILE).line(["mail", "summary"])
+    except (ReportError, ValueError):
+        return None
+    if key is None:
+        return None
+    after = text.splitlines()[key - 1].partition("summary:")[2].strip()
+    # `summary: |` (a block): the template's first line is the next one
+    return key + (line or 1) if after[:1] in ("|", ">") else key
+
+
+def summary_problems(project: Project, edition: Edition | None = None) -> list[Problem]:
+    """What is wrong in report.yml's `mail.summary` (an undefined key, a blocked attribute),
+    at its line: so that `check` finds what `mail` and `merge` would fail on."""
+    try:
+        render_mail_body(project, edition, pages=1, size=1)
+    except ComposeError as error:
+        return list(error.problems)
+    return []
+
+
 def _summary(
     config: Any,
     fmt: Formatter,
     helpers: Helpers,
     data: Mapping[str, Any],
     report: Any,
+    project: Project | None = None,
 ) -> list[str]:
     written = config.mail.summary
     if not written:
@@ -108,7 +137,12 @@ def _summary(
     if text is None:
         raise ComposeError(
             [
-                Problem("report.yml", None, f"mail.summary: {p.message}", stage=p.stage)
+                Problem(
+                    "report.yml",
+                    _summary_line(project, p.line) if project is not None else None,
+                    f"mail.summary: {p.message}",
+                    stage=p.stage,
+                )
                 for p in problems
             ]
         )
@@ -142,7 +176,7 @@ def render_mail_body(
     helpers = Helpers(fmt, labels, project.contacts, style)
     data = localize(project.data, lang)
     report = report_scope(config, edition)
-    summary = _summary(config, fmt, helpers, data, report)
+    summary = _summary(config, fmt, helpers, data, report, project)
     contact = project.contacts.get(config.contact) if config.contact else None
     links: list[dict[str, str | None]] = []  # the signature's lines, with a link where one fits
     if contact is not None:

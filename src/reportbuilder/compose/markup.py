@@ -26,7 +26,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
 
-from reportbuilder.compose import data_images, inline_svg
+from reportbuilder.compose import data_images, inline_svg, not_tags
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
 from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
@@ -830,8 +830,14 @@ class ReportExtension(Extension):
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
 
 
-def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Markdown:
-    """A Markdown converter for one chapter (its heading ids come from `slugify`)."""
+def make_markdown(
+    lang: str, slugify: Callable[[str, str], str], *, tilde: bool = True
+) -> markdown.Markdown:
+    """A Markdown converter for chapters (their heading ids come from `slugify`).
+
+    `tilde=False` leaves out `~~strikethrough~~` (pymdownx.tilde), for a text without any
+    `~`, where it changes nothing: its patterns take longer to compile than a short report
+    takes to convert."""
     substitutions = quote_substitutions(lang)
     report = ReportExtension(lang)
     return markdown.Markdown(
@@ -847,7 +853,7 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
             "abbr",
             "pymdownx.superfences",
             "pymdownx.highlight",
-            "pymdownx.tilde",
+            *(["pymdownx.tilde"] if tilde else []),
             "pymdownx.tasklist",
             CommonMarkRules(),  # after sane_lists
             report,
@@ -866,7 +872,7 @@ def make_markdown(lang: str, slugify: Callable[[str, str], str]) -> markdown.Mar
             },
             # Any info string opens a fence, as in CommonMark (MyST's "```{note} Title" too)
             "pymdownx.superfences": {"relaxed_headers": True},
-            "pymdownx.tilde": {"subscript": False},  # "~5 %" stays text
+            **({"pymdownx.tilde": {"subscript": False}} if tilde else {}),  # "~5 %" stays text
             "smarty": {"substitutions": substitutions},
             "footnotes": {"BACKLINK_TEXT": ""},
         },
@@ -891,7 +897,7 @@ def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]
     sanitiser removed (`removals`) and what Markdown drops or prints as written (table cells
     beyond the header's, unused notes, `[^x]` without a note)."""
     md.reset()
-    html = md.convert(text)
+    html, _ = not_tags.as_text(md.convert(text))
     losses = [
         loss
         for extension in md.registeredExtensions

@@ -3,11 +3,15 @@ theme's) and the content's (sandboxed, data only, every undefined name an error)
 
 from __future__ import annotations
 
+import decimal
 import difflib
+import json
 import re
+import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from types import CodeType
+from typing import TYPE_CHECKING, Any, cast
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -16,6 +20,9 @@ from markupsafe import Markup
 from reportbuilder.errors import CallError, Problem, Stage
 from reportbuilder.limits import TimeLimitExceeded
 from reportbuilder.project.theme import TemplateFile
+
+if TYPE_CHECKING:
+    from reportbuilder.compose.memo import ComposeMemo
 
 
 class Namespace(dict):
@@ -43,6 +50,8 @@ class ContentUndefined(jinja2.StrictUndefined):
     @property
     def _undefined_message(self) -> str:
         owner, name = self._undefined_obj, self._undefined_name
+        if isinstance(owner, jinja2.Undefined):  # `cycler.__init__`: what is undefined first
+            return str(owner._undefined_message)
         if isinstance(owner, Namespace) and isinstance(name, str):
             hint = difflib.get_close_matches(name, list(owner), n=1)
             tip = f" (did you mean '{owner.path}.{hint[0]}'?)" if hint else ""
@@ -58,6 +67,19 @@ class ContentUndefined(jinja2.StrictUndefined):
             tip = f" (did you mean '{hint[0]}'?)" if hint else ""
             return f"{type(owner).__name__} has no '{name}'{tip}"
         return super()._undefined_message
+
+
+def template_line(rel: str) -> int | None:
+    """The line of the chapter `rel` whose template code is running now (a helper called from
+    it asks), or None when no template of that name is on the stack."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == rel:
+            template = frame.f_globals.get("__jinja_template__")
+            if template is not None:
+                return int(template.get_corresponding_lineno(frame.f_lineno))
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
 
 
 LITERAL_HINT = (
@@ -132,6 +154,9 @@ class GuardedSandbox(ImmutableSandboxedEnvironment):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, jinja2.Undefined):  # `table(data.zb)`: say what is undefined
+                value._fail_with_undefined_error()
         method = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
         owner = getattr(method, "__self__", None)
         if isinstance(owner, _PLAIN):  # a method of a plain value, not one of our helpers
@@ -242,14 +267,18 @@ def render_capped(template: jinja2.Template, scope: Mapping[str, Any], limit: in
 
 
 def render_content(
-    env: jinja2.Environment, source: str, rel: str, scope: Mapping[str, Any]
+    env: jinja2.Environment,
+    source: str,
+    rel: str,
+    scope: Mapping[str, Any],
+    memo: ComposeMemo | None = None,
 ) -> tuple[str | None, list[Problem]]:
     """Render one chapter's template text; any failure is a problem at its line.
 
     Jinja stops at the first failure. When it is in a `{{ … }}` on a line without `{% … %}`,
     the chapter is rendered again without that line (a value has no effect on the rest), so
-    that every such failure is reported, not only the first."""
-    text, problems, resumable = _render_once(env, source, rel, scope)
+    that every such failure is reported, not only the first. `memo` keeps the compiled code."""
+    text, problems, resumable = _render_once(env, source, rel, scope, memo)
     found = list(problems)
     lines = source.split("\n")
     while resumable and len(found) < MAX_REPORTED:
@@ -264,6 +293,11 @@ def render_content(
     return (None, found) if found else (text, [])
 
 
+def _names(env: jinja2.Environment) -> str:
+    """The environment's filters and tests, which Jinja looks up as it compiles."""
+    return json.dumps([sorted(env.filters), sorted(env.tests)])
+
+
 MAX_REPORTED = 20  # template failures reported per chapter
 
 
@@ -273,7 +307,11 @@ def _only_values(line: str) -> bool:
 
 
 def _render_once(
-    env: jinja2.Environment, source: str, rel: str, scope: Mapping[str, Any]
+    env: jinja2.Environment,
+    source: str,
+    rel: str,
+    scope: Mapping[str, Any],
+    memo: ComposeMemo | None = None,
 ) -> tuple[str | None, list[Problem], bool]:
     """`render_content` for one pass: the text, or the problem Jinja stopped at and whether
     it is a value's failure that leaving out its line gets past."""
@@ -284,9 +322,12 @@ def _render_once(
         return None, [Problem(rel, line, message, stage=Stage.COMPOSE)], resumable
 
     try:
-        template = env.template_class.from_code(
-            env, env.compile(source, name=rel, filename=rel), env.make_globals(None), None
-        )
+
+        def compiled() -> CodeType:
+            return cast(CodeType, env.compile(source, name=rel, filename=rel))
+
+        code = compiled() if memo is None else memo.code(source, rel, _names(env), compiled)
+        template = env.template_class.from_code(env, code, env.make_globals(None), None)
         text = render_capped(template, scope, MAX_CHAPTER_CHARS)
     except TimeLimitExceeded as error:
         # Jinja rewrites tracebacks only for Exceptions: find the template line ourselves.
@@ -371,6 +412,8 @@ def _plain(error: Exception) -> str:
             return f"{name}() has no argument '{said[2]}'"
         return f"{name}() was given more values than it takes"
     kind = next(word for cls, word in _KINDS.items() if isinstance(error, cls))
+    if isinstance(error, decimal.DecimalException):  # its text is a list of Python classes
+        return f"{kind}: a number too large or too precise to print"
     text = str(error).strip("'\"") if isinstance(error, KeyError) else str(error)
     return f"{kind}: {text}" if text and text != kind else kind
 

@@ -65,9 +65,10 @@ def signature(data: bytes, pages: int | None = None) -> Signature:
         return tuple(_page_signature(page) for page in pdf.pages[:count])
 
 
-def swap_cover(body: bytes, cover: bytes) -> bytes | None:
+def swap_cover(body: bytes, cover: bytes, *, checked: bool = False) -> bytes | None:
     """`body` with its first pages drawn as `cover`'s pages, or None when the covers are not
-    tagged alike (or `cover` is not shorter than `body`)."""
+    tagged alike (or `cover` is not shorter than `body`). `checked`: the caller has compared
+    their `signature`s already (each page's content is then not parsed again)."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(body)) as whole, pikepdf.open(io.BytesIO(cover)) as own:
@@ -75,7 +76,7 @@ def swap_cover(body: bytes, cover: bytes) -> bytes | None:
         if count == 0 or count >= len(whole.pages):
             return None
         pairs = list(zip(whole.pages[:count], own.pages, strict=True))
-        for kept, drawn in pairs:
+        for kept, drawn in pairs if not checked else ():
             if _page_signature(kept) != _page_signature(drawn):
                 return None
         for kept, drawn in pairs:
@@ -86,7 +87,13 @@ def swap_cover(body: bytes, cover: bytes) -> bytes | None:
         # The cover's fonts are subsets of the body's fonts: one program per font, not two.
         merge_fonts_in(whole)
         out = io.BytesIO()
-        # Streams are written as they are (WeasyPrint compressed them): decoding and
-        # compressing them again would double the cost of the save.
-        whole.save(out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        # The body's streams are written as they are (WeasyPrint compressed them): decoding
+        # and compressing them again would double the cost of the save. A cover laid out
+        # uncompressed has what the copy keeps of it compressed here, once.
+        whole.save(
+            out,
+            deterministic_id=True,
+            compress_streams=True,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        )
         return out.getvalue()

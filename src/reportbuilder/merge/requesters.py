@@ -22,6 +22,7 @@ from typing import Any
 
 from reportbuilder.errors import Problem, ProjectError, Stage
 from reportbuilder.language import is_known_locale, normalize
+from reportbuilder.project.contacts import refuse_unprintable
 from reportbuilder.project.textio import read_text
 
 REQUIRED = ("name", "email")
@@ -173,6 +174,13 @@ def _requester(
             bad(f"{column}: a line break inside the cell")
         elif len(text) > MAX_FIELD:
             bad(f"{column}: {len(text)} characters; at most {MAX_FIELD}")
+        else:
+            # The check contacts.yml has: a bidi override in an organisation reversed the
+            # rest of the cover line, date included; a control could drive a terminal.
+            try:
+                refuse_unprintable(text, multiline=False)
+            except ValueError as error:
+                bad(f"{column}: {error}")
         values[column] = text
     name = values.get("name", "")
     if not name:
@@ -258,9 +266,14 @@ def _xlsx_rows(path: Path, rel: str) -> tuple[int, list[str], Iterator[tuple[int
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from reportbuilder.project.data.zipcheck import archive_problem
+
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ProjectError(_problem(rel, None, f"larger than {MAX_BYTES // 1_000_000} MB"))
+        bomb = archive_problem(path)
+        if bomb:
+            raise ProjectError(_problem(rel, None, bomb))
         book = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         message = "cannot be read as an Excel workbook; save it again as .xlsx, or as .csv"

@@ -5,6 +5,11 @@
         per row: its cover laid out alone, swapped into the body (assemble.swap_cover)
         -> write_atomic -> deliver (optional) -> journal
 
+Both cores work as soon as the HTML is composed: the body goes to the first free worker
+and the covers to the others at once, so they are laid out while the body is; a row whose
+cover is ready before the body waits (parked) and is assembled by the body's task once the
+body is laid out and linted.
+
 The cover's HTML is composed once per language and shape of row (which values are empty),
 with placeholder values that are then replaced by each row's, escaped: composing the whole
 report again for every row would cost more than laying out its cover. Both shortcuts are
@@ -153,6 +158,30 @@ def merge(
         edition = dataclasses.replace(edition, created=source_date())
     if options.jobs < 1:
         raise ValueError("jobs must be at least 1")
+    with contextlib.ExitStack() as stack:
+        renderers: list[PdfRenderer] = []
+        if not options.dry_run:
+            # Started before anything is read. WeasyPrint is imported once, here, and the
+            # processes fork with it: each importing it on its own while this one composes
+            # would keep both cores busy sooner, but costs 0.7 CPU s more a process (measured
+            # on a loaded 2-core machine: 5.4-5.8 against 4.7-5.1 CPU s for 20 rows, and
+            # slower there; on an idle one it might gain a few tenths, not measured).
+            memory = edition.limits.max_memory_mb
+            if options.jobs > 1:
+                import weasyprint  # noqa: F401
+            renderers = [stack.enter_context(PdfRenderer(memory)) for _ in range(options.jobs)]
+        return _merge(project, requesters, options, edition, progress, started, renderers)
+
+
+def _merge(
+    project: str | os.PathLike[str] | Project,
+    requesters: str | os.PathLike[str],
+    options: MergeOptions,
+    edition: Edition,
+    progress: Progress | None,
+    started: float,
+    renderers: list[PdfRenderer],
+) -> MergeResult:
     loaded = project if isinstance(project, Project) else load_project(project)
     _outside_sources(loaded, options.output_dir)
     path = Path(requesters)
@@ -193,7 +222,7 @@ def merge(
         seconds = round(time.perf_counter() - started, 3)
         return MergeResult(**base, rows=rows, problems=tuple(problems), seconds=seconds)
     work = _Work(loaded, edition, options, journal, names, today, progress, len(mine), read.path)
-    work.run(mine, default_lang)
+    work.run(mine, default_lang, renderers)
     if options.outbox is not None:
         work.deliver(options.outbox)
     rows = tuple(sorted(work.results, key=lambda r: r.line))
@@ -305,18 +334,36 @@ class _Plan:
     shape of row (None where each row's cover is composed in full)."""
 
     lang: str
-    body: bytes | None = None  # None: every row is built in full
-    cover_pages: int = 1
+    # The whole document for the language's first row, laid out once as the body; None:
+    # every row is built in full.
+    html: Html | None = None
+    body: bytes | None = None  # once laid out
     pages: int = 0  # of the body, hence of every assembled copy
+    # Covers are laid out while the body is: the rows whose cover is ready before the body
+    # wait here (`ready` False), and the body's task assembles them.
+    ready: bool = False
+    fast: bool = False  # the body is the same for every row: copies are assembled
+    checked: threading.Event = field(default_factory=threading.Event)  # `fast` is known
+    parked: list[tuple[Requester, _Cover | None]] = field(default_factory=list)
     # Bodies by how their cover pages are tagged: a cover whose line wraps once more needs
     # a body whose cover did too (the first row that needs one is built in full, and kept).
     bodies: dict[Signature, bytes] = field(default_factory=dict)
+    counted: set[int] = field(default_factory=set)  # cover lengths the body is keyed by
     covers: dict[tuple[str, ...], tuple[Html, dict[str, str]] | None] = field(default_factory=dict)
     # max_size: the bytes a copy may weigh, and how the body's images were lightened to fit
     # (the covers are laid out the same way).
     budget: int | None = None
     images: ImageOptions = field(default_factory=ImageOptions)
     unfit: list[Problem] = field(default_factory=list)  # even the lightest body is over it
+
+
+@dataclass(frozen=True)
+class _Cover:
+    """A row's cover laid out alone: the PDF, how its images were set, how it is tagged."""
+
+    pdf: Pdf
+    images: ImageOptions
+    signature: Signature
 
 
 class _Work:
@@ -349,7 +396,11 @@ class _Work:
 
     # -- the run ---------------------------------------------------------------------------
 
-    def run(self, rows: Sequence[Requester], default_lang: str) -> None:
+    def run(
+        self, rows: Sequence[Requester], default_lang: str, renderers: Sequence[PdfRenderer]
+    ) -> None:
+        """Make the rows not made by an earlier run, on `renderers` (started by the caller,
+        ended by it)."""
         self.rows = {row.line: row for row in rows}
         self.keys = {row.line: row.key for row in rows}
         todo: list[tuple[Requester, str]] = []
@@ -360,30 +411,40 @@ class _Work:
                 todo.append((row, lang))
             else:
                 self._finish(kept)
-        if not todo:
-            return
-        jobs = min(self.options.jobs, len(todo))
-        memory = self.edition.limits.max_memory_mb
-        if jobs > 1:
-            # Imported once here, the render processes fork with it instead of each
-            # importing it again (half a second of CPU a process).
-            import weasyprint  # noqa: F401
-        with contextlib.ExitStack() as stack:
-            for _ in range(jobs):
-                self._renderers.put(stack.enter_context(PdfRenderer(memory)))
-            langs = list(dict.fromkeys(lang for _, lang in todo))
-            firsts = {lang: next(r for r, lg in todo if lg == lang) for lang in langs}
-            pool = concurrent.futures.ThreadPoolExecutor(jobs)
-            try:
-                made = pool.map(lambda lg: self._plan(lg, firsts[lg]), langs)
-                plans = dict(zip(langs, made, strict=True))
-                futures = [pool.submit(self._row, row, plans[lang]) for row, lang in todo]
-                for future in concurrent.futures.as_completed(futures):
-                    future.result()
-            finally:
-                # On Ctrl-C or a bug, rows not started are dropped; the rows being made finish
-                # and are journaled, so a re-run goes on from there.
-                pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            if todo:
+                self._make_all(todo, renderers)
+        finally:
+            for renderer in renderers:  # not needed for the delivery
+                renderer.close()
+
+    def _make_all(
+        self, todo: Sequence[tuple[Requester, str]], renderers: Sequence[PdfRenderer]
+    ) -> None:
+        jobs = min(len(renderers), len(todo))
+        for renderer in renderers[jobs:]:
+            renderer.close()  # fewer rows than workers
+        for renderer in renderers[:jobs]:
+            self._renderers.put(renderer)
+        langs = list(dict.fromkeys(lang for _, lang in todo))
+        firsts = {lang: next(r for r, lg in todo if lg == lang) for lang in langs}
+        pool = concurrent.futures.ThreadPoolExecutor(jobs)
+        try:
+            # Each body is laid out first; the covers follow on the other workers at
+            # once, and each row is assembled as soon as its cover and body are ready.
+            futures: list[concurrent.futures.Future[None]] = []
+
+            def start(plan: _Plan, html: Html) -> None:
+                futures.append(pool.submit(self._lay_body, plan, html))
+
+            plans = {lang: self._plan(lang, firsts[lang], start) for lang in langs}
+            futures += [pool.submit(self._row, row, plans[lang]) for row, lang in todo]
+            for future in concurrent.futures.as_completed(futures):
+                future.result()
+        finally:
+            # On Ctrl-C or a bug, rows not started are dropped; the rows being made finish
+            # and are journaled, so a re-run goes on from there.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _kept(self, row: Requester, lang: str) -> RowResult | None:
         """The row as an earlier run left it, when that is all it needs."""
@@ -451,57 +512,85 @@ class _Work:
 
     # -- one language: the body, once ------------------------------------------------------
 
-    def _plan(self, lang: str, first: Requester) -> _Plan:
+    def _plan(self, lang: str, first: Requester, start: Callable[[_Plan, Html], object]) -> _Plan:
+        """The language's shared work: its whole document for the first row is composed and
+        handed to `start` (which lays it out as the body, `_lay_body`), then checked."""
         plan = _Plan(lang)
         if not self.options.layout_once:
             self._note(f"{lang}: every copy built in full (layout once is off)")
             return plan
-        keys = list(personalisation(first, lang, self.today))
-        # Every value printed (placeholders) against none given: a body that prints a value,
-        # or shows a part only when one is given, differs between the two.
-        one, two = _placeholders(keys, "A"), dict.fromkeys(keys, "")
+        values = personalisation(first, lang, self.today)
+        failed: ReportError | None = None
         try:
-            body_one = render_html(self.project, self._edition(one, lang), part="body")
-            body_two = render_html(self.project, self._edition(two, lang), part="body")
+            html = render_html(self.project, self._edition(values, lang))
+        except ReportError as error:
+            failed = error
+        else:
+            plan.html, plan.budget = html, html.config.max_size
+            start(plan, html)  # laid out while the rest is checked
+        try:
+            plan.fast = self._same_body(lang, list(values))
         except ReportError:
-            return plan  # each row then meets the problem in its own build, at its line
+            plan.html = None  # each row then meets the problem in its own build, at its line
+        finally:
+            plan.checked.set()
+        if failed is not None and plan.fast:
+            raise failed  # a project that cannot be built fails the merge once, not once a row
+        if not plan.fast:
+            plan.html = None
+        return plan
+
+    def _same_body(self, lang: str, keys: list[str]) -> bool:
+        """Whether the pages after the cover are the same whoever the copy is for: composed
+        with every value printed (placeholders) and with none given, as a body that prints
+        a value, or shows a part only when one is given, differs between the two."""
+        one, two = _placeholders(keys, "A"), dict.fromkeys(keys, "")
+        body_one = render_html(self.project, self._edition(one, lang), part="body")
+        body_two = render_html(self.project, self._edition(two, lang), part="body")
         if body_one.text != body_two.text:
             self._note(
                 f"{lang}: every copy built in full: the pages after the cover depend on the "
                 "requester (a chapter or the footers use recipient), so none is laid out once"
             )
-            return plan
-        values = personalisation(first, lang, self.today)
-        # A project that cannot be built fails the merge once, not once a row.
-        html = render_html(self.project, self._edition(values, lang))
-        plan.budget = html.config.max_size
+            return False
+        return True
+
+    def _lay_body(self, plan: _Plan, html: Html) -> None:
+        """Lay the body out (lightened to the budget), lint it, then assemble the rows whose
+        covers were laid out meanwhile."""
+        unfit: list[Problem] = []
+        pdf: Pdf | None
         with self._renderer() as renderer:
             pdf = renderer.render(html, self.edition.limits)
+            plan.checked.wait()
+            if not plan.fast:  # every copy is built in full: this layout is not used
+                return
             if plan.budget is not None and len(pdf.data) > plan.budget:
                 # The body is lightened once, for every copy of this language; when even its
-                # lightest images do not fit, each row is built, and fails, on its own.
+                # lightest images do not fit, each row fails on its own, naming the images.
                 try:
                     pdf, plan.images = self._within(renderer, RenderJob.of(html), plan, pdf)
                 except RenderError as error:
-                    plan.unfit = list(error.problems)  # each row fails, naming the images
-                    return plan
-        from reportbuilder.pipeline import lint_rules
-        from reportbuilder.review.pdflint import lint_pdf
+                    pdf = None
+                    unfit = list(error.problems)
+        if pdf is not None:
+            from reportbuilder.pipeline import lint_rules
+            from reportbuilder.review.pdflint import lint_pdf
 
-        warnings = [*self.project.warnings, *html.problems, *pdf.problems]
-        warnings += lint_pdf(pdf.data, lint_rules(self.project, html))
-        if html.config.strict and warnings:
-            raise error_for(warnings[0].stage)([p.as_error() for p in warnings])
-        self._warn(warnings)
-        try:
-            cover = self._cover(plan, values)
-            with self._renderer() as renderer:
-                own = renderer.render(_warm(cover, plan.images), self.edition.limits)
-        except ReportError:
-            return plan
-        plan.body, plan.cover_pages, plan.pages = pdf.data, own.pages, pdf.pages
-        plan.bodies[signature(pdf.data, own.pages)] = pdf.data
-        return plan
+            warnings = [*self.project.warnings, *html.problems, *pdf.problems]
+            warnings += lint_pdf(pdf.data, lint_rules(self.project, html))
+            if html.config.strict and warnings:
+                raise error_for(warnings[0].stage)([p.as_error() for p in warnings])
+            self._warn(warnings)
+        with self._lock:
+            if pdf is None:
+                plan.unfit = unfit
+            else:
+                plan.body, plan.pages = pdf.data, pdf.pages
+            plan.ready = True
+            parked, plan.parked = plan.parked, []
+        for row, cover in parked:
+            self._complete(row, plan, cover)
 
     def _within(
         self, renderer: PdfRenderer, job: RenderJob, plan: _Plan, first: Pdf
@@ -562,8 +651,23 @@ class _Work:
     # -- one row ---------------------------------------------------------------------------
 
     def _row(self, row: Requester, plan: _Plan) -> None:
+        cover = None
+        if plan.html is not None and not plan.unfit:
+            # Laid out now, maybe before the body is: the cores are kept busy.
+            with self._lock:
+                images = plan.images
+            values = personalisation(row, plan.lang, self.today)
+            with contextlib.suppress(ReportError):  # met again, and reported, by `_layout`
+                cover = self._lay_cover(plan, values, images)
+            with self._lock:
+                if not plan.ready:
+                    plan.parked.append((row, cover))
+                    return
+        self._complete(row, plan, cover)
+
+    def _complete(self, row: Requester, plan: _Plan, cover: _Cover | None) -> None:
         try:
-            result = self._make(row, plan)
+            result = self._make(row, plan, cover)
         except ReportError as error:
             located = [_at_row(p, row, self.rel) for p in error.problems]
             with self._lock:
@@ -581,9 +685,9 @@ class _Work:
         if self.progress is not None:
             self.progress(done, self.total)
 
-    def _make(self, row: Requester, plan: _Plan) -> RowResult:
+    def _make(self, row: Requester, plan: _Plan, cover: _Cover | None) -> RowResult:
         target = self.options.output_dir / self.names[row.line]
-        data, method, pages = self._layout(row, plan)
+        data, method, pages = self._layout(row, plan, cover)
         write_atomic(target, data)
         entry = Entry(row.key, row.line, row.email, target.name, _sha256(data), method=method)
         earlier = self.journal.get(row.key)
@@ -677,22 +781,21 @@ class _Work:
             on_sending=sending,
         )
 
-    def _layout(self, row: Requester, plan: _Plan) -> tuple[bytes, str, int]:
+    def _layout(self, row: Requester, plan: _Plan, cover: _Cover | None) -> tuple[bytes, str, int]:
         values = personalisation(row, plan.lang, self.today)
         if plan.unfit:
             raise RenderError(plan.unfit)
         if plan.body is not None:
-            cover = self._cover(plan, values)
-            with self._renderer() as renderer:
-                pdf = renderer.render(_warm(cover, plan.images), self.edition.limits)
-            with self._lock:
-                body = plan.bodies.get(signature(pdf.data))
-            assembled = swap_cover(body, pdf.data) if body is not None else None
-            fits = assembled is not None and (plan.budget is None or len(assembled) <= plan.budget)
-            if assembled is not None and fits:
-                self._row_warnings(row, pdf.problems)
+            if cover is None or cover.images != plan.images:
+                # Not laid out yet (or it failed: now it says why), or laid out before the
+                # body's images were lightened to fit the budget.
+                cover = self._lay_cover(plan, values, plan.images)
+            assembled = self._assemble(plan, cover)
+            if assembled is not None:
+                self._row_warnings(row, cover.pdf.problems)
                 return assembled, "assembled", plan.pages
-            # Over the budget by its own cover: built in full, lightened on its own.
+            # Tagged unlike every body so far, or over the budget by its own cover: built in
+            # full (and lightened on its own).
         html = render_html(self.project, self._edition(values, plan.lang))
         with self._renderer() as renderer:
             pdf = renderer.render(html, self.edition.limits)
@@ -703,11 +806,35 @@ class _Work:
         self._warn([*html.problems, *pdf.problems])
         if html.config.strict and pdf.problems:
             raise error_for(pdf.problems[0].stage)([p.as_error() for p in pdf.problems])
-        if plan.body is not None:
+        if plan.body is not None and cover is not None:
             # Its cover is tagged unlike the bodies' so far: this copy is the body for its kind.
+            key = signature(pdf.data, cover.pdf.pages)
             with self._lock:
-                plan.bodies.setdefault(signature(pdf.data, plan.cover_pages), pdf.data)
+                plan.bodies.setdefault(key, pdf.data)
         return pdf.data, "full", pdf.pages
+
+    def _lay_cover(self, plan: _Plan, values: Mapping[str, str], images: ImageOptions) -> _Cover:
+        html = self._cover(plan, values)
+        with self._renderer() as renderer:
+            pdf = renderer.render(_warm(html, images), self.edition.limits)
+        return _Cover(pdf, images, signature(pdf.data))
+
+    def _assemble(self, plan: _Plan, cover: _Cover) -> bytes | None:
+        """The copy: the body tagged like `cover` with its cover pages swapped; None when no
+        body is tagged alike yet, or the copy is over the budget."""
+        assert plan.body is not None
+        count = cover.pdf.pages
+        with self._lock:
+            if count not in plan.counted:  # the body keyed by its first `count` pages
+                plan.counted.add(count)
+                plan.bodies.setdefault(signature(plan.body, count), plan.body)
+            body = plan.bodies.get(cover.signature)
+        if body is None:
+            return None
+        assembled = swap_cover(body, cover.pdf.data, checked=True)
+        if assembled is None or (plan.budget is not None and len(assembled) > plan.budget):
+            return None
+        return assembled
 
 
 def _in_doubt(entry: Entry) -> str:
@@ -721,8 +848,10 @@ def _in_doubt(entry: Entry) -> str:
 
 def _warm(html: Html, images: ImageOptions | None = None) -> RenderJob:
     """A cover's render job, reusing the theme's parsed stylesheets and fonts, its images
-    lightened as the body's were."""
-    return dataclasses.replace(RenderJob.of(html), warm=True, images=images or ImageOptions())
+    lightened as the body's were. Its streams are left uncompressed: the copy compresses
+    what it keeps of them when it is saved (a cover's own write costs half as much)."""
+    job = RenderJob.of(html)
+    return dataclasses.replace(job, warm=True, images=images or ImageOptions(), uncompressed=True)
 
 
 def _page_count(data: bytes) -> int:

@@ -122,7 +122,7 @@ class Contact(BaseModel):
         texts = value.values() if isinstance(value, dict) else [value]
         for text in texts:
             if isinstance(text, str):
-                _refuse_unprintable(text, multiline=info.field_name in _MULTILINE)
+                refuse_unprintable(text, multiline=info.field_name in _MULTILINE)
         return value
 
     @field_validator("role", "organisation", "office", "address")
@@ -182,8 +182,9 @@ class Contact(BaseModel):
         return self
 
 
-def _refuse_unprintable(text: str, *, multiline: bool) -> None:
-    """`ValueError` naming the first control, bidi or invisible character in `text`."""
+def refuse_unprintable(text: str, *, multiline: bool) -> None:
+    """`ValueError` naming the first control, bidi or invisible character in `text` (any text
+    that prints as a name or goes into a message: a card, a requester's cell)."""
     text = text.strip()  # as the model keeps it: a YAML block's last newline is no problem
     found = _UNPRINTABLE.search(text) or (None if multiline else re.search("[\n\t]", text))
     if found:

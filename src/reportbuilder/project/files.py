@@ -87,9 +87,18 @@ class FilePolicy:
         """The text of the project file `rel` (a refusal if it really lies outside)."""
         path = self.root / rel
         if not self.in_project(path):
-            message = self.refusal(path) or "is a link to a file outside the project; refused"
-            raise ProjectError(Problem(rel, None, message, stage=Stage.PROJECT))
+            raise ProjectError(Problem(rel, None, self._outside(rel), stage=Stage.PROJECT))
         return read_text(path, rel, max_bytes=max_bytes)
+
+    def _outside(self, rel: str) -> str:
+        """Why the project file `rel` may not be read: a refusal, a path that leads out, or
+        a link that does."""
+        path = self.root / rel
+        if refusal := self.refusal(path):
+            return refusal
+        if not Path(os.path.normpath(self.root / rel)).is_relative_to(self.root):
+            return "lies outside the project; refused (copy the file into the project)"
+        return "is a link to a file outside the project; refused"
 
     def read_theme_text(self, path: Path, shown: str, *, max_bytes: int = 2_000_000) -> str:
         """The text of a template or stylesheet, from the project or the theme."""

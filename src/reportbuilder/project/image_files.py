@@ -2,7 +2,8 @@
 
 One answer for `check` (which reads the files the project refers to) and `build` (whose
 renderer fails on them): an image Pillow cannot identify, one over the pixel limit, one whose
-data is broken. SVG files are WeasyPrint's own business and are not judged here.
+data is broken; an SVG drawing that draws more shapes than anyone could look at (a `<use>`
+bomb), counted with every `<use>` expanded (one that is not XML is the renderer's business).
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import re
 import warnings
 from pathlib import Path
+from xml.etree import ElementTree
 
 from reportbuilder.errors import without_reprs
-from reportbuilder.limits import MAX_IMAGE_PIXELS
+from reportbuilder.limits import MAX_IMAGE_PIXELS, MAX_SVG_BYTES, MAX_SVG_ELEMENTS
 
 # The first bytes of formats people mistake for images, or images under another name.
 _SIGNATURES = (
@@ -30,6 +32,7 @@ _SIGNATURES = (
 _EXTENSIONS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
 # The files `check` judges: the raster images a chapter, the cover or the logo may name.
 RASTER_SUFFIXES = frozenset({*_EXTENSIONS, ".bmp", ".tif", ".tiff"})
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
 def what_bytes(head: bytes) -> str:
@@ -46,11 +49,11 @@ def what_bytes(head: bytes) -> str:
 
 
 def image_problem(path: Path) -> str | None:
-    """Why the renderer would not use the raster image at `path`, or None if it would."""
+    """Why the renderer would not use the image at `path`, or None if it would."""
     from PIL import Image, UnidentifiedImageError
 
     if path.suffix.lower() == ".svg":
-        return None
+        return svg_problem(path)
     declared = _EXTENSIONS.get(path.suffix.lower())
     named = f"a {declared} image" if declared else "an image"
     try:
@@ -74,6 +77,83 @@ def image_problem(path: Path) -> str | None:
     return None
 
 
+def svg_problem(path: Path) -> str | None:
+    """Why the SVG drawing at `path` must not be laid out: more shapes than
+    `MAX_SVG_ELEMENTS` once every `<use>` is expanded (or a `<use>` that draws itself)."""
+    try:
+        if path.stat().st_size > MAX_SVG_BYTES:
+            return f"an SVG drawing of more than {MAX_SVG_BYTES // 1_000_000} MB"
+        # The parser WeasyPrint itself uses (expat refuses entity expansion bombs).
+        root = ElementTree.parse(path).getroot()
+    except (ElementTree.ParseError, OSError):
+        return None  # the renderer leaves it out with its own warning, as before
+    try:
+        drawn = svg_elements(root, MAX_SVG_ELEMENTS)
+    except _UseLoop as loop:
+        return f'its <use href="#{loop.target}"> draws itself (a loop); remove it'
+    if drawn > MAX_SVG_ELEMENTS:
+        return (
+            f"an SVG drawing of more than {MAX_SVG_ELEMENTS:,} shapes once its <use> copies "
+            "are counted (it would hold the layout for minutes); simplify it or use a PNG"
+        )
+    return None
+
+
+def _name(element: ElementTree.Element) -> str:
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+class _UseLoop(Exception):
+    def __init__(self, target: str) -> None:
+        super().__init__(target)
+        self.target = target
+
+
+def svg_elements(root: ElementTree.Element, limit: int) -> int:
+    """The elements the SVG `root` draws, each `<use>` counting the copy it makes of its
+    target; stops counting above `limit` (returns limit + 1). Raises `_UseLoop` for a
+    `<use>` that is inside what it copies."""
+    targets: dict[str, ElementTree.Element] = {}
+    for element in root.iter():
+        if (name := element.get("id")) is not None:
+            targets.setdefault(name, element)
+
+    def parts(element: ElementTree.Element) -> list[ElementTree.Element]:
+        # What is in <defs> is drawn only where a <use> copies it.
+        found = [child for child in element if _name(child) != "defs"]
+        if _name(element) == "use":
+            href = element.get(_XLINK_HREF) or element.get("href") or ""
+            target = targets.get(href[1:]) if href.startswith("#") else None
+            if target is not None:
+                found.append(target)
+        return found
+
+    # Iterative depth-first count, each element's total kept: nested <use> multiply, and
+    # a chain of thousands of them would overflow Python's stack if counted recursively.
+    counts: dict[int, int] = {}
+    open_: set[int] = set()  # the elements whose count is under way: the current path
+    stack: list[tuple[ElementTree.Element, bool]] = [(root, False)]
+    while stack:
+        element, finished = stack.pop()
+        key = id(element)
+        if finished:
+            open_.discard(key)
+            total = 1 + sum(counts[id(part)] for part in parts(element))
+            counts[key] = min(total, limit + 1)
+            continue
+        if key in counts:
+            continue
+        open_.add(key)
+        stack.append((element, True))
+        for part in parts(element):
+            if id(part) in open_:
+                raise _UseLoop(part.get("id") or "")
+            if id(part) not in counts:
+                stack.append((part, False))
+    return counts[id(root)]
+
+
 def _too_large(pixels: int | None) -> str:
     limit = MAX_IMAGE_PIXELS / 1e6
     if pixels is None:
@@ -81,4 +161,4 @@ def _too_large(pixels: int | None) -> str:
     return f"too large ({pixels / 1e6:.0f} megapixels; the limit is {limit:.0f})"
 
 
-__all__ = ["RASTER_SUFFIXES", "image_problem", "what_bytes"]
+__all__ = ["RASTER_SUFFIXES", "image_problem", "svg_elements", "svg_problem", "what_bytes"]

@@ -13,7 +13,6 @@ from types import MappingProxyType
 from typing import Any
 
 from reportbuilder.errors import (
-    Location,
     Problem,
     Problems,
     ProjectError,
@@ -33,7 +32,7 @@ from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resol
 from reportbuilder.project.fonts import font_problems
 from reportbuilder.project.images import side_by_side_sizes
 from reportbuilder.project.overrides import Key
-from reportbuilder.project.resources import resource_locations
+from reportbuilder.project.resources import Places, resource_locations
 from reportbuilder.project.strings import Strings, load_strings
 from reportbuilder.project.theme import (
     TemplateFile,
@@ -64,7 +63,7 @@ class Project:
     contacts: Mapping[str, Contact]
     templates: Mapping[str, TemplateFile]
     stylesheets: tuple[Path, ...]
-    resources: Mapping[str, Location]
+    resources: Mapping[str, Places]
     warnings: tuple[Problem, ...] = ()  # met while reading (a chapter left out of `chapters:`)
     variant: str | None = None  # the report.yml variant laid over it, if any
     references: tuple[dict[str, Any], ...] = ()  # report.yml `bibliography:`, CSL-JSON items

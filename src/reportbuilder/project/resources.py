@@ -13,6 +13,8 @@ from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import ReportConfig
 from reportbuilder.project.files import FilePolicy
 
+Places = tuple[Location, ...]  # where a resource is asked for, in the order written
+
 # The alt text stops at the next bracket: `[^\]]*` ran to the end of the line from every
 # `![`, quadratic on 160 000 of them (20 s, whatever --timeout said).
 _MARKDOWN = re.compile(r"!\[[^\[\]]*\]\(\s*<?([^)\s>]+)")
@@ -31,27 +33,33 @@ def _label(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _reference_images(text: str, rel: str, base: str) -> dict[str, Location]:
+def _reference_images(found: dict[str, list[Location]], text: str, rel: str, base: str) -> None:
     """The addresses reference-style images take, at their `[label]: address` line."""
     if "![" not in text:
-        return {}
+        return
     labels = {_label(m[2] or m[1]) for m in _IMAGE_REFERENCE.finditer(text)}
-    found: dict[str, Location] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         definition = _DEFINITION.match(line)
         if definition and _label(definition[1]) in labels:
-            found.setdefault(urljoin(base, definition[2]), Location(rel, number))
-    return found
+            places = found.setdefault(urljoin(base, definition[2]), [])
+            if Location(rel, number) not in places:
+                places.append(Location(rel, number))
 
 
-def _scan(text: str, rel: str, base: str, patterns: list[re.Pattern[str]]) -> dict[str, Location]:
-    found: dict[str, Location] = {}
+def _scan(
+    found: dict[str, list[Location]],
+    text: str,
+    rel: str,
+    base: str,
+    patterns: list[re.Pattern[str]],
+) -> None:
     for number, line in enumerate(text.splitlines(), start=1):
         for pattern in patterns:
             for match in pattern.finditer(line):
                 written = next(group for group in match.groups() if group)
-                found.setdefault(urljoin(base, written.strip()), Location(rel, number))
-    return found
+                places = found.setdefault(urljoin(base, written.strip()), [])
+                if Location(rel, number) not in places:
+                    places.append(Location(rel, number))
 
 
 def resource_locations(
@@ -60,24 +68,24 @@ def resource_locations(
     chapters: Iterable[Chapter],
     styles: Iterable[Path],
     files: FilePolicy,
-) -> dict[str, Location]:
-    """Absolute URL → where the project first refers to it."""
+) -> dict[str, Places]:
+    """Absolute URL → every place the project refers to it, in the order written (a file
+    refused once is refused for each line that asks for it)."""
     base = root.as_uri() + "/"
-    found: dict[str, Location] = {}
+    found: dict[str, list[Location]] = {}
     for chapter in chapters:
-        found.update(_scan(chapter.source, chapter.rel, base, [_MARKDOWN, _HTML]))
-        for url, where in _reference_images(chapter.source, chapter.rel, base).items():
-            found.setdefault(url, where)
+        _scan(found, chapter.source, chapter.rel, base, [_MARKDOWN, _HTML])
+        _reference_images(found, chapter.source, chapter.rel, base)
     for css in styles:
         rel = f"styles/{css.name}"
-        found.setdefault(css.absolute().as_uri(), Location(rel))  # the stylesheet itself
+        found.setdefault(css.absolute().as_uri(), []).append(Location(rel))  # the sheet itself
         try:
             text = files.read_project_text(rel)  # capped, UTF-8, and never through a link out
         except ProjectError:
             continue  # WeasyPrint's fetcher refuses or reports the same file
-        found.update(_scan(text, rel, css.resolve().as_uri(), [_CSS]))
+        _scan(found, text, rel, css.resolve().as_uri(), [_CSS])
     if config.organisation and config.organisation.logo:
-        found.setdefault(urljoin(base, config.organisation.logo), Location("report.yml"))
+        found.setdefault(urljoin(base, config.organisation.logo), []).append(Location("report.yml"))
     if config.cover_image:
-        found.setdefault(urljoin(base, config.cover_image.file), Location("report.yml"))
-    return {url: where for url, where in found.items() if not url.startswith("data:")}
+        found.setdefault(urljoin(base, config.cover_image.file), []).append(Location("report.yml"))
+    return {url: tuple(at) for url, at in found.items() if not url.startswith("data:")}

@@ -16,7 +16,10 @@ import io
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reportbuilder.signed import SignedFolder
 
 
 @dataclass(frozen=True)
@@ -28,9 +31,12 @@ class LaidOut:
     tables: bool  # whether it has table headers whose ids need a prefix
 
 
-def assemble(parts: Sequence[LaidOut], prefix: str = "p") -> bytes:
+def assemble(
+    parts: Sequence[LaidOut], prefix: str = "p", fonts: SignedFolder | None = None
+) -> bytes:
     """The parts as one PDF. `prefix` starts the table header ids of parts after the first
-    (parts assembled from parts take another one, so ids stay unique)."""
+    (parts assembled from parts take another one, so ids stay unique); `fonts` keeps the
+    font programs read for the next build (`render.fontmerge`)."""
     import pikepdf
 
     from reportbuilder.render.fontmerge import merge_fonts_in
@@ -50,7 +56,7 @@ def assemble(parts: Sequence[LaidOut], prefix: str = "p") -> bytes:
         _structure(out, sources, counts)
         _destinations(out, sources, counts)
         _outline(out, parts, counts)
-        merge_fonts_in(out)  # one program per font, not one per part
+        merge_fonts_in(out, fonts)  # one program per font, not one per part
         buffer = io.BytesIO()
         # Streams as WeasyPrint compressed them: decoding and compressing again doubles the cost.
         # Object streams for all: the other parts' objects come in as plain objects.

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from reportbuilder.errors import Location, Problem, RenderError, Stage
 from reportbuilder.limits import Deadline, Limits
+from reportbuilder.project.resources import Places
 from reportbuilder.render.renderer import ImageOptions, Pdf, PdfRenderer, RenderJob
 
 __all__ = ["STEPS", "ImageWeight", "format_size", "heaviest_images", "render_within"]
@@ -101,11 +102,12 @@ def _pdf_images(data: bytes) -> list[tuple[int, int, int, int]]:
 
 
 def _raster_sources(
-    resources: Mapping[str, Location], root: Path | None
+    resources: Mapping[str, Places], root: Path | None
 ) -> list[tuple[str, Location]]:
     """The raster images the document refers to, in the order they are written."""
     found = []
-    for url, where in resources.items():
+    for url, places in resources.items():
+        where = places[0] if places else Location("")
         parts = urlsplit(url)
         path = unquote(parts.path)
         if parts.scheme == "data":
@@ -125,7 +127,7 @@ def _raster_sources(
 
 
 def heaviest_images(
-    data: bytes, resources: Mapping[str, Location] = {}, root: Path | None = None
+    data: bytes, resources: Mapping[str, Places] = {}, root: Path | None = None
 ) -> list[ImageWeight]:
     """The raster images of a PDF, heaviest first, named after the project's files when the
     images and the files they came from can be matched one to one (in order of use)."""
@@ -184,7 +186,7 @@ def _over_budget(
     pdf: Pdf,
     max_size: int,
     used: ImageOptions,
-    resources: Mapping[str, Location],
+    resources: Mapping[str, Places],
     root: Path | None,
 ) -> list[Problem]:
     weights = heaviest_images(pdf.data, resources, root)

@@ -21,6 +21,7 @@ from weasyprint.urls import HTTP_HEADERS, URLFetcher, URLFetcherResponse
 from reportbuilder.errors import Location, Problem, Severity, Stage
 from reportbuilder.limits import MAX_DATA_URL_CHARS
 from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
+from reportbuilder.project.resources import Places
 
 MAX_FILE_BYTES = 50_000_000
 MAX_REMOTE_BYTES = 20_000_000
@@ -38,29 +39,34 @@ class PolicyFetcher(URLFetcher):
         self,
         files: FilePolicy,
         network_hosts: Sequence[str] = (),
-        locations: Mapping[str, Location] | None = None,
+        locations: Mapping[str, Places] | None = None,
     ) -> None:
         super().__init__(timeout=10, allow_redirects=False)
         self.files = files
         self.hosts = {host.lower().rstrip(".") for host in network_hosts}
         self.refused: list[Problem] = []  # what to tell the user, located where we can
         self.reasons: list[str] = []  # the bare messages, as WeasyPrint will echo them
-        self.locations = locations or {}  # absolute URL → where the project asked for it
+        self.locations = locations or {}  # absolute URL → where the project asks for it
         self._url = ""
 
     def _refuse(self, message: str) -> Refused:
-        where = self.locations.get(self._url) or Location("")
-        self.refused.append(
-            Problem(
-                where.path or None,
-                where.line,
-                message,
-                stage=Stage.RENDER,
-                severity=Severity.WARNING,
+        for where in self.locations.get(self._url) or (Location(""),):
+            self.refused.append(
+                Problem(
+                    where.path or None,
+                    where.line,
+                    message,
+                    stage=Stage.RENDER,
+                    severity=Severity.WARNING,
+                )
             )
-        )
         self.reasons.append(message)
         return Refused(message)
+
+    def refuse(self, url: str, message: str) -> Refused:
+        """Record a refusal of `url` decided by a caller (located like the fetcher's own)."""
+        self._url = url
+        return self._refuse(message)
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         self._url = url

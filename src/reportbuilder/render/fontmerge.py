@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
+import marshal
 import re
 import struct
 import threading
@@ -31,27 +33,55 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reportbuilder.signed import SignedFolder
 
 __all__ = ["merge_fonts", "merge_fonts_in"]
 
 _TAG = re.compile(r"^/?[A-Z]{6}\+(.+)$")
 _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
-_WIDTH_TOLERANCE = 0.01
+# WeasyPrint writes a glyph's width (1/1000 em) rounded from the first size the document sets
+# it at: two subsets of one font may say 388 and 389 for one glyph. A unit is 0.01 pt at 10 pt.
+_WIDTH_TOLERANCE = 1.0
 _OFFSET_FORMATS = {1: "B", 2: "H", 4: "I"}  # struct formats of a CFF INDEX's offsets
 
 
 @dataclass(frozen=True)
 class _Program:
     """An embedded font program as read (kept between calls: a body's fonts come back with
-    every copy assembled from it)."""
+    every copy assembled from it; and, with a `SignedFolder`, between builds)."""
 
     kind: str  # "ttf" (FontFile2, glyf) or "otf" (FontFile3 /OpenType, CFF)
     data: bytes
-    ttfont: Any
     glyphs: dict[int, bytes]  # glyph id -> outline bytes, for the glyphs it draws
     order: list[str]
     identity: tuple[Any, ...]
+    metrics: dict[str, tuple[int, int]]  # hmtx: glyph name -> (advance, left side bearing)
+    read: list[Any] = field(default_factory=list, compare=False)  # the TTFont, once read
+
+    @property
+    def ttfont(self) -> Any:
+        """The program as fontTools reads it (read when first asked for)."""
+        if not self.read:
+            self.read.append(_ttfont(self.data))
+        return self.read[0]
+
+    def kept(self) -> bytes:
+        """What `SignedFolder` keeps of it (signed: `marshal` is for trusted data only)."""
+        return marshal.dumps((self.glyphs, self.order, self.identity, self.metrics))
+
+    @classmethod
+    def of(cls, kind: str, data: bytes, kept: bytes) -> _Program:
+        glyphs, order, identity, metrics = marshal.loads(kept)
+        return cls(kind, data, glyphs, order, identity, metrics)
+
+
+def _ttfont(data: bytes) -> Any:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
 
 
 @dataclass
@@ -80,6 +110,7 @@ _maps: OrderedDict[tuple[str, bytes], Any] = OrderedDict()  # widths and ToUnico
 # Fonts read by several threads at once (a merge's rows) would race in fontTools' lazy
 # tables: one merge at a time.
 _lock = threading.Lock()
+_kept: SignedFolder | None = None  # where programs read are kept, during a merge
 
 
 def merge_fonts(data: bytes) -> bytes:
@@ -95,11 +126,17 @@ def merge_fonts(data: bytes) -> bytes:
         return out.getvalue()
 
 
-def merge_fonts_in(pdf: Any) -> int:
+def merge_fonts_in(pdf: Any, kept: SignedFolder | None = None) -> int:
     """Merge the subsets of each font of a pikepdf `Pdf` in place; how many font
-    dictionaries were folded into another."""
+    dictionaries were folded into another. `kept`: where programs read are kept for later
+    builds (an edited report's unchanged parts bring the same programs back)."""
+    global _kept
     with _lock:
-        return _merge_fonts_in(pdf)
+        _kept = kept
+        try:
+            return _merge_fonts_in(pdf)
+        finally:
+            _kept = None
 
 
 def _merge_fonts_in(pdf: Any) -> int:
@@ -255,21 +292,31 @@ def _cached(cache: OrderedDict[Any, Any], key: tuple[str, Any], read: Any) -> An
 
 
 def _program(kind: str, stream: Any) -> _Program | None:
-    """The font program of a FontFile stream, read once (then from the cache)."""
-    from fontTools.ttLib import TTFont
-
+    """The font program of a FontFile stream, read once (then from the caches)."""
     key = (kind, hashlib.sha256(stream.read_raw_bytes()).digest())
     if key in _programs:
         _programs.move_to_end(key)
         return _programs[key]
     found: _Program | None = None
+    name = f"{kind}-{key[1].hex()}.font"
     try:
         data = stream.read_bytes()
-        ttfont = TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
-        glyphs = _cff_glyphs(ttfont) if kind == "otf" else _glyf_glyphs(ttfont)
-        if glyphs is not None:
-            order = ttfont.getGlyphOrder()
-            found = _Program(kind, data, ttfont, glyphs, order, _identity(kind, ttfont))
+        kept = _kept.get(name) if _kept is not None else None
+        if kept is not None:
+            try:
+                found = _Program.of(kind, data, kept)
+            except (ValueError, EOFError, TypeError):
+                found = None
+        if found is None:
+            ttfont = _ttfont(data)
+            glyphs = _cff_glyphs(ttfont) if kind == "otf" else _glyf_glyphs(ttfont)
+            if glyphs is not None:
+                order = ttfont.getGlyphOrder()
+                metrics = {n: (int(a), int(b)) for n, (a, b) in ttfont["hmtx"].metrics.items()}
+                identity = _identity(kind, ttfont)
+                found = _Program(kind, data, glyphs, order, identity, metrics, [ttfont])
+                if _kept is not None:
+                    _kept.put(name, found.kept())
     except Exception:  # not a font fontTools can read: left as it is
         found = None
     _programs[key] = found
@@ -443,22 +490,26 @@ def _table_bytes(ttfont: Any, tag: str) -> bytes:
     return bytes(ttfont.reader[tag]) if ttfont.reader is not None else b""
 
 
+def _shares_outlines(one: _Member, two: _Member) -> bool:
+    """Whether two subsets draw a glyph in common (an outline to compare)."""
+    return not one.glyphs.keys().isdisjoint(two.glyphs.keys())
+
+
 def _agree(one: _Member, two: _Member) -> bool:
-    """Whether two subsets come from the same font program and draw alike."""
+    """Whether two subsets come from the same font program and draw alike: the same
+    identity, no glyph both use set otherwise (see `_shares_outlines` for the proof that
+    they are one font)."""
     if one.program.identity != two.program.identity:
         return False
     order_one, order_two = one.program.order, two.program.order
     shared = one.used & two.used
-    drawn = set(one.glyphs) & set(two.glyphs)
-    if not drawn:
-        return False  # nothing to compare an outline with: not proven the same
-    metrics_one = one.program.ttfont["hmtx"].metrics
-    metrics_two = two.program.ttfont["hmtx"].metrics
+    metrics_one = one.program.metrics
+    metrics_two = two.program.metrics
     for gid in shared:
         # A subset may leave a glyph unnamed (fontTools then makes up `glyph00081`): the
         # names both give must agree.
         names = {order_one[gid], order_two[gid]}
-        if len(names - {f"glyph{gid:05d}"}) > 1 or one.glyphs.get(gid) != two.glyphs.get(gid):
+        if len(names - {f"glyph{gid:05d}"}) > 1 or not _same_outline(one, two, gid):
             return False
         if metrics_one.get(order_one[gid]) != metrics_two.get(order_two[gid]):
             return False
@@ -470,6 +521,53 @@ def _agree(one: _Member, two: _Member) -> bool:
     return True
 
 
+# Composite glyph flags that say how the record is written, not what it draws.
+_ENCODING_FLAGS = 0x0001 | 0x0008 | 0x0020 | 0x0040 | 0x0080 | 0x0100
+
+
+def _same_outline(one: _Member, two: _Member, gid: int) -> bool:
+    """Whether two subsets draw glyph `gid` alike. A TrueType glyph written again by
+    fontTools (a subset already merged, see `_union_program`) is encoded otherwise than
+    HarfBuzz wrote it (flags repeated, padding): compared as points and components."""
+    first, second = one.glyphs.get(gid), two.glyphs.get(gid)
+    if first == second:
+        return True
+    if first is None or second is None or one.kind != "ttf":
+        return False
+    return _glyf_shape(one, first) == _glyf_shape(two, second)
+
+
+def _glyf_shape(member: _Member, data: bytes) -> tuple[Any, ...]:
+    """What a `glyf` record draws: contours' points and on-curve flags, or components (glyph,
+    offset or anchors, transform, meaning flags), and instructions."""
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    glyph = Glyph(data)
+    glyph.expand(member.program.ttfont["glyf"])
+    program = glyph.program.getBytecode() if hasattr(glyph, "program") else b""
+    if glyph.isComposite():
+        parts = tuple(
+            (
+                c.glyphName,
+                getattr(c, "x", None),
+                getattr(c, "y", None),
+                getattr(c, "firstPt", None),
+                getattr(c, "secondPt", None),
+                repr(getattr(c, "transform", None)),
+                c.flags & ~_ENCODING_FLAGS,
+            )
+            for c in glyph.components
+        )
+        return ("composite", parts, program)
+    return (
+        "simple",
+        tuple(glyph.endPtsOfContours),
+        tuple(glyph.coordinates),
+        tuple(f & 1 for f in glyph.flags),
+        program,
+    )
+
+
 def _safely_agree(one: _Member, two: _Member) -> bool:
     try:
         return _agree(one, two)
@@ -478,11 +576,16 @@ def _safely_agree(one: _Member, two: _Member) -> bool:
 
 
 def _clusters(members: list[_Member]) -> list[list[_Member]]:
-    """Members grouped so that every two in a group agree."""
+    """Members grouped so that every two in a group agree and each draws a glyph outline
+    that another of its group draws the same (proof of one font program). The subsets that
+    draw the most come first: a small one (a closing page's few glyphs) may share outlines
+    with one part and not with another, and joins the group through the large ones."""
     clusters: list[list[_Member]] = []
-    for member in members:
+    for member in sorted(members, key=lambda m: -len(m.glyphs)):
         for cluster in clusters:
-            if all(_safely_agree(member, other) for other in cluster):
+            if any(_shares_outlines(member, other) for other in cluster) and all(
+                _safely_agree(member, other) for other in cluster
+            ):
                 cluster.append(member)
                 break
         else:
@@ -508,7 +611,7 @@ def _merged(pdf: Any, cluster: list[_Member]) -> Any | None:
         program, stream = base.program.data, old_descriptor[file_key]
     else:
         try:
-            quick = _cff_union(base, cluster) if base.kind == "otf" else None
+            quick = (_cff_union if base.kind == "otf" else _glyf_union)(base, cluster)
             program = quick or _union_program(base, cluster)
         except Exception:  # fontTools could not write it: leave the fonts as they are
             return None
@@ -519,9 +622,11 @@ def _merged(pdf: Any, cluster: list[_Member]) -> Any | None:
             stream.Subtype = pikepdf.Name.OpenType
     widths: dict[int, float] = {}
     text: dict[int, str] = {}
-    for member in cluster:
-        widths.update(member.widths)
-        text.update(member.text)
+    for member in (base, *cluster):  # the base's widths where they differ (`_WIDTH_TOLERANCE`)
+        for gid, width in member.widths.items():
+            widths.setdefault(gid, width)
+        for gid, char in member.text.items():
+            text.setdefault(gid, char)
     tag = _tag(cluster[0].name, program)
     name = pikepdf.Name(f"/{tag}+{cluster[0].name}")
 
@@ -674,6 +779,87 @@ def _cff_union(base: _Member, cluster: list[_Member]) -> bytes | None:
         writer[tag] = cff if tag == "CFF " else bytes(hmtx) if tag == "hmtx" else reader[tag]
     writer.close()
     return out.getvalue()
+
+
+def _glyf_union(base: _Member, cluster: list[_Member]) -> bytes | None:
+    """The union program of TrueType subsets written byte for byte, as `_cff_union` does
+    for CFF: the base's `glyf` with the other subsets' glyph records put in (composite
+    glyphs name their components by glyph id, the same in every subset), `loca` made again,
+    the `hmtx` entries copied, `maxp` limits and the `head` bounding box the largest of the
+    subsets', every other table as it is. None when the font is not laid out so."""
+    from fontTools.ttLib.sfnt import SFNTReader, SFNTWriter
+
+    reader = SFNTReader(io.BytesIO(base.program.data))
+    if any(tag not in reader for tag in ("glyf", "loca", "head", "hmtx", "maxp", "hhea")):
+        return None
+    if any(tag in reader for tag in ("hdmx", "LTSH", "VDMX", "gvar")):
+        return None  # per-glyph tables that would also need the glyphs added
+    glyphs = _glyf_records(reader)
+    head, maxp = bytearray(reader["head"]), bytearray(reader["maxp"])
+    if glyphs is None or len(maxp) < 32 or len(head) < 54:
+        return None
+    hmtx, metrics = bytearray(reader["hmtx"]), _long_metrics(reader)
+    have = set(base.used)
+    box = list(struct.unpack(">4h", head[36:44]))
+    for member in cluster:
+        if member is base:
+            continue
+        theirs = SFNTReader(io.BytesIO(member.program.data))
+        if "maxp" not in theirs or "hmtx" not in theirs or "head" not in theirs:
+            return None
+        their_hmtx, their_metrics = bytes(theirs["hmtx"]), _long_metrics(theirs)
+        for gid in sorted(member.used - have):
+            if gid >= metrics or gid >= their_metrics or gid >= len(glyphs):
+                return None
+            glyphs[gid] = member.glyphs.get(gid, b"")
+            hmtx[4 * gid : 4 * gid + 4] = their_hmtx[4 * gid : 4 * gid + 4]
+            have.add(gid)
+        their_maxp = bytes(theirs["maxp"])
+        if len(their_maxp) < 32:
+            return None
+        for at in range(6, 32, 2):  # maxPoints … maxComponentDepth
+            value = max(int.from_bytes(maxp[at : at + 2]), int.from_bytes(their_maxp[at : at + 2]))
+            maxp[at : at + 2] = value.to_bytes(2, "big")
+        theirs_box = struct.unpack(">4h", bytes(theirs["head"])[36:44])
+        low = [min(box[0], theirs_box[0]), min(box[1], theirs_box[1])]
+        box = [*low, max(box[2], theirs_box[2]), max(box[3], theirs_box[3])]
+    glyf = bytearray()
+    offsets = []
+    for record in glyphs:
+        offsets.append(len(glyf))
+        glyf += record + b"\0" * (-len(record) % 4)  # 4-byte aligned, as fontTools writes
+    offsets.append(len(glyf))
+    short = offsets[-1] < 0x20000
+    loca = (
+        struct.pack(f">{len(offsets)}H", *(o // 2 for o in offsets))
+        if short
+        else (struct.pack(f">{len(offsets)}I", *offsets))
+    )
+    head[36:44] = struct.pack(">4h", *box)
+    head[50:52] = (0 if short else 1).to_bytes(2, "big")  # indexToLocFormat
+    out = io.BytesIO()
+    writer = SFNTWriter(out, len(reader.tables), sfntVersion=reader.sfntVersion)
+    made = {"glyf": bytes(glyf), "loca": loca, "hmtx": bytes(hmtx), "maxp": bytes(maxp)}
+    for tag in reader.tables:
+        writer[tag] = bytes(head) if tag == "head" else made.get(tag, reader[tag])
+    writer.close()
+    return out.getvalue()
+
+
+def _glyf_records(reader: Any) -> list[bytes] | None:
+    """The `glyf` records of each glyph id, by `loca`."""
+    loca, glyf = bytes(reader["loca"]), bytes(reader["glyf"])
+    long = int.from_bytes(bytes(reader["head"])[50:52], "big") == 1
+    count = int.from_bytes(bytes(reader["maxp"])[4:6], "big")
+    size = 4 if long else 2
+    if len(loca) < (count + 1) * size:
+        return None
+    offsets = struct.unpack(f">{count + 1}{'I' if long else 'H'}", loca[: (count + 1) * size])
+    if not long:
+        offsets = tuple(2 * o for o in offsets)
+    if any(b < a for a, b in itertools.pairwise(offsets)) or offsets[-1] > len(glyf):
+        return None
+    return [glyf[offsets[i] : offsets[i + 1]] for i in range(count)]
 
 
 def _charstrings_at(reader: Any) -> int:

@@ -23,12 +23,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from reportbuilder.cache import Cache, versions
+from reportbuilder.cache import FONTS_DIR, Cache, versions
 from reportbuilder.errors import Problem, Severity, Stage
 from reportbuilder.limits import Deadline, Limits
 from reportbuilder.render import parts as partition
 from reportbuilder.render.assembly import LaidOut, assemble
 from reportbuilder.render.renderer import Pdf, PdfRenderer, RenderJob
+from reportbuilder.signed import signed_folder
 
 MAX_ROUNDS = 4  # page numbers settle in two rounds; more means they swing: lay out whole
 
@@ -227,6 +228,7 @@ def lay_out(
     return Outcome(pdf, None, laid_out, reused, rounds)
 
 
+MAX_FONTS = 1024  # font programs read, kept (a few to a few hundred KiB each)
 BLOCK = 8  # parts assembled (and their fonts merged) together, then kept in the cache
 
 
@@ -235,9 +237,11 @@ def _assemble_in_blocks(
 ) -> bytes:
     """The parts assembled in blocks of `BLOCK`, each block kept in the cache under its
     parts' keys, then the blocks assembled: after an edit, one block's fonts are merged
-    again, and the blocks' merged fonts, instead of every part's."""
+    again, and the blocks' merged fonts, instead of every part's. The font programs read are
+    kept too (`render.fontmerge`): the unchanged blocks' come back after an edit."""
+    fonts = signed_folder(cache.folder / FONTS_DIR, MAX_FONTS) if cache is not None else None
     if len(laid) <= BLOCK:
-        return assemble(laid)
+        return assemble(laid, fonts=fonts)
     blocks = []
     for first in range(0, len(laid), BLOCK):
         chunk = laid[first : first + BLOCK]
@@ -252,11 +256,11 @@ def _assemble_in_blocks(
         if stored is not None:
             data = stored[1]
         else:
-            data = assemble(chunk)
+            data = assemble(chunk, fonts=fonts)
             if cache is not None:
                 cache.put_blob(key, {}, data)
         blocks.append(LaidOut(data, tuple(marks), tables))
-    return assemble(blocks, prefix="b")
+    return assemble(blocks, prefix="b", fonts=fonts)
 
 
 _ON_PAGE = re.compile(r" on page (\d+),")

@@ -38,6 +38,7 @@ from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.image_files import image_problem
+from reportbuilder.project.resources import Places
 from reportbuilder.render.code_lines import mark_code_lines, shortest_wrap, unmark_unwrapped
 from reportbuilder.render.overflow import find_overflows, fit_wide_tables, overflow_problems
 from reportbuilder.render.tables import broken_tables, continued_tables
@@ -108,7 +109,7 @@ class RenderJob:
     files: FilePolicy
     pdf_variant: str | None = None
     network_hosts: tuple[str, ...] = ()
-    resources: Mapping[str, Location] = field(default_factory=dict)
+    resources: Mapping[str, Places] = field(default_factory=dict)
     attachments: tuple[Embedded, ...] = ()
     images: ImageOptions = field(default_factory=ImageOptions)
     sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
@@ -119,6 +120,9 @@ class RenderJob:
     foreign_pages: Mapping[str, int] = field(default_factory=dict)
     page_map: bool = False
     layout_only: bool = False  # only the page count and page map: no PDF is written
+    # Streams written as they are: for a PDF whose pages are copied into another one that
+    # compresses them once (a merge's covers: their font subsets are merged away anyway).
+    uncompressed: bool = False
 
     @classmethod
     def of(cls, html: Html, attachments: tuple[Embedded, ...] = ()) -> RenderJob:
@@ -175,14 +179,14 @@ def _stylesheet_being_read() -> str | None:
 class _Collector(logging.Handler):
     """Keeps WeasyPrint's warnings and errors (missing image, ignored CSS …) for the user."""
 
-    def __init__(self, locations: Mapping[str, Location], base_url: str, files: FilePolicy) -> None:
+    def __init__(self, locations: Mapping[str, Places], base_url: str, files: FilePolicy) -> None:
         super().__init__(logging.WARNING)
         self.files = files
         self.problems: list[Problem] = []
         self.locations = locations
         self.base_url = base_url
 
-    def _image_failure(self, record: logging.LogRecord) -> Problem | None:
+    def _image_failure(self, record: logging.LogRecord) -> list[Problem] | None:
         """WeasyPrint's "Failed to load image" hides the reason in the exception's cause."""
         if not (isinstance(record.msg, str) and record.msg.startswith("Failed to load image")):
             return None
@@ -198,14 +202,16 @@ class _Collector(logging.Handler):
             reason = f"too large ({megapixels:.0f} megapixels; the limit is {limit:.0f})"
         reason = _file_image_problem(str(url), self.files) or without_reprs(reason)
         shown = str(url).removeprefix(self.base_url)
-        where = self.locations.get(str(url)) or Location("")
-        return Problem(
-            where.path or None,
-            where.line,
-            f"image {shown} not used: {reason}",
-            stage=Stage.RENDER,
-            severity=Severity.WARNING,
-        )
+        return [
+            Problem(
+                where.path or None,
+                where.line,
+                f"image {shown} not used: {reason}",
+                stage=Stage.RENDER,
+                severity=Severity.WARNING,
+            )
+            for where in self.locations.get(str(url)) or (Location(""),)
+        ]
 
     @staticmethod
     def _missing_glyph(record: logging.LogRecord) -> Problem | None:
@@ -245,7 +251,8 @@ class _Collector(logging.Handler):
         message = record.getMessage().splitlines()[0]
         place = _CSS_PLACE.search(message)
         url = _stylesheet_being_read() if place else None
-        where = self.locations.get(url) if url else None
+        places = self.locations.get(url) if url else None
+        where = places[0] if places else None
         if place is None or where is None or not where.path:
             return None
         said = (message[: place.start()] + message[place.end() :]).rstrip(" .,")
@@ -254,15 +261,15 @@ class _Collector(logging.Handler):
         )
 
     def emit(self, record: logging.LogRecord) -> None:
-        problem = (
-            self._image_failure(record)
-            or self._font_face(record)
+        found = self._image_failure(record) or [
+            self._font_face(record)
             or self._missing_glyph(record)
             or self._stylesheet_message(record)
             or _problem(record.getMessage().splitlines()[0], severity=Severity.WARNING)
-        )
-        if problem not in self.problems:
-            self.problems.append(problem)
+        ]
+        for problem in found:
+            if problem not in self.problems:
+                self.problems.append(problem)
 
 
 class _Unhealthy(Exception):
@@ -276,7 +283,15 @@ def render_in_process(job: RenderJob) -> Pdf:
     from weasyprint.text.fonts import FontConfiguration
 
     from reportbuilder import progress
-    from reportbuilder.render import contents, foreign, leaders, tagging, warm
+    from reportbuilder.render import (
+        contents,
+        foreign,
+        inline_images,
+        landscape,
+        leaders,
+        tagging,
+        warm,
+    )
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
 
@@ -308,6 +323,16 @@ def render_in_process(job: RenderJob) -> Pdf:
         # Code is set one source line a box, so that a wrapped line can show it wraps.
         text = mark_code_lines(job.text, shortest_wrap(job.text))
         document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out)
+        # An image in a sentence too wide to share its line: on a line of its own, so the
+        # words before it are not stretched across the line.
+        wide = inline_images.wide_inline_images(document.pages)
+        if wide:
+            text = inline_images.with_own_line(text, wide)
+            document = lay_out(text)
+            passes += 1
+            started = time.perf_counter()
+            overflows = find_overflows(document.pages)
+            check_seconds += time.perf_counter() - started
         # A long table's later pages get its caption and "(continued)": one more layout, and
         # another only when a first part no longer fits its page (it should not: its column
         # widths are kept).
@@ -324,6 +349,18 @@ def render_in_process(job: RenderJob) -> Pdf:
             started = time.perf_counter()
             overflows = find_overflows(document.pages)
             check_seconds += time.perf_counter() - started
+        # A table turned landscape starts a page: the whole paragraphs after it that fit the
+        # room it leaves on the page before go there, with a reference where it stood.
+        room = landscape.rooms(document.pages)
+        if room:
+            moved = landscape.moved_tables(text, room)
+            if moved != text:
+                text = moved
+                document = lay_out(text)
+                passes += 1
+                started = time.perf_counter()
+                overflows = find_overflows(document.pages)
+                check_seconds += time.perf_counter() - started
         stub = contents.stub_fraction(document.pages)
         tight = contents.tightened(text) if stub is not None and stub <= contents.STUB else None
         if tight is not None:  # a few lines of contents alone on a page: set it tighter
@@ -355,6 +392,7 @@ def render_in_process(job: RenderJob) -> Pdf:
                 pdf_variant=job.pdf_variant,
                 pdf_tags=True,
                 attachments=attachments or None,
+                uncompressed_pdf=job.uncompressed,
                 **images,
             )
         data = written or b""

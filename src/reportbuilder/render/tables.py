@@ -27,6 +27,7 @@ from reportbuilder.render.overflow import table_positions
 CONTINUED = "rb-continued"  # the class of a table's second part
 SPLIT = "rb-split"  # the class of both parts: their column widths are fixed
 MIN_ROWS = 3  # the fewest rows the second part starts with, when the first keeps as many
+_SLACK_PT = 1.0  # a table's bottom border and rounding: a row that fits exactly stays off
 _ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL)
 _CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL)
 _THEAD = re.compile(r"<thead\b[^>]*>(.*?)</thead>", re.DOTALL)
@@ -44,6 +45,9 @@ class Broken:
     first: int  # body rows on its first page
     rows: int  # body rows in all
     widths: tuple[float, ...]  # its columns' widths on its first page
+    # Rows of the next page that fit in the room the first page keeps below its last row:
+    # WeasyPrint kept room there for the total row (a footer), which the first part drops.
+    spare: int = 0
 
 
 def broken_tables(pages: Sequence[Any]) -> dict[int, Broken]:
@@ -53,8 +57,11 @@ def broken_tables(pages: Sequence[Any]) -> dict[int, Broken]:
 
     counts: dict[int, dict[int, int]] = {}
     widths: dict[int, tuple[float, ...]] = {}
+    room: dict[int, float] = {}  # below the last body row of the table's first page
+    later: dict[int, list[float]] = {}  # heights of the body rows on its later pages
     tables: dict[int, int] = {}
     for number, page in enumerate(pages):
+        foot = page._page_box.content_box_y() + page._page_box.height
         stack = list(page._page_box.children)
         while stack:
             box = stack.pop()
@@ -64,15 +71,20 @@ def broken_tables(pages: Sequence[Any]) -> dict[int, Broken]:
                 if CONTINUED in (box.element.get("class") or "").split():
                     continue
                 index = tables[id(box.element)]
-                rows = sum(
-                    len(group.children)
+                body = [
+                    row
                     for group in box.children
                     if isinstance(group, boxes.TableRowGroupBox) and group.element_tag == "tbody"
-                )
+                    for row in group.children
+                ]
                 per_page = counts.setdefault(index, {})
-                per_page[number] = per_page.get(number, 0) + rows
-                if rows and index not in widths:
+                per_page[number] = per_page.get(number, 0) + len(body)
+                if body and index not in widths:
                     widths[index] = tuple(box.column_widths)
+                    last = max(row.position_y + row.margin_height() for row in body)
+                    room[index] = foot - last
+                elif body:
+                    later.setdefault(index, []).extend(row.margin_height() for row in body)
                 continue
             if isinstance(box, boxes.ParentBox):
                 stack.extend(box.children)
@@ -80,7 +92,12 @@ def broken_tables(pages: Sequence[Any]) -> dict[int, Broken]:
     for table, per_page in counts.items():
         laid = [per_page[n] for n in sorted(per_page) if per_page[n]]
         if len(laid) > 1:
-            found[table] = Broken(first=laid[0], rows=sum(laid), widths=widths[table])
+            spare, free = 0, room.get(table, 0.0) - _SLACK_PT
+            for height in later.get(table, []):
+                if height > free:
+                    break
+                spare, free = spare + 1, free - height
+            found[table] = Broken(laid[0], sum(laid), widths[table], spare)
     return found
 
 
@@ -103,7 +120,7 @@ def _split(table: str, broken: Broken, label: str) -> str:
     if len(rows) != broken.rows or not 0 < broken.first < len(rows):
         return table  # not the table the layout saw
     # A row or two alone on the last page: rows of the first page go with them.
-    first = min(broken.first, max(MIN_ROWS, len(rows) - MIN_ROWS))
+    first = min(broken.first + broken.spare, max(MIN_ROWS, len(rows) - MIN_ROWS))
     head = _THEAD.search(table)
     foot = _TFOOT.search(table)
     caption = _CAPTION.search(table)

@@ -13,6 +13,7 @@ structure (metadata, fonts, outline, page content) from pypdf.
 
 from __future__ import annotations
 
+import ctypes
 import difflib
 import hashlib
 import io
@@ -43,6 +44,8 @@ _TOKEN = re.compile(
 )
 # Runs of white space a line is split at: every kind but the no-break grouping spaces.
 _BLANKS = re.compile(rf"[^\S{_SPACES}]+")
+# A contents entry: its title, dot leaders and the page it leads to.
+_LEADER = re.compile(r"(.*?)\s*(?:[.…·]\s?){4,}\s*(\S{1,12})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # What a content stream says, without the strings it shows: glyph codes change when the
 # font subset changes, and the text itself is compared word by word.
@@ -61,6 +64,8 @@ class UnreadablePdf(Exception):
 class Word:
     page: int  # 1-based
     text: str
+    figure: bool = False  # text of a drawing (a chart) that PDFium reads after the page's
+    page_end: bool = False  # the last word of its page (before the running footer)
 
 
 @dataclass(frozen=True)
@@ -113,11 +118,27 @@ class Move:
 @dataclass(frozen=True)
 class Document:
     path: Path
-    pages: tuple[tuple[str, ...], ...]  # the lines of each page
+    pages: tuple[tuple[str, ...], ...]  # the lines of each page, running header/footer apart
     drawings: tuple[str, ...]  # a hash of what each page draws
     metadata: dict[str, str]
     fonts: frozenset[str]
     outline: tuple[tuple[int, str, int], ...]  # level, title, page
+    # The running header and footer of each page (the margin boxes), and each page's size in
+    # points: a page-format change moves both, and neither is the report's text.
+    furniture: tuple[tuple[str, ...], ...] = ()
+    sizes: tuple[tuple[float, float], ...] = ()
+    # How many of each page's last words are the text of its drawings (charts): PDFium reads
+    # them after the page's text, so where a page ends decides where they stand.
+    figures: tuple[int, ...] = ()
+
+    def contents(self) -> list[tuple[str, str, int]]:
+        """The contents entries (a line with dot leaders): title, page label, page."""
+        return [
+            (entry[1], entry[2], number)
+            for number, lines in enumerate(self.pages, 1)
+            for entry in map(_LEADER.fullmatch, lines)
+            if entry is not None
+        ]
 
 
 @dataclass
@@ -133,11 +154,27 @@ class Comparison:
     numbers: list[NumberChange] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
     drawings: list[tuple[int, int]] = field(default_factory=list)  # old page, new page
+    # Compared apart from the text: a page-format change moves them all.
+    sizes: tuple[str, str] | None = None  # the page size (most pages), old and new
+    furniture_removed: list[str] = field(default_factory=list)  # running headers, footers
+    furniture_added: list[str] = field(default_factory=list)
+    contents: list[tuple[str, str, str]] = field(default_factory=list)  # title, old, new page
+    relaid: list[int] = field(default_factory=list)  # new pages with the same text laid anew
+
+    @property
+    def text_equal(self) -> bool:
+        """The same words, numbers and order (the layout may differ)."""
+        return not (self.hunks or self.numbers or self.moves)
 
     @property
     def equal(self) -> bool:
         return not (
             len(self.old.pages) != len(self.new.pages)
+            or self.sizes
+            or self.furniture_removed
+            or self.furniture_added
+            or self.contents
+            or self.relaid
             or self.metadata
             or self.fonts_added
             or self.fonts_removed
@@ -160,7 +197,17 @@ class Comparison:
             pairs.setdefault(new_page, old_page)
         for move in self.moves:
             pairs.setdefault(move.new_page, move.old_page)
+        if not self.reflowed:
+            for new_page in self.relaid:
+                pairs.setdefault(new_page, new_page)
         return sorted(((old, new) for new, old in pairs.items()), key=lambda p: p[1])
+
+    @property
+    def reflowed(self) -> bool:
+        """The same text on pages of another size or number: the pages do not pair up."""
+        return self.text_equal and (
+            self.sizes is not None or len(self.old.pages) != len(self.new.pages)
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -168,6 +215,11 @@ class Comparison:
             "old": str(self.old.path),
             "new": str(self.new.path),
             "pages": {"old": len(self.old.pages), "new": len(self.new.pages)},
+            "page_size": {"old": self.sizes[0], "new": self.sizes[1]} if self.sizes else None,
+            "text_equal": self.text_equal,
+            "relaid_pages": self.relaid,
+            "running": {"removed": self.furniture_removed, "added": self.furniture_added},
+            "contents": [{"title": t, "old_page": o, "new_page": n} for t, o, n in self.contents],
             "metadata": [{"key": k, "old": o, "new": n} for k, o, n in self.metadata],
             "fonts": {"added": self.fonts_added, "removed": self.fonts_removed},
             "outline": {
@@ -189,7 +241,12 @@ class Comparison:
         if self.equal:
             yield f"no difference ({new_count} pages)"
             return
-        if old_count != new_count:
+        if self.sizes:
+            yield f"page size: {self.sizes[0]} → {self.sizes[1]}"
+        if self.reflowed:
+            counts = f"{old_count} → {new_count}" if old_count != new_count else str(new_count)
+            yield f"the same text laid out on {counts} pages"
+        elif old_count != new_count:
             yield f"pages: {old_count} → {new_count}"
         for key, old_value, new_value in self.metadata:
             yield f"metadata {key[1:]}: {_shown(old_value)} → {_shown(new_value)}"
@@ -210,6 +267,18 @@ class Comparison:
             yield f"moved from page {move.old_page} to page {move.new_page}: {move.text}"
         for old_page, new_page in self.drawings:
             yield f"{_pages(old_page, new_page)}: drawing changed (same text)"
+        if self.relaid and not self.reflowed:
+            pages = ", ".join(map(str, self.relaid))
+            yield f"the same text laid out anew (other line or page breaks) on page(s) {pages}"
+        for text in self.furniture_removed:
+            yield f"running header/footer removed: {text}"
+        for text in self.furniture_added:
+            yield f"running header/footer added: {text}"
+        if self.contents:
+            shown = ", ".join(f"{t} {o} → {n}" for t, o, n in self.contents[:_SHOWN_ENTRIES])
+            more = len(self.contents) - _SHOWN_ENTRIES
+            rest = f", and {more} more" if more > 0 else ""
+            yield f"contents: {len(self.contents)} entries lead to other pages ({shown}{rest})"
         pages = ", ".join(str(n) for _, n in self.changed_pages())
         if pages:
             yield f"changed pages (new): {pages}"
@@ -254,14 +323,14 @@ def read_document(path: Path) -> Document:
         outline = tuple(_outline(reader, reader.outline, 1))
         pdfium = pypdfium2.PdfDocument(data)
         try:
-            pages = tuple(_page_lines(pdfium[i]) for i in range(len(pdfium)))
+            pages, furniture, sizes, figures = _read_pages(pdfium)
         finally:
             pdfium.close()
     except UnreadablePdf:
         raise
     except (OSError, ValueError, KeyError, pypdf.errors.PyPdfError, pypdfium2.PdfiumError) as error:
         raise UnreadablePdf(path, str(error) or type(error).__name__) from None
-    return Document(path, pages, drawings, metadata, fonts, outline)
+    return Document(path, pages, drawings, metadata, fonts, outline, furniture, sizes, figures)
 
 
 def _read(path: Path) -> bytes:
@@ -271,17 +340,165 @@ def _read(path: Path) -> bytes:
         raise UnreadablePdf(path, error.strerror or type(error).__name__) from None
 
 
-def _page_lines(page: Any) -> tuple[str, ...]:
-    textpage = page.get_textpage()
+@dataclass(frozen=True)
+class _Run:
+    """One text object of a page: where it is (PDF points, y upwards) and what it says."""
+
+    bottom: float
+    top: float
+    text: str  # numbers masked; "" for a form (a drawing's group)
+    left: float = 0.0
+    right: float = 0.0
+
+
+def _read_pages(
+    pdfium: Any,
+) -> tuple[
+    tuple[tuple[str, ...], ...],
+    tuple[tuple[str, ...], ...],
+    tuple[tuple[float, float], ...],
+    tuple[int, ...],
+]:
+    """Each page's lines, with its running header and footer apart, and each page's size.
+
+    The running header and footer are WeasyPrint's margin boxes, drawn after the page's
+    content: they are the text objects that end a page's content stream and lie in a band
+    where the same words (numbers aside) stand on many pages of the same size. A chapter's
+    name in the header shares its band with the report's title, so it goes with it."""
+    count = len(pdfium)
+    pages = [pdfium[i] for i in range(count)]
+    textpages = [page.get_textpage() for page in pages]
     try:
-        text = textpage.get_text_bounded()
+        sizes = tuple((float(w), float(h)) for w, h in (page.get_size() for page in pages))
+        runs = [_runs_of(page, textpage) for page, textpage in zip(pages, textpages, strict=True)]
+        bands = _furniture_bands(runs, sizes)
+        body: list[tuple[str, ...]] = []
+        furniture: list[tuple[str, ...]] = []
+        figures: list[int] = []
+        for textpage, page_runs, size in zip(textpages, runs, sizes, strict=True):
+            lines, margins, start = _split_furniture(textpage, page_runs, size, bands.get(size, []))
+            body.append(lines)
+            furniture.append(margins)
+            figures.append(_figure_words(textpage, page_runs[:start], lines))
     finally:
-        textpage.close()
-        page.close()
+        for textpage in textpages:
+            textpage.close()
+        for page in pages:
+            page.close()
+    return tuple(body), tuple(furniture), sizes, tuple(figures)
+
+
+def _figure_words(textpage: Any, runs: Sequence[_Run], lines: Sequence[str]) -> int:
+    """How many of the page's last words were drawn out of reading order, above the text
+    before them (a chart WeasyPrint draws after the page's text); 0 when none were."""
+    lowest, start = float("inf"), len(runs)
+    for k in range(len(runs) - 1, 0, -1):
+        lowest = min(lowest, runs[k].bottom)
+        if lowest > runs[k - 1].top:
+            start = k
+    if start == len(runs):
+        return 0
+    block = runs[start:]
+    left, right = min(r.left for r in block), max(r.right for r in block)
+    bottom, top = min(r.bottom for r in block), max(r.top for r in block)
+    words = [
+        t
+        for line in _lines(textpage.get_text_bounded(left, bottom, right, top))
+        for t in _TOKEN.findall(line)
+    ]
+    tokens = [token for line in lines for token in _TOKEN.findall(line)]
+    if words and tokens[-len(words) :] == words:
+        return len(words)
+    return 0
+
+
+def _runs_of(page: Any, textpage: Any) -> list[_Run]:
+    import pypdfium2.raw as raw
+
+    runs = []
+    for obj in page.get_objects(max_depth=1):
+        if obj.type == raw.FPDF_PAGEOBJ_FORM:
+            left, bottom, right, top = obj.get_bounds()
+            runs.append(_Run(bottom, top, "", left, right))
+        if obj.type != raw.FPDF_PAGEOBJ_TEXT:
+            continue
+        length = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+        buffer = (ctypes.c_ushort * max(length, 1))()
+        raw.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, length)
+        text = bytes(buffer).decode("utf-16-le", "replace").rstrip("\0").strip()
+        if text:
+            left, bottom, right, top = obj.get_bounds()
+            runs.append(_Run(bottom, top, _masked(text), left, right))
+    return runs
+
+
+_MIN_SHARE = 0.3  # of the pages of a size a running header's words must stand on
+_MARGIN_SHARE = 0.2  # of the page's height, at the top or foot, where they may stand
+
+
+def _furniture_bands(
+    runs: Sequence[Sequence[_Run]], sizes: Sequence[tuple[float, float]]
+) -> dict[tuple[float, float], list[tuple[float, float]]]:
+    """For each page size, the bands (bottom, top) that hold a running header or footer:
+    where the same masked words stand, at the same height, on many pages."""
+    pages_of: Counter[tuple[float, float]] = Counter(sizes)
+    seen: Counter[tuple[tuple[float, float], int, int, str]] = Counter()
+    for page_runs, size in zip(runs, sizes, strict=True):
+        seen.update({(size, round(r.bottom), round(r.top), r.text) for r in page_runs if r.text})
+    bands: dict[tuple[float, float], list[tuple[float, float]]] = {}
+    for (size, bottom, top, _), pages in seen.items():
+        if pages >= max(2, _MIN_SHARE * pages_of[size]):
+            bands.setdefault(size, []).append((bottom - 0.5, top + 0.5))
+    return bands
+
+
+def _split_furniture(
+    textpage: Any,
+    runs: Sequence[_Run],
+    size: tuple[float, float],
+    bands: Sequence[tuple[float, float]],
+) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    """The page's body lines, its running header and footer, and where in `runs` they
+    start."""
+    width, height = size
+    low, high = 0.0, height  # the body lies between
+    start = len(runs)
+    while start > 0 and runs[start - 1].text and _in_bands(runs[start - 1], bands):
+        start -= 1
+    body = [r for r in runs[:start] if r.text]
+    floor = min((r.bottom for r in body), default=height)
+    ceiling = max((r.top for r in body), default=0.0)
+    for run in runs[start:]:
+        # Margin boxes lie outside the text block: below or above all of the page's body.
+        if run.top <= floor and run.top < height * _MARGIN_SHARE:
+            low = max(low, run.top)
+        elif run.bottom >= ceiling and run.bottom > height * (1 - _MARGIN_SHARE):
+            high = min(high, run.bottom)
+    if (low, high) == (0.0, height):
+        return _lines(textpage.get_text_bounded()), (), len(runs)
+    lines = _lines(textpage.get_text_bounded(0, low, width, high))
+    margins: tuple[str, ...] = ()
+    if high < height:
+        margins += _lines(textpage.get_text_bounded(0, high, width, height))
+    if low > 0:
+        margins += _lines(textpage.get_text_bounded(0, 0, width, low))
+    return lines, margins, start
+
+
+def _in_bands(run: _Run, bands: Sequence[tuple[float, float]]) -> bool:
+    return any(run.bottom < top and run.top > bottom for bottom, top in bands)
+
+
+def _lines(text: str) -> tuple[str, ...]:
     lines = (
         " ".join(_BLANKS.split(line.strip())) for line in text.replace("\r\n", "\n").split("\n")
     )
     return tuple(line for line in lines if line)
+
+
+def _masked(text: str) -> str:
+    """Text with its numbers as `#`: "Page 4 of 8" and "Page 5 of 9" are one footer."""
+    return re.sub(r"\d+", "#", text)
 
 
 def _page_drawing(page: Any, memo: dict[int, bytes]) -> str:
@@ -428,10 +645,35 @@ def _compare_structure(result: Comparison) -> None:
     result.fonts_added = sorted(new.fonts - old.fonts)
     result.fonts_removed = sorted(old.fonts - new.fonts)
     # Page numbers are compared through the text and drawings; the outline by title.
+    old_size, new_size = _usual_size(old), _usual_size(new)
+    if old_size != new_size:
+        result.sizes = (old_size, new_size)
+    old_running = {line for lines in old.furniture for line in map(_masked, lines)}
+    new_running = {line for lines in new.furniture for line in map(_masked, lines)}
+    result.furniture_removed = sorted(old_running - new_running)
+    result.furniture_added = sorted(new_running - old_running)
+    old_contents, new_contents = old.contents(), new.contents()
+    matcher = difflib.SequenceMatcher(
+        None, [t for t, _, _ in old_contents], [t for t, _, _ in new_contents], autojunk=False
+    )
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            title, old_label, _ = old_contents[block.a + k]
+            _, new_label, _ = new_contents[block.b + k]
+            if old_label != new_label:
+                result.contents.append((title, old_label, new_label))
     old_titles = Counter((level, title) for level, title, _ in old.outline)
     new_titles = Counter((level, title) for level, title, _ in new.outline)
     result.outline_removed = _outline_difference(old.outline, old_titles - new_titles)
     result.outline_added = _outline_difference(new.outline, new_titles - old_titles)
+
+
+def _usual_size(document: Document) -> str:
+    """The size most pages have, in millimetres ("210 × 297 mm")."""
+    if not document.sizes:
+        return "unknown"
+    width, height = Counter(document.sizes).most_common(1)[0][0]
+    return f"{width / _PT_PER_MM:.0f} × {height / _PT_PER_MM:.0f} mm"
 
 
 def _outline_difference(
@@ -446,6 +688,8 @@ def _outline_difference(
 
 
 _CONTEXT = 6  # words shown on each side of a change
+_SHOWN_ENTRIES = 3  # contents entries named in the one line that reports them
+_PT_PER_MM = 72 / 25.4
 _MIN_MOVE = 4  # words: a shorter run found elsewhere is a coincidence, not a move
 _HYPHENS = ("\u2010", "\u00ad")  # what the layout adds when it hyphenates a word
 
@@ -457,14 +701,24 @@ def _words(document: Document, start: int, end: int) -> list[Word]:
     words: list[Word] = []
     carry = ""
     for number in range(start + 1, end + 1):
+        first = len(words)
         for line in document.pages[number - 1]:
-            tokens = _TOKEN.findall(line)
+            # A contents entry is its title here; its page is compared apart.
+            entry = _LEADER.fullmatch(line)
+            tokens = _TOKEN.findall(entry[1] if entry else line)
             if carry and tokens:
                 tokens[0] = carry + tokens[0]
                 carry = ""
             if tokens and tokens[-1].endswith(_HYPHENS) and len(tokens[-1]) > 1:
                 carry = tokens.pop()[:-1]
             words.extend(Word(number, token) for token in tokens)
+        if len(words) > first:
+            words[-1] = Word(number, words[-1].text, page_end=True)
+        figures = document.figures[number - 1] if document.figures else 0
+        if figures and len(words) - first >= figures:
+            words[len(words) - figures :] = [
+                Word(w.page, w.text, True, w.page_end) for w in words[len(words) - figures :]
+            ]
     if carry:
         words.append(Word(end, carry))
     return words
@@ -489,10 +743,12 @@ def _compare_text(result: Comparison) -> None:
     changes: list[_Change] = []
     equal_pages: list[tuple[int, int]] = []
     old_count, new_count = len(result.old.pages), len(result.new.pages)
+    laid: list[int] = []  # new pages whose lines differ
     for tag, p1, p2, q1, q2 in pages.get_opcodes():
         if tag == "equal":
             equal_pages.extend((p1 + k + 1, q1 + k + 1) for k in range(p2 - p1))
             continue
+        laid.extend(range(q1 + 1, q2 + 1))
         old_words = _words(result.old, max(0, p1 - 1), min(old_count, p2 + 1))
         new_words = _words(result.new, max(0, q1 - 1), min(new_count, q2 + 1))
         _compare_words(result, old_words, new_words, changes, changed_old, changed_new)
@@ -502,9 +758,19 @@ def _compare_text(result: Comparison) -> None:
         for c in changes
         if c.removed or c.added
     ]
+    if result.text_equal:
+        # The same words broken into other lines or pages (a font, a margin, a page size):
+        # named, never "no difference"; with a real edit, its reflow is not news.
+        result.relaid = laid
     # Pages whose text is equal but whose drawing differs, paired in document order.
     for old_page, new_page in equal_pages:
         if old_page in changed_old or new_page in changed_new:
+            continue
+        if result.old.sizes[old_page - 1] != result.new.sizes[new_page - 1]:
+            continue  # another page format draws everything elsewhere
+        if result.old.furniture[old_page - 1] != result.new.furniture[new_page - 1]:
+            # The footer's page numbers moved (a page came or went): the page draws other
+            # glyphs there, so its drawing is not comparable; its text was equal.
             continue
         if result.old.drawings[old_page - 1] != result.new.drawings[new_page - 1]:
             result.drawings.append((old_page, new_page))
@@ -566,7 +832,19 @@ def _moves(changes: list[_Change]) -> list[Move]:
                 continue
             for run in _runs(target.added):
                 at = _find(source.removed, run)
-                if at is not None:
+                if at is None:
+                    continue
+                sides = (run, source.removed[at:][: len(run)])
+                if any(all(w.figure for w in side) for side in sides) or all(
+                    side[-1].page_end for side in sides
+                ):
+                    # A chart WeasyPrint draws after the page's text, or a footnote, ends a
+                    # page in both: where the page breaks moved, not the words.
+                    del source.removed[at : at + len(run)]
+                    start = _find(target.added, run)
+                    assert start is not None
+                    del target.added[start : start + len(run)]
+                else:
                     moves.append(Move(_join(run), source.removed[at].page, run[0].page))
                     del source.removed[at : at + len(run)]
                     start = _find(target.added, run)

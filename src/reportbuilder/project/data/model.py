@@ -31,6 +31,19 @@ class WrittenNumber(float):
         return (WrittenNumber, (float(self), self.decimals))
 
 
+class DashZero(WrittenNumber):
+    """A zero its spreadsheet format shows as a dash (an accounting format's `-`): printed
+    as the dash in a table, summed as 0."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: float = 0.0, decimals: int = 0) -> DashZero:
+        return super().__new__(cls, 0.0, 0)  # type: ignore[return-value]
+
+    def __reduce__(self) -> tuple[type[WrittenNumber], tuple[float, int]]:
+        return (DashZero, (0.0, 0))
+
+
 # Types a CSV header may declare (`victims [int]`); numeric ones are right-aligned in tables.
 CSV_TYPES = ("text", "int", "number", "percent", "date")
 NUMERIC_TYPES = ("int", "number", "percent")

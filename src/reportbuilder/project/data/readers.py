@@ -46,7 +46,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from reportbuilder.errors import Problem, ReportError
+from reportbuilder.errors import Problem, ReportError, Severity, Stage
 from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import CSV_TYPES, Localized, Number, Table, WrittenNumber
 from reportbuilder.project.dates import (
@@ -332,6 +332,9 @@ def read_csv(
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     problems: list[Problem] = []
     header: list[str] | None = None
+    header_cells: list[str] = []
+    header_line = 1
+    header_problems: list[str] = []
     declared: dict[str, str] = {}
     raw: list[tuple[int, list[str]]] = []
     while True:
@@ -346,8 +349,8 @@ def read_csv(
         if not any(cell.strip() for cell in row):
             continue
         if header is None:
-            header, declared, found = read_header(row)
-            problems += [problem(rel, line, message) for message in found]
+            header_line, header_cells = line, row
+            header, declared, header_problems = read_header(row)
             continue
         if len(row) != len(header):
             problems.append(
@@ -360,6 +363,17 @@ def read_csv(
         raw.append((line, row))
     if header is None:
         return None, problems
+    empty = _empty_trailing_columns(header_cells, raw)
+    if empty:
+        # Excel's "CSV" of a sheet with formatted empty columns: `name,amount,,` on every row.
+        header, declared, header_problems = read_header(header_cells[:-empty])
+        raw = [(line, row[:-empty]) for line, row in raw]
+        what = "an empty column" if empty == 1 else f"{empty} empty columns"
+        problems.append(
+            Problem(rel, header_line, f"{what} at the end of every row (no name, no value) "
+                    "left out", stage=Stage.PROJECT, severity=Severity.WARNING)
+        )  # fmt: skip
+    problems[:0] = [problem(rel, header_line, message) for message in header_problems]
     declared = {
         **_percent_columns(raw, header, declared),
         **_iso_date_columns(raw, header, declared),
@@ -408,6 +422,16 @@ def read_csv(
                 problems.append(problem(place[0], place[1], f"{message} (its columns: {known})"))
     labels = {c: text for c, text in settings.labels.items() if c in header}
     return Table(name, header, rows, base_types(declared), labels), problems
+
+
+def _empty_trailing_columns(header: list[str], raw: list[tuple[int, list[str]]]) -> int:
+    """How many columns at the end have no name and no value in any row (0 if none)."""
+    count = 0
+    while count < len(header) - 1 and not header[-1 - count].strip():
+        count += 1
+    while count and any(any(cell.strip() for cell in row[-count:]) for _, row in raw):
+        count -= 1
+    return count
 
 
 def _percent_columns(

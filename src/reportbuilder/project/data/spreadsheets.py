@@ -25,8 +25,9 @@ from typing import Any
 
 from reportbuilder.errors import Problem, Severity, Stage
 from reportbuilder.project.data._problem import problem
-from reportbuilder.project.data.model import NUMERIC_TYPES, Table, WrittenNumber
+from reportbuilder.project.data.model import NUMERIC_TYPES, DashZero, Table, WrittenNumber
 from reportbuilder.project.data.xlsx_formats import Shown, Unsupported, shown
+from reportbuilder.project.data.zipcheck import archive_problem
 from reportbuilder.project.dates import column_problem, read_date
 from reportbuilder.project.files import FilePolicy
 
@@ -45,6 +46,9 @@ def read_xlsx(files: FilePolicy, rel: str, name: str) -> tuple[Any, list[Problem
         return None, [problem(rel, None, "is a link to a file outside the project; refused")]
     if path.stat().st_size > XLSX_MAX_BYTES:
         return None, [problem(rel, None, f"is larger than {XLSX_MAX_BYTES // 1_000_000} MB")]
+    bomb = archive_problem(path)
+    if bomb:
+        return None, [problem(rel, None, bomb)]
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
@@ -152,8 +156,11 @@ def _sheet_table(
     if not rows or not rows[0]:
         return None
     head = rows[0]
-    while head and head[-1].value is None:
+    while head and _blank(head[-1].value):
         head = head[:-1]
+    if not head:
+        return None
+    problems += _headless_values(sheet, rel, rows, head, formulas)
     merged_values = _merged_values(sheet, rel, head[0].row, problems)
     texts = ["" if c.value is None else str(c.value) for c in head]
     columns, declared, found = read_header(texts)
@@ -234,6 +241,56 @@ def _sheet_table(
     for column, placed in undeclared.items():
         problems += _mixed_column(column, placed, at)
     return Table(name, columns, table_rows, types)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _headless_values(
+    sheet: Any, rel: str, rows: list[Any], head: tuple[Any, ...], formulas: dict[str, str]
+) -> list[Problem]:
+    """Values right of the header's last named cell, which no column would hold: refused as
+    a CSV refuses them, never dropped. When the header row has a single cell and the table
+    below is wider, that row is a title above the table (an office's usual layout): one
+    problem at the header row's first empty cell says so."""
+    from openpyxl.utils import get_column_letter
+
+    last = head[-1].column
+    first_values: dict[int, Any] = {}
+    for row in rows[1:]:
+        for cell in row:
+            beyond = cell.column > last and cell.column not in first_values
+            if beyond and (not _blank(cell.value) or cell.coordinate in formulas):
+                first_values[cell.column] = cell
+    if not first_values:
+        return []
+    header_row = head[0].row
+    named = [c for c in head if not _blank(c.value)]
+    if len(named) == 1:
+        column = last + 1
+        letter = get_column_letter(column)
+        value = first_values[min(first_values)]
+        title = str(named[0].value).strip()
+        message = (
+            f"column {column} has no name in the header row, yet the rows below hold values "
+            f"in it (first at {value.coordinate}): is row {header_row} ('{_short(title)}') a "
+            "title above the table? The first non-empty row must name the columns: delete the "
+            "title rows above the table's header (and put a second table on a sheet of its own)"
+        )
+        return [problem(f"{rel}:{sheet.title}!{letter}{header_row}", None, message)]
+    return [
+        problem(
+            f"{rel}:{sheet.title}!{cell.coordinate}", None,
+            f"a value in a column with no header ({get_column_letter(column)}{header_row} is "
+            "empty); name the column in the header row, or delete the value",
+        )
+        for column, cell in sorted(first_values.items())
+    ]  # fmt: skip
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _mixed_column(
@@ -322,7 +379,16 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
     if cell.data_type == "e" or (isinstance(value, str) and value.strip() in ERRORS):
         return str(value).strip(), "error", None
     if isinstance(value, dt.datetime):
-        return (value.date(), "date", None) if value.time() == dt.time() else (value, None, None)
+        form = str(cell.number_format or "").lower()
+        clock = "h" in form or "s" in form  # `m` alone may be a month
+        day = "y" in form or "d" in form or not clock
+        if day and value.time() == dt.time():  # a date (openpyxl writes one with h:mm:ss)
+            return value.date(), "date", None
+        if not day:  # a time of day, which Excel stores on 1900-01-01
+            return _clock_text(value.time(), form), None, None
+        return _clock_text(value, form), None, None
+    if isinstance(value, dt.time | dt.timedelta):
+        return _clock_text(value, str(cell.number_format or "")), None, None
     if isinstance(value, dt.date):
         return value, "date", None
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -340,6 +406,11 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
             ),
         )
     note = f"text:{seen.text}" if seen.text else None
+    if seen.dash:
+        return DashZero(), None, note
+    if seen.padded and float(value).is_integer():  # a code (postcode 08001): text, as shown
+        number = int(value)
+        return ("-" if number < 0 else "") + f"{abs(number):0{seen.padded}d}", None, note
     if seen.percent:
         percent = round(value * 100, 10)
         places = _places(percent, seen)
@@ -348,22 +419,56 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
         return (int(percent) if percent.is_integer() else percent), "percent", note
     places = _places(value, seen)
     if places is None and isinstance(value, float):
-        places = _general_places(value) or None
+        general = _general_places(value)
+        places = general if general or not value.is_integer() else None
     if places is not None:
         return WrittenNumber(float(value), places), None, note
     return value, None, note
 
 
-GENERAL_DIGITS = 10  # significant digits Excel's General format shows in a default column
+def _clock_text(value: dt.datetime | dt.time | dt.timedelta, number_format: str) -> str:
+    """A time of day, a date and time, or a duration as the format shows it: hours and
+    minutes, seconds only when the format has them (`hh:mm` shows 13:30, not 13:30:00); a
+    date and time with the date as ISO (`2026-03-01 09:15`); a duration in hours (`[h]:mm`
+    shows 26:30)."""
+    seconds = "s" in number_format.lower() or not number_format.strip()
+    if isinstance(value, dt.timedelta):
+        total = int(value.total_seconds())
+        sign, total = ("-" if total < 0 else ""), abs(total)
+        hours, rest = divmod(total, 3600)
+        text = f"{sign}{hours}:{rest // 60:02d}"
+        return f"{text}:{rest % 60:02d}" if seconds else text
+    clock = value.time() if isinstance(value, dt.datetime) else value
+    text = clock.strftime("%H:%M:%S" if seconds else "%H:%M")
+    if "am/pm" in number_format.lower():  # `h:mm AM/PM` shows 1:30 PM
+        twelve = clock.strftime("%I:%M:%S" if seconds else "%I:%M").removeprefix("0")
+        text = f"{twelve} {'AM' if clock.hour < 12 else 'PM'}"
+    return f"{value.date().isoformat()} {text}" if isinstance(value, dt.datetime) else text
+
+
+GENERAL_WIDTH = 11  # characters Excel's General format fills in a default column
+GENERAL_TINY = 1e-5  # below this Excel's General switches to E notation (1.2345E-05)
+GENERAL_TINY_DIGITS = 6  # significant digits of that notation (1.23457E-07)
 
 
 def _general_places(value: float) -> int:
-    """Decimals Excel's `General` format shows for `value`: the number as stored, up to ten
-    significant digits (3.14159 is 3.14159, not the 3.1 a computed value would get)."""
+    """Decimals Excel's `General` format shows for `value`: as many as fit in 11 characters
+    with the sign, the integer digits and the point (1/3 is 0.333333333, 1234.56789012 is
+    1234.56789), trailing zeros dropped. Where Excel writes E notation the report keeps
+    positional digits a reader knows, with as many significant digits as Excel shows:
+    123456789012345 in full (1.23457E+14 in Excel), 0.000000123456789 as 0.000000123457
+    (1.23457E-07); see docs/data.md."""
     exact = Decimal(repr(value))
     if not exact or not exact.is_finite():
         return 0
-    step = Decimal(1).scaleb(exact.adjusted() - GENERAL_DIGITS + 1)
+    if abs(value) < GENERAL_TINY:
+        step = Decimal(1).scaleb(exact.adjusted() - GENERAL_TINY_DIGITS + 1)
+    else:
+        whole = len(str(int(abs(exact)))) + (1 if value < 0 else 0)
+        room = GENERAL_WIDTH - whole - 1  # the point takes one character
+        if room <= 0:
+            return 0
+        step = Decimal(1).scaleb(-room)
     shown = exact.quantize(step, ROUND_HALF_UP).normalize()
     exponent = shown.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0

@@ -3,11 +3,14 @@ text around the number. A cell is printed as Excel shows it (`0` shows 12.6 as 1
 0.4937 as 49 %), so the format must be read, not guessed from its first `0.00`.
 
 Only the parts a report can honour are supported: digits (`0 # ?`), a decimal point, grouping
-commas, one `%`, sections for negatives and zero (`#,##0;(#,##0);-`), colours and locale codes
-(`[Red]`, `[$-409]`), padding (`_)`) and fills (`*`). Literal text (`"kg"`, `\\€`, `[$€-40C]`)
-is reported, because the printed number leaves it out. Scientific notation, fractions,
-thousands scaling (`#,##0,`), conditions (`[>100]`) and more than one `%` are not supported:
-the caller refuses the cell rather than print a figure Excel would not show.
+commas, one `%`, sections for negatives and zero (`#,##0;(#,##0);-`: a zero shown as a dash),
+leading zeros (`00000`: a code, shown as text `08001`), colours and locale codes (`[Red]`,
+`[$-409]`), padding (`_)`) and fills (`*`). Dates and times are read by openpyxl and shown
+by `spreadsheets` (hours and minutes, seconds when the format has them). Literal text
+(`"kg"`, `\\€`, `[$€-40C]`) is reported, because the printed number leaves it out.
+Scientific notation, fractions, thousands scaling (`#,##0,`), conditions (`[>100]`), more
+than one `%` and leading zeros with decimals or grouping are not supported: the caller
+refuses the cell rather than print a figure Excel would not show.
 """
 
 from __future__ import annotations
@@ -19,12 +22,16 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Shown:
     """How a format shows a number: `decimals` (most shown; None for `General`), `fixed` (the
-    decimals always shown: `0.0#` shows 1 or 2), `percent`, and the literal `text` around it."""
+    decimals always shown: `0.0#` shows 1 or 2), `percent`, the literal `text` around it,
+    `padded` (more than one `0` before the point: a code such as a postcode, `00000`) and
+    `dash` (the zero section of an accounting format shows `-`, no digits)."""
 
     decimals: int | None
     fixed: int
     percent: bool
     text: str
+    padded: int = 0  # integer digits always shown, zeros in front (`00000` shows 08001)
+    dash: bool = False  # no digits, a dash instead (an accounting format's zero)
 
 
 class Unsupported(ValueError):
@@ -86,18 +93,32 @@ def shown(number_format: str, value: float) -> Shown:
     if re.search(r"[yYmMdDhHsS@]", core):
         raise Unsupported("a date, time or text part")
     digits = re.search(r"[0#?][0#?,]*(?:\.[0#?]*)?|\.[0#?]+", core)
-    if digits is None and value == 0:
-        return Shown(0, 0, False, "")  # zero shown as a dash (accounting): we print 0
+    if value == 0 and (digits is None or not re.search(r"[0#]", digits[0])):
+        # No digit shows a zero (`"-"??`: `?` shows a space): the accounting zero is a dash.
+        rest = core if digits is None else core[: digits.start()] + core[digits.end() :]
+        words = re.sub(r"\s+", "", "".join([*text, rest]))
+        if "-" in words or "–" in words:
+            return Shown(0, 0, False, words.replace("-", "").replace("–", ""), dash=True)
+        return Shown(0, 0, False, words)
     if digits is None:
         raise Unsupported("no digits (the number is not shown)")
     placeholder = digits[0]
     if placeholder.split(".")[0].endswith(","):
         raise Unsupported("thousands scaling (a comma after the last digit)")
     decimals_part = placeholder.partition(".")[2]
+    padded = placeholder.partition(".")[0].count("0")
+    if padded > 1 and ("," in placeholder or decimals_part or "%" in core):
+        raise Unsupported("leading zeros with grouping, decimals or a percent")
     literal = (core[: digits.start()] + core[digits.end() :]).replace("%", "")
     # Signs, brackets and spaces frame a negative or pad a column: not text a reader misses.
     words = re.sub(r"[\s\-+()]+", " ", "".join([*text, literal])).strip()
-    return Shown(len(decimals_part), decimals_part.count("0"), "%" in core, words)
+    return Shown(
+        len(decimals_part),
+        decimals_part.count("0"),
+        "%" in core,
+        words,
+        padded if padded > 1 else 0,
+    )
 
 
 def _split_sections(number_format: str) -> list[str]:

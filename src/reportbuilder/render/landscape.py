@@ -1,0 +1,178 @@
+"""The room a landscape table leaves on the portrait page before it, filled with the text
+that follows the table.
+
+A table turned onto landscape pages starts a page of its own: on a small page (A5, B5) the
+text before it may fill a few lines, and the rest of that page stays empty. After a layout,
+`rooms` measures, for each such table, the room left on the page before it and how tall the
+whole paragraphs that follow the table are (they were laid out after it, on pages of the same
+width). `moved_tables` then moves the table after as many of them as fit, and leaves where
+it stood a reference to it ("Table 2. Results by district, page 5", the theme's cross-reference
+style), so the reading order stays clear. Only whole paragraphs and lists of the same section
+move, never past a heading; a table without a numbered caption is left where it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reportbuilder.render.overflow import LANDSCAPE, table_positions
+
+MOVED = "rb-moved"  # the reference left where a table stood
+_FLOWING = ("p", "ul", "ol", "dl", "blockquote")  # what may move before a table
+_SLACK_PT = 6.0  # kept free: margins between paragraphs collapse differently when moved
+_NUMBER_ID = re.compile(r'<span class="rb-num"[^>]*\bid="([^"]+)"[^>]*>')
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Room:
+    """A landscape table (by index in document order) and what may fill the page before it."""
+
+    table: int
+    free: float  # points left at the foot of the page before the table
+    heights: tuple[float, ...]  # of the paragraphs after the table, in order
+
+
+def rooms(pages: Sequence[Any]) -> list[Room]:
+    """The landscape tables whose page before holds text of the same section and room."""
+    from weasyprint.formatting_structure import boxes
+
+    found: list[Room] = []
+    first_page: dict[int, int] = {}  # id(element) -> first page the landscape block is on
+    elements: dict[int, Any] = {}
+    on_page: list[set[int]] = []  # ids of the elements of each page's boxes
+    heights: dict[int, float] = {}  # id(element) -> total height of its boxes
+    for number, page in enumerate(pages):
+        seen: set[int] = set()
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            element = box.element if not isinstance(box, boxes.PageBox) else None
+            if element is not None and not isinstance(box, boxes.MarginBox):
+                seen.add(id(element))
+                if isinstance(box, boxes.BlockBox) and element.tag in _FLOWING:
+                    heights[id(element)] = heights.get(id(element), 0.0) + box.margin_height()
+                classes = (element.get("class") or "").split()
+                if LANDSCAPE in classes and "rb-continued" not in classes:
+                    first_page.setdefault(id(element), number)
+                    elements[id(element)] = element
+            if isinstance(box, boxes.MarginBox):
+                continue
+            if isinstance(box, boxes.ParentBox):
+                stack.extend(box.children)
+        on_page.append(seen)
+    if not elements:
+        return found
+    root = pages[0]._page_box.children[0].element
+    tables = {id(t): i for i, t in enumerate(root.iter("table"))}
+    parents = {id(child): parent for parent in root.iter() for child in parent}
+    for key, element in elements.items():
+        number = first_page[key]
+        table = element if element.tag == "table" else next(element.iter("table"), None)
+        parent = parents.get(key)
+        if table is None or number == 0 or parent is None:
+            continue
+        siblings = list(parent)
+        at = next(i for i, child in enumerate(siblings) if child is element)
+        if at == 0 or id(siblings[at - 1]) not in on_page[number - 1]:
+            continue  # the page before belongs to another section
+        after: list[float] = []
+        for sibling in siblings[at + 1 :]:
+            if "rb-continued" in (sibling.get("class") or "").split():
+                continue  # the table's later part goes with it
+            if sibling.tag not in _FLOWING or id(sibling) not in heights:
+                break
+            after.append(heights[id(sibling)])
+        free = _free(pages[number - 1])
+        if after and free > after[0] + _SLACK_PT:
+            found.append(Room(tables[id(table)], free, tuple(after)))
+    return found
+
+
+def _free(page: Any) -> float:
+    """Points between the lowest thing on the page's body and the foot of its text block."""
+    from weasyprint.formatting_structure import boxes
+
+    box = page._page_box
+    foot = box.content_box_y() + box.height
+    lowest = box.content_box_y()
+    stack = [child for child in box.children if not isinstance(child, boxes.MarginBox)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, boxes.LineBox | boxes.ReplacedBox | boxes.TableRowBox):
+            lowest = max(lowest, item.position_y + item.margin_height())
+        elif isinstance(item, boxes.ParentBox):
+            stack.extend(item.children)
+    return max(0.0, foot - lowest)
+
+
+def moved_tables(text: str, found: Sequence[Room]) -> str:
+    """`text` with each table of `found` moved after the paragraphs that fit before it."""
+    positions = table_positions(text)
+    # From the last table back: moving one does not shift the positions of those before it.
+    for room in sorted(found, key=lambda r: r.table, reverse=True):
+        if room.table >= len(positions):
+            continue
+        text = _move(text, positions[room.table], room)
+    return text
+
+
+def _move(text: str, start: int, room: Room) -> str:
+    wrap = re.search(r'<div class="table-wrap[^"]*">\s*$', text[:start])
+    begin = wrap.start() if wrap else start
+    end = _element_end(text, begin)
+    if end is None:
+        return text
+    while True:  # the continued parts of a split table go with it
+        following = re.match(r"\s*(<table\b[^>]*\brb-continued\b)", text[end:])
+        if not following:
+            break
+        next_end = _element_end(text, end + following.start(1))
+        if next_end is None:
+            return text
+        end = next_end
+    block = text[begin:end]
+    number = _NUMBER_ID.search(block)
+    caption = _CAPTION.search(block)
+    if number is None or caption is None:
+        return text  # nothing to refer to: the order is kept
+    cut = end
+    used = 0.0
+    for height in room.heights:
+        if used + height > room.free - _SLACK_PT:
+            break
+        found = re.match(r"\s*<(\w+)\b", text[cut:])
+        if found is None or found[1] not in _FLOWING:
+            break
+        element_end = _element_end(text, cut + found.start(1) - 1)
+        if element_end is None:
+            break
+        cut, used = element_end, used + height
+    if cut == end:
+        return text
+    title = " ".join(_TAG.sub("", caption[1]).split())
+    reference = f'<p class="{MOVED}"><a class="xref" href="#{number[1]}">{title}</a></p>'
+    return text[:begin] + reference + text[end:cut] + "\n" + block + text[cut:]
+
+
+_VOID = {"br", "img", "col", "hr", "input", "meta", "link", "wbr", "source", "area", "base"}
+
+
+def _element_end(text: str, start: int) -> int | None:
+    """Where the element whose start tag begins at `start` ends (after its end tag)."""
+    first = re.match(r"<(\w+)\b[^>]*>", text[start:])
+    if first is None:
+        return None
+    name = first[1].lower()
+    if name in _VOID:
+        return start + first.end()
+    depth = 0
+    for tag in re.finditer(rf"<(/?){name}\b[^>]*>", text[start:]):
+        depth += -1 if tag[1] else 1
+        if depth == 0:
+            return start + tag.end()
+    return None
