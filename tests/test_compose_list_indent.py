@@ -56,3 +56,12 @@ def test_a_line_indented_short_of_its_item_is_noted() -> None:
     assert text == "1. a\n\n  b"
     assert notes and "less than the text of the list item above (3)" in notes[0][0]
     assert notes[0][1] == "b"
+
+
+def test_a_list_may_start_under_a_paragraph_line() -> None:
+    """CommonMark: a bullet list, or a list numbered from 1, needs no blank line before it
+    (Python-Markdown printed "Steps: - one - two" as one paragraph)."""
+    assert run("Steps:\n- one\n- two")[0] == "Steps:\n\n- one\n- two"
+    assert run("Steps:\n1) one")[0] == "Steps:\n\n1) one"
+    assert run("In\n2026. A year")[0] == "In\n2026. A year"  # not from 1: the paragraph goes on
+    assert run("| a |\n- b")[0] == "| a |\n- b"  # a table row is no paragraph

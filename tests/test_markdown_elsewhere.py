@@ -63,6 +63,9 @@ Zero:
 1. Item
 
   Outdented paragraph.
+
+Steps right under a line:
+- Zeta step
 """,
     "03-raw": """# Raw
 
@@ -156,6 +159,7 @@ def test_two_and_three_space_indents_nest(built: Built) -> None:
     assert x_of(built, "Inner") > x_of(built, "Quoted") + 5  # nested inside the quote
     assert abs(x_of(built, "After") - x_of(built, "Fenced")) < 1  # an item, not text
     assert x_of(built, "fenced_code") > x_of(built, "Fenced") - 1
+    assert lines_of(built, "Steps", "Zeta") == ["Steps right under a line:", "• Zeta step"]
 
 
 def test_a_line_left_out_of_its_item_is_said(built: Built) -> None:
