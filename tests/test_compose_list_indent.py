@@ -22,6 +22,11 @@ def run(text: str) -> tuple[str, list[tuple[str, str]]]:
         "```\n- a\n  - b\n   1. c\n```",  # a fence's lines are code
         "* * *\n- - -",  # thematic breaks, not items
         "> quote\n> more",
+        # a paragraph's next lines stay as written (CommonMark spec examples 57, 94, 300, 320)
+        "- foo\n***\n- bar",
+        "- Foo\n---",
+        "- Bar\n  ---\n  baz",
+        "* a\n  > b\n  >\n* c",
     ],
 )
 def test_what_python_markdown_reads_as_commonmark_is_unchanged(text: str) -> None:
@@ -51,3 +56,12 @@ def test_a_line_indented_short_of_its_item_is_noted() -> None:
     assert text == "1. a\n\n  b"
     assert notes and "less than the text of the list item above (3)" in notes[0][0]
     assert notes[0][1] == "b"
+
+
+def test_a_list_may_start_under_a_paragraph_line() -> None:
+    """CommonMark: a bullet list, or a list numbered from 1, needs no blank line before it
+    (Python-Markdown printed "Steps: - one - two" as one paragraph)."""
+    assert run("Steps:\n- one\n- two")[0] == "Steps:\n\n- one\n- two"
+    assert run("Steps:\n1) one")[0] == "Steps:\n\n1) one"
+    assert run("In\n2026. A year")[0] == "In\n2026. A year"  # not from 1: the paragraph goes on
+    assert run("| a |\n- b")[0] == "| a |\n- b"  # a table row is no paragraph

@@ -43,6 +43,9 @@ SCANNERS: dict[str, tuple[Callable[[str], object], str]] = {
     "typed CSV headers": (readers._TYPED_HEADER.fullmatch, " "),
     "typed CSV headers, brackets": (readers._TYPED_HEADER.fullmatch, "[ "),
     "grouped numbers": (readers._GROUPED.fullmatch, "1,"),
+    "list numbers": (_finditer(markup._NUMBERED), "<ol "),
+    "reference-style images": (_finditer(resources._IMAGE_REFERENCE), "!["),
+    "reference-style images, labels": (_finditer(resources._IMAGE_REFERENCE), "![a][b"),
     "control characters": (_finditer(re.compile("[\x00-\x08\x0b-\x1f\x7f]")), "a"),
 }
 

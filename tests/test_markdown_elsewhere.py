@@ -63,6 +63,9 @@ Zero:
 1. Item
 
   Outdented paragraph.
+
+Steps right under a line:
+- Zeta step
 """,
     "03-raw": """# Raw
 
@@ -72,6 +75,20 @@ Kept <textarea>cols</textarea> text.
 type="text/css">
 
 Swallowed paragraph.
+""",
+    "04-readme": """# Readme
+
+[![PyPI][pypi-badge]][pypi-link] and ![Logo]
+
+Kannada &#xcab; letter.
+
+[pypi-badge]: https://img.shields.io/pypi/v/markdown-it-py.svg
+[pypi-link]: https://pypi.org/project/markdown-it-py
+[logo]: https://example.org/logo.png
+""",
+    "05-escapes": """# Escapes
+
+Written \\&ouml; and \\&amp;copy; but &ouml; here.
 """,
 }
 
@@ -142,6 +159,7 @@ def test_two_and_three_space_indents_nest(built: Built) -> None:
     assert x_of(built, "Inner") > x_of(built, "Quoted") + 5  # nested inside the quote
     assert abs(x_of(built, "After") - x_of(built, "Fenced")) < 1  # an item, not text
     assert x_of(built, "fenced_code") > x_of(built, "Fenced") - 1
+    assert lines_of(built, "Steps", "Zeta") == ["Steps right under a line:", "• Zeta step"]
 
 
 def test_a_line_left_out_of_its_item_is_said(built: Built) -> None:
@@ -156,3 +174,21 @@ def test_raw_html_that_swallows_the_rest_is_said_at_its_line(built: Built) -> No
     assert "content/03-raw.md:5: <style> is never closed (no </style>)" in built.stderr
     assert "content/03-raw.md:3: removed <textarea> element (its text is kept)" in built.stderr
     assert "Kept cols text." in built.text
+
+
+def test_render_warnings_for_reference_images_and_glyphs_have_a_line(built: Built) -> None:
+    """The address of a reference-style image is at its `[label]: …` line; a character
+    written as `&#xcab;` is found as such (#15). A link's address is never fetched."""
+    refused = "network access is off: refused https://img.shields.io/pypi/v/markdown-it-py.svg"
+    assert f"content/04-readme.md:7: {refused}" in built.stderr
+    logo = "network access is off: refused https://example.org/logo.png"
+    assert f"content/04-readme.md:9: {logo}" in built.stderr
+    assert "pypi.org" not in built.stderr
+    glyph = "content/04-readme.md:5: no font of the report or the system has the character"
+    assert glyph in built.stderr
+    assert "warning: render:" not in built.stderr  # every render warning has its place
+
+
+def test_an_escaped_ampersand_starts_no_entity(built: Built) -> None:
+    """CommonMark example 14: `\\&ouml;` prints "&ouml;" (#16)."""
+    assert lines_of(built, "Written", "here") == ["Written &ouml; and &amp;copy; but ö here."]

@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from html.entities import html5 as html5_entities
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
@@ -478,6 +479,15 @@ def _from_cache(cache: Cache, key: str, root: str, clock: _Clock) -> BuildResult
     return BuildResult(root, (out,), problems, clock.seconds())
 
 
+def _written(character: str) -> re.Pattern[str]:
+    """The ways a chapter can write `character`: itself, `&#3243;`, `&#xCAB;`, `&name;`."""
+    code = ord(character)
+    names = [name for name, value in html5_entities.items() if value == character]
+    ways = [re.escape(character), f"&#0*{code};", f"(?i:&#x0*{code:x};)"]
+    ways += [re.escape(f"&{name}") for name in names if name.endswith(";")]
+    return re.compile("|".join(ways))
+
+
 # Where else a printed character may be written: the report's settings, data and contacts.
 _TEXT_SOURCES = ("report.yml", "contacts.yml", "data/**/*")
 _TEXT_SUFFIXES = {".yml", ".yaml", ".csv", ".tsv", ".json", ".txt", ".md", ".bib"}
@@ -505,11 +515,12 @@ def _located(
         if problem.path is None and found:
             if others is None:
                 others = list(_other_sources(project))
+            written = _written(found[1])
             sources = [(c.rel, c.source) for c in chapters] + others
             for rel, source in sources:
-                before, hit, _ = source.partition(found[1])
-                if hit:
-                    problem = replace(problem, path=rel, line=before.count("\n") + 1)
+                if hit := written.search(source):
+                    line = source.count("\n", 0, hit.start()) + 1
+                    problem = replace(problem, path=rel, line=line)
                     break
         placed.append(problem)
     return placed

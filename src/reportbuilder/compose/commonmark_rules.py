@@ -7,7 +7,8 @@ expect the CommonMark reading, the CommonMark rule — each one small and local:
   run of `#` needs a space before it (`# C#` is "C#"); a heading without a space after `#`
   (`#Title`) stays a heading, as Python-Markdown always read it, so no report changes shape;
 - ordered lists: `1)` as well as `1.`, and at most nine digits;
-- thematic breaks: any spaces between the three `-`, `*` or `_`.
+- thematic breaks: any spaces between the three `-`, `*` or `_`;
+- an escaped `&` is a literal ampersand: `\\&ouml;` prints "&ouml;", not "ö".
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from markdown.blockprocessors import HashHeaderProcessor, HRProcessor
 from markdown.extensions import Extension
 from markdown.extensions.sane_lists import SaneOListProcessor
 from markdown.inlinepatterns import InlineProcessor
+from markdown.postprocessors import Postprocessor
+from markdown.treeprocessors import Treeprocessor
 
 
 class _HashHeader(HashHeaderProcessor):
@@ -72,6 +75,31 @@ class _BackslashBreak(InlineProcessor):
         return ET.Element("br"), m.start(0), m.end(0)
 
 
+# Python-Markdown turns `\\&` back into a bare `&`, and its serialiser leaves an `&` that
+# starts an entity as it is: `\\&ouml;` came out as the entity "ö". Our own mark in between.
+_ESCAPED_AMP = f"{markdown.util.STX}{ord('&')}{markdown.util.ETX}"
+_AMP_MARK = f"{markdown.util.STX}rb-amp{markdown.util.ETX}"
+
+
+class _KeepEscapedAmpersand(Treeprocessor):
+    """Before Python-Markdown's unescaping: an escaped `&` becomes our mark."""
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            if element.text and _ESCAPED_AMP in element.text:
+                element.text = element.text.replace(_ESCAPED_AMP, _AMP_MARK)
+            if element.tail and _ESCAPED_AMP in element.tail:
+                element.tail = element.tail.replace(_ESCAPED_AMP, _AMP_MARK)
+            for name, value in element.attrib.items():
+                if _ESCAPED_AMP in value:
+                    element.set(name, value.replace(_ESCAPED_AMP, _AMP_MARK))
+
+
+class _LiteralAmpersand(Postprocessor):
+    def run(self, text: str) -> str:
+        return text.replace(_AMP_MARK, "&amp;")
+
+
 class CommonMarkRules(Extension):
     """Register after `sane_lists`, whose ordered-list processor it replaces."""
 
@@ -81,3 +109,5 @@ class CommonMarkRules(Extension):
         md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_ThematicBreak(md.parser), "hr", 50)
         md.parser.blockprocessors.register(_OrderedList(md.parser), "olist", 40)
+        md.treeprocessors.register(_KeepEscapedAmpersand(md), "escaped-amp", 0.5)
+        md.postprocessors.register(_LiteralAmpersand(md), "escaped-amp", 5)

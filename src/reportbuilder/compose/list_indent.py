@@ -28,7 +28,10 @@ Notes = list[tuple[str, str]]  # (message, text to find its line by)
 _MARKER = re.compile(r"(?:[*+-]|\d{1,9}[.)])(?= |$)")
 _THEMATIC = re.compile(r"(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})$")
 _FENCE_OPEN = re.compile(r"(`{3,})(?!.*`)|(~{3,})")
-_INTERRUPTS = re.compile(r"`{3}|~{3}|>|#{1,6}(?: |$)")  # blocks that end a paragraph
+# A paragraph's line, not a table row, HTML, heading, quote, definition or admonition.
+_BLOCK_START = re.compile(r"[|<#>:]|!!!|\?\?\?")
+# What a list may start with under a paragraph line: a bullet, or a list numbered from 1.
+_INTERRUPTS = re.compile(r"(?:[*+-]|0*1[.)]) +\S")
 _QUOTE = re.compile(r" {0,3}> ?")
 _LEVEL = 4  # Python-Markdown's spaces a nesting level
 _MAX_QUOTES = 32  # quotes inside quotes handled; deeper ones are left as written
@@ -65,6 +68,7 @@ def normalise(lines: list[str], notes: Notes, depth: int = 0) -> list[str]:
     items: list[_Item] = []
     fence: _Fence | None = None
     blank_before = True
+    prose_before = False  # the line before is a paragraph's, outside any list
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -77,6 +81,7 @@ def normalise(lines: list[str], notes: Notes, depth: int = 0) -> list[str]:
                     out.append("")  # superfences reads a list item right after as text
             blank_before = False
             continue
+        was_prose, prose_before = prose_before, False
         if not line.strip():
             out.append(line)
             blank_before = True
@@ -84,15 +89,11 @@ def normalise(lines: list[str], notes: Notes, depth: int = 0) -> list[str]:
         i = _indent(line)
         text = line[i:]
         marker = None if _THEMATIC.match(text) else _MARKER.match(text)
-        lazy = (
-            bool(items)
-            and not blank_before
-            and marker is None
-            and i < items[-1].content
-            and not _INTERRUPTS.match(text)
-        )
-        if lazy:
-            out.append(_at(line, i, items[-1].level, 0))
+        if items and not blank_before and marker is None and not _FENCE_OPEN.match(text):
+            # The next line of the item's paragraph (or a lazy one): Python-Markdown keeps it
+            # with the item as written, and reads a `> quote` or `***` there as CommonMark does.
+            out.append(line)
+            blank_before = False
             continue
         inner = items[-1].content if items else 0
         while items and i < items[-1].content:
@@ -123,8 +124,11 @@ def normalise(lines: list[str], notes: Notes, depth: int = 0) -> list[str]:
             if rel >= _LEVEL or marker is None:  # not in a list: as written
                 out.append(line)
                 fence = _opens(text, 0, 0) if rel < _LEVEL else None
+                prose_before = rel < _LEVEL and fence is None and not _BLOCK_START.match(text)
                 blank_before = False
                 continue
+            if was_prose and _INTERRUPTS.match(text):
+                out.append("")  # CommonMark: a list may start right under a paragraph line
         if marker is not None and rel < _LEVEL:
             out.append(_at(line, i, level, 0))
             items.append(_Item(_content_column(i, text, marker.end()), level + 1))

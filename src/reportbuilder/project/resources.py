@@ -23,6 +23,29 @@ _HTML = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _CSS = re.compile(r"""url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)""", re.IGNORECASE)
 
 
+# Reference-style images, `![alt][label]`, `![label][]` and `![label]`, take their address
+# from a `[label]: address` line; only the labels images use are read (a link is never fetched).
+_IMAGE_REFERENCE = re.compile(r"!\[([^\[\]]*)\](?:\[([^\[\]]*)\]|(?!\())")
+_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]+)\]:[ \t]*<?([^\s>]+)")
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _reference_images(found: dict[str, list[Location]], text: str, rel: str, base: str) -> None:
+    """The addresses reference-style images take, at their `[label]: address` line."""
+    if "![" not in text:
+        return
+    labels = {_label(m[2] or m[1]) for m in _IMAGE_REFERENCE.finditer(text)}
+    for number, line in enumerate(text.splitlines(), start=1):
+        definition = _DEFINITION.match(line)
+        if definition and _label(definition[1]) in labels:
+            places = found.setdefault(urljoin(base, definition[2]), [])
+            if Location(rel, number) not in places:
+                places.append(Location(rel, number))
+
+
 def _scan(
     found: dict[str, list[Location]],
     text: str,
@@ -52,6 +75,7 @@ def resource_locations(
     found: dict[str, list[Location]] = {}
     for chapter in chapters:
         _scan(found, chapter.source, chapter.rel, base, [_MARKDOWN, _HTML])
+        _reference_images(found, chapter.source, chapter.rel, base)
     for css in styles:
         rel = f"styles/{css.name}"
         found.setdefault(css.absolute().as_uri(), []).append(Location(rel))  # the sheet itself
