@@ -79,7 +79,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         name = item.path.name
         return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
 
-    items.sort(key=rank)
+    # A group's tests stay together (at the rank of its first): a `slow` one moved ahead of
+    # the others would tear its module fixture down, and the build would be made again.
+    ranks = {item.nodeid: rank(item) for item in items}
+    first: dict[str, int] = {}
+    for item in items:
+        if item.nodeid in shared:
+            group = str(item.get_closest_marker("xdist_group").args[0])  # type: ignore[union-attr]
+            first[group] = min(first.get(group, ranks[item.nodeid]), ranks[item.nodeid])
+
+    def grouped_rank(item: pytest.Item) -> int:
+        if item.nodeid not in shared:
+            return ranks[item.nodeid]
+        return first[str(item.get_closest_marker("xdist_group").args[0])]  # type: ignore[union-attr]
+
+    items.sort(key=grouped_rank)
 
 
 # Session fixtures that build a PDF: their tests run on one xdist worker, which builds it once.
