@@ -128,6 +128,28 @@ def test_a_formula_without_saved_value_is_located(tmp_path: Path) -> None:
     ]
 
 
+def test_a_formula_whose_saved_result_is_empty_text_is_an_empty_cell(tmp_path: Path) -> None:
+    """The second trial's item 26: `=IF(B2>100,"","small")` saved by Excel as
+    `<c t="str"><f>…</f><v></v></c>` was refused as never saved; saving again cannot help."""
+    formula_book(tmp_path / "data" / "budget.xlsx", cached=None)
+    path = tmp_path / "data" / "budget.xlsx"
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet_xml, replaced = re.subn(
+        r'<c r="D2"[^>]*><f>B2\*C2</f><v\s*(?:/>|></v>)',
+        '<c r="D2" t="str"><f>IF(B2&gt;100,"","small")</f><v></v>',
+        parts["xl/worksheets/sheet1.xml"].decode(),
+    )
+    assert replaced == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    data, problems = load_data(tmp_path)
+    assert problems == []
+    assert data["budget"].rows[0]["total"] in (None, "")
+
+
 def test_dates_typed_as_text_in_a_workbook(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active

@@ -166,14 +166,44 @@ def _unsaved_formulas(path: Path, book: Any) -> dict[str, dict[str, str]]:
     try:
         for sheet in formulas_book.worksheets:
             saved = book[sheet.title]
+            unsaved = {}
             for row in sheet.iter_rows():
                 for cell in row:
                     if getattr(cell, "data_type", None) != "f":
                         continue
                     if saved[cell.coordinate].value is None:
-                        found.setdefault(sheet.title, {})[cell.coordinate] = str(cell.value)
+                        unsaved[cell.coordinate] = str(cell.value)
+            if unsaved:
+                part = getattr(sheet, "_worksheet_path", None)
+                for coordinate in _with_saved_value(path, part, set(unsaved)):
+                    del unsaved[coordinate]  # saved as "" (`=IF(…,"",…)`): an empty cell
+            if unsaved:
+                found[sheet.title] = unsaved
     finally:
         formulas_book.close()
+    return found
+
+
+def _with_saved_value(path: Path, part: str | None, cells: set[str]) -> set[str]:
+    """Those of `cells` saved with a text result, if an empty one (`t="str"` and `<v></v>`):
+    a formula whose result is the empty string (`=IF(…,"",…)`), which openpyxl reads as no
+    value at all. (openpyxl writes `<v></v>` too, without a type, for a value it never had.)"""
+    from xml.etree.ElementTree import iterparse
+
+    if not part:
+        return set()
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    found: set[str] = set()
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part) as xml:
+            for _, element in iterparse(xml):
+                if element.tag == f"{main}c":
+                    typed = element.get("t") == "str" and element.find(f"{main}v") is not None
+                    if typed and element.get("r") in cells:
+                        found.add(str(element.get("r")))
+                    element.clear()
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError):
+        return set()
     return found
 
 
