@@ -50,7 +50,7 @@ def test_many_jobs_in_one_process(tmp_path: Path) -> None:
             job(
                 tmp_path,
                 '<p>With a missing image</p><img src="assets/gone.png" alt="gone">',
-                resources={missing: Location("content/01-intro.md", 7)},
+                resources={missing: (Location("content/01-intro.md", 7),)},
             )
         )
         assert renderer.pid == pid and renderer.jobs == 3

@@ -168,7 +168,9 @@ def merge(
             # slower there; on an idle one it might gain a few tenths, not measured).
             memory = edition.limits.max_memory_mb
             if options.jobs > 1:
-                import weasyprint  # noqa: F401
+                from reportbuilder.render.engine import import_weasyprint
+
+                import_weasyprint()
             renderers = [stack.enter_context(PdfRenderer(memory)) for _ in range(options.jobs)]
         return _merge(project, requesters, options, edition, progress, started, renderers)
 

@@ -278,8 +278,11 @@ class _Unhealthy(Exception):
 
 def render_in_process(job: RenderJob) -> Pdf:
     """Lay out and write the PDF in this process (no time or memory bound)."""
-    import weasyprint
     from PIL import Image
+
+    from reportbuilder.render.engine import import_weasyprint
+
+    weasyprint = import_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     from reportbuilder import progress
@@ -506,7 +509,9 @@ def _serve(
     limit = max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        import weasyprint  # noqa: F401 - imported now, while the parent prepares the HTML
+        from reportbuilder.render.engine import import_weasyprint
+
+        import_weasyprint()  # now, while the parent prepares the HTML
 
         while True:
             job = conn.recv()
