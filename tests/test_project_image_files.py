@@ -123,6 +123,28 @@ def test_check_and_build_refuse_a_use_bomb_at_its_line_quickly(tmp_path: Path) -
     assert not (tmp_path / "r.pdf").exists()
 
 
+@pytest.mark.pdf
+def test_merge_refuses_a_use_bomb_before_any_copy_is_laid_out(tmp_path: Path) -> None:
+    """`merge` loads the project on its own: it refused nothing and laid the bomb out for
+    every row until the time limit."""
+    import time
+
+    chapter = "# Drawings\n\nText.\n\n![A use bomb](assets/bomb.svg)\n"
+    project = project_with(tmp_path, **{"01": chapter})
+    _use_bomb(project / "assets" / "bomb.svg", levels=9)
+    requesters = tmp_path / "req.csv"
+    requesters.write_text("name,email\nAna,ana@example.org\nBo,bo@example.org\n", "utf-8")
+    out = tmp_path / "copies"
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        main, ["merge", str(project), str(requesters), "-o", str(out), "--timeout", "60"]
+    )
+    assert result.exit_code == 1, result.output
+    assert f"content/01.md:5: assets/bomb.svg: {BOMB}" in result.stderr.splitlines()
+    assert time.monotonic() - started < 30
+    assert not any(out.glob("*.pdf")) if out.exists() else True
+
+
 def test_bytes_and_reprs() -> None:
     assert what_bytes(b"%PDF-1.7") == "a PDF document"
     assert what_bytes(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "a WebP image"

@@ -42,13 +42,22 @@ from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.html import Html, render_html
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
-from reportbuilder.errors import Problem, RenderError, ReportError, Severity, Stage, error_for
+from reportbuilder.errors import (
+    Problem,
+    ProjectError,
+    RenderError,
+    ReportError,
+    Severity,
+    Stage,
+    error_for,
+)
 from reportbuilder.language import language_name
 from reportbuilder.merge.assemble import Signature, signature, swap_cover
 from reportbuilder.merge.delivery import Outbox, Outcome, Parcel, deliver, senders
 from reportbuilder.merge.journal import Entry, Journal, journal_name
 from reportbuilder.merge.naming import ALL, DEFAULT_TEMPLATE, Shard, check_template, file_names
 from reportbuilder.merge.requesters import Requester, Requesters, read_requesters
+from reportbuilder.pipeline import drawing_problems
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.render.renderer import ImageOptions, Pdf, PdfRenderer, RenderJob
 
@@ -185,6 +194,8 @@ def _merge(
     renderers: list[PdfRenderer],
 ) -> MergeResult:
     loaded = project if isinstance(project, Project) else load_project(project)
+    if drawings := drawing_problems(loaded):
+        raise ProjectError(drawings)  # an SVG <use> bomb would hold every row's layout
     _outside_sources(loaded, options.output_dir)
     path = Path(requesters)
     read = read_requesters(path, str(requesters))
