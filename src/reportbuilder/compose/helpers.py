@@ -708,15 +708,19 @@ def chosen_columns(data: Table, columns: Sequence[str]) -> Table:
     if isinstance(columns, str) or not isinstance(columns, Sequence) or not columns:
         raise CallError(f"table(): columns takes a list of column names, got {columns!r}")
     for column in columns:
-        if column not in data.columns:
-            raise CallError(
-                f"table(): columns names '{column}', which {data.name} does not have"
-                f"{_did_you_mean(str(column), data.columns)}; its columns: "
-                + ", ".join(data.columns)
-            )
+        _check_column(data, column, "columns names")
     rows = [{c: row.get(c) for c in columns} for row in data.rows]
     types = {c: data.types[c] for c in columns}
     return Table(data.name, list(columns), rows, types, data.labels)
+
+
+def _check_column(data: Table, column: object, said: str) -> None:
+    """A `table()` argument's column name that `data` does not have is a call error."""
+    if column not in data.columns:
+        raise CallError(
+            f"table(): {said} '{column}', which {data.name} does not have"
+            f"{_did_you_mean(str(column), data.columns)}; its columns: " + ", ".join(data.columns)
+        )
 
 
 def exact_total(numbers: Sequence[Number]) -> tuple[Decimal, int]:
@@ -742,12 +746,7 @@ def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
             f"table(): total takes true, false or a list of column names, got {total!r}"
         )
     for column in total:
-        if column not in data.columns:
-            raise CallError(
-                f"table(): total names the column '{column}', which {data.name} does not "
-                f"have{_did_you_mean(str(column), data.columns)}; its columns: "
-                + ", ".join(data.columns)
-            )
+        _check_column(data, column, "total names the column")
         if data.types.get(column) not in NUMERIC_TYPES:
             raise CallError(
                 f"table(): total names the column '{column}', which holds text, not numbers"

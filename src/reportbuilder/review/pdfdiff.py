@@ -542,18 +542,23 @@ _RESOURCE_KINDS = ("/Font", "/XObject", "/ExtGState", "/Pattern", "/Shading", "/
 _NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
 
 
+def _content_bytes(contents: Any) -> bytes | None:
+    """A page's or form's content stream(s) as one byte string; None when there is none."""
+    import pypdf.generic as g
+
+    streams = contents.get_object() if contents is not None else None
+    if isinstance(streams, g.ArrayObject):
+        return b"\n".join(s.get_object().get_data() for s in streams)
+    if isinstance(streams, g.StreamObject):
+        return bytes(streams.get_data())
+    return None
+
+
 def _drawing_hash(contents: Any, resources: Any, memo: dict[int, bytes]) -> bytes:
     import pypdf.generic as g
 
     digest = hashlib.sha256()
-    streams = contents.get_object() if contents is not None else None
-    if isinstance(streams, g.ArrayObject):
-        data = b"\n".join(s.get_object().get_data() for s in streams)
-    elif isinstance(streams, g.StreamObject):
-        data = streams.get_data()
-    else:
-        data = b""
-    data = _STRINGS.sub(b"()", data)
+    data = _STRINGS.sub(b"()", _content_bytes(contents) or b"")
     used = {b"/" + name for name in _NAME.findall(data)}
     resources = resources.get_object() if resources is not None else None
     # WeasyPrint names an image after its pixels: the name is the image, compared apart
@@ -661,12 +666,8 @@ def _used(contents: Any, resources: Any) -> Iterator[Any]:
     """The resources (XObjects, patterns, shadings …) that `contents` names."""
     import pypdf.generic as g
 
-    streams = contents.get_object() if contents is not None else None
-    if isinstance(streams, g.ArrayObject):
-        data = b"\n".join(s.get_object().get_data() for s in streams)
-    elif isinstance(streams, g.StreamObject):
-        data = streams.get_data()
-    else:
+    data = _content_bytes(contents)
+    if data is None:
         return
     used = {b"/" + name for name in _NAME.findall(_STRINGS.sub(b"()", data))}
     resources = resources.get_object() if resources is not None else None
