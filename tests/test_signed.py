@@ -39,6 +39,9 @@ def test_only_files_signed_with_the_key_are_read(
     path.write_bytes(signed[:MAC] + b"what someone else wrote")
     assert store.get("a.bin") is None
     path.write_bytes(signed)
+    # Our own file under another name is not that other file.
+    (tmp_path / "kept" / "b.bin").write_bytes(signed)
+    assert store.get("b.bin") is None
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
     other = signed_folder(tmp_path / "kept")
     assert other is not None and other.get("a.bin") is None

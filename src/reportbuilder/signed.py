@@ -38,14 +38,19 @@ class SignedFolder:
         except OSError:
             return None
         mac, data = signed[:MAC], signed[MAC:]
-        if not hmac.compare_digest(mac, hmac.digest(self._key, data, "sha256")):
+        if not hmac.compare_digest(mac, self._mac(name, data)):
             return None
         return data
+
+    def _mac(self, name: str, data: bytes) -> bytes:
+        # The name is signed too: a file of ours moved under another name (another template's
+        # code, another chapter's HTML) is not taken for that one.
+        return hmac.digest(self._key, name.encode("utf-8") + b"\0" + data, "sha256")
 
     def put(self, name: str, data: bytes) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / name, hmac.digest(self._key, data, "sha256") + data)
+            write_atomic(self.folder / name, self._mac(name, data) + data)
             if not self._written:  # once a build: the folder is listed to trim it
                 self._written = True
                 self._trim()
