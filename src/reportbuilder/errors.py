@@ -9,7 +9,7 @@ Warnings are Problems too: the same shape reaches the terminal, `--json` and Pyt
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import KW_ONLY, asdict, dataclass, replace
 from enum import StrEnum
 from typing import IO, Any, NamedTuple
@@ -124,6 +124,19 @@ class Problem:
         values["stage"] = self.stage.value
         values["severity"] = self.severity.value
         return values
+
+    @classmethod
+    def from_json(cls, found: Mapping[str, Any]) -> Problem:
+        """A problem from its `as_json` form (kept in a cache)."""
+        return cls(
+            found["path"],
+            found["line"],
+            found["message"],
+            stage=Stage(found["stage"]),
+            severity=Severity(found["severity"]),
+            hint=found.get("hint"),
+            setting=found.get("setting"),
+        )
 
     def sort_key(self) -> tuple[str, int, str]:
         return (self.path or "", self.line or 0, self.message)

@@ -462,18 +462,7 @@ def _from_cache(cache: Cache, key: str, root: str, clock: _Clock) -> BuildResult
         same = False
     if not same:
         write_atomic(target, data)
-    problems = tuple(
-        Problem(
-            p["path"],
-            p["line"],
-            p["message"],
-            stage=Stage(p["stage"]),
-            severity=Severity(p["severity"]),
-            hint=p.get("hint"),
-            setting=p.get("setting"),
-        )
-        for p in entry.problems
-    )
+    problems = tuple(Problem.from_json(p) for p in entry.problems)
     state = "up to date" if same else "restored"
     out = Output(str(target), entry.format, len(data), entry.pages, cached=state)
     return BuildResult(root, (out,), problems, clock.seconds())

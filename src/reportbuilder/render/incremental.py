@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from reportbuilder.cache import FONTS_DIR, Cache, versions
-from reportbuilder.errors import Problem, Severity, Stage
+from reportbuilder.errors import Problem
 from reportbuilder.limits import Deadline, Limits
 from reportbuilder.render import parts as partition
 from reportbuilder.render.assembly import LaidOut, assemble
@@ -59,20 +59,8 @@ class PartPdf:
             pages=int(meta["pages"]),
             anchors={str(k): int(v) for k, v in meta["anchors"].items()},
             bookmarks=tuple(tuple(b) for b in meta["bookmarks"]),
-            problems=tuple(_problem(p) for p in meta["problems"]),
+            problems=tuple(Problem.from_json(p) for p in meta["problems"]),
         )
-
-
-def _problem(found: Mapping[str, Any]) -> Problem:
-    return Problem(
-        found["path"],
-        found["line"],
-        found["message"],
-        stage=Stage(found["stage"]),
-        severity=Severity(found["severity"]),
-        hint=found.get("hint"),
-        setting=found.get("setting"),
-    )
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,12 @@ from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.image_files import image_problem
 from reportbuilder.project.resources import Places
 from reportbuilder.render.code_lines import mark_code_lines, shortest_wrap, unmark_unwrapped
-from reportbuilder.render.overflow import find_overflows, fit_wide_tables, overflow_problems
+from reportbuilder.render.overflow import (
+    Overflow,
+    find_overflows,
+    fit_wide_tables,
+    overflow_problems,
+)
 from reportbuilder.render.tables import broken_tables, continued_tables
 
 if TYPE_CHECKING:
@@ -328,16 +333,23 @@ def render_in_process(job: RenderJob) -> Pdf:
         # Code is set one source line a box, so that a wrapped line can show it wraps.
         text = mark_code_lines(job.text, shortest_wrap(job.text))
         document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out)
+
+        def again(text: str) -> tuple[Any, list[Overflow]]:
+            """`text` laid out once more (a pass) and checked for overflows (timed)."""
+            nonlocal passes, check_seconds
+            document = lay_out(text)
+            passes += 1
+            started = time.perf_counter()
+            found = find_overflows(document.pages)
+            check_seconds += time.perf_counter() - started
+            return document, found
+
         # An image in a sentence too wide to share its line: on a line of its own, so the
         # words before it are not stretched across the line.
         wide = inline_images.wide_inline_images(document.pages)
         if wide:
             text = inline_images.with_own_line(text, wide)
-            document = lay_out(text)
-            passes += 1
-            started = time.perf_counter()
-            overflows = find_overflows(document.pages)
-            check_seconds += time.perf_counter() - started
+            document, overflows = again(text)
         # A long table's later pages get its caption and "(continued)": one more layout, and
         # another only when a first part no longer fits its page (it should not: its column
         # widths are kept).
@@ -349,11 +361,7 @@ def render_in_process(job: RenderJob) -> Pdf:
             if cut == text:
                 break  # none of them a plain table this module can cut
             text = cut
-            document = lay_out(text)
-            passes += 1
-            started = time.perf_counter()
-            overflows = find_overflows(document.pages)
-            check_seconds += time.perf_counter() - started
+            document, overflows = again(text)
         # A table turned landscape starts a page: the whole paragraphs after it that fit the
         # room it leaves on the page before go there, with a reference where it stood.
         room = landscape.rooms(document.pages)
@@ -361,11 +369,7 @@ def render_in_process(job: RenderJob) -> Pdf:
             moved = landscape.moved_tables(text, room)
             if moved != text:
                 text = moved
-                document = lay_out(text)
-                passes += 1
-                started = time.perf_counter()
-                overflows = find_overflows(document.pages)
-                check_seconds += time.perf_counter() - started
+                document, overflows = again(text)
         stub = contents.stub_fraction(document.pages)
         tight = contents.tightened(text) if stub is not None and stub <= contents.STUB else None
         if tight is not None:  # a few lines of contents alone on a page: set it tighter
