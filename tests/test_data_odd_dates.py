@@ -121,3 +121,11 @@ def test_a_csv_column_of_dates_prints_dates_and_text_declared_stays_as_written(
     assert code == 0, text
     assert "A Jan 5, 2026" in text and "C Feb 1, 2026" in text
     assert "X 2026-01-05" in text and "Y 2026-13-01" in text
+
+
+def test_a_date_cell_with_a_time_among_dates_is_no_odd_cell(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    workbook(root, [dt.date(2026, 1, 5), dt.datetime(2026, 3, 1, 18, 0), dt.date(2026, 2, 1)])
+    code, text = built_text(root)
+    assert code == 0, text
+    assert "S1 Jan 5, 2026" in text and "S2 2026-03-01 18:00" in text

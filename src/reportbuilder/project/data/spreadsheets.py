@@ -349,7 +349,8 @@ def _odd_dates(
     texts = []
     for values, cell in placed:
         value = values[column]
-        if isinstance(value, str) and value.strip():
+        # Typed as text: a date cell with a time prints as text too (`2026-03-01 18:00`).
+        if isinstance(value, str) and value.strip() and isinstance(cell.value, str):
             day = read_date(value, None)
             if day is not None:
                 values[column] = day
