@@ -29,6 +29,7 @@ from markupsafe import escape
 from reportbuilder.compose import data_images, inline_svg, not_tags
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
 from reportbuilder.compose.list_indent import CommonMarkLists
+from reportbuilder.compose.list_numbers import list_numbers
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
 
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
@@ -101,27 +102,7 @@ def sanitize(html: str) -> str:
         cleaned = inline_svg.without_html_titles(cleaned)
     if " style=" in cleaned:
         cleaned = inline_svg.style_as_attributes(cleaned)
-    return _list_numbers(cleaned)
-
-
-# nh3 writes attributes as `name="value"`: `start` and `value` hold what the author wrote.
-_NUMBERED = re.compile(r'<(ol|li)\b([^<>]*?)\s(start|value)="\s*([+-]?\d{1,9})\s*"([^<>]*)>')
-
-
-def _list_numbers(html: str) -> str:
-    """`<ol start="4">` and `<li value="9">` as the `list-item` counter they set: WeasyPrint
-    70 ignores both attributes and would number every list from 1 ("steps 4–7" print 1–4).
-    Added after the sanitiser, which keeps no style: this one is ours, from a number."""
-
-    def counted(match: re.Match[str]) -> str:
-        tag, before, name, number, after = match.groups()
-        if " style=" in before + after or " reversed" in before + after:
-            return match[0]  # counting down is not a counter-reset: left as WeasyPrint sets it
-        counter = "counter-reset" if name == "start" else "counter-set"
-        style = f"{counter}: list-item {int(number) - 1}"
-        return f'<{tag}{before} {name}="{int(number)}"{after} style="{style}">'
-
-    return _NUMBERED.sub(counted, html) if "<ol" in html else html
+    return list_numbers(cleaned)
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
