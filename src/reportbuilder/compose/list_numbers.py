@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 _TYPES = {
     "a": "lower-alpha",
@@ -34,43 +33,58 @@ _NUMBER = re.compile(r"\s*([+-]?\d{1,9})\s*")
 class _Tag:
     offset: int  # where its start tag begins in the HTML
     text: str  # the start tag as written
-    attributes: dict[str, str | None]
+    attributes: dict[str, str]
 
 
 @dataclass
 class _List:
     tag: _Tag
     ordered: bool
-    items: list[_Tag] = field(default_factory=list)
+    items: list[_Tag] = field(default_factory=list)  # those that may need a number set
+    count: int = 0  # its items
 
 
-class _Lists(HTMLParser):
-    """Every list's start tag and its own items' start tags (not those of lists inside)."""
+# The sanitiser writes tags in lower case, attributes as `name="value"` (or a bare name) and
+# no `<` or `>` inside a tag: each try stops at the next `<` or `>`, so the scan is linear.
+_TAG = re.compile(r"<(/?)(ol|ul|li)\b([^<>]*)>")
+_ATTRIBUTE = re.compile(r'([^\s="/]+)(?:="([^"]*)")?')
 
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self._starts = [0]
-        for line in html.splitlines(keepends=True):
-            self._starts.append(self._starts[-1] + len(line))
-        self._open: list[_List] = []
-        self.lists: list[_List] = []
 
-    def _tag(self, attributes: list[tuple[str, str | None]]) -> _Tag:
-        line, column = self.getpos()
-        text = self.get_starttag_text() or ""
-        return _Tag(self._starts[line - 1] + column, text, dict(attributes))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("ol", "ul"):
-            found = _List(self._tag(attrs), tag == "ol")
-            self._open.append(found)
-            self.lists.append(found)
-        elif tag == "li" and self._open:
-            self._open[-1].items.append(self._tag(attrs))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("ol", "ul") and self._open:
-            self._open.pop()
+def _lists(html: str) -> list[_List]:
+    """Every ordered list's start tag and its own items' start tags (not those of lists
+    inside): all of them for a list with attributes, else those with attributes. A plain
+    `<ol>`, `<ul>` or `<li>` makes nothing: the common case, and a fast one."""
+    # None: a bullet list; a match: an `<ol>` without attributes, made a `_List` only if one
+    # of its items has one.
+    open_lists: list[_List | re.Match[str] | None] = []
+    lists: list[_List] = []
+    for match in _TAG.finditer(html):
+        closing, name, rest = match.groups()
+        if closing:
+            if name != "li" and open_lists:
+                open_lists.pop()
+            continue
+        if name == "ul":
+            open_lists.append(None)
+            continue
+        attributes = {a[1]: a[2] for a in _ATTRIBUTE.finditer(rest)} if rest.strip() else {}
+        if name == "ol":
+            if not attributes:
+                open_lists.append(match)
+                continue
+            found = _List(_Tag(match.start(), match[0], attributes), True)
+            open_lists.append(found)
+            lists.append(found)
+            continue
+        parent = open_lists[-1] if open_lists else None
+        if isinstance(parent, re.Match) and attributes:
+            parent = open_lists[-1] = _List(_Tag(parent.start(), parent[0], {}), True)
+            lists.append(parent)
+        if isinstance(parent, _List):
+            parent.count += 1
+            if attributes or parent.tag.attributes:
+                parent.items.append(_Tag(match.start(), match[0], attributes))
+    return lists
 
 
 def _number(value: str | None) -> int | None:
@@ -91,18 +105,16 @@ def list_numbers(html: str) -> str:
     """`html` with each ordered list's numbering set as the counters WeasyPrint reads."""
     if "<ol" not in html:
         return html
-    parser = _Lists(html)
-    parser.feed(html)
-    parser.close()
     edits: list[tuple[_Tag, str]] = []
-    for found in parser.lists:
+    for found in _lists(html):
         if not found.ordered or any("style" in t.attributes for t in (found.tag, *found.items)):
             continue  # a style of its own: left as written (the sanitiser keeps none)
         edits += _numbered(found)
-    for tag, text in sorted(edits, key=lambda edit: -edit[0].offset):
-        if html.startswith(tag.text, tag.offset):
-            html = html[: tag.offset] + text + html[tag.offset + len(tag.text) :]
-    return html
+    pieces, done = [], 0
+    for tag, text in sorted(edits, key=lambda edit: edit[0].offset):
+        pieces += [html[done : tag.offset], text]
+        done = tag.offset + len(tag.text)
+    return "".join(pieces) + html[done:]
 
 
 def _numbered(found: _List) -> list[tuple[_Tag, str]]:
@@ -115,7 +127,7 @@ def _numbered(found: _List) -> list[tuple[_Tag, str]]:
     if kind is not None and kind != "decimal":
         styles.append(f"list-style-type: {kind}")
     if down:
-        first = start if start is not None else len(found.items)
+        first = start if start is not None else found.count
         styles.append(f"counter-reset: list-item {first + 1}")
     elif start is not None:
         styles.append(f"counter-reset: list-item {start - 1}")
