@@ -45,6 +45,17 @@ def html(text: str) -> str:
         ("1. a\n\n1) b", "<ol>\n<li>a</li>\n</ol>\n<ol>\n<li>b</li>\n</ol>"),
         ("1. a\n- b", "<ol>\n<li>a</li>\n</ol>\n<ul>\n<li>b</li>\n</ul>"),
         ("- a\n\n- b", "<ul>\n<li>\n<p>a</p>\n</li>\n<li>\n<p>b</p>\n</li>\n</ul>"),
+        # a reference's label right after its text (examples 544, 545): "bar" was lost
+        ("[foo] [bar]\n\n[bar]: https://x.org/", '<p>[foo] <a href="https://x.org/">bar</a></p>'),
+        ("[foo]\n[bar]\n\n[bar]: https://x.org/", '<p>[foo]\n<a href="https://x.org/">bar</a></p>'),
+        # a destination with a space is no link (examples 490, 570); a title in parentheses
+        ("[foo](not a link)", "<p>[foo](not a link)</p>"),
+        (
+            "[foo](not a link)\n\n[foo]: https://x.org/1",
+            '<p><a href="https://x.org/1">foo</a>(not a link)</p>',
+        ),
+        ("[x](https://a.org (paren))", '<p><a href="https://a.org" title="paren">x</a></p>'),
+        ('[x]( https://a.org "t" )', '<p><a href="https://a.org" title="t">x</a></p>'),
         # thematic breaks with any spaces (example 53)
         ("-     -      -      -", "<hr>"),
         # a numeric reference out of Unicode's range is text (example 28)

@@ -247,3 +247,20 @@ def test_an_inline_svg_use_bomb_in_a_sentence_is_warned_at_its_own_line(tmp_path
     assert "content/01.md:8: inline <svg> left out" in result.stderr
     printed = " ".join(" ".join(page_texts(pypdf.PdfReader(out))).split())
     assert "Another, inline: then the end." in printed
+
+
+@pytest.mark.pdf
+def test_link_text_python_markdown_dropped_reaches_the_pdf(tmp_path: Path) -> None:
+    """`[foo] [bar]` printed only "foo" (a link to bar's address); `[foo](not a link)`
+    only "foo", with a warning about an address (the second trial's item 17)."""
+    text = (
+        "# Links\n\nSee [the annex] [A] and [the note](not a link) here.\n\n"
+        "[A]: https://example.org/annex\n"
+    )
+    project = project_with(tmp_path, **{"01": text})
+    out = tmp_path / "r.pdf"
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    printed = " ".join(" ".join(page_texts(pypdf.PdfReader(out))).split())
+    assert "See [the annex] A and [the note](not a link) here." in printed
+    assert "removed href" not in result.stderr

@@ -11,7 +11,11 @@ expect the CommonMark reading, the CommonMark rule — each one small and local:
   kind (`1.` then `-`): what follows is a new list, as in CommonMark (Python-Markdown
   continued the list, or took the item for text of the one above);
 - thematic breaks: any spaces between the three `-`, `*` or `_`;
-- an escaped `&` is a literal ampersand: `\\&ouml;` prints "&ouml;", not "ö".
+- an escaped `&` is a literal ampersand: `\\&ouml;` prints "&ouml;", not "ö";
+- links: a reference's label follows its text without a space (`[foo] [bar]` is the text
+  "[foo]" and a link "bar", not a link "foo" with "bar" gone), and a destination with a
+  space is no link (`[foo](not a link)` prints as written; write `<my page>` or `%20`).
+  Images keep Python-Markdown's leniency: `![Map](assets/my map.png)` is that file.
 """
 
 from __future__ import annotations
@@ -24,7 +28,15 @@ import markdown
 from markdown.blockprocessors import HashHeaderProcessor, HRProcessor
 from markdown.extensions import Extension
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import (
+    IMAGE_REFERENCE_RE,
+    LINK_RE,
+    REFERENCE_RE,
+    ImageReferenceInlineProcessor,
+    InlineProcessor,
+    LinkInlineProcessor,
+    ReferenceInlineProcessor,
+)
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -129,6 +141,37 @@ class _WithoutMarks(Treeprocessor):
                 del element.attrib[_MARK]
 
 
+# `[text][label]` with nothing between the brackets (Python-Markdown allowed a space or a
+# line break, and `[foo] [bar]` lost "bar").
+_LABEL = re.compile(r"\[([^\]]*)\]", re.DOTALL)
+
+
+class _Reference(ReferenceInlineProcessor):
+    RE_LINK = _LABEL
+
+
+class _ImageReference(ImageReferenceInlineProcessor):
+    RE_LINK = _LABEL
+
+
+_PAREN_TITLE = re.compile(r"(\S+)\s+\(([^()]*)\)", re.DOTALL)
+
+
+class _Link(LinkInlineProcessor):
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        """No link where the destination holds a space and is not written `<…>`; a title
+        in parentheses (`(/url (title))`), which Python-Markdown took for the address, is
+        the title."""
+        href, title, end, handled = super().getLink(data, index)
+        bracketed = data[index + 1 : index + 80].lstrip().startswith("<")
+        if handled and re.search(r"\s", href) and not bracketed:
+            titled = _PAREN_TITLE.fullmatch(href)
+            if titled and title is None:
+                return titled[1], titled[2], end, True
+            return href, title, end, False
+        return href, title, end, handled
+
+
 class _BackslashBreak(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:
         return ET.Element("br"), m.start(0), m.end(0)
@@ -165,6 +208,9 @@ class CommonMarkRules(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.ESCAPED_CHARS[:] = sorted(set(md.ESCAPED_CHARS) | set(string.punctuation))
         md.inlinePatterns.register(_BackslashBreak(r"\\\n", md), "backslash-break", 185)
+        md.inlinePatterns.register(_Reference(REFERENCE_RE, md), "reference", 170)
+        md.inlinePatterns.register(_Link(LINK_RE, md), "link", 160)
+        md.inlinePatterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
         md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_ThematicBreak(md.parser), "hr", 50)
         md.parser.blockprocessors.register(_OrderedList(md.parser), "olist", 40)
