@@ -562,6 +562,8 @@ class Helpers:
             if kind == "percent":
                 return self.fmt.percent(value, places)
             return self.fmt.number(value, places)
+        if isinstance(value, bool):
+            return self.fmt.boolean(value)
         return "" if value is None else str(value)
 
     def warn(self, message: str) -> None:
@@ -651,8 +653,10 @@ class Helpers:
     def _cell(self, value: Any, kind: str | None = None, decimals: int | None = None) -> str:
         """A table cell; `kind` is the CSV column's type (`Table.types`), if any; `decimals`
         applies to numbers that are not whole."""
-        if isinstance(value, bool) or value is None or kind == "text":
-            return f"<td>{escape('' if value is None else str(value))}</td>"
+        if isinstance(value, bool):
+            return f"<td>{escape(self.fmt.boolean(value))}</td>"
+        if value is None or kind == "text":
+            return f"<td>{_lines('' if value is None else str(value))}</td>"
         if isinstance(value, DashZero):  # a zero its sheet's format shows as a dash
             return "<td class='num'>-</td>"
         if isinstance(value, int | float):
@@ -665,7 +669,7 @@ class Helpers:
             return f"<td class='num'>{escape(text)}</td>"
         if isinstance(value, dt.date):
             return f"<td>{escape(self.fmt.date(value, 'medium'))}</td>"
-        return f"<td>{escape(str(value))}</td>"
+        return f"<td>{_lines(str(value))}</td>"
 
     def contact(self, ref: Any, qr: bool | None = None) -> str:
         """A contact card for an id (`contact("desk")`) or a contact (`contact(contacts.desk)`).
@@ -731,6 +735,12 @@ def exact_total(numbers: Sequence[Number]) -> tuple[Decimal, int]:
     total = sum((Decimal(repr(n)) if isinstance(n, float) else Decimal(n) for n in numbers),
                 Decimal(0))  # fmt: skip
     return total, max((written_decimals(n) for n in numbers), default=0)
+
+
+def _lines(text: str) -> str:
+    """A cell's text, escaped, its line breaks kept (a spreadsheet's Alt+Enter, a CSV's
+    quoted line break): a cell `Calle 5\nArica` shows two lines there, and in the table."""
+    return "<br>".join(str(escape(line)) for line in text.strip("\n").split("\n"))
 
 
 def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
