@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from reportbuilder.deliver.files import write_atomic
+from reportbuilder.project.files import unwatched_folder
 
 CACHE_DIR = Path(".reportbuilder") / "cache"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
@@ -36,7 +37,6 @@ CHARTS_DIR = "charts"
 MEMO_DIR = "compose"  # compiled chapter templates and converted Markdown (`compose.memo`)
 FONTS_DIR = "fonts"  # font programs read when parts are assembled (`render.fontmerge`)
 MAX_CHARTS = 4096  # files kept in charts/ (a few KiB each), the least recently used go first
-SKIPPED_DIRS = frozenset({"out", "__pycache__", "node_modules"})
 LARGE_FILE = 64 * 1024 * 1024  # hashed by size and time, not read
 
 
@@ -52,10 +52,12 @@ def versions() -> dict[str, str]:
 
 
 def _files(folder: Path) -> list[Path]:
-    """Every regular file under `folder` a build may read, in a stable order."""
+    """Every file under `folder` a build may read (`project.files.unwatched` refuses the
+    others), in a stable order."""
     found = []
     for current, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+        top = current == str(folder)
+        dirs[:] = sorted(d for d in dirs if not unwatched_folder(d, top=top))
         for name in sorted(names):
             if not name.startswith("."):
                 found.append(Path(current) / name)
