@@ -92,3 +92,22 @@ def test_a_box_wider_than_the_page_is_reported_with_line_and_page(tmp_path: Path
     assert strict.exit_code == 1
     assert f"content/02-findings.md:{line}: a box runs" in strict.output
     assert "Traceback" not in strict.output
+
+
+@pytest.mark.pdf
+def test_the_root_boxes_are_not_reported_and_do_not_hide_what_they_hold() -> None:
+    """On a document's last page the html box may end past the text block with nothing drawn
+    there (a chapter laid out alone was warned, the same page in the whole report not); and a
+    root reported as the outermost box hid every real overflow on its page."""
+    from weasyprint import HTML
+
+    from reportbuilder.render.overflow import find_overflows
+
+    html = (
+        '<html style="padding-bottom: 15mm"><head><style>@page { size: A6; margin: 10mm }'
+        "</style></head><body><section class='chapter' id='c'><h1>Title</h1>"
+        '<div style="height: 100mm">tall</div><div style="width: 200mm">wide</div>'
+        "</section></body></html>"
+    )
+    found = find_overflows(HTML(string=html).render().pages)
+    assert [(o.page, o.side, o.section, o.needles) for o in found] == [(1, "right", "c", ("wide",))]
