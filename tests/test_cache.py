@@ -133,6 +133,25 @@ def test_a_file_the_cache_does_not_watch_is_refused_at_its_line(mini_project: Pa
     assert all("builds do not watch" in p["message"] for p in warnings)
 
 
+def test_a_moved_or_copied_project_has_its_own_key(mini_project: Path) -> None:
+    """An entry names the file it wrote: a copy found it and wrote into the old folder."""
+    import shutil
+
+    before = _key(mini_project)
+    copy = mini_project.parent / "copy"
+    shutil.copytree(mini_project, copy)
+    assert _key(copy) != before
+
+
+@pytest.mark.pdf
+def test_a_cache_folder_that_cannot_be_written_only_misses(mini_project: Path) -> None:
+    (mini_project / ".reportbuilder").write_text("not a folder")
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["build", str(mini_project)])
+        assert result.exit_code == 0, result.output
+        assert "wrote " in result.output and "internal error" not in result.output
+
+
 def test_a_damaged_entry_is_a_miss_and_the_cap_evicts_the_oldest(tmp_path: Path) -> None:
     cache = Cache(tmp_path, max_bytes=2500)
     for number in range(3):

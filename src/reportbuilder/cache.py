@@ -132,12 +132,16 @@ class Cache:
         signature = self._signature(name, record)
         if signature is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.folder / f"{name}.bin", data)
-        write_atomic(
-            self.folder / f"{name}.json", json.dumps({**record, "mac": signature}).encode("utf-8")
-        )
-        self._trim()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.folder / f"{name}.bin", data)
+            write_atomic(
+                self.folder / f"{name}.json",
+                json.dumps({**record, "mac": signature}).encode("utf-8"),
+            )
+            self._trim()
+        except OSError:  # a cache that cannot be written (a file in its place, a full disk)
+            return  # only misses
 
     def key(
         self,
@@ -157,6 +161,9 @@ class Cache:
             digest.update(data)
 
         add("versions", json.dumps(versions(), sort_keys=True))
+        # Where the project is: an entry names the file it wrote, and a moved or copied
+        # project must write its own, not the old folder's.
+        add("root", os.fsencode(self.root))
         add("config", config)
         add("edition", repr(_settings(edition)))
         add("output", f"{output}|{format}|{os.environ.get('SOURCE_DATE_EPOCH', '')}")
