@@ -312,7 +312,7 @@ class _Config:
         if cls.made is None:
             from weasyprint.text.fonts import FontConfiguration
 
-            class Config(FontConfiguration):  # type: ignore[misc]
+            class Config(FontConfiguration):
                 registering = False
                 grown = False
 
