@@ -9,7 +9,9 @@ turn, two ways:
 - `bare`: `HTML(string=…).render(pdf_tags=True)` + `write_pdf(pdf_tags=True)` with the policy
   fetcher and a new `FontConfiguration` a document, as a render did before the style cache;
 - `job`: `render_in_process(RenderJob)`, what the render process does for a job (passes,
-  overflow check, active-content check), with the style cache (`render/stylecache.py`).
+  overflow check, active-content check), with the style cache (`render/stylecache.py`);
+- `job, no cache`: the same without the cache (every sheet parsed, fonts registered in a
+  new font configuration), as before it; the two PDFs are checked to be the same bytes.
 
 Documents: `1p`, the theme and a heading and a paragraph (one page); `3p`, the example's
 first chapter alone with its cover, no contents (three pages, as `bench.py`'s size 2);
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import re
 import shutil
@@ -129,16 +132,24 @@ def bare(job: Any) -> bytes:
     return document.write_pdf(pdf_tags=True) or b""
 
 
+def _uncached(html: Any, fetcher: Any) -> None:
+    """In place of `stylecache.author_sheets`: every sheet parsed, as without the cache."""
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")  # PDFs to compare byte for byte
 
+    from reportbuilder.render import stylecache
     from reportbuilder.render.engine import import_weasyprint
     from reportbuilder.render.renderer import render_in_process
 
     import_weasyprint()
+    cached = stylecache.author_sheets
     tmp = Path(tempfile.mkdtemp(prefix="fixed-cost-"))
     try:
         jobs = documents(tmp)
@@ -163,6 +174,15 @@ def main() -> None:
                 pdf = render_in_process(job)
                 totals[name, "job"].append(_cpu() - started)
                 pages[name] = pdf.pages
+                stylecache.author_sheets = _uncached  # type: ignore[assignment]
+                try:
+                    started = _cpu()
+                    same = render_in_process(job)
+                    totals[name, "job, no cache"].append(_cpu() - started)
+                finally:
+                    stylecache.author_sheets = cached
+                if same.data != pdf.data:
+                    raise SystemExit(f"{name}: the cache changed the PDF")
         order = [
             "html parse",
             "author stylesheets",
@@ -174,13 +194,14 @@ def main() -> None:
             "write_pdf",
         ]
         print(f"CPU ms, median of {args.runs} (python {sys.version.split()[0]})")
-        print("| document | pages | job | bare | " + " | ".join(order) + " |")
-        print("|---|---:|---:|---:|" + "---:|" * len(order))
+        print("| document | pages | job | job, no cache | bare | " + " | ".join(order) + " |")
+        print("|---|---:|---:|---:|---:|" + "---:|" * len(order))
         for name in jobs:
             cells = [
                 name,
                 str(pages[name]),
                 f"{statistics.median(totals[name, 'job']) * 1000:.0f}",
+                f"{statistics.median(totals[name, 'job, no cache']) * 1000:.0f}",
                 f"{statistics.median(totals[name, 'bare']) * 1000:.0f}",
             ]
             for stage in order:

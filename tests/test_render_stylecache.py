@@ -27,10 +27,14 @@ THEME_FONT = Path(__file__).parent.parent / "src/reportbuilder/themes/base/fonts
 
 @pytest.fixture(autouse=True)
 def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The cache empty for the test, and as it was (the themes warmed up) after it."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the same PDF bytes run to run
+    sheets, fonts = dict(stylecache._state.sheets), dict(stylecache._state.fonts)
     stylecache.clear()
     yield
     stylecache.clear()
+    stylecache._state.sheets.update(sheets)
+    stylecache._state.fonts.update(fonts)
 
 
 def uncached(monkeypatch: pytest.MonkeyPatch, job: RenderJob) -> bytes:

@@ -39,10 +39,15 @@ import hashlib
 import logging
 import os
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from reportbuilder.project.files import FilePolicy
 
 MAX_SHEETS = 24
 MAX_FONTS = 4
@@ -369,6 +374,33 @@ def author_sheets(html: Any, fetcher: Any) -> Resolved | None:
     fonts = _fonts([rule for sheet in sheets for rule in sheet.faces], fetcher)
     found = tuple(sheet.css for sheet in sheets if sheet.css is not None)
     return Resolved(html.wrapper_element, found, fonts)
+
+
+def warm_up(sheets: Iterable[Path], files: FilePolicy) -> None:
+    """Parse `sheets` and register their fonts now, as for a document that links them, under
+    `files`: a process that forks render processes pays it once for all of them (each use
+    is still checked under its own job's policy). Their warnings are not said here."""
+    import weasyprint
+
+    from reportbuilder.render.fetcher import PolicyFetcher
+
+    links = "".join(f'<link rel="stylesheet" href="{escape(p.as_uri())}">' for p in sheets)
+    fetcher = PolicyFetcher(files)
+    html = weasyprint.HTML(
+        string=f"<html><head>{links}</head></html>",
+        base_url=files.root.as_uri() + "/",
+        url_fetcher=fetcher,
+    )
+    with _captured():
+        author_sheets(html, fetcher)
+
+
+def warm_up_themes() -> None:
+    """`warm_up` the built-in themes' stylesheets (what most documents link)."""
+    from reportbuilder.project.files import FilePolicy
+    from reportbuilder.project.theme import THEMES_DIR
+
+    warm_up(sorted(THEMES_DIR.glob("*/styles/*.css")), FilePolicy(THEMES_DIR))
 
 
 def install() -> None:
