@@ -33,11 +33,13 @@ What keeps this safe:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import contextvars
 import hashlib
 import logging
 import os
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -77,9 +79,12 @@ class _Recorder:
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
         from weasyprint.urls import URLFetcherResponse
 
-        if urlsplit(url).scheme.lower() not in _LOCAL:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in _LOCAL:
             self.remote = True
+        checked = getattr(self.inner, "checked_file", None) if scheme == "file" else None
         try:
+            real = checked(url) if checked is not None else None
             response = self.inner.fetch(url, headers)
         except Exception:
             self.fetched.append((url, None))
@@ -88,7 +93,8 @@ class _Recorder:
             body = response.read()
         finally:
             response.close()
-        self.fetched.append((url, _digest(response, body)))
+        digest = _digest(response, body) if real is None else _path_digest(real, body)
+        self.fetched.append((url, digest))
         return URLFetcherResponse(response.url, body, response.headers, response.status)
 
 
@@ -100,21 +106,53 @@ def _digest(response: Any, body: bytes) -> str:
     return sha.hexdigest()
 
 
+def _path_digest(real: Path, body: bytes) -> str:
+    """A file's: its real path (which also gives its media type) and its bytes."""
+    return hashlib.sha256(os.fsencode(real) + b"\0" + body).hexdigest()
+
+
+# A file's digest by its (device, inode, size, modification and change times), kept only
+# for a file unchanged for RACY seconds when it was read: a later write then changes one of
+# them (git's "racily clean" rule), so the theme's fonts are not read again for every use.
+_HASHED: dict[Path, tuple[tuple[int, ...], str]] = {}
+MAX_HASHED = 256
+RACY_NS = 2_000_000_000
+
+
+def _file_digest(real: Path) -> str:
+    info = real.stat()
+    signature = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    known = _HASHED.get(real)
+    if known is not None and known[0] == signature:
+        return known[1]
+    digest = _path_digest(real, real.read_bytes())
+    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS:
+        if len(_HASHED) >= MAX_HASHED:
+            _HASHED.clear()
+        _HASHED[real] = (signature, digest)
+    return digest
+
+
 def _still_same(fetched: list[tuple[str, str | None]], fetcher: Any) -> bool:
     """Whether `fetcher` (the current job's) gives what an entry's parse was given: the same
-    bytes for each resource read, a refusal for each refused (reported again by the fetcher)."""
+    bytes for each resource read, a refusal for each refused (reported again by the fetcher).
+    A file is checked under the policy (`checked_file`) and compared without being fetched."""
+    checked = getattr(fetcher, "checked_file", None)
     for url, digest in fetched:
         try:
-            response = fetcher.fetch(url)
+            if checked is not None and urlsplit(url).scheme.lower() == "file":
+                now = _file_digest(checked(url))
+            else:
+                response = fetcher.fetch(url)
+                try:
+                    now = _digest(response, response.read())
+                finally:
+                    response.close()
         except Exception:
             if digest is None:
                 continue
             return False
-        try:
-            body = response.read()
-        finally:
-            response.close()
-        if digest is None or _digest(response, body) != digest:
+        if digest is None or now != digest:
             return False
     return True
 
@@ -220,10 +258,15 @@ _active: contextvars.ContextVar[Resolved | None] = contextvars.ContextVar(
 
 
 def clear() -> None:
-    """Forget every kept sheet and font configuration (for tests)."""
+    """Forget every kept sheet and font configuration; a font configuration this process
+    made removes its font files as it goes."""
     _state.forked()
     _state.sheets.clear()
     _state.fonts.clear()
+
+
+# At exit, while the modules WeasyPrint's clean-up needs are still there.
+atexit.register(clear)
 
 
 def _elements(html: Any) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
