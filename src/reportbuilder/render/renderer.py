@@ -119,6 +119,9 @@ class RenderJob:
     images: ImageOptions = field(default_factory=ImageOptions)
     sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     continued: str = "(continued)"  # after the caption of a table's later pages
+    # Ignored: every job reuses what its render process keeps (`render.stylecache`); kept
+    # so that callers written for the merge covers' former cache still work.
+    warm: bool = False
     # A part of a report laid out on its own: anchors of the other parts (name → page
     # number), and whether to hand back the part's anchors and bookmarks.
     foreign_pages: Mapping[str, int] = field(default_factory=dict)
