@@ -216,3 +216,33 @@ def test_a_forked_render_process_leaves_the_parents_fonts_alone(mini_project: Pa
     assert there.data == here.data
     assert Path(folder).is_dir()  # the child ended its copy of the fonts, not ours
     assert stylecache._state.fonts[next(iter(stylecache._state.fonts))] is entry
+
+
+def test_what_the_network_gives_is_never_kept(tmp_path: Path) -> None:
+    """A stylesheet on the web (refused here: the network is off) is asked for once a render,
+    refused and reported each time, and never kept."""
+    job = RenderJob(
+        text=document("https://example.org/remote.css"),
+        base_url=tmp_path.as_uri() + "/",
+        files=FilePolicy(tmp_path),
+    )
+    for _ in range(2):
+        messages = [p.message for p in render_in_process(job).problems]
+        refused = [m for m in messages if "network access is off" in m and "remote.css" in m]
+        assert len(refused) == 1, messages
+    assert not any("remote.css" in key[1] for key in stylecache._state.sheets)
+
+
+def test_a_document_with_layers_is_laid_out_as_without_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "s.css").write_text(
+        "@layer base, top;\n@layer top { p { color: #0000ff } }\n"
+        "@layer base { p { color: #ff0000 } }\n",
+        encoding="utf-8",
+    )
+    job = RenderJob(
+        text=document("s.css"), base_url=tmp_path.as_uri() + "/", files=FilePolicy(tmp_path)
+    )
+    assert render_in_process(job).data == uncached(monkeypatch, job)
+    assert not stylecache._state.sheets

@@ -24,9 +24,9 @@ What keeps this safe:
   with the entry and logged again on every use, with the stylesheet they are about.
 - A font configuration is keyed by the exact `@font-face` rules, in order; one into which a
   document registered more fonts (an SVG image's `@font-face`) serves no other job.
-- Sheets that WeasyPrint links to one another through the document (`@layer`,
-  `@counter-style`, `@color-profile`), or that read the network, are not kept: such a
-  document is laid out exactly as before, without the cache.
+- What read the network (a stylesheet, an `@import`, a font) serves its own document only,
+  never a later one. A document with sheets WeasyPrint links to one another (`@layer`,
+  `@counter-style`, `@color-profile`) is laid out exactly as before, without the cache.
 - Bounded: the last `MAX_SHEETS` sheets and `MAX_FONTS` font configurations. In a forked
   process the font configurations of the parent are dropped (their files are the parent's).
 """
@@ -56,8 +56,9 @@ MAX_FONTS = 4
 _LOCAL = ("file", "data")  # what may be kept: never what the network answered
 
 
-class _Remote(Exception):
-    """A stylesheet or font read the network: what it parses to is not kept."""
+class _Linked(Exception):
+    """A sheet WeasyPrint links to the document's other sheets (`@layer`, `@counter-style`,
+    `@color-profile`): the document is laid out without the cache."""
 
 
 @dataclass
@@ -211,6 +212,7 @@ class _Sheet:
     fetched: list[tuple[str, str | None]]
     records: list[logging.LogRecord]
     faces: list[Any]
+    keep: bool = True  # False: it read the network (used once, for its document)
 
 
 @dataclass
@@ -328,9 +330,9 @@ def _parse(arguments: dict[str, Any], media_type: str, fetcher: Any) -> _Sheet |
             LOGGER.error("Failed to load stylesheet at %s: %s", href, exception)
             LOGGER.debug("Error while loading stylesheet:", exc_info=exception)
             css = None
-    if recorder.remote or counters or profiles or layers:
+    if counters or profiles or layers:
         return None
-    return _Sheet(css, recorder.fetched, capture.records, faces.rules)
+    return _Sheet(css, recorder.fetched, capture.records, faces.rules, keep=not recorder.remote)
 
 
 def _sheet(key: tuple[Any, ...], arguments: dict[str, Any], html: Any, fetcher: Any) -> _Sheet:
@@ -339,9 +341,12 @@ def _sheet(key: tuple[Any, ...], arguments: dict[str, Any], html: Any, fetcher: 
         _state.sheets.move_to_end(key)
         return entry
     found = _parse(arguments, html.media_type, fetcher)
-    if found is None:
+    if found is None or not found.keep:  # not kept: what the network said, or linked
         _state.sheets.pop(key, None)
-        raise _Remote
+    if found is None:
+        raise _Linked
+    if not found.keep:
+        return found  # for this document only: the network is not asked twice
     _state.sheets[key] = found
     _state.sheets.move_to_end(key)
     while len(_state.sheets) > MAX_SHEETS:
@@ -410,7 +415,7 @@ def author_sheets(html: Any, fetcher: Any) -> Resolved | None:
     try:
         for key, arguments in _elements(html):
             sheets.append(_sheet(key, arguments, html, fetcher))
-    except _Remote:
+    except _Linked:
         return None
     for sheet in sheets:
         _replay(sheet.records)
