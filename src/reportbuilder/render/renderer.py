@@ -119,7 +119,9 @@ class RenderJob:
     images: ImageOptions = field(default_factory=ImageOptions)
     sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     continued: str = "(continued)"  # after the caption of a table's later pages
-    warm: bool = False  # reuse parsed stylesheets and fonts of earlier jobs (render.warm)
+    # Ignored: every job reuses what its render process keeps (`render.stylecache`); kept
+    # so that callers written for the merge covers' former cache still work.
+    warm: bool = False
     # A part of a report laid out on its own: anchors of the other parts (name → page
     # number), and whether to hand back the part's anchors and bookmarks.
     foreign_pages: Mapping[str, int] = field(default_factory=dict)
@@ -255,7 +257,8 @@ class _Collector(logging.Handler):
         `base_url` of the `preprocess_stylesheet` call the warning comes from."""
         message = record.getMessage().splitlines()[0]
         place = _CSS_PLACE.search(message)
-        url = _stylesheet_being_read() if place else None
+        # A warning kept by the style cache says which sheet it is about (`stylecache`).
+        url = (getattr(record, "stylesheet", None) or _stylesheet_being_read()) if place else None
         places = self.locations.get(url) if url else None
         where = places[0] if places else None
         if place is None or where is None or not where.path:
@@ -297,9 +300,9 @@ def render_in_process(job: RenderJob) -> Pdf:
         inline_images,
         landscape,
         leaders,
+        stylecache,
         svgtext,
         tagging,
-        warm,
     )
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
@@ -318,17 +321,20 @@ def render_in_process(job: RenderJob) -> Pdf:
     images = job.images.weasyprint()
     outside = contextlib.ExitStack()
     try:
-        fonts = warm.font_config() if job.warm else FontConfiguration()
+        fonts: list[Any] = []  # a job's own, for a document laid out without the cache
 
         # Until the PDF is written: write_pdf resolves the links.
         outside.enter_context(foreign.foreign_anchors(job.foreign_pages))
 
         def lay_out(text: str) -> Any:
-            sheets = warm.stylesheets() if job.warm else contextlib.nullcontext()
-            with sheets, progress.engine_pages():
-                return weasyprint.HTML(
-                    string=text, base_url=job.base_url, url_fetcher=fetcher
-                ).render(font_config=fonts, pdf_tags=True, **images)
+            html = weasyprint.HTML(string=text, base_url=job.base_url, url_fetcher=fetcher)
+            # The theme's stylesheets parsed and its fonts registered once a process.
+            resolved = stylecache.author_sheets(html, fetcher)
+            if resolved is None and not fonts:
+                fonts.append(FontConfiguration())
+            with stylecache.using(resolved), progress.engine_pages():
+                config = resolved.fonts if resolved is not None else fonts[0]
+                return html.render(font_config=config, pdf_tags=True, **images)
 
         # Code is set one source line a box, so that a wrapped line can show it wraps.
         text = mark_code_lines(job.text, shortest_wrap(job.text))
