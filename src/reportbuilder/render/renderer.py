@@ -297,6 +297,7 @@ def render_in_process(job: RenderJob) -> Pdf:
         inline_images,
         landscape,
         leaders,
+        printboxes,
         svgtext,
         tagging,
         warm,
@@ -400,6 +401,7 @@ def render_in_process(job: RenderJob) -> Pdf:
         svgtext.set_family(svgtext.body_family(document))
         with progress.engine_pages():
             written = document.write_pdf(
+                finisher=printboxes.finish,  # the print version's BleedBox
                 pdf_variant=job.pdf_variant,
                 pdf_tags=True,
                 attachments=attachments or None,
