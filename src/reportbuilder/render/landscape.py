@@ -1,5 +1,5 @@
 """The room a landscape table leaves on the portrait page before it, filled with the text
-that follows the table.
+that follows the table; and the headings just before such a table, which go with it.
 
 A table turned onto landscape pages starts a page of its own: on a small page (A5, B5) the
 text before it may fill a few lines, and the rest of that page stays empty. After a layout,
@@ -9,6 +9,10 @@ width). `moved_tables` then moves the table after as many of them as fit, and le
 it stood a reference to it ("Table 2. Results by district, page 5", the theme's cross-reference
 style), so the reading order stays clear. Only whole paragraphs and lists of the same section
 move, never past a heading; a table without a numbered caption is left where it is.
+
+A heading right before the table would stay behind on the portrait page, alone at its foot
+or alone on the page when the chapter holds nothing else: `with_headings` gives it (and an
+annex's label, or a heading right above it) the turned page too (`HEAD`), before each layout.
 """
 
 from __future__ import annotations
@@ -21,11 +25,18 @@ from typing import Any
 from reportbuilder.render.overflow import LANDSCAPE, table_positions
 
 MOVED = "rb-moved"  # the reference left where a table stood
+HEAD = "rb-landscape-head"  # a heading set on the turned page of the table after it
 _FLOWING = ("p", "ul", "ol", "dl", "blockquote")  # what may move before a table
 _SLACK_PT = 6.0  # kept free: margins between paragraphs collapse differently when moved
 _NUMBER_ID = re.compile(r'<span class="rb-num"[^>]*\bid="([^"]+)"[^>]*>')
 _CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
+_TURNED = re.compile(
+    rf'<(?:table|div)\b[^>]*\bclass="(?![^"]*\brb-continued\b)[^"]*(?<![\w-]){LANDSCAPE}(?![\w-])'
+)
+_REACH = 4000  # characters looked back from a table for a heading's end tag
+_ENDS_HEADING = re.compile(r"</(h[1-6])>\s*$")
+_ENDS_LABEL = re.compile(r'<div class="annex-label">[^<]*</div>\s*$')
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,45 @@ class Room:
     table: int
     free: float  # points left at the foot of the page before the table
     heights: tuple[float, ...]  # of the paragraphs after the table, in order
+
+
+def with_headings(text: str) -> str:
+    """`text` with the headings (and annex label) right before each landscape table on its
+    turned page (class `HEAD`), so that none stays behind alone."""
+    if LANDSCAPE not in text:
+        return text
+    starts: list[int] = []  # start tags to mark, in order
+    for table in _TURNED.finditer(text):
+        end = table.start()
+        while True:
+            heading = _ENDS_HEADING.search(text, max(0, end - _REACH), end)
+            label = None if heading else _ENDS_LABEL.search(text, max(0, end - _REACH), end)
+            if heading is not None:
+                start = text.rfind(f"<{heading[1]}", 0, heading.start())
+            elif label is not None:
+                start = label.start()
+            else:
+                break
+            if start < 0:
+                break
+            starts.append(start)
+            end = start
+    out: list[str] = []
+    last = 0
+    for start in sorted(set(starts)):
+        close = text.index(">", start)
+        tag = text[start:close]
+        found = re.search(r'\bclass="([^"]*)"', tag)
+        if found and HEAD in found[1].split():
+            continue
+        if found:
+            tag = tag[: found.end(1)] + f" {HEAD}" + tag[found.end(1) :]
+        else:
+            tag += f' class="{HEAD}"'
+        out.append(text[last:start] + tag)
+        last = close
+    out.append(text[last:])
+    return "".join(out)
 
 
 def rooms(pages: Sequence[Any]) -> list[Room]:

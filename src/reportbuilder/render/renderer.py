@@ -327,8 +327,11 @@ def render_in_process(job: RenderJob) -> Pdf:
         def lay_out(text: str) -> Any:
             sheets = warm.stylesheets() if job.warm else contextlib.nullcontext()
             with sheets, progress.engine_pages():
+                # A heading right before a turned table goes onto its page.
                 return weasyprint.HTML(
-                    string=text, base_url=job.base_url, url_fetcher=fetcher
+                    string=landscape.with_headings(text),
+                    base_url=job.base_url,
+                    url_fetcher=fetcher,
                 ).render(font_config=fonts, pdf_tags=True, **images)
 
         # Code is set one source line a box, so that a wrapped line can show it wraps.
