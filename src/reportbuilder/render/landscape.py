@@ -35,6 +35,7 @@ _TURNED = re.compile(
     rf'<(?:table|div)\b[^>]*\bclass="(?![^"]*\brb-continued\b)[^"]*(?<![\w-]){LANDSCAPE}(?![\w-])'
 )
 _REACH = 4000  # characters looked back from a table for a heading's end tag
+_WRAP = re.compile(r'<div class="table-wrap[^"]*">\s*$')
 _ENDS_HEADING = re.compile(r"</(h[1-6])>\s*$")
 _ENDS_LABEL = re.compile(r'<div class="annex-label">[^<]*</div>\s*$')
 
@@ -56,6 +57,9 @@ def with_headings(text: str) -> str:
     starts: list[int] = []  # start tags to mark, in order
     for table in _TURNED.finditer(text):
         end = table.start()
+        wrap = _WRAP.search(text, max(0, end - _REACH), end)
+        if wrap is not None:  # a helper's table: the heading stands before its wrapper
+            end = wrap.start()
         while True:
             heading = _ENDS_HEADING.search(text, max(0, end - _REACH), end)
             label = None if heading else _ENDS_LABEL.search(text, max(0, end - _REACH), end)

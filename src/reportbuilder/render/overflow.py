@@ -218,6 +218,9 @@ def table_positions(text: str) -> list[int]:
     return [m.start() for m in re.finditer(r"<table\b", text)]
 
 
+_WRAP_END = re.compile(r'<div class="table-wrap((?: [^"]*)?)">$')  # right before a table
+
+
 def with_table_classes(text: str, tables: Mapping[int, str]) -> str:
     """`text` with a class added to some of its tables (by index in document order)."""
     positions = table_positions(text)
@@ -230,10 +233,10 @@ def with_table_classes(text: str, tables: Mapping[int, str]) -> str:
         tag = text[start:end]
         found = re.search(r'\bclass="([^"]*)"', tag)
         extra = tables[index]
-        wrap = '<div class="table-wrap">'
-        if text[last:start].endswith(wrap):  # a helper's table: its notes go with it
-            out.append(text[last : start - len(wrap)])
-            out.append(f'<div class="table-wrap {extra}">')
+        wrap = _WRAP_END.search(text, max(last, start - 300), start)
+        if wrap:  # a helper's table: its notes and source go with it
+            out.append(text[last : wrap.start()])
+            out.append(f'<div class="table-wrap{wrap[1]} {extra}">')
             last = start
         if found:
             tag = tag[: found.start(1)] + f"{found[1]} {extra}" + tag[found.end(1) :]
