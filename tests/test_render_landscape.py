@@ -112,7 +112,8 @@ def test_a_heading_right_before_a_landscape_table_goes_onto_its_page(
 ) -> None:
     """A chapter that is a heading and a table too wide for the page (turned by the renderer),
     and a section heading after a paragraph, right before another: no heading stays behind
-    on a portrait page, and the contents give the page the heading is on."""
+    on a portrait page, and the contents give the page the heading is on. The sentence after
+    the second table, the last of its chapter, goes under it, not onto a page of its own."""
     project_dir = copy_fixture("mini", tmp_path / size)
     # Too wide for the page upright, not for it turned.
     columns = {"A4": 15, "B5": 12, "A5": 9}[size]
@@ -155,7 +156,11 @@ def test_a_heading_right_before_a_landscape_table_goes_onto_its_page(
         assert width > height, (heading, page, texts[page - 1])  # on the turned page
         assert heading in texts[page - 1]
         assert "1235568" in re.sub(r"\D", "", texts[page - 1])  # the table's first row
-    assert "Opening paragraph." not in texts[marks["Detail by district"] - 1]
+    detail = texts[marks["Detail by district"] - 1]
+    assert "Opening paragraph." not in detail
+    # The sentence that ends the chapter fits under the table: it is not alone on a page.
+    assert "Closing paragraph." in detail, detail
+    assert sum("Closing paragraph." in text for text in texts) == 1
     # The contents give the turned page the chapter opens on.
     contents = re.search(r"\bSheets\W*?(\d+)\b", " ".join(texts[1:3]))
     assert contents and int(contents[1]) == marks["Sheets"], (contents, marks)
@@ -178,3 +183,19 @@ def test_with_headings_marks_the_headings_and_label_right_before_a_turned_table(
     assert "<h2>Upright</h2>" in marked and "<h3>Later part</h3>" in marked
     assert with_headings(marked) == marked  # once is enough
     assert with_headings("<h1>A</h1><table></table>") == "<h1>A</h1><table></table>"
+
+
+def test_with_tails_marks_the_blocks_that_end_the_section_after_a_turned_table() -> None:
+    from reportbuilder.render.landscape import TAIL, with_tails
+
+    text = (
+        '<section class="chapter"><p>Before.</p><table class="rb-landscape"></table>\n'
+        '<table class="rb-landscape rb-continued"></table>\n<p>After.</p>\n'
+        '<div class="admonition note"><p class="admonition-title">Note</p><p>Text.</p></div>\n'
+        "</section>\n<section><p>Next chapter.</p></section>"
+    )
+    marked = with_tails(text, [0])
+    assert f'<p class="{TAIL}">After.</p>' in marked
+    assert f'<div class="admonition note {TAIL}"><p class="admonition-title">Note</p>' in marked
+    assert "<p>Before.</p>" in marked and "<p>Next chapter.</p>" in marked
+    assert marked.count(TAIL) == 2

@@ -374,6 +374,15 @@ def render_in_process(job: RenderJob) -> Pdf:
             if moved != text:
                 text = moved
                 document, overflows = again(text)
+        # The text that ends a section after a turned table, alone on an upright page: under
+        # the table, when it fits there (kept only when the layout is no longer for it).
+        ends = landscape.tails(document.pages)
+        ended = landscape.with_tails(text, ends) if ends else text
+        if ended != text:
+            count = len(document.pages)
+            candidate, checked = again(ended)
+            if len(candidate.pages) <= count:
+                text, document, overflows = ended, candidate, checked
         stub = contents.stub_fraction(document.pages)
         tight = contents.tightened(text) if stub is not None and stub <= contents.STUB else None
         if tight is not None:  # a few lines of contents alone on a page: set it tighter
