@@ -297,13 +297,13 @@ def render_in_process(job: RenderJob) -> Pdf:
         inline_images,
         landscape,
         leaders,
-        printboxes,
         svgtext,
         tagging,
         warm,
     )
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
+    from reportbuilder.render.printboxes import finish as print_boxes
 
     tagging.install()
     leaders.install()
@@ -327,21 +327,22 @@ def render_in_process(job: RenderJob) -> Pdf:
         def lay_out(text: str) -> Any:
             sheets = warm.stylesheets() if job.warm else contextlib.nullcontext()
             with sheets, progress.engine_pages():
-                # A heading right before a turned table goes onto its page.
                 return weasyprint.HTML(
-                    string=landscape.with_headings(text),
-                    base_url=job.base_url,
-                    url_fetcher=fetcher,
+                    string=text, base_url=job.base_url, url_fetcher=fetcher
                 ).render(font_config=fonts, pdf_tags=True, **images)
+
+        def lay_out_turned(text: str) -> Any:
+            """`text` laid out, a heading right before a landscape table on the table's page."""
+            return lay_out(landscape.with_headings(text))
 
         # Code is set one source line a box, so that a wrapped line can show it wraps.
         text = mark_code_lines(job.text, shortest_wrap(job.text))
-        document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out)
+        document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out_turned)
 
         def again(text: str) -> tuple[Any, list[Overflow]]:
             """`text` laid out once more (a pass) and checked for overflows (timed)."""
             nonlocal passes, check_seconds
-            document = lay_out(text)
+            document = lay_out_turned(text)
             passes += 1
             started = time.perf_counter()
             found = find_overflows(document.pages)
@@ -386,7 +387,7 @@ def render_in_process(job: RenderJob) -> Pdf:
         stub = contents.stub_fraction(document.pages)
         tight = contents.tightened(text) if stub is not None and stub <= contents.STUB else None
         if tight is not None:  # a few lines of contents alone on a page: set it tighter
-            candidate = lay_out(tight)
+            candidate = lay_out_turned(tight)
             passes += 1
             # Fewer contents pages (in print the page count may stay: a blank verso goes).
             if contents.pages_of(candidate.pages) < contents.pages_of(document.pages):
@@ -413,7 +414,7 @@ def render_in_process(job: RenderJob) -> Pdf:
         svgtext.set_family(svgtext.body_family(document))
         with progress.engine_pages():
             written = document.write_pdf(
-                finisher=printboxes.finish,  # the print version's BleedBox
+                finisher=print_boxes,  # the print version's BleedBox
                 pdf_variant=job.pdf_variant,
                 pdf_tags=True,
                 attachments=attachments or None,
