@@ -82,6 +82,76 @@ def test_the_output_folder_and_hidden_files_are_not_inputs(mini_project: Path) -
     assert _key(mini_project) == before
 
 
+def test_a_folder_named_out_below_the_top_is_an_input(mini_project: Path) -> None:
+    before = _key(mini_project)
+    _append("assets/out/pic.svg", "<svg/>")(mini_project)
+    assert _key(mini_project) != before
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (4, 4), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.pdf
+def test_a_file_the_cache_does_not_watch_is_refused_at_its_line(mini_project: Path) -> None:
+    """What the key leaves out (hidden files and folders, tools' folders, out/ at the top)
+    must not be printed either: a change to it would leave the last PDF "up to date"."""
+    png = _png()
+    hidden = mini_project / "assets" / ".src"
+    hidden.mkdir()
+    (hidden / "pic.png").write_bytes(png)
+    (mini_project / "assets" / ".dot.png").write_bytes(png)
+    (mini_project / "assets" / "link.png").symlink_to(".src/pic.png")
+    (mini_project / "node_modules").mkdir()
+    (mini_project / "node_modules" / "pic.png").write_bytes(png)
+    chapter = mini_project / "content" / "01-overview.md"
+    lines = chapter.read_text(encoding="utf-8").splitlines()
+    first = len(lines) + 2
+    images = ["assets/.src/pic.png", "assets/.dot.png", "assets/link.png", "node_modules/pic.png"]
+    chapter.write_text(
+        "\n".join([*lines, "", *(f"![Picture {n}]({src})\n" for n, src in enumerate(images))]),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["build", str(mini_project), "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    warnings = [p for p in json.loads(result.stdout)["problems"] if "refused" in p["message"]]
+    found = {(p["path"], p["line"], p["message"].split(":")[0]) for p in warnings}
+    assert found == {
+        ("content/01-overview.md", first, "refused assets/.src/pic.png"),
+        ("content/01-overview.md", first + 2, "refused assets/.dot.png"),
+        ("content/01-overview.md", first + 4, "refused assets/.src/pic.png"),
+        ("content/01-overview.md", first + 6, "refused node_modules/pic.png"),
+    }, warnings
+    assert all("builds do not watch" in p["message"] for p in warnings)
+
+
+def test_a_moved_or_copied_project_has_its_own_key(mini_project: Path) -> None:
+    """An entry names the file it wrote: a copy found it and wrote into the old folder."""
+    import shutil
+
+    before = _key(mini_project)
+    copy = mini_project.parent / "copy"
+    shutil.copytree(mini_project, copy)
+    assert _key(copy) != before
+
+
+@pytest.mark.pdf
+def test_a_cache_folder_that_cannot_be_written_only_misses(mini_project: Path) -> None:
+    (mini_project / ".reportbuilder").write_text("not a folder")
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["build", str(mini_project)])
+        assert result.exit_code == 0, result.output
+        assert "wrote " in result.output and "internal error" not in result.output
+
+
 def test_a_damaged_entry_is_a_miss_and_the_cap_evicts_the_oldest(tmp_path: Path) -> None:
     cache = Cache(tmp_path, max_bytes=2500)
     for number in range(3):

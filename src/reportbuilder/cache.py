@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from reportbuilder.deliver.files import write_atomic
+from reportbuilder.project.files import unwatched_folder
 from reportbuilder.signed import SignedFolder, secret, signed_folder
 
 CACHE_DIR = Path(".reportbuilder") / "cache"
@@ -47,7 +48,6 @@ CHARTS_DIR = "charts"
 MEMO_DIR = "compose"  # compiled chapter templates and converted Markdown (`compose.memo`)
 FONTS_DIR = "fonts"  # font programs read when parts are assembled (`render.fontmerge`)
 MAX_CHARTS = 4096  # files kept in charts/ (a few KiB each), the least recently used go first
-SKIPPED_DIRS = frozenset({"out", "__pycache__", "node_modules"})
 LARGE_FILE = 64 * 1024 * 1024  # hashed by size and time, not read
 
 
@@ -63,10 +63,12 @@ def versions() -> dict[str, str]:
 
 
 def _files(folder: Path) -> list[Path]:
-    """Every regular file under `folder` a build may read, in a stable order."""
+    """Every file under `folder` a build may read (`project.files.unwatched` refuses the
+    others), in a stable order."""
     found = []
     for current, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+        top = current == str(folder)
+        dirs[:] = sorted(d for d in dirs if not unwatched_folder(d, top=top))
         for name in sorted(names):
             if not name.startswith("."):
                 found.append(Path(current) / name)
@@ -130,12 +132,16 @@ class Cache:
         signature = self._signature(name, record)
         if signature is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.folder / f"{name}.bin", data)
-        write_atomic(
-            self.folder / f"{name}.json", json.dumps({**record, "mac": signature}).encode("utf-8")
-        )
-        self._trim()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.folder / f"{name}.bin", data)
+            write_atomic(
+                self.folder / f"{name}.json",
+                json.dumps({**record, "mac": signature}).encode("utf-8"),
+            )
+            self._trim()
+        except OSError:  # a cache that cannot be written (a file in its place, a full disk)
+            return  # only misses
 
     def key(
         self,
@@ -155,6 +161,9 @@ class Cache:
             digest.update(data)
 
         add("versions", json.dumps(versions(), sort_keys=True))
+        # Where the project is: an entry names the file it wrote, and a moved or copied
+        # project must write its own, not the old folder's.
+        add("root", os.fsencode(self.root))
         add("config", config)
         add("edition", repr(_settings(edition)))
         add("output", f"{output}|{format}|{os.environ.get('SOURCE_DATE_EPOCH', '')}")

@@ -424,7 +424,7 @@ def _by_parts(
     plan = sha256("\0".join((str(project.root), html.lang, str(project.variant))).encode())
     outcome = lay_out(
         split,
-        replace(job, warm=True),
+        job,
         renderer,
         lambda: stack.enter_context(PdfRenderer(edition.limits.max_memory_mb)),
         jobs,
