@@ -56,6 +56,14 @@ def html(text: str) -> str:
         ),
         ("[x](https://a.org (paren))", '<p><a href="https://a.org" title="paren">x</a></p>'),
         ('[x]( https://a.org "t" )', '<p><a href="https://a.org" title="t">x</a></p>'),
+        # braces that are no attribute list stay text; attribute lists still apply
+        ("# Results {2025}", '<h1 id="c--Results {2025}">Results {2025}</h1>'),
+        ("# Budget {#}", '<h1 id="c--Budget {#}">Budget {#}</h1>'),
+        ("Text *x*{ y }", "<p>Text <em>x</em>{ y }</p>"),
+        ("# Title {#my-id .wide}", '<h1 class="wide" id="my-id">Title</h1>'),
+        ("Para\n{: .note lang=en }", '<p class="note" lang="en">Para</p>'),
+        # no [TOC] marker: the text as written
+        ("Intro\n\n[TOC]", "<p>Intro</p>\n<p>[TOC]</p>"),
         # thematic breaks with any spaces (example 53)
         ("-     -      -      -", "<hr>"),
         # a numeric reference out of Unicode's range is text (example 28)

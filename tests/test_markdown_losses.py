@@ -264,3 +264,18 @@ def test_link_text_python_markdown_dropped_reaches_the_pdf(tmp_path: Path) -> No
     printed = " ".join(" ".join(page_texts(pypdf.PdfReader(out))).split())
     assert "See [the annex] A and [the note](not a link) here." in printed
     assert "removed href" not in result.stderr
+
+
+@pytest.mark.pdf
+def test_braces_and_toc_markers_that_python_markdown_took_reach_the_pdf(tmp_path: Path) -> None:
+    """`{2025}` after a heading was taken for an attribute (then removed by the sanitiser,
+    its text gone); `[TOC]` became an empty box."""
+    text = "# Plan {2025}\n\nThe *draft*{ v2 } is below.\n\n[TOC]\n\n## Costs {#costs .x}\n"
+    project = project_with(tmp_path, **{"01": text})
+    out = tmp_path / "r.pdf"
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    printed = " ".join(" ".join(page_texts(pypdf.PdfReader(out))).split())
+    for written in ("Plan {2025}", "The draft{ v2 } is below.", "[TOC]", "Costs"):
+        assert written in printed
+    assert "{#costs" not in printed and "removed" not in result.stderr

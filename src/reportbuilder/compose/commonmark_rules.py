@@ -15,7 +15,10 @@ expect the CommonMark reading, the CommonMark rule — each one small and local:
 - links: a reference's label follows its text without a space (`[foo] [bar]` is the text
   "[foo]" and a link "bar", not a link "foo" with "bar" gone), and a destination with a
   space is no link (`[foo](not a link)` prints as written; write `<my page>` or `%20`).
-  Images keep Python-Markdown's leniency: `![Map](assets/my map.png)` is that file.
+  Images keep Python-Markdown's leniency: `![Map](assets/my map.png)` is that file;
+- `{…}` is an attribute list (`{#id .class key=value}`) only when it holds nothing else:
+  `# Results {2025}`, `{#}`, `*x*{ y }` keep their braces as text (attr_list took any word
+  for an attribute, which the sanitiser then removed, and the text was gone).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import xml.etree.ElementTree as ET
 import markdown
 from markdown.blockprocessors import HashHeaderProcessor, HRProcessor
 from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 from markdown.inlinepatterns import (
     IMAGE_REFERENCE_RE,
@@ -172,6 +176,17 @@ class _Link(LinkInlineProcessor):
         return href, title, end, handled
 
 
+# An attribute: `#id`, `.class` or `key=value` (quoted or not); nothing else.
+_ATTRIBUTE = r"""(?:[#.][^\s{}#.=]+|[^\s{}#.="']+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}"']+))"""
+
+
+class _AttrList(AttrListTreeprocessor):
+    BASE_RE = rf"\{{\:?[ ]*({_ATTRIBUTE}(?:[ ]+{_ATTRIBUTE})*)[ ]*\}}"
+    HEADER_RE = re.compile(rf"[ ]+{BASE_RE}[ ]*$")
+    BLOCK_RE = re.compile(rf"\n[ ]*{BASE_RE}[ ]*$")
+    INLINE_RE = re.compile(rf"^{BASE_RE}")
+
+
 class _BackslashBreak(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:
         return ET.Element("br"), m.start(0), m.end(0)
@@ -193,7 +208,7 @@ class _KeepEscapedAmpersand(Treeprocessor):
             if element.tail and _ESCAPED_AMP in element.tail:
                 element.tail = element.tail.replace(_ESCAPED_AMP, _AMP_MARK)
             for name, value in element.attrib.items():
-                if _ESCAPED_AMP in value:
+                if value and _ESCAPED_AMP in value:  # attr_list's `{flag}` has no value
                     element.set(name, value.replace(_ESCAPED_AMP, _AMP_MARK))
 
 
@@ -216,5 +231,6 @@ class CommonMarkRules(Extension):
         md.parser.blockprocessors.register(_OrderedList(md.parser), "olist", 40)
         md.parser.blockprocessors.register(_BulletList(md.parser), "ulist", 30)
         md.treeprocessors.register(_WithoutMarks(md), "list-markers", 30)
+        md.treeprocessors.register(_AttrList(md), "attr_list", 8)
         md.treeprocessors.register(_KeepEscapedAmpersand(md), "escaped-amp", 0.5)
         md.postprocessors.register(_LiteralAmpersand(md), "escaped-amp", 5)

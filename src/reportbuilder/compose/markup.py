@@ -841,7 +841,9 @@ def make_markdown(
             CommonMarkLists(report.losses),
         ],
         extension_configs={
-            "toc": {"slugify": slugify, "toc_depth": "1-3"},
+            # No `[TOC]` marker: the report has its contents page, and the marker printed an
+            # empty box where the text "[TOC]" was (CommonMark and GitHub print it as written).
+            "toc": {"slugify": slugify, "toc_depth": "1-3", "marker": ""},
             # `align=` rather than a style attribute: the theme styles it, the sanitiser keeps it
             "tables": {"use_align_attribute": True},
             # Classes, not inline colours: the theme's code.css prints them in black and white.
