@@ -17,7 +17,7 @@ and a fixed list of types):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 _TYPES = {
     "a": "lower-alpha",
@@ -27,64 +27,24 @@ _TYPES = {
     "1": "decimal",
 }
 _NUMBER = re.compile(r"\s*([+-]?\d{1,9})\s*")
-
-
-@dataclass
-class _Tag:
-    offset: int  # where its start tag begins in the HTML
-    text: str  # the start tag as written
-    attributes: dict[str, str]
-
-
-@dataclass
-class _List:
-    tag: _Tag
-    ordered: bool
-    items: list[_Tag] = field(default_factory=list)  # those that may need a number set
-    count: int = 0  # its items
-
-
 # The sanitiser writes tags in lower case, attributes as `name="value"` (or a bare name) and
 # no `<` or `>` inside a tag: each try stops at the next `<` or `>`, so the scan is linear.
 _TAG = re.compile(r"<(/?)(ol|ul|li)\b([^<>]*)>")
 _ATTRIBUTE = re.compile(r'([^\s="/]+)(?:="([^"]*)")?')
 
 
-def _lists(html: str) -> list[_List]:
-    """Every ordered list's start tag and its own items' start tags (not those of lists
-    inside): all of them for a list with attributes, else those with attributes. A plain
-    `<ol>`, `<ul>` or `<li>` makes nothing: the common case, and a fast one."""
-    # None: a bullet list; a match: an `<ol>` without attributes, made a `_List` only if one
-    # of its items has one.
-    open_lists: list[_List | re.Match[str] | None] = []
-    lists: list[_List] = []
-    for match in _TAG.finditer(html):
-        closing, name, rest = match.groups()
-        if closing:
-            if name != "li" and open_lists:
-                open_lists.pop()
-            continue
-        if name == "ul":
-            open_lists.append(None)
-            continue
-        attributes = {a[1]: a[2] for a in _ATTRIBUTE.finditer(rest)} if rest.strip() else {}
-        if name == "ol":
-            if not attributes:
-                open_lists.append(match)
-                continue
-            found = _List(_Tag(match.start(), match[0], attributes), True)
-            open_lists.append(found)
-            lists.append(found)
-            continue
-        parent = open_lists[-1] if open_lists else None
-        if isinstance(parent, re.Match) and attributes:
-            parent = open_lists[-1] = _List(_Tag(parent.start(), parent[0], {}), True)
-            lists.append(parent)
-        if isinstance(parent, _List):
-            parent.count += 1
-            if attributes or parent.tag.attributes:
-                parent.items.append(_Tag(match.start(), match[0], attributes))
-    return lists
+@dataclass
+class _Open:
+    """An ordered list being read: where its start tag's text is in the pieces, and what
+    numbers it sets."""
+
+    piece: int  # index of its start tag in the output's pieces
+    attributes: dict[str, str]
+    down: bool  # `reversed`
+    count: int = 0  # its items
+
+
+_PLAIN = _Open(-1, {}, False)  # an `<ol>` without attributes: only its items' values count
 
 
 def _number(value: str | None) -> int | None:
@@ -92,9 +52,8 @@ def _number(value: str | None) -> int | None:
     return int(found[1]) if found else None
 
 
-def _styled(tag: _Tag, style: str, name: str | None = None, number: int | None = None) -> str:
-    """The start tag with `style` added (and attribute `name` written as `number`)."""
-    text = tag.text
+def _styled(text: str, style: str, name: str | None = None, number: int | None = None) -> str:
+    """The start tag `text` with `style` added (and attribute `name` written as `number`)."""
     if name is not None and number is not None:
         text = re.sub(rf'\s{name}="[^"]*"', f' {name}="{number}"', text, count=1)
     end = -2 if text.endswith("/>") else -1
@@ -102,46 +61,70 @@ def _styled(tag: _Tag, style: str, name: str | None = None, number: int | None =
 
 
 def list_numbers(html: str) -> str:
-    """`html` with each ordered list's numbering set as the counters WeasyPrint reads."""
+    """`html` with each ordered list's numbering set as the counters WeasyPrint reads; one
+    pass, each item's tag changed where it is read, each list's when it closes (a reversed
+    list counts down from its number of items). A plain `<ol>`, `<ul>` or `<li>` makes
+    nothing: the common case, and a fast one."""
     if "<ol" not in html:
         return html
-    edits: list[tuple[_Tag, str]] = []
-    for found in _lists(html):
-        if not found.ordered or any("style" in t.attributes for t in (found.tag, *found.items)):
-            continue  # a style of its own: left as written (the sanitiser keeps none)
-        edits += _numbered(found)
-    pieces, done = [], 0
-    for tag, text in sorted(edits, key=lambda edit: edit[0].offset):
-        pieces += [html[done : tag.offset], text]
-        done = tag.offset + len(tag.text)
+    pieces: list[str] = []
+    done = 0
+    open_lists: list[_Open | None] = []  # None: a bullet list, or an `<ol>` with nothing set
+
+    def keep(match: re.Match[str], text: str) -> int:
+        nonlocal done
+        pieces.append(html[done : match.start()])
+        pieces.append(text)
+        done = match.end()
+        return len(pieces) - 1
+
+    def close(found: _Open) -> None:
+        if found.piece >= 0:
+            pieces[found.piece] = _list_tag(pieces[found.piece], found)
+
+    for match in _TAG.finditer(html):
+        closing, name, rest = match.groups()
+        if closing:
+            if name != "li" and open_lists and (found := open_lists.pop()) is not None:
+                close(found)
+            continue
+        attributes = {a[1]: a[2] for a in _ATTRIBUTE.finditer(rest)} if rest.strip() else {}
+        if name == "ul" or (name == "ol" and (not attributes or "style" in attributes)):
+            # nothing to set (a style of its own is left as written; the sanitiser keeps none)
+            open_lists.append(None if name == "ul" or attributes else _PLAIN)
+            continue
+        if name == "ol":
+            index = keep(match, match[0])
+            open_lists.append(_Open(index, attributes, "reversed" in attributes))
+            continue
+        parent = open_lists[-1] if open_lists else None
+        if parent is None:
+            continue
+        parent.count += 1
+        value = _number(attributes.get("value")) if "style" not in attributes else None
+        if parent.down:
+            style = "counter-increment: list-item -1"
+            if value is not None:
+                style = f"counter-set: list-item {value + 1}; {style}"
+            keep(match, _styled(match[0], style, "value", value))
+        elif value is not None:
+            keep(match, _styled(match[0], f"counter-set: list-item {value - 1}", "value", value))
+    for found in open_lists:
+        if found is not None:
+            close(found)
     return "".join(pieces) + html[done:]
 
 
-def _numbered(found: _List) -> list[tuple[_Tag, str]]:
-    edits = []
-    attributes = found.tag.attributes
-    start = _number(attributes.get("start"))
-    down = "reversed" in attributes
+def _list_tag(text: str, found: _Open) -> str:
+    """An `<ol>`'s start tag with the counter and list style its attributes mean."""
+    start = _number(found.attributes.get("start"))
     styles = []
-    kind = _TYPES.get((attributes.get("type") or "").strip())
+    kind = _TYPES.get((found.attributes.get("type") or "").strip())
     if kind is not None and kind != "decimal":
         styles.append(f"list-style-type: {kind}")
-    if down:
+    if found.down:
         first = start if start is not None else found.count
         styles.append(f"counter-reset: list-item {first + 1}")
     elif start is not None:
         styles.append(f"counter-reset: list-item {start - 1}")
-    if styles:
-        edits.append((found.tag, _styled(found.tag, "; ".join(styles), "start", start)))
-    for item in found.items:
-        value = _number(item.attributes.get("value"))
-        if down:
-            style = "counter-increment: list-item -1"
-            if value is not None:
-                style = f"counter-set: list-item {value + 1}; {style}"
-            edits.append((item, _styled(item, style, "value", value)))
-        elif value is not None:
-            edits.append(
-                (item, _styled(item, f"counter-set: list-item {value - 1}", "value", value))
-            )
-    return edits
+    return _styled(text, "; ".join(styles), "start", start) if styles else text
