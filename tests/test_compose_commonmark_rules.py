@@ -64,6 +64,11 @@ def html(text: str) -> str:
         ("Para\n{: .note lang=en }", '<p class="note" lang="en">Para</p>'),
         # no [TOC] marker: the text as written
         ("Intro\n\n[TOC]", "<p>Intro</p>\n<p>[TOC]</p>"),
+        # a `---` under a list item, a quote or a rule is a rule (examples 92, 94, 98, 99)
+        ("- Foo\n---", "<ul>\n<li>Foo</li>\n</ul>\n<hr>"),
+        ("> Foo\n---", "<blockquote>\n<p>Foo</p>\n</blockquote>\n<hr>"),
+        ("---\n---", "<hr>\n<hr>"),
+        ("Title\n---", '<h2 id="c--Title">Title</h2>'),
         # thematic breaks with any spaces (example 53)
         ("-     -      -      -", "<hr>"),
         # a numeric reference out of Unicode's range is text (example 28)

@@ -270,7 +270,10 @@ def test_link_text_python_markdown_dropped_reaches_the_pdf(tmp_path: Path) -> No
 def test_braces_and_toc_markers_that_python_markdown_took_reach_the_pdf(tmp_path: Path) -> None:
     """`{2025}` after a heading was taken for an attribute (then removed by the sanitiser,
     its text gone); `[TOC]` became an empty box."""
-    text = "# Plan {2025}\n\nThe *draft*{ v2 } is below.\n\n[TOC]\n\n## Costs {#costs .x}\n"
+    text = (
+        "# Plan {2025}\n\nThe *draft*{ v2 } is below.\n\n[TOC]\n\n## Costs {#costs .x}\n\n"
+        "- the last point\n---\n\nAfter the rule.\n"
+    )
     project = project_with(tmp_path, **{"01": text})
     out = tmp_path / "r.pdf"
     result = CliRunner().invoke(main, ["build", str(project), "-o", str(out)])
@@ -278,4 +281,6 @@ def test_braces_and_toc_markers_that_python_markdown_took_reach_the_pdf(tmp_path
     printed = " ".join(" ".join(page_texts(pypdf.PdfReader(out))).split())
     for written in ("Plan {2025}", "The draft{ v2 } is below.", "[TOC]", "Costs"):
         assert written in printed
+    # A list item above a `---` stays a list item (it became a heading "- the last point").
+    assert "the last point After the rule." in printed and "- the last point" not in printed
     assert "{#costs" not in printed and "removed" not in result.stderr

@@ -11,6 +11,9 @@ expect the CommonMark reading, the CommonMark rule — each one small and local:
   kind (`1.` then `-`): what follows is a new list, as in CommonMark (Python-Markdown
   continued the list, or took the item for text of the one above);
 - thematic breaks: any spaces between the three `-`, `*` or `_`;
+- a `---` or `===` line under a list item, a quote or a rule is no heading underline:
+  `- last point` then `---` is a list and a rule (Python-Markdown made a heading "- last
+  point", the list gone);
 - an escaped `&` is a literal ampersand: `\\&ouml;` prints "&ouml;", not "ö";
 - links: a reference's label follows its text without a space (`[foo] [bar]` is the text
   "[foo]" and a link "bar", not a link "foo" with "bar" gone), and a destination with a
@@ -28,7 +31,7 @@ import string
 import xml.etree.ElementTree as ET
 
 import markdown
-from markdown.blockprocessors import HashHeaderProcessor, HRProcessor
+from markdown.blockprocessors import HashHeaderProcessor, HRProcessor, SetextHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
@@ -121,6 +124,19 @@ class _MarkedList:
         made = self.lastChild(parent)  # type: ignore[attr-defined]
         if made is not None and made.tag == self.TAG and made.get(_MARK) is None:
             made.set(_MARK, marker or "")
+
+
+# What a setext heading's text cannot be: a list item, a quote, a thematic break (CommonMark
+# reads those first, and the underline after them as a rule or a paragraph line).
+_NOT_HEADING_TEXT = re.compile(
+    r"[ ]{0,3}(?:(?:[*+-]|\d{1,9}[.)])(?:[ \t\n]|$)|>"
+    r"|(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n|$))"
+)
+
+
+class _SetextHeading(SetextHeaderProcessor):
+    def test(self, parent: ET.Element, block: str) -> bool:
+        return super().test(parent, block) and not _NOT_HEADING_TEXT.match(block)
 
 
 class _OrderedList(_MarkedList, SaneOListProcessor):
@@ -228,6 +244,7 @@ class CommonMarkRules(Extension):
         md.inlinePatterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
         md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_ThematicBreak(md.parser), "hr", 50)
+        md.parser.blockprocessors.register(_SetextHeading(md.parser), "setextheader", 60)
         md.parser.blockprocessors.register(_OrderedList(md.parser), "olist", 40)
         md.parser.blockprocessors.register(_BulletList(md.parser), "ulist", 30)
         md.treeprocessors.register(_WithoutMarks(md), "list-markers", 30)
