@@ -354,16 +354,20 @@ class Helpers:
             )
         self._charts += 1
         desc = description or "; ".join(f"{b.label}: {b.text}" for b in bars)
-        # The donut's centre: the first category's share, and which category it is.
-        extra = (
-            {"center_text": bars[0].text, "center_label": bars[0].label} if kind == "donut" else {}
-        )
+        # The donut's centre: the first category with a share (a 0 % one has no slice, so
+        # "0 %" in the middle of a full ring would name a category the ring does not show).
+        head = next((bar for bar in bars if bar.value > 0), bars[0])
+        extra = {"center_text": head.text, "center_label": head.label} if kind == "donut" else {}
 
         def draw() -> str:
-            return makers[kind](
-                bars, title=caption, description=desc, style=self.chart_style,
-                id_prefix=f"chart{self._charts}", **extra,
-            )  # fmt: skip
+            try:
+                return makers[kind](
+                    bars, title=caption, description=desc, style=self.chart_style,
+                    id_prefix=f"chart{self._charts}", **extra,
+                )  # fmt: skip
+            except ValueError as error:
+                # The drawing functions' refusals, named by the call the author wrote.
+                raise CallError(f'chart(kind="{kind}"): {error}') from None
 
         if self.chart_cache is None:
             svg = draw()
