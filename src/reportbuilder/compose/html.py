@@ -520,6 +520,7 @@ def _render(
         "report": report,
         "recipient": recipient,
         "page_height": PAGE_HEIGHTS_MM[config.page_size],
+        "plain_hyphen": project.plain_hyphen,
         "labels": labels,
         "chapters": chapters,
         "toc": [
