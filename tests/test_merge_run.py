@@ -328,3 +328,28 @@ def test_a_right_to_left_requester_leaves_the_date_in_its_place(
         # pour ‹name›, ‹organisation›, 1 décembre 2026, référence R-2
         assert arabic and min(arabic) == start + 1, line
         assert line[max(arabic) + 1 :][:3] == ["1", "décembre", "2026,"], line
+
+
+def test_text_in_a_fallback_font_is_warned_at_each_rows_line(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    """The third trial's item 9: only the first row of a language had its cover checked
+    (within the body), so its fallback-font warning had no path or line, and a Chinese or
+    emoji name on a later row got none at all."""
+    people = tmp_path / "requesters.csv"
+    people.write_text(
+        "name,email,organisation\n"
+        "Mary Smith,mary@example.com,Plain Trust\n"
+        "王小明,wang@example.org,北京大学\n"
+        "Zoë 😀 Smile,zoe@example.org,\n",
+        encoding="utf-8",
+    )
+    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(tmp_path / "c"))
+    assert code == 0, result["problems"]
+    fallbacks = {
+        (p["path"], p["line"]): p["message"]
+        for p in result["problems"]
+        if "a font the stylesheets do not name" in p["message"]
+    }
+    assert set(fallbacks) == {(str(people), 3), (str(people), 4)}, result["problems"]
+    assert "王小明" in fallbacks[(str(people), 3)] and "😀" in fallbacks[(str(people), 4)]

@@ -128,3 +128,31 @@ def test_a_project_font_without_the_hyphenation_hyphen_breaks_words_with_a_plain
     ends = [line for line in text.splitlines() if line.rstrip().endswith("-")]
     assert len(ends) >= 3, text  # words were hyphenated, with "-"
     assert "\u2010" not in text
+
+
+@pytest.mark.pdf
+def test_fallback_text_is_warned_at_each_line_that_writes_it(tmp_path: Path) -> None:
+    """The third trial's item 9, in a chapter: an emoji on one line and an Arabic name four
+    lines down, on one page, gave one warning at the emoji's line only."""
+    import json
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    chapter = project / "content" / "01-overview.md"
+    lines = chapter.read_text("utf-8").rstrip("\n").split("\n")
+    first = len(lines) + 2
+    chapter.write_text(
+        "\n".join([*lines, "", "Smile 😀 here.", "", "Plain text.", "", "Name محمد here.", ""]),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["build", str(project), "-o", str(tmp_path / "f.pdf"), "--json"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    problems = json.loads(result.stdout)["problems"]
+    fallbacks = sorted(
+        (p["line"], p["message"])
+        for p in problems
+        if "a font the stylesheets do not name" in p["message"]
+    )
+    assert [line for line, _ in fallbacks] == [first, first + 4], problems
+    assert "😀" in fallbacks[0][1] and "محمد" in fallbacks[1][1]
