@@ -32,6 +32,19 @@ def html(text: str) -> str:
         # ordered lists: `)` and at most nine digits (examples 266, 268, 304)
         ("1) one\n2) two", "<ol>\n<li>one</li>\n<li>two</li>\n</ol>"),
         ("1234567890. not ok", "<p>1234567890. not ok</p>"),
+        # a change of delimiter, bullet or kind starts a new list (examples 301, 302)
+        (
+            "- foo\n- bar\n+ baz",
+            "<ul>\n<li>foo</li>\n<li>bar</li>\n</ul>\n<ul>\n<li>baz</li>\n</ul>",
+        ),
+        (
+            "1. foo\n2. bar\n3) baz",
+            '<ol>\n<li>foo</li>\n<li>bar</li>\n</ol>\n<ol start="3" style="counter-reset: '
+            'list-item 2">\n<li>baz</li>\n</ol>',
+        ),
+        ("1. a\n\n1) b", "<ol>\n<li>a</li>\n</ol>\n<ol>\n<li>b</li>\n</ol>"),
+        ("1. a\n- b", "<ol>\n<li>a</li>\n</ol>\n<ul>\n<li>b</li>\n</ul>"),
+        ("- a\n\n- b", "<ul>\n<li>\n<p>a</p>\n</li>\n<li>\n<p>b</p>\n</li>\n</ul>"),
         # thematic breaks with any spaces (example 53)
         ("-     -      -      -", "<hr>"),
         # a numeric reference out of Unicode's range is text (example 28)

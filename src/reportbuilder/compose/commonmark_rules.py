@@ -7,6 +7,9 @@ expect the CommonMark reading, the CommonMark rule — each one small and local:
   run of `#` needs a space before it (`# C#` is "C#"); a heading without a space after `#`
   (`#Title`) stays a heading, as Python-Markdown always read it, so no report changes shape;
 - ordered lists: `1)` as well as `1.`, and at most nine digits;
+- a list ends where its items change delimiter (`1.` then `1)`), bullet (`-` then `*`) or
+  kind (`1.` then `-`): what follows is a new list, as in CommonMark (Python-Markdown
+  continued the list, or took the item for text of the one above);
 - thematic breaks: any spaces between the three `-`, `*` or `_`;
 - an escaped `&` is a literal ampersand: `\\&ouml;` prints "&ouml;", not "ö".
 """
@@ -20,7 +23,7 @@ import xml.etree.ElementTree as ET
 import markdown
 from markdown.blockprocessors import HashHeaderProcessor, HRProcessor
 from markdown.extensions import Extension
-from markdown.extensions.sane_lists import SaneOListProcessor
+from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -61,13 +64,69 @@ class _ThematicBreak(HRProcessor):
     SEARCH_RE = re.compile(RE, re.MULTILINE)
 
 
-class _OrderedList(SaneOListProcessor):
+# The list's marker (`.`, `)`, `-`, `*`, `+`), on the element while the tree is built.
+_MARK = "data-rb-list-marker"
+_ITEM = re.compile(r"[ ]*(\d{1,9}[.)]|[*+-])[ ]+\S")
+
+
+class _MarkedList:
+    """A list processor whose list ends where the marker changes (CommonMark): a block's
+    items after the change are put back as a block of their own, and a list of another
+    marker right above is not continued."""
+
+    CHILD_RE: re.Pattern[str]
+    SIBLING_TAGS: list[str]
+    TAG: str
+    tab_length: int
+
+    def _marker(self, line: str) -> str | None:
+        """The marker of an item of this list level, of either kind (`1)` ends a `1.` list,
+        `- ` an ordered one); None for another line."""
+        found = _ITEM.match(line)
+        return found[1][-1] if found and not line.startswith(" " * self.tab_length) else None
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:
+        lines = blocks[0].split("\n")
+        marker = self._marker(lines[0])
+        for index, line in enumerate(lines[1:], start=1):
+            other = self._marker(line)
+            if other is not None and other != marker:
+                blocks[0:1] = ["\n".join(lines[:index]), "\n".join(lines[index:])]
+                break
+        sibling = self.lastChild(parent)  # type: ignore[attr-defined]
+        apart = sibling is not None and sibling.tag == self.TAG and sibling.get(_MARK) != marker
+        if apart:
+            self.SIBLING_TAGS = []  # this call only: a new list, not the one above
+        try:
+            super().run(parent, blocks)  # type: ignore[misc]
+        finally:
+            if apart:
+                del self.SIBLING_TAGS
+        made = self.lastChild(parent)  # type: ignore[attr-defined]
+        if made is not None and made.tag == self.TAG and made.get(_MARK) is None:
+            made.set(_MARK, marker or "")
+
+
+class _OrderedList(_MarkedList, SaneOListProcessor):
     def __init__(self, parser: markdown.blockparser.BlockParser) -> None:
         super().__init__(parser)
         most, tab = self.tab_length - 1, self.tab_length
         self.RE = re.compile(rf"^[ ]{{0,{most}}}\d{{1,9}}[.)][ ]+(.*)")
         self.CHILD_RE = re.compile(rf"^[ ]{{0,{most}}}((\d{{1,9}}[.)]))[ ]+(.*)")
         self.INDENT_RE = re.compile(rf"^[ ]{{{tab},{tab * 2 - 1}}}((\d{{1,9}}[.)])|[*+-])[ ]+.*")
+
+
+class _BulletList(_MarkedList, SaneUListProcessor):
+    pass
+
+
+class _WithoutMarks(Treeprocessor):
+    """The lists' markers were needed only while the tree was built."""
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            if _MARK in element.attrib:
+                del element.attrib[_MARK]
 
 
 class _BackslashBreak(InlineProcessor):
@@ -109,5 +168,7 @@ class CommonMarkRules(Extension):
         md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_ThematicBreak(md.parser), "hr", 50)
         md.parser.blockprocessors.register(_OrderedList(md.parser), "olist", 40)
+        md.parser.blockprocessors.register(_BulletList(md.parser), "ulist", 30)
+        md.treeprocessors.register(_WithoutMarks(md), "list-markers", 30)
         md.treeprocessors.register(_KeepEscapedAmpersand(md), "escaped-amp", 0.5)
         md.postprocessors.register(_LiteralAmpersand(md), "escaped-amp", 5)

@@ -306,6 +306,7 @@ def render_in_process(job: RenderJob) -> Pdf:
     )
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
+    from reportbuilder.render.printboxes import finish as print_boxes
 
     tagging.install()
     leaders.install()
@@ -336,14 +337,18 @@ def render_in_process(job: RenderJob) -> Pdf:
                 config = resolved.fonts if resolved is not None else fonts[0]
                 return html.render(font_config=config, pdf_tags=True, **images)
 
+        def lay_out_turned(text: str) -> Any:
+            """`text` laid out, a heading right before a landscape table on the table's page."""
+            return lay_out(landscape.with_headings(text))
+
         # Code is set one source line a box, so that a wrapped line can show it wraps.
         text = mark_code_lines(job.text, shortest_wrap(job.text))
-        document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out)
+        document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out_turned)
 
         def again(text: str) -> tuple[Any, list[Overflow]]:
             """`text` laid out once more (a pass) and checked for overflows (timed)."""
             nonlocal passes, check_seconds
-            document = lay_out(text)
+            document = lay_out_turned(text)
             passes += 1
             started = time.perf_counter()
             found = find_overflows(document.pages)
@@ -376,10 +381,19 @@ def render_in_process(job: RenderJob) -> Pdf:
             if moved != text:
                 text = moved
                 document, overflows = again(text)
+        # The text that ends a section after a turned table, alone on an upright page: under
+        # the table, when it fits there (kept only when the layout is no longer for it).
+        ends = landscape.tails(document.pages)
+        ended = landscape.with_tails(text, ends) if ends else text
+        if ended != text:
+            count = len(document.pages)
+            candidate, checked = again(ended)
+            if len(candidate.pages) <= count:
+                text, document, overflows = ended, candidate, checked
         stub = contents.stub_fraction(document.pages)
         tight = contents.tightened(text) if stub is not None and stub <= contents.STUB else None
         if tight is not None:  # a few lines of contents alone on a page: set it tighter
-            candidate = lay_out(tight)
+            candidate = lay_out_turned(tight)
             passes += 1
             # Fewer contents pages (in print the page count may stay: a blank verso goes).
             if contents.pages_of(candidate.pages) < contents.pages_of(document.pages):
@@ -406,6 +420,7 @@ def render_in_process(job: RenderJob) -> Pdf:
         svgtext.set_family(svgtext.body_family(document))
         with progress.engine_pages():
             written = document.write_pdf(
+                finisher=print_boxes,  # the print version's BleedBox
                 pdf_variant=job.pdf_variant,
                 pdf_tags=True,
                 attachments=attachments or None,
