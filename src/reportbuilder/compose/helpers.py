@@ -703,12 +703,17 @@ CELL_PADDING_MM = 2.4  # `rb-fit` cells: 1.2 mm either side
 def estimated_width_mm(header: Sequence[str], rows: Sequence[Sequence[str]]) -> float:
     """The least width a table can take: each column as wide as its longest word (a heading
     or a text wraps between words) or number (never wrapped), at the smallest type."""
-    widest = [max((len(w) for w in h.split()), default=1) for h in header]
+    widest = [max((len(w) for w in _BREAKS.split(h)), default=1) for h in header]
     for row in rows:
         for index, text in enumerate(row):
-            longest = max((len(w) for w in text.split()), default=0)
+            longest = max((len(w) for w in _BREAKS.split(text)), default=0)
             widest[index] = max(widest[index], longest)
     return sum(n * MM_PER_CHARACTER + CELL_PADDING_MM for n in widest)
+
+
+# Where a line may break: not at a no-break space, which French and Spanish figures group
+# their thousands with ("343 483" is one word; `str.split` would count two of 3 characters).
+_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
 def chosen_columns(data: Table, columns: Sequence[str]) -> Table:
