@@ -133,3 +133,85 @@ def test_special_files_are_never_read(mini_project: Path) -> None:
     (mini_project / "assets" / "link.svg").unlink()
     (mini_project / "assets" / "link.svg").symlink_to("/etc/hosts")
     assert _key(mini_project) != before
+
+
+def _inputs(cache: Cache, **changed: object) -> dict[str, object]:
+    given: dict[str, object] = {
+        "edition": Edition(),
+        "variant": None,
+        "assignments": (),
+        "output": None,
+        "format": None,
+    }
+    return {**given, **changed}
+
+
+def test_inputs_seen_before_give_the_builds_key_without_loading(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    """`known_key` (no project loaded) equals `key` (the project loaded) for inputs seen
+    before; a theme folder outside the project is hashed as it is now; other inputs (a
+    file, the variant, a --set, the edition) are unknown."""
+    loaded = load_project(mini_project)
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "base.css").write_text("p { color: black }\n")
+    folders = (*loaded.theme.folders, theme)
+    cache = Cache(mini_project)
+    config = loaded.config.model_dump_json()
+    inputs = cache.inputs_key(**_inputs(cache))  # type: ignore[arg-type]
+    assert cache.known_key(**_inputs(cache)) is None  # type: ignore[arg-type]
+    cache.remember(inputs, config=config, theme_folders=folders)
+    full = cache.key(
+        config=config, edition=Edition(), theme_folders=folders, output=None, format=None
+    )
+    assert cache.known_key(**_inputs(cache)) == full  # type: ignore[arg-type]
+    (theme / "base.css").write_text("p { color: red }\n")
+    assert cache.known_key(**_inputs(cache)) not in (None, full)  # type: ignore[arg-type]
+    for changed in (
+        {"variant": "a5"},
+        {"assignments": ((("page_size",), "A5"),)},
+        {"edition": Edition(lang="fr")},
+        {"output": "elsewhere.pdf"},
+    ):
+        assert cache.known_key(**_inputs(cache, **changed)) is None  # type: ignore[arg-type]
+    assert Cache(mini_project, read=False).known_key(**_inputs(cache)) is None  # type: ignore[arg-type]
+    CHANGES["chapter"](mini_project)
+    assert cache.known_key(**_inputs(cache)) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.pdf
+@pytest.mark.slow
+def test_an_unchanged_build_is_answered_without_loading_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second build of the same inputs reads no project and starts no render process;
+    a --set, a variant or an edited file is built."""
+    from reportbuilder import pipeline
+    from reportbuilder.project import load as load_module
+    from reportbuilder.render.renderer import PdfRenderer
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    runner = CliRunner()
+
+    def build(*extra: str) -> str:
+        result = runner.invoke(main, ["build", str(project), *extra])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "wrote " in build()
+    assert "wrote " in build("--set", "page_size=A5")
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("loaded or started for an unchanged build")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(load_module, "load_project", refused)
+        patched.setattr(pipeline, "load_project", refused)
+        patched.setattr(PdfRenderer, "_start", refused)
+        assert "is up to date" in build("--set", "page_size=A5")  # the last build
+        assert "restored " in build()  # the first one's PDF, over the A5 one
+        assert "is up to date" in build()
+    CHANGES["chapter"](project)
+    assert "wrote " in build()
+    assert "is up to date" in build()

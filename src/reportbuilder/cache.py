@@ -22,7 +22,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -94,22 +94,90 @@ class Cache:
     ) -> str:
         """The hash of everything the build of one output depends on."""
         digest = hashlib.sha256()
-
-        def add(label: str, value: str | bytes) -> None:
-            data = value.encode("utf-8") if isinstance(value, str) else value
-            digest.update(f"{label}:{len(data)}:".encode())
-            digest.update(data)
-
+        add = _adder(digest)
         add("versions", json.dumps(versions(), sort_keys=True))
         add("config", config)
         add("edition", repr(_settings(edition)))
         add("output", f"{output}|{format}|{os.environ.get('SOURCE_DATE_EPOCH', '')}")
+        self._add_files(add, (self.root, *theme_folders), output)
+        return digest.hexdigest()
+
+    def inputs_key(
+        self,
+        *,
+        edition: Any,
+        variant: str | None,
+        assignments: Sequence[tuple[tuple[str, ...], Any]],
+        output: str | None,
+        format: str | None,
+    ) -> str:
+        """The hash of what one output's build is given before the project is read: the
+        project's files, the variant and `--set` assignments, the edition, the output and
+        the versions. The same inputs load the same settings and theme, which `remember`
+        keeps under this key, so that `known_key` finds the build's key without loading
+        the project (an unchanged build then costs a hash of the files)."""
+        digest = hashlib.sha256()
+        add = _adder(digest)
+        add("versions", json.dumps(versions(), sort_keys=True))
+        add("variant", repr(variant))
+        add("assignments", repr(tuple(assignments)))
+        add("edition", repr(_settings(edition)))
+        add("output", f"{output}|{format}|{os.environ.get('SOURCE_DATE_EPOCH', '')}")
+        self._add_files(add, (self.root,), output)
+        return digest.hexdigest()
+
+    def remember(self, inputs: str, *, config: str, theme_folders: tuple[Path, ...]) -> None:
+        """Keep what the project read from the inputs hashed as `inputs` gave: its settings
+        as loaded (what `key` hashes as `config`) and its theme's folders. Computed before
+        the project was read: an edit made while it was read gives other inputs, never
+        these inputs with the edit's settings."""
+        seen = {"config": config, "theme_folders": [os.fspath(f) for f in theme_folders]}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.folder / f"in-{inputs}.json", json.dumps(seen).encode("utf-8"))
+
+    def known_key(
+        self,
+        *,
+        edition: Any,
+        variant: str | None,
+        assignments: Sequence[tuple[tuple[str, ...], Any]],
+        output: str | None,
+        format: str | None,
+    ) -> str | None:
+        """`key` for a build whose inputs were seen before (`remember`), computed without
+        loading the project: the theme's files are hashed as they are now. None when these
+        inputs were not seen (or with `read=False`)."""
+        if not self.read:
+            return None
+        inputs = self.inputs_key(
+            edition=edition, variant=variant, assignments=assignments, output=output, format=format
+        )
+        try:
+            seen = json.loads((self.folder / f"in-{inputs}.json").read_text(encoding="utf-8"))
+            config, folders = seen["config"], seen["theme_folders"]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        if not isinstance(config, str) or not isinstance(folders, list):
+            return None
+        if not all(isinstance(folder, str) for folder in folders):
+            return None
+        os.utime(self.folder / f"in-{inputs}.json")  # most recently used
+        return self.key(
+            config=config,
+            edition=edition,
+            theme_folders=tuple(Path(folder) for folder in folders),
+            output=output,
+            format=format,
+        )
+
+    def _add_files(
+        self, add: Callable[[str, str | bytes], None], bases: Iterable[Path], output: str | None
+    ) -> None:
         skipped = {os.path.abspath(self.root / output)} if output else set()
-        for base in (self.root, *theme_folders):
+        for base in bases:
             for path in _files(base):
                 if os.path.abspath(path) not in skipped:
                     add(f"file {path.relative_to(base)}", _content(path))
-        return digest.hexdigest()
 
     def get(self, key: str) -> tuple[Entry, bytes] | None:
         if not self.read:
@@ -285,6 +353,17 @@ def _settings(edition: Any) -> dict[str, Any]:
     values = {f.name: getattr(edition, f.name) for f in dataclasses.fields(edition)}
     values.pop("limits", None)
     return values
+
+
+def _adder(digest: Any) -> Callable[[str, str | bytes], None]:
+    """`add(label, value)` into `digest`, each value framed by its label and length."""
+
+    def add(label: str, value: str | bytes) -> None:
+        data = value.encode("utf-8") if isinstance(value, str) else value
+        digest.update(f"{label}:{len(data)}:".encode())
+        digest.update(data)
+
+    return add
 
 
 def sha256(data: bytes) -> str:
