@@ -79,6 +79,10 @@ def four_languages(tmp: Path, repeat: int) -> Path:
         for copy in ["", *(f"-{n:02d}" for n in range(1, repeat))]:
             for code in [lang, "pt"] if lang == "es" else [lang]:
                 (content / f"{stem}{copy}.{code}.md").write_bytes(path.read_bytes())
+    # The theme's words in Spanish stand for Portuguese ones (`check` wants them).
+    (project / "locale").mkdir(exist_ok=True)
+    spanish_words = ROOT / "src" / "reportbuilder" / "themes" / "base" / "locale" / "es.po"
+    (project / "locale" / "pt.po").write_bytes(spanish_words.read_bytes())
     config = project / "report.yml"
     text = config.read_text(encoding="utf-8")
     spanish = "    output: out/informe-trata-chile.pdf\n"

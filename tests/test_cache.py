@@ -135,15 +135,17 @@ def test_special_files_are_never_read(mini_project: Path) -> None:
     assert _key(mini_project) != before
 
 
-def _inputs(cache: Cache, **changed: object) -> dict[str, object]:
-    given: dict[str, object] = {
-        "edition": Edition(),
-        "variant": None,
-        "assignments": (),
-        "output": None,
-        "format": None,
-    }
-    return {**given, **changed}
+def _known(cache: Cache, **changed: object) -> str | None:
+    """`known_key` for the default build's inputs, with some of them `changed`."""
+    given: dict[str, object] = {"edition": Edition(), "variant": None, "assignments": ()}
+    given |= {"output": None, "format": None} | changed
+    inputs = cache.inputs_key(**given)  # type: ignore[arg-type]
+    return cache.known_key(
+        inputs,
+        edition=given["edition"],
+        output=given["output"],  # type: ignore[arg-type]
+        format=given["format"],  # type: ignore[arg-type]
+    )
 
 
 def test_inputs_seen_before_give_the_builds_key_without_loading(
@@ -151,7 +153,7 @@ def test_inputs_seen_before_give_the_builds_key_without_loading(
 ) -> None:
     """`known_key` (no project loaded) equals `key` (the project loaded) for inputs seen
     before; a theme folder outside the project is hashed as it is now; other inputs (a
-    file, the variant, a --set, the edition) are unknown."""
+    file, the variant, a --set, the edition, the output) are unknown."""
     loaded = load_project(mini_project)
     theme = tmp_path / "theme"
     theme.mkdir()
@@ -159,25 +161,27 @@ def test_inputs_seen_before_give_the_builds_key_without_loading(
     folders = (*loaded.theme.folders, theme)
     cache = Cache(mini_project)
     config = loaded.config.model_dump_json()
-    inputs = cache.inputs_key(**_inputs(cache))  # type: ignore[arg-type]
-    assert cache.known_key(**_inputs(cache)) is None  # type: ignore[arg-type]
+    assert _known(cache) is None
+    inputs = cache.inputs_key(
+        edition=Edition(), variant=None, assignments=(), output=None, format=None
+    )
     cache.remember(inputs, config=config, theme_folders=folders)
     full = cache.key(
         config=config, edition=Edition(), theme_folders=folders, output=None, format=None
     )
-    assert cache.known_key(**_inputs(cache)) == full  # type: ignore[arg-type]
+    assert _known(cache) == full
     (theme / "base.css").write_text("p { color: red }\n")
-    assert cache.known_key(**_inputs(cache)) not in (None, full)  # type: ignore[arg-type]
+    assert _known(cache) not in (None, full)
     for changed in (
         {"variant": "a5"},
         {"assignments": ((("page_size",), "A5"),)},
         {"edition": Edition(lang="fr")},
         {"output": "elsewhere.pdf"},
     ):
-        assert cache.known_key(**_inputs(cache, **changed)) is None  # type: ignore[arg-type]
-    assert Cache(mini_project, read=False).known_key(**_inputs(cache)) is None  # type: ignore[arg-type]
+        assert _known(cache, **changed) is None
+    assert _known(Cache(mini_project, read=False)) is None
     CHANGES["chapter"](mini_project)
-    assert cache.known_key(**_inputs(cache)) is None  # type: ignore[arg-type]
+    assert _known(cache) is None
 
 
 @pytest.mark.pdf

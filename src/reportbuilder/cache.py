@@ -16,6 +16,7 @@ elsewhere takes every chart unchanged from there instead of drawing it again.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -136,24 +137,16 @@ class Cache:
         write_atomic(self.folder / f"in-{inputs}.json", json.dumps(seen).encode("utf-8"))
 
     def known_key(
-        self,
-        *,
-        edition: Any,
-        variant: str | None,
-        assignments: Sequence[tuple[tuple[str, ...], Any]],
-        output: str | None,
-        format: str | None,
+        self, inputs: str, *, edition: Any, output: str | None, format: str | None
     ) -> str | None:
-        """`key` for a build whose inputs were seen before (`remember`), computed without
-        loading the project: the theme's files are hashed as they are now. None when these
-        inputs were not seen (or with `read=False`)."""
+        """`key` for a build whose inputs (`inputs_key`) were seen before (`remember`),
+        computed without loading the project: the theme's files are hashed as they are now.
+        None when these inputs were not seen (or with `read=False`)."""
         if not self.read:
             return None
-        inputs = self.inputs_key(
-            edition=edition, variant=variant, assignments=assignments, output=output, format=format
-        )
+        path = self.folder / f"in-{inputs}.json"
         try:
-            seen = json.loads((self.folder / f"in-{inputs}.json").read_text(encoding="utf-8"))
+            seen = json.loads(path.read_text(encoding="utf-8"))
             config, folders = seen["config"], seen["theme_folders"]
         except (OSError, ValueError, TypeError, KeyError):
             return None
@@ -161,7 +154,8 @@ class Cache:
             return None
         if not all(isinstance(folder, str) for folder in folders):
             return None
-        os.utime(self.folder / f"in-{inputs}.json")  # most recently used
+        with contextlib.suppress(OSError):
+            os.utime(path)  # most recently used
         return self.key(
             config=config,
             edition=edition,

@@ -83,17 +83,28 @@ def load_within(deadline: Deadline, project: str | os.PathLike[str], **options: 
 
 
 def _compose(
-    project: Project, edition: Edition, deadline: Deadline, *, charts: bool = False
+    project: Project,
+    edition: Edition,
+    deadline: Deadline,
+    *,
+    charts: bool = False,
+    users: bool = False,
 ) -> Html:
     """The HTML; with `charts`, drawn charts, compiled chapter templates and converted
-    Markdown kept in and taken from the project's cache."""
+    Markdown kept in and taken from the project's cache; with `users`, the compiled
+    templates and converted Markdown in the user's cache folder (`check`, which writes
+    nothing in the project: half its time was compiling templates and Markdown's patterns)."""
     # Imported here: Markdown, Pygments, Babel … are not needed when the cache answers.
-    from reportbuilder.cache import ChartCache
     from reportbuilder.compose.html import render_html
-    from reportbuilder.compose.memo import memo_for
+    from reportbuilder.compose.memo import memo_for, user_memo
 
-    kept = ChartCache(project.root) if charts else None
-    memo = memo_for(project.root) if charts else None
+    if not charts:
+        memo = user_memo() if users else None
+        return render_html(project, edition, deadline=deadline, memo=memo)
+    from reportbuilder.cache import ChartCache
+
+    kept = ChartCache(project.root)
+    memo = memo_for(project.root)
     return render_html(project, edition, deadline=deadline, chart_cache=kept, memo=memo)
 
 
@@ -177,7 +188,7 @@ def check(
     loaded = _project(project, deadline)
     if drawings := drawing_problems(loaded):
         raise ProjectError(drawings)
-    html = _compose(loaded, edition, deadline)
+    html = _compose(loaded, edition, deadline, users=True)
     if loaded.config.mail.summary:
         from reportbuilder.compose.mailbody import summary_problems
 

@@ -96,25 +96,20 @@ def from_cache(cache: Cache, key: str, root: str, clock: Clock) -> BuildResult |
 def unchanged(
     cache: Cache,
     editions: Sequence[tuple[str | None, Edition]],
+    inputs: Sequence[str],
     *,
-    assignments: Sequence[tuple[tuple[str, ...], Any]] = (),
     output: str | os.PathLike[str] | None = None,
     format: str | None = None,
 ) -> list[BuildResult] | None:
     """Every edition's build taken from the cache, without loading the project, when none
-    of their inputs changed since they were built (see `Cache.known_key`); None as soon as
-    one must be built (an earlier edition's output may have been restored, as the build
-    would restore it)."""
+    of their inputs (`inputs`, one `Cache.inputs_key` per edition) changed since they were
+    built (see `Cache.known_key`); None as soon as one must be built (an earlier edition's
+    output may have been restored, as the build would restore it)."""
     results = []
-    for variant, edition in editions:
+    for (_, edition), seen in zip(editions, inputs, strict=True):
         clock = Clock()
-        key = cache.known_key(
-            edition=edition,
-            variant=variant,
-            assignments=assignments,
-            output=os.fspath(output) if output is not None else None,
-            format=format,
-        )
+        given = os.fspath(output) if output is not None else None
+        key = cache.known_key(seen, edition=edition, output=given, format=format)
         result = from_cache(cache, key, str(cache.root), clock) if key is not None else None
         if result is None:
             return None
