@@ -23,6 +23,10 @@ import sys
 from typing import Any
 
 MAX_PATTERNS = 4096  # kept in the file; patterns used by this run are kept first
+# A run whose new patterns are fewer does not write the file: some patterns are new on every
+# run (tokenize's is built from a set, in an order that changes run to run; the helpers'
+# placeholders hold a nonce), and writing them every time would only grow the file.
+MIN_NEW = 16
 _Args = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
 
@@ -69,7 +73,7 @@ def keep_compiled() -> None:
         return compiled
 
     def save() -> None:
-        if not fresh:
+        if len(fresh) < MIN_NEW:
             return
         kept: dict[tuple[str | bytes, int], _Args] = dict(fresh)
         for key in [*used, *known]:
