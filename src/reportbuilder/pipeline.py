@@ -42,7 +42,12 @@ from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import SOURCE_PLACES
 from reportbuilder.project.files import UnusablePath, is_file, resolved, url2pathname
 from reportbuilder.project.fonts import named_families
-from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem, svg_problem
+from reportbuilder.project.image_files import (
+    RASTER_SUFFIXES,
+    image_problem,
+    mode_problem,
+    svg_problem,
+)
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.project.translations import translation_problems
 from reportbuilder.results import BuildResult, Clock, Output, from_cache
@@ -134,6 +139,8 @@ def resource_problems(project: Project) -> list[Problem]:
             elif path.suffix.lower() in RASTER_SUFFIXES and (reason := image_problem(path)):
                 # the renderer's own words when it fails on the file (`image_files`)
                 message = f"image {project.files.shown(path)} not used: {reason}"
+            elif path.suffix.lower() in RASTER_SUFFIXES and (reason := mode_problem(path)):
+                message = f"image {project.files.shown(path)}: {reason}"
             else:
                 continue
         elif scheme in ("http", "https"):
@@ -306,7 +313,7 @@ def build(
             data, pages = pdf.data, pdf.pages
             chapters = loaded.chapters_in(html.config.lang)
             located = _located(pdf.problems, chapters, loaded)
-            warnings.extend(_located_font_faces(located, loaded))
+            warnings.extend(_located_image_modes(_located_font_faces(located, loaded), loaded))
             progress.show("checking the PDF", now=True)
             linted = _lint(pdf.data, lint_rules(loaded, html))
             warnings.extend(_located(linted, chapters, loaded))
@@ -382,7 +389,7 @@ def _by_parts(
     plan = sha256("\0".join((str(project.root), html.lang, str(project.variant))).encode())
     outcome = lay_out(
         split,
-        replace(job, warm=True),
+        job,
         renderer,
         lambda: stack.enter_context(PdfRenderer(edition.limits.max_memory_mb)),
         jobs,
@@ -461,6 +468,22 @@ def _other_sources(project: Project) -> Iterator[tuple[str, str]]:
                 yield project.files.shown(path), path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError, ValueError):
                 continue
+
+
+def _located_image_modes(problems: Iterable[Problem], project: Project) -> list[Problem]:
+    """WeasyPrint's "Unknown image mode: I;16" names no image (it prints one as a black
+    rectangle): replaced by a warning at each line that shows such an image, as `check`
+    gives it (`image_files.mode_problem`)."""
+    problems = list(problems)
+    unknown = [p for p in problems if p.path is None and "Unknown image mode" in p.message]
+    if not unknown:
+        return problems
+    located = [p for p in resource_problems(project) if p.message.startswith("image ")]
+    located = [p for p in located if "black rectangle" in p.message]
+    if not located:
+        return problems
+    kept = [p for p in problems if p not in unknown]
+    return kept + [replace(p, stage=Stage.RENDER) for p in located]
 
 
 def _located_font_faces(problems: Iterable[Problem], project: Project) -> list[Problem]:

@@ -163,7 +163,10 @@ def load_chapters(
     problems: list[Problem] = []
     if order is None:
         found_files = sorted(folder.glob("*.md")) if folder.is_dir() else []
-        files = [p for p in found_files if translation_of(p.name) is None]
+        # Hidden files (an editor's lock `.#01-intro.md`) are no chapters.
+        files = [
+            p for p in found_files if translation_of(p.name) is None and not p.name.startswith(".")
+        ]
         if not files:
             problems.append(
                 Problem(
