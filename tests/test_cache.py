@@ -206,6 +206,66 @@ def test_special_files_are_never_read(mini_project: Path) -> None:
     assert _key(mini_project) != before
 
 
+def _known(cache: Cache, **changed: object) -> str | None:
+    """`known_key` for the default build's inputs, with some of them `changed`."""
+    given: dict[str, object] = {"edition": Edition(), "variant": None, "assignments": ()}
+    given |= {"output": None, "format": None} | changed
+    inputs = cache.inputs_key(**given)  # type: ignore[arg-type]
+    return cache.known_key(
+        inputs,
+        edition=given["edition"],
+        output=given["output"],  # type: ignore[arg-type]
+        format=given["format"],  # type: ignore[arg-type]
+    )
+
+
+def test_inputs_seen_before_give_the_builds_key_without_loading(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    """`known_key` (no project loaded) equals `key` (the project loaded) for inputs seen
+    before; a theme folder outside the project is hashed as it is now; other inputs (a
+    file, the variant, a --set, the edition, the output) are unknown."""
+    loaded = load_project(mini_project)
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "base.css").write_text("p { color: black }\n")
+    folders = (*loaded.theme.folders, theme)
+    cache = Cache(mini_project)
+    config = loaded.config.model_dump_json()
+    assert _known(cache) is None
+    inputs = cache.inputs_key(
+        edition=Edition(), variant=None, assignments=(), output=None, format=None
+    )
+    cache.remember(inputs, config=config, theme_folders=folders)
+    full = cache.key(
+        config=config, edition=Edition(), theme_folders=folders, output=None, format=None
+    )
+    assert _known(cache) == full
+    (theme / "base.css").write_text("p { color: red }\n")
+    assert _known(cache) not in (None, full)
+    for changed in (
+        {"variant": "a5"},
+        {"assignments": ((("page_size",), "A5"),)},
+        {"edition": Edition(lang="fr")},
+        {"output": "elsewhere.pdf"},
+    ):
+        assert _known(cache, **changed) is None
+    assert _known(Cache(mini_project, read=False)) is None
+    CHANGES["chapter"](mini_project)
+    assert _known(cache) is None
+    # What the inputs loaded is signed like an entry: one shipped with the project, or
+    # edited, could point the inputs at another build's entry.
+    inputs = cache.inputs_key(
+        edition=Edition(), variant=None, assignments=(), output=None, format=None
+    )
+    cache.remember(inputs, config=config, theme_folders=folders)
+    assert _known(cache) is not None
+    seen = cache.folder / "inputs" / f"{inputs}.json"
+    record = json.loads(seen.read_text(encoding="utf-8"))
+    seen.write_text(json.dumps({**record, "config": "{}"}), encoding="utf-8")
+    assert _known(cache) is None
+
+
 def _as_user(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     """Builds from here on run as the user whose cache folder (and key) is `folder`."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
@@ -277,6 +337,43 @@ def _forge(project: Path, evil: dict[int, bytes], *, outputs: bool) -> int:
             cache.put_blob(key, kept, fake)
         forged += 1
     return forged
+
+
+@pytest.mark.pdf
+@pytest.mark.slow
+def test_an_unchanged_build_is_answered_without_loading_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second build of the same inputs reads no project and starts no render process;
+    a --set, a variant or an edited file is built."""
+    from reportbuilder import pipeline
+    from reportbuilder.project import load as load_module
+    from reportbuilder.render.renderer import PdfRenderer
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    runner = CliRunner()
+
+    def build(*extra: str) -> str:
+        result = runner.invoke(main, ["build", str(project), *extra])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "wrote " in build()
+    assert "wrote " in build("--set", "page_size=A5")
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("loaded or started for an unchanged build")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(load_module, "load_project", refused)
+        patched.setattr(pipeline, "load_project", refused)
+        patched.setattr(PdfRenderer, "_start", refused)
+        assert "is up to date" in build("--set", "page_size=A5")  # the last build
+        assert "restored " in build()  # the first one's PDF, over the A5 one
+        assert "is up to date" in build()
+    CHANGES["chapter"](project)
+    assert "wrote " in build()
+    assert "is up to date" in build()
 
 
 @pytest.mark.pdf

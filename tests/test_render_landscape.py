@@ -125,7 +125,7 @@ def test_a_heading_right_before_a_landscape_table_goes_onto_its_page(
     ]
     (project_dir / "data" / "sheet.csv").write_text("\n".join([header, *rows]) + "\n", "utf-8")
     (project_dir / "content" / "03-sheets.md").write_text(
-        "# Sheets\n\n{{ table(data.sheet) }}\n", "utf-8"
+        '# Sheets\n\n{{ table(data.sheet, source="Registry of districts") }}\n', "utf-8"
     )
     (project_dir / "content" / "04-more.md").write_text(
         f"# More sheets\n\nOpening paragraph. {SENTENCE}\n\n## Detail by district\n\n"
@@ -156,6 +156,9 @@ def test_a_heading_right_before_a_landscape_table_goes_onto_its_page(
         assert width > height, (heading, page, texts[page - 1])  # on the turned page
         assert heading in texts[page - 1]
         assert "1235568" in re.sub(r"\D", "", texts[page - 1])  # the table's first row
+    # The long table's source line is turned with it (its wrapper is), not left upright.
+    (source,) = [n for n, text in enumerate(texts, 1) if "Registry of districts" in text]
+    assert pages[source - 1][0] > pages[source - 1][1], texts[source - 1]
     detail = texts[marks["Detail by district"] - 1]
     assert "Opening paragraph." not in detail
     # The sentence that ends the chapter fits under the table: it is not alone on a page.

@@ -246,3 +246,17 @@ def test_a_document_with_layers_is_laid_out_as_without_the_cache(
     )
     assert render_in_process(job).data == uncached(monkeypatch, job)
     assert not stylecache._state.sheets
+
+
+def test_warmed_up_themes_serve_a_projects_render(mini_project: Path) -> None:
+    """What `warm_up_themes` parses (in the test session, the warm CLI server) is what a
+    project's render then uses: the same keys, checked under the project's own policy."""
+    stylecache.warm_up_themes()
+    warmed = {key: entry.css for key, entry in stylecache._state.sheets.items()}
+    [fonts] = [entry.config for entry in stylecache._state.fonts.values()]
+    assert len(warmed) >= 3
+    render_in_process(job_of(mini_project))
+    links = {key for key in stylecache._state.sheets if key[0] == "link"}
+    assert links == set(warmed), "the project's theme links were parsed under other keys"
+    assert all(stylecache._state.sheets[key].css is css for key, css in warmed.items())
+    assert [entry.config for entry in stylecache._state.fonts.values()] == [fonts]

@@ -32,7 +32,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -47,6 +47,8 @@ DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 CHARTS_DIR = "charts"
 MEMO_DIR = "compose"  # compiled chapter templates and converted Markdown (`compose.memo`)
 FONTS_DIR = "fonts"  # font programs read when parts are assembled (`render.fontmerge`)
+INPUTS_DIR = "inputs"  # what a build's inputs loaded (`Cache.remember`)
+MAX_INPUTS = 4096  # files kept in inputs/ (a few KiB each), the least recently used go first
 MAX_CHARTS = 4096  # files kept in charts/ (a few KiB each), the least recently used go first
 LARGE_FILE = 64 * 1024 * 1024  # hashed by size and time, not read
 
@@ -154,12 +156,7 @@ class Cache:
     ) -> str:
         """The hash of everything the build of one output depends on."""
         digest = hashlib.sha256()
-
-        def add(label: str, value: str | bytes) -> None:
-            data = value.encode("utf-8") if isinstance(value, str) else value
-            digest.update(f"{label}:{len(data)}:".encode())
-            digest.update(data)
-
+        add = _adder(digest)
         add("versions", json.dumps(versions(), sort_keys=True))
         # Where the project is: an entry names the file it wrote, and a moved or copied
         # project must write its own, not the old folder's.
@@ -167,12 +164,95 @@ class Cache:
         add("config", config)
         add("edition", repr(_settings(edition)))
         add("output", f"{output}|{format}|{os.environ.get('SOURCE_DATE_EPOCH', '')}")
+        self._add_files(add, (self.root, *theme_folders), output)
+        return digest.hexdigest()
+
+    def inputs_key(
+        self,
+        *,
+        edition: Any,
+        variant: str | None,
+        assignments: Sequence[tuple[tuple[str, ...], Any]],
+        output: str | None,
+        format: str | None,
+    ) -> str:
+        """The hash of what one output's build is given before the project is read: the
+        project's files, the variant and `--set` assignments, the edition, the output and
+        the versions. The same inputs load the same settings and theme, which `remember`
+        keeps under this key, so that `known_key` finds the build's key without loading
+        the project (an unchanged build then costs a hash of the files)."""
+        digest = hashlib.sha256()
+        add = _adder(digest)
+        add("versions", json.dumps(versions(), sort_keys=True))
+        add("variant", repr(variant))
+        add("assignments", repr(tuple(assignments)))
+        add("edition", repr(_settings(edition)))
+        add("output", f"{output}|{format}|{os.environ.get('SOURCE_DATE_EPOCH', '')}")
+        self._add_files(add, (self.root,), output)
+        return digest.hexdigest()
+
+    def remember(self, inputs: str, *, config: str, theme_folders: tuple[Path, ...]) -> None:
+        """Keep what the project read from the inputs hashed as `inputs` gave: its settings
+        as loaded (what `key` hashes as `config`) and its theme's folders, signed like an
+        entry (a record shipped with a project would otherwise point these inputs at another
+        build's entry). Computed before the project was read: an edit made while it was read
+        gives other inputs, never these inputs with the edit's settings."""
+        record = {"config": config, "theme_folders": [os.fspath(f) for f in theme_folders]}
+        signature = self._signature(f"in-{inputs}", record)
+        if signature is None:
+            return
+        folder = self.folder / INPUTS_DIR
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            data = json.dumps({**record, "mac": signature}).encode("utf-8")
+            write_atomic(folder / f"{inputs}.json", data)
+            files = list(folder.glob("*.json"))
+            if len(files) > MAX_INPUTS:
+                files.sort(key=lambda path: path.stat().st_mtime)
+                for path in files[: len(files) - MAX_INPUTS]:
+                    path.unlink(missing_ok=True)
+        except OSError:  # a cache that cannot be written only misses
+            return
+
+    def known_key(
+        self, inputs: str, *, edition: Any, output: str | None, format: str | None
+    ) -> str | None:
+        """`key` for a build whose inputs (`inputs_key`) were seen before (`remember`),
+        computed without loading the project: the theme's files are hashed as they are now.
+        None when these inputs were not seen (or with `read=False`)."""
+        if not self.read:
+            return None
+        path = self.folder / INPUTS_DIR / f"{inputs}.json"
+        try:
+            seen = json.loads(path.read_text(encoding="utf-8"))
+            config, folders = seen["config"], seen["theme_folders"]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        if not isinstance(config, str) or not isinstance(folders, list):
+            return None
+        if not all(isinstance(folder, str) for folder in folders):
+            return None
+        expected = self._signature(f"in-{inputs}", seen)
+        if expected is None or not hmac.compare_digest(str(seen.get("mac")), expected):
+            return None  # not written by this user's builds
+        with contextlib.suppress(OSError):
+            os.utime(path)  # most recently used
+        return self.key(
+            config=config,
+            edition=edition,
+            theme_folders=tuple(Path(folder) for folder in folders),
+            output=output,
+            format=format,
+        )
+
+    def _add_files(
+        self, add: Callable[[str, str | bytes], None], bases: Iterable[Path], output: str | None
+    ) -> None:
         skipped = {os.path.abspath(self.root / output)} if output else set()
-        for base in (self.root, *theme_folders):
+        for base in bases:
             for path in _files(base):
                 if os.path.abspath(path) not in skipped:
                     add(f"file {path.relative_to(base)}", _content(path))
-        return digest.hexdigest()
 
     def get(self, key: str) -> tuple[Entry, bytes] | None:
         if not self.read:
@@ -215,6 +295,10 @@ class Cache:
                     if path.suffix in suffixes:
                         path.unlink(missing_ok=True)
                         removed += 1
+        inputs = self.folder / INPUTS_DIR
+        if inputs.is_dir():  # not outputs: not counted
+            for path in inputs.glob("*.json"):
+                path.unlink(missing_ok=True)
         return removed
 
     def _trim(self) -> None:
@@ -325,6 +409,17 @@ def _settings(edition: Any) -> dict[str, Any]:
     values = {f.name: getattr(edition, f.name) for f in dataclasses.fields(edition)}
     values.pop("limits", None)
     return values
+
+
+def _adder(digest: Any) -> Callable[[str, str | bytes], None]:
+    """`add(label, value)` into `digest`, each value framed by its label and length."""
+
+    def add(label: str, value: str | bytes) -> None:
+        data = value.encode("utf-8") if isinstance(value, str) else value
+        digest.update(f"{label}:{len(data)}:".encode())
+        digest.update(data)
+
+    return add
 
 
 def sha256(data: bytes) -> str:

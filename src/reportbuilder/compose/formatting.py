@@ -161,11 +161,13 @@ def format_phone(number: str, lang: str, country: str | None = None) -> str:
 def rounded(value: float | int | Decimal, places: int) -> Decimal:
     """`value` at `places` decimals, half away from zero as Excel and a reader round (Babel
     alone rounds half to even: 12.5 would print 12), from the number as written (`repr`),
-    so that 2.675 is 2.68, not the binary 2.67499…."""
+    so that 2.675 is 2.68, not the binary 2.67499…. A value that rounds to zero is plain
+    zero: `-0.004` at one decimal is `0.0`, never a "−0.0" a reader takes for a fall."""
     exact = value if isinstance(value, Decimal) else Decimal(repr(value))
     if isinstance(value, int) and not isinstance(value, bool):
         exact = Decimal(value)
-    return exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    result = exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return result.copy_abs() if result.is_zero() else result
 
 
 def with_minus(text: str) -> str:

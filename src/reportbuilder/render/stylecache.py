@@ -170,6 +170,10 @@ class _Capture(logging.Handler):
         from reportbuilder.render.renderer import _stylesheet_being_read
 
         record.stylesheet = _stylesheet_being_read()
+        if isinstance(record.args, tuple):  # an exception would keep its job's frames alive
+            record.args = tuple(
+                str(arg) if isinstance(arg, BaseException) else arg for arg in record.args
+            )
         self.records.append(record)
 
 
