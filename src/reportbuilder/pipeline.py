@@ -51,7 +51,7 @@ from reportbuilder.project.image_files import (
     svg_problem,
 )
 from reportbuilder.project.load import Project, load_project
-from reportbuilder.project.translations import translation_problems
+from reportbuilder.project.translations import setting_problems, translation_problems
 
 # The cache and the render process's side are imported where a build needs them, not here:
 # `check` imports this module and needs neither (multiprocessing, importlib.metadata …).
@@ -250,6 +250,7 @@ def check(
         *html.problems,
         *resource_problems(loaded),
         *translation_problems(loaded, languages),
+        *setting_problems(loaded, languages),
     ]
     _fail_if_strict(html, warnings)
     return BuildResult(str(loaded.root), problems=tuple(warnings), seconds=clock.seconds())
@@ -323,6 +324,7 @@ def build(
             *loaded.warnings,
             *html.problems,
             *translation_problems(loaded, [html.config.lang]),
+            *setting_problems(loaded, [html.config.lang]),
         ]
         if format == "html":
             from reportbuilder.deliver.preview import self_contained
