@@ -26,6 +26,17 @@ NBSP = "\u00a0"
 MINUS = "\u2212"
 # Languages whose CLDR data set minimumGroupingDigits to 2 (no separator in 4-digit numbers).
 _MIN_GROUPING_TWO = frozenset({"es", "pl", "bg"})
+# What a spreadsheet shows for a true or false cell, in the languages Excel is sold in that
+# reports are written in; English's elsewhere.
+_BOOLEANS = {
+    "en": ("TRUE", "FALSE"),
+    "fr": ("VRAI", "FAUX"),
+    "es": ("VERDADERO", "FALSO"),
+    "pt": ("VERDADEIRO", "FALSO"),
+    "de": ("WAHR", "FALSCH"),
+    "it": ("VERO", "FALSO"),
+    "nl": ("WAAR", "ONWAAR"),
+}
 
 
 def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
@@ -79,6 +90,12 @@ class Formatter:
         """CLDR's minimumGroupingDigits, which Babel ignores: Spanish writes 1200 but 12 000."""
         two = self.locale.language in _MIN_GROUPING_TWO or str(self.locale) == "pt_PT"
         return not two or abs(float(value)) >= 10_000
+
+    def boolean(self, value: bool) -> str:
+        """A true/false cell as a spreadsheet in the report's language shows it: `TRUE`,
+        `VRAI`, `VERDADERO` (Python's `True` is no word of a report)."""
+        true, false = _BOOLEANS.get(self.locale.language, _BOOLEANS["en"])
+        return true if value else false
 
     def filters(self) -> dict[str, Any]:
         """The Jinja filters content and templates format with; their arguments are checked

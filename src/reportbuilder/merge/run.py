@@ -882,11 +882,12 @@ def _in_doubt(entry: Entry) -> str:
 
 
 def _warm(html: Html, images: ImageOptions | None = None) -> RenderJob:
-    """A cover's render job, reusing the theme's parsed stylesheets and fonts, its images
-    lightened as the body's were. Its streams are left uncompressed: the copy compresses
-    what it keeps of them when it is saved (a cover's own write costs half as much)."""
+    """A cover's render job (the render process reuses the theme's parsed stylesheets and
+    fonts: `render.stylecache`), its images lightened as the body's were. Its streams are
+    left uncompressed: the copy compresses what it keeps of them when it is saved (a cover's
+    own write costs half as much)."""
     job = RenderJob.of(html)
-    return dataclasses.replace(job, warm=True, images=images or ImageOptions(), uncompressed=True)
+    return dataclasses.replace(job, images=images or ImageOptions(), uncompressed=True)
 
 
 def _page_count(data: bytes) -> int:

@@ -18,6 +18,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from reportbuilder.errors import Problem, ProjectError, Stage
 from reportbuilder.project.textio import read_text
@@ -162,6 +163,17 @@ def resolved(path: Path) -> Path:
         raise UnusablePath("contains a NUL character; refused") from None
     except OSError as error:
         raise UnusablePath(f"cannot be used: {(error.strerror or str(error)).lower()}") from None
+
+
+if os.name == "nt":
+    from nturl2path import url2pathname
+else:
+
+    def url2pathname(url: str) -> str:
+        """The file path a `file:` URL's path names (`urllib.request.url2pathname` on POSIX,
+        without importing `urllib.request`, which brings HTTP, SSL and email along: a
+        twentieth of `check`)."""
+        return unquote(url)
 
 
 def is_file(path: Path) -> bool:

@@ -46,8 +46,6 @@ def lack_hyphen(stylesheets: Iterable[Path], files: FilePolicy) -> list[str]:
     hyphen the layout adds where it breaks a word: drawn in a fallback font in the middle
     of the brand's text, it would be a character the author never typed set in a font the
     stylesheets do not name."""
-    from fontTools.ttLib import TTFont
-
     lacking: list[str] = []
     for path in stylesheets:
         try:
@@ -62,6 +60,10 @@ def lack_hyphen(stylesheets: Iterable[Path], files: FilePolicy) -> list[str]:
                 font = (path.parent / written.split("#")[0].split("?")[0]).resolve()
                 if not (files.in_project(font) and font.is_file()):
                     continue
+                # Imported when there is a font to read: most projects have none, and
+                # `check` spent its import (fontTools.ttLib, ~20 ms) for nothing.
+                from fontTools.ttLib import TTFont
+
                 try:
                     with TTFont(font, lazy=True, fontNumber=0) as opened:
                         cmap = opened.getBestCmap() or {}
