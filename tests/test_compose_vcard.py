@@ -40,6 +40,18 @@ def test_the_vcard_carries_every_field_escaped_with_the_phone_in_e164() -> None:
     assert "ADR;TYPE=WORK:;;Av. Apoquindo 2930\\nLas Condes;;;;" in lines
 
 
+def test_a_long_line_is_folded_at_75_octets_and_unfolds_to_itself() -> None:
+    """The third trial's item 21: a 160-byte `FN:` line was written whole (RFC 2425: lines
+    SHOULD NOT pass 75 octets; many address books cut or refuse them)."""
+    name = "Dr. María-José Fernández de la Cruz y Ñúñez-Échevarría, Directora General, PhD"
+    text = vcard(Contact(id="long", name=name, email="mj@example.org"))
+    lines = text.split("\r\n")
+    assert all(len(line.encode("utf-8")) <= 75 for line in lines)
+    assert sum(line.startswith(" ") for line in lines) >= 2
+    unfolded = text.replace("\r\n ", "").split("\r\n")
+    assert "FN:" + name.replace(",", "\\,") in unfolded
+
+
 def test_a_contact_with_an_office_only_is_named_by_it() -> None:
     office = Contact(id="press", office="Press office", email="press@example.org")
     assert "FN:Press office" in vcard(office).split("\r\n")

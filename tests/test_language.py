@@ -106,11 +106,24 @@ def test_typeset_french(text: str, expected: str) -> None:
 def test_typeset_changes_nothing_in_other_languages(lang: str) -> None:
     text = "How many ? Note : « this » ; and !"
     assert typeset(text, lang) == text
-    assert not has_spacing_rules(lang)
+    assert has_spacing_rules(lang) == (lang == "es")
 
 
-def test_only_french_has_spacing_rules() -> None:
-    assert has_spacing_rules("fr") and has_spacing_rules("fr-BE")
+def test_only_french_and_spanish_have_spacing_rules() -> None:
+    assert has_spacing_rules("fr") and has_spacing_rules("fr-BE") and has_spacing_rules("es")
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_a_figure_keeps_its_unit_on_its_line(lang: str) -> None:
+    """The third trial's item 14: a typed "12,5 %" broke between the figure and the sign."""
+    text = "un taux de 12,5 % et 30 € et 5 km, 20 m² ; 3 mois, 2 litres, 4 h"
+    expected = (
+        f"un taux de 12,5{NBSP}% et 30{NBSP}€ et 5{NBSP}km, 20{NBSP}m² ; 3 mois, 2 litres, 4{NBSP}h"
+    )
+    if lang == "fr":
+        expected = expected.replace(" ;", f"{NNBSP};")
+    assert typeset(text, lang) == expected
+    assert typeset("12,5 %", "en") == "12,5 %"
 
 
 def test_quote_substitutions() -> None:

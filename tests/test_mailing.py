@@ -136,6 +136,37 @@ def test_the_message_is_dated_when_sent_and_the_pdf_by_source_date_epoch(
     assert info is not None and str(info["/CreationDate"]).startswith("D:20231114")
 
 
+def test_a_copy_lightened_for_the_mail_leaves_the_reports_pdf_alone(
+    project: Path, tmp_path: Path
+) -> None:
+    """The third trial's item 20: `mail --max-size` wrote its lightened, 150-dpi copy over
+    out/<report>.pdf, which then went to the print shop."""
+    import random
+
+    from PIL import Image
+
+    noise = random.Random(3)
+    photo = Image.new("RGB", (900, 700))
+    photo.putdata([tuple(noise.randrange(256) for _ in range(3)) for _ in range(900 * 700)])
+    photo.save(project / "assets" / "photo.jpg", quality=95)
+    chapter = project / "content" / "01-overview.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n![A photo](assets/photo.jpg)\n", "utf-8")
+    assert CliRunner().invoke(main, ["build", str(project)]).exit_code == 0
+    report = project / "out" / "mini.pdf"
+    built = report.read_bytes()
+    eml = tmp_path / "light.eml"
+    budget = len(built) * 2 // 3
+    result = run(str(project), "--to", "a@example.org", "--eml", str(eml),
+                 "--max-size", str(budget), "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert report.read_bytes() == built  # the report's own PDF, untouched
+    copy = project / "out" / "mini-mail.pdf"
+    assert summary["pdf"] == str(copy) and summary["images"]
+    (attached,) = list(parse(eml.read_bytes()).iter_attachments())
+    assert attached.get_content() == copy.read_bytes() and len(copy.read_bytes()) <= budget
+
+
 def test_mail_with_starttls_and_a_self_signed_certificate(project: Path, tmp_path: Path) -> None:
     server = SmtpServer(tmp_path, tls=True, auth=("reports", "s3cret"))
     try:

@@ -75,6 +75,22 @@ def test_eml_files_carry_each_row_its_own_pdf(
     )
 
 
+def test_a_rerun_says_the_rows_were_sent_before_not_now(
+    mini_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
+) -> None:
+    """The third trial's item 21: a re-run after every row was sent said "6 sent" while it
+    (rightly) sent nothing."""
+    out, rows = tmp_path / "copies", people(tmp_path, PEOPLE.split("Ana")[0])
+    args = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+    first = runner.invoke(main, args, catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    assert ": 2 made, 2 sent (journal: " in first.stdout
+    again = runner.invoke(main, args, catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert ": 2 kept, 2 sent before (journal: " in again.stdout
+    assert len(server.received) == 2
+
+
 def test_smtp_each_row_exactly_once_across_a_dropped_connection_and_a_rerun(
     mini_project: Path, tmp_path: Path, server: SmtpServer
 ) -> None:

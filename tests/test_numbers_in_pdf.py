@@ -41,6 +41,8 @@ CONTENT = """\
 
 P1 {{ 89 | percent }} P2 {{ 1234567 | number }} P3 {{ data.s.age.adults.rest_percent | percent }} P4
 
+U1 12,5 % U2
+
 Z1 {{ -0.4|number(0) }} Z2 {{ -0.004|percent(1) }} Z3 {{ -0.6|number(0) }} Z4
 
 {{ table(data.regions) }}
@@ -102,6 +104,12 @@ def test_numbers_and_percents_follow_cldr(built: tuple) -> None:
     lang, text = built
     percent, number, rest, _ = EXPECTED[lang]
     assert f"P1 {percent} P2 {number} P3 {rest} P4" in text
+
+
+def test_a_typed_figure_keeps_its_unit_on_its_line(built: tuple) -> None:
+    """The third trial's item 14: "12,5 %" typed in French broke before the "%"."""
+    lang, text = built
+    assert ("U1 12,5 % U2" if lang == "en" else "U1 12,5\u00a0% U2") in text
 
 
 def test_a_value_rounded_to_zero_has_no_minus_sign(built: tuple) -> None:

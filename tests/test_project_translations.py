@@ -174,3 +174,35 @@ def test_hyphenation_follows_the_language(tmp_path: Path) -> None:
         assert lines, (lang, text)
         broken[lang] = lines[0].strip()
     assert broken["en"] != broken["fr"], broken
+
+
+@pytest.mark.pdf
+def test_an_edition_printing_the_source_languages_cover_is_warned(tmp_path: Path) -> None:
+    """The third trial's item 19: `build --lang fr` of an English project whose `languages:
+    fr:` gives only the title printed the English subtitle and subject (cover, PDF
+    properties) under a French /Lang, and said nothing."""
+    project = copy_fixture("mini", tmp_path / "mini")
+    config = project / "report.yml"
+    config.write_text(
+        config.read_text("utf-8") + "languages:\n  fr: {title: Accès à l’eau}\n", "utf-8"
+    )
+    pdf = tmp_path / "fr.pdf"
+    result = CliRunner().invoke(
+        main, ["build", str(project), "--lang", "fr", "-o", str(pdf), "--json"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    problems = [(p["path"], p["line"], p["message"]) for p in json.loads(result.stdout)["problems"]]
+    assert (
+        "report.yml",
+        3,
+        "the French edition prints subtitle, subject in English: give them under 'languages: fr:'",
+    ) in problems
+    # What the warning says is what the PDF shows.
+    reader = pypdf.PdfReader(pdf)
+    assert "A small fixture report" in reader.pages[0].extract_text()
+    english = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "en.pdf"),
+                                        "--json"])  # fmt: skip
+    assert not [
+        p for p in json.loads(english.stdout)["problems"] if "edition prints" in p["message"]
+    ]

@@ -296,6 +296,16 @@ def test_a_value_cut_at_a_comma_in_braces_says_to_quote_it(text: str, problem: s
 
 
 @pytest.mark.usefixtures("either_loader")
+def test_a_key_written_with_no_value_is_no_comma_split() -> None:
+    """The third trial's item 15: `{label: X, count: }` was diagnosed as a label cut at its
+    comma (quoting it as told would make the label "X, count"), and hid the file's other
+    problems; the key is there, with no value."""
+    assert load_yaml("x: {label: X, count: }\n", "f.yml").value == {
+        "x": {"label": "X", "count": None}
+    }
+
+
+@pytest.mark.usefixtures("either_loader")
 def test_commas_that_are_meant_are_read_as_written() -> None:
     text = 'a: {value: "12,5", label: x}\nb: {x, y}\nc: {k: v, w: z}\nd: [1, 2]\ne: Tabaco, peso\n'
     assert load_yaml(text, "report.yml").value == {

@@ -1031,10 +1031,14 @@ def _merge_report(result: Any, folder: Path, dry_run: bool, outbox: Any) -> None
         counts[row.status] = counts.get(row.status, 0) + 1
     failed = sum(1 for p in result.problems if p.severity.value == "error")
     done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no rows"
-    sent = sum(1 for row in result.rows if row.sent)
-    if sent:
+    now = sum(1 for row in result.rows if row.sent_now)
+    before = sum(1 for row in result.rows if row.sent and not row.sent_now)
+    if now or before:
         how = "written as .eml" if outbox is not None and outbox.kind == "eml" else "sent"
-        done += f", {sent} {how} (journal: {result.journal or 'none'})"
+        # A re-run sends nothing again: "6 sent" there read as six messages gone out now.
+        parts = [f"{now} {how}"] if now else []
+        parts += [f"{before} {how} before"] if before else []
+        done += f", {', '.join(parts)} (journal: {result.journal or 'none'})"
     verb = "would make" if dry_run else "merged"
     shard = f" (shard {result.shard})" if result.shard != "1/1" else ""
     problems = _count(failed, "problem")

@@ -101,10 +101,22 @@ def _french(text: str) -> str:
 
 def has_spacing_rules(lang: str) -> bool:
     """Whether `typeset` changes text in this language."""
-    return base_language(lang) == "fr"
+    return base_language(lang) in _UNIT_LANGUAGES
+
+
+# A space between a figure and its unit or sign (12,5 %, 30 €, 5 km): French and Spanish
+# write one, and a line must not break there; "12,5 %" printed "12,5" and "%" on two lines.
+_UNIT_SPACE = re.compile(
+    r"(?<=\d) (?=(?:%|‰|€|\$|£|¥|°[CF]?|(?:km|cm|mm|µm|kg|mg|ml|mL|cl|ha|min|kWh|kW|MW|GW|"
+    r"Mo|Go|Ko|To|m|g|s|h|t|l|L|W|V)[²³]?)(?!\w))"
+)
+_UNIT_LANGUAGES = frozenset({"fr", "es"})
 
 
 def typeset(text: str, lang: str) -> str:
     """Plain text with the language's spacing rules: French no-break spaces before ; : ! ?
-    and inside « »."""
-    return _french(text) if has_spacing_rules(lang) else text
+    and inside « »; in French and Spanish, a no-break space between a figure and its unit."""
+    language = base_language(lang)
+    if language in _UNIT_LANGUAGES:
+        text = _UNIT_SPACE.sub("\u00a0", text)
+    return _french(text) if language == "fr" else text

@@ -262,7 +262,13 @@ def mail(
     else:
         from reportbuilder.pipeline import build
 
-        built = build(loaded, edition, renderer=renderer)
+        mail_copy = None
+        if edition.max_size is not None and edition.max_size != loaded.config.max_size:
+            # A copy lightened for the mail only (`--max-size`) goes beside the report's PDF,
+            # never over it: out/report.pdf stays what `build` makes (the print shop's).
+            written = Path(config.output or loaded.output_name)
+            mail_copy = loaded.root / written.with_name(f"{written.stem}-mail.pdf")
+        built = build(loaded, edition, renderer=renderer, output=mail_copy)
         output = built.outputs[0]
         pdf_path = Path(output.path)
         data, pages = pdf_path.read_bytes(), output.pages or 0

@@ -49,7 +49,7 @@ from reportbuilder.project.image_files import (
     svg_problem,
 )
 from reportbuilder.project.load import Project, load_project
-from reportbuilder.project.translations import translation_problems
+from reportbuilder.project.translations import setting_problems, translation_problems
 from reportbuilder.results import BuildResult, Clock, Output, from_cache
 
 # The cache and the render process's side are imported where a build needs them, not here:
@@ -208,6 +208,7 @@ def check(
         *html.problems,
         *resource_problems(loaded),
         *translation_problems(loaded, languages),
+        *setting_problems(loaded, languages),
     ]
     _fail_if_strict(html, warnings)
     return BuildResult(str(loaded.root), problems=tuple(warnings), seconds=clock.seconds())
@@ -281,6 +282,7 @@ def build(
             *loaded.warnings,
             *html.problems,
             *translation_problems(loaded, [html.config.lang]),
+            *setting_problems(loaded, [html.config.lang]),
         ]
         if format == "html":
             from reportbuilder.deliver.preview import self_contained

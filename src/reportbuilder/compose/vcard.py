@@ -38,7 +38,27 @@ def vcard(contact: Contact, lang: str = "en") -> str:
     if address:
         lines.append(f"ADR;TYPE=WORK:;;{_escape(address)};;;;")
     lines.append("END:VCARD")
-    return "\r\n".join(lines) + "\r\n"
+    return "\r\n".join(_folded(line) for line in lines) + "\r\n"
+
+
+_LINE_OCTETS = 75  # RFC 2425 5.8.1: lines SHOULD NOT be longer, line breaks excluded
+
+
+def _folded(line: str) -> str:
+    """A line over 75 octets folded (CRLF and a space before each further part), never
+    inside a UTF-8 character: an address book unfolds it to the line as written."""
+    parts: list[str] = []
+    current, size = "", 0
+    room = _LINE_OCTETS
+    for char in line:
+        octets = len(char.encode("utf-8"))
+        if size + octets > room:
+            parts.append(current)
+            current, size, room = "", 0, _LINE_OCTETS - 1  # the space takes one octet
+        current += char
+        size += octets
+    parts.append(current)
+    return "\r\n ".join(parts)
 
 
 def qr_svg(contact: Contact, dark: str = "#000000", lang: str = "en") -> str:

@@ -103,6 +103,7 @@ class RowResult:
     pages: int = 0
     sent: bool = False
     answer: str | None = None
+    sent_now: bool = False  # by this run (`sent` is also true of a row an earlier run sent)
 
     def as_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -768,7 +769,7 @@ class _Work:
             self.journal.record(recorded)
             index = at[id(parcel)]
             self.results[index] = dataclasses.replace(
-                self.results[index], sent=done.sent, answer=done.answer
+                self.results[index], sent=done.sent, answer=done.answer, sent_now=done.sent
             )
             if not done.sent:
                 self.problems.append(

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reportbuilder.errors import Problem, ProjectError, Severity, Stage
+from reportbuilder.errors import Problem, ProjectError, ReportError, Severity, Stage
 from reportbuilder.language import language_name
 from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.load import Project
@@ -55,6 +55,45 @@ def statuses(project: Project, languages: Iterable[str] | None = None) -> list[S
                 )
             )
     return found
+
+
+# report.yml's texts a reader reads as prose, on the cover and in the PDF's properties.
+_PROSE_KEYS = ("title", "subtitle", "subject")
+
+
+def setting_problems(project: Project, languages: Iterable[str] | None = None) -> list[Problem]:
+    """A warning for each language whose edition prints report.yml's title, subtitle or
+    subject in the source language, at the first such key's line: `languages: es:` gives
+    the Spanish edition its own (a French cover with a Spanish /Lang said nothing)."""
+    config = project.config
+    wanted = list(config.languages) if languages is None else list(languages)
+    given = [key for key in _PROSE_KEYS if getattr(config, key, None)]
+    if not given:
+        return []
+    try:
+        text = project.files.read_project_text("report.yml")
+    except ReportError:
+        text = ""
+    problems = []
+    for lang in dict.fromkeys(wanted):
+        if config.is_source_language(lang):
+            continue
+        layer = config.language_layer(lang) or {}
+        missing = [key for key in given if key not in layer]
+        if not missing:
+            continue
+        found = re.search(rf"^{missing[0]}\s*:", text, re.MULTILINE)
+        line = text.count("\n", 0, found.start()) + 1 if found else None
+        name, source = language_name(lang), language_name(config.lang)
+        code = lang.replace("_", "-")
+        message = (
+            f"the {name} edition prints {', '.join(missing)} in {source}: give "
+            f"{'it' if len(missing) == 1 else 'them'} under 'languages: {code}:'"
+        )
+        problems.append(
+            Problem("report.yml", line, message, stage=Stage.PROJECT, severity=Severity.WARNING)
+        )
+    return problems
 
 
 def _file(chapter: Chapter, lang: str, translation: Chapter | None) -> str:

@@ -357,7 +357,10 @@ class _Builder:
         last: tuple[Any, int, int, int] | None = None  # the entry before, a plain value
         for key_node, value_node in node.value:
             bare_key = isinstance(key_node, ScalarNode) and not key_node.style  # '' from libyaml
-            if last is not None and bare_key and _empty(value_node):
+            # `{label: X, count: }` is a key written with its colon and no value (a problem of
+            # its own, "'count' has no value"), not the tail of a value cut at the comma.
+            written_key = self.text[key_node.end_mark.index :].lstrip(" \t").startswith(":")
+            if last is not None and bare_key and not written_key and _empty(value_node):
                 if runs and runs[-1][:2] == last[:2]:
                     runs.pop()
                 last = (last[0], last[1], key_node.end_mark.index, last[3])
