@@ -16,12 +16,17 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import HTTP_HEADERS, URLFetcher, URLFetcherResponse
-
 from reportbuilder.errors import Location, Problem, Severity, Stage
 from reportbuilder.limits import MAX_DATA_URL_CHARS
 from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
 from reportbuilder.project.resources import Places
+from reportbuilder.render.engine import import_weasyprint
+
+# WeasyPrint imported first without cffi's library search (ldconfig, gcc, ld: `engine`), as
+# the render process does: `--format html` reads its files through this fetcher too.
+import_weasyprint()
+
+from weasyprint.urls import HTTP_HEADERS, URLFetcher, URLFetcherResponse  # noqa: E402
 
 MAX_FILE_BYTES = 50_000_000
 MAX_REMOTE_BYTES = 20_000_000
