@@ -26,9 +26,9 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	@# mypy (~10 s of one core on a clean clone) runs beside pytest and prints its report
-	@# after it; either failing fails the target.
+	@# after it; either failing fails the target. The 20 longest tests are listed at the end.
 	$(VENV)/bin/mypy > $(VENV)/mypy.log 2>&1 & typing=$$!; \
-	$(PYCACHE) $(PY) -m pytest -n auto --dist loadgroup; tests=$$?; \
+	$(PYCACHE) $(PY) -m pytest -n auto --dist loadgroup --durations=20; tests=$$?; \
 	wait $$typing; typed=$$?; echo "mypy:"; cat $(VENV)/mypy.log; \
 	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 

@@ -52,6 +52,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "`make test`; `make test-fast` leaves it out)",
     )
     _watch_heavy_work()
+    config.pluginmanager.register(_GroupIds(), "reportbuilder-xdist-group-ids")
+    # pytest-xdist would hand out its groups largest first, then the single tests: the order
+    # set below (the longest work first) is kept instead.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 # The longest work of `make test`, started first (see below): a wheel built and installed, the
@@ -96,6 +101,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=grouped_rank)
 
 
+class _GroupIds:
+    """Gives each test of an xdist group its group's suffix (`ID@GROUP`) on a worker, where
+    pytest-xdist (3.8) fails to: it sets `item._nodeid`, which pytest 9.2 no longer reads (the
+    id lives in `item._id`). The controller groups tests by that suffix; without it every
+    group's tests spread over the workers and each worker built the shared PDFs again (the
+    hostile groups, the example build, every module fixture: measured, each built twice)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        if not getattr(config.option, "loadgroup", False):
+            return
+        for item in items:
+            names = {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+            suffix = "@" + "_".join(sorted(names))
+            if not names or item.nodeid.endswith(suffix):
+                continue
+            grouped = item.nodeid + suffix
+            if hasattr(item, "_id"):
+                item._id = type(item._id).parse(grouped)
+            else:
+                item._nodeid = grouped
+
+
 # Session fixtures that build a PDF: their tests run on one xdist worker, which builds it once.
 SHARED_SESSION_BUILDS = ("example_build",)
 
@@ -127,7 +160,9 @@ def _shared_build_group(item: pytest.Item) -> str | None:
     if not own:
         return None
     values = [f"{name}={params[name]}" for name in sorted(own) if name in params]
-    return f"{item.path.name}[{','.join(values)}]"
+    # No "]" or "@" in a group's name: pytest-xdist takes the text after the last "@" of a
+    # test id as its group only when no "]" follows it (a parameter may hold an "@").
+    return re.sub(r"[\[\]@]", "-", f"{item.path.name}:{','.join(values)}")
 
 
 # --- The fast subset: a test that renders or starts a process must say so ---------------------

@@ -24,6 +24,14 @@ The cases run in groups of GROUP_SIZE (consecutive in cases.yml): the first test
 all of its selected cases, two at a time (one at a time under pytest-xdist, whose workers already
 fill the cores), and each test then asserts on the stored result of its case. Each group is an
 `xdist_group`, so `make test` spreads the groups over its workers and a group runs on one.
+
+A case that is only a chapter, neutralised or refused under --strict at that chapter's lines
+(`batchable`), is built in a batch: up to BATCH_SIZE such cases of one exit code and --strict,
+each as a chapter of its own, in one project and one build (a batch is a group). Each case
+then gets the build's exit code, output and findings, the requests to its own URLs, and the
+stderr lines located in its own chapter (plus those located in none): what it asserts is its
+own, for one render instead of nine. A refused case must have an error of its own in its
+chapter, not only the batch's exit code.
 """
 
 from __future__ import annotations
@@ -249,6 +257,7 @@ class Run:
     hits: list[str] = field(default_factory=list)
     present: list[str] = field(default_factory=list)  # paths the case says must stay absent
     error: str = ""  # the harness itself failed
+    limit: float | None = None  # the run's wall-clock limit, if not the case's own (a batch)
 
 
 Runner = Callable[[list[str], Path, dict[str, str], float], tuple[int | None, str, str, bool]]
@@ -389,8 +398,120 @@ def previous_pdf(tmp_path_factory: pytest.TempPathFactory, cli_env: dict[str, st
     return out.read_bytes() + b"\n% previous good build, kept by failed builds\n"
 
 
+# --- Batches: cases built side by side, one chapter each -------------------------------------
+
+CHAPTER = "content/02-case.md"  # the chapter a case writes
+BATCH_SIZE = 9  # cases a batch builds at once
+_BATCH_KEYS = {"id", "why", "exit", "strict", "stderr", "text", "files"}
+
+
+def batchable(case: dict[str, Any]) -> bool:
+    """A case whose only file is its chapter, with no setting, link, environment, time limit or
+    line count of its own, that is neutralised (exit 0) or refused under --strict at the lines
+    of its chapter: its problems are located there, so it can be built as one chapter of a
+    project that holds the other such cases of its exit code and --strict (a template refused
+    without --strict is left alone: it costs no render)."""
+    files = case.get("files") or {}
+    return (
+        set(case) <= _BATCH_KEYS
+        and list(files) == [CHAPTER]
+        and isinstance(files[CHAPTER], str)
+        and (case["exit"] == 0 or bool(case.get("strict")))
+    )
+
+
+def _batches() -> dict[str, list[str]]:
+    """Batch name → the ids of its cases, in cases.yml's order."""
+    kinds: dict[tuple[int, bool], list[str]] = {}
+    for case in CASES:
+        if batchable(case):
+            kinds.setdefault((case["exit"], bool(case.get("strict"))), []).append(case["id"])
+    batches: dict[str, list[str]] = {}
+    for (code, strict), ids in kinds.items():
+        for start in range(0, len(ids), BATCH_SIZE):
+            name = f"hostile-exit{code}{'-strict' if strict else ''}-{start // BATCH_SIZE}"
+            batches[name] = ids[start : start + BATCH_SIZE]
+    return batches
+
+
+BATCHES = _batches()
+BATCH_OF = {case_id: name for name, ids in BATCHES.items() for case_id in ids}
+ALONE = [case for case in CASES if case["id"] not in BATCH_OF]
+BATCH_TIMEOUT = 60  # --timeout of a batch's build: nine chapters on a loaded machine
+
+
 def _group(case: dict[str, Any]) -> str:
-    return f"hostile-{CASES.index(case) // GROUP_SIZE}"
+    """A batch is an xdist group; the other cases go GROUP_SIZE at a time."""
+    if case["id"] in BATCH_OF:
+        return BATCH_OF[case["id"]]
+    return f"hostile-{ALONE.index(case) // GROUP_SIZE}"
+
+
+def run_batch(
+    cases: list[dict[str, Any]],
+    root: Path,
+    server: LoopbackServer,
+    previous: bytes,
+    env: dict[str, str],
+    runner: Runner,
+) -> list[Run]:
+    """Build `cases` (one batch) as one project, each case's chapter as
+    `content/02-case-ID.md`, and give each case a `Run` of its own: the build's exit code,
+    output and findings, the requests to its own URLs, and of stderr the lines located in its
+    chapter (named back `content/02-case.md`) and the lines located in no case's chapter."""
+    name = BATCH_OF[cases[0]["id"]]
+    runs = [Run(case=case, previous=previous) for case in cases]
+    try:
+        case_dir = root / name
+        project, outside, out_dir = case_dir / "project", case_dir / "outside", case_dir / "out"
+        shutil.copytree(BASE, project)
+        make_outside(outside)
+        out_dir.mkdir()
+        out = out_dir / "report.pdf"
+        out.write_bytes(previous)
+        for case in cases:
+            http = f"http://127.0.0.1:{server.port}/{case['id']}"
+            values = {"@OUTURL@": outside.as_uri(), "@OUT@": str(outside), "@HTTP@": http}
+            values |= {"@PORT@": str(server.port), "@CASE@": case["id"]}
+            text = case["files"][CHAPTER]
+            for key, value in values.items():
+                text = text.replace(key, value)
+            (project / _chapter_of(case)).write_text(text, "utf-8")
+        args = [*command(cases[0], project, out), "--timeout", str(BATCH_TIMEOUT)]
+        limit = BATCH_TIMEOUT + SLACK
+        started = time.monotonic()
+        returncode, stdout, stderr, killed = runner(args, case_dir, env, limit + 30)
+        seconds = time.monotonic() - started
+        leftovers = sorted(p.name for p in out_dir.iterdir() if p.name.endswith(".tmp"))
+        chapters = {_chapter_of(case): case["id"] for case in cases}
+        common = [line for line in stderr.splitlines() if not any(c in line for c in chapters)]
+        for run in runs:
+            own = _chapter_of(run.case)
+            lines = [line.replace(own, CHAPTER) for line in stderr.splitlines() if own in line]
+            run.returncode, run.stdout, run.killed, run.seconds = (
+                returncode,
+                stdout,
+                killed,
+                seconds,
+            )
+            run.stderr = "".join(f"{line}\n" for line in lines + common)
+            run.limit, run.leftovers = limit, leftovers
+            run.hits = [hit.path for hit in server.hits(f"/{run.case['id']}/")]
+        if out.exists():
+            runs[0].output = out.read_bytes()
+            inspect_pdf(runs[0], out, case_dir)
+            for run in runs[1:]:
+                run.output = runs[0].output
+                for finding in _FINDINGS:
+                    setattr(run, finding, copy.deepcopy(getattr(runs[0], finding)))
+    except Exception as error:
+        for run in runs:
+            run.error = f"{type(error).__name__}: {error}"
+    return runs
+
+
+def _chapter_of(case: dict[str, Any]) -> str:
+    return CHAPTER.replace(".md", f"-{case['id']}.md")
 
 
 @dataclass
@@ -413,6 +534,12 @@ class HostileRuns:
                 group = _group(case)
                 todo = [c for c in CASES if _group(c) == group and c["id"] in self.selected]
                 todo = [c for c in todo if c["id"] not in self.runs] or [case]
+                if group in BATCHES:
+                    done = run_batch(
+                        todo, self.root, self.server, self.previous, self.env, self.runner
+                    )
+                    self.runs.update((run.case["id"], run) for run in done)
+                    return self.runs[case["id"]]
                 with ThreadPoolExecutor(max_workers=WORKERS) as pool:
                     done = pool.map(
                         lambda c: run_case(
@@ -482,12 +609,13 @@ def problems_of(run: Run) -> list[str]:
     python = re.search(r"TypeError|ValueError|KeyError|unexpected keyword", run.stderr)
     if python:
         problems.append(f"a message speaks Python ({python[0]})")
+    limit = run.limit or time_limit(case)
     if run.killed:
-        problems.append(f"still running after {time_limit(case) + 30:.0f} s; killed")
+        problems.append(f"still running after {limit + 30:.0f} s; killed")
     if run.returncode != expected:
         problems.append(f"exit code {run.returncode}, expected {expected}")
-    if run.seconds > time_limit(case):
-        problems.append(f"took {run.seconds:.1f} s, limit {time_limit(case):.0f} s")
+    if run.seconds > limit:
+        problems.append(f"took {run.seconds:.1f} s, limit {limit:.0f} s")
     leaks = _leaks(run)
     if leaks:
         problems.append("canary content found in: " + ", ".join(leaks))
@@ -533,6 +661,13 @@ def problems_of(run: Run) -> list[str]:
     missing = [s for s in case.get("stderr") or [] if s.lower() not in lowered]
     if missing:
         problems.append(f"stderr lacks {missing}")
+    if (
+        run.limit is not None
+        and expected == 1
+        and not any(line.startswith(CHAPTER) for line in run.stderr.splitlines())
+    ):
+        # In a batch the build fails if any case does: this one must have an error of its own.
+        problems.append(f"no error located in {CHAPTER} (the batch failed for other cases)")
     return problems
 
 
