@@ -32,14 +32,19 @@ class LaidOut:
 
 
 def assemble(
-    parts: Sequence[LaidOut], prefix: str = "p", fonts: SignedFolder | None = None
+    parts: Sequence[LaidOut],
+    prefix: str = "p",
+    fonts: SignedFolder | None = None,
+    stamps: Sequence[bytes] = (),
 ) -> bytes:
     """The parts as one PDF. `prefix` starts the table header ids of parts after the first
     (parts assembled from parts take another one, so ids stay unique); `fonts` keeps the
-    font programs read for the next build (`render.fontmerge`)."""
+    font programs read for the next build (`render.fontmerge`); `stamps`, when given, are
+    laid over the pages (their footers, `render.stamp`)."""
     import pikepdf
 
     from reportbuilder.render.fontmerge import merge_fonts_in
+    from reportbuilder.render.stamp import overlay
 
     sources = [pikepdf.open(io.BytesIO(part.data)) for part in parts]
     try:
@@ -56,6 +61,8 @@ def assemble(
         _structure(out, sources, counts)
         _destinations(out, sources, counts)
         _outline(out, parts, counts)
+        if stamps:
+            overlay(out, stamps)
         merge_fonts_in(out, fonts)  # one program per font, not one per part
         buffer = io.BytesIO()
         # Streams as WeasyPrint compressed them: decoding and compressing again doubles the cost.

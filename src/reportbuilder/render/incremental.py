@@ -27,6 +27,7 @@ from reportbuilder.cache import FONTS_DIR, Cache, versions
 from reportbuilder.errors import Problem
 from reportbuilder.limits import Deadline, Limits
 from reportbuilder.render import parts as partition
+from reportbuilder.render import stamp
 from reportbuilder.render.assembly import LaidOut, assemble
 from reportbuilder.render.renderer import Pdf, PdfRenderer, RenderJob
 from reportbuilder.signed import signed_folder
@@ -43,6 +44,7 @@ class PartPdf:
     anchors: Mapping[str, int]
     bookmarks: tuple[tuple[Any, ...], ...]
     problems: tuple[Problem, ...]
+    names: tuple[str, ...] = ()  # each page's @page name (for its footer's stamp)
 
     def meta(self) -> dict[str, Any]:
         return {
@@ -50,6 +52,7 @@ class PartPdf:
             "anchors": dict(self.anchors),
             "bookmarks": [list(b) for b in self.bookmarks],
             "problems": [p.as_json() for p in self.problems],
+            "names": list(self.names),
         }
 
     @classmethod
@@ -60,6 +63,7 @@ class PartPdf:
             anchors={str(k): int(v) for k, v in meta["anchors"].items()},
             bookmarks=tuple(tuple(b) for b in meta["bookmarks"]),
             problems=tuple(Problem.from_json(p) for p in meta["problems"]),
+            names=tuple(str(n) for n in meta.get("names", ())),
         )
 
 
@@ -72,6 +76,7 @@ class Outcome:
     laid_out: int = 0  # parts laid out by this build
     reused: int = 0  # parts taken from the cache
     rounds: int = 0
+    stamps: int = 0  # footer stamp documents laid out by this build (`render.stamp`)
 
 
 def files_digest(paths: Iterable[Path]) -> str:
@@ -142,10 +147,20 @@ def lay_out(
             pdf = renderer.render(job, limits, deadline=deadline)
         finally:
             free.put(renderer)
-        return key, PartPdf(pdf.data, pdf.pages, pdf.anchors, pdf.bookmarks, pdf.problems)
+        return key, PartPdf(
+            pdf.data, pdf.pages, pdf.anchors, pdf.bookmarks, pdf.problems, pdf.page_names
+        )
+
+    def stored(key: str) -> PartPdf | None:
+        found = cache.get_blob(key) if cache is not None else None
+        if found is None:
+            return None
+        part = PartPdf.of(*found)
+        # A stamp is laid on each page by its name: a blob without them is laid out again.
+        return part if not split.stamped or len(part.names) == part.pages else None
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        if not guess:
+        if not guess and not split.stamped:
             # No page map yet (a first build): lay the parts out once without writing PDFs
             # to learn their page counts and anchors (page counts do not depend on the
             # numbers printed), then once more with the numbers they give.
@@ -170,6 +185,10 @@ def lay_out(
             rounds = round_number
             places = partition.places(split, pages, anchors)
             keys, todo = [], []
+            # Stamped, on a first build: the parts that print page numbers of anchors are
+            # only measured in this round (their numbers are not known yet), beside the
+            # others, laid out once for all (their text holds no page number).
+            probing = split.stamped and not guess and round_number == 1
             for index, place in enumerate(places):
                 text = partition.document(split, index, place)
                 # The other parts' page numbers are not in the text: they are in the key.
@@ -177,34 +196,46 @@ def lay_out(
                 keys.append(key)
                 if key in made:
                     continue
-                stored = cache.get_blob(key) if cache is not None else None
-                if stored is not None:
-                    made[key] = PartPdf.of(*stored)
+                kept = stored(key)
+                if kept is not None:
+                    made[key] = kept
                     reused += 1
                     continue
                 job = replace(base, text=text, foreign_pages=dict(place.foreign), page_map=True)
+                if probing and split.bound(index):
+                    job = replace(job, layout_only=True)
+                    key = "probe-" + key
                 todo.append((key, job))
             # The longest parts first, so that two workers end together.
             todo.sort(key=lambda item: -len(item[1].text))
             workers(len(todo))
+            measured: dict[str, PartPdf] = {}
             for key, fresh in pool.map(render, todo):
+                if key.startswith("probe-"):
+                    measured[key.removeprefix("probe-")] = fresh
+                    continue
                 made[key] = fresh
                 laid_out += 1
                 if cache is not None:
                     cache.put_blob(key, fresh.meta(), fresh.data)
-            results = [made[key] for key in keys]
+            results = [made.get(key) or measured[key] for key in keys]
             pages = [r.pages for r in results]
             anchors = [dict(r.anchors) for r in results]
-            if partition.places(split, pages, anchors) == places:
+            if not measured and partition.places(split, pages, anchors) == places:
                 break
         else:
             return Outcome(None, "the page numbers did not settle", laid_out, reused, MAX_ROUNDS)
+        stamps, stamped = (
+            _stamps(split, results, base, digest, cache, pool, render, workers)
+            if split.stamped
+            else ([], 0)
+        )
     _keep_plan(cache, plan_key, split, results)
     laid = [
         LaidOut(r.data, r.bookmarks, "<th" in part.body)
         for r, part in zip(results, split.parts, strict=True)
     ]
-    data = _assemble_in_blocks(laid, keys, [r.pages for r in results], cache)
+    data = _assemble_in_blocks(laid, keys, [r.pages for r in results], cache, stamps)
     problems = tuple(
         dict.fromkeys(
             _on_page(p, place.start)
@@ -213,7 +244,48 @@ def lay_out(
         )
     )
     pdf = Pdf(data=data, pages=sum(pages), problems=problems)
-    return Outcome(pdf, None, laid_out, reused, rounds)
+    return Outcome(pdf, None, laid_out, reused, rounds, stamped)
+
+
+def _stamps(
+    split: partition.Split,
+    results: list[PartPdf],
+    base: RenderJob,
+    digest: str,
+    cache: Cache | None,
+    pool: ThreadPoolExecutor,
+    render: Callable[[tuple[str, RenderJob]], tuple[str, PartPdf]],
+    workers: Callable[[int], None],
+) -> tuple[list[bytes], int]:
+    """The footer stamps of every page (`render.stamp`), one document per `BLOCK` parts (an
+    edit that moves no page takes them all from the cache), and how many were laid out."""
+    total = sum(r.pages for r in results)
+    running = stamp.logo(split.parts[0].body)
+    keys, todo = [], []
+    start = 1
+    for first in range(0, len(results), BLOCK):
+        chunk = results[first : first + BLOCK]
+        names = [name for r in chunk for name in r.names]
+        text = stamp.document(split.head, running, names, start, total)
+        start += len(names)
+        key = _key(text, base, digest).replace("part-", "stamp-", 1)
+        keys.append(key)
+        if cache is None or cache.get_blob(key) is None:
+            todo.append((key, replace(base, text=text)))
+    workers(len(todo))
+    made = {key: fresh.data for key, fresh in pool.map(render, todo)}
+    for key, data in made.items():
+        if cache is not None:
+            cache.put_blob(key, {}, data)
+    found = []
+    for key in keys:
+        if key in made:
+            found.append(made[key])
+        else:
+            kept = cache.get_blob(key) if cache is not None else None
+            assert kept is not None
+            found.append(kept[1])
+    return found, len(todo)
 
 
 MAX_FONTS = 1024  # font programs read, kept (a few to a few hundred KiB each)
@@ -221,7 +293,11 @@ BLOCK = 8  # parts assembled (and their fonts merged) together, then kept in the
 
 
 def _assemble_in_blocks(
-    laid: list[LaidOut], keys: list[str], pages: list[int], cache: Cache | None
+    laid: list[LaidOut],
+    keys: list[str],
+    pages: list[int],
+    cache: Cache | None,
+    stamps: list[bytes],
 ) -> bytes:
     """The parts assembled in blocks of `BLOCK`, each block kept in the cache under its
     parts' keys, then the blocks assembled: after an edit, one block's fonts are merged
@@ -229,7 +305,7 @@ def _assemble_in_blocks(
     kept too (`render.fontmerge`): the unchanged blocks' come back after an edit."""
     fonts = signed_folder(cache.folder / FONTS_DIR, MAX_FONTS) if cache is not None else None
     if len(laid) <= BLOCK:
-        return assemble(laid, fonts=fonts)
+        return assemble(laid, fonts=fonts, stamps=stamps)
     blocks = []
     for first in range(0, len(laid), BLOCK):
         chunk = laid[first : first + BLOCK]
@@ -248,7 +324,7 @@ def _assemble_in_blocks(
             if cache is not None:
                 cache.put_blob(key, {}, data)
         blocks.append(LaidOut(data, tuple(marks), tables))
-    return assemble(blocks, prefix="b", fonts=fonts)
+    return assemble(blocks, prefix="b", fonts=fonts, stamps=stamps)
 
 
 _ON_PAGE = re.compile(r" on page (\d+),")
