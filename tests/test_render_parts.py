@@ -4,6 +4,8 @@ report gives it; what cannot be laid out apart refused with a reason."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reportbuilder.render.parts import MARKER, Place, Split, document, places, split
 
 HEAD = (
@@ -54,7 +56,7 @@ def test_a_part_document_carries_its_numbers() -> None:
     assert "@page :first { counter-reset: page 6; }" in text
     assert "html { counter-reset: footnote 1; }" in text
     assert "body { counter-reset: chapter 1; }" in text
-    assert "counter(pages)" not in text and "' / ' \"7\"" in text
+    assert "counter(pages)" not in text and "' / ' \"0\"" in text  # the total is stamped
     assert 'id="a"' in text and 'id="b"' not in text and "cover" not in text
     # The footer row is left out: it is laid out apart and laid over the pages.
     assert "@bottom-right { content: none !important; }" in text
@@ -99,6 +101,7 @@ def test_the_total_is_written_into_styles_only() -> None:
     head = HEAD.replace("<style>", "<title>counter(pages)</title><style>")
     found = split(report(head=head))
     assert isinstance(found, Split)
+    found = replace(found, stamped=False)  # the footers laid out with the parts
     text = document(found, 1, Place(3, 7, 0, 0, ()))
     assert "<title>counter(pages)</title>" in text and "' / ' \"7\"" in text
     assert "</head>" in str(split(report(head=HEAD.replace("</head>", ""))))

@@ -129,6 +129,10 @@ def _structure(out: Any, sources: Sequence[Any], counts: Sequence[int]) -> None:
         if number:
             part_document = tree.K[0]
             for kid in part_document.K:
+                # Not through its parent: the part's own root, parent tree and namespaces
+                # would come along, unused.
+                if "/P" in kid:
+                    del kid["/P"]
                 copied = out.copy_foreign(kid)
                 copied.P = document
                 kids.append(copied)

@@ -18,7 +18,7 @@ import json
 import queue
 import re
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -181,14 +181,23 @@ def lay_out(
             )
             pages = [probed[i][1].pages for i in range(len(probes))]
             anchors = [dict(probed[i][1].anchors) for i in range(len(probes))]
+        elif not guess:
+            # Stamped, a first build: each part laid out once, those that print page numbers
+            # as soon as the pages before them (and those they refer to) are known.
+            ordered = _in_order(split, base, digest, pool, render, workers, stored)
+            for key, each, new in ordered:
+                made[key] = each
+                laid_out += new
+                reused += not new
+                if new and cache is not None:
+                    cache.put_blob(key, each.meta(), each.data)
+            by_index = [each for _, each, _ in ordered]
+            pages = [r.pages for r in by_index]
+            anchors = [dict(r.anchors) for r in by_index]
         for round_number in range(1, MAX_ROUNDS + 1):
             rounds = round_number
             places = partition.places(split, pages, anchors)
             keys, todo = [], []
-            # Stamped, on a first build: the parts that print page numbers of anchors are
-            # only measured in this round (their numbers are not known yet), beside the
-            # others, laid out once for all (their text holds no page number).
-            probing = split.stamped and not guess and round_number == 1
             for index, place in enumerate(places):
                 text = partition.document(split, index, place)
                 # The other parts' page numbers are not in the text: they are in the key.
@@ -202,26 +211,19 @@ def lay_out(
                     reused += 1
                     continue
                 job = replace(base, text=text, foreign_pages=dict(place.foreign), page_map=True)
-                if probing and split.bound(index):
-                    job = replace(job, layout_only=True)
-                    key = "probe-" + key
                 todo.append((key, job))
             # The longest parts first, so that two workers end together.
             todo.sort(key=lambda item: -len(item[1].text))
             workers(len(todo))
-            measured: dict[str, PartPdf] = {}
             for key, fresh in pool.map(render, todo):
-                if key.startswith("probe-"):
-                    measured[key.removeprefix("probe-")] = fresh
-                    continue
                 made[key] = fresh
                 laid_out += 1
                 if cache is not None:
                     cache.put_blob(key, fresh.meta(), fresh.data)
-            results = [made.get(key) or measured[key] for key in keys]
+            results = [made[key] for key in keys]
             pages = [r.pages for r in results]
             anchors = [dict(r.anchors) for r in results]
-            if not measured and partition.places(split, pages, anchors) == places:
+            if partition.places(split, pages, anchors) == places:
                 break
         else:
             return Outcome(None, "the page numbers did not settle", laid_out, reused, MAX_ROUNDS)
@@ -245,6 +247,77 @@ def lay_out(
     )
     pdf = Pdf(data=data, pages=sum(pages), problems=problems)
     return Outcome(pdf, None, laid_out, reused, rounds, stamped)
+
+
+def _in_order(
+    split: partition.Split,
+    base: RenderJob,
+    digest: str,
+    pool: ThreadPoolExecutor,
+    render: Callable[[tuple[str, RenderJob]], tuple[str, PartPdf]],
+    workers: Callable[[int], None],
+    stored: Callable[[str], PartPdf | None],
+) -> list[tuple[str, PartPdf, bool]]:
+    """Every part of a stamped split laid out once, without a page map: the front measured
+    first (its page count), the parts that print no page number at once, a part that prints
+    some when the parts before it and those it refers to are laid out (its numbers are then
+    those of the whole), the front last. Gives each part's key, PDF and whether it was laid
+    out (else taken from the cache), in the parts' order. Numbers that still moved (the
+    front laid out longer than measured) are put right by the caller's rounds."""
+    count = len(split.parts)
+    owner = {name: index for index, part in enumerate(split.parts) for name in part.ids}
+    needs: dict[int, set[int]] = {}
+    for index in range(1, count):
+        if split.bound(index):
+            wanted = set(range(1, index)) | {owner[n] for n in split.foreign(index) if n in owner}
+            # -1 stands for the front measured (its anchors: the cover's, the contents')
+            needs[index] = {-1 if i == 0 else i for i in wanted} - {index}
+    needs[0] = set(range(1, count)) | {-1}  # -1: the front measured
+    pages: list[int] = [1] * count
+    anchors: list[dict[str, int]] = [{} for _ in range(count)]
+    done: dict[int, tuple[str, PartPdf, bool]] = {}
+    measured: set[int] = set()
+    waiting = sorted(range(count), key=lambda i: (i in needs, -len(split.parts[i].body)))
+    running: dict[Future[tuple[str, PartPdf]], int] = {}
+
+    def start(index: int, job: RenderJob, key: str) -> None:
+        running[pool.submit(render, (key, job))] = index
+
+    probe = partition.document(split, 0, partition.places(split, pages, anchors)[0])
+    start(-1, replace(base, text=probe, layout_only=True, page_map=True), "")
+    workers(count)
+    while waiting or running:
+        for index in [i for i in waiting if needs.get(i, set()) <= measured]:
+            waiting.remove(index)
+            place = partition.places(split, pages, anchors)[index]
+            text = partition.document(split, index, place)
+            key = _key(text + repr(place.foreign), base, digest)
+            kept = stored(key)
+            if kept is not None:
+                done[index] = (key, kept, False)
+                pages[index], anchors[index] = kept.pages, dict(kept.anchors)
+                measured.add(index)
+                continue
+            start(
+                index,
+                replace(base, text=text, foreign_pages=dict(place.foreign), page_map=True),
+                key,
+            )
+        if not running:
+            if waiting:  # cannot happen: every part's needs are among the parts
+                raise RuntimeError("parts waiting on each other")
+            break
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            index = running.pop(future)
+            key, part = future.result()
+            if index == -1:
+                pages[0], anchors[0] = part.pages, dict(part.anchors)
+            else:
+                done[index] = (key, part, True)
+                pages[index], anchors[index] = part.pages, dict(part.anchors)
+            measured.add(index)
+    return [done[index] for index in range(count)]
 
 
 def _stamps(

@@ -157,10 +157,12 @@ class Place:
 def document(split: Split, index: int, place: Place) -> str:
     """Part `index` as a complete HTML document, laid out as it would be in the whole (less
     its footer row when the split is `stamped`: the page numbers are then only those of
-    anchors, so a part that prints none is laid out from page 1 of a total of 0, the same
-    text wherever it starts)."""
-    if split.stamped and not split.bound(index):
-        place = replace(place, start=1, total=0, foreign=())
+    anchors, and the total none, so a part that prints no page number is laid out from page
+    1 of a total of 0, the same text wherever it starts)."""
+    if split.stamped:  # the total is printed in the footer only
+        place = replace(place, total=0)
+        if not split.bound(index):
+            place = replace(place, start=1, foreign=())
     rules = [
         f"@page :first {{ counter-reset: page {place.start}; }}",
         f"html {{ counter-reset: footnote {place.footnotes}; }}",

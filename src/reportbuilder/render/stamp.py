@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -112,16 +113,22 @@ def overlay(out: Any, stamps: Sequence[bytes]) -> None:
             for page in source.pages:
                 target = out.pages[index]
                 index += 1
-                form = page.as_form_xobject()
                 kept = [
                     instruction
-                    for instruction in pikepdf.parse_content_stream(form)
+                    for instruction in pikepdf.parse_content_stream(page.obj)
                     if str(instruction.operator) not in ("BDC", "BMC", "EMC", "MP", "DP")
                 ]
                 drawn = ("Tj", "TJ", "Do", "f", "S", "re", "INLINE IMAGE")
                 if not any(str(instruction.operator) in drawn for instruction in kept):
                     continue  # nothing in its footer row (the cover)
-                form.write(pikepdf.unparse_content_stream(kept))
+                content = zlib.compress(pikepdf.unparse_content_stream(kept))
+                # The page's resources as they are (WeasyPrint shares one dictionary between
+                # pages): copied once per stamp document, not once per page.
+                form = pikepdf.Stream(source, content)
+                form.Filter = pikepdf.Name.FlateDecode
+                form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+                form.BBox = page.mediabox
+                form.Resources = page.obj.Resources
                 copied = out.copy_foreign(form)
                 name = _free_name(target)
                 target.add_resource(copied, pikepdf.Name.XObject, name)
