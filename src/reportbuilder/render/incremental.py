@@ -333,13 +333,12 @@ def _stamps(
     """The footer stamps of every page (`render.stamp`), one document per `BLOCK` parts (an
     edit that moves no page takes them all from the cache), and how many were laid out."""
     total = sum(r.pages for r in results)
-    running = stamp.logo(split.parts[0].body)
     keys, todo = [], []
     start = 1
     for first in range(0, len(results), BLOCK):
         chunk = results[first : first + BLOCK]
         names = [name for r in chunk for name in r.names]
-        text = stamp.document(split.head, running, names, start, total)
+        text = stamp.document(split.head, names, start, total)
         start += len(names)
         key = _key(text, base, digest).replace("part-", "stamp-", 1)
         keys.append(key)
