@@ -126,11 +126,15 @@ def _structure(out: Any, sources: Sequence[Any], counts: Sequence[int]) -> None:
         tree = source.Root.StructTreeRoot
         nums = list(tree.ParentTree.Nums)
         values = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        tops: list[Any] = []
         if number:
             part_document = tree.K[0]
+            # Elements are copied without the link to the part's Document element (set to
+            # ours after): through it, the part's own root, parent tree and namespaces would
+            # come along, unused. Its children, and the elements of its margin boxes, which
+            # WeasyPrint gives it as parent without listing them.
+            tops = _cut_from(part_document, values.values())
             for kid in part_document.K:
-                # Not through its parent: the part's own root, parent tree and namespaces
-                # would come along, unused.
                 if "/P" in kid:
                     del kid["/P"]
                 copied = out.copy_foreign(kid)
@@ -148,6 +152,8 @@ def _structure(out: Any, sources: Sequence[Any], counts: Sequence[int]) -> None:
                 pages_nums.append((offset + key, value))
             else:
                 annotation_nums.append((number, key, value))
+        for top in tops:
+            out.copy_foreign(top).P = document  # the copy made above
         offset += count
     total = offset
     renumbered = {
@@ -171,6 +177,28 @@ def _structure(out: Any, sources: Sequence[Any], counts: Sequence[int]) -> None:
     document.K = pikepdf.Array(kids)
     root.ParentTree = out.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(flat)))
     root.ParentTreeNextKey = total + len(annotation_nums)
+
+
+def _cut_from(document: Any, values: Any) -> list[Any]:
+    """The elements above the parent tree's `values` whose parent is `document` (not all
+    are among its children: WeasyPrint gives the elements of margin boxes that parent
+    without listing them), their link to it removed; they are returned to be linked again."""
+    import pikepdf
+
+    tops: dict[tuple[int, int], Any] = {}
+    for value in values:
+        for element in value if isinstance(value, pikepdf.Array) else [value]:
+            seen = 0
+            while isinstance(element, pikepdf.Dictionary) and seen < 10_000:
+                parent = element.get("/P")
+                if parent is None or element.objgen in tops:
+                    break
+                if parent.objgen == document.objgen:
+                    tops[element.objgen] = element
+                    del element["/P"]
+                    break
+                element, seen = parent, seen + 1
+    return list(tops.values())
 
 
 def _destinations(out: Any, sources: Sequence[Any], counts: Sequence[int]) -> None:

@@ -127,14 +127,36 @@ def overlay(out: Any, stamps: Sequence[bytes]) -> None:
                 form.BBox = page.mediabox
                 form.Resources = page.obj.Resources
                 copied = out.copy_foreign(form)
-                name = _free_name(target)
-                target.add_resource(copied, pikepdf.Name.XObject, name)
-                # WeasyPrint leaves its flip matrix in force at the end of a page: the page's
-                # own content is wrapped in q/Q before the stamp is drawn.
-                target.contents_add(b"q\n", prepend=True)
-                target.contents_add(b"\nQ\n/Artifact BMC q " + str(name).encode() + b" Do Q EMC\n")
+                name = str(_free_name(target)).encode()
+                target.add_resource(copied, pikepdf.Name.XObject, pikepdf.Name(name.decode()))
+                _draw_after(target, name)
     if index != len(out.pages):
         raise ValueError(f"{index} stamp pages for {len(out.pages)} pages")
+
+
+_FLIP = re.compile(rb"^\s*1 0 0 -1 0 ([0-9.]+) cm\b")
+
+
+def _draw_after(page: Any, name: bytes) -> None:
+    """Draw XObject `name` over `page`, as an artifact. WeasyPrint starts a page with a flip
+    of the y axis and leaves it in force at the end (all else it draws between q and Q): the
+    flip is undone before the stamp, which starts with its own, and the drawing appended to
+    the page's content stream (one stream a page, compressed with the rest). A page that
+    does not start so has its content wrapped in q/Q instead."""
+    import pikepdf
+
+    draw = b"/Artifact BMC q " + name + b" Do Q EMC\n"
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Stream):
+        data = contents.read_bytes()
+        flip = _FLIP.match(data)
+        if flip is not None:
+            undo = b"1 0 0 -1 0 " + flip[1] + b" cm "
+            whole = data + b"\n/Artifact BMC q " + undo + name + b" Do Q EMC\n"
+            contents.write(zlib.compress(whole), filter=pikepdf.Name.FlateDecode)
+            return
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"\nQ\n" + draw)
 
 
 def _free_name(page: Any) -> Any:
