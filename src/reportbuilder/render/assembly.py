@@ -63,6 +63,7 @@ def assemble(
         _outline(out, parts, counts)
         if stamps:
             overlay(out, stamps)
+        _share_color_spaces(out)
         merge_fonts_in(out, fonts)  # one program per font, not one per part
         buffer = io.BytesIO()
         # Streams as WeasyPrint compressed them: decoding and compressing again doubles the cost.
@@ -77,6 +78,28 @@ def assemble(
     finally:
         for source in sources:
             source.close()
+
+
+def _share_color_spaces(pdf: Any) -> None:
+    """One copy of each colour space dictionary (WeasyPrint writes the same Lab spaces into
+    every document's resources): the pages' and their forms' resources refer to it."""
+    import pikepdf
+
+    shared: dict[bytes, Any] = {}
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources")
+        holders: list[Any] = [resources] if isinstance(resources, pikepdf.Dictionary) else []
+        forms = resources.get("/XObject") if holders else None
+        if isinstance(forms, pikepdf.Dictionary):
+            holders += [f.Resources for _, f in forms.items() if "/Resources" in f]
+        for holder in holders:
+            spaces = holder.get("/ColorSpace")
+            if not isinstance(spaces, pikepdf.Dictionary):
+                continue
+            key = spaces.unparse(resolved=True)
+            if key not in shared:
+                shared[key] = spaces if spaces.is_indirect else pdf.make_indirect(spaces)
+            holder.ColorSpace = shared[key]
 
 
 def _prefix_header_ids(pdf: Any, prefix: str) -> None:
