@@ -227,17 +227,18 @@ def lay_out(
                 break
         else:
             return Outcome(None, "the page numbers did not settle", laid_out, reused, MAX_ROUNDS)
-        stamps, stamped = (
+        stamps, stamp_keys, stamped = (
             _stamps(split, results, base, digest, cache, pool, render, workers)
             if split.stamped
-            else ([], 0)
+            else ([], [], 0)
         )
     _keep_plan(cache, plan_key, split, results)
     laid = [
         LaidOut(r.data, r.bookmarks, "<th" in part.body)
         for r, part in zip(results, split.parts, strict=True)
     ]
-    data = _assemble_in_blocks(laid, keys, [r.pages for r in results], cache, stamps)
+    pages = [r.pages for r in results]
+    data = _assemble_in_blocks(laid, keys, pages, cache, stamps, stamp_keys)
     problems = tuple(
         dict.fromkeys(
             _on_page(p, place.start)
@@ -329,9 +330,10 @@ def _stamps(
     pool: ThreadPoolExecutor,
     render: Callable[[tuple[str, RenderJob]], tuple[str, PartPdf]],
     workers: Callable[[int], None],
-) -> tuple[list[bytes], int]:
+) -> tuple[list[bytes], list[str], int]:
     """The footer stamps of every page (`render.stamp`), one document per `BLOCK` parts (an
-    edit that moves no page takes them all from the cache), and how many were laid out."""
+    edit that moves no page takes them all from the cache), their keys, and how many were
+    laid out."""
     total = sum(r.pages for r in results)
     keys, todo = [], []
     start = 1
@@ -357,7 +359,7 @@ def _stamps(
             kept = cache.get_blob(key) if cache is not None else None
             assert kept is not None
             found.append(kept[1])
-    return found, len(todo)
+    return found, keys, len(todo)
 
 
 MAX_FONTS = 1024  # font programs read, kept (a few to a few hundred KiB each)
@@ -370,18 +372,22 @@ def _assemble_in_blocks(
     pages: list[int],
     cache: Cache | None,
     stamps: list[bytes],
+    stamp_keys: list[str],
 ) -> bytes:
     """The parts assembled in blocks of `BLOCK`, each block kept in the cache under its
     parts' keys, then the blocks assembled: after an edit, one block's fonts are merged
     again, and the blocks' merged fonts, instead of every part's. The font programs read are
-    kept too (`render.fontmerge`): the unchanged blocks' come back after an edit."""
+    kept too (`render.fontmerge`): the unchanged blocks' come back after an edit. `stamps`
+    (one per block, `stamp_keys` their keys) are laid over their block's pages."""
     fonts = signed_folder(cache.folder / FONTS_DIR, MAX_FONTS) if cache is not None else None
     if len(laid) <= BLOCK:
         return assemble(laid, fonts=fonts, stamps=stamps)
     blocks = []
     for first in range(0, len(laid), BLOCK):
         chunk = laid[first : first + BLOCK]
-        key = "block-" + hashlib.sha256("".join(keys[first : first + BLOCK]).encode()).hexdigest()
+        own = stamps[first // BLOCK : first // BLOCK + 1]
+        named = "".join([*keys[first : first + BLOCK], *stamp_keys[first // BLOCK :][:1]])
+        key = "block-" + hashlib.sha256(named.encode()).hexdigest()
         marks: list[tuple[Any, ...]] = []
         offset = 0
         for part, count in zip(chunk, pages[first : first + BLOCK], strict=True):
@@ -392,11 +398,11 @@ def _assemble_in_blocks(
         if stored is not None:
             data = stored[1]
         else:
-            data = assemble(chunk, fonts=fonts)
+            data = assemble(chunk, fonts=fonts, stamps=own)
             if cache is not None:
                 cache.put_blob(key, {}, data)
         blocks.append(LaidOut(data, tuple(marks), tables))
-    return assemble(blocks, prefix="b", fonts=fonts, stamps=stamps)
+    return assemble(blocks, prefix="b", fonts=fonts)
 
 
 _ON_PAGE = re.compile(r" on page (\d+),")
