@@ -153,6 +153,20 @@ def test_stamped_footers_on_a5_landscape_pages_and_in_another_language(
         assert sizes == {(420, 595), (595, 420)}  # A5, and a turned page
 
 
+def test_a_reference_forward_to_a_chapter_that_prints_page_numbers(
+    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 02 refers to a figure and a table of 03, which refers to its own: neither waits for
+    # the other; the page 02 prints is put right once 03 is laid out.
+    project = _example(tmp_path)
+    _append(
+        project / "content" / "02-methode.md",
+        '\n\nVoir plus loin {{ ref("fig-age") }} et {{ ref("tab-age") }}.\n',
+    )
+    out = _both(project, renderer, monkeypatch)
+    assert out.parts is not None and out.parts["stamps"] >= 1
+
+
 def test_a_logo_in_the_footer_is_laid_out_with_the_parts(
     tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -270,7 +270,10 @@ def _in_order(
     needs: dict[int, set[int]] = {}
     for index in range(1, count):
         if split.bound(index):
-            wanted = set(range(1, index)) | {owner[n] for n in split.foreign(index) if n in owner}
+            # A later part that prints page numbers itself waits for this one: a reference
+            # to it takes the page the page map has so far (the rounds put it right).
+            later = {owner[n] for n in split.foreign(index) if n in owner and owner[n] > index}
+            wanted = set(range(1, index)) | {i for i in later if not split.bound(i)}
             # -1 stands for the front measured (its anchors: the cover's, the contents')
             needs[index] = {-1 if i == 0 else i for i in wanted} - {index}
     needs[0] = set(range(1, count)) | {-1}  # -1: the front measured
