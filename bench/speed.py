@@ -1,17 +1,18 @@
 """Speed beyond the engine: what a user waits for, measured side by side in one run.
 
 Run by hand: `.venv/bin/python bench/speed.py [--runs 3] [--sizes 1,5,13]`. For each size (the
-example's French chapters repeated N times: about 8, 30 and 100 pages) it prints medians of:
-a full build (`--force`), a rebuild with nothing changed (the cache), a rebuild after one
-sentence changed in a middle chapter, `check`; then, once, a cold `--help` and the example's
-three languages with `--jobs 1` and `--jobs 2`. The three builds are timed in turn, run after
-run (full, no change, edit, full, …), and the ratios taken run by run against the full build
-of the same run, in wall time and in CPU time (the process and its render process): a
-machine whose load changes during the run moves both sides alike. (Timed in a row instead,
-all full builds first, an edit once looked 1.2–1.3× a full build when it costs the same.)
-Python writes its bytecode as usual here, even if PYTHONDONTWRITEBYTECODE is set, as an
-installed package has it: compiling our modules on every run would add a quarter second.
-Compare with `bench/bench.py` (the full build against bare WeasyPrint).
+example's French chapters repeated N times: about 8, 30 and 100 pages) it prints medians of: a
+full build (`--force`), a rebuild with nothing changed (the cache), a rebuild after one
+sentence changed in a middle chapter, `check`; then, once, a cold `--help` and four editions of
+the largest size (the example's three languages and a fourth) with `--jobs 1` and `--jobs 2`,
+alternated (`--jobs-only` measures only these). The three builds are timed in turn, run after
+run (full, no change, edit, full, …), and the ratios taken run by run against the full build of
+the same run, in wall time and in CPU time (the process and its render process): a machine
+whose load changes during the run moves both sides alike. (Timed in a row instead, all full
+builds first, an edit once looked 1.2–1.3× a full build when it costs the same.) Python writes
+its bytecode as usual here, even if PYTHONDONTWRITEBYTECODE is set, as an installed package has
+it: compiling our modules on every run would add a quarter second. Compare with
+`bench/bench.py` (the full build against bare WeasyPrint).
 `--parts` measures chapter-by-chapter layout (REPORTBUILDER_PARTS=1) instead: first build on
 `--jobs 1` and `--jobs 2`, a one-sentence edit, and the size of the assembled PDF, each
 against today's whole build run in turn with it.
@@ -66,6 +67,49 @@ def edit_middle(project: Path, count: list[int]) -> None:
     count[0] += 1
     with chapter.open("a", encoding="utf-8") as file:
         file.write(f"\nUne phrase modifiée ({count[0]}).\n")
+
+
+def four_languages(tmp: Path, repeat: int) -> Path:
+    """The example repeated `repeat` times with its translations (English, Spanish), and a
+    fourth edition (Portuguese, the Spanish text again): four outputs of the same size."""
+    project = make_project(tmp / "languages", repeat)
+    content = project / "content"
+    for path in (ROOT / "content").glob("*.??.md"):
+        stem, lang = path.name[: -len(".xx.md")], path.name[-5:-3]
+        for copy in ["", *(f"-{n:02d}" for n in range(1, repeat))]:
+            for code in [lang, "pt"] if lang == "es" else [lang]:
+                (content / f"{stem}{copy}.{code}.md").write_bytes(path.read_bytes())
+    # The theme's words in Spanish stand for Portuguese ones (`check` wants them).
+    (project / "locale").mkdir(exist_ok=True)
+    spanish_words = ROOT / "src" / "reportbuilder" / "themes" / "base" / "locale" / "es.po"
+    (project / "locale" / "pt.po").write_bytes(spanish_words.read_bytes())
+    config = project / "report.yml"
+    text = config.read_text(encoding="utf-8")
+    spanish = "    output: out/informe-trata-chile.pdf\n"
+    assert spanish in text, "the example's Spanish edition moved: update four_languages"
+    fourth = "  pt:\n    title: O tráfico de pessoas no Chile\n    output: out/relatorio.pdf\n"
+    config.write_text(text.replace(spanish, spanish + fourth, 1), encoding="utf-8")
+    return project
+
+
+def jobs(runs: int, tmp: Path, repeat: int) -> None:
+    """`--jobs 1` against `--jobs 2` on four editions of the same size (`--lang all`),
+    alternated run by run: wall time, CPU time (children included) and peak memory."""
+    project = four_languages(tmp, repeat)
+    build = [RB, "build", str(project), "--lang", "all", "--force"]
+    run([*build, "--jobs", "1"], tmp)  # warm the file cache and the chart fonts
+    rows = []
+    for _ in range(runs):
+        rows.append((run([*build, "--jobs", "1"], tmp), run([*build, "--jobs", "2"], tmp)))
+    one, two = (statistics.median(r[i].wall for r in rows) for i in (0, 1))
+    faster = statistics.median(a.wall / b.wall for a, b in rows)
+    cpu = statistics.median(b.cpu / a.cpu for a, b in rows)
+    peak = max(b.peak for _, b in rows)
+    print(
+        f"4 languages of {repeat} repeats: --jobs 1 {one:.2f} s, --jobs 2 {two:.2f} s "
+        f"({faster:.2f}× faster, run by run; CPU {cpu:.2f}× of --jobs 1; "
+        f"largest process {peak:.0f} MiB)"
+    )
 
 
 def parts(runs: int, sizes: list[int]) -> None:
@@ -124,7 +168,16 @@ def main() -> None:
         action="store_true",
         help="only chapter-by-chapter layout (REPORTBUILDER_PARTS=1) against whole builds",
     )
+    parser.add_argument(
+        "--jobs-only", action="store_true", help="only --jobs 1 against --jobs 2 on 4 editions"
+    )
     args = parser.parse_args()
+    if args.jobs_only:
+        print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
+        with tempfile.TemporaryDirectory() as tmp_name:
+            jobs(args.runs, Path(tmp_name), max(int(s) for s in args.sizes.split(",")))
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+        return
     if args.parts:
         parts(args.runs, [int(s) for s in args.sizes.split(",")])
         return
@@ -163,19 +216,7 @@ def main() -> None:
             print(" ".join(f"{c:>9.2f}" if isinstance(c, float) else f"{c:>9}" for c in cells))
         helped = median(args.runs, lambda: wall([RB, "--help"], tmp))
         print(f"cold --help: {helped:.2f} s")
-        example = make_project(tmp / "languages", 1)
-        for name in ("content",):
-            # the translations too: make_project keeps only the French chapters
-            for path in (ROOT / name).glob("*.??.md"):
-                (example / name / path.name).write_bytes(path.read_bytes())
-        times = {}
-        for jobs in (1, 2):
-            cmd = [RB, "build", str(example), "--lang", "all", "--force", "--jobs", str(jobs)]
-            times[jobs] = median(args.runs, lambda c=cmd: wall(c, tmp))
-        print(
-            f"3 languages: --jobs 1 {times[1]:.2f} s, --jobs 2 {times[2]:.2f} s "
-            f"({times[1] / times[2]:.2f}× faster)"
-        )
+        jobs(args.runs, tmp, max(int(size) for size in args.sizes.split(",")))
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 

@@ -182,6 +182,17 @@ def _watch_weasyprint() -> None:
     weasyprint.HTML.render = noted_render
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """When PDFs are to be rendered: the built-in themes' stylesheets parsed once in this
+    process, as a long-lived render process keeps them (`render.stylecache`). Every render
+    process the tests fork inherits them; each use is still checked (its own policy, the
+    files' bytes), and tests/test_render_stylecache.py tests the cache from empty."""
+    if any(item.get_closest_marker(mark) for item in session.items for mark in HEAVY_MARKS):
+        from reportbuilder.render import stylecache
+
+        stylecache.warm_up_themes()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
     _watch_weasyprint()

@@ -3,6 +3,7 @@ never returned), up to date / restored / rebuilt through the CLI, --force, clear
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 
 from conftest import copy_fixture
 from reportbuilder import cache as cache_module
-from reportbuilder.cache import Cache, Entry
+from reportbuilder.cache import Cache, ChartCache, Entry
 from reportbuilder.cli import main
 from reportbuilder.edition import Edition
 from reportbuilder.project.load import load_project
@@ -81,6 +82,76 @@ def test_the_output_folder_and_hidden_files_are_not_inputs(mini_project: Path) -
     assert _key(mini_project) == before
 
 
+def test_a_folder_named_out_below_the_top_is_an_input(mini_project: Path) -> None:
+    before = _key(mini_project)
+    _append("assets/out/pic.svg", "<svg/>")(mini_project)
+    assert _key(mini_project) != before
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (4, 4), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.pdf
+def test_a_file_the_cache_does_not_watch_is_refused_at_its_line(mini_project: Path) -> None:
+    """What the key leaves out (hidden files and folders, tools' folders, out/ at the top)
+    must not be printed either: a change to it would leave the last PDF "up to date"."""
+    png = _png()
+    hidden = mini_project / "assets" / ".src"
+    hidden.mkdir()
+    (hidden / "pic.png").write_bytes(png)
+    (mini_project / "assets" / ".dot.png").write_bytes(png)
+    (mini_project / "assets" / "link.png").symlink_to(".src/pic.png")
+    (mini_project / "node_modules").mkdir()
+    (mini_project / "node_modules" / "pic.png").write_bytes(png)
+    chapter = mini_project / "content" / "01-overview.md"
+    lines = chapter.read_text(encoding="utf-8").splitlines()
+    first = len(lines) + 2
+    images = ["assets/.src/pic.png", "assets/.dot.png", "assets/link.png", "node_modules/pic.png"]
+    chapter.write_text(
+        "\n".join([*lines, "", *(f"![Picture {n}]({src})\n" for n, src in enumerate(images))]),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["build", str(mini_project), "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    warnings = [p for p in json.loads(result.stdout)["problems"] if "refused" in p["message"]]
+    found = {(p["path"], p["line"], p["message"].split(":")[0]) for p in warnings}
+    assert found == {
+        ("content/01-overview.md", first, "refused assets/.src/pic.png"),
+        ("content/01-overview.md", first + 2, "refused assets/.dot.png"),
+        ("content/01-overview.md", first + 4, "refused assets/.src/pic.png"),
+        ("content/01-overview.md", first + 6, "refused node_modules/pic.png"),
+    }, warnings
+    assert all("builds do not watch" in p["message"] for p in warnings)
+
+
+def test_a_moved_or_copied_project_has_its_own_key(mini_project: Path) -> None:
+    """An entry names the file it wrote: a copy found it and wrote into the old folder."""
+    import shutil
+
+    before = _key(mini_project)
+    copy = mini_project.parent / "copy"
+    shutil.copytree(mini_project, copy)
+    assert _key(copy) != before
+
+
+@pytest.mark.pdf
+def test_a_cache_folder_that_cannot_be_written_only_misses(mini_project: Path) -> None:
+    (mini_project / ".reportbuilder").write_text("not a folder")
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["build", str(mini_project)])
+        assert result.exit_code == 0, result.output
+        assert "wrote " in result.output and "internal error" not in result.output
+
+
 def test_a_damaged_entry_is_a_miss_and_the_cap_evicts_the_oldest(tmp_path: Path) -> None:
     cache = Cache(tmp_path, max_bytes=2500)
     for number in range(3):
@@ -133,3 +204,213 @@ def test_special_files_are_never_read(mini_project: Path) -> None:
     (mini_project / "assets" / "link.svg").unlink()
     (mini_project / "assets" / "link.svg").symlink_to("/etc/hosts")
     assert _key(mini_project) != before
+
+
+def _known(cache: Cache, **changed: object) -> str | None:
+    """`known_key` for the default build's inputs, with some of them `changed`."""
+    given: dict[str, object] = {"edition": Edition(), "variant": None, "assignments": ()}
+    given |= {"output": None, "format": None} | changed
+    inputs = cache.inputs_key(**given)  # type: ignore[arg-type]
+    return cache.known_key(
+        inputs,
+        edition=given["edition"],
+        output=given["output"],  # type: ignore[arg-type]
+        format=given["format"],  # type: ignore[arg-type]
+    )
+
+
+def test_inputs_seen_before_give_the_builds_key_without_loading(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    """`known_key` (no project loaded) equals `key` (the project loaded) for inputs seen
+    before; a theme folder outside the project is hashed as it is now; other inputs (a
+    file, the variant, a --set, the edition, the output) are unknown."""
+    loaded = load_project(mini_project)
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "base.css").write_text("p { color: black }\n")
+    folders = (*loaded.theme.folders, theme)
+    cache = Cache(mini_project)
+    config = loaded.config.model_dump_json()
+    assert _known(cache) is None
+    inputs = cache.inputs_key(
+        edition=Edition(), variant=None, assignments=(), output=None, format=None
+    )
+    cache.remember(inputs, config=config, theme_folders=folders)
+    full = cache.key(
+        config=config, edition=Edition(), theme_folders=folders, output=None, format=None
+    )
+    assert _known(cache) == full
+    (theme / "base.css").write_text("p { color: red }\n")
+    assert _known(cache) not in (None, full)
+    for changed in (
+        {"variant": "a5"},
+        {"assignments": ((("page_size",), "A5"),)},
+        {"edition": Edition(lang="fr")},
+        {"output": "elsewhere.pdf"},
+    ):
+        assert _known(cache, **changed) is None
+    assert _known(Cache(mini_project, read=False)) is None
+    CHANGES["chapter"](mini_project)
+    assert _known(cache) is None
+    # What the inputs loaded is signed like an entry: one shipped with the project, or
+    # edited, could point the inputs at another build's entry.
+    inputs = cache.inputs_key(
+        edition=Edition(), variant=None, assignments=(), output=None, format=None
+    )
+    cache.remember(inputs, config=config, theme_folders=folders)
+    assert _known(cache) is not None
+    seen = cache.folder / "inputs" / f"{inputs}.json"
+    record = json.loads(seen.read_text(encoding="utf-8"))
+    seen.write_text(json.dumps({**record, "config": "{}"}), encoding="utf-8")
+    assert _known(cache) is None
+
+
+def _as_user(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Builds from here on run as the user whose cache folder (and key) is `folder`."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+
+
+def test_only_entries_signed_with_this_users_key_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _as_user(monkeypatch, tmp_path / "me")
+    data = b"%PDF-1.7 what my build made"
+    entry = Entry(str(tmp_path / "r.pdf"), "pdf", cache_module.sha256(data), 1, [])
+    cache = Cache(tmp_path)
+    cache.put("k", entry, data)
+    cache.put_blob("b", {"pages": 1}, data)
+    assert cache.get("k") == (entry, data)
+    assert cache.get_blob("b") is not None and cache.get_blob("b")[1] == data  # type: ignore[index]
+    meta = cache.folder / "b.json"
+    record = json.loads(meta.read_text())
+    # Someone else's bytes with a matching hash but no signature of ours: a miss.
+    forged = b"%PDF-1.7 what someone else wrote"
+    (cache.folder / "b.bin").write_bytes(forged)
+    meta.write_text(json.dumps({**record, "sha256": cache_module.sha256(forged)}))
+    assert cache.get_blob("b") is None
+    # Our own entry under another name is not that other entry.
+    for suffix in (".json", ".bin"):
+        (cache.folder / f"other{suffix}").write_bytes((cache.folder / f"k{suffix}").read_bytes())
+    assert Cache(tmp_path).get("other") is None
+    # Another user (another key) reads none of mine.
+    _as_user(monkeypatch, tmp_path / "someone-else")
+    assert Cache(tmp_path).get("k") is None
+    chart = ChartCache(tmp_path)
+    assert chart.chart({"kind": "bar"}, lambda: "<svg>theirs</svg>") == "<svg>theirs</svg>"
+    _as_user(monkeypatch, tmp_path / "me")
+    mine = ChartCache(tmp_path)
+    assert mine.chart({"kind": "bar"}, lambda: "<svg>mine</svg>") == "<svg>mine</svg>"
+    assert mine.drawn == 1
+
+
+def _text(pdf: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
+def _forge(project: Path, evil: dict[int, bytes], *, outputs: bool) -> int:
+    """Every part and block PDF of the project's cache (and every whole output, with
+    `outputs`; else they are removed) replaced by `evil[its page count]`, kept through the
+    cache's own API as the user running this, as a cache folder shipped with a project would
+    be."""
+    from pypdf import PdfReader
+
+    cache = Cache(project)
+    forged = 0
+    for meta in sorted(cache.folder.glob("*.json")):
+        key, record = meta.stem, json.loads(meta.read_text())
+        data = meta.with_suffix(".bin")
+        if not data.read_bytes().startswith(b"%PDF"):
+            continue  # the page plan
+        if "target" in record and not outputs:
+            meta.unlink()
+            data.unlink()
+            continue
+        fake = evil[len(PdfReader(data).pages)]
+        if "target" in record:
+            fields = {f: record[f] for f in ("target", "format", "pages", "problems")}
+            cache.put(key, Entry(sha256=cache_module.sha256(fake), **fields), fake)
+        else:
+            kept = {k: v for k, v in record.items() if k not in ("sha256", "mac")}
+            cache.put_blob(key, kept, fake)
+        forged += 1
+    return forged
+
+
+@pytest.mark.pdf
+@pytest.mark.slow
+def test_an_unchanged_build_is_answered_without_loading_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second build of the same inputs reads no project and starts no render process;
+    a --set, a variant or an edited file is built."""
+    from reportbuilder import pipeline
+    from reportbuilder.project import load as load_module
+    from reportbuilder.render.renderer import PdfRenderer
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    runner = CliRunner()
+
+    def build(*extra: str) -> str:
+        result = runner.invoke(main, ["build", str(project), *extra])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "wrote " in build()
+    assert "wrote " in build("--set", "page_size=A5")
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("loaded or started for an unchanged build")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(load_module, "load_project", refused)
+        patched.setattr(pipeline, "load_project", refused)
+        patched.setattr(PdfRenderer, "_start", refused)
+        assert "is up to date" in build("--set", "page_size=A5")  # the last build
+        assert "restored " in build()  # the first one's PDF, over the A5 one
+        assert "is up to date" in build()
+    CHANGES["chapter"](project)
+    assert "wrote " in build()
+    assert "is up to date" in build()
+
+
+@pytest.mark.pdf
+@pytest.mark.slow
+@pytest.mark.parametrize("parts", [False, True], ids=["whole", "parts"])
+def test_a_cache_shipped_with_a_project_never_reaches_the_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: bool
+) -> None:
+    """A cache folder written by someone else (here: every PDF in it replaced by one that
+    says INJECTED, stored under their key) is rebuilt from the sources, not printed."""
+    import weasyprint
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    if parts:
+        monkeypatch.setenv("REPORTBUILDER_PARTS", "1")
+    pdf = project / "out" / "mini.pdf"
+    build = ["build", str(project)]
+    _as_user(monkeypatch, tmp_path / "sender")
+    assert CliRunner().invoke(main, build).exit_code == 0
+    honest = _text(pdf)
+    assert "INJECTED" not in honest
+    evil = {
+        n: weasyprint.HTML(string="<p style='break-after:page'>INJECTED</p>" * n).write_pdf(
+            pdf_tags=True
+        )
+        for n in range(1, 40)
+    }
+    assert _forge(project, evil, outputs=not parts) >= 1
+    pdf.unlink()
+    # The sender's own builds take what is signed with their key: the forgery works there ...
+    assert CliRunner().invoke(main, build).exit_code == 0
+    assert "INJECTED" in _text(pdf)
+    # ... and never for the user who receives the project with its cache.
+    pdf.unlink()
+    _as_user(monkeypatch, tmp_path / "receiver")
+    result = CliRunner().invoke(main, build)
+    assert result.exit_code == 0, result.output
+    assert "restored" not in result.output and "INJECTED" not in _text(pdf)
+    assert _text(pdf) == honest

@@ -5,6 +5,7 @@ link to an id that exists nowhere is a located warning (an error under strict)."
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pypdf
@@ -166,3 +167,15 @@ def test_a_table_id_two_chapters_give_is_each_chapters_own(tmp_path: Path) -> No
     first, second = html.split('<section class="chapter " id="b">')
     assert ">table 1<" in first.replace("\u00a0", " ") and 'href="#tab-a"' in first
     assert ">table 2<" in second.replace("\u00a0", " ") and 'href="#b--tab-a"' in second
+
+
+def test_an_id_equal_to_a_chapters_own_id_is_renamed(tmp_path: Path) -> None:
+    """`02-methods.md` is the section `id="methods"`: a heading `{#methods}` in it, or in another
+    chapter, defined the anchor twice (WeasyPrint's "Anchor defined twice", no file or line)."""
+    first = "# Intro\n\n## How {: #methods }\n\nSee [the methods](#methods).\n"
+    second = "# Methods {: #methods }\n\nSee [above](#methods).\n"
+    project = project_with(tmp_path, **{"01-intro": first, "02-methods": second})
+    html = render_html(load_project(project)).text
+    ids = [i for i in re.findall(r'\sid="([^"]+)"', html) if "methods" in i]
+    assert sorted(ids) == ["intro--methods", "methods", "methods--methods"]
+    assert check(project).warnings == []

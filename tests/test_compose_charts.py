@@ -361,3 +361,68 @@ def test_a_chart_with_right_to_left_labels_is_warned_at_its_line(tmp_path: Path)
     [(path, line, message)] = [w for w in warnings if "right-to-left" in w[2]]
     assert (path, line) == ("content/02-findings.md", 15)
     assert "بئر" in message and "table()" in message
+
+
+ZEROS = """
+zeros:
+  label: Zeros
+  categories:
+    a: {label: First, percent: 0}
+    b: {label: Second, percent: 100}
+    c: {label: Third, percent: 0}
+"""
+
+
+@pytest.mark.pdf
+def test_a_donut_centre_shows_a_share_the_ring_draws(tmp_path: Path) -> None:
+    """The third trial's item 6a: a donut whose first category is 0 % showed "0%" and its
+    label in the middle of a full ring (a share the ring does not draw)."""
+    from conftest import copy_fixture, read_words
+    from reportbuilder import build
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    (project / "data" / "survey.yml").write_text(
+        (project / "data" / "survey.yml").read_text("utf-8") + ZEROS, encoding="utf-8"
+    )
+    findings = project / "content" / "02-findings.md"
+    findings.write_text(
+        findings.read_text("utf-8")
+        + '\n{{ chart(data.survey.zeros, kind="donut", title="Zero first") }}\n',
+        encoding="utf-8",
+    )
+    pdf = tmp_path / "z.pdf"
+    build(project, output=pdf)
+    every = read_words(pdf)[1]
+    # The chart's own words: those below its caption (the table above has a 100% total).
+    (caption,) = [w for w in every if w.text == "Zero"]
+    words = [w.text for w in every if w.page == caption.page and w.y0 > caption.y1]
+    # The centre says "100%" and "Second"; the legend lists all three with their shares.
+    assert words.count("100%") == 2, words
+    assert words.count("0%") == 2 and words.count("Second") == 2, words
+    assert words.count("First") == 1
+
+
+@pytest.mark.parametrize("kind", ["stacked", "donut"])
+def test_a_chart_refusal_names_the_call_the_author_wrote(tmp_path: Path, kind: str) -> None:
+    """The third trial's item 6b: the refusal of a chart with more categories than palette
+    colours named internal functions (`stacked_bar: …`, `donut_chart: …`)."""
+    from conftest import copy_fixture
+    from reportbuilder import ReportError, check
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    many = "".join(f"    c{i}: {{label: C{i}, percent: 5}}\n" for i in range(20))
+    (project / "data" / "survey.yml").write_text(
+        (project / "data" / "survey.yml").read_text("utf-8")
+        + f"many:\n  label: Many\n  categories:\n{many}",
+        encoding="utf-8",
+    )
+    findings = project / "content" / "02-findings.md"
+    findings.write_text(
+        findings.read_text("utf-8") + f'\n{{{{ chart(data.survey.many, kind="{kind}") }}}}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ReportError) as caught:
+        check(project)
+    text = str(caught.value)
+    assert f'content/02-findings.md:21: chart(kind="{kind}"): 20 categories but only' in text
+    assert "_chart" not in text and "stacked_bar" not in text

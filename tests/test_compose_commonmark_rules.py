@@ -32,6 +32,43 @@ def html(text: str) -> str:
         # ordered lists: `)` and at most nine digits (examples 266, 268, 304)
         ("1) one\n2) two", "<ol>\n<li>one</li>\n<li>two</li>\n</ol>"),
         ("1234567890. not ok", "<p>1234567890. not ok</p>"),
+        # a change of delimiter, bullet or kind starts a new list (examples 301, 302)
+        (
+            "- foo\n- bar\n+ baz",
+            "<ul>\n<li>foo</li>\n<li>bar</li>\n</ul>\n<ul>\n<li>baz</li>\n</ul>",
+        ),
+        (
+            "1. foo\n2. bar\n3) baz",
+            '<ol>\n<li>foo</li>\n<li>bar</li>\n</ol>\n<ol start="3" style="counter-reset: '
+            'list-item 2">\n<li>baz</li>\n</ol>',
+        ),
+        ("1. a\n\n1) b", "<ol>\n<li>a</li>\n</ol>\n<ol>\n<li>b</li>\n</ol>"),
+        ("1. a\n- b", "<ol>\n<li>a</li>\n</ol>\n<ul>\n<li>b</li>\n</ul>"),
+        ("- a\n\n- b", "<ul>\n<li>\n<p>a</p>\n</li>\n<li>\n<p>b</p>\n</li>\n</ul>"),
+        # a reference's label right after its text (examples 544, 545): "bar" was lost
+        ("[foo] [bar]\n\n[bar]: https://x.org/", '<p>[foo] <a href="https://x.org/">bar</a></p>'),
+        ("[foo]\n[bar]\n\n[bar]: https://x.org/", '<p>[foo]\n<a href="https://x.org/">bar</a></p>'),
+        # a destination with a space is no link (examples 490, 570); a title in parentheses
+        ("[foo](not a link)", "<p>[foo](not a link)</p>"),
+        (
+            "[foo](not a link)\n\n[foo]: https://x.org/1",
+            '<p><a href="https://x.org/1">foo</a>(not a link)</p>',
+        ),
+        ("[x](https://a.org (paren))", '<p><a href="https://a.org" title="paren">x</a></p>'),
+        ('[x]( https://a.org "t" )', '<p><a href="https://a.org" title="t">x</a></p>'),
+        # braces that are no attribute list stay text; attribute lists still apply
+        ("# Results {2025}", '<h1 id="c--Results {2025}">Results {2025}</h1>'),
+        ("# Budget {#}", '<h1 id="c--Budget {#}">Budget {#}</h1>'),
+        ("Text *x*{ y }", "<p>Text <em>x</em>{ y }</p>"),
+        ("# Title {#my-id .wide}", '<h1 class="wide" id="my-id">Title</h1>'),
+        ("Para\n{: .note lang=en }", '<p class="note" lang="en">Para</p>'),
+        # no [TOC] marker: the text as written
+        ("Intro\n\n[TOC]", "<p>Intro</p>\n<p>[TOC]</p>"),
+        # a `---` under a list item, a quote or a rule is a rule (examples 92, 94, 98, 99)
+        ("- Foo\n---", "<ul>\n<li>Foo</li>\n</ul>\n<hr>"),
+        ("> Foo\n---", "<blockquote>\n<p>Foo</p>\n</blockquote>\n<hr>"),
+        ("---\n---", "<hr>\n<hr>"),
+        ("Title\n---", '<h2 id="c--Title">Title</h2>'),
         # thematic breaks with any spaces (example 53)
         ("-     -      -      -", "<hr>"),
         # a numeric reference out of Unicode's range is text (example 28)

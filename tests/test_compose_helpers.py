@@ -174,3 +174,13 @@ def test_long_tables_run_on_and_landscape_is_asked_for(parts: Helpers) -> None:
     assert 'class="table-wrap"' in parts.table(Table("t", ["n"], rows[:15]))
     turned = parts.table(REGIONS, landscape=True)
     assert 'class="table-wrap rb-landscape"><table class="data rb-landscape"' in turned
+
+
+def test_a_figure_grouped_with_no_break_spaces_is_one_word_in_the_width_estimate() -> None:
+    """French and Spanish figures group thousands with a no-break space: "343 483" never
+    wraps, so its column is as wide as the whole figure (it counted as two 3-digit words)."""
+    from reportbuilder.compose.helpers import estimated_width_mm
+
+    grouped = estimated_width_mm(["n"], [["343\u202f483"], ["1\u00a0234"]])
+    assert grouped == estimated_width_mm(["n"], [["343,483"]])
+    assert grouped > estimated_width_mm(["n"], [["343 483"]])  # a plain space may break

@@ -242,3 +242,22 @@ def test_every_missing_include_is_reported_not_only_the_first(mini_project: Path
         f"templates/closing.html:3: template not found: ../../outside/a.html {rule}",
         f"templates/closing.html:4: template not found: nope.html {rule}",
     ]
+
+
+def test_a_right_to_left_value_in_a_chapter_is_isolated(mini_project: Path) -> None:
+    """The third trial's item 7, in a chapter: a data label in Arabic printed in a sentence
+    is bidi-isolated (FSI…PDI), so that ", 14" after it stays after it; a left-to-right one
+    is printed as it is."""
+    survey = mini_project / "data" / "survey.yml"
+    survey.write_text(
+        survey.read_text("utf-8").replace("label: Well,", 'label: "بئر",'), encoding="utf-8"
+    )
+    findings = mini_project / "content" / "02-findings.md"
+    findings.write_text(
+        findings.read_text("utf-8")
+        + "\nR1 {{ data.survey.source.well.label }}, 14 R2 {{ data.survey.source.piped.label }}"
+        ", 15 R3\n",
+        encoding="utf-8",
+    )
+    html = render_html(load_project(mini_project), Edition()).text
+    assert "R1 \u2068بئر\u2069, 14 R2 Piped water, 15 R3" in html

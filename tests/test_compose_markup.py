@@ -399,7 +399,10 @@ def _scheme(value: str) -> str:
     return match[1] if match else ""
 
 
-_LIST_NUMBER = re.compile(r"ol counter-reset: list-item -?\d+|li counter-set: list-item -?\d+")
+_LIST_NUMBER = re.compile(
+    r"ol (list-style-type: (lower|upper)-(alpha|roman)(; )?)?(counter-reset: list-item -?\d+)?"
+    r"|li (counter-set: list-item -?\d+)?(; )?(counter-increment: list-item -1)?"
+)
 
 
 def unsafe_parts(output: str) -> list[str]:

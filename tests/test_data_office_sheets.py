@@ -203,8 +203,10 @@ def test_a_sidecar_says_where_the_workbooks_table_is(tmp_path: Path) -> None:
     assert "region people share" in text and "North 120 0.48" in text
     assert "Total 200" in text and "Santiago" not in text and "Regional" not in text
     sidecar.write_text("header_row: 3\n", encoding="utf-8")
-    code, output = built_text(root)  # the second table is read as rows: its header is refused
-    assert code == 1 and "column 'people': 'staff' is not a number like the others" in output
+    code, output = built_text(root)  # the second table is refused where it starts
+    assert code == 1 and "data/fmt.xlsx:Main!A9: row 9 looks like the start of a second" in output
+    assert "'range: Main!A3:C7' in data/fmt.xlsx.yml" in output
+    assert "is not a number like the others" not in output
     sidecar.write_text("range: Other!A3:C7\n", encoding="utf-8")
     code, output = built_text(root)
     assert code == 1 and "data/fmt.xlsx.yml: range: names the sheet 'Other'" in output

@@ -168,3 +168,26 @@ def test_dates_typed_as_text_in_a_workbook(tmp_path: Path) -> None:
         "'visited [text]' to keep them as written",
     ]
     assert namespaces["visits"][0]["since"] == dt.date(2020, 8, 24)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", ("TRUE", "FALSE")), ("fr", ("VRAI", "FAUX"))])
+def test_true_false_and_line_breaks_show_as_in_the_spreadsheet(
+    tmp_path: Path, lang: str, words: tuple[str, str]
+) -> None:
+    """A boolean cell printed Python's `True`; a cell's line break (Alt+Enter) was a space."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["site", "active", "address"])
+    sheet.append(["Arica", True, "Calle 5\nArica"])
+    sheet.append(["Iquique", False, "Plaza 2"])
+    (tmp_path / "data").mkdir()
+    book.save(tmp_path / "data" / "sites.xlsx")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "report.yml").write_text(f"title: Sites\nlang: {lang}\n", encoding="utf-8")
+    (tmp_path / "content" / "01.md").write_text("# Sites\n\n{{ table(data.sites) }}\n", "utf-8")
+    code, text = built_text(tmp_path)
+    assert code == 0, text
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert f"Arica {words[0]} Calle 5" in lines and "Arica" in lines  # the second line, alone
+    assert f"Iquique {words[1]} Plaza 2" in lines
+    assert "True" not in text and "False" not in text

@@ -3,7 +3,8 @@ positions from `pdftotext -bbox-layout`, colours from `pdftoppm`): a 200-charact
 wraps with a drawn continuation mark and loses no character; key-figure boxes keep one width
 on a wrapped row; a 120-row table whose rows run from 1 to 8 lines says "(continued)" with its
 header on every later page and splits no row; no page ends on a lone heading and no chapter
-ends on a page of a single line; the closing page names the organisation once."""
+ends on a page of a single line or of a callout alone; the closing page names the
+organisation once. Built at B5 too."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ FIGURES = {
 }
 WIDOW_CHAPTERS = range(14, 23)  # chapters of so many one-line paragraphs: one ends a page
 HEADING_CHAPTERS = range(11, 19)  # so many lines, then a heading and a table
+CALLOUT_CHAPTERS = range(14, 24)  # so many lines, then a 3-line callout: one ends a page
+CALLOUT = "Every figure of this chapter counts the households met, not the households listed. " * 2
 
 
 def _note(number: int) -> str:
@@ -79,6 +82,11 @@ def _project(root: Path, size: str) -> Path:
     for n in WIDOW_CHAPTERS:
         lines = "\n\n".join(f"Widow line {i} of chapter {n}." for i in range(1, n + 1))
         (content / f"1{n}-widow.md").write_text(f"# Widow {n}\n\n{lines}\n")
+    for n in CALLOUT_CHAPTERS:
+        lines = "\n\n".join(f"Callout line {i} of chapter {n}." for i in range(1, n + 1))
+        (content / f"4{n}-callout.md").write_text(
+            f'# Callout {n}\n\n{lines}\n\n!!! note "Reading chapter {n}"\n    {CALLOUT}\n'
+        )
     for n in HEADING_CHAPTERS:
         lines = "\n\n".join(f"Lead line {i} of chapter {n}." for i in range(1, n + 1))
         table = "| Place | Count |\n|---|---:|\n" + "".join(
@@ -134,7 +142,7 @@ class Built:
             return image.convert("RGB")
 
 
-@pytest.fixture(scope="module", params=["A5", "A4", "letter"])
+@pytest.fixture(scope="module", params=["A5", "A4", "B5", "letter"])
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
     size = request.param
     root = tmp_path_factory.mktemp(f"flow-{size}")
@@ -253,6 +261,11 @@ def test_no_page_ends_on_a_heading_and_no_chapter_on_a_single_line(built: Built)
     for n in WIDOW_CHAPTERS:
         last = built.first_page_with(f"Widow line {n} of chapter {n}.")
         assert len(built.body_lines(last)) >= 2, f"{built.size}: chapter {n} ends on one line"
+    for n in CALLOUT_CHAPTERS:
+        # The callout ends its chapter: its page holds some of the chapter's text before it.
+        page = built.first_page_with(f"Reading chapter {n}")
+        text = built.page_text(page)
+        assert f"of chapter {n}." in text, f"{built.size}: callout {n} alone on page {page}"
 
 
 def test_the_closing_page_names_the_organisation_once(built: Built) -> None:

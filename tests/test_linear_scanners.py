@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from reportbuilder.compose import anchors, html, markup, templating
+from reportbuilder.compose import anchors, html, list_numbers, markup, templating
 from reportbuilder.project import fonts, resources
 from reportbuilder.project.data import readers
 
@@ -43,7 +43,9 @@ SCANNERS: dict[str, tuple[Callable[[str], object], str]] = {
     "typed CSV headers": (readers._TYPED_HEADER.fullmatch, " "),
     "typed CSV headers, brackets": (readers._TYPED_HEADER.fullmatch, "[ "),
     "grouped numbers": (readers._GROUPED.fullmatch, "1,"),
-    "list numbers": (_finditer(markup._NUMBERED), "<ol "),
+    "list numbers": (list_numbers.list_numbers, "<ol "),
+    "list numbers, reversed": (list_numbers.list_numbers, "<ol reversed><li>"),
+    "list numbers, values": (list_numbers.list_numbers, '<ol><li value="3">'),
     "reference-style images": (_finditer(resources._IMAGE_REFERENCE), "!["),
     "reference-style images, labels": (_finditer(resources._IMAGE_REFERENCE), "![a][b"),
     "control characters": (_finditer(re.compile("[\x00-\x08\x0b-\x1f\x7f]")), "a"),

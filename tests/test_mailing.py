@@ -3,6 +3,7 @@ a real SMTP server (aiosmtpd) on 127.0.0.1; every header checked, no password op
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import json
@@ -112,6 +113,27 @@ def test_mail_through_a_real_smtp_server(project: Path, server: SmtpServer) -> N
     assert message.get_body(("html",)) is not None
     (attached,) = list(message.iter_attachments())
     assert attached.get_content() == (project / "out" / "mini.pdf").read_bytes()
+
+
+def test_the_message_is_dated_when_sent_and_the_pdf_by_source_date_epoch(
+    project: Path, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The third trial's item 8: CI sets SOURCE_DATE_EPOCH to the last commit's date, and
+    `mail` dated the message with it (back-dated mail sorts down and looks like spam)."""
+    import io
+
+    import pypdf
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    result = run(str(project), "--to", "ana@example.org", "--smtp", server.address)
+    assert result.exit_code == 0, result.output
+    (received,) = server.received
+    sent = received.message["Date"].datetime
+    assert before - dt.timedelta(seconds=1) <= sent <= dt.datetime.now(dt.UTC), sent
+    (attached,) = list(received.message.iter_attachments())
+    info = pypdf.PdfReader(io.BytesIO(attached.get_content())).metadata
+    assert info is not None and str(info["/CreationDate"]).startswith("D:20231114")
 
 
 def test_mail_with_starttls_and_a_self_signed_certificate(project: Path, tmp_path: Path) -> None:

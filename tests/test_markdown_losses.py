@@ -222,6 +222,65 @@ def test_an_inline_svg_use_bomb_is_left_out_at_its_line(tmp_path: Path) -> None:
     project = project_with(tmp_path, **{"01": text})
     found = [w for w in _warnings(project) if "inline <svg>" in w[2]]
     assert len(found) == 1
-    path, _, message = found[0]
-    assert path == "content/01.md" and "more than 200,000 shapes" in message
+    path, line, message = found[0]
+    # At the bomb's own line (9), not the chapter's first drawing's (5).
+    assert (path, line) == ("content/01.md", 9) and "more than 200,000 shapes" in message
     assert "<use" in chapter_html(project) and "g8" not in chapter_html(project)
+
+
+@pytest.mark.pdf
+def test_an_inline_svg_use_bomb_in_a_sentence_is_warned_at_its_own_line(tmp_path: Path) -> None:
+    """Inline in a sentence, below a drawing that starts with the same line."""
+    groups = "".join(
+        f'<g id="g{i}">' + f'<use href="#g{i - 1}"/>' * 10 + "</g>" for i in range(1, 9)
+    )
+    bomb = f'<svg viewBox="0 0 9 9"><defs><rect id="g0" width="1" height="1"/>{groups}</defs>'
+    bomb += '<use href="#g8"/></svg>'
+    fine = '<svg viewBox="0 0 9 9"><rect id="r" width="1" height="1"/><use href="#r" x="3"/></svg>'
+    text = f"# Drawings\n\nA drawing:\n\n{fine}\n\nAnother, inline: {bomb} then the end.\n"
+    text = text.replace('<svg viewBox="0 0 9 9"><rect', '<svg viewBox="0 0 9 9">\n<rect')
+    project = project_with(tmp_path / "inline", **{"01": text})
+    assert [w[1] for w in _warnings(project) if "inline <svg>" in w[2]] == [8]
+    out = tmp_path / "r.pdf"
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "content/01.md:8: inline <svg> left out" in result.stderr
+    printed = " ".join(" ".join(page_texts(pypdf.PdfReader(out))).split())
+    assert "Another, inline: then the end." in printed
+
+
+@pytest.mark.pdf
+def test_link_text_python_markdown_dropped_reaches_the_pdf(tmp_path: Path) -> None:
+    """`[foo] [bar]` printed only "foo" (a link to bar's address); `[foo](not a link)`
+    only "foo", with a warning about an address (the second trial's item 17)."""
+    text = (
+        "# Links\n\nSee [the annex] [A] and [the note](not a link) here.\n\n"
+        "[A]: https://example.org/annex\n"
+    )
+    project = project_with(tmp_path, **{"01": text})
+    out = tmp_path / "r.pdf"
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    printed = " ".join(" ".join(page_texts(pypdf.PdfReader(out))).split())
+    assert "See [the annex] A and [the note](not a link) here." in printed
+    assert "removed href" not in result.stderr
+
+
+@pytest.mark.pdf
+def test_braces_and_toc_markers_that_python_markdown_took_reach_the_pdf(tmp_path: Path) -> None:
+    """`{2025}` after a heading was taken for an attribute (then removed by the sanitiser,
+    its text gone); `[TOC]` became an empty box."""
+    text = (
+        "# Plan {2025}\n\nThe *draft*{ v2 } is below.\n\n[TOC]\n\n## Costs {#costs .x}\n\n"
+        "- the last point\n---\n\nAfter the rule.\n"
+    )
+    project = project_with(tmp_path, **{"01": text})
+    out = tmp_path / "r.pdf"
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    printed = " ".join(" ".join(page_texts(pypdf.PdfReader(out))).split())
+    for written in ("Plan {2025}", "The draft{ v2 } is below.", "[TOC]", "Costs"):
+        assert written in printed
+    # A list item above a `---` stays a list item (it became a heading "- the last point").
+    assert "the last point After the rule." in printed and "- the last point" not in printed
+    assert "{#costs" not in printed and "removed" not in result.stderr

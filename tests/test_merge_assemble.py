@@ -116,12 +116,12 @@ def test_assembled_copy_equals_a_full_build(example_project: Path) -> None:
     with PdfRenderer() as renderer:
         body = renderer.render(render_html(project, Edition(personalisation=ANA)))
         full = renderer.render(render_html(project, Edition(personalisation=ZOE)))
-        # As a merge lays covers out: warm, the theme's stylesheets parsed by an earlier job,
+        # As a merge lays covers out: the theme's stylesheets parsed by an earlier job (kept),
         # and uncompressed (the copy compresses what it keeps of the cover).
         first = render_html(project, Edition(personalisation=ANA), part="cover")
-        renderer.render(replace(RenderJob.of(first), warm=True, uncompressed=True))
+        renderer.render(replace(RenderJob.of(first), uncompressed=True))
         own = render_html(project, Edition(personalisation=ZOE), part="cover")
-        cover = renderer.render(replace(RenderJob.of(own), warm=True, uncompressed=True))
+        cover = renderer.render(replace(RenderJob.of(own), uncompressed=True))
     assert cover.pages == 1
     assembled = swap_cover(body.data, cover.data)
     assert assembled is not None

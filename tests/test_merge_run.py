@@ -292,3 +292,64 @@ def test_a_row_in_a_language_without_translations_is_warned_of(
     assert "English translation" not in result.stderr
     assert "3 made, 3 written as .eml" in result.stdout
     assert "; 0 problems;" in result.stdout
+
+
+def _line_of(words: list[Any], word: str) -> list[str]:
+    """The words of `word`'s line (its first occurrence), left to right as printed."""
+    (first, *_) = [w for w in words if w.text == word]
+    line = [w for w in words if w.page == first.page and abs(w.y0 - first.y0) < 2]
+    return [w.text for w in sorted(line, key=lambda w: w.x0)]
+
+
+def test_a_right_to_left_requester_leaves_the_date_in_its_place(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    """The third trial's item 7: an Arabic name and organisation took the ", 1" of the date
+    into their right-to-left run: the cover read "pour 1 ,وزارة الصحة ,محمد الأحمد décembre".
+    Each value is isolated, on the cover and in the footers."""
+    from conftest import read_words
+
+    config = mini_project / "report.yml"
+    config.write_text(config.read_text() + "recipient_footer: true\n", encoding="utf-8")
+    people = tmp_path / "requesters.csv"
+    people.write_text(
+        "name,email,organisation,lang,reference,date\n"
+        "محمد الأحمد,mohamed@example.org,وزارة الصحة,fr,R-2,2026-12-01\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "copies"
+    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    assert code == 0, result["problems"]
+    pdf = out / result["rows"][0]["file"]
+    words = read_words(pdf)[1]
+    for line in (_line_of(words, "pour"), _line_of([w for w in words if w.page > 2], "pour")):
+        start = line.index("pour")
+        arabic = [i for i, text in enumerate(line) if any("\u0600" <= c <= "\u06ff" for c in text)]
+        # pour ‹name›, ‹organisation›, 1 décembre 2026, référence R-2
+        assert arabic and min(arabic) == start + 1, line
+        assert line[max(arabic) + 1 :][:3] == ["1", "décembre", "2026,"], line
+
+
+def test_text_in_a_fallback_font_is_warned_at_each_rows_line(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    """The third trial's item 9: only the first row of a language had its cover checked
+    (within the body), so its fallback-font warning had no path or line, and a Chinese or
+    emoji name on a later row got none at all."""
+    people = tmp_path / "requesters.csv"
+    people.write_text(
+        "name,email,organisation\n"
+        "Mary Smith,mary@example.com,Plain Trust\n"
+        "王小明,wang@example.org,北京大学\n"
+        "Zoë 😀 Smile,zoe@example.org,\n",
+        encoding="utf-8",
+    )
+    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(tmp_path / "c"))
+    assert code == 0, result["problems"]
+    fallbacks = {
+        (p["path"], p["line"]): p["message"]
+        for p in result["problems"]
+        if "a font the stylesheets do not name" in p["message"]
+    }
+    assert set(fallbacks) == {(str(people), 3), (str(people), 4)}, result["problems"]
+    assert "王小明" in fallbacks[(str(people), 3)] and "😀" in fallbacks[(str(people), 4)]

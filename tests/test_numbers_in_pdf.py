@@ -41,8 +41,15 @@ CONTENT = """\
 
 P1 {{ 89 | percent }} P2 {{ 1234567 | number }} P3 {{ data.s.age.adults.rest_percent | percent }} P4
 
+Z1 {{ -0.4|number(0) }} Z2 {{ -0.004|percent(1) }} Z3 {{ -0.6|number(0) }} Z4
+
 {{ table(data.regions) }}
 """
+
+# A value that rounds to zero prints as zero, never "−0" (a reader takes it for a fall);
+# one that rounds away from zero keeps its minus sign (U+2212).
+ZEROS = {"fr": "Z1 0 Z2 0,0\u00a0% Z3 \u22121 Z4", "en": "Z1 0 Z2 0.0% Z3 \u22121 Z4"}
+ZEROS["es"] = ZEROS["fr"]
 
 # lang: (89 | percent, 1234567 | number, rest_percent 11 | percent, table rows)
 EXPECTED = {
@@ -95,6 +102,11 @@ def test_numbers_and_percents_follow_cldr(built: tuple) -> None:
     lang, text = built
     percent, number, rest, _ = EXPECTED[lang]
     assert f"P1 {percent} P2 {number} P3 {rest} P4" in text
+
+
+def test_a_value_rounded_to_zero_has_no_minus_sign(built: tuple) -> None:
+    lang, text = built
+    assert ZEROS[lang] in text
 
 
 def test_table_from_a_typed_csv(built: tuple) -> None:

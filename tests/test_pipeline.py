@@ -249,3 +249,30 @@ def test_build_names_every_line_that_asks_for_a_refused_file(
     said, where = _asks_twice(mini_project, tmp_path)
     result = build(mini_project, output=tmp_path / "r.pdf")
     assert sorted((p.path, p.line) for p in result.warnings if said in p.message) == sorted(where)
+
+
+@pytest.mark.pdf
+def test_a_16_bit_greyscale_image_is_warned_at_its_line(mini_project: Path, tmp_path: Path) -> None:
+    """The third trial's item 11: a 16-bit greyscale PNG (what scanners and microscopes
+    write) printed as a black rectangle; `check` said nothing and the build's warning
+    ("Unknown image mode: I;16") named no image."""
+    from reportbuilder import build, check
+
+    image = Image.new("I;16", (60, 30))
+    image.putdata([x * 1000 for _ in range(30) for x in range(60)])
+    image.save(mini_project / "assets" / "gray16.png")
+    findings = mini_project / "content" / "02-findings.md"
+    findings.write_text(
+        findings.read_text("utf-8") + "\n![A gradient](assets/gray16.png)\n", encoding="utf-8"
+    )
+    expected = (
+        "content/02-findings.md",
+        21,
+        "image assets/gray16.png: a 16-bit greyscale image (I;16), which prints as a black "
+        "rectangle: save it as 8-bit greyscale or RGB",
+    )
+    checked = [(w.path, w.line, w.message) for w in check(mini_project).warnings]
+    assert expected in checked
+    built = build(mini_project, output=tmp_path / "g.pdf").warnings
+    assert expected in [(w.path, w.line, w.message) for w in built]
+    assert not [w for w in built if "Unknown image mode" in w.message]

@@ -9,6 +9,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from conftest import copy_fixture, read_words
@@ -91,3 +92,113 @@ def test_a_portrait_table_keeps_its_place(tmp_path: Path) -> None:
     caption = re.search(r"Table \d+\. Results by district", whole)
     assert caption, whole
     assert whole.index("paragraph B.") < caption.start() < whole.index("table, paragraph 1.")
+
+
+def _wide_table(columns: int = 15, rows: int = 4) -> str:
+    head = "| Region | " + " | ".join(f"Amount {c}" for c in range(1, columns)) + " |"
+    lines = [head, "|" + "---|" * columns]
+    for r in range(1, rows + 1):
+        cells = " | ".join(f"{1234567 + 1000 * r + c:,}" for c in range(1, columns))
+        lines.append(f"| District {r} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("size", "lang"),
+    [("A4", "en"), ("A4", "fr"), ("A5", "en"), ("A5", "fr"), ("B5", "en"), ("B5", "fr")],
+)
+def test_a_heading_right_before_a_landscape_table_goes_onto_its_page(
+    tmp_path: Path, size: str, lang: str
+) -> None:
+    """A chapter that is a heading and a table too wide for the page (turned by the renderer),
+    and a section heading after a paragraph, right before another: no heading stays behind
+    on a portrait page, and the contents give the page the heading is on. The sentence after
+    the second table, the last of its chapter, goes under it, not onto a page of its own."""
+    project_dir = copy_fixture("mini", tmp_path / size)
+    # Too wide for the page upright, not for it turned.
+    columns = {"A4": 15, "B5": 12, "A5": 9}[size]
+    # A data file's table of 20 rows (a long one: its wrapper may break across pages).
+    header = "region," + ",".join(f"amount_{c}" for c in range(1, columns))
+    rows = [
+        f"District {r}," + ",".join(str(1234567 + 1000 * r + c) for c in range(1, columns))
+        for r in range(1, 21)
+    ]
+    (project_dir / "data" / "sheet.csv").write_text("\n".join([header, *rows]) + "\n", "utf-8")
+    (project_dir / "content" / "03-sheets.md").write_text(
+        '# Sheets\n\n{{ table(data.sheet, source="Registry of districts") }}\n', "utf-8"
+    )
+    (project_dir / "content" / "04-more.md").write_text(
+        f"# More sheets\n\nOpening paragraph. {SENTENCE}\n\n## Detail by district\n\n"
+        + _wide_table(columns)
+        + "\nClosing paragraph.\n",
+        "utf-8",
+    )
+    config = project_dir / "report.yml"
+    text = config.read_text("utf-8").replace("lang: en", f"lang: {lang}")
+    config.write_text(text + f"\npage_size: {size}\n", "utf-8")
+    with PdfRenderer() as renderer:
+        html = render_html(load_project(project_dir), Edition())
+        pdf = write_atomic(tmp_path / f"{size}-{lang}.pdf", renderer.render(html))
+    pages, _ = read_words(pdf)
+    texts = _page_text(pdf)
+    reader = pypdf.PdfReader(pdf)
+    marks = {}  # heading → the page (1-based) its bookmark opens, where it is drawn
+    stack = list(reader.outline)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        else:
+            marks[item.title] = reader.get_destination_page_number(item) + 1
+    for heading in ("Sheets", "Detail by district"):
+        page = marks[heading]
+        width, height = pages[page - 1]
+        assert width > height, (heading, page, texts[page - 1])  # on the turned page
+        assert heading in texts[page - 1]
+        assert "1235568" in re.sub(r"\D", "", texts[page - 1])  # the table's first row
+    # The long table's source line is turned with it (its wrapper is), not left upright.
+    (source,) = [n for n, text in enumerate(texts, 1) if "Registry of districts" in text]
+    assert pages[source - 1][0] > pages[source - 1][1], texts[source - 1]
+    detail = texts[marks["Detail by district"] - 1]
+    assert "Opening paragraph." not in detail
+    # The sentence that ends the chapter fits under the table: it is not alone on a page.
+    assert "Closing paragraph." in detail, detail
+    assert sum("Closing paragraph." in text for text in texts) == 1
+    # The contents give the turned page the chapter opens on.
+    contents = re.search(r"\bSheets\W*?(\d+)\b", " ".join(texts[1:3]))
+    assert contents and int(contents[1]) == marks["Sheets"], (contents, marks)
+
+
+def test_with_headings_marks_the_headings_and_label_right_before_a_turned_table() -> None:
+    from reportbuilder.render.landscape import HEAD, with_headings
+
+    text = (
+        '<section class="chapter annex"><div class="annex-label">Annex A</div>\n'
+        '<h1 id="a">Sheets</h1>\n<h2 class="x">Detail</h2>\n'
+        '<div class="table-wrap rb-fit rb-landscape"><table class="data rb-fit rb-landscape">'
+        "</table></div>\n<p>After.</p>\n<h2>Upright</h2>\n<table></table>\n"
+        '<h3>Later part</h3><table class="rb-landscape rb-continued"></table></section>'
+    )
+    marked = with_headings(text)
+    assert f'<div class="annex-label {HEAD}">Annex A</div>' in marked
+    assert f'<h1 id="a" class="{HEAD}">Sheets</h1>' in marked
+    assert f'<h2 class="x {HEAD}">Detail</h2>' in marked
+    assert "<h2>Upright</h2>" in marked and "<h3>Later part</h3>" in marked
+    assert with_headings(marked) == marked  # once is enough
+    assert with_headings("<h1>A</h1><table></table>") == "<h1>A</h1><table></table>"
+
+
+def test_with_tails_marks_the_blocks_that_end_the_section_after_a_turned_table() -> None:
+    from reportbuilder.render.landscape import TAIL, with_tails
+
+    text = (
+        '<section class="chapter"><p>Before.</p><table class="rb-landscape"></table>\n'
+        '<table class="rb-landscape rb-continued"></table>\n<p>After.</p>\n'
+        '<div class="admonition note"><p class="admonition-title">Note</p><p>Text.</p></div>\n'
+        "</section>\n<section><p>Next chapter.</p></section>"
+    )
+    marked = with_tails(text, [0])
+    assert f'<p class="{TAIL}">After.</p>' in marked
+    assert f'<div class="admonition note {TAIL}"><p class="admonition-title">Note</p>' in marked
+    assert "<p>Before.</p>" in marked and "<p>Next chapter.</p>" in marked
+    assert marked.count(TAIL) == 2

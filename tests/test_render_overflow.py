@@ -60,6 +60,12 @@ def test_table_classes_are_added_in_document_order() -> None:
         '<table class="data rb-fit" id="t">x</table>'
     )
     assert with_table_classes("<table>", {0: "a b"}) == '<table class="a b">'
+    # A long table's wrapper (its source, its notes) takes the class too.
+    long = '<div class="table-wrap table-long"><table class="data">x</table></div>'
+    assert with_table_classes(long, {0: "rb-landscape"}) == (
+        '<div class="table-wrap table-long rb-landscape">'
+        '<table class="data rb-landscape">x</table></div>'
+    )
 
 
 def too_wide(tmp_path: Path) -> tuple[Path, int]:
@@ -92,3 +98,45 @@ def test_a_box_wider_than_the_page_is_reported_with_line_and_page(tmp_path: Path
     assert strict.exit_code == 1
     assert f"content/02-findings.md:{line}: a box runs" in strict.output
     assert "Traceback" not in strict.output
+
+
+@pytest.mark.pdf
+def test_the_root_boxes_are_not_reported_and_do_not_hide_what_they_hold() -> None:
+    """On a document's last page the html box may end past the text block with nothing drawn
+    there (a chapter laid out alone was warned, the same page in the whole report not); and a
+    root reported as the outermost box hid every real overflow on its page."""
+    from weasyprint import HTML
+
+    from reportbuilder.render.overflow import find_overflows
+
+    html = (
+        '<html style="padding-bottom: 15mm"><head><style>@page { size: A6; margin: 10mm }'
+        "</style></head><body><section class='chapter' id='c'><h1>Title</h1>"
+        '<div style="height: 100mm">tall</div><div style="width: 200mm">wide</div>'
+        "</section></body></html>"
+    )
+    found = find_overflows(HTML(string=html).render().pages)
+    assert [(o.page, o.side, o.section, o.needles) for o in found] == [(1, "right", "c", ("wide",))]
+
+
+@pytest.mark.pdf
+def test_a_turned_table_still_too_wide_is_not_told_to_turn(tmp_path: Path) -> None:
+    """A table on a landscape page that still runs past it: the hint is fewer columns, not
+    the `{.landscape}` it already has."""
+    project = copy_fixture("mini", tmp_path / "mini")
+    columns = 26
+    head = "| " + " | ".join(f"Heading{c}" for c in range(columns)) + " |"
+    rows = "| " + " | ".join(f"Value{c}xyz" for c in range(columns)) + " |"
+    table = "\n".join([head, "|" + "---|" * columns, rows]) + "\n\nTable: Wide {.landscape}\n"
+    (project / "content" / "03-wide.md").write_text("# Wide\n\n" + table)
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    warnings = [x for x in result.stderr.splitlines() if "past the right edge" in x]
+    assert warnings, result.stderr
+    for warning in warnings:
+        assert "content/03-wide.md" in warning and "a table runs" in warning
+        assert "{.landscape}" not in warning and "fewer columns" in warning, warning
+    pages = pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages
+    turned = [p for p in pages if "Heading0" in (p.extract_text() or "")]
+    assert turned and all(p.mediabox.width > p.mediabox.height for p in turned)

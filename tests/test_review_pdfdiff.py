@@ -401,3 +401,24 @@ def test_a_recoloured_photo_is_an_image_change_not_a_drawing(
     assert document["images"] == [{"old_page": old_page, "new_page": new_page}]
     assert document["drawings"] == [] and document["changed_pages"] == [new_page]
     assert compare(built["red"], built["red"]).equal
+
+
+def test_a_build_by_parts_is_no_drawing_change(
+    builds: Builds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """trial3 #10: the same pages assembled from parts (other font subsets, resources renamed)
+    were "drawing changed (same text)" on half the pages: a drawing change is one a reader
+    can see, so pages whose streams differ are drawn and compared before being named."""
+    from click.testing import CliRunner
+
+    from reportbuilder.cli import main
+
+    project = copy_fixture("mini", tmp_path / "mini")
+    monkeypatch.setenv("REPORTBUILDER_PARTS", "1")
+    out = tmp_path / "parts.pdf"
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["outputs"][0]["layout"] == "parts"
+    comparison = compare(builds.base, out)
+    assert comparison.old.drawings != comparison.new.drawings  # the streams do differ
+    assert comparison.equal, list(comparison.report())

@@ -104,6 +104,10 @@ def test_which_changes_start_a_build(tmp_path: Path) -> None:
     assert not is_source(str(root / "out" / "report.pdf"), root, None)
     assert not is_source(str(root / "content" / ".01.md.swp"), root, None)
     assert not is_source(str(root / "content" / "01.md~"), root, None)
+    # The same files as the cache key: a folder named out below the top is watched.
+    assert is_source(str(root / "assets" / "out" / "pic.png"), root, None)
+    assert not is_source(str(root / "assets" / ".src" / "pic.png"), root, None)
+    assert not is_source(str(root / "node_modules" / "x" / "pic.png"), root, None)
     assert not is_source(str(root / "elsewhere.pdf"), root, root / "elsewhere.pdf")
 
 

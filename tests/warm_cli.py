@@ -57,6 +57,11 @@ def _preload() -> None:
     for name in ("weasyprint", "pypdf", "pikepdf", "pypdfium2", "PIL.Image"):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    # The themes' stylesheets parsed once, as in a long-lived render process: each run's
+    # render process inherits them (and checks them under its own job's policy).
+    from reportbuilder.render import stylecache
+
+    stylecache.warm_up_themes()
 
 
 def _run_command(args: list[str]) -> int:

@@ -79,6 +79,8 @@ def _check_timeout(ctx: click.Context, param: click.Parameter, value: float) -> 
 def _check_assignments(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[tuple[tuple[str, ...], Any], ...]:
+    if not values:  # the settings' models (Pydantic) are not needed: an unchanged build
+        return ()  # is answered without them
     from reportbuilder.project.config import ReportConfig
     from reportbuilder.project.overrides import parse_assignment, unknown_key
 
@@ -424,7 +426,6 @@ def build(
       reportbuilder build --compare out/report.pdf
       reportbuilder build --variant a5 --set brand.primary=#8a1538
     """
-    from reportbuilder.render.renderer import PdfRenderer  # standard library only: cheap
 
     fmt = _format_of(output, fmt)
     if embed_sources and (fmt == "html" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
@@ -444,20 +445,11 @@ def build(
     # Read now: the build may replace that very file.
     earlier = _read_earlier(compare) if compare is not None else None
 
-    # The render process starts before the rest of the package is imported, so that
-    # WeasyPrint's own import (half a second) runs beside ours, loading the project, the
-    # cache's look-up and the HTML stage: with the cache on too, so that a build after an
-    # edit costs no more than `--force`. When the cache answers, the process is ended
-    # unused: a fork and a kill, about a hundredth of a second.
-    progress.start(progress.wanted(as_json))  # before the render process, which inherits it
-    renderer = PdfRenderer(max_memory) if fmt != "html" else None
-    with progress.erased(), _reporting(as_json), renderer or contextlib.nullcontext():
-        from reportbuilder.cache import Cache
-        from reportbuilder.edition import Edition
-        from reportbuilder.limits import Deadline, Limits, cap_memory
-        from reportbuilder.pipeline import build_editions, load_within
-        from reportbuilder.project.load import load_project
+    from reportbuilder.cache import Cache
+    from reportbuilder.edition import Edition
+    from reportbuilder.limits import Limits
 
+    with _reporting(as_json):
         edition = Edition(
             pdf_variant=pdf_variant,
             print_mode=print_mode,
@@ -466,36 +458,51 @@ def build(
             embed_sources=embed_sources,
             max_size=max_size,
         )
-        # --timeout is for the whole command: reading a huge data file counts too.
-        deadline = Deadline(timeout)
-        needs_base = not names or "all" in names or "all" in (langs or ())
-        base = load_within(deadline, project, assignments=assignments) if needs_base else None
-        if "all" in names:
-            assert base is not None
-            if not base.config.variants:
-                raise click.BadParameter("report.yml has no variants:", param_hint="--variant")
-            names = list(base.config.variants)
-        codes: list[str | None] = list(langs or [None])
-        if "all" in codes:
-            assert base is not None
-            codes = [base.config.lang, *base.config.languages]
-        variant_names: list[str | None] = [*names] or [None]
-        chosen = [(name, code) for name in variant_names for code in codes]
-        with cap_memory(max_memory):  # each render process sets its own
-            results = build_editions(
-                project,
-                [(name, dataclasses.replace(edition, lang=code)) for name, code in chosen],
-                known={None: base} if base is not None else None,
-                assignments=assignments,
-                output=output,
-                format=fmt,
-                renderer=renderer,
-                jobs=jobs or os.cpu_count() or 1,
-                cache=Cache(project, read=not force),
-                deadline=deadline,
-            )
-        result = results[0] if len(results) == 1 else _together(results)
-        explained = _origins(base or load_project(project)) if explain_templates else []
+    cache = Cache(project, read=not force)
+    # The editions, when the options name them (else report.yml does): hashed with the
+    # project's files before anything is loaded, so that an unchanged build is answered
+    # from the cache without loading the project or starting the render process.
+    named = "all" not in names and "all" not in (langs or ())
+    variant_names: list[str | None] = [*names] or [None]
+    codes: list[str | None] = list(langs or [None])
+    chosen = [(name, code) for name in variant_names for code in codes]
+    inputs = None
+    results = None
+    if named:
+        from reportbuilder.results import unchanged
+
+        editions = [(name, dataclasses.replace(edition, lang=code)) for name, code in chosen]
+        given = os.fspath(output) if output is not None else None
+        with _reporting(as_json):
+            inputs = [
+                cache.inputs_key(
+                    edition=each, variant=name, assignments=assignments, output=given, format=fmt
+                )
+                for name, each in editions
+            ]
+            if not explain_templates:
+                results = unchanged(cache, editions, inputs, output=output, format=fmt)
+    if results is None:
+        results, chosen, explained = _build_editions(
+            project,
+            edition,
+            cache,
+            names,
+            langs,
+            chosen if named else None,
+            inputs,
+            assignments=assignments,
+            output=output,
+            fmt=fmt,
+            jobs=jobs,
+            timeout=timeout,
+            max_memory=max_memory,
+            explain_templates=explain_templates,
+            as_json=as_json,
+        )
+    else:
+        explained = []
+    result = results[0] if len(results) == 1 else _together(results)
     comparison = _compare_with(earlier, Path(result.outputs[0].path)) if earlier else None
     if as_json:
         document = result.as_json()
@@ -539,6 +546,74 @@ def build(
         click.echo(f"compared with {compare}:")
         for line in comparison.report():
             click.echo(f"  {printable(line)}")
+
+
+def _build_editions(
+    project: Path,
+    edition: Any,
+    cache: Any,
+    names: list[str],
+    langs: tuple[str, ...] | None,
+    chosen: list[tuple[str | None, str | None]] | None,
+    inputs: list[str] | None,
+    *,
+    assignments: tuple[tuple[tuple[str, ...], Any], ...],
+    output: Path | None,
+    fmt: Literal["pdf", "html"] | None,
+    jobs: int | None,
+    timeout: float,
+    max_memory: int,
+    explain_templates: bool,
+    as_json: bool,
+) -> tuple[list[Any], list[tuple[str | None, str | None]], list[Any]]:
+    """`build`'s editions built (or taken from the cache): the results, the (variant,
+    language) of each, and the templates' origins when asked."""
+    from reportbuilder.render.renderer import PdfRenderer  # standard library only: cheap
+
+    # The render process starts before the rest of the package is imported, so that
+    # WeasyPrint's own import (half a second) runs beside ours, loading the project, the
+    # cache's look-up and the HTML stage: with the cache on too, so that a build after an
+    # edit costs no more than `--force`. When the cache answers after all (a build whose
+    # inputs were not hashed before), the process is ended unused: a fork and a kill.
+    progress.start(progress.wanted(as_json))  # before the render process, which inherits it
+    renderer = PdfRenderer(max_memory) if fmt != "html" else None
+    with progress.erased(), _reporting(as_json), renderer or contextlib.nullcontext():
+        from reportbuilder.limits import Deadline, cap_memory
+        from reportbuilder.pipeline import build_editions, load_within
+        from reportbuilder.project.load import load_project
+
+        # --timeout is for the whole command: reading a huge data file counts too.
+        deadline = Deadline(timeout)
+        needs_base = not names or "all" in names or "all" in (langs or ())
+        base = load_within(deadline, project, assignments=assignments) if needs_base else None
+        if chosen is None:
+            if "all" in names:
+                assert base is not None
+                if not base.config.variants:
+                    raise click.BadParameter("report.yml has no variants:", param_hint="--variant")
+                names = list(base.config.variants)
+            codes: list[str | None] = list(langs or [None])
+            if "all" in codes:
+                assert base is not None
+                codes = [base.config.lang, *base.config.languages]
+            variant_names: list[str | None] = [*names] or [None]
+            chosen = [(name, code) for name in variant_names for code in codes]
+        with cap_memory(max_memory):  # each render process sets its own
+            results = build_editions(
+                project,
+                [(name, dataclasses.replace(edition, lang=code)) for name, code in chosen],
+                known={None: base} if base is not None else None,
+                assignments=assignments,
+                output=output,
+                format=fmt,
+                renderer=renderer,
+                jobs=jobs or os.cpu_count() or 1,
+                cache=cache,
+                deadline=deadline,
+                inputs=inputs,
+            )
+        explained = _origins(base or load_project(project)) if explain_templates else []
+    return results, chosen, explained
 
 
 def _origins(project: Any) -> list[Any]:
@@ -1391,3 +1466,13 @@ def cache_clear(project: Path) -> None:
 
     removed = Cache(project).clear()
     click.echo(f"removed {removed // 2} cached output(s) of {project}")
+
+
+def run() -> None:
+    """The `reportbuilder` command: `main`, with the regular expressions each run compiles
+    kept for the next (`patterns`; a fifth of `check`'s time). Not done by importing the
+    package, nor by `main` itself (tests and programs that call it in their own process)."""
+    from reportbuilder.patterns import keep_compiled
+
+    keep_compiled()
+    main()

@@ -177,7 +177,9 @@ def compose_report_message(
         html=body.html,
         reply_to=reply_to,
         attachments=attachments,
-        date=date or edition.created or dt.datetime.now(dt.UTC).replace(microsecond=0),
+        # The message's own date is when it is written or sent: SOURCE_DATE_EPOCH (a CI
+        # sets it to the last commit's time) dates the PDF only, as `merge` does.
+        date=date or dt.datetime.now(dt.UTC).replace(microsecond=0),
         headers=headers,
     )
 

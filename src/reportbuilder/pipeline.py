@@ -16,15 +16,13 @@ import os
 import re
 import sys
 import threading
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from html.entities import html5 as html5_entities
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from reportbuilder import progress
 from reportbuilder.deliver.files import write_atomic
@@ -42,11 +40,17 @@ from reportbuilder.errors import (
 from reportbuilder.limits import Deadline, TimeLimitExceeded
 from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import SOURCE_PLACES
-from reportbuilder.project.files import UnusablePath, is_file, resolved
+from reportbuilder.project.files import UnusablePath, is_file, resolved, url2pathname
 from reportbuilder.project.fonts import named_families
-from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem, svg_problem
+from reportbuilder.project.image_files import (
+    RASTER_SUFFIXES,
+    image_problem,
+    mode_problem,
+    svg_problem,
+)
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.project.translations import translation_problems
+from reportbuilder.results import BuildResult, Clock, Output, from_cache
 
 # The cache and the render process's side are imported where a build needs them, not here:
 # `check` imports this module and needs neither (multiprocessing, importlib.metadata …).
@@ -57,58 +61,6 @@ if TYPE_CHECKING:
     from reportbuilder.review.pdflint import LintRules
 
 ProjectLike = str | os.PathLike[str] | Project
-
-
-@dataclass(frozen=True)
-class Output:
-    """One file a build wrote."""
-
-    path: str
-    format: str
-    bytes: int
-    pages: int | None = None
-    images: str | None = None  # how images were lightened to fit max_size, if they were
-    cached: str | None = None  # "up to date" or "restored": taken from the cache, not built
-    # With REPORTBUILDER_PARTS=1: "parts" (chapters laid out apart and assembled) or "whole",
-    # and why whole.
-    layout: str | None = None
-    layout_reason: str | None = None
-    parts: dict[str, int] | None = None  # with "parts": how many laid out, how many reused
-
-    def as_json(self) -> dict[str, Any]:
-        optional = ("images", "cached", "layout", "layout_reason", "parts")
-        return {k: v for k, v in vars(self).items() if k not in optional or v is not None}
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build made (or a check found): outputs, and the warnings met on the way."""
-
-    project: str
-    outputs: tuple[Output, ...] = ()
-    problems: tuple[Problem, ...] = ()
-    seconds: float = 0.0
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.WARNING]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "project": self.project,
-            "outputs": [out.as_json() for out in self.outputs],
-            "problems": [p.as_json() for p in self.problems],
-            "seconds": self.seconds,
-        }
-
-
-@dataclass
-class _Clock:
-    started: float = field(default_factory=time.perf_counter)
-
-    def seconds(self) -> float:
-        return round(time.perf_counter() - self.started, 3)
 
 
 def _project(project: ProjectLike, deadline: Deadline | None = None) -> Project:
@@ -136,17 +88,28 @@ def load_within(deadline: Deadline, project: str | os.PathLike[str], **options: 
 
 
 def _compose(
-    project: Project, edition: Edition, deadline: Deadline, *, charts: bool = False
+    project: Project,
+    edition: Edition,
+    deadline: Deadline,
+    *,
+    charts: bool = False,
+    users: bool = False,
 ) -> Html:
     """The HTML; with `charts`, drawn charts, compiled chapter templates and converted
-    Markdown kept in and taken from the project's cache."""
+    Markdown kept in and taken from the project's cache; with `users`, the compiled
+    templates and converted Markdown in the user's cache folder (`check`, which writes
+    nothing in the project: half its time was compiling templates and Markdown's patterns)."""
     # Imported here: Markdown, Pygments, Babel … are not needed when the cache answers.
-    from reportbuilder.cache import ChartCache
     from reportbuilder.compose.html import render_html
-    from reportbuilder.compose.memo import memo_for
+    from reportbuilder.compose.memo import memo_for, user_memo
 
-    kept = ChartCache(project.root) if charts else None
-    memo = memo_for(project.root) if charts else None
+    if not charts:
+        memo = user_memo() if users else None
+        return render_html(project, edition, deadline=deadline, memo=memo)
+    from reportbuilder.cache import ChartCache
+
+    kept = ChartCache(project.root)
+    memo = memo_for(project.root)
     return render_html(project, edition, deadline=deadline, chart_cache=kept, memo=memo)
 
 
@@ -176,6 +139,8 @@ def resource_problems(project: Project) -> list[Problem]:
             elif path.suffix.lower() in RASTER_SUFFIXES and (reason := image_problem(path)):
                 # the renderer's own words when it fails on the file (`image_files`)
                 message = f"image {project.files.shown(path)} not used: {reason}"
+            elif path.suffix.lower() in RASTER_SUFFIXES and (reason := mode_problem(path)):
+                message = f"image {project.files.shown(path)}: {reason}"
             else:
                 continue
         elif scheme in ("http", "https"):
@@ -224,13 +189,13 @@ def check(
 
     Raises a `ReportError` subclass listing every problem; warnings are in the result.
     """
-    clock = _Clock()
+    clock = Clock()
     edition = edition or Edition()
     deadline = deadline or Deadline(edition.limits.timeout)
     loaded = _project(project, deadline)
     if drawings := drawing_problems(loaded):
         raise ProjectError(drawings)
-    html = _compose(loaded, edition, deadline)
+    html = _compose(loaded, edition, deadline, users=True)
     if loaded.config.mail.summary:
         from reportbuilder.compose.mailbody import summary_problems
 
@@ -280,7 +245,7 @@ def build(
 
     if format not in ("pdf", "html", None):
         raise ValueError(f"format must be 'pdf' or 'html', got {format!r}")
-    clock = _Clock()
+    clock = Clock()
     edition = edition or Edition()
     key = None
     deadline = deadline or Deadline(edition.limits.timeout)
@@ -294,7 +259,7 @@ def build(
                 output=os.fspath(output) if output is not None else None,
                 format=format,
             )
-            hit = _from_cache(cache, key, str(project.root), clock)
+            hit = from_cache(cache, key, str(project.root), clock)
             if hit is not None:
                 return hit
     if edition.created is None:
@@ -348,7 +313,7 @@ def build(
             data, pages = pdf.data, pdf.pages
             chapters = loaded.chapters_in(html.config.lang)
             located = _located(pdf.problems, chapters, loaded)
-            warnings.extend(_located_font_faces(located, loaded))
+            warnings.extend(_located_image_modes(_located_font_faces(located, loaded), loaded))
             progress.show("checking the PDF", now=True)
             linted = _lint(pdf.data, lint_rules(loaded, html))
             warnings.extend(_located(linted, chapters, loaded))
@@ -424,7 +389,7 @@ def _by_parts(
     plan = sha256("\0".join((str(project.root), html.lang, str(project.variant))).encode())
     outcome = lay_out(
         split,
-        replace(job, warm=True),
+        job,
         renderer,
         lambda: stack.enter_context(PdfRenderer(edition.limits.max_memory_mb)),
         jobs,
@@ -449,28 +414,6 @@ def _walk(folders: Iterable[Path]) -> list[Path]:
     from reportbuilder.cache import _files
 
     return [path for folder in folders if folder.is_dir() for path in _files(folder)]
-
-
-def _from_cache(cache: Cache, key: str, root: str, clock: _Clock) -> BuildResult | None:
-    """The cached build for `key`, its output written again if the file differs; None on a
-    miss."""
-    from reportbuilder.cache import sha256
-
-    hit = cache.get(key)
-    if hit is None:
-        return None
-    entry, data = hit
-    target = Path(entry.target)
-    try:
-        same = target.is_file() and sha256(target.read_bytes()) == entry.sha256
-    except OSError:
-        same = False
-    if not same:
-        write_atomic(target, data)
-    problems = tuple(Problem.from_json(p) for p in entry.problems)
-    state = "up to date" if same else "restored"
-    out = Output(str(target), entry.format, len(data), entry.pages, cached=state)
-    return BuildResult(root, (out,), problems, clock.seconds())
 
 
 def _written(character: str) -> re.Pattern[str]:
@@ -530,6 +473,22 @@ def _other_sources(project: Project) -> Iterator[tuple[str, str]]:
                 yield project.files.shown(path), path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError, ValueError):
                 continue
+
+
+def _located_image_modes(problems: Iterable[Problem], project: Project) -> list[Problem]:
+    """WeasyPrint's "Unknown image mode: I;16" names no image (it prints one as a black
+    rectangle): replaced by a warning at each line that shows such an image, as `check`
+    gives it (`image_files.mode_problem`)."""
+    problems = list(problems)
+    unknown = [p for p in problems if p.path is None and "Unknown image mode" in p.message]
+    if not unknown:
+        return problems
+    located = [p for p in resource_problems(project) if p.message.startswith("image ")]
+    located = [p for p in located if "black rectangle" in p.message]
+    if not located:
+        return problems
+    kept = [p for p in problems if p not in unknown]
+    return kept + [replace(p, stage=Stage.RENDER) for p in located]
 
 
 def _located_font_faces(problems: Iterable[Problem], project: Project) -> list[Problem]:
@@ -711,6 +670,7 @@ def build_editions(
     jobs: int = 1,
     cache: Cache | None = None,
     deadline: Deadline | None = None,
+    inputs: Sequence[str] | None = None,
 ) -> list[BuildResult]:
     """Build several editions of one project – (report.yml variant or None, `Edition`) pairs –
     on up to `jobs` warm render processes at once; results in the order given.
@@ -720,7 +680,10 @@ def build_editions(
 
     Every edition is built even when one fails; then the first failure (in the order given)
     is raised. `renderer`, when given, serves as the first worker's; `known` holds projects
-    already loaded (by variant) with the same `assignments`.
+    already loaded (by variant) with the same `assignments`. `inputs` (one per edition,
+    hashed before the project was read: `Cache.inputs_key`) are remembered in the `cache`
+    with what they loaded, so that the next build of unchanged inputs is answered without
+    loading the project (`results.unchanged`).
     """
     from reportbuilder.render.renderer import PdfRenderer
 
@@ -739,7 +702,7 @@ def build_editions(
     local = threading.local()
     started: list[PdfRenderer] = []
 
-    def one(item: tuple[str | None, Edition]) -> BuildResult | ReportError:
+    def one(index: int, item: tuple[str | None, Edition]) -> BuildResult | ReportError:
         variant, edition = item
         if format != "html" and getattr(local, "renderer", None) is None:
             with lock:
@@ -750,8 +713,9 @@ def build_editions(
         mine = deadline if deadline is not None and len(editions) == 1 else None
         mine = mine or Deadline(edition.limits.timeout)
         try:
-            return build(
-                project_for(variant, mine),
+            loaded_project = project_for(variant, mine)
+            built = build(
+                loaded_project,
                 edition,
                 deadline=mine,
                 output=output,
@@ -762,13 +726,21 @@ def build_editions(
             )
         except ReportError as error:
             return error
+        if cache is not None and inputs is not None and not loaded_project.config.network.allow:
+            with contextlib.suppress(OSError):  # a cache that cannot be written only misses
+                cache.remember(
+                    inputs[index],
+                    config=loaded_project.config.model_dump_json(),
+                    theme_folders=loaded_project.theme.folders,
+                )
+        return built
 
     try:
         if jobs <= 1 or len(editions) <= 1:
-            outcomes = [one(item) for item in editions]
+            outcomes = [one(index, item) for index, item in enumerate(editions)]
         else:
             with ThreadPoolExecutor(max_workers=min(jobs, len(editions))) as pool:
-                outcomes = list(pool.map(one, editions))
+                outcomes = list(pool.map(one, range(len(editions)), editions))
     finally:
         for worker in started:
             worker.close()

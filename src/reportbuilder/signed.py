@@ -72,12 +72,23 @@ def signed_folder(folder: Path, max_files: int = 4096) -> SignedFolder | None:
     return SignedFolder(folder, key, max_files) if key else None
 
 
+def user_folder() -> Path | None:
+    """`$XDG_CACHE_HOME/reportbuilder` or `~/.cache/reportbuilder`; None without a home."""
+    try:
+        home = os.path.expanduser("~")
+    except (KeyError, RuntimeError):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
+    return Path(base) / "reportbuilder"
+
+
 def secret() -> bytes | None:
-    """This user's key (made on first use, readable by the user only), in
-    `$XDG_CACHE_HOME/reportbuilder` or `~/.cache/reportbuilder`; None when it can be neither
-    read nor made (then nothing is kept)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "reportbuilder" / KEY_FILE
+    """This user's key (made on first use, readable by the user only), in `user_folder()`;
+    None when it can be neither read nor made (then nothing is kept)."""
+    folder = user_folder()
+    if folder is None:
+        return None
+    path = folder / KEY_FILE
     try:
         key = path.read_bytes()
         if len(key) >= MAC:

@@ -20,9 +20,9 @@ from typing import Any
 
 from reportbuilder.edition import Edition
 from reportbuilder.errors import Problem, ReportError
+from reportbuilder.project.files import unwatched
 
 DEBOUNCE_MS = 300  # changes closer together than this make one rebuild
-IGNORED_PARTS = ("out", ".git", "__pycache__", ".venv", "node_modules")
 
 
 @dataclass
@@ -58,7 +58,7 @@ def is_source(path: str, root: Path, output: Path | None) -> bool:
         parts = changed.relative_to(root).parts
     except ValueError:
         return True  # a theme folder outside the project
-    if not parts or any(p in IGNORED_PARTS or p.startswith(".") for p in parts):
+    if not parts or unwatched(parts) is not None:
         return False
     name = parts[-1]
     return not (name.endswith(("~", ".swp", ".tmp")) or name.startswith("#"))

@@ -88,14 +88,15 @@ def resolve(
 
 def _unique_ids(parts: Sequence[Part]) -> list[Part]:
     """The parts with each id an author gave (`{: #usage }`, `<p id>`) that an earlier chapter
-    already uses renamed `chapter--id`, as headings are: one document holds every chapter,
-    and its links must have one target. Links in that chapter still find it (own first)."""
-    taken: set[str] = set()
+    already uses, or that is a chapter's own id (its section's, `02-methods.md` → "methods"),
+    renamed `chapter--id`, as headings are: one document holds every chapter, and its links
+    must have one target. Links in that chapter still find it (own first)."""
+    taken: set[str] = {part.slug for part in parts}
     out: list[Part] = []
     for part in parts:
         ids = set(_ID_ATTRIBUTE.findall(part.html))
         html = part.html
-        if clashes := (ids & taken) - {part.slug}:
+        if clashes := ids & taken:
             html = _ID_ATTRIBUTE.sub(_renaming(part.slug, clashes), html)
             # A figure's or table's number placeholder names its element's id: rename it too,
             # or `ref()` would find the renamed element but no number for it.

@@ -67,15 +67,15 @@ def bar_chart(
     id_prefix: str | None = None,
 ) -> str:
     """Horizontal bars in one colour: label on the left, value text after the bar."""
-    _check(bars, "bar_chart")
+    _check(bars)
     largest = max(bar.value for bar in bars)
     if max_value is None:
         scale = largest or 1.0
     else:
         if not math.isfinite(max_value) or max_value <= 0:
-            raise ValueError(f"bar_chart: max_value must be a positive number, got {max_value!r}")
+            raise ValueError(f"max_value must be a positive number, got {max_value!r}")
         if largest > max_value:
-            raise ValueError(f"bar_chart: a value ({largest!r}) exceeds max_value ({max_value!r})")
+            raise ValueError(f"a value ({largest!r}) exceeds max_value ({max_value!r})")
         scale = max_value
     width = style.width
     bar_height, gap, top = 5.0, 2.8, 1.0
@@ -121,9 +121,9 @@ def stacked_bar(
     id_prefix: str | None = None,
 ) -> str:
     """One full-width bar split into segments in palette order, legend below."""
-    _check(bars, "stacked_bar")
-    colors = _colors(bars, style, "stacked_bar")
-    total = _total(bars, "stacked_bar")
+    _check(bars)
+    colors = _colors(bars, style)
+    total = _total(bars)
     width = style.width
     bar_height = 9.0
 
@@ -190,9 +190,9 @@ def donut_chart(
     formatted); zero-value categories get no slice but keep their legend row. A slice too thin
     to see is drawn at `_MIN_SWEEP` (taken from the largest) with its value on a leader line.
     """
-    _check(bars, "donut_chart")
-    colors = _colors(bars, style, "donut_chart")
-    total = _total(bars, "donut_chart")
+    _check(bars)
+    colors = _colors(bars, style)
+    total = _total(bars)
     width = style.width
     outer, inner, pad = 20.0, 13.0, 0.5
     shown = [(bar, color) for bar, color in zip(bars, colors, strict=True) if bar.value > 0]
@@ -296,29 +296,28 @@ def _leader(cx: float, cy: float, outer: float, angle: float, text: str) -> list
     ]
 
 
-def _check(bars: Sequence[Bar], chart: str) -> None:
+def _check(bars: Sequence[Bar]) -> None:
     if not bars:
-        raise ValueError(f"{chart}: needs at least one Bar, got none")
+        raise ValueError("needs at least one category, got none")
     for bar in bars:
         if not math.isfinite(bar.value) or bar.value < 0:
             raise ValueError(
-                f"{chart}: values must be finite and non-negative, got {bar.value!r}"
-                f" for {bar.label!r}"
+                f"values must be finite and non-negative, got {bar.value!r} for {bar.label!r}"
             )
 
 
-def _total(bars: Sequence[Bar], chart: str) -> float:
+def _total(bars: Sequence[Bar]) -> float:
     total = math.fsum(bar.value for bar in bars)
     if total <= 0:
-        raise ValueError(f"{chart}: values add up to 0, there is no whole to split")
+        raise ValueError("values add up to 0, there is no whole to split")
     return total
 
 
-def _colors(bars: Sequence[Bar], style: ChartStyle, chart: str) -> list[str]:
+def _colors(bars: Sequence[Bar], style: ChartStyle) -> list[str]:
     # Cycling the palette would give two categories of a whole the same colour.
     if len(bars) > len(style.palette):
         raise ValueError(
-            f"{chart}: {len(bars)} categories but only {len(style.palette)} palette colours;"
+            f"{len(bars)} categories but only {len(style.palette)} palette colours;"
             " group the smallest ones or extend the palette"
         )
     return list(style.palette[: len(bars)])

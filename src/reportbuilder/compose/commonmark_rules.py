@@ -7,8 +7,21 @@ expect the CommonMark reading, the CommonMark rule — each one small and local:
   run of `#` needs a space before it (`# C#` is "C#"); a heading without a space after `#`
   (`#Title`) stays a heading, as Python-Markdown always read it, so no report changes shape;
 - ordered lists: `1)` as well as `1.`, and at most nine digits;
+- a list ends where its items change delimiter (`1.` then `1)`), bullet (`-` then `*`) or
+  kind (`1.` then `-`): what follows is a new list, as in CommonMark (Python-Markdown
+  continued the list, or took the item for text of the one above);
 - thematic breaks: any spaces between the three `-`, `*` or `_`;
-- an escaped `&` is a literal ampersand: `\\&ouml;` prints "&ouml;", not "ö".
+- a `---` or `===` line under a list item, a quote or a rule is no heading underline:
+  `- last point` then `---` is a list and a rule (Python-Markdown made a heading "- last
+  point", the list gone);
+- an escaped `&` is a literal ampersand: `\\&ouml;` prints "&ouml;", not "ö";
+- links: a reference's label follows its text without a space (`[foo] [bar]` is the text
+  "[foo]" and a link "bar", not a link "foo" with "bar" gone), and a destination with a
+  space is no link (`[foo](not a link)` prints as written; write `<my page>` or `%20`).
+  Images keep Python-Markdown's leniency: `![Map](assets/my map.png)` is that file;
+- `{…}` is an attribute list (`{#id .class key=value}`) only when it holds nothing else:
+  `# Results {2025}`, `{#}`, `*x*{ y }` keep their braces as text (attr_list took any word
+  for an attribute, which the sanitiser then removed, and the text was gone).
 """
 
 from __future__ import annotations
@@ -18,10 +31,19 @@ import string
 import xml.etree.ElementTree as ET
 
 import markdown
-from markdown.blockprocessors import HashHeaderProcessor, HRProcessor
+from markdown.blockprocessors import HashHeaderProcessor, HRProcessor, SetextHeaderProcessor
 from markdown.extensions import Extension
-from markdown.extensions.sane_lists import SaneOListProcessor
-from markdown.inlinepatterns import InlineProcessor
+from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
+from markdown.inlinepatterns import (
+    IMAGE_REFERENCE_RE,
+    LINK_RE,
+    REFERENCE_RE,
+    ImageReferenceInlineProcessor,
+    InlineProcessor,
+    LinkInlineProcessor,
+    ReferenceInlineProcessor,
+)
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -61,13 +83,124 @@ class _ThematicBreak(HRProcessor):
     SEARCH_RE = re.compile(RE, re.MULTILINE)
 
 
-class _OrderedList(SaneOListProcessor):
+# The list's marker (`.`, `)`, `-`, `*`, `+`), on the element while the tree is built.
+_MARK = "data-rb-list-marker"
+_ITEM = re.compile(r"[ ]*(\d{1,9}[.)]|[*+-])[ ]+\S")
+
+
+class _MarkedList:
+    """A list processor whose list ends where the marker changes (CommonMark): a block's
+    items after the change are put back as a block of their own, and a list of another
+    marker right above is not continued."""
+
+    CHILD_RE: re.Pattern[str]
+    SIBLING_TAGS: list[str]
+    TAG: str
+    tab_length: int
+
+    def _marker(self, line: str) -> str | None:
+        """The marker of an item of this list level, of either kind (`1)` ends a `1.` list,
+        `- ` an ordered one); None for another line."""
+        found = _ITEM.match(line)
+        return found[1][-1] if found and not line.startswith(" " * self.tab_length) else None
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:
+        lines = blocks[0].split("\n")
+        marker = self._marker(lines[0])
+        for index, line in enumerate(lines[1:], start=1):
+            other = self._marker(line)
+            if other is not None and other != marker:
+                blocks[0:1] = ["\n".join(lines[:index]), "\n".join(lines[index:])]
+                break
+        sibling = self.lastChild(parent)  # type: ignore[attr-defined]
+        apart = sibling is not None and sibling.tag == self.TAG and sibling.get(_MARK) != marker
+        if apart:
+            self.SIBLING_TAGS = []  # this call only: a new list, not the one above
+        try:
+            super().run(parent, blocks)  # type: ignore[misc]
+        finally:
+            if apart:
+                del self.SIBLING_TAGS
+        made = self.lastChild(parent)  # type: ignore[attr-defined]
+        if made is not None and made.tag == self.TAG and made.get(_MARK) is None:
+            made.set(_MARK, marker or "")
+
+
+# What a setext heading's text cannot be: a list item, a quote, a thematic break (CommonMark
+# reads those first, and the underline after them as a rule or a paragraph line).
+_NOT_HEADING_TEXT = re.compile(
+    r"[ ]{0,3}(?:(?:[*+-]|\d{1,9}[.)])(?:[ \t\n]|$)|>"
+    r"|(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n|$))"
+)
+
+
+class _SetextHeading(SetextHeaderProcessor):
+    def test(self, parent: ET.Element, block: str) -> bool:
+        return super().test(parent, block) and not _NOT_HEADING_TEXT.match(block)
+
+
+class _OrderedList(_MarkedList, SaneOListProcessor):
     def __init__(self, parser: markdown.blockparser.BlockParser) -> None:
         super().__init__(parser)
         most, tab = self.tab_length - 1, self.tab_length
         self.RE = re.compile(rf"^[ ]{{0,{most}}}\d{{1,9}}[.)][ ]+(.*)")
         self.CHILD_RE = re.compile(rf"^[ ]{{0,{most}}}((\d{{1,9}}[.)]))[ ]+(.*)")
         self.INDENT_RE = re.compile(rf"^[ ]{{{tab},{tab * 2 - 1}}}((\d{{1,9}}[.)])|[*+-])[ ]+.*")
+
+
+class _BulletList(_MarkedList, SaneUListProcessor):
+    pass
+
+
+class _WithoutMarks(Treeprocessor):
+    """The lists' markers were needed only while the tree was built."""
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            if _MARK in element.attrib:
+                del element.attrib[_MARK]
+
+
+# `[text][label]` with nothing between the brackets (Python-Markdown allowed a space or a
+# line break, and `[foo] [bar]` lost "bar").
+_LABEL = re.compile(r"\[([^\]]*)\]", re.DOTALL)
+
+
+class _Reference(ReferenceInlineProcessor):
+    RE_LINK = _LABEL
+
+
+class _ImageReference(ImageReferenceInlineProcessor):
+    RE_LINK = _LABEL
+
+
+_PAREN_TITLE = re.compile(r"(\S+)\s+\(([^()]*)\)", re.DOTALL)
+
+
+class _Link(LinkInlineProcessor):
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        """No link where the destination holds a space and is not written `<…>`; a title
+        in parentheses (`(/url (title))`), which Python-Markdown took for the address, is
+        the title."""
+        href, title, end, handled = super().getLink(data, index)
+        bracketed = data[index + 1 : index + 80].lstrip().startswith("<")
+        if handled and re.search(r"\s", href) and not bracketed:
+            titled = _PAREN_TITLE.fullmatch(href)
+            if titled and title is None:
+                return titled[1], titled[2], end, True
+            return href, title, end, False
+        return href, title, end, handled
+
+
+# An attribute: `#id`, `.class` or `key=value` (quoted or not); nothing else.
+_ATTRIBUTE = r"""(?:[#.][^\s{}#.=]+|[^\s{}#.="']+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}"']+))"""
+
+
+class _AttrList(AttrListTreeprocessor):
+    BASE_RE = rf"\{{\:?[ ]*({_ATTRIBUTE}(?:[ ]+{_ATTRIBUTE})*)[ ]*\}}"
+    HEADER_RE = re.compile(rf"[ ]+{BASE_RE}[ ]*$")
+    BLOCK_RE = re.compile(rf"\n[ ]*{BASE_RE}[ ]*$")
+    INLINE_RE = re.compile(rf"^{BASE_RE}")
 
 
 class _BackslashBreak(InlineProcessor):
@@ -91,7 +224,7 @@ class _KeepEscapedAmpersand(Treeprocessor):
             if element.tail and _ESCAPED_AMP in element.tail:
                 element.tail = element.tail.replace(_ESCAPED_AMP, _AMP_MARK)
             for name, value in element.attrib.items():
-                if _ESCAPED_AMP in value:
+                if value and _ESCAPED_AMP in value:  # attr_list's `{flag}` has no value
                     element.set(name, value.replace(_ESCAPED_AMP, _AMP_MARK))
 
 
@@ -106,8 +239,15 @@ class CommonMarkRules(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.ESCAPED_CHARS[:] = sorted(set(md.ESCAPED_CHARS) | set(string.punctuation))
         md.inlinePatterns.register(_BackslashBreak(r"\\\n", md), "backslash-break", 185)
+        md.inlinePatterns.register(_Reference(REFERENCE_RE, md), "reference", 170)
+        md.inlinePatterns.register(_Link(LINK_RE, md), "link", 160)
+        md.inlinePatterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
         md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_ThematicBreak(md.parser), "hr", 50)
+        md.parser.blockprocessors.register(_SetextHeading(md.parser), "setextheader", 60)
         md.parser.blockprocessors.register(_OrderedList(md.parser), "olist", 40)
+        md.parser.blockprocessors.register(_BulletList(md.parser), "ulist", 30)
+        md.treeprocessors.register(_WithoutMarks(md), "list-markers", 30)
+        md.treeprocessors.register(_AttrList(md), "attr_list", 8)
         md.treeprocessors.register(_KeepEscapedAmpersand(md), "escaped-amp", 0.5)
         md.postprocessors.register(_LiteralAmpersand(md), "escaped-amp", 5)

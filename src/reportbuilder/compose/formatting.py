@@ -26,6 +26,17 @@ NBSP = "\u00a0"
 MINUS = "\u2212"
 # Languages whose CLDR data set minimumGroupingDigits to 2 (no separator in 4-digit numbers).
 _MIN_GROUPING_TWO = frozenset({"es", "pl", "bg"})
+# What a spreadsheet shows for a true or false cell, in the languages Excel is sold in that
+# reports are written in; English's elsewhere.
+_BOOLEANS = {
+    "en": ("TRUE", "FALSE"),
+    "fr": ("VRAI", "FAUX"),
+    "es": ("VERDADERO", "FALSO"),
+    "pt": ("VERDADEIRO", "FALSO"),
+    "de": ("WAHR", "FALSCH"),
+    "it": ("VERO", "FALSO"),
+    "nl": ("WAAR", "ONWAAR"),
+}
 
 
 def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
@@ -79,6 +90,12 @@ class Formatter:
         """CLDR's minimumGroupingDigits, which Babel ignores: Spanish writes 1200 but 12 000."""
         two = self.locale.language in _MIN_GROUPING_TWO or str(self.locale) == "pt_PT"
         return not two or abs(float(value)) >= 10_000
+
+    def boolean(self, value: bool) -> str:
+        """A true/false cell as a spreadsheet in the report's language shows it: `TRUE`,
+        `VRAI`, `VERDADERO` (Python's `True` is no word of a report)."""
+        true, false = _BOOLEANS.get(self.locale.language, _BOOLEANS["en"])
+        return true if value else false
 
     def filters(self) -> dict[str, Any]:
         """The Jinja filters content and templates format with; their arguments are checked
@@ -144,11 +161,13 @@ def format_phone(number: str, lang: str, country: str | None = None) -> str:
 def rounded(value: float | int | Decimal, places: int) -> Decimal:
     """`value` at `places` decimals, half away from zero as Excel and a reader round (Babel
     alone rounds half to even: 12.5 would print 12), from the number as written (`repr`),
-    so that 2.675 is 2.68, not the binary 2.67499…."""
+    so that 2.675 is 2.68, not the binary 2.67499…. A value that rounds to zero is plain
+    zero: `-0.004` at one decimal is `0.0`, never a "−0.0" a reader takes for a fall."""
     exact = value if isinstance(value, Decimal) else Decimal(repr(value))
     if isinstance(value, int) and not isinstance(value, bool):
         exact = Decimal(value)
-    return exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    result = exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return result.copy_abs() if result.is_zero() else result
 
 
 def with_minus(text: str) -> str:

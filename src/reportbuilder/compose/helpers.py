@@ -15,7 +15,6 @@ import difflib
 import inspect
 import re
 import secrets
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 from reportbuilder.compose import charts
+from reportbuilder.compose.bidi import right_to_left
 from reportbuilder.compose.formatting import Formatter, written_decimals
 from reportbuilder.compose.markup import NUM_CLASS
 from reportbuilder.compose.templating import template_line
@@ -345,7 +345,7 @@ class Helpers:
         breakdown = data if isinstance(data, Breakdown) else None
         bars = self._bars(items, breakdown, decimals)
         caption = title or self._label(breakdown)
-        if rtl := sorted({bar.label for bar in bars if _right_to_left(bar.label)}):
+        if rtl := sorted({bar.label for bar in bars if right_to_left(bar.label)}):
             # WeasyPrint sets SVG text glyph by glyph, left to right, without shaping.
             self.warn(
                 f"chart labels in a right-to-left script ({', '.join(rtl)}) print with their "
@@ -354,16 +354,20 @@ class Helpers:
             )
         self._charts += 1
         desc = description or "; ".join(f"{b.label}: {b.text}" for b in bars)
-        # The donut's centre: the first category's share, and which category it is.
-        extra = (
-            {"center_text": bars[0].text, "center_label": bars[0].label} if kind == "donut" else {}
-        )
+        # The donut's centre: the first category with a share (a 0 % one has no slice, so
+        # "0 %" in the middle of a full ring would name a category the ring does not show).
+        head = next((bar for bar in bars if bar.value > 0), bars[0])
+        extra = {"center_text": head.text, "center_label": head.label} if kind == "donut" else {}
 
         def draw() -> str:
-            return makers[kind](
-                bars, title=caption, description=desc, style=self.chart_style,
-                id_prefix=f"chart{self._charts}", **extra,
-            )  # fmt: skip
+            try:
+                return makers[kind](
+                    bars, title=caption, description=desc, style=self.chart_style,
+                    id_prefix=f"chart{self._charts}", **extra,
+                )  # fmt: skip
+            except ValueError as error:
+                # The drawing functions' refusals, named by the call the author wrote.
+                raise CallError(f'chart(kind="{kind}"): {error}') from None
 
         if self.chart_cache is None:
             svg = draw()
@@ -562,6 +566,8 @@ class Helpers:
             if kind == "percent":
                 return self.fmt.percent(value, places)
             return self.fmt.number(value, places)
+        if isinstance(value, bool):
+            return self.fmt.boolean(value)
         return "" if value is None else str(value)
 
     def warn(self, message: str) -> None:
@@ -651,8 +657,10 @@ class Helpers:
     def _cell(self, value: Any, kind: str | None = None, decimals: int | None = None) -> str:
         """A table cell; `kind` is the CSV column's type (`Table.types`), if any; `decimals`
         applies to numbers that are not whole."""
-        if isinstance(value, bool) or value is None or kind == "text":
-            return f"<td>{escape('' if value is None else str(value))}</td>"
+        if isinstance(value, bool):
+            return f"<td>{escape(self.fmt.boolean(value))}</td>"
+        if value is None or kind == "text":
+            return f"<td>{_lines('' if value is None else str(value))}</td>"
         if isinstance(value, DashZero):  # a zero its sheet's format shows as a dash
             return "<td class='num'>-</td>"
         if isinstance(value, int | float):
@@ -665,7 +673,7 @@ class Helpers:
             return f"<td class='num'>{escape(text)}</td>"
         if isinstance(value, dt.date):
             return f"<td>{escape(self.fmt.date(value, 'medium'))}</td>"
-        return f"<td>{escape(str(value))}</td>"
+        return f"<td>{_lines(str(value))}</td>"
 
     def contact(self, ref: Any, qr: bool | None = None) -> str:
         """A contact card for an id (`contact("desk")`) or a contact (`contact(contacts.desk)`).
@@ -695,12 +703,17 @@ CELL_PADDING_MM = 2.4  # `rb-fit` cells: 1.2 mm either side
 def estimated_width_mm(header: Sequence[str], rows: Sequence[Sequence[str]]) -> float:
     """The least width a table can take: each column as wide as its longest word (a heading
     or a text wraps between words) or number (never wrapped), at the smallest type."""
-    widest = [max((len(w) for w in h.split()), default=1) for h in header]
+    widest = [max((len(w) for w in _BREAKS.split(h)), default=1) for h in header]
     for row in rows:
         for index, text in enumerate(row):
-            longest = max((len(w) for w in text.split()), default=0)
+            longest = max((len(w) for w in _BREAKS.split(text)), default=0)
             widest[index] = max(widest[index], longest)
     return sum(n * MM_PER_CHARACTER + CELL_PADDING_MM for n in widest)
+
+
+# Where a line may break: not at a no-break space, which French and Spanish figures group
+# their thousands with ("343 483" is one word; `str.split` would count two of 3 characters).
+_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
 def chosen_columns(data: Table, columns: Sequence[str]) -> Table:
@@ -731,6 +744,12 @@ def exact_total(numbers: Sequence[Number]) -> tuple[Decimal, int]:
     total = sum((Decimal(repr(n)) if isinstance(n, float) else Decimal(n) for n in numbers),
                 Decimal(0))  # fmt: skip
     return total, max((written_decimals(n) for n in numbers), default=0)
+
+
+def _lines(text: str) -> str:
+    """A cell's text, escaped, its line breaks kept (a spreadsheet's Alt+Enter, a CSV's
+    quoted line break): a cell `Calle 5\nArica` shows two lines there, and in the table."""
+    return "<br>".join(str(escape(line)) for line in text.strip("\n").split("\n"))
 
 
 def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
@@ -818,11 +837,6 @@ def _svg_image(svg: str, alt: str) -> str:
     which inline SVG does not; the chart's text stays vector text."""
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return f'<img class="chart-img" src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}">'
-
-
-def _right_to_left(text: str) -> bool:
-    """Whether `text` holds letters of a right-to-left script (Arabic, Hebrew, Syriac …)."""
-    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
 def _id_attr(value: str | None) -> str:

@@ -24,6 +24,7 @@ from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
 from reportbuilder.compose import anchors, charts, lint, references
+from reportbuilder.compose.bidi import isolate, isolated
 from reportbuilder.compose.citations import CITATION, NARRATIVE, Citations, keys_of
 from reportbuilder.compose.figure_rows import size_rows
 from reportbuilder.compose.formatting import Formatter
@@ -151,8 +152,10 @@ def report_scope(config: ReportConfig, edition: Edition) -> Namespace:
     return wrap("report", values)
 
 
-def _finalize(fmt: Formatter) -> Callable[..., Any]:
-    """What `{{ … }}` prints: numbers in the report's language; never an object's insides."""
+def _finalize(fmt: Formatter, isolate: bool = False) -> Callable[..., Any]:
+    """What `{{ … }}` prints: numbers in the report's language; never an object's insides.
+    With `isolate` (a chapter's text), a value in a right-to-left script is bidi-isolated so
+    that the words and figures around it keep their places (see `compose.bidi`)."""
 
     # Taking the evaluation context keeps Jinja from folding constants at compile time, where
     # `{{ 1000 * 2 }}` is escaped to the text "2000" before it reaches us.
@@ -163,7 +166,7 @@ def _finalize(fmt: Formatter) -> Callable[..., Any]:
         if isinstance(value, str):
             # Data text is plain text: a label written `![x](y)` prints as typed instead of
             # becoming an image; `**` stays stars; a line break is a space.
-            return plain_text(value)
+            return isolated(plain_text(value)) if isolate else plain_text(value)
         if value is None:
             raise TypeError("nothing to print here: the value is empty")
         if isinstance(value, bool):
@@ -237,7 +240,9 @@ def render_chapters(
 ) -> tuple[list[RenderedChapter], list[Problem]]:
     """The chapters as HTML, and the warnings met on the way; raises `ComposeError`.
     `memo` keeps compiled templates and converted Markdown between builds."""
-    env = content_environment({**fmt.filters(), "sum": helpers.checked_sum}, _finalize(fmt))
+    env = content_environment(
+        {**fmt.filters(), "sum": helpers.checked_sum}, _finalize(fmt, isolate=True)
+    )
     problems: list[Problem] = []
     warnings: list[Problem] = []
     rendered: list[RenderedChapter] = []
@@ -505,7 +510,7 @@ def _render(
         )
     warnings += lint.brand_problems(config.brand.model_dump(), _config_text(project))
     env = theme_environment(project.theme.templates, project.templates, project.theme.by_theme)
-    env.filters.update({**fmt.filters(), "css_string": css_string})
+    env.filters.update({**fmt.filters(), "css_string": css_string, "isolate": isolate})
     if memo is not None:
         env.bytecode_cache = memo.templates(env)
     theme_css, project_css = _stylesheets(project)
@@ -515,6 +520,7 @@ def _render(
         "report": report,
         "recipient": recipient,
         "page_height": PAGE_HEIGHTS_MM[config.page_size],
+        "plain_hyphen": project.plain_hyphen,
         "labels": labels,
         "chapters": chapters,
         "toc": [

@@ -29,6 +29,7 @@ from markupsafe import escape
 from reportbuilder.compose import data_images, inline_svg, not_tags
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
 from reportbuilder.compose.list_indent import CommonMarkLists
+from reportbuilder.compose.list_numbers import list_numbers
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
 
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
@@ -101,27 +102,7 @@ def sanitize(html: str) -> str:
         cleaned = inline_svg.without_html_titles(cleaned)
     if " style=" in cleaned:
         cleaned = inline_svg.style_as_attributes(cleaned)
-    return _list_numbers(cleaned)
-
-
-# nh3 writes attributes as `name="value"`: `start` and `value` hold what the author wrote.
-_NUMBERED = re.compile(r'<(ol|li)\b([^<>]*?)\s(start|value)="\s*([+-]?\d{1,9})\s*"([^<>]*)>')
-
-
-def _list_numbers(html: str) -> str:
-    """`<ol start="4">` and `<li value="9">` as the `list-item` counter they set: WeasyPrint
-    70 ignores both attributes and would number every list from 1 ("steps 4–7" print 1–4).
-    Added after the sanitiser, which keeps no style: this one is ours, from a number."""
-
-    def counted(match: re.Match[str]) -> str:
-        tag, before, name, number, after = match.groups()
-        if " style=" in before + after or " reversed" in before + after:
-            return match[0]  # counting down is not a counter-reset: left as WeasyPrint sets it
-        counter = "counter-reset" if name == "start" else "counter-set"
-        style = f"{counter}: list-item {int(number) - 1}"
-        return f'<{tag}{before} {name}="{int(number)}"{after} style="{style}">'
-
-    return _NUMBERED.sub(counted, html) if "<ol" in html else html
+    return list_numbers(cleaned)
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -860,7 +841,9 @@ def make_markdown(
             CommonMarkLists(report.losses),
         ],
         extension_configs={
-            "toc": {"slugify": slugify, "toc_depth": "1-3"},
+            # No `[TOC]` marker: the report has its contents page, and the marker printed an
+            # empty box where the text "[TOC]" was (CommonMark and GitHub print it as written).
+            "toc": {"slugify": slugify, "toc_depth": "1-3", "marker": ""},
             # `align=` rather than a style attribute: the theme styles it, the sanitiser keeps it
             "tables": {"use_align_attribute": True},
             # Classes, not inline colours: the theme's code.css prints them in black and white.
@@ -906,7 +889,7 @@ def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]
     ]
     clean = sanitize(html)
     if "<use" in clean:
-        clean, bombs = _without_svg_bombs(clean)
+        clean, bombs = _without_svg_bombs(clean, text)
         losses += bombs
     return clean, removals(html) + losses
 
@@ -915,9 +898,10 @@ _INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL | re.IGNORECASE)
 _ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)\w+;")
 
 
-def _without_svg_bombs(html: str) -> tuple[str, list[tuple[str, str]]]:
+def _without_svg_bombs(html: str, text: str) -> tuple[str, list[tuple[str, str]]]:
     """Inline drawings whose `<use>` copies multiply past what a layout can draw (a few
-    hundred bytes can ask for a billion shapes) are left out, each said at its line."""
+    hundred bytes can ask for a billion shapes) are left out, each said at its own line
+    (`_svg_needle`: found by its text in `text`, the Markdown)."""
     from reportbuilder.project.image_files import drawing_problem
 
     found: list[tuple[str, str]] = []
@@ -933,10 +917,28 @@ def _without_svg_bombs(html: str) -> tuple[str, list[tuple[str, str]]]:
             problem = "an inline SVG drawing with <use> copies that cannot be counted"
         if problem is None:
             return fragment
-        found.append((f"inline <svg> left out: {problem}", "<svg"))
+        found.append((f"inline <svg> left out: {problem}", _svg_needle(fragment, text)))
         return ""
 
     return _INLINE_SVG.sub(one, html), found
+
+
+def _svg_needle(fragment: str, text: str) -> str:
+    """Text that finds the drawing `fragment` (sanitised) at its own line of the chapter:
+    the first lines of the drawing in `text` (the Markdown) that sanitise to it, as many as
+    it takes for them to be written nowhere else in `text`; `<svg` (the chapter's first
+    drawing) when no drawing there is this one (one a template wrote, say)."""
+    lowered = text.lower()
+    for written in _INLINE_SVG.finditer(text):
+        if sanitize(written[0]).strip() != fragment.strip():
+            continue
+        lines = written[0].split("\n")
+        for count in range(1, len(lines) + 1):
+            needle = "\n".join(lines[:count])
+            if lowered.count(needle.lower()) == 1:
+                return needle
+        return lines[0]
+    return "<svg"
 
 
 def to_html(text: str, md: markdown.Markdown) -> str:

@@ -193,4 +193,15 @@ def memo_for(root: Path) -> ComposeMemo | None:
     return ComposeMemo(store) if store is not None else None
 
 
-__all__ = ["ComposeMemo", "memo_for"]
+def user_memo() -> ComposeMemo | None:
+    """The memo of this user, for what writes nothing in a project (`check`): in the user's
+    cache folder beside the key, shared by every project (the least recently written files
+    go first past `MAX_FILES`); None without a key."""
+    from reportbuilder.signed import user_folder
+
+    folder = user_folder()
+    store = signed_folder(folder / "compose", MAX_FILES) if folder is not None else None
+    return ComposeMemo(store) if store is not None else None
+
+
+__all__ = ["ComposeMemo", "memo_for", "user_memo"]

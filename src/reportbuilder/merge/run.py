@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
 
@@ -60,6 +60,9 @@ from reportbuilder.merge.requesters import Requester, Requesters, read_requester
 from reportbuilder.pipeline import drawing_problems
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.render.renderer import ImageOptions, Pdf, PdfRenderer, RenderJob
+
+if TYPE_CHECKING:
+    from reportbuilder.review.pdflint import LintRules
 
 # A requester's values in the order templates see them; extra columns follow.
 KEYS = ("name", "email", "organisation", "lang", "reference", "date")
@@ -377,6 +380,7 @@ class _Cover:
     pdf: Pdf
     images: ImageOptions
     signature: Signature
+    fonts: tuple[Problem, ...] = ()  # text set in a fallback font (the row's own values)
 
 
 class _Work:
@@ -402,6 +406,7 @@ class _Work:
         self.keys: dict[int, str] = {}
         self.results: list[RowResult] = []
         self.problems: list[Problem] = []
+        self._front_rules: dict[str, LintRules] = {}  # `_cover_fonts`'s, by language
         self.notes: list[str] = []
         self.warnings_seen: set[Problem] = set()
         self._lock = threading.Lock()
@@ -591,7 +596,9 @@ class _Work:
             from reportbuilder.review.pdflint import lint_pdf
 
             warnings = [*self.project.warnings, *html.problems, *pdf.problems]
-            warnings += lint_pdf(pdf.data, lint_rules(self.project, html))
+            # Its cover is the first row's: fonts on the covers are checked row by row.
+            rules = dataclasses.replace(lint_rules(self.project, html), fonts="chapters")
+            warnings += lint_pdf(pdf.data, rules)
             if html.config.strict and warnings:
                 raise error_for(warnings[0].stage)([p.as_error() for p in warnings])
             self._warn(warnings)
@@ -805,7 +812,7 @@ class _Work:
                 cover = self._lay_cover(plan, values, plan.images)
             assembled = self._assemble(plan, cover)
             if assembled is not None:
-                self._row_warnings(row, cover.pdf.problems)
+                self._row_warnings(row, [*cover.pdf.problems, *cover.fonts])
                 return assembled, "assembled", plan.pages
             # Tagged unlike every body so far, or over the budget by its own cover: built in
             # full (and lightened on its own).
@@ -819,6 +826,7 @@ class _Work:
         self._warn([*html.problems, *pdf.problems])
         if html.config.strict and pdf.problems:
             raise error_for(pdf.problems[0].stage)([p.as_error() for p in pdf.problems])
+        self._row_warnings(row, self._cover_fonts(html, pdf))
         if plan.body is not None and cover is not None:
             # Its cover is tagged unlike the bodies' so far: this copy is the body for its kind.
             key = signature(pdf.data, cover.pdf.pages)
@@ -830,7 +838,20 @@ class _Work:
         html = self._cover(plan, values)
         with self._renderer() as renderer:
             pdf = renderer.render(_warm(html, images), self.edition.limits)
-        return _Cover(pdf, images, signature(pdf.data))
+        return _Cover(pdf, images, signature(pdf.data), tuple(self._cover_fonts(html, pdf)))
+
+    def _cover_fonts(self, html: Html, pdf: Pdf) -> list[Problem]:
+        """Text of the cover pages set in a font the stylesheets do not name: a requester's
+        name or organisation in a script the brand's fonts lack (Arabic, Chinese, an emoji),
+        for each row, as the body's lint gives it for a chapter."""
+        from reportbuilder.pipeline import lint_rules
+        from reportbuilder.review.pdflint import lint_pdf
+
+        rules = self._front_rules.get(html.config.lang)
+        if rules is None:  # the stylesheets' families are read once a language
+            rules = dataclasses.replace(lint_rules(self.project, html), fonts="front")
+            self._front_rules[html.config.lang] = rules
+        return lint_pdf(pdf.data, rules)
 
     def _assemble(self, plan: _Plan, cover: _Cover) -> bytes | None:
         """The copy: the body tagged like `cover` with its cover pages swapped; None when no
@@ -860,11 +881,12 @@ def _in_doubt(entry: Entry) -> str:
 
 
 def _warm(html: Html, images: ImageOptions | None = None) -> RenderJob:
-    """A cover's render job, reusing the theme's parsed stylesheets and fonts, its images
-    lightened as the body's were. Its streams are left uncompressed: the copy compresses
-    what it keeps of them when it is saved (a cover's own write costs half as much)."""
+    """A cover's render job (the render process reuses the theme's parsed stylesheets and
+    fonts: `render.stylecache`), its images lightened as the body's were. Its streams are
+    left uncompressed: the copy compresses what it keeps of them when it is saved (a cover's
+    own write costs half as much)."""
     job = RenderJob.of(html)
-    return dataclasses.replace(job, warm=True, images=images or ImageOptions(), uncompressed=True)
+    return dataclasses.replace(job, images=images or ImageOptions(), uncompressed=True)
 
 
 def _page_count(data: bytes) -> int:

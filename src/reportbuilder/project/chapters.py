@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import glob
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -164,7 +163,10 @@ def load_chapters(
     problems: list[Problem] = []
     if order is None:
         found_files = sorted(folder.glob("*.md")) if folder.is_dir() else []
-        files = [p for p in found_files if translation_of(p.name) is None]
+        # Hidden files (an editor's lock `.#01-intro.md`) are no chapters.
+        files = [
+            p for p in found_files if translation_of(p.name) is None and not p.name.startswith(".")
+        ]
         if not files:
             problems.append(
                 Problem(
@@ -203,6 +205,8 @@ def load_chapters(
         problems += _left_out(folder, order)
     chapters: list[Chapter] = []
     seen: set[str] = set()
+    # Listed once for all chapters: a glob per chapter read the folder n times (n² names).
+    by_stem = _translation_files(folder)
     for path in files:
         rel = f"{CONTENT_DIR}/{path.name}"
         read = _read(policy, rel, problems)
@@ -213,27 +217,37 @@ def load_chapters(
         while slug in seen:
             slug += "-2"
         seen.add(slug)
-        translations, found = _translations(policy, folder, path, slug)
+        translations, found = _translations(policy, by_stem.get(path.stem, []), slug)
         problems.extend(found)
         chapters.append(Chapter(rel, body, slug, meta, translations=translations))
     problems += _orphans(folder, {path.stem for path in files})
     return chapters, problems
 
 
+def _translation_files(folder: Path) -> dict[str, list[tuple[Path, str]]]:
+    """The translation files in `folder` (`01-summary.en.md`), by the stem of the chapter
+    they translate, each with its language code, in file-name order."""
+    found: dict[str, list[tuple[Path, str]]] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.*.md")):
+        named = translation_of(path.name)
+        if named is not None:
+            found.setdefault(named[0], []).append((path, named[1]))
+    return found
+
+
 def _translations(
-    policy: FilePolicy, folder: Path, source: Path, slug: str
+    policy: FilePolicy, files: list[tuple[Path, str]], slug: str
 ) -> tuple[dict[str, Chapter], list[Problem]]:
-    """The translations of one chapter file, by language code."""
+    """The translations of one chapter (its `files`, with their language codes)."""
     found: dict[str, Chapter] = {}
     problems: list[Problem] = []
-    for path in sorted(folder.glob(f"{glob.escape(source.stem)}.*.md")):
-        named = translation_of(path.name)
-        if named is None or named[0] != source.stem:
-            continue
+    for path, lang in files:
         rel = f"{CONTENT_DIR}/{path.name}"
         read = _read(policy, rel, problems)
         if read is not None:
-            found[named[1]] = Chapter(rel, read[1], slug, read[0], lang=named[1])
+            found[lang] = Chapter(rel, read[1], slug, read[0], lang=lang)
     return found, problems
 
 

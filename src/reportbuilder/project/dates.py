@@ -7,6 +7,7 @@ Elsewhere such a date is a problem that names the form expected and the readings
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -14,6 +15,8 @@ ISO_FORM = "YYYY-MM-DD"
 DAY_FIRST, MONTH_FIRST = "%d/%m/%Y", "%m/%d/%Y"
 # 31/03/2026, 31.03.2026, 31-03-2026: two short numbers and a four-digit year.
 _SLASHED = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+# 2026-13-01, 2026-2-30: written as an ISO date, whether or not it is a day.
+_ISO_SHAPED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 # Directives that make a date; a time of day would be dropped without a word.
 _DATE_DIRECTIVES = set("dmyYbBaAj%")
 
@@ -131,4 +134,44 @@ def column_problem(column: str, cells: list[str]) -> tuple[int, str] | None:
     return index, (
         f"column '{column}' holds dates not written {ISO_FORM}: {readings_said(sample)}; "
         f"{how}, or '{column} [text]' to keep them as written"
+    )
+
+
+def looks_like_a_day(text: str) -> bool:
+    """`text` is written as a date (`2026-13-01`, `31/02/2026`), whether or not it is a day."""
+    return _ISO_SHAPED.fullmatch(text.strip()) is not None or looks_like_a_date(text)
+
+
+def a_column_of_dates(dates: int, others: list[str]) -> bool:
+    """Whether a column holding `dates` real dates and the texts `others` is a column of dates
+    whose other cells are mistakes (a typo, a date typed as text): the dates outnumber them,
+    or one of them is written as a date. Otherwise it is a column of text with a few dates."""
+    return dates > 0 and (dates > len(others) or any(looks_like_a_day(t) for t in others))
+
+
+def odd_date_words(text: str) -> str:
+    """What `text`, found among dates, is: `is 2025-01-31 read day first`, `is no day: there is
+    no month 13`, `is no day: February 2026 has no day 30`, `is not a date`."""
+    text = text.strip()
+    iso = _ISO_SHAPED.fullmatch(text)
+    if iso:
+        year, month, day = int(iso[1]), int(iso[2]), int(iso[3])
+        if not 1 <= month <= 12:
+            return f"is no day: there is no month {month}"
+        try:
+            return f"is {dt.date(year, month, day).isoformat()} not written {ISO_FORM}"
+        except ValueError:
+            return f"is no day: {calendar.month_name[month]} {year} has no day {day}"
+    if looks_like_a_date(text):
+        return reading_words(text)
+    return "is not a date"
+
+
+def odd_date_message(column: str, text: str, fix: str) -> str:
+    """The problem of a cell `text` among a column's dates; `fix` says how to write a date
+    in that file (`write it YYYY-MM-DD`, `type it as a date`)."""
+    shown = text.strip()[:40]
+    return (
+        f"column '{column}': '{shown}' is not a date like the others (it {odd_date_words(text)}); "
+        f"{fix}, leave the cell empty, or declare the column as text ('{column} [text]')"
     )

@@ -5,19 +5,50 @@ stylesheets from the project and from its theme's folder; the renderer (images, 
 stylesheets) from the same two. A path is judged by where it really is – symbolic links
 resolved – so a link from inside to `~/.ssh` is refused. A file with other hard links is
 refused too (one of them may be outside the project, and nothing tells which), and so is a
-path that cannot be resolved at all (a link loop, an over-long name, a NUL). Nothing else
-decides this.
+path that cannot be resolved at all (a link loop, an over-long name, a NUL). So is a file the
+build cache and `watch` do not look at (`unwatched`): a hidden file or folder, a tool's folder,
+the output folder `out/` — a change to it would not be seen, and the last PDF would be kept.
+Nothing else decides this.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from reportbuilder.errors import Problem, ProjectError, Stage
 from reportbuilder.project.textio import read_text
+
+TOOL_FOLDERS = frozenset({"__pycache__", "node_modules"})  # at any depth
+OUTPUT_FOLDER = "out"  # at the top of the project only
+
+
+def unwatched_folder(name: str, *, top: bool) -> bool:
+    """Whether the cache and `watch` leave out the folder `name` (`top`: in the project's
+    or theme's own folder)."""
+    return name.startswith(".") or name in TOOL_FOLDERS or (top and name == OUTPUT_FOLDER)
+
+
+def unwatched(parts: Sequence[str]) -> str | None:
+    """Why a build may not read the file at `parts` (relative to the project or theme
+    folder): the build cache would not see it change. None for a watched file."""
+    for depth, name in enumerate(parts[:-1]):
+        if unwatched_folder(name, top=depth == 0):
+            kind = "the output folder" if name == OUTPUT_FOLDER else "the folder"
+            return (
+                f"lies in {kind} {'/'.join(parts[: depth + 1])}/, which builds do not watch "
+                "(a change to it would not be seen); refused (move it, e.g. to assets/)"
+            )
+    if parts and parts[-1].startswith("."):
+        return (
+            "is a hidden file, which builds do not watch (a change to it would not be seen); "
+            "refused (rename it without the leading dot)"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -53,6 +84,11 @@ class FilePolicy:
             real = resolved(self.root / path)
         except UnusablePath as error:
             return error.reason
+        for base in self.roots:
+            if real.is_relative_to(base):
+                if reason := unwatched(real.relative_to(base).parts):
+                    return reason
+                break
         if real.is_relative_to(self.root):
             try:
                 info = real.stat()
@@ -127,6 +163,17 @@ def resolved(path: Path) -> Path:
         raise UnusablePath("contains a NUL character; refused") from None
     except OSError as error:
         raise UnusablePath(f"cannot be used: {(error.strerror or str(error)).lower()}") from None
+
+
+if os.name == "nt":
+    from nturl2path import url2pathname
+else:
+
+    def url2pathname(url: str) -> str:
+        """The file path a `file:` URL's path names (`urllib.request.url2pathname` on POSIX,
+        without importing `urllib.request`, which brings HTTP, SSL and email along: a
+        twentieth of `check`)."""
+        return unquote(url)
 
 
 def is_file(path: Path) -> bool:

@@ -37,6 +37,43 @@ def declared_families(css: str) -> set[str]:
     return found
 
 
+_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.IGNORECASE)
+HYPHEN = 0x2010  # what WeasyPrint adds where it hyphenates a word (`hyphenate-character`)
+
+
+def lack_hyphen(stylesheets: Iterable[Path], files: FilePolicy) -> list[str]:
+    """The project's font files (`@font-face` `src: url(…)`) without a glyph for U+2010, the
+    hyphen the layout adds where it breaks a word: drawn in a fallback font in the middle
+    of the brand's text, it would be a character the author never typed set in a font the
+    stylesheets do not name."""
+    lacking: list[str] = []
+    for path in stylesheets:
+        try:
+            css = files.read_theme_text(path, files.shown(path))
+        except ProjectError:
+            continue
+        for block in _FONT_FACE.findall(css):
+            for match in _URL.finditer(block):
+                written = next((g for g in match.groups() if g is not None), "")
+                if not written or ":" in written.split("/")[0]:
+                    continue  # a data: or web address, or one the fetcher refuses anyway
+                font = (path.parent / written.split("#")[0].split("?")[0]).resolve()
+                if not (files.in_project(font) and font.is_file()):
+                    continue
+                # Imported when there is a font to read: most projects have none, and
+                # `check` spent its import (fontTools.ttLib, ~20 ms) for nothing.
+                from fontTools.ttLib import TTFont
+
+                try:
+                    with TTFont(font, lazy=True, fontNumber=0) as opened:
+                        cmap = opened.getBestCmap() or {}
+                except Exception:  # not a font fontTools reads: the renderer says why
+                    continue
+                if HYPHEN not in cmap:
+                    lacking.append(files.shown(font))
+    return lacking
+
+
 @functools.lru_cache(maxsize=1)
 def system_families() -> frozenset[str]:
     """Families fontconfig knows (what `fc-list : family` prints), asked in-process through

@@ -77,6 +77,35 @@ def image_problem(path: Path) -> str | None:
     return None
 
 
+# Pillow modes WeasyPrint opens but cannot draw: it logs "Unknown image mode" and prints the
+# pixels as RGB bytes, a black rectangle (16-bit greyscale from scanners and microscopes).
+_UNDRAWN_MODES = {
+    "I;16": "16-bit greyscale",
+    "I;16B": "16-bit greyscale",
+    "I;16L": "16-bit greyscale",
+    "I;16N": "16-bit greyscale",
+    "F": "32-bit floating-point greyscale",
+}
+
+
+def mode_problem(path: Path) -> str | None:
+    """Why a raster image the renderer reads would print wrong (as a black rectangle), or
+    None; the header only is read."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            kind = _UNDRAWN_MODES.get(image.mode)
+    except Exception:  # what Pillow cannot read, `image_problem` says why
+        return None
+    if kind is None:
+        return None
+    return (
+        f"a {kind} image ({image.mode}), which prints as a black rectangle: save it as "
+        "8-bit greyscale or RGB"
+    )
+
+
 def svg_problem(path: Path) -> str | None:
     """Why the SVG drawing at `path` must not be laid out: more shapes than
     `MAX_SVG_ELEMENTS` once every `<use>` is expanded (or a `<use>` that draws itself)."""

@@ -29,7 +29,7 @@ from reportbuilder.project.data import load_data
 from reportbuilder.project.data.model import Localized
 from reportbuilder.project.data.readers import CsvSettings
 from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
-from reportbuilder.project.fonts import font_problems
+from reportbuilder.project.fonts import font_problems, lack_hyphen
 from reportbuilder.project.images import side_by_side_sizes
 from reportbuilder.project.overrides import Key
 from reportbuilder.project.resources import Places, resource_locations
@@ -71,6 +71,8 @@ class Project:
     references: tuple[dict[str, Any], ...] = ()  # report.yml `bibliography:`, CSL-JSON items
     # (width, height) of the images chapters set side by side, by path as written
     image_sizes: Mapping[str, tuple[float, float]] = dataclasses.field(default_factory=dict)
+    # The project's font files without U+2010: the layout's hyphen is then "-" (`fonts`).
+    plain_hyphen: bool = False
 
     @property
     def theme_dir(self) -> Path:
@@ -253,6 +255,7 @@ def load_project(
         variant=variant,
         references=tuple(references),
         image_sizes=MappingProxyType(side_by_side_sizes(chapters, files)),
+        plain_hyphen=bool(lack_hyphen(own_styles, files)),
     )
 
 

@@ -166,7 +166,13 @@ def stylesheets(folder: Path) -> tuple[Path, ...]:
     loops, so that the renderer reports them instead of their being left out silently."""
     if not is_dir(folder):
         return ()
-    return tuple(sorted(p for p in folder.glob("*.css") if is_file(p) or p.is_symlink()))
+    return tuple(
+        sorted(
+            p
+            for p in folder.glob("*.css")
+            if not p.name.startswith(".") and (is_file(p) or p.is_symlink())
+        )
+    )
 
 
 def read_manifest(folder: Path, files: FilePolicy | None) -> tuple[Manifest, list[Problem]]:

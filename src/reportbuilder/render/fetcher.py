@@ -80,6 +80,12 @@ class PolicyFetcher(URLFetcher):
         if scheme != "file":
             shown = url if len(url) < 120 else url[:117] + "..."
             raise self._refuse(f"network access is off: refused {shown}")
+        return super().fetch(self.checked_file(url).as_uri(), headers)
+
+    def checked_file(self, url: str) -> Path:
+        """The file a `file:` URL names, if this build may read it (else `Refused`, recorded
+        as `fetch` records it): what `fetch` reads, without reading it."""
+        self._url = url
         path = Path(url2pathname(unquote(urlsplit(url).path)))
         try:
             real = resolved(path)
@@ -94,7 +100,7 @@ class PolicyFetcher(URLFetcher):
             raise self._refuse(f"missing or not a regular file: {self.files.shown(real)}")
         if real.stat().st_size > MAX_FILE_BYTES:
             raise self._refuse(f"file too large: {self.files.shown(real)}")
-        return super().fetch(real.as_uri(), headers)
+        return real
 
     def _fetch_remote(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
         """http(s) to an allow-listed host with a public address only; no redirects, no

@@ -39,6 +39,7 @@ class Overflow:
     heading: str | None  # the text of the nearest heading before it
     needles: tuple[str, ...]  # what may find it in the chapter's source, best first
     table: int | None = None  # which table of the document (0-based), when it is one
+    turned: bool = False  # a table already on a landscape page
 
 
 def _classes(element: Any) -> set[str]:
@@ -76,6 +77,7 @@ class _Walk:
         self.section: str | None = None
         self.heading: str | None = None
         self.tables: dict[int, int] = {}  # id(table element) → its index in the document
+        self.turned: set[int] = set()  # the indexes of the tables on landscape pages
         self.found: list[Overflow] = []
 
     def page(self, number: int, page_box: Any) -> None:
@@ -105,12 +107,22 @@ class _Walk:
             self.tables = {id(t): i for i, t in enumerate(element.iter("table"))}
         if tag == "table" and element is not None:
             table = self.tables.get(id(element), table)
+            if LANDSCAPE in _classes(element) and table is not None:
+                self.turned.add(table)
         if element is not None and tag in ("section", "nav") and box.element_tag == tag:
             self.section = element.get("id") if "chapter" in _classes(element) else None
             self.heading = None
         if tag in _HEADINGS and isinstance(box, boxes.BlockBox):
             self.heading = _text(box) or self.heading
-        if not isinstance(box, boxes.LineBox) and getattr(box, "position_x", None) is not None:
+        # The root boxes are not checked themselves: on the document's last page their
+        # bottom (a margin collapsed through, a running element's place) may pass the text
+        # block with nothing drawn there, so a chapter laid out alone was warned and the
+        # same page in the whole document not. What they hold is checked.
+        if (
+            tag not in ("html", "body")
+            and not isinstance(box, boxes.LineBox)
+            and getattr(box, "position_x", None) is not None
+        ):
             outside = self._outside(box, area)
             if outside is not None:
                 self._report(box, page, outside, (*tags, tag), table)
@@ -165,6 +177,7 @@ class _Walk:
                 heading=self.heading,
                 needles=tuple(needles),
                 table=table,
+                turned=table is not None and table in self.turned,
             )
         )
 
@@ -218,6 +231,9 @@ def table_positions(text: str) -> list[int]:
     return [m.start() for m in re.finditer(r"<table\b", text)]
 
 
+_WRAP_END = re.compile(r'<div class="table-wrap((?: [^"]*)?)">$')  # right before a table
+
+
 def with_table_classes(text: str, tables: Mapping[int, str]) -> str:
     """`text` with a class added to some of its tables (by index in document order)."""
     positions = table_positions(text)
@@ -230,10 +246,10 @@ def with_table_classes(text: str, tables: Mapping[int, str]) -> str:
         tag = text[start:end]
         found = re.search(r'\bclass="([^"]*)"', tag)
         extra = tables[index]
-        wrap = '<div class="table-wrap">'
-        if text[last:start].endswith(wrap):  # a helper's table: its notes go with it
-            out.append(text[last : start - len(wrap)])
-            out.append(f'<div class="table-wrap {extra}">')
+        wrap = _WRAP_END.search(text, max(last, start - 300), start)
+        if wrap:  # a helper's table: its notes and source go with it
+            out.append(text[last : wrap.start()])
+            out.append(f'<div class="table-wrap{wrap[1]} {extra}">')
             last = start
         if found:
             tag = tag[: found.start(1)] + f"{found[1]} {extra}" + tag[found.end(1) :]
@@ -306,6 +322,8 @@ _HINTS = {
     "text": "a shorter word or link",
     "box": "check the width set in the project's CSS",
 }
+# A table already turned: a landscape page is all the width there is.
+_TURNED_HINT = "fewer columns (table(…, columns=[…]) chooses them), or split it into two tables"
 
 
 def overflow_problems(
@@ -327,7 +345,7 @@ def overflow_problems(
                 message,
                 stage=Stage.RENDER,
                 severity=Severity.WARNING,
-                hint=_HINTS[item.what],
+                hint=_TURNED_HINT if item.turned else _HINTS[item.what],
             )
         )
     return problems

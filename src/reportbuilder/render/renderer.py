@@ -120,7 +120,9 @@ class RenderJob:
     images: ImageOptions = field(default_factory=ImageOptions)
     sources: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     continued: str = "(continued)"  # after the caption of a table's later pages
-    warm: bool = False  # reuse parsed stylesheets and fonts of earlier jobs (render.warm)
+    # Ignored: every job reuses what its render process keeps (`render.stylecache`); kept
+    # so that callers written for the merge covers' former cache still work.
+    warm: bool = False
     # A part of a report laid out on its own: anchors of the other parts (name → page
     # number), and whether to hand back the part's anchors and bookmarks.
     foreign_pages: Mapping[str, int] = field(default_factory=dict)
@@ -256,7 +258,8 @@ class _Collector(logging.Handler):
         `base_url` of the `preprocess_stylesheet` call the warning comes from."""
         message = record.getMessage().splitlines()[0]
         place = _CSS_PLACE.search(message)
-        url = _stylesheet_being_read() if place else None
+        # A warning kept by the style cache says which sheet it is about (`stylecache`).
+        url = (getattr(record, "stylesheet", None) or _stylesheet_being_read()) if place else None
         places = self.locations.get(url) if url else None
         where = places[0] if places else None
         if place is None or where is None or not where.path:
@@ -298,12 +301,13 @@ def render_in_process(job: RenderJob) -> Pdf:
         inline_images,
         landscape,
         leaders,
+        stylecache,
         svgtext,
         tagging,
-        warm,
     )
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
+    from reportbuilder.render.printboxes import finish as print_boxes
 
     tagging.install()
     leaders.install()
@@ -319,26 +323,33 @@ def render_in_process(job: RenderJob) -> Pdf:
     images = job.images.weasyprint()
     outside = contextlib.ExitStack()
     try:
-        fonts = warm.font_config() if job.warm else FontConfiguration()
+        fonts: list[Any] = []  # a job's own, for a document laid out without the cache
 
         # Until the PDF is written: write_pdf resolves the links.
         outside.enter_context(foreign.foreign_anchors(job.foreign_pages))
 
         def lay_out(text: str) -> Any:
-            sheets = warm.stylesheets() if job.warm else contextlib.nullcontext()
-            with sheets, progress.engine_pages():
-                return weasyprint.HTML(
-                    string=text, base_url=job.base_url, url_fetcher=fetcher
-                ).render(font_config=fonts, pdf_tags=True, **images)
+            html = weasyprint.HTML(string=text, base_url=job.base_url, url_fetcher=fetcher)
+            # The theme's stylesheets parsed and its fonts registered once a process.
+            resolved = stylecache.author_sheets(html, fetcher)
+            if resolved is None and not fonts:
+                fonts.append(FontConfiguration())
+            with stylecache.using(resolved), progress.engine_pages():
+                config = resolved.fonts if resolved is not None else fonts[0]
+                return html.render(font_config=config, pdf_tags=True, **images)
+
+        def lay_out_turned(text: str) -> Any:
+            """`text` laid out, a heading right before a landscape table on the table's page."""
+            return lay_out(landscape.with_headings(text))
 
         # Code is set one source line a box, so that a wrapped line can show it wraps.
         text = mark_code_lines(job.text, shortest_wrap(job.text))
-        document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out)
+        document, text, overflows, passes, check_seconds = fit_wide_tables(text, lay_out_turned)
 
         def again(text: str) -> tuple[Any, list[Overflow]]:
             """`text` laid out once more (a pass) and checked for overflows (timed)."""
             nonlocal passes, check_seconds
-            document = lay_out(text)
+            document = lay_out_turned(text)
             passes += 1
             started = time.perf_counter()
             found = find_overflows(document.pages)
@@ -371,10 +382,19 @@ def render_in_process(job: RenderJob) -> Pdf:
             if moved != text:
                 text = moved
                 document, overflows = again(text)
+        # The text that ends a section after a turned table, alone on an upright page: under
+        # the table, when it fits there (kept only when the layout is no longer for it).
+        ends = landscape.tails(document.pages)
+        ended = landscape.with_tails(text, ends) if ends else text
+        if ended != text:
+            count = len(document.pages)
+            candidate, checked = again(ended)
+            if len(candidate.pages) <= count:
+                text, document, overflows = ended, candidate, checked
         stub = contents.stub_fraction(document.pages)
         tight = contents.tightened(text) if stub is not None and stub <= contents.STUB else None
         if tight is not None:  # a few lines of contents alone on a page: set it tighter
-            candidate = lay_out(tight)
+            candidate = lay_out_turned(tight)
             passes += 1
             # Fewer contents pages (in print the page count may stay: a blank verso goes).
             if contents.pages_of(candidate.pages) < contents.pages_of(document.pages):
@@ -402,6 +422,7 @@ def render_in_process(job: RenderJob) -> Pdf:
         svgtext.set_family(svgtext.body_family(document))
         with progress.engine_pages():
             written = document.write_pdf(
+                finisher=print_boxes,  # the print version's BleedBox
                 pdf_variant=job.pdf_variant,
                 pdf_tags=True,
                 attachments=attachments or None,

@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from reportbuilder.errors import Problem, Severity, Stage
 
@@ -48,6 +48,10 @@ class LintRules:
     families: frozenset[str] = frozenset()
     chapters: tuple[tuple[str, str], ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict)
+    # Where fallback fonts are looked for: "all" pages; the "chapters" only (a merge's body,
+    # whose cover is each row's); or the "front" pages before the first chapter, and nothing
+    # else (a merge row's own cover: its name or organisation in a font the brand lacks).
+    fonts: Literal["all", "chapters", "front"] = "all"
 
 
 class _Run(NamedTuple):
@@ -257,20 +261,26 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
     limit = rules.min_text_pt - _TOLERANCE_PT
     broken: dict[int, int] = {}
     foreign_fonts: dict[str, bool] = {}
+    starts = reader.chapter_pages([anchor for anchor, _ in rules.chapters])
+    located = sorted((starts[anchor], rel) for anchor, rel in rules.chapters if anchor in starts)
+    first_chapter = located[0][0] if located else len(reader)
+    front_only = rules.fonts == "front"
     for index in range(len(reader)):
         page = _Page()
+        fonts_here = rules.fonts == "all" or (index < first_chapter) == front_only
         pdf_page = reader.document[index]
         textpage = None
         for run in reader.text_runs(pdf_page):
             handle, size = run.handle, run.size
             name, embedded = reader.font(run.font)
-            if not embedded:
+            if not embedded and not front_only:
                 unembedded.setdefault(name, index)
-            small = size < limit
+            small = size < limit and not front_only
             foreign = foreign_fonts.get(name)
             if foreign is None:
                 foreign = bool(rules.families) and not is_named(name, rules.families)
                 foreign_fonts[name] = foreign
+            foreign = foreign and fonts_here
             if small or foreign:
                 textpage = textpage or pdf_page.get_textpage()
                 text = reader.text(textpage, handle)
@@ -281,15 +291,15 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
         page.blurred = [
             (w, h, dx, dy)
             for w, h, dx, dy in reader.images
-            if min(dx, dy) > _MIN_DRAWN_PT and min(w / dx, h / dy) * 72 < rules.min_image_dpi
+            if min(dx, dy) > _MIN_DRAWN_PT
+            and min(w / dx, h / dy) * 72 < rules.min_image_dpi
+            and not front_only
         ]
-        broken[index] = reader.broken_links(pdf_page)
+        broken[index] = 0 if front_only else reader.broken_links(pdf_page)
         if textpage is not None:
             textpage.close()
         pdf_page.close()
         pages.append(page)
-    starts = reader.chapter_pages([anchor for anchor, _ in rules.chapters])
-    located = sorted((starts[anchor], rel) for anchor, rel in rules.chapters if anchor in starts)
 
     def where(index: int) -> str | None:
         found = None
@@ -332,12 +342,19 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
                 by_character=False,
             )
         for family, texts in page.fonts.items():
-            warn(
-                index,
-                f"text set in {family}, a font the stylesheets do not name: a fallback for "
-                f"characters the brand's fonts lack ({_quote(texts)})",
-                texts=texts,
-            )
+            # One warning for each line the texts are written on (an emoji on line 13 and
+            # an Arabic name on line 17 are two places to look at, not one).
+            source = rules.sources.get(where(index) or "", "")
+            by_line: dict[int | None, list[str]] = {}
+            for text in texts:
+                by_line.setdefault(_line_of(source, [text]), []).append(text)
+            for group in by_line.values():
+                warn(
+                    index,
+                    f"text set in {family}, a font the stylesheets do not name: a fallback "
+                    f"for characters the brand's fonts lack ({_quote(group)})",
+                    texts=group,
+                )
         for w, h, dx, dy in page.blurred:
             dpi = min(w / dx, h / dy) * 72
             needed = math.ceil(dx / 72 * rules.min_image_dpi)

@@ -49,14 +49,50 @@ def write_pictures(
     return written
 
 
-def _render(document: Any, page_number: int) -> Any:
+# Two pages are drawn alike when, drawn at ALIKE_DPI, at most ALIKE_CELLS cells of
+# ALIKE_CELL × ALIKE_CELL pixels differ on average by more than ALIKE_LEVEL in a colour
+# channel. The same glyphs from another font subset (a page assembled from parts) move by a
+# fraction of a pixel, which only anti-aliasing shows; a changed colour, bar or hairline
+# changes whole cells.
+ALIKE_DPI = 100
+ALIKE_CELL = 4
+ALIKE_LEVEL = 32
+ALIKE_CELLS = 2
+
+
+def drawn_alike(old_pdf: bytes, old_page: int, new_pdf: bytes, new_page: int) -> bool:
+    """Whether two pages (1-based) of two PDFs look the same; False when either is missing."""
+    import pypdfium2
+    from PIL import Image, ImageChops
+
+    if not old_pdf or not new_pdf:
+        return False
+    old_doc, new_doc = pypdfium2.PdfDocument(old_pdf), pypdfium2.PdfDocument(new_pdf)
+    try:
+        old = _render(old_doc, old_page, ALIKE_DPI)
+        new = _render(new_doc, new_page, ALIKE_DPI)
+    finally:
+        old_doc.close()
+        new_doc.close()
+    if old.size != new.size:
+        return False
+    channels = ImageChops.difference(old, new).split()
+    strongest = channels[0]
+    for channel in channels[1:]:
+        strongest = ImageChops.lighter(strongest, channel)
+    size = (max(1, strongest.width // ALIKE_CELL), max(1, strongest.height // ALIKE_CELL))
+    cells = strongest.resize(size, Image.Resampling.BOX).histogram()
+    return sum(cells[ALIKE_LEVEL + 1 :]) <= ALIKE_CELLS
+
+
+def _render(document: Any, page_number: int, dpi: int = DPI) -> Any:
     from PIL import Image
 
     if not 1 <= page_number <= len(document):
         return Image.new("RGB", (1, 1), "white")
     page = document[page_number - 1]
     try:
-        return page.render(scale=DPI / 72).to_pil().convert("RGB")
+        return page.render(scale=dpi / 72).to_pil().convert("RGB")
     finally:
         page.close()
 

@@ -49,12 +49,16 @@ from typing import Any
 from reportbuilder.errors import Problem, ReportError, Severity, Stage
 from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import CSV_TYPES, Localized, Number, Table, WrittenNumber
+from reportbuilder.project.data.stacked_tables import message as stacked_message
+from reportbuilder.project.data.stacked_tables import second_table
 from reportbuilder.project.dates import (
     DAY_FIRST,
     MONTH_FIRST,
+    a_column_of_dates,
     check_date_format,
     column_problem,
     looks_like_a_date,
+    odd_date_message,
     read_date,
     reading_words,
 )
@@ -337,6 +341,8 @@ def read_csv(
     header_problems: list[str] = []
     declared: dict[str, str] = {}
     raw: list[tuple[int, list[str]]] = []
+    gaps: list[bool] = [False]  # an empty line before the header, before each row of raw
+    gap = False
     while True:
         line = reader.line_num + 1
         try:
@@ -347,6 +353,7 @@ def read_csv(
             problems.append(problem(rel, reader.line_num, f"cannot read CSV: {error}"))
             break
         if not any(cell.strip() for cell in row):
+            gap = header is not None
             continue
         if header is None:
             header_line, header_cells = line, row
@@ -361,8 +368,11 @@ def read_csv(
             message = f"more than {CSV_MAX_CELLS} cells (rows × columns); split the table"
             return None, [*problems, problem(rel, line, message)]
         raw.append((line, row))
+        gaps.append(gap)
+        gap = False
     if header is None:
         return None, problems
+    raw = _first_table(header_cells, header_line, raw, gaps, rel, problems)
     empty = _empty_trailing_columns(header_cells, raw)
     if empty:
         # Excel's "CSV" of a sheet with formatted empty columns: `name,amount,,` on every row.
@@ -374,11 +384,8 @@ def read_csv(
                     "left out", stage=Stage.PROJECT, severity=Severity.WARNING)
         )  # fmt: skip
     problems[:0] = [problem(rel, header_line, message) for message in header_problems]
-    declared = {
-        **_percent_columns(raw, header, declared),
-        **_iso_date_columns(raw, header, declared),
-        **declared,
-    }
+    guessed_dates = _iso_date_columns(raw, header, declared)
+    declared = {**_percent_columns(raw, header, declared), **guessed_dates, **declared}
     decimal, mixed = _decimal_of(raw, header, declared, rel, settings)
     problems += mixed
     rows: list[dict[str, Any]] = []
@@ -399,7 +406,12 @@ def read_csv(
                 values[column] = read_typed_cell(cell, kind, decimal)
             except _BadCell as error:
                 values[column] = None
-                problems.append(problem(rel, line, f"column '{column}' {error}"))
+                message = (
+                    odd_date_message(column, cell, "write it YYYY-MM-DD")
+                    if column in guessed_dates
+                    else f"column '{column}' {error}"
+                )
+                problems.append(problem(rel, line, message))
         rows.append(values)
     problems += _undeclared_dates(raw, header, declared, rel)
     problems += _mixed_columns(raw, header, declared, rows, rel)
@@ -422,6 +434,34 @@ def read_csv(
                 problems.append(problem(place[0], place[1], f"{message} (its columns: {known})"))
     labels = {c: text for c, text in settings.labels.items() if c in header}
     return Table(name, header, rows, base_types(declared), labels), problems
+
+
+def _first_table(
+    header: list[str],
+    header_line: int,
+    raw: list[tuple[int, list[str]]],
+    gaps: list[bool],
+    rel: str,
+    problems: list[Problem],
+) -> list[tuple[int, list[str]]]:
+    """`raw` up to a second table below the first, after an empty line (`stacked_tables`),
+    which is a problem at its line; all of `raw` when there is none."""
+    found = second_table([header, *(row for _, row in raw)], gaps, _a_figure)
+    if found is None:
+        return raw
+    index, what = found
+    line = raw[index - 1][0]
+    message = stacked_message(line, what, header_line, "line", "file", None)
+    problems.append(problem(rel, line, message))
+    return raw[: index - 1]
+
+
+def _a_figure(text: Any) -> bool:
+    """A cell written as a number, a percent or a date, in either decimal mark."""
+    text = str(text).strip().removesuffix("%").rstrip()
+    return (
+        bool(decimal_readings(text)) or read_date(text, None) is not None or looks_like_a_date(text)
+    )
 
 
 def _empty_trailing_columns(header: list[str], raw: list[tuple[int, list[str]]]) -> int:
@@ -452,14 +492,17 @@ def _percent_columns(
 def _iso_date_columns(
     raw: list[tuple[int, list[str]]], header: list[str], declared: Mapping[str, str]
 ) -> dict[str, str]:
-    """Undeclared columns whose every cell is an ISO date (`2026-03-01`): typed `date`, so
-    that they print as dates in the edition's language, as a workbook's date cells do."""
+    """Undeclared columns of ISO dates (`2026-03-01`): typed `date`, so that they print as
+    dates in the edition's language, as a workbook's date cells do. A column of dates with
+    a few other cells (`2026-13-01`, `31/01/2025`, `n/a`) is one too, each other cell then a
+    problem at its line (`a_column_of_dates`), never a column silently turned to text."""
     found = {}
     for index, column in enumerate(header):
         cells = [row[index] for _, row in raw if row[index].strip()]
         if column in declared or not cells:
             continue
-        if all(read_date(cell, None) is not None for cell in cells):
+        others = [cell for cell in cells if read_date(cell, None) is None]
+        if a_column_of_dates(len(cells) - len(others), others):
             found[column] = "date"
     return found
 

@@ -17,6 +17,7 @@ column repeats its value in each row (warned); merged across columns in a data r
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,9 +28,16 @@ from typing import Any
 from reportbuilder.errors import Problem, Severity, Stage
 from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import NUMERIC_TYPES, DashZero, Table, WrittenNumber
+from reportbuilder.project.data.stacked_tables import message as stacked_message
+from reportbuilder.project.data.stacked_tables import second_table
 from reportbuilder.project.data.xlsx_formats import Shown, Unsupported, shown
 from reportbuilder.project.data.zipcheck import archive_problem
-from reportbuilder.project.dates import column_problem, read_date
+from reportbuilder.project.dates import (
+    a_column_of_dates,
+    column_problem,
+    odd_date_message,
+    read_date,
+)
 from reportbuilder.project.files import FilePolicy
 
 XLSX_MAX_BYTES = 20_000_000
@@ -245,6 +253,7 @@ def _sheet_table(
         head = head[:-1]
     if not head:
         return None
+    rows = _first_table(sheet, rel, rows, head, hidden_rows, problems)
     problems += _headless_values(sheet, rel, rows, head, formulas)
     merged_values = _merged_values(sheet, rel, head[0].row, problems)
     texts = ["" if c.value is None else str(c.value) for c in head]
@@ -324,8 +333,69 @@ def _sheet_table(
         if dated and len(cells) == sum(v[column] is not None for v in table_rows):
             problems.append(problem(at(cells[dated[0]][0]), None, dated[1]))
     for column, placed in undeclared.items():
+        if types.get(column) == "date":
+            problems += _odd_dates(column, placed, at)
         problems += _mixed_column(column, placed, at)
     return Table(name, columns, table_rows, types)
+
+
+def _odd_dates(
+    column: str, placed: list[tuple[dict[str, Any], Any]], at: Callable[[Any], str]
+) -> list[Problem]:
+    """A column of date cells with text cells among them: a text ISO date (`2026-03-01`) is
+    that date; any other (`31/02/2026`, `2026-13-01`, a date typed as `31/01/2025`) is a
+    problem at its cell, as a CSV's is (`dates.a_column_of_dates`), never printed as typed
+    between dates, where it would sort and chart wrong. A column mostly of text keeps it."""
+    texts = []
+    for values, cell in placed:
+        value = values[column]
+        # Typed as text: a date cell with a time prints as text too (`2026-03-01 18:00`).
+        if isinstance(value, str) and value.strip() and isinstance(cell.value, str):
+            day = read_date(value, None)
+            if day is not None:
+                values[column] = day
+            else:
+                texts.append((values, cell))
+    dates = sum(isinstance(values[column], dt.date) for values, _ in placed)
+    if not a_column_of_dates(dates, [values[column] for values, _ in texts]):
+        return []
+    found = []
+    for values, cell in texts:
+        found.append(problem(at(cell), None, odd_date_message(column, values[column],
+                                                              "type it as a date")))  # fmt: skip
+        values[column] = None
+    return found
+
+
+def _first_table(
+    sheet: Any,
+    rel: str,
+    rows: list[tuple[Any, ...]],
+    head: tuple[Any, ...],
+    hidden_rows: set[int],
+    problems: list[Problem],
+) -> list[tuple[Any, ...]]:
+    """`rows` up to a second table below the first (`stacked_tables`), which is refused at
+    its first cell, saying how to read the first alone; all of `rows` when there is none."""
+    from openpyxl.utils import get_column_letter
+
+    gaps = [False] + [
+        any(number not in hidden_rows for number in range(above[0].row + 1, row[0].row))
+        for above, row in itertools.pairwise(rows)
+    ]
+    found = second_table([[cell.value for cell in row] for row in rows], gaps)
+    if found is None:
+        return rows
+    index, what = found
+    start = next(cell for cell in rows[index] if not _blank(cell.value))
+    last = rows[index - 1][0].row
+    first_cell = f"{get_column_letter(head[0].column)}{head[0].row}"
+    cells = f"{sheet.title}!{first_cell}:{get_column_letter(head[-1].column)}{last}"
+    alone = f"'range: {cells}' in {rel}.yml (in place of a 'header_row:')"
+    where = f"{rel}:{sheet.title}!{start.coordinate}"
+    message = stacked_message(start.row, what, head[0].row, "row", "sheet", alone)
+    problems.append(problem(where, None, message))
+    return rows[:index]
 
 
 def _blank(value: Any) -> bool:
