@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from pdfsame import summary
@@ -57,17 +58,21 @@ def renderer():
         yield shared
 
 
-def _both(project: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch) -> Output:
+def _both(
+    project: Path,
+    renderer: PdfRenderer,
+    monkeypatch: pytest.MonkeyPatch,
+    edition: Edition | None = None,
+) -> Output:
     """Build by parts (with the project's cache), then whole; assert they are the same."""
+    edition = edition or Edition()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("REPORTBUILDER_PARTS", "1")
     parts = project / "out" / "parts.pdf"
-    result = build(
-        project, Edition(), output=parts, renderer=renderer, cache=Cache(project), jobs=2
-    )
+    result = build(project, edition, output=parts, renderer=renderer, cache=Cache(project), jobs=2)
     monkeypatch.delenv("REPORTBUILDER_PARTS")
     whole = project / "out" / "whole.pdf"
-    reference = build(project, Edition(), output=whole, renderer=renderer)
+    reference = build(project, edition, output=whole, renderer=renderer)
     if not result.outputs[0].cached:  # the same warnings, naming the same pages
         assert result.problems == reference.problems
     (out,) = result.outputs
@@ -89,6 +94,9 @@ def test_parts_equal_a_whole_build_through_edits(
     assert first.parts is not None and first.parts["reused"] == 0
     count = first.parts["laid_out"]
     assert count >= 6  # front, 4 chapters, closing (and more rounds on a first build)
+    # The footers were laid out apart (`render.stamp`): each part laid out once, those that
+    # print no page number (here all but the front and a chapter that links) at once.
+    assert first.parts["stamps"] >= 1 and count == 6
 
     # Nothing changed: the output is up to date.
     same = _both(project, renderer, monkeypatch)
@@ -97,7 +105,7 @@ def test_parts_equal_a_whole_build_through_edits(
     monkeypatch.setenv("REPORTBUILDER_PARTS", "1")
     output = project / "out" / "again.pdf"
     again = build(project, Edition(), output=output, renderer=renderer, cache=Cache(project))
-    assert again.outputs[0].parts == {"laid_out": 0, "reused": 6, "rounds": 1}
+    assert again.outputs[0].parts == {"laid_out": 0, "reused": 6, "rounds": 1, "stamps": 0}
     # Assembled from cached parts, the same bytes as from fresh ones (SOURCE_DATE_EPOCH).
     assert output.read_bytes() == (project / "out" / "parts.pdf").read_bytes()
 
@@ -116,6 +124,57 @@ def test_parts_equal_a_whole_build_through_edits(
     # A heading added: the contents change.
     _append(project / "content" / "03-resultats.md", "\n\n## Une section nouvelle\n\nTexte.\n")
     _both(project, renderer, monkeypatch)
+
+
+def test_stamped_footers_on_a5_landscape_pages_and_in_another_language(
+    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _example(tmp_path)
+    config = project / "report.yml"
+    config.write_text(re.sub(r"(?m)^page_size:.*$", "", config.read_text()) + "\npage_size: A5\n")
+    chapter = project / "content" / "03-resultats.md"
+    text = chapter.read_text(encoding="utf-8")
+    turned = text.replace('id="tab-age")', 'id="tab-age", landscape=True)')
+    assert turned != text
+    chapter.write_text(turned, encoding="utf-8")
+    english = project / "content" / "03-resultats.en.md"
+    shutil.copy(ROOT / "content" / "03-resultats.en.md", english)
+    english.write_text(
+        english.read_text(encoding="utf-8").replace(
+            'id="tab-age")', 'id="tab-age", landscape=True)'
+        ),
+        encoding="utf-8",
+    )
+    for edition in (Edition(), Edition(lang="en")):
+        out = _both(project, renderer, monkeypatch, edition)
+        assert out.parts is not None and out.parts["stamps"] >= 1
+        with pikepdf.open(out.path) as pdf:
+            sizes = {(round(float(p.mediabox[2])), round(float(p.mediabox[3]))) for p in pdf.pages}
+        assert sizes == {(420, 595), (595, 420)}  # A5, and a turned page
+
+
+def test_a_reference_forward_to_a_chapter_that_prints_page_numbers(
+    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 02 refers to a figure and a table of 03, which refers to its own: neither waits for
+    # the other; the page 02 prints is put right once 03 is laid out.
+    project = _example(tmp_path)
+    _append(
+        project / "content" / "02-methode.md",
+        '\n\nVoir plus loin {{ ref("fig-age") }} et {{ ref("tab-age") }}.\n',
+    )
+    out = _both(project, renderer, monkeypatch)
+    assert out.parts is not None and out.parts["stamps"] >= 1
+
+
+def test_a_logo_in_the_footer_is_laid_out_with_the_parts(
+    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _example(tmp_path)
+    config = project / "report.yml"
+    config.write_text(config.read_text().replace("brand:\n", "brand:\n  logo_on_pages: true\n", 1))
+    out = _both(project, renderer, monkeypatch)
+    assert out.parts is not None and out.parts["stamps"] == 0  # not stamped: two rounds
 
 
 def test_theme_css_and_data_changes_are_never_stale(

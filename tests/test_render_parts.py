@@ -4,6 +4,8 @@ report gives it; what cannot be laid out apart refused with a reason."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reportbuilder.render.parts import MARKER, Place, Split, document, places, split
 
 HEAD = (
@@ -48,13 +50,33 @@ def test_places_follow_page_counts_and_anchors() -> None:
 
 def test_a_part_document_carries_its_numbers() -> None:
     found = split(report())
-    assert isinstance(found, Split)
-    text = document(found, 2, Place(6, 7, 1, 1, ()))
+    assert isinstance(found, Split) and found.stamped
+    # A part that links (it may print a page number) is laid out from its own first page.
+    text = document(found, 1, Place(6, 7, 1, 1, (("b-t", 9),)))
     assert "@page :first { counter-reset: page 6; }" in text
     assert "html { counter-reset: footnote 1; }" in text
     assert "body { counter-reset: chapter 1; }" in text
-    assert "counter(pages)" not in text and "' / ' \"7\"" in text
-    assert 'id="b"' in text and 'id="a"' not in text and "cover" not in text
+    assert "counter(pages)" not in text and "' / ' \"0\"" in text  # the total is stamped
+    assert 'id="a"' in text and 'id="b"' not in text and "cover" not in text
+    # The footer row is left out: it is laid out apart and laid over the pages.
+    assert "@bottom-right { content: none !important; }" in text
+
+
+def test_a_part_that_prints_no_page_number_is_the_same_wherever_it_starts() -> None:
+    found = split(report())
+    assert isinstance(found, Split)
+    assert [found.bound(i) for i in range(4)] == [True, True, False, False]
+    here, there = (
+        document(found, 2, Place(6, 7, 1, 1, ())),
+        document(found, 2, Place(9, 12, 1, 1, ())),
+    )
+    assert here == there and "html { counter-reset: footnote 1; }" in here
+    # Not stamped: the page numbers are in the part's own footer.
+    top = "@page body { @top-right { content: counter(page); } }"
+    unstamped = split(report(), project=[top])
+    assert isinstance(unstamped, Split) and not unstamped.stamped
+    text = document(unstamped, 2, Place(6, 7, 1, 1, ()))
+    assert "counter-reset: page 6;" in text and "content: none" not in text
 
 
 def test_what_cannot_be_laid_out_apart_is_refused() -> None:
@@ -79,6 +101,7 @@ def test_the_total_is_written_into_styles_only() -> None:
     head = HEAD.replace("<style>", "<title>counter(pages)</title><style>")
     found = split(report(head=head))
     assert isinstance(found, Split)
+    found = replace(found, stamped=False)  # the footers laid out with the parts
     text = document(found, 1, Place(3, 7, 0, 0, ()))
     assert "<title>counter(pages)</title>" in text and "' / ' \"7\"" in text
     assert "</head>" in str(split(report(head=HEAD.replace("</head>", ""))))

@@ -401,7 +401,12 @@ def _by_parts(
         digest=files_digest(p for p in read if is_file(p)),
         plan_key=f"plan-{plan}",
     )
-    done = {"laid_out": outcome.laid_out, "reused": outcome.reused, "rounds": outcome.rounds}
+    done = {
+        "laid_out": outcome.laid_out,
+        "reused": outcome.reused,
+        "rounds": outcome.rounds,
+        "stamps": outcome.stamps,
+    }
     if outcome.pdf is None:
         return None, {"layout": "whole", "layout_reason": outcome.reason, "parts": done}
     return outcome.pdf, {"layout": "parts", "parts": done}

@@ -32,14 +32,19 @@ class LaidOut:
 
 
 def assemble(
-    parts: Sequence[LaidOut], prefix: str = "p", fonts: SignedFolder | None = None
+    parts: Sequence[LaidOut],
+    prefix: str = "p",
+    fonts: SignedFolder | None = None,
+    stamps: Sequence[bytes] = (),
 ) -> bytes:
     """The parts as one PDF. `prefix` starts the table header ids of parts after the first
     (parts assembled from parts take another one, so ids stay unique); `fonts` keeps the
-    font programs read for the next build (`render.fontmerge`)."""
+    font programs read for the next build (`render.fontmerge`); `stamps`, when given, are
+    laid over the pages (their footers, `render.stamp`)."""
     import pikepdf
 
     from reportbuilder.render.fontmerge import merge_fonts_in
+    from reportbuilder.render.stamp import overlay
 
     sources = [pikepdf.open(io.BytesIO(part.data)) for part in parts]
     try:
@@ -56,6 +61,9 @@ def assemble(
         _structure(out, sources, counts)
         _destinations(out, sources, counts)
         _outline(out, parts, counts)
+        if stamps:
+            overlay(out, stamps)
+        _share_color_spaces(out)
         merge_fonts_in(out, fonts)  # one program per font, not one per part
         buffer = io.BytesIO()
         # Streams as WeasyPrint compressed them: decoding and compressing again doubles the cost.
@@ -70,6 +78,28 @@ def assemble(
     finally:
         for source in sources:
             source.close()
+
+
+def _share_color_spaces(pdf: Any) -> None:
+    """One copy of each colour space dictionary (WeasyPrint writes the same Lab spaces into
+    every document's resources): the pages' and their forms' resources refer to it."""
+    import pikepdf
+
+    shared: dict[bytes, Any] = {}
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources")
+        holders: list[Any] = [resources] if isinstance(resources, pikepdf.Dictionary) else []
+        forms = resources.get("/XObject") if holders else None
+        if isinstance(forms, pikepdf.Dictionary):
+            holders += [f.Resources for _, f in forms.items() if "/Resources" in f]
+        for holder in holders:
+            spaces = holder.get("/ColorSpace")
+            if not isinstance(spaces, pikepdf.Dictionary):
+                continue
+            key = spaces.unparse(resolved=True)
+            if key not in shared:
+                shared[key] = spaces if spaces.is_indirect else pdf.make_indirect(spaces)
+            holder.ColorSpace = shared[key]
 
 
 def _prefix_header_ids(pdf: Any, prefix: str) -> None:
@@ -119,9 +149,17 @@ def _structure(out: Any, sources: Sequence[Any], counts: Sequence[int]) -> None:
         tree = source.Root.StructTreeRoot
         nums = list(tree.ParentTree.Nums)
         values = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        tops: list[Any] = []
         if number:
             part_document = tree.K[0]
+            # Elements are copied without the link to the part's Document element (set to
+            # ours after): through it, the part's own root, parent tree and namespaces would
+            # come along, unused. Its children, and the elements of its margin boxes, which
+            # WeasyPrint gives it as parent without listing them.
+            tops = _cut_from(part_document, values.values())
             for kid in part_document.K:
+                if "/P" in kid:
+                    del kid["/P"]
                 copied = out.copy_foreign(kid)
                 copied.P = document
                 kids.append(copied)
@@ -137,6 +175,8 @@ def _structure(out: Any, sources: Sequence[Any], counts: Sequence[int]) -> None:
                 pages_nums.append((offset + key, value))
             else:
                 annotation_nums.append((number, key, value))
+        for top in tops:
+            out.copy_foreign(top).P = document  # the copy made above
         offset += count
     total = offset
     renumbered = {
@@ -160,6 +200,28 @@ def _structure(out: Any, sources: Sequence[Any], counts: Sequence[int]) -> None:
     document.K = pikepdf.Array(kids)
     root.ParentTree = out.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(flat)))
     root.ParentTreeNextKey = total + len(annotation_nums)
+
+
+def _cut_from(document: Any, values: Any) -> list[Any]:
+    """The elements above the parent tree's `values` whose parent is `document` (not all
+    are among its children: WeasyPrint gives the elements of margin boxes that parent
+    without listing them), their link to it removed; they are returned to be linked again."""
+    import pikepdf
+
+    tops: dict[tuple[int, int], Any] = {}
+    for value in values:
+        for element in value if isinstance(value, pikepdf.Array) else [value]:
+            seen = 0
+            while isinstance(element, pikepdf.Dictionary) and seen < 10_000:
+                parent = element.get("/P")
+                if parent is None or element.objgen in tops:
+                    break
+                if parent.objgen == document.objgen:
+                    tops[element.objgen] = element
+                    del element["/P"]
+                    break
+                element, seen = parent, seen + 1
+    return list(tops.values())
 
 
 def _destinations(out: Any, sources: Sequence[Any], counts: Sequence[int]) -> None:

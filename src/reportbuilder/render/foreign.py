@@ -84,3 +84,9 @@ def page_map(document: Any) -> tuple[dict[str, int], tuple[tuple[Any, ...], ...]
         for level, label, (x, y), state in page.bookmarks:
             marks.append((level, label, index, x * scale, (page.height - y) * scale, state))
     return anchors, tuple(marks)
+
+
+def page_names(document: Any) -> tuple[str, ...]:
+    """Each page's name (`page: body` in CSS, "" for none), as WeasyPrint chose its @page
+    rules: a stamp of the page's footer is laid out on a page of the same name."""
+    return tuple(str(page._page_box.page_type.name or "") for page in document.pages)

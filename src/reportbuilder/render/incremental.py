@@ -18,7 +18,7 @@ import json
 import queue
 import re
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from reportbuilder.cache import FONTS_DIR, Cache, versions
 from reportbuilder.errors import Problem
 from reportbuilder.limits import Deadline, Limits
 from reportbuilder.render import parts as partition
+from reportbuilder.render import stamp
 from reportbuilder.render.assembly import LaidOut, assemble
 from reportbuilder.render.renderer import Pdf, PdfRenderer, RenderJob
 from reportbuilder.signed import signed_folder
@@ -43,6 +44,7 @@ class PartPdf:
     anchors: Mapping[str, int]
     bookmarks: tuple[tuple[Any, ...], ...]
     problems: tuple[Problem, ...]
+    names: tuple[str, ...] = ()  # each page's @page name (for its footer's stamp)
 
     def meta(self) -> dict[str, Any]:
         return {
@@ -50,6 +52,7 @@ class PartPdf:
             "anchors": dict(self.anchors),
             "bookmarks": [list(b) for b in self.bookmarks],
             "problems": [p.as_json() for p in self.problems],
+            "names": list(self.names),
         }
 
     @classmethod
@@ -60,6 +63,7 @@ class PartPdf:
             anchors={str(k): int(v) for k, v in meta["anchors"].items()},
             bookmarks=tuple(tuple(b) for b in meta["bookmarks"]),
             problems=tuple(Problem.from_json(p) for p in meta["problems"]),
+            names=tuple(str(n) for n in meta.get("names", ())),
         )
 
 
@@ -72,6 +76,7 @@ class Outcome:
     laid_out: int = 0  # parts laid out by this build
     reused: int = 0  # parts taken from the cache
     rounds: int = 0
+    stamps: int = 0  # footer stamp documents laid out by this build (`render.stamp`)
 
 
 def files_digest(paths: Iterable[Path]) -> str:
@@ -142,10 +147,20 @@ def lay_out(
             pdf = renderer.render(job, limits, deadline=deadline)
         finally:
             free.put(renderer)
-        return key, PartPdf(pdf.data, pdf.pages, pdf.anchors, pdf.bookmarks, pdf.problems)
+        return key, PartPdf(
+            pdf.data, pdf.pages, pdf.anchors, pdf.bookmarks, pdf.problems, pdf.page_names
+        )
+
+    def stored(key: str) -> PartPdf | None:
+        found = cache.get_blob(key) if cache is not None else None
+        if found is None:
+            return None
+        part = PartPdf.of(*found)
+        # A stamp is laid on each page by its name: a blob without them is laid out again.
+        return part if not split.stamped or len(part.names) == part.pages else None
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        if not guess:
+        if not guess and not split.stamped:
             # No page map yet (a first build): lay the parts out once without writing PDFs
             # to learn their page counts and anchors (page counts do not depend on the
             # numbers printed), then once more with the numbers they give.
@@ -166,6 +181,19 @@ def lay_out(
             )
             pages = [probed[i][1].pages for i in range(len(probes))]
             anchors = [dict(probed[i][1].anchors) for i in range(len(probes))]
+        elif not guess:
+            # Stamped, a first build: each part laid out once, those that print page numbers
+            # as soon as the pages before them (and those they refer to) are known.
+            ordered = _in_order(split, base, digest, pool, render, workers, stored)
+            for key, each, new in ordered:
+                made[key] = each
+                laid_out += new
+                reused += not new
+                if new and cache is not None:
+                    cache.put_blob(key, each.meta(), each.data)
+            by_index = [each for _, each, _ in ordered]
+            pages = [r.pages for r in by_index]
+            anchors = [dict(r.anchors) for r in by_index]
         for round_number in range(1, MAX_ROUNDS + 1):
             rounds = round_number
             places = partition.places(split, pages, anchors)
@@ -177,9 +205,9 @@ def lay_out(
                 keys.append(key)
                 if key in made:
                     continue
-                stored = cache.get_blob(key) if cache is not None else None
-                if stored is not None:
-                    made[key] = PartPdf.of(*stored)
+                kept = stored(key)
+                if kept is not None:
+                    made[key] = kept
                     reused += 1
                     continue
                 job = replace(base, text=text, foreign_pages=dict(place.foreign), page_map=True)
@@ -199,12 +227,18 @@ def lay_out(
                 break
         else:
             return Outcome(None, "the page numbers did not settle", laid_out, reused, MAX_ROUNDS)
+        stamps, stamp_keys, stamped = (
+            _stamps(split, results, base, digest, cache, pool, render, workers)
+            if split.stamped
+            else ([], [], 0)
+        )
     _keep_plan(cache, plan_key, split, results)
     laid = [
         LaidOut(r.data, r.bookmarks, "<th" in part.body)
         for r, part in zip(results, split.parts, strict=True)
     ]
-    data = _assemble_in_blocks(laid, keys, [r.pages for r in results], cache)
+    pages = [r.pages for r in results]
+    data = _assemble_in_blocks(laid, keys, pages, cache, stamps, stamp_keys)
     problems = tuple(
         dict.fromkeys(
             _on_page(p, place.start)
@@ -213,7 +247,122 @@ def lay_out(
         )
     )
     pdf = Pdf(data=data, pages=sum(pages), problems=problems)
-    return Outcome(pdf, None, laid_out, reused, rounds)
+    return Outcome(pdf, None, laid_out, reused, rounds, stamped)
+
+
+def _in_order(
+    split: partition.Split,
+    base: RenderJob,
+    digest: str,
+    pool: ThreadPoolExecutor,
+    render: Callable[[tuple[str, RenderJob]], tuple[str, PartPdf]],
+    workers: Callable[[int], None],
+    stored: Callable[[str], PartPdf | None],
+) -> list[tuple[str, PartPdf, bool]]:
+    """Every part of a stamped split laid out once, without a page map: the front measured
+    first (its page count), the parts that print no page number at once, a part that prints
+    some when the parts before it and those it refers to are laid out (its numbers are then
+    those of the whole), the front last. Gives each part's key, PDF and whether it was laid
+    out (else taken from the cache), in the parts' order. Numbers that still moved (the
+    front laid out longer than measured) are put right by the caller's rounds."""
+    count = len(split.parts)
+    owner = {name: index for index, part in enumerate(split.parts) for name in part.ids}
+    needs: dict[int, set[int]] = {}
+    for index in range(1, count):
+        if split.bound(index):
+            # A later part that prints page numbers itself waits for this one: a reference
+            # to it takes the page the page map has so far (the rounds put it right).
+            later = {owner[n] for n in split.foreign(index) if n in owner and owner[n] > index}
+            wanted = set(range(1, index)) | {i for i in later if not split.bound(i)}
+            # -1 stands for the front measured (its anchors: the cover's, the contents')
+            needs[index] = {-1 if i == 0 else i for i in wanted} - {index}
+    needs[0] = set(range(1, count)) | {-1}  # -1: the front measured
+    pages: list[int] = [1] * count
+    anchors: list[dict[str, int]] = [{} for _ in range(count)]
+    done: dict[int, tuple[str, PartPdf, bool]] = {}
+    measured: set[int] = set()
+    waiting = sorted(range(count), key=lambda i: (i in needs, -len(split.parts[i].body)))
+    running: dict[Future[tuple[str, PartPdf]], int] = {}
+
+    def start(index: int, job: RenderJob, key: str) -> None:
+        running[pool.submit(render, (key, job))] = index
+
+    probe = partition.document(split, 0, partition.places(split, pages, anchors)[0])
+    start(-1, replace(base, text=probe, layout_only=True, page_map=True), "")
+    workers(count)
+    while waiting or running:
+        for index in [i for i in waiting if needs.get(i, set()) <= measured]:
+            waiting.remove(index)
+            place = partition.places(split, pages, anchors)[index]
+            text = partition.document(split, index, place)
+            key = _key(text + repr(place.foreign), base, digest)
+            kept = stored(key)
+            if kept is not None:
+                done[index] = (key, kept, False)
+                pages[index], anchors[index] = kept.pages, dict(kept.anchors)
+                measured.add(index)
+                continue
+            start(
+                index,
+                replace(base, text=text, foreign_pages=dict(place.foreign), page_map=True),
+                key,
+            )
+        if not running:
+            if waiting:  # cannot happen: every part's needs are among the parts
+                raise RuntimeError("parts waiting on each other")
+            break
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            index = running.pop(future)
+            key, part = future.result()
+            if index == -1:
+                pages[0], anchors[0] = part.pages, dict(part.anchors)
+            else:
+                done[index] = (key, part, True)
+                pages[index], anchors[index] = part.pages, dict(part.anchors)
+            measured.add(index)
+    return [done[index] for index in range(count)]
+
+
+def _stamps(
+    split: partition.Split,
+    results: list[PartPdf],
+    base: RenderJob,
+    digest: str,
+    cache: Cache | None,
+    pool: ThreadPoolExecutor,
+    render: Callable[[tuple[str, RenderJob]], tuple[str, PartPdf]],
+    workers: Callable[[int], None],
+) -> tuple[list[bytes], list[str], int]:
+    """The footer stamps of every page (`render.stamp`), one document per `BLOCK` parts (an
+    edit that moves no page takes them all from the cache), their keys, and how many were
+    laid out."""
+    total = sum(r.pages for r in results)
+    keys, todo = [], []
+    start = 1
+    for first in range(0, len(results), BLOCK):
+        chunk = results[first : first + BLOCK]
+        names = [name for r in chunk for name in r.names]
+        text = stamp.document(split.head, names, start, total)
+        start += len(names)
+        key = _key(text, base, digest).replace("part-", "stamp-", 1)
+        keys.append(key)
+        if cache is None or cache.get_blob(key) is None:
+            todo.append((key, replace(base, text=text)))
+    workers(len(todo))
+    made = {key: fresh.data for key, fresh in pool.map(render, todo)}
+    for key, data in made.items():
+        if cache is not None:
+            cache.put_blob(key, {}, data)
+    found = []
+    for key in keys:
+        if key in made:
+            found.append(made[key])
+        else:
+            kept = cache.get_blob(key) if cache is not None else None
+            assert kept is not None
+            found.append(kept[1])
+    return found, keys, len(todo)
 
 
 MAX_FONTS = 1024  # font programs read, kept (a few to a few hundred KiB each)
@@ -221,19 +370,27 @@ BLOCK = 8  # parts assembled (and their fonts merged) together, then kept in the
 
 
 def _assemble_in_blocks(
-    laid: list[LaidOut], keys: list[str], pages: list[int], cache: Cache | None
+    laid: list[LaidOut],
+    keys: list[str],
+    pages: list[int],
+    cache: Cache | None,
+    stamps: list[bytes],
+    stamp_keys: list[str],
 ) -> bytes:
     """The parts assembled in blocks of `BLOCK`, each block kept in the cache under its
     parts' keys, then the blocks assembled: after an edit, one block's fonts are merged
     again, and the blocks' merged fonts, instead of every part's. The font programs read are
-    kept too (`render.fontmerge`): the unchanged blocks' come back after an edit."""
+    kept too (`render.fontmerge`): the unchanged blocks' come back after an edit. `stamps`
+    (one per block, `stamp_keys` their keys) are laid over their block's pages."""
     fonts = signed_folder(cache.folder / FONTS_DIR, MAX_FONTS) if cache is not None else None
     if len(laid) <= BLOCK:
-        return assemble(laid, fonts=fonts)
+        return assemble(laid, fonts=fonts, stamps=stamps)
     blocks = []
     for first in range(0, len(laid), BLOCK):
         chunk = laid[first : first + BLOCK]
-        key = "block-" + hashlib.sha256("".join(keys[first : first + BLOCK]).encode()).hexdigest()
+        own = stamps[first // BLOCK : first // BLOCK + 1]
+        named = "".join([*keys[first : first + BLOCK], *stamp_keys[first // BLOCK :][:1]])
+        key = "block-" + hashlib.sha256(named.encode()).hexdigest()
         marks: list[tuple[Any, ...]] = []
         offset = 0
         for part, count in zip(chunk, pages[first : first + BLOCK], strict=True):
@@ -244,7 +401,7 @@ def _assemble_in_blocks(
         if stored is not None:
             data = stored[1]
         else:
-            data = assemble(chunk, fonts=fonts)
+            data = assemble(chunk, fonts=fonts, stamps=own)
             if cache is not None:
                 cache.put_blob(key, {}, data)
         blocks.append(LaidOut(data, tuple(marks), tables))

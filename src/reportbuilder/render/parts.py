@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import unescape
+
+from reportbuilder.render import stamp
 
 MARKER = "<!--rb-part-->"  # written by the theme's report.html before each chapter and closing
 
@@ -62,6 +64,14 @@ class Split:
     head: str
     parts: tuple[Part, ...]
     numbered_chapters: bool  # brand.html numbers chapters with a CSS counter
+    # The footer row is laid out apart and laid over the pages (`render.stamp`): a part that
+    # prints no page number of an anchor lays out the same wherever it starts.
+    stamped: bool = False
+
+    def bound(self, index: int) -> bool:
+        """Whether part `index`'s body may print page numbers (of its own anchors or of
+        others'): the front (contents, lists) and a part that links within the report."""
+        return index == 0 or bool(self.parts[index].refs)
 
     def foreign(self, index: int) -> frozenset[str]:
         """The anchors part `index` refers to that other parts define."""
@@ -129,7 +139,8 @@ def split(text: str, theme: Sequence[str] = (), project: Sequence[str] = ()) -> 
         if seen & part.ids:
             return f"an anchor is defined in two parts ({sorted(seen & part.ids)[0]})"
         seen |= part.ids
-    return Split(head, tuple(parts), numbered)
+    stamped = stamp.unstampable([own, *theme, *project]) is None
+    return Split(head, tuple(parts), numbered, stamped)
 
 
 @dataclass(frozen=True)
@@ -144,7 +155,14 @@ class Place:
 
 
 def document(split: Split, index: int, place: Place) -> str:
-    """Part `index` as a complete HTML document, laid out as it would be in the whole."""
+    """Part `index` as a complete HTML document, laid out as it would be in the whole (less
+    its footer row when the split is `stamped`: the page numbers are then only those of
+    anchors, and the total none, so a part that prints no page number is laid out from page
+    1 of a total of 0, the same text wherever it starts)."""
+    if split.stamped:  # the total is printed in the footer only
+        place = replace(place, total=0)
+        if not split.bound(index):
+            place = replace(place, start=1, foreign=())
     rules = [
         f"@page :first {{ counter-reset: page {place.start}; }}",
         f"html {{ counter-reset: footnote {place.footnotes}; }}",
@@ -154,6 +172,8 @@ def document(split: Split, index: int, place: Place) -> str:
     style = "<style>\n" + "\n".join(rules) + "\n</style>\n"
     # Within the head's style elements only: the title or a meta text may say anything.
     head = _STYLE.sub(lambda m: m[0].replace("counter(pages)", f'"{place.total}"'), split.head)
+    if split.stamped:
+        style += stamp.WITHOUT_FOOTER
     head = re.sub(r"</head>", lambda _: style + "</head>", head, count=1, flags=re.IGNORECASE)
     return head + split.parts[index].body + "</body>\n</html>\n"
 

@@ -67,6 +67,7 @@ class Pdf:
     # `render.foreign.page_map`), for assembling parts laid out apart.
     anchors: Mapping[str, int] = field(default_factory=dict)
     bookmarks: tuple[tuple[Any, ...], ...] = ()
+    page_names: tuple[str, ...] = ()  # each page's name (`@page body`), with the page map
 
 
 @dataclass(frozen=True)
@@ -403,7 +404,8 @@ def render_in_process(job: RenderJob) -> Pdf:
                 check_seconds += time.perf_counter() - started
         if job.layout_only:  # a page count and anchors are asked for, no PDF
             anchors, bookmarks = foreign.page_map(document)
-            return Pdf(b"", len(document.pages), (), passes, 0.0, anchors, bookmarks)
+            names = foreign.page_names(document)
+            return Pdf(b"", len(document.pages), (), passes, 0.0, anchors, bookmarks, names)
         unmark_unwrapped(document.pages)  # a continuation mark only where a line wraps
         attachments = [
             weasyprint.Attachment(
@@ -429,6 +431,7 @@ def render_in_process(job: RenderJob) -> Pdf:
             )
         data = written or b""
         anchors, bookmarks = foreign.page_map(document) if job.page_map else ({}, ())
+        names = foreign.page_names(document) if job.page_map else ()
     except weasyprint.urls.FatalURLFetchingError as error:
         raise RenderError(_problem(f"resource refused: {error}")) from None
     except RecursionError:
@@ -465,6 +468,7 @@ def render_in_process(job: RenderJob) -> Pdf:
         check_seconds=round(check_seconds, 3),
         anchors=anchors,
         bookmarks=bookmarks,
+        page_names=names,
     )
 
 
