@@ -29,6 +29,18 @@ def _key(project: Path, edition: Edition | None = None, output: str | None = Non
     )
 
 
+def _builder(project: Path) -> Callable[..., str]:
+    """`reportbuilder build PROJECT *extra`, which must succeed; returns what it printed."""
+    runner = CliRunner()
+
+    def build(*extra: str) -> str:
+        result = runner.invoke(main, ["build", str(project), *extra])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return build
+
+
 def _append(path: str, text: str) -> Callable[[Path], None]:
     def change(project: Path) -> None:
         target = project / path
@@ -172,11 +184,7 @@ def test_up_to_date_restored_rebuilt_forced_and_cleared(tmp_path: Path) -> None:
     project = copy_fixture("mini", tmp_path / "mini")
     pdf = project / "out" / "mini.pdf"
     runner = CliRunner()
-
-    def build(*extra: str) -> str:
-        result = runner.invoke(main, ["build", str(project), *extra])
-        assert result.exit_code == 0, result.output
-        return result.output
+    build = _builder(project)
 
     assert "wrote " in build()
     first = pdf.read_bytes()
@@ -351,12 +359,7 @@ def test_an_unchanged_build_is_answered_without_loading_the_project(
     from reportbuilder.render.renderer import PdfRenderer
 
     project = copy_fixture("mini", tmp_path / "mini")
-    runner = CliRunner()
-
-    def build(*extra: str) -> str:
-        result = runner.invoke(main, ["build", str(project), *extra])
-        assert result.exit_code == 0, result.output
-        return result.output
+    build = _builder(project)
 
     assert "wrote " in build()
     assert "wrote " in build("--set", "page_size=A5")

@@ -331,6 +331,18 @@ def _inspect(run: Run, pdf: Path, scratch: Path) -> None:
         run.pdf_error = f"{type(error).__name__}: {error}"
 
 
+def _case_folder(case_dir: Path, previous: bytes) -> tuple[Path, Path, Path]:
+    """A fresh copy of the base project, the folder outside it that attacks aim at, and the
+    output, which holds the previous good PDF: (project, outside, out)."""
+    project, outside, out_dir = case_dir / "project", case_dir / "outside", case_dir / "out"
+    shutil.copytree(BASE, project)
+    make_outside(outside)
+    out_dir.mkdir()
+    out = out_dir / "report.pdf"
+    out.write_bytes(previous)
+    return project, outside, out
+
+
 def run_case(
     case: dict[str, Any],
     root: Path,
@@ -342,12 +354,7 @@ def run_case(
     run = Run(case=case, previous=previous)
     try:
         case_dir = root / case["id"]
-        project, outside, out_dir = case_dir / "project", case_dir / "outside", case_dir / "out"
-        shutil.copytree(BASE, project)
-        make_outside(outside)
-        out_dir.mkdir()
-        out = out_dir / "report.pdf"
-        out.write_bytes(previous)
+        project, outside, out = _case_folder(case_dir, previous)
         http = f"http://127.0.0.1:{server.port}/{case['id']}"
         values = {
             "@OUTURL@": outside.as_uri(),
@@ -371,7 +378,7 @@ def run_case(
         )
         run.seconds = time.monotonic() - started
         run.hits = [hit.path for hit in server.hits(f"/{case['id']}/")]
-        run.leftovers = sorted(p.name for p in out_dir.iterdir() if p.name.endswith(".tmp"))
+        run.leftovers = sorted(p.name for p in out.parent.iterdir() if p.name.endswith(".tmp"))
         run.present = [p for p in map(subst, case.get("absent") or []) if os.path.lexists(p)]
         if out.exists():
             run.output = out.read_bytes()
@@ -463,12 +470,7 @@ def run_batch(
     runs = [Run(case=case, previous=previous) for case in cases]
     try:
         case_dir = root / name
-        project, outside, out_dir = case_dir / "project", case_dir / "outside", case_dir / "out"
-        shutil.copytree(BASE, project)
-        make_outside(outside)
-        out_dir.mkdir()
-        out = out_dir / "report.pdf"
-        out.write_bytes(previous)
+        project, outside, out = _case_folder(case_dir, previous)
         for case in cases:
             http = f"http://127.0.0.1:{server.port}/{case['id']}"
             values = {"@OUTURL@": outside.as_uri(), "@OUT@": str(outside), "@HTTP@": http}
@@ -482,7 +484,7 @@ def run_batch(
         started = time.monotonic()
         returncode, stdout, stderr, killed = runner(args, case_dir, env, limit + 30)
         seconds = time.monotonic() - started
-        leftovers = sorted(p.name for p in out_dir.iterdir() if p.name.endswith(".tmp"))
+        leftovers = sorted(p.name for p in out.parent.iterdir() if p.name.endswith(".tmp"))
         chapters = {_chapter_of(case): case["id"] for case in cases}
         common = [line for line in stderr.splitlines() if not any(c in line for c in chapters)]
         for run in runs:
