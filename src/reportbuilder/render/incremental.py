@@ -339,6 +339,7 @@ def _stamps(
     laid out."""
     total = sum(r.pages for r in results)
     keys, todo = [], []
+    found: dict[str, bytes] = {}
     start = 1
     for first in range(0, len(results), BLOCK):
         chunk = results[first : first + BLOCK]
@@ -347,22 +348,17 @@ def _stamps(
         start += len(names)
         key = _key(text, base, digest).replace("part-", "stamp-", 1)
         keys.append(key)
-        if cache is None or cache.get_blob(key) is None:
+        kept = cache.get_blob(key) if cache is not None else None
+        if kept is not None:
+            found[key] = kept[1]  # read once: the cache may drop it before it is used
+        else:
             todo.append((key, replace(base, text=text)))
     workers(len(todo))
-    made = {key: fresh.data for key, fresh in pool.map(render, todo)}
-    for key, data in made.items():
+    for key, fresh in pool.map(render, todo):
+        found[key] = fresh.data
         if cache is not None:
-            cache.put_blob(key, {}, data)
-    found = []
-    for key in keys:
-        if key in made:
-            found.append(made[key])
-        else:
-            kept = cache.get_blob(key) if cache is not None else None
-            assert kept is not None
-            found.append(kept[1])
-    return found, keys, len(todo)
+            cache.put_blob(key, {}, fresh.data)
+    return [found[key] for key in keys], keys, len(todo)
 
 
 MAX_FONTS = 1024  # font programs read, kept (a few to a few hundred KiB each)
