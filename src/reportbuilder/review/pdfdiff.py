@@ -443,8 +443,16 @@ def _runs_of(page: Any, textpage: Any) -> list[_Run]:
     import pypdfium2.raw as raw
 
     runs = []
-    for obj in page.get_objects(max_depth=1):
-        if obj.type == raw.FPDF_PAGEOBJ_FORM:
+    objects = list(page.get_objects(max_depth=2))
+    tops = [i for i, obj in enumerate(objects) if obj.level == 0]
+    # A form drawn last holds a footer laid over the page (a build by parts, `render.stamp`):
+    # its text is read as the page's own, as the margin boxes a whole build draws last.
+    stamp = tops[-1] if tops and objects[tops[-1]].type == raw.FPDF_PAGEOBJ_FORM else None
+    for index, obj in enumerate(objects):
+        inside_stamp = stamp is not None and index > stamp and obj.level == 1
+        if obj.level != 0 and not inside_stamp:
+            continue
+        if obj.type == raw.FPDF_PAGEOBJ_FORM and index != stamp and obj.level == 0:
             left, bottom, right, top = obj.get_bounds()
             runs.append(_Run(bottom, top, "", left, right))
         if obj.type != raw.FPDF_PAGEOBJ_TEXT:
