@@ -24,7 +24,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import SLOW_LAYOUT_CHAPTER, ExampleBuild
+from conftest import SLOW_LAYOUT_CHAPTER, ExampleBuild, as_a_terminal_job
 from reportbuilder.cli import main
 from warm_cli import WarmCli
 
@@ -385,6 +385,7 @@ def _run_build(project: Path, out: Path, *extra: str) -> tuple[subprocess.Popen[
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a shell job would be
+        preexec_fn=as_a_terminal_job,
     )
     return process, token
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SLOW_LAYOUT_CHAPTER
+from conftest import SLOW_LAYOUT_CHAPTER, as_a_terminal_job
 from reportbuilder.deliver.files import write_atomic
 
 pytestmark = pytest.mark.pdf
@@ -80,6 +80,7 @@ def _start(project: Path, tmp_path: Path, *extra: str) -> Build:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=as_a_terminal_job,
     )
     return Build(process, token, tmpdir, out)
 

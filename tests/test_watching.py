@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_fixture
+from conftest import as_a_terminal_job, copy_fixture
 from reportbuilder.watching import Status, is_source, page
 from test_processes import _processes_with
 
@@ -82,6 +82,7 @@ def watching(tmp_path: Path) -> Iterator[Callable[..., Watch]]:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
+            preexec_fn=as_a_terminal_job,
         )
         watch = Watch(process, token, tmpdir)
         threading.Thread(target=_pump, args=(process.stdout, watch.lines), daemon=True).start()
