@@ -263,6 +263,16 @@ def as_a_terminal_job() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+def one_chapter_project(root: Path, title: str, chapter: str) -> Path:
+    """A project with report.yml (`title`, English) and `content/01.md` = `chapter`, and an
+    empty data/ folder for the test's files."""
+    (root / "content").mkdir(parents=True)
+    (root / "data").mkdir()
+    (root / "report.yml").write_text(f"title: {title}\nlang: en\n", encoding="utf-8")
+    (root / "content" / "01.md").write_text(chapter, encoding="utf-8")
+    return root
+
+
 def copy_example(dest: Path) -> Path:
     """Copy the example report project at the repository root into `dest`."""
     dest.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import built_text
+from conftest import built_text, one_chapter_project
 
 pytestmark = pytest.mark.pdf
 
@@ -19,11 +19,7 @@ CHAPTER = "# Visits\n\n{{ table(data.visits) }}\n"
 
 
 def project(root: Path) -> Path:
-    (root / "content").mkdir(parents=True)
-    (root / "data").mkdir()
-    (root / "report.yml").write_text("title: Visits\nlang: en\n", encoding="utf-8")
-    (root / "content" / "01.md").write_text(CHAPTER, encoding="utf-8")
-    return root
+    return one_chapter_project(root, "Visits", CHAPTER)
 
 
 def workbook(root: Path, visited: list[object], header: str = "visited") -> None:

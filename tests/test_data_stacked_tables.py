@@ -11,18 +11,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import built_text
+from conftest import built_text, one_chapter_project
 from reportbuilder.project.data.stacked_tables import second_table
 
 CHAPTER = "# Sheets\n\n{{ table(data.fmt) }}\n"
 
 
 def project(root: Path) -> Path:
-    (root / "content").mkdir(parents=True)
-    (root / "data").mkdir()
-    (root / "report.yml").write_text("title: Sheets\nlang: en\n", encoding="utf-8")
-    (root / "content" / "01.md").write_text(CHAPTER, encoding="utf-8")
-    return root
+    return one_chapter_project(root, "Sheets", CHAPTER)
 
 
 def workbook(root: Path, rows: list[list[object]], sidecar: str | None = None) -> None:
