@@ -161,6 +161,37 @@ def test_number_formats_print_as_excel_shows_them(
     assert "data/fmt.xlsx:Main!G2: the number format shows the text 'kg'" in output
 
 
+def test_one_percent_cell_among_numbers_keeps_each_cell_as_its_format_shows(
+    tmp_path: Path,
+) -> None:
+    """An indicator sheet (population | growth % | households): the percent cell is printed
+    with its sign and its neighbours without one (was: every number got a %); the column
+    does not add up, and the three kinds survive a mostly-text column too."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Key"
+    sheet.append(["indicator", "value", "mixed"])
+    sheet.append(["Population", 1234567, "n/a"])
+    sheet.append(["Growth", 0.025, 0.5])
+    sheet.append(["Households", 250, "none"])
+    sheet.append(["Share", 0.5, "many"])
+    sheet["B2"].number_format = "#,##0"
+    for cell in ("B3", "C3", "B5"):
+        sheet[cell].number_format = "0.0%"
+    files = {"k.xlsx": saved(book, tmp_path)}
+    code, output, text = build(tmp_path / "p", "{{ table(data.k) }}", files)
+    assert code == 0, output
+    assert "Population 1,234,567 n/a" in text
+    assert "Growth 2.5% 50.0 %" in text
+    assert "Households 250 none" in text and "Share 50.0%" in text
+    code, output, _ = build(tmp_path / "q", '{{ table(data.k, total=["value"]) }}', files)
+    assert code == 1
+    assert "'value', which mixes percents and other numbers" in output
+    code, output, text = build(tmp_path / "r", "{{ table(data.k, total=True) }}", files)
+    assert code == 0, output
+    assert "Total" not in text  # the only number column mixes percents: nothing adds up
+
+
 def test_an_unsupported_number_format_is_refused_at_its_cell(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active

@@ -37,7 +37,7 @@ from reportbuilder.project.data import (
     Localized,
     Table,
 )
-from reportbuilder.project.data.model import DashZero
+from reportbuilder.project.data.model import DashZero, ShownPercent
 from reportbuilder.project.data.total_rows import own_total
 from reportbuilder.variants import PAGE_HEIGHTS_MM, SIDE_MARGINS_MM
 
@@ -563,7 +563,7 @@ class Helpers:
         """A cell's text as `_cell` prints it (for the width estimate)."""
         if isinstance(value, int | float) and not isinstance(value, bool):
             places = None if isinstance(value, int) else decimals
-            if kind == "percent":
+            if kind == "percent" or isinstance(value, ShownPercent):
                 return self.fmt.percent(value, places)
             return self.fmt.number(value, places)
         if isinstance(value, bool):
@@ -667,7 +667,7 @@ class Helpers:
             places = None if isinstance(value, int) else decimals
             text = (
                 self.fmt.percent(value, places)
-                if kind == "percent"
+                if kind == "percent" or isinstance(value, ShownPercent)
                 else self.fmt.number(value, places)
             )
             return f"<td class='num'>{escape(text)}</td>"
@@ -759,7 +759,11 @@ def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
     if total is None or total is False:
         return []
     if total is True:
-        return [c for c in data.columns if data.types.get(c) in ("int", "number")]
+        return [
+            c
+            for c in data.columns
+            if data.types.get(c) in ("int", "number") and not _shown_percents(data, c)
+        ]
     if isinstance(total, str) or not isinstance(total, Sequence):
         raise CallError(
             f"table(): total takes true, false or a list of column names, got {total!r}"
@@ -770,7 +774,19 @@ def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
             raise CallError(
                 f"table(): total names the column '{column}', which holds text, not numbers"
             )
+        if _shown_percents(data, column):
+            raise CallError(
+                f"table(): total names the column '{column}', which mixes percents and other "
+                "numbers (its sheet shows some cells as percents): they do not add up"
+            )
     return list(total)
+
+
+def _shown_percents(data: Table, column: str) -> bool:
+    """Whether `column` holds a cell its spreadsheet shows as a percent among other numbers."""
+    return data.types.get(column) != "percent" and any(
+        isinstance(row.get(column), ShownPercent) for row in data.rows
+    )
 
 
 def _did_you_mean(given: str, valid: Sequence[str] | Mapping[str, Any]) -> str:

@@ -44,6 +44,17 @@ class DashZero(WrittenNumber):
         return (DashZero, (0.0, 0))
 
 
+class ShownPercent(WrittenNumber):
+    """A percent (0–100) from a spreadsheet cell shown as a percent, in a column whose other
+    numbers are not percents (a sheet of indicators: population, growth 2.5 %, households):
+    printed with its percent sign wherever the column is printed, and never summed with them."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[WrittenNumber], tuple[float, int]]:
+        return (ShownPercent, (float(self), self.decimals))
+
+
 # Types a CSV header may declare (`victims [int]`); numeric ones are right-aligned in tables.
 CSV_TYPES = ("text", "int", "number", "percent", "date")
 NUMERIC_TYPES = ("int", "number", "percent")
