@@ -272,6 +272,46 @@ def test_yaml_decimals_and_words_print_as_written(tmp_path: Path) -> None:
     assert "Code NO, yes." in text  # YAML 1.1 made these False and True (the Norway problem)
 
 
+def test_yaml_numbers_in_e_notation_print_their_value(tmp_path: Path) -> None:
+    """`1.0e-7` printed 0.000000 and `2.5e-4` 0.0003 (trial 4): written decimals, exactly."""
+    files = {"s.yml": "n: {value: 1.0e-7, label: tiny}\na: 2.5e-4\nk: 1e3\nm: 1.5e6\n"}
+    content = (
+        "{{ keyfigure(data.s.n) }}\n\nRate {{ data.s.a | number }}, {{ data.s.k | number }}, "
+        "{{ data.s.m | number }}, computed {{ (data.s.a / 2500) | number }}."
+    )
+    code, output, text = build(tmp_path, content, files)
+    assert code == 0, output
+    assert "0.00000010" in text
+    assert "Rate 0.00025, 1,000, 1,500,000, computed 0.0000001." in text
+
+
+def test_numbers_with_many_decimals_print_and_add_up_exactly(tmp_path: Path) -> None:
+    """A column of 7-decimal numbers (coordinates, rates) made `table(total=True)` fail with
+    "number(): decimals must be … 0 to 6, got 7", a call the author never wrote; and a
+    20-digit whole number must add up exactly, not through a float."""
+    csv = "id,amount,precise\nA,12345678901234567890,0.1234567\nB,9007199254740993,3.1415926\n"
+    code, output, text = build(tmp_path, "{{ table(data.big, total=True) }}", {"big.csv": csv})
+    assert code == 0, output
+    assert "A 12,345,678,901,234,567,890 0.1234567" in text
+    assert "Total 12,354,686,100,489,308,883 3.2650493" in text
+    code, output, _ = build(tmp_path / "q", "{{ 3.14159265 | number(7) }}", {})
+    assert code == 1 and "number(): decimals must be a whole number from 0 to 6, got 7" in output
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_percent_columns_hold_changes_and_growth(tmp_path: Path, lang: str) -> None:
+    """A CSV column of `5%`, `12.5%`, `250%`, `-2%` was quietly text (printed as typed, in the
+    wrong language, refused by `| percent`) because 250 and -2 are not 0 to 100 (trial 4)."""
+    csv = "region,growth,declared [percent]\nA,5%,5\nB,12.5%,-2.5\nC,250%,250\nD,-2%,7.5\n"
+    content = "{{ table(data.g) }}\n\nB grew {{ data.g.rows[1].growth | percent }}."
+    code, output, text = build(tmp_path, content, {"g.csv": csv}, lang)
+    assert code == 0, output
+    if lang == "en":
+        assert f"C 250% 250%\nD {MINUS}2% 7.5%" in text and "B grew 12.5%." in text
+    else:
+        assert f"C 250\u00a0% 250\u00a0%\nD {MINUS}2\u00a0% 7,5\u00a0%" in text
+
+
 # --- 5. A stray cell in a number column is located, never a silent text column ----------
 
 EURO = (

@@ -505,13 +505,13 @@ class Helpers:
             ]  # fmt: skip
             if not isinstance(given, int | float) or isinstance(given, bool) or not numbers:
                 continue
-            sum_, _ = exact_total(numbers)
+            sum_, places = exact_total(numbers)
             if sum_ != Decimal(repr(given) if isinstance(given, float) else given):
                 first = theirs.get(data.columns[0])
                 self.warn(
                     f"table(): the last row of {data.name} is its own total row ('{first}'), "
                     f"printed as the total: its '{column}' is {self.fmt.number(given)}, but the "
-                    f"rows above add up to {self.fmt.number(sum_)}; check the data"
+                    f"rows above add up to {self.fmt.number(sum_, places)}; check the data"
                 )
         return body, f"<tfoot><tr>{foot}</tr></tfoot>"
 
