@@ -176,7 +176,8 @@ def test_csv_cells_not_of_their_declared_type(tmp_path: Path) -> None:
         "in the header, e.g. [date:%d/%m/%Y] or [date:%m/%d/%Y]",
         "data/regions.csv:4: column 'rate' expects a number, got '12,5x'",
         "data/regions.csv:4: column 'day' expects a date as YYYY-MM-DD, got '2024-02-30'",
-        "data/regions.csv:5: column 'share' expects a percent (a number, a trailing % allowed), got 'ten %'",
+        "data/regions.csv:5: column 'share' expects a percent (a number, a trailing % "
+        "allowed), got 'ten %'",
         "data/regions.csv:5: column 'rate' expects a number, got '1e999'",
         "data/regions.csv:5: column 'day' expects a date as YYYY-MM-DD, got '20240301'",
     ]
