@@ -8,6 +8,7 @@ Every case is built through the CLI and the figure read back from the PDF with p
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -310,6 +311,39 @@ def test_percent_columns_hold_changes_and_growth(tmp_path: Path, lang: str) -> N
         assert f"C 250% 250%\nD {MINUS}2% 7.5%" in text and "B grew 12.5%." in text
     else:
         assert f"C 250\u00a0% 250\u00a0%\nD {MINUS}2\u00a0% 7,5\u00a0%" in text
+
+
+def test_years_print_as_written_and_are_not_summed(tmp_path: Path) -> None:
+    """A year column printed `2,023`, was summed into the total (`6,072`), and "In 2,023
+    there were 1,000." (trial 4); YAML years too. A count column of the same numbers under
+    another heading stays a count."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    sheet.append(["Año", "mes", "trimestre", "casos"])
+    for year, month in ((2023, 1), (2024, 2)):
+        sheet.append([year, dt.datetime(year, month, 1), dt.datetime(year, 1, 1), 1000 * month])
+    for row in (2, 3):
+        sheet[f"B{row}"].number_format = "mmm-yy"
+        sheet[f"C{row}"].number_format = "yyyy"
+    files = {
+        "yc.csv": "year,people,count\n2023,1000,2023\n2024,2000,2024\n",
+        "meta.yml": "year: 2023\nperiod: {from: 2019, to: 2023}\nyears: [2020, 2021]\n",
+        "w.xlsx": saved(book, tmp_path),
+    }
+    content = (
+        "{{ table(data.yc, total=True) }}\n\n{{ table(data.w) }}\n\n"
+        "In {{ data.yc.rows[0].year }} there were {{ data.yc.rows[0].people }}. Study year "
+        "{{ data.meta.year }}, period {{ data.meta.period.from }}–{{ data.meta.period.to }}, "
+        "{{ data.meta.years[1] }}."
+    )
+    code, output, text = build(tmp_path / "p", content, files)
+    assert code == 0, output
+    assert "2023 1,000 2,023\n2024 2,000 2,024\nTotal 3,000 4,047" in text
+    assert "2023 Jan 2023 2023 1,000\n2024 Feb 2024 2024 2,000" in text
+    assert "In 2023 there were 1,000. Study year 2023, period 2019–2023, 2021." in text
+    code, output, _ = build(tmp_path / "q", '{{ table(data.yc, total=["year"]) }}', files)
+    assert code == 1 and "'year', which holds years: they do not add up" in output
 
 
 # --- 5. A stray cell in a number column is located, never a silent text column ----------

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
 from reportbuilder.errors import CallError
@@ -57,6 +57,10 @@ def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
     if small:
         return max(-exact.adjusted(), 1)
     return 1
+
+
+# A month and year in each date style: `Jan 2023` (medium), `January 2023` (long).
+_PARTIAL_SKELETONS = {"short": "yMM", "medium": "yMMM", "long": "yMMMM", "full": "yMMMM"}
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,10 @@ class Formatter:
             value = day
         if not isinstance(value, dt.date):
             raise CallError(f"date: expected a date, got {_described(value)}")
+        shows = getattr(value, "shows", None)  # a workbook's month or year (`PartialDate`)
+        if shows and style in _PARTIAL_SKELETONS:
+            skeleton = "y" if shows == "year" else _PARTIAL_SKELETONS[style]
+            return format_skeleton(skeleton, value, locale=self.locale)
         return format_date(value, format=style, locale=self.locale)
 
 

@@ -52,6 +52,7 @@ from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import CSV_TYPES, Localized, Number, Table, WrittenNumber
 from reportbuilder.project.data.stacked_tables import message as stacked_message
 from reportbuilder.project.data.stacked_tables import second_table
+from reportbuilder.project.data.years import years_in_values
 from reportbuilder.project.dates import (
     DAY_FIRST,
     MONTH_FIRST,
@@ -130,7 +131,7 @@ def _as_written(value: Any, texts: Mapping[tuple[Key, ...], str]) -> Any:
             continue  # a key merged away or overridden
         if isinstance(number, float) and math.isfinite(number):
             parent[path[-1]] = WrittenNumber(number, decimals_written(number, text))
-    return value
+    return years_in_values(value)
 
 
 class _BadConstant(Exception):

@@ -30,6 +30,7 @@ from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import (
     NUMERIC_TYPES,
     DashZero,
+    PartialDate,
     ShownPercent,
     Table,
     WrittenNumber,
@@ -574,6 +575,9 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
         clock = "h" in form or "s" in form  # `m` alone may be a month
         day = "y" in form or "d" in form or not clock
         if day and value.time() == dt.time():  # a date (openpyxl writes one with h:mm:ss)
+            if "y" in form and "d" not in form and not clock:  # `mmm-yy` or `yyyy`: no day
+                shows = "month" if "m" in form else "year"
+                return PartialDate(value.year, value.month, value.day, shows), "date", None
             return value.date(), "date", None
         if not day:  # a time of day, which Excel stores on 1900-01-01
             return _clock_text(value.time(), form), None, None
