@@ -84,6 +84,27 @@ def test_hidden_rows_columns_and_sheets_are_left_out_with_a_warning(tmp_path: Pa
     assert "data/fmt.xlsx:Workings: hidden sheet left out" in output
 
 
+def test_a_sheet_total_counting_a_hidden_row_is_refused(tmp_path: Path) -> None:
+    """A: 10, B: 20, a hidden 999, and the sheet's own `Total` 1,029 printed under the two rows
+    shown (trial 4): a reader could subtract the hidden figure out of it."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    for row in (["k", "people", "share"], ["A", 10, 1], ["B", 20, 2], ["Hidden", 999, 3]):
+        sheet.append(row)
+    sheet.append(["Total", 1029, 3])  # the SUM Excel saved; `share` sums the visible rows
+    sheet.row_dimensions[4].hidden = True
+    code, output, _ = build(
+        tmp_path / "p", "{{ table(data.h) }}", {"h.xlsx": saved(book, tmp_path)}
+    )
+    assert code == 1
+    assert (
+        "data/h.xlsx:S!B5: the total row's 'people' is 1029, but the rows printed add up to 30: "
+        "it counts the hidden row 4, which is left out"
+    ) in output
+    assert "'share'" not in output
+
+
 def test_rows_filtered_out_by_an_autofilter_are_left_out(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -128,6 +149,30 @@ def test_a_merged_cell_across_columns_is_refused(tmp_path: Path) -> None:
     code, output, _ = build(tmp_path / "p", "{{ table(data.fmt) }}", files)
     assert code == 1
     assert "data/fmt.xlsx:Main!A3:B3: merged cells across columns in a data row" in output
+
+
+def test_a_header_over_two_rows_is_one_problem_at_its_merge(tmp_path: Path) -> None:
+    """`region | 2024 (B1:C1) | 2025 (D1:E1)` over `men | women | men | women`: five misleading
+    problems about unnamed columns and words among numbers, none about the merge (trial 4)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    for row in (["region", 2024, None, 2025, None], [None, "men", "women", "men", "women"]):
+        sheet.append(row)
+    sheet.append(["North", 1, 2, 3, 4])
+    for cells in ("B1:C1", "D1:E1", "A1:A2"):
+        sheet.merge_cells(cells)
+    code, output, _ = build(
+        tmp_path / "p", "{{ table(data.two) }}", {"two.xlsx": saved(book, tmp_path)}
+    )
+    assert code == 1
+    problems = [line for line in output.splitlines() if line.startswith("data/")]
+    assert problems == [
+        f"data/two.xlsx:S!{cells}: header cells merged across columns ('{year}'): a table has one "
+        f"header row naming each column; write one (e.g. '{year} men', '{year} women', …), or "
+        "give the table's cells with range: in data/two.xlsx.yml"
+        for cells, year in (("B1:C1", 2024), ("D1:E1", 2025))
+    ], output
 
 
 # --- 4. Excel number formats are shown as Excel shows them ------------------------------
@@ -344,6 +389,22 @@ def test_years_print_as_written_and_are_not_summed(tmp_path: Path) -> None:
     assert "In 2023 there were 1,000. Study year 2023, period 2019–2023, 2021." in text
     code, output, _ = build(tmp_path / "q", '{{ table(data.yc, total=["year"]) }}', files)
     assert code == 1 and "'year', which holds years: they do not add up" in output
+
+
+def test_a_date_and_time_column_prints_its_midnight_cells_with_their_time(tmp_path: Path) -> None:
+    """`yyyy-mm-dd hh:mm:ss` cells printed `2025-03-01 09:15:00` but `Mar 3, 2025` for the one
+    at midnight (trial 4): one column, one style, as Excel shows it."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["k", "at", "day"])
+    sheet.append(["a", dt.datetime(2025, 3, 1, 9, 15), dt.datetime(2025, 3, 1)])
+    sheet.append(["b", dt.datetime(2025, 3, 3), dt.datetime(2025, 3, 3)])
+    for row in (2, 3):
+        sheet[f"B{row}"].number_format = "yyyy-mm-dd hh:mm:ss"
+    code, output, text = build(tmp_path, "{{ table(data.t) }}", {"t.xlsx": saved(book, tmp_path)})
+    assert code == 0, output
+    # openpyxl's own default format for a date (with h:mm:ss) stays a date when every time is 0
+    assert "a 2025-03-01 09:15:00 Mar 1, 2025\nb 2025-03-03 00:00:00 Mar 3, 2025" in text
 
 
 # --- 5. A stray cell in a number column is located, never a silent text column ----------
