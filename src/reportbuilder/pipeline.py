@@ -578,6 +578,21 @@ def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, 
     from reportbuilder.render.renderer import Embedded
     from reportbuilder.review.provenance import embedded_sources
 
+    # The attached copy is the whole file: what the author hid would go out with the PDF.
+    hiding = sorted(
+        {
+            (p.path or "").partition(":")[0]
+            for p in project.warnings
+            if p.path and "hidden" in p.message and p.message.endswith("left out")
+        }
+    )
+    if hiding:
+        raise ProjectError(
+            Problem(path, None, "has hidden sheets, rows or columns, which --embed-sources "
+                    "would publish in the attached copy: delete them from the workbook, or "
+                    "build without --embed-sources", stage=Stage.PROJECT)
+            for path in hiding
+        )  # fmt: skip
     settings = {
         "lang": html.config.lang,
         "page_size": html.config.page_size,
