@@ -19,7 +19,7 @@ from babel.numbers import format_decimal, format_percent
 
 from reportbuilder.errors import CallError
 from reportbuilder.language import parse_locale
-from reportbuilder.project.data.model import Breakdown, Category, Figure, Table
+from reportbuilder.project.data.model import Breakdown, Category, Figure, Share, Table
 from reportbuilder.project.dates import iso_hint, read_date
 
 NBSP = "\u00a0"
@@ -124,6 +124,11 @@ class Formatter:
     def percent(self, value: float | int | Decimal, decimals: int | None = None) -> str:
         """A share given in 0–100: `89` → `89 %` (no-break space) in French, `89%` in English."""
         value = _check_number(value, "percent")
+        if isinstance(value, Share):
+            raise CallError(
+                f"percent: this is a share from 0 to 1 ({float(value):g}), and percent takes 0 "
+                "to 100: print the category's .percent, or the share multiplied by 100"
+            )
         places = written_decimals(value) if decimals is None else decimals
         pattern = self.locale.percent_formats[None].pattern
         if places:
