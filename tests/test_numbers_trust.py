@@ -411,7 +411,10 @@ def test_a_share_given_to_percent_is_refused(tmp_path: Path) -> None:
     """`{{ ….owners.share | percent }}` printed 0.58 % where the data says 58 % (trial 4)."""
     files = {"s.yml": "tenure:\n  base: 100\n  categories:\n    owners: {count: 58}\n"
              "    renters: {count: 42}\n"}  # fmt: skip
-    content = "Owners {{ data.s.tenure.owners.percent | percent }}, {{ (data.s.tenure.owners.share * 100) | percent }}."
+    owners = "data.s.tenure.owners"
+    content = (
+        f"Owners {{{{ {owners}.percent | percent }}}}, {{{{ ({owners}.share * 100) | percent }}}}."
+    )
     code, output, text = build(tmp_path / "p", content, files)
     assert code == 0, output
     assert "Owners 58.0%, 58.0%." in text
