@@ -19,7 +19,7 @@ from typing import IO, Any, Literal, TypeVar
 import click
 
 from reportbuilder import __version__, progress
-from reportbuilder.errors import Problem, ReportError, Stage, in_reading_order
+from reportbuilder.errors import Problem, ReportError, Severity, Stage, in_reading_order
 from reportbuilder.errors import printable as _safe
 from reportbuilder.language import is_known_locale
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT
@@ -233,7 +233,9 @@ def _reporting(as_json: bool) -> Iterator[None]:
             usage.json_shown = as_json  # type: ignore[attr-defined]
             raise usage from None
         for problem in problems:
-            click.echo(_line(problem), err=True)
+            # Warnings found on the way are listed too (`check` runs every stage), marked.
+            warned = "warning: " if problem.severity is Severity.WARNING else ""
+            click.echo(warned + _line(problem), err=True)
         if len(error.problems) > 1:
             click.echo(f"{len(error.problems)} problems found.", err=True)
         raise _Failed("") from None

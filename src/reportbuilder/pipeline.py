@@ -28,6 +28,7 @@ from reportbuilder import progress
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import (
+    ComposeError,
     OutputError,
     Problem,
     ProjectError,
@@ -48,7 +49,7 @@ from reportbuilder.project.image_files import (
     mode_problem,
     svg_problem,
 )
-from reportbuilder.project.load import Project, load_project
+from reportbuilder.project.load import IncompleteProject, Project, load_project
 from reportbuilder.project.translations import setting_problems, translation_problems
 from reportbuilder.results import BuildResult, Clock, Output, from_cache
 
@@ -192,16 +193,31 @@ def check(
     clock = Clock()
     edition = edition or Edition()
     deadline = deadline or Deadline(edition.limits.timeout)
-    loaded = _project(project, deadline)
-    if drawings := drawing_problems(loaded):
-        raise ProjectError(drawings)
-    html = _compose(loaded, edition, deadline, users=True)
+    # Every stage that can run does, so that one run lists every problem: the project's
+    # files (an `IncompleteProject` still gives what is right in them), then the chapters.
+    found: list[Problem] = []
+    try:
+        loaded = (
+            project
+            if isinstance(project, Project)
+            else load_within(deadline, project, stand_ins=True)
+        )
+    except IncompleteProject as error:
+        found, loaded = list(error.problems), error.project
+    except ProjectError as error:
+        raise ProjectError([*error.problems, NOT_FILLED_IN]) from None
+    found += drawing_problems(loaded)
+    try:
+        html = _compose(loaded, edition, deadline, users=True)
+    except ComposeError as error:
+        raise error_for(found[0].stage if found else Stage.COMPOSE)(
+            [*found, *_not_blamed_twice(error.problems, found, loaded), *resource_problems(loaded)]
+        ) from None
     if loaded.config.mail.summary:
         from reportbuilder.compose.mailbody import summary_problems
 
         # `mail` and `merge` fill it in; check finds what they would fail on
-        if wrong := summary_problems(loaded, edition):
-            raise error_for(wrong[0].stage)(wrong)
+        found += summary_problems(loaded, edition)
     languages = dict.fromkeys([*loaded.config.languages, html.config.lang])
     warnings = [
         *loaded.warnings,
@@ -210,8 +226,36 @@ def check(
         *translation_problems(loaded, languages),
         *setting_problems(loaded, languages),
     ]
+    if errors := [p for p in found if p.severity is Severity.ERROR]:
+        raise error_for(errors[0].stage)([*found, *warnings])
     _fail_if_strict(html, warnings)
     return BuildResult(str(loaded.root), problems=tuple(warnings), seconds=clock.seconds())
+
+
+# Said once when the project's files are too wrong to fill the chapters in with.
+NOT_FILLED_IN = Problem(
+    None,
+    None,
+    "the chapters were not filled in, so their templates, data references and images are "
+    "not checked yet: fix the problems above and check again",
+    stage=Stage.COMPOSE,
+    severity=Severity.WARNING,
+)
+
+
+def _not_blamed_twice(
+    problems: Iterable[Problem], found: Sequence[Problem], loaded: Project
+) -> list[Problem]:
+    """The chapters' problems, without those a data file's own problem already explains
+    (`data.odd` undefined when data/odd.yml could not be read)."""
+    unread = {
+        Path(p.path).name.split(".")[0] for p in found if p.path and p.path.startswith("data/")
+    } - set(loaded.data)
+    return [
+        p
+        for p in problems
+        if not any(re.search(rf"\bdata\.{re.escape(stem)}\b", p.message) for stem in unread)
+    ]
 
 
 def build(
@@ -315,6 +359,8 @@ def build(
             data, pages = pdf.data, pdf.pages
             chapters = loaded.chapters_in(html.config.lang)
             located = _located(pdf.problems, chapters, loaded)
+            if cut := [p for p in located if p.severity is Severity.ERROR]:
+                raise RenderError(cut)  # a table cut off at the page's edge: nothing written
             warnings.extend(_located_image_modes(_located_font_faces(located, loaded), loaded))
             progress.show("checking the PDF", now=True)
             linted = _lint(pdf.data, lint_rules(loaded, html))

@@ -39,6 +39,7 @@ from reportbuilder.project.data import (
 )
 from reportbuilder.project.data.model import DashZero
 from reportbuilder.project.data.total_rows import own_total
+from reportbuilder.render.overflow import LINE_ATTRIBUTE
 from reportbuilder.variants import PAGE_HEIGHTS_MM, SIDE_MARGINS_MM
 
 if TYPE_CHECKING:
@@ -435,7 +436,8 @@ class Helpers:
         wrap = "table-wrap" + (" table-long" if rows > 15 else "")
         turned = " rb-landscape" if landscape else ""
         return (
-            f'<div class="{wrap}{turned}"><table class="data{turned}"{_id_attr(id)}>{cap}'
+            f'<div class="{wrap}{turned}"><table class="data{turned}"{_id_attr(id)}'
+            f"{self._line_attr()}>{cap}"
             f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody>{foot}</table>{self._notes(notes)}{self._source(source)}</div>"
         )
@@ -558,6 +560,11 @@ class Helpers:
                 f"{turned:.0f} mm), so columns would be cut off: choose the columns with "
                 f"columns=[{shown}, …], or split it into two tables"
             )
+
+    def _line_attr(self) -> str:
+        """The chapter line calling the helper, for a layout problem found later."""
+        line = template_line(self.chapter)
+        return f' {LINE_ATTRIBUTE}="{line}"' if line else ""
 
     def _shown(self, value: Any, kind: str | None, decimals: int | None) -> str:
         """A cell's text as `_cell` prints it (for the width estimate)."""

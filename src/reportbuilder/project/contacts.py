@@ -26,7 +26,7 @@ from reportbuilder.errors import Problem, ReportError, Stage
 from reportbuilder.language import is_known_locale, pick_text
 from reportbuilder.project.config import WebAddress
 from reportbuilder.project.files import FilePolicy
-from reportbuilder.project.validation import LineOf, problems_from
+from reportbuilder.project.validation import LineOf, problems_from, stand_in
 from reportbuilder.project.yamlio import load_yaml
 
 if TYPE_CHECKING:
@@ -209,6 +209,19 @@ def _unprintable(char: str) -> NoReturn:
 class _File(BaseModel):
     model_config = ConfigDict(extra="forbid")
     contacts: list[Contact]
+
+
+def stand_in_contacts(files: FilePolicy) -> dict[str, Contact]:
+    """The contacts of contacts.yml that are right, the wrong keys of each left out (a wrong
+    e-mail address, not the whole contact): what `check` fills the chapters in with when
+    the file has problems (reported by `load_contacts`), so that a chapter's `contact("desk")`
+    is not blamed for them too."""
+    try:
+        value = load_yaml(files.read_project_text(CONTACTS_FILE), CONTACTS_FILE).value
+    except (ReportError, OSError):
+        return {}
+    parsed = stand_in(_File, {"contacts": value} if isinstance(value, list) else value)
+    return {} if parsed is None else {contact.id: contact for contact in parsed.contacts}
 
 
 def load_contacts(files: FilePolicy) -> tuple[dict[str, Contact], list[Problem]]:
