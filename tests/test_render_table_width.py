@@ -73,3 +73,28 @@ def test_a_table_cut_by_the_page_is_refused_at_its_line(tmp_path: Path) -> None:
     assert '"Heading25"' in lines[1] or "more would be cut off" in lines[1]
     assert "Traceback" not in result.output
     assert not (root / "out").exists()
+
+
+def test_a_table_in_a_list_item_or_a_quote_is_refused_like_any_other(tmp_path: Path) -> None:
+    """Trial 4 #6: the list item or quote around a too-wide table was the box reported (a
+    warning, exit 0, the "Total" column cut to "Tota"); the table itself is now fitted,
+    turned, and refused at its own line. Two tables with the same headings: two lines."""
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    table = [
+        "| region | " + " | ".join(months) + " | Total |",
+        "|" + "---|" * 14,
+        "| North | " + " | ".join(["123,456"] * 12) + " | 5,123,456 |",
+    ]
+    listed = "\n".join("  " + row for row in table)
+    quoted = "\n".join("> " + row for row in table)
+    chapter = f"# Blocks\n\n- An item with a table:\n\n{listed}\n\n- Next\n\nQuoted:\n\n{quoted}\n"
+    root = one_chapter_project(tmp_path / "p", "Blocks", chapter)
+    (root / "report.yml").write_text("title: Blocks\nlang: en\npage_size: A5\n")
+    result = CliRunner().invoke(main, ["build", str(root)], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("content/01.md:5: a table on page ")
+    assert lines[1].startswith("content/01.md:13: a table on page ")
+    assert all('"Total" would be cut off' in line or '"Total"' in line for line in lines[:2])
+    assert "past the right edge" not in result.output
+    assert not (root / "out").exists()

@@ -234,10 +234,12 @@ def _reporting(as_json: bool) -> Iterator[None]:
             raise usage from None
         for problem in problems:
             # Warnings found on the way are listed too (`check` runs every stage), marked.
-            warned = "warning: " if problem.severity is Severity.WARNING else ""
-            click.echo(warned + _line(problem), err=True)
-        if len(error.problems) > 1:
-            click.echo(f"{len(error.problems)} problems found.", err=True)
+            mark = "warning: " if problem.severity is Severity.WARNING else ""
+            click.echo(mark + _line(problem), err=True)
+        warned = sum(1 for p in problems if p.severity is Severity.WARNING)
+        if len(problems) > 1:
+            also = f", and {_count(warned, 'warning')}" if warned else ""
+            click.echo(f"{_count(len(problems) - warned, 'problem')} found{also}.", err=True)
         raise _Failed("") from None
 
 

@@ -246,16 +246,26 @@ NOT_FILLED_IN = Problem(
 def _not_blamed_twice(
     problems: Iterable[Problem], found: Sequence[Problem], loaded: Project
 ) -> list[Problem]:
-    """The chapters' problems, without those a data file's own problem already explains
-    (`data.odd` undefined when data/odd.yml could not be read)."""
-    unread = {
-        Path(p.path).name.split(".")[0] for p in found if p.path and p.path.startswith("data/")
-    } - set(loaded.data)
-    return [
-        p
-        for p in problems
-        if not any(re.search(rf"\bdata\.{re.escape(stem)}\b", p.message) for stem in unread)
-    ]
+    """The chapters' problems, without those at a line that uses a data file with errors of
+    its own (`data.odd` undefined when data/odd.yml could not be read, a date filter given
+    the empty value of a wrong cell): those are said once, at the data file's line; the
+    chapter's line is checked again once the file is right."""
+    wrong = {
+        Path(p.path).name.split(".")[0]
+        for p in found
+        if p.path and p.path.startswith("data/") and p.severity is Severity.ERROR
+    }
+    if not wrong:
+        return list(problems)
+    uses = re.compile(r"\bdata\.(" + "|".join(map(re.escape, sorted(wrong))) + r")\b")
+    sources = {c.rel: c.source.split("\n") for c in loaded.chapters}
+    kept = []
+    for problem in problems:
+        lines = sources.get(problem.path or "", [])
+        line = lines[problem.line - 1] if problem.line and problem.line <= len(lines) else ""
+        if not uses.search(line) and not uses.search(problem.message):
+            kept.append(problem)
+    return kept
 
 
 def build(

@@ -211,17 +211,27 @@ class _File(BaseModel):
     contacts: list[Contact]
 
 
-def stand_in_contacts(files: FilePolicy) -> dict[str, Contact]:
+def stand_in_contacts(files: FilePolicy) -> tuple[dict[str, Contact], set[str] | None]:
     """The contacts of contacts.yml that are right, the wrong keys of each left out (a wrong
-    e-mail address, not the whole contact): what `check` fills the chapters in with when
-    the file has problems (reported by `load_contacts`), so that a chapter's `contact("desk")`
-    is not blamed for them too."""
+    e-mail address, not the whole contact), and every id written: what `check` fills the
+    chapters in with when the file has problems (reported by `load_contacts`), so that a
+    chapter's `contact("desk")` is not blamed for them too, and report.yml's `contact:` is
+    for an id the file does not have."""
     try:
         value = load_yaml(files.read_project_text(CONTACTS_FILE), CONTACTS_FILE).value
     except (ReportError, OSError):
-        return {}
-    parsed = stand_in(_File, {"contacts": value} if isinstance(value, list) else value)
-    return {} if parsed is None else {contact.id: contact for contact in parsed.contacts}
+        return {}, None  # no ids known
+    value = {"contacts": value} if isinstance(value, list) else value
+    entries = value.get("contacts") if isinstance(value, dict) else None
+    if not isinstance(entries, list):
+        return {}, None
+    written = {
+        str(entry["id"]).strip()
+        for entry in entries
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str)
+    }
+    parsed = stand_in(_File, value)
+    return ({} if parsed is None else {c.id: c for c in parsed.contacts}), written
 
 
 def load_contacts(files: FilePolicy) -> tuple[dict[str, Contact], list[Problem]]:

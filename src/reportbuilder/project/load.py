@@ -179,8 +179,9 @@ def load_project(
     problems.extend(found)
     contacts, contact_problems = load_contacts(files)
     problems.extend(contact_problems)
+    written: set[str] | None = None  # the ids contacts.yml has, when it has problems
     if contact_problems and stand_ins:
-        contacts = stand_in_contacts(files)
+        contacts, written = stand_in_contacts(files)
     if config is None or line is None:
         raise ProjectError(problems.items)
     chain, found = theme_chain(config.theme, root)
@@ -199,8 +200,10 @@ def load_project(
         problems.add(CONFIG_FILE, line(["lang"]), strings.missing_message(config.lang))
     templates, found = read_templates(root / "templates", files, "templates/")
     problems.extend(found)
-    # When contacts.yml is wrong already, checking the reference would blame report.yml too.
-    if config.contact and not contact_problems and config.contact not in contacts:
+    # When contacts.yml is wrong already, checking the reference would blame report.yml too,
+    # unless the ids it has are known (`check`'s stand-ins) and the reference is not one.
+    known = written if written is not None else None if contact_problems else set(contacts)
+    if config.contact and known is not None and config.contact not in known:
         hint = difflib.get_close_matches(config.contact, sorted(contacts), n=1)
         where = (
             "contacts.yml has no contacts"

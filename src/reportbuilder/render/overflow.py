@@ -134,12 +134,23 @@ class _Walk:
             and getattr(box, "position_x", None) is not None
         ):
             outside = self._outside(box, area)
-            if outside is not None:
+            # A list item or quote runs past the edge because of the table it holds: the
+            # table is reported (fitted, turned, refused) rather than the box around it.
+            if outside is not None and not (tag != "table" and self._wide_table_in(box, area)):
                 self._report(box, page, outside, (*tags, tag), table, area)
                 return
         for child in getattr(box, "children", ()):
             if isinstance(child, boxes.Box):
                 self._box(child, page, area, (*tags, tag), table)
+
+    def _wide_table_in(self, box: Any, area: tuple[float, float, float]) -> bool:
+        """Whether a table inside `box` runs past the text block's sides itself."""
+        for inner in box.descendants():
+            if isinstance(inner, self.boxes.TableBox):
+                outside = self._outside(inner, area)
+                if outside is not None and outside[0] != "bottom":
+                    return True
+        return False
 
     def _outside(self, box: Any, area: tuple[float, float, float]) -> tuple[str, float] | None:
         left_edge, right_edge, bottom_edge = area
@@ -320,24 +331,31 @@ def _candidates(needle: str) -> Iterator[str]:
         yield longest
 
 
-def _table_start(source: str, text: str, start: int) -> int | None:
-    """The line of the Markdown table (from line `start` on) whose first row begins the
-    laid-out table's `text` (its cells' words; a caption may come before them)."""
+def _table_starts(source: str, text: str, start: int) -> list[int]:
+    """The lines of the Markdown tables (from line `start` on; in a list item or a quote
+    too) whose first row begins the laid-out table's `text` (its cells' words; a caption may
+    come before them)."""
+    found = []
     above = ""
     for number, line in enumerate(source.split("\n"), 1):
-        row = line.strip()
+        row = _QUOTED.sub("", line).strip()
         if number >= start and row.startswith("|") and not above.startswith("|"):
             cells = [c.strip() for c in row.strip("|").split("|") if c.strip()]
             if cells and " ".join(" ".join(cells[:2]).split()) in text:
-                return number
+                found.append(number)
         above = row
-    return None
+    return found
+
+
+_QUOTED = re.compile(r"^[\s>]*")  # a quote's marks before a table row
 
 
 def locate(
-    overflow: Overflow, sources: Mapping[str, tuple[str, str]]
+    overflow: Overflow, sources: Mapping[str, tuple[str, str]], taken: Sequence[int] = ()
 ) -> tuple[str | None, int | None]:
-    """(chapter path, line) of an overflowing box; (None, None) outside any chapter."""
+    """(chapter path, line) of an overflowing box; (None, None) outside any chapter.
+    `taken`: the lines of the chapter's other tables already located (two tables with the
+    same heading row are two lines)."""
     if overflow.section is None or overflow.section not in sources:
         return None, None
     rel, source = sources[overflow.section]
@@ -354,8 +372,9 @@ def locate(
         offset = sum(len(line) + 1 for line in source.split("\n")[: start_line - 1])
     if overflow.what == "table":
         for needle in overflow.needles:
-            if line := _table_start(source, needle, start_line or 1):
-                return rel, line
+            lines = _table_starts(source, needle, start_line or 1)
+            if lines:
+                return rel, next((n for n in lines if n not in taken), lines[0])
     for needle in overflow.needles:
         for piece in _candidates(needle):
             line = _line_of(source, piece, offset) or _line_of(source, piece)
@@ -387,8 +406,12 @@ def overflow_problems(
 ) -> list[Problem]:
     """One located warning per overflowing box."""
     problems = []
+    tables: dict[int, int | None] = {}  # a table's line, by its index in the document
     for item in overflows:
-        path, line = locate(item, sources)
+        taken = [n for i, n in tables.items() if n is not None and i != item.table]
+        path, line = locate(item, sources, taken)
+        if item.table is not None:  # the same table on its next page: the same line
+            line = tables.setdefault(item.table, line)
         if item.what == "table" and item.side != "bottom":
             problems.append(_cut_table(item, path, line))
             continue
