@@ -46,7 +46,6 @@ from reportbuilder.project.fonts import named_families
 from reportbuilder.project.image_files import (
     RASTER_SUFFIXES,
     image_problem,
-    mode_problem,
     svg_problem,
 )
 from reportbuilder.project.load import IncompleteProject, Project, load_project
@@ -140,8 +139,6 @@ def resource_problems(project: Project) -> list[Problem]:
             elif path.suffix.lower() in RASTER_SUFFIXES and (reason := image_problem(path)):
                 # the renderer's own words when it fails on the file (`image_files`)
                 message = f"image {project.files.shown(path)} not used: {reason}"
-            elif path.suffix.lower() in RASTER_SUFFIXES and (reason := mode_problem(path)):
-                message = f"image {project.files.shown(path)}: {reason}"
             else:
                 continue
         elif scheme in ("http", "https"):
@@ -534,19 +531,36 @@ def _other_sources(project: Project) -> Iterator[tuple[str, str]]:
 
 
 def _located_image_modes(problems: Iterable[Problem], project: Project) -> list[Problem]:
-    """WeasyPrint's "Unknown image mode: I;16" names no image (it prints one as a black
-    rectangle): replaced by a warning at each line that shows such an image, as `check`
-    gives it (`image_files.mode_problem`)."""
+    """WeasyPrint's "Unknown image mode: …" names no image (the renderer's fetcher converts
+    every mode known to print wrong, `image_files.printable_image`; this is for any other):
+    said at each line that shows a raster image in that mode."""
     problems = list(problems)
     unknown = [p for p in problems if p.path is None and "Unknown image mode" in p.message]
     if not unknown:
         return problems
-    located = [p for p in resource_problems(project) if p.message.startswith("image ")]
-    located = [p for p in located if "black rectangle" in p.message]
-    if not located:
-        return problems
+    from PIL import Image
+
     kept = [p for p in problems if p not in unknown]
-    return kept + [replace(p, stage=Stage.RENDER) for p in located]
+    for url, places in project.resources.items():
+        parts = urlsplit(url)
+        path = Path(url2pathname(parts.path))
+        if parts.scheme.lower() != "file" or path.suffix.lower() not in RASTER_SUFFIXES:
+            continue
+        try:
+            with Image.open(path) as image:
+                mode = image.mode
+        except Exception:  # what Pillow cannot read is said by `resource_problems`
+            continue
+        if any(p.message.endswith(f": {mode}") for p in unknown):
+            message = (
+                f"image {project.files.shown(path)}: an image in mode {mode}, which prints "
+                "wrong: save it as 8-bit RGB or greyscale"
+            )
+            kept.extend(
+                Problem(w.path, w.line, message, stage=Stage.RENDER, severity=Severity.WARNING)
+                for w in places
+            )
+    return kept
 
 
 def _located_font_faces(problems: Iterable[Problem], project: Project) -> list[Problem]:
