@@ -315,12 +315,19 @@ class Helpers:
     ) -> list[charts.Bar]:
         if not items:
             raise CallError("nothing to chart: the breakdown has no categories")
+        places = self._column_places(items, breakdown, decimals)
         return [
-            charts.Bar(
-                self._label(c), float(_percent(c)), self._percent_text(c, breakdown, decimals)
-            )
+            charts.Bar(self._label(c), float(_percent(c)), self._percent_text(c, breakdown, places))
             for c in items
         ]
+
+    def _column_places(
+        self, items: Sequence[Category], breakdown: Breakdown | None, decimals: int | None
+    ) -> int:
+        """The decimals of a breakdown's percents shown together (a table's column, a
+        chart's labels): the call's, else the breakdown's, else the most any category shows
+        (12.0 %, 9.5 %, 0.5 %, as its total 100.0 %; not 12 % beside 9.5 %)."""
+        return max((self._percent_places(c, breakdown, decimals) for c in items), default=0)
 
     def chart(
         self,
@@ -355,9 +362,9 @@ class Helpers:
             )
         self._charts += 1
         desc = description or "; ".join(f"{b.label}: {b.text}" for b in bars)
-        # The donut's centre: the first category with a share (a 0 % one has no slice, so
-        # "0 %" in the middle of a full ring would name a category the ring does not show).
-        head = next((bar for bar in bars if bar.value > 0), bars[0])
+        # The donut's centre: the largest share (the first of equals), the figure's headline;
+        # the first category may be a minor group, or a 0 % one the ring does not draw.
+        head = max(bars, key=lambda bar: bar.value)
         extra = {"center_text": head.text, "center_label": head.label} if kind == "donut" else {}
 
         def draw() -> str:
@@ -600,9 +607,10 @@ class Helpers:
             f"<th>{escape(label)}</th>"
             f"<th class='num'>{escape(unit or self.labels['count'])}</th><th class='num'>%</th>"
         )
+        places = self._column_places(items, breakdown, decimals)
         body = "".join(
             f"<tr><td>{escape(self._label(c))}</td>{self._cell(c.count)}"
-            f"<td class='num'>{escape(self._percent_text(c, breakdown, decimals))}</td></tr>"
+            f"<td class='num'>{escape(self._percent_text(c, breakdown, places))}</td></tr>"
             for c in items
         )
         if not total or (breakdown is not None and breakdown.multiple):
@@ -612,7 +620,6 @@ class Helpers:
         if breakdown is not None and breakdown.base is not None and len(items) == len(breakdown):
             count, pct = breakdown.base, 100
         # The total shows as many decimals as its cells do (33.3 + 33.3 + 33.4 is 100.0 %).
-        places = max((self._percent_places(c, breakdown, decimals) for c in items), default=0)
         foot = (
             f"<tfoot><tr><td>{escape(self.labels['total'])}</td>{self._cell(count)}"
             f"<td class='num'>{escape(self.fmt.percent(round(pct, places), places))}</td>"
