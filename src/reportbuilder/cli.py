@@ -1279,8 +1279,10 @@ def contacts(project: Path, vcard_dir: Path | None, lang: str | None, as_json: b
                 click.echo(_safe(f"  {key}: {contact[key]}"))
     for path in result.written:
         click.echo(_safe(f"wrote {path}"))
+    _warn(result.problems)
     count = len(result.contacts)
-    click.echo(f"contacts.yml: {count} contact{'s' if count != 1 else ''}, no problems")
+    warned = f" ({_count(len(result.problems), 'warning')})" if result.problems else ""
+    click.echo(f"contacts.yml: {count} contact{'s' if count != 1 else ''}, no problems{warned}")
 
 
 @main.group()

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from reportbuilder.errors import Problem, ReportError, Stage
+from reportbuilder.errors import Problem, ReportError, Severity, Stage
 from reportbuilder.language import is_known_locale, pick_text
 from reportbuilder.project.config import WebAddress
 from reportbuilder.project.files import FilePolicy
@@ -101,6 +101,9 @@ class Contact(BaseModel):
 
     id: str
     name: str | None = None
+    # The family name's words in `name`, where the last word is not it ("García López"): the
+    # vCard's N field, which address books sort by.
+    family: str | None = None
     # A text per language where editions differ (`office: {fr: Bureau de Santiago, en: …}`).
     role: Text | None = None
     organisation: Text | None = None
@@ -114,8 +117,8 @@ class Contact(BaseModel):
 
     # Every text; `url` has its own check (config.WebAddress) that refuses these characters.
     @field_validator(
-        "id", "name", "role", "organisation", "office", "address", "country", "phone", "email",
-        mode="before",
+        "id", "name", "family", "role", "organisation", "office", "address", "country", "phone",
+        "email", mode="before",
     )  # fmt: skip
     @classmethod
     def _printable(cls, value: object, info: ValidationInfo) -> object:
@@ -123,6 +126,14 @@ class Contact(BaseModel):
         for text in texts:
             if isinstance(text, str):
                 refuse_unprintable(text, multiline=info.field_name in _MULTILINE)
+        return value
+
+    @field_validator("family")
+    @classmethod
+    def _family(cls, value: str | None, info: ValidationInfo) -> str | None:
+        name = info.data.get("name")
+        if value is not None and (not isinstance(name, str) or value not in name):
+            raise ValueError(f"'{value}' is not part of the contact's name: write it as in name:")
         return value
 
     @field_validator("role", "organisation", "office", "address")
@@ -258,7 +269,29 @@ def load_contacts(files: FilePolicy) -> tuple[dict[str, Contact], list[Problem]]
         found = problems_from(error, _File, CONTACTS_FILE, line_of)
         return {}, sorted(problems + found, key=lambda p: p.line or 0)
     contacts = {contact.id: contact for contact in parsed.contacts}
+    for index, contact in enumerate(parsed.contacts):
+        if contact.phone and (doubt := phone_doubt(contact.phone, contact.country)):
+            line = line_of(["contacts", index, "phone"])
+            problems.append(
+                Problem(CONTACTS_FILE, line, doubt, stage=Stage.PROJECT, severity=Severity.WARNING)
+            )
     return contacts, problems
+
+
+def phone_doubt(value: str, country: str | None = None) -> str | None:
+    """Why a phone number that parses may still be wrong: one its country's numbering plan
+    does not list (libphonenumber), printed as written; None for a valid number."""
+    import phonenumbers
+
+    number = parse_phone(value, country)
+    if phonenumbers.is_valid_number(number):
+        return None
+    region = phonenumbers.region_code_for_country_code(number.country_code or 0)
+    where = f"+{number.country_code}" + (f" ({region})" if region not in ("ZZ", "001") else "")
+    return (
+        f"phone '{value}' is not a number of {where}'s numbering plan as libphonenumber knows "
+        "it: check its digits; it is printed as written"
+    )
 
 
 def _duplicate_ids(value: Any, line_of: LineOf) -> list[Problem]:

@@ -177,8 +177,9 @@ def load_project(
     }
     data, found = load_data(files, settings)
     problems.extend(found)
-    contacts, contact_problems = load_contacts(files)
-    problems.extend(contact_problems)
+    contacts, found = load_contacts(files)
+    problems.extend(found)
+    contact_problems = [p for p in found if p.severity is Severity.ERROR]  # not a doubtful phone
     written: set[str] | None = None  # the ids contacts.yml has, when it has problems
     if contact_problems and stand_ins:
         contacts, written = stand_in_contacts(files)
