@@ -47,6 +47,7 @@ from reportbuilder.project.image_files import (
     RASTER_SUFFIXES,
     image_problem,
     svg_problem,
+    svg_syntax_problem,
 )
 from reportbuilder.project.load import IncompleteProject, Project, load_project
 from reportbuilder.project.translations import setting_problems, translation_problems
@@ -138,6 +139,8 @@ def resource_problems(project: Project) -> list[Problem]:
                 message = f"missing file {project.files.shown(path)}"
             elif path.suffix.lower() in RASTER_SUFFIXES and (reason := image_problem(path)):
                 # the renderer's own words when it fails on the file (`image_files`)
+                message = f"image {project.files.shown(path)} not used: {reason}"
+            elif path.suffix.lower() == ".svg" and (reason := svg_syntax_problem(path)):
                 message = f"image {project.files.shown(path)} not used: {reason}"
             else:
                 continue

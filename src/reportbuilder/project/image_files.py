@@ -135,6 +135,20 @@ def _grey(image: Any, scale: float | None) -> Any:
     return wide.point(lambda value: value * factor + offset).convert("L")
 
 
+def svg_syntax_problem(path: Path) -> str | None:
+    """Why an SVG file is no drawing the renderer can read (`mismatched tag: line 1, column
+    30`), in the XML parser's words, as the renderer leaves it out; None when it parses."""
+    try:
+        if path.stat().st_size > MAX_SVG_BYTES:
+            return None  # `svg_problem` refuses it
+        ElementTree.parse(path)
+    except ElementTree.ParseError as error:
+        return str(error)
+    except OSError:
+        return None
+    return None
+
+
 def svg_problem(path: Path) -> str | None:
     """Why the SVG drawing at `path` must not be laid out: more shapes than
     `MAX_SVG_ELEMENTS` once every `<use>` is expanded (or a `<use>` that draws itself)."""

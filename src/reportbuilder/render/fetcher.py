@@ -19,7 +19,7 @@ from urllib.request import url2pathname
 from reportbuilder.errors import Location, Problem, Severity, Stage
 from reportbuilder.limits import MAX_DATA_URL_CHARS
 from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
-from reportbuilder.project.image_files import RASTER_SUFFIXES, printable_image
+from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem, printable_image
 from reportbuilder.project.resources import Places
 from reportbuilder.render.engine import import_weasyprint
 
@@ -94,6 +94,9 @@ class PolicyFetcher(URLFetcher):
             shown = url if len(url) < 120 else url[:117] + "..."
             raise self._refuse(f"network access is off: refused {shown}")
         path = self.checked_file(url)
+        if path.suffix.lower() in RASTER_SUFFIXES and (broken := image_problem(path)):
+            # A truncated PNG was drawn half-decoded without a word: refused, as `check` says.
+            raise self._refuse(f"image {self.files.shown(path)} not used: {broken}")
         if path.suffix.lower() in RASTER_SUFFIXES and (png := printable_image(path)):
             # A 16-bit greyscale scan would print as a black rectangle: an 8-bit copy.
             return _Converted(path.as_uri(), png, {"Content-Type": "image/png"})
