@@ -339,10 +339,15 @@ def build(
             *setting_problems(loaded, [html.config.lang]),
         ]
         if format == "html":
+            from reportbuilder.deliver.endnotes import browser_footnotes
             from reportbuilder.deliver.preview import self_contained
 
             text, refused = self_contained(
-                html.text, html.base_url, html.files, html.network_hosts, html.resources
+                browser_footnotes(html.text),
+                html.base_url,
+                html.files,
+                html.network_hosts,
+                html.resources,
             )
             data = text.encode("utf-8")
             warnings.extend(refused)
