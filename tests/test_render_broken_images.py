@@ -44,3 +44,16 @@ def test_check_and_build_say_the_same_of_broken_images(tmp_path: Path) -> None:
     assert said(build(root, output=out).warnings) == expected
     pictures = [image for page in pypdf.PdfReader(out).pages for image in page.images]
     assert pictures == []  # neither is drawn, in part or whole
+
+
+@pytest.mark.pdf
+def test_a_missing_image_is_said_in_the_same_words_with_the_file_meant(tmp_path: Path) -> None:
+    """Trial 4 #30: `check` said "missing file assets/map.png", `build` "missing or not a
+    regular file: assets/map.png", neither which file was meant."""
+    root = one_chapter_project(tmp_path / "p", "Map", "# Map\n\n![The map](assets/map.png)\n")
+    (root / "assets").mkdir()
+    Image.new("RGB", (20, 10)).save(root / "assets" / "Map.png")
+    expected = [("content/01.md", 3, "missing file assets/map.png (did you mean assets/Map.png?)")]
+    checked = [(w.path, w.line, w.message) for w in check(root).warnings]
+    built = [(w.path, w.line, w.message) for w in build(root, output=tmp_path / "m.pdf").warnings]
+    assert checked == expected and built == expected

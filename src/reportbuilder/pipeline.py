@@ -41,7 +41,13 @@ from reportbuilder.errors import (
 from reportbuilder.limits import Deadline, TimeLimitExceeded
 from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import SOURCE_PLACES
-from reportbuilder.project.files import UnusablePath, is_file, resolved, url2pathname
+from reportbuilder.project.files import (
+    UnusablePath,
+    is_file,
+    missing_message,
+    resolved,
+    url2pathname,
+)
 from reportbuilder.project.fonts import named_families
 from reportbuilder.project.image_files import (
     RASTER_SUFFIXES,
@@ -136,7 +142,7 @@ def resource_problems(project: Project) -> list[Problem]:
             elif not project.files.readable(path):
                 message = f"refused {path}: outside the project"
             elif not is_file(path):
-                message = f"missing file {project.files.shown(path)}"
+                message = missing_message(project.files.shown(path), path)
             elif path.suffix.lower() in RASTER_SUFFIXES and (reason := image_problem(path)):
                 # the renderer's own words when it fails on the file (`image_files`)
                 message = f"image {project.files.shown(path)} not used: {reason}"

@@ -18,7 +18,13 @@ from urllib.request import url2pathname
 
 from reportbuilder.errors import Location, Problem, Severity, Stage
 from reportbuilder.limits import MAX_DATA_URL_CHARS
-from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
+from reportbuilder.project.files import (
+    FilePolicy,
+    UnusablePath,
+    is_file,
+    missing_message,
+    resolved,
+)
 from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem, printable_image
 from reportbuilder.project.resources import Places
 from reportbuilder.render.engine import import_weasyprint
@@ -117,7 +123,7 @@ class PolicyFetcher(URLFetcher):
         if not self.files.readable(real):
             raise self._refuse(f"refused {path}: outside the project")
         if not is_file(real):
-            raise self._refuse(f"missing or not a regular file: {self.files.shown(real)}")
+            raise self._refuse(missing_message(self.files.shown(real), real))
         if real.stat().st_size > MAX_FILE_BYTES:
             raise self._refuse(f"file too large: {self.files.shown(real)}")
         return real
