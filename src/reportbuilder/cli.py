@@ -19,7 +19,7 @@ from typing import IO, Any, Literal, TypeVar
 import click
 
 from reportbuilder import __version__, progress
-from reportbuilder.errors import Problem, ReportError, Stage, in_reading_order
+from reportbuilder.errors import Problem, ReportError, Severity, Stage, in_reading_order
 from reportbuilder.errors import printable as _safe
 from reportbuilder.language import is_known_locale
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT
@@ -233,9 +233,13 @@ def _reporting(as_json: bool) -> Iterator[None]:
             usage.json_shown = as_json  # type: ignore[attr-defined]
             raise usage from None
         for problem in problems:
-            click.echo(_line(problem), err=True)
-        if len(error.problems) > 1:
-            click.echo(f"{len(error.problems)} problems found.", err=True)
+            # Warnings found on the way are listed too (`check` runs every stage), marked.
+            mark = "warning: " if problem.severity is Severity.WARNING else ""
+            click.echo(mark + _line(problem), err=True)
+        warned = sum(1 for p in problems if p.severity is Severity.WARNING)
+        if len(problems) > 1:
+            also = f", and {_count(warned, 'warning')}" if warned else ""
+            click.echo(f"{_count(len(problems) - warned, 'problem')} found{also}.", err=True)
         raise _Failed("") from None
 
 
@@ -1275,8 +1279,10 @@ def contacts(project: Path, vcard_dir: Path | None, lang: str | None, as_json: b
                 click.echo(_safe(f"  {key}: {contact[key]}"))
     for path in result.written:
         click.echo(_safe(f"wrote {path}"))
+    _warn(result.problems)
     count = len(result.contacts)
-    click.echo(f"contacts.yml: {count} contact{'s' if count != 1 else ''}, no problems")
+    warned = f" ({_count(len(result.problems), 'warning')})" if result.problems else ""
+    click.echo(f"contacts.yml: {count} contact{'s' if count != 1 else ''}, no problems{warned}")
 
 
 @main.group()

@@ -158,8 +158,9 @@ def format_phone(number: str, lang: str, country: str | None = None) -> str:
     """A phone number as its country writes it: `+56 2 2274 6713`; the national form
     (`(2) 2274 6713`) when the edition's locale is of the number's country (`es-CL`).
 
-    A number the current plan does not list keeps its digits, grouped as its country
-    groups them (`+56 2 2746 713`). `number` must have passed contacts.yml's check.
+    A number the current plan does not list is printed as written (contacts.yml warns of
+    it): regrouped as its country groups valid ones, `+971 4 123 4567` read `+971 412 3
+    4567`. `number` must have passed contacts.yml's check.
     """
     import phonenumbers
 
@@ -173,11 +174,7 @@ def format_phone(number: str, lang: str, country: str | None = None) -> str:
         return phonenumbers.format_number(
             parsed, style.NATIONAL if national else style.INTERNATIONAL
         )
-    typing = phonenumbers.AsYouTypeFormatter(region or "ZZ")
-    text = ""
-    for digit in phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164):
-        text = typing.input_digit(digit)
-    return text
+    return " ".join(number.split())
 
 
 def rounded(value: float | int | Decimal, places: int) -> Decimal:
