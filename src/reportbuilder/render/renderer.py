@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from reportbuilder import watchdog
 from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage, without_reprs
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 from reportbuilder.project.files import FilePolicy, is_file
@@ -621,6 +622,9 @@ class PdfRenderer:
                 os.close(watched)
                 child_conn.close()
             _PARENT_ENDS.update((writer, parent_conn.fileno()))
+        watchdog.keep_path(self._scratch, folder=True)
+        if process.pid is not None:
+            watchdog.keep_process(process.pid)
         self._process, self._conn, self._lifeline = process, parent_conn, writer
 
     def __enter__(self) -> PdfRenderer:
@@ -649,8 +653,11 @@ class PdfRenderer:
         if process is not None:
             process.kill()
             process.join()
+            if process.pid is not None:
+                watchdog.drop_process(process.pid)
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
+            watchdog.drop_path(self._scratch)
             self._scratch = None
 
     def render(
