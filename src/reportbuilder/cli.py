@@ -283,6 +283,16 @@ class _Main(click.Group):
             raise
         except (click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except MemoryError:
+            # Out of memory outside the stages `_reporting` covers (loading modules, reading
+            # the cache, writing): not a bug, the one line `_reporting` would give.
+            problem = Problem(
+                None, None, "over the memory limit", stage=Stage.PROJECT, setting="max_memory_mb"
+            )
+            if as_json:
+                _emit_json({"ok": False, "problems": [problem.as_json()]})
+            click.echo(_line(problem), err=True)
+            ctx.exit(1)
         except Exception as error:
             if os.environ.get("REPORTBUILDER_DEBUG"):
                 raise
@@ -293,6 +303,31 @@ class _Main(click.Group):
                 err=True,
             )
             ctx.exit(1)
+
+
+# Set by `run` (the `reportbuilder` command's own process): only there may the watchdog end
+# the process; a program or test calling `main` in its own process gets the deadline alone.
+_OWN_PROCESS = False
+
+
+def _hard_deadline(project: Path, timeout: float, what: str, as_json: bool) -> None:
+    """In the command's own process, end it (one line, exit 1, nothing left behind) if it
+    still runs `watchdog.GRACE` seconds after --timeout: see `watchdog`."""
+    if not _OWN_PROCESS or threading.current_thread() is not threading.main_thread():
+        return
+    from reportbuilder import watchdog
+
+    message = (
+        f"{what} still running {watchdog.GRACE:g} s after its time limit of {timeout:g} s: "
+        "stopped, nothing written"
+    )
+    problem = Problem(str(project), None, message, stage=Stage.PROJECT, setting="timeout")
+    document = ""
+    if as_json:
+        document = json.dumps({"ok": False, "problems": [problem.as_json()]}, indent=2) + "\n"
+    guard = watchdog.Watchdog(timeout + watchdog.GRACE, _line(problem), document)
+    guard.arm()
+    click.get_current_context().call_on_close(guard.disarm)
 
 
 def _stop(number: int, frame: object) -> None:
@@ -430,7 +465,7 @@ def build(
       reportbuilder build --compare out/report.pdf
       reportbuilder build --variant a5 --set brand.primary=#8a1538
     """
-
+    _hard_deadline(project, timeout, "the build was", as_json)
     fmt = _format_of(output, fmt)
     if embed_sources and (fmt == "html" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
         raise click.BadParameter(
@@ -690,6 +725,7 @@ def check(
     as_json: bool,
 ) -> None:
     """Validate PROJECT (config, content, data, contacts) without writing anything."""
+    _hard_deadline(project, timeout, "the check was", as_json)
     with _reporting(as_json), _imported_frozen("reportbuilder.pipeline", COMPOSE):
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits, cap_memory
@@ -1484,5 +1520,7 @@ def run() -> None:
     package, nor by `main` itself (tests and programs that call it in their own process)."""
     from reportbuilder.patterns import keep_compiled
 
+    global _OWN_PROCESS
     keep_compiled()
+    _OWN_PROCESS = True
     main()
