@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import marshal
 import sys
 from typing import Any
@@ -50,7 +51,10 @@ def keep_compiled() -> None:
     if store is None:
         return
     version = ".".join(map(str, sys.version_info[:3]))
-    name = f"{sys.implementation.cache_tag}-{version}-{_sre.MAGIC}.marshal"
+    source = _compiler_source()
+    if source is None:
+        return
+    name = f"{sys.implementation.cache_tag}-{version}-{_sre.MAGIC}-{source}.marshal"
     known = _read(store.get(name))
     used: set[tuple[str | bytes, int]] = set()
     fresh: dict[tuple[str | bytes, int], _Args] = {}
@@ -66,7 +70,7 @@ def keep_compiled() -> None:
                 used.add(key)
                 return compiled
             except Exception:  # refused by the engine's own check: compiled as usual
-                del known[key]
+                known.pop(key, None)
         compiled = original(pattern, flags)
         with contextlib.suppress(Exception):  # not kept: compiled as usual all the same
             fresh[key] = _args(_compiler, pattern, flags)
@@ -104,6 +108,21 @@ def _args(compiler: Any, pattern: str | bytes, flags: int) -> _Args:
         groupindex,
         tuple(indexgroup),
     )
+
+
+def _compiler_source() -> str | None:
+    """A digest of the source of `re`'s compiler and parser, as this Python has them: the
+    code kept is what they made, and a Python patched under the same version number (a
+    distribution's fix) must not be handed another compiler's code. None where the source
+    cannot be read (nothing is replaced then)."""
+    digest = hashlib.sha256()
+    for name in ("re._compiler", "re._parser", "re._constants"):
+        try:
+            with open(sys.modules[name].__file__ or "", "rb") as file:
+                digest.update(file.read())
+        except (KeyError, AttributeError, OSError):
+            return None
+    return digest.hexdigest()[:16]
 
 
 def _read(data: bytes | None) -> dict[tuple[str | bytes, int], _Args]:
