@@ -106,9 +106,7 @@ WebAddress = Annotated[str, AfterValidator(_web_address)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class DataFile(_Strict):
@@ -269,11 +267,7 @@ class MailConfig(_Strict):
     """How `mail` writes its message: sender, subject, the summary's two lines, SMTP."""
 
     model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        str_strip_whitespace=True,
-        populate_by_name=True,
-        defer_build=True,
+        extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True
     )
 
     sender: Mailbox | None = Field(None, alias="from")
