@@ -16,7 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import queue
+import os
 import re
+import sys
+import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
@@ -128,6 +131,7 @@ def lay_out(
         pages.append(count)
         anchors.append(found)
     made: dict[str, PartPdf] = {}
+    timeline = Timeline(split)
     laid_out = reused = 0
     free: queue.Queue[PdfRenderer] = queue.Queue()
     free.put(renderer)
@@ -143,10 +147,12 @@ def lay_out(
     def render(item: tuple[str, RenderJob]) -> tuple[str, PartPdf]:
         key, job = item
         renderer = free.get()
+        begun = time.perf_counter()
         try:
             pdf = renderer.render(job, limits, deadline=deadline)
         finally:
             free.put(renderer)
+            timeline.add(renderer, key, job, begun)
         return key, PartPdf(
             pdf.data, pdf.pages, pdf.anchors, pdf.bookmarks, pdf.problems, pdf.page_names
         )
@@ -238,7 +244,10 @@ def lay_out(
         for r, part in zip(results, split.parts, strict=True)
     ]
     pages = [r.pages for r in results]
+    begun = time.perf_counter()
     data = _assemble_in_blocks(laid, keys, pages, cache, stamps, stamp_keys)
+    timeline.add(None, "assembly", None, begun)
+    timeline.show()
     problems = tuple(
         dict.fromkeys(
             _on_page(p, place.start)
@@ -248,6 +257,48 @@ def lay_out(
     )
     pdf = Pdf(data=data, pages=sum(pages), problems=problems)
     return Outcome(pdf, None, laid_out, reused, rounds, stamped)
+
+
+TRACE = "REPORTBUILDER_PARTS_TRACE"  # "1": print each task's start and end (stderr)
+
+
+class Timeline:
+    """Each render task's worker, start and end, printed on standard error when the
+    `TRACE` switch is on (where a core sits idle on a build by parts)."""
+
+    def __init__(self, split: partition.Split) -> None:
+        self.on = os.environ.get(TRACE, "") == "1"
+        self.zero = time.perf_counter()
+        self.split = split
+        self.rows: list[tuple[str, str, float, float]] = []
+        self.workers: dict[int, str] = {}
+
+    def add(self, worker: object, key: str, job: RenderJob | None, begun: float) -> None:
+        if not self.on:
+            return
+        end = time.perf_counter()
+        name = "main" if worker is None else self.workers.setdefault(id(worker), f"w{len(self.workers) + 1}")
+        what = key[:12]
+        if job is not None:
+            if job.layout_only:
+                what = "measure"
+            elif key.startswith("stamp-"):
+                what = "stamps"
+            else:
+                body = job.text.split("<body", 1)[-1]
+                what = next(
+                    (p.name for p in self.split.parts if p.body and p.body in body), what
+                )
+        self.rows.append((name, what, begun - self.zero, end - self.zero))
+
+    def show(self) -> None:
+        if not self.on:
+            return
+        end = max((r[3] for r in self.rows), default=0.0)
+        scale = 100 / end if end else 0
+        for name, what, begun, ended in sorted(self.rows, key=lambda r: (r[0], r[2])):
+            bar = " " * int(begun * scale) + "#" * max(1, int((ended - begun) * scale))
+            print(f"{name:>4} {begun:7.2f} {ended:7.2f} {what[:24]:<24} |{bar}", file=sys.stderr)
 
 
 def _in_order(
