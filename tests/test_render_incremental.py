@@ -126,6 +126,33 @@ def test_parts_equal_a_whole_build_through_edits(
     _both(project, renderer, monkeypatch)
 
 
+def test_a_long_report_lays_out_chapters_in_groups_then_an_edited_one_alone(
+    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The example's chapters three times (14 parts): on a first build, consecutive chapters
+    # that print no page number are laid out together, never across a block (here of 4).
+    project = _example(tmp_path)
+    for chapter in sorted((project / "content").glob("*.md")):
+        for copy in (1, 2):
+            shutil.copy(chapter, chapter.with_name(f"{chapter.stem}-{copy:02d}.md"))
+    monkeypatch.setattr(incremental, "BLOCK", 4)
+    first = _both(project, renderer, monkeypatch)
+    # front | résumé ×3 | méthode ×3 | résultats ×3, conclusions ×3 (they print page numbers)
+    # | closing: 10 parts laid out instead of 14.
+    assert first.parts == {"laid_out": 10, "reused": 0, "rounds": 1, "stamps": 4}
+
+    # A sentence changed in a grouped chapter: its group's chapters are laid out one by one
+    # (the page map knows each one's pages: one round), the other parts come from the cache.
+    chapter = project / "content" / "02-methode-01.md"
+    _append(chapter, "\n\nUne phrase ajoutée au milieu du rapport.\n")
+    edited = _both(project, renderer, monkeypatch)
+    assert edited.parts == {"laid_out": 3, "reused": 9, "rounds": 1, "stamps": 0}
+    # Changed again: that chapter alone.
+    _append(chapter, "\n\nUne autre phrase.\n")
+    again = _both(project, renderer, monkeypatch)
+    assert again.parts == {"laid_out": 1, "reused": 11, "rounds": 1, "stamps": 0}
+
+
 def test_stamped_footers_on_a5_landscape_pages_and_in_another_language(
     tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
