@@ -618,6 +618,8 @@ def _groups(
             and index % BLOCK
             and not split.bound(index)
             and not split.bound(last[-1])
+            # where it starts in the group is found by its name (`_keep_plan`)
+            and split.parts[index].name in split.parts[index].ids
         ):
             last.append(index)
         else:
