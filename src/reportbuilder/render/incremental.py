@@ -33,7 +33,7 @@ from reportbuilder.render import parts as partition
 from reportbuilder.render import stamp
 from reportbuilder.render.assembly import LaidOut, assemble
 from reportbuilder.render.renderer import Pdf, PdfRenderer, RenderJob
-from reportbuilder.signed import signed_folder
+from reportbuilder.signed import SignedFolder, signed_folder
 
 MAX_ROUNDS = 4  # page numbers settle in two rounds; more means they swing: lay out whole
 
@@ -173,7 +173,33 @@ def lay_out(
         # A stamp is laid on each page by its name: a blob without them is laid out again.
         return part if not split.stamped or len(part.names) == part.pages else None
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    fonts = signed_folder(cache.folder / FONTS_DIR, MAX_FONTS) if cache is not None else None
+    early_blocks: dict[str, Future[bytes]] = {}
+
+    def assemble_early(number: int, stamp_key: str, stamp_data: bytes) -> None:
+        """Block `number` assembled now, in this process, while the workers lay out the
+        rest (the front, the other stamps): its parts are laid out and its stamp too."""
+        block = blocks[number]
+        chunk = [made_by_index[i] for i in block]
+        key = _block_key([k for k, _ in chunk], stamp_key)
+        laid = [
+            LaidOut(r.data, r.bookmarks, "<th" in split.parts[i].body)
+            for i, (_, r) in zip(block, chunk, strict=True)
+        ]
+
+        def timed() -> bytes:
+            begun = time.perf_counter()
+            data = assemble(laid, fonts=fonts, stamps=[stamp_data])
+            timeline.add(None, f"block {number}", None, begun)
+            return data
+
+        early_blocks[key] = assembler.submit(timed)
+
+    made_by_index: dict[int, tuple[str, PartPdf]] = {}
+    with (
+        ThreadPoolExecutor(max_workers=1) as assembler,
+        ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
+    ):
         early: dict[str, bytes] = {}
         if not guess and not split.stamped:
             # No page map yet (a first build): lay the parts out once without writing PDFs
@@ -200,7 +226,17 @@ def lay_out(
             # Stamped, a first build: each part laid out once, those that print page numbers
             # as soon as the pages before them (and those they refer to) are known.
             ordered, early = _in_order(
-                split, base, digest, pool, render, workers, stored, jobs, blocks
+                split,
+                base,
+                digest,
+                pool,
+                render,
+                workers,
+                stored,
+                jobs,
+                blocks,
+                made_by_index,
+                assemble_early,
             )
             for key, each, new in ordered:
                 made[key] = each
@@ -256,7 +292,9 @@ def lay_out(
     ]
     pages = [r.pages for r in results]
     begun = time.perf_counter()
-    data = _assemble_in_blocks(laid, keys, pages, cache, stamps, stamp_keys, blocks)
+    data = _assemble_in_blocks(
+        laid, keys, pages, cache, stamps, stamp_keys, blocks, fonts, early_blocks
+    )
     timeline.add(None, "assembly", None, begun)
     timeline.show()
     problems = tuple(
@@ -324,6 +362,8 @@ def _in_order(
     stored: Callable[[str], PartPdf | None],
     jobs: int,
     blocks: Sequence[Sequence[int]],
+    made: dict[int, tuple[str, PartPdf]],
+    block_done: Callable[[int, str, bytes], None],
 ) -> tuple[list[tuple[str, PartPdf, bool]], dict[str, bytes]]:
     """Every part of a stamped split laid out once, without a page map: the front measured
     first (its page count), a part that prints page numbers as soon as the parts before it
@@ -364,6 +404,7 @@ def _in_order(
     laid: dict[str, PartPdf] = {}  # laid out ahead, by key
     awaited: dict[str, int] = {}  # a key laid out ahead, now the part's own → the part
     stamped: dict[str, bytes] = {}
+    stamp_block: dict[str, int] = {}  # a stamp's key → its block
     stamps_started = False
 
     def start(index: int, job: RenderJob, key: str, ahead: bool = False) -> None:
@@ -374,6 +415,7 @@ def _in_order(
 
     def finish(index: int, key: str, part: PartPdf, new: bool) -> None:
         done[index] = (key, part, new)
+        made[index] = (key, part)
         pages[index], anchors[index], names[index] = part.pages, dict(part.anchors), part.names
         measured.add(index)
 
@@ -435,7 +477,8 @@ def _in_order(
             # The total is known (the front's from its measure): the footers are laid out
             # beside the front; a front longer than measured has them laid out again.
             stamps_started = True
-            for key, job in _stamp_jobs(split, names, base, digest, blocks):
+            for number, (key, job) in enumerate(_stamp_jobs(split, names, base, digest, blocks)):
+                stamp_block[key] = number
                 start(-2, job, key)
         while len(running) < jobs and ahead():
             pass
@@ -449,6 +492,9 @@ def _in_order(
             _, part = future.result()
             if index == -2:
                 stamped[key] = part.data
+                number = stamp_block[key]
+                if 0 not in blocks[number]:  # the front is not laid out for good yet
+                    block_done(number, key, part.data)
             elif index == -1:
                 pages[0], anchors[0], names[0] = part.pages, dict(part.anchors), part.names
                 measured.add(-1)
@@ -541,21 +587,21 @@ def _assemble_in_blocks(
     stamps: list[bytes],
     stamp_keys: list[str],
     blocks: Sequence[Sequence[int]],
+    fonts: SignedFolder | None,
+    early: Mapping[str, Future[bytes]],
 ) -> bytes:
     """The parts assembled in `blocks` (`_blocks`), each block kept in the cache under its
     parts' keys, then the blocks assembled: after an edit, one block's fonts are merged
     again, and the blocks' merged fonts, instead of every part's. The font programs read are
     kept too (`render.fontmerge`): the unchanged blocks' come back after an edit. `stamps`
     (one per block, `stamp_keys` their keys) are laid over their block's pages."""
-    fonts = signed_folder(cache.folder / FONTS_DIR, MAX_FONTS) if cache is not None else None
     if len(blocks) <= 1:
         return assemble(laid, fonts=fonts, stamps=stamps)
     assembled = []
     for number, block in enumerate(blocks):
         chunk = [laid[index] for index in block]
         own = stamps[number : number + 1]
-        named = "".join([*(keys[index] for index in block), *stamp_keys[number:][:1]])
-        key = "block-" + hashlib.sha256(named.encode()).hexdigest()
+        key = _block_key([keys[index] for index in block], *stamp_keys[number:][:1])
         marks: list[tuple[Any, ...]] = []
         offset = 0
         for index in block:
@@ -565,12 +611,21 @@ def _assemble_in_blocks(
         stored = cache.get_blob(key) if cache is not None else None
         if stored is not None:
             data = stored[1]
+        elif key in early:
+            data = early[key].result()
+            if cache is not None:
+                cache.put_blob(key, {}, data)
         else:
             data = assemble(chunk, fonts=fonts, stamps=own)
             if cache is not None:
                 cache.put_blob(key, {}, data)
         assembled.append(LaidOut(data, tuple(marks), tables))
     return assemble(assembled, prefix="b", fonts=fonts)
+
+
+def _block_key(keys: Sequence[str], stamp_key: str = "") -> str:
+    """A block's key: its parts' keys and its stamp's."""
+    return "block-" + hashlib.sha256("".join([*keys, stamp_key]).encode()).hexdigest()
 
 
 GROUP = 4  # chapters that print no page number laid out as one part on a first build
