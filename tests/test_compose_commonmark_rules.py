@@ -9,6 +9,8 @@ import pytest
 
 from reportbuilder.compose.markup import make_markdown, to_html
 
+URL = '<span class="url">https://x.org</span>'  # a bare address in the text may break
+
 
 def html(text: str) -> str:
     return to_html(text, make_markdown("en", lambda value, separator: f"c--{value}"))
@@ -56,6 +58,31 @@ def html(text: str) -> str:
         ),
         ("[x](https://a.org (paren))", '<p><a href="https://a.org" title="paren">x</a></p>'),
         ('[x]( https://a.org "t" )', '<p><a href="https://a.org" title="t">x</a></p>'),
+        # what CommonMark does not read as a link prints as written (examples 491, 494, 508);
+        # Python-Markdown linked a part, and the rest of the text was gone
+        ("[link](<foo\nbar>)", "<p>[link](&lt;foo\nbar&gt;)</p>"),
+        ("[a](<b)c", "<p>[a](&lt;b)c</p>"),
+        ('[link](/url "title "and" title")', "<p>[link](/url “title “and” title”)</p>"),
+        ("[a](https://x.org/a\\(b\\))", '<p><a href="https://x.org/a(b)">a</a></p>'),  # ex 495
+        ("[a](https://x.org/a(b(c)))", '<p><a href="https://x.org/a(b(c))">a</a></p>'),
+        # a link definition: not in a paragraph, not with a blank label (examples 213, 551,
+        # 201); a setext underline after one is text (example 216)
+        ("Foo\n[bar]: https://x.org\n\n[bar]", f"<p>Foo\n[bar]: {URL}</p>\n<p>[bar]</p>"),
+        ("[]\n\n[]: https://x.org", f"<p>[]</p>\n<p>[]: {URL}</p>"),
+        ("[foo]: <bar>(baz)\n\n[foo]", "<p>[foo]: &lt;bar&gt;(baz)</p>\n<p>[foo]</p>"),
+        (
+            "[foo]: https://x.org\n===\n[foo]",
+            '<p>===\n<a href="https://x.org">foo</a></p>',
+        ),
+        (
+            "[a]: https://x.org/a\n[b]: https://x.org/b\n\n[a] [b]",
+            '<p><a href="https://x.org/a">a</a> <a href="https://x.org/b">b</a></p>',
+        ),
+        # a tag CommonMark does not read as HTML is text (examples 619, 624, 632)
+        ('<a h*#ref="hi">', "<p>&lt;a h*#ref=”hi”&gt;</p>"),
+        ('</a href="foo">', "<p>&lt;/a href=”foo”&gt;</p>"),
+        ('x <a href="\\"">', '<p>x &lt;a href=”"“&gt;</p>'),
+        ('x <b class="k">bold</b> <br/>', '<p>x <b class="k">bold</b> <br></p>'),
         # braces that are no attribute list stay text; attribute lists still apply
         ("# Results {2025}", '<h1 id="c--Results {2025}">Results {2025}</h1>'),
         ("# Budget {#}", '<h1 id="c--Budget {#}">Budget {#}</h1>'),
@@ -99,7 +126,14 @@ def test_code_and_escapes_still_print_as_typed() -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["# " + " " * 20_000 + "x", "# " + " #" * 20_000 + " x", "-" + " " * 20_000 + "x"],
+    [
+        "# " + " " * 20_000 + "x",
+        "# " + " #" * 20_000 + " x",
+        "-" + " " * 20_000 + "x",
+        "[a](" + "a(" * 20_000 + ")" * 20_000,
+        "[a](<" + "a" * 20_000 + ")",
+        "x <a " + "b " * 20_000 + "!>",
+    ],
 )
 def test_long_lines_are_read_in_linear_time(source: str) -> None:
     started = time.monotonic()

@@ -35,14 +35,21 @@ import string
 import xml.etree.ElementTree as ET
 
 import markdown
-from markdown.blockprocessors import HashHeaderProcessor, HRProcessor, SetextHeaderProcessor
+from markdown.blockprocessors import (
+    HashHeaderProcessor,
+    HRProcessor,
+    ReferenceProcessor,
+    SetextHeaderProcessor,
+)
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 from markdown.inlinepatterns import (
+    HTML_RE,
     IMAGE_REFERENCE_RE,
     LINK_RE,
     REFERENCE_RE,
+    HtmlInlineProcessor,
     ImageReferenceInlineProcessor,
     InlineProcessor,
     LinkInlineProcessor,
@@ -131,12 +138,44 @@ class _MarkedList:
             made.set(_MARK, marker or "")
 
 
-# What a setext heading's text cannot be: a list item, a quote, a thematic break (CommonMark
+# What a setext heading's text cannot be: a list item, a quote, a link definition, a
+# thematic break (CommonMark
 # reads those first, and the underline after them as a rule or a paragraph line).
 _NOT_HEADING_TEXT = re.compile(
-    r"[ ]{0,3}(?:(?:[*+-]|\d{1,9}[.)])(?:[ \t\n]|$)|>"
+    r"[ ]{0,3}(?:(?:[*+-]|\d{1,9}[.)])(?:[ \t\n]|$)|>|\[[^\[\]]*[^\[\]\s][^\[\]]*\]:"
     r"|(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n|$))"
 )
+
+
+class _Definition(ReferenceProcessor):
+    """`[label]: destination "title"` only where CommonMark reads one: at the start of a
+    block (it cannot interrupt a paragraph: `Foo⏎[bar]: /baz` is text), with a label that
+    is not blank (`[]: /uri` is text) and a `<destination>` that ends at its `>`
+    (`[foo]: <bar>(baz)` is text). Python-Markdown took each of them for a definition, and
+    their text was gone from the page."""
+
+    def test(self, parent: ET.Element, block: str) -> bool:
+        found = self.RE.match(block)
+        return found is not None and _is_definition(found)
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> bool:
+        found = self.RE.match(blocks[0])
+        end = found.end() if found is not None and _is_definition(found) else 0
+        if not end:
+            return False
+        # One at a time (the base class reads on to the block's next definitions unchecked).
+        block = blocks.pop(0)
+        blocks.insert(0, block[:end])
+        super().run(parent, blocks)
+        if rest := block[end:].lstrip("\n"):
+            blocks.insert(0, rest)
+        return True
+
+
+def _is_definition(found: re.Match[str]) -> bool:
+    destination = found[2]
+    pointy = destination.startswith("<")
+    return bool(found[1].strip()) and (not pointy or bool(re.fullmatch(r"<[^<>]*>", destination)))
 
 
 class _SetextHeading(SetextHeaderProcessor):
@@ -182,11 +221,25 @@ class _ImageReference(ImageReferenceInlineProcessor):
 _PAREN_TITLE = re.compile(r"(\S+)\s+\(([^()]*)\)", re.DOTALL)
 
 
+# CommonMark's `(destination "title")` after a link's text. Each alternative starts with its
+# own character (no two ways to read a backslash), so a failed match takes linear time.
+_ESCAPE = r"\\[!-/:-@\[-`{-~]"
+_BARE_CHAR = rf"(?:[^\s()\\\x00\x01\x04-\x1f]|{_ESCAPE}|\\(?![!-/:-@\[-`{{-~]))"
+_LINK_TAIL = re.compile(
+    r"\(\s*(?:(?:<(?:[^<>\n\\]|\\[^\n])*>"  # <destination>: no line break, no < or >
+    rf"|(?!<)(?:{_BARE_CHAR}|\((?:{_BARE_CHAR}|\({_BARE_CHAR}*\))*\))+)"  # (two levels)
+    r"""(?:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?)?\s*\)""",
+    re.DOTALL,
+)
+
+
 class _Link(LinkInlineProcessor):
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
         """No link where the destination holds a space and is not written `<…>`; a title
         in parentheses (`(/url (title))`), which Python-Markdown took for the address, is
-        the title."""
+        the title. No link either where CommonMark sees none (`(<foo⏎bar>)`, `(<b)c`,
+        `(/url "title "and" title")`): Python-Markdown made a link of part of it, and the
+        rest of the written text was gone."""
         href, title, end, handled = super().getLink(data, index)
         bracketed = data[index + 1 : index + 80].lstrip().startswith("<")
         if handled and re.search(r"\s", href) and not bracketed:
@@ -194,7 +247,25 @@ class _Link(LinkInlineProcessor):
             if titled and title is None:
                 return titled[1], titled[2], end, True
             return href, title, end, False
+        if handled and not _LINK_TAIL.fullmatch(data, index, end):
+            return href, title, end, False
         return href, title, end, handled
+
+
+# CommonMark's HTML tags (an open tag's attributes, a closing tag without any).
+_ATTR = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
+_HTML_TAG = re.compile(rf"<[A-Za-z][A-Za-z0-9-]*(?:{_ATTR})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>")
+
+
+class _RawHtml(HtmlInlineProcessor):
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | None, int | None, int | None]:
+        """A tag CommonMark would not read as one (`</a href="foo">`, `<a h*#ref="hi">`) is
+        text: Python-Markdown passed it on as HTML, and the sanitiser dropped it, text and
+        all."""
+        written = self.backslash_unescape(self.unescape(m.group(1)))
+        if written[1:2] not in ("!", "?") and not _HTML_TAG.fullmatch(written):
+            return None, None, None
+        return super().handleMatch(m, data)
 
 
 # An attribute: `#id`, `.class` or `key=value` (quoted or not); nothing else.
@@ -246,10 +317,12 @@ class CommonMarkRules(Extension):
         md.inlinePatterns.register(_BackslashBreak(r"\\\n", md), "backslash-break", 185)
         md.inlinePatterns.register(_Reference(REFERENCE_RE, md), "reference", 170)
         md.inlinePatterns.register(_Link(LINK_RE, md), "link", 160)
+        md.inlinePatterns.register(_RawHtml(HTML_RE, md), "html", 90)
         md.inlinePatterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
         md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_ThematicBreak(md.parser), "hr", 50)
         md.parser.blockprocessors.register(_SetextHeading(md.parser), "setextheader", 60)
+        md.parser.blockprocessors.register(_Definition(md.parser), "reference", 15)
         md.parser.blockprocessors.register(_OrderedList(md.parser), "olist", 40)
         md.parser.blockprocessors.register(_BulletList(md.parser), "ulist", 30)
         md.treeprocessors.register(_WithoutMarks(md), "list-markers", 30)
