@@ -109,6 +109,12 @@ def html(text: str) -> str:
             '<DIV CLASS="foo">\n\n*Markdown*\n\n</DIV>',
             '<div class="foo">\n<p><em>Markdown</em></p>\n</div>',
         ),
+        # also with the tag indented (example 184: the code block was gone)
+        (
+            "  <div>\n\n    <div>",
+            '<div>\n<div class="language-text highlight"><pre><span></span><code>&lt;div&gt;\n'
+            "</code></pre></div>\n</div>",
+        ),
         # …but not when it closes before the blank line, or has none (examples 148, 149)
         ("<div>*not md*</div>", "<div>*not md*</div>"),
         ("<div>\n*still raw*\n</div>", "<div>\n*still raw*\n</div>"),

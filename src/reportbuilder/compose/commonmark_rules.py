@@ -210,7 +210,23 @@ class _WithoutMarks(Treeprocessor):
 _LABEL = re.compile(r"\[([^\]]*)\]", re.DOTALL)
 
 
-class _Reference(ReferenceInlineProcessor):
+# In a link's text: another link (`[bar](/uri)`, an image excepted) or the start of an
+# autolink that runs on past the text's `]` (`<https://x.org/?q=`).
+_INNER_LINK = re.compile(r"(?<!!)\[[^\[\]]*\]\(|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
+
+
+class _NoLinkInLink:
+    """A link's text cannot hold a link (CommonMark): `[foo [bar](/uri)][ref]` is the text
+    "[foo ", a link "bar", the text "]" and a link "ref" (Python-Markdown took "ref" for the
+    outer link's label, and it was gone); an autolink whose `<` is inside the brackets wins
+    over them (`[foo<https://x.org/?q=](uri)>`)."""
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        text, end, handled = super().getText(data, index)  # type: ignore[misc]
+        return text, end, handled and not _INNER_LINK.search(text)
+
+
+class _Reference(_NoLinkInLink, ReferenceInlineProcessor):
     RE_LINK = _LABEL
 
 
@@ -233,7 +249,7 @@ _LINK_TAIL = re.compile(
 )
 
 
-class _Link(LinkInlineProcessor):
+class _Link(_NoLinkInLink, LinkInlineProcessor):
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
         """No link where the destination holds a space and is not written `<…>`; a title
         in parentheses (`(/url (title))`), which Python-Markdown took for the address, is
@@ -361,5 +377,6 @@ class _MarkdownAfterBlankLine(Preprocessor):
                 continue  # no blank line: the whole element is one HTML block, as written
             closing = re.compile(rf"</{opened[1]}\s*>", re.IGNORECASE)
             if not any(closing.search(text) for text in block):
-                out[index] = line.rstrip()[:-1] + ' markdown="1">'
+                # md_in_html reads only a tag at the start of its line
+                out[index] = line.strip()[:-1] + ' markdown="1">'
         return out
