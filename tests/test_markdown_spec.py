@@ -25,10 +25,55 @@ EXAMPLES = json.loads(
 )
 EXAMPLES_BY = {e["example"]: e for e in EXAMPLES}
 
-_MARKS = "the marks"  # filled in below, for the reasons' wording
+_IN_HTML_BLOCK = (
+    "a line of an HTML block (or right after its tag line) is read as Markdown: `*foo*` "
+    "prints 'foo' in italics where CommonMark keeps the marks as written"
+)
+_FLANKING = (
+    'emphasis where CommonMark\'s flanking rules see none (`a*"foo"*`, `*$*alpha`): '
+    "every word prints, the `*` read as emphasis marks"
+)
 
 # example → why its text is not CommonMark's word for word (the letters and digits all print)
-ALLOWED: dict[int, str] = {}
+ALLOWED: dict[int, str] = {
+    64: "`#5 bolt` is a heading, as Python-Markdown always read `#Title` (kept, so that no "
+    "report changes shape): the `#` is read as the heading's mark",
+    137: "superfences closes a fence on a closing run indented 4 spaces, where CommonMark "
+    "keeps that line ('    ```') as code of a fence never closed: only the fence mark is lost",
+    148: "the <pre> element keeps its lines as written ('_world_.' with its underscores), "
+    "where CommonMark ends the HTML block at the blank line and makes 'world' emphasis",
+    **dict.fromkeys(
+        (150, 151, 155, 156, 158, 162, 163, 164, 165, 166, 177, 178, 186), _IN_HTML_BLOCK
+    ),
+    161: "a fence right after a `<div></div>` line is a code block (CommonMark: a line of the "
+    "HTML block, its ``` and info string 'c' printed as text); the code prints",
+    191: "indented `<td>` lines after blank lines in a <table> are the table the author "
+    "wrote (CommonMark: an indented code block showing the tags); 'Hi' prints in its cell",
+    312: "'    - e' after '   - d' is a sub-list in Python-Markdown (4 spaces), in CommonMark "
+    "the rest of d's paragraph ('d - e'): every word is printed, the dash as a bullet",
+    344: 'a code span is read before the tag: `<a href="`">`` prints the tag as text '
+    "and '\">' as code (CommonMark: a raw tag, hidden, and a backtick)",
+    346: "a code span is read before the autolink: the address and 'baz' print, the "
+    "backticks as a code span",
+    347: "an unmatched run of three backticks: Python-Markdown opens a code span at the "
+    "second, so '`foo' prints as code, the other backticks as marks",
+    **dict.fromkeys((352, 354, 368, 380, 392), _FLANKING),
+    491: "CommonMark reads `<foo⏎bar>` as a raw tag (a browser hides it); it prints as "
+    "text here: '[link](<foo bar>)'",
+    524: 'CommonMark reads `<bar attr="](baz)">` as a raw tag (hidden); here \'[foo <bar '
+    "attr=\"' is a link's text, and what CommonMark hides is not printed either",
+    533: "a reference link inside a link's text (`[foo *bar [baz][ref]*][ref]`): the outer "
+    "one is the link, the inner one's label prints as '[baz]'",
+    536: 'as 524, with a reference: `<bar attr="][ref]">` is a raw tag for CommonMark',
+    569: "`[foo][bar][baz]`: Python-Markdown pairs `[foo][bar]` (undefined: printed as "
+    "written, with a warning) and links 'baz', where CommonMark links 'bar'; every word prints",
+    571: "as 569, with `[bar]` defined too",
+    606: "`<foo\\+@bar.example.com>` is a mail link here (CommonMark: text, the escape makes "
+    "it no autolink); the address prints without its angle brackets",
+}
+
+# The letters CommonMark prints that are a fence's info string here (the code's language)
+_INFO_STRING = {161}
 
 _TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\xad": None})
 
@@ -109,7 +154,8 @@ def test_each_examples_text_is_in_the_html(md: markdown.Markdown) -> None:
             wrong[number] = (example["markdown"], missing)
         elif number in ALLOWED and not missing:
             fixed.append(number)
-        if letters := lost_letters(example["html"], printed):
+        letters = lost_letters(example["html"], printed)
+        if letters and number not in _INFO_STRING:
             lost[number] = (example["markdown"], letters)
     assert wrong == {}
     assert lost == {}, "text lost (not marks)"
@@ -154,7 +200,8 @@ def test_a_samples_text_reaches_the_pdf_in_order(pages: dict[int, str]) -> None:
         missing = missing_words(example["html"], printed)
         if missing and number not in ALLOWED:
             wrong[number] = (example["markdown"], missing)
-        if letters := lost_letters(example["html"], printed):
+        letters = lost_letters(example["html"], printed)
+        if letters and number not in _INFO_STRING:
             lost[number] = (example["markdown"], letters)
     assert len(pages) == len(SAMPLE)
     assert wrong == {}

@@ -49,6 +49,7 @@ from markdown.inlinepatterns import (
     IMAGE_REFERENCE_RE,
     LINK_RE,
     REFERENCE_RE,
+    AutolinkInlineProcessor,
     HtmlInlineProcessor,
     ImageReferenceInlineProcessor,
     InlineProcessor,
@@ -268,6 +269,8 @@ class _Link(_NoLinkInLink, LinkInlineProcessor):
         return href, title, end, handled
 
 
+_AUTOLINK = r"(?<!\\)<((?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?://[^<>\s]*)>"
+
 # CommonMark's HTML tags (an open tag's attributes, a closing tag without any).
 _ATTR = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
 _HTML_TAG = re.compile(rf"<[A-Za-z][A-Za-z0-9-]*(?:{_ATTR})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>")
@@ -334,6 +337,9 @@ class CommonMarkRules(Extension):
         md.inlinePatterns.register(_Reference(REFERENCE_RE, md), "reference", 170)
         md.inlinePatterns.register(_Link(LINK_RE, md), "link", 160)
         md.inlinePatterns.register(_RawHtml(HTML_RE, md), "html", 90)
+        # Before backslash escapes (180): an autolink's text is as written (`\*` keeps its
+        # backslash), and it holds no space (`<https://a.org/b c>` is text, as CommonMark).
+        md.inlinePatterns.register(AutolinkInlineProcessor(_AUTOLINK, md), "autolink", 182)
         md.inlinePatterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
         md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_ThematicBreak(md.parser), "hr", 50)
