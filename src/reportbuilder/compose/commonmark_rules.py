@@ -19,6 +19,17 @@ expect the CommonMark reading, the CommonMark rule — each one small and local:
   "[foo]" and a link "bar", not a link "foo" with "bar" gone), and a destination with a
   space is no link (`[foo](not a link)` prints as written; write `<my page>` or `%20`).
   Images keep Python-Markdown's leniency: `![Map](assets/my map.png)` is that file;
+- no link where CommonMark sees none: `[link](<foo⏎bar>)`, `[a](<b)c`,
+  `[link](/url "title "and" title")` print as written (Python-Markdown linked a part and the
+  rest was gone), and a link's text holds no other link (`[foo [bar](/uri)][ref]`), an
+  autolink opened inside the brackets winning over them;
+- a link definition starts a block (it cannot interrupt a paragraph: `Foo⏎[bar]: /baz` is
+  text) and has a label that is not blank (`[]: /uri` is text), its `<destination>` ending
+  at its `>`; a setext underline after one is text;
+- a tag CommonMark does not read as one is text (`</a href="foo">`, `<a h*#ref="hi">`): it
+  was passed on as HTML, and the sanitiser dropped it, text and all;
+- an autolink's text is as written (`<https://x.org/?q=\\*>` keeps its backslash) and holds
+  no space;
 - `{…}` is an attribute list (`{#id .class key=value}`) only when it holds nothing else:
   `# Results {2025}`, `{#}`, `*x*{ y }` keep their braces as text (attr_list took any word
   for an attribute, which the sanitiser then removed, and the text was gone);
