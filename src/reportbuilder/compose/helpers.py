@@ -37,7 +37,7 @@ from reportbuilder.project.data import (
     Localized,
     Table,
 )
-from reportbuilder.project.data.model import DashZero, ShownPercent
+from reportbuilder.project.data.model import DashZero, ShownPercent, Year
 from reportbuilder.project.data.total_rows import own_total
 from reportbuilder.variants import PAGE_HEIGHTS_MM, SIDE_MARGINS_MM
 
@@ -505,13 +505,13 @@ class Helpers:
             ]  # fmt: skip
             if not isinstance(given, int | float) or isinstance(given, bool) or not numbers:
                 continue
-            sum_, _ = exact_total(numbers)
+            sum_, places = exact_total(numbers)
             if sum_ != Decimal(repr(given) if isinstance(given, float) else given):
                 first = theirs.get(data.columns[0])
                 self.warn(
                     f"table(): the last row of {data.name} is its own total row ('{first}'), "
                     f"printed as the total: its '{column}' is {self.fmt.number(given)}, but the "
-                    f"rows above add up to {self.fmt.number(sum_)}; check the data"
+                    f"rows above add up to {self.fmt.number(sum_, places)}; check the data"
                 )
         return body, f"<tfoot><tr>{foot}</tr></tfoot>"
 
@@ -561,6 +561,8 @@ class Helpers:
 
     def _shown(self, value: Any, kind: str | None, decimals: int | None) -> str:
         """A cell's text as `_cell` prints it (for the width estimate)."""
+        if isinstance(value, Year):
+            return str(int(value))
         if isinstance(value, int | float) and not isinstance(value, bool):
             places = None if isinstance(value, int) else decimals
             if kind == "percent" or isinstance(value, ShownPercent):
@@ -663,6 +665,8 @@ class Helpers:
             return f"<td>{_lines('' if value is None else str(value))}</td>"
         if isinstance(value, DashZero):  # a zero its sheet's format shows as a dash
             return "<td class='num'>-</td>"
+        if isinstance(value, Year):
+            return f"<td>{int(value)}</td>"
         if isinstance(value, int | float):
             places = None if isinstance(value, int) else decimals
             text = (
@@ -770,6 +774,10 @@ def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
         )
     for column in total:
         _check_column(data, column, "total names the column")
+        if data.types.get(column) == "year":
+            raise CallError(
+                f"table(): total names the column '{column}', which holds years: they do not add up"
+            )
         if data.types.get(column) not in NUMERIC_TYPES:
             raise CallError(
                 f"table(): total names the column '{column}', which holds text, not numbers"
