@@ -65,6 +65,27 @@ def html(text: str) -> str:
         ('[link](/url "title "and" title")', "<p>[link](/url “title “and” title”)</p>"),
         ("[a](https://x.org/a\\(b\\))", '<p><a href="https://x.org/a(b)">a</a></p>'),  # ex 495
         ("[a](https://x.org/a(b(c)))", '<p><a href="https://x.org/a(b(c))">a</a></p>'),
+        # a link's text holds no link; an autolink opened in it wins (examples 532, 526)
+        (
+            "[foo [bar](https://x.org)][ref]\n\n[ref]: https://y.org",
+            '<p>[foo <a href="https://x.org">bar</a>]<a href="https://y.org">ref</a></p>',
+        ),
+        (
+            "[foo<https://x.org/?q=](uri)>",
+            '<p>[foo<a href="https://x.org/?q=](uri)">https://x.org/?q=](uri)</a></p>',
+        ),
+        # a badge: an image in a link's text is fine
+        (
+            "[![b](https://x.org/b.svg)](https://x.org)",
+            '<p><a href="https://x.org"><img alt="b" src="https://x.org/b.svg"></a></p>',
+        ),
+        # an autolink's text as written, no space in it (examples 20, 602)
+        (
+            "<https://x.org?find=\\*>",
+            '<p><a href="https://x.org?find=\\*">https://x.org?find=\\*</a></p>',
+        ),
+        ("<https://x.org/b c>", '<p>&lt;<span class="url">https://x.org/<wbr>b</span> c&gt;</p>'),
+        ("\\<https://x.org>", f"<p>&lt;{URL}&gt;</p>"),
         # a link definition: not in a paragraph, not with a blank label (examples 213, 551,
         # 201); a setext underline after one is text (example 216)
         ("Foo\n[bar]: https://x.org\n\n[bar]", f"<p>Foo\n[bar]: {URL}</p>\n<p>[bar]</p>"),
