@@ -86,6 +86,10 @@ def html(text: str) -> str:
         ),
         ("<https://x.org/b c>", '<p>&lt;<span class="url">https://x.org/<wbr>b</span> c&gt;</p>'),
         ("\\<https://x.org>", f"<p>&lt;{URL}&gt;</p>"),
+        (
+            "<a\\+b@x.org> <a+b@x.org>",
+            '<p>&lt;a+b@x.org&gt; <a href="mailto:a+b@x.org">a+b@x.org</a></p>',
+        ),
         # a link definition: not in a paragraph, not with a blank label (examples 213, 551,
         # 201); a setext underline after one is text (example 216)
         ("Foo\n[bar]: https://x.org\n\n[bar]", f"<p>Foo\n[bar]: {URL}</p>\n<p>[bar]</p>"),

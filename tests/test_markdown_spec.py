@@ -68,8 +68,6 @@ ALLOWED: dict[int, str] = {
     569: "`[foo][bar][baz]`: Python-Markdown pairs `[foo][bar]` (undefined: printed as "
     "written, with a warning) and links 'baz', where CommonMark links 'bar'; every word prints",
     571: "as 569, with `[bar]` defined too",
-    606: "`<foo\\+@bar.example.com>` is a mail link here (CommonMark: text, the escape makes "
-    "it no autolink); the address prints without its angle brackets",
 }
 
 # The letters CommonMark prints that are a fence's info string here (the code's language)

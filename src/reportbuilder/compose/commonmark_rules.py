@@ -29,7 +29,7 @@ expect the CommonMark reading, the CommonMark rule — each one small and local:
 - a tag CommonMark does not read as one is text (`</a href="foo">`, `<a h*#ref="hi">`): it
   was passed on as HTML, and the sanitiser dropped it, text and all;
 - an autolink's text is as written (`<https://x.org/?q=\\*>` keeps its backslash) and holds
-  no space;
+  no space; `<foo\\+@bar.org>` is text (an escape in it: no mail link);
 - `{…}` is an attribute list (`{#id .class key=value}`) only when it holds nothing else:
   `# Results {2025}`, `{#}`, `*x*{ y }` keep their braces as text (attr_list took any word
   for an attribute, which the sanitiser then removed, and the text was gone);
@@ -61,6 +61,7 @@ from markdown.inlinepatterns import (
     LINK_RE,
     REFERENCE_RE,
     AutolinkInlineProcessor,
+    AutomailInlineProcessor,
     HtmlInlineProcessor,
     ImageReferenceInlineProcessor,
     InlineProcessor,
@@ -281,6 +282,9 @@ class _Link(_NoLinkInLink, LinkInlineProcessor):
 
 
 _AUTOLINK = r"(?<!\\)<((?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?://[^<>\s]*)>"
+# CommonMark's e-mail autolink: no backslash in it (`<foo\+@bar.org>` is text)
+_LABEL_PART = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+_AUTOMAIL = rf"(?<!\\)<([a-zA-Z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL_PART}(?:\.{_LABEL_PART})*)>"
 
 # CommonMark's HTML tags (an open tag's attributes, a closing tag without any).
 _ATTR = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
@@ -351,6 +355,7 @@ class CommonMarkRules(Extension):
         # Before backslash escapes (180): an autolink's text is as written (`\*` keeps its
         # backslash), and it holds no space (`<https://a.org/b c>` is text, as CommonMark).
         md.inlinePatterns.register(AutolinkInlineProcessor(_AUTOLINK, md), "autolink", 182)
+        md.inlinePatterns.register(AutomailInlineProcessor(_AUTOMAIL, md), "automail", 181)
         md.inlinePatterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
         md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_ThematicBreak(md.parser), "hr", 50)
