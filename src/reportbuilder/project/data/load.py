@@ -61,6 +61,7 @@ from reportbuilder.project.data.sidecar import (
     read_workbook_sidecar,
 )
 from reportbuilder.project.data.spreadsheets import Layout, read_xlsx
+from reportbuilder.project.data.years import years_in_read
 from reportbuilder.project.dates import iso_hint
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import dotted
@@ -170,7 +171,7 @@ def load_data(
             read, found = read_file(files, rel, merged(own.get(path.name), settings.get(path.name)))
         problems += found
         if isinstance(read, Table) or (isinstance(read, dict) and read):
-            namespaces[stem] = read
+            namespaces[stem] = years_in_read(read)
         elif read is not None:
             sources[stem] = read
     builder = _Builder(sources)

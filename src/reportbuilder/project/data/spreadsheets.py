@@ -27,7 +27,14 @@ from typing import Any
 
 from reportbuilder.errors import Problem, Severity, Stage
 from reportbuilder.project.data._problem import problem
-from reportbuilder.project.data.model import NUMERIC_TYPES, DashZero, Table, WrittenNumber
+from reportbuilder.project.data.model import (
+    NUMERIC_TYPES,
+    DashZero,
+    PartialDate,
+    ShownPercent,
+    Table,
+    WrittenNumber,
+)
 from reportbuilder.project.data.stacked_tables import message as stacked_message
 from reportbuilder.project.data.stacked_tables import second_table
 from reportbuilder.project.data.xlsx_formats import Shown, Unsupported, shown
@@ -265,6 +272,7 @@ def _sheet_table(
     table_rows: list[dict[str, Any]] = []
     format_texts: set[str] = set()
     undeclared: dict[str, list[tuple[dict[str, Any], Any]]] = {}
+    percent_cells: dict[str, list[dict[str, Any]]] = {}  # rows whose cell shows a percent
     for row in rows[1:]:
         values: dict[str, Any] = {}
         for column, cell in zip(columns, row[: len(columns)], strict=False):
@@ -293,8 +301,10 @@ def _sheet_table(
                             "formula or leave the cell empty")
                 )  # fmt: skip
                 value = None
-            elif kind in ("percent", "date") and column not in declared:
+            elif kind == "date" and column not in declared:
                 types[column] = kind
+            elif kind == "percent" and declared.get(column) != "percent":
+                percent_cells.setdefault(column, []).append(values)
             want = declared.get(column)
             if isinstance(value, str) and column not in declared:
                 texts_by_column.setdefault(column, []).append((cell, value))
@@ -328,6 +338,8 @@ def _sheet_table(
         for column in columns[len(values) :]:
             values[column] = None
         table_rows.append(values)
+    for column, percents in percent_cells.items():
+        _type_percents(column, percents, table_rows, declared, types)
     for column, cells in texts_by_column.items():
         dated = column_problem(column, [text for _, text in cells])
         if dated and len(cells) == sum(v[column] is not None for v in table_rows):
@@ -470,8 +482,31 @@ def _mixed_column(
     for values, _ in numbers:
         number = values[column]
         places = getattr(number, "decimals", None)
-        values[column] = f"{number:.{places}f}" if places is not None else str(number)
+        text = f"{number:.{places}f}" if places is not None else str(number)
+        values[column] = f"{text} %" if isinstance(number, ShownPercent) else text
     return []
+
+
+def _type_percents(
+    column: str,
+    percents: list[dict[str, Any]],
+    table_rows: list[dict[str, Any]],
+    declared: dict[str, str],
+    types: dict[str, str],
+) -> None:
+    """Each cell shown as a percent keeps its sign as a `ShownPercent`, whatever its
+    neighbours are (an indicator sheet: 1,234,567 | 2.5 % | 250; a mostly-text column; a
+    declared number column); a column whose every filled cell is one is a `percent` column."""
+    for values in percents:
+        number = values.get(column)
+        if isinstance(number, int | float) and not isinstance(number, bool):
+            places = getattr(number, "decimals", None)
+            if places is None:
+                places = 0 if float(number).is_integer() else len(repr(float(number)).split(".")[1])
+            values[column] = ShownPercent(float(number), places)
+    filled = [v[column] for v in table_rows if v.get(column) not in (None, "")]
+    if column not in declared and all(isinstance(v, ShownPercent) for v in filled):
+        types[column] = "percent"
 
 
 def _numeric(value: Any) -> bool:
@@ -540,6 +575,9 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
         clock = "h" in form or "s" in form  # `m` alone may be a month
         day = "y" in form or "d" in form or not clock
         if day and value.time() == dt.time():  # a date (openpyxl writes one with h:mm:ss)
+            if "y" in form and "d" not in form and not clock:  # `mmm-yy` or `yyyy`: no day
+                shows = "month" if "m" in form else "year"
+                return PartialDate(value.year, value.month, value.day, shows), "date", None
             return value.date(), "date", None
         if not day:  # a time of day, which Excel stores on 1900-01-01
             return _clock_text(value.time(), form), None, None
