@@ -326,7 +326,7 @@ def _injected(pages: int) -> bytes:
     import weasyprint
 
     html = "<p style='break-after:page'>INJECTED</p>" * pages
-    return weasyprint.HTML(string=html).write_pdf(pdf_tags=True)  # type: ignore[no-any-return]
+    return weasyprint.HTML(string=html).write_pdf(pdf_tags=True)
 
 
 def _forge(project: Path, *, outputs: bool) -> int:
