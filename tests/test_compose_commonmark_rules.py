@@ -167,6 +167,6 @@ def test_code_and_escapes_still_print_as_typed() -> None:
     ],
 )
 def test_long_lines_are_read_in_linear_time(source: str) -> None:
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a loaded machine stretches the clock
     html(source)
-    assert time.monotonic() - started < 2.0
+    assert time.process_time() - started < 2.0

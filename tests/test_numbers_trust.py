@@ -407,6 +407,22 @@ def test_a_date_and_time_column_prints_its_midnight_cells_with_their_time(tmp_pa
     assert "a 2025-03-01 09:15:00 Mar 1, 2025\nb 2025-03-03 00:00:00 Mar 3, 2025" in text
 
 
+def test_a_share_given_to_percent_is_refused(tmp_path: Path) -> None:
+    """`{{ ….owners.share | percent }}` printed 0.58 % where the data says 58 % (trial 4)."""
+    files = {"s.yml": "tenure:\n  base: 100\n  categories:\n    owners: {count: 58}\n"
+             "    renters: {count: 42}\n"}  # fmt: skip
+    owners = "data.s.tenure.owners"
+    content = (
+        f"Owners {{{{ {owners}.percent | percent }}}}, {{{{ ({owners}.share * 100) | percent }}}}."
+    )
+    code, output, text = build(tmp_path / "p", content, files)
+    assert code == 0, output
+    assert "Owners 58.0%, 58.0%." in text
+    code, output, _ = build(tmp_path / "q", "{{ data.s.tenure.owners.share | percent }}", files)
+    assert code == 1
+    assert "percent: this is a share from 0 to 1 (0.58), and percent takes 0 to 100" in output
+
+
 # --- 5. A stray cell in a number column is located, never a silent text column ----------
 
 EURO = (

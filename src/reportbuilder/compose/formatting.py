@@ -19,7 +19,7 @@ from babel.numbers import format_decimal, format_percent
 
 from reportbuilder.errors import CallError
 from reportbuilder.language import parse_locale
-from reportbuilder.project.data.model import Breakdown, Category, Figure, Table
+from reportbuilder.project.data.model import Breakdown, Category, Figure, Share, Table
 from reportbuilder.project.dates import iso_hint, read_date
 
 NBSP = "\u00a0"
@@ -124,6 +124,11 @@ class Formatter:
     def percent(self, value: float | int | Decimal, decimals: int | None = None) -> str:
         """A share given in 0–100: `89` → `89 %` (no-break space) in French, `89%` in English."""
         value = _check_number(value, "percent")
+        if isinstance(value, Share):
+            raise CallError(
+                f"percent: this is a share from 0 to 1 ({float(value):g}), and percent takes 0 "
+                "to 100: print the category's .percent, or the share multiplied by 100"
+            )
         places = written_decimals(value) if decimals is None else decimals
         pattern = self.locale.percent_formats[None].pattern
         if places:
@@ -153,8 +158,9 @@ def format_phone(number: str, lang: str, country: str | None = None) -> str:
     """A phone number as its country writes it: `+56 2 2274 6713`; the national form
     (`(2) 2274 6713`) when the edition's locale is of the number's country (`es-CL`).
 
-    A number the current plan does not list keeps its digits, grouped as its country
-    groups them (`+56 2 2746 713`). `number` must have passed contacts.yml's check.
+    A number the current plan does not list is printed as written (contacts.yml warns of
+    it): regrouped as its country groups valid ones, `+971 4 123 4567` read `+971 412 3
+    4567`. `number` must have passed contacts.yml's check.
     """
     import phonenumbers
 
@@ -168,11 +174,7 @@ def format_phone(number: str, lang: str, country: str | None = None) -> str:
         return phonenumbers.format_number(
             parsed, style.NATIONAL if national else style.INTERNATIONAL
         )
-    typing = phonenumbers.AsYouTypeFormatter(region or "ZZ")
-    text = ""
-    for digit in phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164):
-        text = typing.input_digit(digit)
-    return text
+    return " ".join(number.split())
 
 
 def rounded(value: float | int | Decimal, places: int) -> Decimal:

@@ -39,6 +39,7 @@ from reportbuilder.project.data import (
 )
 from reportbuilder.project.data.model import DashZero, ShownPercent, Year
 from reportbuilder.project.data.total_rows import own_total
+from reportbuilder.render.overflow import LINE_ATTRIBUTE
 from reportbuilder.variants import PAGE_HEIGHTS_MM, SIDE_MARGINS_MM
 
 if TYPE_CHECKING:
@@ -314,12 +315,19 @@ class Helpers:
     ) -> list[charts.Bar]:
         if not items:
             raise CallError("nothing to chart: the breakdown has no categories")
+        places = self._column_places(items, breakdown, decimals)
         return [
-            charts.Bar(
-                self._label(c), float(_percent(c)), self._percent_text(c, breakdown, decimals)
-            )
+            charts.Bar(self._label(c), float(_percent(c)), self._percent_text(c, breakdown, places))
             for c in items
         ]
+
+    def _column_places(
+        self, items: Sequence[Category], breakdown: Breakdown | None, decimals: int | None
+    ) -> int:
+        """The decimals of a breakdown's percents shown together (a table's column, a
+        chart's labels): the call's, else the breakdown's, else the most any category shows
+        (12.0 %, 9.5 %, 0.5 %, as its total 100.0 %; not 12 % beside 9.5 %)."""
+        return max((self._percent_places(c, breakdown, decimals) for c in items), default=0)
 
     def chart(
         self,
@@ -354,9 +362,9 @@ class Helpers:
             )
         self._charts += 1
         desc = description or "; ".join(f"{b.label}: {b.text}" for b in bars)
-        # The donut's centre: the first category with a share (a 0 % one has no slice, so
-        # "0 %" in the middle of a full ring would name a category the ring does not show).
-        head = next((bar for bar in bars if bar.value > 0), bars[0])
+        # The donut's centre: the largest share (the first of equals), the figure's headline;
+        # the first category may be a minor group, or a 0 % one the ring does not draw.
+        head = max(bars, key=lambda bar: bar.value)
         extra = {"center_text": head.text, "center_label": head.label} if kind == "donut" else {}
 
         def draw() -> str:
@@ -435,7 +443,8 @@ class Helpers:
         wrap = "table-wrap" + (" table-long" if rows > 15 else "")
         turned = " rb-landscape" if landscape else ""
         return (
-            f'<div class="{wrap}{turned}"><table class="data{turned}"{_id_attr(id)}>{cap}'
+            f'<div class="{wrap}{turned}"><table class="data{turned}"{_id_attr(id)}'
+            f"{self._line_attr()}>{cap}"
             f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody>{foot}</table>{self._notes(notes)}{self._source(source)}</div>"
         )
@@ -559,6 +568,11 @@ class Helpers:
                 f"columns=[{shown}, …], or split it into two tables"
             )
 
+    def _line_attr(self) -> str:
+        """The chapter line calling the helper, for a layout problem found later."""
+        line = template_line(self.chapter)
+        return f' {LINE_ATTRIBUTE}="{line}"' if line else ""
+
     def _shown(self, value: Any, kind: str | None, decimals: int | None) -> str:
         """A cell's text as `_cell` prints it (for the width estimate)."""
         if isinstance(value, Year):
@@ -595,9 +609,10 @@ class Helpers:
             f"<th>{escape(label)}</th>"
             f"<th class='num'>{escape(unit or self.labels['count'])}</th><th class='num'>%</th>"
         )
+        places = self._column_places(items, breakdown, decimals)
         body = "".join(
             f"<tr><td>{escape(self._label(c))}</td>{self._cell(c.count)}"
-            f"<td class='num'>{escape(self._percent_text(c, breakdown, decimals))}</td></tr>"
+            f"<td class='num'>{escape(self._percent_text(c, breakdown, places))}</td></tr>"
             for c in items
         )
         if not total or (breakdown is not None and breakdown.multiple):
@@ -607,7 +622,6 @@ class Helpers:
         if breakdown is not None and breakdown.base is not None and len(items) == len(breakdown):
             count, pct = breakdown.base, 100
         # The total shows as many decimals as its cells do (33.3 + 33.3 + 33.4 is 100.0 %).
-        places = max((self._percent_places(c, breakdown, decimals) for c in items), default=0)
         foot = (
             f"<tfoot><tr><td>{escape(self.labels['total'])}</td>{self._cell(count)}"
             f"<td class='num'>{escape(self.fmt.percent(round(pct, places), places))}</td>"

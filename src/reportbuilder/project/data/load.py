@@ -26,6 +26,7 @@ from reportbuilder.project.data.model import (
     Figure,
     Localized,
     Number,
+    Share,
     Table,
     Text,
 )
@@ -525,7 +526,7 @@ class _Builder:
             ok = ok and percent is not None
         if percent is not None:
             decimals = decimals_written(percent, self.source.number_texts.get((*at, "percent")))
-        share = None if percent is None else percent / 100
+        share = None if percent is None else Share(percent / 100)
         category = Category(key, label, count, percent, share, note=note, decimals=decimals)
         if base is None:
             return category, ok
@@ -545,5 +546,5 @@ class _Builder:
             count = round(percent / 100 * base)  # not base * percent: 1e308 × 89 overflows
         elif percent is None and count is not None:
             percent = count / base * 100
-        share = None if percent is None else percent / 100
+        share = None if percent is None else Share(percent / 100)
         return replace(category, count=count, percent=percent, share=share, base=base), ok

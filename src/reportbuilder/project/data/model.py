@@ -45,6 +45,13 @@ class DashZero(WrittenNumber):
         return (DashZero, (0.0, 0))
 
 
+class Share(float):
+    """A category's share of its base, from 0 to 1 (`.share`, 0.58 for 58 %): the `percent`
+    filter, which takes 0 to 100, refuses it rather than print 0.58 %."""
+
+    __slots__ = ()
+
+
 class Year(int):
     """A year read from data (a column headed `year`, `año`, `année` …, a YAML key so named;
     see `data.years`): printed as written, `2023` (never `2,023`), and never summed."""
