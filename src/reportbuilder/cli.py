@@ -728,6 +728,15 @@ def _compare_with(earlier: Any, built: Path) -> Any:
 @_strict_option("Treat warnings (a missing image or stylesheet) as errors.")
 @_timeout_option("Seconds the check may take before it fails.")
 @_max_memory_option("Memory (MiB) filling in the chapters may use before the check fails.")
+@click.option("--variant", metavar="NAME", default=None, help="Check report.yml's variant NAME.")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=_check_assignments,
+    help="Override one report.yml setting, as build's --set (page_size=A5).",
+)
 @JSON_OPTION
 def check(
     project: Path,
@@ -735,9 +744,14 @@ def check(
     strict: bool | None,
     timeout: float,
     max_memory: int,
+    variant: str | None,
+    assignments: tuple[tuple[Any, Any], ...],
     as_json: bool,
 ) -> None:
-    """Validate PROJECT (config, content, data, contacts) without writing anything."""
+    """Validate PROJECT (config, content, data, contacts) without writing anything.
+
+    Layout problems (a table or a line past the page's edge, a character no font has) are
+    found when the pages are laid out: by `build` only."""
     _hard_deadline(project, timeout, "the check was", as_json)
     with _reporting(as_json), _imported_frozen("reportbuilder.pipeline", COMPOSE):
         from reportbuilder.edition import Edition
@@ -746,7 +760,7 @@ def check(
 
         edition = Edition(lang=lang, strict=strict, limits=Limits(timeout=timeout))
         with cap_memory(max_memory):
-            result = run_check(project, edition)
+            result = run_check(project, edition, variant=variant, assignments=assignments)
     if as_json:
         _emit_json(result.as_json())
         return

@@ -187,12 +187,18 @@ def drawing_problems(project: Project) -> list[Problem]:
 
 
 def check(
-    project: ProjectLike, edition: Edition | None = None, *, deadline: Deadline | None = None
+    project: ProjectLike,
+    edition: Edition | None = None,
+    *,
+    deadline: Deadline | None = None,
+    variant: str | None = None,
+    assignments: Sequence[tuple[tuple[str, ...], Any]] = (),
 ) -> BuildResult:
     """Load and validate everything and compose the HTML in memory; write nothing.
 
     `deadline` (default: the edition's timeout from now) may have started earlier, with
-    the command that loaded the project.
+    the command that loaded the project. `variant` and `assignments` (`--set`) choose the
+    edition as `build` would (a path of a project only).
 
     Raises a `ReportError` subclass listing every problem; warnings are in the result.
     """
@@ -206,7 +212,9 @@ def check(
         loaded = (
             project
             if isinstance(project, Project)
-            else load_within(deadline, project, stand_ins=True)
+            else load_within(
+                deadline, project, stand_ins=True, variant=variant, assignments=assignments
+            )
         )
     except IncompleteProject as error:
         found, loaded = list(error.problems), error.project
