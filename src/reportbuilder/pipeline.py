@@ -433,6 +433,15 @@ def _whole_because(html: Html, edition: Edition, job: RenderJob) -> str | None:
     return None
 
 
+def _css_text(path: Path) -> str:
+    """A stylesheet's text for the parts' split; one that cannot be read (a link loop, gone)
+    is not used by the render either (its warning says so): no text."""
+    try:
+        return path.read_text("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def _by_parts(
     project: Project,
     html: Html,
@@ -460,9 +469,7 @@ def _by_parts(
     own = {p.name for p in project.stylesheets}
     theme = [p for p in project.theme.stylesheets if p.name not in own]
     split = parts.split(
-        html.text,
-        [p.read_text("utf-8", "replace") for p in theme],
-        [p.read_text("utf-8", "replace") for p in project.stylesheets],
+        html.text, [_css_text(p) for p in theme], [_css_text(p) for p in project.stylesheets]
     )
     if isinstance(split, str):
         return None, {"layout": "whole", "layout_reason": split}
