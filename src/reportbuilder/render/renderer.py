@@ -529,6 +529,9 @@ def _serve(
     thread" under the memory limit) reaches the parent's problem, not the user's terminal.
     """
     if stderr >= 0:
+        from reportbuilder import progress
+
+        progress.move_to(os.dup(2))  # the status line still reaches the terminal
         os.dup2(stderr, 2)
         os.close(stderr)
     watched, writer, parent, deathsig = lifeline
