@@ -54,7 +54,13 @@ _VOID = frozenset({"br", "img", "wbr", "input", "hr"})
 def mark_code_lines(html: str, shortest: int = SHORTEST_WRAP) -> str:
     """`html` with each source line of a `<pre>` longer than `shortest` characters set as a
     `span.rb-line`, and the runs of shorter lines between them as a `span.rb-lines`."""
-    return _PRE.sub(lambda m: m[1] + _lines(m[2], shortest) + m[3], html)
+    return _PRE.sub(lambda m: m[1] + _lines(_EMPTY_SPAN.sub("", m[2]), shortest) + m[3], html)
+
+
+# Pygments opens a block with an empty `<span></span>`: before it WeasyPrint finds no place
+# to break the first line's long run (`overflow-wrap: anywhere` ignored), which ran off the
+# page (`an_indented_code_line_…` cut at the paper's edge at A5, trial 4 #34).
+_EMPTY_SPAN = re.compile(r"<span>\s*</span>")
 
 
 def shortest_wrap(html: str) -> int:
