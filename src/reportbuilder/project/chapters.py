@@ -154,6 +154,14 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[P
     return meta, body, problems
 
 
+def natural(path: Path) -> tuple[tuple[int, int | str], ...]:
+    """A file's place in the chapters' order: by name, a run of digits read as a number, as
+    Windows Explorer and macOS Finder list files (1-, 2-, 9-, 10-, 11-; not 1-, 10-, 11-, 2-).
+    Names numbered 01-, 02- keep their order."""
+    parts = [(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", path.name) if p]
+    return (*parts, (2, path.name))  # 01- and 1-: the name decides
+
+
 def load_chapters(
     policy: FilePolicy, order: list[str] | None, line_of: LineOf | None = None
 ) -> tuple[list[Chapter], list[Problem]]:
@@ -162,7 +170,7 @@ def load_chapters(
     folder = policy.root / CONTENT_DIR
     problems: list[Problem] = []
     if order is None:
-        found_files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        found_files = sorted(folder.glob("*.md"), key=natural) if folder.is_dir() else []
         # Hidden files (an editor's lock `.#01-intro.md`) are no chapters.
         files = [
             p for p in found_files if translation_of(p.name) is None and not p.name.startswith(".")
