@@ -659,6 +659,27 @@ def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, 
     """The files `embed_sources` attaches (none otherwise)."""
     if not edition.embed_sources:
         return ()
+    # A workbook is attached whole: what its author hid (and the report leaves out) with it.
+    hidden = {
+        p.path.split(":")[0]
+        for p in project.warnings
+        if p.path
+        and p.path.startswith("data/")
+        and " left out" in p.message
+        and "hidden " in p.message
+    }
+    if hidden:
+        raise OutputError(
+            Problem(
+                path,
+                None,
+                "--embed-sources would attach this workbook whole, with the hidden sheets, rows "
+                "or columns the report leaves out: delete them from it, or build without "
+                "--embed-sources",
+                stage=Stage.OUTPUT,
+            )
+            for path in sorted(hidden)
+        )
     from reportbuilder.render.renderer import Embedded
     from reportbuilder.review.provenance import embedded_sources
 

@@ -141,10 +141,15 @@ def _version(package: str) -> str:
         return "unknown"
 
 
+# The files of data/ a build reads: a stray `notes.txt` there is not attached (trial 4 #32).
+DATA_SUFFIXES = frozenset({".yml", ".yaml", ".json", ".csv", ".xlsx"})
+
+
 def embedded_sources(
     root: Path, settings: dict[str, Any], built: dt.datetime | None
 ) -> list[tuple[str, bytes, str, str, dt.datetime]]:
-    """What `--embed-sources` attaches: each data file (relationship Data) and the
+    """What `--embed-sources` attaches: each data file (relationship Data; not another file
+    kept in data/) and the
     manifest (Supplement), as (name, bytes, relationship, description, date)."""
     date = built or EPOCH
     attached = [
@@ -156,7 +161,7 @@ def embedded_sources(
             date,
         )
         for path in source_files(root)
-        if path.relative_to(root).parts[0] == "data"
+        if path.relative_to(root).parts[0] == "data" and path.suffix.lower() in DATA_SUFFIXES
     ]
     attached.append(
         (
