@@ -32,6 +32,11 @@ COMPOSE = "reportbuilder.compose.html"  # the HTML stage: Jinja2, Markdown, Babe
 # installed distribution (a tenth of the time `check` takes, more in a large environment);
 # the command uses none. Set before pydantic is imported; a value set by the user stays.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+# Babel asks pytz (installed for vobject) for the local time zone when `babel.dates` is
+# imported, and pytz's first look-up opens each of its 598 zone files to see that it is there
+# (measured: 20 ms of `check`, more on a busy disk). pytz's own switch skips that: its wheel
+# holds every zone it lists, and no zone name we pass comes from a user.
+os.environ.setdefault("PYTZ_SKIPEXISTSCHECK", "1")
 
 PROJECT = click.argument(
     "project",
@@ -283,6 +288,16 @@ class _Main(click.Group):
             raise
         except (click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except MemoryError:
+            # Out of memory outside the stages `_reporting` covers (loading modules, reading
+            # the cache, writing): not a bug, the one line `_reporting` would give.
+            problem = Problem(
+                None, None, "over the memory limit", stage=Stage.PROJECT, setting="max_memory_mb"
+            )
+            if as_json:
+                _emit_json({"ok": False, "problems": [problem.as_json()]})
+            click.echo(_line(problem), err=True)
+            ctx.exit(1)
         except Exception as error:
             if os.environ.get("REPORTBUILDER_DEBUG"):
                 raise
@@ -293,6 +308,31 @@ class _Main(click.Group):
                 err=True,
             )
             ctx.exit(1)
+
+
+# Set by `run` (the `reportbuilder` command's own process): only there may the watchdog end
+# the process; a program or test calling `main` in its own process gets the deadline alone.
+_OWN_PROCESS = False
+
+
+def _hard_deadline(project: Path, timeout: float, what: str, as_json: bool) -> None:
+    """In the command's own process, end it (one line, exit 1, nothing left behind) if it
+    still runs `watchdog.GRACE` seconds after --timeout: see `watchdog`."""
+    if not _OWN_PROCESS or threading.current_thread() is not threading.main_thread():
+        return
+    from reportbuilder import watchdog
+
+    message = (
+        f"{what} still running {watchdog.GRACE:g} s after its time limit of {timeout:g} s: "
+        "stopped, nothing written"
+    )
+    problem = Problem(str(project), None, message, stage=Stage.PROJECT, setting="timeout")
+    document = ""
+    if as_json:
+        document = json.dumps({"ok": False, "problems": [problem.as_json()]}, indent=2) + "\n"
+    guard = watchdog.Watchdog(timeout + watchdog.GRACE, _line(problem), document)
+    guard.arm()
+    click.get_current_context().call_on_close(guard.disarm)
 
 
 def _stop(number: int, frame: object) -> None:
@@ -391,6 +431,11 @@ def main() -> None:
     help="Editions built at once (several languages or variants); default: one per core.",
 )
 @click.option(
+    "--no-parts",
+    is_flag=True,
+    help="Lay the PDF out whole, never chapter by chapter (as REPORTBUILDER_PARTS=0).",
+)
+@click.option(
     "--explain-templates",
     is_flag=True,
     help="Also say which file each template and stylesheet came from (project or theme).",
@@ -413,6 +458,7 @@ def build(
     assignments: tuple[tuple[tuple[str, ...], Any], ...],
     force: bool,
     jobs: int | None,
+    no_parts: bool,
     explain_templates: bool,
     strict: bool | None,
     timeout: float,
@@ -430,7 +476,9 @@ def build(
       reportbuilder build --compare out/report.pdf
       reportbuilder build --variant a5 --set brand.primary=#8a1538
     """
-
+    _hard_deadline(project, timeout, "the build was", as_json)
+    if no_parts:  # read by the pipeline (`pipeline.parts_wanted`), here and in its threads
+        os.environ["REPORTBUILDER_PARTS"] = "0"
     fmt = _format_of(output, fmt)
     if embed_sources and (fmt == "html" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
         raise click.BadParameter(
@@ -690,6 +738,7 @@ def check(
     as_json: bool,
 ) -> None:
     """Validate PROJECT (config, content, data, contacts) without writing anything."""
+    _hard_deadline(project, timeout, "the check was", as_json)
     with _reporting(as_json), _imported_frozen("reportbuilder.pipeline", COMPOSE):
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits, cap_memory
@@ -1480,9 +1529,20 @@ def cache_clear(project: Path) -> None:
 
 def run() -> None:
     """The `reportbuilder` command: `main`, with the regular expressions each run compiles
-    kept for the next (`patterns`; a fifth of `check`'s time). Not done by importing the
-    package, nor by `main` itself (tests and programs that call it in their own process)."""
+    kept for the next (`patterns`), and the objects it made frozen on its way out. Neither
+    is done by importing the package, nor by `main` itself (tests and programs that call it
+    in their own process)."""
     from reportbuilder.patterns import keep_compiled
 
+    global _OWN_PROCESS
     keep_compiled()
-    main()
+    _OWN_PROCESS = True
+    try:
+        main()
+    finally:
+        # The process ends here. Python's last act is a full collection that walks every
+        # object still alive (Pydantic's schemas, Babel's data, the parsed project …): a
+        # third of `check`'s time. Frozen objects are not walked, and nothing that is still
+        # alive here is garbage we would miss (the memory goes back with the process; files
+        # are closed and atexit's handlers run all the same).
+        gc.freeze()

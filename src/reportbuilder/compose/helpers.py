@@ -37,7 +37,7 @@ from reportbuilder.project.data import (
     Localized,
     Table,
 )
-from reportbuilder.project.data.model import DashZero
+from reportbuilder.project.data.model import DashZero, ShownPercent, Year
 from reportbuilder.project.data.total_rows import own_total
 from reportbuilder.render.overflow import LINE_ATTRIBUTE
 from reportbuilder.variants import PAGE_HEIGHTS_MM, SIDE_MARGINS_MM
@@ -513,13 +513,13 @@ class Helpers:
             ]  # fmt: skip
             if not isinstance(given, int | float) or isinstance(given, bool) or not numbers:
                 continue
-            sum_, _ = exact_total(numbers)
+            sum_, places = exact_total(numbers)
             if sum_ != Decimal(repr(given) if isinstance(given, float) else given):
                 first = theirs.get(data.columns[0])
                 self.warn(
                     f"table(): the last row of {data.name} is its own total row ('{first}'), "
                     f"printed as the total: its '{column}' is {self.fmt.number(given)}, but the "
-                    f"rows above add up to {self.fmt.number(sum_)}; check the data"
+                    f"rows above add up to {self.fmt.number(sum_, places)}; check the data"
                 )
         return body, f"<tfoot><tr>{foot}</tr></tfoot>"
 
@@ -574,9 +574,11 @@ class Helpers:
 
     def _shown(self, value: Any, kind: str | None, decimals: int | None) -> str:
         """A cell's text as `_cell` prints it (for the width estimate)."""
+        if isinstance(value, Year):
+            return str(int(value))
         if isinstance(value, int | float) and not isinstance(value, bool):
             places = None if isinstance(value, int) else decimals
-            if kind == "percent":
+            if kind == "percent" or isinstance(value, ShownPercent):
                 return self.fmt.percent(value, places)
             return self.fmt.number(value, places)
         if isinstance(value, bool):
@@ -681,11 +683,13 @@ class Helpers:
             return f"<td>{_lines('' if value is None else str(value))}</td>"
         if isinstance(value, DashZero):  # a zero its sheet's format shows as a dash
             return "<td class='num'>-</td>"
+        if isinstance(value, Year):
+            return f"<td>{int(value)}</td>"
         if isinstance(value, int | float):
             places = None if isinstance(value, int) else decimals
             text = (
                 self.fmt.percent(value, places)
-                if kind == "percent"
+                if kind == "percent" or isinstance(value, ShownPercent)
                 else self.fmt.number(value, places)
             )
             return f"<td class='num'>{escape(text)}</td>"
@@ -777,18 +781,38 @@ def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
     if total is None or total is False:
         return []
     if total is True:
-        return [c for c in data.columns if data.types.get(c) in ("int", "number")]
+        return [
+            c
+            for c in data.columns
+            if data.types.get(c) in ("int", "number") and not _shown_percents(data, c)
+        ]
     if isinstance(total, str) or not isinstance(total, Sequence):
         raise CallError(
             f"table(): total takes true, false or a list of column names, got {total!r}"
         )
     for column in total:
         _check_column(data, column, "total names the column")
+        if data.types.get(column) == "year":
+            raise CallError(
+                f"table(): total names the column '{column}', which holds years: they do not add up"
+            )
         if data.types.get(column) not in NUMERIC_TYPES:
             raise CallError(
                 f"table(): total names the column '{column}', which holds text, not numbers"
             )
+        if _shown_percents(data, column):
+            raise CallError(
+                f"table(): total names the column '{column}', which mixes percents and other "
+                "numbers (its sheet shows some cells as percents): they do not add up"
+            )
     return list(total)
+
+
+def _shown_percents(data: Table, column: str) -> bool:
+    """Whether `column` holds a cell its spreadsheet shows as a percent among other numbers."""
+    return data.types.get(column) != "percent" and any(
+        isinstance(row.get(column), ShownPercent) for row in data.rows
+    )
 
 
 def _did_you_mean(given: str, valid: Sequence[str] | Mapping[str, Any]) -> str:

@@ -28,6 +28,7 @@ from markupsafe import escape
 
 from reportbuilder.compose import data_images, inline_svg, not_tags
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
+from reportbuilder.compose.gfm_tables import GfmTables
 from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.compose.list_numbers import list_numbers
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
@@ -836,6 +837,8 @@ def make_markdown(
             "pymdownx.highlight",
             *(["pymdownx.tilde"] if tilde else []),
             "pymdownx.tasklist",
+            "md_in_html",  # `markdown="1"`: see CommonMarkRules (HTML blocks end at a blank line)
+            GfmTables(),  # a pipe table right under a paragraph line starts there
             CommonMarkRules(),  # after sane_lists
             report,
             CommonMarkLists(report.losses),

@@ -154,12 +154,16 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[P
     return meta, body, problems
 
 
-def natural(path: Path) -> tuple[tuple[int, int | str], ...]:
-    """A file's place in the chapters' order: by name, a run of digits read as a number, as
-    Windows Explorer and macOS Finder list files (1-, 2-, 9-, 10-, 11-; not 1-, 10-, 11-, 2-).
-    Names numbered 01-, 02- keep their order."""
-    parts = [(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", path.name) if p]
-    return (*parts, (2, path.name))  # 01- and 1-: the name decides
+def file_order(path: Path) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    """The order a file manager shows: numbers by value, so `2-x.md` comes before `10-x.md`
+    (Explorer and Finder do so; plain string order put 10 and 11 between 1 and 2). Names
+    numbered with leading zeros keep the order they always had."""
+    parts = tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", path.name)
+        if part
+    )
+    return parts, path.name
 
 
 def load_chapters(
@@ -170,7 +174,7 @@ def load_chapters(
     folder = policy.root / CONTENT_DIR
     problems: list[Problem] = []
     if order is None:
-        found_files = sorted(folder.glob("*.md"), key=natural) if folder.is_dir() else []
+        found_files = sorted(folder.glob("*.md"), key=file_order) if folder.is_dir() else []
         # Hidden files (an editor's lock `.#01-intro.md`) are no chapters.
         files = [
             p for p in found_files if translation_of(p.name) is None and not p.name.startswith(".")
