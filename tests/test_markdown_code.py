@@ -93,6 +93,17 @@ def test_helpers_outside_code_still_run(tmp_path: Path) -> None:
     assert "{{ data.survey.households.value }} is 1,250." in text
 
 
+def test_template_code_in_an_html_comment_is_not_run(tmp_path: Path) -> None:
+    """Trial 4 #29: a comment is dropped from the report, yet `<!-- TODO {{ later }} -->`
+    failed the build ("'later' is undefined"); a commented-out value no longer there too."""
+    source = (
+        "# T\n\n<!-- TODO: fix {{ later }} and {% if x %} -->\n\n"
+        "Kept {{ data.survey.households.value }}.\n<!-- {{ data.gone.x }}\n  -->\n"
+    )
+    text = visible(chapter_html(project_with(tmp_path, **{"01": source})))
+    assert "Kept 1,250." in text and "later" not in text and "gone" not in text
+
+
 def test_raw_blocks_the_author_wrote_are_left_alone(tmp_path: Path) -> None:
     source = (
         "# T\n\n{% raw %}\n```\n{{ a }}\n```\nand `{{ b }}`\n{% endraw %}\n\nAfter `{{ c }}`.\n"

@@ -218,3 +218,22 @@ def test_a_chapter_outside_the_project_is_said_to_be_outside(tmp_path: Path) -> 
         f"report.yml:7: chapters: ../../outside/none.md {outside}",  # the same: nothing probed
         f"report.yml:8: chapters: link.md {outside}",
     ]
+
+
+def test_chapters_numbered_without_leading_zeros_keep_their_numbers_order(tmp_path: Path) -> None:
+    """Trial 4 #33: 1-, 2-, 3-, 9-, 10-, 11- came out 1, 10, 11, 2, 3, 9 (the order of the
+    characters), not the order Explorer and Finder show them in."""
+    (tmp_path / "content").mkdir()
+    for number in (1, 2, 3, 9, 10, 11):
+        (tmp_path / "content" / f"{number}-chap.md").write_text(f"# Chapter {number}\n")
+    chapters, problems = load_chapters(FilePolicy(tmp_path), None)
+    assert problems == []
+    assert [c.rel for c in chapters] == [f"content/{n}-chap.md" for n in (1, 2, 3, 9, 10, 11)]
+    # Zero-padded names keep the order they always had.
+    (tmp_path / "zero" / "content").mkdir(parents=True)
+    for name in ("01-a.md", "02-b.md", "10-c.md", "annex.md"):
+        (tmp_path / "zero" / "content" / name).write_text("# T\n")
+    padded, _ = load_chapters(FilePolicy(tmp_path / "zero"), None)
+    assert [c.rel for c in padded] == [
+        "content/01-a.md", "content/02-b.md", "content/10-c.md", "content/annex.md"
+    ]  # fmt: skip

@@ -4,8 +4,15 @@ text unchanged, inline elements closed and opened again at each line end."""
 from __future__ import annotations
 
 import re
+import subprocess
 from html import unescape
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from conftest import one_chapter_project
+from reportbuilder.cli import main
 from reportbuilder.render.code_lines import LINE, LONG, RUN, mark_code_lines, shortest_wrap
 
 PYGMENTS = (
@@ -71,3 +78,24 @@ def test_only_a_long_run_without_a_space_may_break_inside() -> None:
     spread = "".join(f"<i>{c}</i>" for c in "abcdefghij" * 5)  # 50 letters, each a token
     assert f'<span class="{LINE} {LONG}">' in mark_code_lines(f"<pre>{spread}</pre>", shortest=10)
     assert _text(mark_code_lines(f'<pre>x = "{url}"</pre>')) == f'x = "{url}"'
+
+
+def test_the_empty_span_pygments_opens_a_block_with_goes() -> None:
+    marked = mark_code_lines("<pre><span></span><code>x</code></pre>")
+    assert "<span></span>" not in marked and _text(marked) == "x"
+
+
+@pytest.mark.pdf
+def test_a_long_first_run_wraps_inside_its_box(tmp_path: Path) -> None:
+    """Trial 4 #34: Pygments' empty `<span></span>` before a block's first line kept
+    WeasyPrint from breaking its long run (`overflow-wrap: anywhere`): the line ran off an
+    A5 page and its end ("END1") was lost. The empty span goes; the run wraps."""
+    long = "an_indented_code_line_without_any_spaces_that_is_far_too_long_for_an_a5_page_END1"
+    root = one_chapter_project(tmp_path / "p", "Code", f"# Code\n\nText.\n\n    {long}\n")
+    (root / "report.yml").write_text("title: Code\nlang: en\npage_size: A5\n")
+    out = tmp_path / "c.pdf"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "past the right edge" not in result.output
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "".join(text.split()).count(long) == 1  # every character, wrapped

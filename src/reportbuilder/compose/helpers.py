@@ -235,10 +235,9 @@ class Helpers:
     ) -> str:
         """A category's percent: with the call's decimals, else the breakdown's, else as
         written (`89.0` keeps its decimal), else as `Formatter.percent` shows a derived one."""
-        for places in (decimals, None if breakdown is None else breakdown.decimals):
-            if places is not None:
-                return self.fmt.percent(_percent(category), places)
-        return self.fmt.percent(_percent(category), category.decimals)
+        return self.fmt.percent(
+            _percent(category), self._percent_places(category, breakdown, decimals)
+        )
 
     def keyfigures(
         self,
@@ -639,9 +638,14 @@ class Helpers:
                 return places
         if category.percent is None:
             return 0
-        return (
-            written_decimals(_percent(category)) if category.decimals is None else category.decimals
-        )
+        if category.decimals is not None:
+            return category.decimals
+        # Computed from counts: at most one decimal (docs/data.md), not 0.06 % beside 1.3 %;
+        # more only where one decimal would print a share that is not zero as 0.0.
+        value = _percent(category)
+        if not value or abs(value) >= 0.05:
+            return min(written_decimals(value, most=1), 1)
+        return written_decimals(value, most=1)
 
     def _text(self, text: Text | None) -> str:
         """A model's text; one given per language is picked here when `localize` has not."""

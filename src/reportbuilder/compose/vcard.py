@@ -54,9 +54,13 @@ def name_parts(name: str, family: str | None = None) -> tuple[str, str, str, str
         return "", "", "", "", ""
     parsed = HumanName(name)
     if family and family.strip() in name:
-        rest = HumanName(name.replace(family.strip(), " ", 1))
-        given = " ".join(part for part in (rest.first, rest.middle, rest.last) if part)
-        return family.strip(), given, "", rest.title, rest.suffix
+        # The title and suffix read from the whole name; the words left are given names.
+        rest = name.replace(family.strip(), " ", 1)
+        for part in (parsed.title, parsed.suffix):
+            if part and part not in family:
+                rest = rest.replace(part, " ", 1)
+        given, *more = rest.split() or [""]
+        return family.strip(), given, " ".join(more), parsed.title, parsed.suffix
     return parsed.last, parsed.first, parsed.middle, parsed.title, parsed.suffix
 
 
