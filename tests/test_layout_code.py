@@ -28,6 +28,9 @@ SOURCE = [
     '    url = "https://example.org/' + "a" * 40 + "/" + "b" * 40 + '"',
     "    return mean",
 ]
+# A line that is one word longer than the page, in a plain block (no highlighting): it ran
+# off the page, `--strict` failing on the overflow (trial 4).
+FIRST_WORD = "a_snake_case_name_with_no_space_" * 3 + "END"
 DPI = 100
 MARK = (0x8A, 0x94, 0xA0)
 
@@ -42,7 +45,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Word]]:
     for chapter in (project / "content").iterdir():
         chapter.unlink()
     code = "\n".join(SOURCE)
-    (project / "content" / "01-code.md").write_text(f"# Code\n\n```python\n{code}\n```\n")
+    plain = f"```\n{FIRST_WORD}1\n```\n\n    {FIRST_WORD}2\n"
+    (project / "content" / "01-code.md").write_text(f"# Code\n\n```python\n{code}\n```\n\n{plain}")
     out = root / "code.pdf"
     result = CliRunner().invoke(main, ["build", str(project), "-o", str(out), "--strict"])
     assert result.exit_code == 0, result.output
@@ -123,3 +127,12 @@ def test_continuations_hang_under_their_line_and_only_they_are_marked(
         else:
             assert marked, f"a continuation has no mark: {line[0]['text']!r}"
             assert x0 > indent + 5, "an indented line's continuation starts past its indentation"
+
+
+def test_a_line_that_is_one_long_word_wraps_in_a_plain_block(
+    built: tuple[Path, list[Word]],
+) -> None:
+    _, words = built
+    printed = "".join(str(w.text) for w in words)
+    for number in (1, 2):
+        assert f"{FIRST_WORD}{number}" in printed  # `--strict` passed: nothing ran off the page

@@ -349,6 +349,11 @@ The **key result**:
 </div>
 
 <div>raw <b>html</b> *kept as written*</div>
+
+The figures:
+| region | cases |
+|---|---|
+| North | 12 |
 """
 
 
@@ -366,6 +371,8 @@ def test_markdown_after_a_blank_line_in_an_html_block_is_read(tmp_path: Path) ->
         assert gone not in text
     assert "first ITEM1\nsecond ITEM2" in text and "DIVITEM1\nDIVITEM2" in text
     assert "a b\n1 2" in text and "raw html *kept as written*" in text
+    # a pipe table right under a paragraph line, as GitHub reads it (trial 4 #25)
+    assert "The figures:\nregion cases\nNorth 12" in text
     html = chapter_html(project_with(tmp_path / "again", **{"01": GITHUB_DETAILS}))
     assert "<strong>key result</strong>" in html and "<td>1</td>" in html
     assert "<em>emphasis</em>" in html and "markdown=" not in html

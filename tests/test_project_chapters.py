@@ -115,6 +115,25 @@ def test_chapters_in_file_name_order_with_slugs(tmp_path: Path) -> None:
     assert [c.in_toc for c in chapters] == [False, True, True]
 
 
+def test_chapters_numbered_without_leading_zeros_come_in_number_order(tmp_path: Path) -> None:
+    """1-, 2-, 3-, 9-, 10-, 11- printed as 1, 10, 11, 2, 3, 9 (trial 4): the order of a file
+    manager, numbers by value; zero-padded names keep theirs."""
+    names = ["1-a.md", "10-b.md", "11-c.md", "2-d.md", "9-e.md", "09a-f.md", "B.md", "a.md"]
+    policy = write(tmp_path, {f"content/{name}": f"# {name}\n" for name in names})
+    chapters, problems = load_chapters(policy, None)
+    assert problems == []
+    assert [c.rel.removeprefix("content/") for c in chapters] == [
+        "1-a.md",
+        "2-d.md",
+        "9-e.md",
+        "09a-f.md",
+        "10-b.md",
+        "11-c.md",
+        "B.md",
+        "a.md",
+    ]
+
+
 def test_the_same_slug_twice_is_made_unique(tmp_path: Path) -> None:
     policy = write(tmp_path, {"content/01-intro.md": "# A\n", "content/02-intro.md": "# B\n"})
     chapters, _ = load_chapters(policy, None)

@@ -154,6 +154,18 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[P
     return meta, body, problems
 
 
+def file_order(path: Path) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    """The order a file manager shows: numbers by value, so `2-x.md` comes before `10-x.md`
+    (Explorer and Finder do so; plain string order put 10 and 11 between 1 and 2). Names
+    numbered with leading zeros keep the order they always had."""
+    parts = tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", path.name)
+        if part
+    )
+    return parts, path.name
+
+
 def load_chapters(
     policy: FilePolicy, order: list[str] | None, line_of: LineOf | None = None
 ) -> tuple[list[Chapter], list[Problem]]:
@@ -162,7 +174,7 @@ def load_chapters(
     folder = policy.root / CONTENT_DIR
     problems: list[Problem] = []
     if order is None:
-        found_files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        found_files = sorted(folder.glob("*.md"), key=file_order) if folder.is_dir() else []
         # Hidden files (an editor's lock `.#01-intro.md`) are no chapters.
         files = [
             p for p in found_files if translation_of(p.name) is None and not p.name.startswith(".")

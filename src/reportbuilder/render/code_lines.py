@@ -46,6 +46,7 @@ _MARKED = re.compile(rf'<span class="{LONG}">[^<]*</span>')
 _PAGE_SIZE = re.compile(r"@page\s*\{\s*size:\s*([\w]+)")
 _PRE = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre>)", re.DOTALL | re.IGNORECASE)
 _TOKEN = re.compile(r"<[^>]*>|[^<]+")
+_EMPTY_SPAN = re.compile(r"<span></span>")
 _NAME = re.compile(r"</?\s*([a-zA-Z][\w:-]*)")
 _ID = re.compile(r"""\s(?:id|name)=("[^"]*"|'[^']*'|[^\s>]+)""")
 _VOID = frozenset({"br", "img", "wbr", "input", "hr"})
@@ -54,7 +55,10 @@ _VOID = frozenset({"br", "img", "wbr", "input", "hr"})
 def mark_code_lines(html: str, shortest: int = SHORTEST_WRAP) -> str:
     """`html` with each source line of a `<pre>` longer than `shortest` characters set as a
     `span.rb-line`, and the runs of shorter lines between them as a `span.rb-lines`."""
-    return _PRE.sub(lambda m: m[1] + _lines(m[2], shortest) + m[3], html)
+    # Pygments opens every block with an empty `<span></span>`: before a line's first word,
+    # WeasyPrint 70 then never breaks that word, `overflow-wrap: anywhere` or not, and a long
+    # first word ran off the page (trial 4). It holds nothing: it goes.
+    return _PRE.sub(lambda m: m[1] + _lines(_EMPTY_SPAN.sub("", m[2]), shortest) + m[3], html)
 
 
 def shortest_wrap(html: str) -> int:
