@@ -306,8 +306,9 @@ def build(
     extension says (`.html` → html), else pdf. `renderer` is a warm `PdfRenderer` to reuse
     (many editions, many builds); without one the build starts and ends its own.
     `SOURCE_DATE_EPOCH`, when set, dates the PDF, so the same input gives the same bytes.
-    With `REPORTBUILDER_PARTS=1` (experimental), a PDF is laid out chapter by chapter on up to
-    `jobs` render processes, unchanged chapters taken from the cache (see `render.incremental`).
+    A long PDF is laid out chapter by chapter on up to `jobs` render processes, unchanged
+    chapters taken from the cache, where it pays (`_by_parts`; `REPORTBUILDER_PARTS`: "1"
+    wherever it can, "0" never; see `render.incremental`).
     """
     from reportbuilder.cache import Entry, sha256
     from reportbuilder.render.renderer import PdfRenderer, RenderJob
@@ -473,13 +474,6 @@ def _by_parts(
     )
     if isinstance(split, str):
         return None, {"layout": "whole", "layout_reason": split}
-    read = [
-        *_walk(project.theme.folders),
-        *_walk([project.root / "styles", project.root / "assets"]),
-    ]
-    for url in project.resources:
-        if url.startswith("file:"):
-            read.append(Path(url2pathname(urlsplit(url).path)))
     plan = sha256("\0".join((str(project.root), html.lang, str(project.variant))).encode())
     if not forced:
         before = cache is not None and cache.get_blob(f"plan-{plan}") is not None
@@ -490,6 +484,13 @@ def _by_parts(
         if not before and len(split.parts) < MIN_PARTS:
             reason = f"a short report ({len(split.parts)} parts): laid out whole"
             return None, {"layout": "whole", "layout_reason": reason}
+    read = [
+        *_walk(project.theme.folders),
+        *_walk([project.root / "styles", project.root / "assets"]),
+    ]
+    for url in project.resources:
+        if url.startswith("file:"):
+            read.append(Path(url2pathname(urlsplit(url).path)))
     outcome = lay_out(
         split,
         job,
