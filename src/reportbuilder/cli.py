@@ -477,8 +477,6 @@ def build(
       reportbuilder build --variant a5 --set brand.primary=#8a1538
     """
     _hard_deadline(project, timeout, "the build was", as_json)
-    if no_parts:  # read by the pipeline (`pipeline.parts_wanted`), here and in its threads
-        os.environ["REPORTBUILDER_PARTS"] = "0"
     fmt = _format_of(output, fmt)
     if embed_sources and (fmt == "html" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
         raise click.BadParameter(
@@ -509,6 +507,7 @@ def build(
             limits=Limits(timeout=timeout, max_memory_mb=max_memory),
             embed_sources=embed_sources,
             max_size=max_size,
+            parts=False if no_parts else None,
         )
     cache = Cache(project, read=not force)
     # The editions, when the options name them (else report.yml does): hashed with the

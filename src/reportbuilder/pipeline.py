@@ -374,7 +374,7 @@ def build(
             job = RenderJob.of(html, _sources(loaded, html, edition))
             _import_in_background("pypdfium2")  # for the lint, while the child lays out
             by_parts = None
-            wanted = parts_wanted()
+            wanted = parts_wanted(edition)
             layout = {"layout": "whole", "layout_reason": "asked for (--no-parts)"}
             if wanted is not False:
                 by_parts, layout = _by_parts(
@@ -414,9 +414,12 @@ PARTS_SWITCH = "REPORTBUILDER_PARTS"
 MIN_PARTS = 24
 
 
-def parts_wanted() -> bool | None:
-    """`REPORTBUILDER_PARTS`: "1" lays a PDF out chapter by chapter wherever it can, "0"
-    (`build --no-parts`) never; unset, where it pays (`_by_parts`)."""
+def parts_wanted(edition: Edition | None = None) -> bool | None:
+    """The edition's `parts` (`build --no-parts`: False), else `REPORTBUILDER_PARTS`: "1"
+    lays a PDF out chapter by chapter wherever it can, "0" never; else None: where it pays
+    (`_by_parts`)."""
+    if edition is not None and edition.parts is not None:
+        return edition.parts
     value = os.environ.get(PARTS_SWITCH, "")
     return True if value == "1" else False if value == "0" else None
 
