@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -52,6 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "`make test`; `make test-fast` leaves it out)",
     )
     _watch_heavy_work()
+    _bound_subprocess_waits()
     config.pluginmanager.register(_GroupIds(), "reportbuilder-xdist-group-ids")
     # pytest-xdist would hand out its groups largest first, then the single tests: the order
     # set below (the longest work first) is kept instead.
@@ -203,6 +205,29 @@ def _watch_heavy_work() -> None:
     PdfRenderer._start = noted_start  # type: ignore[method-assign]
 
 
+# A subprocess still running this long is hung: its test fails (subprocess.run kills it)
+# instead of holding the whole run forever.
+SUBPROCESS_TIMEOUT = 900.0
+
+
+def _bound_subprocess_waits() -> None:
+    """Every wait for a subprocess without a timeout (`subprocess.run`, `communicate()`,
+    `wait()`: pdftotext, a command under test …) gets SUBPROCESS_TIMEOUT."""
+    communicate = subprocess.Popen.communicate
+    wait = subprocess.Popen.wait
+
+    def bounded_communicate(
+        self: subprocess.Popen[Any], input: Any = None, timeout: float | None = None
+    ) -> Any:
+        return communicate(self, input, SUBPROCESS_TIMEOUT if timeout is None else timeout)
+
+    def bounded_wait(self: subprocess.Popen[Any], timeout: float | None = None) -> int:
+        return wait(self, SUBPROCESS_TIMEOUT if timeout is None else timeout)
+
+    subprocess.Popen.communicate = bounded_communicate  # type: ignore[method-assign]
+    subprocess.Popen.wait = bounded_wait  # type: ignore[method-assign]
+
+
 def _watch_weasyprint() -> None:
     weasyprint = sys.modules.get("weasyprint")
     if weasyprint is None or getattr(weasyprint.HTML.render, "noted", False):
@@ -254,13 +279,46 @@ def pytest_runtest_call(item: pytest.Item) -> object:
 
 def as_a_terminal_job() -> None:
     """`preexec_fn` for a command a test stops with Ctrl-C: SIGINT as a shell job has it
-    (default action, not blocked). A child inherits an ignored or blocked signal from the
-    test process, and in a full run some test leaves the xdist worker so (not found yet):
-    the command then never saw the Ctrl-C the test sent."""
-    import signal
-
+    (default action, not blocked). A child inherits an ignored signal, and a suite started
+    in the background by a script (`make test > log &`, a CI step, an agent's shell) has
+    SIGINT and SIGQUIT ignored from the start: a non-interactive shell ignores them in its
+    background jobs (POSIX), and Python keeps an ignored SIGINT ignored. The command then
+    never saw the Ctrl-C the test sent (3 failures in full runs, none run alone). No test
+    changes the workers' signals: `_signals_left_as_found` checks each one."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+_KEPT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGCHLD)
+
+
+def _signal_state() -> tuple[object, ...]:
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, ())
+    return (*(signal.getsignal(number) for number in _KEPT_SIGNALS), frozenset(mask))
+
+
+@pytest.fixture(autouse=True)
+def _signals_left_as_found() -> Iterator[None]:
+    """A test, or the product code it calls in this process, leaves the process's signal
+    handlers and mask as it found them: every later command a test starts inherits an
+    ignored or blocked signal (and a library user's process keeps what we set)."""
+    before = _signal_state()
+    yield
+    after = _signal_state()
+    if after == before:
+        return
+    for number, handler in zip(_KEPT_SIGNALS, before, strict=False):
+        if handler is not None:
+            signal.signal(number, handler)  # type: ignore[arg-type]
+    signal.pthread_sigmask(signal.SIG_SETMASK, before[-1])  # type: ignore[arg-type]
+    changed = [
+        f"{number.name}: {old!r} -> {new!r}"
+        for number, old, new in zip(_KEPT_SIGNALS, before, after, strict=False)
+        if old != new
+    ]
+    if before[-1] != after[-1]:
+        changed.append(f"blocked: {sorted(before[-1])} -> {sorted(after[-1])}")  # type: ignore[call-overload]
+    pytest.fail("the test left signals changed: " + "; ".join(changed), pytrace=False)
 
 
 def one_chapter_project(root: Path, title: str, chapter: str) -> Path:

@@ -33,12 +33,12 @@ def test_the_example_in_french_has_its_key_figures_and_signature(example_project
         "Gabriela Rodriguez",
         "OIM Santiago",
         "Bureau de l’OIM au Chili",
-        "+56 2 2746 713",
+        "+56 2 2274 6713",
         "iomsantiago@iom.int",
     ]
     assert '<html lang="fr">' in made.html
     assert "99 victimes identifiées" in made.html
-    assert '<a href="tel:+5622746713">+56 2 2746 713</a><br>' in made.html
+    assert '<a href="tel:+56222746713">+56 2 2274 6713</a><br>' in made.html
     assert '<a href="mailto:iomsantiago@iom.int">iomsantiago@iom.int</a>' in made.html
 
 

@@ -86,7 +86,35 @@ def test_the_qr_code_on_the_built_card_scans_back_to_the_vcard(
         ["zbarimg", "-q", "--raw", str(picture)], capture_output=True, text=True, check=True
     )
     scanned = read.stdout.strip().replace("\r\n", "\n").splitlines()
-    assert scanned[:4] == ["BEGIN:VCARD", "VERSION:3.0", "N:;Gabriela Rodriguez;;;",
+    assert scanned[:4] == ["BEGIN:VCARD", "VERSION:3.0", "N:Rodriguez;Gabriela;;;",
                            "FN:Gabriela Rodriguez"]  # fmt: skip
-    assert "TEL;TYPE=WORK,VOICE:+5622746713" in scanned
+    assert "TEL;TYPE=WORK,VOICE:+56222746713" in scanned
     assert "EMAIL;TYPE=INTERNET:iomsantiago@iom.int" in scanned
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "field"),
+    [
+        ("Gabriela Rodriguez", None, "N:Rodriguez;Gabriela;;;"),
+        ("Dr. Ana María Rojas PhD", None, "N:Rojas;Ana;María;Dr.;PhD"),
+        ("Dr. María-José García López PhD", "García López", "N:García López;María-José;;Dr.;PhD"),
+        ("Jean de La Fontaine", None, "N:de La Fontaine;Jean;;;"),
+    ],
+)
+def test_the_n_field_splits_family_and_given_names(
+    name: str, family: str | None, field: str
+) -> None:
+    """The third trial's item 21: `N:` held the whole name as the given name, so address
+    books sorted every contact under an empty family name. `family:` says which words it is
+    where the last word is not (two Spanish family names)."""
+    contact = Contact(id="x", name=name, family=family, email="x@example.org")
+    lines = vcard(contact).split("\r\n")
+    assert field in lines
+    assert f"FN:{name}" in lines
+    office = Contact(id="o", office="Research office", email="o@example.org")
+    assert "N:;;;;" in vcard(office).split("\r\n")  # no person: no name parts
+
+
+def test_a_family_name_not_in_the_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="is not part of the contact's name"):
+        Contact(id="x", name="Ana Rojas", family="Rodríguez", email="x@example.org")

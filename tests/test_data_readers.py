@@ -170,20 +170,21 @@ def test_csv_cells_not_of_their_declared_type(tmp_path: Path) -> None:
     assert found == [
         "data/regions.csv:2: column 'victims' expects a whole number, got 'abc'",
         "data/regions.csv:3: column 'victims' expects a whole number, got '12.0'",
-        "data/regions.csv:3: column 'share' expects a percent from 0 to 100, got '140'",
         "data/regions.csv:3: column 'rate' expects a number, got 'x'",
         "data/regions.csv:3: column 'day' expects a date as YYYY-MM-DD, got '01/03/2024', which "
         "could be 2024-03-01 (day first) or 2024-01-03 (month first); declare the column's form "
         "in the header, e.g. [date:%d/%m/%Y] or [date:%m/%d/%Y]",
-        "data/regions.csv:4: column 'share' expects a percent from 0 to 100, got '-1'",
         "data/regions.csv:4: column 'rate' expects a number, got '12,5x'",
         "data/regions.csv:4: column 'day' expects a date as YYYY-MM-DD, got '2024-02-30'",
-        "data/regions.csv:5: column 'share' expects a percent from 0 to 100, got 'ten %'",
+        "data/regions.csv:5: column 'share' expects a percent (a number, a trailing % "
+        "allowed), got 'ten %'",
         "data/regions.csv:5: column 'rate' expects a number, got '1e999'",
         "data/regions.csv:5: column 'day' expects a date as YYYY-MM-DD, got '20240301'",
     ]
     assert table is not None  # kept, with None where a cell was wrong
     assert len(table) == 4 and table[0]["victims"] is None and table[0]["share"] == 40.4
+    # a growth of 140 % and a change of -1 % are percents too
+    assert table[1]["share"] == 140 and table[2]["share"] == -1
 
 
 def test_csv_unknown_type(tmp_path: Path) -> None:
@@ -252,7 +253,7 @@ def test_read_csv_takes_text() -> None:
     assert isinstance(table, Table) and table.name == "r"
     assert table.rows == [{"région": "RM", "part": 12.5}, {"région": "Arica", "part": None}]
     assert [str(p) for p in found] == [
-        "data/r.csv:3: column 'part' expects a percent from 0 to 100, got 'x'"
+        "data/r.csv:3: column 'part' expects a percent (a number, a trailing % allowed), got 'x'"
     ]
 
 

@@ -89,7 +89,7 @@ def test_enforce_interrupts_a_loop_in_the_main_thread() -> None:
     started = time.monotonic()
     with pytest.raises(TimeLimitExceeded), Deadline(0.2).enforce():
         spin(30)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # the loop runs 30 s; generous under load
 
 
 def test_enforce_interrupts_a_loop_in_a_worker_thread() -> None:
@@ -106,9 +106,9 @@ def test_enforce_interrupts_a_loop_in_a_worker_thread() -> None:
     started = time.monotonic()
     worker = threading.Thread(target=work)
     worker.start()
-    worker.join(10)
+    worker.join(25)
     assert not worker.is_alive()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # the loop runs 30 s; generous under load
     [result] = outcome
     assert isinstance(result, TimeLimitExceeded)
 
@@ -161,7 +161,7 @@ def test_enforce_nests_the_outer_deadline_firing() -> None:
     started = time.monotonic()
     with pytest.raises(TimeLimitExceeded), Deadline(0.2).enforce(), Deadline(10).enforce():
         spin(30)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # the loop runs 30 s; generous under load
     spin(0.3)
 
 

@@ -321,3 +321,52 @@ def test_a_removed_link_is_located_at_its_own_line_not_inside_a_longer_url(
     result = check(project_with(tmp_path, **{"01": source}))
     lines = {w.message.split("'")[1]: w.line for w in result.warnings}
     assert lines == {"index.md#part": 3, "index.md": 5}
+
+
+GITHUB_DETAILS = """# Results
+
+<details>
+<summary>Show the results</summary>
+
+The **key result**:
+
+- first ITEM1
+- second ITEM2
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+</details>
+
+<div class="note">
+
+*emphasis* and `<div>`:
+
+1. DIVITEM1
+2. DIVITEM2
+
+</div>
+
+<div>raw <b>html</b> *kept as written*</div>
+"""
+
+
+@pytest.mark.pdf
+def test_markdown_after_a_blank_line_in_an_html_block_is_read(tmp_path: Path) -> None:
+    """GitHub's habit: `<details>`, a blank line, Markdown, `</details>`. The list, table and
+    bold printed as one line of marks (trial 4); CommonMark ends the HTML block at the blank
+    line, so what follows is Markdown, inside the element."""
+    project = project_with(tmp_path, **{"01": GITHUB_DETAILS})
+    result = CliRunner().invoke(main, ["build", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(next((project / "out").glob("*.pdf")))
+    text = "\n".join(page_texts(reader))
+    for gone in ("**", "|---|", "- first", "1. DIVITEM1 2."):
+        assert gone not in text
+    assert "first ITEM1\nsecond ITEM2" in text and "DIVITEM1\nDIVITEM2" in text
+    assert "a b\n1 2" in text and "raw html *kept as written*" in text
+    html = chapter_html(project_with(tmp_path / "again", **{"01": GITHUB_DETAILS}))
+    assert "<strong>key result</strong>" in html and "<td>1</td>" in html
+    assert "<em>emphasis</em>" in html and "markdown=" not in html
+    assert "<li>first ITEM1</li>" in html and "<li>DIVITEM2</li>" in html

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -89,15 +91,27 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, int]] = {  # files, on stder
 }
 
 
-def _run(command: list[str], env: dict[str, str]) -> tuple[int, str, float, int]:
-    """Exit code, stderr, seconds and peak RSS (KiB) of the command and its reaped children."""
+def _run(
+    command: list[str], env: dict[str, str], limit: float = 300
+) -> tuple[int, str, float, int]:
+    """Exit code, stderr, seconds and peak RSS (KiB) of the command and its reaped children.
+    A command still running after `limit` seconds is killed with its process group (the test
+    fails on its exit code instead of hanging the run)."""
     started = time.monotonic()
     with open(os.devnull, "wb") as devnull:
-        process = subprocess.Popen(command, stdout=devnull, stderr=subprocess.PIPE, env=env)
+        process = subprocess.Popen(
+            command, stdout=devnull, stderr=subprocess.PIPE, env=env, start_new_session=True
+        )
+    killer = threading.Timer(limit, os.killpg, (process.pid, signal.SIGKILL))
+    killer.start()
+    try:
         assert process.stderr is not None
         stderr = process.stderr.read().decode("utf-8", "replace")
+        process.stderr.close()
         _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
+    finally:
+        killer.cancel()
+    process.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
     return process.returncode, stderr, time.monotonic() - started, usage.ru_maxrss
 
 
@@ -123,16 +137,42 @@ def test_memory_case_is_refused_under_one_gib(name: str, tmp_path: Path) -> None
     assert not out.exists()
 
 
-def test_the_html_stage_runs_under_max_memory(tmp_path: Path) -> None:
-    """Data loaded within the sandbox's caps but beyond --max-memory: a located problem
-    naming the option, not a machine swapping (the cap applies to the main process too)."""
+def _big_data(tmp_path: Path) -> Path:
+    """The base project with an 18 MB CSV of 250 000 rows (within the data caps)."""
     project = tmp_path / "project"
     shutil.copytree(BASE, project)
     (project / "data" / "big.csv").write_text(
         "name,value\n" + "".join(f"{'n' * 60}{i},{i}\n" for i in range(250_000)), "utf-8"
     )
+    return project
+
+
+def test_the_html_stage_runs_under_max_memory(tmp_path: Path) -> None:
+    """Data loaded within the sandbox's caps but beyond --max-memory: a located problem
+    naming the option, not a machine swapping (the cap applies to the main process too)."""
+    project = _big_data(tmp_path)
     command = [sys.executable, "-m", "reportbuilder", "check", str(project)]
     code, stderr, _, peak = _run([*command, "--max-memory", "256"], {**os.environ})
     assert code == 1, stderr
     assert "over the memory limit" in stderr and "--max-memory" in stderr, stderr
     assert peak < GIB_KB
+
+
+@pytest.mark.slow
+def test_a_build_under_a_small_max_memory_fails_in_one_line(tmp_path: Path) -> None:
+    """Whichever stage runs out first (reading the data, the chapters, the layout, where
+    GLib prints its own error as it fails to start a thread): one line naming --max-memory,
+    exit 1, within --timeout, nothing written, TMPDIR left empty."""
+    project = _big_data(tmp_path)
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    out = tmp_path / "out.pdf"
+    command = [sys.executable, "-m", "reportbuilder", "build", str(project), "-o", str(out)]
+    command += ["--max-memory", "256", "--timeout", "240"]
+    code, stderr, seconds, _ = _run(command, {**os.environ, "TMPDIR": str(tmpdir)})
+    assert code == 1, stderr
+    assert len(stderr.splitlines()) == 1, stderr
+    assert "--max-memory" in stderr and "Traceback" not in stderr, stderr
+    assert seconds < 240 + 30
+    assert not out.exists()
+    assert list(tmpdir.iterdir()) == []

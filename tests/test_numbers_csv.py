@@ -168,5 +168,6 @@ def test_percent_cells_type_their_column_and_show_the_decimal_mark() -> None:
     assert found == [] and table is not None
     assert table.types["share"] == "percent" and table[0]["share"] == 12.5
     assert table[0]["people"] == 1322  # 12.5% says the file writes decimals with '.'
-    table, _ = read_csv("site,growth\nA,150%\nB,12%\n", "data/g.csv", "g")
-    assert table is not None and table.types["growth"] == "text"  # not a share of 0–100
+    table, _ = read_csv("site,growth\nA,150%\nB,-12%\n", "data/g.csv", "g")
+    assert table is not None and table.types["growth"] == "percent"  # a growth, a fall
+    assert table[0]["growth"] == 150 and table[1]["growth"] == -12

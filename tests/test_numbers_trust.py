@@ -8,6 +8,7 @@ Every case is built through the CLI and the figure read back from the PDF with p
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -83,6 +84,27 @@ def test_hidden_rows_columns_and_sheets_are_left_out_with_a_warning(tmp_path: Pa
     assert "data/fmt.xlsx:Workings: hidden sheet left out" in output
 
 
+def test_a_sheet_total_counting_a_hidden_row_is_refused(tmp_path: Path) -> None:
+    """A: 10, B: 20, a hidden 999, and the sheet's own `Total` 1,029 printed under the two rows
+    shown (trial 4): a reader could subtract the hidden figure out of it."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    for row in (["k", "people", "share"], ["A", 10, 1], ["B", 20, 2], ["Hidden", 999, 3]):
+        sheet.append(row)
+    sheet.append(["Total", 1029, 3])  # the SUM Excel saved; `share` sums the visible rows
+    sheet.row_dimensions[4].hidden = True
+    code, output, _ = build(
+        tmp_path / "p", "{{ table(data.h) }}", {"h.xlsx": saved(book, tmp_path)}
+    )
+    assert code == 1
+    assert (
+        "data/h.xlsx:S!B5: the total row's 'people' is 1029, but the rows printed add up to 30: "
+        "it counts the hidden row 4, which is left out"
+    ) in output
+    assert "'share'" not in output
+
+
 def test_rows_filtered_out_by_an_autofilter_are_left_out(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -129,6 +151,30 @@ def test_a_merged_cell_across_columns_is_refused(tmp_path: Path) -> None:
     assert "data/fmt.xlsx:Main!A3:B3: merged cells across columns in a data row" in output
 
 
+def test_a_header_over_two_rows_is_one_problem_at_its_merge(tmp_path: Path) -> None:
+    """`region | 2024 (B1:C1) | 2025 (D1:E1)` over `men | women | men | women`: five misleading
+    problems about unnamed columns and words among numbers, none about the merge (trial 4)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    for row in (["region", 2024, None, 2025, None], [None, "men", "women", "men", "women"]):
+        sheet.append(row)
+    sheet.append(["North", 1, 2, 3, 4])
+    for cells in ("B1:C1", "D1:E1", "A1:A2"):
+        sheet.merge_cells(cells)
+    code, output, _ = build(
+        tmp_path / "p", "{{ table(data.two) }}", {"two.xlsx": saved(book, tmp_path)}
+    )
+    assert code == 1
+    problems = [line for line in output.splitlines() if line.startswith("data/")]
+    assert problems == [
+        f"data/two.xlsx:S!{cells}: header cells merged across columns ('{year}'): a table has one "
+        f"header row naming each column; write one (e.g. '{year} men', '{year} women', …), or "
+        "give the table's cells with range: in data/two.xlsx.yml"
+        for cells, year in (("B1:C1", 2024), ("D1:E1", 2025))
+    ], output
+
+
 # --- 4. Excel number formats are shown as Excel shows them ------------------------------
 
 
@@ -159,6 +205,37 @@ def test_number_formats_print_as_excel_shows_them(
     for row in expected:  # 2.5 → 3 and 1234.55 → 1,234.6: half away from zero, as Excel
         assert row in text
     assert "data/fmt.xlsx:Main!G2: the number format shows the text 'kg'" in output
+
+
+def test_one_percent_cell_among_numbers_keeps_each_cell_as_its_format_shows(
+    tmp_path: Path,
+) -> None:
+    """An indicator sheet (population | growth % | households): the percent cell is printed
+    with its sign and its neighbours without one (was: every number got a %); the column
+    does not add up, and the three kinds survive a mostly-text column too."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Key"
+    sheet.append(["indicator", "value", "mixed"])
+    sheet.append(["Population", 1234567, "n/a"])
+    sheet.append(["Growth", 0.025, 0.5])
+    sheet.append(["Households", 250, "none"])
+    sheet.append(["Share", 0.5, "many"])
+    sheet["B2"].number_format = "#,##0"
+    for cell in ("B3", "C3", "B5"):
+        sheet[cell].number_format = "0.0%"
+    files = {"k.xlsx": saved(book, tmp_path)}
+    code, output, text = build(tmp_path / "p", "{{ table(data.k) }}", files)
+    assert code == 0, output
+    assert "Population 1,234,567 n/a" in text
+    assert "Growth 2.5% 50.0 %" in text
+    assert "Households 250 none" in text and "Share 50.0%" in text
+    code, output, _ = build(tmp_path / "q", '{{ table(data.k, total=["value"]) }}', files)
+    assert code == 1
+    assert "'value', which mixes percents and other numbers" in output
+    code, output, text = build(tmp_path / "r", "{{ table(data.k, total=True) }}", files)
+    assert code == 0, output
+    assert "Total" not in text  # the only number column mixes percents: nothing adds up
 
 
 def test_an_unsupported_number_format_is_refused_at_its_cell(tmp_path: Path) -> None:
@@ -239,6 +316,111 @@ def test_yaml_decimals_and_words_print_as_written(tmp_path: Path) -> None:
     assert code == 0, output
     assert "1,234.50" in text  # docs/data.md: "388.10 → 388.10"
     assert "Code NO, yes." in text  # YAML 1.1 made these False and True (the Norway problem)
+
+
+def test_yaml_numbers_in_e_notation_print_their_value(tmp_path: Path) -> None:
+    """`1.0e-7` printed 0.000000 and `2.5e-4` 0.0003 (trial 4): written decimals, exactly."""
+    files = {"s.yml": "n: {value: 1.0e-7, label: tiny}\na: 2.5e-4\nk: 1e3\nm: 1.5e6\n"}
+    content = (
+        "{{ keyfigure(data.s.n) }}\n\nRate {{ data.s.a | number }}, {{ data.s.k | number }}, "
+        "{{ data.s.m | number }}, computed {{ (data.s.a / 2500) | number }}."
+    )
+    code, output, text = build(tmp_path, content, files)
+    assert code == 0, output
+    assert "0.00000010" in text
+    assert "Rate 0.00025, 1,000, 1,500,000, computed 0.0000001." in text
+
+
+def test_numbers_with_many_decimals_print_and_add_up_exactly(tmp_path: Path) -> None:
+    """A column of 7-decimal numbers (coordinates, rates) made `table(total=True)` fail with
+    "number(): decimals must be … 0 to 6, got 7", a call the author never wrote; and a
+    20-digit whole number must add up exactly, not through a float."""
+    csv = "id,amount,precise\nA,12345678901234567890,0.1234567\nB,9007199254740993,3.1415926\n"
+    code, output, text = build(tmp_path, "{{ table(data.big, total=True) }}", {"big.csv": csv})
+    assert code == 0, output
+    assert "A 12,345,678,901,234,567,890 0.1234567" in text
+    assert "Total 12,354,686,100,489,308,883 3.2650493" in text
+    code, output, _ = build(tmp_path / "q", "{{ 3.14159265 | number(7) }}", {})
+    assert code == 1 and "number(): decimals must be a whole number from 0 to 6, got 7" in output
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_percent_columns_hold_changes_and_growth(tmp_path: Path, lang: str) -> None:
+    """A CSV column of `5%`, `12.5%`, `250%`, `-2%` was quietly text (printed as typed, in the
+    wrong language, refused by `| percent`) because 250 and -2 are not 0 to 100 (trial 4)."""
+    csv = "region,growth,declared [percent]\nA,5%,5\nB,12.5%,-2.5\nC,250%,250\nD,-2%,7.5\n"
+    content = "{{ table(data.g) }}\n\nB grew {{ data.g.rows[1].growth | percent }}."
+    code, output, text = build(tmp_path, content, {"g.csv": csv}, lang)
+    assert code == 0, output
+    if lang == "en":
+        assert f"C 250% 250%\nD {MINUS}2% 7.5%" in text and "B grew 12.5%." in text
+    else:
+        assert f"C 250\u00a0% 250\u00a0%\nD {MINUS}2\u00a0% 7,5\u00a0%" in text
+
+
+def test_years_print_as_written_and_are_not_summed(tmp_path: Path) -> None:
+    """A year column printed `2,023`, was summed into the total (`6,072`), and "In 2,023
+    there were 1,000." (trial 4); YAML years too. A count column of the same numbers under
+    another heading stays a count."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    sheet.append(["Año", "mes", "trimestre", "casos"])
+    for year, month in ((2023, 1), (2024, 2)):
+        sheet.append([year, dt.datetime(year, month, 1), dt.datetime(year, 1, 1), 1000 * month])
+    for row in (2, 3):
+        sheet[f"B{row}"].number_format = "mmm-yy"
+        sheet[f"C{row}"].number_format = "yyyy"
+    files = {
+        "yc.csv": "year,people,count\n2023,1000,2023\n2024,2000,2024\n",
+        "meta.yml": "year: 2023\nperiod: {from: 2019, to: 2023}\nyears: [2020, 2021]\n",
+        "w.xlsx": saved(book, tmp_path),
+    }
+    content = (
+        "{{ table(data.yc, total=True) }}\n\n{{ table(data.w) }}\n\n"
+        "In {{ data.yc.rows[0].year }} there were {{ data.yc.rows[0].people }}. Study year "
+        "{{ data.meta.year }}, period {{ data.meta.period.from }}–{{ data.meta.period.to }}, "
+        "{{ data.meta.years[1] }}."
+    )
+    code, output, text = build(tmp_path / "p", content, files)
+    assert code == 0, output
+    assert "2023 1,000 2,023\n2024 2,000 2,024\nTotal 3,000 4,047" in text
+    assert "2023 Jan 2023 2023 1,000\n2024 Feb 2024 2024 2,000" in text
+    assert "In 2023 there were 1,000. Study year 2023, period 2019–2023, 2021." in text
+    code, output, _ = build(tmp_path / "q", '{{ table(data.yc, total=["year"]) }}', files)
+    assert code == 1 and "'year', which holds years: they do not add up" in output
+
+
+def test_a_date_and_time_column_prints_its_midnight_cells_with_their_time(tmp_path: Path) -> None:
+    """`yyyy-mm-dd hh:mm:ss` cells printed `2025-03-01 09:15:00` but `Mar 3, 2025` for the one
+    at midnight (trial 4): one column, one style, as Excel shows it."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["k", "at", "day"])
+    sheet.append(["a", dt.datetime(2025, 3, 1, 9, 15), dt.datetime(2025, 3, 1)])
+    sheet.append(["b", dt.datetime(2025, 3, 3), dt.datetime(2025, 3, 3)])
+    for row in (2, 3):
+        sheet[f"B{row}"].number_format = "yyyy-mm-dd hh:mm:ss"
+    code, output, text = build(tmp_path, "{{ table(data.t) }}", {"t.xlsx": saved(book, tmp_path)})
+    assert code == 0, output
+    # openpyxl's own default format for a date (with h:mm:ss) stays a date when every time is 0
+    assert "a 2025-03-01 09:15:00 Mar 1, 2025\nb 2025-03-03 00:00:00 Mar 3, 2025" in text
+
+
+def test_a_share_given_to_percent_is_refused(tmp_path: Path) -> None:
+    """`{{ ….owners.share | percent }}` printed 0.58 % where the data says 58 % (trial 4)."""
+    files = {"s.yml": "tenure:\n  base: 100\n  categories:\n    owners: {count: 58}\n"
+             "    renters: {count: 42}\n"}  # fmt: skip
+    owners = "data.s.tenure.owners"
+    content = (
+        f"Owners {{{{ {owners}.percent | percent }}}}, {{{{ ({owners}.share * 100) | percent }}}}."
+    )
+    code, output, text = build(tmp_path / "p", content, files)
+    assert code == 0, output
+    assert "Owners 58.0%, 58.0%." in text
+    code, output, _ = build(tmp_path / "q", "{{ data.s.tenure.owners.share | percent }}", files)
+    assert code == 1
+    assert "percent: this is a share from 0 to 1 (0.58), and percent takes 0 to 100" in output
 
 
 # --- 5. A stray cell in a number column is located, never a silent text column ----------

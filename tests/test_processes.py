@@ -234,3 +234,42 @@ def test_renderers_started_from_worker_threads_die_with_a_killed_parent(tmp_path
     process.wait(timeout=30)
     assert build.left_behind(wait=15) == []
     assert list(tmpdir.iterdir()) == []
+
+
+def test_render_folders_left_by_killed_builds_are_removed_by_the_next(tmp_path: Path) -> None:
+    """A build killed together with its render process (SIGKILL to the process group, a CI
+    job cancelled) leaves its render folder (WeasyPrint's font copies): the next build that
+    starts a render process removes those of processes that are gone, untouched for ten
+    minutes, and no other."""
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait(timeout=60)
+    hour_ago = time.time() - 3600
+
+    def folder(name: str, old: bool) -> Path:
+        path = tmpdir / name
+        (path / "weasyprint-abcdefgh").mkdir(parents=True)
+        (path / "weasyprint-abcdefgh" / "font").write_bytes(b"x" * 1000)
+        if old:
+            os.utime(path, (hour_ago, hour_ago))
+        return path
+
+    left = folder(f"reportbuilder-render-{gone.pid}-k1ll3d00", old=True)
+    recent = folder(f"reportbuilder-render-{gone.pid}-r3c3nt00", old=False)
+    running = folder(f"reportbuilder-render-{os.getpid()}-runn1ng0", old=True)
+    other = folder("reportbuilder-render-abcdefgh", old=True)  # not named by a process
+    script = "from reportbuilder.render.renderer import PdfRenderer\nPdfRenderer().close()\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "TMPDIR": str(tmpdir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not left.exists()
+    assert recent.exists() and running.exists() and other.exists()
+    assert sorted(p.name for p in tmpdir.iterdir()) == sorted(
+        p.name for p in (recent, running, other)
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reportbuilder.compose.formatting import format_phone
 from reportbuilder.errors import Stage
 from reportbuilder.project.contacts import Contact, load_contacts
 from reportbuilder.project.files import FilePolicy
@@ -137,9 +138,16 @@ def test_the_seed_number_is_accepted_and_checked_phones_name_their_fault(tmp_pat
         "- id: santiago\n  name: G\n  phone: '+56-2-2746713'\n"
         "- id: chile\n  name: C\n  country: cl\n  phone: 2 2274 6713\n",
     )
-    assert problems == []
+    # An old number the plan no longer lists: accepted, kept as written, and doubted at its
+    # line (trial 3: "+971 4 123 4567" printed regrouped as "+971 412 3 4567", no word).
+    assert problems == [
+        "contacts.yml:3: phone '+56-2-2746713' is not a number of +56 (CL)'s numbering plan as "
+        "libphonenumber knows it: check its digits; it is printed as written"
+    ]
     assert contacts["santiago"].phone == "+56-2-2746713"  # kept as written, digit for digit
     assert contacts["chile"].country == "CL"
+    assert format_phone("+971 4 123 4567", "en") == "+971 4 123 4567"
+    assert format_phone("+56 2 2274 6713", "fr") == "+56 2 2274 6713"
 
 
 def test_emails_and_web_addresses_are_checked_at_their_lines(tmp_path: Path) -> None:

@@ -45,11 +45,23 @@ def test_locate_outside_a_chapter_has_no_place() -> None:
 
 
 def test_problem_names_page_size_and_fix() -> None:
-    (problem,) = overflow_problems([overflow(what="table")], {"ch": ("content/01.md", SOURCE)})
-    assert str(problem).startswith("content/01.md:9: a table runs 12.5 mm past the right edge")
+    (problem,) = overflow_problems([overflow(what="code")], {"ch": ("content/01.md", SOURCE)})
+    assert str(problem).startswith("content/01.md:9: a code block runs 12.5 mm past the right")
     assert "on page 4" in problem.message
     assert problem.severity == "warning"
-    assert "{.landscape}" in (problem.hint or "")
+    assert problem.hint == "shorter lines"
+
+
+def test_a_table_past_the_edge_is_an_error_naming_its_columns() -> None:
+    """A table's columns past the edge are missing from the PDF: refused, not warned."""
+    cut = overflow(what="table", turned=True, line=7, columns=("Rate", "Median"))
+    (problem,) = overflow_problems([cut], {"ch": ("content/01.md", SOURCE)})
+    assert problem.severity == "error"
+    assert str(problem).startswith(
+        "content/01.md:7: a table on page 4 is 12.5 mm too wide even on a landscape page at the"
+        ' smallest type: columns "Rate", "Median" would be cut off'
+    )
+    assert "{.landscape}" not in (problem.hint or "") and "fewer columns" in (problem.hint or "")
 
 
 def test_table_classes_are_added_in_document_order() -> None:
@@ -117,26 +129,3 @@ def test_the_root_boxes_are_not_reported_and_do_not_hide_what_they_hold() -> Non
     )
     found = find_overflows(HTML(string=html).render().pages)
     assert [(o.page, o.side, o.section, o.needles) for o in found] == [(1, "right", "c", ("wide",))]
-
-
-@pytest.mark.pdf
-def test_a_turned_table_still_too_wide_is_not_told_to_turn(tmp_path: Path) -> None:
-    """A table on a landscape page that still runs past it: the hint is fewer columns, not
-    the `{.landscape}` it already has."""
-    project = copy_fixture("mini", tmp_path / "mini")
-    columns = 26
-    head = "| " + " | ".join(f"Heading{c}" for c in range(columns)) + " |"
-    rows = "| " + " | ".join(f"Value{c}xyz" for c in range(columns)) + " |"
-    table = "\n".join([head, "|" + "---|" * columns, rows]) + "\n\nTable: Wide {.landscape}\n"
-    (project / "content" / "03-wide.md").write_text("# Wide\n\n" + table)
-    out = tmp_path / "out.pdf"
-    result = CliRunner().invoke(main, ["build", str(project), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    warnings = [x for x in result.stderr.splitlines() if "past the right edge" in x]
-    assert warnings, result.stderr
-    for warning in warnings:
-        assert "content/03-wide.md" in warning and "a table runs" in warning
-        assert "{.landscape}" not in warning and "fewer columns" in warning, warning
-    pages = pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages
-    turned = [p for p in pages if "Heading0" in (p.extract_text() or "")]
-    assert turned and all(p.mediabox.width > p.mediabox.height for p in turned)

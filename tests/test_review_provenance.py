@@ -125,3 +125,32 @@ def test_provenance_of_a_file_that_is_not_a_pdf(tmp_path: Path, _run: Run) -> No
     done = _run("provenance", bad)
     assert done.returncode == 2 and "not a readable PDF" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_only_data_files_are_attached_and_never_what_a_workbook_hides(
+    mini_project: Path, tmp_path: Path, _run: Run
+) -> None:
+    """`--embed-sources` attached a stray data/notes.txt, and a workbook's hidden sheet, row
+    and column went out in the attached copy while the warnings said "left out" (trial 4)."""
+    import openpyxl
+
+    (mini_project / "data" / "notes.txt").write_text("private notes", encoding="utf-8")
+    done = _run("build", mini_project, "-o", tmp_path / "a.pdf", "--embed-sources")
+    assert done.returncode == 0, done.stderr
+    names = sorted(a.name for a in pypdf.PdfReader(tmp_path / "a.pdf").attachment_list)
+    assert names == ["data/survey.yml", MANIFEST]
+
+    book = openpyxl.Workbook()
+    book.active.append(["k", "v"])
+    book.active.append(["a", 1])
+    book.create_sheet("Work").append(["SECRET"])
+    book["Work"].sheet_state = "hidden"
+    book.save(mini_project / "data" / "m.xlsx")
+    done = _run("build", mini_project, "-o", tmp_path / "b.pdf", "--embed-sources")
+    assert done.returncode == 1
+    assert "data/m.xlsx: has hidden sheets, rows or columns, which --embed-sources would " in (
+        done.stderr
+    )
+    assert not (tmp_path / "b.pdf").exists()
+    done = _run("build", mini_project, "-o", tmp_path / "c.pdf")
+    assert done.returncode == 0, done.stderr  # without sources, left out with a warning

@@ -30,6 +30,7 @@ import json
 import os
 import pkgutil
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -158,10 +159,14 @@ class WarmCli:
         folder.mkdir(parents=True, exist_ok=True)
         self.socket = str(folder / "warm.sock")
         self.log = folder / "warm.log"
+        # The server's own temporary files (the themes' font copies, 2.8 MiB) go in a folder
+        # removed when it is killed; each run reads its TMPDIR from its own environment.
+        self.tmpdir = folder / "server-tmp"
+        self.tmpdir.mkdir(exist_ok=True)
         with self.log.open("wb") as log:
             self.server = subprocess.Popen(
                 [sys.executable, __file__, self.socket],
-                env=env,
+                env={**env, "TMPDIR": str(self.tmpdir)},
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
@@ -184,6 +189,7 @@ class WarmCli:
         if self.server.poll() is None:
             self.server.kill()
         self.server.wait()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     def run(
         self, args: list[str], cwd: Path, env: dict[str, str], limit: float

@@ -19,7 +19,7 @@ from typing import IO, Any, Literal, TypeVar
 import click
 
 from reportbuilder import __version__, progress
-from reportbuilder.errors import Problem, ReportError, Stage, in_reading_order
+from reportbuilder.errors import Problem, ReportError, Severity, Stage, in_reading_order
 from reportbuilder.errors import printable as _safe
 from reportbuilder.language import is_known_locale
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT
@@ -238,9 +238,13 @@ def _reporting(as_json: bool) -> Iterator[None]:
             usage.json_shown = as_json  # type: ignore[attr-defined]
             raise usage from None
         for problem in problems:
-            click.echo(_line(problem), err=True)
-        if len(error.problems) > 1:
-            click.echo(f"{len(error.problems)} problems found.", err=True)
+            # Warnings found on the way are listed too (`check` runs every stage), marked.
+            mark = "warning: " if problem.severity is Severity.WARNING else ""
+            click.echo(mark + _line(problem), err=True)
+        warned = sum(1 for p in problems if p.severity is Severity.WARNING)
+        if len(problems) > 1:
+            also = f", and {_count(warned, 'warning')}" if warned else ""
+            click.echo(f"{_count(len(problems) - warned, 'problem')} found{also}.", err=True)
         raise _Failed("") from None
 
 
@@ -284,6 +288,16 @@ class _Main(click.Group):
             raise
         except (click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except MemoryError:
+            # Out of memory outside the stages `_reporting` covers (loading modules, reading
+            # the cache, writing): not a bug, the one line `_reporting` would give.
+            problem = Problem(
+                None, None, "over the memory limit", stage=Stage.PROJECT, setting="max_memory_mb"
+            )
+            if as_json:
+                _emit_json({"ok": False, "problems": [problem.as_json()]})
+            click.echo(_line(problem), err=True)
+            ctx.exit(1)
         except Exception as error:
             if os.environ.get("REPORTBUILDER_DEBUG"):
                 raise
@@ -294,6 +308,31 @@ class _Main(click.Group):
                 err=True,
             )
             ctx.exit(1)
+
+
+# Set by `run` (the `reportbuilder` command's own process): only there may the watchdog end
+# the process; a program or test calling `main` in its own process gets the deadline alone.
+_OWN_PROCESS = False
+
+
+def _hard_deadline(project: Path, timeout: float, what: str, as_json: bool) -> None:
+    """In the command's own process, end it (one line, exit 1, nothing left behind) if it
+    still runs `watchdog.GRACE` seconds after --timeout: see `watchdog`."""
+    if not _OWN_PROCESS or threading.current_thread() is not threading.main_thread():
+        return
+    from reportbuilder import watchdog
+
+    message = (
+        f"{what} still running {watchdog.GRACE:g} s after its time limit of {timeout:g} s: "
+        "stopped, nothing written"
+    )
+    problem = Problem(str(project), None, message, stage=Stage.PROJECT, setting="timeout")
+    document = ""
+    if as_json:
+        document = json.dumps({"ok": False, "problems": [problem.as_json()]}, indent=2) + "\n"
+    guard = watchdog.Watchdog(timeout + watchdog.GRACE, _line(problem), document)
+    guard.arm()
+    click.get_current_context().call_on_close(guard.disarm)
 
 
 def _stop(number: int, frame: object) -> None:
@@ -431,7 +470,7 @@ def build(
       reportbuilder build --compare out/report.pdf
       reportbuilder build --variant a5 --set brand.primary=#8a1538
     """
-
+    _hard_deadline(project, timeout, "the build was", as_json)
     fmt = _format_of(output, fmt)
     if embed_sources and (fmt == "html" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
         raise click.BadParameter(
@@ -691,6 +730,7 @@ def check(
     as_json: bool,
 ) -> None:
     """Validate PROJECT (config, content, data, contacts) without writing anything."""
+    _hard_deadline(project, timeout, "the check was", as_json)
     with _reporting(as_json), _imported_frozen("reportbuilder.pipeline", COMPOSE):
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits, cap_memory
@@ -1280,8 +1320,10 @@ def contacts(project: Path, vcard_dir: Path | None, lang: str | None, as_json: b
                 click.echo(_safe(f"  {key}: {contact[key]}"))
     for path in result.written:
         click.echo(_safe(f"wrote {path}"))
+    _warn(result.problems)
     count = len(result.contacts)
-    click.echo(f"contacts.yml: {count} contact{'s' if count != 1 else ''}, no problems")
+    warned = f" ({_count(len(result.problems), 'warning')})" if result.problems else ""
+    click.echo(f"contacts.yml: {count} contact{'s' if count != 1 else ''}, no problems{warned}")
 
 
 @main.group()
@@ -1484,13 +1526,15 @@ def run() -> None:
     in their own process)."""
     from reportbuilder.patterns import keep_compiled
 
+    global _OWN_PROCESS
     keep_compiled()
+    _OWN_PROCESS = True
     try:
         main()
     finally:
         # The process ends here. Python's last act is a full collection that walks every
         # object still alive (Pydantic's schemas, Babel's data, the parsed project …): a
-        # third of `check`'s time. Frozen objects are not walked, and nothing that is still
-        # alive here is garbage we would miss (the memory goes back with the process; files
-        # are closed and atexit's handlers run all the same).
+        # tenth or more of `check`'s time (bench/README.md). Frozen objects are not walked,
+        # and nothing still alive here is garbage we would miss (the memory goes back with
+        # the process; atexit's handlers run all the same).
         gc.freeze()

@@ -28,6 +28,7 @@ from reportbuilder import progress
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import (
+    ComposeError,
     OutputError,
     Problem,
     ProjectError,
@@ -40,15 +41,21 @@ from reportbuilder.errors import (
 from reportbuilder.limits import Deadline, TimeLimitExceeded
 from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.config import SOURCE_PLACES
-from reportbuilder.project.files import UnusablePath, is_file, resolved, url2pathname
+from reportbuilder.project.files import (
+    UnusablePath,
+    is_file,
+    missing_message,
+    resolved,
+    url2pathname,
+)
 from reportbuilder.project.fonts import named_families
 from reportbuilder.project.image_files import (
     RASTER_SUFFIXES,
     image_problem,
-    mode_problem,
     svg_problem,
+    svg_syntax_problem,
 )
-from reportbuilder.project.load import Project, load_project
+from reportbuilder.project.load import IncompleteProject, Project, load_project
 from reportbuilder.project.translations import setting_problems, translation_problems
 from reportbuilder.results import BuildResult, Clock, Output, from_cache
 
@@ -135,12 +142,12 @@ def resource_problems(project: Project) -> list[Problem]:
             elif not project.files.readable(path):
                 message = f"refused {path}: outside the project"
             elif not is_file(path):
-                message = f"missing file {project.files.shown(path)}"
+                message = missing_message(project.files.shown(path), path)
             elif path.suffix.lower() in RASTER_SUFFIXES and (reason := image_problem(path)):
                 # the renderer's own words when it fails on the file (`image_files`)
                 message = f"image {project.files.shown(path)} not used: {reason}"
-            elif path.suffix.lower() in RASTER_SUFFIXES and (reason := mode_problem(path)):
-                message = f"image {project.files.shown(path)}: {reason}"
+            elif path.suffix.lower() == ".svg" and (reason := svg_syntax_problem(path)):
+                message = f"image {project.files.shown(path)} not used: {reason}"
             else:
                 continue
         elif scheme in ("http", "https"):
@@ -192,16 +199,31 @@ def check(
     clock = Clock()
     edition = edition or Edition()
     deadline = deadline or Deadline(edition.limits.timeout)
-    loaded = _project(project, deadline)
-    if drawings := drawing_problems(loaded):
-        raise ProjectError(drawings)
-    html = _compose(loaded, edition, deadline, users=True)
+    # Every stage that can run does, so that one run lists every problem: the project's
+    # files (an `IncompleteProject` still gives what is right in them), then the chapters.
+    found: list[Problem] = []
+    try:
+        loaded = (
+            project
+            if isinstance(project, Project)
+            else load_within(deadline, project, stand_ins=True)
+        )
+    except IncompleteProject as error:
+        found, loaded = list(error.problems), error.project
+    except ProjectError as error:
+        raise ProjectError([*error.problems, NOT_FILLED_IN]) from None
+    found += drawing_problems(loaded)
+    try:
+        html = _compose(loaded, edition, deadline, users=True)
+    except ComposeError as error:
+        raise error_for(found[0].stage if found else Stage.COMPOSE)(
+            [*found, *_not_blamed_twice(error.problems, found, loaded), *resource_problems(loaded)]
+        ) from None
     if loaded.config.mail.summary:
         from reportbuilder.compose.mailbody import summary_problems
 
         # `mail` and `merge` fill it in; check finds what they would fail on
-        if wrong := summary_problems(loaded, edition):
-            raise error_for(wrong[0].stage)(wrong)
+        found += summary_problems(loaded, edition)
     languages = dict.fromkeys([*loaded.config.languages, html.config.lang])
     warnings = [
         *loaded.warnings,
@@ -210,8 +232,46 @@ def check(
         *translation_problems(loaded, languages),
         *setting_problems(loaded, languages),
     ]
+    if errors := [p for p in found if p.severity is Severity.ERROR]:
+        raise error_for(errors[0].stage)([*found, *warnings])
     _fail_if_strict(html, warnings)
     return BuildResult(str(loaded.root), problems=tuple(warnings), seconds=clock.seconds())
+
+
+# Said once when the project's files are too wrong to fill the chapters in with.
+NOT_FILLED_IN = Problem(
+    None,
+    None,
+    "the chapters were not filled in, so their templates, data references and images are "
+    "not checked yet: fix the problems above and check again",
+    stage=Stage.COMPOSE,
+    severity=Severity.WARNING,
+)
+
+
+def _not_blamed_twice(
+    problems: Iterable[Problem], found: Sequence[Problem], loaded: Project
+) -> list[Problem]:
+    """The chapters' problems, without those at a line that uses a data file with errors of
+    its own (`data.odd` undefined when data/odd.yml could not be read, a date filter given
+    the empty value of a wrong cell): those are said once, at the data file's line; the
+    chapter's line is checked again once the file is right."""
+    wrong = {
+        Path(p.path).name.split(".")[0]
+        for p in found
+        if p.path and p.path.startswith("data/") and p.severity is Severity.ERROR
+    }
+    if not wrong:
+        return list(problems)
+    uses = re.compile(r"\bdata\.(" + "|".join(map(re.escape, sorted(wrong))) + r")\b")
+    sources = {c.rel: c.source.split("\n") for c in loaded.chapters}
+    kept = []
+    for problem in problems:
+        lines = sources.get(problem.path or "", [])
+        line = lines[problem.line - 1] if problem.line and problem.line <= len(lines) else ""
+        if not uses.search(line) and not uses.search(problem.message):
+            kept.append(problem)
+    return kept
 
 
 def build(
@@ -285,10 +345,15 @@ def build(
             *setting_problems(loaded, [html.config.lang]),
         ]
         if format == "html":
+            from reportbuilder.deliver.endnotes import browser_footnotes
             from reportbuilder.deliver.preview import self_contained
 
             text, refused = self_contained(
-                html.text, html.base_url, html.files, html.network_hosts, html.resources
+                browser_footnotes(html.text),
+                html.base_url,
+                html.files,
+                html.network_hosts,
+                html.resources,
             )
             data = text.encode("utf-8")
             warnings.extend(refused)
@@ -315,6 +380,8 @@ def build(
             data, pages = pdf.data, pdf.pages
             chapters = loaded.chapters_in(html.config.lang)
             located = _located(pdf.problems, chapters, loaded)
+            if cut := [p for p in located if p.severity is Severity.ERROR]:
+                raise RenderError(cut)  # a table cut off at the page's edge: nothing written
             warnings.extend(_located_image_modes(_located_font_faces(located, loaded), loaded))
             progress.show("checking the PDF", now=True)
             linted = _lint(pdf.data, lint_rules(loaded, html))
@@ -478,19 +545,36 @@ def _other_sources(project: Project) -> Iterator[tuple[str, str]]:
 
 
 def _located_image_modes(problems: Iterable[Problem], project: Project) -> list[Problem]:
-    """WeasyPrint's "Unknown image mode: I;16" names no image (it prints one as a black
-    rectangle): replaced by a warning at each line that shows such an image, as `check`
-    gives it (`image_files.mode_problem`)."""
+    """WeasyPrint's "Unknown image mode: …" names no image (the renderer's fetcher converts
+    every mode known to print wrong, `image_files.printable_image`; this is for any other):
+    said at each line that shows a raster image in that mode."""
     problems = list(problems)
     unknown = [p for p in problems if p.path is None and "Unknown image mode" in p.message]
     if not unknown:
         return problems
-    located = [p for p in resource_problems(project) if p.message.startswith("image ")]
-    located = [p for p in located if "black rectangle" in p.message]
-    if not located:
-        return problems
+    from PIL import Image
+
     kept = [p for p in problems if p not in unknown]
-    return kept + [replace(p, stage=Stage.RENDER) for p in located]
+    for url, places in project.resources.items():
+        parts = urlsplit(url)
+        path = Path(url2pathname(parts.path))
+        if parts.scheme.lower() != "file" or path.suffix.lower() not in RASTER_SUFFIXES:
+            continue
+        try:
+            with Image.open(path) as image:
+                mode = image.mode
+        except Exception:  # what Pillow cannot read is said by `resource_problems`
+            continue
+        if any(p.message.endswith(f": {mode}") for p in unknown):
+            message = (
+                f"image {project.files.shown(path)}: an image in mode {mode}, which prints "
+                "wrong: save it as 8-bit RGB or greyscale"
+            )
+            kept.extend(
+                Problem(w.path, w.line, message, stage=Stage.RENDER, severity=Severity.WARNING)
+                for w in places
+            )
+    return kept
 
 
 def _located_font_faces(problems: Iterable[Problem], project: Project) -> list[Problem]:
@@ -578,6 +662,21 @@ def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, 
     from reportbuilder.render.renderer import Embedded
     from reportbuilder.review.provenance import embedded_sources
 
+    # The attached copy is the whole file: what the author hid would go out with the PDF.
+    hiding = sorted(
+        {
+            (p.path or "").partition(":")[0]
+            for p in project.warnings
+            if p.path and "hidden" in p.message and p.message.endswith("left out")
+        }
+    )
+    if hiding:
+        raise ProjectError(
+            Problem(path, None, "has hidden sheets, rows or columns, which --embed-sources "
+                    "would publish in the attached copy: delete them from the workbook, or "
+                    "build without --embed-sources", stage=Stage.PROJECT)
+            for path in hiding
+        )  # fmt: skip
     settings = {
         "lang": html.config.lang,
         "page_size": html.config.page_size,

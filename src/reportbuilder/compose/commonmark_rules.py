@@ -21,7 +21,11 @@ expect the CommonMark reading, the CommonMark rule — each one small and local:
   Images keep Python-Markdown's leniency: `![Map](assets/my map.png)` is that file;
 - `{…}` is an attribute list (`{#id .class key=value}`) only when it holds nothing else:
   `# Results {2025}`, `{#}`, `*x*{ y }` keep their braces as text (attr_list took any word
-  for an attribute, which the sanitiser then removed, and the text was gone).
+  for an attribute, which the sanitiser then removed, and the text was gone);
+- an HTML block ends at a blank line, and what follows is Markdown: `<details>`, then a
+  blank line, then a list and a table, then `</details>` (GitHub's habit) prints a list and
+  a table inside the details (Python-Markdown kept the whole block as raw HTML, and the
+  list, the table and `**bold**` printed as one line of text with their marks).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from markdown.inlinepatterns import (
     ReferenceInlineProcessor,
 )
 from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 
@@ -251,3 +256,37 @@ class CommonMarkRules(Extension):
         md.treeprocessors.register(_AttrList(md), "attr_list", 8)
         md.treeprocessors.register(_KeepEscapedAmpersand(md), "escaped-amp", 0.5)
         md.postprocessors.register(_LiteralAmpersand(md), "escaped-amp", 5)
+        # After fenced code is put aside (25), before md_in_html reads the HTML blocks (20).
+        md.preprocessors.register(_MarkdownAfterBlankLine(md), "markdown-in-html", 22)
+
+
+# CommonMark's HTML blocks of type 6 that hold flow content (a list, a table, paragraphs).
+_CONTAINERS = (
+    "address|article|aside|blockquote|center|dd|details|dialog|div|fieldset|figure|footer"
+    "|header|li|main|nav|section"
+)
+_OPENING = re.compile(rf"^ {{0,3}}<({_CONTAINERS})(?=[\s/>])([^<>]*)>\s*$", re.IGNORECASE)
+
+
+class _MarkdownAfterBlankLine(Preprocessor):
+    """An HTML block opened by a container tag on a line of its own, and not closed before
+    the next blank line, holds Markdown after that line, as in CommonMark: the tag gets
+    md_in_html's `markdown="1"`, so Python-Markdown reads what the element holds."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out = list(lines)
+        for index, line in enumerate(lines):
+            opened = _OPENING.match(line)
+            if not opened or "markdown=" in opened[2].lower() or opened[2].rstrip().endswith("/"):
+                continue
+            block = []
+            for following in lines[index + 1 :]:
+                if not following.strip():
+                    break
+                block.append(following)
+            else:
+                continue  # no blank line: the whole element is one HTML block, as written
+            closing = re.compile(rf"</{opened[1]}\s*>", re.IGNORECASE)
+            if not any(closing.search(text) for text in block):
+                out[index] = line.rstrip()[:-1] + ' markdown="1">'
+        return out

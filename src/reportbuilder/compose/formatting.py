@@ -14,12 +14,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
 from reportbuilder.errors import CallError
 from reportbuilder.language import parse_locale
-from reportbuilder.project.data.model import Breakdown, Category, Figure, Table
+from reportbuilder.project.data.model import Breakdown, Category, Figure, Share, Table
 from reportbuilder.project.dates import iso_hint, read_date
 
 NBSP = "\u00a0"
@@ -42,7 +42,8 @@ _BOOLEANS = {
 def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
     """Decimals that show a value as written, up to `most` (three below 1: `12.5` → 1,
     `0.125` → 3); a computed value with more (`26.5314…`) gets one, or below 1 its first
-    significant digit (`0.01234` → 0.01), so that a small figure never prints as 0.0."""
+    significant digit (`0.01234` → 0.01, `1e-7` → 0.0000001), so that a small figure never
+    prints as 0.0."""
     if isinstance(value, int):
         return 0
     exact = Decimal(repr(value)) if isinstance(value, float) else value
@@ -54,8 +55,12 @@ def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
     if places <= (max(most, 3) if small else most):
         return places
     if small:
-        return min(max(-exact.adjusted(), 1), 6)
+        return max(-exact.adjusted(), 1)
     return 1
+
+
+# A month and year in each date style: `Jan 2023` (medium), `January 2023` (long).
+_PARTIAL_SKELETONS = {"short": "yMM", "medium": "yMMM", "long": "yMMMM", "full": "yMMMM"}
 
 
 @dataclass(frozen=True)
@@ -71,14 +76,12 @@ class Formatter:
     def number(
         self, value: float | int | Decimal, decimals: int | None = None, unit: str | None = None
     ) -> str:
-        """`1234567` → `1 234 567` (fr), `1,234,567` (en); `unit` is joined by a no-break space."""
+        """`1234567` → `1 234 567` (fr), `1,234,567` (en); `unit` is joined by a no-break space.
+        `decimals` is not limited here: a total shows its cells' decimals, however many (the
+        `number` filter limits what an author asks for)."""
         value = _check_number(value, "number")
         # A number written in a template is a float: `{{ 2.675 | number }}` prints as written.
-        places = (
-            written_decimals(value, most=3)
-            if decimals is None
-            else _check_places("number", decimals)
-        )
+        places = written_decimals(value, most=3) if decimals is None else decimals
         exact = rounded(value, places)
         grouping = "#,##0" if self._groups(exact) else "0"
         pattern = grouping + ("." + "0" * places if places else "")
@@ -102,16 +105,31 @@ class Formatter:
         so that a misspelt one gets "did you mean" (never Python's own message)."""
         from reportbuilder.compose.helpers import checked  # helpers import this module
 
+        def number(
+            value: float | int | Decimal, decimals: int | None = None, unit: str | None = None
+        ) -> str:
+            places = None if decimals is None else _check_places("number", decimals)
+            return self.number(value, places, unit)
+
+        def percent(value: float | int | Decimal, decimals: int | None = None) -> str:
+            places = None if decimals is None else _check_places("percent", decimals)
+            return self.percent(value, places)
+
         return {
-            "number": checked("number", self.number, self.number),
-            "percent": checked("percent", self.percent, self.percent),
+            "number": checked("number", self.number, number),
+            "percent": checked("percent", self.percent, percent),
             "date": checked("date", self.date, self.date),
         }
 
     def percent(self, value: float | int | Decimal, decimals: int | None = None) -> str:
         """A share given in 0–100: `89` → `89 %` (no-break space) in French, `89%` in English."""
         value = _check_number(value, "percent")
-        places = written_decimals(value) if decimals is None else _check_places("percent", decimals)
+        if isinstance(value, Share):
+            raise CallError(
+                f"percent: this is a share from 0 to 1 ({float(value):g}), and percent takes 0 "
+                "to 100: print the category's .percent, or the share multiplied by 100"
+            )
+        places = written_decimals(value) if decimals is None else decimals
         pattern = self.locale.percent_formats[None].pattern
         if places:
             pattern = pattern.replace("#,##0", "#,##0." + "0" * places, 1)
@@ -129,6 +147,10 @@ class Formatter:
             value = day
         if not isinstance(value, dt.date):
             raise CallError(f"date: expected a date, got {_described(value)}")
+        shows = getattr(value, "shows", None)  # a workbook's month or year (`PartialDate`)
+        if shows and style in _PARTIAL_SKELETONS:
+            skeleton = "y" if shows == "year" else _PARTIAL_SKELETONS[style]
+            return format_skeleton(skeleton, value, locale=self.locale)
         return format_date(value, format=style, locale=self.locale)
 
 
@@ -136,8 +158,9 @@ def format_phone(number: str, lang: str, country: str | None = None) -> str:
     """A phone number as its country writes it: `+56 2 2274 6713`; the national form
     (`(2) 2274 6713`) when the edition's locale is of the number's country (`es-CL`).
 
-    A number the current plan does not list keeps its digits, grouped as its country
-    groups them (`+56 2 2746 713`). `number` must have passed contacts.yml's check.
+    A number the current plan does not list is printed as written (contacts.yml warns of
+    it): regrouped as its country groups valid ones, `+971 4 123 4567` read `+971 412 3
+    4567`. `number` must have passed contacts.yml's check.
     """
     import phonenumbers
 
@@ -151,11 +174,7 @@ def format_phone(number: str, lang: str, country: str | None = None) -> str:
         return phonenumbers.format_number(
             parsed, style.NATIONAL if national else style.INTERNATIONAL
         )
-    typing = phonenumbers.AsYouTypeFormatter(region or "ZZ")
-    text = ""
-    for digit in phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164):
-        text = typing.input_digit(digit)
-    return text
+    return " ".join(number.split())
 
 
 def rounded(value: float | int | Decimal, places: int) -> Decimal:

@@ -37,8 +37,9 @@ from reportbuilder.project.data import (
     Localized,
     Table,
 )
-from reportbuilder.project.data.model import DashZero
+from reportbuilder.project.data.model import DashZero, ShownPercent, Year
 from reportbuilder.project.data.total_rows import own_total
+from reportbuilder.render.overflow import LINE_ATTRIBUTE
 from reportbuilder.variants import PAGE_HEIGHTS_MM, SIDE_MARGINS_MM
 
 if TYPE_CHECKING:
@@ -314,12 +315,19 @@ class Helpers:
     ) -> list[charts.Bar]:
         if not items:
             raise CallError("nothing to chart: the breakdown has no categories")
+        places = self._column_places(items, breakdown, decimals)
         return [
-            charts.Bar(
-                self._label(c), float(_percent(c)), self._percent_text(c, breakdown, decimals)
-            )
+            charts.Bar(self._label(c), float(_percent(c)), self._percent_text(c, breakdown, places))
             for c in items
         ]
+
+    def _column_places(
+        self, items: Sequence[Category], breakdown: Breakdown | None, decimals: int | None
+    ) -> int:
+        """The decimals of a breakdown's percents shown together (a table's column, a
+        chart's labels): the call's, else the breakdown's, else the most any category shows
+        (12.0 %, 9.5 %, 0.5 %, as its total 100.0 %; not 12 % beside 9.5 %)."""
+        return max((self._percent_places(c, breakdown, decimals) for c in items), default=0)
 
     def chart(
         self,
@@ -354,9 +362,9 @@ class Helpers:
             )
         self._charts += 1
         desc = description or "; ".join(f"{b.label}: {b.text}" for b in bars)
-        # The donut's centre: the first category with a share (a 0 % one has no slice, so
-        # "0 %" in the middle of a full ring would name a category the ring does not show).
-        head = next((bar for bar in bars if bar.value > 0), bars[0])
+        # The donut's centre: the largest share (the first of equals), the figure's headline;
+        # the first category may be a minor group, or a 0 % one the ring does not draw.
+        head = max(bars, key=lambda bar: bar.value)
         extra = {"center_text": head.text, "center_label": head.label} if kind == "donut" else {}
 
         def draw() -> str:
@@ -435,7 +443,8 @@ class Helpers:
         wrap = "table-wrap" + (" table-long" if rows > 15 else "")
         turned = " rb-landscape" if landscape else ""
         return (
-            f'<div class="{wrap}{turned}"><table class="data{turned}"{_id_attr(id)}>{cap}'
+            f'<div class="{wrap}{turned}"><table class="data{turned}"{_id_attr(id)}'
+            f"{self._line_attr()}>{cap}"
             f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody>{foot}</table>{self._notes(notes)}{self._source(source)}</div>"
         )
@@ -505,13 +514,13 @@ class Helpers:
             ]  # fmt: skip
             if not isinstance(given, int | float) or isinstance(given, bool) or not numbers:
                 continue
-            sum_, _ = exact_total(numbers)
+            sum_, places = exact_total(numbers)
             if sum_ != Decimal(repr(given) if isinstance(given, float) else given):
                 first = theirs.get(data.columns[0])
                 self.warn(
                     f"table(): the last row of {data.name} is its own total row ('{first}'), "
                     f"printed as the total: its '{column}' is {self.fmt.number(given)}, but the "
-                    f"rows above add up to {self.fmt.number(sum_)}; check the data"
+                    f"rows above add up to {self.fmt.number(sum_, places)}; check the data"
                 )
         return body, f"<tfoot><tr>{foot}</tr></tfoot>"
 
@@ -559,11 +568,18 @@ class Helpers:
                 f"columns=[{shown}, …], or split it into two tables"
             )
 
+    def _line_attr(self) -> str:
+        """The chapter line calling the helper, for a layout problem found later."""
+        line = template_line(self.chapter)
+        return f' {LINE_ATTRIBUTE}="{line}"' if line else ""
+
     def _shown(self, value: Any, kind: str | None, decimals: int | None) -> str:
         """A cell's text as `_cell` prints it (for the width estimate)."""
+        if isinstance(value, Year):
+            return str(int(value))
         if isinstance(value, int | float) and not isinstance(value, bool):
             places = None if isinstance(value, int) else decimals
-            if kind == "percent":
+            if kind == "percent" or isinstance(value, ShownPercent):
                 return self.fmt.percent(value, places)
             return self.fmt.number(value, places)
         if isinstance(value, bool):
@@ -593,9 +609,10 @@ class Helpers:
             f"<th>{escape(label)}</th>"
             f"<th class='num'>{escape(unit or self.labels['count'])}</th><th class='num'>%</th>"
         )
+        places = self._column_places(items, breakdown, decimals)
         body = "".join(
             f"<tr><td>{escape(self._label(c))}</td>{self._cell(c.count)}"
-            f"<td class='num'>{escape(self._percent_text(c, breakdown, decimals))}</td></tr>"
+            f"<td class='num'>{escape(self._percent_text(c, breakdown, places))}</td></tr>"
             for c in items
         )
         if not total or (breakdown is not None and breakdown.multiple):
@@ -605,7 +622,6 @@ class Helpers:
         if breakdown is not None and breakdown.base is not None and len(items) == len(breakdown):
             count, pct = breakdown.base, 100
         # The total shows as many decimals as its cells do (33.3 + 33.3 + 33.4 is 100.0 %).
-        places = max((self._percent_places(c, breakdown, decimals) for c in items), default=0)
         foot = (
             f"<tfoot><tr><td>{escape(self.labels['total'])}</td>{self._cell(count)}"
             f"<td class='num'>{escape(self.fmt.percent(round(pct, places), places))}</td>"
@@ -663,11 +679,13 @@ class Helpers:
             return f"<td>{_lines('' if value is None else str(value))}</td>"
         if isinstance(value, DashZero):  # a zero its sheet's format shows as a dash
             return "<td class='num'>-</td>"
+        if isinstance(value, Year):
+            return f"<td>{int(value)}</td>"
         if isinstance(value, int | float):
             places = None if isinstance(value, int) else decimals
             text = (
                 self.fmt.percent(value, places)
-                if kind == "percent"
+                if kind == "percent" or isinstance(value, ShownPercent)
                 else self.fmt.number(value, places)
             )
             return f"<td class='num'>{escape(text)}</td>"
@@ -759,18 +777,38 @@ def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
     if total is None or total is False:
         return []
     if total is True:
-        return [c for c in data.columns if data.types.get(c) in ("int", "number")]
+        return [
+            c
+            for c in data.columns
+            if data.types.get(c) in ("int", "number") and not _shown_percents(data, c)
+        ]
     if isinstance(total, str) or not isinstance(total, Sequence):
         raise CallError(
             f"table(): total takes true, false or a list of column names, got {total!r}"
         )
     for column in total:
         _check_column(data, column, "total names the column")
+        if data.types.get(column) == "year":
+            raise CallError(
+                f"table(): total names the column '{column}', which holds years: they do not add up"
+            )
         if data.types.get(column) not in NUMERIC_TYPES:
             raise CallError(
                 f"table(): total names the column '{column}', which holds text, not numbers"
             )
+        if _shown_percents(data, column):
+            raise CallError(
+                f"table(): total names the column '{column}', which mixes percents and other "
+                "numbers (its sheet shows some cells as percents): they do not add up"
+            )
     return list(total)
+
+
+def _shown_percents(data: Table, column: str) -> bool:
+    """Whether `column` holds a cell its spreadsheet shows as a percent among other numbers."""
+    return data.types.get(column) != "percent" and any(
+        isinstance(row.get(column), ShownPercent) for row in data.rows
+    )
 
 
 def _did_you_mean(given: str, valid: Sequence[str] | Mapping[str, Any]) -> str:

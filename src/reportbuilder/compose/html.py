@@ -53,6 +53,7 @@ from reportbuilder.language import colon, typeset
 from reportbuilder.limits import MAX_DEPTH, Deadline, TimeLimitExceeded, nesting_depth
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, for_edition
 from reportbuilder.project.data import localize
+from reportbuilder.project.data.model import Year
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
 from reportbuilder.project.resources import Places
@@ -171,6 +172,8 @@ def _finalize(fmt: Formatter, isolate: bool = False) -> Callable[..., Any]:
             raise TypeError("nothing to print here: the value is empty")
         if isinstance(value, bool):
             return str(value)
+        if isinstance(value, Year):  # a year from the data prints as written: 2023
+            return str(int(value))
         if isinstance(value, int | float):
             return fmt.number(value)
         kind = type(value).__name__

@@ -836,6 +836,7 @@ def make_markdown(
             "pymdownx.highlight",
             *(["pymdownx.tilde"] if tilde else []),
             "pymdownx.tasklist",
+            "md_in_html",  # `markdown="1"`: see CommonMarkRules (HTML blocks end at a blank line)
             CommonMarkRules(),  # after sane_lists
             report,
             CommonMarkLists(report.losses),

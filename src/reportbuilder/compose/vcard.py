@@ -23,7 +23,8 @@ def vcard(contact: Contact, lang: str = "en") -> str:
     office, organisation = text(contact.office, lang), text(contact.organisation, lang)
     role, address = text(contact.role, lang), text(contact.address, lang)
     name = contact.name or office or organisation or contact.id
-    lines = ["BEGIN:VCARD", "VERSION:3.0", f"N:;{_escape(name)};;;", f"FN:{_escape(name)}"]
+    parts = ";".join(_escape(part) for part in name_parts(contact.name or "", contact.family))
+    lines = ["BEGIN:VCARD", "VERSION:3.0", f"N:{parts}", f"FN:{_escape(name)}"]
     org = [part for part in (organisation, office) if part]
     if org and org != [name]:
         lines.append("ORG:" + ";".join(_escape(part) for part in org))
@@ -39,6 +40,24 @@ def vcard(contact: Contact, lang: str = "en") -> str:
         lines.append(f"ADR;TYPE=WORK:;;{_escape(address)};;;;")
     lines.append("END:VCARD")
     return "\r\n".join(_folded(line) for line in lines) + "\r\n"
+
+
+def name_parts(name: str, family: str | None = None) -> tuple[str, str, str, str, str]:
+    """A person's name as vCard's N field wants it: family; given; additional; title;
+    suffix (`Dr. Ana María Rojas PhD` → `Rojas; Ana; María; Dr.; PhD`), so that address books
+    sort by the family name. `family` (contacts.yml's `family:`) says which words it is
+    where the usual order misleads (`García López`, two family names); nothing for a card
+    without a person's name (an office)."""
+    from nameparser import HumanName
+
+    if not name.strip():
+        return "", "", "", "", ""
+    parsed = HumanName(name)
+    if family and family.strip() in name:
+        rest = HumanName(name.replace(family.strip(), " ", 1))
+        given = " ".join(part for part in (rest.first, rest.middle, rest.last) if part)
+        return family.strip(), given, "", rest.title, rest.suffix
+    return parsed.last, parsed.first, parsed.middle, parsed.title, parsed.suffix
 
 
 _LINE_OCTETS = 75  # RFC 2425 5.8.1: lines SHOULD NOT be longer, line breaks excluded

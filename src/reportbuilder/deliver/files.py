@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
+from reportbuilder import watchdog
 from reportbuilder.errors import OutputError, Problem, Stage
 
 MAX_NAME_BYTES = 255  # of one file name, on Linux, macOS and Windows file systems
@@ -57,6 +58,7 @@ def temporary_prefix(name: str) -> str:
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temporary_prefix(path.name), suffix=".tmp")
+    watchdog.keep_path(tmp)  # removed if the command is stopped during the write
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -68,3 +70,5 @@ def _write(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    finally:
+        watchdog.drop_path(tmp)

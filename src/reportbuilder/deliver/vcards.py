@@ -16,7 +16,7 @@ from typing import Any
 from reportbuilder.compose.formatting import format_phone
 from reportbuilder.compose.vcard import vcard
 from reportbuilder.deliver.files import write_atomic
-from reportbuilder.errors import Problem, ProjectError, Stage
+from reportbuilder.errors import Problem, ProjectError, Severity, Stage
 from reportbuilder.merge.naming import file_names
 from reportbuilder.project.contacts import CONTACTS_FILE, Contact, load_contacts, text
 from reportbuilder.project.files import FilePolicy
@@ -42,6 +42,7 @@ class ContactsResult:
             "lang": self.lang,
             "contacts": list(self.contacts),
             "written": list(self.written),
+            "problems": [p.as_json() for p in self.problems],  # warnings
         }
 
 
@@ -70,7 +71,7 @@ def contacts(
         message = f"no {CONTACTS_FILE} in {root}: nothing to check"
         raise ProjectError(Problem(CONTACTS_FILE, None, message, stage=Stage.PROJECT))
     found, problems = load_contacts(files)
-    if problems:
+    if any(p.severity is Severity.ERROR for p in problems):
         raise ProjectError(problems)
     lang = lang or _report_lang(root, files)
     written: list[str] = []
@@ -84,7 +85,7 @@ def contacts(
         _shown(contact, lang, files_by_id[ident] if vcard_dir is not None else None)
         for ident, contact in found.items()
     )
-    return ContactsResult(str(root), lang, listed, tuple(written))
+    return ContactsResult(str(root), lang, listed, tuple(written), tuple(problems))
 
 
 def _report_lang(root: Path, files: FilePolicy) -> str:

@@ -29,7 +29,7 @@ from reportbuilder.language import is_known_locale, normalize
 from reportbuilder.project.chapters import slugify
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.overrides import Key, flatten, merged
-from reportbuilder.project.validation import LineOf, problems_from
+from reportbuilder.project.validation import LineOf, problems_from, stand_in
 from reportbuilder.project.yamlio import load_yaml
 from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
 
@@ -441,6 +441,21 @@ def load_config(
     if layers:
         config = ReportConfig.model_validate(merged(doc.value, *layers))
     return config, doc.line
+
+
+def stand_in_config(files: FilePolicy) -> tuple[ReportConfig, LineOf] | None:
+    """report.yml's settings with the wrong ones left out (`validation.stand_in`), when
+    `load_config` refused them: what `check` fills the chapters in with, so that a typo in
+    report.yml does not hide the problems of the content. None when no such settings can
+    be made (report.yml is no mapping, or a required key is wrong)."""
+    try:
+        doc = load_yaml(files.read_project_text(CONFIG_FILE), CONFIG_FILE)
+    except (ProjectError, OSError):
+        return None
+    if not isinstance(doc.value, dict):
+        return None
+    config = stand_in(ReportConfig, doc.value)
+    return None if config is None else (config, doc.line)
 
 
 def for_edition(config: ReportConfig, edition: Edition) -> ReportConfig:

@@ -22,11 +22,11 @@ from pydantic import (
     model_validator,
 )
 
-from reportbuilder.errors import Problem, ReportError, Stage
+from reportbuilder.errors import Problem, ReportError, Severity, Stage
 from reportbuilder.language import is_known_locale, pick_text
 from reportbuilder.project.config import WebAddress
 from reportbuilder.project.files import FilePolicy
-from reportbuilder.project.validation import LineOf, problems_from
+from reportbuilder.project.validation import LineOf, problems_from, stand_in
 from reportbuilder.project.yamlio import load_yaml
 
 if TYPE_CHECKING:
@@ -101,6 +101,9 @@ class Contact(BaseModel):
 
     id: str
     name: str | None = None
+    # The family name's words in `name`, where the last word is not it ("García López"): the
+    # vCard's N field, which address books sort by.
+    family: str | None = None
     # A text per language where editions differ (`office: {fr: Bureau de Santiago, en: …}`).
     role: Text | None = None
     organisation: Text | None = None
@@ -114,8 +117,8 @@ class Contact(BaseModel):
 
     # Every text; `url` has its own check (config.WebAddress) that refuses these characters.
     @field_validator(
-        "id", "name", "role", "organisation", "office", "address", "country", "phone", "email",
-        mode="before",
+        "id", "name", "family", "role", "organisation", "office", "address", "country", "phone",
+        "email", mode="before",
     )  # fmt: skip
     @classmethod
     def _printable(cls, value: object, info: ValidationInfo) -> object:
@@ -123,6 +126,14 @@ class Contact(BaseModel):
         for text in texts:
             if isinstance(text, str):
                 refuse_unprintable(text, multiline=info.field_name in _MULTILINE)
+        return value
+
+    @field_validator("family")
+    @classmethod
+    def _family(cls, value: str | None, info: ValidationInfo) -> str | None:
+        name = info.data.get("name")
+        if value is not None and (not isinstance(name, str) or value not in name):
+            raise ValueError(f"'{value}' is not part of the contact's name: write it as in name:")
         return value
 
     @field_validator("role", "organisation", "office", "address")
@@ -211,6 +222,29 @@ class _File(BaseModel):
     contacts: list[Contact]
 
 
+def stand_in_contacts(files: FilePolicy) -> tuple[dict[str, Contact], set[str] | None]:
+    """The contacts of contacts.yml that are right, the wrong keys of each left out (a wrong
+    e-mail address, not the whole contact), and every id written: what `check` fills the
+    chapters in with when the file has problems (reported by `load_contacts`), so that a
+    chapter's `contact("desk")` is not blamed for them too, and report.yml's `contact:` is
+    for an id the file does not have."""
+    try:
+        value = load_yaml(files.read_project_text(CONTACTS_FILE), CONTACTS_FILE).value
+    except (ReportError, OSError):
+        return {}, None  # no ids known
+    value = {"contacts": value} if isinstance(value, list) else value
+    entries = value.get("contacts") if isinstance(value, dict) else None
+    if not isinstance(entries, list):
+        return {}, None
+    written = {
+        str(entry["id"]).strip()
+        for entry in entries
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str)
+    }
+    parsed = stand_in(_File, value)
+    return ({} if parsed is None else {c.id: c for c in parsed.contacts}), written
+
+
 def load_contacts(files: FilePolicy) -> tuple[dict[str, Contact], list[Problem]]:
     """Contacts by id; a missing file means no contacts."""
     path = files.root / CONTACTS_FILE
@@ -235,7 +269,29 @@ def load_contacts(files: FilePolicy) -> tuple[dict[str, Contact], list[Problem]]
         found = problems_from(error, _File, CONTACTS_FILE, line_of)
         return {}, sorted(problems + found, key=lambda p: p.line or 0)
     contacts = {contact.id: contact for contact in parsed.contacts}
+    for index, contact in enumerate(parsed.contacts):
+        if contact.phone and (doubt := phone_doubt(contact.phone, contact.country)):
+            line = line_of(["contacts", index, "phone"])
+            problems.append(
+                Problem(CONTACTS_FILE, line, doubt, stage=Stage.PROJECT, severity=Severity.WARNING)
+            )
     return contacts, problems
+
+
+def phone_doubt(value: str, country: str | None = None) -> str | None:
+    """Why a phone number that parses may still be wrong: one its country's numbering plan
+    does not list (libphonenumber), printed as written; None for a valid number."""
+    import phonenumbers
+
+    number = parse_phone(value, country)
+    if phonenumbers.is_valid_number(number):
+        return None
+    region = phonenumbers.region_code_for_country_code(number.country_code or 0)
+    where = f"+{number.country_code}" + (f" ({region})" if region not in ("ZZ", "001") else "")
+    return (
+        f"phone '{value}' is not a number of {where}'s numbering plan as libphonenumber knows "
+        "it: check its digits; it is printed as written"
+    )
 
 
 def _duplicate_ids(value: Any, line_of: LineOf) -> list[Problem]:

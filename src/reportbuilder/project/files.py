@@ -190,3 +190,23 @@ def is_dir(path: Path) -> bool:
         return path.is_dir()
     except (OSError, ValueError):
         return False
+
+
+def missing_message(shown: str, path: Path) -> str:
+    """ "missing file assets/map.png", with the file of that folder it most likely means
+    ("did you mean assets/Map.png?": a case or a letter off), the same words in `check`
+    and `build`."""
+    import difflib
+
+    try:
+        names = [entry.name for entry in os.scandir(path.parent) if entry.is_file()]
+    except OSError:
+        names = []
+    # Stems compared, among files of the same type: "gone.svg" does not mean "logo.svg".
+    suffix = path.suffix.lower()
+    stems = {Path(n).stem.lower(): n for n in names if Path(n).suffix.lower() == suffix}
+    close = difflib.get_close_matches(path.stem.lower(), list(stems), n=1, cutoff=0.75)
+    if not close:
+        return f"missing file {shown}"
+    folder = shown.rsplit("/", 1)[0] + "/" if "/" in shown else ""
+    return f"missing file {shown} (did you mean {folder}{stems[close[0]]}?)"

@@ -8,9 +8,11 @@ bomb), counted with every `<use>` expanded (one that is not XML is the renderer'
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 from reportbuilder.errors import without_reprs
@@ -77,33 +79,74 @@ def image_problem(path: Path) -> str | None:
     return None
 
 
-# Pillow modes WeasyPrint opens but cannot draw: it logs "Unknown image mode" and prints the
-# pixels as RGB bytes, a black rectangle (16-bit greyscale from scanners and microscopes).
-_UNDRAWN_MODES = {
-    "I;16": "16-bit greyscale",
-    "I;16B": "16-bit greyscale",
-    "I;16L": "16-bit greyscale",
-    "I;16N": "16-bit greyscale",
-    "F": "32-bit floating-point greyscale",
+# The Pillow modes WeasyPrint draws right ("1" and "P" it turns into RGB itself). Any other
+# it draws wrong: "Unknown image mode" and the pixels read as RGB bytes, a black rectangle
+# (16-bit greyscale from scanners and microscopes), a 32-bit one nearly white, a
+# floating-point one left out. `printable_image` hands the renderer an 8-bit copy instead.
+_DRAWN_MODES = frozenset({"RGB", "RGBA", "L", "LA", "CMYK", "1", "P"})
+_GREY_MODES = {
+    "I;16": 1 / 256,  # 16-bit greyscale: the top 8 bits
+    "I;16B": 1 / 256,
+    "I;16L": 1 / 256,
+    "I;16N": 1 / 256,
+    "I": None,  # 32-bit integers: scaled from their range (16-bit PNGs may open so too)
+    "F": None,  # floating-point greyscale (0 to 1, else scaled from its range)
 }
 
 
-def mode_problem(path: Path) -> str | None:
-    """Why a raster image the renderer reads would print wrong (as a black rectangle), or
-    None; the header only is read."""
+def printable_image(path: Path) -> bytes | None:
+    """An 8-bit PNG of a raster image WeasyPrint would draw wrong (16-bit or 32-bit
+    greyscale to greyscale; premultiplied, palette-with-alpha, Lab, HSV … to RGB(A)), or
+    None for every image it draws as it is (most: only the header is read)."""
     from PIL import Image
 
     try:
         with Image.open(path) as image:
-            kind = _UNDRAWN_MODES.get(image.mode)
-    except Exception:  # what Pillow cannot read, `image_problem` says why
+            if image.mode in _DRAWN_MODES:
+                return None
+            image.load()
+            dpi = image.info.get("dpi", (96, 96))
+            if image.mode in _GREY_MODES:
+                converted = _grey(image, _GREY_MODES[image.mode])
+            else:
+                alpha = "A" in image.mode or "a" in image.mode or "transparency" in image.info
+                converted = image.convert("RGBA" if alpha else "RGB")
+    except Exception:  # what Pillow cannot read or convert, `image_problem` says why
         return None
-    if kind is None:
+    out = io.BytesIO()
+    converted.save(out, format="PNG", dpi=dpi)
+    return out.getvalue()
+
+
+def _grey(image: Any, scale: float | None) -> Any:
+    """A greyscale image of more than 8 bits as 8-bit "L": its top 8 bits (`scale`), or its
+    values from 0 (or its lowest) to its highest as black to white."""
+    wide = image.convert("F")  # every grey mode to floats, exactly
+    offset = 0.0
+    if scale is None:
+        low, high = wide.getextrema()
+        if image.mode == "F" and low >= 0 and high <= 1:
+            low, high = 0.0, 1.0  # fractions of white
+        elif image.mode == "I" and low >= 0 and high <= 65535:
+            low, high = 0.0, 65535.0  # a 16-bit greyscale PNG Pillow opened as "I"
+        scale = 255 / (high - low) if high > low else 0.0
+        offset = -low * scale
+    factor = scale
+    return wide.point(lambda value: value * factor + offset).convert("L")
+
+
+def svg_syntax_problem(path: Path) -> str | None:
+    """Why an SVG file is no drawing the renderer can read (`mismatched tag: line 1, column
+    30`), in the XML parser's words, as the renderer leaves it out; None when it parses."""
+    try:
+        if path.stat().st_size > MAX_SVG_BYTES:
+            return None  # `svg_problem` refuses it
+        ElementTree.parse(path)
+    except ElementTree.ParseError as error:
+        return str(error)
+    except OSError:
         return None
-    return (
-        f"a {kind} image ({image.mode}), which prints as a black rectangle: save it as "
-        "8-bit greyscale or RGB"
-    )
+    return None
 
 
 def svg_problem(path: Path) -> str | None:

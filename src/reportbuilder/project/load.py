@@ -22,8 +22,8 @@ from reportbuilder.errors import (
     printable,
 )
 from reportbuilder.project.chapters import Chapter, load_chapters, slugify
-from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config
-from reportbuilder.project.contacts import Contact, load_contacts
+from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config, stand_in_config
+from reportbuilder.project.contacts import Contact, load_contacts, stand_in_contacts
 from reportbuilder.project.cover import cover_problem
 from reportbuilder.project.data import load_data
 from reportbuilder.project.data.model import Localized
@@ -127,12 +127,16 @@ def load_project(
     *,
     variant: str | None = None,
     assignments: Sequence[tuple[Key, Any]] = (),
+    stand_ins: bool = False,
 ) -> Project:
     """Read report.yml, content, data, contacts and the theme; raise one `ProjectError`
     listing every problem found.
 
     `variant` names one of report.yml's `variants:` and `assignments` are `--set` ones
-    (`parse_assignment`), laid over report.yml in that order."""
+    (`parse_assignment`), laid over report.yml in that order. With `stand_ins` (`check`),
+    the error raised is an `IncompleteProject` carrying a project made of what is right
+    (wrong settings and contact keys left out) whenever one can be made, so that the
+    chapters can still be filled in and their problems found in the same run."""
     try:
         root = resolved(Path(path))
         str(root).encode("utf-8")
@@ -154,6 +158,9 @@ def load_project(
         # Keep going: a typo in report.yml should not hide the problems in content and data.
         problems.extend(error.problems)
         config, line = None, None
+        standing = stand_in_config(files) if stand_ins and not variant and not assignments else None
+        if standing is not None:
+            config, line = standing
     order, placed = (config.chapters, line) if config else _written_chapters(files)
     chapters, found = load_chapters(files, order, placed)
     problems.extend(found)
@@ -170,8 +177,12 @@ def load_project(
     }
     data, found = load_data(files, settings)
     problems.extend(found)
-    contacts, contact_problems = load_contacts(files)
-    problems.extend(contact_problems)
+    contacts, found = load_contacts(files)
+    problems.extend(found)
+    contact_problems = [p for p in found if p.severity is Severity.ERROR]  # not a doubtful phone
+    written: set[str] | None = None  # the ids contacts.yml has, when it has problems
+    if contact_problems and stand_ins:
+        contacts, written = stand_in_contacts(files)
     if config is None or line is None:
         raise ProjectError(problems.items)
     chain, found = theme_chain(config.theme, root)
@@ -190,8 +201,10 @@ def load_project(
         problems.add(CONFIG_FILE, line(["lang"]), strings.missing_message(config.lang))
     templates, found = read_templates(root / "templates", files, "templates/")
     problems.extend(found)
-    # When contacts.yml is wrong already, checking the reference would blame report.yml too.
-    if config.contact and not contact_problems and config.contact not in contacts:
+    # When contacts.yml is wrong already, checking the reference would blame report.yml too,
+    # unless the ids it has are known (`check`'s stand-ins) and the reference is not one.
+    known = written if written is not None else None if contact_problems else set(contacts)
+    if config.contact and known is not None and config.contact not in known:
         hint = difflib.get_close_matches(config.contact, sorted(contacts), n=1)
         where = (
             "contacts.yml has no contacts"
@@ -236,9 +249,10 @@ def load_project(
             )
             for at, message in warned
         )
-    problems.raise_if_any()
+    if problems.errors() and not stand_ins:
+        raise ProjectError(problems.items)
     resources = resource_locations(root, config, chapters, own_styles, files)
-    return Project(
+    project = Project(
         root=root,
         config=config,
         files=files,
@@ -257,6 +271,19 @@ def load_project(
         image_sizes=MappingProxyType(side_by_side_sizes(chapters, files)),
         plain_hyphen=bool(lack_hyphen(own_styles, files)),
     )
+    if problems.errors():
+        raise IncompleteProject(problems.items, project)
+    return project
+
+
+class IncompleteProject(ProjectError):
+    """The project's problems, with the project made of what is right in it: `check` fills
+    its chapters in to find their problems too (never built: its settings are not the
+    author's)."""
+
+    def __init__(self, problems: Sequence[Problem], project: Project) -> None:
+        super().__init__(problems)
+        self.project = project
 
 
 def _cover_files(config: ReportConfig) -> list[tuple[list[str | int], str]]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -85,3 +86,60 @@ def problems_from(
             reason = str(err["msg"]).removeprefix("Value error, ")  # pydantic's, not ours
             problems.append(Problem(rel, line, f"'{key}': {reason}{shown}", stage=Stage.PROJECT))
     return problems
+
+
+M = TypeVar("M", bound=BaseModel)
+_STAND_IN_ROUNDS = 8  # each round drops what the last one refused; a value rarely needs more
+
+
+def stand_in(model: type[M], value: Any) -> M | None:
+    """`value` validated with every part pydantic refuses left out (a wrong key; the list
+    entry or mapping that lacks a required key), or None when what is left still fails.
+
+    Not for building anything: `check` fills the chapters in with it, so that a typo in
+    report.yml or contacts.yml does not hide the problems of the content and the data (the
+    refused parts are already reported, at their lines)."""
+    value = copy.deepcopy(value)
+    for _ in range(_STAND_IN_ROUNDS):
+        try:
+            return model.model_validate(value)
+        except ValidationError as error:
+            gone: list[tuple[Any, str | int]] = []
+            for err in error.errors(include_url=False):
+                loc = [p for p in err["loc"] if isinstance(p, str | int)]
+                loc = [p for p in loc if not (isinstance(p, str) and p[:1].isupper())]
+                if err["type"] == "missing":
+                    loc = loc[:-1]  # the mapping that lacks it goes
+                found = _parent(value, loc)
+                if found is not None and not any(
+                    found[0] is p and found[1] == k for p, k in gone
+                ):  # two errors in one entry: it goes once
+                    gone.append(found)
+            if not gone:
+                return None
+            # Highest index first, so that the other entries of a list stay where they were.
+            for parent, key in sorted(gone, key=lambda g: -g[1] if isinstance(g[1], int) else 0):
+                if isinstance(parent, dict):
+                    parent.pop(key, None)
+                elif isinstance(parent, list) and isinstance(key, int) and key < len(parent):
+                    del parent[key]
+    return None
+
+
+def _parent(value: Any, loc: Sequence[str | int]) -> tuple[Any, str | int] | None:
+    """The container holding what `loc` points at, and its key; None when `loc` is the
+    whole value or is not there."""
+    if not loc:
+        return None
+    parent = value
+    for key in loc[:-1]:
+        try:
+            parent = parent[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    last = loc[-1]
+    if isinstance(parent, dict) and last in parent:
+        return parent, last
+    if isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+        return parent, last
+    return None

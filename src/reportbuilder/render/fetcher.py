@@ -18,7 +18,14 @@ from urllib.request import url2pathname
 
 from reportbuilder.errors import Location, Problem, Severity, Stage
 from reportbuilder.limits import MAX_DATA_URL_CHARS
-from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
+from reportbuilder.project.files import (
+    FilePolicy,
+    UnusablePath,
+    is_file,
+    missing_message,
+    resolved,
+)
+from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem, printable_image
 from reportbuilder.project.resources import Places
 from reportbuilder.render.engine import import_weasyprint
 
@@ -34,6 +41,13 @@ MAX_REMOTE_BYTES = 20_000_000
 
 class Refused(ValueError):
     """A resource this build may not read; WeasyPrint logs it and goes on without it."""
+
+
+class _Converted(URLFetcherResponse):
+    """A file's image converted for the renderer: WeasyPrint reads a `file:` response's file
+    again when it writes the PDF, unless the response names none."""
+
+    path = None
 
 
 class PolicyFetcher(URLFetcher):
@@ -85,7 +99,14 @@ class PolicyFetcher(URLFetcher):
         if scheme != "file":
             shown = url if len(url) < 120 else url[:117] + "..."
             raise self._refuse(f"network access is off: refused {shown}")
-        return super().fetch(self.checked_file(url).as_uri(), headers)
+        path = self.checked_file(url)
+        if path.suffix.lower() in RASTER_SUFFIXES and (broken := image_problem(path)):
+            # A truncated PNG was drawn half-decoded without a word: refused, as `check` says.
+            raise self._refuse(f"image {self.files.shown(path)} not used: {broken}")
+        if path.suffix.lower() in RASTER_SUFFIXES and (png := printable_image(path)):
+            # A 16-bit greyscale scan would print as a black rectangle: an 8-bit copy.
+            return _Converted(path.as_uri(), png, {"Content-Type": "image/png"})
+        return super().fetch(path.as_uri(), headers)
 
     def checked_file(self, url: str) -> Path:
         """The file a `file:` URL names, if this build may read it (else `Refused`, recorded
@@ -102,7 +123,7 @@ class PolicyFetcher(URLFetcher):
         if not self.files.readable(real):
             raise self._refuse(f"refused {path}: outside the project")
         if not is_file(real):
-            raise self._refuse(f"missing or not a regular file: {self.files.shown(real)}")
+            raise self._refuse(missing_message(self.files.shown(real), real))
         if real.stat().st_size > MAX_FILE_BYTES:
             raise self._refuse(f"file too large: {self.files.shown(real)}")
         return real

@@ -25,6 +25,9 @@ TOLERANCE_PX = 2.0  # ≈ 0.5 mm: rounding, hairlines, a border drawn half outsi
 _PX_PER_MM = 96 / 25.4
 _SKIPPED_CLASSES = frozenset({"cover"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Set by `table()` on its tables: the chapter line that called it (a template's output has
+# no text of its source to find it by).
+LINE_ATTRIBUTE = "data-rb-line"
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class Overflow:
     needles: tuple[str, ...]  # what may find it in the chapter's source, best first
     table: int | None = None  # which table of the document (0-based), when it is one
     turned: bool = False  # a table already on a landscape page
+    line: int | None = None  # the source line a helper's table says it comes from
+    columns: tuple[str, ...] = ()  # the headings of a table's columns past the edge
 
 
 def _classes(element: Any) -> set[str]:
@@ -58,6 +63,11 @@ def _text(box: Any, limit: int = 80) -> str:
             if size >= limit:
                 break
     return " ".join(" ".join(parts).split())[:limit]
+
+
+def tag_of(box: Any) -> str:
+    """A box's element tag, without WeasyPrint's `::marker`-style suffixes."""
+    return (box.element_tag or "").split(":")[0]
 
 
 def _kind(tags: Sequence[str]) -> str:
@@ -124,12 +134,23 @@ class _Walk:
             and getattr(box, "position_x", None) is not None
         ):
             outside = self._outside(box, area)
-            if outside is not None:
-                self._report(box, page, outside, (*tags, tag), table)
+            # A list item or quote runs past the edge because of the table it holds: the
+            # table is reported (fitted, turned, refused) rather than the box around it.
+            if outside is not None and not (tag != "table" and self._wide_table_in(box, area)):
+                self._report(box, page, outside, (*tags, tag), table, area)
                 return
         for child in getattr(box, "children", ()):
             if isinstance(child, boxes.Box):
                 self._box(child, page, area, (*tags, tag), table)
+
+    def _wide_table_in(self, box: Any, area: tuple[float, float, float]) -> bool:
+        """Whether a table inside `box` runs past the text block's sides itself."""
+        for inner in box.descendants():
+            if isinstance(inner, self.boxes.TableBox):
+                outside = self._outside(inner, area)
+                if outside is not None and outside[0] != "bottom":
+                    return True
+        return False
 
     def _outside(self, box: Any, area: tuple[float, float, float]) -> tuple[str, float] | None:
         left_edge, right_edge, bottom_edge = area
@@ -155,10 +176,17 @@ class _Walk:
         outside: tuple[str, float],
         tags: tuple[str, ...],
         table: int | None,
+        area: tuple[float, float, float],
     ) -> None:
         side, excess = outside
         needles: list[str] = []
         element = box.element
+        line: int | None = None
+        columns: tuple[str, ...] = ()
+        if tag_of(box) == "table" and element is not None:
+            written = element.get(LINE_ATTRIBUTE, "")
+            line = int(written) if written.isdigit() else None
+            columns = self._cut_columns(box, area)
         if element is not None:
             if element.get("id"):
                 needles.append(element.get("id"))
@@ -178,8 +206,27 @@ class _Walk:
                 needles=tuple(needles),
                 table=table,
                 turned=table is not None and table in self.turned,
+                line=line,
+                columns=columns,
             )
         )
+
+    def _cut_columns(self, table: Any, area: tuple[float, float, float]) -> tuple[str, ...]:
+        """The headings (else first cells) of a table's columns that reach past the text
+        block's left or right edge."""
+        left_edge, right_edge, _ = area
+        for row in table.descendants():
+            if not isinstance(row, self.boxes.TableRowBox):
+                continue
+            if "rb-cont-row" in _classes(row.element):  # a continued part's title row
+                continue
+            cut = []
+            for cell in row.children:
+                x, width = cell.border_box_x(), cell.border_width()
+                if x + width > right_edge + TOLERANCE_PX or x < left_edge - TOLERANCE_PX:
+                    cut.append(_text(cell, 40) or "(no heading)")
+            return tuple(cut)
+        return ()
 
 
 def find_overflows(pages: Sequence[Any]) -> list[Overflow]:
@@ -284,13 +331,36 @@ def _candidates(needle: str) -> Iterator[str]:
         yield longest
 
 
+def _table_starts(source: str, text: str, start: int) -> list[int]:
+    """The lines of the Markdown tables (from line `start` on; in a list item or a quote
+    too) whose first row begins the laid-out table's `text` (its cells' words; a caption may
+    come before them)."""
+    found = []
+    above = ""
+    for number, line in enumerate(source.split("\n"), 1):
+        row = _QUOTED.sub("", line).strip()
+        if number >= start and row.startswith("|") and not above.startswith("|"):
+            cells = [c.strip() for c in row.strip("|").split("|") if c.strip()]
+            if cells and " ".join(" ".join(cells[:2]).split()) in text:
+                found.append(number)
+        above = row
+    return found
+
+
+_QUOTED = re.compile(r"^[\s>]*")  # a quote's marks before a table row
+
+
 def locate(
-    overflow: Overflow, sources: Mapping[str, tuple[str, str]]
+    overflow: Overflow, sources: Mapping[str, tuple[str, str]], taken: Sequence[int] = ()
 ) -> tuple[str | None, int | None]:
-    """(chapter path, line) of an overflowing box; (None, None) outside any chapter."""
+    """(chapter path, line) of an overflowing box; (None, None) outside any chapter.
+    `taken`: the lines of the chapter's other tables already located (two tables with the
+    same heading row are two lines)."""
     if overflow.section is None or overflow.section not in sources:
         return None, None
     rel, source = sources[overflow.section]
+    if overflow.line is not None:
+        return rel, overflow.line
     start_line = None
     if overflow.heading:
         for piece in _candidates(overflow.heading):
@@ -300,6 +370,11 @@ def locate(
     offset = 0
     if start_line:
         offset = sum(len(line) + 1 for line in source.split("\n")[: start_line - 1])
+    if overflow.what == "table":
+        for needle in overflow.needles:
+            lines = _table_starts(source, needle, start_line or 1)
+            if lines:
+                return rel, next((n for n in lines if n not in taken), lines[0])
     for needle in overflow.needles:
         for piece in _candidates(needle):
             line = _line_of(source, piece, offset) or _line_of(source, piece)
@@ -331,8 +406,15 @@ def overflow_problems(
 ) -> list[Problem]:
     """One located warning per overflowing box."""
     problems = []
+    tables: dict[int, int | None] = {}  # a table's line, by its index in the document
     for item in overflows:
-        path, line = locate(item, sources)
+        taken = [n for i, n in tables.items() if n is not None and i != item.table]
+        path, line = locate(item, sources, taken)
+        if item.table is not None:  # the same table on its next page: the same line
+            line = tables.setdefault(item.table, line)
+        if item.what == "table" and item.side != "bottom":
+            problems.append(_cut_table(item, path, line))
+            continue
         edge = "bottom edge" if item.side == "bottom" else f"{item.side} edge"
         message = (
             f"{_WHAT[item.what]} runs {item.excess_mm:g} mm past the {edge} of the text block"
@@ -349,3 +431,15 @@ def overflow_problems(
             )
         )
     return problems
+
+
+def _cut_table(item: Overflow, path: str | None, line: int | None) -> Problem:
+    """A table too wide for its page even set small and turned: an error, for the columns
+    past the edge would be missing from the PDF (measured in the layout, so no estimate of
+    the type's width can let one through)."""
+    where = "even on a landscape page at the smallest type" if item.turned else "for the page"
+    columns = ", ".join(f'"{c}"' for c in item.columns[:6])
+    more = f" and {len(item.columns) - 6} more" if len(item.columns) > 6 else ""
+    what = f": columns {columns}{more} would be cut off" if columns else ", so it would be cut off"
+    message = f"a table on page {item.page} is {item.excess_mm:g} mm too wide {where}{what}"
+    return Problem(path, line, message, stage=Stage.RENDER, hint=_TURNED_HINT)

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from reportbuilder import watchdog
 from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage, without_reprs
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
 from reportbuilder.project.files import FilePolicy, is_file
@@ -515,6 +516,7 @@ def _serve(
     max_memory_mb: int,
     scratch: str,
     lifeline: tuple[int, int, int, bool] = (-1, -1, -1, False),
+    stderr: int = -1,
 ) -> None:
     """The render process: import WeasyPrint at once, then render jobs until told to stop.
 
@@ -522,8 +524,13 @@ def _serve(
     points there too) go in `scratch`, a folder the parent removes when it ends the process;
     when the parent ends without doing so, this process removes it as it ends (see
     `_die_with_parent`). `lifeline` is the watched pipe's two ends, the parent's id and
-    whether to ask for a signal on its death.
+    whether to ask for a signal on its death. `stderr`, when given, is a file this process's
+    standard error goes to: what a C library prints as it fails (GLib's "Error creating
+    thread" under the memory limit) reaches the parent's problem, not the user's terminal.
     """
+    if stderr >= 0:
+        os.dup2(stderr, 2)
+        os.close(stderr)
     watched, writer, parent, deathsig = lifeline
     for fd in _inherited_ends(conn.fileno(), watched):
         # Another renderer's ends, copied by the fork: holding them would keep that renderer's
@@ -564,6 +571,38 @@ def _serve(
         conn.close()
 
 
+SCRATCH_PREFIX = "reportbuilder-render-"  # then the parent's process id and "-"
+STALE_SECONDS = 600.0  # a render folder untouched this long, its parent gone, is left over
+_swept = False
+
+
+def _remove_stale_folders() -> None:
+    """Once a process: remove the render folders (WeasyPrint's 3 MiB of font copies) that
+    builds killed together with their render process left in TMPDIR (SIGKILL to a process
+    group, a CI job cancelled): neither process could remove its folder. Only ours, untouched
+    for STALE_SECONDS, of a parent that no longer runs."""
+    global _swept
+    if _swept:
+        return
+    _swept = True
+    pattern = re.compile(re.escape(SCRATCH_PREFIX) + r"([1-9][0-9]*)-")
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(tempfile.gettempdir()) as entries:
+        for entry in entries:
+            found = pattern.match(entry.name)
+            if found is None or not entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if info.st_uid != os.getuid() or now - info.st_mtime < STALE_SECONDS:
+                    continue
+                os.kill(int(found[1]), 0)  # no error: it runs
+            except ProcessLookupError:
+                shutil.rmtree(entry.path, ignore_errors=True)
+            except OSError:
+                continue
+
+
 # The parent's ends of every live renderer's pipes. A render process forked later closes its
 # copies at once: only the parent may hold them, or a SIGKILLed parent leaves processes behind.
 _PARENT_ENDS: set[int] = set()
@@ -592,6 +631,7 @@ class PdfRenderer:
         self._scratch: str | None = None
         self._conn: Connection | None = None
         self._lifeline: int | None = None  # our end of the pipe the process watches
+        self._stderr: int | None = None  # the process's stderr (a file, unlinked)
         self.jobs = 0  # documents rendered by this renderer, for callers and tests
         self._lock = threading.Lock()
         self._closed = False
@@ -603,24 +643,35 @@ class PdfRenderer:
         return self._process.pid if self._process is not None else None
 
     def _start(self) -> None:
+        _remove_stale_folders()
         parent_conn, child_conn = self._context.Pipe(duplex=True)
-        self._scratch = tempfile.mkdtemp(prefix="reportbuilder-render-")
+        self._scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
+        # The process's stderr: a file already unlinked, read by us alone if it dies.
+        stderr, path = tempfile.mkstemp(prefix="stderr-", dir=self._scratch)
+        os.unlink(path)
         watched, writer = os.pipe()
         main = threading.current_thread() is threading.main_thread()
         lifeline = (watched, writer, os.getpid(), main)
         process = self._context.Process(
-            target=_serve, args=(child_conn, self._memory_mb, self._scratch, lifeline), daemon=True
+            target=_serve,
+            args=(child_conn, self._memory_mb, self._scratch, lifeline, stderr),
+            daemon=True,
         )
         with _PARENT_ENDS_LOCK:  # no fork while another renderer's ends change
             try:
                 process.start()
             except BaseException:
                 os.close(writer)
+                os.close(stderr)
                 raise
             finally:
                 os.close(watched)
                 child_conn.close()
             _PARENT_ENDS.update((writer, parent_conn.fileno()))
+        self._stderr = stderr
+        watchdog.keep_path(self._scratch, folder=True)
+        if process.pid is not None:
+            watchdog.keep_process(process.pid)
         self._process, self._conn, self._lifeline = process, parent_conn, writer
 
     def __enter__(self) -> PdfRenderer:
@@ -649,9 +700,28 @@ class PdfRenderer:
         if process is not None:
             process.kill()
             process.join()
+            if process.pid is not None:
+                watchdog.drop_process(process.pid)
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
+            watchdog.drop_path(self._scratch)
             self._scratch = None
+        if self._stderr is not None:
+            os.close(self._stderr)
+            self._stderr = None
+
+    def _last_words(self) -> str:
+        """The last line the render process wrote to its stderr, if any (shortened)."""
+        if self._stderr is None:
+            return ""
+        try:
+            size = os.fstat(self._stderr).st_size
+            tail = os.pread(self._stderr, 4096, max(size - 4096, 0))
+        except OSError:
+            return ""
+        lines = [line.strip() for line in tail.decode("utf-8", "replace").splitlines()]
+        last = next((line for line in reversed(lines) if line), "")
+        return last if len(last) <= 200 else last[:199] + "…"
 
     def render(
         self,
@@ -690,8 +760,11 @@ class PdfRenderer:
             process = self._process
             process.join(5)
             code = process.exitcode
+            said = self._last_words()
             self._stop()
             message = f"the render process died (exit code {code}), most likely out of memory"
+            if said:
+                message += f"; it said: {said}"
             raise RenderError(_problem(message, setting="max_memory_mb")) from None
         self.jobs += 1
         if status == "ok":

@@ -108,6 +108,22 @@ def source_files(root: Path) -> list[Path]:
     return found
 
 
+# What the data loader reads (and its `NAME.csv.yml` settings); anything else in data/ is
+# no source of the report's figures and is not attached (a stray `notes.txt`).
+_DATA_SUFFIXES = (".csv", ".yml", ".yaml", ".json", ".xlsx")
+
+
+def _read_as_data(relative: Path) -> bool:
+    """Whether a project file is one the data loader reads: in data/ itself, of a data
+    suffix, not an Office lock file or an editor backup."""
+    return (
+        len(relative.parts) == 2
+        and relative.parts[0] == "data"
+        and relative.name.lower().endswith(_DATA_SUFFIXES)
+        and not relative.name.startswith("~$")
+    )
+
+
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
@@ -156,7 +172,7 @@ def embedded_sources(
             date,
         )
         for path in source_files(root)
-        if path.relative_to(root).parts[0] == "data"
+        if _read_as_data(path.relative_to(root))
     ]
     attached.append(
         (

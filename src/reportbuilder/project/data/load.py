@@ -26,6 +26,7 @@ from reportbuilder.project.data.model import (
     Figure,
     Localized,
     Number,
+    Share,
     Table,
     Text,
 )
@@ -61,6 +62,7 @@ from reportbuilder.project.data.sidecar import (
     read_workbook_sidecar,
 )
 from reportbuilder.project.data.spreadsheets import Layout, read_xlsx
+from reportbuilder.project.data.years import years_in_read
 from reportbuilder.project.dates import iso_hint
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.validation import dotted
@@ -170,7 +172,7 @@ def load_data(
             read, found = read_file(files, rel, merged(own.get(path.name), settings.get(path.name)))
         problems += found
         if isinstance(read, Table) or (isinstance(read, dict) and read):
-            namespaces[stem] = read
+            namespaces[stem] = years_in_read(read)
         elif read is not None:
             sources[stem] = read
     builder = _Builder(sources)
@@ -524,7 +526,7 @@ class _Builder:
             ok = ok and percent is not None
         if percent is not None:
             decimals = decimals_written(percent, self.source.number_texts.get((*at, "percent")))
-        share = None if percent is None else percent / 100
+        share = None if percent is None else Share(percent / 100)
         category = Category(key, label, count, percent, share, note=note, decimals=decimals)
         if base is None:
             return category, ok
@@ -544,5 +546,5 @@ class _Builder:
             count = round(percent / 100 * base)  # not base * percent: 1e308 × 89 overflows
         elif percent is None and count is not None:
             percent = count / base * 100
-        share = None if percent is None else percent / 100
+        share = None if percent is None else Share(percent / 100)
         return replace(category, count=count, percent=percent, share=share, base=base), ok

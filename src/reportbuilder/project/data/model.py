@@ -6,6 +6,7 @@ resolves a whole set of namespaces for one edition's language.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -42,6 +43,49 @@ class DashZero(WrittenNumber):
 
     def __reduce__(self) -> tuple[type[WrittenNumber], tuple[float, int]]:
         return (DashZero, (0.0, 0))
+
+
+class Share(float):
+    """A category's share of its base, from 0 to 1 (`.share`, 0.58 for 58 %): the `percent`
+    filter, which takes 0 to 100, refuses it rather than print 0.58 %."""
+
+    __slots__ = ()
+
+
+class Year(int):
+    """A year read from data (a column headed `year`, `año`, `année` …, a YAML key so named;
+    see `data.years`): printed as written, `2023` (never `2,023`), and never summed."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[Year], tuple[int]]:
+        return (Year, (int(self),))
+
+
+class PartialDate(dt.date):
+    """A workbook date its format shows without the day (`mmm-yy` shows Jan-23, `yyyy`
+    2023): `shows` is "month" or "year", and the report prints that much (`Jan 2023`)."""
+
+    shows: str
+
+    def __new__(cls, year: int, month: int = 1, day: int = 1, shows: str = "month") -> PartialDate:
+        date = super().__new__(cls, year, month, day)
+        date.shows = shows
+        return date
+
+    def __reduce__(self) -> tuple[type[PartialDate], tuple[int, int, int, str]]:
+        return (PartialDate, (self.year, self.month, self.day, self.shows))
+
+
+class ShownPercent(WrittenNumber):
+    """A percent (0–100) from a spreadsheet cell shown as a percent, in a column whose other
+    numbers are not percents (a sheet of indicators: population, growth 2.5 %, households):
+    printed with its percent sign wherever the column is printed, and never summed with them."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[WrittenNumber], tuple[float, int]]:
+        return (ShownPercent, (float(self), self.decimals))
 
 
 # Types a CSV header may declare (`victims [int]`); numeric ones are right-aligned in tables.

@@ -10,7 +10,8 @@ named without the bracket part (`victims`); only the last bracket is the type, s
 - `text`: the cell as written;
 - `int`: a whole number (`-3`, `40`; no thousands separators, no `12.0`);
 - `number`: a float (`12.5`, `1e3`; `12,5` too when the file is separated by `;`);
-- `percent`: a number from 0 to 100 (a float), a trailing `%` accepted (`40.4 %`);
+- `percent`: a number of percent (a float; `40.4`, a change of `-2` or a growth of `250`),
+  a trailing `%` accepted (`40.4 %`);
 - `date`: an ISO date `YYYY-MM-DD`, read as `datetime.date`; `date:%d/%m/%Y` (any strptime
   form of a day) reads the column in that form instead. An undeclared column of
   `24/08/2020`-like cells is a problem naming their readings (see `project.dates`).
@@ -22,7 +23,7 @@ is checked); the row is kept with None in that cell. An unknown type is a proble
 column is then read as if undeclared. Undeclared columns are guessed cell by cell: whole
 numbers become int, other numbers float (`12,5` with `;`), everything else stays text (codes
 with leading zeros such as `01` included), an empty cell stays `""`; a column whose every cell
-is a percent from 0 to 100 written with `%` (`12,5 %`) is a `percent` column, and one whose
+is a number written with `%` (`12,5 %`, `-2 %`, `250 %`) is a `percent` column, and one whose
 every cell is an ISO date a `date` column. A column of numbers with a few other cells is a
 problem at each of those (never silently text); a mostly-text column, or one of codes with
 leading zeros, keeps every cell as written. A true minus (`−5,5`) reads as a minus.
@@ -51,6 +52,7 @@ from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import CSV_TYPES, Localized, Number, Table, WrittenNumber
 from reportbuilder.project.data.stacked_tables import message as stacked_message
 from reportbuilder.project.data.stacked_tables import second_table
+from reportbuilder.project.data.years import years_in_values
 from reportbuilder.project.dates import (
     DAY_FIRST,
     MONTH_FIRST,
@@ -114,10 +116,11 @@ def read_yaml(text: str, rel: str) -> Source:
 
 
 def _as_written(value: Any, texts: Mapping[tuple[Key, ...], str]) -> Any:
-    """`value` with every decimal number written with a point replaced by a `WrittenNumber`
-    that keeps its written decimals (`1234.50` prints `1,234.50`, as docs/data.md promises)."""
+    """`value` with every decimal number written with a point or an exponent replaced by a
+    `WrittenNumber` that keeps its written decimals (`1234.50` prints `1,234.50`, as
+    docs/data.md promises; `2.5e-4` prints `0.00025`, not a rounded `0.0003`)."""
     for path, text in texts.items():
-        if "." not in text or "e" in text.lower() or not path:
+        if ("." not in text and "e" not in text.lower()) or not path:
             continue
         parent = value
         try:
@@ -128,7 +131,7 @@ def _as_written(value: Any, texts: Mapping[tuple[Key, ...], str]) -> Any:
             continue  # a key merged away or overridden
         if isinstance(number, float) and math.isfinite(number):
             parent[path[-1]] = WrittenNumber(number, decimals_written(number, text))
-    return value
+    return years_in_values(value)
 
 
 class _BadConstant(Exception):
@@ -245,7 +248,7 @@ _TYPED_HEADER = re.compile(r"(.*)\[([^\[\]]*)\]\s*")
 _EXPECTS = {
     "int": "a whole number",
     "number": "a number",
-    "percent": "a percent from 0 to 100",
+    "percent": "a percent (a number, a trailing % allowed)",
     "date": "a date as YYYY-MM-DD",
 }
 
@@ -477,7 +480,7 @@ def _empty_trailing_columns(header: list[str], raw: list[tuple[int, list[str]]])
 def _percent_columns(
     raw: list[tuple[int, list[str]]], header: list[str], declared: Mapping[str, str]
 ) -> dict[str, str]:
-    """Undeclared columns whose every cell is a percent (`12,5 %`, `40%`, 0 to 100): typed
+    """Undeclared columns whose every cell is a percent (`12,5 %`, `40%`, `-2 %`, `250 %`): typed
     `percent`, as a spreadsheet's percent cells are, rather than left as text."""
     found = {}
     for index, column in enumerate(header):
@@ -587,8 +590,10 @@ def _fraction_percents(
 
 
 def _a_percent(text: str) -> bool:
+    """Any finite number: a share runs from 0 to 100, but a change (-2 %) or a growth (250 %)
+    is a percent too, and a column of them turned to text printed in the wrong language."""
     readings = decimal_readings(text).values()
-    return bool(readings) and all(0 <= number <= 100 for number in readings)
+    return bool(readings) and all(math.isfinite(number) for number in readings)
 
 
 def _is_date(kind: str | None) -> bool:
@@ -752,7 +757,7 @@ def read_typed_cell(field: str, kind: str, decimal: str | bool | None) -> Any:
         if mark == "." and read_number(text, ",") is not None:
             raise _BadCell(f"{bad} (the file writes decimals with '.')")
         raise bad
-    if not math.isfinite(number) or (kind == "percent" and not 0 <= number <= 100):
+    if not math.isfinite(number):
         raise bad
     return number if isinstance(number, float) else float(number)
 

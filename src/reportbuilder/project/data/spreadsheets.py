@@ -27,9 +27,17 @@ from typing import Any
 
 from reportbuilder.errors import Problem, Severity, Stage
 from reportbuilder.project.data._problem import problem
-from reportbuilder.project.data.model import NUMERIC_TYPES, DashZero, Table, WrittenNumber
+from reportbuilder.project.data.model import (
+    NUMERIC_TYPES,
+    DashZero,
+    PartialDate,
+    ShownPercent,
+    Table,
+    WrittenNumber,
+)
 from reportbuilder.project.data.stacked_tables import message as stacked_message
 from reportbuilder.project.data.stacked_tables import second_table
+from reportbuilder.project.data.total_rows import own_total
 from reportbuilder.project.data.xlsx_formats import Shown, Unsupported, shown
 from reportbuilder.project.data.zipcheck import archive_problem
 from reportbuilder.project.dates import (
@@ -96,7 +104,8 @@ def read_xlsx(
         if table is not None:
             tables[sheet.title] = table
     if not tables:
-        problems.append(problem(rel, None, "has no visible sheet with a header row and data"))
+        if not any(p.severity is Severity.ERROR for p in problems):  # else they say why
+            problems.append(problem(rel, None, "has no visible sheet with a header row and data"))
         return None, problems
     if len(shown) == 1:
         return next(iter(tables.values())), problems
@@ -253,6 +262,9 @@ def _sheet_table(
         head = head[:-1]
     if not head:
         return None
+    if spanning := _header_merges(sheet, rel, head):
+        problems += spanning  # a header over two rows: one problem, not one per cell below
+        return None
     rows = _first_table(sheet, rel, rows, head, hidden_rows, problems)
     problems += _headless_values(sheet, rel, rows, head, formulas)
     merged_values = _merged_values(sheet, rel, head[0].row, problems)
@@ -265,10 +277,18 @@ def _sheet_table(
     table_rows: list[dict[str, Any]] = []
     format_texts: set[str] = set()
     undeclared: dict[str, list[tuple[dict[str, Any], Any]]] = {}
+    percent_cells: dict[str, list[dict[str, Any]]] = {}  # rows whose cell shows a percent
+    clocks: dict[str, list[Any]] = {}  # [any time not midnight, [(row, cell)]] by column
     for row in rows[1:]:
         values: dict[str, Any] = {}
         for column, cell in zip(columns, row[: len(columns)], strict=False):
-            value, kind, note = _cell_value(merged_values.get(cell.coordinate, cell))
+            source = merged_values.get(cell.coordinate, cell)
+            value, kind, note = _cell_value(source)
+            if isinstance(source.value, dt.datetime) and _shows_clock(source.number_format):
+                # A date and time column: its midnight cells print with their time too.
+                timed = clocks.setdefault(column, [False, []])
+                timed[0] = timed[0] or source.value.time() != dt.time()
+                timed[1].append((values, source))
             if note and note.startswith("format:"):
                 problems.append(problem(at(cell), None, note.removeprefix("format:")))
                 value = None
@@ -293,8 +313,10 @@ def _sheet_table(
                             "formula or leave the cell empty")
                 )  # fmt: skip
                 value = None
-            elif kind in ("percent", "date") and column not in declared:
+            elif kind == "date" and column not in declared:
                 types[column] = kind
+            elif kind == "percent" and declared.get(column) != "percent":
+                percent_cells.setdefault(column, []).append(values)
             want = declared.get(column)
             if isinstance(value, str) and column not in declared:
                 texts_by_column.setdefault(column, []).append((cell, value))
@@ -328,6 +350,19 @@ def _sheet_table(
         for column in columns[len(values) :]:
             values[column] = None
         table_rows.append(values)
+    for column, percents in percent_cells.items():
+        _type_percents(column, percents, table_rows, declared, types)
+    hidden_inside = sorted(
+        n for n in hidden_rows if head[0].row < n < (rows[-1][0].row if rows else 0)
+    )
+    if hidden_inside and own_total(table_rows, columns):
+        problems += _totals_with_hidden_rows(columns, table_rows, rows[-1], hidden_inside, at)
+    for column, (timed, cells) in clocks.items():
+        if timed and column not in declared:
+            for values, source in cells:
+                values[column] = _clock_text(source.value, str(source.number_format).lower())
+            if types.get(column) == "date":
+                del types[column]
     for column, cells in texts_by_column.items():
         dated = column_problem(column, [text for _, text in cells])
         if dated and len(cells) == sum(v[column] is not None for v in table_rows):
@@ -470,8 +505,31 @@ def _mixed_column(
     for values, _ in numbers:
         number = values[column]
         places = getattr(number, "decimals", None)
-        values[column] = f"{number:.{places}f}" if places is not None else str(number)
+        text = f"{number:.{places}f}" if places is not None else str(number)
+        values[column] = f"{text} %" if isinstance(number, ShownPercent) else text
     return []
+
+
+def _type_percents(
+    column: str,
+    percents: list[dict[str, Any]],
+    table_rows: list[dict[str, Any]],
+    declared: dict[str, str],
+    types: dict[str, str],
+) -> None:
+    """Each cell shown as a percent keeps its sign as a `ShownPercent`, whatever its
+    neighbours are (an indicator sheet: 1,234,567 | 2.5 % | 250; a mostly-text column; a
+    declared number column); a column whose every filled cell is one is a `percent` column."""
+    for values in percents:
+        number = values.get(column)
+        if isinstance(number, int | float) and not isinstance(number, bool):
+            places = getattr(number, "decimals", None)
+            if places is None:
+                places = 0 if float(number).is_integer() else len(repr(float(number)).split(".")[1])
+            values[column] = ShownPercent(float(number), places)
+    filled = [v[column] for v in table_rows if v.get(column) not in (None, "")]
+    if column not in declared and all(isinstance(v, ShownPercent) for v in filled):
+        types[column] = "percent"
 
 
 def _numeric(value: Any) -> bool:
@@ -499,6 +557,32 @@ def _warn_hidden(
     for column in sorted(hidden_columns & used_columns):
         letter = get_column_letter(column)
         problems.append(warning(f"{rel}:{sheet.title}!{letter}", "hidden column left out"))
+
+
+def _header_merges(sheet: Any, rel: str, head: tuple[Any, ...]) -> list[Problem]:
+    """Header cells merged across columns (`2024` over `men | women`): the office's header
+    over two rows, which a table with one header row would read as unnamed columns and a row
+    of words among numbers."""
+    row, first, last = head[0].row, head[0].column, head[-1].column
+    found = []
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row <= row <= merged.max_row and merged.min_col != merged.max_col:
+            if merged.max_col < first or merged.min_col > last:
+                continue
+            value = sheet.cell(merged.min_row, merged.min_col).value
+            under = [
+                str(sheet.cell(merged.max_row + 1, column).value or "").strip()
+                for column in range(merged.min_col, merged.max_col + 1)
+            ]
+            named = [f"'{value} {word}'" for word in under[:2] if word and value is not None]
+            example = f" (e.g. {', '.join(named)}, …)" if len(named) == 2 else ""
+            shown = "" if value is None else f" ('{value}')"
+            found.append(
+                problem(f"{rel}:{sheet.title}!{merged.coord}", None, f"header cells merged "
+                        f"across columns{shown}: a table has one header row naming each column; "
+                        f"write one{example}, or give the table's cells with range: in {rel}.yml")
+            )  # fmt: skip
+    return found
 
 
 def _merged_values(
@@ -540,6 +624,9 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
         clock = "h" in form or "s" in form  # `m` alone may be a month
         day = "y" in form or "d" in form or not clock
         if day and value.time() == dt.time():  # a date (openpyxl writes one with h:mm:ss)
+            if "y" in form and "d" not in form and not clock:  # `mmm-yy` or `yyyy`: no day
+                shows = "month" if "m" in form else "year"
+                return PartialDate(value.year, value.month, value.day, shows), "date", None
             return value.date(), "date", None
         if not day:  # a time of day, which Excel stores on 1900-01-01
             return _clock_text(value.time(), form), None, None
@@ -581,6 +668,47 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
     if places is not None:
         return WrittenNumber(float(value), places), None, note
     return value, None, note
+
+
+def _totals_with_hidden_rows(
+    columns: list[str],
+    table_rows: list[dict[str, Any]],
+    total_cells: tuple[Any, ...],
+    hidden: list[int],
+    at: Callable[[Any], str],
+) -> list[Problem]:
+    """The sheet's own total row, printed as it is, must add up the rows printed: a SUM over
+    hidden rows too would print a total that does not match and lets a reader subtract the
+    hidden figures out of it."""
+
+    def exact(number: float | int) -> Decimal:
+        return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+
+    found = []
+    *data_rows, total_row = table_rows
+    for column, cell in zip(columns, total_cells, strict=False):
+        given = total_row.get(column)
+        if not isinstance(given, int | float) or isinstance(given, bool):
+            continue
+        added = sum((exact(v[column]) for v in data_rows if _numeric(v.get(column))), Decimal(0))
+        if added != exact(given):
+            which = (
+                f"hidden row {hidden[0]}, which is"
+                if len(hidden) == 1
+                else f"hidden rows {', '.join(map(str, hidden))}, which are"
+            )
+            found.append(
+                problem(at(cell), None, f"the total row's '{column}' is {given}, but the rows "
+                        f"printed add up to {added}: it counts the {which} left out; sum the "
+                        "visible rows only (=SUBTOTAL(109, …)) or show the rows")
+            )  # fmt: skip
+    return found
+
+
+def _shows_clock(number_format: object) -> bool:
+    """Whether a date format shows a time: hours or seconds (`m` alone may be a month)."""
+    form = str(number_format or "").lower()
+    return "h" in form or "s" in form
 
 
 def _clock_text(value: dt.datetime | dt.time | dt.timedelta, number_format: str) -> str:

@@ -1,0 +1,87 @@
+"""Years in data: a column headed `year` (`año`, `année`, `Jahr` …) or a YAML key so named,
+holding whole numbers from 1000 to 2999, holds years. A year prints as written (`2023`, never
+the grouped `2,023`) and is no quantity: a table's total leaves it out.
+
+Read by name because a year is a whole number like any other: nothing in `2023` says it is
+not 2,023 people. Both conditions are needed, so `years of schooling` (0 to 20) stays a count.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from reportbuilder.project.data.model import Table, Year
+
+# Words that name a year or a period of years, in the report's languages and their neighbours.
+_YEAR_WORDS = frozenset(
+    {
+        *("year", "years", "yr", "yrs", "fy", "period", "periods"),  # en
+        *("annee", "annees", "an", "ans", "exercice", "periode", "periodes"),  # fr, unaccented
+        *("ano", "anos", "anio", "anios", "ejercicio", "gestion", "periodo", "periodos"),  # es, pt
+        *("jahr", "jahre", "zeitraum", "anno", "anni"),  # de, it
+    }
+)
+# Keys of a period's bounds (`period: {from: 2019, to: 2023}`), years under a year word only.
+_BOUNDS = frozenset(
+    {"from", "to", "start", "end", "since", "until", "begin", "desde", "hasta", "inicio", "fin",
+     "de", "a", "du", "au"}
+)  # fmt: skip
+FIRST, LAST = 1000, 2999
+
+
+def names_a_year(name: object) -> bool:
+    """Whether a column heading or key names a year: one of its words is a year word."""
+    if not isinstance(name, str):
+        return False
+    plain = unicodedata.normalize("NFKD", name.lower())
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    return any(word in _YEAR_WORDS for word in re.split(r"[^a-z]+", plain) if word)
+
+
+def a_year(value: Any) -> bool:
+    """A whole number a year can be (not a bool, not a float)."""
+    return type(value) is int and FIRST <= value <= LAST
+
+
+def years_in_table(table: Table) -> Table:
+    """`table` with each column that names a year and holds only years (or empty cells)
+    typed `year`, its cells `Year`s."""
+    for column in table.columns:
+        if table.types.get(column) != "int" or not names_a_year(column):
+            continue
+        values = [row.get(column) for row in table.rows]
+        filled = [v for v in values if v is not None and v != ""]
+        if filled and all(a_year(v) for v in filled):
+            for row in table.rows:
+                if a_year(row.get(column)):
+                    row[column] = Year(row[column])
+            table.types[column] = "year"
+    return table
+
+
+def years_in_read(read: Any) -> Any:
+    """A CSV's table, or a workbook's tables by sheet, with their years typed."""
+    if isinstance(read, Table):
+        return years_in_table(read)
+    if isinstance(read, Mapping):
+        for table in read.values():
+            if isinstance(table, Table):
+                years_in_table(table)
+    return read
+
+
+def years_in_values(value: Any, under_year: bool = False) -> Any:
+    """YAML or JSON values with the whole numbers under a year key made `Year`s: `year:
+    2023`, `years: [2019, 2023]`, `period: {from: 2019, to: 2023}`."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            named = names_a_year(key)
+            bound = under_year and isinstance(key, str) and key.lower() in _BOUNDS
+            value[key] = years_in_values(child, named or bound)
+        return value
+    if isinstance(value, list):
+        return [years_in_values(child, under_year) for child in value]
+    return Year(value) if under_year and a_year(value) else value
