@@ -27,6 +27,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
+from cpu_report import CpuReport
 from reportbuilder.cli import main
 from warm_cli import WarmCli
 
@@ -36,6 +37,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # optional overrides and are copied when present).
 EXAMPLE_PARTS = ("report.yml", "content", "data", "contacts.yml", "assets", "templates", "styles")
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--cpu-report",
+        type=int,
+        metavar="N",
+        help="list the N tests and files that cost the most CPU, with the processes they "
+        "start (unlike --durations, the same on a busy machine; see tests/cpu_report.py)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -55,6 +66,8 @@ def pytest_configure(config: pytest.Config) -> None:
     _watch_heavy_work()
     _bound_subprocess_waits()
     config.pluginmanager.register(_GroupIds(), "reportbuilder-xdist-group-ids")
+    if config.getoption("cpu_report") is not None:
+        config.pluginmanager.register(CpuReport(config.getoption("cpu_report")), "cpu-report")
     # pytest-xdist would hand out its groups largest first, then the single tests: the order
     # set below (the longest work first) is kept instead.
     if hasattr(config.option, "loadscopereorder"):

@@ -9,6 +9,8 @@ import pytest
 
 from reportbuilder.compose.markup import make_markdown, to_html
 
+URL = '<span class="url">https://x.org</span>'  # a bare address in the text may break
+
 
 def html(text: str) -> str:
     return to_html(text, make_markdown("en", lambda value, separator: f"c--{value}"))
@@ -56,6 +58,56 @@ def html(text: str) -> str:
         ),
         ("[x](https://a.org (paren))", '<p><a href="https://a.org" title="paren">x</a></p>'),
         ('[x]( https://a.org "t" )', '<p><a href="https://a.org" title="t">x</a></p>'),
+        # what CommonMark does not read as a link prints as written (examples 491, 494, 508);
+        # Python-Markdown linked a part, and the rest of the text was gone
+        ("[link](<foo\nbar>)", "<p>[link](&lt;foo\nbar&gt;)</p>"),
+        ("[a](<b)c", "<p>[a](&lt;b)c</p>"),
+        ('[link](/url "title "and" title")', "<p>[link](/url “title “and” title”)</p>"),
+        ("[a](https://x.org/a\\(b\\))", '<p><a href="https://x.org/a(b)">a</a></p>'),  # ex 495
+        ("[a](https://x.org/a(b(c)))", '<p><a href="https://x.org/a(b(c))">a</a></p>'),
+        # a link's text holds no link; an autolink opened in it wins (examples 532, 526)
+        (
+            "[foo [bar](https://x.org)][ref]\n\n[ref]: https://y.org",
+            '<p>[foo <a href="https://x.org">bar</a>]<a href="https://y.org">ref</a></p>',
+        ),
+        (
+            "[foo<https://x.org/?q=](uri)>",
+            '<p>[foo<a href="https://x.org/?q=](uri)">https://x.org/?q=](uri)</a></p>',
+        ),
+        # a badge: an image in a link's text is fine
+        (
+            "[![b](https://x.org/b.svg)](https://x.org)",
+            '<p><a href="https://x.org"><img alt="b" src="https://x.org/b.svg"></a></p>',
+        ),
+        # an autolink's text as written, no space in it (examples 20, 602)
+        (
+            "<https://x.org?find=\\*>",
+            '<p><a href="https://x.org?find=\\*">https://x.org?find=\\*</a></p>',
+        ),
+        ("<https://x.org/b c>", '<p>&lt;<span class="url">https://x.org/<wbr>b</span> c&gt;</p>'),
+        ("\\<https://x.org>", f"<p>&lt;{URL}&gt;</p>"),
+        (
+            "<a\\+b@x.org> <a+b@x.org>",
+            '<p>&lt;a+b@x.org&gt; <a href="mailto:a+b@x.org">a+b@x.org</a></p>',
+        ),
+        # a link definition: not in a paragraph, not with a blank label (examples 213, 551,
+        # 201); a setext underline after one is text (example 216)
+        ("Foo\n[bar]: https://x.org\n\n[bar]", f"<p>Foo\n[bar]: {URL}</p>\n<p>[bar]</p>"),
+        ("[]\n\n[]: https://x.org", f"<p>[]</p>\n<p>[]: {URL}</p>"),
+        ("[foo]: <bar>(baz)\n\n[foo]", "<p>[foo]: &lt;bar&gt;(baz)</p>\n<p>[foo]</p>"),
+        (
+            "[foo]: https://x.org\n===\n[foo]",
+            '<p>===\n<a href="https://x.org">foo</a></p>',
+        ),
+        (
+            "[a]: https://x.org/a\n[b]: https://x.org/b\n\n[a] [b]",
+            '<p><a href="https://x.org/a">a</a> <a href="https://x.org/b">b</a></p>',
+        ),
+        # a tag CommonMark does not read as HTML is text (examples 619, 624, 632)
+        ('<a h*#ref="hi">', "<p>&lt;a h*#ref=”hi”&gt;</p>"),
+        ('</a href="foo">', "<p>&lt;/a href=”foo”&gt;</p>"),
+        ('x <a href="\\"">', '<p>x &lt;a href=”"“&gt;</p>'),
+        ('x <b class="k">bold</b> <br/>', '<p>x <b class="k">bold</b> <br></p>'),
         # braces that are no attribute list stay text; attribute lists still apply
         ("# Results {2025}", '<h1 id="c--Results {2025}">Results {2025}</h1>'),
         ("# Budget {#}", '<h1 id="c--Budget {#}">Budget {#}</h1>'),
@@ -82,6 +134,12 @@ def html(text: str) -> str:
             '<DIV CLASS="foo">\n\n*Markdown*\n\n</DIV>',
             '<div class="foo">\n<p><em>Markdown</em></p>\n</div>',
         ),
+        # also with the tag indented (example 184: the code block was gone)
+        (
+            "  <div>\n\n    <div>",
+            '<div>\n<div class="language-text highlight"><pre><span></span><code>&lt;div&gt;\n'
+            "</code></pre></div>\n</div>",
+        ),
         # …but not when it closes before the blank line, or has none (examples 148, 149)
         ("<div>*not md*</div>", "<div>*not md*</div>"),
         ("<div>\n*still raw*\n</div>", "<div>\n*still raw*\n</div>"),
@@ -99,7 +157,14 @@ def test_code_and_escapes_still_print_as_typed() -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["# " + " " * 20_000 + "x", "# " + " #" * 20_000 + " x", "-" + " " * 20_000 + "x"],
+    [
+        "# " + " " * 20_000 + "x",
+        "# " + " #" * 20_000 + " x",
+        "-" + " " * 20_000 + "x",
+        "[a](" + "a(" * 20_000 + ")" * 20_000,
+        "[a](<" + "a" * 20_000 + ")",
+        "x <a " + "b " * 20_000 + "!>",
+    ],
 )
 def test_long_lines_are_read_in_linear_time(source: str) -> None:
     started = time.process_time()  # CPU time: a loaded machine stretches the clock

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from reportbuilder.cli import main
 from reportbuilder.render.budget import heaviest_images
-from test_render_budget import add_photos
+from test_render_budget import PHOTO_SIZE, add_photos
 
 pytestmark = pytest.mark.pdf
 
@@ -52,7 +52,7 @@ def test_each_copy_of_a_three_row_merge_fits_150kb(mini_project: Path, tmp_path:
         text = " ".join(page.extract_text() for page in pypdf.PdfReader(copy).pages)
         assert row["name"] in " ".join(text.split()) and "Photos" in text
         weights = heaviest_images(copy.read_bytes())
-        assert len(weights) == 2 and all(item.width < 2000 for item in weights)
+        assert len(weights) == 2 and all(item.width < PHOTO_SIZE[0] for item in weights)
 
 
 def test_report_yml_max_size_holds_for_a_merge(mini_project: Path, tmp_path: Path) -> None:

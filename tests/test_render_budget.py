@@ -22,17 +22,23 @@ from reportbuilder.render.budget import STEPS, format_size, heaviest_images
 pytestmark = pytest.mark.pdf
 
 
+# Wider than the text block at every step of `STEPS` but 300 and 200 dpi, so the steps that
+# fit a budget downsample it; noise, so JPEG cannot make it light. (At 2000×1300 every render
+# of a test cost twice the CPU and proved nothing more.)
+PHOTO_SIZE = (1000, 650)
+
+
 @functools.cache
 def _photo(number: int) -> bytes:
-    """A 2000×1300 photo of colour noise (JPEG, about 2.4 MB), made once per process."""
-    channels = [Image.effect_noise((2000, 1300), sigma) for sigma in (50, 70, 60 + number)]
+    """A 1000×650 photo of colour noise (JPEG, about 600 KB), made once per process."""
+    channels = [Image.effect_noise(PHOTO_SIZE, sigma) for sigma in (50, 70, 60 + number)]
     data = io.BytesIO()
     Image.merge("RGB", channels).save(data, format="JPEG", quality=92)
     return data.getvalue()
 
 
 def add_photos(project: Path) -> None:
-    """Two 2000×1300 photos of colour noise (JPEG, about 2.4 MB each) in a chapter."""
+    """Two 1000×650 photos of colour noise (JPEG, about 600 KB each) in a chapter."""
     for number in (1, 2):
         (project / "assets" / f"photo-{number}.jpg").write_bytes(_photo(number))
     (project / "content" / "03-photos.md").write_text(
@@ -58,7 +64,7 @@ def test_max_size_150kb_fits_two_large_photos(mini_project: Path) -> None:
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     assert "Photos" in text  # the chapter is still there, with both photos
     weights = heaviest_images(pdf.read_bytes())
-    assert len(weights) == 2 and all(item.width < 2000 for item in weights)
+    assert len(weights) == 2 and all(item.width < PHOTO_SIZE[0] for item in weights)
 
 
 def test_an_impossible_budget_names_the_heaviest_images(mini_project: Path) -> None:

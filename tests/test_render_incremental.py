@@ -6,15 +6,20 @@ what cannot be laid out by parts is laid out whole, saying why."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pikepdf
 import pytest
+from click.testing import CliRunner
 
 from pdfsame import summary
+from reportbuilder import pipeline
 from reportbuilder.cache import Cache
+from reportbuilder.cli import main
 from reportbuilder.edition import Edition
 from reportbuilder.pipeline import Output, build
 from reportbuilder.render import incremental
@@ -98,11 +103,14 @@ def test_parts_equal_a_whole_build_through_edits(
     # print no page number (here all but the front and a chapter that links) at once.
     assert first.parts["stamps"] >= 1 and count == 6
 
-    # Nothing changed: the output is up to date.
-    same = _both(project, renderer, monkeypatch)
-    assert same.cached == "up to date"
-    # Built again (another output, so not up to date): every part comes from the cache.
+    # Nothing changed: the output is up to date, the PDF compared above left as it was (a
+    # whole build of the same inputs again would only repeat that comparison).
+    parts = project / "out" / "parts.pdf"
+    compared = parts.read_bytes()
     monkeypatch.setenv("REPORTBUILDER_PARTS", "1")
+    same = build(project, Edition(), output=parts, renderer=renderer, cache=Cache(project), jobs=2)
+    assert same.outputs[0].cached == "up to date" and parts.read_bytes() == compared
+    # Built again (another output, so not up to date): every part comes from the cache.
     output = project / "out" / "again.pdf"
     again = build(project, Edition(), output=output, renderer=renderer, cache=Cache(project))
     assert again.outputs[0].parts == {"laid_out": 0, "reused": 6, "rounds": 1, "stamps": 0}
@@ -124,6 +132,71 @@ def test_parts_equal_a_whole_build_through_edits(
     # A heading added: the contents change.
     _append(project / "content" / "03-resultats.md", "\n\n## Une section nouvelle\n\nTexte.\n")
     _both(project, renderer, monkeypatch)
+
+
+def test_a_long_report_lays_out_chapters_in_groups_then_an_edited_one_alone(
+    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The example's chapters three times (14 parts): on a first build, consecutive chapters
+    # that print no page number are laid out together, never across a block (here of 4).
+    project = _example(tmp_path)
+    for chapter in sorted((project / "content").glob("*.md")):
+        for copy in (1, 2):
+            shutil.copy(chapter, chapter.with_name(f"{chapter.stem}-{copy:02d}.md"))
+    monkeypatch.setattr(incremental, "BLOCK", 4)
+    first = _both(project, renderer, monkeypatch)
+    # front | résumé ×3 | méthode ×3 | résultats ×3, conclusions ×3 (they print page numbers)
+    # | closing: 10 parts laid out instead of 14.
+    assert first.parts == {"laid_out": 10, "reused": 0, "rounds": 1, "stamps": 4}
+
+    # A sentence changed in a grouped chapter: its group's chapters are laid out one by one
+    # (the page map knows each one's pages: one round), the other parts come from the cache.
+    chapter = project / "content" / "02-methode-01.md"
+    _append(chapter, "\n\nUne phrase ajoutée au milieu du rapport.\n")
+    edited = _both(project, renderer, monkeypatch)
+    assert edited.parts == {"laid_out": 3, "reused": 9, "rounds": 1, "stamps": 0}
+    # Changed again: that chapter alone.
+    _append(chapter, "\n\nUne autre phrase.\n")
+    again = _both(project, renderer, monkeypatch)
+    assert again.parts == {"laid_out": 1, "reused": 11, "rounds": 1, "stamps": 0}
+
+
+def test_parts_by_default_only_where_they_pay(
+    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _example(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("REPORTBUILDER_PARTS", "")  # unset: where they pay
+
+    def made(name: str, jobs: int) -> Output:
+        output = project / "out" / f"{name}.pdf"
+        result = build(project, output=output, renderer=renderer, cache=Cache(project), jobs=jobs)
+        return result.outputs[0]
+
+    short = made("short", 2)
+    assert (short.layout, short.layout_reason) == (
+        "whole",
+        "a short report (6 parts): laid out whole",
+    )
+    monkeypatch.setattr(pipeline, "MIN_PARTS", 6)  # as if the example were long
+    one = made("one", 1)
+    assert (one.layout, one.layout_reason) == ("whole", "one job: laid out whole")
+    two = made("two", 2)
+    assert two.layout == "parts" and two.parts is not None and two.parts["laid_out"] == 6
+    # Laid out by parts once, an edit is, on one job too: only the edited chapter.
+    _append(project / "content" / "02-methode.md", "\n\nUne phrase ajoutée.\n")
+    edited = made("edited", 1)
+    assert edited.layout == "parts" and edited.parts is not None
+    assert edited.parts["laid_out"] == 1
+    # Opted out.
+    _append(project / "content" / "02-methode.md", "\n\nUne autre phrase.\n")
+    result = CliRunner().invoke(
+        main, ["build", str(project), "--no-parts", "--json", "-o", str(project / "out" / "n.pdf")]
+    )
+    assert result.exit_code == 0, result.output
+    (out,) = json.loads(result.stdout)["outputs"]
+    assert (out["layout"], out["layout_reason"]) == ("whole", "asked for (--no-parts)")
+    assert os.environ["REPORTBUILDER_PARTS"] == "0"  # put back by monkeypatch
 
 
 def test_stamped_footers_on_a5_landscape_pages_and_in_another_language(

@@ -431,6 +431,11 @@ def main() -> None:
     help="Editions built at once (several languages or variants); default: one per core.",
 )
 @click.option(
+    "--no-parts",
+    is_flag=True,
+    help="Lay the PDF out whole, never chapter by chapter (as REPORTBUILDER_PARTS=0).",
+)
+@click.option(
     "--explain-templates",
     is_flag=True,
     help="Also say which file each template and stylesheet came from (project or theme).",
@@ -453,6 +458,7 @@ def build(
     assignments: tuple[tuple[tuple[str, ...], Any], ...],
     force: bool,
     jobs: int | None,
+    no_parts: bool,
     explain_templates: bool,
     strict: bool | None,
     timeout: float,
@@ -471,6 +477,8 @@ def build(
       reportbuilder build --variant a5 --set brand.primary=#8a1538
     """
     _hard_deadline(project, timeout, "the build was", as_json)
+    if no_parts:  # read by the pipeline (`pipeline.parts_wanted`), here and in its threads
+        os.environ["REPORTBUILDER_PARTS"] = "0"
     fmt = _format_of(output, fmt)
     if embed_sources and (fmt == "html" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
         raise click.BadParameter(

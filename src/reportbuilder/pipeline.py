@@ -365,9 +365,11 @@ def build(
             job = RenderJob.of(html, _sources(loaded, html, edition))
             _import_in_background("pypdfium2")  # for the lint, while the child lays out
             by_parts = None
-            if parts_wanted():
+            wanted = parts_wanted()
+            layout = {"layout": "whole", "layout_reason": "asked for (--no-parts)"}
+            if wanted is not False:
                 by_parts, layout = _by_parts(
-                    loaded, html, edition, job, renderer, stack, deadline, cache, jobs
+                    loaded, html, edition, job, renderer, stack, deadline, cache, jobs, wanted
                 )
             pdf = by_parts or renderer.render(job, edition.limits, deadline=deadline)
             budget = html.config.max_size
@@ -398,11 +400,16 @@ def build(
 
 
 PARTS_SWITCH = "REPORTBUILDER_PARTS"
+# Parts (front, chapters, closing) from which a first build by parts on two jobs pays
+# (bench/README.md: "Parts by default").
+MIN_PARTS = 24
 
 
-def parts_wanted() -> bool:
-    """Whether chapter-by-chapter layout is switched on (experimental, off by default)."""
-    return os.environ.get(PARTS_SWITCH, "") == "1"
+def parts_wanted() -> bool | None:
+    """`REPORTBUILDER_PARTS`: "1" lays a PDF out chapter by chapter wherever it can, "0"
+    (`build --no-parts`) never; unset, where it pays (`_by_parts`)."""
+    value = os.environ.get(PARTS_SWITCH, "")
+    return True if value == "1" else False if value == "0" else None
 
 
 def _whole_because(html: Html, edition: Edition, job: RenderJob) -> str | None:
@@ -428,9 +435,12 @@ def _by_parts(
     deadline: Deadline,
     cache: Cache | None,
     jobs: int,
+    forced: bool | None,
 ) -> tuple[Pdf | None, dict[str, Any]]:
     """The PDF laid out chapter by chapter and assembled, or None; and how it was made (the
-    `Output` fields `layout`, `layout_reason`, `parts`)."""
+    `Output` fields `layout`, `layout_reason`, `parts`). Unless `forced`, only where it pays:
+    a report of `MIN_PARTS` parts or more on two jobs or more, or one laid out by parts
+    before (its page map is in the cache: an edit lays out only what changed)."""
     from reportbuilder.cache import sha256
     from reportbuilder.render import parts
     from reportbuilder.render.incremental import files_digest, lay_out
@@ -456,6 +466,15 @@ def _by_parts(
         if url.startswith("file:"):
             read.append(Path(url2pathname(urlsplit(url).path)))
     plan = sha256("\0".join((str(project.root), html.lang, str(project.variant))).encode())
+    if not forced:
+        before = cache is not None and cache.get_blob(f"plan-{plan}") is not None
+        if not before and cache is None:
+            return None, {"layout": "whole", "layout_reason": "no cache to keep parts in"}
+        if not before and jobs < 2:
+            return None, {"layout": "whole", "layout_reason": "one job: laid out whole"}
+        if not before and len(split.parts) < MIN_PARTS:
+            reason = f"a short report ({len(split.parts)} parts): laid out whole"
+            return None, {"layout": "whole", "layout_reason": reason}
     outcome = lay_out(
         split,
         job,

@@ -19,6 +19,17 @@ expect the CommonMark reading, the CommonMark rule — each one small and local:
   "[foo]" and a link "bar", not a link "foo" with "bar" gone), and a destination with a
   space is no link (`[foo](not a link)` prints as written; write `<my page>` or `%20`).
   Images keep Python-Markdown's leniency: `![Map](assets/my map.png)` is that file;
+- no link where CommonMark sees none: `[link](<foo⏎bar>)`, `[a](<b)c`,
+  `[link](/url "title "and" title")` print as written (Python-Markdown linked a part and the
+  rest was gone), and a link's text holds no other link (`[foo [bar](/uri)][ref]`), an
+  autolink opened inside the brackets winning over them;
+- a link definition starts a block (it cannot interrupt a paragraph: `Foo⏎[bar]: /baz` is
+  text) and has a label that is not blank (`[]: /uri` is text), its `<destination>` ending
+  at its `>`; a setext underline after one is text;
+- a tag CommonMark does not read as one is text (`</a href="foo">`, `<a h*#ref="hi">`): it
+  was passed on as HTML, and the sanitiser dropped it, text and all;
+- an autolink's text is as written (`<https://x.org/?q=\\*>` keeps its backslash) and holds
+  no space; `<foo\\+@bar.org>` is text (an escape in it: no mail link);
 - `{…}` is an attribute list (`{#id .class key=value}`) only when it holds nothing else:
   `# Results {2025}`, `{#}`, `*x*{ y }` keep their braces as text (attr_list took any word
   for an attribute, which the sanitiser then removed, and the text was gone);
@@ -35,14 +46,23 @@ import string
 import xml.etree.ElementTree as ET
 
 import markdown
-from markdown.blockprocessors import HashHeaderProcessor, HRProcessor, SetextHeaderProcessor
+from markdown.blockprocessors import (
+    HashHeaderProcessor,
+    HRProcessor,
+    ReferenceProcessor,
+    SetextHeaderProcessor,
+)
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 from markdown.inlinepatterns import (
+    HTML_RE,
     IMAGE_REFERENCE_RE,
     LINK_RE,
     REFERENCE_RE,
+    AutolinkInlineProcessor,
+    AutomailInlineProcessor,
+    HtmlInlineProcessor,
     ImageReferenceInlineProcessor,
     InlineProcessor,
     LinkInlineProcessor,
@@ -131,12 +151,44 @@ class _MarkedList:
             made.set(_MARK, marker or "")
 
 
-# What a setext heading's text cannot be: a list item, a quote, a thematic break (CommonMark
+# What a setext heading's text cannot be: a list item, a quote, a link definition, a
+# thematic break (CommonMark
 # reads those first, and the underline after them as a rule or a paragraph line).
 _NOT_HEADING_TEXT = re.compile(
-    r"[ ]{0,3}(?:(?:[*+-]|\d{1,9}[.)])(?:[ \t\n]|$)|>"
+    r"[ ]{0,3}(?:(?:[*+-]|\d{1,9}[.)])(?:[ \t\n]|$)|>|\[[^\[\]]*[^\[\]\s][^\[\]]*\]:"
     r"|(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n|$))"
 )
+
+
+class _Definition(ReferenceProcessor):
+    """`[label]: destination "title"` only where CommonMark reads one: at the start of a
+    block (it cannot interrupt a paragraph: `Foo⏎[bar]: /baz` is text), with a label that
+    is not blank (`[]: /uri` is text) and a `<destination>` that ends at its `>`
+    (`[foo]: <bar>(baz)` is text). Python-Markdown took each of them for a definition, and
+    their text was gone from the page."""
+
+    def test(self, parent: ET.Element, block: str) -> bool:
+        found = self.RE.match(block)
+        return found is not None and _is_definition(found)
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> bool:
+        found = self.RE.match(blocks[0])
+        end = found.end() if found is not None and _is_definition(found) else 0
+        if not end:
+            return False
+        # One at a time (the base class reads on to the block's next definitions unchecked).
+        block = blocks.pop(0)
+        blocks.insert(0, block[:end])
+        super().run(parent, blocks)
+        if rest := block[end:].lstrip("\n"):
+            blocks.insert(0, rest)
+        return True
+
+
+def _is_definition(found: re.Match[str]) -> bool:
+    destination = found[2]
+    pointy = destination.startswith("<")
+    return bool(found[1].strip()) and (not pointy or bool(re.fullmatch(r"<[^<>]*>", destination)))
 
 
 class _SetextHeading(SetextHeaderProcessor):
@@ -171,7 +223,23 @@ class _WithoutMarks(Treeprocessor):
 _LABEL = re.compile(r"\[([^\]]*)\]", re.DOTALL)
 
 
-class _Reference(ReferenceInlineProcessor):
+# In a link's text: another link (`[bar](/uri)`, an image excepted) or the start of an
+# autolink that runs on past the text's `]` (`<https://x.org/?q=`).
+_INNER_LINK = re.compile(r"(?<!!)\[[^\[\]]*\]\(|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
+
+
+class _NoLinkInLink:
+    """A link's text cannot hold a link (CommonMark): `[foo [bar](/uri)][ref]` is the text
+    "[foo ", a link "bar", the text "]" and a link "ref" (Python-Markdown took "ref" for the
+    outer link's label, and it was gone); an autolink whose `<` is inside the brackets wins
+    over them (`[foo<https://x.org/?q=](uri)>`)."""
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        text, end, handled = super().getText(data, index)  # type: ignore[misc]
+        return text, end, handled and not _INNER_LINK.search(text)
+
+
+class _Reference(_NoLinkInLink, ReferenceInlineProcessor):
     RE_LINK = _LABEL
 
 
@@ -182,11 +250,25 @@ class _ImageReference(ImageReferenceInlineProcessor):
 _PAREN_TITLE = re.compile(r"(\S+)\s+\(([^()]*)\)", re.DOTALL)
 
 
-class _Link(LinkInlineProcessor):
+# CommonMark's `(destination "title")` after a link's text. Each alternative starts with its
+# own character (no two ways to read a backslash), so a failed match takes linear time.
+_ESCAPE = r"\\[!-/:-@\[-`{-~]"
+_BARE_CHAR = rf"(?:[^\s()\\\x00\x01\x04-\x1f]|{_ESCAPE}|\\(?![!-/:-@\[-`{{-~]))"
+_LINK_TAIL = re.compile(
+    r"\(\s*(?:(?:<(?:[^<>\n\\]|\\[^\n])*>"  # <destination>: no line break, no < or >
+    rf"|(?!<)(?:{_BARE_CHAR}|\((?:{_BARE_CHAR}|\({_BARE_CHAR}*\))*\))+)"  # (two levels)
+    r"""(?:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?)?\s*\)""",
+    re.DOTALL,
+)
+
+
+class _Link(_NoLinkInLink, LinkInlineProcessor):
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
         """No link where the destination holds a space and is not written `<…>`; a title
         in parentheses (`(/url (title))`), which Python-Markdown took for the address, is
-        the title."""
+        the title. No link either where CommonMark sees none (`(<foo⏎bar>)`, `(<b)c`,
+        `(/url "title "and" title")`): Python-Markdown made a link of part of it, and the
+        rest of the written text was gone."""
         href, title, end, handled = super().getLink(data, index)
         bracketed = data[index + 1 : index + 80].lstrip().startswith("<")
         if handled and re.search(r"\s", href) and not bracketed:
@@ -194,7 +276,30 @@ class _Link(LinkInlineProcessor):
             if titled and title is None:
                 return titled[1], titled[2], end, True
             return href, title, end, False
+        if handled and not _LINK_TAIL.fullmatch(data, index, end):
+            return href, title, end, False
         return href, title, end, handled
+
+
+_AUTOLINK = r"(?<!\\)<((?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?://[^<>\s]*)>"
+# CommonMark's e-mail autolink: no backslash in it (`<foo\+@bar.org>` is text)
+_LABEL_PART = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+_AUTOMAIL = rf"(?<!\\)<([a-zA-Z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL_PART}(?:\.{_LABEL_PART})*)>"
+
+# CommonMark's HTML tags (an open tag's attributes, a closing tag without any).
+_ATTR = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
+_HTML_TAG = re.compile(rf"<[A-Za-z][A-Za-z0-9-]*(?:{_ATTR})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>")
+
+
+class _RawHtml(HtmlInlineProcessor):
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | None, int | None, int | None]:
+        """A tag CommonMark would not read as one (`</a href="foo">`, `<a h*#ref="hi">`) is
+        text: Python-Markdown passed it on as HTML, and the sanitiser dropped it, text and
+        all."""
+        written = self.backslash_unescape(self.unescape(m.group(1)))
+        if written[1:2] not in ("!", "?") and not _HTML_TAG.fullmatch(written):
+            return None, None, None
+        return super().handleMatch(m, data)
 
 
 # An attribute: `#id`, `.class` or `key=value` (quoted or not); nothing else.
@@ -246,10 +351,16 @@ class CommonMarkRules(Extension):
         md.inlinePatterns.register(_BackslashBreak(r"\\\n", md), "backslash-break", 185)
         md.inlinePatterns.register(_Reference(REFERENCE_RE, md), "reference", 170)
         md.inlinePatterns.register(_Link(LINK_RE, md), "link", 160)
+        md.inlinePatterns.register(_RawHtml(HTML_RE, md), "html", 90)
+        # Before backslash escapes (180): an autolink's text is as written (`\*` keeps its
+        # backslash), and it holds no space (`<https://a.org/b c>` is text, as CommonMark).
+        md.inlinePatterns.register(AutolinkInlineProcessor(_AUTOLINK, md), "autolink", 182)
+        md.inlinePatterns.register(AutomailInlineProcessor(_AUTOMAIL, md), "automail", 181)
         md.inlinePatterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
         md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_ThematicBreak(md.parser), "hr", 50)
         md.parser.blockprocessors.register(_SetextHeading(md.parser), "setextheader", 60)
+        md.parser.blockprocessors.register(_Definition(md.parser), "reference", 15)
         md.parser.blockprocessors.register(_OrderedList(md.parser), "olist", 40)
         md.parser.blockprocessors.register(_BulletList(md.parser), "ulist", 30)
         md.treeprocessors.register(_WithoutMarks(md), "list-markers", 30)
@@ -288,5 +399,6 @@ class _MarkdownAfterBlankLine(Preprocessor):
                 continue  # no blank line: the whole element is one HTML block, as written
             closing = re.compile(rf"</{opened[1]}\s*>", re.IGNORECASE)
             if not any(closing.search(text) for text in block):
-                out[index] = line.rstrip()[:-1] + ' markdown="1">'
+                # md_in_html reads only a tag at the start of its line
+                out[index] = line.strip()[:-1] + ' markdown="1">'
         return out

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import queue
 import re
-from collections.abc import Callable, Iterable, Mapping
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,7 +33,7 @@ from reportbuilder.render import parts as partition
 from reportbuilder.render import stamp
 from reportbuilder.render.assembly import LaidOut, assemble
 from reportbuilder.render.renderer import Pdf, PdfRenderer, RenderJob
-from reportbuilder.signed import signed_folder
+from reportbuilder.signed import SignedFolder, signed_folder
 
 MAX_ROUNDS = 4  # page numbers settle in two rounds; more means they swing: lay out whole
 
@@ -120,14 +123,23 @@ def lay_out(
     `base` holds what every part's job shares; `plan_key` names the page map kept in the
     cache for the next build of this edition. Raises `RenderError` as a whole render would.
     """
-    guess = _previous_plan(cache, plan_key)
+    guess, previous = _previous_plan(cache, plan_key)
+    chapters = split
+    groups = _groups(split, jobs, previous if guess else None)
+    split = partition.grouped(split, groups)
+    blocks = _blocks(groups)
     pages, anchors = [], []
-    for part in split.parts:
+    for group in groups:
         # A part changed since is guessed as long as it was: most edits keep the page count.
-        count, found = guess.get(part.name, (1, {}))
-        pages.append(count)
+        total, found = 0, {}
+        for index in group:
+            length, where = guess.get(chapters.parts[index].name, (1, {}))
+            found.update({name: page + total for name, page in where.items()})
+            total += length
+        pages.append(total)
         anchors.append(found)
     made: dict[str, PartPdf] = {}
+    timeline = Timeline(split)
     laid_out = reused = 0
     free: queue.Queue[PdfRenderer] = queue.Queue()
     free.put(renderer)
@@ -143,10 +155,12 @@ def lay_out(
     def render(item: tuple[str, RenderJob]) -> tuple[str, PartPdf]:
         key, job = item
         renderer = free.get()
+        begun = time.perf_counter()
         try:
             pdf = renderer.render(job, limits, deadline=deadline)
         finally:
             free.put(renderer)
+            timeline.add(renderer, key, job, begun)
         return key, PartPdf(
             pdf.data, pdf.pages, pdf.anchors, pdf.bookmarks, pdf.problems, pdf.page_names
         )
@@ -159,7 +173,34 @@ def lay_out(
         # A stamp is laid on each page by its name: a blob without them is laid out again.
         return part if not split.stamped or len(part.names) == part.pages else None
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    fonts = signed_folder(cache.folder / FONTS_DIR, MAX_FONTS) if cache is not None else None
+    early_blocks: dict[str, Future[bytes]] = {}
+
+    def assemble_early(number: int, stamp_key: str, stamp_data: bytes) -> None:
+        """Block `number` assembled now, in this process, while the workers lay out the
+        rest (the front, the other stamps): its parts are laid out and its stamp too."""
+        block = blocks[number]
+        chunk = [made_by_index[i] for i in block]
+        key = _block_key([k for k, _ in chunk], stamp_key)
+        laid = [
+            LaidOut(r.data, r.bookmarks, "<th" in split.parts[i].body)
+            for i, (_, r) in zip(block, chunk, strict=True)
+        ]
+
+        def timed() -> bytes:
+            begun = time.perf_counter()
+            data = assemble(laid, fonts=fonts, stamps=[stamp_data])
+            timeline.add(None, f"block {number}", None, begun)
+            return data
+
+        early_blocks[key] = assembler.submit(timed)
+
+    made_by_index: dict[int, tuple[str, PartPdf]] = {}
+    with (
+        ThreadPoolExecutor(max_workers=1) as assembler,
+        ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
+    ):
+        early: dict[str, bytes] = {}
         if not guess and not split.stamped:
             # No page map yet (a first build): lay the parts out once without writing PDFs
             # to learn their page counts and anchors (page counts do not depend on the
@@ -184,7 +225,19 @@ def lay_out(
         elif not guess:
             # Stamped, a first build: each part laid out once, those that print page numbers
             # as soon as the pages before them (and those they refer to) are known.
-            ordered = _in_order(split, base, digest, pool, render, workers, stored)
+            ordered, early = _in_order(
+                split,
+                base,
+                digest,
+                pool,
+                render,
+                workers,
+                stored,
+                jobs,
+                blocks,
+                made_by_index,
+                assemble_early,
+            )
             for key, each, new in ordered:
                 made[key] = each
                 laid_out += new
@@ -228,17 +281,22 @@ def lay_out(
         else:
             return Outcome(None, "the page numbers did not settle", laid_out, reused, MAX_ROUNDS)
         stamps, stamp_keys, stamped = (
-            _stamps(split, results, base, digest, cache, pool, render, workers)
+            _stamps(split, results, base, digest, cache, pool, render, workers, early, blocks)
             if split.stamped
             else ([], [], 0)
         )
-    _keep_plan(cache, plan_key, split, results)
+    _keep_plan(cache, plan_key, chapters, groups, results)
     laid = [
         LaidOut(r.data, r.bookmarks, "<th" in part.body)
         for r, part in zip(results, split.parts, strict=True)
     ]
     pages = [r.pages for r in results]
-    data = _assemble_in_blocks(laid, keys, pages, cache, stamps, stamp_keys)
+    begun = time.perf_counter()
+    data = _assemble_in_blocks(
+        laid, keys, pages, cache, stamps, stamp_keys, blocks, fonts, early_blocks
+    )
+    timeline.add(None, "assembly", None, begun)
+    timeline.show()
     problems = tuple(
         dict.fromkeys(
             _on_page(p, place.start)
@@ -250,6 +308,50 @@ def lay_out(
     return Outcome(pdf, None, laid_out, reused, rounds, stamped)
 
 
+TRACE = "REPORTBUILDER_PARTS_TRACE"  # "1": print each task's start and end (stderr)
+
+
+class Timeline:
+    """Each render task's worker, start and end, printed on standard error when the
+    `TRACE` switch is on (where a core sits idle on a build by parts)."""
+
+    def __init__(self, split: partition.Split) -> None:
+        self.on = os.environ.get(TRACE, "") == "1"
+        self.zero = time.perf_counter()
+        self.split = split
+        self.rows: list[tuple[str, str, float, float]] = []
+        self.workers: dict[int, str] = {}
+
+    def add(self, worker: object, key: str, job: RenderJob | None, begun: float) -> None:
+        if not self.on:
+            return
+        end = time.perf_counter()
+        name = (
+            "main"
+            if worker is None
+            else self.workers.setdefault(id(worker), f"w{len(self.workers) + 1}")
+        )
+        what = key[:12]
+        if job is not None:
+            if job.layout_only:
+                what = "measure"
+            elif key.startswith("stamp-"):
+                what = "stamps"
+            else:
+                body = job.text.split("<body", 1)[-1]
+                what = next((p.name for p in self.split.parts if p.body and p.body in body), what)
+        self.rows.append((name, what, begun - self.zero, end - self.zero))
+
+    def show(self) -> None:
+        if not self.on:
+            return
+        end = max((r[3] for r in self.rows), default=0.0)
+        scale = 100 / end if end else 0
+        for name, what, begun, ended in sorted(self.rows, key=lambda r: (r[0], r[2])):
+            bar = " " * int(begun * scale) + "#" * max(1, int((ended - begun) * scale))
+            print(f"{name:>4} {begun:7.2f} {ended:7.2f} {what[:24]:<24} |{bar}", file=sys.stderr)
+
+
 def _in_order(
     split: partition.Split,
     base: RenderJob,
@@ -258,70 +360,183 @@ def _in_order(
     render: Callable[[tuple[str, RenderJob]], tuple[str, PartPdf]],
     workers: Callable[[int], None],
     stored: Callable[[str], PartPdf | None],
-) -> list[tuple[str, PartPdf, bool]]:
+    jobs: int,
+    blocks: Sequence[Sequence[int]],
+    made: dict[int, tuple[str, PartPdf]],
+    block_done: Callable[[int, str, bytes], None],
+) -> tuple[list[tuple[str, PartPdf, bool]], dict[str, bytes]]:
     """Every part of a stamped split laid out once, without a page map: the front measured
-    first (its page count), the parts that print no page number at once, a part that prints
-    some when the parts before it and those it refers to are laid out (its numbers are then
-    those of the whole), the front last. Gives each part's key, PDF and whether it was laid
-    out (else taken from the cache), in the parts' order. Numbers that still moved (the
-    front laid out longer than measured) are put right by the caller's rounds."""
+    first (its page count), a part that prints page numbers as soon as the parts before it
+    and those it refers to are laid out (its numbers are then those of the whole), the parts
+    that print none in the order of the report (the parts after them wait for them), the
+    front and the footer stamps last, side by side. Gives each part's key, PDF and whether
+    it was laid out (else taken from the cache), in the parts' order; and the stamps laid
+    out (by key, `_stamps`). Numbers that still moved (the front laid out longer than
+    measured) are put right by the caller's rounds.
+
+    A worker that would sit idle meanwhile lays out ahead the next part that prints page
+    numbers, with the page counts of the parts still being laid out before it guessed
+    (`_guess`): its result is used only if the guess was right (the same document, so the
+    same key), else it is laid out again when they are known."""
     count = len(split.parts)
     owner = {name: index for index, part in enumerate(split.parts) for name in part.ids}
     needs: dict[int, set[int]] = {}
+    refers: dict[int, set[int]] = {}
     for index in range(1, count):
         if split.bound(index):
+            refers[index] = {owner[n] for n in split.foreign(index) if n in owner}
             # A later part that prints page numbers itself waits for this one: a reference
             # to it takes the page the page map has so far (the rounds put it right).
-            later = {owner[n] for n in split.foreign(index) if n in owner and owner[n] > index}
+            later = {i for i in refers[index] if i > index}
             wanted = set(range(1, index)) | {i for i in later if not split.bound(i)}
             # -1 stands for the front measured (its anchors: the cover's, the contents')
             needs[index] = {-1 if i == 0 else i for i in wanted} - {index}
     needs[0] = set(range(1, count)) | {-1}  # -1: the front measured
     pages: list[int] = [1] * count
     anchors: list[dict[str, int]] = [{} for _ in range(count)]
+    names: list[tuple[str, ...]] = [() for _ in range(count)]
     done: dict[int, tuple[str, PartPdf, bool]] = {}
     measured: set[int] = set()
-    waiting = sorted(range(count), key=lambda i: (i in needs, -len(split.parts[i].body)))
-    running: dict[Future[tuple[str, PartPdf]], int] = {}
+    # The parts that print page numbers first (they are the longest chain), then the others
+    # in the report's order (the first are those the first chain waits for).
+    waiting = sorted(range(count), key=lambda i: (i == 0, i not in needs, i))
+    running: dict[Future[tuple[str, PartPdf]], tuple[int, str, bool]] = {}
+    laid: dict[str, PartPdf] = {}  # laid out ahead, by key
+    awaited: dict[str, int] = {}  # a key laid out ahead, now the part's own → the part
+    stamped: dict[str, bytes] = {}
+    stamp_block: dict[str, int] = {}  # a stamp's key → its block
+    stamps_started = False
 
-    def start(index: int, job: RenderJob, key: str) -> None:
-        running[pool.submit(render, (key, job))] = index
+    def start(index: int, job: RenderJob, key: str, ahead: bool = False) -> None:
+        running[pool.submit(render, (key, job))] = (index, key, ahead)
+
+    def in_flight() -> set[int]:
+        return {index for index, _, _ in running.values()}
+
+    def finish(index: int, key: str, part: PartPdf, new: bool) -> None:
+        done[index] = (key, part, new)
+        made[index] = (key, part)
+        pages[index], anchors[index], names[index] = part.pages, dict(part.anchors), part.names
+        measured.add(index)
+
+    def ahead() -> bool:
+        """Lay out ahead the first part that prints page numbers and waits only for parts
+        being laid out (none it refers to); whether one was started."""
+        flying = in_flight()
+        for index in waiting:
+            unmet = needs.get(index, set()) - measured
+            if index == 0 or index in flying or not split.bound(index):
+                continue
+            if not unmet <= flying - {-1}:
+                continue
+            if unmet & refers.get(index, set()):
+                continue  # their anchors' pages would be guessed too
+            guessed = list(pages)
+            for other in unmet:
+                guessed[other] = _guess(split, other, pages, measured)
+            place = partition.places(split, guessed, anchors)[index]
+            text = partition.document(split, index, place)
+            key = _key(text + repr(place.foreign), base, digest)
+            if key in laid or any(k == key for _, k, _ in running.values()):
+                continue
+            job = replace(base, text=text, foreign_pages=dict(place.foreign), page_map=True)
+            start(index, job, key, ahead=True)
+            return True
+        return False
 
     probe = partition.document(split, 0, partition.places(split, pages, anchors)[0])
     start(-1, replace(base, text=probe, layout_only=True, page_map=True), "")
     workers(count)
-    while waiting or running:
-        for index in [i for i in waiting if needs.get(i, set()) <= measured]:
-            waiting.remove(index)
-            place = partition.places(split, pages, anchors)[index]
-            text = partition.document(split, index, place)
-            key = _key(text + repr(place.foreign), base, digest)
-            kept = stored(key)
-            if kept is not None:
-                done[index] = (key, kept, False)
-                pages[index], anchors[index] = kept.pages, dict(kept.anchors)
-                measured.add(index)
-                continue
-            start(
-                index,
-                replace(base, text=text, foreign_pages=dict(place.foreign), page_map=True),
-                key,
-            )
+    while waiting or running or not stamps_started:
+        ready = True
+        while ready:  # a part taken as it is may make others ready (the front first)
+            ready = False
+            for index in [i for i in waiting if needs.get(i, set()) <= measured]:
+                if len(running) >= jobs:
+                    break
+                waiting.remove(index)
+                place = partition.places(split, pages, anchors)[index]
+                text = partition.document(split, index, place)
+                key = _key(text + repr(place.foreign), base, digest)
+                kept = laid.pop(key, None)
+                if kept is not None:  # laid out ahead with the right numbers
+                    finish(index, key, kept, True)
+                    ready = True
+                    continue
+                if any(k == key for _, k, _ in running.values()):
+                    awaited[key] = index
+                    continue
+                kept = stored(key)
+                if kept is not None:
+                    finish(index, key, kept, False)
+                    ready = True
+                    continue
+                job = replace(base, text=text, foreign_pages=dict(place.foreign), page_map=True)
+                start(index, job, key)
+        if not stamps_started and set(range(1, count)) | {-1} <= measured:
+            # The total is known (the front's from its measure): the footers are laid out
+            # beside the front; a front longer than measured has them laid out again.
+            stamps_started = True
+            for number, (key, job) in enumerate(_stamp_jobs(split, names, base, digest, blocks)):
+                stamp_block[key] = number
+                start(-2, job, key)
+        while len(running) < jobs and ahead():
+            pass
         if not running:
             if waiting:  # cannot happen: every part's needs are among the parts
                 raise RuntimeError("parts waiting on each other")
             break
         finished, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in finished:
-            index = running.pop(future)
-            key, part = future.result()
-            if index == -1:
-                pages[0], anchors[0] = part.pages, dict(part.anchors)
+            index, key, is_ahead = running.pop(future)
+            _, part = future.result()
+            if index == -2:
+                stamped[key] = part.data
+                number = stamp_block[key]
+                if 0 not in blocks[number]:  # the front is not laid out for good yet
+                    block_done(number, key, part.data)
+            elif index == -1:
+                pages[0], anchors[0], names[0] = part.pages, dict(part.anchors), part.names
+                measured.add(-1)
+            elif not is_ahead:
+                finish(index, key, part, True)
+            elif key in awaited:
+                finish(awaited.pop(key), key, part, True)
             else:
-                done[index] = (key, part, True)
-                pages[index], anchors[index] = part.pages, dict(part.anchors)
-            measured.add(index)
-    return [done[index] for index in range(count)]
+                laid[key] = part
+    return [done[index] for index in range(count)], stamped
+
+
+def _guess(split: partition.Split, index: int, pages: Sequence[int], measured: set[int]) -> int:
+    """The page count of part `index`, not laid out yet: that of the part laid out whose
+    HTML is the nearest in length, in proportion."""
+    size = len(split.parts[index].body)
+    known = [i for i in measured if i > 0]
+    if not known:
+        return 1
+    near = min(known, key=lambda i: abs(len(split.parts[i].body) - size))
+    return max(1, round(pages[near] * size / max(1, len(split.parts[near].body))))
+
+
+def _stamp_jobs(
+    split: partition.Split,
+    names: Sequence[Sequence[str]],
+    base: RenderJob,
+    digest: str,
+    blocks: Sequence[Sequence[int]],
+) -> list[tuple[str, RenderJob]]:
+    """The footer stamp documents of every page, one per block of parts (`_blocks`), and
+    their keys; `names` holds each part's pages' names."""
+    total = sum(len(n) for n in names)
+    found = []
+    start = 1
+    for block in blocks:
+        chunk = [name for index in block for name in names[index]]
+        text = stamp.document(split.head, chunk, start, total)
+        start += len(chunk)
+        key = _key(text, base, digest).replace("part-", "stamp-", 1)
+        found.append((key, replace(base, text=text)))
+    return found
 
 
 def _stamps(
@@ -333,32 +548,31 @@ def _stamps(
     pool: ThreadPoolExecutor,
     render: Callable[[tuple[str, RenderJob]], tuple[str, PartPdf]],
     workers: Callable[[int], None],
+    early: Mapping[str, bytes],
+    blocks: Sequence[Sequence[int]],
 ) -> tuple[list[bytes], list[str], int]:
-    """The footer stamps of every page (`render.stamp`), one document per `BLOCK` parts (an
+    """The footer stamps of every page (`render.stamp`), one document per block (an
     edit that moves no page takes them all from the cache), their keys, and how many were
-    laid out."""
-    total = sum(r.pages for r in results)
+    laid out. `early` holds those laid out already by this build (`_in_order`)."""
     keys, todo = [], []
     found: dict[str, bytes] = {}
-    start = 1
-    for first in range(0, len(results), BLOCK):
-        chunk = results[first : first + BLOCK]
-        names = [name for r in chunk for name in r.names]
-        text = stamp.document(split.head, names, start, total)
-        start += len(names)
-        key = _key(text, base, digest).replace("part-", "stamp-", 1)
+    for key, job in _stamp_jobs(split, [r.names for r in results], base, digest, blocks):
         keys.append(key)
-        kept = cache.get_blob(key) if cache is not None else None
-        if kept is not None:
+        kept = cache.get_blob(key) if cache is not None and key not in early else None
+        if key in early:
+            found[key] = early[key]
+        elif kept is not None:
             found[key] = kept[1]  # read once: the cache may drop it before it is used
         else:
-            todo.append((key, replace(base, text=text)))
+            todo.append((key, job))
     workers(len(todo))
     for key, fresh in pool.map(render, todo):
         found[key] = fresh.data
-        if cache is not None:
-            cache.put_blob(key, {}, fresh.data)
-    return [found[key] for key in keys], keys, len(todo)
+    laid_out = [key for key, _ in todo] + [key for key in keys if key in early]
+    if cache is not None:
+        for key in laid_out:
+            cache.put_blob(key, {}, found[key])
+    return [found[key] for key in keys], keys, len(laid_out)
 
 
 MAX_FONTS = 1024  # font programs read, kept (a few to a few hundred KiB each)
@@ -372,36 +586,113 @@ def _assemble_in_blocks(
     cache: Cache | None,
     stamps: list[bytes],
     stamp_keys: list[str],
+    blocks: Sequence[Sequence[int]],
+    fonts: SignedFolder | None,
+    early: Mapping[str, Future[bytes]],
 ) -> bytes:
-    """The parts assembled in blocks of `BLOCK`, each block kept in the cache under its
+    """The parts assembled in `blocks` (`_blocks`), each block kept in the cache under its
     parts' keys, then the blocks assembled: after an edit, one block's fonts are merged
     again, and the blocks' merged fonts, instead of every part's. The font programs read are
     kept too (`render.fontmerge`): the unchanged blocks' come back after an edit. `stamps`
     (one per block, `stamp_keys` their keys) are laid over their block's pages."""
-    fonts = signed_folder(cache.folder / FONTS_DIR, MAX_FONTS) if cache is not None else None
-    if len(laid) <= BLOCK:
+    if len(blocks) <= 1:
         return assemble(laid, fonts=fonts, stamps=stamps)
-    blocks = []
-    for first in range(0, len(laid), BLOCK):
-        chunk = laid[first : first + BLOCK]
-        own = stamps[first // BLOCK : first // BLOCK + 1]
-        named = "".join([*keys[first : first + BLOCK], *stamp_keys[first // BLOCK :][:1]])
-        key = "block-" + hashlib.sha256(named.encode()).hexdigest()
+    assembled = []
+    for number, block in enumerate(blocks):
+        chunk = [laid[index] for index in block]
+        own = stamps[number : number + 1]
+        key = _block_key([keys[index] for index in block], *stamp_keys[number:][:1])
         marks: list[tuple[Any, ...]] = []
         offset = 0
-        for part, count in zip(chunk, pages[first : first + BLOCK], strict=True):
-            marks += [(*b[:2], b[2] + offset, *b[3:]) for b in part.bookmarks]
-            offset += count
+        for index in block:
+            marks += [(*b[:2], b[2] + offset, *b[3:]) for b in laid[index].bookmarks]
+            offset += pages[index]
         tables = any(part.tables for part in chunk)
         stored = cache.get_blob(key) if cache is not None else None
         if stored is not None:
             data = stored[1]
+        elif key in early:
+            data = early[key].result()
+            if cache is not None:
+                cache.put_blob(key, {}, data)
         else:
             data = assemble(chunk, fonts=fonts, stamps=own)
             if cache is not None:
                 cache.put_blob(key, {}, data)
-        blocks.append(LaidOut(data, tuple(marks), tables))
-    return assemble(blocks, prefix="b", fonts=fonts)
+        assembled.append(LaidOut(data, tuple(marks), tables))
+    return assemble(assembled, prefix="b", fonts=fonts)
+
+
+def _block_key(keys: Sequence[str], stamp_key: str = "") -> str:
+    """A block's key: its parts' keys and its stamp's."""
+    return "block-" + hashlib.sha256("".join([*keys, stamp_key]).encode()).hexdigest()
+
+
+GROUP = 4  # chapters that print no page number laid out as one part on a first build
+
+
+def _groups(
+    split: partition.Split, jobs: int, previous: Sequence[Sequence[tuple[str, str]]] | None
+) -> list[list[int]]:
+    """Which of `split`'s parts are laid out together (`partition.grouped`), in order.
+
+    A long report's first build lays out up to `GROUP` consecutive chapters that print no
+    page number as one part: each part laid out costs the same fixed work (head, fonts,
+    assembly), and two workers need only a few parts each. A group never crosses a block of
+    `BLOCK` chapters (`_blocks`), so the blocks stay the same when a group is split. A later
+    build keeps the groups of the last one (`previous`: each group's chapter names and
+    texts' hashes) whose chapters did not change; a chapter changed since is laid out alone,
+    and so are the others of its group (then kept apart: the next edit lays out one)."""
+    count = len(split.parts)
+    if previous is not None:
+        by_first = {group[0][0]: group for group in previous if len(group) > 1}
+        hashes = [_hash(part.body) for part in split.parts]
+        found: list[list[int]] = []
+        index = 0
+        while index < count:
+            group = by_first.get(split.parts[index].name, ())
+            end = index + len(group)
+            names = [part.name for part in split.parts[index:end]]
+            now = list(zip(names, hashes[index:end], strict=True))
+            same = bool(group) and now == [tuple(g) for g in group]
+            if index and same and index // BLOCK == (end - 1) // BLOCK:
+                found.append(list(range(index, end)))
+                index = end
+                continue
+            found.append([index])
+            index += 1
+        return found
+    if count <= 4 * max(jobs, 2):  # a short report: its parts are few already
+        return [[index] for index in range(count)]
+    groups = [[0]]  # the front alone: it waits for all the others
+    for index in range(1, count):
+        last = groups[-1]
+        if (
+            last[0] != 0
+            and len(last) < GROUP
+            and index % BLOCK
+            and not split.bound(index)
+            and not split.bound(last[-1])
+            # where it starts in the group is found by its name (`_keep_plan`)
+            and split.parts[index].name in split.parts[index].ids
+        ):
+            last.append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
+def _blocks(groups: Sequence[Sequence[int]]) -> list[list[int]]:
+    """The parts (`groups`' indices) assembled together, by `BLOCK` chapters: the same
+    blocks whichever chapters were grouped."""
+    blocks: dict[int, list[int]] = {}
+    for number, group in enumerate(groups):
+        blocks.setdefault(group[0] // BLOCK, []).append(number)
+    return list(blocks.values())
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 _ON_PAGE = re.compile(r" on page (\d+),")
@@ -420,28 +711,51 @@ def _on_page(problem: Problem, start: int) -> Problem:
     return replace(problem, message=message)
 
 
+Plan = dict[str, tuple[int, dict[str, int]]]
+
+
 def _previous_plan(
     cache: Cache | None, plan_key: str | None
-) -> dict[str, tuple[int, dict[str, int]]]:
-    """The last build's page count and anchors of each part, by the part's name."""
+) -> tuple[Plan, list[list[tuple[str, str]]]]:
+    """The last build's page count and anchors of each chapter, by its part's name; and its
+    groups (`_groups`)."""
     if cache is None or plan_key is None:
-        return {}
+        return {}, []
     found = cache.get_blob(plan_key)
     if found is None:
-        return {}
+        return {}, []
     try:
         plan = json.loads(found[1])
-        return {k: (int(v[0]), {str(a): int(p) for a, p in v[1].items()}) for k, v in plan.items()}
+        members = {
+            str(k): (int(v[0]), {str(a): int(p) for a, p in v[1].items()})
+            for k, v in plan["chapters"].items()
+        }
+        groups = [[(str(n), str(h)) for n, h in group] for group in plan["groups"]]
+        return members, groups
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return {}
+        return {}, []
 
 
 def _keep_plan(
-    cache: Cache | None, plan_key: str | None, split: partition.Split, results: list[PartPdf]
+    cache: Cache | None,
+    plan_key: str | None,
+    split: partition.Split,
+    groups: Sequence[Sequence[int]],
+    results: list[PartPdf],
 ) -> None:
+    """Each chapter's page count and anchors (a group's cut where its chapters start) and
+    the groups, for the next build."""
     if cache is None or plan_key is None:
         return
-    plan = {
-        part.name: [r.pages, dict(r.anchors)] for part, r in zip(split.parts, results, strict=True)
-    }
+    chapters: dict[str, list[Any]] = {}
+    for group, result in zip(groups, results, strict=True):
+        members = [split.parts[index] for index in group]
+        starts = [0, *(result.anchors.get(m.name, -1) for m in members[1:]), result.pages]
+        if starts != sorted(starts) or -1 in starts:
+            continue  # a chapter's start not found: guessed one page next time
+        for member, first, end in zip(members, starts, starts[1:], strict=False):
+            where = {a: p - first for a, p in result.anchors.items() if a in member.ids}
+            chapters[member.name] = [end - first, where]
+    kept = [[[split.parts[i].name, _hash(split.parts[i].body)] for i in g] for g in groups]
+    plan = {"chapters": chapters, "groups": kept}
     cache.put_blob(plan_key, {}, json.dumps(plan).encode("utf-8"))

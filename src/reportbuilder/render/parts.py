@@ -143,6 +143,29 @@ def split(text: str, theme: Sequence[str] = (), project: Sequence[str] = ()) -> 
     return Split(head, tuple(parts), numbered, stamped)
 
 
+def grouped(split: Split, groups: Sequence[Sequence[int]]) -> Split:
+    """`split` with the parts of each group (consecutive indices, all of them in order) laid
+    out as one part: chapters start on a new page, so they lay out together as they do in
+    the whole document. A group of one keeps its part; a group's name joins its parts'."""
+    parts = []
+    for group in groups:
+        members = [split.parts[index] for index in group]
+        if len(members) == 1:
+            parts.append(members[0])
+            continue
+        parts.append(
+            Part(
+                name="+".join(m.name for m in members),
+                body=MARKER.join(m.body for m in members),
+                ids=frozenset().union(*(m.ids for m in members)),
+                refs=frozenset().union(*(m.refs for m in members)),
+                footnotes=sum(m.footnotes for m in members),
+                chapters=sum(m.chapters for m in members),
+            )
+        )
+    return replace(split, parts=tuple(parts))
+
+
 @dataclass(frozen=True)
 class Place:
     """What the whole document gives one part: the values it is laid out with."""
