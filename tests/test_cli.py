@@ -156,6 +156,20 @@ def test_check_plain(mini_project: Path, runner: CliRunner) -> None:
     assert "no problems found" in result.stdout
 
 
+def test_check_takes_the_edition_build_takes(mini_project: Path, runner: CliRunner) -> None:
+    """`check` had no `--set` or `--variant` (trial 4): an A5 edition could not be checked."""
+    wide = ",".join(f"column{n}" for n in range(14)) + "\n" + ",".join(["123456789"] * 14) + "\n"
+    (mini_project / "data" / "wide.csv").write_text(wide, encoding="utf-8")
+    chapter = next((mini_project / "content").glob("*.md"))
+    chapter.write_text(chapter.read_text() + "\n{{ table(data.wide) }}\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", str(mini_project), "--set", "page_size=A4"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["check", str(mini_project), "--set", "page_size=A5"])
+    assert result.exit_code == 1 and "table(): wide has 14 columns, too many" in result.output
+    result = runner.invoke(main, ["check", str(mini_project), "--variant", "nope"])
+    assert result.exit_code == 1 and "no variant 'nope'" in result.output
+
+
 def test_check_leaves_the_cycle_collector_as_it_found_it(
     mini_project: Path, runner: CliRunner
 ) -> None:

@@ -90,6 +90,17 @@ def test_the_sandbox_is_immutable_and_has_no_globals() -> None:
         ("{{ 'x' * 200000 }}", "not allowed in content: that repetition would be too long"),
         ("{{ [0] * 200000 }}", "not allowed in content: that repetition would be too long"),
         ("{{ 10 ** 1000 }}", "not allowed in content: exponent too large"),
+        # text doubled a line at a time (trial 4: 2 GB from one line, the build passed)
+        (
+            "{% set a = 'a' * 99999 %}{% set b = a~a~a~a~a~a~a~a~a~a %}"
+            "{% set c = b~b~b~b~b~b~b~b~b~b %}{{ (c ~ c) | length }}",
+            "not allowed in content: that text would be too long (the limit is 2000000)",
+        ),
+        (
+            "{% set a = 'a' * 99999 %}{% set b = a+a+a+a+a+a+a+a+a+a %}"
+            "{% set c = b+b+b+b+b+b+b+b+b+b %}{{ (c + c) | length }}",
+            "not allowed in content: that text would be too long (the limit is 2000000)",
+        ),
     ],
 )
 def test_huge_values_are_refused(source: str, message: str) -> None:

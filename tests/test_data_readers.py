@@ -345,3 +345,16 @@ def test_report_yml_labels_name_a_csv_table_s_columns() -> None:
         "data/m.csv:1: report.yml gives a label to column 'nov', which the file does not have"
         " (its columns: country, jan)"
     ]
+
+
+def test_excels_separator_hint_line_is_read_not_taken_for_the_header() -> None:
+    """`sep=;` on the first line (Excel's European exports) gave "column 2 has no name" and
+    "'people' is not a number" (trial 4): it names the separator, and lines keep their
+    numbers in problems."""
+    from reportbuilder.project.data.readers import read_csv
+
+    table, found = read_csv("sep=;\nregion;people\nA;1\nB;2\nC;x\n", "data/sep.csv", "sep")
+    assert table is not None and table.columns == ["region", "people"]
+    assert [p.line for p in found] == [5] and "'x'" in found[0].message
+    table, found = read_csv("\ufeffSEP=,\nregion,people\nA,1\n", "data/sep.csv", "sep")
+    assert table is not None and table.rows == [{"region": "A", "people": 1}] and found == []

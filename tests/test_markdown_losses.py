@@ -284,3 +284,19 @@ def test_braces_and_toc_markers_that_python_markdown_took_reach_the_pdf(tmp_path
     # A list item above a `---` stays a list item (it became a heading "- the last point").
     assert "the last point After the rule." in printed and "- the last point" not in printed
     assert "{#costs" not in printed and "removed" not in result.stderr
+
+
+def test_a_link_definition_under_a_paragraphs_line_is_printed_and_said(tmp_path: Path) -> None:
+    # CommonMark (spec example 213): a definition cannot interrupt a paragraph, so it is text
+    source = "# T\n\nSee the [survey].\n[survey]: https://example.org/survey\n\nEnd.\n"
+    project = project_with(tmp_path, **{"01": source})
+    assert _warnings(project) == [
+        (
+            "content/01.md",
+            4,
+            "'[survey]:' is text of the paragraph above it, no link definition (CommonMark): "
+            "it prints as written; leave a blank line above it",
+        )
+    ]
+    html = chapter_html(project)
+    assert "See the [survey].\n[survey]: " in html and "example.org/<wbr>survey" in html

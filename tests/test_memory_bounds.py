@@ -176,3 +176,16 @@ def test_a_build_under_a_small_max_memory_fails_in_one_line(tmp_path: Path) -> N
     assert seconds < 240 + 30
     assert not out.exists()
     assert list(tmpdir.iterdir()) == []
+
+
+def test_a_small_report_builds_under_the_smallest_max_memory(tmp_path: Path) -> None:
+    """--max-memory 256 (the least allowed) lays out a five-page report. Threads' malloc
+    arenas (64 MiB of address space each, counted by RLIMIT_AS) made it die: Pango's in the
+    render process, and the command's watchdog thread, whose mappings the render process
+    inherits ("GLib-ERROR: creating thread", exit 1)."""
+    project = shutil.copytree(Path(__file__).parent / "fixtures" / "mini", tmp_path / "mini")
+    out = tmp_path / "out.pdf"
+    command = [sys.executable, "-m", "reportbuilder", "build", str(project), "-o", str(out)]
+    code, stderr, _, _ = _run([*command, "--max-memory", "256"], {**os.environ})
+    assert code == 0, stderr
+    assert out.read_bytes().startswith(b"%PDF")

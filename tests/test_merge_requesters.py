@@ -146,6 +146,26 @@ def test_hidden_rows_and_columns_of_a_requester_workbook_are_refused(tmp_path: P
     assert len(read_requesters(path, "requesters.xlsx").rows) == 3
 
 
+def test_a_formula_without_a_saved_value_is_refused_at_its_cell(tmp_path: Path) -> None:
+    """`=UPPER("acme")` written by a program that does not calculate read as empty: Bob's
+    organisation vanished from his cover (trial 4). A formula saved with "" is a value."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "List"
+    sheet.append(["name", "email", "organisation"])
+    sheet.append(["Bob", "bob@example.org", '=UPPER("acme")'])
+    path = tmp_path / "requesters.xlsx"
+    book.save(path)
+    with pytest.raises(ProjectError) as caught:
+        read_requesters(path, "requesters.xlsx")
+    assert [str(p) for p in caught.value.problems] == [
+        "requesters.xlsx:List!C2: the formula has no saved value (the file was never opened "
+        "and saved in Excel or LibreOffice); open it there and save it again"
+    ]
+
+
 @pytest.mark.parametrize(
     ("cell", "code"),
     [

@@ -477,8 +477,6 @@ def build(
       reportbuilder build --variant a5 --set brand.primary=#8a1538
     """
     _hard_deadline(project, timeout, "the build was", as_json)
-    if no_parts:  # read by the pipeline (`pipeline.parts_wanted`), here and in its threads
-        os.environ["REPORTBUILDER_PARTS"] = "0"
     fmt = _format_of(output, fmt)
     if embed_sources and (fmt == "html" or (pdf_variant and not pdf_variant.startswith("pdf/a-3"))):
         raise click.BadParameter(
@@ -509,6 +507,7 @@ def build(
             limits=Limits(timeout=timeout, max_memory_mb=max_memory),
             embed_sources=embed_sources,
             max_size=max_size,
+            parts=False if no_parts else None,
         )
     cache = Cache(project, read=not force)
     # The editions, when the options name them (else report.yml does): hashed with the
@@ -728,6 +727,15 @@ def _compare_with(earlier: Any, built: Path) -> Any:
 @_strict_option("Treat warnings (a missing image or stylesheet) as errors.")
 @_timeout_option("Seconds the check may take before it fails.")
 @_max_memory_option("Memory (MiB) filling in the chapters may use before the check fails.")
+@click.option("--variant", metavar="NAME", default=None, help="Check report.yml's variant NAME.")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=_check_assignments,
+    help="Override one report.yml setting, as build's --set (page_size=A5).",
+)
 @JSON_OPTION
 def check(
     project: Path,
@@ -735,9 +743,14 @@ def check(
     strict: bool | None,
     timeout: float,
     max_memory: int,
+    variant: str | None,
+    assignments: tuple[tuple[Any, Any], ...],
     as_json: bool,
 ) -> None:
-    """Validate PROJECT (config, content, data, contacts) without writing anything."""
+    """Validate PROJECT (config, content, data, contacts) without writing anything.
+
+    Layout problems (a table or a line past the page's edge, a character no font has) are
+    found when the pages are laid out: by `build` only."""
     _hard_deadline(project, timeout, "the check was", as_json)
     with _reporting(as_json), _imported_frozen("reportbuilder.pipeline", COMPOSE):
         from reportbuilder.edition import Edition
@@ -746,7 +759,7 @@ def check(
 
         edition = Edition(lang=lang, strict=strict, limits=Limits(timeout=timeout))
         with cap_memory(max_memory):
-            result = run_check(project, edition)
+            result = run_check(project, edition, variant=variant, assignments=assignments)
     if as_json:
         _emit_json(result.as_json())
         return
@@ -1542,7 +1555,7 @@ def run() -> None:
     finally:
         # The process ends here. Python's last act is a full collection that walks every
         # object still alive (Pydantic's schemas, Babel's data, the parsed project …): a
-        # third of `check`'s time. Frozen objects are not walked, and nothing that is still
-        # alive here is garbage we would miss (the memory goes back with the process; files
-        # are closed and atexit's handlers run all the same).
+        # tenth or more of `check`'s time (bench/README.md). Frozen objects are not walked,
+        # and nothing still alive here is garbage we would miss (the memory goes back with
+        # the process; atexit's handlers run all the same).
         gc.freeze()

@@ -42,6 +42,8 @@ class Edition:
       files); the PDF variant must be a PDF/A-3 one, and is pdf/a-3b when not given.
     - `max_size`: bytes the PDF may weigh (its images are lightened in steps to fit); None
       keeps report.yml's `max_size`.
+    - `parts`: lay the PDF out chapter by chapter (True) or whole (False); None: where it
+      pays, unless the `REPORTBUILDER_PARTS` switch says (`pipeline.parts_wanted`).
     """
 
     lang: str | None = None
@@ -55,6 +57,7 @@ class Edition:
     created: dt.datetime | None = None
     embed_sources: bool = False
     max_size: int | None = None
+    parts: bool | None = None
 
     def __post_init__(self) -> None:
         _expect("lang", self.lang, str, optional=True)
@@ -68,6 +71,7 @@ class Edition:
         _expect("created", self.created, dt.datetime, optional=True)
         _expect("embed_sources", self.embed_sources, bool)
         _expect("max_size", self.max_size, int, optional=True)
+        _expect("parts", self.parts, bool, optional=True)
         if self.max_size is not None and (isinstance(self.max_size, bool) or self.max_size < 1024):
             raise ValueError(f"max_size: {self.max_size} bytes cannot hold a PDF (1024 at least)")
         if self.lang is not None:

@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import os
 import resource
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -80,6 +81,19 @@ def cap_memory(max_memory_mb: int) -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def one_malloc_arena() -> None:
+    """Let glibc's malloc keep to one arena in this process. Each thread that allocates
+    otherwise reserves an arena of 64 MiB of address space, which RLIMIT_AS counts: in a
+    render process (Pango starts threads to sort fonts; "GLib-ERROR: creating thread" under
+    --max-memory 256, even 320), and in the command, whose mappings a render process forked
+    from it inherits. Our threads mostly wait, under the GIL: one arena costs nothing.
+    Elsewhere than glibc, nothing is done."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).mallopt(-8, 1)  # M_ARENA_MAX
 
 
 class TimeLimitExceeded(BaseException):

@@ -187,12 +187,18 @@ def drawing_problems(project: Project) -> list[Problem]:
 
 
 def check(
-    project: ProjectLike, edition: Edition | None = None, *, deadline: Deadline | None = None
+    project: ProjectLike,
+    edition: Edition | None = None,
+    *,
+    deadline: Deadline | None = None,
+    variant: str | None = None,
+    assignments: Sequence[tuple[tuple[str, ...], Any]] = (),
 ) -> BuildResult:
     """Load and validate everything and compose the HTML in memory; write nothing.
 
     `deadline` (default: the edition's timeout from now) may have started earlier, with
-    the command that loaded the project.
+    the command that loaded the project. `variant` and `assignments` (`--set`) choose the
+    edition as `build` would (a path of a project only).
 
     Raises a `ReportError` subclass listing every problem; warnings are in the result.
     """
@@ -206,7 +212,9 @@ def check(
         loaded = (
             project
             if isinstance(project, Project)
-            else load_within(deadline, project, stand_ins=True)
+            else load_within(
+                deadline, project, stand_ins=True, variant=variant, assignments=assignments
+            )
         )
     except IncompleteProject as error:
         found, loaded = list(error.problems), error.project
@@ -298,8 +306,9 @@ def build(
     extension says (`.html` → html), else pdf. `renderer` is a warm `PdfRenderer` to reuse
     (many editions, many builds); without one the build starts and ends its own.
     `SOURCE_DATE_EPOCH`, when set, dates the PDF, so the same input gives the same bytes.
-    With `REPORTBUILDER_PARTS=1` (experimental), a PDF is laid out chapter by chapter on up to
-    `jobs` render processes, unchanged chapters taken from the cache (see `render.incremental`).
+    A long PDF is laid out chapter by chapter on up to `jobs` render processes, unchanged
+    chapters taken from the cache, where it pays (`_by_parts`; `REPORTBUILDER_PARTS`: "1"
+    wherever it can, "0" never; see `render.incremental`).
     """
     from reportbuilder.cache import Entry, sha256
     from reportbuilder.render.renderer import PdfRenderer, RenderJob
@@ -365,7 +374,7 @@ def build(
             job = RenderJob.of(html, _sources(loaded, html, edition))
             _import_in_background("pypdfium2")  # for the lint, while the child lays out
             by_parts = None
-            wanted = parts_wanted()
+            wanted = parts_wanted(edition)
             layout = {"layout": "whole", "layout_reason": "asked for (--no-parts)"}
             if wanted is not False:
                 by_parts, layout = _by_parts(
@@ -405,9 +414,12 @@ PARTS_SWITCH = "REPORTBUILDER_PARTS"
 MIN_PARTS = 24
 
 
-def parts_wanted() -> bool | None:
-    """`REPORTBUILDER_PARTS`: "1" lays a PDF out chapter by chapter wherever it can, "0"
-    (`build --no-parts`) never; unset, where it pays (`_by_parts`)."""
+def parts_wanted(edition: Edition | None = None) -> bool | None:
+    """The edition's `parts` (`build --no-parts`: False), else `REPORTBUILDER_PARTS`: "1"
+    lays a PDF out chapter by chapter wherever it can, "0" never; else None: where it pays
+    (`_by_parts`)."""
+    if edition is not None and edition.parts is not None:
+        return edition.parts
     value = os.environ.get(PARTS_SWITCH, "")
     return True if value == "1" else False if value == "0" else None
 
@@ -423,6 +435,15 @@ def _whole_because(html: Html, edition: Edition, job: RenderJob) -> str | None:
     if html.config.max_size is not None:
         return "max_size: images are lightened over the whole document"
     return None
+
+
+def _css_text(path: Path) -> str:
+    """A stylesheet's text for the parts' split; one that cannot be read (a link loop, gone)
+    is not used by the render either (its warning says so): no text."""
+    try:
+        return path.read_text("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def _by_parts(
@@ -452,19 +473,10 @@ def _by_parts(
     own = {p.name for p in project.stylesheets}
     theme = [p for p in project.theme.stylesheets if p.name not in own]
     split = parts.split(
-        html.text,
-        [p.read_text("utf-8", "replace") for p in theme],
-        [p.read_text("utf-8", "replace") for p in project.stylesheets],
+        html.text, [_css_text(p) for p in theme], [_css_text(p) for p in project.stylesheets]
     )
     if isinstance(split, str):
         return None, {"layout": "whole", "layout_reason": split}
-    read = [
-        *_walk(project.theme.folders),
-        *_walk([project.root / "styles", project.root / "assets"]),
-    ]
-    for url in project.resources:
-        if url.startswith("file:"):
-            read.append(Path(url2pathname(urlsplit(url).path)))
     plan = sha256("\0".join((str(project.root), html.lang, str(project.variant))).encode())
     if not forced:
         before = cache is not None and cache.get_blob(f"plan-{plan}") is not None
@@ -475,6 +487,13 @@ def _by_parts(
         if not before and len(split.parts) < MIN_PARTS:
             reason = f"a short report ({len(split.parts)} parts): laid out whole"
             return None, {"layout": "whole", "layout_reason": reason}
+    read = [
+        *_walk(project.theme.folders),
+        *_walk([project.root / "styles", project.root / "assets"]),
+    ]
+    for url in project.resources:
+        if url.startswith("file:"):
+            read.append(Path(url2pathname(urlsplit(url).path)))
     outcome = lay_out(
         split,
         job,

@@ -41,6 +41,15 @@ def start(on: bool, stream: TextIO | None = None) -> None:
     _state.update(stream=(stream or sys.stderr) if on else None, shown=False, last=0.0)
 
 
+def move_to(fd: int) -> None:
+    """In the render process, whose stderr is about to go to a file: show the status line on
+    `fd` (a copy of the terminal's descriptor) instead; closes `fd` when progress is off."""
+    if _state["stream"] is None:
+        os.close(fd)
+        return
+    _state["stream"] = open(fd, "w", encoding="utf-8", errors="replace")  # noqa: SIM115 (for the process's life)
+
+
 @contextlib.contextmanager
 def erased() -> Iterator[None]:
     """At the end of the block the line is erased and progress stops."""

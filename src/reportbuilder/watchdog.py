@@ -29,6 +29,8 @@ import signal
 import threading
 from typing import IO
 
+from reportbuilder.limits import one_malloc_arena
+
 
 def _seconds(name: str, default: float) -> float:
     """A number of seconds from the environment (the tests shorten the waits), else `default`."""
@@ -43,6 +45,8 @@ def _seconds(name: str, default: float) -> float:
 # removing its folder) before the thread stops the command.
 GRACE = _seconds("REPORTBUILDER_STOP_GRACE", 15.0)
 BACKSTOP = GRACE  # seconds after that for the C watchdog, if the thread cannot run
+
+STACK_BYTES = 256 * 1024  # the watchdog thread's: it calls a few functions deep
 
 _lock = threading.Lock()
 _paths: dict[str, bool] = {}  # a temporary path, whether it is a folder
@@ -104,8 +108,16 @@ class Watchdog:
         self._thread = threading.Thread(target=self._watch, name="watchdog", daemon=True)
 
     def arm(self) -> None:
-        # Started before any memory cap: a thread's stack is mapped when it starts.
-        self._thread.start()
+        # Started before any memory cap: a thread's stack is mapped when it starts. A render
+        # process forked later inherits that mapping under its own RLIMIT_AS: a small stack,
+        # and no malloc arena of its own (64 MiB of address space), or a five-page report no
+        # longer laid out under --max-memory 256.
+        one_malloc_arena()
+        size = threading.stack_size(STACK_BYTES)
+        try:
+            self._thread.start()
+        finally:
+            threading.stack_size(size)
         self._null = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (kept open while armed)
         faulthandler.dump_traceback_later(self._seconds + BACKSTOP, exit=True, file=self._null)
 

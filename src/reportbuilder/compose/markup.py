@@ -298,7 +298,8 @@ class _ReportTree(Treeprocessor):
                 link.set("class", "xref")
 
     def _undefined_footnotes(self, root: ET.Element) -> None:
-        """`[^nope]` with no `[^nope]: …` note stays text: said, not printed unnoticed."""
+        """`[^nope]` with no `[^nope]: …` note stays text, as does a link definition under a
+        paragraph's line: said, not printed unnoticed."""
         for element in root.iter():
             texts = [element.tail or ""]
             if element.tag not in ("code", "pre"):
@@ -317,6 +318,12 @@ class _ReportTree(Treeprocessor):
                         "prints as written"
                     )
                     self.losses.append((message, match[0]))
+                for match in _DEFINITION_IN_TEXT.finditer(text):
+                    message = (
+                        f"'{match[1]}:' is text of the paragraph above it, no link definition "
+                        "(CommonMark): it prints as written; leave a blank line above it"
+                    )
+                    self.losses.append((message, f"{match[1]}:"))
 
     def _inline_footnotes(self, root: ET.Element) -> None:
         holder = next((d for d in root.iter("div") if d.get("class") == "footnote"), None)
@@ -765,6 +772,8 @@ _ESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\\\|")
 _FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
 # `[text][label]` left as text: Python-Markdown found no `[label]: …` definition.
 _REFERENCE_LINK = re.compile(r"\[([^\[\]\n]+)\]\[([^\[\]\n]*)\]")
+# `[label]:` starting a line inside a paragraph: a definition written under a line of text.
+_DEFINITION_IN_TEXT = re.compile(r"\n[ ]{0,3}(\[[ \t]*[^\[\]\s^][^\[\]\n]*\]):")
 Losses = list[tuple[str, str]]  # (message, text to find it by in the source)
 
 

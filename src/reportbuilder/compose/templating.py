@@ -15,6 +15,8 @@ from types import CodeType
 from typing import TYPE_CHECKING, Any, cast
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -133,12 +135,29 @@ def _check_string_call(method: str, text: str, args: Sequence[Any]) -> None:
             raise _refuse("that join would build a string too long")
 
 
+class _GuardedCode(CodeGenerator):
+    """Compiles `a ~ b ~ c` to a join whose result the environment sizes (`joined`): Jinja
+    has no hook for `~`, and doubling a text ten times a line took gigabytes."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.joined(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
 class GuardedSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, kept from building huge values (`*`, `**`, `%`, widths,
-    `replace`, `join`), with names of our data mappings found before dict methods
+    """Jinja's immutable sandbox, kept from building huge values (`*`, `**`, `%`, `+`, `~`,
+    widths, `replace`, `join`), with names of our data mappings found before dict methods
     (`recipient.values` is the recipient's `values`, not `dict.values`)."""
 
-    intercepted_binops = frozenset(["*", "**", "%"])
+    intercepted_binops = frozenset(["*", "**", "%", "+"])
+    code_generator_class = _GuardedCode
+
+    def joined(self, text: Any) -> Any:
+        """The result of a `~`, refused when longer than a chapter may be."""
+        if len(text) > MAX_CHAPTER_CHARS:
+            raise _refuse(f"that text would be too long (the limit is {MAX_CHAPTER_CHARS})")
+        return text
 
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
@@ -148,6 +167,9 @@ class GuardedSandbox(ImmutableSandboxedEnvironment):
                 repeats = isinstance(seq, str | list | tuple) and isinstance(times, int)
                 if repeats and len(seq) * times > _MAX_REPEAT:
                     raise _refuse("that repetition would be too long")
+        sized = isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple)
+        if operator == "+" and sized and len(left) + len(right) > MAX_CHAPTER_CHARS:
+            raise _refuse(f"that text would be too long (the limit is {MAX_CHAPTER_CHARS})")
         if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
             raise _refuse("exponent too large")
         if operator == "%" and isinstance(left, str):

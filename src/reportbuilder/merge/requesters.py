@@ -279,7 +279,7 @@ def _xlsx_rows(path: Path, rel: str) -> tuple[int, list[str], Iterator[tuple[int
         message = "cannot be read as an Excel workbook; save it again as .xlsx, or as .csv"
         raise ProjectError(_problem(rel, None, message)) from None
     sheet = book.worksheets[0]
-    hidden = _hidden_problems(path, rel, sheet)
+    hidden = _sheet_problems(path, rel, sheet)
     if hidden:
         book.close()
         raise ProjectError(hidden)
@@ -298,11 +298,13 @@ def _xlsx_rows(path: Path, rel: str) -> tuple[int, list[str], Iterator[tuple[int
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
-def _hidden_problems(path: Path, rel: str, sheet: Any) -> list[Problem]:
+def _sheet_problems(path: Path, rel: str, sheet: Any) -> list[Problem]:
     """Hidden rows (by hand, outline or autofilter), hidden columns, or a hidden first sheet
     of a requester list: refused, each at its place. A data table leaves hidden parts out
     with a warning; a list that reports are made and sent from must not depend on what a
-    filter happened to show, so the author unhides or deletes them."""
+    filter happened to show, so the author unhides or deletes them. And formulas the file
+    holds no value of (a workbook written by a program, never saved by Excel): they read as
+    empty, and a requester's organisation vanished from the cover without a word."""
     import zipfile
     from xml.etree.ElementTree import iterparse
 
@@ -314,10 +316,12 @@ def _hidden_problems(path: Path, rel: str, sheet: Any) -> list[Problem]:
                          "its first sheet, shown")]  # fmt: skip
     rows: list[int] = []
     columns: list[tuple[int, int]] = []
+    unsaved: list[str] = []
     try:
         with zipfile.ZipFile(path) as archive, archive.open(sheet._worksheet_path) as xml:
             for _, element in iterparse(xml, events=("end",)):
                 if element.tag == f"{_MAIN}row":
+                    unsaved += [str(c.get("r")) for c in element if _unsaved(c)]
                     if element.get("hidden") in ("1", "true") and any(
                         (c.findtext(f"{_MAIN}v") or c.findtext(f".//{_MAIN}t") or "").strip()
                         for c in element
@@ -339,7 +343,21 @@ def _hidden_problems(path: Path, rel: str, sheet: Any) -> list[Problem]:
     for first, last in columns:
         span = get_column_letter(first) + ("" if first == last else f":{get_column_letter(last)}")
         found.append(_problem(f"{where}!{span}", None, "hidden columns; unhide or delete them"))
+    found += [
+        _problem(f"{where}!{cell}", None, "the formula has no saved value (the file was never "
+                 "opened and saved in Excel or LibreOffice); open it there and save it again")
+        for cell in unsaved
+    ]  # fmt: skip
     return found
+
+
+def _unsaved(cell: Any) -> bool:
+    """A formula cell with no saved value: no `<v>`, or an empty one not typed as text
+    (`t="str"` with `<v></v>` is a formula whose result is the empty string)."""
+    if cell.find(f"{_MAIN}f") is None:
+        return False
+    value = cell.find(f"{_MAIN}v")
+    return value is None or (not (value.text or "") and cell.get("t") != "str")
 
 
 def _cell_text(value: object) -> str:

@@ -36,7 +36,13 @@ from urllib.request import url2pathname
 
 from reportbuilder import watchdog
 from reportbuilder.errors import Location, Problem, RenderError, Severity, Stage, without_reprs
-from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, MAX_IMAGE_PIXELS, Deadline, Limits
+from reportbuilder.limits import (
+    DEFAULT_MAX_MEMORY_MB,
+    MAX_IMAGE_PIXELS,
+    Deadline,
+    Limits,
+    one_malloc_arena,
+)
 from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.image_files import image_problem
 from reportbuilder.project.resources import Places
@@ -529,6 +535,9 @@ def _serve(
     thread" under the memory limit) reaches the parent's problem, not the user's terminal.
     """
     if stderr >= 0:
+        from reportbuilder import progress
+
+        progress.move_to(os.dup(2))  # the status line still reaches the terminal
         os.dup2(stderr, 2)
         os.close(stderr)
     watched, writer, parent, deathsig = lifeline
@@ -542,6 +551,7 @@ def _serve(
         _die_with_parent(scratch, watched, parent, deathsig)
     os.environ["TMPDIR"] = scratch
     tempfile.tempdir = scratch
+    one_malloc_arena()
     limit = max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:

@@ -319,6 +319,21 @@ class CsvSettings:
     label_places: Mapping[str, tuple[str, int | None]] = field(default_factory=dict)
 
 
+_SEPARATOR_HINT = re.compile(r"\ufeff?sep=(.)\s*$", re.IGNORECASE)
+
+
+def _without_separator_hint(text: str) -> tuple[str, str | None]:
+    """Excel's `sep=;` first line (its European exports say their separator so): the text
+    with that line left empty (lines keep their numbers), and the separator it names."""
+    lines = text.split("\n")
+    index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    hint = _SEPARATOR_HINT.match(lines[index]) if index is not None else None
+    if index is None or hint is None:
+        return text, None
+    lines[index] = ""
+    return "\n".join(lines), hint[1]
+
+
 def read_csv(
     text: str, rel: str, name: str, settings: CsvSettings | None = None
 ) -> tuple[Table | None, list[Problem]]:
@@ -331,11 +346,14 @@ def read_csv(
     each at its line.
     """
     settings = settings or CsvSettings()
+    text, hinted = _without_separator_hint(text)
     first = next((line for line in text.split("\n") if line.strip()), None)
     if first is None:
         return None, [problem(rel, 1, "empty CSV file: the first row must name the columns")]
     unquoted = re.sub(r'"[^"]*"', "", first)
-    delimiter = settings.delimiter or max((",", ";", "\t"), key=unquoted.count)  # ties: ','
+    delimiter = (
+        settings.delimiter or hinted or max((",", ";", "\t"), key=unquoted.count)  # ties: ','
+    )
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     problems: list[Problem] = []
     header: list[str] | None = None
