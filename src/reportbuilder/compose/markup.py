@@ -27,6 +27,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
 
 from reportbuilder.compose import data_images, inline_svg, not_tags
+from reportbuilder.compose.alerts import GithubAlerts
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
 from reportbuilder.compose.gfm_tables import GfmTables
 from reportbuilder.compose.list_indent import CommonMarkLists
@@ -848,6 +849,7 @@ def make_markdown(
             "pymdownx.tasklist",
             "md_in_html",  # `markdown="1"`: see CommonMarkRules (HTML blocks end at a blank line)
             GfmTables(),  # a pipe table right under a paragraph line starts there
+            GithubAlerts(lang),  # `> [!NOTE]` is a titled callout, as on GitHub
             CommonMarkRules(),  # after sane_lists
             report,
             CommonMarkLists(report.losses),

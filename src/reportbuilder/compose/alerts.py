@@ -1,0 +1,64 @@
+"""GitHub's alerts (`> [!NOTE]`, `> [!TIP]`, `> [!IMPORTANT]`, `> [!WARNING]`, `> [!CAUTION]`)
+as the theme's callouts, titled in the report's language.
+
+GitHub shows such a quote as a titled callout; Python-Markdown printed the marker `[!NOTE]` as
+text of an ordinary quote. The quote is rewritten, before the blocks are read, as the
+admonition it means (`!!! note "Note"` and its lines indented), which the theme styles.
+"""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+_MARKER = re.compile(r"^ {0,3}> ?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$", re.IGNORECASE)
+_QUOTED = re.compile(r"^ {0,3}> ?")
+TITLES = {
+    "en": {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning",
+           "caution": "Caution"},
+    "fr": {"note": "Note", "tip": "Conseil", "important": "Important", "warning": "Attention",
+           "caution": "Prudence"},
+    "es": {"note": "Nota", "tip": "Consejo", "important": "Importante", "warning": "Advertencia",
+           "caution": "Precaución"},
+}  # fmt: skip
+
+
+class GithubAlerts(Extension):
+    """Register after the fenced code preprocessor (code is out of the text by then)."""
+
+    def __init__(self, lang: str = "en") -> None:
+        super().__init__()
+        self.titles = TITLES.get(lang.split("-")[0].lower(), TITLES["en"])
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(_Alerts(md, self.titles), "github-alerts", 23)
+
+
+class _Alerts(Preprocessor):
+    def __init__(self, md: markdown.Markdown, titles: dict[str, str]) -> None:
+        super().__init__(md)
+        self.titles = titles
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            marker = _MARKER.match(lines[index])
+            if marker is None or (out and _QUOTED.match(out[-1])):  # the quote's first line only
+                out.append(lines[index])
+                index += 1
+                continue
+            kind = marker[1].lower()
+            if out and out[-1].strip():
+                out.append("")
+            out.append(f'!!! {kind} "{self.titles[kind]}"')
+            index += 1
+            while index < len(lines) and _QUOTED.match(lines[index]):
+                text = _QUOTED.sub("", lines[index], count=1)
+                out.append(f"    {text}" if text.strip() else "")
+                index += 1
+            out.append("")
+        return out
