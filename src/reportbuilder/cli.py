@@ -102,6 +102,16 @@ def _check_assignments(
     return tuple(parsed)
 
 
+SET_OPTION = click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=_check_assignments,
+    help="Override one report.yml setting, e.g. page_size=A5 or brand.primary=#8a1538.",
+)
+
+
 def _check_recipients(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[str, ...]:
@@ -411,14 +421,7 @@ def main() -> None:
     metavar="NAME",
     help="Build report.yml's variant NAME (repeat, or a,b; 'all': every variant).",
 )
-@click.option(
-    "--set",
-    "assignments",
-    multiple=True,
-    metavar="KEY=VALUE",
-    callback=_check_assignments,
-    help="Override one report.yml setting, e.g. page_size=A5 or brand.primary=#8a1538.",
-)
+@SET_OPTION
 @click.option(
     "--force",
     is_flag=True,
@@ -728,14 +731,7 @@ def _compare_with(earlier: Any, built: Path) -> Any:
 @_timeout_option("Seconds the check may take before it fails.")
 @_max_memory_option("Memory (MiB) filling in the chapters may use before the check fails.")
 @click.option("--variant", metavar="NAME", default=None, help="Check report.yml's variant NAME.")
-@click.option(
-    "--set",
-    "assignments",
-    multiple=True,
-    metavar="KEY=VALUE",
-    callback=_check_assignments,
-    help="Override one report.yml setting, as build's --set (page_size=A5).",
-)
+@SET_OPTION
 @JSON_OPTION
 def check(
     project: Path,
