@@ -638,21 +638,25 @@ def _build_editions(
 
         # --timeout is for the whole command: reading a huge data file counts too.
         deadline = Deadline(timeout)
-        needs_base = not names or "all" in names or "all" in (langs or ())
-        base = load_within(deadline, project, assignments=assignments) if needs_base else None
-        if chosen is None:
-            if "all" in names:
-                assert base is not None
-                if not base.config.variants:
-                    raise click.BadParameter("report.yml has no variants:", param_hint="--variant")
-                names = list(base.config.variants)
-            codes: list[str | None] = list(langs or [None])
-            if "all" in codes:
-                assert base is not None
-                codes = [base.config.lang, *base.config.languages]
-            variant_names: list[str | None] = [*names] or [None]
-            chosen = [(name, code) for name in variant_names for code in codes]
-        with cap_memory(max_memory):  # each render process sets its own
+        # The cap holds from the first byte read: a huge data file counts (each render
+        # process sets its own).
+        with cap_memory(max_memory):
+            needs_base = not names or "all" in names or "all" in (langs or ())
+            base = load_within(deadline, project, assignments=assignments) if needs_base else None
+            if chosen is None:
+                if "all" in names:
+                    assert base is not None
+                    if not base.config.variants:
+                        raise click.BadParameter(
+                            "report.yml has no variants:", param_hint="--variant"
+                        )
+                    names = list(base.config.variants)
+                codes: list[str | None] = list(langs or [None])
+                if "all" in codes:
+                    assert base is not None
+                    codes = [base.config.lang, *base.config.languages]
+                variant_names: list[str | None] = [*names] or [None]
+                chosen = [(name, code) for name in variant_names for code in codes]
             results = build_editions(
                 project,
                 [(name, dataclasses.replace(edition, lang=code)) for name, code in chosen],
