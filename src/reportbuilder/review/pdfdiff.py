@@ -325,6 +325,8 @@ def read_document(path: Path) -> Document:
     import pypdf
     import pypdfium2
 
+    from reportbuilder.review.pdfium import LOCK
+
     path = Path(path)
     data = _read(path)
 
@@ -346,11 +348,12 @@ def read_document(path: Path) -> Document:
             metadata["/Lang"] = str(lang)
         fonts = frozenset(_fonts(reader))
         outline = tuple(_outline(reader, reader.outline, 1))
-        pdfium = pypdfium2.PdfDocument(data)
-        try:
-            pages, furniture, sizes, figures = _read_pages(pdfium)
-        finally:
-            pdfium.close()
+        with LOCK:  # PDFium is not thread-safe (`review.pdfium`)
+            pdfium = pypdfium2.PdfDocument(data)
+            try:
+                pages, furniture, sizes, figures = _read_pages(pdfium)
+            finally:
+                pdfium.close()
     except UnreadablePdf:
         raise
     except (OSError, ValueError, KeyError, pypdf.errors.PyPdfError, pypdfium2.PdfiumError) as error:

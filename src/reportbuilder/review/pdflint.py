@@ -248,11 +248,14 @@ def _words(runs: Sequence[tuple[tuple[float, float, float], float, str]]) -> lis
 
 def lint_pdf(data: bytes, rules: LintRules) -> list[Problem]:
     """The rendered rules' warnings for one PDF."""
-    reader = _Reader(data)
-    try:
-        return _lint(reader, rules)
-    finally:
-        reader.close()
+    from reportbuilder.review.pdfium import LOCK
+
+    with LOCK:  # PDFium is not thread-safe (`review.pdfium`)
+        reader = _Reader(data)
+        try:
+            return _lint(reader, rules)
+        finally:
+            reader.close()
 
 
 def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:

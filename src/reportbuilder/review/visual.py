@@ -28,24 +28,27 @@ def write_pictures(
     page: `page-005.png`. Returns the files written."""
     import pypdfium2
 
+    from reportbuilder.review.pdfium import LOCK
+
     folder.mkdir(parents=True, exist_ok=True)
     # Pictures of an earlier comparison would pass for changes of this one.
     for stale in folder.glob("page-*.png"):
         if _PICTURE.fullmatch(stale.name) and stale.is_file() and not stale.is_symlink():
             stale.unlink()
-    old_doc, new_doc = pypdfium2.PdfDocument(old_pdf), pypdfium2.PdfDocument(new_pdf)
     written = []
-    try:
-        for old_page, new_page in pairs:
-            old_image = _render(old_doc, old_page)
-            new_image = _render(new_doc, new_page)
-            picture = _side_by_side(old_image, new_image, old_page, new_page)
-            path = folder / f"page-{new_page:03d}.png"
-            write_atomic(path, _png(picture))
-            written.append(path)
-    finally:
-        old_doc.close()
-        new_doc.close()
+    with LOCK:  # PDFium is not thread-safe (`review.pdfium`)
+        old_doc, new_doc = pypdfium2.PdfDocument(old_pdf), pypdfium2.PdfDocument(new_pdf)
+        try:
+            for old_page, new_page in pairs:
+                old_image = _render(old_doc, old_page)
+                new_image = _render(new_doc, new_page)
+                picture = _side_by_side(old_image, new_image, old_page, new_page)
+                path = folder / f"page-{new_page:03d}.png"
+                write_atomic(path, _png(picture))
+                written.append(path)
+        finally:
+            old_doc.close()
+            new_doc.close()
     return written
 
 
@@ -65,15 +68,18 @@ def drawn_alike(old_pdf: bytes, old_page: int, new_pdf: bytes, new_page: int) ->
     import pypdfium2
     from PIL import Image, ImageChops
 
+    from reportbuilder.review.pdfium import LOCK
+
     if not old_pdf or not new_pdf:
         return False
-    old_doc, new_doc = pypdfium2.PdfDocument(old_pdf), pypdfium2.PdfDocument(new_pdf)
-    try:
-        old = _render(old_doc, old_page, ALIKE_DPI)
-        new = _render(new_doc, new_page, ALIKE_DPI)
-    finally:
-        old_doc.close()
-        new_doc.close()
+    with LOCK:  # PDFium is not thread-safe (`review.pdfium`)
+        old_doc, new_doc = pypdfium2.PdfDocument(old_pdf), pypdfium2.PdfDocument(new_pdf)
+        try:
+            old = _render(old_doc, old_page, ALIKE_DPI)
+            new = _render(new_doc, new_page, ALIKE_DPI)
+        finally:
+            old_doc.close()
+            new_doc.close()
     if old.size != new.size:
         return False
     channels = ImageChops.difference(old, new).split()
