@@ -127,7 +127,22 @@ def _serve_one(conn: socket.socket, listener: socket.socket) -> None:
     conn.close()
 
 
+def _end_with_the_worker() -> None:
+    """End the server when the test process that started it is gone: a worker stopped by a
+    timeout left its server running for hours (reparented to pid 1). Polled from a thread,
+    as the server's own loop waits in accept()."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(2)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="warm-cli-parent").start()
+
+
 def serve(path: str) -> None:
+    _end_with_the_worker()
     _preload()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path + ".new")
