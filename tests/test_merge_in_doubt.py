@@ -114,3 +114,36 @@ def test_a_merge_killed_after_the_server_took_a_message_never_sends_it_twice(
         assert result.exit_code == 0 and len(server.received) == 4
     finally:
         server.close()
+
+
+def test_a_connection_lost_before_the_answer_leaves_the_row_in_doubt(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    """The server keeps the second message and closes the connection without answering: a
+    blind retry gave Mary two copies and exit 0. The row is in doubt at its line (exit 1),
+    the others are sent, and a re-run does not send it again."""
+    server = SmtpServer(tmp_path)
+    try:
+        server.handler.drop_after_data = {2}
+        rows = tmp_path / "requesters.csv"
+        rows.write_text(PEOPLE, encoding="utf-8")
+        out = tmp_path / "copies"
+        args = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+        for _ in range(2):
+            result = CliRunner().invoke(main, [*args, "--json"], catch_exceptions=False)
+            assert result.exit_code == 1, result.output
+            summary = json.loads(result.stdout)
+            (problem,) = [p for p in summary["problems"] if p["severity"] == "error"]
+            assert problem["line"] == 3
+            assert problem["message"].startswith("in doubt: sent? check the server")
+            assert "connection lost after the whole message was sent" in problem["message"]
+            assert [r["sent"] for r in summary["rows"]] == [True, False, True]
+            assert counts(server) == {
+                "jeanne@example.fr": 1,
+                "mary@example.com": 1,
+                "tom@example.com": 1,
+            }
+        last = {entry["line"]: entry for entry in journal(out)}
+        assert last[3]["sending"] is True and last[3]["sent"] is False
+    finally:
+        server.close()
