@@ -238,10 +238,16 @@ def _merge(
         )
         seconds = round(time.perf_counter() - started, 3)
         return MergeResult(**base, rows=rows, problems=tuple(problems), seconds=seconds)
-    work = _Work(loaded, edition, options, journal, names, today, progress, len(mine), read.path)
-    work.run(mine, default_lang, renderers)
-    if options.outbox is not None:
-        work.deliver(options.outbox)
+    journal.lock()  # one run at a time per split and folder: no row sent twice
+    try:
+        work = _Work(
+            loaded, edition, options, journal, names, today, progress, len(mine), read.path
+        )
+        work.run(mine, default_lang, renderers)
+        if options.outbox is not None:
+            work.deliver(options.outbox)
+    finally:
+        journal.unlock()
     rows = tuple(sorted(work.results, key=lambda r: r.line))
     problems.extend(work.problems)
     return MergeResult(
