@@ -126,9 +126,11 @@ def _fail_if_strict(html: Html, warnings: list[Problem]) -> None:
         raise error_for(warnings[0].stage)([p.as_error() for p in warnings])
 
 
-def resource_problems(project: Project) -> list[Problem]:
+def resource_problems(project: Project, *, said: Iterable[Problem] = ()) -> list[Problem]:
     """What the renderer would refuse or miss among the images and stylesheets the project
-    refers to, as warnings: so that `check --strict` fails where `build --strict` would."""
+    refers to, as warnings: so that `check --strict` fails where `build --strict` would.
+    Those `said` already (`missing_images`' errors) are left out."""
+    said_at = {(p.path, p.line, p.message) for p in said}
     found: list[Problem] = []
     allowed = {host.lower().rstrip(".") for host in project.config.network.allow}
     for url, places in project.resources.items():
@@ -159,7 +161,46 @@ def resource_problems(project: Project) -> list[Problem]:
         found.extend(
             Problem(where.path, where.line, message, stage=Stage.PROJECT, severity=Severity.WARNING)
             for where in places
+            if (where.path, where.line, message) not in said_at
         )
+    return found
+
+
+_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def _missing_file(project: Project, url: str) -> Path | None:
+    """The project file a `file:` URL names, if it is one the build may read and it is not
+    there (None for a file that is there, a refused one or another scheme)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file":
+        return None
+    path = Path(url2pathname(parts.path))
+    try:
+        if project.files.refusal(path) is not None or not project.files.readable(path):
+            return None
+    except (OSError, ValueError):
+        return None
+    return None if is_file(path) else path
+
+
+def missing_images(project: Project, html: Html) -> list[Problem]:
+    """Images the composed report shows whose file is not there: errors at the line that
+    names them (a "Figure 1" printed with no picture is lost content, as `{{ data.nosuch }}`
+    would be). Only what reaches an `src` of the HTML: an image written in a code block is
+    text, not an image."""
+    from urllib.parse import urljoin
+
+    shown = {
+        urljoin(html.base_url, next(g for g in match.groups() if g is not None))
+        for match in _SRC.finditer(html.text)
+    }
+    found: list[Problem] = []
+    for url, places in project.resources.items():
+        if url not in shown or (path := _missing_file(project, url)) is None:
+            continue
+        message = missing_message(project.files.shown(path), path)
+        found.extend(Problem(w.path, w.line, message, stage=Stage.PROJECT) for w in places)
     return found
 
 
@@ -232,11 +273,13 @@ def check(
 
         # `mail` and `merge` fill it in; check finds what they would fail on
         found += summary_problems(loaded, edition)
+    missing = missing_images(loaded, html)
+    found += missing
     languages = dict.fromkeys([*loaded.config.languages, html.config.lang])
     warnings = [
         *loaded.warnings,
         *html.problems,
-        *resource_problems(loaded),
+        *resource_problems(loaded, said=missing),
         *translation_problems(loaded, languages),
         *setting_problems(loaded, languages),
     ]
@@ -345,6 +388,8 @@ def build(
         if drawings := drawing_problems(loaded):
             raise ProjectError(drawings)
         html = _compose(loaded, edition, deadline, charts=cache is not None)
+        if missing := missing_images(loaded, html):
+            raise ProjectError(missing)  # nothing written: a figure with no picture
         format = format or output_format(output or html.config.output) or "pdf"
         target = output_path(loaded, html, output, format)
         warnings = [
@@ -897,5 +942,6 @@ __all__ = [
     "build_editions",
     "check",
     "drawing_problems",
+    "missing_images",
     "resource_problems",
 ]
