@@ -49,6 +49,14 @@ from reportbuilder.project.files import (
     url2pathname,
 )
 from reportbuilder.project.fonts import named_families
+from reportbuilder.project.glyphs import (
+    MISSING_GLYPH,
+    MISSING_HINT,
+    grouped,
+    printed_characters,
+    unprintable,
+)
+from reportbuilder.project.glyphs import missing_message as glyph_message
 from reportbuilder.project.image_files import (
     RASTER_SUFFIXES,
     image_problem,
@@ -204,6 +212,23 @@ def missing_images(project: Project, html: Html) -> list[Problem]:
     return found
 
 
+def glyph_problems(project: Project, html: Html) -> list[Problem]:
+    """The characters of the composed report no font can print, as errors at the first
+    line that writes each (`glyphs`): what `build` finds after the layout, found from the
+    fonts' character maps."""
+    own = {path.name for path in project.stylesheets}
+    styles = [p for p in project.theme.stylesheets if p.name not in own]
+    lacking = unprintable(
+        printed_characters(html.text), [*styles, *project.stylesheets], project.files
+    )
+    problems = [
+        Problem(None, None, glyph_message(c), stage=Stage.COMPOSE, hint=MISSING_HINT)
+        for c in lacking
+    ]
+    chapters = project.chapters_in(html.config.lang)
+    return grouped(_located(problems, chapters, project))
+
+
 def drawing_problems(project: Project) -> list[Problem]:
     """The SVG images the project refers to that must not reach the renderer (a `<use>` bomb
     holds the layout for the whole --timeout, naming no file): errors at the line that names
@@ -275,6 +300,7 @@ def check(
         found += summary_problems(loaded, edition)
     missing = missing_images(loaded, html)
     found += missing
+    found += glyph_problems(loaded, html)
     languages = dict.fromkeys([*loaded.config.languages, html.config.lang])
     warnings = [
         *loaded.warnings,
@@ -435,7 +461,7 @@ def build(
                 _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
             chapters = loaded.chapters_in(html.config.lang)
-            located = _located(pdf.problems, chapters, loaded)
+            located = grouped(_located(pdf.problems, chapters, loaded))
             if cut := [p for p in located if p.severity is Severity.ERROR]:
                 raise RenderError(cut)  # a table cut off at the page's edge: nothing written
             warnings.extend(_located_image_modes(_located_font_faces(located, loaded), loaded))
@@ -588,8 +614,6 @@ def _located(
     """Problems about a character (no font has it; a fallback font set it) placed at the
     first line that holds it: in a chapter, else in report.yml, contacts.yml or a data file
     (a chart's label, a title, a contact's name)."""
-    from reportbuilder.render.renderer import MISSING_GLYPH
-
     # The character a problem names, or the first of those it quotes ("… a fallback for
     # characters the brand's fonts lack (☐ / ☑)").
     glyph_problems = (
