@@ -45,6 +45,7 @@ from reportbuilder.project.files import (
     UnusablePath,
     is_file,
     missing_message,
+    remote_file_message,
     resolved,
     url2pathname,
 )
@@ -147,7 +148,9 @@ def resource_problems(project: Project, *, said: Iterable[Problem] = ()) -> list
         if scheme == "file":
             path = Path(url2pathname(parts.path))
             refusal = project.files.refusal(path)
-            if refusal is not None:
+            if remote := remote_file_message(url):
+                message = remote
+            elif refusal is not None:
                 message = f"refused {project.files.shown(path)}: it {refusal}"
             elif not project.files.readable(path):
                 message = f"refused {path}: outside the project"

@@ -315,6 +315,16 @@ class ReportConfig(_Strict):
     mail: MailConfig = Field(default_factory=lambda: MailConfig.model_validate({}))
     max_size: Size | None = None  # bytes the PDF may weigh (written 8MB, 150KB)
 
+    @field_validator("cover_image", mode="before")
+    @classmethod
+    def _cover_image(cls, value: object) -> object:
+        if isinstance(value, str):  # the habit of `logo: assets/logo.svg`
+            raise ValueError(
+                "a cover photo is written with its alt text, read out by screen readers: "
+                f"cover_image: {{file: {value}, alt: what the photo shows}}"
+            )
+        return value
+
     @field_validator("theme")
     @classmethod
     def _theme(cls, value: str) -> str:
