@@ -117,6 +117,9 @@ class DataFile(_Strict):
     # A table's column headings: `{country: Country}` or one per language
     # (`{country: {en: Country, fr: Pays}}`); a column not named keeps its name in the file.
     labels: dict[str, str | dict[str, str]] = Field(default_factory=dict)
+    # The line that names the columns, when title or note lines are above it (an export of
+    # a sheet with a title): the lines above are left out, as a workbook's `header_row`.
+    header_row: Annotated[int, Field(ge=1, le=2_000_000)] | None = None
 
 
 class WorkbookFile(_Strict):
