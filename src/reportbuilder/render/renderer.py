@@ -43,6 +43,7 @@ from reportbuilder.limits import (
     Limits,
     one_malloc_arena,
 )
+from reportbuilder.project import glyphs
 from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.image_files import image_problem
 from reportbuilder.project.resources import Places
@@ -159,7 +160,7 @@ def _problem(message: str, **extra: Any) -> Problem:
 
 
 MAX_TABLE_PASSES = 2  # layouts spent on cutting long tables into captioned parts
-MISSING_GLYPH = "no font of the report or the system has the character"
+MISSING_GLYPH = glyphs.MISSING_GLYPH
 FONT_FACE = "the @font-face"
 
 
@@ -235,14 +236,14 @@ class _Collector(logging.Handler):
             return None
         if not (isinstance(record.args, tuple) and len(record.args) == 2):
             return None
-        character, codepoint = record.args
+        character = str(record.args[0])
         return Problem(
             None,
             None,
-            f"{MISSING_GLYPH} {character!r} (U+{codepoint:04X}): it prints as an empty box",
+            glyphs.missing_message(character),
             stage=Stage.RENDER,
             severity=Severity.WARNING,
-            hint="use a font that has it, in styles/, or another character",
+            hint=glyphs.MISSING_HINT,
         )
 
     @staticmethod
