@@ -201,3 +201,27 @@ def test_plain_smtp_to_another_host_is_refused(mini_project: Path, tmp_path: Pat
         main, ["merge", str(mini_project), str(people(tmp_path)), "--smtp", "mail.example.org"]
     )
     assert result.exit_code == 2 and "unencrypted" in result.output
+
+
+def test_messages_written_to_look_at_are_still_sent_by_smtp_after(
+    mini_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
+) -> None:
+    """Writing the messages as .eml to check them, then sending: the SMTP run said "2 sent
+    before" and sent nothing (the journal counted an .eml as a delivery), exit 0. And a
+    second --eml-dir wrote nothing into its folder."""
+    out, rows = tmp_path / "copies", people(tmp_path, PEOPLE.split("Ana")[0])
+    base = ["merge", str(mini_project), str(rows), "-o", str(out)]
+    written = runner.invoke(main, [*base, "--eml-dir", str(tmp_path / "eml")])
+    assert written.exit_code == 0, written.output
+    assert ": 2 made, 2 written as .eml (journal: " in written.stdout
+    again = runner.invoke(main, [*base, "--eml-dir", str(tmp_path / "eml2")])
+    assert again.exit_code == 0 and len(list((tmp_path / "eml2").glob("*.eml"))) == 2
+    sent = runner.invoke(main, [*base, "--smtp", server.address])
+    assert sent.exit_code == 0, sent.output
+    assert ": 2 kept, 2 sent (journal: " in sent.stdout
+    assert sorted(m["To"].addresses[0].addr_spec for m in server.messages) == [
+        "jeanne@example.fr",
+        "mary@example.com",
+    ]
+    final = runner.invoke(main, [*base, "--smtp", server.address])
+    assert ": 2 kept, 2 sent before (journal: " in final.stdout and len(server.messages) == 2

@@ -80,3 +80,13 @@ def test_one_run_at_a_time_per_journal_and_no_other_split_beside_it(tmp_path: Pa
     one.unlock()
     two.unlock()
     Journal(tmp_path / journal_name(None)).lock()  # free again (and when a process dies)
+
+
+def test_an_eml_written_is_not_a_message_sent(tmp_path: Path) -> None:
+    """Journals of earlier versions counted `--eml-dir`'s files as sent: an SMTP run then
+    sent nothing. Such a line is read as written, not sent."""
+    path = tmp_path / journal_name(None)
+    old = Entry("k1", 2, "a@example.org", "a.pdf", "11", sent=True, answer="written a.eml")
+    Journal(path).record(old)
+    entry = Journal(path).get("k1")
+    assert entry is not None and not entry.sent and entry.written == "written a.eml"

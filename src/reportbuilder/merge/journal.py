@@ -48,6 +48,7 @@ class Entry:
     # A row left `sending` by a crash is in doubt: it may have been delivered.
     sending: bool = False
     message_id: str = ""
+    written: str = ""  # where --eml-dir last wrote the row's message (not a delivery)
 
     @property
     def in_doubt(self) -> bool:
@@ -65,6 +66,7 @@ def journal_name(shard: str | None) -> str:
     return f"merge-journal-{index}of{count}.jsonl"
 
 
+_ONLY_WRITTEN = re.compile(r"written .+\.eml$")
 _JOURNAL = re.compile(r"merge-journal(?:-(\d+)of(\d+))?\.jsonl")
 
 
@@ -90,6 +92,9 @@ def _read(path: Path) -> tuple[dict[str, Entry], bool]:
             entry = Entry(**values)
         except (ValueError, TypeError):
             continue  # a line torn by a crash, or not ours
+        if entry.sent and _ONLY_WRITTEN.match(entry.answer or ""):
+            # Journaled by a version that counted an .eml written as sent: it was not.
+            entry = Entry(**{**entry.as_json(), "sent": False, "written": entry.answer})
         entries[entry.key] = entry
     return entries, bool(text) and not text.endswith("\n")
 

@@ -746,7 +746,11 @@ class _Work:
         parcels = []
         for index, result in sorted(enumerate(self.results), key=lambda item: item[1].line):
             entry = self.journal.get(self.keys[result.line])
-            if result.status not in ("made", "kept") or entry is None or entry.sent:
+            if result.status not in ("made", "kept") or entry is None:
+                continue
+            # Sent by SMTP is final. An .eml written is no delivery: an SMTP run sends it,
+            # and each --eml-dir run writes every row's message (into its folder).
+            if entry.sent and outbox.kind != "eml":
                 continue
             if entry.in_doubt and not self.options.resend_in_doubt:
                 self.problems.append(
@@ -777,6 +781,12 @@ class _Work:
                 message = _in_doubt(doubted)
                 self.problems.append(
                     Problem(self.rel, parcel.row.line, message, stage=Stage.DELIVER)
+                )
+                return
+            if outbox.kind == "eml":  # a file to look at, not a message sent
+                self.journal.record(dataclasses.replace(entry, written=done.answer, at=""))
+                self.results[index] = dataclasses.replace(
+                    self.results[index], sent=done.sent, answer=done.answer, sent_now=done.sent
                 )
                 return
             # The server's answer: the row is no longer being sent, whatever it said.
