@@ -89,3 +89,24 @@ def test_a_stand_in_leaves_out_only_what_is_wrong() -> None:
     assert kept is not None
     assert [(c.id, c.email) for c in kept.contacts] == [("a", None), ("c", "c@example.org")]
     assert value["contacts"][0]["email"] == "nope"  # the value given is left as it was
+
+
+def test_a_line_that_uses_a_wrong_data_file_is_said_to_wait(tmp_path: Path) -> None:
+    """A breakdown adding up to 110 hid the chapter's problems on lines that use it, with no
+    word (trial 5 #14): each such line is now named, to check again."""
+    root = tmp_path / "k"
+    assert CliRunner().invoke(main, ["init", str(root), "--lang", "en"]).exit_code == 0
+    survey = root / "data" / "survey.yml"
+    survey.write_text(survey.read_text().replace("percent: 58", "percent: 68"))
+    chapter = root / "content" / "01-introduction.md"
+    chapter.write_text(chapter.read_text() + "\n{{ data.survey.nope }} and {{ nosuch }}\n")
+    line = len(chapter.read_text().splitlines())
+    result = CliRunner().invoke(main, ["check", str(root)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "data/survey.yml:4: breakdown 'tenure': percents add up to 110, not 100",
+        f"warning: content/01-introduction.md:{line}: not checked yet: the line uses "
+        "data.survey, whose file has problems of its own (above); check again once they are "
+        "fixed",
+        "1 problem found, and 1 warning.",
+    ]

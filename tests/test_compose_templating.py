@@ -251,3 +251,18 @@ def test_after_a_failing_statement_only_the_first_is_reported() -> None:
     assert text is None and len(problems) == 1 and problems[0].startswith("content/01-a.md:1:")
     text, problems = render("{{ nope }}\n{% if data.nothing.deeper %}x{% endif %}\n{{ nah }}\n")
     assert [p.split(": ", 1)[0] for p in problems] == ["content/01-a.md:1", "content/01-a.md:2"]
+
+
+def test_every_failing_value_of_a_line_is_said() -> None:
+    """Jinja stops at the first failure of a line: `{{ nosuch }}` after a wrong data key was
+    learnt only once the first was fixed (trial 5 #14)."""
+    text, problems = render(
+        "A {{ data.study.nope }} and {{ nosuch }} and {{ data.study.victims }}\n\n"
+        "{{ data.study.gone }}\n"
+    )
+    assert text is None
+    assert problems == [
+        "content/01-a.md:1: 'data.study.nope' is undefined; it has: age, victims",
+        "content/01-a.md:1: 'nosuch' is undefined" + RAW,
+        "content/01-a.md:3: 'data.study.gone' is undefined; it has: age, victims",
+    ]

@@ -349,8 +349,20 @@ def _not_blamed_twice(
     for problem in problems:
         lines = sources.get(problem.path or "", [])
         line = lines[problem.line - 1] if problem.line and problem.line <= len(lines) else ""
-        if not uses.search(line) and not uses.search(problem.message):
+        used = uses.search(line) or uses.search(problem.message)
+        if not used:
             kept.append(problem)
+            continue
+        # Not hidden: the line is said to be checked again once the data file is right.
+        message = (
+            f"not checked yet: the line uses data.{used[1]}, whose file has problems of its "
+            "own (above); check again once they are fixed"
+        )
+        put_off = Problem(
+            problem.path, problem.line, message, stage=problem.stage, severity=Severity.WARNING
+        )
+        if put_off not in kept:
+            kept.append(put_off)
     return kept
 
 

@@ -328,12 +328,38 @@ def render_content(
         line = found[-1].line
         if line is None or not 0 < line <= len(lines) or not _only_values(lines[line - 1]):
             break
+        found += _others_on_line(env, lines, line, rel, scope, found[-1])
         lines[line - 1] = ""
         text, problems, resumable = _render_once(env, "\n".join(lines), rel, scope)
         if not resumable or any(p.line == line for p in problems):
             break  # what follows may be a consequence of the line left out: not reported
         found.extend(problems)
     return (None, found) if found else (text, [])
+
+
+_VALUE = re.compile(r"\{\{.*?\}\}")
+
+
+def _others_on_line(
+    env: jinja2.Environment,
+    lines: list[str],
+    line: int,
+    rel: str,
+    scope: Mapping[str, Any],
+    first: Problem,
+) -> list[Problem]:
+    """The failures of a line's other `{{ … }}` (Jinja stopped at the first): each value
+    rendered in the line's place alone."""
+    values = _VALUE.findall(lines[line - 1])
+    if len(values) < 2:
+        return []
+    found: list[Problem] = []
+    for value in values:
+        alone = [*lines[: line - 1], value, *lines[line:]]
+        _, problems, _ = _render_once(env, "\n".join(alone), rel, scope)
+        said = {first.message, *(p.message for p in found)}
+        found += [p for p in problems if p.line == line and p.message not in said]
+    return found
 
 
 def _names(env: jinja2.Environment) -> str:
