@@ -216,16 +216,38 @@ def test_a_recipient_refused_while_another_gets_it_is_reported(server: SmtpServe
 
 def test_a_connection_lost_after_the_whole_message_leaves_it_in_doubt(server: SmtpServer) -> None:
     """The server has the message but the answer never comes (RFC 5321 §6.1): sent again, it
-    would arrive twice. It is reported in doubt and not retried; the next message goes."""
+    would arrive twice. It is reported in doubt and not retried, and the server is handed no
+    more messages (a hung filter would take each and answer none: 4 copies in 139 s)."""
     server.handler.drop_after_data = {1}
     first, second = send(
         [message("ana@example.org"), message("tom@example.org")], settings(server), environ={}
     )
     assert first.status == "in doubt" and not first.ok and first.attempts == 1
     assert "after the whole message was sent" in first.answer
-    assert second.ok
-    got = [r.recipients for r in server.received]
-    assert got == [["ana@example.org"], ["tom@example.org"]]  # each once
+    assert second.status == "failed" and second.attempts == 1
+    assert second.answer == "not tried: 127.0.0.1 did not answer an earlier message"
+    assert [r.recipients for r in server.received] == [["ana@example.org"]]  # once
+
+
+def test_a_server_that_never_answers_the_data_is_asked_once(tmp_path: Path) -> None:
+    """A DATA handler that hangs: each retry handed the whole message over again."""
+    import asyncio
+
+    server = SmtpServer(tmp_path)
+    original = server.handler.handle_DATA
+
+    async def hang(smtp: object, session: object, envelope: object) -> str:
+        await original(smtp, session, envelope)
+        await asyncio.sleep(30)
+        return "250 late"
+
+    server.handler.handle_DATA = hang  # type: ignore[method-assign]
+    try:
+        (result,) = send([message()], settings(server, timeout=2, retries=3), environ={})
+        assert result.status == "in doubt" and result.attempts == 1
+        assert server.handler.data_commands == 1
+    finally:
+        server.close()
 
 
 def test_a_connection_lost_before_the_data_ends_is_retried(server: SmtpServer) -> None:

@@ -240,7 +240,7 @@ def test_a_newline_in_a_configured_header_is_refused(project: Path, given_pdf: P
     eml = project / "out" / "m.eml"
     result = run(str(project), "--to", "a@example.org", "--eml", str(eml), "--pdf", str(given_pdf))
     assert result.exit_code == 1
-    assert result.stderr.startswith("report.yml:21: 'mail.subject': contains a control character")
+    assert result.stderr.startswith("report.yml:21: 'mail.subject': contains a line break")
     assert not eml.exists()
     config.write_text(
         config.read_text().replace('subject: "Rapport\\nBcc: victim@example.org"', "from: x@"),

@@ -121,7 +121,7 @@ def test_a_connection_lost_before_the_answer_leaves_the_row_in_doubt(
 ) -> None:
     """The server keeps the second message and closes the connection without answering: a
     blind retry gave Mary two copies and exit 0. The row is in doubt at its line (exit 1),
-    the others are sent, and a re-run does not send it again."""
+    the next is not handed to that server in this run, and a re-run sends it, not Mary's."""
     server = SmtpServer(tmp_path)
     try:
         server.handler.drop_after_data = {2}
@@ -129,6 +129,16 @@ def test_a_connection_lost_before_the_answer_leaves_the_row_in_doubt(
         rows.write_text(PEOPLE, encoding="utf-8")
         out = tmp_path / "copies"
         args = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+        first = CliRunner().invoke(main, [*args, "--json"], catch_exceptions=False)
+        assert first.exit_code == 1, first.output
+        summary = json.loads(first.stdout)
+        doubt, untried = [p for p in summary["problems"] if p["severity"] == "error"]
+        assert (doubt["line"], untried["line"]) == (3, 4)
+        assert doubt["message"].startswith("in doubt: sent? check the server")
+        assert "connection lost after the whole message was sent" in doubt["message"]
+        assert "not tried: 127.0.0.1 did not answer an earlier message" in untried["message"]
+        assert [r["sent"] for r in summary["rows"]] == [True, False, False]
+        assert counts(server) == {"jeanne@example.fr": 1, "mary@example.com": 1}
         for _ in range(2):
             result = CliRunner().invoke(main, [*args, "--json"], catch_exceptions=False)
             assert result.exit_code == 1, result.output

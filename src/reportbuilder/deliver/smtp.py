@@ -441,6 +441,9 @@ def _deliver(
         except _Permanent as error:
             return Delivery(ident, tuple(recipients), "failed", error.code, error.answer, attempt)
         except _InDoubt as error:  # sent again, it may arrive twice: the caller decides
+            # A server that took a whole message and never answered (a hung filter, a relay
+            # over its limits) would do so again: the next messages are not handed to it.
+            connection.broken = f"{settings.host} did not answer an earlier message"
             return Delivery(ident, tuple(recipients), "in doubt", None, error.answer, attempt)
         except _Temporary as error:
             if attempt > settings.retries:
