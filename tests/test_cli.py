@@ -219,7 +219,8 @@ def test_json_failure_is_one_document(mini_project: Path, runner: CliRunner, com
     assert doc["problems"]
     for problem in doc["problems"]:
         assert set(problem) >= {"severity", "stage", "path", "line", "message", "hint"}
-        assert problem["severity"] == "error"
+        # An error, or (check) a chapter line put off until the data file is right.
+        assert problem["severity"] == "error" or problem["message"].startswith("not checked yet")
     [problem] = [p for p in doc["problems"] if p["path"] == "data/survey.yml"]
     assert isinstance(problem["line"], int) and "source" in problem["message"]
     assert problem["stage"] == "project"

@@ -139,7 +139,15 @@ def test_dates_not_in_the_declared_form_are_located(
     tmp_path: Path, csv: str, expected: str
 ) -> None:
     result = CliRunner().invoke(main, ["check", str(project(tmp_path, "en", csv))])
-    assert (result.exit_code, result.output.strip()) == (1, expected)
+    assert result.exit_code == 1
+    first, *rest = result.output.strip().splitlines()
+    assert first == expected
+    # The chapter's table of the file is checked once the file is right, and said so.
+    assert rest == [
+        "warning: content/01.md:5: not checked yet: the line uses data.sites, whose file has "
+        "problems of its own (above); check again once they are fixed",
+        "1 problem found, and 1 warning.",
+    ]
 
 
 def test_day_first_dates_in_yaml(tmp_path: Path) -> None:
