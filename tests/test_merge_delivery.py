@@ -225,3 +225,36 @@ def test_messages_written_to_look_at_are_still_sent_by_smtp_after(
     ]
     final = runner.invoke(main, [*base, "--smtp", server.address])
     assert ": 2 kept, 2 sent before (journal: " in final.stdout and len(server.messages) == 2
+
+
+def test_a_copy_made_before_a_correction_is_made_again_not_sent(
+    mini_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
+) -> None:
+    """Make the copies, look at one, fix a figure, run again, send: the copies made before
+    the correction were "kept" and mailed (attachment 1,200, the body 1,300). A copy made
+    from the project as it was is made again; one already sent is said, not sent again."""
+    import pypdf
+
+    from conftest import page_texts
+
+    out, rows = tmp_path / "copies", people(tmp_path, PEOPLE.split("Ana")[0])
+    base = ["merge", str(mini_project), str(rows), "-o", str(out)]
+    survey = mini_project / "data" / "survey.yml"
+
+    def figures() -> set[str]:
+        copy = out / "mini-Mary-Smith.pdf"
+        text = " ".join(" ".join(page.split()) for page in page_texts(pypdf.PdfReader(copy)))
+        return {f"{n} weeks" for n in "678" if f"over {n}" in text}
+
+    assert runner.invoke(main, base).exit_code == 0 and figures() == {"6 weeks"}
+    survey.write_text(survey.read_text().replace("value: 6", "value: 7"))
+    again = runner.invoke(main, [*base, "--smtp", server.address])
+    assert again.exit_code == 0, again.output
+    assert ": 2 made, 2 sent (journal: " in again.stdout and figures() == {"7 weeks"}
+    (attachment,) = list(server.messages[-1].iter_attachments())  # Mary's, the corrected copy
+    assert attachment.get_content() == (out / "mini-Mary-Smith.pdf").read_bytes()
+    survey.write_text(survey.read_text().replace("value: 7", "value: 8"))
+    late = runner.invoke(main, [*base, "--smtp", server.address])
+    assert late.exit_code == 0 and len(server.messages) == 2  # never sent twice
+    assert "note: 2 rows were sent a copy made before the project last changed; not sent " \
+        "again" in late.stderr  # fmt: skip

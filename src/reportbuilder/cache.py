@@ -370,6 +370,24 @@ def _chart_code() -> str:
     return _CODE[0]
 
 
+def sources_digest(folders: Iterable[Path], *, edition: Any, skip: Iterable[Path] = ()) -> str:
+    """The hash of every file a build may read under `folders` (the project's, its theme's),
+    the versions and the edition's settings, leaving out the files under `skip`: what a
+    merge's copies were made from, so that a copy made before a correction is not taken for
+    a current one."""
+    digest = hashlib.sha256()
+    add = _adder(digest)
+    add("versions", json.dumps(versions(), sort_keys=True))
+    add("edition", repr(_settings(edition)))
+    left_out = [os.path.abspath(path) for path in skip]
+    for base in folders:
+        for path in _files(base):
+            where = os.path.abspath(path)
+            if not any(where == out or where.startswith(out + os.sep) for out in left_out):
+                add(f"file {path.relative_to(base)}", _content(path))
+    return digest.hexdigest()
+
+
 def _content(path: Path) -> bytes:
     """What stands for a file in the key: its bytes; for a link, where it points (a build
     refuses links out of the project anyway); for a large file, its size and time; for

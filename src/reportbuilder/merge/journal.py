@@ -49,6 +49,7 @@ class Entry:
     sending: bool = False
     message_id: str = ""
     written: str = ""  # where --eml-dir last wrote the row's message (not a delivery)
+    source: str = ""  # the hash of the project the copy was made from (`sources_digest`)
 
     @property
     def in_doubt(self) -> bool:

@@ -244,6 +244,12 @@ def _merge(
             loaded, edition, options, journal, names, today, progress, len(mine), read.path
         )
         work.run(mine, default_lang, renderers)
+        if work.sent_older:
+            were = "row was" if work.sent_older == 1 else "rows were"
+            work.notes.append(
+                f"{work.sent_older} {were} sent a copy made before the project last changed; "
+                "not sent again"
+            )
         if options.outbox is not None:
             work.deliver(options.outbox)
     finally:
@@ -416,6 +422,8 @@ class _Work:
         self._front_rules: dict[str, LintRules] = {}  # `_cover_fonts`'s, by language
         self.notes: list[str] = []
         self.warnings_seen: set[Problem] = set()
+        self.source = _made_from(project, edition, options, rel)
+        self.sent_older = 0  # rows sent a copy made from the project as it was before
         self._lock = threading.Lock()
         self._renderers: queue.Queue[PdfRenderer] = queue.Queue()
 
@@ -477,13 +485,15 @@ class _Work:
         if entry is None:
             return None
         if entry.sent:  # sent is final, whatever the file is called now
+            if entry.source != self.source:
+                self.sent_older += 1  # said once, after the rows
             target = self.options.output_dir / entry.file
             if not target.is_file():
                 return None  # made again (still journaled as sent: never sent again)
         else:
             target = self.options.output_dir / self.names[row.line]
-            if entry.file != target.name:
-                return None
+            if entry.file != target.name or entry.source != self.source:
+                return None  # renamed, or made before the project changed: made again
             try:
                 if _sha256(target.read_bytes()) != entry.sha256:
                     return None
@@ -716,7 +726,10 @@ class _Work:
         target = self.options.output_dir / self.names[row.line]
         data, method, pages = self._layout(row, plan, cover)
         write_atomic(target, data)
-        entry = Entry(row.key, row.line, row.email, target.name, _sha256(data), method=method)
+        entry = Entry(
+            row.key, row.line, row.email, target.name, _sha256(data), method=method,
+            source=self.source,
+        )  # fmt: skip
         earlier = self.journal.get(row.key)
         if earlier is not None and earlier.sent:  # a copy made again is not a new message
             entry = dataclasses.replace(entry, sent=True, answer=earlier.answer)
@@ -897,6 +910,16 @@ class _Work:
         if assembled is None or (plan.budget is not None and len(assembled) > plan.budget):
             return None
         return assembled
+
+
+def _made_from(project: Project, edition: Edition, options: MergeOptions, rel: str) -> str:
+    """The hash of what the copies are made from: the project's files and its theme's (not
+    the copies' folder, nor the requesters file: a row added is no change to the others),
+    and the edition."""
+    from reportbuilder.cache import sources_digest
+
+    folders = (project.root, *project.theme.folders)
+    return sources_digest(folders, edition=edition, skip=(options.output_dir, Path(rel)))
 
 
 def _in_doubt(entry: Entry, why: str | None = None) -> str:
