@@ -353,3 +353,24 @@ def test_text_in_a_fallback_font_is_warned_at_each_rows_line(
     }
     assert set(fallbacks) == {(str(people), 3), (str(people), 4)}, result["problems"]
     assert "王小明" in fallbacks[(str(people), 3)] and "😀" in fallbacks[(str(people), 4)]
+
+
+def test_a_second_batch_never_replaces_the_first_batchs_copies(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    """Weekly batches into one folder: batch 2's Ana replaced batch 1's Ana's copy (and
+    .eml), and a re-run of batch 1 called the other Ana's file "kept". She gets `-2`."""
+    out = tmp_path / "copies"
+    first, second = tmp_path / "b1.csv", tmp_path / "b2.csv"
+    first.write_text("name,email,organisation\nAna,ana1@example.org,First Org\n", "utf-8")
+    second.write_text("name,email,organisation\nAna,ana2@example.org,Second Org\n", "utf-8")
+    for batch in (first, second):
+        code, result, _ = merge(runner, str(mini_project), str(batch), "-o", str(out))
+        assert code == 0, result["problems"]
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["mini-Ana-2.pdf", "mini-Ana.pdf"]
+    assert "First Org" in " ".join(texts(out / "mini-Ana.pdf"))
+    assert "Second Org" in " ".join(texts(out / "mini-Ana-2.pdf"))
+    code, again, _ = merge(runner, str(mini_project), str(first), "-o", str(out))
+    assert code == 0 and [(r["status"], r["file"]) for r in again["rows"]] == [
+        ("kept", "mini-Ana.pdf")
+    ]

@@ -233,6 +233,7 @@ def _merge(
     if options.outbox is not None:
         senders(loaded)  # no sender, no message: said before any layout
     if options.dry_run:
+        names = _not_taken(names, good, journal)
         rows = tuple(
             _planned(row, names[row.line], row.lang or default_lang, journal) for row in mine
         )
@@ -240,6 +241,7 @@ def _merge(
         return MergeResult(**base, rows=rows, problems=tuple(problems), seconds=seconds)
     journal.lock()  # one run at a time per split and folder: no row sent twice
     try:
+        names = _not_taken(names, good, journal)
         work = _Work(
             loaded, edition, options, journal, names, today, progress, len(mine), read.path
         )
@@ -910,6 +912,30 @@ class _Work:
         if assembled is None or (plan.budget is not None and len(assembled) > plan.budget):
             return None
         return assembled
+
+
+def _not_taken(
+    names: Mapping[int, str], rows: Sequence[Requester], journal: Journal
+) -> dict[int, str]:
+    """`names`, each one the journal gives to another row (of an earlier requesters file
+    merged into the same folder: another "Ana") made `-2`, `-3` …: a copy and its message
+    never replace another requester's."""
+    owner = {entry.file: key for key, entry in (*journal.others.items(), *journal.entries.items())}
+    keys = {row.line: row.key for row in rows}
+    used = set(names.values())
+    free: dict[int, str] = {}
+    for line, name in names.items():
+        if owner.get(name, keys.get(line)) != keys.get(line):
+            stem, dot, suffix = name.rpartition(".")
+            number = 2
+            while (candidate := f"{stem}-{number}{dot}{suffix}") in used or (
+                owner.get(candidate, keys.get(line)) != keys.get(line)
+            ):
+                number += 1
+            used.add(candidate)
+            name = candidate
+        free[line] = name
+    return free
 
 
 def _made_from(project: Project, edition: Edition, options: MergeOptions, rel: str) -> str:
