@@ -258,3 +258,40 @@ def test_a_copy_made_before_a_correction_is_made_again_not_sent(
     assert late.exit_code == 0 and len(server.messages) == 2  # never sent twice
     assert "note: 2 rows were sent a copy made before the project last changed; not sent " \
         "again" in late.stderr  # fmt: skip
+
+
+def test_a_column_added_after_a_mailing_sends_nothing_again(
+    mini_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
+) -> None:
+    """A "status" column ticked after the mailing made every row a new request: everyone was
+    mailed again. Only the columns a copy uses tell requests apart; journals of earlier
+    versions (keyed by every column) are read so too."""
+    from reportbuilder.merge.requesters import read_requesters
+
+    out, rows = tmp_path / "copies", tmp_path / "requesters.csv"
+    rows.write_text(
+        "name,email,office\n"
+        "Jeanne Dupont,jeanne@example.fr,Lyon\nMary Smith,mary@example.com,York\n",
+        encoding="utf-8",
+    )
+    base = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+    assert runner.invoke(main, base).exit_code == 0 and len(server.messages) == 2
+    rows.write_text(
+        "name,email,office,status\nJeanne Dupont,jeanne@example.fr,Lyon,sent\n"
+        "Mary Smith,mary@example.com,York,sent\n",
+        encoding="utf-8",
+    )
+    again = runner.invoke(main, base)
+    assert again.exit_code == 0 and ": 2 kept, 2 sent before (journal: " in again.stdout
+    assert len(server.messages) == 2
+    # A journal an earlier version wrote: keyed by every column of the file.
+    journal = out / "merge-journal.jsonl"
+    full = {row.line: row.full_key for row in read_requesters(rows).rows}
+    lines = [json.loads(line) for line in journal.read_text("utf-8").splitlines()]
+    journal.write_text(
+        "".join(json.dumps({**entry, "key": full[entry["line"]]}) + "\n" for entry in lines),
+        encoding="utf-8",
+    )
+    legacy = runner.invoke(main, base)
+    assert legacy.exit_code == 0 and ": 2 kept, 2 sent before (journal: " in legacy.stdout
+    assert len(server.messages) == 2

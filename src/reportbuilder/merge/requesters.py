@@ -53,15 +53,27 @@ class Requester:
     reference: str = ""
     date: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
+    # The extra columns that tell one request from another (those a copy, its message or its
+    # file name use); None: every column. A column added to the sheet after a mailing (a
+    # "status" to tick) is then no new request.
+    key_columns: frozenset[str] | None = None
 
     @property
     def key(self) -> str:
         """A stable identity for the journal: the row's values, not its position, so that a
         row inserted above it does not make it a new row."""
+        extra = {
+            k: v for k, v in self.extra.items() if self.key_columns is None or k in self.key_columns
+        }
         values = [self.name, self.email, self.organisation, self.lang or "", self.reference]
-        values += [self.date, *(f"{k}={v}" for k, v in sorted(self.extra.items()))]
+        values += [self.date, *(f"{k}={v}" for k, v in sorted(extra.items()))]
         digest = hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
         return f"{digest}-{self.occurrence}" if self.occurrence else digest
+
+    @property
+    def full_key(self) -> str:
+        """`key` with every column the file has (the journals of earlier versions')."""
+        return replace(self, key_columns=None).key
 
     def values(self) -> dict[str, str]:
         """Every column's text, by column name (what a file-name template may use)."""

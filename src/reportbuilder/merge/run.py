@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import os
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -219,6 +220,7 @@ def _merge(
             strict=True,
         )
     )
+    good = _without_unused_columns(good, _used_columns(loaded, options.name_template))
     mine = [row for row in good if options.shard.takes(row.index)]
     found = [*read.problems, *wordless]
     problems = [p for p in found if _in_shard(p, read, options.shard)]
@@ -241,6 +243,7 @@ def _merge(
         return MergeResult(**base, rows=rows, problems=tuple(problems), seconds=seconds)
     journal.lock()  # one run at a time per split and folder: no row sent twice
     try:
+        _rekey(journal, good)
         names = _not_taken(names, good, journal)
         work = _Work(
             loaded, edition, options, journal, names, today, progress, len(mine), read.path
@@ -912,6 +915,58 @@ class _Work:
         if assembled is None or (plan.budget is not None and len(assembled) > plan.budget):
             return None
         return assembled
+
+
+_RECIPIENT = re.compile(r"""(?<![\w.-])recipient\s*(?:\.\s*(\w+)|\[\s*["'](\w+)["']\s*\])?""")
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _used_columns(project: Project, name_template: str) -> set[str] | None:
+    """The requesters' columns a copy, its message or its file name use (`recipient.office`
+    in a chapter, a template or the mail's texts; `{office}` in --names), or None when a
+    template uses `recipient` as a whole (its columns cannot be told)."""
+    texts = [chapter.source for chapter in project.chapters]
+    texts += [project.config.mail.summary or "", project.config.mail.subject or ""]
+    for folder in (project.root / "templates", *project.theme.folders):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.suffix in (".html", ".txt", ".md", ".j2") and path.is_file():
+                    with contextlib.suppress(OSError, UnicodeDecodeError):
+                        texts.append(path.read_text("utf-8"))
+    used = set(_FIELD.findall(name_template))
+    for text in texts:
+        for found in _RECIPIENT.finditer(text):
+            after = text[found.end() : found.end() + 12]
+            if found[1] in _WHOLE or (not (found[1] or found[2]) and not _TESTED.match(after)):
+                if re.match(r"\w", after):
+                    continue  # recipient_footer and the like: another name
+                return None  # printed, iterated or indexed by a variable: any column
+            if found[1] or found[2]:
+                used.add(found[1] or found[2])
+    return used
+
+
+_WHOLE = {"items", "keys", "values", "get"}  # the mapping's methods: any column
+_TESTED = re.compile(r"\s*(%\}|-%\}|and\b|or\b|is\s+defined)")  # `{% if recipient %}`
+
+
+def _without_unused_columns(rows: list[Requester], used: set[str] | None) -> list[Requester]:
+    """Each row keyed by the columns a copy uses only: a column added to the sheet after a
+    mailing (a "status" to tick) is no new request, and its rows are not sent again. The
+    values stay, all of them, for the templates."""
+    if used is None:
+        return rows
+    return [dataclasses.replace(row, key_columns=frozenset(used)) for row in rows]
+
+
+def _rekey(journal: Journal, rows: Sequence[Requester]) -> None:
+    """Journal lines written under a row's key with every column (before columns no copy
+    uses were left out of it) carried over to its key now: never a row sent again."""
+    for row in rows:
+        if row.full_key == row.key or journal.get(row.key) is not None:
+            continue
+        if (earlier := journal.get(row.full_key)) is not None:
+            journal.record(dataclasses.replace(earlier, key=row.key, at=""))
 
 
 def _not_taken(
