@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from markdown.extensions.toc import slugify_unicode
 
 from conftest import one_chapter_project
-from reportbuilder import build
+from reportbuilder import Edition, build
 from reportbuilder.compose.markup import NUM_CLASS, make_markdown, sanitize, to_html
 from reportbuilder.limits import Deadline, nesting_depth
 
@@ -552,3 +552,34 @@ def test_a_footnotes_blocks_print_in_the_note_line_by_line(tmp_path: Path) -> No
     at = lines.index("1. First para FN1.")
     assert lines[at + 1 : at + 4] == ["– list item FNL1", "– list item FNL2", "fenced FNFENCE"]
     assert lines[at + 4 : at + 7] == ["2.", "a b", "FNT1 FNT2"]
+
+
+def test_a_long_run_without_spaces_may_break_after_its_separators() -> None:
+    html = html_of("Path C:\\Users\\ana\\Trata_de_personas_final_v3.xlsx was used, not `x`.\n")
+    assert html == (
+        '<p>Path <span class="rb-long">C:\\<wbr>Users\\<wbr>ana\\<wbr>Trata_<wbr>de_<wbr>'
+        "personas_<wbr>final_<wbr>v3.<wbr>xlsx</span> was used, not <code>x</code>.</p>"
+    )
+    assert "rb-long" not in html_of("Short words only, and a-hyphenated-but-short one.\n")
+    assert "rb-long" not in html_of("    an_indented_code_line_without_any_spaces_at_all\n")
+
+
+@pytest.mark.pdf
+def test_a_long_token_in_prose_wraps_at_a5_and_nothing_is_cut(tmp_path: Path) -> None:
+    """Trial 5 #7: a Windows path and a long ID ran past the paper's edge at A5 (a warning,
+    exit 0), their ends cut: `END5` and `END3` were not in the PDF."""
+    path = "C:\\Users\\maria.gonzalez\\Documents\\Informes\\2025\\Trata_de_personas_Chile_"
+    root = one_chapter_project(
+        tmp_path / "p",
+        "Tokens",
+        f"# Tokens\n\nPath {path}informe_final_revisado_v3_definitivo.xlsxEND5 was used.\n\n"
+        f"Token: {'A' * 120}END3.\n",
+    )
+    out = tmp_path / "tokens.pdf"
+    result = build(root, Edition(page_size="A5"), output=out)
+    assert not [p for p in result.warnings if "past the right edge" in p.message]
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "END5" in text and "END3" in text
+    assert "".join(text.split()).count("A" * 120 + "END3") == 1  # broken, no hyphen added

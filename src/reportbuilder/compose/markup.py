@@ -289,6 +289,7 @@ class _ReportTree(Treeprocessor):
         self._table_captions(root)
         _lead_ins(root)
         _url_breaks(root)
+        _long_tokens(root)
         if has_spacing_rules(self.lang):
             _language_spacing(root, self.lang)
 
@@ -528,6 +529,67 @@ def _break_at_slashes(element: ET.Element, text: str) -> None:
     for part in rest:
         wbr = ET.SubElement(element, "wbr")
         wbr.tail = part
+
+
+# A run with no space this long may not fit a line of an A5 page: it may break inside, where
+# nothing else lets the line end (a Windows path, a file name with `_`, an ID).
+LONG_TOKEN = 30
+# A run counts Markdown's escapes (`\_` is held as STX 95 ETX) as one character; any other
+# placeholder (a raw HTML tag, a typographic quote or space smarty set aside) ends it.
+_LONG_RUN = re.compile(rf"(?:[^\s\x02\x03]|\x02\d+\x03){{{LONG_TOKEN},}}")
+_AFTER_SEPARATOR = re.compile(r"(?:(?<=[\\_.])|(?<=\x02(?:92|95|46)\x03))(?=[^\\_.\s\x02])")
+# Not split: code blocks (render/code_lines.py does), URLs (at their slashes), table cells
+# (their width is measured; breaking anywhere would narrow columns), drawings.
+_KEEP_TOKENS = {"pre", "a", "th", "td", "caption", "svg", "style", "script"}
+
+
+def _long_tokens(element: ET.Element) -> None:
+    """Over-long runs of text with no space go in `<span class="rb-long">`, which the theme
+    lets break anywhere as a last resort, with break opportunities after `\\`, `_` and `.`
+    first: such a run ran past the paper's edge and its end was cut (trial 5 #7)."""
+    if element.tag in _KEEP_TOKENS or "url" in (element.get("class") or "").split():
+        return
+    for child in list(element):
+        _long_tokens(child)
+    if element.text and _has_long_token(element.text):
+        pieces = _token_pieces(element.text)
+        element.text = pieces[0] if isinstance(pieces[0], str) else ""
+        for index, span in enumerate(p for p in pieces if not isinstance(p, str)):
+            element.insert(index, span)
+    for child in list(element):
+        if child.tail and _has_long_token(child.tail):
+            pieces = _token_pieces(child.tail)
+            child.tail = pieces[0] if isinstance(pieces[0], str) else ""
+            at = list(element).index(child) + 1
+            for offset, span in enumerate(p for p in pieces if not isinstance(p, str)):
+                element.insert(at + offset, span)
+
+
+def _has_long_token(text: str) -> bool:
+    return any(len(word) >= LONG_TOKEN for word in text.split()) and bool(_LONG_RUN.search(text))
+
+
+def _token_pieces(text: str) -> list[str | ET.Element]:
+    """Text as [leading text, span, span …], each span a long run, the text after it its tail."""
+    pieces: list[str | ET.Element] = [""]
+    last = 0
+    for match in _LONG_RUN.finditer(text):
+        if isinstance(pieces[-1], str):
+            pieces[-1] += text[last : match.start()]
+        else:
+            pieces[-1].tail = (pieces[-1].tail or "") + text[last : match.start()]
+        span = ET.Element("span", {"class": "rb-long"})
+        head, *rest = _AFTER_SEPARATOR.split(match[0])
+        span.text = head
+        for part in rest:
+            ET.SubElement(span, "wbr").tail = part
+        pieces.append(span)
+        last = match.end()
+    if isinstance(pieces[-1], str):
+        pieces[-1] += text[last:]
+    else:
+        pieces[-1].tail = (pieces[-1].tail or "") + text[last:]
+    return pieces
 
 
 def _url_breaks(root: ET.Element) -> None:
