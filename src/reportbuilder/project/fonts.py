@@ -8,7 +8,6 @@ font, so a misspelt or missing font is caught here, at its line in report.yml.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import difflib
 import functools
 import re
@@ -93,6 +92,8 @@ class _FontSet(ctypes.Structure):
 
 
 def _fontconfig_families() -> set[str]:
+    import ctypes.util  # here: it imports subprocess, and only system fonts need it
+
     lib = ctypes.CDLL(ctypes.util.find_library("fontconfig") or "libfontconfig.so.1")
     lib.FcPatternCreate.restype = ctypes.c_void_p
     lib.FcObjectSetBuild.restype = ctypes.c_void_p
