@@ -92,9 +92,9 @@ class _FontSet(ctypes.Structure):
 
 
 def _fontconfig_families() -> set[str]:
-    import ctypes.util  # here: it imports subprocess, and only system fonts need it
+    from ctypes.util import find_library  # here: it imports subprocess
 
-    lib = ctypes.CDLL(ctypes.util.find_library("fontconfig") or "libfontconfig.so.1")
+    lib = ctypes.CDLL(find_library("fontconfig") or "libfontconfig.so.1")
     lib.FcPatternCreate.restype = ctypes.c_void_p
     lib.FcObjectSetBuild.restype = ctypes.c_void_p
     lib.FcFontList.restype = ctypes.POINTER(_FontSet)

@@ -182,9 +182,9 @@ class _Coverage:
         try:  # by its usual name: `find_library` runs ldconfig (0.1 s)
             lib = ctypes.CDLL("libfontconfig.so.1")
         except OSError:
-            import ctypes.util  # here: it imports subprocess, which `check` needs not
+            from ctypes.util import find_library  # here: it imports subprocess
 
-            lib = ctypes.CDLL(ctypes.util.find_library("fontconfig") or "libfontconfig.so")
+            lib = ctypes.CDLL(find_library("fontconfig") or "libfontconfig.so")
         lib.FcPatternCreate.restype = ctypes.c_void_p
         lib.FcObjectSetBuild.restype = ctypes.c_void_p
         lib.FcFontList.restype = ctypes.POINTER(_FontSet)
