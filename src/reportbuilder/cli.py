@@ -1192,23 +1192,46 @@ def _count(number: int, noun: str) -> str:
     type=click.Choice(["github", "gitlab", "pre-commit"]),
     help="Also write a CI workflow (or pre-commit hook); on an existing project, only that.",
 )
-def init(directory: Path, lang: str, ci: tuple[str, ...]) -> None:
+@click.option(
+    "--install",
+    metavar="SPEC",
+    help="What the CI workflow installs reportbuilder from: a wheel in the repository or a "
+    "git URL pinned to a commit (default: this installation's, when it is one of these).",
+)
+def init(directory: Path, lang: str, ci: tuple[str, ...], install: str | None) -> None:
     """Create a small working report project in DIRECTORY."""
-    from reportbuilder.scaffold import create_project, write_ci
+    from reportbuilder.scaffold import create_project, install_source, write_ci
 
+    if install is not None and (not install.strip() or _LINE_BREAKS.search(install)):
+        raise click.BadParameter(
+            "one line: a wheel's path or URL, or git+URL@commit", param_hint="--install"
+        )
+    install = install or (install_source() if ci else None)
     existing = directory.is_dir() and any(directory.iterdir())
-    if existing and ci and (directory / "report.yml").is_file():
-        with _reporting(False):
-            files = write_ci(directory, list(ci))
-        click.echo(f"added {', '.join(str(f) for f in files)}")
-        return
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+    adding = existing and ci and (directory / "report.yml").is_file()
+    if not adding and directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise click.BadParameter("exists and is not empty; choose a new folder", param_hint="DIR")
     with _reporting(False):
-        files = create_project(directory, lang) + write_ci(directory, list(ci))
-    click.echo(
-        f"created {len(files)} files in {directory}; now run: reportbuilder build {directory}"
-    )
+        made = [] if adding else create_project(directory, lang)
+        added = write_ci(directory, list(ci), install)
+    if adding:
+        click.echo(f"added {', '.join(str(f) for f in added)}")
+    else:
+        click.echo(
+            f"created {len(made) + len(added)} files in {directory}; now run: "
+            f"reportbuilder build {directory}"
+        )
+    workflows = [str(f) for f in added if f.name != ".pre-commit-config.yaml"]
+    if workflows and install is None:
+        click.echo(
+            f"note: set REPORTBUILDER in {', '.join(workflows)} to what CI installs "
+            "reportbuilder from (a wheel in the repository, or git+URL@commit), or run init "
+            "again with --install SPEC",
+            err=True,
+        )
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\x00\u2028\u2029\x85]")
 
 
 def _quiet_pypdf() -> None:
