@@ -420,6 +420,7 @@ def _in_order(
     early_stamps: dict[str, bytes] = {}  # stamps laid out ahead, by key
     tail_block: dict[str, int] = {}  # a stamp laid out ahead → its block
     submitted: set[str] = set()  # stamps whose block was given to `block_done`
+    bet: dict[int, tuple[int, dict[str, int], tuple[str, ...]]] = {}  # the guesses made
 
     def start(index: int, job: RenderJob, key: str, ahead: bool = False) -> None:
         begun.setdefault(index, time.perf_counter())
@@ -496,6 +497,7 @@ def _in_order(
         if work > AHEAD * (1.2 * took[-1] + footers) * max(1, jobs - 1):
             return
         front_tried = True
+        bet.update((i, (guessed[i], guessed_anchors[i], guessed_names[i])) for i in left)
         place = partition.places(split, guessed, guessed_anchors)[0]
         text = partition.document(split, 0, place)
         key = _key(text + repr(place.foreign), base, digest)
@@ -535,7 +537,10 @@ def _in_order(
     while waiting or running or not stamps_started:
         front_ahead()
         assemble_ahead()
-        # Stamps laid out ahead while another worker lays out the last parts.
+        # Stamps laid out ahead while another worker lays out the last parts; none once a
+        # part laid out since shows a guess was wrong.
+        if any(bet[i][:2] != (pages[i], anchors[i]) for i in bet if i in measured):
+            tail.clear()
         while tail and len(running) < jobs and (parts_in_flight() or waiting == [0]):
             key, job = tail.pop(0)
             start(-3, job, key, ahead=True)
