@@ -13,6 +13,7 @@ never stale.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -479,6 +480,8 @@ def _in_order(
         known = [i for i in measured if i > 0 and i in took]
         if not known or -1 not in took:
             return
+        if not all(_alike(split, i, known) for i in range(1, count) if i not in measured):
+            return  # a part unlike any laid out: its pages would be a poor guess
         rate = sum(took[i] for i in known) / max(1, sum(len(split.parts[i].body) for i in known))
         now = time.perf_counter()
         work = sum(
@@ -649,9 +652,25 @@ def _guess_like(
     return count, where, guessed
 
 
-def _in_order_of(body: str) -> list[str]:
+ALIKE = 0.05  # HTML lengths within 5 % of each other: a chapter of the same shape
+
+
+def _alike(split: partition.Split, index: int, known: Sequence[int]) -> bool:
+    """Whether a part laid out (`known`) is like part `index` (`_guess_like`): its HTML as
+    long within `ALIKE`, and as many anchors."""
+    body = split.parts[index].body
+    ids = len(_in_order_of(body))
+    return any(
+        abs(len(split.parts[i].body) - len(body)) <= ALIKE * len(body)
+        and len(_in_order_of(split.parts[i].body)) == ids
+        for i in known
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _in_order_of(body: str) -> tuple[str, ...]:
     """The anchors a part's HTML defines, in the order they appear, each once."""
-    return list(dict.fromkeys(unescape(a or b) for a, b in partition._ID.findall(body)))
+    return tuple(dict.fromkeys(unescape(a or b) for a, b in partition._ID.findall(body)))
 
 
 def _stamp_jobs(
