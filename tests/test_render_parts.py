@@ -138,3 +138,24 @@ def test_a_part_not_laid_out_yet_is_guessed_from_one_of_the_same_shape() -> None
     assert where == {"c": 0, "c-t": 0, "c-x": 2}
     # Pages of different names are not guessed (their footers are laid out when known).
     assert _guess_like(found, 2, pages, anchors, [(), ("a", "b", "b"), (), ()], [1])[2] == ()
+
+
+def test_a_part_is_like_another_of_about_its_length_and_as_many_anchors() -> None:
+    from reportbuilder.render.incremental import _alike
+
+    def chapter(name: str, words: int, anchors: int = 1) -> str:
+        heads = "".join(f'<h2 id="{name}-{n}">X</h2>' for n in range(anchors))
+        return (
+            f'{MARKER}<section class="chapter" id="{name}"><h1>T</h1>'
+            + "<p>mot</p>" * words
+            + heads
+            + "</section>"
+        )
+
+    body = FRONT + chapter("a", 40) + chapter("b", 41) + chapter("c", 60) + chapter("d", 40, 2)
+    found = split(report(body))
+    assert isinstance(found, Split)
+    assert _alike(found, 2, [1])  # a word more
+    assert not _alike(found, 3, [1])  # half as long again: its pages would be guessed
+    assert not _alike(found, 4, [1])  # another anchor: where it falls would be guessed
+    assert _alike(found, 1, [3, 4, 2])  # any one of those laid out will do
