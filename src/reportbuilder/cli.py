@@ -296,7 +296,19 @@ class _Main(click.Group):
             if as_json and error.exit_code == 2:
                 _usage_json(error)
             raise
-        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except _Signalled as stop:  # SIGTERM, SIGHUP: its line is on stderr already
+            if as_json:
+                _emit_json({"ok": False, "problems": [_stopped_by(stop.number).as_json()]})
+            raise
+        except KeyboardInterrupt:
+            # Ctrl-C: the line and exit code SIGTERM and SIGHUP give (128 + 2), not click's
+            # "Aborted!" and exit 1, which CI reads as "the content is wrong".
+            problem = _stopped_by(signal.SIGINT)
+            if as_json:
+                _emit_json({"ok": False, "problems": [problem.as_json()]})
+            click.echo(problem.message, err=True)
+            ctx.exit(128 + signal.SIGINT)
+        except (click.exceptions.Exit, click.Abort):
             raise
         except MemoryError:
             # Out of memory outside the stages `_reporting` covers (loading modules, reading
@@ -345,11 +357,23 @@ def _hard_deadline(project: Path, timeout: float, what: str, as_json: bool) -> N
     click.get_current_context().call_on_close(guard.disarm)
 
 
+class _Signalled(SystemExit):
+    """The command stopped by a signal: exit 128 + its number."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(128 + number)
+        self.number = number
+
+
+def _stopped_by(number: int) -> Problem:
+    return Problem(None, None, f"stopped by {signal.Signals(number).name}", stage=Stage.PROJECT)
+
+
 def _stop(number: int, frame: object) -> None:
     """SIGTERM or SIGHUP: unwind like Ctrl-C, so that the render process is ended and
     temporary files are removed on the way out; exit 128 + the signal's number."""
-    click.echo(f"stopped by {signal.Signals(number).name}", err=True)
-    raise SystemExit(128 + number)
+    click.echo(_stopped_by(number).message, err=True)
+    raise _Signalled(number)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -1132,23 +1156,46 @@ def _count(number: int, noun: str) -> str:
     type=click.Choice(["github", "gitlab", "pre-commit"]),
     help="Also write a CI workflow (or pre-commit hook); on an existing project, only that.",
 )
-def init(directory: Path, lang: str, ci: tuple[str, ...]) -> None:
+@click.option(
+    "--install",
+    metavar="SPEC",
+    help="What the CI workflow installs reportbuilder from: a wheel in the repository or a "
+    "git URL pinned to a commit (default: this installation's, when it is one of these).",
+)
+def init(directory: Path, lang: str, ci: tuple[str, ...], install: str | None) -> None:
     """Create a small working report project in DIRECTORY."""
-    from reportbuilder.scaffold import create_project, write_ci
+    from reportbuilder.scaffold import create_project, install_source, write_ci
 
+    if install is not None and (not install.strip() or _LINE_BREAKS.search(install)):
+        raise click.BadParameter(
+            "one line: a wheel's path or URL, or git+URL@commit", param_hint="--install"
+        )
+    install = install or (install_source() if ci else None)
     existing = directory.is_dir() and any(directory.iterdir())
-    if existing and ci and (directory / "report.yml").is_file():
-        with _reporting(False):
-            files = write_ci(directory, list(ci))
-        click.echo(f"added {', '.join(str(f) for f in files)}")
-        return
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+    adding = existing and ci and (directory / "report.yml").is_file()
+    if not adding and directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise click.BadParameter("exists and is not empty; choose a new folder", param_hint="DIR")
     with _reporting(False):
-        files = create_project(directory, lang) + write_ci(directory, list(ci))
-    click.echo(
-        f"created {len(files)} files in {directory}; now run: reportbuilder build {directory}"
-    )
+        made = [] if adding else create_project(directory, lang)
+        added = write_ci(directory, list(ci), install)
+    if adding:
+        click.echo(f"added {', '.join(str(f) for f in added)}")
+    else:
+        click.echo(
+            f"created {len(made) + len(added)} files in {directory}; now run: "
+            f"reportbuilder build {directory}"
+        )
+    workflows = [str(f) for f in added if f.name != ".pre-commit-config.yaml"]
+    if workflows and install is None:
+        click.echo(
+            f"note: set REPORTBUILDER in {', '.join(workflows)} to what CI installs "
+            "reportbuilder from (a wheel in the repository, or git+URL@commit), or run init "
+            "again with --install SPEC",
+            err=True,
+        )
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\x00\u2028\u2029\x85]")
 
 
 def _quiet_pypdf() -> None:

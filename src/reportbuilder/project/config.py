@@ -29,6 +29,7 @@ from reportbuilder.language import is_known_locale, normalize
 from reportbuilder.project.chapters import slugify
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.overrides import Key, flatten, merged
+from reportbuilder.project.printable import printed_text
 from reportbuilder.project.validation import LineOf, problems_from, stand_in
 from reportbuilder.project.yamlio import load_yaml
 from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
@@ -117,6 +118,9 @@ class DataFile(_Strict):
     # A table's column headings: `{country: Country}` or one per language
     # (`{country: {en: Country, fr: Pays}}`); a column not named keeps its name in the file.
     labels: dict[str, str | dict[str, str]] = Field(default_factory=dict)
+    # The line that names the columns, when title or note lines are above it (an export of
+    # a sheet with a title): the lines above are left out, as a workbook's `header_row`.
+    header_row: Annotated[int, Field(ge=1, le=2_000_000)] | None = None
 
 
 class WorkbookFile(_Strict):
@@ -133,8 +137,12 @@ class WorkbookFile(_Strict):
     ) = None
 
 
+# A text printed on the cover, in running headers, the PDF's metadata or a mail's subject.
+PrintedText = Annotated[str, AfterValidator(printed_text)]
+
+
 class Organisation(_Strict):
-    name: str
+    name: PrintedText
     logo: str | None = None
     url: WebAddress | None = None
     address: str | None = None
@@ -233,6 +241,7 @@ def _header_text(value: str) -> str:
     from reportbuilder.addresses import check_header_text
     from reportbuilder.errors import DeliveryError
 
+    printed_text(value)
     try:
         return check_header_text(value, "header")
     except DeliveryError as error:
@@ -281,16 +290,16 @@ class MailConfig(_Strict):
 class ReportConfig(_Strict):
     """Everything `report.yml` may say. Unknown keys are errors."""
 
-    title: str
-    short_title: str | None = None  # the running header's words when the title is long
+    title: PrintedText
+    short_title: PrintedText | None = None  # the running header's words when the title is long
     lang: str
-    subtitle: str | None = None
+    subtitle: PrintedText | None = None
     cover_image: CoverImage | None = None
     date: dt.date | None = None
-    authors: list[str] = Field(default_factory=list)
+    authors: list[PrintedText] = Field(default_factory=list)
     organisation: Organisation | None = None
-    subject: str | None = None
-    keywords: list[str] = Field(default_factory=list)
+    subject: PrintedText | None = None
+    keywords: list[PrintedText] = Field(default_factory=list)
     theme: str = "base"
     brand: Brand = Brand()
     page_size: str = "A4"
@@ -315,6 +324,23 @@ class ReportConfig(_Strict):
     mail: MailConfig = Field(default_factory=lambda: MailConfig.model_validate({}))
     max_size: Size | None = None  # bytes the PDF may weigh (written 8MB, 150KB)
 
+    @field_validator("cover_image", mode="before")
+    @classmethod
+    def _cover_image(cls, value: object) -> object:
+        if isinstance(value, str):  # the habit of `logo: assets/logo.svg`
+            raise ValueError(
+                "a cover photo is written with its alt text, read out by screen readers: "
+                f"cover_image: {{file: {value}, alt: what the photo shows}}"
+            )
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        if not value:  # the cover, the PDF's /Title, a mail's subject and file name
+            raise ValueError("the title is empty; every report has one")
+        return value
+
     @field_validator("theme")
     @classmethod
     def _theme(cls, value: str) -> str:
@@ -330,7 +356,7 @@ class ReportConfig(_Strict):
     def _lang(cls, value: str) -> str:
         if not is_known_locale(value):
             raise ValueError("not a language code Babel knows (try fr, en or es)")
-        return value.replace("_", "-")  # one spelling everywhere: BCP 47, as in <html lang>
+        return normalize(value)  # one spelling everywhere: BCP 47, as in <html lang>
 
     @field_validator("languages")
     @classmethod
@@ -338,7 +364,7 @@ class ReportConfig(_Strict):
         for code in value:
             if not is_known_locale(code):
                 raise ValueError(f"'{code}' is not a language code Babel knows (try en or es)")
-        return {code.replace("_", "-"): layer for code, layer in value.items()}
+        return {normalize(code): layer for code, layer in value.items()}
 
     def language_layer(self, lang: str) -> dict[str, Any] | None:
         """`languages:`'s settings for `lang` (or its base language), None if it has none."""

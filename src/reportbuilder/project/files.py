@@ -18,7 +18,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from reportbuilder.errors import Problem, ProjectError, Stage
 from reportbuilder.project.textio import read_text
@@ -192,6 +192,21 @@ def is_dir(path: Path) -> bool:
         return False
 
 
+def remote_file_message(url: str) -> str | None:
+    """What is said of a `file:` URL naming another machine (`//host/x.png` in a chapter
+    resolves to `file://host/x.png`): the host kept, where "/x.png: outside the project"
+    dropped it; None for a local file."""
+    parts = urlsplit(url)
+    host = parts.netloc
+    if parts.scheme.lower() != "file" or not host or host.lower() == "localhost":
+        return None
+    shown = f"//{host}{parts.path}"[:120]
+    return (
+        f"refused {shown}: an address on the machine {host}, not a file of the project "
+        "(an image from the web is written https://…, its host in network.allow)"
+    )
+
+
 def missing_message(shown: str, path: Path) -> str:
     """ "missing file assets/map.png", with the file of that folder it most likely means
     ("did you mean assets/Map.png?": a case or a letter off), the same words in `check`
@@ -202,6 +217,16 @@ def missing_message(shown: str, path: Path) -> str:
         names = [entry.name for entry in os.scandir(path.parent) if entry.is_file()]
     except OSError:
         names = []
+    import unicodedata
+
+    wanted = unicodedata.normalize("NFC", path.name)
+    if any(n != path.name and unicodedata.normalize("NFC", n) == wanted for n in names):
+        # The same letters, written apart: "e" + U+0301 (NFD, as macOS, zip archives made
+        # on a Mac and some sync tools name files) is another name than "é" typed here.
+        return (
+            f"missing file {shown}: the file there has this name with its accents written "
+            "apart (NFD, as macOS and some zip tools name files); rename it, typing the name"
+        )
     # Stems compared, among files of the same type: "gone.svg" does not mean "logo.svg".
     suffix = path.suffix.lower()
     stems = {Path(n).stem.lower(): n for n in names if Path(n).suffix.lower() == suffix}
