@@ -50,6 +50,9 @@ class Entry:
     message_id: str = ""
     written: str = ""  # where --eml-dir last wrote the row's message (not a delivery)
     source: str = ""  # the hash of the project the copy was made from (`sources_digest`)
+    # The project (its folder) the copy is of: another report merged into the same folder
+    # for the same people is another request. Empty in journals of earlier versions: any.
+    project: str = ""
 
     @property
     def in_doubt(self) -> bool:
@@ -77,16 +80,19 @@ def _split(name: str) -> int | None:
     return int(found[2]) if found and found[2] else None
 
 
-def _read(path: Path) -> tuple[dict[str, Entry], bool]:
-    """The entries of the journal at `path` (latest wins), and whether it ends mid-line."""
+def _read(path: Path, project: str = "") -> tuple[dict[str, Entry], bool, set[str]]:
+    """The entries of the journal at `path` for `project` (the latest line of each row
+    wins; a line of an earlier version, which names no project, is any project's), whether
+    the file ends mid-line, and the files of other projects' rows."""
     try:
         text = path.read_text("utf-8", errors="replace")
     except FileNotFoundError:
-        return {}, False
+        return {}, False, set()
     except OSError as error:
         message = f"cannot read the merge journal: {error.strerror}"
         raise OutputError(Problem(str(path), None, message, stage=Stage.OUTPUT)) from None
     entries: dict[str, Entry] = {}
+    foreign: set[str] = set()
     for line in text.splitlines():
         try:
             values = json.loads(line)
@@ -96,31 +102,38 @@ def _read(path: Path) -> tuple[dict[str, Entry], bool]:
         if entry.sent and _ONLY_WRITTEN.match(entry.answer or ""):
             # Journaled by a version that counted an .eml written as sent: it was not.
             entry = Entry(**{**entry.as_json(), "sent": False, "written": entry.answer})
-        entries[entry.key] = entry
-    return entries, bool(text) and not text.endswith("\n")
+        if entry.project in ("", project) or not project:
+            entries[entry.key] = entry
+        else:
+            foreign.add(entry.file)
+    return entries, bool(text) and not text.endswith("\n"), foreign
 
 
 class Journal:
     """The journal at `path`, read at once with the other journals of its folder; `record`
     appends to it (thread-safe). `lock()` before making or sending anything."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, project: str = "") -> None:
         self.path = path
+        self.project = project
         self._lock = threading.Lock()
         self._held: int | None = None  # the journal's descriptor while we hold its lock
         self.entries: dict[str, Entry] = {}
         # Rows sent, or in doubt, by runs split another way (other shards' journals).
         self.others: dict[str, Entry] = {}
         self._torn = False  # the file ends inside a line: start the next record on a new one
+        self.foreign_files: set[str] = set()  # copies of other projects merged here
         self._load()
 
     def _load(self) -> None:
-        self.entries, self._torn = _read(self.path)
+        self.entries, self._torn, self.foreign_files = _read(self.path, self.project)
         self.others = {}
         for other in sorted(self.path.parent.glob("merge-journal*.jsonl")):
             if other.name == self.path.name or not _JOURNAL.fullmatch(other.name):
                 continue
-            for key, entry in _read(other)[0].items():
+            entries, _, foreign = _read(other, self.project)
+            self.foreign_files |= foreign
+            for key, entry in entries.items():
                 known = self.others.get(key)
                 if (entry.sent or entry.in_doubt) and not (known and known.sent):
                     self.others[key] = entry
@@ -163,6 +176,8 @@ class Journal:
 
     def record(self, entry: Entry) -> Entry:
         """Append `entry` and make it durable before returning."""
+        if self.project and entry.project != self.project:
+            entry = Entry(**{**entry.as_json(), "project": self.project})
         if not entry.at:
             stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             entry = Entry(**{**entry.as_json(), "at": stamp})

@@ -226,7 +226,7 @@ def _merge(
     problems = [p for p in found if _in_shard(p, read, options.shard)]
     today = (edition.created.date() if edition.created else None) or dt.date.today()
     shard = str(options.shard) if options.shard != ALL else None
-    journal = Journal(options.output_dir / journal_name(shard))
+    journal = Journal(options.output_dir / journal_name(shard), project=str(loaded.root))
     base: dict[str, Any] = {
         "project": str(loaded.root),
         "requesters": str(requesters),
@@ -976,6 +976,7 @@ def _not_taken(
     merged into the same folder: another "Ana") made `-2`, `-3` …: a copy and its message
     never replace another requester's."""
     owner = {entry.file: key for key, entry in (*journal.others.items(), *journal.entries.items())}
+    owner.update({file: "" for file in journal.foreign_files})  # another report's copy
     keys = {row.line: row.key for row in rows}
     used = set(names.values())
     free: dict[int, str] = {}
