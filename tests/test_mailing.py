@@ -359,3 +359,22 @@ def test_the_library_call_and_its_errors(project: Path, given_pdf: Path, tmp_pat
     assert [p.path for p in raised.value.problems] == ["--to", "--to"]
     with pytest.raises(reportbuilder.DeliveryError, match="nowhere to send"):
         reportbuilder.mail(project, to=["ana@example.org"], pdf=given_pdf)
+
+
+def test_a_given_pdf_must_be_this_report(project: Path, given_pdf: Path, tmp_path: Path) -> None:
+    """`--pdf` attached any PDF under this report's title: another project's report (or last
+    year's) went out with this one's subject and message."""
+    eml = tmp_path / "m.eml"
+    config = project / "report.yml"
+    config.write_text(config.read_text().replace(f"title: '{TITLE}'", "title: Another study"))
+    result = run(str(project), "--to", "a@example.org", "--eml", str(eml), "--pdf", str(given_pdf))
+    assert result.exit_code == 1 and not eml.exists()
+    assert result.stderr.splitlines() == [
+        f'{given_pdf}: is "{TITLE}", not this report ("Another study"): it would go out under '
+        "this report's title and message (give this report's PDF, or leave out --pdf to build it)"
+    ]
+    passwd = tmp_path / "passwd"
+    passwd.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    result = run(str(project), "--to", "a@example.org", "--eml", str(eml), "--pdf", str(passwd))
+    assert result.exit_code == 1 and "root:" not in result.stderr  # no byte of it echoed
+    assert result.stderr.splitlines() == [f"{passwd}: not a readable PDF"]

@@ -205,3 +205,14 @@ def test_printed_texts_hold_only_characters_that_print_as_themselves(tmp_path: P
     # Joiners are spelling (Persian, Indic scripts, emoji), not disguise.
     config = load(tmp_path, 'title: "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"\nlang: fa\n')
     assert "\u200c" in config.title
+
+
+def test_template_code_in_the_mail_subject_is_refused_not_sent_as_typed(tmp_path: Path) -> None:
+    """`subject: "Report: {{ report.title }}"` reached every requester as typed; check said
+    nothing. The summary is the template; the subject is said to be plain text."""
+    found = problems(tmp_path, MINIMAL + 'mail: {subject: "Report: {{ report.title }}"}\n')
+    assert found == [
+        "report.yml:3: 'mail.subject': the subject is plain text, sent as written: '{{ … }}' is "
+        "not filled in here (write the figures in mail.summary, which is) (got 'Report: "
+        "{{ report.title }}')"
+    ]

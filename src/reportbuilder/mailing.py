@@ -207,14 +207,31 @@ def _eml_path(project: Project, eml: str | os.PathLike[str]) -> Path:
     return path
 
 
-def _read_pdf(path: Path) -> tuple[bytes, int]:
+def _read_pdf(path: Path, titles: Sequence[str]) -> tuple[bytes, int]:
+    """The given PDF and its page count, if it is this report (its title one of `titles`,
+    the report's or this edition's): last year's report, another project's or a draft
+    from Downloads went out under this report's title and message."""
+    import logging
+
     import pypdf
 
+    # What pypdf repairs it logs on stderr: the first bytes of a file that is no PDF too.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     data = path.read_bytes()
     try:
-        pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        pages = len(reader.pages)
+        title = str(reader.metadata.get("/Title") or "").strip() if reader.metadata else ""
     except Exception:  # pypdf raises assorted errors on what is not a PDF
         raise DeliveryError(_problem(str(path), "not a readable PDF")) from None
+    if title not in titles:
+        shown = f'"{title}"' if title else "a PDF with no title"
+        message = (
+            f'is {shown}, not this report ("{titles[-1]}"): it would go out under this '
+            "report's title and message"
+        )
+        hint = "give this report's PDF, or leave out --pdf to build it"
+        raise DeliveryError(_problem(str(path), message, hint))
     return data, pages
 
 
@@ -252,7 +269,7 @@ def mail(
     images = None
     if pdf is not None:
         pdf_path = Path(pdf)
-        data, pages = _read_pdf(pdf_path)
+        data, pages = _read_pdf(pdf_path, [loaded.config.title, config.title])
         if config.max_size is not None and len(data) > config.max_size:
             from reportbuilder.render.budget import format_size
 

@@ -242,6 +242,11 @@ def _header_text(value: str) -> str:
     from reportbuilder.errors import DeliveryError
 
     printed_text(value)
+    if "{{" in value or "{%" in value:  # sent as typed: "Report: {{ report.title }}"
+        raise ValueError(
+            "the subject is plain text, sent as written: '{{ … }}' is not filled in here "
+            "(write the figures in mail.summary, which is)"
+        )
     try:
         return check_header_text(value, "header")
     except DeliveryError as error:
@@ -281,7 +286,7 @@ class MailConfig(_Strict):
 
     sender: Mailbox | None = Field(None, alias="from")
     reply_to: Mailbox | None = None
-    subject: HeaderText | None = None
+    subject: HeaderText | None = None  # plain text (the summary is the template)
     summary: str | None = None  # content template over data: the message's two lines
     vcard: bool = False  # attach the contact's vCard
     smtp: SmtpConfig | None = None
