@@ -33,6 +33,7 @@ from reportbuilder.compose.helpers import Helpers, contact_html
 from reportbuilder.compose.markup import (
     MAX_FOOTNOTE_CHARS,
     ROW_CLASS,
+    TEXT_DROPPED,
     FootnotesTooLarge,
     convert,
     make_markdown,
@@ -337,7 +338,12 @@ def render_chapters(
             continue
         lines = _SourceLines(chapter.source)
         for message, needle in removed:
-            warnings.append(_warning(chapter.rel, lines.line(needle), message))
+            if any(marker in message for marker in TEXT_DROPPED):  # the author's words
+                problems.append(
+                    Problem(chapter.rel, lines.line(needle), message, stage=Stage.COMPOSE)
+                )
+            else:
+                warnings.append(_warning(chapter.rel, lines.line(needle), message))
         html = helpers.substitute(html)
         if ROW_CLASS in html:
             html = size_rows(html, project.image_sizes, text_width_mm(config.page_size))
