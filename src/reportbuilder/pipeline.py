@@ -586,6 +586,7 @@ def _by_parts(
         "reused": outcome.reused,
         "rounds": outcome.rounds,
         "stamps": outcome.stamps,
+        "missed": outcome.missed,
     }
     if outcome.pdf is None:
         return None, {"layout": "whole", "layout_reason": outcome.reason, "parts": done}

@@ -9,9 +9,10 @@ Everything the author wrote goes through nh3, so no `<link>`, `<style>`, `<base>
 from __future__ import annotations
 
 import copy
+import importlib
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -983,6 +984,32 @@ class ReportExtension(Extension):
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
 
 
+class _Markdown(markdown.Markdown):
+    """Markdown whose extensions named by us (and by pymdownx's superfences, which adds
+    `pymdownx.highlight` by name) are made from their modules, as Markdown makes them when
+    no installed plugin has the name: without first reading the entry points of every
+    installed distribution (`importlib.metadata`; about 30 ms on the first chapter a
+    `check` converts). A plugin installed under one of these names is not ours to run."""
+
+    def build_extension(self, ext_name: str, configs: Mapping[str, Any]) -> Extension:
+        module = _OURS.get(ext_name)
+        if module is None:
+            return super().build_extension(ext_name, configs)
+        made = importlib.import_module(module).makeExtension(**configs)
+        if not isinstance(made, Extension):
+            raise TypeError(f"{module}.makeExtension() made no Markdown extension")
+        return made
+
+
+_MARKDOWNS = ("tables", "footnotes", "attr_list", "def_list", "admonition", "sane_lists")
+_OURS = {
+    **{name: f"markdown.extensions.{name}" for name in _MARKDOWNS},
+    **{name: f"markdown.extensions.{name}" for name in ("smarty", "toc", "abbr", "md_in_html")},
+    **{f"pymdownx.{name}": f"pymdownx.{name}" for name in ("superfences", "highlight")},
+    **{f"pymdownx.{name}": f"pymdownx.{name}" for name in ("tilde", "tasklist")},
+}
+
+
 def make_markdown(
     lang: str, slugify: Callable[[str, str], str], *, tilde: bool = True
 ) -> markdown.Markdown:
@@ -993,7 +1020,7 @@ def make_markdown(
     takes to convert."""
     substitutions = quote_substitutions(lang)
     report = ReportExtension(lang)
-    return markdown.Markdown(
+    return _Markdown(
         extensions=[
             "tables",
             "footnotes",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
+import errno
 import io
 import logging
 import multiprocessing
@@ -154,6 +155,13 @@ class RenderJob:
             sources=dict(html.sources),
             continued=html.labels.get("continued", "(continued)"),
         )
+
+
+_NO_ROOM = {
+    errno.EFBIG: "a file is larger than the file size limit (`ulimit -f`)",
+    errno.ENOSPC: "no space left on the disk of {tmp}",
+    errno.EDQUOT: "over the disk quota on {tmp}",
+}
 
 
 def _problem(message: str, **extra: Any) -> Problem:
@@ -453,6 +461,11 @@ def render_in_process(job: RenderJob) -> Pdf:
         message = "the layout failed, most likely out of memory"
         raise _Unhealthy(_problem(message, setting="max_memory_mb")) from None
     except Exception as error:
+        if isinstance(error, OSError) and error.errno in _NO_ROOM:
+            # Writing its font copies (TMPDIR) failed: the machine's limit, not the document.
+            why = _NO_ROOM[error.errno].format(tmp=tempfile.gettempdir())
+            message = f"cannot write the layout's temporary files: {why}"
+            raise RenderError(Problem(None, None, message, stage=Stage.OUTPUT)) from None
         if _raised_by_us(error):
             raise  # a bug of ours, not a problem of the document
         # WeasyPrint and its libraries raise assorted errors on odd CSS and fonts.
