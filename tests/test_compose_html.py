@@ -150,8 +150,25 @@ def test_nothing_written_in_the_template_is_a_problem_too(mini_project: Path) ->
 def test_nesting_too_deep_is_a_problem(mini_project: Path) -> None:
     chapter(mini_project, "03-deep.md", "# Deep\n\n" + "> " * (MAX_DEPTH + 5) + "down here\n")
     assert problems_of(mini_project) == [
-        f"content/03-deep.md: nesting too deep (lists, quotes …); the limit is {MAX_DEPTH} levels"
+        f"content/03-deep.md:3: nesting too deep: lists and quotes {MAX_DEPTH + 5} levels "
+        f"inside each other (at most {MAX_DEPTH // 2} levels of lists, {MAX_DEPTH - 1} of "
+        "quotes)"
     ]
+
+
+def test_a_list_too_deep_is_said_in_list_levels_at_its_deepest_line(mini_project: Path) -> None:
+    """Trial 5 #24: 31 list levels were "too deep …; the limit is 60 levels", with no line
+    (the limit counted `<ul>` and `<li>` apart)."""
+    items = "".join("  " * level + f"- item{level}\n" for level in range(MAX_DEPTH // 2 + 1))
+    chapter(mini_project, "03-deep.md", "# Deep\n\n" + items)
+    assert problems_of(mini_project) == [
+        f"content/03-deep.md:{MAX_DEPTH // 2 + 3}: nesting too deep: lists and quotes "
+        f"{MAX_DEPTH // 2 + 1} levels inside each other (at most {MAX_DEPTH // 2} levels of "
+        f"lists, {MAX_DEPTH - 1} of quotes)"
+    ]
+    fewer = "".join("  " * level + f"- item{level}\n" for level in range(MAX_DEPTH // 2))
+    chapter(mini_project, "03-deep.md", "# Deep\n\n" + fewer)
+    assert "item29" in render_html(load_project(mini_project)).text  # 30 levels are laid out
 
 
 def test_a_reference_to_no_figure_is_a_problem_of_its_chapter(mini_project: Path) -> None:

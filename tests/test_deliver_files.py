@@ -124,3 +124,13 @@ def test_a_parent_that_is_a_file_is_refused(tmp_path: Path) -> None:
     assert raised.value.problems[0].path == str(blocker / "report.pdf")
     assert blocker.read_bytes() == b"title: x\n"
     assert names(tmp_path) == ["report.yml"]
+
+
+def test_a_file_where_the_output_folder_should_be_is_named(tmp_path: Path) -> None:
+    """Trial 5 #34: `out` was a plain file and the message said the PDF "exists"."""
+    (tmp_path / "out").write_text("x")
+    with pytest.raises(OutputError) as raised:
+        write_atomic(tmp_path / "out" / "report.pdf", b"%PDF-")
+    [problem] = raised.value.problems
+    assert problem.message == f"cannot write the output: {tmp_path / 'out'} is a file, not a folder"
+    assert (tmp_path / "out").read_text() == "x"

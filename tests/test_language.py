@@ -3,8 +3,13 @@ colon), asserted character by character (U+00A0 no-break space, U+202F narrow on
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pypdf
 import pytest
 
+from conftest import one_chapter_project
+from reportbuilder import build
 from reportbuilder.language import (
     base_language,
     colon,
@@ -126,6 +131,19 @@ def test_a_figure_keeps_its_unit_on_its_line(lang: str) -> None:
     assert typeset("12,5 %", "en") == "12,5 %"
 
 
+@pytest.mark.parametrize(("lang", "joiner"), [("fr", NNBSP), ("es", NBSP)])
+def test_a_figure_typed_with_spaces_stays_on_one_line(lang: str, joiner: str) -> None:
+    """Trial 5 #16 and #20: `1 234 567` typed with spaces broke as "1 234" / "567", read as
+    two figures, in a table cell and in running text."""
+    text = "environ 1 234 567 personnes et 12 500 ménages en 2020 100 fois, 1 2345"
+    expected = (
+        f"environ 1{joiner}234{joiner}567 personnes et 12{joiner}500 ménages en 2020 100 "
+        "fois, 1 2345"
+    )
+    assert typeset(text, lang) == expected
+    assert typeset("1 234 567", "en") == "1 234 567"
+
+
 def test_quote_substitutions() -> None:
     assert quote_substitutions("fr") == {
         "left-double-quote": f"«{NNBSP}",
@@ -141,3 +159,19 @@ def test_quote_substitutions() -> None:
     substitutions = quote_substitutions("fr")
     substitutions.clear()
     assert quote_substitutions("fr")  # a copy each time
+
+
+@pytest.mark.pdf
+def test_a_typed_figure_reaches_the_pdf_joined(tmp_path: Path) -> None:
+    root = one_chapter_project(
+        tmp_path / "p",
+        "Chiffres",
+        "# Chiffres\n\nEnviron 1 234 567 personnes.\n\n"
+        "| Région | Total |\n|---|---:|\n| Nord | 1 234 567 |\n",
+    )
+    config = root / "report.yml"
+    config.write_text(config.read_text("utf-8").replace("lang: en", "lang: fr"), "utf-8")
+    out = tmp_path / "fr.pdf"
+    build(root, output=out)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    assert text.count(f"1{NNBSP}234{NNBSP}567") == 2

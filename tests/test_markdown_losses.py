@@ -1,5 +1,6 @@
 """Nothing an author writes in Markdown disappears unnoticed: table cells beyond the header's,
-a note never referred to and a `[^ref]` without a note are located warnings; `\\|` in a table
+a note never referred to is a located error (its words would be gone), a `[^ref]` without
+a note a located warning; `\\|` in a table
 cell is a `|`, also in a code span (GFM); the sanitiser's warnings are at their own line and
 every problem is listed in file and line order (the new-user trial, items 5, 11 and 15)."""
 
@@ -37,8 +38,14 @@ def _warnings(project: Path) -> list[tuple[str | None, int | None, str]]:
     return [(w.path, w.line, w.message) for w in check(project).warnings]
 
 
-def test_what_markdown_drops_is_a_located_warning(tmp_path: Path) -> None:
-    found = _warnings(project_with(tmp_path, **{"01": LOST}))
+def test_words_markdown_would_drop_are_located_errors(tmp_path: Path) -> None:
+    """An extra table cell and a note never referred to were warnings, and the report was
+    published without those words (trial 5 #17): errors now. A `[^nope]` printed as written
+    is still a warning."""
+    project = project_with(tmp_path, **{"01": LOST})
+    with pytest.raises(ReportError) as caught:
+        check(project)
+    found = [(p.path, p.line, p.message) for p in caught.value.problems]
     assert found == [
         (
             "content/01.md",
@@ -48,16 +55,22 @@ def test_what_markdown_drops_is_a_located_warning(tmp_path: Path) -> None:
         ),
         (
             "content/01.md",
-            8,
-            "footnote [^nope] has no note (write '[^nope]: the note' on a line of its own): "
-            "it prints as written",
-        ),
-        (
-            "content/01.md",
             12,
             "footnote [^unused] is never referred to, so it is not printed: refer to it with "
             "[^unused] in the text, or delete it",
         ),
+    ]
+    assert all(p.severity is Severity.ERROR for p in caught.value.problems)
+    source = (tmp_path / "mini" / "content" / "01.md").read_text("utf-8")
+    fixed = source.replace(" 3 EXTRA |", "").replace("[^unused]: A note nobody refers to.\n", "")
+    (tmp_path / "mini" / "content" / "01.md").write_text(fixed, "utf-8")
+    assert _warnings(project) == [
+        (
+            "content/01.md",
+            8,
+            "footnote [^nope] has no note (write '[^nope]: the note' on a line of its own): "
+            "it prints as written",
+        )
     ]
 
 
@@ -65,7 +78,7 @@ def test_a_strict_check_refuses_what_markdown_drops(tmp_path: Path) -> None:
     with pytest.raises(ReportError) as caught:
         check(project_with(tmp_path, **{"01": LOST}), Edition(strict=True))
     assert all(p.severity is Severity.ERROR for p in caught.value.problems)
-    assert [p.line for p in caught.value.problems] == [5, 8, 12]
+    assert [p.line for p in caught.value.problems] == [5, 12]
 
 
 def test_what_is_kept_raises_no_warning(tmp_path: Path) -> None:
@@ -89,10 +102,13 @@ def test_the_pdf_shows_the_pipe_and_the_cli_names_the_lost_cells(tmp_path: Path)
     source = "# T\n\n| Expr | Means |\n|---|---|\n| `x \\| y` | either |\n| 1 | 2 | lost |\n"
     project = project_with(tmp_path, **{"01": source})
     result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 1  # a cell's words would be missing (trial 5 #17)
+    assert "content/01.md:6: table row has 3 cells but the header has 2: 'lost'" in result.stderr
+    assert not (tmp_path / "r.pdf").exists()
+    chapter = project / "content" / "01.md"
+    chapter.write_text(source.replace(" lost |", ""), "utf-8")
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
     assert result.exit_code == 0, result.output
-    assert "warning: content/01.md:6: table row has 3 cells but the header has 2: 'lost'" in (
-        result.stderr
-    )
     text = " ".join(page_texts(pypdf.PdfReader(tmp_path / "r.pdf")))
     assert "x | y" in text and "x \\| y" not in text and "lost" not in text
 
@@ -135,8 +151,8 @@ def test_each_removal_is_at_its_own_line_not_an_earlier_one_with_the_same_url(
 
 
 def test_the_cli_lists_warnings_file_by_file_in_line_order(tmp_path: Path) -> None:
-    # The unused note (line 3) is found after the table (line 7) while composing.
-    first = "# One\n\n[^late]: never used\n\n| A |\n|---|\n| 1 | 2 |\n"
+    # The call with no note (line 3) is found after the note defined twice (line 5).
+    first = "# One\n\nA ref[^x].\n\n[^a]: one\n\n[^a]: two\n\nUse[^a].\n"
     project = project_with(tmp_path, **{"01-one": first, "02-two": SANITISED})
     result = CliRunner().invoke(main, ["check", str(project)])
     assert result.exit_code == 0, result.output
@@ -147,7 +163,7 @@ def test_the_cli_lists_warnings_file_by_file_in_line_order(tmp_path: Path) -> No
     ]
     assert located == [
         "content/01-one.md:3",
-        "content/01-one.md:7",
+        "content/01-one.md:5",
         "content/02-two.md:5",
         "content/02-two.md:11",
         "content/02-two.md:15",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +166,33 @@ def test_a_footer_naming_the_requester_builds_each_copy_in_full(
     assert any("every copy built in full" in note for note in result["notes"])
     pages = texts(out / "mini-Mary-Smith.pdf")
     assert all("Copy prepared for Mary Smith" in page for page in pages[2:])
+
+
+def test_a_long_requester_footer_keeps_the_page_number_on_one_line(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    """Trial 5 #25: a long name and organisation in the footer squeezed its page number onto
+    two lines, "Page 3 of" and "4"."""
+    config = mini_project / "report.yml"
+    config.write_text(config.read_text() + "recipient_footer: true\n", encoding="utf-8")
+    people = tmp_path / "requesters.csv"
+    people.write_text(
+        "name,email,organisation\nAna María Fernández-Villaverde de la Concepción,a@example.org,"
+        "Ministerio de Desarrollo Social y Familia – Subsecretaría de Evaluación Social\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "copies"
+    code, _, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    assert code == 0
+    [copy] = out.glob("*.pdf")
+    layout = subprocess.run(
+        ["pdftotext", "-layout", "-f", "3", "-l", "3", str(copy), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    footer = [line for line in layout.splitlines() if "Copy prepared for" in line]
+    assert footer and re.search(r"Page 3 of \d+\s*$", footer[0]), layout[-400:]
 
 
 def test_a_long_line_gets_its_own_body_once(

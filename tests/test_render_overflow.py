@@ -129,3 +129,28 @@ def test_the_root_boxes_are_not_reported_and_do_not_hide_what_they_hold() -> Non
     )
     found = find_overflows(HTML(string=html).render().pages)
     assert [(o.page, o.side, o.section, o.needles) for o in found] == [(1, "right", "c", ("wide",))]
+
+
+@pytest.mark.pdf
+def test_a_key_figure_wider_than_its_box_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """Trial 4 #8 (addendum to #10): a 23-digit value ran out of its key-figure box at A5,
+    over the empty cell beside it, with no word (inside the text block). Measured against
+    its box now; a value that fits builds, its text in the PDF."""
+    root = copy_fixture("mini", tmp_path / "p")
+    (root / "data" / "y.yml").write_text(
+        "big: {value: 12345678901234567890123, label: huge}\nsmall: {value: 1234, label: small}\n",
+        "utf-8",
+    )
+    chapter = root / "content" / "03-figures.md"
+    chapter.write_text("# Figures\n\n{{ keyfigures(data.y.small, data.y.big) }}\n", "utf-8")
+    runner = CliRunner()
+    out = tmp_path / "y.pdf"
+    result = runner.invoke(main, ["build", str(root), "--set", "page_size=A5", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "content/03-figures.md:3: a key figure's value runs" in result.stderr
+    assert "past the right edge of its box" in result.stderr and not out.exists()
+    chapter.write_text("# Figures\n\n{{ keyfigures(data.y.small) }}\n", "utf-8")
+    result = runner.invoke(main, ["build", str(root), "--set", "page_size=A5", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    assert "1,234" in text and "key figure" not in result.stderr

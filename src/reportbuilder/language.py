@@ -123,10 +123,19 @@ _UNIT_SPACE = re.compile(
 _UNIT_LANGUAGES = frozenset({"fr", "es"})
 
 
+# A figure typed with spaces between its digit groups (1 234 567, French habit): one figure,
+# never broken over two lines ("1 234" then "567" reads as two figures).
+_DIGIT_GROUPS = re.compile(r"(?<![\d])\d{1,3}(?: \d{3})+(?!\d)")
+
+
 def typeset(text: str, lang: str) -> str:
     """Plain text with the language's spacing rules: French no-break spaces before ; : ! ?
-    and inside « »; in French and Spanish, a no-break space between a figure and its unit."""
+    and inside « »; in French and Spanish, a no-break space between a figure and its unit,
+    and between the digit groups of a figure typed with spaces (narrow in French)."""
     language = base_language(lang)
     if language in _UNIT_LANGUAGES:
+        joiner = "\u202f" if language == "fr" else "\u00a0"
+        if " " in text:
+            text = _DIGIT_GROUPS.sub(lambda m: m[0].replace(" ", joiner), text)
         text = _UNIT_SPACE.sub("\u00a0", text)
     return _french(text) if language == "fr" else text

@@ -174,20 +174,39 @@ _VOID = {
 }  # fmt: skip
 
 
+_LEVELS = {"ul", "ol", "blockquote"}  # what an author counts as a level
+
+
 class _Depth(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.depth = 0
         self.deepest = 0
+        self.levels = 0  # lists and quotes open
+        self.deepest_levels = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _VOID:
             self.depth += 1
             self.deepest = max(self.deepest, self.depth)
+        if tag in _LEVELS:
+            self.levels += 1
+            self.deepest_levels = max(self.deepest_levels, self.levels)
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in _VOID:
             self.depth = max(self.depth - 1, 0)
+        if tag in _LEVELS:
+            self.levels = max(self.levels - 1, 0)
+
+
+def list_levels(html: str) -> int:
+    """The most lists and quotes inside each other in an HTML fragment (a list item's
+    `<li>` inside its `<ul>` is one level to its author, two elements to the layout)."""
+    parser = _Depth()
+    parser.feed(html)
+    parser.close()
+    return parser.deepest_levels
 
 
 def nesting_depth(html: str) -> int:

@@ -33,6 +33,7 @@ from reportbuilder.compose.helpers import Helpers, contact_html
 from reportbuilder.compose.markup import (
     MAX_FOOTNOTE_CHARS,
     ROW_CLASS,
+    TEXT_DROPPED,
     FootnotesTooLarge,
     convert,
     make_markdown,
@@ -51,7 +52,13 @@ from reportbuilder.compose.templating import (
 from reportbuilder.edition import Edition
 from reportbuilder.errors import ComposeError, Problem, ReportError, Severity, Stage
 from reportbuilder.language import colon, typeset
-from reportbuilder.limits import MAX_DEPTH, Deadline, TimeLimitExceeded, nesting_depth
+from reportbuilder.limits import (
+    MAX_DEPTH,
+    Deadline,
+    TimeLimitExceeded,
+    list_levels,
+    nesting_depth,
+)
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, for_edition
 from reportbuilder.project.data import localize
 from reportbuilder.project.data.model import Year
@@ -207,6 +214,23 @@ def _finalize(fmt: Formatter, isolate: bool = False) -> Callable[..., Any]:
     return finalize
 
 
+_NESTED = re.compile(r"^((?:[ \t]*>)*)([ \t]*)(?:[-*+]|\d{1,9}[.)])?")
+
+
+def _deepest_line(source: str) -> int | None:
+    """The first line nested deepest in a chapter's Markdown: quote marks and list
+    indentation (two spaces a level) counted."""
+    best, found = 0, None
+    for number, text in enumerate(source.splitlines(), start=1):
+        match = _NESTED.match(text)
+        if match is None or not text.strip():
+            continue
+        depth = match[1].count(">") + len(match[2].expandtabs(4)) // 2
+        if depth > best:
+            best, found = depth, number
+    return found
+
+
 def _warning(rel: str, line: int | None, message: str) -> Problem:
     return Problem(rel, line, message, stage=Stage.COMPOSE, severity=Severity.WARNING)
 
@@ -332,12 +356,22 @@ def render_chapters(
         except TimeLimitExceeded as error:
             raise ComposeError(_too_slow(chapter.rel, error, deadline)) from None
         if depth > MAX_DEPTH:
-            message = f"nesting too deep (lists, quotes …); the limit is {MAX_DEPTH} levels"
-            problems.append(Problem(chapter.rel, None, message, stage=Stage.COMPOSE))
+            levels = list_levels(html)
+            message = (
+                f"nesting too deep: lists and quotes {levels} levels inside each other (at "
+                f"most {MAX_DEPTH // 2} levels of lists, {MAX_DEPTH - 1} of quotes)"
+            )
+            deepest = _deepest_line(chapter.source)
+            problems.append(Problem(chapter.rel, deepest, message, stage=Stage.COMPOSE))
             continue
         lines = _SourceLines(chapter.source)
         for message, needle in removed:
-            warnings.append(_warning(chapter.rel, lines.line(needle), message))
+            if any(marker in message for marker in TEXT_DROPPED):  # the author's words
+                problems.append(
+                    Problem(chapter.rel, lines.line(needle), message, stage=Stage.COMPOSE)
+                )
+            else:
+                warnings.append(_warning(chapter.rel, lines.line(needle), message))
         html = helpers.substitute(html)
         if ROW_CLASS in html:
             html = size_rows(html, project.image_sizes, text_width_mm(config.page_size))

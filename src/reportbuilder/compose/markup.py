@@ -35,6 +35,13 @@ from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.compose.list_numbers import list_numbers
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
 
+# Losses that drop words the author wrote (an extra table cell, a note never referred to):
+# errors, where the others (a tag the sanitiser removed …) are warnings.
+TEXT_DROPPED = (
+    "' is not printed (add a column",
+    "is never referred to, so it is not printed",
+)
+
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
 
 _TAGS = {

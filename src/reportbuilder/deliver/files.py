@@ -44,8 +44,21 @@ def write_atomic(path: str | os.PathLike[str], content: bytes | HasData) -> Path
     except OSError as error:
         reason = error.strerror or str(error)
         message = f"cannot write the output: {reason}"
+        if (file := _file_in_the_way(target)) is not None:  # mkdir's "File exists"
+            message = f"cannot write the output: {file} is a file, not a folder"
         raise OutputError(Problem(str(target), None, message, stage=Stage.OUTPUT)) from None
     return target
+
+
+def _file_in_the_way(target: Path) -> Path | None:
+    """The nearest folder of `target`'s path that is a file (`out` written by mistake)."""
+    for folder in target.parents:
+        try:
+            if folder.exists() and not folder.is_dir():
+                return folder
+        except OSError:
+            return None
+    return None
 
 
 def temporary_prefix(name: str) -> str:

@@ -70,7 +70,12 @@ def tag_of(box: Any) -> str:
     return (box.element_tag or "").split(":")[0]
 
 
+KEYFIGURE = "keyfigure"  # a key figure's box: its value must stay inside it, not only the page
+
+
 def _kind(tags: Sequence[str]) -> str:
+    if KEYFIGURE in tags:
+        return "keyfigure"
     for tag, kind in (("table", "table"), ("img", "image"), ("pre", "code"), ("svg", "image")):
         if tag in tags:
             return kind
@@ -139,6 +144,12 @@ class _Walk:
             if outside is not None and not (tag != "table" and self._wide_table_in(box, area)):
                 self._report(box, page, outside, (*tags, tag), table, area)
                 return
+        if element is not None and KEYFIGURE in _classes(element) and box.element_tag == "div":
+            # A value wider than its box ran over the next box (or an empty grid cell) with
+            # no word at A5: the box's content is the room, not the text block's.
+            left = box.content_box_x()
+            area = (left, left + box.width, area[2])
+            tag = KEYFIGURE
         for child in getattr(box, "children", ()):
             if isinstance(child, boxes.Box):
                 self._box(child, page, area, (*tags, tag), table)
@@ -195,6 +206,8 @@ class _Walk:
         text = _text(box)
         if text:
             needles.append(text)
+        if KEYFIGURE in tags:  # its value is formatted: the helper's call is what is written
+            needles.append("keyfigures(")
         self.found.append(
             Overflow(
                 page=page,
@@ -389,6 +402,7 @@ _WHAT = {
     "code": "a code block",
     "text": "a line of text",
     "box": "a box",
+    "keyfigure": "a key figure's value",
 }
 _HINTS = {
     "table": "fewer or narrower columns, or {.landscape} after the table",
@@ -396,6 +410,7 @@ _HINTS = {
     "code": "shorter lines",
     "text": "a shorter word or link",
     "box": "check the width set in the project's CSS",
+    "keyfigure": "fewer digits (a unit such as million, or fewer decimals) or a shorter value",
 }
 # A table already turned: a landscape page is all the width there is.
 _TURNED_HINT = "fewer columns (table(…, columns=[…]) chooses them), or split it into two tables"
@@ -420,13 +435,18 @@ def overflow_problems(
             f"{_WHAT[item.what]} runs {item.excess_mm:g} mm past the {edge} of the text block"
             f" on page {item.page}, so part of it is cut off or in the margin"
         )
+        if item.what == "keyfigure":  # over the next box, or off the page: an error
+            message = (
+                f"{_WHAT[item.what]} runs {item.excess_mm:g} mm past the {edge} of its box on "
+                f"page {item.page}, over the box beside it or the margin"
+            )
         problems.append(
             Problem(
                 path,
                 line,
                 message,
                 stage=Stage.RENDER,
-                severity=Severity.WARNING,
+                severity=Severity.ERROR if item.what == "keyfigure" else Severity.WARNING,
                 hint=_TURNED_HINT if item.turned else _HINTS[item.what],
             )
         )

@@ -49,6 +49,7 @@ from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.image_files import image_problem
 from reportbuilder.project.resources import Places
 from reportbuilder.render.code_lines import mark_code_lines, shortest_wrap, unmark_unwrapped
+from reportbuilder.render.footnotes import footnote_problems
 from reportbuilder.render.overflow import (
     Overflow,
     find_overflows,
@@ -422,6 +423,7 @@ def render_in_process(job: RenderJob) -> Pdf:
             anchors, bookmarks = foreign.page_map(document)
             names = foreign.page_names(document)
             return Pdf(b"", len(document.pages), (), passes, 0.0, anchors, bookmarks, names)
+        notes = footnote_problems(document.pages, job.sources)  # lost or under another chapter
         unmark_unwrapped(document.pages)  # a continuation mark only where a line wraps
         attachments = [
             weasyprint.Attachment(
@@ -480,7 +482,7 @@ def render_in_process(job: RenderJob) -> Pdf:
     # WeasyPrint logs each refusal again ("Failed to load image at …: <our message>").
     echoed = [p for p in collector.problems if not any(r in p.message for r in fetcher.reasons)]
     found = tuple(dict.fromkeys([*fetcher.refused, *echoed]))
-    found += tuple(overflow_problems(overflows, job.sources))
+    found += tuple(overflow_problems(overflows, job.sources)) + tuple(notes)
     return Pdf(
         data=data,
         pages=len(document.pages),
