@@ -4,6 +4,9 @@
     server = start_smtp(tmp_path, tls=True)             # STARTTLS required, self-signed
     server.answers = ["450 4.2.0 busy", "250 OK"]       # DATA answers, one per message, then 250
     server.messages                                     # every message accepted, parsed
+    server.handler.drop_after_data = {2}                # the 2nd DATA: kept, then the
+                                                        # connection closed, never answered
+    server.handler.drop_at_rcpt = {1}                   # the 1st RCPT: connection closed
 
 The certificate is made by the test with `cryptography` (for 127.0.0.1 and localhost); its
 path is `server.cert`, for the client's `ca_file`.
@@ -92,11 +95,21 @@ class _Handler:
     rcpt_answers: dict[str, str] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     data_commands: int = 0
+    rcpt_commands: int = 0
+    # Numbers (from 1) of the DATA commands whose message is kept and whose connection is
+    # then closed unanswered, and of the RCPT commands closed before any answer.
+    drop_after_data: set[int] = field(default_factory=set)
+    drop_at_rcpt: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
+        with self.lock:
+            self.rcpt_commands += 1
+            if self.rcpt_commands in self.drop_at_rcpt:
+                server.transport.close()
+                return "421 closing"
         answer = self.rcpt_answers.get(address)
         if answer:
             return answer
@@ -116,6 +129,8 @@ class _Handler:
                         session.ssl is not None,
                     )
                 )
+            if self.data_commands in self.drop_after_data:
+                server.transport.close()  # the client never hears the 250
         return answer
 
 

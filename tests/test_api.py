@@ -129,6 +129,8 @@ def test_warnings_are_problems_and_strict_editions_fail(mini_project: Path) -> N
     chapter.write_text(
         chapter.read_text(encoding="utf-8") + "\n![Gone](assets/gone.png)\n", encoding="utf-8"
     )
+    (mini_project / "assets").mkdir(exist_ok=True)
+    (mini_project / "assets" / "gone.png").write_bytes(b"not a picture")  # not drawn: a warning
     result = build(mini_project)
     [warning] = result.warnings
     assert warning.severity is Severity.WARNING and warning.stage is Stage.RENDER

@@ -381,6 +381,8 @@ def test_warnings_in_json_and_strict_turns_them_into_errors(
         chapter.read_text(encoding="utf-8") + "\n![Missing map](assets/missing.png)\n",
         encoding="utf-8",
     )
+    (mini_project / "assets").mkdir(exist_ok=True)
+    (mini_project / "assets" / "missing.png").write_bytes(b"not a picture")  # not drawn: a warning
     result = runner.invoke(main, ["build", str(mini_project), "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)

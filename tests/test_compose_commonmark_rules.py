@@ -119,6 +119,18 @@ def html(text: str) -> str:
         # a `---` under a list item, a quote or a rule is a rule (examples 92, 94, 98, 99)
         ("- Foo\n---", "<ul>\n<li>Foo</li>\n</ul>\n<hr>"),
         ("> Foo\n---", "<blockquote>\n<p>Foo</p>\n</blockquote>\n<hr>"),
+        # two quotes separated by a blank line are two quotes (trial 4 #20: one was made)
+        (
+            "> a\n\n> b",
+            "<blockquote>\n<p>a</p>\n</blockquote>\n<blockquote>\n<p>b</p>\n</blockquote>",
+        ),
+        ("> a\n>\n> b", "<blockquote>\n<p>a</p>\n<p>b</p>\n</blockquote>"),
+        ("> a\nlazy", "<blockquote>\n<p>a\nlazy</p>\n</blockquote>"),
+        (
+            "> > a\n>\n> > b",
+            "<blockquote>\n<blockquote>\n<p>a</p>\n</blockquote>\n"
+            "<blockquote>\n<p>b</p>\n</blockquote>\n</blockquote>",
+        ),
         ("---\n---", "<hr>\n<hr>"),
         ("Title\n---", '<h2 id="c--Title">Title</h2>'),
         # thematic breaks with any spaces (example 53)

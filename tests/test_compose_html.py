@@ -261,3 +261,15 @@ def test_a_right_to_left_value_in_a_chapter_is_isolated(mini_project: Path) -> N
     )
     html = render_html(load_project(mini_project), Edition()).text
     assert "R1 \u2068بئر\u2069, 14 R2 Piped water, 15 R3" in html
+
+
+def test_report_date_prints_as_written_and_has_its_parts(mini_project: Path) -> None:
+    """Trial 4 #29: `{{ report.date.year }}` said "str has no 'year'"."""
+    chapter(
+        mini_project,
+        "03-dated.md",
+        "# Dated\n\nIn {{ report.date.year }} ({{ report.date.month }}/{{ report.date.day }}):"
+        " {{ report.date }}, {{ report.date | date }}.\n",
+    )
+    html = render_html(load_project(mini_project)).text
+    assert "In 2026 (3/1): 2026-03-01, March 1, 2026." in html

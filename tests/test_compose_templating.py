@@ -17,6 +17,7 @@ from reportbuilder.compose.templating import (
     wrap,
 )
 from reportbuilder.errors import Stage
+from reportbuilder.project.data.model import Table
 from reportbuilder.project.theme import TemplateFile
 
 REL = "content/01-a.md"
@@ -57,6 +58,33 @@ def test_an_undefined_name_says_its_path_and_a_close_key() -> None:
         ["content/01-a.md:1: 'data.study.zzz' is undefined; it has: age, victims"],
     )
     assert render("{{ nothing }}") == (None, [f"content/01-a.md:1: 'nothing' is undefined{RAW}"])
+
+
+def test_a_close_key_that_is_no_name_is_suggested_in_brackets() -> None:
+    """Trial 4 #29: `data/Study Results 2025.csv` was suggested as `data.Study Results 2025`,
+    which no template can write."""
+    data = wrap("data", {"Study Results 2025": {"n": 1}})
+    assert render("{{ data.StudyResults }}", data=data) == (
+        None,
+        [
+            "content/01-a.md:1: 'data.StudyResults' is undefined "
+            "(did you mean 'data[\"Study Results 2025\"]'?)"
+        ],
+    )
+    assert render('{{ data["Study Results 2025"].n }}', data=data) == ("1", [])
+
+
+def test_a_workbook_of_one_visible_sheet_is_not_asked_for_its_sheet() -> None:
+    """Trial 4 #29: `data.m.Main` on a workbook whose one visible sheet is the table said
+    "Table has no 'Main'"."""
+    table = Table("m", ["a"], [{"a": 1}])
+    table.source, table.sheet = "data/m.xlsx", "Main"
+    _, problems = render("{{ table_of(data.m.Main) }}", data=wrap("data", {"m": table}),
+                         table_of=len)  # fmt: skip
+    assert problems == [
+        "content/01-a.md:1: data/m.xlsx has one visible sheet ('Main'), which is the table "
+        "itself: write data.m, without '.Main'"
+    ]
 
 
 def test_a_missing_attribute_of_a_value_is_named() -> None:

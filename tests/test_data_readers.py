@@ -12,6 +12,7 @@ import pytest
 from reportbuilder.errors import ReportError
 from reportbuilder.project.data import Table
 from reportbuilder.project.data.readers import (
+    CsvSettings,
     Source,
     decimals_written,
     is_number_text,
@@ -358,3 +359,37 @@ def test_excels_separator_hint_line_is_read_not_taken_for_the_header() -> None:
     assert [p.line for p in found] == [5] and "'x'" in found[0].message
     table, found = read_csv("\ufeffSEP=,\nregion,people\nA,1\n", "data/sep.csv", "sep")
     assert table is not None and table.rows == [{"region": "A", "people": 1}] and found == []
+
+
+# --- CSV with a title above the table (trial 4 #27) --------------------------------------
+
+TITLED = "Regional results 2025,,\nSource: survey,,\n,,\nregion,people,cost\nN,1,2.5\nS,3,4.25\n"
+
+
+def test_a_title_above_a_csv_table_is_one_problem_naming_header_row(tmp_path: Path) -> None:
+    """Four misleading errors ("column 2 has no name", "'people' is not a number like the
+    others …") and no hint; the xlsx reader asks "is row 1 a title above the table?"."""
+    assert problems(tmp_path, TITLED, "t.csv") == [
+        "data/t.csv:1: is line 1 ('Regional results 2025') a title above the table? The "
+        "first non-empty line must name the columns; line 4 seems to (region, people, cost): "
+        "delete the lines above it, or say where the table starts in data/t.csv.yml "
+        "('header_row: 4')"
+    ]
+    # A one-column file, and a header with a gap, are not taken for a title.
+    assert problems(tmp_path, "name\nAna\nBo\n", "one.csv") == []
+    assert problems(tmp_path, "Total,,\na,1,2\n", "num.csv") != []
+
+
+def test_header_row_skips_the_lines_above_a_csv_table(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "t.csv").write_text(TITLED, encoding="utf-8")
+    table, found = read_csv(TITLED, "data/t.csv", "t", CsvSettings(header_row=4))
+    assert found == [] and table is not None
+    assert table.columns == ["region", "people", "cost"]
+    assert table.rows == [{"region": "N", "people": 1, "cost": 2.5},
+                          {"region": "S", "people": 3, "cost": 4.25}]  # fmt: skip
+    _, found = read_csv(TITLED, "data/t.csv", "t", CsvSettings(header_row=3))
+    assert [str(p) for p in found] == [
+        "data/t.csv: header_row: 3 names no line of the file that holds the columns' names "
+        "(line 3 is empty)"
+    ]

@@ -93,3 +93,24 @@ def test_the_data_file_s_labels_are_the_table_s_headings(mini_project: Path) -> 
     assert "Country of origin" in page and "January" in page
     assert "feb" in page  # a column not labelled keeps its name
     assert "3.5" in page  # the data file's decimal mark
+
+
+@pytest.mark.pdf
+def test_header_row_reads_a_csv_exported_with_a_title(mini_project: Path) -> None:
+    """Trial 4 #27: a CSV exported from a sheet with a title above the table could only be
+    fixed by editing the export: `header_row` is now the CSV's as the workbook's."""
+    data = mini_project / "data"
+    (data / "regions.csv").write_text(
+        "Regional results 2025,,\nSource: survey,,\n,,\nregion,people,cost\nNorth,11,2.5\n"
+        "South,13,4.25\n"
+    )
+    (data / "regions.csv.yml").write_text("header_row: 4\n")
+    chapter = mini_project / "content" / "01-overview.md"
+    chapter.write_text(chapter.read_text() + '\n{{ table(data.regions, caption="Regions") }}\n')
+    out = mini_project / "out" / "regions.pdf"
+    result = CliRunner().invoke(main, ["build", str(mini_project), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    texts = page_texts(pypdf.PdfReader(io.BytesIO(out.read_bytes())))
+    (page,) = [text for text in texts if "Regions" in text]
+    assert "North" in page and "4.25" in page and "region" in page
+    assert "Regional results 2025" not in page and "Source: survey" not in page

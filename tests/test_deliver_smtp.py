@@ -212,3 +212,25 @@ def test_a_recipient_refused_while_another_gets_it_is_reported(server: SmtpServe
     (result,) = send([both], settings(server), environ={})
     assert result.ok and result.refused == ("gone@example.org: 550 5.1.1 unknown user",)
     assert [r.recipients for r in server.received] == [["ana@example.org"]]
+
+
+def test_a_connection_lost_after_the_whole_message_leaves_it_in_doubt(server: SmtpServer) -> None:
+    """The server has the message but the answer never comes (RFC 5321 §6.1): sent again, it
+    would arrive twice. It is reported in doubt and not retried; the next message goes."""
+    server.handler.drop_after_data = {1}
+    first, second = send(
+        [message("ana@example.org"), message("tom@example.org")], settings(server), environ={}
+    )
+    assert first.status == "in doubt" and not first.ok and first.attempts == 1
+    assert "after the whole message was sent" in first.answer
+    assert second.ok
+    got = [r.recipients for r in server.received]
+    assert got == [["ana@example.org"], ["tom@example.org"]]  # each once
+
+
+def test_a_connection_lost_before_the_data_ends_is_retried(server: SmtpServer) -> None:
+    """Lost at RCPT, the server threw the message away: sent again, it arrives once."""
+    server.handler.drop_at_rcpt = {1}
+    (result,) = send([message()], settings(server), environ={})
+    assert result.ok and result.attempts == 2
+    assert [r.recipients for r in server.received] == [["ana@example.org"]]

@@ -276,6 +276,21 @@ def test_a_450_is_retried_and_a_550_is_reported(
     assert len(server.received) == 1
 
 
+def test_a_connection_lost_before_the_answer_is_not_sent_twice(
+    project: Path, given_pdf: Path, server: SmtpServer
+) -> None:
+    """The server kept the message and closed the connection unanswered: sending it again
+    (as before) gave the reader two copies with exit 0. One line says to check, exit 1."""
+    server.handler.drop_after_data = {1}
+    result = run(str(project), "--to", "ana@example.org", "--smtp", server.address,
+                 "--pdf", str(given_pdf))  # fmt: skip
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"smtp: {server.address}: connection lost after the whole message")
+    assert "check the server for Message-ID <" in line
+    assert len(server.received) == 1 and server.handler.data_commands == 1
+
+
 def test_a_refused_recipient_fails_the_command_and_names_who_got_it(
     project: Path, given_pdf: Path, server: SmtpServer
 ) -> None:

@@ -284,6 +284,10 @@ def test_braces_and_toc_markers_that_python_markdown_took_reach_the_pdf(tmp_path
     # A list item above a `---` stays a list item (it became a heading "- the last point").
     assert "the last point After the rule." in printed and "- the last point" not in printed
     assert "{#costs" not in printed and "removed" not in result.stderr
+    # …and the author, who meant a table of contents, is told (trial 4 #29)
+    assert "content/01.md:5: [TOC] is no contents marker here: it prints as written" in (
+        result.stderr
+    )
 
 
 def test_a_link_definition_under_a_paragraphs_line_is_printed_and_said(tmp_path: Path) -> None:

@@ -164,19 +164,22 @@ def test_rate_paces_the_messages(mini_project: Path, tmp_path: Path, server: Smt
 
 def server_drops_after(server: SmtpServer, count: int) -> dict[str, Any]:
     """From message `count + 1` on, the server closes the connection instead of answering
-    DATA, until `state["on"]` is set False."""
+    RCPT (before any of the message is sent: it is not in doubt), until `state["on"]` is
+    set False. (Closed after the whole message, it is in doubt: test_merge_in_doubt.)"""
     state: dict[str, Any] = {"on": True, "dropped": 0}
     handler = server.handler
-    original = handler.handle_DATA
+    original = handler.handle_RCPT
 
-    async def handle_data(smtp: Any, session: Any, envelope: Any) -> str:
+    async def handle_rcpt(
+        smtp: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
         if state["on"] and len(handler.received) >= count:
             state["dropped"] += 1
             smtp.transport.close()
             return "421 4.3.0 going away"
-        return await original(smtp, session, envelope)
+        return await original(smtp, session, envelope, address, options)
 
-    handler.handle_DATA = handle_data  # type: ignore[method-assign]
+    handler.handle_RCPT = handle_rcpt  # type: ignore[method-assign]
     return state
 
 

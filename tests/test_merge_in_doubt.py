@@ -114,3 +114,88 @@ def test_a_merge_killed_after_the_server_took_a_message_never_sends_it_twice(
         assert result.exit_code == 0 and len(server.received) == 4
     finally:
         server.close()
+
+
+def test_a_connection_lost_before_the_answer_leaves_the_row_in_doubt(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    """The server keeps the second message and closes the connection without answering: a
+    blind retry gave Mary two copies and exit 0. The row is in doubt at its line (exit 1),
+    the others are sent, and a re-run does not send it again."""
+    server = SmtpServer(tmp_path)
+    try:
+        server.handler.drop_after_data = {2}
+        rows = tmp_path / "requesters.csv"
+        rows.write_text(PEOPLE, encoding="utf-8")
+        out = tmp_path / "copies"
+        args = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+        for _ in range(2):
+            result = CliRunner().invoke(main, [*args, "--json"], catch_exceptions=False)
+            assert result.exit_code == 1, result.output
+            summary = json.loads(result.stdout)
+            (problem,) = [p for p in summary["problems"] if p["severity"] == "error"]
+            assert problem["line"] == 3
+            assert problem["message"].startswith("in doubt: sent? check the server")
+            assert "connection lost after the whole message was sent" in problem["message"]
+            assert [r["sent"] for r in summary["rows"]] == [True, False, True]
+            assert counts(server) == {
+                "jeanne@example.fr": 1,
+                "mary@example.com": 1,
+                "tom@example.com": 1,
+            }
+        last = {entry["line"]: entry for entry in journal(out)}
+        assert last[3]["sending"] is True and last[3]["sent"] is False
+    finally:
+        server.close()
+
+
+def test_a_run_split_another_way_never_sends_again_what_a_shard_sent(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    """Shards 1/2 and 2/2 sent every row; the plain re-run "to make sure" and a 1/3 run after
+    the job matrix changed sent each again (10 messages for 4 rows)."""
+    server = SmtpServer(tmp_path)
+    try:
+        rows = tmp_path / "requesters.csv"
+        rows.write_text(PEOPLE, encoding="utf-8")
+        out = tmp_path / "copies"
+        args = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+        for split in (["--shard", "1/2"], ["--shard", "2/2"], [], ["--shard", "1/3"]):
+            result = CliRunner().invoke(main, [*args, *split, "--json"], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            summary = json.loads(result.stdout)
+            assert all(row["sent"] for row in summary["rows"]), split
+        assert counts(server) == {
+            "jeanne@example.fr": 1,
+            "mary@example.com": 1,
+            "tom@example.com": 1,
+        }
+    finally:
+        server.close()
+
+
+def test_a_second_merge_on_the_same_folder_is_refused_while_one_runs(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    """Two merges at once on one folder (a double click, a retried CI job) both sent every
+    row. The second is refused at once, before anything is made or sent."""
+    from reportbuilder.merge.journal import Journal, journal_name
+
+    server = SmtpServer(tmp_path)
+    running = Journal(tmp_path / "copies" / journal_name(None))
+    running.lock()  # as the first merge holds it, until its process ends
+    try:
+        rows = tmp_path / "requesters.csv"
+        rows.write_text(PEOPLE, encoding="utf-8")
+        out = tmp_path / "copies"
+        args = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+        assert result.exit_code == 1
+        assert result.stderr.strip() == (
+            f"{out}: another merge is running with this output folder (merge-journal.jsonl "
+            "is in use): the same rows would be sent twice; wait for it to end"
+        )
+        assert list(out.glob("*.pdf")) == [] and server.received == []
+    finally:
+        running.unlock()
+        server.close()

@@ -112,10 +112,47 @@ def test_xlsx_rows_at_their_row_numbers(tmp_path: Path) -> None:
     assert str(read.problems[0]).startswith("people.xlsx:4: invalid email 'bad@'")
 
 
-def test_identical_rows_are_distinct_in_the_journal(tmp_path: Path) -> None:
-    path = write(tmp_path, "name,email\nAna,ana@example.org\nAna,ana@example.org\n")
-    first, second = read_requesters(path).rows
+def test_identical_rows_are_distinct_in_the_journal_and_said(tmp_path: Path) -> None:
+    """Two copies are made and sent, as asked; but a row pasted twice by mistake mailed the
+    same report twice without a word: a warning at the second row lets the sender decide."""
+    path = write(
+        tmp_path, "name,email\nAna,ana@example.org\nTom,tom@example.org\nAna,ana@example.org\n"
+    )
+    read = read_requesters(path, "r.csv")
+    first, _, second = read.rows
     assert first.key != second.key and second.key.startswith(first.key)
+    (warning,) = read.problems
+    assert warning.severity == "warning"
+    assert str(warning) == (
+        "r.csv:4: the same as row 2 in every column: another copy will be made (and sent); "
+        "delete the row if it is there by mistake"
+    )
+
+
+def test_a_language_is_read_in_bcp47_case(tmp_path: Path) -> None:
+    """`ES` typed in a sheet printed `/Lang ES` and named the file `…-ES-…` beside `…-es-…`."""
+    path = write(tmp_path, "name,email,lang\nAna,a@example.org,ES\nBo,b@example.org,pt_br\n")
+    assert [r.lang for r in read_requesters(path).rows] == ["es", "pt-BR"]
+
+
+def test_an_address_that_cannot_be_sent_is_refused_when_read(tmp_path: Path) -> None:
+    """Non-ASCII before the @ passed the row checks and `--dry-run`, the copy was made, and
+    only sending failed (no SMTPUTF8). A non-ASCII domain can be sent (IDNA)."""
+    path = write(tmp_path, "name,email\nJosé,josé@example.org\nAna,ana@exämple.org\n")
+    read = read_requesters(path, "r.csv")
+    assert [r.name for r in read.rows] == ["Ana"]
+    (problem,) = read.problems
+    assert str(problem).startswith("r.csv:2: invalid email 'josé@example.org': ")
+
+
+def test_a_heading_written_e_mail_suggests_email(tmp_path: Path) -> None:
+    path = write(tmp_path, "Name,E-mail\nAna,ana@example.org\n")
+    with pytest.raises(ProjectError) as caught:
+        read_requesters(path, "r.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        "r.csv:1: the column name 'e-mail' must be lower-case letters, digits and _ "
+        "(templates use it as recipient.<column>); did you mean 'email'?"
+    ]
 
 
 def test_hidden_rows_and_columns_of_a_requester_workbook_are_refused(tmp_path: Path) -> None:

@@ -38,22 +38,42 @@ def files_in(project: Path) -> list[str]:
 
 
 def test_check_writes_nothing_and_returns_the_warnings(mini_project: Path) -> None:
-    add_image(mini_project, "assets/gone.png")
+    add_image(mini_project, "https://example.org/gone.png")
     before = files_in(mini_project)
     result = check(mini_project)
     assert files_in(mini_project) == before
     assert result.outputs == () and result.project == str(mini_project.resolve())
     [warning] = result.warnings
-    assert str(warning) == "content/01-overview.md:22: missing file assets/gone.png"
+    assert str(warning) == (
+        "content/01-overview.md:22: network access is off: refused https://example.org/gone.png"
+    )
     assert (warning.stage, warning.severity) == (Stage.PROJECT, Severity.WARNING)
 
 
 def test_a_strict_check_fails_with_the_warnings_as_errors(mini_project: Path) -> None:
-    add_image(mini_project, "assets/gone.png")
+    add_image(mini_project, "https://example.org/gone.png")
     with pytest.raises(ProjectError) as raised:
         check(mini_project, Edition(strict=True))
     [problem] = raised.value.problems
-    assert problem.severity is Severity.ERROR and "assets/gone.png" in problem.message
+    assert problem.severity is Severity.ERROR and "example.org/gone.png" in problem.message
+
+
+def test_a_missing_image_is_an_error_of_check_and_build(mini_project: Path) -> None:
+    """Trial 4 #30: a typo in an image's path published "Figure 1" with no picture (a
+    warning, exit 0). An image written in a code block is text: not an error."""
+    add_image(mini_project, "assets/gone.png")
+    chapter = mini_project / "content" / "01-overview.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n```\n![x](assets/code.png)\n```\n")
+    with pytest.raises(ProjectError) as raised:
+        check(mini_project)
+    [problem] = [p for p in raised.value.problems if p.severity is Severity.ERROR]
+    assert str(problem) == "content/01-overview.md:22: missing file assets/gone.png"
+    warnings = [str(p) for p in raised.value.problems if p.severity is Severity.WARNING]
+    assert warnings == ["content/01-overview.md:25: missing file assets/code.png"]
+    with pytest.raises(ProjectError) as raised:
+        build(mini_project, format="html")
+    assert [str(p) for p in raised.value.problems] == [str(problem)]
+    assert not (mini_project / "out").exists()
 
 
 def test_check_warns_of_what_a_build_would_miss_or_refuse(

@@ -10,6 +10,7 @@ token afterwards is one the build left behind (the render process inherits the e
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -141,15 +142,15 @@ def test_a_signal_to_the_command_ends_the_render_and_cleans_up(
     """Sent to the command alone (not its group, as `kill PID` or a CI runner does): before,
     the render process went on for minutes, re-parented to PID 1."""
     number = signal.Signals[name]
-    build = _start(_slow(mini_project), tmp_path)
+    build = _start(_slow(mini_project), tmp_path, "--json")
     _wait_for_render(build)
     os.kill(build.process.pid, number)
-    _, stderr = build.process.communicate(timeout=30)
-    assert build.process.returncode != 0
+    stdout, stderr = build.process.communicate(timeout=30)
     assert "Traceback" not in stderr
-    if number != signal.SIGINT:
-        assert build.process.returncode == 128 + number
-        assert stderr.strip() == f"stopped by {name}"
+    assert build.process.returncode == 128 + number
+    assert stderr.strip() == f"stopped by {name}"
+    document = json.loads(stdout)  # --json's one document, a stop included
+    assert [p["message"] for p in document["problems"]] == [f"stopped by {name}"]
     assert build.left_behind() == []
     assert build.temporary_files() == []
     assert not build.out.exists()

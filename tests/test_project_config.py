@@ -166,3 +166,13 @@ def test_for_edition_puts_the_editions_settings_in_place(tmp_path: Path) -> None
 def test_for_an_empty_edition_is_the_same_config(tmp_path: Path) -> None:
     config = load(tmp_path, MINIMAL)
     assert for_edition(config, Edition()) == config
+
+
+def test_a_cover_image_written_as_a_path_is_shown_how_to_write_it(tmp_path: Path) -> None:
+    """Trial 4 #29: pydantic's "Input should be a valid dictionary or instance of
+    CoverImage"."""
+    [said] = problems(tmp_path, MINIMAL + "cover_image: assets/cover.jpg\n")
+    assert said.startswith(
+        "report.yml:3: 'cover_image': a cover photo is written with its alt text, read out by "
+        "screen readers: cover_image: {file: assets/cover.jpg, alt: what the photo shows}"
+    )

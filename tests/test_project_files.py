@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportbuilder.errors import ProjectError, ReportError, Stage
-from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.files import FilePolicy, remote_file_message
 
 PATHS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SECRET = "SECRET-OUTSIDE"
@@ -240,3 +240,13 @@ def test_file_policy_follows_symlinks_that_stay_inside(
     link.symlink_to(os.path.relpath(real, link.parent))
     rel = "/".join([*parts, name])
     assert FilePolicy(project).read_project_text(rel) == "inside\n"
+
+
+def test_a_file_url_on_another_machine_is_said_with_its_host() -> None:
+    """Trial 4 #29: `<img src="//evil.example/x.png">` resolves to `file://evil.example/x.png`
+    and was said "refused /x.png: outside the project", the host gone."""
+    said = remote_file_message("file://evil.example/x.png")
+    assert said is not None
+    assert said.startswith("refused //evil.example/x.png: an address on the machine evil.example")
+    assert remote_file_message("file:///project/x.png") is None
+    assert remote_file_message("file://localhost/project/x.png") is None

@@ -13,6 +13,7 @@ from PIL import Image
 
 from conftest import one_chapter_project
 from reportbuilder import build, check
+from reportbuilder.errors import ReportError, Severity
 
 
 @pytest.mark.pdf
@@ -49,11 +50,18 @@ def test_check_and_build_say_the_same_of_broken_images(tmp_path: Path) -> None:
 @pytest.mark.pdf
 def test_a_missing_image_is_said_in_the_same_words_with_the_file_meant(tmp_path: Path) -> None:
     """Trial 4 #30: `check` said "missing file assets/map.png", `build` "missing or not a
-    regular file: assets/map.png", neither which file was meant."""
+    regular file: assets/map.png", neither which file was meant; and it was a warning, the
+    PDF printing "Figure 1" with no picture. Now an error of both, nothing written."""
     root = one_chapter_project(tmp_path / "p", "Map", "# Map\n\n![The map](assets/map.png)\n")
     (root / "assets").mkdir()
     Image.new("RGB", (20, 10)).save(root / "assets" / "Map.png")
     expected = [("content/01.md", 3, "missing file assets/map.png (did you mean assets/Map.png?)")]
-    checked = [(w.path, w.line, w.message) for w in check(root).warnings]
-    built = [(w.path, w.line, w.message) for w in build(root, output=tmp_path / "m.pdf").warnings]
-    assert checked == expected and built == expected
+    with pytest.raises(ReportError) as checked:
+        check(root)
+    with pytest.raises(ReportError) as built:
+        build(root, output=tmp_path / "m.pdf")
+    for raised in (checked, built):
+        problems = raised.value.problems
+        assert [(p.path, p.line, p.message) for p in problems] == expected
+        assert all(p.severity is Severity.ERROR for p in problems)
+    assert not (tmp_path / "m.pdf").exists()

@@ -202,3 +202,46 @@ def test_with_tails_marks_the_blocks_that_end_the_section_after_a_turned_table()
     assert f'<div class="admonition note {TAIL}"><p class="admonition-title">Note</p>' in marked
     assert "<p>Before.</p>" in marked and "<p>Next chapter.</p>" in marked
     assert marked.count(TAIL) == 2
+
+
+def test_a_turned_table_in_a_callout_list_item_or_quote_takes_its_block_along(
+    tmp_path: Path,
+) -> None:
+    """Trial 4 #7: a table turned inside a callout, a list item or a quote split its block
+    around it — the lead-in alone in a tinted box stretched down an empty page, the quote's
+    bar down another, the heading alone: 13 pages for one short chapter. The block goes onto
+    the turned page whole, its heading with it, and the chapter's last line under it."""
+    project_dir = copy_fixture("mini", tmp_path / "p")
+    table = _wide_table(15)
+    indented = "".join(f"    {line}\n" for line in table.splitlines())
+    listed = "".join(f"  {line}\n" for line in table.splitlines())
+    quoted = "".join(f"> {line}\n" for line in table.splitlines())
+    (project_dir / "content" / "03-blocks.md").write_text(
+        '# Tables in blocks\n\n!!! note "Monthly figures"\n    CALLOUTLEAD:\n\n'
+        f"{indented}\n- LISTLEAD:\n\n{listed}\n> QUOTELEAD:\n>\n{quoted}\nTHEEND.\n",
+        "utf-8",
+    )
+    with PdfRenderer() as renderer:
+        html = render_html(load_project(project_dir), Edition())
+        pdf = write_atomic(tmp_path / "blocks.pdf", renderer.render(html))
+    pages, _ = read_words(pdf)
+    texts = _page_text(pdf)
+    first = min(n for n, text in enumerate(texts) if "CALLOUTLEAD" in text)
+    last = max(n for n, text in enumerate(texts) if "THEEND" in text)
+    chapter = range(first, last + 1)
+    assert len(chapter) <= 2, [texts[n][:80] for n in chapter]  # 13 pages before
+    for n in chapter:
+        width, height = pages[n]
+        assert width > height, texts[n][:200]  # every page of the chapter is turned
+        assert "1235568" in re.sub(r"\D", "", texts[n]) or "THEEND" in texts[n]
+    reader = pypdf.PdfReader(pdf)
+    [mark] = [
+        m for m in reader.outline if not isinstance(m, list) and m.title == "Tables in blocks"
+    ]
+    assert reader.get_destination_page_number(mark) == first  # the heading is not left behind
+    for lead in ("CALLOUTLEAD", "LISTLEAD", "QUOTELEAD"):
+        # each lead-in on the page of the table after it (its first row's figure)
+        (n,) = [n for n in chapter if lead in texts[n]]
+        after = texts[n][texts[n].index(lead) :]
+        assert "1,235,568" in after or "1235568" in re.sub(r"\D", "", after), (lead, texts[n])
+    assert any("THEEND" in texts[n] for n in chapter)

@@ -139,3 +139,34 @@ def test_no_temporary_file_is_left_behind(
         build(mini_project, renderer=renderer)
         assert any(scratch.iterdir())  # the fonts were copied while it ran
     assert list(scratch.iterdir()) == []
+
+
+def test_a_file_size_limit_is_said_as_the_machines_limit(tmp_path: Path) -> None:
+    """Under `ulimit -f 40` the font copies could not be written, and the build blamed the
+    document: "the layout engine failed on this document: OSError: [Errno 27] File too
+    large". It is the machine's limit, and said so."""
+    import resource
+    import shutil
+
+    import reportbuilder
+
+    font = Path(reportbuilder.__file__).parent / "themes" / "base" / "fonts" / "Inter-Regular.otf"
+    shutil.copy(font, tmp_path / "Inter.otf")
+    face = (
+        "<style>@font-face { font-family: T; src: url(Inter.otf) } body { font-family: T }"
+        "</style><p>Set in a font of the document.</p>"
+    )
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (40 * 1024, limit[1]))
+    try:
+        renderer = PdfRenderer()  # its process inherits the limit
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limit)
+    with renderer, pytest.raises(RenderError) as failed:
+        renderer.render(job(tmp_path, face))
+    (problem,) = failed.value.problems
+    assert problem.stage == Stage.OUTPUT
+    assert problem.message == (
+        "cannot write the layout's temporary files: a file is larger than the file size "
+        "limit (`ulimit -f`)"
+    )

@@ -167,9 +167,9 @@ def test_a_link_to_a_destination_that_does_not_exist_is_reported() -> None:
 def test_a_character_no_font_has_is_located_at_its_line(tmp_path: Path) -> None:
     project = project_with(tmp_path, **{"01-a": "# Glyphs\n\nText.\n\nLinear B \U00010000 here.\n"})
     code, doc = _build(project)
-    assert code == 0
+    assert code == 1  # an error: the word would print as a box (trial 4 #15)
     [found] = [p for p in doc["problems"] if "U+10000" in p["message"]]  # type: ignore[attr-defined]
-    assert (found["path"], found["line"]) == ("content/01-a.md", 5)
+    assert (found["path"], found["line"], found["severity"]) == ("content/01-a.md", 5, "error")
     assert "prints as an empty box" in found["message"]
 
 
@@ -214,11 +214,17 @@ def test_characters_the_fonts_lack_outside_a_chapter_are_located(tmp_path: Path)
         "utf-8",
     )
     code, doc = _build(project)
-    assert code == 0, doc
+    assert code == 1, doc  # an error: the label would print as a box (trial 4 #15)
     problems = doc["problems"]
     assert isinstance(problems, list)
     [missing] = [p for p in problems if "U+10000" in p["message"]]
     assert (missing["path"], missing["line"]) == ("data/tally.yml", 5), missing
+    tally = project / "data" / "tally.yml"
+    tally.write_text(tally.read_text("utf-8").replace(" \U00010000", ""), "utf-8")
+    code, doc = _build(project)
+    assert code == 0, doc
+    problems = doc["problems"]
+    assert isinstance(problems, list)
     fallbacks = [p for p in problems if "do not name" in p["message"]]
     assert fallbacks and all(p["path"] == "content/01-a.md" for p in fallbacks), fallbacks
     assert all(p["line"] == 1 for p in fallbacks if "\u2611" in p["message"]), fallbacks

@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -181,6 +182,9 @@ def test_the_preview_loads_in_chromium_and_reloads_itself(
     ).stdout
     assert '<b id="title">Water Access Survey</b>' in dom
 
+    # Killed, Chromium leaves its org.chromium.Chromium.* folder in TMPDIR: give it one of
+    # ours, short (its socket's path must fit in 108 bytes, tmp_path's does not).
+    scratch = Path(tempfile.mkdtemp(prefix="rb-chromium-"))
     browser = subprocess.Popen(
         [
             "chromium",
@@ -193,6 +197,7 @@ def test_the_preview_loads_in_chromium_and_reloads_itself(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
     try:
         loads = int(status()["page_loads"])  # type: ignore[call-overload]
@@ -206,6 +211,7 @@ def test_the_preview_loads_in_chromium_and_reloads_itself(
     finally:
         os.killpg(browser.pid, signal.SIGKILL)
         browser.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _raw_get(port: int, host: str | None, path: str = "/") -> tuple[int, bytes]:

@@ -296,7 +296,19 @@ class _Main(click.Group):
             if as_json and error.exit_code == 2:
                 _usage_json(error)
             raise
-        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except _Signalled as stop:  # SIGTERM, SIGHUP: its line is on stderr already
+            if as_json:
+                _emit_json({"ok": False, "problems": [_stopped_by(stop.number).as_json()]})
+            raise
+        except KeyboardInterrupt:
+            # Ctrl-C: the line and exit code SIGTERM and SIGHUP give (128 + 2), not click's
+            # "Aborted!" and exit 1, which CI reads as "the content is wrong".
+            problem = _stopped_by(signal.SIGINT)
+            if as_json:
+                _emit_json({"ok": False, "problems": [problem.as_json()]})
+            click.echo(problem.message, err=True)
+            ctx.exit(128 + signal.SIGINT)
+        except (click.exceptions.Exit, click.Abort):
             raise
         except MemoryError:
             # Out of memory outside the stages `_reporting` covers (loading modules, reading
@@ -345,11 +357,23 @@ def _hard_deadline(project: Path, timeout: float, what: str, as_json: bool) -> N
     click.get_current_context().call_on_close(guard.disarm)
 
 
+class _Signalled(SystemExit):
+    """The command stopped by a signal: exit 128 + its number."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(128 + number)
+        self.number = number
+
+
+def _stopped_by(number: int) -> Problem:
+    return Problem(None, None, f"stopped by {signal.Signals(number).name}", stage=Stage.PROJECT)
+
+
 def _stop(number: int, frame: object) -> None:
     """SIGTERM or SIGHUP: unwind like Ctrl-C, so that the render process is ended and
     temporary files are removed on the way out; exit 128 + the signal's number."""
-    click.echo(f"stopped by {signal.Signals(number).name}", err=True)
-    raise SystemExit(128 + number)
+    click.echo(_stopped_by(number).message, err=True)
+    raise _Signalled(number)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})

@@ -40,8 +40,18 @@ def is_known_locale(lang: str) -> bool:
 
 
 def normalize(lang: str) -> str:
-    """One spelling everywhere: BCP 47 (`en-GB`), as in `<html lang>`."""
-    return lang.replace("_", "-")
+    """One spelling everywhere: BCP 47 (`en-GB`, `zh-Hant-TW`), as in `<html lang>`, in
+    BCP 47's cases (`ES` typed in a sheet is `es`: its file name and `/Lang` too)."""
+    parts = lang.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 2 and part.isalpha():
+            out.append(part.upper())  # region
+        elif len(part) == 4 and part.isalpha():
+            out.append(part.title())  # script
+        else:
+            out.append(part.lower())
+    return "-".join(out)
 
 
 def base_language(lang: str) -> str:

@@ -294,6 +294,14 @@ def mail(
     assert settings is not None
     (delivery,) = send([message], settings, environ=environ)
     where = f"{settings.host}:{settings.effective_port}"
+    if delivery.status == "in doubt":
+        raise DeliveryError(
+            _problem(
+                "smtp",
+                f"{where}: {delivery.answer}: check the server for Message-ID {ident} "
+                "before sending again",
+            )
+        )
     if not delivery.ok:
         code = f"{delivery.code} " if delivery.code else ""
         raise DeliveryError(

@@ -45,10 +45,19 @@ from reportbuilder.project.files import (
     UnusablePath,
     is_file,
     missing_message,
+    remote_file_message,
     resolved,
     url2pathname,
 )
 from reportbuilder.project.fonts import named_families
+from reportbuilder.project.glyphs import (
+    MISSING_GLYPH,
+    MISSING_HINT,
+    grouped,
+    printed_characters,
+    unprintable,
+)
+from reportbuilder.project.glyphs import missing_message as glyph_message
 from reportbuilder.project.image_files import (
     RASTER_SUFFIXES,
     image_problem,
@@ -126,9 +135,11 @@ def _fail_if_strict(html: Html, warnings: list[Problem]) -> None:
         raise error_for(warnings[0].stage)([p.as_error() for p in warnings])
 
 
-def resource_problems(project: Project) -> list[Problem]:
+def resource_problems(project: Project, *, said: Iterable[Problem] = ()) -> list[Problem]:
     """What the renderer would refuse or miss among the images and stylesheets the project
-    refers to, as warnings: so that `check --strict` fails where `build --strict` would."""
+    refers to, as warnings: so that `check --strict` fails where `build --strict` would.
+    Those `said` already (`missing_images`' errors) are left out."""
+    said_at = {(p.path, p.line, p.message) for p in said}
     found: list[Problem] = []
     allowed = {host.lower().rstrip(".") for host in project.config.network.allow}
     for url, places in project.resources.items():
@@ -137,7 +148,9 @@ def resource_problems(project: Project) -> list[Problem]:
         if scheme == "file":
             path = Path(url2pathname(parts.path))
             refusal = project.files.refusal(path)
-            if refusal is not None:
+            if remote := remote_file_message(url):
+                message = remote
+            elif refusal is not None:
                 message = f"refused {project.files.shown(path)}: it {refusal}"
             elif not project.files.readable(path):
                 message = f"refused {path}: outside the project"
@@ -159,8 +172,64 @@ def resource_problems(project: Project) -> list[Problem]:
         found.extend(
             Problem(where.path, where.line, message, stage=Stage.PROJECT, severity=Severity.WARNING)
             for where in places
+            if (where.path, where.line, message) not in said_at
         )
     return found
+
+
+_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def _missing_file(project: Project, url: str) -> Path | None:
+    """The project file a `file:` URL names, if it is one the build may read and it is not
+    there (None for a file that is there, a refused one or another scheme)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file":
+        return None
+    path = Path(url2pathname(parts.path))
+    try:
+        if project.files.refusal(path) is not None or not project.files.readable(path):
+            return None
+    except (OSError, ValueError):
+        return None
+    return None if is_file(path) else path
+
+
+def missing_images(project: Project, html: Html) -> list[Problem]:
+    """Images the composed report shows whose file is not there: errors at the line that
+    names them (a "Figure 1" printed with no picture is lost content, as `{{ data.nosuch }}`
+    would be). Only what reaches an `src` of the HTML: an image written in a code block is
+    text, not an image."""
+    from urllib.parse import urljoin
+
+    shown = {
+        urljoin(html.base_url, next(g for g in match.groups() if g is not None))
+        for match in _SRC.finditer(html.text)
+    }
+    found: list[Problem] = []
+    for url, places in project.resources.items():
+        if url not in shown or (path := _missing_file(project, url)) is None:
+            continue
+        message = missing_message(project.files.shown(path), path)
+        found.extend(Problem(w.path, w.line, message, stage=Stage.PROJECT) for w in places)
+    return found
+
+
+def glyph_problems(project: Project, html: Html) -> list[Problem]:
+    """The characters of the composed report no font can print, as errors at the first
+    line that writes each (`glyphs`): what `build` finds after the layout, found from the
+    fonts' character maps."""
+    own = {path.name for path in project.stylesheets}
+    styles = [p for p in project.theme.stylesheets if p.name not in own]
+    lacking = unprintable(
+        printed_characters(html.text), [*styles, *project.stylesheets], project.files
+    )
+    problems = [
+        Problem(None, None, glyph_message(c), stage=Stage.COMPOSE, hint=MISSING_HINT)
+        for c in lacking
+    ]
+    chapters = project.chapters_in(html.config.lang)
+    return grouped(_located(problems, chapters, project))
 
 
 def drawing_problems(project: Project) -> list[Problem]:
@@ -232,11 +301,14 @@ def check(
 
         # `mail` and `merge` fill it in; check finds what they would fail on
         found += summary_problems(loaded, edition)
+    missing = missing_images(loaded, html)
+    found += missing
+    found += glyph_problems(loaded, html)
     languages = dict.fromkeys([*loaded.config.languages, html.config.lang])
     warnings = [
         *loaded.warnings,
         *html.problems,
-        *resource_problems(loaded),
+        *resource_problems(loaded, said=missing),
         *translation_problems(loaded, languages),
         *setting_problems(loaded, languages),
     ]
@@ -345,6 +417,8 @@ def build(
         if drawings := drawing_problems(loaded):
             raise ProjectError(drawings)
         html = _compose(loaded, edition, deadline, charts=cache is not None)
+        if missing := missing_images(loaded, html):
+            raise ProjectError(missing)  # nothing written: a figure with no picture
         format = format or output_format(output or html.config.output) or "pdf"
         target = output_path(loaded, html, output, format)
         warnings = [
@@ -390,7 +464,7 @@ def build(
                 _only_our_attachments(pdf.data, job.attachments)
             data, pages = pdf.data, pdf.pages
             chapters = loaded.chapters_in(html.config.lang)
-            located = _located(pdf.problems, chapters, loaded)
+            located = grouped(_located(pdf.problems, chapters, loaded))
             if cut := [p for p in located if p.severity is Severity.ERROR]:
                 raise RenderError(cut)  # a table cut off at the page's edge: nothing written
             warnings.extend(_located_image_modes(_located_font_faces(located, loaded), loaded))
@@ -543,8 +617,6 @@ def _located(
     """Problems about a character (no font has it; a fallback font set it) placed at the
     first line that holds it: in a chapter, else in report.yml, contacts.yml or a data file
     (a chart's label, a title, a contact's name)."""
-    from reportbuilder.render.renderer import MISSING_GLYPH
-
     # The character a problem names, or the first of those it quotes ("… a fallback for
     # characters the brand's fonts lack (☐ / ☑)").
     glyph_problems = (
@@ -897,5 +969,6 @@ __all__ = [
     "build_editions",
     "check",
     "drawing_problems",
+    "missing_images",
     "resource_problems",
 ]

@@ -11,6 +11,7 @@ expect the CommonMark reading, the CommonMark rule — each one small and local:
   kind (`1.` then `-`): what follows is a new list, as in CommonMark (Python-Markdown
   continued the list, or took the item for text of the one above);
 - thematic breaks: any spaces between the three `-`, `*` or `_`;
+- two quotes separated by a blank line are two quotes (Python-Markdown made one of them);
 - a `---` or `===` line under a list item, a quote or a rule is no heading underline:
   `- last point` then `---` is a list and a rule (Python-Markdown made a heading "- last
   point", the list gone);
@@ -47,6 +48,7 @@ import xml.etree.ElementTree as ET
 
 import markdown
 from markdown.blockprocessors import (
+    BlockQuoteProcessor,
     HashHeaderProcessor,
     HRProcessor,
     ReferenceProcessor,
@@ -106,6 +108,28 @@ def _without_closing_run(text: str) -> str:
 class _ThematicBreak(HRProcessor):
     RE = r"^[ ]{0,3}(?:(?:-[ \t]*+){3,}|(?:_[ \t]*+){3,}|(?:\*[ \t]*+){3,})$"
     SEARCH_RE = re.compile(RE, re.MULTILINE)
+
+
+class _BlockQuote(BlockQuoteProcessor):
+    """A quote after a blank line is a new quote: Python-Markdown added it to the quote
+    above (one `<blockquote>` for two quotes the author separated)."""
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:
+        block = blocks[0]
+        match = self.RE.search(block)
+        sibling = self.lastChild(parent)
+        if (
+            match
+            and not block[: match.start()]
+            and sibling is not None
+            and sibling.tag == "blockquote"
+        ):
+            # The base class continues the last child when it is a quote; a block is what
+            # follows a blank line, so this one starts a quote of its own.
+            ET.SubElement(parent, "rb-quote-break")
+        super().run(parent, blocks)
+        for mark in parent.findall("rb-quote-break"):
+            parent.remove(mark)
 
 
 # The list's marker (`.`, `)`, `-`, `*`, `+`), on the element while the tree is built.
@@ -358,6 +382,7 @@ class CommonMarkRules(Extension):
         md.inlinePatterns.register(AutomailInlineProcessor(_AUTOMAIL, md), "automail", 181)
         md.inlinePatterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
         md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
+        md.parser.blockprocessors.register(_BlockQuote(md.parser), "quote", 20)
         md.parser.blockprocessors.register(_ThematicBreak(md.parser), "hr", 50)
         md.parser.blockprocessors.register(_SetextHeading(md.parser), "setextheader", 60)
         md.parser.blockprocessors.register(_Definition(md.parser), "reference", 15)

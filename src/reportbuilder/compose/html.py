@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import json
 import re
 import traceback
@@ -145,11 +146,29 @@ def _headings(tokens: list[dict[str, Any]], lang: str) -> list[Heading]:
     return out
 
 
+class ReportDate(str):
+    """`report.date`: prints as written (2026-01-15) and takes `| date` as before, and has
+    `.year`, `.month` and `.day` (`{{ report.date.year }}` said "str has no 'year'")."""
+
+    year: int
+    month: int
+    day: int
+
+    def __new__(cls, day: dt.date) -> ReportDate:
+        made = super().__new__(cls, day.isoformat())
+        made.year, made.month, made.day = Year(day.year), day.month, day.day
+        return made
+
+    def __reduce__(self) -> tuple[type[ReportDate], tuple[dt.date]]:
+        return (ReportDate, (dt.date(self.year, self.month, self.day),))
+
+
 def report_scope(config: ReportConfig, edition: Edition) -> Namespace:
     """report.yml as plain data for templates; `date` falls back to the edition's time."""
     values = json.loads(config.model_dump_json())
-    if values.get("date") is None and edition.created is not None:
-        values["date"] = edition.created.date().isoformat()
+    day = config.date or (edition.created.date() if edition.created is not None else None)
+    if day is not None:
+        values["date"] = ReportDate(day)
     return wrap("report", values)
 
 

@@ -283,6 +283,7 @@ class _ReportTree(Treeprocessor):
     def run(self, root: ET.Element) -> None:
         self._cross_references(root)
         self._undefined_footnotes(root)
+        self._toc_markers(root)
         self._inline_footnotes(root)
         self._figures(root)
         self._table_captions(root)
@@ -325,6 +326,18 @@ class _ReportTree(Treeprocessor):
                         "(CommonMark): it prints as written; leave a blank line above it"
                     )
                     self.losses.append((message, f"{match[1]}:"))
+
+    def _toc_markers(self, root: ET.Element) -> None:
+        """A paragraph `[TOC]` (Python-Markdown's and some wikis' contents marker) prints as
+        written, as in CommonMark: said, since the author meant a table of contents."""
+        for paragraph in root.iter("p"):
+            text = (paragraph.text or "").strip()
+            if len(paragraph) == 0 and text.upper() == "[TOC]":
+                message = (
+                    f"{text} is no contents marker here: it prints as written (the report's "
+                    "contents page lists the chapters and their sections); delete the line"
+                )
+                self.losses.append((message, text))
 
     def _inline_footnotes(self, root: ET.Element) -> None:
         holder = next((d for d in root.iter("div") if d.get("class") == "footnote"), None)

@@ -47,6 +47,14 @@ def wrap(path: str, value: Any) -> Any:
     return value
 
 
+def _member(path: str, key: str) -> str:
+    """How a template writes `key` of `path`: `data.survey`, or `data["Study Results 2025"]`
+    for a name that is no identifier (a file name with spaces)."""
+    if key.isidentifier():
+        return f"{path}.{key}"
+    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+
+
 class ContentUndefined(jinja2.StrictUndefined):
     """StrictUndefined whose message names the full path and suggests a close key."""
 
@@ -57,7 +65,7 @@ class ContentUndefined(jinja2.StrictUndefined):
             return str(owner._undefined_message)
         if isinstance(owner, Namespace) and isinstance(name, str):
             hint = difflib.get_close_matches(name, list(owner), n=1)
-            tip = f" (did you mean '{owner.path}.{hint[0]}'?)" if hint else ""
+            tip = f" (did you mean '{_member(owner.path, hint[0])}'?)" if hint else ""
             if owner.path == "recipient" and not owner:
                 tip = " (this edition is not personalised: put it inside {% if recipient %})"
             known = "" if hint or not owner else f"; it has: {', '.join(sorted(owner)[:12])}"
@@ -69,6 +77,12 @@ class ContentUndefined(jinja2.StrictUndefined):
             known = ", ".join(keys[:12]) or "nothing"
             return f"this row or mapping has no '{name}'{tip}; it has: {known}"
         if owner is not jinja2.utils.missing and isinstance(name, str):
+            sheet, source = getattr(owner, "sheet", None), getattr(owner, "source", None)
+            if isinstance(sheet, str) and isinstance(source, str) and not hasattr(owner, name):
+                return (
+                    f"{source} has one visible sheet ('{sheet}'), which is the table itself: "
+                    f"write data.{getattr(owner, 'name', '…')}, without '.{name}'"
+                )
             if hasattr(owner, name):  # there, but not for templates (a method that changes it)
                 return f"'{name}' of a {type(owner).__name__} is not available in templates"
             choices = [n for n in dir(owner) if not n.startswith("_")]

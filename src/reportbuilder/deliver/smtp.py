@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from reportbuilder.deliver.message import message_bytes
 from reportbuilder.errors import DeliveryError, Problem, Stage
@@ -190,7 +190,9 @@ class Delivery:
 
     message_id: str
     recipients: tuple[str, ...]
-    status: Literal["sent", "failed"]
+    # "in doubt": the connection was lost after the whole message was handed over and
+    # before the server's answer; it may have it (RFC 5321 §6.1): not sent again.
+    status: Literal["sent", "failed", "in doubt"]
     code: int | None = None
     answer: str = ""
     attempts: int = 1
@@ -200,6 +202,12 @@ class Delivery:
     @property
     def ok(self) -> bool:
         return self.status == "sent"
+
+
+class _InDoubt(Exception):
+    def __init__(self, answer: str) -> None:
+        super().__init__(answer)
+        self.answer = answer
 
 
 class _Temporary(Exception):
@@ -214,6 +222,29 @@ class _Permanent(Exception):
         self.code, self.answer = code, answer
 
 
+class _SMTP(smtplib.SMTP):
+    """Knows whether the server has been handed a whole message: the data's end (`CRLF .
+    CRLF`) written, its answer not read yet. A connection lost then leaves the message in
+    doubt; lost earlier, the server threw the message away and it can be sent again."""
+
+    handed = False
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self.handed = False
+        code, answer = super().data(msg)
+        self.handed = False  # answered: known either way
+        return code, answer
+
+    def send(self, s: Any) -> None:
+        super().send(s)
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.handed = True
+
+
+class _SMTP_SSL(_SMTP, smtplib.SMTP_SSL):
+    pass
+
+
 def _text(answer: bytes | str) -> str:
     raw = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
     return " ".join(raw.split())[:300]
@@ -225,7 +256,7 @@ class _Connection:
     def __init__(self, settings: SmtpSettings, environ: Mapping[str, str] | None) -> None:
         self.settings = settings
         self.credentials = settings.login(environ)  # before any connection: fail early
-        self.client: smtplib.SMTP | None = None
+        self.client: _SMTP | None = None
         # Why no session can be had (TLS refused, login refused, server unreachable after
         # every retry): the messages after that are not tried, each fails with this reason.
         self.broken: str | None = None
@@ -236,7 +267,7 @@ class _Connection:
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         return context
 
-    def open(self) -> smtplib.SMTP:
+    def open(self) -> _SMTP:
         if self.client is not None:
             return self.client
         if self.broken is not None:
@@ -247,11 +278,11 @@ class _Connection:
             self.broken = error.answer  # no later message could get through either
             raise
 
-    def _open(self) -> smtplib.SMTP:
+    def _open(self) -> _SMTP:
         s = self.settings
         try:
             if s.security == "tls":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(
+                client: _SMTP = _SMTP_SSL(
                     s.host,
                     s.effective_port,
                     local_hostname=s.local_hostname,
@@ -259,7 +290,7 @@ class _Connection:
                     context=self._context(),
                 )
             else:
-                client = smtplib.SMTP(
+                client = _SMTP(
                     s.host, s.effective_port, local_hostname=s.local_hostname, timeout=s.timeout
                 )
             client.ehlo()
@@ -325,11 +356,17 @@ class _Connection:
                 raise _Temporary(error.smtp_code, _text(error.smtp_error)) from None
             raise _Permanent(error.smtp_code, _text(error.smtp_error)) from None
         except (TimeoutError, smtplib.SMTPServerDisconnected, ConnectionError) as error:
+            handed = client.handed
             self.drop()
+            if handed:
+                raise _InDoubt(
+                    f"connection lost after the whole message was sent, before the server "
+                    f"answered ({error or 'closed'}): it may have it"
+                ) from None
             raise _Temporary(None, f"connection lost: {error}") from None
         return tuple(f"{rcpt}: {code} {_text(answer)}" for rcpt, (code, answer) in refused.items())
 
-    def _reset(self, client: smtplib.SMTP) -> None:
+    def _reset(self, client: _SMTP) -> None:
         try:
             client.rset()
         except (smtplib.SMTPException, OSError):
@@ -403,6 +440,8 @@ def _deliver(
             refused = connection.send_one(sender, recipients, data)
         except _Permanent as error:
             return Delivery(ident, tuple(recipients), "failed", error.code, error.answer, attempt)
+        except _InDoubt as error:  # sent again, it may arrive twice: the caller decides
+            return Delivery(ident, tuple(recipients), "in doubt", None, error.answer, attempt)
         except _Temporary as error:
             if attempt > settings.retries:
                 answer = f"{error.answer} (still failing after {attempt} attempts)"

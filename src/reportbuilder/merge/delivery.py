@@ -69,6 +69,7 @@ class Outcome:
     parcel: Parcel
     sent: bool
     answer: str
+    in_doubt: bool = False  # handed over whole, no answer: the server may have it
 
 
 def smtp_settings(project: Project, address: str) -> SmtpSettings:
@@ -177,6 +178,8 @@ def deliver(
                 f" (after {result.attempts} attempts)" if result.attempts > 1 else ""
             )
             on_outcome(Outcome(parcel, True, answer))
+        elif result.status == "in doubt":
+            on_outcome(Outcome(parcel, False, result.answer, in_doubt=True))
         else:
             code = f"{result.code} " if result.code else ""
             answer = f"not sent: {code}{result.answer}".strip()

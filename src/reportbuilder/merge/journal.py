@@ -7,14 +7,21 @@ nothing half-written that counts: a torn last line is ignored when the journal i
 latest line of a row wins. A re-run reads it and skips what is done; a row recorded as sent is
 never sent again, nor is one recorded as being sent with no answer after it (in doubt: the
 server may have it), unless the user says so. Each shard keeps its own journal, so shards
-sharing a folder never write the same file.
+sharing a folder never write the same file; every journal of the folder is read, so a run
+split another way (or not at all) never sends again what a shard sent.
+
+A run that makes or sends holds a lock on its journal (`flock`, released by the system when
+the process ends, however it ends): a second run of the same split in the same folder, or a
+run split another way while one runs, is refused before anything is made or sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
+import re
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -58,32 +65,95 @@ def journal_name(shard: str | None) -> str:
     return f"merge-journal-{index}of{count}.jsonl"
 
 
+_JOURNAL = re.compile(r"merge-journal(?:-(\d+)of(\d+))?\.jsonl")
+
+
+def _split(name: str) -> int | None:
+    """How many shards the journal `name` is one of (None: not sharded)."""
+    found = _JOURNAL.fullmatch(name)
+    return int(found[2]) if found and found[2] else None
+
+
+def _read(path: Path) -> tuple[dict[str, Entry], bool]:
+    """The entries of the journal at `path` (latest wins), and whether it ends mid-line."""
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except FileNotFoundError:
+        return {}, False
+    except OSError as error:
+        message = f"cannot read the merge journal: {error.strerror}"
+        raise OutputError(Problem(str(path), None, message, stage=Stage.OUTPUT)) from None
+    entries: dict[str, Entry] = {}
+    for line in text.splitlines():
+        try:
+            values = json.loads(line)
+            entry = Entry(**values)
+        except (ValueError, TypeError):
+            continue  # a line torn by a crash, or not ours
+        entries[entry.key] = entry
+    return entries, bool(text) and not text.endswith("\n")
+
+
 class Journal:
-    """The journal at `path`, read at once; `record` appends to it (thread-safe)."""
+    """The journal at `path`, read at once with the other journals of its folder; `record`
+    appends to it (thread-safe). `lock()` before making or sending anything."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.entries: dict[str, Entry] = {}
         self._lock = threading.Lock()
+        self._held: int | None = None  # the journal's descriptor while we hold its lock
+        self.entries: dict[str, Entry] = {}
+        # Rows sent, or in doubt, by runs split another way (other shards' journals).
+        self.others: dict[str, Entry] = {}
         self._torn = False  # the file ends inside a line: start the next record on a new one
-        try:
-            text = path.read_text("utf-8", errors="replace")
-        except FileNotFoundError:
-            return
-        except OSError as error:
-            message = f"cannot read the merge journal: {error.strerror}"
-            raise OutputError(Problem(str(path), None, message, stage=Stage.OUTPUT)) from None
-        self._torn = bool(text) and not text.endswith("\n")
-        for line in text.splitlines():
-            try:
-                values = json.loads(line)
-                entry = Entry(**values)
-            except (ValueError, TypeError):
-                continue  # a line torn by a crash, or not ours
-            self.entries[entry.key] = entry
+        self._load()
+
+    def _load(self) -> None:
+        self.entries, self._torn = _read(self.path)
+        self.others = {}
+        for other in sorted(self.path.parent.glob("merge-journal*.jsonl")):
+            if other.name == self.path.name or not _JOURNAL.fullmatch(other.name):
+                continue
+            for key, entry in _read(other)[0].items():
+                known = self.others.get(key)
+                if (entry.sent or entry.in_doubt) and not (known and known.sent):
+                    self.others[key] = entry
 
     def get(self, key: str) -> Entry | None:
-        return self.entries.get(key)
+        """The row's state; sent (or in doubt) by another split wins over not sent here."""
+        own, other = self.entries.get(key), self.others.get(key)
+        if other is None or (own is not None and (own.sent or (own.in_doubt and not other.sent))):
+            return own
+        if own is None:
+            return other
+        return Entry(**{**own.as_json(), **{k: getattr(other, k) for k in _SENDING}})
+
+    def lock(self) -> None:
+        """Hold this journal's lock until `unlock` (or the process ends); refuse when
+        another merge holds it, or is running in the folder split another way."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
+        except OSError as error:
+            message = f"cannot open the merge journal: {error.strerror or error}"
+            raise OutputError(Problem(str(self.path), None, message, stage=Stage.OUTPUT)) from None
+        if not _try_lock(fd):
+            os.close(fd)
+            raise OutputError(_busy(self.path))
+        mine = _split(self.path.name)
+        for other in sorted(self.path.parent.glob("merge-journal*.jsonl")):
+            if other.name == self.path.name or _split(other.name) == mine:
+                continue  # the same split's other shards take other rows: they may run
+            if _JOURNAL.fullmatch(other.name) and _held_elsewhere(other):
+                os.close(fd)
+                raise OutputError(_busy(other))
+        self._held = fd
+        self._load()  # read again: a run that ended while we started may have sent rows
+
+    def unlock(self) -> None:
+        fd, self._held = self._held, None
+        if fd is not None:
+            os.close(fd)  # releases the flock
 
     def record(self, entry: Entry) -> Entry:
         """Append `entry` and make it durable before returning."""
@@ -112,3 +182,39 @@ class Journal:
             self._torn = False
             self.entries[entry.key] = entry
         return entry
+
+
+# What another split's journal says of a row's sending.
+_SENDING = ("sent", "sending", "answer", "message_id")
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _held_elsewhere(path: Path) -> bool:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        if _try_lock(fd):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return False
+        return True
+    finally:
+        os.close(fd)
+
+
+def _busy(journal: Path) -> Problem:
+    split = _split(journal.name)
+    what = f"a merge with --shard I/{split}" if split else "another merge"
+    message = (
+        f"{what} is running with this output folder ({journal.name} is in use): the same "
+        "rows would be sent twice; wait for it to end"
+    )
+    return Problem(str(journal.parent), None, message, stage=Stage.OUTPUT)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reportbuilder.errors import Problem, ProjectError, Stage
+from reportbuilder.errors import Problem, ProjectError, Severity, Stage
 from reportbuilder.language import is_known_locale, normalize
 from reportbuilder.project.contacts import refuse_unprintable
 from reportbuilder.project.textio import read_text
@@ -110,6 +110,7 @@ def read_requesters(path: Path, shown: str | None = None) -> Requesters:
     count = 0
     positions: dict[int, int] = {}
     seen: dict[str, int] = {}  # identical rows are distinct requests, journaled apart
+    first: dict[str, int] = {}  # the line of each row's first twin
     for line, cells in body:
         if not any(cell.strip() for cell in cells):
             continue
@@ -122,6 +123,17 @@ def read_requesters(path: Path, shown: str | None = None) -> Requesters:
         if row is not None:
             twin = seen.get(row.key, 0)
             seen[row.key] = twin + 1
+            first.setdefault(row.key, line)
+            if twin:
+                # Distinct requests as far as the merge knows; in a list kept by hand, more
+                # often a row pasted twice: said, so that the sender decides.
+                message = (
+                    f"the same as row {first[row.key]} in every column: another copy will be "
+                    "made (and sent); delete the row if it is there by mistake"
+                )
+                problems.append(
+                    Problem(rel, line, message, stage=Stage.PROJECT, severity=Severity.WARNING)
+                )
             rows.append(replace(row, occurrence=twin) if twin else row)
     if count == 0:
         raise ProjectError(_problem(rel, header_line, "no requester rows under the header"))
@@ -137,16 +149,18 @@ def _columns(header: Sequence[str], rel: str, line: int) -> list[str]:
             problems.append(_problem(rel, line, f"the column '{name}' appears twice"))
         seen.add(name)
         if name and not _COLUMN.match(name):
+            meant = re.sub(r"[^a-z0-9_]", "", name)
+            hint = f"; did you mean '{meant}'?" if meant in REQUIRED + OPTIONAL else ""
             problems.append(
                 _problem(
                     rel,
                     line,
                     f"the column name '{name[:40]}' must be lower-case letters, digits and _ "
-                    "(templates use it as recipient.<column>)",
+                    f"(templates use it as recipient.<column>){hint}",
                 )
             )
     for name in REQUIRED:
-        if name not in seen:
+        if name not in seen and not any(re.sub(r"[^a-z0-9_]", "", n) == name for n in names):
             found = ", ".join(n for n in names if n) or "none"
             message = f"no '{name}' column (columns found: {found})"
             problems.append(_problem(rel, line, message))
@@ -222,7 +236,8 @@ def _email(text: str, bad: Callable[[str], None]) -> str:
         bad("missing email")
         return ""
     try:
-        found = validate_email(text, check_deliverability=False)
+        # ASCII before the @, as when sent (no SMTPUTF8): refused here, not after the copy
+        found = validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as error:
         bad(f"invalid email '{text}': {error}")
         return ""

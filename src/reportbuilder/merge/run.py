@@ -238,10 +238,16 @@ def _merge(
         )
         seconds = round(time.perf_counter() - started, 3)
         return MergeResult(**base, rows=rows, problems=tuple(problems), seconds=seconds)
-    work = _Work(loaded, edition, options, journal, names, today, progress, len(mine), read.path)
-    work.run(mine, default_lang, renderers)
-    if options.outbox is not None:
-        work.deliver(options.outbox)
+    journal.lock()  # one run at a time per split and folder: no row sent twice
+    try:
+        work = _Work(
+            loaded, edition, options, journal, names, today, progress, len(mine), read.path
+        )
+        work.run(mine, default_lang, renderers)
+        if options.outbox is not None:
+            work.deliver(options.outbox)
+    finally:
+        journal.unlock()
     rows = tuple(sorted(work.results, key=lambda r: r.line))
     problems.extend(work.problems)
     return MergeResult(
@@ -762,12 +768,22 @@ class _Work:
             parcel = done.parcel
             entry = self.journal.get(parcel.row.key)
             assert entry is not None
+            index = at[id(parcel)]
+            if done.in_doubt:  # still being sent, as far as anyone can know: not again
+                doubted = self.journal.record(
+                    dataclasses.replace(entry, sending=True, answer=done.answer, at="")
+                )
+                self.results[index] = dataclasses.replace(self.results[index], answer="in doubt")
+                message = _in_doubt(doubted)
+                self.problems.append(
+                    Problem(self.rel, parcel.row.line, message, stage=Stage.DELIVER)
+                )
+                return
             # The server's answer: the row is no longer being sent, whatever it said.
             recorded = dataclasses.replace(
                 entry, sent=done.sent, sending=False, answer=done.answer, at=""
             )
             self.journal.record(recorded)
-            index = at[id(parcel)]
             self.results[index] = dataclasses.replace(
                 self.results[index], sent=done.sent, answer=done.answer, sent_now=done.sent
             )
@@ -789,7 +805,8 @@ class _Work:
             # leaves the row in doubt, and a re-run does not send it again.
             entry = self.journal.get(parcel.row.key)
             assert entry is not None
-            marked = dataclasses.replace(entry, sending=True, message_id=ident, at="")
+            # An earlier answer (a failure) no longer says anything about this attempt.
+            marked = dataclasses.replace(entry, sending=True, message_id=ident, answer=None, at="")
             self.journal.record(marked)
 
         deliver(
@@ -872,12 +889,16 @@ class _Work:
         return assembled
 
 
-def _in_doubt(entry: Entry) -> str:
+def _in_doubt(entry: Entry, why: str | None = None) -> str:
     ident = entry.message_id or "(unknown)"
+    why = (
+        why
+        or entry.answer
+        or ("the merge stopped after handing it to the server and before journaling the answer")
+    )
     return (
-        f"in doubt: sent? check the server for Message-ID {ident}: the merge stopped after "
-        "handing it to the server and before journaling the answer; not sent again unless "
-        "--resend-in-doubt"
+        f"in doubt: sent? check the server for Message-ID {ident}: {why}; not sent again "
+        "unless --resend-in-doubt"
     )
 
 

@@ -117,6 +117,9 @@ class DataFile(_Strict):
     # A table's column headings: `{country: Country}` or one per language
     # (`{country: {en: Country, fr: Pays}}`); a column not named keeps its name in the file.
     labels: dict[str, str | dict[str, str]] = Field(default_factory=dict)
+    # The line that names the columns, when title or note lines are above it (an export of
+    # a sheet with a title): the lines above are left out, as a workbook's `header_row`.
+    header_row: Annotated[int, Field(ge=1, le=2_000_000)] | None = None
 
 
 class WorkbookFile(_Strict):
@@ -314,6 +317,16 @@ class ReportConfig(_Strict):
     data: dict[str, DataFile] = Field(default_factory=dict)
     mail: MailConfig = Field(default_factory=lambda: MailConfig.model_validate({}))
     max_size: Size | None = None  # bytes the PDF may weigh (written 8MB, 150KB)
+
+    @field_validator("cover_image", mode="before")
+    @classmethod
+    def _cover_image(cls, value: object) -> object:
+        if isinstance(value, str):  # the habit of `logo: assets/logo.svg`
+            raise ValueError(
+                "a cover photo is written with its alt text, read out by screen readers: "
+                f"cover_image: {{file: {value}, alt: what the photo shows}}"
+            )
+        return value
 
     @field_validator("theme")
     @classmethod

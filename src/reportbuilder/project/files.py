@@ -18,7 +18,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from reportbuilder.errors import Problem, ProjectError, Stage
 from reportbuilder.project.textio import read_text
@@ -190,6 +190,21 @@ def is_dir(path: Path) -> bool:
         return path.is_dir()
     except (OSError, ValueError):
         return False
+
+
+def remote_file_message(url: str) -> str | None:
+    """What is said of a `file:` URL naming another machine (`//host/x.png` in a chapter
+    resolves to `file://host/x.png`): the host kept, where "/x.png: outside the project"
+    dropped it; None for a local file."""
+    parts = urlsplit(url)
+    host = parts.netloc
+    if parts.scheme.lower() != "file" or not host or host.lower() == "localhost":
+        return None
+    shown = f"//{host}{parts.path}"[:120]
+    return (
+        f"refused {shown}: an address on the machine {host}, not a file of the project "
+        "(an image from the web is written https://…, its host in network.allow)"
+    )
 
 
 def missing_message(shown: str, path: Path) -> str:

@@ -168,6 +168,7 @@ def load_project(
         name: CsvSettings(
             decimal=given.decimal,
             delimiter=given.delimiter,
+            header_row=given.header_row,
             labels={
                 column: text if isinstance(text, str) else Localized.of(text)
                 for column, text in given.labels.items()

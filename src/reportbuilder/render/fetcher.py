@@ -23,6 +23,7 @@ from reportbuilder.project.files import (
     UnusablePath,
     is_file,
     missing_message,
+    remote_file_message,
     resolved,
 )
 from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem, printable_image
@@ -112,6 +113,8 @@ class PolicyFetcher(URLFetcher):
         """The file a `file:` URL names, if this build may read it (else `Refused`, recorded
         as `fetch` records it): what `fetch` reads, without reading it."""
         self._url = url
+        if remote := remote_file_message(url):
+            raise self._refuse(remote)
         path = Path(url2pathname(unquote(urlsplit(url).path)))
         try:
             real = resolved(path)

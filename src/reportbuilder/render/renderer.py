@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
+import errno
 import io
 import json
 import logging
@@ -44,6 +45,7 @@ from reportbuilder.limits import (
     Limits,
     one_malloc_arena,
 )
+from reportbuilder.project import glyphs
 from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.image_files import image_problem
 from reportbuilder.project.resources import Places
@@ -155,12 +157,19 @@ class RenderJob:
         )
 
 
+_NO_ROOM = {
+    errno.EFBIG: "a file is larger than the file size limit (`ulimit -f`)",
+    errno.ENOSPC: "no space left on the disk of {tmp}",
+    errno.EDQUOT: "over the disk quota on {tmp}",
+}
+
+
 def _problem(message: str, **extra: Any) -> Problem:
     return Problem(None, None, message, stage=Stage.RENDER, **extra)
 
 
 MAX_TABLE_PASSES = 2  # layouts spent on cutting long tables into captioned parts
-MISSING_GLYPH = "no font of the report or the system has the character"
+MISSING_GLYPH = glyphs.MISSING_GLYPH
 FONT_FACE = "the @font-face"
 
 
@@ -236,14 +245,14 @@ class _Collector(logging.Handler):
             return None
         if not (isinstance(record.args, tuple) and len(record.args) == 2):
             return None
-        character, codepoint = record.args
+        character = str(record.args[0])
         return Problem(
             None,
             None,
-            f"{MISSING_GLYPH} {character!r} (U+{codepoint:04X}): it prints as an empty box",
+            glyphs.missing_message(character),
             stage=Stage.RENDER,
             severity=Severity.WARNING,
-            hint="use a font that has it, in styles/, or another character",
+            hint=glyphs.MISSING_HINT,
         )
 
     @staticmethod
@@ -484,6 +493,11 @@ def _render_in_process(job: RenderJob) -> Pdf:
         message = "the layout failed, most likely out of memory"
         raise _Unhealthy(_problem(message, setting="max_memory_mb")) from None
     except Exception as error:
+        if isinstance(error, OSError) and error.errno in _NO_ROOM:
+            # Writing its font copies (TMPDIR) failed: the machine's limit, not the document.
+            why = _NO_ROOM[error.errno].format(tmp=tempfile.gettempdir())
+            message = f"cannot write the layout's temporary files: {why}"
+            raise RenderError(Problem(None, None, message, stage=Stage.OUTPUT)) from None
         if _raised_by_us(error):
             raise  # a bug of ours, not a problem of the document
         # WeasyPrint and its libraries raise assorted errors on odd CSS and fonts.

@@ -262,7 +262,12 @@ class Table:
 
     `types` maps every column to its type: declared (`text`, `int`, `number`, `percent`,
     `date`) or guessed from the cells (`int`, `number`, `text`); see `guess_type`.
+    `source` and `sheet`: the workbook and its one visible sheet, for a workbook read as
+    one table (so that `data.m.Main` can be told to write `data.m`).
     """
+
+    source: str | None = None
+    sheet: str | None = None
 
     def __init__(
         self,

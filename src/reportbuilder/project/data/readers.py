@@ -313,6 +313,7 @@ class CsvSettings:
 
     decimal: str | None = None  # "," or "."
     delimiter: str | None = None
+    header_row: int | None = None  # the line naming the columns (lines above: a title)
     labels: Mapping[str, str | Localized] = field(default_factory=dict)  # column headings
     # Where each label is written, (file, line), for a label of a column the file lacks;
     # a column not here is report.yml's.
@@ -334,6 +335,58 @@ def _without_separator_hint(text: str) -> tuple[str, str | None]:
     return "\n".join(lines), hint[1]
 
 
+def _from_header_row(text: str, header_row: int) -> tuple[str, str | None]:
+    """The text with the lines above `header_row` emptied (lines keep their numbers); or
+    what is wrong when the file has no such line."""
+    lines = text.split("\n")
+    if header_row > len(lines) or not lines[header_row - 1].strip(' \t\r,;|"'):
+        return text, (
+            f"header_row: {header_row} names no line of the file that holds the columns' names "
+            f"(line {header_row} is {'empty' if header_row <= len(lines) else 'past its end'})"
+        )
+    return "\n" * (header_row - 1) + "\n".join(lines[header_row - 1 :]), None
+
+
+def _title_above(row: list[str], text: str, delimiter: str, line: int, rel: str) -> Problem | None:
+    """A problem when the first line (`row`, at `line`) holds one cell of text and a line
+    below names several columns (a sheet's title exported above its table: `Regional results
+    2025,,`); None otherwise."""
+    filled = [cell for cell in row if cell.strip()]
+    if len(row) < 2 or len(filled) != 1 or not row[0].strip():
+        return None
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    # The lines below, up to the first that names two columns or more: is it a header?
+    for _ in range(line + 50):
+        try:
+            below = next(reader)
+        except (StopIteration, csv.Error):
+            return None
+        if reader.line_num <= line:
+            continue
+        named = [cell.strip() for cell in below if cell.strip()]
+        if len(named) < 2:
+            continue
+        if len(named) < len(below) or any(isinstance(read_cell(c, None), int | float)
+                                          for c in named):  # fmt: skip
+            return None  # a row of values, or a header with a gap: said as before
+        at = reader.line_num
+        sidecar = f"{rel}.yml"
+        return problem(
+            rel,
+            line,
+            f"is line {line} ('{_short_text(row[0])}') a title above the table? The first "
+            f"non-empty line must name the columns; line {at} seems to ({', '.join(named[:4])}"
+            f"{', …' if len(named) > 4 else ''}): delete the lines above it, or say where the "
+            f"table starts in {sidecar} ('header_row: {at}')",
+        )
+    return None
+
+
+def _short_text(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def read_csv(
     text: str, rel: str, name: str, settings: CsvSettings | None = None
 ) -> tuple[Table | None, list[Problem]]:
@@ -347,6 +400,10 @@ def read_csv(
     """
     settings = settings or CsvSettings()
     text, hinted = _without_separator_hint(text)
+    if settings.header_row is not None:
+        text, above = _from_header_row(text, settings.header_row)
+        if above is not None:
+            return None, [problem(rel, None, above)]
     first = next((line for line in text.split("\n") if line.strip()), None)
     if first is None:
         return None, [problem(rel, 1, "empty CSV file: the first row must name the columns")]
@@ -377,6 +434,9 @@ def read_csv(
             gap = header is not None
             continue
         if header is None:
+            title = _title_above(row, text, delimiter, line, rel)
+            if settings.header_row is None and title is not None:
+                return None, [*problems, title]
             header_line, header_cells = line, row
             header, declared, header_problems = read_header(row)
             continue

@@ -1,5 +1,5 @@
 """A CSV file's own description: `data/NAME.csv.yml` beside `data/NAME.csv`, with the keys
-report.yml's `data: {NAME.csv: …}` takes (`labels`, `decimal`, `delimiter`).
+report.yml's `data: {NAME.csv: …}` takes (`labels`, `decimal`, `delimiter`, `header_row`).
 
 The data file then travels with its column headings. Both may be given; report.yml, the
 project's word, wins: its decimal mark and delimiter when it sets them, and per column its
@@ -50,6 +50,7 @@ def read_sidecar(files: FilePolicy, rel: str) -> tuple[CsvSettings | None, list[
     return CsvSettings(
         decimal=given.decimal,
         delimiter=given.delimiter,
+        header_row=given.header_row,
         labels={c: t if isinstance(t, str) else Localized.of(t) for c, t in given.labels.items()},
         label_places={column: (rel, doc.line(["labels", column])) for column in given.labels},
     ), []
@@ -91,6 +92,7 @@ def merged(own: CsvSettings | None, project: CsvSettings | None) -> CsvSettings 
     return CsvSettings(
         decimal=project.decimal or own.decimal,
         delimiter=project.delimiter or own.delimiter,
+        header_row=project.header_row or own.header_row,
         labels=labels,
         label_places=places,
     )

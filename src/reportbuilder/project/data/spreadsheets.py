@@ -108,7 +108,9 @@ def read_xlsx(
             problems.append(problem(rel, None, "has no visible sheet with a header row and data"))
         return None, problems
     if len(shown) == 1:
-        return next(iter(tables.values())), problems
+        only = next(iter(tables.values()))
+        only.source, only.sheet = rel, shown[0].title
+        return only, problems
     return tables, problems
 
 
