@@ -332,7 +332,8 @@ def render_in_process(job: RenderJob) -> Pdf:
             "layout_only": job.layout_only,
             "title": title[1] if title else "",
         }
-        with open(log, "a", encoding="utf-8") as file:
+        # Never the job's failure: a process under `ulimit -f` (a test's) cannot append.
+        with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as file:
             file.write(json.dumps(line) + "\n")
 
 
@@ -613,7 +614,7 @@ def _serve(
                 "start": time.time(),
                 "cold": "weasyprint" not in sys.modules,
             }
-            with open(log, "a", encoding="utf-8") as file:
+            with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as file:
                 file.write(json.dumps(line) + "\n")
         import_weasyprint()  # now, while the parent prepares the HTML
 
