@@ -94,3 +94,82 @@ def test_init_writes_the_files_and_adds_them_to_an_existing_project(tmp_path: Pa
     (other / "notes.txt").write_text("x", encoding="utf-8")
     refused = runner.invoke(main, ["init", str(other), "--ci", "github"])
     assert refused.exit_code == 2
+
+
+@pytest.mark.pdf  # runs the install step in bash
+@pytest.mark.parametrize("kind", sorted(SCHEMAS))
+def test_the_workflow_installs_nothing_it_was_not_told_to(kind: str, tmp_path: Path) -> None:
+    """It installed `reportbuilder==0.1.*` from PyPI, a name that is not this tool's there:
+    the first run failed, and the day someone registers it, every project runs their code.
+    Unset, the install step stops with what to write; set, it installs exactly that."""
+    document = yaml.safe_load(ci_text(kind))
+    if kind == "github":
+        job = document["jobs"]["report"]
+        (step,) = [s for s in job["steps"] if s.get("name") == "Install reportbuilder"]
+        script, value = step["run"], job["env"]["REPORTBUILDER"]
+    else:
+        script = "\n".join(c for c in document["report"]["before_script"] if "REPORTBUILDER" in c)
+        value = document["report"]["variables"]["REPORTBUILDER"]
+    assert value == ""
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    python = fake_bin / "python"  # records what pip would be asked to install
+    python.write_text(f'#!/bin/sh\necho "$@" > {tmp_path / "asked"}\n', encoding="utf-8")
+    python.chmod(0o755)
+    env = {"PATH": f"{fake_bin}:/usr/bin:/bin", "REPORTBUILDER": ""}
+    unset = subprocess.run(["bash", "-ec", script], env=env, capture_output=True, text=True)
+    assert unset.returncode == 1 and "set REPORTBUILDER" in unset.stdout
+    assert not (tmp_path / "asked").exists()
+    env["REPORTBUILDER"] = "vendor/reportbuilder-0.1.0-py3-none-any.whl"
+    subprocess.run(["bash", "-ec", script], env=env, check=True)
+    assert (tmp_path / "asked").read_text().split() == [
+        "-m", "pip", "install", "vendor/reportbuilder-0.1.0-py3-none-any.whl",
+    ]  # fmt: skip
+
+
+def test_init_writes_the_install_source_it_is_given(tmp_path: Path) -> None:
+    spec = "git+https://git.example.org/tools/reportbuilder.git@4f2a9c0d"
+    done = CliRunner().invoke(
+        main, ["init", str(tmp_path / "r"), "--ci", "github", "--ci", "gitlab", "--install", spec]
+    )
+    assert done.exit_code == 0, done.output
+    github = yaml.safe_load((tmp_path / "r/.github/workflows/report.yml").read_text("utf-8"))
+    gitlab = yaml.safe_load((tmp_path / "r/.gitlab-ci.yml").read_text("utf-8"))
+    assert github["jobs"]["report"]["env"]["REPORTBUILDER"] == spec
+    assert gitlab["report"]["variables"]["REPORTBUILDER"] == spec
+    assert "note: set REPORTBUILDER" not in done.output
+    unset = CliRunner().invoke(main, ["init", str(tmp_path / "u"), "--ci", "github"])
+    assert "note: set REPORTBUILDER in " in unset.stderr  # this test's install is editable
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "expected"),
+    [
+        (
+            {"url": "https://git.example.org/rb.git",
+             "vcs_info": {"vcs": "git", "commit_id": "4f2a9c0d"}},
+            "git+https://git.example.org/rb.git@4f2a9c0d",
+        ),
+        (
+            {"url": "https://files.example.org/reportbuilder-0.1.0-py3-none-any.whl",
+             "archive_info": {"hashes": {"sha256": "ab12"}}},
+            "https://files.example.org/reportbuilder-0.1.0-py3-none-any.whl#sha256=ab12",
+        ),
+        ({"url": "file:///home/ana/reportbuilder", "dir_info": {"editable": True}}, None),
+        (None, None),  # from a package index: no direct_url.json
+    ],
+)  # fmt: skip
+def test_the_install_source_is_this_installations_when_ci_can_reach_it(
+    direct_url: dict[str, object] | None, expected: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.metadata
+    import json
+
+    class Found:
+        def read_text(self, name: str) -> str | None:
+            return json.dumps(direct_url) if direct_url is not None else None
+
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: Found())
+    from reportbuilder.scaffold import install_source
+
+    assert install_source() == expected

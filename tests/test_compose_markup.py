@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.extensions.toc import slugify_unicode
 
+from conftest import one_chapter_project
+from reportbuilder import Edition, build
 from reportbuilder.compose.markup import NUM_CLASS, make_markdown, sanitize, to_html
 from reportbuilder.limits import Deadline, nesting_depth
 
@@ -92,10 +96,32 @@ def test_a_note_used_twice_is_filled_in_at_both_places() -> None:
     )
 
 
-def test_footnote_with_two_paragraphs_is_joined_inline() -> None:
+def test_footnote_with_two_paragraphs_keeps_them_apart() -> None:
+    """A second paragraph was run into the first (trial 4 #19); it is a span the theme sets
+    as a block: a `<p>` would end the paragraph the note is in."""
     html = html_of("Note[^a]\n\n[^a]: First para.\n\n    Second para.\n")
-    assert '<span class="footnote">First para. Second para.</span>' in html
+    assert '<span class="footnote">First para.<span class="fn-p">Second para.</span></span>' in html
     assert "<p>First" not in html
+
+
+def test_a_footnotes_list_code_and_table_keep_their_shape_inside_it() -> None:
+    """Trial 4 #19: a list, a code block and a table in a note were run into one line of
+    text, and a fenced code block went into the body, in the middle of its sentence."""
+    html = html_of(
+        "Claim[^1] and[^2].\n\n[^1]: First.\n\n        code = 1\n          indented\n\n"
+        "    - item one\n    - item two\n\n    ```\n    fenced\n    ```\n\n"
+        "[^2]: | a | b |\n    |---|--:|\n    | x | 2 |\n"
+    )
+    assert html == (
+        '<p>Claim<span class="footnote">First.'
+        '<span class="fn-code"><code>code = 1<br>  indented</code></span><span class="fn-list">'
+        '<span class="fn-item">– item one</span><span class="fn-item">– item two</span></span>'
+        '<span class="fn-code"><code>fenced</code></span></span> and'
+        '<span class="footnote"><span class="fn-table"><span class="fn-tr">'
+        '<span class="fn-th">a</span><span class="fn-th fn-num">b</span></span>'
+        '<span class="fn-tr"><span class="fn-td">x</span><span class="fn-td fn-num">2</span>'
+        "</span></span></span>.</p>"
+    )
 
 
 # --- Figures and table captions ---------------------------------------------------------------
@@ -502,3 +528,58 @@ def test_urls_in_text_break_at_slashes_and_lead_ins_keep_with_next() -> None:
     html = to_html("See https://example.org/a/b-c.csv now.\n\nPlease contact:\n\nCard", md)
     assert '<span class="url">https://example.org/<wbr>a/<wbr>b-c.csv</span> now.' in html
     assert '<p class="lead-in">Please contact:</p>' in html
+
+
+@pytest.mark.pdf
+def test_a_footnotes_blocks_print_in_the_note_line_by_line(tmp_path: Path) -> None:
+    """Trial 4 #19, read back from the PDF: the body sentence is whole, and each block of a
+    note is on lines of its own at the page's foot, in the written order."""
+    root = one_chapter_project(
+        tmp_path / "p",
+        "Notes",
+        "# Notes\n\nClaim[^1] and table note[^2].\n\n[^1]: First para FN1.\n\n"
+        "    - list item FNL1\n    - list item FNL2\n\n    ```\n    fenced FNFENCE\n    ```\n\n"
+        "[^2]: | a | b |\n    |---|---|\n    | FNT1 | FNT2 |\n",
+    )
+    out = tmp_path / "notes.pdf"
+    build(root, output=out)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    page = next(p for p in text.split("\f") if "FNL1" in p)
+    lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+    assert "Claim1 and table note2." in lines  # nothing moved into the sentence
+    at = lines.index("1. First para FN1.")
+    assert lines[at + 1 : at + 4] == ["– list item FNL1", "– list item FNL2", "fenced FNFENCE"]
+    assert lines[at + 4 : at + 7] == ["2.", "a b", "FNT1 FNT2"]
+
+
+def test_a_long_run_without_spaces_may_break_after_its_separators() -> None:
+    html = html_of("Path C:\\Users\\ana\\Trata_de_personas_final_v3.xlsx was used, not `x`.\n")
+    assert html == (
+        '<p>Path <span class="rb-long">C:\\<wbr>Users\\<wbr>ana\\<wbr>Trata_<wbr>de_<wbr>'
+        "personas_<wbr>final_<wbr>v3.<wbr>xlsx</span> was used, not <code>x</code>.</p>"
+    )
+    assert "rb-long" not in html_of("Short words only, and a-hyphenated-but-short one.\n")
+    assert "rb-long" not in html_of("    an_indented_code_line_without_any_spaces_at_all\n")
+
+
+@pytest.mark.pdf
+def test_a_long_token_in_prose_wraps_at_a5_and_nothing_is_cut(tmp_path: Path) -> None:
+    """Trial 5 #7: a Windows path and a long ID ran past the paper's edge at A5 (a warning,
+    exit 0), their ends cut: `END5` and `END3` were not in the PDF."""
+    path = "C:\\Users\\maria.gonzalez\\Documents\\Informes\\2025\\Trata_de_personas_Chile_"
+    root = one_chapter_project(
+        tmp_path / "p",
+        "Tokens",
+        f"# Tokens\n\nPath {path}informe_final_revisado_v3_definitivo.xlsxEND5 was used.\n\n"
+        f"Token: {'A' * 120}END3.\n",
+    )
+    out = tmp_path / "tokens.pdf"
+    result = build(root, Edition(page_size="A5"), output=out)
+    assert not [p for p in result.warnings if "past the right edge" in p.message]
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "END5" in text and "END3" in text
+    assert "".join(text.split()).count("A" * 120 + "END3") == 1  # broken, no hyphen added

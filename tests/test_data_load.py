@@ -721,3 +721,20 @@ def test_unreachable_percents_are_always_reported(base: int, tenths: int, decima
     text = f"    a: {{percent: {percent}}}\n"
     found = _load_text(breakdown(base, text))
     assert any("cannot come from a whole count" in p for p in found), found
+
+
+def test_a_data_file_named_on_a_mac_is_found_by_its_name_as_typed(tmp_path: Path) -> None:
+    """macOS (and zip archives made there) write "région" with its accent apart (NFD):
+    `data.région` typed in a chapter was "undefined (did you mean 'data.région'?)", and
+    report.yml's `data: {région.csv: …}` named "no CSV file"."""
+    from reportbuilder.project.data.readers import CsvSettings, Table
+
+    (tmp_path / "data").mkdir()
+    nfd = "re\u0301gion"
+    (tmp_path / "data" / f"{nfd}.csv").write_text("zone;share\nNorte;12,5\n", encoding="utf-8")
+    namespaces, problems = load_data(tmp_path, {"région.csv": CsvSettings(decimal=",")})
+    assert problems == []
+    table = namespaces["région"]
+    assert isinstance(table, Table)
+    assert table.rows[0]["zone"] == "Norte"
+    assert str(table.rows[0]["share"]) == "12.5"  # the decimal comma of report.yml's setting

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdf
 import pytest
 
-from reportbuilder.errors import Problem, Stage
+from conftest import one_chapter_project
+from reportbuilder import build
+from reportbuilder.errors import Problem, ProjectError, Stage
 from reportbuilder.project.chapters import load_chapters, slugify, split_front_matter
 from reportbuilder.project.files import FilePolicy
 
@@ -237,3 +240,47 @@ def test_chapters_numbered_without_leading_zeros_keep_their_numbers_order(tmp_pa
     assert [c.rel for c in padded] == [
         "content/01-a.md", "content/02-b.md", "content/10-c.md", "content/annex.md"
     ]  # fmt: skip
+
+
+def test_a_chapter_saved_under_another_name_is_an_error_and_a_sub_folder_is_said(
+    tmp_path: Path,
+) -> None:
+    """Trial 5 #2: `02-two.MD`, `.markdown`, Notepad's `.md.txt` and `content/sub/04.md` were
+    left out of the report without a word, `check` said "no problems found"."""
+    content = tmp_path / "content"
+    (content / "sub").mkdir(parents=True)
+    for name in ("01-one.md", "02-two.MD", "03-three.markdown", "04-four.md.txt", "notes.csv"):
+        (content / name).write_text("# Chapter\n", encoding="utf-8")
+    (content / "sub" / "05-five.md").write_text("# Five\n", encoding="utf-8")
+    (content / ".hidden.MD").write_text("# Hidden\n", encoding="utf-8")
+    chapters, problems = load_chapters(FilePolicy(tmp_path), None)
+    assert [c.rel for c in chapters] == ["content/01-one.md"]
+    said = [(str(p), p.severity.value) for p in problems]
+    rule = "not read as a chapter: a chapter's file name ends in .md, in lower case; rename it"
+    assert said == [
+        (f"content/02-two.MD: {rule} 02-two.md", "error"),
+        (f"content/03-three.markdown: {rule} 03-three.md", "error"),
+        (f"content/04-four.md.txt: {rule} 04-four.md", "error"),
+        (
+            "content/sub/05-five.md: not in the report: chapters are the .md files right in "
+            "content/, not in its sub-folders (move it up, or out of content/ if it is a draft)",
+            "warning",
+        ),
+    ]
+    _, listed = load_chapters(FilePolicy(tmp_path), ["01-one.md"])  # with `chapters:` too
+    assert [str(p) for p in listed if "02-two.MD" in str(p)] == [said[0][0]]
+
+
+@pytest.mark.pdf
+def test_the_renamed_chapter_is_built(tmp_path: Path) -> None:
+    root = one_chapter_project(tmp_path / "p", "Named", "# One\n\nFirst.\n")
+    (root / "content" / "02-two.MD").write_text("# Two\n\nSecond CHAPTERTWO.\n", "utf-8")
+    out = tmp_path / "named.pdf"
+    with pytest.raises(ProjectError) as raised:
+        build(root, output=out)
+    assert [p.path for p in raised.value.problems] == ["content/02-two.MD"]
+    assert not out.exists()
+    (root / "content" / "02-two.MD").rename(root / "content" / "02-two.md")
+    build(root, output=out)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    assert "CHAPTERTWO" in text

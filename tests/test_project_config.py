@@ -176,3 +176,32 @@ def test_a_cover_image_written_as_a_path_is_shown_how_to_write_it(tmp_path: Path
         "report.yml:3: 'cover_image': a cover photo is written with its alt text, read out by "
         "screen readers: cover_image: {file: assets/cover.jpg, alt: what the photo shows}"
     )
+
+
+def test_printed_texts_hold_only_characters_that_print_as_themselves(tmp_path: Path) -> None:
+    """An empty title built a cover with no title and mailed an empty Subject; a bidi
+    override printed "EvilELTIT" on the cover and in /Title; a zero-width space went into
+    the Subject. report.yml's texts now follow contacts.yml's rule, at their lines."""
+    found = problems(
+        tmp_path,
+        'title: "  "\n'
+        "lang: es\n"
+        'subtitle: "Evil\\u202eTITLE"\n'
+        'authors: [Ana, "Zero\\u200bWidth"]\n'
+        'organisation: {name: "Org\\u2066x\\u2069"}\n'
+        'mail: {subject: "Report\\u200e"}\n',
+    )
+    assert found == [
+        "report.yml:1: 'title': the title is empty; every report has one (got '  ')",
+        "report.yml:3: 'subtitle': contains a bidirectional control (U+202E): it would print "
+        "or send as something else; remove it (got 'Evil\\u202eTITLE')",
+        "report.yml:4: 'authors[1]': contains an invisible character (U+200B): it would print "
+        "or send as something else; remove it (got 'Zero\\u200bWidth')",
+        "report.yml:5: 'organisation.name': contains a bidirectional control (U+2066): it "
+        "would print or send as something else; remove it (got 'Org\\u2066x\\u2069')",
+        "report.yml:6: 'mail.subject': contains an invisible character (U+200E): it would "
+        "print or send as something else; remove it (got 'Report\\u200e')",
+    ]
+    # Joiners are spelling (Persian, Indic scripts, emoji), not disguise.
+    config = load(tmp_path, 'title: "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"\nlang: fa\n')
+    assert "\u200c" in config.title

@@ -250,3 +250,17 @@ def test_a_file_url_on_another_machine_is_said_with_its_host() -> None:
     assert said.startswith("refused //evil.example/x.png: an address on the machine evil.example")
     assert remote_file_message("file:///project/x.png") is None
     assert remote_file_message("file://localhost/project/x.png") is None
+
+
+def test_a_file_named_with_its_accents_apart_is_said_so(tmp_path: Path) -> None:
+    """`assets/café.png` named on a Mac (NFD) is not the `café.png` typed in a chapter (NFC):
+    "missing file" alone left the author looking at a file that is there."""
+    from reportbuilder.project.files import missing_message
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "cafe\u0301.png").write_bytes(b"x")
+    message = missing_message("assets/café.png", tmp_path / "assets" / "café.png")
+    assert message == (
+        "missing file assets/café.png: the file there has this name with its accents written "
+        "apart (NFD, as macOS and some zip tools name files); rename it, typing the name"
+    )

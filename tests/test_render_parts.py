@@ -105,3 +105,57 @@ def test_the_total_is_written_into_styles_only() -> None:
     text = document(found, 1, Place(3, 7, 0, 0, ()))
     assert "<title>counter(pages)</title>" in text and "' / ' \"7\"" in text
     assert "</head>" in str(split(report(head=HEAD.replace("</head>", ""))))
+
+
+def test_a_part_not_laid_out_yet_is_guessed_from_one_of_the_same_shape() -> None:
+    """The front is laid out ahead on guessed page counts (`incremental._in_order`): a
+    chapter of the same shape as one laid out (a copy, a monthly chapter) is guessed to
+    break its pages alike, its anchors in the same order on the same pages."""
+    from reportbuilder.render.incremental import _guess_like
+
+    def chapter(name: str, words: int) -> str:
+        return (
+            f'{MARKER}<section class="chapter" id="{name}"><h1 id="{name}-t">T</h1>'
+            + "<p>mot</p>" * words
+            + f'<h2 id="{name}-x">X</h2><p>fin</p></section>'
+        )
+
+    found = split(report(FRONT + chapter("a", 40) + chapter("b", 40) + chapter("c", 80)))
+    assert isinstance(found, Split)
+    pages = [2, 3, 1, 1]
+    anchors = [{"cover": 0}, {"a": 0, "a-t": 0, "a-x": 2}, {}, {}]
+    names = [("", ""), ("body", "body", "body"), (), ()]
+    assert _guess_like(found, 2, pages, anchors, names, [1]) == (
+        3,
+        {"b": 0, "b-t": 0, "b-x": 2},
+        ("body", "body", "body"),
+    )
+    # Longer: pages in proportion to its HTML's length (1.8 times); its anchors in the same
+    # order, on the same pages.
+    a, c = (len(found.parts[i].body) for i in (1, 3))
+    count, where, guessed = _guess_like(found, 3, pages, anchors, names, [1])
+    assert 1.7 < c / a < 1.9 and count == 5 and guessed == ("body",) * 5
+    assert where == {"c": 0, "c-t": 0, "c-x": 2}
+    # Pages of different names are not guessed (their footers are laid out when known).
+    assert _guess_like(found, 2, pages, anchors, [(), ("a", "b", "b"), (), ()], [1])[2] == ()
+
+
+def test_a_part_is_like_another_of_about_its_length_and_as_many_anchors() -> None:
+    from reportbuilder.render.incremental import _alike
+
+    def chapter(name: str, words: int, anchors: int = 1) -> str:
+        heads = "".join(f'<h2 id="{name}-{n}">X</h2>' for n in range(anchors))
+        return (
+            f'{MARKER}<section class="chapter" id="{name}"><h1>T</h1>'
+            + "<p>mot</p>" * words
+            + heads
+            + "</section>"
+        )
+
+    body = FRONT + chapter("a", 40) + chapter("b", 41) + chapter("c", 60) + chapter("d", 40, 2)
+    found = split(report(body))
+    assert isinstance(found, Split)
+    assert _alike(found, 2, [1])  # a word more
+    assert not _alike(found, 3, [1])  # half as long again: its pages would be guessed
+    assert not _alike(found, 4, [1])  # another anchor: where it falls would be guessed
+    assert _alike(found, 1, [3, 4, 2])  # any one of those laid out will do

@@ -11,7 +11,9 @@ import math
 import os
 import re
 import signal
+import sys
 import threading
+import types
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal, TypeVar
@@ -32,6 +34,40 @@ COMPOSE = "reportbuilder.compose.html"  # the HTML stage: Jinja2, Markdown, Babe
 # installed distribution (a tenth of the time `check` takes, more in a large environment);
 # the command uses none. Set before pydantic is imported; a value set by the user stays.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+_PLUGINS_OFF = ("__all__", "1", "true")  # pydantic's own values for "none" (plugin._loader)
+_LOADER = "pydantic.plugin._loader"
+
+
+def _pydantic_loader_unread() -> None:
+    """Pydantic's plugin loader imports `importlib.metadata` (email, zipfile, csv, socket …:
+    a twentieth of `check`'s time) to look for plugins it then does not load when they are
+    off. While they are off, a stand-in answers its one question — no plugins — as it
+    would; anything else it is asked (another pydantic, plugins turned on later) is answered
+    by the real module, imported then in its place."""
+    if _LOADER in sys.modules or os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in _PLUGINS_OFF:
+        return
+    stand_in = types.ModuleType(_LOADER, "pydantic's plugin loader while plugins are off")
+
+    def real() -> types.ModuleType:
+        if sys.modules.get(_LOADER) is stand_in:
+            del sys.modules[_LOADER]
+        return importlib.import_module(_LOADER)
+
+    def get_plugins() -> Iterable[Any]:
+        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in _PLUGINS_OFF:
+            return ()
+        return real().get_plugins()
+
+    def attribute(name: str) -> Any:
+        if name.startswith("__"):  # `__path__`, asked by every `from … import`: not a package
+            raise AttributeError(name)
+        return getattr(real(), name)
+
+    vars(stand_in).update(get_plugins=get_plugins, __getattr__=attribute)
+    sys.modules[_LOADER] = stand_in
+
+
+_pydantic_loader_unread()
 # Babel asks pytz (installed for vobject) for the local time zone when `babel.dates` is
 # imported, and pytz's first look-up opens each of its 598 zone files to see that it is there
 # (measured: 20 ms of `check`, more on a busy disk). pytz's own switch skips that: its wheel
@@ -1161,23 +1197,46 @@ def _count(number: int, noun: str) -> str:
     type=click.Choice(["github", "gitlab", "pre-commit"]),
     help="Also write a CI workflow (or pre-commit hook); on an existing project, only that.",
 )
-def init(directory: Path, lang: str, ci: tuple[str, ...]) -> None:
+@click.option(
+    "--install",
+    metavar="SPEC",
+    help="What the CI workflow installs reportbuilder from: a wheel in the repository or a "
+    "git URL pinned to a commit (default: this installation's, when it is one of these).",
+)
+def init(directory: Path, lang: str, ci: tuple[str, ...], install: str | None) -> None:
     """Create a small working report project in DIRECTORY."""
-    from reportbuilder.scaffold import create_project, write_ci
+    from reportbuilder.scaffold import create_project, install_source, write_ci
 
+    if install is not None and (not install.strip() or _LINE_BREAKS.search(install)):
+        raise click.BadParameter(
+            "one line: a wheel's path or URL, or git+URL@commit", param_hint="--install"
+        )
+    install = install or (install_source() if ci else None)
     existing = directory.is_dir() and any(directory.iterdir())
-    if existing and ci and (directory / "report.yml").is_file():
-        with _reporting(False):
-            files = write_ci(directory, list(ci))
-        click.echo(f"added {', '.join(str(f) for f in files)}")
-        return
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+    adding = existing and ci and (directory / "report.yml").is_file()
+    if not adding and directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise click.BadParameter("exists and is not empty; choose a new folder", param_hint="DIR")
     with _reporting(False):
-        files = create_project(directory, lang) + write_ci(directory, list(ci))
-    click.echo(
-        f"created {len(files)} files in {directory}; now run: reportbuilder build {directory}"
-    )
+        made = [] if adding else create_project(directory, lang)
+        added = write_ci(directory, list(ci), install)
+    if adding:
+        click.echo(f"added {', '.join(str(f) for f in added)}")
+    else:
+        click.echo(
+            f"created {len(made) + len(added)} files in {directory}; now run: "
+            f"reportbuilder build {directory}"
+        )
+    workflows = [str(f) for f in added if f.name != ".pre-commit-config.yaml"]
+    if workflows and install is None:
+        click.echo(
+            f"note: set REPORTBUILDER in {', '.join(workflows)} to what CI installs "
+            "reportbuilder from (a wheel in the repository, or git+URL@commit), or run init "
+            "again with --install SPEC",
+            err=True,
+        )
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\x00\u2028\u2029\x85]")
 
 
 def _quiet_pypdf() -> None:
@@ -1570,14 +1629,16 @@ def cache_clear(project: Path) -> None:
 
 
 def run() -> None:
-    """The `reportbuilder` command: `main`, with the regular expressions each run compiles
-    kept for the next (`patterns`), and the objects it made frozen on its way out. Neither
-    is done by importing the package, nor by `main` itself (tests and programs that call it
-    in their own process)."""
+    """The `reportbuilder` command: `main`, with the regular expressions and the dataclasses'
+    methods each run compiles kept for the next (`patterns`, `generated`), and the objects
+    it made frozen on its way out. Neither is done by importing the package, nor by `main`
+    itself (tests and programs that call it in their own process)."""
+    from reportbuilder.generated import keep_generated
     from reportbuilder.patterns import keep_compiled
 
     global _OWN_PROCESS
     keep_compiled()
+    keep_generated()
     _OWN_PROCESS = True
     try:
         main()

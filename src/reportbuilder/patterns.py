@@ -64,10 +64,13 @@ def keep_compiled() -> None:
     source = _compiler_source()
     if source is None:
         return
-    name = f"{sys.implementation.cache_tag}-{version}-{_sre.MAGIC}-{source}.marshal"
+    # `-v2`: each pattern's code marshalled apart, read only when the pattern is compiled
+    # (the file holds every pattern of the user's runs, a run uses a third: reading all of
+    # them was a twentieth of `check`)
+    name = f"{sys.implementation.cache_tag}-{version}-{_sre.MAGIC}-{source}-v2.marshal"
     known = _read(store.get(name))
     used: set[tuple[str | bytes, int]] = set()
-    fresh: dict[tuple[str | bytes, int], _Args] = {}
+    fresh: dict[tuple[str | bytes, int], bytes] = {}
 
     def compile(pattern: Any, flags: int = 0) -> Any:
         if not isinstance(pattern, str | bytes) or flags & _compiler.SRE_FLAG_DEBUG:
@@ -76,20 +79,20 @@ def keep_compiled() -> None:
         found = known.get(key)
         if found is not None:
             try:
-                compiled = _sre.compile(pattern, *found)
+                compiled = _sre.compile(pattern, *marshal.loads(found))
                 used.add(key)
                 return compiled
             except Exception:  # refused by the engine's own check: compiled as usual
                 known.pop(key, None)
         compiled = original(pattern, flags)
         with contextlib.suppress(Exception):  # not kept: compiled as usual all the same
-            fresh[key] = _args(_compiler, pattern, flags)
+            fresh[key] = marshal.dumps(_args(_compiler, pattern, flags))
         return compiled
 
     def save() -> None:
         if len(fresh) < MIN_NEW:
             return
-        kept: dict[tuple[str | bytes, int], _Args] = dict(fresh)
+        kept: dict[tuple[str | bytes, int], bytes] = dict(fresh)
         for key in [*used, *known]:
             if len(kept) >= MAX_PATTERNS:
                 break
@@ -135,7 +138,7 @@ def _compiler_source() -> str | None:
     return digest.hexdigest()[:16]
 
 
-def _read(data: bytes | None) -> dict[tuple[str | bytes, int], _Args]:
+def _read(data: bytes | None) -> dict[tuple[str | bytes, int], bytes]:
     if not data:
         return {}
     try:

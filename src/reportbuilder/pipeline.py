@@ -313,7 +313,8 @@ def check(
         *setting_problems(loaded, languages),
     ]
     if errors := [p for p in found if p.severity is Severity.ERROR]:
-        raise error_for(errors[0].stage)([*found, *warnings])
+        # An incomplete project's problems hold its warnings, which `warnings` lists too.
+        raise error_for(errors[0].stage)(list(dict.fromkeys([*found, *warnings])))
     _fail_if_strict(html, warnings)
     return BuildResult(str(loaded.root), problems=tuple(warnings), seconds=clock.seconds())
 
@@ -585,6 +586,7 @@ def _by_parts(
         "reused": outcome.reused,
         "rounds": outcome.rounds,
         "stamps": outcome.stamps,
+        "missed": outcome.missed,
     }
     if outcome.pdf is None:
         return None, {"layout": "whole", "layout_reason": outcome.reason, "parts": done}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from reportbuilder.errors import OutputError, Problem, Stage
@@ -162,16 +163,49 @@ CI_FILES = {
 }
 
 
-def ci_text(kind: str) -> str:
-    """The CI file of `kind` (github, gitlab, pre-commit), as shipped in the package."""
+_UNSET = 'REPORTBUILDER: ""'
+
+
+def ci_text(kind: str, install: str | None = None) -> str:
+    """The CI file of `kind` (github, gitlab, pre-commit), as shipped in the package, with
+    `install` (what pip installs reportbuilder from) written in when given."""
     from importlib.resources import files
 
     name, _ = CI_FILES[kind]
-    return files("reportbuilder.ci").joinpath(name).read_text(encoding="utf-8")
+    text = files("reportbuilder.ci").joinpath(name).read_text(encoding="utf-8")
+    if install is not None:
+        text = text.replace(_UNSET, f"REPORTBUILDER: {json.dumps(install)}")  # YAML's quotes
+    return text
 
 
-def write_ci(directory: Path, kinds: list[str]) -> list[Path]:
-    """Add CI files to the project in `directory`; an existing file is never replaced."""
+def install_source() -> str | None:
+    """What this reportbuilder was installed from, when a CI job can install the same
+    pinned: a git URL at its commit, or a wheel's URL (PEP 610's direct_url.json). None
+    for a local folder, an editable install or a package index: a bare name on a public
+    index could be anyone's package."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        raw = distribution("reportbuilder").read_text("direct_url.json")
+        found = json.loads(raw or "{}")
+    except (PackageNotFoundError, ValueError):
+        return None
+    url = str(found.get("url", ""))
+    if not url.startswith("https://"):
+        return None
+    vcs = found.get("vcs_info") or {}
+    if vcs.get("vcs") == "git" and vcs.get("commit_id"):
+        return f"git+{url}@{vcs['commit_id']}"
+    archive = found.get("archive_info")
+    if archive is not None and url.endswith(".whl"):
+        digest = (archive.get("hashes") or {}).get("sha256")
+        return f"{url}#sha256={digest}" if digest else url
+    return None
+
+
+def write_ci(directory: Path, kinds: list[str], install: str | None = None) -> list[Path]:
+    """Add CI files to the project in `directory`; an existing file is never replaced.
+    `install`: what the workflows install reportbuilder from (else left for the user)."""
     targets = [(directory / CI_FILES[kind][1], kind) for kind in dict.fromkeys(kinds)]
     taken = [path for path, _ in targets if path.exists() or path.is_symlink()]
     if taken:
@@ -185,7 +219,7 @@ def write_ci(directory: Path, kinds: list[str]) -> list[Path]:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("x", encoding="utf-8") as file:
-                file.write(ci_text(kind))
+                file.write(ci_text(kind, install))
         except OSError as error:
             for done in written:
                 done.unlink(missing_ok=True)

@@ -9,9 +9,10 @@ Everything the author wrote goes through nh3, so no `<link>`, `<style>`, `<base>
 from __future__ import annotations
 
 import copy
+import importlib
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -289,6 +290,7 @@ class _ReportTree(Treeprocessor):
         self._table_captions(root)
         _lead_ins(root)
         _url_breaks(root)
+        _long_tokens(root)
         if has_spacing_rules(self.lang):
             _language_spacing(root, self.lang)
 
@@ -530,6 +532,67 @@ def _break_at_slashes(element: ET.Element, text: str) -> None:
         wbr.tail = part
 
 
+# A run with no space this long may not fit a line of an A5 page: it may break inside, where
+# nothing else lets the line end (a Windows path, a file name with `_`, an ID).
+LONG_TOKEN = 30
+# A run counts Markdown's escapes (`\_` is held as STX 95 ETX) as one character; any other
+# placeholder (a raw HTML tag, a typographic quote or space smarty set aside) ends it.
+_LONG_RUN = re.compile(rf"(?:[^\s\x02\x03]|\x02\d+\x03){{{LONG_TOKEN},}}")
+_AFTER_SEPARATOR = re.compile(r"(?:(?<=[\\_.])|(?<=\x02(?:92|95|46)\x03))(?=[^\\_.\s\x02])")
+# Not split: code blocks (render/code_lines.py does), URLs (at their slashes), table cells
+# (their width is measured; breaking anywhere would narrow columns), drawings.
+_KEEP_TOKENS = {"pre", "a", "th", "td", "caption", "svg", "style", "script"}
+
+
+def _long_tokens(element: ET.Element) -> None:
+    """Over-long runs of text with no space go in `<span class="rb-long">`, which the theme
+    lets break anywhere as a last resort, with break opportunities after `\\`, `_` and `.`
+    first: such a run ran past the paper's edge and its end was cut (trial 5 #7)."""
+    if element.tag in _KEEP_TOKENS or "url" in (element.get("class") or "").split():
+        return
+    for child in list(element):
+        _long_tokens(child)
+    if element.text and _has_long_token(element.text):
+        pieces = _token_pieces(element.text)
+        element.text = pieces[0] if isinstance(pieces[0], str) else ""
+        for index, span in enumerate(p for p in pieces if not isinstance(p, str)):
+            element.insert(index, span)
+    for child in list(element):
+        if child.tail and _has_long_token(child.tail):
+            pieces = _token_pieces(child.tail)
+            child.tail = pieces[0] if isinstance(pieces[0], str) else ""
+            at = list(element).index(child) + 1
+            for offset, span in enumerate(p for p in pieces if not isinstance(p, str)):
+                element.insert(at + offset, span)
+
+
+def _has_long_token(text: str) -> bool:
+    return any(len(word) >= LONG_TOKEN for word in text.split()) and bool(_LONG_RUN.search(text))
+
+
+def _token_pieces(text: str) -> list[str | ET.Element]:
+    """Text as [leading text, span, span …], each span a long run, the text after it its tail."""
+    pieces: list[str | ET.Element] = [""]
+    last = 0
+    for match in _LONG_RUN.finditer(text):
+        if isinstance(pieces[-1], str):
+            pieces[-1] += text[last : match.start()]
+        else:
+            pieces[-1].tail = (pieces[-1].tail or "") + text[last : match.start()]
+        span = ET.Element("span", {"class": "rb-long"})
+        head, *rest = _AFTER_SEPARATOR.split(match[0])
+        span.text = head
+        for part in rest:
+            ET.SubElement(span, "wbr").tail = part
+        pieces.append(span)
+        last = match.end()
+    if isinstance(pieces[-1], str):
+        pieces[-1] += text[last:]
+    else:
+        pieces[-1].tail = (pieces[-1].tail or "") + text[last:]
+    return pieces
+
+
 def _url_breaks(root: ET.Element) -> None:
     """URLs in running text go in `<span class="url">` with break opportunities at their
     slashes; a link whose text is a URL gets the same break opportunities."""
@@ -588,9 +651,6 @@ _CAPTION_ID = re.compile(
 )
 
 
-_STASHED = re.compile("^\x02wzxhzdk:(\\d+)\x03$")
-
-
 def _footnote_target(element: ET.Element) -> str:
     link = _footnote_link(element)
     return "" if link is None else (link.get("href") or "").lstrip("#")
@@ -622,64 +682,146 @@ def _remove_keeping_tail(parent: ET.Element, child: ET.Element) -> None:
 
 
 def _fill_inline(target: ET.Element, note: ET.Element, stash: Sequence[object]) -> None:
-    """Copy a footnote list item's content as inline content: a footnote is set in a line at
-    the foot of the page, so paragraphs are joined by spaces and a list, a quotation or a code
-    block keeps its text (list items numbered or dashed).
+    """Copy a footnote list item's content into the note's span. The first paragraph runs on
+    after the note's number; every other block keeps its shape as a span the theme sets as a
+    block (`fn-p`, `fn-list` of `fn-item`s, `fn-code` keeping its lines, `fn-table` of
+    `fn-tr`/`fn-th`/`fn-td`, `fn-quote`): a `<span class="footnote">` lives inside a
+    paragraph, where a `<ul>`, `<pre>` or `<table>` would end the paragraph (the list and
+    table were run into one line of text; a fenced code block went into the body).
 
     A copy, so that a note referred to twice is filled in twice; a footnote reference in the
     note itself (a note within a note) is left out.
     """
-    pieces: list[ET.Element | str] = []
-    for block in note:
-        stashed = _STASHED.match(block.text or "") if block.tag == "p" and not len(block) else None
-        if stashed and int(stashed[1]) < len(stash):  # a code block Markdown set aside
-            code = ET.Element("code")
-            code.text = " ".join(
-                unescape(re.sub(r"<[^>]+>", "", str(stash[int(stashed[1])]))).split()
-            )
-            pieces.extend([" ", code])
-        elif block.tag == "pre":
-            code = ET.Element("code")
-            code.text = " ".join("".join(block.itertext()).split())
-            pieces.extend([" ", code])
-        elif block.tag in ("ul", "ol"):
-            for number, item in enumerate(block, start=int(block.get("start") or 1)):
-                mark = f"{number}." if block.tag == "ol" else "–"
-                pieces.append(f" {mark} " + " ".join("".join(item.itertext()).split()))
-        elif block.tag != "p" and block.tag != "hr":  # a quotation, a table: its text
-            pieces.append(" " + " ".join("".join(block.itertext()).split()))
-        elif block.tag == "p":
-            if pieces:
-                pieces.append(" ")
-            if block.text:
-                pieces.append(block.text)
-            for inline in block:
-                backref = inline.tag == "a" and "footnote-backref" in (inline.get("class") or "")
-                if backref or _footnote_link(inline) is not None:
-                    if inline.tail and (inline.tail.strip() or not backref):
-                        pieces.append(inline.tail)
-                    continue
-                pieces.append(_without_references(copy.deepcopy(inline)))
-    for piece in pieces:
-        if isinstance(piece, str):
-            if len(target):
-                target[-1].tail = (target[-1].tail or "") + piece
-            else:
-                target.text = (target.text or "") + piece
-        else:
-            target.append(piece)
+    _blocks_into(target, note, stash, first_inline=True)
     # The footnotes extension puts a no-break space before the back-link we dropped.
-    if len(target):
-        target[-1].tail = _strip_end(target[-1].tail)
-    else:
-        target.text = _strip_end(target.text)
-    # One line at the foot of the page: WeasyPrint 70 fails on a line break inside a
-    # footnote that follows a space ("…/698). \nHowever" in Python-Markdown's docs).
+    _strip_last(target)
+    # WeasyPrint 70 fails on a line break inside a footnote that follows a space ("…/698).
+    # \nHowever" in Python-Markdown's docs): a code block's lines are `<br>`s.
     for element in target.iter():
         if element.text:
             element.text = _LINE_BREAK.sub(" ", element.text)
         if element.tail and element is not target:
             element.tail = _LINE_BREAK.sub(" ", element.tail)
+
+
+_NOTE_BLOCKS = {"p", "ul", "ol", "pre", "table", "blockquote", "div", "dl", "hr", "details"}
+_NOTE_BLOCKS |= {f"h{level}" for level in range(1, 7)}
+_STASH_MARK = re.compile("\x02wzxhzdk:(\\d+)\x03")
+
+
+def _strip_last(element: ET.Element) -> None:
+    """Trailing spaces off the last text inside `element` (the note's end)."""
+    if not len(element):
+        element.text = _strip_end(element.text)
+        return
+    last = element[-1]
+    last.tail = _strip_end(last.tail)
+    if not last.tail:
+        _strip_last(last)
+
+
+def _add_text(target: ET.Element, text: str | None) -> None:
+    if not text:
+        return
+    if len(target):
+        target[-1].tail = (target[-1].tail or "") + text
+    else:
+        target.text = (target.text or "") + text
+
+
+def _blocks_into(
+    target: ET.Element, element: ET.Element, stash: Sequence[object], *, first_inline: bool
+) -> None:
+    """`element`'s text and children into `target`: inline content copied, each block as a
+    span of its kind; with `first_inline`, a first paragraph's content runs inline."""
+    text = element.text if element.tag not in ("div", "ul", "ol", "blockquote", "table") else ""
+    started = bool((text or "").strip())
+    _add_text(target, (text or "").lstrip() if not len(target) else text)
+    for child in element:
+        backref = child.tag == "a" and "footnote-backref" in (child.get("class") or "")
+        if backref or _footnote_link(child) is not None:
+            _add_text(target, child.tail if (child.tail or "").strip() or not backref else None)
+            continue
+        if child.tag not in _NOTE_BLOCKS:
+            target.append(_without_references(copy.deepcopy(child)))
+            continue
+        if child.tag == "hr":
+            continue
+        if child.tag == "p" and first_inline and not started and _stashed(child, stash) is None:
+            _blocks_into(target, child, stash, first_inline=False)
+        else:
+            made = _block_span(child, stash)
+            if not len(made) and not (made.text or "").strip():
+                continue  # a paragraph that held only the back-link
+            target.append(made)
+        started = True
+        if (child.tail or "").strip():
+            _add_text(target, child.tail)
+
+
+def _stashed(paragraph: ET.Element, stash: Sequence[object]) -> str | None:
+    """The raw HTML a paragraph stands for (a fenced code block Markdown set aside), if it
+    holds only its placeholder (and the back-link's no-break space)."""
+    text = (paragraph.text or "").replace(NBSP_PLACEHOLDER, "").strip()
+    found = _STASH_MARK.fullmatch(text)
+    rest = [c for c in paragraph if "footnote-backref" not in (c.get("class") or "")]
+    if found is None or rest or int(found[1]) >= len(stash):
+        return None
+    return str(stash[int(found[1])])
+
+
+def _span(kind: str) -> ET.Element:
+    return ET.Element("span", {"class": f"fn-{kind}"})
+
+
+def _code_span(text: str) -> ET.Element:
+    """A code block in a note: its lines kept, as `<br>`s (see `_fill_inline`)."""
+    span = _span("code")
+    code = ET.SubElement(span, "code")
+    lines = text.strip("\n").split("\n")
+    code.text = lines[0]
+    for line in lines[1:]:
+        ET.SubElement(code, "br").tail = line
+    return span
+
+
+def _block_span(block: ET.Element, stash: Sequence[object]) -> ET.Element:
+    """A block of a footnote as a span of its kind (see `_fill_inline`)."""
+    if block.tag == "p" and (raw := _stashed(block, stash)) is not None:
+        text = unescape(re.sub(r"<[^>]+>", "", raw))
+        if "<pre" in raw:
+            return _code_span(text)
+        span = _span("p")
+        span.text = " ".join(text.split())
+        return span
+    if block.tag == "pre":
+        return _code_span("".join(block.itertext()))
+    if block.tag in ("ul", "ol"):
+        span = _span("list")
+        for number, item in enumerate(block, start=int(block.get("start") or 1)):
+            row = ET.SubElement(span, "span", {"class": "fn-item"})
+            row.text = f"{number}. " if block.tag == "ol" else "– "
+            _blocks_into(row, item, stash, first_inline=True)
+        return span
+    if block.tag == "table":
+        span = _span("table")
+        for tr in block.iter("tr"):
+            row = ET.SubElement(span, "span", {"class": "fn-tr"})
+            for cell in tr:
+                kind = "th" if cell.tag == "th" else "td"
+                right = cell.get("align") == "right"
+                shown = ET.SubElement(
+                    row, "span", {"class": f"fn-{kind}" + (" fn-num" if right else "")}
+                )
+                _blocks_into(shown, cell, stash, first_inline=True)
+        return span
+    span = _span("quote" if block.tag == "blockquote" else "p")
+    if block.tag[:1] == "h" and block.tag[1:].isdigit():
+        strong = ET.SubElement(span, "strong")
+        _blocks_into(strong, block, stash, first_inline=True)
+        return span
+    _blocks_into(span, block, stash, first_inline=True)
+    return span
 
 
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
@@ -835,6 +977,32 @@ class ReportExtension(Extension):
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
 
 
+class _Markdown(markdown.Markdown):
+    """Markdown whose extensions named by us (and by pymdownx's superfences, which adds
+    `pymdownx.highlight` by name) are made from their modules, as Markdown makes them when
+    no installed plugin has the name: without first reading the entry points of every
+    installed distribution (`importlib.metadata`; about 30 ms on the first chapter a
+    `check` converts). A plugin installed under one of these names is not ours to run."""
+
+    def build_extension(self, ext_name: str, configs: Mapping[str, Any]) -> Extension:
+        module = _OURS.get(ext_name)
+        if module is None:
+            return super().build_extension(ext_name, configs)
+        made = importlib.import_module(module).makeExtension(**configs)
+        if not isinstance(made, Extension):
+            raise TypeError(f"{module}.makeExtension() made no Markdown extension")
+        return made
+
+
+_MARKDOWNS = ("tables", "footnotes", "attr_list", "def_list", "admonition", "sane_lists")
+_OURS = {
+    **{name: f"markdown.extensions.{name}" for name in _MARKDOWNS},
+    **{name: f"markdown.extensions.{name}" for name in ("smarty", "toc", "abbr", "md_in_html")},
+    **{f"pymdownx.{name}": f"pymdownx.{name}" for name in ("superfences", "highlight")},
+    **{f"pymdownx.{name}": f"pymdownx.{name}" for name in ("tilde", "tasklist")},
+}
+
+
 def make_markdown(
     lang: str, slugify: Callable[[str, str], str], *, tilde: bool = True
 ) -> markdown.Markdown:
@@ -845,7 +1013,7 @@ def make_markdown(
     takes to convert."""
     substitutions = quote_substitutions(lang)
     report = ReportExtension(lang)
-    return markdown.Markdown(
+    return _Markdown(
         extensions=[
             "tables",
             "footnotes",

@@ -20,7 +20,6 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -183,19 +182,60 @@ def _code_key() -> str:
             found += [os.path.join(folder, f) for f in files if f.endswith(".py")]
         for path in sorted(found, key=lambda p: os.path.relpath(p, package).split(os.sep)):
             rel = os.path.relpath(path, package).replace(os.sep, "/")
-            with open(path, "rb") as file:
-                digest.update(rel.encode() + b"\0" + file.read())
+            digest.update(rel.encode() + b"\0" + _identity(path) + b"\0")
         _KEY.append(digest.hexdigest())
     return _KEY[0]
 
 
+def _identity(path: str) -> bytes:
+    """What stands for the content of source file `path`: its size, inode, modification and
+    change times. Any write to a file sets its change time to the clock's, which no tool
+    can set back (`os.utime` sets the other two), so other content gives another identity;
+    a file copied or installed anew gets a new change time too (one miss, nothing stale).
+    Reading and hashing the package's 120 files instead was a tenth of `check`'s time
+    (issue 13); Python's own bytecode cache trusts less (size and whole-second mtime)."""
+    try:
+        st = os.stat(path)
+    except OSError:  # unreadable: the content stands for itself (or its absence)
+        try:
+            with open(path, "rb") as file:
+                return hashlib.sha256(file.read()).hexdigest().encode()
+        except OSError:
+            return b"?"
+    return f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}".encode()
+
+
 def _metadata(name: str) -> str:
     """The installed distribution's METADATA as it is (its version and more): read, not
-    parsed (`metadata.version` parses it with the email package, on every `check`)."""
+    parsed. Found by name among the `.dist-info` folders of `sys.path`, as installers write
+    them; `importlib.metadata` (whose import alone costs `check` a twentieth of its time:
+    email, zipfile, csv …) only where that finds nothing (an egg, a zip)."""
+    wanted = _normal(name)
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            # `{name}-{version}.dist-info`, the name with `_` for `-` (older installers kept
+            # its case and dots)
+            stem, _, suffix = folder.rpartition(".")
+            if suffix.lower() == "dist-info" and _normal(stem.rpartition("-")[0]) == wanted:
+                try:
+                    with open(os.path.join(entry or ".", folder, "METADATA"), "rb") as file:
+                        return file.read().decode("utf-8", "surrogateescape")
+                except OSError:
+                    break
+    from importlib import metadata
+
     try:
         return metadata.distribution(name).read_text("METADATA") or "?"
     except metadata.PackageNotFoundError:
         return "?"
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def memo_for(root: Path) -> ComposeMemo | None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from reportbuilder.errors import Problem, ProjectError, Severity, Stage
 from reportbuilder.language import is_known_locale, normalize
-from reportbuilder.project.contacts import refuse_unprintable
+from reportbuilder.project.printable import refuse_unprintable
 from reportbuilder.project.textio import read_text
 
 REQUIRED = ("name", "email")

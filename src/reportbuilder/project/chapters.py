@@ -233,7 +233,53 @@ def load_chapters(
         problems.extend(found)
         chapters.append(Chapter(rel, body, slug, meta, translations=translations))
     problems += _orphans(folder, {path.stem for path in files})
+    problems += not_chapters(folder)
     return chapters, problems
+
+
+# A chapter meant, saved under another name: `02-two.MD` (Windows), `.markdown`, Notepad's
+# `02-two.md.txt`. Only `*.md` is read (translations and `chapters:` go by that name).
+_MEANT = (".markdown", ".mdown", ".mkd", ".md.txt", ".markdown.txt")
+
+
+def not_chapters(folder: Path) -> list[Problem]:
+    """The files of content/ that look like chapters but are not read as such — an error,
+    as the chapter would be missing from the report without a word — and the Markdown files
+    in its sub-folders (a warning: a folder of drafts is a habit)."""
+    if not folder.is_dir():
+        return []
+    problems: list[Problem] = []
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if name.startswith("."):
+            continue
+        lower = name.lower()
+        if path.is_dir():
+            for inner in sorted(path.rglob("*")):
+                if inner.suffix.lower() in (".md", ".markdown") and not inner.name.startswith("."):
+                    shown = f"{CONTENT_DIR}/{inner.relative_to(folder).as_posix()}"
+                    message = (
+                        "not in the report: chapters are the .md files right in content/, "
+                        "not in its sub-folders (move it up, or out of content/ if it is a draft)"
+                    )
+                    problems.append(
+                        Problem(
+                            shown, None, message, stage=Stage.PROJECT, severity=Severity.WARNING
+                        )
+                    )
+            continue
+        if name.endswith(".md"):
+            continue
+        meant = next((s for s in (".md", *_MEANT) if lower.endswith(s)), None)
+        if meant is None:
+            continue
+        stem = name[: len(name) - len(meant)]
+        message = (
+            f"not read as a chapter: a chapter's file name ends in .md, in lower case; rename "
+            f"it {stem}.md"
+        )
+        problems.append(Problem(f"{CONTENT_DIR}/{name}", None, message, stage=Stage.PROJECT))
+    return problems
 
 
 def _translation_files(folder: Path) -> dict[str, list[tuple[Path, str]]]:

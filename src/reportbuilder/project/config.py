@@ -29,6 +29,7 @@ from reportbuilder.language import is_known_locale, normalize
 from reportbuilder.project.chapters import slugify
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.overrides import Key, flatten, merged
+from reportbuilder.project.printable import printed_text
 from reportbuilder.project.validation import LineOf, problems_from, stand_in
 from reportbuilder.project.yamlio import load_yaml
 from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
@@ -136,8 +137,12 @@ class WorkbookFile(_Strict):
     ) = None
 
 
+# A text printed on the cover, in running headers, the PDF's metadata or a mail's subject.
+PrintedText = Annotated[str, AfterValidator(printed_text)]
+
+
 class Organisation(_Strict):
-    name: str
+    name: PrintedText
     logo: str | None = None
     url: WebAddress | None = None
     address: str | None = None
@@ -236,6 +241,7 @@ def _header_text(value: str) -> str:
     from reportbuilder.addresses import check_header_text
     from reportbuilder.errors import DeliveryError
 
+    printed_text(value)
     try:
         return check_header_text(value, "header")
     except DeliveryError as error:
@@ -284,16 +290,16 @@ class MailConfig(_Strict):
 class ReportConfig(_Strict):
     """Everything `report.yml` may say. Unknown keys are errors."""
 
-    title: str
-    short_title: str | None = None  # the running header's words when the title is long
+    title: PrintedText
+    short_title: PrintedText | None = None  # the running header's words when the title is long
     lang: str
-    subtitle: str | None = None
+    subtitle: PrintedText | None = None
     cover_image: CoverImage | None = None
     date: dt.date | None = None
-    authors: list[str] = Field(default_factory=list)
+    authors: list[PrintedText] = Field(default_factory=list)
     organisation: Organisation | None = None
-    subject: str | None = None
-    keywords: list[str] = Field(default_factory=list)
+    subject: PrintedText | None = None
+    keywords: list[PrintedText] = Field(default_factory=list)
     theme: str = "base"
     brand: Brand = Brand()
     page_size: str = "A4"
@@ -328,6 +334,13 @@ class ReportConfig(_Strict):
             )
         return value
 
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        if not value:  # the cover, the PDF's /Title, a mail's subject and file name
+            raise ValueError("the title is empty; every report has one")
+        return value
+
     @field_validator("theme")
     @classmethod
     def _theme(cls, value: str) -> str:
@@ -343,7 +356,7 @@ class ReportConfig(_Strict):
     def _lang(cls, value: str) -> str:
         if not is_known_locale(value):
             raise ValueError("not a language code Babel knows (try fr, en or es)")
-        return value.replace("_", "-")  # one spelling everywhere: BCP 47, as in <html lang>
+        return normalize(value)  # one spelling everywhere: BCP 47, as in <html lang>
 
     @field_validator("languages")
     @classmethod
@@ -351,7 +364,7 @@ class ReportConfig(_Strict):
         for code in value:
             if not is_known_locale(code):
                 raise ValueError(f"'{code}' is not a language code Babel knows (try en or es)")
-        return {code.replace("_", "-"): layer for code, layer in value.items()}
+        return {normalize(code): layer for code, layer in value.items()}
 
     def language_layer(self, lang: str) -> dict[str, Any] | None:
         """`languages:`'s settings for `lang` (or its base language), None if it has none."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from pydantic import (
     BaseModel,
@@ -26,6 +26,7 @@ from reportbuilder.errors import Problem, ReportError, Severity, Stage
 from reportbuilder.language import is_known_locale, pick_text
 from reportbuilder.project.config import WebAddress
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.printable import refuse_unprintable
 from reportbuilder.project.validation import LineOf, problems_from, stand_in
 from reportbuilder.project.yamlio import load_yaml
 
@@ -36,12 +37,6 @@ CONTACTS_FILE = "contacts.yml"
 # Not in an address: the mailto: link is ours, so `?cc=…&bcc=…` may not add recipients to it;
 # nor invisible or text-direction characters.
 _NOT_IN_ADDRESS = re.compile('[?&#%,;:<>"\\\\\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
-# Not in any text of a card: C0/C1 controls (a terminal escape, a header line break in `mail`),
-# the bidi overrides and isolates that make "E\u202eF" print as another name, and invisible
-# characters. A newline is allowed in an address only (one line of the postal address each).
-_UNPRINTABLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
-)
 _MULTILINE = {"address"}
 Text = str | dict[str, str]  # a text, or one per language
 
@@ -191,30 +186,6 @@ class Contact(BaseModel):
         if not (self.phone or self.email or self.url or self.address):
             raise ValueError("a contact needs a way to reach it: phone, email, url or address")
         return self
-
-
-def refuse_unprintable(text: str, *, multiline: bool) -> None:
-    """`ValueError` naming the first control, bidi or invisible character in `text` (any text
-    that prints as a name or goes into a message: a card, a requester's cell)."""
-    text = text.strip()  # as the model keeps it: a YAML block's last newline is no problem
-    found = _UNPRINTABLE.search(text) or (None if multiline else re.search("[\n\t]", text))
-    if found:
-        _unprintable(found.group())
-
-
-def _unprintable(char: str) -> NoReturn:
-    what = (
-        "a bidirectional control"
-        if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069" or char == "\u061c"
-        else "an invisible character"
-        if char >= "\u200b"
-        else "a line break"
-        if char in "\n\r"
-        else "a control character"
-    )
-    raise ValueError(
-        f"contains {what} (U+{ord(char):04X}): it would print or send as something else; remove it"
-    )
 
 
 class _File(BaseModel):

@@ -217,6 +217,16 @@ def missing_message(shown: str, path: Path) -> str:
         names = [entry.name for entry in os.scandir(path.parent) if entry.is_file()]
     except OSError:
         names = []
+    import unicodedata
+
+    wanted = unicodedata.normalize("NFC", path.name)
+    if any(n != path.name and unicodedata.normalize("NFC", n) == wanted for n in names):
+        # The same letters, written apart: "e" + U+0301 (NFD, as macOS, zip archives made
+        # on a Mac and some sync tools name files) is another name than "é" typed here.
+        return (
+            f"missing file {shown}: the file there has this name with its accents written "
+            "apart (NFD, as macOS and some zip tools name files); rename it, typing the name"
+        )
     # Stems compared, among files of the same type: "gone.svg" does not mean "logo.svg".
     suffix = path.suffix.lower()
     stems = {Path(n).stem.lower(): n for n in names if Path(n).suffix.lower() == suffix}

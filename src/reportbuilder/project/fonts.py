@@ -8,7 +8,6 @@ font, so a misspelt or missing font is caught here, at its line in report.yml.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import difflib
 import functools
 import re
@@ -93,7 +92,9 @@ class _FontSet(ctypes.Structure):
 
 
 def _fontconfig_families() -> set[str]:
-    lib = ctypes.CDLL(ctypes.util.find_library("fontconfig") or "libfontconfig.so.1")
+    from ctypes.util import find_library  # here: it imports subprocess
+
+    lib = ctypes.CDLL(find_library("fontconfig") or "libfontconfig.so.1")
     lib.FcPatternCreate.restype = ctypes.c_void_p
     lib.FcObjectSetBuild.restype = ctypes.c_void_p
     lib.FcFontList.restype = ctypes.POINTER(_FontSet)

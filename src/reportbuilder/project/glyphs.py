@@ -12,7 +12,6 @@ the fonts are the same.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import html
 import re
@@ -99,10 +98,11 @@ def unprintable(
         return []
     # The stylesheets' own fonts first: the theme's cover what most reports write, and
     # their maps are known without opening them (asking fontconfig costs `check` 0.15 s).
-    own: set[int] = set()
     for font in _font_files(stylesheets, files):
-        own |= _cmap(font, font.stat().st_size)
-    lacking = [c for c in lacking if ord(c) not in own]
+        if not lacking:
+            break  # the first fonts had them all: the others' maps are not needed
+        covered = _cmap(font, font.stat().st_size)
+        lacking = [c for c in lacking if ord(c) not in covered]
     system = _system_coverage() if lacking else None
     if system is None:
         return []
@@ -182,7 +182,9 @@ class _Coverage:
         try:  # by its usual name: `find_library` runs ldconfig (0.1 s)
             lib = ctypes.CDLL("libfontconfig.so.1")
         except OSError:
-            lib = ctypes.CDLL(ctypes.util.find_library("fontconfig") or "libfontconfig.so")
+            from ctypes.util import find_library  # here: it imports subprocess
+
+            lib = ctypes.CDLL(find_library("fontconfig") or "libfontconfig.so")
         lib.FcPatternCreate.restype = ctypes.c_void_p
         lib.FcObjectSetBuild.restype = ctypes.c_void_p
         lib.FcFontList.restype = ctypes.POINTER(_FontSet)

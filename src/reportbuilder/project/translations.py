@@ -114,10 +114,10 @@ def translation_problems(project: Project, languages: Iterable[str] | None = Non
     current, at the file to fix."""
     problems = []
     for status in statuses(project, languages):
-        name = language_name(status.lang)
         mark = f"reportbuilder translations --mark {status.file}"
         if status.state is State.MISSING:
-            source = language_name(project.config.lang)
+            # named only here: a name loads Babel's English data (a twentieth of `check`)
+            name, source = language_name(status.lang), language_name(project.config.lang)
             message = (
                 f"no {name} translation ({status.file}): the {name} edition prints it in {source}"
             )

@@ -13,6 +13,7 @@ never stale.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -23,6 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,7 @@ class Outcome:
     reused: int = 0  # parts taken from the cache
     rounds: int = 0
     stamps: int = 0  # footer stamp documents laid out by this build (`render.stamp`)
+    missed: int = 0  # parts and stamps laid out ahead on guessed page numbers, then not used
 
 
 def files_digest(paths: Iterable[Path]) -> str:
@@ -140,7 +143,7 @@ def lay_out(
         anchors.append(found)
     made: dict[str, PartPdf] = {}
     timeline = Timeline(split)
-    laid_out = reused = 0
+    laid_out = reused = missed = 0
     free: queue.Queue[PdfRenderer] = queue.Queue()
     free.put(renderer)
     started = 1
@@ -225,7 +228,7 @@ def lay_out(
         elif not guess:
             # Stamped, a first build: each part laid out once, those that print page numbers
             # as soon as the pages before them (and those they refer to) are known.
-            ordered, early = _in_order(
+            ordered, early, missed = _in_order(
                 split,
                 base,
                 digest,
@@ -305,8 +308,12 @@ def lay_out(
         )
     )
     pdf = Pdf(data=data, pages=sum(pages), problems=problems)
-    return Outcome(pdf, None, laid_out, reused, rounds, stamped)
+    return Outcome(pdf, None, laid_out, reused, rounds, stamped, missed)
 
+
+# The front (and the footers) laid out ahead when the parts left would take about as long on
+# the other workers (`_in_order`): larger starts them earlier, on more guessed page counts.
+AHEAD = 1.0
 
 TRACE = "REPORTBUILDER_PARTS_TRACE"  # "1": print each task's start and end (stderr)
 
@@ -364,7 +371,7 @@ def _in_order(
     blocks: Sequence[Sequence[int]],
     made: dict[int, tuple[str, PartPdf]],
     block_done: Callable[[int, str, bytes], None],
-) -> tuple[list[tuple[str, PartPdf, bool]], dict[str, bytes]]:
+) -> tuple[list[tuple[str, PartPdf, bool]], dict[str, bytes], int]:
     """Every part of a stamped split laid out once, without a page map: the front measured
     first (its page count), a part that prints page numbers as soon as the parts before it
     and those it refers to are laid out (its numbers are then those of the whole), the parts
@@ -407,17 +414,34 @@ def _in_order(
     stamp_block: dict[str, int] = {}  # a stamp's key → its block
     stamps_started = False
 
+    begun: dict[int, float] = {}  # when each part (-1: the front measured) was started
+    took: dict[int, float] = {}  # how long each part took to lay out
+    front_tried = False  # the front laid out ahead once (`front_ahead`)
+    tail: list[tuple[str, RenderJob]] = []  # stamps to lay out ahead, with the front's guesses
+    early_stamps: dict[str, bytes] = {}  # stamps laid out ahead, by key
+    tail_block: dict[str, int] = {}  # a stamp laid out ahead → its block
+    submitted: set[str] = set()  # stamps whose block was given to `block_done`
+    bet: dict[int, tuple[int, dict[str, int], tuple[str, ...]]] = {}  # the guesses made
+
     def start(index: int, job: RenderJob, key: str, ahead: bool = False) -> None:
+        begun.setdefault(index, time.perf_counter())
         running[pool.submit(render, (key, job))] = (index, key, ahead)
 
     def in_flight() -> set[int]:
         return {index for index, _, _ in running.values()}
 
     def finish(index: int, key: str, part: PartPdf, new: bool) -> None:
+        if new and index in begun:
+            took.setdefault(index, time.perf_counter() - begun[index])
         done[index] = (key, part, new)
         made[index] = (key, part)
         pages[index], anchors[index], names[index] = part.pages, dict(part.anchors), part.names
         measured.add(index)
+        if index == 0:  # the front's block waited for it
+            for stamp_key, number in stamp_block.items():
+                if 0 in blocks[number] and stamp_key in stamped and stamp_key not in submitted:
+                    submitted.add(stamp_key)
+                    block_done(number, stamp_key, stamped[stamp_key])
 
     def ahead() -> bool:
         """Lay out ahead the first part that prints page numbers and waits only for parts
@@ -444,10 +468,85 @@ def _in_order(
             return True
         return False
 
+    def front_ahead() -> None:
+        """Lay the front out ahead, once, when what is left of the other parts is about
+        what the front costs on the other workers: the parts not laid out yet are guessed
+        (`_guess_like`), and the front is kept if the guesses were right (the same key), so
+        the front no longer runs alone after the last part."""
+        nonlocal front_tried
+        if front_tried or 0 not in waiting or -1 not in measured or len(running) >= jobs:
+            return
+        left = [i for i in range(1, count) if i not in measured]
+        known = [i for i in measured if i > 0 and i in took]
+        if not known or -1 not in took:
+            return
+        if not all(_alike(split, i, known) for i in range(1, count) if i not in measured):
+            return  # a part unlike any laid out: its pages would be a poor guess
+        rate = sum(took[i] for i in known) / max(1, sum(len(split.parts[i].body) for i in known))
+        now = time.perf_counter()
+        work = sum(
+            max(0.0, rate * len(split.parts[i].body) - (now - begun.get(i, now))) for i in left
+        )
+        # The measure lays out the front without writing it: writing adds about a fifth.
+        # A footer stamp costs about a quarter of a page of a part (bench/README.md).
+        per_page = sum(took[i] for i in known) / max(1, sum(pages[i] for i in known))
+        guessed, guessed_anchors = list(pages), list(anchors)
+        guessed_names = list(names)
+        for other in left:
+            guessed[other], guessed_anchors[other], guessed_names[other] = _guess_like(
+                split, other, pages, anchors, names, known
+            )
+        footers = 0.25 * per_page * sum(guessed) if split.stamped else 0.0
+        if work > AHEAD * (1.2 * took[-1] + footers) * max(1, jobs - 1):
+            return
+        front_tried = True
+        bet.update((i, (guessed[i], guessed_anchors[i], guessed_names[i])) for i in left)
+        place = partition.places(split, guessed, guessed_anchors)[0]
+        text = partition.document(split, 0, place)
+        key = _key(text + repr(place.foreign), base, digest)
+        job = replace(base, text=text, foreign_pages=dict(place.foreign), page_map=True)
+        start(0, job, key, ahead=True)
+        # The footers too, with the same guesses, on the worker that lays out the front.
+        named = [bool(guessed_names[i]) or i in measured for i in range(count)]
+        for number, item in enumerate(_stamp_jobs(split, guessed_names, base, digest, blocks)):
+            if all(named[i] for i in blocks[number] if i > 0):
+                tail.append(item)
+                tail_block[item[0]] = number
+
+    def assemble_ahead() -> None:
+        """Each block whose parts are laid out and whose stamp was laid out ahead is
+        assembled now too: kept if the stamp's guesses were right (the same key)."""
+        for key, data in early_stamps.items():
+            number = tail_block[key]
+            if key not in submitted and all(i in done for i in blocks[number]):
+                submitted.add(key)
+                block_done(number, key, data)
+
+    def parts_in_flight() -> bool:
+        return any(index > 0 for index, _, _ in running.values())
+
+    def stamp_done(key: str, data: bytes) -> None:
+        """A footer stamp laid out with the right numbers: its block is assembled now, but
+        the front's block only once the front is laid out for good."""
+        stamped[key] = data
+        number = stamp_block[key]
+        if (0 not in blocks[number] or 0 in done) and key not in submitted:
+            submitted.add(key)
+            block_done(number, key, data)
+
     probe = partition.document(split, 0, partition.places(split, pages, anchors)[0])
     start(-1, replace(base, text=probe, layout_only=True, page_map=True), "")
     workers(count)
     while waiting or running or not stamps_started:
+        front_ahead()
+        assemble_ahead()
+        # Stamps laid out ahead while another worker lays out the last parts; none once a
+        # part laid out since shows a guess was wrong.
+        if any(bet[i][:2] != (pages[i], anchors[i]) for i in bet if i in measured):
+            tail.clear()
+        while tail and len(running) < jobs and (parts_in_flight() or waiting == [0]):
+            key, job = tail.pop(0)
+            start(-3, job, key, ahead=True)
         ready = True
         while ready:  # a part taken as it is may make others ready (the front first)
             ready = False
@@ -477,9 +576,14 @@ def _in_order(
             # The total is known (the front's from its measure): the footers are laid out
             # beside the front; a front longer than measured has them laid out again.
             stamps_started = True
+            tail.clear()
+            flying = {k for _, k, _ in running.values()}
             for number, (key, job) in enumerate(_stamp_jobs(split, names, base, digest, blocks)):
                 stamp_block[key] = number
-                start(-2, job, key)
+                if key in early_stamps:  # laid out ahead with the right numbers
+                    stamp_done(key, early_stamps.pop(key))
+                elif key not in flying:
+                    start(-2, job, key)
         while len(running) < jobs and ahead():
             pass
         if not running:
@@ -490,21 +594,22 @@ def _in_order(
         for future in finished:
             index, key, is_ahead = running.pop(future)
             _, part = future.result()
-            if index == -2:
-                stamped[key] = part.data
-                number = stamp_block[key]
-                if 0 not in blocks[number]:  # the front is not laid out for good yet
-                    block_done(number, key, part.data)
+            if index == -2 or (index == -3 and key in stamp_block and key not in stamped):
+                stamp_done(key, part.data)
+            elif index == -3:
+                early_stamps[key] = part.data
             elif index == -1:
                 pages[0], anchors[0], names[0] = part.pages, dict(part.anchors), part.names
                 measured.add(-1)
+                took[-1] = time.perf_counter() - begun[-1]
             elif not is_ahead:
                 finish(index, key, part, True)
             elif key in awaited:
                 finish(awaited.pop(key), key, part, True)
             else:
                 laid[key] = part
-    return [done[index] for index in range(count)], stamped
+    # What was laid out ahead and never used: the guesses were wrong.
+    return [done[index] for index in range(count)], stamped, len(laid) + len(early_stamps)
 
 
 def _guess(split: partition.Split, index: int, pages: Sequence[int], measured: set[int]) -> int:
@@ -516,6 +621,56 @@ def _guess(split: partition.Split, index: int, pages: Sequence[int], measured: s
         return 1
     near = min(known, key=lambda i: abs(len(split.parts[i].body) - size))
     return max(1, round(pages[near] * size / max(1, len(split.parts[near].body))))
+
+
+def _guess_like(
+    split: partition.Split,
+    index: int,
+    pages: Sequence[int],
+    anchors: Sequence[Mapping[str, int]],
+    names: Sequence[Sequence[str]],
+    known: Sequence[int],
+) -> tuple[int, dict[str, int], tuple[str, ...]]:
+    """The page count, anchors and page names of part `index`, not laid out yet, from the
+    part laid out (`known`) whose HTML is the nearest in length: a chapter of the same shape
+    (a copy, a monthly chapter) breaks its pages alike, so its anchors, taken in the order
+    they appear, are on the same pages; with another number of anchors, each is put where it
+    lies in the part's HTML, in proportion. The names are those of the other part when they
+    are all the same, else none (empty: not guessed)."""
+    size = len(split.parts[index].body)
+    near = min(known, key=lambda i: abs(len(split.parts[i].body) - size))
+    count = max(1, round(pages[near] * size / max(1, len(split.parts[near].body))))
+    same = set(names[near])
+    guessed = tuple(same) * count if len(same) == 1 else ()
+    own = _in_order_of(split.parts[index].body)
+    theirs = [name for name in _in_order_of(split.parts[near].body) if name in anchors[near]]
+    if len(own) == len(theirs):
+        pairs = zip(own, theirs, strict=True)
+        return count, {a: min(count - 1, anchors[near][b]) for a, b in pairs}, guessed
+    body = split.parts[index].body
+    where = {n: min(count - 1, count * body.find(f'"{n}"') // max(1, len(body))) for n in own}
+    return count, where, guessed
+
+
+ALIKE = 0.05  # HTML lengths within 5 % of each other: a chapter of the same shape
+
+
+def _alike(split: partition.Split, index: int, known: Sequence[int]) -> bool:
+    """Whether a part laid out (`known`) is like part `index` (`_guess_like`): its HTML as
+    long within `ALIKE`, and as many anchors."""
+    body = split.parts[index].body
+    ids = len(_in_order_of(body))
+    return any(
+        abs(len(split.parts[i].body) - len(body)) <= ALIKE * len(body)
+        and len(_in_order_of(split.parts[i].body)) == ids
+        for i in known
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _in_order_of(body: str) -> tuple[str, ...]:
+    """The anchors a part's HTML defines, in the order they appear, each once."""
+    return tuple(dict.fromkeys(unescape(a or b) for a, b in partition._ID.findall(body)))
 
 
 def _stamp_jobs(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -93,7 +94,9 @@ def load_data(
     no CSV in data/ is a problem. Spreadsheets (`.xlsx`, `.ods`, `.xls`) are not read: each is
     a problem saying to save it as CSV, never silently left out.
     """
-    settings = dict(settings or {})
+    # Names compared as typed (NFC): macOS and zip archives made there write "région" with
+    # its accent apart (NFD), report.yml and sidecar names are typed whole.
+    settings = {_nfc(name): value for name, value in (settings or {}).items()}
     files = root if isinstance(root, FilePolicy) else FilePolicy(root)
     folder = files.root / DATA_DIR
     if not folder.is_dir():
@@ -106,7 +109,7 @@ def load_data(
         entries = sorted(folder.iterdir())
     except OSError as error:
         return {}, [problem(f"{DATA_DIR}/", None, f"cannot list the folder: {error.strerror}")]
-    names = {path.name for path in entries}
+    names = {_nfc(path.name) for path in entries}
     for name in settings:
         if name not in names or not name.lower().endswith(".csv"):
             problems.append(
@@ -117,19 +120,19 @@ def load_data(
     for path in entries:
         if is_sidecar(path.name) and not path.name.startswith("."):
             rel = f"{DATA_DIR}/{path.name}"
-            if described(path.name) not in names:
+            if _nfc(described(path.name)) not in names:
                 problems.append(orphan(rel))
                 continue
             if path.name.lower().endswith((".xlsx.yml", ".xlsx.yaml")):
                 read_layout, found = read_workbook_sidecar(files, rel)
                 problems += found
                 if read_layout is not None:
-                    layouts[described(path.name)] = read_layout
+                    layouts[_nfc(described(path.name))] = read_layout
                 continue
             read_own, found = read_sidecar(files, rel)
             problems += found
             if read_own is not None:
-                own[described(path.name)] = read_own
+                own[_nfc(described(path.name))] = read_own
     total = 0
     count = 0
     for path in entries:
@@ -160,16 +163,17 @@ def load_data(
         ):
             continue
         rel = f"{DATA_DIR}/{path.name}"
-        stem = path.stem
+        stem = _nfc(path.stem)  # as typed in a chapter: data.région
         if stem in owner:
             message = f"two data files are named '{stem}' ({owner[stem]}); rename one"
             problems.append(problem(rel, None, message))
             continue
         owner[stem] = rel
         if path.suffix.lower() == ".xlsx":
-            read, found = read_xlsx(files, rel, stem, layouts.get(path.name))
+            read, found = read_xlsx(files, rel, stem, layouts.get(_nfc(path.name)))
         else:
-            read, found = read_file(files, rel, merged(own.get(path.name), settings.get(path.name)))
+            name = _nfc(path.name)
+            read, found = read_file(files, rel, merged(own.get(name), settings.get(name)))
         problems += found
         if isinstance(read, Table) or (isinstance(read, dict) and read):
             namespaces[stem] = years_in_read(read)
@@ -180,6 +184,10 @@ def load_data(
         namespaces[stem] = builder.build(stem, source)
     problems += builder.problems
     return dict(sorted(namespaces.items())), problems
+
+
+def _nfc(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
 
 
 def _kind(value: Any) -> str | None:
