@@ -8,6 +8,7 @@ so French typography (`89\u00a0%`, `victimes\u202f?`) can be asserted exactly.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -264,6 +265,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         from reportbuilder.render import stylecache
 
         stylecache.warm_up_themes()
+    # What is imported and collected by now lives to the end: frozen, the cycle collector no
+    # longer walks it in every full collection of the session, nor does a render process
+    # forked from this one (copying each page it touches).
+    gc.freeze()
 
 
 @pytest.hookimpl(wrapper=True)

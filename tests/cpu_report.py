@@ -8,13 +8,26 @@ command) spent from the start of its setup to the end of its teardown, read from
 module fixture's build is charged to the first test that uses it. The summary lists the N
 costliest tests and the costliest files, and the sum; under pytest-xdist the workers measure
 and the controller adds up. Opt-in: reading /proc costs ~6 ms a test.
+
+It also counts, per file, what the CPU went to: the layouts (every `render_in_process`, in any
+process the test started, logged through `REPORTBUILDER_RENDER_LOG`: CPU, pages, title), the
+render processes started (cold: WeasyPrint imported in it), the fresh interpreters started
+(`sys.executable`, `python -m reportbuilder`, the `reportbuilder` script) and the runs of the
+warm command; then the documents laid out most often (by title) and the fixed and per-page
+CPU of a layout (a least-squares line through every one-pass layout).
 """
 
 from __future__ import annotations
 
+import json
 import os
-from collections import Counter
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,6 +62,17 @@ def tree_cpu_seconds(root: int | None = None) -> float:
     return total / _TICKS
 
 
+_RENDER_LOG = "REPORTBUILDER_RENDER_LOG"  # see reportbuilder.render.renderer.RENDER_LOG
+
+
+def _is_interpreter(args: Any) -> bool:
+    """Whether a Popen's command starts a fresh Python (the command, a script, a tool)."""
+    if isinstance(args, (str, bytes, os.PathLike)):
+        args = [args]
+    first = os.fsdecode(args[0]) if args else ""
+    return first == sys.executable or Path(first).name in ("python", "python3", "reportbuilder")
+
+
 class CpuReport:
     """Measures each test where it runs; adds up and prints where the session is reported."""
 
@@ -56,10 +80,38 @@ class CpuReport:
         self.shown = shown
         self.started: dict[str, float] = {}
         self.spent: dict[str, float] = {}
+        self.windows: dict[str, tuple[str, float, float]] = {}  # worker, start, end
+        self.counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self.current: Counter[str] = Counter()
+        # The controller (or a run without xdist) names the log; workers inherit it.
+        if not os.environ.get(_RENDER_LOG):
+            folder = tempfile.mkdtemp(prefix="cpu-report-")
+            os.environ[_RENDER_LOG] = str(Path(folder, "layouts.jsonl"))
+        self._count_processes()
+
+    def _count_processes(self) -> None:
+        from warm_cli import WarmCli
+
+        popen, warm = subprocess.Popen.__init__, WarmCli.run
+        current = self.current
+
+        def counted_popen(process: Any, args: Any, *more: Any, **named: Any) -> None:
+            if _is_interpreter(args):
+                current["interpreters"] += 1
+            popen(process, args, *more, **named)
+
+        def counted_warm(cli: Any, *args: Any, **named: Any) -> Any:
+            current["warm runs"] += 1
+            return warm(cli, *args, **named)
+
+        subprocess.Popen.__init__ = counted_popen  # type: ignore[method-assign]
+        WarmCli.run = counted_warm  # type: ignore[method-assign]
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        self.current.clear()
         self.started[item.nodeid] = tree_cpu_seconds()
+        self.windows[item.nodeid] = (os.environ.get("PYTEST_XDIST_WORKER", ""), time.time(), 0.0)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
@@ -69,12 +121,101 @@ class CpuReport:
         if call.when == "teardown" and item.nodeid in self.started:
             spent = tree_cpu_seconds() - self.started.pop(item.nodeid)
             report.user_properties.append((_KEY, round(spent, 2)))
+            worker, start, _ = self.windows.pop(item.nodeid)
+            report.user_properties.append(("cpu_window", (worker, start, time.time())))
+            report.user_properties.append(("cpu_counts", dict(self.current)))
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for name, value in report.user_properties:
             if name == _KEY:
                 self.spent[report.nodeid] = float(value)
+            elif name == "cpu_window":
+                worker, start, end = value
+                self.windows[report.nodeid] = (worker, float(start), float(end))
+            elif name == "cpu_counts":
+                self.counts[report.nodeid].update(value)
+
+    def _layouts(self) -> list[dict[str, Any]]:
+        """Every layout and render process start logged, each with the test it ran for."""
+        path = Path(os.environ.get(_RENDER_LOG, ""))
+        if not path.is_file():
+            return []
+        by_worker: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+        for nodeid, (worker, start, end) in self.windows.items():
+            by_worker[worker].append((start, end, nodeid))
+        found = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            entry["test"] = next(
+                (
+                    nodeid
+                    for start, end, nodeid in by_worker.get(entry["worker"], ())
+                    if start <= entry["start"] <= end
+                ),
+                "(outside any test)",
+            )
+            found.append(entry)
+        return found
+
+    def _structure(self, write: Any) -> None:
+        """Layouts, pages, processes per file; the documents laid out most; CPU per page."""
+        entries = self._layouts()
+        files: dict[str, Counter[str]] = defaultdict(Counter)
+        cpu: Counter[str] = Counter()
+        for nodeid, counts in self.counts.items():
+            files[nodeid.split("::")[0]].update(counts)
+        titles: Counter[str] = Counter()
+        title_cpu: Counter[str] = Counter()
+        layouts = [e for e in entries if e.get("event") == "layout"]
+        for entry in entries:
+            name = entry["test"].split("::")[0]
+            if entry.get("event") == "start":
+                files[name]["render starts"] += 1
+                files[name]["cold render starts"] += int(entry["cold"])
+                continue
+            files[name]["layouts"] += 1
+            files[name]["pages"] += entry["pages"]
+            cpu[name] += entry["cpu"]
+            key = f"{entry['title'] or '(no title)'} [{entry['pages']} p]"
+            titles[key] += 1
+            title_cpu[key] += entry["cpu"]
+        pages = sum(e["pages"] for e in layouts)
+        total = sum(files.values(), Counter())
+        write(
+            f"layouts: {len(layouts)}, {pages} pages, {sum(cpu.values()):.0f} CPU s in them; "
+            f"render processes started: {total['render starts']} "
+            f"({total['cold render starts']} cold); fresh interpreters: "
+            f"{total['interpreters']}; warm runs: {total['warm runs']}"
+        )
+        points = [(e["pages"], e["cpu"]) for e in layouts if e["pages"] and e["passes"] == 1]
+        if len(points) > 2:
+            n = len(points)
+            mean_x = sum(x for x, _ in points) / n
+            mean_y = sum(y for _, y in points) / n
+            var = sum((x - mean_x) ** 2 for x, _ in points)
+            slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / var if var else 0.0
+            write(
+                f"a one-pass layout: {mean_y - slope * mean_x:.3f} CPU s + {slope:.3f} per page "
+                f"(least squares over {n}; mean {mean_x:.1f} pages, {mean_y:.3f} s)"
+            )
+        write(
+            "by file: CPU s (all), layouts, pages, their CPU s, render processes (cold), "
+            "interpreters, warm runs"
+        )
+        spent: Counter[str] = Counter()
+        for nodeid, seconds in self.spent.items():
+            spent[nodeid.split("::")[0]] += seconds
+        for name, seconds in spent.most_common(self.shown):
+            f = files[name]
+            write(
+                f"{seconds:8.2f}  {f['layouts']:4d} {f['pages']:5d} {cpu[name]:7.1f} "
+                f"{f['render starts']:4d} ({f['cold render starts']}) {f['interpreters']:4d} "
+                f"{f['warm runs']:4d}  {name}"
+            )
+        write("documents laid out most often (title [pages]: times, CPU s):")
+        for key, times in titles.most_common(self.shown):
+            write(f"{times:5d} {title_cpu[key]:7.1f}  {key}")
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.spent:
@@ -85,9 +226,4 @@ class CpuReport:
         ranked = sorted(self.spent.items(), key=lambda item: -item[1])
         for nodeid, spent in ranked[: self.shown]:
             write(f"{spent:8.2f}  {nodeid}")
-        files: Counter[str] = Counter()
-        for nodeid, spent in self.spent.items():
-            files[nodeid.split("::")[0]] += spent
-        write("by file:")
-        for name, spent in files.most_common(self.shown):
-            write(f"{spent:8.2f}  {name}")
+        self._structure(write)

@@ -14,6 +14,7 @@ import ctypes
 import datetime as dt
 import errno
 import io
+import json
 import logging
 import multiprocessing
 import os
@@ -302,8 +303,42 @@ class _Unhealthy(Exception):
     """The process may be in a bad state after this failure: start a fresh one."""
 
 
+# A file to which each layout adds a line (JSON: CPU and wall seconds, pages, passes, the
+# document's title, the process's xdist worker): how the test suite counts what it lays out
+# (`pytest --cpu-report`, tests/cpu_report.py). Unset for users: nothing is written.
+RENDER_LOG = "REPORTBUILDER_RENDER_LOG"
+_TITLE = re.compile(r"<title>([^<]{0,80})", re.IGNORECASE)
+
+
 def render_in_process(job: RenderJob) -> Pdf:
     """Lay out and write the PDF in this process (no time or memory bound)."""
+    log = os.environ.get(RENDER_LOG)
+    if not log:
+        return _render_in_process(job)
+    cpu, wall, pages, passes = time.process_time(), time.time(), 0, 0
+    try:
+        pdf = _render_in_process(job)
+        pages, passes = pdf.pages, pdf.layout_passes
+        return pdf
+    finally:
+        title = _TITLE.search(job.text[:20_000])
+        line = {
+            "event": "layout",
+            "worker": os.environ.get("PYTEST_XDIST_WORKER", ""),
+            "start": wall,
+            "wall": round(time.time() - wall, 3),
+            "cpu": round(time.process_time() - cpu, 3),
+            "pages": pages,
+            "passes": passes,
+            "layout_only": job.layout_only,
+            "title": title[1] if title else "",
+        }
+        # Never the job's failure: a process under `ulimit -f` (a test's) cannot append.
+        with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as file:
+            file.write(json.dumps(line) + "\n")
+
+
+def _render_in_process(job: RenderJob) -> Pdf:
     from PIL import Image
 
     from reportbuilder.render.engine import import_weasyprint
@@ -573,6 +608,16 @@ def _serve(
     try:
         from reportbuilder.render.engine import import_weasyprint
 
+        log = os.environ.get(RENDER_LOG)
+        if log:  # a render process started (see RENDER_LOG); cold: WeasyPrint imported here
+            line = {
+                "event": "start",
+                "worker": os.environ.get("PYTEST_XDIST_WORKER", ""),
+                "start": time.time(),
+                "cold": "weasyprint" not in sys.modules,
+            }
+            with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as file:
+                file.write(json.dumps(line) + "\n")
         import_weasyprint()  # now, while the parent prepares the HTML
 
         while True:
