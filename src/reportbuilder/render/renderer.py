@@ -13,6 +13,7 @@ import contextlib
 import ctypes
 import datetime as dt
 import errno
+import gc
 import io
 import json
 import logging
@@ -619,6 +620,12 @@ def _serve(
             with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as file:
                 file.write(json.dumps(line) + "\n")
         import_weasyprint()  # now, while the parent prepares the HTML
+        # A layout makes millions of objects that live as long as the document: Python's
+        # cycle collector walked them again and again (about 8 % of a layout's CPU). The
+        # modules imported so far are frozen (never walked), and the youngest generation is
+        # collected every 50 000 new objects instead of every 700 (a few MB more at most).
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 100)
 
         while True:
             job = conn.recv()
