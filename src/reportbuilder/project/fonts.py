@@ -40,12 +40,10 @@ _URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.IGNO
 HYPHEN = 0x2010  # what WeasyPrint adds where it hyphenates a word (`hyphenate-character`)
 
 
-def lack_hyphen(stylesheets: Iterable[Path], files: FilePolicy) -> list[str]:
-    """The project's font files (`@font-face` `src: url(…)`) without a glyph for U+2010, the
-    hyphen the layout adds where it breaks a word: drawn in a fallback font in the middle
-    of the brand's text, it would be a character the author never typed set in a font the
-    stylesheets do not name."""
-    lacking: list[str] = []
+def font_face_files(stylesheets: Iterable[Path], files: FilePolicy) -> list[Path]:
+    """The font files the stylesheets' `@font-face` rules load (theme's or project's), each
+    once, in the order met; web and data: addresses left out."""
+    found: list[Path] = []
     for path in stylesheets:
         try:
             css = files.read_theme_text(path, files.shown(path))
@@ -57,19 +55,31 @@ def lack_hyphen(stylesheets: Iterable[Path], files: FilePolicy) -> list[str]:
                 if not written or ":" in written.split("/")[0]:
                     continue  # a data: or web address, or one the fetcher refuses anyway
                 font = (path.parent / written.split("#")[0].split("?")[0]).resolve()
-                if not (files.in_project(font) and font.is_file()):
-                    continue
-                # Imported when there is a font to read: most projects have none, and
-                # `check` spent its import (fontTools.ttLib, ~20 ms) for nothing.
-                from fontTools.ttLib import TTFont
+                if font.is_file() and font not in found:
+                    found.append(font)
+    return found
 
-                try:
-                    with TTFont(font, lazy=True, fontNumber=0) as opened:
-                        cmap = opened.getBestCmap() or {}
-                except Exception:  # not a font fontTools reads: the renderer says why
-                    continue
-                if HYPHEN not in cmap:
-                    lacking.append(files.shown(font))
+
+def lack_hyphen(stylesheets: Iterable[Path], files: FilePolicy) -> list[str]:
+    """The project's font files (`@font-face` `src: url(…)`) without a glyph for U+2010, the
+    hyphen the layout adds where it breaks a word: drawn in a fallback font in the middle
+    of the brand's text, it would be a character the author never typed set in a font the
+    stylesheets do not name."""
+    lacking: list[str] = []
+    for font in font_face_files(stylesheets, files):
+        if not files.in_project(font):
+            continue
+        # Imported when there is a font to read: most projects have none, and
+        # `check` spent its import (fontTools.ttLib, ~20 ms) for nothing.
+        from fontTools.ttLib import TTFont
+
+        try:
+            with TTFont(font, lazy=True, fontNumber=0) as opened:
+                cmap = opened.getBestCmap() or {}
+        except Exception:  # not a font fontTools reads: the renderer says why
+            continue
+        if HYPHEN not in cmap:
+            lacking.append(files.shown(font))
     return lacking
 
 

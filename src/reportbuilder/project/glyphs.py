@@ -20,8 +20,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from reportbuilder.errors import Problem, ProjectError, Severity
+from reportbuilder.errors import Problem, Severity
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.fonts import font_face_files
 
 MISSING_GLYPH = "no font of the report or the system has the character"
 MISSING_HINT = "use a font that has it, in styles/, or another character"
@@ -65,8 +66,6 @@ _ONE = re.compile(
     re.escape(MISSING_GLYPH) + r" ('.+?' \(U\+[0-9A-F]+\)): it prints as an empty box$"
 )
 
-_FONT_FACE = re.compile(r"@font-face\s*\{([^{}]*)\}", re.IGNORECASE)  # linear: stops at `{`
-_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.IGNORECASE)
 _NOT_TEXT = re.compile(r"<(style|script)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^<>]*>")
 # Drawn as nothing, never as a box: controls, format characters (soft hyphen, joiners,
@@ -98,7 +97,7 @@ def unprintable(
         return []
     # The stylesheets' own fonts first: the theme's cover what most reports write, and
     # their maps are known without opening them (asking fontconfig costs `check` 0.15 s).
-    for font in _font_files(stylesheets, files):
+    for font in font_face_files(stylesheets, files):
         if not lacking:
             break  # the first fonts had them all: the others' maps are not needed
         covered = _cmap(font, font.stat().st_size)
@@ -107,25 +106,6 @@ def unprintable(
     if system is None:
         return []
     return [c for c in lacking if not system(ord(c))]
-
-
-def _font_files(stylesheets: Iterable[Path], files: FilePolicy) -> list[Path]:
-    """The font files the stylesheets' `@font-face` rules load from the theme or project."""
-    found: list[Path] = []
-    for path in stylesheets:
-        try:
-            css = files.read_theme_text(path, files.shown(path))
-        except ProjectError:
-            continue
-        for block in _FONT_FACE.findall(css):
-            for match in _URL.finditer(block):
-                written = next((g for g in match.groups() if g is not None), "")
-                if not written or ":" in written.split("/")[0]:
-                    continue  # a data: or web address
-                font = (path.parent / written.split("#")[0].split("?")[0]).resolve()
-                if font.is_file() and font not in found:
-                    found.append(font)
-    return found
 
 
 BUNDLED = Path(__file__).parent.parent / "themes" / "base" / "fonts"
