@@ -24,3 +24,14 @@ def test_header_text_refuses_breaks_controls_and_bidi_overrides(value: str) -> N
 
 def test_header_text_keeps_ordinary_text() -> None:
     assert check_header_text("  Rapport « été » 2026 ", "Subject") == "Rapport « été » 2026"
+
+
+def test_a_quoted_name_may_hold_angle_brackets_and_commas() -> None:
+    """Office lists write "Pérez, Ana <DG Migraciones>": quoted, it is one mailbox."""
+    found = check_address('"Pérez, Ana <DG Migraciones>" <ana@example.org>')
+    assert (found.display_name, found.addr_spec) == (
+        "Pérez, Ana <DG Migraciones>",
+        "ana@example.org",
+    )
+    with pytest.raises(DeliveryError, match="is not one email address"):
+        check_address("Ana <DG> <ana@example.org>")  # unquoted: which is the address?

@@ -319,3 +319,28 @@ def test_another_report_for_the_same_people_is_made_and_sent(
         "mini-fr-Jeanne-Dupont-2.pdf",
         "mini-fr-Jeanne-Dupont.pdf",
     ]
+
+
+def test_a_name_written_as_offices_do_reaches_the_to_header(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    """A name with `<`, `>`, `,` or `&` passed the row checks and `--dry-run`, its copy was
+    made, and only the message failed ("is not one email address (To)"). It is quoted."""
+    out, eml = tmp_path / "copies", tmp_path / "eml"
+    rows = tmp_path / "requesters.csv"
+    rows.write_text(
+        'name,email\n"Pérez, Ana <DG Migraciones>",ana@example.org\nSmith & Co,co@example.org\n',
+        encoding="utf-8",
+    )
+    args = ["merge", str(mini_project), str(rows), "-o", str(out), "--eml-dir", str(eml)]
+    result = runner.invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    to = []
+    for path in sorted(eml.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        (address,) = message["To"].addresses
+        to.append((address.display_name, address.addr_spec))
+    assert sorted(to) == [
+        ("Pérez, Ana <DG Migraciones>", "ana@example.org"),
+        ("Smith & Co", "co@example.org"),
+    ]

@@ -51,11 +51,13 @@ def check_address(value: str, field: str = "To") -> Address:
     text = check_header_text(value, field)
     found = _ANGLE.match(text)
     name, addr = (found["name"].strip(), found["addr"].strip()) if found else ("", text)
-    if len(name) >= 2 and name[0] == name[-1] == '"':
+    # A quoted name may hold anything but a line break: "Pérez, Ana <DG Migraciones>".
+    quoted = len(name) >= 2 and name[0] == name[-1] == '"'
+    if quoted:
         name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\")
     if not addr:
         raise _refuse(field, f"'{text}' is not an email address")
-    if "<" in name or ">" in name or "<" in addr or ">" in addr or "," in addr:
+    if (not quoted and ("<" in name or ">" in name)) or "<" in addr or ">" in addr or "," in addr:
         raise _refuse(field, f"'{text}' is not one email address", hint="one address per value")
     try:
         # No SMTPUTF8: an address must travel through any server; a non-ASCII domain is

@@ -108,6 +108,19 @@ def senders(project: Project) -> tuple[str, str | None]:
     return sender, reply_to
 
 
+def _mailbox(name: str, email: str) -> str:
+    """`Name <address>`, the name quoted where RFC 5322 wants it: a name written as offices
+    do ("Pérez, Ana <DG Migraciones>", "Smith & Co") was refused only when sending."""
+    from email.headerregistry import Address
+
+    if not name:
+        return email
+    try:
+        return str(Address(display_name=name, addr_spec=email))
+    except (ValueError, IndexError):  # an address the registry's parser reads otherwise
+        return f"{name} <{email}>"
+
+
 def compose(project: Project, edition: Edition, parcel: Parcel, when: dt.datetime) -> EmailMessage:
     """The message carrying one row's copy; raises `ReportError` (a bad name, a template)."""
     sender, reply_to = senders(project)
@@ -121,7 +134,7 @@ def compose(project: Project, edition: Edition, parcel: Parcel, when: dt.datetim
         recipient=values,
     )
     domain = sender.rpartition("@")[2].strip(">").strip() or "reportbuilder.invalid"
-    to = f"{row.name} <{row.email}>" if row.name else row.email
+    to = _mailbox(row.name, row.email)
     return compose_message(
         sender=sender,
         to=[to],
