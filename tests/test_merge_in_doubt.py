@@ -84,7 +84,7 @@ def test_a_merge_killed_after_the_server_took_a_message_never_sends_it_twice(
         dry = CliRunner().invoke(main, [*args, "--dry-run"], catch_exceptions=False)
         assert dry.exit_code == 0
         (doubt,) = [line for line in dry.stdout.splitlines() if "in doubt" in line]
-        assert doubt.startswith("row 2: would make") and "--resend-in-doubt" in doubt
+        assert doubt.startswith("row 2: already made") and "--resend-in-doubt" in doubt
 
         # Resumed: the row in doubt is reported with its Message-ID, not sent; the others are.
         for _ in range(2):

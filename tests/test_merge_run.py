@@ -403,3 +403,23 @@ def test_a_second_batch_never_replaces_the_first_batchs_copies(
     assert code == 0 and [(r["status"], r["file"]) for r in again["rows"]] == [
         ("kept", "mini-Ana.pdf")
     ]
+
+
+def test_a_dry_run_after_a_stopped_merge_predicts_the_resume(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    """After a merge stopped half-way, `--dry-run` said "would make: 3 planned" while the
+    resume kept what was made: it says what the run would keep now."""
+    people = tmp_path / "requesters.csv"
+    people.write_text(THREE, encoding="utf-8")
+    out = tmp_path / "copies"
+    code, first, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    assert code == 0
+    (out / first["rows"][1]["file"]).unlink()  # as if stopped before Mary's copy
+    dry = runner.invoke(
+        main, ["merge", str(mini_project), str(people), "-o", str(out), "--dry-run"]
+    )
+    assert dry.exit_code == 0, dry.output
+    assert f"row 2: already made {out / first['rows'][0]['file']}" in dry.stdout
+    assert f"row 3: would make {out / 'mini-Mary-Smith.pdf'}" in dry.stdout
+    assert "would make: 2 kept, 1 planned;" in dry.stdout

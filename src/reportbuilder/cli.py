@@ -1141,7 +1141,13 @@ def _progress_line() -> Callable[[int, int], None]:
 def _merge_report(result: Any, folder: Path, dry_run: bool, outbox: Any) -> None:
     for row in result.rows:
         if dry_run:
-            state = "already sent" if row.sent else "would make"
+            state = (
+                "already sent"
+                if row.sent
+                else "already made"
+                if row.status == "kept"
+                else "would make"
+            )
             then = ""
             if row.answer == "in doubt":  # handed to the server by a run that stopped
                 then = ", in doubt: not sent again unless --resend-in-doubt"

@@ -236,11 +236,20 @@ def _merge(
         senders(loaded)  # no sender, no message: said before any layout
     if options.dry_run:
         names = _not_taken(names, good, journal)
+        # What the run would keep, as it would judge it (file, hash, project it was made from).
+        judge = _Work(loaded, edition, options, journal, names, today, None, len(mine), read.path)
         rows = tuple(
-            _planned(row, names[row.line], row.lang or default_lang, journal) for row in mine
-        )
+            _planned(
+                row, names[row.line], journal, judge._kept(row, row.lang or default_lang),
+                row.lang or default_lang,
+            )
+            for row in mine
+        )  # fmt: skip
         seconds = round(time.perf_counter() - started, 3)
-        return MergeResult(**base, rows=rows, problems=tuple(problems), seconds=seconds)
+        shown = str(journal.path) if journal.path.exists() else ""
+        return MergeResult(
+            **base, rows=rows, problems=tuple(problems), seconds=seconds, journal=shown
+        )
     journal.lock()  # one run at a time per split and folder: no row sent twice
     try:
         _rekey(journal, good)
@@ -341,10 +350,13 @@ def _in_shard(problem: Problem, read: Requesters, shard: Shard) -> bool:
     return position is None or shard.takes(position)
 
 
-def _planned(row: Requester, name: str, lang: str, journal: Journal) -> RowResult:
+def _planned(
+    row: Requester, name: str, journal: Journal, kept: RowResult | None, lang: str
+) -> RowResult:
+    """A dry run's row: sent before, made before and kept (`kept`), or to be made."""
     done = journal.get(row.key)
     sent = bool(done and done.sent)
-    name = done.file if done and done.sent else name
+    name = done.file if done and done.sent else kept.file if kept else name
     answer = "in doubt" if done and done.in_doubt else None
     return RowResult(
         row.line,
@@ -352,7 +364,7 @@ def _planned(row: Requester, name: str, lang: str, journal: Journal) -> RowResul
         row.email,
         lang,
         name,
-        "kept" if sent else "planned",
+        "kept" if sent or kept is not None else "planned",
         sent=sent,
         answer=answer,
     )
