@@ -149,3 +149,11 @@ def test_attachment_names_lose_folders_and_controls() -> None:
     assert safe_filename("../../etc/passwd") == "-..-etc-passwd"
     assert safe_filename("a\r\nb.pdf") == "ab.pdf"
     assert safe_filename("  ") == "attachment"
+
+
+def test_attachment_names_every_reader_can_save() -> None:
+    """A title with `:` or `?` named an attachment Outlook and Explorer refuse to save."""
+    title = "Informe 2025/2026: trata de personas – ¿qué cambió?.pdf"
+    assert safe_filename(title) == "Informe 2025-2026 - trata de personas – ¿qué cambió.pdf"
+    assert safe_filename('The "big" <one> | two*.pdf') == "The 'big' one - two.pdf"
+    assert safe_filename("CON.pdf") == "CON_.pdf" and safe_filename("nul") == "nul_"

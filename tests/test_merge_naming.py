@@ -94,3 +94,10 @@ def test_bad_shards(text: str, env: dict[str, str], message: str) -> None:
 
 def test_safe_name_keeps_letters() -> None:
     assert safe_name("  Zoë  Łukasiewicz / Ñúñez ") == "Zoë-Łukasiewicz-Ñúñez"
+
+
+def test_a_name_windows_reserves_is_not_given() -> None:
+    """`--names "{reference}"` with a reference `CON` wrote CON.pdf, which Windows (where the
+    folder is often unzipped) cannot open."""
+    rows = [{"reference": "CON", "line": "2"}, {"reference": "lpt1", "line": "3"}]
+    assert file_names(rows, "{reference}", "report") == ["CON_.pdf", "lpt1_.pdf"]

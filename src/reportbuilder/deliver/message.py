@@ -46,13 +46,31 @@ class Attachment:
 
 
 def safe_filename(name: str) -> str:
-    """A file name for an attachment: no folders, no control characters, NFC, not empty.
+    """A file name for an attachment: no folders, no control characters, NFC, not empty,
+    and one every reader's system can save (Windows refuses `: * ? " < > |`, and names
+    such as CON or NUL).
 
     Non-ASCII letters are kept: the header is written with RFC 2231 (filename*=utf-8'').
     """
     name = unicodedata.normalize("NFC", name)
-    name = CONTROL_CHARS.sub("", name).replace("/", "-").replace("\\", "-").strip(" .")
+    name = CONTROL_CHARS.sub("", name).replace("/", "-").replace("\\", "-")
+    name = name.replace(":", " -").replace("|", "-").replace('"', "'")
+    name = re.sub(r"[*?<>]", "", name)
+    name = re.sub(r" {2,}", " ", name).strip(" .")
+    stem, dot, suffix = name.partition(".")
+    if stem.strip().upper() in WINDOWS_RESERVED:
+        name = f"{stem}_{dot}{suffix}"
     return name[:200] or "attachment"
+
+
+# Names Windows refuses for a file, whatever its extension.
+WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"{k}{n}" for k in ("COM", "LPT") for n in range(1, 10)),
+}
 
 
 def message_id(domain: str, *parts: str | bytes) -> str:

@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from reportbuilder.deliver.message import WINDOWS_RESERVED
+
 DEFAULT_TEMPLATE = "{stem}-{name}"
 MAX_NAME_BYTES = 120  # the stem; with ".pdf" and a "-99" suffix, well inside 255
 _FIELD = re.compile(r"\{([^{}]*)\}")
@@ -66,6 +68,8 @@ def file_names(
             return values.get(match[1], "")
 
         base = safe_name(_FIELD.sub(fill, template)) or f"row-{row.get('line', len(names) + 1)}"
+        if base.upper() in WINDOWS_RESERVED:  # CON.pdf: Windows, where it is unzipped, refuses it
+            base += "_"
         name, number = base, 1
         while name.casefold() in taken:  # case-insensitive file systems exist
             number += 1
