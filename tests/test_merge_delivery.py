@@ -194,7 +194,7 @@ def test_smtp_and_eml_together_are_refused(mini_project: Path, tmp_path: Path) -
 def test_plain_smtp_to_another_host_is_refused(mini_project: Path, tmp_path: Path) -> None:
     config = mini_project / "report.yml"
     config.write_text(
-        config.read_text() + "mail:\n  smtp: {host: example.org, security: none}\n",
+        config.read_text() + "mail:\n  smtp: {host: localhost, security: none}\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(

@@ -216,3 +216,11 @@ def test_template_code_in_the_mail_subject_is_refused_not_sent_as_typed(tmp_path
         "not filled in here (write the figures in mail.summary, which is) (got 'Report: "
         "{{ report.title }}')"
     ]
+
+
+def test_plain_smtp_to_another_machine_is_refused_by_check(tmp_path: Path) -> None:
+    """`mail` refused it on the mailing day; `check` passed it."""
+    text = MINIMAL + "mail: {smtp: {host: 192.0.2.10, port: 25, security: none}}\n"
+    (found,) = problems(tmp_path, text)
+    assert found.startswith("report.yml:3: 'mail.smtp': security: none (unencrypted) is only")
+    assert load(tmp_path, MINIMAL + "mail: {smtp: {host: localhost, security: none}}\n")

@@ -276,6 +276,19 @@ class SmtpConfig(_Strict):
             )
         return values
 
+    @model_validator(mode="after")
+    def _plain_only_here(self) -> SmtpConfig:
+        # Said by `check`, at its line, not on the mailing day by `mail`.
+        if self.security == "none":
+            from reportbuilder.deliver.smtp import is_loopback
+
+            if not is_loopback(self.host):
+                raise ValueError(
+                    f"security: none (unencrypted) is only for a relay on this machine, not "
+                    f"{self.host}: use starttls or tls"
+                )
+        return self
+
 
 class MailConfig(_Strict):
     """How `mail` writes its message: sender, subject, the summary's two lines, SMTP."""
