@@ -121,6 +121,9 @@ def test_smtp_each_row_exactly_once_across_a_dropped_connection_and_a_rerun(
     assert fourth.ok and len(server.received) == 5
     assert [r.status for r in fourth.rows] == ["made"] + ["kept"] * 4
     assert fourth.rows[0].file == "R-1.pdf" and fourth.rows[0].sent
+    # The others stay under the names they were sent with, and it is said (it was not).
+    assert "4 rows are kept under the name their copy was sent with (made with other " \
+        "--names)" in fourth.notes  # fmt: skip
     journal = [json.loads(x) for x in (out / "merge-journal.jsonl").read_text().splitlines()]
     # Each message has a "sending" line before its answer's; the latest line of each row wins.
     latest = {j["line"]: j for j in journal}

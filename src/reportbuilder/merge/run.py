@@ -258,6 +258,12 @@ def _merge(
             loaded, edition, options, journal, names, today, progress, len(mine), read.path
         )
         work.run(mine, default_lang, renderers)
+        if work.sent_named:
+            were = "row is" if work.sent_named == 1 else "rows are"
+            work.notes.append(
+                f"{work.sent_named} {were} kept under the name their copy was sent with "
+                "(made with other --names)"
+            )
         if work.sent_older:
             were = "row was" if work.sent_older == 1 else "rows were"
             work.notes.append(
@@ -441,6 +447,7 @@ class _Work:
         self.warnings_seen: set[Problem] = set()
         self.source = _made_from(project, edition, options, rel)
         self.sent_older = 0  # rows sent a copy made from the project as it was before
+        self.sent_named = 0  # rows sent, kept under the name they had then
         self._lock = threading.Lock()
         self._renderers: queue.Queue[PdfRenderer] = queue.Queue()
 
@@ -507,6 +514,8 @@ class _Work:
             target = self.options.output_dir / entry.file
             if not target.is_file():
                 return None  # made again (still journaled as sent: never sent again)
+            if entry.file != self.names[row.line]:
+                self.sent_named += 1  # made with other --names: said once too
         else:
             target = self.options.output_dir / self.names[row.line]
             if entry.file != target.name or entry.source != self.source:
