@@ -300,30 +300,6 @@ def test_a_column_added_after_a_mailing_sends_nothing_again(
     assert len(server.messages) == 2
 
 
-def test_another_report_for_the_same_people_is_made_and_sent(
-    mini_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
-) -> None:
-    """A second report merged for the same requesters into the same folder was "1 kept, 1
-    sent before": neither made nor sent. It is another request; its copy takes another
-    name."""
-    import shutil
-
-    other = tmp_path / "second-report"
-    shutil.copytree(mini_project, other)
-    out, rows = tmp_path / "copies", people(tmp_path, PEOPLE.split("Mary")[0])
-    for project in (mini_project, other):
-        done = runner.invoke(
-            main, ["merge", str(project), str(rows), "-o", str(out), "--smtp", server.address]
-        )
-        assert done.exit_code == 0, done.output
-        assert ": 1 made, 1 sent (journal: " in done.stdout
-    assert len(server.messages) == 2
-    assert sorted(p.name for p in out.glob("*.pdf")) == [
-        "mini-fr-Jeanne-Dupont-2.pdf",
-        "mini-fr-Jeanne-Dupont.pdf",
-    ]
-
-
 def test_a_name_written_as_offices_do_reaches_the_to_header(
     mini_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
