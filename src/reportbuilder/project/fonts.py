@@ -93,7 +93,9 @@ def system_families() -> frozenset[str]:
         return frozenset()
 
 
-class _FontSet(ctypes.Structure):
+class FontSet(ctypes.Structure):
+    """fontconfig's `FcFontSet`."""
+
     _fields_ = [
         ("nfont", ctypes.c_int),
         ("sfont", ctypes.c_int),
@@ -101,23 +103,34 @@ class _FontSet(ctypes.Structure):
     ]
 
 
-def _fontconfig_families() -> set[str]:
-    from ctypes.util import find_library  # here: it imports subprocess
+@functools.lru_cache(maxsize=1)
+def fontconfig() -> ctypes.CDLL:
+    """The fontconfig library WeasyPrint's Pango uses, with the signatures of the calls
+    that list fonts (`FcFontList` and what it needs); raises OSError when it is not there."""
+    try:  # by its usual name: `find_library` runs ldconfig (0.1 s)
+        lib = ctypes.CDLL("libfontconfig.so.1")
+    except OSError:
+        from ctypes.util import find_library  # here: it imports subprocess
 
-    lib = ctypes.CDLL(find_library("fontconfig") or "libfontconfig.so.1")
+        lib = ctypes.CDLL(find_library("fontconfig") or "libfontconfig.so")
     lib.FcPatternCreate.restype = ctypes.c_void_p
     lib.FcObjectSetBuild.restype = ctypes.c_void_p
-    lib.FcFontList.restype = ctypes.POINTER(_FontSet)
+    lib.FcFontList.restype = ctypes.POINTER(FontSet)
     lib.FcFontList.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    lib.FcPatternDestroy.argtypes = [ctypes.c_void_p]
+    lib.FcObjectSetDestroy.argtypes = [ctypes.c_void_p]
+    lib.FcFontSetDestroy.argtypes = [ctypes.POINTER(FontSet)]
+    return lib
+
+
+def _fontconfig_families() -> set[str]:
+    lib = fontconfig()
     lib.FcPatternGetString.argtypes = [
         ctypes.c_void_p,
         ctypes.c_char_p,
         ctypes.c_int,
         ctypes.POINTER(ctypes.c_char_p),
     ]
-    lib.FcPatternDestroy.argtypes = [ctypes.c_void_p]
-    lib.FcObjectSetDestroy.argtypes = [ctypes.c_void_p]
-    lib.FcFontSetDestroy.argtypes = [ctypes.POINTER(_FontSet)]
     pattern = lib.FcPatternCreate()
     objects = lib.FcObjectSetBuild(ctypes.c_char_p(b"family"), ctypes.c_void_p(None))
     fonts = lib.FcFontList(None, pattern, objects)

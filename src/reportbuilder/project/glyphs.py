@@ -22,7 +22,7 @@ from pathlib import Path
 
 from reportbuilder.errors import Problem, Severity
 from reportbuilder.project.files import FilePolicy
-from reportbuilder.project.fonts import font_face_files
+from reportbuilder.project.fonts import font_face_files, fontconfig
 
 MISSING_GLYPH = "no font of the report or the system has the character"
 MISSING_HINT = "use a font that has it, in styles/, or another character"
@@ -139,14 +139,6 @@ def _cmap(font: Path, size: int) -> frozenset[int]:
         return frozenset()
 
 
-class _FontSet(ctypes.Structure):
-    _fields_ = [
-        ("nfont", ctypes.c_int),
-        ("sfont", ctypes.c_int),
-        ("fonts", ctypes.POINTER(ctypes.c_void_p)),
-    ]
-
-
 @functools.lru_cache(maxsize=1)
 def _system_coverage() -> _Coverage | None:
     """Whether some font fontconfig knows has a code point, asked of the union of every
@@ -159,16 +151,7 @@ def _system_coverage() -> _Coverage | None:
 
 class _Coverage:
     def __init__(self) -> None:
-        try:  # by its usual name: `find_library` runs ldconfig (0.1 s)
-            lib = ctypes.CDLL("libfontconfig.so.1")
-        except OSError:
-            from ctypes.util import find_library  # here: it imports subprocess
-
-            lib = ctypes.CDLL(find_library("fontconfig") or "libfontconfig.so")
-        lib.FcPatternCreate.restype = ctypes.c_void_p
-        lib.FcObjectSetBuild.restype = ctypes.c_void_p
-        lib.FcFontList.restype = ctypes.POINTER(_FontSet)
-        lib.FcFontList.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+        lib = fontconfig()
         lib.FcPatternGetCharSet.argtypes = [
             ctypes.c_void_p,
             ctypes.c_char_p,
@@ -178,9 +161,6 @@ class _Coverage:
         lib.FcCharSetCreate.restype = ctypes.c_void_p
         lib.FcCharSetMerge.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
         lib.FcCharSetHasChar.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
-        lib.FcPatternDestroy.argtypes = [ctypes.c_void_p]
-        lib.FcObjectSetDestroy.argtypes = [ctypes.c_void_p]
-        lib.FcFontSetDestroy.argtypes = [ctypes.POINTER(_FontSet)]
         self._lib = lib
         self._union = lib.FcCharSetCreate()
         pattern = lib.FcPatternCreate()
