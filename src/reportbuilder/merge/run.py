@@ -226,10 +226,10 @@ def _merge(
     problems = [p for p in found if _in_shard(p, read, options.shard)]
     today = (edition.created.date() if edition.created else None) or dt.date.today()
     shard = str(options.shard) if options.shard != ALL else None
-    # Not keyed by the project's folder: a project moved (renamed, synced elsewhere) between
-    # two runs would have every row sent again. Another report's rows in the same folder
-    # count as this one's (trial 5 #30, not fixed: give each report its own folder).
-    journal = Journal(options.output_dir / journal_name(shard))
+    # Keyed by the report's output name (what its copies are called), not by its folder: a
+    # project moved or synced elsewhere between two runs is the same report, while another
+    # report merged for the same people into the same folder is another request.
+    journal = Journal(options.output_dir / journal_name(shard), project=stem)
     base: dict[str, Any] = {
         "project": str(loaded.root),
         "requesters": str(requesters),
@@ -266,6 +266,13 @@ def _merge(
             work.notes.append(
                 f"{work.sent_named} {were} kept under the name their copy was sent with "
                 "(made with other --names)"
+            )
+        if journal.foreign_files:
+            count = len(journal.foreign_files)
+            copies = "copy" if count == 1 else "copies"
+            work.notes.append(
+                f"the folder also holds {count} {copies} of another report (not "
+                f"{stem!r}); this report's are made and sent beside them"
             )
         if work.sent_older:
             were = "row was" if work.sent_older == 1 else "rows were"
