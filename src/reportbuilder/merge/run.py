@@ -926,8 +926,9 @@ class _Work:
         from reportbuilder.project.glyphs import missing_character
 
         theirs = "".join(values.values())
-        missing = [p for p in pdf.problems if missing_character(p) is not None]
-        if unprintable := [p for p in missing if missing_character(p) not in theirs]:
+        characters = {p: c for p in pdf.problems if (c := missing_character(p)) is not None}
+        missing = list(characters)
+        if unprintable := [p for p, c in characters.items() if c not in theirs]:
             # The project's own text (a chapter prints it whoever the copy is for).
             chapters = self.project.chapters_in(plan.lang)
             placed = located_characters(unprintable, chapters, self.project)
