@@ -312,3 +312,23 @@ def test_a_chapter_cannot_print_how_the_report_is_sent(mini_project: Path) -> No
     chapter(mini_project, "03-r.md", "# R\n\n{{ report.mail.smtp.user }}\n")
     (problem,) = problems_of(mini_project)
     assert problem.startswith("content/03-r.md:3: ") and "smtp" in problem
+
+
+def test_a_table_written_by_a_loop_keeps_its_rows(mini_project: Path) -> None:
+    """Trial 6 #21: the `{% for %}` line left an empty line, which ended the table: its rows
+    printed as a paragraph of "| North | 120 |". A line holding only a block tag leaves
+    nothing; a list's items inside `{% if %}` keep their indentation."""
+    chapter(
+        mini_project,
+        "03-loop.md",
+        "# Loop\n\n| Region | People |\n|---|---:|\n"
+        "{% for region, people in [('North', 120), ('South', 80)] %}\n"
+        "| {{ region }} | {{ people | number }} |\n{% endfor %}\n\nAfter.\n\n"
+        "- outer\n  {% if true %}\n  - inner\n  {% endif %}\n",
+    )
+    text = render_html(load_project(mini_project)).text
+    section = text[text.index('id="loop"') :]
+    table = section[section.index("<table") : section.index("</table>")]
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", table) == ["North", "120", "South", "80"]
+    assert "| North" not in section and "<p>After.</p>" in section
+    assert re.search(r"<li>outer\s*<ul>\s*<li>inner</li>", section)

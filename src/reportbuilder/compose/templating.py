@@ -275,12 +275,16 @@ def content_environment(
     """The sandbox Markdown is rendered in: no loader, no globals but what we put in scope.
 
     Jinja comments are `{## … ##}`, so that Markdown's `{#id}` attribute lists stay text.
+    A line holding only a `{% … %}` tag leaves nothing, not an empty line: a table's rows
+    written by a `{% for %}` stay one table, and a list's items keep their indentation.
     """
     env = ContentSandbox(
         undefined=ContentUndefined,
         autoescape=True,
         loader=jinja2.DictLoader({}),
         keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
         comment_start_string="{##",
         comment_end_string="##}",
         finalize=finalize,
