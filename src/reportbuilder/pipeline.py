@@ -212,9 +212,12 @@ def missing_images(project: Project, html: Html) -> list[Problem]:
         if url not in shown:
             continue
         if (path := _missing_file(project, url)) is not None:
-            message = missing_message(project.files.shown(path), path)
-        elif (message := _undrawable(project, url)) is None:
+            said: str | None = missing_message(project.files.shown(path), path)
+        else:
+            said = _undrawable(project, url)
+        if said is None:
             continue
+        message = said
         found.extend(Problem(w.path, w.line, message, stage=Stage.PROJECT) for w in places)
     return found
 

@@ -301,7 +301,8 @@ def _typos_not_defaulted(env: jinja2.Environment) -> None:
     a key its owner has (`owners.percnt | default(0)` printed 0, the figure's `percent`
     never read). A key with no close match is left to them (`recipient.name | default("")`
     in an edition that is not personalised)."""
-    builtin_default, builtin_defined = env.filters["default"], env.tests["defined"]
+    builtin_default: Callable[..., Any] = env.filters["default"]
+    builtin_defined = cast("Callable[..., Any]", env.tests["defined"])
 
     def default(value: Any, default_value: Any = "", boolean: bool = False) -> Any:
         _refuse_typo(value, "default")
