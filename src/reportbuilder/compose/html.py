@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.bidi import isolate, isolated
 from reportbuilder.compose.citations import CITATION, NARRATIVE, Citations, keys_of
+from reportbuilder.compose.costly_text import TooCostly
 from reportbuilder.compose.figure_rows import size_rows
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers, contact_html
@@ -357,6 +358,10 @@ def render_chapters(
             continue
         except TimeLimitExceeded as error:
             raise ComposeError(_too_slow(chapter.rel, error, deadline)) from None
+        except TooCostly as error:
+            at = _SourceLines(chapter.source).line(error.needle)
+            problems.append(Problem(chapter.rel, at, error.message, stage=Stage.COMPOSE))
+            continue
         if depth > MAX_DEPTH:
             levels = list_levels(html)
             message = (
