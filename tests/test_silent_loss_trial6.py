@@ -1,0 +1,253 @@
+"""Silent losses found by trial 6: figures written in E notation in a CSV, workbook cells the
+author hid by number format or by a zero width or height, a raw HTML table's spans, MathML.
+Every case is built through the CLI and read back from the PDF with pypdf: what a reader
+sees is the value as written, or nothing the author hid (with a warning), or an error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from conftest import page_texts, read_words
+from reportbuilder.cli import main
+
+pytestmark = pytest.mark.pdf  # built through the CLI and read back from the PDF
+
+
+def build(root: Path, content: str, files: dict[str, str | bytes] | None = None) -> tuple[
+    int, str, str
+]:  # fmt: skip
+    """Build a project of `content` and data `files`: (exit code, output, the PDF's text)."""
+    (root / "content").mkdir(parents=True, exist_ok=True)
+    (root / "data").mkdir(exist_ok=True)
+    (root / "report.yml").write_text("title: Trial six\nlang: en\n", encoding="utf-8")
+    (root / "content" / "01.md").write_text(f"# Figures\n\n{content}\n", encoding="utf-8")
+    for name, body in (files or {}).items():
+        path = root / "data" / name
+        if isinstance(body, bytes):
+            path.write_bytes(body)
+        else:
+            path.write_text(body, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(root)], catch_exceptions=False)
+    if result.exit_code != 0:
+        return result.exit_code, result.output, ""
+    pdf = next((root / "out").glob("*.pdf"))
+    return 0, result.output, "\n".join(page_texts(pypdf.PdfReader(pdf)))
+
+
+# --- CSV numbers in E notation (trial 6 #4) ------------------------------------------------
+
+
+def test_csv_numbers_in_e_notation_print_their_written_value(tmp_path: Path) -> None:
+    """`3.25e-2` printed 0.03 and `2.5e-4` 0.0003 while the total used the true value."""
+    csv = "region,amount\nA,3.25e-2\nB,12.5e-1\nC,1.5E+3\nD,2.5e-4\n"
+    content = "{{ table(data.sci, total=True) }}\n\nD is {{ data.sci.rows[3].amount | number }}."
+    code, output, text = build(tmp_path, content, {"sci.csv": csv})
+    assert code == 0, output
+    assert "A 0.0325" in text
+    assert "B 1.25" in text
+    assert "C 1,500" in text
+    assert "D 0.00025" in text
+    assert "Total 1,501.28275" in text
+    assert "D is 0.00025." in text
+
+
+def test_a_declared_number_column_in_e_notation_keeps_its_decimals(tmp_path: Path) -> None:
+    csv = "region,rate [number]\nA,1.0e-7\nB,0.5\n"
+    code, output, text = build(tmp_path, "{{ table(data.r) }}", {"r.csv": csv})
+    assert code == 0, output
+    assert "A 0.00000010" in text
+    assert "B 0.5" in text
+
+
+# --- A raw HTML table's spans (trial 6 #2) ---------------------------------------------------
+
+SPANNED = """<table>
+<tr><th>Region</th><th colspan="2">2024</th></tr>
+<tr><td rowspan="2">North</td><td>11</td><td>12</td></tr>
+<tr><td>21</td><td>22</td></tr>
+</table>"""
+
+
+def test_a_raw_html_tables_spans_are_kept(tmp_path: Path) -> None:
+    """colspan and rowspan were removed (a warning): `21` printed under "Region"."""
+    code, output, _ = build(tmp_path, SPANNED)
+    assert code == 0, output
+    assert "removed" not in output
+    _, words = read_words(next((tmp_path / "out").glob("*.pdf")))
+    at = {w.text: w for w in words if w.text in {"Region", "2024", "North", "11", "12", "21", "22"}}
+    # 21 sits under 11 (the rowspan keeps North's column), not under Region
+    assert abs(at["21"].x0 - at["11"].x0) < 2 and at["21"].x0 > at["Region"].x1
+    assert abs(at["22"].x0 - at["12"].x0) < 2
+    # 2024 spans both year columns: it starts left of 12, over 11
+    assert at["2024"].x0 < at["12"].x0
+
+
+@pytest.mark.parametrize("span", ['colspan="0"', 'colspan="abc"', 'rowspan="5000"'])
+def test_a_span_that_is_no_count_is_an_error_at_its_line(tmp_path: Path, span: str) -> None:
+    table = f"<table>\n<tr><th>Region</th><th {span}>2024</th></tr>\n<tr><td>a</td></tr>\n</table>"
+    code, output, _ = build(tmp_path, table)
+    assert code == 1
+    assert "content/01.md:4:" in output and "so the table's cells would move" in output
+
+
+# --- What a workbook hides without the `hidden` flag (trial 6 #1) ---------------------------
+
+
+def workbook(path: Path, rows: list[list[object]], formats: dict[str, str]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Main"
+    for row in rows:
+        sheet.append(row)
+    for cell, number_format in formats.items():
+        sheet[cell].number_format = number_format
+    book.save(path)
+
+
+def test_values_a_number_format_hides_are_not_printed(tmp_path: Path) -> None:
+    """`;;;` (Excel's "hide the value") and the empty zero section of `0;-0;;@` printed the
+    values Excel shows as empty cells, with no word said."""
+    rows = [["item", "secret", "count"], ["r1", 111, 0], ["r2", 222, 7]]
+    formats = {"B2": ";;;", "B3": ";;;", "C2": "0;-0;;@", "C3": "0;-0;;@"}
+    workbook(tmp_path / "data.xlsx", rows, formats)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data.xlsx").rename(tmp_path / "data" / "x.xlsx")
+    code, output, text = build(tmp_path, "{{ table(data.x) }}")
+    assert code == 0, output
+    assert "111" not in text and "222" not in text and "secret" not in text
+    assert "item count\nr1\nr2 7" in text  # the zero Excel shows as an empty cell
+    assert "data/x.xlsx:Main!B: column hidden by the number format ';;;' left out" in output
+    assert "data/x.xlsx:Main!C2: cell of column 'count' hidden by the number format" in output
+
+
+def zero_sized(path: Path) -> None:
+    """A sheet whose column C has width 0 and whose row 3 has height 0, written as Excel
+    writes them (openpyxl leaves a zero size out, so the XML is set by hand)."""
+    import zipfile
+
+    rows = [["region", "people", "secret"], ["North", 120, "S1"], ["South", 80, "S2"]]
+    workbook(path, [*rows, ["East", 5, "ok"]], {})
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    xml = xml.replace(
+        "<sheetData>", '<cols><col min="3" max="3" width="0" customWidth="1"/></cols><sheetData>'
+    )
+    xml = xml.replace('<row r="3">', '<row r="3" ht="0" customHeight="1">')
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+
+
+def test_a_column_or_row_of_no_size_is_left_out_like_a_hidden_one(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    zero_sized(tmp_path / "data" / "s.xlsx")
+    code, output, text = build(tmp_path, "{{ table(data.s) }}")
+    assert code == 0, output
+    assert "S1" not in text and "S2" not in text and "South" not in text
+    assert "region people\nNorth 120\nEast 5" in text
+    assert "data/s.xlsx:Main!3: hidden row left out" in output
+    assert "data/s.xlsx:Main!C: hidden column left out" in output
+
+
+# --- MathML and other raw HTML whose meaning was lost (trial 6 #7) ---------------------------
+
+FORMULAS = """Energy <math><mi>x</mi><mo>=</mo><mn>42</mn></math> MATHB and \
+<math><msup><mi>E</mi><mn>2</mn></msup><mo>=</mo><mfrac><mrow><mi>a</mi><mo>+</mo><mi>b</mi>\
+</mrow><mn>2</mn></mfrac></math> END
+
+<math display="block"><semantics><msub><mi>x</mi><mn>1</mn></msub>\
+<annotation encoding="application/x-tex">x_1</annotation></semantics></math>
+"""
+
+
+def test_mathml_prints_its_formula(tmp_path: Path) -> None:
+    """A formula was removed with its text while the warning said "its text is kept"."""
+    code, output, text = build(tmp_path, FORMULAS)
+    assert code == 0, output
+    assert "Energy x = 42 MATHB and E2 = (a + b)/2 END" in text
+    assert "\nx1\n" in text  # a display formula on its own line; its TeX copy left out
+    assert "x_1" not in text
+    assert "content/01.md:3: MathML formula printed as plain text: 'x = 42'" in output
+    assert "its text is kept" not in output
+    page = html_of(tmp_path)
+    assert "<i>E</i><sup>2</sup> = (<i>a</i> + <i>b</i>)/2" in page  # a true superscript
+
+
+def html_of(root: Path) -> str:
+    """The project built as HTML (`--format html`): its page's source."""
+    out = root / "html" / "r.html"
+    result = CliRunner().invoke(main, ["build", str(root), "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
+def test_raw_html_task_boxes_show_which_are_done(tmp_path: Path) -> None:
+    """`<input type="checkbox" checked disabled>` and the unchecked one printed the same."""
+    content = (
+        '<ul><li><input type="checkbox" checked disabled> Done</li>\n'
+        '<li><input disabled type="checkbox"> Open</li></ul>'
+    )
+    code, output, _ = build(tmp_path, content)
+    assert code == 0, output
+    assert "removed <input>" not in output
+    page = html_of(tmp_path)
+    assert '<span class="task-box done"></span> Done' in page
+    assert '<span class="task-box"></span> Open' in page
+
+
+def test_address_and_aside_stay_blocks_of_their_own(tmp_path: Path) -> None:
+    content = "<address>Calle 1, Santiago</address>\n<aside>A side note.</aside>\n\nAfter."
+    code, output, text = build(tmp_path, content)
+    assert code == 0, output
+    assert "Calle 1, Santiago\nA side note.\nAfter." in text
+
+
+# --- A chapter listed twice (trial 6 #9) -------------------------------------------------------
+
+
+def test_a_chapter_listed_twice_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """The chapter was printed twice (its table numbered 1 and 2), `check` said nothing."""
+    build(tmp_path, "Once.")  # writes the project; built once, as listed
+    report = tmp_path / "report.yml"
+    report.write_text(
+        report.read_text(encoding="utf-8") + "chapters:\n  - 01.md\n  - ./01.md\n",
+        encoding="utf-8",
+    )
+    for command in ("check", "build"):
+        result = CliRunner().invoke(main, [command, str(tmp_path)], catch_exceptions=False)
+        assert result.exit_code == 1, result.output
+        assert "report.yml:5: chapters: ./01.md is listed twice (also entry 1)" in result.output
+
+
+# --- Excel formats printed unlike Excel (trial 6 #3) ------------------------------------------
+
+
+def test_minutes_and_seconds_and_a_plus_sign_as_excel_shows_them(tmp_path: Path) -> None:
+    import datetime as dt
+
+    (tmp_path / "data").mkdir()
+    rows = [["item", "time", "change"], ["r1", dt.time(0, 5, 30), 5], ["r2", dt.time(0, 1, 2), -3]]
+    formats = {"B2": "mm:ss", "B3": "mm:ss", "C2": "+0;-0;0", "C3": "+0;-0;0"}
+    workbook(tmp_path / "data" / "x.xlsx", rows, formats)
+    code, output, text = build(tmp_path, "{{ table(data.x) }}")
+    assert code == 0, output
+    assert "r1 05:30 5\nr2 01:02 \u22123" in text  # was 00:05:30
+    assert "data/x.xlsx:Main!C2: the number format shows a + before positive numbers" in output
+
+
+def test_a_raw_html_heading_can_be_linked_to(tmp_path: Path) -> None:
+    """`<h2>Raw h2 heading</h2>` had no id: `[link](#raw-h2-heading)` was refused."""
+    content = "<h2>Raw h2 heading</h2>\n\nText [the link](#raw-h2-heading)."
+    code, output, text = build(tmp_path, content)
+    assert code == 0, output
+    assert "no heading or element has this id" not in output
+    assert "Raw h2 heading" in text and "Text the link." in text
+    page = html_of(tmp_path)
+    assert '<h2 id="' in page and "raw-h2-heading" in page
