@@ -251,3 +251,61 @@ def test_a_raw_html_heading_can_be_linked_to(tmp_path: Path) -> None:
     assert "Raw h2 heading" in text and "Text the link." in text
     page = html_of(tmp_path)
     assert '<h2 id="' in page and "raw-h2-heading" in page
+
+
+# --- A cross-tab below the first table (trial 6 #18) ------------------------------------------
+
+
+def test_a_second_table_headed_by_years_is_refused(tmp_path: Path) -> None:
+    """Its years printed as a data row (2,024 2,025) and were summed into the total."""
+    rows: list[list[object]] = [
+        ["region", "people", "cost"], ["North", 120, 5.5], ["South", 80, 3.25], [],
+        [None, 2024, 2025], ["North", 5, 6], ["South", 7, 8],
+    ]  # fmt: skip
+    (tmp_path / "data").mkdir()
+    workbook(tmp_path / "data" / "st.xlsx", rows, {})
+    code, output, _ = build(tmp_path, "{{ table(data.st, total=True) }}")
+    assert code == 1
+    assert (
+        "data/st.xlsx:Main!B5: row 5 looks like" in output and "a header ('2024', '2025')" in output
+    )
+    csv = "region,people,cost\nNorth,120,5.5\nSouth,80,3.25\n,,\n,2024,2025\nNorth,5,6\n"
+    (tmp_path / "data" / "st.xlsx").unlink()
+    (tmp_path / "data" / "st.csv").write_text(csv, encoding="utf-8")
+    code, output, _ = build(tmp_path, "{{ table(data.st, total=True) }}")
+    assert code == 1
+    assert "data/st.csv:5: line 5 looks like the start of a second table" in output
+
+
+def test_a_table_of_years_without_a_gap_is_one_table(tmp_path: Path) -> None:
+    csv = "year,people\n2024,120\n2025,80\n"
+    code, output, text = build(tmp_path, "{{ table(data.y, total=True) }}", {"y.csv": csv})
+    assert code == 0, output
+    assert "Total 200" in text
+
+
+# --- A table's own total row where the report did not look for it (trial 6 #19) ---------------
+
+
+@pytest.mark.parametrize(
+    ("csv", "row"),
+    [
+        ("region,people\nNorth,120\nSouth,80\nEnsemble,200\n", "row 3 of t ('Ensemble')"),
+        ("region,people\nTotal,200\nNorth,120\nSouth,80\n", "row 1 of t ('Total')"),
+        ("region,people\nNorth,120\nSouth,80\nTotal,200\nSource: INE 2025,\n", "row 3 of t"),
+        ("region,men,women\nA,10,5\nB,20,6\nC,30,11\n", "row 3 of t ('C')"),
+    ],
+)
+def test_a_row_that_sums_the_others_is_not_summed_again(tmp_path: Path, csv: str, row: str) -> None:
+    """`total=True` printed Total 400 under rows holding their own total of 200."""
+    code, output, _ = build(tmp_path, "{{ table(data.t, total=True) }}", {"t.csv": csv})
+    assert code == 1
+    assert f"content/01.md:3: table(total=True): {row}" in output
+    assert "is the sum of the other rows" in output
+
+
+def test_one_figure_that_happens_to_be_the_sum_is_summed(tmp_path: Path) -> None:
+    csv = "region,people\nNorth,10\nSouth,20\nEast,30\n"
+    code, output, text = build(tmp_path, "{{ table(data.t, total=True) }}", {"t.csv": csv})
+    assert code == 0, output
+    assert "Total 60" in text
