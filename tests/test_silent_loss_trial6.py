@@ -309,3 +309,32 @@ def test_one_figure_that_happens_to_be_the_sum_is_summed(tmp_path: Path) -> None
     code, output, text = build(tmp_path, "{{ table(data.t, total=True) }}", {"t.csv": csv})
     assert code == 0, output
     assert "Total 60" in text
+
+
+# --- A key figure larger than its own total (trial 6 #11) --------------------------------------
+
+
+def test_a_key_figure_larger_than_its_total_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """`{value: 130, of: 120}` printed "130 / over (of 120)" and 108.3 %."""
+    files = {
+        "d.yml": "part: {value: 30, label: part, of: 120}\nover: {value: 130, label: x, of: 120}\n"
+    }
+    code, output, _ = build(tmp_path, "{{ keyfigure(data.d.part) }}", files)
+    assert code == 1
+    assert "data/d.yml:2: key figure 'over': 'value' 130 is more than its total 'of' 120" in output
+    files = {"d.yml": "part: {value: 30, label: part, of: 120}\n"}
+    code, output, text = build(tmp_path / "ok", "{{ keyfigure(data.d.part) }}", files)
+    assert code == 0, output
+    assert "30" in text and "120" in text
+
+
+# --- Callouts written as Obsidian writes them (trial 6 #22) ------------------------------------
+
+
+def test_an_alert_with_a_title_of_its_own_is_a_callout(tmp_path: Path) -> None:
+    content = "> [!tip] Before you start\n> Body TIP11.\n\n> [!NOTE]\n> Plain NOTE12."
+    code, output, text = build(tmp_path, content)
+    assert code == 0, output
+    assert "[!tip]" not in text
+    assert "Before you start\nBody TIP11." in text
+    assert "Note\nPlain NOTE12." in text

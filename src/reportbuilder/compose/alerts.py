@@ -14,7 +14,12 @@ import markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-_MARKER = re.compile(r"^ {0,3}> ?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$", re.IGNORECASE)
+# Obsidian's form too: a title of the author's after the marker (`> [!tip] Before you start`),
+# and `+`/`-` (folded open or shut on screen; printed open). It printed as a plain quote.
+# Greedy, stripped after: a lazy `(.*?)\s*$` is quadratic on a line of spaces.
+_MARKER = re.compile(
+    r"^ {0,3}> ?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][+-]?(?:[ \t](.*))?$", re.IGNORECASE
+)
 _QUOTED = re.compile(r"^ {0,3}> ?")
 TITLES = {
     "en": {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning",
@@ -54,7 +59,8 @@ class _Alerts(Preprocessor):
             kind = marker[1].lower()
             if out and out[-1].strip():
                 out.append("")
-            out.append(f'!!! {kind} "{self.titles[kind]}"')
+            title = (marker[2] or "").strip().replace('"', "\u201d") or self.titles[kind]
+            out.append(f'!!! {kind} "{title}"')
             index += 1
             while index < len(lines) and _QUOTED.match(lines[index]):
                 text = _QUOTED.sub("", lines[index], count=1)
