@@ -338,3 +338,36 @@ def test_an_alert_with_a_title_of_its_own_is_a_callout(tmp_path: Path) -> None:
     assert "[!tip]" not in text
     assert "Before you start\nBody TIP11." in text
     assert "Note\nPlain NOTE12." in text
+
+
+# --- Markdown in a raw table's cells (trial 6 #17) ---------------------------------------------
+
+TWO_COLUMNS = """<table>
+<tr>
+<td>
+
+**Cell markdown TD6**
+
+- list in td TD7
+
+</td>
+<td>
+
+Right TD8
+
+</td>
+</tr>
+</table>
+
+After."""
+
+
+def test_markdown_in_a_raw_tables_cells_is_read(tmp_path: Path) -> None:
+    """GitHub's two-column layout printed `**Cell markdown TD6** - list in td TD7` as prose."""
+    code, output, text = build(tmp_path, TWO_COLUMNS)
+    assert code == 0, output
+    assert "**" not in text and "- list" not in text
+    assert "Cell markdown TD6" in text and "list in td TD7" in text
+    page = html_of(tmp_path)
+    assert "<strong>Cell markdown TD6</strong>" in page
+    assert "<li>list in td TD7</li>" in page
