@@ -371,3 +371,21 @@ def test_markdown_in_a_raw_tables_cells_is_read(tmp_path: Path) -> None:
     page = html_of(tmp_path)
     assert "<strong>Cell markdown TD6</strong>" in page
     assert "<li>list in td TD7</li>" in page
+
+
+# --- A sheet whose table starts at B3 (trial 6 #23) -------------------------------------------
+
+
+def test_a_table_with_an_empty_margin_is_read(tmp_path: Path) -> None:
+    """Column A and rows 1–2 left empty: "Main!A3:C3: column 1 has no name in the header row"."""
+    (tmp_path / "data").mkdir()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Main"
+    for row, values in enumerate([["region", "people"], ["North", 120], ["South", 80]], start=3):
+        for column, value in enumerate(values, start=2):
+            sheet.cell(row, column, value)
+    book.save(tmp_path / "data" / "off.xlsx")
+    code, output, text = build(tmp_path, "{{ table(data.off, total=True) }}")
+    assert code == 0, output
+    assert "region people\nNorth 120\nSouth 80\nTotal 200" in text

@@ -302,6 +302,21 @@ def _sheet_table(
         for row in every
         if row[0].row not in hidden_rows
     ]
+    # A margin left empty before the table (it starts at B3, column A blank): no column
+    # (it was refused as "column 1 has no name", trial 6 #23).
+    margin = 0
+    while (
+        rows
+        and margin < len(rows[0])
+        and all(
+            margin < len(row)
+            and row[margin].value is None
+            and row[margin].coordinate not in formulas
+            for row in rows
+        )
+    ):
+        margin += 1
+    rows = [row[margin:] for row in rows] if margin else rows
     if not rows or not rows[0]:
         return None
     head = rows[0]
