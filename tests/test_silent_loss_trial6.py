@@ -389,3 +389,18 @@ def test_a_table_with_an_empty_margin_is_read(tmp_path: Path) -> None:
     code, output, text = build(tmp_path, "{{ table(data.off, total=True) }}")
     assert code == 0, output
     assert "region people\nNorth 120\nSouth 80\nTotal 200" in text
+
+
+# --- A fence as a list item's first line (trial 6 #8) -----------------------------------------
+
+
+def test_a_fence_opening_a_list_item_is_closed_code(tmp_path: Path) -> None:
+    """`- ```` … `  ```` was warned "never closed" (an error with --strict); its code is
+    printed as typed, template braces too."""
+    content = "- ```\n  ITEMFENCE4 {{ not_a_variable }}\n  ```\n- after\n"
+    code, output, text = build(tmp_path, content)
+    assert code == 0, output
+    assert "never closed" not in output
+    assert "ITEMFENCE4 {{ not_a_variable }}" in text
+    result = CliRunner().invoke(main, ["build", str(tmp_path), "--strict"])
+    assert result.exit_code == 0, result.output
