@@ -404,3 +404,22 @@ def test_a_fence_opening_a_list_item_is_closed_code(tmp_path: Path) -> None:
     assert "ITEMFENCE4 {{ not_a_variable }}" in text
     result = CliRunner().invoke(main, ["build", str(tmp_path), "--strict"])
     assert result.exit_code == 0, result.output
+
+
+# --- report.yml slips said in the words of the file (trial 6 #9) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("date: 2026", "report.yml:2: 'date': write the report's date as YYYY-MM-DD"),
+        ("organisation: Acme", "organisation: {name: Acme}"),
+    ],
+)
+def test_report_yml_slips_say_how_to_write_them(tmp_path: Path, setting: str, message: str) -> None:
+    build(tmp_path, "Text.")
+    (tmp_path / "report.yml").write_text(f"title: Trial six\n{setting}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Datetimes" not in result.output and "instance of" not in result.output
