@@ -423,3 +423,23 @@ def test_report_yml_slips_say_how_to_write_them(tmp_path: Path, setting: str, me
     assert result.exit_code == 1
     assert message in result.output
     assert "Datetimes" not in result.output and "instance of" not in result.output
+
+
+# --- Translations no edition prints (trial 6 #15) ---------------------------------------------
+
+
+def test_a_translation_no_edition_prints_is_warned(tmp_path: Path) -> None:
+    """`01.en.md` in an `en` report and `01.fr-CA.md` with editions en and fr were ignored."""
+    build(tmp_path, "Text.")
+    (tmp_path / "report.yml").write_text(
+        "title: Trial six\nlang: en\nlanguages:\n  fr: {title: Essai}\n", encoding="utf-8"
+    )
+    (tmp_path / "content" / "01.en.md").write_text("# Figures\n\nOwn language.\n", "utf-8")
+    (tmp_path / "content" / "01.fr-CA.md").write_text("# Chiffres\n\nQuébec.\n", "utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path)], catch_exceptions=False)
+    assert "content/01.en.md: is in the report's own language (en), so it is never printed" in (
+        result.output
+    )
+    assert "content/01.fr-CA.md: translates content/01.md into fr-ca, which is no edition" in (
+        result.output
+    )
