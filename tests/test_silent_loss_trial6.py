@@ -443,3 +443,43 @@ def test_a_translation_no_edition_prints_is_warned(tmp_path: Path) -> None:
     assert "content/01.fr-CA.md: translates content/01.md into fr-ca, which is no edition" in (
         result.output
     )
+
+
+def test_white_text_on_a_white_sheet_is_not_printed(tmp_path: Path) -> None:
+    """Text in its background's colour is how some hide a value without the flag."""
+    from openpyxl.styles import Font, PatternFill
+
+    (tmp_path / "data").mkdir()
+    rows = [["item", "secret", "count"], ["r1", 111, 5], ["r2", 222, 7], ["r3", 333, 9]]
+    path = tmp_path / "data" / "w.xlsx"
+    workbook(path, rows, {})
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    for cell in ("B2", "B3", "B4"):
+        sheet[cell].font = Font(color="FFFFFF")  # white on the sheet's white
+    sheet["C3"].font = Font(color="FFCC00")
+    sheet["C3"].fill = PatternFill("solid", fgColor="FFCC00")  # yellow on yellow
+    sheet["A1"].font = Font(color="FFFFFF")
+    sheet["A1"].fill = PatternFill("solid", fgColor="1F4E79")  # a styled header: shown
+    book.save(path)
+    code, output, text = build(tmp_path, "{{ table(data.w) }}")
+    assert code == 0, output
+    assert "111" not in text and "222" not in text and "333" not in text
+    assert "item count\nr1 5\nr2\nr3 9" in text
+    assert "Main!B: column hidden by its text in the colour of its background left out" in output
+    assert "Main!C3: cell of column 'count' hidden by its text in the colour" in output
+
+
+def test_callouts_of_other_tools_are_said_at_their_line(tmp_path: Path) -> None:
+    """`??? note`, `:::note` and `> [!FOO]` printed their marks with no word."""
+    content = (
+        '??? note "Collapsible"\n    Hidden body.\n\n:::note Docusaurus\nBody.\n:::\n\n'
+        "> [!FOO]\n> Unknown.\n\n```\n??? note in code\n```\n"
+    )
+    code, output, text = build(tmp_path, content)
+    assert code == 0, output
+    assert "content/01.md:3: '??? note' is a collapsible callout (MkDocs)" in output
+    assert "content/01.md:6: ':::note' is a callout of Docusaurus" in output
+    assert "content/01.md:10: '> [!FOO]' is an alert kind this builder does not know" in output
+    assert output.count("collapsible callout") == 1  # not the one in code
+    assert "??? note in code" in text

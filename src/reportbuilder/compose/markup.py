@@ -1045,6 +1045,7 @@ def make_markdown(
     takes to convert."""
     substitutions = quote_substitutions(lang)
     report = ReportExtension(lang)
+    alerts = GithubAlerts(lang, report.losses)
     return _Markdown(
         extensions=[
             "tables",
@@ -1062,7 +1063,7 @@ def make_markdown(
             "pymdownx.tasklist",
             "md_in_html",  # `markdown="1"`: see CommonMarkRules (HTML blocks end at a blank line)
             GfmTables(),  # a pipe table right under a paragraph line starts there
-            GithubAlerts(lang),  # `> [!NOTE]` is a titled callout, as on GitHub
+            alerts,  # `> [!NOTE]` is a titled callout, as on GitHub
             CommonMarkRules(),  # after sane_lists
             report,
             CommonMarkLists(report.losses),

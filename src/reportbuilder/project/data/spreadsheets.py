@@ -172,13 +172,60 @@ def _tiny(size: float | None, least: float) -> bool:
 
 
 def _hidden_by_format(cell: Any) -> bool:
-    """Whether the cell's number format shows nothing for its value (`;;;`)."""
-    return cell.value is not None and hides(str(cell.number_format or ""), cell.value)
+    """Whether the cell's value is not shown: its number format shows nothing for it
+    (`;;;`), or its text has the colour of its background (white on white)."""
+    return cell.value is not None and (
+        hides(str(cell.number_format or ""), cell.value) or _invisible(cell)
+    )
+
+
+def _how_hidden(cell: Any) -> str:
+    """What hides the cell, in a warning's words."""
+    if hides(str(cell.number_format or ""), cell.value):
+        return f"the number format '{cell.number_format}'"
+    return "its text in the colour of its background"
+
+
+_WHITE = "FFFFFF"
+
+
+def _colour(color: Any) -> str | None:
+    """A font's or fill's colour as RRGGBB, where it can be told without the workbook's
+    theme: an RGB colour, the palette's white (indexed 1 or 9), or the theme's first colour
+    untinted ("White, Background 1")."""
+    if color is None:
+        return None
+    kind = getattr(color, "type", None)
+    if kind == "rgb" and isinstance(color.rgb, str) and len(color.rgb) >= 6:
+        return color.rgb[-6:].upper()
+    if kind == "indexed" and color.indexed in (1, 9):
+        return _WHITE
+    if kind == "theme" and color.theme == 0 and not color.tint:
+        return _WHITE
+    return None
+
+
+def _invisible(cell: Any) -> bool:
+    """White text on a white sheet, or text in its fill's colour: how some hide a value
+    without the `hidden` flag (Excel shows an empty cell)."""
+    font = getattr(cell, "font", None)
+    text = _colour(font.color) if font is not None else None
+    if text is None:
+        return False
+    fill = cell.fill
+    if fill is None or fill.fill_type is None:
+        ground: str | None = _WHITE
+    elif fill.fill_type == "solid":
+        ground = _colour(fill.fgColor)
+    else:
+        return False  # a pattern shows the text between its dots
+    return ground == text
 
 
 def _columns_hidden_by_format(rows: list[Any], hidden_rows: set[int]) -> dict[int, str]:
     """Columns whose every filled cell below the first row shown is hidden by its number
-    format, with that format: the author hid the column, as with the `hidden` flag."""
+    format or its colours, with what hides it: the author hid the column, as with the
+    `hidden` flag."""
     shown = [row for row in rows if row[0].row not in hidden_rows]
     filled: dict[int, list[Any]] = {}
     for row in shown[1:]:
@@ -186,7 +233,7 @@ def _columns_hidden_by_format(rows: list[Any], hidden_rows: set[int]) -> dict[in
             if cell.value is not None:
                 filled.setdefault(cell.column, []).append(cell)
     return {
-        column: str(cells[0].number_format)
+        column: _how_hidden(cells[0])
         for column, cells in filled.items()
         if all(_hidden_by_format(c) for c in cells)
     }
@@ -290,12 +337,12 @@ def _sheet_table(
         if any(c.value is not None or c.coordinate in formulas for c in row)
     ]
     _warn_hidden(sheet, rel, every, hidden_rows, hidden_columns, problems)
-    for index, number_format in _columns_hidden_by_format(every, hidden_rows).items():
+    for index, how in _columns_hidden_by_format(every, hidden_rows).items():
         if index not in hidden_columns:
             hidden_columns.add(index)
             problems.append(
-                warning(f"{rel}:{sheet.title}!{get_column_letter(index)}", "column hidden by "
-                        f"the number format '{number_format}' left out")
+                warning(f"{rel}:{sheet.title}!{get_column_letter(index)}",
+                        f"column hidden by {how} left out")
             )  # fmt: skip
     rows = [
         tuple(c for c in row if c.column not in hidden_columns)
@@ -428,8 +475,8 @@ def _sheet_table(
         where = at(cells[0]) if len(cells) == 1 else f"{at(cells[0])}:{cells[-1].coordinate}"
         what = "cell" if len(cells) == 1 else f"{len(cells)} cells"
         problems.append(
-            warning(where, f"{what} of column '{column}' hidden by the number format "
-                    f"'{cells[0].number_format}' left out (printed empty, as Excel shows it)")
+            warning(where, f"{what} of column '{column}' hidden by {_how_hidden(cells[0])} "
+                    "left out (printed empty, as Excel shows it)")
         )  # fmt: skip
     for column, percents in percent_cells.items():
         _type_percents(column, percents, table_rows, declared, types)
