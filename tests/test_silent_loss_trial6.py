@@ -483,3 +483,16 @@ def test_callouts_of_other_tools_are_said_at_their_line(tmp_path: Path) -> None:
     assert "content/01.md:10: '> [!FOO]' is an alert kind this builder does not know" in output
     assert output.count("collapsible callout") == 1  # not the one in code
     assert "??? note in code" in text
+
+
+def test_embed_sources_refuses_a_workbook_with_values_hidden_by_format(tmp_path: Path) -> None:
+    """`;;;` salaries went out in the attached copy of the workbook (--embed-sources)."""
+    rows = [["region", "people", "salary"], ["North", 120, 55000], ["South", 80, 61000]]
+    (tmp_path / "data").mkdir()
+    workbook(tmp_path / "data" / "h.xlsx", rows, {"C2": ";;;", "C3": ";;;"})
+    build(tmp_path, '{{ table(data.h, columns=["region", "people"]) }}')
+    result = CliRunner().invoke(main, ["build", str(tmp_path), "--embed-sources", "--force"])
+    assert result.exit_code == 1
+    assert "data/h.xlsx: has hidden sheets, rows or columns, which --embed-sources" in (
+        result.output
+    )
