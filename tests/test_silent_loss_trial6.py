@@ -496,3 +496,25 @@ def test_embed_sources_refuses_a_workbook_with_values_hidden_by_format(tmp_path:
     assert "data/h.xlsx: has hidden sheets, rows or columns, which --embed-sources" in (
         result.output
     )
+
+
+# --- Text hidden in raw HTML (trial 6 #34) -----------------------------------------------------
+
+HIDDEN_HTML = """Price <span style="text-decoration: line-through">100</span> 80 STRIKE1.
+
+Visible <span style="display:none">SECRETNOTE2</span> text.
+
+<div hidden>HIDDENDIV3 internal remark</div>
+
+<span aria-hidden="true">ARIA6</span> shown."""
+
+
+def test_text_hidden_in_html_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """`hidden`, `display:none` were removed and their text printed; a struck price printed
+    "Price 100 80"."""
+    code, output, _ = build(tmp_path, HIDDEN_HTML)
+    assert code == 1
+    assert "content/01.md:3: <span style='text-decoration: line-through'>: the text" in output
+    assert "content/01.md:5: <span style='display:none'>: text the author hid" in output
+    assert "content/01.md:7: <div hidden>: text the author hid would be printed" in output
+    assert ":9:" not in output  # aria-hidden hides nothing from the page

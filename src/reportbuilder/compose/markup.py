@@ -41,6 +41,8 @@ TEXT_DROPPED = (
     "' is not printed (add a column",
     "is never referred to, so it is not printed",
     "so the table's cells would move",
+    "would be printed: delete it",
+    "would print as not struck out",
 )
 
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
@@ -190,6 +192,21 @@ class _Removals(HTMLParser):
         allowed = _ATTRIBUTES["*"] | _ATTRIBUTES.get(tag, set())
         for name, value in attrs:
             value = value or ""
+            if hidden := _hides(name, value):
+                # The sanitiser removes the hiding, not the text: what the author hid would
+                # be published (trial 6 #34).
+                message = (
+                    f"<{tag} {hidden}>: text the author hid would be printed: delete it, or show it"
+                )
+                self.found.append((message, value[:40] if name == "style" else f"<{tag}"))
+                continue
+            if name == "style" and _STRUCK.search(value):
+                message = (
+                    f"<{tag} style='text-decoration: line-through'>: the text would print as "
+                    "not struck out; write <s>…</s> or ~~…~~"
+                )
+                self.found.append((message, "line-through"))
+                continue
             if name == "style":
                 styles = ", ".join(_style_names(value)) or "''"
                 message = f"removed style {styles} from <{tag}> (only text-align is kept)"
@@ -251,6 +268,19 @@ class _Removals(HTMLParser):
                 self.found.append((f"removed {name} attribute from <{tag}>", f"{name}="))
             elif why := inline_svg.refused_value(tag, name, value):
                 self.found.append((f"removed {name} from <{tag}> ({why})", value[:40]))
+
+
+_HIDING_STYLE = re.compile(r"(?:^|;)\s*(display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+_STRUCK = re.compile(r"text-decoration(?:-line)?\s*:[^;]*\bline-through\b", re.I)
+
+
+def _hides(name: str, value: str) -> str | None:
+    """How an attribute hides its element (`hidden`, `display: none`), or None."""
+    if name == "hidden":
+        return "hidden"
+    if name == "style" and (found := _HIDING_STYLE.search(value)):
+        return f"style='{found[1]}'"
+    return None
 
 
 def _style_names(style: str) -> list[str]:
