@@ -822,7 +822,8 @@ def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, 
         {
             (p.path or "").partition(":")[0]
             for p in project.warnings
-            if p.path and "hidden" in p.message and p.message.endswith("left out")
+            # hidden sheets, rows, columns; cells hidden by their format or colours
+            if p.path and "hidden" in p.message and "left out" in p.message
         }
     )
     if hiding:

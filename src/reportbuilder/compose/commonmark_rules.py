@@ -460,4 +460,44 @@ class _MarkdownAfterBlankLine(Preprocessor):
             if not any(closing.search(text) for text in block):
                 # md_in_html reads only a tag at the start of its line
                 out[index] = line.strip()[:-1] + ' markdown="1">'
+        _cells_with_markdown(lines, out)
         return out
+
+
+_CELL = re.compile(r"^ {0,3}<(td|th)(?=[\s>])([^<>]*)>\s*$", re.IGNORECASE)
+_TABLE_PART = re.compile(r"^ {0,3}<(table|thead|tbody|tfoot|tr)(?=[\s>])([^<>]*)>\s*$", re.I)
+
+
+def _cells_with_markdown(lines: list[str], out: list[str]) -> None:
+    """A raw table's cell opened on a line of its own and followed by a blank line holds
+    Markdown (GitHub's two-column README layout): its list printed as prose and its
+    `**bold**` with stars (trial 6 #17). md_in_html reads it when the cell has
+    `markdown="block"` and the rows and table around it `markdown="1"`, each on a line of
+    its own; a table written otherwise is left as it is."""
+    for index, line in enumerate(lines):
+        cell = _CELL.match(line)
+        if not cell or "markdown=" in cell[2].lower() or index + 1 >= len(lines):
+            continue
+        if lines[index + 1].strip():
+            continue
+        around: list[int] = []
+        for back in range(index - 1, -1, -1):
+            text = lines[back]
+            if re.search(r"</table\s*>", text, re.IGNORECASE):
+                around = []
+                break
+            part = _TABLE_PART.match(text)
+            if part:
+                around.append(back)
+                if part[1].lower() == "table":
+                    break
+            elif re.search(r"<(?:table|tr)\b", text, re.IGNORECASE):
+                around = []  # a row or table not on a line of its own
+                break
+        top = _TABLE_PART.match(lines[around[-1]]) if around else None
+        if top is None or top[1].lower() != "table":
+            continue
+        out[index] = line.strip()[:-1] + ' markdown="block">'
+        for place in around:
+            if "markdown=" not in out[place].lower():
+                out[place] = out[place].strip()[:-1] + ' markdown="1">'

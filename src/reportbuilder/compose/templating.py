@@ -616,6 +616,11 @@ def theme_environment(
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
+# A fence as a list item's first line (`- ```` then the code indented): GFM code; its closing
+# fence was read as an opening one never closed (trial 6 #8).
+_ITEM_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
+)
 _PROSE_TOKENS = re.compile(
     r"(?P<raw>\{%-?\s*raw\s*-?%\})"
     r"|(?P<endraw>\{%-?\s*endraw\s*-?%\})"
@@ -649,7 +654,7 @@ def _code_blocks(lines: list[str]) -> tuple[list[tuple[int, int]], list[int]]:
             list_indent = _indent(line)
         elif line.strip() and previous_blank and not line[:1].isspace():
             list_indent = None  # a paragraph at the margin after a blank line ends the list
-        opening = _FENCE.match(line)
+        opening = _FENCE.match(line) or _ITEM_FENCE.match(line)
         if opening and not (opening["fence"][0] == "`" and "`" in opening["info"]):
             fence = opening["fence"]
             closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")

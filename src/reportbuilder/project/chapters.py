@@ -190,9 +190,16 @@ def load_chapters(
             )
     else:
         files = []
+        listed: dict[str, int] = {}  # each file's first place in the list
         for index, name in enumerate(order):
             path = folder / name
             line = line_of(["chapters", index]) if line_of else None
+            key = PurePosixPath(name).as_posix()  # `./01-a.md` is `01-a.md`
+            if key in listed:  # a copy-paste slip printed the chapter twice (trial 6 #9)
+                message = f"chapters: {name} is listed twice (also entry {listed[key] + 1})"
+                problems.append(Problem("report.yml", line, message, stage=Stage.PROJECT))
+                continue
+            listed[key] = index
             if _outside(policy, path):
                 # Said from the path alone: whether such a file exists is not ours to tell.
                 message = (

@@ -352,6 +352,23 @@ class ReportConfig(_Strict):
             )
         return value
 
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> object:
+        # `date: 2026` was read as a Unix time ("Datetimes … should have zero time").
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError("write the report's date as YYYY-MM-DD (2026-01-15)")
+        return value
+
+    @field_validator("organisation", mode="before")
+    @classmethod
+    def _organisation(cls, value: object) -> object:
+        if isinstance(value, str):  # "Input should be a valid dictionary or instance of …"
+            raise ValueError(
+                f"the organisation is a mapping of its details: organisation: {{name: {value}}}"
+            )
+        return value
+
     @field_validator("title")
     @classmethod
     def _title(cls, value: str) -> str:

@@ -807,7 +807,10 @@ def read_cell(field: str, decimal: str | bool | None) -> Any:
             exponent = float(text)
         except ValueError:
             return field
-        return exponent if math.isfinite(exponent) else field
+        if not math.isfinite(exponent):
+            return field
+        # The written value's decimals, as YAML keeps them: `3.25e-2` prints 0.0325, not 0.03.
+        return WrittenNumber(exponent, decimals_written(exponent, text))
     for candidate in (mark,) if mark else DECIMAL_MARKS:
         number = read_number(text, candidate)
         if number is not None:
