@@ -7,6 +7,7 @@ needs was read by `load_project`; it reads no file and no environment variable.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import datetime as dt
@@ -43,6 +44,7 @@ from reportbuilder.compose.markup import (
 from reportbuilder.compose.templating import (
     MAX_DOCUMENT_CHARS,
     Namespace,
+    code_ranges,
     content_environment,
     protect_code,
     render_capped,
@@ -446,10 +448,19 @@ def _cite(
     helpers: Helpers,
     problems: list[Problem],
 ) -> str:
-    """`[@key]` citations replaced by their text; an unknown key is a problem at its line."""
+    """`[@key]` citations replaced by their text; an unknown key is a problem at its line.
+    In code (a span, a block) a citation is printed as typed."""
     lines = _SourceLines(source)
+    code = code_ranges(text) if "`" in text or "~~~" in text or "    " in text else []
+    starts = [start for start, _ in code]
+
+    def in_code(offset: int) -> bool:
+        index = bisect.bisect_right(starts, offset) - 1
+        return index >= 0 and offset < code[index][1]
 
     def replace(match: re.Match[str]) -> str:
+        if in_code(match.start()):
+            return match[0]
         keys = keys_of(match)
         cited = citations.cite(keys)
         if cited is None:
@@ -463,8 +474,11 @@ def _cite(
         return str(helpers._place(cited))
 
     cited = CITATION.sub(replace, text)
+    if code:  # offsets in the text with its citations replaced
+        code = code_ranges(cited)
+        starts = [start for start, _ in code]
     for match in NARRATIVE.finditer(cited):
-        if match[1].lower() in citations.known:
+        if match[1].lower() in citations.known and not in_code(match.start()):
             message = (
                 f"@{match[1]} prints as written: a citation is written in brackets, [@{match[1]}]"
             )
