@@ -184,10 +184,12 @@ def report_scope(config: ReportConfig, edition: Edition) -> Namespace:
     return wrap("report", values)
 
 
-def _finalize(fmt: Formatter, isolate: bool = False) -> Callable[..., Any]:
+def _finalize(fmt: Formatter, isolate: bool = False, markdown: bool = True) -> Callable[..., Any]:
     """What `{{ … }}` prints: numbers in the report's language; never an object's insides.
     With `isolate` (a chapter's text), a value in a right-to-left script is bidi-isolated so
-    that the words and figures around it keep their places (see `compose.bidi`)."""
+    that the words and figures around it keep their places (see `compose.bidi`). Without
+    `markdown` (the mail's summary: plain text), text is not escaped for Markdown, whose
+    backslashes would be read as typed ("58\\.5%")."""
 
     # Taking the evaluation context keeps Jinja from folding constants at compile time, where
     # `{{ 1000 * 2 }}` is escaped to the text "2000" before it reaches us.
@@ -198,6 +200,8 @@ def _finalize(fmt: Formatter, isolate: bool = False) -> Callable[..., Any]:
         if isinstance(value, str):
             # Data text is plain text: a label written `![x](y)` prints as typed instead of
             # becoming an image; `**` stays stars; a line break is a space.
+            if not markdown:
+                return " ".join(value.split())
             return isolated(plain_text(value)) if isolate else plain_text(value)
         if value is None:
             raise TypeError("nothing to print here: the value is empty")
