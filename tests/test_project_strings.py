@@ -150,8 +150,8 @@ def test_a_broken_catalog_is_located(tmp_path: Path) -> None:
 def test_a_translation_fills_only_the_originals_places(
     tmp_path: Path, translated: str, said: str
 ) -> None:
-    """Trial 6 #31: `{nom}` for the theme's `{name}` stopped the build with "internal error:
-    KeyError", and `{name.__class__.__mro__}` was evaluated by `str.format` (the QR image's
+    """Trial 6 #31: `{nom}` for the theme's `{name}` stopped the build with an internal
+    error, and `{name.__class__.__mro__}` was evaluated by `str.format` (the QR image's
     alt text read "(<class 'str'>, <class 'object'>)")."""
     project = copy_fixture("mini", tmp_path / "mini")
     (project / "locale").mkdir()
