@@ -291,3 +291,21 @@ def test_default_and_defined_do_not_hide_a_misspelt_key() -> None:
         "{{ recipient.name | default('all') }} {{ data.study.victims | default(0) }}"
     )
     assert render(fine, recipient=wrap("recipient", {})) == ("n/a True all 99", [])
+
+
+def test_int_and_float_refuse_what_is_no_number() -> None:
+    """Trial 6 #59: `{{ "12,5" | float }}` (a French figure in a text column) and
+    `{{ "n/a" | int }}` printed 0, exit 0. What is no number is an error at its line."""
+    assert render(
+        "{{ '12.5' | float }} {{ '42' | int }} {{ 7.9 | int }} {{ data.study.victims | float }}"
+    ) == (
+        "12.5 42 7 99.0",
+        [],
+    )
+    said = "is not a number written with a point (12.5); declare the column's type"
+    assert render("{{ '12,5' | float }}")[1] == [
+        f"content/01-a.md:1: float: '12,5' {said} in report.yml, or give the value as a number"
+    ]
+    assert render("\n{{ 'n/a' | int }}")[1] == [
+        f"content/01-a.md:2: int: 'n/a' {said} in report.yml, or give the value as a number"
+    ]

@@ -315,6 +315,31 @@ def _typos_not_defaulted(env: jinja2.Environment) -> None:
     env.filters["default"] = env.filters["d"] = default
     env.tests["defined"] = defined
     env.tests["undefined"] = lambda value: not defined(value)
+    env.filters["int"] = _strict_number(int, "int")
+    env.filters["float"] = _strict_number(float, "float")
+
+
+def _strict_number(kind: type, name: str) -> Callable[..., Any]:
+    """Jinja's `int` and `float`, which print 0 for what they cannot read (`"12,5" | float`,
+    a French figure in a text column, printed 0): what is no number is an error."""
+
+    def convert(value: Any, default: Any = None, base: int = 10) -> Any:
+        if isinstance(value, bool) or value is None or isinstance(value, jinja2.Undefined):
+            raise jinja2.UndefinedError(f"{name}: nothing to read as a number here")
+        if isinstance(value, int | float | decimal.Decimal):
+            return kind(value)
+        text = str(value).strip().replace("_", "")
+        try:
+            return int(text, base) if kind is int and base != 10 else kind(
+                text if kind is float else float(text)
+            )
+        except (ValueError, OverflowError):
+            raise CallError(
+                f"{name}: '{value}' is not a number written with a point (12.5); declare the "
+                "column's type in report.yml, or give the value as a number"
+            ) from None
+
+    return convert
 
 
 def _refuse_typo(value: Any, used: str) -> None:
