@@ -422,3 +422,49 @@ def test_a_build_by_parts_is_no_drawing_change(
     comparison = compare(builds.base, out)
     assert comparison.old.drawings != comparison.new.drawings  # the streams do differ
     assert comparison.equal, list(comparison.report())
+
+
+def test_a_link_target_or_an_alternative_text_changed_is_a_difference(tmp_path: Path) -> None:
+    """Trial 6 #42: a pull request pointing "the full report" at another site, or a chart
+    described otherwise for screen readers, gave "no difference", exit 0: neither is in the
+    pages' text."""
+    import datetime as dt
+
+    from conftest import one_chapter_project
+    from reportbuilder import build
+
+    edition = Edition(created=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    chapter = (
+        "# Links\n\nRead [the full report](https://www.example.org/report).\n\n"
+        "![A drawing](assets/d.svg)\n"
+    )
+    root = one_chapter_project(tmp_path / "p", "Links", chapter)
+    (root / "assets").mkdir()
+    (root / "assets" / "d.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" '
+        'height="20"/></svg>',
+        encoding="utf-8",
+    )
+    old, new = tmp_path / "old.pdf", tmp_path / "new.pdf"
+    build(root, edition, output=old)
+    (root / "content" / "01.md").write_text(
+        chapter.replace("www.example.org/report", "evil.example/login").replace(
+            "A drawing", "Another drawing"
+        ),
+        encoding="utf-8",
+    )
+    build(root, edition, output=new)
+    result = compare(old, new)
+    assert not result.equal
+    assert result.links_removed == [(3, "https://www.example.org/report")]
+    assert result.links_added == [(3, "https://evil.example/login")]
+    assert (result.alternatives_removed, result.alternatives_added) == (
+        ["A drawing"],
+        ["Another drawing"],
+    )
+    lines = list(result.report())
+    assert "page 3: link added: 'https://evil.example/login'" in lines
+    assert "alternative text added: 'Another drawing'" in lines
+    assert result.as_json()["links"]["added"] == [
+        {"page": 3, "target": "https://evil.example/login"}
+    ]

@@ -133,6 +133,10 @@ class Document:
     # them after the page's text, so where a page ends decides where they stand.
     figures: tuple[int, ...] = ()
     images: tuple[str, ...] = ()  # a hash of the raster images each page shows
+    # Where each link leads (page, target: a URL, or "#name" inside the file), and the
+    # alternative texts of the figures (what a screen reader says): not in the page text.
+    links: tuple[tuple[int, str], ...] = ()
+    alternatives: tuple[str, ...] = ()
     # The file's bytes: a page whose drawing hash differs is drawn to be sure (`visual`).
     data: bytes = field(default=b"", repr=False, compare=False)
 
@@ -169,6 +173,10 @@ class Comparison:
     # Numbers after "page" in the text (a cross-reference's page: "Table 1, page 7"): they
     # follow the layout, as the contents' page numbers do.
     page_references: list[NumberChange] = field(default_factory=list)
+    links_removed: list[tuple[int, str]] = field(default_factory=list)  # page, target
+    links_added: list[tuple[int, str]] = field(default_factory=list)
+    alternatives_removed: list[str] = field(default_factory=list)
+    alternatives_added: list[str] = field(default_factory=list)
 
     @property
     def text_equal(self) -> bool:
@@ -195,6 +203,10 @@ class Comparison:
             or self.moves
             or self.drawings
             or self.images
+            or self.links_removed
+            or self.links_added
+            or self.alternatives_removed
+            or self.alternatives_added
         )
 
     def changed_pages(self) -> list[tuple[int, int]]:
@@ -245,6 +257,14 @@ class Comparison:
             ],
             "drawings": [{"old_page": o, "new_page": n} for o, n in self.drawings],
             "images": [{"old_page": o, "new_page": n} for o, n in self.images],
+            "links": {
+                "removed": [{"page": p, "target": t} for p, t in self.links_removed],
+                "added": [{"page": p, "target": t} for p, t in self.links_added],
+            },
+            "alternative_texts": {
+                "removed": self.alternatives_removed,
+                "added": self.alternatives_added,
+            },
             "changed_pages": [n for _, n in self.changed_pages()],
         }
 
@@ -285,6 +305,14 @@ class Comparison:
         if self.relaid and not self.reflowed:
             pages = ", ".join(map(str, self.relaid))
             yield f"the same text laid out anew (other line or page breaks) on page(s) {pages}"
+        for page, target in self.links_removed:
+            yield f"page {page}: link removed: {_shown(target)}"
+        for page, target in self.links_added:
+            yield f"page {page}: link added: {_shown(target)}"
+        for text in self.alternatives_removed:
+            yield f"alternative text removed: {_shown(text)}"
+        for text in self.alternatives_added:
+            yield f"alternative text added: {_shown(text)}"
         for text in self.furniture_removed:
             yield f"running header/footer removed: {text}"
         for text in self.furniture_added:
@@ -348,6 +376,8 @@ def read_document(path: Path) -> Document:
             metadata["/Lang"] = str(lang)
         fonts = frozenset(_fonts(reader))
         outline = tuple(_outline(reader, reader.outline, 1))
+        links = tuple(_links(reader))
+        alternatives = tuple(_alternatives(reader.root_object.get("/StructTreeRoot")))
         with LOCK:  # PDFium is not thread-safe (`review.pdfium`)
             pdfium = pypdfium2.PdfDocument(data)
             try:
@@ -359,8 +389,9 @@ def read_document(path: Path) -> Document:
     except (OSError, ValueError, KeyError, pypdf.errors.PyPdfError, pypdfium2.PdfiumError) as error:
         raise UnreadablePdf(path, str(error) or type(error).__name__) from None
     return Document(
-        path, pages, drawings, metadata, fonts, outline, furniture, sizes, figures, images, data
-    )
+        path, pages, drawings, metadata, fonts, outline, furniture, sizes, figures, images,
+        links, alternatives, data,
+    )  # fmt: skip
 
 
 def _read(path: Path) -> bytes:
@@ -795,6 +826,57 @@ def _compare_structure(result: Comparison) -> None:
     new_titles = Counter((level, title) for level, title, _ in new.outline)
     result.outline_removed = _outline_difference(old.outline, old_titles - new_titles)
     result.outline_added = _outline_difference(new.outline, new_titles - old_titles)
+    # A link's target and a figure's alternative text are not in the page's text: a link
+    # pointed at another site, or a chart described otherwise, said "no difference".
+    old_targets = Counter(target for _, target in old.links)
+    new_targets = Counter(target for _, target in new.links)
+    result.links_removed = _first(old.links, old_targets - new_targets)
+    result.links_added = _first(new.links, new_targets - old_targets)
+    old_alts, new_alts = Counter(old.alternatives), Counter(new.alternatives)
+    result.alternatives_removed = sorted((old_alts - new_alts).elements())
+    result.alternatives_added = sorted((new_alts - old_alts).elements())
+
+
+def _first(links: Sequence[tuple[int, str]], wanted: Counter[str]) -> list[tuple[int, str]]:
+    """The links whose target `wanted` counts, the first ones of each, with their pages."""
+    found = []
+    for page, target in links:
+        if wanted[target] > 0:
+            wanted[target] -= 1
+            found.append((page, target))
+    return found
+
+
+def _links(reader: Any) -> Iterator[tuple[int, str]]:
+    """Each link's page and target: its URL, or `#name` for a place in the file."""
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots") or ():
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            action = annotation.get("/A")
+            action = action.get_object() if action is not None else {}
+            if "/URI" in action:
+                yield number, str(action["/URI"])
+            elif "/D" in action or "/Dest" in annotation:
+                destination = action.get("/D", annotation.get("/Dest"))
+                yield number, f"#{destination}" if isinstance(destination, str) else "#"
+
+
+def _alternatives(node: Any, depth: int = 0) -> Iterator[str]:
+    """The alternative texts (`/Alt`) of the tag tree, in order."""
+    if node is None or depth > 200:
+        return
+    node = node.get_object()
+    if isinstance(node, dict):
+        if "/Alt" in node:
+            yield str(node["/Alt"])
+        kids = node.get("/K")
+        if kids is not None:
+            yield from _alternatives(kids, depth + 1)
+    elif isinstance(node, list):
+        for kid in node:
+            yield from _alternatives(kid, depth + 1)
 
 
 def _usual_size(document: Document) -> str:
