@@ -518,3 +518,42 @@ def test_text_hidden_in_html_is_an_error_at_its_line(tmp_path: Path) -> None:
     assert "content/01.md:5: <span style='display:none'>: text the author hid" in output
     assert "content/01.md:7: <div hidden>: text the author hid would be printed" in output
     assert ":9:" not in output  # aria-hidden hides nothing from the page
+
+
+# --- Front matter below a blank line; a translation listed as a chapter (#37, #35) -------------
+
+
+def test_front_matter_below_a_blank_line_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """It printed as "title: Résumé FMT1 toc: false" and its settings were ignored."""
+    build(tmp_path, "Text.")
+    chapter = tmp_path / "content" / "02-a.md"
+    chapter.write_text("\n---\ntitle: Résumé FMT1\ntoc: false\n---\n# Summary\n\nS.\n", "utf-8")
+    code, output, _ = built_text_of(tmp_path)
+    assert code == 1
+    assert "content/02-a.md:2: front matter must begin on the file's first line" in output
+    chapter.write_text("\n---\n\n# Summary\n\nA rule above.\n\n---\n\nEnd.\n", "utf-8")
+    code, output, text = built_text_of(tmp_path)
+    assert code == 0, output  # a thematic break is no front matter
+    assert "A rule above." in text
+
+
+def built_text_of(root: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["build", str(root), "--force"], catch_exceptions=False)
+    if result.exit_code != 0:
+        return result.exit_code, result.output, ""
+    pdf = next((root / "out").glob("*.pdf"))
+    return 0, result.output, "\n".join(page_texts(pypdf.PdfReader(pdf)))
+
+
+def test_a_translation_listed_as_a_chapter_is_an_error(tmp_path: Path) -> None:
+    """The English edition printed the French text as a chapter of its own."""
+    build(tmp_path, "Text.")
+    (tmp_path / "content" / "01.fr.md").write_text("# Chiffres\n\nFRTEXT.\n", "utf-8")
+    (tmp_path / "report.yml").write_text(
+        "title: Trial six\nlang: en\nlanguages:\n  fr: {title: Essai}\n"
+        "chapters:\n  - 01.md\n  - 01.fr.md\n",
+        encoding="utf-8",
+    )
+    code, output, _ = built_text_of(tmp_path)
+    assert code == 1
+    assert "report.yml:7: chapters: 01.fr.md is the fr translation of 01.md" in output
