@@ -30,9 +30,11 @@ from markupsafe import escape
 from reportbuilder.compose import data_images, inline_svg, mathml, not_tags
 from reportbuilder.compose.alerts import GithubAlerts
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
+from reportbuilder.compose.costly_text import check_tag_scan
 from reportbuilder.compose.gfm_tables import GfmTables
 from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.compose.list_numbers import list_numbers
+from reportbuilder.compose.long_runs import ZWSP, break_long_runs
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
 
 # Losses that drop words the author wrote (an extra table cell, a note never referred to):
@@ -581,13 +583,17 @@ def _lead_ins(root: ET.Element) -> None:
 
 
 def _break_at_slashes(element: ET.Element, text: str) -> None:
-    """`text` into `element`, with a break opportunity (`<wbr>`) after each `/` but the
-    scheme's: a URL breaks between its parts, never with a hyphen."""
-    head, *rest = re.split(r"(?<=[^/:]/)(?=[^/])", text)
-    element.text = (element.text or "") + head
-    for part in rest:
-        wbr = ET.SubElement(element, "wbr")
-        wbr.tail = part
+    """`text` into `element`, with a break opportunity after each `/` but the scheme's: a
+    URL breaks between its parts, never with a hyphen."""
+    element.text = (element.text or "") + with_breaks(re.split(r"(?<=[^/:]/)(?=[^/])", text))
+
+
+# A break opportunity written into the text (what `<wbr>` draws): one element per break
+# cost WeasyPrint a box each, and 2 KB of `_a` with a `<wbr>` after each `_` took 16 s
+# to lay out (trial 5 #8).
+def with_breaks(parts: list[str]) -> str:
+    """`parts` joined with a break opportunity between them."""
+    return ZWSP.join(parts)
 
 
 # A run with no space this long may not fit a line of an A5 page: it may break inside, where
@@ -638,10 +644,7 @@ def _token_pieces(text: str) -> list[str | ET.Element]:
         else:
             pieces[-1].tail = (pieces[-1].tail or "") + text[last : match.start()]
         span = ET.Element("span", {"class": "rb-long"})
-        head, *rest = _AFTER_SEPARATOR.split(match[0])
-        span.text = head
-        for part in rest:
-            ET.SubElement(span, "wbr").tail = part
+        span.text = with_breaks(_AFTER_SEPARATOR.split(match[0]))
         pieces.append(span)
         last = match.end()
     if isinstance(pieces[-1], str):
@@ -987,7 +990,7 @@ class _ReportTable(TableProcessor):
 
 # `\|` not preceded by an escaped backslash (`\\|` is a backslash, then a cell's end).
 _ESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\\\|")
-_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s\[]+\]")  # no `[` in it: a linear scan
 # `[text][label]` left as text: Python-Markdown found no `[label]: …` definition.
 _REFERENCE_LINK = re.compile(r"\[([^\[\]\n]+)\]\[([^\[\]\n]*)\]")
 # `[label]:` starting a line inside a paragraph: a definition written under a line of text.
@@ -1027,9 +1030,20 @@ class ReportExtension(Extension):
 
         footnotes.setFootnote = set_footnote
 
+    @staticmethod
+    def _linear_footnote_marks(md: markdown.Markdown) -> None:
+        """`[^label]` with no `[` in the label: Python-Markdown's `[^…]` pattern scanned
+        from each `[^` to the next `]`, to the end of the paragraph when there is none
+        (`[^` written 20 000 times took 20 s)."""
+        if "footnote" in md.inlinePatterns:
+            md.inlinePatterns["footnote"].compiled_re = re.compile(
+                r"\[\^([^\]\[]*)\]", re.DOTALL | re.UNICODE
+            )
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.registerExtension(self)  # `md.reset()` calls `reset`
         self._watch_footnote_definitions(md)
+        self._linear_footnote_marks(md)
         # A drawing on lines of its own is one HTML block, blank lines and all, not paragraphs.
         md.block_level_elements.append("svg")
         md.parser.blockprocessors.register(
@@ -1136,7 +1150,9 @@ class FootnotesTooLarge(Exception):
 def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]]]:
     """Markdown text → sanitised HTML fragment, and what was lost on the way: what the
     sanitiser removed (`removals`) and what Markdown drops or prints as written (table cells
-    beyond the header's, unused notes, `[^x]` without a note)."""
+    beyond the header's, unused notes, `[^x]` without a note). Raises `TooCostly` for a
+    text that would take minutes to read."""
+    check_tag_scan(text)
     md.reset()
     html, _ = not_tags.as_text(md.convert(text))
     html, formulas = mathml.as_html(html)  # the sanitiser would drop a formula with its text
@@ -1156,7 +1172,7 @@ def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]
         losses += bombs
     if "<h" in clean:
         clean = _raw_heading_ids(clean, md)
-    return clean, removals(html) + losses
+    return break_long_runs(clean), removals(html) + losses
 
 
 _RAW_HEADING = re.compile(r"<h([1-6])((?:\s[^<>]*)?)>(.*?)</h\1>", re.DOTALL | re.IGNORECASE)
