@@ -557,3 +557,15 @@ def test_a_translation_listed_as_a_chapter_is_an_error(tmp_path: Path) -> None:
     code, output, _ = built_text_of(tmp_path)
     assert code == 1
     assert "report.yml:7: chapters: 01.fr.md is the fr translation of 01.md" in output
+
+
+def test_an_html_comment_never_closed_is_said(tmp_path: Path) -> None:
+    """`<!-- TODO check the figures` with no `-->` printed the note, with no word (#28)."""
+    content = "Before.\n\n<!-- TODO check the figures\n\nAfter.\n\n`<!--` in code.\n"
+    code, output, text = build(tmp_path, content)
+    assert code == 0, output
+    assert "content/01.md:5: this HTML comment is never closed (no -->), so it is printed" in (
+        output
+    )
+    assert output.count("never closed") == 1  # not the one in code
+    assert "TODO check the figures" in text  # printed, as said
