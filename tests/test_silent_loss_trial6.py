@@ -569,3 +569,17 @@ def test_an_html_comment_never_closed_is_said(tmp_path: Path) -> None:
     )
     assert output.count("never closed") == 1  # not the one in code
     assert "TODO check the figures" in text  # printed, as said
+
+
+# --- A table with nothing to print or add up (trial 6 #36) --------------------------------------
+
+
+def test_a_table_without_rows_or_numbers_to_add_is_an_error(tmp_path: Path) -> None:
+    """A header-only CSV printed an empty table; total=True on text printed no total row."""
+    files = {"h.csv": "region,people\n", "t.csv": "region,note\nNorth,ok\nSouth,late\n"}
+    code, output, _ = build(tmp_path, "{{ table(data.h, total=True) }}", files)
+    assert code == 1
+    assert "content/01.md:3: table(): h has no rows, only its header row" in output
+    code, output, _ = build(tmp_path, "{{ table(data.t, total=True) }}", files)
+    assert code == 1
+    assert "table(total=True): t has no column of numbers to add up" in output
