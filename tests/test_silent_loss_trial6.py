@@ -583,3 +583,22 @@ def test_a_table_without_rows_or_numbers_to_add_is_an_error(tmp_path: Path) -> N
     code, output, _ = build(tmp_path, "{{ table(data.t, total=True) }}", files)
     assert code == 1
     assert "table(total=True): t has no column of numbers to add up" in output
+
+
+# --- Numbers stored as text in a workbook (trial 6 #32) -----------------------------------------
+
+
+def test_numbers_stored_as_text_are_read_or_refused_at_their_cell(tmp_path: Path) -> None:
+    """'300 among numbers turned the column to text: no Total row, 1.234 passed."""
+    (tmp_path / "data").mkdir()
+    rows = [["region", "people"], ["A", 100], ["B", 200], ["C", "300"], ["D", "1,234"]]
+    workbook(tmp_path / "data" / "t.xlsx", rows, {})
+    code, output, _ = build(tmp_path, "{{ table(data.t, total=True) }}")
+    assert code == 1
+    assert "data/t.xlsx:Main!B5: column 'people': '1,234', a number stored as text" in output
+    rows[-1] = ["D", "40"]
+    workbook(tmp_path / "data" / "t.xlsx", rows, {})
+    code, output, text = build(tmp_path, "{{ table(data.t, total=True) }}")
+    assert code == 0, output
+    assert "Main!B4: column 'people': '300' is a number stored as text" in output
+    assert "C 300\nD 40\nTotal 640" in text
