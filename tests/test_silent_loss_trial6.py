@@ -602,3 +602,19 @@ def test_numbers_stored_as_text_are_read_or_refused_at_their_cell(tmp_path: Path
     assert code == 0, output
     assert "Main!B4: column 'people': '300' is a number stored as text" in output
     assert "C 300\nD 40\nTotal 640" in text
+
+
+# --- A declared decimal mark a column contradicts (trial 6 #40) --------------------------------
+
+
+def test_a_column_against_the_declared_decimal_mark_is_an_error(tmp_path: Path) -> None:
+    """`12.5` under `decimal: ','` became a text column, out of any total, with no word."""
+    csv = "region,rate,people\nA,12.5,1.234\nB,7.25,2.500\n"
+    build(tmp_path, "{{ table(data.t) }}", {"t.csv": csv})
+    (tmp_path / "report.yml").write_text(
+        'title: Trial six\nlang: en\ndata:\n  t.csv: {decimal: ","}\n', encoding="utf-8"
+    )
+    code, output, _ = built_text_of(tmp_path)
+    assert code == 1
+    assert "data/t.csv:2: column 'rate': '12.5' is not a number with a decimal comma" in output
+    assert "'people'" not in output  # 1.234 is 1234 under a decimal comma: as declared

@@ -840,7 +840,8 @@ def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
             for c in data.columns
             if data.types.get(c) in ("int", "number") and not _shown_percents(data, c)
         ]
-        if not summed and data.rows:  # the total asked for was left out without a word
+        numeric = any(data.types.get(c) in ("int", "number") for c in data.columns)
+        if not numeric and data.rows:  # the total asked for was left out without a word
             raise CallError(
                 f"table(total=True): {data.name} has no column of numbers to add up (its "
                 f"columns: {', '.join(data.columns)}); a column of numbers stored as text "
