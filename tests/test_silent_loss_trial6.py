@@ -518,3 +518,103 @@ def test_text_hidden_in_html_is_an_error_at_its_line(tmp_path: Path) -> None:
     assert "content/01.md:5: <span style='display:none'>: text the author hid" in output
     assert "content/01.md:7: <div hidden>: text the author hid would be printed" in output
     assert ":9:" not in output  # aria-hidden hides nothing from the page
+
+
+# --- Front matter below a blank line; a translation listed as a chapter (#37, #35) -------------
+
+
+def test_front_matter_below_a_blank_line_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """It printed as "title: Résumé FMT1 toc: false" and its settings were ignored."""
+    build(tmp_path, "Text.")
+    chapter = tmp_path / "content" / "02-a.md"
+    chapter.write_text("\n---\ntitle: Résumé FMT1\ntoc: false\n---\n# Summary\n\nS.\n", "utf-8")
+    code, output, _ = built_text_of(tmp_path)
+    assert code == 1
+    assert "content/02-a.md:2: front matter must begin on the file's first line" in output
+    chapter.write_text("\n---\n\n# Summary\n\nA rule above.\n\n---\n\nEnd.\n", "utf-8")
+    code, output, text = built_text_of(tmp_path)
+    assert code == 0, output  # a thematic break is no front matter
+    assert "A rule above." in text
+
+
+def built_text_of(root: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["build", str(root), "--force"], catch_exceptions=False)
+    if result.exit_code != 0:
+        return result.exit_code, result.output, ""
+    pdf = next((root / "out").glob("*.pdf"))
+    return 0, result.output, "\n".join(page_texts(pypdf.PdfReader(pdf)))
+
+
+def test_a_translation_listed_as_a_chapter_is_an_error(tmp_path: Path) -> None:
+    """The English edition printed the French text as a chapter of its own."""
+    build(tmp_path, "Text.")
+    (tmp_path / "content" / "01.fr.md").write_text("# Chiffres\n\nFRTEXT.\n", "utf-8")
+    (tmp_path / "report.yml").write_text(
+        "title: Trial six\nlang: en\nlanguages:\n  fr: {title: Essai}\n"
+        "chapters:\n  - 01.md\n  - 01.fr.md\n",
+        encoding="utf-8",
+    )
+    code, output, _ = built_text_of(tmp_path)
+    assert code == 1
+    assert "report.yml:7: chapters: 01.fr.md is the fr translation of 01.md" in output
+
+
+def test_an_html_comment_never_closed_is_said(tmp_path: Path) -> None:
+    """`<!-- TODO check the figures` with no `-->` printed the note, with no word (#28)."""
+    content = "Before.\n\n<!-- TODO check the figures\n\nAfter.\n\n`<!--` in code.\n"
+    code, output, text = build(tmp_path, content)
+    assert code == 0, output
+    assert "content/01.md:5: this HTML comment is never closed (no -->), so it is printed" in (
+        output
+    )
+    assert output.count("never closed") == 1  # not the one in code
+    assert "TODO check the figures" in text  # printed, as said
+
+
+# --- A table with nothing to print or add up (trial 6 #36) --------------------------------------
+
+
+def test_a_table_without_rows_or_numbers_to_add_is_an_error(tmp_path: Path) -> None:
+    """A header-only CSV printed an empty table; total=True on text printed no total row."""
+    files = {"h.csv": "region,people\n", "t.csv": "region,note\nNorth,ok\nSouth,late\n"}
+    code, output, _ = build(tmp_path, "{{ table(data.h, total=True) }}", files)
+    assert code == 1
+    assert "content/01.md:3: table(): h has no rows, only its header row" in output
+    code, output, _ = build(tmp_path, "{{ table(data.t, total=True) }}", files)
+    assert code == 1
+    assert "table(total=True): t has no column of numbers to add up" in output
+
+
+# --- Numbers stored as text in a workbook (trial 6 #32) -----------------------------------------
+
+
+def test_numbers_stored_as_text_are_read_or_refused_at_their_cell(tmp_path: Path) -> None:
+    """'300 among numbers turned the column to text: no Total row, 1.234 passed."""
+    (tmp_path / "data").mkdir()
+    rows = [["region", "people"], ["A", 100], ["B", 200], ["C", "300"], ["D", "1,234"]]
+    workbook(tmp_path / "data" / "t.xlsx", rows, {})
+    code, output, _ = build(tmp_path, "{{ table(data.t, total=True) }}")
+    assert code == 1
+    assert "data/t.xlsx:Main!B5: column 'people': '1,234', a number stored as text" in output
+    rows[-1] = ["D", "40"]
+    workbook(tmp_path / "data" / "t.xlsx", rows, {})
+    code, output, text = build(tmp_path, "{{ table(data.t, total=True) }}")
+    assert code == 0, output
+    assert "Main!B4: column 'people': '300' is a number stored as text" in output
+    assert "C 300\nD 40\nTotal 640" in text
+
+
+# --- A declared decimal mark a column contradicts (trial 6 #40) --------------------------------
+
+
+def test_a_column_against_the_declared_decimal_mark_is_an_error(tmp_path: Path) -> None:
+    """`12.5` under `decimal: ','` became a text column, out of any total, with no word."""
+    csv = "region,rate,people\nA,12.5,1.234\nB,7.25,2.500\n"
+    build(tmp_path, "{{ table(data.t) }}", {"t.csv": csv})
+    (tmp_path / "report.yml").write_text(
+        'title: Trial six\nlang: en\ndata:\n  t.csv: {decimal: ","}\n', encoding="utf-8"
+    )
+    code, output, _ = built_text_of(tmp_path)
+    assert code == 1
+    assert "data/t.csv:2: column 'rate': '12.5' is not a number with a decimal comma" in output
+    assert "'people'" not in output  # 1.234 is 1234 under a decimal comma: as declared

@@ -470,6 +470,10 @@ class Helpers:
                 raise CallError("table(): columns= chooses the columns of a CSV table")
             data = chosen_columns(data, columns)
         if isinstance(data, Table):
+            if not data.rows:  # an export that lost its rows printed an empty table (#36)
+                raise CallError(
+                    f"table(): {data.name} has no rows, only its header row: was it exported whole?"
+                )
             self._check_width(data, decimals)
             head, body, foot = self._csv_table(data, decimals, total=_totalled(data, total))
             breakdown, rows = None, len(data.rows)
@@ -831,11 +835,19 @@ def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
     if total is None or total is False:
         return []
     if total is True:
-        return [
+        summed = [
             c
             for c in data.columns
             if data.types.get(c) in ("int", "number") and not _shown_percents(data, c)
         ]
+        numeric = any(data.types.get(c) in ("int", "number") for c in data.columns)
+        if not numeric and data.rows:  # the total asked for was left out without a word
+            raise CallError(
+                f"table(total=True): {data.name} has no column of numbers to add up (its "
+                f"columns: {', '.join(data.columns)}); a column of numbers stored as text "
+                "reads as text: leave total out, or fix the column"
+            )
+        return summed
     if isinstance(total, str) or not isinstance(total, Sequence):
         raise CallError(
             f"table(): total takes true, false or a list of column names, got {total!r}"

@@ -97,10 +97,27 @@ def slugify(text: str) -> str:
     return _SLUG.sub("-", ascii_text).strip("-") or "section"
 
 
+def _late_front_matter(text: str, rel: str) -> list[Problem]:
+    """Front matter below blank lines (an editor or script left one on top) printed as text,
+    its settings ignored (trial 6 #37): an error at its line when it reads as front matter."""
+    rest = text.lstrip("\r\n\t \ufeff")
+    if not rest.startswith("---") or rest == text:
+        return []
+    meta, _, found = split_front_matter(rest, rel)
+    if not meta or found:
+        return []  # a rule, not front matter
+    line = text[: len(text) - len(rest)].count("\n") + 1
+    message = (
+        "front matter must begin on the file's first line: the blank lines above it make it "
+        "text of the chapter and its settings are ignored; delete them"
+    )
+    return [Problem(rel, line, message, stage=Stage.PROJECT)]
+
+
 def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[Problem]]:
     """Front matter as a dict, and the body with the front matter replaced by blank lines."""
     if not text.startswith("---"):
-        return {}, text, []
+        return {}, text, _late_front_matter(text, rel)
     first_line_end = text.find("\n")
     if first_line_end < 0 or text[:first_line_end].strip() != "---":
         return {}, text, []
@@ -200,6 +217,15 @@ def load_chapters(
                 problems.append(Problem("report.yml", line, message, stage=Stage.PROJECT))
                 continue
             listed[key] = index
+            named = translation_of(PurePosixPath(name).name)
+            if named is not None and is_file(folder / f"{named[0]}.md"):
+                # Printed as a chapter of its own in every edition (trial 6 #35).
+                message = (
+                    f"chapters: {name} is the {named[1]} translation of {named[0]}.md: list "
+                    "only the source; each edition prints its translation in its place"
+                )
+                problems.append(Problem("report.yml", line, message, stage=Stage.PROJECT))
+                continue
             if _outside(policy, path):
                 # Said from the path alone: whether such a file exists is not ours to tell.
                 message = (

@@ -502,6 +502,8 @@ def read_csv(
         rows.append(values)
     problems += _undeclared_dates(raw, header, declared, rel)
     problems += _mixed_columns(raw, header, declared, rows, rel)
+    if settings.decimal:
+        problems += _contradicted_mark(raw, header, declared, rows, rel, settings.decimal)
     problems += _fraction_percents(raw, header, declared, rows, rel)
     for column, cells in unsure.items():
         line, cell, readings = cells[0]
@@ -625,6 +627,37 @@ def _mixed_columns(
             continue
         for _, text, values in numbers:
             values[column] = text
+    return problems
+
+
+def _contradicted_mark(
+    raw: list[tuple[int, list[str]]],
+    header: list[str],
+    declared: Mapping[str, str],
+    rows: list[dict[str, Any]],
+    rel: str,
+    mark: str,
+) -> list[Problem]:
+    """An undeclared column whose every cell is a number written with the other decimal mark
+    than report.yml declares (`12.5` under `decimal: ','`): it became a text column, out of
+    any total, without a word (trial 6 #40). An error at its first cell."""
+    other = "." if mark == "," else ","
+    problems = []
+    for index, column in enumerate(header):
+        if column in declared:
+            continue
+        cells = [(line, row[index].strip(), values) for (line, row), values
+                 in zip(raw, rows, strict=True) if row[index].strip()]  # fmt: skip
+        if not cells or not all(isinstance(values[column], str) for _, _, values in cells):
+            continue
+        if all(other in text and read_number(text, other) is not None for _, text, _ in cells):
+            line, text, _ = cells[0]
+            words = "comma" if mark == "," else "point"
+            problems.append(
+                problem(rel, line, f"column '{column}': '{text}' is not a number with a decimal "
+                        f"{words}, which report.yml declares for {rel} (decimal: '{mark}'); "
+                        "the column would print as text: fix the declaration or the file")
+            )  # fmt: skip
     return problems
 
 

@@ -624,6 +624,8 @@ def _mixed_column(
     others = [(v, c) for v, c in placed if isinstance(v[column], str) and v[column].strip()]
     if not numbers or not others:
         return []
+    if stored := _numbers_stored_as_text(column, others, at):
+        return stored
     if len(numbers) > len(others):
         return [
             problem(at(cell), None, f"column '{column}': '{values[column]}' is not a number like "
@@ -637,6 +639,39 @@ def _mixed_column(
         text = f"{number:.{places}f}" if places is not None else str(number)
         values[column] = f"{text} %" if isinstance(number, ShownPercent) else text
     return []
+
+
+def _numbers_stored_as_text(
+    column: str, others: list[tuple[dict[str, Any], Any]], at: Callable[[Any], str]
+) -> list[Problem]:
+    """Excel's "number stored as text" cells (pasted or imported data, `'300`) among numbers:
+    each one that reads as one number is that number, with a warning at the cell; one with
+    two readings (`1.234`, `1,234`) is an error naming both. They turned the whole column
+    into text, out of its total (trial 6 #32). [] when some text is no number at all."""
+    from reportbuilder.project.data.readers import decimal_readings
+
+    readings = [(values, cell, decimal_readings(values[column])) for values, cell in others]
+    if not all(found for _, _, found in readings):
+        return []
+    problems = []
+    for values, cell, found in readings:
+        text = values[column].strip()
+        numbers = set(found.values())
+        if len(numbers) == 1:
+            values[column] = next(iter(found.values()))
+            problems.append(
+                warning(at(cell), f"column '{column}': '{text}' is a number stored as text; it "
+                        "is read as the number (store it as a number in the workbook)")
+            )  # fmt: skip
+        else:
+            both = " or ".join(f"{number!r} ('{mark}' as the decimal mark)"
+                               for mark, number in found.items())  # fmt: skip
+            problems.append(
+                problem(at(cell), None, f"column '{column}': '{text}', a number stored as "
+                        f"text, reads as {both}; store it as a number in the workbook")
+            )  # fmt: skip
+            values[column] = None
+    return problems
 
 
 def _type_percents(
