@@ -139,7 +139,7 @@ def test_personalisation_is_printed_as_typed_never_as_markdown(mini_project: Pat
     html = render_html(load_project(mini_project), Edition(personalisation={"name": name})).text
     assert html.count("phish.example") == 2 and 'href="https://phish' not in html
     # The address stays text (no link), with break opportunities at its slashes.
-    url = '<span class="url">https://phish.example/<wbr>x</span>'
+    url = '<span class="url">https://phish.example/\u200bx</span>'
     typed = f"Bob # Injected [verify]({url}) **bold** &lt;b&gt;x&lt;/b&gt;"
     # Its line breaks are spaces (a name is one line of text), as a browser shows them.
     assert f"<p>Prepared for {typed}.</p>" in re.sub(r" +", " ", html)

@@ -84,7 +84,7 @@ def html(text: str) -> str:
             "<https://x.org?find=\\*>",
             '<p><a href="https://x.org?find=\\*">https://x.org?find=\\*</a></p>',
         ),
-        ("<https://x.org/b c>", '<p>&lt;<span class="url">https://x.org/<wbr>b</span> c&gt;</p>'),
+        ("<https://x.org/b c>", '<p>&lt;<span class="url">https://x.org/\u200bb</span> c&gt;</p>'),
         ("\\<https://x.org>", f"<p>&lt;{URL}&gt;</p>"),
         (
             "<a\\+b@x.org> <a+b@x.org>",

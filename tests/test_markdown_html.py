@@ -165,7 +165,8 @@ def test_html_h1_counts_as_a_title(tmp_path: Path) -> None:
     project = project_with(tmp_path, **{"01-readme": source})
     check(project)  # no "no title" error
     html = render_html(load_project(project)).text
-    assert '<h1 align="center">Project <em>Name</em></h1>' in html
+    # a raw heading gets the id a Markdown heading of its text gets (trial 6 #7)
+    assert '<h1 align="center" id="readme--project-name">Project <em>Name</em></h1>' in html
     assert "Project Name" in html.split('<section class="chapter')[0]  # in the contents
 
 

@@ -59,20 +59,26 @@ from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
 from markdown.inlinepatterns import (
     HTML_RE,
+    IMAGE_LINK_RE,
     IMAGE_REFERENCE_RE,
     LINK_RE,
     REFERENCE_RE,
     AutolinkInlineProcessor,
     AutomailInlineProcessor,
     HtmlInlineProcessor,
+    ImageInlineProcessor,
     ImageReferenceInlineProcessor,
     InlineProcessor,
     LinkInlineProcessor,
     ReferenceInlineProcessor,
+    ShortImageReferenceInlineProcessor,
+    ShortReferenceInlineProcessor,
 )
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+
+from reportbuilder.compose.linear_links import IMAGE_TAIL, LinearText, bounded_tail
 
 
 class _HashHeader(HashHeaderProcessor):
@@ -252,14 +258,14 @@ _LABEL = re.compile(r"\[([^\]]*)\]", re.DOTALL)
 _INNER_LINK = re.compile(r"(?<!!)\[[^\[\]]*\]\(|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
 
 
-class _NoLinkInLink:
+class _NoLinkInLink(LinearText):
     """A link's text cannot hold a link (CommonMark): `[foo [bar](/uri)][ref]` is the text
     "[foo ", a link "bar", the text "]" and a link "ref" (Python-Markdown took "ref" for the
     outer link's label, and it was gone); an autolink whose `<` is inside the brackets wins
     over them (`[foo<https://x.org/?q=](uri)>`)."""
 
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
-        text, end, handled = super().getText(data, index)  # type: ignore[misc]
+        text, end, handled = super().getText(data, index)
         return text, end, handled and not _INNER_LINK.search(text)
 
 
@@ -267,8 +273,26 @@ class _Reference(_NoLinkInLink, ReferenceInlineProcessor):
     RE_LINK = _LABEL
 
 
-class _ImageReference(ImageReferenceInlineProcessor):
+class _ImageReference(LinearText, ImageReferenceInlineProcessor):
     RE_LINK = _LABEL
+
+
+class _ShortReference(LinearText, ShortReferenceInlineProcessor):
+    pass
+
+
+class _ShortImageReference(LinearText, ShortImageReferenceInlineProcessor):
+    pass
+
+
+class _Image(LinearText, ImageInlineProcessor):
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        """Python-Markdown's reading, its scan ending where an image's `(…)` can end (it
+        ran to the paragraph's end from each `(` that never closes)."""
+        bounded = bounded_tail(data, index, IMAGE_TAIL)
+        if bounded is None:
+            return "", None, index, False
+        return super().getLink(bounded, index)
 
 
 _PAREN_TITLE = re.compile(r"(\S+)\s+\(([^()]*)\)", re.DOTALL)
@@ -292,8 +316,13 @@ class _Link(_NoLinkInLink, LinkInlineProcessor):
         in parentheses (`(/url (title))`), which Python-Markdown took for the address, is
         the title. No link either where CommonMark sees none (`(<foo⏎bar>)`, `(<b)c`,
         `(/url "title "and" title")`): Python-Markdown made a link of part of it, and the
-        rest of the written text was gone."""
-        href, title, end, handled = super().getLink(data, index)
+        rest of the written text was gone. Python-Markdown's scan reads no further than
+        where CommonMark's `(…)` ends (from each `(` that never closes it read to the end
+        of the paragraph: `[a](` written 10 000 times took minutes)."""
+        bounded = bounded_tail(data, index, _LINK_TAIL)
+        if bounded is None:
+            return "", None, index, False
+        href, title, end, handled = super().getLink(bounded, index)
         bracketed = data[index + 1 : index + 80].lstrip().startswith("<")
         if handled and re.search(r"\s", href) and not bracketed:
             titled = _PAREN_TITLE.fullmatch(href)
@@ -381,6 +410,11 @@ class CommonMarkRules(Extension):
         md.inlinePatterns.register(AutolinkInlineProcessor(_AUTOLINK, md), "autolink", 182)
         md.inlinePatterns.register(AutomailInlineProcessor(_AUTOMAIL, md), "automail", 181)
         md.inlinePatterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
+        md.inlinePatterns.register(_Image(IMAGE_LINK_RE, md), "image_link", 150)
+        md.inlinePatterns.register(_ShortReference(REFERENCE_RE, md), "short_reference", 130)
+        md.inlinePatterns.register(
+            _ShortImageReference(IMAGE_REFERENCE_RE, md), "short_image_ref", 125
+        )
         md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_BlockQuote(md.parser), "quote", 20)
         md.parser.blockprocessors.register(_ThematicBreak(md.parser), "hr", 50)
@@ -426,4 +460,44 @@ class _MarkdownAfterBlankLine(Preprocessor):
             if not any(closing.search(text) for text in block):
                 # md_in_html reads only a tag at the start of its line
                 out[index] = line.strip()[:-1] + ' markdown="1">'
+        _cells_with_markdown(lines, out)
         return out
+
+
+_CELL = re.compile(r"^ {0,3}<(td|th)(?=[\s>])([^<>]*)>\s*$", re.IGNORECASE)
+_TABLE_PART = re.compile(r"^ {0,3}<(table|thead|tbody|tfoot|tr)(?=[\s>])([^<>]*)>\s*$", re.I)
+
+
+def _cells_with_markdown(lines: list[str], out: list[str]) -> None:
+    """A raw table's cell opened on a line of its own and followed by a blank line holds
+    Markdown (GitHub's two-column README layout): its list printed as prose and its
+    `**bold**` with stars (trial 6 #17). md_in_html reads it when the cell has
+    `markdown="block"` and the rows and table around it `markdown="1"`, each on a line of
+    its own; a table written otherwise is left as it is."""
+    for index, line in enumerate(lines):
+        cell = _CELL.match(line)
+        if not cell or "markdown=" in cell[2].lower() or index + 1 >= len(lines):
+            continue
+        if lines[index + 1].strip():
+            continue
+        around: list[int] = []
+        for back in range(index - 1, -1, -1):
+            text = lines[back]
+            if re.search(r"</table\s*>", text, re.IGNORECASE):
+                around = []
+                break
+            part = _TABLE_PART.match(text)
+            if part:
+                around.append(back)
+                if part[1].lower() == "table":
+                    break
+            elif re.search(r"<(?:table|tr)\b", text, re.IGNORECASE):
+                around = []  # a row or table not on a line of its own
+                break
+        top = _TABLE_PART.match(lines[around[-1]]) if around else None
+        if top is None or top[1].lower() != "table":
+            continue
+        out[index] = line.strip()[:-1] + ' markdown="block">'
+        for place in around:
+            if "markdown=" not in out[place].lower():
+                out[place] = out[place].strip()[:-1] + ' markdown="1">'

@@ -38,7 +38,7 @@ from reportbuilder.project.data import (
     Table,
 )
 from reportbuilder.project.data.model import DashZero, ShownPercent, Year
-from reportbuilder.project.data.total_rows import own_total
+from reportbuilder.project.data.total_rows import is_total_label, own_total
 from reportbuilder.render.overflow import LINE_ATTRIBUTE
 from reportbuilder.variants import PAGE_HEIGHTS_MM, SIDE_MARGINS_MM
 
@@ -47,6 +47,55 @@ if TYPE_CHECKING:
 
 Number = int | float
 Text = str | Localized
+
+
+def _refuse_a_sum_row(data: Table, total: Sequence[str]) -> None:
+    """A row whose summed figures are each the sum of the other rows is the table's own
+    total, wherever it stands and whatever it is called (`Ensemble`, a total on top, one
+    above a source line): `total=True` would count every row twice (trial 6 #19). One figure
+    equal to the others' sum may be chance (10, 20, 30), so two columns must agree, or the
+    row be named like a total."""
+    if len(data.rows) < 3 or not data.columns:
+        return
+    sums: dict[str, Decimal] = {}
+    for column in total:
+        numbers: list[int | float] = [
+            v
+            for row in data.rows
+            if isinstance(v := row.get(column), int | float) and not isinstance(v, bool)
+        ]
+        if numbers:
+            sums[column] = exact_total(numbers)[0]
+    for index, row in enumerate(data.rows):
+        given = {column: row.get(column) for column in sums}
+        if not given or not all(_a_number(v) for v in given.values()):
+            continue
+        # the row is the sum of the others: twice the row is the sum of all
+        if any(v for v in given.values()) and all(
+            2 * _exact(v) == sums[column] for column, v in given.items()
+        ):
+            label = row.get(data.columns[0])
+            words = str(label or "").split()
+            named = is_total_label(label) or (bool(words) and words[0].lower() in _ALL_WORDS)
+            if len(given) >= 2 or named:
+                raise CallError(
+                    f"table(total=True): row {index + 1} of {data.name} ('{label}') is the sum "
+                    "of the other rows, the table's own total: a total row would count every "
+                    "row twice; leave total=True out (the row prints as it is), or delete it"
+                )
+
+
+# What statistics offices call the total row besides "Total" (INSEE's `Ensemble`, `All
+# regions`, `Todos`, `Ambos sexos`).
+_ALL_WORDS = {"ensemble", "all", "todos", "todas", "ambos", "tous", "toutes", "alle", "tutti"}
+
+
+def _a_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _exact(value: Any) -> Decimal:
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
 def _what(value: object) -> str:
@@ -471,6 +520,7 @@ class Helpers:
             return head, body, ""
         if own_total(data.rows, data.columns):
             return head, *self._own_total(data, decimals, total)
+        _refuse_a_sum_row(data, total)
         cells = []
         for index, column in enumerate(data.columns):
             values = [row.get(column) for row in data.rows]

@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.bidi import isolate, isolated
 from reportbuilder.compose.citations import CITATION, NARRATIVE, Citations, keys_of
+from reportbuilder.compose.costly_text import TooCostly
 from reportbuilder.compose.figure_rows import size_rows
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.helpers import Helpers, contact_html
@@ -171,8 +172,10 @@ class ReportDate(str):
 
 
 def report_scope(config: ReportConfig, edition: Edition) -> Namespace:
-    """report.yml as plain data for templates; `date` falls back to the edition's time."""
-    values = json.loads(config.model_dump_json())
+    """report.yml as plain data for templates; `date` falls back to the edition's time.
+    Not how the report is sent or what it may fetch: a chapter printing `{{ report | tojson }}`
+    would publish the mail relay, its account and the hosts the network may reach."""
+    values = json.loads(config.model_dump_json(exclude={"network": True, "mail": {"smtp"}}))
     day = config.date or (edition.created.date() if edition.created is not None else None)
     if day is not None:
         values["date"] = ReportDate(day)
@@ -355,6 +358,10 @@ def render_chapters(
             continue
         except TimeLimitExceeded as error:
             raise ComposeError(_too_slow(chapter.rel, error, deadline)) from None
+        except TooCostly as error:
+            at = _SourceLines(chapter.source).line(error.needle)
+            problems.append(Problem(chapter.rel, at, error.message, stage=Stage.COMPOSE))
+            continue
         if depth > MAX_DEPTH:
             levels = list_levels(html)
             message = (

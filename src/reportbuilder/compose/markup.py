@@ -27,12 +27,14 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
 
-from reportbuilder.compose import data_images, inline_svg, not_tags
+from reportbuilder.compose import data_images, inline_svg, mathml, not_tags
 from reportbuilder.compose.alerts import GithubAlerts
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
+from reportbuilder.compose.costly_text import check_tag_scan
 from reportbuilder.compose.gfm_tables import GfmTables
 from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.compose.list_numbers import list_numbers
+from reportbuilder.compose.long_runs import ZWSP, break_long_runs
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
 
 # Losses that drop words the author wrote (an extra table cell, a note never referred to):
@@ -40,6 +42,9 @@ from reportbuilder.language import has_spacing_rules, quote_substitutions, types
 TEXT_DROPPED = (
     "' is not printed (add a column",
     "is never referred to, so it is not printed",
+    "so the table's cells would move",
+    "would be printed: delete it",
+    "would print as not struck out",
 )
 
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
@@ -68,8 +73,13 @@ _ATTRIBUTES = {
     "blockquote": {"cite"},
     **{tag: {"align"} for tag in _ALIGNED},
 }
-_ATTRIBUTES["th"] |= {"align"}
-_ATTRIBUTES["td"] |= {"align"}
+# The `_ALIGNED` entries above replaced th's and td's: their spans are laid back (a table's
+# spans removed moved its cells under the wrong headings, trial 6 #2).
+_ATTRIBUTES["th"] |= {"colspan", "rowspan", "scope"}
+_ATTRIBUTES["td"] |= {"colspan", "rowspan"}
+_SPANS = {("th", "colspan"), ("th", "rowspan"), ("td", "colspan"), ("td", "rowspan"),
+          ("col", "span"), ("colgroup", "span")}  # fmt: skip
+MAX_SPAN = 1000  # HTML's own bound for colspan; a larger one is a slip (and slow to lay out)
 _TAGS |= inline_svg.TAGS  # a drawing inline in the text: a safe subset of SVG
 _ATTRIBUTES.update(inline_svg.ATTRIBUTES)
 _CONTENT_DROPPED = {"script", "style"}
@@ -124,7 +134,15 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
         return value if tag == "img" and not data_images.refused(value) else None
     if tag in inline_svg.TAGS and inline_svg.refused_value(tag, attribute, value):
         return None
+    if (tag, attribute) in _SPANS and _span_problem(value):
+        return None  # refused with an error at its line (see `_Removals`)
     return value
+
+
+def _span_problem(value: str) -> bool:
+    """Whether a colspan, rowspan or span is not a whole number from 1 to `MAX_SPAN`."""
+    text = value.strip()
+    return not (text.isdigit() and text.isascii() and 1 <= int(text) <= MAX_SPAN)
 
 
 def _scheme(url: str) -> str:
@@ -176,12 +194,34 @@ class _Removals(HTMLParser):
         allowed = _ATTRIBUTES["*"] | _ATTRIBUTES.get(tag, set())
         for name, value in attrs:
             value = value or ""
+            if hidden := _hides(name, value):
+                # The sanitiser removes the hiding, not the text: what the author hid would
+                # be published (trial 6 #34).
+                message = (
+                    f"<{tag} {hidden}>: text the author hid would be printed: delete it, or show it"
+                )
+                self.found.append((message, value[:40] if name == "style" else f"<{tag}"))
+                continue
+            if name == "style" and _STRUCK.search(value):
+                message = (
+                    f"<{tag} style='text-decoration: line-through'>: the text would print as "
+                    "not struck out; write <s>…</s> or ~~…~~"
+                )
+                self.found.append((message, "line-through"))
+                continue
             if name == "style":
                 styles = ", ".join(_style_names(value)) or "''"
                 message = f"removed style {styles} from <{tag}> (only text-align is kept)"
                 self.found.append((message, "style="))
             elif name not in allowed:
                 self.found.append((f"removed {name} attribute from <{tag}>", f"{name}="))
+            elif (tag, name) in _SPANS and _span_problem(value):
+                message = (
+                    f"{name}='{value[:20]}' on <{tag}> is not a whole number from 1 to "
+                    f"{MAX_SPAN}, so the table's cells would move; write the number of "
+                    f"{'rows' if name == 'rowspan' else 'columns'} it spans"
+                )
+                self.found.append((message, f"{name}="))
             elif (tag, name) == ("img", "src") and data_images.is_data_url(value):
                 if why := data_images.refused(value):
                     self.found.append((f"removed data: image ({why})", value[-32:]))
@@ -230,6 +270,19 @@ class _Removals(HTMLParser):
                 self.found.append((f"removed {name} attribute from <{tag}>", f"{name}="))
             elif why := inline_svg.refused_value(tag, name, value):
                 self.found.append((f"removed {name} from <{tag}> ({why})", value[:40]))
+
+
+_HIDING_STYLE = re.compile(r"(?:^|;)\s*(display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+_STRUCK = re.compile(r"text-decoration(?:-line)?\s*:[^;]*\bline-through\b", re.I)
+
+
+def _hides(name: str, value: str) -> str | None:
+    """How an attribute hides its element (`hidden`, `display: none`), or None."""
+    if name == "hidden":
+        return "hidden"
+    if name == "style" and (found := _HIDING_STYLE.search(value)):
+        return f"style='{found[1]}'"
+    return None
 
 
 def _style_names(style: str) -> list[str]:
@@ -530,13 +583,17 @@ def _lead_ins(root: ET.Element) -> None:
 
 
 def _break_at_slashes(element: ET.Element, text: str) -> None:
-    """`text` into `element`, with a break opportunity (`<wbr>`) after each `/` but the
-    scheme's: a URL breaks between its parts, never with a hyphen."""
-    head, *rest = re.split(r"(?<=[^/:]/)(?=[^/])", text)
-    element.text = (element.text or "") + head
-    for part in rest:
-        wbr = ET.SubElement(element, "wbr")
-        wbr.tail = part
+    """`text` into `element`, with a break opportunity after each `/` but the scheme's: a
+    URL breaks between its parts, never with a hyphen."""
+    element.text = (element.text or "") + with_breaks(re.split(r"(?<=[^/:]/)(?=[^/])", text))
+
+
+# A break opportunity written into the text (what `<wbr>` draws): one element per break
+# cost WeasyPrint a box each, and 2 KB of `_a` with a `<wbr>` after each `_` took 16 s
+# to lay out (trial 5 #8).
+def with_breaks(parts: list[str]) -> str:
+    """`parts` joined with a break opportunity between them."""
+    return ZWSP.join(parts)
 
 
 # A run with no space this long may not fit a line of an A5 page: it may break inside, where
@@ -587,10 +644,7 @@ def _token_pieces(text: str) -> list[str | ET.Element]:
         else:
             pieces[-1].tail = (pieces[-1].tail or "") + text[last : match.start()]
         span = ET.Element("span", {"class": "rb-long"})
-        head, *rest = _AFTER_SEPARATOR.split(match[0])
-        span.text = head
-        for part in rest:
-            ET.SubElement(span, "wbr").tail = part
+        span.text = with_breaks(_AFTER_SEPARATOR.split(match[0]))
         pieces.append(span)
         last = match.end()
     if isinstance(pieces[-1], str):
@@ -863,7 +917,9 @@ _STYLE = re.compile(r"""(<[a-zA-Z][^<>]*?)\sstyle=(["'])([^"'<>]*)\2""")  # line
 _TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify)\s*$", re.I)
 _NUL = re.compile(r"&#0+;|&#x0+;", re.I)
 _NOT_A_REFERENCE = re.compile(r"&(#\d{8,};|#x[0-9a-f]{7,};)", re.I)  # CommonMark: kept as text
-_CHECKBOX = re.compile(r'<input type="checkbox" disabled( checked)?/?>')
+# A task box: pymdownx's `- [x]`, or one written in raw HTML (attributes in any order).
+_CHECKBOX = re.compile(r"""<input\b[^<>]*?\btype\s*=\s*["']?checkbox\b["']?[^<>]*>""", re.I)
+_CHECKED = re.compile(r"""\schecked(?=[\s/>=])""", re.I)
 
 
 def _align_from_style(match: re.Match[str]) -> str:
@@ -893,7 +949,9 @@ class _CleanOutput(Postprocessor):
         text = _STYLE.sub(_align_from_style, text)
         return _CHECKBOX.sub(
             lambda m: (
-                '<span class="task-box done"></span>' if m[1] else '<span class="task-box"></span>'
+                '<span class="task-box done"></span>'
+                if _CHECKED.search(m[0])
+                else '<span class="task-box"></span>'
             ),
             text,
         )
@@ -932,7 +990,7 @@ class _ReportTable(TableProcessor):
 
 # `\|` not preceded by an escaped backslash (`\\|` is a backslash, then a cell's end).
 _ESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\\\|")
-_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s\[]+\]")  # no `[` in it: a linear scan
 # `[text][label]` left as text: Python-Markdown found no `[label]: …` definition.
 _REFERENCE_LINK = re.compile(r"\[([^\[\]\n]+)\]\[([^\[\]\n]*)\]")
 # `[label]:` starting a line inside a paragraph: a definition written under a line of text.
@@ -972,9 +1030,20 @@ class ReportExtension(Extension):
 
         footnotes.setFootnote = set_footnote
 
+    @staticmethod
+    def _linear_footnote_marks(md: markdown.Markdown) -> None:
+        """`[^label]` with no `[` in the label: Python-Markdown's `[^…]` pattern scanned
+        from each `[^` to the next `]`, to the end of the paragraph when there is none
+        (`[^` written 20 000 times took 20 s)."""
+        if "footnote" in md.inlinePatterns:
+            md.inlinePatterns["footnote"].compiled_re = re.compile(
+                r"\[\^([^\]\[]*)\]", re.DOTALL | re.UNICODE
+            )
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.registerExtension(self)  # `md.reset()` calls `reset`
         self._watch_footnote_definitions(md)
+        self._linear_footnote_marks(md)
         # A drawing on lines of its own is one HTML block, blank lines and all, not paragraphs.
         md.block_level_elements.append("svg")
         md.parser.blockprocessors.register(
@@ -1020,6 +1089,7 @@ def make_markdown(
     takes to convert."""
     substitutions = quote_substitutions(lang)
     report = ReportExtension(lang)
+    alerts = GithubAlerts(lang, report.losses)
     return _Markdown(
         extensions=[
             "tables",
@@ -1037,7 +1107,7 @@ def make_markdown(
             "pymdownx.tasklist",
             "md_in_html",  # `markdown="1"`: see CommonMarkRules (HTML blocks end at a blank line)
             GfmTables(),  # a pipe table right under a paragraph line starts there
-            GithubAlerts(lang),  # `> [!NOTE]` is a titled callout, as on GitHub
+            alerts,  # `> [!NOTE]` is a titled callout, as on GitHub
             CommonMarkRules(),  # after sane_lists
             report,
             CommonMarkLists(report.losses),
@@ -1080,22 +1150,66 @@ class FootnotesTooLarge(Exception):
 def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]]]:
     """Markdown text → sanitised HTML fragment, and what was lost on the way: what the
     sanitiser removed (`removals`) and what Markdown drops or prints as written (table cells
-    beyond the header's, unused notes, `[^x]` without a note)."""
+    beyond the header's, unused notes, `[^x]` without a note). Raises `TooCostly` for a
+    text that would take minutes to read."""
+    check_tag_scan(text)
     md.reset()
     html, _ = not_tags.as_text(md.convert(text))
+    html, formulas = mathml.as_html(html)  # the sanitiser would drop a formula with its text
+    html = _SECTIONING.sub(r"<\1div", html)  # blocks of their own, not run into one paragraph
     losses = [
         loss
         for extension in md.registeredExtensions
         if isinstance(extension, ReportExtension)
         for loss in extension.losses
     ]
+    for formula in formulas:
+        shown = formula if len(formula) <= 60 else formula[:57] + "..."
+        losses.append((f"MathML formula printed as plain text: '{unescape(shown)}'", "<math"))
     clean = sanitize(html)
     if "<use" in clean:
         clean, bombs = _without_svg_bombs(clean, text)
         losses += bombs
-    return clean, removals(html) + losses
+    if "<h" in clean:
+        clean = _raw_heading_ids(clean, md)
+    return break_long_runs(clean), removals(html) + losses
 
 
+_RAW_HEADING = re.compile(r"<h([1-6])((?:\s[^<>]*)?)>(.*?)</h\1>", re.DOTALL | re.IGNORECASE)
+_ID = re.compile(r"""\sid\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def _raw_heading_ids(html: str, md: markdown.Markdown) -> str:
+    """A heading written in raw HTML (`<h2>Results</h2>`) gets the id a Markdown heading of
+    that text gets, so `[see](#results)` leads to it (it had none: the link was refused)."""
+    try:
+        slugify = md.treeprocessors["toc"].slugify
+    except (KeyError, AttributeError):  # a converter without the toc extension
+        return html
+    taken = set(_ID.findall(html))
+
+    def with_id(match: re.Match[str]) -> str:
+        if _ID.search(match[2] or ""):
+            return match[0]
+        words = unescape(re.sub(r"<[^>]+>", "", match[3])).strip()
+        if not words:
+            return match[0]
+        base = slugify(words, "-")
+        made, number = base, 1
+        while made in taken:
+            made, number = f"{base}_{number}", number + 1
+        taken.add(made)
+        return f'<h{match[1]}{match[2] or ""} id="{made}">{match[3]}</h{match[1]}>'
+
+    return _RAW_HEADING.sub(with_id, html)
+
+
+# HTML5's sectioning and contact elements: the theme styles its own `section`, `header` and
+# `footer`, so an author's are read as plain blocks (`<address>` then `<aside>` ran together
+# into one paragraph when the sanitiser removed them).
+_SECTIONING = re.compile(
+    r"<(/?)(?:address|aside|article|section|header|footer|nav|main|hgroup)(?=[\s/>])", re.I
+)
 _INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL | re.IGNORECASE)
 _ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)\w+;")
 

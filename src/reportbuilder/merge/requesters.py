@@ -108,15 +108,22 @@ def read_requesters(path: Path, shown: str | None = None) -> Requesters:
     file as a whole cannot be used (no row would be right)."""
     rel = shown or str(path)
     suffix = path.suffix.lower()
+    # What refuses the whole sheet (hidden rows …), said with every row's own problems: the
+    # author fixed one thing per run when it alone was said.
+    sheet_problems: list[Problem] = []
     if suffix == ".csv":
         table = _csv_rows(path, rel)
     elif suffix == ".xlsx":
-        table = _xlsx_rows(path, rel)
+        table, sheet_problems = _xlsx_rows(path, rel)
     else:
         message = "a requesters file is a .csv or .xlsx file (save it as one of these)"
         raise ProjectError(_problem(rel, None, message))
     header_line, header, body = table
-    columns = _columns(header, rel, header_line)
+    try:
+        columns = _columns(header, rel, header_line)
+    except ProjectError as error:
+        hint = _other_sheet(path, rel) if suffix == ".xlsx" else []
+        raise ProjectError([*sheet_problems, *error.problems, *hint]) from None
     rows: list[Requester] = []
     problems: list[Problem] = []
     count = 0
@@ -147,6 +154,8 @@ def read_requesters(path: Path, shown: str | None = None) -> Requesters:
                     Problem(rel, line, message, stage=Stage.PROJECT, severity=Severity.WARNING)
                 )
             rows.append(replace(row, occurrence=twin) if twin else row)
+    if sheet_problems:
+        raise ProjectError([*sheet_problems, *problems])
     if count == 0:
         raise ProjectError(_problem(rel, header_line, "no requester rows under the header"))
     return Requesters(rel, tuple(rows), tuple(problems), count, positions)
@@ -287,7 +296,12 @@ def _csv_body(reader: Iterable[list[str]], rel: str) -> Iterator[tuple[int, list
         previous = reader.line_num
 
 
-def _xlsx_rows(path: Path, rel: str) -> tuple[int, list[str], Iterator[tuple[int, list[str]]]]:
+def _xlsx_rows(
+    path: Path, rel: str
+) -> tuple[tuple[int, list[str], Iterator[tuple[int, list[str]]]], list[Problem]]:
+    """The first sheet's header and rows, and what refuses the sheet as a whole (hidden
+    rows or columns, formulas without a value): the rows are still read, for their own
+    problems to be said with it."""
     import zipfile
 
     import openpyxl
@@ -307,7 +321,7 @@ def _xlsx_rows(path: Path, rel: str) -> tuple[int, list[str], Iterator[tuple[int
         raise ProjectError(_problem(rel, None, message)) from None
     sheet = book.worksheets[0]
     hidden = _sheet_problems(path, rel, sheet)
-    if hidden:
+    if hidden and sheet.sheet_state != "visible":
         book.close()
         raise ProjectError(hidden)
     rows = [
@@ -319,7 +333,36 @@ def _xlsx_rows(path: Path, rel: str) -> tuple[int, list[str], Iterator[tuple[int
     if not rows:
         raise ProjectError(_problem(rel, None, "the first sheet is empty"))
     (header_line, header), body = rows[0], rows[1:]
-    return header_line, header, iter(body)
+    return (header_line, header, iter(body)), hidden
+
+
+def _other_sheet(path: Path, rel: str) -> list[Problem]:
+    """Where the first sheet has no requester columns: a later sheet that has them, named
+    (a workbook that opens on an "Instructions" sheet), as a problem; none when none has."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    except Exception:  # read once already; a hint is not worth a second error
+        return []
+    try:
+        first = book.worksheets[0].title
+        for sheet in book.worksheets[1:]:
+            for values in sheet.iter_rows(max_row=20, values_only=True):
+                names = {_cell_text(v).strip().lower() for v in values}
+                if not any(names - {""}):
+                    continue
+                if all(name in names for name in REQUIRED):
+                    message = (
+                        f"the first sheet, '{first}', is read; sheet '{sheet.title}' has the "
+                        f"{' and '.join(REQUIRED)} columns: move it first (drag its tab to "
+                        "the left) or save it as a workbook of its own"
+                    )
+                    return [_problem(rel, None, message)]
+                break  # its header row has other columns
+    finally:
+        book.close()
+    return []
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -109,6 +109,33 @@ class Project:
 TRANSLATED_KEYS = ("title", "translated_from")  # front matter a translation does not inherit
 
 
+def _unprinted_translations(chapters: list[Chapter], config: ReportConfig) -> list[Problem]:
+    """A warning for each translation no edition prints: one into the report's own language
+    (`01-intro.en.md` in an `en` report), or into a language with no edition (`.fr-CA.md`
+    when the editions are en and fr). They were left out without a word (trial 6 #15)."""
+    editions = [config.lang, *config.languages]
+    found = []
+    for chapter in chapters:
+        for lang, translation in chapter.translations.items():
+            if config.is_source_language(lang):
+                why = (
+                    f"is in the report's own language ({config.lang}), so it is never printed: "
+                    f"the chapter is {chapter.rel}"
+                )
+            elif not any(lang in (e.lower(), e.lower().split("-")[0]) for e in editions):
+                why = (
+                    f"translates {chapter.rel} into {lang}, which is no edition of the report "
+                    f"(editions: {', '.join(editions)}), so it is never printed; name the file "
+                    "after an edition's code, or add the edition to languages: in report.yml"
+                )
+            else:
+                continue
+            found.append(
+                Problem(translation.rel, None, why, stage=Stage.PROJECT, severity=Severity.WARNING)
+            )
+    return found
+
+
 def _written_chapters(files: FilePolicy) -> tuple[list[str] | None, LineOf | None]:
     """report.yml's `chapters:` list as written, when the rest of report.yml is wrong: so
     that a wrong `theme:` does not hide a missing chapter (one run, every problem)."""
@@ -164,6 +191,8 @@ def load_project(
     order, placed = (config.chapters, line) if config else _written_chapters(files)
     chapters, found = load_chapters(files, order, placed)
     problems.extend(found)
+    if config is not None:
+        problems.extend(_unprinted_translations(chapters, config))
     settings = {
         name: CsvSettings(
             decimal=given.decimal,

@@ -50,6 +50,7 @@ from reportbuilder.project import glyphs
 from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.image_files import image_problem
 from reportbuilder.project.resources import Places
+from reportbuilder.render import docid
 from reportbuilder.render.code_lines import mark_code_lines, shortest_wrap, unmark_unwrapped
 from reportbuilder.render.footnotes import footnote_problems
 from reportbuilder.render.overflow import (
@@ -474,7 +475,7 @@ def _render_in_process(job: RenderJob) -> Pdf:
         ]
         # SVG images are drawn now: their text without a font in the body's (`svgtext`)
         svgtext.set_family(svgtext.body_family(document))
-        with progress.engine_pages():
+        with progress.engine_pages(), docid.derived_from(job.text):
             written = document.write_pdf(
                 finisher=print_boxes,  # the print version's BleedBox
                 pdf_variant=job.pdf_variant,
@@ -511,6 +512,8 @@ def _render_in_process(job: RenderJob) -> Pdf:
         outside.close()
         logger.removeHandler(collector)
         logger.propagate = previous_propagate
+        for config in fonts:
+            end_font_copies(config)
     allowed = EMBEDDING if job.attachments else frozenset()
     active = active_content(data, allow=allowed)
     if active:
@@ -647,6 +650,18 @@ def _serve(
             conn.send(("bug", traceback.format_exc()))
     finally:
         conn.close()
+
+
+def end_font_copies(config: Any) -> None:
+    """Remove the folder of font copies a WeasyPrint `FontConfiguration` made (in TMPDIR),
+    now: WeasyPrint removes it when the configuration is collected, which a document's
+    reference cycles put off to a later collection, and at exit that clean-up may find its
+    modules already gone (trial 5: `weasyprint-*` folders of 2.8 MiB left in /tmp by test
+    processes, in about half of the CI runs)."""
+    folder = getattr(config, "_folder", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        config._folder = None
 
 
 SCRATCH_PREFIX = "reportbuilder-render-"  # then the parent's process id and "-"

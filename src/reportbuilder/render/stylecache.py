@@ -271,8 +271,20 @@ def clear() -> None:
     _state.fonts.clear()
 
 
+def _end() -> None:
+    """At exit: the font copies of the configurations kept removed now, not when they are
+    collected (another reference, a document or a test's copy of the cache, would keep
+    them, and then their files, past the process's end), then the cache cleared."""
+    from reportbuilder.render.renderer import end_font_copies
+
+    _state.forked()
+    for entry in _state.fonts.values():
+        end_font_copies(entry.config)
+    clear()
+
+
 # At exit, while the modules WeasyPrint's clean-up needs are still there.
-atexit.register(clear)
+atexit.register(_end)
 
 
 def _elements(html: Any) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:

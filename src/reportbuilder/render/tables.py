@@ -111,8 +111,10 @@ def _with_class(start: str, extra: str) -> str:
 
 def _split(table: str, broken: Broken, label: str) -> str:
     """One table's HTML as its two parts (unchanged when it is not a plain table)."""
-    if table.count("<table") != 1:
-        return table  # a table in a table: left to WeasyPrint
+    if table.count("<table") != 1 or "rowspan=" in table:
+        # A table in a table, or a cell spanning rows that a cut could leave behind (the
+        # cells below it would move left): left to WeasyPrint.
+        return table
     body = _TBODY.search(table)
     if body is None or len(_TBODY.findall(table)) != 1:
         return table

@@ -49,6 +49,7 @@ from reportbuilder.project.data.rules import (
     category_finding,
     is_number,
     needs_base_problem,
+    number_text,
     percent_problem,
     shown,
     value_problem,
@@ -376,6 +377,13 @@ class _Builder:
             of, _ = self._reference(mapping, "of", path, what)
         texts = self._texts(mapping, path, what)
         if value is None:
+            return mapping
+        if of is not None and 0 <= of < value:  # a part larger than its whole (trial 6 #11)
+            self._add(
+                (*path, "value"),
+                f"{what}: 'value' {number_text(value)} is more than its total 'of' "
+                f"{number_text(of)}: a part cannot be more than its whole; check both",
+            )
             return mapping
         percent_of = value / of * 100 if of else None
         return Figure(value=value, of=of, percent_of=percent_of, key=_key_of(path), **texts)

@@ -65,6 +65,7 @@ from reportbuilder.project.dates import (
     reading_words,
 )
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.printable import unprintable_lines
 from reportbuilder.project.validation import LineOf
 from reportbuilder.project.yamlio import MAX_DEPTH, YamlDoc, load_yaml
 
@@ -94,10 +95,15 @@ def read_file(
     file's stem; None with the problems when it cannot be read (or the policy refuses it)."""
     path = Path(rel)
     try:
-        if path.suffix.lower() == ".csv":
+        csv = path.suffix.lower() == ".csv"
+        if csv:
             text = files.read_project_text(rel, max_bytes=CSV_MAX_BYTES)
+        else:
+            text = files.read_project_text(rel)
+        if hidden := unprintable_lines(text, rel):
+            return None, hidden
+        if csv:
             return read_csv(text, rel, path.stem, settings)
-        text = files.read_project_text(rel)
         if path.suffix.lower() == ".json":
             return read_json(text, rel), []
         return read_yaml(text, rel), []
@@ -801,7 +807,10 @@ def read_cell(field: str, decimal: str | bool | None) -> Any:
             exponent = float(text)
         except ValueError:
             return field
-        return exponent if math.isfinite(exponent) else field
+        if not math.isfinite(exponent):
+            return field
+        # The written value's decimals, as YAML keeps them: `3.25e-2` prints 0.0325, not 0.03.
+        return WrittenNumber(exponent, decimals_written(exponent, text))
     for candidate in (mark,) if mark else DECIMAL_MARKS:
         number = read_number(text, candidate)
         if number is not None:

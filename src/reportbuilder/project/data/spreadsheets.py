@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from reportbuilder.project.data.model import (
 from reportbuilder.project.data.stacked_tables import message as stacked_message
 from reportbuilder.project.data.stacked_tables import second_table
 from reportbuilder.project.data.total_rows import own_total
-from reportbuilder.project.data.xlsx_formats import Shown, Unsupported, shown
+from reportbuilder.project.data.xlsx_formats import Shown, Unsupported, hides, shown
 from reportbuilder.project.data.zipcheck import archive_problem
 from reportbuilder.project.dates import (
     a_column_of_dates,
@@ -47,6 +48,7 @@ from reportbuilder.project.dates import (
     read_date,
 )
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.printable import unprintable_message
 
 XLSX_MAX_BYTES = 20_000_000
 ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!")
@@ -148,12 +150,94 @@ def warning(where: str, message: str) -> Problem:
 def hidden_parts(sheet: Any) -> tuple[set[int], set[int]]:
     """The hidden rows and columns (1-based numbers) of `sheet`: hidden by hand, folded in an
     outline, or filtered out by an autofilter (Excel saves those as hidden rows too)."""
-    rows = {number for number, dim in sheet.row_dimensions.items() if dim.hidden}
+    rows = {
+        number
+        for number, dim in sheet.row_dimensions.items()
+        if dim.hidden or _tiny(dim.height, MIN_ROW_HEIGHT)
+    }
     columns: set[int] = set()
     for dim in sheet.column_dimensions.values():
-        if dim.hidden and dim.min is not None:
+        if (dim.hidden or _tiny(dim.width, MIN_COLUMN_WIDTH)) and dim.min is not None:
             columns.update(range(dim.min, (dim.max or dim.min) + 1))
     return rows, columns
+
+
+# A row or column too narrow to show a character is hidden too: how some people and tools
+# hide without the `hidden` flag (Excel shows nothing there; trial 6 #1).
+MIN_ROW_HEIGHT = 1.0  # points
+MIN_COLUMN_WIDTH = 0.5  # characters
+
+
+def _tiny(size: float | None, least: float) -> bool:
+    return size is not None and size < least
+
+
+def _hidden_by_format(cell: Any) -> bool:
+    """Whether the cell's value is not shown: its number format shows nothing for it
+    (`;;;`), or its text has the colour of its background (white on white)."""
+    return cell.value is not None and (
+        hides(str(cell.number_format or ""), cell.value) or _invisible(cell)
+    )
+
+
+def _how_hidden(cell: Any) -> str:
+    """What hides the cell, in a warning's words."""
+    if hides(str(cell.number_format or ""), cell.value):
+        return f"the number format '{cell.number_format}'"
+    return "its text in the colour of its background"
+
+
+_WHITE = "FFFFFF"
+
+
+def _colour(color: Any) -> str | None:
+    """A font's or fill's colour as RRGGBB, where it can be told without the workbook's
+    theme: an RGB colour, the palette's white (indexed 1 or 9), or the theme's first colour
+    untinted ("White, Background 1")."""
+    if color is None:
+        return None
+    kind = getattr(color, "type", None)
+    if kind == "rgb" and isinstance(color.rgb, str) and len(color.rgb) >= 6:
+        return color.rgb[-6:].upper()
+    if kind == "indexed" and color.indexed in (1, 9):
+        return _WHITE
+    if kind == "theme" and color.theme == 0 and not color.tint:
+        return _WHITE
+    return None
+
+
+def _invisible(cell: Any) -> bool:
+    """White text on a white sheet, or text in its fill's colour: how some hide a value
+    without the `hidden` flag (Excel shows an empty cell)."""
+    font = getattr(cell, "font", None)
+    text = _colour(font.color) if font is not None else None
+    if text is None:
+        return False
+    fill = cell.fill
+    if fill is None or fill.fill_type is None:
+        ground: str | None = _WHITE
+    elif fill.fill_type == "solid":
+        ground = _colour(fill.fgColor)
+    else:
+        return False  # a pattern shows the text between its dots
+    return ground == text
+
+
+def _columns_hidden_by_format(rows: list[Any], hidden_rows: set[int]) -> dict[int, str]:
+    """Columns whose every filled cell below the first row shown is hidden by its number
+    format or its colours, with what hides it: the author hid the column, as with the
+    `hidden` flag."""
+    shown = [row for row in rows if row[0].row not in hidden_rows]
+    filled: dict[int, list[Any]] = {}
+    for row in shown[1:]:
+        for cell in row:
+            if cell.value is not None:
+                filled.setdefault(cell.column, []).append(cell)
+    return {
+        column: _how_hidden(cells[0])
+        for column, cells in filled.items()
+        if all(_hidden_by_format(c) for c in cells)
+    }
 
 
 def spans(numbers: list[int]) -> list[tuple[int, int]]:
@@ -234,6 +318,8 @@ def _sheet_table(
     formulas: dict[str, str],
     bounds: Bounds = EVERYWHERE,
 ) -> Table | None:
+    from openpyxl.utils import get_column_letter
+
     from reportbuilder.project.data.readers import base_types, read_header
 
     def at(cell: Any) -> str:
@@ -252,11 +338,33 @@ def _sheet_table(
         if any(c.value is not None or c.coordinate in formulas for c in row)
     ]
     _warn_hidden(sheet, rel, every, hidden_rows, hidden_columns, problems)
+    for index, how in _columns_hidden_by_format(every, hidden_rows).items():
+        if index not in hidden_columns:
+            hidden_columns.add(index)
+            problems.append(
+                warning(f"{rel}:{sheet.title}!{get_column_letter(index)}",
+                        f"column hidden by {how} left out")
+            )  # fmt: skip
     rows = [
         tuple(c for c in row if c.column not in hidden_columns)
         for row in every
         if row[0].row not in hidden_rows
     ]
+    # A margin left empty before the table (it starts at B3, column A blank): no column
+    # (it was refused as "column 1 has no name", trial 6 #23).
+    margin = 0
+    while (
+        rows
+        and margin < len(rows[0])
+        and all(
+            margin < len(row)
+            and row[margin].value is None
+            and row[margin].coordinate not in formulas
+            for row in rows
+        )
+    ):
+        margin += 1
+    rows = [row[margin:] for row in rows] if margin else rows
     if not rows or not rows[0]:
         return None
     head = rows[0]
@@ -281,10 +389,15 @@ def _sheet_table(
     undeclared: dict[str, list[tuple[dict[str, Any], Any]]] = {}
     percent_cells: dict[str, list[dict[str, Any]]] = {}  # rows whose cell shows a percent
     clocks: dict[str, list[Any]] = {}  # [any time not midnight, [(row, cell)]] by column
+    unshown: dict[str, list[Any]] = {}  # cells hidden by their number format, by column
     for row in rows[1:]:
         values: dict[str, Any] = {}
         for column, cell in zip(columns, row[: len(columns)], strict=False):
             source = merged_values.get(cell.coordinate, cell)
+            if _hidden_by_format(source):  # `0;-0;;@` on a zero: Excel shows an empty cell
+                unshown.setdefault(column, []).append(cell)
+                values[column] = None
+                continue
             value, kind, note = _cell_value(source)
             if isinstance(source.value, dt.datetime) and _shows_clock(source.number_format):
                 # A date and time column: its midnight cells print with their time too.
@@ -296,7 +409,14 @@ def _sheet_table(
                 value = None
             elif note and note.startswith("text:"):
                 shown_text = note.removeprefix("text:")
-                if column not in format_texts:
+                if column not in format_texts and shown_text == "+":
+                    format_texts.add(column)
+                    problems.append(
+                        warning(at(cell), "the number format shows a + before positive "
+                                "numbers (a change); it is not printed: say so in the "
+                                f"column's header (e.g. '{column} (change)')")
+                    )  # fmt: skip
+                elif column not in format_texts:
                     format_texts.add(column)
                     problems.append(
                         warning(at(cell), f"the number format shows the text '{shown_text}' "
@@ -352,6 +472,13 @@ def _sheet_table(
         for column in columns[len(values) :]:
             values[column] = None
         table_rows.append(values)
+    for column, cells in unshown.items():
+        where = at(cells[0]) if len(cells) == 1 else f"{at(cells[0])}:{cells[-1].coordinate}"
+        what = "cell" if len(cells) == 1 else f"{len(cells)} cells"
+        problems.append(
+            warning(where, f"{what} of column '{column}' hidden by {_how_hidden(cells[0])} "
+                    "left out (printed empty, as Excel shows it)")
+        )  # fmt: skip
     for column, percents in percent_cells.items():
         _type_percents(column, percents, table_rows, declared, types)
     hidden_inside = sorted(
@@ -522,12 +649,14 @@ def _type_percents(
     """Each cell shown as a percent keeps its sign as a `ShownPercent`, whatever its
     neighbours are (an indicator sheet: 1,234,567 | 2.5 % | 250; a mostly-text column; a
     declared number column); a column whose every filled cell is one is a `percent` column."""
+    from reportbuilder.project.data.readers import decimals_written
+
     for values in percents:
         number = values.get(column)
         if isinstance(number, int | float) and not isinstance(number, bool):
             places = getattr(number, "decimals", None)
             if places is None:
-                places = 0 if float(number).is_integer() else len(repr(float(number)).split(".")[1])
+                places = decimals_written(float(number), None)  # repr may be `1e-05`
             values[column] = ShownPercent(float(number), places)
     filled = [v[column] for v in table_rows if v.get(column) not in (None, "")]
     if column not in declared and all(isinstance(v, ShownPercent) for v in filled):
@@ -619,6 +748,8 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
     the number with the decimals its format shows. `note`: `format:<problem>` for a format
     the report cannot show, `text:<words>` for literal text the format shows."""
     value = cell.value
+    if isinstance(value, str) and (hidden := unprintable_message(value.replace("\r", ""))):
+        return value, None, f"format:{hidden}"  # an error at the cell
     if cell.data_type == "e" or (isinstance(value, str) and value.strip() in ERRORS):
         return str(value).strip(), "error", None
     if isinstance(value, dt.datetime):
@@ -719,13 +850,19 @@ def _clock_text(value: dt.datetime | dt.time | dt.timedelta, number_format: str)
     date and time with the date as ISO (`2026-03-01 09:15`); a duration in hours (`[h]:mm`
     shows 26:30)."""
     seconds = "s" in number_format.lower() or not number_format.strip()
+    # `mm:ss` (no hours) shows minutes and seconds: 00:05:30 as 05:30 (trial 6 #3).
+    no_hours = seconds and "h" not in re.sub(r'"[^"]*"', "", number_format.lower())
     if isinstance(value, dt.timedelta):
         total = int(value.total_seconds())
         sign, total = ("-" if total < 0 else ""), abs(total)
+        if no_hours and number_format.strip():  # `[mm]:ss`: the whole duration in minutes
+            return f"{sign}{total // 60:02d}:{total % 60:02d}"
         hours, rest = divmod(total, 3600)
         text = f"{sign}{hours}:{rest // 60:02d}"
         return f"{text}:{rest % 60:02d}" if seconds else text
     clock = value.time() if isinstance(value, dt.datetime) else value
+    if no_hours and number_format.strip() and not isinstance(value, dt.datetime):
+        return clock.strftime("%M:%S")
     text = clock.strftime("%H:%M:%S" if seconds else "%H:%M")
     if "am/pm" in number_format.lower():  # `h:mm AM/PM` shows 1:30 PM
         twelve = clock.strftime("%I:%M:%S" if seconds else "%I:%M").removeprefix("0")

@@ -6,7 +6,8 @@ too, so the second table's header and rows would be printed as rows of the first
 `staff` as a region and a count. After an empty row, a row is taken for a new table's header
 when it holds only text and either the row under it holds numbers or dates below that text,
 or the first table holds numbers or dates in a column where it holds text, or it repeats the
-first header; a row of one text cell (a title, `Table 2: staff`) right above such a header
+first header, or it is a cross-tab's header of years (an empty corner cell, then `2024`,
+`2025`); a row of one text cell (a title, `Table 2: staff`) right above such a header
 counts as its start. Two tables of text only are not told from one: nothing in the cells says
 where one ends.
 """
@@ -85,7 +86,7 @@ def second_table(
         if not gaps[index]:
             continue
         row, below = rows[index], next_to(index + 1)
-        if look.a_header(row, below, header, rows[1:index]):
+        if look.a_header(row, below, header, rows[1:index]) or _years_header(row, header):
             return index, _what(row, header)
         title = len(look.filled(row)) == 1 and look.all_text(row)
         if (
@@ -95,6 +96,30 @@ def second_table(
         ):
             return index, f"a title above {_what(below, header)}"
     return None
+
+
+_FIRST_YEAR, _LAST_YEAR = 1900, 2100
+
+
+def _a_year(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) == 4:
+        value = int(value.strip())
+    return isinstance(value, int) and _FIRST_YEAR <= value <= _LAST_YEAR
+
+
+def _years_header(row: Row, header: Row) -> bool:
+    """A cross-tab's header: an empty corner cell, then years (`, 2024, 2025`), under a
+    header whose first cell names the rows. Its years are numbers, so `a_header` (text
+    only) missed it and they were summed into the total (trial 6 #18)."""
+    if not row or not blank(row[0]) or not header or blank(header[0]):
+        return False
+    filled = [value for value in row[1:] if not blank(value)]
+    years = [int(float(str(value).strip())) for value in filled if _a_year(value)]
+    return len(filled) >= 1 and len(years) == len(filled) and len(set(years)) == len(years)
 
 
 def _what(row: Row, header: Row) -> str:

@@ -48,6 +48,27 @@ def section_for(number_format: str, value: float) -> str:
     return sections[0]
 
 
+def hides(number_format: str, value: object) -> bool:
+    """Whether `number_format` shows nothing for `value`: the section Excel uses for it is
+    written and empty (`;;;` hides every value, `0;-0;;@` a zero); a colour alone
+    (`[White]`) or a padding space (`_)`) shows nothing either. Text uses the fourth
+    section when there is one."""
+    if not number_format or ";" not in number_format:
+        return False
+    sections = _split_sections(number_format)
+    if isinstance(value, str):
+        chosen = sections[3] if len(sections) >= 4 else None
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    elif value < 0 and len(sections) >= 2:
+        chosen = sections[1]
+    elif value == 0 and len(sections) >= 3:
+        chosen = sections[2]
+    else:
+        chosen = sections[0]
+    return chosen is not None and not re.sub(r"\[[^\]]*\]|_.|\s", "", chosen)
+
+
 def shown(number_format: str, value: float) -> Shown:
     """How `number_format` shows `value`; raises `Unsupported` naming what is not supported."""
     section = section_for(number_format, value)
@@ -112,6 +133,8 @@ def shown(number_format: str, value: float) -> Shown:
     literal = (core[: digits.start()] + core[digits.end() :]).replace("%", "")
     # Signs, brackets and spaces frame a negative or pad a column: not text a reader misses.
     words = re.sub(r"[\s\-+()]+", " ", "".join([*text, literal])).strip()
+    if value > 0 and "+" in literal:  # `+0;-0;0` shows +5: a sign the printed 5 lacks
+        words = f"+ {words}".strip()
     return Shown(
         len(decimals_part),
         decimals_part.count("0"),
