@@ -529,3 +529,29 @@ def test_every_usage_error_prints_one_json_object_with_json(
     # one clean error on stderr: no pypdf log lines ("invalid pdf header", "EOF marker")
     assert "pdf header" not in result.stderr and "EOF marker" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.pdf
+def test_editions_written_when_another_fails_are_listed(mini_project: Path) -> None:
+    """Trial 6 #30: `build --lang all --json` with the French edition failing wrote the
+    English PDF but said nothing of it (no `outputs`): a CI step read "nothing changed"."""
+    config = mini_project / "report.yml"
+    config.write_text(
+        config.read_text("utf-8") + "languages:\n  fr: {title: Enquête sur l'eau}\n", "utf-8"
+    )
+    (mini_project / "content" / "01-overview.fr.md").write_text(
+        "# Aperçu\n\n{{ data.survey.nope }}\n", encoding="utf-8"
+    )
+    args = ["build", str(mini_project), "--lang", "all"]
+    result = CliRunner().invoke(main, [*args, "--json"])
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    english = str(mini_project / "out" / "mini.pdf")
+    assert document["ok"] is False and [o["path"] for o in document["outputs"]] == [english]
+    assert [(p["path"], p["line"]) for p in document["problems"]] == [
+        ("content/01-overview.fr.md", 3)
+    ]
+    assert Path(english).is_file()
+    again = CliRunner().invoke(main, [*args, "--force"])
+    assert again.exit_code == 1
+    assert f"wrote {english} (this edition built; another failed)" in again.stdout

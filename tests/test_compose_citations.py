@@ -57,3 +57,22 @@ def test_an_unknown_key_is_an_error_at_its_line(mini_project: Path) -> None:
     assert [str(p) for p in raised.value.problems] == [
         f"content/01-overview.md:{line}: citation [@nobody2024]: not in the bibliography"
     ]
+
+
+def test_a_citation_in_code_is_printed_as_typed(mini_project: Path) -> None:
+    """Trial 6 #26: `[@key]` in a code span or a fenced block was replaced by "(Rojas, 2025)",
+    and a key not in the bibliography inside code (a decorator, `[@staticmethod]`) failed
+    the build. Code is printed as typed; the citation in the prose is still made."""
+    chapter = with_bibliography(mini_project, "[@rojas2025]")
+    chapter.write_text(
+        chapter.read_text()
+        + "\nWrite `[@rojas2025]` to cite.\n\n```\n[@staticmethod] and [@rojas2025]\n```\n\n"
+        "    [@rojas2025] indented\n",
+        encoding="utf-8",
+    )
+    html = render_html(load_project(mini_project)).text
+    assert 'As counted before <span class="citation">(Rojas, 2025)</span>.' in html
+    assert "Write <code>[@rojas2025]</code> to cite." in html
+    assert "[@staticmethod] and [@rojas2025]\n</code></pre>" in html
+    assert "[@rojas2025] indented" in html
+    assert html.count("(Rojas, 2025)") == 1

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reportbuilder.compose.formatting import Formatter
+from reportbuilder.errors import CallError
 from reportbuilder.language import is_known_locale
 
 NBSP = "\u00a0"
@@ -167,3 +168,28 @@ def test_percent_shape(value: int) -> None:
     assert FR.percent(value) == f"{value}{NBSP}%"
     assert ES.percent(value) == f"{value}{NBSP}%"
     assert EN.percent(value) == f"{value}%"
+
+
+@pytest.mark.parametrize(
+    ("style", "said"),
+    [
+        ("ful", "date: no style 'ful' (did you mean 'full'?)"),
+        ("Long", "date: no style 'Long' (did you mean 'long'?)"),
+        ("shrot", "date: no style 'shrot' (did you mean 'short'?)"),
+        ("DD/MM/YYYY", "date: the pattern 'DD/MM/YYYY' uses D, Y, which CLDR does not read"),
+        ("dd/mm/yyyy", "date: the pattern 'dd/mm/yyyy' uses m, which CLDR does not read"),
+    ],
+)
+def test_a_date_style_that_would_print_another_date_is_refused(style: str, said: str) -> None:
+    """Trial 6 #58: `date("DD/MM/YYYY")` (Excel's way) printed "60/03/2026" — day 60 of the
+    year — and `date("ful")` "f2026l", exit 0; `dd/mm/yyyy` failed with Python's words."""
+    with pytest.raises(CallError) as raised:
+        Formatter("en").date("2026-03-01", style)
+    assert str(raised.value.args[0]).startswith(said)
+
+
+def test_date_styles_and_date_patterns_print_the_day() -> None:
+    english = Formatter("en")
+    assert english.date("2026-03-01", "full") == "Sunday, March 1, 2026"
+    assert english.date("2026-03-01", "dd/MM/y") == "01/03/2026"
+    assert Formatter("es").date("2026-03-01", "d 'de' MMMM 'de' y") == "1 de marzo de 2026"

@@ -124,3 +124,20 @@ def test_check_finds_a_wrong_summary_at_its_report_yml_line(
     with pytest.raises(ComposeError) as raised:
         body(mini_project)  # what `mail` and `merge` say: the same line
     assert str(raised.value.problems[0]) == shown
+
+
+def test_figures_in_the_summary_carry_no_markdown_backslash(mini_project: Path) -> None:
+    """Trial 6 #33: an English `mail.summary` printed "P 58\\.5% Q 1,234\\.50" to every
+    recipient: the filters' text was escaped for Markdown, which the summary never goes
+    through. Text from the data prints as written too, in both bodies."""
+    config = mini_project / "report.yml"
+    config.write_text(
+        config.read_text()
+        + 'mail:\n  summary: "P {{ 58.5 | percent }} Q {{ 1234.5 | number(decimals=2) }} '
+        + "R {{ '*starred* [x](y) 1.' }}\"\n",
+        encoding="utf-8",
+    )
+    made = body(mini_project)
+    assert "P 58.5% Q 1,234.50 R *starred* [x](y) 1.\n" in made.text
+    assert "P 58.5% Q 1,234.50 R *starred* [x](y) 1." in made.html
+    assert "\\" not in made.text + made.html

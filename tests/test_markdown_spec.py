@@ -105,7 +105,9 @@ def visible(html: str) -> str:
     parser = _Visible()
     parser.feed(html)
     parser.close()
-    return "".join(parser.parts)
+    # A zero-width space is a break opportunity (a URL breaks after its slashes), drawn as
+    # nothing and not in the PDF's text: not a character of the example's.
+    return "".join(parser.parts).replace("\u200b", "")
 
 
 def _normal(text: str) -> str:

@@ -336,3 +336,22 @@ def test_every_other_file_in_content_is_named(tmp_path: Path) -> None:
             (f"content/notes.rst: {other}", "warning"),
         ]
     )
+
+
+def test_bidi_controls_in_a_chapter_are_errors_at_their_line(tmp_path: Path) -> None:
+    """Trial 6 #48: a right-to-left override in prose (typed, or as `&#x202E;`) made the
+    PDF read "2025" where the source says "5202"; `check` found nothing. The marks of
+    direction (U+200F), which reorder nothing, stay."""
+    policy = write(
+        tmp_path,
+        {
+            "content/01-a.md": "# A\n\nvictims \u202e5202\u202c here.\n\n"
+            "victims &#x202E;5202&#8236; there.\n\nA mark \u200f stays.\n",
+        },
+    )
+    _, problems = load_chapters(policy, None)
+    rest = "it makes the PDF show the text around it in another order than written; remove it"
+    assert shown(problems) == [
+        f"content/01-a.md:3: a bidirectional control (U+202E) at column 9: {rest}",
+        f"content/01-a.md:5: a bidirectional control (&#x202E;) at column 9: {rest}",
+    ]

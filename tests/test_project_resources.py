@@ -75,3 +75,21 @@ def test_a_stylesheet_that_cannot_be_read_is_skipped(tmp_path: Path) -> None:
     )
     # Only the stylesheet itself, so that its refusal is reported under its name.
     assert found == {(project / "styles" / "link.css").as_uri(): (Location("styles/link.css"),)}
+
+
+def test_an_image_shown_as_code_is_no_image(tmp_path: Path) -> None:
+    """Trial 6 #45: `<img src>` in an indented block or a code span was a "missing file"
+    error (in a fenced block a warning), and `src = open(name)` in Python code another: a
+    how-to chapter showing HTML could not be built. Code is printed as typed."""
+    chapter = Chapter(
+        rel="content/01-a.md",
+        source='# A\n\n```html\n<img src="fenced.png">\n```\n\n'
+        '    <img src="indented.png">\n\nInline `<img src="span.png">` and '
+        "`![x](span.svg)` in code.\n\n~~~python\nsrc = open(name)\n~~~\n\n"
+        "![Real](assets/real.png)\n",
+        slug="a",
+    )
+    base = tmp_path.as_uri()
+    assert locations(tmp_path, [chapter], {}) == {
+        f"{base}/assets/real.png": (Location("content/01-a.md", 15),),
+    }

@@ -125,3 +125,44 @@ def test_a_broken_catalog_is_located(tmp_path: Path) -> None:
     with pytest.raises(ProjectError) as caught:
         load_project(project)
     assert caught.value.problems[0].path == "locale/fr.po"
+
+
+@pytest.mark.parametrize(
+    ("translated", "said"),
+    [
+        (
+            "QR code for {nom}",
+            "the translation writes {nom}, which the original does not give (it gives "
+            "{name}); keep the original's names between braces",
+        ),
+        (
+            "Code QR de {name.__class__.__mro__} fin",
+            "the translation writes {name.__class__.__mro__}: only a name in braces, as in "
+            "the original",
+        ),
+        (
+            "QR {name!r}",
+            "the translation writes {name!r}: only a name in braces, as in the original",
+        ),
+        ("QR {name", "a lone { or } in the translation: write {{ or }} for a brace"),
+    ],
+)
+def test_a_translation_fills_only_the_originals_places(
+    tmp_path: Path, translated: str, said: str
+) -> None:
+    """Trial 6 #31: `{nom}` for the theme's `{name}` stopped the build with an internal
+    error, and `{name.__class__.__mro__}` was evaluated by `str.format` (the QR image's
+    alt text read "(<class 'str'>, <class 'object'>)")."""
+    project = copy_fixture("mini", tmp_path / "mini")
+    (project / "locale").mkdir()
+    (project / "locale" / "en.po").write_text(
+        GERMAN.replace("Language: de", "Language: en")
+        + '\nmsgctxt "qr_code"\nmsgid "QR code: the contact card of {name}"\n'
+        f'msgstr "{translated}"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ProjectError) as caught:
+        load_project(project)
+    [problem] = caught.value.problems
+    assert (problem.path, problem.message) == ("locale/en.po", said)
+    assert problem.line == GERMAN.count("\n") + 3  # the msgid's line

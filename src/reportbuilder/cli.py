@@ -278,7 +278,12 @@ def _reporting(as_json: bool) -> Iterator[None]:
     except ReportError as error:
         problems = in_reading_order(error.problems)
         if as_json:
-            _emit_json({"ok": False, "problems": [p.as_json() for p in problems]})
+            document: dict[str, Any] = {"ok": False, "problems": [p.as_json() for p in problems]}
+            if error.written:
+                document["outputs"] = [out.as_json() for out in error.written]
+            _emit_json(document)
+        for out in () if as_json else error.written:  # the editions that built
+            click.echo(_safe(f"wrote {out.path} (this edition built; another failed)"))
         option = _only_option(problems)
         if option is not None:
             # A wrong value of a command-line option (`--set page_size=A6`, `--to x`) is

@@ -157,6 +157,8 @@ class ReportError(click.ClickException):
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
+        # What was written all the same (the other editions of a `build --lang all`).
+        self.written: tuple[Any, ...] = ()
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def format_message(self) -> str:

@@ -1001,10 +1001,14 @@ def build_editions(
     finally:
         for worker in started:
             worker.close()
+    built = [outcome for outcome in outcomes if isinstance(outcome, BuildResult)]
     for outcome in outcomes:
         if isinstance(outcome, ReportError):
+            # The editions that built were written: said with the failure (`written`), so a
+            # CI step does not read "nothing changed" while out/ holds new PDFs.
+            outcome.written = tuple(out for result in built for out in result.outputs)
             raise outcome
-    return [outcome for outcome in outcomes if isinstance(outcome, BuildResult)]
+    return built
 
 
 __all__ = [

@@ -148,6 +148,7 @@ class Formatter:
             value = day
         if not isinstance(value, dt.date):
             raise CallError(f"date: expected a date, got {_described(value)}")
+        _check_style(style)
         shows = getattr(value, "shows", None)  # a workbook's month or year (`PartialDate`)
         if shows and style in _PARTIAL_SKELETONS:
             skeleton = "y" if shows == "year" else _PARTIAL_SKELETONS[style]
@@ -252,3 +253,33 @@ def _per_edition(function: Callable[..., str]) -> Callable[..., str]:
         return function(*args, **kwargs)
 
     return per_edition
+
+
+_STYLES = ("short", "medium", "long", "full")
+# CLDR letters of a date that mean what an author means: year, month, day of the month,
+# weekday. `D` (day of the year), `Y` (the week's year), `m` (minutes), `h`… do not.
+_DATE_LETTERS = frozenset("yMLdEec")
+
+
+def _check_style(style: str) -> None:
+    """A `date` style is one of CLDR's four, or a pattern of the letters of a date only:
+    `DD/MM/YYYY` (as Excel writes it) printed "60/03/2026" (day 60 of the year), a misspelt
+    `ful` printed "f2026l"."""
+    import difflib
+    import re
+
+    if style in _STYLES:
+        return
+    named = difflib.get_close_matches(style.lower(), _STYLES, n=1, cutoff=0.6)
+    letters = {c for c in re.sub(r"'[^']*'", "", style) if c.isalpha()}
+    wrong = sorted(letters - _DATE_LETTERS)
+    if not wrong and letters:
+        return
+    if named and (not letters & _DATE_LETTERS or style.isalpha()):
+        raise CallError(f"date: no style '{style}' (did you mean '{named[0]}'?)")
+    raise CallError(
+        f"date: the pattern '{style}' uses {', '.join(wrong) or 'no letter of a date'}, which "
+        "CLDR does not read as the day, month or year (D is the day of the year, Y the "
+        "week's year); write a style (short, medium, long, full) or a pattern such as "
+        "'dd/MM/y' or 'd MMMM y'"
+    )

@@ -7,6 +7,7 @@ needs was read by `load_project`; it reads no file and no environment variable.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import datetime as dt
@@ -43,6 +44,7 @@ from reportbuilder.compose.markup import (
 from reportbuilder.compose.templating import (
     MAX_DOCUMENT_CHARS,
     Namespace,
+    code_ranges,
     content_environment,
     protect_code,
     render_capped,
@@ -182,10 +184,12 @@ def report_scope(config: ReportConfig, edition: Edition) -> Namespace:
     return wrap("report", values)
 
 
-def _finalize(fmt: Formatter, isolate: bool = False) -> Callable[..., Any]:
+def _finalize(fmt: Formatter, isolate: bool = False, markdown: bool = True) -> Callable[..., Any]:
     """What `{{ … }}` prints: numbers in the report's language; never an object's insides.
     With `isolate` (a chapter's text), a value in a right-to-left script is bidi-isolated so
-    that the words and figures around it keep their places (see `compose.bidi`)."""
+    that the words and figures around it keep their places (see `compose.bidi`). Without
+    `markdown` (the mail's summary: plain text), text is not escaped for Markdown, whose
+    backslashes would be read as typed ("58\\.5%")."""
 
     # Taking the evaluation context keeps Jinja from folding constants at compile time, where
     # `{{ 1000 * 2 }}` is escaped to the text "2000" before it reaches us.
@@ -196,6 +200,8 @@ def _finalize(fmt: Formatter, isolate: bool = False) -> Callable[..., Any]:
         if isinstance(value, str):
             # Data text is plain text: a label written `![x](y)` prints as typed instead of
             # becoming an image; `**` stays stars; a line break is a space.
+            if not markdown:
+                return " ".join(value.split())
             return isolated(plain_text(value)) if isolate else plain_text(value)
         if value is None:
             raise TypeError("nothing to print here: the value is empty")
@@ -446,10 +452,19 @@ def _cite(
     helpers: Helpers,
     problems: list[Problem],
 ) -> str:
-    """`[@key]` citations replaced by their text; an unknown key is a problem at its line."""
+    """`[@key]` citations replaced by their text; an unknown key is a problem at its line.
+    In code (a span, a block) a citation is printed as typed."""
     lines = _SourceLines(source)
+    code = code_ranges(text) if "`" in text or "~~~" in text or "    " in text else []
+    starts = [start for start, _ in code]
+
+    def in_code(offset: int) -> bool:
+        index = bisect.bisect_right(starts, offset) - 1
+        return index >= 0 and offset < code[index][1]
 
     def replace(match: re.Match[str]) -> str:
+        if in_code(match.start()):
+            return match[0]
         keys = keys_of(match)
         cited = citations.cite(keys)
         if cited is None:
@@ -463,8 +478,11 @@ def _cite(
         return str(helpers._place(cited))
 
     cited = CITATION.sub(replace, text)
+    if code:  # offsets in the text with its citations replaced
+        code = code_ranges(cited)
+        starts = [start for start, _ in code]
     for match in NARRATIVE.finditer(cited):
-        if match[1].lower() in citations.known:
+        if match[1].lower() in citations.known and not in_code(match.start()):
             message = (
                 f"@{match[1]} prints as written: a citation is written in brackets, [@{match[1]}]"
             )

@@ -130,7 +130,7 @@ def _summary(
         first = config.subtitle or config.subject or ""
         figures = " · ".join(_key_figures(helpers, data))
         return [line for line in (first, figures) if line]
-    env = content_environment(fmt.filters(), _finalize(fmt))
+    env = content_environment(fmt.filters(), _finalize(fmt, markdown=False))
     env.autoescape = False  # plain text: the HTML template escapes it
     scope = {"data": wrap("data", data), "report": report}
     text, problems = render_content(env, written, "report.yml", scope)

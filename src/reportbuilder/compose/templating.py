@@ -700,6 +700,26 @@ def _code_indent(list_indent: int | None) -> int:
     return 4 if list_indent is None else list_indent // 4 * 4 + 8
 
 
+def code_ranges(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the code blocks and code spans of the Markdown `text`
+    (and its HTML comments): where what looks like a citation is code, printed as typed."""
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    blocks, _ = _code_blocks(lines)
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for first, last in [*blocks, (len(lines), len(lines))]:
+        for match in _PROSE_TOKENS.finditer(text, offsets[start], offsets[first]):
+            if match["code"] is not None or match["comment"] is not None:
+                ranges.append(match.span())
+        if first < len(lines):
+            ranges.append((offsets[first], offsets[last + 1]))
+        start = last + 1
+    return sorted(ranges)
+
+
 def protect_code(source: str) -> tuple[str, list[int]]:
     """The chapter's text with code spans and code blocks made literal for the sandbox, and
     the lines (1-based) of code fences that are never closed.

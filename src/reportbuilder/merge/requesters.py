@@ -266,7 +266,7 @@ def _email(text: str, bad: Callable[[str], None]) -> str:
 
 
 def _csv_rows(path: Path, rel: str) -> tuple[int, list[str], Iterator[tuple[int, list[str]]]]:
-    text = read_text(path, rel, max_bytes=MAX_BYTES)
+    text = read_text(path, rel, max_bytes=MAX_BYTES, rows=True)
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)

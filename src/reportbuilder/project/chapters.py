@@ -368,9 +368,37 @@ def _read(
     except ReportError as error:
         problems.extend(error.problems)
         return None
+    if reordered := _reordering(text, rel):
+        problems.extend(reordered)
+        return None
     meta, body, found = split_front_matter(text, rel)
     problems.extend(found)
     return meta, body
+
+
+# Bidi embeddings, overrides and isolates, typed or as character references: they make the
+# PDF show what the source does not say ("5202" printed "2025"). The marks of direction
+# (U+200E, U+200F) reorder nothing and stay.
+_REORDERING = re.compile(
+    "[\u202a-\u202e\u2066-\u2069]|&#x0*(?:202[a-e]|206[6-9]);|&#0*(?:823[4-8]|829[4-7]);",
+    re.IGNORECASE,
+)
+
+
+def _reordering(text: str, rel: str) -> list[Problem]:
+    """An error at each line holding a bidi embedding, override or isolate."""
+    if max(text, default="") < "\u202a" and "&#" not in text:
+        return []  # no character that high, no reference: the common case
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if found := _REORDERING.search(line):
+            what = found[0] if found[0].startswith("&") else f"U+{ord(found[0]):04X}"
+            message = (
+                f"a bidirectional control ({what}) at column {found.start() + 1}: it makes "
+                "the PDF show the text around it in another order than written; remove it"
+            )
+            problems.append(Problem(rel, number, message, stage=Stage.PROJECT))
+    return problems
 
 
 def _orphans(folder: Path, stems: set[str]) -> list[Problem]:

@@ -46,6 +46,22 @@ def _reference_images(found: dict[str, list[Location]], text: str, rel: str, bas
                 places.append(Location(rel, number))
 
 
+def _without_code(text: str) -> str:
+    """`text` with its code spans and code blocks blanked, its lines kept: an `<img src>` or
+    `![x](y)` shown as code is text, not an image to read (it was "missing file", an error)."""
+    if "`" not in text and "~~~" not in text and "    " not in text and "\t" not in text:
+        return text
+    from reportbuilder.compose.templating import code_ranges
+
+    pieces, position = [], 0
+    for start, end in code_ranges(text):
+        if start < position:
+            continue
+        pieces += [text[position:start], re.sub(r"[^\n]", " ", text[start:end])]
+        position = end
+    return "".join([*pieces, text[position:]])
+
+
 def _scan(
     found: dict[str, list[Location]],
     text: str,
@@ -74,8 +90,9 @@ def resource_locations(
     base = root.as_uri() + "/"
     found: dict[str, list[Location]] = {}
     for chapter in chapters:
-        _scan(found, chapter.source, chapter.rel, base, [_MARKDOWN, _HTML])
-        _reference_images(found, chapter.source, chapter.rel, base)
+        text = _without_code(chapter.source)
+        _scan(found, text, chapter.rel, base, [_MARKDOWN, _HTML])
+        _reference_images(found, text, chapter.rel, base)
     for css in styles:
         rel = f"styles/{css.name}"
         found.setdefault(css.absolute().as_uri(), []).append(Location(rel))  # the sheet itself

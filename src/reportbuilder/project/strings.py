@@ -74,15 +74,60 @@ def _read(path: Path, shown: str, files: FilePolicy, project: bool) -> dict[str,
         refusal = f"not a gettext catalog Babel can read: {error}"
         raise ProjectError(Problem(shown, None, refusal, stage=Stage.PROJECT)) from None
     words: dict[str, str] = {}
+    wrong: list[Problem] = []
     for entry in catalog:
         if not entry.id or not isinstance(entry.string, str):
             continue  # the header, or a plural form (the theme has none)
         key = entry.context or str(entry.id)
         if entry.string and not entry.fuzzy:
+            if message := _placeholder_problem(str(entry.id), entry.string):
+                wrong.append(Problem(shown, entry.lineno, message, stage=Stage.PROJECT))
             words[key] = entry.string
         elif project is False and shown.endswith(TEMPLATE):
             words[key] = str(entry.id)
+    if wrong:
+        raise ProjectError(wrong)
     return words
+
+
+def _placeholder_problem(original: str, translated: str) -> str | None:
+    """Why the translation's `{…}` places cannot be filled as the original's are: a place
+    the original does not have (`{nom}` for `{name}`: the build stopped with an internal
+    error), or one that reads further than a name (`{name.__class__}`, `{0[1]}`, `{name!r}`,
+    `{name:>99}`), which `str.format` would evaluate."""
+    import string
+
+    def places(text: str) -> list[tuple[str, str, str | None]] | None:
+        try:
+            return [
+                (name, spec or "", conversion)
+                for _, name, spec, conversion in string.Formatter().parse(text)
+                if name is not None
+            ]
+        except ValueError:
+            return None
+
+    given, found = places(original), places(translated)
+    if found is None:
+        return "a lone { or } in the translation: write {{ or }} for a brace"
+    allowed = {name for name, _, _ in given or ()}
+    for name, spec, conversion in found:
+        written = (
+            "{"
+            + name
+            + (f"!{conversion}" if conversion else "")
+            + (f":{spec}" if spec else "")
+            + "}"
+        )
+        if spec or conversion or not name.isidentifier():
+            return f"the translation writes {written}: only a name in braces, as in the original"
+        if name not in allowed:
+            known = ", ".join("{" + n + "}" for n in sorted(allowed)) or "none"
+            return (
+                f"the translation writes {written}, which the original does not give "
+                f"(it gives {known}); keep the original's names between braces"
+            )
+    return None
 
 
 def _catalog_files(folder: Path) -> list[Path]:

@@ -14,6 +14,7 @@ BOM = b"\xef\xbb\xbf"
 # C1 controls (what text decoded with the wrong code page leaves: U+0085), and the line and
 # paragraph separators Word's Shift+Enter pastes (read as a space, or as a box, by the rest).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_C0 = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _SEPARATORS = {
     "\u2028": "a line separator (U+2028, as Word's Shift+Enter pastes it) at column {}: end "
     "the line there, or write <br>",
@@ -23,8 +24,9 @@ _SEPARATORS = {
 MAX_PROBLEMS = 20
 
 
-def read_text(path: Path, rel: str, *, max_bytes: int = 2_000_000) -> str:
-    """The text of `path` (a regular file, at most `max_bytes`), decoded and normalised.
+def read_text(path: Path, rel: str, *, max_bytes: int = 2_000_000, rows: bool = False) -> str:
+    """The text of `path` (a regular file, at most `max_bytes`), decoded and normalised;
+    `rows`: a sheet whose rows are judged one by one (C0 controls only refuse the file).
 
     `rel` is the project-relative name used in problems. Raises `ReportError` with every
     problem found in the file. Whether the file may be read at all is `FilePolicy`'s call.
@@ -41,7 +43,10 @@ def read_text(path: Path, rel: str, *, max_bytes: int = 2_000_000) -> str:
     data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     problems = _decode_problems(data, rel)
     text = data.decode("utf-8", errors="replace")
-    problems += control_problems(text, rel, MAX_PROBLEMS - len(problems))
+    # A sheet of rows (requesters) refuses a row holding a C1 control or a separator, not
+    # the whole file: the other rows are made (`printable`).
+    pattern = _C0 if rows else _CONTROL
+    problems += control_problems(text, rel, MAX_PROBLEMS - len(problems), pattern)
     if problems:
         raise ProjectError(problems)
     return text
@@ -99,12 +104,14 @@ def _decode_problems(data: bytes, rel: str) -> list[Problem]:
     return problems
 
 
-def control_problems(text: str, rel: str, limit: int = MAX_PROBLEMS) -> list[Problem]:
+def control_problems(
+    text: str, rel: str, limit: int = MAX_PROBLEMS, pattern: re.Pattern[str] | None = None
+) -> list[Problem]:
     """Problems for control characters in `text` (LF line ends), one per line, at most `limit`."""
     problems: list[Problem] = []
     line, counted, pos = 1, 0, 0
     while len(problems) < limit:
-        match = _CONTROL.search(text, pos)
+        match = (pattern or _CONTROL).search(text, pos)
         if match is None:
             break
         offset = match.start()
