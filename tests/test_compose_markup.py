@@ -291,8 +291,11 @@ def test_heading_ids_come_from_the_slugify_function() -> None:
     assert [t["id"] for t in md.toc_tokens] == ["ch--main-findings"]  # type: ignore[attr-defined]
 
 
-# 400 examples each: about forty seconds in all, so `make test-fast` leaves them out (slow).
-FUZZ = settings(max_examples=400, deadline=None)
+# 100 random examples each (about six CPU seconds in all, so `make test-fast` leaves them
+# out: slow), beside a fixed corpus that gives every tag, URL, attribute and Markdown form of
+# the strategies below at least once (`test_the_seed_corpus_is_sanitised`): 400 random
+# examples each cost 24 CPU s, most of it Hypothesis drawing them, not the conversions.
+FUZZ = settings(max_examples=100, deadline=None)
 
 # --- Properties: whatever the text, the output is sanitised (Hypothesis) ---------------------
 
@@ -502,6 +505,68 @@ def test_raw_html_fragment_is_sanitised(fragment: str, before: str, after: str) 
     for text in (fragment, f"{before}\n\n{fragment}\n\n{after}", f"{before} {fragment} {after}"):
         output = to_html(text, make_markdown("en", _slug))
         assert unsafe_parts(output) == [], (text, output)
+
+
+def _seed_fragments() -> list[str]:
+    """Every dangerous tag (in each letter case, quoting, opening end and closing), each with
+    URL attributes and other attributes in turn, so that every URL attribute, hostile URL
+    and other attribute of the fuzzers' lists is on some tag."""
+    fragments = []
+    quotings, ends = ['"', "'", "none"], [">", "/>", " >", ""]
+    for i, tag in enumerate(DANGEROUS_TAGS):
+        spelled = [tag, tag.upper(), tag.capitalize()][i % 3]
+        attributes = []
+        for j in range(2):
+            name = URL_ATTRIBUTES[(2 * i + j) % len(URL_ATTRIBUTES)]
+            url = HOSTILE_URLS[(2 * i + j) % len(HOSTILE_URLS)]
+            attributes.append(f"{name}={_quote_attr(url, quotings[(i + j) % 3])}")
+            other, value = OTHER_ATTRIBUTES[(2 * i + j) % len(OTHER_ATTRIBUTES)]
+            attributes.append(f"{other}={_quote_attr(value, quotings[(i + j + 1) % 3])}")
+        closing = [f"</{spelled}>", "", f"</{spelled.upper()}>"][i % 3]
+        fragments.append(f"<{spelled} {' '.join(attributes)}{ends[i % 4]}text{closing}")
+    return fragments
+
+
+def _seed_markdown() -> list[str]:
+    """Every hostile URL in every Markdown form (a link, an image, a reference, an autolink,
+    an attribute list with each attribute in turn), and every Markdown bit around them."""
+    documents = []
+    attributes = [*URL_ATTRIBUTES, "onclick", "style", "rel"]
+    for i, url in enumerate(HOSTILE_URLS):
+        attribute = attributes[i % len(attributes)]
+        bit = MARKDOWN_BITS[i % len(MARKDOWN_BITS)]
+        documents += [
+            f"{bit}[text {i}]({url})",
+            f"![text {i}]({url}){bit}",
+            f"[text][r]\n\n[r]: {url}\n{bit}",
+            f"{bit}<{url}>",
+            f"# Heading {{: {attribute}=\"{url}\" }}\n\nPara {{: {attribute}='{url}' }}",
+        ]
+    documents += [bit + "".join(MARKDOWN_BITS) for bit in MARKDOWN_BITS]
+    return documents
+
+
+@pytest.mark.slow
+def test_the_seed_corpus_is_sanitised() -> None:
+    """The fuzzers' material, each piece at least once, in every language (the fuzzers draw
+    100 random documents each on top): no run depends on the draw to meet a given tag or URL."""
+    fragments, documents = _seed_fragments(), _seed_markdown()
+    covered = " ".join(fragments + documents)
+    for word in (*URL_ATTRIBUTES, *HOSTILE_URLS, *(f"{n}=" for n, _ in OTHER_ATTRIBUTES)):
+        assert word in covered or _quote_attr(word, "none") in covered, word
+    for i, fragment in enumerate(fragments):
+        before, after = "ab cd", "12 ef."
+        for text in (
+            fragment,
+            f"{before}\n\n{fragment}\n\n{after}",
+            f"{before} {fragment} {after}",
+        ):
+            output = to_html(text, make_markdown(["en", "fr", "es"][i % 3], _slug))
+            assert unsafe_parts(output) == [], (text, output)
+    for i, text in enumerate(documents):
+        output = to_html(text, make_markdown(["en", "fr", "es"][i % 3], _slug))
+        assert unsafe_parts(output) == [], (text, output)
+        nesting_depth(output)
 
 
 def test_the_oracle_sees_what_it_should() -> None:

@@ -389,19 +389,19 @@ def run_case(
 
 
 @pytest.fixture(scope="session")
-def previous_pdf(tmp_path_factory: pytest.TempPathFactory, cli_env: dict[str, str]) -> bytes:
+def previous_pdf(
+    tmp_path_factory: pytest.TempPathFactory, cli_env: dict[str, str], warm_cli: WarmCli
+) -> bytes:
     """The base project's PDF (built with --strict, so the base is clean), marked so that any
-    rewrite of the output, even with identical content, is seen. Also fills the bytecode cache
-    before the cases run."""
+    rewrite of the output, even with identical content, is seen. Built by the warm command,
+    as the cases are (a fresh interpreter cost 2-3 CPU s more on each worker)."""
     root = tmp_path_factory.mktemp("hostile-base")
     project = root / "project"
     shutil.copytree(BASE, project)
     out = root / "base.pdf"
-    cmd = [sys.executable, "-m", "reportbuilder", "build", str(project), "-o", str(out)]
-    done = subprocess.run(
-        [*cmd, "--strict"], capture_output=True, text=True, timeout=120, env=cli_env
-    )
-    assert done.returncode == 0, done.stderr
+    cmd = ["build", str(project), "-o", str(out), "--strict"]
+    code, _, stderr, killed = warm_cli.run(cmd, root, cli_env, 120)
+    assert code == 0 and not killed, stderr
     return out.read_bytes() + b"\n% previous good build, kept by failed builds\n"
 
 

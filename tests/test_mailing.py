@@ -7,6 +7,7 @@ import datetime as dt
 import email
 import email.policy
 import json
+import shutil
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from conftest import copy_fixture
 from reportbuilder.cli import main
 from reportbuilder.deliver.smtp import PASSWORD_ENV, USER_ENV
 from smtp_server import SmtpServer
@@ -23,16 +25,20 @@ pytestmark = pytest.mark.pdf
 TITLE = "Accès à l’eau : enquête « été » 2026"
 
 
-@pytest.fixture
-def project(mini_project: Path) -> Path:
-    """The mini fixture with a non-ASCII title, in French."""
-    config = mini_project / "report.yml"
+def _in_french(project: Path) -> Path:
+    config = project / "report.yml"
     text = config.read_text(encoding="utf-8")
     text = text.replace("title: Water Access Survey", f"title: '{TITLE}'").replace(
         "lang: en", "lang: fr"
     )
     config.write_text(text, encoding="utf-8")
-    return mini_project
+    return project
+
+
+@pytest.fixture
+def project(mini_project: Path) -> Path:
+    """The mini fixture with a non-ASCII title, in French."""
+    return _in_french(mini_project)
 
 
 @pytest.fixture
@@ -206,10 +212,21 @@ def test_there_is_no_password_option() -> None:
     assert result.exit_code == 2 and "No such option '--password'" in result.stderr
 
 
-@pytest.fixture
-def given_pdf(project: Path) -> Path:
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`project` built once for the tests that give `--pdf` (each reads a copy)."""
+    project = _in_french(copy_fixture("mini", tmp_path_factory.mktemp("mailing") / "mini"))
     built = project / "out" / "given.pdf"
     assert CliRunner().invoke(main, ["build", str(project), "-o", str(built)]).exit_code == 0
+    return built
+
+
+@pytest.fixture
+def given_pdf(project: Path, built_once: Path) -> Path:
+    """This test's `project` built, at `out/given.pdf`: a copy of the same inputs' build."""
+    built = project / "out" / "given.pdf"
+    built.parent.mkdir(exist_ok=True)
+    shutil.copyfile(built_once, built)
     return built
 
 

@@ -12,6 +12,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
+from conftest import one_chapter_project
 from reportbuilder.cli import main
 from reportbuilder.render.budget import heaviest_images
 from test_render_budget import PHOTO_SIZE, add_photos
@@ -26,6 +27,17 @@ THREE = (
 )
 
 
+@pytest.fixture
+def photos_project(tmp_path: Path) -> Path:
+    """A one-chapter project and a chapter of two large photos (`add_photos`): each merge
+    below lays it out many times over (the body lightened step by step, each cover), and
+    mini's other pages would only add to every one of those layouts."""
+    project = one_chapter_project(tmp_path / "photos", "Water Access Survey", "# Intro\n\nText.\n")
+    (project / "assets").mkdir()
+    add_photos(project)
+    return project
+
+
 def merge(project: Path, people: Path, out: Path, *args: str) -> tuple[int, dict[str, Any]]:
     result = CliRunner().invoke(
         main, ["merge", str(project), str(people), "-o", str(out), "--json", *args]
@@ -34,12 +46,11 @@ def merge(project: Path, people: Path, out: Path, *args: str) -> tuple[int, dict
     return result.exit_code, json.loads(result.stdout)
 
 
-def test_each_copy_of_a_three_row_merge_fits_150kb(mini_project: Path, tmp_path: Path) -> None:
-    add_photos(mini_project)
+def test_each_copy_of_a_three_row_merge_fits_150kb(photos_project: Path, tmp_path: Path) -> None:
     people = tmp_path / "requesters.csv"
     people.write_text(THREE, encoding="utf-8")
     out = tmp_path / "copies"
-    code, result = merge(mini_project, people, out, "--max-size", "150KB")
+    code, result = merge(photos_project, people, out, "--max-size", "150KB")
     assert code == 0, result["problems"]
     rows = result["rows"]
     assert len(rows) == 3 and {r["status"] for r in rows} == {"made"}
@@ -55,26 +66,24 @@ def test_each_copy_of_a_three_row_merge_fits_150kb(mini_project: Path, tmp_path:
         assert len(weights) == 2 and all(item.width < PHOTO_SIZE[0] for item in weights)
 
 
-def test_report_yml_max_size_holds_for_a_merge(mini_project: Path, tmp_path: Path) -> None:
-    add_photos(mini_project)
-    config = mini_project / "report.yml"
+def test_report_yml_max_size_holds_for_a_merge(photos_project: Path, tmp_path: Path) -> None:
+    config = photos_project / "report.yml"
     config.write_text(config.read_text() + "max_size: 200KB\n", encoding="utf-8")
     people = tmp_path / "requesters.csv"
     people.write_text(THREE, encoding="utf-8")
     out = tmp_path / "copies"
-    code, result = merge(mini_project, people, out)
+    code, result = merge(photos_project, people, out)
     assert code == 0, result["problems"]
     assert all((out / r["file"]).stat().st_size <= 200_000 for r in result["rows"])
 
 
 def test_an_impossible_budget_fails_every_row_naming_the_images(
-    mini_project: Path, tmp_path: Path
+    photos_project: Path, tmp_path: Path
 ) -> None:
-    add_photos(mini_project)
     people = tmp_path / "requesters.csv"
     people.write_text(THREE, encoding="utf-8")
     out = tmp_path / "copies"
-    code, result = merge(mini_project, people, out, "--max-size", "20KB")
+    code, result = merge(photos_project, people, out, "--max-size", "20KB")
     assert code == 1
     assert {r["status"] for r in result["rows"]} == {"failed"}
     for line in (2, 3, 4):
@@ -88,13 +97,12 @@ def test_an_impossible_budget_fails_every_row_naming_the_images(
 LONG = "Ὀδυσσεύς Λαέρτιάδης Жуковский Щербатов Ярославцев Ђорђевић"
 
 
-def test_a_copy_heavier_than_the_others_fails_alone(mini_project: Path, tmp_path: Path) -> None:
+def test_a_copy_heavier_than_the_others_fails_alone(photos_project: Path, tmp_path: Path) -> None:
     """A name in Greek and Cyrillic letters brings glyphs no other copy has: with a budget
     just above the other copies at their lightest, that row alone fails."""
-    add_photos(mini_project)
     people = tmp_path / "requesters.csv"
     people.write_text(THREE, encoding="utf-8")
-    code, result = merge(mini_project, people, tmp_path / "probe", "--max-size", "2KB")
+    code, result = merge(photos_project, people, tmp_path / "probe", "--max-size", "2KB")
     assert code == 1
     # The lightest the copies can be, as the failure says it ("the PDF weighs 61 KB, …").
     weighs = {
@@ -108,7 +116,7 @@ def test_a_copy_heavier_than_the_others_fails_alone(mini_project: Path, tmp_path
 
     people.write_text(THREE + f'"{LONG}",odysseus@example.org,,en\n', encoding="utf-8")
     out = tmp_path / "copies"
-    code, result = merge(mini_project, people, out, "--max-size", budget)
+    code, result = merge(photos_project, people, out, "--max-size", budget)
     assert code == 1
     rows = {r["line"]: r for r in result["rows"]}
     assert [rows[n]["status"] for n in (2, 3, 4, 5)] == ["made", "made", "made", "failed"]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_fixture
 from reportbuilder.cli import main
 from reportbuilder.deliver.smtp import SmtpSettings
 from reportbuilder.merge.delivery import Outbox
@@ -32,6 +33,15 @@ PEOPLE = (
 
 
 @pytest.fixture
+def slim_project(tmp_path: Path) -> Path:
+    """mini without its second chapter (a chart, a contact card): each merge lays the body out
+    per language, and the delivery of the copies needs no more."""
+    project = copy_fixture("mini", tmp_path / "mini")
+    (project / "content" / "02-findings.md").unlink()
+    return project
+
+
+@pytest.fixture
 def server(tmp_path: Path) -> Iterator[SmtpServer]:
     started = SmtpServer(tmp_path)
     yield started
@@ -45,13 +55,13 @@ def people(tmp_path: Path, text: str = PEOPLE) -> Path:
 
 
 def test_eml_files_carry_each_row_its_own_pdf(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     out, eml = tmp_path / "copies", tmp_path / "eml"
     rows = people(tmp_path, PEOPLE.split("Tom")[0])
     result = runner.invoke(
         main,
-        ["merge", str(mini_project), str(rows), "-o", str(out), "--eml-dir", str(eml), "--json"],
+        ["merge", str(slim_project), str(rows), "-o", str(out), "--eml-dir", str(eml), "--json"],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
@@ -76,12 +86,12 @@ def test_eml_files_carry_each_row_its_own_pdf(
 
 
 def test_a_rerun_says_the_rows_were_sent_before_not_now(
-    mini_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
+    slim_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
 ) -> None:
     """The third trial's item 21: a re-run after every row was sent said "6 sent" while it
     (rightly) sent nothing."""
     out, rows = tmp_path / "copies", people(tmp_path, PEOPLE.split("Ana")[0])
-    args = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+    args = ["merge", str(slim_project), str(rows), "-o", str(out), "--smtp", server.address]
     first = runner.invoke(main, args, catch_exceptions=False)
     assert first.exit_code == 0, first.output
     assert ": 2 made, 2 sent (journal: " in first.stdout
@@ -92,32 +102,32 @@ def test_a_rerun_says_the_rows_were_sent_before_not_now(
 
 
 def test_smtp_each_row_exactly_once_across_a_dropped_connection_and_a_rerun(
-    mini_project: Path, tmp_path: Path, server: SmtpServer
+    slim_project: Path, tmp_path: Path, server: SmtpServer
 ) -> None:
     rows = people(tmp_path)
     out = tmp_path / "copies"
     settings = SmtpSettings.parse(server.address, retries=1, backoff=0.01, timeout=10)
     options = MergeOptions(out, outbox=Outbox(smtp=settings))
     drops = server_drops_after(server, 2)
-    first = merge(mini_project, rows, options)
+    first = merge(slim_project, rows, options)
     assert len(server.received) == 2
     assert [r.sent for r in first.rows] == [True, True, False, False, False]
     failed = [p for p in first.problems if p.severity == "error"]
     assert [p.line for p in failed] == [4, 5, 6] and "not sent" in failed[0].message
     assert drops["dropped"] >= 1
     drops["on"] = False  # the server is well again
-    second = merge(mini_project, rows, options)
+    second = merge(slim_project, rows, options)
     assert second.ok, second.problems
     assert [r.status for r in second.rows] == ["kept"] * 5  # no PDF made again
     assert [r.sent for r in second.rows] == [True] * 5
     received = [m.message["To"].addresses[0].addr_spec for m in server.received]
     assert sorted(received) == sorted(line.split(",")[1] for line in PEOPLE.splitlines()[1:])
-    third = merge(mini_project, rows, options)
+    third = merge(slim_project, rows, options)
     assert third.ok and len(server.received) == 5  # nothing sent twice
     # A copy deleted, and the names changed: made again, still never sent again.
     (out / third.rows[0].file).unlink()
     renamed = MergeOptions(out, name_template="{reference}", outbox=Outbox(smtp=settings))
-    fourth = merge(mini_project, rows, renamed)
+    fourth = merge(slim_project, rows, renamed)
     assert fourth.ok and len(server.received) == 5
     assert [r.status for r in fourth.rows] == ["made"] + ["kept"] * 4
     assert fourth.rows[0].file == "R-1.pdf" and fourth.rows[0].sent
@@ -134,12 +144,12 @@ def test_smtp_each_row_exactly_once_across_a_dropped_connection_and_a_rerun(
 
 
 def test_a_450_is_retried_and_a_550_fails_its_row_only(
-    mini_project: Path, tmp_path: Path, server: SmtpServer
+    slim_project: Path, tmp_path: Path, server: SmtpServer
 ) -> None:
     rows = people(tmp_path, PEOPLE.split("Ana")[0])
     server.answers = ["450 4.2.0 busy", "250 OK", "550 5.1.1 mailbox unavailable"]
     settings = SmtpSettings.parse(server.address, retries=1, backoff=0.01, timeout=10)
-    result = merge(mini_project, rows, MergeOptions(tmp_path / "c", outbox=Outbox(smtp=settings)))
+    result = merge(slim_project, rows, MergeOptions(tmp_path / "c", outbox=Outbox(smtp=settings)))
     assert [r.sent for r in result.rows] == [True, False]
     assert result.rows[0].answer == "250 accepted (after 2 attempts)"
     # (The French row also warns that the chapters have no French translation.)
@@ -149,19 +159,19 @@ def test_a_450_is_retried_and_a_550_fails_its_row_only(
     assert len(server.received) == 1
 
 
-def test_rate_paces_the_messages(mini_project: Path, tmp_path: Path, server: SmtpServer) -> None:
+def test_rate_paces_the_messages(slim_project: Path, tmp_path: Path, server: SmtpServer) -> None:
     import time
 
     rows = people(tmp_path, PEOPLE.split("Ana")[0])
     settings = SmtpSettings.parse(server.address, retries=0, timeout=10)
     outbox = Outbox(smtp=settings, per_minute=60)  # one a second
-    merge(mini_project, rows, MergeOptions(tmp_path / "c", dry_run=False))  # the copies first
+    merge(slim_project, rows, MergeOptions(tmp_path / "c", dry_run=False))  # the copies first
     started = time.monotonic()
-    result = merge(mini_project, rows, MergeOptions(tmp_path / "c", outbox=outbox))
+    result = merge(slim_project, rows, MergeOptions(tmp_path / "c", outbox=outbox))
     assert result.ok and [r.status for r in result.rows] == ["kept", "kept"]
     assert time.monotonic() - started >= 1.0
     assert len(server.received) == 2
-    bad = CliRunner().invoke(main, ["merge", str(mini_project), str(rows), "--rate", "fast"])
+    bad = CliRunner().invoke(main, ["merge", str(slim_project), str(rows), "--rate", "fast"])
     assert bad.exit_code == 2 and "N/min" in bad.output
 
 
@@ -186,34 +196,34 @@ def server_drops_after(server: SmtpServer, count: int) -> dict[str, Any]:
     return state
 
 
-def test_smtp_and_eml_together_are_refused(mini_project: Path, tmp_path: Path) -> None:
+def test_smtp_and_eml_together_are_refused(slim_project: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,
-        ["merge", str(mini_project), str(people(tmp_path)), "--eml-dir", "x", "--smtp", "h"],
+        ["merge", str(slim_project), str(people(tmp_path)), "--eml-dir", "x", "--smtp", "h"],
     )
     assert result.exit_code == 2 and "not both" in result.output
 
 
-def test_plain_smtp_to_another_host_is_refused(mini_project: Path, tmp_path: Path) -> None:
-    config = mini_project / "report.yml"
+def test_plain_smtp_to_another_host_is_refused(slim_project: Path, tmp_path: Path) -> None:
+    config = slim_project / "report.yml"
     config.write_text(
         config.read_text() + "mail:\n  smtp: {host: localhost, security: none}\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(
-        main, ["merge", str(mini_project), str(people(tmp_path)), "--smtp", "mail.example.org"]
+        main, ["merge", str(slim_project), str(people(tmp_path)), "--smtp", "mail.example.org"]
     )
     assert result.exit_code == 2 and "unencrypted" in result.output
 
 
 def test_messages_written_to_look_at_are_still_sent_by_smtp_after(
-    mini_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
+    slim_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
 ) -> None:
     """Writing the messages as .eml to check them, then sending: the SMTP run said "2 sent
     before" and sent nothing (the journal counted an .eml as a delivery), exit 0. And a
     second --eml-dir wrote nothing into its folder."""
     out, rows = tmp_path / "copies", people(tmp_path, PEOPLE.split("Ana")[0])
-    base = ["merge", str(mini_project), str(rows), "-o", str(out)]
+    base = ["merge", str(slim_project), str(rows), "-o", str(out)]
     written = runner.invoke(main, [*base, "--eml-dir", str(tmp_path / "eml")])
     assert written.exit_code == 0, written.output
     assert ": 2 made, 2 written as .eml (journal: " in written.stdout
@@ -231,7 +241,7 @@ def test_messages_written_to_look_at_are_still_sent_by_smtp_after(
 
 
 def test_a_copy_made_before_a_correction_is_made_again_not_sent(
-    mini_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
+    slim_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
 ) -> None:
     """Make the copies, look at one, fix a figure, run again, send: the copies made before
     the correction were "kept" and mailed (attachment 1,200, the body 1,300). A copy made
@@ -241,8 +251,8 @@ def test_a_copy_made_before_a_correction_is_made_again_not_sent(
     from conftest import page_texts
 
     out, rows = tmp_path / "copies", people(tmp_path, PEOPLE.split("Ana")[0])
-    base = ["merge", str(mini_project), str(rows), "-o", str(out)]
-    survey = mini_project / "data" / "survey.yml"
+    base = ["merge", str(slim_project), str(rows), "-o", str(out)]
+    survey = slim_project / "data" / "survey.yml"
 
     def figures() -> set[str]:
         copy = out / "mini-Mary-Smith.pdf"
@@ -264,7 +274,7 @@ def test_a_copy_made_before_a_correction_is_made_again_not_sent(
 
 
 def test_a_column_added_after_a_mailing_sends_nothing_again(
-    mini_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
+    slim_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
 ) -> None:
     """A "status" column ticked after the mailing made every row a new request: everyone was
     mailed again. Only the columns a copy uses tell requests apart; journals of earlier
@@ -277,7 +287,7 @@ def test_a_column_added_after_a_mailing_sends_nothing_again(
         "Jeanne Dupont,jeanne@example.fr,Lyon\nMary Smith,mary@example.com,York\n",
         encoding="utf-8",
     )
-    base = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+    base = ["merge", str(slim_project), str(rows), "-o", str(out), "--smtp", server.address]
     assert runner.invoke(main, base).exit_code == 0 and len(server.messages) == 2
     rows.write_text(
         "name,email,office,status\nJeanne Dupont,jeanne@example.fr,Lyon,sent\n"
@@ -301,7 +311,7 @@ def test_a_column_added_after_a_mailing_sends_nothing_again(
 
 
 def test_a_name_written_as_offices_do_reaches_the_to_header(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     """A name with `<`, `>`, `,` or `&` passed the row checks and `--dry-run`, its copy was
     made, and only the message failed ("is not one email address (To)"). It is quoted."""
@@ -311,7 +321,7 @@ def test_a_name_written_as_offices_do_reaches_the_to_header(
         'name,email\n"Pérez, Ana <DG Migraciones>",ana@example.org\nSmith & Co,co@example.org\n',
         encoding="utf-8",
     )
-    args = ["merge", str(mini_project), str(rows), "-o", str(out), "--eml-dir", str(eml)]
+    args = ["merge", str(slim_project), str(rows), "-o", str(out), "--eml-dir", str(eml)]
     result = runner.invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     to = []
@@ -326,7 +336,7 @@ def test_a_name_written_as_offices_do_reaches_the_to_header(
 
 
 def test_another_report_for_the_same_people_is_sent_and_a_moved_one_is_not(
-    mini_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
+    slim_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
 ) -> None:
     """A second report merged for the same requesters into the same folder was "1 kept, 1
     sent before": never made nor sent (trial 5 #30). The journal knows each copy's report by
@@ -336,12 +346,12 @@ def test_another_report_for_the_same_people_is_sent_and_a_moved_one_is_not(
 
     out, rows = tmp_path / "copies", people(tmp_path, PEOPLE.split("Mary")[0])
     first = runner.invoke(
-        main, ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+        main, ["merge", str(slim_project), str(rows), "-o", str(out), "--smtp", server.address]
     )
     assert first.exit_code == 0 and ": 1 made, 1 sent (journal: " in first.stdout, first.output
     moved = tmp_path / "synced" / "mini"
-    shutil.copytree(mini_project, moved)
-    shutil.rmtree(mini_project)
+    shutil.copytree(slim_project, moved)
+    shutil.rmtree(slim_project)
     again = runner.invoke(
         main, ["merge", str(moved), str(rows), "-o", str(out), "--smtp", server.address]
     )

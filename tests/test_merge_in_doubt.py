@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_fixture
 from reportbuilder.cli import main
 from smtp_server import SmtpServer
 
@@ -27,6 +28,15 @@ PEOPLE = (
     "Mary Smith,mary@example.com\n"
     "Tom Brown,tom@example.com\n"
 )
+
+
+@pytest.fixture
+def slim_project(tmp_path: Path) -> Path:
+    """mini without its second chapter (a chart, a contact card): each merge lays the body out
+    per language, and the delivery of the copies needs no more."""
+    project = copy_fixture("mini", tmp_path / "mini")
+    (project / "content" / "02-findings.md").unlink()
+    return project
 
 
 def kill_after_first_accepted(server: SmtpServer) -> dict[str, Any]:
@@ -57,14 +67,14 @@ def journal(out: Path) -> list[dict[str, Any]]:
 
 
 def test_a_merge_killed_after_the_server_took_a_message_never_sends_it_twice(
-    mini_project: Path, tmp_path: Path
+    slim_project: Path, tmp_path: Path
 ) -> None:
     server = SmtpServer(tmp_path)
     try:
         rows = tmp_path / "requesters.csv"
         rows.write_text(PEOPLE, encoding="utf-8")
         out = tmp_path / "copies"
-        args = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+        args = ["merge", str(slim_project), str(rows), "-o", str(out), "--smtp", server.address]
         state = kill_after_first_accepted(server)
         process = subprocess.Popen(
             [sys.executable, "-m", "reportbuilder", *args, "--json"],
@@ -117,7 +127,7 @@ def test_a_merge_killed_after_the_server_took_a_message_never_sends_it_twice(
 
 
 def test_a_connection_lost_before_the_answer_leaves_the_row_in_doubt(
-    mini_project: Path, tmp_path: Path
+    slim_project: Path, tmp_path: Path
 ) -> None:
     """The server keeps the second message and closes the connection without answering: a
     blind retry gave Mary two copies and exit 0. The row is in doubt at its line (exit 1),
@@ -128,7 +138,7 @@ def test_a_connection_lost_before_the_answer_leaves_the_row_in_doubt(
         rows = tmp_path / "requesters.csv"
         rows.write_text(PEOPLE, encoding="utf-8")
         out = tmp_path / "copies"
-        args = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+        args = ["merge", str(slim_project), str(rows), "-o", str(out), "--smtp", server.address]
         first = CliRunner().invoke(main, [*args, "--json"], catch_exceptions=False)
         assert first.exit_code == 1, first.output
         summary = json.loads(first.stdout)
@@ -160,7 +170,7 @@ def test_a_connection_lost_before_the_answer_leaves_the_row_in_doubt(
 
 
 def test_a_run_split_another_way_never_sends_again_what_a_shard_sent(
-    mini_project: Path, tmp_path: Path
+    slim_project: Path, tmp_path: Path
 ) -> None:
     """Shards 1/2 and 2/2 sent every row; the plain re-run "to make sure" and a 1/3 run after
     the job matrix changed sent each again (10 messages for 4 rows)."""
@@ -169,7 +179,7 @@ def test_a_run_split_another_way_never_sends_again_what_a_shard_sent(
         rows = tmp_path / "requesters.csv"
         rows.write_text(PEOPLE, encoding="utf-8")
         out = tmp_path / "copies"
-        args = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+        args = ["merge", str(slim_project), str(rows), "-o", str(out), "--smtp", server.address]
         for split in (["--shard", "1/2"], ["--shard", "2/2"], [], ["--shard", "1/3"]):
             result = CliRunner().invoke(main, [*args, *split, "--json"], catch_exceptions=False)
             assert result.exit_code == 0, result.output
@@ -185,7 +195,7 @@ def test_a_run_split_another_way_never_sends_again_what_a_shard_sent(
 
 
 def test_a_second_merge_on_the_same_folder_is_refused_while_one_runs(
-    mini_project: Path, tmp_path: Path
+    slim_project: Path, tmp_path: Path
 ) -> None:
     """Two merges at once on one folder (a double click, a retried CI job) both sent every
     row. The second is refused at once, before anything is made or sent."""
@@ -198,7 +208,7 @@ def test_a_second_merge_on_the_same_folder_is_refused_while_one_runs(
         rows = tmp_path / "requesters.csv"
         rows.write_text(PEOPLE, encoding="utf-8")
         out = tmp_path / "copies"
-        args = ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+        args = ["merge", str(slim_project), str(rows), "-o", str(out), "--smtp", server.address]
         result = CliRunner().invoke(main, args, catch_exceptions=False)
         assert result.exit_code == 1
         assert result.stderr.strip() == (

@@ -12,7 +12,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from conftest import page_texts
+from conftest import copy_fixture, page_texts
 from reportbuilder.cli import main
 
 pytestmark = pytest.mark.pdf
@@ -25,6 +25,15 @@ THREE = (
 )
 
 
+@pytest.fixture
+def slim_project(tmp_path: Path) -> Path:
+    """mini without its second chapter (a chart, a contact card): a copy laid out once per
+    language and per copy made in full, for tests about the merge, not about that chapter."""
+    project = copy_fixture("mini", tmp_path / "mini")
+    (project / "content" / "02-findings.md").unlink()
+    return project
+
+
 def merge(runner: CliRunner, *args: str) -> tuple[int, dict[str, Any], str]:
     result = runner.invoke(main, ["merge", *args, "--json"], catch_exceptions=False)
     return result.exit_code, json.loads(result.stdout), result.stderr
@@ -35,12 +44,12 @@ def texts(path: Path) -> list[str]:
 
 
 def test_three_requesters_in_three_languages(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     people = tmp_path / "requesters.csv"
     people.write_text(THREE, encoding="utf-8")
     out = tmp_path / "copies"
-    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out), "--jobs", "2")
+    code, result, _ = merge(runner, str(slim_project), str(people), "-o", str(out), "--jobs", "2")
     assert code == 0, result["problems"]
     rows = {row["name"]: row for row in result["rows"]}
     assert {r["status"] for r in rows.values()} == {"made"}
@@ -74,7 +83,7 @@ def test_three_requesters_in_three_languages(
 
 
 def test_a_bad_row_is_named_and_the_good_rows_are_written(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     people = tmp_path / "requesters.csv"
     people.write_text(
@@ -82,7 +91,7 @@ def test_a_bad_row_is_named_and_the_good_rows_are_written(
         encoding="utf-8",
     )
     out = tmp_path / "copies"
-    result = runner.invoke(main, ["merge", str(mini_project), str(people), "-o", str(out)])
+    result = runner.invoke(main, ["merge", str(slim_project), str(people), "-o", str(out)])
     assert result.exit_code == 1
     assert f"{people}:3: invalid email 'bad@@example'" in result.stderr
     assert "Traceback" not in result.output
@@ -91,7 +100,7 @@ def test_a_bad_row_is_named_and_the_good_rows_are_written(
 
 
 def test_shards_together_make_every_row_once(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     people = tmp_path / "requesters.csv"
     rows = [f"Person {n},p{n}@example.org" for n in range(1, 8)]
@@ -100,7 +109,7 @@ def test_shards_together_make_every_row_once(
     made: list[str] = []
     for index in (1, 2, 3):
         code, result, _ = merge(
-            runner, str(mini_project), str(people), "-o", str(out), "--shard", f"{index}/3"
+            runner, str(slim_project), str(people), "-o", str(out), "--shard", f"{index}/3"
         )
         assert code == 0 and result["shard"] == f"{index}/3"
         made += [row["file"] for row in result["rows"]]
@@ -114,19 +123,19 @@ def test_shards_together_make_every_row_once(
 
 
 def test_a_rerun_makes_only_what_is_missing(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     people = tmp_path / "requesters.csv"
     people.write_text(THREE, encoding="utf-8")
     out = tmp_path / "copies"
-    code, first, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    code, first, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
     assert code == 0
     files = {row["name"]: row["file"] for row in first["rows"]}
     # Each language's copies are named after its edition's output (mini-es for Spanish).
     assert files["Ana Pérez"] == "mini-es-Ana-Pérez.pdf"
     (out / "mini-Mary-Smith.pdf").unlink()
     kept = (out / files["Ana Pérez"]).stat().st_mtime_ns
-    code, again, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    code, again, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
     assert code == 0
     status = {row["name"]: row["status"] for row in again["rows"]}
     assert status == {"Jeanne Dupont": "kept", "Mary Smith": "made", "Ana Pérez": "kept"}
@@ -135,13 +144,13 @@ def test_a_rerun_makes_only_what_is_missing(
 
 
 def test_dry_run_checks_and_writes_nothing(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     people = tmp_path / "requesters.csv"
     people.write_text(THREE + "Nobody,,,,,\nHans,hans@example.de,,de,,\n", encoding="utf-8")
     out = tmp_path / "copies"
     result = runner.invoke(
-        main, ["merge", str(mini_project), str(people), "-o", str(out), "--dry-run"]
+        main, ["merge", str(slim_project), str(people), "-o", str(out), "--dry-run"]
     )
     assert result.exit_code == 1
     assert f"row 3: would make {out / 'mini-Mary-Smith.pdf'} for Mary Smith" in result.stdout
@@ -153,14 +162,14 @@ def test_dry_run_checks_and_writes_nothing(
 
 
 def test_a_footer_naming_the_requester_builds_each_copy_in_full(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
-    config = mini_project / "report.yml"
+    config = slim_project / "report.yml"
     config.write_text(config.read_text() + "recipient_footer: true\n", encoding="utf-8")
     people = tmp_path / "requesters.csv"
     people.write_text("name,email\nMary Smith,mary@example.com\n", encoding="utf-8")
     out = tmp_path / "copies"
-    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    code, result, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
     assert code == 0
     assert result["rows"][0]["method"] == "full"
     assert any("every copy built in full" in note for note in result["notes"])
@@ -169,11 +178,11 @@ def test_a_footer_naming_the_requester_builds_each_copy_in_full(
 
 
 def test_a_long_requester_footer_keeps_the_page_number_on_one_line(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     """Trial 5 #25: a long name and organisation in the footer squeezed its page number onto
     two lines, "Page 3 of" and "4"."""
-    config = mini_project / "report.yml"
+    config = slim_project / "report.yml"
     config.write_text(config.read_text() + "recipient_footer: true\n", encoding="utf-8")
     people = tmp_path / "requesters.csv"
     people.write_text(
@@ -182,7 +191,7 @@ def test_a_long_requester_footer_keeps_the_page_number_on_one_line(
         encoding="utf-8",
     )
     out = tmp_path / "copies"
-    code, _, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    code, _, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
     assert code == 0
     [copy] = out.glob("*.pdf")
     layout = subprocess.run(
@@ -196,7 +205,7 @@ def test_a_long_requester_footer_keeps_the_page_number_on_one_line(
 
 
 def test_a_long_line_gets_its_own_body_once(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     people = tmp_path / "requesters.csv"
     long = "Organisation " * 12
@@ -208,7 +217,7 @@ def test_a_long_line_gets_its_own_body_once(
         encoding="utf-8",
     )
     out = tmp_path / "copies"
-    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    code, result, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
     assert code == 0
     methods = [row["method"] for row in result["rows"]]
     assert methods == ["assembled", "full", "assembled"]
@@ -216,7 +225,7 @@ def test_a_long_line_gets_its_own_body_once(
 
 
 def test_shard_auto_from_a_kubernetes_indexed_job(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     people = tmp_path / "requesters.csv"
     people.write_text(THREE, encoding="utf-8")
@@ -224,7 +233,7 @@ def test_shard_auto_from_a_kubernetes_indexed_job(
         main,
         [
             "merge",
-            str(mini_project),
+            str(slim_project),
             str(people),
             "--dry-run",
             "--shard",
@@ -239,14 +248,14 @@ def test_shard_auto_from_a_kubernetes_indexed_job(
     assert result.stdout.rstrip().splitlines()[0].endswith("(en), and write its .eml")
     assert "Jeanne" not in result.stdout and "Ana" not in result.stdout
     assert "would make (shard 2/2): 1 planned" in result.stdout
-    missing = runner.invoke(main, ["merge", str(mini_project), str(people), "--shard", "auto"])
+    missing = runner.invoke(main, ["merge", str(slim_project), str(people), "--shard", "auto"])
     assert missing.exit_code == 2 and "found no shard index" in missing.output
 
 
 def test_a_chapter_that_shows_a_part_for_some_requesters_builds_in_full(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
-    chapter = mini_project / "content" / "01-overview.md"
+    chapter = slim_project / "content" / "01-overview.md"
     chapter.write_text(
         chapter.read_text()
         + "\n{% if recipient.organisation %}A note for partner organisations.{% endif %}\n",
@@ -258,7 +267,7 @@ def test_a_chapter_that_shows_a_part_for_some_requesters_builds_in_full(
         encoding="utf-8",
     )
     out = tmp_path / "c"
-    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    code, result, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
     assert code == 0
     assert [row["method"] for row in result["rows"]] == ["full", "full"]
     assert any("pages after the cover depend on the requester" in n for n in result["notes"])
@@ -268,14 +277,14 @@ def test_a_chapter_that_shows_a_part_for_some_requesters_builds_in_full(
 
 @pytest.mark.parametrize("folder", ["content", "data/copies", "."])
 def test_copies_never_go_among_the_sources(
-    mini_project: Path, tmp_path: Path, runner: CliRunner, folder: str
+    slim_project: Path, tmp_path: Path, runner: CliRunner, folder: str
 ) -> None:
     people = tmp_path / "requesters.csv"
     people.write_text(THREE, encoding="utf-8")
-    target = mini_project / folder
-    result = runner.invoke(main, ["merge", str(mini_project), str(people), "-o", str(target)])
+    target = slim_project / folder
+    result = runner.invoke(main, ["merge", str(slim_project), str(people), "-o", str(target)])
     assert result.exit_code == 1 and "choose a" in result.stderr
-    assert not list(mini_project.rglob("*.pdf")) and not list(mini_project.rglob("*.jsonl"))
+    assert not list(slim_project.rglob("*.pdf")) and not list(slim_project.rglob("*.jsonl"))
 
 
 def test_a_row_in_a_language_without_translations_is_warned_of(
@@ -315,14 +324,14 @@ def _line_of(words: list[Any], word: str) -> list[str]:
 
 
 def test_a_right_to_left_requester_leaves_the_date_in_its_place(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     """The third trial's item 7: an Arabic name and organisation took the ", 1" of the date
     into their right-to-left run: the cover read "pour 1 ,وزارة الصحة ,محمد الأحمد décembre".
     Each value is isolated, on the cover and in the footers."""
     from conftest import read_words
 
-    config = mini_project / "report.yml"
+    config = slim_project / "report.yml"
     config.write_text(config.read_text() + "recipient_footer: true\n", encoding="utf-8")
     people = tmp_path / "requesters.csv"
     people.write_text(
@@ -331,7 +340,7 @@ def test_a_right_to_left_requester_leaves_the_date_in_its_place(
         encoding="utf-8",
     )
     out = tmp_path / "copies"
-    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    code, result, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
     assert code == 0, result["problems"]
     pdf = out / result["rows"][0]["file"]
     words = read_words(pdf)[1]
@@ -344,7 +353,7 @@ def test_a_right_to_left_requester_leaves_the_date_in_its_place(
 
 
 def test_text_in_a_fallback_font_is_warned_at_each_rows_line(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     """The third trial's item 9: only the first row of a language had its cover checked
     (within the body), so its fallback-font warning had no path or line, and a Chinese or
@@ -357,7 +366,7 @@ def test_text_in_a_fallback_font_is_warned_at_each_rows_line(
         "Zoë 😀 Smile,zoe@example.org,\n",
         encoding="utf-8",
     )
-    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(tmp_path / "c"))
+    code, result, _ = merge(runner, str(slim_project), str(people), "-o", str(tmp_path / "c"))
     assert code == 0, result["problems"]
     fallbacks = {
         (p["path"], p["line"]): p["message"]
@@ -369,7 +378,7 @@ def test_text_in_a_fallback_font_is_warned_at_each_rows_line(
 
 
 def test_a_second_batch_never_replaces_the_first_batchs_copies(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     """Weekly batches into one folder: batch 2's Ana replaced batch 1's Ana's copy (and
     .eml), and a re-run of batch 1 called the other Ana's file "kept". She gets `-2`."""
@@ -378,30 +387,30 @@ def test_a_second_batch_never_replaces_the_first_batchs_copies(
     first.write_text("name,email,organisation\nAna,ana1@example.org,First Org\n", "utf-8")
     second.write_text("name,email,organisation\nAna,ana2@example.org,Second Org\n", "utf-8")
     for batch in (first, second):
-        code, result, _ = merge(runner, str(mini_project), str(batch), "-o", str(out))
+        code, result, _ = merge(runner, str(slim_project), str(batch), "-o", str(out))
         assert code == 0, result["problems"]
     assert sorted(p.name for p in out.glob("*.pdf")) == ["mini-Ana-2.pdf", "mini-Ana.pdf"]
     assert "First Org" in " ".join(texts(out / "mini-Ana.pdf"))
     assert "Second Org" in " ".join(texts(out / "mini-Ana-2.pdf"))
-    code, again, _ = merge(runner, str(mini_project), str(first), "-o", str(out))
+    code, again, _ = merge(runner, str(slim_project), str(first), "-o", str(out))
     assert code == 0 and [(r["status"], r["file"]) for r in again["rows"]] == [
         ("kept", "mini-Ana.pdf")
     ]
 
 
 def test_a_dry_run_after_a_stopped_merge_predicts_the_resume(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     """After a merge stopped half-way, `--dry-run` said "would make: 3 planned" while the
     resume kept what was made: it says what the run would keep now."""
     people = tmp_path / "requesters.csv"
     people.write_text(THREE, encoding="utf-8")
     out = tmp_path / "copies"
-    code, first, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    code, first, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
     assert code == 0
     (out / first["rows"][1]["file"]).unlink()  # as if stopped before Mary's copy
     dry = runner.invoke(
-        main, ["merge", str(mini_project), str(people), "-o", str(out), "--dry-run"]
+        main, ["merge", str(slim_project), str(people), "-o", str(out), "--dry-run"]
     )
     assert dry.exit_code == 0, dry.output
     assert f"row 2: already made {out / first['rows'][0]['file']}" in dry.stdout
@@ -445,16 +454,16 @@ def test_a_name_no_font_has_fails_its_row_and_the_others_are_made(
 
 
 def test_a_chapter_character_no_font_has_fails_the_merge_at_its_line(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
+    slim_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     """The same character in a chapter made every copy with an empty box and 0 problems:
     it is refused at its line, as `build` refuses it, and no copy is made."""
-    overview = mini_project / "content" / "01-overview.md"
+    overview = slim_project / "content" / "01-overview.md"
     overview.write_text(overview.read_text("utf-8") + "\nA sign: \U00013000.\n", "utf-8")
     people = tmp_path / "requesters.csv"
     people.write_text("name,email,lang\nTom Brown,tom@example.com,en\n", encoding="utf-8")
     out = tmp_path / "copies"
-    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    code, result, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
     assert code == 1
     line = overview.read_text("utf-8").splitlines().index("A sign: \U00013000.") + 1
     assert [(p["path"], p["line"]) for p in result["problems"]] == [

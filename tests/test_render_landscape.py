@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
 
-from conftest import copy_fixture, read_words
+from conftest import Word, copy_fixture, read_words
 from reportbuilder import Edition, PdfRenderer, load_project, render_html, write_atomic
 
 pytestmark = pytest.mark.pdf
@@ -37,14 +39,119 @@ def _chapter(rows: int = 30) -> str:
     )
 
 
-def _build(tmp_path: Path, size: str) -> Path:
-    project_dir = copy_fixture("mini", tmp_path / size)
-    (project_dir / "content" / "03-results.md").write_text(_chapter(), "utf-8")
+def _wide_table(columns: int = 15, rows: int = 4) -> str:
+    head = "| Region | " + " | ".join(f"Amount {c}" for c in range(1, columns)) + " |"
+    lines = [head, "|" + "---|" * columns]
+    for r in range(1, rows + 1):
+        cells = " | ".join(f"{1234567 + 1000 * r + c:,}" for c in range(1, columns))
+        lines.append(f"| District {r} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+def _blocks_chapter() -> str:
+    """A table too wide for A4 upright, in a callout, a list item and a quote."""
+    table = _wide_table(15)
+    indented = "".join(f"    {line}\n" for line in table.splitlines())
+    listed = "".join(f"  {line}\n" for line in table.splitlines())
+    quoted = "".join(f"> {line}\n" for line in table.splitlines())
+    return (
+        '# Tables in blocks\n\n!!! note "Monthly figures"\n    CALLOUTLEAD:\n\n'
+        f"{indented}\n- LISTLEAD:\n\n{listed}\n> QUOTELEAD:\n>\n{quoted}\nTHEEND.\n"
+    )
+
+
+@dataclass(frozen=True)
+class Built:
+    """A document of the chapters below at one page size and language, read back."""
+
+    pdf: Path
+    pages: list[tuple[float, float]]  # (width, height) in pt
+    words: list[Word]
+    texts: list[str]  # each page's text, spaces collapsed
+    marks: dict[str, int]  # outline title → the page (1-based) it opens
+
+
+# Each document is laid out several times over (a turned table moves what follows it), so
+# the cases share documents: one per page size and language, each case in chapters of its
+# own (a chapter starts on a new page: what one case moves cannot reach another's).
+# 03-sheets, 04-more: the headings right before a turned table (every size and language);
+# 05-blocks: tables in a callout, a list item and a quote (A4, English); 06-results: a
+# 9-column table among paragraphs, turned at A5 and B5, upright at A4 (English).
+DOCUMENTS = ("A4-en", "A4-fr", "A5-en", "A5-fr", "B5-en", "B5-fr")
+
+
+def on(*names: str) -> list[Any]:
+    """Parameters naming documents: the tests of one document share an xdist group, so
+    that one worker lays it out, once (`Documents` keeps it for the session)."""
+    return [
+        pytest.param(name, marks=pytest.mark.xdist_group(f"landscape-{name}")) for name in names
+    ]
+
+
+class Documents:
+    """The documents above, each laid out when a test first asks for it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.built: dict[str, Built] = {}
+
+    def __call__(self, name: str) -> Built:
+        if name not in self.built:
+            self.built[name] = _build(self.root / name, *name.split("-"))
+        return self.built[name]
+
+
+@pytest.fixture(scope="session")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> Documents:
+    return Documents(tmp_path_factory.mktemp("landscape"))
+
+
+def _build(root: Path, size: str, lang: str) -> Built:
+    root.mkdir()
+    project_dir = copy_fixture("mini", root / "project")
+    # Too wide for the page upright, not for it turned.
+    columns = {"A4": 15, "B5": 12, "A5": 9}[size]
+    # A data file's table of 20 rows (a long one: its wrapper may break across pages).
+    header = "region," + ",".join(f"amount_{c}" for c in range(1, columns))
+    rows = [
+        f"District {r}," + ",".join(str(1234567 + 1000 * r + c) for c in range(1, columns))
+        for r in range(1, 21)
+    ]
+    (project_dir / "data" / "sheet.csv").write_text("\n".join([header, *rows]) + "\n", "utf-8")
+    content = project_dir / "content"
+    # mini's own chapters (key figures, a chart) are laid out again on every pass: not needed.
+    for chapter in content.glob("*.md"):
+        chapter.unlink()
+    (content / "03-sheets.md").write_text(
+        '# Sheets\n\n{{ table(data.sheet, source="Registry of districts") }}\n', "utf-8"
+    )
+    (content / "04-more.md").write_text(
+        f"# More sheets\n\nOpening paragraph. {SENTENCE}\n\n## Detail by district\n\n"
+        + _wide_table(columns)
+        + "\nClosing paragraph.\n",
+        "utf-8",
+    )
+    if lang == "en":
+        if size == "A4":
+            (content / "05-blocks.md").write_text(_blocks_chapter(), "utf-8")
+        (content / "06-results.md").write_text(_chapter(), "utf-8")
     config = project_dir / "report.yml"
-    config.write_text(config.read_text("utf-8") + f"\npage_size: {size}\n", "utf-8")
+    text = config.read_text("utf-8").replace("lang: en", f"lang: {lang}")
+    config.write_text(text + f"\npage_size: {size}\n", "utf-8")
     with PdfRenderer() as renderer:
         html = render_html(load_project(project_dir), Edition())
-        return write_atomic(tmp_path / f"{size}.pdf", renderer.render(html))
+        pdf = write_atomic(root / f"{size}-{lang}.pdf", renderer.render(html))
+    pages, words = read_words(pdf)
+    reader = pypdf.PdfReader(pdf)
+    marks = {}
+    stack = list(reader.outline)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        else:
+            marks[item.title] = reader.get_destination_page_number(item) + 1
+    return Built(pdf, pages, words, _page_text(pdf), marks)
 
 
 def _page_text(pdf: Path) -> list[str]:
@@ -52,12 +159,24 @@ def _page_text(pdf: Path) -> list[str]:
     return [" ".join(page.split()) for page in text.split("\f")]
 
 
-@pytest.mark.parametrize("size", ["A5", "B5"])
-def test_text_after_a_landscape_table_fills_the_page_before_it(tmp_path: Path, size: str) -> None:
-    pdf = _build(tmp_path, size)
-    pages, words = read_words(pdf)
-    texts = _page_text(pdf)
-    landscape = [n for n, (w, h) in enumerate(pages, 1) if w > h]
+def _results_pages(built: Built) -> range:
+    """The pages (1-based) of the chapter 06-results: from its heading to the last page with
+    a paragraph or a row of its table."""
+    first = built.marks["Results by district"]
+    mine = ("After the table", "of the northern province")
+    last = max(n for n, text in enumerate(built.texts, 1) if any(m in text for m in mine))
+    assert last >= first, (first, last)
+    return range(first, last + 1)
+
+
+@pytest.mark.parametrize("name", on("A5-en", "B5-en"))
+def test_text_after_a_landscape_table_fills_the_page_before_it(
+    name: str, documents: Documents
+) -> None:
+    built = documents(name)
+    pages, words, texts = built.pages, built.words, built.texts
+    chapter = _results_pages(built)
+    landscape = [n for n in chapter if pages[n - 1][0] > pages[n - 1][1]]
     assert landscape, "the 9-column table is turned"
     first = landscape[0]
     before = texts[first - 2]
@@ -84,72 +203,29 @@ def test_text_after_a_landscape_table_fills_the_page_before_it(tmp_path: Path, s
     assert lowest > height * 0.7, (lowest, height)
 
 
-def test_a_portrait_table_keeps_its_place(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", on("A4-en"))
+def test_a_portrait_table_keeps_its_place(name: str, documents: Documents) -> None:
     """At A4 the table fits upright: nothing moves, no reference is added."""
-    texts = _page_text(_build(tmp_path, "A4"))
-    whole = " ".join(texts)
-    assert "Results by district, page" not in whole
+    built = documents(name)
+    chapter = _results_pages(built)
+    assert all(built.pages[n - 1][0] < built.pages[n - 1][1] for n in chapter)
+    whole = " ".join(built.texts[n - 1] for n in chapter)
+    assert "Results by district, page" not in " ".join(built.texts)
     caption = re.search(r"Table \d+\. Results by district", whole)
     assert caption, whole
     assert whole.index("paragraph B.") < caption.start() < whole.index("table, paragraph 1.")
 
 
-def _wide_table(columns: int = 15, rows: int = 4) -> str:
-    head = "| Region | " + " | ".join(f"Amount {c}" for c in range(1, columns)) + " |"
-    lines = [head, "|" + "---|" * columns]
-    for r in range(1, rows + 1):
-        cells = " | ".join(f"{1234567 + 1000 * r + c:,}" for c in range(1, columns))
-        lines.append(f"| District {r} | {cells} |")
-    return "\n".join(lines) + "\n"
-
-
-@pytest.mark.parametrize(
-    ("size", "lang"),
-    [("A4", "en"), ("A4", "fr"), ("A5", "en"), ("A5", "fr"), ("B5", "en"), ("B5", "fr")],
-)
+@pytest.mark.parametrize("name", on(*DOCUMENTS))
 def test_a_heading_right_before_a_landscape_table_goes_onto_its_page(
-    tmp_path: Path, size: str, lang: str
+    name: str, documents: Documents
 ) -> None:
     """A chapter that is a heading and a table too wide for the page (turned by the renderer),
     and a section heading after a paragraph, right before another: no heading stays behind
     on a portrait page, and the contents give the page the heading is on. The sentence after
     the second table, the last of its chapter, goes under it, not onto a page of its own."""
-    project_dir = copy_fixture("mini", tmp_path / size)
-    # Too wide for the page upright, not for it turned.
-    columns = {"A4": 15, "B5": 12, "A5": 9}[size]
-    # A data file's table of 20 rows (a long one: its wrapper may break across pages).
-    header = "region," + ",".join(f"amount_{c}" for c in range(1, columns))
-    rows = [
-        f"District {r}," + ",".join(str(1234567 + 1000 * r + c) for c in range(1, columns))
-        for r in range(1, 21)
-    ]
-    (project_dir / "data" / "sheet.csv").write_text("\n".join([header, *rows]) + "\n", "utf-8")
-    (project_dir / "content" / "03-sheets.md").write_text(
-        '# Sheets\n\n{{ table(data.sheet, source="Registry of districts") }}\n', "utf-8"
-    )
-    (project_dir / "content" / "04-more.md").write_text(
-        f"# More sheets\n\nOpening paragraph. {SENTENCE}\n\n## Detail by district\n\n"
-        + _wide_table(columns)
-        + "\nClosing paragraph.\n",
-        "utf-8",
-    )
-    config = project_dir / "report.yml"
-    text = config.read_text("utf-8").replace("lang: en", f"lang: {lang}")
-    config.write_text(text + f"\npage_size: {size}\n", "utf-8")
-    with PdfRenderer() as renderer:
-        html = render_html(load_project(project_dir), Edition())
-        pdf = write_atomic(tmp_path / f"{size}-{lang}.pdf", renderer.render(html))
-    pages, _ = read_words(pdf)
-    texts = _page_text(pdf)
-    reader = pypdf.PdfReader(pdf)
-    marks = {}  # heading → the page (1-based) its bookmark opens, where it is drawn
-    stack = list(reader.outline)
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        else:
-            marks[item.title] = reader.get_destination_page_number(item) + 1
+    built = documents(name)
+    pages, texts, marks = built.pages, built.texts, built.marks
     for heading in ("Sheets", "Detail by district"):
         page = marks[heading]
         width, height = pages[page - 1]
@@ -204,28 +280,16 @@ def test_with_tails_marks_the_blocks_that_end_the_section_after_a_turned_table()
     assert marked.count(TAIL) == 2
 
 
+@pytest.mark.parametrize("name", on("A4-en"))
 def test_a_turned_table_in_a_callout_list_item_or_quote_takes_its_block_along(
-    tmp_path: Path,
+    name: str, documents: Documents
 ) -> None:
     """Trial 4 #7: a table turned inside a callout, a list item or a quote split its block
     around it — the lead-in alone in a tinted box stretched down an empty page, the quote's
     bar down another, the heading alone: 13 pages for one short chapter. The block goes onto
     the turned page whole, its heading with it, and the chapter's last line under it."""
-    project_dir = copy_fixture("mini", tmp_path / "p")
-    table = _wide_table(15)
-    indented = "".join(f"    {line}\n" for line in table.splitlines())
-    listed = "".join(f"  {line}\n" for line in table.splitlines())
-    quoted = "".join(f"> {line}\n" for line in table.splitlines())
-    (project_dir / "content" / "03-blocks.md").write_text(
-        '# Tables in blocks\n\n!!! note "Monthly figures"\n    CALLOUTLEAD:\n\n'
-        f"{indented}\n- LISTLEAD:\n\n{listed}\n> QUOTELEAD:\n>\n{quoted}\nTHEEND.\n",
-        "utf-8",
-    )
-    with PdfRenderer() as renderer:
-        html = render_html(load_project(project_dir), Edition())
-        pdf = write_atomic(tmp_path / "blocks.pdf", renderer.render(html))
-    pages, _ = read_words(pdf)
-    texts = _page_text(pdf)
+    built = documents(name)
+    pages, texts = built.pages, built.texts
     first = min(n for n, text in enumerate(texts) if "CALLOUTLEAD" in text)
     last = max(n for n, text in enumerate(texts) if "THEEND" in text)
     chapter = range(first, last + 1)
@@ -234,7 +298,7 @@ def test_a_turned_table_in_a_callout_list_item_or_quote_takes_its_block_along(
         width, height = pages[n]
         assert width > height, texts[n][:200]  # every page of the chapter is turned
         assert "1235568" in re.sub(r"\D", "", texts[n]) or "THEEND" in texts[n]
-    reader = pypdf.PdfReader(pdf)
+    reader = pypdf.PdfReader(built.pdf)
     [mark] = [
         m for m in reader.outline if not isinstance(m, list) and m.title == "Tables in blocks"
     ]

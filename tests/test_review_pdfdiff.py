@@ -272,7 +272,8 @@ def test_adjacent_cells_are_two_numbers_and_grouping_spaces_hold_one(tmp_path: P
 
 
 def _long_report(root: Path) -> Path:
-    """The mini fixture with a long chapter: some twelve A4 pages of text and a table."""
+    """The mini fixture with a long chapter: ten A4 pages (16 at A5) of text and a table (each
+    test lays it out two to four times: no longer than the A5 pages it proves need)."""
     project_dir = copy_fixture("mini", root)
     chapter = project_dir / "content" / "02-findings.md"
     text = (
@@ -285,7 +286,7 @@ def _long_report(root: Path) -> Path:
     paragraphs = "\n\n".join(
         f"In week {n} the survey teams saw {' '.join(words[n % 40 :] + words[: n % 40])}; "
         f"then {' '.join(words[(3 * n) % 40 :][:20])}."
-        for n in range(1, 61)
+        for n in range(1, 41)
     )
     # A table early and a cross-reference to it at the end: "Table 3, page 4".
     table = "| Week | Wells |\n|---|---:|\n| 1 | 12 |\n\nTable: Wells seen {#tab-weeks}\n\n"
