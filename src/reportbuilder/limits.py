@@ -16,7 +16,8 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+
+from reportbuilder.tolerant_html import TolerantHTMLParser
 
 MAX_DEPTH = 60  # WeasyPrint 70 overflows Python's stack near 138 nested blocks
 DEFAULT_TIMEOUT = 300.0  # seconds for one build
@@ -177,7 +178,7 @@ _VOID = {
 _LEVELS = {"ul", "ol", "blockquote"}  # what an author counts as a level
 
 
-class _Depth(HTMLParser):
+class _Depth(TolerantHTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.depth = 0

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from reportbuilder.compose.anchors import Part
 from reportbuilder.errors import Problem, Severity, Stage
+from reportbuilder.tolerant_html import TolerantHTMLParser
 
 AA_CONTRAST = 4.5
 # How the base theme uses each brand colour with text: (what, foreground, background).
@@ -35,7 +35,7 @@ class _Found:
     empty_links: list[str] = field(default_factory=list)  # href
 
 
-class _Reader(HTMLParser):
+class _Reader(TolerantHTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found = _Found()

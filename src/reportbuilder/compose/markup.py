@@ -14,7 +14,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from html import unescape
-from html.parser import HTMLParser
 from typing import Any
 
 import markdown
@@ -36,6 +35,7 @@ from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.compose.list_numbers import list_numbers
 from reportbuilder.compose.long_runs import ZWSP, break_long_runs
 from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
+from reportbuilder.tolerant_html import TolerantHTMLParser
 
 # Losses that drop words the author wrote (an extra table cell, a note never referred to):
 # errors, where the others (a tag the sanitiser removed …) are warnings.
@@ -154,7 +154,7 @@ def _link_allowed(href: str) -> bool:
     return href.startswith("#") or _scheme(href) in _SCHEMES
 
 
-class _Removals(HTMLParser):
+class _Removals(TolerantHTMLParser):
     """What `sanitize` is about to drop from an HTML fragment, in the words a writer uses."""
 
     def __init__(self) -> None:

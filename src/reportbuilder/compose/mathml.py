@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html import escape
-from html.parser import HTMLParser
+
+from reportbuilder.tolerant_html import TolerantHTMLParser
 
 _MATH = re.compile(r"<math\b.*?</math\s*>", re.DOTALL | re.IGNORECASE)
 _HIDDEN = {"annotation", "annotation-xml", "mphantom", "none", "mprescripts"}
@@ -28,7 +29,7 @@ class _Node:
     children: list[_Node | str] = field(default_factory=list)
 
 
-class _Tree(HTMLParser):
+class _Tree(TolerantHTMLParser):
     """A `<math>` element read as a tree (MathML in HTML need not be well-formed XML)."""
 
     def __init__(self) -> None:

@@ -330,8 +330,10 @@ def _strict_number(kind: type, name: str) -> Callable[..., Any]:
             return kind(value)
         text = str(value).strip().replace("_", "")
         try:
-            return int(text, base) if kind is int and base != 10 else kind(
-                text if kind is float else float(text)
+            return (
+                int(text, base)
+                if kind is int and base != 10
+                else kind(text if kind is float else float(text))
             )
         except (ValueError, OverflowError):
             raise CallError(
