@@ -232,7 +232,10 @@ def test_every_contents_number_is_the_page_of_its_heading(
             line = sorted((w for w in words if w[1] < bottom and w[3] > top), key=lambda w: w[0])
             assert line and line[-1][4].isdigit(), f"page {index + 1}: no number in {line}"
             assert int(line[-1][4]) == target_index + 1, (key, line)
-            assert line[0][4] in texts[target_index], f"{line[0][4]!r} not on its page"
+            # Leader dots start on a grid: one may touch the title's last letter, and a
+            # text reader then makes one word of them.
+            first = line[0][4].split("..")[0]
+            assert first in texts[target_index], f"{first!r} not on its page"
             right_edges.add(line[-1][2])
             checked += 1
         assert max(right_edges) - min(right_edges) < 0.5, right_edges
