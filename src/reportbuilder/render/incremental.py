@@ -783,7 +783,7 @@ def _block_key(keys: Sequence[str], stamp_key: str = "") -> str:
     return "block-" + hashlib.sha256("".join([*keys, stamp_key]).encode()).hexdigest()
 
 
-GROUP = 4  # chapters that print no page number laid out as one part on a first build
+GROUP = 8  # chapters that print no page number laid out as one part on a first build
 
 
 def _groups(
@@ -797,7 +797,8 @@ def _groups(
     `BLOCK` chapters (`_blocks`), so the blocks stay the same when a group is split. A later
     build keeps the groups of the last one (`previous`: each group's chapter names and
     texts' hashes) whose chapters did not change; a chapter changed since is laid out alone,
-    and so are the others of its group (then kept apart: the next edit lays out one)."""
+    the others of its group together around it (then kept so: the next edit of that chapter
+    lays out one)."""
     count = len(split.parts)
     if previous is not None:
         by_first = {group[0][0]: group for group in previous if len(group) > 1}
@@ -814,20 +815,36 @@ def _groups(
                 found.append(list(range(index, end)))
                 index = end
                 continue
+            if index and group and index // BLOCK == (end - 1) // BLOCK:
+                # Its chapters that did not change stay together (one part laid out instead
+                # of one each), around those that did.
+                run: list[int] = []
+                for at, (member, was) in enumerate(zip(now, group, strict=False)):
+                    if member == tuple(was):
+                        run.append(index + at)
+                        continue
+                    found.extend([run] if run else [])
+                    found.append([index + at])
+                    run = []
+                found.extend([run] if run else [])
+                index += len(now)
+                continue
             found.append([index])
             index += 1
         return found
     if count <= 4 * max(jobs, 2):  # a short report: its parts are few already
         return [[index] for index in range(count)]
+    group_max = int(os.environ.get("RB_X_GROUP", GROUP))
+    bound_too = os.environ.get("RB_X_BOUND", "") == "1"
     groups = [[0]]  # the front alone: it waits for all the others
     for index in range(1, count):
         last = groups[-1]
         if (
             last[0] != 0
-            and len(last) < GROUP
+            and len(last) < group_max
             and index % BLOCK
-            and not split.bound(index)
-            and not split.bound(last[-1])
+            and (bound_too or (not split.bound(index)
+            and not split.bound(last[-1])))
             # where it starts in the group is found by its name (`_keep_plan`)
             and split.parts[index].name in split.parts[index].ids
         ):
