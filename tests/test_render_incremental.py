@@ -102,8 +102,21 @@ def test_parts_equal_a_whole_build_through_edits(
     project = _example(tmp_path)
     # Parts assembled two by two, then the blocks (as a long report is, eight by eight).
     monkeypatch.setattr(incremental, "BLOCK", 2)
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
     first = _both(project, renderer, monkeypatch)
     assert first.parts is not None and first.parts["reused"] == 0
+    # The outputs are synced to the disk before they replace the old ones; the cache's many
+    # files (parts, stamps, blocks, fonts, Markdown memo) are not: each is checked when read.
+    assert len(list((project / ".reportbuilder").rglob("*"))) > 20
+    assert synced and all("/out/.parts.pdf." in p or "/out/.whole.pdf." in p for p in synced)
+    monkeypatch.setattr(os, "fsync", real_fsync)
     count = first.parts["laid_out"]
     assert count >= 6  # front, 4 chapters, closing (and more rounds on a first build)
     # The footers were laid out apart (`render.stamp`): each part laid out once, those that

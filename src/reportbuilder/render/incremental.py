@@ -843,8 +843,7 @@ def _groups(
             last[0] != 0
             and len(last) < group_max
             and index % BLOCK
-            and (bound_too or (not split.bound(index)
-            and not split.bound(last[-1])))
+            and (bound_too or (not split.bound(index) and not split.bound(last[-1])))
             # where it starts in the group is found by its name (`_keep_plan`)
             and split.parts[index].name in split.parts[index].ids
         ):
