@@ -620,8 +620,7 @@ def _by_parts(
         job,
         renderer,
         lambda: (
-            (spare or [None]).pop()
-            or stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
+            spare.pop() if spare else stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         ),
         jobs,
         edition.limits,
