@@ -445,13 +445,16 @@ def _in_order(
 
     def ahead() -> bool:
         """Lay out ahead the first part that prints page numbers and waits only for parts
-        being laid out (none it refers to); whether one was started."""
+        being laid out or like one laid out (`_alike`: its pages are guessed well), none it
+        refers to; whether one was started. A chain of such parts (each needs the page
+        counts of all before it) is then laid out on every worker at once, not one by one."""
         flying = in_flight()
+        known = [i for i in measured if i > 0]
         for index in waiting:
             unmet = needs.get(index, set()) - measured
-            if index == 0 or index in flying or not split.bound(index):
+            if index == 0 or index in flying or not split.bound(index) or -1 in unmet:
                 continue
-            if not unmet <= flying - {-1}:
+            if not all(o in flying or _alike(split, o, known) for o in unmet):
                 continue
             if unmet & refers.get(index, set()):
                 continue  # their anchors' pages would be guessed too
