@@ -837,16 +837,15 @@ def _groups(
         return found
     if count <= 4 * max(jobs, 2):  # a short report: its parts are few already
         return [[index] for index in range(count)]
-    group_max = int(os.environ.get("RB_X_GROUP", GROUP))
-    bound_too = os.environ.get("RB_X_BOUND", "") == "1"
     groups = [[0]]  # the front alone: it waits for all the others
     for index in range(1, count):
         last = groups[-1]
         if (
             last[0] != 0
-            and len(last) < group_max
+            and len(last) < GROUP
             and index % BLOCK
-            and (bound_too or (not split.bound(index) and not split.bound(last[-1])))
+            and not split.bound(index)
+            and not split.bound(last[-1])
             # where it starts in the group is found by its name (`_keep_plan`)
             and split.parts[index].name in split.parts[index].ids
         ):
