@@ -532,11 +532,14 @@ def parts_wanted(edition: Edition | None = None) -> bool | None:
 
 def _parts_likely(project: Project, edition: Edition, cache: Cache | None, jobs: int) -> bool:
     """Whether this build will most likely be laid out by parts on two render processes or
-    more, as far as is known before composing (`_by_parts` decides): then the second one is
-    started at once. A guess both ways: started for nothing, it costs its import only."""
+    more, as far as is known before composing (`_by_parts` decides), on a first build: then
+    the second one is started at once. A guess both ways: started for nothing, it costs its
+    import only; an edit (a page map kept) starts it when it needs it."""
     wanted = parts_wanted(edition)
     if jobs < 2 or wanted is False or edition.print_mode or edition.pdf_variant:
         return False
+    if cache is not None and any(cache.folder.glob("plan-*.json")):
+        return False  # laid out by parts before: an edit lays out a part or two, on one
     if wanted:
         return True
     # The front, the chapters, the closing: the parts `_by_parts` counts.
