@@ -15,7 +15,9 @@ it: compiling our modules on every run would add a quarter second. Compare with
 `bench/bench.py` (the full build against bare WeasyPrint).
 `--parts` measures chapter-by-chapter layout (REPORTBUILDER_PARTS=1) instead: first build on
 `--jobs 1` and `--jobs 2`, a one-sentence edit, and the size of the assembled PDF, each
-against today's whole build run in turn with it.
+against today's whole build run in turn with it (`--force`: its chart and Markdown memo kept,
+where the first builds by parts start from no cache), and the first build by parts on two
+jobs against a whole first build too (`cold`: no cache either, like for like).
 """
 
 from __future__ import annotations
@@ -118,7 +120,7 @@ def parts(runs: int, sizes: list[int]) -> None:
     (--jobs 2, parts from the cache), and the assembled PDF's size."""
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
     heads = ("size", "pages", "whole s", "first j1", "×", "first j2", "×", "j2/j1", "edit", "×")
-    print(" ".join(f"{h:>9}" for h in heads) + "      size ×")
+    print(" ".join(f"{h:>9}" for h in heads) + "    size ×  cold s  j2/cold")
     on = {**os.environ, "REPORTBUILDER_PARTS": "1", "SOURCE_DATE_EPOCH": "1700000000"}
     off = {**on, "REPORTBUILDER_PARTS": "0"}  # whole, whatever the default
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -136,26 +138,36 @@ def parts(runs: int, sizes: list[int]) -> None:
                 cmd = [RB, "build", str(p), "-o", str(out), "--jobs", str(jobs)]
                 return wall(cmd, tmp, on)
 
+            def cold(c: Path = cache, cmd: list[str] = whole) -> float:
+                """A whole first build too: the folder never built (no chart or Markdown
+                memo kept, as the first builds by parts have none)."""
+                shutil.rmtree(c, ignore_errors=True)
+                return wall(cmd, tmp, off)
+
             wall(whole, tmp, off)  # warm the file cache and the chart fonts
-            rows: list[tuple[float, float, float, float]] = []
+            rows: list[tuple[float, float, float, float, float]] = []
             edits = [0]
             for _ in range(runs):
                 full = wall(whole, tmp, off)
+                whole_first = cold()
                 one, two = first(1), first(2)
                 edit_middle(project, edits)
                 cmd = [RB, "build", str(project), "-o", str(parts_pdf), "--jobs", "2"]
-                rows.append((full, one, two, wall(cmd, tmp, on)))
+                rows.append((full, one, two, wall(cmd, tmp, on), whole_first))
             wall(whole, tmp, off)  # the same text as the last parts build, for the size
-            full, one, two, edited = (statistics.median(r[i] for r in rows) for i in range(4))
+            full, one, two, edited, coldest = (
+                statistics.median(r[i] for r in rows) for i in range(5)
+            )
             from pypdf import PdfReader
 
             pages = len(PdfReader(parts_pdf).pages)
             size = parts_pdf.stat().st_size / whole_pdf.stat().st_size
             ratios = [statistics.median(r[i] / r[0] for r in rows) for i in (1, 2, 3)]
             j2j1 = statistics.median(r[2] / r[1] for r in rows)
+            j2cold = statistics.median(r[2] / r[4] for r in rows)
             cells = (repeat, pages, full, one, ratios[0], two, ratios[1], j2j1, edited, ratios[2])
             line = " ".join(f"{c:>9.2f}" if isinstance(c, float) else f"{c:>9}" for c in cells)
-            print(f"{line} {size:>9.2f}")
+            print(f"{line} {size:>9.2f} {coldest:>7.2f} {j2cold:>8.2f}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 

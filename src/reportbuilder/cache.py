@@ -136,10 +136,12 @@ class Cache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / f"{name}.bin", data)
+            # Not synced: an entry torn by a crash fails its hash or signature, a miss.
+            write_atomic(self.folder / f"{name}.bin", data, durable=False)
             write_atomic(
                 self.folder / f"{name}.json",
                 json.dumps({**record, "mac": signature}).encode("utf-8"),
+                durable=False,
             )
             self._trim()
         except OSError:  # a cache that cannot be written (a file in its place, a full disk)
@@ -205,7 +207,7 @@ class Cache:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             data = json.dumps({**record, "mac": signature}).encode("utf-8")
-            write_atomic(folder / f"{inputs}.json", data)
+            write_atomic(folder / f"{inputs}.json", data, durable=False)  # signed: torn = miss
             files = list(folder.glob("*.json"))
             if len(files) > MAX_INPUTS:
                 files.sort(key=lambda path: path.stat().st_mtime)

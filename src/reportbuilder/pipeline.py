@@ -458,6 +458,15 @@ def build(
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         progress.show("composing the HTML", now=True)
         loaded = _project(project, deadline)
+        spare: list[PdfRenderer] = []
+        if (
+            renderer is not None
+            and format != "html"
+            and _parts_likely(loaded, edition, cache, jobs)
+        ):
+            # The second render process started now too: its WeasyPrint import overlaps
+            # composing instead of delaying the parts it would lay out first.
+            spare.append(stack.enter_context(PdfRenderer(edition.limits.max_memory_mb)))
         if drawings := drawing_problems(loaded):
             raise ProjectError(drawings)
         html = _compose(loaded, edition, deadline, charts=cache is not None)
@@ -496,7 +505,17 @@ def build(
             layout = {"layout": "whole", "layout_reason": "asked for (--no-parts)"}
             if wanted is not False:
                 by_parts, layout = _by_parts(
-                    loaded, html, edition, job, renderer, stack, deadline, cache, jobs, wanted
+                    loaded,
+                    html,
+                    edition,
+                    job,
+                    renderer,
+                    stack,
+                    deadline,
+                    cache,
+                    jobs,
+                    wanted,
+                    spare,
                 )
             pdf = by_parts or renderer.render(job, edition.limits, deadline=deadline)
             budget = html.config.max_size
@@ -542,6 +561,22 @@ def parts_wanted(edition: Edition | None = None) -> bool | None:
     return True if value == "1" else False if value == "0" else None
 
 
+def _parts_likely(project: Project, edition: Edition, cache: Cache | None, jobs: int) -> bool:
+    """Whether this build will most likely be laid out by parts on two render processes or
+    more, as far as is known before composing (`_by_parts` decides), on a first build: then
+    the second one is started at once. A guess both ways: started for nothing, it costs its
+    import only; an edit (a page map kept) starts it when it needs it."""
+    wanted = parts_wanted(edition)
+    if jobs < 2 or wanted is False or edition.print_mode or edition.pdf_variant:
+        return False
+    if cache is not None and any(cache.folder.glob("plan-*.json")):
+        return False  # laid out by parts before: an edit lays out a part or two, on one
+    if wanted:
+        return True
+    # The front, the chapters, the closing: the parts `_by_parts` counts.
+    return cache is not None and len(project.chapters) + 2 >= MIN_PARTS
+
+
 def _whole_because(html: Html, edition: Edition, job: RenderJob) -> str | None:
     """Why this edition cannot be laid out by parts, whatever its document holds."""
     if html.pdf_variant:
@@ -575,11 +610,13 @@ def _by_parts(
     cache: Cache | None,
     jobs: int,
     forced: bool | None,
+    spare: list[PdfRenderer] | None = None,
 ) -> tuple[Pdf | None, dict[str, Any]]:
     """The PDF laid out chapter by chapter and assembled, or None; and how it was made (the
     `Output` fields `layout`, `layout_reason`, `parts`). Unless `forced`, only where it pays:
     a report of `MIN_PARTS` parts or more on two jobs or more, or one laid out by parts
-    before (its page map is in the cache: an edit lays out only what changed)."""
+    before (its page map is in the cache: an edit lays out only what changed). `spare`
+    holds render processes started ahead (`_parts_likely`), used first."""
     from reportbuilder.cache import sha256
     from reportbuilder.render import parts
     from reportbuilder.render.incremental import files_digest, lay_out
@@ -616,7 +653,9 @@ def _by_parts(
         split,
         job,
         renderer,
-        lambda: stack.enter_context(PdfRenderer(edition.limits.max_memory_mb)),
+        lambda: (
+            spare.pop() if spare else stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
+        ),
         jobs,
         edition.limits,
         deadline,

@@ -50,7 +50,8 @@ class SignedFolder:
     def put(self, name: str, data: bytes) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / name, self._mac(name, data) + data)
+            # Not synced: a file torn by a crash fails its signature, a miss.
+            write_atomic(self.folder / name, self._mac(name, data) + data, durable=False)
             if not self._written:  # once a build: the folder is listed to trim it
                 self._written = True
                 self._trim()

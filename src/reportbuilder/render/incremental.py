@@ -445,13 +445,16 @@ def _in_order(
 
     def ahead() -> bool:
         """Lay out ahead the first part that prints page numbers and waits only for parts
-        being laid out (none it refers to); whether one was started."""
+        being laid out or like one laid out (`_alike`: its pages are guessed well), none it
+        refers to; whether one was started. A chain of such parts (each needs the page
+        counts of all before it) is then laid out on every worker at once, not one by one."""
         flying = in_flight()
+        known = [i for i in measured if i > 0]
         for index in waiting:
             unmet = needs.get(index, set()) - measured
-            if index == 0 or index in flying or not split.bound(index):
+            if index == 0 or index in flying or not split.bound(index) or -1 in unmet:
                 continue
-            if not unmet <= flying - {-1}:
+            if not all(o in flying or _alike(split, o, known) for o in unmet):
                 continue
             if unmet & refers.get(index, set()):
                 continue  # their anchors' pages would be guessed too
@@ -783,7 +786,7 @@ def _block_key(keys: Sequence[str], stamp_key: str = "") -> str:
     return "block-" + hashlib.sha256("".join([*keys, stamp_key]).encode()).hexdigest()
 
 
-GROUP = 4  # chapters that print no page number laid out as one part on a first build
+GROUP = 8  # chapters that print no page number laid out as one part on a first build
 
 
 def _groups(
@@ -797,7 +800,8 @@ def _groups(
     `BLOCK` chapters (`_blocks`), so the blocks stay the same when a group is split. A later
     build keeps the groups of the last one (`previous`: each group's chapter names and
     texts' hashes) whose chapters did not change; a chapter changed since is laid out alone,
-    and so are the others of its group (then kept apart: the next edit lays out one)."""
+    the others of its group together around it (then kept so: the next edit of that chapter
+    lays out one)."""
     count = len(split.parts)
     if previous is not None:
         by_first = {group[0][0]: group for group in previous if len(group) > 1}
@@ -813,6 +817,20 @@ def _groups(
             if index and same and index // BLOCK == (end - 1) // BLOCK:
                 found.append(list(range(index, end)))
                 index = end
+                continue
+            if index and group and index // BLOCK == (end - 1) // BLOCK:
+                # Its chapters that did not change stay together (one part laid out instead
+                # of one each), around those that did.
+                run: list[int] = []
+                for at, (member, was) in enumerate(zip(now, group, strict=False)):
+                    if member == tuple(was):
+                        run.append(index + at)
+                        continue
+                    found.extend([run] if run else [])
+                    found.append([index + at])
+                    run = []
+                found.extend([run] if run else [])
+                index += len(now)
                 continue
             found.append([index])
             index += 1
