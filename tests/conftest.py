@@ -379,6 +379,14 @@ def mini_project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    """A fresh copy of tests/fixtures/tiny (one short English chapter: 3 pages, about a third
+    of mini's layout) in tmp_path: for a test that changes one thing and builds, where the
+    point needs no more than a cover, the contents and a chapter."""
+    return copy_fixture("tiny", tmp_path / "tiny")
+
+
+@pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
 
