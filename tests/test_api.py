@@ -87,15 +87,15 @@ def test_one_load_many_editions_through_one_render_process(
 
 
 @pytest.mark.pdf
-def test_build_accepts_a_string_and_returns_a_typed_result(mini_project: Path) -> None:
-    result = build(str(mini_project), output=str(mini_project / "out" / "x.pdf"))
+def test_build_accepts_a_string_and_returns_a_typed_result(tiny_project: Path) -> None:
+    result = build(str(tiny_project), output=str(tiny_project / "out" / "x.pdf"))
     assert isinstance(result, BuildResult)
     [out] = result.outputs
-    assert out.path == str(mini_project / "out" / "x.pdf") and out.pages and out.bytes > 10_000
+    assert out.path == str(tiny_project / "out" / "x.pdf") and out.pages and out.bytes > 10_000
     assert result.problems == () and result.warnings == []
     assert Path(out.path).read_bytes().startswith(b"%PDF-")
-    again = check(load_project(mini_project))  # a loaded project is accepted too
-    assert again.outputs == () and again.project == str(mini_project.resolve())
+    again = check(load_project(tiny_project))  # a loaded project is accepted too
+    assert again.outputs == () and again.project == str(tiny_project.resolve())
 
 
 def test_problems_are_typed_and_located(mini_project: Path) -> None:

@@ -185,7 +185,6 @@ def test_up_to_date_restored_rebuilt_forced_and_cleared(tmp_path: Path) -> None:
     project = copy_fixture("tiny", tmp_path / "tiny")
     pdf = project / "out" / "tiny.pdf"
     data = project / "data" / "survey.yml"
-    data.parent.mkdir()
     data.write_text("households:\n  value: 1250\n  label: households surveyed\n")
     with (project / "content" / "01-only.md").open("a", encoding="utf-8") as chapter:
         chapter.write("\n{{ data.survey.households.label }}\n")  # the data is printed

@@ -431,15 +431,15 @@ def test_our_own_bug_is_one_line_asking_for_a_report(
 
 @pytest.mark.pdf
 def test_every_pdf_variant_is_accepted_and_a_bad_one_is_a_usage_error(
-    mini_project: Path, runner: CliRunner
+    tiny_project: Path, runner: CliRunner
 ) -> None:
     from reportbuilder.variants import PDF_VARIANTS
 
-    bad = runner.invoke(main, ["build", str(mini_project), "--pdf-variant", "pdf/a-4b"])
+    bad = runner.invoke(main, ["build", str(tiny_project), "--pdf-variant", "pdf/a-4b"])
     assert bad.exit_code == 2 and "pdf/a-4b" in bad.stderr
-    out = mini_project / "out" / "x4.pdf"
+    out = tiny_project / "out" / "x4.pdf"
     done = runner.invoke(
-        main, ["build", str(mini_project), "--pdf-variant", "pdf/x-4", "-o", str(out)]
+        main, ["build", str(tiny_project), "--pdf-variant", "pdf/x-4", "-o", str(out)]
     )
     assert done.exit_code == 0, done.output
     assert "pdf/x-4" in PDF_VARIANTS and out.read_bytes().startswith(b"%PDF-")

@@ -437,7 +437,6 @@ def test_timeout_counts_reading_a_huge_data_file(tiny_project: Path) -> None:
     """The limit is for the whole command: a 300 000-row CSV in a table took 63 s under
     --timeout 40 (its reading was not counted, nor stopped)."""
     rows = "".join(f"{n},R{n % 7},{(n * 7919) % 100_000}\n" for n in range(300_000))
-    (tiny_project / "data").mkdir()
     (tiny_project / "data" / "big.csv").write_text(f"id,region,value\n{rows}", encoding="utf-8")
     chapter = next((tiny_project / "content").iterdir())
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{ table(data.big) }}\n")
@@ -492,9 +491,9 @@ def test_ctrl_c_stops_the_build_cleanly(tiny_project: Path, as_json: bool) -> No
     ids=["colour", "page-size", "to", "second-to"],
 )
 def test_a_wrong_option_value_is_usage_and_json_still_answers(
-    mini_project: Path, runner: CliRunner, args: list[str]
+    tiny_project: Path, runner: CliRunner, args: list[str]
 ) -> None:
-    args = [a.replace("{p}", str(mini_project)) for a in args]
+    args = [a.replace("{p}", str(tiny_project)) for a in args]
     plain = runner.invoke(main, args)
     assert plain.exit_code == 2, plain.output
     assert "Usage:" in plain.stderr and "Invalid value for '--" in plain.stderr
@@ -505,7 +504,7 @@ def test_a_wrong_option_value_is_usage_and_json_still_answers(
     assert document["ok"] is False
     problem = document["problems"][0]
     assert problem["path"] in ("--set", "--to") or "Invalid value for '--" in problem["message"]
-    assert not (mini_project / "x.eml").exists() and not (mini_project / "out").exists()
+    assert not (tiny_project / "x.eml").exists() and not (tiny_project / "out").exists()
 
 
 @pytest.mark.parametrize(

@@ -135,11 +135,11 @@ def test_images_take_a_size_and_a_place(mini_project: Path) -> None:
     assert abs(third.border_width() - 0.33 * text_width) < 2
 
 
-def test_annexes_are_lettered_with_their_contents_entries(mini_project: Path) -> None:
-    content = mini_project / "content"
+def test_annexes_are_lettered_with_their_contents_entries(tiny_project: Path) -> None:
+    content = tiny_project / "content"
     (content / "03-questionnaire.md").write_text("---\nannex: true\n---\n# Questionnaire\n\nQ.\n")
     (content / "04-frame.md").write_text("---\nannex: true\n---\n# Sampling frame\n\nF.\n")
-    texts = [text.replace("\u00a0", " ") for text in page_texts(build(mini_project))]
+    texts = [text.replace("\u00a0", " ") for text in page_texts(build(tiny_project))]
     (contents,) = [i for i, text in enumerate(texts) if text.startswith("Contents")]
     for letter, title in (("A", "Questionnaire"), ("B", "Sampling frame")):
         (page,) = [

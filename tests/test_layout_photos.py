@@ -90,7 +90,6 @@ def photo_row(
     at each size: (size, PDF, page texts)."""
     size = request.param
     project = copy_fixture("tiny", tmp_path_factory.mktemp(f"row-{size}") / "tiny")
-    (project / "assets").mkdir()
     _photos(project)
     chapter = _chapter(project)
     chapter.write_text(chapter.read_text() + ROW)
@@ -121,7 +120,6 @@ def test_side_by_side_photos_share_a_row_and_a_height(
 def test_a_row_too_low_for_the_page_is_stacked(
     tiny_project: Path, size: str, in_a_row: bool
 ) -> None:
-    (tiny_project / "assets").mkdir()
     _photos(tiny_project)
     Image.new("RGB", (1600, 1200), YELLOW).save(tiny_project / "assets" / "yellow.png")
     chapter = _chapter(tiny_project)
@@ -182,7 +180,6 @@ def _structure(node: object) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("size", "placement"), [("A4", ""), ("A5", ""), ("A4", "full")])
 def test_a_cover_photo_under_a_legible_title(tiny_project: Path, size: str, placement: str) -> None:
-    (tiny_project / "assets").mkdir()
     Image.new("RGB", (2400, 1600), BLUE).save(tiny_project / "assets" / "cover.jpg")
     config = tiny_project / "report.yml"
     config.write_text(config.read_text() + 'brand: {primary: "#1b4d3e"}\n')

@@ -91,11 +91,11 @@ def test_a_sheet_changed_on_disk_is_parsed_again_even_with_its_size_and_time(
     assert "Water Access Survey" not in texts(hidden.data)[0]
 
 
-def test_a_css_warning_is_located_on_every_render(mini_project: Path) -> None:
-    styles = mini_project / "styles"
+def test_a_css_warning_is_located_on_every_render(tiny_project: Path) -> None:
+    styles = tiny_project / "styles"
     styles.mkdir()
     (styles / "extra.css").write_text("h1 { margin: 0 }\n\np { colr: red }\n", encoding="utf-8")
-    job = job_of(mini_project)
+    job = job_of(tiny_project)
     for _ in range(2):  # parsed, then kept
         found = [p for p in render_in_process(job).problems if "colr" in p.message]
         assert [(p.path, p.line) for p in found] == [("styles/extra.css", 3)], found
@@ -248,14 +248,14 @@ def test_a_document_with_layers_is_laid_out_as_without_the_cache(
     assert not stylecache._state.sheets
 
 
-def test_warmed_up_themes_serve_a_projects_render(mini_project: Path) -> None:
+def test_warmed_up_themes_serve_a_projects_render(tiny_project: Path) -> None:
     """What `warm_up_themes` parses (in the test session, the warm CLI server) is what a
     project's render then uses: the same keys, checked under the project's own policy."""
     stylecache.warm_up_themes()
     warmed = {key: entry.css for key, entry in stylecache._state.sheets.items()}
     [fonts] = [entry.config for entry in stylecache._state.fonts.values()]
     assert len(warmed) >= 3
-    render_in_process(job_of(mini_project))
+    render_in_process(job_of(tiny_project))
     links = {key for key in stylecache._state.sheets if key[0] == "link"}
     assert links == set(warmed), "the project's theme links were parsed under other keys"
     assert all(stylecache._state.sheets[key].css is css for key, css in warmed.items())

@@ -83,18 +83,18 @@ def test_sources_are_attached_reproducibly_and_verified(
 
 
 def test_a_pdf_without_sources_is_not_verified(
-    mini_project: Path, tmp_path: Path, _run: Run
+    tiny_project: Path, tmp_path: Path, _run: Run
 ) -> None:
     out = tmp_path / "plain.pdf"
-    assert _run("build", mini_project, "-o", out).returncode == 0
+    assert _run("build", tiny_project, "-o", out).returncode == 0
     assert not list(pypdf.PdfReader(out).attachment_list)
     listed = _run("provenance", out)
     assert listed.returncode == 1
     assert "no build manifest" in listed.stderr
 
 
-def test_embedding_needs_a_pdf_a_3_variant(mini_project: Path, tmp_path: Path, _run: Run) -> None:
-    done = _run("build", mini_project, "--embed-sources", "--pdf-variant", "pdf/ua-1")
+def test_embedding_needs_a_pdf_a_3_variant(tiny_project: Path, tmp_path: Path, _run: Run) -> None:
+    done = _run("build", tiny_project, "--embed-sources", "--pdf-variant", "pdf/ua-1")
     assert done.returncode == 2
     assert "PDF/A-3" in done.stderr and "Traceback" not in done.stderr
     with pytest.raises(ValueError, match="PDF/A-3"):
