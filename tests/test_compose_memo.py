@@ -4,6 +4,9 @@ forge a helper's placeholder through it."""
 
 from __future__ import annotations
 
+import html
+import re
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -79,3 +82,30 @@ def test_a_memo_file_not_signed_with_the_users_key_is_not_used(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
     text, hits, _ = _compose(example_project, memo=True)
     assert text == fresh and hits == 0
+
+
+def test_a_filter_of_constants_is_formatted_in_each_editions_language(
+    mini_project: Path,
+) -> None:
+    """`{{ 1234.5 | number }}` was folded into the compiled chapter by Jinja, in the language
+    of the edition that compiled it first, and the memo gave that text to every other
+    edition (the French report read "1,234.5", the English "1 234,5"), even with --force."""
+    chapter = mini_project / "content" / "02-findings.md"
+    with chapter.open("a", encoding="utf-8") as file:
+        file.write(
+            "\n\nKONST {{ 1234.5 | number }} | {{ 12.5 | percent }} | "
+            '{{ "2026-03-01" | date }} ENDK\n'
+        )
+
+    def line(lang: str) -> str:
+        edition = Edition(created=EDITION.created, lang=lang)
+        text = render_html(load_project(mini_project), edition, memo=memo_for(mini_project)).text
+        (found,) = re.findall(r"KONST (.*?) ENDK", text)
+        return html.unescape(found)
+
+    for order in (("fr", "en", "es"), ("en", "fr", "es")):
+        shutil.rmtree(mini_project / ".reportbuilder", ignore_errors=True)
+        lines = {lang: line(lang) for lang in order}
+        assert lines["en"] == "1,234.5 | 12.5% | March 1, 2026"
+        assert lines["fr"] == "1\u202f234,5 | 12,5\u00a0% | 1 mars 2026"
+        assert lines["es"] == "1234,5 | 12,5\u00a0% | 1 de marzo de 2026"

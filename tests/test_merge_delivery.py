@@ -323,3 +323,38 @@ def test_a_name_written_as_offices_do_reaches_the_to_header(
         ("Pérez, Ana <DG Migraciones>", "ana@example.org"),
         ("Smith & Co", "co@example.org"),
     ]
+
+
+def test_another_report_for_the_same_people_is_sent_and_a_moved_one_is_not(
+    mini_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
+) -> None:
+    """A second report merged for the same requesters into the same folder was "1 kept, 1
+    sent before": never made nor sent (trial 5 #30). The journal knows each copy's report by
+    its output name: another report is another request, while the same project moved to
+    another folder between two runs sends nothing again."""
+    import shutil
+
+    out, rows = tmp_path / "copies", people(tmp_path, PEOPLE.split("Mary")[0])
+    first = runner.invoke(
+        main, ["merge", str(mini_project), str(rows), "-o", str(out), "--smtp", server.address]
+    )
+    assert first.exit_code == 0 and ": 1 made, 1 sent (journal: " in first.stdout, first.output
+    moved = tmp_path / "synced" / "mini"
+    shutil.copytree(mini_project, moved)
+    shutil.rmtree(mini_project)
+    again = runner.invoke(
+        main, ["merge", str(moved), str(rows), "-o", str(out), "--smtp", server.address]
+    )
+    assert again.exit_code == 0 and ": 1 kept, 1 sent before (journal: " in again.stdout
+    assert len(server.messages) == 1
+    config = moved / "report.yml"
+    config.write_text(config.read_text("utf-8").replace("out/mini.pdf", "out/budget.pdf"), "utf-8")
+    other = runner.invoke(
+        main, ["merge", str(moved), str(rows), "-o", str(out), "--smtp", server.address]
+    )
+    assert other.exit_code == 0 and ": 1 made, 1 sent (journal: " in other.stdout, other.output
+    assert "the folder also holds 1 copy of another report (not 'budget')" in other.output
+    assert len(server.messages) == 2
+    sent = [message.get_payload()[-1].get_filename() for message in server.messages]
+    assert sent == ["mini-fr-Jeanne-Dupont.pdf", "budget-fr-Jeanne-Dupont.pdf"]
+    assert sorted(p.name for p in out.glob("*.pdf")) == sorted(sent)

@@ -243,22 +243,6 @@ def test_shard_auto_from_a_kubernetes_indexed_job(
     assert missing.exit_code == 2 and "found no shard index" in missing.output
 
 
-def test_a_name_no_font_can_print_is_a_warning_at_its_row(
-    mini_project: Path, tmp_path: Path, runner: CliRunner
-) -> None:
-    people = tmp_path / "requesters.csv"
-    people.write_text(
-        "name,email\nMary Smith,mary@example.com\nScribe \U00013000,scribe@example.org\n",
-        encoding="utf-8",
-    )
-    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(tmp_path / "c"))
-    assert code == 0
-    assert [row["method"] for row in result["rows"]] == ["assembled", "assembled"]
-    (warning,) = [p for p in result["problems"] if p["line"] == 3]
-    assert warning["path"] == str(people) and warning["severity"] == "warning"
-    assert "U+13000" in warning["message"] and "empty box" in warning["message"]
-
-
 def test_a_chapter_that_shows_a_part_for_some_requesters_builds_in_full(
     mini_project: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
@@ -423,3 +407,58 @@ def test_a_dry_run_after_a_stopped_merge_predicts_the_resume(
     assert f"row 2: already made {out / first['rows'][0]['file']}" in dry.stdout
     assert f"row 3: would make {out / 'mini-Mary-Smith.pdf'}" in dry.stdout
     assert "would make: 2 kept, 1 planned;" in dry.stdout
+
+
+NO_FONT = "no font of the report or the system has the character '𓀀' (U+13000)"
+
+
+@pytest.mark.parametrize("printed_in", ["cover", "chapter"])
+def test_a_name_no_font_has_fails_its_row_and_the_others_are_made(
+    mini_project: Path, tmp_path: Path, runner: CliRunner, printed_in: str
+) -> None:
+    """A requester's name with a character no font has was a warning with exit 0: the copy
+    printed an empty box for it. `build` refuses such a character; its row fails, at its
+    line, whether the name is on the cover (the body laid out once) or in a chapter (every
+    copy built in full), and the other rows are made."""
+    if printed_in == "chapter":
+        findings = mini_project / "content" / "02-findings.md"
+        findings.write_text(
+            findings.read_text("utf-8") + "\nPrepared for {{ recipient.name }}.\n", "utf-8"
+        )
+    people = tmp_path / "requesters.csv"
+    people.write_text(
+        "name,email,lang\nAna \U00013000 Pérez,ana@example.org,en\nTom Brown,tom@example.com,en\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "copies"
+    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    assert code == 1
+    rows = [(r["line"], r["status"], r["method"]) for r in result["rows"]]
+    method = "assembled" if printed_in == "cover" else "full"
+    assert rows == [(2, "failed", ""), (3, "made", method)]
+    assert [(p["path"], p["line"], p["severity"]) for p in result["problems"]] == [
+        (str(people), 2, "error")
+    ]
+    assert NO_FONT in result["problems"][0]["message"]
+    assert [p.name for p in out.glob("*.pdf")] == ["mini-Tom-Brown.pdf"]
+    assert "Tom Brown" in " ".join(texts(out / "mini-Tom-Brown.pdf"))
+
+
+def test_a_chapter_character_no_font_has_fails_the_merge_at_its_line(
+    mini_project: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    """The same character in a chapter made every copy with an empty box and 0 problems:
+    it is refused at its line, as `build` refuses it, and no copy is made."""
+    overview = mini_project / "content" / "01-overview.md"
+    overview.write_text(overview.read_text("utf-8") + "\nA sign: \U00013000.\n", "utf-8")
+    people = tmp_path / "requesters.csv"
+    people.write_text("name,email,lang\nTom Brown,tom@example.com,en\n", encoding="utf-8")
+    out = tmp_path / "copies"
+    code, result, _ = merge(runner, str(mini_project), str(people), "-o", str(out))
+    assert code == 1
+    line = overview.read_text("utf-8").splitlines().index("A sign: \U00013000.") + 1
+    assert [(p["path"], p["line"]) for p in result["problems"]] == [
+        ("content/01-overview.md", line)
+    ]
+    assert NO_FONT in result["problems"][0]["message"]
+    assert list(out.glob("*.pdf")) == []

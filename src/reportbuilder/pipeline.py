@@ -229,6 +229,14 @@ def glyph_problems(project: Project, html: Html) -> list[Problem]:
         for c in lacking
     ]
     chapters = project.chapters_in(html.config.lang)
+    return located_characters(problems, chapters, project)
+
+
+def located_characters(
+    problems: Iterable[Problem], chapters: Iterable[Chapter], project: Project
+) -> list[Problem]:
+    """Problems about characters no font has, placed at the first line that writes each
+    and said once a line, as errors."""
     return grouped(_located(problems, chapters, project))
 
 

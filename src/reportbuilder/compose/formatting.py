@@ -8,7 +8,8 @@ nothing else in the package formats a figure for display.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -116,9 +117,9 @@ class Formatter:
             return self.percent(value, places)
 
         return {
-            "number": checked("number", self.number, number),
-            "percent": checked("percent", self.percent, percent),
-            "date": checked("date", self.date, self.date),
+            "number": _per_edition(checked("number", self.number, number)),
+            "percent": _per_edition(checked("percent", self.percent, percent)),
+            "date": _per_edition(checked("date", self.date, self.date)),
         }
 
     def percent(self, value: float | int | Decimal, decimals: int | None = None) -> str:
@@ -236,3 +237,18 @@ def _described(value: object) -> str:
     if isinstance(value, list | tuple):
         return "a list (pick one element, e.g. [0])"
     return f"a {type(value).__name__}"
+
+
+def _per_edition(function: Callable[..., str]) -> Callable[..., str]:
+    """`function` as a filter Jinja never runs while compiling. Its text depends on the
+    edition's language, and a compiled chapter is shared by the editions (and kept in the
+    compose cache): Jinja folds a filter of constants (`{{ 1234.5 | number }}`) into the
+    code, in the language of the edition that compiled it first."""
+    import jinja2
+
+    @jinja2.pass_context
+    @functools.wraps(function)
+    def per_edition(context: Any, *args: Any, **kwargs: Any) -> str:
+        return function(*args, **kwargs)
+
+    return per_edition

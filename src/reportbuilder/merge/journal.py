@@ -50,8 +50,9 @@ class Entry:
     message_id: str = ""
     written: str = ""  # where --eml-dir last wrote the row's message (not a delivery)
     source: str = ""  # the hash of the project the copy was made from (`sources_digest`)
-    # The project (its folder) the copy is of: another report merged into the same folder
-    # for the same people is another request. Empty in journals of earlier versions: any.
+    # The report the copy is of (its output name, which survives a move of the project):
+    # another report merged into the same folder for the same people is another request.
+    # Empty in journals of earlier versions: any report's.
     project: str = ""
 
     @property

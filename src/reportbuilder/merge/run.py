@@ -226,10 +226,10 @@ def _merge(
     problems = [p for p in found if _in_shard(p, read, options.shard)]
     today = (edition.created.date() if edition.created else None) or dt.date.today()
     shard = str(options.shard) if options.shard != ALL else None
-    # Not keyed by the project's folder: a project moved (renamed, synced elsewhere) between
-    # two runs would have every row sent again. Another report's rows in the same folder
-    # count as this one's (trial 5 #30, not fixed: give each report its own folder).
-    journal = Journal(options.output_dir / journal_name(shard))
+    # Keyed by the report's output name (what its copies are called), not by its folder: a
+    # project moved or synced elsewhere between two runs is the same report, while another
+    # report merged for the same people into the same folder is another request.
+    journal = Journal(options.output_dir / journal_name(shard), project=stem)
     base: dict[str, Any] = {
         "project": str(loaded.root),
         "requesters": str(requesters),
@@ -266,6 +266,13 @@ def _merge(
             work.notes.append(
                 f"{work.sent_named} {were} kept under the name their copy was sent with "
                 "(made with other --names)"
+            )
+        if journal.foreign_files:
+            count = len(journal.foreign_files)
+            copies = "copy" if count == 1 else "copies"
+            work.notes.append(
+                f"the folder also holds {count} {copies} of another report (not "
+                f"{stem!r}); this report's are made and sent beside them"
             )
         if work.sent_older:
             were = "row was" if work.sent_older == 1 else "rows were"
@@ -562,11 +569,15 @@ class _Work:
                     self.problems.append(problem)
 
     def _row_warnings(self, row: Requester, found: Sequence[Problem]) -> None:
-        """What laying out a row's own cover met (a character of the name no font has),
-        located at the row; errors with `strict`."""
-        located = [dataclasses.replace(p, path=self.rel, line=row.line) for p in found]
+        """What laying out a row's own cover met, located at the row: a character of the
+        name no font has is an error (the copy would print a box for it: the row is not
+        made), the others are errors with `strict`."""
+        from reportbuilder.project.glyphs import grouped
+
+        located = grouped(dataclasses.replace(p, path=self.rel, line=row.line) for p in found)
         strict = self.edition.strict
-        if located and (self.project.config.strict if strict is None else strict):
+        strict = self.project.config.strict if strict is None else strict
+        if any(p.severity is Severity.ERROR for p in located) or (located and strict):
             raise error_for(Stage.RENDER)([p.as_error() for p in located])
         self._warn(located)
 
@@ -590,6 +601,9 @@ class _Work:
         except ReportError as error:
             failed = error
         else:
+            if unprintable := self._unprintable(html, values):
+                plan.checked.set()
+                raise error_for(Stage.RENDER)(unprintable)  # every copy would print a box
             plan.html, plan.budget = html, html.config.max_size
             start(plan, html)  # laid out while the rest is checked
         try:
@@ -603,6 +617,18 @@ class _Work:
         if not plan.fast:
             plan.html = None
         return plan
+
+    def _unprintable(self, html: Html, values: Mapping[str, str]) -> list[Problem]:
+        """The characters of the project's own text no font has, at their lines, as
+        `build` refuses them (a row's own are said at the row, `_row_warnings`)."""
+        from reportbuilder.pipeline import glyph_problems
+
+        theirs = "".join(values.values())
+        return [
+            p.as_error()
+            for p in glyph_problems(self.project, html)
+            if p.path is not None or not any(c in theirs for c in _QUOTED.findall(p.message))
+        ]
 
     def _same_body(self, lang: str, keys: list[str]) -> bool:
         """Whether the pages after the cover are the same whoever the copy is for: composed
@@ -639,10 +665,13 @@ class _Work:
                     unfit = list(error.problems)
         if pdf is not None:
             from reportbuilder.pipeline import lint_rules
+            from reportbuilder.project.glyphs import missing_character
             from reportbuilder.review.pdflint import lint_pdf
 
-            warnings = [*self.project.warnings, *html.problems, *pdf.problems]
-            # Its cover is the first row's: fonts on the covers are checked row by row.
+            # Its cover is the first row's: the characters no font has (the project's were
+            # refused by `_plan`) and the fonts on the covers are said row by row, at the row.
+            drawn = [p for p in pdf.problems if missing_character(p) is None]
+            warnings = [*self.project.warnings, *html.problems, *drawn]
             rules = dataclasses.replace(lint_rules(self.project, html), fonts="chapters")
             warnings += lint_pdf(pdf.data, rules)
             if html.config.strict and warnings:
@@ -893,10 +922,22 @@ class _Work:
             if budget is not None and len(pdf.data) > budget:
                 own = dataclasses.replace(plan, budget=budget)
                 pdf, _ = self._within(renderer, RenderJob.of(html), own, pdf)
-        self._warn([*html.problems, *pdf.problems])
-        if html.config.strict and pdf.problems:
-            raise error_for(pdf.problems[0].stage)([p.as_error() for p in pdf.problems])
-        self._row_warnings(row, self._cover_fonts(html, pdf))
+        from reportbuilder.pipeline import located_characters
+        from reportbuilder.project.glyphs import missing_character
+
+        theirs = "".join(values.values())
+        characters = {p: c for p in pdf.problems if (c := missing_character(p)) is not None}
+        missing = list(characters)
+        if unprintable := [p for p, c in characters.items() if c not in theirs]:
+            # The project's own text (a chapter prints it whoever the copy is for).
+            chapters = self.project.chapters_in(plan.lang)
+            placed = located_characters(unprintable, chapters, self.project)
+            raise error_for(Stage.RENDER)([p.as_error() for p in placed])
+        drawn = [p for p in pdf.problems if p not in missing]
+        self._warn([*html.problems, *drawn])
+        if html.config.strict and drawn:
+            raise error_for(drawn[0].stage)([p.as_error() for p in drawn])
+        self._row_warnings(row, [*missing, *self._cover_fonts(html, pdf)])
         if plan.body is not None and cover is not None:
             # Its cover is tagged unlike the bodies' so far: this copy is the body for its kind.
             key = signature(pdf.data, cover.pdf.pages)
@@ -1063,6 +1104,9 @@ def _placeholders(keys: Sequence[str], variant: str) -> dict[str, str]:
     """Stand-ins for a row's values: letters and digits only, so that escaping leaves them
     as they are, and unlike anything a template writes."""
     return {key: f"QZX{variant}{number:04d}XZQ" for number, key in enumerate(keys)}
+
+
+_QUOTED = re.compile(r"'(.)'")  # the characters a problem about characters names
 
 
 def _at_row(problem: Problem, row: Requester, rel: str) -> Problem:

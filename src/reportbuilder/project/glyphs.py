@@ -62,6 +62,12 @@ def grouped(problems: Iterable[Problem]) -> list[Problem]:
     return out
 
 
+def missing_character(problem: Problem) -> str | None:
+    """The character `problem` says no font has (as the layout says it), or None."""
+    found = _ONE.match(problem.message)
+    return found[1][1:].partition("' (U+")[0] if found else None
+
+
 _ONE = re.compile(
     re.escape(MISSING_GLYPH) + r" ('.+?' \(U\+[0-9A-F]+\)): it prints as an empty box$"
 )
