@@ -14,7 +14,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from conftest import ExampleBuild, copy_fixture, page_texts
+from conftest import MINI_EPOCH, ExampleBuild, MiniBuild, page_texts
 from reportbuilder import __version__, cli
 from reportbuilder.cli import main
 
@@ -46,22 +46,13 @@ def test_build_json_is_one_document(example_build: ExampleBuild) -> None:
     assert out["pages"] == len(example_build.reader.pages)
 
 
-EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01T00:00:00Z
-
-
-@pytest.fixture(scope="module")
-def mini_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path]:
-    """Plain `reportbuilder build <copy of mini>` with SOURCE_DATE_EPOCH set, run once."""
-    project = copy_fixture("mini", tmp_path_factory.mktemp("mini-build") / "mini")
-    result = CliRunner(env=EPOCH).invoke(main, ["build", str(project)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""
-    return project, result.stdout, project / "out" / "mini.pdf"  # report.yml's output
+EPOCH = {"SOURCE_DATE_EPOCH": MINI_EPOCH}  # as mini_build's
 
 
 @pytest.mark.pdf
-def test_build_reports_what_it_wrote(mini_build: tuple[Path, str, Path]) -> None:
-    _, stdout, pdf = mini_build
+def test_build_reports_what_it_wrote(mini_build: MiniBuild) -> None:
+    stdout, pdf = mini_build.stdout, mini_build.pdf
+    assert mini_build.stderr == ""
     reader, _ = read_pdf(pdf)
     assert stdout.startswith(f"wrote {pdf} (")
     assert f", {len(reader.pages)} pages) in " in stdout
@@ -70,11 +61,9 @@ def test_build_reports_what_it_wrote(mini_build: tuple[Path, str, Path]) -> None
 
 
 @pytest.mark.pdf
-def test_output_option_and_reproducible_build(
-    mini_build: tuple[Path, str, Path], tmp_path: Path
-) -> None:
+def test_output_option_and_reproducible_build(mini_build: MiniBuild, tmp_path: Path) -> None:
     """`-o` writes elsewhere; with SOURCE_DATE_EPOCH the same input gives the same bytes."""
-    project, _, pdf = mini_build
+    project, pdf = mini_build.project, mini_build.pdf
     other = tmp_path / "elsewhere" / "copy.pdf"
     result = CliRunner(env=EPOCH).invoke(
         main, ["build", str(project), "-o", str(other)], catch_exceptions=False
@@ -87,8 +76,8 @@ def test_output_option_and_reproducible_build(
 
 
 @pytest.mark.pdf
-def test_mini_pdf_content(mini_build: tuple[Path, str, Path]) -> None:
-    reader, texts = read_pdf(mini_build[2])
+def test_mini_pdf_content(mini_build: MiniBuild) -> None:
+    reader, texts = read_pdf(mini_build.pdf)
     text = "\n".join(texts)
     assert reader.metadata["/Title"] == "Water Access Survey"
     assert reader.metadata["/Author"] == "Field Research Unit"
