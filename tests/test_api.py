@@ -46,15 +46,15 @@ def test_every_public_name_is_importable() -> None:
 
 @pytest.mark.pdf
 def test_one_load_many_editions_through_one_render_process(
-    mini_project: Path, tmp_path: Path
+    tiny_project: Path, tmp_path: Path
 ) -> None:
-    (mini_project / "content" / "03-copy.md").write_text(
+    (tiny_project / "content" / "03-copy.md").write_text(
         "# Your copy\n\n"
         "{% if recipient %}Prepared for {{ recipient.name }} of "
         "{{ recipient.organisation }}.{% else %}An open copy.{% endif %}\n",
         encoding="utf-8",
     )
-    project = load_project(str(mini_project))  # a string path is accepted
+    project = load_project(str(tiny_project))  # a string path is accepted
     people = [("Ana Pérez", "Ministerio"), ("Bob Li", "City Desk"), ("Chloé Roy", "ONG Eau")]
     editions = [Edition(lang="fr"), Edition(lang="en")] + [
         Edition(personalisation={"name": name, "organisation": org}) for name, org in people
