@@ -373,26 +373,26 @@ def test_relative_link_in_markdown_is_dropped_not_fatal(
 
 @pytest.mark.pdf
 def test_warnings_in_json_and_strict_turns_them_into_errors(
-    mini_project: Path, runner: CliRunner
+    tiny_project: Path, runner: CliRunner
 ) -> None:
-    chapter = mini_project / "content" / "01-overview.md"
+    chapter = tiny_project / "content" / "01-only.md"
     chapter.write_text(
         chapter.read_text(encoding="utf-8") + "\n![Missing map](assets/missing.png)\n",
         encoding="utf-8",
     )
-    (mini_project / "assets").mkdir(exist_ok=True)
-    (mini_project / "assets" / "missing.png").write_bytes(b"not a picture")  # not drawn: a warning
-    result = runner.invoke(main, ["build", str(mini_project), "--json"], catch_exceptions=False)
+    (tiny_project / "assets").mkdir(exist_ok=True)
+    (tiny_project / "assets" / "missing.png").write_bytes(b"not a picture")  # not drawn: a warning
+    result = runner.invoke(main, ["build", str(tiny_project), "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["ok"] is True
     [warning] = [p for p in doc["problems"] if "assets/missing.png" in p["message"]]
     assert warning["severity"] == "warning" and warning["stage"] == "render"
-    assert warning["path"] == "content/01-overview.md" and isinstance(warning["line"], int)
-    pdf = Path(mini_project, doc["outputs"][0]["path"])
+    assert warning["path"] == "content/01-only.md" and isinstance(warning["line"], int)
+    pdf = Path(tiny_project, doc["outputs"][0]["path"])
     previous = pdf.read_bytes()
 
-    strict = runner.invoke(main, ["build", str(mini_project), "--strict"])
+    strict = runner.invoke(main, ["build", str(tiny_project), "--strict"])
     assert strict.exit_code == 1
     assert "assets/missing.png" in strict.stderr
     assert "Traceback" not in strict.stderr
