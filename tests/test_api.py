@@ -127,15 +127,14 @@ def test_undefined_name_is_a_compose_problem(mini_project: Path) -> None:
 def test_warnings_are_problems_and_strict_editions_fail(tiny_project: Path) -> None:
     chapter = tiny_project / "content" / "01-only.md"
     chapter.write_text(
-        chapter.read_text(encoding="utf-8") + "\n![Gone](assets/gone.png)\n", encoding="utf-8"
-    )
-    (tiny_project / "assets").mkdir(exist_ok=True)
-    (tiny_project / "assets" / "gone.png").write_bytes(b"not a picture")  # not drawn: a warning
+        chapter.read_text(encoding="utf-8") + "\n![Remote](https://example.org/x.png)\n",
+        encoding="utf-8",
+    )  # refused, the network being off: a warning
     result = build(tiny_project)
     [warning] = result.warnings
     assert warning.severity is Severity.WARNING and warning.stage is Stage.RENDER
     assert warning.path == "content/01-only.md" and warning.line is not None
-    assert "gone.png" in warning.message
+    assert "network access is off: refused https://example.org/x.png" in warning.message
     with pytest.raises(RenderError) as raised:
         build(tiny_project, Edition(strict=True), output=tiny_project / "out" / "strict.pdf")
     assert raised.value.problems[0].severity is Severity.ERROR

@@ -290,3 +290,45 @@ def test_report_date_prints_as_written_and_has_its_parts(mini_project: Path) -> 
     )
     html = render_html(load_project(mini_project)).text
     assert "In 2026 (3/1): 2026-03-01, March 1, 2026." in html
+
+
+def test_a_chapter_cannot_print_how_the_report_is_sent(mini_project: Path) -> None:
+    """Trial 6 #14: `{{ report | tojson }}` printed report.yml's mail relay, its account
+    and password file, and the hosts the network may reach, into a PDF mailed out."""
+    config = mini_project / "report.yml"
+    config.write_text(
+        config.read_text("utf-8")
+        + "mail:\n  sender: desk@example.org\n  smtp:\n    host: relay.internal.example\n"
+        "    user: secretuser\n    password_file: ~/.config/reportbuilder/smtp\n"
+        "network:\n  allow: [tiles.internal.example]\n",
+        "utf-8",
+    )
+    chapter(mini_project, "03-r.md", "# R\n\nALL {{ report | tojson }} END\n")
+    text = render_html(load_project(mini_project)).text
+    (printed,) = re.findall(r"ALL (.*?) END", text)
+    assert "Water Access Survey" in printed and "desk@example.org" in printed
+    for secret in ("relay.internal", "secretuser", "password_file", "tiles.internal"):
+        assert secret not in printed
+    chapter(mini_project, "03-r.md", "# R\n\n{{ report.mail.smtp.user }}\n")
+    (problem,) = problems_of(mini_project)
+    assert problem.startswith("content/03-r.md:3: ") and "smtp" in problem
+
+
+def test_a_table_written_by_a_loop_keeps_its_rows(mini_project: Path) -> None:
+    """Trial 6 #21: the `{% for %}` line left an empty line, which ended the table: its rows
+    printed as a paragraph of "| North | 120 |". A line holding only a block tag leaves
+    nothing; a list's items inside `{% if %}` keep their indentation."""
+    chapter(
+        mini_project,
+        "03-loop.md",
+        "# Loop\n\n| Region | People |\n|---|---:|\n"
+        "{% for region, people in [('North', 120), ('South', 80)] %}\n"
+        "| {{ region }} | {{ people | number }} |\n{% endfor %}\n\nAfter.\n\n"
+        "- outer\n  {% if true %}\n  - inner\n  {% endif %}\n",
+    )
+    text = render_html(load_project(mini_project)).text
+    section = text[text.index('id="loop"') :]
+    table = section[section.index("<table") : section.index("</table>")]
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", table) == ["North", "120", "South", "80"]
+    assert "| North" not in section and "<p>After.</p>" in section
+    assert re.search(r"<li>outer\s*<ul>\s*<li>inner</li>", section)

@@ -266,3 +266,28 @@ def test_every_failing_value_of_a_line_is_said() -> None:
         "content/01-a.md:1: 'nosuch' is undefined" + RAW,
         "content/01-a.md:3: 'data.study.gone' is undefined; it has: age, victims",
     ]
+
+
+def test_default_and_defined_do_not_hide_a_misspelt_key() -> None:
+    """Trial 6 #13: `{{ data.survey.tenure.owners.percnt | default(0) | percent }}` printed
+    "0%": the typo that is an error elsewhere was hidden by `default` (and by `is defined`).
+    A key close to one its owner has is an error; a key with no close match is left to them."""
+    hidden = ": `default` would hide the misspelt key"
+    assert render("{{ data.study.victms | default(0) }}") == (
+        None,
+        [f"content/01-a.md:1: 'data.study.victms' is undefined (did you mean "
+         f"'data.study.victims'?){hidden}"],
+    )  # fmt: skip
+    assert render("\n{{ data.study.age.adutls | d(1) }}")[1] == [
+        "content/01-a.md:2: 'data.study.age.adutls' is undefined (did you mean "
+        f"'data.study.age.adults'?){hidden}"
+    ]
+    assert render("{% if data.study.agee is defined %}x{% endif %}")[1] == [
+        "content/01-a.md:1: 'data.study.agee' is undefined (did you mean 'data.study.age'?): "
+        "`is defined` would hide the misspelt key"
+    ]
+    fine = (
+        "{{ data.study.zzz | default('n/a') }} {{ data.study.nothing is undefined }} "
+        "{{ recipient.name | default('all') }} {{ data.study.victims | default(0) }}"
+    )
+    assert render(fine, recipient=wrap("recipient", {})) == ("n/a True all 99", [])

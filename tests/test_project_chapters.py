@@ -109,7 +109,10 @@ def test_chapters_in_file_name_order_with_slugs(tmp_path: Path) -> None:
         },
     )
     chapters, problems = load_chapters(policy, None)
-    assert problems == []
+    # Said, as text in content/ that is not read (trial 6 #16); not a chapter.
+    assert [(str(p), p.severity.value) for p in problems] == [
+        ("content/notes.txt: not read: chapters are Markdown files ending in .md", "warning")
+    ]
     assert [(c.rel, c.slug) for c in chapters] == [
         ("content/01-résumé.md", "resume"),
         ("content/02-results.md", "results"),
@@ -284,3 +287,52 @@ def test_the_renamed_chapter_is_built(tmp_path: Path) -> None:
     build(root, output=out)
     text = "".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
     assert "CHAPTERTWO" in text
+
+
+def test_every_other_file_in_content_is_named(tmp_path: Path) -> None:
+    """Trial 6 #16: `02-two.txt`, `03-three` (an extension hidden or forgotten), `04-four.md `
+    (a space after a rename), R Markdown, Quarto, MDX, reStructuredText and Word files in
+    content/ were left out with "no problems found". A file that looks like a chapter is an
+    error; any other text or document a warning; pictures, data, backups nothing."""
+    files = {
+        "01-one.md": "# One\n",
+        "02-two.txt": "# Two\n\nText.\n",
+        "03-three": "Plain words, numbered like a chapter.\n",
+        "04-four.md ": "# Four\n",
+        "05-five.Rmd": "---\ntitle: Five\n---\n",
+        "06-six.qmd": "# Six\n",
+        "07-seven.docx": "PK",
+        "notes.rst": "Some notes\n==========\n",
+        "README": "What this folder is.\n",
+        "minutes.docx": "PK",
+        "chart.png": "",
+        "table.csv": "a,b\n",
+        "01-one.md~": "# One (backup)\n",
+        "#01-one.md#": "# One (autosave)\n",
+    }
+    write(tmp_path, {f"content/{name}": text for name, text in files.items()})
+    chapters, problems = load_chapters(FilePolicy(tmp_path), None)
+    assert [c.rel for c in chapters] == ["content/01-one.md"]
+    looks = "looks like a chapter but is not read: chapters end in .md; rename it"
+    word = (
+        "a word processor's document is not read: chapters are Markdown files ending in .md "
+        "(copy its text into one)"
+    )
+    other = "not read: chapters are Markdown files ending in .md"
+    assert sorted((str(p), p.severity.value) for p in problems) == sorted(
+        [
+            (f"content/02-two.txt: {looks} 02-two.md", "error"),
+            (f"content/03-three: {looks} 03-three.md", "error"),
+            (
+                "content/04-four.md : not read as a chapter: a chapter's file name ends in .md, "
+                "in lower case; rename it 04-four.md (its name ends in a space)",
+                "error",
+            ),
+            (f"content/05-five.Rmd: {looks} 05-five.md", "error"),
+            (f"content/06-six.qmd: {looks} 06-six.md", "error"),
+            (f"content/07-seven.docx: {word}", "error"),
+            (f"content/README: {other}", "warning"),
+            (f"content/minutes.docx: {word}", "warning"),
+            (f"content/notes.rst: {other}", "warning"),
+        ]
+    )

@@ -224,3 +224,46 @@ def test_plain_smtp_to_another_machine_is_refused_by_check(tmp_path: Path) -> No
     (found,) = problems(tmp_path, text)
     assert found.startswith("report.yml:3: 'mail.smtp': security: none (unencrypted) is only")
     assert load(tmp_path, MINIMAL + "mail: {smtp: {host: localhost, security: none}}\n")
+
+
+def test_each_variant_and_language_has_its_own_file(tmp_path: Path) -> None:
+    """`build --lang all --variant all` wrote variant a5's French edition and variant b's
+    to one file, `out/…-fr.pdf` (the language's name left the variant's out): one replaced
+    the other, exit 0."""
+    text = (
+        "title: Water survey\nlang: en\nlanguages:\n  fr: {title: Enquête}\n"
+        "variants:\n  a5: {page_size: A5}\n  b: {page_size: letter}\n"
+    )
+    (tmp_path / "report.yml").write_text(text, encoding="utf-8")
+    outputs = []
+    for variant in (None, "a5", "b"):
+        config, _ = load_config(tmp_path, FilePolicy(tmp_path), variant)
+        outputs += [config.output, for_edition(config, Edition(lang="fr")).output]
+    assert outputs == [
+        None,  # out/water-survey.pdf, the project's output name
+        "out/water-survey-fr.pdf",
+        "out/water-survey-a5.pdf",
+        "out/water-survey-a5-fr.pdf",
+        "out/water-survey-b.pdf",
+        "out/water-survey-b-fr.pdf",
+    ]
+
+
+def test_two_editions_written_to_one_file_are_errors_at_their_lines(tmp_path: Path) -> None:
+    """A copy-pasted `output:` in `languages:` or `variants:` made two editions one file:
+    the last written replaced the other without a word (trial 6 #10). Names that differ
+    only in case are one file on Windows and macOS."""
+    found = problems(
+        tmp_path,
+        "title: Survey\nlang: en\noutput: out/report.pdf\n"
+        "languages:\n  fr: {title: Enquête, output: out/report.pdf}\n"
+        "variants:\n  a5: {page_size: A5, output: out/Report.pdf}\n",
+    )
+    assert found == [
+        "report.yml:5: the fr edition would be written to out/report.pdf, as the en edition "
+        "is: the one written last would replace the other (give each its own output)",
+        "report.yml:7: the en edition of variant a5 would be written to out/Report.pdf, as the "
+        "en edition is: the one written last would replace the other (give each its own output)",
+        "report.yml:7: the fr edition of variant a5 would be written to out/report.pdf, as the "
+        "en edition is: the one written last would replace the other (give each its own output)",
+    ]

@@ -122,3 +122,17 @@ def test_any_clean_text_round_trips(lines: list[str], ending: str, bom: bool) ->
         path = Path(folder) / "a.md"
         path.write_bytes(data)
         assert read_text(path, "content/a.md") == "\n".join(lines)
+
+
+def test_c1_controls_and_words_separators_are_refused_at_their_lines(tmp_path: Path) -> None:
+    """Trial 6 #24: U+0085 (what a wrong code page leaves) and the line and paragraph
+    separators Word's Shift+Enter pastes passed `check`, then failed `build` with no line
+    ("no font has the characters '\\x85'")."""
+    text = "| cell\u2028LSEP | b |\nnel\u0085NEL\nps\u2029PSEP\nfine é € ‘quotes’\n"
+    path = write(tmp_path, text.encode("utf-8"))
+    assert problems_of(path) == [
+        "content/a.md:1: a line separator (U+2028, as Word's Shift+Enter pastes it) at column "
+        "7: end the line there, or write <br>",
+        "content/a.md:2: control character U+0085 at column 4",
+        "content/a.md:3: a paragraph separator (U+2029) at column 3: leave an empty line instead",
+    ]

@@ -13,7 +13,7 @@ from PIL import Image
 
 from conftest import one_chapter_project
 from reportbuilder import build, check
-from reportbuilder.errors import ReportError, Severity
+from reportbuilder.errors import Problem, ReportError, Severity
 
 
 @pytest.mark.pdf
@@ -33,18 +33,26 @@ def test_check_and_build_say_the_same_of_broken_images(tmp_path: Path) -> None:
         ("content/01.md", 5, "image assets/bad.svg not used: mismatched tag"),
     ]
 
-    def said(warnings: tuple[object, ...]) -> list[tuple[object, object, str]]:
+    def said(problems: tuple[Problem, ...]) -> list[tuple[object, object, str]]:
+        assert all(p.severity is Severity.ERROR for p in problems)
         return sorted(
-            (w.path, w.line, w.message.split(" (")[0].split(": line")[0])  # type: ignore[attr-defined]
-            for w in warnings
-            if "image" in w.message  # type: ignore[attr-defined]
+            (p.path, p.line, p.message.split(" (")[0].split(": line")[0])
+            for p in problems
+            if "image" in p.message
         )
 
-    assert said(check(root).warnings) == expected
+    # Errors since trial 6 #12: the figures printed without their pictures, exit 0.
+    with pytest.raises(ReportError) as checked:
+        check(root)
+    assert said(checked.value.problems) == expected
     out = tmp_path / "p.pdf"
-    assert said(build(root, output=out).warnings) == expected
-    pictures = [image for page in pypdf.PdfReader(out).pages for image in page.images]
-    assert pictures == []  # neither is drawn, in part or whole
+    with pytest.raises(ReportError) as built:
+        build(root, output=out)
+    assert said(built.value.problems) == expected
+    assert not out.exists()  # nothing drawn, in part or whole: nothing written
+    (root / "content" / "01.md").write_text("# Pictures\n\nNone now.\n", encoding="utf-8")
+    build(root, output=out)
+    assert "None now." in "".join(p.extract_text() for p in pypdf.PdfReader(out).pages)
 
 
 @pytest.mark.pdf
@@ -65,3 +73,34 @@ def test_a_missing_image_is_said_in_the_same_words_with_the_file_meant(tmp_path:
         assert [(p.path, p.line, p.message) for p in problems] == expected
         assert all(p.severity is Severity.ERROR for p in problems)
     assert not (tmp_path / "m.pdf").exists()
+
+
+@pytest.mark.pdf
+def test_a_chart_exported_as_pdf_or_eps_or_a_tiff_of_pages_is_refused(tmp_path: Path) -> None:
+    """Trial 6 #12: a PDF or EPS chart (what Excel, R, Stata and Illustrator export) passed
+    `check` and was printed as a caption with no picture, exit 0 (the EPS said "Unable to
+    locate Ghostscript"); a TIFF of two pages printed its first only, with no word."""
+    chapter = (
+        "# Charts\n\n![A PDF chart](assets/chart.pdf)\n\n![An EPS figure](assets/fig.eps)\n\n"
+        "![Two pages](assets/scan.tif)\n\n![Fine](assets/ok.tif)\n"
+    )
+    root = one_chapter_project(tmp_path / "p", "Charts", chapter)
+    (root / "assets").mkdir()
+    (root / "assets" / "chart.pdf").write_bytes(b"%PDF-1.7\n% a chart\n")
+    (root / "assets" / "fig.eps").write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 9 9\n")
+    pages = [Image.new("RGB", (20, 10), colour) for colour in ("red", "green")]
+    pages[0].save(root / "assets" / "scan.tif", save_all=True, append_images=pages[1:])
+    Image.new("RGB", (20, 10), "blue").save(root / "assets" / "ok.tif")
+    expected = [
+        ("content/01.md", 3, "image assets/chart.pdf cannot be shown: it is a PDF document, "
+         "not a picture (export it as SVG, PNG or JPEG)"),
+        ("content/01.md", 5, "image assets/fig.eps cannot be shown: it is a PostScript (EPS) "
+         "file, not a picture (export it as SVG, PNG or JPEG)"),
+        ("content/01.md", 7, "image assets/scan.tif has 2 pages, and only the first would be "
+         "printed (save each page as its own image)"),
+    ]  # fmt: skip
+    for run in (lambda: check(root), lambda: build(root, output=tmp_path / "c.pdf")):
+        with pytest.raises(ReportError) as raised:
+            run()
+        assert [(p.path, p.line, p.message) for p in raised.value.problems] == expected
+    assert not (tmp_path / "c.pdf").exists()

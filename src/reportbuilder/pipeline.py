@@ -63,6 +63,7 @@ from reportbuilder.project.image_files import (
     image_problem,
     svg_problem,
     svg_syntax_problem,
+    undrawable_image,
 )
 from reportbuilder.project.load import IncompleteProject, Project, load_project
 from reportbuilder.project.translations import setting_problems, translation_problems
@@ -208,11 +209,33 @@ def missing_images(project: Project, html: Html) -> list[Problem]:
     }
     found: list[Problem] = []
     for url, places in project.resources.items():
-        if url not in shown or (path := _missing_file(project, url)) is None:
+        if url not in shown:
             continue
-        message = missing_message(project.files.shown(path), path)
+        if (path := _missing_file(project, url)) is not None:
+            said: str | None = missing_message(project.files.shown(path), path)
+        else:
+            said = _undrawable(project, url)
+        if said is None:
+            continue
+        message = said
         found.extend(Problem(w.path, w.line, message, stage=Stage.PROJECT) for w in places)
     return found
+
+
+def _undrawable(project: Project, url: str) -> str | None:
+    """Why the picture at `url`, a file that is there, would not be drawn (its figure
+    printed with no picture), in `resource_problems`' words where it has some; None when
+    it would be, or when the renderer refuses it for another reason (said elsewhere)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file":
+        return None
+    path = Path(url2pathname(parts.path))
+    try:
+        if project.files.refusal(path) is not None or not project.files.readable(path):
+            return None
+        return undrawable_image(path, project.files.shown(path))
+    except (OSError, ValueError):
+        return None
 
 
 def glyph_problems(project: Project, html: Html) -> list[Problem]:

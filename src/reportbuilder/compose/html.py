@@ -171,8 +171,10 @@ class ReportDate(str):
 
 
 def report_scope(config: ReportConfig, edition: Edition) -> Namespace:
-    """report.yml as plain data for templates; `date` falls back to the edition's time."""
-    values = json.loads(config.model_dump_json())
+    """report.yml as plain data for templates; `date` falls back to the edition's time.
+    Not how the report is sent or what it may fetch: a chapter printing `{{ report | tojson }}`
+    would publish the mail relay, its account and the hosts the network may reach."""
+    values = json.loads(config.model_dump_json(exclude={"network": True, "mail": {"smtp"}}))
     day = config.date or (edition.created.date() if edition.created is not None else None)
     if day is not None:
         values["date"] = ReportDate(day)

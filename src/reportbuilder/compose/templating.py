@@ -275,20 +275,61 @@ def content_environment(
     """The sandbox Markdown is rendered in: no loader, no globals but what we put in scope.
 
     Jinja comments are `{## … ##}`, so that Markdown's `{#id}` attribute lists stay text.
+    A line holding only a `{% … %}` tag leaves nothing, not an empty line: a table's rows
+    written by a `{% for %}` stay one table, and a list's items keep their indentation.
     """
     env = ContentSandbox(
         undefined=ContentUndefined,
         autoescape=True,
         loader=jinja2.DictLoader({}),
         keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
         comment_start_string="{##",
         comment_end_string="##}",
         finalize=finalize,
     )
     env.globals.clear()
     _guard_filters(env)
+    _typos_not_defaulted(env)
     env.filters.update(filters)
     return env
+
+
+def _typos_not_defaulted(env: jinja2.Environment) -> None:
+    """`default`/`d` and the `defined`/`undefined` tests refuse a misspelt key: one close to
+    a key its owner has (`owners.percnt | default(0)` printed 0, the figure's `percent`
+    never read). A key with no close match is left to them (`recipient.name | default("")`
+    in an edition that is not personalised)."""
+    builtin_default: Callable[..., Any] = env.filters["default"]
+    builtin_defined = cast("Callable[..., Any]", env.tests["defined"])
+
+    def default(value: Any, default_value: Any = "", boolean: bool = False) -> Any:
+        _refuse_typo(value, "default")
+        return builtin_default(value, default_value, boolean)
+
+    def defined(value: Any) -> bool:
+        _refuse_typo(value, "is defined")
+        return bool(builtin_defined(value))
+
+    env.filters["default"] = env.filters["d"] = default
+    env.tests["defined"] = defined
+    env.tests["undefined"] = lambda value: not defined(value)
+
+
+def _refuse_typo(value: Any, used: str) -> None:
+    if not isinstance(value, ContentUndefined) or not isinstance(value._undefined_name, str):
+        return
+    owner, name = value._undefined_obj, value._undefined_name
+    if isinstance(owner, Namespace | dict):
+        keys = [str(key) for key in owner]
+    elif owner is not jinja2.utils.missing and not isinstance(owner, jinja2.Undefined):
+        keys = [n for n in dir(owner) if not n.startswith("_")]
+    else:
+        return
+    if difflib.get_close_matches(name, keys, n=1):
+        message = f"{value._undefined_message}: `{used}` would hide the misspelt key"
+        raise jinja2.UndefinedError(message)
 
 
 class OutputTooLarge(jinja2.exceptions.SecurityError):

@@ -268,18 +268,61 @@ def not_chapters(folder: Path) -> list[Problem]:
                         )
                     )
             continue
-        if name.endswith(".md"):
+        if name.endswith(".md") or _KEPT.search(lower):
             continue
-        meant = next((s for s in (".md", *_MEANT) if lower.endswith(s)), None)
-        if meant is None:
-            continue
-        stem = name[: len(name) - len(meant)]
-        message = (
-            f"not read as a chapter: a chapter's file name ends in .md, in lower case; rename "
-            f"it {stem}.md"
-        )
-        problems.append(Problem(f"{CONTENT_DIR}/{name}", None, message, stage=Stage.PROJECT))
+        meant = next((s for s in (".md", *_MEANT) if lower.rstrip().endswith(s)), None)
+        if meant is not None:
+            stem = name.rstrip()[: len(name.rstrip()) - len(meant)]
+            spaces = " (its name ends in a space)" if name != name.rstrip() else ""
+            message = (
+                f"not read as a chapter: a chapter's file name ends in .md, in lower case; "
+                f"rename it {stem}.md{spaces}"
+            )
+            problems.append(Problem(f"{CONTENT_DIR}/{name}", None, message, stage=Stage.PROJECT))
+        elif problem := _other_file(path):
+            problems.append(problem)
     return problems
+
+
+# What content/ may hold beside chapters without a word: editor backups and swap files,
+# and the pictures, data and documents a chapter shows or links to.
+_KEPT = re.compile(
+    r"(~|\.(bak|orig|swp|tmp|png|jpe?g|gif|svg|webp|tiff?|bmp|csv|tsv|xlsx?|ods|ya?ml|json"
+    r"|bib|pdf|ttf|otf|woff2?))$|^#.*#$"
+)
+# Written as text, not read as a chapter: `02-two.txt`, a name whose `.md` was hidden or
+# forgotten, R Markdown and Quarto, MDX, reStructuredText.
+_TEXT = ("", ".txt", ".text", ".rmd", ".qmd", ".mdx", ".rst", ".adoc", ".org")
+
+
+def _other_file(path: Path) -> Problem | None:
+    """A file of content/ that is not read: an error when it looks like a chapter (text that
+    starts like Markdown, or a name numbered like the chapters), a warning otherwise."""
+    rel, suffix = f"{CONTENT_DIR}/{path.name}", path.suffix.lower()
+    if suffix not in _TEXT and not re.fullmatch(r"\.\w+", suffix):
+        suffix = ""  # `02-two.final`: no extension a tool gave
+    numbered = re.match(r"\d", path.name) is not None
+    if suffix in (".docx", ".doc", ".odt", ".rtf", ".pages"):
+        message = (
+            "a word processor's document is not read: chapters are Markdown files ending in "
+            ".md (copy its text into one)"
+        )
+        severity = Severity.ERROR if numbered else Severity.WARNING
+        return Problem(rel, None, message, stage=Stage.PROJECT, severity=severity)
+    if suffix not in _TEXT:
+        message = "not read: chapters are Markdown files ending in .md"
+        return Problem(rel, None, message, stage=Stage.PROJECT, severity=Severity.WARNING)
+    try:
+        with path.open("rb") as file:
+            start = file.read(4096).decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    except OSError:
+        start = ""
+    stem = path.name.rstrip()[: len(path.name.rstrip()) - len(suffix)] if suffix else path.name
+    if start.startswith(("#", "---")) or numbered:
+        message = f"looks like a chapter but is not read: chapters end in .md; rename it {stem}.md"
+        return Problem(rel, None, message, stage=Stage.PROJECT)
+    message = "not read: chapters are Markdown files ending in .md"
+    return Problem(rel, None, message, stage=Stage.PROJECT, severity=Severity.WARNING)
 
 
 def _translation_files(folder: Path) -> dict[str, list[tuple[Path, str]]]:

@@ -463,17 +463,15 @@ def load_config(
                 replace(p, line=line, message=f"languages {code}: {p.message}")
                 for p in problems_from(error, ReportConfig, CONFIG_FILE, doc.line)
             )
+    if not problems:
+        problems.extend(_shared_outputs(config, doc.value, doc.line))
     if variant is not None and variant not in config.variants:
         known = ", ".join(sorted(config.variants)) or "report.yml has no variants:"
         message = f"no variant '{variant}' (known: {known})"
         problems.append(Problem(CONFIG_FILE, doc.line(["variants"]), message, stage=Stage.PROJECT))
     if problems:
         raise ProjectError(problems)
-    layers = [flatten(config.variants[variant])] if variant is not None else []
-    if variant is not None and "output" not in config.variants[variant] and config.output:
-        # Each variant gets its own file unless it names one: never the base report's.
-        base = PurePosixPath(config.output)
-        layers[0].append((("output",), str(base.with_stem(f"{base.stem}-{variant}"))))
+    layers = [_variant_layer(config, variant)] if variant is not None else []
     if settings:
         chosen = merged(doc.value, *layers)
         try:
@@ -485,6 +483,52 @@ def load_config(
     if layers:
         config = ReportConfig.model_validate(merged(doc.value, *layers))
     return config, doc.line
+
+
+def _variant_layer(config: ReportConfig, variant: str) -> list[tuple[Key, Any]]:
+    """The variant's settings, with its own output file unless it names one: never the base
+    report's, nor (`for_edition` adds the language) another variant's edition."""
+    layer = flatten(config.variants[variant])
+    if "output" not in config.variants[variant]:
+        base = PurePosixPath(config.output or f"out/{slugify(config.title)[:60]}.pdf")
+        layer.append((("output",), str(base.with_stem(f"{base.stem}-{variant}"))))
+    return layer
+
+
+def _shared_outputs(config: ReportConfig, value: dict[str, Any], line: LineOf) -> list[Problem]:
+    """Two editions (languages × variants) written to one file — the same path, or one
+    that differs only in case (one file on Windows and macOS): the last written would
+    replace the other without a word. An error at the second one's place in report.yml."""
+    if not config.variants and not config.languages:
+        return []
+    langs = list(dict.fromkeys([config.lang, *config.languages]))
+    seen: dict[str, str] = {}
+    problems = []
+    for variant in (None, *config.variants):
+        base = config
+        if variant is not None:
+            base = ReportConfig.model_validate(merged(value, _variant_layer(config, variant)))
+        for lang in langs:
+            edition = base if lang == config.lang else for_edition(base, Edition(lang=lang))
+            path = edition.output or f"out/{slugify(config.title)[:60]}.pdf"
+            what = " ".join(
+                filter(None, [f"the {lang} edition", variant and f"of variant {variant}"])
+            )
+            key = str(PurePosixPath(path)).casefold()
+            if (first := seen.setdefault(key, what)) == what:
+                continue
+            if variant is not None and "output" in config.variants[variant]:
+                at = line(["variants", variant, "output"])
+            elif lang != config.lang and "output" in (config.languages.get(lang) or {}):
+                at = line(["languages", lang, "output"])
+            else:
+                at = line(["variants", variant] if variant else ["languages", lang])
+            message = (
+                f"{what} would be written to {path}, as {first} is: the one written last "
+                "would replace the other (give each its own output)"
+            )
+            problems.append(Problem(CONFIG_FILE, at, message, stage=Stage.PROJECT))
+    return problems
 
 
 def stand_in_config(files: FilePolicy) -> tuple[ReportConfig, LineOf] | None:

@@ -25,6 +25,9 @@ _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"%PDF", "a PDF document"),
+    (b"%!PS", "a PostScript (EPS) file"),
+    (b"\xc5\xd0\xd3\xc6", "a PostScript (EPS) file"),
+    (b"8BPS", "a Photoshop document"),
     (b"PK\x03\x04", "a ZIP archive (an Office document?)"),
     (b"<svg", "an SVG drawing"),
     (b"<?xml", "XML text"),
@@ -48,6 +51,38 @@ def what_bytes(head: bytes) -> str:
     if head[:12].startswith(b"RIFF") and head[8:12] == b"WEBP":
         return "a WebP image"
     return "unknown data"
+
+
+def undrawable_image(path: Path, shown: str) -> str | None:
+    """Why the picture file at `path` (there, readable) would not be drawn where a figure
+    shows it, or None: a file that is no picture (a PDF or EPS chart, a Photoshop file), a
+    broken or too large one, a TIFF of several pages (only its first would be printed)."""
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        reason = svg_syntax_problem(path)
+        return f"image {shown} not used: {reason}" if reason else None
+    if suffix not in RASTER_SUFFIXES:
+        with path.open("rb") as file:
+            found = what_bytes(file.read(64))
+        return (
+            f"image {shown} cannot be shown: it is {found}, not a picture "
+            "(export it as SVG, PNG or JPEG)"
+        )
+    if reason := image_problem(path):
+        return f"image {shown} not used: {reason}"
+    if suffix in (".tif", ".tiff") and (pages := _pages(path)) > 1:
+        return (
+            f"image {shown} has {pages} pages, and only the first would be printed "
+            "(save each page as its own image)"
+        )
+    return None
+
+
+def _pages(path: Path) -> int:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return int(getattr(image, "n_frames", 1))
 
 
 def image_problem(path: Path) -> str | None:

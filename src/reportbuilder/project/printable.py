@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import NoReturn
 
+from reportbuilder.errors import Problem, Stage
+
 # Zero-width (non-)joiners (U+200C, U+200D) are left: Persian and Indic spelling and emoji
 # sequences need them, and they hide nothing.
 UNPRINTABLE = re.compile(
@@ -25,6 +27,33 @@ def refuse_unprintable(text: str, *, multiline: bool) -> None:
     found = UNPRINTABLE.search(text) or (None if multiline else re.search("[\n\t]", text))
     if found:
         _unprintable(found.group())
+
+
+def unprintable_message(text: str) -> str | None:
+    """What is said of the first control, bidi or invisible character in `text` (one line
+    of a file, a cell), or None."""
+    found = UNPRINTABLE.search(text)
+    if found is None:
+        return None
+    try:
+        _unprintable(found.group())
+    except ValueError as error:
+        return str(error)
+    raise AssertionError  # pragma: no cover: `_unprintable` always raises
+
+
+def unprintable_lines(text: str, rel: str) -> list[Problem]:
+    """An error at each line of the file `rel` holding a control, bidi or invisible
+    character (a line's own end, CR LF, is none): a data label whose bytes say "2025"
+    printing "5202", a cell that searches as "North" holding something else."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # a byte order mark, read as such
+        if message := unprintable_message(line):
+            problems.append(Problem(rel, number, message, stage=Stage.PROJECT))
+    return problems
 
 
 def printed_text(value: str) -> str:

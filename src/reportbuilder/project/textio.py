@@ -10,8 +10,15 @@ from pathlib import Path
 from reportbuilder.errors import Problem, ProjectError, Stage
 
 BOM = b"\xef\xbb\xbf"
-# C0 controls except tab (09) and newline (0A); CR (0D) is gone after normalising; DEL too.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+# C0 controls except tab (09) and newline (0A); CR (0D) is gone after normalising; DEL, the
+# C1 controls (what text decoded with the wrong code page leaves: U+0085), and the line and
+# paragraph separators Word's Shift+Enter pastes (read as a space, or as a box, by the rest).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_SEPARATORS = {
+    "\u2028": "a line separator (U+2028, as Word's Shift+Enter pastes it) at column {}: end "
+    "the line there, or write <br>",
+    "\u2029": "a paragraph separator (U+2029) at column {}: leave an empty line instead",
+}
 # One problem per line is enough to find a pattern; more would bury the first ones.
 MAX_PROBLEMS = 20
 
@@ -105,9 +112,8 @@ def control_problems(text: str, rel: str, limit: int = MAX_PROBLEMS) -> list[Pro
         counted = offset
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         code = f"U+{ord(match.group()):04X}"
-        problems.append(
-            Problem(rel, line, f"control character {code} at column {column}", stage=Stage.PROJECT)
-        )
+        message = _SEPARATORS.get(match.group(), f"control character {code} at column {{}}")
+        problems.append(Problem(rel, line, message.format(column), stage=Stage.PROJECT))
         pos = text.find("\n", offset) + 1  # one problem per line
         if pos == 0:
             break

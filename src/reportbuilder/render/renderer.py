@@ -50,6 +50,7 @@ from reportbuilder.project import glyphs
 from reportbuilder.project.files import FilePolicy, is_file
 from reportbuilder.project.image_files import image_problem
 from reportbuilder.project.resources import Places
+from reportbuilder.render import docid
 from reportbuilder.render.code_lines import mark_code_lines, shortest_wrap, unmark_unwrapped
 from reportbuilder.render.footnotes import footnote_problems
 from reportbuilder.render.overflow import (
@@ -474,7 +475,7 @@ def _render_in_process(job: RenderJob) -> Pdf:
         ]
         # SVG images are drawn now: their text without a font in the body's (`svgtext`)
         svgtext.set_family(svgtext.body_family(document))
-        with progress.engine_pages():
+        with progress.engine_pages(), docid.derived_from(job.text):
             written = document.write_pdf(
                 finisher=print_boxes,  # the print version's BleedBox
                 pdf_variant=job.pdf_variant,

@@ -65,6 +65,7 @@ from reportbuilder.project.dates import (
     reading_words,
 )
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.printable import unprintable_lines
 from reportbuilder.project.validation import LineOf
 from reportbuilder.project.yamlio import MAX_DEPTH, YamlDoc, load_yaml
 
@@ -94,10 +95,15 @@ def read_file(
     file's stem; None with the problems when it cannot be read (or the policy refuses it)."""
     path = Path(rel)
     try:
-        if path.suffix.lower() == ".csv":
+        csv = path.suffix.lower() == ".csv"
+        if csv:
             text = files.read_project_text(rel, max_bytes=CSV_MAX_BYTES)
+        else:
+            text = files.read_project_text(rel)
+        if hidden := unprintable_lines(text, rel):
+            return None, hidden
+        if csv:
             return read_csv(text, rel, path.stem, settings)
-        text = files.read_project_text(rel)
         if path.suffix.lower() == ".json":
             return read_json(text, rel), []
         return read_yaml(text, rel), []

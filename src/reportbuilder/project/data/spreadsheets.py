@@ -47,6 +47,7 @@ from reportbuilder.project.dates import (
     read_date,
 )
 from reportbuilder.project.files import FilePolicy
+from reportbuilder.project.printable import unprintable_message
 
 XLSX_MAX_BYTES = 20_000_000
 ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!")
@@ -619,6 +620,8 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
     the number with the decimals its format shows. `note`: `format:<problem>` for a format
     the report cannot show, `text:<words>` for literal text the format shows."""
     value = cell.value
+    if isinstance(value, str) and (hidden := unprintable_message(value.replace("\r", ""))):
+        return value, None, f"format:{hidden}"  # an error at the cell
     if cell.data_type == "e" or (isinstance(value, str) and value.strip() in ERRORS):
         return str(value).strip(), "error", None
     if isinstance(value, dt.datetime):
