@@ -376,17 +376,15 @@ def test_warnings_in_json_and_strict_turns_them_into_errors(
     tiny_project: Path, runner: CliRunner
 ) -> None:
     chapter = tiny_project / "content" / "01-only.md"
+    remote = "https://example.org/map.png"
     chapter.write_text(
-        chapter.read_text(encoding="utf-8") + "\n![Missing map](assets/missing.png)\n",
-        encoding="utf-8",
-    )
-    (tiny_project / "assets").mkdir(exist_ok=True)
-    (tiny_project / "assets" / "missing.png").write_bytes(b"not a picture")  # not drawn: a warning
+        chapter.read_text(encoding="utf-8") + f"\n![Map]({remote})\n", encoding="utf-8"
+    )  # refused, the network being off: a warning (a picture that cannot be drawn is an error)
     result = runner.invoke(main, ["build", str(tiny_project), "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["ok"] is True
-    [warning] = [p for p in doc["problems"] if "assets/missing.png" in p["message"]]
+    [warning] = [p for p in doc["problems"] if remote in p["message"]]
     assert warning["severity"] == "warning" and warning["stage"] == "render"
     assert warning["path"] == "content/01-only.md" and isinstance(warning["line"], int)
     pdf = Path(tiny_project, doc["outputs"][0]["path"])
@@ -394,7 +392,7 @@ def test_warnings_in_json_and_strict_turns_them_into_errors(
 
     strict = runner.invoke(main, ["build", str(tiny_project), "--strict"])
     assert strict.exit_code == 1
-    assert "assets/missing.png" in strict.stderr
+    assert remote in strict.stderr
     assert "Traceback" not in strict.stderr
     assert pdf.read_bytes() == previous  # a failed build leaves the previous PDF alone
 
