@@ -146,7 +146,7 @@ class _GroupIds:
 
 
 # Session fixtures that build a PDF: their tests run on one xdist worker, which builds it once.
-SHARED_SESSION_BUILDS = ("example_build",)
+SHARED_SESSION_BUILDS = ("example_build", "mini_build")
 
 
 def _shared_build_group(item: pytest.Item) -> str | None:
@@ -379,6 +379,14 @@ def mini_project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    """A fresh copy of tests/fixtures/tiny (one short English chapter: 3 pages, about a third
+    of mini's layout) in tmp_path: for a test that changes one thing and builds, where the
+    point needs no more than a cover, the contents and a chapter."""
+    return copy_fixture("tiny", tmp_path / "tiny")
+
+
+@pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
 
@@ -572,6 +580,32 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> ExampleBuild:
     data = pdf.read_bytes()
     reader = pypdf.PdfReader(io.BytesIO(data))
     return ExampleBuild(project, pdf, data, reader, page_texts(reader), doc, result.stdout)
+
+
+# --- The mini fixture, built once per session ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MiniBuild:
+    project: Path
+    pdf: Path  # report.yml's output, out/mini.pdf
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def mini_build(tmp_path_factory: pytest.TempPathFactory) -> MiniBuild:
+    """Plain `reportbuilder build <copy of mini>` with SOURCE_DATE_EPOCH set, run once: for the
+    tests that read a build of the unchanged fixture (they change nothing in its folder but
+    the cache's own, .reportbuilder/, by building it elsewhere with -o)."""
+    project = copy_fixture("mini", tmp_path_factory.mktemp("mini-session") / "mini")
+    env = {"SOURCE_DATE_EPOCH": MINI_EPOCH}
+    result = CliRunner(env=env).invoke(main, ["build", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return MiniBuild(project, project / "out" / "mini.pdf", result.stdout, result.stderr)
+
+
+MINI_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z, mini_build's SOURCE_DATE_EPOCH
 
 
 # --- A loopback HTTP server that counts what reaches it ----------------------------------------

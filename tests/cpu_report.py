@@ -161,6 +161,10 @@ class CpuReport:
     def _structure(self, write: Any) -> None:
         """Layouts, pages, processes per file; the documents laid out most; CPU per page."""
         entries = self._layouts()
+        if entries:  # each layout with its test, for a closer look (which tests build what)
+            kept = Path(os.environ[_RENDER_LOG]).with_name("layouts-by-test.jsonl")
+            kept.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+            write(f"every layout with its test: {kept}")
         files: dict[str, Counter[str]] = defaultdict(Counter)
         cpu: Counter[str] = Counter()
         for nodeid, counts in self.counts.items():

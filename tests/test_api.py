@@ -46,15 +46,15 @@ def test_every_public_name_is_importable() -> None:
 
 @pytest.mark.pdf
 def test_one_load_many_editions_through_one_render_process(
-    mini_project: Path, tmp_path: Path
+    tiny_project: Path, tmp_path: Path
 ) -> None:
-    (mini_project / "content" / "03-copy.md").write_text(
+    (tiny_project / "content" / "03-copy.md").write_text(
         "# Your copy\n\n"
         "{% if recipient %}Prepared for {{ recipient.name }} of "
         "{{ recipient.organisation }}.{% else %}An open copy.{% endif %}\n",
         encoding="utf-8",
     )
-    project = load_project(str(mini_project))  # a string path is accepted
+    project = load_project(str(tiny_project))  # a string path is accepted
     people = [("Ana Pérez", "Ministerio"), ("Bob Li", "City Desk"), ("Chloé Roy", "ONG Eau")]
     editions = [Edition(lang="fr"), Edition(lang="en")] + [
         Edition(personalisation={"name": name, "organisation": org}) for name, org in people
@@ -87,15 +87,15 @@ def test_one_load_many_editions_through_one_render_process(
 
 
 @pytest.mark.pdf
-def test_build_accepts_a_string_and_returns_a_typed_result(mini_project: Path) -> None:
-    result = build(str(mini_project), output=str(mini_project / "out" / "x.pdf"))
+def test_build_accepts_a_string_and_returns_a_typed_result(tiny_project: Path) -> None:
+    result = build(str(tiny_project), output=str(tiny_project / "out" / "x.pdf"))
     assert isinstance(result, BuildResult)
     [out] = result.outputs
-    assert out.path == str(mini_project / "out" / "x.pdf") and out.pages and out.bytes > 10_000
+    assert out.path == str(tiny_project / "out" / "x.pdf") and out.pages and out.bytes > 10_000
     assert result.problems == () and result.warnings == []
     assert Path(out.path).read_bytes().startswith(b"%PDF-")
-    again = check(load_project(mini_project))  # a loaded project is accepted too
-    assert again.outputs == () and again.project == str(mini_project.resolve())
+    again = check(load_project(tiny_project))  # a loaded project is accepted too
+    assert again.outputs == () and again.project == str(tiny_project.resolve())
 
 
 def test_problems_are_typed_and_located(mini_project: Path) -> None:
@@ -124,21 +124,21 @@ def test_undefined_name_is_a_compose_problem(mini_project: Path) -> None:
 
 
 @pytest.mark.pdf
-def test_warnings_are_problems_and_strict_editions_fail(mini_project: Path) -> None:
-    chapter = mini_project / "content" / "01-overview.md"
+def test_warnings_are_problems_and_strict_editions_fail(tiny_project: Path) -> None:
+    chapter = tiny_project / "content" / "01-only.md"
     chapter.write_text(
         chapter.read_text(encoding="utf-8") + "\n![Remote](https://example.org/x.png)\n",
         encoding="utf-8",
     )  # refused, the network being off: a warning
-    result = build(mini_project)
+    result = build(tiny_project)
     [warning] = result.warnings
     assert warning.severity is Severity.WARNING and warning.stage is Stage.RENDER
-    assert warning.path == "content/01-overview.md" and warning.line is not None
+    assert warning.path == "content/01-only.md" and warning.line is not None
     assert "network access is off: refused https://example.org/x.png" in warning.message
     with pytest.raises(RenderError) as raised:
-        build(mini_project, Edition(strict=True), output=mini_project / "out" / "strict.pdf")
+        build(tiny_project, Edition(strict=True), output=tiny_project / "out" / "strict.pdf")
     assert raised.value.problems[0].severity is Severity.ERROR
-    assert not (mini_project / "out" / "strict.pdf").exists()
+    assert not (tiny_project / "out" / "strict.pdf").exists()
 
 
 def test_edition_values_are_checked() -> None:

@@ -112,18 +112,18 @@ def _png() -> bytes:
 
 
 @pytest.mark.pdf
-def test_a_file_the_cache_does_not_watch_is_refused_at_its_line(mini_project: Path) -> None:
+def test_a_file_the_cache_does_not_watch_is_refused_at_its_line(tiny_project: Path) -> None:
     """What the key leaves out (hidden files and folders, tools' folders, out/ at the top)
     must not be printed either: a change to it would leave the last PDF "up to date"."""
     png = _png()
-    hidden = mini_project / "assets" / ".src"
-    hidden.mkdir()
+    hidden = tiny_project / "assets" / ".src"
+    hidden.mkdir(parents=True)
     (hidden / "pic.png").write_bytes(png)
-    (mini_project / "assets" / ".dot.png").write_bytes(png)
-    (mini_project / "assets" / "link.png").symlink_to(".src/pic.png")
-    (mini_project / "node_modules").mkdir()
-    (mini_project / "node_modules" / "pic.png").write_bytes(png)
-    chapter = mini_project / "content" / "01-overview.md"
+    (tiny_project / "assets" / ".dot.png").write_bytes(png)
+    (tiny_project / "assets" / "link.png").symlink_to(".src/pic.png")
+    (tiny_project / "node_modules").mkdir()
+    (tiny_project / "node_modules" / "pic.png").write_bytes(png)
+    chapter = tiny_project / "content" / "01-only.md"
     lines = chapter.read_text(encoding="utf-8").splitlines()
     first = len(lines) + 2
     images = ["assets/.src/pic.png", "assets/.dot.png", "assets/link.png", "node_modules/pic.png"]
@@ -131,17 +131,17 @@ def test_a_file_the_cache_does_not_watch_is_refused_at_its_line(mini_project: Pa
         "\n".join([*lines, "", *(f"![Picture {n}]({src})\n" for n, src in enumerate(images))]),
         encoding="utf-8",
     )
-    result = CliRunner().invoke(main, ["build", str(mini_project), "--json"])
+    result = CliRunner().invoke(main, ["build", str(tiny_project), "--json"])
     assert result.exit_code == 0, result.output
     import json
 
     warnings = [p for p in json.loads(result.stdout)["problems"] if "refused" in p["message"]]
     found = {(p["path"], p["line"], p["message"].split(":")[0]) for p in warnings}
     assert found == {
-        ("content/01-overview.md", first, "refused assets/.src/pic.png"),
-        ("content/01-overview.md", first + 2, "refused assets/.dot.png"),
-        ("content/01-overview.md", first + 4, "refused assets/.src/pic.png"),
-        ("content/01-overview.md", first + 6, "refused node_modules/pic.png"),
+        ("content/01-only.md", first, "refused assets/.src/pic.png"),
+        ("content/01-only.md", first + 2, "refused assets/.dot.png"),
+        ("content/01-only.md", first + 4, "refused assets/.src/pic.png"),
+        ("content/01-only.md", first + 6, "refused node_modules/pic.png"),
     }, warnings
     assert all("builds do not watch" in p["message"] for p in warnings)
 
@@ -157,10 +157,10 @@ def test_a_moved_or_copied_project_has_its_own_key(mini_project: Path) -> None:
 
 
 @pytest.mark.pdf
-def test_a_cache_folder_that_cannot_be_written_only_misses(mini_project: Path) -> None:
-    (mini_project / ".reportbuilder").write_text("not a folder")
+def test_a_cache_folder_that_cannot_be_written_only_misses(tiny_project: Path) -> None:
+    (tiny_project / ".reportbuilder").write_text("not a folder")
     for _ in range(2):
-        result = CliRunner().invoke(main, ["build", str(mini_project)])
+        result = CliRunner().invoke(main, ["build", str(tiny_project)])
         assert result.exit_code == 0, result.output
         assert "wrote " in result.output and "internal error" not in result.output
 
@@ -182,8 +182,12 @@ def test_a_damaged_entry_is_a_miss_and_the_cap_evicts_the_oldest(tmp_path: Path)
 @pytest.mark.pdf
 @pytest.mark.slow
 def test_up_to_date_restored_rebuilt_forced_and_cleared(tmp_path: Path) -> None:
-    project = copy_fixture("mini", tmp_path / "mini")
-    pdf = project / "out" / "mini.pdf"
+    project = copy_fixture("tiny", tmp_path / "tiny")
+    pdf = project / "out" / "tiny.pdf"
+    data = project / "data" / "survey.yml"
+    data.write_text("households:\n  value: 1250\n  label: households surveyed\n")
+    with (project / "content" / "01-only.md").open("a", encoding="utf-8") as chapter:
+        chapter.write("\n{{ data.survey.households.label }}\n")  # the data is printed
     runner = CliRunner()
     build = _builder(project)
 
@@ -193,7 +197,6 @@ def test_up_to_date_restored_rebuilt_forced_and_cleared(tmp_path: Path) -> None:
     pdf.unlink()
     assert "restored " in build()
     assert pdf.read_bytes() == first
-    data = project / "data" / "survey.yml"
     data.write_text(data.read_text().replace("households surveyed", "households visited"))
     assert "wrote " in build()
     assert pdf.read_bytes() != first
@@ -369,7 +372,7 @@ def test_an_unchanged_build_is_answered_without_loading_the_project(
     from reportbuilder.project import load as load_module
     from reportbuilder.render.renderer import PdfRenderer
 
-    project = copy_fixture("mini", tmp_path / "mini")
+    project = copy_fixture("tiny", tmp_path / "tiny")
     build = _builder(project)
 
     assert "wrote " in build()
@@ -385,7 +388,7 @@ def test_an_unchanged_build_is_answered_without_loading_the_project(
         assert "is up to date" in build("--set", "page_size=A5")  # the last build
         assert "restored " in build()  # the first one's PDF, over the A5 one
         assert "is up to date" in build()
-    CHANGES["chapter"](project)
+    _append("content/01-only.md", "\nOne more sentence.\n")(project)
     assert "wrote " in build()
     assert "is up to date" in build()
 
@@ -398,11 +401,11 @@ def test_a_cache_shipped_with_a_project_never_reaches_the_pdf(
 ) -> None:
     """A cache folder written by someone else (here: every PDF in it replaced by one that
     says INJECTED, stored under their key) is rebuilt from the sources, not printed."""
-    project = copy_fixture("mini", tmp_path / "mini")
+    project = copy_fixture("tiny", tmp_path / "tiny")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     if parts:
         monkeypatch.setenv("REPORTBUILDER_PARTS", "1")
-    pdf = project / "out" / "mini.pdf"
+    pdf = project / "out" / "tiny.pdf"
     build = ["build", str(project)]
     _as_user(monkeypatch, tmp_path / "sender")
     assert CliRunner().invoke(main, build).exit_code == 0

@@ -14,7 +14,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from conftest import ExampleBuild, copy_fixture, page_texts
+from conftest import MINI_EPOCH, ExampleBuild, MiniBuild, page_texts
 from reportbuilder import __version__, cli
 from reportbuilder.cli import main
 
@@ -46,22 +46,13 @@ def test_build_json_is_one_document(example_build: ExampleBuild) -> None:
     assert out["pages"] == len(example_build.reader.pages)
 
 
-EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01T00:00:00Z
-
-
-@pytest.fixture(scope="module")
-def mini_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path]:
-    """Plain `reportbuilder build <copy of mini>` with SOURCE_DATE_EPOCH set, run once."""
-    project = copy_fixture("mini", tmp_path_factory.mktemp("mini-build") / "mini")
-    result = CliRunner(env=EPOCH).invoke(main, ["build", str(project)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""
-    return project, result.stdout, project / "out" / "mini.pdf"  # report.yml's output
+EPOCH = {"SOURCE_DATE_EPOCH": MINI_EPOCH}  # as mini_build's
 
 
 @pytest.mark.pdf
-def test_build_reports_what_it_wrote(mini_build: tuple[Path, str, Path]) -> None:
-    _, stdout, pdf = mini_build
+def test_build_reports_what_it_wrote(mini_build: MiniBuild) -> None:
+    stdout, pdf = mini_build.stdout, mini_build.pdf
+    assert mini_build.stderr == ""
     reader, _ = read_pdf(pdf)
     assert stdout.startswith(f"wrote {pdf} (")
     assert f", {len(reader.pages)} pages) in " in stdout
@@ -70,11 +61,9 @@ def test_build_reports_what_it_wrote(mini_build: tuple[Path, str, Path]) -> None
 
 
 @pytest.mark.pdf
-def test_output_option_and_reproducible_build(
-    mini_build: tuple[Path, str, Path], tmp_path: Path
-) -> None:
+def test_output_option_and_reproducible_build(mini_build: MiniBuild, tmp_path: Path) -> None:
     """`-o` writes elsewhere; with SOURCE_DATE_EPOCH the same input gives the same bytes."""
-    project, _, pdf = mini_build
+    project, pdf = mini_build.project, mini_build.pdf
     other = tmp_path / "elsewhere" / "copy.pdf"
     result = CliRunner(env=EPOCH).invoke(
         main, ["build", str(project), "-o", str(other)], catch_exceptions=False
@@ -87,8 +76,8 @@ def test_output_option_and_reproducible_build(
 
 
 @pytest.mark.pdf
-def test_mini_pdf_content(mini_build: tuple[Path, str, Path]) -> None:
-    reader, texts = read_pdf(mini_build[2])
+def test_mini_pdf_content(mini_build: MiniBuild) -> None:
+    reader, texts = read_pdf(mini_build.pdf)
     text = "\n".join(texts)
     assert reader.metadata["/Title"] == "Water Access Survey"
     assert reader.metadata["/Author"] == "Field Research Unit"
@@ -384,28 +373,26 @@ def test_relative_link_in_markdown_is_dropped_not_fatal(
 
 @pytest.mark.pdf
 def test_warnings_in_json_and_strict_turns_them_into_errors(
-    mini_project: Path, runner: CliRunner
+    tiny_project: Path, runner: CliRunner
 ) -> None:
-    chapter = mini_project / "content" / "01-overview.md"
+    chapter = tiny_project / "content" / "01-only.md"
+    remote = "https://example.org/map.png"
     chapter.write_text(
-        chapter.read_text(encoding="utf-8") + "\n![Missing map](assets/missing.png)\n",
-        encoding="utf-8",
-    )
-    (mini_project / "assets").mkdir(exist_ok=True)
-    (mini_project / "assets" / "missing.png").write_bytes(b"not a picture")  # not drawn: a warning
-    result = runner.invoke(main, ["build", str(mini_project), "--json"], catch_exceptions=False)
+        chapter.read_text(encoding="utf-8") + f"\n![Map]({remote})\n", encoding="utf-8"
+    )  # refused, the network being off: a warning (a picture that cannot be drawn is an error)
+    result = runner.invoke(main, ["build", str(tiny_project), "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["ok"] is True
-    [warning] = [p for p in doc["problems"] if "assets/missing.png" in p["message"]]
+    [warning] = [p for p in doc["problems"] if remote in p["message"]]
     assert warning["severity"] == "warning" and warning["stage"] == "render"
-    assert warning["path"] == "content/01-overview.md" and isinstance(warning["line"], int)
-    pdf = Path(mini_project, doc["outputs"][0]["path"])
+    assert warning["path"] == "content/01-only.md" and isinstance(warning["line"], int)
+    pdf = Path(tiny_project, doc["outputs"][0]["path"])
     previous = pdf.read_bytes()
 
-    strict = runner.invoke(main, ["build", str(mini_project), "--strict"])
+    strict = runner.invoke(main, ["build", str(tiny_project), "--strict"])
     assert strict.exit_code == 1
-    assert "assets/missing.png" in strict.stderr
+    assert remote in strict.stderr
     assert "Traceback" not in strict.stderr
     assert pdf.read_bytes() == previous  # a failed build leaves the previous PDF alone
 
@@ -431,15 +418,15 @@ def test_our_own_bug_is_one_line_asking_for_a_report(
 
 @pytest.mark.pdf
 def test_every_pdf_variant_is_accepted_and_a_bad_one_is_a_usage_error(
-    mini_project: Path, runner: CliRunner
+    tiny_project: Path, runner: CliRunner
 ) -> None:
     from reportbuilder.variants import PDF_VARIANTS
 
-    bad = runner.invoke(main, ["build", str(mini_project), "--pdf-variant", "pdf/a-4b"])
+    bad = runner.invoke(main, ["build", str(tiny_project), "--pdf-variant", "pdf/a-4b"])
     assert bad.exit_code == 2 and "pdf/a-4b" in bad.stderr
-    out = mini_project / "out" / "x4.pdf"
+    out = tiny_project / "out" / "x4.pdf"
     done = runner.invoke(
-        main, ["build", str(mini_project), "--pdf-variant", "pdf/x-4", "-o", str(out)]
+        main, ["build", str(tiny_project), "--pdf-variant", "pdf/x-4", "-o", str(out)]
     )
     assert done.exit_code == 0, done.output
     assert "pdf/x-4" in PDF_VARIANTS and out.read_bytes().startswith(b"%PDF-")

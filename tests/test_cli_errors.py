@@ -258,13 +258,13 @@ def test_folder_without_report_yml_is_exit_1_naming_report_yml(
 
 
 @pytest.mark.pdf
-def test_unwritable_output_is_exit_1_without_traceback(mini_project: Path) -> None:
+def test_unwritable_output_is_exit_1_without_traceback(tiny_project: Path) -> None:
     """`-o` under a path whose parent is a regular file cannot be written: a problem, not a
     crash (the PDF was rendered; writing it failed)."""
-    blocker = mini_project / "report.yml"
+    blocker = tiny_project / "report.yml"
     target = blocker / "report.pdf"  # "report.yml/report.pdf": its parent is a file
     done = subprocess.run(
-        [sys.executable, "-m", "reportbuilder", "build", str(mini_project), "-o", str(target)],
+        [sys.executable, "-m", "reportbuilder", "build", str(tiny_project), "-o", str(target)],
         capture_output=True,
         text=True,
         check=False,
@@ -354,7 +354,7 @@ def test_a_timeout_that_is_no_number_of_seconds_is_a_usage_error(
 
 
 def _slow_project(project: Path) -> Path:
-    """The mini fixture plus one chapter that takes WeasyPrint minutes to lay out but almost
+    """The project (tiny) plus one chapter that takes WeasyPrint minutes to lay out but almost
     no time to compose."""
     (project / "content" / "09-long.md").write_text(SLOW_LAYOUT_CHAPTER, encoding="utf-8")
     return project
@@ -398,15 +398,15 @@ def _previous_pdf(out: Path) -> bytes:
 
 
 @pytest.mark.pdf
-def test_timeout_ends_the_render_and_leaves_nothing_behind(mini_project: Path) -> None:
-    out = mini_project / "out" / "report.pdf"
+def test_timeout_ends_the_render_and_leaves_nothing_behind(tiny_project: Path) -> None:
+    out = tiny_project / "out" / "report.pdf"
     previous = _previous_pdf(out)
-    # One deadline covers the whole build. Composing the mini project and its long chapter takes
+    # One deadline covers the whole build. Composing the tiny project and its long chapter takes
     # well under a second on an idle machine, laying it out minutes; on a loaded machine (seen:
     # load 18 on 2 cores) composing took more than 3 s. The limit is set from what `check`
     # (the same reading and composing, plus starting Python) takes now, so that only the
     # layout can run out of time.
-    project = _slow_project(mini_project)
+    project = _slow_project(tiny_project)
     started = time.monotonic()
     check = subprocess.run(
         [sys.executable, "-m", "reportbuilder", "check", str(project)],
@@ -433,17 +433,17 @@ def test_timeout_ends_the_render_and_leaves_nothing_behind(mini_project: Path) -
 
 @pytest.mark.pdf
 @pytest.mark.slow
-def test_timeout_counts_reading_a_huge_data_file(mini_project: Path) -> None:
+def test_timeout_counts_reading_a_huge_data_file(tiny_project: Path) -> None:
     """The limit is for the whole command: a 300 000-row CSV in a table took 63 s under
     --timeout 40 (its reading was not counted, nor stopped)."""
     rows = "".join(f"{n},R{n % 7},{(n * 7919) % 100_000}\n" for n in range(300_000))
-    (mini_project / "data" / "big.csv").write_text(f"id,region,value\n{rows}", encoding="utf-8")
-    chapter = next((mini_project / "content").iterdir())
+    (tiny_project / "data" / "big.csv").write_text(f"id,region,value\n{rows}", encoding="utf-8")
+    chapter = next((tiny_project / "content").iterdir())
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{ table(data.big) }}\n")
-    out = mini_project / "out" / "report.pdf"
+    out = tiny_project / "out" / "report.pdf"
     previous = _previous_pdf(out)
     started = time.monotonic()
-    process, token = _run_build(mini_project, out, "--timeout", "3", "--json")
+    process, token = _run_build(tiny_project, out, "--timeout", "3", "--json")
     stdout, stderr = process.communicate(timeout=120)
     elapsed = time.monotonic() - started
     assert process.returncode == 1, stderr
@@ -457,10 +457,10 @@ def test_timeout_counts_reading_a_huge_data_file(mini_project: Path) -> None:
 
 @pytest.mark.pdf
 @pytest.mark.parametrize("as_json", [False, True], ids=["lines", "json"])
-def test_ctrl_c_stops_the_build_cleanly(mini_project: Path, as_json: bool) -> None:
-    out = mini_project / "out" / "report.pdf"
+def test_ctrl_c_stops_the_build_cleanly(tiny_project: Path, as_json: bool) -> None:
+    out = tiny_project / "out" / "report.pdf"
     previous = _previous_pdf(out)
-    process, token = _run_build(_slow_project(mini_project), out, *(["--json"] * as_json))
+    process, token = _run_build(_slow_project(tiny_project), out, *(["--json"] * as_json))
     time.sleep(2.5)  # well into the layout
     os.killpg(process.pid, signal.SIGINT)  # what a terminal sends the whole job on Ctrl-C
     stdout, stderr = process.communicate(timeout=30)
@@ -491,9 +491,9 @@ def test_ctrl_c_stops_the_build_cleanly(mini_project: Path, as_json: bool) -> No
     ids=["colour", "page-size", "to", "second-to"],
 )
 def test_a_wrong_option_value_is_usage_and_json_still_answers(
-    mini_project: Path, runner: CliRunner, args: list[str]
+    tiny_project: Path, runner: CliRunner, args: list[str]
 ) -> None:
-    args = [a.replace("{p}", str(mini_project)) for a in args]
+    args = [a.replace("{p}", str(tiny_project)) for a in args]
     plain = runner.invoke(main, args)
     assert plain.exit_code == 2, plain.output
     assert "Usage:" in plain.stderr and "Invalid value for '--" in plain.stderr
@@ -504,7 +504,7 @@ def test_a_wrong_option_value_is_usage_and_json_still_answers(
     assert document["ok"] is False
     problem = document["problems"][0]
     assert problem["path"] in ("--set", "--to") or "Invalid value for '--" in problem["message"]
-    assert not (mini_project / "x.eml").exists() and not (mini_project / "out").exists()
+    assert not (tiny_project / "x.eml").exists() and not (tiny_project / "out").exists()
 
 
 @pytest.mark.parametrize(

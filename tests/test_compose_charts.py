@@ -380,11 +380,9 @@ def test_a_donut_centre_shows_a_share_the_ring_draws(tmp_path: Path) -> None:
     from conftest import copy_fixture, read_words
     from reportbuilder import build
 
-    project = copy_fixture("mini", tmp_path / "mini")
-    (project / "data" / "survey.yml").write_text(
-        (project / "data" / "survey.yml").read_text("utf-8") + ZEROS, encoding="utf-8"
-    )
-    findings = project / "content" / "02-findings.md"
+    project = copy_fixture("tiny", tmp_path / "tiny")
+    (project / "data" / "survey.yml").write_text(ZEROS, encoding="utf-8")
+    findings = project / "content" / "01-only.md"
     findings.write_text(
         findings.read_text("utf-8")
         + '\n{{ chart(data.survey.zeros, kind="donut", title="Zero first") }}\n',
@@ -393,7 +391,7 @@ def test_a_donut_centre_shows_a_share_the_ring_draws(tmp_path: Path) -> None:
     pdf = tmp_path / "z.pdf"
     build(project, output=pdf)
     every = read_words(pdf)[1]
-    # The chart's own words: those below its caption (the table above has a 100% total).
+    # The chart's own words: those below its caption.
     (caption,) = [w for w in every if w.text == "Zero"]
     words = [w.text for w in every if w.page == caption.page and w.y0 > caption.y1]
     # The centre says "100%" and "Second"; the legend lists all three with their shares.

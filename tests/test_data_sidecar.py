@@ -77,16 +77,16 @@ def test_a_wrong_key_and_an_orphan_description_are_problems(tmp_path: Path) -> N
 
 
 @pytest.mark.pdf
-def test_the_data_file_s_labels_are_the_table_s_headings(mini_project: Path) -> None:
-    data = mini_project / "data"
+def test_the_data_file_s_labels_are_the_table_s_headings(tiny_project: Path) -> None:
+    data = tiny_project / "data"
     (data / "monthly.csv").write_text(CSV)
     (data / "monthly.csv.yml").write_text(
         "decimal: ','\nlabels:\n  country: {en: Country of origin, es: País}\n  jan: January\n"
     )
-    chapter = mini_project / "content" / "01-overview.md"
+    chapter = tiny_project / "content" / "01-only.md"
     chapter.write_text(chapter.read_text() + '\n{{ table(data.monthly, caption="By month") }}\n')
-    out = mini_project / "out" / "labels.pdf"
-    result = CliRunner().invoke(main, ["build", str(mini_project), "-o", str(out)])
+    out = tiny_project / "out" / "labels.pdf"
+    result = CliRunner().invoke(main, ["build", str(tiny_project), "-o", str(out)])
     assert result.exit_code == 0, result.output
     texts = page_texts(pypdf.PdfReader(io.BytesIO(out.read_bytes())))
     (page,) = [text for text in texts if "By month" in text]
@@ -96,19 +96,19 @@ def test_the_data_file_s_labels_are_the_table_s_headings(mini_project: Path) -> 
 
 
 @pytest.mark.pdf
-def test_header_row_reads_a_csv_exported_with_a_title(mini_project: Path) -> None:
+def test_header_row_reads_a_csv_exported_with_a_title(tiny_project: Path) -> None:
     """Trial 4 #27: a CSV exported from a sheet with a title above the table could only be
     fixed by editing the export: `header_row` is now the CSV's as the workbook's."""
-    data = mini_project / "data"
+    data = tiny_project / "data"
     (data / "regions.csv").write_text(
         "Regional results 2025,,\nSource: survey,,\n,,\nregion,people,cost\nNorth,11,2.5\n"
         "South,13,4.25\n"
     )
     (data / "regions.csv.yml").write_text("header_row: 4\n")
-    chapter = mini_project / "content" / "01-overview.md"
+    chapter = tiny_project / "content" / "01-only.md"
     chapter.write_text(chapter.read_text() + '\n{{ table(data.regions, caption="Regions") }}\n')
-    out = mini_project / "out" / "regions.pdf"
-    result = CliRunner().invoke(main, ["build", str(mini_project), "-o", str(out)])
+    out = tiny_project / "out" / "regions.pdf"
+    result = CliRunner().invoke(main, ["build", str(tiny_project), "-o", str(out)])
     assert result.exit_code == 0, result.output
     texts = page_texts(pypdf.PdfReader(io.BytesIO(out.read_bytes())))
     (page,) = [text for text in texts if "Regions" in text]

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from conftest import page_texts
+from conftest import MiniBuild, page_texts
 from reportbuilder.cli import main
 
 pytestmark = pytest.mark.pdf
@@ -35,11 +35,12 @@ def _near(colour: tuple[int, int, int], wanted: tuple[int, int, int]) -> bool:
     return all(abs(a - b) < 12 for a, b in zip(colour, wanted, strict=True))
 
 
-def logo_in_footers(pdf: Path) -> list[bool]:
-    """For each page, whether the footer's middle third shows the logo's green."""
-    subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(pdf.with_suffix(""))], check=True)
+def logo_in_footers(pdf: Path, pngs: Path) -> list[bool]:
+    """For each page, whether the footer's middle third shows the logo's green (the pages
+    drawn into the folder `pngs`)."""
+    subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(pngs / "page")], check=True)
     found = []
-    for png in sorted(pdf.parent.glob(pdf.stem + "-*.png")):
+    for png in sorted(pngs.glob("page-*.png")):
         with Image.open(png) as image:
             rgb = image.convert("RGB")
             width, height = rgb.size
@@ -49,32 +50,33 @@ def logo_in_footers(pdf: Path) -> list[bool]:
     return found
 
 
-def test_logo_on_every_page_and_the_same_footer_on_the_contents(mini_project: Path) -> None:
+def test_logo_on_every_page_and_the_same_footer_on_the_contents(
+    mini_project: Path, tmp_path: Path
+) -> None:
     config = mini_project / "report.yml"
     config.write_text(config.read_text().replace("brand:\n", "brand:\n  logo_on_pages: true\n"))
     reader = build(mini_project)
     texts = page_texts(reader)
     count = len(reader.pages)
     # The cover has its own large logo; every other page has the footer's.
-    assert logo_in_footers(mini_project / "out" / "parts.pdf")[1:] == [True] * (count - 1)
+    assert logo_in_footers(mini_project / "out" / "parts.pdf", tmp_path)[1:] == [True] * (count - 1)
     contents = next(i for i, text in enumerate(texts) if "Contents" in text)
     assert f"Page {contents + 1} of {count}" in texts[contents]
     assert "Example Water Trust" in texts[contents]
 
 
-def test_without_the_option_pages_have_no_logo(mini_project: Path) -> None:
-    build(mini_project)
-    assert not any(logo_in_footers(mini_project / "out" / "parts.pdf")[1:])  # the cover is green
+def test_without_the_option_pages_have_no_logo(mini_build: MiniBuild, tmp_path: Path) -> None:
+    assert not any(logo_in_footers(mini_build.pdf, tmp_path)[1:])  # the cover is green
 
 
-def test_a_table_asked_to_be_landscape_gets_a_turned_page(mini_project: Path) -> None:
-    chapter = mini_project / "content" / "01-overview.md"
-    text = chapter.read_text().replace(
-        "Table: Water points counted by the survey teams",
-        "Table: Water points counted by the survey teams {#tab-points .landscape}",
+def test_a_table_asked_to_be_landscape_gets_a_turned_page(tiny_project: Path) -> None:
+    chapter = tiny_project / "content" / "01-only.md"
+    chapter.write_text(
+        chapter.read_text() + "\n| District | Wells | Taps |\n|----------|------:|-----:|\n"
+        "| North    | 12    | 30   |\n| South    | 8     | 41   |\n\n"
+        "Table: Water points counted by the survey teams {#tab-points .landscape}\n"
     )
-    chapter.write_text(text)
-    reader = build(mini_project)
+    reader = build(tiny_project)
     texts = page_texts(reader)
     (turned,) = [
         i for i, page in enumerate(reader.pages) if page.mediabox.width > page.mediabox.height
@@ -135,11 +137,11 @@ def test_images_take_a_size_and_a_place(mini_project: Path) -> None:
     assert abs(third.border_width() - 0.33 * text_width) < 2
 
 
-def test_annexes_are_lettered_with_their_contents_entries(mini_project: Path) -> None:
-    content = mini_project / "content"
+def test_annexes_are_lettered_with_their_contents_entries(tiny_project: Path) -> None:
+    content = tiny_project / "content"
     (content / "03-questionnaire.md").write_text("---\nannex: true\n---\n# Questionnaire\n\nQ.\n")
     (content / "04-frame.md").write_text("---\nannex: true\n---\n# Sampling frame\n\nF.\n")
-    texts = [text.replace("\u00a0", " ") for text in page_texts(build(mini_project))]
+    texts = [text.replace("\u00a0", " ") for text in page_texts(build(tiny_project))]
     (contents,) = [i for i, text in enumerate(texts) if text.startswith("Contents")]
     for letter, title in (("A", "Questionnaire"), ("B", "Sampling frame")):
         (page,) = [
@@ -163,17 +165,17 @@ def test_chapters_can_be_numbered_in_their_titles_and_the_contents(mini_project:
     assert texts[3].startswith("2. Findings in detail")
 
 
-def test_a_citation_and_its_reference_entry_are_printed(mini_project: Path) -> None:
-    (mini_project / "references.json").write_text(
+def test_a_citation_and_its_reference_entry_are_printed(tiny_project: Path) -> None:
+    (tiny_project / "references.json").write_text(
         '[{"id": "rojas2025", "type": "report", "title": "Water points in rural districts",'
         ' "author": [{"family": "Rojas", "given": "Ana"}], "issued": {"date-parts": [[2025]]},'
         ' "publisher": "Example Water Trust"}]'
     )
-    config = mini_project / "report.yml"
+    config = tiny_project / "report.yml"
     config.write_text(config.read_text() + "bibliography: references.json\n")
-    chapter = mini_project / "content" / "01-overview.md"
+    chapter = tiny_project / "content" / "01-only.md"
     chapter.write_text(chapter.read_text() + "\nAs counted before [@rojas2025].\n")
-    texts = page_texts(build(mini_project))
+    texts = page_texts(build(tiny_project))
     assert any("As counted before (Rojas, 2025)." in text for text in texts)
     (page,) = [
         i for i, text in enumerate(texts) if "Rojas, A. (2025) Water points in rural" in text

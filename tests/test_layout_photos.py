@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageChops
 
-from conftest import page_texts
+from conftest import copy_fixture, page_texts
 from reportbuilder.cli import main
 from reportbuilder.compose.figure_rows import STACKED_HEIGHT_MM
 
@@ -73,12 +73,33 @@ Text after the full-page photo.
 """
 
 
-@pytest.mark.parametrize("size", ["A4", "A5"])
-def test_side_by_side_photos_share_a_row_and_a_height(mini_project: Path, size: str) -> None:
-    _photos(mini_project)
-    chapter = mini_project / "content" / "02-findings.md"
+def _chapter(project: Path) -> Path:
+    """The tiny project's chapter, opening with a figure of its own (the photos' numbers
+    follow it)."""
+    Image.new("RGB", (60, 40), (90, 90, 90)).save(project / "assets" / "grey.png")
+    chapter = project / "content" / "01-only.md"
+    chapter.write_text(chapter.read_text() + "\n![A grey square](assets/grey.png)\n")
+    return chapter
+
+
+@pytest.fixture(scope="module", params=["A4", "A5"])
+def photo_row(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path, list[str]]:
+    """The tiny project with ROW (two photos side by side, a full-page one) added, built once
+    at each size: (size, PDF, page texts)."""
+    size = request.param
+    project = copy_fixture("tiny", tmp_path_factory.mktemp(f"row-{size}") / "tiny")
+    _photos(project)
+    chapter = _chapter(project)
     chapter.write_text(chapter.read_text() + ROW)
-    pdf, texts = _build(mini_project, "--set", f"page_size={size}")
+    return (size, *_build(project, "--set", f"page_size={size}"))
+
+
+def test_side_by_side_photos_share_a_row_and_a_height(
+    photo_row: tuple[str, Path, list[str]],
+) -> None:
+    size, pdf, texts = photo_row
     red, green = _boxes(pdf, RED), _boxes(pdf, GREEN)
     assert list(red) == list(green)  # on one page
     (page,) = red
@@ -89,25 +110,25 @@ def test_side_by_side_photos_share_a_row_and_a_height(mini_project: Path, size: 
     assert 3 < gap < 7
     text_width = {"A4": 168, "A5": 106}[size]
     assert abs(_mm(g[2] - r[0]) - text_width) < 3  # the row fills the text block
-    # Each keeps its caption and its number, in reading order after the chapter's own figures.
+    # Each keeps its caption and its number, in reading order after the chapter's own figure.
     words = " ".join(texts[page - 1].split())
-    assert re.search(r"Figure 3\. Before the works", words)
-    assert re.search(r"Figure 4\. After the works", words)
+    assert re.search(r"Figure 2\. Before the works", words)
+    assert re.search(r"Figure 3\. After the works", words)
 
 
 @pytest.mark.parametrize(("size", "in_a_row"), [("A4", True), ("A5", False)])
 def test_a_row_too_low_for_the_page_is_stacked(
-    mini_project: Path, size: str, in_a_row: bool
+    tiny_project: Path, size: str, in_a_row: bool
 ) -> None:
-    _photos(mini_project)
-    Image.new("RGB", (1600, 1200), YELLOW).save(mini_project / "assets" / "yellow.png")
-    chapter = mini_project / "content" / "02-findings.md"
+    _photos(tiny_project)
+    Image.new("RGB", (1600, 1200), YELLOW).save(tiny_project / "assets" / "yellow.png")
+    chapter = _chapter(tiny_project)
     chapter.write_text(
         chapter.read_text()
         + "\n![Red](assets/red.jpg){.side-by-side}\n![Blue](assets/blue.jpg){.side-by-side}\n"
         "![Yellow](assets/yellow.png){.side-by-side}\n"
     )
-    pdf, _ = _build(mini_project, "--set", f"page_size={size}")
+    pdf, _ = _build(tiny_project, "--set", f"page_size={size}")
     boxes = [next(iter(_boxes(pdf, colour).items())) for colour in (RED, BLUE, YELLOW)]
     tops = {box[1] for _, box in boxes}
     lefts = {box[0] for _, box in boxes}
@@ -119,20 +140,18 @@ def test_a_row_too_low_for_the_page_is_stacked(
         assert all(abs(_mm(box[3] - box[1]) - STACKED_HEIGHT_MM) < 2 for _, box in boxes)
 
 
-def test_a_full_page_photo_has_a_page_of_its_own(mini_project: Path) -> None:
-    _photos(mini_project)
-    chapter = mini_project / "content" / "02-findings.md"
-    chapter.write_text(chapter.read_text() + ROW)
-    pdf, texts = _build(mini_project)
+def test_a_full_page_photo_has_a_page_of_its_own(photo_row: tuple[str, Path, list[str]]) -> None:
+    size, pdf, texts = photo_row
     blue = _boxes(pdf, BLUE)
     (page,) = blue
     _, top, _, bottom = blue[page]
-    # As large as the text block allows (A4: 251 mm high less the caption; the photo is 2:3).
-    assert _mm(bottom - top) > 215
-    assert texts[page - 1].count("Figure 5. The new water tower") == 1
+    # As large as the text block allows (A4: 251 mm high less the caption, A5: 173 mm; the
+    # photo is 2:3).
+    assert _mm(bottom - top) > {"A4": 215, "A5": 140}[size]
+    assert texts[page - 1].count("Figure 4. The new water tower") == 1
     assert "Text after the full-page photo." in texts[page]  # what follows: the next page
     assert "Two photos of the same site" in texts[page - 2]  # no blank page before it
-    assert "see figure 5, page" in " ".join(texts[page - 2].split()).lower()
+    assert "see figure 4, page" in " ".join(texts[page - 2].split()).lower()
 
 
 COVER = """cover_image:
@@ -160,12 +179,14 @@ def _structure(node: object) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("size", "placement"), [("A4", ""), ("A5", ""), ("A4", "full")])
-def test_a_cover_photo_under_a_legible_title(mini_project: Path, size: str, placement: str) -> None:
-    Image.new("RGB", (2400, 1600), BLUE).save(mini_project / "assets" / "cover.jpg")
-    _cover(mini_project, placement=placement)
-    pdf, texts = _build(mini_project, "--set", f"page_size={size}")
+def test_a_cover_photo_under_a_legible_title(tiny_project: Path, size: str, placement: str) -> None:
+    Image.new("RGB", (2400, 1600), BLUE).save(tiny_project / "assets" / "cover.jpg")
+    config = tiny_project / "report.yml"
+    config.write_text(config.read_text() + 'brand: {primary: "#1b4d3e"}\n')
+    _cover(tiny_project, placement=placement)
+    pdf, texts = _build(tiny_project, "--set", f"page_size={size}")
     cover = " ".join(texts[0].split())
-    assert "Water Access Survey" in cover and "Photo: Field Research Unit" in cover
+    assert "Tiny Report" in cover and "Photo: Field Research Unit" in cover
     listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True)
     pages = [line.split()[0] for line in listed.stdout.splitlines()[2:] if "2400" in line]
     assert pages == ["1"]  # the photo, on the cover
@@ -178,7 +199,7 @@ def test_a_cover_photo_under_a_legible_title(mini_project: Path, size: str, plac
         with Image.open(first) as image:
             near_the_foot = image.convert("RGB").getpixel((5, image.height - 5))
         assert isinstance(near_the_foot, tuple)
-        primary = (27, 77, 62)  # the mini fixture's brand colour, #1b4d3e
+        primary = (27, 77, 62)  # the brand colour set above, #1b4d3e
         assert near_the_foot != primary and near_the_foot[2] > primary[2] + 5
     else:  # the top, down to the title's band
         assert 0.2 * height_mm < _mm(bottom) < 0.45 * height_mm

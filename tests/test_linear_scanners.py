@@ -80,7 +80,7 @@ def test_each_scanner_is_linear_on_2_mb_of_adversarial_input(name: str) -> None:
 
 @pytest.mark.pdf
 def test_the_image_scanner_stays_within_the_timeout_through_the_cli(
-    mini_project: Path, runner: object
+    tiny_project: Path, runner: object
 ) -> None:
     """The reported case: 160 000 × `![` inside a `{## ##}` comment took 20 s with
     `--timeout 2` and passed. Twice as many here: a quadratic scan would take over a minute
@@ -90,12 +90,12 @@ def test_the_image_scanner_stays_within_the_timeout_through_the_cli(
     import subprocess
     import sys
 
-    (mini_project / "content" / "03-many.md").write_text(
+    (tiny_project / "content" / "03-many.md").write_text(
         "# Many\n\n{## " + "![" * 320_000 + " ##}\n", "utf-8"
     )
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "reportbuilder", "check", str(mini_project), "--timeout", "30"],
+        [sys.executable, "-m", "reportbuilder", "check", str(tiny_project), "--timeout", "30"],
         capture_output=True,
         text=True,
         timeout=120,

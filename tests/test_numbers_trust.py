@@ -46,6 +46,21 @@ def build(root: Path, content: str, files: dict[str, str | bytes], lang: str = "
     return 0, result.output, "\n".join(page_texts(pypdf.PdfReader(pdf)))
 
 
+def build_cases(
+    root: Path, bodies: list[str], files: dict[str, str | bytes]
+) -> tuple[int, str, list[str]]:
+    """Build one project holding every body (a case each, in order, none sharing data with
+    another): (exit code, output, each case's text). One layout for many cases that cannot
+    interfere, instead of one a case."""
+    marked = [f"CASE{n}\n\n{body}\n" for n, body in enumerate(bodies)]
+    code, output, text = build(root, "\n".join([*marked, f"CASE{len(bodies)}"]), files)
+    cases = [
+        text.split(f"CASE{n}", 1)[1].split(f"CASE{n + 1}", 1)[0] if code == 0 else ""
+        for n in range(len(bodies))
+    ]
+    return code, output, cases
+
+
 def saved(book: openpyxl.Workbook, tmp_path: Path) -> bytes:
     path = tmp_path / "book.xlsx"
     book.save(path)
@@ -256,22 +271,30 @@ def test_an_unsupported_number_format_is_refused_at_its_cell(tmp_path: Path) -> 
 T1 = "item,amount\nA,1299.75\nB,699.90\nC,-349.25\nD,100.41\n"
 
 
-@pytest.mark.parametrize(
-    ("csv", "call", "total"),
-    [
-        (T1, "total=True", "Total 1,750.81"),
-        ("item,amount\nA,0.10\nB,0.20\n", "total=True", "Total 0.30"),
-        ("item,amount\nA,1234.50\nB,16281.5\n", "total=True", "Total 17,516.00"),
-        ("item,n,mean\nA,3,20.5\nB,4,30.25\n", 'total=["n"]', "Total 7\n"),
-        ("item,n,mean\nA,3,20.5\nB,4,30.25\n", "total=True", "Total 7 50.75"),
-    ],
-)
+TOTALS = [
+    (T1, "total=True", "Total 1,750.81"),
+    ("item,amount\nA,0.10\nB,0.20\n", "total=True", "Total 0.30"),
+    ("item,amount\nA,1234.50\nB,16281.5\n", "total=True", "Total 17,516.00"),
+    ("item,n,mean\nA,3,20.5\nB,4,30.25\n", 'total=["n"]', "Total 7\n"),
+    ("item,n,mean\nA,3,20.5\nB,4,30.25\n", "total=True", "Total 7 50.75"),
+]
+
+
+@pytest.fixture(scope="module")
+def totals(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, list[str]]:
+    """Every case of TOTALS in one build, each its own table of its own data file."""
+    bodies = [f"{{{{ table(data.t{n}, {call}) }}}}" for n, (_, call, _) in enumerate(TOTALS)]
+    files: dict[str, str | bytes] = {f"t{n}.csv": csv for n, (csv, _, _) in enumerate(TOTALS)}
+    return build_cases(tmp_path_factory.mktemp("totals"), bodies, files)
+
+
+@pytest.mark.parametrize("case", range(len(TOTALS)))
 def test_totals_are_exact_with_the_cells_decimals(
-    tmp_path: Path, csv: str, call: str, total: str
+    totals: tuple[int, str, list[str]], case: int
 ) -> None:
-    code, output, text = build(tmp_path, f"{{{{ table(data.t1, {call}) }}}}", {"t1.csv": csv})
+    code, output, texts = totals
     assert code == 0, output
-    assert total in text + "\n"
+    assert TOTALS[case][2] in texts[case] + "\n"
 
 
 def test_a_total_naming_an_unknown_column_says_which_exist(tmp_path: Path) -> None:
@@ -480,20 +503,27 @@ def test_a_percent_column_of_fractions_is_refused(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("call", "shown"),
-    [
-        ("0.125 | percent", "0.125%"),  # a percent from 0 to 100: never cut to 0.1%
-        ("(0.125 * 100) | percent", "12.5%"),
-        ("12.5 | percent(0)", "13%"),  # half away from zero, as a reader rounds
-        ("0.5 | number(0)", "1"),
-        ("2.675 | number(2)", "2.68"),
-    ],
-)
-def test_percent_and_number_rounding(tmp_path: Path, call: str, shown: str) -> None:
-    code, output, text = build(tmp_path, f"Shown: {{{{ {call} }}}}.", {})
+ROUNDING = [
+    ("0.125 | percent", "0.125%"),  # a percent from 0 to 100: never cut to 0.1%
+    ("(0.125 * 100) | percent", "12.5%"),
+    ("12.5 | percent(0)", "13%"),  # half away from zero, as a reader rounds
+    ("0.5 | number(0)", "1"),
+    ("2.675 | number(2)", "2.68"),
+]
+
+
+@pytest.fixture(scope="module")
+def rounding(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, list[str]]:
+    """Every case of ROUNDING in one build, a sentence each."""
+    bodies = [f"Shown: {{{{ {call} }}}}." for call, _ in ROUNDING]
+    return build_cases(tmp_path_factory.mktemp("rounding"), bodies, {})
+
+
+@pytest.mark.parametrize("case", range(len(ROUNDING)), ids=[call for call, _ in ROUNDING])
+def test_percent_and_number_rounding(rounding: tuple[int, str, list[str]], case: int) -> None:
+    code, output, texts = rounding
     assert code == 0, output
-    assert f"Shown: {shown}." in text
+    assert f"Shown: {ROUNDING[case][1]}." in texts[case]
 
 
 def test_a_stray_text_cell_in_a_workbook_number_column_is_located(tmp_path: Path) -> None:

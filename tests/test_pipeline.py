@@ -162,24 +162,24 @@ def test_editions_built_two_at_a_time_equal_those_built_one_by_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
-    project = copy_fixture("mini", tmp_path / "mini")
-    (project / "content" / "01-overview.fr.md").write_text("# Aperçu\n\nEn bref.\n", "utf-8")
+    project = copy_fixture("tiny", tmp_path / "tiny")
+    (project / "content" / "01-only.fr.md").write_text("# Aperçu\n\nEn bref.\n", "utf-8")
     editions = [(None, Edition(lang=lang)) for lang in ("en", "fr", "es")]
     one = [Path(r.outputs[0].path).read_bytes() for r in build_editions(project, editions)]
     two = build_editions(project, editions, jobs=2)
-    assert [Path(r.outputs[0].path).name for r in two] == ["mini.pdf", "mini-fr.pdf", "mini-es.pdf"]
+    assert [Path(r.outputs[0].path).name for r in two] == ["tiny.pdf", "tiny-fr.pdf", "tiny-es.pdf"]
     assert [Path(r.outputs[0].path).read_bytes() for r in two] == one
 
 
 @pytest.mark.pdf
 def test_one_failing_edition_does_not_stop_the_others(tmp_path: Path) -> None:
-    project = copy_fixture("mini", tmp_path / "mini")
-    (project / "content" / "02-findings.fr.md").write_text("# Résultats\n\n{{ nope }}\n", "utf-8")
+    project = copy_fixture("tiny", tmp_path / "tiny")
+    (project / "content" / "01-only.fr.md").write_text("# Résultats\n\n{{ nope }}\n", "utf-8")
     editions = [(None, Edition(lang=lang)) for lang in ("fr", "en")]
     with pytest.raises(ReportError) as caught:
         build_editions(project, editions, jobs=2)
-    assert caught.value.problems[0].path == "content/02-findings.fr.md"
-    assert (project / "out" / "mini.pdf").is_file()  # the English edition was still made
+    assert caught.value.problems[0].path == "content/01-only.fr.md"
+    assert (project / "out" / "tiny.pdf").is_file()  # the English edition was still made
 
 
 @pytest.mark.pdf
@@ -190,7 +190,7 @@ def test_a_font_face_that_cannot_be_loaded_is_named_at_its_stylesheet_line(
 
     from reportbuilder.cli import main
 
-    project = copy_fixture("mini", tmp_path / "mini")
+    project = copy_fixture("tiny", tmp_path / "tiny")
     (project / "styles").mkdir(exist_ok=True)
     (project / "styles" / "fonts.css").write_text(
         'p { color: black; }\n\n@font-face {\n  font-family: "Brand Serif";\n'
@@ -213,7 +213,7 @@ def test_a_css_warning_is_named_at_its_stylesheet_and_line(tmp_path: Path) -> No
 
     from reportbuilder.cli import main
 
-    project = copy_fixture("mini", tmp_path / "mini")
+    project = copy_fixture("tiny", tmp_path / "tiny")
     (project / "styles").mkdir(exist_ok=True)
     (project / "styles" / "x.css").write_text(
         'h2 { color: black; }\n\np { colr: black; }\n@import url("late.css");\n', encoding="utf-8"
@@ -241,7 +241,7 @@ def _asks_twice(project: Path, outside: Path) -> tuple[str, list[tuple[str, int]
         f'h2 {{ background-image: url("{rel}/out.png"); }}\n',
         encoding="utf-8",
     )
-    chapter = project / "content" / "01-overview.md"
+    chapter = next((project / "content").glob("01-*.md"))  # mini's or tiny's first chapter
     start = chapter.read_text("utf-8").count("\n") + 2
     from_root = os.path.relpath(outside / "out.png", project)
     chapter.write_text(
@@ -250,7 +250,8 @@ def _asks_twice(project: Path, outside: Path) -> tuple[str, list[tuple[str, int]
         encoding="utf-8",
     )
     where = [("styles/x.css", n) for n in (1, 2, 3, 4)]
-    where += [("content/01-overview.md", start), ("content/01-overview.md", start + 4)]
+    source = f"content/{chapter.name}"
+    where += [(source, start), (source, start + 4)]
     return "outside the project", where
 
 
@@ -264,10 +265,10 @@ def test_check_names_every_line_that_asks_for_a_refused_file(
 
 @pytest.mark.pdf
 def test_build_names_every_line_that_asks_for_a_refused_file(
-    mini_project: Path, tmp_path: Path
+    tiny_project: Path, tmp_path: Path
 ) -> None:
-    said, where = _asks_twice(mini_project, tmp_path)
-    result = build(mini_project, output=tmp_path / "r.pdf")
+    said, where = _asks_twice(tiny_project, tmp_path)
+    result = build(tiny_project, output=tmp_path / "r.pdf")
     assert sorted((p.path, p.line) for p in result.warnings if said in p.message) == sorted(where)
 
 

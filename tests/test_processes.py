@@ -116,9 +116,9 @@ def test_the_example_leaves_tmpdir_empty(example_project: Path, tmp_path: Path) 
     assert build.left_behind() == []
 
 
-def test_a_failed_build_leaves_tmpdir_empty(mini_project: Path, tmp_path: Path) -> None:
-    (mini_project / "content" / "03-bad.md").write_text("# Bad\n\n{{ nope }}\n", "utf-8")
-    build = _start(mini_project, tmp_path)
+def test_a_failed_build_leaves_tmpdir_empty(tiny_project: Path, tmp_path: Path) -> None:
+    (tiny_project / "content" / "03-bad.md").write_text("# Bad\n\n{{ nope }}\n", "utf-8")
+    build = _start(tiny_project, tmp_path)
     _, stderr = build.process.communicate(timeout=120)
     assert build.process.returncode == 1, stderr
     assert "content/03-bad.md:3:" in stderr
@@ -126,8 +126,8 @@ def test_a_failed_build_leaves_tmpdir_empty(mini_project: Path, tmp_path: Path) 
     assert build.left_behind() == []
 
 
-def test_a_timed_out_build_leaves_tmpdir_empty(mini_project: Path, tmp_path: Path) -> None:
-    build = _start(_slow(mini_project), tmp_path, "--timeout", "3")
+def test_a_timed_out_build_leaves_tmpdir_empty(tiny_project: Path, tmp_path: Path) -> None:
+    build = _start(_slow(tiny_project), tmp_path, "--timeout", "3")
     _, stderr = build.process.communicate(timeout=60)
     assert build.process.returncode == 1, stderr
     assert "time limit of 3 s" in stderr
@@ -137,12 +137,12 @@ def test_a_timed_out_build_leaves_tmpdir_empty(mini_project: Path, tmp_path: Pat
 
 @pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGINT"])
 def test_a_signal_to_the_command_ends_the_render_and_cleans_up(
-    mini_project: Path, tmp_path: Path, name: str
+    tiny_project: Path, tmp_path: Path, name: str
 ) -> None:
     """Sent to the command alone (not its group, as `kill PID` or a CI runner does): before,
     the render process went on for minutes, re-parented to PID 1."""
     number = signal.Signals[name]
-    build = _start(_slow(mini_project), tmp_path, "--json")
+    build = _start(_slow(tiny_project), tmp_path, "--json")
     _wait_for_render(build)
     os.kill(build.process.pid, number)
     stdout, stderr = build.process.communicate(timeout=30)
@@ -156,10 +156,10 @@ def test_a_signal_to_the_command_ends_the_render_and_cleans_up(
     assert not build.out.exists()
 
 
-def test_the_render_process_dies_with_a_killed_command(mini_project: Path, tmp_path: Path) -> None:
+def test_the_render_process_dies_with_a_killed_command(tiny_project: Path, tmp_path: Path) -> None:
     """SIGKILL gives the command no chance to clean up: the render process notices (the kernel
     signals it, and its pipe from the parent closes) and removes its folder itself."""
-    build = _start(_slow(mini_project), tmp_path)
+    build = _start(_slow(tiny_project), tmp_path)
     _wait_for_render(build)
     os.kill(build.process.pid, signal.SIGKILL)
     build.process.communicate(timeout=30)

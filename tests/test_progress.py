@@ -49,9 +49,9 @@ def _run(args: list[str], *, tty: bool, env: dict[str, str] | None = None) -> tu
     return stdout, seen
 
 
-def test_a_terminal_sees_pages_laid_out_then_nothing_left(example_project: Path) -> None:
-    out = example_project / "r.pdf"
-    stdout, stderr = _run(["build", str(example_project), "--force", "-o", str(out)], tty=True)
+def test_a_terminal_sees_pages_laid_out_then_nothing_left(tiny_project: Path) -> None:
+    out = tiny_project / "r.pdf"
+    stdout, stderr = _run(["build", str(tiny_project), "--force", "-o", str(out)], tty=True)
     assert b"composing the HTML" in stderr
     assert b"laying out page 1" in stderr
     assert b"writing the PDF" in stderr
@@ -60,9 +60,9 @@ def test_a_terminal_sees_pages_laid_out_then_nothing_left(example_project: Path)
     assert stdout.startswith(b"wrote ") and b"\x1b" not in stdout
 
 
-def test_nothing_without_a_terminal_with_json_or_in_ci(example_project: Path) -> None:
-    out = example_project / "r.pdf"
-    build = ["build", str(example_project), "--force", "-o", str(out)]
+def test_nothing_without_a_terminal_with_json_or_in_ci(tiny_project: Path) -> None:
+    out = tiny_project / "r.pdf"
+    build = ["build", str(tiny_project), "--force", "-o", str(out)]
     stdout, stderr = _run(build, tty=False)
     assert stderr == b"" and stdout.startswith(b"wrote ")
     _, stderr = _run([*build, "--json"], tty=True)

@@ -95,7 +95,7 @@ def test_a_project_font_without_the_hyphenation_hyphen_breaks_words_with_a_plain
     `--strict` failed over a character the author never typed."""
     from fontTools import subset
 
-    project = copy_fixture("mini", tmp_path / "mini")
+    project = copy_fixture("tiny", tmp_path / "tiny")
     theme_fonts = Path(fonts.__file__).parent.parent / "themes" / "base" / "fonts"
     (project / "assets" / "fonts").mkdir()
     options = subset.Options()
@@ -115,7 +115,7 @@ def test_a_project_font_without_the_hyphenation_hyphen_breaks_words_with_a_plain
     )
     config = project / "report.yml"
     config.write_text(config.read_text("utf-8").replace("lang: en", "lang: fr"), "utf-8")
-    chapter = project / "content" / "01-overview.md"
+    chapter = project / "content" / "01-only.md"
     chapter.write_text(chapter.read_text("utf-8") + "\n" + LONG * 12 + "\n", encoding="utf-8")
     pdf = tmp_path / "h.pdf"
     result = CliRunner().invoke(
@@ -136,8 +136,8 @@ def test_fallback_text_is_warned_at_each_line_that_writes_it(tmp_path: Path) -> 
     lines down, on one page, gave one warning at the emoji's line only."""
     import json
 
-    project = copy_fixture("mini", tmp_path / "mini")
-    chapter = project / "content" / "01-overview.md"
+    project = copy_fixture("tiny", tmp_path / "tiny")
+    chapter = project / "content" / "01-only.md"
     lines = chapter.read_text("utf-8").rstrip("\n").split("\n")
     first = len(lines) + 2
     chapter.write_text(

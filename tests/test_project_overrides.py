@@ -27,7 +27,7 @@ variants:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = copy_fixture("mini", tmp_path / "mini")
+    root = copy_fixture("tiny", tmp_path / "tiny")
     with (root / "report.yml").open("a", encoding="utf-8") as config:
         config.write(VARIANTS)
     return root
@@ -75,7 +75,7 @@ def test_a_variant_and_assignments_are_laid_over_report_yml(project: Path) -> No
     loaded = load_project(project, variant="a5", assignments=[(("toc_depth",), 1)])
     assert loaded.config.page_size == "A5"
     assert loaded.config.toc_depth == 1
-    assert loaded.output_name == "out/mini-a5.pdf"  # never the base report's file
+    assert loaded.output_name == "out/tiny-a5.pdf"  # never the base report's file
     assert load_project(project, variant="print").output_name == "out/print.pdf"
     assert load_project(project).config.page_size == "A4"
 
@@ -106,15 +106,15 @@ def test_build_a_variant_and_every_variant(project: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["build", str(project), "--variant", "a5"])
     assert result.exit_code == 0, result.output
-    assert _pages(project / "out" / "mini-a5.pdf") == (420, 595)
-    assert not (project / "out" / "mini.pdf").exists()
+    assert _pages(project / "out" / "tiny-a5.pdf") == (420, 595)
+    assert not (project / "out" / "tiny.pdf").exists()
 
     result = runner.invoke(main, ["build", str(project), "--variant", "all", "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert [b["variant"] for b in doc["builds"]] == ["a5", "print", "red"]
     written = sorted(Path(out["path"]).name for out in doc["outputs"])
-    assert written == ["mini-a5.pdf", "mini-red.pdf", "print.pdf"]
+    assert written == ["print.pdf", "tiny-a5.pdf", "tiny-red.pdf"]
     # The print variant has bleed: its pages are larger than A4.
     width, height = _pages(project / "out" / "print.pdf")
     assert width > 595 and height > 842

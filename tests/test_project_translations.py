@@ -158,7 +158,7 @@ def test_hyphenation_follows_the_language(tmp_path: Path) -> None:
     word = "internationalisation"
     broken: dict[str, str] = {}
     for lang in ("en", "fr"):
-        project = copy_fixture("mini", tmp_path / lang)
+        project = copy_fixture("tiny", tmp_path / lang)
         config = project / "report.yml"
         config.write_text(config.read_text().replace("lang: en", f"lang: {lang}"))
         for chapter in (project / "content").glob("*.md"):

@@ -52,9 +52,9 @@ def build(project: Path, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_max_size_150kb_fits_two_large_photos(mini_project: Path) -> None:
-    add_photos(mini_project)
-    code, out, err = build(mini_project, "--max-size", "150KB", "--json")
+def test_max_size_150kb_fits_two_large_photos(tiny_project: Path) -> None:
+    add_photos(tiny_project)
+    code, out, err = build(tiny_project, "--max-size", "150KB", "--json")
     assert code == 0, err
     (output,) = json.loads(out)["outputs"]
     pdf = Path(output["path"])
@@ -67,14 +67,14 @@ def test_max_size_150kb_fits_two_large_photos(mini_project: Path) -> None:
     assert len(weights) == 2 and all(item.width < PHOTO_SIZE[0] for item in weights)
 
 
-def test_an_impossible_budget_names_the_heaviest_images(mini_project: Path) -> None:
-    code, out, _ = build(mini_project, "--json")  # without the photos: fonts and text
+def test_an_impossible_budget_names_the_heaviest_images(tiny_project: Path) -> None:
+    code, out, _ = build(tiny_project, "--json")  # without the photos: fonts and text
     assert code == 0
     bare = json.loads(out)["outputs"][0]["bytes"]
-    add_photos(mini_project)
-    target = mini_project / "out" / "mini.pdf"
+    add_photos(tiny_project)
+    target = tiny_project / "out" / "tiny.pdf"
     before = target.read_bytes()
-    code, _, err = build(mini_project, "--max-size", str(bare + 2000))
+    code, _, err = build(tiny_project, "--max-size", str(bare + 2000))
     assert code == 1
     lines = err.splitlines()
     assert "over the budget of" in lines[0] and "images take" in lines[0]
@@ -87,16 +87,17 @@ def test_an_impossible_budget_names_the_heaviest_images(mini_project: Path) -> N
     assert target.read_bytes() == before  # the last good PDF is kept
 
 
-def test_report_yml_max_size_is_used_and_checked(mini_project: Path) -> None:
-    add_photos(mini_project)
-    config = mini_project / "report.yml"
+def test_report_yml_max_size_is_used_and_checked(tiny_project: Path) -> None:
+    add_photos(tiny_project)
+    config = tiny_project / "report.yml"
     config.write_text(config.read_text() + "max_size: 200KB\n", encoding="utf-8")
-    code, out, err = build(mini_project, "--json")
+    code, out, err = build(tiny_project, "--json")
     assert code == 0, err
     assert json.loads(out)["outputs"][0]["bytes"] <= 200_000
     config.write_text(config.read_text().replace("200KB", "lots"), encoding="utf-8")
-    code, _, err = build(mini_project)
-    assert code == 1 and err.startswith("report.yml:20: 'max_size': write a size as 8MB")
+    code, _, err = build(tiny_project)
+    line = config.read_text().splitlines().index("max_size: lots") + 1
+    assert code == 1 and err.startswith(f"report.yml:{line}: 'max_size': write a size as 8MB")
 
 
 def test_sizes_are_read_and_written_in_decimal_units() -> None:

@@ -4,18 +4,17 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pypdf
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_example
+from conftest import copy_fixture
 from reportbuilder import Edition, load_project, render_html
 from reportbuilder.cli import main
 from reportbuilder.render import contents
-from test_render_leaders import _contents_pages, _repeat_chapters, contents_html, long_project
+from test_render_leaders import _contents_pages, contents_html, long_project
 
 pytestmark = pytest.mark.pdf
 __all__ = ["contents_html", "long_project"]  # fixtures shared with the leaders' tests
@@ -23,9 +22,11 @@ __all__ = ["contents_html", "long_project"]  # fixtures shared with the leaders'
 
 @pytest.fixture(scope="module")
 def spilling_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """32 contents entries: one line more than the contents page holds."""
-    project = _repeat_chapters(copy_example(tmp_path_factory.mktemp("spill") / "ex"), 2)
-    shutil.copy(project / "content" / "02-methode.md", project / "content" / "02-methode-x.md")
+    """37 contents entries (a chapter and 36 sections of a line each): one line more than
+    the contents page holds; 7 pages in all (the example doubled took 17)."""
+    project = copy_fixture("tiny", tmp_path_factory.mktemp("spill") / "tiny")
+    sections = "".join(f"## Section {n}\n\nText {n}.\n\n" for n in range(1, 37))
+    (project / "content" / "01-only.md").write_text(f"# Résumé\n\nOne line.\n\n{sections}")
     return project
 
 
@@ -41,7 +42,7 @@ def test_a_contents_one_line_too_long_is_set_tighter_to_fit_its_page(
     text = render_html(load_project(spilling_project), Edition()).text
     stock = weasyprint.HTML(string=text, base_url=f"{spilling_project.as_uri()}/").render()
     stub = contents.stub_fraction(stock.pages)
-    assert stub is not None and stub < 0.1, "the example no longer spills: change the test"
+    assert stub is not None and stub < 0.1, "the project no longer spills: change the test"
 
     out = tmp_path / "r.pdf"
     result = CliRunner().invoke(main, ["build", str(spilling_project), "-o", str(out)])

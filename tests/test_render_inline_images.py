@@ -34,7 +34,7 @@ def _gaps(words: list[Word], page: int, first: str) -> list[float]:
 
 
 def test_a_wide_image_in_a_sentence_gets_its_own_line(tmp_path: Path) -> None:
-    project_dir = copy_fixture("mini", tmp_path / "p")
+    project_dir = copy_fixture("tiny", tmp_path / "p")
     Image.new("RGB", (2000, 300), (30, 90, 160)).save(project_dir / "assets" / "wide.png")
     Image.new("RGB", (16, 16), (200, 40, 40)).save(project_dir / "assets" / "dot.png")
     (project_dir / "content" / "03-pictures.md").write_text(TEXT, "utf-8")

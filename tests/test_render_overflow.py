@@ -81,10 +81,10 @@ def test_table_classes_are_added_in_document_order() -> None:
 
 
 def too_wide(tmp_path: Path) -> tuple[Path, int]:
-    project = copy_fixture("mini", tmp_path / "mini")
+    project = copy_fixture("tiny", tmp_path / "tiny")
     (project / "styles").mkdir()
     (project / "styles" / "wide.css").write_text(".too-wide { width: 300mm; }\n")
-    chapter = project / "content" / "02-findings.md"
+    chapter = project / "content" / "01-only.md"
     text = chapter.read_text()
     chapter.write_text(text + '\n<div class="too-wide">This box is far too wide</div>\n')
     line = len(text.splitlines()) + 2
@@ -101,14 +101,14 @@ def test_a_box_wider_than_the_page_is_reported_with_line_and_page(tmp_path: Path
     page = next(n for n, p in enumerate(pages, 1) if "This box is far too wide" in p.extract_text())
     warnings = [x for x in result.stderr.splitlines() if "past the right edge" in x]
     assert warnings == [
-        f"warning: content/02-findings.md:{line}: a box runs 132 mm past the right edge of the"
+        f"warning: content/01-only.md:{line}: a box runs 132 mm past the right edge of the"
         f" text block on page {page}, so part of it is cut off or in the margin (check the width"
         " set in the project's CSS)"
     ]
 
     strict = CliRunner().invoke(main, ["build", str(project), "-o", str(out), "--strict"])
     assert strict.exit_code == 1
-    assert f"content/02-findings.md:{line}: a box runs" in strict.output
+    assert f"content/01-only.md:{line}: a box runs" in strict.output
     assert "Traceback" not in strict.output
 
 
@@ -136,7 +136,7 @@ def test_a_key_figure_wider_than_its_box_is_an_error_at_its_line(tmp_path: Path)
     """Trial 4 #8 (addendum to #10): a 23-digit value ran out of its key-figure box at A5,
     over the empty cell beside it, with no word (inside the text block). Measured against
     its box now; a value that fits builds, its text in the PDF."""
-    root = copy_fixture("mini", tmp_path / "p")
+    root = copy_fixture("tiny", tmp_path / "p")
     (root / "data" / "y.yml").write_text(
         "big: {value: 12345678901234567890123, label: huge}\nsmall: {value: 1234, label: small}\n",
         "utf-8",

@@ -124,7 +124,7 @@ def test_close_leaves_no_process(tmp_path: Path) -> None:
 
 
 def test_no_temporary_file_is_left_behind(
-    mini_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # WeasyPrint copies @font-face fonts into a temporary folder that only its garbage
     # collection removes, which a process that is killed never reaches.
@@ -136,7 +136,7 @@ def test_no_temporary_file_is_left_behind(
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     with PdfRenderer() as renderer:
-        build(mini_project, renderer=renderer)
+        build(tiny_project, renderer=renderer)
         assert any(scratch.iterdir())  # the fonts were copied while it ran
     assert list(scratch.iterdir()) == []
 

@@ -54,48 +54,48 @@ def texts(data: bytes) -> list[str]:
 
 
 def test_kept_sheets_give_the_same_pdf_byte_for_byte(
-    example_project: Path, mini_project: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_project: Path, mini_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    example, mini = job_of(example_project), job_of(mini_project)
+    example, mini = job_of(tiny_project), job_of(mini_project)
     first = render_in_process(example)  # parsed and kept
     kept = {key: entry.css for key, entry in stylecache._state.sheets.items()}
     assert any(key[0] == "link" and "10-report.css" in key[1] for key in kept)
     assert len(stylecache._state.fonts) == 1
-    mini_pdf = render_in_process(mini)  # the theme's sheets and fonts shared with the example
+    mini_pdf = render_in_process(mini)  # the theme's sheets and fonts shared with tiny
     again = render_in_process(example)
     for key, css in kept.items():
         assert stylecache._state.sheets[key].css is css, "parsed again"
     assert len(stylecache._state.fonts) == 1
     assert first.data == again.data == uncached(monkeypatch, example)
     assert mini_pdf.data == uncached(monkeypatch, mini)
-    assert first.pages == again.pages == 8
+    assert first.pages == again.pages == 3
 
 
 def test_a_sheet_changed_on_disk_is_parsed_again_even_with_its_size_and_time(
-    mini_project: Path,
+    tiny_project: Path,
 ) -> None:
-    styles = mini_project / "styles"
+    styles = tiny_project / "styles"
     styles.mkdir()
     sheet = styles / "extra.css"
     sheet.write_text(".cover { display: block }\n", encoding="utf-8")
     time.sleep(stylecache.RACY_NS / 1e9 + 0.2)  # old enough for its digest to be kept
-    job = job_of(mini_project)
+    job = job_of(tiny_project)
     for _ in range(2):  # parsed, then kept (and the file's digest with it)
         shown = render_in_process(job)
-        assert "Water Access Survey" in texts(shown.data)[0]
+        assert "Tiny Report" in texts(shown.data)[0]
     assert sheet.resolve() in stylecache._HASHED
     stat = sheet.stat()
     sheet.write_text(".cover { display: none  }\n", encoding="utf-8")  # same size
     os.utime(sheet, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and same time
     hidden = render_in_process(job)
-    assert "Water Access Survey" not in texts(hidden.data)[0]
+    assert "Tiny Report" not in texts(hidden.data)[0]
 
 
-def test_a_css_warning_is_located_on_every_render(mini_project: Path) -> None:
-    styles = mini_project / "styles"
+def test_a_css_warning_is_located_on_every_render(tiny_project: Path) -> None:
+    styles = tiny_project / "styles"
     styles.mkdir()
     (styles / "extra.css").write_text("h1 { margin: 0 }\n\np { colr: red }\n", encoding="utf-8")
-    job = job_of(mini_project)
+    job = job_of(tiny_project)
     for _ in range(2):  # parsed, then kept
         found = [p for p in render_in_process(job).problems if "colr" in p.message]
         assert [(p.path, p.line) for p in found] == [("styles/extra.css", 3)], found
@@ -205,8 +205,8 @@ def test_the_cache_is_bounded(tmp_path: Path) -> None:
         assert len(stylecache._state.sheets) <= stylecache.MAX_SHEETS
 
 
-def test_a_forked_render_process_leaves_the_parents_fonts_alone(mini_project: Path) -> None:
-    job = job_of(mini_project)
+def test_a_forked_render_process_leaves_the_parents_fonts_alone(tiny_project: Path) -> None:
+    job = job_of(tiny_project)
     here = render_in_process(job)
     [entry] = stylecache._state.fonts.values()
     folder = entry.config._folder
@@ -248,14 +248,14 @@ def test_a_document_with_layers_is_laid_out_as_without_the_cache(
     assert not stylecache._state.sheets
 
 
-def test_warmed_up_themes_serve_a_projects_render(mini_project: Path) -> None:
+def test_warmed_up_themes_serve_a_projects_render(tiny_project: Path) -> None:
     """What `warm_up_themes` parses (in the test session, the warm CLI server) is what a
     project's render then uses: the same keys, checked under the project's own policy."""
     stylecache.warm_up_themes()
     warmed = {key: entry.css for key, entry in stylecache._state.sheets.items()}
     [fonts] = [entry.config for entry in stylecache._state.fonts.values()]
     assert len(warmed) >= 3
-    render_in_process(job_of(mini_project))
+    render_in_process(job_of(tiny_project))
     links = {key for key in stylecache._state.sheets if key[0] == "link"}
     assert links == set(warmed), "the project's theme links were parsed under other keys"
     assert all(stylecache._state.sheets[key].css is css for key, css in warmed.items())

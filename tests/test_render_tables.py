@@ -90,7 +90,7 @@ def test_the_first_page_of_a_split_table_with_a_total_is_as_full_as_the_next(
     """The first layout keeps room for the total row at the foot of every page; the first
     part drops the total, so the rows of the next page that fit that room stay on the first
     page: the room below its last row is no larger than on a full continued page."""
-    project_dir = copy_fixture("mini", tmp_path / "p")
+    project_dir = copy_fixture("tiny", tmp_path / "p")
     rows = [f"District {i},{100 + i},{i % 7 + 1}" for i in range(1, 81)]
     csv = "district,households,wells\n" + "\n".join(rows) + "\n"
     (project_dir / "data" / "districts.csv").write_text(csv, "utf-8")

@@ -38,23 +38,23 @@ def _run(run_cli: RunCli) -> Run:
 
 
 def test_sources_are_attached_reproducibly_and_verified(
-    mini_project: Path, tmp_path: Path, _run: Run
+    tiny_project: Path, tmp_path: Path, _run: Run
 ) -> None:
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
     for out in (first, second):
-        done = _run("build", mini_project, "-o", out, "--embed-sources")
+        done = _run("build", tiny_project, "-o", out, "--embed-sources")
         assert done.returncode == 0, done.stderr
     assert first.read_bytes() == second.read_bytes()
 
     reader = pypdf.PdfReader(first)
     attached = {a.name: a for a in reader.attachment_list}
-    assert sorted(attached) == ["data/survey.yml", MANIFEST]
-    assert attached["data/survey.yml"].associated_file_relationship == "/Data"
+    assert sorted(attached) == ["data/count.yml", MANIFEST]
+    assert attached["data/count.yml"].associated_file_relationship == "/Data"
     assert attached[MANIFEST].associated_file_relationship == "/Supplement"
-    assert attached["data/survey.yml"].content == (mini_project / "data/survey.yml").read_bytes()
+    assert attached["data/count.yml"].content == (tiny_project / "data/count.yml").read_bytes()
     # Associated files of the document (PDF/A-3), and the PDF says it is PDF/A-3.
     associated = {ref.get_object()["/F"] for ref in reader.root_object["/AF"]}
-    assert associated == {"data/survey.yml", MANIFEST}
+    assert associated == {"data/count.yml", MANIFEST}
     xmp = reader.root_object["/Metadata"].get_object().get_data()
     assert b'pdfaid:part="3"' in xmp
 
@@ -62,39 +62,39 @@ def test_sources_are_attached_reproducibly_and_verified(
     assert manifest["built"] == "2023-11-14T22:13:20Z"
     assert manifest["edition"]["pdf_variant"] == "pdf/a-3b"
     paths = [x["path"] for x in manifest["inputs"]]
-    assert "report.yml" in paths and "content/01-overview.md" in paths
+    assert "report.yml" in paths and "content/01-only.md" in paths
     assert "assets/logo.svg" in paths and not any(p.startswith("out/") for p in paths)
 
     qpdf = subprocess.run(["qpdf", "--check", str(first)], capture_output=True, text=True)
     assert qpdf.returncode == 0, qpdf.stdout
 
-    listed = _run("provenance", first, "--project", mini_project)
+    listed = _run("provenance", first, "--project", tiny_project)
     assert listed.returncode == 0, listed.stdout + listed.stderr
-    assert "data/survey.yml  (Data," in listed.stdout
+    assert "data/count.yml  (Data," in listed.stdout
     assert "every source file is the one the PDF was built from" in listed.stdout
 
-    survey = mini_project / "data/survey.yml"
-    survey.write_text(survey.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    changed = _run("provenance", first, "--project", mini_project, "--json")
+    data = tiny_project / "data/count.yml"
+    data.write_text(data.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    changed = _run("provenance", first, "--project", tiny_project, "--json")
     assert changed.returncode == 1
     document = json.loads(changed.stdout)
     assert document["verified"] is False
-    assert {"path": "data/survey.yml", "state": "changed"} in document["checks"]
+    assert {"path": "data/count.yml", "state": "changed"} in document["checks"]
 
 
 def test_a_pdf_without_sources_is_not_verified(
-    mini_project: Path, tmp_path: Path, _run: Run
+    tiny_project: Path, tmp_path: Path, _run: Run
 ) -> None:
     out = tmp_path / "plain.pdf"
-    assert _run("build", mini_project, "-o", out).returncode == 0
+    assert _run("build", tiny_project, "-o", out).returncode == 0
     assert not list(pypdf.PdfReader(out).attachment_list)
     listed = _run("provenance", out)
     assert listed.returncode == 1
     assert "no build manifest" in listed.stderr
 
 
-def test_embedding_needs_a_pdf_a_3_variant(mini_project: Path, tmp_path: Path, _run: Run) -> None:
-    done = _run("build", mini_project, "--embed-sources", "--pdf-variant", "pdf/ua-1")
+def test_embedding_needs_a_pdf_a_3_variant(tiny_project: Path, tmp_path: Path, _run: Run) -> None:
+    done = _run("build", tiny_project, "--embed-sources", "--pdf-variant", "pdf/ua-1")
     assert done.returncode == 2
     assert "PDF/A-3" in done.stderr and "Traceback" not in done.stderr
     with pytest.raises(ValueError, match="PDF/A-3"):
@@ -103,17 +103,17 @@ def test_embedding_needs_a_pdf_a_3_variant(mini_project: Path, tmp_path: Path, _
 
 
 def test_a_template_cannot_slip_in_an_attachment_beside_the_sources(
-    mini_project: Path, tmp_path: Path, _run: Run
+    tiny_project: Path, tmp_path: Path, _run: Run
 ) -> None:
     theme = Path(__file__).resolve().parent.parent / "src/reportbuilder/themes/base/templates"
     page = (theme / "report.html").read_text(encoding="utf-8")
-    (mini_project / "templates").mkdir()
-    (mini_project / "templates/report.html").write_text(
-        page.replace("<head>", '<head>\n<link rel="attachment" href="contacts.yml">', 1),
+    (tiny_project / "templates").mkdir()
+    (tiny_project / "templates/report.html").write_text(
+        page.replace("<head>", '<head>\n<link rel="attachment" href="report.yml">', 1),
         encoding="utf-8",
     )
     out = tmp_path / "x.pdf"
-    done = _run("build", mini_project, "-o", out, "--embed-sources")
+    done = _run("build", tiny_project, "-o", out, "--embed-sources")
     assert done.returncode == 1, done.stdout
     assert "attached files the build did not add" in done.stderr
     assert not out.exists()
@@ -128,29 +128,29 @@ def test_provenance_of_a_file_that_is_not_a_pdf(tmp_path: Path, _run: Run) -> No
 
 
 def test_only_data_files_are_attached_and_never_what_a_workbook_hides(
-    mini_project: Path, tmp_path: Path, _run: Run
+    tiny_project: Path, tmp_path: Path, _run: Run
 ) -> None:
     """`--embed-sources` attached a stray data/notes.txt, and a workbook's hidden sheet, row
     and column went out in the attached copy while the warnings said "left out" (trial 4)."""
     import openpyxl
 
-    (mini_project / "data" / "notes.txt").write_text("private notes", encoding="utf-8")
-    done = _run("build", mini_project, "-o", tmp_path / "a.pdf", "--embed-sources")
+    (tiny_project / "data" / "notes.txt").write_text("private notes", encoding="utf-8")
+    done = _run("build", tiny_project, "-o", tmp_path / "a.pdf", "--embed-sources")
     assert done.returncode == 0, done.stderr
     names = sorted(a.name for a in pypdf.PdfReader(tmp_path / "a.pdf").attachment_list)
-    assert names == ["data/survey.yml", MANIFEST]
+    assert names == ["data/count.yml", MANIFEST]
 
     book = openpyxl.Workbook()
     book.active.append(["k", "v"])
     book.active.append(["a", 1])
     book.create_sheet("Work").append(["SECRET"])
     book["Work"].sheet_state = "hidden"
-    book.save(mini_project / "data" / "m.xlsx")
-    done = _run("build", mini_project, "-o", tmp_path / "b.pdf", "--embed-sources")
+    book.save(tiny_project / "data" / "m.xlsx")
+    done = _run("build", tiny_project, "-o", tmp_path / "b.pdf", "--embed-sources")
     assert done.returncode == 1
     assert "data/m.xlsx: has hidden sheets, rows or columns, which --embed-sources would " in (
         done.stderr
     )
     assert not (tmp_path / "b.pdf").exists()
-    done = _run("build", mini_project, "-o", tmp_path / "c.pdf")
+    done = _run("build", tiny_project, "-o", tmp_path / "c.pdf")
     assert done.returncode == 0, done.stderr  # without sources, left out with a warning

@@ -10,7 +10,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_example
+from conftest import ExampleBuild, copy_example
 from reportbuilder.cli import main
 
 
@@ -47,12 +47,12 @@ def test_an_unknown_theme_is_a_usage_error() -> None:
 
 
 @pytest.mark.pdf
-def test_the_brief_builds_the_example_differently_and_explains_its_files(tmp_path: Path) -> None:
+def test_the_brief_builds_the_example_differently_and_explains_its_files(
+    example_build: ExampleBuild, tmp_path: Path
+) -> None:
     project = copy_example(tmp_path / "example")
     runner = CliRunner()
-    report = tmp_path / "report.pdf"
-    result = runner.invoke(main, ["build", str(project), "-o", str(report)])
-    assert result.exit_code == 0, result.output
+    report = example_build.pdf  # the example with its own theme, built once per session
     brief = tmp_path / "brief.pdf"
     result = runner.invoke(
         main,

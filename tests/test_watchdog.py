@@ -87,13 +87,13 @@ def _run(stage: str, args: list[str], tmp_path: Path) -> tuple[int, str, str, fl
     return done.returncode, done.stdout, done.stderr, seconds, _alive(token)
 
 
-def test_a_check_stuck_in_c_code_stops_with_one_line(mini_project: Path, tmp_path: Path) -> None:
+def test_a_check_stuck_in_c_code_stops_with_one_line(tiny_project: Path, tmp_path: Path) -> None:
     code, stdout, stderr, seconds, alive = _run(
-        "load:gil-free", ["check", str(mini_project), "--timeout", "1", "--json"], tmp_path
+        "load:gil-free", ["check", str(tiny_project), "--timeout", "1", "--json"], tmp_path
     )
     assert code == 1, stderr
     message = "the check was still running 2 s after its time limit of 1 s: stopped"
-    assert stderr.splitlines() == [f"{mini_project}: {message}, nothing written (see --timeout)"]
+    assert stderr.splitlines() == [f"{tiny_project}: {message}, nothing written (see --timeout)"]
     document = json.loads(stdout)
     assert document["ok"] is False
     assert document["problems"][0]["setting"] == "timeout"
@@ -103,18 +103,18 @@ def test_a_check_stuck_in_c_code_stops_with_one_line(mini_project: Path, tmp_pat
 
 
 def test_a_build_stuck_kills_its_render_process_and_writes_nothing(
-    mini_project: Path, tmp_path: Path
+    tiny_project: Path, tmp_path: Path
 ) -> None:
     """Stuck while reading the project, the render process started: it is killed and
     its folder (WeasyPrint's copies of fonts) removed; the earlier output stays as it was."""
     out = tmp_path / "out" / "report.pdf"
     out.parent.mkdir()
     out.write_bytes(b"earlier")
-    args = ["build", str(mini_project), "-o", str(out), "--timeout", "1"]
+    args = ["build", str(tiny_project), "-o", str(out), "--timeout", "1"]
     code, _, stderr, seconds, alive = _run("load:gil-free", args, tmp_path)
     assert code == 1, stderr
     assert stderr.splitlines() == [
-        f"{mini_project}: the build was still running 2 s after its time limit of 1 s: "
+        f"{tiny_project}: the build was still running 2 s after its time limit of 1 s: "
         "stopped, nothing written (see --timeout)"
     ]
     assert seconds < 120
@@ -125,14 +125,14 @@ def test_a_build_stuck_kills_its_render_process_and_writes_nothing(
 
 
 @pytest.mark.slow
-def test_a_write_stuck_leaves_no_temporary_file(mini_project: Path, tmp_path: Path) -> None:
+def test_a_write_stuck_leaves_no_temporary_file(tiny_project: Path, tmp_path: Path) -> None:
     """Stuck in fsync (a hung network drive), after the deadline passed: the temporary file
     beside the output is removed, the output not replaced."""
     out = tmp_path / "out" / "report.html"
     out.parent.mkdir()
     out.write_text("earlier", "utf-8")
     # The time limit leaves the HTML (7 s on a loaded machine) time to be ready first.
-    args = ["build", str(mini_project), "-o", str(out), "--format", "html", "--timeout", "40"]
+    args = ["build", str(tiny_project), "-o", str(out), "--format", "html", "--timeout", "40"]
     code, _, stderr, seconds, alive = _run("fsync:gil-free", args, tmp_path)
     assert code == 1, stderr
     assert "the build was still running 2 s after its time limit of 40 s" in stderr
@@ -141,14 +141,14 @@ def test_a_write_stuck_leaves_no_temporary_file(mini_project: Path, tmp_path: Pa
     assert alive == []
     assert [p.name for p in out.parent.iterdir()] == ["report.html"]
     assert out.read_text("utf-8") == "earlier"
-    assert list(mini_project.rglob("*.tmp")) == []  # the cache's writes went through
+    assert list(tiny_project.rglob("*.tmp")) == []  # the cache's writes went through
 
 
-def test_a_check_holding_the_gil_still_ends_with_exit_1(mini_project: Path, tmp_path: Path) -> None:
+def test_a_check_holding_the_gil_still_ends_with_exit_1(tiny_project: Path, tmp_path: Path) -> None:
     """C code that holds the GIL lets no Python thread run: faulthandler's C watchdog ends the
     process (exit 1, without the line: its traceback goes to /dev/null)."""
     code, _, stderr, seconds, alive = _run(
-        "load:gil-held", ["check", str(mini_project), "--timeout", "1"], tmp_path
+        "load:gil-held", ["check", str(tiny_project), "--timeout", "1"], tmp_path
     )
     assert code == 1, stderr
     assert "Traceback" not in stderr and "Thread 0x" not in stderr
@@ -156,7 +156,7 @@ def test_a_check_holding_the_gil_still_ends_with_exit_1(mini_project: Path, tmp_
     assert alive == []
 
 
-def test_in_a_callers_process_no_watchdog_is_armed(mini_project: Path) -> None:
+def test_in_a_callers_process_no_watchdog_is_armed(tiny_project: Path) -> None:
     """`main` called in a program's own process (CliRunner here) must never end that process:
     the deadline alone applies, and no faulthandler timer is left behind."""
     import threading
@@ -166,6 +166,6 @@ def test_in_a_callers_process_no_watchdog_is_armed(mini_project: Path) -> None:
     from reportbuilder.cli import main
 
     before = {thread.name for thread in threading.enumerate()}
-    result = CliRunner().invoke(main, ["check", str(mini_project), "--timeout", "120"])
+    result = CliRunner().invoke(main, ["check", str(tiny_project), "--timeout", "120"])
     assert result.exit_code == 0, result.output
     assert "watchdog" not in {thread.name for thread in threading.enumerate()} - before

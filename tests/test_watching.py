@@ -126,13 +126,13 @@ def test_the_page_shows_the_title_and_the_problems_escaped() -> None:
 def test_watch_rebuilds_keeps_the_last_good_pdf_and_stops_cleanly(
     tmp_path: Path, watching: Callable[..., Watch]
 ) -> None:
-    project = copy_fixture("mini", tmp_path / "mini")
-    pdf = project / "out" / "mini.pdf"
+    project = copy_fixture("tiny", tmp_path / "tiny")
+    pdf = project / "out" / "tiny.pdf"
     watch = watching(project)
     assert _until(lambda: watch.saw("wrote ")), watch.read()
     first = pdf.read_bytes()
 
-    chapter = project / "content" / "01-overview.md"
+    chapter = project / "content" / "01-only.md"
     chapter.write_text(chapter.read_text() + "\nA sentence added while watching.\n")
     assert _until(lambda: pdf.read_bytes() != first), watch.read()
     assert _until(lambda: sum("wrote " in line for line in watch.read()) >= 2)
@@ -140,7 +140,7 @@ def test_watch_rebuilds_keeps_the_last_good_pdf_and_stops_cleanly(
 
     chapter.write_text(chapter.read_text() + "\n{{ broken\n")
     assert _until(lambda: watch.saw("the last good PDF is kept")), watch.read()
-    assert watch.saw("content/01-overview.md:")
+    assert watch.saw("content/01-only.md:")
     assert pdf.read_bytes() == second
 
     os.killpg(watch.process.pid, signal.SIGINT)
@@ -156,7 +156,7 @@ def test_the_preview_loads_in_chromium_and_reloads_itself(
     tmp_path: Path, watching: Callable[..., Watch]
 ) -> None:
     assert shutil.which("chromium"), "scripts/system-deps.sh --test installs Chromium"
-    project = copy_fixture("mini", tmp_path / "mini")
+    project = copy_fixture("tiny", tmp_path / "tiny")
     watch = watching(project, "--serve", "--port", "0")
     port = watch.port()
     base = f"http://127.0.0.1:{port}"
@@ -180,7 +180,7 @@ def test_the_preview_loads_in_chromium_and_reloads_itself(
         text=True,
         timeout=120,
     ).stdout
-    assert '<b id="title">Water Access Survey</b>' in dom
+    assert '<b id="title">Tiny Report</b>' in dom
 
     # Killed, Chromium leaves its org.chromium.Chromium.* folder in TMPDIR: give it one of
     # ours, short (its socket's path must fit in 108 bytes, tmp_path's does not).
@@ -203,7 +203,7 @@ def test_the_preview_loads_in_chromium_and_reloads_itself(
         loads = int(status()["page_loads"])  # type: ignore[call-overload]
         assert _until(lambda: int(status()["page_loads"]) > loads, 60)  # type: ignore[call-overload]
         opened = int(status()["page_loads"])  # type: ignore[call-overload]
-        chapter = project / "content" / "01-overview.md"
+        chapter = project / "content" / "01-only.md"
         chapter.write_text(chapter.read_text() + "\nEdited while the page is open.\n")
         assert _until(lambda: status()["build"] == 2)
         # The open page polls /status, sees the new build and loads itself again.
