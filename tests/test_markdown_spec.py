@@ -105,7 +105,7 @@ def visible(html: str) -> str:
     parser = _Visible()
     parser.feed(html)
     parser.close()
-    return "".join(parser.parts)
+    return "".join(parser.parts).replace("\u200b", "")  # a break opportunity, not text
 
 
 def _normal(text: str) -> str:

@@ -18,7 +18,6 @@ from conftest import one_chapter_project
 from reportbuilder import build
 from reportbuilder.cli import main
 from reportbuilder.compose.costly_text import MAX_TAG_SCAN, TooCostly, check_tag_scan
-from reportbuilder.compose.linear_links import bracket_ends
 from reportbuilder.compose.markup import make_markdown, to_html
 
 BOUND = 25.0  # seconds for 40–80 KB; before: minutes (measured figures in CHANGES.md)
@@ -79,22 +78,6 @@ def test_a_paragraph_of_many_real_links_keeps_every_link() -> None:
 def test_links_and_images_read_as_before(source: str, expected: str) -> None:
     html, _ = converted(source)
     assert expected in html
-
-
-def test_bracket_ends_match_python_markdowns_forward_scan() -> None:
-    """The table gives, for each index, the `]` Python-Markdown's forward scan finds."""
-
-    def scan(data: str, index: int) -> int:
-        depth = 1
-        for pos in range(index, len(data)):
-            depth += {"[": 1, "]": -1}.get(data[pos], 0)
-            if depth == 0:
-                return pos + 1
-        return -1
-
-    for data in ("[a]b]", "a[b[c]d]e]", "]]][[[", "[[a]](b)[c]", "x]y[z]]"):
-        ends = bracket_ends(data)
-        assert ends[: len(data)] == [scan(data, i) for i in range(len(data))]
 
 
 def test_tags_that_never_close_are_refused_at_their_line(tmp_path: Path) -> None:
