@@ -46,3 +46,11 @@ def test_watch_without_a_good_build_says_nothing_was_written(tmp_path: Path) -> 
     assert "content/01-overview.md:" in err, err
     assert "the build failed; nothing was written" in err, err
     assert "last good PDF" not in err
+
+
+@pytest.mark.parametrize("count", [0, -2])
+def test_a_shard_count_below_one_is_said_as_such(count: int) -> None:
+    from reportbuilder.merge.naming import Shard
+
+    with pytest.raises(ValueError, match=f"shard 1/{count}: the number of shards is at least 1"):
+        Shard(1, count)
