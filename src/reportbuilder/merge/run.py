@@ -30,6 +30,7 @@ import hashlib
 import os
 import queue
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -859,15 +860,27 @@ class _Work:
             marked = dataclasses.replace(entry, sending=True, message_id=ident, answer=None, at="")
             self.journal.record(marked)
 
-        deliver(
-            self.project,
-            self.edition,
-            outbox,
-            [p for _, p in parcels],
-            outcome,
-            problem,
-            on_sending=sending,
-        )
+        try:
+            deliver(
+                self.project,
+                self.edition,
+                outbox,
+                [p for _, p in parcels],
+                outcome,
+                problem,
+                on_sending=sending,
+            )
+        except BaseException:
+            # Stopped (SIGTERM, Ctrl-C) while the server may hold a message: the row is in
+            # doubt in the journal; said now too, as the next run will say it (trial 5 #27).
+            for _, parcel in parcels:
+                entry = self.journal.get(parcel.row.key)
+                if entry is not None and entry.sending and entry.message_id:
+                    doubt = Problem(
+                        self.rel, parcel.row.line, _in_doubt(entry), stage=Stage.DELIVER
+                    )
+                    sys.stderr.write(f"{doubt}\n")
+            raise
 
     def _layout(self, row: Requester, plan: _Plan, cover: _Cover | None) -> tuple[bytes, str, int]:
         values = personalisation(row, plan.lang, self.today)
