@@ -129,3 +129,15 @@ def test_a_pasted_run_of_unclosed_links_builds_in_time_and_prints_whole(tmp_path
         if annotation.get_object().get("/A", {}).get("/URI")
     ]
     assert sorted(set(uris)) == sorted(f"https://example.org/{i}" for i in range(300))
+
+
+def test_side_by_side_images_are_looked_for_in_linear_time() -> None:
+    """Before any layout, the project looks for `![…](…){.side-by-side}`: 500 unclosed
+    `![a](` took 7 s (each try split the rest of the line every way), 8 000 minutes."""
+    from reportbuilder.project.images import _SIDE
+
+    start = time.perf_counter()
+    assert not list(_SIDE.finditer("![a](" * 8_000))
+    assert time.perf_counter() - start < BOUND
+    found = _SIDE.finditer("![x](a.jpg){.side-by-side} and ![y](b.png){ .wide .side-by-side }")
+    assert [m[1] for m in found] == ["a.jpg", "b.png"]
