@@ -903,6 +903,7 @@ def mail(
     with _reporting(as_json):
         from reportbuilder.edition import Edition
         from reportbuilder.limits import Limits
+        from reportbuilder.mailing import NowhereToSend
         from reportbuilder.mailing import mail as run_mail
 
         edition = Edition(lang=lang, limits=Limits(timeout=timeout), max_size=max_size)
@@ -911,7 +912,14 @@ def mail(
             from reportbuilder.project.load import load_project
 
             target = load_project(project, assignments=[(("mail", "vcard"), True)])
-        result = run_mail(target, edition, to=list(to), eml=eml, smtp=smtp, pdf=pdf)
+        try:
+            result = run_mail(target, edition, to=list(to), eml=eml, smtp=smtp, pdf=pdf)
+        except NowhereToSend:
+            # A usage error (exit 2), as PRODUCT.md has it: the call, not the content.
+            raise click.UsageError(
+                "nowhere to send the message: give --eml FILE or --smtp HOST[:PORT], "
+                "or set mail.smtp in report.yml"
+            ) from None
     if as_json:
         _emit_json(result.as_json())
         return
@@ -1597,12 +1605,17 @@ def watch(
             raise click.BadParameter(f"cannot serve on port {port}: {error.strerror}") from None
         click.echo(f"preview at http://127.0.0.1:{server.server_address[1]}/", err=True)
 
+    built = [False]  # a build of this session wrote a PDF
+
     def report(result: Any, problems: list[Problem]) -> None:
         if result is None:
             for problem in problems:
                 click.echo(_line(problem), err=True)
-            click.echo("the build failed; the last good PDF is kept", err=True)
+            # "Kept" only when there is one: a project that never built has none (trial 5 #19).
+            kept = "the last good PDF is kept" if built[0] else "nothing was written"
+            click.echo(f"the build failed; {kept}", err=True)
             return
+        built[0] = built[0] or bool(result.outputs)
         _warn(problems)
         for out in result.outputs:
             click.echo(

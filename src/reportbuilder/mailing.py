@@ -70,6 +70,11 @@ class MailResult:
         }
 
 
+class NowhereToSend(DeliveryError):
+    """No --eml, no --smtp and no mail.smtp: how the command was called, not the content
+    (the CLI says it as a usage error, exit 2)."""
+
+
 def _problem(where: str | None, message: str, hint: str | None = None) -> Problem:
     return Problem(where, None, message, stage=Stage.DELIVER, hint=hint)
 
@@ -106,7 +111,7 @@ def smtp_settings(
         elif configured is not None:
             settings = SmtpSettings(host=configured.host, port=configured.port, **values)
         else:
-            raise DeliveryError(
+            raise NowhereToSend(
                 _problem(
                     None,
                     "nowhere to send the message",

@@ -79,6 +79,12 @@ def contacts(
     files_by_id = dict(zip(found, names, strict=True))
     if vcard_dir is not None:
         folder = Path(vcard_dir)
+        from reportbuilder.errors import OutputError
+        from reportbuilder.project.sources import among_sources
+
+        # A contact's address book in content/ or data/ would go into git and the next build.
+        if (inside := among_sources(root, folder, "the vCards")) is not None:
+            raise OutputError(inside)
         for name, data in names.items():
             written.append(str(write_atomic(folder / name, data)))
     listed = tuple(

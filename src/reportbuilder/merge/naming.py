@@ -87,6 +87,9 @@ class Shard:
     count: int
 
     def __post_init__(self) -> None:
+        if self.count < 1:  # "the index runs from 1 to 0" said nothing useful (trial 5 #19)
+            message = f"shard {self.index}/{self.count}: the number of shards is at least 1"
+            raise ValueError(message)
         if not 1 <= self.index <= self.count:
             message = f"shard {self.index}/{self.count}: the index runs from 1 to {self.count}"
             raise ValueError(message)

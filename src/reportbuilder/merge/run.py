@@ -30,6 +30,7 @@ import hashlib
 import os
 import queue
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -201,7 +202,7 @@ def _merge(
     loaded = project if isinstance(project, Project) else load_project(project)
     if drawings := drawing_problems(loaded):
         raise ProjectError(drawings)  # an SVG <use> bomb would hold every row's layout
-    _outside_sources(loaded, options.output_dir)
+    _outside_sources(loaded, options)
     path = Path(requesters)
     read = read_requesters(path, str(requesters))
     columns = sorted({k for row in read.rows for k in row.values()} | set(KEYS))
@@ -296,20 +297,18 @@ def _merge(
     )
 
 
-def _outside_sources(project: Project, folder: Path) -> None:
-    """The copies never go among the project's sources (content/, data/ …)."""
+def _outside_sources(project: Project, options: MergeOptions) -> None:
+    """The copies, and the messages written as .eml files, never go among the project's
+    sources (content/, data/ …): a requester's address and copy would go into git."""
     from reportbuilder.errors import OutputError
-    from reportbuilder.project.config import SOURCE_PLACES
+    from reportbuilder.project.sources import among_sources
 
-    where = folder.resolve()
-    if where.is_relative_to(project.root) and where != project.root:
-        inside = where.relative_to(project.root)
-        if inside.parts[0] in SOURCE_PLACES:
-            message = "the copies would go among the project's sources; choose another folder"
-            raise OutputError(Problem(inside.as_posix(), None, message, stage=Stage.OUTPUT))
-    elif where == project.root:
-        message = "the copies would go into the project folder itself; choose a subfolder"
-        raise OutputError(Problem(str(folder), None, message, stage=Stage.OUTPUT))
+    targets = [("the copies", options.output_dir)]
+    if options.outbox is not None and options.outbox.eml_dir is not None:
+        targets.append(("the messages (--eml-dir)", options.outbox.eml_dir))
+    problems = [among_sources(project.root, folder, what) for what, folder in targets]
+    if found := [problem for problem in problems if problem is not None]:
+        raise OutputError(found)
 
 
 def _with_words(
@@ -890,15 +889,27 @@ class _Work:
             marked = dataclasses.replace(entry, sending=True, message_id=ident, answer=None, at="")
             self.journal.record(marked)
 
-        deliver(
-            self.project,
-            self.edition,
-            outbox,
-            [p for _, p in parcels],
-            outcome,
-            problem,
-            on_sending=sending,
-        )
+        try:
+            deliver(
+                self.project,
+                self.edition,
+                outbox,
+                [p for _, p in parcels],
+                outcome,
+                problem,
+                on_sending=sending,
+            )
+        except BaseException:
+            # Stopped (SIGTERM, Ctrl-C) while the server may hold a message: the row is in
+            # doubt in the journal; said now too, as the next run will say it (trial 5 #27).
+            for _, parcel in parcels:
+                entry = self.journal.get(parcel.row.key)
+                if entry is not None and entry.sending and entry.message_id:
+                    doubt = Problem(
+                        self.rel, parcel.row.line, _in_doubt(entry), stage=Stage.DELIVER
+                    )
+                    sys.stderr.write(f"{doubt}\n")
+            raise
 
     def _layout(self, row: Requester, plan: _Plan, cover: _Cover | None) -> tuple[bytes, str, int]:
         values = personalisation(row, plan.lang, self.today)

@@ -12,8 +12,10 @@ from reportbuilder.errors import ReportError
 from reportbuilder.project.chapters import Chapter
 from reportbuilder.project.files import FilePolicy, is_file
 
-# An image followed by an attribute list naming `.side-by-side`, on one line.
-_SIDE = re.compile(r"!\[[^\[\]\n]*\]\(\s*<?([^)\s>]+)[^)\n]*\)\s*\{[^}\n]*\.side-by-side\b")
+# An image followed by an attribute list naming `.side-by-side`, on one line. The address
+# and what follows it are read possessively: `![a](` pasted 8 000 times made each try
+# split the rest of the line every way (cubic: minutes before the build began, trial 5 #8).
+_SIDE = re.compile(r"!\[[^\[\]\n]*\]\(\s*<?([^)\s>]++)[^)\n]*+\)\s*\{[^}\n]*\.side-by-side\b")
 _SVG_BOX = re.compile(r"""viewBox\s*=\s*["']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)""")
 _SVG_SIZE = re.compile(r"""\b(width|height)\s*=\s*["']\s*([\d.]+)""")
 MAX_IMAGES = 500  # side-by-side images whose size is read, per project

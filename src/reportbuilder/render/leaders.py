@@ -37,13 +37,15 @@ def install() -> bool:
     current = inline.handle_leader
     if getattr(current, _INSTALLED, False):
         return True
-    if not weasyprint.__version__.startswith("70.") or current is not leader.handle_leader:
+    original = getattr(current, _UNMERGED, current)
+    if not weasyprint.__version__.startswith("70.") or original is not leader.handle_leader:
         return False
-    original = current
 
     def handle_leader(context: Any, line: Any, containing_block: Any) -> None:
         original(context, line, containing_block)
         _, box = leader.leader_index(line)
+        if box is not None and box.children:
+            box.children = _to_the_end(box)
         if box is not None and len(box.children) > 1:
             dots = sorted(box.children, key=lambda dot: dot.position_x)
             box.children = tuple(
@@ -55,13 +57,46 @@ def install() -> bool:
     return True
 
 
+_UNMERGED = "_reportbuilder_unmerged"
+
+
 def uninstall() -> None:
-    """Put WeasyPrint's own function back (for the test that compares both)."""
-    from weasyprint.layout import inline
+    """Dots one text box each again, as WeasyPrint draws them (for the test that compares
+    both); they still run up to the page number (`_to_the_end`)."""
+    from weasyprint.layout import inline, leader
 
     original = getattr(inline.handle_leader, _INSTALLED, None)
-    if original:
-        inline.handle_leader = original
+    if not original:
+        return
+
+    def handle_leader(context: Any, line: Any, containing_block: Any) -> None:
+        original(context, line, containing_block)
+        _, box = leader.leader_index(line)
+        if box is not None and box.children:
+            box.children = _to_the_end(box)
+
+    setattr(handle_leader, _UNMERGED, original)
+    inline.handle_leader = handle_leader
+
+
+def _to_the_end(box: Any) -> tuple[Any, ...]:
+    """The leader's dots, with more up to the end of its box where the stock function
+    stopped short of it: it sets them from the line's right edge leftwards, and a contents
+    entry's page number hangs past that edge (the theme's `margin-right: -9mm`, which keeps
+    it on the title's last line), so the dots stopped a number's room before it."""
+    dots = box.children
+    width = dots[0].width
+    if width <= 0:
+        return tuple(dots)
+    right = max(dot.position_x for dot in dots) + width
+    end = box.position_x + box.width
+    more = []
+    while right + width <= end + 1e-6:
+        dot = dots[0].copy()
+        dot.position_x = right
+        more.append(dot)
+        right += width
+    return (*reversed(more), *dots)  # right to left, as the stock function orders them
 
 
 def _joined(dots: Sequence[Any]) -> Any:

@@ -18,7 +18,6 @@ from conftest import one_chapter_project
 from reportbuilder import build
 from reportbuilder.cli import main
 from reportbuilder.compose.costly_text import MAX_TAG_SCAN, TooCostly, check_tag_scan
-from reportbuilder.compose.linear_links import bracket_ends
 from reportbuilder.compose.markup import make_markdown, to_html
 
 BOUND = 25.0  # seconds for 40–80 KB; before: minutes (measured figures in CHANGES.md)
@@ -81,22 +80,6 @@ def test_links_and_images_read_as_before(source: str, expected: str) -> None:
     assert expected in html
 
 
-def test_bracket_ends_match_python_markdowns_forward_scan() -> None:
-    """The table gives, for each index, the `]` Python-Markdown's forward scan finds."""
-
-    def scan(data: str, index: int) -> int:
-        depth = 1
-        for pos in range(index, len(data)):
-            depth += {"[": 1, "]": -1}.get(data[pos], 0)
-            if depth == 0:
-                return pos + 1
-        return -1
-
-    for data in ("[a]b]", "a[b[c]d]e]", "]]][[[", "[[a]](b)[c]", "x]y[z]]"):
-        ends = bracket_ends(data)
-        assert ends[: len(data)] == [scan(data, i) for i in range(len(data))]
-
-
 def test_tags_that_never_close_are_refused_at_their_line(tmp_path: Path) -> None:
     """`<a ` 13 000 times (40 KB) took Python's HTML parser more than a minute: refused at
     its line, quickly, by `check` (exit 1, nothing written)."""
@@ -146,3 +129,15 @@ def test_a_pasted_run_of_unclosed_links_builds_in_time_and_prints_whole(tmp_path
         if annotation.get_object().get("/A", {}).get("/URI")
     ]
     assert sorted(set(uris)) == sorted(f"https://example.org/{i}" for i in range(300))
+
+
+def test_side_by_side_images_are_looked_for_in_linear_time() -> None:
+    """Before any layout, the project looks for `![…](…){.side-by-side}`: 500 unclosed
+    `![a](` took 7 s (each try split the rest of the line every way), 8 000 minutes."""
+    from reportbuilder.project.images import _SIDE
+
+    start = time.perf_counter()
+    assert not list(_SIDE.finditer("![a](" * 8_000))
+    assert time.perf_counter() - start < BOUND
+    found = _SIDE.finditer("![x](a.jpg){.side-by-side} and ![y](b.png){ .wide .side-by-side }")
+    assert [m[1] for m in found] == ["a.jpg", "b.png"]
