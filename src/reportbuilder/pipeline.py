@@ -181,9 +181,9 @@ def resource_problems(project: Project, *, said: Iterable[Problem] = ()) -> list
 _SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
-def _missing_file(project: Project, url: str) -> Path | None:
-    """The project file a `file:` URL names, if it is one the build may read and it is not
-    there (None for a file that is there, a refused one or another scheme)."""
+def _readable_file(project: Project, url: str) -> Path | None:
+    """The project file a `file:` URL names, if it is one the build may read (None for a
+    refused one or another scheme)."""
     parts = urlsplit(url)
     if parts.scheme.lower() != "file":
         return None
@@ -193,7 +193,14 @@ def _missing_file(project: Project, url: str) -> Path | None:
             return None
     except (OSError, ValueError):
         return None
-    return None if is_file(path) else path
+    return path
+
+
+def _missing_file(project: Project, url: str) -> Path | None:
+    """The project file a `file:` URL names, if it is one the build may read and it is not
+    there (None for a file that is there, a refused one or another scheme)."""
+    path = _readable_file(project, url)
+    return None if path is None or is_file(path) else path
 
 
 def missing_images(project: Project, html: Html) -> list[Problem]:
@@ -226,13 +233,9 @@ def _undrawable(project: Project, url: str) -> str | None:
     """Why the picture at `url`, a file that is there, would not be drawn (its figure
     printed with no picture), in `resource_problems`' words where it has some; None when
     it would be, or when the renderer refuses it for another reason (said elsewhere)."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() != "file":
+    if (path := _readable_file(project, url)) is None:
         return None
-    path = Path(url2pathname(parts.path))
     try:
-        if project.files.refusal(path) is not None or not project.files.readable(path):
-            return None
         return undrawable_image(path, project.files.shown(path))
     except (OSError, ValueError):
         return None
