@@ -14,10 +14,10 @@ from conftest import copy_fixture
 from reportbuilder import Edition, load_project, render_html
 from reportbuilder.cli import main
 from reportbuilder.render import contents
-from test_render_leaders import _contents_pages, contents_html, long_project
+from test_render_leaders import _contents_pages, contents_html, contents_project, long_project
 
 pytestmark = pytest.mark.pdf
-__all__ = ["contents_html", "long_project"]  # fixtures shared with the leaders' tests
+__all__ = ["contents_html", "contents_project", "long_project"]  # the leaders' fixtures
 
 
 @pytest.fixture(scope="module")
