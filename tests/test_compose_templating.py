@@ -309,3 +309,9 @@ def test_int_and_float_refuse_what_is_no_number() -> None:
     assert render("\n{{ 'n/a' | int }}")[1] == [
         f"content/01-a.md:2: int: 'n/a' {said} in report.yml, or give the value as a number"
     ]
+
+
+def test_int_of_a_misspelt_key_says_the_key() -> None:
+    assert render("{{ data.study.victms | int }}")[1] == [
+        "content/01-a.md:1: 'data.study.victms' is undefined (did you mean 'data.study.victims'?)"
+    ]

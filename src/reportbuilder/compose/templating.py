@@ -324,8 +324,10 @@ def _strict_number(kind: type, name: str) -> Callable[..., Any]:
     a French figure in a text column, printed 0): what is no number is an error."""
 
     def convert(value: Any, default: Any = None, base: int = 10) -> Any:
-        if isinstance(value, bool) or value is None or isinstance(value, jinja2.Undefined):
-            raise jinja2.UndefinedError(f"{name}: nothing to read as a number here")
+        if isinstance(value, jinja2.Undefined):
+            value._fail_with_undefined_error()  # its own message: the path, "did you mean"
+        if isinstance(value, bool) or value is None:
+            raise CallError(f"{name}: nothing to read as a number here")
         if isinstance(value, int | float | decimal.Decimal):
             return kind(value)
         text = str(value).strip().replace("_", "")
