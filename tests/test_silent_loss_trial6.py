@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from conftest import page_texts, read_words
 from reportbuilder.cli import main
+from test_numbers_trust import build as build_numbers
 
 pytestmark = pytest.mark.pdf  # built through the CLI and read back from the PDF
 
@@ -22,21 +23,7 @@ def build(root: Path, content: str, files: dict[str, str | bytes] | None = None)
     int, str, str
 ]:  # fmt: skip
     """Build a project of `content` and data `files`: (exit code, output, the PDF's text)."""
-    (root / "content").mkdir(parents=True, exist_ok=True)
-    (root / "data").mkdir(exist_ok=True)
-    (root / "report.yml").write_text("title: Trial six\nlang: en\n", encoding="utf-8")
-    (root / "content" / "01.md").write_text(f"# Figures\n\n{content}\n", encoding="utf-8")
-    for name, body in (files or {}).items():
-        path = root / "data" / name
-        if isinstance(body, bytes):
-            path.write_bytes(body)
-        else:
-            path.write_text(body, encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", str(root)], catch_exceptions=False)
-    if result.exit_code != 0:
-        return result.exit_code, result.output, ""
-    pdf = next((root / "out").glob("*.pdf"))
-    return 0, result.output, "\n".join(page_texts(pypdf.PdfReader(pdf)))
+    return build_numbers(root, content, files or {})
 
 
 # --- CSV numbers in E notation (trial 6 #4) ------------------------------------------------
