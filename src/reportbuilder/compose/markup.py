@@ -31,6 +31,7 @@ from reportbuilder.compose.alerts import GithubAlerts
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
 from reportbuilder.compose.costly_text import check_tag_scan
 from reportbuilder.compose.gfm_tables import GfmTables
+from reportbuilder.compose.indented_prose import watch_indented_prose
 from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.compose.list_numbers import list_numbers
 from reportbuilder.compose.long_runs import ZWSP, break_long_runs
@@ -1049,6 +1050,7 @@ class ReportExtension(Extension):
         md.parser.blockprocessors.register(
             _ReportTable(md.parser, {"use_align_attribute": True}, self.losses), "table", 75
         )
+        watch_indented_prose(md.parser, self.losses)
         md.treeprocessors.register(_ReportTree(md, self.lang, self.losses), "reportbuilder", 1)
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
 
