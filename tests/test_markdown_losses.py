@@ -57,7 +57,7 @@ def test_words_markdown_would_drop_are_located_errors(tmp_path: Path) -> None:
             "content/01.md",
             12,
             "footnote [^unused] is never referred to, so it is not printed: refer to it with "
-            "[^unused] in the text, or delete it",
+            "[^unused] in the text (a figure's caption cannot call a note), or delete it",
         ),
     ]
     assert all(p.severity is Severity.ERROR for p in caught.value.problems)

@@ -152,3 +152,27 @@ def test_wrong_settings_are_refused(
     assert "Traceback" not in result.output
     assert code == 1 or "Usage:" in result.stderr
     assert not (project / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("contact=nobody", "contact: no contact 'nobody'"),
+        ("brand.fonts.body=Comic Sans Nowhere", "brand.fonts.body: no font family"),
+        ("organisation.name=", "the organisation's name is empty"),
+        ("keywords=a,b", "write a list in brackets: --set 'keywords=[a, b]'"),
+    ],
+)
+@pytest.mark.pdf  # `build` starts its render process before reading the project
+def test_a_wrong_set_value_is_said_at_set_not_at_report_yml(
+    project: Path, assignment: str, message: str
+) -> None:
+    """Trial 6 #15: a contact or font given by `--set` was blamed on report.yml's line (which
+    the author had not touched), an empty organisation name passed, and a list given as
+    `a,b` was refused with no way shown to write one."""
+    result = CliRunner().invoke(main, ["build", str(project), "--set", assignment])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--set'" in result.stderr
+    assert message in result.stderr
+    assert "report.yml" not in result.stderr
+    assert not (project / "out").exists()

@@ -423,7 +423,8 @@ class _ReportTree(Treeprocessor):
                 label = key.split(":", 1)[-1]
                 message = (
                     f"footnote [^{label}] is never referred to, so it is not printed: "
-                    f"refer to it with [^{label}] in the text, or delete it"
+                    f"refer to it with [^{label}] in the text (a figure's caption cannot call "
+                    "a note), or delete it"
                 )
                 self.losses.append((message, f"[^{label}]:"))
         sizes = {key: sum(len(t) for t in note.itertext()) for key, note in notes.items()}

@@ -147,6 +147,13 @@ class Organisation(_Strict):
     url: WebAddress | None = None
     address: str | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value:  # the cover and the contact page printed a blank where it goes
+            raise ValueError("the organisation's name is empty; give it, or leave organisation out")
+        return value
+
 
 class CoverImage(_Strict):
     """A photo on the cover: `file` in the project, its `alt` text (read out by screen
@@ -494,12 +501,25 @@ def load_config(
         try:
             ReportConfig.model_validate(merged(chosen, settings))
         except ValidationError as error:
-            found = problems_from(error, ReportConfig, "--set", lambda loc: None)
+            found = [_list_hint(p) for p in problems_from(error, ReportConfig, "--set", _none)]
             raise ProjectError(found) from None
         layers.append(list(settings))
     if layers:
         config = ReportConfig.model_validate(merged(doc.value, *layers))
     return config, doc.line
+
+
+def _none(keys: Sequence[str | int]) -> None:
+    return None  # `--set` has no lines
+
+
+def _list_hint(problem: Problem) -> Problem:
+    """`--set keywords=a,b` is text: say how a list is written on the command line."""
+    if "valid list" not in problem.message:
+        return problem
+    key = problem.message.split(":", 1)[0].strip("'")
+    hint = f"; write a list in brackets: --set '{key}=[a, b]'"
+    return replace(problem, message=problem.message + hint)
 
 
 def _variant_layer(config: ReportConfig, variant: str) -> list[tuple[Key, Any]]:
