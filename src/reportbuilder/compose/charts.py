@@ -208,9 +208,13 @@ def donut_chart(
 
     body: list[str] = []
     start = 0.0
-    texts = iter([bar.text for (bar, _), thin in zip(shown, tiny, strict=True) if thin])
-    leaders = [line for place in places for line in _leader(cx, cy, place, next(texts))]
-    for (bar, color), sweep in zip(shown, sweeps, strict=True):
+    texts = [bar.text for (bar, _), thin in zip(shown, tiny, strict=True) if thin]
+    leaders = [
+        line
+        for place, text in zip(places, texts, strict=True)
+        for line in _leader(cx, cy, place, text)
+    ]
+    for (_, color), sweep in zip(shown, sweeps, strict=True):
         path = (
             _ring(cx, cy, outer, inner)
             if len(shown) == 1
@@ -312,9 +316,7 @@ def _leader_places(outer: float, angles: Sequence[float]) -> list[_LeaderPlace]:
         for i in side:
             spread[i] = min(places[i].y1, below - gap)
             below = spread[i]
-    return [
-        _LeaderPlace(p.x0, p.y0, p.x1, p.y1, spread[i], p.right) for i, p in enumerate(places)
-    ]
+    return [_LeaderPlace(p.x0, p.y0, p.x1, p.y1, spread[i], p.right) for i, p in enumerate(places)]
 
 
 def _leader(cx: float, cy: float, place: _LeaderPlace, text: str) -> list[str]:
