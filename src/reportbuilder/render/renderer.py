@@ -29,7 +29,7 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -340,6 +340,20 @@ def render_in_process(job: RenderJob) -> Pdf:
             file.write(json.dumps(line) + "\n")
 
 
+Finisher = Callable[[Any, Any], None]  # WeasyPrint's: (document, pydyf PDF) before writing
+
+
+def _finisher(print_boxes: Finisher, restore_ellipses: Callable[[Any], None]) -> Finisher:
+    """WeasyPrint's `finisher`: the print version's BleedBox, and a cut running header's
+    "…" read as "…"."""
+
+    def finish(document: Any, pdf: Any) -> None:
+        print_boxes(document, pdf)
+        restore_ellipses(pdf)
+
+    return finish
+
+
 def _render_in_process(job: RenderJob) -> Pdf:
     from PIL import Image
 
@@ -359,6 +373,7 @@ def _render_in_process(job: RenderJob) -> Pdf:
         svgtext,
         tagging,
     )
+    from reportbuilder.render.ellipsis_text import restore_ellipses
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
     from reportbuilder.render.printboxes import finish as print_boxes
@@ -477,7 +492,7 @@ def _render_in_process(job: RenderJob) -> Pdf:
         svgtext.set_family(svgtext.body_family(document))
         with progress.engine_pages(), docid.derived_from(job.text):
             written = document.write_pdf(
-                finisher=print_boxes,  # the print version's BleedBox
+                finisher=_finisher(print_boxes, restore_ellipses),
                 pdf_variant=job.pdf_variant,
                 pdf_tags=True,
                 attachments=attachments or None,
