@@ -576,8 +576,23 @@ def _parts_likely(project: Project, edition: Edition, cache: Cache | None, jobs:
         return False  # laid out by parts before: an edit lays out a part or two, on one
     if wanted:
         return True
+    if _reproducible():
+        return False
     # The front, the chapters, the closing: the parts `_by_parts` counts.
     return cache is not None and len(project.chapters) + 2 >= MIN_PARTS
+
+
+REPRODUCIBLE_WHOLE = (
+    "SOURCE_DATE_EPOCH is set: laid out whole, so that the bytes do not depend on the "
+    "machine's cores or on earlier builds (REPORTBUILDER_PARTS=1 lays out by parts anyway)"
+)
+
+
+def _reproducible() -> bool:
+    """A build promised byte-identical to any other of the same input: a parts build's bytes
+    depend on how its chapters were grouped, which depends on the cores (one job lays out
+    whole) and on the edits laid out before (an edited chapter's group is kept)."""
+    return bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
 
 
 def _whole_because(html: Html, edition: Edition, job: RenderJob) -> str | None:
@@ -637,6 +652,8 @@ def _by_parts(
         return None, {"layout": "whole", "layout_reason": split}
     plan = sha256("\0".join((str(project.root), html.lang, str(project.variant))).encode())
     if not forced:
+        if _reproducible():
+            return None, {"layout": "whole", "layout_reason": REPRODUCIBLE_WHOLE}
         before = cache is not None and cache.get_blob(f"plan-{plan}") is not None
         if not before and cache is None:
             return None, {"layout": "whole", "layout_reason": "no cache to keep parts in"}
