@@ -44,6 +44,7 @@ def assemble(
     import pikepdf
 
     from reportbuilder.render.fontmerge import merge_fonts_in
+    from reportbuilder.render.imagemerge import share_images
     from reportbuilder.render.stamp import overlay
 
     sources = [pikepdf.open(io.BytesIO(part.data)) for part in parts]
@@ -64,6 +65,7 @@ def assemble(
         if stamps:
             overlay(out, stamps)
         _share_color_spaces(out)
+        share_images(out)  # one copy of a picture several parts show
         merge_fonts_in(out, fonts)  # one program per font, not one per part
         buffer = io.BytesIO()
         # Streams as WeasyPrint compressed them: decoding and compressing again doubles the cost.
