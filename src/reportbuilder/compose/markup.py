@@ -43,6 +43,7 @@ from reportbuilder.tolerant_html import TolerantHTMLParser
 TEXT_DROPPED = (
     "' is not printed (add a column",
     "is never referred to, so it is not printed",
+    "is defined twice: the first note is not printed",
     "so the table's cells would move",
     "would be printed: delete it",
     "would print as not struck out",
