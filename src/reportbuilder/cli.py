@@ -660,6 +660,8 @@ def build(
             )
             if out.images:
                 click.echo(f"  images lightened to fit --max-size: {out.images}")
+            if out.sources:
+                click.echo(_safe(f"  --embed-sources: {out.sources}"))
     if explained:
         click.echo("templates and stylesheets:")
         for origin in explained:

@@ -281,6 +281,34 @@ class _SourceLines:
 
 
 _NOT_LONGER = r"(?![\w#/?=&%.~+-])"
+_EXPRESSION = re.compile(r"\{\{.*?\}\}")
+_MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")
+
+
+def filled_line(source: str, rendered: str, needle: str) -> int | None:
+    """The line of `source` (a chapter's template) that printed `needle`, a value a `{{ }}`
+    filled in (`[site]({{ data.links.site.url }})`): the first line holding a `{{ }}` whose
+    written pieces all appear, in order, on the line of `rendered` (the filled-in text)
+    that holds `needle`; None when no line fits."""
+    lowered = _MARKDOWN_ESCAPE.sub(r"\1", rendered.lower())  # as the value was given
+    at = lowered.find(needle.lower())
+    if at < 0:
+        return None
+    start = lowered.rfind("\n", 0, at) + 1
+    end = lowered.find("\n", at)
+    printed = lowered[start : end if end >= 0 else len(lowered)]
+    for number, line in enumerate(source.lower().splitlines(), start=1):
+        if "{{" not in line:
+            continue
+        position = 0
+        for piece in _EXPRESSION.split(line):
+            position = printed.find(piece.strip(), position)
+            if position < 0:
+                break
+            position += len(piece.strip())
+        else:
+            return number
+    return None
 
 
 def render_chapters(
@@ -379,12 +407,11 @@ def render_chapters(
             continue
         lines = _SourceLines(chapter.source)
         for message, needle in removed:
+            at = lines.line(needle) or filled_line(chapter.source, text, needle)
             if any(marker in message for marker in TEXT_DROPPED):  # the author's words
-                problems.append(
-                    Problem(chapter.rel, lines.line(needle), message, stage=Stage.COMPOSE)
-                )
+                problems.append(Problem(chapter.rel, at, message, stage=Stage.COMPOSE))
             else:
-                warnings.append(_warning(chapter.rel, lines.line(needle), message))
+                warnings.append(_warning(chapter.rel, at, message))
         html = helpers.substitute(html)
         if ROW_CLASS in html:
             html = size_rows(html, project.image_sizes, text_width_mm(config.page_size))
