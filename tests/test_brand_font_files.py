@@ -30,7 +30,8 @@ def project(root: Path, font: bytes, name: str = "House.woff2") -> Path:
         encoding="utf-8",
     )
     (root / "styles" / "f.css").write_text(
-        f'/* the house font */\n@font-face {{ font-family: "House"; src: url(../assets/fonts/{name}); }}\n',
+        "/* the house font */\n"
+        f'@font-face {{ font-family: "House"; src: url(../assets/fonts/{name}); }}\n',
         encoding="utf-8",
     )
     (root / "content" / "01.md").write_text("# Fonts\n\nSet in House.\n", encoding="utf-8")
