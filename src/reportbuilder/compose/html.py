@@ -146,6 +146,23 @@ def css_string(value: Any) -> Markup:
     return Markup('"' + _CSS_ESCAPED.sub(lambda m: f"\\{ord(m.group()):x} ", text) + '"')
 
 
+def mix(colour: str, over: str, alpha: float) -> str:
+    """`over` laid at `alpha` on `colour` (both #rgb or #rrggbb), as one opaque colour:
+    what a see-through tint looks like, for the PDF variants that forbid transparency."""
+
+    def channels(value: str) -> list[int]:
+        digits = value.lstrip("#")
+        if len(digits) == 3:
+            digits = "".join(d * 2 for d in digits)
+        return [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
+
+    mixed = [
+        round(a * alpha + b * (1 - alpha))
+        for a, b in zip(channels(over), channels(colour), strict=True)
+    ]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
 def _headings(tokens: list[dict[str, Any]], lang: str) -> list[Heading]:
     out: list[Heading] = []
     for token in tokens:
@@ -618,7 +635,7 @@ def _render(
         )
     warnings += lint.brand_problems(config.brand.model_dump(), _config_text(project))
     env = theme_environment(project.theme.templates, project.templates, project.theme.by_theme)
-    env.filters.update({**fmt.filters(), "css_string": css_string, "isolate": isolate})
+    env.filters.update({**fmt.filters(), "css_string": css_string, "isolate": isolate, "mix": mix})
     if memo is not None:
         env.bytecode_cache = memo.templates(env)
     theme_css, project_css = _stylesheets(project)

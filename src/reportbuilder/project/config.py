@@ -31,7 +31,7 @@ from reportbuilder.project.overrides import Key, flatten, merged
 from reportbuilder.project.printable import printed_text
 from reportbuilder.project.validation import LineOf, problems_from, stand_in
 from reportbuilder.project.yamlio import load_yaml
-from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
+from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS, variant_problem
 
 CONFIG_FILE = "report.yml"
 
@@ -377,6 +377,8 @@ class ReportConfig(_Strict):
     def _variant(cls, value: str | None) -> str | None:
         if value is not None and value not in PDF_VARIANTS:
             raise ValueError(f"unknown PDF variant; choose one of {', '.join(PDF_VARIANTS)}")
+        if why := variant_problem(value):
+            raise ValueError(why)
         return value
 
     @field_validator("output")
