@@ -111,3 +111,18 @@ def test_a_tint_is_the_colour_it_looks_like() -> None:
     assert mix("#000000", "#ffffff", 0.5) == "#808080"
     assert mix("#0b3c5d", "#fff", 0.06) == "#1a4867"
     assert mix("#abc", "#abc", 0.3) == "#aabbcc"
+
+
+@pytest.mark.pdf
+def test_the_print_version_of_a_pdf_a_1b_is_opaque_too(tmp_path: Path) -> None:
+    """WeasyPrint draws crop marks as lines filled with alpha 0 (`/ca 0`): they fill no
+    area, so they are drawn opaque; the marks stay."""
+    root = project(tmp_path / "p")
+    out = tmp_path / "print.pdf"
+    result = CliRunner().invoke(
+        main, ["build", str(root), "--print", "--pdf-variant", "pdf/a-1b", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert transparency(out) == []
+    page = pypdf.PdfReader(out).pages[0]
+    assert float(page.mediabox.width) > float(page.trimbox.width)  # the slug with its marks

@@ -25,6 +25,9 @@ def finish(pdf: Any) -> list[str]:
 
     found: set[str] = set()
     groups: list[dict[str, Any]] = []
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Stream) and _fills_nothing(item):
+            _opaque_fills(item.extra, pdf.objects)
     for mapping in _mappings(pdf.objects, pydyf):
         group = mapping.get("Group")
         if isinstance(group, dict) and str(group.get("S")) == "/Transparency":
@@ -40,6 +43,56 @@ def finish(pdf: Any) -> list[str]:
         for mapping in groups:
             del mapping["Group"]
     return sorted(found)
+
+
+# What paints, besides `B` (fill and stroke), `S` (stroke) and `n` (nothing): text, images,
+# other forms, shadings, and the fills `f`, `F`, `f*`, `B*`, `b`, `b*`.
+_PAINTS = {b"f", b"F", b"f*", b"B*", b"b", b"b*", b"Tj", b"TJ", b"'", b'"', b"Do", b"sh"}
+
+
+def _fills_nothing(stream: Any) -> bool:
+    """Whether a form XObject's fills cover no area: lines only (`m` then one `l`), filled
+    and stroked with `B`. WeasyPrint draws its crop marks so, with a fill colour of alpha 0
+    (`/ca 0`) that changes nothing where nothing is filled."""
+    if str(stream.extra.get("Subtype")) != "/Form" or not isinstance(stream.stream, list):
+        return False
+    try:
+        content = b"\n".join(
+            part if isinstance(part, bytes) else str(part).encode() for part in stream.stream
+        )
+    except (TypeError, ValueError):
+        return False
+    points = 0
+    for token in content.split():
+        if token in (b"m",):
+            points = 1
+        elif token == b"l":
+            points += 1
+            if points > 2:
+                return False  # two segments enclose an area
+        elif token in (b"c", b"v", b"y", b"re", b"h") or token in _PAINTS:
+            return False
+    return True
+
+
+def _opaque_fills(extra: dict[str, Any], objects: list[Any]) -> None:
+    """Set the fill alpha of a form's graphics states to 1 (see `_fills_nothing`)."""
+    resources = _resolved(extra.get("Resources"), objects)
+    states = _resolved(resources.get("ExtGState"), objects) if isinstance(resources, dict) else {}
+    for state in states.values() if isinstance(states, dict) else ():
+        state = _resolved(state, objects)
+        if isinstance(state, dict) and "ca" in state:
+            state["ca"] = 1
+
+
+def _resolved(value: Any, objects: list[Any]) -> Any:
+    """`value`, or the object it refers to (pydyf writes a reference as b"12 0 R")."""
+    if isinstance(value, bytes | str):
+        parts = (value.decode() if isinstance(value, bytes) else value).split()
+        if len(parts) == 3 and parts[2] == "R" and parts[0].isdigit():
+            number = int(parts[0])
+            return objects[number] if number < len(objects) else {}
+    return value if value is not None else {}
 
 
 def _number(value: Any) -> float:
