@@ -298,6 +298,7 @@ class _SourceLines:
 
 
 _NOT_LONGER = r"(?![\w#/?=&%.~+-])"
+_OWN_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[IVXLC]+\.)\s+\S")  # "1. ", "2.3 ", "IV. "
 _EXPRESSION = re.compile(r"\{\{.*?\}\}")
 _MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")
 
@@ -449,6 +450,21 @@ def render_chapters(
             )
             problems.append(Problem(chapter.rel, 1, message, stage=Stage.COMPOSE))
             continue
+        if config.number_chapters and not chapter.annex and _OWN_NUMBER.match(title):
+            # "# 1. Methods", the Word habit, printed "2. 1. Methods" (trial 6 #46).
+            message = (
+                f"the title '{title}' starts with its own number, and number_chapters adds "
+                "one: delete the number from the title, or set number_chapters: false"
+            )
+            warnings.append(_warning(chapter.rel, lines.line(title[:20]) or 1, message))
+        if not chapter.annex and any(r.annex for r in rendered):
+            annex = next(r for r in rendered if r.annex)
+            message = (
+                f"this chapter prints after the annex '{annex.title}' (in the order of the "
+                "files): rename the files, or list chapters: in report.yml, to put the "
+                "annexes last"
+            )
+            warnings.append(_warning(chapter.rel, 1, message))
         parts.append(anchors.Part(chapter.slug, chapter.rel, chapter.source, html))
         rendered.append(
             RenderedChapter(

@@ -23,6 +23,7 @@ from markdown.extensions import Extension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.tables import TableProcessor
 from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
 
@@ -34,7 +35,13 @@ from reportbuilder.compose.gfm_tables import GfmTables
 from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.compose.list_numbers import list_numbers
 from reportbuilder.compose.long_runs import ZWSP, break_long_runs
-from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
+from reportbuilder.language import (
+    FRENCH_ORDINAL,
+    base_language,
+    has_spacing_rules,
+    quote_substitutions,
+    typeset,
+)
 from reportbuilder.link_policy import link_problem
 from reportbuilder.link_policy import shown as shown_url
 from reportbuilder.tolerant_html import TolerantHTMLParser
@@ -917,12 +924,62 @@ def _strip_end(text: str | None) -> str | None:
 
 
 def _language_spacing(root: ET.Element, lang: str) -> None:
-    """The language's spacing rules (`language.typeset`) on all text but code."""
+    """The language's spacing rules (`language.typeset`) on all text but code; in French,
+    ordinals (1er, 2e, XXIe) with their ending raised (trial 5 #19)."""
     for element in root.iter():
         if element.text and element.tag not in ("code", "pre"):
             element.text = typeset(element.text, lang)
         if element.tail:  # the text after a code span is prose again
             element.tail = typeset(element.tail, lang)
+    if base_language(lang) == "fr":
+        _french_ordinals(root)
+
+
+def _french_ordinals(root: ET.Element) -> None:
+    """`1er` → 1<sup>er</sup> in the text of every element but code, links' addresses
+    untouched (only text is read), a word such as "Le" or "Ces" left alone."""
+    in_code = {
+        id(inner) for element in root.iter() if element.tag in ("code", "pre", "sup")
+        for inner in element.iter()
+    }  # fmt: skip
+    for parent in list(root.iter()):
+        if id(parent) in in_code:
+            continue
+        children = list(parent)
+        if parent.text and FRENCH_ORDINAL.search(parent.text):
+            parent.text, raised = _raised(parent.text)
+            for offset, sup in enumerate(raised):
+                parent.insert(offset, sup)
+        for child in children:
+            if child.tail and FRENCH_ORDINAL.search(child.tail):
+                child.tail, raised = _raised(child.tail)
+                at = list(parent).index(child) + 1
+                for offset, sup in enumerate(raised):
+                    parent.insert(at + offset, sup)
+
+
+def _raised(text: str) -> tuple[str, list[ET.Element]]:
+    """`text` up to its first ordinal's ending, and `<sup>` elements holding each ending
+    with the text after it as their tail."""
+    pieces: list[ET.Element] = []
+    head = None
+    position = 0
+    for match in FRENCH_ORDINAL.finditer(text):
+        if match[1] in ("L", "C"):  # "Le", "Ces": words, no ordinals
+            continue
+        before = text[position : match.end(1)]
+        if pieces:
+            pieces[-1].tail = before
+        else:
+            head = before
+        sup = ET.Element("sup", {"class": "ordinal"})
+        sup.text = match[2]
+        pieces.append(sup)
+        position = match.end()
+    if not pieces:
+        return text, []
+    pieces[-1].tail = text[position:]
+    return head or "", pieces
 
 
 # Python-Markdown marks stashed text and escaped characters with STX/ETX (U+0002/U+0003);
@@ -949,6 +1006,24 @@ def _align_from_style(match: re.Match[str]) -> str:
         return match[0]
     rest = "; ".join(part.strip() for part in parts if not _TEXT_ALIGN.match(part))
     return f'{match[1]} align="{aligns[-1]}"' + (f' style="{rest}"' if rest else "")
+
+
+_HEADING_BREAK = re.compile(r"^( {0,3}#{1,6}[ \t].*?<br\s*/?>)(?=\S)", re.IGNORECASE)
+
+
+class _SpacedHeadingBreaks(Preprocessor):
+    """`# Title line<br>second line`: a space after the `<br>` of an ATX heading, which the
+    body's title does not show (a line starts there) and the contents and the running
+    header, where the break is removed, need ("Title linesecond line", trial 6 #44). Runs
+    after the fences are set aside: a `#` comment in code is not touched."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out = []
+        for line in lines:
+            while "<br" in line.lower() and (spaced := _HEADING_BREAK.sub(r"\1 ", line)) != line:
+                line = spaced
+            out.append(line)
+        return out
 
 
 class _CleanOutput(Postprocessor):
@@ -1069,6 +1144,7 @@ class ReportExtension(Extension):
         )
         md.treeprocessors.register(_ReportTree(md, self.lang, self.losses), "reportbuilder", 1)
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
+        md.preprocessors.register(_SpacedHeadingBreaks(md), "heading-breaks", 20)
 
 
 class _Markdown(markdown.Markdown):
