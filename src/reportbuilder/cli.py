@@ -25,7 +25,7 @@ from reportbuilder.errors import Problem, ReportError, Severity, Stage, in_readi
 from reportbuilder.errors import printable as _safe
 from reportbuilder.language import is_known_locale
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT
-from reportbuilder.variants import PDF_VARIANTS
+from reportbuilder.variants import PDF_VARIANTS, variant_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 COMPOSE = "reportbuilder.compose.html"  # the HTML stage: Jinja2, Markdown, Babel …
@@ -438,6 +438,13 @@ def main() -> None:
         click.get_current_context().call_on_close(restore)
 
 
+def _buildable_variant(value: str | None) -> str | None:
+    """`--pdf-variant`'s value, or a usage error for a variant a report cannot claim."""
+    if why := variant_problem(value):
+        raise click.BadParameter(why)
+    return value
+
+
 @main.command()
 @PROJECT
 @click.option(
@@ -470,6 +477,7 @@ def main() -> None:
 @click.option(
     "--pdf-variant",
     type=click.Choice(PDF_VARIANTS),
+    callback=lambda _ctx, _param, value: _buildable_variant(value),
     default=None,
     help="A WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1.",
 )
@@ -660,6 +668,8 @@ def build(
             )
             if out.images:
                 click.echo(f"  images lightened to fit --max-size: {out.images}")
+            if out.sources:
+                click.echo(_safe(f"  --embed-sources: {out.sources}"))
     if explained:
         click.echo("templates and stylesheets:")
         for origin in explained:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -27,13 +25,14 @@ from pydantic import (
 from reportbuilder.edition import Edition
 from reportbuilder.errors import Problem, ProjectError, Stage
 from reportbuilder.language import is_known_locale, normalize
+from reportbuilder.link_policy import web_address_problem
 from reportbuilder.project.chapters import slugify
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.overrides import Key, flatten, merged
 from reportbuilder.project.printable import printed_text
 from reportbuilder.project.validation import LineOf, problems_from, stand_in
 from reportbuilder.project.yamlio import load_yaml
-from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
+from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS, variant_problem
 
 CONFIG_FILE = "report.yml"
 
@@ -52,56 +51,11 @@ def _colour(value: str) -> str:
 Colour = Annotated[str, AfterValidator(_colour)]
 
 
-# Controls, and the bidi overrides and isolates that make an address read as another one;
-# zero-width and other invisible formatting characters too: `https://bank.example.org`
-# shown, somewhere else linked.
-_UNSAFE_IN_URL = re.compile(
-    "[\x00-\x20\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
-)
-
-
 def _web_address(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
-        raise ValueError("write a web address in full, starting with https://")
-    found = _UNSAFE_IN_URL.search(value)
-    if found:
-        what = "a space" if found.group() == " " else f"U+{ord(found.group()):04X}"
-        raise ValueError(
-            f"a web address cannot contain {what} (invisible and text-direction characters "
-            "can show one address and link to another)"
-        )
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        raise ValueError("not a web address (check the host and port)") from None
-    if parts.username is not None or parts.password is not None:
-        raise ValueError("a web address cannot carry a user name or password (user@host)")
-    if not re.fullmatch(r"[\w.-]+|[0-9a-f:.]*:[0-9a-f:.]*", host) or host.startswith((".", "-")):
-        raise ValueError(f"'{host}' is not a host name")
-    mixed = _mixed_scripts(host)
-    if mixed:
-        raise ValueError(
-            f"the host name mixes {' and '.join(mixed)} letters in one part: "
-            "a look-alike of another address"
-        )
+    problem = web_address_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
-
-
-def _mixed_scripts(host: str) -> list[str]:
-    """The scripts of the first part of `host` that mixes letters of several (`аpple.com`
-    with a Cyrillic а), punycode (`xn--`) decoded first; [] when none does."""
-    for label in host.split("."):
-        if label.startswith("xn--"):
-            try:
-                label = label.encode("ascii").decode("idna")
-            except UnicodeError:
-                return ["undecodable"]
-        scripts = {unicodedata.name(char, "UNKNOWN").split()[0] for char in label if char.isalpha()}
-        if len(scripts) > 1:
-            return sorted(script.lower().capitalize() for script in scripts)
-    return []
 
 
 WebAddress = Annotated[str, AfterValidator(_web_address)]
@@ -431,6 +385,8 @@ class ReportConfig(_Strict):
     def _variant(cls, value: str | None) -> str | None:
         if value is not None and value not in PDF_VARIANTS:
             raise ValueError(f"unknown PDF variant; choose one of {', '.join(PDF_VARIANTS)}")
+        if why := variant_problem(value):
+            raise ValueError(why)
         return value
 
     @field_validator("output")

@@ -29,7 +29,7 @@ from reportbuilder.project.data import load_data
 from reportbuilder.project.data.model import Localized
 from reportbuilder.project.data.readers import CsvSettings
 from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
-from reportbuilder.project.fonts import font_problems, lack_hyphen
+from reportbuilder.project.fonts import font_face_problems, font_problems, lack_hyphen
 from reportbuilder.project.images import side_by_side_sizes
 from reportbuilder.project.overrides import Key
 from reportbuilder.project.resources import Places, resource_locations
@@ -309,6 +309,8 @@ def _load_project(
             line,
         )
     )
+    # A brand family declared in styles/ whose file is no font: all text in the fallback.
+    problems.extend(font_face_problems([fonts.heading or "", fonts.body or ""], own_styles, files))
     references: list[dict[str, Any]] = []
     if config.bibliography:
         references, bad, warned = _references(files, config.bibliography, chapters)

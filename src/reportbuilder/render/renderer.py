@@ -29,7 +29,7 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -60,6 +60,7 @@ from reportbuilder.render.overflow import (
     overflow_problems,
 )
 from reportbuilder.render.tables import broken_tables, continued_tables
+from reportbuilder.variants import OPAQUE_VARIANTS
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -340,20 +341,6 @@ def render_in_process(job: RenderJob) -> Pdf:
             file.write(json.dumps(line) + "\n")
 
 
-Finisher = Callable[[Any, Any], None]  # WeasyPrint's: (document, pydyf PDF) before writing
-
-
-def _finisher(print_boxes: Finisher, restore_ellipses: Callable[[Any], None]) -> Finisher:
-    """WeasyPrint's `finisher`: the print version's BleedBox, and a cut running header's
-    "…" read as "…"."""
-
-    def finish(document: Any, pdf: Any) -> None:
-        print_boxes(document, pdf)
-        restore_ellipses(pdf)
-
-    return finish
-
-
 def _render_in_process(job: RenderJob) -> Pdf:
     from PIL import Image
 
@@ -369,6 +356,7 @@ def _render_in_process(job: RenderJob) -> Pdf:
         inline_images,
         landscape,
         leaders,
+        opaque,
         stylecache,
         svgtext,
         tagging,
@@ -383,7 +371,9 @@ def _render_in_process(job: RenderJob) -> Pdf:
     svgtext.install()
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
-    fetcher = PolicyFetcher(job.files, job.network_hosts, job.resources)
+    fetcher = PolicyFetcher(
+        job.files, job.network_hosts, job.resources, opaque=job.pdf_variant in OPAQUE_VARIANTS
+    )
     collector = _Collector(job.resources, job.base_url, job.files)
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
@@ -490,15 +480,30 @@ def _render_in_process(job: RenderJob) -> Pdf:
         ]
         # SVG images are drawn now: their text without a font in the body's (`svgtext`)
         svgtext.set_family(svgtext.body_family(document))
+        transparent: list[str] = []
+
+        def finish(document: Any, pdf: Any) -> None:
+            print_boxes(document, pdf)  # the print version's BleedBox
+            restore_ellipses(pdf)  # a cut running header's "…" reads "…"
+            if job.pdf_variant in OPAQUE_VARIANTS:
+                transparent.extend(opaque.finish(pdf))
+
         with progress.engine_pages(), docid.derived_from(job.text):
             written = document.write_pdf(
-                finisher=_finisher(print_boxes, restore_ellipses),
+                finisher=finish,
                 pdf_variant=job.pdf_variant,
                 pdf_tags=True,
                 attachments=attachments or None,
                 uncompressed_pdf=job.uncompressed,
                 **images,
             )
+        if transparent:
+            message = (
+                f"{job.pdf_variant} allows no transparency, and this document has "
+                f"{'; '.join(transparent)}: draw it opaque (an SVG without opacity), or "
+                "build with pdf/a-2b, which allows transparency"
+            )
+            raise RenderError(_problem(message))
         data = written or b""
         anchors, bookmarks = foreign.page_map(document) if job.page_map else ({}, ())
         names = foreign.page_names(document) if job.page_map else ()
