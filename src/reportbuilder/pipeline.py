@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-from reportbuilder import progress
+from reportbuilder import progress, watchdog
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import (
@@ -95,12 +95,15 @@ def load_within(deadline: Deadline, project: str | os.PathLike[str], **options: 
         with deadline.enforce():
             return load_project(project, **options)
     except TimeLimitExceeded:
+        verb, path = watchdog.activity()
+        what = "this file" if verb == "reading" and path else "the project's files (its data)"
         message = (
-            "stopped while reading the project's files (its data): the build took longer "
-            f"than the time limit of {deadline.seconds:g} s"
+            f"stopped while reading {what}: the build took longer than the time limit of "
+            f"{deadline.seconds:g} s"
         )
+        where = path if verb == "reading" else None
         raise ProjectError(
-            Problem(None, None, message, stage=Stage.PROJECT, setting="timeout")
+            Problem(where, None, message, stage=Stage.PROJECT, setting="timeout")
         ) from None
 
 
@@ -501,6 +504,7 @@ def build(
             # Started first, so that WeasyPrint's import overlaps loading and composing.
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         progress.show("composing the HTML", now=True)
+        watchdog.doing("reading the project's files")
         loaded = _project(project, deadline)
         spare: list[PdfRenderer] = []
         if (
@@ -561,6 +565,7 @@ def build(
                     wanted,
                     spare,
                 )
+            watchdog.doing("laying out the pages")
             pdf = by_parts or renderer.render(job, edition.limits, deadline=deadline)
             budget = html.config.max_size
             if budget is not None and len(pdf.data) > budget:
@@ -576,9 +581,11 @@ def build(
                 raise RenderError(cut)  # a table cut off at the page's edge: nothing written
             warnings.extend(_located_image_modes(_located_font_faces(located, loaded), loaded))
             progress.show("checking the PDF", now=True)
+            watchdog.doing("checking the PDF")
             linted = _lint(pdf.data, lint_rules(loaded, html))
             warnings.extend(_located(linted, chapters, loaded))
             _fail_if_strict(html, warnings)
+    watchdog.doing("writing", str(target))
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages, lightened)
     if format != "html" and (note := _sources_note(loaded, html, edition)):

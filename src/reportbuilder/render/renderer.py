@@ -723,7 +723,8 @@ _PARENT_ENDS_LOCK = threading.Lock()
 
 
 def _inherited_ends(*own: int) -> list[int]:
-    return sorted(_PARENT_ENDS.difference(own))
+    # The watcher's pipe too (`watchdog`): it must see end of file when the command ends.
+    return sorted(_PARENT_ENDS.union(watchdog.inherited_ends()).difference(own))
 
 
 class PdfRenderer:
