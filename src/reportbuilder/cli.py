@@ -729,7 +729,7 @@ def _build_editions(
     renderer = PdfRenderer(max_memory) if fmt != "html" else None
     with progress.erased(), _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.limits import Deadline, cap_memory
-        from reportbuilder.pipeline import build_editions, load_within
+        from reportbuilder.pipeline import build_editions, load_for_build
         from reportbuilder.project.load import load_project
 
         # --timeout is for the whole command: reading a huge data file counts too.
@@ -738,7 +738,9 @@ def _build_editions(
         # process sets its own).
         with cap_memory(max_memory):
             needs_base = not names or "all" in names or "all" in (langs or ())
-            base = load_within(deadline, project, assignments=assignments) if needs_base else None
+            base = None
+            if needs_base:
+                base = load_for_build(deadline, project, assignments=assignments)
             if chosen is None:
                 if "all" in names:
                     assert base is not None

@@ -85,7 +85,7 @@ def _project(project: ProjectLike, deadline: Deadline | None = None) -> Project:
         return project
     if deadline is None:
         return load_project(project)
-    return load_within(deadline, project)
+    return load_for_build(deadline, project)
 
 
 def load_within(deadline: Deadline, project: str | os.PathLike[str], **options: Any) -> Project:
@@ -105,6 +105,48 @@ def load_within(deadline: Deadline, project: str | os.PathLike[str], **options: 
         raise ProjectError(
             Problem(where, None, message, stage=Stage.PROJECT, setting="timeout")
         ) from None
+
+
+def load_for_build(deadline: Deadline, project: str | os.PathLike[str], **options: Any) -> Project:
+    """`load_within` for a build: when the project's files have errors, the error raised
+    also holds those its chapters give when filled in with what is right in it (as `check`
+    finds them), so that one run says every problem: a control character in one chapter no
+    longer hides a template error in the next, to be found only by a second build."""
+    try:
+        return load_within(deadline, project, **options)
+    except ProjectError as error:
+        more = _chapter_problems(deadline, project, error.problems, options)
+        if not more:
+            raise
+        raise ProjectError([*error.problems, *more]) from None
+
+
+def _chapter_problems(
+    deadline: Deadline,
+    project: str | os.PathLike[str],
+    found: Sequence[Problem],
+    options: Mapping[str, Any],
+) -> list[Problem]:
+    """The errors filling in the chapters of the project made of what is right in it gives
+    (none when none can be made: report.yml unreadable), each not already in `found` nor
+    blamed on a data file with errors of its own (`_not_blamed_twice`)."""
+    try:
+        load_within(deadline, project, stand_ins=True, **options)
+    except IncompleteProject as incomplete:
+        loaded = incomplete.project
+    except ProjectError:
+        return []
+    else:
+        return []  # loaded this time: a file changed meanwhile; its problems were said
+    try:
+        _compose(loaded, Edition(), deadline, users=True)
+    except ComposeError as error:
+        said = set(found)
+        problems = _not_blamed_twice(error.problems, found, loaded)
+        return [p for p in problems if p.severity is Severity.ERROR and p not in said]
+    except ReportError:  # out of time, say: the problems found stand on their own
+        return []
+    return []
 
 
 def _compose(
@@ -1087,7 +1129,7 @@ def build_editions(
     def project_for(variant: str | None, within: Deadline) -> Project:
         with lock:
             if variant not in loaded:
-                loaded[variant] = load_within(
+                loaded[variant] = load_for_build(
                     within, project, variant=variant, assignments=assignments
                 )
             return loaded[variant]
