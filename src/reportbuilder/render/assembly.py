@@ -211,6 +211,9 @@ def _cut_from(document: Any, values: Any) -> list[Any]:
     import pikepdf
 
     tops: dict[tuple[int, int], Any] = {}
+    # Elements whose way up was walked already: the marked contents of one paragraph share
+    # it, and walking it again for each cost more than the rest of the structure's merge.
+    walked: set[tuple[int, int]] = set()
     for value in values:
         for element in value if isinstance(value, pikepdf.Array) else [value]:
             seen = 0
@@ -218,6 +221,10 @@ def _cut_from(document: Any, values: Any) -> list[Any]:
                 parent = element.get("/P")
                 if parent is None or element.objgen in tops:
                     break
+                if element.is_indirect:
+                    if element.objgen in walked:
+                        break
+                    walked.add(element.objgen)
                 if parent.objgen == document.objgen:
                     tops[element.objgen] = element
                     del element["/P"]
