@@ -1322,8 +1322,12 @@ def diff(ctx: click.Context, old: Path, new: Path, visual: Path | None, as_json:
         raise _Unusable(printable(str(error))) from None
     pictures: list[Path] = []
     if visual is not None:
-        from reportbuilder.review.visual import write_pictures
+        from reportbuilder.review.visual import UnusableFolder, usable_folder, write_pictures
 
+        try:
+            usable_folder(visual)
+        except UnusableFolder as error:
+            raise click.BadParameter(printable(str(error)), param_hint="--visual") from None
         with _reporting(as_json):
             pictures = write_pictures(old, new, result.changed_pages(), visual)
     if as_json:
