@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-from reportbuilder import progress
+from reportbuilder import progress, watchdog
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import (
@@ -85,7 +85,7 @@ def _project(project: ProjectLike, deadline: Deadline | None = None) -> Project:
         return project
     if deadline is None:
         return load_project(project)
-    return load_within(deadline, project)
+    return load_for_build(deadline, project)
 
 
 def load_within(deadline: Deadline, project: str | os.PathLike[str], **options: Any) -> Project:
@@ -95,13 +95,58 @@ def load_within(deadline: Deadline, project: str | os.PathLike[str], **options: 
         with deadline.enforce():
             return load_project(project, **options)
     except TimeLimitExceeded:
+        verb, path = watchdog.activity()
+        what = "this file" if verb == "reading" and path else "the project's files (its data)"
         message = (
-            "stopped while reading the project's files (its data): the build took longer "
-            f"than the time limit of {deadline.seconds:g} s"
+            f"stopped while reading {what}: the build took longer than the time limit of "
+            f"{deadline.seconds:g} s"
         )
+        where = path if verb == "reading" else None
         raise ProjectError(
-            Problem(None, None, message, stage=Stage.PROJECT, setting="timeout")
+            Problem(where, None, message, stage=Stage.PROJECT, setting="timeout")
         ) from None
+
+
+def load_for_build(deadline: Deadline, project: str | os.PathLike[str], **options: Any) -> Project:
+    """`load_within` for a build: when the project's files have errors, the error raised
+    also holds those its chapters give when filled in with what is right in it (as `check`
+    finds them), so that one run says every problem: a control character in one chapter no
+    longer hides a template error in the next, to be found only by a second build."""
+    try:
+        return load_within(deadline, project, **options)
+    except ProjectError as error:
+        more = _chapter_problems(deadline, project, error.problems, options)
+        if not more:
+            raise
+        raise ProjectError([*error.problems, *more]) from None
+
+
+def _chapter_problems(
+    deadline: Deadline,
+    project: str | os.PathLike[str],
+    found: Sequence[Problem],
+    options: Mapping[str, Any],
+) -> list[Problem]:
+    """The errors filling in the chapters of the project made of what is right in it gives
+    (none when none can be made: report.yml unreadable), each not already in `found` nor
+    blamed on a data file with errors of its own (`_not_blamed_twice`)."""
+    try:
+        load_within(deadline, project, stand_ins=True, **options)
+    except IncompleteProject as incomplete:
+        loaded = incomplete.project
+    except ProjectError:
+        return []
+    else:
+        return []  # loaded this time: a file changed meanwhile; its problems were said
+    try:
+        _compose(loaded, Edition(), deadline, users=True)
+    except ComposeError as error:
+        said = set(found)
+        problems = _not_blamed_twice(error.problems, found, loaded)
+        return [p for p in problems if p.severity is Severity.ERROR and p not in said]
+    except ReportError:  # out of time, say: the problems found stand on their own
+        return []
+    return []
 
 
 def _compose(
@@ -501,6 +546,7 @@ def build(
             # Started first, so that WeasyPrint's import overlaps loading and composing.
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         progress.show("composing the HTML", now=True)
+        watchdog.doing("reading the project's files")
         loaded = _project(project, deadline)
         spare: list[PdfRenderer] = []
         if (
@@ -561,6 +607,7 @@ def build(
                     wanted,
                     spare,
                 )
+            watchdog.doing("laying out the pages")
             pdf = by_parts or renderer.render(job, edition.limits, deadline=deadline)
             budget = html.config.max_size
             if budget is not None and len(pdf.data) > budget:
@@ -576,9 +623,11 @@ def build(
                 raise RenderError(cut)  # a table cut off at the page's edge: nothing written
             warnings.extend(_located_image_modes(_located_font_faces(located, loaded), loaded))
             progress.show("checking the PDF", now=True)
+            watchdog.doing("checking the PDF")
             linted = _lint(pdf.data, lint_rules(loaded, html))
             warnings.extend(_located(linted, chapters, loaded))
             _fail_if_strict(html, warnings)
+    watchdog.doing("writing", str(target))
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages, lightened)
     if format != "html" and (note := _sources_note(loaded, html, edition)):
@@ -619,8 +668,23 @@ def _parts_likely(project: Project, edition: Edition, cache: Cache | None, jobs:
         return False  # laid out by parts before: an edit lays out a part or two, on one
     if wanted:
         return True
+    if _reproducible():
+        return False
     # The front, the chapters, the closing: the parts `_by_parts` counts.
     return cache is not None and len(project.chapters) + 2 >= MIN_PARTS
+
+
+REPRODUCIBLE_WHOLE = (
+    "SOURCE_DATE_EPOCH is set: laid out whole, so that the bytes do not depend on the "
+    "machine's cores or on earlier builds (REPORTBUILDER_PARTS=1 lays out by parts anyway)"
+)
+
+
+def _reproducible() -> bool:
+    """A build promised byte-identical to any other of the same input: a parts build's bytes
+    depend on how its chapters were grouped, which depends on the cores (one job lays out
+    whole) and on the edits laid out before (an edited chapter's group is kept)."""
+    return bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
 
 
 def _whole_because(html: Html, edition: Edition, job: RenderJob) -> str | None:
@@ -680,6 +744,8 @@ def _by_parts(
         return None, {"layout": "whole", "layout_reason": split}
     plan = sha256("\0".join((str(project.root), html.lang, str(project.variant))).encode())
     if not forced:
+        if _reproducible():
+            return None, {"layout": "whole", "layout_reason": REPRODUCIBLE_WHOLE}
         before = cache is not None and cache.get_blob(f"plan-{plan}") is not None
         if not before and cache is None:
             return None, {"layout": "whole", "layout_reason": "no cache to keep parts in"}
@@ -1063,7 +1129,7 @@ def build_editions(
     def project_for(variant: str | None, within: Deadline) -> Project:
         with lock:
             if variant not in loaded:
-                loaded[variant] = load_within(
+                loaded[variant] = load_for_build(
                     within, project, variant=variant, assignments=assignments
                 )
             return loaded[variant]

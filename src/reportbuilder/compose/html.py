@@ -25,6 +25,7 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
+from reportbuilder import watchdog
 from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.bidi import isolate, isolated
 from reportbuilder.compose.citations import CITATION, NARRATIVE, Citations, keys_of
@@ -358,6 +359,7 @@ def render_chapters(
 
     converters: dict[bool, markdown.Markdown] = {}
     for chapter in project.chapters_in(config.lang):
+        watchdog.doing("composing", chapter.rel)
         helpers.chapter = chapter.rel
         prefix[0] = chapter.slug
         source, unclosed = protect_code(chapter.source)
@@ -477,6 +479,7 @@ def render_chapters(
                 annex=_annex_letter(sum(1 for r in rendered if r.annex)) if chapter.annex else "",
             )
         )
+    watchdog.doing("composing the HTML")  # no chapter of its own any more
     if problems:
         raise ComposeError(problems)
     linked, dangling, helpers.xrefs = anchors.resolve(parts)
@@ -570,6 +573,9 @@ def _config_text(project: Project) -> str:
 
 def _too_slow(rel: str | None, error: TimeLimitExceeded, deadline: Deadline | None) -> Problem:
     seconds = f" of {deadline.seconds:g} s" if deadline else ""
+    verb, path = watchdog.activity()
+    if rel is None and verb == "composing":  # stopped between two steps of its chapter
+        rel = path
     return Problem(
         rel,
         error.line if rel else None,

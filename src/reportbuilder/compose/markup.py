@@ -32,6 +32,7 @@ from reportbuilder.compose.alerts import GithubAlerts
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
 from reportbuilder.compose.costly_text import check_tag_scan
 from reportbuilder.compose.gfm_tables import GfmTables
+from reportbuilder.compose.indented_prose import watch_indented_prose
 from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.compose.list_numbers import list_numbers
 from reportbuilder.compose.long_runs import ZWSP, break_long_runs
@@ -52,6 +53,7 @@ LINK_REFUSED = "cannot go into the report: "
 TEXT_DROPPED = (
     "' is not printed (add a column",
     "is never referred to, so it is not printed",
+    "is defined twice: the first note is not printed",
     "so the table's cells would move",
     "would be printed: delete it",
     "would print as not struck out",
@@ -447,7 +449,8 @@ class _ReportTree(Treeprocessor):
                 label = key.split(":", 1)[-1]
                 message = (
                     f"footnote [^{label}] is never referred to, so it is not printed: "
-                    f"refer to it with [^{label}] in the text, or delete it"
+                    f"refer to it with [^{label}] in the text (a figure's caption cannot call "
+                    "a note), or delete it"
                 )
                 self.losses.append((message, f"[^{label}]:"))
         sizes = {key: sum(len(t) for t in note.itertext()) for key, note in notes.items()}
@@ -1142,6 +1145,7 @@ class ReportExtension(Extension):
         md.parser.blockprocessors.register(
             _ReportTable(md.parser, {"use_align_attribute": True}, self.losses), "table", 75
         )
+        watch_indented_prose(md.parser, self.losses)
         md.treeprocessors.register(_ReportTree(md, self.lang, self.losses), "reportbuilder", 1)
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
         md.preprocessors.register(_SpacedHeadingBreaks(md), "heading-breaks", 20)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -100,6 +101,13 @@ class Organisation(_Strict):
     logo: str | None = None
     url: WebAddress | None = None
     address: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value:  # the cover and the contact page printed a blank where it goes
+            raise ValueError("the organisation's name is empty; give it, or leave organisation out")
+        return value
 
 
 class CoverImage(_Strict):
@@ -444,18 +452,79 @@ def load_config(
         problems.append(Problem(CONFIG_FILE, doc.line(["variants"]), message, stage=Stage.PROJECT))
     if problems:
         raise ProjectError(problems)
-    layers = [_variant_layer(config, variant)] if variant is not None else []
+    chosen = doc.value
+    if variant is not None:
+        chosen = _with_variant(config, doc.value, variant)
     if settings:
-        chosen = merged(doc.value, *layers)
         try:
             ReportConfig.model_validate(merged(chosen, settings))
         except ValidationError as error:
-            found = problems_from(error, ReportConfig, "--set", lambda loc: None)
+            found = [_list_hint(p) for p in problems_from(error, ReportConfig, "--set", _none)]
             raise ProjectError(found) from None
-        layers.append(list(settings))
-    if layers:
-        config = ReportConfig.model_validate(merged(doc.value, *layers))
+        chosen = _over_languages(merged(chosen, settings), settings, None)
+    if chosen is not doc.value:
+        config = ReportConfig.model_validate(chosen)
     return config, doc.line
+
+
+def _with_variant(config: ReportConfig, value: dict[str, Any], variant: str) -> dict[str, Any]:
+    """report.yml's mapping with `variant` laid over it, its languages' entries included."""
+    layer = _variant_layer(config, variant)
+    named = "output" in config.variants[variant]
+    return _over_languages(merged(value, layer), layer, None if named else f"-{variant}")
+
+
+def _over_languages(
+    value: dict[str, Any], layer: Sequence[tuple[Key, Any]], suffix: str | None
+) -> dict[str, Any]:
+    """`value` with `layer`'s settings (a variant's, `--set`'s) laid over each `languages:`
+    entry that sets them too: a language's own subtitle or page size does not undo them
+    (trial 7 #12). A language's own `output` gets `suffix` (a variant's name: its file stays
+    its own), or, when the layer names the output, gives way to it (the language's file is
+    then named after it)."""
+    languages = value.get("languages")
+    if not isinstance(languages, dict):
+        return value
+    result = dict(value)
+    result["languages"] = {}
+    for code, entry in languages.items():
+        if not isinstance(entry, dict):
+            result["languages"][code] = entry
+            continue
+        own = copy.deepcopy(entry)
+        written = [key for key, _ in flatten(entry)]
+        for path, given in layer:
+            if path[0] in ("languages", "variants") or not written:
+                continue
+            if path == ("output",):
+                if isinstance(own.get("output"), str) and suffix is not None:
+                    mine = PurePosixPath(own["output"])
+                    own["output"] = str(mine.with_stem(mine.stem + suffix))
+                else:
+                    own.pop("output", None)
+                continue
+            if any(key[: len(path)] == path or path[: len(key)] == key for key in written):
+                target = own
+                for part in path[:-1]:
+                    if not isinstance(target.get(part), dict):
+                        target[part] = {}
+                    target = target[part]
+                target[path[-1]] = given
+        result["languages"][code] = own
+    return result
+
+
+def _none(keys: Sequence[str | int]) -> None:
+    return None  # `--set` has no lines
+
+
+def _list_hint(problem: Problem) -> Problem:
+    """`--set keywords=a,b` is text: say how a list is written on the command line."""
+    if "valid list" not in problem.message:
+        return problem
+    key = problem.message.split(":", 1)[0].strip("'")
+    hint = f"; write a list in brackets: --set '{key}=[a, b]'"
+    return replace(problem, message=problem.message + hint)
 
 
 def _variant_layer(config: ReportConfig, variant: str) -> list[tuple[Key, Any]]:
@@ -480,7 +549,7 @@ def _shared_outputs(config: ReportConfig, value: dict[str, Any], line: LineOf) -
     for variant in (None, *config.variants):
         base = config
         if variant is not None:
-            base = ReportConfig.model_validate(merged(value, _variant_layer(config, variant)))
+            base = ReportConfig.model_validate(_with_variant(config, value, variant))
         for lang in langs:
             edition = base if lang == config.lang else for_edition(base, Edition(lang=lang))
             path = edition.output or f"out/{slugify(config.title)[:60]}.pdf"

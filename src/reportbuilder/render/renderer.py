@@ -361,6 +361,7 @@ def _render_in_process(job: RenderJob) -> Pdf:
         svgtext,
         tagging,
     )
+    from reportbuilder.render.ellipsis_text import restore_ellipses
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
     from reportbuilder.render.printboxes import finish as print_boxes
@@ -483,6 +484,7 @@ def _render_in_process(job: RenderJob) -> Pdf:
 
         def finish(document: Any, pdf: Any) -> None:
             print_boxes(document, pdf)  # the print version's BleedBox
+            restore_ellipses(pdf)  # a cut running header's "…" reads "…"
             if job.pdf_variant in OPAQUE_VARIANTS:
                 transparent.extend(opaque.finish(pdf))
 
@@ -721,7 +723,8 @@ _PARENT_ENDS_LOCK = threading.Lock()
 
 
 def _inherited_ends(*own: int) -> list[int]:
-    return sorted(_PARENT_ENDS.difference(own))
+    # The watcher's pipe too (`watchdog`): it must see end of file when the command ends.
+    return sorted(_PARENT_ENDS.union(watchdog.inherited_ends()).difference(own))
 
 
 class PdfRenderer:
