@@ -1,8 +1,9 @@
 """Chapter-by-chapter layout (REPORTBUILDER_PARTS=1): the assembled PDF equals a whole build —
 pages, text of every page ("page X of Y", contents numbers), links and where they lead,
 outline, metadata, structure tree — after no change, a sentence edit, an edit that adds a
-page, a heading added; only what changed is laid out again; the cache is never stale; and
-what cannot be laid out by parts is laid out whole, saying why."""
+page, a heading added, a data value changed, a stylesheet added; only what changed is laid
+out again; the cache is never stale; and what cannot be laid out by parts is laid out whole,
+saying why."""
 
 from __future__ import annotations
 
@@ -153,21 +154,39 @@ def test_parts_equal_a_whole_build_through_edits(
     _append(project / "content" / "03-resultats.md", "\n\n## Une section nouvelle\n\nTexte.\n")
     _both(project, renderer, monkeypatch)
 
+    # A data value used in one chapter (the study's length in months, in the summary): that
+    # chapter again, not every part.
+    data = project / "data" / "study.yml"
+    text = data.read_text(encoding="utf-8")
+    changed = re.sub(r"(months:\n  value: )(\d+)", lambda m: f"{m[1]}{int(m[2]) + 1}", text)
+    assert changed != text
+    data.write_text(changed, encoding="utf-8")
+    after_data = _both(project, renderer, monkeypatch)
+    assert after_data.parts is not None and 0 < after_data.parts["laid_out"] < 6
+    # The project's CSS (read by the renderer, not part of the HTML): every part again.
+    styles = project / "styles"
+    styles.mkdir(exist_ok=True)
+    _append(styles / "zz-test.css", "\nh1 { letter-spacing: 0.5pt; }\n")
+    after_css = _both(project, renderer, monkeypatch)
+    assert after_css.parts is not None and after_css.parts["reused"] == 0
+
 
 def test_a_long_report_lays_out_chapters_in_groups_then_an_edited_one_alone(
     tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The example's chapters three times (14 parts): on a first build, consecutive chapters
-    # that print no page number are laid out together, never across a block (here of 4).
+    # The example's first two chapters three times (10 parts): on a first build, consecutive
+    # chapters that print no page number are laid out together, never across a block (here
+    # of 4).
     project = _example(tmp_path)
-    for chapter in sorted((project / "content").glob("*.md")):
+    for chapter in sorted((project / "content").glob("0[12]-*.md")):
         for copy in (1, 2):
             shutil.copy(chapter, chapter.with_name(f"{chapter.stem}-{copy:02d}.md"))
     monkeypatch.setattr(incremental, "BLOCK", 4)
     first = _both(project, renderer, monkeypatch)
-    # front | résumé ×3 | méthode ×3 | résultats ×3, conclusions ×3 (they print page numbers)
-    # | closing: 10 parts laid out instead of 14.
-    assert _done(first) == {"laid_out": 10, "reused": 0, "rounds": 1, "stamps": 4}
+    # front | résumé ×3 | méthode ×3 (a block ends after the third résumé) | résultats,
+    # conclusions (they print page numbers) | closing: 6 parts laid out instead of 10, their
+    # footers stamped by block (3, and the front's block of its own since parts5: 4).
+    assert _done(first) == {"laid_out": 6, "reused": 0, "rounds": 1, "stamps": 4}
 
     # A sentence changed in a grouped chapter: it is laid out alone and the rest of its group
     # together (the page map knows each one's pages: one round), the other parts come from
@@ -175,18 +194,21 @@ def test_a_long_report_lays_out_chapters_in_groups_then_an_edited_one_alone(
     chapter = project / "content" / "02-methode-01.md"
     _append(chapter, "\n\nUne phrase ajoutée au milieu du rapport.\n")
     edited = _both(project, renderer, monkeypatch)
-    assert _done(edited) == {"laid_out": 2, "reused": 9, "rounds": 1, "stamps": 0}
+    assert _done(edited) == {"laid_out": 2, "reused": 5, "rounds": 1, "stamps": 0}
     # Changed again: that chapter alone.
     _append(chapter, "\n\nUne autre phrase.\n")
     again = _both(project, renderer, monkeypatch)
-    assert _done(again) == {"laid_out": 1, "reused": 10, "rounds": 1, "stamps": 0}
+    assert _done(again) == {"laid_out": 1, "reused": 6, "rounds": 1, "stamps": 0}
 
 
 def test_parts_by_default_only_where_they_pay(
-    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
+    tiny_project: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _example(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    # Where they pay is decided by the number of parts, whatever they hold: the one-chapter
+    # project (the front and its chapter) stands for a short report, and for a long one once
+    # MIN_PARTS is lowered to its 2 parts.
+    project = tiny_project
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # set, a build is laid out whole
     monkeypatch.setenv("REPORTBUILDER_PARTS", "")  # unset: where they pay
 
     def made(name: str, jobs: int) -> Output:
@@ -197,20 +219,21 @@ def test_parts_by_default_only_where_they_pay(
     short = made("short", 2)
     assert (short.layout, short.layout_reason) == (
         "whole",
-        "a short report (6 parts): laid out whole",
+        "a short report (2 parts): laid out whole",
     )
-    monkeypatch.setattr(pipeline, "MIN_PARTS", 6)  # as if the example were long
+    monkeypatch.setattr(pipeline, "MIN_PARTS", 2)  # as if the project were long
     one = made("one", 1)
     assert (one.layout, one.layout_reason) == ("whole", "one job: laid out whole")
     two = made("two", 2)
-    assert two.layout == "parts" and two.parts is not None and two.parts["laid_out"] == 6
+    assert two.layout == "parts" and two.parts is not None and two.parts["laid_out"] == 2
     # Laid out by parts once, an edit is, on one job too: only the edited chapter.
-    _append(project / "content" / "02-methode.md", "\n\nUne phrase ajoutée.\n")
+    chapter = project / "content" / "01-only.md"
+    _append(chapter, "\n\nA sentence added.\n")
     edited = made("edited", 1)
     assert edited.layout == "parts" and edited.parts is not None
     assert edited.parts["laid_out"] == 1
     # Opted out.
-    _append(project / "content" / "02-methode.md", "\n\nUne autre phrase.\n")
+    _append(chapter, "\n\nAnother sentence.\n")
     result = CliRunner().invoke(
         main, ["build", str(project), "--no-parts", "--json", "-o", str(project / "out" / "n.pdf")]
     )
@@ -223,28 +246,23 @@ def test_parts_by_default_only_where_they_pay(
 def test_stamped_footers_on_a5_landscape_pages_and_in_another_language(
     tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The English edition: the stamps' words in another language than the project's (the
+    # French ones are stamped in the test above), on A5 pages and a turned one.
     project = _example(tmp_path)
     config = project / "report.yml"
     config.write_text(re.sub(r"(?m)^page_size:.*$", "", config.read_text()) + "\npage_size: A5\n")
-    chapter = project / "content" / "03-resultats.md"
-    text = chapter.read_text(encoding="utf-8")
-    turned = text.replace('id="tab-age")', 'id="tab-age", landscape=True)')
-    assert turned != text
-    chapter.write_text(turned, encoding="utf-8")
     english = project / "content" / "03-resultats.en.md"
     shutil.copy(ROOT / "content" / "03-resultats.en.md", english)
-    english.write_text(
-        english.read_text(encoding="utf-8").replace(
-            'id="tab-age")', 'id="tab-age", landscape=True)'
-        ),
-        encoding="utf-8",
-    )
-    for edition in (Edition(), Edition(lang="en")):
-        out = _both(project, renderer, monkeypatch, edition)
-        assert out.parts is not None and out.parts["stamps"] >= 1
-        with pikepdf.open(out.path) as pdf:
-            sizes = {(round(float(p.mediabox[2])), round(float(p.mediabox[3]))) for p in pdf.pages}
-        assert sizes == {(420, 595), (595, 420)}  # A5, and a turned page
+    text = english.read_text(encoding="utf-8")
+    turned = text.replace('id="tab-age")', 'id="tab-age", landscape=True)')
+    assert turned != text
+    english.write_text(turned, encoding="utf-8")
+    out = _both(project, renderer, monkeypatch, Edition(lang="en"))
+    assert out.parts is not None and out.parts["stamps"] >= 1
+    with pikepdf.open(out.path) as pdf:
+        sizes = {(round(float(p.mediabox[2])), round(float(p.mediabox[3]))) for p in pdf.pages}
+    assert sizes == {(420, 595), (595, 420)}  # A5, and a turned page
+    assert "Page 3 of " in summary(Path(out.path))["text"][2]  # not "Page 3 sur"
 
 
 def test_a_reference_forward_to_a_chapter_that_prints_page_numbers(
@@ -271,31 +289,11 @@ def test_a_logo_in_the_footer_is_laid_out_with_the_parts(
     assert out.parts is not None and out.parts["stamps"] == 0  # not stamped: two rounds
 
 
-def test_theme_css_and_data_changes_are_never_stale(
-    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    project = _example(tmp_path)
-    _both(project, renderer, monkeypatch)
-    # A data value used in one chapter (the study's length in months, in the summary).
-    data = project / "data" / "study.yml"
-    text = data.read_text(encoding="utf-8")
-    changed = re.sub(r"(months:\n  value: )(\d+)", lambda m: f"{m[1]}{int(m[2]) + 1}", text)
-    assert changed != text
-    data.write_text(changed, encoding="utf-8")
-    after_data = _both(project, renderer, monkeypatch)
-    assert after_data.parts is not None and 0 < after_data.parts["laid_out"] < 6
-    # The project's CSS (read by the renderer, not part of the HTML): every part again.
-    styles = project / "styles"
-    styles.mkdir(exist_ok=True)
-    _append(styles / "zz-test.css", "\nh1 { letter-spacing: 0.5pt; }\n")
-    after_css = _both(project, renderer, monkeypatch)
-    assert after_css.parts is not None and after_css.parts["reused"] == 0
-
-
 def test_print_layout_and_variants_are_laid_out_whole(
-    tmp_path: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
+    tiny_project: Path, renderer: PdfRenderer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _example(tmp_path)
+    # Decided before any layout, whatever the project holds: the one-chapter project.
+    project = tiny_project
     monkeypatch.setenv("REPORTBUILDER_PARTS", "1")
     result = build(project, Edition(print_mode=True), output=project / "p.pdf", renderer=renderer)
     (out,) = result.outputs
@@ -310,8 +308,9 @@ def test_the_front_laid_out_ahead_on_wrong_guesses_is_laid_out_again(
     # parts not laid out yet guessed; here as soon as one part is laid out, and every guess
     # a page too many: nothing laid out ahead is used, and the PDF is the whole build's.
     project = _example(tmp_path)
-    for chapter in sorted((project / "content").glob("*.md")):
-        shutil.copy(chapter, chapter.with_name(f"{chapter.stem}-01.md"))
+    for chapter in sorted((project / "content").glob("0[12]-*.md")):
+        for copy in (1, 2):
+            shutil.copy(chapter, chapter.with_name(f"{chapter.stem}-{copy:02d}.md"))
     monkeypatch.setattr(incremental, "BLOCK", 4)
     monkeypatch.setattr(incremental, "AHEAD", 1e9)
     monkeypatch.setattr(incremental, "_alike", lambda *args: True)
@@ -321,4 +320,6 @@ def test_the_front_laid_out_ahead_on_wrong_guesses_is_laid_out_again(
     )
     out = _both(project, renderer, monkeypatch)
     assert out.parts is not None and out.parts["missed"] >= 1
-    assert _done(out) == {"laid_out": 8, "reused": 0, "rounds": 1, "stamps": 3}
+    # Its 10 parts in 6 (as in the test above): each laid out once, the footers of each
+    # block of 4 (and the front's) stamped once.
+    assert _done(out) == {"laid_out": 6, "reused": 0, "rounds": 1, "stamps": 4}
