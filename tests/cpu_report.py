@@ -221,6 +221,28 @@ class CpuReport:
         for key, times in titles.most_common(self.shown):
             write(f"{times:5d} {title_cpu[key]:7.1f}  {key}")
 
+    def _timeline(self, write: Any) -> None:
+        """When each worker started its first test and ended its last, how long it was in a
+        test, and its last tests: the tail where one worker works and the other waits."""
+        by_worker: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+        for nodeid, (worker, start, end) in self.windows.items():
+            by_worker[worker].append((start, end, nodeid))
+        if not by_worker:
+            return
+        zero = min(start for runs in by_worker.values() for start, _, _ in runs)
+        last = max(end for runs in by_worker.values() for _, end, _ in runs)
+        write(f"timeline (wall s from the first test; the last test ended at {last - zero:.0f}):")
+        for worker, runs in sorted(by_worker.items()):
+            runs.sort()
+            busy = sum(end - start for start, end, _ in runs)
+            write(
+                f"  {worker or 'main'}: {len(runs)} tests, {runs[0][0] - zero:.0f}–"
+                f"{runs[-1][1] - zero:.0f} s, in tests {busy:.0f} s, idle at the end "
+                f"{last - runs[-1][1]:.0f} s; its last tests:"
+            )
+            for start, end, nodeid in runs[-3:]:
+                write(f"    {start - zero:7.0f} {end - start:6.1f} s  {nodeid}")
+
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.spent:
             return
@@ -231,3 +253,4 @@ class CpuReport:
         for nodeid, spent in ranked[: self.shown]:
             write(f"{spent:8.2f}  {nodeid}")
         self._structure(write)
+        self._timeline(write)

@@ -164,12 +164,25 @@ def test_each_examples_text_is_in_the_html(md: markdown.Markdown) -> None:
     assert fixed == [], "allowed but now right: take them off ALLOWED"
 
 
+# example → what a build says of it: refused at its line, not printed (the link policy; a
+# figure whose picture is outside the project)
+REFUSED: dict[int, str] = {
+    584: "content/0584.md:5: refused /url: outside the project; the figure would print "
+    "without its picture (copy the image into the project's assets/)",
+    600: "content/0600.md:3: the link 'https://../' cannot go into the report: '..' is not a "
+    "host name",
+}
+
 # The PDF sample: the sections where the page's own drawing matters (list numbers are CSS
-# counters, code is laid out by the theme) whole, and every eighth example of the others.
+# counters, code is laid out by the theme) whole, and every eighth example of the others
+# (those a build refuses aside: each is checked alone, below; `check` refuses what `build`
+# would, before any layout).
 _WHOLE = {"Lists", "List items", "Fenced code blocks"}
-SAMPLE = [e for e in EXAMPLES if e["section"] in _WHOLE or e["example"] % 8 == 0] + [
-    EXAMPLES_BY[n] for n in (184, 213, 491, 494, 508, 551, 619, 624, 632) if n % 8
-]
+SAMPLE = [
+    e
+    for e in EXAMPLES
+    if (e["section"] in _WHOLE or e["example"] % 8 == 0) and e["example"] not in REFUSED
+] + [EXAMPLES_BY[n] for n in (184, 213, 491, 494, 508, 551, 619, 624, 632) if n % 8]
 
 
 # The chapters run on one after another, not each from a new page (and no contents): 38
@@ -227,3 +240,13 @@ def test_a_samples_text_reaches_the_pdf_in_order(pages: dict[int, str]) -> None:
     assert len(pages) == len(SAMPLE)
     assert wrong == {}
     assert lost == {}, "text lost (not marks)"
+
+
+@pytest.mark.parametrize("number", sorted(REFUSED))
+def test_an_example_a_build_refuses_is_refused_at_its_line(tmp_path: Path, number: int) -> None:
+    example = EXAMPLES_BY[number]
+    chapter = f"# EX{number:04d}\n\n{example['markdown']}"
+    project = project_with(tmp_path, **{f"{number:04d}": chapter})
+    result = CliRunner().invoke(main, ["check", str(project)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == REFUSED[number]
