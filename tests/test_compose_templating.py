@@ -315,3 +315,33 @@ def test_int_of_a_misspelt_key_says_the_key() -> None:
     assert render("{{ data.study.victms | int }}")[1] == [
         "content/01-a.md:1: 'data.study.victms' is undefined (did you mean 'data.study.victims'?)"
     ]
+
+
+def test_a_dashed_name_is_said_to_need_brackets() -> None:
+    """Trial 7 #30: `{{ table(data.my-data) }}` (data/my-data.csv) said "'data.my' is
+    undefined; it has: …, my-data, …" with no word that '-' is a minus there."""
+    from reportbuilder.compose.templating import content_environment, wrap
+
+    env = content_environment({})
+    data = wrap("data", {"my-data": 1, "survey": 2})
+    with pytest.raises(jinja2.UndefinedError) as caught:
+        env.from_string("{{ data.my-data }}").render(data=data)
+    assert str(caught.value) == (
+        "'data.my' is undefined (a '-' is a minus here: write data[\"my-data\"])"
+    )
+
+
+def test_strftime_points_to_the_date_filter(tmp_path: Any) -> None:
+    """Trial 7 #30: `report.date.strftime("%B %Y")` suggested "did you mean 'strip'?"."""
+    from click.testing import CliRunner
+
+    from conftest import copy_fixture
+    from reportbuilder.cli import main
+
+    root = copy_fixture("tiny", tmp_path / "tiny")
+    chapter = root / "content" / "01-only.md"
+    chapter.write_text(chapter.read_text("utf-8") + '\n{{ report.date.strftime("%B %Y") }}\n')
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    assert "has no 'strftime'" in result.stderr and '| date("MMMM y")' in result.stderr
+    assert "strip" not in result.stderr

@@ -69,6 +69,10 @@ class ContentUndefined(jinja2.StrictUndefined):
             tip = f" (did you mean '{_member(owner.path, hint[0])}'?)" if hint else ""
             if owner.path == "recipient" and not owner:
                 tip = " (this edition is not personalised: put it inside {% if recipient %})"
+            dashed = sorted(key for key in owner if key.startswith(f"{name}-"))
+            if dashed:  # `data.my-data` is `data.my` minus `data`: the name has a '-'
+                tip = f" (a '-' is a minus here: write {_member(owner.path, dashed[0])})"
+                hint = dashed
             known = "" if hint or not owner else f"; it has: {', '.join(sorted(owner)[:12])}"
             return f"'{owner.path}.{name}' is undefined{tip}{known}"
         if isinstance(owner, dict) and isinstance(name, str):  # a table's row, plain data
@@ -89,6 +93,8 @@ class ContentUndefined(jinja2.StrictUndefined):
             choices = [n for n in dir(owner) if not n.startswith("_")]
             hint = difflib.get_close_matches(name, choices, n=1)
             tip = f" (did you mean '{hint[0]}'?)" if hint else ""
+            if name == "strftime":  # Python's way; the report's is the edition's language
+                tip = ' (write | date("MMMM y"), or | date("long"): in the report\'s language)'
             return f"{type(owner).__name__} has no '{name}'{tip}"
         return super()._undefined_message
 
