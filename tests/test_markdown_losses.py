@@ -330,3 +330,27 @@ def test_a_link_definition_under_a_paragraphs_line_is_printed_and_said(tmp_path:
     ]
     html = chapter_html(project)
     assert "See the [survey].\n[survey]: " in html and "example.org/\u200bsurvey" in html
+
+
+def test_cdata_and_processing_instructions_are_said(tmp_path: Path) -> None:
+    """Trial 7 #9: `A <![CDATA[x < y]]> end` printed "A end" and `<?php … ?>` vanished, no
+    word; in code they print as typed and are not warned."""
+    source = (
+        "# T\n\nA <![CDATA[CDATATEXT x < y]]> end A.\n\n"
+        'B <?php echo "PHPTEXT"; ?> end B.\n\n`<?xml version="1.0"?>` in code.\n'
+    )
+    found = _warnings(project_with(tmp_path, **{"01": source}))
+    assert found == [
+        (
+            "content/01.md",
+            3,
+            "a CDATA section is not printed ('CDATATEXT x < y'): put it in backticks to show "
+            "it as code",
+        ),
+        (
+            "content/01.md",
+            5,
+            "a processing instruction is not printed ('php echo \"PHPTEXT\";'): put it in "
+            "backticks to show it as code",
+        ),
+    ]

@@ -1271,6 +1271,8 @@ def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]
         losses += bombs
     if "<h" in clean:
         clean = _raw_heading_ids(clean, md)
+    if "<![CDATA[" in html or "<?" in html:
+        losses += _hidden_sections(_CODE.sub("", html))
     if "&lt;!" in clean and _COMMENT_PRINTED.search(_CODE.sub("", clean)):
         # `<!-- TODO` with no `-->`: the note the author meant hidden is printed (trial 6 #28)
         message = "this HTML comment is never closed (no -->), so it is printed; close it"
@@ -1279,6 +1281,23 @@ def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]
 
 
 _COMMENT_PRINTED = re.compile(r"&lt;!(?:--|\u2013|&ndash;)")
+_HIDDEN_SECTION = re.compile(r"<!\[CDATA\[(.*?)\]\]>|<\?(.*?)\?>", re.DOTALL)
+
+
+def _hidden_sections(html: str) -> list[tuple[str, str]]:
+    """A CDATA section or a processing instruction (`<?php … ?>`) written as raw HTML: a
+    browser and the PDF show nothing of it (trial 7 #9: "A <![CDATA[x < y]]> end" printed
+    "A end"). Said at its line; in backticks it prints as typed."""
+    found = []
+    for match in _HIDDEN_SECTION.finditer(html):
+        what = "a CDATA section" if match[1] is not None else "a processing instruction"
+        inside = " ".join((match[1] if match[1] is not None else match[2]).split())
+        shown = inside if len(inside) <= 40 else inside[:37] + "..."
+        message = f"{what} is not printed ('{shown}'): put it in backticks to show it as code"
+        found.append((message, match[0].split("\n", 1)[0][:60]))
+    return found
+
+
 _CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
 _RAW_HEADING = re.compile(r"<h([1-6])((?:\s[^<>]*)?)>(.*?)</h\1>", re.DOTALL | re.IGNORECASE)
 _ID = re.compile(r"""\sid\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
