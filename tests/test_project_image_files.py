@@ -203,3 +203,57 @@ def test_a_file_outside_the_project_is_not_read_to_describe_it(tmp_path: Path) -
     assert "its bytes" not in result.stderr and "PDF" not in result.stderr
     check = CliRunner().invoke(main, ["check", str(project)])
     assert "outside the project" in check.stderr and "its bytes" not in check.stderr
+
+
+def test_svg_text_a_pdf_does_not_draw_is_an_error_at_the_figure(tmp_path: Path) -> None:
+    """Trial 7 #29: a Mermaid diagram (its labels in <foreignObject>) printed as empty boxes
+    and text on a <textPath> landed outside the picture, `check` silent. A <switch> with a
+    drawn fallback is fine."""
+    from click.testing import CliRunner
+
+    from conftest import copy_fixture
+    from reportbuilder.cli import main
+
+    root = copy_fixture("tiny", tmp_path / "tiny")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="80">{}</svg>'
+    (root / "assets" / "mermaid.svg").write_text(
+        svg.format(
+            '<rect width="100" height="40"/><foreignObject width="100" height="40">'
+            '<div xmlns="http://www.w3.org/1999/xhtml">MERMAIDLABEL Start</div></foreignObject>'
+        ),
+        encoding="utf-8",
+    )
+    (root / "assets" / "path.svg").write_text(
+        svg.format(
+            '<path id="c" d="M10 60 Q 100 0 190 60"/><text><textPath href="#c">ON A CURVE'
+            "</textPath></text>"
+        ),
+        encoding="utf-8",
+    )
+    (root / "assets" / "drawio.svg").write_text(
+        svg.format(
+            '<switch><foreignObject width="100" height="40"><div xmlns="http://www.w3.org/'
+            '1999/xhtml">Label</div></foreignObject><text x="5" y="20">Label</text></switch>'
+        ),
+        encoding="utf-8",
+    )
+    chapter = root / "content" / "01-only.md"
+    text = chapter.read_text("utf-8")
+    lines = text.count("\n")
+    chapter.write_text(
+        text + "\n![A diagram](assets/mermaid.svg)\n\n![A curve](assets/path.svg)\n\n"
+        "![A draw.io box](assets/drawio.svg)\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    said = result.stderr.splitlines()
+    assert said[0].startswith(
+        f"content/01-only.md:{lines + 2}: image assets/mermaid.svg would print without its "
+        "words: 1 label(s) in <foreignObject>, such as 'MERMAIDLABEL Start'"
+    )
+    assert said[1].startswith(
+        f"content/01-only.md:{lines + 4}: image assets/path.svg would print without its words: "
+        "its text on a path ('ON A CURVE')"
+    )
+    assert "drawio" not in result.stderr

@@ -60,7 +60,10 @@ def undrawable_image(path: Path, shown: str) -> str | None:
     suffix = path.suffix.lower()
     if suffix == ".svg":
         reason = svg_syntax_problem(path)
-        return f"image {shown} not used: {reason}" if reason else None
+        if reason:
+            return f"image {shown} not used: {reason}"
+        lost = svg_lost_text(path)
+        return f"image {shown} would print without its words: {lost}" if lost else None
     if suffix not in RASTER_SUFFIXES:
         with path.open("rb") as file:
             found = what_bytes(file.read(64))
@@ -205,6 +208,46 @@ def svg_syntax_problem(path: Path) -> str | None:
     except OSError:
         return None
     return None
+
+
+def svg_lost_text(path: Path) -> str | None:
+    """Text of the SVG drawing at `path` that the PDF would not show, said for the author,
+    or None: labels in `<foreignObject>` (HTML inside SVG: every label of a Mermaid diagram,
+    printed as empty boxes) with no `<switch>` fallback, text on a `<textPath>` (drawn
+    outside the picture) — trial 7 #29."""
+    try:
+        if path.stat().st_size > MAX_SVG_BYTES:
+            return None
+        root = ElementTree.parse(path).getroot()
+    except (ElementTree.ParseError, OSError):
+        return None
+    parents = {child: parent for parent in root.iter() for child in parent}
+    labels = []
+    for element in root.iter():
+        name = _name(element)
+        if name == "foreignObject":
+            parent = parents.get(element)
+            fallback = (
+                parent is not None
+                and _name(parent) == "switch"
+                and any(_name(other) != "foreignObject" for other in parent)
+            )
+            if not fallback:
+                labels.append(" ".join("".join(element.itertext()).split()))
+        elif name == "textPath":
+            words = " ".join("".join(element.itertext()).split())
+            return (
+                f"its text on a path ('{words[:40]}') is drawn outside the picture in a PDF; "
+                "convert that text to outlines, or export the drawing as PNG"
+            )
+    if not labels:
+        return None
+    first = next((label for label in labels if label), "")
+    example = f", such as '{first[:40]}'" if first else ""
+    return (
+        f"{len(labels)} label(s) in <foreignObject>{example}, which a PDF does not draw (a "
+        "Mermaid diagram's, by default); export it with htmlLabels: false, or as PNG"
+    )
 
 
 def svg_problem(path: Path) -> str | None:
