@@ -38,3 +38,40 @@ def test_what_prints_as_itself_passes() -> None:
     ):
         assert printed_text(text) == text
     refuse_unprintable("Calle 1\nSantiago", multiline=True)  # an address's lines
+
+
+def test_template_code_outside_chapters_is_refused_at_its_line(tmp_path) -> None:
+    """Trial 7 #28: `{{ … }}` in report.yml, a data label or contacts.yml printed as typed
+    on the cover, in a key-figure box and in the contact block; `check` was silent."""
+    from click.testing import CliRunner
+
+    from conftest import copy_fixture
+    from reportbuilder.cli import main
+
+    root = copy_fixture("tiny", tmp_path / "tiny")
+    config = root / "report.yml"
+    config.write_text(
+        config.read_text("utf-8") + 'subtitle: "First results {{ report.date.year }}"\n'
+        "contact: ana\n",
+        encoding="utf-8",
+    )
+    subtitle = (
+        config.read_text("utf-8")
+        .splitlines()
+        .index('subtitle: "First results {{ report.date.year }}"')
+        + 1
+    )
+    (root / "data" / "labels.yml").write_text(
+        "households:\n  value: 1200\n  label: households in {{ report.date.year }}\n",
+        encoding="utf-8",
+    )
+    (root / "contacts.yml").write_text(
+        "contacts:\n  - id: ana\n    name: Ana Pérez\n    office: 'Research office {% if x %}'\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    said = result.stderr
+    assert f"report.yml:{subtitle}: 'subtitle': is plain text: its '{{{{' or '{{%'" in said
+    assert "data/labels.yml:3: key figure 'households': 'label' is plain text" in said
+    assert "contacts.yml:4: 'contacts[0].office': is plain text" in said

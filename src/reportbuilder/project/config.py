@@ -29,7 +29,7 @@ from reportbuilder.link_policy import web_address_problem
 from reportbuilder.project.chapters import slugify
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.overrides import Key, flatten, merged
-from reportbuilder.project.printable import printed_text
+from reportbuilder.project.printable import not_a_template, printed_text
 from reportbuilder.project.validation import LineOf, problems_from, stand_in
 from reportbuilder.project.yamlio import load_yaml
 from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS, variant_problem
@@ -93,7 +93,7 @@ class WorkbookFile(_Strict):
 
 
 # A text printed on the cover, in running headers, the PDF's metadata or a mail's subject.
-PrintedText = Annotated[str, AfterValidator(printed_text)]
+PrintedText = Annotated[str, AfterValidator(printed_text), AfterValidator(not_a_template)]
 
 
 class Organisation(_Strict):

@@ -27,7 +27,7 @@ from reportbuilder.language import is_known_locale, pick_text
 from reportbuilder.link_policy import mail_link_problem
 from reportbuilder.project.config import WebAddress
 from reportbuilder.project.files import FilePolicy
-from reportbuilder.project.printable import refuse_unprintable
+from reportbuilder.project.printable import not_a_template, refuse_unprintable
 from reportbuilder.project.validation import LineOf, problems_from, stand_in
 from reportbuilder.project.yamlio import load_yaml
 
@@ -122,6 +122,7 @@ class Contact(BaseModel):
         for text in texts:
             if isinstance(text, str):
                 refuse_unprintable(text, multiline=info.field_name in _MULTILINE)
+                not_a_template(text)
         return value
 
     @field_validator("family")

@@ -56,6 +56,18 @@ def unprintable_lines(text: str, rel: str) -> list[Problem]:
     return problems
 
 
+def not_a_template(value: str) -> str:
+    """A pydantic validator: `value` unless it holds template code, which is filled in in
+    chapters only: report.yml's, contacts.yml's and the data's texts print as typed ("First
+    results {{ report.date.year }}" on the cover, trial 7 #28)."""
+    if "{{" in value or "{%" in value:
+        raise ValueError(
+            "is plain text: its '{{' or '{%' is not filled in here and would print as typed; "
+            "write the value itself (templates are filled in in chapters only)"
+        )
+    return value
+
+
 def printed_text(value: str) -> str:
     """A pydantic validator: `value` if every character prints as itself (one line)."""
     refuse_unprintable(value, multiline=False)

@@ -325,6 +325,14 @@ class _Builder:
     ) -> Text | None:
         """Text, or one text per language (`{fr: …, en: …}`) kept as `Localized`."""
         value = mapping.get(key)
+        texts_given = value.values() if isinstance(value, dict) else [value]
+        if any(isinstance(t, str) and ("{{" in t or "{%" in t) for t in texts_given):
+            self._add(
+                (*path, key),
+                f"{what}: '{key}' is plain text: its '{{{{' is not filled in here and would "
+                "print as typed; write the value itself (templates are filled in in chapters)",
+            )
+            return None
         if isinstance(value, dict):
             if not value:
                 return None
