@@ -270,6 +270,9 @@ def _unsaved_formulas(path: Path, book: Any) -> dict[str, dict[str, str]]:
         for sheet in formulas_book.worksheets:
             saved = book[sheet.title]
             unsaved = {}
+            # Read as stored: the sheet's declared size (up to its last row) is not padded
+            # with empty cells (trial 6 #50).
+            sheet.reset_dimensions()
             for row in sheet.iter_rows():
                 for cell in row:
                     if getattr(cell, "data_type", None) != "f":
@@ -326,17 +329,10 @@ def _sheet_table(
         return f"{rel}:{sheet.title}!{cell.coordinate}"
 
     hidden_rows, hidden_columns = hidden_parts(sheet)
-    first_row, last_row, first_column, last_column = bounds
-    every = [
-        row
-        for row in sheet.iter_rows(
-            min_row=first_row,
-            max_row=min(last_row, max(sheet.max_row, first_row)),
-            min_col=first_column,
-            max_col=min(last_column, max(sheet.max_column, first_column)),
-        )
-        if any(c.value is not None or c.coordinate in formulas for c in row)
-    ]
+    every, too_wide = _filled_rows(sheet, bounds, formulas)
+    if too_wide:
+        problems.append(problem(f"{rel}:{sheet.title}!{too_wide[0]}", None, too_wide[1]))
+        return None
     _warn_hidden(sheet, rel, every, hidden_rows, hidden_columns, problems)
     for index, how in _columns_hidden_by_format(every, hidden_rows).items():
         if index not in hidden_columns:
@@ -501,6 +497,53 @@ def _sheet_table(
             problems += _odd_dates(column, placed, at)
         problems += _mixed_column(column, placed, at)
     return Table(name, columns, table_rows, types)
+
+
+# Cells of the rectangle a sheet's rows make (filled rows × columns to the last filled one):
+# the CSV reader's cap on cells, which a workbook's table meets too.
+MAX_TABLE_CELLS = 2_000_000
+
+
+def _filled_rows(
+    sheet: Any, bounds: Bounds, formulas: dict[str, str]
+) -> tuple[list[tuple[Any, ...]], tuple[str, str] | None]:
+    """The rows within `bounds` that hold a value (or a formula with none saved), each as
+    its cells from the first column of `bounds` to the last column holding one; or, where
+    that rectangle is larger than `MAX_TABLE_CELLS`, the farthest filled cell and why.
+
+    Built from the cells the file stores: a sheet's "used range" may reach its last row and
+    column (one formatted empty cell at Z1048576), and walking it cell by cell took `check`
+    262 s and 3 GB for a three-row table (trial 6 #50). The cost follows the filled cells."""
+    first_row, last_row, first_column, last_column = bounds
+    stored = getattr(sheet, "_cells", None)  # openpyxl's own (row, column) → cell
+    if not isinstance(stored, dict):  # another openpyxl: its dense walk, as before
+        stored = {(c.row, c.column): c for row in sheet.iter_rows() for c in row}
+    rows: set[int] = set()
+    right = 0
+    for (row, column), cell in stored.items():
+        if (
+            first_row <= row <= last_row
+            and first_column <= column <= last_column
+            and (cell.value is not None or cell.coordinate in formulas)
+        ):
+            rows.add(row)
+            right = max(right, column)
+    width = right - first_column + 1
+    if len(rows) * max(width, 0) > MAX_TABLE_CELLS:
+        from openpyxl.utils import get_column_letter
+
+        corner = f"{get_column_letter(first_column)}{min(rows)}"
+        far = f"{get_column_letter(right)}{max(rows)}"
+        message = (
+            f"the table would span {len(rows):,} rows by {width:,} columns, more than "
+            f"{MAX_TABLE_CELLS:,} cells: clear the cells outside the table, or give the "
+            "table's cells with range: in the workbook's .yml file"
+        )
+        return [], (f"{corner}:{far}", message)
+    return [
+        tuple(sheet.cell(row, column) for column in range(first_column, right + 1))
+        for row in sorted(rows)
+    ], None
 
 
 def _odd_dates(

@@ -1,0 +1,172 @@
+"""Trial 6's leftovers (fixes6): what a workbook's far corner costs (#50), values in a
+chapter's raw HTML (#33's other half), CSV cells a spreadsheet writes (#54, #62, #63) and the
+digits of a computed value (#60, #6).
+
+Every case is built through the CLI and read back from the PDF (pypdf), or checked through
+the CLI for its one located problem.
+"""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from reportbuilder.cli import main
+from test_numbers_trust import build as build_numbers
+
+pytestmark = pytest.mark.pdf  # built through the CLI and read back from the PDF
+
+
+def build(root: Path, content: str, files: dict[str, str | bytes] | None = None) -> tuple[
+    int, str, str
+]:  # fmt: skip
+    """Build a project of `content` and data `files`: (exit code, output, the PDF's text)."""
+    return build_numbers(root, content, files or {})
+
+
+def check(root: Path, content: str, files: dict[str, str | bytes]) -> tuple[int, str]:
+    """`check` a project of `content` and data `files`: (exit code, output)."""
+    (root / "content").mkdir(parents=True, exist_ok=True)
+    (root / "data").mkdir(exist_ok=True)
+    (root / "report.yml").write_text("title: Numbers\nlang: en\n", encoding="utf-8")
+    (root / "content" / "01.md").write_text(f"# Figures\n\n{content}\n", encoding="utf-8")
+    for name, body in files.items():
+        path = root / "data" / name
+        path.write_bytes(body) if isinstance(body, bytes) else path.write_text(body, "utf-8")
+    result = CliRunner().invoke(main, ["check", str(root)], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+# --- A workbook whose used range reaches the sheet's last row (trial 6 #50) -------------------
+
+
+def far_corner_book(path: Path, merge: str | None = None) -> bytes:
+    """A three-row table, and one formatted empty cell at B1048576 and Z1048576 (the sheet's
+    "used range" then reaches its last row and column Z); with `merge`, that range of cells
+    merged, written into the sheet's XML (openpyxl would make each cell to write it)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["region", "people"], ["North", 120], ["South", 80]):
+        sheet.append(row)
+    sheet.cell(row=1_048_576, column=2).number_format = "0%"
+    sheet.cell(row=1_048_576, column=26).number_format = "0%"
+    book.save(path)
+    if merge is None:
+        return path.read_bytes()
+    merged = path.with_suffix(".merged.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(merged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                cells = f'<mergeCells count="1"><mergeCell ref="{merge}"/></mergeCells>'
+                data = data.replace(b"</sheetData>", b"</sheetData>" + cells.encode())
+            target.writestr(item, data)
+    return merged.read_bytes()
+
+
+def test_a_workbook_used_to_its_last_row_costs_only_its_filled_cells(tmp_path: Path) -> None:
+    """`check` walked the 27 million empty cells of the used range: 262 s and 3.1 GB."""
+    book = far_corner_book(tmp_path / "d.xlsx")
+    started = time.monotonic()
+    code, output, text = build(tmp_path / "p", "{{ table(data.d, total=True) }}", {"d.xlsx": book})
+    seconds = time.monotonic() - started
+    assert code == 0, output
+    assert "North 120" in text
+    assert "South 80" in text
+    assert "Total 200" in text
+    assert seconds < 90  # the old walk took minutes even on an idle machine
+
+
+def test_a_merge_to_the_last_row_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """openpyxl makes an object for each cell a merge covers: 24 million for D5:Z1048576."""
+    book = far_corner_book(tmp_path / "d.xlsx", merge="D5:Z1048576")
+    started = time.monotonic()
+    code, output = check(tmp_path / "p", "{{ table(data.d) }}", {"d.xlsx": book})
+    assert code == 1
+    assert "data/d.xlsx: has 24,117,163 cells in its sheets, more than 1,000,000" in output
+    assert "each cell of a merge counts" in output
+    assert time.monotonic() - started < 60
+
+
+def test_a_stray_value_far_from_the_table_is_refused_at_its_range(tmp_path: Path) -> None:
+    """Filled rows × columns to the farthest value: over the cap, one located problem."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["n", "label"])
+    for number in range(2, 40_002):
+        sheet.cell(row=number, column=1, value=number)
+    sheet.cell(row=7, column=60, value="stray")
+    book.save(tmp_path / "d.xlsx")
+    code, output = check(
+        tmp_path / "p", "{{ table(data.d) }}", {"d.xlsx": (tmp_path / "d.xlsx").read_bytes()}
+    )
+    assert code == 1
+    assert (
+        "data/d.xlsx:Sheet!A1:BH40001: the table would span 40,001 rows by 60 columns, more "
+        "than 2,000,000 cells" in output
+    )
+
+
+def test_a_requester_workbook_used_to_its_last_row_is_read_at_once(tmp_path: Path) -> None:
+    from reportbuilder.merge.requesters import read_requesters
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["name", "email"])
+    sheet.append(["Ana", "ana@example.org"])
+    sheet.append(["Ben", "ben@example.org"])
+    sheet.cell(row=1_048_576, column=26).number_format = "0%"
+    book.save(tmp_path / "req.xlsx")
+    started = time.monotonic()
+    read = read_requesters(tmp_path / "req.xlsx", "req.xlsx")
+    assert [row.name for row in read.rows] == ["Ana", "Ben"]
+    assert read.problems == ()
+    assert time.monotonic() - started < 30  # a million padded rows took minutes
+
+
+# --- Values inside a chapter's raw HTML keep no Markdown escapes (trial 6 #33) -----------------
+
+VALUES = """\
+x:
+  value: 1234.5
+  label: "Self-employed (part-time) #1 *not bold* <b>typed</b> [a](b) a|b"
+"""
+
+
+def test_values_in_raw_html_print_without_backslashes(tmp_path: Path) -> None:
+    """Markdown does not read inside raw HTML, so its backslash escapes were printed:
+    "1,234\\.5", "Self\\-employed" in a `<td>`, a `<summary>`, an attribute."""
+    content = (
+        "<table><tr><th>n</th><th>who</th></tr><tr><td>CELL {{ data.v.x.value | number }}</td>"
+        '<td title="{{ data.v.x.label }}">TD {{ data.v.x.label }}</td></tr></table>\n\n'
+        "<details><summary>SUM {{ data.v.x.value | number }}</summary>\n"
+        "IN {{ data.v.x.label }}\n</details>\n\n"
+        "Inline <span>SPAN {{ data.v.x.label }}</span>.\n\n"
+        "TEXT {{ data.v.x.label }} and {{ data.v.x.value | number }}.\n\n"
+        "1. ITEM {{ data.v.x.label }}\n"
+    )
+    code, output, text = build(tmp_path, content, {"v.yml": VALUES})
+    assert code == 0, output
+    label = "Self-employed (part-time) #1 *not bold* <b>typed</b> [a](b) a|b"
+    flat = " ".join(text.split())
+    assert "\\" not in text
+    assert "CELL 1,234.5" in flat
+    assert "SUM 1,234.5" in flat
+    for mark in ("TD", "IN", "SPAN", "TEXT", "ITEM"):
+        assert f"{mark} {label}" in flat, mark
+    html_out = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["build", str(tmp_path), "-o", str(html_out)])
+    assert result.exit_code == 0, result.output
+    html = html_out.read_text("utf-8")
+    assert (
+        'title="Self-employed (part-time) #1 *not bold* &lt;b&gt;typed&lt;/b&gt; [a](b) a|b"'
+        in html
+    )
