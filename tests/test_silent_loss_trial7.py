@@ -170,3 +170,37 @@ def test_values_in_raw_html_print_without_backslashes(tmp_path: Path) -> None:
         'title="Self-employed (part-time) #1 *not bold* &lt;b&gt;typed&lt;/b&gt; [a](b) a|b"'
         in html
     )
+
+
+# --- CSV cells a spreadsheet or a program writes (trial 6 #54, #62, #63) ----------------------
+
+
+def test_inf_and_nan_in_a_number_column_are_errors_at_their_lines(tmp_path: Path) -> None:
+    """The column became text: printed "inf", "nan", and no Total row, exit 0."""
+    files = {"c.csv": "region,people\nA,inf\nB,NaN\nC,1\n"}
+    code, output = check(tmp_path, "{{ table(data.c, total=True) }}", files)
+    assert code == 1
+    assert "data/c.csv:2: column 'people': 'inf' is not a finite number" in output
+    assert "data/c.csv:3: column 'people': 'NaN' is not a finite number" in output
+
+
+def test_a_source_line_under_a_csv_table_is_not_a_row(tmp_path: Path) -> None:
+    """`Source: INE` after an empty line printed as a region with no count, above the Total."""
+    files = {"s.csv": "region,people\nNorth,120\nSouth,80\n,\nSource: INE,\n"}
+    code, output = check(tmp_path, "{{ table(data.s, total=True) }}", files)
+    assert code == 1
+    assert (
+        "data/s.csv:5: 'Source: INE', below the table after an empty line, would print as a "
+        "row of it" in output
+    )
+
+
+def test_excels_text_formula_in_a_csv_prints_the_text(tmp_path: Path) -> None:
+    """`="00123"` (Excel's way to keep leading zeros) printed as typed, quotes and all."""
+    files = {"t.csv": 'code,year,people\n="00123",="2024",120\n="00456",="2025",80\n'}
+    code, output, text = build(tmp_path, "{{ table(data.t, total=True) }}", files)
+    assert code == 0, output
+    assert "00123 2024 120" in text
+    assert "00456 2025 80" in text
+    assert "Total 200" in text
+    assert '="' not in text

@@ -203,7 +203,8 @@ def _finalize(fmt: Formatter, isolate: bool = False, markdown: bool = True) -> C
             # becoming an image; `**` stays stars; a line break is a space.
             if not markdown:
                 return " ".join(value.split())
-            return isolated(plain_text(value)) if isolate else plain_text(value)
+            text = plain_text(value)  # Markup: its references are not escaped again
+            return Markup(isolated(text)) if isolate else text
         if value is None:
             raise TypeError("nothing to print here: the value is empty")
         if isinstance(value, bool):

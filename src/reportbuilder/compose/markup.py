@@ -24,7 +24,7 @@ from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.tables import TableProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from reportbuilder.compose import data_images, inline_svg, mathml, not_tags
 from reportbuilder.compose.alerts import GithubAlerts
@@ -98,11 +98,25 @@ def markdown_literal(text: str) -> str:
 _LINE_BREAK = re.compile(r"[ \t]*[\r\n][ \t\r\n]*")
 
 
-def plain_text(text: str) -> str:
-    """A printed value as Markdown that shows exactly that text: specials escaped, line
-    breaks as spaces (a blank line or an indent would start a new block); other spacing, no-
-    break spaces included, kept as written."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", _LINE_BREAK.sub(" ", text))
+def plain_text(text: str) -> Markup:
+    """A printed value as Markdown that shows exactly that text: specials written as
+    character references, line breaks as spaces (a blank line or an indent would start a new
+    block); other spacing, no-break spaces included, kept as written.
+
+    A reference (`&#46;`), not a backslash (`\\.`): Markdown reads neither as syntax, but only
+    Markdown removes a backslash, and a value printed inside a chapter's raw HTML (a `<td>`,
+    a `<summary>`, an attribute), where Markdown does not read, printed "1,234\\.5" (trial 6
+    #33); HTML reads the reference as the character everywhere."""
+    return Markup(_WRITTEN_AS_REFERENCE.sub(_reference, _LINE_BREAK.sub(" ", text)))
+
+
+# Markdown's specials, and HTML's (`<`, `>`, `&`, quotes): each written as a reference, in one
+# pass (escaping HTML first would put `#` and `;` of `&#34;` in reach of the second).
+_WRITTEN_AS_REFERENCE = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>&\"']")
+
+
+def _reference(match: re.Match[str]) -> str:
+    return f"&#{ord(match[0])};"
 
 
 def sanitize(html: str) -> str:
