@@ -204,3 +204,18 @@ def test_excels_text_formula_in_a_csv_prints_the_text(tmp_path: Path) -> None:
     assert "00456 2025 80" in text
     assert "Total 200" in text
     assert '="' not in text
+
+
+# --- A computed value below 1 keeps three significant digits (trial 6 #60) -------------------
+
+
+def test_a_small_computed_value_is_not_rounded_to_one_digit(tmp_path: Path) -> None:
+    """`(1200 / 70000) | number` printed 0.02 (for 0.01714…), `(1/300) | number` 0.003."""
+    content = (
+        "RATE {{ (data.k.n.value / 70000) | number }} THIRD {{ (1 / 300) | number }} "
+        "NOISE {{ (0.1 + 0.2) | number }} END"
+    )
+    files = {"k.yml": "n:\n  value: 1200\n  label: households\n"}
+    code, output, text = build(tmp_path, content, files)
+    assert code == 0, output
+    assert "RATE 0.0171 THIRD 0.00333 NOISE 0.3 END" in " ".join(text.split())
