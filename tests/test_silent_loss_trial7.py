@@ -219,3 +219,25 @@ def test_a_small_computed_value_is_not_rounded_to_one_digit(tmp_path: Path) -> N
     code, output, text = build(tmp_path, content, files)
     assert code == 0, output
     assert "RATE 0.0171 THIRD 0.00333 NOISE 0.3 END" in " ".join(text.split())
+
+
+# --- A data row that happens to equal the others' sum (fixes5's own-total rule) ----------------
+
+
+def test_a_row_equal_to_the_others_sum_has_a_way_out_that_works(tmp_path: Path) -> None:
+    """`C,30,11` under `A,10,5` and `B,20,6` was refused with advice that lost the total."""
+    files = {"t.csv": "region,men,women\nA,10,5\nB,20,6\nC,30,11\n"}
+    code, output, _ = build(tmp_path / "a", "{{ table(data.t, total=True) }}", files)
+    assert code == 1
+    assert "name the columns to add up: total=['men', 'women']" in output
+    code, output, text = build(tmp_path / "b", "{{ table(data.t, total=['men', 'women']) }}", files)
+    assert code == 0, output
+    assert "C 30 11" in text
+    assert "Total 60 22" in text
+
+
+def test_a_row_named_like_a_total_is_refused_even_with_columns_named(tmp_path: Path) -> None:
+    files = {"t.csv": "region,men,women\nA,10,5\nB,20,6\nEnsemble,30,11\n"}
+    code, output, _ = build(tmp_path, "{{ table(data.t, total=['men', 'women']) }}", files)
+    assert code == 1
+    assert "row 3 of t ('Ensemble') is the sum of the other rows" in output

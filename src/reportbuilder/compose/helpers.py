@@ -49,12 +49,14 @@ Number = int | float
 Text = str | Localized
 
 
-def _refuse_a_sum_row(data: Table, total: Sequence[str]) -> None:
+def _refuse_a_sum_row(data: Table, total: Sequence[str], chosen: bool = False) -> None:
     """A row whose summed figures are each the sum of the other rows is the table's own
     total, wherever it stands and whatever it is called (`Ensemble`, a total on top, one
     above a source line): `total=True` would count every row twice (trial 6 #19). One figure
     equal to the others' sum may be chance (10, 20, 30), so two columns must agree, or the
-    row be named like a total."""
+    row be named like a total. Two columns may agree by chance too (`C,30,11` under
+    `A,10,5` and `B,20,6`): with the columns `chosen` by name (`total=["men", "women"]`), a
+    row the numbers alone point at is data, as the author says; the message says so."""
     if len(data.rows) < 3 or not data.columns:
         return
     sums: dict[str, Decimal] = {}
@@ -77,11 +79,18 @@ def _refuse_a_sum_row(data: Table, total: Sequence[str]) -> None:
             label = row.get(data.columns[0])
             words = str(label or "").split()
             named = is_total_label(label) or (bool(words) and words[0].lower() in _ALL_WORDS)
-            if len(given) >= 2 or named:
+            if named or (len(given) >= 2 and not chosen):
+                way_out = (
+                    ""
+                    if named
+                    else "; if it is data that happens to equal the others' sum, name the "
+                    f"columns to add up: total={list(given)}"
+                )
                 raise CallError(
                     f"table(total=True): row {index + 1} of {data.name} ('{label}') is the sum "
                     "of the other rows, the table's own total: a total row would count every "
                     "row twice; leave total=True out (the row prints as it is), or delete it"
+                    + way_out
                 )
 
 
@@ -475,7 +484,9 @@ class Helpers:
                     f"table(): {data.name} has no rows, only its header row: was it exported whole?"
                 )
             self._check_width(data, decimals)
-            head, body, foot = self._csv_table(data, decimals, total=_totalled(data, total))
+            head, body, foot = self._csv_table(
+                data, decimals, total=_totalled(data, total), chosen=isinstance(total, list | tuple)
+            )
             breakdown, rows = None, len(data.rows)
         else:
             items = _categories(data, "table", "a breakdown or a CSV table")
@@ -502,11 +513,16 @@ class Helpers:
         )
 
     def _csv_table(
-        self, data: Table, decimals: int | None = None, *, total: Sequence[str] = ()
+        self,
+        data: Table,
+        decimals: int | None = None,
+        *,
+        total: Sequence[str] = (),
+        chosen: bool = False,
     ) -> tuple[str, str, str]:
         """(header cells, body rows, footer) of a CSV table; numeric columns right-aligned,
         headed by report.yml's labels where it gives them; `total`: the columns summed in a
-        total row (exactly, see `exact_total`)."""
+        total row (exactly, see `exact_total`), `chosen` by name rather than `total=True`."""
         types = data.types
         head = "".join(
             f"<th class='num'>{escape(self._text(data.labels.get(c)) or c)}</th>"
@@ -524,7 +540,7 @@ class Helpers:
             return head, body, ""
         if own_total(data.rows, data.columns):
             return head, *self._own_total(data, decimals, total)
-        _refuse_a_sum_row(data, total)
+        _refuse_a_sum_row(data, total, chosen)
         cells = []
         for index, column in enumerate(data.columns):
             values = [row.get(column) for row in data.rows]
