@@ -241,3 +241,25 @@ def test_a_row_named_like_a_total_is_refused_even_with_columns_named(tmp_path: P
     code, output, _ = build(tmp_path, "{{ table(data.t, total=['men', 'women']) }}", files)
     assert code == 1
     assert "row 3 of t ('Ensemble') is the sum of the other rows" in output
+
+
+# --- Jinja's round and a filter before an operator (trial 6 #6) -------------------------------
+
+
+def test_round_is_half_away_from_zero_like_every_printed_figure(tmp_path: Path) -> None:
+    """Jinja's `round` is half to even: `2.5 | round` printed 2 beside `2.5 | number(0)`'s 3."""
+    content = (
+        "R {{ 2.5 | round | number }} {{ 3.5 | round | number }} {{ 2.675 | round(2) }} "
+        "{{ 1.21 | round(1, 'ceil') }} N {{ 2.5 | number(0) }} END"
+    )
+    code, output, text = build(tmp_path, content)
+    assert code == 0, output
+    assert "R 3 4 2.68 1.3 N 3 END" in " ".join(text.split())
+
+
+def test_a_filter_before_a_division_says_to_use_brackets(tmp_path: Path) -> None:
+    code, output, _ = build(tmp_path, "{{ 1/3 | percent }}")
+    assert code == 1
+    assert "content/01.md:3: a filter applies before '/'" in output
+    assert "(1 / 3) | percent" in output
+    assert "unsupported operand" not in output
