@@ -263,3 +263,27 @@ def test_a_filter_before_a_division_says_to_use_brackets(tmp_path: Path) -> None
     assert "content/01.md:3: a filter applies before '/'" in output
     assert "(1 / 3) | percent" in output
     assert "unsupported operand" not in output
+
+
+# --- Percents computed from counts that do not add up once rounded (trial 6 #29) ---------------
+
+
+def test_computed_percents_that_do_not_add_up_get_the_rounding_note(tmp_path: Path) -> None:
+    """Counts 1/1/1 printed 33.3% three times under "Total 100.0%" with no word."""
+    thirds = (
+        "t:\n  label: Thirds\n  categories:\n    a: {label: A, count: 1}\n"
+        "    b: {label: B, count: 1}\n    c: {label: C, count: 1}\n"
+    )
+    sevenths = (
+        "s:\n  label: Sevenths\n  categories:\n    a: {label: A, count: 1}\n"
+        "    b: {label: B, count: 6}\n"
+    )
+    content = "{{ table(data.b.t) }}\n\nMIDDLE\n\n{{ table(data.b.s) }}\n\nEND"
+    code, output, text = build(tmp_path, content, {"b.yml": thirds + sevenths})
+    assert code == 0, output
+    flat = " ".join(text.split())
+    first, second = flat.split("MIDDLE")
+    assert "33.3%" in first
+    assert "may not add up to 100" in first
+    assert "14.3%" in second and "85.7%" in second
+    assert "may not add up" not in second

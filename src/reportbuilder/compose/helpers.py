@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from reportbuilder.compose import charts
 from reportbuilder.compose.bidi import right_to_left
-from reportbuilder.compose.formatting import Formatter, written_decimals
+from reportbuilder.compose.formatting import Formatter, rounded, written_decimals
 from reportbuilder.compose.markup import NUM_CLASS
 from reportbuilder.compose.templating import template_line
 from reportbuilder.errors import CallError
@@ -367,6 +367,22 @@ class Helpers:
             notes.append(self.labels["note_rounded"])
         return notes
 
+    def _rounded_apart(
+        self, items: list[Category], breakdown: Breakdown | None, decimals: int | None
+    ) -> bool:
+        """Whether the percents as printed do not add up to their total as printed (three
+        thirds: 33.3% × 3 under "Total 100.0%"), where the breakdown's own note does not say
+        so already: written percents say it with `rounded: true`, percents computed from
+        counts said nothing (trial 6 #29)."""
+        if breakdown is None or breakdown.multiple or breakdown.rounded:
+            return False
+        if any(c.percent is None for c in items):
+            return False
+        places = self._column_places(items, breakdown, decimals)
+        shown = sum(rounded(_percent(c), places) for c in items)
+        whole = rounded(sum(Decimal(repr(float(_percent(c)))) for c in items), places)
+        return shown != whole
+
     def _bars(
         self, items: list[Category], breakdown: Breakdown | None, decimals: int | None
     ) -> list[charts.Bar]:
@@ -494,6 +510,8 @@ class Helpers:
             breakdown = data if isinstance(data, Breakdown) else None
             head, body, foot = self._breakdown_table(items, breakdown, total is not False, decimals)
             notes = self._breakdown_notes(items, breakdown)
+            if self._rounded_apart(items, breakdown, decimals):
+                notes.append(self.labels["note_rounded"])
         caption = caption or self._label(breakdown)
         cap = (
             f'<caption><span class="{NUM_CLASS}" data-kind="table"{_data_id(id)}></span>'
