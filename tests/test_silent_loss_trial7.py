@@ -287,3 +287,27 @@ def test_computed_percents_that_do_not_add_up_get_the_rounding_note(tmp_path: Pa
     assert "may not add up to 100" in first
     assert "14.3%" in second and "85.7%" in second
     assert "may not add up" not in second
+
+
+# --- Costly input refused before the layout (trial 6's closing note) --------------------------
+
+
+def test_a_table_cell_of_bold_pieces_without_space_is_refused_at_its_line(tmp_path: Path) -> None:
+    """`**a` × 2 000 in one cell: a layout of minutes (its time grows with the square of the
+    pieces), refused before it starts."""
+    content = "Some text.\n\n| a | b |\n|---|---|\n| " + "**a" * 2000 + " | x |\n\nEND"
+    started = time.monotonic()
+    code, output, _ = build(tmp_path, content)
+    assert code == 1
+    assert (
+        "content/01.md:7: a table cell holds 1000 bold, italic or other inline pieces with no "
+        "space between them" in output
+    )
+    assert time.monotonic() - started < 60
+
+
+def test_a_cell_of_many_pieces_between_spaces_is_laid_out(tmp_path: Path) -> None:
+    content = "| a | b |\n|---|---|\n| " + "**b** " * 200 + "| x |\n\nEND"
+    code, output, text = build(tmp_path, content)
+    assert code == 0, output
+    assert text.count("b") >= 200

@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from reportbuilder.compose import data_images, inline_svg, mathml, not_tags
 from reportbuilder.compose.alerts import GithubAlerts
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
-from reportbuilder.compose.costly_text import check_tag_scan
+from reportbuilder.compose.costly_text import check_cell_runs, check_tag_scan
 from reportbuilder.compose.gfm_tables import GfmTables
 from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.compose.list_numbers import list_numbers
@@ -1190,6 +1190,7 @@ def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]
         # `<!-- TODO` with no `-->`: the note the author meant hidden is printed (trial 6 #28)
         message = "this HTML comment is never closed (no -->), so it is printed; close it"
         losses.append((message, "<!--"))
+    check_cell_runs(clean, text)
     return break_long_runs(clean), removals(html) + losses
 
 
