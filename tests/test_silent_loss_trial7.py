@@ -213,12 +213,12 @@ def test_a_small_computed_value_is_not_rounded_to_one_digit(tmp_path: Path) -> N
     """`(1200 / 70000) | number` printed 0.02 (for 0.01714…), `(1/300) | number` 0.003."""
     content = (
         "RATE {{ (data.k.n.value / 70000) | number }} THIRD {{ (1 / 300) | number }} "
-        "NOISE {{ (0.1 + 0.2) | number }} END"
+        "NOISE {{ (0.1 + 0.2) | number }} ZERO {{ (0.1 + 0.2 - 0.3) | number }} END"
     )
     files = {"k.yml": "n:\n  value: 1200\n  label: households\n"}
     code, output, text = build(tmp_path, content, files)
     assert code == 0, output
-    assert "RATE 0.0171 THIRD 0.00333 NOISE 0.3 END" in " ".join(text.split())
+    assert "RATE 0.0171 THIRD 0.00333 NOISE 0.3 ZERO 0 END" in " ".join(text.split())
 
 
 # --- A data row that happens to equal the others' sum (fixes5's own-total rule) ----------------

@@ -40,6 +40,10 @@ _BOOLEANS = {
 }
 
 
+# Below this, a computed value with more decimals than written is taken for float noise.
+_NOISE = Decimal("1e-10")
+
+
 def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
     """Decimals that show a value as written, up to `most` (three below 1: `12.5` → 1,
     `0.125` → 3); a computed value with more (`26.5314…`) gets one, or below 1 three
@@ -56,6 +60,8 @@ def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
     small = bool(exact) and abs(exact) < 1
     if places <= (max(most, 3) if small else most):
         return places
+    if small and abs(exact) < _NOISE:
+        return 0  # `0.1 + 0.2 - 0.3` is 5.55e-17: the noise of binary fractions, printed 0
     if small:
         shown = exact.quantize(Decimal(1).scaleb(-max(-exact.adjusted() + 2, 1)))
         last = shown.normalize().as_tuple().exponent  # 0.300 is 0.3 (float noise: 0.1 + 0.2)
