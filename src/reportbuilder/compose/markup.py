@@ -103,20 +103,37 @@ def plain_text(text: str) -> Markup:
     character references, line breaks as spaces (a blank line or an indent would start a new
     block); other spacing, no-break spaces included, kept as written.
 
-    A reference (`&#46;`), not a backslash (`\\.`): Markdown reads neither as syntax, but only
+    A reference (`&#42;`), not a backslash (`\\*`): Markdown reads neither as syntax, but only
     Markdown removes a backslash, and a value printed inside a chapter's raw HTML (a `<td>`,
     a `<summary>`, an attribute), where Markdown does not read, printed "1,234\\.5" (trial 6
-    #33); HTML reads the reference as the character everywhere."""
-    return Markup(_WRITTEN_AS_REFERENCE.sub(_reference, _LINE_BREAK.sub(" ", text)))
+    #33); HTML reads the reference as the character everywhere. A character that is syntax
+    only where a line starts (`-`, `+`, `#`, `1.`) is written so at the value's start only,
+    and `-`, `.` also where doubled (`--`, `...`, which smarty would turn into dashes and an
+    ellipsis): a reference splits the text Markdown sees, and an address in a value would no
+    longer be found whole (`https://example&#46;org`)."""
+    text = _LINE_BREAK.sub(" ", text)
+    mark = _BLOCK_MARK.match(text)
+    if mark is None:
+        return Markup(_written(text))
+    at = mark.end() - 1
+    return Markup(_written(text[:at]) + _reference_of(text[at]) + _written(text[at + 1 :]))
 
 
-# Markdown's specials, and HTML's (`<`, `>`, `&`, quotes): each written as a reference, in one
-# pass (escaping HTML first would put `#` and `;` of `&#34;` in reach of the second).
-_WRITTEN_AS_REFERENCE = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>&\"']")
+# Markdown's and HTML's specials anywhere in a line, `-` and `.` where doubled: each written as
+# a reference, in one pass (escaping HTML first would put `#` and `;` of `&#34;` in reach of
+# the second).
+_WRITTEN_AS_REFERENCE = re.compile(r"[\\`*_{}\[\]()!|<>&\"']|-(?=-)|(?<=-)-|\.(?=\.)|(?<=\.)\.")
+# What starts a block where a line starts: a list's `-`, `+`, `1.`; a heading's `#`; a setext
+# underline's `=`; a definition's `:`.
+_BLOCK_MARK = re.compile(r" *(?:(?:#{1,6}|[-+*:]|\d{1,9}\.)(?= |$)|=+(?= *$))")
 
 
-def _reference(match: re.Match[str]) -> str:
-    return f"&#{ord(match[0])};"
+def _written(text: str) -> str:
+    return _WRITTEN_AS_REFERENCE.sub(lambda match: _reference_of(match[0]), text)
+
+
+def _reference_of(character: str) -> str:
+    return f"&#{ord(character)};"
 
 
 def sanitize(html: str) -> str:
