@@ -311,3 +311,11 @@ def test_a_cell_of_many_pieces_between_spaces_is_laid_out(tmp_path: Path) -> Non
     code, output, text = build(tmp_path, content)
     assert code == 0, output
     assert text.count("b") >= 200
+
+
+def test_a_message_quotes_a_french_figure_as_printed(tmp_path: Path) -> None:
+    """`percent` of an already printed French percent quoted Python's '12,5\\xa0%'."""
+    code, output, _ = build_numbers(tmp_path, "{{ 12.5 | percent | percent }}", {}, lang="fr")
+    assert code == 1
+    assert "percent: expected a number, got the text '12,5 %'" in output
+    assert "\\xa0" not in output

@@ -235,7 +235,10 @@ def _described(value: object) -> str:
     if isinstance(value, Table):
         return 'a whole table (pick a cell: ….rows[0]["column"])'
     if isinstance(value, str):
-        return f"the text {value[:40]!r}"
+        # As printed, not as Python writes it: '12,5\xa0%' for a French edition's "12,5 %"
+        # (the control characters are escaped by `Problem` itself).
+        shown = value[:40].replace("\u00a0", " ").replace("\u202f", " ")
+        return f"the text '{shown}'"
     if value is None:
         return "an empty value"
     if isinstance(value, bool):
