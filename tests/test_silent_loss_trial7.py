@@ -319,3 +319,26 @@ def test_a_message_quotes_a_french_figure_as_printed(tmp_path: Path) -> None:
     assert code == 1
     assert "percent: expected a number, got the text '12,5 %'" in output
     assert "\\xa0" not in output
+
+
+def test_a_source_line_under_a_sheets_table_is_not_a_row(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["region", "people"], ["North", 120], ["South", 80], [], ["Source: INE"]):
+        sheet.append(row)
+    book.save(tmp_path / "d.xlsx")
+    files: dict[str, str | bytes] = {"d.xlsx": (tmp_path / "d.xlsx").read_bytes()}
+    code, output = check(tmp_path / "p", "{{ table(data.d, total=True) }}", files)
+    assert code == 1
+    assert (
+        "data/d.xlsx:Sheet!A5: 'Source: INE', below the table after an empty row, would print "
+        "as a row of it" in output
+    )
+
+
+def test_a_one_column_table_with_a_gap_keeps_its_rows(tmp_path: Path) -> None:
+    files = {"n.csv": "name\nAna\nBen\n\nCarla\n"}
+    code, output, text = build(tmp_path, "{{ table(data.n) }}\n\nEND", files)
+    assert code == 0, output
+    assert "Carla" in text

@@ -558,8 +558,8 @@ def _without_notes_below(
     a note: an export's usual footer), each a problem at its line; they were printed as rows
     of the table (trial 6 #62)."""
     last_gap = max((i for i, gap in enumerate(gaps) if gap), default=0)  # gaps[i]: before raw[i-1]
-    if not last_gap:
-        return raw
+    if not last_gap or len(raw[0][1]) < 2:
+        return raw  # one column: a note would look like any of its rows
     below = raw[last_gap - 1 :]
     if not all(
         len(filled := [c for c in row if c.strip()]) == 1 and not _a_figure(filled[0])

@@ -592,7 +592,7 @@ def _first_table(
     ]
     found = second_table([[cell.value for cell in row] for row in rows], gaps)
     if found is None:
-        return rows
+        return _without_notes_below(sheet, rel, rows, gaps, problems)
     index, what = found
     start = next(cell for cell in rows[index] if not _blank(cell.value))
     last = rows[index - 1][0].row
@@ -603,6 +603,30 @@ def _first_table(
     message = stacked_message(start.row, what, head[0].row, "row", "sheet", alone)
     problems.append(problem(where, None, message))
     return rows[:index]
+
+
+def _without_notes_below(
+    sheet: Any, rel: str, rows: list[tuple[Any, ...]], gaps: list[bool], problems: list[Problem]
+) -> list[tuple[Any, ...]]:
+    """`rows` without the rows of words below the table, after an empty row (`Source: INE`,
+    a note), each a problem at its cell: they were printed as rows of the table (trial 6
+    #62), as in a CSV (`readers`)."""
+    last_gap = max((i for i, gap in enumerate(gaps) if gap), default=0)
+    if last_gap < 2 or sum(not _blank(c.value) for c in rows[0]) < 2:
+        return rows  # under the header itself; or one column, where a note looks like a row
+    below = rows[last_gap:]
+    notes = [[c for c in row if not _blank(c.value)] for row in below]
+    if not all(len(cells) == 1 and isinstance(cells[0].value, str) for cells in notes):
+        return rows
+    for (cell,) in notes:
+        words = _short(str(cell.value).strip())
+        message = (
+            f"'{words}', below the table after an empty row, would print as a row of it: a "
+            "source or a note is not data; write it in the chapter (under the table) and "
+            "delete it here, or give the table's cells with range: in the workbook's .yml file"
+        )
+        problems.append(problem(f"{rel}:{sheet.title}!{cell.coordinate}", None, message))
+    return rows[:last_gap]
 
 
 def _blank(value: Any) -> bool:
