@@ -342,3 +342,23 @@ def test_a_one_column_table_with_a_gap_keeps_its_rows(tmp_path: Path) -> None:
     code, output, text = build(tmp_path, "{{ table(data.n) }}\n\nEND", files)
     assert code == 0, output
     assert "Carla" in text
+
+
+# --- A bidi override made by a `{{ }}` (trial 7 #5) -------------------------------------------
+
+
+def test_a_bidi_override_made_by_a_template_value_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """`{{ "Total \\u202e5202\\u202c" }}` printed "2025" where the source reads "5202"."""
+    content = (
+        'A {{ "Total \\u202e5202\\u202c households" }} end.\n\n'
+        'B {{ "x\\u200by" }} and {{ "%c" | format(8238) }}5202\n'
+    )
+    code, output = check(tmp_path, content, {})
+    assert code == 1
+    assert (
+        "content/01.md:3: the value printed here contains a bidirectional control (U+202E)"
+        in output
+    )
+    assert (
+        "content/01.md:5: the value printed here contains an invisible character (U+200B)" in output
+    )
