@@ -362,3 +362,20 @@ def test_a_bidi_override_made_by_a_template_value_is_an_error_at_its_line(tmp_pa
     assert (
         "content/01.md:5: the value printed here contains an invisible character (U+200B)" in output
     )
+
+
+# --- Subtotal rows and total=True (trial 7 #2) -----------------------------------------------
+
+
+def test_subtotal_rows_with_total_are_an_error(tmp_path: Path) -> None:
+    """The last subtotal ('Subtotal South 10') was printed in bold as the table's Total (40)."""
+    csv = (
+        "region,people\nNorth A,10\nNorth B,20\nSubtotal North,30\nSouth A,5\nSouth B,5\n"
+        "Subtotal South,10\n"
+    )
+    code, output, _ = build(tmp_path, "{{ table(data.t, total=True) }}", {"t.csv": csv})
+    assert code == 1
+    assert (
+        "content/01.md:3: table(total=True): t holds subtotal rows (row 3 ('Subtotal North')) "
+        "above its last row ('Subtotal South')" in output
+    )

@@ -586,6 +586,20 @@ class Helpers:
         above it is printed as given, with a warning."""
         types = data.types
         rows, theirs = data.rows[:-1], data.rows[-1]
+        subtotals = [
+            (number, row.get(data.columns[0]))
+            for number, row in enumerate(rows, start=1)
+            if is_total_label(row.get(data.columns[0]))
+        ]
+        if subtotals:
+            # `Subtotal North` among the rows, `Subtotal South` last: the last subtotal was
+            # printed in bold as the table's total (trial 7 #2).
+            named = ", ".join(f"row {n} ('{label}')" for n, label in subtotals[:3])
+            raise CallError(
+                f"table(total=True): {data.name} holds subtotal rows ({named}) above its last "
+                f"row ('{theirs.get(data.columns[0])}'): no row of it is the table's total; "
+                "leave total=True out (the rows print as they are), or delete the subtotal rows"
+            )
         body = "".join(
             "<tr>"
             + "".join(self._cell(row.get(c), types.get(c), decimals) for c in data.columns)
