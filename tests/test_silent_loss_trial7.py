@@ -379,3 +379,18 @@ def test_subtotal_rows_with_total_are_an_error(tmp_path: Path) -> None:
         "content/01.md:3: table(total=True): t holds subtotal rows (row 3 ('Subtotal North')) "
         "above its last row ('Subtotal South')" in output
     )
+
+
+def test_a_struck_through_cell_is_an_error_at_its_cell(tmp_path: Path) -> None:
+    """`East 999` struck through in the workbook (a deleted figure) was printed as any other."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["region", "people"], ["North", 120], ["East", 999]):
+        sheet.append(row)
+    sheet["B3"].font = openpyxl.styles.Font(strike=True)
+    book.save(tmp_path / "d.xlsx")
+    files: dict[str, str | bytes] = {"d.xlsx": (tmp_path / "d.xlsx").read_bytes()}
+    code, output = check(tmp_path / "p", "{{ table(data.d) }}", files)
+    assert code == 1
+    assert "data/d.xlsx:Sheet!B3: the cell is struck through" in output

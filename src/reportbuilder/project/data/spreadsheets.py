@@ -395,6 +395,15 @@ def _sheet_table(
                 values[column] = None
                 continue
             value, kind, note = _cell_value(source)
+            if value is not None and getattr(getattr(source, "font", None), "strike", False):
+                # Struck through: the office's mark of a deleted or obsolete figure, printed
+                # as any other (trial 7 #3); a struck word in a chapter is an error too.
+                problems.append(
+                    problem(at(cell), None, "the cell is struck through (a deleted or obsolete "
+                            "value?): delete it, or remove the strikethrough if it stands")
+                )  # fmt: skip
+                values[column] = None
+                continue
             if isinstance(source.value, dt.datetime) and _shows_clock(source.number_format):
                 # A date and time column: its midnight cells print with their time too.
                 timed = clocks.setdefault(column, [False, []])
