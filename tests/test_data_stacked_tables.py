@@ -113,7 +113,20 @@ def test_a_second_table_in_a_csv_file_is_refused_at_its_line(tmp_path: Path) -> 
         "region,people\nNorth,1\n,\nSouth,2\n\nTotal,3\n\nSource: INE 2025,\n", encoding="utf-8"
     )
     code, text = built_text(root)
-    assert code == 0, text  # empty lines, a total and a note under one table: one table
+    # Empty lines, a total and a note under one table: one table, no second one; the note is
+    # refused at its line, never printed as a row (trial 6 #62).
+    assert code == 1
+    assert "second table" not in text
+    assert problems(text) == [
+        "data/fmt.csv:8: 'Source: INE 2025', below the table after an empty line, would print "
+        "as a row of it: a source or a note is not data; write it in the chapter (under the "
+        "table) and delete it here"
+    ]
+    (root / "data" / "fmt.csv").write_text(
+        "region,people\nNorth,1\n,\nSouth,2\n\nTotal,3\n", encoding="utf-8"
+    )
+    code, text = built_text(root)
+    assert code == 0, text
     assert "South 2" in text and "Total 3" in text
 
 

@@ -56,3 +56,42 @@ def check_tag_scan(text: str) -> None:
         "fenced code block)"
     )
     raise TooCostly(message, needle)
+
+
+# Inline pieces (`<strong>`, `<em>`, `<a>` …) in one run of a table cell with no space: the
+# layout measures a cell's run whole, piece against piece, so its time grows with their square
+# (`**a` × 1 000 in one cell: 500 pieces, 21 s; 1 000 pieces, 73 s; 2 000, 340 s). Runs of
+# text outside cells get break opportunities instead (`long_runs`). A real cell holds a few.
+MAX_CELL_RUN_PIECES = 150
+_CELL = re.compile(r"<t([dh])\b[^>]*>(.*?)</t\1\s*>", re.DOTALL | re.IGNORECASE)
+_MARKUP_CHARACTERS = frozenset("*_<`~[")
+
+
+def check_cell_runs(html: str, text: str) -> None:
+    """Raise `TooCostly` where a table cell of `html` holds more than `MAX_CELL_RUN_PIECES`
+    inline elements with no space between them; `text` (the chapter's Markdown) gives the
+    line it is written on."""
+    if "<t" not in html:
+        return
+    for cell in _CELL.finditer(html):
+        for run in cell[2].split():
+            pieces = run.count("</")  # each piece closes once
+            if pieces > MAX_CELL_RUN_PIECES:
+                message = (
+                    f"a table cell holds {pieces} bold, italic or other inline pieces with no "
+                    "space between them: laying them out would take minutes (and no page is "
+                    "wide enough for them); put spaces between them, or the text in a paragraph"
+                )
+                raise TooCostly(message, _line_of_markup(text))
+
+
+def _line_of_markup(text: str) -> str:
+    """The first line of `text` with a word made mostly of markup (`**a**a**a…`), for the
+    problem's line; "" when none is found."""
+    for line in text.splitlines():
+        if any(
+            sum(c in _MARKUP_CHARACTERS for c in word) > MAX_CELL_RUN_PIECES
+            for word in line.split()
+        ):
+            return line[:200]
+    return ""

@@ -40,11 +40,16 @@ _BOOLEANS = {
 }
 
 
+# Below this, a computed value with more decimals than written is taken for float noise.
+_NOISE = Decimal("1e-10")
+
+
 def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
     """Decimals that show a value as written, up to `most` (three below 1: `12.5` → 1,
-    `0.125` → 3); a computed value with more (`26.5314…`) gets one, or below 1 its first
-    significant digit (`0.01234` → 0.01, `1e-7` → 0.0000001), so that a small figure never
-    prints as 0.0."""
+    `0.125` → 3); a computed value with more (`26.5314…`) gets one, or below 1 three
+    significant digits (`0.01714…` → 0.0171, `1/300` → 0.00333, `1e-7` → 0.0000001), so that
+    a small figure never prints as 0.0, nor a third off (one digit printed 0.02 for 0.015:
+    trial 6 #60)."""
     if isinstance(value, int):
         return 0
     exact = Decimal(repr(value)) if isinstance(value, float) else value
@@ -55,8 +60,12 @@ def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
     small = bool(exact) and abs(exact) < 1
     if places <= (max(most, 3) if small else most):
         return places
+    if small and abs(exact) < _NOISE:
+        return 0  # `0.1 + 0.2 - 0.3` is 5.55e-17: the noise of binary fractions, printed 0
     if small:
-        return max(-exact.adjusted(), 1)
+        shown = exact.quantize(Decimal(1).scaleb(-max(-exact.adjusted() + 2, 1)))
+        last = shown.normalize().as_tuple().exponent  # 0.300 is 0.3 (float noise: 0.1 + 0.2)
+        return max(-last, 1) if isinstance(last, int) else 1
     return 1
 
 
@@ -226,7 +235,10 @@ def _described(value: object) -> str:
     if isinstance(value, Table):
         return 'a whole table (pick a cell: ….rows[0]["column"])'
     if isinstance(value, str):
-        return f"the text {value[:40]!r}"
+        # As printed, not as Python writes it: '12,5\xa0%' for a French edition's "12,5 %"
+        # (the control characters are escaped by `Problem` itself).
+        shown = value[:40].replace("\u00a0", " ").replace("\u202f", " ")
+        return f"the text '{shown}'"
     if value is None:
         return "an empty value"
     if isinstance(value, bool):

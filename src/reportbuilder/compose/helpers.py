@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from reportbuilder.compose import charts
 from reportbuilder.compose.bidi import right_to_left
-from reportbuilder.compose.formatting import Formatter, written_decimals
+from reportbuilder.compose.formatting import Formatter, rounded, written_decimals
 from reportbuilder.compose.markup import NUM_CLASS
 from reportbuilder.compose.templating import template_line
 from reportbuilder.errors import CallError
@@ -49,12 +49,14 @@ Number = int | float
 Text = str | Localized
 
 
-def _refuse_a_sum_row(data: Table, total: Sequence[str]) -> None:
+def _refuse_a_sum_row(data: Table, total: Sequence[str], chosen: bool = False) -> None:
     """A row whose summed figures are each the sum of the other rows is the table's own
     total, wherever it stands and whatever it is called (`Ensemble`, a total on top, one
     above a source line): `total=True` would count every row twice (trial 6 #19). One figure
     equal to the others' sum may be chance (10, 20, 30), so two columns must agree, or the
-    row be named like a total."""
+    row be named like a total. Two columns may agree by chance too (`C,30,11` under
+    `A,10,5` and `B,20,6`): with the columns `chosen` by name (`total=["men", "women"]`), a
+    row the numbers alone point at is data, as the author says; the message says so."""
     if len(data.rows) < 3 or not data.columns:
         return
     sums: dict[str, Decimal] = {}
@@ -77,11 +79,18 @@ def _refuse_a_sum_row(data: Table, total: Sequence[str]) -> None:
             label = row.get(data.columns[0])
             words = str(label or "").split()
             named = is_total_label(label) or (bool(words) and words[0].lower() in _ALL_WORDS)
-            if len(given) >= 2 or named:
+            if named or (len(given) >= 2 and not chosen):
+                way_out = (
+                    ""
+                    if named
+                    else "; if it is data that happens to equal the others' sum, name the "
+                    f"columns to add up: total={list(given)}"
+                )
                 raise CallError(
                     f"table(total=True): row {index + 1} of {data.name} ('{label}') is the sum "
                     "of the other rows, the table's own total: a total row would count every "
                     "row twice; leave total=True out (the row prints as it is), or delete it"
+                    + way_out
                 )
 
 
@@ -358,6 +367,22 @@ class Helpers:
             notes.append(self.labels["note_rounded"])
         return notes
 
+    def _rounded_apart(
+        self, items: list[Category], breakdown: Breakdown | None, decimals: int | None
+    ) -> bool:
+        """Whether the percents as printed do not add up to their total as printed (three
+        thirds: 33.3% × 3 under "Total 100.0%"), where the breakdown's own note does not say
+        so already: written percents say it with `rounded: true`, percents computed from
+        counts said nothing (trial 6 #29)."""
+        if breakdown is None or breakdown.multiple or breakdown.rounded:
+            return False
+        if any(c.percent is None for c in items):
+            return False
+        places = self._column_places(items, breakdown, decimals)
+        shown = sum(rounded(_percent(c), places) for c in items)
+        whole = rounded(sum(Decimal(repr(float(_percent(c)))) for c in items), places)
+        return shown != whole
+
     def _bars(
         self, items: list[Category], breakdown: Breakdown | None, decimals: int | None
     ) -> list[charts.Bar]:
@@ -482,7 +507,9 @@ class Helpers:
                     f"table(): {data.name} has no rows, only its header row: was it exported whole?"
                 )
             self._check_width(data, decimals)
-            head, body, foot = self._csv_table(data, decimals, total=_totalled(data, total))
+            head, body, foot = self._csv_table(
+                data, decimals, total=_totalled(data, total), chosen=isinstance(total, list | tuple)
+            )
             breakdown, rows = None, len(data.rows)
         else:
             items = _categories(data, "table", "a breakdown or a CSV table")
@@ -490,6 +517,8 @@ class Helpers:
             breakdown = data if isinstance(data, Breakdown) else None
             head, body, foot = self._breakdown_table(items, breakdown, total is not False, decimals)
             notes = self._breakdown_notes(items, breakdown)
+            if self._rounded_apart(items, breakdown, decimals):
+                notes.append(self.labels["note_rounded"])
         caption = caption or self._label(breakdown)
         cap = (
             f'<caption><span class="{NUM_CLASS}" data-kind="table"{_data_id(id)}></span>'
@@ -509,11 +538,16 @@ class Helpers:
         )
 
     def _csv_table(
-        self, data: Table, decimals: int | None = None, *, total: Sequence[str] = ()
+        self,
+        data: Table,
+        decimals: int | None = None,
+        *,
+        total: Sequence[str] = (),
+        chosen: bool = False,
     ) -> tuple[str, str, str]:
         """(header cells, body rows, footer) of a CSV table; numeric columns right-aligned,
         headed by report.yml's labels where it gives them; `total`: the columns summed in a
-        total row (exactly, see `exact_total`)."""
+        total row (exactly, see `exact_total`), `chosen` by name rather than `total=True`."""
         types = data.types
         head = "".join(
             f"<th class='num'>{escape(self._text(data.labels.get(c)) or c)}</th>"
@@ -531,7 +565,7 @@ class Helpers:
             return head, body, ""
         if own_total(data.rows, data.columns):
             return head, *self._own_total(data, decimals, total)
-        _refuse_a_sum_row(data, total)
+        _refuse_a_sum_row(data, total, chosen)
         cells = []
         for index, column in enumerate(data.columns):
             values = [row.get(column) for row in data.rows]
@@ -559,6 +593,20 @@ class Helpers:
         above it is printed as given, with a warning."""
         types = data.types
         rows, theirs = data.rows[:-1], data.rows[-1]
+        subtotals = [
+            (number, row.get(data.columns[0]))
+            for number, row in enumerate(rows, start=1)
+            if is_total_label(row.get(data.columns[0]))
+        ]
+        if subtotals:
+            # `Subtotal North` among the rows, `Subtotal South` last: the last subtotal was
+            # printed in bold as the table's total (trial 7 #2).
+            named = ", ".join(f"row {n} ('{label}')" for n, label in subtotals[:3])
+            raise CallError(
+                f"table(total=True): {data.name} holds subtotal rows ({named}) above its last "
+                f"row ('{theirs.get(data.columns[0])}'): no row of it is the table's total; "
+                "leave total=True out (the rows print as they are), or delete the subtotal rows"
+            )
         body = "".join(
             "<tr>"
             + "".join(self._cell(row.get(c), types.get(c), decimals) for c in data.columns)

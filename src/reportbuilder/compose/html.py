@@ -54,7 +54,7 @@ from reportbuilder.compose.templating import (
     wrap,
 )
 from reportbuilder.edition import Edition
-from reportbuilder.errors import ComposeError, Problem, ReportError, Severity, Stage
+from reportbuilder.errors import CallError, ComposeError, Problem, ReportError, Severity, Stage
 from reportbuilder.language import colon, typeset
 from reportbuilder.limits import (
     MAX_DEPTH,
@@ -68,6 +68,7 @@ from reportbuilder.project.data import localize
 from reportbuilder.project.data.model import Year
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.load import Project
+from reportbuilder.project.printable import unprintable_message
 from reportbuilder.project.resources import Places
 from reportbuilder.project.textio import read_text
 from reportbuilder.project.theme import TemplateFile
@@ -216,11 +217,17 @@ def _finalize(fmt: Formatter, isolate: bool = False, markdown: bool = True) -> C
         if isinstance(value, Markup | jinja2.Undefined):
             return value  # an undefined name raises its own, better, error when printed
         if isinstance(value, str):
+            # What a `{{ }}` makes is held to the rules of typed text: a bidi override written
+            # as a string escape (`"\u202e5202"`, `"%c" | format(8238)`) printed "2025" where
+            # the source reads "5202", and `check` found nothing (trial 7 #5).
+            if message := unprintable_message(value.replace("\r\n", "\n")):
+                raise CallError(f"the value printed here {message}")
             # Data text is plain text: a label written `![x](y)` prints as typed instead of
             # becoming an image; `**` stays stars; a line break is a space.
             if not markdown:
                 return " ".join(value.split())
-            return isolated(plain_text(value)) if isolate else plain_text(value)
+            text = plain_text(value)  # Markup: its references are not escaped again
+            return Markup(isolated(text)) if isolate else text
         if value is None:
             raise TypeError("nothing to print here: the value is empty")
         if isinstance(value, bool):

@@ -25,12 +25,12 @@ from markdown.extensions.tables import TableProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from reportbuilder.compose import data_images, inline_svg, mathml, not_tags
 from reportbuilder.compose.alerts import GithubAlerts
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
-from reportbuilder.compose.costly_text import check_tag_scan
+from reportbuilder.compose.costly_text import check_cell_runs, check_tag_scan
 from reportbuilder.compose.gfm_tables import GfmTables
 from reportbuilder.compose.indented_prose import watch_indented_prose
 from reportbuilder.compose.list_indent import CommonMarkLists
@@ -111,11 +111,42 @@ def markdown_literal(text: str) -> str:
 _LINE_BREAK = re.compile(r"[ \t]*[\r\n][ \t\r\n]*")
 
 
-def plain_text(text: str) -> str:
-    """A printed value as Markdown that shows exactly that text: specials escaped, line
-    breaks as spaces (a blank line or an indent would start a new block); other spacing, no-
-    break spaces included, kept as written."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", _LINE_BREAK.sub(" ", text))
+def plain_text(text: str) -> Markup:
+    """A printed value as Markdown that shows exactly that text: specials written as
+    character references, line breaks as spaces (a blank line or an indent would start a new
+    block); other spacing, no-break spaces included, kept as written.
+
+    A reference (`&#42;`), not a backslash (`\\*`): Markdown reads neither as syntax, but only
+    Markdown removes a backslash, and a value printed inside a chapter's raw HTML (a `<td>`,
+    a `<summary>`, an attribute), where Markdown does not read, printed "1,234\\.5" (trial 6
+    #33); HTML reads the reference as the character everywhere. A character that is syntax
+    only where a line starts (`-`, `+`, `#`, `1.`) is written so at the value's start only,
+    and `-`, `.` also where doubled (`--`, `...`, which smarty would turn into dashes and an
+    ellipsis): a reference splits the text Markdown sees, and an address in a value would no
+    longer be found whole (`https://example&#46;org`)."""
+    text = _LINE_BREAK.sub(" ", text)
+    mark = _BLOCK_MARK.match(text)
+    if mark is None:
+        return Markup(_written(text))
+    at = mark.end() - 1
+    return Markup(_written(text[:at]) + _reference_of(text[at]) + _written(text[at + 1 :]))
+
+
+# Markdown's and HTML's specials anywhere in a line, `-` and `.` where doubled: each written as
+# a reference, in one pass (escaping HTML first would put `#` and `;` of `&#34;` in reach of
+# the second).
+_WRITTEN_AS_REFERENCE = re.compile(r"[\\`*_{}\[\]()!|<>&\"']|-(?=-)|(?<=-)-|\.(?=\.)|(?<=\.)\.")
+# What starts a block where a line starts: a list's `-`, `+`, `1.`; a heading's `#`; a setext
+# underline's `=`; a definition's `:`.
+_BLOCK_MARK = re.compile(r" *(?:(?:#{1,6}|[-+*:]|\d{1,9}\.)(?= |$)|=+(?= *$))")
+
+
+def _written(text: str) -> str:
+    return _WRITTEN_AS_REFERENCE.sub(lambda match: _reference_of(match[0]), text)
+
+
+def _reference_of(character: str) -> str:
+    return f"&#{ord(character)};"
 
 
 def sanitize(html: str) -> str:
@@ -1277,6 +1308,7 @@ def convert(text: str, md: markdown.Markdown) -> tuple[str, list[tuple[str, str]
         # `<!-- TODO` with no `-->`: the note the author meant hidden is printed (trial 6 #28)
         message = "this HTML comment is never closed (no -->), so it is printed; close it"
         losses.append((message, "<!--"))
+    check_cell_runs(clean, text)
     return break_long_runs(clean), removals(html) + losses
 
 

@@ -323,6 +323,28 @@ def _typos_not_defaulted(env: jinja2.Environment) -> None:
     env.tests["undefined"] = lambda value: not defined(value)
     env.filters["int"] = _strict_number(int, "int")
     env.filters["float"] = _strict_number(float, "float")
+    env.filters["round"] = _round
+
+
+def _round(value: Any, precision: int = 0, method: str = "common") -> float:
+    """Jinja's `round`, half away from zero as every figure of the report is rounded (and a
+    reader and Excel round): Jinja's own rounds half to even, `2.5 | round` printed 2 beside
+    `2.5 | number(0)`'s 3 (trial 6 #6). `ceil` and `floor` as Jinja's."""
+    from reportbuilder.compose.formatting import rounded
+
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+    if isinstance(value, bool) or not isinstance(value, int | float | decimal.Decimal):
+        raise CallError(f"round: expected a number, got {str(value)[:40]!r}")
+    if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 6:
+        raise CallError(f"round: decimals must be a whole number from 0 to 6, got {precision!r}")
+    if method not in ("common", "ceil", "floor"):
+        raise CallError(f"round: method must be 'common', 'ceil' or 'floor', got {method!r}")
+    exact = value if isinstance(value, decimal.Decimal) else decimal.Decimal(repr(value))
+    if method == "common":
+        return float(rounded(value, precision))
+    how = decimal.ROUND_CEILING if method == "ceil" else decimal.ROUND_FLOOR
+    return float(exact.quantize(decimal.Decimal(1).scaleb(-precision), how))
 
 
 def _strict_number(kind: type, name: str) -> Callable[..., Any]:
@@ -545,6 +567,13 @@ _KINDS = {
 }
 
 
+# Python's words for arithmetic on a filter's printed text (`1 / "33.3%"`).
+_TEXT_OPERAND = re.compile(
+    r"unsupported operand type\(s\) for ([-+*/%]|//|\*\*): '(?:int|float|Decimal)' and 'str'"
+    r"|unsupported operand type\(s\) for ([-+*/%]|//|\*\*): 'str' and '(?:int|float)'"
+)
+
+
 def _plain(error: Exception) -> str:
     """An error's message for an author: a `CallError` as written, others after a word on
     their kind instead of Python's class name (`TypeError`)."""
@@ -556,6 +585,14 @@ def _plain(error: Exception) -> str:
         if said[2]:
             return f"{name}() has no argument '{said[2]}'"
         return f"{name}() was given more values than it takes"
+    operand = _TEXT_OPERAND.search(str(error))
+    if isinstance(error, TypeError) and operand:
+        # `{{ 1/3 | percent }}`: the filter takes 3, and 1 / "33%" fails in Python's words.
+        sign = operand[1] or operand[2]
+        return (
+            f"a filter applies before '{sign}' (and the other operators): put the "
+            f"computation in brackets, e.g. (1 {sign} 3) | percent"
+        )
     kind = next(word for cls, word in _KINDS.items() if isinstance(error, cls))
     if isinstance(error, decimal.DecimalException):  # its text is a list of Python classes
         return f"{kind}: a number too large or too precise to print"

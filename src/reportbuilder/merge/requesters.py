@@ -324,12 +324,15 @@ def _xlsx_rows(
     if hidden and sheet.sheet_state != "visible":
         book.close()
         raise ProjectError(hidden)
-    rows = [
-        (number, [_cell_text(v) for v in values])
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-    ]
+    # Read as stored: a sheet whose declared size reaches its last row (one formatted empty
+    # cell there) is not padded into a million empty rows (trial 6 #50).
+    sheet.reset_dimensions()
+    rows = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_cell_text(v) for v in values]
+        if any(c.strip() for c in cells):
+            rows.append((number, cells))
     book.close()
-    rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
     if not rows:
         raise ProjectError(_problem(rel, None, "the first sheet is empty"))
     (header_line, header), body = rows[0], rows[1:]

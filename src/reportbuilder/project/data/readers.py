@@ -481,6 +481,12 @@ def read_csv(
         values: dict[str, Any] = {}
         for column, cell in zip(header, row, strict=True):
             kind = declared.get(column)
+            forced = _TEXT_FORMULA.fullmatch(cell.strip())
+            if forced and kind in (None, "text"):
+                # Excel's way to keep a code's leading zeros in a CSV (`="00123"`): the text
+                # it shows, never a number (trial 6 #63: printed `="00123"`).
+                values[column] = forced[1].replace('""', '"')
+                continue
             readings = decimal_readings(cell) if decimal is None and not _is_date(kind) else {}
             if _ambiguous(readings) and kind in (None, "number", "percent"):
                 unsure.setdefault(column, []).append((line, cell.strip(), readings))
@@ -537,12 +543,38 @@ def _first_table(
     which is a problem at its line; all of `raw` when there is none."""
     found = second_table([header, *(row for _, row in raw)], gaps, _a_figure)
     if found is None:
-        return raw
+        return _without_notes_below(raw, gaps, rel, problems)
     index, what = found
     line = raw[index - 1][0]
     message = stacked_message(line, what, header_line, "line", "file", None)
     problems.append(problem(rel, line, message))
     return raw[: index - 1]
+
+
+def _without_notes_below(
+    raw: list[tuple[int, list[str]]], gaps: list[bool], rel: str, problems: list[Problem]
+) -> list[tuple[int, list[str]]]:
+    """`raw` without the lines of words below the table, after an empty line (`Source: INE`,
+    a note: an export's usual footer), each a problem at its line; they were printed as rows
+    of the table (trial 6 #62)."""
+    last_gap = max((i for i, gap in enumerate(gaps) if gap), default=0)  # gaps[i]: before raw[i-1]
+    if not last_gap or len(raw[0][1]) < 2:
+        return raw  # one column: a note would look like any of its rows
+    below = raw[last_gap - 1 :]
+    if not all(
+        len(filled := [c for c in row if c.strip()]) == 1 and not _a_figure(filled[0])
+        for _, row in below
+    ):
+        return raw
+    for line, row in below:
+        words = _short_text(next(c for c in row if c.strip()).strip())
+        message = (
+            f"'{words}', below the table after an empty line, would print as a row of it: a "
+            "source or a note is not data; write it in the chapter (under the table) and "
+            "delete it here"
+        )
+        problems.append(problem(rel, line, message))
+    return raw[: last_gap - 1]
 
 
 def _a_figure(text: Any) -> bool:
@@ -597,6 +629,8 @@ def _iso_date_columns(
 
 
 _CODE = re.compile(r"[+-]?0\d+")  # `01`, `0042`: a code, and the column one of codes
+_NOT_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
+_TEXT_FORMULA = re.compile(r'="((?:[^"]|"")*)"')
 
 
 def _mixed_columns(
@@ -619,6 +653,19 @@ def _mixed_columns(
         numbers = [c for c in cells if isinstance(c[2][column], int | float)]
         others = [c for c in cells if isinstance(c[2][column], str)]  # None: reported already
         if not numbers or not others:
+            continue
+        # `inf`, `nan` (what a program writes for a division by zero or a missing value):
+        # no figure; a column of them and numbers became text, with no total (trial 6 #54).
+        endless = [c for c in others if _NOT_FINITE.fullmatch(c[1].strip())]
+        for line, text, values in endless:
+            values[column] = None
+            problems.append(
+                problem(rel, line, f"column '{column}': '{text.strip()}' is not a finite "
+                        "number (YAML refuses it too); write the figure, or leave the cell "
+                        "empty where it is not known")
+            )  # fmt: skip
+        others = [c for c in others if c not in endless]
+        if not others:
             continue
         codes = any(_CODE.fullmatch(text.strip()) for _, text, _ in others)
         if len(numbers) > len(others) and not codes:

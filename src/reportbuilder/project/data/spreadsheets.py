@@ -270,6 +270,9 @@ def _unsaved_formulas(path: Path, book: Any) -> dict[str, dict[str, str]]:
         for sheet in formulas_book.worksheets:
             saved = book[sheet.title]
             unsaved = {}
+            # Read as stored: the sheet's declared size (up to its last row) is not padded
+            # with empty cells (trial 6 #50).
+            sheet.reset_dimensions()
             for row in sheet.iter_rows():
                 for cell in row:
                     if getattr(cell, "data_type", None) != "f":
@@ -326,17 +329,10 @@ def _sheet_table(
         return f"{rel}:{sheet.title}!{cell.coordinate}"
 
     hidden_rows, hidden_columns = hidden_parts(sheet)
-    first_row, last_row, first_column, last_column = bounds
-    every = [
-        row
-        for row in sheet.iter_rows(
-            min_row=first_row,
-            max_row=min(last_row, max(sheet.max_row, first_row)),
-            min_col=first_column,
-            max_col=min(last_column, max(sheet.max_column, first_column)),
-        )
-        if any(c.value is not None or c.coordinate in formulas for c in row)
-    ]
+    every, too_wide = _filled_rows(sheet, bounds, formulas)
+    if too_wide:
+        problems.append(problem(f"{rel}:{sheet.title}!{too_wide[0]}", None, too_wide[1]))
+        return None
     _warn_hidden(sheet, rel, every, hidden_rows, hidden_columns, problems)
     for index, how in _columns_hidden_by_format(every, hidden_rows).items():
         if index not in hidden_columns:
@@ -399,6 +395,15 @@ def _sheet_table(
                 values[column] = None
                 continue
             value, kind, note = _cell_value(source)
+            if value is not None and getattr(getattr(source, "font", None), "strike", False):
+                # Struck through: the office's mark of a deleted or obsolete figure, printed
+                # as any other (trial 7 #3); a struck word in a chapter is an error too.
+                problems.append(
+                    problem(at(cell), None, "the cell is struck through (a deleted or obsolete "
+                            "value?): delete it, or remove the strikethrough if it stands")
+                )  # fmt: skip
+                values[column] = None
+                continue
             if isinstance(source.value, dt.datetime) and _shows_clock(source.number_format):
                 # A date and time column: its midnight cells print with their time too.
                 timed = clocks.setdefault(column, [False, []])
@@ -503,6 +508,53 @@ def _sheet_table(
     return Table(name, columns, table_rows, types)
 
 
+# Cells of the rectangle a sheet's rows make (filled rows × columns to the last filled one):
+# the CSV reader's cap on cells, which a workbook's table meets too.
+MAX_TABLE_CELLS = 2_000_000
+
+
+def _filled_rows(
+    sheet: Any, bounds: Bounds, formulas: dict[str, str]
+) -> tuple[list[tuple[Any, ...]], tuple[str, str] | None]:
+    """The rows within `bounds` that hold a value (or a formula with none saved), each as
+    its cells from the first column of `bounds` to the last column holding one; or, where
+    that rectangle is larger than `MAX_TABLE_CELLS`, the farthest filled cell and why.
+
+    Built from the cells the file stores: a sheet's "used range" may reach its last row and
+    column (one formatted empty cell at Z1048576), and walking it cell by cell took `check`
+    262 s and 3 GB for a three-row table (trial 6 #50). The cost follows the filled cells."""
+    first_row, last_row, first_column, last_column = bounds
+    stored = getattr(sheet, "_cells", None)  # openpyxl's own (row, column) → cell
+    if not isinstance(stored, dict):  # another openpyxl: its dense walk, as before
+        stored = {(c.row, c.column): c for row in sheet.iter_rows() for c in row}
+    rows: set[int] = set()
+    right = 0
+    for (row, column), cell in stored.items():
+        if (
+            first_row <= row <= last_row
+            and first_column <= column <= last_column
+            and (cell.value is not None or cell.coordinate in formulas)
+        ):
+            rows.add(row)
+            right = max(right, column)
+    width = right - first_column + 1
+    if len(rows) * max(width, 0) > MAX_TABLE_CELLS:
+        from openpyxl.utils import get_column_letter
+
+        corner = f"{get_column_letter(first_column)}{min(rows)}"
+        far = f"{get_column_letter(right)}{max(rows)}"
+        message = (
+            f"the table would span {len(rows):,} rows by {width:,} columns, more than "
+            f"{MAX_TABLE_CELLS:,} cells: clear the cells outside the table, or give the "
+            "table's cells with range: in the workbook's .yml file"
+        )
+        return [], (f"{corner}:{far}", message)
+    return [
+        tuple(sheet.cell(row, column) for column in range(first_column, right + 1))
+        for row in sorted(rows)
+    ], None
+
+
 def _odd_dates(
     column: str, placed: list[tuple[dict[str, Any], Any]], at: Callable[[Any], str]
 ) -> list[Problem]:
@@ -549,7 +601,7 @@ def _first_table(
     ]
     found = second_table([[cell.value for cell in row] for row in rows], gaps)
     if found is None:
-        return rows
+        return _without_notes_below(sheet, rel, rows, gaps, problems)
     index, what = found
     start = next(cell for cell in rows[index] if not _blank(cell.value))
     last = rows[index - 1][0].row
@@ -560,6 +612,30 @@ def _first_table(
     message = stacked_message(start.row, what, head[0].row, "row", "sheet", alone)
     problems.append(problem(where, None, message))
     return rows[:index]
+
+
+def _without_notes_below(
+    sheet: Any, rel: str, rows: list[tuple[Any, ...]], gaps: list[bool], problems: list[Problem]
+) -> list[tuple[Any, ...]]:
+    """`rows` without the rows of words below the table, after an empty row (`Source: INE`,
+    a note), each a problem at its cell: they were printed as rows of the table (trial 6
+    #62), as in a CSV (`readers`)."""
+    last_gap = max((i for i, gap in enumerate(gaps) if gap), default=0)
+    if last_gap < 2 or sum(not _blank(c.value) for c in rows[0]) < 2:
+        return rows  # under the header itself; or one column, where a note looks like a row
+    below = rows[last_gap:]
+    notes = [[c for c in row if not _blank(c.value)] for row in below]
+    if not all(len(cells) == 1 and isinstance(cells[0].value, str) for cells in notes):
+        return rows
+    for (cell,) in notes:
+        words = _short(str(cell.value).strip())
+        message = (
+            f"'{words}', below the table after an empty row, would print as a row of it: a "
+            "source or a note is not data; write it in the chapter (under the table) and "
+            "delete it here, or give the table's cells with range: in the workbook's .yml file"
+        )
+        problems.append(problem(f"{rel}:{sheet.title}!{cell.coordinate}", None, message))
+    return rows[:last_gap]
 
 
 def _blank(value: Any) -> bool:

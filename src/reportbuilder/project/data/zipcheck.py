@@ -48,16 +48,19 @@ def archive_problem(path: Path) -> str | None:
     cells = count_cells(path, [p for p in parts if p.filename.startswith("xl/worksheets/")])
     if cells > MAX_CELLS:
         return (
-            f"has {cells:,} cells in its sheets, more than {MAX_CELLS:,}: too many to read "
-            "from a workbook; save the table as .csv (read a hundred times faster) or split it"
+            f"has {cells:,} cells in its sheets, more than {MAX_CELLS:,} (each cell of a merge "
+            "counts): too many to read from a workbook; unmerge what reaches beyond the table, "
+            "save the table as .csv (read a hundred times faster) or split it"
         )
     return None
 
 
 def count_cells(path: Path, parts: list[zipfile.ZipInfo]) -> int:
     """Cells (`<c …>`, or `<x:c …>` with a namespace prefix) the sheet parts hold, counted
-    while unpacking them in chunks: no XML is parsed, no more than a chunk is held. A part
-    that cannot be unpacked counts none (the reader says the file cannot be read)."""
+    while unpacking them in chunks: no XML is parsed, no more than a chunk is held. The cells
+    a merge covers count too: openpyxl makes an object for each (a 5 KB file merging
+    A1:Z1048576 is 27 million of them). A part that cannot be unpacked counts none (the
+    reader says the file cannot be read)."""
     count = 0
     try:
         with zipfile.ZipFile(path) as archive:
@@ -70,6 +73,9 @@ def count_cells(path: Path, parts: list[zipfile.ZipInfo]) -> int:
                         # a cell cut by the chunk's end is counted with the next chunk
                         cut = len(joined) - _LONGEST_TAG if chunk else len(joined)
                         count += sum(1 for m in _CELL.finditer(joined) if m.start() < cut)
+                        count += sum(
+                            _merged_area(m) for m in _MERGE.finditer(joined) if m.start() < cut
+                        )
                         if not chunk:
                             break
                         tail = joined[max(cut, 0) :]
@@ -79,5 +85,24 @@ def count_cells(path: Path, parts: list[zipfile.ZipInfo]) -> int:
 
 
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c[\s>/]")
-_LONGEST_TAG = 26
+_MERGE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]{0,20}:)?mergeCell\s[^>]{0,40}?ref=[\"']([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"
+)
+_LONGEST_TAG = 96  # a merge's tag up to its reference
+
+
+def _merged_area(match: re.Match[bytes]) -> int:
+    """The cells a merge covers beyond its first (each an object of its own)."""
+    from openpyxl.utils.cell import column_index_from_string
+
+    first_column, first_row, last_column, last_row = match.groups()
+    try:
+        columns = column_index_from_string(last_column.decode()) - column_index_from_string(
+            first_column.decode()
+        )
+    except ValueError:
+        return 0
+    return max((abs(columns) + 1) * (abs(int(last_row) - int(first_row)) + 1) - 1, 0)
+
+
 _CHUNK = 1 << 20
