@@ -20,6 +20,8 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from reportbuilder.compose import english_numbers
+from reportbuilder.compose.english_numbers import refuse_numbers
 from reportbuilder.compose.tag_lines import TagLines
 from reportbuilder.errors import CallError, Problem, Stage
 from reportbuilder.limits import TimeLimitExceeded
@@ -265,8 +267,50 @@ def _guarded_filter(original: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
+class _ContentCode(_GuardedCode):
+    """`a ~ b` with each part looked at first (`ContentSandbox.concat_part`): a number
+    would be joined the English way."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.joined(")
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
+        else:
+            join = "str_join"
+        self.write(f"{join}((")
+        for part in node.nodes:
+            self.write("environment.concat_part(")
+            self.visit(part, frame)
+            self.write("), ")
+        self.write(")))")
+
+
 class ContentSandbox(GuardedSandbox):
-    """The chapters' sandbox: data only."""
+    """The chapters' sandbox: data only; numbers never written the English way by Jinja's
+    own text conversions (`compose.english_numbers`)."""
+
+    code_generator_class = _ContentCode
+
+    def concat_part(self, value: Any) -> Any:
+        refuse_numbers("'~'", (value,))
+        return value
+
+    def call(
+        __self,
+        __context: jinja2.runtime.Context,
+        __obj: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        method = getattr(__obj, "__wrapped__", __obj)
+        name = getattr(method, "__name__", "")
+        if isinstance(getattr(method, "__self__", None), str) and name in ("format", "format_map"):
+            given = [*args, *kwargs.values()]
+            given += [v for arg in args if isinstance(arg, Mapping) for v in arg.values()]
+            refuse_numbers(f"'.{name}()'", given)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Data only: methods are reachable on plain values (`"x".upper()`, `d.items()`),
@@ -297,6 +341,7 @@ def content_environment(
     )
     env.globals.clear()
     _guard_filters(env)
+    english_numbers.guard_filters(env.filters)
     _typos_not_defaulted(env)
     env.filters.update(filters)
     return env
