@@ -88,9 +88,8 @@ def measure(files: list[Path]) -> None:
     for path, found in zip(files, captures, strict=True):
         found["durations"] = {k: least[k] for k in found["results"]}
         path.write_bytes(pickle.dumps(found))
-        print(
-            f"{path}: {len(found['results'])} documents, {sum(found['durations'].values()):.2f} s CPU"
-        )
+        seconds = sum(found["durations"].values())
+        print(f"{path}: {len(found['results'])} documents, {seconds:.2f} s CPU")
 
 
 def replay(path: Path, scale: float, ahead: float | None) -> None:
