@@ -127,9 +127,9 @@ def test_undefined_name_is_a_compose_problem(mini_project: Path) -> None:
 def test_warnings_are_problems_and_strict_editions_fail(tiny_project: Path) -> None:
     chapter = tiny_project / "content" / "01-only.md"
     chapter.write_text(
-        chapter.read_text(encoding="utf-8") + "\n![Remote](https://example.org/x.png)\n",
+        chapter.read_text(encoding="utf-8") + "\nAn icon ![Remote](https://example.org/x.png).\n",
         encoding="utf-8",
-    )  # refused, the network being off: a warning
+    )  # refused, the network being off: a warning (a figure's picture would be an error)
     result = build(tiny_project)
     [warning] = result.warnings
     assert warning.severity is Severity.WARNING and warning.stage is Stage.RENDER

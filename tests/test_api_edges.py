@@ -177,8 +177,9 @@ def test_a_templates_link_to_a_big_tree_is_refused_without_walking_it(mini_proje
 def test_check_strict_fails_where_build_strict_would(mini_project: Path) -> None:
     _chapter(
         mini_project,
-        "# Images\n\n![a](../../etc/x.png)\n\n![b](https://example.org/b.png)\n\n"
-        '<img src="/etc/passwd" alt="c">\n\n[a link is fine](https://example.org)\n',
+        # in lines of text: as figures, their pictures refused would be errors (test_link_policy)
+        "# Images\n\nA ![a](../../etc/x.png) icon.\n\nB ![b](https://example.org/b.png).\n\n"
+        'C <img src="/etc/passwd" alt="c">.\n\n[a link is fine](https://example.org)\n',
     )
     result = check(mini_project)
     found = sorted((p.line, p.message) for p in result.warnings)

@@ -217,6 +217,32 @@ def test_broken_project_keeps_the_previous_pdf(
     assert sorted(p.name for p in output.parent.iterdir()) == [output.name]  # no temp files
 
 
+@pytest.mark.pdf  # build starts the render process before it reads the project
+def test_a_refused_build_says_every_chapters_problem_at_once(
+    tiny_project: Path, runner: CliRunner
+) -> None:
+    """A problem found reading the files (a control character) does not hide those found
+    filling the chapters in (a template's): one run says both, as `check` does; nothing is
+    written."""
+    content = tiny_project / "content"
+    (content / "02-control.md").write_text("# Control\n\nA \x1b[31m red word.\n", "utf-8")
+    (content / "03-template.md").write_text("# Template\n\nSee {{ data.nosuch }}.\n", "utf-8")
+    (content / "04-class.md").write_text("# Class\n\n{{ data.__class__ }}\n", "utf-8")
+    expected = [
+        r"^content/02-control\.md:3: control character U\+001B",
+        r"^content/03-template\.md:3: .*nosuch",
+        r"^content/04-class\.md:3: not allowed in content",
+    ]
+    built = runner.invoke(main, ["build", str(tiny_project)])
+    assert built.exit_code == 1, built.output
+    assert_problems(built.stderr, expected)
+    assert built.stderr.strip().endswith("3 problems found."), built.stderr
+    assert not (tiny_project / "out").exists()
+    checked = runner.invoke(main, ["check", str(tiny_project)])
+    assert checked.exit_code == 1
+    assert checked.stderr == built.stderr
+
+
 def test_check_reports_the_same_problem(example_project: Path, runner: CliRunner) -> None:
     patterns = typo_key(example_project)
     result = runner.invoke(main, ["check", str(example_project)])

@@ -424,3 +424,19 @@ def test_a_chart_refusal_names_the_call_the_author_wrote(tmp_path: Path, kind: s
     text = str(caught.value)
     assert f'content/02-findings.md:21: chart(kind="{kind}"): 20 categories but only' in text
     assert "_chart" not in text and "stacked_bar" not in text
+
+
+def test_thin_neighbours_labels_do_not_run_into_each_other() -> None:
+    """Trial 6 #43: 2 % and 1 % side by side at 12 o'clock printed one label "2%1%"."""
+    bars = [Bar("Alpha", 90, "90%"), Bar("Beta", 7, "7%"), Bar("Gamma", 2, "2%"),
+            Bar("Delta", 1, "1%")]  # fmt: skip
+    svg = donut_chart(bars, title="Small shares", description="Four shares")
+    labels = {
+        text: float(y)
+        for y, text in re.findall(r'<text[^>]* y="([\d.]+)"[^>]*>([^<]+)</text>', svg)
+        if text in ("2%", "1%")
+    }
+    assert set(labels) == {"2%", "1%"}
+    assert abs(labels["2%"] - labels["1%"]) >= 2.5  # a line of the small text, at least
+    top = min(labels.values())
+    assert top > 2.5  # the higher label is still inside the drawing

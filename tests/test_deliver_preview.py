@@ -115,8 +115,10 @@ def test_the_html_preview_refuses_what_the_pdf_refuses_at_the_same_lines(
     relative = os.path.relpath(outside / "out.png", mini_project)
     chapter.write_text(
         chapter.read_text()
-        + f"\n![a]({relative})\n\n![b]({outside / 'out.png'})\n\n![c](assets/inlink.png)\n\n"
-        f'<img src="{relative}" alt="d">\n'
+        # in lines of text: as figures, their pictures refused would be errors (test_link_policy)
+        + f"\nA ![a]({relative}).\n\nB ![b]({outside / 'out.png'}).\n\n"
+        "C ![c](assets/inlink.png).\n\n"
+        f'D <img src="{relative}" alt="d">.\n'
     )
     target = tmp_path / "web.html"
     result = CliRunner().invoke(main, ["build", str(mini_project), "-o", str(target), "--json"])

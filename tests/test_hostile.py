@@ -25,13 +25,16 @@ all of its selected cases, two at a time (one at a time under pytest-xdist, whos
 fill the cores), and each test then asserts on the stored result of its case. Each group is an
 `xdist_group`, so `make test` spreads the groups over its workers and a group runs on one.
 
-A case that is only a chapter, neutralised or refused under --strict at that chapter's lines
-(`batchable`), is built in a batch: up to BATCH_SIZE such cases of one exit code and --strict,
-each as a chapter of its own, in one project and one build (a batch is a group). Each case
-then gets the build's exit code, output and findings, the requests to its own URLs, and the
-stderr lines located in its own chapter (plus those located in none): what it asserts is its
-own, for one render instead of nine. A refused case must have an error of its own in its
-chapter, not only the batch's exit code.
+A case that is only a chapter, neutralised or refused at that chapter's lines (`batchable`), is
+built in a batch: up to BATCH_SIZE such cases of one exit code and --strict, each as a chapter
+of its own, in one project and one build (a batch is a group). Each case then gets the build's
+exit code, output and findings, the requests to its own URLs, and the stderr lines located in
+its own chapter (plus those located in none): what it asserts is its own, for one run instead
+of nine. A refused case must have an error of its own in its chapter, not only the batch's exit
+code: a build says every problem of its stage at once (a control character in one chapter
+and a template error in the next alike, `pipeline.load_for_build`), but not those of a later
+stage (a missing picture is looked for once the chapters are filled in): a refused case whose
+chapter has no error in its batch's output is run again alone.
 """
 
 from __future__ import annotations
@@ -414,17 +417,10 @@ _BATCH_KEYS = {"id", "why", "exit", "strict", "stderr", "text", "files"}
 
 def batchable(case: dict[str, Any]) -> bool:
     """A case whose only file is its chapter, with no setting, link, environment, time limit or
-    line count of its own, that is neutralised (exit 0) or refused under --strict at the lines
-    of its chapter: its problems are located there, so it can be built as one chapter of a
-    project that holds the other such cases of its exit code and --strict (a template refused
-    without --strict is left alone: it costs no render)."""
+    line count of its own: its problems are located there, so it can be built as one chapter
+    of a project that holds the other such cases of its exit code and --strict."""
     files = case.get("files") or {}
-    return (
-        set(case) <= _BATCH_KEYS
-        and list(files) == [CHAPTER]
-        and isinstance(files[CHAPTER], str)
-        and (case["exit"] == 0 or bool(case.get("strict")))
-    )
+    return set(case) <= _BATCH_KEYS and list(files) == [CHAPTER] and isinstance(files[CHAPTER], str)
 
 
 def _batches() -> dict[str, list[str]]:
@@ -509,7 +505,21 @@ def run_batch(
     except Exception as error:
         for run in runs:
             run.error = f"{type(error).__name__}: {error}"
-    return runs
+        return runs
+    # Refused at a later stage than another chapter of the batch: run alone (see the top).
+    return [
+        run_case(run.case, case_dir, server, previous, env, runner) if _hidden(run) else run
+        for run in runs
+    ]
+
+
+def _hidden(run: Run) -> bool:
+    """A refused case of a refused batch whose chapter the build's output does not name."""
+    return (
+        run.case["exit"] == 1
+        and run.returncode == 1
+        and not any(line.startswith(CHAPTER) for line in run.stderr.splitlines())
+    )
 
 
 def _chapter_of(case: dict[str, Any]) -> str:

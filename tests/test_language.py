@@ -97,7 +97,7 @@ def test_colon(lang: str, separator: str) -> None:
         ("Note : ceci", f"Note{NBSP}: ceci"),
         ("Note :", f"Note{NBSP}:"),
         ("« Bonjour »", f"«{NNBSP}Bonjour{NNBSP}»"),
-        ("Combien?", "Combien?"),  # no space written: none added
+        ("Combien?", f"Combien{NNBSP}?"),  # no space written: added, as French sets it
         ("12:30 et http://x", "12:30 et http://x"),  # a colon inside a word is left alone
         ("a :b", "a :b"),  # only a colon followed by a space or the end
     ],

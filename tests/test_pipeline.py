@@ -38,7 +38,10 @@ def files_in(project: Path) -> list[str]:
 
 
 def test_check_writes_nothing_and_returns_the_warnings(mini_project: Path) -> None:
-    add_image(mini_project, "https://example.org/gone.png")
+    chapter = mini_project / "content" / "01-overview.md"
+    # an image in a line of text: a figure's picture refused is an error (test_link_policy)
+    text = "\nAn icon ![An image](https://example.org/gone.png) in the text.\n"
+    chapter.write_text(chapter.read_text("utf-8") + text, encoding="utf-8")
     before = files_in(mini_project)
     result = check(mini_project)
     assert files_in(mini_project) == before
@@ -246,7 +249,9 @@ def _asks_twice(project: Path, outside: Path) -> tuple[str, list[tuple[str, int]
     from_root = os.path.relpath(outside / "out.png", project)
     chapter.write_text(
         chapter.read_text("utf-8")
-        + f'\n![a]({from_root})\n\nText.\n\n<img src="{from_root}" alt="b">\n',
+        # inline, not figures: a figure whose picture is refused is an error (test_link_policy)
+        + f"\nInline ![a]({from_root}) image.\n\nText.\n\n"
+        f'Raw <img src="{from_root}" alt="b"> too.\n',
         encoding="utf-8",
     )
     where = [("styles/x.css", n) for n in (1, 2, 3, 4)]

@@ -198,7 +198,7 @@ def test_a_file_outside_the_project_is_not_read_to_describe_it(tmp_path: Path) -
     (tmp_path / "secret.png").write_bytes(b"%PDF-1.7 a document the project may not read")
     project = project_with(tmp_path / "p", **{"01": "# T\n\n![x](../../secret.png)\n"})
     result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a figure never prints without its picture
     assert "content/01.md:3: refused" in result.stderr and "outside the project" in result.stderr
     assert "its bytes" not in result.stderr and "PDF" not in result.stderr
     check = CliRunner().invoke(main, ["check", str(project)])

@@ -101,3 +101,29 @@ def test_a_wrong_shape_at_the_top() -> None:
     assert problems(["not", "a", "mapping"]) == [
         "report.yml: '(top level)': Input should be a valid dictionary or instance of Settings"
     ]
+
+
+def test_keys_not_indented_under_an_empty_key_are_said_to_belong_there(tmp_path) -> None:
+    """Trial 6 #61: `brand:` then `primary:` at the same indent gave pydantic's "Input should
+    be a valid dictionary" and "unknown key 'primary'; known keys: …" (every top-level key)."""
+    from click.testing import CliRunner
+
+    from conftest import copy_fixture
+    from reportbuilder.cli import main
+
+    root = copy_fixture("tiny", tmp_path / "tiny")
+    with (root / "report.yml").open("a", encoding="utf-8") as config:
+        config.write('brand:\nprimary: "#0b3c5d"\ncolour: red\nlanguages:\nfr:\n  title: Essai\n')
+    lines = (root / "report.yml").read_text("utf-8").splitlines()
+    brand = lines.index("brand:") + 1
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    said = result.stderr
+    assert f"report.yml:{brand}: 'brand' is empty: the keys under it (primary) are not" in said
+    assert (
+        f"report.yml:{brand + 1}: unknown key 'primary': it belongs under 'brand:' (line "
+        f"{brand}): indent it by 2 spaces" in said
+    )
+    assert f"report.yml:{brand + 2}: unknown key 'colour'; known keys:" in said  # not brand's
+    assert f"report.yml:{brand + 4}: unknown key 'fr': it belongs under 'languages:'" in said
+    assert "Input should be a valid dictionary" not in said

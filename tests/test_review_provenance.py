@@ -37,9 +37,16 @@ def _run(run_cli: RunCli) -> Run:
     return run
 
 
+def reads(project: Path, line: str) -> None:
+    """Add `line` to the project's chapter: `--embed-sources` attaches what chapters read."""
+    chapter = project / "content" / "01-only.md"
+    chapter.write_text(chapter.read_text("utf-8") + f"\n{line}\n", encoding="utf-8")
+
+
 def test_sources_are_attached_reproducibly_and_verified(
     tiny_project: Path, tmp_path: Path, _run: Run
 ) -> None:
+    reads(tiny_project, "{{ data.count.units.value }} units.")  # what is attached is read
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
     for out in (first, second):
         done = _run("build", tiny_project, "-o", out, "--embed-sources")
@@ -135,6 +142,7 @@ def test_only_data_files_are_attached_and_never_what_a_workbook_hides(
     import openpyxl
 
     (tiny_project / "data" / "notes.txt").write_text("private notes", encoding="utf-8")
+    reads(tiny_project, "{{ data.count.units.value }} units {% set m = data.m %}")
     done = _run("build", tiny_project, "-o", tmp_path / "a.pdf", "--embed-sources")
     assert done.returncode == 0, done.stderr
     names = sorted(a.name for a in pypdf.PdfReader(tmp_path / "a.pdf").attachment_list)

@@ -146,7 +146,7 @@ def test_a_write_stuck_leaves_no_temporary_file(tiny_project: Path, tmp_path: Pa
 
 def test_a_check_holding_the_gil_still_ends_with_exit_1(tiny_project: Path, tmp_path: Path) -> None:
     """C code that holds the GIL lets no Python thread run: faulthandler's C watchdog ends the
-    process (exit 1, without the line: its traceback goes to /dev/null)."""
+    process (exit 1; the watcher process says the line: test_stops_said.py)."""
     code, _, stderr, seconds, alive = _run(
         "load:gil-held", ["check", str(tiny_project), "--timeout", "1"], tmp_path
     )

@@ -25,7 +25,7 @@ from reportbuilder.errors import Problem, ReportError, Severity, Stage, in_readi
 from reportbuilder.errors import printable as _safe
 from reportbuilder.language import is_known_locale
 from reportbuilder.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, MAX_TIMEOUT
-from reportbuilder.variants import PDF_VARIANTS
+from reportbuilder.variants import PDF_VARIANTS, variant_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 COMPOSE = "reportbuilder.compose.html"  # the HTML stage: Jinja2, Markdown, Babel …
@@ -383,6 +383,16 @@ class _Main(click.Group):
 _OWN_PROCESS = False
 
 
+# The stage a stop names, by what the command was doing (`watchdog.doing`).
+_STAGE_OF = {
+    "composing": Stage.COMPOSE,
+    "composing the HTML": Stage.COMPOSE,
+    "laying out the pages": Stage.RENDER,
+    "checking the PDF": Stage.RENDER,
+    "writing": Stage.OUTPUT,
+}
+
+
 def _hard_deadline(project: Path, timeout: float, what: str, as_json: bool) -> None:
     """In the command's own process, end it (one line, exit 1, nothing left behind) if it
     still runs `watchdog.GRACE` seconds after --timeout: see `watchdog`."""
@@ -390,15 +400,21 @@ def _hard_deadline(project: Path, timeout: float, what: str, as_json: bool) -> N
         return
     from reportbuilder import watchdog
 
-    message = (
-        f"{what} still running {watchdog.GRACE:g} s after its time limit of {timeout:g} s: "
-        "stopped, nothing written"
-    )
-    problem = Problem(str(project), None, message, stage=Stage.PROJECT, setting="timeout")
-    document = ""
-    if as_json:
-        document = json.dumps({"ok": False, "problems": [problem.as_json()]}, indent=2) + "\n"
-    guard = watchdog.Watchdog(timeout + watchdog.GRACE, _line(problem), document)
+    def say(doing: tuple[str, str | None]) -> tuple[str, str]:
+        verb, path = doing
+        late = f"{what} still running {watchdog.GRACE:g} s after its time limit of {timeout:g} s"
+        if verb:  # what it was doing: "composing" a chapter, "reading" a data file
+            late += f" while {verb} {'this file' if path else ''}".rstrip()
+        message = f"{late}: stopped, nothing written"
+        place = path or str(project)
+        stage = _STAGE_OF.get(verb, Stage.PROJECT)
+        problem = Problem(place, None, message, stage=stage, setting="timeout")
+        document = ""
+        if as_json:
+            document = json.dumps({"ok": False, "problems": [problem.as_json()]}, indent=2) + "\n"
+        return _line(problem), document
+
+    guard = watchdog.Watchdog(timeout + watchdog.GRACE, say)
     guard.arm()
     click.get_current_context().call_on_close(guard.disarm)
 
@@ -438,6 +454,13 @@ def main() -> None:
         click.get_current_context().call_on_close(restore)
 
 
+def _buildable_variant(value: str | None) -> str | None:
+    """`--pdf-variant`'s value, or a usage error for a variant a report cannot claim."""
+    if why := variant_problem(value):
+        raise click.BadParameter(why)
+    return value
+
+
 @main.command()
 @PROJECT
 @click.option(
@@ -470,6 +493,7 @@ def main() -> None:
 @click.option(
     "--pdf-variant",
     type=click.Choice(PDF_VARIANTS),
+    callback=lambda _ctx, _param, value: _buildable_variant(value),
     default=None,
     help="A WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1.",
 )
@@ -660,6 +684,8 @@ def build(
             )
             if out.images:
                 click.echo(f"  images lightened to fit --max-size: {out.images}")
+            if out.sources:
+                click.echo(_safe(f"  --embed-sources: {out.sources}"))
     if explained:
         click.echo("templates and stylesheets:")
         for origin in explained:
@@ -703,7 +729,7 @@ def _build_editions(
     renderer = PdfRenderer(max_memory) if fmt != "html" else None
     with progress.erased(), _reporting(as_json), renderer or contextlib.nullcontext():
         from reportbuilder.limits import Deadline, cap_memory
-        from reportbuilder.pipeline import build_editions, load_within
+        from reportbuilder.pipeline import build_editions, load_for_build
         from reportbuilder.project.load import load_project
 
         # --timeout is for the whole command: reading a huge data file counts too.
@@ -712,7 +738,9 @@ def _build_editions(
         # process sets its own).
         with cap_memory(max_memory):
             needs_base = not names or "all" in names or "all" in (langs or ())
-            base = load_within(deadline, project, assignments=assignments) if needs_base else None
+            base = None
+            if needs_base:
+                base = load_for_build(deadline, project, assignments=assignments)
             if chosen is None:
                 if "all" in names:
                     assert base is not None

@@ -18,7 +18,7 @@ from typing import Any
 from reportbuilder.errors import Problem, ProjectError, Stage, printable
 from reportbuilder.language import is_known_locale, normalize
 from reportbuilder.limits import Limits
-from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
+from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS, variant_problem
 
 BRAND_COLOURS = ("primary", "secondary", "accent", "text")
 EMBEDDING_VARIANT = "pdf/a-3b"  # the archival variant that allows attached files
@@ -83,6 +83,8 @@ class Edition:
         if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
             known = ", ".join(PDF_VARIANTS)
             raise ValueError(f"pdf_variant: '{self.pdf_variant}' is not one of {known}")
+        if why := variant_problem(self.pdf_variant):
+            raise ValueError(f"pdf_variant: {why}")
         if self.embed_sources:
             if self.pdf_variant is None:
                 object.__setattr__(self, "pdf_variant", EMBEDDING_VARIANT)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-from reportbuilder import progress
+from reportbuilder import progress, watchdog
 from reportbuilder.deliver.files import write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import (
@@ -85,7 +85,7 @@ def _project(project: ProjectLike, deadline: Deadline | None = None) -> Project:
         return project
     if deadline is None:
         return load_project(project)
-    return load_within(deadline, project)
+    return load_for_build(deadline, project)
 
 
 def load_within(deadline: Deadline, project: str | os.PathLike[str], **options: Any) -> Project:
@@ -95,13 +95,58 @@ def load_within(deadline: Deadline, project: str | os.PathLike[str], **options: 
         with deadline.enforce():
             return load_project(project, **options)
     except TimeLimitExceeded:
+        verb, path = watchdog.activity()
+        what = "this file" if verb == "reading" and path else "the project's files (its data)"
         message = (
-            "stopped while reading the project's files (its data): the build took longer "
-            f"than the time limit of {deadline.seconds:g} s"
+            f"stopped while reading {what}: the build took longer than the time limit of "
+            f"{deadline.seconds:g} s"
         )
+        where = path if verb == "reading" else None
         raise ProjectError(
-            Problem(None, None, message, stage=Stage.PROJECT, setting="timeout")
+            Problem(where, None, message, stage=Stage.PROJECT, setting="timeout")
         ) from None
+
+
+def load_for_build(deadline: Deadline, project: str | os.PathLike[str], **options: Any) -> Project:
+    """`load_within` for a build: when the project's files have errors, the error raised
+    also holds those its chapters give when filled in with what is right in it (as `check`
+    finds them), so that one run says every problem: a control character in one chapter no
+    longer hides a template error in the next, to be found only by a second build."""
+    try:
+        return load_within(deadline, project, **options)
+    except ProjectError as error:
+        more = _chapter_problems(deadline, project, error.problems, options)
+        if not more:
+            raise
+        raise ProjectError([*error.problems, *more]) from None
+
+
+def _chapter_problems(
+    deadline: Deadline,
+    project: str | os.PathLike[str],
+    found: Sequence[Problem],
+    options: Mapping[str, Any],
+) -> list[Problem]:
+    """The errors filling in the chapters of the project made of what is right in it gives
+    (none when none can be made: report.yml unreadable), each not already in `found` nor
+    blamed on a data file with errors of its own (`_not_blamed_twice`)."""
+    try:
+        load_within(deadline, project, stand_ins=True, **options)
+    except IncompleteProject as incomplete:
+        loaded = incomplete.project
+    except ProjectError:
+        return []
+    else:
+        return []  # loaded this time: a file changed meanwhile; its problems were said
+    try:
+        _compose(loaded, Edition(), deadline, users=True)
+    except ComposeError as error:
+        said = set(found)
+        problems = _not_blamed_twice(error.problems, found, loaded)
+        return [p for p in problems if p.severity is Severity.ERROR and p not in said]
+    except ReportError:  # out of time, say: the problems found stand on their own
+        return []
+    return []
 
 
 def _compose(
@@ -140,22 +185,16 @@ def resource_problems(project: Project, *, said: Iterable[Problem] = ()) -> list
     """What the renderer would refuse or miss among the images and stylesheets the project
     refers to, as warnings: so that `check --strict` fails where `build --strict` would.
     Those `said` already (`missing_images`' errors) are left out."""
-    said_at = {(p.path, p.line, p.message) for p in said}
+    said_at = {(p.path, p.line, p.message.split(NO_PICTURE)[0]) for p in said}
     found: list[Problem] = []
-    allowed = {host.lower().rstrip(".") for host in project.config.network.allow}
     for url, places in project.resources.items():
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
-        if scheme == "file":
+        if refused := _refused(project, url):
+            message = refused
+        elif scheme == "file":
             path = Path(url2pathname(parts.path))
-            refusal = project.files.refusal(path)
-            if remote := remote_file_message(url):
-                message = remote
-            elif refusal is not None:
-                message = f"refused {project.files.shown(path)}: it {refusal}"
-            elif not project.files.readable(path):
-                message = f"refused {path}: outside the project"
-            elif not is_file(path):
+            if not is_file(path):
                 message = missing_message(project.files.shown(path), path)
             elif path.suffix.lower() in RASTER_SUFFIXES and (reason := image_problem(path)):
                 # the renderer's own words when it fails on the file (`image_files`)
@@ -164,12 +203,8 @@ def resource_problems(project: Project, *, said: Iterable[Problem] = ()) -> list
                 message = f"image {project.files.shown(path)} not used: {reason}"
             else:
                 continue
-        elif scheme in ("http", "https"):
-            if (parts.hostname or "").lower().rstrip(".") in allowed:
-                continue
-            message = f"network access is off: refused {url[:120]}"
         else:
-            message = f"refused {url[:120]}: not a file of the project"
+            continue
         found.extend(
             Problem(where.path, where.line, message, stage=Stage.PROJECT, severity=Severity.WARNING)
             for where in places
@@ -178,6 +213,34 @@ def resource_problems(project: Project, *, said: Iterable[Problem] = ()) -> list
     return found
 
 
+def _refused(project: Project, url: str) -> str | None:
+    """Why the renderer refuses to read `url` (a file outside the project or refused, a
+    host not in network.allow, another scheme), in its words; None when it may read it."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        path = Path(url2pathname(parts.path))
+        refusal = project.files.refusal(path)
+        if remote := remote_file_message(url):
+            return remote
+        if refusal is not None:
+            return f"refused {project.files.shown(path)}: it {refusal}"
+        if not project.files.readable(path):
+            return f"refused {path}: outside the project"
+        return None
+    if scheme in ("http", "https"):
+        allowed = {host.lower().rstrip(".") for host in project.config.network.allow}
+        if (parts.hostname or "").lower().rstrip(".") in allowed:
+            return None
+        return f"network access is off: refused {url[:120]}"
+    return f"refused {url[:120]}: not a file of the project"
+
+
+# Added to a refusal that `missing_images` makes an error: the image is in the text.
+NO_PICTURE = "; the figure would print without its picture"
+
+
+_FIGURE = re.compile(r"<figure\b[^>]*>.*?</figure>", re.DOTALL)
 _SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
@@ -214,12 +277,21 @@ def missing_images(project: Project, html: Html) -> list[Problem]:
         urljoin(html.base_url, next(g for g in match.groups() if g is not None))
         for match in _SRC.finditer(html.text)
     }
+    figures = {
+        urljoin(html.base_url, next(g for g in match.groups() if g is not None))
+        for figure in _FIGURE.finditer(html.text)
+        for match in _SRC.finditer(figure[0])
+    }
     found: list[Problem] = []
     for url, places in project.resources.items():
         if url not in shown:
             continue
         if (path := _missing_file(project, url)) is not None:
             said: str | None = missing_message(project.files.shown(path), path)
+        elif url in figures and (refused := _refused_safely(project, url)):
+            # A web image with the network off, a file outside the project: the same
+            # caption with no picture as a missing file (trial 6 #27).
+            said = refused + NO_PICTURE + _REFUSED_HINT.get(urlsplit(url).scheme.lower(), "")
         else:
             said = _undrawable(project, url)
         if said is None:
@@ -227,6 +299,20 @@ def missing_images(project: Project, html: Html) -> list[Problem]:
         message = said
         found.extend(Problem(w.path, w.line, message, stage=Stage.PROJECT) for w in places)
     return found
+
+
+_REFUSED_HINT = {
+    "http": " (save the image in assets/, or add its host to network.allow)",
+    "https": " (save the image in assets/, or add its host to network.allow)",
+    "file": " (copy the image into the project's assets/)",
+}
+
+
+def _refused_safely(project: Project, url: str) -> str | None:
+    try:
+        return _refused(project, url)
+    except (OSError, ValueError):
+        return None
 
 
 def _undrawable(project: Project, url: str) -> str | None:
@@ -460,6 +546,7 @@ def build(
             # Started first, so that WeasyPrint's import overlaps loading and composing.
             renderer = stack.enter_context(PdfRenderer(edition.limits.max_memory_mb))
         progress.show("composing the HTML", now=True)
+        watchdog.doing("reading the project's files")
         loaded = _project(project, deadline)
         spare: list[PdfRenderer] = []
         if (
@@ -520,6 +607,7 @@ def build(
                     wanted,
                     spare,
                 )
+            watchdog.doing("laying out the pages")
             pdf = by_parts or renderer.render(job, edition.limits, deadline=deadline)
             budget = html.config.max_size
             if budget is not None and len(pdf.data) > budget:
@@ -535,11 +623,15 @@ def build(
                 raise RenderError(cut)  # a table cut off at the page's edge: nothing written
             warnings.extend(_located_image_modes(_located_font_faces(located, loaded), loaded))
             progress.show("checking the PDF", now=True)
+            watchdog.doing("checking the PDF")
             linted = _lint(pdf.data, lint_rules(loaded, html))
             warnings.extend(_located(linted, chapters, loaded))
             _fail_if_strict(html, warnings)
+    watchdog.doing("writing", str(target))
     write_atomic(target, data)
     out = Output(str(target), format, len(data), pages, lightened)
+    if format != "html" and (note := _sources_note(loaded, html, edition)):
+        out = replace(out, sources=note)
     if layout is not None:
         out = replace(out, **layout)
     if cache is not None and key is not None:
@@ -576,8 +668,23 @@ def _parts_likely(project: Project, edition: Edition, cache: Cache | None, jobs:
         return False  # laid out by parts before: an edit lays out a part or two, on one
     if wanted:
         return True
+    if _reproducible():
+        return False
     # The front, the chapters, the closing: the parts `_by_parts` counts.
     return cache is not None and len(project.chapters) + 2 >= MIN_PARTS
+
+
+REPRODUCIBLE_WHOLE = (
+    "SOURCE_DATE_EPOCH is set: laid out whole, so that the bytes do not depend on the "
+    "machine's cores or on earlier builds (REPORTBUILDER_PARTS=1 lays out by parts anyway)"
+)
+
+
+def _reproducible() -> bool:
+    """A build promised byte-identical to any other of the same input: a parts build's bytes
+    depend on how its chapters were grouped, which depends on the cores (one job lays out
+    whole) and on the edits laid out before (an edited chapter's group is kept)."""
+    return bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
 
 
 def _whole_because(html: Html, edition: Edition, job: RenderJob) -> str | None:
@@ -637,6 +744,8 @@ def _by_parts(
         return None, {"layout": "whole", "layout_reason": split}
     plan = sha256("\0".join((str(project.root), html.lang, str(project.variant))).encode())
     if not forced:
+        if _reproducible():
+            return None, {"layout": "whole", "layout_reason": REPRODUCIBLE_WHOLE}
         before = cache is not None and cache.get_blob(f"plan-{plan}") is not None
         if not before and cache is None:
             return None, {"layout": "whole", "layout_reason": "no cache to keep parts in"}
@@ -859,6 +968,8 @@ def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, 
     from reportbuilder.render.renderer import Embedded
     from reportbuilder.review.provenance import embedded_sources
 
+    attach, _ = sources_read(project, html)
+    names = {path.relative_to(project.root).as_posix() for path in attach}
     # The attached copy is the whole file: what the author hid would go out with the PDF.
     hiding = sorted(
         {
@@ -867,6 +978,7 @@ def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, 
             # hidden sheets, rows, columns; cells hidden by their format or colours
             if p.path and "hidden" in p.message and "left out" in p.message
         }
+        & names
     )
     if hiding:
         raise ProjectError(
@@ -885,9 +997,34 @@ def _sources(project: Project, html: Html, edition: Edition) -> tuple[Embedded, 
     return tuple(
         Embedded(name, data, relationship, description, date)
         for name, data, relationship, description, date in embedded_sources(
-            project.root, settings, edition.created
+            project.root, settings, edition.created, attach
         )
     )
+
+
+def sources_read(project: Project, html: Html) -> tuple[list[Path], list[Path]]:
+    """(attached, left out): the data files this edition's chapters read, which
+    `--embed-sources` attaches, and the others (a working file kept in data/ does not go
+    out with the PDF; the manifest still hashes it)."""
+    from reportbuilder.compose.data_reads import data_names_read
+    from reportbuilder.review.provenance import data_files_read
+
+    chapters = project.chapters_in(html.config.lang)
+    return data_files_read(project.root, data_names_read(c.source for c in chapters))
+
+
+def _sources_note(project: Project, html: Html, edition: Edition) -> str | None:
+    """What `build` says of the attached data: which files were left out, and why."""
+    if not edition.embed_sources:
+        return None
+    attached, left = sources_read(project, html)
+    if not left:
+        return None
+
+    def listed(paths: list[Path]) -> str:
+        return ", ".join(path.relative_to(project.root).as_posix() for path in paths) or "none"
+
+    return f"attached {listed(attached)}; left out (no chapter reads them): {listed(left)}"
 
 
 def _only_our_attachments(data: bytes, ours: tuple[Embedded, ...]) -> None:
@@ -992,7 +1129,7 @@ def build_editions(
     def project_for(variant: str | None, within: Deadline) -> Project:
         with lock:
             if variant not in loaded:
-                loaded[variant] = load_within(
+                loaded[variant] = load_for_build(
                     within, project, variant=variant, assignments=assignments
                 )
             return loaded[variant]

@@ -29,6 +29,7 @@ class Output:
     pages: int | None = None
     images: str | None = None  # how images were lightened to fit max_size, if they were
     cached: str | None = None  # "up to date" or "restored": taken from the cache, not built
+    sources: str | None = None  # with --embed-sources: the data files not attached, and why
     # With REPORTBUILDER_PARTS=1: "parts" (chapters laid out apart and assembled) or "whole",
     # and why whole.
     layout: str | None = None
@@ -36,7 +37,7 @@ class Output:
     parts: dict[str, int] | None = None  # with "parts": how many laid out, how many reused
 
     def as_json(self) -> dict[str, Any]:
-        optional = ("images", "cached", "layout", "layout_reason", "parts")
+        optional = ("images", "cached", "sources", "layout", "layout_reason", "parts")
         return {k: v for k, v in vars(self).items() if k not in optional or v is not None}
 
 

@@ -14,6 +14,30 @@ PDF_VARIANTS = (
     "pdf/x-3", "pdf/x-4", "pdf/x-5g",
 )  # fmt: skip
 
+# Variants WeasyPrint offers that a report cannot honestly claim, with the reason and what
+# to use instead: the file would say it conforms and a print shop's preflight would reject it.
+REFUSED_VARIANTS: dict[str, str] = {
+    "pdf/x-1a": (
+        "pdf/x-1a needs every colour in CMYK and a printer's output intent, and a report's "
+        "colours, photos and charts are RGB: the file would claim what it is not; for a "
+        "print shop build with --print and --pdf-variant pdf/x-4 (which allows RGB), or ask "
+        "the shop to convert a pdf/a-2b"
+    ),
+}
+# Variants that allow no transparency: the theme's see-through tints are drawn opaque and
+# images with an alpha channel flattened on white (brand.html, render/fetcher.py).
+OPAQUE_VARIANTS = ("pdf/a-1a", "pdf/a-1b")
+
+
+def variant_problem(variant: str | None) -> str | None:
+    """Why `variant` cannot be built, or None."""
+    if variant is None:
+        return None
+    if variant not in PDF_VARIANTS:
+        return f"'{variant}' is not one of {', '.join(PDF_VARIANTS)}"
+    return REFUSED_VARIANTS.get(variant)
+
+
 # Page sizes a report may have, with their heights in millimetres (the cover is sized from it).
 PAGE_HEIGHTS_MM: dict[str, float] = {
     "A4": 297, "A5": 210, "A3": 420, "B5": 250, "letter": 279.4, "legal": 355.6,

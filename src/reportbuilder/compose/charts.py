@@ -198,17 +198,23 @@ def donut_chart(
     shown = [(bar, color) for bar, color in zip(bars, colors, strict=True) if bar.value > 0]
     sweeps = _sweeps([bar.value / total * 2 * math.pi for bar, _ in shown])
     tiny = [s < _TINY for s in sweeps]
+    middles = [sum(sweeps[:i]) + sweep / 2 for i, sweep in enumerate(sweeps)]
+    places = _leader_places(outer, [m for m, thin in zip(middles, tiny, strict=True) if thin])
     # Room for the leader labels of thin slices: they sit around 12 o'clock.
-    top = 7.0 if any(tiny) else pad
-    side = 13.0 if any(tiny) else pad
+    highest = min((place.label_y for place in places), default=0.0)
+    top = max(7.0, -highest - outer + 3.5) if places else pad
+    side = 13.0 if places else pad
     cx, cy = outer + side, outer + top
 
     body: list[str] = []
     start = 0.0
-    leaders: list[str] = []
-    for (bar, color), sweep, thin in zip(shown, sweeps, tiny, strict=True):
-        if thin:
-            leaders.extend(_leader(cx, cy, outer, start + sweep / 2, bar.text))
+    texts = [bar.text for (bar, _), thin in zip(shown, tiny, strict=True) if thin]
+    leaders = [
+        line
+        for place, text in zip(places, texts, strict=True)
+        for line in _leader(cx, cy, place, text)
+    ]
+    for (_, color), sweep in zip(shown, sweeps, strict=True):
         path = (
             _ring(cx, cy, outer, inner)
             if len(shown) == 1
@@ -276,19 +282,56 @@ def _sweeps(raw: list[float]) -> list[float]:
     return sweeps
 
 
-def _leader(cx: float, cy: float, outer: float, angle: float, text: str) -> list[str]:
+@dataclass(frozen=True)
+class _LeaderPlace:
+    """Where a thin slice's leader goes, from the donut's centre: from the ring (x0, y0) out
+    to (x1, y1), then across at `label_y` to its label, on the right or the left."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    label_y: float
+    right: bool
+
+
+def _leader_places(outer: float, angles: Sequence[float]) -> list[_LeaderPlace]:
+    """Leaders for thin slices at `angles`, their labels on one side at least a line of
+    small text apart: two thin neighbours (2 % and 1 %) ran into one label "2%1%"."""
+    places = []
+    for angle in angles:
+        x1, y1 = (outer + 3.5) * math.sin(angle), -(outer + 3.5) * math.cos(angle)
+        x0, y0 = outer * math.sin(angle), -outer * math.cos(angle)
+        places.append(_LeaderPlace(x0, y0, x1, y1, y1, math.sin(angle) >= 0))
+    gap = _SMALL * 1.25
+    spread: dict[int, float] = {}
+    for right in (True, False):
+        # Around 12 o'clock: each label moves up, away from the ring, until it clears the one
+        # below it.
+        side = sorted(
+            (i for i, place in enumerate(places) if place.right is right),
+            key=lambda i: -places[i].y1,
+        )
+        below = math.inf
+        for i in side:
+            spread[i] = min(places[i].y1, below - gap)
+            below = spread[i]
+    return [_LeaderPlace(p.x0, p.y0, p.x1, p.y1, spread[i], p.right) for i, p in enumerate(places)]
+
+
+def _leader(cx: float, cy: float, place: _LeaderPlace, text: str) -> list[str]:
     """A thin slice's value outside the ring, on a short line from the slice."""
-    x0, y0 = cx + outer * math.sin(angle), cy - outer * math.cos(angle)
-    x1, y1 = cx + (outer + 3.5) * math.sin(angle), cy - (outer + 3.5) * math.cos(angle)
-    right = math.sin(angle) >= 0
+    x0, y0, x1, y1 = cx + place.x0, cy + place.y0, cx + place.x1, cy + place.y1
+    right = place.right
     x2 = x1 + (2.0 if right else -2.0)
+    label_y = cy + place.label_y
     return [
-        f'<polyline points="{_n(x0)},{_n(y0)} {_n(x1)},{_n(y1)} {_n(x2)},{_n(y1)}" fill="none"'
-        f' stroke="#5f6b7a" stroke-width="0.3"/>',
+        f'<polyline points="{_n(x0)},{_n(y0)} {_n(x1)},{_n(y1)} {_n(x2)},{_n(label_y)}"'
+        ' fill="none" stroke="#5f6b7a" stroke-width="0.3"/>',
         _text(
             text,
             x2 + (0.8 if right else -0.8),
-            y1 + _CENTER_SHIFT * _SMALL,
+            label_y + _CENTER_SHIFT * _SMALL,
             anchor="start" if right else "end",
             weight=600,
             size=_SMALL,

@@ -397,6 +397,13 @@ class Helpers:
             tip = f" (did you mean '{close}'?)" if close else _did_you_mean(str(kind), makers)
             raise CallError(f"chart kind '{kind}' is not one of {', '.join(makers)}{tip}")
         _check_decimals("chart", decimals)
+        if description is not None and not str(description).strip():
+            # A blank alt text says nothing to a screen reader (and the lint quoted the
+            # chart's whole data: URL to say so): the default describes every bar.
+            raise CallError(
+                "chart(): description is blank; give the chart's alt text, or leave "
+                "description out (the default lists each bar and its value)"
+            )
         items = _categories(data, "chart", "a breakdown or a list of its categories")
         breakdown = data if isinstance(data, Breakdown) else None
         bars = self._bars(items, breakdown, decimals)

@@ -25,6 +25,7 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
+from reportbuilder import watchdog
 from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.bidi import isolate, isolated
 from reportbuilder.compose.citations import CITATION, NARRATIVE, Citations, keys_of
@@ -144,6 +145,23 @@ def css_string(value: Any) -> Markup:
     quotes, backslash, `<`, `>`, `&` and invisible characters become hex escapes (`\\22 `)."""
     text = re.sub("[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", str(value))
     return Markup('"' + _CSS_ESCAPED.sub(lambda m: f"\\{ord(m.group()):x} ", text) + '"')
+
+
+def mix(colour: str, over: str, alpha: float) -> str:
+    """`over` laid at `alpha` on `colour` (both #rgb or #rrggbb), as one opaque colour:
+    what a see-through tint looks like, for the PDF variants that forbid transparency."""
+
+    def channels(value: str) -> list[int]:
+        digits = value.lstrip("#")
+        if len(digits) == 3:
+            digits = "".join(d * 2 for d in digits)
+        return [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
+
+    mixed = [
+        round(a * alpha + b * (1 - alpha))
+        for a, b in zip(channels(over), channels(colour), strict=True)
+    ]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 def _headings(tokens: list[dict[str, Any]], lang: str) -> list[Heading]:
@@ -281,6 +299,35 @@ class _SourceLines:
 
 
 _NOT_LONGER = r"(?![\w#/?=&%.~+-])"
+_OWN_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[IVXLC]+\.)\s+\S")  # "1. ", "2.3 ", "IV. "
+_EXPRESSION = re.compile(r"\{\{.*?\}\}")
+_MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")
+
+
+def filled_line(source: str, rendered: str, needle: str) -> int | None:
+    """The line of `source` (a chapter's template) that printed `needle`, a value a `{{ }}`
+    filled in (`[site]({{ data.links.site.url }})`): the first line holding a `{{ }}` whose
+    written pieces all appear, in order, on the line of `rendered` (the filled-in text)
+    that holds `needle`; None when no line fits."""
+    lowered = _MARKDOWN_ESCAPE.sub(r"\1", rendered.lower())  # as the value was given
+    at = lowered.find(needle.lower())
+    if at < 0:
+        return None
+    start = lowered.rfind("\n", 0, at) + 1
+    end = lowered.find("\n", at)
+    printed = lowered[start : end if end >= 0 else len(lowered)]
+    for number, line in enumerate(source.lower().splitlines(), start=1):
+        if "{{" not in line:
+            continue
+        position = 0
+        for piece in _EXPRESSION.split(line):
+            position = printed.find(piece.strip(), position)
+            if position < 0:
+                break
+            position += len(piece.strip())
+        else:
+            return number
+    return None
 
 
 def render_chapters(
@@ -312,6 +359,7 @@ def render_chapters(
 
     converters: dict[bool, markdown.Markdown] = {}
     for chapter in project.chapters_in(config.lang):
+        watchdog.doing("composing", chapter.rel)
         helpers.chapter = chapter.rel
         prefix[0] = chapter.slug
         source, unclosed = protect_code(chapter.source)
@@ -379,12 +427,11 @@ def render_chapters(
             continue
         lines = _SourceLines(chapter.source)
         for message, needle in removed:
+            at = lines.line(needle) or filled_line(chapter.source, text, needle)
             if any(marker in message for marker in TEXT_DROPPED):  # the author's words
-                problems.append(
-                    Problem(chapter.rel, lines.line(needle), message, stage=Stage.COMPOSE)
-                )
+                problems.append(Problem(chapter.rel, at, message, stage=Stage.COMPOSE))
             else:
-                warnings.append(_warning(chapter.rel, lines.line(needle), message))
+                warnings.append(_warning(chapter.rel, at, message))
         html = helpers.substitute(html)
         if ROW_CLASS in html:
             html = size_rows(html, project.image_sizes, text_width_mm(config.page_size))
@@ -405,6 +452,21 @@ def render_chapters(
             )
             problems.append(Problem(chapter.rel, 1, message, stage=Stage.COMPOSE))
             continue
+        if config.number_chapters and not chapter.annex and _OWN_NUMBER.match(title):
+            # "# 1. Methods", the Word habit, printed "2. 1. Methods" (trial 6 #46).
+            message = (
+                f"the title '{title}' starts with its own number, and number_chapters adds "
+                "one: delete the number from the title, or set number_chapters: false"
+            )
+            warnings.append(_warning(chapter.rel, lines.line(title[:20]) or 1, message))
+        if not chapter.annex and any(r.annex for r in rendered):
+            annex = next(r for r in rendered if r.annex)
+            message = (
+                f"this chapter prints after the annex '{annex.title}' (in the order of the "
+                "files): rename the files, or list chapters: in report.yml, to put the "
+                "annexes last"
+            )
+            warnings.append(_warning(chapter.rel, 1, message))
         parts.append(anchors.Part(chapter.slug, chapter.rel, chapter.source, html))
         rendered.append(
             RenderedChapter(
@@ -417,6 +479,7 @@ def render_chapters(
                 annex=_annex_letter(sum(1 for r in rendered if r.annex)) if chapter.annex else "",
             )
         )
+    watchdog.doing("composing the HTML")  # no chapter of its own any more
     if problems:
         raise ComposeError(problems)
     linked, dangling, helpers.xrefs = anchors.resolve(parts)
@@ -510,6 +573,9 @@ def _config_text(project: Project) -> str:
 
 def _too_slow(rel: str | None, error: TimeLimitExceeded, deadline: Deadline | None) -> Problem:
     seconds = f" of {deadline.seconds:g} s" if deadline else ""
+    verb, path = watchdog.activity()
+    if rel is None and verb == "composing":  # stopped between two steps of its chapter
+        rel = path
     return Problem(
         rel,
         error.line if rel else None,
@@ -591,7 +657,7 @@ def _render(
         )
     warnings += lint.brand_problems(config.brand.model_dump(), _config_text(project))
     env = theme_environment(project.theme.templates, project.templates, project.theme.by_theme)
-    env.filters.update({**fmt.filters(), "css_string": css_string, "isolate": isolate})
+    env.filters.update({**fmt.filters(), "css_string": css_string, "isolate": isolate, "mix": mix})
     if memo is not None:
         env.bytecode_cache = memo.templates(env)
     theme_css, project_css = _stylesheets(project)

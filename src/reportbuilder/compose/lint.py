@@ -97,11 +97,19 @@ def _chapter(part: Part, found: _Found, alt_required: bool) -> Iterator[Problem]
     for src, alt in found.images:
         if alt:
             continue
-        name = src.rsplit("/", 1)[-1] or src
-        message = (
-            f"image {name} has no alt text: write ![what it shows]({name}) so that screen "
-            "readers and the PDF's tags can describe it"
-        )
+        if src.startswith("data:"):
+            # Never quote a data: URL (a chart's is thousands of characters of base64).
+            name = "data:"  # found at its line when the chapter writes it
+            message = (
+                "a data: image has no alt text: write ![what it shows](data:…) so that screen "
+                "readers and the PDF's tags can describe it"
+            )
+        else:
+            name = src.rsplit("/", 1)[-1] or src
+            message = (
+                f"image {name} has no alt text: write ![what it shows]({name}) so that screen "
+                "readers and the PDF's tags can describe it"
+            )
         yield _problem(part, _line(part.source, name, seen), message, error=alt_required)
     previous = 0
     for level, text in found.headings:

@@ -23,6 +23,7 @@ from markdown.extensions import Extension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.tables import TableProcessor
 from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
 
@@ -31,20 +32,32 @@ from reportbuilder.compose.alerts import GithubAlerts
 from reportbuilder.compose.commonmark_rules import CommonMarkRules
 from reportbuilder.compose.costly_text import check_tag_scan
 from reportbuilder.compose.gfm_tables import GfmTables
+from reportbuilder.compose.indented_prose import watch_indented_prose
 from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.compose.list_numbers import list_numbers
 from reportbuilder.compose.long_runs import ZWSP, break_long_runs
-from reportbuilder.language import has_spacing_rules, quote_substitutions, typeset
+from reportbuilder.language import (
+    FRENCH_ORDINAL,
+    base_language,
+    has_spacing_rules,
+    quote_substitutions,
+    typeset,
+)
+from reportbuilder.link_policy import link_problem
+from reportbuilder.link_policy import shown as shown_url
 from reportbuilder.tolerant_html import TolerantHTMLParser
 
+LINK_REFUSED = "cannot go into the report: "
 # Losses that drop words the author wrote (an extra table cell, a note never referred to):
 # errors, where the others (a tag the sanitiser removed …) are warnings.
 TEXT_DROPPED = (
     "' is not printed (add a column",
     "is never referred to, so it is not printed",
+    "is defined twice: the first note is not printed",
     "so the table's cells would move",
     "would be printed: delete it",
     "would print as not struck out",
+    LINK_REFUSED,  # not a loss, but never printed live: a look-alike or hidden-recipient link
 )
 
 NUM_CLASS = "rb-num"  # filled with the figure/table number once the whole document is known
@@ -128,7 +141,7 @@ def sanitize(html: str) -> str:
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Links lead to the web, to mail or inside the document: a relative file link would
     become a `file:` link in the PDF, pointing at the reader's own disk."""
-    if tag == "a" and attribute == "href" and not _link_allowed(value):
+    if tag == "a" and attribute == "href" and (not _link_allowed(value) or link_problem(value)):
         return None
     if (tag, attribute) in _URL_ATTRIBUTES and data_images.is_data_url(value):
         return value if tag == "img" and not data_images.refused(value) else None
@@ -225,6 +238,12 @@ class _Removals(TolerantHTMLParser):
             elif (tag, name) == ("img", "src") and data_images.is_data_url(value):
                 if why := data_images.refused(value):
                     self.found.append((f"removed data: image ({why})", value[-32:]))
+            elif (tag, name) in _URL_ATTRIBUTES and (why := link_problem(value)):
+                # The rules contacts.yml's addresses follow (trial 6 #27): a phishing link in
+                # a contributed chapter would otherwise go out live.
+                what = "link" if tag == "a" else "address"
+                message = f"the {what} '{shown_url(value)}' {LINK_REFUSED}{why}"
+                self.found.append((message, _link_needle(value)))
             elif (tag, name) in _URL_ATTRIBUTES and not _url_kept(tag, value):
                 shown = value if len(value) <= 60 else value[:57] + "..."
                 why = (
@@ -287,6 +306,14 @@ def _hides(name: str, value: str) -> str | None:
 
 def _style_names(style: str) -> list[str]:
     return [part.split(":", 1)[0].strip().lower() for part in style.split(";") if ":" in part]
+
+
+def _link_needle(url: str) -> str:
+    """What finds a link at its line of the chapter: its address as written (an email
+    autolink `<a@b.org>` is written without `mailto:`)."""
+    if url.lower().startswith("mailto:"):
+        url = url[len("mailto:") :]
+    return url[:40]
 
 
 def _url_kept(tag: str, url: str) -> bool:
@@ -422,7 +449,8 @@ class _ReportTree(Treeprocessor):
                 label = key.split(":", 1)[-1]
                 message = (
                     f"footnote [^{label}] is never referred to, so it is not printed: "
-                    f"refer to it with [^{label}] in the text, or delete it"
+                    f"refer to it with [^{label}] in the text (a figure's caption cannot call "
+                    "a note), or delete it"
                 )
                 self.losses.append((message, f"[^{label}]:"))
         sizes = {key: sum(len(t) for t in note.itertext()) for key, note in notes.items()}
@@ -899,12 +927,62 @@ def _strip_end(text: str | None) -> str | None:
 
 
 def _language_spacing(root: ET.Element, lang: str) -> None:
-    """The language's spacing rules (`language.typeset`) on all text but code."""
+    """The language's spacing rules (`language.typeset`) on all text but code; in French,
+    ordinals (1er, 2e, XXIe) with their ending raised (trial 5 #19)."""
     for element in root.iter():
         if element.text and element.tag not in ("code", "pre"):
             element.text = typeset(element.text, lang)
         if element.tail:  # the text after a code span is prose again
             element.tail = typeset(element.tail, lang)
+    if base_language(lang) == "fr":
+        _french_ordinals(root)
+
+
+def _french_ordinals(root: ET.Element) -> None:
+    """`1er` → 1<sup>er</sup> in the text of every element but code, links' addresses
+    untouched (only text is read), a word such as "Le" or "Ces" left alone."""
+    in_code = {
+        id(inner) for element in root.iter() if element.tag in ("code", "pre", "sup")
+        for inner in element.iter()
+    }  # fmt: skip
+    for parent in list(root.iter()):
+        if id(parent) in in_code:
+            continue
+        children = list(parent)
+        if parent.text and FRENCH_ORDINAL.search(parent.text):
+            parent.text, raised = _raised(parent.text)
+            for offset, sup in enumerate(raised):
+                parent.insert(offset, sup)
+        for child in children:
+            if child.tail and FRENCH_ORDINAL.search(child.tail):
+                child.tail, raised = _raised(child.tail)
+                at = list(parent).index(child) + 1
+                for offset, sup in enumerate(raised):
+                    parent.insert(at + offset, sup)
+
+
+def _raised(text: str) -> tuple[str, list[ET.Element]]:
+    """`text` up to its first ordinal's ending, and `<sup>` elements holding each ending
+    with the text after it as their tail."""
+    pieces: list[ET.Element] = []
+    head = None
+    position = 0
+    for match in FRENCH_ORDINAL.finditer(text):
+        if match[1] in ("L", "C"):  # "Le", "Ces": words, no ordinals
+            continue
+        before = text[position : match.end(1)]
+        if pieces:
+            pieces[-1].tail = before
+        else:
+            head = before
+        sup = ET.Element("sup", {"class": "ordinal"})
+        sup.text = match[2]
+        pieces.append(sup)
+        position = match.end()
+    if not pieces:
+        return text, []
+    pieces[-1].tail = text[position:]
+    return head or "", pieces
 
 
 # Python-Markdown marks stashed text and escaped characters with STX/ETX (U+0002/U+0003);
@@ -931,6 +1009,24 @@ def _align_from_style(match: re.Match[str]) -> str:
         return match[0]
     rest = "; ".join(part.strip() for part in parts if not _TEXT_ALIGN.match(part))
     return f'{match[1]} align="{aligns[-1]}"' + (f' style="{rest}"' if rest else "")
+
+
+_HEADING_BREAK = re.compile(r"^( {0,3}#{1,6}[ \t].*?<br\s*/?>)(?=\S)", re.IGNORECASE)
+
+
+class _SpacedHeadingBreaks(Preprocessor):
+    """`# Title line<br>second line`: a space after the `<br>` of an ATX heading, which the
+    body's title does not show (a line starts there) and the contents and the running
+    header, where the break is removed, need ("Title linesecond line", trial 6 #44). Runs
+    after the fences are set aside: a `#` comment in code is not touched."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out = []
+        for line in lines:
+            while "<br" in line.lower() and (spaced := _HEADING_BREAK.sub(r"\1 ", line)) != line:
+                line = spaced
+            out.append(line)
+        return out
 
 
 class _CleanOutput(Postprocessor):
@@ -1049,8 +1145,10 @@ class ReportExtension(Extension):
         md.parser.blockprocessors.register(
             _ReportTable(md.parser, {"use_align_attribute": True}, self.losses), "table", 75
         )
+        watch_indented_prose(md.parser, self.losses)
         md.treeprocessors.register(_ReportTree(md, self.lang, self.losses), "reportbuilder", 1)
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
+        md.preprocessors.register(_SpacedHeadingBreaks(md), "heading-breaks", 20)
 
 
 class _Markdown(markdown.Markdown):

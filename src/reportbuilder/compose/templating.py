@@ -20,6 +20,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from reportbuilder.compose.tag_lines import TagLines
 from reportbuilder.errors import CallError, Problem, Stage
 from reportbuilder.limits import TimeLimitExceeded
 from reportbuilder.project.theme import TemplateFile
@@ -283,11 +284,10 @@ def content_environment(
         autoescape=True,
         loader=jinja2.DictLoader({}),
         keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
         comment_start_string="{##",
         comment_end_string="##}",
         finalize=finalize,
+        extensions=[TagLines],
     )
     env.globals.clear()
     _guard_filters(env)

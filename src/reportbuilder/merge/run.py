@@ -337,15 +337,18 @@ def _with_words(
 def _untranslated(project: Project, lang: str, path: str, line: int) -> list[Problem]:
     """A warning, at the first row in `lang`, when its copies print chapters in another
     language (as `build --lang` warns): the theme's words would be in one, text in another."""
-    from reportbuilder.project.translations import State, statuses
+    from reportbuilder.project.translations import State, setting_problems, statuses
 
+    # The cover's title and subtitle too, as `build --lang` says them (trial 6 #57): a
+    # French copy printed "Household survey 2026 … Exemplaire préparé pour Ana".
+    found = setting_problems(project, [lang])
     missing = [s.file for s in statuses(project, [lang]) if s.state is State.MISSING]
     if not missing:
-        return []
+        return found
     name, source = language_name(lang), language_name(project.config.lang)
     listed = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")
     message = f"no {name} translation ({listed}): {name} copies print it in {source}"
-    return [Problem(path, line, message, stage=Stage.PROJECT, severity=Severity.WARNING)]
+    return [*found, Problem(path, line, message, stage=Stage.PROJECT, severity=Severity.WARNING)]
 
 
 def _stem(project: Project, lang: str) -> str:

@@ -121,6 +121,12 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[P
     first_line_end = text.find("\n")
     if first_line_end < 0 or text[:first_line_end].strip() != "---":
         return {}, text, []
+    second_line_end = text.find("\n", first_line_end + 1)
+    if not text[first_line_end + 1 : None if second_line_end < 0 else second_line_end].strip():
+        # `---` then a blank line is a thematic break, as in Pandoc, whose metadata block
+        # may not be followed by one: read as front matter, the chapter lost its title and
+        # text up to the next rule (trial 6 #47).
+        return {}, text, []
     closing = _FENCE.search(text, first_line_end + 1)
     if closing is None:
         return (
@@ -167,6 +173,14 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[P
             )
         elif not _FRONT_MATTER_CHECKS[key][0](meta[key]):
             message = f"front matter '{key}': {_FRONT_MATTER_CHECKS[key][1]} (got {meta[key]!r})"
+            problems.append(Problem(rel, doc.line([key]), message, stage=Stage.PROJECT))
+        elif key == "title" and ("{{" in meta[key] or "{%" in meta[key]):
+            # The front matter is not a template: "Results {{ report.date.year }}" printed
+            # as typed in the contents while the heading read "Results 2026" (trial 6 #53).
+            message = (
+                "front matter 'title' is plain text: its '{{' or '{%' would print as typed; "
+                "write the title as the chapter's '# heading', where templates are filled in"
+            )
             problems.append(Problem(rel, doc.line([key]), message, stage=Stage.PROJECT))
     return meta, body, problems
 

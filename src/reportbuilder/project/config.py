@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -26,13 +25,14 @@ from pydantic import (
 from reportbuilder.edition import Edition
 from reportbuilder.errors import Problem, ProjectError, Stage
 from reportbuilder.language import is_known_locale, normalize
+from reportbuilder.link_policy import web_address_problem
 from reportbuilder.project.chapters import slugify
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.overrides import Key, flatten, merged
 from reportbuilder.project.printable import printed_text
 from reportbuilder.project.validation import LineOf, problems_from, stand_in
 from reportbuilder.project.yamlio import load_yaml
-from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS
+from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS, variant_problem
 
 CONFIG_FILE = "report.yml"
 
@@ -51,56 +51,11 @@ def _colour(value: str) -> str:
 Colour = Annotated[str, AfterValidator(_colour)]
 
 
-# Controls, and the bidi overrides and isolates that make an address read as another one;
-# zero-width and other invisible formatting characters too: `https://bank.example.org`
-# shown, somewhere else linked.
-_UNSAFE_IN_URL = re.compile(
-    "[\x00-\x20\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
-)
-
-
 def _web_address(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
-        raise ValueError("write a web address in full, starting with https://")
-    found = _UNSAFE_IN_URL.search(value)
-    if found:
-        what = "a space" if found.group() == " " else f"U+{ord(found.group()):04X}"
-        raise ValueError(
-            f"a web address cannot contain {what} (invisible and text-direction characters "
-            "can show one address and link to another)"
-        )
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        raise ValueError("not a web address (check the host and port)") from None
-    if parts.username is not None or parts.password is not None:
-        raise ValueError("a web address cannot carry a user name or password (user@host)")
-    if not re.fullmatch(r"[\w.-]+|[0-9a-f:.]*:[0-9a-f:.]*", host) or host.startswith((".", "-")):
-        raise ValueError(f"'{host}' is not a host name")
-    mixed = _mixed_scripts(host)
-    if mixed:
-        raise ValueError(
-            f"the host name mixes {' and '.join(mixed)} letters in one part: "
-            "a look-alike of another address"
-        )
+    problem = web_address_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
-
-
-def _mixed_scripts(host: str) -> list[str]:
-    """The scripts of the first part of `host` that mixes letters of several (`аpple.com`
-    with a Cyrillic а), punycode (`xn--`) decoded first; [] when none does."""
-    for label in host.split("."):
-        if label.startswith("xn--"):
-            try:
-                label = label.encode("ascii").decode("idna")
-            except UnicodeError:
-                return ["undecodable"]
-        scripts = {unicodedata.name(char, "UNKNOWN").split()[0] for char in label if char.isalpha()}
-        if len(scripts) > 1:
-            return sorted(script.lower().capitalize() for script in scripts)
-    return []
 
 
 WebAddress = Annotated[str, AfterValidator(_web_address)]
@@ -146,6 +101,13 @@ class Organisation(_Strict):
     logo: str | None = None
     url: WebAddress | None = None
     address: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value:  # the cover and the contact page printed a blank where it goes
+            raise ValueError("the organisation's name is empty; give it, or leave organisation out")
+        return value
 
 
 class CoverImage(_Strict):
@@ -423,6 +385,8 @@ class ReportConfig(_Strict):
     def _variant(cls, value: str | None) -> str | None:
         if value is not None and value not in PDF_VARIANTS:
             raise ValueError(f"unknown PDF variant; choose one of {', '.join(PDF_VARIANTS)}")
+        if why := variant_problem(value):
+            raise ValueError(why)
         return value
 
     @field_validator("output")
@@ -488,18 +452,79 @@ def load_config(
         problems.append(Problem(CONFIG_FILE, doc.line(["variants"]), message, stage=Stage.PROJECT))
     if problems:
         raise ProjectError(problems)
-    layers = [_variant_layer(config, variant)] if variant is not None else []
+    chosen = doc.value
+    if variant is not None:
+        chosen = _with_variant(config, doc.value, variant)
     if settings:
-        chosen = merged(doc.value, *layers)
         try:
             ReportConfig.model_validate(merged(chosen, settings))
         except ValidationError as error:
-            found = problems_from(error, ReportConfig, "--set", lambda loc: None)
+            found = [_list_hint(p) for p in problems_from(error, ReportConfig, "--set", _none)]
             raise ProjectError(found) from None
-        layers.append(list(settings))
-    if layers:
-        config = ReportConfig.model_validate(merged(doc.value, *layers))
+        chosen = _over_languages(merged(chosen, settings), settings, None)
+    if chosen is not doc.value:
+        config = ReportConfig.model_validate(chosen)
     return config, doc.line
+
+
+def _with_variant(config: ReportConfig, value: dict[str, Any], variant: str) -> dict[str, Any]:
+    """report.yml's mapping with `variant` laid over it, its languages' entries included."""
+    layer = _variant_layer(config, variant)
+    named = "output" in config.variants[variant]
+    return _over_languages(merged(value, layer), layer, None if named else f"-{variant}")
+
+
+def _over_languages(
+    value: dict[str, Any], layer: Sequence[tuple[Key, Any]], suffix: str | None
+) -> dict[str, Any]:
+    """`value` with `layer`'s settings (a variant's, `--set`'s) laid over each `languages:`
+    entry that sets them too: a language's own subtitle or page size does not undo them
+    (trial 7 #12). A language's own `output` gets `suffix` (a variant's name: its file stays
+    its own), or, when the layer names the output, gives way to it (the language's file is
+    then named after it)."""
+    languages = value.get("languages")
+    if not isinstance(languages, dict):
+        return value
+    result = dict(value)
+    result["languages"] = {}
+    for code, entry in languages.items():
+        if not isinstance(entry, dict):
+            result["languages"][code] = entry
+            continue
+        own = copy.deepcopy(entry)
+        written = [key for key, _ in flatten(entry)]
+        for path, given in layer:
+            if path[0] in ("languages", "variants") or not written:
+                continue
+            if path == ("output",):
+                if isinstance(own.get("output"), str) and suffix is not None:
+                    mine = PurePosixPath(own["output"])
+                    own["output"] = str(mine.with_stem(mine.stem + suffix))
+                else:
+                    own.pop("output", None)
+                continue
+            if any(key[: len(path)] == path or path[: len(key)] == key for key in written):
+                target = own
+                for part in path[:-1]:
+                    if not isinstance(target.get(part), dict):
+                        target[part] = {}
+                    target = target[part]
+                target[path[-1]] = given
+        result["languages"][code] = own
+    return result
+
+
+def _none(keys: Sequence[str | int]) -> None:
+    return None  # `--set` has no lines
+
+
+def _list_hint(problem: Problem) -> Problem:
+    """`--set keywords=a,b` is text: say how a list is written on the command line."""
+    if "valid list" not in problem.message:
+        return problem
+    key = problem.message.split(":", 1)[0].strip("'")
+    hint = f"; write a list in brackets: --set '{key}=[a, b]'"
+    return replace(problem, message=problem.message + hint)
 
 
 def _variant_layer(config: ReportConfig, variant: str) -> list[tuple[Key, Any]]:
@@ -524,7 +549,7 @@ def _shared_outputs(config: ReportConfig, value: dict[str, Any], line: LineOf) -
     for variant in (None, *config.variants):
         base = config
         if variant is not None:
-            base = ReportConfig.model_validate(merged(value, _variant_layer(config, variant)))
+            base = ReportConfig.model_validate(_with_variant(config, value, variant))
         for lang in langs:
             edition = base if lang == config.lang else for_edition(base, Edition(lang=lang))
             path = edition.output or f"out/{slugify(config.title)[:60]}.pdf"

@@ -24,6 +24,7 @@ from pydantic import (
 
 from reportbuilder.errors import Problem, ReportError, Severity, Stage
 from reportbuilder.language import is_known_locale, pick_text
+from reportbuilder.link_policy import mail_link_problem
 from reportbuilder.project.config import WebAddress
 from reportbuilder.project.files import FilePolicy
 from reportbuilder.project.printable import refuse_unprintable
@@ -159,16 +160,14 @@ class Contact(BaseModel):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
-        from email_validator import EmailNotValidError, validate_email
-
         if value is None:
             return None
         if _NOT_IN_ADDRESS.search(value):
             raise ValueError("an email address only, without ?parameters or other recipients")
-        try:
-            validate_email(value, check_deliverability=False, allow_smtputf8=False)
-        except EmailNotValidError as error:
-            raise ValueError(f"not an email address: {error}") from None
+        # The card's mailto: link is held to the rule every link of the report is.
+        problem = mail_link_problem(f"mailto:{value}")
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("phone")

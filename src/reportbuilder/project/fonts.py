@@ -214,3 +214,110 @@ def font_problems(
         )
         problems.append(Problem("report.yml", line, message, stage=Stage.PROJECT))
     return problems
+
+
+# What a font file's first four bytes are: TrueType, OpenType (CFF), Apple TrueType, a
+# collection, WOFF and WOFF2.
+_FONT_SIGNATURES = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
+
+
+def font_file_problem(path: Path) -> str | None:
+    """Why the font file at `path` (there, readable) cannot be loaded, or None: not a font
+    by its first bytes (a text file, an LFS pointer, a PNG renamed .ttf), or one fontTools
+    cannot read, or whose tables run past its end (a truncated download). Cheap: the table
+    directory only, no glyph is read (a WOFF2 is decompressed)."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    from reportbuilder.project.image_files import what_bytes
+
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(16)
+        size = path.stat().st_size
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    if head[:4] not in _FONT_SIGNATURES:
+        text = head and all(32 <= byte < 127 or byte in b"\t\r\n" for byte in head)
+        found = "text" if text else what_bytes(head)  # a Git LFS pointer, an HTML error page
+        return f"is not a font file (its bytes are {found})"
+    try:
+        font = TTFont(path, lazy=True, fontNumber=0)
+        try:
+            tables = getattr(font.reader, "tables", {})
+            if head[:4] not in (b"wOFF", b"wOF2"):  # their offsets are in the compressed data
+                for tag, entry in tables.items():
+                    if entry.offset + entry.length > size:
+                        return f"is cut short: its '{tag}' table runs past the end of the file"
+            if "cmap" not in font.reader or "head" not in font.reader:
+                return "is not a usable font: it has no character map"
+        finally:
+            font.close()
+    except (TTLibError, OSError, ValueError, KeyError, AssertionError, EOFError) as error:
+        return f"is not a font fontTools can read ({error})"
+    return None
+
+
+def font_face_problems(
+    families: Iterable[str], stylesheets: Iterable[Path], files: FilePolicy
+) -> list[Problem]:
+    """An error at the `@font-face` rule of each of `families` (the brand's) whose font
+    files cannot be loaded, in the project's `stylesheets`: WeasyPrint would warn and set
+    the whole report in another font (trial 6 #51). A rule with several `src` fails only
+    when none of them loads; web and data: addresses are not looked at."""
+    wanted = {name.strip().strip("\"'").lower() for name in families if name}
+    if not wanted:
+        return []
+    problems: list[Problem] = []
+    for path in stylesheets:
+        rel = files.shown(path)
+        try:
+            css = files.read_theme_text(path, rel)
+        except ProjectError:
+            continue
+        for rule in _FONT_FACE.finditer(css):
+            block = rule[1]
+            family = next(
+                (
+                    next(g for g in m.groups() if g is not None).strip()
+                    for m in _FAMILY.finditer(block)
+                ),
+                "",
+            )
+            if family.lower() not in wanted:
+                continue
+            why = _face_problem(block, path, files)
+            if why:
+                line = css.count("\n", 0, rule.start()) + 1
+                message = (
+                    f"the @font-face '{family}' cannot be loaded: {why}; the report would be "
+                    "set in another font (replace the file with the font itself: .ttf, .otf, "
+                    ".woff or .woff2)"
+                )
+                problems.append(Problem(rel, line, message, stage=Stage.PROJECT))
+    return problems
+
+
+def _face_problem(block: str, css: Path, files: FilePolicy) -> str | None:
+    """Why none of an `@font-face` rule's local `src` files loads, or None when one does
+    (or when it names only web or data: addresses, said elsewhere)."""
+    reasons: list[str] = []
+    for match in _URL.finditer(block):
+        written = next((g for g in match.groups() if g is not None), "")
+        if not written or ":" in written.split("/")[0]:
+            return None  # a web or data: address: the fetcher's and the renderer's to say
+        font = css.parent / written.split("#")[0].split("?")[0]
+        try:
+            if not files.readable(font):
+                reasons.append(f"{written} is outside the project")
+                continue
+            if not font.is_file():
+                reasons.append(f"there is no file {written}")
+                continue
+        except (OSError, ValueError):
+            reasons.append(f"{written} cannot be read")
+            continue
+        why = font_file_problem(font)
+        if why is None:
+            return None
+        reasons.append(f"{written} {why}")
+    return "; ".join(reasons) or None

@@ -153,6 +153,29 @@ def printable_image(path: Path) -> bytes | None:
     return out.getvalue()
 
 
+def opaque_image(source: Path | bytes) -> bytes | None:
+    """A PNG of the raster image `source` (a file, or PNG bytes) laid on white, when it has
+    see-through pixels (an alpha channel, a transparent palette entry); None when it has
+    none. For the PDF variants that allow no transparency (PDF/A-1)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as image:
+            alpha = "A" in image.mode or "a" in image.mode or "transparency" in image.info
+            if not alpha:
+                return None
+            image.load()
+            dpi = image.info.get("dpi", (96, 96))
+            rgba = image.convert("RGBA")
+    except Exception:  # what Pillow cannot read, `image_problem` says why
+        return None
+    flat = Image.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    flat.save(out, format="PNG", dpi=dpi)
+    return out.getvalue()
+
+
 def _grey(image: Any, scale: float | None) -> Any:
     """A greyscale image of more than 8 bits as 8-bit "L": its top 8 bits (`scale`), or its
     values from 0 (or its lowest) to its highest as black to white."""

@@ -29,7 +29,7 @@ from reportbuilder.project.data import load_data
 from reportbuilder.project.data.model import Localized
 from reportbuilder.project.data.readers import CsvSettings
 from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
-from reportbuilder.project.fonts import font_problems, lack_hyphen
+from reportbuilder.project.fonts import font_face_problems, font_problems, lack_hyphen
 from reportbuilder.project.images import side_by_side_sizes
 from reportbuilder.project.overrides import Key
 from reportbuilder.project.resources import Places, resource_locations
@@ -160,10 +160,51 @@ def load_project(
     listing every problem found.
 
     `variant` names one of report.yml's `variants:` and `assignments` are `--set` ones
-    (`parse_assignment`), laid over report.yml in that order. With `stand_ins` (`check`),
-    the error raised is an `IncompleteProject` carrying a project made of what is right
-    (wrong settings and contact keys left out) whenever one can be made, so that the
+    (`parse_assignment`), laid over report.yml in that order: a problem of a value set so
+    is said at `--set`, not at report.yml's line of the value it replaced. With `stand_ins`
+    (`check`), the error raised is an `IncompleteProject` carrying a project made of what is
+    right (wrong settings and contact keys left out) whenever one can be made, so that the
     chapters can still be filled in and their problems found in the same run."""
+    try:
+        project = _load_project(path, variant=variant, assignments=assignments, stand_ins=stand_ins)
+    except IncompleteProject as error:
+        if not assignments:
+            raise
+        warnings = _at_set(error.project.warnings, assignments)
+        moved = dataclasses.replace(error.project, warnings=tuple(warnings))
+        raise IncompleteProject(_at_set(error.problems, assignments), moved) from None
+    except ProjectError as error:
+        if not assignments:
+            raise
+        raise ProjectError(_at_set(error.problems, assignments)) from None
+    if assignments:
+        warnings = _at_set(project.warnings, assignments)
+        project = dataclasses.replace(project, warnings=tuple(warnings))
+    return project
+
+
+def _at_set(problems: Sequence[Problem], assignments: Sequence[tuple[Key, Any]]) -> list[Problem]:
+    """`problems` with those about a value `--set` gave (their message starts with its key,
+    `contact: no contact 'nobody'`) said at `--set` rather than at report.yml's line."""
+    keys = [".".join(path) for path, _ in assignments]
+    moved = []
+    for problem in problems:
+        key = problem.message.split(":", 1)[0]
+        if problem.path == CONFIG_FILE and any(
+            key == given or key.startswith(f"{given}.") for given in keys
+        ):
+            problem = dataclasses.replace(problem, path="--set", line=None)
+        moved.append(problem)
+    return moved
+
+
+def _load_project(
+    path: str | os.PathLike[str],
+    *,
+    variant: str | None,
+    assignments: Sequence[tuple[Key, Any]],
+    stand_ins: bool,
+) -> Project:
     try:
         root = resolved(Path(path))
         str(root).encode("utf-8")
@@ -268,6 +309,8 @@ def load_project(
             line,
         )
     )
+    # A brand family declared in styles/ whose file is no font: all text in the fallback.
+    problems.extend(font_face_problems([fonts.heading or "", fonts.body or ""], own_styles, files))
     references: list[dict[str, Any]] = []
     if config.bibliography:
         references, bad, warned = _references(files, config.bibliography, chapters)

@@ -78,6 +78,38 @@ def _scan(
                     places.append(Location(rel, number))
 
 
+# What an SVG drawing reads besides itself: `<image href>` (also xlink:href), `<use href>`
+# of another file, a `url()` in its style (trial 6 #39: refused with no place said).
+_SVG_REFERENCE = re.compile(
+    r"""<(?:image|use|feImage)\b[^>]*?\b(?:xlink:)?href\s*=\s*["']([^"'#][^"']*)["']""",
+    re.IGNORECASE,
+)
+
+
+def _inside_drawings(found: dict[str, list[Location]], files: FilePolicy) -> None:
+    """The files the project's SVG drawings refer to, at the lines that show each drawing:
+    a refusal of one is said where the author can find it."""
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    for url, places in list(found.items()):
+        parts = urlsplit(url)
+        if parts.scheme != "file" or not parts.path.lower().endswith(".svg"):
+            continue
+        path = Path(url2pathname(parts.path))
+        try:
+            if not files.in_project(path) or not path.is_file():
+                continue
+            text = files.read_project_text(files.shown(path))
+        except (ProjectError, OSError, ValueError):
+            continue
+        for match in _SVG_REFERENCE.finditer(text):
+            if match[1].startswith("data:"):
+                continue
+            inner = found.setdefault(urljoin(url, match[1].strip()), [])
+            inner.extend(place for place in places if place not in inner)
+
+
 def resource_locations(
     root: Path,
     config: ReportConfig,
@@ -101,6 +133,7 @@ def resource_locations(
         except ProjectError:
             continue  # WeasyPrint's fetcher refuses or reports the same file
         _scan(found, text, rel, css.resolve().as_uri(), [_CSS])
+    _inside_drawings(found, files)
     if config.organisation and config.organisation.logo:
         found.setdefault(urljoin(base, config.organisation.logo), []).append(Location("report.yml"))
     if config.cover_image:

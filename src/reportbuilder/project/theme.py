@@ -226,6 +226,15 @@ def theme_chain(name: str, project_dir: Path) -> tuple[list[Layer], list[Problem
             )
             break
         builtin = folder.is_relative_to(THEMES_DIR)
+        if builtin and (project_dir / current / MANIFEST).is_file():
+            # The built-in theme wins over a project folder of its name: the folder's
+            # templates and styles would be ignored without a word (trial 6 #52).
+            message = (
+                f"{current}/ has a {MANIFEST} but '{current}' is a built-in theme's name, so "
+                f"the built-in one is used and the folder ignored: rename the folder (and "
+                "theme: in report.yml)"
+            )
+            problems.append(Problem(f"{current}/{MANIFEST}", None, message, stage=Stage.PROJECT))
         manifest, found = read_manifest(folder, None if builtin else policy)
         problems.extend(found)
         chain.append(Layer(current, folder, manifest, builtin))

@@ -59,13 +59,30 @@ def problems_from(
 ) -> list[Problem]:
     """One problem per pydantic error, at the line of the key it concerns."""
     problems = []
-    for err in error.errors(include_url=False):
-        loc = [p for p in err["loc"] if isinstance(p, str | int)]
-        # pydantic adds the union member's type name to loc; keep only real keys.
-        loc = [p for p in loc if not (isinstance(p, str) and p[:1].isupper())]
+    errors = [(_key_path(err), err) for err in error.errors(include_url=False)]
+    unindented = _unindented(model, errors, line_of)
+    for loc, err in errors:
         line = line_of(loc)
         key = dotted(loc) or "(top level)"
-        if err["type"] == "extra_forbidden":
+        owner = unindented.get(tuple(loc))
+        if owner is not None:
+            message = (
+                f"unknown key '{key}': it belongs under '{dotted(owner)}:' (line "
+                f"{line_of(owner)}): indent it by 2 spaces"
+            )
+            problems.append(Problem(rel, line, message, stage=Stage.PROJECT))
+        elif (
+            err["type"] in _MAPPING_TYPES
+            and err.get("input") is None
+            and any(o == tuple(loc) for o in unindented.values())
+        ):
+            below = [dotted(k) for k, o in unindented.items() if o == tuple(loc)]
+            message = (
+                f"'{key}' is empty: the keys under it ({', '.join(below)}) are not indented; "
+                "indent them by 2 spaces"
+            )
+            problems.append(Problem(rel, line, message, stage=Stage.PROJECT))
+        elif err["type"] == "extra_forbidden":
             known = _fields_at(model, loc[:-1])
             hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
@@ -86,6 +103,43 @@ def problems_from(
             reason = str(err["msg"]).removeprefix("Value error, ")  # pydantic's, not ours
             problems.append(Problem(rel, line, f"'{key}': {reason}{shown}", stage=Stage.PROJECT))
     return problems
+
+
+_MAPPING_TYPES = ("dict_type", "model_type", "model_attributes_type")
+
+
+def _key_path(err: Any) -> list[str | int]:
+    loc = [p for p in err["loc"] if isinstance(p, str | int)]
+    # pydantic adds the union member's type name to loc; keep only real keys.
+    return [p for p in loc if not (isinstance(p, str) and p[:1].isupper())]
+
+
+def _unindented(
+    model: type[BaseModel], errors: Sequence[tuple[list[str | int], Any]], line_of: LineOf
+) -> dict[tuple[str | int, ...], tuple[str | int, ...]]:
+    """Unknown keys written right under an empty mapping key (`brand:` then `primary:` not
+    indented) that belong to it: {the unknown key's path: the empty key's path}. A key
+    belongs when the empty key's model has it, or takes any key (`languages:`)."""
+    empty = [
+        (line, tuple(loc))
+        for loc, err in errors
+        if err["type"] in _MAPPING_TYPES
+        and err.get("input") is None
+        and (line := line_of(loc)) is not None
+    ]
+    found: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
+    for loc, err in errors:
+        line = line_of(loc)
+        if err["type"] != "extra_forbidden" or line is None:
+            continue
+        above = [(at, key) for at, key in empty if at < line and key[:-1] == tuple(loc[:-1])]
+        if not above:
+            continue
+        owner = max(above)[1]
+        fields = _fields_at(model, owner)
+        if not fields or loc[-1] in fields:
+            found[tuple(loc)] = owner
+    return found
 
 
 M = TypeVar("M", bound=BaseModel)

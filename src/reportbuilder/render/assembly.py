@@ -44,6 +44,7 @@ def assemble(
     import pikepdf
 
     from reportbuilder.render.fontmerge import merge_fonts_in
+    from reportbuilder.render.imagemerge import share_images
     from reportbuilder.render.stamp import overlay
 
     sources = [pikepdf.open(io.BytesIO(part.data)) for part in parts]
@@ -64,6 +65,7 @@ def assemble(
         if stamps:
             overlay(out, stamps)
         _share_color_spaces(out)
+        share_images(out)  # one copy of a picture several parts show
         merge_fonts_in(out, fonts)  # one program per font, not one per part
         buffer = io.BytesIO()
         # Streams as WeasyPrint compressed them: decoding and compressing again doubles the cost.
@@ -209,6 +211,9 @@ def _cut_from(document: Any, values: Any) -> list[Any]:
     import pikepdf
 
     tops: dict[tuple[int, int], Any] = {}
+    # Elements whose way up was walked already: the marked contents of one paragraph share
+    # it, and walking it again for each cost more than the rest of the structure's merge.
+    walked: set[tuple[int, int]] = set()
     for value in values:
         for element in value if isinstance(value, pikepdf.Array) else [value]:
             seen = 0
@@ -216,6 +221,10 @@ def _cut_from(document: Any, values: Any) -> list[Any]:
                 parent = element.get("/P")
                 if parent is None or element.objgen in tops:
                     break
+                if element.is_indirect:
+                    if element.objgen in walked:
+                        break
+                    walked.add(element.objgen)
                 if parent.objgen == document.objgen:
                     tops[element.objgen] = element
                     del element["/P"]

@@ -26,7 +26,12 @@ from reportbuilder.project.files import (
     remote_file_message,
     resolved,
 )
-from reportbuilder.project.image_files import RASTER_SUFFIXES, image_problem, printable_image
+from reportbuilder.project.image_files import (
+    RASTER_SUFFIXES,
+    image_problem,
+    opaque_image,
+    printable_image,
+)
 from reportbuilder.project.resources import Places
 from reportbuilder.render.engine import import_weasyprint
 
@@ -60,8 +65,11 @@ class PolicyFetcher(URLFetcher):
         files: FilePolicy,
         network_hosts: Sequence[str] = (),
         locations: Mapping[str, Places] | None = None,
+        *,
+        opaque: bool = False,
     ) -> None:
         super().__init__(timeout=10, allow_redirects=False)
+        self.opaque = opaque  # images flattened on white: a variant with no transparency
         self.files = files
         self.hosts = {host.lower().rstrip(".") for host in network_hosts}
         self.refused: list[Problem] = []  # what to tell the user, located where we can
@@ -106,6 +114,11 @@ class PolicyFetcher(URLFetcher):
             raise self._refuse(f"image {self.files.shown(path)} not used: {broken}")
         if path.suffix.lower() in RASTER_SUFFIXES and (png := printable_image(path)):
             # A 16-bit greyscale scan would print as a black rectangle: an 8-bit copy.
+            if self.opaque:
+                png = opaque_image(png) or png
+            return _Converted(path.as_uri(), png, {"Content-Type": "image/png"})
+        if self.opaque and path.suffix.lower() in RASTER_SUFFIXES and (png := opaque_image(path)):
+            # PDF/A-1: no alpha channel; white is what shows through on the page.
             return _Converted(path.as_uri(), png, {"Content-Type": "image/png"})
         return super().fetch(path.as_uri(), headers)
 

@@ -111,6 +111,9 @@ _maps: OrderedDict[tuple[str, bytes], Any] = OrderedDict()  # widths and ToUnico
 # tables: one merge at a time.
 _lock = threading.Lock()
 _kept: SignedFolder | None = None  # where programs read are kept, during a merge
+# `_glyf_shape` of each glyph record met during one merge, by program: a subset is compared
+# with every other of its font (`_clusters`), so each record would be decompiled once a pair.
+_shapes: dict[tuple[int, bytes], tuple[Any, ...]] = {}
 
 
 def merge_fonts(data: bytes) -> bytes:
@@ -137,6 +140,7 @@ def merge_fonts_in(pdf: Any, kept: SignedFolder | None = None) -> int:
             return _merge_fonts_in(pdf)
         finally:
             _kept = None
+            _shapes.clear()  # keyed by the programs' ids: only while they are alive
 
 
 def _merge_fonts_in(pdf: Any) -> int:
@@ -534,7 +538,16 @@ def _same_outline(one: _Member, two: _Member, gid: int) -> bool:
         return True
     if first is None or second is None or one.kind != "ttf":
         return False
-    return _glyf_shape(one, first) == _glyf_shape(two, second)
+    return _shape(one, first) == _shape(two, second)
+
+
+def _shape(member: _Member, data: bytes) -> tuple[Any, ...]:
+    """`_glyf_shape`, once a record and program during a merge (`_shapes`)."""
+    key = (id(member.program), data)
+    found = _shapes.get(key)
+    if found is None:
+        found = _shapes[key] = _glyf_shape(member, data)
+    return found
 
 
 def _glyf_shape(member: _Member, data: bytes) -> tuple[Any, ...]:

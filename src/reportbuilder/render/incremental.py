@@ -548,7 +548,7 @@ def _in_order(
         if any(bet[i][:2] != (pages[i], anchors[i]) for i in bet if i in measured):
             tail.clear()
         while tail and len(running) < jobs and (parts_in_flight() or waiting == [0]):
-            key, job = tail.pop(0)
+            key, job = tail.pop(_next_stamp([k for k, _ in tail], tail_block, blocks, done))
             start(-3, job, key, ahead=True)
         ready = True
         while ready:  # a part taken as it is may make others ready (the front first)
@@ -613,6 +613,24 @@ def _in_order(
                 laid[key] = part
     # What was laid out ahead and never used: the guesses were wrong.
     return [done[index] for index in range(count)], stamped, len(laid) + len(early_stamps)
+
+
+def _next_stamp(
+    keys: Sequence[str],
+    block_of: Mapping[str, int],
+    blocks: Sequence[Sequence[int]],
+    done: Mapping[int, object],
+) -> int:
+    """Which of the stamps `keys` (to lay out ahead) to lay out next: the first whose
+    block's parts are all laid out (its block is assembled as soon as it comes, beside the
+    parts left), else the first of a block without the front (the front's block is
+    assembled only once the last part is laid out)."""
+
+    def rank(at: int) -> tuple[bool, bool, int]:
+        block = blocks[block_of[keys[at]]]
+        return 0 in block, not all(i in done for i in block), at
+
+    return min(range(len(keys)), key=rank)
 
 
 def _guess(split: partition.Split, index: int, pages: Sequence[int], measured: set[int]) -> int:
@@ -859,8 +877,12 @@ def _blocks(groups: Sequence[Sequence[int]]) -> list[list[int]]:
     """The parts (`groups`' indices) assembled together, by `BLOCK` chapters: the same
     blocks whichever chapters were grouped."""
     blocks: dict[int, list[int]] = {}
+    alone = len(groups) > 1 and groups[-1][0] >= BLOCK
     for number, group in enumerate(groups):
-        blocks.setdefault(group[0] // BLOCK, []).append(number)
+        # The front in a block of its own when there are several: its numbers are known
+        # last, so its block is assembled after the last part; alone, that is one short
+        # part, and the chapters of its first block are assembled while others lay out.
+        blocks.setdefault(-1 if alone and group == [0] else group[0] // BLOCK, []).append(number)
     return list(blocks.values())
 
 

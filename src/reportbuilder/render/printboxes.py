@@ -22,18 +22,36 @@ _CLOSE = 0.05  # points: how near the media's margin must be to MEDIA_MM
 
 def finish(document: Any, pdf: Any) -> None:
     """A WeasyPrint `finisher`: each page laid out with the print slug gets BleedBox = TrimBox
-    + `BLEED_MM` (other pages are left as WeasyPrint wrote them)."""
+    + `BLEED_MM` (other pages are left as WeasyPrint wrote them). In a portrait book, a page
+    laid out landscape (a wide table's) is turned onto the book's portrait sheet (`/Rotate`
+    270: the table's top at the left edge, as books print turned tables), so that every
+    sheet the print shop imposes has the same trim size (trial 6 #38)."""
     import pydyf
 
+    printed: list[tuple[Any, list[float]]] = []
     for item in pdf.objects:
         if not isinstance(item, pydyf.Dictionary) or item.get("Type") != "/Page":
             continue
         media, trim = item.get("MediaBox"), item.get("TrimBox")
         if media is None or trim is None:
             continue
-        box = bleed_box([float(v) for v in media], [float(v) for v in trim])
+        trim_box = [float(v) for v in trim]
+        box = bleed_box([float(v) for v in media], trim_box)
         if box is not None:
             item["BleedBox"] = pydyf.Array(box)
+            printed.append((item, trim_box))
+    portrait = any(_wide(trim) < 0 for _, trim in printed)
+    for item, trim in printed:
+        if portrait and _wide(trim) > 0:
+            item["Rotate"] = TURNED
+
+
+TURNED = 270  # degrees clockwise a viewer turns the page: its top goes to the left edge
+
+
+def _wide(box: list[float]) -> float:
+    """> 0 for a landscape box, < 0 for a portrait one, 0 for a square."""
+    return abs(box[2] - box[0]) - abs(box[3] - box[1])
 
 
 def bleed_box(media: list[float], trim: list[float]) -> list[float] | None:

@@ -60,6 +60,7 @@ from reportbuilder.render.overflow import (
     overflow_problems,
 )
 from reportbuilder.render.tables import broken_tables, continued_tables
+from reportbuilder.variants import OPAQUE_VARIANTS
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -355,10 +356,12 @@ def _render_in_process(job: RenderJob) -> Pdf:
         inline_images,
         landscape,
         leaders,
+        opaque,
         stylecache,
         svgtext,
         tagging,
     )
+    from reportbuilder.render.ellipsis_text import restore_ellipses
     from reportbuilder.render.fetcher import PolicyFetcher
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
     from reportbuilder.render.printboxes import finish as print_boxes
@@ -368,7 +371,9 @@ def _render_in_process(job: RenderJob) -> Pdf:
     svgtext.install()
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
-    fetcher = PolicyFetcher(job.files, job.network_hosts, job.resources)
+    fetcher = PolicyFetcher(
+        job.files, job.network_hosts, job.resources, opaque=job.pdf_variant in OPAQUE_VARIANTS
+    )
     collector = _Collector(job.resources, job.base_url, job.files)
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
@@ -475,15 +480,30 @@ def _render_in_process(job: RenderJob) -> Pdf:
         ]
         # SVG images are drawn now: their text without a font in the body's (`svgtext`)
         svgtext.set_family(svgtext.body_family(document))
+        transparent: list[str] = []
+
+        def finish(document: Any, pdf: Any) -> None:
+            print_boxes(document, pdf)  # the print version's BleedBox
+            restore_ellipses(pdf)  # a cut running header's "…" reads "…"
+            if job.pdf_variant in OPAQUE_VARIANTS:
+                transparent.extend(opaque.finish(pdf))
+
         with progress.engine_pages(), docid.derived_from(job.text):
             written = document.write_pdf(
-                finisher=print_boxes,  # the print version's BleedBox
+                finisher=finish,
                 pdf_variant=job.pdf_variant,
                 pdf_tags=True,
                 attachments=attachments or None,
                 uncompressed_pdf=job.uncompressed,
                 **images,
             )
+        if transparent:
+            message = (
+                f"{job.pdf_variant} allows no transparency, and this document has "
+                f"{'; '.join(transparent)}: draw it opaque (an SVG without opacity), or "
+                "build with pdf/a-2b, which allows transparency"
+            )
+            raise RenderError(_problem(message))
         data = written or b""
         anchors, bookmarks = foreign.page_map(document) if job.page_map else ({}, ())
         names = foreign.page_names(document) if job.page_map else ()
@@ -703,7 +723,8 @@ _PARENT_ENDS_LOCK = threading.Lock()
 
 
 def _inherited_ends(*own: int) -> list[int]:
-    return sorted(_PARENT_ENDS.difference(own))
+    # The watcher's pipe too (`watchdog`): it must see end of file when the command ends.
+    return sorted(_PARENT_ENDS.union(watchdog.inherited_ends()).difference(own))
 
 
 class PdfRenderer:

@@ -14,6 +14,8 @@ import datetime as dt
 import hashlib
 import json
 import platform
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -157,11 +159,62 @@ def _version(package: str) -> str:
         return "unknown"
 
 
+def data_files(root: Path) -> list[Path]:
+    """The files of data/ the data loader reads (and their `NAME.csv.yml` settings)."""
+    return [path for path in source_files(root) if _read_as_data(path.relative_to(root))]
+
+
+def data_files_read(root: Path, names: set[str] | None) -> tuple[list[Path], list[Path]]:
+    """(read, not read): the data files behind the data `names` the chapters read (None:
+    all), with their settings files and the files their figures refer to (`of:
+    study.households` reads data/study.yml), and the others."""
+    files = data_files(root)
+    if names is None:
+        return files, []
+    stems = {path: unicodedata.normalize("NFC", _data_name(path.name)) for path in files}
+    wanted = {unicodedata.normalize("NFC", name) for name in names}
+    grown = True
+    while grown:  # a figure's base may be another file's figure, itself based on a third
+        grown = False
+        for path, stem in stems.items():
+            if stem not in wanted or path.suffix.lower() not in (".yml", ".yaml", ".json"):
+                continue
+            text = _text(path)
+            for other in set(stems.values()) - wanted:
+                if re.search(rf"(?<![\w.]){re.escape(other)}\.\w", text):
+                    wanted.add(other)
+                    grown = True
+    read = [path for path in files if stems[path] in wanted]
+    return read, [path for path in files if stems[path] not in wanted]
+
+
+def _data_name(name: str) -> str:
+    """The data name a file of data/ gives (`survey` for survey.yml), its settings file
+    (`survey.csv.yml`) the name of the file it describes."""
+    lowered = name.lower()
+    for suffix in _DATA_SUFFIXES:
+        for side in (".yml", ".yaml"):
+            if lowered.endswith(suffix + side):
+                return name[: -len(suffix + side)]
+    return name.rsplit(".", 1)[0]
+
+
+def _text(path: Path) -> str:
+    try:
+        return unicodedata.normalize("NFC", path.read_text("utf-8", "replace"))
+    except OSError:
+        return ""
+
+
 def embedded_sources(
-    root: Path, settings: dict[str, Any], built: dt.datetime | None
+    root: Path,
+    settings: dict[str, Any],
+    built: dt.datetime | None,
+    attach: list[Path] | None = None,
 ) -> list[tuple[str, bytes, str, str, dt.datetime]]:
-    """What `--embed-sources` attaches: each data file (relationship Data) and the
-    manifest (Supplement), as (name, bytes, relationship, description, date)."""
+    """What `--embed-sources` attaches: each data file of `attach` (default: all) with
+    relationship Data, and the manifest (Supplement), which hashes every source file, as
+    (name, bytes, relationship, description, date)."""
     date = built or EPOCH
     attached = [
         (
@@ -171,8 +224,7 @@ def embedded_sources(
             "data the report's figures come from",
             date,
         )
-        for path in source_files(root)
-        if _read_as_data(path.relative_to(root))
+        for path in (data_files(root) if attach is None else attach)
     ]
     attached.append(
         (

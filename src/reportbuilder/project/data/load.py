@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from reportbuilder import watchdog
 from reportbuilder.errors import Problem
 from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import (
@@ -170,6 +171,7 @@ def load_data(
             problems.append(problem(rel, None, message))
             continue
         owner[stem] = rel
+        watchdog.doing("reading", rel)
         if path.suffix.lower() == ".xlsx":
             read, found = read_xlsx(files, rel, stem, layouts.get(_nfc(path.name)))
         else:
