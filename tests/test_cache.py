@@ -423,3 +423,25 @@ def test_a_cache_shipped_with_a_project_never_reaches_the_pdf(
     assert result.exit_code == 0, result.output
     assert "restored" not in result.output and "INJECTED" not in _text(pdf)
     assert _text(pdf) == honest
+
+
+@pytest.mark.pdf
+def test_a_cache_folder_that_is_a_link_is_not_used(tmp_path: Path) -> None:
+    """Trial 7 #19: `.reportbuilder` as a link to a folder outside the project (a cloned
+    repository can carry one) made `build` write its cache there and `cache clear` delete
+    there. Such a cache is not used, with a warning, and `cache clear` refuses."""
+
+    project = copy_fixture("tiny", tmp_path / "tiny")
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.json").write_text("precious", encoding="utf-8")
+    (project / ".reportbuilder").symlink_to(victim, target_is_directory=True)
+    built = CliRunner().invoke(main, ["build", str(project)])
+    assert built.exit_code == 0, built.output
+    assert "warning: .reportbuilder is a link: the cache is not used" in built.stderr
+    assert (project / "out" / "tiny.pdf").is_file()
+    cleared = CliRunner().invoke(main, ["cache", "clear", str(project)])
+    assert cleared.exit_code == 1
+    assert ".reportbuilder is a link: nothing removed" in cleared.stderr
+    assert sorted(p.name for p in victim.iterdir()) == ["keep.json"]
+    assert (victim / "keep.json").read_text("utf-8") == "precious"

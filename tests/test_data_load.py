@@ -738,3 +738,25 @@ def test_a_data_file_named_on_a_mac_is_found_by_its_name_as_typed(tmp_path: Path
     assert isinstance(table, Table)
     assert table.rows[0]["zone"] == "Norte"
     assert str(table.rows[0]["share"]) == "12.5"  # the decimal comma of report.yml's setting
+
+
+def test_what_data_does_not_read_is_named(tmp_path: Path) -> None:
+    """Trial 7 #14: `data/2025/regions.csv` and `data/x.tsv` were left out with "no problems
+    found", then a chapter's `data.regions` was only "undefined". Each is a warning naming
+    it; a README or a Markdown note beside the data is not data and not warned."""
+    data = tmp_path / "data"
+    (data / "2025").mkdir(parents=True)
+    (data / "2025" / "regions.csv").write_text("region,people\nNorth,1\n", encoding="utf-8")
+    (data / "x.tsv").write_text("region\tpeople\nNorth\t1\n", encoding="utf-8")
+    (data / "notes.txt").write_text("to check", encoding="utf-8")
+    (data / "README.md").write_text("# Where the figures come from\n", encoding="utf-8")
+    (data / ".DS_Store").write_bytes(b"")
+    (data / "ok.csv").write_text("region,people\nNorth,1\n", encoding="utf-8")
+    namespaces, problems = load_data(tmp_path)
+    assert list(namespaces) == ["ok"]
+    said = [(p.path, p.severity.value, p.message.split(":")[0]) for p in problems]
+    assert said == [
+        ("data/2025/", "warning", "sub-folders are not read"),
+        ("data/notes.txt", "warning", "not read"),
+        ("data/x.tsv", "warning", ".tsv files are not read"),
+    ]

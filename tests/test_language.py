@@ -97,7 +97,9 @@ def test_colon(lang: str, separator: str) -> None:
         ("Note : ceci", f"Note{NBSP}: ceci"),
         ("Note :", f"Note{NBSP}:"),
         ("« Bonjour »", f"«{NNBSP}Bonjour{NNBSP}»"),
-        ("Combien?", f"Combien{NNBSP}?"),  # no space written: added, as French sets it
+        ("Combien?", f"Combien{NNBSP}?"),  # none written: added (trial 5 #19)
+        ("Vraiment?!", f"Vraiment{NNBSP}?!"),
+        ("https://x.org/?q=1 ok", "https://x.org/?q=1 ok"),  # inside a word: left alone
         ("12:30 et http://x", "12:30 et http://x"),  # a colon inside a word is left alone
         ("a :b", "a :b"),  # only a colon followed by a space or the end
     ],

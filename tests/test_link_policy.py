@@ -59,9 +59,11 @@ def test_mail_links_that_add_recipients_or_hide_them(url: str, why: str) -> None
     "url",
     [
         "https://www.iom.int/report?lang=en#page=3",
+        "https://example.org/my%20file.pdf",  # an encoded space is part of the address
         "http://example.org",
         "https://b\u00fccher.example/",  # one script, accented: fine
         "https://\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444/",  # all Cyrillic: fine
+        "https://\u30c9\u30e1\u30a4\u30f3\u540d\u4f8b.jp/",  # kana and kanji: Japanese
         "mailto:info@iom.int",
         "mailto:info@iom.int?subject=The%20report&body=Hello",
         "#results",

@@ -126,3 +126,15 @@ def test_the_print_version_of_a_pdf_a_1b_is_opaque_too(tmp_path: Path) -> None:
     assert transparency(out) == []
     page = pypdf.PdfReader(out).pages[0]
     assert float(page.mediabox.width) > float(page.trimbox.width)  # the slug with its marks
+
+
+@pytest.mark.pdf
+def test_a_pdf_x_3_is_opaque_too(tmp_path: Path) -> None:
+    """PDF/X-3 forbids transparency as PDF/A-1 does (the trial found `/ca` in it too)."""
+    root = project(tmp_path / "p")
+    out = tmp_path / "x3.pdf"
+    result = CliRunner().invoke(
+        main, ["build", str(root), "--print", "--pdf-variant", "pdf/x-3", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert transparency(out) == []

@@ -194,11 +194,16 @@ def test_cli_visual_writes_a_picture_per_changed_page_only(
     folder = tmp_path / "pictures"
     folder.mkdir()
     (folder / "page-099.png").write_bytes(b"from an earlier comparison")
+    (folder / ".diff-pictures").write_text("page-099.png\n", encoding="utf-8")  # diff's own
     (folder / "mine.txt").write_text("kept", encoding="utf-8")
     done = diff_cli(builds.base, builds.changed["paragraph"], "--visual", folder)
     assert done.returncode == 1, done.stderr
     page = compare(builds.base, builds.changed["paragraph"]).hunks[0].new_page
-    assert sorted(p.name for p in folder.iterdir()) == ["mine.txt", f"page-{page:03d}.png"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".diff-pictures",
+        "mine.txt",
+        f"page-{page:03d}.png",
+    ]
     with Image.open(folder / f"page-{page:03d}.png") as picture:
         assert picture.format == "PNG"
         # Both pages side by side, and red outlines where they differ.
@@ -208,7 +213,7 @@ def test_cli_visual_writes_a_picture_per_changed_page_only(
 
     shutil.rmtree(folder)
     equal = diff_cli(builds.base, builds.again, "--visual", folder)
-    assert equal.returncode == 0 and list(folder.iterdir()) == []
+    assert equal.returncode == 0 and [p.name for p in folder.iterdir()] == [".diff-pictures"]
 
 
 def test_unreadable_files_raise_unreadable_pdf(tmp_path: Path) -> None:

@@ -88,6 +88,19 @@ class Entry:
     problems: list[dict[str, Any]]
 
 
+def linked_cache(root: Path) -> str | None:
+    """The cache folder of the project at `root`, or one of its folders, when it is a link
+    (`.reportbuilder`, `.reportbuilder/cache/charts` …), as the project shows it; None when
+    none is. A cloned repository can carry such a link: the build would write, and `cache
+    clear` delete, wherever it points. A linked cache is not used."""
+    places = [Path(".reportbuilder"), CACHE_DIR]
+    places += [CACHE_DIR / name for name in (CHARTS_DIR, MEMO_DIR, FONTS_DIR, INPUTS_DIR)]
+    for place in places:
+        if os.path.islink(root / place):
+            return place.as_posix()
+    return None
+
+
 class Cache:
     """The cache of one project folder."""
 

@@ -592,7 +592,7 @@ def build(
     # Read now: the build may replace that very file.
     earlier = _read_earlier(compare) if compare is not None else None
 
-    from reportbuilder.cache import Cache
+    from reportbuilder.cache import Cache, linked_cache
     from reportbuilder.edition import Edition
     from reportbuilder.limits import Limits
 
@@ -606,7 +606,14 @@ def build(
             max_size=max_size,
             parts=False if no_parts else None,
         )
-    cache = Cache(project, read=not force)
+    cache: Cache | None = Cache(project, read=not force)
+    if (linked := linked_cache(project)) is not None:
+        click.echo(
+            f"warning: {linked} is a link: the cache is not used (it would be written where "
+            "the link points); remove the link",
+            err=True,
+        )
+        cache = None
     # The editions, when the options name them (else report.yml does): hashed with the
     # project's files before anything is loaded, so that an unchanged build is answered
     # from the cache without loading the project or starting the render process.
@@ -616,7 +623,7 @@ def build(
     chosen = [(name, code) for name in variant_names for code in codes]
     inputs = None
     results = None
-    if named:
+    if named and cache is not None:
         from reportbuilder.results import unchanged
 
         editions = [(name, dataclasses.replace(edition, lang=code)) for name, code in chosen]
@@ -1322,8 +1329,12 @@ def diff(ctx: click.Context, old: Path, new: Path, visual: Path | None, as_json:
         raise _Unusable(printable(str(error))) from None
     pictures: list[Path] = []
     if visual is not None:
-        from reportbuilder.review.visual import write_pictures
+        from reportbuilder.review.visual import UnusableFolder, usable_folder, write_pictures
 
+        try:
+            usable_folder(visual)
+        except UnusableFolder as error:
+            raise click.BadParameter(printable(str(error)), param_hint="--visual") from None
         with _reporting(as_json):
             pictures = write_pictures(old, new, result.changed_pages(), visual)
     if as_json:
@@ -1674,8 +1685,12 @@ def cache() -> None:
 @PROJECT
 def cache_clear(project: Path) -> None:
     """Remove every cached output of PROJECT; the next build lays everything out again."""
-    from reportbuilder.cache import Cache
+    from reportbuilder.cache import Cache, linked_cache
 
+    if (linked := linked_cache(project)) is not None:
+        message = f"{linked} is a link: nothing removed where it points; remove the link"
+        click.echo(message, err=True)
+        raise _Failed("")
     removed = Cache(project).clear()
     click.echo(f"removed {removed // 2} cached output(s) of {project}")
 

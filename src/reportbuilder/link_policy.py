@@ -38,7 +38,8 @@ def shown(url: str, limit: int = 60) -> str:
 
 
 def _unsafe_character(value: str) -> str | None:
-    for text in (value, unquote(value)):
+    # Percent-encoded, a space is an ordinary part of an address (`my%20file.pdf`).
+    for text in (value, unquote(value).replace(" ", "")):
         found = UNSAFE_IN_URL.search(text)
         if found:
             what = "a space" if found.group() == " " else f"U+{ord(found.group()):04X}"
@@ -91,9 +92,18 @@ def mixed_scripts(host: str) -> list[str]:
             except UnicodeError:
                 return ["undecodable"]
         scripts = {unicodedata.name(char, "UNKNOWN").split()[0] for char in label if char.isalpha()}
-        if len(scripts) > 1:
+        if len(scripts) > 1 and not any(scripts <= allowed for allowed in _WRITTEN_TOGETHER):
             return sorted(script.lower().capitalize() for script in scripts)
     return []
+
+
+# Scripts a name is written in together (Unicode's "highly restrictive" profile, UTS #39):
+# Japanese mixes kanji and kana, Chinese and Korean names Han and their own, each with Latin.
+_WRITTEN_TOGETHER = (
+    frozenset({"LATIN", "CJK", "HIRAGANA", "KATAKANA"}),
+    frozenset({"LATIN", "CJK", "BOPOMOFO"}),
+    frozenset({"LATIN", "CJK", "HANGUL"}),
+)
 
 
 def mail_link_problem(value: str) -> str | None:

@@ -168,8 +168,10 @@ def _compose(
     if not charts:
         memo = user_memo() if users else None
         return render_html(project, edition, deadline=deadline, memo=memo)
-    from reportbuilder.cache import ChartCache
+    from reportbuilder.cache import ChartCache, linked_cache
 
+    if linked_cache(project.root) is not None:  # not used: it would write elsewhere
+        return render_html(project, edition, deadline=deadline)
     kept = ChartCache(project.root)
     memo = memo_for(project.root)
     return render_html(project, edition, deadline=deadline, chart_cache=kept, memo=memo)

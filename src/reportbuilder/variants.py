@@ -24,9 +24,10 @@ REFUSED_VARIANTS: dict[str, str] = {
         "the shop to convert a pdf/a-2b"
     ),
 }
-# Variants that allow no transparency: the theme's see-through tints are drawn opaque and
-# images with an alpha channel flattened on white (brand.html, render/fetcher.py).
-OPAQUE_VARIANTS = ("pdf/a-1a", "pdf/a-1b")
+# Variants that allow no transparency (PDF/A-1, PDF/X-3), with the one to use instead: the
+# theme's see-through tints are drawn opaque and images with an alpha channel flattened on
+# white (brand.html, render/fetcher.py), what stays see-through is refused (render/opaque.py).
+OPAQUE_VARIANTS = {"pdf/a-1a": "pdf/a-2a", "pdf/a-1b": "pdf/a-2b", "pdf/x-3": "pdf/x-4"}
 
 
 def variant_problem(variant: str | None) -> str | None:

@@ -949,12 +949,13 @@ def _french_ordinals(root: ET.Element) -> None:
         if id(parent) in in_code:
             continue
         children = list(parent)
-        if parent.text and FRENCH_ORDINAL.search(parent.text):
+        # An address written as text (`https://x.org/2e`) is printed as written.
+        if parent.text and "://" not in parent.text and FRENCH_ORDINAL.search(parent.text):
             parent.text, raised = _raised(parent.text)
             for offset, sup in enumerate(raised):
                 parent.insert(offset, sup)
         for child in children:
-            if child.tail and FRENCH_ORDINAL.search(child.tail):
+            if child.tail and "://" not in child.tail and FRENCH_ORDINAL.search(child.tail):
                 child.tail, raised = _raised(child.tail)
                 at = list(parent).index(child) + 1
                 for offset, sup in enumerate(raised):

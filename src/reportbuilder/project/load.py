@@ -28,6 +28,7 @@ from reportbuilder.project.cover import cover_problem
 from reportbuilder.project.data import load_data
 from reportbuilder.project.data.model import Localized
 from reportbuilder.project.data.readers import CsvSettings
+from reportbuilder.project.data.untranslated import untranslated_texts
 from reportbuilder.project.files import FilePolicy, UnusablePath, is_file, resolved
 from reportbuilder.project.fonts import font_face_problems, font_problems, lack_hyphen
 from reportbuilder.project.images import side_by_side_sizes
@@ -248,6 +249,8 @@ def _load_project(
     }
     data, found = load_data(files, settings)
     problems.extend(found)
+    if config is not None and not any(p.severity is Severity.ERROR for p in found):
+        problems.extend(untranslated_texts(data, [config.lang, *config.languages], files))
     contacts, found = load_contacts(files)
     problems.extend(found)
     contact_problems = [p for p in found if p.severity is Severity.ERROR]  # not a doubtful phone

@@ -25,3 +25,15 @@ def among_sources(root: Path, folder: Path, what: str) -> Problem | None:
         message = f"{what} would go among the project's sources; choose another folder"
         return Problem(inside, None, message, stage=Stage.OUTPUT)
     return None
+
+
+def enclosing_project(folder: Path) -> Path | None:
+    """The report project `folder` is in or is (the nearest folder up with a report.yml),
+    or None."""
+    from reportbuilder.project.config import CONFIG_FILE
+
+    where = folder.resolve()
+    for place in (where, *where.parents):
+        if (place / CONFIG_FILE).is_file():
+            return place
+    return None

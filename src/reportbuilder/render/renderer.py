@@ -501,7 +501,8 @@ def _render_in_process(job: RenderJob) -> Pdf:
             message = (
                 f"{job.pdf_variant} allows no transparency, and this document has "
                 f"{'; '.join(transparent)}: draw it opaque (an SVG without opacity), or "
-                "build with pdf/a-2b, which allows transparency"
+                f"build with {OPAQUE_VARIANTS.get(job.pdf_variant or '', 'pdf/a-2b')}, which "
+                "allows transparency"
             )
             raise RenderError(_problem(message))
         data = written or b""

@@ -21,19 +21,63 @@ _GAP = 24
 _RED = (220, 30, 30)
 
 
+MARKER = ".diff-pictures"  # the names of the pictures `diff` wrote into a folder, last time
+
+
+class UnusableFolder(ValueError):
+    """A folder `--visual` must not write into: a project's sources, or one holding
+    pictures `diff` did not write."""
+
+
+def usable_folder(folder: Path) -> None:
+    """Raise `UnusableFolder` when writing page pictures into `folder` would put them among
+    a project's sources (the next build would read them) or replace a picture of someone's
+    (an `assets/page-001.png`); a folder `diff` wrote into before is fine."""
+    from reportbuilder.project.sources import among_sources, enclosing_project
+
+    project = enclosing_project(folder)
+    if project is not None:
+        problem = among_sources(project, folder, "the page pictures")
+        if problem is not None:
+            raise UnusableFolder(f"{folder}: {problem.message}")
+    ours = _ours(folder)
+    theirs = sorted(
+        path.name
+        for path in (folder.glob("page-*.png") if folder.is_dir() else ())
+        if _PICTURE.fullmatch(path.name) and path.name not in ours
+    )
+    if theirs:
+        raise UnusableFolder(
+            f"{folder} holds {theirs[0]}, which diff did not write: choose an empty folder "
+            "(diff replaces the pictures it wrote there before, and only those)"
+        )
+
+
+def _ours(folder: Path) -> set[str]:
+    try:
+        listed = (folder / MARKER).read_text("utf-8").split()
+    except OSError:
+        return set()
+    return {name for name in listed if _PICTURE.fullmatch(name)}
+
+
 def write_pictures(
     old_pdf: Path, new_pdf: Path, pairs: Sequence[tuple[int, int]], folder: Path
 ) -> list[Path]:
     """One PNG per pair (old page, new page; 1-based) in `folder`, named after the new
-    page: `page-005.png`. Returns the files written."""
+    page: `page-005.png`. Returns the files written. Raises `UnusableFolder` (see
+    `usable_folder`) before writing anything."""
     import pypdfium2
 
     from reportbuilder.review.pdfium import LOCK
 
+    usable_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    # Pictures of an earlier comparison would pass for changes of this one.
-    for stale in folder.glob("page-*.png"):
-        if _PICTURE.fullmatch(stale.name) and stale.is_file() and not stale.is_symlink():
+    # Pictures of an earlier comparison would pass for changes of this one: those diff
+    # wrote (listed in MARKER) go, nothing else.
+    for name in _ours(folder):
+        stale = folder / name
+        if stale.is_file() and not stale.is_symlink():
             stale.unlink()
     written = []
     with LOCK:  # PDFium is not thread-safe (`review.pdfium`)
@@ -49,6 +93,8 @@ def write_pictures(
         finally:
             old_doc.close()
             new_doc.close()
+            names = "".join(f"{path.name}\n" for path in written)
+            write_atomic(folder / MARKER, names.encode("utf-8"))
     return written
 
 

@@ -10,6 +10,7 @@ file and line; the rules themselves live in `rules`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import math
 import unicodedata
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reportbuilder import watchdog
-from reportbuilder.errors import Problem
+from reportbuilder.errors import Problem, Severity
 from reportbuilder.project.data._problem import problem
 from reportbuilder.project.data.model import (
     RESERVED_CATEGORY_KEYS,
@@ -157,12 +158,13 @@ def load_data(
             problems.append(problem(f"{DATA_DIR}/{path.name}", None, message))
             continue
         # Hidden files, editor backups and Office lock files (`~$x.csv`) are not data.
-        if (
-            path.suffix.lower() not in (*SUFFIXES, ".xlsx")
-            or path.name.startswith((".", "~$"))
-            or path.name.endswith("~")
-            or is_sidecar(path.name)
-        ):
+        if path.name.startswith((".", "~$")) or path.name.endswith("~") or is_sidecar(path.name):
+            continue
+        if path.suffix.lower() not in (*SUFFIXES, ".xlsx"):
+            # Nothing in data/ is left out without a word (trial 7 #14: a sub-folder's CSV,
+            # a .tsv, then "'data.regions' is undefined"); notes about the data are no data.
+            if not _notes(path):
+                problems.append(_not_read(path))
             continue
         rel = f"{DATA_DIR}/{path.name}"
         stem = _nfc(path.stem)  # as typed in a chapter: data.région
@@ -187,6 +189,33 @@ def load_data(
         namespaces[stem] = builder.build(stem, source)
     problems += builder.problems
     return dict(sorted(namespaces.items())), problems
+
+
+def _notes(path: Path) -> bool:
+    """A README, a licence or a Markdown note beside the data (not data, not warned)."""
+    name = path.name.upper()
+    return path.is_file() and (
+        name.startswith(("README", "LICENSE", "LICENCE")) or path.suffix.lower() == ".md"
+    )
+
+
+def _not_read(path: Path) -> Problem:
+    """A warning for a file or folder of data/ that is not read."""
+    rel = f"{DATA_DIR}/{path.name}"
+    if path.is_dir():
+        message = (
+            "sub-folders are not read: move the files a chapter uses into data/ "
+            "(each is data.NAME after its file's name)"
+        )
+        return dataclasses.replace(problem(f"{rel}/", None, message), severity=Severity.WARNING)
+    if path.suffix.lower() in (".tsv", ".tab"):
+        message = (
+            f"{path.suffix} files are not read: name it {path.stem}.csv (a tab between the "
+            "values is read as the delimiter)"
+        )
+    else:
+        message = "not read: data files are .csv, .yml, .yaml, .json or .xlsx"
+    return dataclasses.replace(problem(rel, None, message), severity=Severity.WARNING)
 
 
 def _nfc(name: str) -> str:
