@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,18 @@ def people(tmp_path: Path, text: str = PEOPLE) -> Path:
     path = tmp_path / "requesters.csv"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def two_copies(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Jeanne's and Mary's copies of slim_project made (not sent) once: a folder a test
+    copies, with its journal, to send them from (a copy is kept: the same project, moved)."""
+    root = tmp_path_factory.mktemp("two")
+    project = copy_fixture("mini", root / "mini")
+    (project / "content" / "02-findings.md").unlink()  # as slim_project
+    made = merge(project, people(root, PEOPLE.split("Ana")[0]), MergeOptions(root / "c"))
+    assert made.ok and [r.status for r in made.rows] == ["made", "made"], made.problems
+    return root / "c"
 
 
 def test_eml_files_carry_each_row_its_own_pdf(
@@ -159,13 +172,15 @@ def test_a_450_is_retried_and_a_550_fails_its_row_only(
     assert len(server.received) == 1
 
 
-def test_rate_paces_the_messages(slim_project: Path, tmp_path: Path, server: SmtpServer) -> None:
+def test_rate_paces_the_messages(
+    slim_project: Path, tmp_path: Path, server: SmtpServer, two_copies: Path
+) -> None:
     import time
 
     rows = people(tmp_path, PEOPLE.split("Ana")[0])
     settings = SmtpSettings.parse(server.address, retries=0, timeout=10)
     outbox = Outbox(smtp=settings, per_minute=60)  # one a second
-    merge(slim_project, rows, MergeOptions(tmp_path / "c", dry_run=False))  # the copies first
+    shutil.copytree(two_copies, tmp_path / "c")  # the copies first
     started = time.monotonic()
     result = merge(slim_project, rows, MergeOptions(tmp_path / "c", outbox=outbox))
     assert result.ok and [r.status for r in result.rows] == ["kept", "kept"]
@@ -241,7 +256,7 @@ def test_messages_written_to_look_at_are_still_sent_by_smtp_after(
 
 
 def test_a_copy_made_before_a_correction_is_made_again_not_sent(
-    slim_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner
+    slim_project: Path, tmp_path: Path, server: SmtpServer, runner: CliRunner, two_copies: Path
 ) -> None:
     """Make the copies, look at one, fix a figure, run again, send: the copies made before
     the correction were "kept" and mailed (attachment 1,200, the body 1,300). A copy made
@@ -259,7 +274,8 @@ def test_a_copy_made_before_a_correction_is_made_again_not_sent(
         text = " ".join(" ".join(page.split()) for page in page_texts(pypdf.PdfReader(copy)))
         return {f"{n} weeks" for n in "678" if f"over {n}" in text}
 
-    assert runner.invoke(main, base).exit_code == 0 and figures() == {"6 weeks"}
+    shutil.copytree(two_copies, out)  # the copies made (from this project as it is now)
+    assert figures() == {"6 weeks"}
     survey.write_text(survey.read_text().replace("value: 6", "value: 7"))
     again = runner.invoke(main, [*base, "--smtp", server.address])
     assert again.exit_code == 0, again.output
@@ -342,8 +358,6 @@ def test_another_report_for_the_same_people_is_sent_and_a_moved_one_is_not(
     sent before": never made nor sent (trial 5 #30). The journal knows each copy's report by
     its output name: another report is another request, while the same project moved to
     another folder between two runs sends nothing again."""
-    import shutil
-
     out, rows = tmp_path / "copies", people(tmp_path, PEOPLE.split("Mary")[0])
     first = runner.invoke(
         main, ["merge", str(slim_project), str(rows), "-o", str(out), "--smtp", server.address]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,64 @@ def slim_project(tmp_path: Path) -> Path:
     return project
 
 
+@dataclass(frozen=True)
+class Merged:
+    """THREE merged once from slim_project: the tests that start from that merge read it,
+    and a test that goes on from it copies `out` first."""
+
+    project: Path
+    people: Path
+    out: Path
+    code: int
+    result: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def three_merged(tmp_path_factory: pytest.TempPathFactory) -> Merged:
+    root = tmp_path_factory.mktemp("three")
+    project = copy_fixture("mini", root / "mini")
+    (project / "content" / "02-findings.md").unlink()  # as slim_project
+    people = root / "requesters.csv"
+    people.write_text(THREE, encoding="utf-8")
+    out = root / "copies"
+    code, result, _ = merge(CliRunner(), str(project), str(people), "-o", str(out), "--jobs", "2")
+    return Merged(project, people, out, code, result)
+
+
+LONG_NAME = "Ana María Fernández-Villaverde de la Concepción"
+LONG_ORGANISATION = "Ministerio de Desarrollo Social y Familia – Subsecretaría de Evaluación Social"
+ARABIC_NAME = "محمد الأحمد"
+
+
+@pytest.fixture(scope="module")
+def footer_merged(tmp_path_factory: pytest.TempPathFactory) -> Merged:
+    """slim_project with `recipient_footer: true` merged once for three requesters (each
+    copy built in full, none reading another's): Mary Smith, a long name and organisation
+    (English), an Arabic name and organisation (French)."""
+    root = tmp_path_factory.mktemp("footer")
+    project = copy_fixture("mini", root / "mini")
+    (project / "content" / "02-findings.md").unlink()  # as slim_project
+    config = project / "report.yml"
+    config.write_text(config.read_text() + "recipient_footer: true\n", encoding="utf-8")
+    people = root / "requesters.csv"
+    people.write_text(
+        "name,email,organisation,lang,reference,date\n"
+        "Mary Smith,mary@example.com,,en,,\n"
+        f"{LONG_NAME},a@example.org,{LONG_ORGANISATION},en,,\n"
+        f"{ARABIC_NAME},mohamed@example.org,وزارة الصحة,fr,R-2,2026-12-01\n",
+        encoding="utf-8",
+    )
+    out = root / "copies"
+    code, result, _ = merge(CliRunner(), str(project), str(people), "-o", str(out))
+    return Merged(project, people, out, code, result)
+
+
+def _row(merged: Merged, name: str) -> dict[str, Any]:
+    assert merged.code == 0, merged.result["problems"]
+    (row,) = [row for row in merged.result["rows"] if row["name"] == name]
+    return row
+
+
 def merge(runner: CliRunner, *args: str) -> tuple[int, dict[str, Any], str]:
     result = runner.invoke(main, ["merge", *args, "--json"], catch_exceptions=False)
     return result.exit_code, json.loads(result.stdout), result.stderr
@@ -43,13 +103,8 @@ def texts(path: Path) -> list[str]:
     return page_texts(pypdf.PdfReader(path))
 
 
-def test_three_requesters_in_three_languages(
-    slim_project: Path, tmp_path: Path, runner: CliRunner
-) -> None:
-    people = tmp_path / "requesters.csv"
-    people.write_text(THREE, encoding="utf-8")
-    out = tmp_path / "copies"
-    code, result, _ = merge(runner, str(slim_project), str(people), "-o", str(out), "--jobs", "2")
+def test_three_requesters_in_three_languages(three_merged: Merged) -> None:
+    out, code, result = three_merged.out, three_merged.code, three_merged.result
     assert code == 0, result["problems"]
     rows = {row["name"]: row for row in result["rows"]}
     assert {r["status"] for r in rows.values()} == {"made"}
@@ -123,13 +178,11 @@ def test_shards_together_make_every_row_once(
 
 
 def test_a_rerun_makes_only_what_is_missing(
-    slim_project: Path, tmp_path: Path, runner: CliRunner
+    three_merged: Merged, tmp_path: Path, runner: CliRunner
 ) -> None:
-    people = tmp_path / "requesters.csv"
-    people.write_text(THREE, encoding="utf-8")
-    out = tmp_path / "copies"
-    code, first, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
-    assert code == 0
+    slim_project, people, first = three_merged.project, three_merged.people, three_merged.result
+    out = shutil.copytree(three_merged.out, tmp_path / "copies")
+    assert three_merged.code == 0
     files = {row["name"]: row["file"] for row in first["rows"]}
     # Each language's copies are named after its edition's output (mini-es for Spanish).
     assert files["Ana Pérez"] == "mini-es-Ana-Pérez.pdf"
@@ -161,39 +214,19 @@ def test_dry_run_checks_and_writes_nothing(
     assert not out.exists()
 
 
-def test_a_footer_naming_the_requester_builds_each_copy_in_full(
-    slim_project: Path, tmp_path: Path, runner: CliRunner
-) -> None:
-    config = slim_project / "report.yml"
-    config.write_text(config.read_text() + "recipient_footer: true\n", encoding="utf-8")
-    people = tmp_path / "requesters.csv"
-    people.write_text("name,email\nMary Smith,mary@example.com\n", encoding="utf-8")
-    out = tmp_path / "copies"
-    code, result, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
-    assert code == 0
-    assert result["rows"][0]["method"] == "full"
-    assert any("every copy built in full" in note for note in result["notes"])
-    pages = texts(out / "mini-Mary-Smith.pdf")
+def test_a_footer_naming_the_requester_builds_each_copy_in_full(footer_merged: Merged) -> None:
+    row = _row(footer_merged, "Mary Smith")
+    assert row["method"] == "full"
+    assert any("every copy built in full" in note for note in footer_merged.result["notes"])
+    pages = texts(footer_merged.out / row["file"])
+    assert row["file"] == "mini-Mary-Smith.pdf"
     assert all("Copy prepared for Mary Smith" in page for page in pages[2:])
 
 
-def test_a_long_requester_footer_keeps_the_page_number_on_one_line(
-    slim_project: Path, tmp_path: Path, runner: CliRunner
-) -> None:
+def test_a_long_requester_footer_keeps_the_page_number_on_one_line(footer_merged: Merged) -> None:
     """Trial 5 #25: a long name and organisation in the footer squeezed its page number onto
     two lines, "Page 3 of" and "4"."""
-    config = slim_project / "report.yml"
-    config.write_text(config.read_text() + "recipient_footer: true\n", encoding="utf-8")
-    people = tmp_path / "requesters.csv"
-    people.write_text(
-        "name,email,organisation\nAna María Fernández-Villaverde de la Concepción,a@example.org,"
-        "Ministerio de Desarrollo Social y Familia – Subsecretaría de Evaluación Social\n",
-        encoding="utf-8",
-    )
-    out = tmp_path / "copies"
-    code, _, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
-    assert code == 0
-    [copy] = out.glob("*.pdf")
+    copy = footer_merged.out / _row(footer_merged, LONG_NAME)["file"]
     layout = subprocess.run(
         ["pdftotext", "-layout", "-f", "3", "-l", "3", str(copy), "-"],
         capture_output=True,
@@ -323,26 +356,13 @@ def _line_of(words: list[Any], word: str) -> list[str]:
     return [w.text for w in sorted(line, key=lambda w: w.x0)]
 
 
-def test_a_right_to_left_requester_leaves_the_date_in_its_place(
-    slim_project: Path, tmp_path: Path, runner: CliRunner
-) -> None:
+def test_a_right_to_left_requester_leaves_the_date_in_its_place(footer_merged: Merged) -> None:
     """The third trial's item 7: an Arabic name and organisation took the ", 1" of the date
     into their right-to-left run: the cover read "pour 1 ,وزارة الصحة ,محمد الأحمد décembre".
     Each value is isolated, on the cover and in the footers."""
     from conftest import read_words
 
-    config = slim_project / "report.yml"
-    config.write_text(config.read_text() + "recipient_footer: true\n", encoding="utf-8")
-    people = tmp_path / "requesters.csv"
-    people.write_text(
-        "name,email,organisation,lang,reference,date\n"
-        "محمد الأحمد,mohamed@example.org,وزارة الصحة,fr,R-2,2026-12-01\n",
-        encoding="utf-8",
-    )
-    out = tmp_path / "copies"
-    code, result, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
-    assert code == 0, result["problems"]
-    pdf = out / result["rows"][0]["file"]
+    pdf = footer_merged.out / _row(footer_merged, ARABIC_NAME)["file"]
     words = read_words(pdf)[1]
     for line in (_line_of(words, "pour"), _line_of([w for w in words if w.page > 2], "pour")):
         start = line.index("pour")
@@ -399,15 +419,13 @@ def test_a_second_batch_never_replaces_the_first_batchs_copies(
 
 
 def test_a_dry_run_after_a_stopped_merge_predicts_the_resume(
-    slim_project: Path, tmp_path: Path, runner: CliRunner
+    three_merged: Merged, tmp_path: Path, runner: CliRunner
 ) -> None:
     """After a merge stopped half-way, `--dry-run` said "would make: 3 planned" while the
     resume kept what was made: it says what the run would keep now."""
-    people = tmp_path / "requesters.csv"
-    people.write_text(THREE, encoding="utf-8")
-    out = tmp_path / "copies"
-    code, first, _ = merge(runner, str(slim_project), str(people), "-o", str(out))
-    assert code == 0
+    slim_project, people, first = three_merged.project, three_merged.people, three_merged.result
+    out = shutil.copytree(three_merged.out, tmp_path / "copies")
+    assert three_merged.code == 0
     (out / first["rows"][1]["file"]).unlink()  # as if stopped before Mary's copy
     dry = runner.invoke(
         main, ["merge", str(slim_project), str(people), "-o", str(out), "--dry-run"]

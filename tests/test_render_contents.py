@@ -14,10 +14,10 @@ from conftest import copy_fixture
 from reportbuilder import Edition, load_project, render_html
 from reportbuilder.cli import main
 from reportbuilder.render import contents
-from test_render_leaders import _contents_pages, contents_html, contents_project, long_project
+from test_render_leaders import _contents_pages, contents_html, contents_project
 
 pytestmark = pytest.mark.pdf
-__all__ = ["contents_html", "contents_project", "long_project"]  # the leaders' fixtures
+__all__ = ["contents_html", "contents_project"]  # the leaders' fixtures
 
 
 @pytest.fixture(scope="module")
@@ -67,13 +67,13 @@ def test_a_contents_one_line_too_long_is_set_tighter_to_fit_its_page(
 
 
 def test_a_contents_that_fills_its_pages_keeps_its_spacing(
-    contents_html: str, long_project: Path
+    contents_html: str, contents_project: Path
 ) -> None:
     """84 entries: the last contents page is half full, not a stub; nothing is changed."""
     import weasyprint
 
     assert contents.tightened(contents_html) is not None
-    base = f"{long_project.as_uri()}/"
+    base = f"{contents_project.as_uri()}/"
     document = weasyprint.HTML(string=contents_html, base_url=base).render()
     stub = contents.stub_fraction(document.pages)
     assert stub is not None and stub > contents.STUB

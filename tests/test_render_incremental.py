@@ -146,7 +146,7 @@ def test_parts_equal_a_whole_build_through_edits(
 
     # An edit that adds pages: later parts are renumbered ("page X of Y", contents).
     before = edited.pages or 0
-    _append(chapter, "\n\n" + "\n\n".join(["Un long paragraphe. " * 60] * 6) + "\n")
+    _append(chapter, "\n\n" + "\n\n".join(["Un long paragraphe. " * 60] * 3) + "\n")
     longer = _both(project, renderer, monkeypatch)
     assert (longer.pages or 0) > before
 

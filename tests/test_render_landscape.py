@@ -108,7 +108,8 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> Documents:
 
 def _build(root: Path, size: str, lang: str) -> Built:
     root.mkdir()
-    project_dir = copy_fixture("mini", root / "project")
+    # tiny, not mini: no back page (the contact) laid out again on every pass.
+    project_dir = copy_fixture("tiny", root / "project")
     # Too wide for the page upright, not for it turned.
     columns = {"A4": 15, "B5": 12, "A5": 9}[size]
     # A data file's table of 20 rows (a long one: its wrapper may break across pages).
@@ -119,7 +120,7 @@ def _build(root: Path, size: str, lang: str) -> Built:
     ]
     (project_dir / "data" / "sheet.csv").write_text("\n".join([header, *rows]) + "\n", "utf-8")
     content = project_dir / "content"
-    # mini's own chapters (key figures, a chart) are laid out again on every pass: not needed.
+    # tiny's own chapter would be laid out again on every pass: not needed.
     for chapter in content.glob("*.md"):
         chapter.unlink()
     (content / "03-sheets.md").write_text(

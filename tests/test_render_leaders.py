@@ -37,15 +37,10 @@ def _repeat_chapters(project: Path, times: int) -> Path:
 
 
 @pytest.fixture(scope="module")
-def long_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example five times: 70 contents entries over more than one page."""
-    return _repeat_chapters(copy_example(tmp_path_factory.mktemp("leaders") / "ex"), 5)
-
-
-@pytest.fixture(scope="module")
 def contents_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example three times: a contents long enough that its leaders are most of the work
-    (the cost of both ways grows with the entries: the ratio is the same at six times)."""
+    (the cost of both ways grows with the entries: the ratio is the same at six times), and
+    42 entries over two pages (19 pages in all)."""
     return _repeat_chapters(copy_example(tmp_path_factory.mktemp("leaders") / "ex"), 3)
 
 
@@ -197,19 +192,22 @@ def _object_number(page: Any) -> int:
 
 
 def test_every_contents_number_is_the_page_of_its_heading(
-    long_project: Path, tmp_path: Path
+    contents_project: Path, tmp_path: Path
 ) -> None:
-    """For every link in the contents: the number printed at the end of its line is the page
-    the link goes to, and the heading is on that page; numbers are right-aligned."""
+    """For every link in the contents (on both its pages): the number printed at the end of
+    its line is the page the link goes to, and the heading is on that page; numbers are
+    right-aligned."""
     out = tmp_path / "long.pdf"
-    result = CliRunner().invoke(main, ["build", str(long_project), "-o", str(out)])
+    result = CliRunner().invoke(main, ["build", str(contents_project), "-o", str(out)])
     assert result.exit_code == 0, result.output
     reader = pypdf.PdfReader(out)
     page_of = {_object_number(page): i for i, page in enumerate(reader.pages)}
     destinations = {name: dest.page for name, dest in reader.named_destinations.items()}
     texts = [page.extract_text() or "" for page in reader.pages]
     checked = 0
-    for index in _contents_pages(out.read_bytes()):
+    contents = _contents_pages(out.read_bytes())
+    assert len(contents) == 2
+    for index in contents:
         page = reader.pages[index]
         height = float(page.mediabox.height)
         words = _words(out, index)
@@ -239,4 +237,4 @@ def test_every_contents_number_is_the_page_of_its_heading(
             right_edges.add(line[-1][2])
             checked += 1
         assert max(right_edges) - min(right_edges) < 0.5, right_edges
-    assert checked > 60
+    assert checked > 40, checked  # 42 entries

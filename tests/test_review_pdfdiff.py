@@ -1,5 +1,5 @@
 """`reportbuilder diff` and `review.pdfdiff.compare`: real PDFs of the mini fixture, built
-with one change each, compared with the first build."""
+with one change each, compared with the first build (of tiny where one chapter is enough)."""
 
 from __future__ import annotations
 
@@ -263,8 +263,8 @@ def test_adjacent_cells_are_two_numbers_and_grouping_spaces_hold_one(tmp_path: P
     pdfs = {}
     with PdfRenderer() as renderer:
         for name, text in texts.items():
-            project_dir = copy_fixture("mini", tmp_path / name)
-            chapter = project_dir / "content" / "02-findings.md"
+            project_dir = copy_fixture("tiny", tmp_path / name)
+            chapter = project_dir / "content" / "01-only.md"
             chapter.write_text(chapter.read_text("utf-8") + "\n" + text, "utf-8")
             html = render_html(load_project(project_dir), Edition())
             pdfs[name] = write_atomic(tmp_path / f"{name}.pdf", renderer.render(html))
@@ -384,12 +384,12 @@ def test_a_recoloured_photo_is_an_image_change_not_a_drawing(
     built = {}
     with PdfRenderer() as renderer:
         for name, colour in (("red", (200, 30, 30)), ("green", (30, 160, 60))):
-            project_dir = copy_fixture("mini", tmp_path / name)
+            project_dir = copy_fixture("tiny", tmp_path / name)
             Image.new("RGB", (600, 300), colour).save(project_dir / "assets" / "photo.png")
-            _replace(
-                project_dir / "content" / "02-findings.md",
-                "## Who to ask",
-                "![A block of colour](assets/photo.png)\n\n## Who to ask",
+            chapter = project_dir / "content" / "01-only.md"
+            text = chapter.read_text("utf-8")
+            chapter.write_text(
+                text + "\n![A block of colour](assets/photo.png)\n\nAfter.\n", "utf-8"
             )
             html = render_html(load_project(project_dir), Edition())
             built[name] = write_atomic(tmp_path / f"{name}.pdf", renderer.render(html))

@@ -26,6 +26,15 @@ def build(root: Path, content: str, files: dict[str, str | bytes] | None = None)
     return build_numbers(root, content, files or {})
 
 
+def written(root: Path, content: str) -> None:
+    """The project `build` builds (report.yml, content/01.md = `content`, data/), written
+    only: for a test that changes it before running its own command."""
+    (root / "content").mkdir(parents=True)
+    (root / "data").mkdir()
+    (root / "report.yml").write_text("title: Numbers\nlang: en\n", encoding="utf-8")
+    (root / "content" / "01.md").write_text(f"# Figures\n\n{content}\n", encoding="utf-8")
+
+
 # --- CSV numbers in E notation (trial 6 #4) ------------------------------------------------
 
 
@@ -201,7 +210,7 @@ def test_address_and_aside_stay_blocks_of_their_own(tmp_path: Path) -> None:
 
 def test_a_chapter_listed_twice_is_an_error_at_its_line(tmp_path: Path) -> None:
     """The chapter was printed twice (its table numbered 1 and 2), `check` said nothing."""
-    build(tmp_path, "Once.")  # writes the project; built once, as listed
+    written(tmp_path, "Once.")
     report = tmp_path / "report.yml"
     report.write_text(
         report.read_text(encoding="utf-8") + "chapters:\n  - 01.md\n  - ./01.md\n",
@@ -404,7 +413,7 @@ def test_a_fence_opening_a_list_item_is_closed_code(tmp_path: Path) -> None:
     ],
 )
 def test_report_yml_slips_say_how_to_write_them(tmp_path: Path, setting: str, message: str) -> None:
-    build(tmp_path, "Text.")
+    written(tmp_path, "Text.")
     (tmp_path / "report.yml").write_text(f"title: Trial six\n{setting}\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(tmp_path)], catch_exceptions=False)
     assert result.exit_code == 1
@@ -417,7 +426,7 @@ def test_report_yml_slips_say_how_to_write_them(tmp_path: Path, setting: str, me
 
 def test_a_translation_no_edition_prints_is_warned(tmp_path: Path) -> None:
     """`01.en.md` in an `en` report and `01.fr-CA.md` with editions en and fr were ignored."""
-    build(tmp_path, "Text.")
+    written(tmp_path, "Text.")
     (tmp_path / "report.yml").write_text(
         "title: Trial six\nlang: en\nlanguages:\n  fr: {title: Essai}\n", encoding="utf-8"
     )
@@ -512,7 +521,7 @@ def test_text_hidden_in_html_is_an_error_at_its_line(tmp_path: Path) -> None:
 
 def test_front_matter_below_a_blank_line_is_an_error_at_its_line(tmp_path: Path) -> None:
     """It printed as "title: Résumé FMT1 toc: false" and its settings were ignored."""
-    build(tmp_path, "Text.")
+    written(tmp_path, "Text.")
     chapter = tmp_path / "content" / "02-a.md"
     chapter.write_text("\n---\ntitle: Résumé FMT1\ntoc: false\n---\n# Summary\n\nS.\n", "utf-8")
     code, output, _ = built_text_of(tmp_path)
@@ -534,7 +543,7 @@ def built_text_of(root: Path) -> tuple[int, str, str]:
 
 def test_a_translation_listed_as_a_chapter_is_an_error(tmp_path: Path) -> None:
     """The English edition printed the French text as a chapter of its own."""
-    build(tmp_path, "Text.")
+    written(tmp_path, "Text.")
     (tmp_path / "content" / "01.fr.md").write_text("# Chiffres\n\nFRTEXT.\n", "utf-8")
     (tmp_path / "report.yml").write_text(
         "title: Trial six\nlang: en\nlanguages:\n  fr: {title: Essai}\n"
