@@ -114,7 +114,8 @@ def _png() -> bytes:
 @pytest.mark.pdf
 def test_a_file_the_cache_does_not_watch_is_refused_at_its_line(tiny_project: Path) -> None:
     """What the key leaves out (hidden files and folders, tools' folders, out/ at the top)
-    must not be printed either: a change to it would leave the last PDF "up to date"."""
+    must not be printed either: a change to it would leave the last PDF "up to date". Each
+    picture is refused at its line, an error (its figure would print without it): no PDF."""
     png = _png()
     hidden = tiny_project / "assets" / ".src"
     hidden.mkdir(parents=True)
@@ -132,18 +133,20 @@ def test_a_file_the_cache_does_not_watch_is_refused_at_its_line(tiny_project: Pa
         encoding="utf-8",
     )
     result = CliRunner().invoke(main, ["build", str(tiny_project), "--json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
+    assert not (tiny_project / "out").exists() or not list((tiny_project / "out").iterdir())
     import json
 
-    warnings = [p for p in json.loads(result.stdout)["problems"] if "refused" in p["message"]]
-    found = {(p["path"], p["line"], p["message"].split(":")[0]) for p in warnings}
+    refused = [p for p in json.loads(result.stdout)["problems"] if "refused" in p["message"]]
+    assert {p["severity"] for p in refused} == {"error"}
+    found = {(p["path"], p["line"], p["message"].split(":")[0]) for p in refused}
     assert found == {
         ("content/01-only.md", first, "refused assets/.src/pic.png"),
         ("content/01-only.md", first + 2, "refused assets/.dot.png"),
         ("content/01-only.md", first + 4, "refused assets/.src/pic.png"),
         ("content/01-only.md", first + 6, "refused node_modules/pic.png"),
-    }, warnings
-    assert all("builds do not watch" in p["message"] for p in warnings)
+    }, refused
+    assert all("builds do not watch" in p["message"] for p in refused)
 
 
 def test_a_moved_or_copied_project_has_its_own_key(mini_project: Path) -> None:
