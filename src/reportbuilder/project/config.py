@@ -504,12 +504,7 @@ def _over_languages(
                     own.pop("output", None)
                 continue
             if any(key[: len(path)] == path or path[: len(key)] == key for key in written):
-                target = own
-                for part in path[:-1]:
-                    if not isinstance(target.get(part), dict):
-                        target[part] = {}
-                    target = target[part]
-                target[path[-1]] = given
+                own = merged(own, [(path, given)])
         result["languages"][code] = own
     return result
 
