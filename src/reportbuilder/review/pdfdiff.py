@@ -569,6 +569,24 @@ def _lines(text: str) -> tuple[str, ...]:
 _STRETCHED = re.compile(rf" *([{_SPACES}]) *")
 
 
+def _unmatched(lines: set[str], others: set[str]) -> set[str]:
+    """`lines` but those that are one of `others` cut short with "…", or that one of
+    `others` is: a running header the narrower page cuts ("… of the rep…") is the same
+    header, only the page format changed (said on its own)."""
+
+    def cut(text: str) -> str | None:
+        return text[:-1].rstrip() if text.endswith("…") else None
+
+    def same(line: str, other: str) -> bool:
+        short = cut(line)
+        if short is not None and other.startswith(short):
+            return True
+        short = cut(other)
+        return short is not None and line.startswith(short)
+
+    return {line for line in lines if not any(same(line, other) for other in others)}
+
+
 def _masked(text: str) -> str:
     """Text with its numbers as `#`: "Page 4 of 8" and "Page 5 of 9" are one footer."""
     return re.sub(r"\d+", "#", text)
@@ -810,8 +828,8 @@ def _compare_structure(result: Comparison) -> None:
         result.sizes = (old_size, new_size)
     old_running = {line for lines in old.furniture for line in map(_masked, lines)}
     new_running = {line for lines in new.furniture for line in map(_masked, lines)}
-    result.furniture_removed = sorted(old_running - new_running)
-    result.furniture_added = sorted(new_running - old_running)
+    result.furniture_removed = sorted(_unmatched(old_running - new_running, new_running))
+    result.furniture_added = sorted(_unmatched(new_running - old_running, old_running))
     old_contents, new_contents = old.contents(), new.contents()
     matcher = difflib.SequenceMatcher(
         None, [t for t, _, _ in old_contents], [t for t, _, _ in new_contents], autojunk=False
