@@ -378,8 +378,9 @@ def test_warnings_in_json_and_strict_turns_them_into_errors(
     chapter = tiny_project / "content" / "01-only.md"
     remote = "https://example.org/map.png"
     chapter.write_text(
-        chapter.read_text(encoding="utf-8") + f"\n![Map]({remote})\n", encoding="utf-8"
-    )  # refused, the network being off: a warning (a picture that cannot be drawn is an error)
+        chapter.read_text(encoding="utf-8") + f"\nSee the map ![Map]({remote}) here.\n",
+        encoding="utf-8",
+    )  # refused, the network being off: in a line of text a warning (a figure's, an error)
     result = runner.invoke(main, ["build", str(tiny_project), "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
