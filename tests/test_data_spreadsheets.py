@@ -191,3 +191,24 @@ def test_true_false_and_line_breaks_show_as_in_the_spreadsheet(
     assert f"Arica {words[0]} Calle 5" in lines and "Arica" in lines  # the second line, alone
     assert f"Iquique {words[1]} Plaza 2" in lines
     assert "True" not in text and "False" not in text
+
+
+def test_a_number_merged_over_rows_is_an_error_at_the_merge(tmp_path: Path) -> None:
+    """Trial 7 #21: `200` merged over North and South was copied into both rows and the
+    total said 450 for 250; a label merged so (`Chile`) is still repeated, with a warning."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Main"
+    for row in (["country", "region", "people"], ["Chile", "North", 200],
+                ["Chile", "South", None], ["Peru", "Lima", 50]):  # fmt: skip
+        sheet.append(row)
+    sheet.merge_cells("A2:A3")
+    sheet.merge_cells("C2:C3")
+    (tmp_path / "data").mkdir()
+    book.save(tmp_path / "data" / "m.xlsx")
+    _, problems = load_data(tmp_path)
+    said = {(p.path, p.severity.value, p.message.split(";")[0]) for p in problems}
+    assert ("data/m.xlsx:Main!C2:C3", "error",
+            "merged cells: one figure (200) for 2 rows") in said  # fmt: skip
+    assert ("data/m.xlsx:Main!A2:A3", "warning",
+            "merged cells: the value 'Chile' is repeated in each of its rows") in said  # fmt: skip

@@ -833,8 +833,9 @@ def _merged_values(
     """Cells covered by a merge below the header, mapped to the merge's first cell.
 
     A merge down one column (`Andalucía` over two rows) means the value holds for each row:
-    it is repeated, with a warning. A merge across columns has no meaning in a data row:
-    a located error asks to unmerge it."""
+    it is repeated, with a warning; a number merged so is one figure for all those rows,
+    which copied would be counted twice: an error. A merge across columns has no meaning in
+    a data row: a located error asks to unmerge it."""
     covered: dict[str, Any] = {}
     for merged in sheet.merged_cells.ranges:
         if merged.max_row < header_row or merged.min_row == header_row:
@@ -845,6 +846,15 @@ def _merged_values(
                                     "unmerge them and fill each cell"))  # fmt: skip
             continue
         first = sheet.cell(merged.min_row, merged.min_col)
+        if isinstance(first.value, int | float) and not isinstance(first.value, bool):
+            # One figure for several rows ("200 for North and South together"): copied into
+            # each, a table would print it twice and its total count it twice (trial 7 #21).
+            rows = merged.max_row - merged.min_row + 1
+            problems.append(problem(where, None, (
+                f"merged cells: one figure ({first.value}) for {rows} rows; unmerge them and "
+                "give each row its own figure, or merge the labels instead"
+            )))  # fmt: skip
+            continue
         for row in range(merged.min_row + 1, merged.max_row + 1):
             covered[sheet.cell(row, merged.min_col).coordinate] = first
         shown = "" if first.value is None else f" '{first.value}'"
