@@ -394,3 +394,14 @@ def test_a_struck_through_cell_is_an_error_at_its_cell(tmp_path: Path) -> None:
     code, output = check(tmp_path / "p", "{{ table(data.d) }}", files)
     assert code == 1
     assert "data/d.xlsx:Sheet!B3: the cell is struck through" in output
+
+
+@pytest.mark.pdf
+def test_an_own_total_labelled_in_the_second_column_is_not_summed_again(tmp_path: Path) -> None:
+    """Trial 7 #25: `code,region,people` ending `,Total,200` (a code first, empty on the total
+    line: official exports) printed "Total 200" as a row and a Total of 400."""
+    csv = "code,region,people\nA1,North,120\nA2,South,80\n,Total,200\n"
+    code, output, text = build_numbers(tmp_path, "{{ table(data.t, total=True) }}", {"t.csv": csv})
+    assert code == 0, output
+    assert "400" not in text
+    assert "A1 North 120\nA2 South 80\nTotal 200" in text

@@ -38,7 +38,7 @@ from reportbuilder.project.data import (
     Table,
 )
 from reportbuilder.project.data.model import DashZero, ShownPercent, Year
-from reportbuilder.project.data.total_rows import is_total_label, own_total
+from reportbuilder.project.data.total_rows import is_total_label, own_total, row_label
 from reportbuilder.render.overflow import LINE_ATTRIBUTE
 from reportbuilder.variants import PAGE_HEIGHTS_MM, SIDE_MARGINS_MM
 
@@ -76,7 +76,7 @@ def _refuse_a_sum_row(data: Table, total: Sequence[str], chosen: bool = False) -
         if any(v for v in given.values()) and all(
             2 * _exact(v) == sums[column] for column, v in given.items()
         ):
-            label = row.get(data.columns[0])
+            label = row_label(row, data.columns)
             words = str(label or "").split()
             named = is_total_label(label) or (bool(words) and words[0].lower() in _ALL_WORDS)
             if named or (len(given) >= 2 and not chosen):
@@ -594,9 +594,9 @@ class Helpers:
         types = data.types
         rows, theirs = data.rows[:-1], data.rows[-1]
         subtotals = [
-            (number, row.get(data.columns[0]))
+            (number, row_label(row, data.columns))
             for number, row in enumerate(rows, start=1)
-            if is_total_label(row.get(data.columns[0]))
+            if is_total_label(row_label(row, data.columns))
         ]
         if subtotals:
             # `Subtotal North` among the rows, `Subtotal South` last: the last subtotal was
@@ -604,7 +604,7 @@ class Helpers:
             named = ", ".join(f"row {n} ('{label}')" for n, label in subtotals[:3])
             raise CallError(
                 f"table(total=True): {data.name} holds subtotal rows ({named}) above its last "
-                f"row ('{theirs.get(data.columns[0])}'): no row of it is the table's total; "
+                f"row ('{row_label(theirs, data.columns)}'): no row of it is the table's total; "
                 "leave total=True out (the rows print as they are), or delete the subtotal rows"
             )
         body = "".join(
@@ -624,7 +624,7 @@ class Helpers:
                 continue
             sum_, places = exact_total(numbers)
             if sum_ != Decimal(repr(given) if isinstance(given, float) else given):
-                first = theirs.get(data.columns[0])
+                first = row_label(theirs, data.columns)
                 self.warn(
                     f"table(): the last row of {data.name} is its own total row ('{first}'), "
                     f"printed as the total: its '{column}' is {self.fmt.number(given)}, but the "

@@ -33,6 +33,19 @@ def is_total_label(value: Any) -> bool:
     return isinstance(value, str) and _TOTAL.match(value.strip()) is not None
 
 
+def row_label(row: Mapping[str, Any], columns: Sequence[str]) -> Any:
+    """What names `row`: its first cell, or its second when the first is a code the total row
+    leaves empty (`,Total,200` under `A1,North,120`: official exports put a code first) or
+    the second names a total (trial 7 #25)."""
+    first = row.get(columns[0]) if columns else None
+    if len(columns) > 1:
+        second = row.get(columns[1])
+        empty = first is None or (isinstance(first, str) and not first.strip())
+        if is_total_label(second) and (empty or not is_total_label(first)):
+            return second
+    return first
+
+
 def own_total(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> bool:
     """Whether the last of `rows` is the table's own total row (and not its only row)."""
-    return len(rows) > 1 and bool(columns) and is_total_label(rows[-1].get(columns[0]))
+    return len(rows) > 1 and bool(columns) and is_total_label(row_label(rows[-1], columns))
