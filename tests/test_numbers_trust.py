@@ -276,7 +276,8 @@ TOTALS = [
     ("item,amount\nA,0.10\nB,0.20\n", "total=True", "Total 0.30"),
     ("item,amount\nA,1234.50\nB,16281.5\n", "total=True", "Total 17,516.00"),
     ("item,n,mean\nA,3,20.5\nB,4,30.25\n", 'total=["n"]', "Total 7\n"),
-    ("item,n,mean\nA,3,20.5\nB,4,30.25\n", "total=True", "Total 7 50.75"),
+    # Named: a column called "mean" is summed only when asked (total=True refuses it).
+    ("item,n,mean\nA,3,20.5\nB,4,30.25\n", 'total=["n", "mean"]', "Total 7 50.75"),
 ]
 
 

@@ -405,3 +405,27 @@ def test_an_own_total_labelled_in_the_second_column_is_not_summed_again(tmp_path
     assert code == 0, output
     assert "400" not in text
     assert "A1 North 120\nA2 South 80\nTotal 200" in text
+
+
+@pytest.mark.pdf
+def test_total_true_refuses_to_sum_codes_and_averages(tmp_path: Path) -> None:
+    """Trial 7 #13: `total=True` summed id, postcode and "since" columns ("id 20,469", "zip
+    88,012") and mean ages ("75.7"). Named like codes, averages or moments, a column of
+    numbers is refused with the columns that do add up."""
+    csv = "id,zip,region,people,since\n10234,75011,North,120,2019\n10235,13001,South,80,2021\n"
+    code, output, _ = build_numbers(
+        tmp_path / "a", "{{ table(data.t, total=True) }}", {"t.csv": csv}
+    )
+    assert code == 1
+    assert "the column 'id' of t holds codes or identifiers, whose sum means nothing" in output
+    assert "total=['people']" in output
+    ages = "region,people,mean age\nNorth,120,34.5\nSouth,80,41.2\n"
+    code, output, _ = build_numbers(
+        tmp_path / "b", "{{ table(data.t, total=True) }}", {"t.csv": ages}
+    )
+    assert code == 1 and "'mean age' of t holds averages, rates or ages" in output
+    code, output, text = build_numbers(
+        tmp_path / "c", '{{ table(data.t, total=["people"]) }}', {"t.csv": ages}
+    )
+    assert code == 0, output
+    assert "Total 200" in text

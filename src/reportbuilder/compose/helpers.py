@@ -883,6 +883,60 @@ def _lines(text: str) -> str:
     return "<br>".join(str(escape(line)) for line in text.strip("\n").split("\n"))
 
 
+# Words of a column's name that say its numbers do not add up: codes, averages and rates,
+# moments (what `total=True` summed into "id 20,469", "zip 88,012", "mean age 75.7").
+_NO_SUM = {
+    "codes or identifiers": {
+        "id",
+        "ids",
+        "code",
+        "codes",
+        "codigo",
+        "código",
+        "zip",
+        "postcode",
+        "postal",
+        "cp",
+        "ref",
+        "siret",
+        "siren",
+        "insee",
+        "ine",
+        "iso",
+    },
+    "averages, rates or ages": {
+        "mean",
+        "average",
+        "avg",
+        "median",
+        "moyenne",
+        "médiane",
+        "mediane",
+        "promedio",
+        "media",
+        "mediana",
+        "rate",
+        "taux",
+        "tasa",
+        "ratio",
+        "index",
+        "indice",
+        "índice",
+        "age",
+        "âge",
+        "edad",
+        "percentile",
+    },
+    "moments (years, waves)": {"since", "depuis", "desde", "founded", "wave", "vague", "ola"},
+}
+
+
+def _no_sum_kind(column: str) -> str | None:
+    """What a column named `column` holds when its name says its numbers do not add up."""
+    words = set(re.findall(r"[^\W\d_]+", column.lower()))
+    return next((kind for kind, names in _NO_SUM.items() if words & names), None)
+
+
 def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
     """The columns a CSV table's total row sums: none (`total` unset or False), every whole
     or decimal number column (`True`; a percent or a text column does not add up), or the
@@ -896,6 +950,16 @@ def _totalled(data: Table, total: bool | Sequence[str] | None) -> list[str]:
             if data.types.get(c) in ("int", "number") and not _shown_percents(data, c)
         ]
         numeric = any(data.types.get(c) in ("int", "number") for c in data.columns)
+        meaningless = [(c, kind) for c in summed if (kind := _no_sum_kind(c)) is not None]
+        if meaningless:
+            # `id`, `zip`, `since`, `mean age` summed into "20,469", "88,012", "75.7" (trial 7 #13)
+            column, kind = meaningless[0]
+            others = [c for c in summed if c not in dict(meaningless)]
+            way = f"name the columns to add up: total={others}" if others else "leave total out"
+            raise CallError(
+                f"table(total=True): the column '{column}' of {data.name} holds {kind}, whose "
+                f"sum means nothing; {way}"
+            )
         if not numeric and data.rows:  # the total asked for was left out without a word
             raise CallError(
                 f"table(total=True): {data.name} has no column of numbers to add up (its "
