@@ -20,7 +20,18 @@ from babel.numbers import format_decimal, format_percent
 
 from reportbuilder.errors import CallError
 from reportbuilder.language import parse_locale
-from reportbuilder.project.data.model import Breakdown, Category, Figure, Share, Table
+from reportbuilder.project.data.model import (
+    Breakdown,
+    Category,
+    Code,
+    Figure,
+    HundredfoldPart,
+    PercentPoints,
+    Share,
+    ShownPercent,
+    Table,
+    Year,
+)
 from reportbuilder.project.dates import iso_hint, read_date
 
 NBSP = "\u00a0"
@@ -93,7 +104,9 @@ class Formatter:
         # A number written in a template is a float: `{{ 2.675 | number }}` prints as written.
         places = written_decimals(value, most=3) if decimals is None else decimals
         exact = rounded(value, places)
-        grouping = "#,##0" if self._groups(exact) else "0"
+        # A year or a code names, it does not count: `75011`, never `75 011` (trial 7 #13).
+        named = isinstance(value, Code | Year)
+        grouping = "#,##0" if self._groups(exact) and not named else "0"
         pattern = grouping + ("." + "0" * places if places else "")
         text = format_decimal(exact, format=pattern, locale=self.locale, decimal_quantization=True)
         text = with_minus(text)
@@ -103,6 +116,32 @@ class Formatter:
         """CLDR's minimumGroupingDigits, which Babel ignores: Spanish writes 1200 but 12 000."""
         two = self.locale.language in _MIN_GROUPING_TWO or str(self.locale) == "pt_PT"
         return not two or abs(float(value)) >= 10_000
+
+    def printed(self, value: float | int | Decimal) -> str:
+        """A number printed by `{{ … }}` as it is: a percent with its sign (`62,5 %`), a year
+        or a code as written; a share (0 to 1), a difference of percents or a percent times
+        a number, whose figure printed alone says something else, refused with what to
+        write."""
+        value = _check_number(value, "the value printed here")
+        if isinstance(value, Code | Year):
+            return str(int(value))
+        if isinstance(value, ShownPercent):
+            return self.percent(value)
+        if isinstance(value, Share):
+            shown = self.percent(float(value) * 100)
+            raise CallError(
+                f"this is a share from 0 to 1 ({self.number(value)}, that is {shown}), printed "
+                "without its percent sign: print the category's .percent instead, or write "
+                "'| number' to print the fraction"
+            )
+        if isinstance(value, PercentPoints):
+            points = self.number(value)
+            raise CallError(
+                f"this is a difference of two percents: {points} percentage points, not "
+                f"{points} %: print it with '| number' followed by the word points, or with "
+                "'| percent' if a change in percent is meant"
+            )
+        return self.number(value)
 
     def boolean(self, value: bool) -> str:
         """A true/false cell as a spreadsheet in the report's language shows it: `TRUE`,
@@ -215,6 +254,12 @@ def written_decimals(value: float | int | Decimal, most: int = 2) -> int:
 def _check_number(value: object, name: str = "number") -> float | int | Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise CallError(f"{name}: expected a number, got {_described(value)}")
+    if isinstance(value, HundredfoldPart):
+        raise CallError(
+            f"{name}: this is a percent (0 to 100) times a number, a hundred times the part it "
+            f"stands for ({float(value):g} where {float(value) / 100:g} is meant): divide it "
+            "by 100, e.g. (….percent * ….count / 100)"
+        )
     return value
 
 

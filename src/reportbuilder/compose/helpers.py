@@ -38,7 +38,12 @@ from reportbuilder.project.data import (
     Table,
 )
 from reportbuilder.project.data.model import DashZero, ShownPercent, Year
-from reportbuilder.project.data.total_rows import is_total_label, own_total, row_label
+from reportbuilder.project.data.total_rows import (
+    is_total_label,
+    own_total,
+    row_label,
+    summary_rows,
+)
 from reportbuilder.render.overflow import LINE_ATTRIBUTE
 from reportbuilder.variants import PAGE_HEIGHTS_MM, SIDE_MARGINS_MM
 
@@ -92,6 +97,25 @@ def _refuse_a_sum_row(data: Table, total: Sequence[str], chosen: bool = False) -
                     "row twice; leave total=True out (the row prints as it is), or delete it"
                     + way_out
                 )
+
+
+def _refuse_summary_rows(data: Table) -> None:
+    """A total over a table holding an `Average`, `Mean`, `Median`, `Moyenne` … row: that row
+    was summed as one more region (trial 7)."""
+    summaries = summary_rows(data.rows, data.columns)
+    if summaries:
+        index = summaries[0]
+        label = _summary_label(data.rows[index], data.columns)
+        raise CallError(
+            f"table(total=…): row {index + 1} of {data.name} ('{label}') is a summary row (an "
+            "average or a median), not data: a total would add it to the rows it sums up; "
+            "leave total out (the rows print as they are), or delete the row"
+        )
+
+
+def _summary_label(row: Mapping[str, Any], columns: Sequence[str]) -> Any:
+    first = row.get(columns[0])
+    return first if first not in (None, "") or len(columns) < 2 else row.get(columns[1])
 
 
 # What statistics offices call the total row besides "Total" (INSEE's `Ensemble`, `All
@@ -394,6 +418,26 @@ class Helpers:
             for c in items
         ]
 
+    def _check_one_whole(
+        self, kind: str, items: list[Category], breakdown: Breakdown | None, decimals: int | None
+    ) -> None:
+        """A donut or a stacked bar shows parts of one whole: refused for a breakdown whose
+        respondents could give several answers, or whose shares add up to more than 100 %
+        beyond rounding (trial 7 #16: 160 % drawn as a whole)."""
+        places = self._column_places(items, breakdown, decimals)
+        whole = sum(Decimal(repr(float(_percent(c)))) for c in items)
+        slack = Decimal(len(items)) * Decimal(5).scaleb(-places - 1)  # each rounded ½ unit
+        if not (breakdown is not None and breakdown.multiple) and whole <= 100 + slack:
+            return
+        shown = self.fmt.percent(whole, places)
+        what = f"'{self._label(breakdown)}'" if breakdown is not None else "these categories"
+        several = " (several answers were possible)" if breakdown and breakdown.multiple else ""
+        raise CallError(
+            f"chart(kind='{kind}'): the shares of {what} add up to {shown}{several}, so they are "
+            f"not parts of one whole, which a {'donut' if kind == 'donut' else 'stacked bar'} "
+            "shows; draw bars: chart(…, kind='bar')"
+        )
+
     def _column_places(
         self, items: Sequence[Category], breakdown: Breakdown | None, decimals: int | None
     ) -> int:
@@ -432,6 +476,8 @@ class Helpers:
         items = _categories(data, "chart", "a breakdown or a list of its categories")
         breakdown = data if isinstance(data, Breakdown) else None
         bars = self._bars(items, breakdown, decimals)
+        if kind in ("donut", "stacked"):
+            self._check_one_whole(kind, items, breakdown, decimals)
         caption = title or self._label(breakdown)
         if rtl := sorted({bar.label for bar in bars if right_to_left(bar.label)}):
             # WeasyPrint sets SVG text glyph by glyph, left to right, without shaping.
@@ -563,6 +609,7 @@ class Helpers:
         )
         if not total:
             return head, body, ""
+        _refuse_summary_rows(data)
         if own_total(data.rows, data.columns):
             return head, *self._own_total(data, decimals, total)
         _refuse_a_sum_row(data, total, chosen)
@@ -645,6 +692,12 @@ class Helpers:
                 iterable = iterable.rows
             if isinstance(iterable, list | tuple) and iterable and isinstance(iterable[-1], dict):
                 columns = list(iterable[-1])
+                if summaries := summary_rows(list(iterable), columns):
+                    self.warn(
+                        f"sum: row {summaries[0] + 1} summed is a summary row "
+                        f"('{_summary_label(iterable[summaries[0]], columns)}'), not data: "
+                        "the sum counts it as one more row; sum the rows without it"
+                    )
                 if own_total(list(iterable), columns):
                     self.warn(
                         f"sum: the last row summed is a total row ('{iterable[-1][columns[0]]}'), "

@@ -232,10 +232,10 @@ def _finalize(fmt: Formatter, isolate: bool = False, markdown: bool = True) -> C
             raise TypeError("nothing to print here: the value is empty")
         if isinstance(value, bool):
             return str(value)
-        if isinstance(value, Year):  # a year from the data prints as written: 2023
-            return str(int(value))
         if isinstance(value, int | float):
-            return fmt.number(value)
+            # A percent with its sign (`62,5 %`), a year or a code as written (`2023`,
+            # `75011`); a share or a difference of percents refused (trial 7 #27, #13).
+            return fmt.printed(value)
         kind = type(value).__name__
         hint = {
             "Figure": "a key figure: print '.value | number'",

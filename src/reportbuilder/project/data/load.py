@@ -30,6 +30,7 @@ from reportbuilder.project.data.model import (
     Localized,
     Number,
     Share,
+    ShownPercent,
     Table,
     Text,
 )
@@ -66,6 +67,7 @@ from reportbuilder.project.data.sidecar import (
     read_workbook_sidecar,
 )
 from reportbuilder.project.data.spreadsheets import Layout, read_xlsx
+from reportbuilder.project.data.total_rows import is_summary_label
 from reportbuilder.project.data.years import years_in_read
 from reportbuilder.project.dates import iso_hint
 from reportbuilder.project.files import FilePolicy
@@ -424,7 +426,7 @@ class _Builder:
                 f"{number_text(of)}: a part cannot be more than its whole; check both",
             )
             return mapping
-        percent_of = value / of * 100 if of else None
+        percent_of = ShownPercent(value / of * 100) if of else None
         return Figure(value=value, of=of, percent_of=percent_of, key=_key_of(path), **texts)
 
     # -- breakdowns --
@@ -562,6 +564,14 @@ class _Builder:
         self._unknown_keys(raw, CATEGORY_KEYS, at, where)
         label = self._text(raw, "label", at, where)
         note = self._text(raw, "note", at, where)
+        given = [key, *(label.texts.values() if isinstance(label, Localized) else [label])]
+        texts = [t.replace("_", " ") for t in given if isinstance(t, str)]
+        if named := next((t for t in texts if is_summary_label(t)), None):
+            # An `average` category was drawn as one more part of the whole (trial 7).
+            self._add(at, f"{where}: '{named}' names a summary (an average or a median), not "
+                      "a part of the breakdown: a chart would draw it as one more category; "
+                      "give it as a key figure instead")  # fmt: skip
+            return None, False
         ok = True
         if "count" not in raw and "percent" not in raw:
             self._add(at, f"{where}: give 'count' or 'percent' (or both)")
@@ -582,6 +592,8 @@ class _Builder:
         if percent is not None:
             decimals = decimals_written(percent, self.source.number_texts.get((*at, "percent")))
         share = None if percent is None else Share(percent / 100)
+        if percent is not None:  # `{{ c.percent }}` prints its sign: "33,3 %" (trial 7 #27)
+            percent = ShownPercent(percent, decimals)
         category = Category(key, label, count, percent, share, note=note, decimals=decimals)
         if base is None:
             return category, ok
@@ -602,4 +614,6 @@ class _Builder:
         elif percent is None and count is not None:
             percent = count / base * 100
         share = None if percent is None else Share(percent / 100)
+        if percent is not None and not isinstance(percent, ShownPercent):
+            percent = ShownPercent(percent, category.decimals)
         return replace(category, count=count, percent=percent, share=share, base=base), ok

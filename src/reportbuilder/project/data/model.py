@@ -21,14 +21,14 @@ class WrittenNumber(float):
     `388,10` prints `388,10` (fr) or `388.10` (en), not `388.1`. Arithmetic gives plain floats."""
 
     __slots__ = ("decimals",)
-    decimals: int
+    decimals: int | None
 
-    def __new__(cls, value: float, decimals: int) -> WrittenNumber:
+    def __new__(cls, value: float, decimals: int | None) -> WrittenNumber:
         number = super().__new__(cls, value)
         number.decimals = decimals
         return number
 
-    def __reduce__(self) -> tuple[type[WrittenNumber], tuple[float, int]]:
+    def __reduce__(self) -> tuple[type[WrittenNumber], tuple[float, int | None]]:
         return (WrittenNumber, (float(self), self.decimals))
 
 
@@ -47,9 +47,17 @@ class DashZero(WrittenNumber):
 
 class Share(float):
     """A category's share of its base, from 0 to 1 (`.share`, 0.58 for 58 %): the `percent`
-    filter, which takes 0 to 100, refuses it rather than print 0.58 %."""
+    filter, which takes 0 to 100, refuses it rather than print 0.58 %. Times 100 it is the
+    percent (`ShownPercent`), printed with its sign."""
 
     __slots__ = ()
+
+    def __mul__(self, other: Any) -> Any:
+        product = float(self) * other
+        hundred = isinstance(other, int | float) and not isinstance(other, bool) and other == 100
+        return ShownPercent(product) if hundred else product
+
+    __rmul__ = __mul__
 
 
 class Year(int):
@@ -60,6 +68,33 @@ class Year(int):
 
     def __reduce__(self) -> tuple[type[Year], tuple[int]]:
         return (Year, (int(self),))
+
+    # A year plus or minus years is a year (`{{ data.s.year + 1 }}` printed "2 025" in French);
+    # a year minus a year is a number of years.
+    def __add__(self, other: Any) -> Any:
+        total = int(self) + other
+        return Year(total) if _whole(other) and not isinstance(other, Year) else total
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Any:
+        rest = int(self) - other
+        return Year(rest) if _whole(other) and not isinstance(other, Year) else rest
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class Code(int):
+    """A whole number that names rather than counts, read under a key or column named like
+    a code (`zip`, `postcode`, `code`, `id`, `siret` …; see `data.years`): printed as
+    written, `75011` (never the grouped `75 011`), and never summed."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[Code], tuple[int]]:
+        return (Code, (int(self),))
 
 
 class PartialDate(dt.date):
@@ -78,14 +113,125 @@ class PartialDate(dt.date):
 
 
 class ShownPercent(WrittenNumber):
-    """A percent (0–100) from a spreadsheet cell shown as a percent, in a column whose other
-    numbers are not percents (a sheet of indicators: population, growth 2.5 %, households):
-    printed with its percent sign wherever the column is printed, and never summed with them."""
+    """A percent (0–100): a CSV cell of a `percent` column (`62,5 %`), a spreadsheet cell
+    shown as a percent (even among other numbers: a sheet of indicators, population, growth
+    2.5 %, households), a category's `.percent`. Printed with its percent sign wherever it is
+    printed (`{{ }}` included: "took 62.5 of the budget" lost it, trial 7 #27), never summed
+    with other numbers in a table's total.
+
+    Arithmetic stays honest: the sum of percents, a percent plus or minus a number, a
+    percent divided by a number (an average) are percents; a percent divided by 100 is the
+    plain fraction; a difference of two percents is in percentage points (`PercentPoints`),
+    and a percent times a number is a hundred times the part (`HundredfoldPart`): both are
+    refused when printed as they are, with what to write."""
 
     __slots__ = ()
 
-    def __reduce__(self) -> tuple[type[WrittenNumber], tuple[float, int]]:
+    def __new__(cls, value: float, decimals: int | None = None) -> ShownPercent:
+        return super().__new__(cls, value, decimals)  # type: ignore[return-value]
+
+    def __reduce__(self) -> tuple[type[WrittenNumber], tuple[float, int | None]]:
         return (ShownPercent, (float(self), self.decimals))
+
+    def __str__(self) -> str:  # as written: `89`, not the float's `89.0`
+        return float.__repr__(self) if self.decimals is None else f"{self:.{self.decimals}f}"
+
+    def _joined(self, other: Any, value: float) -> ShownPercent:
+        places = [d for d in (self.decimals, getattr(other, "decimals", None)) if d is not None]
+        return ShownPercent(value, max(places) if places else None)
+
+    def __add__(self, other: Any) -> Any:
+        if not _plain_number(other):
+            return float(self) + other
+        return self._joined(other, float(self) + float(other))
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Any:
+        if isinstance(other, ShownPercent):
+            return PercentPoints(float(self) - float(other))
+        if not _plain_number(other):
+            return float(self) - other
+        return self._joined(other, float(self) - float(other))
+
+    def __rsub__(self, other: Any) -> Any:  # `100 - p`: the rest, a percent
+        if not _plain_number(other):
+            return other - float(self)
+        return self._joined(other, float(other) - float(self))
+
+    def __mul__(self, other: Any) -> Any:
+        if isinstance(other, ShownPercent):
+            return float(self) * float(other)
+        if not _plain_number(other):
+            return float(self) * other
+        return HundredfoldPart(float(self) * float(other))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> Any:
+        if isinstance(other, ShownPercent):
+            return float(self) / float(other)  # a ratio of two percents is a plain number
+        if not _plain_number(other):
+            return float(self) / other  # a ratio of two percents is a plain number
+        if other == 100:
+            return float(self) / 100  # the fraction: 0.625 for 62.5 %
+        return ShownPercent(float(self) / float(other))  # an average of percents
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return other / float(self)
+
+    def __neg__(self) -> ShownPercent:
+        return ShownPercent(-float(self), self.decimals)
+
+    def __pos__(self) -> ShownPercent:
+        return self
+
+    def __abs__(self) -> ShownPercent:
+        return ShownPercent(abs(float(self)), self.decimals)
+
+    def __round__(self, places: int | None = None) -> Any:  # type: ignore[override]
+        if places is None:
+            return round(float(self))
+        return ShownPercent(round(float(self), places), places)
+
+
+def _plain_number(value: Any) -> bool:
+    """A number that arithmetic with a percent keeps a percent (not a share, a year …)."""
+    kept_apart = bool | Share | PercentPoints | HundredfoldPart | Year
+    return isinstance(value, int | float) and not isinstance(value, kept_apart)
+
+
+class PercentPoints(float):
+    """The difference of two percents (62.5 % − 57.5 %): 5 percentage points, not 5 %.
+    Printed only through `number` (followed by "points") or `percent` if meant."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[PercentPoints], tuple[float]]:
+        return (PercentPoints, (float(self),))
+
+
+class HundredfoldPart(float):
+    """A percent (0–100) times a number: a hundred times the part it means (62.5 % × 200 is
+    12 500, where 125 is meant). Divided by 100 it is that part; printed as it is, refused."""
+
+    __slots__ = ()
+
+    def __truediv__(self, other: Any) -> Any:
+        if isinstance(other, int | float) and not isinstance(other, bool) and other == 100:
+            return float(self) / 100
+        return HundredfoldPart(float(self) / other)
+
+    def __mul__(self, other: Any) -> Any:
+        return HundredfoldPart(float(self) * other)
+
+    __rmul__ = __mul__
+
+    def __round__(self, places: int | None = None) -> Any:  # type: ignore[override]
+        return HundredfoldPart(round(float(self), places or 0))
+
+    def __reduce__(self) -> tuple[type[HundredfoldPart], tuple[float]]:
+        return (HundredfoldPart, (float(self),))
 
 
 # Types a CSV header may declare (`victims [int]`); numeric ones are right-aligned in tables.

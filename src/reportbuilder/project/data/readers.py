@@ -49,7 +49,14 @@ from typing import Any
 
 from reportbuilder.errors import Problem, ReportError, Severity, Stage
 from reportbuilder.project.data._problem import problem
-from reportbuilder.project.data.model import CSV_TYPES, Localized, Number, Table, WrittenNumber
+from reportbuilder.project.data.model import (
+    CSV_TYPES,
+    Localized,
+    Number,
+    ShownPercent,
+    Table,
+    WrittenNumber,
+)
 from reportbuilder.project.data.stacked_tables import message as stacked_message
 from reportbuilder.project.data.stacked_tables import second_table
 from reportbuilder.project.data.years import years_in_values
@@ -926,6 +933,9 @@ def read_typed_cell(field: str, kind: str, decimal: str | bool | None) -> Any:
         raise bad
     if not math.isfinite(number):
         raise bad
+    if kind == "percent":  # printed with its sign wherever it is printed (trial 7 #27)
+        places = getattr(number, "decimals", None)
+        return ShownPercent(float(number), places if isinstance(places, int) else None)
     return number if isinstance(number, float) else float(number)
 
 

@@ -5,6 +5,10 @@ Such a row is not a data row: summing the rows with it counts every number twice
 `total=True`, a `| sum` filter). It is recognised by its first cell, a total word of English,
 French, Spanish, German, Italian or Portuguese (case-insensitive, alone or followed by more
 words: `Total 2025`, `TOTAL GENERAL`), on the table's last row.
+
+A summary row (`Average`, `Mean`, `Median`, `Moyenne`, `Promedio`, `Durchschnitt` …) is not
+data either: summed with the rows, an average counted as one more region (trial 7). It is
+recognised the same way, on any row.
 """
 
 from __future__ import annotations
@@ -49,3 +53,41 @@ def row_label(row: Mapping[str, Any], columns: Sequence[str]) -> Any:
 def own_total(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> bool:
     """Whether the last of `rows` is the table's own total row (and not its only row)."""
     return len(rows) > 1 and bool(columns) and is_total_label(row_label(rows[-1], columns))
+
+
+SUMMARY_WORDS = (
+    "average", "overall average", "weighted average", "median",  # en
+    "moyenne", "médiane", "mediane", "moyenne générale", "moyenne pondérée",  # fr
+    "promedio", "mediana", "promedio general", "promedio ponderado",  # es, it
+    "durchschnitt", "mittelwert", "gesamtdurchschnitt", "média", "media ponderata",  # de, pt, it
+)  # fmt: skip
+# Words that name other things too (`Media` the sector, `Mean Street`): a summary only alone,
+# or followed by a year or a colon.
+ALONE_SUMMARY_WORDS = ("mean", "avg", "media", "mittel", "ø")
+_SUMMARY = re.compile(
+    r"(?:" + "|".join(re.escape(w) for w in sorted(SUMMARY_WORDS, key=len, reverse=True)) + r")"
+    r"(?![\w-])"
+    r"|(?:" + "|".join(re.escape(w) for w in ALONE_SUMMARY_WORDS) + r")\.?(?:\s+\d{4})?\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_summary_label(value: Any) -> bool:
+    """Whether a first cell names a summary row: `Average`, `MEAN 2025`, `Moyenne :`."""
+    return isinstance(value, str) and _SUMMARY.match(value.strip()) is not None
+
+
+def summary_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> list[int]:
+    """The indexes of the rows of `rows` named as a summary (an average, a median): never
+    the only row."""
+    if len(rows) < 2 or not columns:
+        return []
+    found = []
+    for index, row in enumerate(rows):
+        first = row.get(columns[0])
+        named = is_summary_label(first)
+        if not named and len(columns) > 1 and (first is None or str(first).strip() == ""):
+            named = is_summary_label(row.get(columns[1]))  # a code column left empty on it
+        if named:
+            found.append(index)
+    return found
