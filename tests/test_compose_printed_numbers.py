@@ -158,3 +158,35 @@ def test_the_formatter_prints_codes_years_and_percents_as_they_are() -> None:
     assert fr.printed(ShownPercent(62.5, 1)) == "62,5\u00a0%"
     with pytest.raises(CallError, match="difference of two percents"):
         fr.printed(ShownPercent(60.0, 0) - ShownPercent(25.0, 0))
+
+
+@pytest.mark.pdf
+def test_a_percent_sign_typed_after_a_percent_is_refused_at_its_line(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        "Fine: {{ data.s.answers.yes.count }} %.\n\nYes: {{ data.s.answers.yes.percent }} %.",
+    )
+    (root / "data" / "s.yml").write_text(BREAKDOWN, encoding="utf-8")
+    code, output, _ = build_with_output(root)
+    assert code == 1
+    assert (
+        "content/01.md:5: a percent prints its own sign, and this line types another '%' after '}}'"
+    ) in output
+
+
+@pytest.mark.pdf
+def test_a_percent_key_figure_and_a_percent_cell_in_a_box_keep_their_sign(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        "Rate {{ data.s.rate.value }}.\n\n{{ keyfigure(data.budget.rows[0].share) }}",
+    )
+    (root / "data" / "s.yml").write_text(
+        "rate:\n  value: 12.5\n  unit: '%'\n  label: Unemployment\n", encoding="utf-8"
+    )
+    (root / "data" / "budget.csv").write_text(
+        "region,share\nNorth,62.5 %\nSouth,37.5 %\n", encoding="utf-8"
+    )
+    code, output, text = build_with_output(root)
+    assert code == 0, output
+    assert "Rate 12.5%." in text
+    assert "62.5%" in text.split("Rate", 1)[1].split(".", 1)[1]

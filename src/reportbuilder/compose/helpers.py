@@ -37,7 +37,13 @@ from reportbuilder.project.data import (
     Localized,
     Table,
 )
-from reportbuilder.project.data.model import DashZero, ShownPercent, Year
+from reportbuilder.project.data.model import (
+    DashZero,
+    PercentPoints,
+    Share,
+    ShownPercent,
+    Year,
+)
 from reportbuilder.project.data.total_rows import (
     is_total_label,
     own_total,
@@ -298,7 +304,10 @@ class Helpers:
         if isinstance(item, Figure):
             value, unit, of, label = item.value, self._text(item.unit), item.of, self._label(item)
         elif isinstance(item, int | float) and not isinstance(item, bool):
-            value, unit, of, label = item, "", None, ""
+            if isinstance(item, Share | PercentPoints):
+                self.fmt.printed(item)  # refused, saying what to write
+            # A percent cell (`keyfigure(data.t.rows[0].share)`) keeps its sign.
+            value, unit, of, label = item, "%" if isinstance(item, ShownPercent) else "", None, ""
         else:
             raise CallError(
                 f"keyfigure() takes a key figure, a category or a number, got {_what(item)}"

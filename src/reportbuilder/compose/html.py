@@ -265,6 +265,24 @@ def _deepest_line(source: str) -> int | None:
     return found
 
 
+# A percent printed with its sign, then the sign typed after it: "62,5 % %", "62.5%%".
+_DOUBLED_SIGN = re.compile("\\d[ \u00a0\u202f]?%[ \u00a0\u202f]?%")
+_SIGN_AFTER = re.compile("\\}\\}[ \t\u00a0\u202f]*%")
+
+
+def _doubled_percent_signs(rel: str, source: str, text: str) -> list[Problem]:
+    """`{{ c.percent }} %`, written when a percent printed without its sign, prints it twice
+    now that a percent keeps its own: an error at each line typing a `%` after `}}`."""
+    if not _DOUBLED_SIGN.search(text) or _DOUBLED_SIGN.search(source):
+        return []
+    return [
+        Problem(rel, number, "a percent prints its own sign, and this line types another '%' "
+                "after '}}' (\"62,5 % %\"): remove the '%' typed after it", stage=Stage.COMPOSE)
+        for number, line in enumerate(source.splitlines(), start=1)
+        if _SIGN_AFTER.search(line)
+    ]  # fmt: skip
+
+
 def _warning(rel: str, line: int | None, message: str) -> Problem:
     return Problem(rel, line, message, stage=Stage.COMPOSE, severity=Severity.WARNING)
 
@@ -385,6 +403,7 @@ def render_chapters(
         helpers.warnings.clear()
         if text is None:
             continue
+        problems += _doubled_percent_signs(chapter.rel, chapter.source, text)
         if citations is not None:
             text = _cite(text, chapter.rel, chapter.source, citations, helpers, problems)
             warnings += [_warning(rel, line, message) for rel, line, message in helpers.warnings]

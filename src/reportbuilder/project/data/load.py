@@ -427,6 +427,9 @@ class _Builder:
             )
             return mapping
         percent_of = ShownPercent(value / of * 100) if of else None
+        if texts.get("unit") == "%":  # `{{ f.value }}` prints its sign, as its box does
+            written = getattr(value, "decimals", None)
+            value = ShownPercent(value, written if isinstance(written, int) else None)
         return Figure(value=value, of=of, percent_of=percent_of, key=_key_of(path), **texts)
 
     # -- breakdowns --
