@@ -67,3 +67,14 @@ def test_bars_of_it_and_a_donut_rounded_to_101_are_drawn(tmp_path: Path) -> None
     assert code == 0, output
     assert "Housing" in text and "60.0%" in text and "55.0%" in text
     assert "Land" in text and "34%" in text
+
+
+def test_some_categories_of_a_whole_as_a_donut_are_refused(tmp_path: Path) -> None:
+    root = project(tmp_path, "{{ chart([data.r.route.a, data.r.route.c], kind='stacked') }}")
+    (root / "data" / "r.yml").write_text(ROUNDED, encoding="utf-8")
+    code, output, _ = build_with_output(root)
+    assert code == 1
+    assert (
+        "content/01.md:3: chart(kind='stacked'): the shares of these categories add up to 67%, "
+        "not the whole: a stacked bar would draw them as 100 %"
+    ) in output

@@ -190,3 +190,15 @@ def test_a_percent_key_figure_and_a_percent_cell_in_a_box_keep_their_sign(tmp_pa
     assert code == 0, output
     assert "Rate 12.5%." in text
     assert "62.5%" in text.split("Rate", 1)[1].split(".", 1)[1]
+
+
+def test_arithmetic_on_percents_keeps_what_each_result_is() -> None:
+    en = Formatter("en")
+    share, other = ShownPercent(60.0, 0), ShownPercent(2.25, 2)
+    assert en.printed(share + 2.5) == "62.5%"  # the decimals of either, not 63%
+    assert en.printed(share + other) == "62.25%" and en.printed(100 - share) == "40%"
+    assert en.printed(sum([share, other])) == "62.25%"
+    assert en.printed((share + other) / 2) == "31.1%"  # an average: computed, one decimal
+    assert en.printed(share / 100) == "0.6" and en.printed(share / other) == "26.7"
+    assert en.printed(share * 200 / 100) == "120" and round(share * 2.1) == 126
+    assert en.printed(Year(2024) + 1) == "2025" and Year(2024) - Year(2019) == 5

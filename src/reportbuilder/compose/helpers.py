@@ -436,10 +436,18 @@ class Helpers:
         places = self._column_places(items, breakdown, decimals)
         whole = sum(Decimal(repr(float(_percent(c)))) for c in items)
         slack = Decimal(len(items)) * Decimal(5).scaleb(-places - 1)  # each rounded ½ unit
-        if not (breakdown is not None and breakdown.multiple) and whole <= 100 + slack:
-            return
         shown = self.fmt.percent(whole, places)
         what = f"'{self._label(breakdown)}'" if breakdown is not None else "these categories"
+        if whole < 100 - slack and not (breakdown is not None and breakdown.multiple):
+            # Some categories picked from a breakdown: the ring or the bar was drawn full,
+            # 30 % and 10 % as three quarters and one.
+            raise CallError(
+                f"chart(kind='{kind}'): the shares of {what} add up to {shown}, not the whole: "
+                f"a {'donut' if kind == 'donut' else 'stacked bar'} would draw them as 100 %; "
+                "chart the whole breakdown, or draw bars: chart(…, kind='bar')"
+            )
+        if not (breakdown is not None and breakdown.multiple) and whole <= 100 + slack:
+            return
         several = " (several answers were possible)" if breakdown and breakdown.multiple else ""
         raise CallError(
             f"chart(kind='{kind}'): the shares of {what} add up to {shown}{several}, so they are "

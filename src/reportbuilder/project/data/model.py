@@ -134,11 +134,14 @@ class ShownPercent(WrittenNumber):
         return (ShownPercent, (float(self), self.decimals))
 
     def __str__(self) -> str:  # as written: `89`, not the float's `89.0`
-        return float.__repr__(self) if self.decimals is None else f"{self:.{self.decimals}f}"
+        places = self.decimals
+        if places is None or round(float(self), places) != float(self):
+            return float.__repr__(self)
+        return f"{float(self):.{places}f}"
 
     def _joined(self, other: Any, value: float) -> ShownPercent:
-        places = [d for d in (self.decimals, getattr(other, "decimals", None)) if d is not None]
-        return ShownPercent(value, max(places) if places else None)
+        """A sum's or a difference's decimals: the most either has (`60 % + 2.5` is 62.5 %)."""
+        return ShownPercent(value, max(_places(self), _places(other)))
 
     def __add__(self, other: Any) -> Any:
         if not _plain_number(other):
@@ -195,6 +198,19 @@ class ShownPercent(WrittenNumber):
         return ShownPercent(round(float(self), places), places)
 
 
+def _places(value: Any) -> int:
+    """The decimals a number shows: as written, else those of its shortest form (`2.5` 1)."""
+    written = getattr(value, "decimals", None)
+    if isinstance(written, int):
+        return written
+    if isinstance(value, int):
+        return 0
+    text = repr(float(value))
+    if "e" in text or "inf" in text or "nan" in text:
+        return 6
+    return len(text.partition(".")[2].rstrip("0"))
+
+
 def _plain_number(value: Any) -> bool:
     """A number that arithmetic with a percent keeps a percent (not a share, a year …)."""
     kept_apart = bool | Share | PercentPoints | HundredfoldPart | Year
@@ -228,7 +244,9 @@ class HundredfoldPart(float):
     __rmul__ = __mul__
 
     def __round__(self, places: int | None = None) -> Any:  # type: ignore[override]
-        return HundredfoldPart(round(float(self), places or 0))
+        if places is None:
+            return round(float(self))
+        return HundredfoldPart(round(float(self), places))
 
     def __reduce__(self) -> tuple[type[HundredfoldPart], tuple[float]]:
         return (HundredfoldPart, (float(self),))

@@ -38,7 +38,7 @@ CODE_WORDS = frozenset(
     {
         *("id", "ids", "code", "codes", "zip", "zipcode", "postcode", "postal", "cp", "ref"),
         *("codigo", "siret", "siren", "insee", "ine", "iso", "plz", "cep", "nif", "rut"),
-        *("ean", "isbn", "issn", "naf", "ape", "nuts", "fips", "ubigeo", "dane", "cog"),
+        *("ean", "isbn", "issn", "fips", "ubigeo"),
     }
 )
 # Keys of a period's bounds (`period: {from: 2019, to: 2023}`), years under a year word only.
