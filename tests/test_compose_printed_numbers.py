@@ -70,6 +70,7 @@ def test_sums_averages_and_parts_of_percents_print_right(tmp_path: Path) -> None
         f"rest {{{{ 100 - {rows}[0].share }}}}; "
         f"part {{{{ {rows}[0].share * {rows}[0].people / 100 }}}} people; "
         f"gap {{{{ ({rows}[0].share - {rows}[1].share) | number }}}} points; "
+        f"rounded {{{{ ({rows}[0].share + 0.44) | round(1) }}}}; "
         "share {{ data.s.answers.yes.share * 100 }}.",
     )
     (root / "data" / "budget.csv").write_text(
@@ -78,7 +79,9 @@ def test_sums_averages_and_parts_of_percents_print_right(tmp_path: Path) -> None
     (root / "data" / "s.yml").write_text(BREAKDOWN, encoding="utf-8")
     code, output, text = build_with_output(root)
     assert code == 0, output
-    assert "Both 85%; mean 42.5%; rest 40%; part 72 people; gap 35 points; share 33.3%." in text
+    assert (
+        "Both 85%; mean 42.5%; rest 40%; part 72 people; gap 35 points; rounded 60.4%; share 33.3%."
+    ) in " ".join(text.split())
 
 
 @pytest.mark.pdf
@@ -90,6 +93,10 @@ def test_sums_averages_and_parts_of_percents_print_right(tmp_path: Path) -> None
             "content/01.md:3: this is a share from 0 to 1 (0.333, that is 33.3%), printed without "
             "its percent sign: print the category's .percent instead, or write '| number' to "
             "print the fraction",
+        ),
+        (
+            "{{ (1 - data.s.answers.yes.share) | round(2) }}",
+            "content/01.md:3: this is a share from 0 to 1 (0.67, that is 67%)",
         ),
         (
             "{{ data.budget.rows[0].share - data.budget.rows[1].share }}",

@@ -25,6 +25,7 @@ from reportbuilder.compose.english_numbers import refuse_numbers
 from reportbuilder.compose.tag_lines import TagLines
 from reportbuilder.errors import CallError, Problem, Stage
 from reportbuilder.limits import TimeLimitExceeded
+from reportbuilder.project.data.model import same_kind
 from reportbuilder.project.theme import TemplateFile
 
 if TYPE_CHECKING:
@@ -387,9 +388,12 @@ def _round(value: Any, precision: int = 0, method: str = "common") -> float:
         raise CallError(f"round: method must be 'common', 'ceil' or 'floor', got {method!r}")
     exact = value if isinstance(value, decimal.Decimal) else decimal.Decimal(repr(value))
     if method == "common":
-        return float(rounded(value, precision))
-    how = decimal.ROUND_CEILING if method == "ceil" else decimal.ROUND_FLOOR
-    return float(exact.quantize(decimal.Decimal(1).scaleb(-precision), how))
+        result = float(rounded(value, precision))
+    else:
+        how = decimal.ROUND_CEILING if method == "ceil" else decimal.ROUND_FLOOR
+        result = float(exact.quantize(decimal.Decimal(1).scaleb(-precision), how))
+    # A rounded percent prints its sign, a rounded share is still refused alone (trial 7 #27).
+    return same_kind(value, result, precision)
 
 
 def _strict_number(kind: type, name: str) -> Callable[..., Any]:

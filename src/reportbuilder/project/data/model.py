@@ -59,6 +59,29 @@ class Share(float):
 
     __rmul__ = __mul__
 
+    # Still a share, refused when printed alone: `c.share | round(2)` printed "0.33", and
+    # `1 - c.share` "0.667", without a word.
+    def __add__(self, other: Any) -> Any:
+        total = float(self) + other
+        return Share(total) if isinstance(other, Share) else total
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Any:
+        rest = float(self) - other
+        return Share(rest) if isinstance(other, Share) else rest
+
+    def __rsub__(self, other: Any) -> Any:
+        rest = other - float(self)
+        whole = isinstance(other, int | float) and not isinstance(other, bool) and other == 1
+        return Share(rest) if whole else rest
+
+    def __round__(self, places: int | None = None) -> Any:  # type: ignore[override]
+        return round(float(self)) if places is None else Share(round(float(self), places))
+
+    def __reduce__(self) -> tuple[type[Share], tuple[float]]:
+        return (Share, (float(self),))
+
 
 class Year(int):
     """A year read from data (a column headed `year`, `año`, `année` …, a YAML key so named;
@@ -225,6 +248,16 @@ class PercentPoints(float):
 
     def __reduce__(self) -> tuple[type[PercentPoints], tuple[float]]:
         return (PercentPoints, (float(self),))
+
+
+def same_kind(original: Any, number: float, places: int | None = None) -> Any:
+    """`number` (`original` rounded) of the same kind as `original`: a rounded percent is
+    still a percent printed with its sign, a rounded share still refused alone."""
+    if isinstance(original, ShownPercent):
+        return ShownPercent(number, places)
+    if isinstance(original, Share | PercentPoints | HundredfoldPart):
+        return type(original)(number)
+    return number
 
 
 class HundredfoldPart(float):
