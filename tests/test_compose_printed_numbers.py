@@ -136,13 +136,14 @@ def test_codes_and_years_print_as_written_in_french(tmp_path: Path) -> None:
         "Bureau {{ data.s.office.zip }}, code {{ data.s.office.code_insee }}, depuis "
         "{{ data.s.office.since }}, en {{ data.s.office.year }} et {{ data.s.office.year + 1 }}, "
         "{{ data.s.office.staff }} agents, codes {{ data.s.codes[1] }}, "
-        "{{ data.s.office.zip | number }}, ligne {{ data.t.rows[0].zip }}.\n\n"
+        "{{ data.s.office.zip | number }}, ligne {{ data.t.rows[0].zip }}, fondé en "
+        "{{ data.s.founded.value }}.\n\n{{ keyfigure(data.s.founded) }}\n\n"
         "{{ table(data.t) }}",
         "fr",
     )
     (root / "data" / "s.yml").write_text(
         "office:\n  zip: 75011\n  code_insee: 75111\n  since: 1998\n  year: 2024\n"
-        "  staff: 12500\ncodes: [13001, 69003]\n",
+        "  staff: 12500\ncodes: [13001, 69003]\nfounded:\n  value: 1998\n  label: Fondation\n",
         encoding="utf-8",
     )
     (root / "data" / "t.csv").write_text(
@@ -153,9 +154,10 @@ def test_codes_and_years_print_as_written_in_french(tmp_path: Path) -> None:
     flat = " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
     assert (
         "Bureau 75011, code 75111, depuis 1998, en 2024 et 2025, 12 500 agents, codes 69003, "
-        "75011, ligne 75011." in flat
+        "75011, ligne 75011, fondé en 1998." in flat
     )
     assert "Paris 75011 12 500" in flat and "Lyon 69003 8 000" in flat
+    assert "1998Fondation" in flat and "1 998" not in flat  # the box: big figure, caption
 
 
 def test_the_formatter_prints_codes_years_and_percents_as_they_are() -> None:

@@ -118,8 +118,9 @@ def years_in_values(value: Any, under_year: bool = False, under_code: bool = Fal
     if isinstance(value, dict):
         for key, child in value.items():
             named = names_a_year(key)
-            bound = under_year and isinstance(key, str) and key.lower() in _BOUNDS
-            code = names_a_code(key) and not named
+            # A key figure named so holds it in its `value`: `founded: {value: 1998, label: …}`.
+            bound = under_year and isinstance(key, str) and key.lower() in {*_BOUNDS, "value"}
+            code = (names_a_code(key) and not named) or (under_code and key == "value")
             value[key] = years_in_values(child, named or bound, code)
         return value
     if isinstance(value, list):
