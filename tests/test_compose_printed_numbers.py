@@ -12,6 +12,7 @@ import pytest
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.errors import CallError
 from reportbuilder.project.data.model import Code, ShownPercent, Year
+from reportbuilder.project.data.years import names_a_code
 from test_data_office_sheets import project, sheet_file
 from test_data_total_rows import build_with_output
 
@@ -135,7 +136,8 @@ def test_codes_and_years_print_as_written_in_french(tmp_path: Path) -> None:
         tmp_path,
         "Bureau {{ data.s.office.zip }}, code {{ data.s.office.code_insee }}, depuis "
         "{{ data.s.office.since }}, en {{ data.s.office.year }} et {{ data.s.office.year + 1 }}, "
-        "{{ data.s.office.staff }} agents, codes {{ data.s.codes[1] }}, "
+        "{{ data.s.office.staff }} agents, {{ data.s.office.id_cards }} cartes, codes "
+        "{{ data.s.codes[1] }}, "
         "{{ data.s.office.zip | number }}, ligne {{ data.t.rows[0].zip }}, fondé en "
         "{{ data.s.founded.value }}.\n\n{{ keyfigure(data.s.founded) }}\n\n"
         "{{ table(data.t) }}",
@@ -143,7 +145,8 @@ def test_codes_and_years_print_as_written_in_french(tmp_path: Path) -> None:
     )
     (root / "data" / "s.yml").write_text(
         "office:\n  zip: 75011\n  code_insee: 75111\n  since: 1998\n  year: 2024\n"
-        "  staff: 12500\ncodes: [13001, 69003]\nfounded:\n  value: 1998\n  label: Fondation\n",
+        "  staff: 12500\n  id_cards: 4500\ncodes: [13001, 69003]\n"
+        "founded:\n  value: 1998\n  label: Fondation\n",
         encoding="utf-8",
     )
     (root / "data" / "t.csv").write_text(
@@ -153,8 +156,8 @@ def test_codes_and_years_print_as_written_in_french(tmp_path: Path) -> None:
     assert code == 0, output
     flat = " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
     assert (
-        "Bureau 75011, code 75111, depuis 1998, en 2024 et 2025, 12 500 agents, codes 69003, "
-        "75011, ligne 75011, fondé en 1998." in flat
+        "Bureau 75011, code 75111, depuis 1998, en 2024 et 2025, 12 500 agents, 4 500 cartes, "
+        "codes 69003, 75011, ligne 75011, fondé en 1998." in flat
     )
     assert "Paris 75011 12 500" in flat and "Lyon 69003 8 000" in flat
     assert "1998Fondation" in flat and "1 998" not in flat  # the box: big figure, caption
@@ -211,3 +214,13 @@ def test_arithmetic_on_percents_keeps_what_each_result_is() -> None:
     assert en.printed(share / 100) == "0.6" and en.printed(share / other) == "26.7"
     assert en.printed(share * 200 / 100) == "120" and round(share * 2.1) == 126
     assert en.printed(Year(2024) + 1) == "2025" and Year(2024) - Year(2019) == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("zip", True), ("postal code", True), ("Code INSEE", True), ("region_id", True),
+     ("codigo_postal", True), ("CP", True), ("id_cards", False), ("zip_files", False),
+     ("code_reviews", False), ("people", False)],
+)  # fmt: skip
+def test_a_code_is_named_by_its_last_word(name: str, code: bool) -> None:
+    assert names_a_code(name) is code

@@ -56,16 +56,22 @@ def names_a_year(name: object) -> bool:
 
 def names_a_code(name: object) -> bool:
     """Whether a column heading or key names a code: `zip`, `postal code`, `Code INSEE`,
-    `region_id`, `codigo_postal` (one of its words is a code word)."""
-    return bool(_words(name) & CODE_WORDS)
+    `region_id`, `codigo_postal` (its last word is a code word; `id_cards`, `zip_files`,
+    `code_reviews` count things)."""
+    words = _word_list(name)
+    return bool(words) and words[-1] in CODE_WORDS
 
 
 def _words(name: object) -> set[str]:
+    return set(_word_list(name))
+
+
+def _word_list(name: object) -> list[str]:
     if not isinstance(name, str):
-        return set()
+        return []
     plain = unicodedata.normalize("NFKD", name.lower())
     plain = "".join(char for char in plain if not unicodedata.combining(char))
-    return {word for word in re.split(r"[^a-z]+", plain) if word}
+    return [word for word in re.split(r"[^a-z]+", plain) if word]
 
 
 def a_code(value: Any) -> bool:
@@ -120,7 +126,7 @@ def years_in_values(value: Any, under_year: bool = False, under_code: bool = Fal
             named = names_a_year(key)
             # A key figure named so holds it in its `value`: `founded: {value: 1998, label: …}`.
             bound = under_year and isinstance(key, str) and key.lower() in {*_BOUNDS, "value"}
-            code = (names_a_code(key) and not named) or (under_code and key == "value")
+            code = names_a_code(key) and not named
             value[key] = years_in_values(child, named or bound, code)
         return value
     if isinstance(value, list):
