@@ -1,7 +1,7 @@
 """An `Average`, `Mean`, `Median`, `Moyenne`, `Promedio` row is a summary, not data: a table's
 total refuses it at the call's line (it was summed as one more region), a `| sum` over it is
-warned, and a breakdown category so named is refused at its line (a chart drew it as one
-more part of the whole); in PDFs built through the CLI."""
+warned, and a breakdown category so named (or named `Total`) is refused at its line (a chart
+drew it as one more part of the whole); in PDFs built through the CLI."""
 
 from __future__ import annotations
 
@@ -81,6 +81,19 @@ def test_a_breakdown_category_named_average_is_refused_at_its_line(tmp_path: Pat
     code, output, _ = build_with_output(root)
     assert code == 1
     assert (
-        "data/s.yml:6: breakdown 'age', category 'all': 'Average' names a summary (an average "
-        "or a median), not a part of the breakdown"
+        "data/s.yml:6: breakdown 'age', category 'all': 'Average' names a summary (a total, an "
+        "average or a median), not a part of the breakdown"
     ) in output
+
+
+@pytest.mark.pdf
+def test_a_total_category_of_a_multiple_answer_breakdown_is_refused(tmp_path: Path) -> None:
+    root = project(tmp_path, "{{ chart(data.s.help) }}")
+    (root / "data" / "s.yml").write_text(
+        "help:\n  multiple: true\n  categories:\n    food: {percent: 70}\n"
+        "    water: {percent: 60}\n    total: {percent: 85, label: Any help}\n",
+        encoding="utf-8",
+    )
+    code, output, _ = build_with_output(root)
+    assert code == 1
+    assert "data/s.yml:6: breakdown 'help', category 'total': 'total' names a summary" in output

@@ -67,7 +67,7 @@ from reportbuilder.project.data.sidecar import (
     read_workbook_sidecar,
 )
 from reportbuilder.project.data.spreadsheets import Layout, read_xlsx
-from reportbuilder.project.data.total_rows import is_summary_label
+from reportbuilder.project.data.total_rows import is_summary_label, is_total_label
 from reportbuilder.project.data.years import years_in_read
 from reportbuilder.project.dates import iso_hint
 from reportbuilder.project.files import FilePolicy
@@ -569,11 +569,12 @@ class _Builder:
         note = self._text(raw, "note", at, where)
         given = [key, *(label.texts.values() if isinstance(label, Localized) else [label])]
         texts = [t.replace("_", " ") for t in given if isinstance(t, str)]
-        if named := next((t for t in texts if is_summary_label(t)), None):
+        summary = (is_summary_label(t) or is_total_label(t) for t in texts)
+        if named := next((t for t, found in zip(texts, summary, strict=True) if found), None):
             # An `average` category was drawn as one more part of the whole (trial 7).
-            self._add(at, f"{where}: '{named}' names a summary (an average or a median), not "
-                      "a part of the breakdown: a chart would draw it as one more category; "
-                      "give it as a key figure instead")  # fmt: skip
+            self._add(at, f"{where}: '{named}' names a summary (a total, an average or a "
+                      "median), not a part of the breakdown: a chart would draw it as one more "
+                      "category; give it as a key figure instead")  # fmt: skip
             return None, False
         ok = True
         if "count" not in raw and "percent" not in raw:
