@@ -96,6 +96,10 @@ def test_sums_averages_and_parts_of_percents_print_right(tmp_path: Path) -> None
             "print the fraction",
         ),
         (
+            "{{ keyfigure(data.s.answers.yes.share) }}",
+            "content/01.md:3: this is a share from 0 to 1 (0.333, that is 33.3%)",
+        ),
+        (
             "{{ (1 - data.s.answers.yes.share) | round(2) }}",
             "content/01.md:3: this is a share from 0 to 1 (0.67, that is 67%)",
         ),
