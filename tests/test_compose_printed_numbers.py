@@ -72,6 +72,7 @@ def test_sums_averages_and_parts_of_percents_print_right(tmp_path: Path) -> None
         f"part {{{{ {rows}[0].share * {rows}[0].people / 100 }}}} people; "
         f"gap {{{{ ({rows}[0].share - {rows}[1].share) | number }}}} points; "
         f"rounded {{{{ ({rows}[0].share + 0.44) | round(1) }}}}; "
+        f"scaled {{{{ ({rows}[0].share * 1.1) | percent }}}}; "
         "share {{ data.s.answers.yes.share * 100 }}.",
     )
     (root / "data" / "budget.csv").write_text(
@@ -81,7 +82,8 @@ def test_sums_averages_and_parts_of_percents_print_right(tmp_path: Path) -> None
     code, output, text = build_with_output(root)
     assert code == 0, output
     assert (
-        "Both 85%; mean 42.5%; rest 40%; part 72 people; gap 35 points; rounded 60.4%; share 33.3%."
+        "Both 85%; mean 42.5%; rest 40%; part 72 people; gap 35 points; rounded 60.4%; "
+        + "scaled 66%; share 33.3%."
     ) in " ".join(text.split())
 
 

@@ -254,11 +254,12 @@ def written_decimals(value: float | int | Decimal, most: int = 2) -> int:
 def _check_number(value: object, name: str = "number") -> float | int | Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise CallError(f"{name}: expected a number, got {_described(value)}")
-    if isinstance(value, HundredfoldPart):
+    if isinstance(value, HundredfoldPart) and name != "percent":  # `| percent`: a percent scaled
         raise CallError(
             f"{name}: this is a percent (0 to 100) times a number, a hundred times the part it "
             f"stands for ({float(value):g} where {float(value) / 100:g} is meant): divide it "
-            "by 100, e.g. (….percent * ….count / 100)"
+            "by 100, e.g. (….percent * ….count / 100), or write '| percent' for a percent "
+            "scaled (….percent * 1.1)"
         )
     return value
 
