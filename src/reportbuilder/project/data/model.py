@@ -112,7 +112,8 @@ def _whole(value: Any) -> bool:
 class Code(int):
     """A whole number that names rather than counts, read under a key or column named like
     a code (`zip`, `postcode`, `code`, `id`, `siret` …; see `data.years`): printed as
-    written, `75011` (never the grouped `75 011`), and never summed."""
+    written, `75011` (never the grouped `75 011`); a table's total refuses its column (by its
+    name, see `compose.helpers._no_sum_kind`). Arithmetic on it gives plain numbers."""
 
     __slots__ = ()
 
