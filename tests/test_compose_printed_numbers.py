@@ -230,3 +230,12 @@ def test_arithmetic_on_percents_keeps_what_each_result_is() -> None:
 )  # fmt: skip
 def test_a_code_is_named_by_its_last_word(name: str, code: bool) -> None:
     assert names_a_code(name) is code
+
+
+@pytest.mark.pdf
+def test_pour_cent_typed_after_a_percent_is_refused_in_french(tmp_path: Path) -> None:
+    root = project(tmp_path, "Oui : {{ data.s.answers.yes.percent }} pour cent.", "fr")
+    (root / "data" / "s.yml").write_text(BREAKDOWN, encoding="utf-8")
+    code, output, _ = build_with_output(root)
+    assert code == 1
+    assert "content/01.md:3: a percent prints its own sign" in output

@@ -265,19 +265,25 @@ def _deepest_line(source: str) -> int | None:
     return found
 
 
-# A percent printed with its sign, then the sign typed after it: "62,5 % %", "62.5%%".
-_DOUBLED_SIGN = re.compile("\\d[ \u00a0\u202f]?%[ \u00a0\u202f]?%")
-_SIGN_AFTER = re.compile("\\}\\}[ \t\u00a0\u202f]*%")
+# A percent printed with its sign, then the sign typed after it: "62,5 % %", "62.5%%",
+# "62,5 % pour cent".
+_PERCENT_WORDS = r"(?:%|pour\s?cent|per\s?cent|percent|por\s?ciento|por\s?cento|prozent)"
+_DOUBLED_SIGN = re.compile(
+    "\\d[ \u00a0\u202f]?%[ \u00a0\u202f]?" + _PERCENT_WORDS + r"(?!\w)", re.IGNORECASE
+)
+_SIGN_AFTER = re.compile("\\}\\}[ \t\u00a0\u202f]*" + _PERCENT_WORDS + r"(?!\w)", re.IGNORECASE)
 
 
 def _doubled_percent_signs(rel: str, source: str, text: str) -> list[Problem]:
     """`{{ c.percent }} %`, written when a percent printed without its sign, prints it twice
-    now that a percent keeps its own: an error at each line typing a `%` after `}}`."""
+    now that a percent keeps its own: an error at each line typing a `%` (or `pour cent`,
+    `per cent` …) after `}}`."""
     if not _DOUBLED_SIGN.search(text) or _DOUBLED_SIGN.search(source):
         return []
     return [
         Problem(rel, number, "a percent prints its own sign, and this line types another '%' "
-                "after '}}' (\"62,5 % %\"): remove the '%' typed after it", stage=Stage.COMPOSE)
+                "after '}}' (\"62,5 % %\"): remove the '%' (or 'per cent') typed after it",
+                stage=Stage.COMPOSE)
         for number, line in enumerate(source.splitlines(), start=1)
         if _SIGN_AFTER.search(line)
     ]  # fmt: skip
