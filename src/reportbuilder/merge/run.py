@@ -59,7 +59,7 @@ from reportbuilder.merge.delivery import Outbox, Outcome, Parcel, deliver, sende
 from reportbuilder.merge.journal import Entry, Journal, journal_name
 from reportbuilder.merge.naming import ALL, DEFAULT_TEMPLATE, Shard, check_template, file_names
 from reportbuilder.merge.requesters import Requester, Requesters, read_requesters
-from reportbuilder.pipeline import drawing_problems
+from reportbuilder.pipeline import drawing_problems, missing_images
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.render.renderer import ImageOptions, Pdf, PdfRenderer, RenderJob
 
@@ -606,6 +606,9 @@ class _Work:
             if unprintable := self._unprintable(html, values):
                 plan.checked.set()
                 raise error_for(Stage.RENDER)(unprintable)  # every copy would print a box
+            if missing := missing_images(self.project, html):
+                plan.checked.set()
+                raise ProjectError(missing)  # as `build`: every copy's figure with no picture
             plan.html, plan.budget = html, html.config.max_size
             start(plan, html)  # laid out while the rest is checked
         try:
@@ -930,6 +933,8 @@ class _Work:
             # Tagged unlike every body so far, or over the budget by its own cover: built in
             # full (and lightened on its own).
         html = render_html(self.project, self._edition(values, plan.lang))
+        if missing := missing_images(self.project, html):
+            raise ProjectError(missing)  # as `build` (a chapter shown to some rows only)
         with self._renderer() as renderer:
             pdf = renderer.render(html, self.edition.limits)
             budget = html.config.max_size
