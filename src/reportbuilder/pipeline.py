@@ -60,6 +60,7 @@ from reportbuilder.project.glyphs import (
 from reportbuilder.project.glyphs import missing_message as glyph_message
 from reportbuilder.project.image_files import (
     RASTER_SUFFIXES,
+    animation_note,
     image_problem,
     svg_problem,
     svg_syntax_problem,
@@ -275,10 +276,7 @@ def missing_images(project: Project, html: Html) -> list[Problem]:
     text, not an image."""
     from urllib.parse import urljoin
 
-    shown = {
-        urljoin(html.base_url, next(g for g in match.groups() if g is not None))
-        for match in _SRC.finditer(html.text)
-    }
+    shown = _shown_urls(html)
     figures = {
         urljoin(html.base_url, next(g for g in match.groups() if g is not None))
         for figure in _FIGURE.finditer(html.text)
@@ -300,6 +298,32 @@ def missing_images(project: Project, html: Html) -> list[Problem]:
             continue
         message = said
         found.extend(Problem(w.path, w.line, message, stage=Stage.PROJECT) for w in places)
+    return found
+
+
+def _shown_urls(html: Html) -> set[str]:
+    """The URLs the composed report's `src` attributes show, resolved."""
+    from urllib.parse import urljoin
+
+    return {
+        urljoin(html.base_url, next(g for g in match.groups() if g is not None))
+        for match in _SRC.finditer(html.text)
+    }
+
+
+def animated_images(project: Project, html: Html) -> list[Problem]:
+    """A warning at each line that shows an animated picture (`image_files`): the PDF
+    prints its first frame only."""
+    shown = _shown_urls(html)
+    found: list[Problem] = []
+    for url, places in project.resources.items():
+        if url not in shown or (path := _readable_file(project, url)) is None:
+            continue
+        if note := animation_note(path, project.files.shown(path)):
+            found.extend(
+                Problem(w.path, w.line, note, stage=Stage.PROJECT, severity=Severity.WARNING)
+                for w in places
+            )
     return found
 
 
@@ -431,6 +455,7 @@ def check(
         *loaded.warnings,
         *html.problems,
         *resource_problems(loaded, said=missing),
+        *animated_images(loaded, html),
         *translation_problems(loaded, languages),
         *setting_problems(loaded, languages),
     ]
@@ -569,6 +594,7 @@ def build(
         warnings = [
             *loaded.warnings,
             *html.problems,
+            *animated_images(loaded, html),
             *translation_problems(loaded, [html.config.lang]),
             *setting_problems(loaded, [html.config.lang]),
         ]
@@ -1196,6 +1222,7 @@ __all__ = [
     "BuildResult",
     "Output",
     "ReportError",
+    "animated_images",
     "build",
     "build_editions",
     "check",

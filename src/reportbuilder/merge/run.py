@@ -59,7 +59,7 @@ from reportbuilder.merge.delivery import Outbox, Outcome, Parcel, deliver, sende
 from reportbuilder.merge.journal import Entry, Journal, journal_name
 from reportbuilder.merge.naming import ALL, DEFAULT_TEMPLATE, Shard, check_template, file_names
 from reportbuilder.merge.requesters import Requester, Requesters, read_requesters
-from reportbuilder.pipeline import drawing_problems, missing_images
+from reportbuilder.pipeline import animated_images, drawing_problems, missing_images
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.render.renderer import ImageOptions, Pdf, PdfRenderer, RenderJob
 
@@ -677,6 +677,7 @@ class _Work:
             # refused by `_plan`) and the fonts on the covers are said row by row, at the row.
             drawn = [p for p in pdf.problems if missing_character(p) is None]
             warnings = [*self.project.warnings, *html.problems, *drawn]
+            warnings += animated_images(self.project, html)
             rules = dataclasses.replace(lint_rules(self.project, html), fonts="chapters")
             warnings += lint_pdf(pdf.data, rules)
             if html.config.strict and warnings:
@@ -953,7 +954,7 @@ class _Work:
             placed = located_characters(unprintable, chapters, self.project)
             raise error_for(Stage.RENDER)([p.as_error() for p in placed])
         drawn = [p for p in pdf.problems if p not in missing]
-        self._warn([*html.problems, *drawn])
+        self._warn([*html.problems, *drawn, *animated_images(self.project, html)])
         if html.config.strict and drawn:
             raise error_for(drawn[0].stage)([p.as_error() for p in drawn])
         self._row_warnings(row, [*missing, *self._cover_fonts(html, pdf)])
