@@ -48,6 +48,14 @@ def resolve(
         seen: dict[str, int] = {}
 
         def target_of(target: str, index: int = index, part: Part = part) -> str | None:
+            found = exact_target(target, index, part)
+            for written in _github_forms(target):
+                if found is not None:
+                    break
+                found = exact_target(written, index, part)
+            return found
+
+        def exact_target(target: str, index: int = index, part: Part = part) -> str | None:
             if target in own[index]:
                 return target
             if f"{part.slug}--{target}" in own[index]:
@@ -84,6 +92,19 @@ def resolve(
 
         out.append(_LINK.sub(link, part.html))
     return out, problems, xrefs
+
+
+def _github_forms(target: str) -> list[str]:
+    """Other spellings of a link written the GitHub way, as the headings' ids are: GitHub
+    turns each space into a hyphen (`## Water & Sanitation` → `#water--sanitation`) where
+    ours are one hyphen, and a link copied from a browser is percent-encoded
+    (`#lacc%C3%A8s-%C3%A0-leau`) and may be capitalised."""
+    import unicodedata
+    from urllib.parse import unquote
+
+    decoded = unicodedata.normalize("NFC", unquote(target))
+    folded = re.sub(r"-{2,}", "-", decoded.lower()).strip("-")
+    return [form for form in dict.fromkeys((decoded, decoded.lower(), folded)) if form != target]
 
 
 def _unique_ids(parts: Sequence[Part]) -> list[Part]:
