@@ -39,9 +39,10 @@ def resolve(
     """Each part's HTML with its `#` links pointed at real ids; warnings for dangling links;
     where each cross-reference (`[](#id)`) is written, for the error if it finds no target."""
     parts = _unique_ids(parts)
+    problems: list[Problem] = []
+    parts = [_once_each(part, problems) for part in parts]
     own = [ids_in(part.html) | {part.slug} for part in parts]
     everywhere = set(known).union(*own)
-    problems: list[Problem] = []
     xrefs: dict[str, tuple[str, int | None]] = {}
     out: list[str] = []
     for index, part in enumerate(parts):
@@ -128,6 +129,52 @@ def _unique_ids(parts: Sequence[Part]) -> list[Part]:
 
 
 _ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
+
+
+def _once_each(part: Part, problems: list[Problem]) -> Part:
+    """The part with an id it gives twice (`<p id="note">` twice, `{: #fig }` on two
+    figures) renamed at its second place (`note-2`), and a warning at that place's line:
+    WeasyPrint said "Anchor defined twice: 'note'", in its words and with no line."""
+    found = _ID_ATTRIBUTE.findall(part.html)
+    repeated = {name for name in found if found.count(name) > 1}
+    if not repeated:
+        return part
+    taken = set(found)
+    count: dict[str, int] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        name = match[1]
+        if name not in repeated:
+            return match[0]
+        count[name] = count.get(name, 0) + 1
+        if count[name] == 1:
+            return match[0]
+        places = _definitions(part.source, name)
+        line = places[min(count[name], len(places)) - 1] if places else None
+        first = f" (first at line {places[0]})" if places and places[0] != line else ""
+        message = (
+            f"the id '{name}' is given twice in this chapter{first}: links to it go to the "
+            "first; give this one its own id"
+        )
+        problems.append(
+            Problem(part.rel, line, message, stage=Stage.COMPOSE, severity=Severity.WARNING)
+        )
+        number = count[name]
+        while f"{name}-{number}" in taken:
+            number += 1
+        taken.add(f"{name}-{number}")
+        return f' id="{name}-{number}"'
+
+    return Part(part.slug, part.rel, part.source, _ID_ATTRIBUTE.sub(rename, part.html))
+
+
+def _definitions(source: str, name: str) -> list[int]:
+    """The lines of the chapter's text that give the id `name` (`id="name"`, `{#name}`)."""
+    escaped = re.escape(name)
+    pattern = re.compile(rf"\bid\s*=\s*[\"']{escaped}[\"']|\{{[^}}\n]*#{escaped}(?![\w-])")
+    return [source.count("\n", 0, m.start()) + 1 for m in pattern.finditer(source)]
+
+
 _DATA_ID = re.compile(r'\sdata-id="([^"]+)"')
 
 
