@@ -180,6 +180,9 @@ class ComposeError(ReportError):
     """Filling in the chapters or the theme's templates failed."""
 
     stage = Stage.COMPOSE
+    # The HTML of the chapters that were filled in when others failed: `check` looks for
+    # missing images in it, as in a whole report.
+    composed = ""
 
 
 class RenderError(ReportError):

@@ -274,12 +274,18 @@ def missing_images(project: Project, html: Html) -> list[Problem]:
     names them (a "Figure 1" printed with no picture is lost content, as `{{ data.nosuch }}`
     would be). Only what reaches an `src` of the HTML: an image written in a code block is
     text, not an image."""
+    return _missing_in(project, html.text, html.base_url)
+
+
+def _missing_in(project: Project, text: str, base_url: str) -> list[Problem]:
+    """`missing_images` of the HTML `text` (the whole report's, or its chapters' that were
+    filled in when another failed)."""
     from urllib.parse import urljoin
 
-    shown = _shown_urls(html)
+    shown = _shown_urls(text, base_url)
     figures = {
-        urljoin(html.base_url, next(g for g in match.groups() if g is not None))
-        for figure in _FIGURE.finditer(html.text)
+        urljoin(base_url, next(g for g in match.groups() if g is not None))
+        for figure in _FIGURE.finditer(text)
         for match in _SRC.finditer(figure[0])
     }
     found: list[Problem] = []
@@ -301,20 +307,20 @@ def missing_images(project: Project, html: Html) -> list[Problem]:
     return found
 
 
-def _shown_urls(html: Html) -> set[str]:
-    """The URLs the composed report's `src` attributes show, resolved."""
+def _shown_urls(text: str, base_url: str) -> set[str]:
+    """The URLs the `src` attributes of the HTML `text` show, resolved."""
     from urllib.parse import urljoin
 
     return {
-        urljoin(html.base_url, next(g for g in match.groups() if g is not None))
-        for match in _SRC.finditer(html.text)
+        urljoin(base_url, next(g for g in match.groups() if g is not None))
+        for match in _SRC.finditer(text)
     }
 
 
 def animated_images(project: Project, html: Html) -> list[Problem]:
     """A warning at each line that shows an animated picture (`image_files`): the PDF
     prints its first frame only."""
-    shown = _shown_urls(html)
+    shown = _shown_urls(html.text, html.base_url)
     found: list[Problem] = []
     for url, places in project.resources.items():
         if url not in shown or (path := _readable_file(project, url)) is None:
@@ -439,8 +445,17 @@ def check(
     try:
         html = _compose(loaded, edition, deadline, users=True)
     except ComposeError as error:
+        # The images of the chapters that were filled in are errors as in a whole report:
+        # a missing image's severity does not depend on another chapter (trial 7 #23).
+        base = loaded.root.as_uri() + "/"
+        missing = _missing_in(loaded, error.composed, base) if error.composed else []
         raise error_for(found[0].stage if found else Stage.COMPOSE)(
-            [*found, *_not_blamed_twice(error.problems, found, loaded), *resource_problems(loaded)]
+            [
+                *found,
+                *_not_blamed_twice(error.problems, found, loaded),
+                *missing,
+                *resource_problems(loaded, said=missing),
+            ]
         ) from None
     if loaded.config.mail.summary:
         from reportbuilder.compose.mailbody import summary_problems

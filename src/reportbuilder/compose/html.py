@@ -495,7 +495,9 @@ def render_chapters(
         )
     watchdog.doing("composing the HTML")  # no chapter of its own any more
     if problems:
-        raise ComposeError(problems)
+        failed = ComposeError(problems)
+        failed.composed = "\n".join(str(chapter.html) for chapter in rendered)
+        raise failed
     linked, dangling, helpers.xrefs = anchors.resolve(parts)
     rendered = [
         dataclasses.replace(chapter, html=Markup(html), headings=_renamed(chapter, html))

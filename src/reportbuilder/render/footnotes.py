@@ -3,10 +3,11 @@
 WeasyPrint carries the notes that do not fit at a page's foot to the next page. Many calls
 close together near a chapter's end (a "Sources" paragraph, a row of cited figures) leave
 notes over when the chapter ends: the next page is the next chapter's (the notes print under
-another chapter's running header) or the contact page, and after the last page they are
-dropped — with no word from WeasyPrint. Measured in the laid-out pages: each note's page and
-its call's chapter; an error at the chapter, since a note lost or set under another chapter
-is text lost or misplaced.
+another chapter's running header) or the contact page, and after the last page on pages of
+notes alone, without header or page number — with no word from WeasyPrint. A note on no page
+at all ("lost") was WeasyPrint's pagination losing carried notes (`render.carried_notes`).
+Measured in the laid-out pages: each note's page and its call's chapter; an error at the
+chapter, since a note lost or set under another chapter is text lost or misplaced.
 """
 
 from __future__ import annotations
@@ -46,16 +47,20 @@ def footnote_problems(
         return []
     parents = {child: parent for parent in root.iter() for child in parent}
     on_page: list[set[int]] = []  # id() of the chapters whose body is on each page
+    alone: set[int] = set()  # pages of notes alone (after the last page, or blank in print)
     noted: dict[int, int] = {}  # id(note element) → index of the page its note is set on
     for index, page in enumerate(pages):
         body, *areas = page._page_box.children
         elements = {id(b.element): b.element for b in _boxes(body) if b.element is not None}
         on_page.append({id(_chapter(e, parents)) for e in elements.values()})
+        if not body.children:
+            alone.add(index)
         for area in areas:
             if type(area).__name__ == "FootnoteAreaBox":
                 for box in area.children:
                     noted.setdefault(id(box.element), index)
-    wrong: dict[int, tuple[Any, list[Any], int]] = {}  # chapter → (it, notes, lost)
+    # chapter → (it, its notes not on its pages, how many lost, how many on pages alone)
+    wrong: dict[int, tuple[Any, list[Any], int, int]] = {}
     for note in notes:
         chapter = _chapter(note, parents)
         if chapter is None:
@@ -63,26 +68,41 @@ def footnote_problems(
         where = noted.get(id(note))
         if where is not None and id(chapter) in on_page[where]:
             continue
-        _, missed, lost = wrong.setdefault(id(chapter), (chapter, [], 0))
+        _, missed, lost, apart = wrong.setdefault(id(chapter), (chapter, [], 0, 0))
         missed.append(note)
         if where is None:
-            wrong[id(chapter)] = (chapter, missed, lost + 1)
+            lost += 1
+        elif where in alone:
+            apart += 1
+        wrong[id(chapter)] = (chapter, missed, lost, apart)
     problems = []
-    for chapter, missed, lost in wrong.values():
+    for chapter, missed, lost, apart in wrong.values():
         path, source = sources.get(chapter.get("id") or "", (None, ""))
         first = " ".join("".join(missed[0].itertext()).split())
         words = " ".join(first.split()[:4])
         line = _line_of(source, words)
-        what = []
-        if lost:
-            what.append(f"{lost} lost after the last page")
-        if len(missed) > lost:
-            what.append(f"{len(missed) - lost} set under the next chapter or page")
-        count = f"{len(missed)} footnotes" if len(missed) > 1 else "a footnote"
-        message = (
-            f"{count} of this chapter do not fit on its pages ({', '.join(what)}), from the "
-            f"one that reads “{first[:60]}{'…' if len(first) > 60 else ''}”"
-        )
+        under = len(missed) - lost - apart
+        what = [
+            (n, text)
+            for n, text in (
+                (lost, "lost after the last page"),
+                (apart, "set on a page of notes alone, with no page number"),
+                (under, "set under the next chapter or page"),
+            )
+            if n
+        ]
+        quoted = f"“{first[:60].rstrip()}{'…' if len(first) > 60 else ''}”"
+        if len(missed) > 1:
+            told = ", ".join(f"{n} {text}" for n, text in what)
+            message = (
+                f"{len(missed)} footnotes of this chapter do not fit on its pages ({told}), "
+                f"from the one that reads {quoted}"
+            )
+        else:
+            message = (
+                f"a footnote of this chapter does not fit on its pages ({what[0][1]}): the "
+                f"one that reads {quoted}"
+            )
         problems.append(
             Problem(
                 path,
