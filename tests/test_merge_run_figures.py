@@ -15,11 +15,12 @@ from reportbuilder.cli import main
 pytestmark = pytest.mark.pdf
 
 
-@pytest.mark.parametrize("full", [False, True], ids=["layout-once", "full"])
+@pytest.mark.parametrize("option", ["", "--full", "--dry-run"])
 def test_a_figure_whose_picture_is_missing_fails_the_merge_at_its_line(
-    tmp_path: Path, full: bool
+    tmp_path: Path, option: str
 ) -> None:
-    """build stops at `01-overview.md:9: missing file`; merge warned and made the copy."""
+    """build stops at `01-overview.md:9: missing file`; merge warned and made the copy, and
+    a dry run planned it."""
     project = copy_fixture("mini", tmp_path / "mini")
     (project / "content" / "02-findings.md").unlink()
     chapter = project / "content" / "01-overview.md"
@@ -28,7 +29,7 @@ def test_a_figure_whose_picture_is_missing_fails_the_merge_at_its_line(
     people.write_text("name,email\nAna Pérez,ana@example.org\n", encoding="utf-8")
     out = tmp_path / "copies"
     args = ["merge", str(project), str(people), "-o", str(out), "--json"]
-    result = CliRunner().invoke(main, args + (["--full"] if full else []))
+    result = CliRunner().invoke(main, args + ([option] if option else []))
     assert result.exit_code == 1
     built = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "r.pdf")])
     assert built.exit_code == 1

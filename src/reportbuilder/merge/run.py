@@ -239,6 +239,10 @@ def _merge(
     if options.outbox is not None:
         senders(loaded)  # no sender, no message: said before any layout
     if options.dry_run:
+        # What the merge refuses before any copy, said by the dry run too: it planned every
+        # copy of a report whose figure has no picture, which the merge then refused.
+        if missing := _missing_pictures(loaded, edition, mine, default_lang, today):
+            raise ProjectError(missing)
         names = _not_taken(names, good, journal)
         # What the run would keep, as it would judge it (file, hash, project it was made from).
         judge = _Work(loaded, edition, options, journal, names, today, None, len(mine), read.path)
@@ -295,6 +299,29 @@ def _merge(
         seconds=round(time.perf_counter() - started, 3),
         journal=str(journal.path),
     )
+
+
+def _missing_pictures(
+    project: Project,
+    edition: Edition,
+    rows: Sequence[Requester],
+    default_lang: str,
+    today: dt.date,
+) -> list[Problem]:
+    """`missing_images` of each language's report, composed for its first row (as the
+    merge composes it first); a report that cannot be composed is left to the merge."""
+    found: list[Problem] = []
+    firsts = {row.lang or default_lang: row for row in reversed(rows)}
+    for lang, first in firsts.items():
+        values = personalisation(first, lang, today)
+        try:
+            html = render_html(
+                project, dataclasses.replace(edition, lang=lang, personalisation=values)
+            )
+        except ReportError:
+            continue
+        found += [p for p in missing_images(project, html) if p not in found]
+    return found
 
 
 def _outside_sources(project: Project, options: MergeOptions) -> None:
