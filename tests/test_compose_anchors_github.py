@@ -19,6 +19,7 @@ HEADINGS = '<h2 id="d--laccès-à-leau">L’accès à l’eau</h2><h2 id="d--wat
         ("#lacc%C3%A8s-%C3%A0-leau", "d--laccès-à-leau"),
         ("#water--sanitation-2026", "d--water-sanitation-2026"),
         ("#Water--Sanitation-2026", "d--water-sanitation-2026"),
+        ("#l'accès-à-l'eau", "d--laccès-à-leau"),
     ],
 )
 def test_a_link_written_the_github_way_finds_its_heading(link: str, heading: str) -> None:

@@ -103,9 +103,14 @@ def _github_forms(target: str) -> list[str]:
     import unicodedata
     from urllib.parse import unquote
 
+    from markdown.extensions.toc import slugify_unicode
+
     decoded = unicodedata.normalize("NFC", unquote(target))
     folded = re.sub(r"-{2,}", "-", decoded.lower()).strip("-")
-    return [form for form in dict.fromkeys((decoded, decoded.lower(), folded)) if form != target]
+    # The heading's words made a slug as its id was (`#l'accès-à-l'eau`, apostrophes kept)
+    slugged = slugify_unicode(decoded, "-")
+    forms = (decoded, decoded.lower(), folded, slugged)
+    return [form for form in dict.fromkeys(forms) if form and form != target]
 
 
 def _unique_ids(parts: Sequence[Part]) -> list[Part]:
