@@ -140,8 +140,10 @@ def _once_each(part: Part, problems: list[Problem]) -> Part:
     """The part with an id it gives twice (`<p id="note">` twice, `{: #fig }` on two
     figures) renamed at its second place (`note-2`), and a warning at that place's line:
     WeasyPrint said "Anchor defined twice: 'note'", in its words and with no line."""
+    from collections import Counter
+
     found = _ID_ATTRIBUTE.findall(part.html)
-    repeated = {name for name in found if found.count(name) > 1}
+    repeated = {name for name, times in Counter(found).items() if times > 1}
     if not repeated:
         return part
     taken = set(found)
