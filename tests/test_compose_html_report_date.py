@@ -27,7 +27,7 @@ def test_report_date_prints_the_editions_way(tmp_path: Path, lang: str, printed:
     config.write_text(config.read_text().replace("lang: en", f"lang: {lang}"))
     (root / "content" / "02-dates.md").write_text(
         "# Dates\n\nPublié le {{ report.date }} ({{ report.date.year }}, "
-        '{{ report.date | date("MMMM y") }}).\n',
+        '{{ report.date | date("MMMM y") }}).\n\n{{ "Joined on " ~ report.date }}.\n',
         encoding="utf-8",
     )
     out = tmp_path / "r.pdf"
@@ -35,6 +35,7 @@ def test_report_date_prints_the_editions_way(tmp_path: Path, lang: str, printed:
     assert result.exit_code == 0, result.output
     pages = page_texts(pypdf.PdfReader(out))
     assert printed in "\n".join(pages)
+    assert f"Joined on {'1 mars 2026' if lang == 'fr' else 'March 1, 2026'}." in "\n".join(pages)
     assert "2026-03-01" not in "\n".join(pages)
     cover_date = "1 mars 2026" if lang == "fr" else "March 1, 2026"
     assert cover_date in pages[0]

@@ -184,6 +184,7 @@ class ReportDate(str):
     year: int
     month: int
     day: int
+    prints_as_date = True  # `"Le " ~ report.date` too (`ContentSandbox.concat_part`)
 
     def __new__(cls, day: dt.date) -> ReportDate:
         made = super().__new__(cls, day.isoformat())
