@@ -60,6 +60,7 @@ from reportbuilder.project.glyphs import (
 from reportbuilder.project.glyphs import missing_message as glyph_message
 from reportbuilder.project.image_files import (
     RASTER_SUFFIXES,
+    animation_note,
     image_problem,
     svg_problem,
     svg_syntax_problem,
@@ -281,10 +282,7 @@ def _missing_in(project: Project, text: str, base_url: str) -> list[Problem]:
     filled in when another failed)."""
     from urllib.parse import urljoin
 
-    shown = {
-        urljoin(base_url, next(g for g in match.groups() if g is not None))
-        for match in _SRC.finditer(text)
-    }
+    shown = _shown_urls(text, base_url)
     figures = {
         urljoin(base_url, next(g for g in match.groups() if g is not None))
         for figure in _FIGURE.finditer(text)
@@ -306,6 +304,32 @@ def _missing_in(project: Project, text: str, base_url: str) -> list[Problem]:
             continue
         message = said
         found.extend(Problem(w.path, w.line, message, stage=Stage.PROJECT) for w in places)
+    return found
+
+
+def _shown_urls(text: str, base_url: str) -> set[str]:
+    """The URLs the `src` attributes of the HTML `text` show, resolved."""
+    from urllib.parse import urljoin
+
+    return {
+        urljoin(base_url, next(g for g in match.groups() if g is not None))
+        for match in _SRC.finditer(text)
+    }
+
+
+def animated_images(project: Project, html: Html) -> list[Problem]:
+    """A warning at each line that shows an animated picture (`image_files`): the PDF
+    prints its first frame only."""
+    shown = _shown_urls(html.text, html.base_url)
+    found: list[Problem] = []
+    for url, places in project.resources.items():
+        if url not in shown or (path := _readable_file(project, url)) is None:
+            continue
+        if note := animation_note(path, project.files.shown(path)):
+            found.extend(
+                Problem(w.path, w.line, note, stage=Stage.PROJECT, severity=Severity.WARNING)
+                for w in places
+            )
     return found
 
 
@@ -446,6 +470,7 @@ def check(
         *loaded.warnings,
         *html.problems,
         *resource_problems(loaded, said=missing),
+        *animated_images(loaded, html),
         *translation_problems(loaded, languages),
         *setting_problems(loaded, languages),
     ]
@@ -584,6 +609,7 @@ def build(
         warnings = [
             *loaded.warnings,
             *html.problems,
+            *animated_images(loaded, html),
             *translation_problems(loaded, [html.config.lang]),
             *setting_problems(loaded, [html.config.lang]),
         ]
@@ -1211,6 +1237,7 @@ __all__ = [
     "BuildResult",
     "Output",
     "ReportError",
+    "animated_images",
     "build",
     "build_editions",
     "check",

@@ -39,15 +39,24 @@ def resolve(
     """Each part's HTML with its `#` links pointed at real ids; warnings for dangling links;
     where each cross-reference (`[](#id)`) is written, for the error if it finds no target."""
     parts = _unique_ids(parts)
+    problems: list[Problem] = []
+    parts = [_once_each(part, problems) for part in parts]
     own = [ids_in(part.html) | {part.slug} for part in parts]
     everywhere = set(known).union(*own)
-    problems: list[Problem] = []
     xrefs: dict[str, tuple[str, int | None]] = {}
     out: list[str] = []
     for index, part in enumerate(parts):
         seen: dict[str, int] = {}
 
         def target_of(target: str, index: int = index, part: Part = part) -> str | None:
+            found = exact_target(target, index, part)
+            for written in _github_forms(target):
+                if found is not None:
+                    break
+                found = exact_target(written, index, part)
+            return found
+
+        def exact_target(target: str, index: int = index, part: Part = part) -> str | None:
             if target in own[index]:
                 return target
             if f"{part.slug}--{target}" in own[index]:
@@ -86,6 +95,24 @@ def resolve(
     return out, problems, xrefs
 
 
+def _github_forms(target: str) -> list[str]:
+    """Other spellings of a link written the GitHub way, as the headings' ids are: GitHub
+    turns each space into a hyphen (`## Water & Sanitation` → `#water--sanitation`) where
+    ours are one hyphen, and a link copied from a browser is percent-encoded
+    (`#lacc%C3%A8s-%C3%A0-leau`) and may be capitalised."""
+    import unicodedata
+    from urllib.parse import unquote
+
+    from markdown.extensions.toc import slugify_unicode
+
+    decoded = unicodedata.normalize("NFC", unquote(target))
+    folded = re.sub(r"-{2,}", "-", decoded.lower()).strip("-")
+    # The heading's words made a slug as its id was (`#l'accès-à-l'eau`, apostrophes kept)
+    slugged = slugify_unicode(decoded, "-")
+    forms = (decoded, decoded.lower(), folded, slugged)
+    return [form for form in dict.fromkeys(forms) if form and form != target]
+
+
 def _unique_ids(parts: Sequence[Part]) -> list[Part]:
     """The parts with each id an author gave (`{: #usage }`, `<p id>`) that an earlier chapter
     already uses, or that is a chapter's own id (its section's, `02-methods.md` → "methods"),
@@ -107,6 +134,54 @@ def _unique_ids(parts: Sequence[Part]) -> list[Part]:
 
 
 _ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
+
+
+def _once_each(part: Part, problems: list[Problem]) -> Part:
+    """The part with an id it gives twice (`<p id="note">` twice, `{: #fig }` on two
+    figures) renamed at its second place (`note-2`), and a warning at that place's line:
+    WeasyPrint said "Anchor defined twice: 'note'", in its words and with no line."""
+    from collections import Counter
+
+    found = _ID_ATTRIBUTE.findall(part.html)
+    repeated = {name for name, times in Counter(found).items() if times > 1}
+    if not repeated:
+        return part
+    taken = set(found)
+    count: dict[str, int] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        name = match[1]
+        if name not in repeated:
+            return match[0]
+        count[name] = count.get(name, 0) + 1
+        if count[name] == 1:
+            return match[0]
+        places = _definitions(part.source, name)
+        line = places[min(count[name], len(places)) - 1] if places else None
+        first = f" (first at line {places[0]})" if places and places[0] != line else ""
+        message = (
+            f"the id '{name}' is given twice in this chapter{first}: links to it go to the "
+            "first; give this one its own id"
+        )
+        problems.append(
+            Problem(part.rel, line, message, stage=Stage.COMPOSE, severity=Severity.WARNING)
+        )
+        number = count[name]
+        while f"{name}-{number}" in taken:
+            number += 1
+        taken.add(f"{name}-{number}")
+        return f' id="{name}-{number}"'
+
+    return Part(part.slug, part.rel, part.source, _ID_ATTRIBUTE.sub(rename, part.html))
+
+
+def _definitions(source: str, name: str) -> list[int]:
+    """The lines of the chapter's text that give the id `name` (`id="name"`, `{#name}`)."""
+    escaped = re.escape(name)
+    pattern = re.compile(rf"\bid\s*=\s*[\"']{escaped}[\"']|\{{[^}}\n]*#{escaped}(?![\w-])")
+    return [source.count("\n", 0, m.start()) + 1 for m in pattern.finditer(source)]
+
+
 _DATA_ID = re.compile(r'\sdata-id="([^"]+)"')
 
 

@@ -176,12 +176,15 @@ def _headings(tokens: list[dict[str, Any]], lang: str) -> list[Heading]:
 
 
 class ReportDate(str):
-    """`report.date`: prints as written (2026-01-15) and takes `| date` as before, and has
-    `.year`, `.month` and `.day` (`{{ report.date.year }}` said "str has no 'year'")."""
+    """`report.date`: its text is as written (2026-01-15), and `{{ report.date }}` prints it
+    the edition's way, as the cover does (`15 janvier 2026`: ISO in a French sentence was
+    the one date not translated); it takes `| date` as before, and has `.year`, `.month` and
+    `.day` (`{{ report.date.year }}` said "str has no 'year'")."""
 
     year: int
     month: int
     day: int
+    prints_as_date = True  # `"Le " ~ report.date` too (`ContentSandbox.concat_part`)
 
     def __new__(cls, day: dt.date) -> ReportDate:
         made = super().__new__(cls, day.isoformat())
@@ -189,7 +192,10 @@ class ReportDate(str):
         return made
 
     def __reduce__(self) -> tuple[type[ReportDate], tuple[dt.date]]:
-        return (ReportDate, (dt.date(self.year, self.month, self.day),))
+        return (ReportDate, (self.day_of(),))
+
+    def day_of(self) -> dt.date:
+        return dt.date(self.year, self.month, self.day)
 
 
 def report_scope(config: ReportConfig, edition: Edition) -> Namespace:
@@ -216,6 +222,8 @@ def _finalize(fmt: Formatter, isolate: bool = False, markdown: bool = True) -> C
     def finalize(eval_ctx: jinja2.nodes.EvalContext, value: Any) -> Any:
         if isinstance(value, Markup | jinja2.Undefined):
             return value  # an undefined name raises its own, better, error when printed
+        if isinstance(value, ReportDate):
+            return fmt.date(value.day_of())  # as the cover prints it (`| date`'s long style)
         if isinstance(value, str):
             # What a `{{ }}` makes is held to the rules of typed text: a bidi override written
             # as a string escape (`"\u202e5202"`, `"%c" | format(8238)`) printed "2025" where

@@ -274,7 +274,7 @@ class _Removals(TolerantHTMLParser):
                 # a contributed chapter would otherwise go out live.
                 what = "link" if tag == "a" else "address"
                 message = f"the {what} '{shown_url(value)}' {LINK_REFUSED}{why}"
-                self.found.append((message, _link_needle(value)))
+                self.found.append((message, self._written(name, _link_needle(value))))
             elif (tag, name) in _URL_ATTRIBUTES and not _url_kept(tag, value):
                 shown = value if len(value) <= 60 else value[:57] + "..."
                 why = (
@@ -282,7 +282,23 @@ class _Removals(TolerantHTMLParser):
                     if tag == "a"
                     else "only files of the project and http(s) addresses are read"
                 )
-                self.found.append((f"removed {name}='{shown}' from <{tag}> ({why})", value[:40]))
+                said = f"removed {name}='{shown}' from <{tag}> ({why})"
+                self.found.append((said, self._written(name, value[:40])))
+
+    def _written(self, name: str, needle: str) -> str:
+        """`needle` as the tag writes it, when it writes its attribute with character
+        references (`href="&#106;avascript:…"`): the decoded value is nowhere in the
+        chapter's text, so its warning had no line."""
+        raw = _RAW_ATTRIBUTE.get(name)
+        if raw is None:
+            raw = _RAW_ATTRIBUTE[name] = re.compile(
+                rf"""\s{re.escape(name)}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I
+            )
+        found = raw.search(self.get_starttag_text() or "")
+        if found is None:
+            return needle
+        written = next(g for g in found.groups() if g is not None)
+        return needle if "&" not in written else written[: max(40, len(needle))]
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -337,6 +353,9 @@ def _hides(name: str, value: str) -> str | None:
 
 def _style_names(style: str) -> list[str]:
     return [part.split(":", 1)[0].strip().lower() for part in style.split(";") if ":" in part]
+
+
+_RAW_ATTRIBUTE: dict[str, re.Pattern[str]] = {}
 
 
 def _link_needle(url: str) -> str:

@@ -296,6 +296,8 @@ class ContentSandbox(GuardedSandbox):
 
     def concat_part(self, value: Any) -> Any:
         refuse_numbers("'~'", (value,))
+        if isinstance(value, str) and getattr(value, "prints_as_date", False):
+            return self.filters["date"](None, value)  # `report.date`: as `{{ }}` prints it
         return value
 
     def call(

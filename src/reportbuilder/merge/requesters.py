@@ -130,6 +130,7 @@ def read_requesters(path: Path, shown: str | None = None) -> Requesters:
     positions: dict[int, int] = {}
     seen: dict[str, int] = {}  # identical rows are distinct requests, journaled apart
     first: dict[str, int] = {}  # the line of each row's first twin
+    mailboxes: dict[str, tuple[int, str]] = {}  # casefolded email → first line, as written
     for line, cells in body:
         if not any(cell.strip() for cell in cells):
             continue
@@ -153,6 +154,18 @@ def read_requesters(path: Path, shown: str | None = None) -> Requesters:
                 problems.append(
                     Problem(rel, line, message, stage=Stage.PROJECT, severity=Severity.WARNING)
                 )
+            elif (mailbox := mailboxes.get(row.email.casefold())) and mailbox[1] != row.email:
+                # `Ana@x.org` and `ana@x.org` reach one mailbox (servers ignore the case):
+                # two copies, two mails for one person unless said.
+                message = (
+                    f"the email '{row.email}' is row {mailbox[0]}'s '{mailbox[1]}' in other "
+                    "capitals (the same mailbox): another copy will be made (and sent) to it; "
+                    "delete the row if it is there by mistake"
+                )
+                problems.append(
+                    Problem(rel, line, message, stage=Stage.PROJECT, severity=Severity.WARNING)
+                )
+            mailboxes.setdefault(row.email.casefold(), (line, row.email))
             rows.append(replace(row, occurrence=twin) if twin else row)
     if sheet_problems:
         raise ProjectError([*sheet_problems, *problems])

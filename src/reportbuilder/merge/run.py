@@ -59,7 +59,7 @@ from reportbuilder.merge.delivery import Outbox, Outcome, Parcel, deliver, sende
 from reportbuilder.merge.journal import Entry, Journal, journal_name
 from reportbuilder.merge.naming import ALL, DEFAULT_TEMPLATE, Shard, check_template, file_names
 from reportbuilder.merge.requesters import Requester, Requesters, read_requesters
-from reportbuilder.pipeline import drawing_problems
+from reportbuilder.pipeline import animated_images, drawing_problems, missing_images
 from reportbuilder.project.load import Project, load_project
 from reportbuilder.render.renderer import ImageOptions, Pdf, PdfRenderer, RenderJob
 
@@ -239,6 +239,10 @@ def _merge(
     if options.outbox is not None:
         senders(loaded)  # no sender, no message: said before any layout
     if options.dry_run:
+        # What the merge refuses before any copy, said by the dry run too: it planned every
+        # copy of a report whose figure has no picture, which the merge then refused.
+        if missing := _missing_pictures(loaded, edition, mine, default_lang, today):
+            raise ProjectError(missing)
         names = _not_taken(names, good, journal)
         # What the run would keep, as it would judge it (file, hash, project it was made from).
         judge = _Work(loaded, edition, options, journal, names, today, None, len(mine), read.path)
@@ -295,6 +299,29 @@ def _merge(
         seconds=round(time.perf_counter() - started, 3),
         journal=str(journal.path),
     )
+
+
+def _missing_pictures(
+    project: Project,
+    edition: Edition,
+    rows: Sequence[Requester],
+    default_lang: str,
+    today: dt.date,
+) -> list[Problem]:
+    """`missing_images` of each language's report, composed for its first row (as the
+    merge composes it first); a report that cannot be composed is left to the merge."""
+    found: list[Problem] = []
+    firsts = {row.lang or default_lang: row for row in reversed(rows)}
+    for lang, first in firsts.items():
+        values = personalisation(first, lang, today)
+        try:
+            html = render_html(
+                project, dataclasses.replace(edition, lang=lang, personalisation=values)
+            )
+        except ReportError:
+            continue
+        found += [p for p in missing_images(project, html) if p not in found]
+    return found
 
 
 def _outside_sources(project: Project, options: MergeOptions) -> None:
@@ -606,6 +633,9 @@ class _Work:
             if unprintable := self._unprintable(html, values):
                 plan.checked.set()
                 raise error_for(Stage.RENDER)(unprintable)  # every copy would print a box
+            if missing := missing_images(self.project, html):
+                plan.checked.set()
+                raise ProjectError(missing)  # as `build`: every copy's figure with no picture
             plan.html, plan.budget = html, html.config.max_size
             start(plan, html)  # laid out while the rest is checked
         try:
@@ -674,6 +704,7 @@ class _Work:
             # refused by `_plan`) and the fonts on the covers are said row by row, at the row.
             drawn = [p for p in pdf.problems if missing_character(p) is None]
             warnings = [*self.project.warnings, *html.problems, *drawn]
+            warnings += animated_images(self.project, html)
             rules = dataclasses.replace(lint_rules(self.project, html), fonts="chapters")
             warnings += lint_pdf(pdf.data, rules)
             if html.config.strict and warnings:
@@ -930,6 +961,8 @@ class _Work:
             # Tagged unlike every body so far, or over the budget by its own cover: built in
             # full (and lightened on its own).
         html = render_html(self.project, self._edition(values, plan.lang))
+        if missing := missing_images(self.project, html):
+            raise ProjectError(missing)  # as `build` (a chapter shown to some rows only)
         with self._renderer() as renderer:
             pdf = renderer.render(html, self.edition.limits)
             budget = html.config.max_size
@@ -948,7 +981,7 @@ class _Work:
             placed = located_characters(unprintable, chapters, self.project)
             raise error_for(Stage.RENDER)([p.as_error() for p in placed])
         drawn = [p for p in pdf.problems if p not in missing]
-        self._warn([*html.problems, *drawn])
+        self._warn([*html.problems, *drawn, *animated_images(self.project, html)])
         if html.config.strict and drawn:
             raise error_for(drawn[0].stage)([p.as_error() for p in drawn])
         self._row_warnings(row, [*missing, *self._cover_fonts(html, pdf)])

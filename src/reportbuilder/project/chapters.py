@@ -114,8 +114,27 @@ def _late_front_matter(text: str, rel: str) -> list[Problem]:
     return [Problem(rel, line, message, stage=Stage.PROJECT)]
 
 
+_TOML_FENCE = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
+
+
+def _toml_front_matter(text: str, rel: str) -> list[Problem]:
+    """TOML front matter between `+++` lines (Hugo's) printed as the chapter's first
+    paragraph, its settings ignored: an error at its first line."""
+    text = text.lstrip("\ufeff")
+    opening = _TOML_FENCE.match(text)
+    if opening is None or _TOML_FENCE.search(text, opening.end() + 1) is None:
+        return []
+    message = (
+        "front matter between '+++' lines (TOML) is not read: it would print as text and "
+        "its settings be ignored; write it as YAML between '---' lines (title: …)"
+    )
+    return [Problem(rel, 1, message, stage=Stage.PROJECT)]
+
+
 def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, list[Problem]]:
     """Front matter as a dict, and the body with the front matter replaced by blank lines."""
+    if toml := _toml_front_matter(text, rel):
+        return {}, text, toml
     if not text.startswith("---"):
         return {}, text, _late_front_matter(text, rel)
     first_line_end = text.find("\n")
@@ -413,6 +432,13 @@ def _read(
         return None
     meta, body, found = split_front_matter(text, rel)
     problems.extend(found)
+    if meta and not found and not body.strip():
+        # A stub (`title: Annex B` and nothing else) printed a page with its title alone.
+        message = (
+            "the chapter has front matter and no text: it prints as its title alone on a "
+            "page; write its text below the front matter, or leave the file out"
+        )
+        problems.append(Problem(rel, 1, message, stage=Stage.PROJECT, severity=Severity.WARNING))
     return meta, body
 
 

@@ -81,6 +81,23 @@ def undrawable_image(path: Path, shown: str) -> str | None:
     return None
 
 
+def animation_note(path: Path, shown: str) -> str | None:
+    """A warning for an animated picture (a GIF, WebP or PNG of several frames): a page
+    shows its first frame only, which may be a blank or a title frame. None otherwise."""
+    if path.suffix.lower() not in (".gif", ".webp", ".png"):
+        return None
+    try:
+        frames = _pages(path)
+    except Exception:  # what Pillow cannot read, `image_problem` says why
+        return None
+    if frames < 2:
+        return None
+    return (
+        f"image {shown} is animated ({frames} frames): the PDF shows its first frame only; "
+        "save the frame to print as a PNG"
+    )
+
+
 def _pages(path: Path) -> int:
     from PIL import Image
 

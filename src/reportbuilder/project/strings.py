@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from reportbuilder.errors import Problem, ProjectError, Stage
+from reportbuilder.errors import Problem, ProjectError, Severity, Stage
 from reportbuilder.language import base_language, normalize
 from reportbuilder.project.files import FilePolicy
 
@@ -58,8 +58,12 @@ class Strings:
         )
 
 
-def _read(path: Path, shown: str, files: FilePolicy, project: bool) -> dict[str, str]:
-    """One catalog's translated words by key; a file that cannot be parsed is a problem."""
+def _read(
+    path: Path, shown: str, files: FilePolicy, project: bool, notes: list[Problem] | None = None
+) -> dict[str, str]:
+    """One catalog's translated words by key; a file that cannot be parsed is a problem.
+    A fuzzy entry of the project's own (a guess no translator checked) is not used, with a
+    warning at its line in `notes`."""
     from babel.messages.pofile import PoFileError, read_po
 
     if project:
@@ -85,6 +89,17 @@ def _read(path: Path, shown: str, files: FilePolicy, project: bool) -> dict[str,
             words[key] = entry.string
         elif project is False and shown.endswith(TEMPLATE):
             words[key] = str(entry.id)
+        elif project and entry.string and notes is not None:
+            # Left out silently, the theme's word printed where the author wrote another.
+            message = (
+                f"'{entry.id}' is marked fuzzy: its translation '{entry.string}' is not used; "
+                "check it, then delete the '#, fuzzy' line"
+            )
+            notes.append(
+                Problem(
+                    shown, entry.lineno, message, stage=Stage.PROJECT, severity=Severity.WARNING
+                )
+            )
     if wrong:
         raise ProjectError(wrong)
     return words
@@ -163,7 +178,7 @@ def load_strings(
     for path, own in sources:
         shown = f"{LOCALE_DIR}/{path.name}" if own else files.shown(path)
         try:
-            words = _read(path, shown, files, project=own)
+            words = _read(path, shown, files, project=own, notes=problems)
         except ProjectError as error:
             problems.extend(error.problems)
             continue

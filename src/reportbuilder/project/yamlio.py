@@ -63,25 +63,68 @@ _resolve(
 )
 _resolve("merge", r"^(?:<<)$", "<")
 
-# Plain values YAML 1.1 read as numbers and YAML 1.2 (so we) as text, with how to write them.
+# Plain values YAML 1.1 read as numbers and YAML 1.2 (so we) as text, with how to write them:
+# the examples are the value written (`0450`: "without it (450)"), as "(10)" for `0450` read
+# as if 0450 were ten.
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+(?:\.[0-9]*)?")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_BASED = re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+")
+_UNDERSCORED = re.compile(r"[-+]?[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?")
+
+
+def _leading_zero(text: str) -> str:
+    sign = text[0] if text[0] in "+-" else ""
+    digits = text.lstrip("+-")
+    whole, dot, decimals = digits.partition(".")
+    bare = sign.replace("+", "") + (whole.lstrip("0") or "0") + dot + decimals
+    octal = f"as octal {int(text, 8)}" if not dot and set(digits) <= set("01234567") else ""
+    read = f"YAML 1.1 reads {text} {octal}" if octal else "YAML 1.1 reads a leading zero as octal"
+    return (
+        f"has a leading zero ({read}); write the number without it ({bare}), or quote it "
+        f'("{text}") if it is a code'
+    )
+
+
+def _sexagesimal(text: str) -> str:
+    sign = -1 if text.startswith("-") else 1
+    total = 0.0
+    for part in text.lstrip("+-").replace("_", "").split(":"):
+        total = total * 60 + float(part)
+    value = sign * total
+    shown = str(int(value)) if value.is_integer() else f"{value:g}"
+    unit = "minutes" if text.count(":") == 1 else "seconds"
+    return (
+        f"is a time or a ratio, not a number (YAML 1.1 reads {text} as {shown}); write the "
+        f"number itself ({shown} {unit}: {shown}), or quote the text"
+    )
+
+
+def _based(text: str) -> str:
+    try:
+        decimal = str(int(text, 0))
+    except ValueError:
+        return "is a hexadecimal, octal or binary number; write it in decimal"
+    return f"is a hexadecimal, octal or binary number; write it in decimal ({text}: {decimal})"
+
+
+def _underscored(text: str) -> str:
+    return f"groups digits with '_'; write the number without it ({text.replace('_', '')})"
+
+
 _YAML11_NUMBERS = (
-    (re.compile(r"[-+]?0[0-9]+(?:\.[0-9]*)?"), "has a leading zero (YAML 1.1 reads 010 as "
-     "octal 8); write the number without it (10), or quote it (\"010\") if it is a code"),
-    (re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"), "is a time or a ratio, "
-     "not a number (YAML 1.1 reads 1:30 as 90); write the number itself (90 minutes: 90), or "
-     "quote the text"),
-    (re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+"), "is a hexadecimal, octal or binary number; "
-     "write it in decimal (0x1F: 31)"),
-    (re.compile(r"[-+]?[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?"), "groups digits with '_'; write "
-     "the number without it (1_000: 1000)"),
-)  # fmt: skip
+    (_LEADING_ZERO, _leading_zero),
+    (_SEXAGESIMAL, _sexagesimal),
+    (_BASED, _based),
+    (_UNDERSCORED, _underscored),
+)
 
 
 def number_hint(text: str) -> str | None:
     """Why `text`, which YAML 1.1 would have read as a number, is not one here; else None."""
+    written = text.strip()
     for pattern, hint in _YAML11_NUMBERS:
-        if pattern.fullmatch(text.strip()):
-            return hint
+        if pattern.fullmatch(written):
+            return hint(written)
     return None
 
 

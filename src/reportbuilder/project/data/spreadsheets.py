@@ -886,7 +886,16 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
             return _clock_text(value.time(), form), None, None
         return _clock_text(value, form), None, None
     if isinstance(value, dt.time | dt.timedelta):
-        return _clock_text(value, str(cell.number_format or "")), None, None
+        form = str(cell.number_format or "")
+        if value == dt.time() and _day_only(form):
+            # 0 in a date column (a formula's blank, a date deleted as 0): Excel shows its
+            # day 0, "1900-01-00", no day at all; it printed "00:00".
+            message = (
+                f"the cell holds 0 shown as a date (number format '{form}'): Excel's day 0 "
+                "is no real date; leave the cell empty, or type the date"
+            )
+            return value, None, f"format:{message}"
+        return _clock_text(value, form), None, None
     if isinstance(value, dt.date):
         return value, "date", None
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -957,6 +966,12 @@ def _totals_with_hidden_rows(
                         "visible rows only (=SUBTOTAL(109, …)) or show the rows")
             )  # fmt: skip
     return found
+
+
+def _day_only(number_format: str) -> bool:
+    """Whether a number format shows a date with no time of day (`yyyy-mm-dd`, `d mmm`)."""
+    form = re.sub(r'"[^"]*"|\[[^\]]*\]', "", number_format.lower())
+    return ("y" in form or "d" in form) and "h" not in form and "s" not in form
 
 
 def _shows_clock(number_format: object) -> bool:
