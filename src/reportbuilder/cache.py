@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -61,7 +62,26 @@ def versions() -> dict[str, str]:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             found[name] = "?"
+    found["code"] = _code_stamp()
     return found
+
+
+@functools.cache
+def _code_stamp() -> str:
+    """Our own files' stamp (`code_stamp` of this package), once a process."""
+    return code_stamp(Path(__file__).parent)
+
+
+def code_stamp(package: Path) -> str:
+    """The name, size and time of each code, style, template and message file under
+    `package`: code changed under one version number (an editable install, a patched copy) is
+    a new build, not an old PDF "up to date"."""
+    stamps = []
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".css", ".html", ".json", ".po", ".yml"):
+            info = path.stat()
+            stamps.append(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}")
+    return sha256("\n".join(stamps).encode("utf-8"))[:16]
 
 
 def _files(folder: Path) -> list[Path]:
