@@ -77,3 +77,37 @@ def test_an_attachment_added_or_removed_is_a_difference(
     back = compare(extra, first)
     assert back.attachments_removed == ["notes.txt"] and not back.equal
     assert "attachment removed: notes.txt" in list(back.report())
+
+
+def _with_page_attachment(source: Path, target: Path, data: bytes) -> None:
+    """`source` with a file attached to its first page (a file attachment annotation)."""
+    with pikepdf.open(source) as pdf:
+        spec = pikepdf.AttachedFileSpec(pdf, data, filename="sheet.csv")
+        annotation = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.FileAttachment,
+                Rect=[10, 10, 20, 20],
+                FS=spec.obj,
+            )
+        )
+        page = pdf.pages[0].obj
+        if "/Annots" not in page:
+            page.Annots = pdf.make_indirect(pikepdf.Array())
+        page.Annots.append(annotation)
+        pdf.save(target)
+
+
+@pytest.mark.pdf
+def test_a_file_attached_to_a_page_is_compared_too(
+    two_builds: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    first, _, _ = two_builds
+    old, new = tmp_path / "old.pdf", tmp_path / "new.pdf"
+    _with_page_attachment(first, old, b"region,people\nNorth,200\n")
+    _with_page_attachment(first, new, b"region,people\nNorth,210\n")
+    result = compare(old, new)
+    assert result.text_equal and not result.equal
+    [(name, _, _, change)] = result.attachments_changed
+    assert name == "page 1: sheet.csv"
+    assert "'North,200'" in change and "'North,210'" in change
