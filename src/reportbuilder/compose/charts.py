@@ -102,7 +102,7 @@ def bar_chart(
             fit += 1
         raise ValueError(
             f"{len(bars)} bars make a chart {needed:.0f} mm tall and a page has room for"
-            f" {style.max_height:.0f} mm: {_readable(fit, 'bar')} fit at a readable size."
+            f" {style.max_height:.0f} mm: {_readable(fit)} at a readable size."
             " Group the smallest categories, or show them with table(), which continues"
             " over pages"
         )
@@ -565,8 +565,9 @@ def _broken(word: str, width: float) -> list[str]:
     return pieces
 
 
-def _readable(count: int, what: str) -> str:
-    return f"only {count} {what}{'s' if count != 1 else ''}" if count else f"no {what}"
+def _readable(count: int) -> str:
+    """How many bars fit, as the refusal says it."""
+    return "only 1 bar fits" if count == 1 else f"only {count} bars fit" if count else "no bar fits"
 
 
 def _text_width(text: str, *, bold: bool = False) -> float:

@@ -488,7 +488,10 @@ def _source_of(
     if len(chosen) != 1:
         return None
     (picture,) = chosen
+    # Where the page's chapter asks for it, else where anything does (a cover's picture is
+    # asked for in report.yml).
     at = next((place for place in picture.places if place.path == chapter), None)
+    at = at or (picture.places[0] if picture.places else None)
     return picture.name, picture.size, at
 
 
