@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import weasyprint
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Word, copy_fixture, read_words
 from reportbuilder import ReportError, build, check
@@ -199,3 +201,57 @@ def test_a_legend_taller_than_a_page_is_refused(kind: str) -> None:
         DRAW[kind](bars, title="t", description="d", style=style, **extra)
     fewer = ChartStyle(palette=palette, width=106.0)
     assert DRAW[kind](bars[:8], title="t", description="d", style=fewer, **extra)
+
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _extents(svg: str) -> tuple[float, float, list[tuple[str, float, float, float]]]:
+    """The chart's width and height, and each text's (content, left, right, baseline) by the
+    widths the charts leave room by."""
+    import xml.etree.ElementTree as ET
+
+    from reportbuilder.compose.charts import _FONT, _text_width
+
+    root = ET.fromstring(svg)
+    _, _, width, height = (float(v) for v in root.get("viewBox", "").split())
+    found = []
+    for text in root.iter(f"{SVG_NS}text"):
+        scale = float(text.get("font-size", _FONT)) / _FONT
+        bold = text.get("font-weight") == "600"
+        length = _text_width(text.text or "", bold=bold)
+        length += sum(_text_width(t.text or "", bold=True) for t in text)
+        length *= scale
+        x = float(text.get("x", "0"))
+        anchor = text.get("text-anchor", "start")
+        left = x - length if anchor == "end" else x - length / 2 if anchor == "middle" else x
+        content = "".join(text.itertext())
+        found.append((content, left, left + length, float(text.get("y", "0"))))
+    return width, height, found
+
+
+_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzàéüßWM%0123456789-/", min_size=1, max_size=45)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    labels=st.lists(st.lists(_WORDS, min_size=1, max_size=8).map(" ".join), min_size=1, max_size=5),
+    values=st.lists(st.text(alphabet="0123456789,.% €", min_size=1, max_size=12), min_size=5),
+    width=st.sampled_from([60.0, 106.0, 134.0, 173.9, 255.0]),
+    kind=st.sampled_from(list(DRAW)),
+)
+def test_no_text_of_any_chart_runs_out_of_its_picture(
+    labels: list[str], values: list[str], width: float, kind: str
+) -> None:
+    """#17 for the class: any labels (long words included), any value texts, any column from
+    a narrow one to A3 landscape; every text fits between the picture's edges."""
+    bars = [Bar(label, float(i + 1), values[i]) for i, label in enumerate(labels)]
+    extra = (
+        {"center_text": bars[-1].text, "center_label": bars[-1].label} if kind == "donut" else {}
+    )
+    svg = DRAW[kind](bars, title="t", description="d", style=ChartStyle(width=width), **extra)
+    chart_width, chart_height, texts = _extents(svg)
+    assert chart_width == width
+    for content, left, right, baseline in texts:
+        assert left >= -0.05 and right <= width + 0.05, (content, left, right, width)
+        assert 0 < baseline <= chart_height + 0.05, (content, baseline, chart_height)
