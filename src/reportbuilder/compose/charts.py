@@ -5,7 +5,10 @@ This module owns chart geometry and markup only: it never formats a number for d
 `<figure>`. The viewBox is `style.width` user units wide and the SVG as many millimetres, so
 one user unit is one millimetre and the text keeps its size in points (3 units ≈ 8.5 pt)
 whatever the page: the caller draws the chart at the width of its text column, and CSS only
-ever shrinks it (`max-width`) when the column is narrower still.
+ever shrinks it (`max-width`) when the column is narrower still. So every text stays inside
+the picture at that size (labels and legends wrap, a word wider than its column is broken
+with a hyphen, a donut's legend goes under it when the column beside it is narrow), and a
+chart taller than `style.max_height` (what a page holds) is refused, never shrunk.
 """
 
 from __future__ import annotations
