@@ -188,8 +188,9 @@ def stacked_bar(
     x = 0.0
     extra = 0.0  # how much taller than one line the current row is
     for bar, color in zip(bars, colors, strict=True):
-        label, value = _one_line(bar.label), " " + bar.text
-        item = 4.5 + _text_width(label) + _text_width(value, bold=True)
+        label = _one_line(bar.label)
+        # As drawn: the label and a space in the regular weight, the value in bold.
+        item = 4.5 + _text_width(label + " ") + _text_width(bar.text, bold=True)
         if x > 0 and x + item > width:
             x, row_y, extra = 0.0, row_y + 5.5 + extra, 0.0
         body.append(_swatch(x, row_y, color))
@@ -198,7 +199,7 @@ def stacked_bar(
             x += item + 5.0
             continue
         lines = _wrap(label, width - 4.5)
-        if 4.5 + _text_width(lines[-1]) + _text_width(value, bold=True) > width:
+        if 4.5 + _text_width(lines[-1] + " ") + _text_width(bar.text, bold=True) > width:
             lines.append("")  # the value on a line of its own
         baseline = row_y + _CENTER_SHIFT * _FONT
         body.extend(_text(line, 4.5, baseline + i * _LINE) for i, line in enumerate(lines[:-1]))
