@@ -350,7 +350,11 @@ def test_bidi_controls_in_a_chapter_are_errors_at_their_line(tmp_path: Path) -> 
         },
     )
     _, problems = load_chapters(policy, None)
-    rest = "it makes the PDF show the text around it in another order than written; remove it"
+    rest = (
+        "it makes the PDF show the text around it in another order than written; remove it"
+        " (to keep a right-to-left name in its place beside a number, write it <bdi>…</bdi>,"
+        ' or give its element dir="rtl")'
+    )
     assert shown(problems) == [
         f"content/01-a.md:3: a bidirectional control (U+202E) at column 9: {rest}",
         f"content/01-a.md:5: a bidirectional control (&#x202E;) at column 9: {rest}",

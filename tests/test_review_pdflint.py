@@ -191,7 +191,11 @@ def test_an_image_printed_below_the_minimum_resolution_is_reported(tmp_path: Pat
     found = [m for m in _messages(doc) if "blurred" in m]
     assert len(found) == 1, found
     assert found[0].startswith("content/02-b.md: page ")
-    assert "an image of 8×8 pixels printed " in found[0] and " dpi) will look blurred" in found[0]
+    assert "assets/tiny.png (8×8 pixels) printed " in found[0], found[0]
+    assert " dpi) will look blurred" in found[0]
+    problems = doc["problems"]
+    assert isinstance(problems, list)
+    assert [p["line"] for p in problems if "blurred" in p["message"]] == [3]  # its line
 
     with (project / "report.yml").open("a") as config:
         config.write("lint:\n  min_image_dpi: 0\n")

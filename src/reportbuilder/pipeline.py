@@ -667,7 +667,8 @@ def build(
             warnings.extend(_located_image_modes(_located_font_faces(located, loaded), loaded))
             progress.show("checking the PDF", now=True)
             watchdog.doing("checking the PDF")
-            linted = _lint(pdf.data, lint_rules(loaded, html))
+            rules = replace(lint_rules(loaded, html), lightened=lightened)
+            linted = _lint(pdf.data, rules)
             warnings.extend(_located(linted, chapters, loaded))
             _fail_if_strict(html, warnings)
     watchdog.doing("writing", str(target))
@@ -976,6 +977,8 @@ def lint_rules(project: Project, html: Html) -> LintRules:
         families=families | {name for name in (brand.heading, brand.body) if name},
         chapters=tuple((c.slug, c.rel) for c in chapters),
         sources={c.rel: c.source for c in chapters},
+        images=html.resources,
+        root=project.root,
     )
 
 

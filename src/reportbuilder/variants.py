@@ -55,3 +55,14 @@ SIDE_MARGINS_MM = 42.0
 def text_width_mm(page_size: str) -> float:
     """The width of the base theme's text block on a page of this size, in millimetres."""
     return PAGE_WIDTHS_MM[page_size] - SIDE_MARGINS_MM
+
+
+TOP_BOTTOM_MARGINS_MM = 46.0
+PICTURE_HEIGHT_MM = 200.0  # the base theme's cap on a picture's height (`img { max-height }`)
+
+
+def chart_height_mm(page_size: str) -> float:
+    """The tallest chart a page of this size shows at its own size: the base theme's text
+    block less 20 mm for the figure's caption and notes, and within the theme's picture cap."""
+    block = PAGE_HEIGHTS_MM[page_size] - TOP_BOTTOM_MARGINS_MM - 20.0
+    return min(PICTURE_HEIGHT_MM, block)

@@ -5,7 +5,10 @@ This module owns chart geometry and markup only: it never formats a number for d
 `<figure>`. The viewBox is `style.width` user units wide and the SVG as many millimetres, so
 one user unit is one millimetre and the text keeps its size in points (3 units ≈ 8.5 pt)
 whatever the page: the caller draws the chart at the width of its text column, and CSS only
-ever shrinks it (`max-width`) when the column is narrower still.
+ever shrinks it (`max-width`) when the column is narrower still. So every text stays inside
+the picture at that size (labels and legends wrap, a word wider than its column is broken
+with a hyphen, a donut's legend goes under it when the column beside it is narrow), and a
+chart taller than `style.max_height` (what a page holds) is refused, never shrunk.
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ class ChartStyle:
     text_color: str = "#1f2933"
     muted_color: str = "#5f6b7a"
     width: float = 160.0
+    # The tallest a chart may be drawn (mm): what a page's text block holds beside its caption
+    # and notes, and never more than the theme's 200 mm cap on pictures (a taller chart was
+    # shrunk to fit, its text to 1.7 pt: trial 7 #18).
+    max_height: float = 200.0
 
 
 # Sizes in user units (≈ mm): 3.0 ≈ 8.5 pt, 2.8 ≈ 8 pt.
@@ -80,16 +87,32 @@ def bar_chart(
     width = style.width
     bar_height, gap, top = 5.0, 2.8, 1.0
 
-    label_width = min(max(_text_width(bar.label) for bar in bars), width * 0.38)
+    value_width = max(_text_width(bar.text, bold=True) for bar in bars) + 2.0
+    # The labels' column gives way to the bars: at most 38 % of the width, and never so much
+    # that the bars keep less than a quarter of it.
+    room = max(min(width * 0.38, width * 0.75 - value_width - 2.5), width * 0.15)
+    label_width = min(max(_text_width(bar.label) for bar in bars), room)
     label_lines = [_wrap(bar.label, label_width) for bar in bars]
     axis_x = max(_text_width(line) for lines in label_lines for line in lines) + 2.5
-    value_width = max(_text_width(bar.text, bold=True) for bar in bars) + 2.0
-    plot_width = width - axis_x - value_width
+    plot_width = max(width - axis_x - value_width, 0.0)
+
+    rows = [max(bar_height, len(lines) * _LINE) for lines in label_lines]
+    needed = sum(rows) + gap * (len(rows) - 1) + 2 * top
+    if needed > style.max_height:
+        fit, used = 0, 2 * top - gap
+        while fit < len(rows) and used + rows[fit] + gap <= style.max_height:
+            used += rows[fit] + gap
+            fit += 1
+        raise ValueError(
+            f"{len(bars)} bars make a chart {needed:.0f} mm tall and a page has room for"
+            f" {style.max_height:.0f} mm: {_readable(fit)} at a readable size."
+            " Group the smallest categories, or show them with table(), which continues"
+            " over pages"
+        )
 
     body: list[str] = []
     y = top
-    for bar, lines in zip(bars, label_lines, strict=True):
-        row = max(bar_height, len(lines) * _LINE)
+    for bar, lines, row in zip(bars, label_lines, rows, strict=True):
         mid = y + row / 2
         first = mid - (len(lines) - 1) * _LINE / 2 + _CENTER_SHIFT * _FONT
         for i, line in enumerate(lines):
@@ -158,17 +181,32 @@ def stacked_bar(
         for sx in separators
     )
 
-    # Legend: swatch, label and value flow left to right and wrap onto new rows.
+    # Legend: swatch, label and value flow left to right and wrap onto new rows; an item wider
+    # than the chart gets rows of its own, its label wrapped (on A5 it ran off the picture:
+    # trial 7 #17).
     row_y = bar_height + 4.5
     x = 0.0
+    extra = 0.0  # how much taller than one line the current row is
     for bar, color in zip(bars, colors, strict=True):
-        item = 4.5 + _text_width(bar.label) + _text_width(" " + bar.text, bold=True)
+        label = _one_line(bar.label)
+        # As drawn: the label and a space in the regular weight, the value in bold.
+        item = 4.5 + _text_width(label + " ") + _text_width(bar.text, bold=True)
         if x > 0 and x + item > width:
-            x, row_y = 0.0, row_y + 5.5
+            x, row_y, extra = 0.0, row_y + 5.5 + extra, 0.0
         body.append(_swatch(x, row_y, color))
-        body.append(_legend_text(bar, x + 4.5, row_y + _CENTER_SHIFT * _FONT))
-        x += item + 5.0
-    height = row_y + 2.5
+        if item <= width:
+            body.append(_legend_text(label, bar.text, x + 4.5, row_y + _CENTER_SHIFT * _FONT))
+            x += item + 5.0
+            continue
+        lines = _wrap(label, width - 4.5)
+        if 4.5 + _text_width(lines[-1] + " ") + _text_width(bar.text, bold=True) > width:
+            lines.append("")  # the value on a line of its own
+        baseline = row_y + _CENTER_SHIFT * _FONT
+        body.extend(_text(line, 4.5, baseline + i * _LINE) for i, line in enumerate(lines[:-1]))
+        last = baseline + (len(lines) - 1) * _LINE
+        body.append(_legend_text(lines[-1], bar.text, 4.5, last, lead=bool(lines[-1])))
+        x, extra = width, (len(lines) - 1) * _LINE
+    height = row_y + extra + 2.5
     prefix = id_prefix or _default_prefix("stacked", bars, title, description, style, None)
     return _svg("stacked", prefix, title, description, style, height, body)
 
@@ -244,16 +282,22 @@ def donut_chart(
             y = value_y + big * 0.35 + (i + 1) * _SMALL * 1.2
             body.append(_text(line, cx, y, anchor="middle", size=_SMALL, fill=style.muted_color))
 
-    # Legend: labels wrap in their column, values right-aligned in a column of their own.
-    legend_x = 2 * cx + 7.0
+    # Legend: labels wrap in their column, values right-aligned in a column of their own; on
+    # the donut's right, or under it when the column there would be too narrow for the labels
+    # (a narrow page: trial 7 #17).
     value_width = max(_text_width(bar.text, bold=True) for bar in bars)
+    widest = max(_text_width(bar.label) for bar in bars)
+    legend_x = 2 * cx + 7.0
     label_room = width - legend_x - 4.5 - 3.5 - value_width
-    label_width = min(max(_text_width(bar.label) for bar in bars), label_room)
+    below = label_room < min(widest, _LEGEND_ROOM)
+    if below:
+        legend_x, label_room = 0.0, width - 4.5 - 3.5 - value_width
+    label_width = max(min(widest, label_room), _FONT)
     rows = [_wrap(bar.label, label_width) for bar in bars]
     value_x = legend_x + 4.5 + label_width + 3.5 + value_width
     row_gap = 2.6
     legend_height = sum(len(lines) * _LINE for lines in rows) + row_gap * (len(rows) - 1)
-    y = max(cy - legend_height / 2, pad)
+    y = cy + outer + 6.0 if below else max(cy - legend_height / 2, pad)
     for bar, color, lines in zip(bars, colors, rows, strict=True):
         baseline = y + _LINE / 2 + _CENTER_SHIFT * _FONT
         body.append(_swatch(legend_x, y + _LINE / 2, color))
@@ -269,6 +313,7 @@ def donut_chart(
 _MIN_SWEEP = math.radians(3)  # the thinnest slice drawn: 0.3 % would be a hairline
 _TINY = math.radians(8)  # a slice this thin has no room for its value: a leader line has it
 _SMALL = 2.5  # ≈ 7 pt: the smallest text a chart sets
+_LEGEND_ROOM = 30.0  # the narrowest column a donut's legend labels get beside it
 
 
 def _sweeps(raw: list[float]) -> list[float]:
@@ -379,6 +424,11 @@ def _svg(
         raise ValueError(
             f"id_prefix must be a letter then letters, digits, -, _ or ., got {prefix!r}"
         )
+    if height > style.max_height:
+        raise ValueError(
+            f"the chart is {height:.0f} mm tall and a page has room for {style.max_height:.0f} mm:"
+            " shorten its labels or group the smallest categories"
+        )
     title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}"'
@@ -439,10 +489,11 @@ def _text(
     return f"<text {attrs}>{_esc(content)}</text>"
 
 
-def _legend_text(bar: Bar, x: float, y: float) -> str:
+def _legend_text(label: str, value: str, x: float, y: float, *, lead: bool = True) -> str:
+    space = " " if lead else ""
     return (
-        f'<text x="{_n(x)}" y="{_n(y)}">{_esc(_one_line(bar.label))}'
-        f' <tspan font-weight="600">{_esc(bar.text)}</tspan></text>'
+        f'<text x="{_n(x)}" y="{_n(y)}">{_esc(label)}'
+        f'{space}<tspan font-weight="600">{_esc(value)}</tspan></text>'
     )
 
 
@@ -482,14 +533,45 @@ def _polar(cx: float, cy: float, radius: float, angle: float) -> str:
 
 
 def _wrap(text: str, width: float) -> list[str]:
-    """Greedy word wrap on estimated widths; a word longer than `width` keeps its own line."""
+    """Greedy word wrap on estimated widths; a word longer than `width` is broken over lines
+    of its own (after a hyphen or a slash where it has one, else with a hyphen added), so no
+    line runs out of the picture and no letter is lost."""
     lines: list[str] = []
     for word in _SPACES.split(text.strip(" \t\n\r")):
         if lines and _text_width(lines[-1] + " " + word) <= width:
             lines[-1] += " " + word
-        else:
+        elif _text_width(word) <= width:
             lines.append(word)
+        else:
+            lines.extend(_broken(word, width))
     return lines or [""]
+
+
+def _broken(word: str, width: float) -> list[str]:
+    """`word` in pieces no wider than `width` (a piece holds one character at least)."""
+    pieces: list[str] = []
+    rest = word
+    while _text_width(rest) > width:
+        end = 1
+        while end < len(rest) and _text_width(rest[: end + 1] + "-") <= width:
+            end += 1
+        while end < len(rest) and unicodedata.combining(rest[end]):
+            end += 1  # an accent stays on its letter
+        soft = max(rest.rfind("-", 0, end), rest.rfind("/", 0, end))
+        if soft >= end // 2:
+            pieces.append(rest[: soft + 1])
+            rest = rest[soft + 1 :]
+        else:
+            pieces.append(rest[:end] + ("-" if end < len(rest) else ""))
+            rest = rest[end:]
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _readable(count: int) -> str:
+    """How many bars fit, as the refusal says it."""
+    return "only 1 bar fits" if count == 1 else f"only {count} bars fit" if count else "no bar fits"
 
 
 def _text_width(text: str, *, bold: bool = False) -> float:

@@ -72,7 +72,7 @@ from reportbuilder.project.printable import unprintable_message
 from reportbuilder.project.resources import Places
 from reportbuilder.project.textio import read_text
 from reportbuilder.project.theme import TemplateFile
-from reportbuilder.variants import PAGE_HEIGHTS_MM, text_width_mm
+from reportbuilder.variants import PAGE_HEIGHTS_MM, chart_height_mm, text_width_mm
 
 if TYPE_CHECKING:
     from reportbuilder.cache import ChartCache
@@ -677,6 +677,7 @@ def _render(
         font_family=config.brand.fonts.heading or "Inter",
         text_color=config.brand.text,
         width=text_width_mm(config.page_size),
+        max_height=chart_height_mm(config.page_size),
     )
     helpers = Helpers(fmt, labels, project.contacts, style, chart_cache)
     helpers.page_size = config.page_size

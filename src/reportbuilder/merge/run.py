@@ -705,7 +705,11 @@ class _Work:
             drawn = [p for p in pdf.problems if missing_character(p) is None]
             warnings = [*self.project.warnings, *html.problems, *drawn]
             warnings += animated_images(self.project, html)
-            rules = dataclasses.replace(lint_rules(self.project, html), fonts="chapters")
+            rules = dataclasses.replace(
+                lint_rules(self.project, html),
+                fonts="chapters",
+                lightened=str(plan.images) if plan.images else None,
+            )
             warnings += lint_pdf(pdf.data, rules)
             if html.config.strict and warnings:
                 raise error_for(warnings[0].stage)([p.as_error() for p in warnings])

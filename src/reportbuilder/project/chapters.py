@@ -462,6 +462,8 @@ def _reordering(text: str, rel: str) -> list[Problem]:
             message = (
                 f"a bidirectional control ({what}) at column {found.start() + 1}: it makes "
                 "the PDF show the text around it in another order than written; remove it"
+                " (to keep a right-to-left name in its place beside a number, write it"
+                ' <bdi>…</bdi>, or give its element dir="rtl")'
             )
             problems.append(Problem(rel, number, message, stage=Stage.PROJECT))
     return problems

@@ -137,6 +137,8 @@ class Document:
     # alternative texts of the figures (what a screen reader says): not in the page text.
     links: tuple[tuple[int, str], ...] = ()
     alternatives: tuple[str, ...] = ()
+    # The files attached (`--embed-sources`, a file attachment on a page): name and bytes.
+    attachments: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
     # The file's bytes: a page whose drawing hash differs is drawn to be sure (`visual`).
     data: bytes = field(default=b"", repr=False, compare=False)
 
@@ -177,6 +179,11 @@ class Comparison:
     links_added: list[tuple[int, str]] = field(default_factory=list)
     alternatives_removed: list[str] = field(default_factory=list)
     alternatives_added: list[str] = field(default_factory=list)
+    # Attached files (trial 7 #4: a changed data file attached with --embed-sources said
+    # "no difference"): by name; a changed one with its sizes and what changed in it.
+    attachments_removed: list[str] = field(default_factory=list)
+    attachments_added: list[str] = field(default_factory=list)
+    attachments_changed: list[tuple[str, int, int, str]] = field(default_factory=list)
 
     @property
     def text_equal(self) -> bool:
@@ -207,6 +214,9 @@ class Comparison:
             or self.links_added
             or self.alternatives_removed
             or self.alternatives_added
+            or self.attachments_removed
+            or self.attachments_added
+            or self.attachments_changed
         )
 
     def changed_pages(self) -> list[tuple[int, int]]:
@@ -265,6 +275,14 @@ class Comparison:
                 "removed": self.alternatives_removed,
                 "added": self.alternatives_added,
             },
+            "attachments": {
+                "removed": self.attachments_removed,
+                "added": self.attachments_added,
+                "changed": [
+                    {"name": n, "old_bytes": o, "new_bytes": b, "change": c}
+                    for n, o, b, c in self.attachments_changed
+                ],
+            },
             "changed_pages": [n for _, n in self.changed_pages()],
         }
 
@@ -313,6 +331,12 @@ class Comparison:
             yield f"alternative text removed: {_shown(text)}"
         for text in self.alternatives_added:
             yield f"alternative text added: {_shown(text)}"
+        for name in self.attachments_removed:
+            yield f"attachment removed: {name}"
+        for name in self.attachments_added:
+            yield f"attachment added: {name}"
+        for name, old_size, new_size, change in self.attachments_changed:
+            yield f"attachment changed: {name} ({old_size} → {new_size} bytes; {change})"
         for text in self.furniture_removed:
             yield f"running header/footer removed: {text}"
         for text in self.furniture_added:
@@ -378,6 +402,7 @@ def read_document(path: Path) -> Document:
         outline = tuple(_outline(reader, reader.outline, 1))
         links = tuple(_links(reader))
         alternatives = tuple(_alternatives(reader.root_object.get("/StructTreeRoot")))
+        attachments = tuple(_attachments(reader))
         with LOCK:  # PDFium is not thread-safe (`review.pdfium`)
             pdfium = pypdfium2.PdfDocument(data)
             try:
@@ -390,7 +415,7 @@ def read_document(path: Path) -> Document:
         raise UnreadablePdf(path, str(error) or type(error).__name__) from None
     return Document(
         path, pages, drawings, metadata, fonts, outline, furniture, sizes, figures, images,
-        links, alternatives, data,
+        links, alternatives, attachments, data,
     )  # fmt: skip
 
 
@@ -853,6 +878,64 @@ def _compare_structure(result: Comparison) -> None:
     old_alts, new_alts = Counter(old.alternatives), Counter(new.alternatives)
     result.alternatives_removed = sorted((old_alts - new_alts).elements())
     result.alternatives_added = sorted((new_alts - old_alts).elements())
+    _compare_attachments(result)
+
+
+def _compare_attachments(result: Comparison) -> None:
+    old: dict[str, list[bytes]] = {}
+    new: dict[str, list[bytes]] = {}
+    for name, data in result.old.attachments:
+        old.setdefault(name, []).append(data)
+    for name, data in result.new.attachments:
+        new.setdefault(name, []).append(data)
+    for name in sorted(set(old) | set(new)):
+        before, after = old.get(name, []), new.get(name, [])
+        for k in range(max(len(before), len(after))):
+            if k >= len(after):
+                result.attachments_removed.append(name)
+            elif k >= len(before):
+                result.attachments_added.append(name)
+            elif before[k] != after[k]:
+                change = _content_change(before[k], after[k])
+                result.attachments_changed.append((name, len(before[k]), len(after[k]), change))
+
+
+def _content_change(before: bytes, after: bytes) -> str:
+    """What changed in an attached file: its first changed line for a text file, else that
+    its bytes differ."""
+    try:
+        old_lines = before.decode("utf-8").splitlines()
+        new_lines = after.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        return "other content"
+    removed = [line for line in difflib.ndiff(old_lines, new_lines) if line.startswith("- ")]
+    added = [line for line in difflib.ndiff(old_lines, new_lines) if line.startswith("+ ")]
+    parts = []
+    if removed:
+        parts.append(f"{len(removed)} line(s) removed, the first {_shown(removed[0][2:80])}")
+    if added:
+        parts.append(f"{len(added)} line(s) added, the first {_shown(added[0][2:80])}")
+    return "; ".join(parts) or "the same lines, other line endings or encoding"
+
+
+def _attachments(reader: Any) -> Iterator[tuple[str, bytes]]:
+    """The files attached to the document (its embedded files) and to its pages (file
+    attachment annotations, named `page N: name`)."""
+    for name, contents in (reader.attachments or {}).items():
+        for data in contents:
+            yield str(name), bytes(data)
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots") or ():
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/FileAttachment":
+                continue
+            spec = annotation.get("/FS")
+            spec = spec.get_object() if spec is not None else {}
+            files = spec.get("/EF")
+            stream = files.get_object().get("/F") if files is not None else None
+            name = str(spec.get("/UF") or spec.get("/F") or "")
+            data = stream.get_object().get_data() if stream is not None else b""
+            yield f"page {number}: {name}", bytes(data)
 
 
 def _first(links: Sequence[tuple[int, str]], wanted: Counter[str]) -> list[tuple[int, str]]:

@@ -18,9 +18,11 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, NamedTuple
+from urllib.parse import unquote, urlsplit
 
-from reportbuilder.errors import Problem, Severity, Stage
+from reportbuilder.errors import Location, Problem, Severity, Stage
 
 DEFAULT_MIN_TEXT_PT = 7.0
 DEFAULT_MIN_IMAGE_DPI = 96.0  # below a screen's resolution, a photo blurs even on screen
@@ -52,6 +54,13 @@ class LintRules:
     # whose cover is each row's); or the "front" pages before the first chapter, and nothing
     # else (a merge row's own cover: its name or organisation in a font the brand lacks).
     fonts: Literal["all", "chapters", "front"] = "all"
+    # The pictures the document asks for (URL → where, in the order written) and the project
+    # folder, so that a blurred picture is named by its file and the line that shows it; and
+    # how its images were lightened to fit `max_size` (None: as the author gave them): the
+    # pixels in the PDF are then the lightened copy's, not the author's (trial 7 #26).
+    images: Mapping[str, tuple[Location, ...]] = field(default_factory=dict)
+    root: Path | None = None
+    lightened: str | None = None
 
 
 class _Run(NamedTuple):
@@ -68,7 +77,8 @@ class _Run(NamedTuple):
 class _Page:
     small: list[tuple[tuple[float, float, float], float, str]] = field(default_factory=list)
     fonts: dict[str, list[str]] = field(default_factory=dict)  # base font name -> texts
-    blurred: list[tuple[int, int, float, float]] = field(default_factory=list)
+    images: list[tuple[int, int, float, float]] = field(default_factory=list)  # in drawing order
+    blurred: list[int] = field(default_factory=list)  # which of `images`
 
 
 def _normal(name: str) -> str:
@@ -291,9 +301,10 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
                     page.small.append((reader.box(run), run.size, text))
                 if foreign:
                     page.fonts.setdefault(_family_of(name), []).append(text)
+        page.images = list(reader.images)
         page.blurred = [
-            (w, h, dx, dy)
-            for w, h, dx, dy in reader.images
+            k
+            for k, (w, h, dx, dy) in enumerate(reader.images)
             if min(dx, dy) > _MIN_DRAWN_PT
             and min(w / dx, h / dy) * 72 < rules.min_image_dpi
             and not front_only
@@ -312,6 +323,8 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
         return found
 
     problems = []
+    pictures: list[_Picture] | None = None  # read only when a picture is blurred
+    drawn: dict[str | None, list[tuple[int, int]]] = {}
 
     def warn(
         index: int,
@@ -358,21 +371,128 @@ def _lint(reader: _Reader, rules: LintRules) -> list[Problem]:
                     f"for characters the brand's fonts lack ({_quote(group)})",
                     texts=group,
                 )
-        for w, h, dx, dy in page.blurred:
+        for k in page.blurred:
+            w, h, dx, dy = page.images[k]
             dpi = min(w / dx, h / dy) * 72
             needed = math.ceil(dx / 72 * rules.min_image_dpi)
-            warn(
-                index,
-                f"an image of {w}×{h} pixels printed {dx / _PT_PER_MM:.0f} × "
-                f"{dy / _PT_PER_MM:.0f} mm ({dpi:.0f} dpi) will look blurred: give one at least "
-                f"{needed} pixels wide, or print it smaller",
-                "lint.min_image_dpi in report.yml sets the minimum",
+            printed = f"{dx / _PT_PER_MM:.0f} × {dy / _PT_PER_MM:.0f} mm ({dpi:.0f} dpi)"
+            if pictures is None:
+                pictures = _pictures(rules.images, rules.root)
+            chapter = where(index)
+            if chapter not in drawn:  # every image of the chapter's pages, in order
+                drawn[chapter] = [
+                    (i, j)
+                    for i, other in enumerate(pages)
+                    if where(i) == chapter
+                    for j in range(len(other.images))
+                ]
+            found = _source_of(pictures, w, h, chapter, drawn[chapter].index((index, k)))
+            hint = "lint.min_image_dpi in report.yml sets the minimum"
+            if found is None:
+                warn(
+                    index,
+                    f"an image of {w}×{h} pixels printed {printed} will look blurred: give "
+                    f"one at least {needed} pixels wide, or print it smaller",
+                    hint,
+                )
+                continue
+            name, pixels, at = found
+            if rules.lightened and pixels is not None and pixels[0] > w:
+                message = (
+                    f"{name} ({pixels[0]}×{pixels[1]} pixels) was lightened to {w}×{h} to fit "
+                    f"max_size and, printed {printed}, will look blurred: raise max_size, or"
+                    " use fewer or lighter pictures so that it keeps more"
+                )
+            else:
+                message = (
+                    f"{name} ({w}×{h} pixels) printed {printed} will look blurred: give one "
+                    f"at least {needed} pixels wide, or print it smaller"
+                )
+            problems.append(
+                Problem(
+                    at.path if at else where(index),
+                    at.line if at else None,
+                    f"page {index + 1}: {message}",
+                    stage=Stage.RENDER,
+                    severity=Severity.WARNING,
+                    hint=hint,
+                )
             )
         if broken[index]:
             warn(index, f"{broken[index]} link(s) lead to no page")
     for name, index in unembedded.items():
         warn(index, f"the font {name} is not embedded in the PDF")
     return problems
+
+
+class _Picture(NamedTuple):
+    """A picture the document asks for: as the project shows it, its pixels (None when they
+    cannot be read), and where it is asked for."""
+
+    name: str
+    size: tuple[int, int] | None
+    places: tuple[Location, ...]
+
+
+_RASTER = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp")
+
+
+def _pictures(images: Mapping[str, tuple[Location, ...]], root: Path | None) -> list[_Picture]:
+    """The raster pictures among `images` that are project files, with their pixel sizes."""
+    from PIL import Image
+
+    found = []
+    for url, places in images.items():
+        parts = urlsplit(url)
+        if parts.scheme != "file" or not parts.path.lower().endswith(_RASTER):
+            continue
+        path = Path(unquote(parts.path))
+        name = path.as_posix()
+        if root is not None and path.resolve().is_relative_to(root.resolve()):
+            name = path.resolve().relative_to(root.resolve()).as_posix()
+        size: tuple[int, int] | None
+        try:
+            with Image.open(path) as image:  # reads the header only
+                size = image.size
+        except (OSError, ValueError, Image.DecompressionBombError):
+            size = None
+        found.append(_Picture(name, size, tuple(places)))
+    return found
+
+
+def _source_of(
+    pictures: Sequence[_Picture], w: int, h: int, chapter: str | None, nth: int
+) -> tuple[str, tuple[int, int] | None, Location | None] | None:
+    """Which picture an image of `w`×`h` pixels in the PDF, the `nth` drawn on its chapter's
+    pages, is: of the same proportions and at least as many pixels (a lightened copy only
+    loses some) — the `nth` picture the chapter asks for, else the only one that fits, asked
+    for in the page's chapter if one is; None when no picture, or more than one, fits."""
+
+    def fits(picture: _Picture) -> bool:
+        if picture.size is None:
+            return False
+        width, height = picture.size
+        return width >= w and height >= h and abs(width * h - height * w) <= 0.02 * width * h
+
+    asked = sorted(
+        ((place.line or 0, picture, place) for picture in pictures for place in picture.places
+         if place.path == chapter),
+        key=lambda entry: entry[0],
+    )  # fmt: skip
+    if nth < len(asked) and fits(asked[nth][1]):
+        _, picture, place = asked[nth]
+        return picture.name, picture.size, place
+    candidates = [p for p in pictures if fits(p)]
+    here = [p for p in candidates if any(place.path == chapter for place in p.places)]
+    chosen = here or candidates
+    if len(chosen) != 1:
+        return None
+    (picture,) = chosen
+    # Where the page's chapter asks for it, else where anything does (a cover's picture is
+    # asked for in report.yml).
+    at = next((place for place in picture.places if place.path == chapter), None)
+    at = at or (picture.places[0] if picture.places else None)
+    return picture.name, picture.size, at
 
 
 def _line_of(source: str, texts: Sequence[str], by_character: bool = True) -> int | None:
