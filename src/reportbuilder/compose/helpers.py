@@ -270,16 +270,16 @@ class Helpers:
             "keyfigure": checked(
                 "keyfigure",
                 self.keyfigure,
-                lambda item, **kw: self._place(self.keyfigures(item, **kw)),
+                lambda *args, **kw: self._place(self.keyfigure(*args, **kw)),
             ),
             "chart": checked(
-                "chart", self.chart, lambda data, **kw: self._place(self.chart(data, **kw))
+                "chart", self.chart, lambda *args, **kw: self._place(self.chart(*args, **kw))
             ),
             "table": checked(
-                "table", self.table, lambda data, **kw: self._place(self.table(data, **kw))
+                "table", self.table, lambda *args, **kw: self._place(self.table(*args, **kw))
             ),
             "contact": checked(
-                "contact", self.contact, lambda ref, **kw: self._place(self.contact(ref, **kw))
+                "contact", self.contact, lambda *args, **kw: self._place(self.contact(*args, **kw))
             ),
             "ref": checked("ref", self.ref, lambda target: self._place(self.ref(target))),
         }

@@ -84,6 +84,14 @@ class ContentUndefined(jinja2.StrictUndefined):
             tip = f" (did you mean '{hint[0]}'?)" if hint else ""
             known = ", ".join(keys[:12]) or "nothing"
             return f"this row or mapping has no '{name}'{tip}; it has: {known}"
+        if owner is None and isinstance(name, str):  # `report.date.year` with no date
+            tip = (
+                " (report.yml gives no date: add one, e.g. date: 2026-03-01, or put it "
+                "inside {% if report.date %})"
+                if name in ("year", "month", "day")
+                else " (put it inside {% if … %})"
+            )
+            return f"an empty value (none was given) has no '{name}'{tip}"
         if owner is not jinja2.utils.missing and isinstance(name, str):
             sheet, source = getattr(owner, "sheet", None), getattr(owner, "source", None)
             if isinstance(sheet, str) and isinstance(source, str) and not hasattr(owner, name):
