@@ -48,9 +48,21 @@ class Status:
             }
 
 
+# What a file beside report.yml may be for a build: settings, data, text, styles, templates,
+# pictures, fonts, references. A log, a note or a PDF there is no input, whatever it says.
+TOP_LEVEL_INPUTS = frozenset(
+    {
+        *(".yml", ".yaml", ".json", ".toml", ".csv", ".xlsx", ".md", ".bib", ".csl", ".po"),
+        *(".css", ".html", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif"),
+        *(".tiff", ".ttf", ".otf", ".woff", ".woff2"),
+    }
+)
+
+
 def is_source(path: str, root: Path, output: Path | None) -> bool:
     """Whether a changed file is one a build reads: not the output, not `out/`, not a hidden
-    file or a tool's folder, not an editor's temporary file."""
+    file or a tool's folder, not an editor's temporary file, not a file beside report.yml
+    that no build reads (a log the watch's own output is written to)."""
     changed = Path(path)
     if output is not None and changed == output:
         return False
@@ -61,6 +73,8 @@ def is_source(path: str, root: Path, output: Path | None) -> bool:
     if not parts or unwatched(parts) is not None:
         return False
     name = parts[-1]
+    if len(parts) == 1 and Path(name).suffix.lower() not in TOP_LEVEL_INPUTS:
+        return False  # `watch > build.log` in the project: each line written was a change
     return not (name.endswith(("~", ".swp", ".tmp")) or name.startswith("#"))
 
 
