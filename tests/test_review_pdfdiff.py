@@ -130,7 +130,7 @@ def test_metadata_and_outline_changes(builds: Builds) -> None:
     assert [x[1] for x in result.outline_removed] == ["Water Access Survey"]
     assert [x[1] for x in result.outline_added] == ["Water Access Study"]
     report = list(result.report())
-    assert "metadata Title: 'Water Access Survey' → 'Water Access Study'" in report
+    assert "metadata Title: “Water Access Survey” → “Water Access Study”" in report
 
 
 def test_a_moved_sentence_is_a_move_not_two_changes(builds: Builds) -> None:
@@ -469,8 +469,8 @@ def test_a_link_target_or_an_alternative_text_changed_is_a_difference(tmp_path: 
         ["Another drawing"],
     )
     lines = list(result.report())
-    assert "page 3: link added: 'https://evil.example/login'" in lines
-    assert "alternative text added: 'Another drawing'" in lines
+    assert "page 3: link added: “https://evil.example/login”" in lines
+    assert "alternative text added: “Another drawing”" in lines
     assert result.as_json()["links"]["added"] == [
         {"page": 3, "target": "https://evil.example/login"}
     ]

@@ -192,24 +192,17 @@ def _over_budget(
     weights = heaviest_images(pdf.data, resources, root)
     in_images = sum(item.bytes for item in weights)
     message = (
-        f"the PDF weighs {format_size(len(pdf.data))}, over the budget of "
-        f"{format_size(max_size)} even with images at {used}"
+        f"the PDF weighs {format_size(len(pdf.data))}, over the budget of {format_size(max_size)}"
     )
+    hint = "raise max_size, or use fewer or smaller images"
     if weights:
         rest = len(pdf.data) - in_images
-        message += f"; images take {format_size(in_images)}, the rest {format_size(rest)}"
-    else:
-        message += "; it has no images to lighten (fonts and text take it all)"
-    problems = [
-        Problem(
-            None,
-            None,
-            message,
-            stage=Stage.RENDER,
-            setting="max_size",
-            hint="raise max_size, or use fewer or smaller images",
-        )
-    ]
+        message += f" even with images at {used}; images take {format_size(in_images)}, "
+        message += f"the rest {format_size(rest)}"
+    else:  # nothing was lightened: saying "even with images at 45 dpi" was untrue
+        message += ", and it has no images to lighten: fonts and text take it all"
+        hint = "raise max_size (fonts and text are never made smaller)"
+    problems = [Problem(None, None, message, stage=Stage.RENDER, setting="max_size", hint=hint)]
     for item in weights[:5]:
         where = item.where
         problems.append(

@@ -1223,7 +1223,19 @@ def printable(text: str) -> str:
 
 
 def _shown(value: str | None) -> str:
-    return "(none)" if value is None else repr(value)
+    """A text quoted as a reader sees it ("Adultes: 89 %", not Python's '89\\xa0%'), with
+    only what is invisible written as a code (U+200B)."""
+    if value is None:
+        return "(none)"
+    shown = "".join(
+        " "
+        if char in "\u00a0\u202f\u2009"
+        else char
+        if char == " " or unicodedata.category(char)[0] not in "CZ"
+        else f"U+{ord(char):04X}"
+        for char in value
+    )
+    return f"“{shown}”"
 
 
 def _outline_json(entry: tuple[int, str, int]) -> dict[str, Any]:
