@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
 
+from reportbuilder.compose.bidi import right_to_left
 from reportbuilder.compose.formatting import Formatter
 from reportbuilder.compose.html import Html, render_html
 from reportbuilder.deliver.files import write_atomic
@@ -750,6 +751,10 @@ class _Work:
             found = self._cover_template(plan.lang, list(values), shape)
             with self._lock:
                 plan.covers[shape] = found
+        if any(right_to_left(value) for value in values.values()):
+            # The template's placeholders are Latin, so `| isolate` left them bare: a
+            # right-to-left name put in their place took the date after it along.
+            found = None
         if found is None:
             edition = self._edition(values, plan.lang)
             return render_html(self.project, edition, part="cover")
