@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 from reportbuilder import watchdog
 from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.bidi import isolate, isolated
-from reportbuilder.compose.citations import CITATION, NARRATIVE, Citations, keys_of
+from reportbuilder.compose.citations import CITATION, NARRATIVE, Citations, items_of
 from reportbuilder.compose.costly_text import TooCostly
 from reportbuilder.compose.figure_rows import size_rows
 from reportbuilder.compose.formatting import Formatter
@@ -568,10 +568,27 @@ def _cite(
         return index >= 0 and offset < code[index][1]
 
     def replace(match: re.Match[str]) -> str:
-        if in_code(match.start()):
+        items = items_of(match)
+        if in_code(match.start()) or not items:
             return match[0]
-        keys = keys_of(match)
-        cited = citations.cite(keys)
+        keys = [item.key for item in items]
+        if not all(item.plain for item in items) and not any(
+            key.lower() in citations.known for key in keys
+        ):
+            return match[0]  # `[ping @bob on Slack]`: text around no known key is no citation
+        left_out = [item.key for item in items if item.author_left_out]
+        if left_out:
+            problems.append(
+                Problem(
+                    rel,
+                    lines.line(match[0]),
+                    f"citation {match[0]}: the author left out (-@{left_out[0]}) is not "
+                    f"supported: name the author in the sentence and write [@{left_out[0]}]",
+                    stage=Stage.COMPOSE,
+                )
+            )
+            return match[0]
+        cited = citations.cite(items)
         if cited is None:
             missing = ", ".join(keys)
             why = "not in the bibliography"
