@@ -38,6 +38,9 @@ NBSP = "\u00a0"
 MINUS = "\u2212"
 # Languages whose CLDR data set minimumGroupingDigits to 2 (no separator in 4-digit numbers).
 _MIN_GROUPING_TWO = frozenset({"es", "pl", "bg"})
+# Money signs a unit may be: set where the edition's language puts money (CLDR's currency
+# pattern), before the amount in English ("$1,234.5"), after it in French and Spanish.
+CURRENCY_SYMBOLS = frozenset({"$", "€", "£", "¥", "₹", "₩", "₽", "₺", "₪", "US$", "R$", "A$", "C$"})
 # What a spreadsheet shows for a true or false cell, in the languages Excel is sold in that
 # reports are written in; English's elsewhere.
 _BOOLEANS = {
@@ -110,6 +113,13 @@ class Formatter:
         pattern = grouping + ("." + "0" * places if places else "")
         text = format_decimal(exact, format=pattern, locale=self.locale, decimal_quantization=True)
         text = with_minus(text)
+        if unit == "%":  # as `| percent` writes it: "12.5%" in English, "12,5 %" in French
+            return self.percent(value, places)
+        if unit in CURRENCY_SYMBOLS:  # where the language puts money: "$1,234.5", "1 234,5 $"
+            pattern = self.locale.currency_formats["standard"].pattern.split(";")[0]
+            if pattern.startswith("¤"):
+                sign, digits = (MINUS, text[1:]) if text.startswith(MINUS) else ("", text)
+                return f"{sign}{unit}{NBSP if pattern[1:2].isspace() else ''}{digits}"
         return f"{text}{NBSP}{unit}" if unit else text
 
     def _groups(self, value: float | int | Decimal) -> bool:
