@@ -23,6 +23,11 @@ REFUSED_VARIANTS: dict[str, str] = {
         "print shop build with --print and --pdf-variant pdf/x-4 (which allows RGB), or ask "
         "the shop to convert a pdf/a-2b"
     ),
+    "pdf/a-4f": (
+        "pdf/a-4f is the PDF/A-4 level for a file that carries attached files, and a report "
+        "attaches its sources only as a PDF/A-3 (--embed-sources): the file would claim "
+        "attachments it does not have; build pdf/a-4u, or pdf/a-3b with --embed-sources"
+    ),
 }
 # Variants that allow no transparency (PDF/A-1, PDF/X-3), with the one to use instead: the
 # theme's see-through tints are drawn opaque and images with an alpha channel flattened on
