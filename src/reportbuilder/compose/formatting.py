@@ -7,9 +7,10 @@ nothing else in the package formats a figure for display.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -89,9 +90,20 @@ _PARTIAL_SKELETONS = {"short": "yMM", "medium": "yMMM", "long": "yMMMM", "full":
 
 @dataclass(frozen=True)
 class Formatter:
-    """Formats figures for one report language."""
+    """Formats figures for one report language. `wide_column`: numbers printed in a column that
+    holds a number of five digits or more, where Spanish groups a four-digit one too (`1.234`
+    under `83.517`: RAE's exception to writing 1234)."""
 
     lang: str
+    wide_column: bool = False
+
+    def for_column(self, values: Iterable[object]) -> Formatter:
+        """The formatter for a table column of `values` (see `wide_column`)."""
+        wide = False
+        for value in values:
+            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                wide = wide or abs(float(value)) >= 10_000
+        return dataclasses.replace(self, wide_column=True) if wide else self
 
     @property
     def locale(self) -> Locale:
@@ -125,7 +137,7 @@ class Formatter:
     def _groups(self, value: float | int | Decimal) -> bool:
         """CLDR's minimumGroupingDigits, which Babel ignores: Spanish writes 1200 but 12 000."""
         two = self.locale.language in _MIN_GROUPING_TWO or str(self.locale) == "pt_PT"
-        return not two or abs(float(value)) >= 10_000
+        return not two or self.wide_column or abs(float(value)) >= 10_000
 
     def printed(self, value: float | int | Decimal) -> str:
         """A number printed by `{{ … }}` as it is: a percent with its sign (`62,5 %`), a year
