@@ -68,6 +68,7 @@ from reportbuilder.project.image_files import (
 )
 from reportbuilder.project.load import IncompleteProject, Project, load_project
 from reportbuilder.project.translations import setting_problems, translation_problems
+from reportbuilder.render.figure_pictures import NO_PICTURE, figure_pictures
 from reportbuilder.results import BuildResult, Clock, Output, from_cache
 
 # The cache and the render process's side are imported where a build needs them, not here:
@@ -239,11 +240,6 @@ def _refused(project: Project, url: str) -> str | None:
     return f"refused {url[:120]}: not a file of the project"
 
 
-# Added to a refusal that `missing_images` makes an error: the image is in the text.
-NO_PICTURE = "; the figure would print without its picture"
-
-
-_FIGURE = re.compile(r"<figure\b[^>]*>.*?</figure>", re.DOTALL)
 _SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
@@ -280,14 +276,9 @@ def missing_images(project: Project, html: Html) -> list[Problem]:
 def _missing_in(project: Project, text: str, base_url: str) -> list[Problem]:
     """`missing_images` of the HTML `text` (the whole report's, or its chapters' that were
     filled in when another failed)."""
-    from urllib.parse import urljoin
 
     shown = _shown_urls(text, base_url)
-    figures = {
-        urljoin(base_url, next(g for g in match.groups() if g is not None))
-        for figure in _FIGURE.finditer(text)
-        for match in _SRC.finditer(figure[0])
-    }
+    figures = figure_pictures(text, base_url)
     found: list[Problem] = []
     for url, places in project.resources.items():
         if url not in shown:
