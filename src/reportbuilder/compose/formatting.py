@@ -88,6 +88,21 @@ def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
 _PARTIAL_SKELETONS = {"short": "yMM", "medium": "yMMM", "long": "yMMMM", "full": "yMMMM"}
 
 
+def _grouped(
+    format_number: Callable[..., str], value: Decimal | float, pattern: str, locale: Locale
+) -> str:
+    """Babel's `format_decimal`/`format_percent` of `value` by `pattern`, right where Babel
+    2.19 is not: with an apostrophe as the group mark (de_CH, fr_CH, it_CH…) it leaves a
+    number of seven digits or more ungrouped ("1234567" beside "123'456"). There the number
+    is formatted with English marks and they are swapped for the locale's."""
+    symbols = locale.number_symbols.get("latn", {})
+    group, decimal = symbols.get("group", ","), symbols.get("decimal", ".")
+    if "'" not in group:
+        return format_number(value, format=pattern, locale=locale, decimal_quantization=True)
+    english = format_number(value, format=pattern, locale="en", decimal_quantization=True)
+    return english.translate(str.maketrans({",": group, ".": decimal}))
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Formats figures for one report language. `wide_column`: numbers printed in a column that
@@ -123,7 +138,7 @@ class Formatter:
         named = isinstance(value, Code | Year)
         grouping = "#,##0" if self._groups(exact) and not named else "0"
         pattern = grouping + ("." + "0" * places if places else "")
-        text = format_decimal(exact, format=pattern, locale=self.locale, decimal_quantization=True)
+        text = _grouped(format_decimal, exact, pattern, self.locale)
         text = with_minus(text)
         if unit == "%":  # as `| percent` writes it: "12.5%" in English, "12,5 %" in French
             return self.percent(value, places)
@@ -205,9 +220,7 @@ class Formatter:
         if places:
             pattern = pattern.replace("#,##0", "#,##0." + "0" * places, 1)
         exact = rounded(value, places) / 100
-        return with_minus(
-            format_percent(exact, format=pattern, locale=self.locale, decimal_quantization=True)
-        )
+        return with_minus(_grouped(format_percent, exact, pattern, self.locale))
 
     def date(self, value: dt.date | str, style: str = "long") -> str:
         """`2026-11-28` → `28 novembre 2026` (fr, long); `style` is a CLDR style or pattern."""
