@@ -315,6 +315,8 @@ class Helpers:
         big = self.fmt.number(value, decimals)
         if unit == "%":
             big = self.fmt.percent(value, decimals)
+        elif unit and _unit_symbol(unit):  # "1 234 567 €", "$1,234", "12 km²": what is quoted
+            big = self.fmt.number(value, decimals, unit=unit)
         elif unit:
             label = f"{unit} {label}".strip() if label else unit
         if of is not None and unit != "%":
@@ -1109,6 +1111,12 @@ def _check_decimals(helper: str, decimals: object) -> None:
         raise CallError(
             f"{helper}(): decimals must be a whole number from 0 to 6, got {decimals!r}"
         )
+
+
+def _unit_symbol(unit: str) -> bool:
+    """A unit written as a symbol (`€`, `$`, `km²`, `kg`, `M€`), set with the key figure's value;
+    a unit in words (`households`, `mois d'enquête`) heads its caption instead."""
+    return " " not in unit and (len(unit) <= 3 or not unit.isalpha())
 
 
 def checked(
