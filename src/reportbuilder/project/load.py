@@ -247,7 +247,7 @@ def _load_project(
         )
         for name, given in (config.data if config else {}).items()
     }
-    data, found = load_data(files, settings)
+    data, found = load_data(files, settings, config.lang if config else None)
     problems.extend(found)
     if config is not None and not any(p.severity is Severity.ERROR for p in found):
         problems.extend(untranslated_texts(data, [config.lang, *config.languages], files))
