@@ -11,6 +11,7 @@ import bisect
 import contextlib
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import re
 import traceback
@@ -130,6 +131,9 @@ class RenderedChapter:
     headings: list[Heading]
     in_toc: bool
     annex: str = ""  # the annex letter (A, B, …); "" for a chapter
+    # In the contents: a further `# Heading` of the chapter's file (`contents_entries`),
+    # numbered as a chapter of its own, without the annex's letter again.
+    continues: bool = False
 
 
 # Characters written as CSS hex escapes inside a string: every one that can end the string
@@ -538,6 +542,33 @@ def render_chapters(
     return rendered, warnings + dangling + linted
 
 
+def contents_entries(
+    chapters: Iterable[RenderedChapter], depth: int
+) -> list[tuple[RenderedChapter, list[Heading]]]:
+    """The contents: each chapter with its sections down to `depth`. A second `# Heading` in
+    one file (several chapters in a file, as a Pandoc user writes them) is a chapter of the
+    contents too, with the sections under it, as it is in the PDF outline and in the body (a
+    new page, its running header and number): it was in the outline and not in the contents
+    (trial 8 #6)."""
+    entries: list[tuple[RenderedChapter, list[Heading]]] = []
+    for chapter in chapters:
+        if not chapter.in_toc:
+            continue
+        tops = [i for i, h in enumerate(chapter.headings) if h.level == 1]
+        cuts = [*tops[1:], len(chapter.headings)]
+        first = cuts[0]
+        entries.append((chapter, _sections(chapter.headings[:first], depth)))
+        for start, end in itertools.pairwise(cuts):
+            top = chapter.headings[start]
+            further = dataclasses.replace(chapter, slug=top.id, title=top.text, continues=True)
+            entries.append((further, _sections(chapter.headings[start + 1 : end], depth)))
+    return entries
+
+
+def _sections(headings: list[Heading], depth: int) -> list[Heading]:
+    return [h for h in headings if 1 < h.level <= depth]
+
+
 def _renamed(chapter: RenderedChapter, html: str) -> list[Heading]:
     """The chapter's headings with the ids `anchors.resolve` made unique (`chapter--id`)."""
     ids = anchors.ids_in(html)
@@ -713,11 +744,7 @@ def _render(
         "plain_hyphen": project.plain_hyphen,
         "labels": labels,
         "chapters": chapters,
-        "toc": [
-            (chapter, [h for h in chapter.headings if 1 < h.level <= config.toc_depth])
-            for chapter in chapters
-            if chapter.in_toc
-        ],
+        "toc": contents_entries(chapters, config.toc_depth),
         "date_text": fmt.date(report["date"]) if report["date"] else "",
         "created": created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else None,
         "theme_stylesheets": theme_css,
