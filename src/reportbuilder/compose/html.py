@@ -480,6 +480,7 @@ def render_chapters(
         if ROW_CLASS in html:
             html = size_rows(html, project.image_sizes, text_width_mm(config.page_size))
         headings = _headings(toc, config.lang)
+        html = _running_titles(html, headings)
         heading = next((h.text for h in headings if h.level == 1), "")
         if not heading and (raw := _HTML_H1.search(html)):
             heading = typeset(unescape(_TAG.sub("", raw[1])).strip(), config.lang)
@@ -540,6 +541,32 @@ def render_chapters(
     if errors := [p for p in linted if p.severity is Severity.ERROR]:
         raise ComposeError(errors)
     return rendered, warnings + dangling + linted
+
+
+_HEADING_OPEN = re.compile(r"<h([1-6])\b([^<>]*)>")
+_ID_ATTRIBUTE = re.compile(r'\bid="([^"]*)"')
+
+
+def _running_titles(html: str, headings: list[Heading]) -> str:
+    """A heading with a footnote call (`# Results[^1]`) put the call's number in the running
+    header and the PDF outline ("Results1", trial 8 #20): the theme's `string-set` and
+    WeasyPrint's bookmark label take the heading's content, the call with it. Such a heading
+    carries its words alone in `data-title`, which the theme takes for both instead."""
+    if 'class="footnote"' not in html:
+        return html
+    texts = {h.id: h.text for h in headings}
+
+    def marked(found: re.Match[str]) -> str:
+        end = html.find(f"</h{found[1]}>", found.end())
+        named = _ID_ATTRIBUTE.search(found[2])
+        if end < 0 or named is None or 'class="footnote"' not in html[found.end() : end]:
+            return found[0]
+        text = texts.get(unescape(named[1]))
+        if text is None:
+            return found[0]
+        return f'<h{found[1]}{found[2]} data-title="{escape(text)}">'
+
+    return _HEADING_OPEN.sub(marked, html)
 
 
 def contents_entries(
