@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from reportbuilder import progress, watchdog
-from reportbuilder.deliver.files import write_atomic
+from reportbuilder.deliver.files import special_file, write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import (
     ComposeError,
@@ -1108,6 +1108,12 @@ def output_path(
     if os.path.islink(given):
         target = os.readlink(given)
         raise refuse(f"the output {shown} is a link (to {target}); write to a plain file name")
+    if (kind := special_file(given)) is not None:
+        # `-o /dev/null` as root: the PDF was renamed over the device (trial 8 #32).
+        raise refuse(f"the output {shown} is {kind}, not a regular file; give a file name")
+    if where is None and shown.endswith(("/", os.sep)):
+        # `-o x.pdf/` wrote x.pdf: the slash (a folder) was dropped unsaid.
+        raise refuse(f"the output {shown} names a folder (it ends with '/'); give a file name")
     if where and not path.is_relative_to(project.root):
         raise refuse(f"the output {shown} leads out of the project (a link?)")
     for source in _sources_of(project):

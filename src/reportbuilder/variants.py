@@ -49,6 +49,15 @@ PAGE_HEIGHTS_MM: dict[str, float] = {
     "A4": 297, "A5": 210, "A3": 420, "B5": 250, "letter": 279.4, "legal": 355.6,
 }  # fmt: skip
 PAGE_SIZES = tuple(PAGE_HEIGHTS_MM)
+
+
+def page_size_named(value: str) -> str | None:
+    """The page size `value` names, in our spelling, whatever its case and the spaces around
+    it (`Letter`, `a4 `, as Word and most people write them); None for one we do not know."""
+    wanted = value.strip().lower()
+    return next((size for size in PAGE_SIZES if size.lower() == wanted), None)
+
+
 # Their widths, and the width of the theme's text block (the base theme's side margins are
 # 22 mm and 20 mm): charts are drawn at that width, so their text keeps its size in points.
 PAGE_WIDTHS_MM: dict[str, float] = {

@@ -353,6 +353,7 @@ def _render_in_process(job: RenderJob) -> Pdf:
     from reportbuilder.render import (
         contents,
         foreign,
+        hanging_spaces,
         inline_images,
         landscape,
         leaders,
@@ -369,6 +370,7 @@ def _render_in_process(job: RenderJob) -> Pdf:
 
     tagging.install()
     leaders.install()
+    hanging_spaces.install()
     svgtext.install()
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
