@@ -1269,12 +1269,14 @@ def _count(number: int, noun: str) -> str:
 )
 def init(directory: Path, lang: str, ci: tuple[str, ...], install: str | None) -> None:
     """Create a small working report project in DIRECTORY."""
-    from reportbuilder.scaffold import create_project, install_source, write_ci
+    from reportbuilder.scaffold import create_project, install_problem, install_source, write_ci
 
     if install is not None and (not install.strip() or _LINE_BREAKS.search(install)):
         raise click.BadParameter(
             "one line: a wheel's path or URL, or git+URL@commit", param_hint="--install"
         )
+    if install is not None and (why := install_problem(install, directory)):
+        raise click.BadParameter(why, param_hint="--install")
     install = install or (install_source() if ci else None)
     existing = directory.is_dir() and any(directory.iterdir())
     adding = existing and ci and (directory / "report.yml").is_file()
@@ -1298,6 +1300,16 @@ def init(directory: Path, lang: str, ci: tuple[str, ...], install: str | None) -
             "again with --install SPEC",
             err=True,
         )
+    elif workflows and install is not None and _wheel_to_add(directory, install):
+        click.echo(
+            f"note: add {install} to the repository: the CI job installs it from there",
+            err=True,
+        )
+
+
+def _wheel_to_add(directory: Path, install: str) -> bool:
+    """Whether `install` is a wheel in the repository that is not there yet."""
+    return install.endswith(".whl") and "://" not in install and not (directory / install).is_file()
 
 
 _LINE_BREAKS = re.compile(r"[\r\n\x00\u2028\u2029\x85]")
