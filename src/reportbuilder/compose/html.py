@@ -817,6 +817,9 @@ def _render(
         "report": report,
         "recipient": recipient,
         "page_height": PAGE_HEIGHTS_MM[config.page_size],
+        # Arabic, Hebrew, Persian, Urdu…: the whole report reads right to left (a figure
+        # set left to right had its "%" at the other end of the line).
+        "text_direction": "rtl" if fmt.locale.character_order == "right-to-left" else "ltr",
         "plain_hyphen": project.plain_hyphen,
         "labels": labels,
         "chapters": chapters,
