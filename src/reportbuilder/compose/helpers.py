@@ -647,11 +647,30 @@ class Helpers:
                     else fmt.number(sum_, places)
                 )
                 cells.append(f"<td class='num'>{escape(text)}</td>")
+                if decimals is not None:
+                    self._rounded_apart_total(data, column, numbers, decimals, sum_)
             elif index == 0:
                 cells.append(f"<td>{escape(self.labels['total'])}</td>")
             else:
                 cells.append("<td></td>")  # a percent or a text does not add up
         return head, body, f"<tfoot><tr>{''.join(cells)}</tr></tfoot>"
+
+    def _rounded_apart_total(
+        self, data: Table, column: str, numbers: list[Any], decimals: int, total: Any
+    ) -> None:
+        """Warn when a column's cells, rounded to `decimals` as printed, do not add up to its
+        printed total (0,5 three times at `decimals=0`: "1 / 1 / 1", Total "2"): each figure
+        is right, the column reads wrong, and a breakdown would carry a note."""
+        shown = [n if isinstance(n, int) else rounded(n, decimals) for n in numbers]
+        added, printed = sum(shown, Decimal(0)), rounded(total, decimals)
+        if added != printed:
+            self.warn(
+                f"table(): the rows of '{column}' in {data.name}, rounded to {decimals} "
+                f"decimal(s), add up to {self.fmt.number(added, decimals)} while its total "
+                f"prints {self.fmt.number(printed, decimals)}: a reader sees a column that "
+                "does not add up; print more decimals, or say in the text that figures are "
+                "rounded"
+            )
 
     def _column_formats(self, data: Table, total: Sequence[str] = ()) -> dict[str, Formatter]:
         """Each column's formatter: a four-digit number grouped as the column's larger ones
