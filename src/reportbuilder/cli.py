@@ -338,9 +338,25 @@ def _warn(problems: Iterable[Problem]) -> None:
         click.echo(f"warning: {_line(problem)}", err=True)
 
 
+# What other tools call our commands: "No such command 'new'" said nothing of `init`.
+_OTHER_NAMES = {
+    "new": "init", "create": "init", "scaffold": "init", "start": "init", "render": "build",
+    "make": "build", "compile": "build", "serve": "watch", "preview": "watch", "send": "mail",
+    "email": "mail", "compare": "diff", "validate": "check", "lint": "check",
+}  # fmt: skip
+
+
 class _Main(click.Group):
     """Our own bugs end as one line asking for a report, not as a traceback; set
     REPORTBUILDER_DEBUG=1 (the tests do) to let them through."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name in _OTHER_NAMES and self.get_command(ctx, name) is None:
+            ctx.fail(f"No such command '{name}'. Did you mean '{_OTHER_NAMES[name]}'?")
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         # `--json` promises one JSON document on stdout, a usage error included (a CI step
@@ -1714,6 +1730,11 @@ def cache_clear(project: Path) -> None:
         message = f"{linked} is a link: nothing removed where it points; remove the link"
         click.echo(message, err=True)
         raise _Failed("")
+    if not (project / "report.yml").is_file() and not (project / ".reportbuilder").exists():
+        # "removed 0 cached output(s)" of a folder that is no project hid a mistyped path
+        raise click.BadParameter(
+            f"{project} has no report.yml: not a project", param_hint="PROJECT"
+        )
     removed = Cache(project).clear()
     click.echo(f"removed {removed // 2} cached output(s) of {project}")
 

@@ -398,6 +398,11 @@ class ReportConfig(_Strict):
         path = Path(value)
         if path.is_absolute() or ".." in path.parts:
             raise ValueError("the output path must stay inside the project")
+        if value.startswith("~"):  # not your home: a folder named "~" made in the project
+            raise ValueError(
+                "'~' is not your home folder here (it would make a folder named '~' in the "
+                "project); write a path inside the project, e.g. out/report.pdf"
+            )
         if path.suffix.lower() not in (".pdf", ".html"):
             raise ValueError("the output file name must end in .pdf or .html")
         if path.parts[0] in SOURCE_PLACES:
