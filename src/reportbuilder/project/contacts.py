@@ -60,11 +60,13 @@ def parse_phone(value: str, country: str | None = None) -> PhoneNumber:
 
     if any(ch.isalpha() for ch in value.replace("ext", "").replace("x", "")):
         raise ValueError("not a phone number: letters are not allowed (write +56 2 2274 6713)")
+    if value.lstrip().startswith("00"):  # Europe's and Latin America's "+": 0033 1 23 45…
+        value = "+" + value.lstrip()[2:]
     try:
         number = phonenumbers.parse(value, country)
     except phonenumbers.NumberParseException as error:
         if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
-            if value.lstrip().startswith(("+", "00")):
+            if value.lstrip().startswith("+"):
                 digits = "".join(ch for ch in value if ch.isdigit())[:3]
                 raise ValueError(f"+{digits} does not start with a country calling code") from None
             raise ValueError(
