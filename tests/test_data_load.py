@@ -378,7 +378,6 @@ def test_figure_unknown_key(tmp_path: Path) -> None:
             "'value' must be a number: '0x1F' is a hexadecimal, octal or binary number; "
             "write it in decimal (0x1F: 31)",
         ),
-        ("-3", "'value' must not be negative (got -3)"),
         (".nan", "'value' must be a finite number (got nan)"),
         ("[1]", "'value' must be a number (got a list)"),
     ],
@@ -566,7 +565,8 @@ def test_bad_base(tmp_path: Path) -> None:
 def test_base_referring_to_a_broken_figure_is_reported_once(tmp_path: Path) -> None:
     text = "victims: {value: -1}\nage:\n  base: victims\n  categories:\n    a: {percent: 100}\n"
     assert problems(tmp_path, text) == [
-        "data/study.yml:1: key figure 'victims': 'value' must not be negative (got -1)"
+        "data/study.yml:3: breakdown 'age': 'base' refers to 'victims', which is negative (-1): "
+        "a total is never less than nothing"
     ]
 
 

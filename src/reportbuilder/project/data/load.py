@@ -271,7 +271,7 @@ class _Builder:
         kind = _kind(value)
         if kind == "figure":
             number = value["value"]
-            ok = is_number(number) and math.isfinite(number) and number >= 0
+            ok = is_number(number) and math.isfinite(number)  # negative: said where it is used
             self.figures[(stem, *map(str, path))] = number if ok else _INVALID
         elif kind is None and isinstance(value, dict):
             for key, child in value.items():
@@ -309,11 +309,18 @@ class _Builder:
     # -- values --
 
     def _number(
-        self, mapping: dict[str, Any], key: str, path: tuple[Key, ...], what: str
+        self,
+        mapping: dict[str, Any],
+        key: str,
+        path: tuple[Key, ...],
+        what: str,
+        *,
+        negative: bool = False,
     ) -> Number | None:
-        """The number at `mapping[key]` if it is a non-negative finite number, else a problem."""
+        """The number at `mapping[key]` if it is a finite number (not negative unless
+        `negative`), else a problem."""
         value = mapping[key]
-        message = value_problem(value)
+        message = value_problem(value, negative=negative)
         if message is None:
             number: Number = value
             return number
@@ -402,6 +409,13 @@ class _Builder:
                 if base_problem(number):
                     self._add((*path, key), f"{what}: '{key}' refers to '{value}', which is 0")
                     return None, False
+                if number < 0:  # a key figure may be a change (−5.5); a total never is
+                    self._add(
+                        (*path, key),
+                        f"{what}: '{key}' refers to '{value}', which is negative "
+                        f"({number_text(number)}): a total is never less than nothing",
+                    )
+                    return None, False
                 return number, True
         names = [".".join(k[1:]) for k in self.figures if k[0] == self.stem]
         names += [".".join(k) for k in self.figures]
@@ -417,7 +431,9 @@ class _Builder:
     def _figure(self, mapping: dict[str, Any], path: tuple[Key, ...]) -> Figure | dict[str, Any]:
         what = f"key figure '{self._name(path)}'"
         self._unknown_keys(mapping, FIGURE_KEYS, path, what)
-        value = self._number(mapping, "value", path, what)
+        # A change (−5,5 % over a year) is a key figure too; a part of a whole is not negative.
+        negative = mapping.get("of") is None
+        value = self._number(mapping, "value", path, what, negative=negative)
         of = None
         if "of" in mapping and mapping["of"] is not None:
             of, _ = self._reference(mapping, "of", path, what)

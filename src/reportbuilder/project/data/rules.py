@@ -72,8 +72,9 @@ def is_number(value: object) -> bool:
 # --- One value ---------------------------------------------------------------------------
 
 
-def value_problem(value: object) -> str | None:
-    """A statistic must be a finite number, not negative, and given."""
+def value_problem(value: object, *, negative: bool = False) -> str | None:
+    """A statistic must be a finite number, given, and not negative unless `negative` (a key
+    figure that is a change: "−5,5 %" from one year to the next)."""
     if value is None:
         return "has no value"
     if isinstance(value, bool):
@@ -84,7 +85,7 @@ def value_problem(value: object) -> str | None:
         return f"must be a number (got {shown(value)})"
     if not math.isfinite(value):
         return f"must be a finite number (got {value})"
-    if value < 0:
+    if value < 0 and not negative:
         return f"must not be negative (got {number_text(value)})"
     return None
 
