@@ -11,11 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from html import unescape
+from pathlib import PurePosixPath
+from urllib.parse import unquote
 
+from reportbuilder.compose.markup import CHAPTER_LINK
 from reportbuilder.errors import Problem, Severity, Stage
 
 _IDS = re.compile(r"<[a-z][a-z0-9]*\s(?:[^<>]*?\s)?(?:id|name)=\"([^\"<>]+)\"")  # linear
 _LINK = re.compile(r"<a\s([^>]*?)\bhref=\"#([^\"]*)\"([^>]*)>")
+_FILE_LINK = re.compile(r"<a\s([^>]*?)\bhref=\"((?:\./)?[^\"#/:]+\.md(?:#[^\"]*)?)\"([^>]*)>", re.I)
 _XREF = re.compile(r'\bclass="xref"')
 
 
@@ -45,6 +50,7 @@ def resolve(
     everywhere = set(known).union(*own)
     xrefs: dict[str, tuple[str, int | None]] = {}
     out: list[str] = []
+    by_file = {PurePosixPath(part.rel).name.lower(): index for index, part in enumerate(parts)}
     for index, part in enumerate(parts):
         seen: dict[str, int] = {}
 
@@ -91,7 +97,37 @@ def resolve(
                 return match[0]
             return f'<a {match[1]}href="#{found}"{match[3]}>'
 
-        out.append(_LINK.sub(link, part.html))
+        def file_link(match: re.Match[str], part: Part = part, seen: dict[str, int] = seen) -> str:
+            written = unescape(match[2])
+            linked = CHAPTER_LINK.fullmatch(written)
+            assert linked is not None  # the sanitiser kept no other relative link
+            name, fragment = linked[1], linked[2]
+            line = _file_line(part.source, written, seen)
+            chapter = by_file.get(unquote(name).lower())
+            found = None
+            if chapter is not None:
+                other = parts[chapter]
+                found = target_of(fragment, chapter, other) if fragment else other.slug
+            if found is not None:
+                return f'<a {match[1]}href="#{found}"{match[3]}>'
+            why = (
+                f"no heading of {parts[chapter].rel} has the id '{fragment}'"
+                if chapter is not None
+                else "no chapter of the report is this file"
+            )
+            problems.append(
+                Problem(
+                    part.rel,
+                    line,
+                    f"link to '{written}': {why}; the words print without a link",
+                    stage=Stage.COMPOSE,
+                    severity=Severity.WARNING,
+                )
+            )
+            return f"<a {match[1]}{match[3]}>".replace("<a >", "<a>")
+
+        html = _LINK.sub(link, part.html)
+        out.append(_FILE_LINK.sub(file_link, html) if ".md" in html else html)
     return out, problems, xrefs
 
 
@@ -189,6 +225,17 @@ def _renaming(
     prefix: str, clashes: set[str], attribute: str = "id"
 ) -> Callable[[re.Match[str]], str]:
     return lambda m: f' {attribute}="{prefix}--{m[1]}"' if m[1] in clashes else m[0]
+
+
+def _file_line(source: str, written: str, seen: dict[str, int]) -> int | None:
+    """The line of the next link to the file `written` (`02-method.md#frame`)."""
+    matches = [m.start() for m in re.finditer(rf"\]\(\s*<?{re.escape(written)}", source)]
+    matches = matches or [m.start() for m in re.finditer(re.escape(written), source)]
+    count = seen.get(written, 0)
+    seen[written] = count + 1
+    if not matches:
+        return None
+    return source.count("\n", 0, matches[min(count, len(matches) - 1)]) + 1
 
 
 def line_of(source: str, target: str, seen: dict[str, int]) -> int | None:

@@ -201,8 +201,13 @@ def _scheme(url: str) -> str:
     return head[0].lower() if len(head) == 2 and "/" not in head[0] else ""
 
 
+# `02-results.md`, `./02-results.md#method`: a link to another chapter's file, as GitHub and
+# MkDocs write them; `anchors.resolve` points it at that chapter, or removes it with a warning.
+CHAPTER_LINK = re.compile(r"(?:\./)?([^/\\:#?\"'<>\s]+\.md)(?:#([^\"'<>]*))?", re.IGNORECASE)
+
+
 def _link_allowed(href: str) -> bool:
-    return href.startswith("#") or _scheme(href) in _SCHEMES
+    return href.startswith("#") or _scheme(href) in _SCHEMES or bool(CHAPTER_LINK.fullmatch(href))
 
 
 class _Removals(TolerantHTMLParser):
