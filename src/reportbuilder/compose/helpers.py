@@ -15,6 +15,7 @@ import difflib
 import inspect
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -1002,6 +1003,15 @@ _NO_SUM = {
         "insee",
         "ine",
         "iso",
+        # file and register numbers in the report's languages (trial 8 #44): `N° dossier`,
+        # `Nº de expediente`, `référence`, `numéro` (French: Spanish `número de …` counts)
+        *("dossier", "expediente", "reference", "referencia", "numéro", "matricule"),
+        *("matricula", "nif", "cif", "dni", "nie", "rut", "plz", "cep", "ean", "isbn", "iban"),
+    },
+    "phone numbers": {"phone", "telephone", "telefono", "telefon", "tel", "fax", "gsm"},
+    "coordinates": {
+        *("latitude", "longitude", "latitud", "longitud", "latitudine", "longitudine"),
+        *("lat", "lon", "lng", "coordinates", "coordonnees", "coordenadas"),
     },
     "averages, rates or ages": {
         "mean",
@@ -1033,6 +1043,10 @@ _NO_SUM = {
 def _no_sum_kind(column: str) -> str | None:
     """What a column named `column` holds when its name says its numbers do not add up."""
     words = set(re.findall(r"[^\W\d_]+", column.lower()))
+    # `Teléfono`, `référence`, `numéro` are found unaccented too
+    plain = unicodedata.normalize("NFKD", column.lower())
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    words |= set(re.findall(r"[^\W\d_]+", plain))
     return next((kind for kind, names in _NO_SUM.items() if words & names), None)
 
 
