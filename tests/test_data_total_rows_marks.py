@@ -1,6 +1,7 @@
 """A table's own total row whose label carries a note mark (`Total¹`, `Total1` from a
 workbook's superscript, `Total*`, `Total (1)`) is its total, not one more region (trial 8
-#42); a first row named like a total is never summed with the rows under it (trial 8 #43).
+#42); a first row named like a total (`Total Nacional`, `Ensemble`) is never summed with the
+rows under it (trial 8 #43).
 Built through the CLI, the PDF read back."""
 
 from __future__ import annotations
@@ -46,3 +47,29 @@ def test_a_workbooks_superscript_note_read_as_total1(tmp_path: Path) -> None:
     assert code == 0, output
     assert "Total1 200" in text
     assert "400" not in text
+
+
+@pytest.mark.parametrize("label", ["Total Nacional", "TOTAL", "Total¹", "Ensemble", "Todos"])
+def test_a_total_on_top_is_never_summed_with_the_rows_under_it(tmp_path: Path, label: str) -> None:
+    root = project(tmp_path, "{{ table(data.tt, total=True) }}", lang="es")
+    (root / "data" / "tt.csv").write_text(
+        f"región;personas\n{label};1000\nNorte;120\nSur;80\n", encoding="utf-8"
+    )
+    code, output, text = build_with_output(root)
+    assert code == 1
+    assert (
+        f"content/01.md:3: table(total=True): row 1 of tt ('{label}') is the table's own "
+        "total: a total row would add it to the rows under it"
+    ) in output
+    assert text == ""
+
+
+def test_a_total_on_top_prints_as_it_is_without_total(tmp_path: Path) -> None:
+    root = project(tmp_path, "{{ table(data.tt) }}", lang="es")
+    (root / "data" / "tt.csv").write_text(
+        "región;personas\nTotal Nacional;1000\nNorte;120\nSur;80\n", encoding="utf-8"
+    )
+    code, output, text = build_with_output(root)
+    assert code == 0, output
+    assert "Total Nacional 1000\nNorte 120\nSur 80" in text
+    assert "1200" not in text and "warning" not in output

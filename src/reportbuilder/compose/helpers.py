@@ -61,6 +61,23 @@ Number = int | float
 Text = str | Localized
 
 
+def _refuse_a_first_total(data: Table) -> None:
+    """A first row named like a total (`Total Nacional`, `Ensemble` on top, as INE and
+    Eurostat set their tables) is the table's own total even when the rows under it, an
+    excerpt, do not add up to it: summed with them it printed "Total 1 200" under 1 000
+    (trial 8 #43)."""
+    if len(data.rows) < 2 or not data.columns:
+        return
+    label = row_label(data.rows[0], data.columns)
+    words = str(label or "").split()
+    if is_total_label(label) or (bool(words) and words[0].lower() in _ALL_WORDS):
+        raise CallError(
+            f"table(total=True): row 1 of {data.name} ('{label}') is the table's own total: "
+            "a total row would add it to the rows under it; leave total=True out (the row "
+            "prints as it is), or move it last, where it is printed as the total row"
+        )
+
+
 def _refuse_a_sum_row(data: Table, total: Sequence[str], chosen: bool = False) -> None:
     """A row whose summed figures are each the sum of the other rows is the table's own
     total, wherever it stands and whatever it is called (`Ensemble`, a total on top, one
@@ -634,6 +651,7 @@ class Helpers:
         if own_total(data.rows, data.columns):
             return head, *self._own_total(data, decimals, total)
         _refuse_a_sum_row(data, total, chosen)
+        _refuse_a_first_total(data)
         cells = []
         for index, column in enumerate(data.columns):
             values = [row.get(column) for row in data.rows]
