@@ -73,3 +73,17 @@ def test_a_total_on_top_prints_as_it_is_without_total(tmp_path: Path) -> None:
     assert code == 0, output
     assert "Total Nacional 1000\nNorte 120\nSur 80" in text
     assert "1200" not in text and "warning" not in output
+
+
+def test_a_sum_over_a_total_on_top_is_warned_at_its_line(tmp_path: Path) -> None:
+    root = project(tmp_path, 'Suma: {{ data.tt.rows | sum(attribute="personas") }}', lang="es")
+    (root / "data" / "tt.csv").write_text(
+        "región;personas\nTotal Nacional;1000\nNorte;120\nSur;80\n", encoding="utf-8"
+    )
+    code, output, text = build_with_output(root)
+    assert code == 0, output
+    assert "Suma: 1200" in text  # printed as asked, and said
+    assert (
+        "content/01.md:3: sum: the first row summed is a total row ('Total Nacional'), so the "
+        "sum counts it with the rows under it"
+    ) in output

@@ -760,6 +760,12 @@ class Helpers:
                         "so the sum counts every row twice; sum the rows without it "
                         "(rows[:-1]) or use table(…, total=True)"
                     )
+                elif len(iterable) > 1 and is_total_label(first := row_label(iterable[0], columns)):
+                    # `Total Nacional` on top, as INE sets its tables (trial 8 #43)
+                    self.warn(
+                        f"sum: the first row summed is a total row ('{first}'), so the sum "
+                        "counts it with the rows under it; sum the rows without it (rows[1:])"
+                    )
             return sync_do_sum(environment, iterable, attribute, start)
 
         return sum_
