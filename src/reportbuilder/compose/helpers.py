@@ -15,6 +15,7 @@ import difflib
 import inspect
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,23 @@ if TYPE_CHECKING:
 
 Number = int | float
 Text = str | Localized
+
+
+def _refuse_a_first_total(data: Table) -> None:
+    """A first row named like a total (`Total Nacional`, `Ensemble` on top, as INE and
+    Eurostat set their tables) is the table's own total even when the rows under it, an
+    excerpt, do not add up to it: summed with them it printed "Total 1 200" under 1 000
+    (trial 8 #43)."""
+    if len(data.rows) < 2 or not data.columns:
+        return
+    label = row_label(data.rows[0], data.columns)
+    words = str(label or "").split()
+    if is_total_label(label) or (bool(words) and words[0].lower() in _ALL_WORDS):
+        raise CallError(
+            f"table(total=True): row 1 of {data.name} ('{label}') is the table's own total: "
+            "a total row would add it to the rows under it; leave total=True out (the row "
+            "prints as it is), or move it last, where it is printed as the total row"
+        )
 
 
 def _refuse_a_sum_row(data: Table, total: Sequence[str], chosen: bool = False) -> None:
@@ -633,6 +651,7 @@ class Helpers:
         if own_total(data.rows, data.columns):
             return head, *self._own_total(data, decimals, total)
         _refuse_a_sum_row(data, total, chosen)
+        _refuse_a_first_total(data)
         cells = []
         for index, column in enumerate(data.columns):
             values = [row.get(column) for row in data.rows]
@@ -759,6 +778,12 @@ class Helpers:
                         f"sum: the last row summed is a total row ('{iterable[-1][columns[0]]}'), "
                         "so the sum counts every row twice; sum the rows without it "
                         "(rows[:-1]) or use table(…, total=True)"
+                    )
+                elif len(iterable) > 1 and is_total_label(first := row_label(iterable[0], columns)):
+                    # `Total Nacional` on top, as INE sets its tables (trial 8 #43)
+                    self.warn(
+                        f"sum: the first row summed is a total row ('{first}'), so the sum "
+                        "counts it with the rows under it; sum the rows without it (rows[1:])"
                     )
             return sync_do_sum(environment, iterable, attribute, start)
 
@@ -1021,6 +1046,15 @@ _NO_SUM = {
         "insee",
         "ine",
         "iso",
+        # file and register numbers in the report's languages (trial 8 #44): `N° dossier`,
+        # `Nº de expediente`, `référence`, `numéro` (French: Spanish `número de …` counts)
+        *("dossier", "expediente", "reference", "referencia", "numéro", "matricule"),
+        *("matricula", "nif", "cif", "dni", "nie", "rut", "plz", "cep", "ean", "isbn", "iban"),
+    },
+    "phone numbers": {"phone", "telephone", "telefono", "telefon", "tel", "fax", "gsm"},
+    "coordinates": {
+        *("latitude", "longitude", "latitud", "longitud", "latitudine", "longitudine"),
+        *("lat", "lon", "lng", "coordinates", "coordonnees", "coordenadas"),
     },
     "averages, rates or ages": {
         "mean",
@@ -1052,6 +1086,10 @@ _NO_SUM = {
 def _no_sum_kind(column: str) -> str | None:
     """What a column named `column` holds when its name says its numbers do not add up."""
     words = set(re.findall(r"[^\W\d_]+", column.lower()))
+    # `Teléfono`, `référence`, `numéro` are found unaccented too
+    plain = unicodedata.normalize("NFKD", column.lower())
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    words |= set(re.findall(r"[^\W\d_]+", plain))
     return next((kind for kind, names in _NO_SUM.items() if words & names), None)
 
 

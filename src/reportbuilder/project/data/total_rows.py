@@ -4,7 +4,8 @@
 Such a row is not a data row: summing the rows with it counts every number twice (a table's
 `total=True`, a `| sum` filter). It is recognised by its first cell, a total word of English,
 French, Spanish, German, Italian or Portuguese (case-insensitive, alone or followed by more
-words: `Total 2025`, `TOTAL GENERAL`), on the table's last row.
+words: `Total 2025`, `TOTAL GENERAL`), on the table's last row. A note mark right after the
+word is no other word: `Total¹`, `Total1` (a workbook's superscript read as text), `Total*`.
 
 A summary row (`Average`, `Mean`, `Median`, `Moyenne`, `Promedio`, `Durchschnitt` …) is not
 data either: summed with the rows, an average counted as one more region (trial 7). It is
@@ -25,9 +26,14 @@ TOTAL_WORDS = (
     "totale", "somma", "complessivo",  # it
     "soma", "totais",  # pt
 )  # fmt: skip
+# A note mark written onto the word: `Total¹`, `Total1`, `Total†` (trial 8 #42).
+_NOTE_MARK = r"(?:[\u00b9\u00b2\u00b3\u2070-\u2079]+|\d{1,2}|[*\u2020\u2021]+)?"
 _TOTAL = re.compile(
-    r"(?:" + "|".join(re.escape(w) for w in sorted(TOTAL_WORDS, key=len, reverse=True)) + r")"
-    r"(?![\w-])",
+    r"(?:"
+    + "|".join(re.escape(w) for w in sorted(TOTAL_WORDS, key=len, reverse=True))
+    + r")"
+    + _NOTE_MARK
+    + r"(?![\w-])",
     re.IGNORECASE,
 )
 

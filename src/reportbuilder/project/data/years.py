@@ -39,6 +39,9 @@ CODE_WORDS = frozenset(
         *("id", "ids", "code", "codes", "zip", "zipcode", "postcode", "postal", "cp", "ref"),
         *("codigo", "siret", "siren", "insee", "ine", "iso", "plz", "cep", "nif", "rut"),
         *("ean", "isbn", "issn", "fips", "ubigeo"),
+        # file, register and phone numbers in the report's languages (trial 8 #44)
+        *("dossier", "expediente", "reference", "referencia", "matricule"),
+        *("phone", "telephone", "telefono", "telefon", "tel", "fax"),
     }
 )
 # Keys of a period's bounds (`period: {from: 2019, to: 2023}`), years under a year word only.
