@@ -274,7 +274,11 @@ def skeleton(split: Split) -> tuple[str, tuple[str, ...]] | str:
             body = body[: title.end()] + f"</{found[1]}>\n"
         ids.append(name)
         pieces.append(body)
-    return split.head + "".join(pieces) + "</body>\n</html>\n", tuple(ids)
+    # No margin boxes (headers, footers): a page is then a tenth of the cost, and they do
+    # not decide where a part starts.
+    quiet = "<style>\n" + stamp.NO_MARGIN_BOXES + "\n</style>\n"
+    head = re.sub(r"</head>", lambda _: quiet + "</head>", split.head, count=1, flags=re.I)
+    return head + "".join(pieces) + "</body>\n</html>\n", tuple(ids)
 
 
 def starts_apart(ids: Sequence[str], anchors: Mapping[str, int]) -> str | None:
