@@ -836,8 +836,8 @@ def _flowing(
         else (f"the chapter {after!r}" if not after.startswith(parts.START) else "a chapter")
     )
     return (
-        f"{where} does not start a page of its own (a stylesheet's break-before, columns or "
-        "float lets it follow the page before): laid out whole"
+        f"{where} does not start a page of its own (a stylesheet's break-before, display, "
+        "columns or float lets it follow on the page before): laid out whole"
     )
 
 
