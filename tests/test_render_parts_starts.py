@@ -85,6 +85,24 @@ def test_a_stylesheet_that_keeps_chapter_starts_still_lays_out_by_parts(
     assert pages == expected
 
 
+def test_a_closing_template_that_starts_with_a_paragraph_is_laid_out_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In the whole document the note follows the last chapter on its page; laid out apart,
+    # it would open a page of its own. No stylesheet says so: the template does.
+    project = _example(tmp_path, "")
+    (project / "templates" / "closing.html").write_text(
+        '<p class="thanks">Merci de votre lecture.</p>\n{% include "base:closing.html" %}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("REPORTBUILDER_PARTS", "1")
+    out, pages = _build(project, "asked")
+    assert out["layout"] == "whole"
+    assert str(out["layout_reason"]).startswith("the closing part does not")
+    _, expected = _build(project, "whole", "--no-parts")
+    assert pages == expected and "Merci de votre lecture." in pages[-2]
+
+
 def test_the_skeleton_cuts_each_chapter_after_its_title() -> None:
     head = "<!DOCTYPE html><html><head><title>t</title></head><body>"
     body = (
@@ -105,3 +123,7 @@ def test_the_skeleton_cuts_each_chapter_after_its_title() -> None:
     assert parts.starts_apart(ids, {ids[0]: 0, "a": 1, ids[2]: 1, ids[3]: 2}) == ids[2]
     assert not parts.may_flow(found, ["h2 { color: red; }"])
     assert parts.may_flow(found, ["h2 { page-break-after: avoid; }"])
+    # A part that does not start with an element the theme starts a page with.
+    body = body.replace("<section class='closing'>", "<p>Thanks</p><section class='closing'>")
+    other = parts.split(head + body + "</body>\n</html>\n")
+    assert isinstance(other, parts.Split) and parts.may_flow(other, [])

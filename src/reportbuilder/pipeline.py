@@ -830,14 +830,14 @@ def _flowing(
             cache.put_blob(key, {"after": after}, b"")
     if after is None:
         return None
-    where = (
-        "the closing pages"
-        if after == ids[-1] and split.parts[-1].name == "closing"
-        else (f"the chapter {after!r}" if not after.startswith(parts.START) else "a chapter")
-    )
+    if after == ids[-1] and split.parts[-1].name == "closing":
+        where = "the closing part"
+    else:
+        where = f"the chapter {after!r}" if not after.startswith(parts.START) else "a chapter"
     return (
         f"{where} does not start a page of its own (a stylesheet's break-before, display, "
-        "columns or float lets it follow on the page before): laid out whole"
+        "columns or float, or a template's element first, lets it follow on the page "
+        "before): laid out whole"
     )
 
 

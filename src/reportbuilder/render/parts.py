@@ -236,14 +236,22 @@ START = "rb-start-"  # the id given to a part's first element in the `skeleton`
 
 
 def may_flow(split: Split, sheets: Sequence[str]) -> bool:
-    """Whether a part might not start a page in the whole document: `sheets` (those the
-    built-in themes do not vouch for: the project's, a project theme's), the document's
-    style elements or a style attribute set what could make a part follow on the page before
-    (a `break-before`, columns, a float…). If not, the theme's `break-before: page` holds."""
+    """Whether a part might not start a page in the whole document: it does not start with
+    an element the theme starts a page with (`.chapter`, `.closing`: a project template
+    put another first), or `sheets` (those the built-in themes do not vouch for: the
+    project's, a project theme's), the document's style elements or a style attribute set
+    what could make a part follow on the page before (a `break-before`, columns, a
+    float…). If not, the theme's `break-before: page` holds."""
     texts = [*sheets, *_STYLE.findall(split.head)]
-    for part in split.parts:
+    for number, part in enumerate(split.parts):
         texts += _STYLE.findall(part.body)
         texts += [a or b for a, b in _STYLE_ATTR.findall(part.body)]
+        found = _FIRST_TAG.match(part.body)
+        classes = _CLASS.search(" " + found[2]) if found is not None and number else None
+        names = set((classes[1] or classes[2]).split()) if classes is not None else set()
+        if number and not {"chapter", "closing"} & names:
+            # Not one the theme starts a page with (a project template's element first).
+            return True
     return any(_MAY_FLOW.search(text) for text in texts)
 
 
