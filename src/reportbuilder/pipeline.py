@@ -824,7 +824,10 @@ def _flowing(
         after = kept[0]["after"]
     else:
         probe = replace(job, text=text, layout_only=True, page_map=True)
-        laid = renderer.render(probe, edition.limits, deadline=deadline)
+        try:
+            laid = renderer.render(probe, edition.limits, deadline=deadline)
+        except RenderError:  # the whole layout says what, where
+            return "the chapters' starts could not be checked: laid out whole"
         after = parts.starts_apart(ids, laid.anchors)
         if cache is not None:
             cache.put_blob(key, {"after": after}, b"")
