@@ -11,6 +11,12 @@ to run. Run by hand, three steps:
     .venv/bin/python bench/parts_replay.py capture PROJECT OUT.pkl    # a first build by parts
     .venv/bin/python bench/parts_replay.py measure OUT.pkl [MORE.pkl]  # each document's CPU
     .venv/bin/python bench/parts_replay.py replay OUT.pkl [--scale 0.65] [--ahead 1.5]
+    .venv/bin/python bench/parts_replay.py kinds OUT.pkl   # CPU by kind against the whole
+
+`kinds` lays out, in one warm process, the whole document and each of the capture's in
+turn (twice, the least kept) and sums their CPU by kind: the front's measure, the front,
+the chapters, the footer stamps; the whole document with and without its footer row too
+(what the stamps stand for). Where the parts' documents cost more than the whole's.
 
 `capture` builds PROJECT by parts on two jobs from no cache and keeps what `lay_out` was
 given and what every render gave back; `measure` adds the CPU times (of several captures at
@@ -143,6 +149,51 @@ def replay(path: Path, scale: float, ahead: float | None) -> None:
     print(f"missed {outcome.missed}")
 
 
+def _kind(job: Any, front: str) -> str:
+    if job.layout_only:
+        return "measure"
+    if "height: 0; float: none; position: static" in job.text:
+        return "stamps"
+    return "front" if front in job.text else "chapters"
+
+
+def kinds(path: Path) -> None:
+    from dataclasses import replace
+
+    from reportbuilder.render import stamp
+    from reportbuilder.render.renderer import render_in_process
+
+    found = pickle.loads(path.read_bytes())
+    whole = found["base"]
+    bare = replace(whole, text=whole.text.replace("</head>", stamp.WITHOUT_FOOTER + "</head>", 1))
+    front = found["split"].parts[0].body[:300]
+    jobs = {k: job for k, (job, _) in found["results"].items()}
+    render_in_process(whole)  # warm: imports, fonts, style cache
+
+    def cpu(job: Any) -> float:
+        begun = time.process_time()
+        render_in_process(job)
+        return time.process_time() - begun
+
+    least = dict.fromkeys([*jobs, "whole", "bare"], float("inf"))
+    for _ in range(2):
+        least["whole"] = min(least["whole"], cpu(whole))
+        least["bare"] = min(least["bare"], cpu(bare))
+        for key, job in jobs.items():
+            least[key] = min(least[key], cpu(job))
+    sums: dict[str, list[float]] = {}
+    for key, job in jobs.items():
+        entry = sums.setdefault(_kind(job, front), [0, 0.0])
+        entry[0] += 1
+        entry[1] += least[key]
+    total = sum(seconds for _, seconds in sums.values())
+    for name in ("measure", "front", "chapters", "stamps"):
+        count, seconds = sums.get(name, [0, 0.0])
+        print(f"{name:>9}: {int(count):>3} documents {seconds:6.2f} s CPU")
+    print(f"    parts: {len(jobs):>3} documents {total:6.2f} s CPU = {total / least['whole']:.2f}×")
+    print(f"    whole: {least['whole']:.2f} s CPU, {least['bare']:.2f} s without its footer row")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     steps = parser.add_subparsers(dest="step", required=True)
@@ -155,12 +206,16 @@ def main() -> None:
     three.add_argument("file", type=Path)
     three.add_argument("--scale", type=float, default=0.65)
     three.add_argument("--ahead", type=float, default=None)
+    four = steps.add_parser("kinds")
+    four.add_argument("file", type=Path)
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
     if args.step == "capture":
         capture(args.project.resolve(), args.out.resolve())
     elif args.step == "measure":
         measure(args.files)
+    elif args.step == "kinds":
+        kinds(args.file)
     else:
         replay(args.file, args.scale, args.ahead)
 

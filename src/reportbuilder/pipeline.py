@@ -763,6 +763,7 @@ def _by_parts(
     before (its page map is in the cache: an edit lays out only what changed). `spare`
     holds render processes started ahead (`_parts_likely`), used first."""
     from reportbuilder.cache import sha256
+    from reportbuilder.project.theme import THEMES_DIR
     from reportbuilder.render import parts
     from reportbuilder.render.incremental import files_digest, lay_out
     from reportbuilder.render.renderer import PdfRenderer
@@ -796,6 +797,14 @@ def _by_parts(
     for url in project.resources:
         if url.startswith("file:"):
             read.append(Path(url2pathname(urlsplit(url).path)))
+    digest = files_digest(p for p in read if is_file(p))
+    sheets = [
+        p for p in (*theme, *project.stylesheets) if not p.resolve().is_relative_to(THEMES_DIR)
+    ]
+    if parts.may_flow(split, [_css_text(p) for p in sheets]):
+        reason = _flowing(split, job, renderer, edition, deadline, cache, digest)
+        if reason is not None:
+            return None, {"layout": "whole", "layout_reason": reason}
     outcome = lay_out(
         split,
         job,
@@ -807,7 +816,7 @@ def _by_parts(
         edition.limits,
         deadline,
         cache=cache,
-        digest=files_digest(p for p in read if is_file(p)),
+        digest=digest,
         plan_key=f"plan-{plan}",
     )
     done = {
@@ -820,6 +829,52 @@ def _by_parts(
     if outcome.pdf is None:
         return None, {"layout": "whole", "layout_reason": outcome.reason, "parts": done}
     return outcome.pdf, {"layout": "parts", "parts": done}
+
+
+def _flowing(
+    split: Any,
+    job: RenderJob,
+    renderer: PdfRenderer,
+    edition: Edition,
+    deadline: Deadline,
+    cache: Cache | None,
+    digest: str,
+) -> str | None:
+    """Why the parts cannot be laid out apart because one would not start a page of its own
+    in the whole document (a stylesheet's `break-before: auto`, columns…), found by laying
+    out the report's `parts.skeleton` (its parts' first lines, the whole's cascade); None if
+    each starts a page. The verdict is kept in the cache, by the skeleton and the files."""
+    from reportbuilder.cache import sha256
+    from reportbuilder.render import parts
+
+    made = parts.skeleton(split)
+    if isinstance(made, str):
+        return made
+    text, ids = made
+    key = "starts-" + sha256("\0".join((digest, text)).encode("utf-8", "surrogateescape"))
+    kept = cache.get_blob(key) if cache is not None else None
+    if kept is not None and "after" in kept[0]:
+        after = kept[0]["after"]
+    else:
+        probe = replace(job, text=text, layout_only=True, page_map=True)
+        try:
+            laid = renderer.render(probe, edition.limits, deadline=deadline)
+        except RenderError:  # the whole layout says what, where
+            return "the chapters' starts could not be checked: laid out whole"
+        after = parts.starts_apart(ids, laid.anchors)
+        if cache is not None:
+            cache.put_blob(key, {"after": after}, b"")
+    if after is None:
+        return None
+    if after == ids[-1] and split.parts[-1].name == "closing":
+        where = "the closing part"
+    else:
+        where = f"the chapter {after!r}" if not after.startswith(parts.START) else "a chapter"
+    return (
+        f"{where} does not start a page of its own (a stylesheet's break-before, display, "
+        "columns or float, or a template's element first, lets it follow on the page "
+        "before): laid out whole"
+    )
 
 
 def _walk(folders: Iterable[Path]) -> list[Path]:

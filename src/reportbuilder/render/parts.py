@@ -221,3 +221,81 @@ def places(split: Split, pages: Sequence[int], anchors: Sequence[Mapping[str, in
         footnotes += part.footnotes
         chapters += part.chapters
     return result
+
+
+# What in a stylesheet or a style attribute could let a part start mid-page in the whole
+# document: its break (`break-before: auto`, `page-break-before`), columns, a float, a
+# position, a display (flex, grid, contents), a page name.
+_MAY_FLOW = re.compile(
+    r"break-|column|float|position|display|flex|grid|(?<![-\w])page\s*:|order\s*:", re.I
+)
+_STYLE_ATTR = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_FIRST_TAG = re.compile(r"\s*<([a-zA-Z][\w-]*)\b([^>]*)>")
+_TITLE_END = re.compile(r"</h1\s*>", re.IGNORECASE)
+START = "rb-start-"  # the id given to a part's first element in the `skeleton`
+
+
+def may_flow(split: Split, sheets: Sequence[str]) -> bool:
+    """Whether a part might not start a page in the whole document: it does not start with
+    an element the theme starts a page with (`.chapter`, `.closing`: a project template
+    put another first), or `sheets` (those the built-in themes do not vouch for: the
+    project's, a project theme's), the document's style elements or a style attribute set
+    what could make a part follow on the page before (a `break-before`, columns, a
+    float…). If not, the theme's `break-before: page` holds."""
+    texts = [*sheets, *_STYLE.findall(split.head)]
+    for number, part in enumerate(split.parts):
+        texts += _STYLE.findall(part.body)
+        texts += [a or b for a, b in _STYLE_ATTR.findall(part.body)]
+        found = _FIRST_TAG.match(part.body)
+        classes = _CLASS.search(" " + found[2]) if found is not None and number else None
+        names = set((classes[1] or classes[2]).split()) if classes is not None else set()
+        if number and not {"chapter", "closing"} & names:
+            # Not one the theme starts a page with (a project template's element first).
+            return True
+    return any(_MAY_FLOW.search(text) for text in texts)
+
+
+def skeleton(split: Split) -> tuple[str, tuple[str, ...]] | str:
+    """A short document in which each part starts a page of its own if and only if it does
+    in the whole: the report's head and its parts in order (the cascade is the whole's: the
+    same stylesheets, the same siblings), the front a line, each chapter cut after its title
+    (its first `</h1>`), each part's first element with an id (its own, else `START`…).
+    Laid out, each part's id must be on a later page than the one before. Gives the text and
+    those ids in order, or why it cannot be made (then the report is laid out whole)."""
+    ids = [START + "front"]
+    pieces = [f'<p id="{START}front">&#160;</p>\n']
+    for number, part in enumerate(split.parts[1:], start=1):
+        found = _FIRST_TAG.match(part.body)
+        if found is None:
+            return f"the part {part.name!r} does not start with an element"
+        attrs = found[2]
+        own = _ID.search(" " + attrs)
+        if own is not None:
+            name = unescape(own[1] or own[2])
+            opening = found[0]
+        else:
+            name = f"{START}{number}"
+            opening = found[0][: found.end(1)] + f' id="{name}"' + found[0][found.end(1) :]
+        body = opening + part.body[found.end() :]
+        title = _TITLE_END.search(body)
+        if title is not None and part.name != "closing":
+            body = body[: title.end()] + f"</{found[1]}>\n"
+        ids.append(name)
+        pieces.append(body)
+    # No margin boxes (headers, footers): a page is then a tenth of the cost, and they do
+    # not decide where a part starts.
+    quiet = "<style>\n" + stamp.NO_MARGIN_BOXES + "\n</style>\n"
+    head = re.sub(r"</head>", lambda _: quiet + "</head>", split.head, count=1, flags=re.I)
+    return head + "".join(pieces) + "</body>\n</html>\n", tuple(ids)
+
+
+def starts_apart(ids: Sequence[str], anchors: Mapping[str, int]) -> str | None:
+    """None if, in the laid-out `skeleton` (its `anchors`: id → page index), every part
+    starts on a later page than the one before; else the first part that does not."""
+    last = -1
+    for name in ids:
+        page = anchors.get(name)
+        if page is None or page <= last:
+            return name
+        last = page
+    return None

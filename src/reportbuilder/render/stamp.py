@@ -46,6 +46,8 @@ def _none(boxes: Sequence[str]) -> str:
     return "@page { " + " ".join(f"@{box} {{ content: none !important; }}" for box in boxes) + " }"
 
 
+# Every margin box of every page emptied (`parts.skeleton`).
+NO_MARGIN_BOXES = _none((*_BOTTOM, *_OTHERS))
 # Added to a part's head: its pages without the footer row.
 WITHOUT_FOOTER = "<style>\n" + _none(_BOTTOM) + "\n</style>\n"
 # Added to a stamp document's head: the footer row alone, on a page painted with nothing else.
