@@ -83,10 +83,30 @@ def test_a_strict_check_refuses_what_markdown_drops(tmp_path: Path) -> None:
 
 def test_what_is_kept_raises_no_warning(tmp_path: Path) -> None:
     source = (
-        "# T\n\n| A | B |\n|---|---|\n| 1 | 2 |\n| 3 |\n| 4 | 5 |  \n\n"
+        "# T\n\n| A | B |\n|---|---|\n| 1 | 2 |\n| 3 | |\n| 4 | 5 |  \n\n"
         "Noted[^a], again[^a]. Code `[^x]` and\n\n    [^y] in a block\n\n[^a]: The note.\n"
     )
     assert _warnings(project_with(tmp_path, **{"01": source})) == []
+
+
+def test_a_row_short_of_cells_is_warned_at_its_line(tmp_path: Path) -> None:
+    """`| 3 |` under two columns printed an empty cell, exactly like "no data": a value
+    forgotten or a | lost in pasting went unsaid (trial 8 #17). `| 3 | |` says it is empty."""
+    source = "# T\n\n| A | B | C |\n|---|---|---|\n| 1 | 2 | 3 |\n| 4 |\n| 5 | 6 |\n"
+    assert _warnings(project_with(tmp_path, **{"01": source})) == [
+        (
+            "content/01.md",
+            6,
+            "table row has 1 cell but the header has 3: the last 2 cells print empty, as if "
+            "there were no data (write the value, or '| |' for a cell empty on purpose)",
+        ),
+        (
+            "content/01.md",
+            7,
+            "table row has 2 cells but the header has 3: the last cell prints empty, as if "
+            "there were no data (write the value, or '| |' for a cell empty on purpose)",
+        ),
+    ]
 
 
 def test_an_escaped_pipe_in_a_table_cell_is_a_pipe_also_in_code(tmp_path: Path) -> None:

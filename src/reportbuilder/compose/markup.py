@@ -1150,6 +1150,17 @@ class _ReportTable(TableProcessor):
                 "cell as \\|)"
             )
             self.losses.append((message, row.strip()[:60]))
+        elif tag == "td" and len(cells) < len(align):
+            # GFM pads the row with empty cells: a value forgotten, or a | lost in pasting,
+            # prints exactly like "no data" (trial 8 #17). A warning: `| |` says it on purpose.
+            missing = len(align) - len(cells)
+            gap = "the last cell prints" if missing == 1 else f"the last {missing} cells print"
+            message = (
+                f"table row has {len(cells)} cell{'' if len(cells) == 1 else 's'} but the header "
+                f"has {len(align)}: {gap} empty, as if there were no data (write the value, or "
+                "'| |' for a cell empty on purpose)"
+            )
+            self.losses.append((message, row.strip()[:60]))
         for index, alignment in enumerate(align):
             cell = ET.SubElement(tr, tag)
             text = cells[index].strip(" ") if index < len(cells) else ""
