@@ -95,10 +95,10 @@ def _project(root: Path, size: str) -> Path:
     chapters = PAGINATION[size]
     for n in chapters.get("widow", ()):
         lines = "\n\n".join(f"Widow line {i} of chapter {n}." for i in range(1, n + 1))
-        (content / f"1{n}-widow.md").write_text(f"# Widow {n}\n\n{lines}\n")
+        (content / f"1{n}-widow-{n}.md").write_text(f"# Widow {n}\n\n{lines}\n")
     for n in chapters.get("callout", ()):
         lines = "\n\n".join(f"Callout line {i} of chapter {n}." for i in range(1, n + 1))
-        (content / f"4{n}-callout.md").write_text(
+        (content / f"4{n}-callout-{n}.md").write_text(
             f'# Callout {n}\n\n{lines}\n\n!!! note "Reading chapter {n}"\n    {CALLOUT}\n'
         )
     for n in chapters.get("heading", ()):
@@ -106,7 +106,7 @@ def _project(root: Path, size: str) -> Path:
         table = "| Place | Count |\n|---|---:|\n" + "".join(
             f"| Place {i} | {i * 7} |\n" for i in range(1, 9)
         )
-        (content / f"3{n}-heading.md").write_text(
+        (content / f"3{n}-heading-{n}.md").write_text(
             f"# Heading {n}\n\n{lines}\n\n## Lonely {n}\n\n{table}\n"
             f"Table: Places of chapter {n}\n\nThe table shows every place of chapter {n}.\n"
         )
