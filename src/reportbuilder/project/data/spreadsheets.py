@@ -86,7 +86,8 @@ def read_xlsx(
         return None, [problem(rel, None, message)]
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
-    formulas = _unsaved_formulas(path, book)
+    uncalculated = _calculated_on_open(path)
+    formulas = _unsaved_formulas(path, book, uncalculated)
     # A hidden sheet is left out like a hidden row: the author hid it from readers.
     shown = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
     for sheet in book.worksheets:
@@ -101,7 +102,7 @@ def read_xlsx(
             continue  # the range names another sheet
         table = _sheet_table(
             sheet, rel, name if single else sheet.title, problems, formulas.get(sheet.title, {}),
-            bounds[sheet.title],
+            bounds[sheet.title], uncalculated,
         )  # fmt: skip
         if table is not None:
             tables[sheet.title] = table
@@ -251,10 +252,39 @@ def spans(numbers: list[int]) -> list[tuple[int, int]]:
     return spans
 
 
-def _unsaved_formulas(path: Path, book: Any) -> dict[str, dict[str, str]]:
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _calculated_on_open(path: Path) -> bool:
+    """Whether the workbook asks to be calculated when opened (`<calcPr
+    fullCalcOnLoad="1"/>`): what a program that does not calculate writes (XlsxWriter, hence
+    pandas' `to_excel`; openpyxl), with 0 or nothing as every formula's saved value. Excel and
+    LibreOffice drop the mark when they save the file calculated. Read from the XML: openpyxl
+    takes a `calcPr` without the attribute as asking for it."""
+    from xml.etree.ElementTree import ParseError, fromstring
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = "xl/workbook.xml"
+            relations = fromstring(archive.read("_rels/.rels"))
+            for relation in relations:
+                if str(relation.get("Type", "")).endswith("/officeDocument"):
+                    part = str(relation.get("Target", part)).lstrip("/")
+            workbook = fromstring(archive.read(part))
+    except (zipfile.BadZipFile, KeyError, OSError, ParseError):
+        return False
+    calculation = workbook.find(f"{_MAIN}calcPr")
+    return calculation is not None and calculation.get("fullCalcOnLoad") in ("1", "true")
+
+
+def _unsaved_formulas(
+    path: Path, book: Any, uncalculated: bool = False
+) -> dict[str, dict[str, str]]:
     """Formulas whose value the file does not hold, by sheet and cell: a workbook written by
     a program that does not calculate (openpyxl, many exporters) and never saved by Excel or
-    LibreOffice. Read only when a sheet has a formula at all."""
+    LibreOffice. With `uncalculated` (the workbook asks to be calculated on opening), every
+    formula: its saved value is a placeholder (XlsxWriter saves 0; trial 8 #1). Read only
+    when a sheet has a formula at all."""
     import openpyxl
 
     try:
@@ -277,9 +307,9 @@ def _unsaved_formulas(path: Path, book: Any) -> dict[str, dict[str, str]]:
                 for cell in row:
                     if getattr(cell, "data_type", None) != "f":
                         continue
-                    if saved[cell.coordinate].value is None:
+                    if uncalculated or saved[cell.coordinate].value is None:
                         unsaved[cell.coordinate] = str(cell.value)
-            if unsaved:
+            if unsaved and not uncalculated:
                 part = getattr(sheet, "_worksheet_path", None)
                 for coordinate in _with_saved_value(path, part, set(unsaved)):
                     del unsaved[coordinate]  # saved as "" (`=IF(…,"",…)`): an empty cell
@@ -298,7 +328,7 @@ def _with_saved_value(path: Path, part: str | None, cells: set[str]) -> set[str]
 
     if not part:
         return set()
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    main = _MAIN
     found: set[str] = set()
     try:
         with zipfile.ZipFile(path) as archive, archive.open(part) as xml:
@@ -320,6 +350,7 @@ def _sheet_table(
     problems: list[Problem],
     formulas: dict[str, str],
     bounds: Bounds = EVERYWHERE,
+    uncalculated: bool = False,
 ) -> Table | None:
     from openpyxl.utils import get_column_letter
 
@@ -428,7 +459,17 @@ def _sheet_table(
                                 "next to the number; it is not printed: name it in the "
                                 f"column's header (e.g. '{column} ({shown_text})')")
                     )  # fmt: skip
-            if cell.coordinate in formulas:
+            if cell.coordinate in formulas and uncalculated and cell.value is not None:
+                # XlsxWriter's 0 (pandas' `to_excel`): a placeholder printed as a figure.
+                problems.append(
+                    problem(at(cell), None, f"the formula {formulas[cell.coordinate]} was "
+                            "saved without its value by a program that does not calculate "
+                            "(the workbook asks to be calculated when opened; XlsxWriter, "
+                            "pandas' to_excel); open it in Excel or LibreOffice and save it "
+                            "again")
+                )  # fmt: skip
+                value = None
+            elif cell.coordinate in formulas:
                 problems.append(
                     problem(at(cell), None, f"the formula {formulas[cell.coordinate]} has no "
                             "saved value (the file was never opened and saved in Excel or "
