@@ -27,6 +27,7 @@ from reportbuilder.project.data.model import (
     Figure,
     HundredfoldPart,
     PercentPoints,
+    Plus,
     Share,
     ShownPercent,
     Table,
@@ -110,6 +111,8 @@ class Formatter:
         pattern = grouping + ("." + "0" * places if places else "")
         text = format_decimal(exact, format=pattern, locale=self.locale, decimal_quantization=True)
         text = with_minus(text)
+        if isinstance(value, Plus) and not text.startswith(MINUS):
+            text = f"+{text}"  # written `+1,1` in a change column (trial 8 #8)
         return f"{text}{NBSP}{unit}" if unit else text
 
     def _groups(self, value: float | int | Decimal) -> bool:
@@ -183,9 +186,10 @@ class Formatter:
         if places:
             pattern = pattern.replace("#,##0", "#,##0." + "0" * places, 1)
         exact = rounded(value, places) / 100
-        return with_minus(
+        text = with_minus(
             format_percent(exact, format=pattern, locale=self.locale, decimal_quantization=True)
         )
+        return f"+{text}" if isinstance(value, Plus) and not text.startswith(MINUS) else text
 
     def date(self, value: dt.date | str, style: str = "long") -> str:
         """`2026-11-28` → `28 novembre 2026` (fr, long); `style` is a CLDR style or pattern."""

@@ -54,6 +54,10 @@ from reportbuilder.project.data.model import (
     CSV_TYPES,
     Localized,
     Number,
+    Plus,
+    PlusInt,
+    PlusNumber,
+    PlusPercent,
     ShownPercent,
     Table,
     WrittenNumber,
@@ -298,11 +302,15 @@ def read_number(text: str, decimal: str) -> Number | None:
         whole = re.sub(r"\D", "", whole)
     try:
         if not mark:
-            return int(sign + whole)
+            return PlusInt(whole) if sign == "+" else int(sign + whole)
         number = float(f"{sign}{whole}.{fraction}")
     except ValueError:  # more digits than Python converts
         return None
-    return WrittenNumber(number, len(fraction)) if math.isfinite(number) else None
+    if not math.isfinite(number):
+        return None
+    # An explicit `+` (a change column) is printed as written (trial 8 #8).
+    kind = PlusNumber if sign == "+" else WrittenNumber
+    return kind(number, len(fraction))
 
 
 def decimal_readings(text: str) -> dict[str, Number]:
@@ -1026,7 +1034,8 @@ def read_typed_cell(field: str, kind: str, decimal: str | bool | None) -> Any:
         raise bad
     if kind == "percent":  # printed with its sign wherever it is printed (trial 7 #27)
         places = getattr(number, "decimals", None)
-        return ShownPercent(float(number), places if isinstance(places, int) else None)
+        shown = PlusPercent if isinstance(number, Plus) else ShownPercent
+        return shown(float(number), places if isinstance(places, int) else None)
     return number if isinstance(number, float) else float(number)
 
 
