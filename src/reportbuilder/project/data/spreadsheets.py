@@ -20,8 +20,8 @@ import datetime as dt
 import itertools
 import re
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -57,10 +57,14 @@ ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#
 @dataclass(frozen=True)
 class Layout:
     """Where a workbook's table is (`data/NAME.xlsx.yml`): from `header_row` on, or in the
-    `range` of cells (`A3:C9`, or `Main!A3:C9` for one sheet); the whole sheet by default."""
+    `range` of cells (`A3:C9`, or `Main!A3:C9` for one sheet); the whole sheet by default.
+    `sheets`: a sheet's own settings (`Datos: {header_row: 3}`), over the others; `line`:
+    where a sheet's settings are written."""
 
     header_row: int | None = None
     range: str | None = None
+    sheets: Mapping[str, Layout] = field(default_factory=dict)
+    line: int | None = None
 
 
 def read_xlsx(
@@ -124,23 +128,39 @@ EVERYWHERE: Bounds = (1, 1_048_576, 1, 16_384)
 def _bounds(
     layout: Layout | None, rel: str, sheets: list[str]
 ) -> tuple[dict[str, Bounds], Problem | None]:
-    """The cells each sheet's table is read from, by sheet name; or the problem with a
-    `range` naming a sheet the workbook does not show."""
+    """The cells each sheet's table is read from, by sheet name: a sheet's own settings,
+    else the workbook's (a `range` naming one sheet is that sheet's: the others are read
+    whole, where they were left out without a word, trial 8 #3); or the problem with a sheet
+    named that the workbook does not show."""
     from openpyxl.utils.cell import range_boundaries
 
-    if layout is None or (layout.header_row is None and layout.range is None):
+    sidecar = f"{rel}.yml"
+    if layout is None:
         return dict.fromkeys(sheets, EVERYWHERE), None
-    if layout.header_row is not None:
-        return dict.fromkeys(sheets, (layout.header_row, *EVERYWHERE[1:])), None
-    sheet, _, cells = str(layout.range).rpartition("!")
-    first_column, first_row, last_column, last_row = range_boundaries(cells.upper())
-    bounds: Bounds = (first_row or 1, last_row or EVERYWHERE[1], first_column or 1,
-                      last_column or EVERYWHERE[3])  # fmt: skip
-    if sheet and sheet not in sheets:
-        sidecar = f"{rel}.yml"
-        return {}, problem(sidecar, None, f"range: names the sheet '{sheet}', which {rel} does "
+    for name, own in layout.sheets.items():
+        if name not in sheets:
+            return {}, problem(sidecar, own.line, f"'{name}:' names a sheet {rel} does not "
+                               f"show (its sheets: {', '.join(sheets)})")  # fmt: skip
+    named = str(layout.range or "").rpartition("!")[0]
+    if named and named not in sheets:
+        return {}, problem(sidecar, None, f"range: names the sheet '{named}', which {rel} does "
                            f"not show (its sheets: {', '.join(sheets)})")  # fmt: skip
-    return {s: bounds for s in sheets if not sheet or s == sheet}, None
+    found: dict[str, Bounds] = {}
+    for sheet in sheets:
+        chosen = layout.sheets.get(sheet, layout)
+        if chosen is layout and named and sheet != named:
+            chosen = Layout()
+        if chosen.header_row is not None:
+            found[sheet] = (chosen.header_row, *EVERYWHERE[1:])
+        elif chosen.range is not None:
+            first_column, first_row, last_column, last_row = range_boundaries(
+                chosen.range.rpartition("!")[2].upper()
+            )
+            found[sheet] = (first_row or 1, last_row or EVERYWHERE[1], first_column or 1,
+                            last_column or EVERYWHERE[3])  # fmt: skip
+        else:
+            found[sheet] = EVERYWHERE
+    return found, None
 
 
 def warning(where: str, message: str) -> Problem:
@@ -364,6 +384,8 @@ def _sheet_table(
     if too_wide:
         problems.append(problem(f"{rel}:{sheet.title}!{too_wide[0]}", None, too_wide[1]))
         return None
+    if bounds[0] > 1 and (above := _left_above(sheet, rel, bounds[0])):
+        problems.append(above)
     _warn_hidden(sheet, rel, every, hidden_rows, hidden_columns, problems)
     for index, how in _columns_hidden_by_format(every, hidden_rows).items():
         if index not in hidden_columns:
@@ -399,6 +421,17 @@ def _sheet_table(
         head = head[:-1]
     if not head:
         return None
+    for cell in head:
+        if isinstance(cell.value, float) and not cell.value.is_integer():
+            # A figure taken for a column's name: the header row is not this one (a
+            # `header_row:` meant for another sheet, trial 8 #3).
+            problems.append(
+                problem(at(cell), None, f"the header cell holds the number {cell.value!r}, "
+                        f"not a column's name: is row {cell.row} the table's header? Say where "
+                        f"this sheet's table starts in {rel}.yml ('{sheet.title}: "
+                        "{header_row: N}'), or write the column's name")
+            )  # fmt: skip
+            return None
     if spanning := _header_merges(sheet, rel, head):
         problems += spanning  # a header over two rows: one problem, not one per cell below
         return None
@@ -547,6 +580,32 @@ def _sheet_table(
             problems += _odd_dates(column, placed, at)
         problems += _mixed_column(column, placed, at)
     return Table(name, columns, table_rows, types)
+
+
+def _left_above(sheet: Any, rel: str, header_row: int) -> Problem | None:
+    """A warning naming the rows above the table's header (`header_row:`) that hold
+    something, left out: said always, as another sheet's header and first rows vanished under
+    a `header_row:` meant for one sheet (trial 8 #3)."""
+    stored = getattr(sheet, "_cells", None)
+    if not isinstance(stored, dict):
+        return None
+    filled = sorted(
+        (row, column, cell.value)
+        for (row, column), cell in stored.items()
+        if row < header_row and not _blank(cell.value)
+    )
+    if not filled:
+        return None
+    rows = sorted({row for row, _, _ in filled})
+    span = f"{rows[0]}" if rows[0] == rows[-1] else f"{rows[0]}:{rows[-1]}"
+    what = f"row {rows[0]}" if len(rows) == 1 else f"{len(rows)} rows ({rows[0]} to {rows[-1]})"
+    words = ", ".join(f"'{_short(str(value).strip())}'" for _, _, value in filled[:3])
+    more = ", …" if len(filled) > 3 else ""
+    return warning(
+        f"{rel}:{sheet.title}!{span}",
+        f"{what} above the table's header (row {header_row}, as {rel}.yml says) left out: "
+        f"{words}{more}",
+    )
 
 
 # Cells of the rectangle a sheet's rows make (filled rows × columns to the last filled one):
