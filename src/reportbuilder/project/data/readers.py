@@ -64,6 +64,7 @@ from reportbuilder.project.data.model import (
 )
 from reportbuilder.project.data.stacked_tables import message as stacked_message
 from reportbuilder.project.data.stacked_tables import second_table
+from reportbuilder.project.data.total_rows import total_mismatches
 from reportbuilder.project.data.years import years_in_values
 from reportbuilder.project.dates import (
     DAY_FIRST,
@@ -633,6 +634,16 @@ def read_csv(
             else:
                 message = f"a label for column '{column}', which {rel} does not have"
                 problems.append(problem(place[0], place[1], f"{message} (its columns: {known})"))
+    for mismatch in total_mismatches(rows, header) if raw else []:
+        line, fields = raw[-1]
+        written = fields[header.index(mismatch.column)].strip()
+        added = format(mismatch.added.normalize(), "f")
+        problems.append(
+            Problem(rel, line, f"the total row's '{mismatch.column}' is {written}, but the rows "
+                    f"above add up to {added.replace('.', decimal or '.')}: it is printed as "
+                    "it is; check the data (a total not updated, or rows left out of the file)",
+                    stage=Stage.PROJECT, severity=Severity.WARNING)
+        )  # fmt: skip
     labels = {c: text for c, text in settings.labels.items() if c in header}
     return Table(name, header, rows, base_types(declared), labels), problems
 

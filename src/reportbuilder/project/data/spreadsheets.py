@@ -38,7 +38,7 @@ from reportbuilder.project.data.model import (
 )
 from reportbuilder.project.data.stacked_tables import message as stacked_message
 from reportbuilder.project.data.stacked_tables import second_table
-from reportbuilder.project.data.total_rows import own_total
+from reportbuilder.project.data.total_rows import Mismatch, own_total, total_mismatches
 from reportbuilder.project.data.xlsx_formats import Shown, Unsupported, hides, shown
 from reportbuilder.project.data.zipcheck import archive_problem
 from reportbuilder.project.dates import (
@@ -91,7 +91,8 @@ def read_xlsx(
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
     uncalculated = _calculated_on_open(path)
-    formulas = _unsaved_formulas(path, book, uncalculated)
+    sums: dict[str, dict[str, str]] = {}
+    formulas = _unsaved_formulas(path, book, uncalculated, sums)
     # A hidden sheet is left out like a hidden row: the author hid it from readers.
     shown = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
     for sheet in book.worksheets:
@@ -106,7 +107,7 @@ def read_xlsx(
             continue  # the range names another sheet
         table = _sheet_table(
             sheet, rel, name if single else sheet.title, problems, formulas.get(sheet.title, {}),
-            bounds[sheet.title], uncalculated,
+            bounds[sheet.title], uncalculated, sums.get(sheet.title, {}),
         )  # fmt: skip
         if table is not None:
             tables[sheet.title] = table
@@ -298,7 +299,7 @@ def _calculated_on_open(path: Path) -> bool:
 
 
 def _unsaved_formulas(
-    path: Path, book: Any, uncalculated: bool = False
+    path: Path, book: Any, uncalculated: bool = False, sums: dict[str, dict[str, str]] | None = None
 ) -> dict[str, dict[str, str]]:
     """Formulas whose value the file does not hold, by sheet and cell: a workbook written by
     a program that does not calculate (openpyxl, many exporters) and never saved by Excel or
@@ -327,6 +328,8 @@ def _unsaved_formulas(
                 for cell in row:
                     if getattr(cell, "data_type", None) != "f":
                         continue
+                    if sums is not None and _SUM.fullmatch(str(cell.value).strip()):
+                        sums.setdefault(sheet.title, {})[cell.coordinate] = str(cell.value)
                     if uncalculated or saved[cell.coordinate].value is None:
                         unsaved[cell.coordinate] = str(cell.value)
             if unsaved and not uncalculated:
@@ -371,6 +374,7 @@ def _sheet_table(
     formulas: dict[str, str],
     bounds: Bounds = EVERYWHERE,
     uncalculated: bool = False,
+    sums: dict[str, str] | None = None,
 ) -> Table | None:
     from openpyxl.utils import get_column_letter
 
@@ -565,6 +569,10 @@ def _sheet_table(
     )
     if hidden_inside and own_total(table_rows, columns):
         problems += _totals_with_hidden_rows(columns, table_rows, rows[-1], hidden_inside, at)
+    elif len(rows) > 2:
+        for mismatch in total_mismatches(table_rows, columns):
+            problems.append(_stale_total(mismatch, rows, columns.index(mismatch.column),
+                                         sums or {}, at))  # fmt: skip
     for column, (timed, cells) in clocks.items():
         if timed and column not in declared:
             for values, source in cells:
@@ -1066,6 +1074,43 @@ def _totals_with_hidden_rows(
                         "visible rows only (=SUBTOTAL(109, …)) or show the rows")
             )  # fmt: skip
     return found
+
+
+_SUM = re.compile(r"=\s*SUM\(\s*\$?([A-Z]{1,3})\$?(\d+)\s*:\s*\$?([A-Z]{1,3})\$?(\d+)\s*\)",
+                  re.IGNORECASE)  # fmt: skip
+
+
+def _stale_total(
+    mismatch: Mismatch,
+    rows: list[tuple[Any, ...]],
+    index: int,
+    sums: dict[str, str],
+    at: Callable[[Any], str],
+) -> Problem:
+    """The problem of a total row's cell that is not the sum of the rows printed above it:
+    an error when it is a SUM over exactly those cells (its saved value is stale: a program
+    that does not calculate changed the cells, trial 8 #2); a warning otherwise (the total
+    of rows the sheet does not hold, or a figure typed), printed as it is."""
+    cell = rows[-1][index]
+    added = format(mismatch.added.normalize(), "f")
+    formula = sums.get(cell.coordinate)
+    found = _SUM.fullmatch(formula.strip()) if formula else None
+    if found:
+        first, last = rows[1][index], rows[-2][index]
+        left, top, right, bottom = found[1].upper(), int(found[2]), found[3].upper(), int(found[4])
+        letter = first.column_letter
+        if (left, right, top, bottom) == (letter, letter, first.row, last.row):
+            return problem(at(cell), None, (
+                f"the formula {formula} saved {mismatch.given!r}, but {letter}{top}:"
+                f"{letter}{bottom} add up to {added}: its saved value is stale (the cells were "
+                "changed by a program that does not calculate); open the workbook in Excel or "
+                "LibreOffice and save it again"
+            ))  # fmt: skip
+    return warning(at(cell), (
+        f"the total row's '{mismatch.column}' is {mismatch.given!r}, but the rows above add up "
+        f"to {added}: it is printed as it is; check the data (a total not updated, or rows "
+        "left out of the sheet)"
+    ))  # fmt: skip
 
 
 def _day_only(number_format: str) -> bool:
