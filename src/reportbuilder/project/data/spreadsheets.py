@@ -501,9 +501,9 @@ def _sheet_table(
                 problems.append(
                     problem(at(cell), None, f"the formula {formulas[cell.coordinate]} was "
                             "saved without its value by a program that does not calculate "
-                            "(the workbook asks to be calculated when opened; XlsxWriter, "
-                            "pandas' to_excel); open it in Excel or LibreOffice and save it "
-                            "again")
+                            "(the workbook asks to be calculated when opened: XlsxWriter, "
+                            "pandas' to_excel, openpyxl); open it in Excel or LibreOffice and "
+                            "save it again")
                 )  # fmt: skip
                 value = None
             elif cell.coordinate in formulas:
