@@ -83,6 +83,7 @@ def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
 
 # A month and year in each date style: `Jan 2023` (medium), `January 2023` (long).
 _PARTIAL_SKELETONS = {"short": "yMM", "medium": "yMMM", "long": "yMMMM", "full": "yMMMM"}
+_DAY_SKELETONS = {"short": "dM", "medium": "MMMd", "long": "MMMMd", "full": "MMMMd"}
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,9 @@ class Formatter:
         _check_style(style)
         shows = getattr(value, "shows", None)  # a workbook's month or year (`PartialDate`)
         if shows and style in _PARTIAL_SKELETONS:
-            skeleton = "y" if shows == "year" else _PARTIAL_SKELETONS[style]
+            skeleton = {"year": "y", "day": _DAY_SKELETONS[style]}.get(
+                shows, _PARTIAL_SKELETONS[style]
+            )
             return format_skeleton(skeleton, value, locale=self.locale)
         return format_date(value, format=style, locale=self.locale)
 

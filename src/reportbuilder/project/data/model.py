@@ -151,7 +151,8 @@ class Code(int):
 
 class PartialDate(dt.date):
     """A workbook date its format shows without the day (`mmm-yy` shows Jan-23, `yyyy`
-    2023): `shows` is "month" or "year", and the report prints that much (`Jan 2023`)."""
+    2023) or without the year (`d/m` shows 14/3): `shows` is "month", "year" or "day" (the
+    day and month), and the report prints that much (`Jan 2023`, `Mar 14`)."""
 
     shows: str
 

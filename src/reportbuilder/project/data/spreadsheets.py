@@ -989,6 +989,9 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
             if "y" in form and "d" not in form and not clock:  # `mmm-yy` or `yyyy`: no day
                 shows = "month" if "m" in form else "year"
                 return PartialDate(value.year, value.month, value.day, shows), "date", None
+            if "d" in form and "m" in form and "y" not in form and not clock:
+                # `d/m` (Excel "14/3"): the day and month, no year (trial 8 #15).
+                return PartialDate(value.year, value.month, value.day, "day"), "date", None
             return value.date(), "date", None
         if not day:  # a time of day, which Excel stores on 1900-01-01
             return _clock_text(value.time(), form), None, None
