@@ -32,6 +32,8 @@ from reportbuilder.project.data.model import (
     NUMERIC_TYPES,
     DashZero,
     PartialDate,
+    PlusInt,
+    PlusNumber,
     ShownPercent,
     Table,
     WrittenNumber,
@@ -1035,12 +1037,19 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
         if places is not None:
             return WrittenNumber(percent, places), "percent", note
         return (int(percent) if percent.is_integer() else percent), "percent", note
+    # `+0;-0;0` shows +5: printed with its sign, as a CSV's `+5` is (trial 8 #8).
+    plus = seen.text == "+" and not seen.dash
+    note = None if plus else note
     places = _places(value, seen)
     if places is None and isinstance(value, float):
         general = _general_places(value)
         places = general if general or not value.is_integer() else None
     if places is not None:
-        return WrittenNumber(float(value), places), None, note
+        return (PlusNumber if plus else WrittenNumber)(float(value), places), None, note
+    if plus and isinstance(value, int):
+        return PlusInt(value), None, note
+    if plus:
+        return PlusNumber(float(value), None), None, note
     return value, None, note
 
 
