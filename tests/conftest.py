@@ -256,6 +256,40 @@ def _watch_weasyprint() -> None:
     weasyprint.HTML.render = noted_render
 
 
+# Where the font copies of WeasyPrint run in this process go (set by `_keep_font_copies_in`).
+FONT_COPIES: list[Path] = []
+
+
+def _keep_font_copies_in(folder: Path) -> None:
+    """Every folder of font copies a WeasyPrint `FontConfiguration` makes in this process (the
+    themes' warm-up below; the tests that lay out here: test_render_leaders, the font merge
+    tests, charts, contents, stylecache) is made in `folder`, a folder of the session's own
+    temporary tree, removed when the process ends (`pytest_unconfigure`). WeasyPrint made them
+    in TMPDIR and removes one when its configuration is collected; a worker ended before that
+    (pytest-xdist's worker is `os._exit`-ed when its end takes over 15 s, as on a loaded
+    machine), or whose clean-up at exit found `shutil` gone, left them: `weasyprint-*` folders
+    of the themes' 7 font files in /tmp after a full run. A render process forked from here
+    keeps its own (its scratch TMPDIR, removed with it)."""
+    from weasyprint.text import fonts
+
+    original = getattr(fonts.mkdtemp, "original", fonts.mkdtemp)
+    owner = os.getpid()
+
+    def mkdtemp(*args: Any, **kwargs: Any) -> str:
+        if os.getpid() == owner:
+            kwargs["dir"] = str(folder)
+        return original(*args, **kwargs)
+
+    mkdtemp.original = original  # type: ignore[attr-defined]
+    fonts.mkdtemp = mkdtemp
+    FONT_COPIES[:] = [folder]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in FONT_COPIES:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """When PDFs are to be rendered: the built-in themes' stylesheets parsed once in this
     process, as a long-lived render process keeps them (`render.stylecache`). Every render
@@ -264,6 +298,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if any(item.get_closest_marker(mark) for item in session.items for mark in HEAVY_MARKS):
         from reportbuilder.render import stylecache
 
+        _keep_font_copies_in(session.config._tmp_path_factory.mktemp("font-copies", numbered=False))  # type: ignore[attr-defined]
         stylecache.warm_up_themes()
     # What is imported and collected by now lives to the end: frozen, the cycle collector no
     # longer walks it in every full collection of the session, nor does a render process

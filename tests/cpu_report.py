@@ -242,6 +242,19 @@ class CpuReport:
             )
             for start, end, nodeid in runs[-3:]:
                 write(f"    {start - zero:7.0f} {end - start:6.1f} s  {nodeid}")
+        # A test that waits (a fixed sleep, a time limit run out, a server's retry) holds its
+        # worker without using a core: on 2 cores it costs the run its wall time, not its CPU.
+        waits = sorted(
+            (
+                (end - start - self.spent.get(nodeid, 0.0), end - start, nodeid)
+                for runs in by_worker.values()
+                for start, end, nodeid in runs
+            ),
+            reverse=True,
+        )
+        write("tests that waited most (wall s minus CPU s, wall s; under load: for a core too):")
+        for waited, wall, nodeid in waits[: min(self.shown, 15)]:
+            write(f"  {waited:7.1f} {wall:7.1f}  {nodeid}")
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.spent:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -78,7 +79,7 @@ def test_every_page_size_and_pdf_variant_is_accepted() -> None:
         assert Edition(page_size=size).settings() == {"page_size": size}
     for variant in PDF_VARIANTS:
         if variant in REFUSED_VARIANTS:  # a claim a report cannot make (test_pdf_variant_claims)
-            with pytest.raises(ValueError, match="CMYK"):
+            with pytest.raises(ValueError, match=re.escape(REFUSED_VARIANTS[variant][:40])):
                 Edition(pdf_variant=variant)
             continue
         assert Edition(pdf_variant=variant).settings() == {"pdf_variant": variant}

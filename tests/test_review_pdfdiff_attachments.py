@@ -110,4 +110,4 @@ def test_a_file_attached_to_a_page_is_compared_too(
     assert result.text_equal and not result.equal
     [(name, _, _, change)] = result.attachments_changed
     assert name == "page 1: sheet.csv"
-    assert "'North,200'" in change and "'North,210'" in change
+    assert "“North,200”" in change and "“North,210”" in change

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import as_a_terminal_job
+
 pytestmark = pytest.mark.pdf
 
 GRACE = 2
@@ -120,6 +122,9 @@ def test_a_signal_while_the_command_starts_is_said(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # SIGINT as a shell job has it: a suite started in the background has it ignored,
+        # and the command never saw the signal (60 s waited, then failed: `make test &`).
+        preexec_fn=as_a_terminal_job,
     )
     try:
         assert process.stdout is not None

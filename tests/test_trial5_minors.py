@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -37,12 +37,28 @@ def test_watch_without_a_good_build_says_nothing_was_written(tmp_path: Path) -> 
         text=True,
         start_new_session=True,
     )
+    # The first build fails at the template within seconds (20 s on a busy machine): stopped
+    # once it has said so, not after a fixed wait (20 s of a worker in every run).
+    lines: list[str] = []
+    said = threading.Event()
+
+    def read() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.append(line)
+            if "nothing was written" in line:
+                said.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     try:
-        # The first build fails at the template within seconds; 20 s on a busy machine.
-        time.sleep(20)
+        said.wait(120)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        _, err = process.communicate(timeout=60)
+        process.wait(60)
+        reader.join(60)
+    err = "".join(lines)
+    assert said.is_set(), err
     assert "content/01-overview.md:" in err, err
     assert "the build failed; nothing was written" in err, err
     assert "last good PDF" not in err

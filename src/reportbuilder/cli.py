@@ -82,6 +82,16 @@ PROJECT = click.argument(
 )
 
 
+class _FilePath(click.Path):
+    """A file's path as given: `-o x.pdf/` (a folder's name) wrote x.pdf, the slash dropped
+    unsaid (trial 8 #32); refused as a wrong value."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.endswith(("/", os.sep)):
+            self.fail(f"'{value}' names a folder (it ends with '/'); give a file name", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None and not is_known_locale(value):
         raise click.BadParameter(f"'{value}' is not a language code Babel knows (try fr, en or es)")
@@ -328,9 +338,25 @@ def _warn(problems: Iterable[Problem]) -> None:
         click.echo(f"warning: {_line(problem)}", err=True)
 
 
+# What other tools call our commands: "No such command 'new'" said nothing of `init`.
+_OTHER_NAMES = {
+    "new": "init", "create": "init", "scaffold": "init", "start": "init", "render": "build",
+    "make": "build", "compile": "build", "serve": "watch", "preview": "watch", "send": "mail",
+    "email": "mail", "compare": "diff", "validate": "check", "lint": "check",
+}  # fmt: skip
+
+
 class _Main(click.Group):
     """Our own bugs end as one line asking for a report, not as a traceback; set
     REPORTBUILDER_DEBUG=1 (the tests do) to let them through."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name in _OTHER_NAMES and self.get_command(ctx, name) is None:
+            ctx.fail(f"No such command '{name}'. Did you mean '{_OTHER_NAMES[name]}'?")
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         # `--json` promises one JSON document on stdout, a usage error included (a CI step
@@ -466,7 +492,7 @@ def _buildable_variant(value: str | None) -> str | None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_FilePath(dir_okay=False, path_type=Path),
     help="Write here instead of report.yml's output.",
 )
 @click.option(
@@ -1259,12 +1285,14 @@ def _count(number: int, noun: str) -> str:
 )
 def init(directory: Path, lang: str, ci: tuple[str, ...], install: str | None) -> None:
     """Create a small working report project in DIRECTORY."""
-    from reportbuilder.scaffold import create_project, install_source, write_ci
+    from reportbuilder.scaffold import create_project, install_problem, install_source, write_ci
 
     if install is not None and (not install.strip() or _LINE_BREAKS.search(install)):
         raise click.BadParameter(
             "one line: a wheel's path or URL, or git+URL@commit", param_hint="--install"
         )
+    if install is not None and (why := install_problem(install, directory)):
+        raise click.BadParameter(why, param_hint="--install")
     install = install or (install_source() if ci else None)
     existing = directory.is_dir() and any(directory.iterdir())
     adding = existing and ci and (directory / "report.yml").is_file()
@@ -1288,6 +1316,16 @@ def init(directory: Path, lang: str, ci: tuple[str, ...], install: str | None) -
             "again with --install SPEC",
             err=True,
         )
+    elif workflows and install is not None and _wheel_to_add(directory, install):
+        click.echo(
+            f"note: add {install} to the repository: the CI job installs it from there",
+            err=True,
+        )
+
+
+def _wheel_to_add(directory: Path, install: str) -> bool:
+    """Whether `install` is a wheel in the repository that is not there yet."""
+    return install.endswith(".whl") and "://" not in install and not (directory / install).is_file()
 
 
 _LINE_BREAKS = re.compile(r"[\r\n\x00\u2028\u2029\x85]")
@@ -1597,7 +1635,7 @@ def themes_show(name: str, project: Path, as_json: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_FilePath(dir_okay=False, path_type=Path),
     help="Write here instead of report.yml's output.",
 )
 @_lang_option("Build in this language instead of report.yml's.")
@@ -1692,6 +1730,11 @@ def cache_clear(project: Path) -> None:
         message = f"{linked} is a link: nothing removed where it points; remove the link"
         click.echo(message, err=True)
         raise _Failed("")
+    if not (project / "report.yml").is_file() and not (project / ".reportbuilder").exists():
+        # "removed 0 cached output(s)" of a folder that is no project hid a mistyped path
+        raise click.BadParameter(
+            f"{project} has no report.yml: not a project", param_hint="PROJECT"
+        )
     removed = Cache(project).clear()
     click.echo(f"removed {removed // 2} cached output(s) of {project}")
 

@@ -18,7 +18,7 @@ from typing import Any
 from reportbuilder.errors import Problem, ProjectError, Stage, printable
 from reportbuilder.language import is_known_locale, normalize
 from reportbuilder.limits import Limits
-from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS, variant_problem
+from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS, page_size_named, variant_problem
 
 BRAND_COLOURS = ("primary", "secondary", "accent", "text")
 EMBEDDING_VARIANT = "pdf/a-3b"  # the archival variant that allows attached files
@@ -79,7 +79,11 @@ class Edition:
                 raise ValueError(f"lang: '{self.lang}' is not a language code Babel knows")
             object.__setattr__(self, "lang", normalize(self.lang))
         if self.page_size is not None and self.page_size not in PAGE_SIZES:
-            raise ValueError(f"page_size: '{self.page_size}' is not one of {', '.join(PAGE_SIZES)}")
+            # Exact here (a program's value); report.yml and `--set` take any case.
+            named = page_size_named(self.page_size)
+            hint = f"; did you mean '{named}'?" if named else ""
+            known = ", ".join(PAGE_SIZES)
+            raise ValueError(f"page_size: '{self.page_size}' is not one of {known}{hint}")
         if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
             known = ", ".join(PDF_VARIANTS)
             raise ValueError(f"pdf_variant: '{self.pdf_variant}' is not one of {known}")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from reportbuilder import progress, watchdog
-from reportbuilder.deliver.files import write_atomic
+from reportbuilder.deliver.files import special_file, write_atomic
 from reportbuilder.edition import Edition, source_date
 from reportbuilder.errors import (
     ComposeError,
@@ -68,6 +68,7 @@ from reportbuilder.project.image_files import (
 )
 from reportbuilder.project.load import IncompleteProject, Project, load_project
 from reportbuilder.project.translations import setting_problems, translation_problems
+from reportbuilder.render.figure_pictures import NO_PICTURE, figure_pictures
 from reportbuilder.results import BuildResult, Clock, Output, from_cache
 
 # The cache and the render process's side are imported where a build needs them, not here:
@@ -239,11 +240,6 @@ def _refused(project: Project, url: str) -> str | None:
     return f"refused {url[:120]}: not a file of the project"
 
 
-# Added to a refusal that `missing_images` makes an error: the image is in the text.
-NO_PICTURE = "; the figure would print without its picture"
-
-
-_FIGURE = re.compile(r"<figure\b[^>]*>.*?</figure>", re.DOTALL)
 _SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
@@ -280,14 +276,9 @@ def missing_images(project: Project, html: Html) -> list[Problem]:
 def _missing_in(project: Project, text: str, base_url: str) -> list[Problem]:
     """`missing_images` of the HTML `text` (the whole report's, or its chapters' that were
     filled in when another failed)."""
-    from urllib.parse import urljoin
 
     shown = _shown_urls(text, base_url)
-    figures = {
-        urljoin(base_url, next(g for g in match.groups() if g is not None))
-        for figure in _FIGURE.finditer(text)
-        for match in _SRC.finditer(figure[0])
-    }
+    figures = figure_pictures(text, base_url)
     found: list[Problem] = []
     for url, places in project.resources.items():
         if url not in shown:
@@ -1117,6 +1108,12 @@ def output_path(
     if os.path.islink(given):
         target = os.readlink(given)
         raise refuse(f"the output {shown} is a link (to {target}); write to a plain file name")
+    if (kind := special_file(given)) is not None:
+        # `-o /dev/null` as root: the PDF was renamed over the device (trial 8 #32).
+        raise refuse(f"the output {shown} is {kind}, not a regular file; give a file name")
+    if where is None and shown.endswith(("/", os.sep)):
+        # `-o x.pdf/` wrote x.pdf: the slash (a folder) was dropped unsaid.
+        raise refuse(f"the output {shown} names a folder (it ends with '/'); give a file name")
     if where and not path.is_relative_to(project.root):
         raise refuse(f"the output {shown} leads out of the project (a link?)")
     for source in _sources_of(project):

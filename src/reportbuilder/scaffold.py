@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from reportbuilder.errors import OutputError, Problem, Stage
@@ -201,6 +202,29 @@ def install_source() -> str | None:
         digest = (archive.get("hashes") or {}).get("sha256")
         return f"{url}#sha256={digest}" if digest else url
     return None
+
+
+_PINNED_GIT = re.compile(r"git\+https://[^\s@]+@[0-9a-fA-F]{7,40}")
+_WHEEL_URL = re.compile(r"https://\S+\.whl(?:#sha256=[0-9a-fA-F]+)?")
+
+
+def install_problem(spec: str, directory: Path) -> str | None:
+    """Why `spec` is not what a CI job may install reportbuilder from, or None. A name or a
+    version on a package index (`reportbuilder`, `reportbuilder==0.1.0`) could be anyone's
+    package there, which the job would run with the repository's token."""
+    spec = spec.strip()
+    if _PINNED_GIT.fullmatch(spec) or _WHEEL_URL.fullmatch(spec):
+        return None
+    if spec.endswith(".whl") and "://" not in spec:
+        wheel = Path(spec)
+        if wheel.is_absolute() or ".." in wheel.parts:
+            return f"'{spec}': a wheel inside the repository, by its path from the project folder"
+        return None  # not there yet in a new project: `init` says so
+    return (
+        f"'{spec}' is not pinned: a name or a version on a package index could be anyone's "
+        "package; give a wheel in the repository (vendor/reportbuilder-0.1.0-py3-none-any.whl), "
+        "its https:// URL, or git+https://…@COMMIT"
+    )
 
 
 def write_ci(directory: Path, kinds: list[str], install: str | None = None) -> list[Path]:

@@ -23,6 +23,11 @@ REFUSED_VARIANTS: dict[str, str] = {
         "print shop build with --print and --pdf-variant pdf/x-4 (which allows RGB), or ask "
         "the shop to convert a pdf/a-2b"
     ),
+    "pdf/a-4f": (
+        "pdf/a-4f is the PDF/A-4 level for a file that carries attached files, and a report "
+        "attaches its sources only as a PDF/A-3 (--embed-sources): the file would claim "
+        "attachments it does not have; build pdf/a-4u, or pdf/a-3b with --embed-sources"
+    ),
 }
 # Variants that allow no transparency (PDF/A-1, PDF/X-3), with the one to use instead: the
 # theme's see-through tints are drawn opaque and images with an alpha channel flattened on
@@ -44,6 +49,15 @@ PAGE_HEIGHTS_MM: dict[str, float] = {
     "A4": 297, "A5": 210, "A3": 420, "B5": 250, "letter": 279.4, "legal": 355.6,
 }  # fmt: skip
 PAGE_SIZES = tuple(PAGE_HEIGHTS_MM)
+
+
+def page_size_named(value: str) -> str | None:
+    """The page size `value` names, in our spelling, whatever its case and the spaces around
+    it (`Letter`, `a4 `, as Word and most people write them); None for one we do not know."""
+    wanted = value.strip().lower()
+    return next((size for size in PAGE_SIZES if size.lower() == wanted), None)
+
+
 # Their widths, and the width of the theme's text block (the base theme's side margins are
 # 22 mm and 20 mm): charts are drawn at that width, so their text keeps its size in points.
 PAGE_WIDTHS_MM: dict[str, float] = {

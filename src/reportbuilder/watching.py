@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -19,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from reportbuilder.edition import Edition
-from reportbuilder.errors import Problem, ReportError
-from reportbuilder.project.files import unwatched
+from reportbuilder.errors import Problem, ReportError, Stage
+from reportbuilder.project.files import unwatched, unwatched_folder
 
 DEBOUNCE_MS = 300  # changes closer together than this make one rebuild
 
@@ -57,6 +58,21 @@ TOP_LEVEL_INPUTS = frozenset(
         *(".tiff", ".ttf", ".otf", ".woff", ".woff2"),
     }
 )
+
+
+def project_folders(root: Path) -> list[Path]:
+    """`root` and every folder under it a build may read, not through a link (a link out of
+    the project is refused by builds; watched, it could be the whole file system)."""
+    found = [root]
+    for current, dirs, _ in os.walk(root):  # followlinks is False: a linked folder is left
+        top = current == str(root)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not unwatched_folder(d, top=top) and not os.path.islink(os.path.join(current, d))
+        )
+        found.extend(Path(current) / d for d in dirs)
+    return found
 
 
 def is_source(path: str, root: Path, output: Path | None) -> bool:
@@ -142,10 +158,28 @@ def watch(
         changes: queue.Queue[object] = queue.Queue()
 
         def observe() -> None:
-            for found in watchfiles.watch(
-                *folders, watch_filter=wanted, debounce=DEBOUNCE_MS, stop_event=ended
-            ):
-                changes.put(found)
+            try:
+                while not ended.is_set():
+                    # Folder by folder, not recursively: the watcher would follow a link out
+                    # of the project (`assets/root -> /`: the whole file system, and a
+                    # traceback at the first folder it may not read). A new folder is a
+                    # change too, and the folders are listed again.
+                    watched = [f for folder in folders for f in project_folders(folder)]
+                    for found in watchfiles.watch(
+                        *watched,
+                        watch_filter=wanted,
+                        debounce=DEBOUNCE_MS,
+                        stop_event=ended,
+                        recursive=False,
+                        ignore_permission_denied=True,
+                    ):
+                        changes.put(found)
+                        if any(Path(path).is_dir() for _, path in found):
+                            break
+                    else:
+                        break
+            except Exception as error:
+                changes.put(error)
             changes.put(None)
 
         observer = threading.Thread(target=observe, daemon=True)
@@ -159,6 +193,10 @@ def watch(
                     continue
                 if found is None:
                     break
+                if isinstance(found, Exception):
+                    raise ReportError(
+                        [Problem(None, None, f"watching stopped: {found}", stage=Stage.OUTPUT)]
+                    )
                 while not changes.empty():  # several batches queued during a build: one more
                     if changes.get_nowait() is None:
                         ended.set()
@@ -271,4 +309,4 @@ def serve(status: Status, port: int) -> ThreadingHTTPServer:
     return server
 
 
-__all__ = ["Status", "is_local_host", "is_source", "page", "serve", "watch"]
+__all__ = ["Status", "is_local_host", "is_source", "page", "project_folders", "serve", "watch"]

@@ -7,9 +7,10 @@ nothing else in the package formats a figure for display.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -39,6 +40,9 @@ NBSP = "\u00a0"
 MINUS = "\u2212"
 # Languages whose CLDR data set minimumGroupingDigits to 2 (no separator in 4-digit numbers).
 _MIN_GROUPING_TWO = frozenset({"es", "pl", "bg"})
+# Money signs a unit may be: set where the edition's language puts money (CLDR's currency
+# pattern), before the amount in English ("$1,234.5"), after it in French and Spanish.
+CURRENCY_SYMBOLS = frozenset({"$", "€", "£", "¥", "₹", "₩", "₽", "₺", "₪", "US$", "R$", "A$", "C$"})
 # What a spreadsheet shows for a true or false cell, in the languages Excel is sold in that
 # reports are written in; English's elsewhere.
 _BOOLEANS = {
@@ -86,11 +90,37 @@ _PARTIAL_SKELETONS = {"short": "yMM", "medium": "yMMM", "long": "yMMMM", "full":
 _DAY_SKELETONS = {"short": "dM", "medium": "MMMd", "long": "MMMMd", "full": "MMMMd"}
 
 
+def _grouped(
+    format_number: Callable[..., str], value: Decimal | float, pattern: str, locale: Locale
+) -> str:
+    """Babel's `format_decimal`/`format_percent` of `value` by `pattern`, right where Babel
+    2.19 is not: with an apostrophe as the group mark (de_CH, fr_CH, it_CH…) it leaves a
+    number of seven digits or more ungrouped ("1234567" beside "123'456"). There the number
+    is formatted with English marks and they are swapped for the locale's."""
+    symbols = locale.number_symbols.get("latn", {})
+    group, decimal = symbols.get("group", ","), symbols.get("decimal", ".")
+    if "'" not in group:
+        return format_number(value, format=pattern, locale=locale, decimal_quantization=True)
+    english = format_number(value, format=pattern, locale="en", decimal_quantization=True)
+    return english.translate(str.maketrans({",": group, ".": decimal}))
+
+
 @dataclass(frozen=True)
 class Formatter:
-    """Formats figures for one report language."""
+    """Formats figures for one report language. `wide_column`: numbers printed in a column that
+    holds a number of five digits or more, where Spanish groups a four-digit one too (`1.234`
+    under `83.517`: RAE's exception to writing 1234)."""
 
     lang: str
+    wide_column: bool = False
+
+    def for_column(self, values: Iterable[object]) -> Formatter:
+        """The formatter for a table column of `values` (see `wide_column`)."""
+        wide = False
+        for value in values:
+            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                wide = wide or abs(float(value)) >= 10_000
+        return dataclasses.replace(self, wide_column=True) if wide else self
 
     @property
     def locale(self) -> Locale:
@@ -110,16 +140,23 @@ class Formatter:
         named = isinstance(value, Code | Year)
         grouping = "#,##0" if self._groups(exact) and not named else "0"
         pattern = grouping + ("." + "0" * places if places else "")
-        text = format_decimal(exact, format=pattern, locale=self.locale, decimal_quantization=True)
+        text = _grouped(format_decimal, exact, pattern, self.locale)
         text = with_minus(text)
         if isinstance(value, Plus) and not text.startswith(MINUS):
             text = f"+{text}"  # written `+1,1` in a change column (trial 8 #8)
+        if unit == "%":  # as `| percent` writes it: "12.5%" in English, "12,5 %" in French
+            return self.percent(value, places)
+        if unit in CURRENCY_SYMBOLS:  # where the language puts money: "$1,234.5", "1 234,5 $"
+            pattern = self.locale.currency_formats["standard"].pattern.split(";")[0]
+            if pattern.startswith("¤"):
+                sign, digits = (text[0], text[1:]) if text[:1] in (MINUS, "+") else ("", text)
+                return f"{sign}{unit}{NBSP if pattern[1:2].isspace() else ''}{digits}"
         return f"{text}{NBSP}{unit}" if unit else text
 
     def _groups(self, value: float | int | Decimal) -> bool:
         """CLDR's minimumGroupingDigits, which Babel ignores: Spanish writes 1200 but 12 000."""
         two = self.locale.language in _MIN_GROUPING_TWO or str(self.locale) == "pt_PT"
-        return not two or abs(float(value)) >= 10_000
+        return not two or self.wide_column or abs(float(value)) >= 10_000
 
     def printed(self, value: float | int | Decimal) -> str:
         """A number printed by `{{ … }}` as it is: a percent with its sign (`62,5 %`), a year
@@ -187,9 +224,7 @@ class Formatter:
         if places:
             pattern = pattern.replace("#,##0", "#,##0." + "0" * places, 1)
         exact = rounded(value, places) / 100
-        text = with_minus(
-            format_percent(exact, format=pattern, locale=self.locale, decimal_quantization=True)
-        )
+        text = with_minus(_grouped(format_percent, exact, pattern, self.locale))
         return f"+{text}" if isinstance(value, Plus) and not text.startswith(MINUS) else text
 
     def date(self, value: dt.date | str, style: str = "long") -> str:

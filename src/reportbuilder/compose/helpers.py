@@ -315,6 +315,8 @@ class Helpers:
         big = self.fmt.number(value, decimals)
         if unit == "%":
             big = self.fmt.percent(value, decimals)
+        elif unit and _unit_symbol(unit):  # "1 234 567 €", "$1,234", "12 km²": what is quoted
+            big = self.fmt.number(value, decimals, unit=unit)
         elif unit:
             label = f"{unit} {label}".strip() if label else unit
         if of is not None and unit != "%":
@@ -618,9 +620,10 @@ class Helpers:
             else f"<th>{escape(self._text(data.labels.get(c)) or c)}</th>"
             for c in data.columns
         )
+        fmts = self._column_formats(data, () if own_total(data.rows, data.columns) else total)
         body = "".join(
             "<tr>"
-            + "".join(self._cell(row.get(c), types.get(c), decimals) for c in data.columns)
+            + "".join(self._cell(row.get(c), types.get(c), decimals, fmts[c]) for c in data.columns)
             + "</tr>"
             for row in data.rows
         )
@@ -637,17 +640,50 @@ class Helpers:
             if column in total and numbers:
                 sum_, places = exact_total(numbers)
                 places = places if decimals is None or places == 0 else decimals
+                fmt = fmts[column]
                 text = (
-                    self.fmt.percent(sum_, places)
+                    fmt.percent(sum_, places)
                     if types.get(column) == "percent"
-                    else self.fmt.number(sum_, places)
+                    else fmt.number(sum_, places)
                 )
                 cells.append(f"<td class='num'>{escape(text)}</td>")
+                if decimals is not None:
+                    self._rounded_apart_total(data, column, numbers, decimals, sum_)
             elif index == 0:
                 cells.append(f"<td>{escape(self.labels['total'])}</td>")
             else:
                 cells.append("<td></td>")  # a percent or a text does not add up
         return head, body, f"<tfoot><tr>{''.join(cells)}</tr></tfoot>"
+
+    def _rounded_apart_total(
+        self, data: Table, column: str, numbers: list[Any], decimals: int, total: Any
+    ) -> None:
+        """Warn when a column's cells, rounded to `decimals` as printed, do not add up to its
+        printed total (0,5 three times at `decimals=0`: "1 / 1 / 1", Total "2"): each figure
+        is right, the column reads wrong, and a breakdown would carry a note."""
+        shown = [n if isinstance(n, int) else rounded(n, decimals) for n in numbers]
+        added, printed = sum(shown, Decimal(0)), rounded(total, decimals)
+        if added != printed:
+            self.warn(
+                f"table(): the rows of '{column}' in {data.name}, rounded to {decimals} "
+                f"decimal(s), add up to {self.fmt.number(added, decimals)} while its total "
+                f"prints {self.fmt.number(printed, decimals)}: a reader sees a column that "
+                "does not add up; print more decimals, or say in the text that figures are "
+                "rounded"
+            )
+
+    def _column_formats(self, data: Table, total: Sequence[str] = ()) -> dict[str, Formatter]:
+        """Each column's formatter: a four-digit number grouped as the column's larger ones
+        (its total's too, for the columns in `total`) in Spanish (`1.234` under `6.871.903`,
+        not `1234`)."""
+        found = {}
+        for column in data.columns:
+            values = [row.get(column) for row in data.rows]
+            if column in total:
+                numbers = [v for v in values if isinstance(v, int | float | Decimal)]
+                values.append(sum(numbers))
+            found[column] = self.fmt.for_column(values)
+        return found
 
     def _own_total(
         self, data: Table, decimals: int | None, total: Sequence[str]
@@ -671,13 +707,16 @@ class Helpers:
                 f"row ('{row_label(theirs, data.columns)}'): no row of it is the table's total; "
                 "leave total=True out (the rows print as they are), or delete the subtotal rows"
             )
+        fmts = self._column_formats(data)
         body = "".join(
             "<tr>"
-            + "".join(self._cell(row.get(c), types.get(c), decimals) for c in data.columns)
+            + "".join(self._cell(row.get(c), types.get(c), decimals, fmts[c]) for c in data.columns)
             + "</tr>"
             for row in rows
         )
-        foot = "".join(self._cell(theirs.get(c), types.get(c), decimals) for c in data.columns)
+        foot = "".join(
+            self._cell(theirs.get(c), types.get(c), decimals, fmts[c]) for c in data.columns
+        )
         for column in total:
             given = theirs.get(column)
             numbers = [
@@ -788,8 +827,10 @@ class Helpers:
             f"<th class='num'>{escape(unit or self.labels['count'])}</th><th class='num'>%</th>"
         )
         places = self._column_places(items, breakdown, decimals)
+        counts = [c.count for c in items]
+        fmt = self.fmt.for_column([*counts, total and sum(n for n in counts if n is not None)])
         body = "".join(
-            f"<tr><td>{escape(self._label(c))}</td>{self._cell(c.count)}"
+            f"<tr><td>{escape(self._label(c))}</td>{self._cell(c.count, fmt=fmt)}"
             f"<td class='num'>{escape(self._percent_text(c, breakdown, places))}</td></tr>"
             for c in items
         )
@@ -801,7 +842,7 @@ class Helpers:
             count, pct = breakdown.base, 100
         # The total shows as many decimals as its cells do (33.3 + 33.3 + 33.4 is 100.0 %).
         foot = (
-            f"<tfoot><tr><td>{escape(self.labels['total'])}</td>{self._cell(count)}"
+            f"<tfoot><tr><td>{escape(self.labels['total'])}</td>{self._cell(count, fmt=fmt)}"
             f"<td class='num'>{escape(self.fmt.percent(round(pct, places), places))}</td>"
             "</tr></tfoot>"
         )
@@ -853,11 +894,18 @@ class Helpers:
     def _colon(self) -> str:
         return colon(self.fmt.lang)
 
-    def _cell(self, value: Any, kind: str | None = None, decimals: int | None = None) -> str:
+    def _cell(
+        self,
+        value: Any,
+        kind: str | None = None,
+        decimals: int | None = None,
+        fmt: Formatter | None = None,
+    ) -> str:
         """A table cell; `kind` is the CSV column's type (`Table.types`), if any; `decimals`
-        applies to numbers that are not whole."""
+        applies to numbers that are not whole; `fmt`: its column's (`Formatter.for_column`)."""
+        fmt = fmt or self.fmt
         if isinstance(value, bool):
-            return f"<td>{escape(self.fmt.boolean(value))}</td>"
+            return f"<td>{escape(fmt.boolean(value))}</td>"
         if value is None or kind == "text":
             return f"<td>{_lines('' if value is None else str(value))}</td>"
         if isinstance(value, DashZero):  # a zero its sheet's format shows as a dash
@@ -867,13 +915,13 @@ class Helpers:
         if isinstance(value, int | float):
             places = None if isinstance(value, int) else decimals
             text = (
-                self.fmt.percent(value, places)
+                fmt.percent(value, places)
                 if kind == "percent" or isinstance(value, ShownPercent)
-                else self.fmt.number(value, places)
+                else fmt.number(value, places)
             )
             return f"<td class='num'>{escape(text)}</td>"
         if isinstance(value, dt.date):
-            return f"<td>{escape(self.fmt.date(value, 'medium'))}</td>"
+            return f"<td>{escape(fmt.date(value, 'medium'))}</td>"
         return f"<td>{_lines(str(value))}</td>"
 
     def contact(self, ref: Any, qr: bool | None = None) -> str:
@@ -1082,6 +1130,12 @@ def _check_decimals(helper: str, decimals: object) -> None:
         raise CallError(
             f"{helper}(): decimals must be a whole number from 0 to 6, got {decimals!r}"
         )
+
+
+def _unit_symbol(unit: str) -> bool:
+    """A unit written as a symbol (`€`, `$`, `km²`, `kg`, `M€`), set with the key figure's value;
+    a unit in words (`households`, `mois d'enquête`) heads its caption instead."""
+    return " " not in unit and (len(unit) <= 3 or not unit.isalpha())
 
 
 def checked(

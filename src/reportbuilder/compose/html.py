@@ -11,6 +11,7 @@ import bisect
 import contextlib
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import re
 import traceback
@@ -28,7 +29,7 @@ from markupsafe import Markup, escape
 from reportbuilder import watchdog
 from reportbuilder.compose import anchors, charts, lint, references
 from reportbuilder.compose.bidi import isolate, isolated
-from reportbuilder.compose.citations import CITATION, NARRATIVE, Citations, keys_of
+from reportbuilder.compose.citations import CITATION, NARRATIVE, Citations, items_of
 from reportbuilder.compose.costly_text import TooCostly
 from reportbuilder.compose.figure_rows import size_rows
 from reportbuilder.compose.formatting import Formatter
@@ -130,6 +131,9 @@ class RenderedChapter:
     headings: list[Heading]
     in_toc: bool
     annex: str = ""  # the annex letter (A, B, …); "" for a chapter
+    # In the contents: a further `# Heading` of the chapter's file (`contents_entries`),
+    # numbered as a chapter of its own, without the annex's letter again.
+    continues: bool = False
 
 
 # Characters written as CSS hex escapes inside a string: every one that can end the string
@@ -472,10 +476,14 @@ def render_chapters(
                 problems.append(Problem(chapter.rel, at, message, stage=Stage.COMPOSE))
             else:
                 warnings.append(_warning(chapter.rel, at, message))
+        for message, needle in _sized_images(html):
+            at = lines.line(needle) or filled_line(chapter.source, text, needle)
+            warnings.append(_warning(chapter.rel, at, message))
         html = helpers.substitute(html)
         if ROW_CLASS in html:
             html = size_rows(html, project.image_sizes, text_width_mm(config.page_size))
         headings = _headings(toc, config.lang)
+        html = _running_titles(html, headings)
         heading = next((h.text for h in headings if h.level == 1), "")
         if not heading and (raw := _HTML_H1.search(html)):
             heading = typeset(unescape(_TAG.sub("", raw[1])).strip(), config.lang)
@@ -538,6 +546,88 @@ def render_chapters(
     return rendered, warnings + dangling + linted
 
 
+_IMG = re.compile(r"<img\b[^<>]*>")
+_SIZE_ATTRIBUTE = re.compile(r'\s(width|height)="([^"]*)"')
+_ALT = re.compile(r'\salt="([^"]*)"')
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def _sized_images(html: str) -> list[tuple[str, str]]:
+    """(message, text to find its line by) for each picture given a size the Pandoc or HTML
+    way (`{width=30%}`, `<img width="100">`), which the layout does not apply: it printed at
+    the text's full width with no word (trial 8 #33). The theme's classes size a picture."""
+    found = []
+    for tag in _IMG.findall(html):
+        sizes = _SIZE_ATTRIBUTE.findall(tag)
+        if not sizes:
+            continue
+        alt, src = _ALT.search(tag), _SRC.search(tag)
+        needle = unescape(alt[1]) if alt and alt[1] else unescape(src[1]) if src else ""
+        if needle.startswith("data:"):
+            continue  # a chart or a drawing of ours: sized by its own code
+        written = " ".join(f"{name}={value}" for name, value in sizes)
+        message = (
+            f"{written} is not applied to a picture (it prints at its own size, at most the "
+            "text's width): write {.third}, {.half} or {.two-thirds} after the image for its "
+            "width, {.short} to keep it under 60 mm high"
+        )
+        found.append((message, needle[:60]))
+    return found
+
+
+_HEADING_OPEN = re.compile(r"<h([1-6])\b([^<>]*)>")
+_ID_ATTRIBUTE = re.compile(r'\bid="([^"]*)"')
+
+
+def _running_titles(html: str, headings: list[Heading]) -> str:
+    """A heading with a footnote call (`# Results[^1]`) put the call's number in the running
+    header and the PDF outline ("Results1", trial 8 #20): the theme's `string-set` and
+    WeasyPrint's bookmark label take the heading's content, the call with it. Such a heading
+    carries its words alone in `data-title`, which the theme takes for both instead."""
+    if 'class="footnote"' not in html:
+        return html
+    texts = {h.id: h.text for h in headings}
+
+    def marked(found: re.Match[str]) -> str:
+        end = html.find(f"</h{found[1]}>", found.end())
+        named = _ID_ATTRIBUTE.search(found[2])
+        if end < 0 or named is None or 'class="footnote"' not in html[found.end() : end]:
+            return found[0]
+        text = texts.get(unescape(named[1]))
+        if text is None:
+            return found[0]
+        return f'<h{found[1]}{found[2]} data-title="{escape(text)}">'
+
+    return _HEADING_OPEN.sub(marked, html)
+
+
+def contents_entries(
+    chapters: Iterable[RenderedChapter], depth: int
+) -> list[tuple[RenderedChapter, list[Heading]]]:
+    """The contents: each chapter with its sections down to `depth`. A second `# Heading` in
+    one file (several chapters in a file, as a Pandoc user writes them) is a chapter of the
+    contents too, with the sections under it, as it is in the PDF outline and in the body (a
+    new page, its running header and number): it was in the outline and not in the contents
+    (trial 8 #6)."""
+    entries: list[tuple[RenderedChapter, list[Heading]]] = []
+    for chapter in chapters:
+        if not chapter.in_toc:
+            continue
+        tops = [i for i, h in enumerate(chapter.headings) if h.level == 1]
+        cuts = [*tops[1:], len(chapter.headings)]
+        first = cuts[0]
+        entries.append((chapter, _sections(chapter.headings[:first], depth)))
+        for start, end in itertools.pairwise(cuts):
+            top = chapter.headings[start]
+            further = dataclasses.replace(chapter, slug=top.id, title=top.text, continues=True)
+            entries.append((further, _sections(chapter.headings[start + 1 : end], depth)))
+    return entries
+
+
+def _sections(headings: list[Heading], depth: int) -> list[Heading]:
+    return [h for h in headings if 1 < h.level <= depth]
+
+
 def _renamed(chapter: RenderedChapter, html: str) -> list[Heading]:
     """The chapter's headings with the ids `anchors.resolve` made unique (`chapter--id`)."""
     ids = anchors.ids_in(html)
@@ -568,10 +658,27 @@ def _cite(
         return index >= 0 and offset < code[index][1]
 
     def replace(match: re.Match[str]) -> str:
-        if in_code(match.start()):
+        items = items_of(match)
+        if in_code(match.start()) or not items:
             return match[0]
-        keys = keys_of(match)
-        cited = citations.cite(keys)
+        keys = [item.key for item in items]
+        if not all(item.plain for item in items) and not any(
+            key.lower() in citations.known for key in keys
+        ):
+            return match[0]  # `[ping @bob on Slack]`: text around no known key is no citation
+        left_out = [item.key for item in items if item.author_left_out]
+        if left_out:
+            problems.append(
+                Problem(
+                    rel,
+                    lines.line(match[0]),
+                    f"citation {match[0]}: the author left out (-@{left_out[0]}) is not "
+                    f"supported: name the author in the sentence and write [@{left_out[0]}]",
+                    stage=Stage.COMPOSE,
+                )
+            )
+            return match[0]
+        cited = citations.cite(items)
         if cited is None:
             missing = ", ".join(keys)
             why = "not in the bibliography"
@@ -710,14 +817,13 @@ def _render(
         "report": report,
         "recipient": recipient,
         "page_height": PAGE_HEIGHTS_MM[config.page_size],
+        # Arabic, Hebrew, Persian, Urdu…: the whole report reads right to left (a figure
+        # set left to right had its "%" at the other end of the line).
+        "text_direction": "rtl" if fmt.locale.character_order == "right-to-left" else "ltr",
         "plain_hyphen": project.plain_hyphen,
         "labels": labels,
         "chapters": chapters,
-        "toc": [
-            (chapter, [h for h in chapter.headings if 1 < h.level <= config.toc_depth])
-            for chapter in chapters
-            if chapter.in_toc
-        ],
+        "toc": contents_entries(chapters, config.toc_depth),
         "date_text": fmt.date(report["date"]) if report["date"] else "",
         "created": created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else None,
         "theme_stylesheets": theme_css,

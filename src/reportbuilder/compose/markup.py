@@ -36,6 +36,7 @@ from reportbuilder.compose.indented_prose import watch_indented_prose
 from reportbuilder.compose.list_indent import CommonMarkLists
 from reportbuilder.compose.list_numbers import list_numbers
 from reportbuilder.compose.long_runs import ZWSP, break_long_runs
+from reportbuilder.compose.pasted_lists import watch_pasted_lists
 from reportbuilder.language import (
     FRENCH_ORDINAL,
     base_language,
@@ -1214,6 +1215,7 @@ class ReportExtension(Extension):
             _ReportTable(md.parser, {"use_align_attribute": True}, self.losses), "table", 75
         )
         watch_indented_prose(md.parser, self.losses)
+        watch_pasted_lists(md.parser, self.losses)
         md.treeprocessors.register(_ReportTree(md, self.lang, self.losses), "reportbuilder", 1)
         md.postprocessors.register(_CleanOutput(md), "reportbuilder-clean", 0)
         md.preprocessors.register(_SpacedHeadingBreaks(md), "heading-breaks", 20)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Protocol
@@ -45,6 +46,10 @@ def write_atomic(
     """
     target = Path(path)
     data = content if isinstance(content, bytes) else content.data
+    if (kind := special_file(target)) is not None:
+        # Renamed over, `/dev/null` (as root: a Docker CI job) became our PDF (trial 8 #32).
+        message = f"cannot write the output: it is {kind}, not a regular file; give a file name"
+        raise OutputError(Problem(str(target), None, message, stage=Stage.OUTPUT))
     try:
         _write(target, data, durable)
     except OSError as error:
@@ -54,6 +59,24 @@ def write_atomic(
             message = f"cannot write the output: {file} is a file, not a folder"
         raise OutputError(Problem(str(target), None, message, stage=Stage.OUTPUT)) from None
     return target
+
+
+_SPECIAL = (
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISFIFO, "a pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def special_file(target: Path) -> str | None:
+    """What `target` is when it exists and is a device, a pipe or a socket (`/dev/null`),
+    which a write must not replace; None for a file, a folder, a link or nothing."""
+    try:
+        mode = os.lstat(target).st_mode
+    except (OSError, ValueError):
+        return None
+    return next((kind for test, kind in _SPECIAL if test(mode)), None)
 
 
 def _file_in_the_way(target: Path) -> Path | None:

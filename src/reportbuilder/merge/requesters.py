@@ -341,11 +341,19 @@ def _xlsx_rows(
     # cell there) is not padded into a million empty rows (trial 6 #50).
     sheet.reset_dimensions()
     rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    formatted: list[Problem] = []
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        values = [getattr(cell, "value", None) for cell in row]
         cells = [_cell_text(v) for v in values]
         if any(c.strip() for c in cells):
             rows.append((number, cells))
+        formatted += [
+            _problem(rel, number, _formatted_number(cell))
+            for cell in row
+            if _formatted_number(cell)
+        ]
     book.close()
+    hidden = [*hidden, *formatted]
     if not rows:
         raise ProjectError(_problem(rel, None, "the first sheet is empty"))
     (header_line, header), body = rows[0], rows[1:]
@@ -444,6 +452,25 @@ def _unsaved(cell: Any) -> bool:
         return False
     value = cell.find(f"{_MAIN}v")
     return value is None or (not (value.text or "") and cell.get("t") != "str")
+
+
+def _formatted_number(cell: object) -> str:
+    """Why a number cell of a requesters workbook is refused, or "": its format shows it
+    otherwise than its value reads (reference 123 formatted `000000` shows 000123; 4500.5
+    formatted `# ##0,00 €` shows "4 500,50 €"), and a cover or file name would print the bare
+    value. Dates are read as dates; a plain number (General) is printed as it is."""
+    value = getattr(cell, "value", None)
+    shape = str(getattr(cell, "number_format", "General") or "General")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    if shape in ("General", "@") or (shape == "0" and float(value).is_integer()):
+        return ""
+    where = getattr(cell, "coordinate", "")
+    return (
+        f"cell {where} holds the number {_cell_text(value)} shown with the format "
+        f"'{shape}': a copy would print {_cell_text(value)}, not what Excel shows; format the "
+        "column as Text and type the values again (or save the sheet as CSV)"
+    )
 
 
 def _cell_text(value: object) -> str:

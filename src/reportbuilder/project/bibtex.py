@@ -212,7 +212,8 @@ def _converter() -> Any:
         ],
     )
     context.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=as_written))
-    return LatexNodes2Text(math_mode="verbatim", latex_context=context)
+    # `$\alpha$-analyse` → "α-analyse": a title's math as the letters and signs it stands for.
+    return LatexNodes2Text(math_mode="text", latex_context=context)
 
 
 def _value(raw: str, strings: dict[str, str]) -> str:
@@ -268,11 +269,27 @@ def _csl(entry: Any, strings: dict[str, str]) -> dict[str, Any]:
     for role in ("author", "editor"):
         if role in fields:
             names = split_multiple_persons_names(fields[role])
-            item[role] = [_name(parse_single_name_into_parts(name)) for name in names]
+            people = [_name(parse_single_name_into_parts(name)) for name in names]
+            if len(people) > 1 and people[-1] in ({"family": "others"}, {"literal": "others"}):
+                people = _et_al(people[:-1])
+            item[role] = people
     date = _date(fields)
     if date:
         item["issued"] = {"date-parts": [date]}
     return item
+
+
+# The shipped style (`compose.citations.STYLE`) shortens a list of 4 names or more to its
+# first and "et al." (`et-al-min="4"`, `et-al-use-first="1"`, citations and references alike).
+_ET_AL_MIN = 4
+
+
+def _et_al(people: list[dict[str, str]]) -> list[dict[str, str]]:
+    """BibTeX's `and others` ("Müller, Jörg and others"): not an author named "others", but
+    more authors than listed. The list is made long enough for the style to print the first
+    and "et al."; the names added are never printed."""
+    unnamed = {"family": "et al."}
+    return [*people, *[unnamed] * max(1, _ET_AL_MIN - len(people))]
 
 
 def _name(parts: Any) -> dict[str, str]:

@@ -291,7 +291,7 @@ def load_chapters(
         if read is None:
             continue
         meta, body = read
-        slug = str(meta.get("id") or slugify(re.sub(r"^\d+[-_ ]*", "", path.stem)))
+        slug = _wanted_id(meta, path.name)
         while slug in seen:
             slug += "-2"
         seen.add(slug)
@@ -301,6 +301,38 @@ def load_chapters(
     problems += _orphans(folder, {path.stem for path in files})
     problems += not_chapters(folder)
     return chapters, problems
+
+
+def _wanted_id(meta: Mapping[str, Any], name: str) -> str:
+    """A chapter's id: its front matter's `id`, else its file name's words (`résumé` of
+    `01-résumé.md`); `section` for a name of numbers alone."""
+    return str(meta.get("id") or slugify(re.sub(r"^\d+[-_ ]*", "", Path(name).stem)))
+
+
+def taken_ids(chapters: list[Chapter]) -> list[Problem]:
+    """A warning at each chapter whose id another chapter had first: `01-résumé.md` and
+    `02-resume.md` are both `resume`, the second silently `resume-2`, and a link to #resume
+    led to the first (trial 8 #29). Files named by numbers alone (`01.md`, `02.md`: no words,
+    no link names them) are not said."""
+    problems = []
+    first: dict[str, str] = {}
+    for chapter in chapters:
+        name = PurePosixPath(chapter.rel).name
+        wanted = _wanted_id(chapter.meta, name)
+        first.setdefault(wanted, chapter.rel)
+        worded = (
+            "id" in chapter.meta or slugify(re.sub(r"^\d+[-_ ]*", "", Path(name).stem) + "x") != "x"
+        )
+        if chapter.slug != wanted and worded and first[wanted] != chapter.rel:
+            message = (
+                f"its id '{wanted}' is taken by {first[wanted]}, so this chapter's is "
+                f"'{chapter.slug}' and a link to #{wanted} leads to the other: set id: in its "
+                "front matter"
+            )
+            problems.append(
+                Problem(chapter.rel, 1, message, stage=Stage.PROJECT, severity=Severity.WARNING)
+            )
+    return problems
 
 
 # A chapter meant, saved under another name: `02-two.MD` (Windows), `.markdown`, Notepad's

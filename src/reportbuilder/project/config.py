@@ -32,7 +32,7 @@ from reportbuilder.project.overrides import Key, flatten, merged
 from reportbuilder.project.printable import not_a_template, printed_text
 from reportbuilder.project.validation import LineOf, problems_from, stand_in
 from reportbuilder.project.yamlio import load_yaml
-from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS, variant_problem
+from reportbuilder.variants import PAGE_SIZES, PDF_VARIANTS, page_size_named, variant_problem
 
 CONFIG_FILE = "report.yml"
 
@@ -376,9 +376,10 @@ class ReportConfig(_Strict):
     @field_validator("page_size")
     @classmethod
     def _page_size(cls, value: str) -> str:
-        if value not in PAGE_SIZES:
+        named = page_size_named(value)
+        if named is None:
             raise ValueError(f"not a page size we know; choose one of {', '.join(PAGE_SIZES)}")
-        return value
+        return named
 
     @field_validator("pdf_variant")
     @classmethod
@@ -397,6 +398,11 @@ class ReportConfig(_Strict):
         path = Path(value)
         if path.is_absolute() or ".." in path.parts:
             raise ValueError("the output path must stay inside the project")
+        if value.startswith("~"):  # not your home: a folder named "~" made in the project
+            raise ValueError(
+                "'~' is not your home folder here (it would make a folder named '~' in the "
+                "project); write a path inside the project, e.g. out/report.pdf"
+            )
         if path.suffix.lower() not in (".pdf", ".html"):
             raise ValueError("the output file name must end in .pdf or .html")
         if path.parts[0] in SOURCE_PLACES:

@@ -21,7 +21,7 @@ from reportbuilder.errors import (
     Stage,
     printable,
 )
-from reportbuilder.project.chapters import Chapter, load_chapters, slugify
+from reportbuilder.project.chapters import Chapter, load_chapters, slugify, taken_ids
 from reportbuilder.project.config import CONFIG_FILE, ReportConfig, load_config, stand_in_config
 from reportbuilder.project.contacts import Contact, load_contacts, stand_in_contacts
 from reportbuilder.project.cover import cover_problem
@@ -233,6 +233,7 @@ def _load_project(
     order, placed = (config.chapters, line) if config else _written_chapters(files)
     chapters, found = load_chapters(files, order, placed)
     problems.extend(found)
+    problems.extend(taken_ids(chapters))
     if config is not None:
         problems.extend(_unprinted_translations(chapters, config))
     settings = {
@@ -247,7 +248,7 @@ def _load_project(
         )
         for name, given in (config.data if config else {}).items()
     }
-    data, found = load_data(files, settings)
+    data, found = load_data(files, settings, config.lang if config else None)
     problems.extend(found)
     if config is not None and not any(p.severity is Severity.ERROR for p in found):
         problems.extend(untranslated_texts(data, [config.lang, *config.languages], files))

@@ -34,6 +34,7 @@ from reportbuilder.project.image_files import (
 )
 from reportbuilder.project.resources import Places
 from reportbuilder.render.engine import import_weasyprint
+from reportbuilder.render.figure_pictures import NO_PICTURE
 
 # WeasyPrint imported first without cffi's library search (ldconfig, gcc, ld: `engine`), as
 # the render process does: `--format html` reads its files through this fetcher too.
@@ -67,6 +68,7 @@ class PolicyFetcher(URLFetcher):
         locations: Mapping[str, Places] | None = None,
         *,
         opaque: bool = False,
+        pictures: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(timeout=10, allow_redirects=False)
         self.opaque = opaque  # images flattened on white: a variant with no transparency
@@ -75,17 +77,20 @@ class PolicyFetcher(URLFetcher):
         self.refused: list[Problem] = []  # what to tell the user, located where we can
         self.reasons: list[str] = []  # the bare messages, as WeasyPrint will echo them
         self.locations = locations or {}  # absolute URL → where the project asks for it
+        # The pictures of figures (`render.figure_pictures`): one refused is an error.
+        self.pictures = pictures
         self._url = ""
 
     def _refuse(self, message: str) -> Refused:
+        figure = self._url in self.pictures
         for where in self.locations.get(self._url) or (Location(""),):
             self.refused.append(
                 Problem(
                     where.path or None,
                     where.line,
-                    message,
+                    message + NO_PICTURE if figure else message,
                     stage=Stage.RENDER,
-                    severity=Severity.WARNING,
+                    severity=Severity.ERROR if figure else Severity.WARNING,
                 )
             )
         self.reasons.append(message)

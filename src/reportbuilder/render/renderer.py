@@ -353,6 +353,7 @@ def _render_in_process(job: RenderJob) -> Pdf:
     from reportbuilder.render import (
         contents,
         foreign,
+        hanging_spaces,
         inline_images,
         landscape,
         leaders,
@@ -363,16 +364,22 @@ def _render_in_process(job: RenderJob) -> Pdf:
     )
     from reportbuilder.render.ellipsis_text import restore_ellipses
     from reportbuilder.render.fetcher import PolicyFetcher
+    from reportbuilder.render.figure_pictures import figure_pictures
     from reportbuilder.render.pdfcheck import EMBEDDING, active_content
     from reportbuilder.render.printboxes import finish as print_boxes
 
     tagging.install()
     leaders.install()
+    hanging_spaces.install()
     svgtext.install()
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
     fetcher = PolicyFetcher(
-        job.files, job.network_hosts, job.resources, opaque=job.pdf_variant in OPAQUE_VARIANTS
+        job.files,
+        job.network_hosts,
+        job.resources,
+        opaque=job.pdf_variant in OPAQUE_VARIANTS,
+        pictures=figure_pictures(job.text, job.base_url),
     )
     collector = _Collector(job.resources, job.base_url, job.files)
     logger = logging.getLogger("weasyprint")

@@ -22,6 +22,7 @@ from typing import Any
 from reportbuilder import watchdog
 from reportbuilder.errors import Problem, Severity
 from reportbuilder.project.data._problem import problem
+from reportbuilder.project.data.dotted_thousands import dotted_thousands
 from reportbuilder.project.data.model import (
     RESERVED_CATEGORY_KEYS,
     Breakdown,
@@ -88,7 +89,9 @@ TEXT_KEYS = ("label", "unit", "source", "note")
 
 
 def load_data(
-    root: Path | FilePolicy, settings: Mapping[str, CsvSettings] | None = None
+    root: Path | FilePolicy,
+    settings: Mapping[str, CsvSettings] | None = None,
+    lang: str | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Every data file by stem, statistics turned into `Figure`/`Breakdown`, CSV into `Table`.
 
@@ -96,8 +99,8 @@ def load_data(
     left out of the namespaces; a file with inconsistent figures is kept (with what is known).
     Files are read through the project's `FilePolicy` (a bare folder gets one of its own).
     `settings`: how CSV files are written, by file name (report.yml `data:`); a name that is
-    no CSV in data/ is a problem. Spreadsheets (`.xlsx`, `.ods`, `.xls`) are not read: each is
-    a problem saying to save it as CSV, never silently left out.
+    no CSV in data/ is a problem. `lang`: the report's language, whose way of writing numbers
+    makes some YAML numbers doubtful (`data.dotted_thousands`).
     """
     # Names compared as typed (NFC): macOS and zip archives made there write "région" with
     # its accent apart (NFD), report.yml and sidecar names are typed whole.
@@ -186,6 +189,8 @@ def load_data(
             namespaces[stem] = years_in_read(read)
         elif read is not None:
             sources[stem] = read
+            if lang is not None:
+                problems += dotted_thousands(read, lang)
     builder = _Builder(sources)
     for stem, source in sources.items():
         namespaces[stem] = builder.build(stem, source)
