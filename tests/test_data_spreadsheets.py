@@ -99,9 +99,18 @@ def formula_book(path: Path, cached: str | None) -> None:
     )
     assert replaced == 1
     parts["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
+    as_excel_saves(parts)
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
+
+
+def as_excel_saves(parts: dict[str, bytes]) -> None:
+    """The workbook's `calcPr` as Excel saves it: calculated, no `fullCalcOnLoad="1"` (which
+    openpyxl writes, and with it every formula's saved value is a placeholder)."""
+    workbook_xml = re.sub(r"<calcPr[^>]*/>", '<calcPr calcId="191029"/>',
+                          parts["xl/workbook.xml"].decode())  # fmt: skip
+    parts["xl/workbook.xml"] = workbook_xml.encode()
 
 
 @pytest.mark.parametrize(("lang", "row"), [("en", "pens 2.5 21 52.5"), ("fr", "pens 2,5 21 52,5")])
@@ -142,6 +151,7 @@ def test_a_formula_whose_saved_result_is_empty_text_is_an_empty_cell(tmp_path: P
     )
     assert replaced == 1
     parts["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
+    as_excel_saves(parts)
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in parts.items():
             archive.writestr(name, data)

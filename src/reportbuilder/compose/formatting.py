@@ -28,6 +28,7 @@ from reportbuilder.project.data.model import (
     Figure,
     HundredfoldPart,
     PercentPoints,
+    Plus,
     Share,
     ShownPercent,
     Table,
@@ -86,6 +87,7 @@ def _decimals_of(value: float | int | Decimal, most: int = 2) -> int:
 
 # A month and year in each date style: `Jan 2023` (medium), `January 2023` (long).
 _PARTIAL_SKELETONS = {"short": "yMM", "medium": "yMMM", "long": "yMMMM", "full": "yMMMM"}
+_DAY_SKELETONS = {"short": "dM", "medium": "MMMd", "long": "MMMMd", "full": "MMMMd"}
 
 
 def _grouped(
@@ -140,12 +142,14 @@ class Formatter:
         pattern = grouping + ("." + "0" * places if places else "")
         text = _grouped(format_decimal, exact, pattern, self.locale)
         text = with_minus(text)
+        if isinstance(value, Plus) and not text.startswith(MINUS):
+            text = f"+{text}"  # written `+1,1` in a change column (trial 8 #8)
         if unit == "%":  # as `| percent` writes it: "12.5%" in English, "12,5 %" in French
             return self.percent(value, places)
         if unit in CURRENCY_SYMBOLS:  # where the language puts money: "$1,234.5", "1 234,5 $"
             pattern = self.locale.currency_formats["standard"].pattern.split(";")[0]
             if pattern.startswith("¤"):
-                sign, digits = (MINUS, text[1:]) if text.startswith(MINUS) else ("", text)
+                sign, digits = (text[0], text[1:]) if text[:1] in (MINUS, "+") else ("", text)
                 return f"{sign}{unit}{NBSP if pattern[1:2].isspace() else ''}{digits}"
         return f"{text}{NBSP}{unit}" if unit else text
 
@@ -220,7 +224,8 @@ class Formatter:
         if places:
             pattern = pattern.replace("#,##0", "#,##0." + "0" * places, 1)
         exact = rounded(value, places) / 100
-        return with_minus(_grouped(format_percent, exact, pattern, self.locale))
+        text = with_minus(_grouped(format_percent, exact, pattern, self.locale))
+        return f"+{text}" if isinstance(value, Plus) and not text.startswith(MINUS) else text
 
     def date(self, value: dt.date | str, style: str = "long") -> str:
         """`2026-11-28` → `28 novembre 2026` (fr, long); `style` is a CLDR style or pattern."""
@@ -234,7 +239,9 @@ class Formatter:
         _check_style(style)
         shows = getattr(value, "shows", None)  # a workbook's month or year (`PartialDate`)
         if shows and style in _PARTIAL_SKELETONS:
-            skeleton = "y" if shows == "year" else _PARTIAL_SKELETONS[style]
+            skeleton = {"year": "y", "day": _DAY_SKELETONS[style]}.get(
+                shows, _PARTIAL_SKELETONS[style]
+            )
             return format_skeleton(skeleton, value, locale=self.locale)
         return format_date(value, format=style, locale=self.locale)
 

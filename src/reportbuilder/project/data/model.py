@@ -45,6 +45,34 @@ class DashZero(WrittenNumber):
         return (DashZero, (0.0, 0))
 
 
+class Plus:
+    """A number written with an explicit `+` (`+1,1` in a change column): printed with it,
+    as readers scan a change column for it (trial 8 #8). Arithmetic gives plain numbers."""
+
+    __slots__ = ()
+
+
+class PlusInt(Plus, int):
+    """A whole number written `+3`."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[PlusInt], tuple[int]]:
+        return (PlusInt, (int(self),))
+
+
+class PlusNumber(Plus, WrittenNumber):
+    """A number with decimals written `+1,1`."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: float, decimals: int | None) -> PlusNumber:
+        return super().__new__(cls, value, decimals)  # type: ignore[return-value]
+
+    def __reduce__(self) -> tuple[type[PlusNumber], tuple[float, int | None]]:
+        return (PlusNumber, (float(self), self.decimals))
+
+
 class Share(float):
     """A category's share of its base, from 0 to 1 (`.share`, 0.58 for 58 %): the `percent`
     filter, which takes 0 to 100, refuses it rather than print 0.58 %. Times 100 it is the
@@ -123,7 +151,8 @@ class Code(int):
 
 class PartialDate(dt.date):
     """A workbook date its format shows without the day (`mmm-yy` shows Jan-23, `yyyy`
-    2023): `shows` is "month" or "year", and the report prints that much (`Jan 2023`)."""
+    2023) or without the year (`d/m` shows 14/3): `shows` is "month", "year" or "day" (the
+    day and month), and the report prints that much (`Jan 2023`, `Mar 14`)."""
 
     shows: str
 
@@ -239,6 +268,15 @@ def _plain_number(value: Any) -> bool:
     """A number that arithmetic with a percent keeps a percent (not a share, a year …)."""
     kept_apart = bool | Share | PercentPoints | HundredfoldPart | Year
     return isinstance(value, int | float) and not isinstance(value, kept_apart)
+
+
+class PlusPercent(Plus, ShownPercent):
+    """A percent written `+1,1 %`: printed with its `+`."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[WrittenNumber], tuple[float, int | None]]:
+        return (PlusPercent, (float(self), self.decimals))
 
 
 class PercentPoints(float):

@@ -41,6 +41,7 @@ import io
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -53,12 +54,17 @@ from reportbuilder.project.data.model import (
     CSV_TYPES,
     Localized,
     Number,
+    Plus,
+    PlusInt,
+    PlusNumber,
+    PlusPercent,
     ShownPercent,
     Table,
     WrittenNumber,
 )
 from reportbuilder.project.data.stacked_tables import message as stacked_message
 from reportbuilder.project.data.stacked_tables import second_table
+from reportbuilder.project.data.total_rows import total_mismatches
 from reportbuilder.project.data.years import years_in_values
 from reportbuilder.project.dates import (
     DAY_FIRST,
@@ -297,11 +303,15 @@ def read_number(text: str, decimal: str) -> Number | None:
         whole = re.sub(r"\D", "", whole)
     try:
         if not mark:
-            return int(sign + whole)
+            return PlusInt(whole) if sign == "+" else int(sign + whole)
         number = float(f"{sign}{whole}.{fraction}")
     except ValueError:  # more digits than Python converts
         return None
-    return WrittenNumber(number, len(fraction)) if math.isfinite(number) else None
+    if not math.isfinite(number):
+        return None
+    # An explicit `+` (a change column) is printed as written (trial 8 #8).
+    kind = PlusNumber if sign == "+" else WrittenNumber
+    return kind(number, len(fraction))
 
 
 def decimal_readings(text: str) -> dict[str, Number]:
@@ -395,6 +405,95 @@ def _title_above(row: list[str], text: str, delimiter: str, line: int, rel: str)
     return None
 
 
+DELIMITERS = (",", ";", "\t")
+_DELIMITER_LINES = 100  # lines read to tell the delimiter
+
+
+def _delimiter_of(text: str, first: str) -> str:
+    """The delimiter the table's lines share: the candidate found the same number of times
+    (at least once) on the most lines among the first ones, quoted text aside; ties go to
+    the lines below the first, then to the one the first line holds most, then to ','. The
+    first line alone was a title's above the table (an INE, Eurostat or INSEE export:
+    "Tabla 1. Población …"), which holds none, and the table of `;` lines was read as one
+    column (trial 8 #4)."""
+    lines = [line for line in text.split("\n") if line.strip()][:_DELIMITER_LINES]
+    unquoted = [re.sub(r'"[^"]*"', "", line) for line in lines]
+    heading = re.sub(r'"[^"]*"', "", first)
+
+    def agreeing(delimiter: str, lines: list[str]) -> int:
+        counts = Counter(line.count(delimiter) for line in lines)
+        counts.pop(0, None)
+        return max(counts.values(), default=0)
+
+    # Ties: the lines below the first decide (a title holding a comma), then the first.
+    return max(
+        DELIMITERS,
+        key=lambda d: (agreeing(d, unquoted), agreeing(d, unquoted[1:]), heading.count(d)),
+    )
+
+
+def _one_column_title(
+    row: list[str], text: str, delimiter: str, line: int, rel: str
+) -> Problem | None:
+    """A problem when the first line holds one cell (no delimiter) and the table's lines
+    below hold several: a title above the table, as `_title_above` finds it when a title
+    line is padded with delimiters (`Regional results 2025;;`). None otherwise."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    widths: list[tuple[int, int]] = []
+    try:
+        for below in reader:
+            if reader.line_num > line and any(cell.strip() for cell in below):
+                widths.append((reader.line_num, len(below)))
+            if len(widths) >= _DELIMITER_LINES:
+                break
+    except csv.Error:
+        return None
+    wide = Counter(width for _, width in widths if width > 1)
+    if not wide:
+        return None
+    width = wide.most_common(1)[0][0]
+    if wide[width] * 2 < len(widths):
+        return None  # most lines below hold one cell: a one-column table with stray lines
+    at = next(number for number, count in widths if count == width)
+    return problem(
+        rel,
+        line,
+        f"is line {line} ('{_short_text(row[0])}') a title above the table? It holds one "
+        f"cell, and the lines below hold {width}, separated by '{_named(delimiter)}' (the "
+        f"first at line {at}): the first non-empty line must name the columns; delete the "
+        f"lines above the table's header, or say where the table starts in {rel}.yml "
+        f"('header_row: {at}', or the line below it if the header takes two lines)",
+    )
+
+
+def _joined_lines(
+    raw: list[tuple[int, list[str]]], header_line: int, delimiter: str, rel: str
+) -> Problem | None:
+    """A problem when a one-column table's cells hold another delimiter on most rows: the
+    lines of a table read whole (`Andalucía;8.584.147;…` as one cell), as when the
+    delimiter given is not the file's."""
+    cells = [row[0] for _, row in raw if row and row[0].strip()]
+    for other in DELIMITERS:
+        if other == delimiter or len(cells) < 2:
+            continue
+        holding = [cell for cell in cells if other in cell]
+        if len(holding) * 2 > len(cells):
+            return problem(
+                rel,
+                header_line,
+                f"the table has one column, yet {len(holding)} of its {len(cells)} rows hold "
+                f"'{_named(other)}' (e.g. '{_short_text(holding[0])}'): the file seems "
+                f"separated by '{_named(other)}'; say so with 'delimiter: \"{_named(other)}\"' in "
+                f"{rel}.yml, and where the table starts ('header_row:') if lines above it "
+                "are a title",
+            )
+    return None
+
+
+def _named(delimiter: str) -> str:
+    return "\\t" if delimiter == "\t" else delimiter
+
+
 def _short_text(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -420,10 +519,7 @@ def read_csv(
     first = next((line for line in text.split("\n") if line.strip()), None)
     if first is None:
         return None, [problem(rel, 1, "empty CSV file: the first row must name the columns")]
-    unquoted = re.sub(r'"[^"]*"', "", first)
-    delimiter = (
-        settings.delimiter or hinted or max((",", ";", "\t"), key=unquoted.count)  # ties: ','
-    )
+    delimiter = settings.delimiter or hinted or _delimiter_of(text, first)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     problems: list[Problem] = []
     header: list[str] | None = None
@@ -448,6 +544,8 @@ def read_csv(
             continue
         if header is None:
             title = _title_above(row, text, delimiter, line, rel)
+            if settings.header_row is None and title is None and len(row) == 1:
+                title = _one_column_title(row, text, delimiter, line, rel)
             if settings.header_row is None and title is not None:
                 return None, [*problems, title]
             header_line, header_cells = line, row
@@ -466,6 +564,8 @@ def read_csv(
         gap = False
     if header is None:
         return None, problems
+    if len(header) == 1 and (joined := _joined_lines(raw, header_line, delimiter, rel)):
+        return None, [joined]
     raw = _first_table(header_cells, header_line, raw, gaps, rel, problems)
     empty = _empty_trailing_columns(header_cells, raw)
     if empty:
@@ -534,6 +634,16 @@ def read_csv(
             else:
                 message = f"a label for column '{column}', which {rel} does not have"
                 problems.append(problem(place[0], place[1], f"{message} (its columns: {known})"))
+    for mismatch in total_mismatches(rows, header) if raw else []:
+        line, fields = raw[-1]
+        written = fields[header.index(mismatch.column)].strip()
+        added = format(mismatch.added.normalize(), "f")
+        problems.append(
+            Problem(rel, line, f"the total row's '{mismatch.column}' is {written}, but the rows "
+                    f"above add up to {added.replace('.', decimal or '.')}: it is printed as "
+                    "it is; check the data (a total not updated, or rows left out of the file)",
+                    stage=Stage.PROJECT, severity=Severity.WARNING)
+        )  # fmt: skip
     labels = {c: text for c, text in settings.labels.items() if c in header}
     return Table(name, header, rows, base_types(declared), labels), problems
 
@@ -935,7 +1045,8 @@ def read_typed_cell(field: str, kind: str, decimal: str | bool | None) -> Any:
         raise bad
     if kind == "percent":  # printed with its sign wherever it is printed (trial 7 #27)
         places = getattr(number, "decimals", None)
-        return ShownPercent(float(number), places if isinstance(places, int) else None)
+        shown = PlusPercent if isinstance(number, Plus) else ShownPercent
+        return shown(float(number), places if isinstance(places, int) else None)
     return number if isinstance(number, float) else float(number)
 
 

@@ -9,6 +9,8 @@ language, report.yml's first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import ValidationError
 
 from reportbuilder.errors import Problem, ReportError
@@ -66,13 +68,45 @@ def read_workbook_sidecar(files: FilePolicy, rel: str) -> tuple[Layout | None, l
         return None, error.problems
     if doc.value is None:
         return Layout(), []
+    value = doc.value
+    # A sheet's own settings (`Datos: {header_row: 3}`): a key holding a mapping (trial 8 #3).
+    sheets = {
+        str(key): settings
+        for key, settings in (value.items() if isinstance(value, dict) else ())
+        if key not in ("header_row", "range") and isinstance(settings, dict)
+    }
+    if sheets:
+        value = {k: v for k, v in value.items() if str(k) not in sheets}
+    found: list[Problem] = []
+    own: dict[str, Layout] = {}
+    for sheet, settings in sheets.items():
+
+        def line_of(keys: Sequence[str | int], sheet: str = sheet) -> int | None:
+            return doc.line([sheet, *keys])
+
+        try:
+            given = WorkbookFile.model_validate(settings)
+        except ValidationError as error:
+            found += problems_from(error, WorkbookFile, rel, line_of)
+            continue
+        if given.header_row is not None and given.range is not None:
+            found.append(problem(rel, doc.line([sheet, "range"]),
+                                 "give header_row or range, not both"))  # fmt: skip
+        elif given.range is not None and "!" in given.range:
+            found.append(problem(rel, doc.line([sheet, "range"]), (
+                f"the range under '{sheet}:' names a sheet itself; give its cells alone "
+                f"('{given.range.rpartition('!')[2]}')")))  # fmt: skip
+        else:
+            own[sheet] = Layout(given.header_row, given.range, line=doc.line([sheet]))
     try:
-        given = WorkbookFile.model_validate(doc.value)
+        top = WorkbookFile.model_validate(value or {})
     except ValidationError as error:
-        return None, problems_from(error, WorkbookFile, rel, doc.line)
-    if given.header_row is not None and given.range is not None:
-        return None, [problem(rel, doc.line(["range"]), "give header_row or range, not both")]
-    return Layout(given.header_row, given.range), []
+        return None, [*found, *problems_from(error, WorkbookFile, rel, doc.line)]
+    if top.header_row is not None and top.range is not None:
+        found.append(problem(rel, doc.line(["range"]), "give header_row or range, not both"))
+    if found:
+        return None, found
+    return Layout(top.header_row, top.range, sheets=own), []
 
 
 def merged(own: CsvSettings | None, project: CsvSettings | None) -> CsvSettings | None:

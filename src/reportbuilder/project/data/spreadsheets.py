@@ -20,8 +20,8 @@ import datetime as dt
 import itertools
 import re
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -32,13 +32,15 @@ from reportbuilder.project.data.model import (
     NUMERIC_TYPES,
     DashZero,
     PartialDate,
+    PlusInt,
+    PlusNumber,
     ShownPercent,
     Table,
     WrittenNumber,
 )
 from reportbuilder.project.data.stacked_tables import message as stacked_message
 from reportbuilder.project.data.stacked_tables import second_table
-from reportbuilder.project.data.total_rows import own_total
+from reportbuilder.project.data.total_rows import Mismatch, own_total, total_mismatches
 from reportbuilder.project.data.xlsx_formats import Shown, Unsupported, hides, shown
 from reportbuilder.project.data.zipcheck import archive_problem
 from reportbuilder.project.dates import (
@@ -57,10 +59,14 @@ ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#
 @dataclass(frozen=True)
 class Layout:
     """Where a workbook's table is (`data/NAME.xlsx.yml`): from `header_row` on, or in the
-    `range` of cells (`A3:C9`, or `Main!A3:C9` for one sheet); the whole sheet by default."""
+    `range` of cells (`A3:C9`, or `Main!A3:C9` for one sheet); the whole sheet by default.
+    `sheets`: a sheet's own settings (`Datos: {header_row: 3}`), over the others; `line`:
+    where a sheet's settings are written."""
 
     header_row: int | None = None
     range: str | None = None
+    sheets: Mapping[str, Layout] = field(default_factory=dict)
+    line: int | None = None
 
 
 def read_xlsx(
@@ -86,7 +92,9 @@ def read_xlsx(
         return None, [problem(rel, None, message)]
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
-    formulas = _unsaved_formulas(path, book)
+    uncalculated = _calculated_on_open(path)
+    sums: dict[str, dict[str, str]] = {}
+    formulas = _unsaved_formulas(path, book, uncalculated, sums)
     # A hidden sheet is left out like a hidden row: the author hid it from readers.
     shown = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
     for sheet in book.worksheets:
@@ -101,7 +109,7 @@ def read_xlsx(
             continue  # the range names another sheet
         table = _sheet_table(
             sheet, rel, name if single else sheet.title, problems, formulas.get(sheet.title, {}),
-            bounds[sheet.title],
+            bounds[sheet.title], uncalculated, sums.get(sheet.title, {}),
         )  # fmt: skip
         if table is not None:
             tables[sheet.title] = table
@@ -123,23 +131,39 @@ EVERYWHERE: Bounds = (1, 1_048_576, 1, 16_384)
 def _bounds(
     layout: Layout | None, rel: str, sheets: list[str]
 ) -> tuple[dict[str, Bounds], Problem | None]:
-    """The cells each sheet's table is read from, by sheet name; or the problem with a
-    `range` naming a sheet the workbook does not show."""
+    """The cells each sheet's table is read from, by sheet name: a sheet's own settings,
+    else the workbook's (a `range` naming one sheet is that sheet's: the others are read
+    whole, where they were left out without a word, trial 8 #3); or the problem with a sheet
+    named that the workbook does not show."""
     from openpyxl.utils.cell import range_boundaries
 
-    if layout is None or (layout.header_row is None and layout.range is None):
+    sidecar = f"{rel}.yml"
+    if layout is None:
         return dict.fromkeys(sheets, EVERYWHERE), None
-    if layout.header_row is not None:
-        return dict.fromkeys(sheets, (layout.header_row, *EVERYWHERE[1:])), None
-    sheet, _, cells = str(layout.range).rpartition("!")
-    first_column, first_row, last_column, last_row = range_boundaries(cells.upper())
-    bounds: Bounds = (first_row or 1, last_row or EVERYWHERE[1], first_column or 1,
-                      last_column or EVERYWHERE[3])  # fmt: skip
-    if sheet and sheet not in sheets:
-        sidecar = f"{rel}.yml"
-        return {}, problem(sidecar, None, f"range: names the sheet '{sheet}', which {rel} does "
+    for name, own in layout.sheets.items():
+        if name not in sheets:
+            return {}, problem(sidecar, own.line, f"'{name}:' names a sheet {rel} does not "
+                               f"show (its sheets: {', '.join(sheets)})")  # fmt: skip
+    named = str(layout.range or "").rpartition("!")[0]
+    if named and named not in sheets:
+        return {}, problem(sidecar, None, f"range: names the sheet '{named}', which {rel} does "
                            f"not show (its sheets: {', '.join(sheets)})")  # fmt: skip
-    return {s: bounds for s in sheets if not sheet or s == sheet}, None
+    found: dict[str, Bounds] = {}
+    for sheet in sheets:
+        chosen = layout.sheets.get(sheet, layout)
+        if chosen is layout and named and sheet != named:
+            chosen = Layout()
+        if chosen.header_row is not None:
+            found[sheet] = (chosen.header_row, *EVERYWHERE[1:])
+        elif chosen.range is not None:
+            first_column, first_row, last_column, last_row = range_boundaries(
+                chosen.range.rpartition("!")[2].upper()
+            )
+            found[sheet] = (first_row or 1, last_row or EVERYWHERE[1], first_column or 1,
+                            last_column or EVERYWHERE[3])  # fmt: skip
+        else:
+            found[sheet] = EVERYWHERE
+    return found, None
 
 
 def warning(where: str, message: str) -> Problem:
@@ -251,10 +275,39 @@ def spans(numbers: list[int]) -> list[tuple[int, int]]:
     return spans
 
 
-def _unsaved_formulas(path: Path, book: Any) -> dict[str, dict[str, str]]:
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _calculated_on_open(path: Path) -> bool:
+    """Whether the workbook asks to be calculated when opened (`<calcPr
+    fullCalcOnLoad="1"/>`): what a program that does not calculate writes (XlsxWriter, hence
+    pandas' `to_excel`; openpyxl), with 0 or nothing as every formula's saved value. Excel and
+    LibreOffice drop the mark when they save the file calculated. Read from the XML: openpyxl
+    takes a `calcPr` without the attribute as asking for it."""
+    from xml.etree.ElementTree import ParseError, fromstring
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = "xl/workbook.xml"
+            relations = fromstring(archive.read("_rels/.rels"))
+            for relation in relations:
+                if str(relation.get("Type", "")).endswith("/officeDocument"):
+                    part = str(relation.get("Target", part)).lstrip("/")
+            workbook = fromstring(archive.read(part))
+    except (zipfile.BadZipFile, KeyError, OSError, ParseError):
+        return False
+    calculation = workbook.find(f"{_MAIN}calcPr")
+    return calculation is not None and calculation.get("fullCalcOnLoad") in ("1", "true")
+
+
+def _unsaved_formulas(
+    path: Path, book: Any, uncalculated: bool = False, sums: dict[str, dict[str, str]] | None = None
+) -> dict[str, dict[str, str]]:
     """Formulas whose value the file does not hold, by sheet and cell: a workbook written by
     a program that does not calculate (openpyxl, many exporters) and never saved by Excel or
-    LibreOffice. Read only when a sheet has a formula at all."""
+    LibreOffice. With `uncalculated` (the workbook asks to be calculated on opening), every
+    formula: its saved value is a placeholder (XlsxWriter saves 0; trial 8 #1). Read only
+    when a sheet has a formula at all."""
     import openpyxl
 
     try:
@@ -277,9 +330,11 @@ def _unsaved_formulas(path: Path, book: Any) -> dict[str, dict[str, str]]:
                 for cell in row:
                     if getattr(cell, "data_type", None) != "f":
                         continue
-                    if saved[cell.coordinate].value is None:
+                    if sums is not None and _SUM.fullmatch(str(cell.value).strip()):
+                        sums.setdefault(sheet.title, {})[cell.coordinate] = str(cell.value)
+                    if uncalculated or saved[cell.coordinate].value is None:
                         unsaved[cell.coordinate] = str(cell.value)
-            if unsaved:
+            if unsaved and not uncalculated:
                 part = getattr(sheet, "_worksheet_path", None)
                 for coordinate in _with_saved_value(path, part, set(unsaved)):
                     del unsaved[coordinate]  # saved as "" (`=IF(…,"",…)`): an empty cell
@@ -298,7 +353,7 @@ def _with_saved_value(path: Path, part: str | None, cells: set[str]) -> set[str]
 
     if not part:
         return set()
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    main = _MAIN
     found: set[str] = set()
     try:
         with zipfile.ZipFile(path) as archive, archive.open(part) as xml:
@@ -320,6 +375,8 @@ def _sheet_table(
     problems: list[Problem],
     formulas: dict[str, str],
     bounds: Bounds = EVERYWHERE,
+    uncalculated: bool = False,
+    sums: dict[str, str] | None = None,
 ) -> Table | None:
     from openpyxl.utils import get_column_letter
 
@@ -333,6 +390,8 @@ def _sheet_table(
     if too_wide:
         problems.append(problem(f"{rel}:{sheet.title}!{too_wide[0]}", None, too_wide[1]))
         return None
+    if bounds[0] > 1 and (above := _left_above(sheet, rel, bounds[0])):
+        problems.append(above)
     _warn_hidden(sheet, rel, every, hidden_rows, hidden_columns, problems)
     for index, how in _columns_hidden_by_format(every, hidden_rows).items():
         if index not in hidden_columns:
@@ -368,6 +427,17 @@ def _sheet_table(
         head = head[:-1]
     if not head:
         return None
+    for cell in head:
+        if isinstance(cell.value, float) and not cell.value.is_integer():
+            # A figure taken for a column's name: the header row is not this one (a
+            # `header_row:` meant for another sheet, trial 8 #3).
+            problems.append(
+                problem(at(cell), None, f"the header cell holds the number {cell.value!r}, "
+                        f"not a column's name: is row {cell.row} the table's header? Say where "
+                        f"this sheet's table starts in {rel}.yml ('{sheet.title}: "
+                        "{header_row: N}'), or write the column's name")
+            )  # fmt: skip
+            return None
     if spanning := _header_merges(sheet, rel, head):
         problems += spanning  # a header over two rows: one problem, not one per cell below
         return None
@@ -428,7 +498,17 @@ def _sheet_table(
                                 "next to the number; it is not printed: name it in the "
                                 f"column's header (e.g. '{column} ({shown_text})')")
                     )  # fmt: skip
-            if cell.coordinate in formulas:
+            if cell.coordinate in formulas and uncalculated and cell.value is not None:
+                # XlsxWriter's 0 (pandas' `to_excel`): a placeholder printed as a figure.
+                problems.append(
+                    problem(at(cell), None, f"the formula {formulas[cell.coordinate]} was "
+                            "saved without its value by a program that does not calculate "
+                            "(the workbook asks to be calculated when opened: XlsxWriter, "
+                            "pandas' to_excel, openpyxl); open it in Excel or LibreOffice and "
+                            "save it again")
+                )  # fmt: skip
+                value = None
+            elif cell.coordinate in formulas:
                 problems.append(
                     problem(at(cell), None, f"the formula {formulas[cell.coordinate]} has no "
                             "saved value (the file was never opened and saved in Excel or "
@@ -491,6 +571,10 @@ def _sheet_table(
     )
     if hidden_inside and own_total(table_rows, columns):
         problems += _totals_with_hidden_rows(columns, table_rows, rows[-1], hidden_inside, at)
+    elif len(rows) > 2:
+        for mismatch in total_mismatches(table_rows, columns):
+            problems.append(_stale_total(mismatch, rows, columns.index(mismatch.column),
+                                         sums or {}, at))  # fmt: skip
     for column, (timed, cells) in clocks.items():
         if timed and column not in declared:
             for values, source in cells:
@@ -506,6 +590,32 @@ def _sheet_table(
             problems += _odd_dates(column, placed, at)
         problems += _mixed_column(column, placed, at)
     return Table(name, columns, table_rows, types)
+
+
+def _left_above(sheet: Any, rel: str, header_row: int) -> Problem | None:
+    """A warning naming the rows above the table's header (`header_row:`) that hold
+    something, left out: said always, as another sheet's header and first rows vanished under
+    a `header_row:` meant for one sheet (trial 8 #3)."""
+    stored = getattr(sheet, "_cells", None)
+    if not isinstance(stored, dict):
+        return None
+    filled = sorted(
+        (row, column, cell.value)
+        for (row, column), cell in stored.items()
+        if row < header_row and not _blank(cell.value)
+    )
+    if not filled:
+        return None
+    rows = sorted({row for row, _, _ in filled})
+    span = f"{rows[0]}" if rows[0] == rows[-1] else f"{rows[0]}:{rows[-1]}"
+    what = f"row {rows[0]}" if len(rows) == 1 else f"{len(rows)} rows ({rows[0]} to {rows[-1]})"
+    words = ", ".join(f"'{_short(str(value).strip())}'" for _, _, value in filled[:3])
+    more = ", …" if len(filled) > 3 else ""
+    return warning(
+        f"{rel}:{sheet.title}!{span}",
+        f"{what} above the table's header (row {header_row}, as {rel}.yml says) left out: "
+        f"{words}{more}",
+    )
 
 
 # Cells of the rectangle a sheet's rows make (filled rows × columns to the last filled one):
@@ -881,6 +991,9 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
             if "y" in form and "d" not in form and not clock:  # `mmm-yy` or `yyyy`: no day
                 shows = "month" if "m" in form else "year"
                 return PartialDate(value.year, value.month, value.day, shows), "date", None
+            if "d" in form and "m" in form and "y" not in form and not clock:
+                # `d/m` (Excel "14/3"): the day and month, no year (trial 8 #15).
+                return PartialDate(value.year, value.month, value.day, "day"), "date", None
             return value.date(), "date", None
         if not day:  # a time of day, which Excel stores on 1900-01-01
             return _clock_text(value.time(), form), None, None
@@ -924,12 +1037,19 @@ def _cell_value(cell: Any) -> tuple[Any, str | None, str | None]:
         if places is not None:
             return WrittenNumber(percent, places), "percent", note
         return (int(percent) if percent.is_integer() else percent), "percent", note
+    # `+0;-0;0` shows +5: printed with its sign, as a CSV's `+5` is (trial 8 #8).
+    plus = seen.text == "+" and not seen.dash
+    note = None if plus else note
     places = _places(value, seen)
     if places is None and isinstance(value, float):
         general = _general_places(value)
         places = general if general or not value.is_integer() else None
     if places is not None:
-        return WrittenNumber(float(value), places), None, note
+        return (PlusNumber if plus else WrittenNumber)(float(value), places), None, note
+    if plus and isinstance(value, int):
+        return PlusInt(value), None, note
+    if plus:
+        return PlusNumber(float(value), None), None, note
     return value, None, note
 
 
@@ -966,6 +1086,43 @@ def _totals_with_hidden_rows(
                         "visible rows only (=SUBTOTAL(109, …)) or show the rows")
             )  # fmt: skip
     return found
+
+
+_SUM = re.compile(r"=\s*SUM\(\s*\$?([A-Z]{1,3})\$?(\d+)\s*:\s*\$?([A-Z]{1,3})\$?(\d+)\s*\)",
+                  re.IGNORECASE)  # fmt: skip
+
+
+def _stale_total(
+    mismatch: Mismatch,
+    rows: list[tuple[Any, ...]],
+    index: int,
+    sums: dict[str, str],
+    at: Callable[[Any], str],
+) -> Problem:
+    """The problem of a total row's cell that is not the sum of the rows printed above it:
+    an error when it is a SUM over exactly those cells (its saved value is stale: a program
+    that does not calculate changed the cells, trial 8 #2); a warning otherwise (the total
+    of rows the sheet does not hold, or a figure typed), printed as it is."""
+    cell = rows[-1][index]
+    added = format(mismatch.added.normalize(), "f")
+    formula = sums.get(cell.coordinate)
+    found = _SUM.fullmatch(formula.strip()) if formula else None
+    if found:
+        first, last = rows[1][index], rows[-2][index]
+        left, top, right, bottom = found[1].upper(), int(found[2]), found[3].upper(), int(found[4])
+        letter = first.column_letter
+        if (left, right, top, bottom) == (letter, letter, first.row, last.row):
+            return problem(at(cell), None, (
+                f"the formula {formula} saved {mismatch.given!r}, but {letter}{top}:"
+                f"{letter}{bottom} add up to {added}: its saved value is stale (the cells were "
+                "changed by a program that does not calculate); open the workbook in Excel or "
+                "LibreOffice and save it again"
+            ))  # fmt: skip
+    return warning(at(cell), (
+        f"the total row's '{mismatch.column}' is {mismatch.given!r}, but the rows above add up "
+        f"to {added}: it is printed as it is; check the data (a total not updated, or rows "
+        "left out of the sheet)"
+    ))  # fmt: skip
 
 
 def _day_only(number_format: str) -> bool:

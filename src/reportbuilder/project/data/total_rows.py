@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+
+from reportbuilder.project.data.model import ShownPercent
 
 TOTAL_WORDS = (
     "total", "totals", "grand total", "sum", "sums", "subtotal",  # en
@@ -96,4 +100,59 @@ def summary_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> l
             named = is_summary_label(row.get(columns[1]))  # a code column left empty on it
         if named:
             found.append(index)
+    return found
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A column of a table's own total row that is not the sum of the rows above it."""
+
+    column: str
+    given: float | int
+    added: Decimal
+
+
+def _exact(number: float | int) -> Decimal:
+    return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+
+
+def _rounding(number: float | int) -> Decimal:
+    """How far a number written with its decimals may be from the figure it rounds: half its
+    last digit (`12.5` stands for 12.45 to 12.55); a whole number is exact."""
+    places = getattr(number, "decimals", None)
+    if isinstance(number, int) or places is None:
+        return Decimal(0)
+    return Decimal(5).scaleb(-int(places) - 1)
+
+
+def total_mismatches(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> list[Mismatch]:
+    """The columns of the table's own total row (its last, `Total`) whose figure is not the
+    sum of the rows above, beyond what the rounding of the figures written allows: a stale
+    total, or rows left out of the file, printed as the table's total (trial 8 #2). A
+    column whose total is less than its largest figure, all of them positive, holds a rate or
+    an average (not a sum); a percent's total is not checked, nor a table with subtotal or
+    summary rows (their sum counts rows twice)."""
+    if not own_total(rows, columns) or summary_rows(rows, columns):
+        return []
+    *data_rows, total_row = rows
+    if any(is_total_label(row_label(row, columns)) for row in data_rows):
+        return []
+    found = []
+    for column in columns:
+        given = total_row.get(column)
+        if not isinstance(given, int | float) or isinstance(given, bool | ShownPercent):
+            continue
+        numbers = [
+            value for value in (row.get(column) for row in data_rows)
+            if isinstance(value, int | float) and not isinstance(value, bool)
+        ]  # fmt: skip
+        if not numbers or any(isinstance(n, ShownPercent) for n in numbers):
+            continue
+        if min(numbers) >= 0 and given < max(numbers):
+            continue  # a rate or an average, not a sum
+        added = sum((_exact(n) for n in numbers), Decimal(0))
+        allowed = sum((_rounding(n) for n in [*numbers, given]), Decimal(0))
+        allowed = max(allowed, abs(_exact(given)) * Decimal("1e-9"))  # binary floats' noise
+        if abs(added - _exact(given)) > allowed:
+            found.append(Mismatch(column, given, added))
     return found

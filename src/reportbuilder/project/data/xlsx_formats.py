@@ -124,7 +124,8 @@ def shown(number_format: str, value: float) -> Shown:
     if digits is None:
         raise Unsupported("no digits (the number is not shown)")
     placeholder = digits[0]
-    if placeholder.split(".")[0].endswith(","):
+    # `#,##0,` and, after the decimals, `0.0,,"M"` (Excel's millions; trial 8 #14).
+    if placeholder.split(".")[0].endswith(",") or core[digits.end() :].startswith(","):
         raise Unsupported("thousands scaling (a comma after the last digit)")
     decimals_part = placeholder.partition(".")[2]
     padded = placeholder.partition(".")[0].count("0")
