@@ -53,7 +53,7 @@ def install() -> bool:
         if style["white_space"] not in _COLLAPSING:
             return split
         words = text.rstrip(" ")
-        if " " in text.encode()[: split[1]].decode().strip(" ") or " " not in words:
+        if " " in text.encode()[: split[1]].decode(errors="ignore").strip(" ") or " " not in words:
             return split  # a line of words (the usual break), or one word that is too long
         whole = original(
             words, style, context, max_width, justification_spacing, is_line_start, minimum
