@@ -68,7 +68,7 @@ from reportbuilder.project.image_files import (
 )
 from reportbuilder.project.load import IncompleteProject, Project, load_project
 from reportbuilder.project.translations import setting_problems, translation_problems
-from reportbuilder.render.figure_pictures import NO_PICTURE, figure_pictures
+from reportbuilder.render.figure_pictures import NO_PICTURE, SRC, figure_pictures
 from reportbuilder.results import BuildResult, Clock, Output, from_cache
 
 # The cache and the render process's side are imported where a build needs them, not here:
@@ -240,9 +240,6 @@ def _refused(project: Project, url: str) -> str | None:
     return f"refused {url[:120]}: not a file of the project"
 
 
-_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-
-
 def _readable_file(project: Project, url: str) -> Path | None:
     """The project file a `file:` URL names, if it is one the build may read (None for a
     refused one or another scheme)."""
@@ -304,7 +301,7 @@ def _shown_urls(text: str, base_url: str) -> set[str]:
 
     return {
         urljoin(base_url, next(g for g in match.groups() if g is not None))
-        for match in _SRC.finditer(text)
+        for match in SRC.finditer(text)
     }
 
 

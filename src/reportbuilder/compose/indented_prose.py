@@ -45,9 +45,9 @@ def reads_like_prose(block: str) -> bool:
     return letters >= 0.8 * sum(not char.isspace() for char in text)
 
 
-class IndentedProse(BlockProcessor):
-    """Python-Markdown's indented-code processor (`inner`), which also reports a new code
-    block that reads like a paragraph of text."""
+class WatchedProcessor(BlockProcessor):
+    """One of Python-Markdown's block processors (`inner`), taking the blocks it takes; a
+    subclass's `run` reports what it sees to `losses`, then lets `inner` run."""
 
     def __init__(self, parser: BlockParser, inner: BlockProcessor, losses: Losses) -> None:
         super().__init__(parser)
@@ -56,6 +56,11 @@ class IndentedProse(BlockProcessor):
 
     def test(self, parent: ET.Element, block: str) -> bool:
         return bool(self.inner.test(parent, block))
+
+
+class IndentedProse(WatchedProcessor):
+    """Python-Markdown's indented-code processor (`inner`), which also reports a new code
+    block that reads like a paragraph of text."""
 
     def run(self, parent: ET.Element, blocks: list[str]) -> bool | None:
         block = blocks[0]

@@ -12,9 +12,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import BlockProcessor
 
-Losses = list[tuple[str, str]]  # (message, text to find it by in the source)
+from reportbuilder.compose.indented_prose import Losses, WatchedProcessor
 
 # A word processor's bullet characters, then a space or tab and a word.
 _BULLET = re.compile(r"^[ \t]{0,3}([•◦▪▫●○■□‣⁃∙·➢➤►▶✓✔–])[ \t]+\S")
@@ -50,17 +49,9 @@ def pasted_list_line(block: str) -> tuple[str, str] | None:
     return None
 
 
-class PastedLists(BlockProcessor):
+class PastedLists(WatchedProcessor):
     """Python-Markdown's paragraph processor (`inner`), which also reports a paragraph made
     of lines that read as the items of a list pasted with its bullets."""
-
-    def __init__(self, parser: BlockParser, inner: BlockProcessor, losses: Losses) -> None:
-        super().__init__(parser)
-        self.inner = inner
-        self.losses = losses
-
-    def test(self, parent: ET.Element, block: str) -> bool:
-        return bool(self.inner.test(parent, block))
 
     def run(self, parent: ET.Element, blocks: list[str]) -> bool | None:
         found = pasted_list_line(blocks[0])

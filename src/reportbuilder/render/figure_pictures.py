@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 NO_PICTURE = "; the figure would print without its picture"
 
 _FIGURE = re.compile(r"<figure\b[^>]*>.*?</figure>", re.DOTALL)
-_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
 def figure_pictures(text: str, base_url: str) -> frozenset[str]:
@@ -22,8 +22,8 @@ def figure_pictures(text: str, base_url: str) -> frozenset[str]:
     return frozenset(
         urljoin(base_url, next(g for g in match.groups() if g is not None))
         for figure in _FIGURE.finditer(text)
-        for match in _SRC.finditer(figure[0])
+        for match in SRC.finditer(figure[0])
     )
 
 
-__all__ = ["NO_PICTURE", "figure_pictures"]
+__all__ = ["NO_PICTURE", "SRC", "figure_pictures"]
